@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * portlens/page.h - the port page model: everything portlens knows about one port,
+ * as data. The CLI's text, JSON and Markdown renderers and the web's HTML renderer
+ * all render this one structure, so they cannot disagree.
+ *
+ * Every statement carries where it came from: registry facts name the registry's date
+ * and CSV line; knowledge facts carry their citations; live data says it was observed.
+ */
+#ifndef PORTLENS_PAGE_H
+#define PORTLENS_PAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portlens/error.h"
+#include "portlens/knowledge.h"
+#include "portlens/port.h"
+#include "portlens/registry.h"
+
+#define PL_PAGE_MAX_ASSIGN 8  /* registry records per transport (the most seen is 3) */
+#define PL_PAGE_MAX_FACTS  64 /* knowledge facts on one page */
+
+/* What the registry says for one transport. */
+struct pl_page_transport {
+	enum pl_proto proto;
+	size_t n;                                            /* 0: the registry has no row */
+	const struct pl_reg_entry *rows[PL_PAGE_MAX_ASSIGN]; /* borrowed from the registry */
+};
+
+/* One "how to check" command. */
+struct pl_page_check {
+	const char *platform; /* "Linux", "macOS", "Windows", "portlens" (static) */
+	const char *purpose;  /* static */
+	char *command;        /* owned */
+};
+
+/* One frequently asked question, answered from the facts on the page. */
+struct pl_page_faq {
+	const char *id;   /* stable id: "dangerous", "why-open", "find-owner", "close" */
+	char *question;   /* owned */
+	char *answer;     /* owned, plain text */
+};
+
+/* The ephemeral port range the kernel uses, when it could be read. */
+struct pl_page_ephemeral {
+	int known;
+	unsigned lo, hi;
+	const char *source; /* "/proc/sys/net/ipv4/ip_local_port_range" or "Linux default" */
+	unsigned unprivileged_start;     /* lowest port an unprivileged user may bind */
+	const char *unprivileged_source; /* where unprivileged_start came from */
+};
+
+struct pl_page {
+	uint16_t port;
+	unsigned protos;     /* transports asked for (PL_PROTO_BIT mask) */
+	int explicit_protos; /* the caller named transports (else all were implied) */
+	const struct pl_registry *reg;
+	const struct pl_kb *kb;
+
+	/* What port N is, per transport asked for (order: tcp, udp, sctp, dccp). */
+	struct pl_page_transport transports[PL_PROTO_COUNT];
+	size_t n_transports;
+	const char *registry_date;   /* borrowed from reg */
+	const char *registry_source; /* borrowed from reg */
+
+	/* The range it lives in. */
+	enum pl_range_class range;
+	uint16_t range_lo, range_hi;
+	struct pl_page_ephemeral ephemeral;
+	int in_ephemeral; /* port falls inside ephemeral (when known) */
+
+	/* Curated facts covering the port (borrowed from kb), in file order. */
+	const struct pl_kb_entry *facts[PL_PAGE_MAX_FACTS];
+	size_t n_facts;
+	enum pl_risk risk; /* highest among facts; INFO when none */
+
+	struct pl_page_check *checks;
+	size_t n_checks;
+	struct pl_page_faq *faq;
+	size_t n_faq;
+};
+
+struct pl_page_opts {
+	const struct pl_registry *reg; /* NULL: built-in */
+	const struct pl_kb *kb;        /* NULL: built-in */
+	unsigned protos;               /* 0: all transports */
+	int read_proc;                 /* nonzero: read the ephemeral range from /proc */
+	const char *proc_root;         /* "" or NULL: "/"; tests point it at a fixture */
+};
+
+/*
+ * Builds the page for port. On success *out owns a new page (pl_page_free).
+ * Returns PL_OK or PL_ERR_NOMEM. Reading /proc is best effort: if it fails the page
+ * says the range is the Linux default instead.
+ */
+enum pl_rc pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **out,
+			 struct pl_err *err);
+
+/* Frees a page. NULL is a no-op. */
+void pl_page_free(struct pl_page *page);
+
+/* Nonzero if the fact is an unofficial use (shown in its own section) rather than a
+ * security note. */
+int pl_page_fact_is_use(const struct pl_kb_entry *fact);
+
+/* The registry's description of this page's port in one line, e.g. "telnet (Telnet)",
+ * "3d-nfsd", "unassigned"; written into buf (always NUL-terminated). */
+void pl_page_summary(const struct pl_page *page, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/cli.h - what the portlens command-line front end shares between subcommands:
+ * the run context (streams, color, width, registry in use) and the renderers.
+ * Only src/cli prints or decides exit codes.
+ */
+#ifndef PL_CLI_H
+#define PL_CLI_H
+
+#include <stdio.h>
+
+#include "portlens/knowledge.h"
+#include "portlens/page.h"
+#include "portlens/registry.h"
+#include "shared/buf.h"
+
+/* Exit codes, documented in portlens(1). */
+enum {
+	PL_EXIT_OK = 0,
+	PL_EXIT_FAIL = 1,  /* the command ran but failed, or found what --fail-on names */
+	PL_EXIT_USAGE = 2, /* bad arguments or input */
+};
+
+enum pl_format { PL_FMT_TEXT, PL_FMT_JSON, PL_FMT_MARKDOWN, PL_FMT_CSV };
+
+struct pl_cli {
+	FILE *out;
+	FILE *err;
+	const char *prog;
+	int color_mode; /* --color: -1 auto, 0 never, 1 always */
+	int color;      /* emit ANSI colors on out (decided by pl_term_setup) */
+	unsigned width; /* wrap width for text output */
+	enum pl_format format;
+	int live;       /* read live data (/proc, sockets); off for reproducible output */
+	const char *registry_path;    /* --registry FILE, or NULL */
+	struct pl_registry *owned_reg; /* loaded from registry_path or the imported copy */
+	const struct pl_registry *reg;
+	const struct pl_kb *kb;
+};
+
+/* A subcommand: argv[0] is the subcommand's name. Returns an exit code. */
+typedef int (*pl_cli_cmd_fn)(struct pl_cli *cli, int argc, char **argv);
+
+int pl_cmd_info(struct pl_cli *cli, int argc, char **argv);
+int pl_cmd_search(struct pl_cli *cli, int argc, char **argv);
+int pl_cmd_registry(struct pl_cli *cli, int argc, char **argv);
+
+/* Prints "portlens: message" on the error stream; returns PL_EXIT_USAGE. */
+int pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints "portlens: message" on the error stream; returns PL_EXIT_FAIL. */
+int pl_cli_fail(struct pl_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints an error from the library, with FILE:LINE:COL when err has a position. */
+void pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err);
+
+/* Common options every subcommand accepts. Returns 1 if opt was one (consumed), 0 if
+ * not, -1 on a bad value (message printed). */
+int pl_cli_common_option(struct pl_cli *cli, int opt, const char *optarg);
+/* Loads the registry chosen by --registry or an imported copy; built-in otherwise.
+ * Returns PL_EXIT_OK or an exit code after printing the error. */
+int pl_cli_load_registry(struct pl_cli *cli);
+/* Path of the imported registry copy under the user's XDG data directory. */
+int pl_cli_imported_registry_path(char *buf, size_t size);
+/* Writes the buffer to out; returns PL_EXIT_OK or PL_EXIT_FAIL on a write error. */
+int pl_cli_emit(struct pl_cli *cli, const struct pl_buf *b);
+
+/* Terminal helpers (term.c). */
+/* Decides color and width from the options, the environment and the terminal. */
+void pl_term_setup(struct pl_cli *cli);
+const char *pl_term_sgr(const struct pl_cli *cli, const char *code); /* "" when no color */
+/* Appends text word-wrapped to width, every line prefixed by indent spaces. */
+void pl_term_wrap(struct pl_buf *out, const char *text, unsigned indent, unsigned width);
+/* Number of terminal columns a UTF-8 string takes (code points; no East Asian width). */
+size_t pl_term_columns(const char *s);
+
+/* Page renderers (render_*.c). Append one page to out. */
+void pl_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out);
+void pl_render_page_json(const struct pl_page *page, struct pl_buf *out, int pretty);
+void pl_render_page_markdown(const struct pl_page *page, struct pl_buf *out);
+
+/* Long option ids shared by subcommands (values above any short option). */
+enum {
+	PL_OPT_COLOR = 0x100,
+	PL_OPT_REGISTRY,
+	PL_OPT_JSON,
+	PL_OPT_MARKDOWN,
+	PL_OPT_CSV,
+	PL_OPT_NO_LIVE,
+	PL_OPT_WIDTH,
+	PL_OPT_FIRST_FREE, /* subcommands number their own options from here */
+};
+
+/* getopt_long entries for the common options; spread into each subcommand's table. */
+#define PL_CLI_COMMON_LONGOPTS                                                                   \
+	{"color", required_argument, NULL, PL_OPT_COLOR},                                        \
+		{"registry", required_argument, NULL, PL_OPT_REGISTRY},                          \
+		{"json", no_argument, NULL, PL_OPT_JSON},                                        \
+		{"markdown", no_argument, NULL, PL_OPT_MARKDOWN},                                \
+		{"no-live", no_argument, NULL, PL_OPT_NO_LIVE},                                  \
+		{"width", required_argument, NULL, PL_OPT_WIDTH}
+
+#endif

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_registry.c - `portlens registry [info|import FILE|reset]`: which IANA registry is
+ * in use, installing a newer official CSV for later runs (validated first, then copied
+ * atomically into the user's data directory), and going back to the built-in copy.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const char registry_help[] =
+	"usage: portlens registry [info]            show the registry in use and its date\n"
+	"       portlens registry import FILE       check FILE (an IANA service-names-port-\n"
+	"                                           numbers.csv) and use it from now on\n"
+	"       portlens registry reset             go back to the built-in registry\n"
+	"\n"
+	"The imported copy lives in $XDG_DATA_HOME/portlens/ (default ~/.local/share/portlens/).\n"
+	"--registry=FILE on any command uses FILE for that run only.\n";
+
+static int
+show_info(struct pl_cli *cli)
+{
+	const struct pl_registry *reg = cli->reg;
+	size_t assigned = 0, with_port = 0;
+
+	for (size_t i = 0; i < pl_registry_count(reg); i++) {
+		const struct pl_reg_entry *e = pl_registry_entry(reg, i);
+
+		with_port += e->has_port;
+		assigned += e->has_port && e->status == PL_REG_ASSIGNED;
+	}
+	fprintf(cli->out,
+		"source:   %s\ndate:     %s (newest registration or modification date in it)\n"
+		"records:  %zu (%zu with a port, %zu of them assigned)\n",
+		pl_registry_source(reg), pl_registry_date(reg), pl_registry_count(reg), with_port,
+		assigned);
+	return PL_EXIT_OK;
+}
+
+static int
+make_parent_dirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+static int
+import_file(struct pl_cli *cli, const char *file)
+{
+	struct pl_registry *reg = NULL;
+	struct pl_err err = {0};
+	char dest[1024], tmp[1100];
+	FILE *in = NULL, *out = NULL;
+	char chunk[65536];
+	size_t n;
+	int rc = PL_EXIT_FAIL;
+
+	if (pl_registry_load_file(file, &reg, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	if (pl_cli_imported_registry_path(dest, sizeof(dest)) != 0) {
+		pl_registry_free(reg);
+		return pl_cli_fail(cli, "cannot tell where to keep the registry: set HOME or "
+					"XDG_DATA_HOME");
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", dest, (long)getpid());
+	if (make_parent_dirs(dest) != 0 || !(in = fopen(file, "rb")) || !(out = fopen(tmp, "wb"))) {
+		rc = pl_cli_fail(cli, "cannot copy %s to %s: %s", file, dest, strerror(errno));
+		goto out;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		if (fwrite(chunk, 1, n, out) != n)
+			break;
+	if (ferror(in) || fclose(out) != 0 || rename(tmp, dest) != 0) {
+		out = NULL;
+		rc = pl_cli_fail(cli, "cannot write %s: %s", dest, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	out = NULL;
+	fprintf(cli->out, "imported %s: %zu records, data as of %s\nnow used by default from %s\n",
+		file, pl_registry_count(reg), pl_registry_date(reg), dest);
+	rc = PL_EXIT_OK;
+out:
+	if (in)
+		fclose(in);
+	if (out) {
+		fclose(out);
+		unlink(tmp);
+	}
+	pl_registry_free(reg);
+	return rc;
+}
+
+int
+pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PL_CLI_COMMON_LONGOPTS,
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *action;
+	char dest[1024];
+	int opt, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		int r;
+
+		if (opt == 'h') {
+			fputs(registry_help, cli->out);
+			return PL_EXIT_OK;
+		}
+		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
+		if (r <= 0)
+			return r < 0 ? PL_EXIT_USAGE
+				     : pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
+							  argv[optind - 1]);
+	}
+	action = optind < argc ? argv[optind] : "info";
+	if (strcmp(action, "import") == 0) {
+		if (optind + 2 != argc)
+			return pl_cli_usage_error(cli, "usage: portlens registry import FILE");
+		return import_file(cli, argv[optind + 1]);
+	}
+	if (strcmp(action, "reset") == 0) {
+		if (pl_cli_imported_registry_path(dest, sizeof(dest)) == 0 && unlink(dest) == 0)
+			fprintf(cli->out, "removed %s; using the built-in registry\n", dest);
+		else
+			fprintf(cli->out, "no imported registry; using the built-in one\n");
+		return PL_EXIT_OK;
+	}
+	if (strcmp(action, "info") != 0 || optind + 1 < argc)
+		return pl_cli_usage_error(cli, "unknown registry action '%s' (info, import, reset)",
+					  action);
+	rc = pl_cli_load_registry(cli);
+	return rc == PL_EXIT_OK ? show_info(cli) : rc;
+}

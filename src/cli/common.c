@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * common.c - error printing, common options and registry selection shared by the
+ * subcommands.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "shared/strnum.h"
+
+static void
+vmessage(struct pl_cli *cli, const char *fmt, va_list ap)
+{
+	fprintf(cli->err, "%s: ", cli->prog);
+	vfprintf(cli->err, fmt, ap);
+	fputc('\n', cli->err);
+}
+
+int
+pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(cli, fmt, ap);
+	va_end(ap);
+	return PL_EXIT_USAGE;
+}
+
+int
+pl_cli_fail(struct pl_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(cli, fmt, ap);
+	va_end(ap);
+	return PL_EXIT_FAIL;
+}
+
+void
+pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err)
+{
+	if (err->source && err->line && err->column)
+		fprintf(cli->err, "%s: %s:%u:%u: %s\n", cli->prog, err->source, err->line,
+			err->column, err->msg);
+	else if (err->source && err->line)
+		fprintf(cli->err, "%s: %s:%u: %s\n", cli->prog, err->source, err->line, err->msg);
+	else
+		fprintf(cli->err, "%s: %s\n", cli->prog, err->msg);
+}
+
+int
+pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case PL_OPT_COLOR:
+		if (strcmp(arg, "always") == 0)
+			cli->color_mode = 1;
+		else if (strcmp(arg, "never") == 0)
+			cli->color_mode = 0;
+		else if (strcmp(arg, "auto") == 0)
+			cli->color_mode = -1;
+		else {
+			pl_cli_usage_error(cli, "--color takes never, always or auto, not '%s'",
+					   arg);
+			return -1;
+		}
+		return 1;
+	case PL_OPT_REGISTRY:
+		cli->registry_path = arg;
+		return 1;
+	case PL_OPT_JSON:
+		cli->format = PL_FMT_JSON;
+		return 1;
+	case PL_OPT_MARKDOWN:
+		cli->format = PL_FMT_MARKDOWN;
+		return 1;
+	case PL_OPT_CSV:
+		cli->format = PL_FMT_CSV;
+		return 1;
+	case PL_OPT_NO_LIVE:
+		cli->live = 0;
+		return 1;
+	case PL_OPT_WIDTH:
+		if (pl_parse_u64(arg, 40, 1000, &v, NULL) != PL_OK) {
+			pl_cli_usage_error(cli, "--width takes a number of columns 40-1000, not '%s'",
+					   arg);
+			return -1;
+		}
+		cli->width = (unsigned)v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+pl_cli_imported_registry_path(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (xdg && *xdg == '/')
+		n = snprintf(buf, size, "%s/portlens/service-names-port-numbers.csv", xdg);
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.local/share/portlens/service-names-port-numbers.csv",
+			     home);
+	else
+		return -1;
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+int
+pl_cli_load_registry(struct pl_cli *cli)
+{
+	char imported[1024];
+	const char *path = cli->registry_path;
+	struct pl_err err = {0};
+
+	if (!path && pl_cli_imported_registry_path(imported, sizeof(imported)) == 0 &&
+	    access(imported, R_OK) == 0)
+		path = imported;
+	if (!path) {
+		cli->reg = pl_registry_builtin();
+		return PL_EXIT_OK;
+	}
+	if (pl_registry_load_file(path, &cli->owned_reg, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return cli->registry_path ? PL_EXIT_USAGE : PL_EXIT_FAIL;
+	}
+	cli->reg = cli->owned_reg;
+	return PL_EXIT_OK;
+}
+
+int
+pl_cli_emit(struct pl_cli *cli, const struct pl_buf *b)
+{
+	if (b->len && fwrite(b->data, 1, b->len, cli->out) != b->len)
+		return pl_cli_fail(cli, "cannot write output");
+	return PL_EXIT_OK;
+}

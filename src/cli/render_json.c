@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * render_json.c - the port page as JSON, schema "portlens.port/1" (docs/json-schema.md).
+ * Field names are part of the stable interface: add fields, never rename or remove.
+ */
+#include "cli/cli.h"
+#include "shared/jsonw.h"
+
+static void
+json_record(struct pl_jsonw *w, const struct pl_reg_entry *e)
+{
+	pl_jsonw_object(w);
+	pl_jsonw_kstr(w, "service", e->service);
+	pl_jsonw_kstr(w, "description", e->description);
+	pl_jsonw_kstr(w, "status", pl_reg_status_name((enum pl_reg_status)e->status));
+	pl_jsonw_kint(w, "port_low", e->port_lo);
+	pl_jsonw_kint(w, "port_high", e->port_hi);
+	pl_jsonw_kbool(w, "transport_listed", e->proto_given);
+	pl_jsonw_kstr(w, "assignee", e->assignee);
+	pl_jsonw_kstr(w, "contact", e->contact);
+	pl_jsonw_kstr(w, "registered", e->registered);
+	pl_jsonw_kstr(w, "modified", e->modified);
+	pl_jsonw_kstr(w, "reference", e->reference);
+	pl_jsonw_kstr(w, "service_code", e->service_code);
+	pl_jsonw_kstr(w, "unauthorized_use", e->unauthorized_use);
+	pl_jsonw_kstr(w, "notes", e->notes);
+	pl_jsonw_kint(w, "csv_line", e->line);
+	pl_jsonw_end(w);
+}
+
+static void
+json_registry(struct pl_jsonw *w, const struct pl_page *p)
+{
+	pl_jsonw_key(w, "registry");
+	pl_jsonw_object(w);
+	pl_jsonw_kstr(w, "source", p->registry_source);
+	pl_jsonw_kstr(w, "date", p->registry_date);
+	pl_jsonw_kstr(w, "url", "https://www.iana.org/assignments/service-names-port-numbers/");
+	pl_jsonw_key(w, "transports");
+	pl_jsonw_array(w);
+	for (size_t i = 0; i < p->n_transports; i++) {
+		const struct pl_page_transport *tr = &p->transports[i];
+
+		pl_jsonw_object(w);
+		pl_jsonw_kstr(w, "transport", pl_proto_name(tr->proto));
+		pl_jsonw_key(w, "records");
+		pl_jsonw_array(w);
+		for (size_t k = 0; k < tr->n; k++)
+			json_record(w, tr->rows[k]);
+		pl_jsonw_end(w);
+		pl_jsonw_end(w);
+	}
+	pl_jsonw_end(w);
+	pl_jsonw_end(w);
+}
+
+static void
+json_range(struct pl_jsonw *w, const struct pl_page *p)
+{
+	pl_jsonw_key(w, "range");
+	pl_jsonw_object(w);
+	pl_jsonw_kstr(w, "class", pl_range_name(p->range));
+	pl_jsonw_kint(w, "low", p->range_lo);
+	pl_jsonw_kint(w, "high", p->range_hi);
+	pl_jsonw_kstr(w, "reference", "rfc:6335");
+	pl_jsonw_kint(w, "unprivileged_port_start", p->ephemeral.unprivileged_start);
+	pl_jsonw_kstr(w, "unprivileged_port_start_source", p->ephemeral.unprivileged_source);
+	pl_jsonw_key(w, "ephemeral");
+	pl_jsonw_object(w);
+	pl_jsonw_kint(w, "low", p->ephemeral.lo);
+	pl_jsonw_kint(w, "high", p->ephemeral.hi);
+	pl_jsonw_kstr(w, "source", p->ephemeral.source);
+	pl_jsonw_kbool(w, "contains_port", p->in_ephemeral);
+	pl_jsonw_end(w);
+	pl_jsonw_end(w);
+}
+
+static void
+json_facts(struct pl_jsonw *w, const struct pl_page *p, const char *key, int uses)
+{
+	pl_jsonw_key(w, key);
+	pl_jsonw_array(w);
+	for (size_t i = 0; i < p->n_facts; i++) {
+		const struct pl_kb_entry *f = p->facts[i];
+
+		if (pl_page_fact_is_use(f) != uses)
+			continue;
+		pl_jsonw_object(w);
+		pl_jsonw_kstr(w, "title", f->title);
+		pl_jsonw_kstr(w, "text", f->text);
+		pl_jsonw_kstr(w, "kind", pl_kb_kind_name((enum pl_kb_kind)f->kind));
+		pl_jsonw_kstr(w, "risk", pl_risk_name((enum pl_risk)f->risk));
+		pl_jsonw_key(w, "transports");
+		pl_jsonw_array(w);
+		for (unsigned t = 0; t < PL_PROTO_COUNT; t++)
+			if (f->protos & PL_PROTO_BIT(t))
+				pl_jsonw_str(w, pl_proto_name((enum pl_proto)t));
+		pl_jsonw_end(w);
+		pl_jsonw_kstr(w, "ports", f->port_spec);
+		pl_jsonw_key(w, "sources");
+		pl_jsonw_array(w);
+		for (uint32_t s = 0; s < f->n_sources; s++)
+			pl_jsonw_str(w, f->sources[s]);
+		pl_jsonw_end(w);
+		pl_jsonw_kstr(w, "file", f->file);
+		pl_jsonw_kint(w, "line", f->line);
+		pl_jsonw_end(w);
+	}
+	pl_jsonw_end(w);
+}
+
+void
+pl_render_page_json(const struct pl_page *p, struct pl_buf *out, int pretty)
+{
+	struct pl_jsonw w;
+	char summary[256];
+
+	pl_page_summary(p, summary, sizeof(summary));
+	pl_jsonw_init(&w, out, pretty);
+	pl_jsonw_object(&w);
+	pl_jsonw_kstr(&w, "schema", "portlens.port/1");
+	pl_jsonw_kint(&w, "port", p->port);
+	pl_jsonw_kstr(&w, "summary", summary);
+	pl_jsonw_kstr(&w, "risk", pl_risk_name(p->risk));
+	pl_jsonw_kbool(&w, "curated", p->n_facts > 0);
+	json_registry(&w, p);
+	json_range(&w, p);
+	json_facts(&w, p, "unofficial_uses", 1);
+	json_facts(&w, p, "security_notes", 0);
+	pl_jsonw_key(&w, "checks");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < p->n_checks; i++) {
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "platform", p->checks[i].platform);
+		pl_jsonw_kstr(&w, "purpose", p->checks[i].purpose);
+		pl_jsonw_kstr(&w, "command", p->checks[i].command);
+		pl_jsonw_end(&w);
+	}
+	pl_jsonw_end(&w);
+	pl_jsonw_key(&w, "faq");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < p->n_faq; i++) {
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "id", p->faq[i].id);
+		pl_jsonw_kstr(&w, "question", p->faq[i].question);
+		pl_jsonw_kstr(&w, "answer", p->faq[i].answer);
+		pl_jsonw_end(&w);
+	}
+	pl_jsonw_end(&w);
+	pl_jsonw_end(&w);
+}

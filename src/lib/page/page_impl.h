@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * page/page_impl.h - internal split of the page builder: page.c gathers facts,
+ * advice.c writes the "how to check" commands and the FAQ from them.
+ */
+#ifndef PL_PAGE_IMPL_H
+#define PL_PAGE_IMPL_H
+
+#include "portlens/page.h"
+
+enum pl_rc pl_page_build_checks(struct pl_page *page);
+enum pl_rc pl_page_build_faq(struct pl_page *page);
+
+#endif

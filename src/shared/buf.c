@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * buf.c - growable byte buffer (see buf.h). Growth doubles capacity so appends are
+ * amortised O(1); the buffer keeps a NUL after the last byte so it can be used as a
+ * C string at any time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/buf.h"
+
+void
+pl_buf_init(struct pl_buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+pl_buf_cleanup(struct pl_buf *b)
+{
+	free(b->data);
+	pl_buf_init(b);
+}
+
+void
+pl_buf_reset(struct pl_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static enum pl_rc
+buf_reserve(struct pl_buf *b, size_t extra)
+{
+	size_t need, cap;
+	char *p;
+
+	if (extra > (size_t)-1 / 2 - b->len)
+		return PL_ERR_NOMEM;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return PL_OK;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (!p)
+		return PL_ERR_NOMEM;
+	b->data = p;
+	b->cap = cap;
+	return PL_OK;
+}
+
+enum pl_rc
+pl_buf_append(struct pl_buf *b, const void *data, size_t n)
+{
+	enum pl_rc rc = buf_reserve(b, n);
+
+	if (rc != PL_OK)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return PL_OK;
+}
+
+enum pl_rc
+pl_buf_puts(struct pl_buf *b, const char *s)
+{
+	return pl_buf_append(b, s, strlen(s));
+}
+
+enum pl_rc
+pl_buf_putc(struct pl_buf *b, char c)
+{
+	return pl_buf_append(b, &c, 1);
+}
+
+enum pl_rc
+pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	enum pl_rc rc;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return PL_ERR_ARG;
+	rc = buf_reserve(b, (size_t)n);
+	if (rc != PL_OK)
+		return rc;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return PL_OK;
+}
+
+enum pl_rc
+pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	enum pl_rc rc;
+
+	va_start(ap, fmt);
+	rc = pl_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *
+pl_buf_str(const struct pl_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *
+pl_buf_steal(struct pl_buf *b)
+{
+	char *p = b->data;
+
+	pl_buf_init(b);
+	return p;
+}

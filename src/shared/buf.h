@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shared/buf.h - a growable byte buffer (always NUL-terminated) used by renderers,
+ * parsers and tests to build strings without fixed-size arrays or sprintf.
+ */
+#ifndef PL_SHARED_BUF_H
+#define PL_SHARED_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "portlens/error.h"
+
+struct pl_buf {
+	char *data; /* NUL-terminated when len > 0 or after any append; owned */
+	size_t len;
+	size_t cap;
+};
+
+/* Initialises an empty buffer; no allocation. */
+void pl_buf_init(struct pl_buf *b);
+/* Frees the storage and re-initialises. Safe on an initialised, empty buffer. */
+void pl_buf_cleanup(struct pl_buf *b);
+/* Empties the buffer, keeping its storage. */
+void pl_buf_reset(struct pl_buf *b);
+/* Appends n bytes. Returns PL_OK or PL_ERR_NOMEM (buffer unchanged). */
+enum pl_rc pl_buf_append(struct pl_buf *b, const void *data, size_t n);
+/* Appends a NUL-terminated string. */
+enum pl_rc pl_buf_puts(struct pl_buf *b, const char *s);
+/* Appends one byte. */
+enum pl_rc pl_buf_putc(struct pl_buf *b, char c);
+/* Appends printf-style formatted text. */
+enum pl_rc pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap);
+/* Returns the contents as a C string ("" for an empty buffer); borrowed. */
+const char *pl_buf_str(const struct pl_buf *b);
+/* Hands the storage to the caller (free() it); buffer becomes empty. NULL if empty. */
+char *pl_buf_steal(struct pl_buf *b);
+
+#endif

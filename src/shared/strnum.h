@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shared/strnum.h - strict number parsing (an OpenBSD strtonum-like helper).
+ *
+ * Unlike atoi/strtol used naively, these reject empty strings, signs, leading or
+ * trailing junk, whitespace and overflow, and say which of those happened.
+ */
+#ifndef PL_SHARED_STRNUM_H
+#define PL_SHARED_STRNUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portlens/error.h"
+
+/*
+ * Parses the n bytes at s as a decimal unsigned integer in [min, max]. Only digits are
+ * accepted. Returns PL_OK and stores the value in *out, or PL_ERR_PARSE with a message
+ * in err ("empty number", "not a number: 'x'", "7000000 is out of range 0-65535").
+ */
+enum pl_rc pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,
+			 struct pl_err *err);
+
+/* Same as pl_parse_u64n for a NUL-terminated string. */
+enum pl_rc pl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+			struct pl_err *err);
+
+#endif
