@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+# The two commands of the README:
+#   make run    installs dependencies, builds, and shows `portlens 2323`
+#   make test   installs dependencies, checks style, builds with -Werror, runs every
+#               test suite (unit, cli, lab), then all of them again under ASan+UBSan
+# Other targets: build, fuzz, bench, format, format-check, checksrc, clean.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+MESON_TEST  = meson test --print-errorlogs --num-processes 2
+
+.PHONY: all deps test-deps build run test test-release test-asan format format-check \
+	checksrc fuzz bench clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh build
+
+test-deps:
+	scripts/install-deps.sh all
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+$(ASAN_BUILD)/build.ninja:
+	CC=clang meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	$(BUILD)/src/cli/portlens 2323
+
+test: test-deps format-check checksrc test-release test-asan
+
+test-release: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	$(MESON_TEST) -C $(BUILD)
+
+test-asan: $(ASAN_BUILD)/build.ninja
+	ninja -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(MESON_TEST) -C $(ASAN_BUILD)
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+format-check:
+	@bad=$$(git ls-files '*.c' '*.h' | while read -r f; do \
+		clang-format --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "clang-format would change:"; echo "$$bad"; \
+		echo "run: make format"; exit 1; fi; echo "format-check: ok"
+
+checksrc:
+	scripts/checksrc.sh
+
+fuzz:
+	scripts/fuzz.sh
+
+bench: build
+	bench/run-all.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) fuzz-build

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs every Debian package portlens needs to build, test and benchmark.
+# Idempotent and quick when everything is present (no apt-get update then).
+# Usage: scripts/install-deps.sh [build|test|all]   (default: all)
+set -euo pipefail
+
+build_pkgs=(build-essential meson ninja-build pkg-config
+	libmnl-dev libsqlite3-dev libmicrohttpd-dev libpcre2-dev libexpat1-dev libssl-dev
+	libjansson-dev)
+test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev llvm
+	iproute2 nftables socat procps python3 lsof net-tools nmap hyperfine)
+
+case "${1:-all}" in
+build) pkgs=("${build_pkgs[@]}") ;;
+test | all) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+*)
+	echo "usage: $0 [build|test|all]" >&2
+	exit 2
+	;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
