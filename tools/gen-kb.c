@@ -66,7 +66,7 @@ put_entries(FILE *out, const struct pl_kb *kb)
 		fputs("};\n", out);
 	}
 	fprintf(out, "\nstatic const struct pl_kb_entry entries[%zu] = {\n",
-		kb->n_entries ? kb->n_entries : 1);
+	        kb->n_entries ? kb->n_entries : 1);
 	for (size_t i = 0; i < kb->n_entries; i++) {
 		const struct pl_kb_entry *e = &kb->entries[i];
 
@@ -79,10 +79,10 @@ put_entries(FILE *out, const struct pl_kb *kb)
 		fputs(", .file = ", out);
 		put_c_string(out, e->file);
 		fprintf(out,
-			", .sources = sources_%zu, .n_sources = %u, .line = %u, .port_lo = %u, "
-			".port_hi = %u, .protos = %u, .kind = %u, .risk = %u},\n",
-			i, e->n_sources, e->line, e->port_lo, e->port_hi, e->protos, e->kind,
-			e->risk);
+		        ", .sources = sources_%zu, .n_sources = %u, .line = %u, .port_lo = %u, "
+		        ".port_hi = %u, .protos = %u, .kind = %u, .risk = %u},\n",
+		        i, e->n_sources, e->line, e->port_lo, e->port_hi, e->protos, e->kind,
+		        e->risk);
 	}
 	fputs("};\n\n", out);
 }
@@ -128,9 +128,9 @@ main(int argc, char **argv)
 	put_u32_array(out, "offsets", kb->offsets, 65537);
 	put_u32_array(out, "refs", kb->refs, kb->offsets[65536]);
 	fprintf(out,
-		"\nconst struct pl_kb pl_kb_builtin_table = {\n\t.entries = entries,\n"
-		"\t.n_entries = %zu,\n\t.offsets = offsets,\n\t.refs = refs,\n};\n",
-		kb->n_entries);
+	        "\nconst struct pl_kb pl_kb_builtin_table = {\n\t.entries = entries,\n"
+	        "\t.n_entries = %zu,\n\t.offsets = offsets,\n\t.refs = refs,\n};\n",
+	        kb->n_entries);
 	pl_kb_free(kb);
 	return fclose(out) == 0 ? 0 : 1;
 }

@@ -14,11 +14,12 @@
 static void
 put_entry(FILE *out, const struct pl_reg_entry *e)
 {
-	const char *fields[] = {e->service,  e->description, e->assignee,     e->contact,
-				e->registered, e->modified,  e->reference,    e->service_code,
-				e->unauthorized_use, e->notes};
-	const char *names[] = {"service",  "description", "assignee",         "contact", "registered",
-			       "modified", "reference",   "service_code", "unauthorized_use", "notes"};
+	const char *fields[] = {e->service,          e->description, e->assignee,  e->contact,
+	                        e->registered,       e->modified,    e->reference, e->service_code,
+	                        e->unauthorized_use, e->notes};
+	const char *names[] = {"service",          "description", "assignee",  "contact",
+	                       "registered",       "modified",    "reference", "service_code",
+	                       "unauthorized_use", "notes"};
 
 	fputs("\t{", out);
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -27,10 +28,9 @@ put_entry(FILE *out, const struct pl_reg_entry *e)
 		fputs(", ", out);
 	}
 	fprintf(out,
-		".line = %u, .port_lo = %u, .port_hi = %u, .protos = %u, .status = %u, "
-		".has_port = %u, .proto_given = %u},\n",
-		e->line, e->port_lo, e->port_hi, e->protos, e->status, e->has_port,
-		e->proto_given);
+	        ".line = %u, .port_lo = %u, .port_hi = %u, .protos = %u, .status = %u, "
+	        ".has_port = %u, .proto_given = %u},\n",
+	        e->line, e->port_lo, e->port_hi, e->protos, e->status, e->has_port, e->proto_given);
 }
 
 static void
@@ -56,7 +56,7 @@ main(int argc, char **argv)
 	}
 	if (pl_registry_load_file(argv[1], &reg, &err) != PL_OK) {
 		fprintf(stderr, "%s:%u:%u: %s\n", err.source ? err.source : argv[1], err.line,
-			err.column, err.msg);
+		        err.column, err.msg);
 		return 1;
 	}
 	out = fopen(argv[2], "w");
@@ -69,17 +69,17 @@ main(int argc, char **argv)
 	      "#include \"registry/registry_impl.h\"\n\n",
 	      out);
 	fprintf(out, "static const struct pl_reg_entry entries[%zu] = {\n",
-		reg->n_entries ? reg->n_entries : 1);
+	        reg->n_entries ? reg->n_entries : 1);
 	for (size_t i = 0; i < reg->n_entries; i++)
 		put_entry(out, &reg->entries[i]);
 	fputs("};\n\n", out);
 	put_u32_array(out, "offsets", reg->offsets, 65537);
 	put_u32_array(out, "refs", reg->refs, reg->offsets[65536]);
 	fprintf(out,
-		"\nconst struct pl_registry pl_registry_builtin_table = {\n"
-		"\t.entries = entries,\n\t.n_entries = %zu,\n\t.offsets = offsets,\n"
-		"\t.refs = refs,\n\t.date = \"%s\",\n\t.source = \"built-in %s\",\n};\n",
-		reg->n_entries, reg->date, base);
+	        "\nconst struct pl_registry pl_registry_builtin_table = {\n"
+	        "\t.entries = entries,\n\t.n_entries = %zu,\n\t.offsets = offsets,\n"
+	        "\t.refs = refs,\n\t.date = \"%s\",\n\t.source = \"built-in %s\",\n};\n",
+	        reg->n_entries, reg->date, base);
 	pl_registry_free(reg);
 	if (fclose(out) != 0) {
 		perror(argv[2]);

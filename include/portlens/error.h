@@ -44,12 +44,12 @@ const char *pl_strerror(enum pl_rc rc);
  * so callers can write `return pl_err_set(err, PL_ERR_PARSE, "bad %s", what);`.
  */
 enum pl_rc pl_err_set(struct pl_err *err, enum pl_rc rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Like pl_err_set, also recording a position (line, column) within source. */
 enum pl_rc pl_err_set_at(struct pl_err *err, enum pl_rc rc, const char *source, unsigned line,
-			 unsigned column, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+                         unsigned column, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /* Clears err (may be NULL). */
 void pl_err_clear(struct pl_err *err);

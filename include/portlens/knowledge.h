@@ -42,17 +42,17 @@ enum pl_risk {
  * becomes one entry per port or range, sharing its strings.
  */
 struct pl_kb_entry {
-	const char *port_spec;       /* the stanza's port line as written */
-	const char *title;           /* one line */
-	const char *text;            /* one paragraph */
-	const char *const *sources;  /* n_sources >= 1 citations */
-	const char *file;            /* knowledge file the fact came from */
+	const char *port_spec;      /* the stanza's port line as written */
+	const char *title;          /* one line */
+	const char *text;           /* one paragraph */
+	const char *const *sources; /* n_sources >= 1 citations */
+	const char *file;           /* knowledge file the fact came from */
 	uint32_t n_sources;
-	uint32_t line;               /* line of the stanza in file */
+	uint32_t line; /* line of the stanza in file */
 	uint16_t port_lo, port_hi;
-	uint8_t protos;              /* PL_PROTO_BIT mask */
-	uint8_t kind;                /* enum pl_kb_kind */
-	uint8_t risk;                /* enum pl_risk */
+	uint8_t protos; /* PL_PROTO_BIT mask */
+	uint8_t kind;   /* enum pl_kb_kind */
+	uint8_t risk;   /* enum pl_risk */
 };
 
 struct pl_kb;
@@ -70,7 +70,7 @@ struct pl_kb *pl_kb_new(void);
  * PL_ERR_NOMEM.
  */
 enum pl_rc pl_kb_parse(struct pl_kb *kb, const char *data, size_t len, const char *source,
-		       struct pl_err *err);
+                       struct pl_err *err);
 
 /* Rebuilds the port index after the last pl_kb_parse. Required before pl_kb_lookup. */
 enum pl_rc pl_kb_finish(struct pl_kb *kb, struct pl_err *err);

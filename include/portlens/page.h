@@ -37,9 +37,9 @@ struct pl_page_check {
 
 /* One frequently asked question, answered from the facts on the page. */
 struct pl_page_faq {
-	const char *id;   /* stable id: "dangerous", "why-open", "find-owner", "close" */
-	char *question;   /* owned */
-	char *answer;     /* owned, plain text */
+	const char *id; /* stable id: "dangerous", "why-open", "find-owner", "close" */
+	char *question; /* owned */
+	char *answer;   /* owned, plain text */
 };
 
 /* The ephemeral port range the kernel uses, when it could be read. */
@@ -95,7 +95,7 @@ struct pl_page_opts {
  * says the range is the Linux default instead.
  */
 enum pl_rc pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **out,
-			 struct pl_err *err);
+                         struct pl_err *err);
 
 /* Frees a page. NULL is a no-op. */
 void pl_page_free(struct pl_page *page);
@@ -107,5 +107,12 @@ int pl_page_fact_is_use(const struct pl_kb_entry *fact);
 /* The registry's description of this page's port in one line, e.g. "telnet (Telnet)",
  * "3d-nfsd", "unassigned"; written into buf (always NUL-terminated). */
 void pl_page_summary(const struct pl_page *page, char *buf, size_t size);
+
+/*
+ * The page as a JSON document, schema "portlens.port/1" (docs/json-schema.md), the same
+ * bytes for the CLI's --json and the web API. On success *out is a malloc'd,
+ * NUL-terminated string the caller frees. Returns PL_OK or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_page_json(const struct pl_page *page, int pretty, char **out);
 
 #endif

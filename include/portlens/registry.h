@@ -55,7 +55,7 @@ const struct pl_registry *pl_registry_builtin(void);
  * or PL_ERR_NOMEM, and *out is untouched.
  */
 enum pl_rc pl_registry_parse(const char *data, size_t len, const char *source,
-			     struct pl_registry **out, struct pl_err *err);
+                             struct pl_registry **out, struct pl_err *err);
 
 /* Reads and parses the CSV file at path (see pl_registry_parse). PL_ERR_IO if unreadable. */
 enum pl_rc pl_registry_load_file(const char *path, struct pl_registry **out, struct pl_err *err);

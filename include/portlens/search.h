@@ -14,10 +14,10 @@
 #include "portlens/registry.h"
 
 struct pl_search_opts {
-	const char *term;   /* substring (case-insensitive) or regex */
-	int regex;          /* nonzero: term is a POSIX ERE, matched case-insensitively */
-	unsigned protos;    /* PL_PROTO_BIT mask of transports to keep; 0 = all */
-	int with_unused;    /* nonzero: also match Unassigned/Reserved and port-less rows */
+	const char *term; /* substring (case-insensitive) or regex */
+	int regex;        /* nonzero: term is a POSIX ERE, matched case-insensitively */
+	unsigned protos;  /* PL_PROTO_BIT mask of transports to keep; 0 = all */
+	int with_unused;  /* nonzero: also match Unassigned/Reserved and port-less rows */
 };
 
 /* How well a record matched; lower sorts first. */
@@ -41,6 +41,6 @@ struct pl_search_hit {
  * PL_ERR_NOMEM.
  */
 enum pl_rc pl_registry_search(const struct pl_registry *reg, const struct pl_search_opts *opts,
-			      struct pl_search_hit **hits_out, size_t *n_out, struct pl_err *err);
+                              struct pl_search_hit **hits_out, size_t *n_out, struct pl_err *err);
 
 #endif

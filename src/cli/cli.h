@@ -31,8 +31,8 @@ struct pl_cli {
 	int color;      /* emit ANSI colors on out (decided by pl_term_setup) */
 	unsigned width; /* wrap width for text output */
 	enum pl_format format;
-	int live;       /* read live data (/proc, sockets); off for reproducible output */
-	const char *registry_path;    /* --registry FILE, or NULL */
+	int live; /* read live data (/proc, sockets); off for reproducible output */
+	const char *registry_path;     /* --registry FILE, or NULL */
 	struct pl_registry *owned_reg; /* loaded from registry_path or the imported copy */
 	const struct pl_registry *reg;
 	const struct pl_kb *kb;
@@ -47,7 +47,7 @@ int pl_cmd_registry(struct pl_cli *cli, int argc, char **argv);
 
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_USAGE. */
 int pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_FAIL. */
 int pl_cli_fail(struct pl_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints an error from the library, with FILE:LINE:COL when err has a position. */
@@ -75,7 +75,6 @@ size_t pl_term_columns(const char *s);
 
 /* Page renderers (render_*.c). Append one page to out. */
 void pl_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out);
-void pl_render_page_json(const struct pl_page *page, struct pl_buf *out, int pretty);
 void pl_render_page_markdown(const struct pl_page *page, struct pl_buf *out);
 
 /* Long option ids shared by subcommands (values above any short option). */
@@ -91,12 +90,14 @@ enum {
 };
 
 /* getopt_long entries for the common options; spread into each subcommand's table. */
-#define PL_CLI_COMMON_LONGOPTS                                                                   \
-	{"color", required_argument, NULL, PL_OPT_COLOR},                                        \
-		{"registry", required_argument, NULL, PL_OPT_REGISTRY},                          \
-		{"json", no_argument, NULL, PL_OPT_JSON},                                        \
-		{"markdown", no_argument, NULL, PL_OPT_MARKDOWN},                                \
-		{"no-live", no_argument, NULL, PL_OPT_NO_LIVE},                                  \
-		{"width", required_argument, NULL, PL_OPT_WIDTH}
+#define PL_CLI_COMMON_LONGOPTS                                                                     \
+	{"color", required_argument, NULL, PL_OPT_COLOR},                                          \
+	    {"registry", required_argument, NULL, PL_OPT_REGISTRY},                                \
+	    {"json", no_argument, NULL, PL_OPT_JSON},                                              \
+	    {"markdown", no_argument, NULL, PL_OPT_MARKDOWN},                                      \
+	    {"no-live", no_argument, NULL, PL_OPT_NO_LIVE},                                        \
+	{                                                                                          \
+		"width", required_argument, NULL, PL_OPT_WIDTH                                     \
+	}
 
 #endif

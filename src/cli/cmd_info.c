@@ -17,21 +17,21 @@
 #define MAX_PORTS 256
 
 static const char info_help[] =
-	"usage: portlens [info] [OPTIONS] PORT[/PROTO]|SERVICE...\n"
-	"\n"
-	"Show what a port is: its IANA assignment per transport, its range, known\n"
-	"unofficial uses and security notes with sources, how to check it, and answers\n"
-	"to common questions. PROTO is tcp, udp, sctp or dccp. SERVICE is a registered\n"
-	"service name, e.g. ssh.\n"
-	"\n"
-	"options:\n"
-	"  --json              JSON output (schema: docs/json-schema.md)\n"
-	"  --markdown          Markdown output\n"
-	"  --color=WHEN        never, always or auto (default auto; NO_COLOR is honoured)\n"
-	"  --width=N           wrap text at N columns (default: terminal width)\n"
-	"  --registry=FILE     use this IANA registry CSV instead of the built-in one\n"
-	"  --no-live           do not read this machine's settings (/proc)\n"
-	"  -h, --help          this help\n";
+    "usage: portlens [info] [OPTIONS] PORT[/PROTO]|SERVICE...\n"
+    "\n"
+    "Show what a port is: its IANA assignment per transport, its range, known\n"
+    "unofficial uses and security notes with sources, how to check it, and answers\n"
+    "to common questions. PROTO is tcp, udp, sctp or dccp. SERVICE is a registered\n"
+    "service name, e.g. ssh.\n"
+    "\n"
+    "options:\n"
+    "  --json              JSON output (schema: docs/json-schema.md)\n"
+    "  --markdown          Markdown output\n"
+    "  --color=WHEN        never, always or auto (default auto; NO_COLOR is honoured)\n"
+    "  --width=N           wrap text at N columns (default: terminal width)\n"
+    "  --registry=FILE     use this IANA registry CSV instead of the built-in one\n"
+    "  --no-live           do not read this machine's settings (/proc)\n"
+    "  -h, --help          this help\n";
 
 struct info_target {
 	uint16_t port;
@@ -47,7 +47,7 @@ looks_like_name(const char *s)
 		if (isalpha((unsigned char)*s))
 			letters++;
 		else if (!isdigit((unsigned char)*s) && *s != '-' && *s != '_' && *s != '.' &&
-			 *s != '+')
+		         *s != '+')
 			return 0;
 	}
 	return letters > 0;
@@ -67,9 +67,9 @@ resolve_name(struct pl_cli *cli, const char *arg, struct info_target *t)
 
 		if (pl_proto_parse(slash + 1, &p) != PL_OK)
 			return pl_cli_usage_error(cli,
-						  "unknown transport '%s' in '%s' (expected tcp, "
-						  "udp, sctp or dccp)",
-						  slash + 1, arg);
+			                          "unknown transport '%s' in '%s' (expected tcp, "
+			                          "udp, sctp or dccp)",
+			                          slash + 1, arg);
 		t->protos = PL_PROTO_BIT(p);
 	}
 	for (size_t i = 0; i < pl_registry_count(cli->reg); i++) {
@@ -85,9 +85,10 @@ resolve_name(struct pl_cli *cli, const char *arg, struct info_target *t)
 		found = 1;
 	}
 	if (!found)
-		return pl_cli_fail(cli, "no service named '%.*s' in the IANA registry (try: "
-					"portlens search %.*s)",
-				   (int)len, arg, (int)len, arg);
+		return pl_cli_fail(cli,
+		                   "no service named '%.*s' in the IANA registry (try: "
+		                   "portlens search %.*s)",
+		                   (int)len, arg, (int)len, arg);
 	return PL_EXIT_OK;
 }
 
@@ -109,9 +110,9 @@ parse_target(struct pl_cli *cli, const char *arg, struct info_target *t)
 	if (looks_like_name(arg))
 		return resolve_name(cli, arg, t);
 	return pl_cli_usage_error(cli,
-				  "'%s' is not a port (0-65535, optionally /tcp, /udp, /sctp or "
-				  "/dccp) or a service name",
-				  arg);
+	                          "'%s' is not a port (0-65535, optionally /tcp, /udp, /sctp or "
+	                          "/dccp) or a service name",
+	                          arg);
 }
 
 static int
@@ -125,10 +126,10 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 		pl_buf_puts(&out, "[\n");
 	for (size_t i = 0; i < n && rc == PL_EXIT_OK; i++) {
 		struct pl_page_opts opts = {
-			.reg = cli->reg,
-			.kb = cli->kb,
-			.protos = targets[i].protos,
-			.read_proc = cli->live,
+		    .reg = cli->reg,
+		    .kb = cli->kb,
+		    .protos = targets[i].protos,
+		    .read_proc = cli->live,
 		};
 		struct pl_page *page = NULL;
 		struct pl_err err = {0};
@@ -139,10 +140,19 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 			break;
 		}
 		switch (cli->format) {
-		case PL_FMT_JSON:
-			pl_render_page_json(page, &out, 1);
+		case PL_FMT_JSON: {
+			char *json = NULL;
+
+			if (pl_page_json(page, 1, &json) != PL_OK) {
+				pl_page_free(page);
+				rc = pl_cli_fail(cli, "out of memory");
+				goto out;
+			}
+			pl_buf_puts(&out, json);
 			pl_buf_puts(&out, i + 1 < n ? ",\n" : "\n");
+			free(json);
 			break;
+		}
 		case PL_FMT_MARKDOWN:
 			if (i)
 				pl_buf_puts(&out, "\n---\n\n");
@@ -158,6 +168,7 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 	}
 	if (cli->format == PL_FMT_JSON && n > 1)
 		pl_buf_puts(&out, "]\n");
+out:
 	if (rc == PL_EXIT_OK)
 		rc = pl_cli_emit(cli, &out);
 	pl_buf_cleanup(&out);
@@ -168,9 +179,9 @@ int
 pl_cmd_info(struct pl_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		PL_CLI_COMMON_LONGOPTS,
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct info_target *targets = NULL;
 	size_t n = 0;
@@ -178,7 +189,7 @@ pl_cmd_info(struct pl_cli *cli, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		int r;
 
 		if (opt == 'h') {
@@ -190,11 +201,12 @@ pl_cmd_info(struct pl_cli *cli, int argc, char **argv)
 			return PL_EXIT_USAGE;
 		if (r == 0) {
 			if (optopt)
-				return pl_cli_usage_error(cli, "unknown option '-%c' (a negative "
-							       "number is not a port; see --help)",
-							  optopt);
+				return pl_cli_usage_error(cli,
+				                          "unknown option '-%c' (a negative "
+				                          "number is not a port; see --help)",
+				                          optopt);
 			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-						  argv[optind - 1]);
+			                          argv[optind - 1]);
 		}
 	}
 	pl_term_setup(cli);

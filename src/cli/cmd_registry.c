@@ -14,13 +14,15 @@
 #include "cli/cli.h"
 
 static const char registry_help[] =
-	"usage: portlens registry [info]            show the registry in use and its date\n"
-	"       portlens registry import FILE       check FILE (an IANA service-names-port-\n"
-	"                                           numbers.csv) and use it from now on\n"
-	"       portlens registry reset             go back to the built-in registry\n"
-	"\n"
-	"The imported copy lives in $XDG_DATA_HOME/portlens/ (default ~/.local/share/portlens/).\n"
-	"--registry=FILE on any command uses FILE for that run only.\n";
+    "usage: portlens registry [info]            show the registry in use and its date\n"
+    "       portlens registry import FILE       check FILE (an IANA service-names-port-\n"
+    "                                           numbers.csv) and use it from now on\n"
+    "       portlens registry reset             go back to the built-in registry\n"
+    "       portlens registry dump              one line per port and transport:\n"
+    "                                           PORT TRANSPORT STATUS SERVICE CSV-LINE\n"
+    "\n"
+    "The imported copy lives in $XDG_DATA_HOME/portlens/ (default ~/.local/share/portlens/).\n"
+    "--registry=FILE on any command uses FILE for that run only.\n";
 
 static int
 show_info(struct pl_cli *cli)
@@ -35,11 +37,42 @@ show_info(struct pl_cli *cli)
 		assigned += e->has_port && e->status == PL_REG_ASSIGNED;
 	}
 	fprintf(cli->out,
-		"source:   %s\ndate:     %s (newest registration or modification date in it)\n"
-		"records:  %zu (%zu with a port, %zu of them assigned)\n",
-		pl_registry_source(reg), pl_registry_date(reg), pl_registry_count(reg), with_port,
-		assigned);
+	        "source:   %s\ndate:     %s (newest registration or modification date in it)\n"
+	        "records:  %zu (%zu with a port, %zu of them assigned)\n",
+	        pl_registry_source(reg), pl_registry_date(reg), pl_registry_count(reg), with_port,
+	        assigned);
 	return PL_EXIT_OK;
+}
+
+/* Flattens the registry to one tab-separated line per (port, transport, record), in
+ * port order: the shape scripts and the registry walk test need. */
+static int
+dump(struct pl_cli *cli)
+{
+	const struct pl_registry *reg = cli->reg;
+	struct pl_buf out;
+	int rc;
+
+	pl_buf_init(&out);
+	for (uint32_t port = 0; port <= 65535; port++) {
+		size_t n;
+		const uint32_t *idx = pl_registry_lookup(reg, (uint16_t)port, &n);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
+
+			for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
+				if (e->protos & PL_PROTO_BIT(p))
+					pl_buf_printf(
+					    &out, "%u\t%s\t%s\t%s\t%u\n", port,
+					    pl_proto_name((enum pl_proto)p),
+					    pl_reg_status_name((enum pl_reg_status)e->status),
+					    e->service, e->line);
+		}
+	}
+	rc = pl_cli_emit(cli, &out);
+	pl_buf_cleanup(&out);
+	return rc;
 }
 
 static int
@@ -76,7 +109,7 @@ import_file(struct pl_cli *cli, const char *file)
 	if (pl_cli_imported_registry_path(dest, sizeof(dest)) != 0) {
 		pl_registry_free(reg);
 		return pl_cli_fail(cli, "cannot tell where to keep the registry: set HOME or "
-					"XDG_DATA_HOME");
+		                        "XDG_DATA_HOME");
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", dest, (long)getpid());
 	if (make_parent_dirs(dest) != 0 || !(in = fopen(file, "rb")) || !(out = fopen(tmp, "wb"))) {
@@ -94,7 +127,7 @@ import_file(struct pl_cli *cli, const char *file)
 	}
 	out = NULL;
 	fprintf(cli->out, "imported %s: %zu records, data as of %s\nnow used by default from %s\n",
-		file, pl_registry_count(reg), pl_registry_date(reg), dest);
+	        file, pl_registry_count(reg), pl_registry_date(reg), dest);
 	rc = PL_EXIT_OK;
 out:
 	if (in)
@@ -111,9 +144,9 @@ int
 pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		PL_CLI_COMMON_LONGOPTS,
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *action;
 	char dest[1024];
@@ -121,7 +154,7 @@ pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		int r;
 
 		if (opt == 'h') {
@@ -131,8 +164,8 @@ pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
 		if (r <= 0)
 			return r < 0 ? PL_EXIT_USAGE
-				     : pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-							  argv[optind - 1]);
+			             : pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
+			                                  argv[optind - 1]);
 	}
 	action = optind < argc ? argv[optind] : "info";
 	if (strcmp(action, "import") == 0) {
@@ -147,9 +180,11 @@ pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 			fprintf(cli->out, "no imported registry; using the built-in one\n");
 		return PL_EXIT_OK;
 	}
-	if (strcmp(action, "info") != 0 || optind + 1 < argc)
-		return pl_cli_usage_error(cli, "unknown registry action '%s' (info, import, reset)",
-					  action);
+	if ((strcmp(action, "info") != 0 && strcmp(action, "dump") != 0) || optind + 1 < argc)
+		return pl_cli_usage_error(
+		    cli, "unknown registry action '%s' (info, import, reset, dump)", action);
 	rc = pl_cli_load_registry(cli);
-	return rc == PL_EXIT_OK ? show_info(cli) : rc;
+	if (rc != PL_EXIT_OK)
+		return rc;
+	return strcmp(action, "dump") == 0 ? dump(cli) : show_info(cli);
 }

@@ -16,19 +16,19 @@
 enum { OPT_REGEX = PL_OPT_FIRST_FREE, OPT_LIMIT, OPT_ALL };
 
 static const char search_help[] =
-	"usage: portlens search [OPTIONS] TERM\n"
-	"\n"
-	"Find ports whose registered service name, description or assignee contains TERM\n"
-	"(case-insensitive). Exact and prefix name matches come first.\n"
-	"\n"
-	"options:\n"
-	"  -E, --regex         TERM is a POSIX extended regular expression\n"
-	"  -t, --tcp / -u, --udp   only records for that transport\n"
-	"  -n, --limit=N       show at most N rows (default 100, 0 = all)\n"
-	"  --all               include Unassigned and Reserved records\n"
-	"  --json              JSON output ({\"schema\": \"portlens.search/1\", ...})\n"
-	"  --color=WHEN, --width=N, --registry=FILE   as for portlens info\n"
-	"  -h, --help          this help\n";
+    "usage: portlens search [OPTIONS] TERM\n"
+    "\n"
+    "Find ports whose registered service name, description or assignee contains TERM\n"
+    "(case-insensitive). Exact and prefix name matches come first.\n"
+    "\n"
+    "options:\n"
+    "  -E, --regex         TERM is a POSIX extended regular expression\n"
+    "  -t, --tcp / -u, --udp   only records for that transport\n"
+    "  -n, --limit=N       show at most N rows (default 100, 0 = all)\n"
+    "  --all               include Unassigned and Reserved records\n"
+    "  --json              JSON output ({\"schema\": \"portlens.search/1\", ...})\n"
+    "  --color=WHEN, --width=N, --registry=FILE   as for portlens info\n"
+    "  -h, --help          this help\n";
 
 /* One output row: records merged across transports. */
 struct search_row {
@@ -38,14 +38,14 @@ struct search_row {
 };
 
 static const char *const rank_names[] = {
-	[PL_MATCH_NAME_EXACT] = "name", [PL_MATCH_NAME_PREFIX] = "name-prefix",
-	[PL_MATCH_NAME] = "name",        [PL_MATCH_DESCRIPTION] = "description",
-	[PL_MATCH_ASSIGNEE] = "assignee",
+    [PL_MATCH_NAME_EXACT] = "name",   [PL_MATCH_NAME_PREFIX] = "name-prefix",
+    [PL_MATCH_NAME] = "name",         [PL_MATCH_DESCRIPTION] = "description",
+    [PL_MATCH_ASSIGNEE] = "assignee",
 };
 
 static size_t
 merge_rows(const struct pl_registry *reg, const struct pl_search_hit *hits, size_t n,
-	   struct search_row *rows)
+           struct search_row *rows)
 {
 	size_t n_rows = 0;
 
@@ -62,8 +62,8 @@ merge_rows(const struct pl_registry *reg, const struct pl_search_hit *hits, size
 				break;
 		}
 		if (k == n_rows)
-			rows[n_rows++] = (struct search_row){
-				.first = e, .protos = 0, .rank = hits[i].rank};
+			rows[n_rows++] =
+			    (struct search_row){.first = e, .protos = 0, .rank = hits[i].rank};
 		rows[k].protos |= e->protos;
 	}
 	return n_rows;
@@ -85,14 +85,14 @@ format_port(char *buf, size_t size, const struct search_row *r)
 		if (!(r->protos & PL_PROTO_BIT(p)))
 			continue;
 		used += (size_t)snprintf(buf + used, size - used, "%s%s", first ? "/" : ",",
-					 pl_proto_name((enum pl_proto)p));
+		                         pl_proto_name((enum pl_proto)p));
 		first = 0;
 	}
 }
 
 static void
 render_text(struct pl_cli *cli, const struct search_row *rows, size_t n, size_t limit,
-	    struct pl_buf *out)
+            struct pl_buf *out)
 {
 	size_t shown = limit && limit < n ? limit : n;
 
@@ -102,8 +102,8 @@ render_text(struct pl_cli *cli, const struct search_row *rows, size_t n, size_t 
 
 		format_port(port, sizeof(port), &rows[i]);
 		pl_buf_printf(out, "%s%-16s%s %-20s ", pl_term_sgr(cli, "\033[1m"), port,
-			      pl_term_sgr(cli, "\033[0m"),
-			      *rows[i].first->service ? rows[i].first->service : "-");
+		              pl_term_sgr(cli, "\033[0m"),
+		              *rows[i].first->service ? rows[i].first->service : "-");
 		pl_buf_init(&line);
 		pl_buf_puts(&line, rows[i].first->description);
 		/* Descriptions can hold line breaks; keep one row per record. */
@@ -122,7 +122,7 @@ render_text(struct pl_cli *cli, const struct search_row *rows, size_t n, size_t 
 
 static void
 render_json(const char *term, const struct search_row *rows, size_t n, size_t limit,
-	    struct pl_buf *out)
+            struct pl_buf *out)
 {
 	struct pl_jsonw w;
 	size_t shown = limit && limit < n ? limit : n;
@@ -164,14 +164,14 @@ int
 pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		PL_CLI_COMMON_LONGOPTS,
-		{"regex", no_argument, NULL, 'E'},
-		{"tcp", no_argument, NULL, 't'},
-		{"udp", no_argument, NULL, 'u'},
-		{"limit", required_argument, NULL, 'n'},
-		{"all", no_argument, NULL, OPT_ALL},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"regex", no_argument, NULL, 'E'},
+	    {"tcp", no_argument, NULL, 't'},
+	    {"udp", no_argument, NULL, 'u'},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"all", no_argument, NULL, OPT_ALL},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct pl_search_opts so = {0};
 	struct pl_search_hit *hits = NULL;
@@ -184,7 +184,7 @@ pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+hEtun:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hEtun:", longopts, NULL)) != -1) {
 		int r;
 
 		switch (opt) {
@@ -203,7 +203,7 @@ pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 		case 'n':
 			if (pl_parse_u64(optarg, 0, 1000000, &limit, NULL) != PL_OK)
 				return pl_cli_usage_error(cli, "--limit takes a number, not '%s'",
-							  optarg);
+				                          optarg);
 			continue;
 		case OPT_ALL:
 			so.with_unused = 1;
@@ -214,12 +214,12 @@ pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 			return PL_EXIT_USAGE;
 		if (r == 0)
 			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-						  argv[optind - 1]);
+			                          argv[optind - 1]);
 	}
 	pl_term_setup(cli);
 	if (optind != argc - 1)
 		return pl_cli_usage_error(cli, "search takes one TERM (quote it if it has "
-					       "spaces); see --help");
+		                               "spaces); see --help");
 	so.term = argv[optind];
 	rc = pl_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK)

@@ -6,9 +6,13 @@
 #include "cli/commands.h"
 
 const struct pl_command pl_commands[] = {
-	{.name = "info", .fn = pl_cmd_info, .summary = "the page of one or more ports"},
-	{.name = "search", .fn = pl_cmd_search, .summary = "find ports by service, description, assignee"},
-	{.name = "registry", .fn = pl_cmd_registry, .summary = "show or import the IANA registry in use"},
+    {.name = "info", .fn = pl_cmd_info, .summary = "the page of one or more ports"},
+    {.name = "search",
+     .fn = pl_cmd_search,
+     .summary = "find ports by service, description, assignee"},
+    {.name = "registry",
+     .fn = pl_cmd_registry,
+     .summary = "show or import the IANA registry in use"},
 };
 
 const size_t pl_commands_count = sizeof(pl_commands) / sizeof(pl_commands[0]);

@@ -47,7 +47,7 @@ pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err)
 {
 	if (err->source && err->line && err->column)
 		fprintf(cli->err, "%s: %s:%u:%u: %s\n", cli->prog, err->source, err->line,
-			err->column, err->msg);
+		        err->column, err->msg);
 	else if (err->source && err->line)
 		fprintf(cli->err, "%s: %s:%u: %s\n", cli->prog, err->source, err->line, err->msg);
 	else
@@ -69,7 +69,7 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 			cli->color_mode = -1;
 		else {
 			pl_cli_usage_error(cli, "--color takes never, always or auto, not '%s'",
-					   arg);
+			                   arg);
 			return -1;
 		}
 		return 1;
@@ -90,8 +90,8 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 		return 1;
 	case PL_OPT_WIDTH:
 		if (pl_parse_u64(arg, 40, 1000, &v, NULL) != PL_OK) {
-			pl_cli_usage_error(cli, "--width takes a number of columns 40-1000, not '%s'",
-					   arg);
+			pl_cli_usage_error(
+			    cli, "--width takes a number of columns 40-1000, not '%s'", arg);
 			return -1;
 		}
 		cli->width = (unsigned)v;
@@ -112,7 +112,7 @@ pl_cli_imported_registry_path(char *buf, size_t size)
 		n = snprintf(buf, size, "%s/portlens/service-names-port-numbers.csv", xdg);
 	else if (home && *home)
 		n = snprintf(buf, size, "%s/.local/share/portlens/service-names-port-numbers.csv",
-			     home);
+		             home);
 	else
 		return -1;
 	return n > 0 && (size_t)n < size ? 0 : -1;

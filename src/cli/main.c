@@ -26,12 +26,12 @@ int
 main(int argc, char **argv)
 {
 	struct pl_cli cli = {
-		.out = stdout,
-		.err = stderr,
-		.prog = "portlens",
-		.live = 1,
-		.color_mode = -1,
-		.kb = pl_kb_builtin(),
+	    .out = stdout,
+	    .err = stderr,
+	    .prog = "portlens",
+	    .live = 1,
+	    .color_mode = -1,
+	    .kb = pl_kb_builtin(),
 	};
 	const char *name;
 	int rc;

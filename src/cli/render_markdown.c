@@ -33,15 +33,16 @@ md_field(struct pl_buf *out, const char *label, const char *value)
 static void
 md_registry(const struct pl_page *p, struct pl_buf *out)
 {
-	pl_buf_printf(out, "## What port %u is\n\nIANA Service Name and Transport Protocol Port "
-			   "Number Registry, data as of %s (%s).\n\n",
-		      p->port, p->registry_date, p->registry_source);
+	pl_buf_printf(out,
+	              "## What port %u is\n\nIANA Service Name and Transport Protocol Port "
+	              "Number Registry, data as of %s (%s).\n\n",
+	              p->port, p->registry_date, p->registry_source);
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
 
 		if (tr->n == 0)
 			pl_buf_printf(out, "- **%s**: no registry record\n",
-				      pl_proto_name(tr->proto));
+			              pl_proto_name(tr->proto));
 		for (size_t k = 0; k < tr->n; k++) {
 			const struct pl_reg_entry *e = tr->rows[k];
 
@@ -65,7 +66,8 @@ md_registry(const struct pl_page *p, struct pl_buf *out)
 			md_field(out, "Notes", e->notes);
 		}
 	}
-	pl_buf_puts(out, "\nSource: <https://www.iana.org/assignments/service-names-port-numbers/>\n\n");
+	pl_buf_puts(out,
+	            "\nSource: <https://www.iana.org/assignments/service-names-port-numbers/>\n\n");
 }
 
 static void
@@ -83,7 +85,7 @@ md_facts(const struct pl_page *p, struct pl_buf *out, int uses)
 		pl_buf_puts(out, "- **");
 		md_escape(out, f->title);
 		pl_buf_printf(out, "** (%s, risk %s): ", pl_kb_kind_label((enum pl_kb_kind)f->kind),
-			      pl_risk_name((enum pl_risk)f->risk));
+		              pl_risk_name((enum pl_risk)f->risk));
 		md_escape(out, f->text);
 		pl_buf_puts(out, "\n  Sources:");
 		for (uint32_t s = 0; s < f->n_sources; s++) {
@@ -96,10 +98,11 @@ md_facts(const struct pl_page *p, struct pl_buf *out, int uses)
 		pl_buf_putc(out, '\n');
 	}
 	if (!shown)
-		pl_buf_printf(out, "%s\n", p->n_facts ? "None recorded."
-						      : "portlens has no curated notes on this "
-							"port: nothing more is known beyond the "
-							"registry.");
+		pl_buf_printf(out, "%s\n",
+		              p->n_facts ? "None recorded."
+		                         : "portlens has no curated notes on this "
+		                           "port: nothing more is known beyond the "
+		                           "registry.");
 	pl_buf_putc(out, '\n');
 }
 
@@ -113,11 +116,12 @@ pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 	md_escape(out, summary);
 	pl_buf_printf(out, "\n\nRisk: **%s**\n\n", pl_risk_name(p->risk));
 	md_registry(p, out);
-	pl_buf_printf(out, "## The range it lives in\n\n%u is in the %s range %u-%u (RFC 6335). "
-			   "Linux ephemeral range: %u-%u (%s); port %u is %s it.\n\n",
-		      p->port, pl_range_name(p->range), p->range_lo, p->range_hi,
-		      p->ephemeral.lo, p->ephemeral.hi, p->ephemeral.source, p->port,
-		      p->in_ephemeral ? "inside" : "outside");
+	pl_buf_printf(out,
+	              "## The range it lives in\n\n%u is in the %s range %u-%u (RFC 6335). "
+	              "Linux ephemeral range: %u-%u (%s); port %u is %s it.\n\n",
+	              p->port, pl_range_name(p->range), p->range_lo, p->range_hi, p->ephemeral.lo,
+	              p->ephemeral.hi, p->ephemeral.source, p->port,
+	              p->in_ephemeral ? "inside" : "outside");
 	md_facts(p, out, 1);
 	md_facts(p, out, 0);
 	pl_buf_puts(out, "## How to check\n\n| Platform | Purpose | Command |\n|---|---|---|\n");

@@ -59,10 +59,10 @@ title_line(struct text_ctx *t)
 
 	pl_page_summary(t->page, summary, sizeof(summary));
 	pl_buf_printf(t->out, "%sPort %u%s — %s", sgr(t, SGR_BOLD), t->page->port,
-		      sgr(t, SGR_RESET), summary);
+	              sgr(t, SGR_RESET), summary);
 	if (t->page->n_facts)
 		pl_buf_printf(t->out, "   %s[%s risk]%s", sgr(t, risk_color(t->page->risk)),
-			      pl_risk_name(t->page->risk), sgr(t, SGR_RESET));
+		              pl_risk_name(t->page->risk), sgr(t, SGR_RESET));
 	pl_buf_putc(t->out, '\n');
 }
 
@@ -76,11 +76,11 @@ registry_row(struct text_ctx *t, const struct pl_page_transport *tr, const struc
 		pl_buf_printf(&line, "%s — %s", e->service, e->description);
 	else
 		pl_buf_printf(&line, "%s%s%s", pl_reg_status_name(e->status),
-			      *e->service ? " " : "", e->service);
+		              *e->service ? " " : "", e->service);
 	if (e->port_lo != e->port_hi)
 		pl_buf_printf(&line, " (registered as the range %u-%u)", e->port_lo, e->port_hi);
 	pl_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD), pl_proto_name(tr->proto),
-		      sgr(t, SGR_RESET));
+	              sgr(t, SGR_RESET));
 	/* The first line follows the transport label; continuation lines are indented. */
 	{
 		struct pl_buf wrapped;
@@ -111,21 +111,22 @@ section_registry(struct text_ctx *t)
 	char h[200];
 
 	snprintf(h, sizeof(h), "What port %u is — IANA registry (data as of %s)", p->port,
-		 p->registry_date);
+	         p->registry_date);
 	heading(t, h);
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
 
 		if (tr->n == 0)
 			pl_buf_printf(t->out, "  %s%-5s%s no registry record for %u/%s\n",
-				      sgr(t, SGR_BOLD), pl_proto_name(tr->proto), sgr(t, SGR_RESET),
-				      p->port, pl_proto_name(tr->proto));
+			              sgr(t, SGR_BOLD), pl_proto_name(tr->proto), sgr(t, SGR_RESET),
+			              p->port, pl_proto_name(tr->proto));
 		for (size_t k = 0; k < tr->n; k++)
 			registry_row(t, tr, tr->rows[k]);
 	}
-	pl_buf_printf(t->out, "  %sSource: %s, https://www.iana.org/assignments/"
-			      "service-names-port-numbers/%s\n",
-		      sgr(t, SGR_DIM), p->registry_source, sgr(t, SGR_RESET));
+	pl_buf_printf(t->out,
+	              "  %sSource: %s, https://www.iana.org/assignments/"
+	              "service-names-port-numbers/%s\n",
+	              sgr(t, SGR_DIM), p->registry_source, sgr(t, SGR_RESET));
 }
 
 static void
@@ -138,33 +139,39 @@ section_range(struct text_ctx *t)
 	pl_buf_init(&s);
 	switch (p->range) {
 	case PL_RANGE_SYSTEM:
-		pl_buf_printf(&s, "%u is a well-known (system) port, range 0-1023 (RFC 6335). "
-				  "IANA assigns these only through IETF review. ",
-			      p->port);
+		pl_buf_printf(&s,
+		              "%u is a well-known (system) port, range 0-1023 (RFC 6335). "
+		              "IANA assigns these only through IETF review. ",
+		              p->port);
 		break;
 	case PL_RANGE_USER:
-		pl_buf_printf(&s, "%u is a registered (user) port, range 1024-49151 (RFC 6335). "
-				  "IANA assigns these on request; any program may use one. ",
-			      p->port);
+		pl_buf_printf(&s,
+		              "%u is a registered (user) port, range 1024-49151 (RFC 6335). "
+		              "IANA assigns these on request; any program may use one. ",
+		              p->port);
 		break;
 	default:
-		pl_buf_printf(&s, "%u is a dynamic (private, ephemeral) port, range 49152-65535 "
-				  "(RFC 6335). IANA never assigns these. ",
-			      p->port);
+		pl_buf_printf(&s,
+		              "%u is a dynamic (private, ephemeral) port, range 49152-65535 "
+		              "(RFC 6335). IANA never assigns these. ",
+		              p->port);
 		break;
 	}
 	if (p->port < p->ephemeral.unprivileged_start)
-		pl_buf_printf(&s, "On this system binding it needs root or CAP_NET_BIND_SERVICE "
-				  "(unprivileged ports start at %u, %s). ",
-			      p->ephemeral.unprivileged_start, p->ephemeral.unprivileged_source);
+		pl_buf_printf(&s,
+		              "On this system binding it needs root or CAP_NET_BIND_SERVICE "
+		              "(unprivileged ports start at %u, %s). ",
+		              p->ephemeral.unprivileged_start, p->ephemeral.unprivileged_source);
 	else
-		pl_buf_printf(&s, "On this system any user may bind it (unprivileged ports "
-				  "start at %u, %s). ",
-			      p->ephemeral.unprivileged_start, p->ephemeral.unprivileged_source);
-	pl_buf_printf(&s, "Linux picks local ports for outgoing connections from %u-%u (%s); "
-			  "%u is %s that range.",
-		      p->ephemeral.lo, p->ephemeral.hi, p->ephemeral.source, p->port,
-		      p->in_ephemeral ? "inside" : "outside");
+		pl_buf_printf(&s,
+		              "On this system any user may bind it (unprivileged ports "
+		              "start at %u, %s). ",
+		              p->ephemeral.unprivileged_start, p->ephemeral.unprivileged_source);
+	pl_buf_printf(&s,
+	              "Linux picks local ports for outgoing connections from %u-%u (%s); "
+	              "%u is %s that range.",
+	              p->ephemeral.lo, p->ephemeral.hi, p->ephemeral.source, p->port,
+	              p->in_ephemeral ? "inside" : "outside");
 	pl_term_wrap(t->out, pl_buf_str(&s), 2, t->cli->width);
 	pl_buf_cleanup(&s);
 }
@@ -180,18 +187,18 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 	for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
 		if (f->protos & PL_PROTO_BIT(p))
 			used += (size_t)snprintf(protos + used, sizeof(protos) - used, "%s%s",
-						 used ? "/" : "", pl_proto_name((enum pl_proto)p));
+			                         used ? "/" : "", pl_proto_name((enum pl_proto)p));
 	if (f->protos == PL_PROTO_ALL)
 		snprintf(protos, sizeof(protos), "any transport");
 	pl_buf_printf(t->out, "  %s•%s %s%s%s", sgr(t, risk_color((enum pl_risk)f->risk)),
-		      sgr(t, SGR_RESET), sgr(t, SGR_BOLD), f->title, sgr(t, SGR_RESET));
+	              sgr(t, SGR_RESET), sgr(t, SGR_BOLD), f->title, sgr(t, SGR_RESET));
 	pl_buf_printf(t->out, " %s(%s; %s; risk %s)%s\n", sgr(t, SGR_DIM),
-		      pl_kb_kind_label((enum pl_kb_kind)f->kind), protos,
-		      pl_risk_name((enum pl_risk)f->risk), sgr(t, SGR_RESET));
+	              pl_kb_kind_label((enum pl_kb_kind)f->kind), protos,
+	              pl_risk_name((enum pl_risk)f->risk), sgr(t, SGR_RESET));
 	pl_term_wrap(t->out, f->text, 4, t->cli->width);
 	for (uint32_t i = 0; i < f->n_sources; i++)
 		pl_buf_printf(t->out, "    %sSource: %s%s\n", sgr(t, SGR_DIM), f->sources[i],
-			      sgr(t, SGR_RESET));
+		              sgr(t, SGR_RESET));
 	pl_buf_cleanup(&head);
 }
 
@@ -211,9 +218,10 @@ section_facts(struct text_ctx *t, int uses)
 	if (shown)
 		return;
 	if (p->n_facts == 0)
-		pl_buf_printf(t->out, "  portlens has no curated notes on port %u: nothing more "
-				      "is known beyond the registry.\n",
-			      p->port);
+		pl_buf_printf(t->out,
+		              "  portlens has no curated notes on port %u: nothing more "
+		              "is known beyond the registry.\n",
+		              p->port);
 	else
 		pl_buf_printf(t->out, "  None recorded.\n");
 }
@@ -228,7 +236,7 @@ section_checks(struct text_ctx *t)
 		const struct pl_page_check *c = &p->checks[i];
 
 		pl_buf_printf(t->out, "  %-9s %-28s %s%s%s\n", c->platform, c->purpose,
-			      sgr(t, SGR_BOLD), c->command, sgr(t, SGR_RESET));
+		              sgr(t, SGR_BOLD), c->command, sgr(t, SGR_RESET));
 	}
 }
 
@@ -240,7 +248,7 @@ section_faq(struct text_ctx *t)
 	heading(t, "Frequently asked questions");
 	for (size_t i = 0; i < p->n_faq; i++) {
 		pl_buf_printf(t->out, "  %s%s%s\n", sgr(t, SGR_BOLD), p->faq[i].question,
-			      sgr(t, SGR_RESET));
+		              sgr(t, SGR_RESET));
 		pl_term_wrap(t->out, p->faq[i].answer, 4, t->cli->width);
 	}
 }

@@ -19,7 +19,7 @@ pl_term_setup(struct pl_cli *cli)
 
 	if (cli->color_mode < 0)
 		cli->color = tty && !(no_color && *no_color) && getenv("TERM") &&
-			     strcmp(getenv("TERM"), "dumb") != 0;
+		             strcmp(getenv("TERM"), "dumb") != 0;
 	else
 		cli->color = cli->color_mode;
 	if (cli->width == 0) {

@@ -13,18 +13,18 @@ const char *
 pl_strerror(enum pl_rc rc)
 {
 	static const char *const names[] = {
-		[PL_OK] = "success",
-		[PL_ERR_NOMEM] = "out of memory",
-		[PL_ERR_ARG] = "invalid argument",
-		[PL_ERR_PARSE] = "malformed input",
-		[PL_ERR_IO] = "input/output error",
-		[PL_ERR_NOTFOUND] = "not found",
-		[PL_ERR_PERM] = "permission denied",
-		[PL_ERR_UNSUPPORTED] = "not supported here",
-		[PL_ERR_TIMEOUT] = "timed out",
-		[PL_ERR_LIMIT] = "limit exceeded",
-		[PL_ERR_INTERRUPTED] = "interrupted",
-		[PL_ERR_SYS] = "system error",
+	    [PL_OK] = "success",
+	    [PL_ERR_NOMEM] = "out of memory",
+	    [PL_ERR_ARG] = "invalid argument",
+	    [PL_ERR_PARSE] = "malformed input",
+	    [PL_ERR_IO] = "input/output error",
+	    [PL_ERR_NOTFOUND] = "not found",
+	    [PL_ERR_PERM] = "permission denied",
+	    [PL_ERR_UNSUPPORTED] = "not supported here",
+	    [PL_ERR_TIMEOUT] = "timed out",
+	    [PL_ERR_LIMIT] = "limit exceeded",
+	    [PL_ERR_INTERRUPTED] = "interrupted",
+	    [PL_ERR_SYS] = "system error",
 	};
 	if ((unsigned)rc < sizeof(names) / sizeof(names[0]) && names[rc])
 		return names[rc];
@@ -39,7 +39,8 @@ err_vformat(struct pl_err *err, enum pl_rc rc, const char *fmt, va_list ap)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	if (err->msg[0] == '\0')
 		snprintf(err->msg, sizeof(err->msg), "%s", pl_strerror(rc));
-	err->sys_errno = (rc == PL_ERR_IO || rc == PL_ERR_SYS || rc == PL_ERR_PERM) ? saved_errno : 0;
+	err->sys_errno =
+	    (rc == PL_ERR_IO || rc == PL_ERR_SYS || rc == PL_ERR_PERM) ? saved_errno : 0;
 	errno = saved_errno;
 }
 
@@ -60,8 +61,8 @@ pl_err_set(struct pl_err *err, enum pl_rc rc, const char *fmt, ...)
 }
 
 enum pl_rc
-pl_err_set_at(struct pl_err *err, enum pl_rc rc, const char *source, unsigned line,
-	      unsigned column, const char *fmt, ...)
+pl_err_set_at(struct pl_err *err, enum pl_rc rc, const char *source, unsigned line, unsigned column,
+              const char *fmt, ...)
 {
 	va_list ap;
 

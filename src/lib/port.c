@@ -9,10 +9,10 @@
 #include "shared/strnum.h"
 
 static const char *const proto_names[PL_PROTO_COUNT] = {
-	[PL_PROTO_TCP] = "tcp",
-	[PL_PROTO_UDP] = "udp",
-	[PL_PROTO_SCTP] = "sctp",
-	[PL_PROTO_DCCP] = "dccp",
+    [PL_PROTO_TCP] = "tcp",
+    [PL_PROTO_UDP] = "udp",
+    [PL_PROTO_SCTP] = "sctp",
+    [PL_PROTO_DCCP] = "dccp",
 };
 
 const char *
@@ -88,20 +88,22 @@ pl_port_spec_parse(const char *s, struct pl_port_spec *out, struct pl_err *err)
 	if (n == 0)
 		return pl_err_set(err, PL_ERR_PARSE, "missing port number in '%s'", s);
 	if (pl_parse_u64n(s, n, 0, UINT64_MAX, &v, &numerr) != PL_OK)
-		return pl_err_set(err, PL_ERR_PARSE, "'%.*s' is not a port number (expected 0-65535)",
-				  (int)(n > 40 ? 40 : n), s);
+		return pl_err_set(err, PL_ERR_PARSE,
+		                  "'%.*s' is not a port number (expected 0-65535)",
+		                  (int)(n > 40 ? 40 : n), s);
 	if (v > 65535)
 		return pl_err_set(err, PL_ERR_PARSE, "port %llu is out of range 0-65535",
-				  (unsigned long long)v);
+		                  (unsigned long long)v);
 	out->port = (uint16_t)v;
 	out->protos = PL_PROTO_ALL;
 	if (slash) {
 		enum pl_proto p;
 
 		if (pl_proto_parse(slash + 1, &p) != PL_OK)
-			return pl_err_set(err, PL_ERR_PARSE,
-					  "unknown transport '%.20s' (expected tcp, udp, sctp or dccp)",
-					  slash + 1);
+			return pl_err_set(
+			    err, PL_ERR_PARSE,
+			    "unknown transport '%.20s' (expected tcp, udp, sctp or dccp)",
+			    slash + 1);
 		out->protos = PL_PROTO_BIT(p);
 	}
 	return PL_OK;

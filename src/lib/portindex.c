@@ -13,7 +13,7 @@
 
 enum pl_rc
 pl_port_index_build(struct pl_port_index *idx, const void *items, size_t n,
-		    pl_port_index_range_fn range)
+                    pl_port_index_range_fn range)
 {
 	uint32_t *cursor = NULL;
 	size_t total = 0;

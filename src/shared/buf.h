@@ -31,7 +31,7 @@ enum pl_rc pl_buf_puts(struct pl_buf *b, const char *s);
 enum pl_rc pl_buf_putc(struct pl_buf *b, char c);
 /* Appends printf-style formatted text. */
 enum pl_rc pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap);
 /* Returns the contents as a C string ("" for an empty buffer); borrowed. */
 const char *pl_buf_str(const struct pl_buf *b);

@@ -109,7 +109,8 @@ pl_json_escape(struct pl_buf *b, const char *s, size_t n)
 				break;
 			default:
 				if (c < 0x20 || c == 0x7f) {
-					char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+					char u[7] = {'\\',        'u',         '0', '0',
+					             hex[c >> 4], hex[c & 15], 0};
 
 					pl_buf_puts(b, u);
 				} else {

@@ -17,11 +17,11 @@
 
 struct pl_jsonw {
 	struct pl_buf *out;
-	int pretty;                       /* indent with two spaces per level */
+	int pretty; /* indent with two spaces per level */
 	int depth;
-	int count[PL_JSONW_MAX_DEPTH];    /* members written at each level */
-	char closer[PL_JSONW_MAX_DEPTH];  /* '}' or ']' for each open level */
-	int after_key;                    /* a key was just written */
+	int count[PL_JSONW_MAX_DEPTH];   /* members written at each level */
+	char closer[PL_JSONW_MAX_DEPTH]; /* '}' or ']' for each open level */
+	int after_key;                   /* a key was just written */
 };
 
 void pl_jsonw_init(struct pl_jsonw *w, struct pl_buf *out, int pretty);

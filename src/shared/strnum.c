@@ -9,7 +9,7 @@
 
 enum pl_rc
 pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,
-	      struct pl_err *err)
+              struct pl_err *err)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -21,17 +21,17 @@ pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out
 
 		if (s[i] < '0' || s[i] > '9')
 			return pl_err_set(err, PL_ERR_PARSE, "not a number: '%.*s'",
-					  (int)(n > 40 ? 40 : n), s);
+			                  (int)(n > 40 ? 40 : n), s);
 		d = (unsigned)(s[i] - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			return pl_err_set(err, PL_ERR_PARSE, "'%.*s' is too large",
-					  (int)(n > 40 ? 40 : n), s);
+			                  (int)(n > 40 ? 40 : n), s);
 		v = v * 10 + d;
 	}
 	if (v < min || v > max)
 		return pl_err_set(err, PL_ERR_PARSE, "%.*s is out of range %llu-%llu",
-				  (int)(n > 40 ? 40 : n), s, (unsigned long long)min,
-				  (unsigned long long)max);
+		                  (int)(n > 40 ? 40 : n), s, (unsigned long long)min,
+		                  (unsigned long long)max);
 	*out = v;
 	return PL_OK;
 }

@@ -19,10 +19,10 @@
  * in err ("empty number", "not a number: 'x'", "7000000 is out of range 0-65535").
  */
 enum pl_rc pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,
-			 struct pl_err *err);
+                         struct pl_err *err);
 
 /* Same as pl_parse_u64n for a NUL-terminated string. */
 enum pl_rc pl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-			struct pl_err *err);
+                        struct pl_err *err);
 
 #endif

@@ -24,19 +24,19 @@
 enum kb_key { KEY_PORT, KEY_KIND, KEY_RISK, KEY_TITLE, KEY_TEXT, KEY_SOURCE, KEY_COUNT };
 
 static const char *const key_names[KEY_COUNT] = {
-	[KEY_PORT] = "port",   [KEY_KIND] = "kind", [KEY_RISK] = "risk",
-	[KEY_TITLE] = "title", [KEY_TEXT] = "text", [KEY_SOURCE] = "source",
+    [KEY_PORT] = "port",   [KEY_KIND] = "kind", [KEY_RISK] = "risk",
+    [KEY_TITLE] = "title", [KEY_TEXT] = "text", [KEY_SOURCE] = "source",
 };
 
 struct stanza {
-	unsigned line;               /* first line, 0 when no stanza is open */
+	unsigned line; /* first line, 0 when no stanza is open */
 	struct pl_buf value[KEY_COUNT - 1];
 	unsigned value_line[KEY_COUNT];
 	int seen[KEY_COUNT - 1];
 	struct pl_buf sources[MAX_SOURCES];
 	unsigned source_line[MAX_SOURCES];
 	size_t n_sources;
-	struct pl_buf *current;      /* value continuation lines append to */
+	struct pl_buf *current; /* value continuation lines append to */
 };
 
 struct kb_reader {
@@ -113,20 +113,20 @@ parse_port_list(struct kb_reader *r, const char *spec, unsigned line, struct por
 	out->n = 0;
 	if (!slash)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 7,
-				     "port '%.40s' lacks a transport (add /tcp, /udp, /sctp, "
-				     "/dccp or /any)",
-				     spec);
+		                     "port '%.40s' lacks a transport (add /tcp, /udp, /sctp, "
+		                     "/dccp or /any)",
+		                     spec);
 	if (strcmp(slash + 1, "any") == 0)
 		out->protos = PL_PROTO_ALL;
 	else if (pl_proto_parse(slash + 1, &proto) == PL_OK &&
-		 strcmp(slash + 1, pl_proto_name(proto)) == 0)
+	         strcmp(slash + 1, pl_proto_name(proto)) == 0)
 		out->protos = PL_PROTO_BIT(proto);
 	else
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line,
-				     (unsigned)(slash - spec) + 8,
-				     "unknown transport '%.20s' (expected tcp, udp, sctp, dccp "
-				     "or any)",
-				     slash + 1);
+		                     (unsigned)(slash - spec) + 8,
+		                     "unknown transport '%.20s' (expected tcp, udp, sctp, dccp "
+		                     "or any)",
+		                     slash + 1);
 	while (p < slash) {
 		const char *end = memchr(p, ',', (size_t)(slash - p));
 		const char *dash;
@@ -138,31 +138,31 @@ parse_port_list(struct kb_reader *r, const char *spec, unsigned line, struct por
 		dash = memchr(p, '-', (size_t)(end - p));
 		if (out->n == MAX_RANGES)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, col,
-					     "more than %d ports in one entry", MAX_RANGES);
+			                     "more than %d ports in one entry", MAX_RANGES);
 		if (pl_parse_u64n(p, (size_t)((dash ? dash : end) - p), 0, 65535, &lo, NULL) !=
-			    PL_OK ||
+		        PL_OK ||
 		    (dash && pl_parse_u64n(dash + 1, (size_t)(end - dash - 1), 0, 65535, &hi,
-					   NULL) != PL_OK))
+		                           NULL) != PL_OK))
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, col,
-					     "'%.*s' is not a port (0-65535) or range",
-					     (int)(end - p), p);
+			                     "'%.*s' is not a port (0-65535) or range",
+			                     (int)(end - p), p);
 		if (!dash)
 			hi = lo;
 		if (hi < lo)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, col,
-					     "range '%.*s' ends before it starts", (int)(end - p),
-					     p);
+			                     "range '%.*s' ends before it starts", (int)(end - p),
+			                     p);
 		out->lo[out->n] = (uint16_t)lo;
 		out->hi[out->n] = (uint16_t)hi;
 		out->n++;
 		p = end < slash ? end + 1 : end;
 		if (end < slash && p == slash)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, col,
-					     "trailing comma in port list");
+			                     "trailing comma in port list");
 	}
 	if (out->n == 0)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 7,
-				     "no port before '/'");
+		                     "no port before '/'");
 	return PL_OK;
 }
 
@@ -180,8 +180,9 @@ source_is_valid(const char *s)
 		uint64_t y, n;
 		const char *dash = strchr(s + 8, '-');
 
-		return dash && pl_parse_u64n(s + 8, (size_t)(dash - s - 8), 1999, 2100, &y, NULL) ==
-				       PL_OK &&
+		return dash &&
+		       pl_parse_u64n(s + 8, (size_t)(dash - s - 8), 1999, 2100, &y, NULL) ==
+		           PL_OK &&
 		       strlen(dash + 1) >= 4 &&
 		       pl_parse_u64(dash + 1, 0, 99999999, &n, NULL) == PL_OK;
 	}
@@ -192,7 +193,7 @@ source_is_valid(const char *s)
 
 static enum pl_rc
 add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind kind,
-	    enum pl_risk risk)
+            enum pl_risk risk)
 {
 	struct pl_kb *kb = r->kb;
 	struct stanza *st = &r->st;
@@ -227,18 +228,18 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 		}
 		e = &kb->owned_entries[kb->n_entries++];
 		*e = (struct pl_kb_entry){
-			.port_spec = spec,
-			.title = title,
-			.text = text,
-			.sources = sources,
-			.n_sources = (uint32_t)st->n_sources,
-			.file = file,
-			.line = st->line,
-			.port_lo = pr->lo[i],
-			.port_hi = pr->hi[i],
-			.protos = (uint8_t)pr->protos,
-			.kind = (uint8_t)kind,
-			.risk = (uint8_t)risk,
+		    .port_spec = spec,
+		    .title = title,
+		    .text = text,
+		    .sources = sources,
+		    .n_sources = (uint32_t)st->n_sources,
+		    .file = file,
+		    .line = st->line,
+		    .port_lo = pr->lo[i],
+		    .port_hi = pr->hi[i],
+		    .protos = (uint8_t)pr->protos,
+		    .kind = (uint8_t)kind,
+		    .risk = (uint8_t)risk,
 		};
 	}
 	return PL_OK;
@@ -259,39 +260,39 @@ close_stanza(struct kb_reader *r)
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!st->seen[required[i]])
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->line, 1,
-					     "entry has no '%s:' line", key_names[required[i]]);
+			                     "entry has no '%s:' line", key_names[required[i]]);
 	if (st->n_sources == 0)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->line, 1,
-				     "entry cites no source (add a 'source:' line)");
+		                     "entry cites no source (add a 'source:' line)");
 	for (int k = 0; k < KEY_COUNT - 1; k++)
 		if (st->seen[k] && st->value[k].len == 0)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[k], 1,
-					     "'%s:' has an empty value", key_names[k]);
+			                     "'%s:' has an empty value", key_names[k]);
 	rc = parse_port_list(r, pl_buf_str(&st->value[KEY_PORT]), st->value_line[KEY_PORT], &pr);
 	if (rc != PL_OK)
 		return rc;
 	if (pl_kb_kind_parse(pl_buf_str(&st->value[KEY_KIND]), &kind) != PL_OK)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_KIND], 7,
-				     "unknown kind '%.40s' (see docs/knowledge-format.md)",
-				     pl_buf_str(&st->value[KEY_KIND]));
+		                     "unknown kind '%.40s' (see docs/knowledge-format.md)",
+		                     pl_buf_str(&st->value[KEY_KIND]));
 	if (st->seen[KEY_RISK] && pl_risk_parse(pl_buf_str(&st->value[KEY_RISK]), &risk) != PL_OK)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_RISK], 7,
-				     "unknown risk '%.40s' (info, low, medium, high, critical)",
-				     pl_buf_str(&st->value[KEY_RISK]));
+		                     "unknown risk '%.40s' (info, low, medium, high, critical)",
+		                     pl_buf_str(&st->value[KEY_RISK]));
 	if (st->value[KEY_TITLE].len > MAX_TITLE)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_TITLE], 1,
-				     "title is %zu bytes, at most %d allowed",
-				     st->value[KEY_TITLE].len, MAX_TITLE);
+		                     "title is %zu bytes, at most %d allowed",
+		                     st->value[KEY_TITLE].len, MAX_TITLE);
 	if (st->value[KEY_TEXT].len > MAX_TEXT)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_TEXT], 1,
-				     "text is %zu bytes, at most %d allowed",
-				     st->value[KEY_TEXT].len, MAX_TEXT);
+		                     "text is %zu bytes, at most %d allowed",
+		                     st->value[KEY_TEXT].len, MAX_TEXT);
 	for (size_t i = 0; i < st->n_sources; i++)
 		if (!source_is_valid(pl_buf_str(&st->sources[i])))
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->source_line[i], 9,
-					     "source '%.60s' is not a URL, rfc:N, cve:CVE-Y-N or "
-					     "paper: citation",
-					     pl_buf_str(&st->sources[i]));
+			                     "source '%.60s' is not a URL, rfc:N, cve:CVE-Y-N or "
+			                     "paper: citation",
+			                     pl_buf_str(&st->sources[i]));
 	rc = add_entries(r, &pr, kind, risk);
 	stanza_reset(st);
 	return rc;
@@ -300,7 +301,7 @@ close_stanza(struct kb_reader *r)
 /* Appends text (trimmed) to the current value, joining with one space. */
 static enum pl_rc
 append_value(struct kb_reader *r, struct pl_buf *b, const char *s, size_t n, unsigned line,
-	     unsigned col)
+             unsigned col)
 {
 	while (n && (*s == ' ' || *s == '\t')) {
 		s++;
@@ -311,8 +312,8 @@ append_value(struct kb_reader *r, struct pl_buf *b, const char *s, size_t n, uns
 		n--;
 	if (memchr(s, '\t', n))
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line,
-				     col + (unsigned)((const char *)memchr(s, '\t', n) - s),
-				     "tab inside a value");
+		                     col + (unsigned)((const char *)memchr(s, '\t', n) - s),
+		                     "tab inside a value");
 	if (n && b->len && pl_buf_putc(b, ' ') != PL_OK)
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
 	if (pl_buf_append(b, s, n) != PL_OK)
@@ -329,33 +330,33 @@ key_line(struct kb_reader *r, const char *s, size_t n, unsigned line)
 
 	if (!colon)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 1,
-				     "expected 'key: value'");
+		                     "expected 'key: value'");
 	for (int k = 0; k < KEY_COUNT; k++)
 		if ((size_t)(colon - s) == strlen(key_names[k]) &&
 		    memcmp(s, key_names[k], (size_t)(colon - s)) == 0)
 			key = k;
 	if (key < 0)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 1,
-				     "unknown key '%.*s' (port, kind, risk, title, text, source)",
-				     (int)((colon - s) > 30 ? 30 : colon - s), s);
+		                     "unknown key '%.*s' (port, kind, risk, title, text, source)",
+		                     (int)((colon - s) > 30 ? 30 : colon - s), s);
 	if (!st->line)
 		st->line = line;
 	if (key == KEY_SOURCE) {
 		if (st->n_sources == MAX_SOURCES)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 1,
-					     "more than %d sources", MAX_SOURCES);
+			                     "more than %d sources", MAX_SOURCES);
 		st->source_line[st->n_sources] = line;
 		st->current = &st->sources[st->n_sources++];
 	} else {
 		if (st->seen[key])
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 1,
-					     "'%s:' given twice in one entry", key_names[key]);
+			                     "'%s:' given twice in one entry", key_names[key]);
 		st->seen[key] = 1;
 		st->value_line[key] = line;
 		st->current = &st->value[key];
 	}
 	return append_value(r, st->current, colon + 1, (size_t)(s + n - colon - 1), line,
-			    (unsigned)(colon - s) + 2);
+	                    (unsigned)(colon - s) + 2);
 }
 
 static enum pl_rc
@@ -365,12 +366,11 @@ check_line_bytes(struct kb_reader *r, const char *s, size_t n, unsigned line)
 
 	if (bad != n)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, (unsigned)bad + 1,
-				     "invalid UTF-8");
+		                     "invalid UTF-8");
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 && s[i] != '\t')
-			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line,
-					     (unsigned)i + 1, "control byte 0x%02x",
-					     (unsigned char)s[i]);
+			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, (unsigned)i + 1,
+			                     "control byte 0x%02x", (unsigned char)s[i]);
 	return PL_OK;
 }
 
@@ -391,15 +391,14 @@ one_line(struct kb_reader *r, const char *s, size_t n, unsigned line)
 	if (i > 0) {
 		if (!r->st.current)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 1,
-					     "indented line outside an entry");
+			                     "indented line outside an entry");
 		return append_value(r, r->st.current, s, n, line, 1);
 	}
 	return key_line(r, s, n, line);
 }
 
 enum pl_rc
-pl_kb_parse(struct pl_kb *kb, const char *data, size_t len, const char *source,
-	    struct pl_err *err)
+pl_kb_parse(struct pl_kb *kb, const char *data, size_t len, const char *source, struct pl_err *err)
 {
 	struct kb_reader r = {.kb = kb, .source = source ? source : "<input>", .err = err};
 	size_t pos = 0;

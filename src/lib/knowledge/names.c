@@ -7,32 +7,32 @@
 #include "portlens/knowledge.h"
 
 static const char *const kind_names[PL_KB_KIND_COUNT] = {
-	[PL_KB_UNOFFICIAL_USE] = "unofficial-use",
-	[PL_KB_MALWARE] = "malware",
-	[PL_KB_BOTNET_TARGET] = "botnet-target",
-	[PL_KB_DEFAULT_CREDENTIALS] = "default-credentials",
-	[PL_KB_PLAINTEXT_PROTOCOL] = "plaintext-protocol",
-	[PL_KB_COMMONLY_EXPOSED] = "commonly-exposed",
-	[PL_KB_AMPLIFICATION] = "amplification",
-	[PL_KB_VULNERABILITY] = "vulnerability",
-	[PL_KB_SECURITY_NOTE] = "security-note",
+    [PL_KB_UNOFFICIAL_USE] = "unofficial-use",
+    [PL_KB_MALWARE] = "malware",
+    [PL_KB_BOTNET_TARGET] = "botnet-target",
+    [PL_KB_DEFAULT_CREDENTIALS] = "default-credentials",
+    [PL_KB_PLAINTEXT_PROTOCOL] = "plaintext-protocol",
+    [PL_KB_COMMONLY_EXPOSED] = "commonly-exposed",
+    [PL_KB_AMPLIFICATION] = "amplification",
+    [PL_KB_VULNERABILITY] = "vulnerability",
+    [PL_KB_SECURITY_NOTE] = "security-note",
 };
 
 static const char *const kind_labels[PL_KB_KIND_COUNT] = {
-	[PL_KB_UNOFFICIAL_USE] = "Unofficial use",
-	[PL_KB_MALWARE] = "Malware",
-	[PL_KB_BOTNET_TARGET] = "Botnet target",
-	[PL_KB_DEFAULT_CREDENTIALS] = "Default credentials",
-	[PL_KB_PLAINTEXT_PROTOCOL] = "Plaintext protocol",
-	[PL_KB_COMMONLY_EXPOSED] = "Commonly exposed",
-	[PL_KB_AMPLIFICATION] = "Amplification vector",
-	[PL_KB_VULNERABILITY] = "Vulnerability",
-	[PL_KB_SECURITY_NOTE] = "Security note",
+    [PL_KB_UNOFFICIAL_USE] = "Unofficial use",
+    [PL_KB_MALWARE] = "Malware",
+    [PL_KB_BOTNET_TARGET] = "Botnet target",
+    [PL_KB_DEFAULT_CREDENTIALS] = "Default credentials",
+    [PL_KB_PLAINTEXT_PROTOCOL] = "Plaintext protocol",
+    [PL_KB_COMMONLY_EXPOSED] = "Commonly exposed",
+    [PL_KB_AMPLIFICATION] = "Amplification vector",
+    [PL_KB_VULNERABILITY] = "Vulnerability",
+    [PL_KB_SECURITY_NOTE] = "Security note",
 };
 
 static const char *const risk_names[PL_RISK_COUNT] = {
-	[PL_RISK_INFO] = "info",   [PL_RISK_LOW] = "low",           [PL_RISK_MEDIUM] = "medium",
-	[PL_RISK_HIGH] = "high",   [PL_RISK_CRITICAL] = "critical",
+    [PL_RISK_INFO] = "info", [PL_RISK_LOW] = "low",           [PL_RISK_MEDIUM] = "medium",
+    [PL_RISK_HIGH] = "high", [PL_RISK_CRITICAL] = "critical",
 };
 
 const char *

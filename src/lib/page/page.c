@@ -31,7 +31,7 @@ read_ephemeral(struct pl_page_ephemeral *eph, const char *proc_root)
 	if (!proc_root)
 		return;
 	snprintf(path, sizeof(path), "%s/proc/sys/net/ipv4/ip_unprivileged_port_start",
-		 *proc_root ? proc_root : "");
+	         *proc_root ? proc_root : "");
 	fp = fopen(path, "r");
 	if (fp) {
 		if (fgets(line, sizeof(line), fp) && sscanf(line, "%u", &lo) == 1 && lo <= 65536) {
@@ -41,7 +41,7 @@ read_ephemeral(struct pl_page_ephemeral *eph, const char *proc_root)
 		fclose(fp);
 	}
 	snprintf(path, sizeof(path), "%s/proc/sys/net/ipv4/ip_local_port_range",
-		 *proc_root ? proc_root : "");
+	         *proc_root ? proc_root : "");
 	fp = fopen(path, "r");
 	if (!fp)
 		return;
@@ -103,7 +103,7 @@ collect_facts(struct pl_page *page)
 
 enum pl_rc
 pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **out,
-	      struct pl_err *err)
+              struct pl_err *err)
 {
 	struct pl_page *page = calloc(1, sizeof(*page));
 	enum pl_rc rc;
@@ -119,8 +119,8 @@ pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **o
 	page->registry_source = pl_registry_source(page->reg);
 	page->range = pl_port_range_class(port);
 	pl_range_bounds(page->range, &page->range_lo, &page->range_hi);
-	read_ephemeral(&page->ephemeral, opts->read_proc ? (opts->proc_root ? opts->proc_root : "")
-							 : NULL);
+	read_ephemeral(&page->ephemeral,
+	               opts->read_proc ? (opts->proc_root ? opts->proc_root : "") : NULL);
 	page->in_ephemeral = port >= page->ephemeral.lo && port <= page->ephemeral.hi;
 	collect_registry(page);
 	collect_facts(page);
@@ -174,7 +174,7 @@ pl_page_summary(const struct pl_page *page, char *buf, size_t size)
 			if (dup)
 				continue;
 			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-						 name);
+			                         name);
 		}
 	}
 	if (!buf[0])

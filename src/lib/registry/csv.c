@@ -49,11 +49,11 @@ csv_quoted_field(struct csv_cursor *c, char **field, struct pl_err *err)
 
 		if (c->pos >= c->len)
 			return pl_err_set_at(err, PL_ERR_PARSE, c->source, open_line, open_col,
-					     "quoted field is never closed");
+			                     "quoted field is never closed");
 		ch = c->data[c->pos];
 		if (ch == '\0')
 			return pl_err_set_at(err, PL_ERR_PARSE, c->source, c->line,
-					     csv_column(c, c->pos), "NUL byte in field");
+			                     csv_column(c, c->pos), "NUL byte in field");
 		if (ch == '"') {
 			if (c->pos + 1 < c->len && c->data[c->pos + 1] == '"') {
 				c->data[wr++ - 1] = '"';
@@ -70,12 +70,11 @@ csv_quoted_field(struct csv_cursor *c, char **field, struct pl_err *err)
 	}
 	if (c->pos < c->len && c->data[c->pos] != ',' && c->data[c->pos] != '\r' &&
 	    c->data[c->pos] != '\n')
-		return pl_err_set_at(err, PL_ERR_PARSE, c->source, c->line, csv_column(c, c->pos),
-				     "unexpected '%c' after closing quote (expected ',' or end of "
-				     "line)",
-				     c->data[c->pos] >= 0x20 && c->data[c->pos] < 0x7f
-					     ? c->data[c->pos]
-					     : '?');
+		return pl_err_set_at(
+		    err, PL_ERR_PARSE, c->source, c->line, csv_column(c, c->pos),
+		    "unexpected '%c' after closing quote (expected ',' or end of "
+		    "line)",
+		    c->data[c->pos] >= 0x20 && c->data[c->pos] < 0x7f ? c->data[c->pos] : '?');
 	c->data[wr - 1] = '\0';
 	*field = start;
 	return PL_OK;
@@ -94,11 +93,11 @@ csv_plain_field(struct csv_cursor *c, char **field, struct pl_err *err)
 			break;
 		if (ch == '"')
 			return pl_err_set_at(err, PL_ERR_PARSE, c->source, c->line,
-					     csv_column(c, c->pos),
-					     "quote inside an unquoted field");
+			                     csv_column(c, c->pos),
+			                     "quote inside an unquoted field");
 		if (ch == '\0')
 			return pl_err_set_at(err, PL_ERR_PARSE, c->source, c->line,
-					     csv_column(c, c->pos), "NUL byte in field");
+			                     csv_column(c, c->pos), "NUL byte in field");
 		c->pos++;
 	}
 	*field = c->data + start;
@@ -123,9 +122,10 @@ csv_end_field(struct csv_cursor *c, struct pl_err *err, enum pl_rc *rc)
 	}
 	if (c->data[at] == '\r') {
 		if (at + 1 >= c->len || c->data[at + 1] != '\n') {
-			*rc = pl_err_set_at(err, PL_ERR_PARSE, c->source, c->line,
-					    csv_column(c, at), "carriage return not followed by "
-							       "line feed");
+			*rc =
+			    pl_err_set_at(err, PL_ERR_PARSE, c->source, c->line, csv_column(c, at),
+			                  "carriage return not followed by "
+			                  "line feed");
 			return 1;
 		}
 		c->data[at] = '\0';
@@ -141,7 +141,7 @@ csv_end_field(struct csv_cursor *c, struct pl_err *err, enum pl_rc *rc)
 
 enum pl_rc
 pl_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_fn fn, void *ctx,
-		     struct pl_err *err)
+                     struct pl_err *err)
 {
 	struct csv_cursor c = {.data = data, .len = len, .line = 1, .source = source};
 	char *fields[PL_CSV_MAX_FIELDS];
@@ -153,8 +153,8 @@ pl_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_f
 		enum pl_rc rc;
 
 		/* Skip empty lines between records. */
-		if (c.data[c.pos] == '\n' || (c.data[c.pos] == '\r' && c.pos + 1 < c.len &&
-					      c.data[c.pos + 1] == '\n')) {
+		if (c.data[c.pos] == '\n' ||
+		    (c.data[c.pos] == '\r' && c.pos + 1 < c.len && c.data[c.pos + 1] == '\n')) {
 			c.pos += c.data[c.pos] == '\r' ? 2 : 1;
 			csv_newline(&c, c.pos);
 			continue;
@@ -163,10 +163,9 @@ pl_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_f
 			char *field = NULL;
 
 			if (n_fields == PL_CSV_MAX_FIELDS)
-				return pl_err_set_at(err, PL_ERR_PARSE, source, c.line,
-						     csv_column(&c, c.pos),
-						     "more than %d fields in one record",
-						     PL_CSV_MAX_FIELDS);
+				return pl_err_set_at(
+				    err, PL_ERR_PARSE, source, c.line, csv_column(&c, c.pos),
+				    "more than %d fields in one record", PL_CSV_MAX_FIELDS);
 			if (c.pos < c.len && c.data[c.pos] == '"')
 				rc = csv_quoted_field(&c, &field, err);
 			else

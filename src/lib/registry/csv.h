@@ -19,7 +19,7 @@
  * PL_OK to continue; anything else stops parsing and is returned by pl_csv_parse_inplace.
  */
 typedef enum pl_rc (*pl_csv_record_fn)(void *ctx, char **fields, size_t n_fields, unsigned line,
-				       struct pl_err *err);
+                                       struct pl_err *err);
 
 /*
  * Parses data[0..len) as RFC 4180 CSV: fields separated by ',', records ended by CRLF
@@ -33,6 +33,6 @@ typedef enum pl_rc (*pl_csv_record_fn)(void *ctx, char **fields, size_t n_fields
  * PL_CSV_MAX_FIELDS fields), or whatever the callback returned.
  */
 enum pl_rc pl_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_fn fn,
-				void *ctx, struct pl_err *err);
+                                void *ctx, struct pl_err *err);
 
 #endif

@@ -36,18 +36,18 @@ enum reg_column {
 };
 
 static const char *const column_names[COL_COUNT] = {
-	[COL_SERVICE] = "Service Name",
-	[COL_PORT] = "Port Number",
-	[COL_PROTO] = "Transport Protocol",
-	[COL_DESCRIPTION] = "Description",
-	[COL_ASSIGNEE] = "Assignee",
-	[COL_CONTACT] = "Contact",
-	[COL_REGISTERED] = "Registration Date",
-	[COL_MODIFIED] = "Modification Date",
-	[COL_REFERENCE] = "Reference",
-	[COL_SERVICE_CODE] = "Service Code",
-	[COL_UNAUTH] = "Unauthorized Use Reported",
-	[COL_NOTES] = "Assignment Notes",
+    [COL_SERVICE] = "Service Name",
+    [COL_PORT] = "Port Number",
+    [COL_PROTO] = "Transport Protocol",
+    [COL_DESCRIPTION] = "Description",
+    [COL_ASSIGNEE] = "Assignee",
+    [COL_CONTACT] = "Contact",
+    [COL_REGISTERED] = "Registration Date",
+    [COL_MODIFIED] = "Modification Date",
+    [COL_REFERENCE] = "Reference",
+    [COL_SERVICE_CODE] = "Service Code",
+    [COL_UNAUTH] = "Unauthorized Use Reported",
+    [COL_NOTES] = "Assignment Notes",
 };
 
 struct reg_builder {
@@ -75,8 +75,8 @@ check_header(struct reg_builder *b, char **fields, size_t n, unsigned line, stru
 {
 	if (n < COL_COUNT)
 		return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, 0,
-				     "header has %zu columns, expected the registry's %d", n,
-				     COL_COUNT);
+		                     "header has %zu columns, expected the registry's %d", n,
+		                     COL_COUNT);
 	for (size_t i = 0; i < COL_COUNT; i++) {
 		/* A UTF-8 byte order mark before the first name is tolerated. */
 		const char *name = fields[i];
@@ -84,10 +84,9 @@ check_header(struct reg_builder *b, char **fields, size_t n, unsigned line, stru
 		if (i == 0 && strncmp(name, "\xEF\xBB\xBF", 3) == 0)
 			name += 3;
 		if (strcasecmp(name, column_names[i]) != 0)
-			return pl_err_set_at(err, PL_ERR_PARSE, b->source, line,
-					     (unsigned)i + 1,
-					     "header column %zu is '%.40s', expected '%s'", i + 1,
-					     name, column_names[i]);
+			return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, (unsigned)i + 1,
+			                     "header column %zu is '%.40s', expected '%s'", i + 1,
+			                     name, column_names[i]);
 	}
 	b->header_fields = n;
 	return PL_OK;
@@ -95,7 +94,7 @@ check_header(struct reg_builder *b, char **fields, size_t n, unsigned line, stru
 
 static enum pl_rc
 parse_port_field(struct reg_builder *b, const char *s, unsigned line, struct pl_reg_entry *e,
-		 struct pl_err *err)
+                 struct pl_err *err)
 {
 	const char *dash = strchr(s, '-');
 	uint64_t lo, hi;
@@ -105,17 +104,16 @@ parse_port_field(struct reg_builder *b, const char *s, unsigned line, struct pl_
 	if (*s == '\0')
 		return PL_OK;
 	if (pl_parse_u64n(s, dash ? (size_t)(dash - s) : strlen(s), 0, 65535, &lo, &nerr) !=
-		    PL_OK ||
+	        PL_OK ||
 	    (dash && pl_parse_u64(dash + 1, 0, 65535, &hi, &nerr) != PL_OK))
 		return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, COL_PORT + 1,
-				     "Port Number '%.40s' is not a port or range within 0-65535 "
-				     "(%s)",
-				     s, nerr.msg);
+		                     "Port Number '%.40s' is not a port or range within 0-65535",
+		                     s);
 	if (!dash)
 		hi = lo;
 	if (hi < lo)
 		return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, COL_PORT + 1,
-				     "Port Number range '%.40s' ends before it starts", s);
+		                     "Port Number range '%.40s' ends before it starts", s);
 	e->port_lo = (uint16_t)lo;
 	e->port_hi = (uint16_t)hi;
 	e->has_port = 1;
@@ -124,7 +122,7 @@ parse_port_field(struct reg_builder *b, const char *s, unsigned line, struct pl_
 
 static enum pl_rc
 parse_proto_field(struct reg_builder *b, const char *s, unsigned line, struct pl_reg_entry *e,
-		  struct pl_err *err)
+                  struct pl_err *err)
 {
 	enum pl_proto p;
 
@@ -136,8 +134,7 @@ parse_proto_field(struct reg_builder *b, const char *s, unsigned line, struct pl
 	}
 	if (pl_proto_parse(s, &p) != PL_OK)
 		return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, COL_PROTO + 1,
-				     "Transport Protocol '%.20s' is not tcp, udp, sctp or dccp",
-				     s);
+		                     "Transport Protocol '%.20s' is not tcp, udp, sctp or dccp", s);
 	e->protos = (uint8_t)PL_PROTO_BIT(p);
 	e->proto_given = 1;
 	return PL_OK;
@@ -174,8 +171,8 @@ on_record(void *ctx, char **f, size_t n, unsigned line, struct pl_err *err)
 		return check_header(b, f, n, line, err);
 	if (n != b->header_fields)
 		return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, 0,
-				     "record has %zu fields, the header has %zu", n,
-				     b->header_fields);
+		                     "record has %zu fields, the header has %zu", n,
+		                     b->header_fields);
 	if (reg->n_entries == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 1024;
 		struct pl_reg_entry *p = realloc(reg->owned_entries, cap * sizeof(*p));
@@ -225,7 +222,7 @@ entry_range(const void *items, size_t i, uint16_t *lo, uint16_t *hi)
 
 enum pl_rc
 pl_registry_parse(const char *data, size_t len, const char *source, struct pl_registry **out,
-		  struct pl_err *err)
+                  struct pl_err *err)
 {
 	struct pl_registry *reg = calloc(1, sizeof(*reg));
 	struct reg_builder b = {.reg = reg, .source = source ? source : "<input>"};
@@ -239,14 +236,15 @@ pl_registry_parse(const char *data, size_t len, const char *source, struct pl_re
 		pl_err_set(err, rc, "out of memory");
 		goto out;
 	}
-	b.source = reg->owned_source;
+	/* Errors cite the caller's string (err.source is borrowed and must outlive the
+	 * registry, which is freed on failure); the registry keeps its own copy. */
 	memcpy(reg->owned_text, data, len);
 	rc = pl_csv_parse_inplace(reg->owned_text, len, b.source, on_record, &b, err);
 	if (rc != PL_OK)
 		goto out;
 	if (!b.header_fields) {
 		rc = pl_err_set_at(err, PL_ERR_PARSE, b.source, 1, 1,
-				   "empty file: no registry header found");
+		                   "empty file: no registry header found");
 		goto out;
 	}
 	rc = pl_port_index_build(&reg->owned_index, reg->entries, reg->n_entries, entry_range);
@@ -275,7 +273,7 @@ pl_registry_load_file(const char *path, struct pl_registry **out, struct pl_err 
 
 	if (!fp)
 		return pl_err_set(err, PL_ERR_IO, "cannot open registry file %s: %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
 		pl_err_set(err, rc, "cannot read registry file %s: %s", path, strerror(errno));
 		goto out;

@@ -72,7 +72,7 @@ hit_cmp(const void *a, const void *b)
 
 enum pl_rc
 pl_registry_search(const struct pl_registry *reg, const struct pl_search_opts *opts,
-		   struct pl_search_hit **hits_out, size_t *n_out, struct pl_err *err)
+                   struct pl_search_hit **hits_out, size_t *n_out, struct pl_err *err)
 {
 	struct matcher m = {.term = opts->term, .use_regex = opts->regex};
 	struct sort_ctx_hit *tmp = NULL;
@@ -93,7 +93,7 @@ pl_registry_search(const struct pl_registry *reg, const struct pl_search_opts *o
 
 			regerror(rerr, &m.re, msg, sizeof(msg));
 			return pl_err_set(err, PL_ERR_PARSE, "bad regular expression '%.60s': %s",
-					  opts->term, msg);
+			                  opts->term, msg);
 		}
 	}
 	tmp = malloc((count ? count : 1) * sizeof(*tmp));

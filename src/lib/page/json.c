@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * render_json.c - the port page as JSON, schema "portlens.port/1" (docs/json-schema.md).
- * Field names are part of the stable interface: add fields, never rename or remove.
+ * json.c - the port page as JSON, schema "portlens.port/1" (docs/json-schema.md).
+ * Lives in the library so the CLI's --json and the web API's /api/port/N are the same
+ * bytes. Field names are a stable interface: add fields, never rename or remove.
  */
-#include "cli/cli.h"
+#include <stdlib.h>
+
+#include "page/page_impl.h"
 #include "shared/jsonw.h"
 
 static void
@@ -110,7 +113,7 @@ json_facts(struct pl_jsonw *w, const struct pl_page *p, const char *key, int use
 }
 
 void
-pl_render_page_json(const struct pl_page *p, struct pl_buf *out, int pretty)
+pl_page_json_append(const struct pl_page *p, struct pl_buf *out, int pretty)
 {
 	struct pl_jsonw w;
 	char summary[256];
@@ -148,4 +151,21 @@ pl_render_page_json(const struct pl_page *p, struct pl_buf *out, int pretty)
 	}
 	pl_jsonw_end(&w);
 	pl_jsonw_end(&w);
+}
+
+enum pl_rc
+pl_page_json(const struct pl_page *page, int pretty, char **out)
+{
+	struct pl_buf b;
+
+	pl_buf_init(&b);
+	pl_page_json_append(page, &b, pretty);
+	/* Growth failures leave the buffer short; an unterminated document is detected by
+	 * checking that the closing brace made it. */
+	if (!b.data || b.data[b.len - 1] != '}') {
+		pl_buf_cleanup(&b);
+		return PL_ERR_NOMEM;
+	}
+	*out = pl_buf_steal(&b);
+	return PL_OK;
 }

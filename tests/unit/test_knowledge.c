@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_knowledge.c - the knowledge file format (every rule of docs/knowledge-format.md
+ * has a failing example with its position) and the shipped knowledge base (coverage of
+ * the ports that matter, every fact cited, the real story of 2323).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portlens/knowledge.h"
+
+static const char good[] = "# comment\n"
+                           "port: 23,2323/tcp\n"
+                           "kind: botnet-target\n"
+                           "risk: high\n"
+                           "title: Telnet scanned by botnets\n"
+                           "text: First line\n"
+                           "  continues here.\n"
+                           "source: https://example.org/a\n"
+                           "source: rfc:854\n"
+                           "\n"
+                           "port: 6000-6063/any\n"
+                           "kind: unofficial-use\n"
+                           "title: X11\n"
+                           "text: Displays.\n"
+                           "source: cve:CVE-2017-17215\n";
+
+static void
+test_parse_good(void **state)
+{
+	struct pl_kb *kb = pl_kb_new();
+	struct pl_err err = {0};
+	const struct pl_kb_entry *e;
+	size_t n;
+	const uint32_t *idx;
+
+	(void)state;
+	assert_int_equal(pl_kb_parse(kb, good, strlen(good), "g.kb", &err), PL_OK);
+	assert_int_equal(pl_kb_finish(kb, &err), PL_OK);
+	assert_int_equal(pl_kb_count(kb), 3); /* 23, 2323, 6000-6063 */
+	e = pl_kb_entry(kb, 0);
+	assert_string_equal(e->text, "First line continues here.");
+	assert_int_equal(e->n_sources, 2);
+	assert_string_equal(e->sources[1], "rfc:854");
+	assert_int_equal(e->risk, PL_RISK_HIGH);
+	assert_int_equal(e->line, 2);
+	assert_int_equal(pl_kb_entry(kb, 1)->port_lo, 2323);
+	e = pl_kb_entry(kb, 2);
+	assert_int_equal(e->protos, PL_PROTO_ALL);
+	assert_int_equal(e->risk, PL_RISK_INFO);
+	idx = pl_kb_lookup(kb, 6010, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(idx[0], 2);
+	assert_int_equal(pl_kb_port_risk(kb, 2323, PL_PROTO_BIT(PL_PROTO_TCP)), PL_RISK_HIGH);
+	assert_int_equal(pl_kb_port_risk(kb, 2323, PL_PROTO_BIT(PL_PROTO_UDP)), PL_RISK_INFO);
+	pl_kb_free(kb);
+}
+
+static void
+expect_error(const char *doc, unsigned line, unsigned col, const char *needle)
+{
+	struct pl_kb *kb = pl_kb_new();
+	struct pl_err err = {0};
+
+	assert_int_equal(pl_kb_parse(kb, doc, strlen(doc), "bad.kb", &err), PL_ERR_PARSE);
+	if (err.line != line || err.column != col || !strstr(err.msg, needle))
+		fail_msg("for %s: got %u:%u '%s', want %u:%u '%s'", doc, err.line, err.column,
+		         err.msg, line, col, needle);
+	pl_kb_free(kb);
+}
+
+#define BODY "kind: malware\ntitle: T\ntext: X\n"
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	expect_error("port: 1/tcp\n" BODY, 1, 1, "cites no source");
+	expect_error("port: 1/tcp\nkind: malware\ntitle: T\nsource: rfc:1\n", 1, 1, "no 'text:'");
+	expect_error("port: 1/tcp\n" BODY "source: ftp://x\n", 5, 9, "not a URL");
+	expect_error("port: 1/tcp\n" BODY "source: cve:CVE-20-1\n", 5, 9, "not a URL");
+	expect_error("port: 1\n" BODY "source: rfc:1\n", 1, 7, "lacks a transport");
+	expect_error("port: 70000/tcp\n" BODY "source: rfc:1\n", 1, 7, "not a port");
+	expect_error("port: 9-3/tcp\n" BODY "source: rfc:1\n", 1, 7, "ends before");
+	expect_error("port: 1/xyz\n" BODY "source: rfc:1\n", 1, 9, "unknown transport");
+	expect_error("port: 1,/tcp\n" BODY "source: rfc:1\n", 1, 7, "trailing comma");
+	expect_error("port: 1/tcp\nkind: weird\ntitle: T\ntext: X\nsource: rfc:1\n", 2, 7,
+	             "unknown kind");
+	expect_error("port: 1/tcp\nrisk: severe\n" BODY "source: rfc:1\n", 2, 7, "unknown risk");
+	expect_error("port: 1/tcp\nport: 2/tcp\n", 2, 1, "given twice");
+	expect_error("port: 1/tcp\ncolour: red\n", 2, 1, "unknown key");
+	expect_error("port: 1/tcp\nno colon here\n", 2, 1, "expected 'key: value'");
+	expect_error("  indented first\n", 1, 1, "outside an entry");
+	expect_error("port: 1/tcp\ntitle: a\tb\n", 2, 9, "tab inside");
+	expect_error("port: 1/tcp\ntitle: \xc3\x28\n", 2, 8, "invalid UTF-8");
+	expect_error("port: 1/tcp\ntitle: a\x01\n", 2, 9, "control byte");
+	expect_error("port: 1/tcp\nkind: malware\ntitle:\ntext: X\nsource: rfc:1\n", 3, 1,
+	             "empty value");
+}
+
+static void
+test_length_limits(void **state)
+{
+	char doc[4096];
+	char longtext[1100];
+
+	(void)state;
+	memset(longtext, 'a', sizeof(longtext) - 1);
+	longtext[sizeof(longtext) - 1] = '\0';
+	snprintf(doc, sizeof(doc),
+	         "port: 1/tcp\nkind: malware\ntitle: T\ntext: %s\nsource: rfc:1\n", longtext);
+	expect_error(doc, 4, 1, "at most 1000");
+	longtext[101] = '\0';
+	snprintf(doc, sizeof(doc),
+	         "port: 1/tcp\nkind: malware\ntitle: %s\ntext: x\nsource: rfc:1\n", longtext);
+	expect_error(doc, 3, 1, "at most 100");
+}
+
+static int
+port_has_fact(const struct pl_kb *kb, uint16_t port)
+{
+	size_t n;
+
+	pl_kb_lookup(kb, port, &n);
+	return n > 0;
+}
+
+static void
+test_builtin_coverage(void **state)
+{
+	static const uint16_t required[] = {
+	    21,   22,   23,   25,    53,    69,    80,    110,   111,   135,  137,
+	    138,  139,  143,  161,   389,   443,   445,   1433,  1900,  2049, 2323,
+	    2375, 3306, 3389, 4444,  5060,  5432,  5555,  5900,  6379,  6667, 7547,
+	    8080, 8443, 9200, 11211, 12345, 27017, 31337, 37215, 52869,
+	};
+	const struct pl_kb *kb = pl_kb_builtin();
+	size_t distinct = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!port_has_fact(kb, required[i]))
+			fail_msg("no knowledge entry for port %u", required[i]);
+	for (uint32_t p = 0; p <= 65535; p++)
+		distinct += port_has_fact(kb, (uint16_t)p);
+	assert_true(distinct >= 150);
+	for (size_t i = 0; i < pl_kb_count(kb); i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+
+		assert_true(e->n_sources >= 1);
+		assert_true(e->kind < PL_KB_KIND_COUNT);
+		assert_true(strlen(e->title) > 0 && strlen(e->text) > 0);
+	}
+}
+
+static void
+test_builtin_2323_story(void **state)
+{
+	const struct pl_kb *kb = pl_kb_builtin();
+	size_t n;
+	const uint32_t *idx = pl_kb_lookup(kb, 2323, &n);
+	int botnet = 0, use = 0, creds = 0;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, idx[i]);
+
+		if (e->kind == PL_KB_BOTNET_TARGET && strstr(e->text, "Mirai"))
+			botnet = 1;
+		if (e->kind == PL_KB_UNOFFICIAL_USE && strstr(e->text, "3d-nfsd") &&
+		    strstr(e->text, "Telnet"))
+			use = 1;
+		if (e->kind == PL_KB_DEFAULT_CREDENTIALS && strstr(e->text, "61"))
+			creds = 1;
+	}
+	assert_true(botnet);
+	assert_true(use);
+	assert_true(creds);
+	assert_true(pl_kb_port_risk(kb, 2323, PL_PROTO_BIT(PL_PROTO_TCP)) >= PL_RISK_HIGH);
+}
+
+static void
+test_names_round_trip(void **state)
+{
+	(void)state;
+	for (unsigned k = 0; k < PL_KB_KIND_COUNT; k++) {
+		enum pl_kb_kind back;
+
+		assert_int_equal(pl_kb_kind_parse(pl_kb_kind_name((enum pl_kb_kind)k), &back),
+		                 PL_OK);
+		assert_int_equal(back, k);
+	}
+	for (unsigned r = 0; r < PL_RISK_COUNT; r++) {
+		enum pl_risk back;
+
+		assert_int_equal(pl_risk_parse(pl_risk_name((enum pl_risk)r), &back), PL_OK);
+		assert_int_equal(back, r);
+	}
+	assert_string_equal(pl_kb_kind_name(PL_KB_KIND_COUNT), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_parse_good),         cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_length_limits),      cmocka_unit_test(test_builtin_coverage),
+	    cmocka_unit_test(test_builtin_2323_story), cmocka_unit_test(test_names_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

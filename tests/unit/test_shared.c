@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_shared.c - the small helpers everything else stands on: strict number parsing,
+ * port specs, UTF-8 validation, the growable buffer and JSON string escaping.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portlens/port.h"
+#include "shared/buf.h"
+#include "shared/jsonw.h"
+#include "shared/strnum.h"
+#include "shared/utf8.h"
+
+static void
+test_strnum(void **state)
+{
+	uint64_t v = 0;
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_int_equal(pl_parse_u64("65535", 0, 65535, &v, &err), PL_OK);
+	assert_int_equal(v, 65535);
+	assert_int_equal(pl_parse_u64("18446744073709551615", 0, UINT64_MAX, &v, NULL), PL_OK);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(pl_parse_u64("18446744073709551616", 0, UINT64_MAX, &v, &err),
+	                 PL_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "too large"));
+	static const char *const bad[] = {"", "-1", "+1", " 1", "1 ", "0x10", "1e3", "١"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(pl_parse_u64(bad[i], 0, 100, &v, NULL), PL_ERR_PARSE);
+	assert_int_equal(pl_parse_u64("70000", 0, 65535, &v, &err), PL_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "out of range 0-65535"));
+}
+
+static void
+test_port_spec(void **state)
+{
+	struct pl_port_spec s;
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_int_equal(pl_port_spec_parse("2323", &s, &err), PL_OK);
+	assert_int_equal(s.port, 2323);
+	assert_int_equal(s.protos, PL_PROTO_ALL);
+	assert_int_equal(pl_port_spec_parse("23/UDP", &s, &err), PL_OK);
+	assert_int_equal(s.protos, PL_PROTO_BIT(PL_PROTO_UDP));
+	assert_int_equal(pl_port_spec_parse("70000", &s, &err), PL_ERR_PARSE);
+	assert_string_equal(err.msg, "port 70000 is out of range 0-65535");
+	assert_int_equal(pl_port_spec_parse("23/xyz", &s, &err), PL_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "unknown transport 'xyz'"));
+	assert_int_equal(pl_port_spec_parse("/tcp", &s, &err), PL_ERR_PARSE);
+	assert_int_equal(pl_port_spec_parse("99999999999999999999999", &s, &err), PL_ERR_PARSE);
+}
+
+static void
+test_utf8(void **state)
+{
+	(void)state;
+	assert_int_equal(pl_utf8_invalid_at("plain", 5), 5);
+	assert_int_equal(pl_utf8_invalid_at("\xed\x95\x9c\xea\xb5\xad", 6), 6); /* 한국 */
+	assert_int_equal(pl_utf8_invalid_at("\xf0\x9f\x98\x80", 4), 4);         /* emoji */
+	assert_int_equal(pl_utf8_invalid_at("a\xc0\x80", 3), 1);                /* overlong */
+	assert_int_equal(pl_utf8_invalid_at("\xed\xa0\x80", 3), 0);             /* surrogate */
+	assert_int_equal(pl_utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);         /* > U+10FFFF */
+	assert_int_equal(pl_utf8_invalid_at("ab\xe2\x82", 4), 2);               /* truncated */
+	assert_int_equal(pl_utf8_invalid_at("\x80", 1), 0);                     /* stray */
+}
+
+static void
+test_buf(void **state)
+{
+	struct pl_buf b;
+
+	(void)state;
+	pl_buf_init(&b);
+	assert_string_equal(pl_buf_str(&b), "");
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(pl_buf_printf(&b, "%d,", i), PL_OK);
+	assert_int_equal(strncmp(pl_buf_str(&b), "0,1,2,", 6), 0);
+	assert_int_equal(b.data[b.len], '\0');
+	pl_buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	pl_buf_cleanup(&b);
+	pl_buf_cleanup(&b);
+}
+
+static void
+test_json_escape(void **state)
+{
+	struct pl_buf b;
+	struct pl_jsonw w;
+
+	(void)state;
+	pl_buf_init(&b);
+	pl_jsonw_init(&w, &b, 0);
+	pl_jsonw_object(&w);
+	pl_jsonw_kstr(&w, "s", "q\"b\\n\n\x01\x7f\xff!");
+	pl_jsonw_kint(&w, "i", -5);
+	pl_jsonw_key(&w, "a");
+	pl_jsonw_array(&w);
+	pl_jsonw_bool(&w, 1);
+	pl_jsonw_null(&w);
+	pl_jsonw_end(&w);
+	pl_jsonw_end(&w);
+	assert_string_equal(
+	    pl_buf_str(&b),
+	    "{\"s\":\"q\\\"b\\\\n\\n\\u0001\\u007f\\ufffd!\",\"i\":-5,\"a\":[true,null]}");
+	pl_buf_cleanup(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_strnum),      cmocka_unit_test(test_port_spec),
+	    cmocka_unit_test(test_utf8),        cmocka_unit_test(test_buf),
+	    cmocka_unit_test(test_json_escape),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
