@@ -12,6 +12,9 @@
 #include "cli/cli.h"
 #include "shared/strnum.h"
 
+static void vmessage(struct pl_cli *cli, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vmessage(struct pl_cli *cli, const char *fmt, va_list ap)
 {

@@ -31,6 +31,9 @@ pl_strerror(enum pl_rc rc)
 	return "unknown error";
 }
 
+static void err_vformat(struct pl_err *err, enum pl_rc rc, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 err_vformat(struct pl_err *err, enum pl_rc rc, const char *fmt, va_list ap)
 {

@@ -32,7 +32,8 @@ enum pl_rc pl_buf_putc(struct pl_buf *b, char c);
 /* Appends printf-style formatted text. */
 enum pl_rc pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap);
+enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* Returns the contents as a C string ("" for an empty buffer); borrowed. */
 const char *pl_buf_str(const struct pl_buf *b);
 /* Hands the storage to the caller (free() it); buffer becomes empty. NULL if empty. */
