@@ -4,6 +4,7 @@
  * colored only when allowed (see term.c). Every fact is followed by its source.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
 
@@ -36,7 +37,11 @@ risk_color(enum pl_risk r)
 static void
 heading(struct text_ctx *t, const char *title)
 {
-	pl_buf_printf(t->out, "\n%s%s%s\n", sgr(t, SGR_BOLD SGR_CYAN), title, sgr(t, SGR_RESET));
+	/* One blank line before a heading, even when the last section ended with one. */
+	if (!(t->out->len >= 2 && t->out->data[t->out->len - 1] == '\n' &&
+	      t->out->data[t->out->len - 2] == '\n'))
+		pl_buf_putc(t->out, '\n');
+	pl_buf_printf(t->out, "%s%s%s\n", sgr(t, SGR_BOLD SGR_CYAN), title, sgr(t, SGR_RESET));
 }
 
 static void
@@ -72,7 +77,9 @@ registry_row(struct text_ctx *t, const struct pl_page_transport *tr, const struc
 	struct pl_buf line;
 
 	pl_buf_init(&line);
-	if (e->status == PL_REG_ASSIGNED)
+	if (e->status == PL_REG_ASSIGNED && strcasecmp(e->service, e->description) == 0)
+		pl_buf_printf(&line, "%s", e->service);
+	else if (e->status == PL_REG_ASSIGNED)
 		pl_buf_printf(&line, "%s — %s", e->service, e->description);
 	else
 		pl_buf_printf(&line, "%s%s%s", pl_reg_status_name(e->status),
@@ -190,9 +197,22 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 			                         used ? "/" : "", pl_proto_name((enum pl_proto)p));
 	if (f->protos == PL_PROTO_ALL)
 		snprintf(protos, sizeof(protos), "any transport");
-	pl_buf_printf(t->out, "  %s•%s %s%s%s", sgr(t, risk_color((enum pl_risk)f->risk)),
-	              sgr(t, SGR_RESET), sgr(t, SGR_BOLD), f->title, sgr(t, SGR_RESET));
-	pl_buf_printf(t->out, " %s(%s; %s; risk %s)%s\n", sgr(t, SGR_DIM),
+	/* Title on its own line (wrapped), then kind, transports and risk, then the text. */
+	pl_buf_printf(&head, "%s", f->title);
+	pl_buf_printf(t->out, "  %s•%s %s", sgr(t, risk_color((enum pl_risk)f->risk)),
+	              sgr(t, SGR_RESET), sgr(t, SGR_BOLD));
+	{
+		struct pl_buf wrapped;
+
+		pl_buf_init(&wrapped);
+		pl_term_wrap(&wrapped, pl_buf_str(&head), 4, t->cli->width);
+		/* Drop the first line's indent: the bullet already stands there. */
+		wrapped.len = wrapped.len ? wrapped.len - 1 : 0; /* trailing newline */
+		pl_buf_append(t->out, pl_buf_str(&wrapped) + 4,
+		              wrapped.len > 4 ? wrapped.len - 4 : 0);
+		pl_buf_cleanup(&wrapped);
+	}
+	pl_buf_printf(t->out, "%s\n    %s%s · %s · risk %s%s\n", sgr(t, SGR_RESET), sgr(t, SGR_DIM),
 	              pl_kb_kind_label((enum pl_kb_kind)f->kind), protos,
 	              pl_risk_name((enum pl_risk)f->risk), sgr(t, SGR_RESET));
 	pl_term_wrap(t->out, f->text, 4, t->cli->width);
