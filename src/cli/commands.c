@@ -13,6 +13,7 @@ const struct pl_command pl_commands[] = {
     {.name = "registry",
      .fn = pl_cmd_registry,
      .summary = "show or import the IANA registry in use"},
+    {.name = "scan", .fn = pl_cmd_scan, .summary = "find open ports across hosts and subnets"},
 };
 
 const size_t pl_commands_count = sizeof(pl_commands) / sizeof(pl_commands[0]);

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * portlens/scan.h - network port scanning: target and port specs, the visiting order
+ * (a keyed permutation of the whole targets x ports index space), sharding, pluggable
+ * engines and the scan driver that ties them together.
+ *
+ * Data flow: the caller builds a target set (pl_targets_*) and a port set (pl_ports_*),
+ * creates a scan with an engine (pl_scan_engine_connect today) and callbacks, and runs
+ * it. Every finished probe is reported at once through on_result: nothing is held
+ * until the end, so sinks can stream and an interrupted scan loses nothing. The driver
+ * saves where it stopped (pl_scan_state) so a later scan finishes the work exactly.
+ * See docs/scan.md for the algorithms.
+ */
+#ifndef PORTLENS_SCAN_H
+#define PORTLENS_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portlens/error.h"
+#include "portlens/port.h"
+
+/* ---- addresses and targets ---- */
+
+/* An IPv4 or IPv6 address; bytes in network order (IPv4 uses the first 4). */
+struct pl_scan_addr {
+	uint8_t family; /* 4 or 6 */
+	uint8_t bytes[16];
+};
+
+/* Formats an address ("198.18.0.1", "2001:2::1") into buf; returns buf. */
+const char *pl_scan_addr_str(const struct pl_scan_addr *a, char *buf, size_t size);
+
+/* Refusal reasons for single addresses (broadcast, multicast, unspecified). */
+enum pl_addr_class {
+	PL_ADDR_OK = 0,
+	PL_ADDR_MULTICAST,   /* 224.0.0.0/4, ff00::/8 */
+	PL_ADDR_BROADCAST,   /* 255.255.255.255, or the last address of a CIDR block < /31 */
+	PL_ADDR_UNSPECIFIED, /* 0.0.0.0/8, :: */
+};
+
+/* Classifies an address on its own (without block context). */
+enum pl_addr_class pl_scan_addr_class(const struct pl_scan_addr *a);
+
+/* One parsed target spec: an address range or an IPv4 octet-range pattern. */
+enum pl_target_kind {
+	PL_TARGET_RANGE = 0, /* count consecutive addresses from base */
+	PL_TARGET_OCTETS,    /* IPv4 product of per-octet ranges, e.g. 198.18.0-3.1-254 */
+	PL_TARGET_NAME,      /* a host name to resolve (pl_targets_add_spec resolves it) */
+};
+
+struct pl_target_spec {
+	uint8_t kind;       /* enum pl_target_kind */
+	uint8_t bcast_last; /* the last address of the range is a subnet broadcast */
+	uint8_t oct_lo[4], oct_hi[4];
+	struct pl_scan_addr base;
+	uint64_t count; /* addresses covered (>= 1); 0 for PL_TARGET_NAME */
+};
+
+/*
+ * Parses one target spec, as nmap writes them: an address (IPv4 or IPv6), CIDR
+ * ("198.18.0.0/16", "2001:2::/120"; IPv6 prefixes must be /96 or longer), an IPv4
+ * octet-range pattern ("198.18.0-3.1-254", "198.18.*.1"), or a host name (kind
+ * PL_TARGET_NAME; nothing resolved here). Pure: no I/O. Returns PL_OK or PL_ERR_PARSE.
+ */
+enum pl_rc pl_target_spec_parse(const char *s, struct pl_target_spec *out, struct pl_err *err);
+
+struct pl_targets;
+
+/* Creates an empty target set; NULL when out of memory. Free with pl_targets_free. */
+struct pl_targets *pl_targets_new(void);
+void pl_targets_free(struct pl_targets *ts);
+
+/*
+ * Adds a spec to the targets (exclude = 0) or to the exclusions (exclude = 1). Host
+ * names are resolved with getaddrinfo (all addresses of the name; IPv4 only when
+ * resolve_v6 is 0). Returns PL_OK, PL_ERR_PARSE, PL_ERR_NOTFOUND (name does not
+ * resolve) or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_targets_add_spec(struct pl_targets *ts, const char *spec, int exclude, int resolve_v6,
+                               struct pl_err *err);
+
+/*
+ * Adds every whitespace- or comma-separated spec in the len bytes at data (the text of
+ * an -iL or --excludefile file; '#' starts a comment). source names it in errors.
+ */
+enum pl_rc pl_targets_add_list(struct pl_targets *ts, const char *data, size_t len,
+                               const char *source, int exclude, int resolve_v6, struct pl_err *err);
+
+/* Number of target addresses (with repetitions, before exclusions). */
+uint64_t pl_targets_count(const struct pl_targets *ts);
+
+/*
+ * The address at index i (0 <= i < count). Returns PL_ADDR_OK when it may be probed,
+ * or why not: excluded addresses return PL_ADDR_BROADCAST.. codes or -1 (excluded).
+ * O(log blocks + exclusions).
+ */
+int pl_targets_at(const struct pl_targets *ts, uint64_t i, struct pl_scan_addr *out);
+
+/* The name a target was given as (host name), or NULL; borrowed. */
+const char *pl_targets_name_at(const struct pl_targets *ts, uint64_t i);
+
+/* ---- ports ---- */
+
+struct pl_ports {
+	uint32_t n;
+	uint32_t *items; /* (proto << 16) | port, sorted, unique; owned */
+};
+
+/*
+ * Parses an nmap -p spec into ports (appending, then sorting and de-duplicating):
+ * "22,80,1000-2000", "-" or "1-" style open ranges, "T:22,U:53" transport prefixes,
+ * "-p-" is the spec "-" (1-65535). Ports without a prefix are TCP. Pure. Returns PL_OK,
+ * PL_ERR_PARSE (with the column of the bad byte), or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err);
+
+/*
+ * Appends the n highest-ranked TCP ports of the project's own ranking (data/top-ports.txt
+ * first, then knowledge-base "commonly-exposed" ports, then IANA-assigned system and
+ * registered ports in numeric order; see docs/scan.md). n is capped at 65535.
+ */
+enum pl_rc pl_ports_add_top(struct pl_ports *ps, uint32_t n, struct pl_err *err);
+
+/* Number of entries in the hand-curated head of the ranking. */
+size_t pl_ports_top_curated_count(void);
+
+/* Removes the ports of drop from ps. */
+void pl_ports_remove(struct pl_ports *ps, const struct pl_ports *drop);
+void pl_ports_cleanup(struct pl_ports *ps);
+
+/* ---- visiting order ---- */
+
+#define PL_PERM_ROUNDS 6
+
+/*
+ * A keyed pseudo-random permutation of [0, n) in O(1) memory: a balanced Feistel
+ * network over the smallest even bit width covering n, with cycle walking.
+ */
+struct pl_perm {
+	uint64_t n;
+	unsigned half_bits;
+	uint64_t half_mask;
+	uint64_t keys[PL_PERM_ROUNDS];
+};
+
+/* Sets up the permutation of [0, n) for seed (n <= 2^62). */
+void pl_perm_init(struct pl_perm *p, uint64_t n, uint64_t seed);
+/* The image of i (i < n); a bijection on [0, n). */
+uint64_t pl_perm_at(const struct pl_perm *p, uint64_t i);
+
+/*
+ * Shard index of count (0 <= index < count) takes the positions [*lo, *hi) of the
+ * permutation: contiguous, balanced to within one, and together exactly [0, n).
+ */
+void pl_shard_range(uint64_t n, uint32_t index, uint32_t count, uint64_t *lo, uint64_t *hi);
+
+/* Parses "I/N" (1-based I, as nmap-style tools write it) into a 0-based index. */
+enum pl_rc pl_shard_parse(const char *s, uint32_t *index, uint32_t *count, struct pl_err *err);
+
+/* ---- results ---- */
+
+enum pl_port_state {
+	PL_PORT_OPEN = 0,
+	PL_PORT_CLOSED,
+	PL_PORT_FILTERED,
+	PL_PORT_UNREACHABLE,
+	PL_PORT_STATE_COUNT,
+};
+
+enum pl_scan_reason {
+	PL_REASON_SYN_ACK = 0,
+	PL_REASON_CONN_REFUSED,
+	PL_REASON_NO_RESPONSE,
+	PL_REASON_HOST_UNREACH,
+	PL_REASON_NET_UNREACH,
+	PL_REASON_ADMIN_PROHIBITED,
+	PL_REASON_ERROR,
+	PL_REASON_COUNT,
+};
+
+struct pl_scan_result {
+	uint64_t pos;    /* position in the permutation (unique per probe) */
+	uint64_t target; /* target index */
+	struct pl_scan_addr addr;
+	uint16_t port;
+	uint8_t proto;    /* enum pl_proto */
+	uint8_t state;    /* enum pl_port_state */
+	uint8_t reason;   /* enum pl_scan_reason */
+	uint8_t attempts; /* probes sent, 1 + retries used */
+	uint32_t rtt_us;  /* time to the answer (0 for no-response) */
+	int sys_errno;    /* errno behind the reason, 0 when none */
+};
+
+/* "open", "closed", "filtered", "unreachable". */
+const char *pl_port_state_name(enum pl_port_state s);
+/* nmap's reason words: "syn-ack", "conn-refused", "no-response", "host-unreach", ... */
+const char *pl_scan_reason_name(enum pl_scan_reason r);
+
+/* ---- engines ---- */
+
+/* One probe to send: the driver fills it, the engine owns the I/O. */
+struct pl_scan_probe {
+	uint64_t pos;
+	uint64_t target;
+	struct pl_scan_addr addr;
+	uint16_t port;
+	uint8_t proto;
+};
+
+/* What the driver gives an engine. */
+struct pl_scan_engine_cfg {
+	uint32_t timeout_ms;   /* per probe attempt */
+	uint32_t retries;      /* extra attempts after no response */
+	uint32_t max_inflight; /* upper bound on probes in flight */
+	/* Called once per finished probe (final state after retries). */
+	void (*emit)(void *ctx, const struct pl_scan_result *r);
+	void *ctx;
+};
+
+/*
+ * A scan engine (vtable). The connect engine is the only one today; raw SYN and UDP
+ * engines plug in beside it with the same operations.
+ */
+struct pl_scan_engine {
+	const char *name;
+	unsigned protos; /* PL_PROTO_BIT mask the engine can probe */
+	/* Creates the engine state. PL_ERR_PERM when it needs privileges it lacks. */
+	enum pl_rc (*create)(const struct pl_scan_engine_cfg *cfg, void **state,
+	                     struct pl_err *err);
+	/*
+	 * Starts one probe. PL_OK (it may already have been emitted), PL_ERR_LIMIT when the
+	 * engine cannot take one now (descriptors or local ports exhausted; try again after
+	 * poll), other codes on fatal errors.
+	 */
+	enum pl_rc (*send)(void *state, const struct pl_scan_probe *p, struct pl_err *err);
+	/* Waits up to timeout_ms for answers and timeouts, emitting finished probes. */
+	enum pl_rc (*poll)(void *state, int timeout_ms, struct pl_err *err);
+	/* Probes in flight now, and the most the engine can hold at present. */
+	size_t (*inflight)(void *state);
+	size_t (*capacity)(void *state);
+	/* Calls fn with the position of every probe still in flight. */
+	void (*foreach_inflight)(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx);
+	/* Closes every descriptor and frees the state (NULL is a no-op). */
+	void (*destroy)(void *state);
+};
+
+/* Non-blocking connect() + epoll; needs no privileges; TCP only. */
+extern const struct pl_scan_engine pl_scan_engine_connect;
+
+/* ---- the scan driver ---- */
+
+struct pl_scan_progress {
+	uint64_t total;    /* positions in this shard */
+	uint64_t done;     /* finished + skipped */
+	uint64_t sent;     /* probes handed to the engine (first attempts) */
+	uint64_t skipped;  /* excluded, broadcast, multicast */
+	uint64_t found;    /* open results */
+	uint64_t inflight; /* probes in flight */
+	uint64_t by_state[PL_PORT_STATE_COUNT];
+	double elapsed_s;
+};
+
+struct pl_scan_opts {
+	const struct pl_scan_engine *engine; /* NULL with dry_run */
+	struct pl_scan_engine_cfg cfg;       /* emit/ctx are set by the driver */
+	uint64_t seed;
+	uint32_t shard_index, shard_count; /* 0-based index; count 0 means 1 */
+	double rate;                       /* probes per second, 0 = unlimited */
+	int dry_run;                       /* walk the order, map every position, send nothing */
+	/* Every finished probe. */
+	void (*on_result)(void *ctx, const struct pl_scan_result *r);
+	/* Called every tick_ms (default 250) and at the end. */
+	void (*on_tick)(void *ctx, const struct pl_scan_progress *p);
+	/* Polled each loop; nonzero stops the scan (PL_ERR_INTERRUPTED). */
+	int (*should_stop)(void *ctx);
+	void *ctx;
+	uint32_t tick_ms;
+};
+
+/* Where a scan stands: everything before next is done except pending. */
+struct pl_scan_state {
+	uint64_t next;
+	uint64_t *pending; /* positions to (re)do first; owned */
+	size_t n_pending;
+};
+
+struct pl_scan;
+
+/*
+ * Creates a scan over targets x ports (both borrowed; they must outlive the scan).
+ * Returns PL_OK, PL_ERR_ARG (empty, too large, engine cannot do a transport) with a
+ * message, or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_scan_new(const struct pl_targets *targets, const struct pl_ports *ports,
+                       const struct pl_scan_opts *opts, struct pl_scan **out, struct pl_err *err);
+
+/* Total probes of the whole scan (targets x ports), all shards. */
+uint64_t pl_scan_space(const struct pl_scan *scan);
+
+/* Resumes from a saved state (copied): pending positions first, then next onwards. */
+enum pl_rc pl_scan_set_state(struct pl_scan *scan, const struct pl_scan_state *st,
+                             struct pl_err *err);
+
+/*
+ * Runs the scan until done, stopped (PL_ERR_INTERRUPTED) or failed. The engine is
+ * destroyed before return, so no descriptor outlives the call.
+ */
+enum pl_rc pl_scan_run(struct pl_scan *scan, struct pl_err *err);
+
+/* Where the scan stands now (after run returns: what remains). Free with cleanup. */
+enum pl_rc pl_scan_get_state(const struct pl_scan *scan, struct pl_scan_state *st);
+void pl_scan_state_cleanup(struct pl_scan_state *st);
+
+void pl_scan_get_progress(const struct pl_scan *scan, struct pl_scan_progress *p);
+void pl_scan_free(struct pl_scan *scan);
+
+/* ---- resume files ---- */
+
+/*
+ * Writes a resume file: the scan's arguments (n_args strings, saved verbatim) and its
+ * state, atomically (temporary file + rename). Returns PL_OK or PL_ERR_IO.
+ */
+enum pl_rc pl_scan_resume_save(const char *path, char *const *args, size_t n_args,
+                               const struct pl_scan_state *st, struct pl_err *err);
+
+/*
+ * Reads a resume file. On success *args (n_args strings, NULL-terminated array; free
+ * with pl_scan_resume_args_free) and st are owned by the caller. PL_ERR_IO/PARSE.
+ */
+enum pl_rc pl_scan_resume_load(const char *path, char ***args, size_t *n_args,
+                               struct pl_scan_state *st, struct pl_err *err);
+void pl_scan_resume_args_free(char **args, size_t n_args);
+
+/* The parser behind pl_scan_resume_load, over len bytes at data (pure). */
+enum pl_rc pl_scan_resume_parse(const char *data, size_t len, const char *source, char ***args,
+                                size_t *n_args, struct pl_scan_state *st, struct pl_err *err);
+
+#endif

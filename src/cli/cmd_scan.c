@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_scan.c - `portlens scan TARGETS [-p PORTS]`: nmap-compatible options in, a
+ * pl_scan run, results streamed into every requested sink (text on stdout, -oN, -oJ,
+ * -oX, -oG, -oC), progress on stderr, and a resume file on Ctrl-C.
+ *
+ * Options use getopt_long_only so nmap's single-dash long options (-iL, -oX, -Pn)
+ * work beside the short ones (-p, -F, -6). The one mutable global of the CLI lives
+ * here: stop_requested, a volatile sig_atomic_t set by the SIGINT/SIGTERM handler and
+ * polled by the scan driver through should_stop(); nothing else happens in the
+ * handler. Argument parsing and setup live in scan_args.c.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli/scan_cmd.h"
+
+/* Set by the SIGINT/SIGTERM handler; the only mutable global (documented above). */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int
+should_stop(void *ctx)
+{
+	(void)ctx;
+	return stop_requested != 0;
+}
+
+/* A set of target indexes (open addressing) to count hosts with reported ports. */
+static void
+hosts_add(struct scan_run *run, uint64_t t)
+{
+	uint64_t key = t + 1, h;
+
+	if (run->hosts_n * 2 >= run->hosts_cap) {
+		size_t cap = run->hosts_cap ? run->hosts_cap * 2 : 1024;
+		uint64_t *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return;
+		for (size_t i = 0; i < run->hosts_cap; i++) {
+			if (!run->hosts[i])
+				continue;
+			for (h = run->hosts[i] * 0x9e3779b97f4a7c15ull; v[h & (cap - 1)]; h++)
+				;
+			v[h & (cap - 1)] = run->hosts[i];
+		}
+		free(run->hosts);
+		run->hosts = v;
+		run->hosts_cap = cap;
+	}
+	for (h = key * 0x9e3779b97f4a7c15ull;; h++) {
+		uint64_t *slot = &run->hosts[h & (run->hosts_cap - 1)];
+
+		if (*slot == key)
+			return;
+		if (!*slot) {
+			*slot = key;
+			run->hosts_n++;
+			return;
+		}
+	}
+}
+
+static void
+on_result(void *ctx, const struct pl_scan_result *r)
+{
+	struct scan_run *run = ctx;
+
+	if (r->state != PL_PORT_OPEN && !run->all_states)
+		return;
+	hosts_add(run, r->target);
+	for (size_t i = 0; i < run->n_sinks; i++) {
+		struct scan_sink *s = &run->sinks[i];
+
+		s->ops->result(s, &run->info, r);
+		if (r->state == PL_PORT_OPEN)
+			fflush(s->fp);
+	}
+}
+
+static void
+on_tick(void *ctx, const struct pl_scan_progress *p)
+{
+	struct scan_run *run = ctx;
+
+	for (size_t i = 0; i < run->n_sinks; i++)
+		fflush(run->sinks[i].fp);
+	scan_progress_tick(&run->progress, p);
+}
+
+static void
+raise_fd_limit(struct scan_run *run)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	run->fd_limit = rl.rlim_cur == RLIM_INFINITY ? 1u << 20 : (uint64_t)rl.rlim_cur;
+}
+
+/* Probes in flight: what the descriptor limit allows, minus a reserve for outputs. */
+static uint32_t
+pick_inflight(struct pl_cli *cli, struct scan_run *run)
+{
+	uint64_t room = run->fd_limit > 96 ? run->fd_limit - 64 : 32;
+	uint64_t want = run->max_inflight ? run->max_inflight : 16384;
+
+	if (want > room) {
+		if (run->max_inflight)
+			fprintf(cli->err,
+			        "%s: --max-inflight %u exceeds the descriptor limit; using %llu\n",
+			        cli->prog, run->max_inflight, (unsigned long long)room);
+		want = room;
+	}
+	return (uint32_t)want;
+}
+
+static int
+save_resume(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan)
+{
+	struct pl_scan_state st;
+	struct pl_err err = {0};
+	int rc = PL_EXIT_FAIL;
+
+	if (pl_scan_get_state(scan, &st) != PL_OK)
+		return pl_cli_fail(cli, "out of memory");
+	if (pl_scan_resume_save(run->resume_out, run->saved_args, run->n_saved, &st, &err) !=
+	    PL_OK) {
+		pl_cli_print_err(cli, &err);
+	} else {
+		fprintf(cli->err,
+		        "%s: scan interrupted; %llu of %llu probes done. Finish it with:\n"
+		        "  portlens scan --resume %s\n",
+		        cli->prog, (unsigned long long)run->info.prog->done,
+		        (unsigned long long)run->info.prog->total, run->resume_out);
+		rc = PL_EXIT_INTERRUPTED;
+	}
+	pl_scan_state_cleanup(&st);
+	return rc;
+}
+
+static void
+install_signals(struct sigaction *old_int, struct sigaction *old_term)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	stop_requested = 0;
+	sigaction(SIGINT, &sa, old_int);
+	sigaction(SIGTERM, &sa, old_term);
+}
+
+static int
+execute(struct pl_cli *cli, struct scan_run *run)
+{
+	struct pl_scan_opts so = {
+	    .engine = run->dry_run ? NULL : &pl_scan_engine_connect,
+	    .cfg = {.timeout_ms = run->timeout_ms,
+	            .retries = run->retries,
+	            .max_inflight = pick_inflight(cli, run)},
+	    .seed = run->seed,
+	    .shard_index = run->shard_i,
+	    .shard_count = run->shard_n,
+	    .rate = run->rate,
+	    .dry_run = run->dry_run,
+	    .on_result = on_result,
+	    .on_tick = on_tick,
+	    .should_stop = should_stop,
+	    .ctx = run,
+	};
+	struct pl_scan *scan = NULL;
+	struct pl_scan_progress prog;
+	struct sigaction old_int, old_term;
+	struct pl_err err = {0};
+	enum pl_rc rc;
+	int ex = PL_EXIT_OK;
+
+	if (pl_scan_new(run->targets, &run->ports, &so, &scan, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	if (run->have_state && pl_scan_set_state(scan, &run->state, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		pl_scan_free(scan);
+		return PL_EXIT_USAGE;
+	}
+	run->info.space = pl_scan_space(scan);
+	run->info.start = time(NULL);
+	run->info.prog = &prog;
+	pl_scan_get_progress(scan, &prog);
+	if (scan_open_sinks(cli, run) != PL_EXIT_OK) {
+		pl_scan_free(scan);
+		return PL_EXIT_FAIL;
+	}
+	install_signals(&old_int, &old_term);
+	rc = pl_scan_run(scan, &err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	pl_scan_get_progress(scan, &prog);
+	run->info.end = time(NULL);
+	run->info.interrupted = rc == PL_ERR_INTERRUPTED;
+	run->info.hosts_up = run->hosts_n;
+	scan_progress_end(&run->progress, &prog, run->info.interrupted);
+	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
+		ex = PL_EXIT_FAIL;
+	if (rc == PL_ERR_INTERRUPTED)
+		ex = save_resume(cli, run, scan);
+	else if (rc != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		ex = PL_EXIT_FAIL;
+	} else if (run->dry_run) {
+		fprintf(cli->out, "dry run: %llu probes walked, %llu skipped, %.2f s\n",
+		        (unsigned long long)prog.done, (unsigned long long)prog.skipped,
+		        prog.elapsed_s);
+	}
+	pl_scan_free(scan);
+	return ex;
+}
+
+int
+pl_cmd_scan(struct pl_cli *cli, int argc, char **argv)
+{
+	struct scan_run run;
+	int ex;
+
+	scan_run_init(&run);
+	ex = scan_parse_command(cli, &run, argc, argv);
+	if (ex == PL_EXIT_OK) {
+		raise_fd_limit(&run);
+		ex = execute(cli, &run);
+	} else if (ex == -1) {
+		ex = PL_EXIT_OK; /* --help */
+	}
+	scan_run_cleanup(&run);
+	return ex;
+}

@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scan_args.c - options of `portlens scan` (nmap's names where nmap has the flag),
+ * building the target and port sets, the safety checks (--yes-large), resume files
+ * (--resume) and opening/closing the output sinks.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "cli/scan_cmd.h"
+#include "shared/buf.h"
+#include "shared/strnum.h"
+
+enum {
+	OPT_IL = PL_OPT_FIRST_FREE,
+	OPT_EXCLUDE,
+	OPT_EXCLUDEFILE,
+	OPT_EXCLUDE_PORTS,
+	OPT_TOP,
+	OPT_ON,
+	OPT_OJ,
+	OPT_OX,
+	OPT_OG,
+	OPT_OC,
+	OPT_SEED,
+	OPT_SHARD,
+	OPT_RESUME,
+	OPT_RESUME_FILE,
+	OPT_RATE,
+	OPT_MAXINF,
+	OPT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_STATS,
+	OPT_YES,
+	OPT_DRY,
+	OPT_ALL,
+	OPT_OPEN,
+	OPT_REASON,
+	OPT_PN,
+	OPT_NO_PROGRESS,
+};
+
+static const char scan_help[] =
+    "usage: portlens scan [OPTIONS] TARGET...\n"
+    "\n"
+    "Find open TCP ports with non-blocking connect() (no root needed). Probes visit\n"
+    "targets x ports in a keyed random order; results stream to every output.\n"
+    "\n"
+    "targets:  198.18.0.1  2001:2::1  198.18.0.0/24  2001:2::/120  198.18.0-3.1-254  host.name\n"
+    "  -iL FILE              read targets from FILE ('-' = stdin)\n"
+    "  --exclude LIST        comma-separated targets not to probe\n"
+    "  --excludefile FILE    targets not to probe, from FILE\n"
+    "  -6                    resolve host names to IPv6 addresses\n"
+    "ports:\n"
+    "  -p LIST               22,80,1000-2000  T:22,U:53  -p- (1-65535)\n"
+    "  --top-ports N         the N highest-ranked ports (portlens's own ranking)\n"
+    "  -F                    --top-ports 100 (default without -p: --top-ports 1000)\n"
+    "  --exclude-ports LIST  ports not to probe\n"
+    "engine and timing:\n"
+    "  --rate N              at most N probes per second (default: unlimited)\n"
+    "  --max-inflight N      probes in flight (default: as the descriptor limit allows)\n"
+    "  --timeout MS          wait per attempt (default 1000; --max-rtt-timeout too)\n"
+    "  --retries N           extra attempts after no answer (default 1; --max-retries)\n"
+    "order:\n"
+    "  --seed N              key of the random order (default: random; saved on resume)\n"
+    "  --shard I/N           probe only the I-th of N equal, disjoint parts (1 <= I <= N)\n"
+    "  --resume FILE         finish an interrupted scan (outputs are continued)\n"
+    "  --resume-file FILE    where Ctrl-C saves the state (default portlens-scan.resume)\n"
+    "output:\n"
+    "  -oN FILE  -oJ FILE  -oX FILE  -oG FILE  -oC FILE\n"
+    "                        normal, JSON lines, nmap XML, grepable, CSV ('-' = stdout)\n"
+    "  --all-states          report closed, filtered and unreachable ports too\n"
+    "  --open                report open ports only (the default)\n"
+    "  --reason              show why a port is in its state (syn-ack, conn-refused, ...)\n"
+    "  --stats-json SECS     a JSON progress line on stderr every SECS seconds\n"
+    "  --no-progress         no status line on a terminal\n"
+    "safety:\n"
+    "  --yes-large           allow more than 65536 probes (a /16 worth)\n"
+    "  --dry-run             walk the order and count, send nothing\n"
+    "Accepted for nmap compatibility: -sT (the connect scan), -Pn, -n.\n"
+    "Broadcast, multicast and 0.0.0.0/8 addresses are never probed.\n"
+    "Exit: 0 done, 1 failed, 2 bad usage, 130 interrupted (resume file written).\n";
+
+static const struct option longopts[] = {
+    PL_CLI_COMMON_LONGOPTS,
+    {"iL", required_argument, NULL, OPT_IL},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"excludefile", required_argument, NULL, OPT_EXCLUDEFILE},
+    {"exclude-ports", required_argument, NULL, OPT_EXCLUDE_PORTS},
+    {"top-ports", required_argument, NULL, OPT_TOP},
+    {"oN", required_argument, NULL, OPT_ON},
+    {"oJ", required_argument, NULL, OPT_OJ},
+    {"oX", required_argument, NULL, OPT_OX},
+    {"oG", required_argument, NULL, OPT_OG},
+    {"oC", required_argument, NULL, OPT_OC},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"resume", required_argument, NULL, OPT_RESUME},
+    {"resume-file", required_argument, NULL, OPT_RESUME_FILE},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"max-rate", required_argument, NULL, OPT_RATE},
+    {"max-inflight", required_argument, NULL, OPT_MAXINF},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"max-rtt-timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"max-retries", required_argument, NULL, OPT_RETRIES},
+    {"stats-json", required_argument, NULL, OPT_STATS},
+    {"yes-large", no_argument, NULL, OPT_YES},
+    {"dry-run", no_argument, NULL, OPT_DRY},
+    {"all-states", no_argument, NULL, OPT_ALL},
+    {"open", no_argument, NULL, OPT_OPEN},
+    {"reason", no_argument, NULL, OPT_REASON},
+    {"Pn", no_argument, NULL, OPT_PN},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+void
+scan_run_init(struct scan_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->timeout_ms = 1000;
+	run->retries = 1;
+	run->resume_out = "portlens-scan.resume";
+	run->shard_n = 1;
+}
+
+void
+scan_run_cleanup(struct scan_run *run)
+{
+	pl_targets_free(run->targets);
+	pl_ports_cleanup(&run->ports);
+	pl_ports_cleanup(&run->exclude_ports);
+	if (run->saved_args != run->loaded_args)
+		free(run->saved_args);
+	pl_scan_resume_args_free(run->loaded_args, run->n_loaded);
+	pl_scan_state_cleanup(&run->state);
+	free(run->args_str);
+	free(run->services_str);
+	free(run->hosts);
+}
+
+static int
+read_file(struct pl_cli *cli, const char *path, struct pl_buf *b)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char chunk[4096];
+	size_t n;
+
+	if (!fp)
+		return pl_cli_usage_error(cli, "cannot open %s: %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (pl_buf_append(b, chunk, n) != PL_OK)
+			break;
+	if (fp != stdin)
+		fclose(fp);
+	return PL_EXIT_OK;
+}
+
+static int
+add_list(struct pl_cli *cli, struct scan_run *run, const char *text, size_t len, const char *source,
+         int exclude)
+{
+	struct pl_err err = {0};
+
+	if (pl_targets_add_list(run->targets, text, len, source, exclude, run->v6, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	return PL_EXIT_OK;
+}
+
+static int
+add_file(struct pl_cli *cli, struct scan_run *run, const char *path, int exclude)
+{
+	struct pl_buf b;
+	int ex;
+
+	pl_buf_init(&b);
+	ex = read_file(cli, path, &b);
+	if (ex == PL_EXIT_OK)
+		ex = add_list(cli, run, pl_buf_str(&b), b.len, path, exclude);
+	pl_buf_cleanup(&b);
+	return ex;
+}
+
+static int
+num_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t lo, uint64_t hi,
+        uint64_t *out)
+{
+	struct pl_err err = {0};
+
+	if (pl_parse_u64(arg, lo, hi, out, &err) != PL_OK)
+		return pl_cli_usage_error(cli, "%s: %s", name, err.msg);
+	return PL_EXIT_OK;
+}
+
+/* Target-ish arguments are applied after all options (-6 may come last). */
+struct deferred {
+	int kind; /* 0 target, OPT_IL, OPT_EXCLUDE, OPT_EXCLUDEFILE */
+	const char *arg;
+};
+
+static int
+ports_opt(struct pl_cli *cli, struct pl_ports *ps, const char *arg)
+{
+	struct pl_err err = {0};
+
+	if (pl_ports_parse(ps, arg, &err) != PL_OK)
+		return pl_cli_usage_error(cli, "bad port list '%s': column %u: %s", arg, err.column,
+		                          err.msg);
+	return PL_EXIT_OK;
+}
+
+static int
+scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
+{
+	uint64_t v;
+	int ex = PL_EXIT_OK;
+
+	switch (opt) {
+	case 'p':
+		run->have_ports = 1;
+		return ports_opt(cli, &run->ports, arg);
+	case OPT_EXCLUDE_PORTS:
+		return ports_opt(cli, &run->exclude_ports, arg);
+	case 'F':
+		run->top = 100;
+		return PL_EXIT_OK;
+	case OPT_TOP:
+		ex = num_opt(cli, "--top-ports", arg, 1, 65535, &v);
+		run->top = (uint32_t)v;
+		return ex;
+	case '6':
+		run->v6 = 1;
+		return PL_EXIT_OK;
+	case 's':
+		if (strcmp(arg, "T") != 0)
+			return pl_cli_usage_error(cli,
+			                          "-s%s: only -sT (connect scan) is available; "
+			                          "raw SYN and UDP engines are not built yet",
+			                          arg);
+		return PL_EXIT_OK;
+	case 'n':
+	case 'v':
+	case OPT_PN:
+	case OPT_OPEN:
+		return PL_EXIT_OK;
+	case OPT_ON:
+	case OPT_OJ:
+	case OPT_OX:
+	case OPT_OG:
+	case OPT_OC:
+		run->out_path[opt - OPT_ON] = arg;
+		return PL_EXIT_OK;
+	case OPT_SEED:
+		ex = num_opt(cli, "--seed", arg, 0, UINT64_MAX, &run->seed);
+		run->seed_set = 1;
+		return ex;
+	case OPT_SHARD: {
+		struct pl_err err = {0};
+
+		if (pl_shard_parse(arg, &run->shard_i, &run->shard_n, &err) != PL_OK)
+			return pl_cli_usage_error(cli, "%s", err.msg);
+		return PL_EXIT_OK;
+	}
+	case OPT_RESUME:
+		run->resume_in = arg;
+		return PL_EXIT_OK;
+	case OPT_RESUME_FILE:
+		run->resume_out = arg;
+		return PL_EXIT_OK;
+	case OPT_RATE:
+		ex = num_opt(cli, "--rate", arg, 1, 100000000, &v);
+		run->rate = (double)v;
+		return ex;
+	case OPT_MAXINF:
+		ex = num_opt(cli, "--max-inflight", arg, 1, 1000000, &v);
+		run->max_inflight = (uint32_t)v;
+		return ex;
+	case OPT_TIMEOUT:
+		ex = num_opt(cli, "--timeout", arg, 1, 600000, &v);
+		run->timeout_ms = (uint32_t)v;
+		return ex;
+	case OPT_RETRIES:
+		ex = num_opt(cli, "--retries", arg, 0, 50, &v);
+		run->retries = (uint32_t)v;
+		return ex;
+	case OPT_STATS:
+		ex = num_opt(cli, "--stats-json", arg, 1, 86400, &v);
+		run->stats_json = (double)v;
+		return ex;
+	case OPT_YES:
+		run->yes_large = 1;
+		return PL_EXIT_OK;
+	case OPT_DRY:
+		run->dry_run = 1;
+		return PL_EXIT_OK;
+	case OPT_ALL:
+		run->all_states = 1;
+		return PL_EXIT_OK;
+	case OPT_REASON:
+		run->reason = 1;
+		return PL_EXIT_OK;
+	case OPT_NO_PROGRESS:
+		run->no_progress = 1;
+		return PL_EXIT_OK;
+	}
+	return -2;
+}
+
+static int
+parse_opts(struct pl_cli *cli, struct scan_run *run, int argc, char **argv, struct deferred *d,
+           size_t *nd)
+{
+	int opt;
+
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long_only(argc, argv, "-hp:F6s:nvP:", longopts, NULL)) != -1) {
+		int ex, r;
+
+		if (opt == 'h') {
+			fputs(scan_help, cli->out);
+			return -1;
+		}
+		if (opt == 1 || opt == OPT_IL || opt == OPT_EXCLUDE || opt == OPT_EXCLUDEFILE) {
+			d[(*nd)++] = (struct deferred){.kind = opt == 1 ? 0 : opt, .arg = optarg};
+			continue;
+		}
+		if (opt == 'P') {
+			if (strcmp(optarg, "n") != 0)
+				return pl_cli_usage_error(cli,
+				                          "-P%s: host discovery is not done; "
+				                          "-Pn is implied",
+				                          optarg);
+			continue;
+		}
+		ex = scan_option(cli, run, opt, optarg);
+		if (ex != -2) {
+			if (ex != PL_EXIT_OK)
+				return ex;
+			continue;
+		}
+		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
+		if (r < 0)
+			return PL_EXIT_USAGE;
+		if (r == 0)
+			return pl_cli_usage_error(cli,
+			                          "unknown option or missing value '%s' "
+			                          "(see --help)",
+			                          argv[optind - 1]);
+	}
+	return PL_EXIT_OK;
+}
+
+static int
+apply_deferred(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, size_t nd)
+{
+	for (size_t i = 0; i < nd; i++) {
+		int ex;
+
+		switch (d[i].kind) {
+		case 0:
+			ex = add_list(cli, run, d[i].arg, strlen(d[i].arg), "<target>", 0);
+			break;
+		case OPT_EXCLUDE:
+			ex = add_list(cli, run, d[i].arg, strlen(d[i].arg), "--exclude", 1);
+			break;
+		case OPT_IL:
+			ex = add_file(cli, run, d[i].arg, 0);
+			break;
+		default:
+			ex = add_file(cli, run, d[i].arg, 1);
+			break;
+		}
+		if (ex != PL_EXIT_OK)
+			return ex;
+	}
+	return PL_EXIT_OK;
+}
+
+/* "22,80,1000-2000" (TCP) for scaninfo and headers. */
+static char *
+compress_ports(const struct pl_ports *ps)
+{
+	struct pl_buf b;
+
+	pl_buf_init(&b);
+	for (uint32_t i = 0; i < ps->n;) {
+		uint32_t j = i;
+
+		while (j + 1 < ps->n && ps->items[j + 1] == ps->items[j] + 1)
+			j++;
+		pl_buf_printf(&b, "%s%s%u", b.len ? "," : "",
+		              (ps->items[i] >> 16) == PL_PROTO_UDP ? "U:" : "",
+		              ps->items[i] & 0xffff);
+		if (j > i)
+			pl_buf_printf(&b, "-%u", ps->items[j] & 0xffff);
+		i = j + 1;
+	}
+	pl_buf_putc(&b, '\0');
+	return pl_buf_steal(&b);
+}
+
+static char *
+join_args(char *const *args, size_t n)
+{
+	struct pl_buf b;
+
+	pl_buf_init(&b);
+	pl_buf_puts(&b, "portlens scan");
+	for (size_t i = 0; i < n; i++)
+		pl_buf_printf(&b, " %s", args[i]);
+	return pl_buf_steal(&b);
+}
+
+/* Replaces the command line with the one saved in the resume file. */
+static int
+load_resume(struct pl_cli *cli, struct scan_run *run, size_t n_targets_given)
+{
+	struct pl_err err = {0};
+	const char *path = run->resume_in, *keep_out = run->resume_out;
+	double stats = run->stats_json;
+	int no_progress = run->no_progress;
+
+	if (n_targets_given)
+		return pl_cli_usage_error(cli, "--resume takes its targets from the resume file");
+	if (pl_scan_resume_load(path, &run->loaded_args, &run->n_loaded, &run->state, &err) !=
+	    PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	run->have_state = 1;
+	pl_ports_cleanup(&run->ports);
+	pl_ports_cleanup(&run->exclude_ports);
+	memset(run->out_path, 0, sizeof(run->out_path));
+	run->resume_out = strcmp(keep_out, "portlens-scan.resume") ? keep_out : path;
+	run->stats_json = stats;
+	run->no_progress = no_progress;
+	return PL_EXIT_OK;
+}
+
+static int
+build_sets(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, size_t nd)
+{
+	struct pl_err err = {0};
+	int ex;
+
+	run->targets = pl_targets_new();
+	if (!run->targets)
+		return pl_cli_fail(cli, "out of memory");
+	ex = apply_deferred(cli, run, d, nd);
+	if (ex != PL_EXIT_OK)
+		return ex;
+	if (pl_targets_count(run->targets) == 0)
+		return pl_cli_usage_error(cli, "no targets given (see --help)");
+	if (!run->have_ports && !run->top)
+		run->top = 1000;
+	if (run->top && pl_ports_add_top(&run->ports, run->top, &err) != PL_OK)
+		return pl_cli_fail(cli, "%s", err.msg);
+	pl_ports_remove(&run->ports, &run->exclude_ports);
+	if (run->ports.n == 0)
+		return pl_cli_usage_error(cli, "no ports left to scan");
+	return PL_EXIT_OK;
+}
+
+static int
+check_size(struct pl_cli *cli, struct scan_run *run)
+{
+	uint64_t nt = pl_targets_count(run->targets);
+	uint64_t probes = nt * run->ports.n;
+
+	if (nt > UINT64_MAX / run->ports.n)
+		return pl_cli_usage_error(cli, "scan too large");
+	if (probes > SCAN_LARGE_LIMIT && !run->yes_large && !run->dry_run)
+		return pl_cli_usage_error(
+		    cli,
+		    "this scan would send %llu probes (%llu targets x %u ports), more than a /16 "
+		    "worth (%d); check the targets and add --yes-large if you mean it",
+		    (unsigned long long)probes, (unsigned long long)nt, run->ports.n,
+		    SCAN_LARGE_LIMIT);
+	return PL_EXIT_OK;
+}
+
+int
+scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **argv)
+{
+	struct deferred *d = calloc((size_t)argc + 1, sizeof(*d));
+	size_t nd = 0;
+	int ex;
+
+	run->saved_args = calloc((size_t)argc + 3, sizeof(char *));
+	if (!d || !run->saved_args) {
+		free(d);
+		return pl_cli_fail(cli, "out of memory");
+	}
+	for (int i = 1; i < argc; i++)
+		run->saved_args[run->n_saved++] = argv[i];
+	ex = parse_opts(cli, run, argc, argv, d, &nd);
+	if (ex == PL_EXIT_OK && run->resume_in) {
+		ex = load_resume(cli, run, nd);
+		if (ex == PL_EXIT_OK) {
+			char **av = calloc(run->n_loaded + 2, sizeof(*av));
+
+			if (!av) {
+				free(d);
+				return pl_cli_fail(cli, "out of memory");
+			}
+			av[0] = argv[0];
+			memcpy(av + 1, run->loaded_args, run->n_loaded * sizeof(*av));
+			free(run->saved_args);
+			run->saved_args = run->loaded_args;
+			run->n_saved = run->n_loaded;
+			free(d);
+			d = calloc(run->n_loaded + 2, sizeof(*d));
+			nd = 0;
+			/* getopt permutes av, not the saved copy in loaded_args. */
+			ex = d ? parse_opts(cli, run, (int)run->n_loaded + 1, av, d, &nd)
+			       : PL_EXIT_FAIL;
+			run->info.resumed = 1;
+			free(av);
+			if (ex == PL_EXIT_OK && !run->seed_set)
+				ex = pl_cli_usage_error(cli, "%s: no --seed saved", run->resume_in);
+		}
+	}
+	pl_term_setup(cli);
+	if (ex == PL_EXIT_OK)
+		ex = build_sets(cli, run, d, nd);
+	free(d);
+	if (ex == PL_EXIT_OK)
+		ex = check_size(cli, run);
+	if (ex != PL_EXIT_OK)
+		return ex;
+	if (!run->seed_set) {
+		if (getrandom(&run->seed, sizeof(run->seed), 0) != sizeof(run->seed))
+			run->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+		snprintf(run->seed_buf, sizeof(run->seed_buf), "--seed=%llu",
+		         (unsigned long long)run->seed);
+		run->saved_args[run->n_saved++] = run->seed_buf;
+	}
+	run->args_str = join_args(run->saved_args, run->n_saved);
+	run->services_str = compress_ports(&run->ports);
+	if (!run->args_str || !run->services_str)
+		return pl_cli_fail(cli, "out of memory");
+	return PL_EXIT_OK;
+}
+
+static FILE *
+open_out(struct pl_cli *cli, const char *path, int kind, int append)
+{
+	FILE *fp;
+
+	if (strcmp(path, "-") == 0)
+		return cli->out;
+	if (kind == SCAN_OUT_XML) {
+		fp = append ? fopen(path, "r+") : NULL;
+		return fp ? fp : fopen(path, "w+");
+	}
+	return fopen(path, append ? "a" : "w");
+}
+
+int
+scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
+{
+	static const struct scan_sink_ops *const ops[SCAN_OUT_N] = {
+	    [SCAN_OUT_NORMAL] = &scan_sink_text, [SCAN_OUT_JSON] = &scan_sink_json,
+	    [SCAN_OUT_XML] = &scan_sink_xml,     [SCAN_OUT_GREP] = &scan_sink_grep,
+	    [SCAN_OUT_CSV] = &scan_sink_csv,
+	};
+	int stdout_taken = 0;
+
+	run->info.args = run->args_str;
+	run->info.services = run->services_str;
+	run->info.engine = run->dry_run ? "dry-run" : "connect";
+	run->info.n_targets = pl_targets_count(run->targets);
+	run->info.n_ports = run->ports.n;
+	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();
+	run->info.kb = cli->kb ? cli->kb : pl_kb_builtin();
+	run->info.targets = run->targets;
+	for (int k = 0; k < SCAN_OUT_N; k++)
+		stdout_taken |= run->out_path[k] && strcmp(run->out_path[k], "-") == 0;
+	if (!stdout_taken && !run->dry_run)
+		run->sinks[run->n_sinks++] = (struct scan_sink){
+		    .ops = &scan_sink_text, .fp = cli->out, .reason = run->reason};
+	for (int k = 0; k < SCAN_OUT_N; k++) {
+		struct scan_sink *s;
+		int append = run->info.resumed &&
+		             strcmp(run->out_path[k] ? run->out_path[k] : "-", "-") != 0;
+
+		if (!run->out_path[k])
+			continue;
+		s = &run->sinks[run->n_sinks];
+		*s = (struct scan_sink){.ops = ops[k],
+		                        .path = run->out_path[k],
+		                        .append = append,
+		                        .reason = run->reason};
+		s->fp = open_out(cli, run->out_path[k], k, append);
+		if (!s->fp)
+			return pl_cli_fail(cli, "cannot open %s: %s", run->out_path[k],
+			                   strerror(errno));
+		run->n_sinks++;
+	}
+	for (size_t i = 0; i < run->n_sinks; i++) {
+		run->sinks[i].ops->begin(&run->sinks[i], &run->info);
+		fflush(run->sinks[i].fp);
+	}
+	run->progress.fp = cli->err;
+	run->progress.tty = !run->no_progress && isatty(fileno(cli->err));
+	run->progress.json_every = run->stats_json;
+	return PL_EXIT_OK;
+}
+
+int
+scan_close_sinks(struct pl_cli *cli, struct scan_run *run)
+{
+	int ex = PL_EXIT_OK;
+
+	for (size_t i = 0; i < run->n_sinks; i++) {
+		struct scan_sink *s = &run->sinks[i];
+
+		s->ops->end(s, &run->info);
+		if (fflush(s->fp) != 0 || ferror(s->fp))
+			ex = pl_cli_fail(cli, "cannot write %s", s->path ? s->path : "output");
+		if (s->fp != cli->out && fclose(s->fp) != 0)
+			ex = pl_cli_fail(cli, "cannot write %s", s->path);
+	}
+	run->n_sinks = 0;
+	return ex;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/scan_cmd.h - state of one `portlens scan` invocation, shared by cmd_scan.c (run,
+ * signals, resume) and scan_args.c (options, targets, ports, sinks).
+ */
+#ifndef PL_CLI_SCAN_CMD_H
+#define PL_CLI_SCAN_CMD_H
+
+#include "cli/scan_sink.h"
+
+/* Exit code after Ctrl-C (128 + SIGINT, as shells report it); resume file written. */
+#define PL_EXIT_INTERRUPTED 130
+
+/* Probes a scan may send without --yes-large: a /16 worth. */
+#define SCAN_LARGE_LIMIT 65536
+
+enum { SCAN_OUT_NORMAL, SCAN_OUT_JSON, SCAN_OUT_XML, SCAN_OUT_GREP, SCAN_OUT_CSV, SCAN_OUT_N };
+
+struct scan_run {
+	struct pl_targets *targets;
+	struct pl_ports ports;
+	struct pl_ports exclude_ports;
+	const char *out_path[SCAN_OUT_N];
+	const char *resume_in;  /* --resume FILE */
+	const char *resume_out; /* where Ctrl-C saves the state */
+	uint64_t seed;
+	int seed_set;
+	uint32_t shard_i, shard_n;
+	uint32_t top;
+	int have_ports;
+	double rate;
+	uint32_t max_inflight, timeout_ms, retries;
+	int yes_large, dry_run, all_states, reason, v6, no_progress;
+	double stats_json;
+	uint64_t fd_limit;
+	/* Saved in the resume file: the arguments as given, plus --seed if it was drawn. */
+	char **saved_args;
+	size_t n_saved;
+	char seed_buf[32];
+	/* From a resume file. */
+	char **loaded_args;
+	size_t n_loaded;
+	struct pl_scan_state state;
+	int have_state;
+	/* Output. */
+	struct scan_sink sinks[SCAN_OUT_N + 1];
+	size_t n_sinks;
+	struct scan_info info;
+	struct scan_progress progress;
+	char *args_str;
+	char *services_str;
+	/* Hosts with a reported port (open-addressing set of target index + 1). */
+	uint64_t *hosts;
+	size_t hosts_n, hosts_cap;
+};
+
+void scan_run_init(struct scan_run *run);
+void scan_run_cleanup(struct scan_run *run);
+/* Parses the command line (and a resume file it names). PL_EXIT_OK, -1 after --help,
+ * or an exit code after printing the error. */
+int scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **argv);
+/* Opens every output and writes its header. */
+int scan_open_sinks(struct pl_cli *cli, struct scan_run *run);
+/* Writes every footer and closes the outputs; PL_EXIT_FAIL on a write error. */
+int scan_close_sinks(struct pl_cli *cli, struct scan_run *run);
+
+#endif

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scan_out_json.c - JSON lines output of `portlens scan` (-oJ), schema
+ * "portlens.scan/1": a "start" record, one "result" record per reported probe as it
+ * finishes, and an "end" record with the totals (also after Ctrl-C, then
+ * "interrupted": true). Each line is a complete JSON document, so a partial file is
+ * still usable line by line.
+ */
+#include "cli/scan_sink.h"
+#include "shared/jsonw.h"
+
+static int
+flush_line(struct scan_sink *s, struct pl_buf *b)
+{
+	pl_buf_putc(b, '\n');
+	fwrite(b->data, 1, b->len, s->fp);
+	pl_buf_cleanup(b);
+	return 0;
+}
+
+static int
+json_begin(struct scan_sink *s, const struct scan_info *info)
+{
+	struct pl_buf b;
+	struct pl_jsonw w;
+
+	pl_buf_init(&b);
+	pl_jsonw_init(&w, &b, 0);
+	pl_jsonw_object(&w);
+	pl_jsonw_kstr(&w, "type", info->resumed ? "resume" : "start");
+	pl_jsonw_kstr(&w, "schema", "portlens.scan/1");
+	pl_jsonw_kstr(&w, "version", PL_VERSION);
+	pl_jsonw_kstr(&w, "args", info->args);
+	pl_jsonw_kstr(&w, "engine", info->engine);
+	pl_jsonw_kint(&w, "start", (int64_t)info->start);
+	pl_jsonw_kint(&w, "targets", (int64_t)info->n_targets);
+	pl_jsonw_kint(&w, "ports", (int64_t)info->n_ports);
+	pl_jsonw_kint(&w, "probes", (int64_t)info->space);
+	pl_jsonw_end(&w);
+	return flush_line(s, &b);
+}
+
+static int
+json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r)
+{
+	struct pl_buf b;
+	struct pl_jsonw w;
+	char host[64];
+	const char *risk = NULL;
+	const char *name = pl_targets_name_at(info->targets, r->target);
+	const char *kb = scan_kb_note(info, r->port, r->proto, &risk);
+
+	pl_buf_init(&b);
+	pl_jsonw_init(&w, &b, 0);
+	pl_jsonw_object(&w);
+	pl_jsonw_kstr(&w, "type", "result");
+	pl_jsonw_kstr(&w, "host", pl_scan_addr_str(&r->addr, host, sizeof(host)));
+	if (name)
+		pl_jsonw_kstr(&w, "hostname", name);
+	pl_jsonw_kint(&w, "port", r->port);
+	pl_jsonw_kstr(&w, "proto", pl_proto_name((enum pl_proto)r->proto));
+	pl_jsonw_kstr(&w, "state", pl_port_state_name(r->state));
+	pl_jsonw_kstr(&w, "reason", pl_scan_reason_name(r->reason));
+	pl_jsonw_kint(&w, "rtt_us", r->rtt_us);
+	pl_jsonw_kint(&w, "attempts", r->attempts);
+	pl_jsonw_kstr(&w, "service", scan_service_name(info, r->port, r->proto));
+	if (kb) {
+		pl_jsonw_kstr(&w, "note", kb);
+		pl_jsonw_kstr(&w, "risk", risk);
+	}
+	pl_jsonw_end(&w);
+	return flush_line(s, &b);
+}
+
+static int
+json_end(struct scan_sink *s, const struct scan_info *info)
+{
+	const struct pl_scan_progress *p = info->prog;
+	struct pl_buf b;
+	struct pl_jsonw w;
+
+	pl_buf_init(&b);
+	pl_jsonw_init(&w, &b, 0);
+	pl_jsonw_object(&w);
+	pl_jsonw_kstr(&w, "type", "end");
+	pl_jsonw_kbool(&w, "interrupted", info->interrupted);
+	pl_jsonw_kint(&w, "end", (int64_t)info->end);
+	pl_jsonw_kint(&w, "elapsed_ms", (int64_t)(p->elapsed_s * 1000));
+	pl_jsonw_kint(&w, "done", (int64_t)p->done);
+	pl_jsonw_kint(&w, "total", (int64_t)p->total);
+	for (int st = 0; st < PL_PORT_STATE_COUNT; st++)
+		pl_jsonw_kint(&w, pl_port_state_name((enum pl_port_state)st),
+		              (int64_t)p->by_state[st]);
+	pl_jsonw_kint(&w, "skipped", (int64_t)p->skipped);
+	pl_jsonw_kint(&w, "hosts_up", (int64_t)info->hosts_up);
+	pl_jsonw_end(&w);
+	return flush_line(s, &b);
+}
+
+const struct scan_sink_ops scan_sink_json = {
+    .name = "json",
+    .begin = json_begin,
+    .result = json_result,
+    .end = json_end,
+};

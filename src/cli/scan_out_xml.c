@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scan_out_xml.c - nmap-compatible XML output of `portlens scan` (-oX), following
+ * nmap.dtd closely enough for ndiff and nmap's XSL stylesheet: nmaprun, scaninfo,
+ * verbose, debugging, host (status, address, hostnames, ports/port/state/service),
+ * runstats (finished, hosts).
+ *
+ * Streaming, then grouping. While the scan runs, every reported probe is written (and
+ * flushed) at once as a complete one-line <host> element holding that one port, so an
+ * interrupted scan leaves a usable file. nmap groups all ports of a host in one <host>
+ * element, and ndiff pairs hosts by address, so when the scan ends (or is interrupted)
+ * the sink re-reads its own file, merges the one-line elements by address, sorts hosts
+ * and ports, and atomically replaces the file (temporary file + rename). The re-read is
+ * also how a resumed scan continues an existing file (-oX with --resume): the old
+ * hosts are merged with the new. Writing to stdout ("-oX -") cannot be rewritten and
+ * stays one element per port.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/scan_sink.h"
+#include "shared/buf.h"
+
+struct xhost {
+	uint8_t key[17]; /* family, address bytes: sort order */
+	char *head;      /* "<host ...><status/><address/><hostnames>...</hostnames>" */
+	char **ports;    /* "<port ...>...</port>" elements */
+	size_t n_ports;
+};
+
+static void
+write_header(FILE *fp, const struct scan_info *info)
+{
+	char when[64];
+
+	scan_time_str(info->start, when, sizeof(when));
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"
+	      "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" type=\"text/xsl\"?>\n",
+	      fp);
+	fprintf(fp, "<!-- portlens %s scan initiated %s as: ", PL_VERSION, when);
+	for (const char *a = info->args; *a; a++) /* "--" may not appear in comments */
+		fputc(*a == '-' && a[1] == '-' ? '_' : *a, fp);
+	fputs(" -->\n<nmaprun scanner=\"portlens\" args=\"", fp);
+	scan_xml_escape(fp, info->args);
+	fprintf(fp,
+	        "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"
+	        "<scaninfo type=\"%s\" protocol=\"tcp\" numservices=\"%llu\" services=\"%s\"/>\n"
+	        "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n",
+	        (long long)info->start, when, PL_VERSION, info->engine,
+	        (unsigned long long)info->n_ports, info->services);
+}
+
+/* Truncates an existing file before its runstats so a resumed scan can append. */
+static void
+reopen_for_append(struct scan_sink *s)
+{
+	long cut = -1, pos = 0;
+	char line[8192];
+
+	rewind(s->fp);
+	while (fgets(line, sizeof(line), s->fp)) {
+		if (strncmp(line, "<runstats>", 10) == 0 || strncmp(line, "</nmaprun>", 10) == 0) {
+			cut = pos;
+			break;
+		}
+		pos = ftell(s->fp);
+	}
+	if (cut < 0)
+		cut = ftell(s->fp);
+	fflush(s->fp);
+	if (ftruncate(fileno(s->fp), cut) == 0)
+		fseek(s->fp, cut, SEEK_SET);
+}
+
+static int
+xml_begin(struct scan_sink *s, const struct scan_info *info)
+{
+	if (s->append) {
+		reopen_for_append(s);
+		return 0;
+	}
+	write_header(s->fp, info);
+	return 0;
+}
+
+static int
+xml_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r)
+{
+	char host[64];
+	const char *name = pl_targets_name_at(info->targets, r->target);
+
+	pl_scan_addr_str(&r->addr, host, sizeof(host));
+	fprintf(s->fp,
+	        "<host><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>"
+	        "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
+	        host, r->addr.family == 4 ? "ipv4" : "ipv6");
+	if (name) {
+		fputs("<hostname name=\"", s->fp);
+		scan_xml_escape(s->fp, name);
+		fputs("\" type=\"user\"/>", s->fp);
+	}
+	fprintf(s->fp,
+	        "</hostnames><ports><port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
+	        "reason=\"%s\" reason_ttl=\"0\"/><service name=\"",
+	        pl_proto_name((enum pl_proto)r->proto), r->port, pl_port_state_name(r->state),
+	        pl_scan_reason_name(r->reason));
+	scan_xml_escape(s->fp, scan_service_name(info, r->port, r->proto));
+	fputs("\" method=\"table\" conf=\"3\"/></port></ports></host>\n", s->fp);
+	return 0;
+}
+
+static void
+write_runstats(FILE *fp, const struct scan_info *info, uint64_t up)
+{
+	char when[64];
+	uint64_t total = info->n_targets > up ? info->n_targets : up;
+
+	scan_time_str(info->end, when, sizeof(when));
+	fprintf(fp,
+	        "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"portlens done at %s; "
+	        "%llu IP addresses (%llu hosts up) scanned in %.2f seconds\" elapsed=\"%.2f\" "
+	        "exit=\"%s\"/><hosts up=\"%llu\" down=\"%llu\" total=\"%llu\"/></runstats>\n"
+	        "</nmaprun>\n",
+	        (long long)info->end, when, when, (unsigned long long)info->n_targets,
+	        (unsigned long long)up, info->prog->elapsed_s, info->prog->elapsed_s,
+	        info->interrupted ? "error" : "success", (unsigned long long)up,
+	        (unsigned long long)(total - up), (unsigned long long)total);
+}
+
+static int
+host_key(const char *line, uint8_t key[17])
+{
+	const char *a = strstr(line, "<address addr=\"");
+	char addr[64];
+	size_t n;
+
+	memset(key, 0, 17);
+	if (!a)
+		return -1;
+	a += 15;
+	n = strcspn(a, "\"");
+	if (n >= sizeof(addr))
+		return -1;
+	memcpy(addr, a, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, key + 1) == 1) {
+		key[0] = 4;
+		return 0;
+	}
+	key[0] = 6;
+	return inet_pton(AF_INET6, addr, key + 1) == 1 ? 0 : -1;
+}
+
+static long
+port_sort_key(const char *el)
+{
+	const char *p = strstr(el, "portid=\"");
+	long v = p ? strtol(p + 8, NULL, 10) : 0;
+
+	return (strncmp(el, "<port protocol=\"tcp\"", 20) == 0 ? 0 : 1L << 20) + v;
+}
+
+static int
+cmp_port(const void *a, const void *b)
+{
+	long x = port_sort_key(*(char *const *)a), y = port_sort_key(*(char *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmp_host(const void *a, const void *b)
+{
+	return memcmp(((const struct xhost *)a)->key, ((const struct xhost *)b)->key, 17);
+}
+
+/* Parses one streamed <host> line into h (one entry per line). */
+static int
+parse_host_line(const char *line, struct xhost *h)
+{
+	const char *ports = strstr(line, "<ports>");
+	const char *p;
+
+	if (!ports || host_key(line, h->key) != 0)
+		return -1;
+	h->head = strndup(line, (size_t)(ports - line));
+	h->ports = NULL;
+	h->n_ports = 0;
+	for (p = strstr(ports, "<port "); p; p = strstr(p, "<port ")) {
+		const char *e = strstr(p, "</port>");
+		char **v;
+
+		if (!e)
+			break;
+		v = realloc(h->ports, (h->n_ports + 1) * sizeof(*v));
+		if (!v)
+			return -1;
+		h->ports = v;
+		h->ports[h->n_ports++] = strndup(p, (size_t)(e + 7 - p));
+		p = e + 7;
+	}
+	return h->head ? 0 : -1;
+}
+
+static void
+write_host(FILE *fp, struct xhost *hs, size_t from, size_t to)
+{
+	char **all;
+	size_t n = 0;
+
+	for (size_t i = from; i < to; i++)
+		n += hs[i].n_ports;
+	all = calloc(n ? n : 1, sizeof(*all));
+	if (!all)
+		return;
+	for (size_t i = from, k = 0; i < to; i++)
+		for (size_t j = 0; j < hs[i].n_ports; j++)
+			all[k++] = hs[i].ports[j];
+	qsort(all, n, sizeof(*all), cmp_port);
+	fputs(hs[from].head, fp);
+	fputs("<ports>", fp);
+	for (size_t k = 0; k < n; k++)
+		if (k == 0 || port_sort_key(all[k]) != port_sort_key(all[k - 1]))
+			fputs(all[k], fp);
+	fputs("</ports></host>\n", fp);
+	free(all);
+}
+
+static void
+free_hosts(struct xhost *hs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(hs[i].head);
+		for (size_t k = 0; k < hs[i].n_ports; k++)
+			free(hs[i].ports[k]);
+		free(hs[i].ports);
+	}
+	free(hs);
+}
+
+/* Reads the streamed file back: header lines into hdr, host lines into *hosts. */
+static int
+read_back(FILE *fp, struct pl_buf *hdr, struct xhost **hosts, size_t *n_hosts)
+{
+	struct pl_buf line;
+	size_t cap = 0;
+	int c, rc = 0, in_hosts = 0;
+
+	pl_buf_init(&line);
+	rewind(fp);
+	*hosts = NULL;
+	*n_hosts = 0;
+	while (rc == 0) {
+		c = fgetc(fp);
+		if (c != EOF && c != '\n') {
+			pl_buf_putc(&line, (char)c);
+			continue;
+		}
+		if (line.len && strncmp(pl_buf_str(&line), "<host>", 6) == 0) {
+			in_hosts = 1;
+			if (*n_hosts == cap) {
+				struct xhost *v;
+
+				cap = cap ? cap * 2 : 256;
+				v = realloc(*hosts, cap * sizeof(*v));
+				if (!v) {
+					rc = -1;
+					break;
+				}
+				*hosts = v;
+			}
+			if (parse_host_line(pl_buf_str(&line), &(*hosts)[*n_hosts]) == 0)
+				(*n_hosts)++;
+		} else if (line.len && !in_hosts &&
+		           strncmp(pl_buf_str(&line), "<runstats>", 10) != 0 &&
+		           strncmp(pl_buf_str(&line), "</nmaprun>", 10) != 0) {
+			pl_buf_printf(hdr, "%s\n", pl_buf_str(&line));
+		}
+		pl_buf_reset(&line);
+		if (c == EOF)
+			break;
+	}
+	pl_buf_cleanup(&line);
+	return rc;
+}
+
+/* Rewrites the file with one <host> per address; returns hosts up or -1. */
+static long long
+consolidate(struct scan_sink *s, const struct scan_info *info)
+{
+	struct pl_buf hdr, tmp;
+	struct xhost *hs = NULL;
+	size_t n = 0, up = 0;
+	FILE *out = NULL;
+	long long rc = -1;
+
+	pl_buf_init(&hdr);
+	pl_buf_init(&tmp);
+	fflush(s->fp);
+	if (read_back(s->fp, &hdr, &hs, &n) != 0)
+		goto out;
+	qsort(hs, n, sizeof(*hs), cmp_host);
+	pl_buf_printf(&tmp, "%s.tmp", s->path);
+	out = fopen(pl_buf_str(&tmp), "w");
+	if (!out)
+		goto out;
+	fputs(pl_buf_str(&hdr), out);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && memcmp(hs[j].key, hs[i].key, 17) == 0)
+			j++;
+		write_host(out, hs, i, j);
+		up++;
+		i = j;
+	}
+	write_runstats(out, info, up);
+	if (fclose(out) != 0 || rename(pl_buf_str(&tmp), s->path) != 0) {
+		out = NULL;
+		goto out;
+	}
+	out = NULL;
+	rc = (long long)up;
+out:
+	if (out)
+		fclose(out);
+	free_hosts(hs, n);
+	pl_buf_cleanup(&hdr);
+	pl_buf_cleanup(&tmp);
+	return rc;
+}
+
+static int
+xml_end(struct scan_sink *s, const struct scan_info *info)
+{
+	if (s->path && strcmp(s->path, "-") != 0 && consolidate(s, info) >= 0)
+		return 0;
+	write_runstats(s->fp, info, info->hosts_up);
+	return 0;
+}
+
+const struct scan_sink_ops scan_sink_xml = {
+    .name = "xml",
+    .begin = xml_begin,
+    .result = xml_result,
+    .end = xml_end,
+};

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/scan_sink.h - output sinks of `portlens scan` (text, JSON lines, nmap XML,
+ * grepable, CSV) and the progress reporter. A sink is a small vtable over a FILE:
+ * begin once, result for every reported probe (streamed and flushed, never collected),
+ * end once, also after Ctrl-C, so what was found is on disk whatever happens.
+ */
+#ifndef PL_CLI_SCAN_SINK_H
+#define PL_CLI_SCAN_SINK_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "portlens/scan.h"
+
+/* Facts about the run every sink may print. */
+struct scan_info {
+	const char *args;     /* the command line, space-joined */
+	const char *services; /* port list compressed into ranges ("22,80,1000-2000") */
+	const char *engine;   /* "connect" */
+	time_t start;
+	time_t end;
+	uint64_t n_targets;
+	uint64_t n_ports;
+	uint64_t space;
+	int resumed;
+	int interrupted;
+	const struct pl_registry *reg;
+	const struct pl_kb *kb;
+	const struct pl_targets *targets;
+	const struct pl_scan_progress *prog; /* set for end() */
+	uint64_t hosts_up;                   /* distinct hosts with a reported port */
+};
+
+struct scan_sink;
+
+struct scan_sink_ops {
+	const char *name; /* "text", "json", "xml", "grepable", "csv" */
+	int (*begin)(struct scan_sink *s, const struct scan_info *info);
+	int (*result)(struct scan_sink *s, const struct scan_info *info,
+	              const struct pl_scan_result *r);
+	int (*end)(struct scan_sink *s, const struct scan_info *info);
+};
+
+struct scan_sink {
+	const struct scan_sink_ops *ops;
+	FILE *fp;
+	const char *path; /* NULL or "-" for stdout */
+	int append;       /* resumed scan: continue the existing file */
+	int reason;       /* show the reason column (text) */
+	void *priv;
+};
+
+extern const struct scan_sink_ops scan_sink_text;
+extern const struct scan_sink_ops scan_sink_json;
+extern const struct scan_sink_ops scan_sink_xml;
+extern const struct scan_sink_ops scan_sink_grep;
+extern const struct scan_sink_ops scan_sink_csv;
+
+/* Registry service name for port/proto ("ssh"), or "unknown". Static or registry-owned. */
+const char *scan_service_name(const struct scan_info *info, uint16_t port, uint8_t proto);
+/* Title of the highest-risk knowledge fact for the port, or NULL. */
+const char *scan_kb_note(const struct scan_info *info, uint16_t port, uint8_t proto,
+                         const char **risk);
+/* Formats a time as nmap does ("Sat Nov 21 23:38:40 2026"). */
+void scan_time_str(time_t t, char *buf, size_t size);
+/* Writes s with XML escaping of & < > " '. */
+void scan_xml_escape(FILE *fp, const char *s);
+
+/* Progress on stderr: a status line on a terminal, JSON lines with --stats-json. */
+struct scan_progress {
+	FILE *fp;
+	int tty;           /* redraw one status line */
+	double json_every; /* seconds between JSON lines, 0 = off */
+	double last_json;
+	int drawn;
+};
+
+void scan_progress_tick(struct scan_progress *pr, const struct pl_scan_progress *p);
+/* Final line(s): clears the status line; JSON "done" record with peak memory. */
+void scan_progress_end(struct scan_progress *pr, const struct pl_scan_progress *p, int interrupted);
+
+#endif

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ports.c - the nmap -p port spec parser (pure) and port set helpers.
+ *
+ * Grammar: ITEM (',' ITEM)*, ITEM = [PREFIX ':'] RANGE, PREFIX = T | U | S (tcp, udp,
+ * sctp; a prefix applies to the items after it until the next prefix, as in nmap),
+ * RANGE = N | N '-' M | N '-' | '-' M | '-'. Open ends mean 1 and 65535, so "-p-" scans
+ * 1-65535; port 0 only when written. A port set is a sorted, unique array of
+ * (proto << 16 | port) words: at most 4 x 65536 entries, indexed directly by the scan.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "portlens/scan.h"
+#include "scan/scan_impl.h"
+#include "shared/strnum.h"
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+pl_ports_normalize(struct pl_ports *ps)
+{
+	uint32_t k = 0;
+
+	if (ps->n == 0)
+		return;
+	qsort(ps->items, ps->n, sizeof(*ps->items), cmp_u32);
+	for (uint32_t i = 1; i < ps->n; i++)
+		if (ps->items[i] != ps->items[k])
+			ps->items[++k] = ps->items[i];
+	ps->n = k + 1;
+}
+
+static enum pl_rc
+push_range(struct pl_ports *ps, unsigned proto, uint32_t lo, uint32_t hi, size_t *cap)
+{
+	uint32_t add = hi - lo + 1;
+
+	if (ps->n + add > *cap) {
+		size_t ncap = *cap ? *cap : 64;
+		uint32_t *v;
+
+		while (ncap < ps->n + add)
+			ncap *= 2;
+		v = realloc(ps->items, ncap * sizeof(*v));
+		if (!v)
+			return PL_ERR_NOMEM;
+		ps->items = v;
+		*cap = ncap;
+	}
+	for (uint32_t p = lo; p <= hi; p++)
+		ps->items[ps->n++] = proto << 16 | p;
+	return PL_OK;
+}
+
+static enum pl_rc
+parse_item(const char *s, size_t n, uint32_t *lo, uint32_t *hi, struct pl_err *err)
+{
+	const char *dash = memchr(s, '-', n);
+	uint64_t a = 1, b = 65535;
+
+	if (!dash) {
+		if (pl_parse_u64n(s, n, 0, 65535, &a, err) != PL_OK)
+			return PL_ERR_PARSE;
+		*lo = *hi = (uint32_t)a;
+		return PL_OK;
+	}
+	if (dash > s && pl_parse_u64n(s, (size_t)(dash - s), 0, 65535, &a, err) != PL_OK)
+		return PL_ERR_PARSE;
+	if (dash + 1 < s + n &&
+	    pl_parse_u64n(dash + 1, (size_t)(s + n - dash - 1), 0, 65535, &b, err) != PL_OK)
+		return PL_ERR_PARSE;
+	if (a > b)
+		return pl_err_set(err, PL_ERR_PARSE, "port range %llu-%llu is reversed",
+		                  (unsigned long long)a, (unsigned long long)b);
+	*lo = (uint32_t)a;
+	*hi = (uint32_t)b;
+	return PL_OK;
+}
+
+enum pl_rc
+pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err)
+{
+	size_t cap = ps->n, len = strlen(spec), i = 0;
+	unsigned proto = PL_PROTO_TCP;
+
+	if (len == 0)
+		return pl_err_set_at(err, PL_ERR_PARSE, "<ports>", 1, 1, "empty port list");
+	while (i <= len) {
+		size_t start = i, n;
+		uint32_t lo = 0, hi = 0;
+
+		while (i < len && spec[i] != ',')
+			i++;
+		n = i - start;
+		if (n >= 2 && spec[start + 1] == ':') {
+			switch (spec[start]) {
+			case 'T':
+			case 't':
+				proto = PL_PROTO_TCP;
+				break;
+			case 'U':
+			case 'u':
+				proto = PL_PROTO_UDP;
+				break;
+			case 'S':
+			case 's':
+				proto = PL_PROTO_SCTP;
+				break;
+			default:
+				return pl_err_set_at(
+				    err, PL_ERR_PARSE, "<ports>", 1, (unsigned)start + 1,
+				    "unknown transport prefix '%c:' (T:, U: or S:)", spec[start]);
+			}
+			start += 2;
+			n -= 2;
+		}
+		if (n == 0 || parse_item(spec + start, n, &lo, &hi, err) != PL_OK) {
+			struct pl_err tmp = {0};
+
+			if (err)
+				tmp = *err;
+			return pl_err_set_at(err, PL_ERR_PARSE, "<ports>", 1, (unsigned)start + 1,
+			                     "bad port item '%.*s'%s%s", (int)(n > 20 ? 20 : n),
+			                     spec + start, n ? ": " : "", n ? tmp.msg : "");
+		}
+		if (push_range(ps, proto, lo, hi, &cap) != PL_OK)
+			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		i++;
+	}
+	pl_ports_normalize(ps);
+	return PL_OK;
+}
+
+void
+pl_ports_remove(struct pl_ports *ps, const struct pl_ports *drop)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < ps->n; i++)
+		if (!bsearch(&ps->items[i], drop->items, drop->n, sizeof(uint32_t), cmp_u32))
+			ps->items[k++] = ps->items[i];
+	ps->n = k;
+}
+
+void
+pl_ports_cleanup(struct pl_ports *ps)
+{
+	free(ps->items);
+	ps->items = NULL;
+	ps->n = 0;
+}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scan/scan_impl.h - helpers shared inside src/lib/scan, not part of the public API.
+ */
+#ifndef PL_SCAN_IMPL_H
+#define PL_SCAN_IMPL_H
+
+#include "portlens/scan.h"
+
+/* Sorts the port set and drops duplicates. */
+void pl_ports_normalize(struct pl_ports *ps);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t pl_scan_now_ns(void);
+
+#endif
