@@ -13,6 +13,8 @@ const struct pl_command pl_commands[] = {
     {.name = "registry",
      .fn = pl_cmd_registry,
      .summary = "show or import the IANA registry in use"},
+    {.name = "listen", .fn = pl_cmd_listen, .summary = "what is listening, by whom, flagged"},
+    {.name = "conns", .fn = pl_cmd_conns, .summary = "who is connected, to and from where"},
     {.name = "scan", .fn = pl_cmd_scan, .summary = "find open ports across hosts and subnets"},
 };
 

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_listen.c - `portlens listen`: every listening TCP socket and bound UDP socket,
+ * with the processes holding it, their user and unit or container, the registered
+ * service and flags worth a look. Also the option parsing and driver shared with
+ * `portlens conns` (cmd_conns.c), which differs only in the sockets it asks for.
+ */
+#include <getopt.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/render_sockets.h"
+#include "shared/strnum.h"
+
+enum {
+	OPT_PORT = PL_OPT_FIRST_FREE,
+	OPT_PID,
+	OPT_USER,
+	OPT_FLAGGED,
+	OPT_ALL_NETNS,
+	OPT_NO_PROCESSES,
+	OPT_PROC,
+};
+
+static const char listen_help[] =
+    "usage: portlens listen [OPTIONS]\n"
+    "\n"
+    "What is listening on this machine: every listening TCP socket and bound UDP\n"
+    "socket (IPv4, IPv6; dual-stack sockets shown once as tcp46/udp46), the processes\n"
+    "holding it, their user and systemd unit or container, the registered service,\n"
+    "and flags worth a look (exposed, unassigned, malware, unexpected) with reasons.\n";
+
+static const char conns_help[] =
+    "usage: portlens conns [OPTIONS]\n"
+    "\n"
+    "Who is connected: established and other non-listening TCP connections and\n"
+    "connected UDP sockets, with both ends, state and the processes holding them.\n"
+    "--port N shows who is connected to or from port N.\n";
+
+static const char common_help[] =
+    "\n"
+    "options:\n"
+    "  -t, --tcp / -u, --udp   only TCP / only UDP sockets\n"
+    "  -4 / -6             only IPv4 / only IPv6 (dual-stack sockets match both)\n"
+    "  --port=N            only sockets whose local or remote port is N\n"
+    "  --pid=PID           only sockets held by process PID\n"
+    "  --user=USER         only sockets of USER (name or uid)\n"
+    "  --flagged           only sockets with a flag\n"
+    "  --all-netns         every network namespace on the machine (containers; root)\n"
+    "  --no-processes      do not look up processes (faster)\n"
+    "  --proc              read /proc/net instead of netlink sock_diag\n"
+    "  --json, --csv       machine-readable output (docs/sockets.md)\n"
+    "  --color=WHEN, --width=N, --registry=FILE   as for portlens info\n"
+    "  -h, --help          this help\n"
+    "\n"
+    "Run as root to see every process; otherwise other users' sockets show no process.\n";
+
+static int
+parse_user(struct pl_cli *cli, const char *arg, int64_t *uid)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[2048];
+	uint64_t v;
+
+	if (pl_parse_u64(arg, 0, UINT32_MAX - 1, &v, NULL) == PL_OK) {
+		*uid = (int64_t)v;
+		return PL_EXIT_OK;
+	}
+	if (getpwnam_r(arg, &pw, tmp, sizeof(tmp), &res) != 0 || !res)
+		return pl_cli_usage_error(cli, "--user: no user named '%s'", arg);
+	*uid = res->pw_uid;
+	return PL_EXIT_OK;
+}
+
+static int
+parse_number(struct pl_cli *cli, const char *opt, const char *arg, uint64_t min, uint64_t max,
+             uint64_t *v)
+{
+	struct pl_err err = {0};
+
+	if (pl_parse_u64(arg, min, max, v, &err) != PL_OK)
+		return pl_cli_usage_error(cli, "%s: %s", opt, err.msg);
+	return PL_EXIT_OK;
+}
+
+/* Handles one option of listen/conns; returns PL_EXIT_OK, an exit code, or -1 for help. */
+static int
+sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, int *show_netns)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case 't':
+		q->protos |= PL_PROTO_BIT(PL_PROTO_TCP);
+		return PL_EXIT_OK;
+	case 'u':
+		q->protos |= PL_PROTO_BIT(PL_PROTO_UDP);
+		return PL_EXIT_OK;
+	case '4':
+		q->families |= PL_FAM_V4;
+		return PL_EXIT_OK;
+	case '6':
+		q->families |= PL_FAM_V6;
+		return PL_EXIT_OK;
+	case OPT_PORT:
+		if (parse_number(cli, "--port", optarg, 0, 65535, &v) != PL_EXIT_OK)
+			return PL_EXIT_USAGE;
+		q->port = (int)v;
+		return PL_EXIT_OK;
+	case OPT_PID:
+		if (parse_number(cli, "--pid", optarg, 1, 0x7fffffff, &v) != PL_EXIT_OK)
+			return PL_EXIT_USAGE;
+		q->pid = (int32_t)v;
+		return PL_EXIT_OK;
+	case OPT_USER:
+		return parse_user(cli, optarg, &q->uid);
+	case OPT_FLAGGED:
+		q->flagged_only = 1;
+		return PL_EXIT_OK;
+	case OPT_ALL_NETNS:
+		q->all_netns = 1;
+		*show_netns = 1;
+		return PL_EXIT_OK;
+	case OPT_NO_PROCESSES:
+		q->processes = 0;
+		return PL_EXIT_OK;
+	case OPT_PROC:
+		q->use_proc = 1;
+		return PL_EXIT_OK;
+	}
+	return -2;
+}
+
+static int
+parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_sock_query *q,
+           int *show_netns)
+{
+	static const struct option longopts[] = {
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"csv", no_argument, NULL, PL_OPT_CSV},
+	    {"tcp", no_argument, NULL, 't'},
+	    {"udp", no_argument, NULL, 'u'},
+	    {"port", required_argument, NULL, OPT_PORT},
+	    {"pid", required_argument, NULL, OPT_PID},
+	    {"user", required_argument, NULL, OPT_USER},
+	    {"flagged", no_argument, NULL, OPT_FLAGGED},
+	    {"all-netns", no_argument, NULL, OPT_ALL_NETNS},
+	    {"no-processes", no_argument, NULL, OPT_NO_PROCESSES},
+	    {"proc", no_argument, NULL, OPT_PROC},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+htu46", longopts, NULL)) != -1) {
+		int r;
+
+		if (opt == 'h') {
+			fputs(what == PL_SQ_LISTEN ? listen_help : conns_help, cli->out);
+			fputs(common_help, cli->out);
+			return -1;
+		}
+		r = sockets_option(cli, opt, q, show_netns);
+		if (r != -2) {
+			if (r != PL_EXIT_OK)
+				return r;
+			continue;
+		}
+		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
+		if (r < 0)
+			return PL_EXIT_USAGE;
+		if (r == 0)
+			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
+			                          argv[optind - 1]);
+	}
+	if (optind < argc)
+		return pl_cli_usage_error(cli, "%s takes no arguments (did you mean --port %s?)",
+		                          argv[0], argv[optind]);
+	return PL_EXIT_OK;
+}
+
+static void
+print_notes(struct pl_cli *cli, const struct pl_sockset *set)
+{
+	for (size_t i = 0; i < set->n_notes; i++)
+		fprintf(cli->err, "%s: note: %s\n", cli->prog, set->notes[i]);
+}
+
+int
+pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
+{
+	struct pl_sock_query q = {
+	    .what = what, .port = -1, .uid = -1, .processes = 1, .annotate = 1};
+	struct pl_sockset *set = NULL;
+	struct pl_err err = {0};
+	struct pl_buf out;
+	int show_netns = 0, rc;
+
+	rc = parse_args(cli, argc, argv, what, &q, &show_netns);
+	if (rc != PL_EXIT_OK)
+		return rc < 0 ? PL_EXIT_OK : rc;
+	if (cli->format == PL_FMT_MARKDOWN)
+		return pl_cli_usage_error(cli, "%s has no Markdown output; use --json or --csv",
+		                          argv[0]);
+	pl_term_setup(cli);
+	rc = pl_cli_load_registry(cli);
+	if (rc != PL_EXIT_OK)
+		return rc;
+	q.reg = cli->reg;
+	q.kb = cli->kb;
+	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_FAIL;
+	}
+	pl_buf_init(&out);
+	if (cli->format == PL_FMT_JSON)
+		pl_render_sockets_json(set, what, &out);
+	else if (cli->format == PL_FMT_CSV)
+		pl_render_sockets_csv(set, what, &out);
+	else
+		pl_render_sockets_text(cli, set, what, show_netns, &out);
+	rc = pl_cli_emit(cli, &out);
+	if (cli->format != PL_FMT_JSON)
+		print_notes(cli, set);
+	pl_buf_cleanup(&out);
+	pl_sockset_free(set);
+	return rc;
+}
+
+int
+pl_cmd_listen(struct pl_cli *cli, int argc, char **argv)
+{
+	return pl_cli_sockets_main(cli, argc, argv, PL_SQ_LISTEN);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/render_sockets.h - shared by `portlens listen` and `portlens conns`: the option
+ * parsing and driver (cmd_listen.c) and the renderers (render_sockets*.c).
+ */
+#ifndef PL_CLI_RENDER_SOCKETS_H
+#define PL_CLI_RENDER_SOCKETS_H
+
+#include "cli/cli.h"
+#include "portlens/sockets.h"
+
+/* Runs listen (what = PL_SQ_LISTEN) or conns (PL_SQ_CONNS) with argv. */
+int pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what);
+
+/* uid -> name cache for one rendering. */
+struct pl_user_cache {
+	uint32_t uid[64];
+	char name[64][33];
+	size_t n;
+};
+const char *pl_user_cached(struct pl_user_cache *uc, uint32_t uid);
+
+/* Column text for one socket: "tcp4", "tcp6", "tcp46" (dual-stack), "udp4", ... */
+const char *pl_sock_proto_label(const struct pl_sock *s);
+/* "127.0.0.1:22", "[::1]:22", "[::]:22". remote selects the peer. */
+void pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size);
+
+void pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigned what,
+                            int show_netns, struct pl_buf *out);
+void pl_render_sockets_json(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
+void pl_render_sockets_csv(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
+
+#endif

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * annotate.c - what a person should look at among the sockets: the registered service
+ * of each port, and four flags, each with a one-line reason.
+ *
+ *   exposed     listening beyond loopback on a port the knowledge base rates high risk
+ *               for this transport (plaintext logins, databases, botnet targets, ...),
+ *               or on a remote-login port that sends passwords in clear (Telnet 23 and
+ *               2323, rexec/rlogin/rsh 512-514), even if no curated fact covers it
+ *   unassigned  listening on a port the IANA registry lists as Unassigned
+ *   malware     the knowledge base ties the port to malware
+ *   unexpected  a well-known port (0-1023) held by a program that is not one of the
+ *               usual servers for it (e.g. 22 held by python3, not sshd)
+ *
+ * Listening rules apply to TCP LISTEN and bound UDP sockets; connections get only the
+ * service name (of the lower port) and the malware flag.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sockets/sockets_impl.h"
+
+/* Well-known ports and the programs expected on them (comm prefixes). */
+struct expected {
+	uint16_t port;
+	const char *what;
+	const char *const progs[12];
+};
+
+static const struct expected expected_progs[] = {
+    {.port = 21,
+     .what = "an FTP server",
+     .progs = {"vsftpd", "proftpd", "pure-ftpd", "ftpd", "in.ftpd"}},
+    {.port = 22, .what = "an SSH server", .progs = {"sshd", "dropbear"}},
+    {.port = 23,
+     .what = "a Telnet server",
+     .progs = {"telnetd", "in.telnetd", "utelnetd", "busybox"}},
+    {.port = 25,
+     .what = "a mail server",
+     .progs = {"master", "smtpd", "exim", "sendmail", "opensmtpd"}},
+    {.port = 53,
+     .what = "a DNS server",
+     .progs = {"named", "dnsmasq", "unbound", "systemd-resolve", "pdns", "coredns", "knotd",
+               "nsd"}},
+    {.port = 80,
+     .what = "a web server",
+     .progs = {"nginx", "apache2", "httpd", "lighttpd", "caddy", "haproxy", "traefik", "envoy",
+               "varnishd"}},
+    {.port = 110, .what = "a POP3 server", .progs = {"dovecot", "pop3-login", "cyrus"}},
+    {.port = 111, .what = "rpcbind", .progs = {"rpcbind", "portmap"}},
+    {.port = 123,
+     .what = "an NTP server",
+     .progs = {"chronyd", "ntpd", "systemd-timesyn", "ntpsec"}},
+    {.port = 143, .what = "an IMAP server", .progs = {"dovecot", "imap-login", "cyrus"}},
+    {.port = 389, .what = "an LDAP server", .progs = {"slapd", "ns-slapd"}},
+    {.port = 443,
+     .what = "a web server",
+     .progs = {"nginx", "apache2", "httpd", "lighttpd", "caddy", "haproxy", "traefik", "envoy"}},
+    {.port = 445, .what = "an SMB server", .progs = {"smbd"}},
+    {.port = 465, .what = "a mail server", .progs = {"master", "smtpd", "exim", "sendmail"}},
+    {.port = 587, .what = "a mail server", .progs = {"master", "smtpd", "exim", "sendmail"}},
+    {.port = 631, .what = "the printing system", .progs = {"cupsd"}},
+    {.port = 636, .what = "an LDAP server", .progs = {"slapd", "ns-slapd"}},
+    {.port = 993, .what = "an IMAP server", .progs = {"dovecot", "imap-login", "cyrus"}},
+    {.port = 995, .what = "a POP3 server", .progs = {"dovecot", "pop3-login", "cyrus"}},
+};
+
+/* Holders that pass sockets on to others: socket activation, inetd, container proxies. */
+static const char *const supervisors[] = {
+    "systemd", "inetd",        "xinetd",      "docker-proxy", "containerd",
+    "conmon",  "rootlessport", "slirp4netns", "pasta",        "socat",
+};
+
+static int
+prefix_of(const char *comm, const char *prog)
+{
+	return strncmp(comm, prog, strlen(prog)) == 0;
+}
+
+static const struct expected *
+expected_for(uint16_t port)
+{
+	for (size_t i = 0; i < sizeof(expected_progs) / sizeof(expected_progs[0]); i++)
+		if (expected_progs[i].port == port)
+			return &expected_progs[i];
+	return NULL;
+}
+
+static int
+holder_expected(const struct expected *e, const char *comm)
+{
+	for (size_t i = 0; i < sizeof(supervisors) / sizeof(supervisors[0]); i++)
+		if (prefix_of(comm, supervisors[i]))
+			return 1;
+	for (size_t i = 0; i < 12 && e->progs[i]; i++)
+		if (prefix_of(comm, e->progs[i]))
+			return 1;
+	return 0;
+}
+
+static int
+is_listening(const struct pl_sock *s)
+{
+	return s->state == PL_SS_LISTEN || (s->proto == PL_PROTO_UDP && s->state == PL_SS_CLOSE);
+}
+
+static int
+remote_login_port(const struct pl_sock *s)
+{
+	return s->proto == PL_PROTO_TCP &&
+	       (s->lport == 23 || s->lport == 2323 || (s->lport >= 512 && s->lport <= 514));
+}
+
+static int
+exposing_kind(const struct pl_kb_entry *f)
+{
+	switch (f->kind) {
+	case PL_KB_PLAINTEXT_PROTOCOL:
+		return f->risk >= PL_RISK_MEDIUM;
+	case PL_KB_BOTNET_TARGET:
+	case PL_KB_DEFAULT_CREDENTIALS:
+	case PL_KB_COMMONLY_EXPOSED:
+	case PL_KB_VULNERABILITY:
+	case PL_KB_AMPLIFICATION:
+		return f->risk >= PL_RISK_HIGH;
+	default:
+		return 0;
+	}
+}
+
+static void
+annotate_reg(struct pl_sock *s, const struct pl_registry *reg, uint16_t port)
+{
+	size_t n;
+	const uint32_t *idx = pl_registry_lookup(reg, port, &n);
+	int unassigned = 0;
+
+	s->reg = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
+
+		if (!(e->protos & PL_PROTO_BIT(s->proto)))
+			continue;
+		if (e->status == PL_REG_ASSIGNED && *e->service && !s->reg)
+			s->reg = e;
+		if (e->status == PL_REG_UNASSIGNED)
+			unassigned = 1;
+	}
+	if (!s->reg && unassigned && is_listening(s) && port <= 49151)
+		s->flags |= PL_SFLAG_UNASSIGNED;
+}
+
+static void
+annotate_kb(struct pl_sock *s, const struct pl_kb *kb, uint16_t port, int listening)
+{
+	size_t n;
+	const uint32_t *idx = pl_kb_lookup(kb, port, &n);
+	int beyond = listening && !pl_sock_loopback(s);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_kb_entry *f = pl_kb_entry(kb, idx[i]);
+
+		if (!(f->protos & PL_PROTO_BIT(s->proto)))
+			continue;
+		if (f->kind == PL_KB_MALWARE) {
+			s->flags |= PL_SFLAG_MALWARE;
+			if (!s->malware || f->risk > s->malware->risk)
+				s->malware = f;
+		} else if (beyond && exposing_kind(f)) {
+			s->flags |= PL_SFLAG_EXPOSED;
+			if (!s->fact || f->risk > s->fact->risk)
+				s->fact = f;
+		}
+		if ((f->kind == PL_KB_MALWARE || (beyond && exposing_kind(f))) && f->risk > s->risk)
+			s->risk = f->risk;
+	}
+	if (beyond && remote_login_port(s))
+		s->flags |= PL_SFLAG_EXPOSED;
+}
+
+static void
+annotate_one(const struct pl_sockset *set, struct pl_sock *s, const struct pl_registry *reg,
+             const struct pl_kb *kb)
+{
+	int listening = is_listening(s);
+	uint16_t port = listening || s->rport == 0 || s->lport < s->rport ? s->lport : s->rport;
+	const struct expected *e;
+
+	s->flags = 0;
+	s->risk = PL_RISK_INFO;
+	s->fact = NULL;
+	s->malware = NULL;
+	annotate_reg(s, reg, port);
+	annotate_kb(s, kb, port, listening);
+	if ((s->flags & PL_SFLAG_EXPOSED) && s->risk < PL_RISK_HIGH)
+		s->risk = PL_RISK_HIGH;
+	if ((s->flags & PL_SFLAG_UNASSIGNED) && s->risk < PL_RISK_LOW)
+		s->risk = PL_RISK_LOW;
+	e = listening ? expected_for(s->lport) : NULL;
+	if (!e || s->n_owners == 0)
+		return;
+	for (uint32_t k = 0; k < s->n_owners; k++)
+		if (holder_expected(e, pl_sock_owner(set, s, k)->comm))
+			return;
+	s->flags |= PL_SFLAG_UNEXPECTED;
+	if (s->risk < PL_RISK_MEDIUM)
+		s->risk = PL_RISK_MEDIUM;
+}
+
+void
+pl_sockets_annotate(struct pl_sockset *set, const struct pl_registry *reg, const struct pl_kb *kb)
+{
+	for (size_t i = 0; i < set->n_socks; i++)
+		annotate_one(set, &set->socks[i], reg, kb);
+}
+
+/* A bounded string builder; always NUL-terminated when size > 0. */
+struct sb {
+	char *p;
+	size_t left;
+};
+
+static void
+sb_puts(struct sb *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->left == 0)
+		return;
+	if (n >= b->left)
+		n = b->left - 1;
+	memcpy(b->p, s, n);
+	b->p += n;
+	b->left -= n;
+	*b->p = '\0';
+}
+
+static void
+sb_u32(struct sb *b, uint32_t v)
+{
+	char tmp[11];
+	int i = 10;
+
+	tmp[10] = '\0';
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_puts(b, tmp + i);
+}
+
+static void
+reason_exposed(const struct pl_sock *s, char *buf, size_t size)
+{
+	char addr[64];
+
+	pl_sock_addr_str(s, 0, addr, sizeof(addr));
+	if (s->fact)
+		snprintf(buf, size, "listening on %s, beyond loopback: %s (%s risk)", addr,
+		         s->fact->title, pl_risk_name((enum pl_risk)s->fact->risk));
+	else
+		snprintf(buf, size,
+		         "listening on %s, beyond loopback, on a remote-login port "
+		         "whose protocol sends passwords in plaintext",
+		         addr);
+}
+
+void
+pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum pl_sock_flag flag,
+                    char *buf, size_t size)
+{
+	const struct expected *e = expected_for(s->lport);
+	struct sb b = {.p = buf, .left = size};
+
+	if (size)
+		buf[0] = '\0';
+	switch (flag) {
+	case PL_SFLAG_EXPOSED:
+		reason_exposed(s, buf, size);
+		return;
+	case PL_SFLAG_UNASSIGNED:
+		/* Built by hand: thousands of rows can carry this flag, printf was visible. */
+		sb_puts(&b, "the IANA registry lists ");
+		sb_u32(&b, s->lport);
+		sb_puts(&b, "/");
+		sb_puts(&b, pl_proto_name((enum pl_proto)s->proto));
+		sb_puts(&b, " as Unassigned: do you know what this is, and did you put it here?");
+		return;
+	case PL_SFLAG_MALWARE:
+		snprintf(buf, size, "port associated with malware: %s",
+		         s->malware ? s->malware->title : "see portlens info");
+		return;
+	case PL_SFLAG_UNEXPECTED:
+		snprintf(buf, size, "well-known port %u (%s) is held by %s, not by %s", s->lport,
+		         s->reg ? s->reg->service : "?",
+		         s->n_owners ? pl_sock_owner(set, s, 0)->comm : "?", e ? e->what : "?");
+		return;
+	}
+	snprintf(buf, size, "?");
+}

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+/*
+ * collect.c - pl_sockets_collect: the one entry point that turns a query into a
+ * finished, sorted, annotated set of sockets.
+ *
+ * Order of work, chosen for speed: the owner scan (/proc/PID/fd, the slow part) starts
+ * on background threads first, the netlink dumps run meanwhile on this thread, then
+ * the two are joined by inode. When the query names a port, the dump runs first and the
+ * scan keeps only the few inodes that matched. Other namespaces (netns.c) are dumped
+ * through netlink sockets opened inside them. If netlink is unavailable the same rows
+ * come from /proc/net, and the set says so in its source.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sockets/collect_impl.h"
+
+static const int families[2] = {AF_INET, AF_INET6};
+
+static int
+want_proto(const struct pl_sock_query *q, enum pl_proto p)
+{
+	return (q->protos ? q->protos : PL_PROTO_BIT(PL_PROTO_TCP) | PL_PROTO_BIT(PL_PROTO_UDP)) &
+	       PL_PROTO_BIT(p);
+}
+
+static uint32_t
+states_for(const struct pl_sock_query *q, enum pl_proto p)
+{
+	unsigned what = q->what ? q->what : PL_SQ_LISTEN;
+
+	return p == PL_PROTO_TCP ? pl_sock_tcp_states(what) : pl_sock_udp_states(what);
+}
+
+/* Dumps one proto/family; falls back to /proc for the rest of the run on failure. */
+static enum pl_rc
+collect_one(struct pl_collect_ctx *c, int nlfd, enum pl_proto p, int fam, const char *procdir)
+{
+	struct pl_err nerr = {0};
+	enum pl_rc rc;
+
+	if (nlfd >= 0 && !c->use_proc) {
+		rc = pl_sockdiag_dump(nlfd, p, fam, states_for(c->q, p), &c->list, &nerr);
+		if (rc == PL_OK)
+			return PL_OK;
+		if (rc == PL_ERR_NOMEM)
+			return pl_err_set(c->err, rc, "out of memory");
+		rc = pl_sockset_note(c->set,
+		                     "netlink sock_diag failed for %s/%s (%s); read %s "
+		                     "instead",
+		                     pl_proto_name(p), fam == AF_INET ? "IPv4" : "IPv6", nerr.msg,
+		                     procdir);
+		if (rc != PL_OK)
+			return pl_err_set(c->err, rc, "out of memory");
+		c->proc_used = 1;
+	}
+	c->proc_used = 1;
+	return pl_procnet_read(procdir, p, fam, states_for(c->q, p), &c->list, c->err);
+}
+
+enum pl_rc
+pl_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet_dir)
+{
+	size_t first = c->list.n;
+	struct pl_err nerr = {0};
+	enum pl_rc rc = PL_OK;
+	int nlfd = -1;
+
+	if (!c->use_proc) {
+		nlfd = pl_sockdiag_open(&nerr);
+		if (nlfd < 0 &&
+		    pl_sockset_note(c->set, "%s; read %s instead", nerr.msg, procnet_dir) != PL_OK)
+			return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
+	}
+	for (unsigned p = 0; p < 2 && rc == PL_OK; p++) {
+		if (!want_proto(c->q, (enum pl_proto)p))
+			continue;
+		for (unsigned f = 0; f < 2 && rc == PL_OK; f++)
+			rc = collect_one(c, nlfd, (enum pl_proto)p, families[f], procnet_dir);
+	}
+	if (nlfd >= 0)
+		close(nlfd);
+	for (size_t i = first; i < c->list.n; i++)
+		c->list.v[i].netns = ns;
+	return rc;
+}
+
+static int
+keep_socket(const struct pl_sock_query *q, const struct pl_sock *s)
+{
+	unsigned fam = q->families ? q->families : PL_FAM_V4 | PL_FAM_V6;
+
+	if (s->family == AF_INET && !(fam & PL_FAM_V4))
+		return 0;
+	if (s->family == AF_INET6 && !(fam & PL_FAM_V6) &&
+	    !((fam & PL_FAM_V4) && pl_sock_dual_stack(s)))
+		return 0;
+	if (q->port >= 0 && s->lport != q->port && s->rport != q->port)
+		return 0;
+	return 1;
+}
+
+static void
+filter_basic(struct pl_collect_ctx *c)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < c->list.n; i++)
+		if (keep_socket(c->q, &c->list.v[i]))
+			c->list.v[kept++] = c->list.v[i];
+	c->list.n = kept;
+}
+
+static enum pl_rc
+own_netns(struct pl_sockset *set, const char *proc_root)
+{
+	char path[256];
+	struct stat st, init;
+
+	set->netns = calloc(1, sizeof(*set->netns));
+	if (!set->netns)
+		return PL_ERR_NOMEM;
+	set->n_netns = 1;
+	snprintf(path, sizeof(path), "%s/self/ns/net", proc_root);
+	if (stat(path, &st) == 0)
+		set->netns[0].ino = st.st_ino;
+	snprintf(path, sizeof(path), "%s/1/ns/net", proc_root);
+	/* Without access to pid 1's namespace (not root), assume ours is the host's. */
+	if (stat(path, &init) != 0 || init.st_ino == st.st_ino)
+		snprintf(set->netns[0].label, sizeof(set->netns[0].label), "host");
+	else
+		snprintf(set->netns[0].label, sizeof(set->netns[0].label), "netns:%llu",
+		         (unsigned long long)st.st_ino);
+	set->netns[0].pid = (int32_t)getpid();
+	return PL_OK;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The sorted inodes of the sockets found, for a scan that keeps only those. */
+static enum pl_rc
+wanted_inodes(const struct pl_sock_list *l, uint64_t **out, size_t *n_out)
+{
+	uint64_t *v = malloc((l->n ? l->n : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return PL_ERR_NOMEM;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].inode)
+			v[n++] = l->v[i].inode;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	*out = v;
+	*n_out = n;
+	return PL_OK;
+}
+
+static enum pl_rc
+gather(struct pl_collect_ctx *c, const char *proc_root)
+{
+	char procnet[300];
+	enum pl_rc rc;
+
+	snprintf(procnet, sizeof(procnet), "%s/net", proc_root);
+	rc = pl_collect_current_ns(c, 0, procnet);
+	if (rc == PL_OK && c->q->all_netns)
+		rc = pl_collect_other_ns(c, c->set, proc_root, c->err);
+	if (rc == PL_OK)
+		filter_basic(c);
+	return rc;
+}
+
+static enum pl_rc
+collect_with_owners(struct pl_collect_ctx *c, const char *proc_root, struct pl_owner_map *map)
+{
+	struct pl_owner_scan scan;
+	uint64_t *wanted = NULL;
+	size_t n_wanted = 0;
+	enum pl_rc rc;
+
+	if (c->q->port < 0 && !c->q->pid) {
+		/* Everything is wanted: scan /proc while the kernel dumps. */
+		rc = pl_owner_scan_start(proc_root, c->q->threads, NULL, 0, &scan, c->err);
+		if (rc != PL_OK)
+			return rc;
+		rc = gather(c, proc_root);
+		if (rc != PL_OK) {
+			struct pl_owner_map discard;
+
+			if (pl_owner_scan_finish(&scan, &discard, NULL) == PL_OK)
+				pl_owner_map_cleanup(&discard);
+			return rc;
+		}
+		return pl_owner_scan_finish(&scan, map, c->err);
+	}
+	rc = gather(c, proc_root);
+	if (rc == PL_OK)
+		rc = wanted_inodes(&c->list, &wanted, &n_wanted);
+	if (rc == PL_OK && n_wanted == 0) {
+		map->complete = 1;
+	} else if (rc == PL_OK) {
+		rc = pl_owner_map_build(proc_root, c->q->threads, wanted, n_wanted, map, c->err);
+	}
+	free(wanted);
+	return rc;
+}
+
+enum pl_rc
+pl_sockets_collect(const struct pl_sock_query *q, struct pl_sockset **out, struct pl_err *err)
+{
+	const char *proc_root = q->proc_root ? q->proc_root : "/proc";
+	struct pl_collect_ctx c = {.q = q, .err = err, .use_proc = q->use_proc};
+	struct pl_owner_map map = {.complete = 1};
+	enum pl_rc rc;
+
+	if (q->protos & ~(PL_PROTO_BIT(PL_PROTO_TCP) | PL_PROTO_BIT(PL_PROTO_UDP)))
+		return pl_err_set(err, PL_ERR_ARG, "only tcp and udp sockets can be listed");
+	c.set = calloc(1, sizeof(*c.set));
+	if (!c.set)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	rc = own_netns(c.set, proc_root);
+	if (rc != PL_OK) {
+		pl_err_set(err, rc, "out of memory");
+		goto out;
+	}
+	if (q->processes)
+		rc = collect_with_owners(&c, proc_root, &map);
+	else
+		rc = gather(&c, proc_root);
+	if (rc != PL_OK)
+		goto out;
+	c.set->source = c.proc_used ? "/proc/net" : "netlink sock_diag";
+	rc = pl_collect_finish(&c, proc_root, q->processes ? &map : NULL);
+out:
+	pl_owner_map_cleanup(&map);
+	pl_sock_list_cleanup(&c.list);
+	if (rc != PL_OK) {
+		pl_sockset_free(c.set);
+		return rc;
+	}
+	*out = c.set;
+	return PL_OK;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+/*
+ * netlink.c - the I/O half of sock_diag: sends one SOCK_DIAG_BY_FAMILY dump request
+ * (struct inet_diag_req_v2, linux/inet_diag.h) through libmnl and feeds every datagram
+ * the kernel answers to pl_sockdiag_parse until NLMSG_DONE.
+ *
+ * The receive buffer is large (256 KiB) so that a dump of 100,000 sockets takes a few
+ * hundred recv() calls, not thousands; the kernel fills each datagram up to its own
+ * limit (32 KiB) regardless.
+ */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockets/sockets_impl.h"
+
+#define RECV_BUF (256u * 1024u)
+
+int
+pl_sockdiag_open(struct pl_err *err)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (fd < 0) {
+		int e = errno;
+
+		pl_err_set(err, PL_ERR_UNSUPPORTED, "netlink sock_diag: %s", strerror(e));
+		if (err)
+			err->sys_errno = e;
+	}
+	return fd;
+}
+
+static enum pl_rc
+send_request(int fd, enum pl_proto proto, int family, uint32_t states, uint32_t seq,
+             struct pl_err *err)
+{
+	char buf[MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	struct inet_diag_req_v2 *req;
+	struct nlmsghdr *nlh;
+	int e;
+
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = (uint8_t)family;
+	req->sdiag_protocol = proto == PL_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
+	req->idiag_states = states;
+	if (sendto(fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) >= 0)
+		return PL_OK;
+	e = errno;
+	pl_err_set(err, PL_ERR_SYS, "sock_diag request: %s", strerror(e));
+	if (err)
+		err->sys_errno = e;
+	return PL_ERR_SYS;
+}
+
+enum pl_rc
+pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states, struct pl_sock_list *l,
+                 struct pl_err *err)
+{
+	uint32_t seq = (uint32_t)time(NULL) ^ (uint32_t)(family << 8) ^ (uint32_t)proto;
+	char *buf = malloc(RECV_BUF);
+	size_t first = l->n;
+	enum pl_rc rc;
+	int done = 0;
+
+	if (!buf)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	rc = send_request(nlfd, proto, family, states, seq, err);
+	while (rc == PL_OK && !done) {
+		ssize_t n = recv(nlfd, buf, RECV_BUF, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			rc = pl_err_set(err, PL_ERR_SYS, "sock_diag receive: %s", strerror(e));
+			if (err)
+				err->sys_errno = e;
+			break;
+		}
+		if (n == 0) {
+			rc = pl_err_set(err, PL_ERR_SYS, "sock_diag: connection closed");
+			break;
+		}
+		rc = pl_sockdiag_parse(buf, (size_t)n, proto, l, &done, err);
+	}
+	free(buf);
+	/* No diag module for this protocol or family: the caller falls back to /proc. */
+	if (rc == PL_ERR_SYS && err && (err->sys_errno == ENOENT || err->sys_errno == EOPNOTSUPP))
+		rc = PL_ERR_UNSUPPORTED;
+	if (rc != PL_OK)
+		l->n = first;
+	return rc;
+}

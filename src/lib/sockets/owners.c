@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: MIT
+/*
+ * owners.c - which processes hold which sockets: the inode -> pid map built from the
+ * links in /proc/PID/fd ("socket:[12345]"), and the per-process facts shown next to a
+ * socket (comm, command line, user, cgroup).
+ *
+ * The scan is the expensive part of `portlens listen` (one readlink per open file on
+ * the machine), so it runs on background threads while the caller dumps sockets over
+ * netlink; when the caller finishes, it joins in. Threads take the next process from
+ * a shared atomic counter, so a process with many fds does not leave others idle.
+ * Each uses getdents64 on an open directory and readlinkat relative to it.
+ * Results are merged and sorted by inode so lookups are binary searches. When the
+ * caller wants only a few inodes (the port page), the scan keeps only those.
+ * There is no kernel interface that maps a socket to its holders more cheaply.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sockets/sockets_impl.h"
+
+#define DENTS_BUF (32u * 1024u)
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int
+parse_pid(const char *s, int32_t *pid)
+{
+	int64_t v = 0;
+
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0x7fffffff / 10)
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	*pid = (int32_t)v;
+	return v > 0;
+}
+
+static int
+wanted_has(const struct pl_owner_job *j, uint64_t ino)
+{
+	size_t lo = 0, hi = j->n_wanted;
+
+	if (!j->wanted)
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (j->wanted[mid] < ino)
+			lo = mid + 1;
+		else if (j->wanted[mid] > ino)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+static void
+add_ref(struct pl_owner_job *j, uint64_t ino, int32_t pid)
+{
+	if (!wanted_has(j, ino))
+		return;
+	if (j->n == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 1024;
+		struct pl_owner_ref *r = realloc(j->refs, cap * sizeof(*r));
+
+		if (!r) {
+			j->nomem = 1;
+			return;
+		}
+		j->refs = r;
+		j->cap = cap;
+	}
+	j->refs[j->n++] = (struct pl_owner_ref){.inode = ino, .pid = pid};
+}
+
+/* "socket:[123]" -> 123; 0 for anything else. */
+static uint64_t
+socket_inode(const char *l, ssize_t n)
+{
+	uint64_t v = 0;
+
+	if (n < 10 || memcmp(l, "socket:[", 8) != 0 || l[n - 1] != ']')
+		return 0;
+	for (ssize_t i = 8; i < n - 1; i++) {
+		if (l[i] < '0' || l[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(l[i] - '0');
+	}
+	return v;
+}
+
+static void
+scan_pid(struct pl_owner_job *j, int32_t pid, char *dents)
+{
+	char path[32];
+	long nr;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/fd", (int)pid);
+	fd = openat(j->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			j->incomplete = 1;
+		return;
+	}
+	while ((nr = syscall(SYS_getdents64, fd, dents, DENTS_BUF)) > 0) {
+		for (long off = 0; off < nr;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			char link[48];
+			ssize_t n;
+			uint64_t ino;
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.')
+				continue;
+			n = readlinkat(fd, d->d_name, link, sizeof(link));
+			ino = n > 0 ? socket_inode(link, n) : 0;
+			if (ino)
+				add_ref(j, ino, pid);
+		}
+	}
+	close(fd);
+}
+
+static void *
+scan_thread(void *arg)
+{
+	struct pl_owner_job *j = arg;
+	char *dents = malloc(DENTS_BUF);
+
+	if (!dents) {
+		j->nomem = 1;
+		return NULL;
+	}
+	for (;;) {
+		size_t i = atomic_fetch_add(j->next, 1);
+
+		if (i >= j->n_pids || j->nomem)
+			break;
+		scan_pid(j, j->pids[i], dents);
+	}
+	free(dents);
+	return NULL;
+}
+
+static enum pl_rc
+list_pids(int procfd, int32_t **pids_out, size_t *n_out)
+{
+	char *dents = malloc(DENTS_BUF);
+	int32_t *pids = NULL;
+	size_t n = 0, cap = 0;
+	long nr;
+	int fd = dup(procfd);
+
+	if (!dents || fd < 0) {
+		free(dents);
+		if (fd >= 0)
+			close(fd);
+		return dents ? PL_ERR_SYS : PL_ERR_NOMEM;
+	}
+	lseek(fd, 0, SEEK_SET);
+	while ((nr = syscall(SYS_getdents64, fd, dents, DENTS_BUF)) > 0) {
+		for (long off = 0; off < nr;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dents + off);
+			int32_t pid;
+
+			off += d->d_reclen;
+			if (!parse_pid(d->d_name, &pid))
+				continue;
+			if (n == cap) {
+				int32_t *p;
+
+				cap = cap ? cap * 2 : 1024;
+				p = realloc(pids, cap * sizeof(*p));
+				if (!p) {
+					free(pids);
+					free(dents);
+					close(fd);
+					return PL_ERR_NOMEM;
+				}
+				pids = p;
+			}
+			pids[n++] = pid;
+		}
+	}
+	free(dents);
+	close(fd);
+	*pids_out = pids;
+	*n_out = n;
+	return PL_OK;
+}
+
+static int
+cmp_ref(const void *a, const void *b)
+{
+	const struct pl_owner_ref *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static unsigned
+pick_threads(unsigned threads, size_t n_pids)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (threads == 0)
+		threads = cpus > 0 ? (unsigned)cpus : 1;
+	if (threads > PL_OWNER_MAX_THREADS)
+		threads = PL_OWNER_MAX_THREADS;
+	if (n_pids < 64)
+		threads = 1;
+	return threads;
+}
+
+static enum pl_rc
+merge_jobs(struct pl_owner_job *jobs, unsigned nt, struct pl_owner_map *map)
+{
+	size_t total = 0;
+
+	for (unsigned t = 0; t < nt; t++) {
+		if (jobs[t].nomem)
+			return PL_ERR_NOMEM;
+		total += jobs[t].n;
+		if (jobs[t].incomplete)
+			map->complete = 0;
+	}
+	map->refs = malloc((total ? total : 1) * sizeof(*map->refs));
+	if (!map->refs)
+		return PL_ERR_NOMEM;
+	for (unsigned t = 0; t < nt; t++) {
+		if (jobs[t].n)
+			memcpy(map->refs + map->n, jobs[t].refs, jobs[t].n * sizeof(*map->refs));
+		map->n += jobs[t].n;
+	}
+	qsort(map->refs, map->n, sizeof(*map->refs), cmp_ref);
+	return PL_OK;
+}
+
+enum pl_rc
+pl_owner_scan_start(const char *proc_root, unsigned threads, const uint64_t *wanted,
+                    size_t n_wanted, struct pl_owner_scan *scan, struct pl_err *err)
+{
+	struct pl_owner_job *jobs = scan->jobs;
+	enum pl_rc rc;
+
+	memset(scan, 0, sizeof(*scan));
+	scan->procfd = open(proc_root ? proc_root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (scan->procfd < 0)
+		return pl_err_set(err, PL_ERR_IO, "cannot open /proc: %s", strerror(errno));
+	rc = list_pids(scan->procfd, &scan->pids, &scan->n_pids);
+	if (rc != PL_OK) {
+		close(scan->procfd);
+		scan->procfd = -1;
+		return pl_err_set(err, rc, "cannot list processes");
+	}
+	scan->nt = pick_threads(threads, scan->n_pids);
+	atomic_init(&scan->next, 0);
+	for (unsigned t = 0; t <= scan->nt; t++) {
+		jobs[t] = (struct pl_owner_job){.procfd = scan->procfd,
+		                                .pids = scan->pids,
+		                                .n_pids = scan->n_pids,
+		                                .next = &scan->next,
+		                                .wanted = wanted,
+		                                .n_wanted = n_wanted};
+		/* Job nt is the caller's, run in finish; with one thread only it runs. */
+		if (t < scan->nt && scan->nt > 1 &&
+		    pthread_create(&scan->tids[t], NULL, scan_thread, &jobs[t]) == 0)
+			scan->started |= 1u << t;
+	}
+	return PL_OK;
+}
+
+enum pl_rc
+pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struct pl_err *err)
+{
+	struct pl_owner_job *jobs = scan->jobs;
+	enum pl_rc rc;
+
+	memset(map, 0, sizeof(*map));
+	map->complete = 1;
+	/* The caller helps with whatever is left, then waits for the threads. */
+	scan_thread(&jobs[scan->nt]);
+	for (unsigned t = 0; t < scan->nt; t++)
+		if (scan->started & (1u << t))
+			pthread_join(scan->tids[t], NULL);
+	rc = merge_jobs(jobs, scan->nt + 1, map);
+	for (unsigned t = 0; t <= scan->nt; t++)
+		free(jobs[t].refs);
+	free(scan->pids);
+	close(scan->procfd);
+	memset(scan, 0, sizeof(*scan));
+	scan->procfd = -1;
+	if (rc != PL_OK) {
+		pl_owner_map_cleanup(map);
+		return pl_err_set(err, rc, "out of memory mapping sockets to processes");
+	}
+	return PL_OK;
+}
+
+enum pl_rc
+pl_owner_map_build(const char *proc_root, unsigned threads, const uint64_t *wanted, size_t n_wanted,
+                   struct pl_owner_map *map, struct pl_err *err)
+{
+	struct pl_owner_scan scan;
+	enum pl_rc rc = pl_owner_scan_start(proc_root, threads, wanted, n_wanted, &scan, err);
+
+	if (rc != PL_OK)
+		return rc;
+	return pl_owner_scan_finish(&scan, map, err);
+}
+
+void
+pl_owner_map_cleanup(struct pl_owner_map *map)
+{
+	free(map->refs);
+	map->refs = NULL;
+	map->n = 0;
+}
+
+/* Index of the first reference to inode in map, or map->n. */
+size_t
+pl_owner_map_find(const struct pl_owner_map *map, uint64_t inode)
+{
+	size_t lo = 0, hi = map->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (map->refs[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < map->n && map->refs[lo].inode == inode ? lo : map->n;
+}

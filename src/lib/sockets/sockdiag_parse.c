@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sockdiag_parse.c - pure parser for answers to a netlink SOCK_DIAG_BY_FAMILY dump
+ * (struct inet_diag_msg plus attributes, linux/inet_diag.h), and the socket list the
+ * parsers append to.
+ *
+ * The input is the bytes of one or more recv() calls, exactly as the kernel sent them,
+ * so recorded dumps replay in tests and fuzzers. Every length is checked before use:
+ * message headers through mnl_nlmsg_ok, the fixed inet_diag_msg by size, attributes
+ * through mnl_attr_ok. Nothing is trusted from the buffer except what was validated.
+ */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockets/sockets_impl.h"
+
+struct pl_sock *
+pl_sock_list_push(struct pl_sock_list *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct pl_sock *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	return &l->v[l->n++];
+}
+
+void
+pl_sock_list_cleanup(struct pl_sock_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+/* Reads the attributes after the fixed header; only IPv6-only is of interest. */
+static enum pl_rc
+parse_attrs(const struct nlmsghdr *nlh, struct pl_sock *s, size_t off, struct pl_err *err)
+{
+	const struct nlattr *attr;
+	size_t hdr = MNL_ALIGN(sizeof(struct inet_diag_msg));
+
+	if (mnl_nlmsg_get_payload_len(nlh) < hdr)
+		return PL_OK;
+	mnl_attr_for_each(attr, nlh, hdr)
+	{
+		if (mnl_attr_get_type(attr) != INET_DIAG_SKV6ONLY)
+			continue;
+		if (mnl_attr_get_payload_len(attr) < 1)
+			return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
+			                     "empty IPv6-only attribute");
+		s->v6only = *(const uint8_t *)mnl_attr_get_payload(attr) ? 1 : 0;
+	}
+	return PL_OK;
+}
+
+static enum pl_rc
+parse_one(const struct nlmsghdr *nlh, enum pl_proto proto, struct pl_sock_list *l, size_t off,
+          struct pl_err *err)
+{
+	const struct inet_diag_msg *m;
+	struct inet_diag_msg msg;
+	struct pl_sock *s;
+	size_t alen;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(msg))
+		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
+		                     "sock_diag message of %u bytes is too short",
+		                     (unsigned)nlh->nlmsg_len);
+	m = mnl_nlmsg_get_payload(nlh);
+	memcpy(&msg, m, sizeof(msg));
+	if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6)
+		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
+		                     "unexpected address family %u", msg.idiag_family);
+	s = pl_sock_list_push(l);
+	if (!s)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	s->proto = (uint8_t)proto;
+	s->family = msg.idiag_family;
+	s->state = msg.idiag_state;
+	s->v6only = msg.idiag_family == AF_INET6 ? PL_V6ONLY_UNKNOWN : 0;
+	s->lport = ntohs(msg.id.idiag_sport);
+	s->rport = ntohs(msg.id.idiag_dport);
+	alen = msg.idiag_family == AF_INET ? 4 : 16;
+	memcpy(s->local, msg.id.idiag_src, alen);
+	memcpy(s->remote, msg.id.idiag_dst, alen);
+	s->ifindex = msg.id.idiag_if;
+	s->uid = msg.idiag_uid;
+	s->inode = msg.idiag_inode;
+	s->rqueue = msg.idiag_rqueue;
+	s->wqueue = msg.idiag_wqueue;
+	return parse_attrs(nlh, s, off, err);
+}
+
+static enum pl_rc
+parse_error(const struct nlmsghdr *nlh, size_t off, struct pl_err *err)
+{
+	const struct nlmsgerr *e;
+	enum pl_rc rc;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
+		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
+		                     "truncated netlink error message");
+	e = mnl_nlmsg_get_payload(nlh);
+	if (e->error == 0)
+		return PL_OK; /* an acknowledgement */
+	rc = pl_err_set(err, PL_ERR_SYS, "sock_diag: %s", strerror(-e->error));
+	if (err)
+		err->sys_errno = -e->error;
+	return rc;
+}
+
+enum pl_rc
+pl_sockdiag_parse(const void *buf, size_t len, enum pl_proto proto, struct pl_sock_list *l,
+                  int *done, struct pl_err *err)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
+	enum pl_rc rc;
+
+	*done = 0;
+	while (mnl_nlmsg_ok(nlh, left)) {
+		size_t off = (size_t)((const char *)nlh - (const char *)buf);
+
+		switch (nlh->nlmsg_type) {
+		case NLMSG_DONE:
+			*done = 1;
+			return PL_OK;
+		case NLMSG_ERROR:
+			rc = parse_error(nlh, off, err);
+			if (rc != PL_OK)
+				return rc;
+			break;
+		case SOCK_DIAG_BY_FAMILY:
+			rc = parse_one(nlh, proto, l, off, err);
+			if (rc != PL_OK)
+				return rc;
+			break;
+		default:
+			break; /* NLMSG_NOOP and anything newer: skip */
+		}
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+	if (left != 0)
+		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0,
+		                     (unsigned)(len - (size_t)left) + 1,
+		                     "truncated netlink message (%d bytes left over)", left);
+	return PL_OK;
+}

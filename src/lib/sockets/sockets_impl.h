@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sockets/sockets_impl.h - internal seams of the sockets module: the socket list, the
+ * netlink reader, the /proc/net reader, the owner map (/proc/PID/fd) and namespaces.
+ * collect.c drives them; each lives in its own file so it can be tested alone.
+ */
+#ifndef PL_SOCKETS_IMPL_H
+#define PL_SOCKETS_IMPL_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "portlens/sockets.h"
+
+/* Appends a zeroed socket to l; returns it, or NULL when out of memory. */
+struct pl_sock *pl_sock_list_push(struct pl_sock_list *l);
+
+/* Kernel state masks for a query (bit 1 << state). */
+uint32_t pl_sock_tcp_states(unsigned what);
+uint32_t pl_sock_udp_states(unsigned what);
+
+/*
+ * Dumps proto sockets of family through the netlink socket nlfd (a NETLINK_SOCK_DIAG
+ * socket, possibly opened inside another namespace) into l. Returns PL_OK,
+ * PL_ERR_UNSUPPORTED (the kernel lacks sock_diag for it), PL_ERR_SYS or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states,
+                            struct pl_sock_list *l, struct pl_err *err);
+/* Opens a NETLINK_SOCK_DIAG socket in the calling thread's namespace; -1 on failure. */
+int pl_sockdiag_open(struct pl_err *err);
+
+/* Reads proto/family rows from DIR/{tcp,tcp6,udp,udp6} (DIR is e.g. "/proc/net" or
+ * "/proc/PID/net") keeping states in mask. */
+enum pl_rc pl_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t states,
+                           struct pl_sock_list *l, struct pl_err *err);
+
+/* Owner map: socket inode -> holders, built from /proc/PID/fd. */
+struct pl_owner_ref {
+	uint64_t inode;
+	int32_t pid;
+};
+struct pl_owner_map {
+	struct pl_owner_ref *refs; /* sorted by inode, then pid */
+	size_t n;
+	int complete; /* every process's fd directory could be read */
+};
+#define PL_OWNER_MAX_THREADS 4
+struct pl_owner_job {
+	int procfd;
+	const int32_t *pids;
+	size_t n_pids;
+	_Atomic size_t *next; /* shared: index of the next pid to scan */
+	const uint64_t *wanted;
+	size_t n_wanted;
+	struct pl_owner_ref *refs;
+	size_t n, cap;
+	int incomplete;
+	int nomem;
+};
+/* A scan running on background threads (start, do other work, finish). */
+struct pl_owner_scan {
+	struct pl_owner_job jobs[PL_OWNER_MAX_THREADS + 1]; /* the last is the caller's */
+	pthread_t tids[PL_OWNER_MAX_THREADS];
+	_Atomic size_t next;
+	unsigned nt, started;
+	int32_t *pids;
+	size_t n_pids;
+	int procfd;
+};
+enum pl_rc pl_owner_scan_start(const char *proc_root, unsigned threads, const uint64_t *wanted,
+                               size_t n_wanted, struct pl_owner_scan *scan, struct pl_err *err);
+/* Waits for the scan and hands its result to map (pl_owner_map_cleanup). */
+enum pl_rc pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map,
+                                struct pl_err *err);
+/* Index of the first reference to inode in map, or map->n when none. */
+size_t pl_owner_map_find(const struct pl_owner_map *map, uint64_t inode);
+/*
+ * Scans every process under proc_root (NULL: /proc) with threads threads (0: auto).
+ * When wanted (sorted, n_wanted inodes) is non-NULL, only those inodes are recorded.
+ */
+enum pl_rc pl_owner_map_build(const char *proc_root, unsigned threads, const uint64_t *wanted,
+                              size_t n_wanted, struct pl_owner_map *map, struct pl_err *err);
+void pl_owner_map_cleanup(struct pl_owner_map *map);
+
+/* Fills a process record from /proc/PID (comm, cmdline, uid, cgroup). */
+enum pl_rc pl_proc_read(const char *proc_root, int32_t pid, struct pl_proc *p);
+void pl_proc_cleanup(struct pl_proc *p);
+
+/* Adds a note to set (printf-style). Returns PL_OK or PL_ERR_NOMEM. */
+enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Collects one namespace: sockets of the query into l (netns index ns). Implemented in
+ * collect.c; netns.c calls it for each namespace it enters. */
+struct pl_collect_ctx;
+enum pl_rc pl_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet_dir);
+
+/* Enumerates network namespaces other than the caller's and collects each (netns.c). */
+enum pl_rc pl_collect_other_ns(struct pl_collect_ctx *c, struct pl_sockset *set,
+                               const char *proc_root, struct pl_err *err);
+
+#endif

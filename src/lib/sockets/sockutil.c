@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sockutil.c - small questions about one socket: its state's name, its address as
+ * text, whether it is loopback or dual-stack; names of flags; user names; the set's
+ * notes and destructor.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockets/sockets_impl.h"
+
+static const char *const state_names[PL_SS_MAX] = {
+    [0] = "UNKNOWN",
+    [PL_SS_ESTABLISHED] = "ESTAB",
+    [PL_SS_SYN_SENT] = "SYN-SENT",
+    [PL_SS_SYN_RECV] = "SYN-RECV",
+    [PL_SS_FIN_WAIT1] = "FIN-WAIT-1",
+    [PL_SS_FIN_WAIT2] = "FIN-WAIT-2",
+    [PL_SS_TIME_WAIT] = "TIME-WAIT",
+    [PL_SS_CLOSE] = "UNCONN",
+    [PL_SS_CLOSE_WAIT] = "CLOSE-WAIT",
+    [PL_SS_LAST_ACK] = "LAST-ACK",
+    [PL_SS_LISTEN] = "LISTEN",
+    [PL_SS_CLOSING] = "CLOSING",
+    [PL_SS_NEW_SYN_RECV] = "SYN-RECV",
+};
+
+const char *
+pl_sock_state_name(const struct pl_sock *s)
+{
+	return s->state < PL_SS_MAX ? state_names[s->state] : "UNKNOWN";
+}
+
+uint32_t
+pl_sock_tcp_states(unsigned what)
+{
+	uint32_t all = ((1u << PL_SS_MAX) - 1u) & ~1u;
+	uint32_t m = 0;
+
+	if (what & PL_SQ_LISTEN)
+		m |= 1u << PL_SS_LISTEN;
+	if (what & PL_SQ_CONNS)
+		m |= all & ~(1u << PL_SS_LISTEN) & ~(1u << PL_SS_CLOSE);
+	return m;
+}
+
+uint32_t
+pl_sock_udp_states(unsigned what)
+{
+	uint32_t m = 0;
+
+	if (what & PL_SQ_LISTEN)
+		m |= 1u << PL_SS_CLOSE;
+	if (what & PL_SQ_CONNS)
+		m |= 1u << PL_SS_ESTABLISHED;
+	return m;
+}
+
+static int
+is_any6(const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+int
+pl_sock_dual_stack(const struct pl_sock *s)
+{
+	return s->family == AF_INET6 && s->v6only == 0 && is_any6(s->local);
+}
+
+int
+pl_sock_loopback(const struct pl_sock *s)
+{
+	static const uint8_t lo6[16] = {[15] = 1};
+	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	if (s->family == AF_INET)
+		return s->local[0] == 127;
+	if (memcmp(s->local, lo6, 16) == 0)
+		return 1;
+	return memcmp(s->local, mapped, 12) == 0 && s->local[12] == 127;
+}
+
+void
+pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t size)
+{
+	const uint8_t *a = remote ? s->remote : s->local;
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(s->family == AF_INET ? AF_INET : AF_INET6, a, tmp, sizeof(tmp)))
+		snprintf(tmp, sizeof(tmp), "?");
+	snprintf(buf, size, "%s", tmp);
+}
+
+const char *
+pl_sock_flag_name(enum pl_sock_flag flag)
+{
+	switch (flag) {
+	case PL_SFLAG_EXPOSED:
+		return "exposed";
+	case PL_SFLAG_UNASSIGNED:
+		return "unassigned";
+	case PL_SFLAG_MALWARE:
+		return "malware";
+	case PL_SFLAG_UNEXPECTED:
+		return "unexpected";
+	}
+	return "?";
+}
+
+const struct pl_proc *
+pl_sock_owner(const struct pl_sockset *set, const struct pl_sock *s, size_t i)
+{
+	return &set->procs[set->owner_idx[s->owners + i]];
+}
+
+void
+pl_user_name(uint32_t uid, char *buf, size_t size)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[2048];
+
+	if (getpwuid_r(uid, &pw, tmp, sizeof(tmp), &res) == 0 && res)
+		snprintf(buf, size, "%s", res->pw_name);
+	else
+		snprintf(buf, size, "%u", uid);
+}
+
+enum pl_rc
+pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
+{
+	char msg[512];
+	char **v;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < set->n_notes; i++)
+		if (strcmp(set->notes[i], msg) == 0)
+			return PL_OK;
+	v = realloc(set->notes, (set->n_notes + 1) * sizeof(*v));
+	if (!v)
+		return PL_ERR_NOMEM;
+	set->notes = v;
+	v[set->n_notes] = strdup(msg);
+	if (!v[set->n_notes])
+		return PL_ERR_NOMEM;
+	set->n_notes++;
+	return PL_OK;
+}
+
+void
+pl_sockset_free(struct pl_sockset *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n_procs; i++)
+		pl_proc_cleanup(&set->procs[i]);
+	for (size_t i = 0; i < set->n_netns; i++)
+		free(set->netns[i].container);
+	for (size_t i = 0; i < set->n_notes; i++)
+		free(set->notes[i]);
+	free(set->notes);
+	free(set->netns);
+	free(set->procs);
+	free(set->owner_idx);
+	free(set->socks);
+	free(set);
+}
