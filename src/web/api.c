@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * api.c - the JSON API that mirrors the pages (docs/api.md):
+ *   /api/port/N    pl_page_json, byte for byte what `portlens info N --json` prints
+ *   /api/search?q= registry records matching q ("portlens.search-records/1")
+ *   /api/listen    listening sockets ("portlens.web-listen/1", see live.c)
+ *   /api/scans     saved scans, newest first ("portlens.scans/1")
+ *   /api/scans/ID  one scan with its results ("portlens.scan/1")
+ * Errors are JSON too: {"error": "...", "status": N}.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "portlens/page.h"
+#include "portlens/search.h"
+#include "shared/jsonw.h"
+#include "web/web_impl.h"
+
+#define API_SEARCH_MAX 500
+
+static void
+json_begin(struct web_resp *rs, struct pl_jsonw *w, const char *schema)
+{
+	rs->ctype = "application/json";
+	pl_jsonw_init(w, &rs->body, 1);
+	pl_jsonw_object(w);
+	pl_jsonw_kstr(w, "schema", schema);
+}
+
+static void
+json_end(struct web_resp *rs, struct pl_jsonw *w)
+{
+	pl_jsonw_end(w);
+	pl_buf_putc(&rs->body, '\n');
+}
+
+void
+web_api_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
+{
+	struct pl_page_opts opts = {
+	    .reg = rq->web->cfg.reg,
+	    .kb = rq->web->cfg.kb,
+	    .read_proc = rq->web->cfg.live,
+	};
+	struct pl_page *page = NULL;
+	char *json = NULL;
+
+	if (pl_page_build(port, &opts, &page, NULL) != PL_OK ||
+	    pl_page_json(page, 1, &json) != PL_OK) {
+		pl_page_free(page);
+		rs->oom = 1;
+		return;
+	}
+	rs->ctype = "application/json";
+	pl_buf_puts(&rs->body, json);
+	pl_buf_putc(&rs->body, '\n');
+	free(json);
+	pl_page_free(page);
+}
+
+static void
+json_record(struct pl_jsonw *w, const struct pl_reg_entry *e)
+{
+	pl_jsonw_object(w);
+	pl_jsonw_kstr(w, "service", e->service);
+	if (e->has_port) {
+		pl_jsonw_kint(w, "port_low", e->port_lo);
+		pl_jsonw_kint(w, "port_high", e->port_hi);
+	}
+	pl_jsonw_key(w, "transports");
+	pl_jsonw_array(w);
+	for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
+		if (e->protos & PL_PROTO_BIT(p))
+			pl_jsonw_str(w, pl_proto_name((enum pl_proto)p));
+	pl_jsonw_end(w);
+	pl_jsonw_kstr(w, "description", e->description);
+	pl_jsonw_kstr(w, "assignee", e->assignee);
+	pl_jsonw_kstr(w, "status", pl_reg_status_name((enum pl_reg_status)e->status));
+	pl_jsonw_kint(w, "csv_line", e->line);
+	pl_jsonw_end(w);
+}
+
+void
+web_api_search(struct web_req *rq, struct web_resp *rs)
+{
+	const char *q = web_arg(rq, "q");
+	const struct pl_registry *reg = rq->web->cfg.reg ? rq->web->cfg.reg : pl_registry_builtin();
+	struct pl_search_opts so = {.term = q};
+	struct pl_search_hit *hits = NULL;
+	struct pl_jsonw w;
+	size_t n = 0;
+
+	if (!q || !*q || strlen(q) > 200) {
+		web_error(rq, rs, 400);
+		return;
+	}
+	if (pl_registry_search(reg, &so, &hits, &n, NULL) != PL_OK)
+		n = 0;
+	json_begin(rs, &w, "portlens.search-records/1");
+	pl_jsonw_kstr(&w, "term", q);
+	pl_jsonw_kint(&w, "total", (int64_t)n);
+	pl_jsonw_key(&w, "results");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < n && i < API_SEARCH_MAX; i++)
+		json_record(&w, pl_registry_entry(reg, hits[i].entry));
+	pl_jsonw_end(&w);
+	json_end(rs, &w);
+	free(hits);
+}
+
+void
+web_api_listen(struct web_req *rq, struct web_resp *rs)
+{
+	rs->ctype = "application/json";
+	web_live_listen_json(rq, &rs->body);
+}
+
+static void
+json_scan(struct pl_jsonw *w, const struct pl_store_scan *s)
+{
+	pl_jsonw_kint(w, "id", s->id);
+	pl_jsonw_kstr(w, "targets", s->targets);
+	pl_jsonw_kstr(w, "ports", s->ports);
+	pl_jsonw_kstr(w, "engine", s->engine);
+	pl_jsonw_kstr(w, "command", s->command);
+	pl_jsonw_kstr(w, "status", s->status);
+	pl_jsonw_kint(w, "started_at", s->started_at);
+	pl_jsonw_kint(w, "finished_at", s->finished_at);
+	pl_jsonw_kint(w, "results", s->n_results);
+	pl_jsonw_kint(w, "open", s->n_open);
+}
+
+void
+web_api_scans(struct web_req *rq, struct web_resp *rs)
+{
+	struct pl_store_scan *v = NULL;
+	struct pl_jsonw w;
+	size_t n = 0;
+	enum pl_rc rc;
+
+	pthread_mutex_lock(&rq->web->store_lock);
+	rc = pl_store_scans_list(rq->web->store, 200, &v, &n, NULL);
+	pthread_mutex_unlock(&rq->web->store_lock);
+	if (rc != PL_OK) {
+		web_error(rq, rs, 503);
+		return;
+	}
+	json_begin(rs, &w, "portlens.scans/1");
+	pl_jsonw_key(&w, "scans");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < n; i++) {
+		pl_jsonw_object(&w);
+		json_scan(&w, &v[i]);
+		pl_jsonw_end(&w);
+	}
+	pl_jsonw_end(&w);
+	json_end(rs, &w);
+	pl_store_scans_free(v, n);
+}
+
+void
+web_api_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
+{
+	struct pl_store_scan s;
+	struct pl_store_result_row *r = NULL;
+	struct pl_jsonw w;
+	size_t n = 0;
+	enum pl_rc rc;
+
+	pthread_mutex_lock(&rq->web->store_lock);
+	rc = pl_store_scan_get(rq->web->store, id, &s, NULL);
+	if (rc == PL_OK)
+		rc = pl_store_scan_results(rq->web->store, id, 0, &r, &n, NULL);
+	pthread_mutex_unlock(&rq->web->store_lock);
+	if (rc != PL_OK) {
+		pl_store_scan_cleanup(&s);
+		web_error(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503);
+		return;
+	}
+	json_begin(rs, &w, "portlens.scan/1");
+	json_scan(&w, &s);
+	pl_jsonw_key(&w, "results_list");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < n; i++) {
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "addr", r[i].addr);
+		pl_jsonw_kint(&w, "port", r[i].port);
+		pl_jsonw_kstr(&w, "proto", r[i].proto);
+		pl_jsonw_kstr(&w, "state", r[i].state);
+		pl_jsonw_kstr(&w, "service", r[i].service);
+		pl_jsonw_kstr(&w, "banner", r[i].banner);
+		pl_jsonw_kint(&w, "rtt_us", r[i].rtt_us);
+		pl_jsonw_kint(&w, "observed_at", r[i].observed_at);
+		pl_jsonw_end(&w);
+	}
+	pl_jsonw_end(&w);
+	json_end(rs, &w);
+	pl_store_scan_cleanup(&s);
+	pl_store_results_free(r, n);
+}

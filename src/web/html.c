@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+/*
+ * html.c - the HTML vocabulary of the web front end: escaping (every value that reaches
+ * a page passes through html_escn), interface-string templates with escaped arguments,
+ * source links, and the frame every page shares (head with the embedded stylesheet and
+ * script, navigation, search box, language links, footer).
+ *
+ * Escaping covers the five characters that matter in text and in double-quoted
+ * attributes (& < > " '), and replaces bytes that are not valid UTF-8 with U+FFFD so a
+ * hostile query string cannot produce an ill-formed document.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "shared/utf8.h"
+#include "web/web_impl.h"
+
+void
+html_escn(struct pl_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t run = i, bad;
+
+		while (run < n && s[run] != '&' && s[run] != '<' && s[run] != '>' &&
+		       s[run] != '"' && s[run] != '\'' && s[run] != '\0')
+			run++;
+		/* Copy the run, replacing invalid UTF-8 sequences. */
+		while (i < run) {
+			bad = i + pl_utf8_invalid_at(s + i, run - i);
+			pl_buf_append(b, s + i, bad - i);
+			i = bad;
+			if (i < run) {
+				pl_buf_puts(b, "\xEF\xBF\xBD");
+				i++;
+			}
+		}
+		if (i >= n)
+			break;
+		switch (s[i]) {
+		case '&':
+			pl_buf_puts(b, "&amp;");
+			break;
+		case '<':
+			pl_buf_puts(b, "&lt;");
+			break;
+		case '>':
+			pl_buf_puts(b, "&gt;");
+			break;
+		case '"':
+			pl_buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			pl_buf_puts(b, "&#39;");
+			break;
+		default:
+			pl_buf_puts(b, "\xEF\xBF\xBD");
+			break;
+		}
+		i++;
+	}
+}
+
+void
+html_esc(struct pl_buf *b, const char *s)
+{
+	if (s)
+		html_escn(b, s, strlen(s));
+}
+
+void
+web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
+{
+	const char *p = tmpl;
+
+	while (*p) {
+		const char *open = strchr(p, '{');
+
+		if (!open || open[1] < '1' || open[1] > '9' || open[2] != '}') {
+			size_t upto = open ? (size_t)(open - p) + 1 : strlen(p);
+
+			html_escn(b, p, upto);
+			p += upto;
+			continue;
+		}
+		html_escn(b, p, (size_t)(open - p));
+		if ((size_t)(open[1] - '1') < n)
+			html_esc(b, args[open[1] - '1']);
+		p = open + 3;
+	}
+}
+
+void
+web_trf(struct pl_buf *b, const struct web_req *rq, enum web_str id, const char *a1, const char *a2,
+        const char *a3, const char *a4)
+{
+	const char *args[4] = {a1, a2, a3, a4};
+
+	web_tmpl(b, web_tr(rq->lang, id), args, 4);
+}
+
+void
+web_trs(struct pl_buf *b, const struct web_req *rq, enum web_str id)
+{
+	html_esc(b, web_tr(rq->lang, id));
+}
+
+void
+web_urlenc(struct pl_buf *b, const char *s)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			pl_buf_putc(b, (char)c);
+		} else {
+			pl_buf_putc(b, '%');
+			pl_buf_putc(b, hexd[c >> 4]);
+			pl_buf_putc(b, hexd[c & 15]);
+		}
+	}
+}
+
+void
+web_time(char *buf, size_t size, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || !gmtime_r(&tt, &tm) || strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, size, "—");
+}
+
+void
+html_source(struct pl_buf *b, const char *src)
+{
+	if (strncmp(src, "https://", 8) == 0 || strncmp(src, "http://", 7) == 0) {
+		pl_buf_puts(b, "<a rel=\"noopener noreferrer\" href=\"");
+		html_esc(b, src);
+		pl_buf_puts(b, "\">");
+		html_esc(b, src);
+		pl_buf_puts(b, "</a>");
+	} else if (strncmp(src, "rfc:", 4) == 0) {
+		pl_buf_puts(
+		    b, "<a rel=\"noopener noreferrer\" href=\"https://www.rfc-editor.org/rfc/rfc");
+		web_urlenc(b, src + 4);
+		pl_buf_puts(b, "\">RFC ");
+		html_esc(b, src + 4);
+		pl_buf_puts(b, "</a>");
+	} else if (strncmp(src, "cve:", 4) == 0) {
+		pl_buf_puts(
+		    b, "<a rel=\"noopener noreferrer\" href=\"https://www.cve.org/CVERecord?id=");
+		web_urlenc(b, src + 4);
+		pl_buf_puts(b, "\">");
+		html_esc(b, src + 4);
+		pl_buf_puts(b, "</a>");
+	} else {
+		html_esc(b, src);
+	}
+}
+
+static void
+nav_link(struct pl_buf *b, const struct web_req *rq, const char *href, enum web_str label)
+{
+	int here = strcmp(rq->url, href) == 0 ||
+	           (strcmp(href, "/") != 0 && strncmp(rq->url, href, strlen(href)) == 0);
+
+	pl_buf_printf(b, "<a href=\"%s\"%s>", href, here ? " aria-current=\"page\"" : "");
+	web_trs(b, rq, label);
+	pl_buf_puts(b, "</a>");
+}
+
+static void
+lang_links(struct pl_buf *b, const struct web_req *rq)
+{
+	const char *q = web_arg(rq, "q");
+
+	pl_buf_puts(b, "<div class=\"langs\" id=\"langs\"><span>");
+	web_trs(b, rq, S_LANGUAGE);
+	pl_buf_puts(b, ":</span>");
+	for (size_t i = 0; i < web_langs_count; i++) {
+		const struct web_lang *l = &web_langs[i];
+
+		pl_buf_puts(b, "<a href=\"");
+		html_esc(b, rq->url);
+		pl_buf_printf(b, "?lang=%s", l->code);
+		if (q) {
+			pl_buf_puts(b, "&amp;q=");
+			web_urlenc(b, q);
+		}
+		pl_buf_printf(b, "\" lang=\"%s\" hreflang=\"%s\" data-lang=\"%s\"%s>", l->code,
+		              l->code, l->code, l == rq->lang ? " aria-current=\"true\"" : "");
+		html_esc(b, l->name);
+		pl_buf_puts(b, "</a>");
+	}
+	pl_buf_puts(b, "</div>");
+}
+
+void
+html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
+{
+	struct pl_buf *b = &rs->body;
+	const char *q = web_arg(rq, "q");
+
+	rs->ctype = "text/html; charset=utf-8";
+	pl_buf_printf(b,
+	              "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
+	              "<meta charset=\"utf-8\">\n"
+	              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	              "<title>",
+	              rq->lang->code, rq->lang->rtl ? "rtl" : "ltr");
+	html_esc(b, title);
+	pl_buf_puts(b, " · portlens</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
+	               "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n"
+	               "<header class=\"site\"><a class=\"brand\" href=\"/\">portlens</a><nav>");
+	nav_link(b, rq, "/", S_NAV_HOME);
+	nav_link(b, rq, "/listen", S_NAV_LISTEN);
+	nav_link(b, rq, "/scans", S_NAV_SCANS);
+	pl_buf_puts(b, "</nav><form role=\"search\" action=\"/search\" method=\"get\">"
+	               "<input type=\"search\" name=\"q\" aria-label=\"");
+	web_trs(b, rq, S_SEARCH_LABEL);
+	pl_buf_puts(b, "\" placeholder=\"");
+	web_trs(b, rq, S_SEARCH_PLACEHOLDER);
+	pl_buf_puts(b, "\" value=\"");
+	if (q && strncmp(rq->url, "/search", 7) == 0)
+		html_esc(b, q);
+	pl_buf_puts(b, "\"><button type=\"submit\">");
+	web_trs(b, rq, S_SEARCH_BUTTON);
+	pl_buf_puts(b, "</button></form>");
+	lang_links(b, rq);
+	pl_buf_puts(b, "</header>\n<main>\n");
+}
+
+void
+html_end(struct web_req *rq, struct web_resp *rs)
+{
+	struct pl_buf *b = &rs->body;
+
+	pl_buf_puts(b, "</main>\n<footer class=\"site\"><p>");
+	web_trs(b, rq, S_FOOTER);
+	pl_buf_printf(b, "</p><p>portlens %s · <a href=\"/api\">", PL_VERSION);
+	web_trs(b, rq, S_NAV_API);
+	pl_buf_puts(b, "</a></p></footer>\n</body>\n</html>\n");
+}

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: MIT
+/*
+ * html_pages.c - the pages besides the port page: home (search, the three ranges, the
+ * riskiest ports from the knowledge base, recent scans), search results, the live
+ * listeners table, and saved scans (list and one scan with its results).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portlens/search.h"
+#include "shared/strnum.h"
+#include "web/web_impl.h"
+
+#define RISKIEST_MAX   16
+#define SEARCH_SHOWN   200
+#define MAX_TERM_BYTES 200
+
+struct risky {
+	uint16_t port;
+	uint8_t risk;
+	const struct pl_kb_entry *fact;
+};
+
+static int
+risky_cmp(const void *a, const void *b)
+{
+	const struct risky *x = a, *y = b;
+
+	if (x->risk != y->risk)
+		return y->risk - x->risk;
+	return x->port - y->port;
+}
+
+static void
+home_ranges(struct pl_buf *b, const struct web_req *rq)
+{
+	static const struct {
+		enum web_str name, text;
+		const char *span, *cls;
+	} ranges[] = {
+	    {S_RANGE_SYSTEM_NAME, S_RANGE_SYSTEM_TEXT, "0–1023", "well-known"},
+	    {S_RANGE_USER_NAME, S_RANGE_USER_TEXT, "1024–49151", "registered"},
+	    {S_RANGE_DYNAMIC_NAME, S_RANGE_DYNAMIC_TEXT, "49152–65535", "dynamic"},
+	};
+
+	pl_buf_puts(b, "<section id=\"ranges\"><h2>");
+	web_trs(b, rq, S_RANGES_TITLE);
+	pl_buf_puts(b, "</h2><div class=\"ranges\">");
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		pl_buf_printf(b, "<div data-range=\"%s\"><h3>", ranges[i].cls);
+		web_trs(b, rq, ranges[i].name);
+		pl_buf_printf(b, " <span class=\"mono\">%s</span></h3><p>", ranges[i].span);
+		web_trs(b, rq, ranges[i].text);
+		pl_buf_puts(b, "</p></div>");
+	}
+	pl_buf_puts(b, "</div><p class=\"source\">");
+	web_trs(b, rq, S_SOURCE);
+	pl_buf_puts(b, ": ");
+	html_source(b, "rfc:6335");
+	pl_buf_puts(b, "</p></section>\n");
+}
+
+static void
+home_riskiest(struct pl_buf *b, const struct web_req *rq)
+{
+	const struct pl_kb *kb = rq->web->cfg.kb ? rq->web->cfg.kb : pl_kb_builtin();
+	struct risky top[RISKIEST_MAX * 4];
+	size_t n = 0;
+
+	for (size_t i = 0; i < pl_kb_count(kb) && n < sizeof(top) / sizeof(top[0]); i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+		size_t k;
+
+		if (e->risk < PL_RISK_HIGH || e->port_lo != e->port_hi)
+			continue;
+		for (k = 0; k < n && top[k].port != e->port_lo; k++)
+			;
+		if (k < n) {
+			if (e->risk > top[k].risk)
+				top[k] = (struct risky){e->port_lo, e->risk, e};
+			continue;
+		}
+		top[n++] = (struct risky){e->port_lo, e->risk, e};
+	}
+	qsort(top, n, sizeof(top[0]), risky_cmp);
+	pl_buf_puts(b, "<section id=\"riskiest\"><h2>");
+	web_trs(b, rq, S_RISKIEST_TITLE);
+	pl_buf_puts(b, "</h2><table><thead><tr><th>");
+	web_trs(b, rq, S_PORT);
+	pl_buf_puts(b, "</th><th>");
+	web_trs(b, rq, S_RISK);
+	pl_buf_puts(b, "</th><th>");
+	web_trs(b, rq, S_DESCRIPTION);
+	pl_buf_puts(b, "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n && i < RISKIEST_MAX; i++) {
+		const char *risk = pl_risk_name((enum pl_risk)top[i].risk);
+
+		pl_buf_printf(b,
+		              "<tr><td class=\"num\"><a href=\"/port/%u\">%u</a></td>"
+		              "<td><span class=\"badge risk-%s\">%s</span></td><td>",
+		              top[i].port, top[i].port, risk, risk);
+		html_esc(b, top[i].fact->title);
+		pl_buf_puts(b, "</td></tr>");
+	}
+	pl_buf_puts(b, "</tbody></table></section>\n");
+}
+
+static void
+scans_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_scan *v, size_t n)
+{
+	static const enum web_str cols[] = {S_SCAN_TITLE, S_TARGETS, S_PORTS, S_STARTED,
+	                                    S_STATUS,     S_RESULTS, S_OPEN};
+
+	if (n == 0) {
+		pl_buf_puts(b, "<p id=\"no-scans\">");
+		web_trs(b, rq, S_NO_SCANS);
+		pl_buf_puts(b, "</p>");
+		return;
+	}
+	pl_buf_puts(b, "<table id=\"scans-table\"><thead><tr>");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		pl_buf_puts(b, "<th>");
+		if (cols[i] == S_SCAN_TITLE)
+			pl_buf_puts(b, "#");
+		else
+			web_trs(b, rq, cols[i]);
+		pl_buf_puts(b, "</th>");
+	}
+	pl_buf_puts(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		char when[40];
+
+		web_time(when, sizeof(when), v[i].started_at);
+		pl_buf_printf(b, "<tr><td class=\"num\"><a href=\"/scans/%lld\">%lld</a></td><td>",
+		              (long long)v[i].id, (long long)v[i].id);
+		html_esc(b, v[i].targets);
+		pl_buf_puts(b, "</td><td>");
+		html_esc(b, v[i].ports);
+		pl_buf_printf(b, "</td><td>%s</td><td>", when);
+		html_esc(b, v[i].status);
+		pl_buf_printf(b, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
+		              (long long)v[i].n_results, (long long)v[i].n_open);
+	}
+	pl_buf_puts(b, "</tbody></table>");
+}
+
+static enum pl_rc
+list_scans(struct web_req *rq, size_t limit, struct pl_store_scan **v, size_t *n)
+{
+	enum pl_rc rc;
+
+	pthread_mutex_lock(&rq->web->store_lock);
+	rc = pl_store_scans_list(rq->web->store, limit, v, n, NULL);
+	pthread_mutex_unlock(&rq->web->store_lock);
+	return rc;
+}
+
+void
+web_page_home(struct web_req *rq, struct web_resp *rs)
+{
+	struct pl_buf *b = &rs->body;
+	struct pl_store_scan *v = NULL;
+	size_t n = 0;
+
+	html_begin(rq, rs, "portlens");
+	pl_buf_puts(b, "<h1>portlens</h1><p class=\"lead\">");
+	web_trs(b, rq, S_TAGLINE);
+	pl_buf_puts(b, "</p><p>");
+	web_trs(b, rq, S_HOME_INTRO);
+	pl_buf_puts(b, "</p><form class=\"search-big\" role=\"search\" action=\"/search\" "
+	               "method=\"get\"><input id=\"q\" type=\"search\" name=\"q\" aria-label=\"");
+	web_trs(b, rq, S_SEARCH_LABEL);
+	pl_buf_puts(b, "\" placeholder=\"");
+	web_trs(b, rq, S_SEARCH_PLACEHOLDER);
+	pl_buf_puts(b, "\" autofocus><button type=\"submit\">");
+	web_trs(b, rq, S_SEARCH_BUTTON);
+	pl_buf_puts(b, "</button></form>\n");
+	home_ranges(b, rq);
+	home_riskiest(b, rq);
+	pl_buf_puts(b, "<section id=\"recent-scans\"><h2>");
+	web_trs(b, rq, S_RECENT_SCANS_TITLE);
+	pl_buf_puts(b, "</h2>");
+	if (list_scans(rq, 5, &v, &n) == PL_OK)
+		scans_table(b, rq, v, n);
+	pl_store_scans_free(v, n);
+	pl_buf_puts(b, "</section>\n");
+	html_end(rq, rs);
+}
+
+static void
+search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_registry *reg,
+               const struct pl_search_hit *hits, size_t n)
+{
+	char shown_s[24], total_s[24];
+	size_t shown = n < SEARCH_SHOWN ? n : SEARCH_SHOWN;
+
+	snprintf(shown_s, sizeof(shown_s), "%zu", shown);
+	snprintf(total_s, sizeof(total_s), "%zu", n);
+	pl_buf_printf(b, "<p class=\"meta\" data-total=\"%zu\">", n);
+	web_trf(b, rq, S_SEARCH_TOTAL, shown_s, total_s, NULL, NULL);
+	pl_buf_puts(b, "</p><table id=\"results\"><thead><tr><th>");
+	web_trs(b, rq, S_PORT);
+	pl_buf_puts(b, "</th><th>");
+	web_trs(b, rq, S_TRANSPORT);
+	pl_buf_puts(b, "</th><th>");
+	web_trs(b, rq, S_SERVICE);
+	pl_buf_puts(b, "</th><th>");
+	web_trs(b, rq, S_DESCRIPTION);
+	pl_buf_puts(b, "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < shown; i++) {
+		const struct pl_reg_entry *e = pl_registry_entry(reg, hits[i].entry);
+
+		pl_buf_puts(b, "<tr><td class=\"num\">");
+		if (!e->has_port)
+			pl_buf_puts(b, "—");
+		else if (e->port_lo == e->port_hi)
+			pl_buf_printf(b, "<a href=\"/port/%u\">%u</a>", e->port_lo, e->port_lo);
+		else
+			pl_buf_printf(b, "<a href=\"/port/%u\">%u–%u</a>", e->port_lo, e->port_lo,
+			              e->port_hi);
+		pl_buf_puts(b, "</td><td>");
+		for (unsigned p = 0, first = 1; p < PL_PROTO_COUNT; p++) {
+			if (!(e->protos & PL_PROTO_BIT(p)))
+				continue;
+			pl_buf_printf(b, "%s%s", first ? "" : ", ",
+			              pl_proto_name((enum pl_proto)p));
+			first = 0;
+		}
+		pl_buf_puts(b, "</td><td>");
+		html_esc(b, e->service);
+		pl_buf_puts(b, "</td><td>");
+		html_esc(b, e->description);
+		pl_buf_puts(b, "</td></tr>");
+	}
+	pl_buf_puts(b, "</tbody></table>");
+}
+
+void
+web_page_search(struct web_req *rq, struct web_resp *rs)
+{
+	const char *q = web_arg(rq, "q");
+	const struct pl_registry *reg = rq->web->cfg.reg ? rq->web->cfg.reg : pl_registry_builtin();
+	struct pl_search_opts so = {.term = q};
+	struct pl_search_hit *hits = NULL;
+	size_t n = 0;
+	uint64_t port;
+	enum pl_rc rc;
+
+	if (!q || !*q) {
+		rs->status = 303;
+		snprintf(rs->location, sizeof(rs->location), "/?lang=%s", rq->lang->code);
+		return;
+	}
+	if (strlen(q) > MAX_TERM_BYTES) {
+		web_error(rq, rs, 400);
+		return;
+	}
+	if (pl_parse_u64(q, 0, 65535, &port, NULL) == PL_OK) {
+		rs->status = 303;
+		snprintf(rs->location, sizeof(rs->location), "/port/%u?lang=%s", (unsigned)port,
+		         rq->lang->code);
+		return;
+	}
+	rc = pl_registry_search(reg, &so, &hits, &n, NULL);
+	html_begin(rq, rs, q);
+	pl_buf_puts(&rs->body, "<h1 id=\"search-title\">");
+	web_trf(&rs->body, rq, S_SEARCH_TITLE, q, NULL, NULL, NULL);
+	pl_buf_puts(&rs->body, "</h1>");
+	if (rc != PL_OK || n == 0) {
+		pl_buf_puts(&rs->body, "<p id=\"no-results\">");
+		web_trs(&rs->body, rq, S_SEARCH_NONE);
+		pl_buf_puts(&rs->body, "</p>");
+	} else {
+		search_results(&rs->body, rq, reg, hits, n);
+	}
+	free(hits);
+	html_end(rq, rs);
+}
+
+void
+web_page_listen(struct web_req *rq, struct web_resp *rs)
+{
+	struct pl_buf *b = &rs->body;
+
+	html_begin(rq, rs, web_tr(rq->lang, S_LISTEN_TITLE));
+	pl_buf_puts(b, "<h1>");
+	web_trs(b, rq, S_LISTEN_TITLE);
+	pl_buf_puts(b, "</h1><p class=\"lead\">");
+	web_trs(b, rq, S_LISTEN_LEAD);
+	pl_buf_puts(b, "</p><p class=\"live-note\">");
+	web_trs(b, rq, S_LIVE_REFRESH);
+	pl_buf_puts(b, " <span id=\"refreshed\"></span></p>");
+	web_live_listen_html(rq, b);
+	html_end(rq, rs);
+}
+
+void
+web_page_scans(struct web_req *rq, struct web_resp *rs)
+{
+	struct pl_store_scan *v = NULL;
+	size_t n = 0;
+
+	html_begin(rq, rs, web_tr(rq->lang, S_SCANS_TITLE));
+	pl_buf_puts(&rs->body, "<h1>");
+	web_trs(&rs->body, rq, S_SCANS_TITLE);
+	pl_buf_puts(&rs->body, "</h1>");
+	if (list_scans(rq, 200, &v, &n) == PL_OK)
+		scans_table(&rs->body, rq, v, n);
+	pl_store_scans_free(v, n);
+	html_end(rq, rs);
+}
+
+static void
+scan_meta(struct pl_buf *b, const struct web_req *rq, const struct pl_store_scan *s)
+{
+	char started[40], finished[40];
+
+	web_time(started, sizeof(started), s->started_at);
+	web_time(finished, sizeof(finished), s->finished_at);
+	pl_buf_puts(b, "<dl class=\"kv\" id=\"scan-meta\">");
+	pl_buf_puts(b, "<dt>");
+	web_trs(b, rq, S_TARGETS);
+	pl_buf_puts(b, "</dt><dd class=\"mono\">");
+	html_esc(b, s->targets);
+	pl_buf_puts(b, "</dd><dt>");
+	web_trs(b, rq, S_PORTS);
+	pl_buf_puts(b, "</dt><dd class=\"mono\">");
+	html_esc(b, s->ports);
+	pl_buf_puts(b, "</dd><dt>");
+	web_trs(b, rq, S_ENGINE);
+	pl_buf_puts(b, "</dt><dd>");
+	html_esc(b, s->engine);
+	pl_buf_puts(b, "</dd><dt>");
+	web_trs(b, rq, S_STATUS);
+	pl_buf_puts(b, "</dt><dd id=\"scan-status\">");
+	html_esc(b, s->status);
+	pl_buf_puts(b, "</dd><dt>");
+	web_trs(b, rq, S_STARTED);
+	pl_buf_printf(b, "</dt><dd>%s</dd><dt>", started);
+	web_trs(b, rq, S_FINISHED);
+	pl_buf_printf(b, "</dt><dd>%s</dd><dt>", finished);
+	web_trs(b, rq, S_COMMAND);
+	pl_buf_puts(b, "</dt><dd><code>");
+	html_esc(b, s->command);
+	pl_buf_puts(b, "</code></dd></dl>");
+}
+
+static void
+results_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_result_row *r,
+              size_t n)
+{
+	static const enum web_str cols[] = {S_ADDRESS, S_PORT,   S_PROTO, S_STATE,
+	                                    S_SERVICE, S_BANNER, S_RTT};
+
+	pl_buf_puts(b, "<table id=\"results\"><thead><tr>");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		pl_buf_puts(b, "<th>");
+		web_trs(b, rq, cols[i]);
+		pl_buf_puts(b, "</th>");
+	}
+	pl_buf_puts(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		pl_buf_printf(b, "<tr class=\"state-%s\"><td class=\"mono\">",
+		              strcmp(r[i].state, "open") == 0 ? "open" : "other");
+		html_esc(b, r[i].addr);
+		pl_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>",
+		              r[i].port, r[i].port);
+		html_esc(b, r[i].proto);
+		pl_buf_puts(b, "</td><td>");
+		html_esc(b, r[i].state);
+		pl_buf_puts(b, "</td><td>");
+		html_esc(b, r[i].service);
+		pl_buf_puts(b, "</td><td class=\"mono\">");
+		html_esc(b, r[i].banner);
+		pl_buf_puts(b, "</td><td class=\"num\">");
+		if (r[i].rtt_us >= 0)
+			pl_buf_printf(b, "%lld", (long long)r[i].rtt_us);
+		pl_buf_puts(b, "</td></tr>");
+	}
+	pl_buf_puts(b, "</tbody></table>");
+}
+
+void
+web_page_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
+{
+	struct pl_store_scan s;
+	struct pl_store_result_row *r = NULL;
+	size_t n = 0;
+	char id_s[24];
+	enum pl_rc rc;
+
+	pthread_mutex_lock(&rq->web->store_lock);
+	rc = pl_store_scan_get(rq->web->store, id, &s, NULL);
+	if (rc == PL_OK)
+		rc = pl_store_scan_results(rq->web->store, id, 10000, &r, &n, NULL);
+	pthread_mutex_unlock(&rq->web->store_lock);
+	if (rc != PL_OK) {
+		pl_store_scan_cleanup(&s);
+		web_error(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503);
+		return;
+	}
+	snprintf(id_s, sizeof(id_s), "%lld", (long long)id);
+	html_begin(rq, rs, id_s);
+	pl_buf_printf(&rs->body, "<h1 id=\"scan-title\" data-scan=\"%lld\">", (long long)id);
+	web_trf(&rs->body, rq, S_SCAN_TITLE, id_s, NULL, NULL, NULL);
+	pl_buf_puts(&rs->body, "</h1>");
+	scan_meta(&rs->body, rq, &s);
+	results_table(&rs->body, rq, r, n);
+	html_end(rq, rs);
+	pl_store_scan_cleanup(&s);
+	pl_store_results_free(r, n);
+}

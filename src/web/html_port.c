@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+/*
+ * html_port.c - the port page as HTML: a renderer of struct pl_page (the same model the
+ * CLI's text and JSON come from), plus the live section and the feedback widget.
+ *
+ * Section ids are stable (#registry, #range, #uses, #security, #check, #faq, #live,
+ * #helpful) so tests and links can address them. Every fact shows its sources; every
+ * registry row names the registry file, date and CSV line it came from. Labels are
+ * translated; registry and knowledge text are shown as published.
+ *
+ * The rendering is cached (cache.c) per port and language; the vote form's CSRF token is
+ * left out of the cached bytes (rs->token_off marks its place).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portlens/page.h"
+#include "web/web_impl.h"
+
+static const enum web_str range_names[] = {
+    [PL_RANGE_SYSTEM] = S_RANGE_SYSTEM_NAME,
+    [PL_RANGE_USER] = S_RANGE_USER_NAME,
+    [PL_RANGE_DYNAMIC] = S_RANGE_DYNAMIC_NAME,
+};
+
+static void
+kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	pl_buf_puts(b, "<dt>");
+	web_trs(b, rq, label);
+	pl_buf_puts(b, "</dt><dd>");
+	html_esc(b, value);
+	pl_buf_puts(b, "</dd>");
+}
+
+static void
+registry_row(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p,
+             const struct pl_reg_entry *e)
+{
+	char lo[8], hi[8], line[16];
+
+	pl_buf_puts(b, "<dl class=\"kv\">");
+	kv(b, rq, S_SERVICE, e->service);
+	kv(b, rq, S_DESCRIPTION, e->description);
+	kv(b, rq, S_STATUS, pl_reg_status_name((enum pl_reg_status)e->status));
+	kv(b, rq, S_ASSIGNEE, e->assignee);
+	if (strcmp(e->contact, e->assignee) != 0)
+		kv(b, rq, S_CONTACT, e->contact);
+	kv(b, rq, S_REGISTERED, e->registered);
+	kv(b, rq, S_MODIFIED, e->modified);
+	kv(b, rq, S_REFERENCE, e->reference);
+	kv(b, rq, S_SERVICE_CODE, e->service_code);
+	kv(b, rq, S_UNAUTHORIZED_USE, e->unauthorized_use);
+	kv(b, rq, S_NOTES, e->notes);
+	pl_buf_puts(b, "</dl>");
+	if (e->port_lo != e->port_hi) {
+		snprintf(lo, sizeof(lo), "%u", e->port_lo);
+		snprintf(hi, sizeof(hi), "%u", e->port_hi);
+		pl_buf_puts(b, "<p class=\"meta\">");
+		web_trf(b, rq, S_REG_RANGE, lo, hi, NULL, NULL);
+		pl_buf_puts(b, "</p>");
+	}
+	snprintf(line, sizeof(line), "%u", e->line);
+	pl_buf_puts(b, "<p class=\"source\" data-source=\"iana\">");
+	web_trf(b, rq, S_REG_SOURCE, p->registry_source, line, NULL, NULL);
+	pl_buf_puts(b, " · <a rel=\"noopener noreferrer\" href=\"https://www.iana.org/assignments/"
+	               "service-names-port-numbers/service-names-port-numbers.xhtml?search=");
+	pl_buf_printf(b, "%u\">IANA</a></p>", p->port);
+}
+
+static void
+section_registry(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
+{
+	pl_buf_puts(b, "<section id=\"registry\"><h2>");
+	web_trf(b, rq, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
+	pl_buf_puts(b, "</h2>");
+	for (size_t i = 0; i < p->n_transports; i++) {
+		const struct pl_page_transport *t = &p->transports[i];
+		const char *proto = pl_proto_name(t->proto);
+
+		pl_buf_printf(b, "<div class=\"transport\" data-transport=\"%s\"><h3>%s</h3>",
+		              proto, proto);
+		if (t->n == 0) {
+			char what[32];
+
+			snprintf(what, sizeof(what), "%u/%s", p->port, proto);
+			pl_buf_puts(b, "<p>");
+			web_trf(b, rq, S_NO_RECORD, what, NULL, NULL, NULL);
+			pl_buf_puts(b, "</p>");
+		}
+		for (size_t k = 0; k < t->n; k++)
+			registry_row(b, rq, p, t->rows[k]);
+		pl_buf_puts(b, "</div>");
+	}
+	pl_buf_puts(b, "</section>\n");
+}
+
+static void
+section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
+{
+	char port[8], lo[8], hi[8], up[8], elo[8], ehi[8];
+
+	snprintf(port, sizeof(port), "%u", p->port);
+	snprintf(lo, sizeof(lo), "%u", p->range_lo);
+	snprintf(hi, sizeof(hi), "%u", p->range_hi);
+	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
+	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
+	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
+	pl_buf_printf(b, "<section id=\"range\" data-range=\"%s\"><h2>", pl_range_name(p->range));
+	web_trs(b, rq, S_SEC_RANGE);
+	pl_buf_puts(b, "</h2><p>");
+	web_trf(b, rq, S_RANGE_IS, port, web_tr(rq->lang, range_names[p->range]), lo, hi);
+	pl_buf_puts(b, " ");
+	web_trf(b, rq, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
+	        up, NULL, NULL, NULL);
+	pl_buf_puts(b, "</p><p>");
+	web_trf(b, rq, S_EPHEMERAL, elo, ehi, p->ephemeral.source, NULL);
+	pl_buf_puts(b, " ");
+	web_trs(b, rq, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE);
+	pl_buf_puts(b, "</p><p class=\"source\">");
+	web_trs(b, rq, S_SOURCE);
+	pl_buf_puts(b, ": ");
+	html_source(b, "rfc:6335");
+	pl_buf_puts(b, ", ");
+	html_esc(b, p->ephemeral.unprivileged_source);
+	pl_buf_puts(b, "</p></section>\n");
+}
+
+static void
+fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
+{
+	const char *risk = pl_risk_name((enum pl_risk)f->risk);
+
+	pl_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\"><h3>", risk,
+	              pl_kb_kind_name((enum pl_kb_kind)f->kind));
+	html_esc(b, f->title);
+	pl_buf_printf(b, "</h3><p class=\"meta\"><span class=\"badge risk-%s\">", risk);
+	web_trs(b, rq, S_RISK);
+	pl_buf_puts(b, ": ");
+	html_esc(b, risk);
+	pl_buf_puts(b, "</span> · ");
+	html_esc(b, pl_kb_kind_label((enum pl_kb_kind)f->kind));
+	pl_buf_puts(b, " · <span class=\"mono\">");
+	html_esc(b, f->port_spec);
+	pl_buf_puts(b, "</span></p><p>");
+	html_esc(b, f->text);
+	pl_buf_puts(b, "</p><p class=\"meta\">");
+	web_trs(b, rq, S_SOURCES);
+	pl_buf_puts(b, ":</p><ol class=\"sources\">");
+	for (uint32_t i = 0; i < f->n_sources; i++) {
+		pl_buf_puts(b, "<li>");
+		html_source(b, f->sources[i]);
+		pl_buf_puts(b, "</li>");
+	}
+	pl_buf_puts(b, "</ol></article>");
+}
+
+static void
+section_facts(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p, int uses)
+{
+	size_t shown = 0;
+	char port[8];
+
+	pl_buf_printf(b, "<section id=\"%s\"><h2>", uses ? "uses" : "security");
+	web_trs(b, rq, uses ? S_SEC_USES : S_SEC_SECURITY);
+	pl_buf_puts(b, "</h2>");
+	for (size_t i = 0; i < p->n_facts; i++) {
+		if (pl_page_fact_is_use(p->facts[i]) != uses)
+			continue;
+		fact(b, rq, p->facts[i]);
+		shown++;
+	}
+	snprintf(port, sizeof(port), "%u", p->port);
+	if (!shown) {
+		pl_buf_puts(b, "<p>");
+		if (p->n_facts == 0)
+			web_trf(b, rq, S_NO_CURATED, port, NULL, NULL, NULL);
+		else
+			web_trs(b, rq, S_NONE_RECORDED);
+		pl_buf_puts(b, "</p>");
+	}
+	pl_buf_puts(b, "</section>\n");
+}
+
+static void
+section_checks(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
+{
+	pl_buf_puts(b, "<section id=\"check\"><h2>");
+	web_trs(b, rq, S_SEC_CHECK);
+	pl_buf_puts(b, "</h2><table><thead><tr><th>");
+	web_trs(b, rq, S_PLATFORM);
+	pl_buf_puts(b, "</th><th>");
+	web_trs(b, rq, S_PURPOSE);
+	pl_buf_puts(b, "</th><th>");
+	web_trs(b, rq, S_COMMAND);
+	pl_buf_puts(b, "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < p->n_checks; i++) {
+		pl_buf_puts(b, "<tr><td>");
+		html_esc(b, p->checks[i].platform);
+		pl_buf_puts(b, "</td><td>");
+		html_esc(b, p->checks[i].purpose);
+		pl_buf_puts(b, "</td><td><code>");
+		html_esc(b, p->checks[i].command);
+		pl_buf_puts(b, "</code></td></tr>");
+	}
+	pl_buf_puts(b, "</tbody></table></section>\n");
+}
+
+static void
+section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
+{
+	pl_buf_puts(b, "<section id=\"faq\"><h2>");
+	web_trs(b, rq, S_SEC_FAQ);
+	pl_buf_puts(b, "</h2>");
+	for (size_t i = 0; i < p->n_faq; i++) {
+		pl_buf_puts(b, "<details id=\"faq-");
+		html_esc(b, p->faq[i].id);
+		pl_buf_puts(b, "\"><summary>");
+		html_esc(b, p->faq[i].question);
+		pl_buf_puts(b, "</summary><p>");
+		html_esc(b, p->faq[i].answer);
+		pl_buf_puts(b, "</p></details>");
+	}
+	pl_buf_puts(b, "</section>\n");
+}
+
+static void
+section_live(struct pl_buf *b, struct web_req *rq, uint16_t port)
+{
+	struct web_live_port live;
+	char n[24];
+
+	pl_buf_puts(b, "<section id=\"live\" data-refresh=\"5\"><h2>");
+	web_trs(b, rq, S_SEC_LIVE);
+	pl_buf_puts(b, "</h2>");
+	if (!rq->web->cfg.live) {
+		pl_buf_puts(b, "<p>");
+		web_trs(b, rq, S_LIVE_OFF);
+		pl_buf_puts(b, "</p></section>\n");
+		return;
+	}
+	web_live_port(rq->web, port, &live);
+	if (!live.available) {
+		pl_buf_puts(b, "<p>");
+		web_trf(b, rq, S_LIVE_UNAVAILABLE, live.why, NULL, NULL, NULL);
+		pl_buf_puts(b, "</p></section>\n");
+		return;
+	}
+	snprintf(n, sizeof(n), "%zu", live.n_listen);
+	pl_buf_printf(b, "<p data-listening=\"%zu\">", live.n_listen);
+	if (live.n_listen)
+		web_trf(b, rq, S_LIVE_LISTENING, n, NULL, NULL, NULL);
+	else
+		web_trs(b, rq, S_LIVE_NOT_LISTENING);
+	pl_buf_puts(b, "</p>");
+	if (live.n_lines) {
+		pl_buf_puts(b, "<ul class=\"mono\">");
+		for (size_t i = 0; i < live.n_lines; i++) {
+			pl_buf_puts(b, "<li>");
+			html_esc(b, live.listeners[i]);
+			pl_buf_puts(b, "</li>");
+		}
+		pl_buf_puts(b, "</ul>");
+	}
+	snprintf(n, sizeof(n), "%zu", live.n_conns);
+	pl_buf_printf(b, "<p data-connections=\"%zu\">", live.n_conns);
+	web_trf(b, rq, S_LIVE_CONNS, n, NULL, NULL, NULL);
+	pl_buf_puts(b, "</p><p class=\"live-note\">");
+	web_trs(b, rq, S_LIVE_REFRESH);
+	pl_buf_puts(b, "</p></section>\n");
+}
+
+static void
+vote_counts(struct web_req *rq, uint16_t port, int64_t counts[PL_VOTE_COUNT], int *mine)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "port/%u", port);
+	pthread_mutex_lock(&rq->web->store_lock);
+	if (pl_store_vote_counts(rq->web->store, key, rq->visitor[0] ? rq->visitor : NULL, counts,
+	                         mine, NULL) != PL_OK) {
+		memset(counts, 0, sizeof(int64_t) * PL_VOTE_COUNT);
+		*mine = -1;
+	}
+	pthread_mutex_unlock(&rq->web->store_lock);
+}
+
+static void
+section_helpful(struct web_req *rq, struct web_resp *rs, uint16_t port, int thanks)
+{
+	static const enum web_str labels[PL_VOTE_COUNT] = {S_VOTE_YES, S_VOTE_PARTLY, S_VOTE_NO};
+	struct pl_buf *b = &rs->body;
+	int64_t counts[PL_VOTE_COUNT];
+	char c[PL_VOTE_COUNT][24];
+	int mine = -1;
+
+	vote_counts(rq, port, counts, &mine);
+	pl_buf_puts(b, "<section id=\"helpful\" class=\"helpful\"><form method=\"post\" "
+	               "action=\"");
+	pl_buf_printf(b, "/port/%u/vote?lang=%s\"><span id=\"helpful-q\">", port, rq->lang->code);
+	web_trs(b, rq, S_HELPFUL_Q);
+	pl_buf_puts(b, "</span><input type=\"hidden\" name=\"csrf\" value=\"");
+	rs->token_off = b->len; /* the visitor's token goes here */
+	pl_buf_puts(b, "\">");
+	for (int i = 0; i < PL_VOTE_COUNT; i++) {
+		pl_buf_printf(b, "<button type=\"submit\" name=\"choice\" value=\"%s\"%s>",
+		              pl_vote_name((enum pl_vote)i),
+		              thanks && mine == i ? " aria-pressed=\"true\"" : "");
+		web_trs(b, rq, labels[i]);
+		pl_buf_puts(b, "</button>");
+	}
+	pl_buf_puts(b, "</form>");
+	if (thanks && mine >= 0) {
+		pl_buf_puts(b, "<p class=\"thanks\" role=\"status\">");
+		web_trs(b, rq, S_VOTE_THANKS);
+		pl_buf_puts(b, "</p>");
+	}
+	for (int i = 0; i < PL_VOTE_COUNT; i++)
+		snprintf(c[i], sizeof(c[i]), "%lld", (long long)counts[i]);
+	pl_buf_printf(b, "<p class=\"counts\" data-yes=\"%s\" data-partly=\"%s\" data-no=\"%s\">",
+	              c[0], c[1], c[2]);
+	web_trf(b, rq, S_VOTE_COUNTS, c[0], c[1], c[2], NULL);
+	pl_buf_puts(b, "</p></section>\n");
+}
+
+void
+web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
+{
+	struct pl_page_opts opts = {
+	    .reg = rq->web->cfg.reg,
+	    .kb = rq->web->cfg.kb,
+	    .read_proc = rq->web->cfg.live,
+	};
+	struct pl_page *page = NULL;
+	struct pl_buf *b = &rs->body;
+	char title[64], summary[256], port_s[8];
+	int thanks = web_arg(rq, "voted") != NULL;
+
+	if (pl_page_build(port, &opts, &page, NULL) != PL_OK) {
+		rs->oom = 1;
+		return;
+	}
+	snprintf(port_s, sizeof(port_s), "%u", port);
+	pl_page_summary(page, summary, sizeof(summary));
+	snprintf(title, sizeof(title), "%u", port);
+	html_begin(rq, rs, title);
+	pl_buf_printf(b, "<article class=\"port\" data-port=\"%u\"><h1>", port);
+	web_trf(b, rq, S_PORT_TITLE, port_s, NULL, NULL, NULL);
+	pl_buf_puts(b, " — ");
+	html_esc(b, summary);
+	pl_buf_puts(b, "</h1>");
+	if (page->n_facts) {
+		const char *risk = pl_risk_name(page->risk);
+
+		pl_buf_printf(b, "<p class=\"lead\"><span class=\"badge risk-%s\" id=\"risk\">",
+		              risk);
+		web_trs(b, rq, S_RISK);
+		pl_buf_puts(b, ": ");
+		html_esc(b, risk);
+		pl_buf_puts(b, "</span></p>");
+	}
+	section_registry(b, rq, page);
+	section_range(b, rq, page);
+	section_facts(b, rq, page, 1);
+	section_facts(b, rq, page, 0);
+	section_checks(b, rq, page);
+	section_faq(b, rq, page);
+	section_live(b, rq, port);
+	section_helpful(rq, rs, port, thanks);
+	pl_buf_puts(b, "</article>\n");
+	html_end(rq, rs);
+	pl_page_free(page);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * web/i18n.h - the web interface's own text (headings, labels, the feedback widget) in
+ * several languages, and choosing one from ?lang=, a cookie or Accept-Language.
+ * Registry and knowledge data are never translated: they stay as published.
+ *
+ * Strings that take values use numbered placeholders {1} {2} (never printf formats, so a
+ * translation cannot crash the server), filled by web_tmpl in html.c.
+ */
+#ifndef PL_WEB_I18N_H
+#define PL_WEB_I18N_H
+
+#include <stddef.h>
+
+enum web_str {
+	S_TAGLINE,
+	S_NAV_HOME,
+	S_NAV_LISTEN,
+	S_NAV_SCANS,
+	S_NAV_API,
+	S_LANGUAGE,
+	S_SEARCH_LABEL,
+	S_SEARCH_PLACEHOLDER,
+	S_SEARCH_BUTTON,
+	S_HOME_INTRO,
+	S_RANGES_TITLE,
+	S_RANGE_SYSTEM_NAME,
+	S_RANGE_SYSTEM_TEXT,
+	S_RANGE_USER_NAME,
+	S_RANGE_USER_TEXT,
+	S_RANGE_DYNAMIC_NAME,
+	S_RANGE_DYNAMIC_TEXT,
+	S_RISKIEST_TITLE,
+	S_RECENT_SCANS_TITLE,
+	S_NO_SCANS,
+	S_PORT_TITLE, /* {1} port number */
+	S_RISK,
+	S_SEC_REGISTRY, /* {1} registry date */
+	S_TRANSPORT,
+	S_SERVICE,
+	S_DESCRIPTION,
+	S_ASSIGNEE,
+	S_CONTACT,
+	S_REGISTERED,
+	S_MODIFIED,
+	S_REFERENCE,
+	S_SERVICE_CODE,
+	S_UNAUTHORIZED_USE,
+	S_NOTES,
+	S_STATUS,
+	S_NO_RECORD, /* {1} port/transport */
+	S_REG_RANGE, /* {1}-{2} range registered as a whole */
+	S_SOURCE,
+	S_SOURCES,
+	S_REG_SOURCE, /* {1} source name {2} CSV line */
+	S_SEC_RANGE,
+	S_RANGE_IS,     /* {1} port {2} range name {3} low {4} high */
+	S_RANGE_PRIV,   /* {1} unprivileged start */
+	S_RANGE_UNPRIV, /* {1} unprivileged start */
+	S_EPHEMERAL,    /* {1} low {2} high {3} source */
+	S_EPH_INSIDE,
+	S_EPH_OUTSIDE,
+	S_SEC_USES,
+	S_SEC_SECURITY,
+	S_NONE_RECORDED,
+	S_NO_CURATED, /* {1} port */
+	S_KIND,
+	S_TRANSPORTS,
+	S_SEC_CHECK,
+	S_PLATFORM,
+	S_PURPOSE,
+	S_COMMAND,
+	S_SEC_FAQ,
+	S_SEC_LIVE,
+	S_LIVE_LISTENING, /* {1} count */
+	S_LIVE_NOT_LISTENING,
+	S_LIVE_CONNS, /* {1} count */
+	S_LIVE_UNAVAILABLE,
+	S_LIVE_OFF,
+	S_LIVE_REFRESH,
+	S_HELPFUL_Q,
+	S_VOTE_YES,
+	S_VOTE_PARTLY,
+	S_VOTE_NO,
+	S_VOTE_THANKS,
+	S_VOTE_COUNTS,  /* {1} yes {2} partly {3} no */
+	S_SEARCH_TITLE, /* {1} term */
+	S_SEARCH_NONE,
+	S_SEARCH_TOTAL, /* {1} shown {2} total */
+	S_PORT,
+	S_MATCHED,
+	S_LISTEN_TITLE,
+	S_LISTEN_LEAD,
+	S_PROTO,
+	S_LOCAL_ADDR,
+	S_PROCESS,
+	S_USER,
+	S_FLAGS,
+	S_LISTEN_NONE,
+	S_SCANS_TITLE,
+	S_SCAN_TITLE, /* {1} id */
+	S_TARGETS,
+	S_PORTS,
+	S_ENGINE,
+	S_STARTED,
+	S_FINISHED,
+	S_RESULTS,
+	S_OPEN,
+	S_ADDRESS,
+	S_STATE,
+	S_BANNER,
+	S_RTT,
+	S_NOT_FOUND,
+	S_BAD_REQUEST,
+	S_TOO_MANY,
+	S_FORBIDDEN,
+	S_UNAUTHORIZED,
+	S_FOOTER,
+	S_COUNT,
+};
+
+struct web_lang {
+	const char *code;           /* BCP 47 primary tag: "en", "ko", "ar", "tr" */
+	const char *name;           /* the language's own name */
+	int rtl;                    /* written right to left */
+	const char *const *strings; /* S_COUNT entries; NULL falls back to English */
+};
+
+extern const struct web_lang web_langs[];
+extern const size_t web_langs_count;
+
+/* The language with this code (case-insensitive, n bytes), or NULL. */
+const struct web_lang *web_lang_find(const char *code, size_t n);
+
+/*
+ * Picks the best supported language for an Accept-Language header value (RFC 9110
+ * 12.5.4: comma-separated ranges with optional ;q=weights; "ko-KR" matches "ko").
+ * Returns NULL when nothing matches or the header is NULL or malformed beyond use.
+ * Pure; never reads more than the string.
+ */
+const struct web_lang *web_lang_negotiate(const char *header);
+
+/* The string id in language l, falling back to English. Never NULL. */
+const char *web_tr(const struct web_lang *l, enum web_str id);
+
+#endif

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * routes.c - the URL table of `portlens serve` and the small handlers: static assets,
+ * the API index, error pages. Path segments that carry numbers (/port/N, /scans/ID) are
+ * parsed strictly (digits only, in range) so "/port/2323abc" or "/port/-1" are 404s,
+ * never a different port.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/jsonw.h"
+#include "shared/strnum.h"
+#include "web/assets.h"
+#include "web/web_impl.h"
+
+struct error_text {
+	unsigned status;
+	enum web_str text;
+	const char *reason;
+};
+
+static const struct error_text errors[] = {
+    {400, S_BAD_REQUEST, "bad request"},
+    {401, S_UNAUTHORIZED, "access token required"},
+    {403, S_FORBIDDEN, "forbidden"},
+    {404, S_NOT_FOUND, "not found"},
+    {405, S_BAD_REQUEST, "method not allowed"},
+    {413, S_BAD_REQUEST, "request body too large"},
+    {429, S_TOO_MANY, "too many requests"},
+    {503, S_BAD_REQUEST, "service unavailable"},
+};
+
+int
+web_is_api(const struct web_req *rq)
+{
+	return strncmp(rq->url, "/api/", 5) == 0 || strcmp(rq->url, "/api") == 0;
+}
+
+void
+web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
+{
+	const struct error_text *e = &errors[0];
+
+	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+		if (errors[i].status == status)
+			e = &errors[i];
+	pl_buf_reset(&rs->body);
+	rs->status = status;
+	rs->token_off = WEB_NO_TOKEN;
+	free(rs->cache_key);
+	rs->cache_key = NULL;
+	if (web_is_api(rq) || rq->method == WEB_POST) {
+		struct pl_jsonw w;
+
+		rs->ctype = "application/json";
+		pl_jsonw_init(&w, &rs->body, 0);
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "error", e->reason);
+		pl_jsonw_kint(&w, "status", status);
+		pl_jsonw_end(&w);
+		pl_buf_putc(&rs->body, '\n');
+		return;
+	}
+	html_begin(rq, rs, e->reason);
+	pl_buf_printf(&rs->body, "<h1 id=\"error\" data-status=\"%u\">%u</h1><p>", status, status);
+	web_trs(&rs->body, rq, e->text);
+	pl_buf_puts(&rs->body, "</p>");
+	html_end(rq, rs);
+}
+
+/* Parses the digits of seg (up to '/' or end) into [0, max]; returns the rest or NULL. */
+static const char *
+number_segment(const char *seg, uint64_t max, uint64_t *out)
+{
+	size_t n = strcspn(seg, "/");
+
+	if (n == 0 || n > 20 || pl_parse_u64n(seg, n, 0, max, out, NULL) != PL_OK)
+		return NULL;
+	return seg + n;
+}
+
+static void
+serve_asset(struct web_req *rq, struct web_resp *rs, const char *name)
+{
+	for (unsigned i = 0; i < web_assets_count; i++) {
+		const struct web_asset *a = &web_assets[i];
+		const char *inm;
+
+		if (strcmp(a->name, name) != 0)
+			continue;
+		rs->ctype = a->mime;
+		rs->etag = a->etag;
+		rs->cache_control = "public, max-age=3600";
+		inm = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "If-None-Match");
+		if (inm && strcmp(inm, a->etag) == 0) {
+			rs->status = 304;
+			return;
+		}
+		pl_buf_append(&rs->body, a->data, a->len);
+		return;
+	}
+	web_error(rq, rs, 404);
+}
+
+static void
+api_index(struct web_resp *rs)
+{
+	static const char *const endpoints[][2] = {
+	    {"/api/port/{N}", "the port page (portlens.port/1, as portlens info N --json)"},
+	    {"/api/search?q={TERM}", "registry records matching TERM"},
+	    {"/api/listen", "listening sockets on this machine"},
+	    {"/api/scans", "saved scans, newest first"},
+	    {"/api/scans/{ID}", "one saved scan with its results"},
+	};
+	struct pl_jsonw w;
+
+	rs->ctype = "application/json";
+	pl_jsonw_init(&w, &rs->body, 1);
+	pl_jsonw_object(&w);
+	pl_jsonw_kstr(&w, "schema", "portlens.api/1");
+	pl_jsonw_kstr(&w, "docs", "docs/api.md");
+	pl_jsonw_key(&w, "endpoints");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "path", endpoints[i][0]);
+		pl_jsonw_kstr(&w, "what", endpoints[i][1]);
+		pl_jsonw_end(&w);
+	}
+	pl_jsonw_end(&w);
+	pl_jsonw_end(&w);
+	pl_buf_putc(&rs->body, '\n');
+}
+
+/* Nonzero when the request has no query arguments other than lang. */
+static int
+plain_request(const struct web_req *rq)
+{
+	int n = MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+
+	return n == 0 || (n == 1 && web_arg(rq, "lang") != NULL);
+}
+
+static void
+port_page(struct web_req *rq, struct web_resp *rs, uint16_t port)
+{
+	char key[64];
+	size_t len = 0;
+	char *hit;
+
+	snprintf(key, sizeof(key), "port/%u|%s", port, rq->lang->code);
+	if (plain_request(rq)) {
+		hit = web_cache_get(&rq->web->cache, key, rq->csrf, &len);
+		if (hit) {
+			pl_buf_cleanup(&rs->body);
+			rs->body.data = hit;
+			rs->body.len = len;
+			rs->body.cap = len + 1;
+			rs->token_off = WEB_NO_TOKEN;
+			return;
+		}
+		rs->cache_key = strdup(key);
+	}
+	web_page_port(rq, rs, port);
+}
+
+static void
+dispatch_api(struct web_req *rq, struct web_resp *rs, const char *rest)
+{
+	uint64_t n;
+	const char *tail;
+
+	if (strcmp(rest, "") == 0 || strcmp(rest, "/") == 0)
+		api_index(rs);
+	else if (strncmp(rest, "/port/", 6) == 0 && (tail = number_segment(rest + 6, 65535, &n)) &&
+	         *tail == '\0')
+		web_api_port(rq, rs, (uint16_t)n);
+	else if (strcmp(rest, "/search") == 0)
+		web_api_search(rq, rs);
+	else if (strcmp(rest, "/listen") == 0)
+		web_api_listen(rq, rs);
+	else if (strcmp(rest, "/scans") == 0)
+		web_api_scans(rq, rs);
+	else if (strncmp(rest, "/scans/", 7) == 0 &&
+	         (tail = number_segment(rest + 7, INT64_MAX, &n)) && *tail == '\0')
+		web_api_scan(rq, rs, (int64_t)n);
+	else
+		web_error(rq, rs, 404);
+}
+
+void
+web_dispatch(struct web_req *rq, struct web_resp *rs)
+{
+	const char *u = rq->url, *tail;
+	uint64_t n;
+
+	if (rq->method == WEB_POST) {
+		if (strncmp(u, "/port/", 6) == 0 && (tail = number_segment(u + 6, 65535, &n)) &&
+		    strcmp(tail, "/vote") == 0)
+			web_vote_post(rq, rs, (uint16_t)n);
+		else
+			web_error(rq, rs, 405);
+		return;
+	}
+	if (rq->method != WEB_GET && rq->method != WEB_HEAD) {
+		web_error(rq, rs, 405);
+		return;
+	}
+	if (strcmp(u, "/") == 0)
+		web_page_home(rq, rs);
+	else if (strncmp(u, "/port/", 6) == 0 && (tail = number_segment(u + 6, 65535, &n)) &&
+	         *tail == '\0')
+		port_page(rq, rs, (uint16_t)n);
+	else if (strcmp(u, "/search") == 0)
+		web_page_search(rq, rs);
+	else if (strcmp(u, "/listen") == 0)
+		web_page_listen(rq, rs);
+	else if (strcmp(u, "/scans") == 0)
+		web_page_scans(rq, rs);
+	else if (strncmp(u, "/scans/", 7) == 0 && (tail = number_segment(u + 7, INT64_MAX, &n)) &&
+	         *tail == '\0')
+		web_page_scan(rq, rs, (int64_t)n);
+	else if (strncmp(u, "/api", 4) == 0 && (u[4] == '\0' || u[4] == '/'))
+		dispatch_api(rq, rs, u + 4);
+	else if (strncmp(u, "/static/", 8) == 0)
+		serve_asset(rq, rs, u + 8);
+	else
+		web_error(rq, rs, 404);
+}

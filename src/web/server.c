@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: MIT
+/*
+ * server.c - the HTTP server of `portlens serve`, on libmicrohttpd.
+ *
+ * libmicrohttpd parses requests (request line, headers, chunked bodies, URL decoding) and
+ * enforces the limits that keep hostile clients cheap: a per-connection memory pool
+ * (overlong URLs and headers get 414/431 before any portlens code runs), a connection
+ * timeout, and caps on connections in total and per address. This file adds, per
+ * request and in this order:
+ *   1. Host check (no access token): only the names this server is reachable by on
+ *      loopback, which defeats DNS rebinding against a server on 127.0.0.1.
+ *   2. Access token (--allow-remote): Authorization: Bearer, the plt cookie, or ?token=
+ *      once (answered with the cookie and a redirect that drops it from the URL).
+ *   3. Language: ?lang=, the lang cookie, Accept-Language, English.
+ *   4. Visitor id cookie (issued on HTML pages) and its CSRF token.
+ *   5. For POST: Sec-Fetch-Site and Origin must say the request came from this site.
+ * Then routes.c renders, and every response gets the same security headers: a strict
+ * Content-Security-Policy (only this server's own CSS and JS, no inline code), nosniff,
+ * no framing, no referrer.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "web/web_impl.h"
+
+#define CSP                                                                                        \
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "                \
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+const char *
+web_arg(const struct web_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *
+header(const struct web_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+static const char *
+cookie(const struct web_req *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, name);
+}
+
+static void
+client_addr(struct web_req *rq)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(rq->client, sizeof(rq->client), "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		          rq->client, sizeof(rq->client));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+		          rq->client, sizeof(rq->client));
+}
+
+static void
+choose_lang(struct web_req *rq)
+{
+	const char *q = web_arg(rq, "lang"), *c = cookie(rq, "lang");
+	const struct web_lang *l = NULL;
+
+	if (q && (l = web_lang_find(q, strlen(q))) != NULL)
+		rq->lang_asked = 1;
+	if (!l && c)
+		l = web_lang_find(c, strlen(c));
+	if (!l)
+		l = web_lang_negotiate(header(rq, "Accept-Language"));
+	rq->lang = l ? l : &web_langs[0];
+}
+
+static int
+host_ok(const struct web_req *rq)
+{
+	const char *h = header(rq, "Host");
+
+	if (rq->web->guard.token)
+		return 1;
+	if (!h)
+		return 0;
+	for (size_t i = 0; i < rq->web->n_hosts; i++)
+		if (strcasecmp(h, rq->web->hosts[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+same_site(const struct web_req *rq)
+{
+	const char *sfs = header(rq, "Sec-Fetch-Site"), *origin = header(rq, "Origin");
+	const char *host = header(rq, "Host");
+	char want[WEB_HOST_LEN + 16];
+
+	if (sfs && strcmp(sfs, "same-origin") != 0)
+		return 0;
+	if (!origin)
+		return 1;
+	snprintf(want, sizeof(want), "http://%s", host ? host : "");
+	return strcasecmp(origin, want) == 0;
+}
+
+static enum web_method
+parse_method(const char *m)
+{
+	if (strcmp(m, "GET") == 0)
+		return WEB_GET;
+	if (strcmp(m, "HEAD") == 0)
+		return WEB_HEAD;
+	if (strcmp(m, "POST") == 0)
+		return WEB_POST;
+	return WEB_OTHER;
+}
+
+/* Steps 1 and 2 of the file comment. Returns 0 when rs holds the answer already. */
+static int
+admit(struct web_req *rq, struct web_resp *rs)
+{
+	const char *auth = header(rq, "Authorization"), *qt = web_arg(rq, "token");
+
+	if (!host_ok(rq)) {
+		web_error(rq, rs, 403);
+		return 0;
+	}
+	if (!rq->web->guard.token)
+		return 1;
+	if (qt && web_token_ok(&rq->web->guard, qt)) {
+		rs->status = 303;
+		snprintf(rs->location, sizeof(rs->location), "%s", rq->url);
+		return 0;
+	}
+	if (auth && strncmp(auth, "Bearer ", 7) == 0 && web_token_ok(&rq->web->guard, auth + 7))
+		return 1;
+	if (web_token_ok(&rq->web->guard, cookie(rq, "plt")))
+		return 1;
+	web_error(rq, rs, 401);
+	return 0;
+}
+
+static void
+identify(struct web_req *rq)
+{
+	struct pl_web *web = rq->web;
+	int html = !web_is_api(rq) && strncmp(rq->url, "/static/", 8) != 0;
+
+	if (!web_visitor_check(&web->guard, cookie(rq, "plv"), rq->visitor) && html &&
+	    rq->method != WEB_POST) {
+		if (web_visitor_new(&web->guard, rq->visitor, rq->cookie_new) != PL_OK)
+			rq->visitor[0] = rq->cookie_new[0] = '\0';
+	}
+	if (rq->visitor[0])
+		web_csrf_token(&web->guard, rq->visitor, rq->csrf);
+}
+
+static void
+add_headers(struct web_req *rq, struct web_resp *rs, struct MHD_Response *r)
+{
+	char buf[160];
+
+	MHD_add_response_header(r, "Content-Type", rs->ctype ? rs->ctype : "text/plain");
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(r, "Cache-Control",
+	                        rs->cache_control ? rs->cache_control : "no-cache");
+	MHD_add_response_header(r, "Content-Language", rq->lang->code);
+	MHD_add_response_header(r, "Vary", "Accept-Language, Cookie");
+	if (rs->etag)
+		MHD_add_response_header(r, "ETag", rs->etag);
+	if (rs->location[0])
+		MHD_add_response_header(r, "Location", rs->location);
+	if (rs->retry_after) {
+		snprintf(buf, sizeof(buf), "%d", rs->retry_after);
+		MHD_add_response_header(r, "Retry-After", buf);
+	}
+	if (rq->cookie_new[0]) {
+		snprintf(buf, sizeof(buf),
+		         "plv=%s; Path=/; Max-Age=31536000; HttpOnly; SameSite=Strict",
+		         rq->cookie_new);
+		MHD_add_response_header(r, "Set-Cookie", buf);
+	}
+	if (rq->lang_asked) {
+		snprintf(buf, sizeof(buf), "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax",
+		         rq->lang->code);
+		MHD_add_response_header(r, "Set-Cookie", buf);
+	}
+	if (rs->status == 303 && web_arg(rq, "token") && rq->web->guard.token) {
+		snprintf(buf, sizeof(buf), "plt=%s; Path=/; HttpOnly; SameSite=Strict",
+		         rq->web->guard.token);
+		MHD_add_response_header(r, "Set-Cookie", buf);
+	}
+}
+
+/* Splices the CSRF token in (when the page has a form) and hands the bytes to MHD. */
+static enum MHD_Result
+send_response(struct web_req *rq, struct web_resp *rs)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t tlen = strlen(rq->csrf);
+	char *body;
+
+	if (rs->cache_key && rs->status == 200)
+		web_cache_put(&rq->web->cache, rs->cache_key, pl_buf_str(&rs->body), rs->body.len,
+		              rs->token_off);
+	if (rs->token_off != WEB_NO_TOKEN && tlen) {
+		body = malloc(rs->body.len + tlen + 1);
+		if (body) {
+			memcpy(body, rs->body.data, rs->token_off);
+			memcpy(body + rs->token_off, rq->csrf, tlen);
+			memcpy(body + rs->token_off + tlen, rs->body.data + rs->token_off,
+			       rs->body.len - rs->token_off);
+		}
+		r = body ? MHD_create_response_from_buffer(rs->body.len + tlen, body,
+		                                           MHD_RESPMEM_MUST_FREE)
+		         : NULL;
+		if (!r)
+			free(body);
+	} else {
+		size_t len = rs->body.len;
+
+		body = pl_buf_steal(&rs->body);
+		r = MHD_create_response_from_buffer(len, body ? body : (char *)"",
+		                                    body ? MHD_RESPMEM_MUST_FREE
+		                                         : MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			free(body);
+	}
+	if (!r)
+		return MHD_NO;
+	add_headers(rq, rs, r);
+	ret = MHD_queue_response(rq->conn, rs->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+handle(struct web_req *rq)
+{
+	struct web_resp rs = {.status = 200, .token_off = WEB_NO_TOKEN};
+	enum MHD_Result ret;
+
+	pl_buf_init(&rs.body);
+	client_addr(rq);
+	choose_lang(rq);
+	if (admit(rq, &rs)) {
+		identify(rq);
+		if (rq->method == WEB_POST && !same_site(rq))
+			web_error(rq, &rs, 403);
+		else if (rq->body_too_big)
+			web_error(rq, &rs, 413);
+		else
+			web_dispatch(rq, &rs);
+	}
+	if (rs.oom) {
+		pl_buf_reset(&rs.body);
+		rs.status = 503;
+		rs.ctype = "text/plain; charset=utf-8";
+		pl_buf_puts(&rs.body, "out of memory\n");
+	}
+	ret = send_response(rq, &rs);
+	pl_buf_cleanup(&rs.body);
+	free(rs.cache_key);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+           const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct web_req *rq = *con_cls;
+
+	(void)version;
+	if (!rq) {
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		rq->web = cls;
+		rq->conn = conn;
+		rq->url = url;
+		rq->method = parse_method(method);
+		pl_buf_init(&rq->body);
+		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (rq->body.len + *upload_size > WEB_MAX_BODY)
+			rq->body_too_big = 1;
+		else
+			pl_buf_append(&rq->body, upload_data, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (rq->started)
+		return MHD_NO;
+	rq->started = 1;
+	return handle(rq);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+	struct web_req *rq = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!rq)
+		return;
+	pl_buf_cleanup(&rq->body);
+	free(rq);
+	*con_cls = NULL;
+}
+
+static void
+add_host(struct pl_web *web, const char *name, int v6)
+{
+	if (web->n_hosts >= WEB_MAX_HOSTS)
+		return;
+	snprintf(web->hosts[web->n_hosts++], WEB_HOST_LEN, v6 ? "[%s]:%u" : "%s:%u", name,
+	         web->port);
+}
+
+/* The Host header values a browser on this machine sends for this server. */
+static void
+init_hosts(struct pl_web *web)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&web->cfg.addr;
+	char ip[INET6_ADDRSTRLEN] = "";
+
+	add_host(web, "localhost", 0);
+	add_host(web, "127.0.0.1", 0);
+	add_host(web, "::1", 1);
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip,
+		          sizeof(ip));
+	else
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip,
+		          sizeof(ip));
+	if (*ip && strcmp(ip, "127.0.0.1") != 0 && strcmp(ip, "::1") != 0)
+		add_host(web, ip, sa->sa_family == AF_INET6);
+}
+
+static int
+addr_is_loopback(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)(const void *)ss;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (ss->ss_family == AF_INET6)
+		return IN6_IS_ADDR_LOOPBACK(
+		    &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr);
+	return 0;
+}
+
+static enum pl_rc
+start_daemon(struct pl_web *web, struct pl_err *err)
+{
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO;
+	unsigned threads = web->cfg.threads;
+	const union MHD_DaemonInfo *di;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!threads)
+		threads = cpus > 0 ? (unsigned)(cpus < 8 ? cpus : 8) : 2;
+	if (web->cfg.addr.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	web->daemon = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, web, MHD_OPTION_SOCK_ADDR, &web->cfg.addr,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, web, MHD_OPTION_END);
+	if (!web->daemon)
+		return pl_err_set(err, PL_ERR_SYS,
+		                  "cannot listen there (address in use, or not permitted)");
+	di = MHD_get_daemon_info(web->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	web->port = di ? di->port : 0;
+	return PL_OK;
+}
+
+enum pl_rc
+pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err)
+{
+	struct pl_web *web;
+	enum pl_rc rc;
+
+	if (!addr_is_loopback(&cfg->addr) && (!cfg->allow_remote || !cfg->token))
+		return pl_err_set(err, PL_ERR_ARG,
+		                  "listening beyond loopback needs "
+		                  "--allow-remote (and then an access token)");
+	web = calloc(1, sizeof(*web));
+	if (!web)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	web->cfg = *cfg;
+	pthread_mutex_init(&web->store_lock, NULL);
+	web_cache_init(&web->cache, cfg->cache_ms ? cfg->cache_ms : 1000);
+	rc = web_guard_init(&web->guard, cfg->vote_burst, cfg->vote_per_minute, cfg->token, err);
+	if (rc == PL_OK)
+		rc = pl_store_open(cfg->db_path, PL_STORE_MKDIR, &web->store, err);
+	if (rc == PL_OK)
+		rc = start_daemon(web, err);
+	if (rc != PL_OK) {
+		pl_web_stop(web);
+		return rc;
+	}
+	init_hosts(web);
+	*out = web;
+	return PL_OK;
+}
+
+uint16_t
+pl_web_port(const struct pl_web *web)
+{
+	return web->port;
+}
+
+void
+pl_web_stop(struct pl_web *web)
+{
+	if (!web)
+		return;
+	if (web->daemon)
+		MHD_stop_daemon(web->daemon);
+	pl_store_close(web->store);
+	web_cache_cleanup(&web->cache);
+	web_guard_cleanup(&web->guard);
+	pthread_mutex_destroy(&web->store_lock);
+	free(web);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * web/web.h - the `portlens serve` web front end: an HTTP server on libmicrohttpd that
+ * renders the library's models (port pages, search, listeners, saved scans) as HTML and
+ * JSON. The CLI (cmd_serve.c) fills struct pl_web_config and calls pl_web_start; all
+ * state lives in struct pl_web (no globals).
+ */
+#ifndef PL_WEB_H
+#define PL_WEB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "portlens/error.h"
+#include "portlens/knowledge.h"
+#include "portlens/registry.h"
+
+struct pl_web_config {
+	struct sockaddr_storage addr; /* where to listen */
+	socklen_t addr_len;
+	const char *db_path;      /* SQLite store; opened (created) at start */
+	const char *token;        /* access token; NULL: none (loopback only) */
+	int allow_remote;         /* the address may be beyond loopback */
+	unsigned threads;         /* worker threads; 0: one per CPU (at most 8) */
+	unsigned vote_burst;      /* votes a client may cast at once; 0: 10 */
+	unsigned vote_per_minute; /* refill rate per client; 0: 6 */
+	unsigned cache_ms;        /* how long a rendered page is reused; 0: 1000 */
+	int live;                 /* read this machine's sockets and /proc */
+	const struct pl_registry *reg;
+	const struct pl_kb *kb;
+};
+
+struct pl_web;
+
+/*
+ * Opens the store, binds and starts serving in background threads. On success *out owns
+ * the server (pl_web_stop). Returns PL_OK, PL_ERR_ARG (remote address without
+ * allow_remote and token), PL_ERR_IO (store), PL_ERR_SYS (bind; errno in err), or
+ * PL_ERR_NOMEM.
+ */
+enum pl_rc pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err);
+
+/* The port actually bound (useful when the configuration asked for port 0). */
+uint16_t pl_web_port(const struct pl_web *web);
+
+/* Stops the server, waits for its threads, closes the store. NULL is a no-op. */
+void pl_web_stop(struct pl_web *web);
+
+/* The default port of `portlens serve`: listed as Unassigned in the shipped IANA
+ * registry (checked by a unit test with pl_registry_lookup). */
+#define PL_WEB_DEFAULT_PORT 7678
+
+#endif

@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * web/web_impl.h - internals of the web front end shared by its files:
+ *   server.c    libmicrohttpd glue: request state, headers, security checks, dispatch
+ *   routes.c    the URL table and the small handlers (static files, redirects, errors)
+ *   html.c      HTML escaping, templates, the page frame (head, navigation, footer)
+ *   html_port.c the port page (renders struct pl_page)
+ *   html_pages.c home, search, listeners, saved scans
+ *   api.c       the JSON API
+ *   guard.c     visitor ids, CSRF tokens, rate limiting, access token
+ *   form.c      application/x-www-form-urlencoded parsing
+ *   cache.c     rendered-page cache
+ *   live.c      live data from this machine (listeners, connections)
+ */
+#ifndef PL_WEB_IMPL_H
+#define PL_WEB_IMPL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "portlens/store.h"
+#include "shared/buf.h"
+#include "web/i18n.h"
+#include "web/web.h"
+
+#define WEB_VISITOR_HEX 32 /* visitor id: 128 random bits as hex */
+#define WEB_COOKIE_LEN  (WEB_VISITOR_HEX + 1 + 16)
+#define WEB_CSRF_HEX    32
+#define WEB_MAX_BODY    4096 /* largest POST body accepted */
+#define WEB_RATE_SLOTS  1024
+#define WEB_CACHE_SLOTS 256
+#define WEB_MAX_HOSTS   8
+#define WEB_HOST_LEN    80
+
+/* ---- guard.c ---------------------------------------------------------------------- */
+
+struct web_bucket {
+	uint64_t key; /* hash of the client address; 0 = free */
+	double tokens;
+	int64_t last_ms;
+};
+
+struct web_guard {
+	unsigned char secret[32]; /* random per server start: signs cookies and tokens */
+	pthread_mutex_t lock;
+	struct web_bucket buckets[WEB_RATE_SLOTS];
+	double burst, per_ms;
+	const char *token; /* access token or NULL */
+};
+
+enum pl_rc web_guard_init(struct web_guard *g, unsigned burst, unsigned per_minute,
+                          const char *token, struct pl_err *err);
+void web_guard_cleanup(struct web_guard *g);
+/* Makes a fresh visitor id (hex) and its cookie value "ID.MAC". */
+enum pl_rc web_visitor_new(const struct web_guard *g, char id[WEB_VISITOR_HEX + 1],
+                           char cookie[WEB_COOKIE_LEN + 1]);
+/* Checks a cookie value; on success copies the id out and returns 1. */
+int web_visitor_check(const struct web_guard *g, const char *cookie, char id[WEB_VISITOR_HEX + 1]);
+/* The CSRF token bound to a visitor id (hex, NUL-terminated). */
+void web_csrf_token(const struct web_guard *g, const char *visitor, char out[WEB_CSRF_HEX + 1]);
+/* Constant-time check of a submitted CSRF token. */
+int web_csrf_check(const struct web_guard *g, const char *visitor, const char *token);
+/* Takes one token from the client's bucket; 0 when the client must wait. */
+int web_rate_take(struct web_guard *g, const char *client, int64_t now_ms);
+/* Constant-time comparison of a presented access token. */
+int web_token_ok(const struct web_guard *g, const char *presented);
+int64_t web_now_ms(void);
+
+/* ---- cache.c ---------------------------------------------------------------------- */
+
+struct web_cache_entry {
+	char key[64];
+	int64_t at_ms;
+	char *body;
+	size_t len;
+	size_t token_off; /* where the CSRF token is spliced in; (size_t)-1: none */
+};
+
+struct web_cache {
+	pthread_mutex_t lock;
+	unsigned ttl_ms;
+	struct web_cache_entry slots[WEB_CACHE_SLOTS];
+};
+
+void web_cache_init(struct web_cache *c, unsigned ttl_ms);
+void web_cache_cleanup(struct web_cache *c);
+/* On a fresh hit, returns a malloc'd body with token spliced in (length in *len). */
+char *web_cache_get(struct web_cache *c, const char *key, const char *token, size_t *len);
+void web_cache_put(struct web_cache *c, const char *key, const char *body, size_t len,
+                   size_t token_off);
+/* Drops every entry whose key starts with prefix. */
+void web_cache_invalidate(struct web_cache *c, const char *prefix);
+
+/* ---- the server ------------------------------------------------------------------- */
+
+struct pl_web {
+	struct MHD_Daemon *daemon;
+	struct pl_web_config cfg;
+	uint16_t port;
+	struct pl_store *store;
+	pthread_mutex_t store_lock;
+	struct web_guard guard;
+	struct web_cache cache;
+	char hosts[WEB_MAX_HOSTS][WEB_HOST_LEN]; /* accepted Host header values */
+	size_t n_hosts;
+};
+
+enum web_method { WEB_GET, WEB_HEAD, WEB_POST, WEB_OTHER };
+
+struct web_req {
+	struct pl_web *web;
+	struct MHD_Connection *conn;
+	const char *url;
+	enum web_method method;
+	const struct web_lang *lang;
+	int lang_asked;                      /* ?lang= was given */
+	char visitor[WEB_VISITOR_HEX + 1];   /* "" when the client has none (yet) */
+	char cookie_new[WEB_COOKIE_LEN + 1]; /* set when a visitor cookie must be sent */
+	char csrf[WEB_CSRF_HEX + 1];
+	char client[64];
+	struct pl_buf body;
+	int body_too_big;
+	int started;
+};
+
+struct web_resp {
+	unsigned status;
+	const char *ctype;
+	struct pl_buf body;
+	size_t token_off;   /* (size_t)-1, or where to splice the CSRF token */
+	char *cache_key;    /* owned; non-NULL: store the rendered body in the cache */
+	char location[512]; /* redirect target */
+	const char *etag;
+	const char *cache_control;
+	int retry_after; /* seconds, for 429 */
+	int oom;
+};
+
+#define WEB_NO_TOKEN ((size_t)-1)
+
+/* A GET argument (decoded by libmicrohttpd), or NULL. */
+const char *web_arg(const struct web_req *rq, const char *name);
+
+/* routes.c */
+void web_dispatch(struct web_req *rq, struct web_resp *rs);
+/* Fills rs with an error page in the request's language. */
+void web_error(struct web_req *rq, struct web_resp *rs, unsigned status);
+/* Nonzero when the request asks for JSON (path under /api/). */
+int web_is_api(const struct web_req *rq);
+
+/* html.c */
+void html_esc(struct pl_buf *b, const char *s);
+void html_escn(struct pl_buf *b, const char *s, size_t n);
+/* Appends template tmpl (escaped) with {1}..{n} replaced by args (escaped). */
+void web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n);
+/* web_tmpl of string id with one or more args. */
+void web_trf(struct pl_buf *b, const struct web_req *rq, enum web_str id, const char *a1,
+             const char *a2, const char *a3, const char *a4);
+/* Appends web_tr(id) escaped. */
+void web_trs(struct pl_buf *b, const struct web_req *rq, enum web_str id);
+/* Percent-encodes s for a query value. */
+void web_urlenc(struct pl_buf *b, const char *s);
+/* Opens the document: doctype, head, header with navigation and language links. */
+void html_begin(struct web_req *rq, struct web_resp *rs, const char *title);
+void html_end(struct web_req *rq, struct web_resp *rs);
+/* A link to a source: URLs become links, rfc:N and cve:ID link to their records. */
+void html_source(struct pl_buf *b, const char *src);
+/* Formats a unix time as "YYYY-MM-DD HH:MM:SS UTC" ("—" for 0). */
+void web_time(char *buf, size_t size, int64_t t);
+
+/* html_port.c, html_pages.c */
+void web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port);
+void web_vote_post(struct web_req *rq, struct web_resp *rs, uint16_t port);
+void web_page_home(struct web_req *rq, struct web_resp *rs);
+void web_page_search(struct web_req *rq, struct web_resp *rs);
+void web_page_listen(struct web_req *rq, struct web_resp *rs);
+void web_page_scans(struct web_req *rq, struct web_resp *rs);
+void web_page_scan(struct web_req *rq, struct web_resp *rs, int64_t id);
+
+/* api.c */
+void web_api_port(struct web_req *rq, struct web_resp *rs, uint16_t port);
+void web_api_search(struct web_req *rq, struct web_resp *rs);
+void web_api_listen(struct web_req *rq, struct web_resp *rs);
+void web_api_scans(struct web_req *rq, struct web_resp *rs);
+void web_api_scan(struct web_req *rq, struct web_resp *rs, int64_t id);
+
+/* form.c: finds key in an urlencoded body and decodes its value into out (NUL-terminated).
+ * Returns 1 found, 0 absent, -1 malformed or longer than size - 1. Pure. */
+int web_form_get(const char *body, size_t len, const char *key, char *out, size_t size);
+
+/* live.c */
+struct web_live_port {
+	int available; /* 0: see why */
+	char why[160];
+	size_t n_listen;
+	size_t n_conns;
+	char listeners[8][160]; /* "tcp 0.0.0.0:22 sshd (pid 812)" */
+	size_t n_lines;
+};
+void web_live_port(struct pl_web *web, uint16_t port, struct web_live_port *out);
+/* Appends the listeners table (HTML) or JSON for /listen and /api/listen. */
+void web_live_listen_html(struct web_req *rq, struct pl_buf *b);
+void web_live_listen_json(struct web_req *rq, struct pl_buf *b);
+
+#endif
