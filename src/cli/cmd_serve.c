@@ -19,6 +19,7 @@
 #include <sys/random.h>
 
 #include "cli/cli.h"
+#include "cli/render_sockets.h"
 #include "portlens/store.h"
 #include "shared/strnum.h"
 #include "web/web.h"
@@ -268,6 +269,7 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	cfg.reg = cli->reg;
 	cfg.kb = cli->kb;
 	cfg.live = cli->live;
+	cfg.sockets_json = pl_render_sockets_json;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

@@ -111,8 +111,13 @@ web_api_search(struct web_req *rq, struct web_resp *rs)
 void
 web_api_listen(struct web_req *rq, struct web_resp *rs)
 {
+	int status = web_live_listen_json(rq, &rs->body);
+
+	if (status != 200) {
+		web_error(rq, rs, (unsigned)status);
+		return;
+	}
 	rs->ctype = "application/json";
-	web_live_listen_json(rq, &rs->body);
 }
 
 static void

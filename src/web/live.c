@@ -1,45 +1,262 @@
 // SPDX-License-Identifier: MIT
 /*
- * live.c - live data from this machine for the web pages: who listens on a port and
- * how many connections use it, and the full listeners table for /listen.
+ * live.c - live data from this machine for the web pages, read through
+ * portlens/sockets.h: who listens on a port and how many connections use it (port page),
+ * and the listeners table with flags highlighted (/listen, /api/listen).
  *
- * Placeholder until portlens/sockets.h (issue 3) is committed: every call says live
- * data is not available in this build.
+ * Reading sockets and their owners costs a netlink dump plus a walk of /proc/PID/fd, so
+ * one snapshot (listeners and connections, with processes and flags) is shared by all
+ * requests and re-read at most once per second; readers hold live_lock while they look
+ * at it. /api/listen is rendered by the CLI's own JSON renderer (passed in the
+ * configuration), so it is byte for byte `portlens listen --json`.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
-#include "shared/jsonw.h"
+#include "portlens/sockets.h"
 #include "web/web_impl.h"
+
+#define SNAPSHOT_MS 1000
+
+static int
+is_listener(const struct pl_sock *s)
+{
+	return s->state == PL_SS_LISTEN || (s->proto == PL_PROTO_UDP && s->state == PL_SS_CLOSE);
+}
+
+/* Refreshes the snapshot if stale. Call with live_lock held. Returns it or NULL. */
+static const struct pl_sockset *
+snapshot(struct pl_web *web)
+{
+	struct pl_sock_query q = {
+	    .what = PL_SQ_LISTEN | PL_SQ_CONNS,
+	    .port = -1,
+	    .uid = -1,
+	    .processes = 1,
+	    .annotate = 1,
+	    .reg = web->cfg.reg,
+	    .kb = web->cfg.kb,
+	    .threads = 1,
+	};
+	struct pl_sockset *set = NULL;
+	struct pl_err err = {0};
+	int64_t now = web_now_ms();
+
+	if (web->live_set && now - web->live_at_ms < SNAPSHOT_MS)
+		return web->live_set;
+	if (!web->live_set && web->live_why[0] && now - web->live_at_ms < SNAPSHOT_MS)
+		return NULL;
+	web->live_at_ms = now;
+	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
+		snprintf(web->live_why, sizeof(web->live_why), "%s",
+		         err.msg[0] ? err.msg : "cannot read sockets");
+		pl_sockset_free(web->live_set);
+		web->live_set = NULL;
+		return NULL;
+	}
+	pl_sockset_free(web->live_set);
+	web->live_set = set;
+	web->live_why[0] = '\0';
+	return set;
+}
+
+static void
+proto_label(const struct pl_sock *s, char *buf, size_t size)
+{
+	const char *fam = s->family == AF_INET ? "4" : pl_sock_dual_stack(s) ? "46" : "6";
+
+	snprintf(buf, size, "%s%s", pl_proto_name((enum pl_proto)s->proto), fam);
+}
+
+static void
+endpoint(const struct pl_sock *s, char *buf, size_t size)
+{
+	char addr[64];
+
+	pl_sock_addr_str(s, 0, addr, sizeof(addr));
+	snprintf(buf, size, s->family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr, s->lport);
+}
+
+static void
+owner_text(const struct pl_sockset *set, const struct pl_sock *s, char *buf, size_t size)
+{
+	const struct pl_proc *p = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
+
+	if (p)
+		snprintf(buf, size, "%s (pid %d)%s", p->comm, p->pid, s->n_owners > 1 ? " …" : "");
+	else
+		snprintf(buf, size, "%s",
+		         s->owner_status == PL_OWNER_HIDDEN ? "(hidden: run as root)" : "-");
+}
 
 void
 web_live_port(struct pl_web *web, uint16_t port, struct web_live_port *out)
 {
-	(void)web;
-	(void)port;
+	const struct pl_sockset *set;
+
 	memset(out, 0, sizeof(*out));
-	snprintf(out->why, sizeof(out->why), "this build has no socket reader yet");
+	pthread_mutex_lock(&web->live_lock);
+	set = snapshot(web);
+	if (!set) {
+		snprintf(out->why, sizeof(out->why), "%s", web->live_why);
+		goto out;
+	}
+	out->available = 1;
+	for (size_t i = 0; i < set->n_socks; i++) {
+		const struct pl_sock *s = &set->socks[i];
+		char proto[8], ep[96], own[96];
+
+		if (is_listener(s) && s->lport == port) {
+			out->n_listen++;
+			if (out->n_lines >= sizeof(out->listeners) / sizeof(out->listeners[0]))
+				continue;
+			proto_label(s, proto, sizeof(proto));
+			endpoint(s, ep, sizeof(ep));
+			owner_text(set, s, own, sizeof(own));
+			snprintf(out->listeners[out->n_lines++], sizeof(out->listeners[0]),
+			         "%s %s %s", proto, ep, own);
+		} else if (!is_listener(s) && (s->lport == port || s->rport == port)) {
+			out->n_conns++;
+		}
+	}
+out:
+	pthread_mutex_unlock(&web->live_lock);
+}
+
+static void
+flag_cells(struct pl_buf *b, const struct pl_sockset *set, const struct pl_sock *s)
+{
+	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
+		char reason[256];
+
+		if (!(s->flags & (1u << f)))
+			continue;
+		pl_sock_flag_reason(set, s, (enum pl_sock_flag)(1u << f), reason, sizeof(reason));
+		pl_buf_puts(b, "<span class=\"flag\">");
+		html_esc(b, pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+		pl_buf_puts(b, "</span> <span class=\"meta\">");
+		html_esc(b, reason);
+		pl_buf_puts(b, "</span> ");
+	}
+}
+
+static void
+listen_row(struct pl_buf *b, const struct pl_sockset *set, const struct pl_sock *s)
+{
+	const struct pl_proc *p = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
+	char proto[8], ep[96], own[96], user[40];
+
+	proto_label(s, proto, sizeof(proto));
+	endpoint(s, ep, sizeof(ep));
+	owner_text(set, s, own, sizeof(own));
+	pl_user_name(p ? p->uid : s->uid, user, sizeof(user));
+	pl_buf_printf(b, "<tr%s data-port=\"%u\"><td>%s</td><td class=\"mono\">",
+	              s->flags ? " class=\"flagged\"" : "", s->lport, proto);
+	html_esc(b, ep);
+	pl_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>", s->lport,
+	              s->lport);
+	html_esc(b, s->reg ? s->reg->service : "");
+	pl_buf_puts(b, "</td><td>");
+	html_esc(b, own);
+	if (p && (p->unit || p->container)) {
+		pl_buf_puts(b, " <span class=\"meta\">");
+		html_esc(b, p->unit ? p->unit : p->container);
+		pl_buf_puts(b, "</span>");
+	}
+	pl_buf_puts(b, "</td><td>");
+	html_esc(b, user);
+	pl_buf_puts(b, "</td><td>");
+	flag_cells(b, set, s);
+	pl_buf_puts(b, "</td></tr>");
 }
 
 void
 web_live_listen_html(struct web_req *rq, struct pl_buf *b)
 {
-	pl_buf_puts(b, "<section id=\"live\" data-refresh=\"3\"><p>");
-	web_trf(b, rq, S_LIVE_UNAVAILABLE, "this build has no socket reader yet", NULL, NULL, NULL);
-	pl_buf_puts(b, "</p></section>");
+	static const enum web_str cols[] = {S_PROTO,   S_LOCAL_ADDR, S_PORT, S_SERVICE,
+	                                    S_PROCESS, S_USER,       S_FLAGS};
+	struct pl_web *web = rq->web;
+	const struct pl_sockset *set;
+	size_t shown = 0;
+
+	pl_buf_puts(b, "<section id=\"live\" data-refresh=\"3\">");
+	if (!web->cfg.live) {
+		pl_buf_puts(b, "<p>");
+		web_trs(b, rq, S_LIVE_OFF);
+		pl_buf_puts(b, "</p></section>");
+		return;
+	}
+	pthread_mutex_lock(&web->live_lock);
+	set = snapshot(web);
+	if (!set) {
+		pl_buf_puts(b, "<p>");
+		web_trf(b, rq, S_LIVE_UNAVAILABLE, web->live_why, NULL, NULL, NULL);
+		pl_buf_puts(b, "</p>");
+		goto out;
+	}
+	pl_buf_puts(b, "<table id=\"listeners\"><thead><tr>");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		pl_buf_puts(b, "<th>");
+		web_trs(b, rq, cols[i]);
+		pl_buf_puts(b, "</th>");
+	}
+	pl_buf_puts(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < set->n_socks; i++) {
+		if (!is_listener(&set->socks[i]))
+			continue;
+		listen_row(b, set, &set->socks[i]);
+		shown++;
+	}
+	pl_buf_puts(b, "</tbody></table>");
+	if (!shown) {
+		pl_buf_puts(b, "<p>");
+		web_trs(b, rq, S_LISTEN_NONE);
+		pl_buf_puts(b, "</p>");
+	}
+	for (size_t i = 0; i < set->n_notes; i++) {
+		pl_buf_puts(b, "<p class=\"meta\">");
+		html_esc(b, set->notes[i]);
+		pl_buf_puts(b, "</p>");
+	}
+	pl_buf_puts(b, "<p class=\"source\">");
+	web_trs(b, rq, S_SOURCE);
+	pl_buf_puts(b, ": ");
+	html_esc(b, set->source);
+	pl_buf_puts(b, "</p>");
+out:
+	pthread_mutex_unlock(&web->live_lock);
+	pl_buf_puts(b, "</section>");
 }
 
-void
+/* /api/listen: a fresh listeners-only collection rendered by the CLI's JSON renderer. */
+int
 web_live_listen_json(struct web_req *rq, struct pl_buf *b)
 {
-	struct pl_jsonw w;
+	struct pl_web *web = rq->web;
+	struct pl_sock_query q = {
+	    .what = PL_SQ_LISTEN,
+	    .port = -1,
+	    .uid = -1,
+	    .processes = 1,
+	    .annotate = 1,
+	    .reg = web->cfg.reg,
+	    .kb = web->cfg.kb,
+	    .threads = 1,
+	};
+	struct pl_sockset *set = NULL;
 
-	(void)rq;
-	pl_jsonw_init(&w, b, 1);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.web-listen/1");
-	pl_jsonw_kbool(&w, "available", 0);
-	pl_jsonw_kstr(&w, "reason", "this build has no socket reader yet");
-	pl_jsonw_end(&w);
-	pl_buf_putc(b, '\n');
+	if (!web->cfg.live || !web->cfg.sockets_json)
+		return 404;
+	/* One collection at a time: a flood of API calls queues instead of piling up. */
+	pthread_mutex_lock(&web->live_lock);
+	if (pl_sockets_collect(&q, &set, NULL) != PL_OK) {
+		pthread_mutex_unlock(&web->live_lock);
+		return 503;
+	}
+	pthread_mutex_unlock(&web->live_lock);
+	web->cfg.sockets_json(set, PL_SQ_LISTEN, b);
+	pl_sockset_free(set);
+	return 200;
 }

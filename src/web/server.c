@@ -412,6 +412,7 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	web->cfg = *cfg;
 	pthread_mutex_init(&web->store_lock, NULL);
+	pthread_mutex_init(&web->live_lock, NULL);
 	web_cache_init(&web->cache, cfg->cache_ms ? cfg->cache_ms : 1000);
 	rc = web_guard_init(&web->guard, cfg->vote_burst, cfg->vote_per_minute, cfg->token, err);
 	if (rc == PL_OK)
@@ -441,6 +442,8 @@ pl_web_stop(struct pl_web *web)
 	if (web->daemon)
 		MHD_stop_daemon(web->daemon);
 	pl_store_close(web->store);
+	pl_sockset_free(web->live_set);
+	pthread_mutex_destroy(&web->live_lock);
 	web_cache_cleanup(&web->cache);
 	web_guard_cleanup(&web->guard);
 	pthread_mutex_destroy(&web->store_lock);

@@ -15,6 +15,8 @@
 #include "portlens/error.h"
 #include "portlens/knowledge.h"
 #include "portlens/registry.h"
+#include "portlens/sockets.h"
+#include "shared/buf.h"
 
 struct pl_web_config {
 	struct sockaddr_storage addr; /* where to listen */
@@ -29,6 +31,9 @@ struct pl_web_config {
 	int live;                 /* read this machine's sockets and /proc */
 	const struct pl_registry *reg;
 	const struct pl_kb *kb;
+	/* Renders a socket set as JSON for /api/listen (the CLI passes its own renderer, so
+	 * the API is `portlens listen --json`); NULL: /api/listen answers 404. */
+	void (*sockets_json)(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
 };
 
 struct pl_web;

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "portlens/sockets.h"
 #include "portlens/store.h"
 #include "shared/buf.h"
 #include "web/i18n.h"
@@ -104,6 +105,10 @@ struct pl_web {
 	struct web_cache cache;
 	char hosts[WEB_MAX_HOSTS][WEB_HOST_LEN]; /* accepted Host header values */
 	size_t n_hosts;
+	pthread_mutex_t live_lock; /* guards the live snapshot (live.c) */
+	struct pl_sockset *live_set;
+	int64_t live_at_ms;
+	char live_why[256];
 };
 
 enum web_method { WEB_GET, WEB_HEAD, WEB_POST, WEB_OTHER };
@@ -192,15 +197,16 @@ int web_form_get(const char *body, size_t len, const char *key, char *out, size_
 /* live.c */
 struct web_live_port {
 	int available; /* 0: see why */
-	char why[160];
+	char why[256];
 	size_t n_listen;
 	size_t n_conns;
-	char listeners[8][160]; /* "tcp 0.0.0.0:22 sshd (pid 812)" */
+	char listeners[8][224]; /* "tcp 0.0.0.0:22 sshd (pid 812)" */
 	size_t n_lines;
 };
 void web_live_port(struct pl_web *web, uint16_t port, struct web_live_port *out);
 /* Appends the listeners table (HTML) or JSON for /listen and /api/listen. */
 void web_live_listen_html(struct web_req *rq, struct pl_buf *b);
-void web_live_listen_json(struct web_req *rq, struct pl_buf *b);
+/* Returns the HTTP status (200, or 404 when live data is off, 503 when unreadable). */
+int web_live_listen_json(struct web_req *rq, struct pl_buf *b);
 
 #endif
