@@ -87,6 +87,7 @@ on_result(void *ctx, const struct pl_scan_result *r)
 		if (r->state == PL_PORT_OPEN)
 			fflush(s->fp);
 	}
+	scan_save_result(&run->save, &run->info, r); /* --save */
 }
 
 static void
@@ -210,6 +211,12 @@ execute(struct pl_cli *cli, struct scan_run *run)
 		pl_scan_free(scan);
 		return PL_EXIT_FAIL;
 	}
+	/* --save (scan_save.c): the store sink, opened after the file sinks. */
+	if (scan_save_open(cli, &run->save, &run->info) != PL_EXIT_OK) {
+		scan_close_sinks(cli, run);
+		pl_scan_free(scan);
+		return PL_EXIT_FAIL;
+	}
 	install_signals(&old_int, &old_term);
 	rc = pl_scan_run(scan, &err);
 	sigaction(SIGINT, &old_int, NULL);
@@ -220,6 +227,8 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	run->info.hosts_up = run->hosts_n;
 	scan_progress_end(&run->progress, &prog, run->info.interrupted);
 	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
+		ex = PL_EXIT_FAIL;
+	if (scan_save_close(cli, &run->save, run->info.interrupted) != PL_EXIT_OK) /* --save */
 		ex = PL_EXIT_FAIL;
 	if (rc == PL_ERR_INTERRUPTED)
 		ex = save_resume(cli, run, scan);

@@ -42,6 +42,8 @@ enum {
 	OPT_REASON,
 	OPT_PN,
 	OPT_NO_PROGRESS,
+	OPT_SAVE, /* --save, --db: scan_save.c */
+	OPT_DB,
 };
 
 static const char scan_help[] =
@@ -78,6 +80,8 @@ static const char scan_help[] =
     "  --reason              show why a port is in its state (syn-ack, conn-refused, ...)\n"
     "  --stats-json SECS     a JSON progress line on stderr every SECS seconds\n"
     "  --no-progress         no status line on a terminal\n"
+    "  --save                also save the results in the SQLite store (portlens serve)\n"
+    "  --db PATH             the store (default $XDG_DATA_HOME/portlens/portlens.db)\n"
     "safety:\n"
     "  --yes-large           allow more than 65536 probes (a /16 worth)\n"
     "  --dry-run             walk the order and count, send nothing\n"
@@ -116,6 +120,8 @@ static const struct option longopts[] = {
     {"reason", no_argument, NULL, OPT_REASON},
     {"Pn", no_argument, NULL, OPT_PN},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"save", no_argument, NULL, OPT_SAVE},
+    {"db", required_argument, NULL, OPT_DB},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -143,6 +149,7 @@ scan_run_cleanup(struct scan_run *run)
 	free(run->args_str);
 	free(run->services_str);
 	free(run->hosts);
+	pl_buf_cleanup(&run->save.targets); /* --save */
 }
 
 static int
@@ -310,6 +317,12 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 	case OPT_NO_PROGRESS:
 		run->no_progress = 1;
 		return PL_EXIT_OK;
+	case OPT_SAVE: /* scan_save.c */
+		run->save.on = 1;
+		return PL_EXIT_OK;
+	case OPT_DB:
+		run->save.db = arg;
+		return PL_EXIT_OK;
 	}
 	return -2;
 }
@@ -367,6 +380,7 @@ apply_deferred(struct pl_cli *cli, struct scan_run *run, const struct deferred *
 
 		switch (d[i].kind) {
 		case 0:
+			scan_save_add_target(&run->save, d[i].arg);
 			ex = add_list(cli, run, d[i].arg, strlen(d[i].arg), "<target>", 0);
 			break;
 		case OPT_EXCLUDE:

@@ -6,6 +6,7 @@
 #ifndef PL_CLI_SCAN_CMD_H
 #define PL_CLI_SCAN_CMD_H
 
+#include "cli/scan_save.h"
 #include "cli/scan_sink.h"
 
 /* Exit code after Ctrl-C (128 + SIGINT, as shells report it); resume file written. */
@@ -52,6 +53,8 @@ struct scan_run {
 	/* Hosts with a reported port (open-addressing set of target index + 1). */
 	uint64_t *hosts;
 	size_t hosts_n, hosts_cap;
+	/* --save: results streamed into the SQLite store (scan_save.c). */
+	struct scan_save save;
 };
 
 void scan_run_init(struct scan_run *run);

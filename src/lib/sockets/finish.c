@@ -5,6 +5,8 @@
  * holders or annotations (--pid, --user, --flagged), and sorts the rows.
  */
 #include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -77,6 +79,31 @@ read_used(struct pl_sockset *set, const char *proc_root, const int32_t *pids, si
 	return PL_OK;
 }
 
+/*
+ * /proc/net does not say whether an IPv6 socket also accepts IPv4. Ask the socket
+ * itself: borrow it from its holder with pidfd_getfd (root, Linux 5.6+) and read
+ * IPV6_V6ONLY. Returns PL_V6ONLY_UNKNOWN when that is not possible.
+ */
+static uint8_t
+v6only_of(int32_t pid, int32_t fd)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int v = 0, sfd;
+	socklen_t len = sizeof(v);
+	uint8_t r = PL_V6ONLY_UNKNOWN;
+
+	if (pidfd < 0)
+		return r;
+	sfd = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (sfd >= 0) {
+		if (getsockopt(sfd, IPPROTO_IPV6, IPV6_V6ONLY, &v, &len) == 0)
+			r = v ? 1 : 0;
+		close(sfd);
+	}
+	close(pidfd);
+	return r;
+}
+
 /* Fills owners of every socket; reads only the processes that hold a listed socket. */
 static enum pl_rc
 attach_owners(struct pl_collect_ctx *c, const char *proc_root, const struct pl_owner_map *map)
@@ -110,6 +137,10 @@ attach_owners(struct pl_collect_ctx *c, const char *proc_root, const struct pl_o
 			set->owner_idx[set->n_owner_idx++] = (uint32_t)pi;
 			s->n_owners++;
 			used[pi] = 1;
+		}
+		if (s->n_owners && s->v6only == PL_V6ONLY_UNKNOWN) {
+			k = pl_owner_map_find(map, s->inode);
+			s->v6only = v6only_of(map->refs[k].pid, map->refs[k].fd);
 		}
 		if (s->n_owners)
 			s->owner_status = PL_OWNER_FOUND;

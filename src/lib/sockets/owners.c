@@ -72,7 +72,7 @@ wanted_has(const struct pl_owner_job *j, uint64_t ino)
 }
 
 static void
-add_ref(struct pl_owner_job *j, uint64_t ino, int32_t pid)
+add_ref(struct pl_owner_job *j, uint64_t ino, int32_t pid, int32_t fd)
 {
 	if (!wanted_has(j, ino))
 		return;
@@ -87,7 +87,7 @@ add_ref(struct pl_owner_job *j, uint64_t ino, int32_t pid)
 		j->refs = r;
 		j->cap = cap;
 	}
-	j->refs[j->n++] = (struct pl_owner_ref){.inode = ino, .pid = pid};
+	j->refs[j->n++] = (struct pl_owner_ref){.inode = ino, .pid = pid, .fd = fd};
 }
 
 /* "socket:[123]" -> 123; 0 for anything else. */
@@ -103,6 +103,16 @@ socket_inode(const char *l, ssize_t n)
 			return 0;
 		v = v * 10 + (uint64_t)(l[i] - '0');
 	}
+	return v;
+}
+
+static int32_t
+fd_number(const char *s)
+{
+	int32_t v = 0;
+
+	for (; *s >= '0' && *s <= '9' && v < 0x7fffffff / 10; s++)
+		v = v * 10 + (*s - '0');
 	return v;
 }
 
@@ -133,7 +143,7 @@ scan_pid(struct pl_owner_job *j, int32_t pid, char *dents)
 			n = readlinkat(fd, d->d_name, link, sizeof(link));
 			ino = n > 0 ? socket_inode(link, n) : 0;
 			if (ino)
-				add_ref(j, ino, pid);
+				add_ref(j, ino, pid, fd_number(d->d_name));
 		}
 	}
 	close(fd);

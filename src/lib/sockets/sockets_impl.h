@@ -38,6 +38,7 @@ enum pl_rc pl_procnet_read(const char *dir, enum pl_proto proto, int family, uin
 struct pl_owner_ref {
 	uint64_t inode;
 	int32_t pid;
+	int32_t fd; /* the fd number in pid through which it holds the socket */
 };
 struct pl_owner_map {
 	struct pl_owner_ref *refs; /* sorted by inode, then pid */

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scan_save.c - `portlens scan --save [--db PATH]`: streams every reported result into
+ * the SQLite store (portlens/store.h) as the scan runs, for `portlens serve` to show.
+ *
+ * Each result is committed before the next one is handled (pl_store_sink_add), so a
+ * crash or kill mid-scan loses nothing already reported; the scan then stays "running"
+ * in the database. Ctrl-C finishes it as "interrupted". A store error stops saving
+ * (with one message) but never the scan: the other outputs still get every result.
+ */
+#include <string.h>
+
+#include "cli/scan_save.h"
+
+/* The registry's service name for port/proto, or "" (the web shows it per result). */
+static const char *
+service_of(const struct scan_info *info, uint16_t port, enum pl_proto proto)
+{
+	const struct pl_registry *reg = info->reg ? info->reg : pl_registry_builtin();
+	size_t n;
+	const uint32_t *idx = pl_registry_lookup(reg, port, &n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
+
+		if ((e->protos & PL_PROTO_BIT(proto)) && e->status == PL_REG_ASSIGNED &&
+		    *e->service)
+			return e->service;
+	}
+	return "";
+}
+
+void
+scan_save_add_target(struct scan_save *sv, const char *spec)
+{
+	if (!sv->on)
+		return;
+	if (sv->targets.len)
+		pl_buf_putc(&sv->targets, ' ');
+	pl_buf_puts(&sv->targets, spec);
+}
+
+int
+scan_save_open(struct pl_cli *cli, struct scan_save *sv, const struct scan_info *info)
+{
+	struct pl_store_scan_meta meta = {
+	    .targets = pl_buf_str(&sv->targets),
+	    .ports = info->services,
+	    .engine = info->engine,
+	    .command = info->args,
+	    .started_at = (int64_t)info->start,
+	};
+	struct pl_err err = {0};
+
+	if (!sv->on)
+		return PL_EXIT_OK;
+	sv->cli = cli;
+	if (pl_store_sink_open(sv->db, &meta, &sv->sink, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_FAIL;
+	}
+	return PL_EXIT_OK;
+}
+
+void
+scan_save_result(struct scan_save *sv, const struct scan_info *info, const struct pl_scan_result *r)
+{
+	char addr[64];
+	struct pl_store_result row = {
+	    .addr = pl_scan_addr_str(&r->addr, addr, sizeof(addr)),
+	    .port = r->port,
+	    .proto = (enum pl_proto)r->proto,
+	    .state = pl_port_state_name((enum pl_port_state)r->state),
+	    .service = service_of(info, r->port, (enum pl_proto)r->proto),
+	    .rtt_us = r->state == PL_PORT_OPEN ? (int64_t)r->rtt_us : -1,
+	};
+	struct pl_err err = {0};
+
+	if (!sv->sink || sv->failed)
+		return;
+	if (pl_store_sink_add(sv->sink, &row, &err) != PL_OK) {
+		pl_cli_print_err(sv->cli, &err);
+		sv->failed = 1;
+	}
+}
+
+int
+scan_save_close(struct pl_cli *cli, struct scan_save *sv, int interrupted)
+{
+	struct pl_err err = {0};
+	int64_t id;
+	int rc = PL_EXIT_OK;
+
+	if (sv->sink) {
+		id = pl_store_sink_scan_id(sv->sink);
+		if (pl_store_sink_close(sv->sink, interrupted ? "interrupted" : "done", &err) !=
+		    PL_OK) {
+			pl_cli_print_err(cli, &err);
+			rc = PL_EXIT_FAIL;
+		} else {
+			fprintf(cli->err, "%s: scan saved as #%lld (portlens serve: /scans/%lld)\n",
+			        cli->prog, (long long)id, (long long)id);
+		}
+		sv->sink = NULL;
+	}
+	pl_buf_cleanup(&sv->targets);
+	return sv->failed ? PL_EXIT_FAIL : rc;
+}
