@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_web.c - the web front end's pure parts (language tables and negotiation, form
+ * parsing, HTML escaping and templates, visitor cookies, CSRF tokens, the rate bucket,
+ * the default port being Unassigned) and a real server started in-process on
+ * 127.0.0.1:0 with a real SQLite file, driven over TCP: port page sections, security
+ * headers, /api/port/N identical to pl_page_json, the vote flow and its refusals, the
+ * Host check, and the loopback-only rule.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "portlens/page.h"
+#include "web/web_impl.h"
+
+/* ---- pure parts ------------------------------------------------------------------- */
+
+static void
+placeholders(const char *s, char *out)
+{
+	memset(out, 0, 10);
+	for (; *s; s++)
+		if (s[0] == '{' && s[1] >= '1' && s[1] <= '9' && s[2] == '}')
+			out[s[1] - '0']++;
+}
+
+static void
+test_tables_complete(void **state)
+{
+	(void)state;
+	assert_true(web_langs_count >= 4);
+	for (size_t l = 0; l < web_langs_count; l++) {
+		for (int i = 0; i < S_COUNT; i++) {
+			char want[10], got[10];
+
+			if (!web_langs[l].strings[i])
+				fail_msg("language %s lacks string %d", web_langs[l].code, i);
+			placeholders(web_langs[0].strings[i], want);
+			placeholders(web_langs[l].strings[i], got);
+			if (memcmp(want, got, 10) != 0)
+				fail_msg("language %s string %d: placeholders differ from English",
+				         web_langs[l].code, i);
+		}
+	}
+	assert_non_null(web_lang_find("AR", 2));
+	assert_true(web_lang_find("ar", 2)->rtl);
+	assert_false(web_lang_find("ko", 2)->rtl);
+	assert_null(web_lang_find("de", 2));
+	assert_string_equal(web_tr(NULL, S_VOTE_YES), "Yes");
+	assert_string_equal(web_tr(web_lang_find("tr", 2), S_VOTE_YES), "Evet");
+	assert_string_equal(web_tr(NULL, (enum web_str)S_COUNT), "");
+}
+
+static const char *
+nego(const char *h)
+{
+	const struct web_lang *l = web_lang_negotiate(h);
+
+	return l ? l->code : "-";
+}
+
+static void
+test_accept_language(void **state)
+{
+	char big[4096];
+
+	(void)state;
+	assert_string_equal(nego("ko-KR,ko;q=0.9,en-US;q=0.8,en;q=0.7"), "ko");
+	assert_string_equal(nego("fr-CH, fr;q=0.9, ar;q=0.5, *;q=0.1"), "ar");
+	assert_string_equal(nego("tr;q=0, en"), "en");
+	assert_string_equal(nego("en;q=0.2, tr;q=0.8"), "tr");
+	assert_string_equal(nego("en;q=0.5, tr;q=0.5"), "en"); /* tie: earlier member */
+	assert_string_equal(nego("TR"), "tr");
+	assert_string_equal(nego("*"), "-");
+	assert_string_equal(nego(""), "-");
+	assert_string_equal(nego(NULL), "-");
+	assert_string_equal(nego("de, fr"), "-");
+	assert_string_equal(nego("ar;q=1.5, ko;q=0.3"), "ko"); /* bad weight ignored */
+	assert_string_equal(nego("ar;q=abc"), "-");
+	assert_string_equal(nego(" ,,;;q=,ko-;q=0.4"), "ko");
+	assert_string_equal(nego("k\xc3\xb6, ko"), "ko");
+	assert_string_equal(nego("toolonglanguagetag, tr"), "tr");
+	/* Beyond 64 members nothing more is read. */
+	big[0] = '\0';
+	for (int i = 0; i < 70; i++)
+		strcat(big, "de,");
+	strcat(big, "ko");
+	assert_string_equal(nego(big), "-");
+}
+
+static void
+test_form(void **state)
+{
+	const char *b = "csrf=ab%20cd&choice=yes&x=%3Cscript%3E&e=&plus=a+b";
+	char v[16];
+
+	(void)state;
+	assert_int_equal(web_form_get(b, strlen(b), "choice", v, sizeof(v)), 1);
+	assert_string_equal(v, "yes");
+	assert_int_equal(web_form_get(b, strlen(b), "csrf", v, sizeof(v)), 1);
+	assert_string_equal(v, "ab cd");
+	assert_int_equal(web_form_get(b, strlen(b), "x", v, sizeof(v)), 1);
+	assert_string_equal(v, "<script>");
+	assert_int_equal(web_form_get(b, strlen(b), "e", v, sizeof(v)), 1);
+	assert_string_equal(v, "");
+	assert_int_equal(web_form_get(b, strlen(b), "plus", v, sizeof(v)), 1);
+	assert_string_equal(v, "a b");
+	assert_int_equal(web_form_get(b, strlen(b), "missing", v, sizeof(v)), 0);
+	assert_int_equal(web_form_get("a=%4", 4, "a", v, sizeof(v)), -1);
+	assert_int_equal(web_form_get("a=%zz", 5, "a", v, sizeof(v)), -1);
+	assert_int_equal(web_form_get("a=%00x", 6, "a", v, sizeof(v)), -1);
+	assert_int_equal(web_form_get("a=0123456789abcdefXYZ", 21, "a", v, sizeof(v)), -1);
+	assert_int_equal(web_form_get("", 0, "a", v, sizeof(v)), 0);
+	assert_int_equal(web_form_get("&&&a", 4, "a", v, sizeof(v)), 1);
+	/* Only len bytes are read. */
+	assert_int_equal(web_form_get("a=1&b=2", 3, "b", v, sizeof(v)), 0);
+}
+
+static void
+test_escape_and_templates(void **state)
+{
+	struct pl_buf b;
+	const char *args[] = {"<b>", "x&y"};
+
+	(void)state;
+	pl_buf_init(&b);
+	html_esc(&b, "<script>alert(\"x\")</script>&'");
+	assert_string_equal(pl_buf_str(&b),
+	                    "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;");
+	pl_buf_reset(&b);
+	html_escn(&b,
+	          "a\xff"
+	          "b\xc3(\0z",
+	          7);
+	assert_string_equal(pl_buf_str(&b), "a\xEF\xBF\xBD"
+	                                    "b\xEF\xBF\xBD(\xEF\xBF\xBDz");
+	pl_buf_reset(&b);
+	web_tmpl(&b, "{1} and {2}, {3} {x} <i>", args, 2);
+	assert_string_equal(pl_buf_str(&b), "&lt;b&gt; and x&amp;y,  {x} &lt;i&gt;");
+	pl_buf_reset(&b);
+	web_urlenc(&b, "a b/é<");
+	assert_string_equal(pl_buf_str(&b), "a%20b%2F%C3%A9%3C");
+	pl_buf_reset(&b);
+	html_source(&b, "rfc:854");
+	assert_non_null(strstr(pl_buf_str(&b), "https://www.rfc-editor.org/rfc/rfc854"));
+	pl_buf_reset(&b);
+	html_source(&b, "javascript:alert(1)");
+	assert_null(strstr(pl_buf_str(&b), "href"));
+	pl_buf_cleanup(&b);
+}
+
+static void
+test_guard(void **state)
+{
+	struct web_guard g;
+	char id[WEB_VISITOR_HEX + 1], cookie[WEB_COOKIE_LEN + 1], back[WEB_VISITOR_HEX + 1];
+	char tok[WEB_CSRF_HEX + 1];
+
+	(void)state;
+	assert_int_equal(web_guard_init(&g, 3, 60, "s3cret", NULL), PL_OK);
+	assert_int_equal(web_visitor_new(&g, id, cookie), PL_OK);
+	assert_int_equal(strlen(cookie), WEB_COOKIE_LEN);
+	assert_true(web_visitor_check(&g, cookie, back));
+	assert_string_equal(back, id);
+	cookie[3] = cookie[3] == 'a' ? 'b' : 'a'; /* forged id, old MAC */
+	assert_false(web_visitor_check(&g, cookie, back));
+	assert_false(web_visitor_check(&g, "short", back));
+	assert_false(web_visitor_check(&g, NULL, back));
+	web_csrf_token(&g, id, tok);
+	assert_true(web_csrf_check(&g, id, tok));
+	tok[0] = tok[0] == '0' ? '1' : '0';
+	assert_false(web_csrf_check(&g, id, tok));
+	assert_false(web_csrf_check(&g, "", tok));
+	assert_false(web_csrf_check(&g, id, "abc"));
+	/* Burst of 3, then refused; one per second (60/min) comes back. */
+	assert_true(web_rate_take(&g, "127.0.0.1", 1000));
+	assert_true(web_rate_take(&g, "127.0.0.1", 1000));
+	assert_true(web_rate_take(&g, "127.0.0.1", 1000));
+	assert_false(web_rate_take(&g, "127.0.0.1", 1000));
+	assert_true(web_rate_take(&g, "127.0.0.2", 1000)); /* another client */
+	assert_false(web_rate_take(&g, "127.0.0.1", 1500));
+	assert_true(web_rate_take(&g, "127.0.0.1", 2100));
+	/* Many clients: the table evicts, never grows, never blocks newcomers. */
+	for (int i = 0; i < 5000; i++) {
+		char c[32];
+
+		snprintf(c, sizeof(c), "10.0.%d.%d", i / 256, i % 256);
+		assert_true(web_rate_take(&g, c, 3000 + i));
+	}
+	assert_true(web_token_ok(&g, "s3cret"));
+	assert_false(web_token_ok(&g, "s3cre"));
+	assert_false(web_token_ok(&g, NULL));
+	web_guard_cleanup(&g);
+}
+
+static void
+test_default_port_unassigned(void **state)
+{
+	const struct pl_registry *reg = pl_registry_builtin();
+	size_t n;
+	const uint32_t *idx = pl_registry_lookup(reg, PL_WEB_DEFAULT_PORT, &n);
+	unsigned seen = 0;
+
+	(void)state;
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
+
+		assert_int_equal(e->status, PL_REG_UNASSIGNED);
+		seen |= e->protos;
+	}
+	assert_true(seen & PL_PROTO_BIT(PL_PROTO_TCP));
+}
+
+/* ---- a real server ---------------------------------------------------------------- */
+
+struct srv {
+	char dir[64];
+	char db[128];
+	struct pl_web *web;
+	uint16_t port;
+};
+
+static int
+srv_setup(void **state)
+{
+	struct srv *s = calloc(1, sizeof(*s));
+	struct pl_web_config cfg = {.vote_burst = 5, .vote_per_minute = 1, .live = 1};
+	struct sockaddr_in *a = (struct sockaddr_in *)(void *)&cfg.addr;
+	struct pl_err err = {0};
+
+	snprintf(s->dir, sizeof(s->dir), "/tmp/pl-web-XXXXXX");
+	assert_non_null(mkdtemp(s->dir));
+	snprintf(s->db, sizeof(s->db), "%s/web.db", s->dir);
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cfg.addr_len = sizeof(*a);
+	cfg.db_path = s->db;
+	if (pl_web_start(&cfg, &s->web, &err) != PL_OK)
+		fail_msg("pl_web_start: %s", err.msg);
+	s->port = pl_web_port(s->web);
+	assert_true(s->port > 0);
+	*state = s;
+	return 0;
+}
+
+static int
+srv_teardown(void **state)
+{
+	struct srv *s = *state;
+	char cmd[128];
+
+	pl_web_stop(s->web);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
+	assert_int_equal(system(cmd), 0);
+	free(s);
+	return 0;
+}
+
+/* Sends raw request bytes and reads the whole answer (the request says close). */
+static char *
+http_raw(uint16_t port, const char *req, size_t req_len)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	struct timeval tv = {.tv_sec = 10};
+	struct pl_buf b;
+	char chunk[4096];
+	ssize_t got;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(write(fd, req, req_len), (ssize_t)req_len);
+	pl_buf_init(&b);
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
+		pl_buf_append(&b, chunk, (size_t)got);
+	close(fd);
+	pl_buf_putc(&b, '\0');
+	return pl_buf_steal(&b);
+}
+
+static char *
+http(const struct srv *s, const char *method, const char *path, const char *headers,
+     const char *body)
+{
+	struct pl_buf r;
+	char *out;
+
+	pl_buf_init(&r);
+	pl_buf_printf(&r, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n%s", method,
+	              path, s->port, headers ? headers : "");
+	if (body)
+		pl_buf_printf(&r,
+		              "Content-Type: application/x-www-form-urlencoded\r\n"
+		              "Content-Length: %zu\r\n\r\n%s",
+		              strlen(body), body);
+	else
+		pl_buf_puts(&r, "\r\n");
+	out = http_raw(s->port, r.data, r.len);
+	pl_buf_cleanup(&r);
+	return out;
+}
+
+static int
+status_of(const char *resp)
+{
+	int st = 0;
+
+	if (sscanf(resp, "HTTP/1.1 %d", &st) != 1)
+		return -1;
+	return st;
+}
+
+static const char *
+body_of(const char *resp)
+{
+	const char *p = strstr(resp, "\r\n\r\n");
+
+	return p ? p + 4 : "";
+}
+
+/* Copies the value of the first header named name (case-insensitive) into out. */
+static int
+header_of(const char *resp, const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = resp; (p = strstr(p, "\r\n")) != NULL; p += 2) {
+		if (p[2] == '\r')
+			return 0;
+		if (strncasecmp(p + 2, name, n) == 0 && p[2 + n] == ':') {
+			const char *v = p + 3 + n, *e = strstr(v, "\r\n");
+
+			while (*v == ' ')
+				v++;
+			snprintf(out, size, "%.*s", (int)(e - v), v);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+test_port_page(void **state)
+{
+	struct srv *s = *state;
+	char *r = http(s, "GET", "/port/2323", NULL, NULL);
+	char h[512];
+	static const char *const sections[] = {"id=\"registry\"", "id=\"range\"",   "id=\"uses\"",
+	                                       "id=\"security\"", "id=\"check\"",   "id=\"faq\"",
+	                                       "id=\"live\"",     "id=\"helpful\"", "3d-nfsd",
+	                                       "CSV line",        "name=\"csrf\"",  "dir=\"ltr\""};
+
+	assert_int_equal(status_of(r), 200);
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!strstr(body_of(r), sections[i]))
+			fail_msg("port page lacks %s", sections[i]);
+	assert_true(header_of(r, "Content-Security-Policy", h, sizeof(h)));
+	assert_non_null(strstr(h, "default-src 'none'"));
+	assert_null(strstr(h, "unsafe-inline"));
+	assert_true(header_of(r, "X-Content-Type-Options", h, sizeof(h)));
+	assert_true(header_of(r, "Set-Cookie", h, sizeof(h)));
+	assert_non_null(strstr(h, "HttpOnly"));
+	assert_non_null(strstr(h, "SameSite=Strict"));
+	assert_null(strstr(body_of(r), "<script>")); /* only <script src=...> */
+	free(r);
+
+	r = http(s, "GET", "/port/2323?lang=ar", NULL, NULL);
+	assert_non_null(strstr(r, "dir=\"rtl\""));
+	assert_non_null(strstr(r, "lang=\"ar\""));
+	assert_true(header_of(r, "Content-Language", h, sizeof(h)));
+	assert_string_equal(h, "ar");
+	free(r);
+	r = http(s, "GET", "/port/23", "Accept-Language: ko-KR,ko;q=0.9\r\n", NULL);
+	assert_non_null(strstr(r, "lang=\"ko\""));
+	assert_non_null(strstr(r, "이 페이지가 도움이 되었나요?"));
+	free(r);
+	r = http(s, "GET", "/port/65536", NULL, NULL);
+	assert_int_equal(status_of(r), 404);
+	free(r);
+	r = http(s, "GET", "/port/23x", NULL, NULL);
+	assert_int_equal(status_of(r), 404);
+	free(r);
+	r = http(s, "GET", "/static/app.css", NULL, NULL);
+	assert_int_equal(status_of(r), 200);
+	assert_true(header_of(r, "ETag", h, sizeof(h)));
+	free(r);
+}
+
+static void
+test_api_matches_library(void **state)
+{
+	struct srv *s = *state;
+	struct pl_page_opts opts = {.read_proc = 1};
+	struct pl_page *page = NULL;
+	char *json = NULL, *r;
+
+	assert_int_equal(pl_page_build(2323, &opts, &page, NULL), PL_OK);
+	assert_int_equal(pl_page_json(page, 1, &json), PL_OK);
+	r = http(s, "GET", "/api/port/2323", NULL, NULL);
+	assert_int_equal(status_of(r), 200);
+	assert_int_equal(strncmp(body_of(r), json, strlen(json)), 0);
+	assert_string_equal(body_of(r) + strlen(json), "\n");
+	free(json);
+	pl_page_free(page);
+	free(r);
+	r = http(s, "GET", "/api/search?q=telnet", NULL, NULL);
+	assert_int_equal(status_of(r), 200);
+	assert_non_null(strstr(body_of(r), "\"service\": \"telnet\""));
+	free(r);
+	r = http(s, "GET", "/api/scans", NULL, NULL);
+	assert_non_null(strstr(body_of(r), "\"scans\": []"));
+	free(r);
+	r = http(s, "GET", "/api/scans/77", NULL, NULL);
+	assert_int_equal(status_of(r), 404);
+	assert_non_null(strstr(body_of(r), "\"error\""));
+	free(r);
+}
+
+static void
+test_vote_flow(void **state)
+{
+	struct srv *s = *state;
+	char cookie[128], hdr[512], body[128], tok[64];
+	char *r = http(s, "GET", "/port/2323", NULL, NULL);
+	const char *p;
+
+	assert_true(header_of(r, "Set-Cookie", cookie, sizeof(cookie)));
+	*strchr(cookie, ';') = '\0';
+	p = strstr(r, "name=\"csrf\" value=\"");
+	assert_non_null(p);
+	snprintf(tok, sizeof(tok), "%.32s", p + 19);
+	free(r);
+
+	snprintf(hdr, sizeof(hdr), "Cookie: %s\r\n", cookie);
+	snprintf(body, sizeof(body), "csrf=%s&choice=yes", tok);
+	/* No cookie, bad token, foreign origin, cross-site fetch: all refused. */
+	r = http(s, "POST", "/port/2323/vote", NULL, body);
+	assert_int_equal(status_of(r), 403);
+	free(r);
+	r = http(s, "POST", "/port/2323/vote", hdr,
+	         "csrf=00000000000000000000000000000000&choice=yes");
+	assert_int_equal(status_of(r), 403);
+	free(r);
+	snprintf(hdr, sizeof(hdr), "Cookie: %s\r\nOrigin: http://evil.example\r\n", cookie);
+	r = http(s, "POST", "/port/2323/vote", hdr, body);
+	assert_int_equal(status_of(r), 403);
+	free(r);
+	snprintf(hdr, sizeof(hdr), "Cookie: %s\r\nSec-Fetch-Site: cross-site\r\n", cookie);
+	r = http(s, "POST", "/port/2323/vote", hdr, body);
+	assert_int_equal(status_of(r), 403);
+	free(r);
+	snprintf(hdr, sizeof(hdr), "Cookie: %s\r\n", cookie);
+	r = http(s, "POST", "/port/2323/vote", hdr, "csrf=x&choice=maybe");
+	assert_int_equal(status_of(r), 403);
+	free(r);
+
+	/* The real thing: 303 back to the page, which counts it. */
+	snprintf(hdr, sizeof(hdr), "Cookie: %s\r\nOrigin: http://127.0.0.1:%u\r\n", cookie,
+	         s->port);
+	r = http(s, "POST", "/port/2323/vote", hdr, body);
+	assert_int_equal(status_of(r), 303);
+	free(r);
+	snprintf(body, sizeof(body), "csrf=%s&choice=no", tok);
+	r = http(s, "POST", "/port/2323/vote", hdr, body); /* changes the vote, still one */
+	assert_int_equal(status_of(r), 303);
+	free(r);
+	r = http(s, "GET", "/port/2323", NULL, NULL);
+	assert_non_null(strstr(r, "data-yes=\"0\" data-partly=\"0\" data-no=\"1\""));
+	free(r);
+	/* Burst of 5 (srv_setup): three more pass, then 429. */
+	for (int i = 0; i < 3; i++) {
+		r = http(s, "POST", "/port/2323/vote", hdr, body);
+		assert_int_equal(status_of(r), 303);
+		free(r);
+	}
+	r = http(s, "POST", "/port/2323/vote", hdr, body);
+	assert_int_equal(status_of(r), 429);
+	assert_true(header_of(r, "Retry-After", body, sizeof(body)));
+	free(r);
+}
+
+static void
+test_hostile_basics(void **state)
+{
+	struct srv *s = *state;
+	char *r, *big;
+	size_t n = 100000;
+
+	static const char rebind[] =
+	    "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n";
+
+	r = http_raw(s->port, rebind, strlen(rebind));
+	assert_int_equal(status_of(r), 403); /* DNS rebinding defence */
+	free(r);
+	r = http(s, "GET", "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%FF", NULL, NULL);
+	assert_int_equal(status_of(r), 200);
+	assert_null(strstr(r, "<script>alert"));
+	assert_non_null(strstr(r, "&lt;script&gt;alert(1)&lt;/script&gt;\xEF\xBF\xBD"));
+	free(r);
+	r = http(s, "GET", "/search?q=2323", NULL, NULL);
+	assert_int_equal(status_of(r), 303);
+	free(r);
+	big = malloc(n + 64);
+	snprintf(big, n + 64, "GET /search?q=");
+	memset(big + 14, 'a', n);
+	snprintf(big + 14 + n, 50, " HTTP/1.1\r\nHost: x\r\n\r\n");
+	r = http_raw(s->port, big, strlen(big));
+	assert_true(status_of(r) == 414 || status_of(r) == 431 || status_of(r) == -1);
+	free(r);
+	free(big);
+	r = http(s, "DELETE", "/port/22", NULL, NULL);
+	assert_int_equal(status_of(r), 405);
+	free(r);
+	r = http(s, "GET", "/", NULL, NULL); /* still answering */
+	assert_int_equal(status_of(r), 200);
+	free(r);
+}
+
+static void
+test_remote_needs_token(void **state)
+{
+	struct pl_web_config cfg = {.db_path = "/nonexistent/never-opened.db"};
+	struct sockaddr_in *a = (struct sockaddr_in *)(void *)&cfg.addr;
+	struct pl_web *web = NULL;
+	struct pl_err err = {0};
+
+	(void)state;
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_ANY);
+	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	cfg.allow_remote = 1;
+	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG); /* still no token */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tables_complete),
+	    cmocka_unit_test(test_accept_language),
+	    cmocka_unit_test(test_form),
+	    cmocka_unit_test(test_escape_and_templates),
+	    cmocka_unit_test(test_guard),
+	    cmocka_unit_test(test_default_port_unassigned),
+	    cmocka_unit_test(test_remote_needs_token),
+	    cmocka_unit_test_setup_teardown(test_port_page, srv_setup, srv_teardown),
+	    cmocka_unit_test_setup_teardown(test_api_matches_library, srv_setup, srv_teardown),
+	    cmocka_unit_test_setup_teardown(test_vote_flow, srv_setup, srv_teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_basics, srv_setup, srv_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
