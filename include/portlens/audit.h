@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * portlens/audit.h - the exposure audit: rules over observations ("this address and
+ * port answer, and this is what the service said") that produce findings with a
+ * severity, the evidence, why it matters and what to do.
+ *
+ * The audit is pure: it does no I/O. Front ends gather observations from this
+ * machine's listeners (portlens listen + probes on loopback) or from a scan of
+ * targets (portlens scan --sV), optionally add default-credential results, and call
+ * pl_audit_run. Rules are a table (audit/rules.c), each a function over one
+ * observation; adding a rule is one function and one line.
+ */
+#ifndef PORTLENS_AUDIT_H
+#define PORTLENS_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portlens/error.h"
+#include "portlens/probe.h"
+#include "portlens/registry.h"
+
+enum pl_severity {
+	PL_SEV_INFO = 0,
+	PL_SEV_LOW,
+	PL_SEV_MEDIUM,
+	PL_SEV_HIGH,
+	PL_SEV_CRITICAL,
+	PL_SEV_COUNT,
+};
+
+/* "info", "low", "medium", "high", "critical". */
+const char *pl_severity_name(enum pl_severity s);
+/* Parses a severity name (case-insensitive). PL_OK or PL_ERR_PARSE. */
+enum pl_rc pl_severity_parse(const char *s, enum pl_severity *out);
+
+/* Where an observed listener can be reached from. */
+enum pl_reach {
+	PL_REACH_LOOPBACK = 0, /* bound to 127.0.0.0/8 or ::1 only */
+	PL_REACH_NETWORK,      /* bound to a routable address or the wildcard */
+};
+
+/* One open TCP port and what answered on it. */
+struct pl_audit_obs {
+	char addr[64]; /* numeric address as shown ("198.18.0.2", "::1", "*") */
+	uint16_t port;
+	enum pl_reach reach;
+	int probed; /* svc holds a probe result */
+	struct pl_service svc;
+	char process[64];  /* owning program when known (local audit), else "" */
+	int creds_checked; /* the default-credential check ran on this port */
+	struct pl_cred_result creds;
+};
+
+/* One finding. Strings are owned by the report. */
+struct pl_finding {
+	enum pl_severity severity;
+	const char *rule; /* stable id: "telnet-exposed", "default-credentials", ... */
+	char where[96];   /* "198.18.0.2:2323/tcp" */
+	char *title;      /* "Telnet answering on 198.18.0.2:2323" */
+	char *evidence;   /* what was seen (escaped banner, versions) */
+	char *why;        /* why it matters */
+	char *remedy;     /* what to do */
+};
+
+struct pl_audit_report {
+	struct pl_finding *findings; /* sorted: severity (highest first), then address, port */
+	size_t n;
+	size_t n_obs; /* observations audited */
+};
+
+struct pl_audit_opts {
+	const struct pl_registry *reg; /* NULL: built-in; for the unassigned-port rule */
+};
+
+/*
+ * Runs every rule over the n observations. On success fills *out (free with
+ * pl_audit_report_cleanup). Returns PL_OK or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opts *opts,
+                        struct pl_audit_report *out, struct pl_err *err);
+
+void pl_audit_report_cleanup(struct pl_audit_report *r);
+
+/* Highest severity in the report; -1 when there are no findings. */
+int pl_audit_max_severity(const struct pl_audit_report *r);
+
+/* Known malware/backdoor port: returns a short static note, or NULL. */
+const char *pl_audit_malware_port(uint16_t port);
+
+#endif

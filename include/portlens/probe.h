@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * portlens/probe.h - service detection: what does the program behind an open TCP port
+ * actually say, whatever the port number?
+ *
+ * A probe run connects, waits a bounded time for a banner, then sends protocol probes
+ * in order of likelihood for that port (Telnet, SSH, HTTP, TLS, SMTP, FTP, POP3, IMAP,
+ * Redis, MySQL, PostgreSQL, MQTT, Memcached, VNC, RDP, ...). Answers are classified by
+ * the per-protocol matchers and then refined with Rapid7 Recog fingerprints (vendor,
+ * product, version, CPE). Every read is bounded in bytes and every wait in time, so a
+ * probe of one port costs at most opts.total_ms and PL_PROBE_MAX_READ bytes per answer.
+ *
+ * Typical use (the per-open-port hook of `portlens scan --sV`):
+ *
+ *	struct pl_probe_ctx *ctx;
+ *	pl_probe_ctx_new(NULL, &ctx, &err);
+ *	for each open port: pl_probe_service(ctx, sa, salen, &svc, &err);
+ *	pl_probe_ctx_free(ctx);
+ *
+ * A context is immutable after creation and may be shared by threads probing in
+ * parallel; a struct pl_service belongs to one caller.
+ */
+#ifndef PORTLENS_PROBE_H
+#define PORTLENS_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "portlens/error.h"
+
+/* Bytes kept of one answer; longer answers are cut (the cut is reported). */
+#define PL_PROBE_MAX_READ 16384
+
+struct pl_probe_opts {
+	unsigned connect_ms; /* connect timeout; 0 = 3000 */
+	unsigned banner_ms;  /* wait for an unsolicited banner; 0 = 2000 */
+	unsigned read_ms;    /* wait for the answer to one probe; 0 = 2000 */
+	unsigned total_ms;   /* budget for the whole run on one port; 0 = 15000 */
+	int no_tls;          /* do not try TLS handshakes */
+	int quick;           /* skip the banner wait on ports whose clients talk first */
+};
+
+/* Tri-state for facts a probe may or may not learn. */
+enum pl_tri { PL_TRI_UNKNOWN = -1, PL_TRI_NO = 0, PL_TRI_YES = 1 };
+
+/* Certificate and session facts of a TLS service. Strings are "" when not known. */
+struct pl_tls_info {
+	char version[16];    /* "TLSv1.3" */
+	char cipher[64];     /* "TLS_AES_256_GCM_SHA384" */
+	char subject[256];   /* one-line RFC 2253 subject */
+	char issuer[256];    /* one-line RFC 2253 issuer */
+	char sans[512];      /* "DNS:a.example, IP:198.18.0.2" */
+	char not_before[32]; /* "2026-01-01T00:00:00Z" */
+	char not_after[32];
+	int expired;     /* not_after is in the past */
+	int self_signed; /* subject == issuer */
+};
+
+/*
+ * What a probe run found. All strings are NUL-terminated and bounded (cut, never
+ * overflowed); "" means unknown. The struct owns no heap memory: copy it freely.
+ */
+struct pl_service {
+	char service[24];   /* "telnet", "ssh", "http", ...; "" when unidentified */
+	char vendor[64];    /* "OpenBSD" (Recog service.vendor) */
+	char product[64];   /* "OpenSSH" */
+	char version[64];   /* "9.2p1" */
+	char cpe[128];      /* "cpe:/a:openbsd:openssh:9.2p1" */
+	char os[64];        /* "Debian" when the banner names it */
+	char info[192];     /* extra facts: "title: Welcome to nginx!", "auth: none" */
+	char evidence[512]; /* the answer that identified it, escaped (\r \n \xNN) */
+	char probe[16];     /* which probe identified it: "banner", "http", "tls", ... */
+	int tls;            /* the service spoke inside TLS */
+	struct pl_tls_info tls_info;
+	enum pl_tri auth_required; /* for datastores, MQTT: did it demand credentials? */
+	enum pl_tri starttls;      /* SMTP/FTP/POP3/IMAP: was an upgrade to TLS offered? */
+	unsigned confidence;       /* 0-100: 100 = protocol handshake seen, 50 = weak hint */
+	uint32_t elapsed_ms;       /* time the run took */
+	uint32_t bytes_read;       /* answer bytes received, over all probes */
+	int truncated;             /* an answer exceeded PL_PROBE_MAX_READ */
+};
+
+struct pl_probe_ctx;
+
+/*
+ * Creates a probe context: copies opts (NULL = defaults) and loads the built-in Recog
+ * fingerprints (compiled once here). Returns PL_OK and *out (free with
+ * pl_probe_ctx_free), or PL_ERR_NOMEM / PL_ERR_PARSE with err filled.
+ */
+enum pl_rc pl_probe_ctx_new(const struct pl_probe_opts *opts, struct pl_probe_ctx **out,
+                            struct pl_err *err);
+
+/* Frees a context. NULL is a no-op. */
+void pl_probe_ctx_free(struct pl_probe_ctx *ctx);
+
+/*
+ * Identifies the TCP service at sa (IPv4 or IPv6). Blocks for at most opts.total_ms.
+ * Fills *out (always initialised, even on failure). Returns PL_OK when the port could
+ * be connected to, identified or not (out->service "" then); PL_ERR_IO when the
+ * connection was refused or reset before any byte, PL_ERR_TIMEOUT when connect timed
+ * out, PL_ERR_ARG on a bad address.
+ */
+enum pl_rc pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa,
+                            socklen_t salen, struct pl_service *out, struct pl_err *err);
+
+/* One port of a batch for pl_probe_many. */
+struct pl_probe_job {
+	struct sockaddr_storage addr; /* filled by the caller */
+	socklen_t addrlen;
+	struct pl_service svc; /* filled by pl_probe_many */
+	enum pl_rc rc;         /* pl_probe_service's result for this port */
+	char errmsg[128];      /* its error message when rc != PL_OK */
+};
+
+/*
+ * Probes n ports with up to parallel threads (0 = 16, capped at 64), each port as
+ * pl_probe_service does. Returns PL_OK when every job ran (see each job's rc), or
+ * PL_ERR_SYS if no thread could be started (err filled).
+ */
+enum pl_rc pl_probe_many(const struct pl_probe_ctx *ctx, struct pl_probe_job *jobs, size_t n,
+                         unsigned parallel, struct pl_err *err);
+
+/*
+ * Pure classification of bytes a server sent unprompted (no I/O): fills out as
+ * pl_probe_service would for that banner. Returns 1 if a service was recognised, else 0.
+ * Used by tests and fuzzers, and by callers that captured a banner themselves.
+ */
+int pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char *data, size_t n,
+                             struct pl_service *out);
+
+/*
+ * Escapes n bytes for display in out (size bytes, always NUL-terminated): printable
+ * ASCII as is, \r \n \t \\ and \xNN for the rest. Returns the number of input bytes
+ * represented (less than n if out was too small; the cut is marked by "...").
+ */
+size_t pl_probe_escape(const unsigned char *data, size_t n, char *out, size_t size);
+
+/* Human-readable one-line summary: "OpenSSH 9.2p1 (Debian)". Empty if nothing known. */
+void pl_service_summary(const struct pl_service *svc, char *out, size_t size);
+
+/*
+ * Opt-in check of factory-default Telnet credentials (the 61 pairs Mirai tried), for an
+ * explicitly named host the caller is allowed to test. Politely: one connection at a
+ * time, delay_ms between tries, stop at the first success, at most max_tries pairs
+ * (0 = all). Tried passwords are never stored: only the accepted pair is returned.
+ */
+struct pl_cred_result {
+	int accepted;      /* 1 when a pair logged in */
+	char username[32]; /* the accepted pair, when accepted */
+	char password[32];
+	unsigned tried;     /* pairs tried */
+	char evidence[256]; /* what the server said after the accepted login (escaped) */
+};
+
+struct pl_cred_opts {
+	unsigned delay_ms;  /* pause between tries; 0 = 1000 */
+	unsigned max_tries; /* 0 = every pair */
+	unsigned step_ms;   /* wait for each prompt; 0 = 5000 */
+};
+
+enum pl_rc pl_probe_telnet_default_creds(const struct sockaddr *sa, socklen_t salen,
+                                         const struct pl_cred_opts *opts,
+                                         struct pl_cred_result *out, struct pl_err *err);
+
+/* The built-in credential list: number of pairs, and pair i (borrowed strings). */
+size_t pl_default_creds_count(void);
+void pl_default_creds_get(size_t i, const char **user, const char **pass);
+
+#endif

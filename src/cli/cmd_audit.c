@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_audit.c - `portlens audit [TARGETS]`: findings with severity, evidence, why and
+ * remedy.
+ *
+ * Without targets it audits this machine: its TCP listeners (the sockets module, as
+ * `portlens listen` shows them) are probed on loopback (wildcard listeners via
+ * 127.0.0.1 or ::1), and judged by where they can be reached from. With targets it
+ * scans them (the scan module's connect engine, -p ports) and probes the open ports.
+ * Optionally (--check-default-credentials) Telnet services on named hosts are tried
+ * with the Mirai factory-default pairs. Exit: 0 no finding at or above --fail-on,
+ * 1 such findings, 2 usage or run-time error.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/audit_cmd.h"
+#include "shared/strnum.h"
+
+enum {
+	OPT_FAIL_ON = PL_OPT_FIRST_FREE,
+	OPT_CREDS,
+	OPT_FORCE,
+	OPT_CRED_DELAY,
+	OPT_CRED_MAX,
+	OPT_NO_PROBE,
+	OPT_TIMEOUT,
+};
+
+static const char audit_help[] =
+    "usage: portlens audit [OPTIONS] [TARGETS...]\n"
+    "\n"
+    "Without TARGETS, audit this machine: every TCP listener is probed on loopback and\n"
+    "judged by where it can be reached from. With TARGETS (addresses, CIDR blocks,\n"
+    "ranges as for portlens scan), scan them and probe the open ports. Findings come with\n"
+    "severity, evidence, why it matters and the remedy.\n"
+    "\n"
+    "options:\n"
+    "  -p, --ports=SPEC       ports to scan on TARGETS (default: the top 1000)\n"
+    "  --fail-on=SEVERITY     exit 1 when a finding is at or above SEVERITY: info, low,\n"
+    "                         medium, high (default), critical\n"
+    "  --check-default-credentials\n"
+    "                         try the 61 Mirai factory-default pairs on Telnet services\n"
+    "                         of the named TARGETS (one connection at a time, a pause\n"
+    "                         between tries, stop at the first success). Only for hosts\n"
+    "                         you are allowed to test; refused for more than 256\n"
+    "                         addresses (a /24) unless --force\n"
+    "  --cred-delay=MS        pause between credential tries (default 1000)\n"
+    "  --cred-max=N           try at most N pairs per service (default all 61)\n"
+    "  --no-probe             judge by port numbers only, do not talk to the services\n"
+    "  -j, --parallel=N       probe up to N ports at once (default 16)\n"
+    "  --timeout=MS           time budget per probed port (default 15000)\n"
+    "  --json, --markdown     output format (JSON schema \"portlens.audit/1\")\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "exit status: 0 no finding at or above --fail-on, 1 findings, 2 error\n";
+
+static int
+parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"ports", required_argument, NULL, 'p'},
+	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	    {"check-default-credentials", no_argument, NULL, OPT_CREDS},
+	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"cred-delay", required_argument, NULL, OPT_CRED_DELAY},
+	    {"cred-max", required_argument, NULL, OPT_CRED_MAX},
+	    {"no-probe", no_argument, NULL, OPT_NO_PROBE},
+	    {"parallel", required_argument, NULL, 'j'},
+	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	enum pl_severity sev;
+	uint64_t v;
+	int opt, r;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+hp:j:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(audit_help, cli->out);
+			return -1;
+		case 'p':
+			run->ports_spec = optarg;
+			continue;
+		case OPT_FAIL_ON:
+			if (pl_severity_parse(optarg, &sev) != PL_OK)
+				return pl_cli_usage_error(cli,
+				                          "--fail-on takes info, low, medium, "
+				                          "high or critical, not '%s'",
+				                          optarg);
+			run->fail_on = sev;
+			continue;
+		case OPT_CREDS:
+			run->check_creds = 1;
+			continue;
+		case OPT_FORCE:
+			run->force = 1;
+			continue;
+		case OPT_CRED_DELAY:
+			if (pl_parse_u64(optarg, 1, 60000, &v, NULL) != PL_OK)
+				return pl_cli_usage_error(cli, "--cred-delay takes 1-60000 ms");
+			run->cred_opts.delay_ms = (unsigned)v;
+			continue;
+		case OPT_CRED_MAX:
+			if (pl_parse_u64(optarg, 1, 1000, &v, NULL) != PL_OK)
+				return pl_cli_usage_error(cli, "--cred-max takes 1-1000");
+			run->cred_opts.max_tries = (unsigned)v;
+			continue;
+		case OPT_NO_PROBE:
+			run->no_probe = 1;
+			continue;
+		case 'j':
+			if (pl_parse_u64(optarg, 1, 64, &v, NULL) != PL_OK)
+				return pl_cli_usage_error(cli, "--parallel takes 1-64");
+			run->parallel = (unsigned)v;
+			continue;
+		case OPT_TIMEOUT:
+			if (pl_parse_u64(optarg, 100, 600000, &v, NULL) != PL_OK)
+				return pl_cli_usage_error(cli, "--timeout takes 100-600000 ms");
+			run->probe_opts.total_ms = (unsigned)v;
+			continue;
+		}
+		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
+		if (r < 0)
+			return PL_EXIT_USAGE;
+		if (r == 0)
+			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
+			                          argv[optind - 1]);
+	}
+	return PL_EXIT_OK;
+}
+
+/* Probes every observation that has a probe address, in parallel. */
+static int
+probe_all(struct pl_cli *cli, struct audit_run *run)
+{
+	struct pl_probe_job *jobs;
+	struct pl_err err = {0};
+	size_t n = 0;
+	int rc = PL_EXIT_OK;
+
+	if (run->no_probe || run->n_obs == 0)
+		return PL_EXIT_OK;
+	jobs = calloc(run->n_obs, sizeof(*jobs));
+	if (!jobs)
+		return pl_cli_fail(cli, "out of memory");
+	for (size_t i = 0; i < run->n_obs; i++) {
+		jobs[n].addr = run->probe_addr[i];
+		jobs[n].addrlen = run->probe_len[i];
+		n += run->probe_len[i] > 0;
+	}
+	if (pl_probe_ctx_new(&run->probe_opts, &run->probe_ctx, &err) != PL_OK ||
+	    pl_probe_many(run->probe_ctx, jobs, n, run->parallel, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		rc = PL_EXIT_USAGE;
+		goto out;
+	}
+	for (size_t i = 0, k = 0; i < run->n_obs; i++) {
+		if (run->probe_len[i] == 0)
+			continue;
+		if (jobs[k].rc == PL_OK) {
+			run->obs[i].probed = 1;
+			run->obs[i].svc = jobs[k].svc;
+		}
+		k++;
+	}
+out:
+	free(jobs);
+	return rc;
+}
+
+static int
+check_creds(struct pl_cli *cli, struct audit_run *run)
+{
+	for (size_t i = 0; i < run->n_obs; i++) {
+		struct pl_audit_obs *o = &run->obs[i];
+		struct pl_err err = {0};
+
+		if (!o->probed || strcmp(o->svc.service, "telnet") != 0 || !run->probe_len[i])
+			continue;
+		if (pl_probe_telnet_default_creds((struct sockaddr *)&run->probe_addr[i],
+		                                  run->probe_len[i], &run->cred_opts, &o->creds,
+		                                  &err) != PL_OK)
+			fprintf(cli->err, "%s: %s:%u: default-credential check: %s\n", cli->prog,
+			        o->addr, o->port, err.msg);
+		o->creds_checked = 1;
+	}
+	return PL_EXIT_OK;
+}
+
+static int
+report(struct pl_cli *cli, struct audit_run *run)
+{
+	struct pl_audit_report rep;
+	struct pl_audit_opts ao = {.reg = cli->reg};
+	struct pl_err err = {0};
+	struct pl_buf out;
+	int rc, max;
+
+	if (pl_audit_run(run->obs, run->n_obs, &ao, &rep, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	pl_buf_init(&out);
+	if (cli->format == PL_FMT_JSON)
+		pl_render_audit_json(&rep, run->obs, run->n_obs, run->scope, &out);
+	else if (cli->format == PL_FMT_MARKDOWN)
+		pl_render_audit_markdown(&rep, run->obs, run->n_obs, run->scope, &out);
+	else
+		pl_render_audit_text(cli, &rep, run->scope, &out);
+	rc = pl_cli_emit(cli, &out);
+	pl_buf_cleanup(&out);
+	max = pl_audit_max_severity(&rep);
+	pl_audit_report_cleanup(&rep);
+	if (rc != PL_EXIT_OK)
+		return PL_EXIT_USAGE;
+	return max >= (int)run->fail_on ? PL_EXIT_FAIL : PL_EXIT_OK;
+}
+
+static void
+run_cleanup(struct audit_run *run)
+{
+	pl_probe_ctx_free(run->probe_ctx);
+	free(run->obs);
+	free(run->probe_addr);
+	free(run->probe_len);
+}
+
+int
+pl_cmd_audit(struct pl_cli *cli, int argc, char **argv)
+{
+	struct audit_run run = {.fail_on = PL_SEV_HIGH, .parallel = 16};
+	int rc;
+
+	rc = parse_opts(cli, &run, argc, argv);
+	if (rc != PL_EXIT_OK)
+		return rc < 0 ? PL_EXIT_OK : rc;
+	pl_term_setup(cli);
+	rc = pl_cli_load_registry(cli);
+	if (rc != PL_EXIT_OK)
+		return PL_EXIT_USAGE;
+	if (optind == argc && run.check_creds)
+		return pl_cli_usage_error(cli, "--check-default-credentials needs explicitly "
+		                               "named TARGETS (hosts you may test)");
+	if (optind == argc)
+		rc = audit_gather_local(cli, &run);
+	else
+		rc = audit_gather_targets(cli, &run, argc - optind, argv + optind);
+	if (rc == PL_EXIT_OK)
+		rc = probe_all(cli, &run);
+	if (rc == PL_EXIT_OK && run.check_creds)
+		rc = check_creds(cli, &run);
+	if (rc == PL_EXIT_OK)
+		rc = report(cli, &run);
+	else if (rc == PL_EXIT_FAIL)
+		rc = PL_EXIT_USAGE; /* 1 is reserved for "findings" */
+	run_cleanup(&run);
+	return rc;
+}

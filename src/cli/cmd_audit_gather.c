@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_audit_gather.c - where `portlens audit` gets its observations.
+ *
+ * Local: the TCP listeners of this machine's network namespace from the sockets module
+ * (netlink sock_diag, /proc/net as fallback), with their owning programs. Wildcard
+ * listeners are reachable from the network and are probed through loopback (127.0.0.1
+ * or ::1); loopback listeners are probed where they are; listeners on one address are
+ * probed on that address (it is this machine's own). A dual-stack :: listener and a
+ * 0.0.0.0 listener on the same port are one observation.
+ *
+ * Targets: a connect scan (the scan module) of TARGETS x ports; every open port becomes
+ * an observation, probed where it was found.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/audit_cmd.h"
+#include "portlens/scan.h"
+#include "portlens/sockets.h"
+
+struct pl_audit_obs *
+audit_obs_add(struct audit_run *run, const struct sockaddr *probe_at, socklen_t len)
+{
+	struct pl_audit_obs *o;
+
+	if (run->n_obs == run->cap) {
+		size_t ncap = run->cap ? run->cap * 2 : 32;
+		struct pl_audit_obs *obs = realloc(run->obs, ncap * sizeof(*obs));
+		struct sockaddr_storage *pa;
+		socklen_t *pl;
+
+		if (!obs)
+			return NULL;
+		run->obs = obs;
+		pa = realloc(run->probe_addr, ncap * sizeof(*pa));
+		if (!pa)
+			return NULL;
+		run->probe_addr = pa;
+		pl = realloc(run->probe_len, ncap * sizeof(*pl));
+		if (!pl)
+			return NULL;
+		run->probe_len = pl;
+		run->cap = ncap;
+	}
+	o = &run->obs[run->n_obs];
+	memset(o, 0, sizeof(*o));
+	memset(&run->probe_addr[run->n_obs], 0, sizeof(run->probe_addr[0]));
+	run->probe_len[run->n_obs] = 0;
+	if (probe_at && len <= sizeof(run->probe_addr[0])) {
+		memcpy(&run->probe_addr[run->n_obs], probe_at, len);
+		run->probe_len[run->n_obs] = len;
+	}
+	run->n_obs++;
+	return o;
+}
+
+static int
+is_wildcard(const struct pl_sock *s)
+{
+	static const uint8_t zero[16];
+
+	return memcmp(s->local, zero, s->family == AF_INET ? 4 : 16) == 0;
+}
+
+/* Where to probe a listener from here: loopback for wildcards, else its address. */
+static socklen_t
+probe_target(const struct pl_sock *s, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (s->family == AF_INET || (is_wildcard(s) && pl_sock_dual_stack(s))) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(s->lport);
+		if (is_wildcard(s))
+			in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		else
+			memcpy(&in->sin_addr, s->local, 4);
+		return sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(s->lport);
+		if (is_wildcard(s))
+			in6->sin6_addr = in6addr_loopback;
+		else
+			memcpy(&in6->sin6_addr, s->local, 16);
+		return sizeof(*in6);
+	}
+}
+
+static int
+seen_wildcard(const struct audit_run *run, uint16_t port)
+{
+	for (size_t i = 0; i < run->n_obs; i++)
+		if (run->obs[i].port == port && run->obs[i].addr[0] == '*')
+			return 1;
+	return 0;
+}
+
+int
+audit_gather_local(struct pl_cli *cli, struct audit_run *run)
+{
+	struct pl_sock_query q = {.what = PL_SQ_LISTEN,
+	                          .protos = PL_PROTO_BIT(PL_PROTO_TCP),
+	                          .port = -1,
+	                          .uid = -1,
+	                          .processes = 1,
+	                          .reg = cli->reg,
+	                          .kb = cli->kb};
+	struct pl_sockset *set = NULL;
+	struct pl_err err = {0};
+
+	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < set->n_socks; i++) {
+		const struct pl_sock *s = &set->socks[i];
+		const struct pl_proc *owner = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
+		struct sockaddr_storage ss;
+		socklen_t len = probe_target(s, &ss);
+		struct pl_audit_obs *o;
+
+		if (s->state != PL_SS_LISTEN || s->proto != PL_PROTO_TCP)
+			continue;
+		if (is_wildcard(s) && seen_wildcard(run, s->lport))
+			continue;
+		o = audit_obs_add(run, (struct sockaddr *)&ss, len);
+		if (!o) {
+			pl_sockset_free(set);
+			return pl_cli_fail(cli, "out of memory");
+		}
+		o->port = s->lport;
+		o->reach = pl_sock_loopback(s) ? PL_REACH_LOOPBACK : PL_REACH_NETWORK;
+		if (is_wildcard(s))
+			snprintf(o->addr, sizeof(o->addr), "*");
+		else
+			pl_sock_addr_str(s, 0, o->addr, sizeof(o->addr));
+		if (owner)
+			snprintf(o->process, sizeof(o->process), "%s[%d]", owner->comm,
+			         (int)owner->pid);
+	}
+	snprintf(run->scope, sizeof(run->scope), "this machine (%zu TCP listeners)", run->n_obs);
+	pl_sockset_free(set);
+	return PL_EXIT_OK;
+}
+
+struct gather_ctx {
+	struct audit_run *run;
+	int nomem;
+};
+
+static void
+on_open(void *ctx, const struct pl_scan_result *r)
+{
+	struct gather_ctx *g = ctx;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct pl_audit_obs *o;
+
+	if (r->state != PL_PORT_OPEN || r->proto != PL_PROTO_TCP)
+		return;
+	memset(&ss, 0, sizeof(ss));
+	if (r->addr.family == 4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(r->port);
+		memcpy(&in->sin_addr, r->addr.bytes, 4);
+		len = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(r->port);
+		memcpy(&in6->sin6_addr, r->addr.bytes, 16);
+		len = sizeof(*in6);
+	}
+	o = audit_obs_add(g->run, (struct sockaddr *)&ss, len);
+	if (!o) {
+		g->nomem = 1;
+		return;
+	}
+	pl_scan_addr_str(&r->addr, o->addr, sizeof(o->addr));
+	o->port = r->port;
+	o->reach = (r->addr.family == 4 && r->addr.bytes[0] == 127) ||
+	                   (r->addr.family == 6 && r->addr.bytes[15] == 1 &&
+	                    !memcmp(r->addr.bytes, in6addr_loopback.s6_addr, 15))
+	               ? PL_REACH_LOOPBACK
+	               : PL_REACH_NETWORK;
+}
+
+static int
+add_targets(struct pl_cli *cli, struct audit_run *run, struct pl_targets *ts, struct pl_ports *ps,
+            int n, char **specs)
+{
+	struct pl_err err = {0};
+	size_t used = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (pl_targets_add_spec(ts, specs[i], 0, 1, &err) != PL_OK) {
+			pl_cli_print_err(cli, &err);
+			return PL_EXIT_USAGE;
+		}
+		if (used < sizeof(run->scope) - 2)
+			used += (size_t)snprintf(run->scope + used, sizeof(run->scope) - used,
+			                         "%s%s", i ? " " : "", specs[i]);
+	}
+	if (run->check_creds && !run->force && pl_targets_count(ts) > 256)
+		return pl_cli_usage_error(cli,
+		                          "--check-default-credentials: %llu addresses is "
+		                          "more than a /24; name fewer hosts or add --force",
+		                          (unsigned long long)pl_targets_count(ts));
+	if ((run->ports_spec ? pl_ports_parse(ps, run->ports_spec, &err)
+	                     : pl_ports_add_top(ps, 1000, &err)) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	return PL_EXIT_OK;
+}
+
+int
+audit_gather_targets(struct pl_cli *cli, struct audit_run *run, int n, char **specs)
+{
+	struct pl_targets *ts = pl_targets_new();
+	struct pl_ports ps = {0};
+	struct gather_ctx g = {.run = run};
+	struct pl_scan_opts so = {
+	    .engine = &pl_scan_engine_connect,
+	    .cfg = {.timeout_ms = 1000, .retries = 1, .max_inflight = 512},
+	    .seed = 1,
+	    .on_result = on_open,
+	    .ctx = &g,
+	};
+	struct pl_scan *scan = NULL;
+	struct pl_err err = {0};
+	int rc;
+
+	if (!ts)
+		return pl_cli_fail(cli, "out of memory");
+	rc = add_targets(cli, run, ts, &ps, n, specs);
+	if (rc != PL_EXIT_OK)
+		goto out;
+	if (pl_scan_new(ts, &ps, &so, &scan, &err) != PL_OK || pl_scan_run(scan, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		rc = PL_EXIT_USAGE;
+		goto out;
+	}
+	if (g.nomem)
+		rc = pl_cli_fail(cli, "out of memory");
+out:
+	pl_scan_free(scan);
+	pl_ports_cleanup(&ps);
+	pl_targets_free(ts);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/render_audit.h - renderers for probe results (render_audit_svc.c) and audit
+ * reports (render_audit.c), in text, JSON and Markdown, shared by `portlens probe`,
+ * `portlens audit` and `portlens scan --sV`.
+ */
+#ifndef PL_CLI_RENDER_AUDIT_H
+#define PL_CLI_RENDER_AUDIT_H
+
+#include "cli/cli.h"
+#include "portlens/audit.h"
+#include "portlens/probe.h"
+#include "shared/jsonw.h"
+
+/* "198.18.0.2:22/tcp  ssh  OpenSSH 9.2p1 (Debian)" plus indented detail lines. */
+void pl_render_service_text(const struct pl_cli *cli, const char *where, const struct pl_service *s,
+                            struct pl_buf *out);
+/* The members of a service object (the caller opens and closes the object). */
+void pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s);
+/* Markdown table header and one row per service. */
+void pl_render_service_md_head(struct pl_buf *out);
+void pl_render_service_md_row(const char *where, const struct pl_service *s, struct pl_buf *out);
+/* Appends s with Markdown table metacharacters (| ` newline) made harmless. */
+void pl_md_cell(struct pl_buf *out, const char *s);
+
+/* A whole audit report. */
+void pl_render_audit_text(const struct pl_cli *cli, const struct pl_audit_report *r,
+                          const char *scope, struct pl_buf *out);
+void pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs *obs,
+                          size_t n_obs, const char *scope, struct pl_buf *out);
+void pl_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_obs *obs,
+                              size_t n_obs, const char *scope, struct pl_buf *out);
+
+/* Parses "HOST:PORT", "[V6]:PORT" into a socket address. 0, or -1 with msg filled. */
+int pl_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *msg,
+                          size_t msg_size);
+
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+/*
+ * render_audit_svc.c - one probe result (struct pl_service) as text, JSON members or a
+ * Markdown row, and HOST:PORT parsing for the commands that take addresses. The
+ * evidence is already escaped by the library (\r \n \xNN), so it is safe to print.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/render_audit.h"
+
+static const char *
+tri(enum pl_tri t, const char *yes, const char *no)
+{
+	return t == PL_TRI_YES ? yes : t == PL_TRI_NO ? no : NULL;
+}
+
+void
+pl_render_service_text(const struct pl_cli *cli, const char *where, const struct pl_service *s,
+                       struct pl_buf *out)
+{
+	char sum[200];
+	const char *a, *t;
+
+	pl_service_summary(s, sum, sizeof(sum));
+	pl_buf_printf(out, "%s%-24s%s %s%s%-10s%s %s\n", pl_term_sgr(cli, "\033[1m"), where,
+	              pl_term_sgr(cli, "\033[0m"), s->tls ? "tls/" : "",
+	              pl_term_sgr(cli, "\033[32m"), s->service[0] ? s->service : "unknown",
+	              pl_term_sgr(cli, "\033[0m"), sum);
+	if (s->vendor[0] && strcmp(s->vendor, s->product) != 0)
+		pl_buf_printf(out, "    vendor:   %s\n", s->vendor);
+	if (s->cpe[0])
+		pl_buf_printf(out, "    cpe:      %s\n", s->cpe);
+	if (s->evidence[0])
+		pl_buf_printf(out, "    evidence: %s\n", s->evidence);
+	if (s->info[0])
+		pl_buf_printf(out, "    info:     %s\n", s->info);
+	a = tri(s->auth_required, "required", "none (answered without credentials)");
+	t = tri(s->starttls, "offered", "not offered");
+	if (a)
+		pl_buf_printf(out, "    auth:     %s\n", a);
+	if (t)
+		pl_buf_printf(out, "    starttls: %s\n", t);
+	if (s->tls) {
+		const struct pl_tls_info *ti = &s->tls_info;
+
+		pl_buf_printf(out, "    tls:      %s %s\n", ti->version, ti->cipher);
+		if (ti->subject[0])
+			pl_buf_printf(out, "    subject:  %s\n", ti->subject);
+		if (ti->issuer[0])
+			pl_buf_printf(out, "    issuer:   %s%s\n", ti->issuer,
+			              ti->self_signed ? " (self-signed)" : "");
+		if (ti->sans[0])
+			pl_buf_printf(out, "    sans:     %s\n", ti->sans);
+		if (ti->not_after[0])
+			pl_buf_printf(out, "    valid:    %s to %s%s\n", ti->not_before,
+			              ti->not_after, ti->expired ? " (EXPIRED)" : "");
+	}
+	pl_buf_printf(out, "    probe:    %s, confidence %u, %u ms, %u bytes%s\n",
+	              s->probe[0] ? s->probe : "-", s->confidence, s->elapsed_ms, s->bytes_read,
+	              s->truncated ? " (answer cut at 16 KiB)" : "");
+}
+
+static void
+kopt(struct pl_jsonw *w, const char *key, const char *v)
+{
+	if (v[0])
+		pl_jsonw_kstr(w, key, v);
+	else {
+		pl_jsonw_key(w, key);
+		pl_jsonw_null(w);
+	}
+}
+
+static void
+ktri(struct pl_jsonw *w, const char *key, enum pl_tri t)
+{
+	pl_jsonw_key(w, key);
+	if (t == PL_TRI_UNKNOWN)
+		pl_jsonw_null(w);
+	else
+		pl_jsonw_bool(w, t == PL_TRI_YES);
+}
+
+void
+pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
+{
+	kopt(w, "service", s->service);
+	kopt(w, "vendor", s->vendor);
+	kopt(w, "product", s->product);
+	kopt(w, "version", s->version);
+	kopt(w, "cpe", s->cpe);
+	kopt(w, "os", s->os);
+	kopt(w, "info", s->info);
+	pl_jsonw_kstr(w, "evidence", s->evidence);
+	kopt(w, "probe", s->probe);
+	pl_jsonw_kint(w, "confidence", s->confidence);
+	ktri(w, "auth_required", s->auth_required);
+	ktri(w, "starttls", s->starttls);
+	pl_jsonw_kbool(w, "tls", s->tls);
+	if (s->tls) {
+		const struct pl_tls_info *ti = &s->tls_info;
+
+		pl_jsonw_key(w, "certificate");
+		pl_jsonw_object(w);
+		kopt(w, "protocol", ti->version);
+		kopt(w, "cipher", ti->cipher);
+		kopt(w, "subject", ti->subject);
+		kopt(w, "issuer", ti->issuer);
+		kopt(w, "sans", ti->sans);
+		kopt(w, "not_before", ti->not_before);
+		kopt(w, "not_after", ti->not_after);
+		pl_jsonw_kbool(w, "expired", ti->expired);
+		pl_jsonw_kbool(w, "self_signed", ti->self_signed);
+		pl_jsonw_end(w);
+	}
+	pl_jsonw_kint(w, "elapsed_ms", s->elapsed_ms);
+	pl_jsonw_kint(w, "bytes_read", s->bytes_read);
+	pl_jsonw_kbool(w, "truncated", s->truncated);
+}
+
+void
+pl_md_cell(struct pl_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '`' || *s == '*' || *s == '_' || *s == '<' || *s == '[')
+			pl_buf_putc(out, '\\');
+		pl_buf_putc(out, *s == '\n' ? ' ' : *s);
+	}
+}
+
+void
+pl_render_service_md_head(struct pl_buf *out)
+{
+	pl_buf_puts(out, "| port | service | product | version | cpe | evidence |\n"
+	                 "|---|---|---|---|---|---|\n");
+}
+
+void
+pl_render_service_md_row(const char *where, const struct pl_service *s, struct pl_buf *out)
+{
+	const char *cells[] = {where,      s->service[0] ? s->service : "unknown",
+	                       s->product, s->version,
+	                       s->cpe,     s->evidence};
+
+	pl_buf_puts(out, "|");
+	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+		pl_buf_puts(out, " ");
+		if (i == 1 && s->tls)
+			pl_buf_puts(out, "tls/");
+		pl_md_cell(out, cells[i]);
+		pl_buf_puts(out, " |");
+	}
+	pl_buf_puts(out, "\n");
+}
+
+int
+pl_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *msg,
+                      size_t msg_size)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
+	char host[256];
+	const char *colon, *port;
+	size_t hl;
+	int rc;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':') {
+			snprintf(msg, msg_size, "'%s': write IPv6 as [ADDRESS]:PORT", s);
+			return -1;
+		}
+		hl = (size_t)(close - s - 1);
+		colon = close + 1;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || strchr(s, ':') != colon) {
+			snprintf(msg, msg_size, "'%s': expected HOST:PORT", s);
+			return -1;
+		}
+		hl = (size_t)(colon - s);
+	}
+	port = colon + 1;
+	if (hl == 0 || hl >= sizeof(host) || !*port || strspn(port, "0123456789") != strlen(port) ||
+	    strlen(port) > 5) {
+		snprintf(msg, msg_size, "'%s': expected HOST:PORT with a port 1-65535", s);
+		return -1;
+	}
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		snprintf(msg, msg_size, "%s: %s", host, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/*
+ * audit.c - runs the rule table over the observations and collects findings, sorted
+ * by severity (highest first), then address and port so output is stable. Also the
+ * severity names and the short list of known malware/backdoor default ports.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "audit/audit_impl.h"
+
+static const char *const sev_names[PL_SEV_COUNT] = {
+    [PL_SEV_INFO] = "info", [PL_SEV_LOW] = "low",           [PL_SEV_MEDIUM] = "medium",
+    [PL_SEV_HIGH] = "high", [PL_SEV_CRITICAL] = "critical",
+};
+
+const char *
+pl_severity_name(enum pl_severity s)
+{
+	return (unsigned)s < PL_SEV_COUNT ? sev_names[s] : "?";
+}
+
+enum pl_rc
+pl_severity_parse(const char *s, enum pl_severity *out)
+{
+	for (int i = 0; i < PL_SEV_COUNT; i++) {
+		if (strcasecmp(s, sev_names[i]) == 0) {
+			*out = (enum pl_severity)i;
+			return PL_OK;
+		}
+	}
+	return PL_ERR_PARSE;
+}
+
+/* Default ports of well-documented trojans, worms and attack tools. */
+static const struct {
+	uint16_t port;
+	const char *note;
+} malware_ports[] = {
+    {1524, "the ingreslock backdoor shell planted by old rootkits"},
+    {2745, "the Bagle worm's backdoor"},
+    {3127, "the MyDoom worm's backdoor"},
+    {4444, "Metasploit's default shell listener and the Blaster worm's remote shell"},
+    {5554, "the Sasser worm's FTP server"},
+    {9996, "the Sasser worm's remote shell"},
+    {12345, "the NetBus remote-control trojan"},
+    {12346, "the NetBus remote-control trojan"},
+    {20034, "the NetBus 2 Pro trojan"},
+    {27374, "the SubSeven trojan"},
+    {31337, "the Back Orifice trojan"},
+    {54320, "the Back Orifice 2000 trojan"},
+    {54321, "the Back Orifice 2000 trojan"},
+};
+
+const char *
+pl_audit_malware_port(uint16_t port)
+{
+	for (size_t i = 0; i < sizeof(malware_ports) / sizeof(malware_ports[0]); i++)
+		if (malware_ports[i].port == port)
+			return malware_ports[i].note;
+	return NULL;
+}
+
+static char *
+dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = malloc(n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+enum pl_rc
+audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
+          const char *rule, const char *evidence, const char *why, const char *remedy,
+          const char *title_fmt, ...)
+{
+	struct pl_audit_report *r = st->report;
+	struct pl_finding *f;
+	char title[300];
+	va_list ap;
+
+	if (r->n == st->cap) {
+		size_t ncap = st->cap ? st->cap * 2 : 16;
+		struct pl_finding *p = realloc(r->findings, ncap * sizeof(*p));
+
+		if (!p)
+			return PL_ERR_NOMEM;
+		r->findings = p;
+		st->cap = ncap;
+	}
+	va_start(ap, title_fmt);
+	vsnprintf(title, sizeof(title), title_fmt, ap);
+	va_end(ap);
+	f = &r->findings[r->n];
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	f->rule = rule;
+	snprintf(f->where, sizeof(f->where), strchr(o->addr, ':') ? "[%s]:%u/tcp" : "%s:%u/tcp",
+	         o->addr, o->port);
+	f->title = dup_str(title);
+	f->evidence = dup_str(evidence);
+	f->why = dup_str(why);
+	f->remedy = dup_str(remedy);
+	r->n++;
+	if (!f->title || !f->evidence || !f->why || !f->remedy)
+		return PL_ERR_NOMEM;
+	return PL_OK;
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const struct pl_finding *x = a, *y = b;
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return strcmp(x->where, y->where);
+}
+
+void
+pl_audit_report_cleanup(struct pl_audit_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->findings[i].title);
+		free(r->findings[i].evidence);
+		free(r->findings[i].why);
+		free(r->findings[i].remedy);
+	}
+	free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
+
+enum pl_rc
+pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opts *opts,
+             struct pl_audit_report *out, struct pl_err *err)
+{
+	struct audit_state st = {.report = out};
+
+	memset(out, 0, sizeof(*out));
+	st.reg = opts && opts->reg ? opts->reg : pl_registry_builtin();
+	out->n_obs = n;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < pl_audit_rules_count; k++) {
+			if (pl_audit_rules[k].fn(&st, &obs[i]) != PL_OK) {
+				pl_audit_report_cleanup(out);
+				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+			}
+		}
+	}
+	if (out->n > 1)
+		qsort(out->findings, out->n, sizeof(*out->findings), cmp_finding);
+	return PL_OK;
+}
+
+int
+pl_audit_max_severity(const struct pl_audit_report *r)
+{
+	int max = -1;
+
+	for (size_t i = 0; i < r->n; i++)
+		if ((int)r->findings[i].severity > max)
+			max = (int)r->findings[i].severity;
+	return max;
+}

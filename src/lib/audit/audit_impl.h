@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * audit/audit_impl.h - what the rule table (rules.c) and the driver (audit.c) share.
+ */
+#ifndef PL_AUDIT_IMPL_H
+#define PL_AUDIT_IMPL_H
+
+#include "portlens/audit.h"
+
+struct audit_state {
+	const struct pl_registry *reg;
+	struct pl_audit_report *report;
+	size_t cap;
+};
+
+struct audit_rule {
+	const char *id;
+	enum pl_rc (*fn)(struct audit_state *st, const struct pl_audit_obs *o);
+};
+
+extern const struct audit_rule pl_audit_rules[];
+extern const size_t pl_audit_rules_count;
+
+/* Adds a finding (strings copied). Returns PL_OK or PL_ERR_NOMEM. */
+enum pl_rc audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
+                     const char *rule, const char *evidence, const char *why, const char *remedy,
+                     const char *title_fmt, ...) __attribute__((format(printf, 8, 9)));
+
+#endif

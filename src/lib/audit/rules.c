@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * rules.c - the audit rules. Each rule looks at one observation (address, port,
+ * reach, probe result, default-credential result) and may add findings; the table at
+ * the bottom lists them (designated initializers). Severity follows exposure: the same
+ * service on loopback is a smaller risk than on the network, and "beyond loopback"
+ * rules stay silent on loopback-only listeners.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "audit/audit_impl.h"
+
+static int
+is(const struct pl_audit_obs *o, const char *service)
+{
+	return o->probed && strcmp(o->svc.service, service) == 0;
+}
+
+static void
+svc_evidence(const struct pl_audit_obs *o, char *buf, size_t size)
+{
+	char sum[160];
+
+	pl_service_summary(&o->svc, sum, sizeof(sum));
+	snprintf(buf, size, "%s%s%s%s%s", o->svc.evidence[0] ? "answered: " : "", o->svc.evidence,
+	         sum[0] ? " (" : "", sum, sum[0] ? ")" : "");
+}
+
+static enum pl_rc
+rule_default_creds(struct audit_state *st, const struct pl_audit_obs *o)
+{
+	char ev[1024], remedy[256];
+
+	if (!o->creds_checked || !o->creds.accepted)
+		return PL_OK;
+	snprintf(remedy, sizeof(remedy),
+	         "change the password of account '%s' now (and of every account with a "
+	         "default); disable Telnet or restrict it to a management network",
+	         o->creds.username);
+	snprintf(ev, sizeof(ev), "login accepted for %s / %s after %u tries; server said: %s",
+	         o->creds.username, o->creds.password, o->creds.tried, o->creds.evidence);
+	return audit_add(st, o, PL_SEV_CRITICAL, "default-credentials", ev,
+	                 "anyone who can reach this port can log in with a factory-default pair "
+	                 "that the Mirai botnet (2016) and its successors try automatically",
+	                 remedy, "Telnet on %s:%u accepts the factory-default login %s / %s",
+	                 o->addr, o->port, o->creds.username, o->creds.password);
+}
+
+static enum pl_rc
+rule_telnet(struct audit_state *st, const struct pl_audit_obs *o)
+{
+	char ev[1024];
+	int mirai_port = o->port == 23 || o->port == 2323;
+
+	if (is(o, "telnet")) {
+		svc_evidence(o, ev, sizeof(ev));
+		return audit_add(
+		    st, o, o->reach == PL_REACH_NETWORK ? PL_SEV_HIGH : PL_SEV_MEDIUM,
+		    "telnet-exposed", ev,
+		    "Telnet is plaintext remote login: user names and passwords cross the "
+		    "network readable by anyone on the path. TCP 23 and 2323 are the ports "
+		    "Mirai scanned for devices with factory-default logins",
+		    "disable the Telnet service or restrict it to a management network; use "
+		    "SSH instead; change any default credentials",
+		    "Telnet answering on %s:%u%s", o->addr, o->port,
+		    mirai_port ? " (a port Mirai scanned)" : "");
+	}
+	if (!o->probed && mirai_port)
+		return audit_add(st, o, PL_SEV_MEDIUM, "telnet-port-open",
+		                 "port open; service not probed",
+		                 "TCP 23 and 2323 are Telnet ports that Mirai-style bots scan for "
+		                 "devices with factory-default logins",
+		                 "identify the program (portlens probe, portlens listen) and close "
+		                 "the port if it is Telnet",
+		                 "Open port %s:%u is a Telnet port", o->addr, o->port);
+	return PL_OK;
+}
+
+static enum pl_rc
+rule_plaintext_login(struct audit_state *st, const struct pl_audit_obs *o)
+{
+	static const char *const names[] = {"ftp", "pop3", "imap"};
+	char ev[1024];
+
+	if (o->reach != PL_REACH_NETWORK || !o->probed || o->svc.tls)
+		return PL_OK;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!is(o, names[i]))
+			continue;
+		svc_evidence(o, ev, sizeof(ev));
+		if (o->svc.starttls == PL_TRI_YES)
+			return audit_add(
+			    st, o, PL_SEV_LOW, "plaintext-login-optional", ev,
+			    "the server offers an upgrade to TLS, but clients that do "
+			    "not ask for it still send passwords in the clear",
+			    "require TLS before login (e.g. ssl_enable/force_local_logins_ssl, "
+			    "disable_plaintext_auth) or use the implicit-TLS port",
+			    "%s on %s:%u accepts plaintext logins", names[i], o->addr, o->port);
+		return audit_add(
+		    st, o, PL_SEV_MEDIUM, "plaintext-login", ev,
+		    "logins to this service cross the network in the clear: anyone on "
+		    "the path can read user names and passwords",
+		    "enable TLS (STARTTLS/AUTH TLS or the implicit-TLS port) and require "
+		    "it, or restrict the service to loopback or a VPN",
+		    "%s without TLS on %s:%u (plaintext logins)", names[i], o->addr, o->port);
+	}
+	return PL_OK;
+}
+
+struct datastore {
+	const char *service;
+	const char *label;
+	enum pl_severity sev;
+	const char *remedy;
+};
+
+static const struct datastore datastores[] = {
+    {.service = "redis",
+     .label = "Redis",
+     .sev = PL_SEV_HIGH,
+     .remedy = "bind it to 127.0.0.1 (bind, protected-mode yes), set requirepass or ACL "
+               "users, and firewall the port"},
+    {.service = "memcached",
+     .label = "Memcached",
+     .sev = PL_SEV_HIGH,
+     .remedy = "listen on 127.0.0.1 only (-l 127.0.0.1), disable UDP (-U 0), or enable "
+               "SASL; firewall the port"},
+    {.service = "mongodb",
+     .label = "MongoDB",
+     .sev = PL_SEV_HIGH,
+     .remedy = "set net.bindIp to 127.0.0.1, enable security.authorization, firewall "
+               "the port"},
+    {.service = "elasticsearch",
+     .label = "Elasticsearch",
+     .sev = PL_SEV_HIGH,
+     .remedy = "enable xpack security (authentication and TLS), bind network.host to a "
+               "private address, firewall the port"},
+    {.service = "docker",
+     .label = "Docker Engine API",
+     .sev = PL_SEV_CRITICAL,
+     .remedy = "stop exposing the API over TCP (remove -H tcp://), or require TLS client "
+               "certificates (--tlsverify); access to it is root on the host"},
+    {.service = "postgresql",
+     .label = "PostgreSQL with trust authentication",
+     .sev = PL_SEV_HIGH,
+     .remedy = "replace trust with scram-sha-256 in pg_hba.conf; listen_addresses = "
+               "'localhost' if remote access is not needed"},
+    {.service = "mqtt",
+     .label = "MQTT broker",
+     .sev = PL_SEV_MEDIUM,
+     .remedy = "set allow_anonymous false and require passwords or client certificates"},
+};
+
+static enum pl_rc
+rule_unauth_datastore(struct audit_state *st, const struct pl_audit_obs *o)
+{
+	char ev[1024];
+
+	if (o->reach != PL_REACH_NETWORK || !o->probed)
+		return PL_OK;
+	for (size_t i = 0; i < sizeof(datastores) / sizeof(datastores[0]); i++) {
+		const struct datastore *d = &datastores[i];
+		int open_db;
+
+		if (!is(o, d->service) || o->svc.auth_required == PL_TRI_YES)
+			continue;
+		/* PostgreSQL and MQTT only count when they let us in without credentials. */
+		open_db =
+		    o->svc.auth_required == PL_TRI_NO ||
+		    (strcmp(d->service, "postgresql") != 0 && strcmp(d->service, "mqtt") != 0);
+		if (!open_db)
+			continue;
+		svc_evidence(o, ev, sizeof(ev));
+		return audit_add(st, o, d->sev, "unauthenticated-service", ev,
+		                 o->svc.auth_required == PL_TRI_NO
+		                     ? "it answered without asking for credentials: anyone who "
+		                       "can reach it can read, change or delete the data (and "
+		                       "these services are scanned for and wiped or ransomed)"
+		                     : "it is reachable beyond loopback and did not show that it "
+		                       "requires credentials; such services are scanned for and "
+		                       "wiped or ransomed",
+		                 d->remedy, "%s without authentication on %s:%u", d->label, o->addr,
+		                 o->port);
+	}
+	return PL_OK;
+}
+
+static enum pl_rc
+rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
+{
+	size_t n;
+	const uint32_t *idx = pl_registry_lookup(st->reg, o->port, &n);
+	char ev[1024];
+
+	if (o->probed && o->svc.service[0])
+		return PL_OK;
+	if (pl_audit_malware_port(o->port))
+		return PL_OK; /* the malware rule says more */
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_reg_entry *e = pl_registry_entry(st->reg, idx[i]);
+
+		if ((e->protos & PL_PROTO_BIT(PL_PROTO_TCP)) && e->status == PL_REG_ASSIGNED)
+			return PL_OK;
+	}
+	snprintf(ev, sizeof(ev), "%s%s%s", o->probed ? "no protocol recognised" : "not probed",
+	         o->svc.evidence[0] ? "; answered: " : "", o->svc.evidence);
+	return audit_add(
+	    st, o, PL_SEV_LOW, "unknown-service-unassigned-port", ev,
+	    "IANA has assigned this port to nothing and the program behind it did "
+	    "not identify itself: backdoors and forgotten test servers look like this",
+	    "find the owner (portlens listen --port N, ss -ltnp) and stop it or bind it "
+	    "to loopback if it is not needed",
+	    "Unknown service on unassigned port %s:%u", o->addr, o->port);
+}
+
+static enum pl_rc
+rule_malware_port(struct audit_state *st, const struct pl_audit_obs *o)
+{
+	const char *note = pl_audit_malware_port(o->port);
+	char ev[1024], why[300];
+	int known = o->probed && o->svc.service[0];
+
+	if (!note)
+		return PL_OK;
+	svc_evidence(o, ev, sizeof(ev));
+	snprintf(why, sizeof(why), "port %u is the known default of %s%s", o->port, note,
+	         known ? "; here a recognised service answers, which is less suspicious" : "");
+	return audit_add(st, o, known ? PL_SEV_LOW : PL_SEV_MEDIUM, "malware-port",
+	                 ev[0] ? ev : "port open", why,
+	                 "check which program holds the port (portlens listen); if it is not one "
+	                 "you installed, isolate the machine and investigate",
+	                 "Listener on %s:%u, a known malware port", o->addr, o->port);
+}
+
+static enum pl_rc
+rule_tls(struct audit_state *st, const struct pl_audit_obs *o)
+{
+	const struct pl_tls_info *t = &o->svc.tls_info;
+	char ev[1024];
+
+	if (!o->probed || !o->svc.tls)
+		return PL_OK;
+	if (t->expired) {
+		snprintf(ev, sizeof(ev), "certificate subject %s, not after %s", t->subject,
+		         t->not_after);
+		return audit_add(st, o, PL_SEV_MEDIUM, "tls-certificate-expired", ev,
+		                 "clients either refuse the connection or are trained to click "
+		                 "through certificate warnings, which hides real interception",
+		                 "renew the certificate (and automate renewal)",
+		                 "Expired TLS certificate on %s:%u", o->addr, o->port);
+	}
+	if (strcmp(t->version, "TLSv1") == 0 || strcmp(t->version, "TLSv1.1") == 0 ||
+	    strncmp(t->version, "SSL", 3) == 0) {
+		snprintf(ev, sizeof(ev), "negotiated %s with cipher %s", t->version, t->cipher);
+		return audit_add(st, o, PL_SEV_LOW, "tls-old-protocol", ev,
+		                 "TLS 1.0 and 1.1 are deprecated (RFC 8996)",
+		                 "allow TLS 1.2 and 1.3 only", "Old TLS protocol on %s:%u", o->addr,
+		                 o->port);
+	}
+	return PL_OK;
+}
+
+const struct audit_rule pl_audit_rules[] = {
+    {.id = "default-credentials", .fn = rule_default_creds},
+    {.id = "telnet-exposed", .fn = rule_telnet},
+    {.id = "plaintext-login", .fn = rule_plaintext_login},
+    {.id = "unauthenticated-service", .fn = rule_unauth_datastore},
+    {.id = "unknown-service-unassigned-port", .fn = rule_unassigned_unknown},
+    {.id = "malware-port", .fn = rule_malware_port},
+    {.id = "tls", .fn = rule_tls},
+};
+
+const size_t pl_audit_rules_count = sizeof(pl_audit_rules) / sizeof(pl_audit_rules[0]);

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * engine.c - runs the probes against one port.
+ *
+ * Order: probes whose likely ports include this port come first, the rest follow in
+ * table order. Step 1 connects and waits for a banner (briefly when the likely service
+ * waits for its client). A banner is classified by every probe's classifier; the best
+ * one asks its follow-up questions on the same connection. Step 2, for a silent or
+ * closed port, sends the client-first probes one by one (reconnecting when the server
+ * hung up), classifying every answer with every classifier. TLS is tried after the
+ * first plaintext probe fails (first of all on TLS ports): after a handshake the
+ * service inside is probed the same way. Everything is bounded by opts.total_ms.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/probe_impl.h"
+
+struct engine {
+	struct probe_run run;
+	struct probe_answer *ans;
+	struct probe_conn conn; /* fd -1 when closed */
+	const struct probe_def *order[32];
+	size_t n_order;
+	struct pl_service *out;
+	unsigned conf;
+};
+
+static void
+service_init(struct pl_service *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->auth_required = PL_TRI_UNKNOWN;
+	out->starttls = PL_TRI_UNKNOWN;
+}
+
+static int
+port_listed(const struct probe_def *p, uint16_t port)
+{
+	for (const uint16_t *q = p->ports; q && *q; q++)
+		if (*q == port)
+			return 1;
+	return 0;
+}
+
+static void
+order_probes(struct engine *e)
+{
+	e->n_order = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < pl_probe_table_count && e->n_order < 32; i++)
+			if (port_listed(pl_probe_table[i], e->run.port) == (pass == 0))
+				e->order[e->n_order++] = pl_probe_table[i];
+}
+
+/* Runs every classifier over the answer; keeps the most confident in *out. */
+static const struct probe_def *
+classify_all(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+             struct pl_service *out, unsigned *conf)
+{
+	const struct probe_def *best = NULL;
+	struct pl_service tmp;
+
+	*conf = 0;
+	for (size_t i = 0; i < pl_probe_table_count && n > 0; i++) {
+		unsigned c;
+
+		service_init(&tmp);
+		c = pl_probe_table[i]->classify(ctx, d, n, &tmp);
+		if (c > *conf) {
+			*conf = c;
+			best = pl_probe_table[i];
+			tmp.confidence = c;
+			pl_probe_set(tmp.probe, sizeof(tmp.probe), best->name);
+			*out = tmp;
+		}
+	}
+	return best;
+}
+
+static enum pl_rc
+reconnect(struct engine *e, struct pl_err *err)
+{
+	if (e->conn.fd >= 0)
+		pl_conn_close(&e->conn);
+	if (pl_probe_now_ms() >= e->run.deadline)
+		return pl_err_set(err, PL_ERR_TIMEOUT, "probe time budget used up");
+	memset(e->ans, 0, sizeof(*e->ans));
+	if (pl_conn_open(&e->conn, e->run.sa, e->run.salen, e->run.ctx->opts.connect_ms,
+	                 e->run.deadline, err) != PL_OK) {
+		e->conn.fd = -1;
+		return PL_ERR_IO;
+	}
+	e->conn.bytes_read = &e->out->bytes_read;
+	return PL_OK;
+}
+
+/* Keeps an identification of the current answer if it beats the one so far. */
+static const struct probe_def *
+judge(struct engine *e, const char *via)
+{
+	struct pl_service found = *e->out;
+	unsigned conf;
+	const struct probe_def *def;
+	int tls = e->out->tls;
+	struct pl_tls_info ti = e->out->tls_info;
+
+	if (e->ans->truncated)
+		e->out->truncated = 1;
+	def = classify_all(e->run.ctx, e->ans->data, e->ans->len, &found, &conf);
+	if (!def || conf <= e->conf)
+		return NULL;
+	found.bytes_read = e->out->bytes_read;
+	found.truncated = e->out->truncated;
+	found.tls = tls;
+	found.tls_info = ti;
+	pl_probe_set(found.probe, sizeof(found.probe), via);
+	*e->out = found;
+	e->conf = conf;
+	return def;
+}
+
+/* Follow-up on the open connection, when the identifying probe has one. */
+static void
+follow(struct engine *e, const struct probe_def *def)
+{
+	if (def && def->followup && e->conn.fd >= 0 && !e->ans->closed && !e->ans->reset)
+		def->followup(&e->run, &e->conn, e->ans, e->out);
+}
+
+static int
+send_probe(struct engine *e, const struct probe_def *p)
+{
+	unsigned char req[1024];
+	size_t n = p->request(&e->run, req, sizeof(req));
+
+	if (n == 0 || pl_conn_send(&e->conn, req, n) != 0)
+		return -1;
+	pl_conn_read(&e->conn, e->ans, e->run.ctx->opts.read_ms, 300, p->complete);
+	return 0;
+}
+
+/* TLS handshake on a new connection, then the service inside. 1 if TLS was spoken. */
+static int
+try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
+{
+	struct pl_tls_info info = {0};
+	const struct probe_def *def;
+	unsigned wait;
+
+	if (e->run.ctx->opts.no_tls || !e->run.ctx->ssl_ctx || reconnect(e, err) != PL_OK)
+		return 0;
+	/* The handshake gets one read timeout, not the rest of the run's budget. */
+	e->conn.deadline = pl_probe_now_ms() + e->run.ctx->opts.read_ms;
+	if (e->conn.deadline > e->run.deadline)
+		e->conn.deadline = e->run.deadline;
+	if (pl_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info) != 0)
+		return 0;
+	e->conn.deadline = e->run.deadline;
+	e->out->tls = 1;
+	e->out->tls_info = info;
+	if (e->conf < 50) {
+		pl_probe_set(e->out->service, sizeof(e->out->service), "tls");
+		pl_probe_set(e->out->probe, sizeof(e->out->probe), "tls");
+		e->out->confidence = e->conf = 50;
+	}
+	if (info.subject[0])
+		pl_probe_recog(e->run.ctx, RECOG_X509_SUBJECT, info.subject, strlen(info.subject),
+		               e->out);
+	wait = hint && hint->talks_first ? e->run.ctx->opts.banner_ms : 500;
+	pl_conn_read(&e->conn, e->ans, wait, 300, NULL);
+	if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
+		send_probe(e, &pl_probe_http);
+	def = judge(e, "tls");
+	follow(e, def);
+	return 1;
+}
+
+/* Sends the client-first probes in order until one identifies the service. */
+static void
+client_probes(struct engine *e, const struct probe_def *hint, struct pl_err *err)
+{
+	int tls_tried = 0, sent = 0, silent = 0;
+
+	if (hint == &pl_probe_tls) {
+		tls_tried = 1;
+		if (try_tls(e, hint, err))
+			return;
+	}
+	for (size_t i = 0; i < e->n_order && pl_probe_now_ms() < e->run.deadline; i++) {
+		const struct probe_def *p = e->order[i], *def;
+
+		if (!p->request)
+			continue;
+		if ((e->conn.fd < 0 || sent) && reconnect(e, err) != PL_OK)
+			return;
+		sent = 1;
+		if (send_probe(e, p) != 0)
+			continue;
+		def = judge(e, p->name);
+		if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
+			silent++;
+		if (def && strcmp(e->out->service, "tls") == 0)
+			def = &pl_probe_tls;
+		if (def == &pl_probe_tls || (!def && !tls_tried && e->ans->len == 0)) {
+			tls_tried = 1;
+			if (try_tls(e, hint, err))
+				return;
+			silent += e->ans->len == 0;
+			continue;
+		}
+		if (!def && silent >= 3)
+			return; /* it listens but says nothing to anything: stop asking */
+		if (!def)
+			continue;
+		if (def == p || !def->request) {
+			follow(e, def);
+			return;
+		}
+		/* Identified from another probe's answer: ask it properly. */
+		if (reconnect(e, err) == PL_OK && send_probe(e, def) == 0 && judge(e, def->name))
+			follow(e, def);
+		return;
+	}
+}
+
+static void
+run_setup(struct engine *e, const struct pl_probe_ctx *ctx, const struct sockaddr *sa,
+          socklen_t salen)
+{
+	e->run.ctx = ctx;
+	e->run.sa = sa;
+	e->run.salen = salen;
+	e->run.deadline = pl_probe_now_ms() + ctx->opts.total_ms;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		e->run.port = ntohs(in->sin_port);
+		inet_ntop(AF_INET, &in->sin_addr, e->run.host, sizeof(e->run.host));
+	} else {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		char a[INET6_ADDRSTRLEN];
+
+		e->run.port = ntohs(in6->sin6_port);
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
+		snprintf(e->run.host, sizeof(e->run.host), "[%s]", a);
+	}
+	order_probes(e);
+}
+
+enum pl_rc
+pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
+                 struct pl_service *out, struct pl_err *err)
+{
+	struct engine e = {.out = out, .conn = {.fd = -1}};
+	const struct probe_def *hint, *def;
+	uint64_t start = pl_probe_now_ms();
+	enum pl_rc rc;
+	unsigned wait;
+
+	service_init(out);
+	if (!ctx || !sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+	    salen < (sa->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+	                                      : sizeof(struct sockaddr_in6)))
+		return pl_err_set(err, PL_ERR_ARG, "need an IPv4 or IPv6 address");
+	e.ans = malloc(sizeof(*e.ans));
+	if (!e.ans)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	run_setup(&e, ctx, sa, salen);
+	hint = port_listed(e.order[0], e.run.port) ? e.order[0] : NULL;
+	rc = reconnect(&e, err);
+	if (rc != PL_OK)
+		goto out;
+	wait = hint && !hint->talks_first ? (ctx->opts.quick ? 0 : 300) : ctx->opts.banner_ms;
+	if (hint != &pl_probe_tls && wait)
+		pl_conn_read(&e.conn, e.ans, wait, 300, NULL);
+	if (e.ans->len > 0) {
+		def = judge(&e, "banner");
+		follow(&e, def);
+		if (!def)
+			pl_probe_evidence(out, e.ans->data, e.ans->len);
+	} else {
+		if (e.ans->closed || e.ans->reset)
+			pl_conn_close(&e.conn);
+		client_probes(&e, hint, err);
+		if (!out->service[0] && e.ans->len)
+			pl_probe_evidence(out, e.ans->data, e.ans->len);
+	}
+	rc = PL_OK;
+out:
+	if (e.conn.fd >= 0)
+		pl_conn_close(&e.conn);
+	free(e.ans);
+	out->elapsed_ms = (uint32_t)(pl_probe_now_ms() - start);
+	return rc;
+}
+
+int
+pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char *data, size_t n,
+                         struct pl_service *out)
+{
+	unsigned char *copy;
+	unsigned conf = 0;
+
+	service_init(out);
+	if (n > PL_PROBE_MAX_READ)
+		n = PL_PROBE_MAX_READ;
+	copy = malloc(n + 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, n);
+	copy[n] = '\0';
+	if (!classify_all(ctx, copy, n, out, &conf))
+		pl_probe_evidence(out, copy, n);
+	else
+		pl_probe_set(out->probe, sizeof(out->probe), "banner");
+	free(copy);
+	return conf > 0;
+}

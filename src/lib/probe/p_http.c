@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+/*
+ * p_http.c - HTTP/1.x: "GET / HTTP/1.0" with a Host header, and a classifier over the
+ * response: status line, Server header (Recog http_servers), X-Powered-By, and the
+ * HTML <title> (Recog html_title). Services that answer HTTP on their own ports are
+ * told apart here: Elasticsearch ("You Know, for Search"), the Docker Engine API
+ * (Api-Version header), and MongoDB's "trying to access MongoDB over HTTP" reply.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "probe/probe_impl.h"
+
+static size_t
+http_request(const struct probe_run *run, unsigned char *buf, size_t cap)
+{
+	int n = snprintf((char *)buf, cap,
+	                 "GET / HTTP/1.0\r\nHost: %s\r\nUser-Agent: portlens/" PL_VERSION
+	                 "\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+	                 run->host);
+
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+/* Finds header name (case-insensitive) in the head; copies its value to out. */
+static int
+header(const char *head, size_t n, const char *name, char *out, size_t size)
+{
+	size_t k = strlen(name);
+
+	for (size_t i = 0; i + k + 1 < n; i++) {
+		const char *v;
+		size_t len;
+
+		if (head[i] != '\n' ||
+		    !pl_probe_memcasemem((const unsigned char *)head + i + 1, k, name) ||
+		    head[i + 1 + k] != ':')
+			continue;
+		v = head + i + 2 + k;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		len = strcspn(v, "\r\n");
+		pl_probe_copy(out, size, v, len);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+title(const unsigned char *d, size_t n, char *out, size_t size)
+{
+	const unsigned char *t = pl_probe_memcasemem(d, n, "<title"), *e;
+	size_t a, len;
+
+	out[0] = '\0';
+	if (!t || !(t = memchr(t, '>', n - (size_t)(t - d))))
+		return;
+	t++;
+	e = pl_probe_memcasemem(t, n - (size_t)(t - d), "</title");
+	len = e ? (size_t)(e - t) : 0;
+	for (a = 0; a < len && (t[a] == ' ' || t[a] == '\n' || t[a] == '\r' || t[a] == '\t');)
+		a++;
+	while (len > a && (t[len - 1] == ' ' || t[len - 1] == '\n' || t[len - 1] == '\r'))
+		len--;
+	pl_probe_copy(out, size, (const char *)t + a, len - a);
+	for (char *p = out; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+}
+
+/* Copies the JSON string value of "key" (first occurrence, no unescaping). */
+static void
+json_value(const unsigned char *d, size_t n, const char *key, char *out, size_t size)
+{
+	const unsigned char *k = pl_probe_memcasemem(d, n, key), *q;
+
+	out[0] = '\0';
+	if (!k || !(q = memchr(k + strlen(key), '"', n - (size_t)(k - d) - strlen(key))))
+		return;
+	q++;
+	pl_probe_copy(out, size, (const char *)q, strcspn((const char *)q, "\""));
+}
+
+static unsigned
+special_services(const unsigned char *d, size_t n, const char *head, size_t hlen,
+                 struct pl_service *out)
+{
+	char v[64];
+
+	if (pl_probe_memcasemem(d, n, "You Know, for Search") ||
+	    pl_probe_memcasemem(d, n, "\"cluster_name\"")) {
+		pl_probe_set(out->service, sizeof(out->service), "elasticsearch");
+		pl_probe_set(out->product, sizeof(out->product), "Elasticsearch");
+		json_value(d, n, "\"number\"", out->version, sizeof(out->version));
+		out->auth_required = PL_TRI_NO;
+		return 100;
+	}
+	if (header(head, hlen, "Api-Version", v, sizeof(v)) ||
+	    (header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "Docker/", 7) == 0)) {
+		pl_probe_set(out->service, sizeof(out->service), "docker");
+		pl_probe_set(out->product, sizeof(out->product), "Docker Engine API");
+		if (header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "Docker/", 7) == 0)
+			pl_probe_copy(out->version, sizeof(out->version), v + 7,
+			              strcspn(v + 7, " "));
+		out->auth_required = PL_TRI_NO;
+		return 100;
+	}
+	if (pl_probe_memcasemem(d, n, "trying to access MongoDB over HTTP")) {
+		pl_probe_set(out->service, sizeof(out->service), "mongodb");
+		pl_probe_set(out->product, sizeof(out->product), "MongoDB");
+		return 100;
+	}
+	return 0;
+}
+
+unsigned
+pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                       struct pl_service *out)
+{
+	const char *s = (const char *)d;
+	const unsigned char *body = pl_probe_memcasemem(d, n, "\r\n\r\n");
+	size_t hlen = body ? (size_t)(body - d) : n;
+	char v[160], t[160];
+	unsigned conf;
+
+	if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || s[8] != ' ')
+		return 0;
+	pl_probe_evidence(out, d, hlen);
+	if (pl_probe_memcasemem(d, n, "plain HTTP request was sent to HTTPS port") ||
+	    pl_probe_memcasemem(d, n, "speaking plain HTTP to an SSL-enabled server")) {
+		pl_probe_set(out->service, sizeof(out->service), "tls");
+		return 45; /* an HTTPS server: the engine retries with TLS */
+	}
+	conf = special_services(d, n, s, hlen, out);
+	if (conf)
+		return conf;
+	pl_probe_set(out->service, sizeof(out->service), "http");
+	if (header(s, hlen, "Server", v, sizeof(v))) {
+		if (!pl_probe_recog(ctx, RECOG_HTTP_SERVER, v, strlen(v), out) ||
+		    !out->product[0]) {
+			size_t p = strcspn(v, "/ ");
+
+			pl_probe_copy(out->product, sizeof(out->product), v, p);
+			if (v[p] == '/')
+				pl_probe_copy(out->version, sizeof(out->version), v + p + 1,
+				              strcspn(v + p + 1, " "));
+		}
+		pl_probe_add_info(out, "server: %s", v);
+	}
+	if (header(s, hlen, "X-Powered-By", v, sizeof(v)))
+		pl_probe_add_info(out, "powered by: %s", v);
+	title(d, n, t, sizeof(t));
+	if (t[0]) {
+		pl_probe_add_info(out, "title: %s", t);
+		if (!out->product[0])
+			pl_probe_recog(ctx, RECOG_HTML_TITLE, t, strlen(t), out);
+	}
+	if (header(s, hlen, "WWW-Authenticate", v, sizeof(v)))
+		out->auth_required = PL_TRI_YES;
+	return 100;
+}
+
+static unsigned
+http_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+              struct pl_service *out)
+{
+	return pl_probe_classify_http(ctx, d, n, out);
+}
+
+static const uint16_t http_ports[] = {80,   81,   591,  2375, 2376, 3000, 5000, 5601,  8000, 8008,
+                                      8080, 8081, 8088, 8888, 9000, 9090, 9200, 27017, 0};
+
+const struct probe_def pl_probe_http = {
+    .name = "http",
+    .ports = http_ports,
+    .talks_first = 0,
+    .request = http_request,
+    .classify = http_classify,
+};

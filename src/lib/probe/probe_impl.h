@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * probe/probe_impl.h - internals of the probe module: the bounded connection (conn.c),
+ * the probe vtable every protocol file implements, and the context.
+ *
+ * A probe (struct probe_def) knows its likely ports, whether its servers talk first,
+ * how to build its request, and how to classify any answer. Classifiers are pure
+ * functions over bytes, so the engine runs every classifier over every answer: a
+ * Redis error line that comes back to an HTTP probe still identifies Redis.
+ */
+#ifndef PL_PROBE_IMPL_H
+#define PL_PROBE_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portlens/probe.h"
+#include "probe/recog.h"
+
+struct ssl_st;
+struct ssl_ctx_st;
+
+/* One answer, bounded to PL_PROBE_MAX_READ bytes (+1 for a terminating NUL). */
+struct probe_answer {
+	unsigned char data[PL_PROBE_MAX_READ + 1];
+	size_t len;
+	int truncated; /* more bytes arrived than fit */
+	int closed;    /* peer closed (EOF) */
+	int reset;     /* connection reset or other read error */
+};
+
+/* A connected socket, optionally wrapped in TLS, with a hard deadline. */
+struct probe_conn {
+	int fd;
+	struct ssl_st *ssl;
+	uint64_t deadline; /* monotonic ms: nothing waits past this */
+	uint32_t *bytes_read;
+};
+
+/* Says whether an answer is complete (stop reading now). */
+typedef int (*probe_complete_fn)(const unsigned char *d, size_t n);
+
+struct pl_probe_ctx;
+struct probe_run;
+
+struct probe_def {
+	const char *name;      /* probe name: "http" */
+	const uint16_t *ports; /* ports where its service is likely, 0-terminated */
+	int talks_first;       /* its servers send a banner unprompted */
+	/* Writes the request into buf (cap bytes); returns its length. NULL: banner only. */
+	size_t (*request)(const struct probe_run *run, unsigned char *buf, size_t cap);
+	/* Stops reading early once an answer is complete; NULL: read until quiet. */
+	probe_complete_fn complete;
+	/* Classifies any answer; fills out and returns a confidence 1-100, or 0. */
+	unsigned (*classify)(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+	                     struct pl_service *out);
+	/* Optional: further questions on the same connection once identified (CAPA, INFO). */
+	void (*followup)(const struct probe_run *run, struct probe_conn *c,
+	                 struct probe_answer *ans, struct pl_service *out);
+};
+
+/* One per protocol file (p_*.c). */
+extern const struct probe_def pl_probe_ssh, pl_probe_http, pl_probe_tls, pl_probe_telnet,
+    pl_probe_smtp, pl_probe_ftp, pl_probe_pop3, pl_probe_imap, pl_probe_redis, pl_probe_memcached,
+    pl_probe_mysql, pl_probe_postgresql, pl_probe_mqtt, pl_probe_vnc, pl_probe_rdp;
+
+/* The probe table (table.c), in order of general likelihood. */
+extern const struct probe_def *const pl_probe_table[];
+extern const size_t pl_probe_table_count;
+
+/* Recog databases the classifiers consult, by role. */
+enum recog_role {
+	RECOG_SSH,
+	RECOG_FTP,
+	RECOG_SMTP,
+	RECOG_POP,
+	RECOG_IMAP,
+	RECOG_TELNET,
+	RECOG_HTTP_SERVER,
+	RECOG_HTML_TITLE,
+	RECOG_MYSQL,
+	RECOG_X509_SUBJECT,
+	RECOG_X509_ISSUER,
+	RECOG_HTTP_POWERED,
+	RECOG_ROLE_COUNT,
+};
+
+struct pl_probe_ctx {
+	struct pl_probe_opts opts;
+	struct pl_recog_db **dbs;
+	size_t n_dbs;
+	const struct pl_recog_db *role[RECOG_ROLE_COUNT];
+	const struct pl_recog_db *role_extra[RECOG_ROLE_COUNT]; /* data/fingerprints */
+	struct ssl_ctx_st *ssl_ctx;
+};
+
+/* What the engine knows while probing one port. */
+struct probe_run {
+	const struct pl_probe_ctx *ctx;
+	const struct sockaddr *sa;
+	socklen_t salen;
+	uint16_t port;
+	char host[64]; /* numeric address, for Host: headers */
+	uint64_t deadline;
+};
+
+/* conn.c */
+uint64_t pl_probe_now_ms(void);
+/* Connects within timeout_ms (and before deadline). PL_OK, PL_ERR_TIMEOUT or PL_ERR_IO. */
+enum pl_rc pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen,
+                        unsigned timeout_ms, uint64_t deadline, struct pl_err *err);
+void pl_conn_close(struct probe_conn *c);
+/* Sends all n bytes before the deadline. 0 on success, -1 on failure. */
+int pl_conn_send(struct probe_conn *c, const void *buf, size_t n);
+/*
+ * Reads into ans (appending) until: complete() says so, quiet_ms pass without data
+ * after some data arrived, wait_ms pass in all, the deadline, EOF, error or a full
+ * buffer. Returns the number of bytes this call added.
+ */
+size_t pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms,
+                    unsigned quiet_ms, probe_complete_fn complete);
+/* Wraps c in TLS (SNI from host if not numeric). 0 on success, -1 if the handshake failed. */
+int pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
+                struct pl_tls_info *info);
+struct ssl_ctx_st *pl_tls_ctx_new(void);
+void pl_tls_ctx_free(struct ssl_ctx_st *ctx);
+
+/* util.c */
+/* Copies at most n bytes of src into dst (size bytes), always NUL-terminated. */
+void pl_probe_copy(char *dst, size_t size, const char *src, size_t n);
+/* Like pl_probe_copy for a C string. */
+void pl_probe_set(char *dst, size_t size, const char *src);
+/* Appends "; text" (or text when empty) to out->info, bounded. */
+void pl_probe_add_info(struct pl_service *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Sets the evidence from an answer. */
+void pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n);
+/* Case-insensitive search for needle in the n bytes at d. */
+const unsigned char *pl_probe_memcasemem(const unsigned char *d, size_t n, const char *needle);
+/* Fills vendor/product/version/cpe/os from a Recog match of s against db role. */
+int pl_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
+                   struct pl_service *out);
+/* Complete when the answer ends with a line feed. */
+int pl_probe_line_complete(const unsigned char *d, size_t n);
+
+/* Classify helpers used across protocol files. */
+unsigned pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                                struct pl_service *out);
+unsigned pl_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                                  struct pl_service *out);
+/* Strips Telnet IAC sequences from d into out (cap bytes); returns the text length. */
+size_t pl_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap);
+/* Answers Telnet option negotiation found in d: refuses all but ECHO and SGA. */
+void pl_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n);
+
+#endif

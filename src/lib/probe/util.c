@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/*
+ * util.c - small helpers shared by the protocol files: bounded string setters,
+ * evidence escaping, case-insensitive byte search, the one-line service summary, and
+ * the bridge from a Recog match to struct pl_service fields.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "probe/probe_impl.h"
+
+void
+pl_probe_copy(char *dst, size_t size, const char *src, size_t n)
+{
+	if (size == 0)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void
+pl_probe_set(char *dst, size_t size, const char *src)
+{
+	pl_probe_copy(dst, size, src ? src : "", src ? strlen(src) : 0);
+}
+
+void
+pl_probe_add_info(struct pl_service *out, const char *fmt, ...)
+{
+	size_t used = strlen(out->info);
+	va_list ap;
+
+	if (used + 3 >= sizeof(out->info))
+		return;
+	if (used) {
+		memcpy(out->info + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(out->info + used, sizeof(out->info) - used, fmt, ap);
+	va_end(ap);
+}
+
+size_t
+pl_probe_escape(const unsigned char *data, size_t n, char *out, size_t size)
+{
+	size_t o = 0, i;
+
+	if (size < 4) {
+		if (size)
+			out[0] = '\0';
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		char tmp[5];
+		size_t t;
+		unsigned char ch = data[i];
+
+		if (ch == '\r')
+			t = (size_t)snprintf(tmp, sizeof(tmp), "\\r");
+		else if (ch == '\n')
+			t = (size_t)snprintf(tmp, sizeof(tmp), "\\n");
+		else if (ch == '\t')
+			t = (size_t)snprintf(tmp, sizeof(tmp), "\\t");
+		else if (ch == '\\')
+			t = (size_t)snprintf(tmp, sizeof(tmp), "\\\\");
+		else if (ch >= 0x20 && ch < 0x7f)
+			t = (size_t)snprintf(tmp, sizeof(tmp), "%c", ch);
+		else
+			t = (size_t)snprintf(tmp, sizeof(tmp), "\\x%02x", ch);
+		if (o + t + 4 > size) { /* keep room for "..." and NUL */
+			memcpy(out + o, "...", 4);
+			return i;
+		}
+		memcpy(out + o, tmp, t);
+		o += t;
+	}
+	out[o] = '\0';
+	return i;
+}
+
+void
+pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n)
+{
+	pl_probe_escape(d, n, out->evidence, sizeof(out->evidence));
+}
+
+const unsigned char *
+pl_probe_memcasemem(const unsigned char *d, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+
+	if (k == 0 || k > n)
+		return k == 0 ? d : NULL;
+	for (size_t i = 0; i + k <= n; i++) {
+		size_t j = 0;
+
+		while (j < k && tolower(d[i + j]) == tolower((unsigned char)needle[j]))
+			j++;
+		if (j == k)
+			return d + i;
+	}
+	return NULL;
+}
+
+int
+pl_probe_line_complete(const unsigned char *d, size_t n)
+{
+	return n > 0 && d[n - 1] == '\n';
+}
+
+int
+pl_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
+               struct pl_service *out)
+{
+	struct pl_recog_result res;
+	const char *v, *osv;
+
+	if (!ctx ||
+	    ((!ctx->role[role] || !pl_recog_match(ctx->role[role], s, n, &res)) &&
+	     (!ctx->role_extra[role] || !pl_recog_match(ctx->role_extra[role], s, n, &res))))
+		return 0;
+	v = pl_recog_get(&res, "service.certainty");
+	if (v && strcmp(v, "0.0") == 0)
+		return 0; /* Recog's "assert nothing" entries */
+	if ((v = pl_recog_get(&res, "service.vendor")))
+		pl_probe_set(out->vendor, sizeof(out->vendor), v);
+	if ((v = pl_recog_get(&res, "service.product")))
+		pl_probe_set(out->product, sizeof(out->product), v);
+	if ((v = pl_recog_get(&res, "service.version")))
+		pl_probe_set(out->version, sizeof(out->version), v);
+	if ((v = pl_recog_get(&res, "service.cpe23")))
+		pl_probe_set(out->cpe, sizeof(out->cpe), v);
+	v = pl_recog_get(&res, "os.product");
+	if (!v)
+		v = pl_recog_get(&res, "os.family");
+	osv = pl_recog_get(&res, "os.vendor");
+	if (v && osv && !strstr(osv, v) && !strstr(v, osv))
+		snprintf(out->os, sizeof(out->os), "%s %s", osv, v);
+	else if (osv || v)
+		pl_probe_set(out->os, sizeof(out->os), osv ? osv : v);
+	if (!out->product[0] && (v = pl_recog_get(&res, "hw.product")))
+		pl_probe_set(out->product, sizeof(out->product), v);
+	if (!out->vendor[0] && (v = pl_recog_get(&res, "hw.vendor")))
+		pl_probe_set(out->vendor, sizeof(out->vendor), v);
+	return 1;
+}
+
+void
+pl_service_summary(const struct pl_service *svc, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+#define ADD(...)                                                                                   \
+	do {                                                                                       \
+		if (used < size)                                                                   \
+			used += (size_t)snprintf(out + used, size - used, __VA_ARGS__);            \
+	} while (0)
+	if (svc->product[0])
+		ADD("%s", svc->product);
+	else if (svc->vendor[0])
+		ADD("%s", svc->vendor);
+	if (svc->version[0])
+		ADD("%s%s", used ? " " : "", svc->version);
+	if (svc->os[0])
+		ADD("%s(%s)", used ? " " : "", svc->os);
+#undef ADD
+}
