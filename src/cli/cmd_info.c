@@ -130,6 +130,7 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 		    .kb = cli->kb,
 		    .protos = targets[i].protos,
 		    .read_proc = cli->live,
+		    .live_sockets = cli->live,
 		};
 		struct pl_page *page = NULL;
 		struct pl_err err = {0};

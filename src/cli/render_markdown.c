@@ -106,6 +106,41 @@ md_facts(const struct pl_page *p, struct pl_buf *out, int uses)
 	pl_buf_putc(out, '\n');
 }
 
+/* "On this machine" (only when the page read sockets). */
+static void
+md_live(const struct pl_page *p, struct pl_buf *out)
+{
+	const struct pl_page_live *live = p->live;
+
+	pl_buf_puts(out, "## On this machine\n\n");
+	if (live->error[0]) {
+		pl_buf_puts(out, "Could not read sockets: ");
+		md_escape(out, live->error);
+		pl_buf_puts(out, "\n\n");
+		return;
+	}
+	for (size_t i = 0; i < live->n_listeners; i++) {
+		const struct pl_page_listener *l = &live->listeners[i];
+
+		pl_buf_printf(out, "- %s%s `%s` port %u: ", pl_proto_name((enum pl_proto)l->proto),
+			      l->dual_stack ? "46" : l->ipv6 ? "6" : "4", l->address, p->port);
+		if (l->owner == 0) {
+			md_escape(out, l->process);
+			pl_buf_printf(out, " (pid %d, user ", (int)l->pid);
+			md_escape(out, l->user);
+			pl_buf_puts(out, ")");
+		} else {
+			pl_buf_puts(out, l->owner == 1 ? "process hidden (run as root)"
+						       : "no process (kernel socket)");
+		}
+		pl_buf_putc(out, '\n');
+	}
+	if (!live->n_listeners_total)
+		pl_buf_printf(out, "Nothing listens on port %u here.\n", p->port);
+	pl_buf_printf(out, "\n%zu connection%s on the port. Observed through %s.\n\n",
+		      live->n_conns, live->n_conns == 1 ? "" : "s", live->source);
+}
+
 void
 pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 {
@@ -122,6 +157,8 @@ pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 	              p->port, pl_range_name(p->range), p->range_lo, p->range_hi, p->ephemeral.lo,
 	              p->ephemeral.hi, p->ephemeral.source, p->port,
 	              p->in_ephemeral ? "inside" : "outside");
+	if (p->live)
+		md_live(p, out);
 	md_facts(p, out, 1);
 	md_facts(p, out, 0);
 	pl_buf_puts(out, "## How to check\n\n| Platform | Purpose | Command |\n|---|---|---|\n");

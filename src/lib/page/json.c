@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "page/page_impl.h"
+#include "portlens/sockets.h"
 #include "shared/jsonw.h"
 
 static void
@@ -112,6 +113,68 @@ json_facts(struct pl_jsonw *w, const struct pl_page *p, const char *key, int use
 	pl_jsonw_end(w);
 }
 
+static const char *
+live_owner_name(unsigned owner)
+{
+	return owner == 0 ? "found" : owner == 1 ? "hidden" : "none";
+}
+
+/* "live": who listens on the port on this machine (only when the page was asked to read
+ * sockets; pages built without live data have no "live" key). */
+static void
+json_live(struct pl_jsonw *w, const struct pl_page_live *live, uint16_t port)
+{
+	pl_jsonw_key(w, "live");
+	pl_jsonw_object(w);
+	pl_jsonw_kstr(w, "source", live->source);
+	pl_jsonw_kbool(w, "processes_complete", live->processes_complete);
+	pl_jsonw_kstr(w, "error", live->error[0] ? live->error : NULL);
+	pl_jsonw_key(w, "listeners");
+	pl_jsonw_array(w);
+	for (size_t i = 0; i < live->n_listeners; i++) {
+		const struct pl_page_listener *l = &live->listeners[i];
+
+		pl_jsonw_object(w);
+		pl_jsonw_kstr(w, "transport", pl_proto_name((enum pl_proto)l->proto));
+		pl_jsonw_kstr(w, "family", l->dual_stack ? "dual" : l->ipv6 ? "ipv6" : "ipv4");
+		pl_jsonw_kstr(w, "address", l->address);
+		pl_jsonw_kint(w, "port", port);
+		pl_jsonw_kstr(w, "netns", l->netns);
+		pl_jsonw_kstr(w, "owner", live_owner_name(l->owner));
+		if (l->owner == 0) {
+			pl_jsonw_kint(w, "pid", l->pid);
+			pl_jsonw_kstr(w, "process", l->process);
+			pl_jsonw_kstr(w, "cmdline", l->cmdline);
+			pl_jsonw_kstr(w, "unit", l->unit[0] ? l->unit : NULL);
+		}
+		pl_jsonw_kint(w, "uid", l->uid);
+		pl_jsonw_kstr(w, "user", l->user);
+		pl_jsonw_key(w, "flags");
+		pl_jsonw_array(w);
+		for (unsigned f = 0; f < PL_SFLAG_COUNT; f++)
+			if (l->flags & (1u << f))
+				pl_jsonw_str(w, pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+		pl_jsonw_end(w);
+		pl_jsonw_end(w);
+	}
+	pl_jsonw_end(w);
+	pl_jsonw_kint(w, "listeners_total", (int64_t)live->n_listeners_total);
+	pl_jsonw_key(w, "connections");
+	pl_jsonw_object(w);
+	pl_jsonw_kint(w, "total", (int64_t)live->n_conns);
+	pl_jsonw_key(w, "by_state");
+	pl_jsonw_object(w);
+	for (unsigned st = 1; st < 16; st++) {
+		struct pl_sock tmp = {.state = (uint8_t)st};
+
+		if (live->conns_by_state[st])
+			pl_jsonw_kint(w, pl_sock_state_name(&tmp), (int64_t)live->conns_by_state[st]);
+	}
+	pl_jsonw_end(w);
+	pl_jsonw_end(w);
+	pl_jsonw_end(w);
+}
+
 void
 pl_page_json_append(const struct pl_page *p, struct pl_buf *out, int pretty)
 {
@@ -150,6 +213,8 @@ pl_page_json_append(const struct pl_page *p, struct pl_buf *out, int pretty)
 		pl_jsonw_end(&w);
 	}
 	pl_jsonw_end(&w);
+	if (p->live)
+		json_live(&w, p->live, p->port);
 	pl_jsonw_end(&w);
 }
 

@@ -101,6 +101,18 @@ collect_facts(struct pl_page *page)
 	}
 }
 
+/* The sockets module wants the /proc directory itself; opts name the file system root. */
+static enum pl_rc
+build_live(struct pl_page *page, const char *root)
+{
+	char proc[512];
+
+	if (!root || !*root)
+		return pl_page_build_live(page, NULL);
+	snprintf(proc, sizeof(proc), "%s/proc", root);
+	return pl_page_build_live(page, proc);
+}
+
 enum pl_rc
 pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **out,
               struct pl_err *err)
@@ -127,6 +139,8 @@ pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **o
 	rc = pl_page_build_checks(page);
 	if (rc == PL_OK)
 		rc = pl_page_build_faq(page);
+	if (rc == PL_OK && opts->live_sockets)
+		rc = build_live(page, opts->proc_root);
 	if (rc != PL_OK) {
 		pl_page_free(page);
 		return pl_err_set(err, rc, "out of memory building the page for port %u", port);
@@ -148,6 +162,7 @@ pl_page_free(struct pl_page *page)
 		free(page->faq[i].answer);
 	}
 	free(page->faq);
+	pl_page_live_free(page->live);
 	free(page);
 }
 

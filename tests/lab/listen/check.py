@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# check.py - the assertions of listen.sh: runs portlens and compares its rows with the
+# sockets holder.py opened. Environment: PL (portlens), WORK (ready files), NS (lab
+# namespace name), base (first port), CG (cgroup slice or ""), CID (container id).
+import json
+import os
+import subprocess
+import sys
+
+PL, WORK, NS, CG, CID = (os.environ[k] for k in ("PL", "WORK", "NS", "CG", "CID"))
+BASE = int(os.environ["base"])
+failures = 0
+
+
+def pids(name):
+    with open(os.path.join(WORK, name + ".ready")) as f:
+        return [int(x) for x in f.read().split()]
+
+
+def run(*args, user=None, fmt="--json"):
+    cmd = [PL] + list(args) + ([fmt] if fmt else [])
+    if user:
+        cmd = ["setpriv", "--reuid", user, "--regid", "nogroup", "--clear-groups"] + cmd
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        sys.exit("FAIL: %s exited %d: %s" % (" ".join(cmd), r.returncode, r.stderr))
+    return (json.loads(r.stdout) if fmt == "--json" else r.stdout), r.stderr
+
+
+def check(cond, what):
+    global failures
+    if cond:
+        print("ok   " + what)
+    else:
+        failures += 1
+        print("FAIL " + what)
+
+
+def rows(doc, port, netns=None):
+    return [s for s in doc["sockets"] if s["local_port"] == port
+            and (netns is None or s["netns"] == netns)]
+
+
+def one(doc, port, what, netns=None):
+    r = rows(doc, port, netns)
+    check(len(r) == 1, "%s: exactly one row for port %d (got %d)" % (what, port, len(r)))
+    return r[0] if r else {"processes": [], "flags": []}
+
+
+def holders(row):
+    return sorted(p["pid"] for p in row["processes"])
+
+
+prefork, nobody, unit, lab = pids("prefork"), pids("nobody"), pids("unit"), pids("lab")
+P = [BASE + i for i in range(8)]
+
+doc, _ = run("listen")
+check(doc["source"] == "netlink sock_diag", "listen reads netlink sock_diag")
+r = one(doc, P[0], "pre-fork listener")
+check(r["transport"] == "tcp" and r["family"] == "ipv4" and r["state"] == "LISTEN"
+      and r["local_address"] == "127.0.0.1", "pre-fork: tcp ipv4 127.0.0.1 LISTEN")
+check(holders(r) == sorted(prefork), "pre-fork: held by parent and 2 children %s (got %s)"
+      % (sorted(prefork), holders(r)))
+check(all(p["user"] == "root" and p["name"].startswith("python") for p in r["processes"]),
+      "pre-fork: every holder is root's python")
+check("holder.py" in r["processes"][0]["cmdline"], "pre-fork: full command line")
+r = one(doc, P[1], "dual-stack")
+check(r["family"] == "dual" and r["dual_stack"] and r["local_address"] == "::",
+      "dual-stack [::] listener marked dual, shown once")
+check(holders(r) == [prefork[0]], "dual-stack: held by the parent only")
+r = one(doc, P[2], "v6only")
+check(r["family"] == "ipv6" and not r["dual_stack"], "IPV6_V6ONLY listener is ipv6 only")
+r = one(doc, P[3], "udp")
+check(r["transport"] == "udp" and r["state"] == "UNCONN" and holders(r) == [prefork[0]],
+      "bound UDP socket listed as UNCONN with its holder")
+r = one(doc, P[4], "nobody")
+check(r["uid"] == 65534 and r["processes"][0]["user"] == "nobody"
+      and holders(r) == nobody, "listener of user nobody: uid 65534, process %s" % nobody)
+r = one(doc, P[5], "unit")
+if CG:
+    check(r["processes"][0]["unit"] == "pl-lab-web.service",
+          "holder in cgroup pl-lab-web.service: unit shown (got %s)" % r["processes"][0]["unit"])
+check(rows(doc, P[6]) == [], "lab namespace sockets are not listed without --all-netns")
+check(all(s["netns"] == "host" for s in doc["sockets"]), "every row labelled host")
+
+# Filters.
+d4, _ = run("listen", "-4")
+d6, _ = run("listen", "-6")
+check(rows(d4, P[1]) and rows(d6, P[1]), "dual-stack listener matches both -4 and -6")
+check(not rows(d4, P[2]) and rows(d6, P[2]) and not rows(d6, P[0]), "-4 / -6 filter families")
+dt, _ = run("listen", "--tcp")
+check(not rows(dt, P[3]) and rows(dt, P[0]), "--tcp drops UDP")
+du, _ = run("listen", "--udp")
+check(rows(du, P[3]) and not rows(du, P[0]), "--udp keeps only UDP")
+dp, _ = run("listen", "--pid", str(prefork[1]))
+check(sorted(s["local_port"] for s in dp["sockets"]) == [P[0]],
+      "--pid CHILD: only the socket the child inherited")
+dn, _ = run("listen", "--user", "nobody")
+check([s["local_port"] for s in dn["sockets"]] == [P[4]], "--user nobody: only its listener")
+dq, _ = run("listen", "--port", str(P[1]))
+check([s["local_port"] for s in dq["sockets"]] == [P[1]], "--port N")
+
+# The /proc/net fallback gives the same rows.
+dproc, _ = run("listen", "--proc")
+check(dproc["source"] == "/proc/net", "--proc reads /proc/net")
+key = lambda s: (s["transport"], s["family"], s["local_address"], s["local_port"], s["state"],
+                 s["inode"], tuple(holders(s)), s["uid"])
+ours = lambda d: sorted(key(s) for s in d["sockets"] if P[0] <= s["local_port"] <= P[5])
+check(ours(dproc) == ours(doc), "/proc/net fallback: same rows as netlink")
+
+# Connections: both ends of the connection to P0, in the parent.
+dc, _ = run("conns", "--port", str(P[0]))
+est = [s for s in dc["sockets"] if s["state"] == "ESTAB"]
+check(len(est) == 2, "conns --port: both ends of the connection (got %d)" % len(est))
+check(all(holders(s) == [prefork[0]] for s in est), "conns: both ends held by the parent")
+check(any(s["remote_port"] == P[0] for s in est) and any(s["local_port"] == P[0] for s in est),
+      "conns: one end to the port, one from it")
+check(not rows(dc, P[1]), "conns: no listeners")
+
+# Every network namespace: the lab's listener labelled with the namespace and container.
+da, _ = run("listen", "--all-netns")
+r = one(da, P[6], "lab netns", netns=NS)
+check(r["local_address"] == "198.18.0.1" and holders(r) == lab,
+      "--all-netns: lab listener 198.18.0.1 held by %s" % lab)
+r = one(da, P[7], "lab netns udp", netns=NS)
+check(r["dual_stack"], "--all-netns: dual-stack UDP in the lab namespace")
+ns = [n for n in da["namespaces"] if n["label"] == NS]
+check(len(ns) == 1, "--all-netns: namespace %s listed" % NS)
+if CG and ns:
+    check(ns[0]["container"] == "docker:" + CID[:12], "--all-netns: the namespace's container "
+          "from its cgroup (got %s)" % ns[0]["container"])
+    check(r["processes"][0]["container"] == "docker:" + CID[:12], "container on the process")
+check(rows(da, P[0], "host"), "--all-netns: host rows still there")
+txt, _ = run("listen", "--all-netns", "--port", str(P[6]), fmt=None)
+check(txt.splitlines()[0].startswith("NETNS") and NS in txt, "text: NETNS column and label")
+
+# Text output: dual-stack marked tcp46; several holders on continuation lines.
+txt, _ = run("listen", "--port", str(P[1]), fmt=None)
+check(" tcp46 " in " " + txt.splitlines()[1], "text: dual-stack shown as tcp46")
+txt, _ = run("listen", "--port", str(P[0]), fmt=None)
+held = [l for l in txt.splitlines() if "holder.py" in l]
+check(len(held) == 3 and all(any(" %d " % p in l for l in held) for p in prefork),
+      "text: three holders on three lines")
+csv, _ = run("listen", "--port", str(P[0]), fmt="--csv")
+check(";".join(str(p) for p in sorted(prefork)) in csv, "csv: holders joined with ';'")
+
+# As non-root: own sockets with their process, others' hidden with a hint.
+dnr, err = run("listen", user="nobody")
+r = one(dnr, P[4], "non-root own")
+check(holders(r) == nobody, "non-root: sees its own listener's process")
+r = one(dnr, P[0], "non-root other")
+check(r["owner"] == "hidden" and r["processes"] == [], "non-root: root's socket marked hidden")
+check(any("run as root" in n for n in dnr["notes"]), "non-root: note says run as root")
+txt, err = run("listen", "--port", str(P[0]), user="nobody", fmt=None)
+check("(hidden; run as root)" in txt and "run as root" in err, "non-root text: hidden + hint")
+dnr, _ = run("listen", "--all-netns", user="nobody")
+check(any("cannot enter network namespace" in n or NS in n for n in dnr["notes"]) or
+      rows(dnr, P[6], NS) == [], "non-root --all-netns: says what it cannot see")
+
+# The port page's live section.
+page, _ = run(str(P[0]))
+live = page.get("live")
+check(live is not None and any(l["pid"] == prefork[0] for l in live.get("listeners", [])),
+      "port page: live section lists the listener's process")
+page, _ = run(str(P[0]), "--no-live")
+check(page.get("live") is None, "port page --no-live: no live section")
+
+print("%d failure(s)" % failures)
+sys.exit(1 if failures else 0)
