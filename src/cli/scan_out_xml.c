@@ -39,10 +39,9 @@ write_header(FILE *fp, const struct scan_info *info)
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"
 	      "<?xml-stylesheet href=\"file:///usr/share/nmap/nmap.xsl\" type=\"text/xsl\"?>\n",
 	      fp);
-	fprintf(fp, "<!-- portlens %s scan initiated %s as: ", PL_VERSION, when);
-	for (const char *a = info->args; *a; a++) /* "--" may not appear in comments */
-		fputc(*a == '-' && a[1] == '-' ? '_' : *a, fp);
-	fputs(" -->\n<nmaprun scanner=\"portlens\" args=\"", fp);
+	/* The arguments stay out of the comment: "--" is not allowed inside one. */
+	fprintf(fp, "<!-- portlens %s scan initiated %s -->\n<nmaprun scanner=\"portlens\" args=\"",
+	        PL_VERSION, when);
 	scan_xml_escape(fp, info->args);
 	fprintf(fp,
 	        "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"

@@ -8,7 +8,9 @@
  * connection sends RST and leaves no TIME_WAIT, sparing local ports), a non-blocking
  * connect(), and EPOLLOUT registration tagged with slot index and generation. When the
  * socket becomes writable SO_ERROR tells the state: 0 open (syn-ack), ECONNREFUSED
- * closed (conn-refused), EHOSTUNREACH/ENETUNREACH/EACCES unreachable (ICMP error). A
+ * closed (conn-refused), EHOSTUNREACH/ENETUNREACH/EACCES unreachable (ICMP error; the
+ * sockets set IP_RECVERR/IPV6_RECVERR so the kernel treats every ICMP error to the SYN
+ * as final instead of waiting for a retransmission). A
  * probe with no answer by its deadline is retried up to cfg.retries times, then
  * reported filtered (no-response).
  *
@@ -129,11 +131,12 @@ classify(int e, enum pl_port_state *st, enum pl_scan_reason *why)
 {
 	switch (e) {
 	case 0:
+	case ECONNRESET: /* reset after the handshake completed: it answered SYN-ACK */
+	case EPIPE:
 		*st = PL_PORT_OPEN;
 		*why = PL_REASON_SYN_ACK;
 		return 1;
 	case ECONNREFUSED:
-	case ECONNRESET:
 		*st = PL_PORT_CLOSED;
 		*why = PL_REASON_CONN_REFUSED;
 		return 1;
@@ -192,7 +195,7 @@ attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 	enum pl_port_state st;
 	enum pl_scan_reason why;
 	socklen_t len = make_sockaddr(&s->probe, &ss);
-	int fd, e;
+	int fd, e, one = 1;
 
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -205,6 +208,12 @@ attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 		return ATT_FATAL;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	/* Without RECVERR, ICMPv6 errors to a SYN are soft and only surface when the
+	 * kernel retransmits (about 1 s later); with it they end the connect at once. */
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
 	s->fd = fd;
 	s->attempts++;
 	s->t_send_ns = pl_scan_now_ns();

@@ -4,6 +4,12 @@
  * to (target, port), skips what must not be probed, paces sends to --rate with a token
  * bucket, keeps the engine as full as it allows, and reports every finished probe.
  *
+ * Slow start: probes in flight are capped by a window that starts at 64 and grows by
+ * one for every finished probe (so it doubles every round trip while answers come
+ * back, and every timeout period for silent targets), up to the engine's capacity.
+ * Without it the first burst of thousands of SYNs overflows queues on the way (the
+ * kernel's per-CPU backlog holds 1000 packets) and turns open ports into "filtered".
+ *
  * Position p (in [lo, hi), the shard) maps to index perm(p) of the targets x ports
  * space, index = target * n_ports + port_index. Memory does not depend on the space:
  * the only per-probe state lives in the engine's in-flight slots.
@@ -19,9 +25,10 @@
 #include "portlens/scan.h"
 #include "scan/scan_impl.h"
 
-#define MAX_SPACE  ((uint64_t)1 << 62)
-#define SEND_BATCH 4096
-#define IDLE_WAIT  100
+#define MAX_SPACE    ((uint64_t)1 << 62)
+#define SEND_BATCH   4096
+#define IDLE_WAIT    100
+#define START_WINDOW 64
 
 struct pl_scan {
 	const struct pl_targets *targets;
@@ -36,6 +43,7 @@ struct pl_scan {
 	void *eng;
 	struct pl_scan_probe held;
 	int have_held;
+	uint64_t window; /* slow start: probes allowed in flight now */
 };
 
 static enum pl_rc
@@ -155,6 +163,7 @@ on_emit(void *ctx, const struct pl_scan_result *r)
 	struct pl_scan *s = ctx;
 
 	s->prog.done++;
+	s->window++;
 	if (r->state < PL_PORT_STATE_COUNT)
 		s->prog.by_state[r->state]++;
 	if (r->state == PL_PORT_OPEN)
@@ -218,7 +227,8 @@ fill(struct pl_scan *s, double *tokens, int *wait_ms, struct pl_err *err)
 			*wait_ms = (int)((1.0 - *tokens) * 1000.0 / s->opts.rate) + 1;
 			return PL_OK;
 		}
-		if (!s->opts.dry_run && e->inflight(s->eng) >= e->capacity(s->eng))
+		if (!s->opts.dry_run && (e->inflight(s->eng) >= e->capacity(s->eng) ||
+		                         e->inflight(s->eng) >= s->window))
 			return PL_OK;
 		if (!s->have_held && !(s->have_held = next_probe(s, &s->held)))
 			return PL_OK;
@@ -265,6 +275,7 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 	if (!s->opts.dry_run && (rc = s->opts.engine->create(&cfg, &s->eng, err)) != PL_OK)
 		return rc;
 	s->t0 = last_tick = last_fill = pl_scan_now_ns();
+	s->window = START_WINDOW;
 	burst = s->opts.rate > 100 ? s->opts.rate / 100 : 1.0;
 	while (!finished(s)) {
 		int wait;
