@@ -16,7 +16,6 @@ const struct pl_command pl_commands[] = {
     {.name = "listen", .fn = pl_cmd_listen, .summary = "what is listening, by whom, flagged"},
     {.name = "conns", .fn = pl_cmd_conns, .summary = "who is connected, to and from where"},
     {.name = "scan", .fn = pl_cmd_scan, .summary = "find open ports across hosts and subnets"},
-    {.name = "serve", .fn = pl_cmd_serve, .summary = "port pages, search and live views on the web"},
     {.name = "probe",
      .fn = pl_cmd_probe,
      .summary = "identify the service on HOST:PORT from what it says"},
