@@ -79,8 +79,8 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 	int opt, r;
 
 	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+hp:j:", longopts, NULL)) != -1) {
+	optind = 0; /* GNU: full re-initialisation, options may follow targets */
+	while ((opt = getopt_long(argc, argv, "hp:j:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(audit_help, cli->out);

@@ -105,8 +105,8 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_probe_opts *po, 
 	int opt, r;
 
 	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+hj:", longopts, NULL)) != -1) {
+	optind = 0; /* GNU: full re-initialisation, options may follow targets */
+	while ((opt = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		r = PL_EXIT_OK;
 		switch (opt) {
 		case 'h':

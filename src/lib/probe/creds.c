@@ -70,7 +70,7 @@ wait_for(struct probe_conn *c, struct probe_answer *ans, size_t from, const char
 	char text[4096];
 
 	while (pl_probe_now_ms() < until && !ans->closed && !ans->reset && !ans->truncated) {
-		pl_conn_read(c, ans, (unsigned)(until - pl_probe_now_ms()), 300, NULL);
+		pl_conn_read(c, ans, (unsigned)(until - pl_probe_now_ms()), 80, NULL);
 		pl_telnet_negotiate(c, ans->data + done, ans->len - done);
 		done = ans->len;
 		text_since(ans, from, text, sizeof(text));
@@ -101,7 +101,7 @@ verdict(struct probe_conn *c, struct probe_answer *ans, size_t from, unsigned st
 
 	text[0] = '\0';
 	while (pl_probe_now_ms() < until && !ans->closed && !ans->reset && !ans->truncated) {
-		pl_conn_read(c, ans, (unsigned)(until - pl_probe_now_ms()), 500, NULL);
+		pl_conn_read(c, ans, (unsigned)(until - pl_probe_now_ms()), 80, NULL);
 		pl_telnet_negotiate(c, ans->data + done, ans->len - done);
 		done = ans->len;
 		text_since(ans, from, text, cap);

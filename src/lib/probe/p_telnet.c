@@ -133,7 +133,7 @@ telnet_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n
 	return pl_probe_classify_telnet(ctx, d, n, out);
 }
 
-/* Answers negotiation until the server shows text (at most four rounds). */
+/* Answers negotiation until the server shows its prompt (at most eight rounds). */
 static void
 telnet_followup(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
                 struct pl_service *out)
@@ -141,7 +141,7 @@ telnet_followup(const struct probe_run *run, struct probe_conn *c, struct probe_
 	char text[2048];
 	size_t done = 0;
 
-	for (int round = 0; round < 4; round++) {
+	for (int round = 0; round < 8; round++) {
 		size_t before = ans->len;
 
 		pl_telnet_text(ans->data, ans->len, text, sizeof(text));
@@ -149,7 +149,7 @@ telnet_followup(const struct probe_run *run, struct probe_conn *c, struct probe_
 			break;
 		pl_telnet_negotiate(c, ans->data + done, ans->len - done);
 		done = ans->len;
-		if (pl_conn_read(c, ans, run->ctx->opts.read_ms, 400, NULL) == 0 &&
+		if (pl_conn_read(c, ans, run->ctx->opts.read_ms, 150, NULL) == 0 &&
 		    ans->len == before)
 			break;
 	}
