@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_audit.c - the audit rules over hand-made observations: each rule fires where it
+ * should and stays silent where it should not (loopback, TLS, authentication seen),
+ * findings are sorted by severity, the maximum severity drives exit codes, and the
+ * severity names parse.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portlens/audit.h"
+
+static struct pl_audit_obs
+obs(const char *addr, uint16_t port, enum pl_reach reach, const char *service)
+{
+	struct pl_audit_obs o;
+
+	memset(&o, 0, sizeof(o));
+	snprintf(o.addr, sizeof(o.addr), "%s", addr);
+	o.port = port;
+	o.reach = reach;
+	o.svc.auth_required = PL_TRI_UNKNOWN;
+	o.svc.starttls = PL_TRI_UNKNOWN;
+	if (service) {
+		o.probed = 1;
+		snprintf(o.svc.service, sizeof(o.svc.service), "%s", service);
+	}
+	return o;
+}
+
+/* Runs the audit; returns "sev:rule:port" of each finding joined by spaces. */
+static void
+audit(const struct pl_audit_obs *o, size_t n, char *out, size_t size)
+{
+	struct pl_audit_report r;
+	size_t used = 0;
+
+	out[0] = '\0';
+	assert_int_equal(pl_audit_run(o, n, NULL, &r, NULL), PL_OK);
+	for (size_t i = 0; i < r.n; i++) {
+		const char *port = strrchr(r.findings[i].where, ':') + 1;
+
+		used += (size_t)snprintf(out + used, size - used, "%s%s:%s:%.*s", i ? " " : "",
+		                         pl_severity_name(r.findings[i].severity),
+		                         r.findings[i].rule, (int)strcspn(port, "/"), port);
+		assert_non_null(r.findings[i].why);
+		assert_true(strlen(r.findings[i].remedy) > 10);
+	}
+	pl_audit_report_cleanup(&r);
+}
+
+static void
+test_telnet(void **state)
+{
+	struct pl_audit_obs o[3];
+	char got[512];
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 2323, PL_REACH_NETWORK, "telnet");
+	o[1] = obs("127.0.0.1", 23, PL_REACH_LOOPBACK, "telnet");
+	o[2] = obs("198.18.0.3", 23, PL_REACH_NETWORK, NULL); /* open, not probed */
+	audit(o, 3, got, sizeof(got));
+	assert_string_equal(got, "high:telnet-exposed:2323 medium:telnet-exposed:23 "
+	                         "medium:telnet-port-open:23");
+}
+
+static void
+test_default_credentials(void **state)
+{
+	struct pl_audit_obs o = obs("198.18.0.2", 23, PL_REACH_NETWORK, "telnet");
+	struct pl_audit_report r;
+
+	(void)state;
+	o.creds_checked = 1;
+	o.creds.accepted = 1;
+	o.creds.tried = 4;
+	snprintf(o.creds.username, sizeof(o.creds.username), "admin");
+	snprintf(o.creds.password, sizeof(o.creds.password), "admin");
+	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.findings[0].severity, PL_SEV_CRITICAL);
+	assert_non_null(strstr(r.findings[0].title, "admin / admin"));
+	assert_int_equal(pl_audit_max_severity(&r), PL_SEV_CRITICAL);
+	pl_audit_report_cleanup(&r);
+}
+
+static void
+test_plaintext_logins(void **state)
+{
+	struct pl_audit_obs o[5];
+	char got[512];
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
+	o[0].svc.starttls = PL_TRI_NO;
+	o[1] = obs("198.18.0.2", 110, PL_REACH_NETWORK, "pop3");
+	o[1].svc.starttls = PL_TRI_YES;
+	o[2] = obs("198.18.0.2", 993, PL_REACH_NETWORK, "imap");
+	o[2].svc.tls = 1;                                        /* IMAPS: fine */
+	o[3] = obs("127.0.0.1", 143, PL_REACH_LOOPBACK, "imap"); /* loopback: fine */
+	o[4] = obs("198.18.0.2", 25, PL_REACH_NETWORK, "smtp");  /* not a login service */
+	audit(o, 5, got, sizeof(got));
+	assert_string_equal(got, "medium:plaintext-login:21 low:plaintext-login-optional:110");
+}
+
+static void
+test_datastores(void **state)
+{
+	struct pl_audit_obs o[7];
+	char got[768];
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 6379, PL_REACH_NETWORK, "redis");
+	o[0].svc.auth_required = PL_TRI_NO;
+	o[1] = obs("198.18.0.2", 6380, PL_REACH_NETWORK, "redis");
+	o[1].svc.auth_required = PL_TRI_YES; /* requirepass: fine */
+	o[2] = obs("127.0.0.1", 6379, PL_REACH_LOOPBACK, "redis");
+	o[2].svc.auth_required = PL_TRI_NO; /* loopback: fine */
+	o[3] = obs("198.18.0.2", 2375, PL_REACH_NETWORK, "docker");
+	o[4] = obs("198.18.0.2", 27017, PL_REACH_NETWORK, "mongodb");
+	o[5] = obs("198.18.0.2", 5432, PL_REACH_NETWORK, "postgresql");
+	o[5].svc.auth_required = PL_TRI_YES;
+	o[6] = obs("198.18.0.2", 9200, PL_REACH_NETWORK, "elasticsearch");
+	o[6].svc.auth_required = PL_TRI_NO;
+	audit(o, 7, got, sizeof(got));
+	assert_string_equal(got, "critical:unauthenticated-service:2375 "
+	                         "high:unauthenticated-service:27017 "
+	                         "high:unauthenticated-service:6379 "
+	                         "high:unauthenticated-service:9200");
+}
+
+static void
+test_unassigned_and_malware(void **state)
+{
+	struct pl_audit_obs o[4];
+	char got[512];
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 4, PL_REACH_NETWORK, "");  /* probed, unidentified */
+	o[1] = obs("198.18.0.2", 22, PL_REACH_NETWORK, ""); /* assigned port: no finding */
+	o[2] = obs("198.18.0.2", 31337, PL_REACH_NETWORK, "");
+	o[3] = obs("198.18.0.2", 4444, PL_REACH_NETWORK, "ssh"); /* recognised: lower */
+	audit(o, 4, got, sizeof(got));
+	assert_string_equal(got, "medium:malware-port:31337 low:unknown-service-unassigned-port:4 "
+	                         "low:malware-port:4444");
+	assert_non_null(pl_audit_malware_port(12345));
+	assert_null(pl_audit_malware_port(22));
+}
+
+static void
+test_tls_rules(void **state)
+{
+	struct pl_audit_obs o[2];
+	char got[256];
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 443, PL_REACH_NETWORK, "http");
+	o[0].svc.tls = 1;
+	o[0].svc.tls_info.expired = 1;
+	o[1] = obs("198.18.0.2", 8443, PL_REACH_NETWORK, "http");
+	o[1].svc.tls = 1;
+	snprintf(o[1].svc.tls_info.version, sizeof(o[1].svc.tls_info.version), "TLSv1");
+	audit(o, 2, got, sizeof(got));
+	assert_string_equal(got, "medium:tls-certificate-expired:443 low:tls-old-protocol:8443");
+}
+
+static void
+test_nothing_to_report(void **state)
+{
+	struct pl_audit_obs o[2];
+	struct pl_audit_report r;
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 22, PL_REACH_NETWORK, "ssh");
+	o[1] = obs("198.18.0.2", 443, PL_REACH_NETWORK, "http");
+	o[1].svc.tls = 1;
+	assert_int_equal(pl_audit_run(o, 2, NULL, &r, NULL), PL_OK);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.n_obs, 2);
+	assert_int_equal(pl_audit_max_severity(&r), -1);
+	pl_audit_report_cleanup(&r);
+	assert_int_equal(pl_audit_run(NULL, 0, NULL, &r, NULL), PL_OK);
+	pl_audit_report_cleanup(&r);
+}
+
+static void
+test_severity_names(void **state)
+{
+	enum pl_severity s;
+
+	(void)state;
+	assert_int_equal(pl_severity_parse("HIGH", &s), PL_OK);
+	assert_int_equal(s, PL_SEV_HIGH);
+	assert_int_equal(pl_severity_parse("critical", &s), PL_OK);
+	assert_int_equal(s, PL_SEV_CRITICAL);
+	assert_int_equal(pl_severity_parse("severe", &s), PL_ERR_PARSE);
+	assert_string_equal(pl_severity_name(PL_SEV_INFO), "info");
+	assert_string_equal(pl_severity_name((enum pl_severity)99), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_telnet),
+	    cmocka_unit_test(test_default_credentials),
+	    cmocka_unit_test(test_plaintext_logins),
+	    cmocka_unit_test(test_datastores),
+	    cmocka_unit_test(test_unassigned_and_malware),
+	    cmocka_unit_test(test_tls_rules),
+	    cmocka_unit_test(test_nothing_to_report),
+	    cmocka_unit_test(test_severity_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_probe.c - the probe engine against hostile and awkward servers on 127.0.0.1
+ * (each a thread in this process): banners split across reads, a 1 MiB flood, binary
+ * noise, a server that never answers, one that resets mid-handshake, one that drips a
+ * byte per second, connection refused. Each must return within its time budget with a
+ * bounded read. Also the classifiers over captured answers of every protocol, and the
+ * evidence escaper.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "portlens/probe.h"
+
+struct server;
+typedef void (*serve_fn)(struct server *s, int fd, int nth);
+
+struct server {
+	int lfd;
+	uint16_t port;
+	serve_fn fn;
+	volatile int stop;
+	pthread_t thread;
+};
+
+static void
+sleep_ms(unsigned ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static void *
+server_main(void *arg)
+{
+	struct server *s = arg;
+
+	for (int nth = 0; !s->stop && nth < 50; nth++) {
+		struct pollfd pfd = {.fd = s->lfd, .events = POLLIN};
+		int fd;
+
+		if (poll(&pfd, 1, 100) <= 0) {
+			nth--;
+			continue;
+		}
+		fd = accept(s->lfd, NULL, NULL);
+		if (fd < 0)
+			continue;
+		s->fn(s, fd, nth);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void
+server_start(struct server *s, serve_fn fn)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+
+	memset(s, 0, sizeof(*s));
+	s->fn = fn;
+	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s->lfd >= 0);
+	assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(s->lfd, 8), 0);
+	assert_int_equal(getsockname(s->lfd, (struct sockaddr *)&a, &len), 0);
+	s->port = ntohs(a.sin_port);
+	assert_int_equal(pthread_create(&s->thread, NULL, server_main, s), 0);
+}
+
+static void
+server_stop(struct server *s)
+{
+	s->stop = 1;
+	pthread_join(s->thread, NULL);
+	close(s->lfd);
+}
+
+/* Waits until the client hangs up (or limit_ms pass). */
+static void
+hold(int fd, unsigned limit_ms)
+{
+	char buf[256];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	for (unsigned waited = 0; waited < limit_ms; waited += 50)
+		if (poll(&pfd, 1, 50) > 0 && recv(fd, buf, sizeof(buf), 0) <= 0)
+			return;
+}
+
+static void
+serve_split_ssh(struct server *s, int fd, int nth)
+{
+	(void)s;
+	(void)nth;
+	send(fd, "SSH-2.0-Open", 12, MSG_NOSIGNAL);
+	sleep_ms(150);
+	send(fd, "SSH_9.2p1 Debian-2\r\n", 20, MSG_NOSIGNAL);
+	hold(fd, 3000);
+}
+
+static void
+serve_flood(struct server *s, int fd, int nth)
+{
+	char chunk[8192];
+
+	(void)s;
+	(void)nth;
+	memset(chunk, 'A', sizeof(chunk));
+	for (int i = 0; i < 128; i++) /* 1 MiB, or until the client hangs up */
+		if (send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL) < 0)
+			return;
+}
+
+static void
+serve_binary(struct server *s, int fd, int nth)
+{
+	unsigned char noise[4096];
+	uint32_t x = 0x12345678u;
+
+	(void)s;
+	(void)nth;
+	for (size_t i = 0; i < sizeof(noise); i++) {
+		x = x * 1103515245u + 12345u;
+		noise[i] = (unsigned char)(x >> 24);
+	}
+	noise[0] = 0;
+	send(fd, noise, sizeof(noise), MSG_NOSIGNAL);
+	hold(fd, 3000);
+}
+
+static void
+serve_silent(struct server *s, int fd, int nth)
+{
+	(void)s;
+	(void)nth;
+	hold(fd, 20000);
+}
+
+static void
+rst_close(int fd)
+{
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
+/* First connection: an HTTPS server's complaint; then: reset in the TLS handshake. */
+static void
+serve_reset_tls(struct server *s, int fd, int nth)
+{
+	static const char plain[] = "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n"
+	                            "The plain HTTP request was sent to HTTPS port";
+	char buf[2048];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	(void)s;
+	if (poll(&pfd, 1, 3000) > 0 && recv(fd, buf, sizeof(buf), 0) > 0 && nth == 0)
+		send(fd, plain, sizeof(plain) - 1, MSG_NOSIGNAL);
+	rst_close(fd);
+}
+
+static void
+serve_drip(struct server *s, int fd, int nth)
+{
+	const char *msg = "SSH-2.0-drip\r\n";
+
+	(void)nth;
+	for (size_t i = 0; msg[i] && !s->stop; i++) {
+		if (send(fd, msg + i, 1, MSG_NOSIGNAL) < 0)
+			return;
+		for (int k = 0; k < 10 && !s->stop; k++)
+			sleep_ms(100);
+	}
+}
+
+struct run {
+	struct pl_service svc;
+	enum pl_rc rc;
+	unsigned ms;
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void
+probe_port(uint16_t port, const struct pl_probe_opts *opts, struct run *r)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET,
+	                        .sin_port = htons(port),
+	                        .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct pl_probe_ctx *ctx = NULL;
+	uint64_t t0;
+
+	assert_int_equal(pl_probe_ctx_new(opts, &ctx, NULL), PL_OK);
+	t0 = now_ms();
+	r->rc = pl_probe_service(ctx, (struct sockaddr *)&a, sizeof(a), &r->svc, NULL);
+	r->ms = (unsigned)(now_ms() - t0);
+	pl_probe_ctx_free(ctx);
+}
+
+static void
+test_split_banner(void **state)
+{
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_split_ssh);
+	probe_port(s.port, NULL, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_string_equal(r.svc.service, "ssh");
+	assert_string_equal(r.svc.product, "OpenSSH");
+	assert_string_equal(r.svc.version, "9.2p1");
+	assert_string_equal(r.svc.evidence, "SSH-2.0-OpenSSH_9.2p1 Debian-2");
+}
+
+static void
+test_flood_is_bounded(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 4000};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_flood);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_true(r.svc.truncated);
+	assert_true(r.svc.bytes_read <= PL_PROBE_MAX_READ + 1024);
+	assert_true(r.ms < 4500);
+	assert_true(strlen(r.svc.evidence) < sizeof(r.svc.evidence));
+}
+
+static void
+test_binary_noise(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 3000};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_binary);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_string_equal(r.svc.service, "");
+	assert_non_null(strstr(r.svc.evidence, "\\x00"));
+	for (const char *p = r.svc.evidence; *p; p++)
+		assert_true(*p >= 0x20 && *p < 0x7f);
+}
+
+static void
+test_silent_server_is_bounded(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 1500, .banner_ms = 500, .read_ms = 400};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_silent);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_string_equal(r.svc.service, "");
+	assert_true(r.ms <= 1800);
+}
+
+static void
+test_reset_mid_tls(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 4000, .banner_ms = 200};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_reset_tls);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_false(r.svc.tls); /* the handshake never completed */
+	assert_string_equal(r.svc.service, "tls");
+	assert_true(r.ms < 4500);
+}
+
+static void
+test_drip_is_bounded(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 2500, .banner_ms = 2000};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_drip);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_true(r.ms <= 3000);
+	assert_true(r.svc.bytes_read <= 4);
+}
+
+static void
+test_refused(void **state)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	struct run r;
+
+	(void)state;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd); /* nothing listens there now */
+	probe_port(ntohs(a.sin_port), NULL, &r);
+	assert_int_equal(r.rc, PL_ERR_IO);
+}
+
+struct vector {
+	const char *bytes;
+	size_t len;
+	const char *service, *product, *version;
+};
+
+#define V(b, svc, prod, ver)                                                                       \
+	{                                                                                          \
+		b, sizeof(b) - 1, svc, prod, ver                                                   \
+	}
+
+static const struct vector vectors[] = {
+    V("\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27", "telnet", "", ""),
+    V("\r\nUser Access Verification\r\n\r\nUsername: ", "telnet", "", ""),
+    V("SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n", "ssh", "OpenSSH", "8.9p1"),
+    V("SSH-2.0-dropbear_2022.83\r\n", "ssh", "Dropbear SSH", "2022.83"),
+    V("220 (vsFTPd 3.0.3)\r\n", "ftp", "vsFTPd", "3.0.3"),
+    V("220 ProFTPD Server (Debian) [::ffff:198.18.0.2]\r\n", "ftp", "ProFTPD", ""),
+    V("220 mail.example.com ESMTP Postfix (Debian/GNU)\r\n", "smtp", "Postfix", ""),
+    V("+OK Dovecot (Debian) ready.\r\n", "pop3", "Dovecot", ""),
+    V("* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS "
+      "AUTH=PLAIN] Dovecot (Debian) ready.\r\n",
+      "imap", "Dovecot", ""),
+    V("\x4a\x00\x00\x00\x0a"
+      "8.0.36-0ubuntu0.22.04.1\x00\x08\x00\x00\x00",
+      "mysql", "MySQL", "8.0.36"),
+    V("RFB 003.008\n", "vnc", "", ""),
+    V("HTTP/1.1 200 OK\r\nServer: Apache/2.4.57 (Debian)\r\n\r\n<title>It works</title>", "http",
+      "HTTPD", "2.4.57"),
+    V("+PONG\r\n", "redis", "Redis", ""),
+    V("-NOAUTH Authentication required.\r\n", "redis", "Redis", ""),
+    V("VERSION 1.6.18\r\n", "memcached", "Memcached", "1.6.18"),
+    V("\x20\x02\x00\x00", "mqtt", "", ""),
+    V("\x03\x00\x00\x13\x0e\xd0\x00\x00\x12\x34\x00\x02\x1f\x08\x00\x02\x00\x00\x00", "rdp", "",
+      ""),
+    V("R\x00\x00\x00\x0c\x00\x00\x00\x05\x01\x02\x03\x04", "postgresql", "PostgreSQL", ""),
+    V("\x15\x03\x03\x00\x02\x02\x46", "tls", "", ""),
+    V("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nIt looks like you are trying to "
+      "access MongoDB over HTTP on the native driver port.\r\n",
+      "mongodb", "MongoDB", ""),
+    V("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"name\" : \"n1\", "
+      "\"cluster_name\" : \"es\", \"version\" : {\"number\" : \"7.17.9\"}, \"tagline\" : "
+      "\"You Know, for Search\"}",
+      "elasticsearch", "Elasticsearch", "7.17.9"),
+    V("HTTP/1.1 404 Not Found\r\nApi-Version: 1.41\r\nServer: Docker/20.10.24 (linux)\r\n\r\n",
+      "docker", "Docker Engine API", "20.10.24"),
+    V("\x00\x01garbage", "", "", ""),
+};
+
+static void
+test_classifiers(void **state)
+{
+	struct pl_probe_ctx *ctx = NULL;
+
+	(void)state;
+	assert_int_equal(pl_probe_ctx_new(NULL, &ctx, NULL), PL_OK);
+	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
+		const struct vector *v = &vectors[i];
+		struct pl_service svc;
+		int found =
+		    pl_probe_classify_banner(ctx, (const unsigned char *)v->bytes, v->len, &svc);
+
+		if (strcmp(svc.service, v->service) != 0 || strcmp(svc.product, v->product) != 0 ||
+		    strcmp(svc.version, v->version) != 0)
+			fail_msg("vector %zu: got %s/%s/%s, want %s/%s/%s", i, svc.service,
+			         svc.product, svc.version, v->service, v->product, v->version);
+		assert_int_equal(found, v->service[0] != '\0');
+	}
+	pl_probe_ctx_free(ctx);
+}
+
+static void
+test_auth_facts(void **state)
+{
+	struct pl_probe_ctx *ctx = NULL;
+	struct pl_service svc;
+
+	(void)state;
+	assert_int_equal(pl_probe_ctx_new(NULL, &ctx, NULL), PL_OK);
+	pl_probe_classify_banner(ctx, (const unsigned char *)"+PONG\r\n", 7, &svc);
+	assert_int_equal(svc.auth_required, PL_TRI_NO);
+	pl_probe_classify_banner(ctx, (const unsigned char *)"-NOAUTH x\r\n", 11, &svc);
+	assert_int_equal(svc.auth_required, PL_TRI_YES);
+	pl_probe_classify_banner(ctx, (const unsigned char *)"\x20\x02\x00\x05", 4, &svc);
+	assert_int_equal(svc.auth_required, PL_TRI_YES);
+	pl_probe_classify_banner(ctx, (const unsigned char *)"R\0\0\0\x08\0\0\0\0", 9, &svc);
+	assert_int_equal(svc.auth_required, PL_TRI_NO); /* AuthenticationOk: trust */
+	pl_probe_ctx_free(ctx);
+}
+
+static void
+test_escape(void **state)
+{
+	char out[16];
+	size_t used;
+
+	(void)state;
+	used = pl_probe_escape((const unsigned char *)"a\r\n\x01\\", 5, out, sizeof(out));
+	assert_int_equal(used, 5);
+	assert_string_equal(out, "a\\r\\n\\x01\\\\");
+	used = pl_probe_escape((const unsigned char *)"0123456789abcdefghij", 20, out, sizeof(out));
+	assert_true(used < 20);
+	assert_non_null(strstr(out, "..."));
+	assert_true(strlen(out) < sizeof(out));
+}
+
+static void
+test_default_creds_list(void **state)
+{
+	const char *u, *p;
+
+	(void)state;
+	assert_int_equal(pl_default_creds_count(), 61);
+	pl_default_creds_get(10, &u, &p);
+	assert_string_equal(u, "support");
+	assert_string_equal(p, "support");
+	pl_default_creds_get(61, &u, &p);
+	assert_null(u);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_split_banner),
+	    cmocka_unit_test(test_flood_is_bounded),
+	    cmocka_unit_test(test_binary_noise),
+	    cmocka_unit_test(test_silent_server_is_bounded),
+	    cmocka_unit_test(test_reset_mid_tls),
+	    cmocka_unit_test(test_drip_is_bounded),
+	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_classifiers),
+	    cmocka_unit_test(test_auth_facts),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_default_creds_list),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
