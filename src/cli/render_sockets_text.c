@@ -240,9 +240,16 @@ emit_reasons(struct text_table *t, const struct pl_sock *s, struct pl_buf *out)
 		if (!(s->flags & flag))
 			continue;
 		pl_sock_flag_reason(t->set, s, flag, reason, sizeof(reason));
-		pl_buf_printf(out, "    %s! %s:%s %s\n",
-		              pl_term_sgr(t->cli, s->risk >= PL_RISK_HIGH ? SGR_RED : SGR_YEL),
-		              pl_sock_flag_name(flag), pl_term_sgr(t->cli, SGR_RESET), reason);
+		/* No printf here: thousands of rows can be flagged. */
+		pl_buf_puts(out, "    ");
+		pl_buf_puts(out, pl_term_sgr(t->cli, s->risk >= PL_RISK_HIGH ? SGR_RED : SGR_YEL));
+		pl_buf_puts(out, "! ");
+		pl_buf_puts(out, pl_sock_flag_name(flag));
+		pl_buf_puts(out, ":");
+		pl_buf_puts(out, pl_term_sgr(t->cli, SGR_RESET));
+		pl_buf_putc(out, ' ');
+		pl_buf_puts(out, reason);
+		pl_buf_putc(out, '\n');
 	}
 }
 

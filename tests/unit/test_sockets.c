@@ -6,6 +6,7 @@
  * rows), malformed input of both, and /proc/PID/cgroup -> unit and container.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -217,6 +218,10 @@ test_sockdiag_truncated(void **state)
 	((struct nlmsghdr *)buf)->nlmsg_len = 20;
 	assert_int_equal(pl_sockdiag_parse(buf, len, PL_PROTO_TCP, &l, &done, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "too short"));
+	/* A length above 2^31 must not walk backwards (found by fuzzing: an endless loop). */
+	((struct nlmsghdr *)buf)->nlmsg_len = 0xfffffff0u;
+	assert_int_equal(pl_sockdiag_parse(buf, len, PL_PROTO_TCP, &l, &done, &err), PL_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "truncated"));
 	free(buf);
 	pl_sock_list_cleanup(&l);
 }
@@ -241,6 +246,11 @@ test_sockdiag_error_and_family(void **state)
 	assert_int_equal(pl_sockdiag_parse(&msg, sizeof(msg), PL_PROTO_TCP, &l, &done, &err),
 	                 PL_ERR_SYS);
 	assert_int_equal(err.sys_errno, 2);
+	/* A nonsense error code (found by fuzzing: negating INT_MIN) becomes EIO. */
+	msg.e.error = INT32_MIN;
+	assert_int_equal(pl_sockdiag_parse(&msg, sizeof(msg), PL_PROTO_TCP, &l, &done, &err),
+	                 PL_ERR_SYS);
+	assert_int_equal(err.sys_errno, EIO);
 	assert_int_equal(pl_sockdiag_parse(&bad, sizeof(bad), PL_PROTO_TCP, &l, &done, &err),
 	                 PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "family 99"));

@@ -6,7 +6,7 @@
  *
  * The input is the bytes of one or more recv() calls, exactly as the kernel sent them,
  * so recorded dumps replay in tests and fuzzers. Every length is checked before use:
- * message headers through mnl_nlmsg_ok, the fixed inet_diag_msg by size, attributes
+ * message lengths against the bytes left, the fixed inet_diag_msg by size, attributes
  * through mnl_attr_ok. Nothing is trusted from the buffer except what was validated.
  */
 #include <errno.h>
@@ -109,6 +109,7 @@ parse_error(const struct nlmsghdr *nlh, size_t off, struct pl_err *err)
 {
 	const struct nlmsgerr *e;
 	enum pl_rc rc;
+	int code;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
 		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
@@ -116,9 +117,11 @@ parse_error(const struct nlmsghdr *nlh, size_t off, struct pl_err *err)
 	e = mnl_nlmsg_get_payload(nlh);
 	if (e->error == 0)
 		return PL_OK; /* an acknowledgement */
-	rc = pl_err_set(err, PL_ERR_SYS, "sock_diag: %s", strerror(-e->error));
+	/* Kernel errors are -1..-4095; anything else is garbage (and -INT_MIN is UB). */
+	code = e->error < 0 && e->error > -4096 ? -e->error : EIO;
+	rc = pl_err_set(err, PL_ERR_SYS, "sock_diag: %s", strerror(code));
 	if (err)
-		err->sys_errno = -e->error;
+		err->sys_errno = code;
 	return rc;
 }
 
@@ -126,14 +129,21 @@ enum pl_rc
 pl_sockdiag_parse(const void *buf, size_t len, enum pl_proto proto, struct pl_sock_list *l,
                   int *done, struct pl_err *err)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len > (size_t)INT32_MAX ? INT32_MAX : (int)len;
+	size_t off = 0;
 	enum pl_rc rc;
 
 	*done = 0;
-	while (mnl_nlmsg_ok(nlh, left)) {
-		size_t off = (size_t)((const char *)nlh - (const char *)buf);
+	/* Bounds are checked here rather than with mnl_nlmsg_ok: it compares the length
+	 * as an int, so a length above 2^31 passes it and mnl_nlmsg_next walks backwards. */
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		const struct nlmsghdr *nlh = (const void *)((const char *)buf + off);
+		size_t mlen = nlh->nlmsg_len;
 
+		if (mlen < sizeof(*nlh) || mlen > len - off)
+			return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
+			                     "truncated netlink message (length %zu, %zu bytes "
+			                     "left)",
+			                     mlen, len - off);
 		switch (nlh->nlmsg_type) {
 		case NLMSG_DONE:
 			*done = 1;
@@ -151,11 +161,10 @@ pl_sockdiag_parse(const void *buf, size_t len, enum pl_proto proto, struct pl_so
 		default:
 			break; /* NLMSG_NOOP and anything newer: skip */
 		}
-		nlh = mnl_nlmsg_next(nlh, &left);
+		off += MNL_ALIGN(mlen) < len - off ? MNL_ALIGN(mlen) : len - off;
 	}
-	if (left != 0)
-		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0,
-		                     (unsigned)(len - (size_t)left) + 1,
-		                     "truncated netlink message (%d bytes left over)", left);
+	if (off != len)
+		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
+		                     "truncated netlink message (%zu bytes left over)", len - off);
 	return PL_OK;
 }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/listen/run.sh - `portlens listen` side by side with `ss -tlnp` and
+# `lsof -nP -iTCP -sTCP:LISTEN` on the same machine in one run: N listening TCP sockets
+# held by 20 processes (hold.py), for each N in SIZES. Prints mean times (hyperfine),
+# the ratios portlens/ss and portlens/lsof, peak memory (max RSS) of each, and checks
+# that portlens and ss list the same socket set.
+# Usage: bench/listen/run.sh [PORTLENS] (default build/src/cli/portlens)
+#   SIZES="1000 20000 100000" RUNS=10 PROCS=20 bench/listen/run.sh
+# Needs root (raised fd limits); only binds 127.0.0.0/8.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PL=$(readlink -f "${1:-build/src/cli/portlens}")
+SIZES=${SIZES:-"1000 20000 100000"}
+RUNS=${RUNS:-10}
+PROCS=${PROCS:-20}
+for tool in ss lsof hyperfine python3; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 1; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "bench: run as root (fd limits, all processes)" >&2; exit 1; }
+WORK=$(mktemp -d /tmp/portlens-bench-listen.XXXXXX)
+HOLDER=""
+cleanup() {
+	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null && wait "$HOLDER" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PORTLENS="$PL listen --tcp"
+SS="ss -tlnp"
+LSOF="lsof -nP -iTCP -sTCP:LISTEN"
+
+maxrss() { # maxrss CMD... -> KiB
+	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
+}
+
+printf "%-8s %10s %10s %10s %8s %8s %9s %9s %9s\n" sockets portlens ss lsof "pl/ss" "pl/lsof" \
+	"rss_pl" "rss_ss" "rss_lsof"
+for n in $SIZES; do
+	: >"$WORK/ready"
+	python3 bench/listen/hold.py "$n" "$PROCS" "$WORK/ready" &
+	HOLDER=$!
+	for _ in $(seq 600); do
+		[ "$(wc -l <"$WORK/ready")" -ge "$PROCS" ] && break
+		sleep 0.1
+	done
+	# The same socket set: every LISTEN tcp socket, as LOCAL:PORT, from both tools.
+	"$PL" listen --tcp --csv --no-processes | awk -F, 'NR > 1 {print $5 ":" $6}' | sort >"$WORK/pl.set"
+	ss -Htln | awk '{print $4}' | sed 's/^\[\(.*\)\]:/\1:/; s/^\*:/0.0.0.0:/' | sort >"$WORK/ss.set"
+	if ! cmp -s "$WORK/pl.set" "$WORK/ss.set"; then
+		echo "bench: portlens and ss list different sockets at N=$n:" >&2
+		diff "$WORK/pl.set" "$WORK/ss.set" | head >&2
+		exit 1
+	fi
+	lruns=$RUNS
+	[ "$n" -ge 100000 ] && lruns=3
+	hyperfine -N -w 2 -r "$RUNS" --export-json "$WORK/a.json" "$PORTLENS" "$SS" >/dev/null 2>&1
+	hyperfine -N -w 1 -r "$lruns" --export-json "$WORK/b.json" "$LSOF" >/dev/null 2>&1
+	python3 - "$n" "$WORK/a.json" "$WORK/b.json" "$(maxrss $PORTLENS)" "$(maxrss $SS)" \
+		"$(maxrss $LSOF)" <<'PY'
+import json, sys
+n, a, b, r1, r2, r3 = sys.argv[1:]
+ra, rb = json.load(open(a))["results"], json.load(open(b))["results"]
+pl, ss, ls = ra[0]["mean"], ra[1]["mean"], rb[0]["mean"]
+print("%-8s %9.1fms %9.1fms %9.1fms %8.3f %8.3f %8sK %8sK %8sK" %
+      (n, pl * 1e3, ss * 1e3, ls * 1e3, pl / ss, pl / ls, r1, r2, r3))
+PY
+	kill "$HOLDER"
+	wait "$HOLDER" 2>/dev/null || true
+	HOLDER=""
+done
+echo "(${PROCS} holder processes; portlens: $PORTLENS; hyperfine means over $RUNS runs," \
+	"lsof 3 runs at 100k; $(nproc) CPUs; $(uname -r))"
