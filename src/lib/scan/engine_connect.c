@@ -334,6 +334,32 @@ on_event(struct cstate *c, uint64_t data)
 	finish(c, i, st, why, e);
 }
 
+/*
+ * Did the probe of slot i get an answer that is still unread (a slow event loop can
+ * reach a deadline before the event)? Finishes it and returns 1 if so.
+ */
+static int
+answered_late(struct cstate *c, uint32_t i)
+{
+	struct slot *s = &c->slots[i];
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer), len = sizeof(int);
+	enum pl_port_state st;
+	enum pl_scan_reason why;
+	int e = 0;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e != 0 &&
+	    classify(e, &st, &why)) {
+		finish(c, i, st, why, e);
+		return 1;
+	}
+	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) == 0) {
+		finish(c, i, PL_PORT_OPEN, PL_REASON_SYN_ACK, 0);
+		return 1;
+	}
+	return 0;
+}
+
 /* Handles deadlines that have passed: retry or report filtered. */
 static enum pl_rc
 expire(struct cstate *c, uint64_t now, struct pl_err *err)
@@ -343,6 +369,8 @@ expire(struct cstate *c, uint64_t now, struct pl_err *err)
 		struct slot *s = &c->slots[i];
 		enum attempt_rc rc;
 
+		if (s->fd >= 0 && answered_late(c, i))
+			continue;
 		if (s->fd >= 0 && s->attempts > c->cfg.retries) {
 			finish(c, i, PL_PORT_FILTERED, PL_REASON_NO_RESPONSE, 0);
 			continue;
@@ -377,11 +405,16 @@ c_poll(void *state, int timeout_ms, struct pl_err *err)
 		if (until < timeout_ms)
 			timeout_ms = until;
 	}
-	n = epoll_wait(c->ep, ev, MAX_EVENTS, timeout_ms);
-	if (n < 0 && errno != EINTR)
-		return pl_err_set(err, PL_ERR_SYS, "epoll_wait: %s", strerror(errno));
-	for (int k = 0; k < n; k++)
-		on_event(c, ev[k].data.u64);
+	/* Drain every ready event (bounded) before looking at deadlines. */
+	for (int round = 0; round < 64; round++) {
+		n = epoll_wait(c->ep, ev, MAX_EVENTS, round ? 0 : timeout_ms);
+		if (n < 0 && errno != EINTR)
+			return pl_err_set(err, PL_ERR_SYS, "epoll_wait: %s", strerror(errno));
+		for (int k = 0; k < n; k++)
+			on_event(c, ev[k].data.u64);
+		if (n < MAX_EVENTS)
+			break;
+	}
 	return expire(c, pl_scan_now_ns(), err);
 }
 

@@ -143,6 +143,8 @@ pl_ports_remove(struct pl_ports *ps, const struct pl_ports *drop)
 {
 	uint32_t k = 0;
 
+	if (drop->n == 0)
+		return;
 	for (uint32_t i = 0; i < ps->n; i++)
 		if (!bsearch(&ps->items[i], drop->items, drop->n, sizeof(uint32_t), cmp_u32))
 			ps->items[k++] = ps->items[i];

@@ -197,7 +197,8 @@ collect_leftovers(struct pl_scan *s, struct pl_err *err)
 	size_t keep = s->n_todo - s->i_todo;
 	int held = s->have_held;
 
-	memmove(s->todo, s->todo + s->i_todo, keep * sizeof(*s->todo));
+	if (keep)
+		memmove(s->todo, s->todo + s->i_todo, keep * sizeof(*s->todo));
 	s->n_todo = keep;
 	s->i_todo = 0;
 	s->have_held = 0;
