@@ -216,6 +216,7 @@ html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 	              rq->lang->code, rq->lang->rtl ? "rtl" : "ltr");
 	html_esc(b, title);
 	pl_buf_puts(b, " · portlens</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
+	               "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
 	               "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n"
 	               "<header class=\"site\"><a class=\"brand\" href=\"/\">portlens</a><nav>");
 	nav_link(b, rq, "/", S_NAV_HOME);

@@ -31,7 +31,7 @@ kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *v
 		return;
 	pl_buf_puts(b, "<dt>");
 	web_trs(b, rq, label);
-	pl_buf_puts(b, "</dt><dd>");
+	pl_buf_puts(b, "</dt><dd dir=\"auto\">");
 	html_esc(b, value);
 	pl_buf_puts(b, "</dd>");
 }
@@ -134,7 +134,7 @@ fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
 {
 	const char *risk = pl_risk_name((enum pl_risk)f->risk);
 
-	pl_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\"><h3>", risk,
+	pl_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\"><h3 dir=\"auto\">", risk,
 	              pl_kb_kind_name((enum pl_kb_kind)f->kind));
 	html_esc(b, f->title);
 	pl_buf_printf(b, "</h3><p class=\"meta\"><span class=\"badge risk-%s\">", risk);
@@ -145,11 +145,11 @@ fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
 	html_esc(b, pl_kb_kind_label((enum pl_kb_kind)f->kind));
 	pl_buf_puts(b, " · <span class=\"mono\">");
 	html_esc(b, f->port_spec);
-	pl_buf_puts(b, "</span></p><p>");
+	pl_buf_puts(b, "</span></p><p dir=\"auto\">");
 	html_esc(b, f->text);
 	pl_buf_puts(b, "</p><p class=\"meta\">");
 	web_trs(b, rq, S_SOURCES);
-	pl_buf_puts(b, ":</p><ol class=\"sources\">");
+	pl_buf_puts(b, ":</p><ol class=\"sources\" dir=\"ltr\">");
 	for (uint32_t i = 0; i < f->n_sources; i++) {
 		pl_buf_puts(b, "<li>");
 		html_source(b, f->sources[i]);
@@ -218,7 +218,7 @@ section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 	for (size_t i = 0; i < p->n_faq; i++) {
 		pl_buf_puts(b, "<details id=\"faq-");
 		html_esc(b, p->faq[i].id);
-		pl_buf_puts(b, "\"><summary>");
+		pl_buf_puts(b, "\" dir=\"auto\"><summary>");
 		html_esc(b, p->faq[i].question);
 		pl_buf_puts(b, "</summary><p>");
 		html_esc(b, p->faq[i].answer);

@@ -19,6 +19,7 @@
 #include "web/web_impl.h"
 
 #define SNAPSHOT_MS 1000
+#define LISTEN_ROWS 500 /* a page, not a dump: flagged rows first, then the rest */
 
 static int
 is_listener(const struct pl_sock *s)
@@ -203,13 +204,22 @@ web_live_listen_html(struct web_req *rq, struct pl_buf *b)
 		pl_buf_puts(b, "</th>");
 	}
 	pl_buf_puts(b, "</tr></thead><tbody>");
-	for (size_t i = 0; i < set->n_socks; i++) {
-		if (!is_listener(&set->socks[i]))
-			continue;
-		listen_row(b, set, &set->socks[i]);
-		shown++;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < set->n_socks; i++) {
+			const struct pl_sock *s = &set->socks[i];
+
+			if (!is_listener(s) || (pass == 0) != (s->flags != 0))
+				continue;
+			if (shown++ < LISTEN_ROWS)
+				listen_row(b, set, s);
+		}
 	}
 	pl_buf_puts(b, "</tbody></table>");
+	if (shown > LISTEN_ROWS)
+		pl_buf_printf(b,
+		              "<p class=\"meta\" id=\"listen-more\">+%zu (portlens listen; "
+		              "/api/listen)</p>",
+		              shown - LISTEN_ROWS);
 	if (!shown) {
 		pl_buf_puts(b, "<p>");
 		web_trs(b, rq, S_LISTEN_NONE);

@@ -225,6 +225,8 @@ web_dispatch(struct web_req *rq, struct web_resp *rs)
 		dispatch_api(rq, rs, u + 4);
 	else if (strncmp(u, "/static/", 8) == 0)
 		serve_asset(rq, rs, u + 8);
+	else if (strcmp(u, "/favicon.ico") == 0)
+		serve_asset(rq, rs, "favicon.svg");
 	else
 		web_error(rq, rs, 404);
 }

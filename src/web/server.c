@@ -16,7 +16,7 @@
  *   5. For POST: Sec-Fetch-Site and Origin must say the request came from this site.
  * Then routes.c renders, and every response gets the same security headers: a strict
  * Content-Security-Policy (only this server's own CSS and JS, no inline code), nosniff,
- * no framing, no referrer.
+ * no framing, no referrer to other sites.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -105,7 +105,9 @@ same_site(const struct web_req *rq)
 
 	if (sfs && strcmp(sfs, "same-origin") != 0)
 		return 0;
-	if (!origin)
+	/* Browsers send "Origin: null" under some referrer policies; the fetch metadata
+	 * then still says whether the request came from this origin. */
+	if (!origin || (strcmp(origin, "null") == 0 && sfs))
 		return 1;
 	snprintf(want, sizeof(want), "http://%s", host ? host : "");
 	return strcasecmp(origin, want) == 0;
@@ -172,7 +174,7 @@ add_headers(struct web_req *rq, struct web_resp *rs, struct MHD_Response *r)
 	MHD_add_response_header(r, "Content-Security-Policy", CSP);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	MHD_add_response_header(r, "Cache-Control",
