@@ -9,7 +9,8 @@ build_pkgs=(build-essential meson ninja-build pkg-config
 	libmnl-dev libsqlite3-dev libmicrohttpd-dev libpcre2-dev libexpat1-dev libssl-dev
 	libjansson-dev)
 test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev llvm
-	groff-base bsdutils iproute2 nftables socat procps python3 lsof net-tools nmap hyperfine)
+	groff-base bsdutils iproute2 nftables socat procps python3 lsof net-tools nmap hyperfine
+	time util-linux)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;
