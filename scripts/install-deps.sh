@@ -11,6 +11,10 @@ build_pkgs=(build-essential meson ninja-build pkg-config
 test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev llvm
 	groff-base bsdutils iproute2 nftables socat procps python3 lsof net-tools nmap hyperfine
 	time util-linux)
+# Web front end (portlens serve): browser tests drive Debian's chromium through
+# playwright-core (npm); the web benchmark runs nginx and wrk side by side with portlens.
+test_pkgs+=(chromium nginx wrk)
+command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;

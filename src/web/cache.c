@@ -8,11 +8,18 @@
  * The per-visitor CSRF token is not part of the cached bytes: each entry records the
  * offset where it goes, and a hit splices the caller's token in while copying.
  * Direct-mapped by key hash; a collision simply replaces the older entry.
+ *
+ * When an entry expires, the first request to notice renders it again while the others
+ * keep getting the previous rendering (stale-while-revalidate, for at most STALE_FACTOR
+ * times the TTL), so an expiry under load costs one rendering, not one per waiting
+ * request.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "web/web_impl.h"
+
+#define STALE_FACTOR 10
 
 static size_t
 slot_of(const char *key)
@@ -46,12 +53,20 @@ web_cache_get(struct web_cache *c, const char *key, const char *token, size_t *l
 	struct web_cache_entry *e = &c->slots[slot_of(key)];
 	size_t tlen = token ? strlen(token) : 0;
 	char *out = NULL;
+	int64_t age;
 
 	if (c->ttl_ms == 0)
 		return NULL;
 	pthread_mutex_lock(&c->lock);
-	if (!e->body || strcmp(e->key, key) != 0 || web_now_ms() - e->at_ms > c->ttl_ms)
+	if (!e->body || strcmp(e->key, key) != 0)
 		goto out;
+	age = web_now_ms() - e->at_ms;
+	if (age > (int64_t)c->ttl_ms * STALE_FACTOR)
+		goto out;
+	if (age > c->ttl_ms && !e->refreshing) {
+		e->refreshing = 1; /* this caller renders; the others get the old copy */
+		goto out;
+	}
 	if (e->token_off == WEB_NO_TOKEN)
 		tlen = 0;
 	out = malloc(e->len + tlen + 1);
@@ -90,6 +105,7 @@ web_cache_put(struct web_cache *c, const char *key, const char *body, size_t len
 	e->len = len;
 	e->token_off = token_off;
 	e->at_ms = web_now_ms();
+	e->refreshing = 0;
 	memcpy(e->key, key, strlen(key) + 1);
 	pthread_mutex_unlock(&c->lock);
 }

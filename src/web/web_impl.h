@@ -76,6 +76,7 @@ struct web_cache_entry {
 	char *body;
 	size_t len;
 	size_t token_off; /* where the CSRF token is spliced in; (size_t)-1: none */
+	int refreshing;   /* a request is rendering a fresh copy */
 };
 
 struct web_cache {

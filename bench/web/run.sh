@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Web benchmark, side by side in one run: wrk against `portlens serve` rendering
+# /port/2323 and against nginx serving the very same page saved as a static file, both
+# on 127.0.0.1, same wrk settings, runs interleaved (nginx, portlens, nginx, portlens) so
+# background noise hits both. Prints requests/s and p99 latency of each and the ratio.
+# Target (issue 6): portlens >= 0.5x nginx's requests per second.
+# Usage: bench/web/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]   (default: build 10 64)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build}
+secs=${2:-10}
+conns=${3:-64}
+pl=$(realpath "$build/src/cli/portlens")
+threads=2
+for need in wrk nginx curl python3; do
+	command -v "$need" >/dev/null || { echo "bench/web: $need not installed (scripts/install-deps.sh)"; exit 77; }
+done
+
+tmp=$(mktemp -d /tmp/pl-bench-web-XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+"$pl" serve --listen 127.0.0.1:0 --db "$tmp/bench.db" >"$tmp/serve.out" 2>&1 &
+pids+=($!)
+pl_url=
+for _ in $(seq 100); do
+	pl_url=$(grep -so 'http://127\.0\.0\.1:[0-9]*/' "$tmp/serve.out" || true)
+	[ -n "$pl_url" ] && break
+	sleep 0.1
+done
+[ -n "$pl_url" ] || { cat "$tmp/serve.out"; exit 1; }
+
+# The same page as a static file for nginx (what a port-reference site would serve).
+mkdir -p "$tmp/www/port" "$tmp/nginx"
+chmod 755 "$tmp"  # nginx workers may run as another user (www-data)
+curl -sf "${pl_url}port/2323" -o "$tmp/www/port/2323"
+chmod -R a+rX "$tmp/www"
+ngx_port=$(free_port)
+cat >"$tmp/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes $threads;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	client_body_temp_path $tmp/nginx/body;
+	proxy_temp_path $tmp/nginx/proxy;
+	fastcgi_temp_path $tmp/nginx/fastcgi;
+	uwsgi_temp_path $tmp/nginx/uwsgi;
+	scgi_temp_path $tmp/nginx/scgi;
+	server {
+		listen 127.0.0.1:$ngx_port;
+		root $tmp/www;
+		default_type "text/html; charset=utf-8";
+	}
+}
+EOF
+nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
+pids+=($!)
+ngx_url="http://127.0.0.1:$ngx_port/"
+for _ in $(seq 50); do curl -sf "${ngx_url}port/2323" -o /dev/null && break; sleep 0.1; done
+cmp -s <(curl -s "${ngx_url}port/2323") "$tmp/www/port/2323" || { echo "nginx not serving"; exit 1; }
+
+run_wrk() { # name url round
+	wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2" >"$tmp/$1.$3.txt" 2>&1
+}
+for round in 1 2; do
+	run_wrk nginx "${ngx_url}port/2323" "$round"
+	run_wrk portlens "${pl_url}port/2323" "$round"
+done
+
+python3 - "$tmp" "$secs" "$conns" "$(stat -c %s "$tmp/www/port/2323")" <<'P'
+import re, sys, glob, os
+tmp, secs, conns, size = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+def parse(path):
+    t = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+    m = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", t)
+    p99 = float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m.group(2)]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
+    errs = re.search(r"Socket errors:.*", t)
+    return rps, p99, int(non2xx.group(1)) if non2xx else 0, errs.group(0) if errs else ""
+res = {}
+for name in ("nginx", "portlens"):
+    runs = [parse(p) for p in sorted(glob.glob(os.path.join(tmp, name + ".*.txt")))]
+    best = max(runs, key=lambda r: r[0])
+    res[name] = best
+    for i, r in enumerate(runs, 1):
+        print(f"{name:9s} round {i}: {r[0]:10.0f} req/s  p99 {r[1]:7.2f} ms"
+              + (f"  non-2xx {r[2]}" if r[2] else "") + (f"  {r[3]}" if r[3] else ""))
+n, p = res["nginx"], res["portlens"]
+ratio = p[0] / n[0]
+print(f"\n/port/2323 ({size} bytes), wrk -t2 -c{conns} -d{secs}s, best of 2 rounds each:")
+print(f"| server | requests/s | p99 latency |\n|---|---|---|")
+print(f"| nginx (static file) | {n[0]:.0f} | {n[1]:.2f} ms |")
+print(f"| portlens serve | {p[0]:.0f} | {p[1]:.2f} ms |")
+print(f"ratio portlens/nginx: {ratio:.2f}x  (target >= 0.5x: {'MET' if ratio >= 0.5 else 'NOT MET'})")
+P
