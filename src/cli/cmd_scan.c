@@ -79,6 +79,7 @@ on_result(void *ctx, const struct pl_scan_result *r)
 
 	if (r->state != PL_PORT_OPEN && !run->all_states)
 		return;
+	pl_sv_submit(run->sv_run, r); /* --sV: probes open TCP ports in the background */
 	hosts_add(run, r->target);
 	for (size_t i = 0; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
@@ -217,6 +218,8 @@ execute(struct pl_cli *cli, struct scan_run *run)
 		pl_scan_free(scan);
 		return PL_EXIT_FAIL;
 	}
+	if (run->sv && !run->dry_run && !(run->sv_run = pl_sv_start(NULL, 16, &err))) /* --sV */
+		pl_cli_print_err(cli, &err);
 	install_signals(&old_int, &old_term);
 	rc = pl_scan_run(scan, &err);
 	sigaction(SIGINT, &old_int, NULL);
@@ -228,6 +231,19 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	scan_progress_end(&run->progress, &prog, run->info.interrupted);
 	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
 		ex = PL_EXIT_FAIL;
+	if (run->sv_run) { /* --sV: wait for the probes, then one record per open port */
+		enum pl_sv_output m = PL_SV_TEXT;
+
+		for (int k = 0; k < SCAN_OUT_N; k++)
+			if (run->out_path[k] && strcmp(run->out_path[k], "-") == 0)
+				m = k == SCAN_OUT_JSON     ? PL_SV_JSON_LINES
+				    : k == SCAN_OUT_NORMAL ? PL_SV_TEXT
+				                           : PL_SV_TEXT_STDERR;
+		if (pl_sv_finish(cli, run->sv_run, m) != PL_EXIT_OK)
+			ex = PL_EXIT_FAIL;
+		pl_sv_free(run->sv_run);
+		run->sv_run = NULL;
+	}
 	if (scan_save_close(cli, &run->save, run->info.interrupted) != PL_EXIT_OK) /* --save */
 		ex = PL_EXIT_FAIL;
 	if (rc == PL_ERR_INTERRUPTED)

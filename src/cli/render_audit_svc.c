@@ -20,13 +20,14 @@ void
 pl_render_service_text(const struct pl_cli *cli, const char *where, const struct pl_service *s,
                        struct pl_buf *out)
 {
-	char sum[200];
+	char sum[200], name[32];
 	const char *a, *t;
 
 	pl_service_summary(s, sum, sizeof(sum));
-	pl_buf_printf(out, "%s%-24s%s %s%s%-10s%s %s\n", pl_term_sgr(cli, "\033[1m"), where,
-	              pl_term_sgr(cli, "\033[0m"), s->tls ? "tls/" : "",
-	              pl_term_sgr(cli, "\033[32m"), s->service[0] ? s->service : "unknown",
+	snprintf(name, sizeof(name), "%s%s", s->tls ? "tls/" : "",
+	         s->service[0] ? s->service : "unknown");
+	pl_buf_printf(out, "%s%-24s%s %s%-10s%s %s\n", pl_term_sgr(cli, "\033[1m"), where,
+	              pl_term_sgr(cli, "\033[0m"), pl_term_sgr(cli, "\033[32m"), name,
 	              pl_term_sgr(cli, "\033[0m"), sum);
 	if (s->vendor[0] && strcmp(s->vendor, s->product) != 0)
 		pl_buf_printf(out, "    vendor:   %s\n", s->vendor);

@@ -44,6 +44,7 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_SAVE, /* --save, --db: scan_save.c */
 	OPT_DB,
+	OPT_SV, /* --sV: render_audit_sv.c */
 };
 
 static const char scan_help[] =
@@ -78,6 +79,8 @@ static const char scan_help[] =
     "  --all-states          report closed, filtered and unreachable ports too\n"
     "  --open                report open ports only (the default)\n"
     "  --reason              show why a port is in its state (syn-ack, conn-refused, ...)\n"
+    "  -sV, --sV             identify the service on each open port from what it says\n"
+    "                        (as portlens probe; probes run while the scan goes on)\n"
     "  --stats-json SECS     a JSON progress line on stderr every SECS seconds\n"
     "  --no-progress         no status line on a terminal\n"
     "  --save                also save the results in the SQLite store (portlens serve)\n"
@@ -118,6 +121,7 @@ static const struct option longopts[] = {
     {"all-states", no_argument, NULL, OPT_ALL},
     {"open", no_argument, NULL, OPT_OPEN},
     {"reason", no_argument, NULL, OPT_REASON},
+    {"sV", no_argument, NULL, OPT_SV},
     {"Pn", no_argument, NULL, OPT_PN},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"save", no_argument, NULL, OPT_SAVE},
@@ -322,6 +326,9 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 		return PL_EXIT_OK;
 	case OPT_DB:
 		run->save.db = arg;
+		return PL_EXIT_OK;
+	case OPT_SV: /* render_audit_sv.c */
+		run->sv = 1;
 		return PL_EXIT_OK;
 	}
 	return -2;

@@ -8,6 +8,7 @@
 
 #include "cli/scan_save.h"
 #include "cli/scan_sink.h"
+#include "cli/render_audit.h" /* --sV */
 
 /* Exit code after Ctrl-C (128 + SIGINT, as shells report it); resume file written. */
 #define PL_EXIT_INTERRUPTED 130
@@ -55,6 +56,9 @@ struct scan_run {
 	size_t hosts_n, hosts_cap;
 	/* --save: results streamed into the SQLite store (scan_save.c). */
 	struct scan_save save;
+	/* --sV: service detection on open ports (probe module, render_audit_sv.c). */
+	int sv;
+	struct pl_sv *sv_run;
 };
 
 void scan_run_init(struct scan_run *run);

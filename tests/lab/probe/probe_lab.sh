@@ -131,6 +131,20 @@ rc=0
 lab_exec cli "$PL" audit --fail-on bogus >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || { echo "bad --fail-on: exit $rc, want 2"; exit 1; }
 
+echo "== portlens scan --sV (JSON lines on stdout)"
+lab_exec cli "$PL" scan "$SVC_ADDR" -p "$SVC_ALL_PORTS" --sV -oJ - >"$LAB_DIR/scan.jsonl"
+$PY - "$LAB_DIR/scan.jsonl" "$P_SSH" "$P_HTTPS" "$P_TELNET" "$SVC_ALL_PORTS" <<'PYCHECK'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+svc = {str(r["port"]): r for r in recs if r["type"] == "service"}
+opened = {str(r["port"]) for r in recs if r["type"] == "result" and r["state"] == "open"}
+assert opened == set(sys.argv[5].split(",")) == set(svc), (opened, set(svc))
+assert svc[sys.argv[2]]["product"] == "OpenSSH", svc[sys.argv[2]]
+assert svc[sys.argv[3]]["tls"] and svc[sys.argv[3]]["service"] == "http", svc[sys.argv[3]]
+assert svc[sys.argv[4]]["service"] == "telnet", svc[sys.argv[4]]
+print(f"scan --sV: {len(svc)} open ports, each with a service record")
+PYCHECK
+
 echo "== local audit (inside the server namespace: its listeners via sock_diag)"
 rc=0
 lab_exec srv "$PL" audit --json >"$LAB_DIR/local.json" || rc=$?
