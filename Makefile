@@ -15,10 +15,10 @@ MESON_TEST  = meson test --print-errorlogs --num-processes 2
 all: build
 
 deps:
-	scripts/install-deps.sh build
+	bash scripts/install-deps.sh build
 
 test-deps:
-	scripts/install-deps.sh all
+	bash scripts/install-deps.sh all
 
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
@@ -55,13 +55,13 @@ format-check:
 		echo "run: make format"; exit 1; fi; echo "format-check: ok"
 
 checksrc:
-	scripts/checksrc.sh
+	bash scripts/checksrc.sh
 
 fuzz:
-	scripts/fuzz.sh
+	bash scripts/fuzz.sh
 
 bench: build
-	bench/run-all.sh
+	bash bench/run-all.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) fuzz-build
