@@ -276,7 +276,6 @@ pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigne
 {
 	struct text_table t = {.cli = cli, .set = set};
 	struct cells c;
-
 	for (unsigned i = 0; i < C_COUNT; i++)
 		t.show[i] = 1;
 	t.show[C_NETNS] = show_netns;

@@ -235,6 +235,22 @@ sb_puts(struct sb *b, const char *s)
 	*b->p = '\0';
 }
 
+/* A string literal, without measuring it. */
+#define SB_LIT(b, lit) sb_putn((b), (lit), sizeof(lit) - 1)
+
+static void
+sb_putn(struct sb *b, const char *s, size_t n)
+{
+	if (b->left == 0)
+		return;
+	if (n >= b->left)
+		n = b->left - 1;
+	memcpy(b->p, s, n);
+	b->p += n;
+	b->left -= n;
+	*b->p = '\0';
+}
+
 static void
 sb_u32(struct sb *b, uint32_t v)
 {
@@ -280,11 +296,11 @@ pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum 
 		return;
 	case PL_SFLAG_UNASSIGNED:
 		/* Built by hand: thousands of rows can carry this flag, printf was visible. */
-		sb_puts(&b, "the IANA registry lists ");
+		SB_LIT(&b, "the IANA registry lists ");
 		sb_u32(&b, s->lport);
-		sb_puts(&b, "/");
+		SB_LIT(&b, "/");
 		sb_puts(&b, pl_proto_name((enum pl_proto)s->proto));
-		sb_puts(&b, " as Unassigned: do you know what this is, and did you put it here?");
+		SB_LIT(&b, " as Unassigned: do you know what this is, and did you put it here?");
 		return;
 	case PL_SFLAG_MALWARE:
 		snprintf(buf, size, "port associated with malware: %s",

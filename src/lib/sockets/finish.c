@@ -199,6 +199,57 @@ cmp_sock(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
+/* A socket's sort position packed into 64 bits: namespace, transport, local port, family,
+ * first 4 address bytes. Equal keys fall back to cmp_sock. */
+struct sort_key {
+	uint64_t key;
+	const struct pl_sock *s;
+};
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const struct sort_key *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return cmp_sock(x->s, y->s);
+}
+
+/*
+ * Sorts by key and index rather than moving 120-byte records through qsort: at 100,000
+ * sockets the record sort was one of the larger costs of `portlens listen`.
+ */
+static enum pl_rc
+sort_socks(struct pl_sockset *set)
+{
+	size_t n = set->n_socks;
+	struct sort_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+	struct pl_sock *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+
+	if (!keys || !sorted) {
+		free(keys);
+		free(sorted);
+		return PL_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_sock *s = &set->socks[i];
+
+		keys[i].key = (uint64_t)(s->netns & 0x3ff) << 54 | (uint64_t)(s->proto & 1) << 53 |
+		              (uint64_t)s->lport << 37 | (uint64_t)(s->family == AF_INET6) << 36 |
+		              (uint64_t)s->local[0] << 24 | (uint64_t)s->local[1] << 16 |
+		              (uint64_t)s->local[2] << 8 | s->local[3];
+		keys[i].s = s;
+	}
+	qsort(keys, n, sizeof(*keys), cmp_key);
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = *keys[i].s;
+	free(keys);
+	free(set->socks);
+	set->socks = sorted;
+	return PL_OK;
+}
+
 enum pl_rc
 pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct pl_owner_map *map)
 {
@@ -226,7 +277,9 @@ pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct 
 		if (keep_owned(set, q, &set->socks[i]))
 			set->socks[kept++] = set->socks[i];
 	set->n_socks = kept;
-	qsort(set->socks, set->n_socks, sizeof(*set->socks), cmp_sock);
+	rc = sort_socks(set);
+	if (rc != PL_OK)
+		return pl_err_set(c->err, rc, "out of memory sorting sockets");
 	if (map && !map->complete && geteuid() != 0 &&
 	    pl_sockset_note(set, "some processes belong to other users, so their sockets show "
 	                         "no process; run as root to see them all") != PL_OK)
