@@ -54,31 +54,31 @@ struct pl_page_ephemeral {
 /* "On this machine": one holder of a socket listening on the page's port. */
 #define PL_PAGE_MAX_LISTENERS 32
 struct pl_page_listener {
-	uint8_t proto;       /* enum pl_proto */
-	uint8_t dual_stack;  /* an IPv6 socket that also accepts IPv4 */
-	uint8_t ipv6;        /* address is IPv6 */
-	uint8_t owner;       /* 0 process known, 1 hidden (not root), 2 no process (kernel) */
-	char address[64];    /* local address, e.g. "0.0.0.0", "::1" */
-	char netns[64];      /* network namespace label ("host") */
-	int32_t pid;         /* 0 when owner != 0 */
-	uint32_t uid;        /* the process's user, else the socket's */
-	char process[17];    /* comm */
+	uint8_t proto;      /* enum pl_proto */
+	uint8_t dual_stack; /* an IPv6 socket that also accepts IPv4 */
+	uint8_t ipv6;       /* address is IPv6 */
+	uint8_t owner;      /* 0 process known, 1 hidden (not root), 2 no process (kernel) */
+	char address[64];   /* local address, e.g. "0.0.0.0", "::1" */
+	char netns[64];     /* network namespace label ("host") */
+	int32_t pid;        /* 0 when owner != 0 */
+	uint32_t uid;       /* the process's user, else the socket's */
+	char process[17];   /* comm */
 	char user[33];
-	char unit[96];       /* systemd unit or container, "" when none */
-	char *cmdline;       /* owned; "" when unknown */
-	unsigned flags;      /* enum pl_sock_flag bits (portlens/sockets.h) */
+	char unit[96];  /* systemd unit or container, "" when none */
+	char *cmdline;  /* owned; "" when unknown */
+	unsigned flags; /* enum pl_sock_flag bits (portlens/sockets.h) */
 };
 
 /* Live sockets on the page's port, read when pl_page_opts.live_sockets asks. */
 struct pl_page_live {
-	const char *source;   /* "netlink sock_diag" or "/proc/net" (static) */
+	const char *source;     /* "netlink sock_diag" or "/proc/net" (static) */
 	int processes_complete; /* every process could be inspected (root) */
 	struct pl_page_listener listeners[PL_PAGE_MAX_LISTENERS];
-	size_t n_listeners;       /* rows kept (each holder of each listening socket) */
-	size_t n_listeners_total; /* rows found (more than kept when over the maximum) */
-	size_t conns_by_state[16];/* non-listening sockets on the port, by kernel state */
+	size_t n_listeners;        /* rows kept (each holder of each listening socket) */
+	size_t n_listeners_total;  /* rows found (more than kept when over the maximum) */
+	size_t conns_by_state[16]; /* non-listening sockets on the port, by kernel state */
 	size_t n_conns;
-	char error[256];      /* non-empty when the sockets could not be read */
+	char error[256]; /* non-empty when the sockets could not be read */
 };
 
 struct pl_page {

@@ -123,7 +123,10 @@ md_live(const struct pl_page *p, struct pl_buf *out)
 		const struct pl_page_listener *l = &live->listeners[i];
 
 		pl_buf_printf(out, "- %s%s `%s` port %u: ", pl_proto_name((enum pl_proto)l->proto),
-			      l->dual_stack ? "46" : l->ipv6 ? "6" : "4", l->address, p->port);
+		              l->dual_stack ? "46"
+		              : l->ipv6     ? "6"
+		                            : "4",
+		              l->address, p->port);
 		if (l->owner == 0) {
 			md_escape(out, l->process);
 			pl_buf_printf(out, " (pid %d, user ", (int)l->pid);
@@ -131,14 +134,14 @@ md_live(const struct pl_page *p, struct pl_buf *out)
 			pl_buf_puts(out, ")");
 		} else {
 			pl_buf_puts(out, l->owner == 1 ? "process hidden (run as root)"
-						       : "no process (kernel socket)");
+			                               : "no process (kernel socket)");
 		}
 		pl_buf_putc(out, '\n');
 	}
 	if (!live->n_listeners_total)
 		pl_buf_printf(out, "Nothing listens on port %u here.\n", p->port);
 	pl_buf_printf(out, "\n%zu connection%s on the port. Observed through %s.\n\n",
-		      live->n_conns, live->n_conns == 1 ? "" : "s", live->source);
+	              live->n_conns, live->n_conns == 1 ? "" : "s", live->source);
 }
 
 void

@@ -283,11 +283,13 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 
 	pl_buf_init(&line);
 	pl_buf_printf(&line, "%s%s  %s%s%s:%u  ", pl_proto_name((enum pl_proto)l->proto),
-		      l->dual_stack ? "46" : l->ipv6 ? "6" : "4", l->ipv6 ? "[" : "", l->address,
-		      l->ipv6 ? "]" : "", p->port);
+	              l->dual_stack ? "46"
+	              : l->ipv6     ? "6"
+	                            : "4",
+	              l->ipv6 ? "[" : "", l->address, l->ipv6 ? "]" : "", p->port);
 	if (l->owner == 0)
 		pl_buf_printf(&line, "%s (pid %d, user %s%s%s)", l->process, (int)l->pid, l->user,
-			      l->unit[0] ? ", " : "", l->unit);
+		              l->unit[0] ? ", " : "", l->unit);
 	else if (l->owner == 1)
 		pl_buf_printf(&line, "process hidden (user %s): run as root to see it", l->user);
 	else
@@ -296,10 +298,12 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 		pl_buf_printf(&line, " in namespace %s", l->netns);
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++)
 		if (l->flags & (1u << f))
-			pl_buf_printf(&line, " [%s]", pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+			pl_buf_printf(&line, " [%s]",
+			              pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
 	pl_term_wrap(t->out, pl_buf_str(&line), 2, t->cli->width);
 	if (l->owner == 0 && l->cmdline && *l->cmdline)
-		pl_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), l->cmdline, sgr(t, SGR_RESET));
+		pl_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), l->cmdline,
+		              sgr(t, SGR_RESET));
 	pl_buf_cleanup(&line);
 }
 
@@ -320,26 +324,26 @@ section_live(struct text_ctx *t)
 		live_listener(t, &live->listeners[i]);
 	if (live->n_listeners_total > live->n_listeners)
 		pl_buf_printf(t->out, "  ... and %zu more (portlens listen --port %u)\n",
-			      live->n_listeners_total - live->n_listeners, t->page->port);
+		              live->n_listeners_total - live->n_listeners, t->page->port);
 	if (!live->n_listeners_total)
 		pl_buf_printf(t->out, "  Nothing listens on port %u here.\n", t->page->port);
 	if (live->n_conns) {
 		pl_buf_printf(t->out, "  %zu connection%s on port %u:", live->n_conns,
-			      live->n_conns == 1 ? "" : "s", t->page->port);
+		              live->n_conns == 1 ? "" : "s", t->page->port);
 		for (unsigned st = 1; st < 16; st++) {
 			struct pl_sock tmp = {.state = (uint8_t)st};
 
 			if (live->conns_by_state[st])
 				pl_buf_printf(t->out, "%s %zu %s", shown++ ? "," : "",
-					      live->conns_by_state[st], pl_sock_state_name(&tmp));
+				              live->conns_by_state[st], pl_sock_state_name(&tmp));
 		}
 		pl_buf_printf(t->out, " (portlens conns --port %u)\n", t->page->port);
 	}
 	if (!live->processes_complete)
 		pl_buf_puts(t->out, "  Some processes belong to other users and are hidden; run as "
-				    "root to see them.\n");
+		                    "root to see them.\n");
 	pl_buf_printf(t->out, "  %sObserved now through %s.%s\n", sgr(t, SGR_DIM), live->source,
-		      sgr(t, SGR_RESET));
+	              sgr(t, SGR_RESET));
 }
 
 void

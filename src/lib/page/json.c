@@ -168,7 +168,8 @@ json_live(struct pl_jsonw *w, const struct pl_page_live *live, uint16_t port)
 		struct pl_sock tmp = {.state = (uint8_t)st};
 
 		if (live->conns_by_state[st])
-			pl_jsonw_kint(w, pl_sock_state_name(&tmp), (int64_t)live->conns_by_state[st]);
+			pl_jsonw_kint(w, pl_sock_state_name(&tmp),
+			              (int64_t)live->conns_by_state[st]);
 	}
 	pl_jsonw_end(w);
 	pl_jsonw_end(w);
