@@ -15,6 +15,9 @@ test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev llvm
 # playwright-core (npm); the web benchmark runs nginx and wrk side by side with portlens.
 test_pkgs+=(chromium nginx wrk)
 command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
+# Probe/audit lab (tests/lab/probe, bench/sv): real servers the tests start themselves in
+# lab namespaces on unusual ports (Debian may also start them on the host when installed).
+test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd memcached)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;
