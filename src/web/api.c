@@ -41,6 +41,7 @@ web_api_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	    .reg = rq->web->cfg.reg,
 	    .kb = rq->web->cfg.kb,
 	    .read_proc = rq->web->cfg.live,
+	    .live_sockets = rq->web->cfg.live,
 	};
 	struct pl_page *page = NULL;
 	char *json = NULL;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "portlens/page.h"
+#include "portlens/sockets.h"
 #include "web/web_impl.h"
 
 static const enum web_str range_names[] = {
@@ -228,47 +229,104 @@ section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 }
 
 static void
-section_live(struct pl_buf *b, struct web_req *rq, uint16_t port)
+live_listener(struct pl_buf *b, const struct pl_page_listener *l, uint16_t port)
 {
-	struct web_live_port live;
+	static const char *const owners[] = {"", "(hidden: not root)", "(no process)"};
+
+	pl_buf_printf(b, "<tr><td>%s%s</td><td class=\"mono\">",
+	              pl_proto_name((enum pl_proto)l->proto),
+	              l->ipv6 ? (l->dual_stack ? "46" : "6") : "4");
+	pl_buf_puts(b, l->ipv6 ? "[" : "");
+	html_esc(b, l->address);
+	pl_buf_printf(b, "%s:%u</td><td>", l->ipv6 ? "]" : "", port);
+	if (l->owner == 0) {
+		html_esc(b, l->process);
+		pl_buf_printf(b, " (pid %d)", l->pid);
+	} else {
+		html_esc(b, owners[l->owner < 3 ? l->owner : 2]);
+	}
+	pl_buf_puts(b, "</td><td>");
+	html_esc(b, l->user);
+	pl_buf_puts(b, "</td><td>");
+	html_esc(b, l->unit);
+	pl_buf_puts(b, "</td><td>");
+	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
+		if (!(l->flags & (1u << f)))
+			continue;
+		pl_buf_puts(b, "<span class=\"flag\">");
+		html_esc(b, pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+		pl_buf_puts(b, "</span> ");
+	}
+	pl_buf_puts(b, "</td></tr>");
+}
+
+static void
+live_conns(struct pl_buf *b, const struct web_req *rq, const struct pl_page_live *live)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%zu", live->n_conns);
+	pl_buf_printf(b, "<p data-connections=\"%zu\">", live->n_conns);
+	web_trf(b, rq, S_LIVE_CONNS, n, NULL, NULL, NULL);
+	for (unsigned st = 1, first = 1; st < 16; st++) {
+		struct pl_sock tmp = {.state = (uint8_t)st};
+
+		if (!live->conns_by_state[st])
+			continue;
+		pl_buf_printf(b, "%s%s %zu", first ? " <span class=\"meta\">" : ", ",
+		              pl_sock_state_name(&tmp), live->conns_by_state[st]);
+		first = 0;
+	}
+	pl_buf_puts(b, "</p>");
+}
+
+/* The page model's live section (struct pl_page_live), read when the page was built. */
+static void
+section_live(struct pl_buf *b, struct web_req *rq, const struct pl_page *p)
+{
+	static const enum web_str cols[] = {S_PROTO, S_LOCAL_ADDR, S_PROCESS,
+	                                    S_USER,  S_UNIT,       S_FLAGS};
+	const struct pl_page_live *live = p->live;
 	char n[24];
 
 	pl_buf_puts(b, "<section id=\"live\" data-refresh=\"5\"><h2>");
 	web_trs(b, rq, S_SEC_LIVE);
-	pl_buf_puts(b, "</h2>");
+	pl_buf_puts(b, "</h2><p>");
 	if (!rq->web->cfg.live) {
-		pl_buf_puts(b, "<p>");
 		web_trs(b, rq, S_LIVE_OFF);
 		pl_buf_puts(b, "</p></section>\n");
 		return;
 	}
-	web_live_port(rq->web, port, &live);
-	if (!live.available) {
-		pl_buf_puts(b, "<p>");
-		web_trf(b, rq, S_LIVE_UNAVAILABLE, live.why, NULL, NULL, NULL);
+	if (!live || live->error[0]) {
+		web_trf(b, rq, S_LIVE_UNAVAILABLE, live ? live->error : "-", NULL, NULL, NULL);
 		pl_buf_puts(b, "</p></section>\n");
 		return;
 	}
-	snprintf(n, sizeof(n), "%zu", live.n_listen);
-	pl_buf_printf(b, "<p data-listening=\"%zu\">", live.n_listen);
-	if (live.n_listen)
+	snprintf(n, sizeof(n), "%zu", live->n_listeners_total);
+	pl_buf_printf(b, "<span data-listening=\"%zu\">", live->n_listeners_total);
+	if (live->n_listeners_total)
 		web_trf(b, rq, S_LIVE_LISTENING, n, NULL, NULL, NULL);
 	else
 		web_trs(b, rq, S_LIVE_NOT_LISTENING);
-	pl_buf_puts(b, "</p>");
-	if (live.n_lines) {
-		pl_buf_puts(b, "<ul class=\"mono\">");
-		for (size_t i = 0; i < live.n_lines; i++) {
-			pl_buf_puts(b, "<li>");
-			html_esc(b, live.listeners[i]);
-			pl_buf_puts(b, "</li>");
+	pl_buf_puts(b, "</span></p>");
+	if (live->n_listeners) {
+		pl_buf_puts(b, "<table id=\"live-listeners\"><thead><tr>");
+		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+			pl_buf_puts(b, "<th>");
+			web_trs(b, rq, cols[i]);
+			pl_buf_puts(b, "</th>");
 		}
-		pl_buf_puts(b, "</ul>");
+		pl_buf_puts(b, "</tr></thead><tbody>");
+		for (size_t i = 0; i < live->n_listeners; i++)
+			live_listener(b, &live->listeners[i], p->port);
+		pl_buf_puts(b, "</tbody></table>");
 	}
-	snprintf(n, sizeof(n), "%zu", live.n_conns);
-	pl_buf_printf(b, "<p data-connections=\"%zu\">", live.n_conns);
-	web_trf(b, rq, S_LIVE_CONNS, n, NULL, NULL, NULL);
-	pl_buf_puts(b, "</p><p class=\"live-note\">");
+	live_conns(b, rq, live);
+	pl_buf_puts(b, "<p class=\"source\">");
+	web_trs(b, rq, S_SOURCE);
+	pl_buf_puts(b, ": ");
+	html_esc(b, live->source);
+	pl_buf_puts(b, " · ");
 	web_trs(b, rq, S_LIVE_REFRESH);
 	pl_buf_puts(b, "</p></section>\n");
 }
@@ -333,6 +391,7 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	    .reg = rq->web->cfg.reg,
 	    .kb = rq->web->cfg.kb,
 	    .read_proc = rq->web->cfg.live,
+	    .live_sockets = rq->web->cfg.live,
 	};
 	struct pl_page *page = NULL;
 	struct pl_buf *b = &rs->body;
@@ -368,7 +427,7 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	section_facts(b, rq, page, 0);
 	section_checks(b, rq, page);
 	section_faq(b, rq, page);
-	section_live(b, rq, port);
+	section_live(b, rq, page);
 	section_helpful(rq, rs, port, thanks);
 	pl_buf_puts(b, "</article>\n");
 	html_end(rq, rs);

@@ -116,6 +116,7 @@ enum web_str {
 	S_FORBIDDEN,
 	S_UNAUTHORIZED,
 	S_FOOTER,
+	S_UNIT,
 	S_COUNT,
 };
 

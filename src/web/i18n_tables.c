@@ -123,6 +123,7 @@ static const char *const en[S_COUNT] = {
     [S_FOOTER] = "portlens — registry data: IANA Service Name and Transport Protocol Port "
                  "Number Registry (as published); notes: the portlens knowledge base, "
                  "each fact cited.",
+    [S_UNIT] = "Unit or container",
 };
 
 static const char *const ko[S_COUNT] = {
@@ -241,6 +242,7 @@ static const char *const ko[S_COUNT] = {
     [S_FOOTER] = "portlens — 레지스트리 데이터: IANA 서비스 이름 및 전송 프로토콜 포트 번호 "
                  "레지스트리 (게시된 그대로); 참고 사항: portlens 지식 베이스, 모든 사실에 "
                  "출처 표기.",
+    [S_UNIT] = "유닛 또는 컨테이너",
 };
 
 static const char *const ar[S_COUNT] = {
@@ -357,6 +359,7 @@ static const char *const ar[S_COUNT] = {
                        "`portlens serve`.",
     [S_FOOTER] = "portlens — بيانات السجل: سجل IANA لأسماء الخدمات وأرقام منافذ بروتوكولات "
                  "النقل (كما نُشر)؛ الملاحظات: قاعدة معارف portlens، وكل معلومة موثقة بمصدر.",
+    [S_UNIT] = "الوحدة أو الحاوية",
 };
 
 static const char *const tr[S_COUNT] = {
@@ -476,6 +479,7 @@ static const char *const tr[S_COUNT] = {
     [S_FOOTER] = "portlens — kayıt verisi: IANA Servis Adı ve Taşıma Protokolü Port Numarası "
                  "Kaydı (yayımlandığı gibi); notlar: portlens bilgi tabanı, her bilgi "
                  "kaynaklı.",
+    [S_UNIT] = "Birim veya kapsayıcı",
 };
 
 const struct web_lang web_langs[] = {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * live.c - live data from this machine for the web pages, read through
- * portlens/sockets.h: who listens on a port and how many connections use it (port page),
- * and the listeners table with flags highlighted (/listen, /api/listen).
+ * live.c - the listeners table with flags highlighted (/listen, /api/listen), read
+ * through portlens/sockets.h. (The port page's live section comes from the page model,
+ * struct pl_page_live, like the CLI's.)
  *
  * Reading sockets and their owners costs a netlink dump plus a walk of /proc/PID/fd, so
- * one snapshot (listeners and connections, with processes and flags) is shared by all
- * requests and re-read at most once per second; readers hold live_lock while they look
- * at it. /api/listen is rendered by the CLI's own JSON renderer (passed in the
- * configuration), so it is byte for byte `portlens listen --json`.
+ * one snapshot (listeners with processes and flags) is shared by all requests and re-read
+ * at most once per second; readers hold live_lock while they look at it. /api/listen is rendered by
+ * the CLI's own JSON renderer (passed in the configuration), so it is byte for byte `portlens
+ * listen --json`.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -90,40 +90,6 @@ owner_text(const struct pl_sockset *set, const struct pl_sock *s, char *buf, siz
 	else
 		snprintf(buf, size, "%s",
 		         s->owner_status == PL_OWNER_HIDDEN ? "(hidden: run as root)" : "-");
-}
-
-void
-web_live_port(struct pl_web *web, uint16_t port, struct web_live_port *out)
-{
-	const struct pl_sockset *set;
-
-	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&web->live_lock);
-	set = snapshot(web);
-	if (!set) {
-		snprintf(out->why, sizeof(out->why), "%s", web->live_why);
-		goto out;
-	}
-	out->available = 1;
-	for (size_t i = 0; i < set->n_socks; i++) {
-		const struct pl_sock *s = &set->socks[i];
-		char proto[8], ep[96], own[96];
-
-		if (is_listener(s) && s->lport == port) {
-			out->n_listen++;
-			if (out->n_lines >= sizeof(out->listeners) / sizeof(out->listeners[0]))
-				continue;
-			proto_label(s, proto, sizeof(proto));
-			endpoint(s, ep, sizeof(ep));
-			owner_text(set, s, own, sizeof(own));
-			snprintf(out->listeners[out->n_lines++], sizeof(out->listeners[0]),
-			         "%s %s %s", proto, ep, own);
-		} else if (!is_listener(s) && (s->lport == port || s->rport == port)) {
-			out->n_conns++;
-		}
-	}
-out:
-	pthread_mutex_unlock(&web->live_lock);
 }
 
 static void

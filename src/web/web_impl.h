@@ -10,7 +10,7 @@
  *   guard.c     visitor ids, CSRF tokens, rate limiting, access token
  *   form.c      application/x-www-form-urlencoded parsing
  *   cache.c     rendered-page cache
- *   live.c      live data from this machine (listeners, connections)
+ *   live.c      the listeners table (/listen, /api/listen)
  */
 #ifndef PL_WEB_IMPL_H
 #define PL_WEB_IMPL_H
@@ -196,15 +196,6 @@ void web_api_scan(struct web_req *rq, struct web_resp *rs, int64_t id);
 int web_form_get(const char *body, size_t len, const char *key, char *out, size_t size);
 
 /* live.c */
-struct web_live_port {
-	int available; /* 0: see why */
-	char why[256];
-	size_t n_listen;
-	size_t n_conns;
-	char listeners[8][224]; /* "tcp 0.0.0.0:22 sshd (pid 812)" */
-	size_t n_lines;
-};
-void web_live_port(struct pl_web *web, uint16_t port, struct web_live_port *out);
 /* Appends the listeners table (HTML) or JSON for /listen and /api/listen. */
 void web_live_listen_html(struct web_req *rq, struct pl_buf *b);
 /* Returns the HTTP status (200, or 404 when live data is off, 503 when unreadable). */
