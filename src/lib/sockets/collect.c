@@ -46,7 +46,8 @@ collect_one(struct pl_collect_ctx *c, int nlfd, enum pl_proto p, int fam, const 
 	enum pl_rc rc;
 
 	if (nlfd >= 0 && !c->use_proc) {
-		rc = pl_sockdiag_dump(nlfd, p, fam, states_for(c->q, p), &c->list, &nerr);
+		rc = pl_sockdiag_dump(nlfd, p, fam, states_for(c->q, p), c->q->port, &c->list,
+		                      &nerr);
 		if (rc == PL_OK)
 			return PL_OK;
 		if (rc == PL_ERR_NOMEM)

@@ -39,11 +39,36 @@ pl_sockdiag_open(struct pl_err *err)
 	return fd;
 }
 
+/*
+ * Kernel-side filter "source port == port || destination port == port" (inet_diag
+ * bytecode). Each op's `yes`/`no` is a byte offset to jump; landing exactly on the end
+ * accepts the socket, 4 bytes past it rejects. A port test is an op followed by an op
+ * whose `no` holds the port. The kernel's audit (inet_diag_bc_audit) walks the `yes`
+ * chain and requires every `no` target on it, hence the JMP between the two tests
+ * (the shape ss uses for "or"):
+ *   0: S_EQ yes->8 (JMP) no->12 (D_EQ)   8: JMP (always `no`) ->20 accept
+ *  12: D_EQ yes->20 accept no->24 reject
+ */
+static void
+put_port_filter(struct nlmsghdr *nlh, uint16_t port)
+{
+	struct inet_diag_bc_op ops[5] = {
+	    {.code = INET_DIAG_BC_S_EQ, .yes = 8, .no = 12},
+	    {.no = port},
+	    {.code = INET_DIAG_BC_JMP, .yes = 4, .no = 12},
+	    {.code = INET_DIAG_BC_D_EQ, .yes = 8, .no = 12},
+	    {.no = port},
+	};
+
+	mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, sizeof(ops), ops);
+}
+
 static enum pl_rc
-send_request(int fd, enum pl_proto proto, int family, uint32_t states, uint32_t seq,
+send_request(int fd, enum pl_proto proto, int family, uint32_t states, int port, uint32_t seq,
              struct pl_err *err)
 {
-	char buf[MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req_v2))];
+	char buf[MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req_v2)) +
+	         MNL_ATTR_HDRLEN + 5 * sizeof(struct inet_diag_bc_op)];
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	struct inet_diag_req_v2 *req;
 	struct nlmsghdr *nlh;
@@ -58,6 +83,8 @@ send_request(int fd, enum pl_proto proto, int family, uint32_t states, uint32_t 
 	req->sdiag_family = (uint8_t)family;
 	req->sdiag_protocol = proto == PL_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 	req->idiag_states = states;
+	if (port >= 0)
+		put_port_filter(nlh, (uint16_t)port);
 	if (sendto(fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) >= 0)
 		return PL_OK;
 	e = errno;
@@ -68,8 +95,8 @@ send_request(int fd, enum pl_proto proto, int family, uint32_t states, uint32_t 
 }
 
 enum pl_rc
-pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states, struct pl_sock_list *l,
-                 struct pl_err *err)
+pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states, int port,
+                 struct pl_sock_list *l, struct pl_err *err)
 {
 	uint32_t seq = (uint32_t)time(NULL) ^ (uint32_t)(family << 8) ^ (uint32_t)proto;
 	char *buf = malloc(RECV_BUF);
@@ -79,7 +106,7 @@ pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states, str
 
 	if (!buf)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	rc = send_request(nlfd, proto, family, states, seq, err);
+	rc = send_request(nlfd, proto, family, states, port, seq, err);
 	while (rc == PL_OK && !done) {
 		ssize_t n = recv(nlfd, buf, RECV_BUF, 0);
 

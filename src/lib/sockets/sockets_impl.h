@@ -20,11 +20,12 @@ uint32_t pl_sock_tcp_states(unsigned what);
 uint32_t pl_sock_udp_states(unsigned what);
 
 /*
- * Dumps proto sockets of family through the netlink socket nlfd (a NETLINK_SOCK_DIAG
+ * Dumps proto sockets of family (port >= 0: only those with that local or remote port,
+ * filtered in the kernel) through the netlink socket nlfd (a NETLINK_SOCK_DIAG
  * socket, possibly opened inside another namespace) into l. Returns PL_OK,
  * PL_ERR_UNSUPPORTED (the kernel lacks sock_diag for it), PL_ERR_SYS or PL_ERR_NOMEM.
  */
-enum pl_rc pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states,
+enum pl_rc pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states, int port,
                             struct pl_sock_list *l, struct pl_err *err);
 /* Opens a NETLINK_SOCK_DIAG socket in the calling thread's namespace; -1 on failure. */
 int pl_sockdiag_open(struct pl_err *err);

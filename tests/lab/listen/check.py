@@ -98,8 +98,10 @@ check(sorted(s["local_port"] for s in dp["sockets"]) == [P[0]],
       "--pid CHILD: only the socket the child inherited")
 dn, _ = run("listen", "--user", "nobody")
 check([s["local_port"] for s in dn["sockets"]] == [P[4]], "--user nobody: only its listener")
-dq, _ = run("listen", "--port", str(P[1]))
+dq, err = run("listen", "--port", str(P[1]))
 check([s["local_port"] for s in dq["sockets"]] == [P[1]], "--port N")
+check(dq["source"] == "netlink sock_diag" and not dq["notes"] and not err,
+      "--port N is filtered in the kernel (netlink bytecode accepted, no fallback)")
 
 # The /proc/net fallback gives the same rows.
 dproc, _ = run("listen", "--proc")
