@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/render_audit.h"
+#include "shared/strnum.h"
 
 static const char *
 tri(enum pl_tri t, const char *yes, const char *no)
@@ -163,6 +164,7 @@ pl_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
 	char host[256];
 	const char *colon, *port;
+	uint64_t pnum;
 	size_t hl;
 	int rc;
 
@@ -185,8 +187,7 @@ pl_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len
 		hl = (size_t)(colon - s);
 	}
 	port = colon + 1;
-	if (hl == 0 || hl >= sizeof(host) || !*port || strspn(port, "0123456789") != strlen(port) ||
-	    strlen(port) > 5) {
+	if (hl == 0 || hl >= sizeof(host) || pl_parse_u64(port, 1, 65535, &pnum, NULL) != PL_OK) {
 		snprintf(msg, msg_size, "'%s': expected HOST:PORT with a port 1-65535", s);
 		return -1;
 	}

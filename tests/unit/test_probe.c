@@ -338,6 +338,49 @@ test_refused(void **state)
 	assert_int_equal(r.rc, PL_ERR_IO);
 }
 
+/* IPv6: a banner server on ::1 (skipped when the host has no IPv6 loopback). */
+static void *
+serve_v6_once(void *arg)
+{
+	int lfd = *(int *)arg, fd = accept(lfd, NULL, NULL);
+
+	if (fd >= 0) {
+		send(fd, "SSH-2.0-OpenSSH_9.6\r\n", 21, MSG_NOSIGNAL);
+		hold(fd, 3000);
+		close(fd);
+	}
+	return NULL;
+}
+
+static void
+test_ipv6(void **state)
+{
+	struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	socklen_t len = sizeof(a);
+	struct pl_probe_ctx *ctx = NULL;
+	struct pl_service svc;
+	pthread_t t;
+	int lfd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	(void)state;
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		if (lfd >= 0)
+			close(lfd);
+		skip();
+	}
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &len), 0);
+	assert_int_equal(pthread_create(&t, NULL, serve_v6_once, &lfd), 0);
+	assert_int_equal(pl_probe_ctx_new(NULL, &ctx, NULL), PL_OK);
+	assert_int_equal(pl_probe_service(ctx, (struct sockaddr *)&a, sizeof(a), &svc, NULL),
+	                 PL_OK);
+	pthread_join(t, NULL);
+	close(lfd);
+	pl_probe_ctx_free(ctx);
+	assert_string_equal(svc.service, "ssh");
+	assert_string_equal(svc.version, "9.6");
+}
+
 struct vector {
 	const char *bytes;
 	size_t len;
@@ -462,17 +505,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split_banner),
-	    cmocka_unit_test(test_flood_is_bounded),
-	    cmocka_unit_test(test_binary_noise),
-	    cmocka_unit_test(test_silent_server_is_bounded),
-	    cmocka_unit_test(test_reset_mid_tls),
-	    cmocka_unit_test(test_drip_is_bounded),
-	    cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_classifiers),
-	    cmocka_unit_test(test_auth_facts),
-	    cmocka_unit_test(test_escape),
-	    cmocka_unit_test(test_default_creds_list),
+	    cmocka_unit_test(test_split_banner),  cmocka_unit_test(test_flood_is_bounded),
+	    cmocka_unit_test(test_binary_noise),  cmocka_unit_test(test_silent_server_is_bounded),
+	    cmocka_unit_test(test_reset_mid_tls), cmocka_unit_test(test_drip_is_bounded),
+	    cmocka_unit_test(test_refused),       cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_classifiers),   cmocka_unit_test(test_auth_facts),
+	    cmocka_unit_test(test_escape),        cmocka_unit_test(test_default_creds_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
