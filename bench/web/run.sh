@@ -5,7 +5,7 @@
 # on 127.0.0.1, same wrk settings, runs interleaved (nginx, portlens, nginx, portlens) so
 # background noise hits both. Prints requests/s and p99 latency of each and the ratio.
 # Target (issue 6): portlens >= 0.5x nginx's requests per second.
-# Usage: bench/web/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]   (default: build 10 64)
+# Usage: [ROUNDS=3] bench/web/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]  (default: build 10 64)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build}
@@ -78,7 +78,8 @@ cmp -s <(curl -s "${ngx_url}port/2323") "$tmp/www/port/2323" || { echo "nginx no
 run_wrk() { # name url round
 	wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2" >"$tmp/$1.$3.txt" 2>&1
 }
-for round in 1 2; do
+rounds=${ROUNDS:-3}
+for round in $(seq "$rounds"); do
 	run_wrk nginx "${ngx_url}port/2323" "$round"
 	run_wrk portlens "${pl_url}port/2323" "$round"
 done
@@ -104,7 +105,7 @@ for name in ("nginx", "portlens"):
               + (f"  non-2xx {r[2]}" if r[2] else "") + (f"  {r[3]}" if r[3] else ""))
 n, p = res["nginx"], res["portlens"]
 ratio = p[0] / n[0]
-print(f"\n/port/2323 ({size} bytes), wrk -t2 -c{conns} -d{secs}s, best of 2 rounds each:")
+print(f"\n/port/2323 ({size} bytes), wrk -t2 -c{conns} -d{secs}s, best of {len(runs)} rounds each:")
 print(f"| server | requests/s | p99 latency |\n|---|---|---|")
 print(f"| nginx (static file) | {n[0]:.0f} | {n[1]:.2f} ms |")
 print(f"| portlens serve | {p[0]:.0f} | {p[1]:.2f} ms |")

@@ -3,10 +3,10 @@
  * guard.c - what stands between the feedback widget and abuse:
  *
  * - Visitor ids: 128 random bits, sent as an HttpOnly, SameSite=Strict cookie
- *   "ID.MAC" where MAC is HMAC-SHA256(secret, "visitor:" ID) truncated to 64 bits, so a
+ *   "ID.MAC" where MAC is the first 64 bits of HMAC-SHA256(secret, "visitor:" ID), so a
  *   client cannot mint ids the server did not issue.
- * - CSRF tokens: HMAC-SHA256(secret, "csrf:" ID), embedded in the vote form and checked
- *   in constant time (a synchronizer token bound to the visitor). Together with the
+ * - CSRF tokens: the last 128 bits of the same HMAC, embedded in the vote form and
+ *   checked in constant time (a synchronizer token bound to the visitor). Together with the
  *   SameSite cookie and the Origin / Sec-Fetch-Site checks in server.c, a page on another
  *   site cannot cast a vote.
  * - Rate limiting: a token bucket per client address (burst, refill per minute) in a
@@ -47,17 +47,21 @@ to_hex(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
+/*
+ * One HMAC-SHA256(secret, "visitor:" ID) per request gives both secrets of a visitor:
+ * bytes 0-7 sign the cookie, bytes 16-31 are the CSRF token. They are disjoint parts of
+ * one PRF output, so the cookie's MAC says nothing about the token.
+ */
 static void
-mac_hex(const struct web_guard *g, const char *label, const char *id, char *out, size_t hex_len)
+visitor_prf(const struct web_guard *g, const char *id, unsigned char md[32])
 {
-	unsigned char md[EVP_MAX_MD_SIZE], msg[128];
+	unsigned char msg[8 + WEB_VISITOR_HEX];
 	unsigned int md_len = 0;
-	size_t ll = strlen(label), il = strnlen(id, sizeof(msg) - ll);
+	size_t il = strnlen(id, WEB_VISITOR_HEX);
 
-	memcpy(msg, label, ll);
-	memcpy(msg + ll, id, il);
-	HMAC(EVP_sha256(), g->secret, sizeof(g->secret), msg, ll + il, md, &md_len);
-	to_hex(md, hex_len / 2, out);
+	memcpy(msg, "visitor:", 8);
+	memcpy(msg + 8, id, il);
+	HMAC(EVP_sha256(), g->secret, sizeof(g->secret), msg, 8 + il, md, &md_len);
 }
 
 enum pl_rc
@@ -84,16 +88,19 @@ web_guard_cleanup(struct web_guard *g)
 
 enum pl_rc
 web_visitor_new(const struct web_guard *g, char id[WEB_VISITOR_HEX + 1],
-                char cookie[WEB_COOKIE_LEN + 1])
+                char cookie[WEB_COOKIE_LEN + 1], char csrf[WEB_CSRF_HEX + 1])
 {
-	unsigned char raw[WEB_VISITOR_HEX / 2];
+	unsigned char raw[WEB_VISITOR_HEX / 2], md[32];
 
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return PL_ERR_SYS;
 	to_hex(raw, sizeof(raw), id);
 	memcpy(cookie, id, WEB_VISITOR_HEX);
 	cookie[WEB_VISITOR_HEX] = '.';
-	mac_hex(g, "visitor:", id, cookie + WEB_VISITOR_HEX + 1, 16);
+	visitor_prf(g, id, md);
+	to_hex(md, 8, cookie + WEB_VISITOR_HEX + 1);
+	if (csrf)
+		to_hex(md + 16, WEB_CSRF_HEX / 2, csrf);
 	return PL_OK;
 }
 
@@ -107,8 +114,10 @@ all_hex(const char *s, size_t n)
 }
 
 int
-web_visitor_check(const struct web_guard *g, const char *cookie, char id[WEB_VISITOR_HEX + 1])
+web_visitor_check(const struct web_guard *g, const char *cookie, char id[WEB_VISITOR_HEX + 1],
+                  char csrf[WEB_CSRF_HEX + 1])
 {
+	unsigned char md[32];
 	char want[17];
 
 	if (!cookie || strlen(cookie) != WEB_COOKIE_LEN || cookie[WEB_VISITOR_HEX] != '.' ||
@@ -116,18 +125,24 @@ web_visitor_check(const struct web_guard *g, const char *cookie, char id[WEB_VIS
 		return 0;
 	memcpy(id, cookie, WEB_VISITOR_HEX);
 	id[WEB_VISITOR_HEX] = '\0';
-	mac_hex(g, "visitor:", id, want, 16);
+	visitor_prf(g, id, md);
+	to_hex(md, 8, want);
 	if (CRYPTO_memcmp(want, cookie + WEB_VISITOR_HEX + 1, 16) != 0) {
 		id[0] = '\0';
 		return 0;
 	}
+	if (csrf)
+		to_hex(md + 16, WEB_CSRF_HEX / 2, csrf);
 	return 1;
 }
 
 void
 web_csrf_token(const struct web_guard *g, const char *visitor, char out[WEB_CSRF_HEX + 1])
 {
-	mac_hex(g, "csrf:", visitor, out, WEB_CSRF_HEX);
+	unsigned char md[32];
+
+	visitor_prf(g, visitor, md);
+	to_hex(md + 16, WEB_CSRF_HEX / 2, out);
 }
 
 int

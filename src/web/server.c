@@ -4,7 +4,7 @@
  *
  * libmicrohttpd parses requests (request line, headers, chunked bodies, URL decoding) and
  * enforces the limits that keep hostile clients cheap: a per-connection memory pool
- * (overlong URLs and headers get 414/431 before any portlens code runs), a connection
+ * of 16 KiB (overlong URLs and headers get 414/431 before any portlens code runs), a connection
  * timeout, and caps on connections in total and per address. This file adds, per
  * request and in this order:
  *   1. Host check (no access token): only the names this server is reachable by on
@@ -156,13 +156,11 @@ identify(struct web_req *rq)
 	struct pl_web *web = rq->web;
 	int html = !web_is_api(rq) && strncmp(rq->url, "/static/", 8) != 0;
 
-	if (!web_visitor_check(&web->guard, cookie(rq, "plv"), rq->visitor) && html &&
+	if (!web_visitor_check(&web->guard, cookie(rq, "plv"), rq->visitor, rq->csrf) && html &&
 	    rq->method != WEB_POST) {
-		if (web_visitor_new(&web->guard, rq->visitor, rq->cookie_new) != PL_OK)
-			rq->visitor[0] = rq->cookie_new[0] = '\0';
+		if (web_visitor_new(&web->guard, rq->visitor, rq->cookie_new, rq->csrf) != PL_OK)
+			rq->visitor[0] = rq->cookie_new[0] = rq->csrf[0] = '\0';
 	}
-	if (rq->visitor[0])
-		web_csrf_token(&web->guard, rq->visitor, rq->csrf);
 }
 
 static void
@@ -388,7 +386,7 @@ start_daemon(struct pl_web *web, struct pl_err *err)
 	    flags, 0, NULL, NULL, on_request, web, MHD_OPTION_SOCK_ADDR, &web->cfg.addr,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, web, MHD_OPTION_END);
 	if (!web->daemon)

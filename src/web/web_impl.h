@@ -53,11 +53,14 @@ struct web_guard {
 enum pl_rc web_guard_init(struct web_guard *g, unsigned burst, unsigned per_minute,
                           const char *token, struct pl_err *err);
 void web_guard_cleanup(struct web_guard *g);
-/* Makes a fresh visitor id (hex) and its cookie value "ID.MAC". */
+/* Makes a fresh visitor id (hex), its cookie value "ID.MAC" and (csrf may be NULL) its
+ * CSRF token. */
 enum pl_rc web_visitor_new(const struct web_guard *g, char id[WEB_VISITOR_HEX + 1],
-                           char cookie[WEB_COOKIE_LEN + 1]);
-/* Checks a cookie value; on success copies the id out and returns 1. */
-int web_visitor_check(const struct web_guard *g, const char *cookie, char id[WEB_VISITOR_HEX + 1]);
+                           char cookie[WEB_COOKIE_LEN + 1], char csrf[WEB_CSRF_HEX + 1]);
+/* Checks a cookie value; on success copies the id (and, csrf not NULL, the visitor's CSRF
+ * token) out and returns 1. */
+int web_visitor_check(const struct web_guard *g, const char *cookie, char id[WEB_VISITOR_HEX + 1],
+                      char csrf[WEB_CSRF_HEX + 1]);
 /* The CSRF token bound to a visitor id (hex, NUL-terminated). */
 void web_csrf_token(const struct web_guard *g, const char *visitor, char out[WEB_CSRF_HEX + 1]);
 /* Constant-time check of a submitted CSRF token. */

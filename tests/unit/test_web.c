@@ -169,14 +169,14 @@ test_guard(void **state)
 
 	(void)state;
 	assert_int_equal(web_guard_init(&g, 3, 60, "s3cret", NULL), PL_OK);
-	assert_int_equal(web_visitor_new(&g, id, cookie), PL_OK);
+	assert_int_equal(web_visitor_new(&g, id, cookie, NULL), PL_OK);
 	assert_int_equal(strlen(cookie), WEB_COOKIE_LEN);
-	assert_true(web_visitor_check(&g, cookie, back));
+	assert_true(web_visitor_check(&g, cookie, back, tok));
 	assert_string_equal(back, id);
 	cookie[3] = cookie[3] == 'a' ? 'b' : 'a'; /* forged id, old MAC */
-	assert_false(web_visitor_check(&g, cookie, back));
-	assert_false(web_visitor_check(&g, "short", back));
-	assert_false(web_visitor_check(&g, NULL, back));
+	assert_false(web_visitor_check(&g, cookie, back, tok));
+	assert_false(web_visitor_check(&g, "short", back, NULL));
+	assert_false(web_visitor_check(&g, NULL, back, NULL));
 	web_csrf_token(&g, id, tok);
 	assert_true(web_csrf_check(&g, id, tok));
 	tok[0] = tok[0] == '0' ? '1' : '0';
