@@ -178,13 +178,11 @@ annotate_kb(struct pl_sock *s, const struct pl_kb *kb, uint16_t port, int listen
 		s->flags |= PL_SFLAG_EXPOSED;
 }
 
-static void
-annotate_one(const struct pl_sockset *set, struct pl_sock *s, const struct pl_registry *reg,
-             const struct pl_kb *kb)
+void
+pl_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct pl_kb *kb)
 {
 	int listening = is_listening(s);
 	uint16_t port = listening || s->rport == 0 || s->lport < s->rport ? s->lport : s->rport;
-	const struct expected *e;
 
 	s->flags = 0;
 	s->risk = PL_RISK_INFO;
@@ -196,7 +194,14 @@ annotate_one(const struct pl_sockset *set, struct pl_sock *s, const struct pl_re
 		s->risk = PL_RISK_HIGH;
 	if ((s->flags & PL_SFLAG_UNASSIGNED) && s->risk < PL_RISK_LOW)
 		s->risk = PL_RISK_LOW;
-	e = listening ? expected_for(s->lport) : NULL;
+}
+
+void
+pl_annotate_holders(const struct pl_sockset *set, struct pl_sock *s)
+{
+	const struct expected *e = is_listening(s) ? expected_for(s->lport) : NULL;
+
+	s->flags &= ~(uint32_t)PL_SFLAG_UNEXPECTED;
 	if (!e || s->n_owners == 0)
 		return;
 	for (uint32_t k = 0; k < s->n_owners; k++)
@@ -210,8 +215,10 @@ annotate_one(const struct pl_sockset *set, struct pl_sock *s, const struct pl_re
 void
 pl_sockets_annotate(struct pl_sockset *set, const struct pl_registry *reg, const struct pl_kb *kb)
 {
-	for (size_t i = 0; i < set->n_socks; i++)
-		annotate_one(set, &set->socks[i], reg, kb);
+	for (size_t i = 0; i < set->n_socks; i++) {
+		pl_annotate_ports(&set->socks[i], reg, kb);
+		pl_annotate_holders(set, &set->socks[i]);
+	}
 }
 
 /* A bounded string builder; always NUL-terminated when size > 0. */

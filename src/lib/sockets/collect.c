@@ -180,6 +180,8 @@ gather(struct pl_collect_ctx *c, const char *proc_root)
 		rc = pl_collect_other_ns(c, c->set, proc_root, c->err);
 	if (rc == PL_OK)
 		filter_basic(c);
+	if (rc == PL_OK)
+		rc = pl_collect_prepare(c);
 	return rc;
 }
 

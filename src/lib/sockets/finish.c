@@ -2,7 +2,8 @@
 /*
  * finish.c - the second half of a collection: joins sockets to their holders (the
  * owner map, by inode), reads each holder process once, applies the filters that need
- * holders or annotations (--pid, --user, --flagged), and sorts the rows.
+ * holders or annotations (--pid, --user, --flagged). Before that, while the owner scan
+ * still runs, pl_collect_prepare annotates ports and sorts the rows.
  */
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -221,9 +222,9 @@ cmp_key(const void *a, const void *b)
  * sockets the record sort was one of the larger costs of `portlens listen`.
  */
 static enum pl_rc
-sort_socks(struct pl_sockset *set)
+sort_list(struct pl_sock_list *l)
 {
-	size_t n = set->n_socks;
+	size_t n = l->n;
 	struct sort_key *keys = malloc((n ? n : 1) * sizeof(*keys));
 	struct pl_sock *sorted = malloc((n ? n : 1) * sizeof(*sorted));
 
@@ -233,7 +234,7 @@ sort_socks(struct pl_sockset *set)
 		return PL_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct pl_sock *s = &set->socks[i];
+		const struct pl_sock *s = &l->v[i];
 
 		keys[i].key = (uint64_t)(s->netns & 0x3ff) << 54 | (uint64_t)(s->proto & 1) << 53 |
 		              (uint64_t)s->lport << 37 | (uint64_t)(s->family == AF_INET6) << 36 |
@@ -245,8 +246,28 @@ sort_socks(struct pl_sockset *set)
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = *keys[i].s;
 	free(keys);
-	free(set->socks);
-	set->socks = sorted;
+	free(l->v);
+	l->v = sorted;
+	l->cap = n ? n : 1;
+	return PL_OK;
+}
+
+enum pl_rc
+pl_collect_prepare(struct pl_collect_ctx *c)
+{
+	const struct pl_sock_query *q = c->q;
+	enum pl_rc rc;
+
+	if (q->annotate || q->flagged_only) {
+		const struct pl_registry *reg = q->reg ? q->reg : pl_registry_builtin();
+		const struct pl_kb *kb = q->kb ? q->kb : pl_kb_builtin();
+
+		for (size_t i = 0; i < c->list.n; i++)
+			pl_annotate_ports(&c->list.v[i], reg, kb);
+	}
+	rc = sort_list(&c->list);
+	if (rc != PL_OK)
+		return pl_err_set(c->err, rc, "out of memory sorting sockets");
 	return PL_OK;
 }
 
@@ -270,16 +291,15 @@ pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct 
 	set->n_socks = c->list.n;
 	c->list.v = NULL;
 	c->list.n = c->list.cap = 0;
-	if (q->annotate || q->flagged_only)
-		pl_sockets_annotate(set, q->reg ? q->reg : pl_registry_builtin(),
-		                    q->kb ? q->kb : pl_kb_builtin());
-	for (size_t i = 0; i < set->n_socks; i++)
+	/* Ports were annotated and rows sorted by pl_collect_prepare; filtering keeps the
+	 * order. */
+	for (size_t i = 0; i < set->n_socks; i++) {
+		if (q->annotate || q->flagged_only)
+			pl_annotate_holders(set, &set->socks[i]);
 		if (keep_owned(set, q, &set->socks[i]))
 			set->socks[kept++] = set->socks[i];
+	}
 	set->n_socks = kept;
-	rc = sort_socks(set);
-	if (rc != PL_OK)
-		return pl_err_set(c->err, rc, "out of memory sorting sockets");
 	if (map && !map->complete && geteuid() != 0 &&
 	    pl_sockset_note(set, "some processes belong to other users, so their sockets show "
 	                         "no process; run as root to see them all") != PL_OK)

@@ -88,6 +88,11 @@ void pl_owner_map_cleanup(struct pl_owner_map *map);
 enum pl_rc pl_proc_read(const char *proc_root, int32_t pid, struct pl_proc *p);
 void pl_proc_cleanup(struct pl_proc *p);
 
+/* The two halves of pl_sockets_annotate: what the port says (registry, knowledge base,
+ * address), which needs no holders, and the unexpected-program check, which does. */
+void pl_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct pl_kb *kb);
+void pl_annotate_holders(const struct pl_sockset *set, struct pl_sock *s);
+
 /* Adds a note to set (printf-style). Returns PL_OK or PL_ERR_NOMEM. */
 enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
