@@ -13,7 +13,7 @@ test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev llvm
 	time util-linux)
 # Web front end (portlens serve): browser tests drive Debian's chromium through
 # playwright-core (npm); the web benchmark runs nginx and wrk side by side with portlens.
-test_pkgs+=(chromium nginx wrk)
+test_pkgs+=(chromium fonts-nanum nginx wrk) # fonts-nanum: Korean in the screenshots
 command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 # Probe/audit lab (tests/lab/probe, bench/sv): real servers the tests start themselves in
 # lab namespaces on unusual ports (Debian may also start them on the host when installed).

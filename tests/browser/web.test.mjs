@@ -103,6 +103,14 @@ try {
 	check(dirStyle === 'rtl', 'layout direction is rtl');
 	await shot('port-2323-ar');
 
+	// 3b. Korean and Turkish labels (left to right).
+	await page.goto(base + 'port/2323?lang=ko');
+	check((await page.getAttribute('html', 'dir')) === 'ltr', 'Korean page is ltr');
+	check((await page.textContent('#helpful-q')).includes('이 페이지가 도움이 되었나요?'), 'widget in Korean');
+	await shot('port-2323-ko', false);
+	await page.goto(base + 'port/2323?lang=tr');
+	check((await page.textContent('#helpful-q')).includes('Bu sayfa işinize yaradı mı?'), 'widget in Turkish');
+
 	// 4. Search for "telnet" from the header's search box (back in English).
 	await page.goto(base + '?lang=en');
 	await page.fill('header form input[name="q"]', 'telnet');
