@@ -192,6 +192,15 @@ test_parse_errors(void **state)
 	assert_non_null(strstr(err.msg, "pattern"));
 	assert_int_equal(pl_recog_db_parse("<a>", 3, "t", &db, &err), PL_ERR_PARSE);
 	assert_int_equal(pl_recog_db_parse(b64, strlen(b64), "t", &db, &err), PL_ERR_PARSE);
+	/* Found by fuzz_recog: elements nested in an example must not confuse the loader. */
+	{
+		const char *nested = "<fingerprints><fingerprint pattern='a'><example>x"
+		                     "<fingerprint pattern='b'></fingerprint></example>"
+		                     "</fingerprint></fingerprints>";
+
+		assert_int_equal(pl_recog_db_parse(nested, strlen(nested), "t", &db, &err),
+		                 PL_ERR_PARSE);
+	}
 	/* A pattern PCRE2 rejects makes its fingerprint inert, not the database. */
 	assert_int_equal(pl_recog_db_parse(broken, strlen(broken), "t", &db, &err), PL_OK);
 	assert_int_equal(pl_recog_db_bad_patterns(db), 1);

@@ -194,6 +194,14 @@ on_start(void *ud, const XML_Char *el, const XML_Char **atts)
 
 	if (st->rc != PL_OK)
 		return;
+	if (st->text_target) { /* <description> and <example> hold text only */
+		fail(st, PL_ERR_PARSE, "element inside <description> or <example>");
+		return;
+	}
+	if (st->in_fp && strcmp(el, "fingerprint") == 0) {
+		fail(st, PL_ERR_PARSE, "<fingerprint> inside <fingerprint>");
+		return;
+	}
 	if (strcmp(el, "fingerprints") == 0) {
 		const char *proto = attr(atts, "protocol");
 
