@@ -20,14 +20,18 @@ is(const struct pl_audit_obs *o, const char *service)
 	return o->probed && strcmp(o->svc.service, service) == 0;
 }
 
+/* "answered: BANNER (product version); held by PROGRAM[PID]" (bounded by size). */
 static void
 svc_evidence(const struct pl_audit_obs *o, char *buf, size_t size)
 {
 	char sum[160];
+	int n;
 
 	pl_service_summary(&o->svc, sum, sizeof(sum));
-	snprintf(buf, size, "%s%s%s%s%s", o->svc.evidence[0] ? "answered: " : "", o->svc.evidence,
-	         sum[0] ? " (" : "", sum, sum[0] ? ")" : "");
+	n = snprintf(buf, size, "%s%s%s%s%s", o->svc.evidence[0] ? "answered: " : "",
+	             o->svc.evidence, sum[0] ? " (" : "", sum, sum[0] ? ")" : "");
+	if (o->process[0] && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%sheld by %s", n ? "; " : "", o->process);
 }
 
 static enum pl_rc
@@ -206,8 +210,9 @@ rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
 		if ((e->protos & PL_PROTO_BIT(PL_PROTO_TCP)) && e->status == PL_REG_ASSIGNED)
 			return PL_OK;
 	}
-	snprintf(ev, sizeof(ev), "%s%s%s", o->probed ? "no protocol recognised" : "not probed",
-	         o->svc.evidence[0] ? "; answered: " : "", o->svc.evidence);
+	snprintf(ev, sizeof(ev), "%s%s%s%s%s", o->probed ? "no protocol recognised" : "not probed",
+	         o->svc.evidence[0] ? "; answered: " : "", o->svc.evidence,
+	         o->process[0] ? "; held by " : "", o->process);
 	return audit_add(
 	    st, o, PL_SEV_LOW, "unknown-service-unassigned-port", ev,
 	    "IANA has assigned this port to nothing and the program behind it did "
