@@ -487,8 +487,18 @@ test_vote_flow(void **state)
 	r = http(s, "GET", "/port/2323", NULL, NULL);
 	assert_non_null(strstr(r, "data-yes=\"0\" data-partly=\"0\" data-no=\"1\""));
 	free(r);
-	/* Burst of 5 (srv_setup): three more pass, then 429. */
-	for (int i = 0; i < 3; i++) {
+	/* The JSON answer for scripts. */
+	snprintf(hdr, sizeof(hdr), "Cookie: %s\r\nAccept: application/json\r\n", cookie);
+	snprintf(body, sizeof(body), "csrf=%s&choice=partly", tok);
+	r = http(s, "POST", "/port/2323/vote", hdr, body);
+	assert_int_equal(status_of(r), 200);
+	assert_non_null(strstr(r, "\"schema\": \"portlens.vote/1\""));
+	assert_non_null(strstr(r, "\"partly\": 1"));
+	free(r);
+	snprintf(hdr, sizeof(hdr), "Cookie: %s\r\nOrigin: http://127.0.0.1:%u\r\n", cookie,
+	         s->port);
+	/* Burst of 5 (srv_setup): two more pass, then 429. */
+	for (int i = 0; i < 2; i++) {
 		r = http(s, "POST", "/port/2323/vote", hdr, body);
 		assert_int_equal(status_of(r), 303);
 		free(r);
@@ -536,6 +546,49 @@ test_hostile_basics(void **state)
 	free(r);
 }
 
+/* A server with an access token (as --allow-remote runs it), here on loopback. */
+static void
+test_access_token(void **state)
+{
+	struct srv s = {0};
+	struct pl_web_config cfg = {.token = "tok-123", .live = 0};
+	struct sockaddr_in *a = (struct sockaddr_in *)(void *)&cfg.addr;
+	char h[256], *r;
+
+	(void)state;
+	snprintf(s.dir, sizeof(s.dir), "/tmp/pl-web-XXXXXX");
+	assert_non_null(mkdtemp(s.dir));
+	snprintf(s.db, sizeof(s.db), "%s/web.db", s.dir);
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cfg.db_path = s.db;
+	assert_int_equal(pl_web_start(&cfg, &s.web, NULL), PL_OK);
+	s.port = pl_web_port(s.web);
+	r = http(&s, "GET", "/port/22", NULL, NULL);
+	assert_int_equal(status_of(r), 401);
+	free(r);
+	r = http(&s, "GET", "/api/port/22", "Authorization: Bearer wrong\r\n", NULL);
+	assert_int_equal(status_of(r), 401);
+	free(r);
+	r = http(&s, "GET", "/api/port/22", "Authorization: Bearer tok-123\r\n", NULL);
+	assert_int_equal(status_of(r), 200);
+	free(r);
+	/* ?token= once: a cookie, and a redirect that drops the token from the URL. */
+	r = http(&s, "GET", "/port/22?token=tok-123", NULL, NULL);
+	assert_int_equal(status_of(r), 303);
+	assert_true(header_of(r, "Location", h, sizeof(h)));
+	assert_string_equal(h, "/port/22");
+	assert_non_null(strstr(r, "plt=tok-123; Path=/; HttpOnly; SameSite=Strict"));
+	free(r);
+	r = http(&s, "GET", "/port/22", "Cookie: plt=tok-123\r\n", NULL);
+	assert_int_equal(status_of(r), 200);
+	assert_non_null(strstr(r, "Live data is turned off"));
+	free(r);
+	pl_web_stop(s.web);
+	snprintf(h, sizeof(h), "rm -rf '%s'", s.dir);
+	assert_int_equal(system(h), 0);
+}
+
 static void
 test_remote_needs_token(void **state)
 {
@@ -563,6 +616,7 @@ main(void)
 	    cmocka_unit_test(test_guard),
 	    cmocka_unit_test(test_default_port_unassigned),
 	    cmocka_unit_test(test_remote_needs_token),
+	    cmocka_unit_test(test_access_token),
 	    cmocka_unit_test_setup_teardown(test_port_page, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_api_matches_library, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_vote_flow, srv_setup, srv_teardown),
