@@ -32,6 +32,14 @@ static const struct error_text errors[] = {
 };
 
 int
+web_wants_json(const struct web_req *rq)
+{
+	const char *accept = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Accept");
+
+	return accept && strstr(accept, "application/json") && !strstr(accept, "text/html");
+}
+
+int
 web_is_api(const struct web_req *rq)
 {
 	return strncmp(rq->url, "/api/", 5) == 0 || strcmp(rq->url, "/api") == 0;
@@ -50,7 +58,7 @@ web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
 	rs->token_off = WEB_NO_TOKEN;
 	free(rs->cache_key);
 	rs->cache_key = NULL;
-	if (web_is_api(rq) || rq->method == WEB_POST) {
+	if (web_is_api(rq) || web_wants_json(rq)) {
 		struct pl_jsonw w;
 
 		rs->ctype = "application/json";

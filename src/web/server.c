@@ -19,6 +19,7 @@
  * no framing, no referrer to other sites.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -370,12 +371,46 @@ addr_is_loopback(const struct sockaddr_storage *ss)
 	return 0;
 }
 
+/*
+ * Binds the listening socket here rather than in libmicrohttpd: the port (also when 0
+ * was asked) is then known before any request can arrive, so the Host list is complete
+ * from the first request, and a failed bind reports its errno.
+ */
+static enum pl_rc
+bind_socket(struct pl_web *web, struct pl_err *err)
+{
+	struct sockaddr_storage ss = web->cfg.addr;
+	socklen_t len =
+	    ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	int one = 1, e, fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 1024) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		goto fail;
+	web->listen_fd = fd;
+	web->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
+	                                           : ((struct sockaddr_in *)(void *)&ss)->sin_port);
+	return PL_OK;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	pl_err_set(err, PL_ERR_SYS, "cannot listen there: %s", strerror(e));
+	if (err)
+		err->sys_errno = e;
+	return PL_ERR_SYS;
+}
+
 static enum pl_rc
 start_daemon(struct pl_web *web, struct pl_err *err)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO;
 	unsigned threads = web->cfg.threads;
-	const union MHD_DaemonInfo *di;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	if (!threads)
@@ -383,17 +418,14 @@ start_daemon(struct pl_web *web, struct pl_err *err)
 	if (web->cfg.addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	web->daemon = MHD_start_daemon(
-	    flags, 0, NULL, NULL, on_request, web, MHD_OPTION_SOCK_ADDR, &web->cfg.addr,
+	    flags, 0, NULL, NULL, on_request, web, MHD_OPTION_LISTEN_SOCKET, web->listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
-	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_NOTIFY_COMPLETED,
-	    on_completed, web, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, web, MHD_OPTION_END);
 	if (!web->daemon)
-		return pl_err_set(err, PL_ERR_SYS,
-		                  "cannot listen there (address in use, or not permitted)");
-	di = MHD_get_daemon_info(web->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	web->port = di ? di->port : 0;
+		return pl_err_set(err, PL_ERR_SYS, "cannot start the HTTP server");
+	web->listen_fd = -1; /* libmicrohttpd closes it */
 	return PL_OK;
 }
 
@@ -411,6 +443,7 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 	if (!web)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	web->cfg = *cfg;
+	web->listen_fd = -1;
 	pthread_mutex_init(&web->store_lock, NULL);
 	pthread_mutex_init(&web->live_lock, NULL);
 	web_cache_init(&web->cache, cfg->cache_ms ? cfg->cache_ms : 1000);
@@ -418,12 +451,15 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 	if (rc == PL_OK)
 		rc = pl_store_open(cfg->db_path, PL_STORE_MKDIR, &web->store, err);
 	if (rc == PL_OK)
+		rc = bind_socket(web, err);
+	if (rc == PL_OK) {
+		init_hosts(web);
 		rc = start_daemon(web, err);
+	}
 	if (rc != PL_OK) {
 		pl_web_stop(web);
 		return rc;
 	}
-	init_hosts(web);
 	*out = web;
 	return PL_OK;
 }
@@ -441,6 +477,8 @@ pl_web_stop(struct pl_web *web)
 		return;
 	if (web->daemon)
 		MHD_stop_daemon(web->daemon);
+	if (web->listen_fd >= 0)
+		close(web->listen_fd);
 	pl_store_close(web->store);
 	pl_sockset_free(web->live_set);
 	pthread_mutex_destroy(&web->live_lock);

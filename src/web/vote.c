@@ -42,7 +42,6 @@ web_vote_post(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	char csrf[WEB_CSRF_HEX + 8], choice_s[16], page[32];
 	int64_t counts[PL_VOTE_COUNT];
 	enum pl_vote choice;
-	const char *accept;
 	enum pl_rc rc;
 
 	if (rq->body_too_big) {
@@ -79,8 +78,7 @@ web_vote_post(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	}
 	snprintf(page, sizeof(page), "port/%u|", port);
 	web_cache_invalidate(&web->cache, page);
-	accept = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, "Accept");
-	if (accept && strstr(accept, "application/json")) {
+	if (web_wants_json(rq)) {
 		snprintf(page, sizeof(page), "port/%u", port);
 		rs->status = 200;
 		vote_json(rs, page, counts, choice);

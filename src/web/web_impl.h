@@ -107,6 +107,7 @@ struct pl_web {
 	pthread_mutex_t store_lock;
 	struct web_guard guard;
 	struct web_cache cache;
+	int listen_fd;                           /* ours until libmicrohttpd takes it; -1 after */
 	char hosts[WEB_MAX_HOSTS][WEB_HOST_LEN]; /* accepted Host header values */
 	size_t n_hosts;
 	pthread_mutex_t live_lock; /* guards the live snapshot (live.c) */
@@ -155,8 +156,10 @@ const char *web_arg(const struct web_req *rq, const char *name);
 void web_dispatch(struct web_req *rq, struct web_resp *rs);
 /* Fills rs with an error page in the request's language. */
 void web_error(struct web_req *rq, struct web_resp *rs, unsigned status);
-/* Nonzero when the request asks for JSON (path under /api/). */
+/* Nonzero when the path is under /api/. */
 int web_is_api(const struct web_req *rq);
+/* Nonzero when the client asks for JSON rather than HTML (Accept). */
+int web_wants_json(const struct web_req *rq);
 
 /* html.c */
 void html_esc(struct pl_buf *b, const char *s);
