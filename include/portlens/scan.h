@@ -213,6 +213,9 @@ struct pl_scan_engine_cfg {
 	uint32_t timeout_ms;   /* per probe attempt */
 	uint32_t retries;      /* extra attempts after no response */
 	uint32_t max_inflight; /* upper bound on probes in flight */
+	uint32_t threads;      /* worker threads (the driver wraps the engine when > 1) */
+	int wake_fd;           /* an eventfd whose writes end poll() early; 0 = none */
+	const struct pl_scan_engine *inner; /* for the thread adapter: the engine it runs */
 	/* Called once per finished probe (final state after retries). */
 	void (*emit)(void *ctx, const struct pl_scan_result *r);
 	void *ctx;

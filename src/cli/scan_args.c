@@ -32,6 +32,7 @@ enum {
 	OPT_RESUME_FILE,
 	OPT_RATE,
 	OPT_MAXINF,
+	OPT_THREADS,
 	OPT_TIMEOUT,
 	OPT_RETRIES,
 	OPT_STATS,
@@ -66,6 +67,7 @@ static const char scan_help[] =
     "engine and timing:\n"
     "  --rate N              at most N probes per second (default: unlimited)\n"
     "  --max-inflight N      probes in flight (default: as the descriptor limit allows)\n"
+    "  --threads N           engine worker threads, 1-16 (default 1)\n"
     "  --timeout MS          wait per attempt (default 1000; --max-rtt-timeout too)\n"
     "  --retries N           extra attempts after no answer (default 1; --max-retries)\n"
     "order:\n"
@@ -111,6 +113,7 @@ static const struct option longopts[] = {
     {"rate", required_argument, NULL, OPT_RATE},
     {"max-rate", required_argument, NULL, OPT_RATE},
     {"max-inflight", required_argument, NULL, OPT_MAXINF},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"max-rtt-timeout", required_argument, NULL, OPT_TIMEOUT},
     {"retries", required_argument, NULL, OPT_RETRIES},
@@ -293,6 +296,10 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 	case OPT_MAXINF:
 		ex = num_opt(cli, "--max-inflight", arg, 1, 1000000, &v);
 		run->max_inflight = (uint32_t)v;
+		return ex;
+	case OPT_THREADS:
+		ex = num_opt(cli, "--threads", arg, 1, 16, &v);
+		run->threads = (uint32_t)v;
 		return ex;
 	case OPT_TIMEOUT:
 		ex = num_opt(cli, "--timeout", arg, 1, 600000, &v);

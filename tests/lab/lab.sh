@@ -57,6 +57,9 @@ lab_ns() {
 	# Lab links are point-to-point: no DAD delay for IPv6, quick neighbour failure.
 	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 	ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+	# Lab hosts answer every probe: no ICMP error rate limits (they are per namespace).
+	ip netns exec "$ns" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+	ip netns exec "$ns" sysctl -qw net.ipv4.icmp_msgs_per_sec=100000 2>/dev/null || true
 }
 
 lab_exec() {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * test_scan_engine.c - the connect engine and the scan driver against listeners on
- * 127.0.0.0/8 made by the test: the exact open/closed sets, every probe reported once,
- * no descriptor leaked, a descriptor limit far below --max-inflight (EMFILE must slow
+ * test_scan_engine.c - the connect engine (alone and under the thread adapter) and the
+ * scan driver against listeners on 127.0.0.0/8 made by the test: the exact open/closed
+ * sets, every probe reported once, no descriptor leaked, a descriptor limit far below --max-inflight (EMFILE must slow
  * the scan down, not fail it), stop and resume with nothing lost or repeated, dry runs.
  */
 #include <arpa/inet.h>
@@ -37,6 +37,7 @@ struct collect {
 	uint8_t *seen; /* by position */
 	uint64_t space;
 	int dup;
+	uint32_t threads; /* engine worker threads (the thread adapter when > 1) */
 };
 
 static int
@@ -137,7 +138,10 @@ make_scan(struct pl_targets *ts, struct pl_ports *ps, struct collect *c, uint32_
 {
 	struct pl_scan_opts o = {
 	    .engine = &pl_scan_engine_connect,
-	    .cfg = {.timeout_ms = 2000, .retries = 1, .max_inflight = inflight},
+	    .cfg = {.timeout_ms = 2000,
+	            .retries = 1,
+	            .max_inflight = inflight,
+	            .threads = c->threads},
 	    .seed = 99,
 	    .on_result = on_result,
 	    .should_stop = stop_early,
@@ -154,12 +158,11 @@ make_scan(struct pl_targets *ts, struct pl_ports *ps, struct collect *c, uint32_
 }
 
 static void
-test_exact(void **state)
+run_exact(struct fixture *f, uint32_t threads)
 {
-	struct fixture *f = *state;
 	struct pl_targets *ts = pl_targets_new();
 	struct pl_ports ps = {0};
-	struct collect c = {0};
+	struct collect c = {.threads = threads};
 	struct pl_err err = {0};
 	struct pl_scan *scan;
 	int before = count_fds();
@@ -176,6 +179,18 @@ test_exact(void **state)
 	free(c.seen);
 	pl_ports_cleanup(&ps);
 	pl_targets_free(ts);
+}
+
+static void
+test_exact(void **state)
+{
+	run_exact(*state, 1);
+}
+
+static void
+test_exact_threads(void **state)
+{
+	run_exact(*state, 3);
 }
 
 static void
@@ -211,12 +226,11 @@ test_fd_limit(void **state)
 }
 
 static void
-test_stop_resume(void **state)
+run_stop_resume(struct fixture *f, uint32_t threads)
 {
-	struct fixture *f = *state;
 	struct pl_targets *ts = pl_targets_new();
 	struct pl_ports ps = {0};
-	struct collect c = {0};
+	struct collect c = {.threads = threads};
 	struct pl_err err = {0};
 	struct pl_scan_state st = {0};
 	struct pl_scan *scan;
@@ -251,6 +265,18 @@ test_stop_resume(void **state)
 	free(c.seen);
 	pl_ports_cleanup(&ps);
 	pl_targets_free(ts);
+}
+
+static void
+test_stop_resume(void **state)
+{
+	run_stop_resume(*state, 1);
+}
+
+static void
+test_stop_resume_threads(void **state)
+{
+	run_stop_resume(*state, 2);
 }
 
 static void
@@ -294,6 +320,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_exact, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_fd_limit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_resume, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_exact_threads, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stop_resume_threads, setup, teardown),
 	    cmocka_unit_test(test_dry_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

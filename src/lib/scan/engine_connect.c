@@ -1,25 +1,32 @@
 // SPDX-License-Identifier: MIT
 /*
  * engine_connect.c - the connect() scan engine: unprivileged TCP probing with
- * non-blocking sockets and one epoll instance (netcat's timeout_connect primitive,
- * thousands at a time).
+ * non-blocking sockets and one edge-triggered epoll instance (netcat's timeout_connect
+ * primitive, thousands at a time).
  *
- * Each probe is a slot: a socket with SO_LINGER {1, 0} (so closing an established
- * connection sends RST and leaves no TIME_WAIT, sparing local ports), a non-blocking
- * connect(), and EPOLLOUT registration tagged with slot index and generation. When the
- * socket becomes writable SO_ERROR tells the state: 0 open (syn-ack), ECONNREFUSED
- * closed (conn-refused), EHOSTUNREACH/ENETUNREACH/EACCES unreachable (ICMP error; the
- * sockets set IP_RECVERR/IPV6_RECVERR so the kernel treats every ICMP error to the SYN
- * as final instead of waiting for a retransmission). A
- * probe with no answer by its deadline is retried up to cfg.retries times, then
- * reported filtered (no-response).
+ * A probe is a slot holding a socket with a non-blocking connect() in progress. When
+ * epoll reports the socket, connect() is called again on the same address, which
+ * answers without any other system call: EALREADY (still waiting: a stale edge, ignore
+ * it), EISCONN or 0 (open, syn-ack), ECONNRESET (open, then reset by the peer),
+ * ECONNREFUSED (closed, conn-refused), EHOSTUNREACH/ENETUNREACH/EACCES (unreachable,
+ * ICMP error). Sockets set IP_RECVERR/IPV6_RECVERR so every ICMP error to the SYN is
+ * final at once instead of surfacing at the kernel's next retransmission.
+ *
+ * Socket reuse: a refused connect leaves a TCP socket unconnected and reusable, and the
+ * second connect() above also resets it, so closed probes (nearly all of a scan) hand their socket
+ * to a per-family pool that the next probe takes, still registered with epoll. A closed port then
+ * costs two connect() calls instead of socket, setsockopt, connect, epoll_ctl, getsockopt and
+ * close. Open ports are closed with SO_LINGER {1, 0} (RST, no TIME_WAIT to pin local ports);
+ * timed-out sockets are closed. Events carry the descriptor; fd_slot maps it to its probe (-1 when
+ * pooled).
  *
  * Timeouts cost O(1): every attempt has the same timeout, so deadlines grow in send
  * order and the in-flight slots form one doubly linked list ordered by deadline; expiry
- * pops from the head, completion unlinks in place. Resource exhaustion is not fatal:
- * EMFILE/ENFILE/ENOBUFS lower the engine's capacity to what is in flight, and
- * EADDRNOTAVAIL/EAGAIN (local ports used up) make send() return PL_ERR_LIMIT so the
- * driver retries after poll. A probe is never dropped.
+ * pops from the head, completion unlinks in place. A probe found at its deadline to
+ * have an answer not yet reported (a busy loop) is reported, not retried. Resource
+ * exhaustion is not fatal: EMFILE/ENFILE/ENOBUFS lower the engine's capacity to what
+ * is in flight, and EADDRNOTAVAIL/EAGAIN (local ports used up) make send() return
+ * PL_ERR_LIMIT so the driver retries after poll. A probe is never dropped.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -41,11 +48,15 @@ struct slot {
 	uint64_t t_send_ns;
 	uint64_t deadline_ns;
 	int fd; /* -1 while waiting to re-attempt */
-	uint32_t gen;
 	uint32_t prev, next;
 	uint8_t attempts;
 	uint8_t used;
 	uint8_t linked; /* on the deadline list */
+};
+
+struct pool {
+	int *fds;
+	uint32_t n;
 };
 
 struct cstate {
@@ -57,6 +68,9 @@ struct cstate {
 	uint32_t n_free;
 	uint32_t head, tail;
 	size_t inflight, cap;
+	int32_t *fd_slot; /* descriptor -> slot index, -1 when idle */
+	size_t n_fd_slot;
+	struct pool pool[2]; /* reusable sockets: [0] IPv4, [1] IPv6 */
 };
 
 enum attempt_rc { ATT_PENDING, ATT_DONE, ATT_LIMIT, ATT_FATAL };
@@ -96,8 +110,47 @@ list_append(struct cstate *c, uint32_t i, uint64_t deadline)
 	c->tail = i;
 }
 
+static int
+fd_map(struct cstate *c, int fd, int32_t slot)
+{
+	if ((size_t)fd >= c->n_fd_slot) {
+		size_t n = (size_t)fd * 2 + 64;
+		int32_t *v = realloc(c->fd_slot, n * sizeof(*v));
+
+		if (!v)
+			return -1;
+		for (size_t k = c->n_fd_slot; k < n; k++)
+			v[k] = -1;
+		c->fd_slot = v;
+		c->n_fd_slot = n;
+	}
+	c->fd_slot[fd] = slot;
+	return 0;
+}
+
+/* Gives up the slot's socket: into the pool when reusable, else closed (RST if open). */
 static void
-finish(struct cstate *c, uint32_t i, enum pl_port_state st, enum pl_scan_reason why, int e)
+drop_socket(struct cstate *c, struct slot *s, int reusable, int was_open)
+{
+	struct pool *p = &c->pool[s->probe.addr.family == 6];
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+	if (s->fd < 0)
+		return;
+	c->fd_slot[s->fd] = -1;
+	if (reusable && p->n < c->n_slots) {
+		p->fds[p->n++] = s->fd;
+	} else {
+		if (was_open)
+			setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(s->fd);
+	}
+	s->fd = -1;
+}
+
+static void
+finish(struct cstate *c, uint32_t i, enum pl_port_state st, enum pl_scan_reason why, int e,
+       int reusable)
 {
 	struct slot *s = &c->slots[i];
 	struct pl_scan_result r = {
@@ -114,23 +167,21 @@ finish(struct cstate *c, uint32_t i, enum pl_port_state st, enum pl_scan_reason 
 
 	if (st != PL_PORT_FILTERED)
 		r.rtt_us = (uint32_t)((pl_scan_now_ns() - s->t_send_ns) / 1000);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
+	drop_socket(c, s, reusable, st == PL_PORT_OPEN);
 	list_unlink(c, i);
 	s->used = 0;
-	s->gen++;
 	c->free_ix[c->n_free++] = i;
 	c->inflight--;
 	c->cfg.emit(c->cfg.ctx, &r);
 }
 
-/* Maps a connect error to a final state; returns 0 for errors that are not answers. */
+/* Maps a connect() error to a final state; returns 0 for errors that are not answers. */
 static int
 classify(int e, enum pl_port_state *st, enum pl_scan_reason *why)
 {
 	switch (e) {
 	case 0:
+	case EISCONN:
 	case ECONNRESET: /* reset after the handshake completed: it answered SYN-ACK */
 	case EPIPE:
 		*st = PL_PORT_OPEN;
@@ -184,50 +235,99 @@ make_sockaddr(const struct pl_scan_probe *p, struct sockaddr_storage *ss)
 	return sizeof(*sin6);
 }
 
+/*
+ * Asks a connecting socket how it stands by connecting again: 0 still in progress,
+ * 1 finished (state filled; *reusable when the socket is unconnected again). With
+ * soft set (an EPOLLERR event, or a deadline), an error that arrived while this process
+ * held the socket (an ICMP error during our own connect() on a fast path) is only a
+ * "soft" error that connect() does not report; SO_ERROR does.
+ */
+static int
+check_connect(struct slot *s, int soft, enum pl_port_state *st, enum pl_scan_reason *why, int *e,
+              int *reusable)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = make_sockaddr(&s->probe, &ss), elen = sizeof(int);
+
+	*e = connect(s->fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
+	if (*e == EALREADY || *e == EINPROGRESS || *e == EINTR) {
+		if (!soft || getsockopt(s->fd, SOL_SOCKET, SO_ERROR, e, &elen) != 0 || *e == 0 ||
+		    !classify(*e, st, why) || *st == PL_PORT_OPEN)
+			return 0;
+		*reusable = 0; /* still SYN_SENT inside: close it */
+		return 1;
+	}
+	/* Only refused sockets are pooled: ICMP errors leave a queued error message. */
+	*reusable = *e == ECONNREFUSED;
+	if (!classify(*e, st, why)) {
+		*st = PL_PORT_UNREACHABLE;
+		*why = PL_REASON_ERROR;
+		*reusable = 0;
+	}
+	return 1;
+}
+
+/* A socket for family: from the pool (still registered), or a new one (*fresh = 1). */
+static int
+get_socket(struct cstate *c, int family, int *fresh)
+{
+	struct pool *p = &c->pool[family == 6];
+	int fd, one = 1;
+
+	*fresh = 0;
+	if (p->n)
+		return p->fds[--p->n];
+	fd =
+	    socket(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (family == 6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+	else
+		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+	*fresh = 1;
+	return fd;
+}
+
+static enum attempt_rc
+no_socket(struct cstate *c, int e, struct pl_err *err)
+{
+	if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+		c->cap = c->inflight > 1 ? c->inflight - 1 : 1;
+		return ATT_LIMIT;
+	}
+	pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(e));
+	return ATT_FATAL;
+}
+
 /* Starts (or restarts) the connect of slot i. */
 static enum attempt_rc
 attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 {
 	struct slot *s = &c->slots[i];
-	struct linger lg = {.l_onoff = 1, .l_linger = 0};
 	struct sockaddr_storage ss;
-	struct epoll_event ev = {.events = EPOLLOUT};
+	struct epoll_event ev = {.events = EPOLLOUT | EPOLLET};
 	enum pl_port_state st;
 	enum pl_scan_reason why;
 	socklen_t len = make_sockaddr(&s->probe, &ss);
-	int fd, e, one = 1;
+	int fresh, e;
 
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		e = errno;
-		if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
-			c->cap = c->inflight > 1 ? c->inflight - 1 : 1;
-			return ATT_LIMIT;
-		}
-		pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(e));
-		return ATT_FATAL;
+	s->fd = get_socket(c, s->probe.addr.family, &fresh);
+	if (s->fd < 0)
+		return no_socket(c, errno, err);
+	if (fd_map(c, s->fd, (int32_t)i) != 0) {
+		close(s->fd);
+		s->fd = -1;
+		return ATT_LIMIT;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	/* Without RECVERR, ICMPv6 errors to a SYN are soft and only surface when the
-	 * kernel retransmits (about 1 s later); with it they end the connect at once. */
-	if (ss.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
-	else
-		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
-	s->fd = fd;
 	s->attempts++;
 	s->t_send_ns = pl_scan_now_ns();
-	if (connect(fd, (struct sockaddr *)&ss, len) == 0) {
-		finish(c, i, PL_PORT_OPEN, PL_REASON_SYN_ACK, 0);
-		return ATT_DONE;
-	}
-	e = errno;
+	e = connect(s->fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
 	if (e == EINPROGRESS) {
-		ev.data.u64 = (uint64_t)s->gen << 32 | i;
-		if (epoll_ctl(c->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		ev.data.fd = s->fd;
+		if (fresh && epoll_ctl(c->ep, EPOLL_CTL_ADD, s->fd, &ev) != 0) {
 			e = errno;
-			close(fd);
-			s->fd = -1;
+			drop_socket(c, s, 0, 0);
 			s->attempts--;
 			if (e == ENOMEM || e == ENOSPC)
 				return ATT_LIMIT;
@@ -238,17 +338,42 @@ attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 		list_append(c, i, s->t_send_ns + (uint64_t)c->cfg.timeout_ms * 1000000ull);
 		return ATT_PENDING;
 	}
-	if (classify(e, &st, &why)) {
-		finish(c, i, st, why, e);
+	if (classify(e, &st, &why)) { /* answered at once (loopback, local route error) */
+		if (fresh && e != 0 && epoll_ctl(c->ep, EPOLL_CTL_ADD, s->fd, &ev) != 0)
+			fresh = -1; /* cannot be pooled unregistered */
+		finish(c, i, st, why, e, e == ECONNREFUSED && fresh >= 0);
 		return ATT_DONE;
 	}
-	close(fd);
-	s->fd = -1;
+	drop_socket(c, s, 0, 0);
 	s->attempts--;
 	if (e == EADDRNOTAVAIL || e == EAGAIN || e == ENOBUFS || e == EADDRINUSE)
 		return ATT_LIMIT;
-	finish(c, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, e);
+	s->attempts++;
+	finish(c, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, e, 0);
 	return ATT_DONE;
+}
+
+static void
+c_destroy(void *state)
+{
+	struct cstate *c = state;
+
+	if (!c)
+		return;
+	for (uint32_t i = 0; c->slots && i < c->n_slots; i++)
+		if (c->slots[i].fd >= 0)
+			close(c->slots[i].fd);
+	for (int k = 0; k < 2; k++) {
+		for (uint32_t i = 0; i < c->pool[k].n; i++)
+			close(c->pool[k].fds[i]);
+		free(c->pool[k].fds);
+	}
+	if (c->ep >= 0)
+		close(c->ep);
+	free(c->slots);
+	free(c->free_ix);
+	free(c->fd_slot);
+	free(c);
 }
 
 static enum pl_rc
@@ -265,15 +390,13 @@ c_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	c->head = c->tail = NIL;
 	c->slots = calloc(n, sizeof(*c->slots));
 	c->free_ix = calloc(n, sizeof(*c->free_ix));
+	c->pool[0].fds = calloc(n, sizeof(int));
+	c->pool[1].fds = calloc(n, sizeof(int));
 	c->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (!c->slots || !c->free_ix || c->ep < 0) {
+	if (!c->slots || !c->free_ix || !c->pool[0].fds || !c->pool[1].fds || c->ep < 0) {
 		int e = errno;
 
-		if (c->ep >= 0)
-			close(c->ep);
-		free(c->slots);
-		free(c->free_ix);
-		free(c);
+		c_destroy(c);
 		return pl_err_set(err, PL_ERR_SYS, "engine setup: %s", strerror(e));
 	}
 	for (uint32_t i = 0; i < n; i++) {
@@ -282,6 +405,16 @@ c_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 		c->free_ix[i] = n - 1 - i;
 	}
 	c->n_free = n;
+	if (cfg->wake_fd > 0) { /* writes to it end epoll_wait; on_event ignores it */
+		struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.fd = cfg->wake_fd};
+
+		if (epoll_ctl(c->ep, EPOLL_CTL_ADD, cfg->wake_fd, &ev) != 0) {
+			int e = errno;
+
+			c_destroy(c);
+			return pl_err_set(err, PL_ERR_SYS, "epoll_ctl: %s", strerror(e));
+		}
+	}
 	*state = c;
 	return PL_OK;
 }
@@ -311,74 +444,40 @@ c_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 }
 
 static void
-on_event(struct cstate *c, uint64_t data)
+on_event(struct cstate *c, int fd, uint32_t events)
 {
-	uint32_t i = (uint32_t)data;
-	struct slot *s;
 	enum pl_port_state st;
 	enum pl_scan_reason why;
-	socklen_t len = sizeof(int);
-	int e = 0;
+	int32_t i;
+	int e, reusable;
 
-	if (i >= c->n_slots)
-		return;
-	s = &c->slots[i];
-	if (!s->used || s->fd < 0 || s->gen != (uint32_t)(data >> 32))
-		return;
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
-		e = errno;
-	if (!classify(e, &st, &why)) {
-		st = PL_PORT_UNREACHABLE;
-		why = PL_REASON_ERROR;
-	}
-	finish(c, i, st, why, e);
+	if (fd < 0 || (size_t)fd >= c->n_fd_slot || (i = c->fd_slot[fd]) < 0)
+		return; /* a pooled socket, or one already finished */
+	if (check_connect(&c->slots[i], (events & EPOLLERR) != 0, &st, &why, &e, &reusable))
+		finish(c, (uint32_t)i, st, why, e, reusable);
 }
 
-/*
- * Did the probe of slot i get an answer that is still unread (a slow event loop can
- * reach a deadline before the event)? Finishes it and returns 1 if so.
- */
-static int
-answered_late(struct cstate *c, uint32_t i)
-{
-	struct slot *s = &c->slots[i];
-	struct sockaddr_storage peer;
-	socklen_t plen = sizeof(peer), len = sizeof(int);
-	enum pl_port_state st;
-	enum pl_scan_reason why;
-	int e = 0;
-
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e != 0 &&
-	    classify(e, &st, &why)) {
-		finish(c, i, st, why, e);
-		return 1;
-	}
-	if (getpeername(s->fd, (struct sockaddr *)&peer, &plen) == 0) {
-		finish(c, i, PL_PORT_OPEN, PL_REASON_SYN_ACK, 0);
-		return 1;
-	}
-	return 0;
-}
-
-/* Handles deadlines that have passed: retry or report filtered. */
+/* Handles deadlines that have passed: report a late answer, retry, or filtered. */
 static enum pl_rc
 expire(struct cstate *c, uint64_t now, struct pl_err *err)
 {
 	while (c->head != NIL && c->slots[c->head].deadline_ns <= now) {
 		uint32_t i = c->head;
 		struct slot *s = &c->slots[i];
+		enum pl_port_state st;
+		enum pl_scan_reason why;
 		enum attempt_rc rc;
+		int e, reusable;
 
-		if (s->fd >= 0 && answered_late(c, i))
-			continue;
-		if (s->fd >= 0 && s->attempts > c->cfg.retries) {
-			finish(c, i, PL_PORT_FILTERED, PL_REASON_NO_RESPONSE, 0);
+		if (s->fd >= 0 && check_connect(s, 1, &st, &why, &e, &reusable)) {
+			finish(c, i, st, why, e, reusable);
 			continue;
 		}
-		if (s->fd >= 0)
-			close(s->fd);
-		s->fd = -1;
-		s->gen++;
+		if (s->fd >= 0 && s->attempts > c->cfg.retries) {
+			finish(c, i, PL_PORT_FILTERED, PL_REASON_NO_RESPONSE, 0, 0);
+			continue;
+		}
+		drop_socket(c, s, 0, 0);
 		rc = attempt(c, i, err);
 		if (rc == ATT_FATAL)
 			return PL_ERR_SYS;
@@ -411,7 +510,7 @@ c_poll(void *state, int timeout_ms, struct pl_err *err)
 		if (n < 0 && errno != EINTR)
 			return pl_err_set(err, PL_ERR_SYS, "epoll_wait: %s", strerror(errno));
 		for (int k = 0; k < n; k++)
-			on_event(c, ev[k].data.u64);
+			on_event(c, ev[k].data.fd, ev[k].events);
 		if (n < MAX_EVENTS)
 			break;
 	}
@@ -438,22 +537,6 @@ c_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx)
 	for (uint32_t i = 0; i < c->n_slots; i++)
 		if (c->slots[i].used)
 			fn(ctx, c->slots[i].probe.pos);
-}
-
-static void
-c_destroy(void *state)
-{
-	struct cstate *c = state;
-
-	if (!c)
-		return;
-	for (uint32_t i = 0; i < c->n_slots; i++)
-		if (c->slots[i].fd >= 0)
-			close(c->slots[i].fd);
-	close(c->ep);
-	free(c->slots);
-	free(c->free_ix);
-	free(c);
 }
 
 const struct pl_scan_engine pl_scan_engine_connect = {

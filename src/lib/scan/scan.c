@@ -4,11 +4,16 @@
  * to (target, port), skips what must not be probed, paces sends to --rate with a token
  * bucket, keeps the engine as full as it allows, and reports every finished probe.
  *
- * Slow start: probes in flight are capped by a window that starts at 64 and grows by
- * one for every finished probe (so it doubles every round trip while answers come
- * back, and every timeout period for silent targets), up to the engine's capacity.
- * Without it the first burst of thousands of SYNs overflows queues on the way (the
- * kernel's per-CPU backlog holds 1000 packets) and turns open ports into "filtered".
+ * Concurrency: probes in flight are capped by a window recomputed every 50 ms from what
+ * the last 50 ms showed: 64 + 2 x answer rate x base RTT (the smallest recent RTT, which
+ * leaves out queueing in this process; by Little's law that keeps the answered probes
+ * flowing) + 1.5 x no-answer rate x the time a silent probe occupies a slot
+ * (timeout x attempts), clamped to [64, engine capacity]. When the window is the limit,
+ * rates grow with it and the window grows geometrically; when the CPU or the network is
+ * the limit, it stops growing. More in flight than needed only costs: the first burst of
+ * thousands of SYNs overflows queues on the way (the kernel's per-CPU backlog holds 1000
+ * packets) and turns open ports into "filtered", and the kernel's per-connect work grows
+ * with the number of connecting sockets.
  *
  * Position p (in [lo, hi), the shard) maps to index perm(p) of the targets x ports
  * space, index = target * n_ports + port_index. Memory does not depend on the space:
@@ -41,9 +46,12 @@ struct pl_scan {
 	struct pl_scan_progress prog;
 	uint64_t t0;
 	void *eng;
+	const struct pl_scan_engine *ops; /* opts.engine, or the thread adapter around it */
 	struct pl_scan_probe held;
 	int have_held;
-	uint64_t window; /* slow start: probes allowed in flight now */
+	uint64_t window; /* probes allowed in flight now (adapt_window) */
+	uint64_t win_answered, win_filtered, win_rtt_min, last_adapt;
+	double srtt_s;
 };
 
 static enum pl_rc
@@ -163,7 +171,13 @@ on_emit(void *ctx, const struct pl_scan_result *r)
 	struct pl_scan *s = ctx;
 
 	s->prog.done++;
-	s->window++;
+	if (r->state == PL_PORT_FILTERED) {
+		s->win_filtered++;
+	} else {
+		s->win_answered++;
+		if (!s->win_rtt_min || r->rtt_us < s->win_rtt_min)
+			s->win_rtt_min = r->rtt_us ? r->rtt_us : 1;
+	}
 	if (r->state < PL_PORT_STATE_COUNT)
 		s->prog.by_state[r->state]++;
 	if (r->state == PL_PORT_OPEN)
@@ -173,10 +187,32 @@ on_emit(void *ctx, const struct pl_scan_result *r)
 }
 
 static void
+adapt_window(struct pl_scan *s, uint64_t now)
+{
+	double dt = (double)(now - s->last_adapt) / 1e9;
+	double attempts = (double)s->opts.cfg.retries + 1.0;
+	double tmo = (s->opts.cfg.timeout_ms ? s->opts.cfg.timeout_ms : 1000) / 1000.0;
+	double want;
+
+	if (dt < 0.05)
+		return;
+	if (s->win_answered) { /* base RTT: the minimum, rising only slowly */
+		double rtt = (double)s->win_rtt_min / 1e6;
+
+		s->srtt_s = s->srtt_s <= 0 || rtt < s->srtt_s ? rtt : 0.9 * s->srtt_s + 0.1 * rtt;
+	}
+	want = START_WINDOW + 2.0 * ((double)s->win_answered / dt) * s->srtt_s +
+	       1.5 * ((double)s->win_filtered / dt) * tmo * attempts;
+	s->window = want > 1e9 ? 1000000000u : (uint64_t)want;
+	s->win_answered = s->win_filtered = s->win_rtt_min = 0;
+	s->last_adapt = now;
+}
+
+static void
 tick(struct pl_scan *s)
 {
 	s->prog.elapsed_s = (double)(pl_scan_now_ns() - s->t0) / 1e9;
-	s->prog.inflight = s->eng ? s->opts.engine->inflight(s->eng) : 0;
+	s->prog.inflight = s->eng ? s->ops->inflight(s->eng) : 0;
 	if (s->opts.on_tick)
 		s->opts.on_tick(s->opts.ctx, &s->prog);
 }
@@ -205,7 +241,7 @@ collect_leftovers(struct pl_scan *s, struct pl_err *err)
 	if (held && todo_push(s, s->held.pos) != PL_OK)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	if (s->eng)
-		s->opts.engine->foreach_inflight(s->eng, save_inflight, s);
+		s->ops->foreach_inflight(s->eng, save_inflight, s);
 	if (s->have_held < 0)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	/* Leftovers are redone first on resume; the run is over, so hide them from i_todo. */
@@ -217,7 +253,7 @@ collect_leftovers(struct pl_scan *s, struct pl_err *err)
 static enum pl_rc
 fill(struct pl_scan *s, double *tokens, int *wait_ms, struct pl_err *err)
 {
-	const struct pl_scan_engine *e = s->opts.engine;
+	const struct pl_scan_engine *e = s->ops;
 	int sent = 0;
 
 	*wait_ms = IDLE_WAIT;
@@ -260,7 +296,7 @@ static int
 finished(struct pl_scan *s)
 {
 	return !s->have_held && s->i_todo >= s->n_todo && s->next >= s->hi &&
-	       (!s->eng || s->opts.engine->inflight(s->eng) == 0);
+	       (!s->eng || s->ops->inflight(s->eng) == 0);
 }
 
 enum pl_rc
@@ -273,10 +309,16 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 
 	cfg.emit = on_emit;
 	cfg.ctx = s;
-	if (!s->opts.dry_run && (rc = s->opts.engine->create(&cfg, &s->eng, err)) != PL_OK)
+	s->ops = s->opts.engine;
+	if (cfg.threads > 1) {
+		cfg.inner = s->opts.engine;
+		s->ops = &pl_scan_engine_threads;
+	}
+	if (!s->opts.dry_run && (rc = s->ops->create(&cfg, &s->eng, err)) != PL_OK)
 		return rc;
 	s->t0 = last_tick = last_fill = pl_scan_now_ns();
 	s->window = START_WINDOW;
+	s->last_adapt = s->t0;
 	burst = s->opts.rate > 100 ? s->opts.rate / 100 : 1.0;
 	while (!finished(s)) {
 		int wait;
@@ -291,10 +333,10 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 		if (tokens > burst)
 			tokens = burst;
 		last_fill = now;
+		adapt_window(s, now);
 		if ((rc = fill(s, &tokens, &wait, err)) != PL_OK)
 			break;
-		if (s->eng &&
-		    (rc = s->opts.engine->poll(s->eng, finished(s) ? 0 : wait, err)) != PL_OK)
+		if (s->eng && (rc = s->ops->poll(s->eng, finished(s) ? 0 : wait, err)) != PL_OK)
 			break;
 		if (pl_scan_now_ns() - last_tick >= (uint64_t)s->opts.tick_ms * 1000000ull) {
 			tick(s);
@@ -313,7 +355,7 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 	}
 	tick(s);
 	if (s->eng)
-		s->opts.engine->destroy(s->eng);
+		s->ops->destroy(s->eng);
 	s->eng = NULL;
 	s->prog.inflight = 0;
 	return rc;
@@ -357,7 +399,7 @@ pl_scan_free(struct pl_scan *s)
 	if (!s)
 		return;
 	if (s->eng)
-		s->opts.engine->destroy(s->eng);
+		s->ops->destroy(s->eng);
 	free(s->todo);
 	free(s);
 }

@@ -13,4 +13,7 @@ void pl_ports_normalize(struct pl_ports *ps);
 /* Monotonic clock in nanoseconds. */
 uint64_t pl_scan_now_ns(void);
 
+/* Runs cfg->inner on cfg->threads worker threads (engine_threads.c). */
+extern const struct pl_scan_engine pl_scan_engine_threads;
+
 #endif

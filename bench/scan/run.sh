@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/scan/run.sh - `portlens scan` side by side with nmap in the namespace lab
+# (tests/lab/lab.sh), one run, ratios printed, results compared with the peer's:
+#   (a) all 65535 ports of one lab host: portlens vs `nmap -sT -T5 -p-`  (target <= 0.5x)
+#   (b) one port (2323) across the 65536 addresses of 198.19.0.0/16: portlens vs
+#       `nmap -sT` and vs `nmap -sS` (both -Pn -n); ratios and recall (must be 100%)
+#   (c) peak RSS as the target space grows from a /24 to a /8: real scans of a /24 and
+#       the /16 in the lab, --dry-run (walks the whole permutation, sends nothing) for
+#       a /12 and a /8
+# Usage: bench/scan/run.sh [BUILD_DIR] [a|b|c ...]   (root; default: all three)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${1:-build}
+shift || true
+PARTS=${*:-a b c}
+PORTLENS=$(realpath "$ROOT/$BUILD/src/cli/portlens" 2>/dev/null || realpath "$BUILD/src/cli/portlens")
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: bench/scan needs root (lab namespaces)"; exit 0; }
+command -v nmap >/dev/null || { echo "SKIP: nmap not installed"; exit 0; }
+source "$ROOT/tests/lab/lab.sh"
+lab_init benchscan
+lab_ns s
+lab_ns t
+lab_link s 198.18.0.1/24 t 198.18.0.2/24
+lab_route s 198.19.0.0/16 198.18.0.2
+lab_local_route t 198.19.0.0/16
+D=$LAB_DIR
+S=$(lab_nsname s)
+SEED=${BENCH_SEED:-4242}
+echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(nmap --version | head -1), $(nproc) CPUs, seed $SEED"
+
+# Wall time of a command in seconds (3 decimals).
+timed() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}'
+}
+ratio() { echo "$1 $2" | awk '{printf "%.3f", $1 / $2}'; }
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+# Open host:port pairs from grepable output (portlens or nmap), sorted.
+open_set() {
+	grep -o 'Host: [^ ]*.*Ports: .*' "$1" | awk '{
+		host = $2; sub(/.*Ports: /, "");
+		n = split($0, ps, ", ");
+		for (i = 1; i <= n; i++) { split(ps[i], f, "/"); if (f[2] == "open") print host ":" f[1] }
+	}' | sort -u
+}
+
+bench_a() {
+	local host=198.19.0.10 tp tn i
+	local -a tps=() tns=()
+	python3 -c "
+import random; r = random.Random($SEED)
+print(' '.join('$host:%d' % p for p in sorted(r.sample(range(1, 65536), 40))))" >"$D/a.pairs"
+	# shellcheck disable=SC2046
+	lab_listen t open $(cat "$D/a.pairs")
+	for i in 1 2 3; do
+		tps+=("$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --no-progress -oG "$D/a.pl.gnmap")")
+		tns+=("$(timed ip netns exec "$S" nmap -sT -T5 -p- -Pn -n "$host" -oG "$D/a.nmap.gnmap")")
+	done
+	tp=$(median3 "${tps[@]}")
+	tn=$(median3 "${tns[@]}")
+	open_set "$D/a.pl.gnmap" >"$D/a.pl.open"
+	open_set "$D/a.nmap.gnmap" >"$D/a.nmap.open"
+	tr ' ' '\n' <"$D/a.pairs" | sort >"$D/a.truth"
+	echo "(a) 65535 ports of one host: portlens ${tp}s (runs ${tps[*]}), nmap -sT -T5 -p- ${tn}s (runs ${tns[*]})"
+	echo "    ratio $(ratio "$tp" "$tn")x (target <= 0.5x); open ports: portlens $(wc -l <"$D/a.pl.open"), nmap $(wc -l <"$D/a.nmap.open"), planted 40; identical: $(cmp -s "$D/a.pl.open" "$D/a.nmap.open" && echo yes || echo NO); exact: $(cmp -s "$D/a.pl.open" "$D/a.truth" && echo yes || echo NO)"
+}
+
+bench_b() {
+	local tp ts tss
+	python3 -c "
+import random; r = random.Random($SEED)
+print(' '.join('198.19.%d.%d:2323' % divmod(x, 256) for x in sorted(r.sample(range(1, 65535), 200))))" >"$D/b.pairs"
+	# shellcheck disable=SC2046
+	lab_listen t open $(cat "$D/b.pairs")
+	tr ' ' '\n' <"$D/b.pairs" | sort >"$D/b.truth"
+	tp=$(timed ip netns exec "$S" "$PORTLENS" scan 198.19.0.0/16 -p 2323 --no-progress -oG "$D/b.pl.gnmap")
+	ts=$(timed ip netns exec "$S" nmap -sT -Pn -n -p 2323 198.19.0.0/16 --exclude 198.19.255.255 -oG "$D/b.st.gnmap")
+	tss=$(timed ip netns exec "$S" nmap -sS -Pn -n -p 2323 198.19.0.0/16 --exclude 198.19.255.255 -oG "$D/b.ss.gnmap")
+	for x in pl st ss; do open_set "$D/b.$x.gnmap" >"$D/b.$x.open"; done
+	recall() { comm -12 "$1" "$D/b.truth" | wc -l | awk '{printf "%.1f%%", 100 * $1 / 200}'; }
+	echo "(b) port 2323 on 65536 addresses: portlens ${tp}s, nmap -sT ${ts}s, nmap -sS ${tss}s"
+	echo "    ratio vs -sT $(ratio "$tp" "$ts")x, vs -sS $(ratio "$tp" "$tss")x; recall: portlens $(recall "$D/b.pl.open"), nmap -sT $(recall "$D/b.st.open"), nmap -sS $(recall "$D/b.ss.open"); portlens = nmap -sT: $(cmp -s "$D/b.pl.open" "$D/b.st.open" && echo yes || echo NO)"
+}
+
+# Peak RSS (KiB) of a command, with GNU time.
+peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+bench_c() {
+	local r24 r16 r12 r8
+	r24=$(peak ip netns exec "$S" "$PORTLENS" scan 198.19.7.0/24 -p 2323 --no-progress)
+	r16=$(peak ip netns exec "$S" "$PORTLENS" scan 198.19.0.0/16 -p 2323 --no-progress)
+	r12=$(peak "$PORTLENS" scan 198.16.0.0/12 -p 2323 --dry-run --no-progress)
+	r8=$(peak "$PORTLENS" scan 198.0.0.0/8 -p 2323 --dry-run --no-progress)
+	echo "(c) peak RSS: /24 scan ${r24} KiB, /16 scan ${r16} KiB, /12 dry run ${r12} KiB, /8 dry run ${r8} KiB (limit 65536 KiB)"
+}
+
+for p in $PARTS; do "bench_$p"; done
