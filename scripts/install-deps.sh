@@ -18,6 +18,8 @@ command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 # Probe/audit lab (tests/lab/probe, bench/sv): real servers the tests start themselves in
 # lab namespaces on unusual ports (Debian may also start them on the host when installed).
 test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd memcached)
+# Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
+test_pkgs+=(ndiff xsltproc libxml2-utils)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;

@@ -49,8 +49,8 @@ open_set() {
 }
 
 bench_a() {
-	local host=198.19.0.10 tp tn i
-	local -a tps=() tns=()
+	local host=198.19.0.10 tp tn t2 i
+	local -a tps=() tns=() t2s=()
 	python3 -c "
 import random; r = random.Random($SEED)
 print(' '.join('$host:%d' % p for p in sorted(r.sample(range(1, 65536), 40))))" >"$D/a.pairs"
@@ -59,14 +59,16 @@ print(' '.join('$host:%d' % p for p in sorted(r.sample(range(1, 65536), 40))))" 
 	for i in 1 2 3; do
 		tps+=("$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --no-progress -oG "$D/a.pl.gnmap")")
 		tns+=("$(timed ip netns exec "$S" nmap -sT -T5 -p- -Pn -n "$host" -oG "$D/a.nmap.gnmap")")
+		t2s+=("$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --threads 2 --no-progress)")
 	done
 	tp=$(median3 "${tps[@]}")
 	tn=$(median3 "${tns[@]}")
+	t2=$(median3 "${t2s[@]}")
 	open_set "$D/a.pl.gnmap" >"$D/a.pl.open"
 	open_set "$D/a.nmap.gnmap" >"$D/a.nmap.open"
 	tr ' ' '\n' <"$D/a.pairs" | sort >"$D/a.truth"
 	echo "(a) 65535 ports of one host: portlens ${tp}s (runs ${tps[*]}), nmap -sT -T5 -p- ${tn}s (runs ${tns[*]})"
-	echo "    ratio $(ratio "$tp" "$tn")x (target <= 0.5x); open ports: portlens $(wc -l <"$D/a.pl.open"), nmap $(wc -l <"$D/a.nmap.open"), planted 40; identical: $(cmp -s "$D/a.pl.open" "$D/a.nmap.open" && echo yes || echo NO); exact: $(cmp -s "$D/a.pl.open" "$D/a.truth" && echo yes || echo NO)"
+	echo "    ratio $(ratio "$tp" "$tn")x (target <= 0.5x); with --threads 2: ${t2}s ($(ratio "$t2" "$tn")x); open ports: portlens $(wc -l <"$D/a.pl.open"), nmap $(wc -l <"$D/a.nmap.open"), planted 40; identical: $(cmp -s "$D/a.pl.open" "$D/a.nmap.open" && echo yes || echo NO); exact: $(cmp -s "$D/a.pl.open" "$D/a.truth" && echo yes || echo NO)"
 }
 
 bench_b() {

@@ -231,6 +231,42 @@ ports_opt(struct pl_cli *cli, struct pl_ports *ps, const char *arg)
 	return PL_EXIT_OK;
 }
 
+/* Engine and timing options; -2 when opt is not one of them. */
+static int
+timing_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
+{
+	uint64_t v;
+	int ex;
+
+	switch (opt) {
+	case OPT_RATE:
+		ex = num_opt(cli, "--rate", arg, 1, 100000000, &v);
+		run->rate = (double)v;
+		return ex;
+	case OPT_MAXINF:
+		ex = num_opt(cli, "--max-inflight", arg, 1, 1000000, &v);
+		run->max_inflight = (uint32_t)v;
+		return ex;
+	case OPT_THREADS:
+		ex = num_opt(cli, "--threads", arg, 1, 16, &v);
+		run->threads = (uint32_t)v;
+		return ex;
+	case OPT_TIMEOUT:
+		ex = num_opt(cli, "--timeout", arg, 1, 600000, &v);
+		run->timeout_ms = (uint32_t)v;
+		return ex;
+	case OPT_RETRIES:
+		ex = num_opt(cli, "--retries", arg, 0, 50, &v);
+		run->retries = (uint32_t)v;
+		return ex;
+	case OPT_STATS:
+		ex = num_opt(cli, "--stats-json", arg, 1, 86400, &v);
+		run->stats_json = (double)v;
+		return ex;
+	}
+	return -2;
+}
+
 static int
 scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 {
@@ -289,30 +325,6 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 	case OPT_RESUME_FILE:
 		run->resume_out = arg;
 		return PL_EXIT_OK;
-	case OPT_RATE:
-		ex = num_opt(cli, "--rate", arg, 1, 100000000, &v);
-		run->rate = (double)v;
-		return ex;
-	case OPT_MAXINF:
-		ex = num_opt(cli, "--max-inflight", arg, 1, 1000000, &v);
-		run->max_inflight = (uint32_t)v;
-		return ex;
-	case OPT_THREADS:
-		ex = num_opt(cli, "--threads", arg, 1, 16, &v);
-		run->threads = (uint32_t)v;
-		return ex;
-	case OPT_TIMEOUT:
-		ex = num_opt(cli, "--timeout", arg, 1, 600000, &v);
-		run->timeout_ms = (uint32_t)v;
-		return ex;
-	case OPT_RETRIES:
-		ex = num_opt(cli, "--retries", arg, 0, 50, &v);
-		run->retries = (uint32_t)v;
-		return ex;
-	case OPT_STATS:
-		ex = num_opt(cli, "--stats-json", arg, 1, 86400, &v);
-		run->stats_json = (double)v;
-		return ex;
 	case OPT_YES:
 		run->yes_large = 1;
 		return PL_EXIT_OK;
@@ -338,7 +350,7 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 		run->sv = 1;
 		return PL_EXIT_OK;
 	}
-	return -2;
+	return timing_option(cli, run, opt, arg);
 }
 
 static int

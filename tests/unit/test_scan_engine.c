@@ -2,8 +2,9 @@
 /*
  * test_scan_engine.c - the connect engine (alone and under the thread adapter) and the
  * scan driver against listeners on 127.0.0.0/8 made by the test: the exact open/closed
- * sets, every probe reported once, no descriptor leaked, a descriptor limit far below --max-inflight (EMFILE must slow
- * the scan down, not fail it), stop and resume with nothing lost or repeated, dry runs.
+ * sets, every probe reported once, no descriptor leaked, a descriptor limit far below
+ * --max-inflight (EMFILE must slow the scan down, not fail it), stop and resume with nothing lost
+ * or repeated, dry runs.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
