@@ -40,6 +40,13 @@ left_ms(const struct probe_conn *c, uint64_t until)
 	return end > now ? (int)(end - now) : 0;
 }
 
+/* Thread-safe strerror (probes run on several threads); GNU strerror_r. */
+static const char *
+errstr(int e, char *buf, size_t size)
+{
+	return strerror_r(e, buf, size);
+}
+
 enum pl_rc
 pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen, unsigned timeout_ms,
              uint64_t deadline, struct pl_err *err)
@@ -47,12 +54,13 @@ pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen, u
 	struct pollfd pfd;
 	int soerr = 0, rc;
 	socklen_t len = sizeof(soerr);
+	char eb[96];
 
 	memset(c, 0, sizeof(*c));
 	c->deadline = deadline;
 	c->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (c->fd < 0)
-		return pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(errno));
+		return pl_err_set(err, PL_ERR_SYS, "socket: %s", errstr(errno, eb, sizeof(eb)));
 	if (connect(c->fd, sa, salen) == 0)
 		return PL_OK;
 	if (errno != EINPROGRESS) {
@@ -74,7 +82,7 @@ pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen, u
 fail:
 	pl_conn_close(c);
 	errno = soerr;
-	return pl_err_set(err, PL_ERR_IO, "connect: %s", strerror(soerr));
+	return pl_err_set(err, PL_ERR_IO, "connect: %s", errstr(soerr, eb, sizeof(eb)));
 }
 
 void
