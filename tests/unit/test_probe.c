@@ -32,6 +32,7 @@ struct server {
 	int lfd;
 	uint16_t port;
 	serve_fn fn;
+	void *arg; /* for the serve function */
 	volatile int stop;
 	pthread_t thread;
 };
@@ -381,6 +382,101 @@ test_ipv6(void **state)
 	assert_string_equal(svc.version, "9.6");
 }
 
+/*
+ * A fake Telnet login: negotiation, "login: ", "Password: ", then a shell prompt for
+ * admin/admin and "Login incorrect" for anything else. Counts connections and the
+ * most open at once (the check must be polite: one at a time).
+ */
+struct fake_login {
+	volatile int conns, open_now, max_open;
+};
+
+static int
+read_line(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	while (n + 1 < size && poll(&pfd, 1, 3000) > 0) {
+		char c;
+
+		if (recv(fd, &c, 1, 0) != 1)
+			return -1;
+		if ((unsigned char)c == 0xff) { /* skip the client's IAC WONT/DONT x */
+			char skip[2];
+
+			if (recv(fd, skip, 2, MSG_WAITALL) != 2)
+				return -1;
+			continue;
+		}
+		if (c == '\n')
+			break;
+		if (c != '\r')
+			buf[n++] = c;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static void
+serve_login(struct server *s, int fd, int nth)
+{
+	struct fake_login *fake = s->arg;
+	char user[64], pass[64];
+
+	(void)nth;
+	fake->conns++;
+	if (++fake->open_now > fake->max_open)
+		fake->max_open = fake->open_now;
+	send(fd, "\xff\xfd\x18\xff\xfb\x01", 6, MSG_NOSIGNAL);
+	send(fd, "\r\nfake 1.0\r\nlogin: ", 19, MSG_NOSIGNAL);
+	if (read_line(fd, user, sizeof(user)) == 0) {
+		send(fd, "Password: ", 10, MSG_NOSIGNAL);
+		if (read_line(fd, pass, sizeof(pass)) == 0) {
+			if (strcmp(user, "admin") == 0 && strcmp(pass, "admin") == 0)
+				send(fd, "\r\nWelcome\r\n# ", 14, MSG_NOSIGNAL);
+			else
+				send(fd, "\r\nLogin incorrect\r\nlogin: ", 26, MSG_NOSIGNAL);
+			hold(fd, 1000);
+		}
+	}
+	fake->open_now--;
+}
+
+static void
+test_default_creds_check(void **state)
+{
+	struct pl_cred_opts co = {.delay_ms = 5, .step_ms = 2000};
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct pl_cred_result res;
+	struct fake_login fake = {0};
+	struct server s;
+
+	(void)state;
+	server_start(&s, serve_login);
+	s.arg = &fake; /* read by the server thread only after our first connect */
+	a.sin_port = htons(s.port);
+	assert_int_equal(
+	    pl_probe_telnet_default_creds((struct sockaddr *)&a, sizeof(a), &co, &res, NULL),
+	    PL_OK);
+	assert_true(res.accepted);
+	assert_string_equal(res.username, "admin");
+	assert_string_equal(res.password, "admin");
+	assert_int_equal(res.tried, 4); /* admin/admin is Mirai's 4th pair: stop there */
+	assert_int_equal(fake.conns, 4);
+	assert_int_equal(fake.max_open, 1); /* one connection at a time */
+	/* Refused pairs leave nothing behind: no pair is reported. */
+	co.max_tries = 3;
+	assert_int_equal(
+	    pl_probe_telnet_default_creds((struct sockaddr *)&a, sizeof(a), &co, &res, NULL),
+	    PL_OK);
+	assert_false(res.accepted);
+	assert_int_equal(res.tried, 3);
+	assert_string_equal(res.username, "");
+	assert_string_equal(res.password, "");
+	server_stop(&s);
+}
+
 struct vector {
 	const char *bytes;
 	size_t len;
@@ -505,12 +601,19 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split_banner),  cmocka_unit_test(test_flood_is_bounded),
-	    cmocka_unit_test(test_binary_noise),  cmocka_unit_test(test_silent_server_is_bounded),
-	    cmocka_unit_test(test_reset_mid_tls), cmocka_unit_test(test_drip_is_bounded),
-	    cmocka_unit_test(test_refused),       cmocka_unit_test(test_ipv6),
-	    cmocka_unit_test(test_classifiers),   cmocka_unit_test(test_auth_facts),
-	    cmocka_unit_test(test_escape),        cmocka_unit_test(test_default_creds_list),
+	    cmocka_unit_test(test_split_banner),
+	    cmocka_unit_test(test_flood_is_bounded),
+	    cmocka_unit_test(test_binary_noise),
+	    cmocka_unit_test(test_silent_server_is_bounded),
+	    cmocka_unit_test(test_reset_mid_tls),
+	    cmocka_unit_test(test_drip_is_bounded),
+	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_default_creds_check),
+	    cmocka_unit_test(test_classifiers),
+	    cmocka_unit_test(test_auth_facts),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_default_creds_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
