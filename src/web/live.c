@@ -6,9 +6,10 @@
  *
  * Reading sockets and their owners costs a netlink dump plus a walk of /proc/PID/fd, so
  * one snapshot (listeners with processes and flags) is shared by all requests and re-read
- * at most once per second; readers hold live_lock while they look at it. /api/listen is rendered by
- * the CLI's own JSON renderer (passed in the configuration), so it is byte for byte `portlens
- * listen --json`.
+ * at most once per second; readers hold live_lock while they look at it. /api/listen is
+ * the same snapshot rendered by the CLI's own JSON renderer (passed in the configuration),
+ * so it has the shape of `portlens listen --json`; a flood of API calls costs one socket
+ * reading per second, not one per call.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -206,33 +207,22 @@ out:
 	pl_buf_puts(b, "</section>");
 }
 
-/* /api/listen: a fresh listeners-only collection rendered by the CLI's JSON renderer. */
+/* /api/listen: the shared snapshot rendered by the CLI's JSON renderer. */
 int
 web_live_listen_json(struct web_req *rq, struct pl_buf *b)
 {
 	struct pl_web *web = rq->web;
-	struct pl_sock_query q = {
-	    .what = PL_SQ_LISTEN,
-	    .port = -1,
-	    .uid = -1,
-	    .processes = 1,
-	    .annotate = 1,
-	    .reg = web->cfg.reg,
-	    .kb = web->cfg.kb,
-	    .threads = 1,
-	};
-	struct pl_sockset *set = NULL;
+	const struct pl_sockset *set;
+	int status = 503;
 
 	if (!web->cfg.live || !web->cfg.sockets_json)
 		return 404;
-	/* One collection at a time: a flood of API calls queues instead of piling up. */
 	pthread_mutex_lock(&web->live_lock);
-	if (pl_sockets_collect(&q, &set, NULL) != PL_OK) {
-		pthread_mutex_unlock(&web->live_lock);
-		return 503;
+	set = snapshot(web);
+	if (set) {
+		web->cfg.sockets_json(set, PL_SQ_LISTEN, b);
+		status = 200;
 	}
 	pthread_mutex_unlock(&web->live_lock);
-	web->cfg.sockets_json(set, PL_SQ_LISTEN, b);
-	pl_sockset_free(set);
-	return 200;
+	return status;
 }
