@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cli/render_sockets.h"
 
@@ -53,6 +54,7 @@ struct text_table {
 	struct pl_user_cache users;
 	int show[C_COUNT];
 	size_t width[C_COUNT];
+	const char *hidden_label; /* "(hidden; run as root)", or as root "(not visible)" */
 };
 
 /* Writes v in decimal at p; returns the end (no NUL). */
@@ -157,7 +159,7 @@ owner_cells(struct text_table *t, const struct pl_sock *s, uint32_t k, struct ce
 		put_str(c->v[C_USER], sizeof(c->v[0]), pl_user_cached(&t->users, s->uid));
 		put_str(c->v[C_UNIT], sizeof(c->v[0]), "-");
 		put_str(c->v[C_PROCESS], sizeof(c->v[0]),
-		        s->owner_status == PL_OWNER_HIDDEN   ? "(hidden; run as root)"
+		        s->owner_status == PL_OWNER_HIDDEN   ? t->hidden_label
 		        : s->owner_status == PL_OWNER_KERNEL ? "(no process: kernel)"
 		                                             : "-");
 		return;
@@ -346,6 +348,7 @@ pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigne
 	size_t half = set->n_socks / 2;
 	int parallel = set->n_socks > PARALLEL_ROWS;
 
+	t.hidden_label = geteuid() != 0 ? "(hidden; run as root)" : "(not visible)";
 	for (unsigned i = 0; i < C_COUNT; i++)
 		t.show[i] = 1;
 	t.show[C_NETNS] = show_netns;

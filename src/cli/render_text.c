@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "portlens/sockets.h"
@@ -290,8 +291,10 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 	if (l->owner == 0)
 		pl_buf_printf(&line, "%s (pid %d, user %s%s%s)", l->process, (int)l->pid, l->user,
 		              l->unit[0] ? ", " : "", l->unit);
-	else if (l->owner == 1)
+	else if (l->owner == 1 && geteuid() != 0)
 		pl_buf_printf(&line, "process hidden (user %s): run as root to see it", l->user);
+	else if (l->owner == 1)
+		pl_buf_printf(&line, "process not visible even to root (user %s)", l->user);
 	else
 		pl_buf_printf(&line, "no process holds it (kernel socket)");
 	if (strcmp(l->netns, "host") != 0)
@@ -339,7 +342,7 @@ section_live(struct text_ctx *t)
 		}
 		pl_buf_printf(t->out, " (portlens conns --port %u)\n", t->page->port);
 	}
-	if (!live->processes_complete)
+	if (!live->processes_complete && geteuid() != 0)
 		pl_buf_puts(t->out, "  Some processes belong to other users and are hidden; run as "
 		                    "root to see them.\n");
 	pl_buf_printf(t->out, "  %sObserved now through %s.%s\n", sgr(t, SGR_DIM), live->source,

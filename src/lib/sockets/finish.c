@@ -300,9 +300,14 @@ pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct 
 			set->socks[kept++] = set->socks[i];
 	}
 	set->n_socks = kept;
-	if (map && !map->complete && geteuid() != 0 &&
-	    pl_sockset_note(set, "some processes belong to other users, so their sockets show "
-	                         "no process; run as root to see them all") != PL_OK)
+	if (map && !map->complete &&
+	    pl_sockset_note(set, "%s",
+	                    geteuid() != 0 ? "some processes belong to other users, so their "
+	                                     "sockets show no process; run as root to see them all"
+	                                   : "some processes could not be inspected even as root "
+	                                     "(security module, hidepid, or another PID "
+	                                     "namespace's init); their sockets show no "
+	                                     "process") != PL_OK)
 		return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
 	return PL_OK;
 }

@@ -141,6 +141,10 @@ scan_pid(struct pl_owner_job *j, int32_t pid, char *dents)
 			if (d->d_name[0] == '.')
 				continue;
 			n = readlinkat(fd, d->d_name, link, sizeof(link));
+			/* A readable directory with unreadable links (LSM, hidepid, another PID
+			 * namespace's init) hides its sockets as surely as a closed one. */
+			if (n < 0 && (errno == EACCES || errno == EPERM))
+				j->incomplete = 1;
 			ino = n > 0 ? socket_inode(link, n) : 0;
 			if (ino)
 				add_ref(j, ino, pid, fd_number(d->d_name));
