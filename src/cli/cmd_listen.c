@@ -223,6 +223,8 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	else
 		pl_render_sockets_text(cli, set, what, show_netns, &out);
 	rc = pl_cli_emit(cli, &out);
+	/* Notes (stderr) follow the table, also when both go to one terminal or pipe. */
+	fflush(cli->out);
 	if (cli->format != PL_FMT_JSON)
 		print_notes(cli, set);
 	pl_buf_cleanup(&out);
