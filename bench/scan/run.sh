@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # bench/scan/run.sh - `portlens scan` side by side with nmap in the namespace lab
 # (tests/lab/lab.sh), one run, ratios printed, results compared with the peer's:
-#   (a) all 65535 ports of one lab host: portlens vs `nmap -sT -T5 -p-`  (target <= 0.5x)
+#   (a) all 65535 ports of one lab host: portlens (default: 2 threads on 2+ CPUs;
+#       also --threads 1) vs
+#       `nmap -sT -T5 -p-` (target <= 0.5x),
+#       5 interleaved runs each, medians of wall and CPU time
 #   (b) one port (2323) across the 65536 addresses of 198.19.0.0/16: portlens vs
 #       `nmap -sT` and vs `nmap -sS` (both -Pn -n); ratios and recall (must be 100%)
 #   (c) peak RSS as the target space grows from a /24 to a /8: real scans of a /24 and
@@ -29,16 +32,16 @@ S=$(lab_nsname s)
 SEED=${BENCH_SEED:-4242}
 echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(nmap --version | head -1), $(nproc) CPUs, seed $SEED"
 
-# Wall time of a command in seconds (3 decimals).
+# "WALL CPU" of a command in seconds: elapsed, and user + system time (CPU time is far
+# less disturbed by other work on a shared machine than wall time).
 timed() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>&1
-	t1=$(date +%s.%N)
-	echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}'
+	/usr/bin/time -f "%e %U %S" -o "$D/time.out" "$@" >/dev/null 2>&1 || true
+	awk '{printf "%.3f %.3f", $1, $2 + $3}' "$D/time.out"
 }
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
 ratio() { echo "$1 $2" | awk '{printf "%.3f", $1 / $2}'; }
-median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # Open host:port pairs from grepable output (portlens or nmap), sorted.
 open_set() {
 	grep -o 'Host: [^ ]*.*Ports: .*' "$1" | awk '{
@@ -49,26 +52,29 @@ open_set() {
 }
 
 bench_a() {
-	local host=198.19.0.10 tp tn t2 i
-	local -a tps=() tns=() t2s=()
+	local host=198.19.0.10 i r
+	local -a pw=() pc=() nw=() nc=() tw=() tc=()
 	python3 -c "
 import random; r = random.Random($SEED)
 print(' '.join('$host:%d' % p for p in sorted(r.sample(range(1, 65536), 40))))" >"$D/a.pairs"
 	# shellcheck disable=SC2046
 	lab_listen t open $(cat "$D/a.pairs")
-	for i in 1 2 3; do
-		tps+=("$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --no-progress -oG "$D/a.pl.gnmap")")
-		tns+=("$(timed ip netns exec "$S" nmap -sT -T5 -p- -Pn -n "$host" -oG "$D/a.nmap.gnmap")")
-		t2s+=("$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --threads 2 --no-progress)")
+	for i in 1 2 3 4 5; do # interleaved, so both see the same machine load
+		r=$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --no-progress -oG "$D/a.pl.gnmap")
+		pw+=("$(wall "$r")") pc+=("$(cpu "$r")")
+		r=$(timed ip netns exec "$S" nmap -sT -T5 -p- -Pn -n "$host" -oG "$D/a.nmap.gnmap")
+		nw+=("$(wall "$r")") nc+=("$(cpu "$r")")
+		r=$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --threads 1 --no-progress)
+		tw+=("$(wall "$r")") tc+=("$(cpu "$r")")
 	done
-	tp=$(median3 "${tps[@]}")
-	tn=$(median3 "${tns[@]}")
-	t2=$(median3 "${t2s[@]}")
 	open_set "$D/a.pl.gnmap" >"$D/a.pl.open"
 	open_set "$D/a.nmap.gnmap" >"$D/a.nmap.open"
 	tr ' ' '\n' <"$D/a.pairs" | sort >"$D/a.truth"
-	echo "(a) 65535 ports of one host: portlens ${tp}s (runs ${tps[*]}), nmap -sT -T5 -p- ${tn}s (runs ${tns[*]})"
-	echo "    ratio $(ratio "$tp" "$tn")x (target <= 0.5x); with --threads 2: ${t2}s ($(ratio "$t2" "$tn")x); open ports: portlens $(wc -l <"$D/a.pl.open"), nmap $(wc -l <"$D/a.nmap.open"), planted 40; identical: $(cmp -s "$D/a.pl.open" "$D/a.nmap.open" && echo yes || echo NO); exact: $(cmp -s "$D/a.pl.open" "$D/a.truth" && echo yes || echo NO)"
+	echo "(a) 65535 ports of one host, median of 5 interleaved runs (wall s / CPU s):"
+	echo "    portlens $(median "${pw[@]}") / $(median "${pc[@]}"), nmap -sT -T5 -p- $(median "${nw[@]}") / $(median "${nc[@]}"), portlens --threads 1 $(median "${tw[@]}") / $(median "${tc[@]}")"
+	echo "    wall runs: portlens ${pw[*]}; nmap ${nw[*]}"
+	echo "    ratio wall $(ratio "$(median "${pw[@]}")" "$(median "${nw[@]}")")x, CPU $(ratio "$(median "${pc[@]}")" "$(median "${nc[@]}")")x (target <= 0.5x); --threads 1 wall $(ratio "$(median "${tw[@]}")" "$(median "${nw[@]}")")x"
+	echo "    open ports: portlens $(wc -l <"$D/a.pl.open"), nmap $(wc -l <"$D/a.nmap.open"), planted 40; identical: $(cmp -s "$D/a.pl.open" "$D/a.nmap.open" && echo yes || echo NO); exact: $(cmp -s "$D/a.pl.open" "$D/a.truth" && echo yes || echo NO)"
 }
 
 bench_b() {
@@ -84,8 +90,8 @@ print(' '.join('198.19.%d.%d:2323' % divmod(x, 256) for x in sorted(r.sample(ran
 	tss=$(timed ip netns exec "$S" nmap -sS -Pn -n -p 2323 198.19.0.0/16 --exclude 198.19.255.255 -oG "$D/b.ss.gnmap")
 	for x in pl st ss; do open_set "$D/b.$x.gnmap" >"$D/b.$x.open"; done
 	recall() { comm -12 "$1" "$D/b.truth" | wc -l | awk '{printf "%.1f%%", 100 * $1 / 200}'; }
-	echo "(b) port 2323 on 65536 addresses: portlens ${tp}s, nmap -sT ${ts}s, nmap -sS ${tss}s"
-	echo "    ratio vs -sT $(ratio "$tp" "$ts")x, vs -sS $(ratio "$tp" "$tss")x; recall: portlens $(recall "$D/b.pl.open"), nmap -sT $(recall "$D/b.st.open"), nmap -sS $(recall "$D/b.ss.open"); portlens = nmap -sT: $(cmp -s "$D/b.pl.open" "$D/b.st.open" && echo yes || echo NO)"
+	echo "(b) port 2323 on 65536 addresses (wall s / CPU s): portlens $tp, nmap -sT $ts, nmap -sS $tss"
+	echo "    ratio wall vs -sT $(ratio "$(wall "$tp")" "$(wall "$ts")")x, vs -sS $(ratio "$(wall "$tp")" "$(wall "$tss")")x; recall: portlens $(recall "$D/b.pl.open"), nmap -sT $(recall "$D/b.st.open"), nmap -sS $(recall "$D/b.ss.open"); portlens = nmap -sT: $(cmp -s "$D/b.pl.open" "$D/b.st.open" && echo yes || echo NO)"
 }
 
 # Peak RSS (KiB) of a command, with GNU time.

@@ -134,14 +134,18 @@ pick_inflight(struct pl_cli *cli, struct scan_run *run)
 }
 
 /*
- * Worker threads: --threads, else 1. More threads spread the kernel's per-connect work
- * over CPUs, but on the 2-CPU lab VM they measured no faster (bench/RESULTS.md), so
- * they are opt-in.
+ * Worker threads: --threads, else 2 on machines with 2 or more CPUs. The kernel's
+ * per-connect work is most of a scan's cost and a second CPU shares it: on the 2-CPU
+ * lab VM two threads were faster in most runs (bench/RESULTS.md), at more CPU time.
  */
 static uint32_t
 pick_threads(const struct scan_run *run)
 {
-	return run->threads ? run->threads : 1;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (run->threads)
+		return run->threads;
+	return n >= 2 ? 2 : 1;
 }
 
 static int
