@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: MIT
 # bench/scan/run.sh - `portlens scan` side by side with nmap in the namespace lab
 # (tests/lab/lab.sh), one run, ratios printed, results compared with the peer's:
-#   (a) all 65535 ports of one lab host: portlens (default: 2 threads on 2+ CPUs;
-#       also --threads 1) vs
+#   (a) all 65535 ports of one lab host: portlens (also with --threads 2) vs
 #       `nmap -sT -T5 -p-` (target <= 0.5x),
 #       5 interleaved runs each, medians of wall and CPU time
 #   (b) one port (2323) across the 65536 addresses of 198.19.0.0/16: portlens vs
@@ -64,16 +63,16 @@ print(' '.join('$host:%d' % p for p in sorted(r.sample(range(1, 65536), 40))))" 
 		pw+=("$(wall "$r")") pc+=("$(cpu "$r")")
 		r=$(timed ip netns exec "$S" nmap -sT -T5 -p- -Pn -n "$host" -oG "$D/a.nmap.gnmap")
 		nw+=("$(wall "$r")") nc+=("$(cpu "$r")")
-		r=$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --threads 1 --no-progress)
+		r=$(timed ip netns exec "$S" "$PORTLENS" scan "$host" -p- --threads 2 --no-progress)
 		tw+=("$(wall "$r")") tc+=("$(cpu "$r")")
 	done
 	open_set "$D/a.pl.gnmap" >"$D/a.pl.open"
 	open_set "$D/a.nmap.gnmap" >"$D/a.nmap.open"
 	tr ' ' '\n' <"$D/a.pairs" | sort >"$D/a.truth"
 	echo "(a) 65535 ports of one host, median of 5 interleaved runs (wall s / CPU s):"
-	echo "    portlens $(median "${pw[@]}") / $(median "${pc[@]}"), nmap -sT -T5 -p- $(median "${nw[@]}") / $(median "${nc[@]}"), portlens --threads 1 $(median "${tw[@]}") / $(median "${tc[@]}")"
+	echo "    portlens $(median "${pw[@]}") / $(median "${pc[@]}"), nmap -sT -T5 -p- $(median "${nw[@]}") / $(median "${nc[@]}"), portlens --threads 2 $(median "${tw[@]}") / $(median "${tc[@]}")"
 	echo "    wall runs: portlens ${pw[*]}; nmap ${nw[*]}"
-	echo "    ratio wall $(ratio "$(median "${pw[@]}")" "$(median "${nw[@]}")")x, CPU $(ratio "$(median "${pc[@]}")" "$(median "${nc[@]}")")x (target <= 0.5x); --threads 1 wall $(ratio "$(median "${tw[@]}")" "$(median "${nw[@]}")")x"
+	echo "    ratio wall $(ratio "$(median "${pw[@]}")" "$(median "${nw[@]}")")x, CPU $(ratio "$(median "${pc[@]}")" "$(median "${nc[@]}")")x (target <= 0.5x); --threads 2 wall $(ratio "$(median "${tw[@]}")" "$(median "${nw[@]}")")x"
 	echo "    open ports: portlens $(wc -l <"$D/a.pl.open"), nmap $(wc -l <"$D/a.nmap.open"), planted 40; identical: $(cmp -s "$D/a.pl.open" "$D/a.nmap.open" && echo yes || echo NO); exact: $(cmp -s "$D/a.pl.open" "$D/a.truth" && echo yes || echo NO)"
 }
 

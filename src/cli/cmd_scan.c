@@ -134,18 +134,14 @@ pick_inflight(struct pl_cli *cli, struct scan_run *run)
 }
 
 /*
- * Worker threads: --threads, else 2 on machines with 2 or more CPUs. The kernel's
- * per-connect work is most of a scan's cost and a second CPU shares it: on the 2-CPU
- * lab VM two threads were faster in most runs (bench/RESULTS.md), at more CPU time.
+ * Worker threads: --threads, else 1. On the shared 2-CPU lab VM two threads were
+ * sometimes faster and sometimes slower than one, depending on other work on the
+ * machine, and always cost more CPU time (bench/RESULTS.md), so they are opt-in.
  */
 static uint32_t
 pick_threads(const struct scan_run *run)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (run->threads)
-		return run->threads;
-	return n >= 2 ? 2 : 1;
+	return run->threads ? run->threads : 1;
 }
 
 static int

@@ -67,7 +67,7 @@ static const char scan_help[] =
     "engine and timing:\n"
     "  --rate N              at most N probes per second (default: unlimited)\n"
     "  --max-inflight N      probes in flight (default: as the descriptor limit allows)\n"
-    "  --threads N           engine worker threads, 1-16 (default 2 with 2+ CPUs)\n"
+    "  --threads N           engine worker threads, 1-16 (default 1)\n"
     "  --timeout MS          wait per attempt (default 1000; --max-rtt-timeout too)\n"
     "  --retries N           extra attempts after no answer (default 1; --max-retries)\n"
     "order:\n"
