@@ -38,7 +38,12 @@ cleanup() {
 	wait 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 	if [ -n "$CG" ]; then
-		# Processes are gone; remove the leaf cgroups, then the slice.
+		# A cgroup can be removed once its processes have exited: wait for that (2 s at
+		# most), then remove the leaf cgroups and the slice.
+		for _ in $(seq 40); do
+			[ -z "$(cat "$CG"/*/cgroup.procs 2>/dev/null)" ] && break
+			sleep 0.05
+		done
 		for d in "$CG"/*/; do [ -d "$d" ] && rmdir "$d" 2>/dev/null || true; done
 		rmdir "$CG" 2>/dev/null || true
 	fi
