@@ -81,6 +81,11 @@ on_result(void *ctx, const struct pl_scan_result *r)
 		return;
 	pl_sv_submit(run->sv_run, r); /* --sV: probes open TCP ports in the background */
 	hosts_add(run, r->target);
+	if (run->progress.drawn) { /* clear the status line before a result lands under it */
+		fputs("\r\033[K", run->progress.fp);
+		fflush(run->progress.fp);
+		run->progress.drawn = 0;
+	}
 	for (size_t i = 0; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
 
