@@ -135,8 +135,9 @@ fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
 {
 	const char *risk = pl_risk_name((enum pl_risk)f->risk);
 
-	pl_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\"><h3 dir=\"auto\">", risk,
-	              pl_kb_kind_name((enum pl_kb_kind)f->kind));
+	pl_buf_printf(
+	    b, "<article class=\"fact risk-%s\" data-kind=\"%s\"><h3 lang=\"en\" dir=\"auto\">",
+	    risk, pl_kb_kind_name((enum pl_kb_kind)f->kind));
 	html_esc(b, f->title);
 	pl_buf_printf(b, "</h3><p class=\"meta\"><span class=\"badge risk-%s\">", risk);
 	web_trs(b, rq, S_RISK);
@@ -146,7 +147,7 @@ fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
 	html_esc(b, pl_kb_kind_label((enum pl_kb_kind)f->kind));
 	pl_buf_puts(b, " · <span class=\"mono\">");
 	html_esc(b, f->port_spec);
-	pl_buf_puts(b, "</span></p><p dir=\"auto\">");
+	pl_buf_puts(b, "</span></p><p lang=\"en\" dir=\"auto\">");
 	html_esc(b, f->text);
 	pl_buf_puts(b, "</p><p class=\"meta\">");
 	web_trs(b, rq, S_SOURCES);
@@ -217,7 +218,7 @@ section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 	web_trs(b, rq, S_SEC_FAQ);
 	pl_buf_puts(b, "</h2>");
 	for (size_t i = 0; i < p->n_faq; i++) {
-		pl_buf_puts(b, "<details id=\"faq-");
+		pl_buf_puts(b, "<details lang=\"en\" id=\"faq-");
 		html_esc(b, p->faq[i].id);
 		pl_buf_puts(b, "\" dir=\"auto\"><summary>");
 		html_esc(b, p->faq[i].question);
