@@ -2,8 +2,20 @@
 /*
  * commands.c - the subcommand table. Add a subcommand by adding one line here and its
  * pl_cmd_* function to cli.h.
+ *
+ * This file is compiled twice. In the `portlens` binary (PL_CLI_LIGHT defined) the
+ * commands that need heavy libraries (OpenSSL, libmicrohttpd with GnuTLS, SQLite,
+ * PCRE2, expat) have no function: main.c hands them to `portlens-full`, which has them
+ * all. Loading those libraries costs ~3-6 ms at every start, more than the whole port
+ * page (docs/performance.md), so the everyday commands stay free of them.
  */
 #include "cli/commands.h"
+
+#ifdef PL_CLI_LIGHT
+#define HEAVY(fn) NULL
+#else
+#define HEAVY(fn) fn
+#endif
 
 const struct pl_command pl_commands[] = {
     {.name = "info", .fn = pl_cmd_info, .summary = "the page of one or more ports"},
@@ -15,15 +27,17 @@ const struct pl_command pl_commands[] = {
      .summary = "show or import the IANA registry in use"},
     {.name = "listen", .fn = pl_cmd_listen, .summary = "what is listening, by whom, flagged"},
     {.name = "conns", .fn = pl_cmd_conns, .summary = "who is connected, to and from where"},
-    {.name = "scan", .fn = pl_cmd_scan, .summary = "find open ports across hosts and subnets"},
+    {.name = "scan",
+     .fn = HEAVY(pl_cmd_scan),
+     .summary = "find open ports across hosts and subnets"},
     {.name = "probe",
-     .fn = pl_cmd_probe,
+     .fn = HEAVY(pl_cmd_probe),
      .summary = "identify the service on HOST:PORT from what it says"},
     {.name = "audit",
-     .fn = pl_cmd_audit,
+     .fn = HEAVY(pl_cmd_audit),
      .summary = "findings with severity and remedy: this machine or targets"},
     {.name = "serve",
-     .fn = pl_cmd_serve,
+     .fn = HEAVY(pl_cmd_serve),
      .summary = "port pages, search and live views on the web"},
 };
 

@@ -11,7 +11,7 @@
 
 struct pl_command {
 	const char *name;
-	pl_cli_cmd_fn fn;
+	pl_cli_cmd_fn fn; /* NULL: run by portlens-full (see commands.c) */
 	const char *summary;
 };
 

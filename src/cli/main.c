@@ -3,8 +3,12 @@
  * main.c - portlens entry point: picks the subcommand (a port or service name as the
  * first argument means `info`) and runs it with a fresh struct pl_cli.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -20,6 +24,40 @@ print_usage(FILE *fp)
 		fprintf(fp, "  %-10s %s\n", pl_commands[i].name, pl_commands[i].summary);
 	fputs("\nRun 'portlens COMMAND --help' for a command's options, 'man portlens' for all.\n",
 	      fp);
+}
+
+/*
+ * Runs a command this binary was built without (see commands.c) by executing
+ * portlens-full with the same arguments: next to this binary in a build tree, in
+ * ../libexec/portlens/ when installed, or where PORTLENS_FULL points.
+ */
+static int
+exec_full(char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	const char *env = getenv("PORTLENS_FULL");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (env && *env) {
+		execv(env, argv);
+		fprintf(stderr, "portlens: cannot run %s: %s\n", env, strerror(errno));
+		return PL_EXIT_FAIL;
+	}
+	if (n <= 0 || !(slash = (self[n] = '\0', strrchr(self, '/')))) {
+		fprintf(stderr, "portlens: cannot find my own location to run '%s'\n", argv[1]);
+		return PL_EXIT_FAIL;
+	}
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/portlens-full", self);
+	execv(path, argv);
+	snprintf(path, sizeof(path), "%s/../libexec/portlens/portlens-full", self);
+	execv(path, argv);
+	fprintf(stderr,
+	        "portlens: '%s' needs portlens-full, not found next to %s or in "
+	        "%s/../libexec/portlens/ (set PORTLENS_FULL)\n",
+	        argv[1], self, self);
+	return PL_EXIT_FAIL;
 }
 
 int
@@ -51,6 +89,8 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < pl_commands_count; i++) {
 		if (strcmp(name, pl_commands[i].name) == 0) {
+			if (!pl_commands[i].fn)
+				return exec_full(argv);
 			rc = pl_commands[i].fn(&cli, argc - 1, argv + 1);
 			goto out;
 		}
