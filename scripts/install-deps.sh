@@ -7,8 +7,8 @@ set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config
 	libmnl-dev libsqlite3-dev libmicrohttpd-dev libpcre2-dev libexpat1-dev libssl-dev
-	libjansson-dev)
-test_pkgs=(libcmocka-dev clang clang-format libclang-rt-14-dev llvm
+	libjansson-dev libcmocka-dev)
+test_pkgs=(clang clang-format libclang-rt-14-dev llvm
 	groff-base bsdutils iproute2 nftables socat procps python3 lsof net-tools nmap hyperfine
 	time util-linux)
 # Web front end (portlens serve): browser tests drive Debian's chromium through
