@@ -9,12 +9,22 @@
  * here: stop_requested, a volatile sig_atomic_t set by the SIGINT/SIGTERM handler and
  * polled by the scan driver through should_stop(); nothing else happens in the
  * handler. Argument parsing and setup live in scan_args.c.
+ *
+ * --sV (render_audit_sv.c): an open port is handed to the probe pool and held; it is
+ * written to every output, with its service data, when its probe has finished (each
+ * probe is bounded by its time budget, 15 s). After the scan the command waits for the
+ * last probes, writing each port as it comes. Ctrl-C, during the scan or that wait,
+ * drops the ports still queued for a probe: they are not written, and their positions
+ * go into the resume file's pending list, so `--resume` scans and probes them again.
+ * Probes already running are waited for (within their budget) and written. Either
+ * way every port is written exactly once, over the interrupted and resumed runs.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/scan_cmd.h"
@@ -72,14 +82,10 @@ hosts_add(struct scan_run *run, uint64_t t)
 	}
 }
 
+/* Writes one result to every output (and the store). sv: what --sV found, or NULL. */
 static void
-on_result(void *ctx, const struct pl_scan_result *r)
+report(struct scan_run *run, const struct pl_scan_result *r, const struct scan_sv_result *sv)
 {
-	struct scan_run *run = ctx;
-
-	if (r->state != PL_PORT_OPEN && !run->all_states)
-		return;
-	pl_sv_submit(run->sv_run, r); /* --sV: probes open TCP ports in the background */
 	hosts_add(run, r->target);
 	if (run->progress.drawn) { /* clear the status line before a result lands under it */
 		fputs("\r\033[K", run->progress.fp);
@@ -89,11 +95,40 @@ on_result(void *ctx, const struct pl_scan_result *r)
 	for (size_t i = 0; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
 
-		s->ops->result(s, &run->info, r);
+		s->ops->result(s, &run->info, r, sv);
 		if (r->state == PL_PORT_OPEN)
 			fflush(s->fp);
 	}
-	scan_save_result(&run->save, &run->info, r); /* --save */
+	scan_save_result(&run->save, &run->info, r, sv); /* --save */
+}
+
+/* A --sV probe finished (called from scan_sv_drain, in this thread). */
+static void
+on_probed(void *ctx, const struct pl_scan_result *r, const struct scan_sv_result *sv)
+{
+	struct scan_run *run = ctx;
+
+	if (!sv)
+		run->sv_nomem = 1;
+	report(run, r, sv);
+}
+
+static void
+on_result(void *ctx, const struct pl_scan_result *r)
+{
+	struct scan_run *run = ctx;
+	int held = 0;
+
+	if (r->state != PL_PORT_OPEN && !run->all_states)
+		return;
+	if (run->sv_run) { /* --sV: an open TCP port waits for its probe */
+		held = scan_sv_submit(run->sv_run, r);
+		if (held < 0)
+			run->sv_nomem = 1;
+		scan_sv_drain(run->sv_run, 0, on_probed, run);
+	}
+	if (held <= 0)
+		report(run, r, NULL);
 }
 
 static void
@@ -101,6 +136,7 @@ on_tick(void *ctx, const struct pl_scan_progress *p)
 {
 	struct scan_run *run = ctx;
 
+	scan_sv_drain(run->sv_run, 0, on_probed, run); /* --sV */
 	for (size_t i = 0; i < run->n_sinks; i++)
 		fflush(run->sinks[i].fp);
 	scan_progress_tick(&run->progress, p);
@@ -149,6 +185,23 @@ pick_threads(const struct scan_run *run)
 	return run->threads ? run->threads : 1;
 }
 
+/* --sV: the open ports Ctrl-C dropped from the probe queue join the pending list. */
+static enum pl_rc
+add_sv_pending(struct pl_scan_state *st, const struct scan_run *run)
+{
+	uint64_t *v;
+
+	if (run->sv_n_pending == 0)
+		return PL_OK;
+	v = realloc(st->pending, (st->n_pending + run->sv_n_pending) * sizeof(*v));
+	if (!v)
+		return PL_ERR_NOMEM;
+	memcpy(v + st->n_pending, run->sv_pending, run->sv_n_pending * sizeof(*v));
+	st->pending = v;
+	st->n_pending += run->sv_n_pending;
+	return PL_OK;
+}
+
 static int
 save_resume(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan)
 {
@@ -156,8 +209,10 @@ save_resume(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan)
 	struct pl_err err = {0};
 	int rc = PL_EXIT_FAIL;
 
-	if (pl_scan_get_state(scan, &st) != PL_OK)
+	if (pl_scan_get_state(scan, &st) != PL_OK || add_sv_pending(&st, run) != PL_OK) {
+		pl_scan_state_cleanup(&st);
 		return pl_cli_fail(cli, "out of memory");
+	}
 	if (pl_scan_resume_save(run->resume_out, run->saved_args, run->n_saved, &st, &err) !=
 	    PL_OK) {
 		pl_cli_print_err(cli, &err);
@@ -186,8 +241,57 @@ install_signals(struct sigaction *old_int, struct sigaction *old_term)
 	sigaction(SIGTERM, &sa, old_term);
 }
 
+static void
+keep_sv_pending(void *ctx, uint64_t pos)
+{
+	struct scan_run *run = ctx;
+
+	if (run->sv_n_pending == run->sv_cap_pending) {
+		size_t cap = run->sv_cap_pending ? run->sv_cap_pending * 2 : 64;
+		uint64_t *v = realloc(run->sv_pending, cap * sizeof(*v));
+
+		if (!v) {
+			run->sv_nomem = 1; /* reported at the end: this port is lost */
+			return;
+		}
+		run->sv_pending = v;
+		run->sv_cap_pending = cap;
+	}
+	run->sv_pending[run->sv_n_pending++] = pos;
+}
+
+/*
+ * --sV, after the scan: writes each remaining port as its probe finishes. On Ctrl-C
+ * (before or during this wait) the queued ports are dropped for the resume file and
+ * only the running probes are waited for.
+ */
+static void
+sv_wait(struct pl_cli *cli, struct scan_run *run)
+{
+	int cancelled = 0;
+
+	while (scan_sv_outstanding(run->sv_run) > 0) {
+		if (stop_requested && !cancelled) {
+			size_t running = scan_sv_running(run->sv_run);
+
+			scan_sv_cancel_queued(run->sv_run, keep_sv_pending, run);
+			cancelled = 1;
+			if (running)
+				fprintf(
+				    cli->err,
+				    "%s: waiting for %zu running service probe%s (at most %u s)\n",
+				    cli->prog, running, running == 1 ? "" : "s",
+				    SCAN_SV_BUDGET_MS / 1000);
+		}
+		scan_sv_drain(run->sv_run, 100, on_probed, run);
+		scan_progress_sv(&run->progress, scan_sv_outstanding(run->sv_run));
+	}
+}
+
+/* Creates the scan, opens every output and the store, starts the --sV pool. */
 static int
-execute(struct pl_cli *cli, struct scan_run *run)
+prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
+        struct pl_scan_progress *prog)
 {
 	struct pl_scan_opts so = {
 	    .engine = run->dry_run ? NULL : &pl_scan_engine_connect,
@@ -204,75 +308,100 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	    .on_tick = on_tick,
 	    .should_stop = should_stop,
 	    .ctx = run,
+	    .tick_ms = run->sv ? 100 : 0, /* --sV: probed ports are written at ticks too */
 	};
-	struct pl_scan *scan = NULL;
-	struct pl_scan_progress prog;
-	struct sigaction old_int, old_term;
+	struct pl_probe_opts po = {.total_ms = SCAN_SV_BUDGET_MS};
 	struct pl_err err = {0};
-	enum pl_rc rc;
-	int ex = PL_EXIT_OK;
 
-	if (pl_scan_new(run->targets, &run->ports, &so, &scan, &err) != PL_OK) {
+	if (pl_scan_new(run->targets, &run->ports, &so, scanp, &err) != PL_OK ||
+	    (run->have_state && pl_scan_set_state(*scanp, &run->state, &err) != PL_OK)) {
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
-	if (run->have_state && pl_scan_set_state(scan, &run->state, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		pl_scan_free(scan);
-		return PL_EXIT_USAGE;
-	}
-	run->info.space = pl_scan_space(scan);
+	run->info.space = pl_scan_space(*scanp);
 	run->info.start = time(NULL);
-	run->info.prog = &prog;
-	pl_scan_get_progress(scan, &prog);
-	if (scan_open_sinks(cli, run) != PL_EXIT_OK) {
-		pl_scan_free(scan);
+	run->info.prog = prog;
+	run->info.sv = run->sv && !run->dry_run;
+	pl_scan_get_progress(*scanp, prog);
+	if (scan_open_sinks(cli, run) != PL_EXIT_OK)
 		return PL_EXIT_FAIL;
-	}
 	/* --save (scan_save.c): the store sink, opened after the file sinks. */
 	if (scan_save_open(cli, &run->save, &run->info) != PL_EXIT_OK) {
 		scan_close_sinks(cli, run);
-		pl_scan_free(scan);
 		return PL_EXIT_FAIL;
 	}
-	if (run->sv && !run->dry_run && !(run->sv_run = pl_sv_start(NULL, 16, &err))) /* --sV */
-		pl_cli_print_err(cli, &err);
-	install_signals(&old_int, &old_term);
-	rc = pl_scan_run(scan, &err);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	pl_scan_get_progress(scan, &prog);
+	if (run->info.sv && !(run->sv_run = scan_sv_new(&po, 16, &err))) {
+		pl_cli_print_err(cli, &err); /* the scan goes on without service detection */
+		run->info.sv = 0;
+	}
+	return PL_EXIT_OK;
+}
+
+/* Footers, store, --sV pool, resume file; the exit code. */
+static int
+finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
+       const struct pl_scan_progress *prog, enum pl_rc rc, const struct pl_err *err)
+{
+	int ex = PL_EXIT_OK;
+
 	run->info.end = time(NULL);
-	run->info.interrupted = rc == PL_ERR_INTERRUPTED;
+	run->info.interrupted = rc == PL_ERR_INTERRUPTED || run->sv_n_pending > 0;
 	run->info.hosts_up = run->hosts_n;
-	scan_progress_end(&run->progress, &prog, run->info.interrupted);
+	scan_progress_end(&run->progress, prog, run->info.interrupted);
 	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
 		ex = PL_EXIT_FAIL;
-	if (run->sv_run) { /* --sV: wait for the probes, then one record per open port */
-		enum pl_sv_output m = PL_SV_TEXT;
-
-		for (int k = 0; k < SCAN_OUT_N; k++)
-			if (run->out_path[k] && strcmp(run->out_path[k], "-") == 0)
-				m = k == SCAN_OUT_JSON     ? PL_SV_JSON_LINES
-				    : k == SCAN_OUT_NORMAL ? PL_SV_TEXT
-				                           : PL_SV_TEXT_STDERR;
-		if (pl_sv_finish(cli, run->sv_run, m) != PL_EXIT_OK)
-			ex = PL_EXIT_FAIL;
-		pl_sv_free(run->sv_run);
-		run->sv_run = NULL;
-	}
+	scan_sv_free(run->sv_run);
+	run->sv_run = NULL;
+	if (run->sv_nomem)
+		ex = pl_cli_fail(cli, "--sV: out of memory; some open ports went out without "
+		                      "service data or were lost for --resume");
 	if (scan_save_close(cli, &run->save, run->info.interrupted) != PL_EXIT_OK) /* --save */
 		ex = PL_EXIT_FAIL;
-	if (rc == PL_ERR_INTERRUPTED)
+	if (run->info.interrupted)
 		ex = save_resume(cli, run, scan);
 	else if (rc != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pl_cli_print_err(cli, err);
 		ex = PL_EXIT_FAIL;
 	} else if (run->dry_run) {
 		fprintf(cli->out, "dry run: %llu probes walked, %llu skipped, %.2f s\n",
-		        (unsigned long long)prog.done, (unsigned long long)prog.skipped,
-		        prog.elapsed_s);
+		        (unsigned long long)prog->done, (unsigned long long)prog->skipped,
+		        prog->elapsed_s);
 	}
+	return ex;
+}
+
+static int
+execute(struct pl_cli *cli, struct scan_run *run)
+{
+	struct pl_scan *scan = NULL;
+	struct pl_scan_progress prog;
+	struct sigaction old_int, old_term;
+	struct timespec t0, t1;
+	struct pl_err err = {0};
+	enum pl_rc rc;
+	int ex;
+
+	ex = prepare(cli, run, &scan, &prog);
+	if (ex != PL_EXIT_OK) {
+		pl_scan_free(scan);
+		return ex;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	install_signals(&old_int, &old_term);
+	rc = pl_scan_run(scan, &err);
+	if (run->sv_run) /* --sV: the last probes (Ctrl-C still handled here) */
+		sv_wait(cli, run);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	pl_scan_get_progress(scan, &prog);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (run->sv) /* the run took as long as its last probe */
+		prog.elapsed_s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* Ports dropped from the probe queue were not reported: count them as not done. */
+	prog.by_state[PL_PORT_OPEN] -= run->sv_n_pending;
+	prog.found -= run->sv_n_pending;
+	prog.done -= run->sv_n_pending;
+	ex = finish(cli, run, scan, &prog, rc, &err);
 	pl_scan_free(scan);
 	return ex;
 }

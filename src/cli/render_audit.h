@@ -32,24 +32,6 @@ void pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit
 void pl_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_obs *obs,
                               size_t n_obs, const char *scope, struct pl_buf *out);
 
-/*
- * `portlens scan --sV` (render_audit_sv.c): start a pool of probe threads before the
- * scan, submit every result from the scan's result callback (only open TCP ports are
- * taken), finish after the scan to wait for the probes and write one record per port.
- */
-struct pl_sv;
-enum pl_sv_output {
-	PL_SV_TEXT = 0,    /* service table on stdout (the scan's text output is there) */
-	PL_SV_JSON_LINES,  /* {"type":"service",...} lines on stdout (-oJ -) */
-	PL_SV_TEXT_STDERR, /* stdout carries XML/grepable/CSV: the table goes to stderr */
-};
-/* NULL on failure (err filled). parallel 0 = 16. */
-struct pl_sv *pl_sv_start(const struct pl_probe_opts *opts, unsigned parallel, struct pl_err *err);
-void pl_sv_submit(struct pl_sv *sv, const struct pl_scan_result *r);
-/* Waits for every probe, writes the records; returns an exit code. */
-int pl_sv_finish(struct pl_cli *cli, struct pl_sv *sv, enum pl_sv_output mode);
-void pl_sv_free(struct pl_sv *sv);
-
 /* Parses "HOST:PORT", "[V6]:PORT" into a socket address. 0, or -1 with msg filled. */
 int pl_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *msg,
                           size_t msg_size);

@@ -1,79 +1,162 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_audit_sv.c - `portlens scan --sV`: service detection on every open port the
- * scan reports, while the scan goes on.
+ * scan reports, while the scan goes on (the pool declared in scan_sv.h).
  *
- * The scan calls pl_sv_submit from its result callback for each open TCP port; a small
- * pool of threads takes ports from a queue and probes them (portlens/probe.h), so the
- * probing overlaps the rest of the scan. pl_sv_finish waits for the queue to drain and
- * writes one record per port: a service table on a text stdout, "type":"service" JSON
- * lines when the scan's JSON lines go to stdout, or the table on stderr when stdout
- * carries XML, grepable or CSV output (so those stay well-formed).
+ * The scan's result callback submits each open TCP port; a pool of threads takes ports
+ * from a FIFO queue and probes them (portlens/probe.h), so probing overlaps the rest
+ * of the scan. A finished probe goes to a "done" list; the scan's own thread takes
+ * that list (scan_sv_drain, from its result and tick callbacks and after the scan) and
+ * writes each port with its service data to every output. Only that one thread ever
+ * touches the outputs, so the sinks need no locking, and the threads share nothing
+ * but the two lists under one mutex.
+ *
+ * Memory: a queued port costs one small node; the 2.3 KB service record is allocated
+ * when its probe starts and freed when the port has been written.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "cli/render_audit.h"
+#include "cli/scan_sv.h"
 
-struct sv_item {
-	struct pl_scan_addr addr;
-	uint16_t port;
-	struct pl_probe_job job;
+#define SV_MAX_THREADS 32
+
+struct sv_node {
+	struct sv_node *next;
+	struct pl_scan_result r;
+	struct pl_service *svc; /* set when the probe ran */
+	enum pl_rc rc;
+	char errmsg[128];
 };
 
-struct pl_sv {
+struct sv_list {
+	struct sv_node *head, *tail;
+	size_t n;
+};
+
+struct scan_sv {
 	struct pl_probe_ctx *ctx;
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct sv_item *items;
-	size_t n, cap, next;
-	int closing, nomem;
-	pthread_t threads[32];
+	pthread_cond_t work; /* a port was queued, or closing */
+	pthread_cond_t done; /* a probe finished */
+	struct sv_list queue, finished;
+	size_t running;
+	int closing;
+	pthread_t threads[SV_MAX_THREADS];
 	size_t n_threads;
 };
+
+static void
+list_push(struct sv_list *l, struct sv_node *n)
+{
+	n->next = NULL;
+	if (l->tail)
+		l->tail->next = n;
+	else
+		l->head = n;
+	l->tail = n;
+	l->n++;
+}
+
+static struct sv_node *
+list_pop(struct sv_list *l)
+{
+	struct sv_node *n = l->head;
+
+	if (n) {
+		l->head = n->next;
+		if (!l->head)
+			l->tail = NULL;
+		l->n--;
+	}
+	return n;
+}
+
+static void
+free_node(struct sv_node *n)
+{
+	free(n->svc);
+	free(n);
+}
+
+static socklen_t
+to_sockaddr(const struct pl_scan_result *r, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (r->addr.family == 4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(r->port);
+		memcpy(&in->sin_addr, r->addr.bytes, 4);
+		return sizeof(*in);
+	}
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(r->port);
+	memcpy(&in6->sin6_addr, r->addr.bytes, 16);
+	return sizeof(*in6);
+}
+
+static void
+probe_one(const struct pl_probe_ctx *ctx, struct sv_node *n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = to_sockaddr(&n->r, &ss);
+	struct pl_err err = {0};
+
+	n->svc = malloc(sizeof(*n->svc));
+	if (!n->svc) {
+		n->rc = PL_ERR_NOMEM;
+		snprintf(n->errmsg, sizeof(n->errmsg), "out of memory");
+		return;
+	}
+	n->rc = pl_probe_service(ctx, (struct sockaddr *)&ss, len, n->svc, &err);
+	if (n->rc != PL_OK) {
+		const char *m = err.msg[0] ? err.msg : "probe failed";
+		size_t k = strnlen(m, sizeof(n->errmsg) - 1);
+
+		memcpy(n->errmsg, m, k);
+		n->errmsg[k] = '\0';
+	}
+}
 
 static void *
 sv_worker(void *arg)
 {
-	struct pl_sv *sv = arg;
+	struct scan_sv *sv = arg;
 
+	pthread_mutex_lock(&sv->lock);
 	for (;;) {
-		struct pl_probe_job job;
-		struct pl_err err = {0};
-		size_t i;
+		struct sv_node *n;
 
-		pthread_mutex_lock(&sv->lock);
-		while (sv->next == sv->n && !sv->closing)
-			pthread_cond_wait(&sv->cond, &sv->lock);
-		if (sv->next == sv->n) {
-			pthread_mutex_unlock(&sv->lock);
-			return NULL;
-		}
-		i = sv->next++;
-		job = sv->items[i].job; /* the array may move while we probe */
+		while (!sv->queue.head && !sv->closing)
+			pthread_cond_wait(&sv->work, &sv->lock);
+		n = list_pop(&sv->queue);
+		if (!n)
+			break; /* closing and nothing queued */
+		sv->running++;
 		pthread_mutex_unlock(&sv->lock);
-		job.rc = pl_probe_service(sv->ctx, (struct sockaddr *)&job.addr, job.addrlen,
-		                          &job.svc, &err);
-		job.errmsg[0] = '\0';
-		if (job.rc != PL_OK) {
-			size_t k = strnlen(err.msg, sizeof(job.errmsg) - 1);
-
-			memcpy(job.errmsg, err.msg, k);
-			job.errmsg[k] = '\0';
-		}
+		probe_one(sv->ctx, n);
 		pthread_mutex_lock(&sv->lock);
-		sv->items[i].job = job;
-		pthread_mutex_unlock(&sv->lock);
+		sv->running--;
+		list_push(&sv->finished, n);
+		pthread_cond_broadcast(&sv->done);
 	}
+	pthread_mutex_unlock(&sv->lock);
+	return NULL;
 }
 
-struct pl_sv *
-pl_sv_start(const struct pl_probe_opts *opts, unsigned parallel, struct pl_err *err)
+struct scan_sv *
+scan_sv_new(const struct pl_probe_opts *opts, unsigned parallel, struct pl_err *err)
 {
-	struct pl_sv *sv = calloc(1, sizeof(*sv));
+	struct scan_sv *sv = calloc(1, sizeof(*sv));
+	pthread_condattr_t ca;
 
 	if (!sv) {
 		pl_err_set(err, PL_ERR_NOMEM, "out of memory");
@@ -84,154 +167,160 @@ pl_sv_start(const struct pl_probe_opts *opts, unsigned parallel, struct pl_err *
 		return NULL;
 	}
 	pthread_mutex_init(&sv->lock, NULL);
-	pthread_cond_init(&sv->cond, NULL);
-	if (parallel == 0 || parallel > 32)
-		parallel = parallel ? 32 : 16;
+	pthread_cond_init(&sv->work, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&sv->done, &ca);
+	pthread_condattr_destroy(&ca);
+	if (parallel == 0 || parallel > SV_MAX_THREADS)
+		parallel = parallel ? SV_MAX_THREADS : 16;
 	while (sv->n_threads < parallel &&
 	       pthread_create(&sv->threads[sv->n_threads], NULL, sv_worker, sv) == 0)
 		sv->n_threads++;
 	if (sv->n_threads == 0) {
 		pl_err_set(err, PL_ERR_SYS, "cannot start probe threads");
-		pl_sv_free(sv);
+		scan_sv_free(sv);
 		return NULL;
 	}
 	return sv;
 }
 
-void
-pl_sv_submit(struct pl_sv *sv, const struct pl_scan_result *r)
+int
+scan_sv_submit(struct scan_sv *sv, const struct pl_scan_result *r)
 {
-	struct sv_item *it;
+	struct sv_node *n;
 
 	if (!sv || r->state != PL_PORT_OPEN || r->proto != PL_PROTO_TCP)
-		return;
+		return 0;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -1;
+	n->r = *r;
 	pthread_mutex_lock(&sv->lock);
-	if (sv->n == sv->cap) {
-		size_t ncap = sv->cap ? sv->cap * 2 : 64;
-		struct sv_item *p = realloc(sv->items, ncap * sizeof(*p));
-
-		if (!p) {
-			sv->nomem = 1;
-			pthread_mutex_unlock(&sv->lock);
-			return;
-		}
-		sv->items = p;
-		sv->cap = ncap;
-	}
-	it = &sv->items[sv->n];
-	memset(it, 0, sizeof(*it));
-	it->addr = r->addr;
-	it->port = r->port;
-	if (r->addr.family == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&it->job.addr;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(r->port);
-		memcpy(&in->sin_addr, r->addr.bytes, 4);
-		it->job.addrlen = sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&it->job.addr;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(r->port);
-		memcpy(&in6->sin6_addr, r->addr.bytes, 16);
-		it->job.addrlen = sizeof(*in6);
-	}
-	sv->n++;
-	pthread_cond_signal(&sv->cond);
+	list_push(&sv->queue, n);
+	pthread_cond_signal(&sv->work);
 	pthread_mutex_unlock(&sv->lock);
+	return 1;
 }
 
 static void
-sv_join(struct pl_sv *sv)
+wait_done(struct scan_sv *sv, int wait_ms)
 {
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (!sv->finished.head && (sv->queue.n || sv->running))
+		if (pthread_cond_timedwait(&sv->done, &sv->lock, &until) != 0)
+			break;
+}
+
+size_t
+scan_sv_drain(struct scan_sv *sv, int wait_ms, scan_sv_done_fn fn, void *ctx)
+{
+	struct sv_node *n, *next;
+	size_t count = 0;
+
+	if (!sv)
+		return 0;
 	pthread_mutex_lock(&sv->lock);
+	if (wait_ms > 0)
+		wait_done(sv, wait_ms);
+	n = sv->finished.head;
+	sv->finished = (struct sv_list){0};
+	pthread_mutex_unlock(&sv->lock);
+	for (; n; n = next, count++) {
+		struct scan_sv_result res = {.rc = n->rc, .errmsg = n->errmsg, .svc = n->svc};
+
+		next = n->next;
+		if (n->svc)
+			fn(ctx, &n->r, &res);
+		else
+			fn(ctx, &n->r, NULL); /* no memory for the service: report the port bare */
+		free_node(n);
+	}
+	return count;
+}
+
+size_t
+scan_sv_outstanding(struct scan_sv *sv)
+{
+	size_t n;
+
+	if (!sv)
+		return 0;
+	pthread_mutex_lock(&sv->lock);
+	n = sv->queue.n + sv->running + sv->finished.n;
+	pthread_mutex_unlock(&sv->lock);
+	return n;
+}
+
+size_t
+scan_sv_running(struct scan_sv *sv)
+{
+	size_t n;
+
+	if (!sv)
+		return 0;
+	pthread_mutex_lock(&sv->lock);
+	n = sv->running;
+	pthread_mutex_unlock(&sv->lock);
+	return n;
+}
+
+size_t
+scan_sv_cancel_queued(struct scan_sv *sv, void (*fn)(void *ctx, uint64_t pos), void *ctx)
+{
+	struct sv_node *n, *next;
+	size_t count = 0;
+
+	if (!sv)
+		return 0;
+	pthread_mutex_lock(&sv->lock);
+	n = sv->queue.head;
+	sv->queue = (struct sv_list){0};
+	pthread_mutex_unlock(&sv->lock);
+	for (; n; n = next, count++) {
+		next = n->next;
+		fn(ctx, n->r.pos);
+		free_node(n);
+	}
+	return count;
+}
+
+static void
+free_list(struct sv_node *n)
+{
+	while (n) {
+		struct sv_node *next = n->next;
+
+		free_node(n);
+		n = next;
+	}
+}
+
+void
+scan_sv_free(struct scan_sv *sv)
+{
+	if (!sv)
+		return;
+	pthread_mutex_lock(&sv->lock);
+	free_list(sv->queue.head); /* not started: nobody else holds them */
+	sv->queue = (struct sv_list){0};
 	sv->closing = 1;
-	pthread_cond_broadcast(&sv->cond);
+	pthread_cond_broadcast(&sv->work);
 	pthread_mutex_unlock(&sv->lock);
 	for (size_t i = 0; i < sv->n_threads; i++)
 		pthread_join(sv->threads[i], NULL);
-	sv->n_threads = 0;
-}
-
-static int
-cmp_item(const void *a, const void *b)
-{
-	const struct sv_item *x = a, *y = b;
-	int c = memcmp(x->addr.bytes, y->addr.bytes, 16);
-
-	if (x->addr.family != y->addr.family)
-		return x->addr.family < y->addr.family ? -1 : 1;
-	return c ? c : (x->port > y->port) - (x->port < y->port);
-}
-
-static void
-write_json(const struct sv_item *it, const char *host, struct pl_buf *b)
-{
-	struct pl_jsonw w;
-
-	pl_jsonw_init(&w, b, 0);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "type", "service");
-	pl_jsonw_kstr(&w, "host", host);
-	pl_jsonw_kint(&w, "port", it->port);
-	pl_jsonw_kstr(&w, "proto", "tcp");
-	if (it->job.rc != PL_OK)
-		pl_jsonw_kstr(&w, "error", it->job.errmsg);
-	else
-		pl_render_service_json(&w, &it->job.svc);
-	pl_jsonw_end(&w);
-	pl_buf_putc(b, '\n');
-}
-
-int
-pl_sv_finish(struct pl_cli *cli, struct pl_sv *sv, enum pl_sv_output mode)
-{
-	struct pl_buf b;
-	FILE *fp = mode == PL_SV_TEXT_STDERR ? cli->err : cli->out;
-	int rc = PL_EXIT_OK;
-
-	if (!sv)
-		return PL_EXIT_OK;
-	sv_join(sv);
-	if (sv->n > 1)
-		qsort(sv->items, sv->n, sizeof(*sv->items), cmp_item);
-	pl_buf_init(&b);
-	if (mode != PL_SV_JSON_LINES)
-		pl_buf_printf(&b, "\nservice detection (%zu open port%s):\n", sv->n,
-		              sv->n == 1 ? "" : "s");
-	for (size_t i = 0; i < sv->n; i++) {
-		const struct sv_item *it = &sv->items[i];
-		char host[64], where[96];
-
-		pl_scan_addr_str(&it->addr, host, sizeof(host));
-		snprintf(where, sizeof(where), it->addr.family == 6 ? "[%s]:%u/tcp" : "%s:%u/tcp",
-		         host, it->port);
-		if (mode == PL_SV_JSON_LINES)
-			write_json(it, host, &b);
-		else if (it->job.rc != PL_OK)
-			pl_buf_printf(&b, "%-24s error: %s\n", where, it->job.errmsg);
-		else
-			pl_render_service_text(cli, where, &it->job.svc, &b);
-	}
-	if (sv->nomem)
-		rc = pl_cli_fail(cli, "--sV: out of memory; some ports were not probed");
-	if (b.len && fwrite(b.data, 1, b.len, fp) != b.len)
-		rc = pl_cli_fail(cli, "cannot write the service detection results");
-	fflush(fp);
-	pl_buf_cleanup(&b);
-	return rc;
-}
-
-void
-pl_sv_free(struct pl_sv *sv)
-{
-	if (!sv)
-		return;
-	sv_join(sv);
+	free_list(sv->finished.head);
 	pl_probe_ctx_free(sv->ctx);
 	pthread_mutex_destroy(&sv->lock);
-	pthread_cond_destroy(&sv->cond);
-	free(sv->items);
+	pthread_cond_destroy(&sv->work);
+	pthread_cond_destroy(&sv->done);
 	free(sv);
 }

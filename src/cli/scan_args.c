@@ -82,7 +82,8 @@ static const char scan_help[] =
     "  --open                report open ports only (the default)\n"
     "  --reason              show why a port is in its state (syn-ack, conn-refused, ...)\n"
     "  -sV, --sV             identify the service on each open port from what it says\n"
-    "                        (as portlens probe; probes run while the scan goes on)\n"
+    "                        (as portlens probe; probes run while the scan goes on, and\n"
+    "                        an open port is written with its service once probed)\n"
     "  --stats-json SECS     a JSON progress line on stderr every SECS seconds\n"
     "  --no-progress         no status line on a terminal\n"
     "  --save                also save the results in the SQLite store (portlens serve)\n"
@@ -156,6 +157,7 @@ scan_run_cleanup(struct scan_run *run)
 	free(run->args_str);
 	free(run->services_str);
 	free(run->hosts);
+	free(run->sv_pending);              /* --sV */
 	pl_buf_cleanup(&run->save.targets); /* --save */
 }
 

@@ -8,10 +8,13 @@
 
 #include "cli/scan_save.h"
 #include "cli/scan_sink.h"
-#include "cli/render_audit.h" /* --sV */
+#include "cli/scan_sv.h" /* --sV */
 
 /* Exit code after Ctrl-C (128 + SIGINT, as shells report it); resume file written. */
 #define PL_EXIT_INTERRUPTED 130
+
+/* --sV: time budget of one port's service probe (the probe library's default). */
+#define SCAN_SV_BUDGET_MS 15000
 
 /* Probes a scan may send without --yes-large: a /16 worth. */
 #define SCAN_LARGE_LIMIT 65536
@@ -59,7 +62,10 @@ struct scan_run {
 	struct scan_save save;
 	/* --sV: service detection on open ports (probe module, render_audit_sv.c). */
 	int sv;
-	struct pl_sv *sv_run;
+	struct scan_sv *sv_run;
+	uint64_t *sv_pending; /* positions of open ports dropped from the probe queue by */
+	size_t sv_n_pending, sv_cap_pending; /* Ctrl-C: unreported, listed for --resume */
+	int sv_nomem;                        /* some port went out without its probe */
 };
 
 void scan_run_init(struct scan_run *run);

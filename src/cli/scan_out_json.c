@@ -5,7 +5,15 @@
  * finishes, and an "end" record with the totals (also after Ctrl-C, then
  * "interrupted": true). Each line is a complete JSON document, so a partial file is
  * still usable line by line.
+ *
+ * With --sV an open port's "result" record is followed at once by its "service"
+ * record (host, port, proto, then the members `portlens probe --json` gives a result:
+ * service, vendor, product, version, cpe, os, info, evidence, probe, confidence,
+ * auth_required, starttls, tls, certificate, ...; or "error" when the probe could not
+ * connect). Both are written when the probe has finished. Strings go through
+ * pl_json_escape: control bytes as \uXXXX, bytes that are not UTF-8 as U+FFFD.
  */
+#include "cli/render_audit.h"
 #include "cli/scan_sink.h"
 #include "shared/jsonw.h"
 
@@ -40,8 +48,28 @@ json_begin(struct scan_sink *s, const struct scan_info *info)
 	return flush_line(s, &b);
 }
 
+static void
+service_record(struct pl_buf *b, const char *host, const struct pl_scan_result *r,
+               const struct scan_sv_result *sv)
+{
+	struct pl_jsonw w;
+
+	pl_jsonw_init(&w, b, 0);
+	pl_jsonw_object(&w);
+	pl_jsonw_kstr(&w, "type", "service");
+	pl_jsonw_kstr(&w, "host", host);
+	pl_jsonw_kint(&w, "port", r->port);
+	pl_jsonw_kstr(&w, "proto", pl_proto_name((enum pl_proto)r->proto));
+	if (sv->rc != PL_OK)
+		pl_jsonw_kstr(&w, "error", sv->errmsg);
+	else
+		pl_render_service_json(&w, sv->svc);
+	pl_jsonw_end(&w);
+}
+
 static int
-json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r)
+json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
+            const struct scan_sv_result *sv)
 {
 	struct pl_buf b;
 	struct pl_jsonw w;
@@ -69,6 +97,10 @@ json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 		pl_jsonw_kstr(&w, "risk", risk);
 	}
 	pl_jsonw_end(&w);
+	if (sv) {
+		pl_buf_putc(&b, '\n');
+		service_record(&b, host, r, sv); /* flush_line ends it with a newline */
+	}
 	return flush_line(s, &b);
 }
 

@@ -3,11 +3,19 @@
  * scan_out_text.c - the normal (text) output of `portlens scan`, modelled on nmap's
  * normal output but streamed: one line per reported port as soon as it is known,
  * annotated with the registry service name and the knowledge base's note, then the
- * "done" summary. Also the grepable (-oG, nmap's format: one "Host:" line per result)
- * and CSV (-oC, RFC 4180) sinks, which are line-oriented the same way.
+ * "done" summary. Also the grepable sink (-oG, nmap's format: one "Host:" line per
+ * result), which is line-oriented the same way; CSV is in scan_out_csv.c.
+ *
+ * With --sV (nmap's layout): SERVICE is what the probe found ("ssh", "ssl/http"; the
+ * registry's name with "?" when nothing was identified), a VERSION column follows
+ * HOST, and the CPE and the evidence go on "| cpe: ..." / "|_banner: ..." lines under
+ * the port, as nmap prints script output. The grepable line carries nmap's service and
+ * version fields, then "CPE:" and "Banner:" fields. Every network-derived string is
+ * escaped (scan_escape.c): no control byte or broken UTF-8 reaches a terminal or file.
  */
 #include <string.h>
 
+#include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
 
 static void
@@ -38,28 +46,93 @@ static int
 text_begin(struct scan_sink *s, const struct scan_info *info)
 {
 	header(s->fp, info, "# ");
-	fprintf(s->fp, "%-11s %-11s %-16s %-20s%s%s\n", "PORT", "STATE", "SERVICE", "HOST",
-	        s->reason ? " REASON       " : " ", "NOTE");
+	fprintf(s->fp, "%-11s %-11s %-16s %-20s%s%s%s\n", "PORT", "STATE", "SERVICE", "HOST",
+	        s->reason ? " REASON       " : " ",
+	        info->sv ? "VERSION                          " : "", "NOTE");
 	return 0;
 }
 
+/* SERVICE: the registry's name, or with --sV on an open port what the probe found
+ * ("ssl/http"), else the registry's name with nmap's "?" for "not confirmed". */
+static void
+service_col(const struct scan_info *info, const struct pl_scan_result *r,
+            const struct scan_sv_result *sv, struct pl_buf *b)
+{
+	const struct pl_service *svc = scan_sv_found(sv);
+
+	if (svc) {
+		pl_buf_puts(b, svc->tls ? "ssl/" : "");
+		scan_esc_clean(b, svc->service);
+	} else {
+		pl_buf_printf(b, "%s%s", scan_service_name(info, r->port, r->proto), sv ? "?" : "");
+	}
+}
+
+/* nmap-style detail lines under a probed port: "| cpe: ...", "|_banner: ...". */
+static void
+detail_lines(FILE *fp, const struct scan_sv_result *sv)
+{
+	const int ok = sv->rc == PL_OK;
+	const struct {
+		const char *key, *val;
+	} all[] = {
+	    {"error", ok ? "" : sv->errmsg},
+	    {"cpe", ok ? sv->svc->cpe : ""},
+	    {"banner", ok ? sv->svc->evidence : ""},
+	};
+	size_t last = 0;
+	struct pl_buf b;
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (all[i].val[0])
+			last = i + 1;
+	pl_buf_init(&b);
+	for (size_t i = 0; i < last; i++) {
+		if (!all[i].val[0])
+			continue;
+		pl_buf_printf(&b, "|%s%s: ", i + 1 == last ? "_" : " ", all[i].key);
+		scan_esc_clean(&b, all[i].val);
+		pl_buf_putc(&b, '\n');
+	}
+	fwrite(pl_buf_str(&b), 1, b.len, fp);
+	pl_buf_cleanup(&b);
+}
+
 static int
-text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r)
+text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
+            const struct scan_sv_result *sv)
 {
 	char port[16], host[64], note[160] = "";
 	const char *risk = NULL;
 	const char *kb = scan_kb_note(info, r->port, r->proto, &risk);
 	const char *name = pl_targets_name_at(info->targets, r->target);
+	const struct pl_service *svc = scan_sv_found(sv);
+	struct pl_buf svc_col, ver, ver_esc;
 
 	snprintf(port, sizeof(port), "%u/%s", r->port, pl_proto_name((enum pl_proto)r->proto));
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
 	if (kb && r->state == PL_PORT_OPEN)
 		snprintf(note, sizeof(note), "[%s] %s", risk, kb);
+	pl_buf_init(&svc_col);
+	pl_buf_init(&ver);
+	pl_buf_init(&ver_esc);
+	service_col(info, r, sv, &svc_col);
 	fprintf(s->fp, "%-11s %-11s %-16s %-20s", port, pl_port_state_name(r->state),
-	        scan_service_name(info, r->port, r->proto), host);
+	        pl_buf_str(&svc_col), host);
 	if (s->reason)
 		fprintf(s->fp, " %-12s", pl_scan_reason_name(r->reason));
+	if (info->sv) {
+		if (svc)
+			scan_sv_version(svc, &ver);
+		scan_esc_clean(&ver_esc, pl_buf_str(&ver));
+		fprintf(s->fp, " %-32s", pl_buf_str(&ver_esc));
+	}
 	fprintf(s->fp, " %s%s%s%s\n", name ? "(" : "", name ? name : "", name ? ") " : "", note);
+	if (sv)
+		detail_lines(s->fp, sv);
+	pl_buf_cleanup(&svc_col);
+	pl_buf_cleanup(&ver);
+	pl_buf_cleanup(&ver_esc);
 	return 0;
 }
 
@@ -94,17 +167,55 @@ grep_begin(struct scan_sink *s, const struct scan_info *info)
 	return 0;
 }
 
+/* nmap's service field: "ssh", "ssl|http" (its '/' is a field separator). */
+static void
+grep_service(const struct scan_info *info, const struct pl_scan_result *r,
+             const struct pl_service *svc, struct pl_buf *b)
+{
+	if (!svc) {
+		scan_esc_grep(b, scan_service_name(info, r->port, r->proto));
+		return;
+	}
+	pl_buf_puts(b, svc->tls ? "ssl|" : "");
+	scan_esc_grep(b, svc->service);
+}
+
 static int
-grep_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r)
+grep_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
+            const struct scan_sv_result *sv)
 {
 	char host[64];
 	const char *name = pl_targets_name_at(info->targets, r->target);
+	const struct pl_service *svc = scan_sv_found(sv);
+	struct pl_buf b, ver;
 
+	pl_buf_init(&b);
+	pl_buf_init(&ver);
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
 	/* nmap: port/state/protocol/owner/service/rpc info/version info/ */
-	fprintf(s->fp, "Host: %s (%s)\tPorts: %u/%s/%s//%s///\n", host, name ? name : "", r->port,
-	        pl_port_state_name(r->state), pl_proto_name((enum pl_proto)r->proto),
-	        scan_service_name(info, r->port, r->proto));
+	pl_buf_printf(&b, "Host: %s (", host);
+	scan_esc_clean(&b, name ? name : "");
+	pl_buf_printf(&b, ")\tPorts: %u/%s/%s//", r->port, pl_port_state_name(r->state),
+	              pl_proto_name((enum pl_proto)r->proto));
+	grep_service(info, r, svc, &b);
+	pl_buf_puts(&b, "//");
+	if (svc)
+		scan_sv_version(svc, &ver);
+	scan_esc_grep(&b, pl_buf_str(&ver));
+	pl_buf_putc(&b, '/');
+	/* Beyond nmap's fields, tab-separated as its "Ignored State:" is. */
+	if (svc && svc->cpe[0]) {
+		pl_buf_puts(&b, "\tCPE: ");
+		scan_esc_clean(&b, svc->cpe);
+	}
+	if (sv && sv->rc == PL_OK && sv->svc->evidence[0]) {
+		pl_buf_puts(&b, "\tBanner: ");
+		scan_esc_clean(&b, sv->svc->evidence);
+	}
+	pl_buf_putc(&b, '\n');
+	fwrite(pl_buf_str(&b), 1, b.len, s->fp);
+	pl_buf_cleanup(&b);
+	pl_buf_cleanup(&ver);
 	return 0;
 }
 
@@ -120,66 +231,4 @@ const struct scan_sink_ops scan_sink_grep = {
     .begin = grep_begin,
     .result = grep_result,
     .end = grep_end,
-};
-
-/* ---- CSV ---- */
-
-static void
-csv_field(FILE *fp, const char *v)
-{
-	if (!strpbrk(v, ",\"\r\n")) {
-		fputs(v, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', fp);
-		fputc(*v, fp);
-	}
-	fputc('"', fp);
-}
-
-static int
-csv_begin(struct scan_sink *s, const struct scan_info *info)
-{
-	(void)info;
-	if (!s->append)
-		fputs("host,hostname,port,proto,state,reason,service,rtt_ms,note\r\n", s->fp);
-	return 0;
-}
-
-static int
-csv_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r)
-{
-	char host[64];
-	const char *name = pl_targets_name_at(info->targets, r->target);
-	const char *kb =
-	    r->state == PL_PORT_OPEN ? scan_kb_note(info, r->port, r->proto, NULL) : NULL;
-
-	pl_scan_addr_str(&r->addr, host, sizeof(host));
-	fprintf(s->fp, "%s,", host);
-	csv_field(s->fp, name ? name : "");
-	fprintf(s->fp, ",%u,%s,%s,%s,", r->port, pl_proto_name((enum pl_proto)r->proto),
-	        pl_port_state_name(r->state), pl_scan_reason_name(r->reason));
-	csv_field(s->fp, scan_service_name(info, r->port, r->proto));
-	fprintf(s->fp, ",%.3f,", r->rtt_us / 1000.0);
-	csv_field(s->fp, kb ? kb : "");
-	fputs("\r\n", s->fp);
-	return 0;
-}
-
-static int
-csv_end(struct scan_sink *s, const struct scan_info *info)
-{
-	(void)s;
-	(void)info;
-	return 0;
-}
-
-const struct scan_sink_ops scan_sink_csv = {
-    .name = "csv",
-    .begin = csv_begin,
-    .result = csv_result,
-    .end = csv_end,
 };

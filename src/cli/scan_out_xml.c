@@ -14,12 +14,23 @@
  * also how a resumed scan continues an existing file (-oX with --resume): the old
  * hosts are merged with the new. Writing to stdout ("-oX -") cannot be rewritten and
  * stays one element per port.
+ *
+ * With --sV an open port is written when its probe has finished, with nmap's -sV
+ * markup: <service name product version extrainfo ostype tunnel="ssl" method="probed"
+ * conf servicefp><cpe>...</cpe></service>, all escaped by scan_esc_xml (entities;
+ * bytes that are not valid XML characters as \xNN), so the file stays valid per
+ * nmap.dtd. The evidence goes in servicefp (nmap's attribute for what a service
+ * sent), not in a <script id="banner"> element: evidence changes between scans (an
+ * HTTP Date header), and ndiff 7.93 (Debian) crashes on a port whose only change is a
+ * script's output ("'>' not supported between 'list' and 'int'"); it ignores
+ * servicefp, and compares name, product, version and extrainfo as for nmap -sV.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
 #include "shared/buf.h"
 
@@ -84,29 +95,89 @@ xml_begin(struct scan_sink *s, const struct scan_info *info)
 	return 0;
 }
 
+static void
+attr(struct pl_buf *b, const char *name, const char *v)
+{
+	if (!v[0])
+		return;
+	pl_buf_printf(b, " %s=\"", name);
+	scan_esc_xml(b, v);
+	pl_buf_putc(b, '"');
+}
+
+/* The evidence in nmap's servicefp attribute (see the file comment). */
+static void
+servicefp(struct pl_buf *b, const struct scan_sv_result *sv)
+{
+	if (sv && sv->rc == PL_OK && sv->svc->evidence[0])
+		attr(b, "servicefp", sv->svc->evidence);
+}
+
+/*
+ * <service> as nmap writes it: method="table" conf="3" for the registry's name, or
+ * what --sV identified (method="probed", conf 0-10 from the probe's 0-100 confidence,
+ * tunnel="ssl", <cpe>); servicefp holds the evidence either way.
+ */
+static void
+service_el(struct pl_buf *b, const struct scan_info *info, const struct pl_scan_result *r,
+           const struct scan_sv_result *sv)
+{
+	const struct pl_service *svc = scan_sv_found(sv);
+
+	if (!svc) {
+		pl_buf_puts(b, "<service name=\"");
+		scan_esc_xml(b, scan_service_name(info, r->port, r->proto));
+		pl_buf_puts(b, "\" method=\"table\" conf=\"3\"");
+		servicefp(b, sv);
+		pl_buf_puts(b, "/>");
+		return;
+	}
+	pl_buf_puts(b, "<service");
+	attr(b, "name", svc->service);
+	attr(b, "product", svc->product[0] ? svc->product : svc->vendor);
+	attr(b, "version", svc->version);
+	attr(b, "extrainfo", svc->info);
+	attr(b, "ostype", svc->os);
+	pl_buf_printf(b, "%s method=\"probed\" conf=\"%u\"", svc->tls ? " tunnel=\"ssl\"" : "",
+	              svc->confidence >= 100 ? 10 : (svc->confidence + 5) / 10);
+	servicefp(b, sv);
+	if (!svc->cpe[0]) {
+		pl_buf_puts(b, "/>");
+		return;
+	}
+	pl_buf_puts(b, "><cpe>");
+	scan_esc_xml(b, svc->cpe);
+	pl_buf_puts(b, "</cpe></service>");
+}
+
 static int
-xml_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r)
+xml_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
+           const struct scan_sv_result *sv)
 {
 	char host[64];
 	const char *name = pl_targets_name_at(info->targets, r->target);
+	struct pl_buf b;
 
+	pl_buf_init(&b);
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
-	fprintf(s->fp,
-	        "<host><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>"
-	        "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
-	        host, r->addr.family == 4 ? "ipv4" : "ipv6");
+	pl_buf_printf(&b,
+	              "<host><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>"
+	              "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
+	              host, r->addr.family == 4 ? "ipv4" : "ipv6");
 	if (name) {
-		fputs("<hostname name=\"", s->fp);
-		scan_xml_escape(s->fp, name);
-		fputs("\" type=\"user\"/>", s->fp);
+		pl_buf_puts(&b, "<hostname name=\"");
+		scan_esc_xml(&b, name);
+		pl_buf_puts(&b, "\" type=\"user\"/>");
 	}
-	fprintf(s->fp,
-	        "</hostnames><ports><port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
-	        "reason=\"%s\" reason_ttl=\"0\"/><service name=\"",
-	        pl_proto_name((enum pl_proto)r->proto), r->port, pl_port_state_name(r->state),
-	        pl_scan_reason_name(r->reason));
-	scan_xml_escape(s->fp, scan_service_name(info, r->port, r->proto));
-	fputs("\" method=\"table\" conf=\"3\"/></port></ports></host>\n", s->fp);
+	pl_buf_printf(&b,
+	              "</hostnames><ports><port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
+	              "reason=\"%s\" reason_ttl=\"0\"/>",
+	              pl_proto_name((enum pl_proto)r->proto), r->port, pl_port_state_name(r->state),
+	              pl_scan_reason_name(r->reason));
+	service_el(&b, info, r, sv);
+	pl_buf_puts(&b, "</port></ports></host>\n");
+	fwrite(pl_buf_str(&b), 1, b.len, s->fp);
+	pl_buf_cleanup(&b);
 	return 0;
 }
 

@@ -85,3 +85,14 @@ scan_progress_end(struct scan_progress *pr, const struct pl_scan_progress *p, in
 		json_line(pr, p, 1, interrupted);
 	fflush(pr->fp);
 }
+
+void
+scan_progress_sv(struct scan_progress *pr, size_t left)
+{
+	if (!pr->tty || left == 0)
+		return;
+	fprintf(pr->fp, "\r\033[Kservice detection: %zu open port%s left to probe", left,
+	        left == 1 ? "" : "s");
+	fflush(pr->fp);
+	pr->drawn = 1;
+}

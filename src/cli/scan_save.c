@@ -7,6 +7,11 @@
  * crash or kill mid-scan loses nothing already reported; the scan then stays "running"
  * in the database. Ctrl-C finishes it as "interrupted". A store error stops saving
  * (with one message) but never the scan: the other outputs still get every result.
+ *
+ * With --sV the store's columns take what the probe found: service is the identified
+ * service ("ssh", "ssl/http"; the registry's name when nothing was identified) and
+ * banner is the evidence, escaped (\r \n \xNN) as every output shows it. The schema
+ * has no columns for product, version or CPE; they are in the file outputs.
  */
 #include <string.h>
 
@@ -63,9 +68,11 @@ scan_save_open(struct pl_cli *cli, struct scan_save *sv, const struct scan_info 
 }
 
 void
-scan_save_result(struct scan_save *sv, const struct scan_info *info, const struct pl_scan_result *r)
+scan_save_result(struct scan_save *sv, const struct scan_info *info, const struct pl_scan_result *r,
+                 const struct scan_sv_result *probed)
 {
-	char addr[64];
+	const struct pl_service *svc = scan_sv_found(probed);
+	char addr[64], name[32];
 	struct pl_store_result row = {
 	    .addr = pl_scan_addr_str(&r->addr, addr, sizeof(addr)),
 	    .port = r->port,
@@ -78,6 +85,12 @@ scan_save_result(struct scan_save *sv, const struct scan_info *info, const struc
 
 	if (!sv->sink || sv->failed)
 		return;
+	if (svc) {
+		snprintf(name, sizeof(name), "%s%s", svc->tls ? "ssl/" : "", svc->service);
+		row.service = name;
+	}
+	if (probed && probed->rc == PL_OK)
+		row.banner = probed->svc->evidence;
 	if (pl_store_sink_add(sv->sink, &row, &err) != PL_OK) {
 		pl_cli_print_err(sv->cli, &err);
 		sv->failed = 1;

@@ -4,6 +4,10 @@
  * grepable, CSV) and the progress reporter. A sink is a small vtable over a FILE:
  * begin once, result for every reported probe (streamed and flushed, never collected),
  * end once, also after Ctrl-C, so what was found is on disk whatever happens.
+ *
+ * With --sV an open port reaches the sinks once its service probe has finished (the
+ * result is held meanwhile, see render_audit_sv.c), together with what the probe
+ * found; every other result arrives at once, without service data.
  */
 #ifndef PL_CLI_SCAN_SINK_H
 #define PL_CLI_SCAN_SINK_H
@@ -12,7 +16,9 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "portlens/probe.h"
 #include "portlens/scan.h"
+#include "shared/buf.h"
 
 /* Facts about the run every sink may print. */
 struct scan_info {
@@ -31,6 +37,14 @@ struct scan_info {
 	const struct pl_targets *targets;
 	const struct pl_scan_progress *prog; /* set for end() */
 	uint64_t hosts_up;                   /* distinct hosts with a reported port */
+	int sv;                              /* --sV: open ports come with service data */
+};
+
+/* What --sV found on one open port; sinks get NULL for results that were not probed. */
+struct scan_sv_result {
+	enum pl_rc rc;                /* pl_probe_service's result; PL_OK: it connected */
+	const char *errmsg;           /* why not, when rc != PL_OK */
+	const struct pl_service *svc; /* always set; svc->service is "" when unidentified */
 };
 
 struct scan_sink;
@@ -39,7 +53,7 @@ struct scan_sink_ops {
 	const char *name; /* "text", "json", "xml", "grepable", "csv" */
 	int (*begin)(struct scan_sink *s, const struct scan_info *info);
 	int (*result)(struct scan_sink *s, const struct scan_info *info,
-	              const struct pl_scan_result *r);
+	              const struct pl_scan_result *r, const struct scan_sv_result *sv);
 	int (*end)(struct scan_sink *s, const struct scan_info *info);
 };
 
@@ -65,8 +79,17 @@ const char *scan_kb_note(const struct scan_info *info, uint16_t port, uint8_t pr
                          const char **risk);
 /* Formats a time as nmap does ("Sat Nov 21 23:38:40 2026"). */
 void scan_time_str(time_t t, char *buf, size_t size);
-/* Writes s with XML escaping of & < > " '. */
+/* Writes s with XML escaping of & < > " ' (and of bytes XML cannot hold; scan_escape.h). */
 void scan_xml_escape(FILE *fp, const char *s);
+
+/* The service a probe identified, or NULL (not probed, probe failed, unidentified). */
+const struct pl_service *scan_sv_found(const struct scan_sv_result *sv);
+/*
+ * Appends nmap's "version" text of a service, unescaped: product (or vendor), version,
+ * then extra facts in parentheses ("OpenSSH 9.2p1 (Debian)", "nginx 1.22.1 (title:
+ * portlens lab)"). Nothing when none of them is known.
+ */
+void scan_sv_version(const struct pl_service *svc, struct pl_buf *out);
 
 /* Progress on stderr: a status line on a terminal, JSON lines with --stats-json. */
 struct scan_progress {
@@ -78,6 +101,8 @@ struct scan_progress {
 };
 
 void scan_progress_tick(struct scan_progress *pr, const struct pl_scan_progress *p);
+/* After the scan, while --sV probes finish: "service detection: N ports left". */
+void scan_progress_sv(struct scan_progress *pr, size_t left);
 /* Final line(s): clears the status line; JSON "done" record with peak memory. */
 void scan_progress_end(struct scan_progress *pr, const struct pl_scan_progress *p, int interrupted);
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * scan_util.c - small helpers the scan sinks share: the registry service name and the
- * knowledge note that annotate each open port, nmap-style dates, XML escaping.
+ * knowledge note that annotate each open port, nmap-style dates, XML escaping, and the
+ * --sV service facts as the sinks print them.
  */
 #include <string.h>
 
+#include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
 
 const char *
@@ -55,26 +57,30 @@ scan_time_str(time_t t, char *buf, size_t size)
 void
 scan_xml_escape(FILE *fp, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		case '\'':
-			fputs("&apos;", fp);
-			break;
-		default:
-			if ((unsigned char)*s >= 0x20 || *s == '\t')
-				fputc(*s, fp);
-		}
-	}
+	struct pl_buf b;
+
+	pl_buf_init(&b);
+	scan_esc_xml(&b, s);
+	fwrite(pl_buf_str(&b), 1, b.len, fp);
+	pl_buf_cleanup(&b);
+}
+
+const struct pl_service *
+scan_sv_found(const struct scan_sv_result *sv)
+{
+	return sv && sv->rc == PL_OK && sv->svc && sv->svc->service[0] ? sv->svc : NULL;
+}
+
+void
+scan_sv_version(const struct pl_service *svc, struct pl_buf *out)
+{
+	const char *prod = svc->product[0] ? svc->product : svc->vendor;
+	size_t start = out->len;
+
+	pl_buf_puts(out, prod);
+	if (svc->version[0])
+		pl_buf_printf(out, "%s%s", out->len > start ? " " : "", svc->version);
+	if (svc->os[0] || svc->info[0])
+		pl_buf_printf(out, "%s(%s%s%s)", out->len > start ? " " : "", svc->os,
+		              svc->os[0] && svc->info[0] ? "; " : "", svc->info);
 }
