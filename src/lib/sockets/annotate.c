@@ -80,6 +80,8 @@ prefix_of(const char *comm, const char *prog)
 static const struct expected *
 expected_for(uint16_t port)
 {
+	if (port > 995) /* the highest port in expected_progs; most rows stop here */
+		return NULL;
 	for (size_t i = 0; i < sizeof(expected_progs) / sizeof(expected_progs[0]); i++)
 		if (expected_progs[i].port == port)
 			return &expected_progs[i];
@@ -292,7 +294,7 @@ void
 pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum pl_sock_flag flag,
                     char *buf, size_t size)
 {
-	const struct expected *e = expected_for(s->lport);
+	const struct expected *e;
 	struct sb b = {.p = buf, .left = size};
 
 	if (size)
@@ -314,6 +316,7 @@ pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum 
 		         s->malware ? s->malware->title : "see portlens info");
 		return;
 	case PL_SFLAG_UNEXPECTED:
+		e = expected_for(s->lport);
 		snprintf(buf, size, "well-known port %u (%s) is held by %s, not by %s", s->lport,
 		         s->reg ? s->reg->service : "?",
 		         s->n_owners ? pl_sock_owner(set, s, 0)->comm : "?", e ? e->what : "?");

@@ -22,62 +22,158 @@ cmp_i32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Distinct pids of the map's references that belong to a kept socket. */
+/*
+ * An open-addressing hash table from a nonzero 64-bit key (socket inode, pid + 1) to a
+ * 32-bit value, sized for n keys at most half full. Joining 100,000 sockets to their
+ * holders through it is linear; sorting the references and searching them was not.
+ */
+struct u64map {
+	uint64_t *keys; /* 0: empty slot */
+	uint32_t *vals;
+	size_t mask;
+};
+
 static enum pl_rc
-distinct_pids(const struct pl_owner_map *map, int32_t **out, size_t *n_out)
+u64map_init(struct u64map *m, size_t n)
 {
-	int32_t *v = malloc((map->n ? map->n : 1) * sizeof(*v));
-	size_t n = 0;
+	size_t size = 16;
 
-	if (!v)
-		return PL_ERR_NOMEM;
-	for (size_t i = 0; i < map->n; i++)
-		v[n++] = map->refs[i].pid;
-	qsort(v, n, sizeof(*v), cmp_i32);
-	{
-		size_t k = 0;
-
-		for (size_t i = 0; i < n; i++)
-			if (k == 0 || v[k - 1] != v[i])
-				v[k++] = v[i];
-		n = k;
-	}
-	*out = v;
-	*n_out = n;
-	return PL_OK;
+	while (size < 2 * n)
+		size *= 2;
+	m->keys = calloc(size, sizeof(*m->keys));
+	m->vals = malloc(size * sizeof(*m->vals));
+	m->mask = size - 1;
+	return m->keys && m->vals ? PL_OK : PL_ERR_NOMEM;
 }
 
+static void
+u64map_cleanup(struct u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+}
+
+/* The slot of key: where it is, or the empty slot where it would go. */
 static size_t
-pid_index(const int32_t *pids, size_t n, int32_t pid)
+u64map_slot(const struct u64map *m, uint64_t key)
 {
-	const int32_t *p = bsearch(&pid, pids, n, sizeof(*pids), cmp_i32);
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 32) & m->mask;
 
-	return p ? (size_t)(p - pids) : n;
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & m->mask;
+	return i;
 }
 
-/* Reads the processes that hold a listed socket; renumbers owner_idx to match. */
-static enum pl_rc
-read_used(struct pl_sockset *set, const char *proc_root, const int32_t *pids, size_t n_pids,
-          const uint8_t *used)
-{
-	uint32_t *remap = malloc((n_pids ? n_pids : 1) * sizeof(*remap));
+/* Where the references of each socket go (a counting sort by socket). */
+struct owner_join {
+	struct u64map by_inode; /* inode -> first socket with it */
+	uint32_t *next_same;    /* next socket with the same inode, or UINT32_MAX */
+	size_t *start;          /* socket i's references: slots[start[i] .. start[i + 1]) */
+	struct pl_owner_ref *slots;
+	struct u64map by_pid; /* pid + 1 -> index into procs */
+};
 
-	if (!remap)
+static enum pl_rc
+join_index(struct owner_join *j, const struct pl_sock_list *l)
+{
+	enum pl_rc rc = u64map_init(&j->by_inode, l->n);
+
+	j->next_same = malloc((l->n ? l->n : 1) * sizeof(*j->next_same));
+	j->start = calloc(l->n + 2, sizeof(*j->start));
+	if (rc != PL_OK || !j->next_same || !j->start)
 		return PL_ERR_NOMEM;
-	for (size_t i = 0; i < n_pids; i++) {
-		if (!used[i])
+	/* Backwards, so each chain lists its sockets in list order. */
+	for (size_t i = l->n; i-- > 0;) {
+		size_t k;
+
+		j->next_same[i] = UINT32_MAX;
+		if (!l->v[i].inode)
 			continue;
-		remap[i] = (uint32_t)set->n_procs;
-		if (pl_proc_read(proc_root, pids[i], &set->procs[set->n_procs]) != PL_OK) {
-			free(remap);
-			return PL_ERR_NOMEM;
-		}
-		set->n_procs++;
+		k = u64map_slot(&j->by_inode, l->v[i].inode);
+		if (j->by_inode.keys[k])
+			j->next_same[i] = j->by_inode.vals[k];
+		j->by_inode.keys[k] = l->v[i].inode;
+		j->by_inode.vals[k] = (uint32_t)i;
 	}
-	for (size_t i = 0; i < set->n_owner_idx; i++)
-		set->owner_idx[i] = remap[set->owner_idx[i]];
-	free(remap);
 	return PL_OK;
+}
+
+/* First socket holding inode, or UINT32_MAX. */
+static uint32_t
+join_first(const struct owner_join *j, uint64_t inode)
+{
+	size_t k = u64map_slot(&j->by_inode, inode);
+
+	return j->by_inode.keys[k] ? j->by_inode.vals[k] : UINT32_MAX;
+}
+
+/* Places every reference to a listed socket under that socket (counting sort). */
+static enum pl_rc
+join_place(struct owner_join *j, const struct pl_sock_list *l, const struct pl_owner_map *map)
+{
+	size_t total = 0;
+
+	for (size_t r = 0; r < map->n; r++)
+		for (uint32_t i = join_first(j, map->refs[r].inode); i != UINT32_MAX;
+		     i = j->next_same[i])
+			j->start[i + 2]++;
+	for (size_t i = 0; i < l->n; i++) {
+		total += j->start[i + 2];
+		j->start[i + 2] = total;
+	}
+	j->slots = malloc((total ? total : 1) * sizeof(*j->slots));
+	if (!j->slots)
+		return PL_ERR_NOMEM;
+	/* start[i + 1] is the fill position of socket i; afterwards, its end. */
+	for (size_t r = 0; r < map->n; r++)
+		for (uint32_t i = join_first(j, map->refs[r].inode); i != UINT32_MAX;
+		     i = j->next_same[i])
+			j->slots[j->start[i + 1]++] = map->refs[r];
+	/* Holders by pid (insertion sort: a socket has one holder or a few). */
+	for (size_t i = 0; i < l->n; i++) {
+		for (size_t a = j->start[i] + 1; a < j->start[i + 1]; a++) {
+			struct pl_owner_ref ref = j->slots[a];
+			size_t b = a;
+
+			for (; b > j->start[i] && j->slots[b - 1].pid > ref.pid; b--)
+				j->slots[b] = j->slots[b - 1];
+			j->slots[b] = ref;
+		}
+	}
+	return PL_OK;
+}
+
+/* Numbers the distinct holders by ascending pid into procs (read from /proc). */
+static enum pl_rc
+join_procs(struct owner_join *j, struct pl_sockset *set, const char *proc_root, size_t total)
+{
+	int32_t *pids = malloc((total ? total : 1) * sizeof(*pids));
+	size_t n = 0;
+	enum pl_rc rc = pids ? u64map_init(&j->by_pid, total) : PL_ERR_NOMEM;
+
+	for (size_t r = 0; rc == PL_OK && r < total; r++) {
+		size_t k = u64map_slot(&j->by_pid, (uint64_t)(uint32_t)j->slots[r].pid + 1);
+
+		if (!j->by_pid.keys[k]) {
+			j->by_pid.keys[k] = (uint64_t)(uint32_t)j->slots[r].pid + 1;
+			pids[n++] = j->slots[r].pid;
+		}
+	}
+	if (rc == PL_OK) {
+		qsort(pids, n, sizeof(*pids), cmp_i32);
+		set->procs = calloc(n ? n : 1, sizeof(*set->procs));
+		if (!set->procs)
+			rc = PL_ERR_NOMEM;
+	}
+	for (size_t i = 0; rc == PL_OK && i < n; i++) {
+		j->by_pid.vals[u64map_slot(&j->by_pid, (uint64_t)(uint32_t)pids[i] + 1)] =
+		    (uint32_t)i;
+		rc = pl_proc_read(proc_root, pids[i], &set->procs[i]);
+		if (rc == PL_OK)
+			set->n_procs++;
+	}
+	free(pids);
+	return rc;
 }
 
 /*
@@ -110,39 +206,33 @@ static enum pl_rc
 attach_owners(struct pl_collect_ctx *c, const char *proc_root, const struct pl_owner_map *map)
 {
 	struct pl_sockset *set = c->set;
-	int32_t *pids = NULL;
-	size_t n_pids = 0;
-	uint8_t *used = NULL;
-	enum pl_rc rc = distinct_pids(map, &pids, &n_pids);
+	struct owner_join j = {0};
+	enum pl_rc rc = join_index(&j, &c->list);
 
-	if (rc != PL_OK)
-		return rc;
+	if (rc == PL_OK)
+		rc = join_place(&j, &c->list, map);
+	if (rc == PL_OK)
+		rc = join_procs(&j, set, proc_root, j.start[c->list.n]);
 	set->owners_complete = map->complete;
-	set->owner_idx = malloc((map->n ? map->n : 1) * sizeof(*set->owner_idx));
-	set->procs = calloc(n_pids ? n_pids : 1, sizeof(*set->procs));
-	used = calloc(n_pids ? n_pids : 1, 1);
-	if (!set->owner_idx || !set->procs || !used) {
-		rc = PL_ERR_NOMEM;
-		goto out;
+	if (rc == PL_OK) {
+		set->owner_idx =
+		    malloc((j.start[c->list.n] ? j.start[c->list.n] : 1) * sizeof(*set->owner_idx));
+		if (!set->owner_idx)
+			rc = PL_ERR_NOMEM;
 	}
-	for (size_t i = 0; i < c->list.n; i++) {
+	for (size_t i = 0; rc == PL_OK && i < c->list.n; i++) {
 		struct pl_sock *s = &c->list.v[i];
-		size_t k = s->inode ? pl_owner_map_find(map, s->inode) : map->n;
 
 		s->owners = (uint32_t)set->n_owner_idx;
-		for (; k < map->n && map->refs[k].inode == s->inode; k++) {
-			size_t pi = pid_index(pids, n_pids, map->refs[k].pid);
-
-			if (s->n_owners && set->owner_idx[set->n_owner_idx - 1] == pi)
+		for (size_t k = j.start[i]; k < j.start[i + 1]; k++) {
+			if (k > j.start[i] && j.slots[k - 1].pid == j.slots[k].pid)
 				continue; /* the same process holds it through two fds */
-			set->owner_idx[set->n_owner_idx++] = (uint32_t)pi;
+			set->owner_idx[set->n_owner_idx++] = j.by_pid.vals[u64map_slot(
+			    &j.by_pid, (uint64_t)(uint32_t)j.slots[k].pid + 1)];
 			s->n_owners++;
-			used[pi] = 1;
 		}
-		if (s->n_owners && s->v6only == PL_V6ONLY_UNKNOWN) {
-			k = pl_owner_map_find(map, s->inode);
-			s->v6only = v6only_of(map->refs[k].pid, map->refs[k].fd);
-		}
+		if (s->n_owners && s->v6only == PL_V6ONLY_UNKNOWN)
+			s->v6only = v6only_of(j.slots[j.start[i]].pid, j.slots[j.start[i]].fd);
 		if (s->n_owners)
 			s->owner_status = PL_OWNER_FOUND;
 		else if (s->inode && !map->complete)
@@ -150,10 +240,11 @@ attach_owners(struct pl_collect_ctx *c, const char *proc_root, const struct pl_o
 		else
 			s->owner_status = PL_OWNER_KERNEL;
 	}
-	rc = read_used(set, proc_root, pids, n_pids, used);
-out:
-	free(used);
-	free(pids);
+	u64map_cleanup(&j.by_inode);
+	u64map_cleanup(&j.by_pid);
+	free(j.next_same);
+	free(j.start);
+	free(j.slots);
 	return rc;
 }
 
@@ -217,6 +308,55 @@ cmp_key(const void *a, const void *b)
 	return cmp_sock(x->s, y->s);
 }
 
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+
+/*
+ * Sorts keys by key: LSD radix sort, 11 bits a pass, skipping passes in which every key
+ * has the same digit (namespace, transport and family rarely vary, so a listing of
+ * tens of thousands of listeners takes two or three passes), then each run of equal
+ * keys by cmp_sock. tmp has room for n keys. Returns the sorted array (keys or tmp).
+ */
+static struct sort_key *
+radix_sort(struct sort_key *keys, struct sort_key *tmp, size_t n)
+{
+	size_t count[RADIX_SIZE];
+
+	for (unsigned shift = 0; shift < 64; shift += RADIX_BITS) {
+		size_t pos = 0;
+		int constant = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(keys[i].key >> shift) & (RADIX_SIZE - 1)]++;
+		for (size_t d = 0; d < RADIX_SIZE && !constant; d++)
+			constant = count[d] == n;
+		if (constant)
+			continue;
+		for (size_t d = 0; d < RADIX_SIZE; d++) {
+			size_t c = count[d];
+
+			count[d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(keys[i].key >> shift) & (RADIX_SIZE - 1)]++] = keys[i];
+		{
+			struct sort_key *swap = keys;
+
+			keys = tmp;
+			tmp = swap;
+		}
+	}
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && keys[j].key == keys[i].key;)
+			j++;
+		if (j - i > 1)
+			qsort(keys + i, j - i, sizeof(*keys), cmp_key);
+	}
+	return keys;
+}
+
 /*
  * Sorts by key and index rather than moving 120-byte records through qsort: at 100,000
  * sockets the record sort was one of the larger costs of `portlens listen`.
@@ -225,11 +365,13 @@ static enum pl_rc
 sort_list(struct pl_sock_list *l)
 {
 	size_t n = l->n;
-	struct sort_key *keys = malloc((n ? n : 1) * sizeof(*keys));
+	struct sort_key *keys = malloc((n ? n : 1) * sizeof(*keys)), *order;
+	struct sort_key *tmp = malloc((n ? n : 1) * sizeof(*tmp));
 	struct pl_sock *sorted = malloc((n ? n : 1) * sizeof(*sorted));
 
-	if (!keys || !sorted) {
+	if (!keys || !tmp || !sorted) {
 		free(keys);
+		free(tmp);
 		free(sorted);
 		return PL_ERR_NOMEM;
 	}
@@ -242,10 +384,11 @@ sort_list(struct pl_sock_list *l)
 		              (uint64_t)s->local[2] << 8 | s->local[3];
 		keys[i].s = s;
 	}
-	qsort(keys, n, sizeof(*keys), cmp_key);
+	order = radix_sort(keys, tmp, n);
 	for (size_t i = 0; i < n; i++)
-		sorted[i] = *keys[i].s;
+		sorted[i] = *order[i].s;
 	free(keys);
+	free(tmp);
 	free(l->v);
 	l->v = sorted;
 	l->cap = n ? n : 1;

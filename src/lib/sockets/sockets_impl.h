@@ -42,7 +42,7 @@ struct pl_owner_ref {
 	int32_t fd; /* the fd number in pid through which it holds the socket */
 };
 struct pl_owner_map {
-	struct pl_owner_ref *refs; /* sorted by inode, then pid */
+	struct pl_owner_ref *refs; /* in no particular order */
 	size_t n;
 	int complete; /* every process's fd directory could be read */
 };
@@ -58,6 +58,7 @@ struct pl_owner_job {
 	size_t n, cap;
 	int incomplete;
 	int nomem;
+	int procfs; /* proc_root is procfs: fd directories' sizes count their fds */
 };
 /* A scan running on background threads (start, do other work, finish). */
 struct pl_owner_scan {
@@ -74,8 +75,6 @@ enum pl_rc pl_owner_scan_start(const char *proc_root, unsigned threads, const ui
 /* Waits for the scan and hands its result to map (pl_owner_map_cleanup). */
 enum pl_rc pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map,
                                 struct pl_err *err);
-/* Index of the first reference to inode in map, or map->n when none. */
-size_t pl_owner_map_find(const struct pl_owner_map *map, uint64_t inode);
 /*
  * Scans every process under proc_root (NULL: /proc) with threads threads (0: auto).
  * When wanted (sorted, n_wanted inodes) is non-NULL, only those inodes are recorded.
