@@ -221,8 +221,9 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	else if (cli->format == PL_FMT_CSV)
 		pl_render_sockets_csv(set, what, &out);
 	else
-		pl_render_sockets_text(cli, set, what, show_netns, &out);
-	rc = pl_cli_emit(cli, &out);
+		rc = pl_render_sockets_text(cli, set, what, show_netns, &out);
+	if (rc == PL_EXIT_OK)
+		rc = pl_cli_emit(cli, &out);
 	/* Notes (stderr) follow the table, also when both go to one terminal or pipe. */
 	fflush(cli->out);
 	if (cli->format != PL_FMT_JSON)

@@ -25,8 +25,11 @@ const char *pl_sock_proto_label(const struct pl_sock *s);
 /* "127.0.0.1:22", "[::1]:22", "[::]:22". remote selects the peer. */
 void pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size);
 
-void pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigned what,
-                            int show_netns, struct pl_buf *out);
+/* Writes the table to cli->out in chunks through out (what is left in out at the end,
+ * at most one chunk, is the caller's to emit). Returns PL_EXIT_OK or the exit code of
+ * a failed write or allocation (already reported). */
+int pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigned what,
+                           int show_netns, struct pl_buf *out);
 void pl_render_sockets_json(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
 void pl_render_sockets_csv(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
 

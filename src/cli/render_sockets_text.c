@@ -6,10 +6,17 @@
  * others follow on continuation lines under the process columns. Flags are listed in
  * the FLAGS column and each one's reason is printed under the row. Column widths come
  * from a first pass over the rows, so the table is aligned whatever the data.
+ *
+ * Speed (tens of thousands of rows): the text of each holder's columns (pid, name,
+ * user, unit) and of each flag combination is made once, not per row; the first pass
+ * only measures (IPv4 endpoints by counting digits); the second writes each cell
+ * straight into the output buffer, reserved ahead of each socket, so no row goes
+ * through printf, a temporary cell or a per-byte append. The buffer is handed to the
+ * CLI every CHUNK bytes and reused, so its pages stay warm.
  */
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -21,6 +28,12 @@
 #define SGR_YEL   "\033[33m"
 #define SGR_DIM   "\033[2m"
 #define SGR_RESET "\033[0m"
+
+/* A cell holds at most CELL_MAX bytes (longer text is cut). */
+#define CELL_MAX 95
+/* Room for one reason line: indent, colours, name, reason (pl_sock_flag_reason). */
+#define REASON_ROOM 600
+#define N_FLAG_SETS (1u << PL_SFLAG_COUNT)
 
 enum col {
 	C_NETNS,
@@ -44,8 +57,19 @@ static const char *const col_title[C_COUNT] = {
     [C_USER] = "USER",   [C_UNIT] = "UNIT/CONTAINER", [C_FLAGS] = "FLAGS", [C_COMMAND] = "COMMAND",
 };
 
-struct cells {
-	char v[C_COUNT][96];
+/* A cell: text and length (not NUL-terminated when it points into longer text). */
+struct cell {
+	const char *s;
+	size_t n;
+};
+
+/* The process columns of one holder, made once per process. */
+struct proc_cells {
+	char pid[12];
+	char user[33];
+	char unit[CELL_MAX + 1];
+	struct cell c[C_COUNT]; /* C_PID, C_PROCESS, C_USER (if known), C_UNIT */
+	int user_known;         /* 0: the process's uid is unknown; the socket's is shown */
 };
 
 struct text_table {
@@ -54,7 +78,12 @@ struct text_table {
 	struct pl_user_cache users;
 	int show[C_COUNT];
 	size_t width[C_COUNT];
+	size_t row_width;         /* sum of width + 2 over the shown columns before COMMAND */
 	const char *hidden_label; /* "(hidden; run as root)", or as root "(not visible)" */
+	struct proc_cells *procs; /* one per set->procs; shared read-only while writing */
+	char flags_text[N_FLAG_SETS][48];
+	const char *sgr_risk[2]; /* yellow, red (or "" without colour) */
+	const char *sgr_reset;
 };
 
 /* Writes v in decimal at p; returns the end (no NUL). */
@@ -71,6 +100,26 @@ put_u32(char *p, uint32_t v)
 	while (n)
 		*p++ = tmp[--n];
 	return p;
+}
+
+static size_t
+digits(uint32_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static struct cell
+cell_of(const char *s)
+{
+	size_t n = strlen(s);
+
+	return (struct cell){.s = s, .n = n > CELL_MAX ? CELL_MAX : n};
 }
 
 /* Copies at most size-1 bytes of src to dst with a NUL; returns the length. */
@@ -98,13 +147,11 @@ pl_sock_proto_label(const struct pl_sock *s)
 	return tcp ? "tcp6" : "udp6";
 }
 
-/* IPv4 is formatted by hand: this runs for every row, and printf dominated. */
-void
-pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size)
+/* Writes "a.b.c.d:port" or "[v6]:port" at p (room for 80 bytes); returns the end. */
+static char *
+put_endpoint(const struct pl_sock *s, int remote, char *p)
 {
 	const uint8_t *a = remote ? s->remote : s->local;
-	uint16_t port = remote ? s->rport : s->lport;
-	char tmp[80], *p = tmp;
 
 	if (s->family == AF_INET) {
 		for (int i = 0; i < 4; i++) {
@@ -118,9 +165,30 @@ pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size)
 		*p++ = ']';
 		*p++ = ':';
 	}
-	p = put_u32(p, port);
-	*p = '\0';
+	return put_u32(p, remote ? s->rport : s->lport);
+}
+
+/* IPv4 is formatted by hand: this runs for every row, and printf dominated. */
+void
+pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size)
+{
+	char tmp[80];
+
+	*put_endpoint(s, remote, tmp) = '\0';
 	put_str(buf, size, tmp);
+}
+
+/* Length of the endpoint text, without writing it for IPv4. */
+static size_t
+endpoint_len(const struct pl_sock *s, int remote)
+{
+	const uint8_t *a = remote ? s->remote : s->local;
+	char tmp[80];
+
+	if (s->family != AF_INET)
+		return (size_t)(put_endpoint(s, remote, tmp) - tmp);
+	return digits(a[0]) + digits(a[1]) + digits(a[2]) + digits(a[3]) + 4 +
+	       digits(remote ? s->rport : s->lport);
 }
 
 const char *
@@ -138,7 +206,7 @@ pl_user_cached(struct pl_user_cache *uc, uint32_t uid)
 }
 
 static void
-unit_cell(const struct pl_proc *p, char *buf, size_t size)
+unit_text(const struct pl_proc *p, char *buf, size_t size)
 {
 	if (p->container && p->unit && strncmp(p->unit, "docker-", 7) != 0 &&
 	    strncmp(p->unit, "libpod-", 7) != 0)
@@ -147,248 +215,295 @@ unit_cell(const struct pl_proc *p, char *buf, size_t size)
 		put_str(buf, size, p->container ? p->container : p->unit ? p->unit : "-");
 }
 
-/* Process columns for holder k (k < n_owners), or the reason there is none. */
 static void
-owner_cells(struct text_table *t, const struct pl_sock *s, uint32_t k, struct cells *c)
+make_proc_cells(struct text_table *t, const struct pl_proc *p, struct proc_cells *pc)
 {
-	const struct pl_proc *p;
+	*put_u32(pc->pid, (uint32_t)p->pid) = '\0';
+	pc->c[C_PID] = cell_of(pc->pid);
+	pc->c[C_PROCESS] = cell_of(p->comm);
+	pc->user_known = p->uid != UINT32_MAX;
+	if (pc->user_known) {
+		put_str(pc->user, sizeof(pc->user), pl_user_cached(&t->users, p->uid));
+		pc->c[C_USER] = cell_of(pc->user);
+	}
+	unit_text(p, pc->unit, sizeof(pc->unit));
+	pc->c[C_UNIT] = cell_of(pc->unit);
+}
 
-	c->v[C_COMMAND][0] = '\0';
+static void
+make_flags_text(struct text_table *t)
+{
+	for (unsigned m = 0; m < N_FLAG_SETS; m++) {
+		char *b = t->flags_text[m];
+		size_t used = 0;
+
+		for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
+			if (!(m & (1u << f)))
+				continue;
+			if (used)
+				b[used++] = ',';
+			used += put_str(b + used, sizeof(t->flags_text[m]) - used,
+			                pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+		}
+		if (!used)
+			put_str(b, sizeof(t->flags_text[m]), "-");
+	}
+}
+
+/*
+ * The process columns for holder k of s (k < n_owners), or the reason there is none;
+ * uc resolves the socket's uid when the process's is unknown (the caller's cache).
+ */
+static void
+owner_cells(const struct text_table *t, struct pl_user_cache *uc, const struct pl_sock *s,
+            uint32_t k, struct cell *c)
+{
+	const struct proc_cells *pc;
+
 	if (k >= s->n_owners) {
-		put_str(c->v[C_PID], sizeof(c->v[0]), "-");
-		put_str(c->v[C_USER], sizeof(c->v[0]), pl_user_cached(&t->users, s->uid));
-		put_str(c->v[C_UNIT], sizeof(c->v[0]), "-");
-		put_str(c->v[C_PROCESS], sizeof(c->v[0]),
-		        s->owner_status == PL_OWNER_HIDDEN   ? t->hidden_label
-		        : s->owner_status == PL_OWNER_KERNEL ? "(no process: kernel)"
-		                                             : "-");
+		c[C_PID] = cell_of("-");
+		c[C_USER] = cell_of(pl_user_cached(uc, s->uid));
+		c[C_UNIT] = cell_of("-");
+		c[C_PROCESS] = cell_of(s->owner_status == PL_OWNER_HIDDEN   ? t->hidden_label
+		                       : s->owner_status == PL_OWNER_KERNEL ? "(no process: kernel)"
+		                                                            : "-");
 		return;
 	}
-	p = pl_sock_owner(t->set, s, k);
-	*put_u32(c->v[C_PID], (uint32_t)p->pid) = '\0';
-	put_str(c->v[C_PROCESS], sizeof(c->v[0]), p->comm);
-	put_str(c->v[C_USER], sizeof(c->v[0]),
-	        pl_user_cached(&t->users, p->uid != UINT32_MAX ? p->uid : s->uid));
-	unit_cell(p, c->v[C_UNIT], sizeof(c->v[0]));
+	pc = &t->procs[pl_sock_owner(t->set, s, k) - t->set->procs];
+	c[C_PID] = pc->c[C_PID];
+	c[C_PROCESS] = pc->c[C_PROCESS];
+	c[C_USER] = pc->user_known ? pc->c[C_USER] : cell_of(pl_user_cached(uc, s->uid));
+	c[C_UNIT] = pc->c[C_UNIT];
+}
+
+/* The cells of a socket's first line that are not endpoints or process columns. */
+static void
+row_cells(const struct text_table *t, const struct pl_sock *s, struct cell *c)
+{
+	c[C_NETNS] = cell_of(t->set->netns[s->netns].label);
+	c[C_PROTO] = cell_of(pl_sock_proto_label(s));
+	c[C_STATE] = cell_of(pl_sock_state_name(s));
+	c[C_SERVICE] = cell_of(s->reg ? s->reg->service : "-");
+	c[C_FLAGS] = cell_of(t->flags_text[s->flags & (N_FLAG_SETS - 1)]);
 }
 
 static void
-row_cells(struct text_table *t, const struct pl_sock *s, struct cells *c)
+widen(struct text_table *t, unsigned col, size_t n)
 {
-	size_t used = 0;
+	if (n > t->width[col])
+		t->width[col] = n;
+}
 
-	put_str(c->v[C_NETNS], sizeof(c->v[0]), t->set->netns[s->netns].label);
-	put_str(c->v[C_PROTO], sizeof(c->v[0]), pl_sock_proto_label(s));
-	put_str(c->v[C_STATE], sizeof(c->v[0]), pl_sock_state_name(s));
-	pl_sock_endpoint(s, 0, c->v[C_LOCAL], sizeof(c->v[0]));
-	if (t->show[C_PEER])
-		pl_sock_endpoint(s, 1, c->v[C_PEER], sizeof(c->v[0]));
-	put_str(c->v[C_SERVICE], sizeof(c->v[0]), s->reg ? s->reg->service : "-");
-	c->v[C_FLAGS][0] = '\0';
-	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
-		if (!(s->flags & (1u << f)))
+static void
+measure_rows(struct text_table *t)
+{
+	struct cell c[C_COUNT];
+
+	for (size_t i = 0; i < t->set->n_socks; i++) {
+		const struct pl_sock *s = &t->set->socks[i];
+
+		row_cells(t, s, c);
+		for (unsigned col = C_NETNS; col <= C_FLAGS; col++) {
+			if (col == C_LOCAL || col == C_PEER || (col >= C_PID && col <= C_UNIT))
+				continue;
+			widen(t, col, c[col].n);
+		}
+		widen(t, C_LOCAL, endpoint_len(s, 0));
+		if (t->show[C_PEER])
+			widen(t, C_PEER, endpoint_len(s, 1));
+		for (uint32_t k = 0; k == 0 || k < s->n_owners; k++) {
+			owner_cells(t, &t->users, s, k, c);
+			for (unsigned col = C_PID; col <= C_UNIT; col++)
+				widen(t, col, c[col].n);
+		}
+	}
+}
+
+/* Makes sure out has room for extra more bytes (and a NUL); 0 when out of memory. */
+static int
+reserve(struct pl_buf *out, size_t extra)
+{
+	size_t need = out->len + extra + 1, cap = out->cap ? out->cap : 4096;
+	char *d;
+
+	if (need <= out->cap)
+		return 1;
+	while (cap < need)
+		cap *= 2;
+	d = realloc(out->data, cap);
+	if (!d)
+		return 0;
+	out->data = d;
+	out->cap = cap;
+	return 1;
+}
+
+/* Writes one line: the shown cells padded to their widths, then cmd, without trailing
+ * spaces. Room for row_width + strlen(cmd) + 1 bytes must be reserved. */
+static void
+put_line(const struct text_table *t, const struct cell *c, const char *cmd, struct pl_buf *out)
+{
+	char *p = out->data + out->len, *start = p;
+	size_t n = strlen(cmd);
+
+	for (unsigned i = 0; i < C_COMMAND; i++) {
+		if (!t->show[i])
 			continue;
-		if (used)
-			c->v[C_FLAGS][used++] = ',';
-		used += put_str(c->v[C_FLAGS] + used, sizeof(c->v[0]) - used,
-		                pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+		memcpy(p, c[i].s, c[i].n);
+		memset(p + c[i].n, ' ', t->width[i] + 2 - c[i].n);
+		p += t->width[i] + 2;
 	}
-	if (!used)
-		put_str(c->v[C_FLAGS], sizeof(c->v[0]), "-");
-	owner_cells(t, s, 0, c);
-}
-
-static void
-widen(struct text_table *t, const struct cells *c)
-{
-	for (unsigned i = 0; i < C_COUNT; i++) {
-		size_t n = strlen(c->v[i]);
-
-		if (t->show[i] && i != C_COMMAND && n > t->width[i])
-			t->width[i] = n;
-	}
-}
-
-static void
-emit(struct text_table *t, const struct cells *c, const char *cmd, struct pl_buf *out)
-{
-	static const char spaces[] = "                                                  "
-	                             "                                                  ";
-
-	for (unsigned i = 0; i < C_COUNT; i++) {
-		size_t n, pad;
-
-		if (!t->show[i] || i == C_COMMAND)
-			continue;
-		n = strlen(c->v[i]);
-		pad = t->width[i] + 2 - n;
-		pl_buf_append(out, c->v[i], n);
-		pl_buf_append(out, spaces, pad < sizeof(spaces) ? pad : sizeof(spaces) - 1);
-	}
-	pl_buf_puts(out, cmd);
+	memcpy(p, cmd, n);
+	p += n;
 	/* Trailing spaces of an empty command column are trimmed. */
-	while (out->len && out->data[out->len - 1] == ' ')
-		out->data[--out->len] = '\0';
-	pl_buf_putc(out, '\n');
+	while (p > start && p[-1] == ' ')
+		p--;
+	*p++ = '\n';
+	*p = '\0';
+	out->len = (size_t)(p - out->data);
 }
 
 static void
-emit_reasons(struct text_table *t, const struct pl_sock *s, struct pl_buf *out)
+put_text(struct pl_buf *out, const char *s)
 {
-	char reason[512];
+	size_t n = strlen(s);
 
+	memcpy(out->data + out->len, s, n);
+	out->len += n;
+}
+
+/* One "    ! flag: reason" line per flag; REASON_ROOM bytes each must be reserved. */
+static void
+put_reasons(const struct text_table *t, const struct pl_sock *s, struct pl_buf *out)
+{
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
 		enum pl_sock_flag flag = (enum pl_sock_flag)(1u << f);
 
 		if (!(s->flags & flag))
 			continue;
-		pl_sock_flag_reason(t->set, s, flag, reason, sizeof(reason));
-		/* No printf here: thousands of rows can be flagged. */
-		pl_buf_puts(out, "    ");
-		pl_buf_puts(out, pl_term_sgr(t->cli, s->risk >= PL_RISK_HIGH ? SGR_RED : SGR_YEL));
-		pl_buf_puts(out, "! ");
-		pl_buf_puts(out, pl_sock_flag_name(flag));
-		pl_buf_puts(out, ":");
-		pl_buf_puts(out, pl_term_sgr(t->cli, SGR_RESET));
-		pl_buf_putc(out, ' ');
-		pl_buf_puts(out, reason);
-		pl_buf_putc(out, '\n');
+		put_text(out, "    ");
+		put_text(out, t->sgr_risk[s->risk >= PL_RISK_HIGH]);
+		put_text(out, "! ");
+		put_text(out, pl_sock_flag_name(flag));
+		put_text(out, ":");
+		put_text(out, t->sgr_reset);
+		put_text(out, " ");
+		/* The reason is written in place (at most 512 bytes with its NUL). */
+		pl_sock_flag_reason(t->set, s, flag, out->data + out->len, 512);
+		out->len += strlen(out->data + out->len);
+		out->data[out->len++] = '\n';
+		out->data[out->len] = '\0';
 	}
 }
 
-static void
-emit_socket(struct text_table *t, const struct pl_sock *s, struct pl_buf *out)
+/* Room one socket needs: its lines with their commands, and its reasons. */
+static size_t
+socket_room(const struct text_table *t, const struct pl_sock *s)
 {
-	struct cells c;
+	size_t room = (size_t)__builtin_popcount(s->flags) * REASON_ROOM + 1;
 
-	row_cells(t, s, &c);
-	emit(t, &c, s->n_owners ? pl_sock_owner(t->set, s, 0)->cmdline : "", out);
+	for (uint32_t k = 0; k == 0 || k < s->n_owners; k++)
+		room += t->row_width + 2 +
+		        (k < s->n_owners ? strlen(pl_sock_owner(t->set, s, k)->cmdline) : 0);
+	return room;
+}
+
+/* Writes one socket's lines; 0 when out of memory. */
+static int
+put_socket(const struct text_table *t, struct pl_user_cache *uc, const struct pl_sock *s,
+           struct pl_buf *out)
+{
+	struct cell c[C_COUNT];
+	char local[80], peer[80];
+
+	if (!reserve(out, socket_room(t, s)))
+		return 0;
+	row_cells(t, s, c);
+	c[C_LOCAL] = (struct cell){.s = local, .n = (size_t)(put_endpoint(s, 0, local) - local)};
+	c[C_PEER] = (struct cell){.s = peer, .n = 0};
+	if (t->show[C_PEER])
+		c[C_PEER].n = (size_t)(put_endpoint(s, 1, peer) - peer);
+	owner_cells(t, uc, s, 0, c);
+	put_line(t, c, s->n_owners ? pl_sock_owner(t->set, s, 0)->cmdline : "", out);
+	for (unsigned i = 0; i < C_COUNT; i++)
+		c[i] = (struct cell){.s = "", .n = 0};
 	for (uint32_t k = 1; k < s->n_owners; k++) {
-		struct cells more;
-
-		memset(&more, 0, sizeof(more));
-		owner_cells(t, s, k, &more);
-		emit(t, &more, pl_sock_owner(t->set, s, k)->cmdline, out);
+		owner_cells(t, uc, s, k, c);
+		put_line(t, c, pl_sock_owner(t->set, s, k)->cmdline, out);
 	}
-	emit_reasons(t, s, out);
+	put_reasons(t, s, out);
+	return 1;
 }
 
-/* One half of the rows, measured or written by its own thread (large tables only). */
-struct text_part {
-	struct text_table t; /* own copy: the user cache is not shared between threads */
-	size_t from, to;
-	struct pl_buf out;
-};
-
 static void
-measure_rows(struct text_table *t, size_t from, size_t to)
+put_header(struct text_table *t, struct pl_buf *out)
 {
-	struct cells c;
+	struct cell c[C_COUNT];
 
-	for (size_t i = from; i < to; i++) {
-		const struct pl_sock *s = &t->set->socks[i];
-
-		row_cells(t, s, &c);
-		widen(t, &c);
-		for (uint32_t k = 1; k < s->n_owners; k++) {
-			owner_cells(t, s, k, &c);
-			widen(t, &c);
-		}
+	for (unsigned i = 0; i < C_COUNT; i++)
+		c[i] = cell_of(col_title[i]);
+	pl_buf_puts(out, pl_term_sgr(t->cli, SGR_BOLD));
+	if (!reserve(out, t->row_width + 16))
+		return;
+	put_line(t, c, col_title[C_COMMAND], out);
+	if (t->cli->color) {
+		out->len--; /* put the reset before the newline */
+		pl_buf_printf(out, "%s\n", SGR_RESET);
 	}
 }
 
-static void *
-measure_part(void *arg)
+static int
+setup_table(struct text_table *t, unsigned what, int show_netns)
 {
-	struct text_part *p = arg;
+	const struct pl_sockset *set = t->set;
 
-	measure_rows(&p->t, p->from, p->to);
-	return NULL;
+	t->hidden_label = geteuid() != 0 ? "(hidden; run as root)" : "(not visible)";
+	for (unsigned i = 0; i < C_COUNT; i++)
+		t->show[i] = 1;
+	t->show[C_NETNS] = show_netns;
+	t->show[C_STATE] = t->show[C_PEER] = what != PL_SQ_LISTEN;
+	for (unsigned i = 0; i < C_COUNT; i++)
+		t->width[i] = strlen(col_title[i]);
+	t->sgr_risk[0] = pl_term_sgr(t->cli, SGR_YEL);
+	t->sgr_risk[1] = pl_term_sgr(t->cli, SGR_RED);
+	t->sgr_reset = pl_term_sgr(t->cli, SGR_RESET);
+	make_flags_text(t);
+	t->procs = calloc(set->n_procs ? set->n_procs : 1, sizeof(*t->procs));
+	if (!t->procs)
+		return 0;
+	for (size_t i = 0; i < set->n_procs; i++)
+		make_proc_cells(t, &set->procs[i], &t->procs[i]);
+	measure_rows(t);
+	for (unsigned i = 0; i < C_COMMAND; i++)
+		if (t->show[i])
+			t->row_width += t->width[i] + 2;
+	return 1;
 }
 
-static void *
-emit_part(void *arg)
-{
-	struct text_part *p = arg;
+/* Output is handed to the CLI in chunks of this size, so a large table is never held
+ * whole (building 6 MB of fresh memory cost more page faults than the text itself). */
+#define CHUNK (256u * 1024u)
 
-	for (size_t i = p->from; i < p->to; i++)
-		emit_socket(&p->t, &p->t.set->socks[i], &p->out);
-	return NULL;
-}
-
-/* Runs fn over the two halves: the second on a thread, the first here (both here if
- * the thread cannot start). */
-static void
-run_halves(struct text_part *parts, void *(*fn)(void *))
-{
-	pthread_t tid;
-	int threaded = pthread_create(&tid, NULL, fn, &parts[1]) == 0;
-
-	fn(&parts[0]);
-	if (threaded)
-		pthread_join(tid, NULL);
-	else
-		fn(&parts[1]);
-}
-
-/*
- * Tables of more than PARALLEL_ROWS rows are measured and written in two halves on two
- * threads (the rendering was a third of `portlens listen`'s time after the kernel's
- * share), then the second half's text is appended to the first's.
- */
-#define PARALLEL_ROWS 4096
-
-void
+int
 pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigned what,
                        int show_netns, struct pl_buf *out)
 {
 	struct text_table t = {.cli = cli, .set = set};
-	struct text_part parts[2];
-	struct cells c;
-	size_t half = set->n_socks / 2;
-	int parallel = set->n_socks > PARALLEL_ROWS;
+	int rc = PL_EXIT_OK;
 
-	t.hidden_label = geteuid() != 0 ? "(hidden; run as root)" : "(not visible)";
-	for (unsigned i = 0; i < C_COUNT; i++)
-		t.show[i] = 1;
-	t.show[C_NETNS] = show_netns;
-	t.show[C_STATE] = t.show[C_PEER] = what != PL_SQ_LISTEN;
-	for (unsigned i = 0; i < C_COUNT; i++)
-		t.width[i] = strlen(col_title[i]);
-	if (parallel) {
-		for (unsigned k = 0; k < 2; k++) {
-			parts[k].t = t;
-			parts[k].from = k ? half : 0;
-			parts[k].to = k ? set->n_socks : half;
-			pl_buf_init(&parts[k].out);
+	if (!setup_table(&t, what, show_netns))
+		return pl_cli_fail(cli, "out of memory");
+	put_header(&t, out);
+	for (size_t i = 0; i < set->n_socks && rc == PL_EXIT_OK; i++) {
+		if (!put_socket(&t, &t.users, &set->socks[i], out)) {
+			rc = pl_cli_fail(cli, "out of memory");
+			break;
 		}
-		run_halves(parts, measure_part);
-		for (unsigned i = 0; i < C_COUNT; i++)
-			t.width[i] = parts[0].t.width[i] > parts[1].t.width[i]
-			                 ? parts[0].t.width[i]
-			                 : parts[1].t.width[i];
-	} else {
-		measure_rows(&t, 0, set->n_socks);
+		if (out->len >= CHUNK) {
+			rc = pl_cli_emit(cli, out);
+			pl_buf_reset(out);
+		}
 	}
-	for (unsigned i = 0; i < C_COUNT; i++)
-		snprintf(c.v[i], sizeof(c.v[i]), "%s", col_title[i]);
-	pl_buf_puts(out, pl_term_sgr(cli, SGR_BOLD));
-	emit(&t, &c, col_title[C_COMMAND], out);
-	if (cli->color) {
-		out->len--; /* put the reset before the newline */
-		pl_buf_printf(out, "%s\n", SGR_RESET);
-	}
-	if (!parallel) {
-		for (size_t i = 0; i < set->n_socks; i++)
-			emit_socket(&t, &set->socks[i], out);
-		return;
-	}
-	for (unsigned k = 0; k < 2; k++)
-		memcpy(parts[k].t.width, t.width, sizeof(t.width));
-	/* The first half writes straight after the header. */
-	parts[0].out = *out;
-	run_halves(parts, emit_part);
-	*out = parts[0].out;
-	pl_buf_append(out, parts[1].out.data, parts[1].out.len);
-	pl_buf_cleanup(&parts[1].out);
+	free(t.procs);
+	return rc;
 }
