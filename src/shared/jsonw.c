@@ -19,11 +19,15 @@ pl_jsonw_init(struct pl_jsonw *w, struct pl_buf *out, int pretty)
 static void
 newline_indent(struct pl_jsonw *w)
 {
+	static const char spaces[] = "                                ";
+	size_t n = (size_t)w->depth * 2;
+
 	if (!w->pretty)
 		return;
 	pl_buf_putc(w->out, '\n');
-	for (int i = 0; i < w->depth; i++)
-		pl_buf_puts(w->out, "  ");
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		pl_buf_append(w->out, spaces, sizeof(spaces) - 1);
+	pl_buf_append(w->out, spaces, n);
 }
 
 /* Writes the separator before a value (comma and indentation), unless after a key. */
@@ -90,7 +94,17 @@ pl_json_escape(struct pl_buf *b, const char *s, size_t n)
 
 		for (; i < run_end; i++) {
 			unsigned char c = (unsigned char)s[i];
+			size_t plain = i;
 
+			/* A run of bytes that need no escaping goes in one append. */
+			while (plain < run_end && (unsigned char)s[plain] >= 0x20 &&
+			       s[plain] != '"' && s[plain] != '\\' && s[plain] != 0x7f)
+				plain++;
+			if (plain > i) {
+				pl_buf_append(b, s + i, plain - i);
+				i = plain - 1;
+				continue;
+			}
 			switch (c) {
 			case '"':
 				pl_buf_puts(b, "\\\"");
