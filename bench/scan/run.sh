@@ -10,7 +10,9 @@
 #   (c) peak RSS as the target space grows from a /24 to a /8: real scans of a /24 and
 #       the /16 in the lab, --dry-run (walks the whole permutation, sends nothing) for
 #       a /12 and a /8
-# Usage: bench/scan/run.sh [BUILD_DIR] [a|b|c ...]   (root; default: all three)
+#   (s) on request only: system calls per probe of (a)'s scan, portlens vs nmap
+#       (strace -c -f; strace slows both, so no times from it)
+# Usage: bench/scan/run.sh [BUILD_DIR] [a|b|c|s ...]   (root; default: a b c)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-build}
@@ -102,6 +104,20 @@ bench_c() {
 	r12=$(peak "$PORTLENS" scan 198.16.0.0/12 -p 2323 --dry-run --no-progress)
 	r8=$(peak "$PORTLENS" scan 198.0.0.0/8 -p 2323 --dry-run --no-progress)
 	echo "(c) peak RSS: /24 scan ${r24} KiB, /16 scan ${r16} KiB, /12 dry run ${r12} KiB, /8 dry run ${r8} KiB (limit 65536 KiB)"
+}
+
+# System calls per probe (65535 probes), by name, for portlens and nmap.
+bench_s() {
+	local host=198.19.0.10
+	command -v strace >/dev/null || { echo "(s) skipped: strace not installed"; return; }
+	ip netns exec "$S" strace -c -f -o "$D/s.pl" "$PORTLENS" scan "$host" -p- --no-progress >/dev/null
+	ip netns exec "$S" strace -c -f -o "$D/s.nmap" nmap -sT -T5 -p- -Pn -n "$host" >/dev/null
+	for t in pl nmap; do
+		awk -v t="$t" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {
+			n[$NF] = $4; all += $4 }
+		END { printf "(s) %s: %.2f system calls per probe:", t, all / 65535;
+			for (k in n) if (n[k] >= 655) printf " %s %.2f", k, n[k] / 65535; print "" }' "$D/s.$t"
+	done
 }
 
 for p in $PARTS; do "bench_$p"; done

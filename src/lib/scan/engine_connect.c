@@ -13,12 +13,19 @@
  * final at once instead of surfacing at the kernel's next retransmission.
  *
  * Socket reuse: a refused connect leaves a TCP socket unconnected and reusable, and the
- * second connect() above also resets it, so closed probes (nearly all of a scan) hand their socket
- * to a per-family pool that the next probe takes, still registered with epoll. A closed port then
- * costs two connect() calls instead of socket, setsockopt, connect, epoll_ctl, getsockopt and
- * close. Open ports are closed with SO_LINGER {1, 0} (RST, no TIME_WAIT to pin local ports);
- * timed-out sockets are closed. Events carry the descriptor; fd_slot maps it to its probe (-1 when
- * pooled).
+ * second connect() above also resets it, so closed probes (nearly all of a scan) give their
+ * socket back to the pool (sockpool.c: each socket has a local port of its own and, once
+ * learned, the destination's source address, which spares connect() the ephemeral port
+ * search and two route lookups). A closed port then costs two connect() calls instead of
+ * socket, setsockopt, connect, epoll_ctl, getsockopt and close. Open ports are closed with
+ * SO_LINGER {1, 0} (RST, no TIME_WAIT to pin local ports); timed-out sockets are closed.
+ *
+ * Answers inside connect(): to a target on this machine or behind a veth, the kernel sends
+ * the SYN and processes the reply before connect() returns EINPROGRESS. While that is what
+ * recent probes saw, the engine asks at once (the second connect()) and registers a socket
+ * with epoll only when its probe has to wait; sockets nobody waits on also spare the kernel
+ * its wake-ups. Otherwise it samples one probe in 64. Events carry the descriptor; fd_slot
+ * maps it to its probe (-1 when pooled).
  *
  * Timeouts cost O(1): every attempt has the same timeout, so deadlines grow in send
  * order and the in-flight slots form one doubly linked list ordered by deadline; expiry
@@ -38,25 +45,22 @@
 
 #include "portlens/scan.h"
 #include "scan/scan_impl.h"
+#include "scan/sockpool.h"
 
-#define NIL        UINT32_MAX
-#define MAX_EVENTS 1024
-#define RETRY_NS   20000000ull /* re-attempt a delayed retry after 20 ms */
+#define NIL            UINT32_MAX
+#define MAX_EVENTS     1024
+#define RETRY_NS       20000000ull /* re-attempt a delayed retry after 20 ms */
+#define AT_ONCE_SAMPLE 64
 
 struct slot {
 	struct pl_scan_probe probe;
 	uint64_t t_send_ns;
 	uint64_t deadline_ns;
-	int fd; /* -1 while waiting to re-attempt */
+	struct pl_sp_sock sk; /* sk.fd -1 while waiting to re-attempt */
 	uint32_t prev, next;
 	uint8_t attempts;
 	uint8_t used;
 	uint8_t linked; /* on the deadline list */
-};
-
-struct pool {
-	int *fds;
-	uint32_t n;
 };
 
 struct cstate {
@@ -70,7 +74,9 @@ struct cstate {
 	size_t inflight, cap;
 	int32_t *fd_slot; /* descriptor -> slot index, -1 when idle */
 	size_t n_fd_slot;
-	struct pool pool[2]; /* reusable sockets: [0] IPv4, [1] IPv6 */
+	struct pl_sockpool sp; /* reusable sockets with their own ports (sockpool.c) */
+	uint32_t at_once_tries, at_once_hits, at_once_skip;
+	int at_once; /* recent probes were answered inside connect() (ask_at_once) */
 };
 
 enum attempt_rc { ATT_PENDING, ATT_DONE, ATT_LIMIT, ATT_FATAL };
@@ -132,20 +138,15 @@ fd_map(struct cstate *c, int fd, int32_t slot)
 static void
 drop_socket(struct cstate *c, struct slot *s, int reusable, int was_open)
 {
-	struct pool *p = &c->pool[s->probe.addr.family == 6];
 	struct linger lg = {.l_onoff = 1, .l_linger = 0};
 
-	if (s->fd < 0)
+	if (s->sk.fd < 0)
 		return;
-	c->fd_slot[s->fd] = -1;
-	if (reusable && p->n < c->n_slots) {
-		p->fds[p->n++] = s->fd;
-	} else {
-		if (was_open)
-			setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-		close(s->fd);
-	}
-	s->fd = -1;
+	c->fd_slot[s->sk.fd] = -1;
+	if (was_open)
+		setsockopt(s->sk.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	pl_sockpool_put(&c->sp, &s->sk, reusable && !was_open);
+	s->sk.fd = -1;
 }
 
 static void
@@ -249,9 +250,9 @@ check_connect(struct slot *s, int soft, enum pl_port_state *st, enum pl_scan_rea
 	struct sockaddr_storage ss;
 	socklen_t len = make_sockaddr(&s->probe, &ss), elen = sizeof(int);
 
-	*e = connect(s->fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
+	*e = connect(s->sk.fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
 	if (*e == EALREADY || *e == EINPROGRESS || *e == EINTR) {
-		if (!soft || getsockopt(s->fd, SOL_SOCKET, SO_ERROR, e, &elen) != 0 || *e == 0 ||
+		if (!soft || getsockopt(s->sk.fd, SOL_SOCKET, SO_ERROR, e, &elen) != 0 || *e == 0 ||
 		    !classify(*e, st, why) || *st == PL_PORT_OPEN)
 			return 0;
 		*reusable = 0; /* still SYN_SENT inside: close it */
@@ -267,28 +268,6 @@ check_connect(struct slot *s, int soft, enum pl_port_state *st, enum pl_scan_rea
 	return 1;
 }
 
-/* A socket for family: from the pool (still registered), or a new one (*fresh = 1). */
-static int
-get_socket(struct cstate *c, int family, int *fresh)
-{
-	struct pool *p = &c->pool[family == 6];
-	int fd, one = 1;
-
-	*fresh = 0;
-	if (p->n)
-		return p->fds[--p->n];
-	fd =
-	    socket(family == 6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (family == 6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
-	else
-		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
-	*fresh = 1;
-	return fd;
-}
-
 static enum attempt_rc
 no_socket(struct cstate *c, int e, struct pl_err *err)
 {
@@ -300,56 +279,128 @@ no_socket(struct cstate *c, int e, struct pl_err *err)
 	return ATT_FATAL;
 }
 
-/* Starts (or restarts) the connect of slot i. */
+/* A connect error that is no answer: give the socket up; ATT_LIMIT to try again later. */
+static enum attempt_rc
+not_sent(struct cstate *c, uint32_t i, int e)
+{
+	struct slot *s = &c->slots[i];
+	unsigned pool = s->sk.pool;
+
+	drop_socket(c, s, 0, 0);
+	if (pool >= 2 && (e == EINVAL || e == EADDRNOTAVAIL)) {
+		pl_sockpool_forget(&c->sp, pool); /* its source address went away */
+		return ATT_LIMIT;
+	}
+	if (e == EADDRNOTAVAIL || e == EAGAIN || e == ENOBUFS || e == EADDRINUSE)
+		return ATT_LIMIT;
+	s->attempts++;
+	finish(c, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, e, 0);
+	return ATT_DONE;
+}
+
+/* Registers the slot's socket with epoll; ATT_PENDING, or the failure (socket given up). */
+static enum attempt_rc
+watch(struct cstate *c, struct slot *s, struct pl_err *err)
+{
+	struct epoll_event ev = {.events = EPOLLOUT | EPOLLET, .data.fd = s->sk.fd};
+	int e;
+
+	if (epoll_ctl(c->ep, EPOLL_CTL_ADD, s->sk.fd, &ev) == 0) {
+		s->sk.watched = 1;
+		return ATT_PENDING;
+	}
+	e = errno;
+	drop_socket(c, s, 0, 0);
+	if (e == ENOMEM || e == ENOSPC)
+		return ATT_LIMIT;
+	pl_err_set(err, PL_ERR_SYS, "epoll_ctl: %s", strerror(e));
+	return ATT_FATAL;
+}
+
+/*
+ * Whether to ask a just-started connect for its answer at once: always while most
+ * recent probes were answered inside connect() itself (a target on this machine or
+ * behind a veth: the kernel handles the SYN and the reply before connect() returns),
+ * else one probe in AT_ONCE_SAMPLE, to notice when that becomes true.
+ */
+static int
+ask_at_once(struct cstate *c)
+{
+	return c->at_once || ++c->at_once_skip % AT_ONCE_SAMPLE == 0;
+}
+
+static void
+note_at_once(struct cstate *c, int answered)
+{
+	c->at_once_hits += (uint32_t)answered;
+	if (++c->at_once_tries < AT_ONCE_SAMPLE)
+		return;
+	c->at_once = c->at_once_hits * 4 >= c->at_once_tries * 3;
+	c->at_once_tries = c->at_once_hits = 0;
+}
+
+/* The connect of slot i is under way: answered already (ATT_DONE), or wait for it. */
+static enum attempt_rc
+in_progress(struct cstate *c, uint32_t i, struct pl_err *err)
+{
+	struct slot *s = &c->slots[i];
+	enum pl_port_state st;
+	enum pl_scan_reason why;
+	enum attempt_rc rc;
+	int e, reusable;
+
+	s->attempts++;
+	if (ask_at_once(c)) {
+		int done = check_connect(s, 0, &st, &why, &e, &reusable);
+
+		note_at_once(c, done);
+		if (done) {
+			finish(c, i, st, why, e, reusable);
+			return ATT_DONE;
+		}
+	}
+	if (!s->sk.watched && (rc = watch(c, s, err)) != ATT_PENDING) {
+		s->attempts--;
+		return rc;
+	}
+	list_unlink(c, i);
+	list_append(c, i, s->t_send_ns + (uint64_t)c->cfg.timeout_ms * 1000000ull);
+	return ATT_PENDING;
+}
+
+/*
+ * Starts (or restarts) the connect of slot i. Sockets come from the pool (sockpool.c)
+ * and are registered with epoll only when a probe has to wait for its answer, so a
+ * scan whose answers arrive inside connect() never touches epoll.
+ */
 static enum attempt_rc
 attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 {
 	struct slot *s = &c->slots[i];
 	struct sockaddr_storage ss;
-	struct epoll_event ev = {.events = EPOLLOUT | EPOLLET};
 	enum pl_port_state st;
 	enum pl_scan_reason why;
 	socklen_t len = make_sockaddr(&s->probe, &ss);
-	int fresh, e;
+	int learn, e;
+	unsigned pool = pl_sockpool_pick(&c->sp, &s->probe.addr, &learn);
 
-	s->fd = get_socket(c, s->probe.addr.family, &fresh);
-	if (s->fd < 0)
+	if (pl_sockpool_get(&c->sp, pool, s->probe.port, &s->sk) < 0)
 		return no_socket(c, errno, err);
-	if (fd_map(c, s->fd, (int32_t)i) != 0) {
-		close(s->fd);
-		s->fd = -1;
+	if (fd_map(c, s->sk.fd, (int32_t)i) != 0) {
+		pl_sockpool_put(&c->sp, &s->sk, 0);
+		s->sk.fd = -1;
 		return ATT_LIMIT;
 	}
-	s->attempts++;
 	s->t_send_ns = pl_scan_now_ns();
-	e = connect(s->fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
-	if (e == EINPROGRESS) {
-		ev.data.fd = s->fd;
-		if (fresh && epoll_ctl(c->ep, EPOLL_CTL_ADD, s->fd, &ev) != 0) {
-			e = errno;
-			drop_socket(c, s, 0, 0);
-			s->attempts--;
-			if (e == ENOMEM || e == ENOSPC)
-				return ATT_LIMIT;
-			pl_err_set(err, PL_ERR_SYS, "epoll_ctl: %s", strerror(e));
-			return ATT_FATAL;
-		}
-		list_unlink(c, i);
-		list_append(c, i, s->t_send_ns + (uint64_t)c->cfg.timeout_ms * 1000000ull);
-		return ATT_PENDING;
-	}
-	if (classify(e, &st, &why)) { /* answered at once (loopback, local route error) */
-		if (fresh && e != 0 && epoll_ctl(c->ep, EPOLL_CTL_ADD, s->fd, &ev) != 0)
-			fresh = -1; /* cannot be pooled unregistered */
-		finish(c, i, st, why, e, e == ECONNREFUSED && fresh >= 0);
-		return ATT_DONE;
-	}
-	drop_socket(c, s, 0, 0);
-	s->attempts--;
-	if (e == EADDRNOTAVAIL || e == EAGAIN || e == ENOBUFS || e == EADDRINUSE)
-		return ATT_LIMIT;
-	s->attempts++;
-	finish(c, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, e, 0);
+	e = connect(s->sk.fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
+	if (learn && (e == EINPROGRESS || e == 0))
+		pl_sockpool_learn(&c->sp, &s->probe.addr, &s->sk);
+	if (e == EINPROGRESS)
+		return in_progress(c, i, err);
+	if (!classify(e, &st, &why))
+		return not_sent(c, i, e);
+	s->attempts++; /* answered at once (loopback, a local route error) */
+	finish(c, i, st, why, e, e == ECONNREFUSED);
 	return ATT_DONE;
 }
 
@@ -361,13 +412,9 @@ c_destroy(void *state)
 	if (!c)
 		return;
 	for (uint32_t i = 0; c->slots && i < c->n_slots; i++)
-		if (c->slots[i].fd >= 0)
-			close(c->slots[i].fd);
-	for (int k = 0; k < 2; k++) {
-		for (uint32_t i = 0; i < c->pool[k].n; i++)
-			close(c->pool[k].fds[i]);
-		free(c->pool[k].fds);
-	}
+		if (c->slots[i].sk.fd >= 0)
+			close(c->slots[i].sk.fd);
+	pl_sockpool_cleanup(&c->sp);
 	if (c->ep >= 0)
 		close(c->ep);
 	free(c->slots);
@@ -388,19 +435,21 @@ c_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	c->n_slots = n;
 	c->cap = n;
 	c->head = c->tail = NIL;
+	c->at_once = 1; /* until probes say otherwise */
 	c->slots = calloc(n, sizeof(*c->slots));
 	c->free_ix = calloc(n, sizeof(*c->free_ix));
-	c->pool[0].fds = calloc(n, sizeof(int));
-	c->pool[1].fds = calloc(n, sizeof(int));
 	c->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (!c->slots || !c->free_ix || !c->pool[0].fds || !c->pool[1].fds || c->ep < 0) {
+	if (pl_sockpool_init(&c->sp, n) != PL_OK)
+		errno = ENOMEM;
+	if (!c->slots || !c->free_ix || !c->sp.dst || !c->sp.pool[PL_SP_POOLS - 1].idle ||
+	    c->ep < 0) {
 		int e = errno;
 
 		c_destroy(c);
 		return pl_err_set(err, PL_ERR_SYS, "engine setup: %s", strerror(e));
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		c->slots[i].fd = -1;
+		c->slots[i].sk.fd = -1;
 		c->slots[i].prev = c->slots[i].next = NIL;
 		c->free_ix[i] = n - 1 - i;
 	}
@@ -469,11 +518,11 @@ expire(struct cstate *c, uint64_t now, struct pl_err *err)
 		enum attempt_rc rc;
 		int e, reusable;
 
-		if (s->fd >= 0 && check_connect(s, 1, &st, &why, &e, &reusable)) {
+		if (s->sk.fd >= 0 && check_connect(s, 1, &st, &why, &e, &reusable)) {
 			finish(c, i, st, why, e, reusable);
 			continue;
 		}
-		if (s->fd >= 0 && s->attempts > c->cfg.retries) {
+		if (s->sk.fd >= 0 && s->attempts > c->cfg.retries) {
 			finish(c, i, PL_PORT_FILTERED, PL_REASON_NO_RESPONSE, 0, 0);
 			continue;
 		}

@@ -34,6 +34,7 @@
 #define SEND_BATCH   4096
 #define IDLE_WAIT    100
 #define START_WINDOW 64
+#define STOP_CHECK   64 /* sends between looks at should_stop inside one fill */
 
 struct pl_scan {
 	const struct pl_targets *targets;
@@ -259,6 +260,13 @@ fill(struct pl_scan *s, double *tokens, int *wait_ms, struct pl_err *err)
 	*wait_ms = IDLE_WAIT;
 	while (sent < SEND_BATCH) {
 		enum pl_rc rc;
+
+		/* Engines may answer inside send() (a local target): look at stops meanwhile. */
+		if (sent % STOP_CHECK == STOP_CHECK - 1 && s->opts.should_stop &&
+		    s->opts.should_stop(s->opts.ctx)) {
+			*wait_ms = 0;
+			return PL_OK;
+		}
 
 		if (s->opts.rate > 0 && *tokens < 1.0) {
 			*wait_ms = (int)((1.0 - *tokens) * 1000.0 / s->opts.rate) + 1;
