@@ -42,6 +42,7 @@ struct pl_scan {
 	struct pl_scan_opts opts;
 	struct pl_perm perm;
 	uint64_t space, lo, hi, next;
+	uint64_t ahead_pos, ahead_idx; /* perm(ahead_pos), computed one position early */
 	uint64_t *todo; /* positions to redo first (resume), then leftovers after a stop */
 	size_t n_todo, i_todo, cap_todo;
 	struct pl_scan_progress prog;
@@ -105,6 +106,7 @@ pl_scan_new(const struct pl_targets *targets, const struct pl_ports *ports,
 	pl_perm_init(&s->perm, s->space, opts->seed);
 	pl_shard_range(s->space, opts->shard_index, opts->shard_count, &s->lo, &s->hi);
 	s->next = s->lo;
+	s->ahead_pos = UINT64_MAX;
 	s->prog.total = s->hi - s->lo;
 	*out = s;
 	return PL_OK;
@@ -138,6 +140,25 @@ pl_scan_set_state(struct pl_scan *s, const struct pl_scan_state *st, struct pl_e
 	return PL_OK;
 }
 
+/*
+ * perm(pos), from the one computed ahead when it is that one. The next sequential
+ * position's index is computed now and its port entry prefetched: positions land at
+ * random in the port list, and with the kernel's per-probe work in between that load
+ * is otherwise a cache miss every probe.
+ */
+static uint64_t
+index_at(struct pl_scan *s, uint64_t pos)
+{
+	uint64_t idx = pos == s->ahead_pos ? s->ahead_idx : pl_perm_at(&s->perm, pos);
+
+	if (pos + 1 < s->hi) {
+		s->ahead_pos = pos + 1;
+		s->ahead_idx = pl_perm_at(&s->perm, pos + 1);
+		__builtin_prefetch(&s->ports->items[s->ahead_idx % s->ports->n]);
+	}
+	return idx;
+}
+
 /* Takes the next position that maps to a probe-able address; 0 when none is left. */
 static int
 next_probe(struct pl_scan *s, struct pl_scan_probe *p)
@@ -152,9 +173,9 @@ next_probe(struct pl_scan *s, struct pl_scan_probe *p)
 			pos = s->next++;
 		else
 			return 0;
-		idx = pl_perm_at(&s->perm, pos);
+		idx = index_at(s, pos);
 		t = idx / s->ports->n;
-		item = s->ports->items[idx % s->ports->n];
+		item = s->ports->items[idx - t * s->ports->n];
 		p->pos = pos;
 		p->target = t;
 		p->port = (uint16_t)(item & 0xffff);
