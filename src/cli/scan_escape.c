@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/scan_escape.h"
+#include "shared/markup.h"
 #include "shared/utf8.h"
 
 static void
@@ -84,25 +85,12 @@ scan_esc_xml(struct pl_buf *b, const char *s)
 	pl_buf_init(&c);
 	scan_esc_clean(&c, s);
 	for (const char *p = pl_buf_str(&c); *p; p++) {
-		switch (*p) {
-		case '&':
-			pl_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			pl_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			pl_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			pl_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			pl_buf_puts(b, "&apos;");
-			break;
-		default:
+		const char *entity = pl_markup_entity(*p);
+
+		if (entity)
+			pl_buf_puts(b, entity);
+		else
 			pl_buf_putc(b, *p);
-		}
 	}
 	pl_buf_cleanup(&c);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "shared/markup.h"
 #include "shared/utf8.h"
 #include "web/web_impl.h"
 
@@ -39,26 +40,8 @@ html_escn(struct pl_buf *b, const char *s, size_t n)
 		}
 		if (i >= n)
 			break;
-		switch (s[i]) {
-		case '&':
-			pl_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			pl_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			pl_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			pl_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			pl_buf_puts(b, "&#39;");
-			break;
-		default:
-			pl_buf_puts(b, "\xEF\xBF\xBD");
-			break;
-		}
+		/* A markup character, or a NUL that ended the run: never let it through. */
+		pl_buf_puts(b, pl_markup_entity(s[i]) ? pl_markup_entity(s[i]) : "\xEF\xBF\xBD");
 		i++;
 	}
 }

@@ -73,7 +73,7 @@ test_xml(void **state)
 	(void)state;
 	expect(scan_esc_xml, "plain", "plain");
 	expect(scan_esc_xml, "<a href=\"x\">&'</a>",
-	       "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+	       "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
 	/* bytes XML 1.0 cannot hold at all never reach the file */
 	expect(scan_esc_xml, "\x00", "");
 	expect(scan_esc_xml, "a\x01\x0c\xff\xef\xbf\xbe<", "a\\x01\\x0c\\xff\\xef\\xbf\\xbe&lt;");

@@ -103,7 +103,7 @@ assert svc[sys.argv[2]]["version"] == "9.2p1\x1b[31m<&\"'>,=x\x9b/y", svc[sys.ar
 assert svc[sys.argv[3]]["version"] == "3.0.3\x07<a>&\"x\",/", svc[sys.argv[3]]["version"]
 print("hostile versions captured:", ascii(svc[sys.argv[2]]["version"]), ascii(svc[sys.argv[3]]["version"]))
 PYCHECK
-grep -qF 'version="9.2p1\x1b[31m&lt;&amp;&quot;&apos;&gt;,=x\xc2\x9b/y"' "$D/a.xml" ||
+grep -qF 'version="9.2p1\x1b[31m&lt;&amp;&quot;&#39;&gt;,=x\xc2\x9b/y"' "$D/a.xml" ||
 	fail "XML escaping of a version"
 grep -qF "/open/tcp//ssh//OpenSSH 9.2p1\\x1b[31m<&\"'>,=x\\xc2\\x9b|y (Debian Linux)/" "$D/a.gnmap" ||
 	fail "grepable escaping of a version"
