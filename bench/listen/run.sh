@@ -3,7 +3,8 @@
 # bench/listen/run.sh - `portlens listen` side by side with `ss -tlnp` and
 # `lsof -nP -iTCP -sTCP:LISTEN` on the same machine in one run: N listening TCP sockets
 # held by 20 processes (hold.py), for each N in SIZES. Prints mean wall times
-# (hyperfine), the ratios portlens/ss and portlens/lsof, peak memory (max RSS) of each,
+# (hyperfine), the ratios portlens/ss and portlens/lsof, the same for the quietest
+# (min) and typical (median) runs, peak memory (max RSS) of each,
 # CPU time (user+sys, steadier than wall time on a loaded machine) and its ratios, and
 # checks that portlens and ss list the same socket set.
 # Usage: bench/listen/run.sh [PORTLENS] (default build/src/cli/portlens)
@@ -75,6 +76,12 @@ cpl, css, cls = cpu(ra[0]), cpu(ra[1]), cpu(rb[0])
 print("%-8s %9.1fms %9.1fms %9.1fms %8.3f %8.3f %8sK %8sK %8sK   cpu %.0f/%.0f/%.0fms %.3f %.3f" %
       (n, pl * 1e3, ss * 1e3, ls * 1e3, pl / ss, pl / ls, r1, r2, r3,
        cpl * 1e3, css * 1e3, cls * 1e3, cpl / css, cpl / cls))
+# The quietest run of each tool (min) and the typical one (median): on a shared machine
+# the mean mixes in other work's bursts.
+for what in ("min", "median"):
+    pl, ss, ls = ra[0][what], ra[1][what], rb[0][what]
+    print("%-8s %9.1fms %9.1fms %9.1fms %8.3f %8.3f   (%s)" %
+          ("", pl * 1e3, ss * 1e3, ls * 1e3, pl / ss, pl / ls, what))
 PY
 	kill "$HOLDER"
 	wait "$HOLDER" 2>/dev/null || true
