@@ -19,10 +19,7 @@ static size_t
 mqtt_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	if (cap < sizeof(mqtt_connect))
-		return 0;
-	memcpy(buf, mqtt_connect, sizeof(mqtt_connect));
-	return sizeof(mqtt_connect);
+	return pl_probe_fixed_request(buf, cap, mqtt_connect, sizeof(mqtt_connect));
 }
 
 static unsigned
@@ -62,10 +59,7 @@ static size_t
 rdp_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	if (cap < sizeof(rdp_cr))
-		return 0;
-	memcpy(buf, rdp_cr, sizeof(rdp_cr));
-	return sizeof(rdp_cr);
+	return pl_probe_fixed_request(buf, cap, rdp_cr, sizeof(rdp_cr));
 }
 
 static unsigned

@@ -17,10 +17,7 @@ redis_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 	static const char ping[] = "*1\r\n$4\r\nPING\r\n";
 
 	(void)run;
-	if (cap < sizeof(ping))
-		return 0;
-	memcpy(buf, ping, sizeof(ping) - 1);
-	return sizeof(ping) - 1;
+	return pl_probe_fixed_request(buf, cap, ping, sizeof(ping) - 1);
 }
 
 static void
@@ -84,10 +81,7 @@ static size_t
 memcached_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	if (cap < 9)
-		return 0;
-	memcpy(buf, "version\r\n", 9);
-	return 9;
+	return pl_probe_fixed_request(buf, cap, "version\r\n", 9);
 }
 
 static unsigned

@@ -133,6 +133,9 @@ void pl_probe_set(char *dst, size_t size, const char *src);
 /* Appends "; text" (or text when empty) to out->info, bounded. */
 void pl_probe_add_info(struct pl_service *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Writes a fixed request of len bytes into buf (cap bytes); returns len, or 0 when it
+ * does not fit. The request() of probes that always send the same bytes. */
+size_t pl_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len);
 /* Sets the evidence from an answer. */
 void pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n);
 /* Case-insensitive search for needle in the n bytes at d. */

@@ -171,3 +171,12 @@ pl_service_summary(const struct pl_service *svc, char *out, size_t size)
 		ADD("%s(%s)", used ? " " : "", svc->os);
 #undef ADD
 }
+
+size_t
+pl_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len)
+{
+	if (cap < len)
+		return 0;
+	memcpy(buf, req, len);
+	return len;
+}
