@@ -231,3 +231,14 @@ html_end(struct web_req *rq, struct web_resp *rs)
 	web_trs(b, rq, S_NAV_API);
 	pl_buf_puts(b, "</a></p></footer>\n</body>\n</html>\n");
 }
+
+void
+web_kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *dd_attrs,
+       const char *value)
+{
+	pl_buf_puts(b, "<dt>");
+	web_trs(b, rq, label);
+	pl_buf_printf(b, "</dt><dd%s>", dd_attrs);
+	html_esc(b, value);
+	pl_buf_puts(b, "</dd>");
+}

@@ -28,13 +28,8 @@ static const enum web_str range_names[] = {
 static void
 kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *value)
 {
-	if (!value || !*value)
-		return;
-	pl_buf_puts(b, "<dt>");
-	web_trs(b, rq, label);
-	pl_buf_puts(b, "</dt><dd dir=\"auto\">");
-	html_esc(b, value);
-	pl_buf_puts(b, "</dd>");
+	if (value && *value)
+		web_kv(b, rq, label, " dir=\"auto\"", value);
 }
 
 static void

@@ -163,6 +163,10 @@ int web_wants_json(const struct web_req *rq);
 
 /* html.c */
 void html_esc(struct pl_buf *b, const char *s);
+/* One definition-list row: <dt>label</dt><dd ATTRS>value</dd>, value escaped; dd_attrs is
+ * written as is (a literal such as " class=\"mono\"", or ""). */
+void web_kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *dd_attrs,
+            const char *value);
 void html_escn(struct pl_buf *b, const char *s, size_t n);
 /* Appends template tmpl (escaped) with {1}..{n} replaced by args (escaped). */
 void web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n);
