@@ -62,6 +62,13 @@ void pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err);
 /* Common options every subcommand accepts. Returns 1 if opt was one (consumed), 0 if
  * not, -1 on a bad value (message printed). */
 int pl_cli_common_option(struct pl_cli *cli, int opt, const char *optarg);
+/*
+ * What every subcommand does with an option its own switch did not take: a common option
+ * (returns PL_EXIT_OK), else one line naming the problem -- an unknown option, a missing
+ * value, a negative number taken for an option -- and PL_EXIT_USAGE. Call it right after
+ * getopt_long returned opt (it reads optind, optopt and argv).
+ */
+int pl_cli_other_option(struct pl_cli *cli, int opt, const char *optarg, char **argv);
 /* Loads the registry chosen by --registry or an imported copy; built-in otherwise.
  * Returns PL_EXIT_OK or an exit code after printing the error. */
 int pl_cli_load_registry(struct pl_cli *cli);

@@ -126,12 +126,9 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 			run->probe_opts.total_ms = (unsigned)v;
 			continue;
 		}
-		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
-		if (r < 0)
-			return PL_EXIT_USAGE;
-		if (r == 0)
-			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-			                          argv[optind - 1]);
+		r = pl_cli_other_option(cli, opt, optarg, argv);
+		if (r != PL_EXIT_OK)
+			return r;
 	}
 	return PL_EXIT_OK;
 }

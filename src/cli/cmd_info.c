@@ -197,18 +197,9 @@ pl_cmd_info(struct pl_cli *cli, int argc, char **argv)
 			fputs(info_help, cli->out);
 			return PL_EXIT_OK;
 		}
-		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
-		if (r < 0)
-			return PL_EXIT_USAGE;
-		if (r == 0) {
-			if (optopt)
-				return pl_cli_usage_error(cli,
-				                          "unknown option '-%c' (a negative "
-				                          "number is not a port; see --help)",
-				                          optopt);
-			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-			                          argv[optind - 1]);
-		}
+		r = pl_cli_other_option(cli, opt, optarg, argv);
+		if (r != PL_EXIT_OK)
+			return r;
 	}
 	pl_term_setup(cli);
 	if (optind >= argc)

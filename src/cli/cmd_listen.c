@@ -169,12 +169,9 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 				return r;
 			continue;
 		}
-		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
-		if (r < 0)
-			return PL_EXIT_USAGE;
-		if (r == 0)
-			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-			                          argv[optind - 1]);
+		r = pl_cli_other_option(cli, opt, optarg, argv);
+		if (r != PL_EXIT_OK)
+			return r;
 	}
 	if (optind < argc)
 		return pl_cli_usage_error(cli, "%s takes no arguments (did you mean --port %s?)",

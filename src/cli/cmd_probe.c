@@ -134,13 +134,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_probe_opts *po, 
 			po->no_tls = 1;
 			break;
 		default:
-			r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
-			if (r < 0)
-				return PL_EXIT_USAGE;
-			if (r == 0)
-				return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-				                          argv[optind - 1]);
-			r = PL_EXIT_OK;
+			r = pl_cli_other_option(cli, opt, optarg, argv);
 		}
 		if (r != PL_EXIT_OK)
 			return r;

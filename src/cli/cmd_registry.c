@@ -161,11 +161,9 @@ pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 			fputs(registry_help, cli->out);
 			return PL_EXIT_OK;
 		}
-		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
-		if (r <= 0)
-			return r < 0 ? PL_EXIT_USAGE
-			             : pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-			                                  argv[optind - 1]);
+		r = pl_cli_other_option(cli, opt, optarg, argv);
+		if (r != PL_EXIT_OK)
+			return r;
 	}
 	action = optind < argc ? argv[optind] : "info";
 	if (strcmp(action, "import") == 0) {

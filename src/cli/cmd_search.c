@@ -209,12 +209,9 @@ pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 			so.with_unused = 1;
 			continue;
 		}
-		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
-		if (r < 0)
-			return PL_EXIT_USAGE;
-		if (r == 0)
-			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-			                          argv[optind - 1]);
+		r = pl_cli_other_option(cli, opt, optarg, argv);
+		if (r != PL_EXIT_OK)
+			return r;
 	}
 	pl_term_setup(cli);
 	if (optind != argc - 1)

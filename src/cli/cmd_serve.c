@@ -193,16 +193,10 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_web_config *cfg,
 			rc = parse_uint_opt(cli, "--cache-ms", optarg, 3600000, &cfg->cache_ms);
 			break;
 		default:
-			if (opt != '?') {
-				int r = pl_cli_common_option(cli, opt, optarg);
-
-				if (r == 1)
-					break;
-				if (r < 0)
-					return PL_EXIT_USAGE;
-			}
-			return pl_cli_usage_error(cli, "unknown option '%s' (see --help)",
-			                          argv[optind - 1]);
+			rc = pl_cli_other_option(cli, opt, optarg, argv);
+			if (rc != PL_EXIT_OK)
+				return rc;
+			break;
 		}
 	}
 	if (rc == PL_EXIT_OK && optind < argc)

@@ -3,6 +3,8 @@
  * common.c - error printing, common options and registry selection shared by the
  * subcommands.
  */
+#include <ctype.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +104,33 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+int
+pl_cli_other_option(struct pl_cli *cli, int opt, const char *arg, char **argv)
+{
+	const char *word = argv[optind - 1];
+
+	if (opt != '?') {
+		int r = pl_cli_common_option(cli, opt, arg);
+
+		if (r > 0)
+			return PL_EXIT_OK;
+		if (r < 0)
+			return PL_EXIT_USAGE;
+	}
+	if (optopt > 0 && optopt < 0x100 && isdigit(optopt))
+		return pl_cli_usage_error(cli,
+		                          "unknown option '-%c' (a negative number is not a port; "
+		                          "see --help)",
+		                          optopt);
+	/* getopt sets optopt to the option's value when its required value is missing. */
+	if (optopt >= 0x100 || (opt == '?' && optopt && strncmp(word, "--", 2) == 0))
+		return pl_cli_usage_error(cli, "option '%s' needs a value (see --help)", word);
+	if (optopt == 0)
+		return pl_cli_usage_error(cli, "unknown option '%s' (see --help)", word);
+	/* A short option: unknown, or known and missing its value. */
+	return pl_cli_usage_error(cli, "unknown option or missing value '%s' (see --help)", word);
 }
 
 int

@@ -388,14 +388,9 @@ parse_opts(struct pl_cli *cli, struct scan_run *run, int argc, char **argv, stru
 				return ex;
 			continue;
 		}
-		r = opt == '?' ? 0 : pl_cli_common_option(cli, opt, optarg);
-		if (r < 0)
-			return PL_EXIT_USAGE;
-		if (r == 0)
-			return pl_cli_usage_error(cli,
-			                          "unknown option or missing value '%s' "
-			                          "(see --help)",
-			                          argv[optind - 1]);
+		r = pl_cli_other_option(cli, opt, optarg, argv);
+		if (r != PL_EXIT_OK)
+			return r;
 	}
 	return PL_EXIT_OK;
 }
