@@ -5,7 +5,9 @@
  * systemd unit or container, network namespace, and flags worth a look.
  *
  * Sockets come from netlink sock_diag (libmnl); when netlink is unavailable the same
- * rows are read from /proc/net/{tcp,tcp6,udp,udp6}. Owners come from /proc/PID/fd.
+ * rows are read from /proc/net/{tcp,tcp6,udp,udp6}. Owners come from /proc/PID/fd,
+ * or, as root on a machine with many open files, from the kernel's task_file iterator
+ * (a small BPF program), which is several times quicker.
  * The parsers (pl_sockdiag_parse, pl_procnet_parse, pl_cgroup_parse) are pure functions
  * over bytes, so recorded dumps drive unit tests and fuzzers. See docs/sockets.md.
  */
@@ -113,13 +115,27 @@ struct pl_sockset {
 	size_t n_netns;
 	const char *source;  /* "netlink sock_diag" or "/proc/net" (static) */
 	int owners_complete; /* every /proc/PID/fd could be read (typically: root) */
-	char **notes;        /* owned; things the user should know (could not enter ns, ...) */
+	/* static: "/proc/PID/fd" or "kernel task_file iterator (BPF)"; NULL when the
+	 * query did not ask for processes */
+	const char *owners_source;
+	char **notes; /* owned; things the user should know (could not enter ns, ...) */
 	size_t n_notes;
 };
 
 enum pl_sock_what {
 	PL_SQ_LISTEN = 1u << 0, /* TCP LISTEN, UDP bound and unconnected */
 	PL_SQ_CONNS = 1u << 1,  /* every other TCP state, connected UDP */
+};
+
+/* Where holders of sockets are read from. */
+enum pl_owner_source {
+	/* The kernel iterator when it can run (root, initial PID namespace, BTF) and the
+	 * machine has enough open files for it to win; else /proc/PID/fd. */
+	PL_OWNERS_AUTO = 0,
+	PL_OWNERS_PROCFS, /* always /proc/PID/fd */
+	/* always the kernel iterator; pl_sockets_collect fails with the reason if it
+	 * cannot run (PL_ERR_PERM, PL_ERR_UNSUPPORTED) */
+	PL_OWNERS_BPF,
 };
 
 struct pl_sock_query {
@@ -138,6 +154,7 @@ struct pl_sock_query {
 	const struct pl_kb *kb;        /* NULL: built-in */
 	const char *proc_root;         /* NULL: "/proc"; tests may point it elsewhere */
 	unsigned threads;              /* owner-scan threads; 0: one per CPU, at most 4 */
+	unsigned owner_source;         /* enum pl_owner_source */
 };
 
 /*

@@ -21,6 +21,7 @@ enum {
 	OPT_ALL_NETNS,
 	OPT_NO_PROCESSES,
 	OPT_PROC,
+	OPT_PROCESSES_FROM,
 };
 
 static const char listen_help[] =
@@ -50,6 +51,9 @@ static const char common_help[] =
     "  --all-netns         every network namespace on the machine (containers; root)\n"
     "  --no-processes      do not look up processes (faster)\n"
     "  --proc              read /proc/net instead of netlink sock_diag\n"
+    "  --processes-from=SRC  where holders are read: auto (default), procfs\n"
+    "                      (/proc/PID/fd) or bpf (the kernel's task_file iterator;\n"
+    "                      root; auto picks it when many files are open)\n"
     "  --json, --csv       machine-readable output (docs/sockets.md)\n"
     "  --color=WHEN, --width=N, --registry=FILE   as for portlens info\n"
     "  -h, --help          this help\n"
@@ -128,6 +132,17 @@ sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, int *show_n
 	case OPT_PROC:
 		q->use_proc = 1;
 		return PL_EXIT_OK;
+	case OPT_PROCESSES_FROM:
+		if (strcmp(optarg, "auto") == 0)
+			q->owner_source = PL_OWNERS_AUTO;
+		else if (strcmp(optarg, "procfs") == 0)
+			q->owner_source = PL_OWNERS_PROCFS;
+		else if (strcmp(optarg, "bpf") == 0)
+			q->owner_source = PL_OWNERS_BPF;
+		else
+			return pl_cli_usage_error(
+			    cli, "--processes-from: '%s' is not auto, procfs or bpf", optarg);
+		return PL_EXIT_OK;
 	}
 	return -2;
 }
@@ -148,6 +163,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 	    {"all-netns", no_argument, NULL, OPT_ALL_NETNS},
 	    {"no-processes", no_argument, NULL, OPT_NO_PROCESSES},
 	    {"proc", no_argument, NULL, OPT_PROC},
+	    {"processes-from", required_argument, NULL, OPT_PROCESSES_FROM},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};

@@ -120,6 +120,7 @@ pl_render_sockets_json(const struct pl_sockset *set, unsigned what, struct pl_bu
 	pl_jsonw_kstr(&w, "view", what == PL_SQ_LISTEN ? "listen" : "conns");
 	pl_jsonw_kstr(&w, "source", set->source);
 	pl_jsonw_kbool(&w, "processes_complete", set->owners_complete);
+	pl_jsonw_kstr(&w, "processes_source", set->owners_source);
 	pl_jsonw_key(&w, "namespaces");
 	pl_jsonw_array(&w);
 	for (size_t i = 0; i < set->n_netns; i++) {

@@ -3,11 +3,11 @@
  * collect.c - pl_sockets_collect: the one entry point that turns a query into a
  * finished, sorted, annotated set of sockets.
  *
- * Order of work, chosen for speed: the owner scan (/proc/PID/fd, the slow part) starts
- * on background threads first, the netlink dumps run meanwhile on this thread, then
- * the two are joined by inode. When the query names a port, the dump runs first and the
- * scan keeps only the few inodes that matched. Other namespaces (netns.c) are dumped
- * through netlink sockets opened inside them. If netlink is unavailable the same rows
+ * Order of work, chosen for speed: the owner scan (/proc/PID/fd or the kernel
+ * iterator, see owners_bpf.c; the slow part) starts on background threads first, the netlink dumps
+ * run meanwhile on this thread, then the two are joined by inode. When the query names a port, the
+ * dump runs first and the scan keeps only the few inodes that matched. Other namespaces (netns.c)
+ * are dumped through netlink sockets opened inside them. If netlink is unavailable the same rows
  * come from /proc/net, and the set says so in its source.
  */
 #include <errno.h>
@@ -195,7 +195,8 @@ collect_with_owners(struct pl_collect_ctx *c, const char *proc_root, struct pl_o
 
 	if (c->q->port < 0 && !c->q->pid) {
 		/* Everything is wanted: scan /proc while the kernel dumps. */
-		rc = pl_owner_scan_start(proc_root, c->q->threads, NULL, 0, &scan, c->err);
+		rc = pl_owner_scan_start(proc_root, c->q->threads, c->q->owner_source, NULL, 0,
+		                         &scan, c->err);
 		if (rc != PL_OK)
 			return rc;
 		rc = gather(c, proc_root);
@@ -214,7 +215,8 @@ collect_with_owners(struct pl_collect_ctx *c, const char *proc_root, struct pl_o
 	if (rc == PL_OK && n_wanted == 0) {
 		map->complete = 1;
 	} else if (rc == PL_OK) {
-		rc = pl_owner_map_build(proc_root, c->q->threads, wanted, n_wanted, map, c->err);
+		rc = pl_owner_map_build(proc_root, c->q->threads, c->q->owner_source, wanted,
+		                        n_wanted, map, c->err);
 	}
 	free(wanted);
 	return rc;

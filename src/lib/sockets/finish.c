@@ -214,6 +214,7 @@ attach_owners(struct pl_collect_ctx *c, const char *proc_root, const struct pl_o
 	if (rc == PL_OK)
 		rc = join_procs(&j, set, proc_root, j.start[c->list.n]);
 	set->owners_complete = map->complete;
+	set->owners_source = map->source;
 	if (rc == PL_OK) {
 		set->owner_idx =
 		    malloc((j.start[c->list.n] ? j.start[c->list.n] : 1) * sizeof(*set->owner_idx));

@@ -320,16 +320,15 @@ merge_jobs(struct pl_owner_job *jobs, unsigned nt, struct pl_owner_map *map)
 	return PL_OK;
 }
 
-enum pl_rc
-pl_owner_scan_start(const char *proc_root, unsigned threads, const uint64_t *wanted,
-                    size_t n_wanted, struct pl_owner_scan *scan, struct pl_err *err)
+static enum pl_rc
+procfs_scan_start(const char *proc_root, unsigned threads, const uint64_t *wanted, size_t n_wanted,
+                  struct pl_owner_scan *scan, struct pl_err *err)
 {
 	struct pl_owner_job *jobs = scan->jobs;
 	struct statfs fs;
 	enum pl_rc rc;
 	int procfs;
 
-	memset(scan, 0, sizeof(*scan));
 	scan->procfd = open(proc_root ? proc_root : "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (scan->procfd < 0)
 		return pl_err_set(err, PL_ERR_IO, "cannot open /proc: %s", strerror(errno));
@@ -359,14 +358,15 @@ pl_owner_scan_start(const char *proc_root, unsigned threads, const uint64_t *wan
 	return PL_OK;
 }
 
-enum pl_rc
-pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struct pl_err *err)
+static enum pl_rc
+procfs_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struct pl_err *err)
 {
 	struct pl_owner_job *jobs = scan->jobs;
 	enum pl_rc rc;
 
 	memset(map, 0, sizeof(*map));
 	map->complete = 1;
+	map->source = "/proc/PID/fd";
 	/* The caller helps with whatever is left, then waits for the threads. */
 	scan_thread(&jobs[scan->nt]);
 	for (unsigned t = 0; t < scan->nt; t++)
@@ -377,7 +377,7 @@ pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struc
 		free(jobs[t].refs);
 	free(scan->pids);
 	close(scan->procfd);
-	memset(scan, 0, sizeof(*scan));
+	scan->pids = NULL;
 	scan->procfd = -1;
 	if (rc != PL_OK) {
 		pl_owner_map_cleanup(map);
@@ -386,12 +386,160 @@ pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struc
 	return PL_OK;
 }
 
+static int
+pid_seen(const int32_t *seen, size_t n, int32_t pid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (seen[mid] == pid)
+			return 1;
+		if (seen[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/*
+ * Reads from /proc the processes the kernel iterator did not show: those with no open
+ * file (kernel threads: an empty directory, cheap), those started after it, and any
+ * the kernel chose to skip. So the iterator can only add holders to what /proc shows,
+ * never hide one; a process /proc cannot read either marks the map incomplete.
+ */
+static enum pl_rc
+read_unseen(struct pl_owner_scan *scan, const int32_t *seen, size_t n_seen)
+{
+	struct pl_owner_map *map = &scan->bpf_map;
+	struct pl_owner_job job;
+	_Atomic size_t next;
+	int32_t *pids = NULL;
+	size_t n_pids = 0, n_unseen = 0;
+	enum pl_rc rc;
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (procfd < 0)
+		return PL_ERR_IO;
+	rc = list_pids(procfd, &pids, &n_pids);
+	if (rc != PL_OK)
+		goto out;
+	for (size_t i = 0; i < n_pids; i++)
+		if (!pid_seen(seen, n_seen, pids[i]))
+			pids[n_unseen++] = pids[i];
+	atomic_init(&next, 0);
+	job = (struct pl_owner_job){.procfd = procfd,
+	                            .pids = pids,
+	                            .n_pids = n_unseen,
+	                            .next = &next,
+	                            .wanted = scan->wanted,
+	                            .n_wanted = scan->n_wanted,
+	                            .procfs = 1};
+	scan_thread(&job);
+	if (job.nomem) {
+		rc = PL_ERR_NOMEM;
+	} else if (job.n) {
+		struct pl_owner_ref *r = realloc(map->refs, (map->n + job.n) * sizeof(*r));
+
+		if (!r) {
+			rc = PL_ERR_NOMEM;
+		} else {
+			memcpy(r + map->n, job.refs, job.n * sizeof(*r));
+			map->refs = r;
+			map->n += job.n;
+		}
+	}
+	if (job.incomplete)
+		map->complete = 0;
+	free(job.refs);
+out:
+	free(pids);
+	close(procfd);
+	return rc;
+}
+
+static void *
+bpf_thread(void *arg)
+{
+	struct pl_owner_scan *scan = arg;
+	int32_t *seen = NULL;
+	size_t n_seen = 0;
+
+	scan->bpf_rc = pl_owner_bpf_collect(scan->wanted, scan->n_wanted, &scan->bpf_map, &seen,
+	                                    &n_seen, &scan->bpf_err);
+	if (scan->bpf_rc == PL_OK) {
+		scan->bpf_rc = read_unseen(scan, seen, n_seen);
+		if (scan->bpf_rc != PL_OK) {
+			pl_err_set(&scan->bpf_err, scan->bpf_rc, "cannot read /proc: %s",
+			           pl_strerror(scan->bpf_rc));
+			pl_owner_map_cleanup(&scan->bpf_map);
+		}
+	}
+	free(seen);
+	return NULL;
+}
+
 enum pl_rc
-pl_owner_map_build(const char *proc_root, unsigned threads, const uint64_t *wanted, size_t n_wanted,
-                   struct pl_owner_map *map, struct pl_err *err)
+pl_owner_scan_start(const char *proc_root, unsigned threads, unsigned source,
+                    const uint64_t *wanted, size_t n_wanted, struct pl_owner_scan *scan,
+                    struct pl_err *err)
+{
+	enum pl_rc rc;
+
+	memset(scan, 0, sizeof(*scan));
+	scan->procfd = -1;
+	scan->source = source;
+	if (source == PL_OWNERS_BPF) {
+		rc = pl_owner_bpf_check(proc_root, err);
+		if (rc != PL_OK)
+			return rc;
+	}
+	if (source == PL_OWNERS_PROCFS ||
+	    (source == PL_OWNERS_AUTO && !pl_owner_bpf_worthwhile(proc_root)))
+		return procfs_scan_start(proc_root, threads, wanted, n_wanted, scan, err);
+	/* One thread suffices: the kernel walks the file tables in a few milliseconds. */
+	scan->bpf = 1;
+	scan->threads = threads;
+	scan->proc_root = proc_root;
+	scan->wanted = wanted;
+	scan->n_wanted = n_wanted;
+	scan->bpf_started = pthread_create(&scan->bpf_tid, NULL, bpf_thread, scan) == 0;
+	return PL_OK;
+}
+
+enum pl_rc
+pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struct pl_err *err)
+{
+	enum pl_rc rc;
+
+	if (!scan->bpf)
+		return procfs_scan_finish(scan, map, err);
+	if (scan->bpf_started)
+		pthread_join(scan->bpf_tid, NULL);
+	else
+		bpf_thread(scan);
+	scan->bpf = 0;
+	if (scan->bpf_rc == PL_OK) {
+		*map = scan->bpf_map;
+		return PL_OK;
+	}
+	if (scan->source == PL_OWNERS_BPF || scan->bpf_rc != PL_ERR_UNSUPPORTED)
+		return pl_err_set(err, scan->bpf_rc, "%s", scan->bpf_err.msg);
+	/* This kernel cannot run the iterator after all: read /proc as usual. */
+	rc = procfs_scan_start(scan->proc_root, scan->threads, scan->wanted, scan->n_wanted, scan,
+	                       err);
+	return rc == PL_OK ? procfs_scan_finish(scan, map, err) : rc;
+}
+
+enum pl_rc
+pl_owner_map_build(const char *proc_root, unsigned threads, unsigned source, const uint64_t *wanted,
+                   size_t n_wanted, struct pl_owner_map *map, struct pl_err *err)
 {
 	struct pl_owner_scan scan;
-	enum pl_rc rc = pl_owner_scan_start(proc_root, threads, wanted, n_wanted, &scan, err);
+	enum pl_rc rc =
+	    pl_owner_scan_start(proc_root, threads, source, wanted, n_wanted, &scan, err);
 
 	if (rc != PL_OK)
 		return rc;

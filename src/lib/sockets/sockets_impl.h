@@ -44,7 +44,8 @@ struct pl_owner_ref {
 struct pl_owner_map {
 	struct pl_owner_ref *refs; /* in no particular order */
 	size_t n;
-	int complete; /* every process's fd directory could be read */
+	int complete;       /* every process's fd directory could be read */
+	const char *source; /* static: how the map was built, for the user */
 };
 #define PL_OWNER_MAX_THREADS 4
 struct pl_owner_job {
@@ -69,19 +70,49 @@ struct pl_owner_scan {
 	int32_t *pids;
 	size_t n_pids;
 	int procfd;
+	/* The kernel-iterator scan (owners_bpf.c), run on one thread instead. */
+	int bpf, bpf_started;
+	pthread_t bpf_tid;
+	unsigned source, threads; /* enum pl_owner_source; thread count for a fallback */
+	const char *proc_root;
+	const uint64_t *wanted;
+	size_t n_wanted;
+	struct pl_owner_map bpf_map;
+	enum pl_rc bpf_rc;
+	struct pl_err bpf_err;
 };
-enum pl_rc pl_owner_scan_start(const char *proc_root, unsigned threads, const uint64_t *wanted,
-                               size_t n_wanted, struct pl_owner_scan *scan, struct pl_err *err);
-/* Waits for the scan and hands its result to map (pl_owner_map_cleanup). */
+/*
+ * Starts building the owner map of every process under proc_root (NULL: /proc) from
+ * source (enum pl_owner_source) with threads threads (0: auto). When wanted (sorted,
+ * n_wanted inodes) is non-NULL, only those inodes are recorded. wanted must outlive
+ * the scan; scan must not move until pl_owner_scan_finish.
+ */
+enum pl_rc pl_owner_scan_start(const char *proc_root, unsigned threads, unsigned source,
+                               const uint64_t *wanted, size_t n_wanted, struct pl_owner_scan *scan,
+                               struct pl_err *err);
+/* Waits for the scan and hands its result to map (pl_owner_map_cleanup). When the
+ * kernel iterator fails and source is PL_OWNERS_AUTO, /proc is read instead. */
 enum pl_rc pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map,
                                 struct pl_err *err);
-/*
- * Scans every process under proc_root (NULL: /proc) with threads threads (0: auto).
- * When wanted (sorted, n_wanted inodes) is non-NULL, only those inodes are recorded.
- */
-enum pl_rc pl_owner_map_build(const char *proc_root, unsigned threads, const uint64_t *wanted,
-                              size_t n_wanted, struct pl_owner_map *map, struct pl_err *err);
+/* Start and finish in one call. */
+enum pl_rc pl_owner_map_build(const char *proc_root, unsigned threads, unsigned source,
+                              const uint64_t *wanted, size_t n_wanted, struct pl_owner_map *map,
+                              struct pl_err *err);
 void pl_owner_map_cleanup(struct pl_owner_map *map);
+
+/*
+ * The kernel-iterator owner scan (owners_bpf.c). pl_owner_bpf_check says whether it can
+ * run here (PL_OK, or PL_ERR_PERM / PL_ERR_UNSUPPORTED with the reason);
+ * pl_owner_bpf_worthwhile adds whether the machine has enough open files for it to beat
+ * /proc. pl_owner_bpf_collect builds the map and returns in *seen (sorted, caller
+ * frees) the pids whose file tables the iterator walked; a process it did not show
+ * (it has no files, started later, or the kernel skipped it) must be read from /proc.
+ * PL_ERR_UNSUPPORTED means this kernel cannot, and the caller may fall back to /proc.
+ */
+enum pl_rc pl_owner_bpf_check(const char *proc_root, struct pl_err *err);
+int pl_owner_bpf_worthwhile(const char *proc_root);
+enum pl_rc pl_owner_bpf_collect(const uint64_t *wanted, size_t n_wanted, struct pl_owner_map *map,
+                                int32_t **seen, size_t *n_seen, struct pl_err *err);
 
 /* Fills a process record from /proc/PID (comm, cmdline, uid, cgroup). */
 enum pl_rc pl_proc_read(const char *proc_root, int32_t pid, struct pl_proc *p);

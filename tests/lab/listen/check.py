@@ -114,6 +114,42 @@ key = lambda s: (s["transport"], s["family"], s["local_address"], s["local_port"
 ours = lambda d: sorted(key(s) for s in d["sockets"] if P[0] <= s["local_port"] <= P[5])
 check(ours(dproc) == ours(doc), "/proc/net fallback: same rows as netlink")
 
+# Holders from the kernel's task_file iterator (BPF) and from /proc/PID/fd: the same rows,
+# including the nobody, unit and pre-fork holders; --all-netns too.
+dbpf, _ = run("listen", "--processes-from=bpf")
+dfs, _ = run("listen", "--processes-from=procfs")
+check(dbpf["processes_source"] == "kernel task_file iterator (BPF)",
+      "--processes-from=bpf: holders from the kernel iterator (got %s)" % dbpf["processes_source"])
+check(dfs["processes_source"] == "/proc/PID/fd", "--processes-from=procfs: holders from /proc")
+ours_all = lambda d: sorted(key(s) for s in d["sockets"] if P[0] <= s["local_port"] <= P[7])
+check(ours_all(dbpf) == ours_all(dfs) and len(ours_all(dfs)) == 6,
+      "kernel iterator and /proc give the same 6 rows and holders")
+check(holders(one(dbpf, P[0], "bpf pre-fork")) == sorted(prefork),
+      "kernel iterator: the pre-fork listener's 3 holders")
+dab, _ = run("listen", "--all-netns", "--processes-from=bpf", "--port", str(P[6]))
+check(holders(one(dab, P[6], "bpf lab netns", netns=NS)) == lab,
+      "kernel iterator: holder of the lab namespace's listener")
+dcb, _ = run("conns", "--port", str(P[0]), "--processes-from=bpf")
+check(sorted(key(s) for s in dcb["sockets"]) == sorted(key(s) for s in
+      run("conns", "--port", str(P[0]), "--processes-from=procfs")[0]["sockets"]),
+      "kernel iterator: conns --port rows equal /proc's")
+r = subprocess.run(["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups", PL,
+                    "listen", "--processes-from=bpf"], capture_output=True, text=True, timeout=60)
+check(r.returncode == 1 and "CAP_BPF" in r.stderr,
+      "non-root --processes-from=bpf: exit 1 naming CAP_BPF (got %d: %s)"
+      % (r.returncode, r.stderr.strip()))
+# auto picks the iterator once the machine has thousands of open files: open 3,500.
+import resource
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 8192), max(hard, 8192)))
+spare = [os.open("/dev/null", os.O_RDONLY) for _ in range(3500)]
+dauto, _ = run("listen")
+check(dauto["processes_source"] == "kernel task_file iterator (BPF)",
+      "auto with 3,500 more open files: the kernel iterator (got %s)" % dauto["processes_source"])
+check(ours_all(dauto) == ours_all(dfs), "auto (iterator): same rows as /proc")
+for fd in spare:
+    os.close(fd)
+
 # Connections: both ends of the connection to P0, in the parent.
 dc, _ = run("conns", "--port", str(P[0]))
 est = [s for s in dc["sockets"] if s["state"] == "ESTAB"]
