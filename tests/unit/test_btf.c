@@ -21,11 +21,11 @@
 
 /* A BTF blob under construction: header, type section, string section. */
 struct blob {
-	uint8_t types[2048];
+	uint8_t types[8192];
 	uint32_t tlen;
 	char strs[512];
 	uint32_t slen;
-	uint8_t out[4096] __attribute__((aligned(8)));
+	uint8_t out[12288] __attribute__((aligned(8)));
 	uint32_t len;
 };
 
@@ -248,6 +248,37 @@ test_malformed(void **state)
 	expect_parse_error(b.out, b.len, "runs past the section");
 }
 
+/* A struct made of 300 anonymous members that are itself: without a bound on the members
+ * visited, looking up a missing name would take 300^32 steps. */
+static void
+build_fanout(struct blob *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->slen = 1;
+	add_type(b, "unsigned int", 1, 0, 0, 4);
+	put32(b, 32);
+	add_type(b, "fan", 4, 300, 0, 4);
+	for (int i = 0; i < 300; i++)
+		add_member(b, "", 2, 0);
+	finish(b);
+}
+
+static void
+test_fanout_bounded(void **state)
+{
+	struct blob b;
+	struct pl_btf btf;
+	struct pl_btf_field f;
+	struct pl_err err = {0};
+
+	(void)state;
+	build_fanout(&b);
+	assert_int_equal(pl_btf_open(&btf, b.out, b.len, &err), PL_OK);
+	assert_int_equal(pl_btf_member(&btf, 2, "missing", &f, &err), PL_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "too many members"));
+	pl_btf_cleanup(&btf);
+}
+
 static void
 test_kernel_btf(void **state)
 {
@@ -296,6 +327,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_find_and_members),
 	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_fanout_bounded),
 	    cmocka_unit_test(test_kernel_btf),
 	};
 

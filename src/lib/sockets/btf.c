@@ -21,6 +21,9 @@
 #define BTF_HEADER_LEN 24u
 #define BTF_TYPE_LEN   12u
 #define BTF_MAX_HOPS   32 /* typedef/qualifier chains and anonymous member nesting */
+/* Members looked at per lookup: anonymous members may name the same struct many times
+ * over, and without a bound a crafted blob makes the search exponential. */
+#define BTF_MAX_VISITS 200000
 
 enum btf_kind {
 	KIND_INT = 1,
@@ -256,7 +259,7 @@ field_of(const struct pl_btf *b, uint32_t type_id, uint32_t offset, struct pl_bt
 
 static enum pl_rc
 member_in(const struct pl_btf *b, uint32_t struct_id, uint32_t base, const char *name, int depth,
-          struct pl_btf_field *out, struct pl_err *err)
+          uint32_t *visits, struct pl_btf_field *out, struct pl_err *err)
 {
 	struct btf_type t;
 
@@ -264,6 +267,10 @@ member_in(const struct pl_btf *b, uint32_t struct_id, uint32_t base, const char 
 	    (t.kind != PL_BTF_STRUCT && t.kind != PL_BTF_UNION))
 		return PL_ERR_NOTFOUND;
 	for (uint32_t i = 0; i < t.vlen; i++) {
+		if (++*visits > BTF_MAX_VISITS)
+			return pl_err_set(err, PL_ERR_PARSE,
+			                  "BTF: looking for member %s visited too many members",
+			                  name);
 		const uint8_t *m = t.tail + (size_t)i * 12;
 		uint32_t m_name = rd32(m), m_type = rd32(m + 4), m_off = rd32(m + 8);
 		uint32_t bits = t.kflag ? m_off & 0xffffff : m_off;
@@ -271,10 +278,10 @@ member_in(const struct pl_btf *b, uint32_t struct_id, uint32_t base, const char 
 
 		if (m_name == 0) {
 			/* An anonymous struct or union: its members are the outer struct's. */
-			enum pl_rc rc =
-			    bits % 8 == 0 && bitfield == 0
-			        ? member_in(b, m_type, base + bits / 8, name, depth + 1, out, err)
-			        : PL_ERR_NOTFOUND;
+			enum pl_rc rc = bits % 8 == 0 && bitfield == 0
+			                    ? member_in(b, m_type, base + bits / 8, name, depth + 1,
+			                                visits, out, err)
+			                    : PL_ERR_NOTFOUND;
 
 			if (rc != PL_ERR_NOTFOUND)
 				return rc;
@@ -293,7 +300,8 @@ enum pl_rc
 pl_btf_member(const struct pl_btf *b, uint32_t struct_id, const char *name,
               struct pl_btf_field *out, struct pl_err *err)
 {
-	enum pl_rc rc = member_in(b, struct_id, 0, name, 0, out, err);
+	uint32_t visits = 0;
+	enum pl_rc rc = member_in(b, struct_id, 0, name, 0, &visits, out, err);
 
 	if (rc == PL_ERR_NOTFOUND)
 		return pl_err_set(err, rc, "BTF: no member %s", name);
