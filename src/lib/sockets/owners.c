@@ -16,7 +16,9 @@
  * Results are merged unsorted: finish.c joins them to the sockets through a hash
  * table. When the caller wants only a few inodes (the port page), the scan keeps only
  * those.
- * There is no kernel interface that maps a socket to its holders more cheaply.
+ * As root on a busy machine the kernel's task_file iterator (owners_bpf.c) does the
+ * same work several times faster; pl_owner_scan_start picks one or the other, and the
+ * iterator's result is completed here with any process it did not show.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,19 +61,19 @@ parse_pid(const char *s, int32_t *pid)
 	return v > 0;
 }
 
-static int
-wanted_has(const struct pl_owner_job *j, uint64_t ino)
+int
+pl_owner_wanted(const uint64_t *wanted, size_t n_wanted, uint64_t ino)
 {
-	size_t lo = 0, hi = j->n_wanted;
+	size_t lo = 0, hi = n_wanted;
 
-	if (!j->wanted)
+	if (!wanted)
 		return 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (j->wanted[mid] < ino)
+		if (wanted[mid] < ino)
 			lo = mid + 1;
-		else if (j->wanted[mid] > ino)
+		else if (wanted[mid] > ino)
 			hi = mid;
 		else
 			return 1;
@@ -82,7 +84,7 @@ wanted_has(const struct pl_owner_job *j, uint64_t ino)
 static void
 add_ref(struct pl_owner_job *j, uint64_t ino, int32_t pid, int32_t fd)
 {
-	if (!wanted_has(j, ino))
+	if (!pl_owner_wanted(j->wanted, j->n_wanted, ino))
 		return;
 	if (j->n == j->cap) {
 		size_t cap = j->cap ? j->cap * 2 : 1024;

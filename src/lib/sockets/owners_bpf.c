@@ -380,26 +380,6 @@ open_iterator(const struct iter_layout *L, struct pl_err *err)
 	return iter_fd;
 }
 
-static int
-wanted(const uint64_t *w, size_t n, uint64_t ino)
-{
-	size_t lo = 0, hi = n;
-
-	if (!w)
-		return 1;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w[mid] == ino)
-			return 1;
-		if (w[mid] < ino)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 static enum pl_rc
 note_seen(struct bpf_reader *r, int32_t pid)
 {
@@ -431,7 +411,7 @@ add_records(struct bpf_reader *r, const uint8_t *rec, size_t n)
 		memcpy(&ref.fd, rec + 12, 4);
 		if (note_seen(r, ref.pid) != PL_OK)
 			return PL_ERR_NOMEM;
-		if (!ref.inode || !wanted(r->want, r->n_want, ref.inode))
+		if (!ref.inode || !pl_owner_wanted(r->want, r->n_want, ref.inode))
 			continue;
 		if (map->n == r->cap) {
 			size_t c = r->cap ? r->cap * 2 : 4096;

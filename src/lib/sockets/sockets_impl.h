@@ -99,6 +99,8 @@ enum pl_rc pl_owner_map_build(const char *proc_root, unsigned threads, unsigned 
                               const uint64_t *wanted, size_t n_wanted, struct pl_owner_map *map,
                               struct pl_err *err);
 void pl_owner_map_cleanup(struct pl_owner_map *map);
+/* Whether ino is in wanted (sorted, n_wanted of them); everything is when wanted is NULL. */
+int pl_owner_wanted(const uint64_t *wanted, size_t n_wanted, uint64_t ino);
 
 /*
  * The kernel-iterator owner scan (owners_bpf.c). pl_owner_bpf_check says whether it can
