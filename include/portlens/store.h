@@ -22,7 +22,7 @@
 #include "portlens/port.h"
 
 /* Schema version written by this build (PRAGMA user_version). */
-#define PL_STORE_SCHEMA_VERSION 2
+#define PL_STORE_SCHEMA_VERSION 3
 
 struct pl_store;
 
@@ -72,6 +72,9 @@ struct pl_store_result {
 	const char *state;   /* "open", "closed", "filtered", ... */
 	const char *service; /* detected or registered service name */
 	const char *banner;  /* first bytes the service sent, as text */
+	const char *product; /* service detection: "OpenSSH", or NULL */
+	const char *version; /* "9.2p1", or NULL */
+	const char *cpe;     /* "cpe:/a:openbsd:openssh:9.2p1", or NULL */
 	int64_t rtt_us;      /* -1 when unknown */
 	int64_t observed_at; /* unix seconds; 0: now */
 };
@@ -100,6 +103,7 @@ struct pl_store_scan {
 struct pl_store_result_row {
 	int64_t id;
 	char *addr, *proto, *state, *service, *banner;
+	char *product, *version, *cpe; /* "" when not detected or saved before schema 3 */
 	uint16_t port;
 	int64_t rtt_us, observed_at;
 };

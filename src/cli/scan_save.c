@@ -88,6 +88,9 @@ scan_save_result(struct scan_save *sv, const struct scan_info *info, const struc
 	if (svc) {
 		snprintf(name, sizeof(name), "%s%s", svc->tls ? "ssl/" : "", svc->service);
 		row.service = name;
+		row.product = svc->product;
+		row.version = svc->version;
+		row.cpe = svc->cpe;
 	}
 	if (probed && probed->rc == PL_OK)
 		row.banner = probed->svc->evidence;

@@ -195,6 +195,9 @@ web_api_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 		pl_jsonw_kstr(&w, "state", r[i].state);
 		pl_jsonw_kstr(&w, "service", r[i].service);
 		pl_jsonw_kstr(&w, "banner", r[i].banner);
+		pl_jsonw_kstr(&w, "product", r[i].product);
+		pl_jsonw_kstr(&w, "version", r[i].version);
+		pl_jsonw_kstr(&w, "cpe", r[i].cpe);
 		pl_jsonw_kint(&w, "rtt_us", r[i].rtt_us);
 		pl_jsonw_kint(&w, "observed_at", r[i].observed_at);
 		pl_jsonw_end(&w);

@@ -336,8 +336,8 @@ static void
 results_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_result_row *r,
               size_t n)
 {
-	static const enum web_str cols[] = {S_ADDRESS, S_PORT,   S_PROTO, S_STATE,
-	                                    S_SERVICE, S_BANNER, S_RTT};
+	static const enum web_str cols[] = {S_ADDRESS, S_PORT,    S_PROTO,  S_STATE,
+	                                    S_SERVICE, S_PRODUCT, S_BANNER, S_RTT};
 
 	pl_buf_puts(b, "<table id=\"results\"><thead><tr>");
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
@@ -357,6 +357,17 @@ results_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_
 		html_esc(b, r[i].state);
 		pl_buf_puts(b, "</td><td>");
 		html_esc(b, r[i].service);
+		pl_buf_puts(b, "</td><td class=\"product\">");
+		html_esc(b, r[i].product);
+		if (*r[i].version) {
+			pl_buf_puts(b, " ");
+			html_esc(b, r[i].version);
+		}
+		if (*r[i].cpe) {
+			pl_buf_puts(b, "<br><code class=\"cpe\">");
+			html_esc(b, r[i].cpe);
+			pl_buf_puts(b, "</code>");
+		}
 		pl_buf_puts(b, "</td><td class=\"mono\">");
 		html_esc(b, r[i].banner);
 		pl_buf_puts(b, "</td><td class=\"num\">");

@@ -109,6 +109,7 @@ enum web_str {
 	S_ADDRESS,
 	S_STATE,
 	S_BANNER,
+	S_PRODUCT,
 	S_RTT,
 	S_NOT_FOUND,
 	S_BAD_REQUEST,

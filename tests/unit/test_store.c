@@ -124,15 +124,30 @@ test_migrates_and_refuses_newer(void **state)
 	               "NOT NULL, port INTEGER NOT NULL, proto TEXT NOT NULL, state TEXT NOT NULL, "
 	               "service TEXT NOT NULL DEFAULT '', banner TEXT NOT NULL DEFAULT '', rtt_us "
 	               "INTEGER NOT NULL DEFAULT -1, observed_at INTEGER NOT NULL); INSERT INTO "
-	               "scans(targets, started_at) VALUES ('127.0.0.1', 5); PRAGMA user_version = "
+	               "scans(targets, started_at) VALUES ('127.0.0.1', 5); INSERT INTO "
+	               "results(scan_id, addr, port, proto, state, banner, observed_at) VALUES "
+	               "(1, '127.0.0.1', 22, 'tcp', 'open', 'SSH-2.0-x', 6); PRAGMA user_version = "
 	               "1;");
 	assert_int_equal(pl_store_open(path, PL_STORE_READONLY, &st, &err), PL_ERR_IO);
 	assert_non_null(strstr(err.msg, "needs migrating"));
 	assert_int_equal(pl_store_open(path, 0, &st, &err), PL_OK);
-	assert_int_equal(pl_store_schema_version(st), 2);
+	assert_int_equal(pl_store_schema_version(st), PL_STORE_SCHEMA_VERSION);
 	assert_int_equal(pl_store_scan_get(st, 1, &s, &err), PL_OK);
 	assert_string_equal(s.targets, "127.0.0.1");
 	pl_store_scan_cleanup(&s);
+	/* The old result survives migration 2 -> 3, with no product, version or CPE. */
+	{
+		struct pl_store_result_row *rows = NULL;
+		size_t n = 0;
+
+		assert_int_equal(pl_store_scan_results(st, 1, 0, &rows, &n, &err), PL_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(rows[0].banner, "SSH-2.0-x");
+		assert_string_equal(rows[0].product, "");
+		assert_string_equal(rows[0].version, "");
+		assert_string_equal(rows[0].cpe, "");
+		pl_store_results_free(rows, n);
+	}
 	assert_int_equal(pl_store_vote(st, "port/22", "v1", PL_VOTE_YES, NULL, &err), PL_OK);
 	pl_store_close(st);
 
@@ -178,6 +193,9 @@ test_scan_round_trip(void **state)
 		                            .state = i == 2 ? "open" : "closed",
 		                            .service = i == 2 ? "3d-nfsd" : NULL,
 		                            .banner = i == 2 ? "login: <script>" : NULL,
+		                            .product = i == 2 ? "telnetd" : NULL,
+		                            .version = i == 2 ? "0.17" : NULL,
+		                            .cpe = i == 2 ? "cpe:/a:netkit:telnetd:0.17" : NULL,
 		                            .rtt_us = i == 2 ? 42 : -1,
 		                            .observed_at = 1001};
 
@@ -219,6 +237,10 @@ test_scan_round_trip(void **state)
 	assert_string_equal(rows[2].proto, "tcp");
 	assert_int_equal(rows[2].rtt_us, 42);
 	assert_string_equal(rows[0].service, "");
+	assert_string_equal(rows[2].product, "telnetd");
+	assert_string_equal(rows[2].version, "0.17");
+	assert_string_equal(rows[2].cpe, "cpe:/a:netkit:telnetd:0.17");
+	assert_string_equal(rows[0].product, "");
 	pl_store_results_free(rows, n);
 	assert_int_equal(pl_store_scan_results(st, id, 2, &rows, &n, &err), PL_OK);
 	assert_int_equal(n, 2);

@@ -21,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -38,6 +39,28 @@ def listener():
     s.bind(("127.0.0.1", 0))
     s.listen(64)
     return s, s.getsockname()[1]
+
+
+def ssh_banner_server():
+    """A listener that greets every client as OpenSSH 9.2p1 would, until closed."""
+    s, port = listener()
+
+    def serve():
+        while True:
+            try:
+                c, _ = s.accept()
+            except OSError:
+                return
+            try:
+                c.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+                c.settimeout(2)
+                c.recv(256)
+            except OSError:
+                pass
+            c.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return s, port
 
 
 def rows(db, sql, args=()):
@@ -92,6 +115,19 @@ def main():
         check(sorted(p for (p,) in rows(db, "SELECT port FROM results WHERE scan_id = 2"))
               == ports, "both open ports saved")
 
+        # 2b. With service detection: product, version and CPE are saved beside the banner.
+        ssh, ssh_port = ssh_banner_server()
+        socks.append((ssh, ssh_port))
+        r = subprocess.run([exe, "scan", "127.0.0.1", "-p", str(ssh_port), "--sV", "--save",
+                            "--db", db, "--no-progress"], capture_output=True, text=True,
+                           timeout=60)
+        check(r.returncode == 0 and "saved as #3" in r.stderr, "--sV scan saved as #3")
+        got = rows(db, "SELECT service, product, version, cpe, banner FROM results "
+                   "WHERE scan_id = 3")
+        check(len(got) == 1 and got[0][:3] == ("ssh", "OpenSSH", "9.2p1")
+              and got[0][3].startswith("cpe:/a:openbsd:openssh") and "SSH-2.0" in got[0][4],
+              "--sV result saved with product OpenSSH, version 9.2p1, CPE: %s" % got)
+
         # 3. The web shows them.
         srv = subprocess.Popen([exe, "serve", "--listen", "127.0.0.1:0", "--db", db],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -103,6 +139,14 @@ def main():
         check('href="/scans/1"' in html and 'href="/scans/2"' in html, "/scans lists both")
         html = urllib.request.urlopen(base + "scans/2", timeout=10).read().decode()
         check(all(">%d<" % p in html for p in ports), "/scans/2 shows both ports")
+        html = urllib.request.urlopen(base + "scans/3", timeout=10).read().decode()
+        check("OpenSSH 9.2p1" in html and "cpe:/a:openbsd:openssh" in html,
+              "/scans/3 shows product, version and CPE")
+        data = json.load(urllib.request.urlopen(base + "api/scans/3", timeout=10))
+        res = data["results_list"]
+        check(len(res) == 1 and res[0]["product"] == "OpenSSH" and res[0]["version"] == "9.2p1"
+              and res[0]["cpe"].startswith("cpe:/a:openbsd:openssh"),
+              "/api/scans/3: product, version, cpe")
         data = json.load(urllib.request.urlopen(base + "api/scans/1", timeout=10))
         check(data["status"] == "running" and data["results"] == len(after),
               "/api/scans/1: running with %d results" % len(after))

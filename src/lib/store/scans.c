@@ -73,7 +73,8 @@ pl_store_scan_add(struct pl_store *st, int64_t scan_id, const struct pl_store_re
 		return pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
 	if (sqlite3_prepare_v2(st->db,
 	                       "INSERT INTO results(scan_id, addr, port, proto, state, service, "
-	                       "banner, rtt_us, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                       "banner, rtt_us, observed_at, product, version, cpe) "
+	                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                       -1, &s, NULL) != SQLITE_OK) {
 		rc = pl_store_db_err(st, err, "prepare");
 		goto out;
@@ -87,6 +88,9 @@ pl_store_scan_add(struct pl_store *st, int64_t scan_id, const struct pl_store_re
 	bind_text(s, 7, r->banner);
 	sqlite3_bind_int64(s, 8, r->rtt_us);
 	sqlite3_bind_int64(s, 9, now_or(r->observed_at));
+	bind_text(s, 10, r->product);
+	bind_text(s, 11, r->version);
+	bind_text(s, 12, r->cpe);
 	step = sqlite3_step(s);
 	if (step == SQLITE_CONSTRAINT_FOREIGNKEY)
 		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)scan_id);
@@ -244,6 +248,9 @@ pl_store_results_free(struct pl_store_result_row *v, size_t n)
 		free(v[i].state);
 		free(v[i].service);
 		free(v[i].banner);
+		free(v[i].product);
+		free(v[i].version);
+		free(v[i].cpe);
 	}
 	free(v);
 }
@@ -260,7 +267,11 @@ read_result(sqlite3_stmt *s, struct pl_store_result_row *r)
 	r->banner = pl_store_col_dup(s, 6);
 	r->rtt_us = sqlite3_column_int64(s, 7);
 	r->observed_at = sqlite3_column_int64(s, 8);
-	return r->addr && r->proto && r->state && r->service && r->banner;
+	r->product = pl_store_col_dup(s, 9);
+	r->version = pl_store_col_dup(s, 10);
+	r->cpe = pl_store_col_dup(s, 11);
+	return r->addr && r->proto && r->state && r->service && r->banner && r->product &&
+	       r->version && r->cpe;
 }
 
 enum pl_rc
@@ -277,7 +288,8 @@ pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
 	*n = 0;
 	if (sqlite3_prepare_v2(st->db,
 	                       "SELECT id, addr, port, proto, state, service, banner, rtt_us, "
-	                       "observed_at FROM results WHERE scan_id = ? ORDER BY id LIMIT ?",
+	                       "observed_at, product, version, cpe FROM results "
+	                       "WHERE scan_id = ? ORDER BY id LIMIT ?",
 	                       -1, &s, NULL) != SQLITE_OK) {
 		rc = pl_store_db_err(st, err, "prepare");
 		goto out;

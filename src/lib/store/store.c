@@ -38,6 +38,10 @@ static const char *const migrations[PL_STORE_SCHEMA_VERSION] = {
     "  voted_at INTEGER NOT NULL,"
     "  PRIMARY KEY (page, visitor)) WITHOUT ROWID;"
     "CREATE INDEX votes_page ON votes(page, choice);",
+    /* 2 -> 3: what service detection found, beside the banner. */
+    "ALTER TABLE results ADD COLUMN product TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE results ADD COLUMN version TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE results ADD COLUMN cpe TEXT NOT NULL DEFAULT '';",
 };
 
 enum pl_rc
