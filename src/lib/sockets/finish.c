@@ -444,6 +444,8 @@ pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct 
 			set->socks[kept++] = set->socks[i];
 	}
 	set->n_socks = kept;
+	if (map && map->note[0] && pl_sockset_note(set, "%s", map->note) != PL_OK)
+		return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
 	if (map && !map->complete &&
 	    pl_sockset_note(set, "%s",
 	                    geteuid() != 0 ? "some processes belong to other users, so their "

@@ -529,10 +529,16 @@ pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struc
 	}
 	if (scan->source == PL_OWNERS_BPF || scan->bpf_rc != PL_ERR_UNSUPPORTED)
 		return pl_err_set(err, scan->bpf_rc, "%s", scan->bpf_err.msg);
-	/* This kernel cannot run the iterator after all: read /proc as usual. */
+	/* This kernel cannot run the iterator after all: read /proc as usual, and say so,
+	 * since the user may wonder why a busy machine is slow. */
 	rc = procfs_scan_start(scan->proc_root, scan->threads, scan->wanted, scan->n_wanted, scan,
 	                       err);
-	return rc == PL_OK ? procfs_scan_finish(scan, map, err) : rc;
+	if (rc == PL_OK)
+		rc = procfs_scan_finish(scan, map, err);
+	if (rc == PL_OK)
+		snprintf(map->note, sizeof(map->note), "%s; read /proc/PID/fd instead",
+		         scan->bpf_err.msg);
+	return rc;
 }
 
 enum pl_rc

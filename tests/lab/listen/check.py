@@ -147,6 +147,20 @@ dauto, _ = run("listen")
 check(dauto["processes_source"] == "kernel task_file iterator (BPF)",
       "auto with 3,500 more open files: the kernel iterator (got %s)" % dauto["processes_source"])
 check(ours_all(dauto) == ours_all(dfs), "auto (iterator): same rows as /proc")
+# The same with bpf() refused by seccomp (as in a container): /proc, with a note saying
+# why; forced bpf fails naming the cause.
+deny = os.environ["DENY_BPF"]
+r = subprocess.run([deny, PL, "listen", "--json"], capture_output=True, text=True, timeout=60)
+dden = json.loads(r.stdout) if r.returncode == 0 else {"sockets": [], "notes": []}
+check(r.returncode == 0 and dden["processes_source"] == "/proc/PID/fd"
+      and ours_all(dden) == ours_all(dfs),
+      "bpf() refused: auto falls back to /proc with the same rows (rc %d)" % r.returncode)
+check(any("loading the program" in n and "read /proc/PID/fd instead" in n
+          for n in dden["notes"]), "bpf() refused: a note says why (%s)" % dden["notes"])
+r = subprocess.run([deny, PL, "listen", "--processes-from=bpf"], capture_output=True, text=True,
+                   timeout=60)
+check(r.returncode == 1 and "Operation not permitted" in r.stderr,
+      "bpf() refused, --processes-from=bpf: exit 1 with the cause (%s)" % r.stderr.strip())
 for fd in spare:
     os.close(fd)
 

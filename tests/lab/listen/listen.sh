@@ -10,10 +10,12 @@
 #   - the same rows from netlink and from the /proc/net fallback, and what a non-root
 #     caller sees (its own sockets with processes, others' marked hidden)
 # Only 127.0.0.1, ::1 and 198.18.0.1 (inside the lab namespace) are used.
-# Usage: listen.sh PORTLENS   (needs root; exits 77 = skipped otherwise)
+# Usage: listen.sh PORTLENS DENY_BPF   (needs root; exits 77 = skipped otherwise)
+#   DENY_BPF: tests/lab/listen/deny_bpf.c built (runs a command with bpf() refused)
 set -euo pipefail
 
 PL=$(readlink -f "$1")
+DENY_BPF=$(readlink -f "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: the listen lab test needs root (namespaces, cgroups, other users)" >&2
@@ -107,5 +109,5 @@ ip -n "$NS" addr add 198.18.0.1/32 dev lo
 start lab in_cgroup "${CG:+$CG/docker-$CID.scope}" ip netns exec "$NS" $H \
 	tcp:198.18.0.1:$((base + 6)) udp6dual:[::]:$((base + 7))
 
-export PL HERE WORK NS base CG CID
+export PL DENY_BPF HERE WORK NS base CG CID
 python3 "$HERE/check.py"
