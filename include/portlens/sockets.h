@@ -181,6 +181,13 @@ const struct pl_proc *pl_sock_owner(const struct pl_sockset *set, const struct p
 /* Nonzero when s is an IPv6 socket that also accepts IPv4 (bound to :: without V6ONLY). */
 int pl_sock_dual_stack(const struct pl_sock *s);
 
+/* Adds a note to set (printf-style). Returns PL_OK or PL_ERR_NOMEM. */
+enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* "tcp4", "tcp6", "tcp46" (dual-stack), "udp4", ... (static). */
+const char *pl_sock_proto_label(const struct pl_sock *s);
+
 /* Nonzero when the local address is loopback (127/8, ::1, ::ffff:127/104). */
 int pl_sock_loopback(const struct pl_sock *s);
 
@@ -208,6 +215,41 @@ struct pl_sock_list {
 	size_t n, cap;
 };
 void pl_sock_list_cleanup(struct pl_sock_list *l);
+
+/*
+ * A baseline: the listeners a machine is expected to have, one per line of a text file
+ * ("PROTO ADDRESS PORT PROGRAM", '#' comments; see docs/sockets.md). `portlens listen
+ * --baseline FILE` shows only what no line covers.
+ */
+struct pl_baseline_entry {
+	char proto[8];    /* "tcp4", "tcp6", "tcp46", "udp4", ...; "tcp"/"udp": any family */
+	char addr[64];    /* normalised address text, or "*" */
+	int32_t port;     /* -1: any ("*") */
+	char program[16]; /* a holder's name (comm), "*" any, "-" no visible process */
+	unsigned line;    /* 1-based line in the file */
+	unsigned matched; /* sockets it covered (pl_baseline_covers counts) */
+};
+struct pl_baseline {
+	struct pl_baseline_entry *v;
+	size_t n;
+};
+
+/*
+ * Parses a baseline file's text (len bytes; source names it in errors) into *out
+ * (pl_baseline_cleanup). Returns PL_OK, PL_ERR_PARSE with line and column, or
+ * PL_ERR_NOMEM.
+ */
+enum pl_rc pl_baseline_parse(const char *data, size_t len, const char *source,
+                             struct pl_baseline *out, struct pl_err *err);
+void pl_baseline_cleanup(struct pl_baseline *b);
+
+/* Nonzero when some line of b covers listener s of set; counts it in those lines. */
+int pl_baseline_covers(struct pl_baseline *b, const struct pl_sockset *set,
+                       const struct pl_sock *s);
+
+/* Writes s as a baseline line ("tcp4 0.0.0.0 22 sshd", no newline) into buf. */
+void pl_baseline_line(const struct pl_sockset *set, const struct pl_sock *s, char *buf,
+                      size_t size);
 
 /*
  * Parses a buffer of netlink messages answering a SOCK_DIAG_BY_FAMILY dump of proto

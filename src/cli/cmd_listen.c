@@ -22,6 +22,14 @@ enum {
 	OPT_NO_PROCESSES,
 	OPT_PROC,
 	OPT_PROCESSES_FROM,
+	OPT_BASELINE,
+	OPT_SAVE_BASELINE,
+};
+
+/* What listen/conns were asked beyond the socket query. */
+struct sockets_args {
+	int show_netns;
+	const char *baseline, *save_baseline; /* listen only */
 };
 
 static const char listen_help[] =
@@ -30,7 +38,12 @@ static const char listen_help[] =
     "What is listening on this machine: every listening TCP socket and bound UDP\n"
     "socket (IPv4, IPv6; dual-stack sockets shown once as tcp46/udp46), the processes\n"
     "holding it, their user and systemd unit or container, the registered service,\n"
-    "and flags worth a look (exposed, unassigned, malware, unexpected) with reasons.\n";
+    "and flags worth a look (exposed, unassigned, malware, unexpected) with reasons.\n"
+    "\n"
+    "  --save-baseline=FILE  also write these listeners to FILE, one editable line each\n"
+    "                      (PROTO ADDRESS PORT PROGRAM; '*' matches anything)\n"
+    "  --baseline=FILE     show only listeners FILE does not cover, and note its lines\n"
+    "                      that match nothing; exit 1 when anything differs\n";
 
 static const char conns_help[] =
     "usage: portlens conns [OPTIONS]\n"
@@ -90,7 +103,7 @@ parse_number(struct pl_cli *cli, const char *opt, const char *arg, uint64_t min,
 
 /* Handles one option of listen/conns; returns PL_EXIT_OK, an exit code, or -1 for help. */
 static int
-sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, int *show_netns)
+sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, struct sockets_args *a)
 {
 	uint64_t v;
 
@@ -124,7 +137,7 @@ sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, int *show_n
 		return PL_EXIT_OK;
 	case OPT_ALL_NETNS:
 		q->all_netns = 1;
-		*show_netns = 1;
+		a->show_netns = 1;
 		return PL_EXIT_OK;
 	case OPT_NO_PROCESSES:
 		q->processes = 0;
@@ -143,13 +156,19 @@ sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, int *show_n
 			return pl_cli_usage_error(
 			    cli, "--processes-from: '%s' is not auto, procfs or bpf", optarg);
 		return PL_EXIT_OK;
+	case OPT_BASELINE:
+		a->baseline = optarg;
+		return PL_EXIT_OK;
+	case OPT_SAVE_BASELINE:
+		a->save_baseline = optarg;
+		return PL_EXIT_OK;
 	}
 	return -2;
 }
 
 static int
 parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_sock_query *q,
-           int *show_netns)
+           struct sockets_args *a)
 {
 	static const struct option longopts[] = {
 	    PL_CLI_COMMON_LONGOPTS,
@@ -164,6 +183,8 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 	    {"no-processes", no_argument, NULL, OPT_NO_PROCESSES},
 	    {"proc", no_argument, NULL, OPT_PROC},
 	    {"processes-from", required_argument, NULL, OPT_PROCESSES_FROM},
+	    {"baseline", required_argument, NULL, OPT_BASELINE},
+	    {"save-baseline", required_argument, NULL, OPT_SAVE_BASELINE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -179,7 +200,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 			fputs(common_help, cli->out);
 			return -1;
 		}
-		r = sockets_option(cli, opt, q, show_netns);
+		r = sockets_option(cli, opt, q, a);
 		if (r != -2) {
 			if (r != PL_EXIT_OK)
 				return r;
@@ -192,6 +213,8 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 	if (optind < argc)
 		return pl_cli_usage_error(cli, "%s takes no arguments (did you mean --port %s?)",
 		                          argv[0], argv[optind]);
+	if ((a->baseline || a->save_baseline) && what != PL_SQ_LISTEN)
+		return pl_cli_usage_error(cli, "--baseline and --save-baseline are for listen");
 	return PL_EXIT_OK;
 }
 
@@ -207,12 +230,14 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 {
 	struct pl_sock_query q = {
 	    .what = what, .port = -1, .uid = -1, .processes = 1, .annotate = 1};
+	struct sockets_args a = {0};
+	struct pl_baseline baseline = {0};
 	struct pl_sockset *set = NULL;
 	struct pl_err err = {0};
 	struct pl_buf out;
-	int show_netns = 0, rc;
+	int rc, differs = PL_EXIT_OK;
 
-	rc = parse_args(cli, argc, argv, what, &q, &show_netns);
+	rc = parse_args(cli, argc, argv, what, &q, &a);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	if (cli->format == PL_FMT_MARKDOWN)
@@ -220,21 +245,29 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 		                          argv[0]);
 	pl_term_setup(cli);
 	rc = pl_cli_load_registry(cli);
+	if (rc == PL_EXIT_OK && a.baseline)
+		rc = pl_cli_baseline_load(cli, a.baseline, &baseline);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	q.reg = cli->reg;
 	q.kb = cli->kb;
 	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
+		pl_baseline_cleanup(&baseline);
 		return PL_EXIT_FAIL;
 	}
+	/* Saved before --baseline narrows the set: the file records what listens now. */
+	if (a.save_baseline)
+		rc = pl_cli_baseline_save(cli, a.save_baseline, set);
+	if (a.baseline)
+		differs = pl_cli_baseline_apply(set, &baseline, a.baseline);
 	pl_buf_init(&out);
-	if (cli->format == PL_FMT_JSON)
+	if (rc == PL_EXIT_OK && cli->format == PL_FMT_JSON)
 		pl_render_sockets_json(set, what, &out);
-	else if (cli->format == PL_FMT_CSV)
+	else if (rc == PL_EXIT_OK && cli->format == PL_FMT_CSV)
 		pl_render_sockets_csv(set, what, &out);
-	else
-		rc = pl_render_sockets_text(cli, set, what, show_netns, &out);
+	else if (rc == PL_EXIT_OK)
+		rc = pl_render_sockets_text(cli, set, what, a.show_netns, &out);
 	if (rc == PL_EXIT_OK)
 		rc = pl_cli_emit(cli, &out);
 	/* Notes (stderr) follow the table, also when both go to one terminal or pipe. */
@@ -243,7 +276,8 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 		print_notes(cli, set);
 	pl_buf_cleanup(&out);
 	pl_sockset_free(set);
-	return rc;
+	pl_baseline_cleanup(&baseline);
+	return rc != PL_EXIT_OK ? rc : differs;
 }
 
 int

@@ -20,8 +20,6 @@ struct pl_user_cache {
 };
 const char *pl_user_cached(struct pl_user_cache *uc, uint32_t uid);
 
-/* Column text for one socket: "tcp4", "tcp6", "tcp46" (dual-stack), "udp4", ... */
-const char *pl_sock_proto_label(const struct pl_sock *s);
 /* "127.0.0.1:22", "[::1]:22", "[::]:22". remote selects the peer. */
 void pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size);
 
@@ -32,5 +30,13 @@ int pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, uns
                            int show_netns, struct pl_buf *out);
 void pl_render_sockets_json(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
 void pl_render_sockets_csv(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
+
+/* listen --baseline / --save-baseline (listen_baseline.c). load: PL_EXIT_OK or the exit
+ * code of an error it printed. apply: keeps in set only listeners b does not cover, adds
+ * notes for lines that covered nothing; PL_EXIT_FAIL when anything differs. save: writes
+ * the set's listeners to path (atomically); PL_EXIT_OK or PL_EXIT_FAIL (printed). */
+int pl_cli_baseline_load(struct pl_cli *cli, const char *path, struct pl_baseline *b);
+int pl_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char *path);
+int pl_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_sockset *set);
 
 #endif

@@ -135,18 +135,6 @@ put_str(char *dst, size_t size, const char *src)
 	return n;
 }
 
-const char *
-pl_sock_proto_label(const struct pl_sock *s)
-{
-	int tcp = s->proto == PL_PROTO_TCP;
-
-	if (s->family == AF_INET)
-		return tcp ? "tcp4" : "udp4";
-	if (pl_sock_dual_stack(s))
-		return tcp ? "tcp46" : "udp46";
-	return tcp ? "tcp6" : "udp6";
-}
-
 /* Writes "a.b.c.d:port" or "[v6]:port" at p (room for 80 bytes); returns the end. */
 static char *
 put_endpoint(const struct pl_sock *s, int remote, char *p)

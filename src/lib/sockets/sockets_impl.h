@@ -126,10 +126,6 @@ void pl_proc_cleanup(struct pl_proc *p);
 void pl_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct pl_kb *kb);
 void pl_annotate_holders(const struct pl_sockset *set, struct pl_sock *s);
 
-/* Adds a note to set (printf-style). Returns PL_OK or PL_ERR_NOMEM. */
-enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Collects one namespace: sockets of the query into l (netns index ns). Implemented in
  * collect.c; netns.c calls it for each namespace it enters. */
 struct pl_collect_ctx;

@@ -176,3 +176,15 @@ pl_sockset_free(struct pl_sockset *set)
 	free(set->socks);
 	free(set);
 }
+
+const char *
+pl_sock_proto_label(const struct pl_sock *s)
+{
+	int tcp = s->proto == PL_PROTO_TCP;
+
+	if (s->family == AF_INET)
+		return tcp ? "tcp4" : "udp4";
+	if (pl_sock_dual_stack(s))
+		return tcp ? "tcp46" : "udp46";
+	return tcp ? "tcp6" : "udp6";
+}

@@ -5,6 +5,7 @@
 # namespace name), base (first port), CG (cgroup slice or ""), CID (container id).
 import json
 import os
+import socket
 import subprocess
 import sys
 
@@ -113,6 +114,53 @@ key = lambda s: (s["transport"], s["family"], s["local_address"], s["local_port"
                  s["inode"], tuple(holders(s)), s["uid"])
 ours = lambda d: sorted(key(s) for s in d["sockets"] if P[0] <= s["local_port"] <= P[5])
 check(ours(dproc) == ours(doc), "/proc/net fallback: same rows as netlink")
+
+# Baselines: save what listens, check against it, see what is new or gone.
+def pl_rc(*args):
+    r = subprocess.run([PL] + list(args), capture_output=True, text=True, timeout=60)
+    return r.returncode, r.stdout, r.stderr
+
+
+bl = os.path.join(WORK, "baseline.txt")
+rc, _, err = pl_rc("listen", "--save-baseline", bl)
+text = open(bl).read() if os.path.exists(bl) else ""
+want = ["%-6s %-15s %5u  %s" % (p, a, port, "python3") for p, a, port in
+        (("tcp4", "127.0.0.1", P[0]), ("tcp46", "::", P[1]), ("tcp6", "::", P[2]),
+         ("udp4", "127.0.0.1", P[3]), ("tcp4", "127.0.0.1", P[4]))]
+check(rc == 0 and all(w in text.splitlines() for w in want),
+      "--save-baseline: one line per listener with its program (rc %d)" % rc)
+check(text.count("%5u  python3" % P[0]) == 1, "--save-baseline: a shared socket is one line")
+rc, out, err = pl_rc("listen", "--baseline", bl, "--json")
+doc_b = json.loads(out) if out else {"sockets": [], "notes": []}
+check(not any(P[0] <= s["local_port"] <= P[5] for s in doc_b["sockets"]),
+      "--baseline: none of this test's listeners is new")
+bl0 = os.path.join(WORK, "p0.txt")
+rc0, _, _ = pl_rc("listen", "--port", str(P[0]), "--save-baseline", bl0)
+rc, out, err = pl_rc("listen", "--port", str(P[0]), "--baseline", bl0)
+check(rc0 == 0 and rc == 0 and "0 listeners not in it, 0 lines not listening" in err,
+      "--baseline, nothing changed: exit 0 and says so (%d: %s)" % (rc, err.strip()))
+extra = socket.socket()
+extra.bind(("127.0.0.1", BASE + 8))
+extra.listen(1)
+rc, out, err = pl_rc("listen", "--port", str(BASE + 8), "--baseline", bl0, "--json")
+doc_b = json.loads(out) if out else {"sockets": [], "notes": []}
+check(rc == 1 and [s["local_port"] for s in doc_b["sockets"]] == [BASE + 8]
+      and any("1 listener not in it" in n for n in doc_b["notes"]),
+      "--baseline: a new listener is shown, exit 1 (%d)" % rc)
+extra.close()
+with open(bl0, "a") as f:
+    f.write("tcp4 127.0.0.1 %d python3\n" % (BASE + 9))
+rc, out, err = pl_rc("listen", "--port", str(P[0]), "--baseline", bl0)
+check(rc == 1 and "%s:7: tcp4 127.0.0.1 %d python3 is in the baseline but not listening"
+      % (bl0, BASE + 9) in err, "--baseline: a line that matches nothing is named, exit 1")
+with open(bl0, "w") as f:
+    f.write("tcp4 127.0.0.1 %d sshd\n" % P[0])
+rc, out, err = pl_rc("listen", "--port", str(P[0]), "--baseline", bl0, "--csv")
+check(rc == 1 and str(P[0]) in out, "--baseline: the same port held by another program is new")
+with open(bl0, "w") as f:
+    f.write("# any program on this port\ntcp * %d *\n" % P[0])
+rc, out, err = pl_rc("listen", "--port", str(P[0]), "--baseline", bl0)
+check(rc == 0, "--baseline: wildcards cover a listener")
 
 # Holders from the kernel's task_file iterator (BPF) and from /proc/PID/fd: the same rows,
 # including the nobody, unit and pre-fork holders; --all-netns too.

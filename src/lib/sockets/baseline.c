@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/*
+ * baseline.c - the listeners a machine is expected to have, as a text file a person can
+ * read and edit, and the check of the live listeners against it ("did I put it here?").
+ *
+ * One listener per line: PROTO ADDRESS PORT PROGRAM, separated by blanks; '#' starts a
+ * comment line. PROTO is what `portlens listen` prints (tcp4, tcp6, tcp46, udp4, udp6,
+ * udp46) or tcp/udp for any family; ADDRESS an IPv4 or IPv6 literal or '*'; PORT a
+ * number or '*'; PROGRAM, the rest of the line (process names may hold blanks), is a
+ * holder's name as /proc/PID/comm gives it, '*' for any, or '-' for a socket with no
+ * visible process. `portlens listen --save-baseline FILE` writes one; `--baseline FILE`
+ * shows only listeners no line covers, and which lines covered nothing. The parser is
+ * pure (fuzzed, unit-tested); an error names the line and column.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockets/sockets_impl.h"
+
+static const char *const protos[] = {"tcp", "tcp4", "tcp6", "tcp46",
+                                     "udp", "udp4", "udp6", "udp46"};
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The next blank-separated field of line [*p, end): its start and length. */
+static size_t
+next_field(const char **p, const char *end, const char **start)
+{
+	const char *s = *p;
+
+	while (s < end && is_blank(*s))
+		s++;
+	*start = s;
+	while (s < end && !is_blank(*s))
+		s++;
+	*p = s;
+	return (size_t)(s - *start);
+}
+
+static enum pl_rc
+field_error(struct pl_err *err, const char *source, unsigned line, const char *line_start,
+            const char *at, const char *what, size_t n, const char *field)
+{
+	return pl_err_set_at(err, PL_ERR_PARSE, source, line, (unsigned)(at - line_start) + 1,
+	                     "%s '%.*s'", what, (int)(n > 40 ? 40 : n), field);
+}
+
+/* Normalises an address literal ("::0" and "::" are one address) into out. */
+static int
+normal_addr(const char *f, size_t n, char *out, size_t size)
+{
+	unsigned char bin[16];
+	char tmp[64];
+	int family;
+
+	if (n == 1 && f[0] == '*') {
+		snprintf(out, size, "*");
+		return 1;
+	}
+	if (n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, f, n);
+	tmp[n] = '\0';
+	family = memchr(f, ':', n) ? AF_INET6 : AF_INET;
+	return inet_pton(family, tmp, bin) == 1 && inet_ntop(family, bin, out, (socklen_t)size);
+}
+
+static enum pl_rc
+parse_line(const char *p, const char *end, const char *source, unsigned line,
+           struct pl_baseline_entry *e, struct pl_err *err)
+{
+	const char *ls = p, *f;
+	size_t n;
+	int known = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->line = line;
+	n = next_field(&p, end, &f);
+	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		known |= n == strlen(protos[i]) && memcmp(f, protos[i], n) == 0;
+	if (!known)
+		return field_error(err, source, line, ls, f,
+		                   "unknown protocol (want tcp4, tcp6, "
+		                   "tcp46, udp4, udp6, udp46, tcp or udp):",
+		                   n, f);
+	memcpy(e->proto, f, n);
+	n = next_field(&p, end, &f);
+	if (n == 0)
+		return field_error(err, source, line, ls, f, "missing address after", 0, "");
+	if (!normal_addr(f, n, e->addr, sizeof(e->addr)))
+		return field_error(err, source, line, ls, f, "not an IP address or '*':", n, f);
+	n = next_field(&p, end, &f);
+	if (n == 1 && f[0] == '*') {
+		e->port = -1;
+	} else {
+		uint32_t v = 0;
+
+		for (size_t i = 0; i < n && v <= 65535; i++)
+			v = f[i] >= '0' && f[i] <= '9' ? v * 10 + (uint32_t)(f[i] - '0') : 65536;
+		if (n == 0 || v > 65535)
+			return field_error(err, source, line, ls, f,
+			                   "not a port (0-65535 or '*'):", n, f);
+		e->port = (int32_t)v;
+	}
+	/* The program is the rest of the line, trimmed: process names may hold blanks. */
+	while (p < end && is_blank(*p))
+		p++;
+	while (end > p && is_blank(end[-1]))
+		end--;
+	n = (size_t)(end - p);
+	if (n == 0)
+		return field_error(err, source, line, ls, p, "missing program name (or '*', '-')",
+		                   0, "");
+	if (n >= sizeof(e->program))
+		return field_error(err, source, line, ls, p,
+		                   "program name longer than a process name (15 bytes):", n, p);
+	memcpy(e->program, p, n);
+	return PL_OK;
+}
+
+enum pl_rc
+pl_baseline_parse(const char *data, size_t len, const char *source, struct pl_baseline *out,
+                  struct pl_err *err)
+{
+	const char *p = data, *end = data + len;
+	size_t cap = 0;
+	unsigned line = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *s = p;
+		enum pl_rc rc;
+
+		if (!eol)
+			eol = end;
+		line++;
+		while (s < eol && is_blank(*s))
+			s++;
+		if (memchr(p, '\0', (size_t)(eol - p))) {
+			pl_baseline_cleanup(out);
+			return pl_err_set_at(err, PL_ERR_PARSE, source, line, 0,
+			                     "a NUL byte: not a text file");
+		}
+		if (s < eol && *s != '#') {
+			if (out->n == cap) {
+				size_t c = cap ? cap * 2 : 32;
+				struct pl_baseline_entry *v = realloc(out->v, c * sizeof(*v));
+
+				if (!v) {
+					pl_baseline_cleanup(out);
+					return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+				}
+				out->v = v;
+				cap = c;
+			}
+			rc = parse_line(p, eol, source, line, &out->v[out->n], err);
+			if (rc != PL_OK) {
+				pl_baseline_cleanup(out);
+				return rc;
+			}
+			out->n++;
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	return PL_OK;
+}
+
+void
+pl_baseline_cleanup(struct pl_baseline *b)
+{
+	free(b->v);
+	b->v = NULL;
+	b->n = 0;
+}
+
+static int
+program_matches(const struct pl_sockset *set, const struct pl_sock *s, const char *program)
+{
+	if (strcmp(program, "*") == 0)
+		return 1;
+	if (strcmp(program, "-") == 0)
+		return s->n_owners == 0;
+	for (uint32_t k = 0; k < s->n_owners; k++)
+		if (strcmp(pl_sock_owner(set, s, k)->comm, program) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+entry_covers(const struct pl_baseline_entry *e, const struct pl_sockset *set,
+             const struct pl_sock *s, const char *label, const char *addr)
+{
+	/* "tcp" covers tcp4, tcp6 and tcp46; a full label only itself. */
+	if (strcmp(e->proto, label) != 0 &&
+	    !(strlen(e->proto) == 3 && strncmp(e->proto, label, 3) == 0))
+		return 0;
+	if (e->port >= 0 && e->port != s->lport)
+		return 0;
+	if (strcmp(e->addr, "*") != 0 && strcmp(e->addr, addr) != 0)
+		return 0;
+	return program_matches(set, s, e->program);
+}
+
+int
+pl_baseline_covers(struct pl_baseline *b, const struct pl_sockset *set, const struct pl_sock *s)
+{
+	const char *label = pl_sock_proto_label(s);
+	char addr[64];
+	int covered = 0;
+
+	pl_sock_addr_str(s, 0, addr, sizeof(addr));
+	/* Every covering line counts the socket, so no line is reported gone wrongly. */
+	for (size_t i = 0; i < b->n; i++) {
+		if (entry_covers(&b->v[i], set, s, label, addr)) {
+			b->v[i].matched++;
+			covered = 1;
+		}
+	}
+	return covered;
+}
+
+void
+pl_baseline_line(const struct pl_sockset *set, const struct pl_sock *s, char *buf, size_t size)
+{
+	char addr[64];
+
+	pl_sock_addr_str(s, 0, addr, sizeof(addr));
+	snprintf(buf, size, "%-6s %-15s %5u  %s", pl_sock_proto_label(s), addr, (unsigned)s->lport,
+	         s->n_owners ? pl_sock_owner(set, s, 0)->comm : "-");
+}
