@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_procnet.c - the text parsers of the sockets module on arbitrary bytes:
- * /proc/net/{tcp,tcp6,udp,udp6} (pl_procnet_parse) and /proc/PID/cgroup
- * (pl_cgroup_parse). The first byte picks the parser and the family. Any crash, leak
+ * /proc/net/{tcp,tcp6,udp,udp6,raw,raw6} (pl_procnet_parse), /proc/net/packet
+ * (pl_procnet_parse_packet) and /proc/PID/cgroup (pl_cgroup_parse). The first byte
+ * picks the parser and the family. Any crash, leak
  * or UB is a bug; parse errors are fine.
  */
 #include <stdint.h>
@@ -29,7 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	memcpy(text, data + 1, size - 1);
-	if (data[0] & 4)
+	if (data[0] & 8)
+		(void)pl_procnet_parse_packet(text, size - 1, &l, &err);
+	else if (data[0] & 4)
 		(void)pl_cgroup_parse(text, size - 1, path, sizeof(path), unit, sizeof(unit),
 		                      container, sizeof(container));
 	else

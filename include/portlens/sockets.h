@@ -49,8 +49,22 @@ enum pl_sock_flag {
 	PL_SFLAG_UNASSIGNED = 1u << 1, /* the registry lists the port as Unassigned */
 	PL_SFLAG_MALWARE = 1u << 2,    /* the knowledge base ties the port to malware */
 	PL_SFLAG_UNEXPECTED = 1u << 3, /* a well-known port held by an unexpected program */
+	PL_SFLAG_CAPTURE = 1u << 4,    /* a packet socket: reads frames below TCP/UDP */
+	PL_SFLAG_RAW = 1u << 5,        /* a raw IP socket: reads a whole IP protocol */
 };
-#define PL_SFLAG_COUNT 4
+#define PL_SFLAG_COUNT 6
+
+/* What a row is: a TCP/UDP socket, or (query.raw) a raw IP or packet socket. */
+enum pl_sock_kind {
+	PL_SK_INET = 0, /* proto is PL_PROTO_TCP or PL_PROTO_UDP */
+	/* proto is PL_PROTO_COUNT; lport is the IP protocol number it receives (1 ICMP,
+	 * 58 ICMPv6, 255 any); local the address it is bound to */
+	PL_SK_RAW,
+	/* AF_PACKET: proto is PL_PROTO_COUNT; lport is the ethertype (3 = every frame);
+	 * ifindex/ifname the interface it is bound to (0/"" = all); pkt_type SOCK_RAW or
+	 * SOCK_DGRAM */
+	PL_SK_PACKET,
+};
 
 /* Why a socket has no process listed. */
 enum pl_owner_status {
@@ -62,6 +76,8 @@ enum pl_owner_status {
 
 /* One socket. Addresses are in network byte order; IPv4 uses the first 4 bytes. */
 struct pl_sock {
+	uint8_t kind;         /* enum pl_sock_kind */
+	uint8_t pkt_type;     /* PL_SK_PACKET: SOCK_RAW or SOCK_DGRAM */
 	uint8_t proto;        /* enum pl_proto: PL_PROTO_TCP or PL_PROTO_UDP */
 	uint8_t family;       /* AF_INET or AF_INET6 */
 	uint8_t state;        /* enum pl_sock_state */
@@ -69,7 +85,11 @@ struct pl_sock {
 	uint8_t owner_status; /* enum pl_owner_status */
 	uint8_t risk;         /* enum pl_risk of the facts behind the flags */
 	uint16_t lport, rport;
-	uint8_t local[16], remote[16];
+	uint8_t local[16];
+	union {
+		uint8_t remote[16]; /* PL_SK_INET, PL_SK_RAW */
+		char ifname[16];    /* PL_SK_PACKET: the bound interface's name, "" for all */
+	};
 	uint32_t uid; /* owner uid the kernel records for the socket */
 	uint32_t rqueue, wqueue;
 	uint32_t ifindex;                  /* bound device, 0 when none */
@@ -150,6 +170,9 @@ struct pl_sock_query {
 	int use_proc;      /* nonzero: read /proc/net instead of netlink */
 	int flagged_only;  /* nonzero: keep only sockets with flags (implies annotate) */
 	int annotate;      /* nonzero: fill reg, fact, flags, risk */
+	/* nonzero (listen only): also raw IP and packet sockets, from /proc/net/{raw,raw6,
+	 * packet}; with protos 0 only those */
+	int raw;
 	const struct pl_registry *reg; /* NULL: built-in */
 	const struct pl_kb *kb;        /* NULL: built-in */
 	const char *proc_root;         /* NULL: "/proc"; tests may point it elsewhere */
@@ -185,8 +208,15 @@ int pl_sock_dual_stack(const struct pl_sock *s);
 enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* "tcp", "udp", "raw" or "packet" (static). */
+const char *pl_sock_transport_name(const struct pl_sock *s);
+
 /* "tcp4", "tcp6", "tcp46" (dual-stack), "udp4", ... (static). */
 const char *pl_sock_proto_label(const struct pl_sock *s);
+
+/* What a raw socket's protocol number or a packet socket's ethertype is called
+ * ("icmp", "ipv6-icmp", "all", "arp", ...), or NULL when this has no name for it. */
+const char *pl_sock_protocol_name(const struct pl_sock *s);
 
 /* Nonzero when the local address is loopback (127/8, ::1, ::ffff:127/104). */
 int pl_sock_loopback(const struct pl_sock *s);
@@ -268,6 +298,14 @@ enum pl_rc pl_sockdiag_parse(const void *buf, size_t len, enum pl_proto proto,
  */
 enum pl_rc pl_procnet_parse(const char *data, size_t len, enum pl_proto proto, int family,
                             struct pl_sock_list *l, struct pl_err *err);
+
+/*
+ * Parses the text of /proc/net/packet, appending one PL_SK_PACKET socket per line after
+ * the header (interface names are left empty). Returns PL_OK, PL_ERR_PARSE with line
+ * and column in err, or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_procnet_parse_packet(const char *data, size_t len, struct pl_sock_list *l,
+                                   struct pl_err *err);
 
 /*
  * Reads the text of /proc/PID/cgroup and derives the systemd unit and container. Writes

@@ -24,6 +24,7 @@ enum {
 	OPT_PROCESSES_FROM,
 	OPT_BASELINE,
 	OPT_SAVE_BASELINE,
+	OPT_RAW,
 };
 
 /* What listen/conns were asked beyond the socket query. */
@@ -40,6 +41,9 @@ static const char listen_help[] =
     "holding it, their user and systemd unit or container, the registered service,\n"
     "and flags worth a look (exposed, unassigned, malware, unexpected) with reasons.\n"
     "\n"
+    "  --raw               raw IP sockets and packet sockets (capture: tcpdump, DHCP\n"
+    "                      clients, sniffers and backdoors that ss -tulpn never shows);\n"
+    "                      add -t/-u to list TCP/UDP too\n"
     "  --save-baseline=FILE  also write these listeners to FILE, one editable line each\n"
     "                      (PROTO ADDRESS PORT PROGRAM; '*' matches anything)\n"
     "  --baseline=FILE     show only listeners FILE does not cover, and note its lines\n"
@@ -162,6 +166,9 @@ sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, struct sock
 	case OPT_SAVE_BASELINE:
 		a->save_baseline = optarg;
 		return PL_EXIT_OK;
+	case OPT_RAW:
+		q->raw = 1;
+		return PL_EXIT_OK;
 	}
 	return -2;
 }
@@ -185,6 +192,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 	    {"processes-from", required_argument, NULL, OPT_PROCESSES_FROM},
 	    {"baseline", required_argument, NULL, OPT_BASELINE},
 	    {"save-baseline", required_argument, NULL, OPT_SAVE_BASELINE},
+	    {"raw", no_argument, NULL, OPT_RAW},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -215,6 +223,9 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 		                          argv[0], argv[optind]);
 	if ((a->baseline || a->save_baseline) && what != PL_SQ_LISTEN)
 		return pl_cli_usage_error(cli, "--baseline and --save-baseline are for listen");
+	if (q->raw && what != PL_SQ_LISTEN)
+		return pl_cli_usage_error(cli, "--raw is for listen (raw and packet sockets do not "
+		                               "connect to a port)");
 	return PL_EXIT_OK;
 }
 

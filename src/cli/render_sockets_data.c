@@ -15,6 +15,8 @@
 static const char *
 family_name(const struct pl_sock *s)
 {
+	if (s->kind == PL_SK_PACKET)
+		return "packet";
 	if (s->family == AF_INET)
 		return "ipv4";
 	return pl_sock_dual_stack(s) ? "dual" : "ipv6";
@@ -81,13 +83,19 @@ json_socket(struct pl_jsonw *w, struct pl_user_cache *uc, const struct pl_sockse
 
 	pl_jsonw_object(w);
 	pl_jsonw_kstr(w, "netns", set->netns[s->netns].label);
-	pl_jsonw_kstr(w, "transport", pl_proto_name((enum pl_proto)s->proto));
+	pl_jsonw_kstr(w, "transport", pl_sock_transport_name(s));
 	pl_jsonw_kstr(w, "family", family_name(s));
 	pl_jsonw_kbool(w, "dual_stack", pl_sock_dual_stack(s));
 	pl_jsonw_kstr(w, "state", pl_sock_state_name(s));
 	pl_sock_addr_str(s, 0, addr, sizeof(addr));
 	pl_jsonw_kstr(w, "local_address", addr);
 	pl_jsonw_kint(w, "local_port", s->lport);
+	if (s->kind != PL_SK_INET) {
+		/* local_port holds the IP protocol (raw) or ethertype (packet); name it. */
+		pl_jsonw_kstr(w, "protocol", pl_sock_protocol_name(s));
+		if (s->kind == PL_SK_PACKET)
+			pl_jsonw_kstr(w, "socket_type", s->pkt_type == 2 ? "dgram" : "raw");
+	}
 	pl_sock_addr_str(s, 1, addr, sizeof(addr));
 	pl_jsonw_kstr(w, "remote_address", addr);
 	pl_jsonw_kint(w, "remote_port", s->rport);
@@ -199,7 +207,7 @@ csv_socket(struct pl_buf *out, struct pl_buf *cols, struct pl_user_cache *uc,
 			                         used ? ";" : "",
 			                         pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
 	csv_field(out, set->netns[s->netns].label, 0);
-	csv_field(out, pl_proto_name((enum pl_proto)s->proto), 0);
+	csv_field(out, pl_sock_transport_name(s), 0);
 	csv_field(out, family_name(s), 0);
 	csv_field(out, pl_sock_state_name(s), 0);
 	pl_sock_addr_str(s, 0, a, sizeof(a));

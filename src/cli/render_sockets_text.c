@@ -141,6 +141,32 @@ put_endpoint(const struct pl_sock *s, int remote, char *p)
 {
 	const uint8_t *a = remote ? s->remote : s->local;
 
+	if (s->kind != PL_SK_INET && !remote) {
+		/* "0.0.0.0:icmp", "[::]:ipv6-icmp", "lo:all", "*:0x88b5": what it receives. */
+		const char *name = pl_sock_protocol_name(s);
+
+		if (s->kind == PL_SK_PACKET) {
+			pl_sock_addr_str(s, 0, p, 20);
+			p += strlen(p);
+			*p++ = ':';
+		} else if (s->family == AF_INET) {
+			for (int i = 0; i < 4; i++) {
+				p = put_u32(p, a[i]);
+				*p++ = i < 3 ? '.' : ':';
+			}
+		} else {
+			*p++ = '[';
+			pl_sock_addr_str(s, 0, p, 64);
+			p += strlen(p);
+			*p++ = ']';
+			*p++ = ':';
+		}
+		if (name)
+			return p + put_str(p, 24, name);
+		if (s->kind == PL_SK_PACKET)
+			return p + snprintf(p, 12, "0x%04x", s->lport);
+		return put_u32(p, s->lport);
+	}
 	if (s->family == AF_INET) {
 		for (int i = 0; i < 4; i++) {
 			p = put_u32(p, a[i]);
@@ -173,7 +199,7 @@ endpoint_len(const struct pl_sock *s, int remote)
 	const uint8_t *a = remote ? s->remote : s->local;
 	char tmp[80];
 
-	if (s->family != AF_INET)
+	if (s->family != AF_INET || s->kind != PL_SK_INET)
 		return (size_t)(put_endpoint(s, remote, tmp) - tmp);
 	return digits(a[0]) + digits(a[1]) + digits(a[2]) + digits(a[3]) + 4 +
 	       digits(remote ? s->rport : s->lport);

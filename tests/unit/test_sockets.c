@@ -314,6 +314,64 @@ check_cgroup(const char *text, const char *path, const char *unit, const char *c
 	assert_string_equal(c, container);
 }
 
+/* /proc/net/packet as the kernel prints it (pointer hidden by kptr_restrict, or not). */
+static void
+test_procnet_packet(void **state)
+{
+	static const char text[] =
+	    "sk               RefCnt Type Proto  Iface R Rmem   User   Inode\n"
+	    "0000000014c7071c 3      3    0003   1     1 0      0      30122648\n"
+	    "0000000000000000 3      2    88cc   0     1 768    65534  30122650\n";
+	static const struct {
+		const char *line;
+		const char *msg;
+		unsigned column;
+	} bad[] = {
+	    {"zz 3 3 0003 1 1 0 0 1", "socket's address", 1},
+	    {"00 3 3 003 1 1 0 0 1", "bad protocol", 8},
+	    {"00 3 3 0003 x 1 0 0 1", "interface index", 13},
+	    {"00 3 3 0003 1 1 0 0", "bad inode", 20},
+	    {"00 3 999 0003 1 1 0 0 1", "socket type", 6},
+	};
+	struct pl_sock_list l = {0};
+	struct pl_err err = {0};
+	char buf[256];
+
+	(void)state;
+	assert_int_equal(pl_procnet_parse_packet(text, strlen(text), &l, &err), PL_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.v[0].kind, PL_SK_PACKET);
+	assert_int_equal(l.v[0].family, AF_PACKET);
+	assert_int_equal(l.v[0].pkt_type, SOCK_RAW);
+	assert_int_equal(l.v[0].lport, 3); /* ETH_P_ALL */
+	assert_int_equal(l.v[0].ifindex, 1);
+	assert_int_equal(l.v[0].inode, 30122648);
+	assert_string_equal(pl_sock_proto_label(&l.v[0]), "packet");
+	assert_string_equal(pl_sock_transport_name(&l.v[0]), "packet");
+	assert_string_equal(pl_sock_protocol_name(&l.v[0]), "all");
+	assert_int_equal(l.v[1].pkt_type, SOCK_DGRAM);
+	assert_int_equal(l.v[1].lport, 0x88cc);
+	assert_string_equal(pl_sock_protocol_name(&l.v[1]), "lldp");
+	assert_int_equal(l.v[1].uid, 65534);
+	assert_int_equal(l.v[1].rqueue, 768);
+	pl_sock_addr_str(&l.v[1], 0, buf, sizeof(buf));
+	assert_string_equal(buf, "*"); /* every interface */
+	assert_false(pl_sock_dual_stack(&l.v[0]));
+	pl_sock_list_cleanup(&l);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "sk RefCnt Type Proto Iface R Rmem User Inode\n%s\n",
+		         bad[i].line);
+		assert_int_equal(pl_procnet_parse_packet(buf, strlen(buf), &l, &err), PL_ERR_PARSE);
+		if (!strstr(err.msg, bad[i].msg) || err.line != 2 || err.column != bad[i].column)
+			fail_msg("case %zu: %u:%u '%s', want 2:%u '%s'", i, err.line, err.column,
+			         err.msg, bad[i].column, bad[i].msg);
+	}
+	assert_int_equal(l.n, 0);
+	assert_int_equal(pl_procnet_parse_packet("", 0, &l, &err), PL_OK);
+	assert_int_equal(pl_procnet_parse_packet("x", 1, &l, &err), PL_ERR_PARSE);
+	pl_sock_list_cleanup(&l);
+}
+
 static void
 test_cgroup(void **state)
 {
@@ -374,6 +432,7 @@ main(void)
 	    cmocka_unit_test(test_sockdiag_truncated),
 	    cmocka_unit_test(test_sockdiag_error_and_family),
 	    cmocka_unit_test(test_procnet_malformed),
+	    cmocka_unit_test(test_procnet_packet),
 	    cmocka_unit_test(test_cgroup),
 	};
 

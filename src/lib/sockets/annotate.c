@@ -190,6 +190,18 @@ pl_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct
 	s->risk = PL_RISK_INFO;
 	s->fact = NULL;
 	s->malware = NULL;
+	s->reg = NULL;
+	/* Raw and packet sockets have no port: what they are is the finding. */
+	if (s->kind == PL_SK_PACKET) {
+		s->flags = PL_SFLAG_CAPTURE;
+		s->risk = PL_RISK_MEDIUM;
+		return;
+	}
+	if (s->kind == PL_SK_RAW) {
+		s->flags = PL_SFLAG_RAW;
+		s->risk = PL_RISK_LOW;
+		return;
+	}
 	annotate_reg(s, reg, port);
 	annotate_kb(s, kb, port, listening);
 	if ((s->flags & PL_SFLAG_EXPOSED) && s->risk < PL_RISK_HIGH)
@@ -201,7 +213,8 @@ pl_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct
 void
 pl_annotate_holders(const struct pl_sockset *set, struct pl_sock *s)
 {
-	const struct expected *e = is_listening(s) ? expected_for(s->lport) : NULL;
+	const struct expected *e =
+	    s->kind == PL_SK_INET && is_listening(s) ? expected_for(s->lport) : NULL;
 
 	s->flags &= ~(uint32_t)PL_SFLAG_UNEXPECTED;
 	if (!e || s->n_owners == 0)
@@ -290,6 +303,43 @@ reason_exposed(const struct pl_sock *s, char *buf, size_t size)
 		         addr);
 }
 
+/* Why a raw IP socket is flagged. */
+static void
+reason_raw(const struct pl_sock *s, char *buf, size_t size)
+{
+	const char *name = pl_sock_protocol_name(s);
+	char what[32];
+
+	if (name)
+		snprintf(what, sizeof(what), "%s", name);
+	else
+		snprintf(what, sizeof(what), "IP protocol %u", s->lport);
+	snprintf(buf, size,
+	         "a raw socket receives every %s packet sent to this machine: ping-like tools "
+	         "and routing daemons do this; a long-lived one elsewhere can be a covert channel",
+	         what);
+}
+
+/* Why a packet socket is flagged: what it reads, where, and who does that legitimately. */
+static void
+reason_capture(const struct pl_sock *s, char *buf, size_t size)
+{
+	const char *name = pl_sock_protocol_name(s);
+	char what[32];
+
+	if (s->lport == 3)
+		snprintf(what, sizeof(what), "every frame");
+	else if (name)
+		snprintf(what, sizeof(what), "%s frames", name);
+	else
+		snprintf(what, sizeof(what), "ethertype 0x%04x frames", s->lport);
+	snprintf(buf, size,
+	         "a packet socket reads %s on %s%s, below TCP/UDP: tcpdump, DHCP clients and "
+	         "LLDP agents do this; BPFDoor-style backdoors hide this way from ss -tulpn and "
+	         "lsof -i",
+	         what, s->ifname[0] ? "" : "every interface", s->ifname);
+}
+
 void
 pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum pl_sock_flag flag,
                     char *buf, size_t size)
@@ -314,6 +364,12 @@ pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum 
 	case PL_SFLAG_MALWARE:
 		snprintf(buf, size, "port associated with malware: %s",
 		         s->malware ? s->malware->title : "see portlens info");
+		return;
+	case PL_SFLAG_CAPTURE:
+		reason_capture(s, buf, size);
+		return;
+	case PL_SFLAG_RAW:
+		reason_raw(s, buf, size);
 		return;
 	case PL_SFLAG_UNEXPECTED:
 		e = expected_for(s->lport);

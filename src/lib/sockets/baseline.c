@@ -5,14 +5,16 @@
  *
  * One listener per line: PROTO ADDRESS PORT PROGRAM, separated by blanks; '#' starts a
  * comment line. PROTO is what `portlens listen` prints (tcp4, tcp6, tcp46, udp4, udp6,
- * udp46) or tcp/udp for any family; ADDRESS an IPv4 or IPv6 literal or '*'; PORT a
- * number or '*'; PROGRAM, the rest of the line (process names may hold blanks), is a
- * holder's name as /proc/PID/comm gives it, '*' for any, or '-' for a socket with no
- * visible process. `portlens listen --save-baseline FILE` writes one; `--baseline FILE`
- * shows only listeners no line covers, and which lines covered nothing. The parser is
- * pure (fuzzed, unit-tested); an error names the line and column.
+ * udp46, raw4, raw6, packet) or tcp/udp/raw for any family; ADDRESS an IPv4 or IPv6
+ * literal, for packet an interface name, or '*'; PORT a number (for raw the IP protocol,
+ * for packet the ethertype, as `--json` gives them) or '*'; PROGRAM, the rest of the line (process
+ * names may hold blanks), is a holder's name as /proc/PID/comm gives it, '*' for any, or '-' for a
+ * socket with no visible process. `portlens listen --save-baseline FILE` writes one; `--baseline
+ * FILE` shows only listeners no line covers, and which lines covered nothing. The parser is pure
+ * (fuzzed, unit-tested); an error names the line and column.
  */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,8 @@
 
 #include "sockets/sockets_impl.h"
 
-static const char *const protos[] = {"tcp", "tcp4", "tcp6", "tcp46",
-                                     "udp", "udp4", "udp6", "udp46"};
+static const char *const protos[] = {"tcp",  "tcp4",  "tcp6", "tcp46", "udp",  "udp4",
+                                     "udp6", "udp46", "raw",  "raw4",  "raw6", "packet"};
 
 static int
 is_blank(char c)
@@ -87,15 +89,22 @@ parse_line(const char *p, const char *end, const char *source, unsigned line,
 		known |= n == strlen(protos[i]) && memcmp(f, protos[i], n) == 0;
 	if (!known)
 		return field_error(err, source, line, ls, f,
-		                   "unknown protocol (want tcp4, tcp6, "
-		                   "tcp46, udp4, udp6, udp46, tcp or udp):",
+		                   "unknown protocol (want tcp4, tcp6, tcp46, udp4, udp6, udp46, "
+		                   "tcp, udp, raw4, raw6, raw or packet):",
 		                   n, f);
 	memcpy(e->proto, f, n);
 	n = next_field(&p, end, &f);
 	if (n == 0)
 		return field_error(err, source, line, ls, f, "missing address after", 0, "");
-	if (!normal_addr(f, n, e->addr, sizeof(e->addr)))
+	if (strcmp(e->proto, "packet") == 0) {
+		/* A packet socket's address is its interface: a name, or '*' for all. */
+		if (n >= IF_NAMESIZE || memchr(f, '/', n))
+			return field_error(err, source, line, ls, f,
+			                   "not an interface name or '*':", n, f);
+		memcpy(e->addr, f, n);
+	} else if (!normal_addr(f, n, e->addr, sizeof(e->addr))) {
 		return field_error(err, source, line, ls, f, "not an IP address or '*':", n, f);
+	}
 	n = next_field(&p, end, &f);
 	if (n == 1 && f[0] == '*') {
 		e->port = -1;

@@ -11,6 +11,7 @@
  * come from /proc/net, and the set says so in its source.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,36 @@ static const int families[2] = {AF_INET, AF_INET6};
 static int
 want_proto(const struct pl_sock_query *q, enum pl_proto p)
 {
+	/* --raw alone asks for raw and packet sockets only, as ss -w/-0 do. */
+	if (!q->protos && q->raw)
+		return 0;
 	return (q->protos ? q->protos : PL_PROTO_BIT(PL_PROTO_TCP) | PL_PROTO_BIT(PL_PROTO_UDP)) &
 	       PL_PROTO_BIT(p);
+}
+
+/*
+ * Raw and packet sockets of the namespace this thread is in, from /proc (see
+ * procnet_parse.c). Interface names are looked up here, where ifindex means something;
+ * through another process's /proc/PID/net they cannot be, and show as "if#N".
+ */
+static enum pl_rc
+collect_raw(struct pl_collect_ctx *c, const char *procnet_dir, int can_name)
+{
+	size_t first = c->list.n;
+	enum pl_rc rc = pl_procnet_read_raw(procnet_dir, &c->list, c->err);
+
+	for (size_t i = first; rc == PL_OK && i < c->list.n; i++) {
+		struct pl_sock *s = &c->list.v[i];
+		char name[IF_NAMESIZE];
+
+		if (s->kind != PL_SK_PACKET || s->ifindex == 0)
+			continue;
+		if (can_name && if_indextoname(s->ifindex, name))
+			snprintf(s->ifname, sizeof(s->ifname), "%s", name);
+		else
+			snprintf(s->ifname, sizeof(s->ifname), "if#%u", s->ifindex);
+	}
+	return rc;
 }
 
 static uint32_t
@@ -85,6 +114,9 @@ pl_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet
 		for (unsigned f = 0; f < 2 && rc == PL_OK; f++)
 			rc = collect_one(c, nlfd, (enum pl_proto)p, families[f], procnet_dir);
 	}
+	if (rc == PL_OK && c->q->raw && ((c->q->what ? c->q->what : PL_SQ_LISTEN) & PL_SQ_LISTEN))
+		rc = collect_raw(c, procnet_dir,
+		                 ns == 0 || strcmp(procnet_dir, "/proc/thread-self/net") == 0);
 	if (nlfd >= 0)
 		close(nlfd);
 	for (size_t i = first; i < c->list.n; i++)
@@ -97,6 +129,11 @@ keep_socket(const struct pl_sock_query *q, const struct pl_sock *s)
 {
 	unsigned fam = q->families ? q->families : PL_FAM_V4 | PL_FAM_V6;
 
+	/* Packet sockets are neither IPv4 nor IPv6; no raw or packet socket has a port. */
+	if (s->kind == PL_SK_PACKET && q->families)
+		return 0;
+	if (s->kind != PL_SK_INET && q->port >= 0)
+		return 0;
 	if (s->family == AF_INET && !(fam & PL_FAM_V4))
 		return 0;
 	if (s->family == AF_INET6 && !(fam & PL_FAM_V6) &&
@@ -246,7 +283,13 @@ pl_sockets_collect(const struct pl_sock_query *q, struct pl_sockset **out, struc
 		rc = gather(&c, proc_root);
 	if (rc != PL_OK)
 		goto out;
-	c.set->source = c.proc_used ? "/proc/net" : "netlink sock_diag";
+	/* Raw and packet sockets always come from /proc/net (see procnet_parse.c). */
+	if (c.proc_used || (q->raw && !q->protos))
+		c.set->source = "/proc/net";
+	else if (q->raw)
+		c.set->source = "netlink sock_diag; /proc/net for raw and packet sockets";
+	else
+		c.set->source = "netlink sock_diag";
 	rc = pl_collect_finish(&c, proc_root, q->processes ? &map : NULL);
 out:
 	pl_owner_map_cleanup(&map);

@@ -275,6 +275,8 @@ cmp_sock(const void *a, const void *b)
 
 	if (x->netns != y->netns)
 		return x->netns < y->netns ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
 	if (x->proto != y->proto)
 		return x->proto < y->proto ? -1 : 1;
 	if (x->lport != y->lport)
@@ -292,8 +294,9 @@ cmp_sock(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
-/* A socket's sort position packed into 64 bits: namespace, transport, local port, family,
- * first 4 address bytes. Equal keys fall back to cmp_sock. */
+/* A socket's sort position packed into 64 bits: namespace, kind (TCP/UDP first, then raw,
+ * then packet), transport, local port, family, first 4 address bytes. Equal keys fall
+ * back to cmp_sock. */
 struct sort_key {
 	uint64_t key;
 	const struct pl_sock *s;
@@ -379,8 +382,9 @@ sort_list(struct pl_sock_list *l)
 	for (size_t i = 0; i < n; i++) {
 		const struct pl_sock *s = &l->v[i];
 
-		keys[i].key = (uint64_t)(s->netns & 0x3ff) << 54 | (uint64_t)(s->proto & 1) << 53 |
-		              (uint64_t)s->lport << 37 | (uint64_t)(s->family == AF_INET6) << 36 |
+		keys[i].key = (uint64_t)(s->netns & 0x3ff) << 54 | (uint64_t)(s->kind & 3) << 52 |
+		              (uint64_t)(s->proto & 1) << 51 | (uint64_t)s->lport << 35 |
+		              (uint64_t)(s->family == AF_INET6) << 34 |
 		              (uint64_t)s->local[0] << 24 | (uint64_t)s->local[1] << 16 |
 		              (uint64_t)s->local[2] << 8 | s->local[3];
 		keys[i].s = s;

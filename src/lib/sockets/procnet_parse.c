@@ -8,7 +8,13 @@
  * where addresses are the kernel's in-memory 32-bit words printed with %08X (so their
  * byte order is the host's) and ports, states and queues are hex numbers. Fields after
  * the inode differ between TCP and UDP and are ignored. The kernel does not report
- * IPV6_V6ONLY here, so IPv6 rows carry PL_V6ONLY_UNKNOWN.
+ * IPV6_V6ONLY here, so IPv6 rows carry PL_V6ONLY_UNKNOWN. /proc/net/raw and raw6 have
+ * the same layout, the IP protocol in the port's place.
+ *
+ * /proc/net/packet (packet sockets) has its own: "SK REFCNT TYPE PROTO IFACE R RMEM USER
+ * INODE", the socket pointer and the ethertype in hex, the rest decimal. Raw and packet
+ * sockets are read only from /proc: the netlink modules for them (raw_diag,
+ * packet_diag) are often not built, and these files always are.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -200,6 +206,92 @@ pl_procnet_parse(const char *data, size_t len, enum pl_proto proto, int family,
 	return PL_OK;
 }
 
+/* Reads one blank-separated number (hex: ndig digits, 0 = 1-16) no larger than max;
+ * on failure leaves the cursor at the field's start, for the error's column. */
+static int
+packet_field(struct cursor *c, int hex, unsigned ndig, uint64_t max, uint64_t *v)
+{
+	const char *start;
+	int ok;
+
+	skip_spaces(c);
+	start = c->p;
+	ok = hex ? read_hex(c, ndig, v) : read_dec(c, v);
+	if (ok && *v <= max && (c->p == c->end || *c->p == ' ' || *c->p == '\r'))
+		return 1;
+	c->p = start;
+	return 0;
+}
+
+static enum pl_rc
+parse_packet_line(struct cursor *c, struct pl_sock *s, struct pl_err *err)
+{
+	uint64_t v;
+
+	if (!packet_field(c, 1, 0, UINT64_MAX, &v))
+		return fail(c, err, "expected the socket's address in hex");
+	if (!packet_field(c, 0, 0, UINT32_MAX, &v))
+		return fail(c, err, "bad reference count");
+	if (!packet_field(c, 0, 0, 255, &v))
+		return fail(c, err, "bad socket type");
+	s->pkt_type = (uint8_t)v;
+	if (!packet_field(c, 1, 4, 0xffff, &v))
+		return fail(c, err, "bad protocol (4 hex digits)");
+	s->lport = (uint16_t)v;
+	if (!packet_field(c, 0, 0, UINT32_MAX, &v))
+		return fail(c, err, "bad interface index");
+	s->ifindex = (uint32_t)v;
+	if (!packet_field(c, 0, 0, 1, &v))
+		return fail(c, err, "bad running flag");
+	if (!packet_field(c, 0, 0, UINT32_MAX, &v))
+		return fail(c, err, "bad receive memory");
+	s->rqueue = (uint32_t)v;
+	if (!packet_field(c, 0, 0, UINT32_MAX, &v))
+		return fail(c, err, "bad uid");
+	s->uid = (uint32_t)v;
+	if (!packet_field(c, 0, 0, UINT64_MAX, &v))
+		return fail(c, err, "bad inode");
+	s->inode = v;
+	s->kind = PL_SK_PACKET;
+	s->proto = PL_PROTO_COUNT;
+	s->family = AF_PACKET;
+	s->state = PL_SS_CLOSE;
+	s->v6only = 0;
+	return PL_OK;
+}
+
+enum pl_rc
+pl_procnet_parse_packet(const char *data, size_t len, struct pl_sock_list *l, struct pl_err *err)
+{
+	struct cursor c = {.p = data, .end = data + len, .line_start = data, .line = 1};
+	const char *nl = memchr(data, '\n', len);
+
+	if (!nl)
+		return len ? fail(&c, err, "no header line") : PL_OK;
+	c.p = nl + 1;
+	while (c.p < c.end) {
+		const char *eol = memchr(c.p, '\n', (size_t)(c.end - c.p));
+		struct cursor lc;
+		struct pl_sock *s;
+		enum pl_rc rc;
+
+		c.line++;
+		c.line_start = c.p;
+		lc = c;
+		lc.end = eol ? eol : c.end;
+		s = pl_sock_list_push(l);
+		if (!s)
+			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		rc = parse_packet_line(&lc, s, err);
+		if (rc != PL_OK) {
+			l->n--;
+			return rc;
+		}
+		c.p = eol ? eol + 1 : c.end;
+	}
+	return PL_OK;
+}
+
 static const char *
 procnet_name(enum pl_proto proto, int family)
 {
@@ -285,5 +377,65 @@ pl_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t state
 		if (states & (1u << l->v[i].state))
 			l->v[kept++] = l->v[i];
 	l->n = kept;
+	return PL_OK;
+}
+
+/* Reads DIR/name into *data; PL_ERR_NOTFOUND when the file does not exist. */
+static enum pl_rc
+read_file(const char *dir, const char *name, char **data, size_t *len, struct pl_err *err)
+{
+	char path[512];
+	enum pl_rc rc;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == ENOENT)
+			return PL_ERR_NOTFOUND;
+		rc = pl_err_set(err, PL_ERR_IO, "cannot open %s: %s", path, strerror(e));
+		if (err)
+			err->sys_errno = e;
+		return rc;
+	}
+	rc = read_all(fd, data, len);
+	close(fd);
+	return rc == PL_OK ? PL_OK : pl_err_set(err, rc, "cannot read %s", path);
+}
+
+enum pl_rc
+pl_procnet_read_raw(const char *dir, struct pl_sock_list *l, struct pl_err *err)
+{
+	static const char *const files[] = {"raw", "raw6", "packet"};
+
+	for (size_t f = 0; f < 3; f++) {
+		size_t first = l->n;
+		char *data = NULL;
+		size_t len = 0;
+		enum pl_rc rc = read_file(dir, files[f], &data, &len, err);
+
+		if (rc == PL_ERR_NOTFOUND)
+			continue; /* no IPv6, or no AF_PACKET in this kernel */
+		if (rc != PL_OK)
+			return rc;
+		if (f < 2)
+			rc = pl_procnet_parse(data, len, PL_PROTO_UDP, f == 0 ? AF_INET : AF_INET6,
+			                      l, err);
+		else
+			rc = pl_procnet_parse_packet(data, len, l, err);
+		free(data);
+		if (rc != PL_OK) {
+			if (rc == PL_ERR_PARSE && err)
+				err->source = NULL;
+			return rc;
+		}
+		for (size_t i = first; f < 2 && i < l->n; i++) {
+			l->v[i].kind = PL_SK_RAW;
+			l->v[i].proto = PL_PROTO_COUNT;
+			l->v[i].v6only = 1; /* dual-stack does not apply */
+		}
+	}
 	return PL_OK;
 }

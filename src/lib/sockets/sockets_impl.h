@@ -35,6 +35,10 @@ int pl_sockdiag_open(struct pl_err *err);
 enum pl_rc pl_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t states,
                            struct pl_sock_list *l, struct pl_err *err);
 
+/* Reads raw IP sockets (DIR/raw, raw6) and packet sockets (DIR/packet) into l, each row
+ * marked with its kind; files the kernel lacks are skipped. */
+enum pl_rc pl_procnet_read_raw(const char *dir, struct pl_sock_list *l, struct pl_err *err);
+
 /* Owner map: socket inode -> holders, built from /proc/PID/fd. */
 struct pl_owner_ref {
 	uint64_t inode;

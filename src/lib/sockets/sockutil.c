@@ -73,7 +73,8 @@ is_any6(const uint8_t *a)
 int
 pl_sock_dual_stack(const struct pl_sock *s)
 {
-	return s->family == AF_INET6 && s->v6only == 0 && is_any6(s->local);
+	return s->kind == PL_SK_INET && s->family == AF_INET6 && s->v6only == 0 &&
+	       is_any6(s->local);
 }
 
 int
@@ -95,6 +96,11 @@ pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t size)
 	const uint8_t *a = remote ? s->remote : s->local;
 	char tmp[INET6_ADDRSTRLEN];
 
+	if (s->kind == PL_SK_PACKET) {
+		/* A packet socket's "address" is the interface it reads. */
+		snprintf(buf, size, "%s", remote || !s->ifname[0] ? "*" : s->ifname);
+		return;
+	}
 	if (!inet_ntop(s->family == AF_INET ? AF_INET : AF_INET6, a, tmp, sizeof(tmp)))
 		snprintf(tmp, sizeof(tmp), "?");
 	snprintf(buf, size, "%s", tmp);
@@ -112,6 +118,10 @@ pl_sock_flag_name(enum pl_sock_flag flag)
 		return "malware";
 	case PL_SFLAG_UNEXPECTED:
 		return "unexpected";
+	case PL_SFLAG_CAPTURE:
+		return "capture";
+	case PL_SFLAG_RAW:
+		return "raw";
 	}
 	return "?";
 }
@@ -178,10 +188,48 @@ pl_sockset_free(struct pl_sockset *set)
 }
 
 const char *
+pl_sock_transport_name(const struct pl_sock *s)
+{
+	if (s->kind == PL_SK_RAW)
+		return "raw";
+	if (s->kind == PL_SK_PACKET)
+		return "packet";
+	return s->proto == PL_PROTO_TCP ? "tcp" : "udp";
+}
+
+const char *
+pl_sock_protocol_name(const struct pl_sock *s)
+{
+	/* The few protocols raw and packet sockets are opened for in practice. */
+	static const struct {
+		uint16_t num;
+		const char *name;
+	} ip[] = {{1, "icmp"},       {2, "igmp"},  {6, "tcp"},    {17, "udp"}, {47, "gre"},
+	          {58, "ipv6-icmp"}, {89, "ospf"}, {112, "vrrp"}, {255, "raw"}},
+	  eth[] = {{0x0003, "all"},  {0x0800, "ip"},    {0x0806, "arp"},  {0x86dd, "ipv6"},
+	           {0x8100, "vlan"}, {0x888e, "eapol"}, {0x88cc, "lldp"}, {0x8035, "rarp"}};
+
+	if (s->kind == PL_SK_RAW) {
+		for (size_t i = 0; i < sizeof(ip) / sizeof(ip[0]); i++)
+			if (ip[i].num == s->lport)
+				return ip[i].name;
+	} else if (s->kind == PL_SK_PACKET) {
+		for (size_t i = 0; i < sizeof(eth) / sizeof(eth[0]); i++)
+			if (eth[i].num == s->lport)
+				return eth[i].name;
+	}
+	return NULL;
+}
+
+const char *
 pl_sock_proto_label(const struct pl_sock *s)
 {
 	int tcp = s->proto == PL_PROTO_TCP;
 
+	if (s->kind == PL_SK_RAW)
+		return s->family == AF_INET ? "raw4" : "raw6";
+	if (s->kind == PL_SK_PACKET)
+		return "packet";
 	if (s->family == AF_INET)
 		return tcp ? "tcp4" : "udp4";
 	if (pl_sock_dual_stack(s))

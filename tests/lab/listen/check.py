@@ -54,6 +54,7 @@ def holders(row):
 
 
 prefork, nobody, unit, lab = pids("prefork"), pids("nobody"), pids("unit"), pids("lab")
+sniffer = pids("sniffer")
 P = [BASE + i for i in range(8)]
 
 doc, _ = run("listen")
@@ -161,6 +162,51 @@ with open(bl0, "w") as f:
     f.write("# any program on this port\ntcp * %d *\n" % P[0])
 rc, out, err = pl_rc("listen", "--port", str(P[0]), "--baseline", bl0)
 check(rc == 0, "--baseline: wildcards cover a listener")
+
+# Raw and packet sockets (--raw): not in the default listing; with --raw, each with its
+# interface or address, protocol, holder and flag; in the lab namespace with its name.
+check(not any(s["transport"] in ("raw", "packet") for s in doc["sockets"]),
+      "default listing: no raw or packet sockets")
+dr, _ = run("listen", "--raw")
+mine = [s for s in dr["sockets"] if holders(s) == sniffer]
+pk = [s for s in mine if s["transport"] == "packet"]
+rw = [s for s in mine if s["transport"] == "raw"]
+check(all(s["transport"] in ("raw", "packet") for s in dr["sockets"])
+      and dr["source"] == "/proc/net", "--raw alone: only raw and packet sockets, from /proc/net")
+check(len(pk) == 1 and pk[0]["local_address"] == "lo" and pk[0]["local_port"] == 3
+      and pk[0]["protocol"] == "all" and pk[0]["family"] == "packet"
+      and [f["flag"] for f in pk[0]["flags"]] == ["capture"],
+      "--raw: packet socket on lo reading every frame, flagged capture (%s)" % pk)
+check(len(rw) == 1 and rw[0]["local_address"] == "127.0.0.1" and rw[0]["local_port"] == 1
+      and rw[0]["protocol"] == "icmp" and rw[0]["family"] == "ipv4"
+      and [f["flag"] for f in rw[0]["flags"]] == ["raw"],
+      "--raw: raw ICMP socket on 127.0.0.1 with its holder, flagged raw (%s)" % rw)
+drt, _ = run("listen", "--raw", "--tcp")
+check(any(holders(s) == sniffer for s in drt["sockets"]) and rows(drt, P[0])
+      and not rows(drt, P[3])
+      and drt["source"] == "netlink sock_diag; /proc/net for raw and packet sockets",
+      "--raw --tcp: raw, packet and TCP sockets, no UDP; both sources named")
+txt, _ = run("listen", "--raw", fmt=None)
+line = [l for l in txt.splitlines() if l.startswith("packet") and " %d " % sniffer[0] in l]
+check(len(line) == 1 and " lo:all " in line[0] and "capture" in line[0]
+      and any("BPFDoor" in l for l in txt.splitlines()), "--raw text: packet lo:all, reason")
+check(not any(holders(s) == sniffer for s in run("listen", "--raw", "-4")[0]["sockets"]
+              if s["transport"] == "packet"), "--raw -4: packet sockets are not IPv4")
+dra, _ = run("listen", "--raw", "--all-netns")
+pl_lab = [s for s in dra["sockets"] if s["netns"] == NS and s["transport"] == "packet"]
+check(len(pl_lab) == 1 and pl_lab[0]["local_address"] == "lo" and holders(pl_lab[0]) == lab,
+      "--raw --all-netns: the lab namespace's packet socket on its own lo (%s)" % pl_lab)
+rbl = os.path.join(WORK, "raw.txt")
+rc, _, _ = pl_rc("listen", "--raw", "--save-baseline", rbl)
+rtext = open(rbl).read() if os.path.exists(rbl) else ""
+check(rc == 0 and "%-6s %-15s %5u  %s" % ("packet", "lo", 3, "python3") in rtext.splitlines()
+      and "%-6s %-15s %5u  %s" % ("raw4", "127.0.0.1", 1, "python3") in rtext.splitlines(),
+      "--raw --save-baseline: packet and raw lines")
+rc, out, _ = pl_rc("listen", "--raw", "--baseline", rbl, "--json")
+check(not any(holders(s) == sniffer for s in json.loads(out)["sockets"]),
+      "--raw --baseline: the saved raw and packet sockets are covered")
+r = subprocess.run([PL, "conns", "--raw"], capture_output=True, text=True, timeout=60)
+check(r.returncode == 2 and "--raw is for listen" in r.stderr, "conns --raw: refused")
 
 # Holders from the kernel's task_file iterator (BPF) and from /proc/PID/fd: the same rows,
 # including the nobody, unit and pre-fork holders; --all-netns too.

@@ -3,7 +3,9 @@
 # holder.py - opens sockets with known properties for the `portlens listen` lab test.
 # Usage: HOLDER_READY=FILE holder.py [--forks N] [--user NAME] SPEC... [+ SPEC...]
 # SPEC is KIND:ADDR:PORT with KIND tcp, tcp6dual, tcp6only, udp, udp6dual, or
-# conn:ADDR:PORT (connect to a listener opened before it, and accept the connection).
+# conn:ADDR:PORT (connect to a listener opened before it, and accept the connection),
+# raw:ADDR:PROTO (a raw IPv4 socket for IP protocol PROTO bound to ADDR), or
+# packet:IFACE:ETHERTYPE (a packet socket reading ETHERTYPE frames on IFACE).
 # Specs before "+" are opened, then the process forks N children that inherit them
 # (a pre-fork server: several holders of one socket); specs after "+" are opened by the
 # parent only. FILE gets "PID..." (parent first) when everything is open. Runs until
@@ -24,6 +26,16 @@ def open_spec(spec):
     addr, port = rest.rsplit(":", 1)
     addr = addr.strip("[]")
     port = int(port)
+    if kind == "raw":
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, port)
+        s.bind((addr, 0))
+        opened.append((kind, port, s))
+        return
+    if kind == "packet":
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(port))
+        s.bind((addr, port))
+        opened.append((kind, port, s))
+        return
     if kind == "conn":
         c = socket.create_connection((addr, port))
         for lst_kind, lst_port, s in opened:

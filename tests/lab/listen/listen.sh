@@ -107,7 +107,9 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 ip -n "$NS" addr add 198.18.0.1/32 dev lo
 start lab in_cgroup "${CG:+$CG/docker-$CID.scope}" ip netns exec "$NS" $H \
-	tcp:198.18.0.1:$((base + 6)) udp6dual:[::]:$((base + 7))
+	tcp:198.18.0.1:$((base + 6)) udp6dual:[::]:$((base + 7)) packet:lo:3
+# Below TCP/UDP: a packet socket on lo (every frame) and a raw ICMP socket.
+start sniffer $H packet:lo:3 raw:127.0.0.1:1
 
 export PL DENY_BPF HERE WORK NS base CG CID
 python3 "$HERE/check.py"
