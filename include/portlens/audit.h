@@ -40,10 +40,22 @@ enum pl_reach {
 	PL_REACH_NETWORK,      /* bound to a routable address or the wildcard */
 };
 
-/* One open TCP port and what answered on it. */
+/* What an observation is. */
+enum pl_obs_kind {
+	PL_OBS_PORT = 0, /* an open TCP port */
+	/* a packet socket (local audit): addr is the interface ("*" = all), port the
+	 * ethertype (3 = every frame) */
+	PL_OBS_CAPTURE,
+	/* a raw IP socket (local audit): addr is the bound address, port the IP protocol */
+	PL_OBS_RAW,
+};
+
+/* One open TCP port and what answered on it, or a socket below TCP (kind). */
 struct pl_audit_obs {
+	enum pl_obs_kind kind;
 	char addr[64]; /* numeric address as shown ("198.18.0.2", "::1", "*") */
 	uint16_t port;
+	char proto_name[16]; /* PL_OBS_CAPTURE/RAW: "all", "lldp", "icmp", ... or "" */
 	enum pl_reach reach;
 	int probed; /* svc holds a probe result */
 	struct pl_service svc;

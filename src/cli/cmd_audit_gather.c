@@ -102,6 +102,58 @@ seen_wildcard(const struct audit_run *run, uint16_t port)
 	return 0;
 }
 
+/*
+ * Packet and raw sockets (what `portlens listen --raw` shows) become observations of
+ * their own kind: nothing to probe, but each is a finding (audit/rules_below.c).
+ */
+static int
+audit_gather_below_tcp(struct pl_cli *cli, struct audit_run *run)
+{
+	struct pl_sock_query q = {.what = PL_SQ_LISTEN,
+	                          .raw = 1,
+	                          .port = -1,
+	                          .uid = -1,
+	                          .processes = 1,
+	                          .reg = cli->reg,
+	                          .kb = cli->kb};
+	struct pl_sockset *set = NULL;
+	struct pl_err err = {0};
+	size_t n_tcp = run->n_obs;
+
+	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < set->n_socks; i++) {
+		const struct pl_sock *s = &set->socks[i];
+		const struct pl_proc *owner = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
+		const char *name = pl_sock_protocol_name(s);
+		struct pl_audit_obs *o = audit_obs_add(run, NULL, 0);
+
+		if (!o) {
+			pl_sockset_free(set);
+			return pl_cli_fail(cli, "out of memory");
+		}
+		o->kind = s->kind == PL_SK_PACKET ? PL_OBS_CAPTURE : PL_OBS_RAW;
+		o->port = s->lport;
+		/* A packet socket on lo sees only this machine's own traffic. */
+		o->reach =
+		    pl_sock_loopback(s) || (s->kind == PL_SK_PACKET && !strcmp(s->ifname, "lo"))
+		        ? PL_REACH_LOOPBACK
+		        : PL_REACH_NETWORK;
+		pl_sock_addr_str(s, 0, o->addr, sizeof(o->addr));
+		snprintf(o->proto_name, sizeof(o->proto_name), "%s", name ? name : "");
+		if (owner)
+			snprintf(o->process, sizeof(o->process), "%s[%d]", owner->comm,
+			         (int)owner->pid);
+	}
+	snprintf(run->scope, sizeof(run->scope),
+	         "this machine (%zu TCP listeners, %zu packet and raw sockets)", n_tcp,
+	         run->n_obs - n_tcp);
+	pl_sockset_free(set);
+	return PL_EXIT_OK;
+}
+
 int
 audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 {
@@ -145,9 +197,8 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 			snprintf(o->process, sizeof(o->process), "%s[%d]", owner->comm,
 			         (int)owner->pid);
 	}
-	snprintf(run->scope, sizeof(run->scope), "this machine (%zu TCP listeners)", run->n_obs);
 	pl_sockset_free(set);
-	return PL_EXIT_OK;
+	return audit_gather_below_tcp(cli, run);
 }
 
 struct gather_ctx {

@@ -118,8 +118,14 @@ pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs 
 		const struct pl_audit_obs *o = &obs[i];
 
 		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "kind",
+		              o->kind == PL_OBS_CAPTURE ? "packet"
+		              : o->kind == PL_OBS_RAW   ? "raw"
+		                                        : "tcp");
 		pl_jsonw_kstr(&w, "address", o->addr);
 		pl_jsonw_kint(&w, "port", o->port);
+		if (o->kind != PL_OBS_PORT)
+			pl_jsonw_kstr(&w, "protocol", o->proto_name[0] ? o->proto_name : NULL);
 		pl_jsonw_kstr(&w, "reach", o->reach == PL_REACH_LOOPBACK ? "loopback" : "network");
 		if (o->process[0])
 			pl_jsonw_kstr(&w, "process", o->process);
@@ -178,6 +184,8 @@ pl_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_
 		char where[96];
 		struct pl_service none;
 
+		if (obs[i].kind != PL_OBS_PORT)
+			continue; /* no service to show: the finding says what it is */
 		snprintf(where, sizeof(where), strchr(obs[i].addr, ':') ? "[%s]:%u" : "%s:%u",
 		         obs[i].addr, obs[i].port);
 		if (!obs[i].probed) {

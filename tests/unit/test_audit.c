@@ -188,6 +188,60 @@ test_nothing_to_report(void **state)
 	pl_audit_report_cleanup(&r);
 }
 
+/* Packet and raw sockets: a finding each, milder when a program known to need one holds
+ * it; the port rules never see them (port 23 here is a protocol number, not Telnet). */
+static void
+test_below_tcp(void **state)
+{
+	struct pl_audit_obs o[5];
+	struct pl_audit_report r;
+	char got[512];
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		o[i] = obs("lo", 3, PL_REACH_LOOPBACK, NULL);
+	o[0].kind = PL_OBS_CAPTURE;
+	snprintf(o[0].process, sizeof(o[0].process), "python3[42]");
+	o[1].kind = PL_OBS_CAPTURE;
+	snprintf(o[1].addr, sizeof(o[1].addr), "*");
+	o[1].port = 0x88cc;
+	snprintf(o[1].proto_name, sizeof(o[1].proto_name), "lldp");
+	snprintf(o[1].process, sizeof(o[1].process), "lldpd[7]");
+	o[2].kind = PL_OBS_RAW;
+	snprintf(o[2].addr, sizeof(o[2].addr), "0.0.0.0");
+	o[2].port = 1;
+	snprintf(o[2].proto_name, sizeof(o[2].proto_name), "icmp");
+	snprintf(o[2].process, sizeof(o[2].process), "ping[9]");
+	o[3].kind = PL_OBS_RAW;
+	snprintf(o[3].addr, sizeof(o[3].addr), "0.0.0.0");
+	o[3].port = 23;
+	o[4].kind = PL_OBS_CAPTURE; /* no visible holder */
+	audit(o, 5, got, sizeof(got));
+	assert_string_equal(got, "medium:packet-capture:3 medium:packet-capture:3 "
+	                         "low:packet-capture:35020 low:raw-socket:23 "
+	                         "info:raw-socket:1");
+	assert_int_equal(pl_audit_run(o, 5, NULL, &r, NULL), PL_OK);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct pl_finding *f = &r.findings[i];
+
+		if (strcmp(f->where, "lo:3/packet") == 0 && strstr(f->title, "python3[42]")) {
+			assert_string_equal(
+			    f->title,
+			    "Packet socket reading every frame on lo, held by python3[42]");
+			assert_non_null(strstr(f->why, "BPFDoor"));
+		}
+		if (strcmp(f->where, "*:35020/packet") == 0)
+			assert_non_null(strstr(f->evidence,
+			                       "lldp frames (ethertype 0x88cc) on every "
+			                       "interface; held by lldpd[7]"));
+		if (strcmp(f->where, "0.0.0.0:23/raw") == 0)
+			assert_non_null(strstr(f->title, "Raw IP protocol 23 socket on 0.0.0.0"));
+		if (strcmp(f->where, "lo:3/packet") == 0 && !strstr(f->title, "python3"))
+			assert_non_null(strstr(f->evidence, "no process portlens could see"));
+	}
+	pl_audit_report_cleanup(&r);
+}
+
 static void
 test_severity_names(void **state)
 {
@@ -208,6 +262,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_telnet),
+	    cmocka_unit_test(test_below_tcp),
 	    cmocka_unit_test(test_default_credentials),
 	    cmocka_unit_test(test_plaintext_logins),
 	    cmocka_unit_test(test_datastores),

@@ -101,8 +101,11 @@ audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity
 	memset(f, 0, sizeof(*f));
 	f->severity = sev;
 	f->rule = rule;
-	snprintf(f->where, sizeof(f->where), strchr(o->addr, ':') ? "[%s]:%u/tcp" : "%s:%u/tcp",
-	         o->addr, o->port);
+	snprintf(f->where, sizeof(f->where), strchr(o->addr, ':') ? "[%s]:%u/%s" : "%s:%u/%s",
+	         o->addr, o->port,
+	         o->kind == PL_OBS_CAPTURE ? "packet"
+	         : o->kind == PL_OBS_RAW   ? "raw"
+	                                   : "tcp");
 	f->title = dup_str(title);
 	f->evidence = dup_str(evidence);
 	f->why = dup_str(why);
@@ -148,6 +151,13 @@ pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opt
 	st.reg = opts && opts->reg ? opts->reg : pl_registry_builtin();
 	out->n_obs = n;
 	for (size_t i = 0; i < n; i++) {
+		if (obs[i].kind != PL_OBS_PORT) {
+			if (audit_rule_below_tcp(&st, &obs[i]) != PL_OK) {
+				pl_audit_report_cleanup(out);
+				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+			}
+			continue;
+		}
 		for (size_t k = 0; k < pl_audit_rules_count; k++) {
 			if (pl_audit_rules[k].fn(&st, &obs[i]) != PL_OK) {
 				pl_audit_report_cleanup(out);

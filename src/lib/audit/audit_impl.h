@@ -21,6 +21,10 @@ struct audit_rule {
 extern const struct audit_rule pl_audit_rules[];
 extern const size_t pl_audit_rules_count;
 
+/* The rule for observations below TCP (PL_OBS_CAPTURE, PL_OBS_RAW), which the port rules
+ * above never see. */
+enum pl_rc audit_rule_below_tcp(struct audit_state *st, const struct pl_audit_obs *o);
+
 /* Adds a finding (strings copied). Returns PL_OK or PL_ERR_NOMEM. */
 enum pl_rc audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
                      const char *rule, const char *evidence, const char *why, const char *remedy,

@@ -146,8 +146,16 @@ print(f"scan --sV: {len(svc)} open ports, each with a service record")
 PYCHECK
 
 echo "== local audit (inside the server namespace: its listeners via sock_diag)"
+# Plus a packet socket on the namespace's lo held by python3 (a sniffer the audit must
+# report though it binds no port).
+svc_bg $PY -c 'import socket, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+s.bind(("lo", 0))
+open("'"$LAB_DIR"'/sniffer.ready", "w").close()
+time.sleep(600)'
+for _ in $(seq 100); do [ -f "$LAB_DIR/sniffer.ready" ] && break; sleep 0.05; done
 rc=0
 lab_exec srv "$PL" audit --json >"$LAB_DIR/local.json" || rc=$?
 [ "$rc" -eq 1 ] || { echo "local audit exit $rc, want 1"; exit 1; }
-check_findings "$LAB_DIR/local.json" "${base[@]}"
+check_findings "$LAB_DIR/local.json" "${base[@]}" "medium:packet-capture:3"
 echo "probe_lab: PASS"
