@@ -169,43 +169,6 @@ parse_line(struct cursor *c, enum pl_proto proto, int family, struct pl_sock *s,
 	return PL_OK;
 }
 
-enum pl_rc
-pl_procnet_parse(const char *data, size_t len, enum pl_proto proto, int family,
-                 struct pl_sock_list *l, struct pl_err *err)
-{
-	struct cursor c = {.p = data, .end = data + len, .line_start = data, .line = 1};
-	const char *nl;
-
-	if (family != AF_INET && family != AF_INET6)
-		return pl_err_set(err, PL_ERR_ARG, "family must be AF_INET or AF_INET6");
-	/* The first line is the column header. */
-	nl = memchr(c.p, '\n', len);
-	if (!nl)
-		return len ? fail(&c, err, "no header line") : PL_OK;
-	c.p = nl + 1;
-	while (c.p < c.end) {
-		const char *eol = memchr(c.p, '\n', (size_t)(c.end - c.p));
-		struct cursor lc;
-		struct pl_sock *s;
-		enum pl_rc rc;
-
-		c.line++;
-		c.line_start = c.p;
-		lc = c;
-		lc.end = eol ? eol : c.end;
-		s = pl_sock_list_push(l);
-		if (!s)
-			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		rc = parse_line(&lc, proto, family, s, err);
-		if (rc != PL_OK) {
-			l->n--;
-			return rc;
-		}
-		c.p = eol ? eol + 1 : c.end;
-	}
-	return PL_OK;
-}
-
 /* Reads one blank-separated number (hex: ndig digits, 0 = 1-16) no larger than max;
  * on failure leaves the cursor at the field's start, for the error's column. */
 static int
@@ -260,8 +223,17 @@ parse_packet_line(struct cursor *c, struct pl_sock *s, struct pl_err *err)
 	return PL_OK;
 }
 
-enum pl_rc
-pl_procnet_parse_packet(const char *data, size_t len, struct pl_sock_list *l, struct pl_err *err)
+/* Which of the two line layouts a file has (tcp/udp/raw, or packet). */
+struct row_kind {
+	enum pl_proto proto;
+	int family;
+	int packet;
+};
+
+/* Every line after the column header becomes one socket of l. */
+static enum pl_rc
+parse_rows(const char *data, size_t len, const struct row_kind *k, struct pl_sock_list *l,
+           struct pl_err *err)
 {
 	struct cursor c = {.p = data, .end = data + len, .line_start = data, .line = 1};
 	const char *nl = memchr(data, '\n', len);
@@ -282,7 +254,8 @@ pl_procnet_parse_packet(const char *data, size_t len, struct pl_sock_list *l, st
 		s = pl_sock_list_push(l);
 		if (!s)
 			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		rc = parse_packet_line(&lc, s, err);
+		rc = k->packet ? parse_packet_line(&lc, s, err)
+		               : parse_line(&lc, k->proto, k->family, s, err);
 		if (rc != PL_OK) {
 			l->n--;
 			return rc;
@@ -290,6 +263,25 @@ pl_procnet_parse_packet(const char *data, size_t len, struct pl_sock_list *l, st
 		c.p = eol ? eol + 1 : c.end;
 	}
 	return PL_OK;
+}
+
+enum pl_rc
+pl_procnet_parse(const char *data, size_t len, enum pl_proto proto, int family,
+                 struct pl_sock_list *l, struct pl_err *err)
+{
+	const struct row_kind k = {.proto = proto, .family = family};
+
+	if (family != AF_INET && family != AF_INET6)
+		return pl_err_set(err, PL_ERR_ARG, "family must be AF_INET or AF_INET6");
+	return parse_rows(data, len, &k, l, err);
+}
+
+enum pl_rc
+pl_procnet_parse_packet(const char *data, size_t len, struct pl_sock_list *l, struct pl_err *err)
+{
+	const struct row_kind k = {.packet = 1};
+
+	return parse_rows(data, len, &k, l, err);
 }
 
 static const char *
@@ -337,49 +329,6 @@ read_all(int fd, char **data, size_t *len)
 	return PL_OK;
 }
 
-enum pl_rc
-pl_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t states,
-                struct pl_sock_list *l, struct pl_err *err)
-{
-	char path[512];
-	char *data = NULL;
-	size_t len = 0, first = l->n, kept;
-	enum pl_rc rc;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, procnet_name(proto, family));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-
-		/* No IPv6 in this kernel: no rows, not an error. */
-		if (e == ENOENT)
-			return PL_OK;
-		rc = pl_err_set(err, PL_ERR_IO, "cannot open %s: %s", path, strerror(e));
-		if (err)
-			err->sys_errno = e;
-		return rc;
-	}
-	rc = read_all(fd, &data, &len);
-	close(fd);
-	if (rc != PL_OK)
-		return pl_err_set(err, rc, "cannot read %s", path);
-	rc = pl_procnet_parse(data, len, proto, family, l, err);
-	if (rc == PL_OK || rc == PL_ERR_PARSE) {
-		if (rc == PL_ERR_PARSE && err)
-			err->source = NULL;
-	}
-	free(data);
-	if (rc != PL_OK)
-		return rc;
-	kept = first;
-	for (size_t i = first; i < l->n; i++)
-		if (states & (1u << l->v[i].state))
-			l->v[kept++] = l->v[i];
-	l->n = kept;
-	return PL_OK;
-}
-
 /* Reads DIR/name into *data; PL_ERR_NOTFOUND when the file does not exist. */
 static enum pl_rc
 read_file(const char *dir, const char *name, char **data, size_t *len, struct pl_err *err)
@@ -403,6 +352,32 @@ read_file(const char *dir, const char *name, char **data, size_t *len, struct pl
 	rc = read_all(fd, data, len);
 	close(fd);
 	return rc == PL_OK ? PL_OK : pl_err_set(err, rc, "cannot read %s", path);
+}
+
+enum pl_rc
+pl_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t states,
+                struct pl_sock_list *l, struct pl_err *err)
+{
+	char *data = NULL;
+	size_t len = 0, first = l->n, kept;
+	enum pl_rc rc = read_file(dir, procnet_name(proto, family), &data, &len, err);
+
+	if (rc == PL_ERR_NOTFOUND)
+		return PL_OK; /* no IPv6 in this kernel: no rows, not an error */
+	if (rc != PL_OK)
+		return rc;
+	rc = pl_procnet_parse(data, len, proto, family, l, err);
+	if (rc == PL_ERR_PARSE && err)
+		err->source = NULL;
+	free(data);
+	if (rc != PL_OK)
+		return rc;
+	kept = first;
+	for (size_t i = first; i < l->n; i++)
+		if (states & (1u << l->v[i].state))
+			l->v[kept++] = l->v[i];
+	l->n = kept;
+	return PL_OK;
 }
 
 enum pl_rc
