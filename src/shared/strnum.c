@@ -41,3 +41,15 @@ pl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct pl
 {
 	return pl_parse_u64n(s, strlen(s), min, max, out, err);
 }
+
+int
+pl_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

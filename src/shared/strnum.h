@@ -25,4 +25,7 @@ enum pl_rc pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, ui
 enum pl_rc pl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
                         struct pl_err *err);
 
+/* The value of hex digit c (0-9, a-f, A-F), or -1. */
+int pl_hex_digit(char c);
+
 #endif

@@ -11,18 +11,7 @@
 #include <string.h>
 
 #include "web/web_impl.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "shared/strnum.h"
 
 /* Decodes s[0..n) into out (size bytes, NUL-terminated). Returns length or -1. */
 static long
@@ -40,8 +29,8 @@ decode(const char *s, size_t n, char *out, size_t size)
 
 			if (i + 2 >= n)
 				return -1;
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = pl_hex_digit(s[i + 1]);
+			lo = pl_hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = hi * 16 + lo;

@@ -80,18 +80,6 @@ out:
 	return rc;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static char *
 unescape(const char *s, size_t n)
 {
@@ -101,8 +89,9 @@ unescape(const char *s, size_t n)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-			out[k++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && pl_hex_digit(s[i + 1]) >= 0 &&
+		    pl_hex_digit(s[i + 2]) >= 0) {
+			out[k++] = (char)(pl_hex_digit(s[i + 1]) * 16 + pl_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			out[k++] = s[i];

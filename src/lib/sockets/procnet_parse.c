@@ -25,24 +25,13 @@
 #include <unistd.h>
 
 #include "sockets/sockets_impl.h"
+#include "shared/strnum.h"
 
 struct cursor {
 	const char *p, *end;
 	const char *line_start;
 	unsigned line;
 };
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static void
 skip_spaces(struct cursor *c)
@@ -65,8 +54,8 @@ read_hex(struct cursor *c, unsigned ndig, uint64_t *v)
 	unsigned n = 0;
 
 	*v = 0;
-	while (c->p < c->end && hexval(*c->p) >= 0 && (ndig ? n < ndig : n < 16)) {
-		*v = (*v << 4) | (uint64_t)hexval(*c->p);
+	while (c->p < c->end && pl_hex_digit(*c->p) >= 0 && (ndig ? n < ndig : n < 16)) {
+		*v = (*v << 4) | (uint64_t)pl_hex_digit(*c->p);
 		c->p++;
 		n++;
 	}
