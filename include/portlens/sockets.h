@@ -218,7 +218,8 @@ const char *pl_sock_proto_label(const struct pl_sock *s);
  * ("icmp", "ipv6-icmp", "all", "arp", ...), or NULL when this has no name for it. */
 const char *pl_sock_protocol_name(const struct pl_sock *s);
 
-/* Nonzero when the local address is loopback (127/8, ::1, ::ffff:127/104). */
+/* Nonzero when the local address is loopback (127/8, ::1, ::ffff:127/104), or for a
+ * packet socket when it reads interface lo. */
 int pl_sock_loopback(const struct pl_sock *s);
 
 /* Formats the local (remote = 0) or remote address (no port, no brackets) into buf. */

@@ -103,13 +103,34 @@ seen_wildcard(const struct audit_run *run, uint16_t port)
 }
 
 /*
- * Packet and raw sockets (what `portlens listen --raw` shows) become observations of
- * their own kind: nothing to probe, but each is a finding (audit/rules_below.c).
+ * A packet or raw socket (what `portlens listen --raw` shows) becomes an observation of
+ * its own kind: nothing to probe, but each is a finding (audit/rules_below.c).
  */
 static int
-audit_gather_below_tcp(struct pl_cli *cli, struct audit_run *run)
+add_below_tcp(struct audit_run *run, const struct pl_sockset *set, const struct pl_sock *s)
 {
+	const struct pl_proc *owner = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
+	const char *name = pl_sock_protocol_name(s);
+	struct pl_audit_obs *o = audit_obs_add(run, NULL, 0);
+
+	if (!o)
+		return 0;
+	o->kind = s->kind == PL_SK_PACKET ? PL_OBS_CAPTURE : PL_OBS_RAW;
+	o->port = s->lport;
+	o->reach = pl_sock_loopback(s) ? PL_REACH_LOOPBACK : PL_REACH_NETWORK;
+	pl_sock_addr_str(s, 0, o->addr, sizeof(o->addr));
+	snprintf(o->proto_name, sizeof(o->proto_name), "%s", name ? name : "");
+	if (owner)
+		snprintf(o->process, sizeof(o->process), "%s[%d]", owner->comm, (int)owner->pid);
+	return 1;
+}
+
+int
+audit_gather_local(struct pl_cli *cli, struct audit_run *run)
+{
+	/* One collection (one owner scan) for TCP listeners and the sockets below TCP. */
 	struct pl_sock_query q = {.what = PL_SQ_LISTEN,
+	                          .protos = PL_PROTO_BIT(PL_PROTO_TCP),
 	                          .raw = 1,
 	                          .port = -1,
 	                          .uid = -1,
@@ -118,54 +139,7 @@ audit_gather_below_tcp(struct pl_cli *cli, struct audit_run *run)
 	                          .kb = cli->kb};
 	struct pl_sockset *set = NULL;
 	struct pl_err err = {0};
-	size_t n_tcp = run->n_obs;
-
-	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		return PL_EXIT_USAGE;
-	}
-	for (size_t i = 0; i < set->n_socks; i++) {
-		const struct pl_sock *s = &set->socks[i];
-		const struct pl_proc *owner = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
-		const char *name = pl_sock_protocol_name(s);
-		struct pl_audit_obs *o = audit_obs_add(run, NULL, 0);
-
-		if (!o) {
-			pl_sockset_free(set);
-			return pl_cli_fail(cli, "out of memory");
-		}
-		o->kind = s->kind == PL_SK_PACKET ? PL_OBS_CAPTURE : PL_OBS_RAW;
-		o->port = s->lport;
-		/* A packet socket on lo sees only this machine's own traffic. */
-		o->reach =
-		    pl_sock_loopback(s) || (s->kind == PL_SK_PACKET && !strcmp(s->ifname, "lo"))
-		        ? PL_REACH_LOOPBACK
-		        : PL_REACH_NETWORK;
-		pl_sock_addr_str(s, 0, o->addr, sizeof(o->addr));
-		snprintf(o->proto_name, sizeof(o->proto_name), "%s", name ? name : "");
-		if (owner)
-			snprintf(o->process, sizeof(o->process), "%s[%d]", owner->comm,
-			         (int)owner->pid);
-	}
-	snprintf(run->scope, sizeof(run->scope),
-	         "this machine (%zu TCP listeners, %zu packet and raw sockets)", n_tcp,
-	         run->n_obs - n_tcp);
-	pl_sockset_free(set);
-	return PL_EXIT_OK;
-}
-
-int
-audit_gather_local(struct pl_cli *cli, struct audit_run *run)
-{
-	struct pl_sock_query q = {.what = PL_SQ_LISTEN,
-	                          .protos = PL_PROTO_BIT(PL_PROTO_TCP),
-	                          .port = -1,
-	                          .uid = -1,
-	                          .processes = 1,
-	                          .reg = cli->reg,
-	                          .kb = cli->kb};
-	struct pl_sockset *set = NULL;
-	struct pl_err err = {0};
+	size_t n_below = 0;
 
 	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
@@ -175,9 +149,18 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 		const struct pl_sock *s = &set->socks[i];
 		const struct pl_proc *owner = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
 		struct sockaddr_storage ss;
-		socklen_t len = probe_target(s, &ss);
+		socklen_t len;
 		struct pl_audit_obs *o;
 
+		if (s->kind != PL_SK_INET) {
+			if (!add_below_tcp(run, set, s)) {
+				pl_sockset_free(set);
+				return pl_cli_fail(cli, "out of memory");
+			}
+			n_below++;
+			continue;
+		}
+		len = probe_target(s, &ss);
 		if (s->state != PL_SS_LISTEN || s->proto != PL_PROTO_TCP)
 			continue;
 		if (is_wildcard(s) && seen_wildcard(run, s->lport))
@@ -197,8 +180,11 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 			snprintf(o->process, sizeof(o->process), "%s[%d]", owner->comm,
 			         (int)owner->pid);
 	}
+	snprintf(run->scope, sizeof(run->scope),
+	         "this machine (%zu TCP listeners, %zu packet and raw sockets)",
+	         run->n_obs - n_below, n_below);
 	pl_sockset_free(set);
-	return audit_gather_below_tcp(cli, run);
+	return PL_EXIT_OK;
 }
 
 struct gather_ctx {

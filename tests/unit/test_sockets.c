@@ -357,6 +357,9 @@ test_procnet_packet(void **state)
 	pl_sock_addr_str(&l.v[1], 0, buf, sizeof(buf));
 	assert_string_equal(buf, "*"); /* every interface */
 	assert_false(pl_sock_dual_stack(&l.v[0]));
+	assert_false(pl_sock_loopback(&l.v[0])); /* no name looked up yet */
+	snprintf(l.v[0].ifname, sizeof(l.v[0].ifname), "lo");
+	assert_true(pl_sock_loopback(&l.v[0]));
 	pl_sock_list_cleanup(&l);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(buf, sizeof(buf), "sk RefCnt Type Proto Iface R Rmem User Inode\n%s\n",

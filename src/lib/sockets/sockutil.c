@@ -83,6 +83,9 @@ pl_sock_loopback(const struct pl_sock *s)
 	static const uint8_t lo6[16] = {[15] = 1};
 	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
 
+	/* A packet socket on lo sees only this machine's own traffic. */
+	if (s->kind == PL_SK_PACKET)
+		return strcmp(s->ifname, "lo") == 0;
 	if (s->family == AF_INET)
 		return s->local[0] == 127;
 	if (memcmp(s->local, lo6, 16) == 0)
