@@ -56,6 +56,7 @@ int
 pl_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char *path)
 {
 	size_t kept = 0, gone = 0;
+	char port[12];
 
 	for (size_t i = 0; i < set->n_socks; i++)
 		if (!pl_baseline_covers(b, set, &set->socks[i]))
@@ -67,13 +68,10 @@ pl_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char 
 			continue;
 		gone++;
 		if (e->port >= 0)
-			pl_sockset_note(set,
-			                "%s:%u: %s %s %d %s is in the baseline but not listening",
-			                path, e->line, e->proto, e->addr, (int)e->port, e->program);
-		else
-			pl_sockset_note(set,
-			                "%s:%u: %s %s * %s is in the baseline but not listening",
-			                path, e->line, e->proto, e->addr, e->program);
+			snprintf(port, sizeof(port), "%d", (int)e->port);
+		pl_sockset_note(set, "%s:%u: %s %s %s %s is in the baseline but not listening",
+		                path, e->line, e->proto, e->addr, e->port >= 0 ? port : "*",
+		                e->program);
 	}
 	pl_sockset_note(set, "baseline %s: %zu listener%s not in it, %zu line%s not listening",
 	                path, kept, kept == 1 ? "" : "s", gone, gone == 1 ? "" : "s");
