@@ -185,6 +185,79 @@ test_builtin_2323_story(void **state)
 	assert_true(pl_kb_port_risk(kb, 2323, PL_PROTO_BIT(PL_PROTO_TCP)) >= PL_RISK_HIGH);
 }
 
+/* A source that lists every port rather than documenting this one: a reader cannot check
+ * a specific claim against it, so an entry needs at least one source that is not one. */
+static int
+is_general_port_list(const char *src)
+{
+	static const char *const lists[] = {
+	    "wikipedia.org/wiki/List_of_TCP_and_UDP_port_numbers",
+	    "isc.sans.edu/port",
+	    "speedguide.net",
+	    "iana.org/assignments/service-names-port-numbers",
+	};
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (strstr(src, lists[i]))
+			return 1;
+	return 0;
+}
+
+static void
+test_builtin_specific_sources(void **state)
+{
+	const struct pl_kb *kb = pl_kb_builtin();
+	size_t bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < pl_kb_count(kb); i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+		int specific = 0;
+
+		for (uint32_t s = 0; s < e->n_sources; s++)
+			specific |= !is_general_port_list(e->sources[s]);
+		if (!specific) {
+			print_message("%s:%u (%s) cites only general port lists\n", e->file,
+			              (unsigned)e->line, e->title);
+			bad++;
+		}
+		/* Internal file names mean nothing to a reader of the page. */
+		if (strstr(e->text, ".kb)") || strstr(e->text, ".kb,") || strstr(e->text, ".kb."))
+			fail_msg("%s:%u names a knowledge file in its text", e->file,
+			         (unsigned)e->line);
+	}
+	assert_int_equal(bad, 0);
+}
+
+/* The two corrections of issue 15, pinned: Redis protected mode since 7.0 does not
+ * depend on bind, and 2323 is not claimed to be "almost always" an ISP Telnet. */
+static void
+test_builtin_corrections(void **state)
+{
+	const struct pl_kb *kb = pl_kb_builtin();
+	size_t n;
+	const uint32_t *idx = pl_kb_lookup(kb, 6379, &n);
+	int redis = 0;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, idx[i]);
+
+		if (strstr(e->text, "protected mode") || strstr(e->text, "Protected mode")) {
+			assert_non_null(strstr(e->text, "7.0"));
+			assert_null(strstr(e->text, "only helps when no bind address"));
+			redis = 1;
+		}
+	}
+	assert_true(redis);
+	for (size_t i = 0; i < pl_kb_count(kb); i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+
+		assert_null(strstr(e->text, "almost always an alternate Telnet"));
+		assert_null(strstr(e->text, "exposed their second Telnet daemon"));
+	}
+}
+
 static void
 test_names_round_trip(void **state)
 {
@@ -209,9 +282,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_good),         cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_length_limits),      cmocka_unit_test(test_builtin_coverage),
-	    cmocka_unit_test(test_builtin_2323_story), cmocka_unit_test(test_names_round_trip),
+	    cmocka_unit_test(test_parse_good),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_length_limits),
+	    cmocka_unit_test(test_builtin_coverage),
+	    cmocka_unit_test(test_builtin_2323_story),
+	    cmocka_unit_test(test_names_round_trip),
+	    cmocka_unit_test(test_builtin_specific_sources),
+	    cmocka_unit_test(test_builtin_corrections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
