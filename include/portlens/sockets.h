@@ -140,6 +140,7 @@ struct pl_sockset {
 	const char *owners_source;
 	char **notes; /* owned; things the user should know (could not enter ns, ...) */
 	size_t n_notes;
+	size_t notes_cap; /* allocated slots in notes */
 };
 
 enum pl_sock_what {
@@ -204,8 +205,13 @@ const struct pl_proc *pl_sock_owner(const struct pl_sockset *set, const struct p
 /* Nonzero when s is an IPv6 socket that also accepts IPv4 (bound to :: without V6ONLY). */
 int pl_sock_dual_stack(const struct pl_sock *s);
 
-/* Adds a note to set (printf-style). Returns PL_OK or PL_ERR_NOMEM. */
+/* Adds a note to set (printf-style) unless an equal note is there already (notes from
+ * several namespaces repeat). Returns PL_OK or PL_ERR_NOMEM. */
 enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Adds a note the caller knows is distinct (one per baseline line, say) without looking
+ * for an equal one: amortised O(1), for callers that add thousands. */
+enum pl_rc pl_sockset_note_distinct(struct pl_sockset *set, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* "tcp", "udp", "raw" or "packet" (static). */
@@ -263,6 +269,11 @@ struct pl_baseline_entry {
 struct pl_baseline {
 	struct pl_baseline_entry *v;
 	size_t n;
+	/* Indices into v ordered by port, port '*' (-1) first: a socket is checked against
+	 * the lines for its own port and the '*' lines only (binary search), so checking n
+	 * sockets against m lines costs O((n + m) log m), not O(n * m). Built by parse. */
+	uint32_t *by_port;
+	size_t n_any; /* the first n_any of by_port have port '*' */
 };
 
 /*

@@ -74,7 +74,8 @@ int pl_cli_other_option(struct pl_cli *cli, int opt, const char *optarg, char **
 int pl_cli_load_registry(struct pl_cli *cli);
 /* Path of the imported registry copy under the user's XDG data directory. */
 int pl_cli_imported_registry_path(char *buf, size_t size);
-/* Writes the buffer to out; returns PL_EXIT_OK or PL_EXIT_FAIL on a write error. */
+/* Writes the buffer to out; returns PL_EXIT_OK, or PL_EXIT_FAIL on a write error or when
+ * an append to b failed (then nothing is written: never a truncated document). */
 int pl_cli_emit(struct pl_cli *cli, const struct pl_buf *b);
 
 /* Terminal helpers (term.c). */

@@ -125,7 +125,7 @@ sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, struct sock
 		q->families |= PL_FAM_V6;
 		return PL_EXIT_OK;
 	case OPT_PORT:
-		if (parse_number(cli, "--port", optarg, 0, 65535, &v) != PL_EXIT_OK)
+		if (parse_number(cli, "--port", optarg, 1, 65535, &v) != PL_EXIT_OK)
 			return PL_EXIT_USAGE;
 		q->port = (int)v;
 		return PL_EXIT_OK;

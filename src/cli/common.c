@@ -175,6 +175,10 @@ pl_cli_load_registry(struct pl_cli *cli)
 int
 pl_cli_emit(struct pl_cli *cli, const struct pl_buf *b)
 {
+	/* A renderer's append failed (out of memory): print nothing rather than a document
+	 * cut short, which a JSON reader could take for the whole answer. */
+	if (pl_buf_failed(b))
+		return pl_cli_fail(cli, "out of memory: output not written");
 	if (b->len && fwrite(b->data, 1, b->len, cli->out) != b->len)
 		return pl_cli_fail(cli, "cannot write output");
 	return PL_EXIT_OK;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/render_sockets.h"
+#include "shared/atomic_file.h"
 #include "shared/buf.h"
 
 #define BASELINE_MAX_BYTES (16u * 1024u * 1024u)
@@ -42,6 +43,10 @@ pl_cli_baseline_load(struct pl_cli *cli, const char *path, struct pl_baseline *b
 		                        strerror(errno));
 		goto out;
 	}
+	if (pl_buf_failed(&text)) {
+		rc = pl_cli_fail(cli, "--baseline: out of memory reading %s", path);
+		goto out;
+	}
 	if (pl_baseline_parse(pl_buf_str(&text), text.len, path, b, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		rc = PL_EXIT_USAGE;
@@ -69,9 +74,10 @@ pl_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char 
 		gone++;
 		if (e->port >= 0)
 			snprintf(port, sizeof(port), "%d", (int)e->port);
-		pl_sockset_note(set, "%s:%u: %s %s %s %s is in the baseline but not listening",
-		                path, e->line, e->proto, e->addr, e->port >= 0 ? port : "*",
-		                e->program);
+		/* One note per line, distinct by line number: no search for duplicates. */
+		pl_sockset_note_distinct(
+		    set, "%s:%u: %s %s %s %s is in the baseline but not listening", path, e->line,
+		    e->proto, e->addr, e->port >= 0 ? port : "*", e->program);
 	}
 	pl_sockset_note(set, "baseline %s: %zu listener%s not in it, %zu line%s not listening",
 	                path, kept, kept == 1 ? "" : "s", gone, gone == 1 ? "" : "s");
@@ -82,15 +88,14 @@ pl_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char 
 int
 pl_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_sockset *set)
 {
-	struct pl_buf text, tmp;
+	struct pl_err err = {0};
+	struct pl_buf text;
 	char line[160], prev[160], when[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	FILE *out;
-	int rc = PL_EXIT_OK;
+	int rc;
 
 	pl_buf_init(&text);
-	pl_buf_init(&tmp);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&now, &tm));
 	pl_buf_printf(&text,
 	              "# portlens listen baseline, written %s.\n"
@@ -109,21 +114,14 @@ pl_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_socks
 		pl_buf_printf(&text, "%s\n", line);
 		memcpy(prev, line, sizeof(prev));
 	}
-	pl_buf_printf(&tmp, "%s.tmp", path);
-	out = fopen(pl_buf_str(&tmp), "w");
-	if (!out) {
-		rc = pl_cli_fail(cli, "--save-baseline: cannot create %s: %s", pl_buf_str(&tmp),
-		                 strerror(errno));
-		goto done;
-	}
-	fwrite(pl_buf_str(&text), 1, text.len, out);
-	if (ferror(out) | (fclose(out) != 0) || rename(pl_buf_str(&tmp), path) != 0) {
-		rc =
-		    pl_cli_fail(cli, "--save-baseline: cannot write %s: %s", path, strerror(errno));
-		remove(pl_buf_str(&tmp));
-	}
-done:
+	/* A fresh temporary file renamed over FILE (shared/atomic_file.c): never a file or
+	 * symlink someone planted at FILE.tmp. */
+	if (pl_buf_failed(&text))
+		rc = pl_cli_fail(cli, "out of memory");
+	else if (pl_atomic_write(path, text.data, text.len, &err) != PL_OK)
+		rc = pl_cli_fail(cli, "--save-baseline: %s", err.msg);
+	else
+		rc = PL_EXIT_OK;
 	pl_buf_cleanup(&text);
-	pl_buf_cleanup(&tmp);
 	return rc;
 }

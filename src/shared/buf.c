@@ -16,6 +16,7 @@ pl_buf_init(struct pl_buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->failed = 0;
 }
 
 void
@@ -29,6 +30,7 @@ void
 pl_buf_reset(struct pl_buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data)
 		b->data[0] = '\0';
 }
@@ -39,8 +41,12 @@ buf_reserve(struct pl_buf *b, size_t extra)
 	size_t need, cap;
 	char *p;
 
-	if (extra > (size_t)-1 / 2 - b->len)
+	if (b->failed)
 		return PL_ERR_NOMEM;
+	if (extra > (size_t)-1 / 2 - b->len) {
+		b->failed = 1;
+		return PL_ERR_NOMEM;
+	}
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return PL_OK;
@@ -48,8 +54,10 @@ buf_reserve(struct pl_buf *b, size_t extra)
 	while (cap < need)
 		cap *= 2;
 	p = realloc(b->data, cap);
-	if (!p)
+	if (!p) {
+		b->failed = 1;
 		return PL_ERR_NOMEM;
+	}
 	b->data = p;
 	b->cap = cap;
 	return PL_OK;
@@ -91,8 +99,10 @@ pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		b->failed = 1;
 		return PL_ERR_ARG;
+	}
 	rc = buf_reserve(b, (size_t)n);
 	if (rc != PL_OK)
 		return rc;
@@ -113,6 +123,12 @@ pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
 	return rc;
 }
 
+int
+pl_buf_failed(const struct pl_buf *b)
+{
+	return b->failed;
+}
+
 const char *
 pl_buf_str(const struct pl_buf *b)
 {
@@ -122,8 +138,10 @@ pl_buf_str(const struct pl_buf *b)
 char *
 pl_buf_steal(struct pl_buf *b)
 {
-	char *p = b->data;
+	char *p = b->failed ? NULL : b->data;
 
+	if (b->failed)
+		free(b->data);
 	pl_buf_init(b);
 	return p;
 }

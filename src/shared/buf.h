@@ -2,6 +2,10 @@
 /*
  * shared/buf.h - a growable byte buffer (always NUL-terminated) used by renderers,
  * parsers and tests to build strings without fixed-size arrays or sprintf.
+ *
+ * Failures are sticky: once an append fails (out of memory), the buffer is marked failed
+ * and every later append fails too, so a renderer that appends a thousand pieces can
+ * check once at the end (pl_buf_failed) and never hand out a silently truncated result.
  */
 #ifndef PL_SHARED_BUF_H
 #define PL_SHARED_BUF_H
@@ -15,15 +19,17 @@ struct pl_buf {
 	char *data; /* NUL-terminated when len > 0 or after any append; owned */
 	size_t len;
 	size_t cap;
+	int failed; /* an append failed; every later append fails (sticky) */
 };
 
 /* Initialises an empty buffer; no allocation. */
 void pl_buf_init(struct pl_buf *b);
 /* Frees the storage and re-initialises. Safe on an initialised, empty buffer. */
 void pl_buf_cleanup(struct pl_buf *b);
-/* Empties the buffer, keeping its storage. */
+/* Empties the buffer, keeping its storage; clears the failed mark. */
 void pl_buf_reset(struct pl_buf *b);
-/* Appends n bytes. Returns PL_OK or PL_ERR_NOMEM (buffer unchanged). */
+/* Appends n bytes. Returns PL_OK or PL_ERR_NOMEM (buffer unchanged, marked failed; also
+ * when it was marked failed before). */
 enum pl_rc pl_buf_append(struct pl_buf *b, const void *data, size_t n);
 /* Appends a NUL-terminated string. */
 enum pl_rc pl_buf_puts(struct pl_buf *b, const char *s);
@@ -34,9 +40,12 @@ enum pl_rc pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Nonzero when an append failed since init/cleanup/reset: the contents are incomplete. */
+int pl_buf_failed(const struct pl_buf *b);
 /* Returns the contents as a C string ("" for an empty buffer); borrowed. */
 const char *pl_buf_str(const struct pl_buf *b);
-/* Hands the storage to the caller (free() it); buffer becomes empty. NULL if empty. */
+/* Hands the storage to the caller (free() it); buffer becomes empty. NULL if empty, or
+ * if an append failed (the incomplete contents are freed). */
 char *pl_buf_steal(struct pl_buf *b);
 
 #endif

@@ -7,12 +7,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "portlens/port.h"
+#include "shared/atomic_file.h"
 #include "shared/buf.h"
 #include "shared/jsonw.h"
 #include "shared/strnum.h"
@@ -115,13 +118,87 @@ test_json_escape(void **state)
 	pl_buf_cleanup(&b);
 }
 
+/* A failed append marks the buffer: later appends fail too, so a renderer's result is
+ * never a silently shortened document (issue: JSON truncated on out-of-memory). */
+static void
+test_buf_sticky(void **state)
+{
+	struct pl_buf b;
+	char *stolen;
+
+	(void)state;
+	pl_buf_init(&b);
+	assert_int_equal(pl_buf_puts(&b, "{\"a\":"), PL_OK);
+	assert_false(pl_buf_failed(&b));
+	/* An append that cannot fit in memory. */
+	assert_int_equal(pl_buf_append(&b, "x", SIZE_MAX), PL_ERR_NOMEM);
+	assert_true(pl_buf_failed(&b));
+	assert_int_not_equal(pl_buf_puts(&b, "1}"), PL_OK);
+	assert_int_not_equal(pl_buf_putc(&b, '\n'), PL_OK);
+	assert_int_not_equal(pl_buf_printf(&b, "%d", 2), PL_OK);
+	assert_string_equal(pl_buf_str(&b), "{\"a\":");
+	/* Stealing a failed buffer gives NULL, not the incomplete text. */
+	stolen = pl_buf_steal(&b);
+	assert_null(stolen);
+	assert_false(pl_buf_failed(&b));
+	assert_int_equal(pl_buf_puts(&b, "ok"), PL_OK);
+	pl_buf_reset(&b);
+	assert_int_equal(pl_buf_append(&b, "x", SIZE_MAX), PL_ERR_NOMEM);
+	pl_buf_reset(&b);
+	assert_false(pl_buf_failed(&b));
+	pl_buf_cleanup(&b);
+}
+
+/* The temporary file never follows a symlink planted at a predictable name, and the
+ * target is replaced whole. */
+static void
+test_atomic_file(void **state)
+{
+	char dir[] = "/tmp/pl-atomic.XXXXXX", target[256], victim[256], planted[256];
+	char got[64] = {0};
+	struct pl_err err = {0};
+	FILE *fp;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(target, sizeof(target), "%s/out.txt", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(planted, sizeof(planted), "%s/out.txt.tmp", dir);
+	fp = fopen(victim, "w");
+	assert_non_null(fp);
+	fputs("precious\n", fp);
+	fclose(fp);
+	assert_int_equal(symlink(victim, planted), 0);
+	assert_int_equal(pl_atomic_write(target, "new\n", 4, &err), PL_OK);
+	fp = fopen(victim, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(got, sizeof(got), fp));
+	fclose(fp);
+	assert_string_equal(got, "precious\n");
+	fp = fopen(target, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(got, sizeof(got), fp));
+	fclose(fp);
+	assert_string_equal(got, "new\n");
+	/* A directory that does not exist: an error naming the file, nothing left behind. */
+	snprintf(target, sizeof(target), "%s/nodir/out.txt", dir);
+	assert_int_equal(pl_atomic_write(target, "x", 1, &err), PL_ERR_IO);
+	assert_non_null(strstr(err.msg, "nodir/out.txt"));
+	unlink(planted);
+	unlink(victim);
+	snprintf(target, sizeof(target), "%s/out.txt", dir);
+	unlink(target);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_strnum),      cmocka_unit_test(test_port_spec),
 	    cmocka_unit_test(test_utf8),        cmocka_unit_test(test_buf),
-	    cmocka_unit_test(test_json_escape),
+	    cmocka_unit_test(test_json_escape), cmocka_unit_test(test_buf_sticky),
+	    cmocka_unit_test(test_atomic_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

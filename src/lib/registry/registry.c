@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "registry/csv.h"
@@ -263,36 +264,69 @@ out:
 	return rc;
 }
 
+#define REGISTRY_MAX_BYTES (64u * 1024u * 1024u)
+
+/*
+ * Reads a whole registry file into *data (malloc'd, NUL-terminated), up to 64 MiB. Reads
+ * in chunks rather than trusting the size, so a pipe or /dev/stdin works too and a
+ * directory or /dev/zero is refused with what it is, not with a size it does not have.
+ */
+static enum pl_rc
+read_registry(FILE *fp, const char *path, char **data, size_t *len, struct pl_err *err)
+{
+	struct stat st;
+	size_t cap = 1u << 20, n = 0, got;
+	char *buf;
+
+	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode))
+		return pl_err_set(err, PL_ERR_IO, "registry file %s is a directory, not a file",
+		                  path);
+	if ((buf = malloc(cap + 1)) == NULL)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory reading %s", path);
+	while ((got = fread(buf + n, 1, cap - n, fp)) > 0) {
+		n += got;
+		if (n > REGISTRY_MAX_BYTES) {
+			free(buf);
+			return pl_err_set(err, PL_ERR_LIMIT,
+			                  "registry file %s is larger than 64 MiB", path);
+		}
+		if (n == cap) {
+			char *p = realloc(buf, cap * 2 + 1);
+
+			if (!p) {
+				free(buf);
+				return pl_err_set(err, PL_ERR_NOMEM, "out of memory reading %s",
+				                  path);
+			}
+			buf = p;
+			cap *= 2;
+		}
+	}
+	if (ferror(fp)) {
+		free(buf);
+		return pl_err_set(err, PL_ERR_IO, "cannot read registry file %s: %s", path,
+		                  strerror(errno));
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return PL_OK;
+}
+
 enum pl_rc
 pl_registry_load_file(const char *path, struct pl_registry **out, struct pl_err *err)
 {
 	FILE *fp = fopen(path, "rb");
 	char *data = NULL;
-	long size;
-	enum pl_rc rc = PL_ERR_IO;
+	size_t size = 0;
+	enum pl_rc rc;
 
 	if (!fp)
 		return pl_err_set(err, PL_ERR_IO, "cannot open registry file %s: %s", path,
 		                  strerror(errno));
-	if (fseek(fp, 0, SEEK_END) != 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-		pl_err_set(err, rc, "cannot read registry file %s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (size > 64L * 1024 * 1024) {
-		rc = pl_err_set(err, PL_ERR_LIMIT, "registry file %s is larger than 64 MiB", path);
-		goto out;
-	}
-	data = malloc((size_t)size + 1);
-	if (!data) {
-		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory reading %s", path);
-		goto out;
-	}
-	if (fread(data, 1, (size_t)size, fp) != (size_t)size) {
-		pl_err_set(err, rc, "cannot read registry file %s", path);
-		goto out;
-	}
-	rc = pl_registry_parse(data, (size_t)size, path, out, err);
-out:
+	rc = read_registry(fp, path, &data, &size, err);
+	if (rc == PL_OK)
+		rc = pl_registry_parse(data, size, path, out, err);
 	free(data);
 	fclose(fp);
 	return rc;

@@ -147,11 +147,32 @@ pl_user_name(uint32_t uid, char *buf, size_t size)
 		snprintf(buf, size, "%u", uid);
 }
 
+/* Appends msg (copied) to set's notes; capacity doubles, so n notes cost O(n). */
+static enum pl_rc
+note_push(struct pl_sockset *set, const char *msg)
+{
+	char *copy;
+
+	if (set->n_notes == set->notes_cap) {
+		size_t cap = set->notes_cap ? set->notes_cap * 2 : 8;
+		char **v = realloc(set->notes, cap * sizeof(*v));
+
+		if (!v)
+			return PL_ERR_NOMEM;
+		set->notes = v;
+		set->notes_cap = cap;
+	}
+	copy = strdup(msg);
+	if (!copy)
+		return PL_ERR_NOMEM;
+	set->notes[set->n_notes++] = copy;
+	return PL_OK;
+}
+
 enum pl_rc
 pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
 {
 	char msg[512];
-	char **v;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -160,15 +181,19 @@ pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
 	for (size_t i = 0; i < set->n_notes; i++)
 		if (strcmp(set->notes[i], msg) == 0)
 			return PL_OK;
-	v = realloc(set->notes, (set->n_notes + 1) * sizeof(*v));
-	if (!v)
-		return PL_ERR_NOMEM;
-	set->notes = v;
-	v[set->n_notes] = strdup(msg);
-	if (!v[set->n_notes])
-		return PL_ERR_NOMEM;
-	set->n_notes++;
-	return PL_OK;
+	return note_push(set, msg);
+}
+
+enum pl_rc
+pl_sockset_note_distinct(struct pl_sockset *set, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return note_push(set, msg);
 }
 
 void
