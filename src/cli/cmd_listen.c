@@ -30,6 +30,7 @@ enum {
 /* What listen/conns were asked beyond the socket query. */
 struct sockets_args {
 	int show_netns;
+	int listening, all;                   /* -l, -a (ss habits) */
 	const char *baseline, *save_baseline; /* listen only */
 };
 
@@ -61,6 +62,9 @@ static const char common_help[] =
     "options:\n"
     "  -t, --tcp / -u, --udp   only TCP / only UDP sockets\n"
     "  -4 / -6             only IPv4 / only IPv6 (dual-stack sockets match both)\n"
+    "  -a                  listening and connected sockets together (as ss -a)\n"
+    "  -l, -p, -n          accepted for ss habits (-tulpn): listen lists listeners,\n"
+    "                      processes are shown and addresses numeric anyway\n"
     "  --port=N            only sockets whose local or remote port is N\n"
     "  --pid=PID           only sockets held by process PID\n"
     "  --user=USER         only sockets of USER (name or uid)\n"
@@ -124,6 +128,18 @@ sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, struct sock
 	case '6':
 		q->families |= PL_FAM_V6;
 		return PL_EXIT_OK;
+	case 'p': /* ss habits: processes are shown anyway, addresses always numeric */
+	case 'n':
+		return PL_EXIT_OK;
+	case 'l':
+		a->listening = 1;
+		return PL_EXIT_OK;
+	case 'a':
+		a->all = 1;
+		return PL_EXIT_OK;
+	case 'x':
+		return pl_cli_usage_error(cli, "unknown option '-x': portlens shows TCP, UDP, raw "
+		                               "and packet sockets, not Unix sockets (ss -x does)");
 	case OPT_PORT:
 		if (parse_number(cli, "--port", optarg, 1, 65535, &v) != PL_EXIT_OK)
 			return PL_EXIT_USAGE;
@@ -200,7 +216,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+htu46", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+htu46lpnax", longopts, NULL)) != -1) {
 		int r;
 
 		if (opt == 'h') {
@@ -223,6 +239,13 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 		                          argv[0], argv[optind]);
 	if ((a->baseline || a->save_baseline) && what != PL_SQ_LISTEN)
 		return pl_cli_usage_error(cli, "--baseline and --save-baseline are for listen");
+	if (a->listening && what != PL_SQ_LISTEN)
+		return pl_cli_usage_error(cli, "-l: conns shows connections; listening sockets "
+		                               "are 'portlens listen'");
+	if (a->all && (a->baseline || a->save_baseline))
+		return pl_cli_usage_error(cli, "-a: a baseline holds listeners only; drop -a");
+	if (a->all)
+		q->what = PL_SQ_LISTEN | PL_SQ_CONNS;
 	if (q->raw && what != PL_SQ_LISTEN)
 		return pl_cli_usage_error(cli, "--raw is for listen (raw and packet sockets do not "
 		                               "connect to a port)");
@@ -274,11 +297,11 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 		differs = pl_cli_baseline_apply(set, &baseline, a.baseline);
 	pl_buf_init(&out);
 	if (rc == PL_EXIT_OK && cli->format == PL_FMT_JSON)
-		pl_render_sockets_json(set, what, &out);
+		pl_render_sockets_json(set, q.what, &out);
 	else if (rc == PL_EXIT_OK && cli->format == PL_FMT_CSV)
-		pl_render_sockets_csv(set, what, &out);
+		pl_render_sockets_csv(set, q.what, &out);
 	else if (rc == PL_EXIT_OK)
-		rc = pl_render_sockets_text(cli, set, what, a.show_netns, &out);
+		rc = pl_render_sockets_text(cli, set, q.what, a.show_netns, &out);
 	if (rc == PL_EXIT_OK)
 		rc = pl_cli_emit(cli, &out);
 	/* Notes (stderr) follow the table, also when both go to one terminal or pipe. */

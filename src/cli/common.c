@@ -106,6 +106,35 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 	}
 }
 
+/*
+ * A short option getopt refused: unknown, or known and missing its value. getopt leaves
+ * optind on the word it is reading while a cluster (-tulpz) has more letters, and past it
+ * after the last letter, so the word holding the letter is argv[optind] or the one before;
+ * the message names the letter and, for a cluster, the word.
+ */
+static int
+short_option_error(struct pl_cli *cli, int c, char **argv)
+{
+	const char *word = argv[optind - 1];
+
+	if (argv[optind] && argv[optind][0] == '-' && argv[optind][1] != '-' &&
+	    strchr(argv[optind] + 1, c))
+		word = argv[optind];
+	/* The letter ends the last word: it may be a known option whose value is missing. */
+	if (!argv[optind] && word[strlen(word) - 1] == c)
+		return strlen(word) > 2
+		           ? pl_cli_usage_error(cli,
+		                                "option '-%c' (in '%s') is unknown or needs a "
+		                                "value (see --help)",
+		                                c, word)
+		           : pl_cli_usage_error(
+		                 cli, "option '-%c' is unknown or needs a value (see --help)", c);
+	if (strlen(word) > 2 && word[0] == '-')
+		return pl_cli_usage_error(cli, "unknown option '-%c' in '%s' (see --help)", c,
+		                          word);
+	return pl_cli_usage_error(cli, "unknown option '-%c' (see --help)", c);
+}
+
 int
 pl_cli_other_option(struct pl_cli *cli, int opt, const char *arg, char **argv)
 {
@@ -129,8 +158,7 @@ pl_cli_other_option(struct pl_cli *cli, int opt, const char *arg, char **argv)
 		return pl_cli_usage_error(cli, "option '%s' needs a value (see --help)", word);
 	if (optopt == 0)
 		return pl_cli_usage_error(cli, "unknown option '%s' (see --help)", word);
-	/* A short option: unknown, or known and missing its value. */
-	return pl_cli_usage_error(cli, "unknown option or missing value '%s' (see --help)", word);
+	return short_option_error(cli, optopt, argv);
 }
 
 int

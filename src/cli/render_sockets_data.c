@@ -125,7 +125,10 @@ pl_render_sockets_json(const struct pl_sockset *set, unsigned what, struct pl_bu
 	pl_jsonw_init(&w, out, 1);
 	pl_jsonw_object(&w);
 	pl_jsonw_kstr(&w, "schema", "portlens.sockets/1");
-	pl_jsonw_kstr(&w, "view", what == PL_SQ_LISTEN ? "listen" : "conns");
+	pl_jsonw_kstr(&w, "view",
+	              what == PL_SQ_LISTEN  ? "listen"
+	              : what == PL_SQ_CONNS ? "conns"
+	                                    : "all");
 	pl_jsonw_kstr(&w, "source", set->source);
 	pl_jsonw_kbool(&w, "processes_complete", set->owners_complete);
 	pl_jsonw_kstr(&w, "processes_source", set->owners_source);

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# listen_files.sh - the files `portlens listen` reads and writes, the way a user meets them:
+# listen_cli.sh - `portlens listen` and `conns` the way a user meets them, on real sockets
+# this script opens on 127.0.0.1:
 #   - --save-baseline FILE where someone planted FILE.tmp as a symlink to another file:
 #     the other file is left alone (the temporary file is created with O_EXCL, renamed)
 #   - --baseline with 300,000 lines checks within seconds (it was quadratic: 60k lines 9 s)
 # Reads this machine's sockets (no root needed); sends nothing anywhere.
-# Usage: listen_files.sh PORTLENS
+#   - ss habits: -tulpn, -tlpn, -a; a bad letter in a cluster is named
+# Usage: listen_cli.sh PORTLENS
 set -uo pipefail
 PL=$(readlink -f "$1")
 tmp=$(mktemp -d)
@@ -55,6 +57,49 @@ fi
 # The bound: a few seconds even under ASan (the quadratic version needed minutes).
 [ "$ms" -lt 10000 ] && ok "300,000-line baseline within 10 s (${ms} ms)" ||
 	bad "300,000-line baseline took ${ms} ms"
+
+# 3. ss habits. A TCP listener and a UDP socket on free ports, and one connection.
+python3 - "$tmp/ports" <<'PY' &
+import socket, sys, time
+t = socket.socket(); t.bind(("127.0.0.1", 0)); t.listen(4)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+c = socket.create_connection(t.getsockname()); a, _ = t.accept()
+open(sys.argv[1] + ".tmp", "w").write("%d %d\n" % (t.getsockname()[1], u.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(60)
+PY
+holder=$!
+for _ in $(seq 100); do [ -s "$tmp/ports" ] && break; sleep 0.05; done
+read -r tport uport <"$tmp/ports"
+rows() { # rows ARGS...: "PROTO STATE PORT" per socket on this test's ports, from --json
+	"$PL" "$@" --json 2>/dev/null | python3 -c '
+import json, sys
+ports = {int(p) for p in sys.argv[1:]}
+for s in json.load(sys.stdin)["sockets"]:
+    if s["local_port"] in ports:
+        print(s["transport"], s["state"], s["local_port"])' "$tport" "$uport" 2>/dev/null | sort | tr '\n' ' '
+}
+got=$(rows listen -tulpn)
+[ "$got" = "tcp LISTEN $tport udp UNCONN $uport " ] && ok "listen -tulpn: both listeners" ||
+	bad "listen -tulpn: got '$got'"
+got=$(rows listen -tlpn)
+[ "$got" = "tcp LISTEN $tport " ] && ok "listen -tlpn: TCP only" || bad "listen -tlpn: got '$got'"
+got=$(rows conns -tna)
+[ "$got" = "tcp ESTAB $tport tcp LISTEN $tport " ] &&
+	ok "conns -tna: the listener and the accepted connection" || bad "conns -tna: got '$got'"
+for args in "listen -tulpz" "listen -tuzp" "conns -tnZ"; do
+	"$PL" $args >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	letter=$(echo "$args" | grep -o '[zZ]')
+	if [ $rc -eq 2 ] && grep -q "'-$letter'" "$tmp/err" && grep -q "'${args#* }'" "$tmp/err" &&
+		[ ! -s "$tmp/out" ]; then
+		ok "$args: exit 2 naming -$letter and the cluster"
+	else
+		bad "$args: rc $rc: $(cat "$tmp/err")"
+	fi
+done
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
