@@ -10,7 +10,9 @@
  * migrated forward on open.
  *
  * A struct pl_store is one connection; it is not safe to use from two threads at once
- * (callers serialise, e.g. the web server holds a mutex around it).
+ * (callers serialise, e.g. the web server holds a mutex around it). The readers and the
+ * votes functions take a NULL store (no database could be opened) and then return
+ * PL_ERR_IO "no database".
  */
 #ifndef PORTLENS_STORE_H
 #define PORTLENS_STORE_H
@@ -39,7 +41,8 @@ enum {
 enum pl_rc pl_store_default_path(char *buf, size_t size, struct pl_err *err);
 
 /*
- * Opens (creating unless PL_STORE_READONLY) the database at path, switches it to WAL,
+ * Opens (creating unless PL_STORE_READONLY; a new file gets mode 0600, and so do its -wal
+ * and -shm files) the database at path, switches it to WAL,
  * and migrates the schema to PL_STORE_SCHEMA_VERSION. On success *out owns the
  * connection (pl_store_close). Returns PL_OK, PL_ERR_IO (cannot open or not a portlens
  * database), PL_ERR_UNSUPPORTED (written by a newer portlens) or PL_ERR_NOMEM.
@@ -119,7 +122,8 @@ enum pl_rc pl_store_scans_list(struct pl_store *st, size_t limit, struct pl_stor
 enum pl_rc pl_store_scan_get(struct pl_store *st, int64_t id, struct pl_store_scan *out,
                              struct pl_err *err);
 
-/* The results of a scan in the order they were reported, at most limit (0: all). */
+/* The results of a scan, at most limit (0: all), sorted by host in numeric address order
+ * (IPv4 before IPv6), then transport (tcp, udp, sctp, as nmap lists them), then port. */
 enum pl_rc pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
                                  struct pl_store_result_row **out, size_t *n, struct pl_err *err);
 

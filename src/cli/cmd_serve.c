@@ -205,8 +205,11 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_web_config *cfg,
 }
 
 static void
-print_url(struct pl_cli *cli, const struct pl_web_config *cfg, uint16_t port, const char *token)
+print_url(struct pl_cli *cli, const struct pl_web_config *cfg, const struct pl_web *web,
+          const char *token)
 {
+	const char *why = "";
+	enum pl_web_db db = pl_web_db_state(web, &why);
 	char ip[INET6_ADDRSTRLEN] = "127.0.0.1";
 	int v6 = cfg->addr.ss_family == AF_INET6;
 
@@ -219,8 +222,13 @@ print_url(struct pl_cli *cli, const struct pl_web_config *cfg, uint16_t port, co
 		          &((const struct sockaddr_in *)(const void *)&cfg->addr)->sin_addr, ip,
 		          sizeof(ip));
 	fprintf(cli->out, "portlens serve: http://%s%s%s:%u/%s%s\n", v6 ? "[" : "", ip,
-	        v6 ? "]" : "", port, token ? "?token=" : "", token ? token : "");
-	fprintf(cli->out, "database: %s\n", cfg->db_path);
+	        v6 ? "]" : "", pl_web_port(web), token ? "?token=" : "", token ? token : "");
+	fprintf(cli->out, "database: %s%s\n", cfg->db_path,
+	        db == PL_WEB_DB_READONLY      ? " (read-only: votes are not saved)"
+	        : db == PL_WEB_DB_UNAVAILABLE ? " (unavailable: saved scans and votes are off)"
+	                                      : "");
+	if (db != PL_WEB_DB_OK)
+		fprintf(cli->err, "portlens: warning: %s\n", why);
 	fflush(cli->out);
 }
 
@@ -273,7 +281,7 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 		return err.msg[0] && strstr(err.msg, "--allow-remote") ? PL_EXIT_USAGE
 		                                                       : PL_EXIT_FAIL;
 	}
-	print_url(cli, &cfg, pl_web_port(web), cfg.token);
+	print_url(cli, &cfg, web, cfg.token);
 	sigwait(&set, &sig);
 	pl_web_stop(web);
 	return PL_EXIT_OK;

@@ -141,14 +141,11 @@ web_api_scans(struct web_req *rq, struct web_resp *rs)
 {
 	struct pl_store_scan *v = NULL;
 	struct pl_jsonw w;
+	char why[600];
 	size_t n = 0;
-	enum pl_rc rc;
 
-	pthread_mutex_lock(&rq->web->store_lock);
-	rc = pl_store_scans_list(rq->web->store, 200, &v, &n, NULL);
-	pthread_mutex_unlock(&rq->web->store_lock);
-	if (rc != PL_OK) {
-		web_error(rq, rs, 503);
+	if (web_list_scans(rq, 200, &v, &n, why, sizeof(why)) != PL_OK) {
+		web_error_detail(rq, rs, 503, why);
 		return;
 	}
 	json_begin(rs, &w, "portlens.scans/1");
@@ -171,16 +168,20 @@ web_api_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 	struct pl_store_result_row *r = NULL;
 	struct pl_jsonw w;
 	size_t n = 0;
+	char why[600];
+	struct pl_err err = {0};
 	enum pl_rc rc;
 
 	pthread_mutex_lock(&rq->web->store_lock);
-	rc = pl_store_scan_get(rq->web->store, id, &s, NULL);
+	rc = pl_store_scan_get(rq->web->store, id, &s, &err);
 	if (rc == PL_OK)
-		rc = pl_store_scan_results(rq->web->store, id, 0, &r, &n, NULL);
+		rc = pl_store_scan_results(rq->web->store, id, 0, &r, &n, &err);
 	pthread_mutex_unlock(&rq->web->store_lock);
 	if (rc != PL_OK) {
 		pl_store_scan_cleanup(&s);
-		web_error(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503);
+		web_store_why(rq, &err, why, sizeof(why));
+		web_error_detail(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503,
+		                 rc == PL_ERR_NOTFOUND ? NULL : why);
 		return;
 	}
 	json_begin(rs, &w, "portlens.scan/1");

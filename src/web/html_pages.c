@@ -145,14 +145,18 @@ scans_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_sc
 	pl_buf_puts(b, "</tbody></table>");
 }
 
-static enum pl_rc
-list_scans(struct web_req *rq, size_t limit, struct pl_store_scan **v, size_t *n)
+enum pl_rc
+web_list_scans(struct web_req *rq, size_t limit, struct pl_store_scan **v, size_t *n, char *why,
+               size_t why_size)
 {
+	struct pl_err err = {0};
 	enum pl_rc rc;
 
 	pthread_mutex_lock(&rq->web->store_lock);
-	rc = pl_store_scans_list(rq->web->store, limit, v, n, NULL);
+	rc = pl_store_scans_list(rq->web->store, limit, v, n, &err);
 	pthread_mutex_unlock(&rq->web->store_lock);
+	if (rc != PL_OK)
+		web_store_why(rq, &err, why, why_size);
 	return rc;
 }
 
@@ -161,6 +165,7 @@ web_page_home(struct web_req *rq, struct web_resp *rs)
 {
 	struct pl_buf *b = &rs->body;
 	struct pl_store_scan *v = NULL;
+	char why[600];
 	size_t n = 0;
 
 	html_begin(rq, rs, "portlens");
@@ -181,8 +186,13 @@ web_page_home(struct web_req *rq, struct web_resp *rs)
 	pl_buf_puts(b, "<section id=\"recent-scans\"><h2>");
 	web_trs(b, rq, S_RECENT_SCANS_TITLE);
 	pl_buf_puts(b, "</h2>");
-	if (list_scans(rq, 5, &v, &n) == PL_OK)
+	if (web_list_scans(rq, 5, &v, &n, why, sizeof(why)) == PL_OK) {
 		scans_table(b, rq, v, n);
+	} else {
+		pl_buf_puts(b, "<p class=\"notice\" id=\"scans-error\" dir=\"auto\">");
+		html_esc(b, why);
+		pl_buf_puts(b, "</p>");
+	}
 	pl_store_scans_free(v, n);
 	pl_buf_puts(b, "</section>\n");
 	html_end(rq, rs);
@@ -299,14 +309,20 @@ void
 web_page_scans(struct web_req *rq, struct web_resp *rs)
 {
 	struct pl_store_scan *v = NULL;
+	char why[600];
 	size_t n = 0;
 
+	/* A database that cannot be read is a 503 here and on /api/scans alike, never an
+	 * empty list that looks like "no scans saved". */
+	if (web_list_scans(rq, 200, &v, &n, why, sizeof(why)) != PL_OK) {
+		web_error_detail(rq, rs, 503, why);
+		return;
+	}
 	html_begin(rq, rs, web_tr(rq->lang, S_SCANS_TITLE));
 	pl_buf_puts(&rs->body, "<h1>");
 	web_trs(&rs->body, rq, S_SCANS_TITLE);
 	pl_buf_puts(&rs->body, "</h1>");
-	if (list_scans(rq, 200, &v, &n) == PL_OK)
-		scans_table(&rs->body, rq, v, n);
+	scans_table(&rs->body, rq, v, n);
 	pl_store_scans_free(v, n);
 	html_end(rq, rs);
 }
@@ -384,17 +400,20 @@ web_page_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 	struct pl_store_scan s;
 	struct pl_store_result_row *r = NULL;
 	size_t n = 0;
-	char id_s[24];
+	char id_s[24], why[600];
+	struct pl_err err = {0};
 	enum pl_rc rc;
 
 	pthread_mutex_lock(&rq->web->store_lock);
-	rc = pl_store_scan_get(rq->web->store, id, &s, NULL);
+	rc = pl_store_scan_get(rq->web->store, id, &s, &err);
 	if (rc == PL_OK)
-		rc = pl_store_scan_results(rq->web->store, id, 10000, &r, &n, NULL);
+		rc = pl_store_scan_results(rq->web->store, id, 10000, &r, &n, &err);
 	pthread_mutex_unlock(&rq->web->store_lock);
 	if (rc != PL_OK) {
 		pl_store_scan_cleanup(&s);
-		web_error(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503);
+		web_store_why(rq, &err, why, sizeof(why));
+		web_error_detail(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503,
+		                 rc == PL_ERR_NOTFOUND ? NULL : why);
 		return;
 	}
 	snprintf(id_s, sizeof(id_s), "%lld", (long long)id);

@@ -66,6 +66,8 @@ web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
 		pl_jsonw_object(&w);
 		pl_jsonw_kstr(&w, "error", e->reason);
 		pl_jsonw_kint(&w, "status", status);
+		if (rs->detail)
+			pl_jsonw_kstr(&w, "detail", rs->detail);
 		pl_jsonw_end(&w);
 		pl_buf_putc(&rs->body, '\n');
 		return;
@@ -74,7 +76,26 @@ web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
 	pl_buf_printf(&rs->body, "<h1 id=\"error\" data-status=\"%u\">%u</h1><p>", status, status);
 	web_trs(&rs->body, rq, e->text);
 	pl_buf_puts(&rs->body, "</p>");
+	if (rs->detail) {
+		pl_buf_puts(&rs->body, "<p class=\"meta\" id=\"error-detail\" dir=\"auto\">");
+		html_esc(&rs->body, rs->detail);
+		pl_buf_puts(&rs->body, "</p>");
+	}
 	html_end(rq, rs);
+}
+
+void
+web_error_detail(struct web_req *rq, struct web_resp *rs, unsigned status, const char *detail)
+{
+	rs->detail = detail;
+	web_error(rq, rs, status);
+	rs->detail = NULL;
+}
+
+void
+web_store_why(const struct web_req *rq, const struct pl_err *err, char *why, size_t size)
+{
+	snprintf(why, size, "database unreadable: %s", rq->web->store ? err->msg : rq->web->db_why);
 }
 
 /* Parses the digits of seg (up to '/' or end) into [0, max]; returns the rest or NULL. */

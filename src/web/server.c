@@ -429,6 +429,36 @@ start_daemon(struct pl_web *web, struct pl_err *err)
 	return PL_OK;
 }
 
+/*
+ * Opens the store for writing, else for reading, else not at all. The web's first job is
+ * the port pages, which need no database: a read-only or broken file must not keep them
+ * from being served, and every page then says what is wrong with it.
+ */
+static void
+open_store(struct pl_web *web)
+{
+	struct pl_err rw = {0}, ro = {0};
+
+	if (pl_store_open(web->cfg.db_path, PL_STORE_MKDIR, &web->store, &rw) == PL_OK)
+		return;
+	if (pl_store_open(web->cfg.db_path, PL_STORE_READONLY, &web->store, &ro) == PL_OK) {
+		web->db_state = PL_WEB_DB_READONLY;
+		snprintf(web->db_why, sizeof(web->db_why), "%s", rw.msg);
+		return;
+	}
+	web->store = NULL;
+	web->db_state = PL_WEB_DB_UNAVAILABLE;
+	snprintf(web->db_why, sizeof(web->db_why), "%s", rw.msg);
+}
+
+enum pl_web_db
+pl_web_db_state(const struct pl_web *web, const char **why)
+{
+	if (why)
+		*why = web->db_why;
+	return web->db_state;
+}
+
 enum pl_rc
 pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err)
 {
@@ -449,7 +479,7 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 	web_cache_init(&web->cache, cfg->cache_ms ? cfg->cache_ms : 1000);
 	rc = web_guard_init(&web->guard, cfg->vote_burst, cfg->vote_per_minute, cfg->token, err);
 	if (rc == PL_OK)
-		rc = pl_store_open(cfg->db_path, PL_STORE_MKDIR, &web->store, err);
+		open_store(web);
 	if (rc == PL_OK)
 		rc = bind_socket(web, err);
 	if (rc == PL_OK) {

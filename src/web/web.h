@@ -40,11 +40,24 @@ struct pl_web;
 
 /*
  * Opens the store, binds and starts serving in background threads. On success *out owns
- * the server (pl_web_stop). Returns PL_OK, PL_ERR_ARG (remote address without
- * allow_remote and token), PL_ERR_IO (store), PL_ERR_SYS (bind; errno in err), or
- * PL_ERR_NOMEM.
+ * the server (pl_web_stop). A store that cannot be opened for writing is opened read-only,
+ * and one that cannot be opened at all is left out: the server still starts and its pages
+ * say so (pl_web_db_state). Returns PL_OK, PL_ERR_ARG (remote address without
+ * allow_remote and token, or a token shorter than PL_WEB_TOKEN_MIN), PL_ERR_SYS (bind;
+ * errno in err), or PL_ERR_NOMEM.
  */
 enum pl_rc pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err);
+
+/* What became of the store at start. */
+enum pl_web_db {
+	PL_WEB_DB_OK,          /* read and write */
+	PL_WEB_DB_READONLY,    /* could not be opened for writing: pages say so, votes are off */
+	PL_WEB_DB_UNAVAILABLE, /* could not be opened at all (corrupt, newer schema ...) */
+};
+
+/* The store's state; *why (may be NULL) gets the reason ("" when PL_WEB_DB_OK), owned by
+ * the server. */
+enum pl_web_db pl_web_db_state(const struct pl_web *web, const char **why);
 
 /* The port actually bound (useful when the configuration asked for port 0). */
 uint16_t pl_web_port(const struct pl_web *web);

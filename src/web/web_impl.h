@@ -103,7 +103,9 @@ struct pl_web {
 	struct MHD_Daemon *daemon;
 	struct pl_web_config cfg;
 	uint16_t port;
-	struct pl_store *store;
+	struct pl_store *store; /* NULL when db_state is PL_WEB_DB_UNAVAILABLE */
+	enum pl_web_db db_state;
+	char db_why[512]; /* why the store is read-only or unavailable */
 	pthread_mutex_t store_lock;
 	struct web_guard guard;
 	struct web_cache cache;
@@ -143,7 +145,8 @@ struct web_resp {
 	char location[512]; /* redirect target */
 	const char *etag;
 	const char *cache_control;
-	int retry_after; /* seconds, for 429 */
+	const char *detail; /* error pages: what went wrong, shown escaped (NULL: nothing) */
+	int retry_after;    /* seconds, for 429 */
 	int oom;
 };
 
@@ -154,8 +157,15 @@ const char *web_arg(const struct web_req *rq, const char *name);
 
 /* routes.c */
 void web_dispatch(struct web_req *rq, struct web_resp *rs);
-/* Fills rs with an error page in the request's language. */
+/* Fills rs with an error page in the request's language (with rs->detail, if set). */
 void web_error(struct web_req *rq, struct web_resp *rs, unsigned status);
+/* web_error with a detail: the store's message, the same on pages and in the API. */
+void web_error_detail(struct web_req *rq, struct web_resp *rs, unsigned status, const char *detail);
+/* The reason a store call failed, as pages and the API show it. */
+void web_store_why(const struct web_req *rq, const struct pl_err *err, char *why, size_t size);
+/* Lists saved scans (newest first) under the store lock; on failure why gets the reason. */
+enum pl_rc web_list_scans(struct web_req *rq, size_t limit, struct pl_store_scan **v, size_t *n,
+                          char *why, size_t why_size);
 /* Nonzero when the path is under /api/. */
 int web_is_api(const struct web_req *rq);
 /* Nonzero when the client asks for JSON rather than HTML (Accept). */

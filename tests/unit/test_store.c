@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -424,6 +425,59 @@ test_default_path(void **state)
 	free(old_home);
 }
 
+/* A new file is 0600 whatever the umask; results come back by host (numeric address
+ * order, IPv4 first), transport as nmap lists them, then port; a NULL store answers
+ * "no database" instead of crashing. */
+static void
+test_mode_and_result_order(void **state)
+{
+	static const struct {
+		const char *addr;
+		enum pl_proto proto;
+		uint16_t port;
+	} found[] = {
+	    {"127.0.0.10", PL_PROTO_TCP, 80},  {"::1", PL_PROTO_TCP, 22},
+	    {"127.0.0.9", PL_PROTO_UDP, 53},   {"127.0.0.9", PL_PROTO_TCP, 443},
+	    {"127.0.0.2", PL_PROTO_TCP, 8080}, {"127.0.0.9", PL_PROTO_TCP, 22},
+	};
+	static const size_t want[] = {4, 5, 3, 2, 0, 1}; /* indexes into found */
+	struct fixture *f = *state;
+	struct pl_store *st = NULL;
+	struct pl_store_result_row *rows = NULL;
+	struct pl_store_scan *list = NULL;
+	struct pl_err err = {0};
+	struct stat sb;
+	int64_t id = 0, counts[PL_VOTE_COUNT];
+	mode_t old = umask(022);
+	size_t n = 0;
+
+	assert_int_equal(pl_store_open(f->path, PL_STORE_MKDIR, &st, &err), PL_OK);
+	umask(old);
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(pl_store_scan_begin(st, NULL, &id, &err), PL_OK);
+	for (size_t i = 0; i < sizeof(found) / sizeof(found[0]); i++) {
+		struct pl_store_result r = {.addr = found[i].addr,
+		                            .port = found[i].port,
+		                            .proto = found[i].proto,
+		                            .state = "open",
+		                            .rtt_us = -1};
+
+		assert_int_equal(pl_store_scan_add(st, id, &r, &err), PL_OK);
+	}
+	assert_int_equal(pl_store_scan_results(st, id, 0, &rows, &n, &err), PL_OK);
+	assert_int_equal(n, 6);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(rows[i].addr, found[want[i]].addr);
+		assert_int_equal(rows[i].port, found[want[i]].port);
+		assert_string_equal(rows[i].proto, pl_proto_name(found[want[i]].proto));
+	}
+	pl_store_results_free(rows, n);
+	pl_store_close(st);
+	assert_int_equal(pl_store_scans_list(NULL, 5, &list, &n, &err), PL_ERR_IO);
+	assert_int_equal(pl_store_vote_counts(NULL, "port/1", NULL, counts, NULL, &err), PL_ERR_IO);
+}
+
 int
 main(void)
 {
@@ -435,6 +489,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_votes_one_per_visitor, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_voters, setup, teardown),
 	    cmocka_unit_test(test_default_path),
+	    cmocka_unit_test_setup_teardown(test_mode_and_result_order, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -180,6 +180,8 @@ pl_store_scans_list(struct pl_store *st, size_t limit, struct pl_store_scan **ou
 
 	*out = NULL;
 	*n = 0;
+	if (!st)
+		return pl_err_set(err, PL_ERR_IO, "no database");
 	if (!limit)
 		limit = DEFAULT_LIST_LIMIT;
 	if (sqlite3_prepare_v2(st->db, SCAN_COLUMNS "ORDER BY s.id DESC LIMIT ?", -1, &s, NULL) !=
@@ -220,6 +222,8 @@ pl_store_scan_get(struct pl_store *st, int64_t id, struct pl_store_scan *out, st
 	int step;
 
 	memset(out, 0, sizeof(*out));
+	if (!st)
+		return pl_err_set(err, PL_ERR_IO, "no database");
 	if (sqlite3_prepare_v2(st->db, SCAN_COLUMNS "WHERE s.id = ?", -1, &s, NULL) != SQLITE_OK) {
 		rc = pl_store_db_err(st, err, "prepare");
 		goto out;
@@ -286,10 +290,12 @@ pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
 
 	*out = NULL;
 	*n = 0;
+	if (!st)
+		return pl_err_set(err, PL_ERR_IO, "no database");
 	if (sqlite3_prepare_v2(st->db,
 	                       "SELECT id, addr, port, proto, state, service, banner, rtt_us, "
 	                       "observed_at, product, version, cpe FROM results "
-	                       "WHERE scan_id = ? ORDER BY id LIMIT ?",
+	                       "WHERE scan_id = ? " PL_STORE_RESULT_ORDER " LIMIT ?",
 	                       -1, &s, NULL) != SQLITE_OK) {
 		rc = pl_store_db_err(st, err, "prepare");
 		goto out;

@@ -9,9 +9,11 @@
  * of the machine) without losing a committed row, which is what `scan --save` promises.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/store_impl.h"
 
@@ -111,6 +113,30 @@ make_parent(const char *path, struct pl_err *err)
 	return PL_OK;
 }
 
+/*
+ * Creates the database file with mode 0600 when it does not exist yet, so the scans and
+ * votes it will hold are the owner's alone whatever the umask or the directory (SQLite
+ * gives the -wal and -shm files the mode of the database file). An existing file keeps
+ * the mode its owner gave it. O_NOFOLLOW: a symlink planted at the path is refused.
+ */
+static enum pl_rc
+create_private(const char *path, struct pl_err *err)
+{
+	int e, fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		close(fd);
+		return PL_OK;
+	}
+	e = errno;
+	if (e == EEXIST)
+		return PL_OK;
+	pl_err_set(err, PL_ERR_IO, "cannot create %s: %s", path, strerror(e));
+	if (err)
+		err->sys_errno = e;
+	return PL_ERR_IO;
+}
+
 static enum pl_rc
 read_version(struct pl_store *st, struct pl_err *err)
 {
@@ -174,11 +200,70 @@ migrate(struct pl_store *st, struct pl_err *err)
 	return PL_OK;
 }
 
+/*
+ * "file:PATH?immutable=1" for a read-only database in a place nobody can write: SQLite
+ * then needs no -shm file (which a WAL database otherwise needs and cannot create there).
+ * Percent-encodes what a URI path cannot hold as is.
+ */
+static char *
+immutable_uri(const char *path)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	size_t n = strlen(path);
+	char *u = malloc(5 + 3 * n + 13), *o = u;
+
+	if (!u)
+		return NULL;
+	memcpy(o, "file:", 5);
+	o += 5;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || *p < 0x20 || *p >= 0x7f) {
+			*o++ = '%';
+			*o++ = hexd[*p >> 4];
+			*o++ = hexd[*p & 15];
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	memcpy(o, "?immutable=1", 13);
+	return u;
+}
+
+/* Opens st->db and brings the schema up to date; immutable only for read-only stores. */
+static enum pl_rc
+connect_db(struct pl_store *st, int immutable, struct pl_err *err)
+{
+	int oflags = SQLITE_OPEN_NOMUTEX;
+	char *uri = NULL;
+	enum pl_rc rc;
+	int src;
+
+	oflags |= st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (immutable && !(uri = immutable_uri(st->path)))
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	src = sqlite3_open_v2(uri ? uri : st->path, &st->db, oflags | (uri ? SQLITE_OPEN_URI : 0),
+	                      NULL);
+	free(uri);
+	if (src != SQLITE_OK)
+		return st->db ? pl_store_db_err(st, err, "cannot open")
+		              : pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	if (pl_store_register_order(st->db) != SQLITE_OK)
+		return pl_store_db_err(st, err, "cannot register the address order");
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_extended_result_codes(st->db, 1);
+	rc = pl_store_exec(st, "PRAGMA foreign_keys = ON", err);
+	if (rc == PL_OK && !st->readonly)
+		rc = pl_store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+		                   err);
+	if (rc == PL_OK)
+		rc = migrate(st, err);
+	return rc;
+}
+
 enum pl_rc
 pl_store_open(const char *path, unsigned flags, struct pl_store **out, struct pl_err *err)
 {
 	struct pl_store *st = NULL;
-	int oflags = SQLITE_OPEN_NOMUTEX;
 	enum pl_rc rc;
 
 	if (!path || !*path || !out)
@@ -194,20 +279,19 @@ pl_store_open(const char *path, unsigned flags, struct pl_store **out, struct pl
 		goto out;
 	}
 	st->readonly = (flags & PL_STORE_READONLY) != 0;
-	oflags |= st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		rc = st->db ? pl_store_db_err(st, err, "cannot open")
-		            : pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		goto out;
+	if (!st->readonly) {
+		rc = create_private(path, err);
+		if (rc != PL_OK)
+			goto out;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
-	sqlite3_extended_result_codes(st->db, 1);
-	rc = pl_store_exec(st, "PRAGMA foreign_keys = ON", err);
-	if (rc == PL_OK && !st->readonly)
-		rc = pl_store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
-		                   err);
-	if (rc == PL_OK)
-		rc = migrate(st, err);
+	rc = connect_db(st, 0, err);
+	if (rc != PL_OK && st->readonly && st->db &&
+	    (sqlite3_errcode(st->db) & 0xff) == SQLITE_CANTOPEN) {
+		/* A WAL file in a read-only place (no -shm there, none can be made). */
+		sqlite3_close(st->db);
+		st->db = NULL;
+		rc = connect_db(st, 1, err);
+	}
 out:
 	if (rc != PL_OK) {
 		pl_store_close(st);

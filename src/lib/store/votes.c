@@ -91,6 +91,8 @@ pl_store_vote_counts(struct pl_store *st, const char *page, const char *visitor,
 		memset(counts, 0, sizeof(int64_t) * PL_VOTE_COUNT);
 	if (mine)
 		*mine = -1;
+	if (!st)
+		return pl_err_set(err, PL_ERR_IO, "no database");
 	if (!key_ok(page))
 		return pl_err_set(err, PL_ERR_ARG, "no page");
 	if (sqlite3_prepare_v2(st->db,

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+/*
+ * order.c - the order in which a saved scan's results are read back: by host in numeric
+ * address order (every IPv4 address before every IPv6 address, 127.0.0.9 before
+ * 127.0.0.10), then by transport the way nmap lists them (tcp, udp, sctp), then by port.
+ * Results are stored in the order they were found, which under a permuted scan is no
+ * order at all.
+ *
+ * SQLite compares TEXT columns bytewise, so the address order is a collation ("pl_addr")
+ * registered on every connection: each side is parsed with inet_pton into a 17-byte key
+ * (family, then the address bytes) and keys are compared with memcmp. Text that is not
+ * an address (a host name) sorts after every address, bytewise among itself.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+
+#define ADDR_TEXT_MAX 64
+
+/* Fills key from the n bytes of text; returns 0 when the text is not an address. */
+static int
+addr_key(const void *text, int n, unsigned char key[17])
+{
+	char buf[ADDR_TEXT_MAX];
+
+	if (n <= 0 || n >= (int)sizeof(buf))
+		return 0;
+	memcpy(buf, text, (size_t)n);
+	buf[n] = '\0';
+	memset(key, 0, 17);
+	if (inet_pton(AF_INET, buf, key + 1) == 1) {
+		key[0] = 4;
+		return 1;
+	}
+	if (inet_pton(AF_INET6, buf, key + 1) == 1) {
+		key[0] = 6;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+addr_collate(void *unused, int na, const void *a, int nb, const void *b)
+{
+	unsigned char ka[17], kb[17];
+	int pa = addr_key(a, na, ka), pb = addr_key(b, nb, kb), c;
+
+	(void)unused;
+	if (pa && pb)
+		return memcmp(ka, kb, sizeof(ka));
+	if (pa != pb)
+		return pa ? -1 : 1;
+	c = memcmp(a, b, (size_t)(na < nb ? na : nb));
+	return c ? c : na - nb;
+}
+
+int
+pl_store_register_order(sqlite3 *db)
+{
+	return sqlite3_create_collation_v2(db, "pl_addr", SQLITE_UTF8, NULL, addr_collate, NULL);
+}

