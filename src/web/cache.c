@@ -5,7 +5,9 @@
  * Port pages combine data that never changes while the server runs (registry, knowledge)
  * with live data and vote counts; reusing a rendering for cache_ms (default one second)
  * bounds how often the socket table is read, and a vote drops the page's entries at once.
- * The per-visitor CSRF token is not part of the cached bytes: each entry records the
+ * An entry keeps the Content-Type it was rendered with, so a hit is served exactly as the
+ * first rendering was (a hit once went out as text/plain, which nosniff browsers show as
+ * source). The per-visitor CSRF token is not part of the cached bytes: each entry records the
  * offset where it goes, and a hit splices the caller's token in while copying.
  * Direct-mapped by key hash; a collision simply replaces the older entry.
  *
@@ -48,7 +50,8 @@ web_cache_cleanup(struct web_cache *c)
 }
 
 char *
-web_cache_get(struct web_cache *c, const char *key, const char *token, size_t *len)
+web_cache_get(struct web_cache *c, const char *key, const char *token, size_t *len,
+              const char **ctype)
 {
 	struct web_cache_entry *e = &c->slots[slot_of(key)];
 	size_t tlen = token ? strlen(token) : 0;
@@ -80,6 +83,7 @@ web_cache_get(struct web_cache *c, const char *key, const char *token, size_t *l
 		memcpy(out, e->body, e->len);
 	}
 	*len = e->len + tlen;
+	*ctype = e->ctype;
 	out[*len] = '\0';
 out:
 	pthread_mutex_unlock(&c->lock);
@@ -87,7 +91,8 @@ out:
 }
 
 void
-web_cache_put(struct web_cache *c, const char *key, const char *body, size_t len, size_t token_off)
+web_cache_put(struct web_cache *c, const char *key, const char *ctype, const char *body, size_t len,
+              size_t token_off)
 {
 	struct web_cache_entry *e = &c->slots[slot_of(key)];
 	char *copy;
@@ -104,6 +109,7 @@ web_cache_put(struct web_cache *c, const char *key, const char *body, size_t len
 	e->body = copy;
 	e->len = len;
 	e->token_off = token_off;
+	e->ctype = ctype;
 	e->at_ms = web_now_ms();
 	e->refreshing = 0;
 	memcpy(e->key, key, strlen(key) + 1);

@@ -180,7 +180,7 @@ port_page(struct web_req *rq, struct web_resp *rs, uint16_t port)
 
 	snprintf(key, sizeof(key), "port/%u|%s", port, rq->lang->code);
 	if (plain_request(rq)) {
-		hit = web_cache_get(&rq->web->cache, key, rq->csrf, &len);
+		hit = web_cache_get(&rq->web->cache, key, rq->csrf, &len, &rs->ctype);
 		if (hit) {
 			pl_buf_cleanup(&rs->body);
 			rs->body.data = hit;

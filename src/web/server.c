@@ -7,6 +7,7 @@
  * of 16 KiB (overlong URLs and headers get 414/431 before any portlens code runs), a connection
  * timeout, and caps on connections in total and per address. This file adds, per
  * request and in this order:
+ *   0. Exactly one Host header; a %00 in the path or arguments never ends a string early.
  *   1. Host check (no access token): only the names this server is reachable by on
  *      loopback, which defeats DNS rebinding against a server on 127.0.0.1.
  *   2. Access token (--allow-remote): Authorization: Bearer, the plt cookie, or ?token=
@@ -82,6 +83,46 @@ choose_lang(struct web_req *rq)
 	rq->lang = l ? l : &web_langs[0];
 }
 
+static enum MHD_Result
+count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, "Host") == 0)
+		(*(unsigned *)cls)++;
+	return MHD_YES;
+}
+
+/* RFC 9112 section 3.2: a request with more than one Host field is a 400, whichever of
+ * them a proxy in front would have looked at. */
+static int
+one_host(const struct web_req *rq)
+{
+	unsigned n = 0;
+
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_host, &n);
+	return n <= 1;
+}
+
+/*
+ * Percent-decoding of the path and the query arguments (libmicrohttpd's own decoder),
+ * except that a decoded NUL becomes the byte 0xFF: a NUL would end the string every
+ * handler sees, so "/api/port/22%00x" would be served as /api/port/22. 0xFF is no valid
+ * UTF-8, so such a path matches no route (404) and such an argument is shown as U+FFFD.
+ */
+static size_t
+unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	size_t n = MHD_http_unescape(s);
+
+	(void)cls;
+	(void)conn;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = (char)0xFF;
+	return n;
+}
+
 static int
 host_ok(const struct web_req *rq)
 {
@@ -132,6 +173,10 @@ admit(struct web_req *rq, struct web_resp *rs)
 {
 	const char *auth = header(rq, "Authorization"), *qt = web_arg(rq, "token");
 
+	if (!one_host(rq)) {
+		web_error(rq, rs, 400);
+		return 0;
+	}
 	if (!host_ok(rq)) {
 		web_error(rq, rs, 403);
 		return 0;
@@ -216,8 +261,8 @@ send_response(struct web_req *rq, struct web_resp *rs)
 	char *body;
 
 	if (rs->cache_key && rs->status == 200)
-		web_cache_put(&rq->web->cache, rs->cache_key, pl_buf_str(&rs->body), rs->body.len,
-		              rs->token_off);
+		web_cache_put(&rq->web->cache, rs->cache_key, rs->ctype, pl_buf_str(&rs->body),
+		              rs->body.len, rs->token_off);
 	if (rs->token_off != WEB_NO_TOKEN && tlen) {
 		body = malloc(rs->body.len + tlen + 1);
 		if (body) {
@@ -422,7 +467,8 @@ start_daemon(struct pl_web *web, struct pl_err *err)
 	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, web, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, web, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
+	    NULL, MHD_OPTION_END);
 	if (!web->daemon)
 		return pl_err_set(err, PL_ERR_SYS, "cannot start the HTTP server");
 	web->listen_fd = -1; /* libmicrohttpd closes it */

@@ -76,6 +76,7 @@ int64_t web_now_ms(void);
 struct web_cache_entry {
 	char key[64];
 	int64_t at_ms;
+	const char *ctype; /* the Content-Type it was served with (a static string) */
 	char *body;
 	size_t len;
 	size_t token_off; /* where the CSRF token is spliced in; (size_t)-1: none */
@@ -90,10 +91,12 @@ struct web_cache {
 
 void web_cache_init(struct web_cache *c, unsigned ttl_ms);
 void web_cache_cleanup(struct web_cache *c);
-/* On a fresh hit, returns a malloc'd body with token spliced in (length in *len). */
-char *web_cache_get(struct web_cache *c, const char *key, const char *token, size_t *len);
-void web_cache_put(struct web_cache *c, const char *key, const char *body, size_t len,
-                   size_t token_off);
+/* On a fresh hit, returns a malloc'd body with token spliced in (length in *len) and the
+ * Content-Type it was first served with in *ctype. */
+char *web_cache_get(struct web_cache *c, const char *key, const char *token, size_t *len,
+                    const char **ctype);
+void web_cache_put(struct web_cache *c, const char *key, const char *ctype, const char *body,
+                   size_t len, size_t token_off);
 /* Drops every entry whose key starts with prefix. */
 void web_cache_invalidate(struct web_cache *c, const char *prefix);
 

@@ -260,6 +260,45 @@ def test_scan_sorted(exe, tmp):
         srv.stop()
 
 
+# ---- requests ----------------------------------------------------------------------
+
+
+def test_cache_ctype(exe, tmp):
+    srv = Server(exe, os.path.join(tmp, "cache.db"), "--cache-ms", "60000")
+    try:
+        for path in ("/port/2326", "/port/2326?lang=ar", "/port/22?lang=ko"):
+            seen = []
+            for _ in range(3):  # the second and third come from the page cache
+                st, h, body = get(srv.port, path)
+                seen.append((st, ctype(h), body.startswith(b"<!DOCTYPE html>")))
+            check(all(x == (200, "text/html; charset=utf-8", True) for x in seen),
+                  "%s reloaded keeps text/html: %s" % (path, seen))
+    finally:
+        srv.stop()
+
+
+def test_host_and_nul(exe, tmp):
+    srv = Server(exe, os.path.join(tmp, "host.db"))
+    try:
+        me = "127.0.0.1:%d" % srv.port
+        for first, second in ((me, "evil.example"), ("evil.example", me), (me, me)):
+            r = raw(srv.port, ("GET /api/listen HTTP/1.1\r\nHost: %s\r\nHost: %s\r\n"
+                               "Connection: close\r\n\r\n" % (first, second)).encode())
+            st = parse(r)[0]
+            check(st == 400, "two Host headers (%s, %s) answered %s" % (first, second, st))
+        for path in ("/api/port/22%00x", "/port/22%00x", "/api/port/22%00", "/scans/1%00",
+                     "/api/scans/1%00x", "/listen%00.html", "/static/app.css%00.js"):
+            st, h, body = get(srv.port, path)
+            check(st in (400, 404), "%s answered %s" % (path, st))
+        st, h, body = get(srv.port, "/search?q=tel%00net")
+        check(st == 200 and b"\x00" not in body, "a NUL in a query argument never reaches "
+              "the page raw (%s)" % st)
+        st, _, _ = get(srv.port, "/api/port/22")
+        check(st == 200, "/api/port/22 still answers")
+    finally:
+        srv.stop()
+
+
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
@@ -281,7 +320,8 @@ def main():
     return 0
 
 
-TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted]
+TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted, test_cache_ctype,
+         test_host_and_nul]
 
 if __name__ == "__main__":
     sys.exit(main())
