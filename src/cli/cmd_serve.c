@@ -47,7 +47,8 @@ static const char serve_help[] =
     "                      port 0 picks a free port)\n"
     "  --allow-remote      allow an address beyond loopback; every request must then carry\n"
     "                      the access token (printed in the URL)\n"
-    "  --token TOKEN       the access token (default: $PORTLENS_TOKEN, else random)\n"
+    "  --token TOKEN       the access token, at least 16 characters (default:\n"
+    "                      $PORTLENS_TOKEN, else 256 random bits, printed once)\n"
     "  --db PATH           SQLite database of saved scans and votes\n"
     "                      (default $XDG_DATA_HOME/portlens/portlens.db)\n"
     "  --threads N         worker threads (default: one per CPU, at most 8)\n"
@@ -113,20 +114,48 @@ parse_listen(const char *s, struct pl_web_config *cfg)
 	return 0;
 }
 
+/* 256 random bits as 64 hex digits (out must hold 65 bytes). */
 static int
 random_token(char *out, size_t size)
 {
 	static const char hexd[] = "0123456789abcdef";
-	unsigned char raw[16];
+	unsigned char raw[32];
 
-	if (size < 33 || getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+	if (size < 2 * sizeof(raw) + 1 || getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return -1;
 	for (size_t i = 0; i < sizeof(raw); i++) {
 		out[2 * i] = hexd[raw[i] >> 4];
 		out[2 * i + 1] = hexd[raw[i] & 15];
 	}
-	out[32] = '\0';
+	out[2 * sizeof(raw)] = '\0';
 	return 0;
+}
+
+/*
+ * The access token: --token, else $PORTLENS_TOKEN, else (with --allow-remote) a fresh
+ * 256-bit one. An empty or short token is refused rather than used: "Bearer " with an
+ * empty token once let anyone in.
+ */
+static int
+choose_token(struct pl_cli *cli, struct pl_web_config *cfg, char *buf, size_t size)
+{
+	const char *from = "--token";
+
+	if (!cfg->token && cfg->allow_remote && (cfg->token = getenv("PORTLENS_TOKEN")) != NULL)
+		from = "PORTLENS_TOKEN";
+	if (cfg->token && strlen(cfg->token) < PL_WEB_TOKEN_MIN)
+		return pl_cli_usage_error(
+		    cli,
+		    "%s is %s (%zu characters); an access token needs at "
+		    "least %d (or give none with --allow-remote: one is made)",
+		    from, *cfg->token ? "too short" : "empty", strlen(cfg->token),
+		    PL_WEB_TOKEN_MIN);
+	if (cfg->allow_remote && !cfg->token) {
+		if (random_token(buf, size) != 0)
+			return pl_cli_fail(cli, "cannot make an access token");
+		cfg->token = buf;
+	}
+	return PL_EXIT_OK;
 }
 
 static int
@@ -237,7 +266,7 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 {
 	struct pl_web_config cfg = {0};
 	const char *listen = "127.0.0.1:7678";
-	char db[4096], token[40];
+	char db[4096], token[80];
 	struct pl_web *web = NULL;
 	struct pl_err err = {0};
 	sigset_t set;
@@ -251,13 +280,9 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 		                          "--listen takes ADDR:PORT, [IPV6]:PORT or PORT, "
 		                          "not '%s'",
 		                          listen);
-	if (cfg.allow_remote && !cfg.token)
-		cfg.token = getenv("PORTLENS_TOKEN");
-	if (cfg.allow_remote && !cfg.token) {
-		if (random_token(token, sizeof(token)) != 0)
-			return pl_cli_fail(cli, "cannot make an access token");
-		cfg.token = token;
-	}
+	rc = choose_token(cli, &cfg, token, sizeof(token));
+	if (rc != PL_EXIT_OK)
+		return rc;
 	if (!cfg.db_path) {
 		if (pl_store_default_path(db, sizeof(db), &err) != PL_OK) {
 			pl_cli_print_err(cli, &err);
@@ -276,10 +301,14 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if (pl_web_start(&cfg, &web, &err) != PL_OK) {
+	if ((rc = pl_web_start(&cfg, &web, &err)) != PL_OK) {
 		pl_cli_print_err(cli, &err);
-		return err.msg[0] && strstr(err.msg, "--allow-remote") ? PL_EXIT_USAGE
-		                                                       : PL_EXIT_FAIL;
+		if (rc != PL_ERR_ARG)
+			return PL_EXIT_FAIL;
+		fprintf(cli->err, "portlens: hint: --allow-remote allows an address beyond "
+		                  "loopback; it needs an access token (--token, PORTLENS_TOKEN, "
+		                  "or a generated one)\n");
+		return PL_EXIT_USAGE;
 	}
 	print_url(cli, &cfg, web, cfg.token);
 	sigwait(&set, &sig);

@@ -12,7 +12,9 @@
  * - Rate limiting: a token bucket per client address (burst, refill per minute) in a
  *   fixed table; a full table evicts the bucket idle longest. Votes beyond the bucket get
  *   429, so a flood cannot grow the database faster than the refill rate per address.
- * - Access token: compared in constant time.
+ * - Access token: at least PL_WEB_TOKEN_MIN bytes; a presented token is compared as
+ *   HMAC-SHA256(secret, token) against the same of the real one with CRYPTO_memcmp, so
+ *   the time taken depends neither on where the first difference is nor on the lengths.
  *
  * The secret is random per server start (getrandom), so restarting invalidates tokens
  * and cookies, which only costs a visitor their "already voted" memory.
@@ -64,6 +66,15 @@ visitor_prf(const struct web_guard *g, const char *id, unsigned char md[32])
 	HMAC(EVP_sha256(), g->secret, sizeof(g->secret), msg, 8 + il, md, &md_len);
 }
 
+static void
+token_mac(const struct web_guard *g, const char *token, size_t n, unsigned char md[32])
+{
+	unsigned int md_len = 0;
+
+	HMAC(EVP_sha256(), g->secret, sizeof(g->secret), (const unsigned char *)token, n, md,
+	     &md_len);
+}
+
 enum pl_rc
 web_guard_init(struct web_guard *g, unsigned burst, unsigned per_minute, const char *token,
                struct pl_err *err)
@@ -74,6 +85,8 @@ web_guard_init(struct web_guard *g, unsigned burst, unsigned per_minute, const c
 	g->burst = burst ? burst : 10;
 	g->per_ms = (per_minute ? per_minute : 6) / 60000.0;
 	g->token = token;
+	if (token)
+		token_mac(g, token, strlen(token), g->token_mac);
 	if (pthread_mutex_init(&g->lock, NULL) != 0)
 		return pl_err_set(err, PL_ERR_SYS, "mutex");
 	return PL_OK;
@@ -207,12 +220,12 @@ web_rate_take(struct web_guard *g, const char *client, int64_t now_ms)
 int
 web_token_ok(const struct web_guard *g, const char *presented)
 {
-	size_t n;
+	unsigned char md[32];
 
 	if (!g->token)
 		return 1;
 	if (!presented)
 		return 0;
-	n = strlen(g->token);
-	return strlen(presented) == n && CRYPTO_memcmp(g->token, presented, n) == 0;
+	token_mac(g, presented, strnlen(presented, 4096), md);
+	return CRYPTO_memcmp(md, g->token_mac, sizeof(md)) == 0;
 }

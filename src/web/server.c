@@ -513,8 +513,12 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 
 	if (!addr_is_loopback(&cfg->addr) && (!cfg->allow_remote || !cfg->token))
 		return pl_err_set(err, PL_ERR_ARG,
-		                  "listening beyond loopback needs "
-		                  "--allow-remote (and then an access token)");
+		                  "listening beyond loopback needs permission to allow remote "
+		                  "clients, and then an access token");
+	if (cfg->token && strlen(cfg->token) < PL_WEB_TOKEN_MIN)
+		return pl_err_set(err, PL_ERR_ARG,
+		                  "the access token is %zu characters; it needs at least %d",
+		                  strlen(cfg->token), PL_WEB_TOKEN_MIN);
 	web = calloc(1, sizeof(*web));
 	if (!web)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");

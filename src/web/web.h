@@ -69,4 +69,8 @@ void pl_web_stop(struct pl_web *web);
  * registry (checked by a unit test with pl_registry_lookup). */
 #define PL_WEB_DEFAULT_PORT 7678
 
+/* The shortest access token accepted (bytes): 16 characters of a random hex token are
+ * already 64 bits; a generated one is 256 bits (64 hex digits). */
+#define PL_WEB_TOKEN_MIN 16
+
 #endif

@@ -47,7 +47,8 @@ struct web_guard {
 	pthread_mutex_t lock;
 	struct web_bucket buckets[WEB_RATE_SLOTS];
 	double burst, per_ms;
-	const char *token; /* access token or NULL */
+	const char *token;           /* access token or NULL */
+	unsigned char token_mac[32]; /* HMAC-SHA256(secret, token): what presented ones match */
 };
 
 enum pl_rc web_guard_init(struct web_guard *g, unsigned burst, unsigned per_minute,

@@ -551,7 +551,7 @@ static void
 test_access_token(void **state)
 {
 	struct srv s = {0};
-	struct pl_web_config cfg = {.token = "tok-123", .live = 0};
+	struct pl_web_config cfg = {.token = "tok-123-456789abcdef", .live = 0};
 	struct sockaddr_in *a = (struct sockaddr_in *)(void *)&cfg.addr;
 	char h[256], *r;
 
@@ -570,17 +570,17 @@ test_access_token(void **state)
 	r = http(&s, "GET", "/api/port/22", "Authorization: Bearer wrong\r\n", NULL);
 	assert_int_equal(status_of(r), 401);
 	free(r);
-	r = http(&s, "GET", "/api/port/22", "Authorization: Bearer tok-123\r\n", NULL);
+	r = http(&s, "GET", "/api/port/22", "Authorization: Bearer tok-123-456789abcdef\r\n", NULL);
 	assert_int_equal(status_of(r), 200);
 	free(r);
 	/* ?token= once: a cookie, and a redirect that drops the token from the URL. */
-	r = http(&s, "GET", "/port/22?token=tok-123", NULL, NULL);
+	r = http(&s, "GET", "/port/22?token=tok-123-456789abcdef", NULL, NULL);
 	assert_int_equal(status_of(r), 303);
 	assert_true(header_of(r, "Location", h, sizeof(h)));
 	assert_string_equal(h, "/port/22");
-	assert_non_null(strstr(r, "plt=tok-123; Path=/; HttpOnly; SameSite=Strict"));
+	assert_non_null(strstr(r, "plt=tok-123-456789abcdef; Path=/; HttpOnly; SameSite=Strict"));
 	free(r);
-	r = http(&s, "GET", "/port/22", "Cookie: plt=tok-123\r\n", NULL);
+	r = http(&s, "GET", "/port/22", "Cookie: plt=tok-123-456789abcdef\r\n", NULL);
 	assert_int_equal(status_of(r), 200);
 	assert_non_null(strstr(r, "Live data is turned off"));
 	free(r);
@@ -603,6 +603,15 @@ test_remote_needs_token(void **state)
 	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
 	cfg.allow_remote = 1;
 	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG); /* still no token */
+	/* Empty and short tokens are refused, with the minimum named. */
+	cfg.token = "";
+	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	assert_non_null(strstr(err.msg, "at least 16"));
+	cfg.token = "a";
+	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	cfg.token = "0123456789abcde"; /* 15 */
+	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	assert_null(web);
 }
 
 int

@@ -299,6 +299,40 @@ def test_host_and_nul(exe, tmp):
         srv.stop()
 
 
+def test_token(exe, tmp):
+    db = os.path.join(tmp, "token.db")
+    base = [exe, "serve", "--allow-remote", "--listen", "127.0.0.1:0", "--db", db]
+    env = dict(os.environ)
+    env.pop("PORTLENS_TOKEN", None)
+    for extra, envtok in ((["--token", ""], None), (["--token", "a"], None),
+                          (["--token", "0123456789abcde"], None), ([], ""), ([], "short")):
+        e = dict(env)
+        if envtok is not None:
+            e["PORTLENS_TOKEN"] = envtok
+        try:
+            r = subprocess.run(base + extra, capture_output=True, text=True, timeout=5, env=e)
+            code, err = r.returncode, r.stderr
+        except subprocess.TimeoutExpired:
+            code, err = "still running (the token was accepted)", ""
+        check(code == 2 and "at least 16" in err,
+              "token %r (env %r) refused naming the minimum: %s %r" % (extra, envtok, code,
+                                                                     err.strip()))
+    srv = Server(exe, db, "--allow-remote", env=env)
+    try:
+        m = re.search(r"\?token=([0-9a-f]+)$", srv.first.strip())
+        tok = m.group(1) if m else ""
+        check(len(tok) >= 64, "a generated token has 256 bits: %r" % srv.first)
+        check(srv.first.count(tok) == 1 and tok not in srv.db_line, "printed once")
+        for auth in ("Bearer ", "Bearer", "Bearer " + tok[:-1], "Bearer " + tok + "x",
+                     "Bearer " + tok[:16]):
+            st, _, _ = get(srv.port, "/api/listen", {"Authorization": auth})
+            check(st == 401, "Authorization %r answered %s" % (auth[:24], st))
+        st, _, _ = get(srv.port, "/api/port/22", {"Authorization": "Bearer " + tok})
+        check(st == 200, "the right token gets in (%s)" % st)
+    finally:
+        srv.stop()
+
+
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
@@ -321,7 +355,7 @@ def main():
 
 
 TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted, test_cache_ctype,
-         test_host_and_nul]
+         test_host_and_nul, test_token]
 
 if __name__ == "__main__":
     sys.exit(main())
