@@ -333,6 +333,69 @@ def test_token(exe, tmp):
         srv.stop()
 
 
+# ---- live data ---------------------------------------------------------------------
+
+
+def test_api_listen_only_listeners(exe, tmp):
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(512)
+    conns = []
+    try:
+        for _ in range(300):  # established pairs, as any client's traffic makes them
+            c = socket.create_connection(ls.getsockname(), timeout=5)
+            a, _ = ls.accept()
+            conns += [c, a]
+        srv = Server(exe, os.path.join(tmp, "listen.db"))
+        try:
+            st, h, body = get(srv.port, "/api/listen")
+            socks = json.loads(body)["sockets"] if st == 200 else []
+            states = sorted({x["state"] for x in socks})
+            check(st == 200 and socks and all(x["state"] in ("LISTEN", "UNCONN") for x in socks),
+                  "/api/listen holds listeners only: %d sockets, states %s" % (len(socks), states))
+            check(not any(x["remote_port"] for x in socks), "/api/listen names no remote peer")
+            cli = json.loads(subprocess.run([exe, "listen", "--json"], capture_output=True,
+                                            timeout=30).stdout)["sockets"]
+            check(abs(len(socks) - len(cli)) <= 5, "/api/listen lists what listen --json does "
+                  "(%d vs %d)" % (len(socks), len(cli)))
+            check(any(x["local_port"] == ls.getsockname()[1] for x in socks),
+                  "the test's own listener is there")
+        finally:
+            srv.stop()
+    finally:
+        for c in conns:
+            c.close()
+        ls.close()
+
+
+def test_listen_hidden_as_root(exe, tmp):
+    """A root server without CAP_SYS_PTRACE cannot see another user's sockets' holders:
+    it must not tell the reader to run it as root."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        check(False, "needs root and setpriv (CI runs as root)")
+        return
+    py = "/usr/bin/python3"
+    other = subprocess.Popen(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", py, "-c",
+         "import socket,time; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); "
+         "print(s.getsockname()[1], flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    port = int(other.stdout.readline())
+    srv = Server(exe, os.path.join(tmp, "hidden.db"),
+                 wrap=["setpriv", "--inh-caps=-sys_ptrace", "--bounding-set=-sys_ptrace"])
+    try:
+        st, _, body = get(srv.port, "/listen")
+        m = re.search(rb'<tr[^>]*data-port="%d">(.*?)</tr>' % port, body)
+        row = m.group(1).decode() if m else ""
+        check(st == 200 and row, "/listen shows the other user's listener")
+        check("run as root" not in row and "not visible" in row,
+              "as root, no advice to run as root: %r" % re.sub("<[^>]+>", "|", row)[:160])
+    finally:
+        srv.stop()
+        other.kill()
+        other.wait()
+
+
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
@@ -355,7 +418,8 @@ def main():
 
 
 TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted, test_cache_ctype,
-         test_host_and_nul, test_token]
+         test_host_and_nul, test_token, test_api_listen_only_listeners,
+         test_listen_hidden_as_root]
 
 if __name__ == "__main__":
     sys.exit(main())
