@@ -216,18 +216,27 @@ struct pl_scan_engine_cfg {
 	uint32_t threads;      /* worker threads (the driver wraps the engine when > 1) */
 	int wake_fd;           /* an eventfd whose writes end poll() early; 0 = none */
 	const struct pl_scan_engine *inner; /* for the thread adapter: the engine it runs */
+	/* Settings of one engine only (its own struct, named in its comment), or NULL. */
+	const void *engine_opts;
 	/* Called once per finished probe (final state after retries). */
 	void (*emit)(void *ctx, const struct pl_scan_result *r);
 	void *ctx;
 };
 
 /*
- * A scan engine (vtable). The connect engine is the only one today; raw SYN and UDP
- * engines plug in beside it with the same operations.
+ * A scan engine (vtable). Engines are listed in one table (pl_scan_engine_find) and
+ * share the driver, the in-flight table and every output.
  */
 struct pl_scan_engine {
-	const char *name;
-	unsigned protos; /* PL_PROTO_BIT mask the engine can probe */
+	const char *name;      /* "connect", "syn", "udp" */
+	const char *flag;      /* nmap's scan-type letter: "T" for -sT */
+	const char *nmap_type; /* nmap XML <scaninfo type=...> */
+	unsigned protos;       /* PL_PROTO_BIT mask the engine can probe */
+	/*
+	 * Optional: whether the engine can run here at all (privileges), checked before
+	 * anything is opened. PL_OK, or PL_ERR_PERM with a message naming what is missing.
+	 */
+	enum pl_rc (*check)(struct pl_err *err);
 	/* Creates the engine state. PL_ERR_PERM when it needs privileges it lacks. */
 	enum pl_rc (*create)(const struct pl_scan_engine_cfg *cfg, void **state,
 	                     struct pl_err *err);
@@ -250,6 +259,15 @@ struct pl_scan_engine {
 
 /* Non-blocking connect() + epoll; needs no privileges; TCP only. */
 extern const struct pl_scan_engine pl_scan_engine_connect;
+
+/*
+ * The engine called name ("connect", "syn", ...) or with nmap's letter flag ("T", "S",
+ * ...), or NULL when there is none.
+ */
+const struct pl_scan_engine *pl_scan_engine_find(const char *name);
+
+/* The engines, in table order: *n set to their number. */
+const struct pl_scan_engine *const *pl_scan_engines(size_t *n);
 
 /* ---- the scan driver ---- */
 

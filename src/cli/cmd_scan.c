@@ -294,7 +294,7 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
         struct pl_scan_progress *prog)
 {
 	struct pl_scan_opts so = {
-	    .engine = run->dry_run ? NULL : &pl_scan_engine_connect,
+	    .engine = run->dry_run ? NULL : run->engine,
 	    .cfg = {.timeout_ms = run->timeout_ms,
 	            .retries = run->retries,
 	            .max_inflight = pick_inflight(cli, run),

@@ -142,6 +142,7 @@ scan_run_init(struct scan_run *run)
 	run->retries = 1;
 	run->resume_out = "portlens-scan.resume";
 	run->shard_n = 1;
+	run->engine = &pl_scan_engine_connect;
 }
 
 void
@@ -233,6 +234,28 @@ ports_opt(struct pl_cli *cli, struct pl_ports *ps, const char *arg)
 	return PL_EXIT_OK;
 }
 
+/* -sT, -sS, ...: the engine from the library's table. */
+static int
+engine_opt(struct pl_cli *cli, struct scan_run *run, const char *arg)
+{
+	struct pl_buf b;
+	const struct pl_scan_engine *const *all;
+	size_t n;
+	int ex;
+
+	run->engine = pl_scan_engine_find(arg);
+	if (run->engine && strlen(arg) == 1)
+		return PL_EXIT_OK;
+	all = pl_scan_engines(&n);
+	pl_buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		pl_buf_printf(&b, "%s-s%s", i ? ", " : "", all[i]->flag);
+	ex = pl_cli_usage_error(cli, "-s%s: no such scan type (available: %s)", arg,
+	                        b.len ? pl_buf_str(&b) : "none");
+	pl_buf_cleanup(&b);
+	return ex;
+}
+
 /* Engine and timing options; -2 when opt is not one of them. */
 static int
 timing_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
@@ -292,12 +315,7 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 		run->v6 = 1;
 		return PL_EXIT_OK;
 	case 's':
-		if (strcmp(arg, "T") != 0)
-			return pl_cli_usage_error(cli,
-			                          "-s%s: only -sT (connect scan) is available; "
-			                          "raw SYN and UDP engines are not built yet",
-			                          arg);
-		return PL_EXIT_OK;
+		return engine_opt(cli, run, arg);
 	case 'n':
 	case 'v':
 	case OPT_PN:
@@ -525,6 +543,17 @@ check_size(struct pl_cli *cli, struct scan_run *run)
 	return PL_EXIT_OK;
 }
 
+/* Whether the engine can run here (privileges), before any output is opened. */
+static int
+check_engine(struct pl_cli *cli, struct scan_run *run)
+{
+	struct pl_err err = {0};
+
+	if (run->dry_run || !run->engine->check || run->engine->check(&err) == PL_OK)
+		return PL_EXIT_OK;
+	return pl_cli_usage_error(cli, "%s", err.msg);
+}
+
 int
 scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **argv)
 {
@@ -572,6 +601,8 @@ scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **ar
 	free(d);
 	if (ex == PL_EXIT_OK)
 		ex = check_size(cli, run);
+	if (ex == PL_EXIT_OK)
+		ex = check_engine(cli, run);
 	if (ex != PL_EXIT_OK)
 		return ex;
 	if (!run->seed_set) {
@@ -614,7 +645,8 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 
 	run->info.args = run->args_str;
 	run->info.services = run->services_str;
-	run->info.engine = run->dry_run ? "dry-run" : "connect";
+	run->info.engine = run->dry_run ? "dry-run" : run->engine->name;
+	run->info.scan_type = run->engine->nmap_type;
 	run->info.n_targets = pl_targets_count(run->targets);
 	run->info.n_ports = run->ports.n;
 	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();

@@ -35,7 +35,8 @@ struct scan_run {
 	int have_ports;
 	double rate;
 	uint32_t max_inflight, timeout_ms, retries;
-	uint32_t threads; /* --threads; 0 = default (1) */
+	uint32_t threads;                    /* --threads; 0 = default (1) */
+	const struct pl_scan_engine *engine; /* -sT (default), -sS, ...: pl_scan_engine_find */
 	int yes_large, dry_run, all_states, reason, v6, no_progress;
 	double stats_json;
 	uint64_t fd_limit;

@@ -58,7 +58,7 @@ write_header(FILE *fp, const struct scan_info *info)
 	        "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"
 	        "<scaninfo type=\"%s\" protocol=\"tcp\" numservices=\"%llu\" services=\"%s\"/>\n"
 	        "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n",
-	        (long long)info->start, when, PL_VERSION, info->engine,
+	        (long long)info->start, when, PL_VERSION, info->scan_type,
 	        (unsigned long long)info->n_ports, info->services);
 }
 

@@ -22,9 +22,10 @@
 
 /* Facts about the run every sink may print. */
 struct scan_info {
-	const char *args;     /* the command line, space-joined */
-	const char *services; /* port list compressed into ranges ("22,80,1000-2000") */
-	const char *engine;   /* "connect" */
+	const char *args;      /* the command line, space-joined */
+	const char *services;  /* port list compressed into ranges ("22,80,1000-2000") */
+	const char *engine;    /* "connect", "syn", ... */
+	const char *scan_type; /* nmap XML scaninfo type: "connect", "syn", ... */
 	time_t start;
 	time_t end;
 	uint64_t n_targets;

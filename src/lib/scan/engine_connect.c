@@ -27,9 +27,9 @@
  * its wake-ups. Otherwise it samples one probe in 64. Events carry the descriptor; fd_slot
  * maps it to its probe (-1 when pooled).
  *
- * Timeouts cost O(1): every attempt has the same timeout, so deadlines grow in send
- * order and the in-flight slots form one doubly linked list ordered by deadline; expiry
- * pops from the head, completion unlinks in place. A probe found at its deadline to
+ * Slots, deadlines and the resume listing are the shared in-flight table (inflight.c:
+ * O(1) deadlines, one list ordered by deadline); this file keeps one socket per slot
+ * beside it. A probe found at its deadline to
  * have an answer not yet reported (a busy loop) is reported, not retried. Resource
  * exhaustion is not fatal: EMFILE/ENFILE/ENOBUFS lower the engine's capacity to what
  * is in flight, and EADDRNOTAVAIL/EAGAIN (local ports used up) make send() return
@@ -44,34 +44,20 @@
 #include <unistd.h>
 
 #include "portlens/scan.h"
+#include "scan/inflight.h"
 #include "scan/scan_impl.h"
 #include "scan/sockpool.h"
 
-#define NIL            UINT32_MAX
 #define MAX_EVENTS     1024
 #define RETRY_NS       20000000ull /* re-attempt a delayed retry after 20 ms */
 #define AT_ONCE_SAMPLE 64
 
-struct slot {
-	struct pl_scan_probe probe;
-	uint64_t t_send_ns;
-	uint64_t deadline_ns;
-	struct pl_sp_sock sk; /* sk.fd -1 while waiting to re-attempt */
-	uint32_t prev, next;
-	uint8_t attempts;
-	uint8_t used;
-	uint8_t linked; /* on the deadline list */
-};
-
 struct cstate {
 	struct pl_scan_engine_cfg cfg;
 	int ep;
-	struct slot *slots;
-	uint32_t n_slots;
-	uint32_t *free_ix;
-	uint32_t n_free;
-	uint32_t head, tail;
-	size_t inflight, cap;
+	struct pl_inflight tab;
+	struct pl_sp_sock *sk; /* slot i's socket; fd -1 while waiting to re-attempt */
+	size_t cap;
 	int32_t *fd_slot; /* descriptor -> slot index, -1 when idle */
 	size_t n_fd_slot;
 	struct pl_sockpool sp; /* reusable sockets with their own ports (sockpool.c) */
@@ -80,41 +66,6 @@ struct cstate {
 };
 
 enum attempt_rc { ATT_PENDING, ATT_DONE, ATT_LIMIT, ATT_FATAL };
-
-static void
-list_unlink(struct cstate *c, uint32_t i)
-{
-	struct slot *s = &c->slots[i];
-
-	if (!s->linked)
-		return;
-	s->linked = 0;
-	if (s->prev != NIL)
-		c->slots[s->prev].next = s->next;
-	else
-		c->head = s->next;
-	if (s->next != NIL)
-		c->slots[s->next].prev = s->prev;
-	else
-		c->tail = s->prev;
-	s->prev = s->next = NIL;
-}
-
-static void
-list_append(struct cstate *c, uint32_t i, uint64_t deadline)
-{
-	struct slot *s = &c->slots[i];
-
-	s->deadline_ns = deadline;
-	s->linked = 1;
-	s->prev = c->tail;
-	s->next = NIL;
-	if (c->tail != NIL)
-		c->slots[c->tail].next = i;
-	else
-		c->head = i;
-	c->tail = i;
-}
 
 static int
 fd_map(struct cstate *c, int fd, int32_t slot)
@@ -136,43 +87,29 @@ fd_map(struct cstate *c, int fd, int32_t slot)
 
 /* Gives up the slot's socket: into the pool when reusable, else closed (RST if open). */
 static void
-drop_socket(struct cstate *c, struct slot *s, int reusable, int was_open)
+drop_socket(struct cstate *c, uint32_t i, int reusable, int was_open)
 {
 	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	struct pl_sp_sock *sk = &c->sk[i];
 
-	if (s->sk.fd < 0)
+	if (sk->fd < 0)
 		return;
-	c->fd_slot[s->sk.fd] = -1;
+	c->fd_slot[sk->fd] = -1;
 	if (was_open)
-		setsockopt(s->sk.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	pl_sockpool_put(&c->sp, &s->sk, reusable && !was_open);
-	s->sk.fd = -1;
+		setsockopt(sk->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	pl_sockpool_put(&c->sp, sk, reusable && !was_open);
+	sk->fd = -1;
 }
 
 static void
 finish(struct cstate *c, uint32_t i, enum pl_port_state st, enum pl_scan_reason why, int e,
        int reusable)
 {
-	struct slot *s = &c->slots[i];
-	struct pl_scan_result r = {
-	    .pos = s->probe.pos,
-	    .target = s->probe.target,
-	    .addr = s->probe.addr,
-	    .port = s->probe.port,
-	    .proto = s->probe.proto,
-	    .state = (uint8_t)st,
-	    .reason = (uint8_t)why,
-	    .attempts = s->attempts,
-	    .sys_errno = e,
-	};
+	struct pl_scan_result r;
 
-	if (st != PL_PORT_FILTERED)
-		r.rtt_us = (uint32_t)((pl_scan_now_ns() - s->t_send_ns) / 1000);
-	drop_socket(c, s, reusable, st == PL_PORT_OPEN);
-	list_unlink(c, i);
-	s->used = 0;
-	c->free_ix[c->n_free++] = i;
-	c->inflight--;
+	pl_inflight_result(&c->tab, i, st, why, e, pl_scan_now_ns(), &r);
+	drop_socket(c, i, reusable, st == PL_PORT_OPEN);
+	pl_inflight_release(&c->tab, i);
 	c->cfg.emit(c->cfg.ctx, &r);
 }
 
@@ -244,15 +181,16 @@ make_sockaddr(const struct pl_scan_probe *p, struct sockaddr_storage *ss)
  * "soft" error that connect() does not report; SO_ERROR does.
  */
 static int
-check_connect(struct slot *s, int soft, enum pl_port_state *st, enum pl_scan_reason *why, int *e,
-              int *reusable)
+check_connect(struct cstate *c, uint32_t i, int soft, enum pl_port_state *st,
+              enum pl_scan_reason *why, int *e, int *reusable)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = make_sockaddr(&s->probe, &ss), elen = sizeof(int);
+	socklen_t len = make_sockaddr(&c->tab.slots[i].probe, &ss), elen = sizeof(int);
+	int fd = c->sk[i].fd;
 
-	*e = connect(s->sk.fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
+	*e = connect(fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
 	if (*e == EALREADY || *e == EINPROGRESS || *e == EINTR) {
-		if (!soft || getsockopt(s->sk.fd, SOL_SOCKET, SO_ERROR, e, &elen) != 0 || *e == 0 ||
+		if (!soft || getsockopt(fd, SOL_SOCKET, SO_ERROR, e, &elen) != 0 || *e == 0 ||
 		    !classify(*e, st, why) || *st == PL_PORT_OPEN)
 			return 0;
 		*reusable = 0; /* still SYN_SENT inside: close it */
@@ -272,7 +210,7 @@ static enum attempt_rc
 no_socket(struct cstate *c, int e, struct pl_err *err)
 {
 	if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
-		c->cap = c->inflight > 1 ? c->inflight - 1 : 1;
+		c->cap = c->tab.count > 1 ? c->tab.count - 1 : 1;
 		return ATT_LIMIT;
 	}
 	pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(e));
@@ -283,34 +221,33 @@ no_socket(struct cstate *c, int e, struct pl_err *err)
 static enum attempt_rc
 not_sent(struct cstate *c, uint32_t i, int e)
 {
-	struct slot *s = &c->slots[i];
-	unsigned pool = s->sk.pool;
+	unsigned pool = c->sk[i].pool;
 
-	drop_socket(c, s, 0, 0);
+	drop_socket(c, i, 0, 0);
 	if (pool >= 2 && (e == EINVAL || e == EADDRNOTAVAIL)) {
 		pl_sockpool_forget(&c->sp, pool); /* its source address went away */
 		return ATT_LIMIT;
 	}
 	if (e == EADDRNOTAVAIL || e == EAGAIN || e == ENOBUFS || e == EADDRINUSE)
 		return ATT_LIMIT;
-	s->attempts++;
+	c->tab.slots[i].attempts++;
 	finish(c, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, e, 0);
 	return ATT_DONE;
 }
 
 /* Registers the slot's socket with epoll; ATT_PENDING, or the failure (socket given up). */
 static enum attempt_rc
-watch(struct cstate *c, struct slot *s, struct pl_err *err)
+watch(struct cstate *c, uint32_t i, struct pl_err *err)
 {
-	struct epoll_event ev = {.events = EPOLLOUT | EPOLLET, .data.fd = s->sk.fd};
+	struct epoll_event ev = {.events = EPOLLOUT | EPOLLET, .data.fd = c->sk[i].fd};
 	int e;
 
-	if (epoll_ctl(c->ep, EPOLL_CTL_ADD, s->sk.fd, &ev) == 0) {
-		s->sk.watched = 1;
+	if (epoll_ctl(c->ep, EPOLL_CTL_ADD, c->sk[i].fd, &ev) == 0) {
+		c->sk[i].watched = 1;
 		return ATT_PENDING;
 	}
 	e = errno;
-	drop_socket(c, s, 0, 0);
+	drop_socket(c, i, 0, 0);
 	if (e == ENOMEM || e == ENOSPC)
 		return ATT_LIMIT;
 	pl_err_set(err, PL_ERR_SYS, "epoll_ctl: %s", strerror(e));
@@ -343,7 +280,7 @@ note_at_once(struct cstate *c, int answered)
 static enum attempt_rc
 in_progress(struct cstate *c, uint32_t i, struct pl_err *err)
 {
-	struct slot *s = &c->slots[i];
+	struct pl_inflight_slot *s = &c->tab.slots[i];
 	enum pl_port_state st;
 	enum pl_scan_reason why;
 	enum attempt_rc rc;
@@ -351,7 +288,7 @@ in_progress(struct cstate *c, uint32_t i, struct pl_err *err)
 
 	s->attempts++;
 	if (ask_at_once(c)) {
-		int done = check_connect(s, 0, &st, &why, &e, &reusable);
+		int done = check_connect(c, i, 0, &st, &why, &e, &reusable);
 
 		note_at_once(c, done);
 		if (done) {
@@ -359,12 +296,12 @@ in_progress(struct cstate *c, uint32_t i, struct pl_err *err)
 			return ATT_DONE;
 		}
 	}
-	if (!s->sk.watched && (rc = watch(c, s, err)) != ATT_PENDING) {
+	if (!c->sk[i].watched && (rc = watch(c, i, err)) != ATT_PENDING) {
 		s->attempts--;
 		return rc;
 	}
-	list_unlink(c, i);
-	list_append(c, i, s->t_send_ns + (uint64_t)c->cfg.timeout_ms * 1000000ull);
+	pl_inflight_set_deadline(&c->tab, i,
+	                         s->t_send_ns + (uint64_t)c->cfg.timeout_ms * 1000000ull);
 	return ATT_PENDING;
 }
 
@@ -376,7 +313,8 @@ in_progress(struct cstate *c, uint32_t i, struct pl_err *err)
 static enum attempt_rc
 attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 {
-	struct slot *s = &c->slots[i];
+	struct pl_inflight_slot *s = &c->tab.slots[i];
+	struct pl_sp_sock *sk = &c->sk[i];
 	struct sockaddr_storage ss;
 	enum pl_port_state st;
 	enum pl_scan_reason why;
@@ -384,17 +322,17 @@ attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 	int learn, e;
 	unsigned pool = pl_sockpool_pick(&c->sp, &s->probe.addr, &learn);
 
-	if (pl_sockpool_get(&c->sp, pool, s->probe.port, &s->sk) < 0)
+	if (pl_sockpool_get(&c->sp, pool, s->probe.port, sk) < 0)
 		return no_socket(c, errno, err);
-	if (fd_map(c, s->sk.fd, (int32_t)i) != 0) {
-		pl_sockpool_put(&c->sp, &s->sk, 0);
-		s->sk.fd = -1;
+	if (fd_map(c, sk->fd, (int32_t)i) != 0) {
+		pl_sockpool_put(&c->sp, sk, 0);
+		sk->fd = -1;
 		return ATT_LIMIT;
 	}
 	s->t_send_ns = pl_scan_now_ns();
-	e = connect(s->sk.fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
+	e = connect(sk->fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
 	if (learn && (e == EINPROGRESS || e == 0))
-		pl_sockpool_learn(&c->sp, &s->probe.addr, &s->sk);
+		pl_sockpool_learn(&c->sp, &s->probe.addr, sk);
 	if (e == EINPROGRESS)
 		return in_progress(c, i, err);
 	if (!classify(e, &st, &why))
@@ -411,14 +349,14 @@ c_destroy(void *state)
 
 	if (!c)
 		return;
-	for (uint32_t i = 0; c->slots && i < c->n_slots; i++)
-		if (c->slots[i].sk.fd >= 0)
-			close(c->slots[i].sk.fd);
+	for (uint32_t i = 0; c->sk && i < c->tab.n_slots; i++)
+		if (c->sk[i].fd >= 0)
+			close(c->sk[i].fd);
 	pl_sockpool_cleanup(&c->sp);
 	if (c->ep >= 0)
 		close(c->ep);
-	free(c->slots);
-	free(c->free_ix);
+	pl_inflight_cleanup(&c->tab);
+	free(c->sk);
 	free(c->fd_slot);
 	free(c);
 }
@@ -432,28 +370,21 @@ c_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	if (!c)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	c->cfg = *cfg;
-	c->n_slots = n;
 	c->cap = n;
-	c->head = c->tail = NIL;
 	c->at_once = 1; /* until probes say otherwise */
-	c->slots = calloc(n, sizeof(*c->slots));
-	c->free_ix = calloc(n, sizeof(*c->free_ix));
+	c->sk = calloc(n, sizeof(*c->sk));
 	c->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (pl_sockpool_init(&c->sp, n) != PL_OK)
+	if (pl_sockpool_init(&c->sp, n) != PL_OK || pl_inflight_init(&c->tab, n, 0) != PL_OK)
 		errno = ENOMEM;
-	if (!c->slots || !c->free_ix || !c->sp.dst || !c->sp.pool[PL_SP_POOLS - 1].idle ||
+	if (!c->sk || !c->tab.slots || !c->sp.dst || !c->sp.pool[PL_SP_POOLS - 1].idle ||
 	    c->ep < 0) {
 		int e = errno;
 
 		c_destroy(c);
 		return pl_err_set(err, PL_ERR_SYS, "engine setup: %s", strerror(e));
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		c->slots[i].sk.fd = -1;
-		c->slots[i].prev = c->slots[i].next = NIL;
-		c->free_ix[i] = n - 1 - i;
-	}
-	c->n_free = n;
+	for (uint32_t i = 0; i < n; i++)
+		c->sk[i].fd = -1;
 	if (cfg->wake_fd > 0) { /* writes to it end epoll_wait; on_event ignores it */
 		struct epoll_event ev = {.events = EPOLLIN | EPOLLET, .data.fd = cfg->wake_fd};
 
@@ -475,18 +406,11 @@ c_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 	uint32_t i;
 	enum attempt_rc rc;
 
-	if (c->inflight >= c->cap || c->n_free == 0)
+	if (c->tab.count >= c->cap || (i = pl_inflight_take(&c->tab, p)) == PL_INFLIGHT_NIL)
 		return PL_ERR_LIMIT;
-	i = c->free_ix[--c->n_free];
-	c->slots[i].probe = *p;
-	c->slots[i].attempts = 0;
-	c->slots[i].used = 1;
-	c->inflight++;
 	rc = attempt(c, i, err);
 	if (rc == ATT_LIMIT || rc == ATT_FATAL) {
-		c->slots[i].used = 0;
-		c->free_ix[c->n_free++] = i;
-		c->inflight--;
+		pl_inflight_release(&c->tab, i);
 		return rc == ATT_LIMIT ? PL_ERR_LIMIT : PL_ERR_SYS;
 	}
 	return PL_OK;
@@ -502,7 +426,7 @@ on_event(struct cstate *c, int fd, uint32_t events)
 
 	if (fd < 0 || (size_t)fd >= c->n_fd_slot || (i = c->fd_slot[fd]) < 0)
 		return; /* a pooled socket, or one already finished */
-	if (check_connect(&c->slots[i], (events & EPOLLERR) != 0, &st, &why, &e, &reusable))
+	if (check_connect(c, (uint32_t)i, (events & EPOLLERR) != 0, &st, &why, &e, &reusable))
 		finish(c, (uint32_t)i, st, why, e, reusable);
 }
 
@@ -510,30 +434,29 @@ on_event(struct cstate *c, int fd, uint32_t events)
 static enum pl_rc
 expire(struct cstate *c, uint64_t now, struct pl_err *err)
 {
-	while (c->head != NIL && c->slots[c->head].deadline_ns <= now) {
-		uint32_t i = c->head;
-		struct slot *s = &c->slots[i];
+	uint32_t i;
+
+	while ((i = pl_inflight_expired(&c->tab, now)) != PL_INFLIGHT_NIL) {
+		int fd = c->sk[i].fd;
 		enum pl_port_state st;
 		enum pl_scan_reason why;
 		enum attempt_rc rc;
 		int e, reusable;
 
-		if (s->sk.fd >= 0 && check_connect(s, 1, &st, &why, &e, &reusable)) {
+		if (fd >= 0 && check_connect(c, i, 1, &st, &why, &e, &reusable)) {
 			finish(c, i, st, why, e, reusable);
 			continue;
 		}
-		if (s->sk.fd >= 0 && s->attempts > c->cfg.retries) {
+		if (fd >= 0 && c->tab.slots[i].attempts > c->cfg.retries) {
 			finish(c, i, PL_PORT_FILTERED, PL_REASON_NO_RESPONSE, 0, 0);
 			continue;
 		}
-		drop_socket(c, s, 0, 0);
+		drop_socket(c, i, 0, 0);
 		rc = attempt(c, i, err);
 		if (rc == ATT_FATAL)
 			return PL_ERR_SYS;
-		if (rc == ATT_LIMIT) { /* try again a little later; keep the slot */
-			list_unlink(c, i);
-			list_append(c, i, now + RETRY_NS);
-		}
+		if (rc == ATT_LIMIT) /* try again a little later; keep the slot */
+			pl_inflight_set_deadline(&c->tab, i, now + RETRY_NS);
 	}
 	return PL_OK;
 }
@@ -543,16 +466,9 @@ c_poll(void *state, int timeout_ms, struct pl_err *err)
 {
 	struct cstate *c = state;
 	struct epoll_event ev[MAX_EVENTS];
-	uint64_t now = pl_scan_now_ns();
 	int n;
 
-	if (c->head != NIL) {
-		uint64_t d = c->slots[c->head].deadline_ns;
-		int until = d <= now ? 0 : (int)((d - now + 999999) / 1000000);
-
-		if (until < timeout_ms)
-			timeout_ms = until;
-	}
+	timeout_ms = pl_inflight_wait_ms(&c->tab, pl_scan_now_ns(), timeout_ms);
 	/* Drain every ready event (bounded) before looking at deadlines. */
 	for (int round = 0; round < 64; round++) {
 		n = epoll_wait(c->ep, ev, MAX_EVENTS, round ? 0 : timeout_ms);
@@ -569,7 +485,7 @@ c_poll(void *state, int timeout_ms, struct pl_err *err)
 static size_t
 c_inflight(void *state)
 {
-	return ((struct cstate *)state)->inflight;
+	return ((struct cstate *)state)->tab.count;
 }
 
 static size_t
@@ -581,15 +497,13 @@ c_capacity(void *state)
 static void
 c_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx)
 {
-	struct cstate *c = state;
-
-	for (uint32_t i = 0; i < c->n_slots; i++)
-		if (c->slots[i].used)
-			fn(ctx, c->slots[i].probe.pos);
+	pl_inflight_foreach(&((struct cstate *)state)->tab, fn, ctx);
 }
 
 const struct pl_scan_engine pl_scan_engine_connect = {
     .name = "connect",
+    .flag = "T",
+    .nmap_type = "connect",
     .protos = PL_PROTO_BIT(PL_PROTO_TCP),
     .create = c_create,
     .send = c_send,
