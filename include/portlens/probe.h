@@ -58,6 +58,24 @@ struct pl_tls_info {
 };
 
 /*
+ * Exposures a probe proved by talking to the service (never guessed from the port
+ * number). The audit turns each into a finding; struct pl_service.info says the detail.
+ */
+enum pl_exposure {
+	PL_EXP_DNS_RECURSION = 1u << 0,    /* resolved a name it is not authoritative for */
+	PL_EXP_SNMP_PUBLIC = 1u << 1,      /* answered a get with community "public" */
+	PL_EXP_VNC_NO_AUTH = 1u << 2,      /* offers RFB security type None */
+	PL_EXP_RSYNC_LIST = 1u << 3,       /* listed its modules without credentials */
+	PL_EXP_RSYNC_OPEN = 1u << 4,       /* a module opened without credentials */
+	PL_EXP_SMB1 = 1u << 5,             /* accepted an SMB1 (NT LM 0.12) negotiate */
+	PL_EXP_SMB_NO_SIGNING = 1u << 6,   /* SMB2/3 signing enabled but not required */
+	PL_EXP_SMB_GUEST_SHARES = 1u << 7, /* a guest session listed the shares */
+	PL_EXP_RDP_NO_NLA = 1u << 8,       /* RDP accepts a session without NLA (CredSSP) */
+	PL_EXP_LDAP_ANON_READ = 1u << 9,   /* an anonymous search returned directory entries */
+	PL_EXP_MQTT_ANON = 1u << 10,       /* MQTT broker let an anonymous client subscribe */
+};
+
+/*
  * What a probe run found. All strings are NUL-terminated and bounded (cut, never
  * overflowed); "" means unknown. The struct owns no heap memory: copy it freely.
  */
@@ -73,12 +91,16 @@ struct pl_service {
 	char probe[16];     /* which probe identified it: "banner", "http", "tls", ... */
 	int tls;            /* the service spoke inside TLS */
 	struct pl_tls_info tls_info;
-	enum pl_tri auth_required; /* for datastores, MQTT: did it demand credentials? */
-	enum pl_tri starttls;      /* SMTP/FTP/POP3/IMAP: was an upgrade to TLS offered? */
-	unsigned confidence;       /* 0-100: 100 = protocol handshake seen, 50 = weak hint */
-	uint32_t elapsed_ms;       /* time the run took */
-	uint32_t bytes_read;       /* answer bytes received, over all probes */
-	int truncated;             /* an answer exceeded PL_PROBE_MAX_READ */
+	enum pl_tri auth_required;  /* for datastores, MQTT: did it demand credentials? */
+	enum pl_tri starttls;       /* SMTP/FTP/POP3/IMAP: was an upgrade to TLS offered? */
+	unsigned confidence;        /* 0-100: 100 = protocol handshake seen, 50 = weak hint */
+	uint32_t elapsed_ms;        /* time the run took */
+	uint32_t bytes_read;        /* answer bytes received, over all probes */
+	int truncated;              /* an answer exceeded PL_PROBE_MAX_READ */
+	uint32_t exposures;         /* enum pl_exposure bits */
+	int udp;                    /* identified over UDP */
+	uint32_t udp_request_bytes; /* UDP: size of the request that drew the answer */
+	uint32_t udp_answer_bytes;  /* UDP: bytes of every datagram that answered it */
 };
 
 struct pl_probe_ctx;
@@ -108,6 +130,7 @@ enum pl_rc pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockadd
 struct pl_probe_job {
 	struct sockaddr_storage addr; /* filled by the caller */
 	socklen_t addrlen;
+	int udp;               /* probe the UDP port (pl_probe_udp_service) */
 	struct pl_service svc; /* filled by pl_probe_many */
 	enum pl_rc rc;         /* pl_probe_service's result for this port */
 	char errmsg[128];      /* its error message when rc != PL_OK */
@@ -130,11 +153,42 @@ int pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char
                              struct pl_service *out);
 
 /*
+ * UDP service detection. The classifier is a pure function for any engine that sent a
+ * UDP payload and got datagrams back (the UDP scan engine's --sV); it recognises DNS
+ * (with version.bind and similar TXT answers), NTP (version, stratum, refid), SNMP
+ * v1/v2c GetResponse (community, sysDescr, sysObjectID), SSDP (SERVER header) and
+ * memcached (UDP frame header, then VERSION or STAT lines). ctx may be NULL (no Recog
+ * refinement of products). port is where the answer came from (a hint only); req /
+ * req_len the payload that drew it (NULL/0 when unknown: then DNS ids are not checked
+ * and no amplification sizes are recorded). Fills *out (always initialised; udp = 1,
+ * udp_request_bytes = req_len, udp_answer_bytes = n). Returns 1 if recognised, else 0.
+ */
+int pl_probe_classify_udp(const struct pl_probe_ctx *ctx, uint16_t port, const unsigned char *req,
+                          size_t req_len, const unsigned char *ans, size_t n,
+                          struct pl_service *out);
+
+/*
+ * Identifies the UDP service at sa by asking it: the payloads of the services likely on
+ * that port first (DNS version.bind, NTP mode 3, SNMP get of sysDescr/sysObjectID with
+ * community "public", SSDP M-SEARCH, memcached stats), then the others, each waiting
+ * opts.read_ms, all within opts.total_ms. Once identified, follow-up questions (DNS
+ * id.server/hostname.bind/version.server and a recursive query for example.com).
+ * Returns PL_OK (out->service "" when nothing answered), PL_ERR_IO when the port
+ * answered ICMP port unreachable, PL_ERR_ARG on a bad address, PL_ERR_SYS on socket
+ * errors.
+ */
+enum pl_rc pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa,
+                                socklen_t salen, struct pl_service *out, struct pl_err *err);
+
+/*
  * Escapes n bytes for display in out (size bytes, always NUL-terminated): printable
  * ASCII as is, \r \n \t \\ and \xNN for the rest. Returns the number of input bytes
  * represented (less than n if out was too small; the cut is marked by "...").
  */
 size_t pl_probe_escape(const unsigned char *data, size_t n, char *out, size_t size);
+
+/* Stable name of one exposure bit: "dns-recursion", "snmp-public", ...; NULL if unknown. */
+const char *pl_exposure_name(uint32_t bit);
 
 /* Human-readable one-line summary: "OpenSSH 9.2p1 (Debian)". Empty if nothing known. */
 void pl_service_summary(const struct pl_service *svc, char *out, size_t size);

@@ -14,13 +14,14 @@
 enum { OPT_TIMEOUT = PL_OPT_FIRST_FREE, OPT_BANNER, OPT_READ, OPT_CONNECT, OPT_NO_TLS };
 
 static const char probe_help[] =
-    "usage: portlens probe [OPTIONS] HOST:PORT...\n"
+    "usage: portlens probe [OPTIONS] HOST:PORT[/udp]...\n"
     "\n"
     "Identify the service on each TCP port from what it says, whatever the port number:\n"
     "wait for a banner, then send protocol probes in order of likelihood (Telnet, SSH,\n"
     "HTTP, TLS, SMTP, FTP, POP3, IMAP, Redis, Memcached, MySQL, PostgreSQL, MQTT, VNC,\n"
     "RDP, ...). Products and versions come from Rapid7 Recog fingerprints.\n"
-    "IPv6 addresses are written [ADDRESS]:PORT.\n"
+    "IPv6 addresses are written [ADDRESS]:PORT. HOST:PORT/udp asks a UDP port instead\n"
+    "(DNS, NTP, SNMP with community public, SSDP, memcached payloads).\n"
     "\n"
     "options:\n"
     "  -j, --parallel=N      probe up to N ports at once (default 16)\n"
@@ -165,10 +166,18 @@ pl_cmd_probe(struct pl_cli *cli, int argc, char **argv)
 	if (!jobs)
 		return pl_cli_fail(cli, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		char msg[300];
+		char msg[300], spec[300];
+		const char *a = argv[optind + (int)i];
+		size_t len = strlen(a);
 
-		if (pl_cli_parse_hostport(argv[optind + (int)i], &jobs[i].addr, &jobs[i].addrlen,
-		                          msg, sizeof(msg)) != 0) {
+		if (len >= 4 &&
+		    (strcmp(a + len - 4, "/udp") == 0 || strcmp(a + len - 4, "/tcp") == 0)) {
+			jobs[i].udp = a[len - 3] == 'u';
+			len -= 4;
+		}
+		snprintf(spec, sizeof(spec), "%.*s", (int)len, a);
+		if (pl_cli_parse_hostport(spec, &jobs[i].addr, &jobs[i].addrlen, msg,
+		                          sizeof(msg)) != 0) {
 			free(jobs);
 			return pl_cli_usage_error(cli, "%s", msg);
 		}

@@ -59,6 +59,17 @@ pl_render_service_text(const struct pl_cli *cli, const char *where, const struct
 			pl_buf_printf(out, "    valid:    %s to %s%s\n", ti->not_before,
 			              ti->not_after, ti->expired ? " (EXPIRED)" : "");
 	}
+	if (s->exposures) {
+		pl_buf_puts(out, "    exposed: ");
+		for (unsigned b = 0; b < 32; b++)
+			if ((s->exposures & (1u << b)) && pl_exposure_name(1u << b))
+				pl_buf_printf(out, " %s", pl_exposure_name(1u << b));
+		pl_buf_puts(out, "\n");
+	}
+	if (s->udp && s->udp_request_bytes && s->udp_answer_bytes)
+		pl_buf_printf(out, "    udp:      %u bytes asked, %u bytes answered (x%.1f)\n",
+		              s->udp_request_bytes, s->udp_answer_bytes,
+		              (double)s->udp_answer_bytes / s->udp_request_bytes);
 	pl_buf_printf(out, "    probe:    %s, confidence %u, %u ms, %u bytes%s\n",
 	              s->probe[0] ? s->probe : "-", s->confidence, s->elapsed_ms, s->bytes_read,
 	              s->truncated ? " (answer cut at 16 KiB)" : "");
@@ -115,6 +126,19 @@ pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
 		kopt(w, "not_after", ti->not_after);
 		pl_jsonw_kbool(w, "expired", ti->expired);
 		pl_jsonw_kbool(w, "self_signed", ti->self_signed);
+		pl_jsonw_end(w);
+	}
+	pl_jsonw_key(w, "exposures");
+	pl_jsonw_array(w);
+	for (unsigned b = 0; b < 32; b++)
+		if ((s->exposures & (1u << b)) && pl_exposure_name(1u << b))
+			pl_jsonw_str(w, pl_exposure_name(1u << b));
+	pl_jsonw_end(w);
+	if (s->udp) {
+		pl_jsonw_key(w, "udp");
+		pl_jsonw_object(w);
+		pl_jsonw_kint(w, "request_bytes", s->udp_request_bytes);
+		pl_jsonw_kint(w, "answer_bytes", s->udp_answer_bytes);
 		pl_jsonw_end(w);
 	}
 	pl_jsonw_kint(w, "elapsed_ms", s->elapsed_ms);

@@ -11,12 +11,23 @@
 #include "probe/probe_impl.h"
 
 static const char *const role_names[RECOG_ROLE_COUNT] = {
-    [RECOG_SSH] = "ssh_banners",          [RECOG_FTP] = "ftp_banners",
-    [RECOG_SMTP] = "smtp_banners",        [RECOG_POP] = "pop_banners",
-    [RECOG_IMAP] = "imap_banners",        [RECOG_TELNET] = "telnet_banners",
-    [RECOG_HTTP_SERVER] = "http_servers", [RECOG_HTML_TITLE] = "html_title",
-    [RECOG_MYSQL] = "mysql_banners",      [RECOG_X509_SUBJECT] = "x509_subjects",
-    [RECOG_X509_ISSUER] = "x509_issuers", [RECOG_HTTP_POWERED] = "http_xpoweredby",
+    [RECOG_SSH] = "ssh_banners",
+    [RECOG_FTP] = "ftp_banners",
+    [RECOG_SMTP] = "smtp_banners",
+    [RECOG_POP] = "pop_banners",
+    [RECOG_IMAP] = "imap_banners",
+    [RECOG_TELNET] = "telnet_banners",
+    [RECOG_HTTP_SERVER] = "http_servers",
+    [RECOG_HTML_TITLE] = "html_title",
+    [RECOG_MYSQL] = "mysql_banners",
+    [RECOG_X509_SUBJECT] = "x509_subjects",
+    [RECOG_X509_ISSUER] = "x509_issuers",
+    [RECOG_HTTP_POWERED] = "http_xpoweredby",
+    [RECOG_DNS_VERSION] = "dns_versionbind",
+    [RECOG_SNMP_SYSDESCR] = "snmp_sysdescr",
+    [RECOG_LDAP] = "ldap_searchresult",
+    [RECOG_NTP] = "ntp_banners",
+    [RECOG_SMB_OS] = "smb_native_os",
 };
 
 static unsigned

@@ -27,10 +27,11 @@ struct engine {
 	size_t n_order;
 	struct pl_service *out;
 	unsigned conf;
+	const struct probe_def *plain; /* what answered the TLS ClientHello in plain text */
 };
 
-static void
-service_init(struct pl_service *out)
+void
+pl_service_init(struct pl_service *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->auth_required = PL_TRI_UNKNOWN;
@@ -68,7 +69,7 @@ classify_all(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	for (size_t i = 0; i < pl_probe_table_count && n > 0; i++) {
 		unsigned c;
 
-		service_init(&tmp);
+		pl_service_init(&tmp);
 		c = pl_probe_table[i]->classify(ctx, d, n, &tmp);
 		if (c > *conf) {
 			*conf = c;
@@ -132,14 +133,14 @@ follow(struct engine *e, const struct probe_def *def)
 }
 
 static int
-send_probe(struct engine *e, const struct probe_def *p)
+send_probe(struct engine *e, const struct probe_def *p, unsigned wait_ms)
 {
 	unsigned char req[1024];
 	size_t n = p->request(&e->run, req, sizeof(req));
 
 	if (n == 0 || pl_conn_send(&e->conn, req, n) != 0)
 		return -1;
-	pl_conn_read(&e->conn, e->ans, e->run.ctx->opts.read_ms, 300, p->complete);
+	pl_conn_read(&e->conn, e->ans, wait_ms, 300, p->complete);
 	return 0;
 }
 
@@ -157,8 +158,18 @@ try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
 	e->conn.deadline = pl_probe_now_ms() + e->run.ctx->opts.read_ms;
 	if (e->conn.deadline > e->run.deadline)
 		e->conn.deadline = e->run.deadline;
-	if (pl_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info) != 0)
+	e->plain = NULL;
+	if (pl_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info, e->ans) != 0) {
+		/* Not TLS: keep and judge what it answered (an X.224 reply from xrdp). */
+		if (e->ans->len > 0 && e->conn.fd >= 0) {
+			e->conn.deadline = e->run.deadline;
+			pl_conn_read(&e->conn, e->ans, 300, 100, NULL);
+			e->plain = judge(e, "tls");
+			if (!e->out->service[0])
+				pl_probe_evidence(e->out, e->ans->data, e->ans->len);
+		}
 		return 0;
+	}
 	e->conn.deadline = e->run.deadline;
 	e->out->tls = 1;
 	e->out->tls_info = info;
@@ -173,7 +184,7 @@ try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
 	wait = hint && hint->talks_first ? e->run.ctx->opts.banner_ms : 500;
 	pl_conn_read(&e->conn, e->ans, wait, 300, NULL);
 	if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
-		send_probe(e, &pl_probe_http);
+		send_probe(e, &pl_probe_http, e->run.ctx->opts.read_ms);
 	def = judge(e, "tls");
 	follow(e, def);
 	return 1;
@@ -184,6 +195,8 @@ static void
 client_probes(struct engine *e, const struct probe_def *hint, struct pl_err *err)
 {
 	int tls_tried = 0, sent = 0, silent = 0;
+	unsigned short_wait =
+	    e->run.ctx->opts.read_ms / 4 > 300 ? e->run.ctx->opts.read_ms / 4 : 300;
 
 	if (hint == &pl_probe_tls) {
 		tls_tried = 1;
@@ -198,7 +211,10 @@ client_probes(struct engine *e, const struct probe_def *hint, struct pl_err *err
 		if ((e->conn.fd < 0 || sent) && reconnect(e, err) != PL_OK)
 			return;
 		sent = 1;
-		if (send_probe(e, p) != 0)
+		/* A port silent to two probes gets the rest with a shorter wait each: servers
+		 * that understand a request answer it at once, and every probe gets its turn
+		 * within the budget. */
+		if (send_probe(e, p, silent >= 2 ? short_wait : e->run.ctx->opts.read_ms) != 0)
 			continue;
 		def = judge(e, p->name);
 		if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
@@ -209,19 +225,24 @@ client_probes(struct engine *e, const struct probe_def *hint, struct pl_err *err
 			tls_tried = 1;
 			if (try_tls(e, hint, err))
 				return;
-			silent += e->ans->len == 0;
-			continue;
+			def = e->plain;
+			if (!def) {
+				silent += e->ans->len == 0;
+				continue;
+			}
+			p = &pl_probe_tls;
 		}
-		if (!def && silent >= 3)
-			return; /* it listens but says nothing to anything: stop asking */
 		if (!def)
 			continue;
 		if (def == p || !def->request) {
 			follow(e, def);
 			return;
 		}
-		/* Identified from another probe's answer: ask it properly. */
-		if (reconnect(e, err) == PL_OK && send_probe(e, def) == 0 && judge(e, def->name))
+		/* Identified from another probe's answer: ask it properly (and let that
+		 * answer replace the first, however sure the first was). */
+		e->conf = 0;
+		if (reconnect(e, err) == PL_OK &&
+		    send_probe(e, def, e->run.ctx->opts.read_ms) == 0 && judge(e, def->name))
 			follow(e, def);
 		return;
 	}
@@ -261,7 +282,7 @@ pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, sock
 	enum pl_rc rc;
 	unsigned wait;
 
-	service_init(out);
+	pl_service_init(out);
 	if (!ctx || !sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
 	    salen < (sa->sa_family == AF_INET ? sizeof(struct sockaddr_in)
 	                                      : sizeof(struct sockaddr_in6)))
@@ -305,7 +326,7 @@ pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char *da
 	unsigned char *copy;
 	unsigned conf = 0;
 
-	service_init(out);
+	pl_service_init(out);
 	if (n > PL_PROBE_MAX_READ)
 		n = PL_PROBE_MAX_READ;
 	copy = malloc(n + 1);

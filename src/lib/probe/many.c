@@ -32,8 +32,11 @@ worker(void *arg)
 		if (i >= p->n)
 			return NULL;
 		job = &p->jobs[i];
-		job->rc = pl_probe_service(p->ctx, (const struct sockaddr *)&job->addr,
-		                           job->addrlen, &job->svc, &err);
+		job->rc = job->udp
+		              ? pl_probe_udp_service(p->ctx, (const struct sockaddr *)&job->addr,
+		                                     job->addrlen, &job->svc, &err)
+		              : pl_probe_service(p->ctx, (const struct sockaddr *)&job->addr,
+		                                 job->addrlen, &job->svc, &err);
 		pl_probe_set(job->errmsg, sizeof(job->errmsg), job->rc == PL_OK ? "" : err.msg);
 	}
 }

@@ -121,15 +121,41 @@ cert_facts(SSL *ssl, struct pl_tls_info *info)
 	X509_free(cert);
 }
 
+/* Keeps a copy of every byte the handshake reads (what a non-TLS server answered). */
+static long
+capture_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl, int ret,
+           size_t *processed)
+{
+	struct probe_answer *a = (struct probe_answer *)BIO_get_callback_arg(b);
+
+	(void)len;
+	(void)argi;
+	(void)argl;
+	if (a && oper == (BIO_CB_READ | BIO_CB_RETURN) && ret > 0 && processed && argp) {
+		size_t k = *processed;
+
+		if (k > PL_PROBE_MAX_READ - a->len)
+			k = PL_PROBE_MAX_READ - a->len;
+		memcpy(a->data + a->len, argp, k);
+		a->len += k;
+		a->data[a->len] = '\0';
+	}
+	return ret;
+}
+
 int
 pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
-            struct pl_tls_info *info)
+            struct pl_tls_info *info, struct probe_answer *raw)
 {
 	SSL *ssl = SSL_new(ctx);
 
 	if (!ssl || SSL_set_fd(ssl, c->fd) != 1) {
 		SSL_free(ssl);
 		return -1;
+	}
+	if (raw) {
+		BIO_set_callback_ex(SSL_get_rbio(ssl), capture_cb);
+		BIO_set_callback_arg(SSL_get_rbio(ssl), (char *)raw);
 	}
 	if (host && *host && !strchr(host, ':') && strspn(host, "0123456789.") != strlen(host))
 		SSL_set_tlsext_host_name(ssl, host);
@@ -146,6 +172,10 @@ pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
 		pfd.events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
 		if (poll(&pfd, 1, (int)(c->deadline - now)) <= 0)
 			goto fail;
+	}
+	if (raw) {
+		BIO_set_callback_ex(SSL_get_rbio(ssl), NULL);
+		raw->len = 0; /* it was TLS: the handshake bytes are no answer */
 	}
 	c->ssl = ssl;
 	cert_facts(ssl, info);

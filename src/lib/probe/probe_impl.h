@@ -62,7 +62,7 @@ struct probe_def {
 /* One per protocol file (p_*.c). */
 extern const struct probe_def pl_probe_ssh, pl_probe_http, pl_probe_tls, pl_probe_telnet,
     pl_probe_smtp, pl_probe_ftp, pl_probe_pop3, pl_probe_imap, pl_probe_redis, pl_probe_memcached,
-    pl_probe_mysql, pl_probe_postgresql, pl_probe_mqtt, pl_probe_vnc, pl_probe_rdp;
+    pl_probe_mysql, pl_probe_postgresql, pl_probe_mqtt, pl_probe_vnc, pl_probe_rdp, pl_probe_dns;
 
 /* The probe table (table.c), in order of general likelihood. */
 extern const struct probe_def *const pl_probe_table[];
@@ -82,6 +82,11 @@ enum recog_role {
 	RECOG_X509_SUBJECT,
 	RECOG_X509_ISSUER,
 	RECOG_HTTP_POWERED,
+	RECOG_DNS_VERSION,
+	RECOG_SNMP_SYSDESCR,
+	RECOG_LDAP,
+	RECOG_NTP,
+	RECOG_SMB_OS,
 	RECOG_ROLE_COUNT,
 };
 
@@ -119,11 +124,24 @@ int pl_conn_send(struct probe_conn *c, const void *buf, size_t n);
  */
 size_t pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms,
                     unsigned quiet_ms, probe_complete_fn complete);
-/* Wraps c in TLS (SNI from host if not numeric). 0 on success, -1 if the handshake failed. */
+/*
+ * Wraps c in TLS (SNI from host if not numeric). 0 on success, -1 if the handshake failed.
+ * raw (may be NULL) receives the bytes the handshake read when it failed: what a server
+ * that does not speak TLS answered to the ClientHello (emptied on success).
+ */
 int pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
-                struct pl_tls_info *info);
+                struct pl_tls_info *info, struct probe_answer *raw);
 struct ssl_ctx_st *pl_tls_ctx_new(void);
 void pl_tls_ctx_free(struct ssl_ctx_st *ctx);
+
+/* engine.c: an empty result (tri-states unknown). */
+void pl_service_init(struct pl_service *out);
+
+/* p_dns.c: fills out from a parsed DNS answer (d/n the message, for the evidence);
+ * returns a confidence. Shared by the TCP probe and the UDP classifier. */
+struct pl_dns_reply;
+unsigned pl_probe_dns_describe(const struct pl_probe_ctx *ctx, const struct pl_dns_reply *r,
+                               const unsigned char *d, size_t n, struct pl_service *out);
 
 /* util.c */
 /* Copies at most n bytes of src into dst (size bytes), always NUL-terminated. */

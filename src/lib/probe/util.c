@@ -150,6 +150,21 @@ pl_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char 
 	return 1;
 }
 
+const char *
+pl_exposure_name(uint32_t bit)
+{
+	static const char *const names[] = {
+	    "dns-recursion",       "snmp-public",      "vnc-no-auth",
+	    "rsync-list",          "rsync-open",       "smb1",
+	    "smb-no-signing",      "smb-guest-shares", "rdp-no-nla",
+	    "ldap-anonymous-read", "mqtt-anonymous"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (bit == 1u << i)
+			return names[i];
+	return NULL;
+}
+
 void
 pl_service_summary(const struct pl_service *svc, char *out, size_t size)
 {

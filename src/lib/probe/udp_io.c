@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/*
+ * udp_io.c - asks a UDP port what it is (pl_probe_udp_service): one connected datagram
+ * socket (so an ICMP port unreachable comes back as ECONNREFUSED), the payloads of
+ * udp.c in order of likelihood for the port, each answer classified by
+ * pl_probe_classify_udp. Every wait is bounded by opts.read_ms and the run by
+ * opts.total_ms. Once a service is known, follow-ups: DNS asks version.server,
+ * id.server, hostname.bind and a recursive query (the open-resolver check); NTP asks
+ * a mode 6 READVAR, whose "version=" names ntpd or NTPsec (chrony does not answer it).
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe/dns.h"
+#include "probe/probe_impl.h"
+#include "probe/udp.h"
+
+struct udp_run {
+	int fd;
+	uint64_t deadline;
+	unsigned read_ms;
+	int refused; /* ICMP port unreachable seen */
+};
+
+/* Milliseconds until the earlier of until and the deadline; >= 0. */
+static int
+udp_left(const struct udp_run *u, uint64_t until)
+{
+	uint64_t now = pl_probe_now_ms(), end = until < u->deadline ? until : u->deadline;
+
+	return end > now ? (int)(end - now) : 0;
+}
+
+/*
+ * Sends req, then collects answer datagrams into ans (cap bytes) until read_ms pass, or
+ * 300 ms of quiet after the first. Returns the bytes of the first datagram (*total: of
+ * all of them), 0 when nothing came.
+ */
+static size_t
+udp_exchange(struct udp_run *u, const unsigned char *req, size_t req_len, unsigned char *ans,
+             size_t cap, size_t *total)
+{
+	uint64_t until = pl_probe_now_ms() + u->read_ms;
+	size_t first = 0;
+
+	*total = 0;
+	if (send(u->fd, req, req_len, 0) < 0) {
+		u->refused |= errno == ECONNREFUSED;
+		return 0;
+	}
+	for (int i = 0; i < 64; i++) {
+		struct pollfd pfd = {.fd = u->fd, .events = POLLIN};
+		unsigned char scratch[2048];
+		ssize_t r;
+		int prc = poll(&pfd, 1, udp_left(u, until));
+
+		if (prc < 0 && errno == EINTR)
+			continue;
+		if (prc <= 0)
+			break;
+		r = recv(u->fd, first ? scratch : ans, first ? sizeof(scratch) : cap, 0);
+		if (r < 0) {
+			u->refused |= errno == ECONNREFUSED;
+			if (errno == ECONNREFUSED)
+				break;
+			continue;
+		}
+		if (!first)
+			first = (size_t)r;
+		*total += (size_t)r;
+		if (pl_probe_now_ms() + 300 < until)
+			until = pl_probe_now_ms() + 300;
+	}
+	return first;
+}
+
+static void
+udp_dns_followup(const struct pl_probe_ctx *ctx, struct udp_run *u, unsigned char *buf, size_t cap,
+                 struct pl_service *out)
+{
+	static const char *const ids[] = {"version.server", "id.server", "hostname.bind"};
+	unsigned char q[300];
+	struct pl_dns_reply r;
+	size_t qn, n, total;
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		qn = pl_dns_query(q, sizeof(q), (uint16_t)(0x7070 + i), ids[i], PL_DNS_TXT,
+		                  PL_DNS_CH, 0);
+		n = udp_exchange(u, q, qn, buf, cap, &total);
+		if (n && pl_dns_parse(buf, n, &r) == 0 && r.id == 0x7070 + i && r.txt[0]) {
+			pl_probe_add_info(out, "%s: %s", ids[i], r.txt);
+			if (i == 0 && !out->product[0])
+				pl_probe_recog(ctx, RECOG_DNS_VERSION, r.txt, strlen(r.txt), out);
+		}
+	}
+	qn = pl_dns_query(q, sizeof(q), 0x7080, PL_DNS_RECURSION_NAME, PL_DNS_A, PL_DNS_IN, 1);
+	n = udp_exchange(u, q, qn, buf, cap, &total);
+	if (!n || pl_dns_parse(buf, n, &r) != 0 || r.id != 0x7080)
+		return;
+	if (pl_dns_recursion_proved(&r)) {
+		out->exposures |= PL_EXP_DNS_RECURSION;
+		pl_probe_add_info(out, "recursion: resolved %s for us", PL_DNS_RECURSION_NAME);
+		/* The open resolver's amplification: this answer against this query. */
+		if (total * qn > (size_t)out->udp_answer_bytes * out->udp_request_bytes) {
+			out->udp_request_bytes = (uint32_t)qn;
+			out->udp_answer_bytes = (uint32_t)total;
+		}
+	} else {
+		pl_probe_add_info(out, "recursion: no (rcode %u%s)", r.rcode,
+		                  r.ra ? "" : ", RA not set");
+	}
+}
+
+static void
+udp_ntp_followup(struct udp_run *u, unsigned char *buf, size_t cap, struct pl_service *out)
+{
+	/* Mode 6 (control) READVAR of the system variables, RFC 1305 appendix B. */
+	static const unsigned char readvar[12] = {0x16, 0x02, 0x00, 0x01};
+	size_t total, n = udp_exchange(u, readvar, sizeof(readvar), buf, cap - 1, &total);
+	const unsigned char *v;
+
+	if (n < 12 || (buf[0] & 7) != 6 || !(buf[1] & 0x80))
+		return;
+	buf[n] = '\0';
+	v = pl_probe_memcasemem(buf + 12, n - 12, "version=\"");
+	if (!v)
+		return;
+	v += 9;
+	if (pl_probe_memcasemem(v, strcspn((const char *)v, "\""), "ntpsec-")) {
+		const unsigned char *s =
+		    pl_probe_memcasemem(v, n - (size_t)(v - buf), "ntpsec-") + 7;
+
+		pl_probe_set(out->product, sizeof(out->product), "NTPsec");
+		pl_probe_copy(out->version, sizeof(out->version), (const char *)s,
+		              strcspn((const char *)s, " \","));
+		snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:ntpsec:ntpsec:%s", out->version);
+	} else if (memcmp(v, "ntpd ", 5) == 0) {
+		pl_probe_set(out->product, sizeof(out->product), "ntpd");
+		pl_probe_copy(out->version, sizeof(out->version), (const char *)v + 5,
+		              strcspn((const char *)v + 5, " \","));
+	}
+	pl_probe_add_info(out, "readvar version: %.*s", (int)strcspn((const char *)v, "\""), v);
+}
+
+static int
+port_in(const uint16_t *ports, uint16_t port)
+{
+	for (; ports && *ports; ports++)
+		if (*ports == port)
+			return 1;
+	return 0;
+}
+
+/* Sends each payload in order of likelihood until one is recognised. */
+static int
+udp_identify(const struct pl_probe_ctx *ctx, struct udp_run *u, uint16_t port, unsigned char *buf,
+             size_t cap, struct pl_service *out)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < pl_udp_payloads_count; i++) {
+			const struct pl_udp_payload *p = &pl_udp_payloads[i];
+			unsigned char req[512];
+			size_t rn, n, total;
+
+			if (port_in(p->ports, port) != (pass == 0) ||
+			    pl_probe_now_ms() >= u->deadline || u->refused)
+				continue;
+			rn = p->build(req, sizeof(req));
+			n = rn ? udp_exchange(u, req, rn, buf, cap, &total) : 0;
+			if (n && pl_probe_classify_udp(ctx, port, req, rn, buf, n, out)) {
+				out->udp_answer_bytes = (uint32_t)total;
+				return 1;
+			}
+		}
+	return 0;
+}
+
+enum pl_rc
+pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
+                     struct pl_service *out, struct pl_err *err)
+{
+	struct udp_run u = {.fd = -1};
+	uint64_t start = pl_probe_now_ms();
+	unsigned char *buf = NULL;
+	uint16_t port;
+	enum pl_rc rc;
+
+	pl_service_init(out);
+	out->udp = 1;
+	if (!ctx || !sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+	    salen < (sa->sa_family == AF_INET ? sizeof(struct sockaddr_in)
+	                                      : sizeof(struct sockaddr_in6)))
+		return pl_err_set(err, PL_ERR_ARG, "need an IPv4 or IPv6 address");
+	port = ntohs(sa->sa_family == AF_INET ? ((const struct sockaddr_in *)sa)->sin_port
+	                                      : ((const struct sockaddr_in6 *)sa)->sin6_port);
+	u.deadline = start + ctx->opts.total_ms;
+	u.read_ms = ctx->opts.read_ms;
+	buf = malloc(PL_PROBE_MAX_READ + 1);
+	if (!buf)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	u.fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (u.fd < 0 || connect(u.fd, sa, salen) != 0) {
+		rc = pl_err_set(err, PL_ERR_SYS, "UDP socket: %s", strerror(errno));
+		goto out;
+	}
+	if (udp_identify(ctx, &u, port, buf, PL_PROBE_MAX_READ, out)) {
+		if (strcmp(out->service, "dns") == 0)
+			udp_dns_followup(ctx, &u, buf, PL_PROBE_MAX_READ, out);
+		else if (strcmp(out->service, "ntp") == 0)
+			udp_ntp_followup(&u, buf, PL_PROBE_MAX_READ, out);
+	} else if (u.refused) {
+		rc = pl_err_set(err, PL_ERR_IO, "port unreachable (closed)");
+		goto out;
+	}
+	rc = PL_OK;
+out:
+	if (u.fd >= 0)
+		close(u.fd);
+	free(buf);
+	out->elapsed_ms = (uint32_t)(pl_probe_now_ms() - start);
+	return rc;
+}
