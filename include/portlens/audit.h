@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #include "portlens/error.h"
+#include "portlens/knowledge.h"
+#include "portlens/port.h"
 #include "portlens/probe.h"
 #include "portlens/registry.h"
 
@@ -50,11 +52,15 @@ enum pl_obs_kind {
 	PL_OBS_RAW,
 };
 
-/* One open TCP port and what answered on it, or a socket below TCP (kind). */
+/* One open TCP port (or bound UDP port) and what answered on it, or a socket below TCP
+ * (kind). */
 struct pl_audit_obs {
 	enum pl_obs_kind kind;
 	char addr[64]; /* numeric address as shown ("198.18.0.2", "::1", "*") */
 	uint16_t port;
+	/* PL_OBS_PORT: PL_PROTO_TCP (0, the default) or PL_PROTO_UDP (a bound UDP socket of
+	 * the local audit, never probed: only the port-number rules apply) */
+	enum pl_proto proto;
 	char proto_name[16]; /* PL_OBS_CAPTURE/RAW: "all", "lldp", "icmp", ... or "" */
 	enum pl_reach reach;
 	int probed; /* svc holds a probe result */
@@ -83,6 +89,7 @@ struct pl_audit_report {
 
 struct pl_audit_opts {
 	const struct pl_registry *reg; /* NULL: built-in; for the unassigned-port rule */
+	const struct pl_kb *kb;        /* NULL: built-in; for the malware-port rule */
 };
 
 /*
@@ -97,7 +104,17 @@ void pl_audit_report_cleanup(struct pl_audit_report *r);
 /* Highest severity in the report; -1 when there are no findings. */
 int pl_audit_max_severity(const struct pl_audit_report *r);
 
-/* Known malware/backdoor port: returns a short static note, or NULL. */
-const char *pl_audit_malware_port(uint16_t port);
+/*
+ * Port-number verdicts shared by `listen` (its flags) and `audit` (its rules), so the two
+ * never disagree (audit/verdict.c).
+ *
+ * pl_port_malware: the knowledge base's malware fact for port on proto with the highest
+ * risk (borrowed from kb), or NULL when none (or kb is NULL).
+ * pl_port_unassigned: nonzero when the registry lists port/proto as Unassigned and assigns
+ * no service for it; ports above 49151 (dynamic) never are.
+ */
+const struct pl_kb_entry *pl_port_malware(const struct pl_kb *kb, uint16_t port,
+                                          enum pl_proto proto);
+int pl_port_unassigned(const struct pl_registry *reg, uint16_t port, enum pl_proto proto);
 
 #endif

@@ -5,7 +5,8 @@
  *
  * Without targets it audits this machine: its TCP listeners (the sockets module, as
  * `portlens listen` shows them) are probed on loopback (wildcard listeners via
- * 127.0.0.1 or ::1), and judged by where they can be reached from. With targets it
+ * 127.0.0.1 or ::1), and judged by where they can be reached from; its bound UDP
+ * sockets are judged by port number, with the tests listen's flags use. With targets it
  * scans them (the scan module's connect engine, -p ports) and probes the open ports.
  * Optionally (--check-default-credentials) Telnet services on named hosts are tried
  * with the Mirai factory-default pairs. Exit: 0 no finding at or above --fail-on,
@@ -33,10 +34,11 @@ static const char audit_help[] =
     "usage: portlens audit [OPTIONS] [TARGETS...]\n"
     "\n"
     "Without TARGETS, audit this machine: every TCP listener is probed on loopback and\n"
-    "judged by where it can be reached from, and every packet socket (sniffers) and raw\n"
-    "IP socket is reported with its holder. With TARGETS (addresses, CIDR blocks,\n"
-    "ranges as for portlens scan), scan them and probe the open ports. Findings come with\n"
-    "severity, evidence, why it matters and the remedy.\n"
+    "judged by where it can be reached from, every bound UDP socket is judged by its\n"
+    "port (malware and unassigned ports, as listen flags them), and every packet\n"
+    "socket (sniffers) and raw IP socket is reported with its holder. With TARGETS\n"
+    "(addresses, CIDR blocks, ranges as for portlens scan), scan them and probe the\n"
+    "open ports. Findings come with severity, evidence, why it matters and the remedy.\n"
     "\n"
     "options:\n"
     "  -p, --ports=SPEC       ports to scan on TARGETS (default: the top 1000)\n"
@@ -196,7 +198,7 @@ static int
 report(struct pl_cli *cli, struct audit_run *run)
 {
 	struct pl_audit_report rep;
-	struct pl_audit_opts ao = {.reg = cli->reg};
+	struct pl_audit_opts ao = {.reg = cli->reg, .kb = cli->kb};
 	struct pl_err err = {0};
 	struct pl_buf out;
 	int rc, max;

@@ -2,8 +2,10 @@
 /*
  * cmd_audit_gather.c - where `portlens audit` gets its observations.
  *
- * Local: the TCP listeners of this machine's network namespace from the sockets module
- * (netlink sock_diag, /proc/net as fallback), with their owning programs. Wildcard
+ * Local: the TCP listeners and bound UDP sockets of this machine's network namespace from
+ * the sockets module (netlink sock_diag, /proc/net as fallback) -- the sockets `portlens
+ * listen` shows -- with their owning programs. UDP sockets are not probed (no probe
+ * speaks UDP); the port-number rules judge them as listen's flags do. Wildcard
  * listeners are reachable from the network and are probed through loopback (127.0.0.1
  * or ::1); loopback listeners are probed where they are; listeners on one address are
  * probed on that address (it is this machine's own). A dual-stack :: listener and a
@@ -94,10 +96,11 @@ probe_target(const struct pl_sock *s, struct sockaddr_storage *ss)
 }
 
 static int
-seen_wildcard(const struct audit_run *run, uint16_t port)
+seen_wildcard(const struct audit_run *run, uint16_t port, enum pl_proto proto)
 {
 	for (size_t i = 0; i < run->n_obs; i++)
-		if (run->obs[i].port == port && run->obs[i].addr[0] == '*')
+		if (run->obs[i].kind == PL_OBS_PORT && run->obs[i].port == port &&
+		    run->obs[i].proto == proto && run->obs[i].addr[0] == '*')
 			return 1;
 	return 0;
 }
@@ -128,9 +131,9 @@ add_below_tcp(struct audit_run *run, const struct pl_sockset *set, const struct 
 int
 audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 {
-	/* One collection (one owner scan) for TCP listeners and the sockets below TCP. */
+	/* One collection (one owner scan) for TCP and UDP listeners and the sockets below. */
 	struct pl_sock_query q = {.what = PL_SQ_LISTEN,
-	                          .protos = PL_PROTO_BIT(PL_PROTO_TCP),
+	                          .protos = PL_PROTO_BIT(PL_PROTO_TCP) | PL_PROTO_BIT(PL_PROTO_UDP),
 	                          .raw = 1,
 	                          .port = -1,
 	                          .uid = -1,
@@ -139,7 +142,7 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 	                          .kb = cli->kb};
 	struct pl_sockset *set = NULL;
 	struct pl_err err = {0};
-	size_t n_below = 0;
+	size_t n_below = 0, n_udp = 0;
 
 	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
@@ -161,16 +164,20 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 			continue;
 		}
 		len = probe_target(s, &ss);
-		if (s->state != PL_SS_LISTEN || s->proto != PL_PROTO_TCP)
+		if (s->proto == PL_PROTO_UDP && s->state == PL_SS_CLOSE)
+			len = 0; /* a bound UDP socket: judged, never probed */
+		else if (s->state != PL_SS_LISTEN || s->proto != PL_PROTO_TCP)
 			continue;
-		if (is_wildcard(s) && seen_wildcard(run, s->lport))
+		if (is_wildcard(s) && seen_wildcard(run, s->lport, (enum pl_proto)s->proto))
 			continue;
-		o = audit_obs_add(run, (struct sockaddr *)&ss, len);
+		o = audit_obs_add(run, len ? (struct sockaddr *)&ss : NULL, len);
 		if (!o) {
 			pl_sockset_free(set);
 			return pl_cli_fail(cli, "out of memory");
 		}
 		o->port = s->lport;
+		o->proto = (enum pl_proto)s->proto;
+		n_udp += o->proto == PL_PROTO_UDP;
 		o->reach = pl_sock_loopback(s) ? PL_REACH_LOOPBACK : PL_REACH_NETWORK;
 		if (is_wildcard(s))
 			snprintf(o->addr, sizeof(o->addr), "*");
@@ -181,8 +188,10 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 			         (int)owner->pid);
 	}
 	snprintf(run->scope, sizeof(run->scope),
-	         "this machine (%zu TCP listeners, %zu packet and raw sockets)",
-	         run->n_obs - n_below, n_below);
+	         "this machine (%zu TCP listener%s, %zu UDP socket%s, %zu packet and raw "
+	         "socket%s)",
+	         run->n_obs - n_below - n_udp, run->n_obs - n_below - n_udp == 1 ? "" : "s", n_udp,
+	         n_udp == 1 ? "" : "s", n_below, n_below == 1 ? "" : "s");
 	pl_sockset_free(set);
 	return PL_EXIT_OK;
 }

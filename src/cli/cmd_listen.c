@@ -68,7 +68,7 @@ static const char common_help[] =
     "  --port=N            only sockets whose local or remote port is N\n"
     "  --pid=PID           only sockets held by process PID\n"
     "  --user=USER         only sockets of USER (name or uid)\n"
-    "  --flagged           only sockets with a flag\n"
+    "  --flagged           only sockets with a flag; exit 1 when there is one\n"
     "  --all-netns         every network namespace on the machine (containers; root)\n"
     "  --no-processes      do not look up processes (faster)\n"
     "  --proc              read /proc/net instead of netlink sock_diag\n"
@@ -270,6 +270,7 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	struct pl_err err = {0};
 	struct pl_buf out;
 	int rc, differs = PL_EXIT_OK;
+	size_t n_shown;
 
 	rc = parse_args(cli, argc, argv, what, &q, &a);
 	if (rc != PL_EXIT_OK)
@@ -295,6 +296,7 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 		rc = pl_cli_baseline_save(cli, a.save_baseline, set);
 	if (a.baseline)
 		differs = pl_cli_baseline_apply(set, &baseline, a.baseline);
+	n_shown = set->n_socks;
 	pl_buf_init(&out);
 	if (rc == PL_EXIT_OK && cli->format == PL_FMT_JSON)
 		pl_render_sockets_json(set, q.what, &out);
@@ -311,6 +313,8 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	pl_buf_cleanup(&out);
 	pl_sockset_free(set);
 	pl_baseline_cleanup(&baseline);
+	if (rc == PL_EXIT_OK && q.flagged_only && n_shown)
+		rc = PL_EXIT_FAIL; /* --flagged found something: exit 1, as grep and audit */
 	return rc != PL_EXIT_OK ? rc : differs;
 }
 

@@ -101,5 +101,67 @@ done
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 
+# 4. One verdict: listen's flags and audit's findings agree, UDP included; a loopback
+# listener on an unassigned port (portlens serve's own 127.0.0.1:7678) is not flagged.
+# Binds only (0.0.0.0 6667/tcp and 31337/udp are malware ports in the knowledge base;
+# 47011/tcp is Unassigned); nothing is sent.
+python3 - "$tmp/verdict" <<'PY' &
+import os, socket, sys, time
+socks = []
+def bind(kind, addr, port):
+    s = socket.socket(socket.AF_INET, kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, port))
+    if kind == socket.SOCK_STREAM:
+        s.listen(1)
+    socks.append(s)
+bind(socket.SOCK_STREAM, "0.0.0.0", 6667)
+bind(socket.SOCK_DGRAM, "0.0.0.0", 31337)
+bind(socket.SOCK_STREAM, "127.0.0.1", 47011)
+bind(socket.SOCK_STREAM, "127.0.0.1", 7678)
+open(sys.argv[1] + ".tmp", "w").write("ready\n")
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(60)
+PY
+holder=$!
+for _ in $(seq 100); do [ -s "$tmp/verdict" ] && break; sleep 0.05; done
+if [ ! -s "$tmp/verdict" ]; then
+	bad "could not bind 6667/tcp, 31337/udp, 47011/tcp and 7678/tcp (in use?)"
+else
+	"$PL" listen --flagged --no-processes --json >"$tmp/flagged.json" 2>/dev/null
+	frc=$?
+	got=$(python3 -c '
+import json, sys
+want = {6667, 31337, 47011, 7678}
+for s in json.load(open(sys.argv[1]))["sockets"]:
+    if s["local_port"] in want and s["netns"] == "host":
+        print(s["transport"], s["local_address"], s["local_port"],
+              ",".join(sorted(f["flag"] for f in s["flags"])))' "$tmp/flagged.json" | sort | tr '\n' ';')
+	[ "$got" = "tcp 0.0.0.0 6667 malware;udp 0.0.0.0 31337 malware;" ] &&
+		ok "listen --flagged: 6667/tcp and 31337/udp malware; loopback 47011 and 7678 not flagged" ||
+		bad "listen --flagged: got '$got'"
+	[ $frc -eq 1 ] && ok "listen --flagged exits 1 when it shows flagged rows" ||
+		bad "listen --flagged exited $frc with flagged rows"
+	"$PL" audit --no-probe --json >"$tmp/audit.json" 2>"$tmp/err"
+	arc=$?
+	got=$(python3 -c '
+import json, sys
+want = {"6667", "31337", "47011", "7678"}
+for f in json.load(open(sys.argv[1]))["findings"]:
+    port = f["where"].rsplit(":", 1)[1]
+    if port.split("/")[0] in want:
+        print(f["where"], f["rule"])' "$tmp/audit.json" 2>&1 | sort | tr '\n' ';')
+	[ "$got" = "*:31337/udp malware-port;*:6667/tcp malware-port;" ] &&
+		ok "audit: the same two malware ports (UDP audited), nothing on loopback" ||
+		bad "audit (rc $arc): got '$got' $(head -c 300 "$tmp/err")"
+fi
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
+# --flagged with nothing to show exits 0.
+"$PL" listen --flagged --no-processes --port "$port" >/dev/null 2>&1
+frc=$?
+[ $frc -eq 0 ] && ok "listen --flagged with no flagged row exits 0" ||
+	bad "listen --flagged with no row exited $frc"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,6 +6,7 @@
  * severity names parse.
  */
 #include <setjmp.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "portlens/audit.h"
+#include "portlens/sockets.h"
 
 static struct pl_audit_obs
 obs(const char *addr, uint16_t port, enum pl_reach reach, const char *service)
@@ -137,19 +139,81 @@ test_datastores(void **state)
 static void
 test_unassigned_and_malware(void **state)
 {
-	struct pl_audit_obs o[4];
+	struct pl_audit_obs o[8];
 	char got[512];
 
 	(void)state;
 	o[0] = obs("198.18.0.2", 4, PL_REACH_NETWORK, "");  /* probed, unidentified */
 	o[1] = obs("198.18.0.2", 22, PL_REACH_NETWORK, ""); /* assigned port: no finding */
 	o[2] = obs("198.18.0.2", 31337, PL_REACH_NETWORK, "");
+	o[2].proto = PL_PROTO_UDP;                               /* Back Orifice is UDP 31337 */
 	o[3] = obs("198.18.0.2", 4444, PL_REACH_NETWORK, "ssh"); /* recognised: lower */
-	audit(o, 4, got, sizeof(got));
-	assert_string_equal(got, "medium:malware-port:31337 low:unknown-service-unassigned-port:4 "
-	                         "low:malware-port:4444");
-	assert_non_null(pl_audit_malware_port(12345));
-	assert_null(pl_audit_malware_port(22));
+	o[4] = obs("*", 6667, PL_REACH_NETWORK, "");             /* IRC botnet control */
+	o[4].probed = 0;
+	o[5] = obs("127.0.0.1", 47011, PL_REACH_LOOPBACK, ""); /* loopback: no finding */
+	o[6] = obs("*", 47011, PL_REACH_NETWORK, "");
+	o[6].proto = PL_PROTO_UDP; /* UDP listeners are judged by port too */
+	o[6].probed = 0;
+	o[7] = obs("*", 23, PL_REACH_NETWORK, ""); /* Telnet rules are TCP rules */
+	o[7].proto = PL_PROTO_UDP;
+	o[7].probed = 0;
+	audit(o, 8, got, sizeof(got));
+	assert_string_equal(got, "medium:malware-port:6667 medium:malware-port:31337 "
+	                         "low:unknown-service-unassigned-port:47011 "
+	                         "low:unknown-service-unassigned-port:4 low:malware-port:4444");
+	assert_non_null(pl_port_malware(pl_kb_builtin(), 12345, PL_PROTO_TCP));
+	assert_null(pl_port_malware(pl_kb_builtin(), 22, PL_PROTO_TCP));
+	assert_null(pl_port_malware(pl_kb_builtin(), 31337, PL_PROTO_TCP));
+}
+
+/*
+ * listen and audit give one verdict: for every port and transport, a listener beyond
+ * loopback is flagged malware by listen exactly when audit reports malware-port, and
+ * unassigned exactly when audit (given no probe) reports the unassigned-port rule.
+ */
+static void
+test_listen_audit_agree(void **state)
+{
+	struct pl_sock s;
+	struct pl_sockset set = {.socks = &s, .n_socks = 1};
+	size_t differ = 0;
+
+	(void)state;
+	for (unsigned proto = PL_PROTO_TCP; proto <= PL_PROTO_UDP; proto++) {
+		for (uint32_t port = 1; port <= 65535; port += 1) {
+			struct pl_audit_obs o = obs("*", (uint16_t)port, PL_REACH_NETWORK, "");
+			struct pl_audit_report rep;
+			struct pl_err err = {0};
+			int a_mal = 0, a_una = 0, l_mal, l_una;
+
+			memset(&s, 0, sizeof(s));
+			s.proto = (uint8_t)proto;
+			s.family = AF_INET;
+			s.state = proto == PL_PROTO_TCP ? PL_SS_LISTEN : PL_SS_CLOSE;
+			s.lport = (uint16_t)port;
+			pl_sockets_annotate(&set, pl_registry_builtin(), pl_kb_builtin());
+			l_mal = !!(s.flags & PL_SFLAG_MALWARE);
+			l_una = !!(s.flags & PL_SFLAG_UNASSIGNED);
+			o.probed = 0;
+			o.proto = (enum pl_proto)proto;
+			assert_int_equal(pl_audit_run(&o, 1, NULL, &rep, &err), PL_OK);
+			for (size_t i = 0; i < rep.n; i++) {
+				a_mal |= strcmp(rep.findings[i].rule, "malware-port") == 0;
+				a_una |= strcmp(rep.findings[i].rule,
+				                "unknown-service-unassigned-port") == 0;
+			}
+			pl_audit_report_cleanup(&rep);
+			/* audit leaves the unassigned finding to the malware one */
+			if (l_mal != a_mal || (l_una && !l_mal) != a_una) {
+				if (differ++ < 5)
+					print_error("port %u/%s: listen malware %d unassigned %d, "
+					            "audit malware %d unassigned %d\n",
+					            port, proto ? "udp" : "tcp", l_mal, l_una,
+					            a_mal, a_una);
+			}
+		}
+	}
+	assert_int_equal(differ, 0);
 }
 
 static void
@@ -267,6 +331,7 @@ main(void)
 	    cmocka_unit_test(test_plaintext_logins),
 	    cmocka_unit_test(test_datastores),
 	    cmocka_unit_test(test_unassigned_and_malware),
+	    cmocka_unit_test(test_listen_audit_agree),
 	    cmocka_unit_test(test_tls_rules),
 	    cmocka_unit_test(test_nothing_to_report),
 	    cmocka_unit_test(test_severity_names),

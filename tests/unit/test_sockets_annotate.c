@@ -118,11 +118,11 @@ test_expected_holder(void **state)
 static void
 test_unassigned_and_malware(void **state)
 {
-	struct pl_sockset *set = make_set(4, "x");
+	struct pl_sockset *set = make_set(6, "x");
 
 	(void)state;
 	/* 47011 is Unassigned for tcp in the IANA registry. */
-	listener(&set->socks[0], PL_PROTO_TCP, "127.0.0.1", 47011);
+	listener(&set->socks[0], PL_PROTO_TCP, "0.0.0.0", 47011);
 	/* 31337/udp: Back Orifice in the knowledge base. */
 	listener(&set->socks[1], PL_PROTO_UDP, "127.0.0.1", 31337);
 	/* Dynamic range: the registry has nothing to say, so no flag. */
@@ -131,7 +131,13 @@ test_unassigned_and_malware(void **state)
 	listener(&set->socks[3], PL_PROTO_TCP, "127.0.0.1", 47011);
 	set->socks[3].state = PL_SS_ESTABLISHED;
 	set->socks[3].rport = 22;
+	/* On loopback an unassigned port is this machine's business (portlens serve's own
+	 * 127.0.0.1:7678): no flag. */
+	listener(&set->socks[4], PL_PROTO_TCP, "127.0.0.1", 47011);
+	listener(&set->socks[5], PL_PROTO_TCP, "127.0.0.1", 7678);
 	pl_sockets_annotate(set, pl_registry_builtin(), pl_kb_builtin());
+	assert_int_equal(set->socks[4].flags, 0);
+	assert_int_equal(set->socks[5].flags, 0);
 	assert_int_equal(set->socks[0].flags, PL_SFLAG_UNASSIGNED);
 	assert_null(set->socks[0].reg);
 	assert_int_equal(set->socks[0].risk, PL_RISK_LOW);

@@ -2,7 +2,7 @@
 /*
  * audit.c - runs the rule table over the observations and collects findings, sorted
  * by severity (highest first), then address and port so output is stable. Also the
- * severity names and the short list of known malware/backdoor default ports.
+ * severity names. Malware ports come from the knowledge base (verdict.c), as in listen.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,35 +33,6 @@ pl_severity_parse(const char *s, enum pl_severity *out)
 		}
 	}
 	return PL_ERR_PARSE;
-}
-
-/* Default ports of well-documented trojans, worms and attack tools. */
-static const struct {
-	uint16_t port;
-	const char *note;
-} malware_ports[] = {
-    {1524, "the ingreslock backdoor shell planted by old rootkits"},
-    {2745, "the Bagle worm's backdoor"},
-    {3127, "the MyDoom worm's backdoor"},
-    {4444, "Metasploit's default shell listener and the Blaster worm's remote shell"},
-    {5554, "the Sasser worm's FTP server"},
-    {9996, "the Sasser worm's remote shell"},
-    {12345, "the NetBus remote-control trojan"},
-    {12346, "the NetBus remote-control trojan"},
-    {20034, "the NetBus 2 Pro trojan"},
-    {27374, "the SubSeven trojan"},
-    {31337, "the Back Orifice trojan"},
-    {54320, "the Back Orifice 2000 trojan"},
-    {54321, "the Back Orifice 2000 trojan"},
-};
-
-const char *
-pl_audit_malware_port(uint16_t port)
-{
-	for (size_t i = 0; i < sizeof(malware_ports) / sizeof(malware_ports[0]); i++)
-		if (malware_ports[i].port == port)
-			return malware_ports[i].note;
-	return NULL;
 }
 
 static char *
@@ -105,7 +76,7 @@ audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity
 	         o->addr, o->port,
 	         o->kind == PL_OBS_CAPTURE ? "packet"
 	         : o->kind == PL_OBS_RAW   ? "raw"
-	                                   : "tcp");
+	                                   : pl_proto_name(o->proto));
 	f->title = dup_str(title);
 	f->evidence = dup_str(evidence);
 	f->why = dup_str(why);
@@ -149,6 +120,7 @@ pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opt
 
 	memset(out, 0, sizeof(*out));
 	st.reg = opts && opts->reg ? opts->reg : pl_registry_builtin();
+	st.kb = opts && opts->kb ? opts->kb : pl_kb_builtin();
 	out->n_obs = n;
 	for (size_t i = 0; i < n; i++) {
 		if (obs[i].kind != PL_OBS_PORT) {
@@ -159,6 +131,10 @@ pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opt
 			continue;
 		}
 		for (size_t k = 0; k < pl_audit_rules_count; k++) {
+			/* A bound UDP socket is never probed: only rules that judge the port
+			 * number (marked .udp) apply. */
+			if (obs[i].proto != PL_PROTO_TCP && !pl_audit_rules[k].udp)
+				continue;
 			if (pl_audit_rules[k].fn(&st, &obs[i]) != PL_OK) {
 				pl_audit_report_cleanup(out);
 				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");

@@ -9,6 +9,7 @@
 
 struct audit_state {
 	const struct pl_registry *reg;
+	const struct pl_kb *kb;
 	struct pl_audit_report *report;
 	size_t cap;
 };
@@ -16,6 +17,9 @@ struct audit_state {
 struct audit_rule {
 	const char *id;
 	enum pl_rc (*fn)(struct audit_state *st, const struct pl_audit_obs *o);
+	/* Also for bound UDP sockets (never probed; the rule judges the port number). Rules
+	 * without it see TCP observations only. */
+	int udp;
 };
 
 extern const struct audit_rule pl_audit_rules[];

@@ -193,46 +193,51 @@ rule_unauth_datastore(struct audit_state *st, const struct pl_audit_obs *o)
 	return PL_OK;
 }
 
+/*
+ * A listener beyond loopback on a port IANA assigned to nothing (pl_port_unassigned, the
+ * test listen's "unassigned" flag uses too), whose program did not identify itself. On
+ * loopback only this machine can reach it: no finding (listen does not flag it either).
+ */
 static enum pl_rc
 rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
 {
-	size_t n;
-	const uint32_t *idx = pl_registry_lookup(st->reg, o->port, &n);
 	char ev[1024];
 
-	if (o->probed && o->svc.service[0])
+	if (o->reach != PL_REACH_NETWORK || (o->probed && o->svc.service[0]))
 		return PL_OK;
-	if (pl_audit_malware_port(o->port))
+	if (pl_port_malware(st->kb, o->port, o->proto))
 		return PL_OK; /* the malware rule says more */
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_reg_entry *e = pl_registry_entry(st->reg, idx[i]);
-
-		if ((e->protos & PL_PROTO_BIT(PL_PROTO_TCP)) && e->status == PL_REG_ASSIGNED)
-			return PL_OK;
-	}
-	snprintf(ev, sizeof(ev), "%s%s%s%s%s", o->probed ? "no protocol recognised" : "not probed",
+	if (!pl_port_unassigned(st->reg, o->port, o->proto))
+		return PL_OK;
+	snprintf(ev, sizeof(ev), "%s%s%s%s%s",
+	         o->proto != PL_PROTO_TCP ? "bound UDP socket (not probed)"
+	         : o->probed              ? "no protocol recognised"
+	                                  : "not probed",
 	         o->svc.evidence[0] ? "; answered: " : "", o->svc.evidence,
 	         o->process[0] ? "; held by " : "", o->process);
 	return audit_add(
 	    st, o, PL_SEV_LOW, "unknown-service-unassigned-port", ev,
 	    "IANA has assigned this port to nothing and the program behind it did "
 	    "not identify itself: backdoors and forgotten test servers look like this",
-	    "find the owner (portlens listen --port N, ss -ltnp) and stop it or bind it "
+	    "find the owner (portlens listen --port N, ss -lnp) and stop it or bind it "
 	    "to loopback if it is not needed",
 	    "Unknown service on unassigned port %s:%u", o->addr, o->port);
 }
 
+/* A listener on a port the knowledge base ties to malware (pl_port_malware: the facts
+ * listen's "malware" flag shows), on any address: a backdoor on loopback is one too. */
 static enum pl_rc
 rule_malware_port(struct audit_state *st, const struct pl_audit_obs *o)
 {
-	const char *note = pl_audit_malware_port(o->port);
-	char ev[1024], why[300];
+	const struct pl_kb_entry *f = pl_port_malware(st->kb, o->port, o->proto);
+	char ev[1024], why[400];
 	int known = o->probed && o->svc.service[0];
 
-	if (!note)
+	if (!f)
 		return PL_OK;
 	svc_evidence(o, ev, sizeof(ev));
-	snprintf(why, sizeof(why), "port %u is the known default of %s%s", o->port, note,
+	snprintf(why, sizeof(why), "%u/%s is the known default of malware: %s%s", o->port,
+	         pl_proto_name(o->proto), f->title,
 	         known ? "; here a recognised service answers, which is less suspicious" : "");
 	return audit_add(st, o, known ? PL_SEV_LOW : PL_SEV_MEDIUM, "malware-port",
 	                 ev[0] ? ev : "port open", why,
@@ -274,8 +279,8 @@ const struct audit_rule pl_audit_rules[] = {
     {.id = "telnet-exposed", .fn = rule_telnet},
     {.id = "plaintext-login", .fn = rule_plaintext_login},
     {.id = "unauthenticated-service", .fn = rule_unauth_datastore},
-    {.id = "unknown-service-unassigned-port", .fn = rule_unassigned_unknown},
-    {.id = "malware-port", .fn = rule_malware_port},
+    {.id = "unknown-service-unassigned-port", .fn = rule_unassigned_unknown, .udp = 1},
+    {.id = "malware-port", .fn = rule_malware_port, .udp = 1},
     {.id = "tls", .fn = rule_tls},
 };
 

@@ -7,8 +7,13 @@
  *               for this transport (plaintext logins, databases, botnet targets, ...),
  *               or on a remote-login port that sends passwords in clear (Telnet 23 and
  *               2323, rexec/rlogin/rsh 512-514), even if no curated fact covers it
- *   unassigned  listening on a port the IANA registry lists as Unassigned
- *   malware     the knowledge base ties the port to malware
+ *   unassigned  listening beyond loopback on a port the IANA registry lists as
+ *               Unassigned (a loopback listener is this machine's business: local
+ *               helpers, portlens serve on 127.0.0.1:7678, test servers)
+ *   malware     the knowledge base ties the port to malware on this transport
+ *
+ * The malware and unassigned tests are the ones `portlens audit` applies
+ * (pl_port_malware, pl_port_unassigned in audit/verdict.c): one verdict for both.
  *   unexpected  a well-known port (0-1023) held by a program that is not one of the
  *               usual servers for it (e.g. 22 held by python3, not sshd)
  *
@@ -18,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "portlens/audit.h"
 #include "sockets/sockets_impl.h"
 
 /* Well-known ports and the programs expected on them (comm prefixes). */
@@ -135,20 +141,17 @@ annotate_reg(struct pl_sock *s, const struct pl_registry *reg, uint16_t port)
 {
 	size_t n;
 	const uint32_t *idx = pl_registry_lookup(reg, port, &n);
-	int unassigned = 0;
 
 	s->reg = NULL;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !s->reg; i++) {
 		const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
 
-		if (!(e->protos & PL_PROTO_BIT(s->proto)))
-			continue;
-		if (e->status == PL_REG_ASSIGNED && *e->service && !s->reg)
+		if ((e->protos & PL_PROTO_BIT(s->proto)) && e->status == PL_REG_ASSIGNED &&
+		    *e->service)
 			s->reg = e;
-		if (e->status == PL_REG_UNASSIGNED)
-			unassigned = 1;
 	}
-	if (!s->reg && unassigned && is_listening(s) && port <= 49151)
+	if (is_listening(s) && !pl_sock_loopback(s) &&
+	    pl_port_unassigned(reg, port, (enum pl_proto)s->proto))
 		s->flags |= PL_SFLAG_UNASSIGNED;
 }
 
@@ -159,21 +162,21 @@ annotate_kb(struct pl_sock *s, const struct pl_kb *kb, uint16_t port, int listen
 	const uint32_t *idx = pl_kb_lookup(kb, port, &n);
 	int beyond = listening && !pl_sock_loopback(s);
 
-	for (size_t i = 0; i < n; i++) {
+	s->malware = pl_port_malware(kb, port, (enum pl_proto)s->proto);
+	if (s->malware) {
+		s->flags |= PL_SFLAG_MALWARE;
+		if (s->malware->risk > s->risk)
+			s->risk = s->malware->risk;
+	}
+	for (size_t i = 0; i < n && beyond; i++) {
 		const struct pl_kb_entry *f = pl_kb_entry(kb, idx[i]);
 
-		if (!(f->protos & PL_PROTO_BIT(s->proto)))
+		if (!(f->protos & PL_PROTO_BIT(s->proto)) || !exposing_kind(f))
 			continue;
-		if (f->kind == PL_KB_MALWARE) {
-			s->flags |= PL_SFLAG_MALWARE;
-			if (!s->malware || f->risk > s->malware->risk)
-				s->malware = f;
-		} else if (beyond && exposing_kind(f)) {
-			s->flags |= PL_SFLAG_EXPOSED;
-			if (!s->fact || f->risk > s->fact->risk)
-				s->fact = f;
-		}
-		if ((f->kind == PL_KB_MALWARE || (beyond && exposing_kind(f))) && f->risk > s->risk)
+		s->flags |= PL_SFLAG_EXPOSED;
+		if (!s->fact || f->risk > s->fact->risk)
+			s->fact = f;
+		if (f->risk > s->risk)
 			s->risk = f->risk;
 	}
 	if (beyond && remote_login_port(s))
