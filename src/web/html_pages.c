@@ -199,8 +199,7 @@ web_page_home(struct web_req *rq, struct web_resp *rs)
 }
 
 static void
-search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_registry *reg,
-               const struct pl_search_hit *hits, size_t n)
+search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_port_hit *hits, size_t n)
 {
 	char shown_s[24], total_s[24];
 	size_t shown = n < SEARCH_SHOWN ? n : SEARCH_SHOWN;
@@ -219,28 +218,32 @@ search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_regis
 	web_trs(b, rq, S_DESCRIPTION);
 	pl_buf_puts(b, "</th></tr></thead><tbody>");
 	for (size_t i = 0; i < shown; i++) {
-		const struct pl_reg_entry *e = pl_registry_entry(reg, hits[i].entry);
+		const struct pl_port_hit *h = &hits[i];
 
-		pl_buf_puts(b, "<tr><td class=\"num\">");
-		if (!e->has_port)
-			pl_buf_puts(b, "—");
-		else if (e->port_lo == e->port_hi)
-			pl_buf_printf(b, "<a href=\"/port/%u\">%u</a>", e->port_lo, e->port_lo);
+		pl_buf_printf(b, "<tr data-how=\"%s\"><td class=\"num\">",
+		              pl_found_how_name((enum pl_found_how)h->how));
+		if (h->port_lo == h->port_hi)
+			pl_buf_printf(b, "<a href=\"/port/%u\">%u</a>", h->port_lo, h->port_lo);
 		else
-			pl_buf_printf(b, "<a href=\"/port/%u\">%u–%u</a>", e->port_lo, e->port_lo,
-			              e->port_hi);
+			pl_buf_printf(b, "<a href=\"/port/%u\">%u–%u</a>", h->port_lo, h->port_lo,
+			              h->port_hi);
 		pl_buf_puts(b, "</td><td>");
 		for (unsigned p = 0, first = 1; p < PL_PROTO_COUNT; p++) {
-			if (!(e->protos & PL_PROTO_BIT(p)))
+			if (!(h->protos & PL_PROTO_BIT(p)))
 				continue;
 			pl_buf_printf(b, "%s%s", first ? "" : ", ",
 			              pl_proto_name((enum pl_proto)p));
 			first = 0;
 		}
 		pl_buf_puts(b, "</td><td>");
-		html_esc(b, e->service);
+		html_esc(b, h->reg ? h->reg->service : "");
 		pl_buf_puts(b, "</td><td>");
-		html_esc(b, e->description);
+		html_esc(b, h->reg ? h->reg->description : "");
+		if (h->fact) {
+			pl_buf_puts(b, "<br><span class=\"fact\">");
+			html_esc(b, h->fact->title);
+			pl_buf_puts(b, "</span>");
+		}
 		pl_buf_puts(b, "</td></tr>");
 	}
 	pl_buf_puts(b, "</tbody></table>");
@@ -251,8 +254,8 @@ web_page_search(struct web_req *rq, struct web_resp *rs)
 {
 	const char *q = web_arg(rq, "q");
 	const struct pl_registry *reg = rq->web->cfg.reg ? rq->web->cfg.reg : pl_registry_builtin();
-	struct pl_search_opts so = {.term = q};
-	struct pl_search_hit *hits = NULL;
+	struct pl_find_opts so = {.term = q, .reg = reg, .kb = rq->web->cfg.kb};
+	struct pl_port_hit *hits = NULL;
 	size_t n = 0;
 	uint64_t port;
 	enum pl_rc rc;
@@ -272,7 +275,7 @@ web_page_search(struct web_req *rq, struct web_resp *rs)
 		         rq->lang->code);
 		return;
 	}
-	rc = pl_registry_search(reg, &so, &hits, &n, NULL);
+	rc = pl_find_ports(&so, &hits, &n, NULL);
 	html_begin(rq, rs, q);
 	pl_buf_puts(&rs->body, "<h1 id=\"search-title\">");
 	web_trf(&rs->body, rq, S_SEARCH_TITLE, q, NULL, NULL, NULL);
@@ -282,7 +285,7 @@ web_page_search(struct web_req *rq, struct web_resp *rs)
 		web_trs(&rs->body, rq, S_SEARCH_NONE);
 		pl_buf_puts(&rs->body, "</p>");
 	} else {
-		search_results(&rs->body, rq, reg, hits, n);
+		search_results(&rs->body, rq, hits, n);
 	}
 	free(hits);
 	html_end(rq, rs);

@@ -107,6 +107,104 @@ test_errors_and_no_hits(void **state)
 	assert_null(hits);
 }
 
+/* Rank (position) of port in the results of pl_find_ports(term), or -1. */
+static long
+find_pos(const char *term, uint16_t port)
+{
+	struct pl_find_opts fo = {.term = term};
+	struct pl_port_hit *hits = NULL;
+	size_t n = 0;
+	long pos = -1;
+
+	assert_int_equal(pl_find_ports(&fo, &hits, &n, NULL), PL_OK);
+	for (size_t i = 0; i < n && pos < 0; i++)
+		if (hits[i].port_lo <= port && port <= hits[i].port_hi)
+			pos = (long)i;
+	for (size_t i = 1; i < n; i++)
+		assert_true(hits[i - 1].how <= hits[i].how);
+	free(hits);
+	return pos;
+}
+
+/* What users type (issue 15): each lands on its port, first. */
+static void
+test_find_what_users_type(void **state)
+{
+	(void)state;
+	assert_int_equal(find_pos("dns", 53), 0);
+	assert_int_equal(find_pos("DNS", 53), 0);
+	assert_int_equal(find_pos("rdp", 3389), 0);
+	assert_int_equal(find_pos("remote desktop", 3389), 0);
+	assert_int_equal(find_pos("  Remote   Desktop ", 3389), 0);
+	assert_int_equal(find_pos("smb", 445), 0);
+	assert_int_equal(find_pos("vnc", 5900), 0);
+	assert_int_equal(find_pos("telnet", 23), 0);
+	assert_true(find_pos("telnet", 2323) > 0);
+	assert_int_equal(find_pos("2323", 2323), 0);
+	assert_int_equal(find_pos("8530-8531", 8531), 1);
+	/* The knowledge base's own words are searched. */
+	assert_true(find_pos("mirai", 2323) >= 0);
+	assert_true(find_pos("Industroyer", 2404) >= 0);
+	assert_true(find_pos("protected mode", 6379) >= 0);
+}
+
+static void
+test_find_every_language(void **state)
+{
+	(void)state;
+	assert_int_equal(find_pos("원격 데스크톱", 3389), 0);
+	assert_int_equal(find_pos("uzak masaüstü", 3389), 0);
+	assert_int_equal(find_pos("سطح المكتب البعيد", 3389), 0);
+	assert_int_equal(find_pos("텔넷", 23), 0);
+	assert_int_equal(find_pos("파일 공유", 445), 0);
+	assert_int_equal(find_pos("dosya paylaşımı", 445), 0);
+	assert_int_equal(find_pos("مشاركة الملفات", 445), 0);
+}
+
+static void
+test_find_details(void **state)
+{
+	struct pl_find_opts fo = {.term = "2323"};
+	struct pl_port_hit *hits = NULL;
+	size_t n = 0;
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_int_equal(pl_find_ports(&fo, &hits, &n, NULL), PL_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(hits[0].how, PL_FOUND_PORT);
+	assert_non_null(hits[0].reg);
+	assert_string_equal(hits[0].reg->service, "3d-nfsd");
+	assert_non_null(hits[0].fact);
+	assert_int_equal(hits[0].risk, PL_RISK_CRITICAL);
+	free(hits);
+	/* A port nobody knows is still a result of its own number. */
+	fo.term = "65000";
+	assert_int_equal(pl_find_ports(&fo, &hits, &n, NULL), PL_OK);
+	assert_int_equal(n, 1);
+	free(hits);
+	fo.term = "   ";
+	assert_int_equal(pl_find_ports(&fo, &hits, &n, &err), PL_ERR_ARG);
+	fo.term = "(";
+	fo.regex = 1;
+	assert_int_equal(pl_find_ports(&fo, &hits, &n, &err), PL_ERR_PARSE);
+	fo.term = "zzqqxxnothing";
+	fo.regex = 0;
+	assert_int_equal(pl_find_ports(&fo, &hits, &n, &err), PL_OK);
+	assert_int_equal(n, 0);
+	assert_null(hits);
+	/* Transport filter: only UDP ports for "ntp" over UDP. */
+	fo.term = "ntp";
+	fo.protos = PL_PROTO_BIT(PL_PROTO_UDP);
+	assert_int_equal(pl_find_ports(&fo, &hits, &n, &err), PL_OK);
+	for (size_t i = 0; i < n; i++)
+		assert_true(hits[i].protos & PL_PROTO_BIT(PL_PROTO_UDP));
+	free(hits);
+	assert_string_equal(pl_found_how_name(PL_FOUND_ALIAS), "alias");
+	assert_null(pl_service_alias("nothing-like-this"));
+	assert_string_equal(pl_service_alias("RDP")[0], "ms-wbt-server");
+}
+
 int
 main(void)
 {
@@ -115,6 +213,9 @@ main(void)
 	    cmocka_unit_test(test_regex_and_filter),
 	    cmocka_unit_test(test_description_and_assignee),
 	    cmocka_unit_test(test_errors_and_no_hits),
+	    cmocka_unit_test(test_find_what_users_type),
+	    cmocka_unit_test(test_find_every_language),
+	    cmocka_unit_test(test_find_details),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
