@@ -299,6 +299,8 @@ merge_ranges(struct finder *f)
 {
 	size_t out = 0;
 
+	if (f->n == 0)
+		return 0;
 	qsort(f->v, f->n, sizeof(*f->v), by_range_then_how);
 	for (size_t i = 0; i < f->n; i++) {
 		struct pl_port_hit *h = &f->v[i];
