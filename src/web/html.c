@@ -6,8 +6,10 @@
  * script, navigation, search box, language links, footer).
  *
  * Escaping covers the five characters that matter in text and in double-quoted
- * attributes (& < > " '), and replaces bytes that are not valid UTF-8 with U+FFFD so a
- * hostile query string cannot produce an ill-formed document.
+ * attributes (& < > " '), replaces bytes that are not valid UTF-8 with U+FFFD so a
+ * hostile query string cannot produce an ill-formed document, and shows control
+ * characters (ESC, BEL ... from banners, process names, stored scans) as visible
+ * symbols instead of passing them on.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,16 +19,48 @@
 #include "shared/utf8.h"
 #include "web/web_impl.h"
 
+/* A control byte at s (n bytes left), other than tab, CR and LF: C0, DEL, or a C1 control
+ * (U+0080-U+009F, two bytes in UTF-8). Returns its length in bytes, or 0. */
+static size_t
+control_at(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\0') || c == 0x7f)
+		return 1;
+	if (c == 0xC2 && n > 1 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9F)
+		return 2;
+	return 0;
+}
+
+/* Shows a control visibly: C0 and DEL as their Control Pictures (ESC is U+241B "␛"),
+ * C1 as U+FFFD. Never the byte itself: a page copied into a terminal must not carry an
+ * escape sequence from a banner or a process name. */
+static void
+put_control(struct pl_buf *b, const char *s, size_t len)
+{
+	unsigned char c = (unsigned char)s[0];
+	char pic[4] = {(char)0xE2, (char)0x90, 0, 0};
+
+	if (len == 2) {
+		pl_buf_puts(b, "\xEF\xBF\xBD");
+		return;
+	}
+	pic[2] = (char)(c == 0x7f ? 0xA1 : 0x80 + c);
+	pl_buf_puts(b, pic);
+}
+
 void
 html_escn(struct pl_buf *b, const char *s, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
-		size_t run = i, bad;
+		size_t run = i, bad, ctl = 0;
 
 		while (run < n && s[run] != '&' && s[run] != '<' && s[run] != '>' &&
-		       s[run] != '"' && s[run] != '\'' && s[run] != '\0')
+		       s[run] != '"' && s[run] != '\'' && s[run] != '\0' &&
+		       !(ctl = control_at(s + run, n - run)))
 			run++;
 		/* Copy the run, replacing invalid UTF-8 sequences. */
 		while (i < run) {
@@ -40,6 +74,11 @@ html_escn(struct pl_buf *b, const char *s, size_t n)
 		}
 		if (i >= n)
 			break;
+		if (ctl) {
+			put_control(b, s + i, ctl);
+			i += ctl;
+			continue;
+		}
 		/* A markup character, or a NUL that ended the run: never let it through. */
 		pl_buf_puts(b, pl_markup_entity(s[i]) ? pl_markup_entity(s[i]) : "\xEF\xBF\xBD");
 		i++;

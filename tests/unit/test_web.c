@@ -146,6 +146,14 @@ test_escape_and_templates(void **state)
 	assert_string_equal(pl_buf_str(&b), "a\xEF\xBF\xBD"
 	                                    "b\xEF\xBF\xBD(\xEF\xBF\xBDz");
 	pl_buf_reset(&b);
+	/* Control bytes from outside are shown, never passed on: ESC as U+241B, BEL as
+	 * U+2407, DEL as U+2421, a C1 CSI (U+009B) as U+FFFD; tab and newline stay. */
+	html_esc(&b, "\x1b[31mred\x07\x7f\xc2\x9b"
+	             "2J\tok\n\xc2\xa0");
+	assert_string_equal(pl_buf_str(&b), "\xE2\x90\x9B[31mred\xE2\x90\x87\xE2\x90\xA1"
+	                                    "\xEF\xBF\xBD"
+	                                    "2J\tok\n\xc2\xa0");
+	pl_buf_reset(&b);
 	web_tmpl(&b, "{1} and {2}, {3} {x} <i>", args, 2);
 	assert_string_equal(pl_buf_str(&b), "&lt;b&gt; and x&amp;y,  {x} &lt;i&gt;");
 	pl_buf_reset(&b);

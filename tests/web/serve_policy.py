@@ -260,6 +260,48 @@ def test_scan_sorted(exe, tmp):
         srv.stop()
 
 
+CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+
+
+def test_control_bytes(exe, tmp):
+    db = os.path.join(tmp, "ctl.db")
+    sid, port = saved_scan(exe, db)
+    evil = "\x1b]0;owned\x07\x1b[2J\x9b31m"
+    con = sqlite3.connect(db)
+    con.execute("UPDATE scans SET targets = ?, command = ? WHERE id = ?",
+                ("127.0.0.1" + evil, "portlens scan " + evil, sid))
+    con.execute("UPDATE results SET banner = ?, product = ?, version = ?, cpe = ?, "
+                "service = ? WHERE scan_id = ?", ("SSH-2.0-" + evil, "Open" + evil, evil,
+                                                 "cpe:/a:" + evil, "ssh" + evil, sid))
+    con.commit()
+    con.close()
+    # A local process whose name carries an escape sequence, listening on loopback.
+    name = "ev\x1b[31mil"
+    proc = subprocess.Popen(
+        [sys.executable, "-c",
+         "import ctypes,socket,sys,time\n"
+         "ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)\n"
+         "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen()\n"
+         "print(s.getsockname()[1], flush=True); time.sleep(60)", name],
+        stdout=subprocess.PIPE, text=True)
+    lport = int(proc.stdout.readline())
+    srv = Server(exe, db)
+    try:
+        for path in ("/scans", "/scans/%d" % sid, "/", "/listen"):
+            st, _, body = get(srv.port, path)
+            bad = CONTROL.findall(body)
+            check(st == 200 and not bad, "%s: no raw control bytes (%s, found %r)" %
+                  (path, st, bad[:4]))
+            check("\u241b".encode() in body, "%s: ESC shown as a visible symbol" % path)
+        st, _, body = get(srv.port, "/listen")
+        check(b'data-port="%d"' % lport in body, "/listen shows the process with the "
+              "escape in its name")
+    finally:
+        srv.stop()
+        proc.kill()
+        proc.wait()
+
+
 # ---- requests ----------------------------------------------------------------------
 
 
@@ -419,7 +461,7 @@ def main():
 
 TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted, test_cache_ctype,
          test_host_and_nul, test_token, test_api_listen_only_listeners,
-         test_listen_hidden_as_root]
+         test_listen_hidden_as_root, test_control_bytes]
 
 if __name__ == "__main__":
     sys.exit(main())
