@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "shared/strnum.h"
 #include "web/web_impl.h"
 
 #define CSP                                                                                        \
@@ -324,6 +325,39 @@ handle(struct web_req *rq)
 	return ret;
 }
 
+/*
+ * 413 in the middle of a body. libmicrohttpd (0.9.75) takes a response only before the
+ * body is read or after all of it has been, so the answer goes onto the socket directly:
+ * a short fixed response, then FIN (shutdown SHUT_WR), then the handler's MHD_NO makes
+ * libmicrohttpd close the connection without reading the rest.
+ */
+static void
+refuse_body(struct web_req *rq)
+{
+	static const char resp[] = "HTTP/1.1 413 Content Too Large\r\n"
+	                           "Content-Type: application/json\r\n"
+	                           "Connection: close\r\n"
+	                           "Content-Length: 50\r\n\r\n"
+	                           "{\"error\": \"request body too large\", \"status\": 413}";
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+	if (!ci)
+		return;
+	if (send(ci->connect_fd, resp, sizeof(resp) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+		shutdown(ci->connect_fd, SHUT_WR);
+}
+
+/* A Content-Length over the limit: known before the body, so refused before it. */
+static int
+declared_too_big(const struct web_req *rq)
+{
+	const char *cl = header(rq, "Content-Length");
+	uint64_t n;
+
+	return cl && pl_parse_u64(cl, 0, UINT64_MAX, &n, NULL) == PL_OK && n > WEB_MAX_BODY;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
            const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
@@ -341,19 +375,36 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		rq->method = parse_method(method);
 		pl_buf_init(&rq->body);
 		*con_cls = rq;
+		web_reaper_phase(rq->web, conn, WEB_PHASE_BODY);
+		if (declared_too_big(rq)) {
+			/* Refused before a byte of the body is read. */
+			rq->body_too_big = 1;
+			rq->started = 1;
+			return handle(rq);
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (rq->body.len + *upload_size > WEB_MAX_BODY)
+		if (rq->started)
+			return MHD_NO; /* the 413 is queued; no more body is wanted */
+		if (rq->body.len + *upload_size > WEB_MAX_BODY) {
+			/* Answer at once, without reading on: a chunked body has no length to
+			 * refuse up front, and reading it to its end let one client stream
+			 * gigabytes. libmicrohttpd sends the 413 and closes the connection. */
 			rq->body_too_big = 1;
-		else
-			pl_buf_append(&rq->body, upload_data, *upload_size);
+			rq->started = 1;
+			*upload_size = 0;
+			refuse_body(rq);
+			return MHD_NO;
+		}
+		pl_buf_append(&rq->body, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (rq->started)
 		return MHD_NO;
 	rq->started = 1;
+	web_reaper_phase(rq->web, conn, WEB_PHASE_RESPONSE);
 	return handle(rq);
 }
 
@@ -363,9 +414,9 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct web_req *rq = *con_cls;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
+	/* The next request on this connection (keep-alive) must bring its headers in time. */
+	web_reaper_phase(cls, conn, WEB_PHASE_HEADERS);
 	if (!rq)
 		return;
 	pl_buf_cleanup(&rq->body);
@@ -464,15 +515,16 @@ start_daemon(struct pl_web *web, struct pl_err *err)
 		flags |= MHD_USE_IPv6;
 	web->daemon = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, web, MHD_OPTION_LISTEN_SOCKET, web->listen_fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)WEB_CONN_LIMIT, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)WEB_CONN_PER_IP,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)16384, MHD_OPTION_NOTIFY_CONNECTION, web_reaper_notify, web,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, web, MHD_OPTION_UNESCAPE_CALLBACK, unescape,
 	    NULL, MHD_OPTION_END);
 	if (!web->daemon)
 		return pl_err_set(err, PL_ERR_SYS, "cannot start the HTTP server");
 	web->listen_fd = -1; /* libmicrohttpd closes it */
-	return PL_OK;
+	return web_reaper_start(&web->reaper, err);
 }
 
 /*
@@ -527,6 +579,7 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 	pthread_mutex_init(&web->store_lock, NULL);
 	pthread_mutex_init(&web->live_lock, NULL);
 	web_cache_init(&web->cache, cfg->cache_ms ? cfg->cache_ms : 1000);
+	web_reaper_init(&web->reaper, WEB_CONN_LIMIT);
 	rc = web_guard_init(&web->guard, cfg->vote_burst, cfg->vote_per_minute, cfg->token, err);
 	if (rc == PL_OK)
 		open_store(web);
@@ -555,8 +608,10 @@ pl_web_stop(struct pl_web *web)
 {
 	if (!web)
 		return;
+	web_reaper_stop(&web->reaper);
 	if (web->daemon)
 		MHD_stop_daemon(web->daemon);
+	web_reaper_cleanup(&web->reaper);
 	if (web->listen_fd >= 0)
 		close(web->listen_fd);
 	pl_store_close(web->store);

@@ -33,6 +33,9 @@
 #define WEB_CACHE_SLOTS 256
 #define WEB_MAX_HOSTS   8
 #define WEB_HOST_LEN    80
+#define WEB_CONN_LIMIT  1024 /* connections in all (MHD_OPTION_CONNECTION_LIMIT) */
+#define WEB_CONN_PER_IP 256  /* hard cap per address; reaper.c trims sooner */
+#define WEB_REAP_MAX    (WEB_CONN_LIMIT + 64)
 
 /* ---- guard.c ---------------------------------------------------------------------- */
 
@@ -101,6 +104,34 @@ void web_cache_put(struct web_cache *c, const char *key, const char *ctype, cons
 /* Drops every entry whose key starts with prefix. */
 void web_cache_invalidate(struct web_cache *c, const char *prefix);
 
+/* ---- reaper.c: deadlines for slow clients ----------------------------------------- */
+
+enum web_phase { WEB_PHASE_HEADERS, WEB_PHASE_BODY, WEB_PHASE_RESPONSE };
+
+struct web_conn;
+
+struct web_reaper {
+	pthread_mutex_t lock; /* guards the list and every entry's phase */
+	struct web_conn *head;
+	unsigned count, limit;
+	struct web_conn *scratch[WEB_REAP_MAX];
+	pthread_t thread;
+	pthread_mutex_t stop_lock;
+	pthread_cond_t stop_cond;
+	int stop, running, inited;
+};
+
+void web_reaper_init(struct web_reaper *r, unsigned limit);
+enum pl_rc web_reaper_start(struct web_reaper *r, struct pl_err *err);
+/* Stops the thread (before the daemon stops); cleanup also frees the locks. */
+void web_reaper_stop(struct web_reaper *r);
+void web_reaper_cleanup(struct web_reaper *r);
+/* MHD_OPTION_NOTIFY_CONNECTION: tracks each connection (cls is the struct pl_web). */
+void web_reaper_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                       enum MHD_ConnectionNotificationCode toe);
+/* A connection's request entered a phase; its deadline starts now. */
+void web_reaper_phase(struct pl_web *web, struct MHD_Connection *conn, enum web_phase phase);
+
 /* ---- the server ------------------------------------------------------------------- */
 
 struct pl_web {
@@ -113,6 +144,7 @@ struct pl_web {
 	pthread_mutex_t store_lock;
 	struct web_guard guard;
 	struct web_cache cache;
+	struct web_reaper reaper;
 	int listen_fd;                           /* ours until libmicrohttpd takes it; -1 after */
 	char hosts[WEB_MAX_HOSTS][WEB_HOST_LEN]; /* accepted Host header values */
 	size_t n_hosts;
