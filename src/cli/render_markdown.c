@@ -164,7 +164,9 @@ pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 		md_live(p, out);
 	md_facts(p, out, 1);
 	md_facts(p, out, 0);
-	pl_buf_puts(out, "## How to check\n\n| Platform | Purpose | Command |\n|---|---|---|\n");
+	if (p->n_checks) /* none for port 0: nothing can listen there */
+		pl_buf_puts(out,
+		            "## How to check\n\n| Platform | Purpose | Command |\n|---|---|---|\n");
 	for (size_t i = 0; i < p->n_checks; i++) {
 		const char *c = p->checks[i].command;
 
@@ -176,7 +178,8 @@ pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 		}
 		pl_buf_puts(out, "` |\n");
 	}
-	pl_buf_puts(out, "\n## Frequently asked questions\n\n");
+	pl_buf_puts(out, p->n_checks ? "\n## Frequently asked questions\n\n"
+	                             : "## Frequently asked questions\n\n");
 	for (size_t i = 0; i < p->n_faq; i++)
 		pl_buf_printf(out, "### %s\n\n%s\n\n", p->faq[i].question, p->faq[i].answer);
 }

@@ -253,6 +253,8 @@ section_checks(struct text_ctx *t)
 {
 	const struct pl_page *p = t->page;
 
+	if (p->n_checks == 0) /* port 0: nothing can listen there */
+		return;
 	heading(t, "How to check");
 	for (size_t i = 0; i < p->n_checks; i++) {
 		const struct pl_page_check *c = &p->checks[i];

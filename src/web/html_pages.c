@@ -16,22 +16,6 @@
 #define SEARCH_SHOWN   200
 #define MAX_TERM_BYTES 200
 
-struct risky {
-	uint16_t port;
-	uint8_t risk;
-	const struct pl_kb_entry *fact;
-};
-
-static int
-risky_cmp(const void *a, const void *b)
-{
-	const struct risky *x = a, *y = b;
-
-	if (x->risk != y->risk)
-		return y->risk - x->risk;
-	return x->port - y->port;
-}
-
 static void
 home_ranges(struct pl_buf *b, const struct web_req *rq)
 {
@@ -61,29 +45,35 @@ home_ranges(struct pl_buf *b, const struct web_req *rq)
 	pl_buf_puts(b, "</p></section>\n");
 }
 
+/* The fact that gives a port its risk (the first of the highest), NULL if none. */
+static const struct pl_kb_entry *
+top_fact(const struct pl_kb *kb, uint16_t port)
+{
+	size_t n = 0;
+	const uint32_t *idx = pl_kb_lookup(kb, port, &n);
+	const struct pl_kb_entry *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, idx[i]);
+
+		if (!best || e->risk > best->risk)
+			best = e;
+	}
+	return best;
+}
+
+/*
+ * Every port whose own page says critical, then high-risk ones up to RISKIEST_MAX rows,
+ * by port. The risk is the page's (the highest among the port's facts), so the list can
+ * never disagree with the pages it links to. Neighbouring ports rated by the same fact
+ * (VNC's 5900-5903) share one row.
+ */
 static void
 home_riskiest(struct pl_buf *b, const struct web_req *rq)
 {
 	const struct pl_kb *kb = rq->web->cfg.kb ? rq->web->cfg.kb : pl_kb_builtin();
-	struct risky top[RISKIEST_MAX * 4];
-	size_t n = 0;
+	size_t rows = 0;
 
-	for (size_t i = 0; i < pl_kb_count(kb) && n < sizeof(top) / sizeof(top[0]); i++) {
-		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
-		size_t k;
-
-		if (e->risk < PL_RISK_HIGH || e->port_lo != e->port_hi)
-			continue;
-		for (k = 0; k < n && top[k].port != e->port_lo; k++)
-			;
-		if (k < n) {
-			if (e->risk > top[k].risk)
-				top[k] = (struct risky){e->port_lo, e->risk, e};
-			continue;
-		}
-		top[n++] = (struct risky){e->port_lo, e->risk, e};
-	}
-	qsort(top, n, sizeof(top[0]), risky_cmp);
 	pl_buf_puts(b, "<section id=\"riskiest\"><h2>");
 	web_trs(b, rq, S_RISKIEST_TITLE);
 	pl_buf_puts(b, "</h2><table><thead><tr><th>");
@@ -93,15 +83,34 @@ home_riskiest(struct pl_buf *b, const struct web_req *rq)
 	pl_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_DESCRIPTION);
 	pl_buf_puts(b, "</th></tr></thead><tbody>");
-	for (size_t i = 0; i < n && i < RISKIEST_MAX; i++) {
-		const char *risk = pl_risk_name((enum pl_risk)top[i].risk);
+	for (int want = PL_RISK_CRITICAL; want >= PL_RISK_HIGH; want--) {
+		for (uint32_t p = 0; p <= 65535; p++) {
+			const struct pl_kb_entry *f = top_fact(kb, (uint16_t)p);
+			uint32_t last = p;
+			const char *risk;
 
-		pl_buf_printf(b,
-		              "<tr><td class=\"num\"><a href=\"/port/%u\">%u</a></td>"
-		              "<td><span class=\"badge risk-%s\">%s</span></td><td>",
-		              top[i].port, top[i].port, risk, risk);
-		html_esc(b, top[i].fact->title);
-		pl_buf_puts(b, "</td></tr>");
+			if (!f || f->risk != want || (f->port_hi - f->port_lo) > 16)
+				continue;
+			if (want != PL_RISK_CRITICAL && rows >= RISKIEST_MAX)
+				break;
+			while (last < 65535 && top_fact(kb, (uint16_t)(last + 1)) == f)
+				last++;
+			risk = pl_risk_name((enum pl_risk)want);
+			pl_buf_printf(
+			    b, "<tr data-risk=\"%s\"><td class=\"num\"><a href=\"/port/%u\">", risk,
+			    p);
+			if (last == p)
+				pl_buf_printf(b, "%u</a>", p);
+			else
+				pl_buf_printf(b, "%u–%u</a>", p, last);
+			pl_buf_printf(b,
+			              "</td><td><span class=\"badge risk-%s\">%s</span></td><td>",
+			              risk, risk);
+			html_esc(b, f->title);
+			pl_buf_puts(b, "</td></tr>");
+			rows++;
+			p = last;
+		}
 	}
 	pl_buf_puts(b, "</tbody></table></section>\n");
 }

@@ -185,6 +185,8 @@ section_facts(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 static void
 section_checks(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 {
+	if (p->n_checks == 0) /* port 0: nothing can listen there */
+		return;
 	pl_buf_puts(b, "<section id=\"check\"><h2>");
 	web_trs(b, rq, S_SEC_CHECK);
 	pl_buf_puts(b, "</h2><table><thead><tr><th>");
@@ -206,6 +208,29 @@ section_checks(struct pl_buf *b, const struct web_req *rq, const struct pl_page 
 	pl_buf_puts(b, "</tbody></table></section>\n");
 }
 
+/* Escapes text for HTML, turning `code` spans (the FAQ answers' Markdown) into <code>
+ * isolated left-to-right, so no backtick reaches the page and a command keeps its order
+ * inside right-to-left text. An unmatched backtick is shown as it is. */
+static void
+html_inline_code(struct pl_buf *b, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *open = strchr(p, '`'), *close = open ? strchr(open + 1, '`') : NULL;
+
+		if (!close) {
+			html_esc(b, p);
+			return;
+		}
+		html_escn(b, p, (size_t)(open - p));
+		pl_buf_puts(b, "<bdi dir=\"ltr\"><code>");
+		html_escn(b, open + 1, (size_t)(close - open - 1));
+		pl_buf_puts(b, "</code></bdi>");
+		p = close + 1;
+	}
+}
+
 static void
 section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 {
@@ -218,7 +243,7 @@ section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 		pl_buf_puts(b, "\" dir=\"auto\"><summary>");
 		html_esc(b, p->faq[i].question);
 		pl_buf_puts(b, "</summary><p>");
-		html_esc(b, p->faq[i].answer);
+		html_inline_code(b, p->faq[i].answer);
 		pl_buf_puts(b, "</p></details>");
 	}
 	pl_buf_puts(b, "</section>\n");
@@ -419,11 +444,13 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	}
 	section_registry(b, rq, page);
 	section_range(b, rq, page);
+	/* What is on this port here and now, right after what the port is: the question
+	 * people come with, answered before the background. */
+	section_live(b, rq, page);
 	section_facts(b, rq, page, 1);
 	section_facts(b, rq, page, 0);
 	section_checks(b, rq, page);
 	section_faq(b, rq, page);
-	section_live(b, rq, page);
 	section_helpful(rq, rs, port, thanks);
 	pl_buf_puts(b, "</article>\n");
 	html_end(rq, rs);

@@ -622,6 +622,48 @@ test_remote_needs_token(void **state)
 	assert_null(web);
 }
 
+/* Issue 15, item 4: what the port page and the home page must (not) show. */
+static void
+test_page_order_and_markup(void **state)
+{
+	struct srv *s = *state;
+	char *r = http(s, "GET", "/port/2323", NULL, NULL);
+	const char *b = body_of(r), *live, *uses, *faq, *faq_end;
+	static const char *const critical[] = {"/port/445\"", "/port/2323\"", "/port/3389\"",
+	                                       "/port/11211\"", "/port/27017\""};
+
+	assert_int_equal(status_of(r), 200);
+	/* No internal knowledge-file names reach the page. */
+	assert_null(strstr(b, ".kb"));
+	/* "On this machine, now" comes before the background sections, not last. */
+	live = strstr(b, "<section id=\"live\"");
+	uses = strstr(b, "<section id=\"uses\"");
+	assert_non_null(live);
+	assert_non_null(uses);
+	assert_true(live < uses);
+	/* FAQ answers: Markdown code spans become <code>, no backtick is left. */
+	faq = strstr(b, "<section id=\"faq\"");
+	assert_non_null(faq);
+	faq_end = strstr(faq, "</section>");
+	assert_non_null(faq_end);
+	assert_true(memchr(faq, '`', (size_t)(faq_end - faq)) == NULL);
+	assert_non_null(strstr(faq, "<bdi dir=\"ltr\"><code>portlens listen --port 2323</code>"));
+	free(r);
+	/* Port 0: no commands that look for a listener on it. */
+	r = http(s, "GET", "/port/0", NULL, NULL);
+	assert_int_equal(status_of(r), 200);
+	assert_null(strstr(body_of(r), "<section id=\"check\""));
+	assert_null(strstr(body_of(r), ":0'"));
+	free(r);
+	/* The home page's riskiest ports include every port its own page rates critical. */
+	r = http(s, "GET", "/", NULL, NULL);
+	assert_int_equal(status_of(r), 200);
+	for (size_t i = 0; i < sizeof(critical) / sizeof(critical[0]); i++)
+		if (!strstr(strstr(body_of(r), "id=\"riskiest\""), critical[i]))
+			fail_msg("home page riskiest list lacks %s", critical[i]);
+	free(r);
+}
+
 int
 main(void)
 {
@@ -635,6 +677,7 @@ main(void)
 	    cmocka_unit_test(test_remote_needs_token),
 	    cmocka_unit_test(test_access_token),
 	    cmocka_unit_test_setup_teardown(test_port_page, srv_setup, srv_teardown),
+	    cmocka_unit_test_setup_teardown(test_page_order_and_markup, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_api_matches_library, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_vote_flow, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_basics, srv_setup, srv_teardown),

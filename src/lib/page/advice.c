@@ -56,6 +56,10 @@ pl_page_build_checks(struct pl_page *page)
 	page->checks = calloc(MAX_CHECKS, sizeof(*page->checks));
 	if (!page->checks)
 		return PL_ERR_NOMEM;
+	/* Nothing listens on port 0 (binding 0 asks for any free port), so commands that
+	 * look for a listener or a connection on it would only mislead. */
+	if (n == 0)
+		return PL_OK;
 	rc |=
 	    add_check(page, "Linux", "what is listening", "sudo ss -%s 'sport = :%u'", ss_flags, n);
 	rc |= add_check(page, "Linux", "who is connected",
@@ -274,6 +278,16 @@ add_faq(struct pl_page *page, const char *id, const char *q_before, const char *
 	return PL_OK;
 }
 
+static void
+answer_port_zero(struct pl_buf *b, const struct pl_page *page)
+{
+	(void)page;
+	pl_buf_puts(b, "The IANA registry lists port 0 as Reserved, and no program can listen on "
+	               "it: a program that asks the operating system to bind port 0 is asking for "
+	               "any free port, and gets one from the ephemeral range. So there is nothing "
+	               "on port 0 to look for, close or firewall on this machine.");
+}
+
 enum pl_rc
 pl_page_build_faq(struct pl_page *page)
 {
@@ -282,6 +296,9 @@ pl_page_build_faq(struct pl_page *page)
 	page->faq = calloc(4, sizeof(*page->faq));
 	if (!page->faq)
 		return PL_ERR_NOMEM;
+	if (page->port == 0)
+		return add_faq(page, "port-zero", "Can anything be open on port ", "?",
+		               answer_port_zero);
 	rc |= add_faq(page, "dangerous", "Is port ", " dangerous?", answer_dangerous);
 	rc |= add_faq(page, "why-open", "Why would port ", " be open on my machine?",
 	              answer_why_open);
