@@ -20,6 +20,8 @@ command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd memcached)
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
+# Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.
+test_pkgs+=(zmap masscan)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;

@@ -176,6 +176,9 @@ enum pl_scan_reason {
 	PL_REASON_NET_UNREACH,
 	PL_REASON_ADMIN_PROHIBITED,
 	PL_REASON_ERROR,
+	PL_REASON_RESET,        /* raw SYN scan: the host answered with a RST (closed) */
+	PL_REASON_PORT_UNREACH, /* ICMP port unreachable */
+	PL_REASON_UDP_RESPONSE, /* UDP scan: a datagram came back (open) */
 	PL_REASON_COUNT,
 };
 
@@ -260,6 +263,19 @@ struct pl_scan_engine {
 /* Non-blocking connect() + epoll; needs no privileges; TCP only. */
 extern const struct pl_scan_engine pl_scan_engine_connect;
 
+/* Settings of the raw engines (syn): cfg.engine_opts points at one, or NULL. */
+struct pl_scan_raw_opts {
+	struct pl_scan_addr source4, source6; /* family 0: as the kernel's routes choose */
+	uint16_t source_port;                 /* 0: a random port in 40000-59999 per scan */
+	char interface[16];                   /* "": as routes choose (SO_BINDTODEVICE) */
+};
+
+/*
+ * Raw TCP SYN scan (-sS): stateless probes through raw sockets (CAP_NET_RAW); the
+ * kernel answers SYN-ACKs with a RST. IPv4 and IPv6. See docs/scan.md.
+ */
+extern const struct pl_scan_engine pl_scan_engine_syn;
+
 /*
  * The engine called name ("connect", "syn", ...) or with nmap's letter flag ("T", "S",
  * ...), or NULL when there is none.
@@ -293,6 +309,9 @@ struct pl_scan_opts {
 	void (*on_result)(void *ctx, const struct pl_scan_result *r);
 	/* Called every tick_ms (default 250) and at the end. */
 	void (*on_tick)(void *ctx, const struct pl_scan_progress *p);
+	/* Optional: called once the engine has opened its sockets, before the first probe
+	 * (the CLI drops the capabilities it no longer needs there). */
+	void (*on_started)(void *ctx);
 	/* Polled each loop; nonzero stops the scan (PL_ERR_INTERRUPTED). */
 	int (*should_stop)(void *ctx);
 	void *ctx;

@@ -182,7 +182,30 @@ pick_inflight(struct pl_cli *cli, struct scan_run *run)
 static uint32_t
 pick_threads(const struct scan_run *run)
 {
+	if (run->engine->check) /* raw engines: one thread sends at line rate (docs/scan.md) */
+		return 1;
 	return run->threads ? run->threads : 1;
+}
+
+/*
+ * The engine has opened its sockets: a raw engine's capabilities go (scan_caps.c), then
+ * the --sV pool starts (capset() changes only the calling thread, so no thread may
+ * exist before it).
+ */
+static void
+on_started(void *ctx)
+{
+	struct scan_run *run = ctx;
+	struct pl_probe_opts po = {.total_ms = SCAN_SV_BUDGET_MS};
+	struct pl_err err = {0};
+
+	if (run->engine->check && scan_drop_caps() != 0)
+		fprintf(run->cli->err, "%s: cannot drop capabilities: %s\n", run->cli->prog,
+		        strerror(errno));
+	if (run->info.sv && !(run->sv_run = scan_sv_new(&po, 16, &err))) {
+		pl_cli_print_err(run->cli, &err); /* the scan goes on without service detection */
+		run->info.sv = 0;
+	}
 }
 
 /* --sV: the open ports Ctrl-C dropped from the probe queue join the pending list. */
@@ -298,7 +321,8 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	    .cfg = {.timeout_ms = run->timeout_ms,
 	            .retries = run->retries,
 	            .max_inflight = pick_inflight(cli, run),
-	            .threads = pick_threads(run)},
+	            .threads = pick_threads(run),
+	            .engine_opts = run->engine->check ? &run->raw : NULL},
 	    .seed = run->seed,
 	    .shard_index = run->shard_i,
 	    .shard_count = run->shard_n,
@@ -306,13 +330,14 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	    .dry_run = run->dry_run,
 	    .on_result = on_result,
 	    .on_tick = on_tick,
+	    .on_started = on_started,
 	    .should_stop = should_stop,
 	    .ctx = run,
 	    .tick_ms = run->sv ? 100 : 0, /* --sV: probed ports are written at ticks too */
 	};
-	struct pl_probe_opts po = {.total_ms = SCAN_SV_BUDGET_MS};
 	struct pl_err err = {0};
 
+	run->cli = cli;
 	if (pl_scan_new(run->targets, &run->ports, &so, scanp, &err) != PL_OK ||
 	    (run->have_state && pl_scan_set_state(*scanp, &run->state, &err) != PL_OK)) {
 		pl_cli_print_err(cli, &err);
@@ -330,11 +355,7 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 		scan_close_sinks(cli, run);
 		return PL_EXIT_FAIL;
 	}
-	if (run->info.sv && !(run->sv_run = scan_sv_new(&po, 16, &err))) {
-		pl_cli_print_err(cli, &err); /* the scan goes on without service detection */
-		run->info.sv = 0;
-	}
-	return PL_EXIT_OK;
+	return PL_EXIT_OK; /* the --sV pool starts in on_started */
 }
 
 /* Footers, store, --sV pool, resume file; the exit code. */

@@ -4,6 +4,7 @@
  * building the target and port sets, the safety checks (--yes-large), resume files
  * (--resume) and opening/closing the output sinks.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -45,14 +46,18 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_SAVE, /* --save, --db: scan_save.c */
 	OPT_DB,
-	OPT_SV, /* --sV: render_audit_sv.c */
+	OPT_SV,     /* --sV: render_audit_sv.c */
+	OPT_SRC_IP, /* --source-ip, --source-port, --interface: raw engines */
+	OPT_SRC_PORT,
+	OPT_IFACE,
 };
 
 static const char scan_help[] =
     "usage: portlens scan [OPTIONS] TARGET...\n"
     "\n"
-    "Find open TCP ports with non-blocking connect() (no root needed). Probes visit\n"
-    "targets x ports in a keyed random order; results stream to every output.\n"
+    "Find open TCP ports with non-blocking connect() (no root needed), or with raw SYN\n"
+    "packets (-sS). Probes visit targets x ports in a keyed random order; results\n"
+    "stream to every output.\n"
     "\n"
     "targets:  198.18.0.1  2001:2::1  198.18.0.0/24  2001:2::/120  198.18.0-3.1-254  host.name\n"
     "  -iL FILE              read targets from FILE ('-' = stdin)\n"
@@ -64,6 +69,12 @@ static const char scan_help[] =
     "  --top-ports N         the N highest-ranked ports (portlens's own ranking)\n"
     "  -F                    --top-ports 100 (default without -p: --top-ports 1000)\n"
     "  --exclude-ports LIST  ports not to probe\n"
+    "scan type:\n"
+    "  -sT                   connect scan (the default; no privileges)\n"
+    "  -sS                   raw SYN scan, stateless (root or CAP_NET_RAW)\n"
+    "  -S, --source-ip ADDR  raw scans: send from ADDR\n"
+    "  -g, --source-port N   raw scans: send from port N (default: random per scan)\n"
+    "  -e, --interface NAME  raw scans: send and receive on interface NAME only\n"
     "engine and timing:\n"
     "  --rate N              at most N probes per second (default: unlimited)\n"
     "  --max-inflight N      probes in flight (default: as the descriptor limit allows)\n"
@@ -91,7 +102,7 @@ static const char scan_help[] =
     "safety:\n"
     "  --yes-large           allow more than 65536 probes (a /16 worth)\n"
     "  --dry-run             walk the order and count, send nothing\n"
-    "Accepted for nmap compatibility: -sT (the connect scan), -Pn, -n.\n"
+    "Accepted for nmap compatibility: -Pn, -n.\n"
     "Broadcast, multicast and 0.0.0.0/8 addresses are never probed.\n"
     "Exit: 0 done, 1 failed, 2 bad usage, 130 interrupted (resume file written).\n";
 
@@ -130,6 +141,9 @@ static const struct option longopts[] = {
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
     {"save", no_argument, NULL, OPT_SAVE},
     {"db", required_argument, NULL, OPT_DB},
+    {"source-ip", required_argument, NULL, OPT_SRC_IP},
+    {"source-port", required_argument, NULL, OPT_SRC_PORT},
+    {"interface", required_argument, NULL, OPT_IFACE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -256,6 +270,47 @@ engine_opt(struct pl_cli *cli, struct scan_run *run, const char *arg)
 	return ex;
 }
 
+/* --source-ip, --source-port, --interface (raw engines); -2 when opt is none of them. */
+static int
+raw_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
+{
+	struct pl_scan_addr a = {0};
+	uint64_t v;
+
+	switch (opt) {
+	case 'S':
+	case OPT_SRC_IP:
+		if (inet_pton(AF_INET, arg, a.bytes) == 1) {
+			a.family = 4;
+			run->raw.source4 = a;
+		} else if (inet_pton(AF_INET6, arg, a.bytes) == 1) {
+			a.family = 6;
+			run->raw.source6 = a;
+		} else {
+			return pl_cli_usage_error(cli, "--source-ip: '%s' is not an IP address",
+			                          arg);
+		}
+		break;
+	case 'g':
+	case OPT_SRC_PORT:
+		if (num_opt(cli, "--source-port", arg, 1, 65535, &v) != PL_EXIT_OK)
+			return PL_EXIT_USAGE;
+		run->raw.source_port = (uint16_t)v;
+		break;
+	case 'e':
+	case OPT_IFACE:
+		if (strlen(arg) == 0 || strlen(arg) >= sizeof(run->raw.interface))
+			return pl_cli_usage_error(cli, "--interface: '%s' is not an interface name",
+			                          arg);
+		snprintf(run->raw.interface, sizeof(run->raw.interface), "%s", arg);
+		break;
+	default:
+		return -2;
+	}
+	run->raw_set = 1;
+	return PL_EXIT_OK;
+}
+
 /* Engine and timing options; -2 when opt is not one of them. */
 static int
 timing_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
@@ -289,7 +344,7 @@ timing_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg
 		run->stats_json = (double)v;
 		return ex;
 	}
-	return -2;
+	return raw_option(cli, run, opt, arg);
 }
 
 static int
@@ -381,7 +436,7 @@ parse_opts(struct pl_cli *cli, struct scan_run *run, int argc, char **argv, stru
 
 	opterr = 0;
 	optind = 0;
-	while ((opt = getopt_long_only(argc, argv, "-hp:F6s:nvP:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long_only(argc, argv, "-hp:F6s:nvP:S:g:e:", longopts, NULL)) != -1) {
 		int ex, r;
 
 		if (opt == 'h') {
@@ -549,6 +604,9 @@ check_engine(struct pl_cli *cli, struct scan_run *run)
 {
 	struct pl_err err = {0};
 
+	if (run->raw_set && !run->engine->check)
+		return pl_cli_usage_error(cli, "--source-ip, --source-port and --interface apply "
+		                               "to raw scans (-sS)");
 	if (run->dry_run || !run->engine->check || run->engine->check(&err) == PL_OK)
 		return PL_EXIT_OK;
 	return pl_cli_usage_error(cli, "%s", err.msg);

@@ -22,6 +22,7 @@
 enum { SCAN_OUT_NORMAL, SCAN_OUT_JSON, SCAN_OUT_XML, SCAN_OUT_GREP, SCAN_OUT_CSV, SCAN_OUT_N };
 
 struct scan_run {
+	struct pl_cli *cli;
 	struct pl_targets *targets;
 	struct pl_ports ports;
 	struct pl_ports exclude_ports;
@@ -37,6 +38,8 @@ struct scan_run {
 	uint32_t max_inflight, timeout_ms, retries;
 	uint32_t threads;                    /* --threads; 0 = default (1) */
 	const struct pl_scan_engine *engine; /* -sT (default), -sS, ...: pl_scan_engine_find */
+	struct pl_scan_raw_opts raw; /* --source-ip, --source-port, --interface (raw engines) */
+	int raw_set;                 /* one of them was given */
 	int yes_large, dry_run, all_states, reason, v6, no_progress;
 	double stats_json;
 	uint64_t fd_limit;
@@ -78,5 +81,7 @@ int scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char 
 int scan_open_sinks(struct pl_cli *cli, struct scan_run *run);
 /* Writes every footer and closes the outputs; PL_EXIT_FAIL on a write error. */
 int scan_close_sinks(struct pl_cli *cli, struct scan_run *run);
+/* Drops every capability but CAP_DAC_OVERRIDE (scan_caps.c); 0, or -1 with errno. */
+int scan_drop_caps(void);
 
 #endif

@@ -10,6 +10,7 @@
 
 static const struct pl_scan_engine *const engines[] = {
     &pl_scan_engine_connect,
+    &pl_scan_engine_syn,
 };
 
 const struct pl_scan_engine *

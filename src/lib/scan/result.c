@@ -23,6 +23,9 @@ static const char *const reason_names[PL_REASON_COUNT] = {
     [PL_REASON_NET_UNREACH] = "net-unreach",
     [PL_REASON_ADMIN_PROHIBITED] = "admin-prohibited",
     [PL_REASON_ERROR] = "error",
+    [PL_REASON_RESET] = "reset",
+    [PL_REASON_PORT_UNREACH] = "port-unreach",
+    [PL_REASON_UDP_RESPONSE] = "udp-response",
 };
 
 const char *

@@ -345,6 +345,8 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 	}
 	if (!s->opts.dry_run && (rc = s->ops->create(&cfg, &s->eng, err)) != PL_OK)
 		return rc;
+	if (s->opts.on_started)
+		s->opts.on_started(s->opts.ctx);
 	s->t0 = last_tick = last_fill = pl_scan_now_ns();
 	s->window = START_WINDOW;
 	s->last_adapt = s->t0;

@@ -7,7 +7,13 @@
 # unless every reported probe appears exactly once, the open/filtered/unreachable sets
 # are exactly the given ones, every other result is closed, and (with --probes) the
 # number of results is N.
+#   check.py vs-nmap --results F.jsonl --nmap NMAP.xml
+# Fails unless, for every host nmap reports, portlens gives every port the state nmap
+# gives it (nmap folds ICMP unreachables into "filtered"; portlens calls them
+# "unreachable", so those count as filtered), including the ports nmap folds into
+# <extraports> (compared by state and count).
 import argparse, ipaddress, json, sys
+import xml.etree.ElementTree as ET
 
 
 def norm(host, port):
@@ -45,15 +51,50 @@ def read_results(paths):
     return seen, dups, states
 
 
+def vs_nmap(results, xml):
+    mine = {}
+    for path in results:
+        for line in open(path):
+            rec = json.loads(line)
+            if rec.get("type") == "result":
+                st = "filtered" if rec["state"] == "unreachable" else rec["state"]
+                mine.setdefault(str(ipaddress.ip_address(rec["host"])), {})[int(rec["port"])] = st
+    bad, hosts = [], 0
+    for h in ET.parse(xml).getroot().iter("host"):
+        addr = str(ipaddress.ip_address(h.find("address").get("addr")))
+        hosts += 1
+        ports = h.find("ports")
+        got = mine.get(addr, {})
+        theirs = {int(p.get("portid")): p.find("state").get("state") for p in ports.iter("port")}
+        for p, st in theirs.items():
+            if got.get(p) != st:
+                bad.append(f"{addr}:{p} nmap {st} portlens {got.get(p)}")
+        for ex in ports.iter("extraports"):
+            st, n = ex.get("state"), int(ex.get("count"))
+            mine_n = sum(1 for p, s2 in got.items() if s2 == st and p not in theirs)
+            if mine_n != n:
+                bad.append(f"{addr}: nmap {n} more {st} ports, portlens {mine_n}")
+    if hosts == 0:
+        bad.append("nmap reported no host")
+    if bad:
+        print("vs-nmap failed:", *bad[:20], sep="\n  ", file=sys.stderr)
+        sys.exit(1)
+    print(f"vs-nmap ok: {hosts} hosts, every port in nmap's state")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["exact"])
+    ap.add_argument("mode", choices=["exact", "vs-nmap"])
     ap.add_argument("--results", nargs="+", required=True)
+    ap.add_argument("--nmap")
     ap.add_argument("--open")
     ap.add_argument("--filtered")
     ap.add_argument("--unreachable")
     ap.add_argument("--probes", type=int)
     a = ap.parse_args()
+    if a.mode == "vs-nmap":
+        vs_nmap(a.results, a.nmap)
+        return
     seen, dups, states = read_results(a.results)
     bad = []
     if dups:

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scan/packet.h - the raw engines' packets as pure functions over bytes: SipHash-2-4
+ * (the probe cookie), Internet checksums, building a TCP SYN, and parsing what comes
+ * back (TCP from an IPv4 packet or an IPv6 raw socket, ICMP and ICMPv6 errors quoting a
+ * probe, UDP datagrams). No I/O here: unit-tested byte by byte and fuzzed
+ * (fuzz/fuzz_packet.c).
+ */
+#ifndef PL_SCAN_PACKET_H
+#define PL_SCAN_PACKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "portlens/scan.h"
+
+#define PL_TCP_FIN 0x01
+#define PL_TCP_SYN 0x02
+#define PL_TCP_RST 0x04
+#define PL_TCP_ACK 0x10
+
+/* Length of the SYN pl_pkt_build_syn writes: TCP header + MSS option. */
+#define PL_SYN_LEN 24
+
+/* SipHash-2-4 of len bytes at data under the 16-byte key (Aumasson and Bernstein). */
+uint64_t pl_siphash24(const uint8_t key[16], const void *data, size_t len);
+
+/*
+ * The probe cookie: a keyed hash of (target address, target port, local port, proto),
+ * 32 bits. A SYN carries it as its sequence number; an answer is ours when it
+ * acknowledges cookie + 1 (TCP) or quotes the cookie (ICMP). The local address is left
+ * out: the key is secret, and the kernel chooses the local address.
+ */
+uint32_t pl_pkt_cookie(const uint8_t key[16], const struct pl_scan_addr *target,
+                       uint16_t target_port, uint16_t local_port, uint8_t proto);
+
+/* The Internet checksum (RFC 1071) of len bytes, continued from sum. */
+uint32_t pl_csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t pl_csum_fold(uint32_t sum);
+
+/*
+ * Writes a SYN (PL_SYN_LEN bytes: header, MSS 1460 option) from sport to dport with
+ * sequence number seq into out. With src (IPv4 only), the checksum over the pseudo
+ * header is filled in; without (IPv6: the kernel computes it, IPV6_CHECKSUM) it is 0.
+ */
+void pl_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
+                      const struct pl_scan_addr *src, const struct pl_scan_addr *dst);
+
+enum pl_pkt_kind {
+	PL_PKT_NONE = 0,
+	PL_PKT_TCP,  /* a TCP segment from the target */
+	PL_PKT_UDP,  /* a UDP datagram from the target */
+	PL_PKT_ICMP, /* an ICMP/ICMPv6 destination-unreachable quoting a probe */
+};
+
+/* What a received packet says, as far as a probe is concerned. */
+struct pl_pkt_reply {
+	uint8_t kind;      /* enum pl_pkt_kind */
+	uint8_t proto;     /* transport of the probe it answers (enum pl_proto) */
+	uint8_t tcp_flags; /* TCP */
+	uint8_t icmp_v6;   /* ICMP: 1 for ICMPv6 numbering */
+	uint8_t icmp_type, icmp_code;
+	struct pl_scan_addr target; /* the probed address (the source, or quoted destination) */
+	uint16_t target_port, local_port;
+	uint32_t seq, ack;      /* TCP: as received; ICMP quoting TCP: seq is the probe's */
+	const uint8_t *payload; /* UDP: the datagram's payload (points into the packet) */
+	size_t payload_len;
+};
+
+/*
+ * Parses an IPv4 packet (IP header first, as a raw IPv4 socket delivers it): TCP, UDP,
+ * or an ICMP destination-unreachable quoting a TCP or UDP probe. Returns 0 and fills r,
+ * or -1 for anything else or anything malformed (never reads past len).
+ */
+int pl_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
+
+/*
+ * Parses what an IPv6 raw socket delivers (no IPv6 header): a TCP segment (proto
+ * PL_PROTO_TCP) or UDP datagram (PL_PROTO_UDP) from src. 0 or -1 as above.
+ */
+int pl_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct pl_scan_addr *src,
+                       struct pl_pkt_reply *r);
+
+/* Parses an ICMPv6 message (from an ICMPv6 raw socket): destination unreachable quoting
+ * a TCP or UDP probe. 0 or -1. */
+int pl_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
+
+/*
+ * The state and reason an ICMP error gives a probe, as nmap reads them: port
+ * unreachable is closed for UDP; other unreachables are "unreachable" with nmap's
+ * reason word (host-unreach, net-unreach, admin-prohibited, port-unreach for TCP).
+ */
+void pl_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st,
+                       enum pl_scan_reason *why);
+
+#endif

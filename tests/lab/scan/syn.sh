@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# syn.sh - the raw SYN engine (-sS) in the namespace lab, IPv4 and IPv6:
+#  - exact open/closed/filtered/unreachable sets over 65,000+ probes per family
+#    (listeners on random pairs, nftables drop, RST and ICMP rules), each probe once;
+#  - the same state for every port as `nmap -sS` on the same hosts (nmap folds ICMP
+#    unreachables into filtered);
+#  - no half-open connection left on the target (the kernel RSTs the SYN-ACKs);
+#  - XML scaninfo type="syn"; capabilities dropped while scanning (only
+#    CAP_DAC_OVERRIDE kept); without CAP_NET_RAW one line naming it and -sT, exit 2,
+#    no output file created.
+# Usage: syn.sh PORTLENS_BINARY
+source "$(dirname "$0")/common.sh" "$1"
+scan_lab_setup syn
+command -v nmap >/dev/null || fail "nmap is not installed (scripts/install-deps.sh)"
+SEED=${LAB_SEED:-$RANDOM}
+echo "lab seed $SEED (LAB_SEED=$SEED to repeat)"
+D=$LAB_DIR
+
+# Non-root: refused before anything is opened or sent, inside the lab namespace.
+rc=0
+lab_exec s setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+	"$PORTLENS" scan -sS 198.19.7.1 -p 22 -oX /tmp/syn-never-$$.xml >"$D/np.out" 2>"$D/np.err" || rc=$?
+[ "$rc" -eq 2 ] || fail "non-root -sS exited $rc, expected 2"
+[ "$(wc -l <"$D/np.err")" -eq 1 ] || fail "non-root -sS: expected one line, got: $(cat "$D/np.err")"
+grep -q 'CAP_NET_RAW' "$D/np.err" && grep -q -- '-sT' "$D/np.err" ||
+	fail "non-root message does not name CAP_NET_RAW and -sT: $(cat "$D/np.err")"
+[ ! -e /tmp/syn-never-$$.xml ] || fail "non-root -sS created its output file"
+echo "ok: non-root refusal: $(cat "$D/np.err")"
+
+run_family() {
+	local fam=$1 prefix=$2 range=$3 probes=$4 hosts six=""
+	[ "$fam" = v6 ] && six=-6
+	random_pairs "$fam" 30 "$SEED" "$prefix" 1 256 >"$D/all.$fam"
+	sed -n 1,18p "$D/all.$fam" >"$D/open.$fam"
+	sed -n 19,24p "$D/all.$fam" >"$D/drop.$fam"
+	sed -n 25,27p "$D/all.$fam" >"$D/unreach.$fam"
+	sed -n 28,30p "$D/all.$fam" >"$D/reset.$fam"
+	# shellcheck disable=SC2046
+	lab_listen t open $(cat "$D/open.$fam")
+	# shellcheck disable=SC2046
+	lab_listen t open $(sed -n 19,20p "$D/all.$fam") # behind a drop rule: filtered
+	while IFS= read -r pair; do
+		local addr=${pair%:*} port=${pair##*:}
+		addr=${addr#[}
+		addr=${addr%]}
+		if grep -qxF "$pair" "$D/drop.$fam"; then lab_drop t "$addr" "$port"; fi
+		if grep -qxF "$pair" "$D/unreach.$fam"; then lab_unreach t "$addr" "$port"; fi
+		if grep -qxF "$pair" "$D/reset.$fam"; then lab_reset t "$addr" "$port"; fi
+	done <"$D/all.$fam"
+	timeout 120 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sS "$range" -p 1-256 \
+		--all-states --timeout 500 --retries 2 --no-progress -oJ "$D/res.$fam.jsonl" \
+		-oX "$D/res.$fam.xml" >"$D/text.$fam" || fail "$fam -sS exited $?"
+	$CHECK exact --results "$D/res.$fam.jsonl" --open "$D/open.$fam" \
+		--filtered "$D/drop.$fam" --unreachable "$D/unreach.$fam" --probes "$probes" ||
+		fail "$fam: -sS results differ from the lab"
+	grep -q '<scaninfo type="syn" protocol="tcp"' "$D/res.$fam.xml" || fail "$fam: scaninfo"
+	[ "$(grep -c ' open ' "$D/text.$fam")" -eq 18 ] || fail "$fam: text output"
+	grep -q '"reason":"reset"' "$D/res.$fam.jsonl" || fail "$fam: closed ports' reason"
+	# No half-open connection on the target: our kernel answered every SYN-ACK with a RST.
+	[ "$(lab_exec t ss -Htn state syn-recv | wc -l)" -eq 0 ] ||
+		fail "$fam: half-open connections left on the target: $(lab_exec t ss -Htn state syn-recv)"
+	# nmap -sS on the lab's hosts: every port in the same state.
+	hosts=$(sed 's/:[0-9]*$//; s/^\[//; s/\]$//' "$D/all.$fam" | sort -u | tr '\n' ' ')
+	# shellcheck disable=SC2086
+	timeout 150 ip netns exec "$(lab_nsname s)" nmap $six -sS -n -Pn -T5 --max-retries 2 \
+		-p 1-256 -oX "$D/nmap.$fam.xml" $hosts >/dev/null || fail "$fam: nmap exited $?"
+	$CHECK vs-nmap --results "$D/res.$fam.jsonl" --nmap "$D/nmap.$fam.xml" ||
+		fail "$fam: -sS and nmap -sS disagree"
+}
+
+run_family v4 198.19.7 198.19.7.0/24 $((255 * 256))
+run_family v6 2001:2:0:1:: 2001:2:0:1::/120 $((256 * 256))
+
+# Capabilities while scanning: a silent target keeps the scan running long enough to look.
+lab_drop t 198.19.9.1
+# ip netns exec execs portlens itself, so $! is portlens's pid.
+ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sS 198.19.9.1 -p 1-50 --timeout 3000 --retries 0 --no-progress \
+	>"$D/caps.out" 2>&1 &
+pid=$!
+capeff=""
+for _ in $(seq 1 40); do
+	sleep 0.1
+	capeff=$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+	[ "$capeff" = 0000000000000002 ] && break
+done
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+rm -f portlens-scan.resume
+[ "$capeff" = 0000000000000002 ] || fail "capabilities while scanning: CapEff $capeff"
+echo "ok: while scanning CapEff=$capeff (CAP_DAC_OVERRIDE only)"
+echo "PASS: -sS exact sets (IPv4, IPv6) and the same states as nmap -sS; no half-open; caps dropped; non-root refused"

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_scan_packet.c - the raw engines' pure packet code (src/lib/scan/packet.c):
+ * SipHash-2-4 against the reference vectors of the SipHash paper, the SYN's layout and
+ * checksum, cookies, and the parsers on real-shaped answers (IPv4 SYN-ACK and RST,
+ * ICMP and ICMPv6 unreachables quoting a probe, UDP) and on every truncation of them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scan/packet.h"
+
+static const struct pl_scan_addr src4 = {.family = 4, .bytes = {198, 18, 0, 1}};
+static const struct pl_scan_addr dst4 = {.family = 4, .bytes = {198, 19, 7, 5}};
+
+static void
+test_siphash_vectors(void **state)
+{
+	uint8_t key[16], msg[64];
+
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 64; i++)
+		msg[i] = (uint8_t)i;
+	/* The paper's appendix A example, and the first and ninth reference vectors. */
+	assert_true(pl_siphash24(key, msg, 15) == 0xa129ca6149be45e5ull);
+	assert_true(pl_siphash24(key, msg, 0) == 0x726fdb47dd0e0e31ull);
+	assert_true(pl_siphash24(key, msg, 8) == 0x93f5f5799a932462ull);
+}
+
+static void
+test_syn_and_checksum(void **state)
+{
+	uint8_t syn[PL_SYN_LEN], pseudo[12] = {198, 18, 0, 1, 198, 19, 7, 5, 0, 6, 0, PL_SYN_LEN};
+	uint32_t sum;
+
+	(void)state;
+	pl_pkt_build_syn(syn, 40001, 22, 0xdeadbeef, &src4, &dst4);
+	assert_int_equal(syn[0] << 8 | syn[1], 40001);
+	assert_int_equal(syn[2] << 8 | syn[3], 22);
+	assert_int_equal(syn[4], 0xde);
+	assert_int_equal(syn[7], 0xef);
+	assert_int_equal(syn[12] >> 4, PL_SYN_LEN / 4);
+	assert_int_equal(syn[13], PL_TCP_SYN);
+	/* A correct checksum makes the sum over pseudo header and segment 0xffff. */
+	sum = pl_csum_add(pl_csum_add(0, pseudo, sizeof(pseudo)), syn, sizeof(syn));
+	assert_int_equal(pl_csum_fold(sum), 0);
+	/* IPv6: the kernel fills the checksum in. */
+	pl_pkt_build_syn(syn, 40001, 22, 1, NULL, &dst4);
+	assert_int_equal(syn[16] | syn[17], 0);
+	/* RFC 1071's example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2. */
+	assert_int_equal(
+	    pl_csum_add(0, (const uint8_t[]){0, 1, 0xf2, 3, 0xf4, 0xf5, 0xf6, 0xf7}, 8), 0xddf2);
+}
+
+static void
+test_cookie(void **state)
+{
+	uint8_t k1[16] = {1}, k2[16] = {2};
+	struct pl_scan_addr other = dst4;
+
+	(void)state;
+	other.bytes[3]++;
+	assert_int_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                 pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pl_pkt_cookie(k2, &dst4, 22, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pl_pkt_cookie(k1, &other, 22, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pl_pkt_cookie(k1, &dst4, 23, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_UDP));
+}
+
+/* An IPv4 header (20 bytes) for proto from 198.19.7.5 to 198.18.0.1, total len. */
+static void
+ip4(uint8_t *p, uint8_t proto, size_t len)
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[2] = (uint8_t)(len >> 8);
+	p[3] = (uint8_t)len;
+	p[6] = 0x40; /* DF */
+	p[8] = 64;
+	p[9] = proto;
+	memcpy(p + 12, dst4.bytes, 4);
+	memcpy(p + 16, src4.bytes, 4);
+}
+
+/* Every shorter prefix of a packet is refused (and ASan watches the reads). */
+static void
+truncations_fail(const uint8_t *p, size_t len, int v6icmp)
+{
+	for (size_t n = 0; n < len; n++) {
+		uint8_t *copy = malloc(n ? n : 1);
+		struct pl_pkt_reply r;
+
+		memcpy(copy, p, n);
+		if (v6icmp)
+			assert_int_equal(pl_pkt_parse_icmp6(copy, n, &r), -1);
+		else
+			assert_int_equal(pl_pkt_parse_ip4(copy, n, &r), -1);
+		free(copy);
+	}
+}
+
+static void
+test_parse_tcp4(void **state)
+{
+	uint8_t p[44];
+	struct pl_pkt_reply r;
+
+	(void)state;
+	ip4(p, 6, sizeof(p));
+	pl_pkt_build_syn(p + 20, 22, 40001, 0x11223344, NULL, &dst4);
+	p[20 + 13] = PL_TCP_SYN | PL_TCP_ACK;
+	p[20 + 8] = 0xde, p[20 + 9] = 0xad, p[20 + 10] = 0xbe, p[20 + 11] = 0xf0;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(r.kind, PL_PKT_TCP);
+	assert_int_equal(r.proto, PL_PROTO_TCP);
+	assert_memory_equal(&r.target, &dst4, sizeof(dst4));
+	assert_int_equal(r.target_port, 22);
+	assert_int_equal(r.local_port, 40001);
+	assert_int_equal(r.seq, 0x11223344);
+	assert_int_equal(r.ack, 0xdeadbef0);
+	assert_int_equal(r.tcp_flags, PL_TCP_SYN | PL_TCP_ACK);
+	truncations_fail(p, sizeof(p), 0);
+	/* A bad data offset, a fragment, a total length past the buffer: refused. */
+	p[20 + 12] = 0x40;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	p[20 + 12] = 0x60;
+	p[7] = 1;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	p[7] = 0;
+	p[3] = 45;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+}
+
+static void
+test_parse_icmp4(void **state)
+{
+	/* ICMP host unreachable from a router, quoting our SYN (IP header + 8 bytes). */
+	uint8_t p[20 + 8 + 20 + 8];
+	struct pl_pkt_reply r;
+	enum pl_port_state st;
+	enum pl_scan_reason why;
+
+	(void)state;
+	ip4(p, 1, sizeof(p));
+	memset(p + 20, 0, 8);
+	p[20] = 3;
+	p[21] = 1;
+	ip4(p + 28, 6, 44);
+	memcpy(p + 28 + 12, src4.bytes, 4);
+	memcpy(p + 28 + 16, dst4.bytes, 4);
+	pl_pkt_build_syn(p + 48, 40001, 2323, 0xcafe0001, NULL, &dst4); /* first 8 bytes fit */
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(r.kind, PL_PKT_ICMP);
+	assert_int_equal(r.proto, PL_PROTO_TCP);
+	assert_memory_equal(&r.target, &dst4, sizeof(dst4));
+	assert_int_equal(r.target_port, 2323);
+	assert_int_equal(r.local_port, 40001);
+	assert_int_equal(r.seq, 0xcafe0001);
+	pl_pkt_icmp_state(&r, &st, &why);
+	assert_int_equal(st, PL_PORT_UNREACHABLE);
+	assert_int_equal(why, PL_REASON_HOST_UNREACH);
+	truncations_fail(p, sizeof(p), 0);
+	/* Port unreachable: closed for a UDP probe, admin-prohibited code 13. */
+	p[21] = 3;
+	p[28 + 9] = 17;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	pl_pkt_icmp_state(&r, &st, &why);
+	assert_int_equal(st, PL_PORT_CLOSED);
+	assert_int_equal(why, PL_REASON_PORT_UNREACH);
+	p[21] = 13;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	pl_pkt_icmp_state(&r, &st, &why);
+	assert_int_equal(why, PL_REASON_ADMIN_PROHIBITED);
+	/* Other ICMP types are not answers. */
+	p[20] = 11;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+}
+
+static void
+test_parse_v6(void **state)
+{
+	uint8_t p[8 + 40 + 8], tcp[20] = {0};
+	struct pl_scan_addr t6 = {.family = 6, .bytes = {0x20, 1, 0, 2, 0, 0, 0, 1, [15] = 5}};
+	struct pl_pkt_reply r;
+	enum pl_port_state st;
+	enum pl_scan_reason why;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	p[0] = 1; /* destination unreachable */
+	p[1] = 1; /* administratively prohibited */
+	p[8] = 0x60;
+	p[8 + 6] = 6;
+	memcpy(p + 8 + 24, t6.bytes, 16);
+	p[48] = 40001 >> 8, p[49] = 40001 & 0xff, p[50] = 0, p[51] = 80;
+	p[52] = 0xab;
+	assert_int_equal(pl_pkt_parse_icmp6(p, sizeof(p), &r), 0);
+	assert_memory_equal(&r.target, &t6, sizeof(t6));
+	assert_int_equal(r.target_port, 80);
+	assert_int_equal(r.local_port, 40001);
+	assert_int_equal(r.seq >> 24, 0xab);
+	pl_pkt_icmp_state(&r, &st, &why);
+	assert_int_equal(why, PL_REASON_ADMIN_PROHIBITED);
+	truncations_fail(p, sizeof(p), 1);
+	/* A TCP RST from an IPv6 raw socket (no IPv6 header). */
+	tcp[1] = 80;
+	tcp[2] = 40001 >> 8, tcp[3] = 40001 & 0xff;
+	tcp[12] = 0x50;
+	tcp[13] = PL_TCP_RST | PL_TCP_ACK;
+	assert_int_equal(pl_pkt_parse_l4_v6(tcp, sizeof(tcp), PL_PROTO_TCP, &t6, &r), 0);
+	assert_int_equal(r.tcp_flags, PL_TCP_RST | PL_TCP_ACK);
+	assert_int_equal(r.target_port, 80);
+	assert_int_equal(pl_pkt_parse_l4_v6(tcp, 19, PL_PROTO_TCP, &t6, &r), -1);
+	/* UDP: the payload is what the length field says, never past the buffer. */
+	{
+		uint8_t u[12] = {0, 53, 0x9c, 0x41, 0, 11, 0, 0, 'a', 'b', 'c', 'd'};
+
+		assert_int_equal(pl_pkt_parse_l4_v6(u, sizeof(u), PL_PROTO_UDP, &t6, &r), 0);
+		assert_int_equal(r.payload_len, 3);
+		u[5] = 13;
+		assert_int_equal(pl_pkt_parse_l4_v6(u, sizeof(u), PL_PROTO_UDP, &t6, &r), -1);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_siphash_vectors), cmocka_unit_test(test_syn_and_checksum),
+	    cmocka_unit_test(test_cookie),          cmocka_unit_test(test_parse_tcp4),
+	    cmocka_unit_test(test_parse_icmp4),     cmocka_unit_test(test_parse_v6),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
