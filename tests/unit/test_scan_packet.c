@@ -148,7 +148,7 @@ static void
 test_parse_icmp4(void **state)
 {
 	/* ICMP host unreachable from a router, quoting our SYN (IP header + 8 bytes). */
-	uint8_t p[20 + 8 + 20 + 8];
+	uint8_t p[20 + 8 + 20 + 8], syn[PL_SYN_LEN];
 	struct pl_pkt_reply r;
 	enum pl_port_state st;
 	enum pl_scan_reason why;
@@ -161,7 +161,8 @@ test_parse_icmp4(void **state)
 	ip4(p + 28, 6, 44);
 	memcpy(p + 28 + 12, src4.bytes, 4);
 	memcpy(p + 28 + 16, dst4.bytes, 4);
-	pl_pkt_build_syn(p + 48, 40001, 2323, 0xcafe0001, NULL, &dst4); /* first 8 bytes fit */
+	pl_pkt_build_syn(syn, 40001, 2323, 0xcafe0001, NULL, &dst4);
+	memcpy(p + 48, syn, 8); /* the quote: our SYN's first 8 bytes */
 	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
 	assert_int_equal(r.kind, PL_PKT_ICMP);
 	assert_int_equal(r.proto, PL_PROTO_TCP);
