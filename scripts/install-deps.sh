@@ -22,6 +22,8 @@ test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd 
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.
 test_pkgs+=(zmap masscan)
+# portlens diff/import (tests/lab/diff): real masscan output of the lab.
+test_pkgs+=(masscan)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;

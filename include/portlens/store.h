@@ -131,6 +131,17 @@ void pl_store_scan_cleanup(struct pl_store_scan *s);
 void pl_store_scans_free(struct pl_store_scan *v, size_t n);
 void pl_store_results_free(struct pl_store_result_row *v, size_t n);
 
+/*
+ * A transaction around many writes (`portlens import`): between pl_store_begin and
+ * pl_store_commit the calls above commit nothing on their own; the whole batch becomes
+ * visible at COMMIT or, after pl_store_rollback or a crash, never. Return PL_OK or
+ * PL_ERR_IO (e.g. the database is locked by another writer past the busy timeout).
+ * pl_store_rollback is a no-op outside a transaction.
+ */
+enum pl_rc pl_store_begin(struct pl_store *st, struct pl_err *err);
+enum pl_rc pl_store_commit(struct pl_store *st, struct pl_err *err);
+void pl_store_rollback(struct pl_store *st);
+
 /* ---- a streaming sink for `portlens scan --save` ---------------------------------- */
 
 struct pl_store_sink;

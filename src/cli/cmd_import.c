@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_import.c - `portlens import FILE...`: scans written by nmap, masscan or portlens
+ * (any format `portlens diff` reads) saved into the store, each as one scan, so they
+ * show in `portlens serve` (/scans) and can be compared by number with `portlens diff`.
+ *
+ * Each file is one transaction (pl_store_begin/commit): a file that fails to parse is
+ * not started, and a crash mid-import leaves nothing of that file. Every listed port is
+ * saved with its state, service, product and version; hosts nmap lists without ports
+ * have nothing to save.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/scan_load.h"
+#include "portlens/store.h"
+
+enum { OPT_DB = PL_OPT_FIRST_FREE };
+
+static const char import_help[] =
+    "usage: portlens import [OPTIONS] FILE...\n"
+    "\n"
+    "Save scans from files into the store, one saved scan per file, so they show in\n"
+    "portlens serve (/scans) and compare by number with portlens diff. Reads what\n"
+    "portlens diff reads: nmap XML (nmap, portlens or masscan -oX), portlens JSON lines\n"
+    "(-oJ), masscan JSON (-oJ) and list output (-oL). Each file is saved whole or not\n"
+    "at all.\n"
+    "\n"
+    "options:\n"
+    "  --db PATH           the store (default $XDG_DATA_HOME/portlens/portlens.db)\n"
+    "  -q, --quiet         do not print what was imported\n"
+    "  -h, --help          this help\n";
+
+/* "198.19.0.1 198.19.0.2 ..." for a few hosts, "N hosts" beyond. */
+static void
+targets_text(struct pl_buf *b, const struct pl_scandoc *doc)
+{
+	if (doc->n_hosts > 8) {
+		pl_buf_printf(b, "%zu hosts", doc->n_hosts);
+		return;
+	}
+	for (size_t i = 0; i < doc->n_hosts; i++)
+		pl_buf_printf(b, "%s%s", i ? " " : "", doc->hosts[i].addr);
+}
+
+static enum pl_rc
+save_doc(struct pl_store *st, const char *file, const struct pl_scandoc *doc, int64_t *id,
+         size_t *rows, struct pl_err *err)
+{
+	struct pl_buf targets, command;
+	struct pl_store_scan_meta meta = {0};
+	enum pl_rc rc;
+
+	pl_buf_init(&targets);
+	pl_buf_init(&command);
+	targets_text(&targets, doc);
+	pl_buf_printf(&command, "portlens import %s (%s)", file, doc->format);
+	meta.targets = pl_buf_str(&targets);
+	meta.ports = "";
+	meta.engine = doc->scanner[0] ? doc->scanner : doc->format;
+	meta.command = pl_buf_str(&command);
+	meta.started_at = doc->start;
+	rc = pl_store_begin(st, err);
+	if (rc == PL_OK)
+		rc = pl_store_scan_begin(st, &meta, id, err);
+	for (size_t i = 0; rc == PL_OK && i < doc->n_hosts; i++) {
+		const struct pl_scandoc_host *h = &doc->hosts[i];
+
+		for (size_t k = 0; rc == PL_OK && k < h->n_ports; k++) {
+			const struct pl_scandoc_port *p = &h->ports[k];
+			struct pl_store_result r = {
+			    .addr = h->addr,
+			    .port = p->port,
+			    .proto = (enum pl_proto)p->proto,
+			    .state = p->state,
+			    .service = p->service,
+			    .product = p->product,
+			    .version = p->version,
+			    .rtt_us = -1,
+			    .observed_at = doc->start,
+			};
+
+			rc = pl_store_scan_add(st, *id, &r, err);
+			*rows += rc == PL_OK;
+		}
+	}
+	if (rc == PL_OK)
+		rc = pl_store_scan_finish(st, *id, "done", err);
+	if (rc == PL_OK)
+		rc = pl_store_commit(st, err);
+	if (rc != PL_OK)
+		pl_store_rollback(st);
+	pl_buf_cleanup(&targets);
+	pl_buf_cleanup(&command);
+	return rc;
+}
+
+static int
+parse_args(struct pl_cli *cli, int argc, char **argv, const char **db, int *quiet)
+{
+	static const struct option longopts[] = {
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int opt, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(import_help, cli->out);
+			return -1;
+		case 'q':
+			*quiet = 1;
+			break;
+		case OPT_DB:
+			*db = optarg;
+			break;
+		default:
+			rc = pl_cli_other_option(cli, opt, optarg, argv);
+			if (rc != PL_EXIT_OK)
+				return rc;
+			break;
+		}
+	}
+	if (optind >= argc)
+		return pl_cli_usage_error(cli, "import needs at least one FILE (see --help)");
+	return PL_EXIT_OK;
+}
+
+int
+pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
+{
+	struct pl_store *st = NULL;
+	struct pl_err err = {0};
+	const char *db = NULL;
+	char path[4096];
+	int quiet = 0, rc;
+
+	rc = parse_args(cli, argc, argv, &db, &quiet);
+	if (rc != PL_EXIT_OK)
+		return rc < 0 ? PL_EXIT_OK : rc;
+	if (!db) {
+		if (pl_store_default_path(path, sizeof(path), &err) != PL_OK) {
+			pl_cli_print_err(cli, &err);
+			return PL_EXIT_FAIL;
+		}
+		db = path;
+	}
+	if (pl_store_open(db, PL_STORE_MKDIR, &st, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_FAIL;
+	}
+	for (int i = optind; i < argc && rc == PL_EXIT_OK; i++) {
+		struct pl_scandoc doc;
+		int64_t id = 0;
+		size_t rows = 0;
+
+		pl_scandoc_init(&doc);
+		rc = scan_load_path(cli, argv[i], &doc);
+		if (rc == PL_EXIT_OK && save_doc(st, argv[i], &doc, &id, &rows, &err) != PL_OK)
+			rc = pl_cli_fail(cli, "import %s: %s", argv[i], err.msg);
+		if (rc == PL_EXIT_OK && !quiet)
+			fprintf(cli->out, "%s: saved as scan #%lld (%s, %zu host%s, %zu result%s)\n",
+			        argv[i], (long long)id, doc.format, doc.n_hosts,
+			        doc.n_hosts == 1 ? "" : "s", rows, rows == 1 ? "" : "s");
+		pl_scandoc_cleanup(&doc);
+	}
+	pl_store_close(st);
+	return rc;
+}
