@@ -78,9 +78,10 @@ static void
 text_change(struct pl_buf *b, const struct pl_diff_change *c)
 {
 	const struct pl_scandoc_port *p = c->b ? c->b : c->a;
-	static const char marks[PL_DIFF_KIND_COUNT] = {
-	    [PL_DIFF_OPENED] = '+', [PL_DIFF_CLOSED] = '-', [PL_DIFF_STATE] = '~',
-	    [PL_DIFF_SERVICE] = '~'};
+	static const char marks[PL_DIFF_KIND_COUNT] = {[PL_DIFF_OPENED] = '+',
+	                                               [PL_DIFF_CLOSED] = '-',
+	                                               [PL_DIFF_STATE] = '~',
+	                                               [PL_DIFF_SERVICE] = '~'};
 	char port[16];
 
 	snprintf(port, sizeof(port), "%u/%s", p->port, pl_proto_name((enum pl_proto)p->proto));
@@ -134,7 +135,8 @@ render_text(struct pl_buf *b, const char *na, const char *nb, const struct pl_sc
 				scan_esc_clean(b, host_name(c));
 				pl_buf_putc(b, ')');
 			}
-			pl_buf_puts(b, c->ha ? (c->hb ? "\n" : " (only in A)\n") : " (only in B)\n");
+			pl_buf_puts(b,
+			            c->ha ? (c->hb ? "\n" : " (only in A)\n") : " (only in B)\n");
 		}
 		last = h;
 		text_change(b, c);
@@ -142,8 +144,9 @@ render_text(struct pl_buf *b, const char *na, const char *nb, const struct pl_sc
 	if (!d->n)
 		pl_buf_puts(b, "no differences");
 	else
-		pl_buf_printf(b, "%zu difference%s on %zu host%s: %zu opened, %zu closed, %zu state, "
-		                 "%zu service",
+		pl_buf_printf(b,
+		              "%zu difference%s on %zu host%s: %zu opened, %zu closed, %zu state, "
+		              "%zu service",
 		              d->n, d->n == 1 ? "" : "s", d->hosts_changed,
 		              d->hosts_changed == 1 ? "" : "s", d->by_kind[PL_DIFF_OPENED],
 		              d->by_kind[PL_DIFF_CLOSED], d->by_kind[PL_DIFF_STATE],

@@ -165,9 +165,10 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 		if (rc == PL_EXIT_OK && save_doc(st, argv[i], &doc, &id, &rows, &err) != PL_OK)
 			rc = pl_cli_fail(cli, "import %s: %s", argv[i], err.msg);
 		if (rc == PL_EXIT_OK && !quiet)
-			fprintf(cli->out, "%s: saved as scan #%lld (%s, %zu host%s, %zu result%s)\n",
-			        argv[i], (long long)id, doc.format, doc.n_hosts,
-			        doc.n_hosts == 1 ? "" : "s", rows, rows == 1 ? "" : "s");
+			fprintf(cli->out,
+			        "%s: saved as scan #%lld (%s, %zu host%s, %zu result%s)\n", argv[i],
+			        (long long)id, doc.format, doc.n_hosts, doc.n_hosts == 1 ? "" : "s",
+			        rows, rows == 1 ? "" : "s");
 		pl_scandoc_cleanup(&doc);
 	}
 	pl_store_close(st);

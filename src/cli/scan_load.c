@@ -19,8 +19,7 @@
 #define SCAN_FILE_MAX ((size_t)1 << 31)
 
 int
-scan_load_file(struct pl_cli *cli, const char *what, const char *path, size_t max,
-               struct pl_buf *b)
+scan_load_file(struct pl_cli *cli, const char *what, const char *path, size_t max, struct pl_buf *b)
 {
 	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	char chunk[65536];
@@ -28,7 +27,8 @@ scan_load_file(struct pl_cli *cli, const char *what, const char *path, size_t ma
 	int rc = PL_EXIT_OK;
 
 	if (!in)
-		return pl_cli_usage_error(cli, "%s: cannot open %s: %s", what, path, strerror(errno));
+		return pl_cli_usage_error(cli, "%s: cannot open %s: %s", what, path,
+		                          strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
 		if (b->len + n > max) {
 			rc = pl_cli_usage_error(cli, "%s: %s is larger than %zu MiB", what, path,

@@ -108,8 +108,7 @@ test_xml_stream_merged(void **state)
 	(void)state;
 	/* cut short (no </nmaprun>): an XML error, with the position */
 	pl_scandoc_init(&doc);
-	assert_int_equal(pl_scandoc_parse(text, strlen(text), "cut.xml", &doc, &err),
-	                 PL_ERR_PARSE);
+	assert_int_equal(pl_scandoc_parse(text, strlen(text), "cut.xml", &doc, &err), PL_ERR_PARSE);
 	assert_string_equal(err.source, "cut.xml");
 	assert_true(err.line >= 5);
 	pl_scandoc_cleanup(&doc);
@@ -181,12 +180,15 @@ test_masscan(void **state)
 	/* masscan 1.0 -oJ: one object per line, stray commas */
 	static const char oj[] =
 	    "[\n"
-	    "{   \"ip\": \"198.19.0.1\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": 80, "
+	    "{   \"ip\": \"198.19.0.1\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": "
+	    "80, "
 	    "\"proto\": \"tcp\", \"status\": \"open\", \"reason\": \"syn-ack\", \"ttl\": 64} ] }\n"
 	    ",\n"
-	    "{   \"ip\": \"198.19.0.1\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": 80, "
+	    "{   \"ip\": \"198.19.0.1\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": "
+	    "80, "
 	    "\"proto\": \"tcp\", \"service\": {\"name\": \"http\", \"banner\": \"nginx\"} } ] },\n"
-	    "{   \"ip\": \"198.19.0.2\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": 53, "
+	    "{   \"ip\": \"198.19.0.2\",   \"timestamp\": \"1700000000\", \"ports\": [ {\"port\": "
+	    "53, "
 	    "\"proto\": \"udp\", \"status\": \"open\", \"reason\": \"udp\", \"ttl\": 64} ] }\n"
 	    "]\n";
 	static const char ol[] = "#masscan\n"

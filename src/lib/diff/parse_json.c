@@ -113,7 +113,8 @@ masscan_record(json_t *rec, struct pl_scandoc *doc, struct pl_err *err)
 	json_t *pt;
 
 	if (!ip || !json_is_array(ports))
-		return pl_err_set(err, PL_ERR_PARSE, "a masscan record without \"ip\" and \"ports\"");
+		return pl_err_set(err, PL_ERR_PARSE,
+		                  "a masscan record without \"ip\" and \"ports\"");
 	snprintf(doc->scanner, sizeof(doc->scanner), "masscan");
 	json_array_foreach(ports, i, pt)
 	{
@@ -124,8 +125,8 @@ masscan_record(json_t *rec, struct pl_scandoc *doc, struct pl_err *err)
 		enum pl_rc rc;
 
 		if (port < 0 || !proto)
-			return pl_err_set(err, PL_ERR_PARSE, "a port of %.64s without port and proto",
-			                  ip);
+			return pl_err_set(err, PL_ERR_PARSE,
+			                  "a port of %.64s without port and proto", ip);
 		p = pl_scandoc_proto(proto);
 		if (p < 0) {
 			doc->n_skipped++;
@@ -157,8 +158,8 @@ trim_line(const char **s, size_t *n)
 }
 
 static enum pl_rc
-parse_lines(const char *data, size_t len, const char *source, struct pl_scandoc *doc,
-            record_fn fn, struct pl_err *err)
+parse_lines(const char *data, size_t len, const char *source, struct pl_scandoc *doc, record_fn fn,
+            struct pl_err *err)
 {
 	unsigned line = 0;
 	size_t off = 0;
@@ -180,8 +181,9 @@ parse_lines(const char *data, size_t len, const char *source, struct pl_scandoc 
 		if (!rec)
 			return pl_err_set_at(err, PL_ERR_PARSE, source, line, (unsigned)jerr.column,
 			                     "JSON: %s", jerr.text);
-		rc = json_is_object(rec) ? fn(rec, doc, err)
-		                         : pl_err_set(err, PL_ERR_PARSE, "a line that is not an object");
+		rc = json_is_object(rec)
+		         ? fn(rec, doc, err)
+		         : pl_err_set(err, PL_ERR_PARSE, "a line that is not an object");
 		json_decref(rec);
 		if (rc != PL_OK) {
 			if (err) {

@@ -121,7 +121,8 @@ start_service(struct xctx *c, const XML_Char **atts)
 	/* nmap and ndiff call a service inside TLS "ssl/NAME"; so does the store. */
 	v = attr(atts, "tunnel");
 	name = attr(atts, "name");
-	if (v && strcmp(v, "ssl") == 0 && name && name[0] && asprintf(&c->cur.service, "ssl/%s", name) < 0)
+	if (v && strcmp(v, "ssl") == 0 && name && name[0] &&
+	    asprintf(&c->cur.service, "ssl/%s", name) < 0)
 		c->cur.service = NULL;
 	else if (!(v && strcmp(v, "ssl") == 0 && name && name[0]))
 		c->cur.service = strdup(name ? name : "");
@@ -157,7 +158,8 @@ start_host_child(struct xctx *c, const XML_Char *name, const XML_Char **atts)
 	} else if (c->in_port && strcmp(name, "state") == 0) {
 		v = attr(atts, "state");
 		if (!v || !v[0] || strlen(v) >= sizeof(c->cur.state))
-			return fail(c, PL_ERR_PARSE, "<state> without a state (or an overlong one)");
+			return fail(c, PL_ERR_PARSE,
+			            "<state> without a state (or an overlong one)");
 		memcpy(c->cur.state, v, strlen(v) + 1);
 	} else if (c->in_port && strcmp(name, "service") == 0) {
 		start_service(c, atts);
@@ -269,8 +271,8 @@ on_entity_decl(void *ud, const XML_Char *name, int is_param, const XML_Char *val
 }
 
 enum pl_rc
-pl_scandoc_parse_nmap_xml(const char *data, size_t len, const char *source,
-                          struct pl_scandoc *doc, struct pl_err *err)
+pl_scandoc_parse_nmap_xml(const char *data, size_t len, const char *source, struct pl_scandoc *doc,
+                          struct pl_err *err)
 {
 	struct xctx c = {.doc = doc, .err = err, .rc = PL_OK};
 	size_t off = 0;
