@@ -21,9 +21,8 @@ test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd 
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.
+# masscan also writes the real masscan files portlens diff/import read (tests/lab/diff).
 test_pkgs+=(zmap masscan)
-# portlens diff/import (tests/lab/diff): real masscan output of the lab.
-test_pkgs+=(masscan)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;
