@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/render_audit.h"
+#include "shared/escape.h"
 
 static const char *
 sev_color(enum pl_severity s)
@@ -65,8 +66,10 @@ pl_render_audit_text(const struct pl_cli *cli, const struct pl_audit_report *r, 
 		char sev[16];
 
 		upper(pl_severity_name(f->severity), sev, sizeof(sev));
-		pl_buf_printf(out, "\n%s%s%s: %s\n", pl_term_sgr(cli, sev_color(f->severity)), sev,
-		              pl_term_sgr(cli, "\033[0m"), f->title);
+		pl_buf_printf(out, "\n%s%s%s: ", pl_term_sgr(cli, sev_color(f->severity)), sev,
+		              pl_term_sgr(cli, "\033[0m"));
+		pl_esc_term(out, f->title); /* may quote what a server or a process said */
+		pl_buf_putc(out, '\n');
 		pl_buf_puts(out, "  evidence:\n");
 		pl_term_wrap(out, f->evidence, 4, width);
 		pl_buf_puts(out, "  why it matters:\n");

@@ -1,20 +1,32 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_audit_svc.c - one probe result (struct pl_service) as text, JSON members or a
- * Markdown row, and HOST:PORT parsing for the commands that take addresses. The
- * evidence is already escaped by the library (\r \n \xNN), so it is safe to print.
+ * Markdown row, and HOST:PORT parsing for the commands that take addresses. Every string
+ * a server chose (product, version, CPE, evidence, TLS subject, issuer, SANs) goes
+ * through the terminal or Markdown rule of shared/escape.h.
  */
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/render_audit.h"
+#include "shared/escape.h"
 #include "shared/strnum.h"
 
 static const char *
 tri(enum pl_tri t, const char *yes, const char *no)
 {
 	return t == PL_TRI_YES ? yes : t == PL_TRI_NO ? no : NULL;
+}
+
+/* "    LABEL VALUE[SUFFIX]\n", VALUE through the terminal rule: it came from the server. */
+static void
+put_field(struct pl_buf *out, const char *label, const char *value, const char *suffix)
+{
+	pl_buf_puts(out, label);
+	pl_esc_term(out, value);
+	pl_buf_puts(out, suffix);
+	pl_buf_putc(out, '\n');
 }
 
 void
@@ -27,17 +39,18 @@ pl_render_service_text(const struct pl_cli *cli, const char *where, const struct
 	pl_service_summary(s, sum, sizeof(sum));
 	snprintf(name, sizeof(name), "%s%s", s->tls ? "tls/" : "",
 	         s->service[0] ? s->service : "unknown");
-	pl_buf_printf(out, "%s%-24s%s %s%-10s%s %s\n", pl_term_sgr(cli, "\033[1m"), where,
+	pl_buf_printf(out, "%s%-24s%s %s%-10s%s ", pl_term_sgr(cli, "\033[1m"), where,
 	              pl_term_sgr(cli, "\033[0m"), pl_term_sgr(cli, "\033[32m"), name,
-	              pl_term_sgr(cli, "\033[0m"), sum);
+	              pl_term_sgr(cli, "\033[0m"));
+	put_field(out, "", sum, "");
 	if (s->vendor[0] && strcmp(s->vendor, s->product) != 0)
-		pl_buf_printf(out, "    vendor:   %s\n", s->vendor);
+		put_field(out, "    vendor:   ", s->vendor, "");
 	if (s->cpe[0])
-		pl_buf_printf(out, "    cpe:      %s\n", s->cpe);
+		put_field(out, "    cpe:      ", s->cpe, "");
 	if (s->evidence[0])
-		pl_buf_printf(out, "    evidence: %s\n", s->evidence);
+		put_field(out, "    evidence: ", s->evidence, "");
 	if (s->info[0])
-		pl_buf_printf(out, "    info:     %s\n", s->info);
+		put_field(out, "    info:     ", s->info, "");
 	a = tri(s->auth_required, "required", "none (answered without credentials)");
 	t = tri(s->starttls, "offered", "not offered");
 	if (a)
@@ -47,17 +60,21 @@ pl_render_service_text(const struct pl_cli *cli, const char *where, const struct
 	if (s->tls) {
 		const struct pl_tls_info *ti = &s->tls_info;
 
-		pl_buf_printf(out, "    tls:      %s %s\n", ti->version, ti->cipher);
+		pl_buf_puts(out, "    tls:      ");
+		pl_esc_term(out, ti->version);
+		put_field(out, " ", ti->cipher, "");
 		if (ti->subject[0])
-			pl_buf_printf(out, "    subject:  %s\n", ti->subject);
+			put_field(out, "    subject:  ", ti->subject, "");
 		if (ti->issuer[0])
-			pl_buf_printf(out, "    issuer:   %s%s\n", ti->issuer,
-			              ti->self_signed ? " (self-signed)" : "");
+			put_field(out, "    issuer:   ", ti->issuer,
+			          ti->self_signed ? " (self-signed)" : "");
 		if (ti->sans[0])
-			pl_buf_printf(out, "    sans:     %s\n", ti->sans);
-		if (ti->not_after[0])
-			pl_buf_printf(out, "    valid:    %s to %s%s\n", ti->not_before,
-			              ti->not_after, ti->expired ? " (EXPIRED)" : "");
+			put_field(out, "    sans:     ", ti->sans, "");
+		if (ti->not_after[0]) {
+			pl_buf_puts(out, "    valid:    ");
+			pl_esc_term(out, ti->not_before);
+			put_field(out, " to ", ti->not_after, ti->expired ? " (EXPIRED)" : "");
+		}
 	}
 	if (s->exposures) {
 		pl_buf_puts(out, "    exposed: ");
@@ -146,14 +163,12 @@ pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
 	pl_jsonw_kbool(w, "truncated", s->truncated);
 }
 
+/* A Markdown table cell: the Markdown rule (shared/escape.h) -- no control byte, no
+ * markup, no extra column from what a server sent. */
 void
 pl_md_cell(struct pl_buf *out, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '|' || *s == '`' || *s == '*' || *s == '_' || *s == '<' || *s == '[')
-			pl_buf_putc(out, '\\');
-		pl_buf_putc(out, *s == '\n' ? ' ' : *s);
-	}
+	pl_esc_markdown(out, s);
 }
 
 void

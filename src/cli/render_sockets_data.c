@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "cli/render_sockets.h"
+#include "shared/escape.h"
 #include "shared/jsonw.h"
 
 static const char *
@@ -157,20 +158,12 @@ pl_render_sockets_json(const struct pl_sockset *set, unsigned what, struct pl_bu
 }
 
 /* Appends one CSV field, quoted when it holds a comma, quote or line break. */
+/* One CSV field (pl_esc_csv): untrusted for what local users choose (process names,
+ * command lines, units, namespace names), which gets the formula guard. */
 static void
-csv_field(struct pl_buf *out, const char *s, int last)
+csv_field(struct pl_buf *out, const char *s, int untrusted, int last)
 {
-	if (strpbrk(s, ",\"\r\n")) {
-		pl_buf_putc(out, '"');
-		for (; *s; s++) {
-			if (*s == '"')
-				pl_buf_putc(out, '"');
-			pl_buf_putc(out, *s);
-		}
-		pl_buf_putc(out, '"');
-	} else {
-		pl_buf_puts(out, s);
-	}
+	pl_esc_csv(out, s, untrusted);
 	pl_buf_puts(out, last ? "\r\n" : ",");
 }
 
@@ -209,24 +202,24 @@ csv_socket(struct pl_buf *out, struct pl_buf *cols, struct pl_user_cache *uc,
 			used += (size_t)snprintf(flags + used, sizeof(flags) - used, "%s%s",
 			                         used ? ";" : "",
 			                         pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
-	csv_field(out, set->netns[s->netns].label, 0);
-	csv_field(out, pl_sock_transport_name(s), 0);
-	csv_field(out, family_name(s), 0);
-	csv_field(out, pl_sock_state_name(s), 0);
+	csv_field(out, set->netns[s->netns].label, 1, 0);
+	csv_field(out, pl_sock_transport_name(s), 0, 0);
+	csv_field(out, family_name(s), 0, 0);
+	csv_field(out, pl_sock_state_name(s), 0, 0);
 	pl_sock_addr_str(s, 0, a, sizeof(a));
-	csv_field(out, a, 0);
+	csv_field(out, a, 0, 0);
 	snprintf(num, sizeof(num), "%u", s->lport);
-	csv_field(out, num, 0);
+	csv_field(out, num, 0, 0);
 	pl_sock_addr_str(s, 1, a, sizeof(a));
-	csv_field(out, a, 0);
+	csv_field(out, a, 0, 0);
 	snprintf(num, sizeof(num), "%u", s->rport);
-	csv_field(out, num, 0);
-	csv_field(out, s->reg ? s->reg->service : "", 0);
-	csv_field(out, owner_name((enum pl_owner_status)s->owner_status), 0);
+	csv_field(out, num, 0, 0);
+	csv_field(out, s->reg ? s->reg->service : "", 0, 0);
+	csv_field(out, owner_name((enum pl_owner_status)s->owner_status), 0, 0);
 	for (unsigned i = 0; i < CSV_CMD; i++)
-		csv_field(out, pl_buf_str(&cols[i]), 0);
-	csv_field(out, flags, 0);
-	csv_field(out, pl_buf_str(&cols[CSV_CMD]), 1);
+		csv_field(out, pl_buf_str(&cols[i]), 1, 0);
+	csv_field(out, flags, 0, 0);
+	csv_field(out, pl_buf_str(&cols[CSV_CMD]), 1, 1);
 }
 
 void

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/render_sockets.h"
+#include "shared/escape.h"
 
 #define SGR_BOLD  "\033[1m"
 #define SGR_RED   "\033[31m"
@@ -63,11 +64,16 @@ struct cell {
 	size_t n;
 };
 
-/* The process columns of one holder, made once per process. */
+/* The process columns of one holder, made once per process. Names and the command line
+ * are any local user's choice: shown through the terminal rule (shared/escape.h), so an
+ * ESC or BEL in them never reaches root's terminal. */
 struct proc_cells {
 	char pid[12];
 	char user[33];
 	char unit[CELL_MAX + 1];
+	char comm[4 * 16];      /* the process name, escaped */
+	const char *cmd;        /* the command line, escaped (cmd_esc) or as it is */
+	struct pl_buf cmd_esc;  /* storage when the command line needed escaping */
 	struct cell c[C_COUNT]; /* C_PID, C_PROCESS, C_USER (if known), C_UNIT */
 	int user_known;         /* 0: the process's uid is unknown; the socket's is shown */
 };
@@ -81,6 +87,7 @@ struct text_table {
 	size_t row_width;         /* sum of width + 2 over the shown columns before COMMAND */
 	const char *hidden_label; /* "(hidden; run as root)", or as root "(not visible)" */
 	struct proc_cells *procs; /* one per set->procs; shared read-only while writing */
+	char (*netns)[4 * 64];    /* one escaped label per set->netns */
 	char flags_text[N_FLAG_SETS][48];
 	const char *sgr_risk[2]; /* yellow, red (or "" without colour) */
 	const char *sgr_reset;
@@ -229,18 +236,44 @@ unit_text(const struct pl_proc *p, char *buf, size_t size)
 		put_str(buf, size, p->container ? p->container : p->unit ? p->unit : "-");
 }
 
+/* Copies src into dst (size bytes) through the terminal rule; cut at a character. */
+static void
+put_escaped(char *dst, size_t size, const char *src)
+{
+	struct pl_buf b;
+
+	if (!pl_esc_term_needed(src, strlen(src))) {
+		put_str(dst, size, src);
+		return;
+	}
+	pl_buf_init(&b);
+	pl_esc_term(&b, src);
+	put_str(dst, size, pl_buf_str(&b));
+	pl_buf_cleanup(&b);
+}
+
 static void
 make_proc_cells(struct text_table *t, const struct pl_proc *p, struct proc_cells *pc)
 {
+	char unit[CELL_MAX + 1];
+
 	*put_u32(pc->pid, (uint32_t)p->pid) = '\0';
 	pc->c[C_PID] = cell_of(pc->pid);
-	pc->c[C_PROCESS] = cell_of(p->comm);
+	put_escaped(pc->comm, sizeof(pc->comm), p->comm);
+	pc->c[C_PROCESS] = cell_of(pc->comm);
+	pl_buf_init(&pc->cmd_esc);
+	pc->cmd = p->cmdline ? p->cmdline : "";
+	if (pl_esc_term_needed(pc->cmd, strlen(pc->cmd))) {
+		pl_esc_term(&pc->cmd_esc, pc->cmd);
+		pc->cmd = pl_buf_str(&pc->cmd_esc);
+	}
 	pc->user_known = p->uid != UINT32_MAX;
 	if (pc->user_known) {
 		put_str(pc->user, sizeof(pc->user), pl_user_cached(&t->users, p->uid));
 		pc->c[C_USER] = cell_of(pc->user);
 	}
-	unit_text(p, pc->unit, sizeof(pc->unit));
+	unit_text(p, unit, sizeof(unit));
+	put_escaped(pc->unit, sizeof(pc->unit), unit);
 	pc->c[C_UNIT] = cell_of(pc->unit);
 }
 
@@ -264,6 +297,13 @@ make_flags_text(struct text_table *t)
 	}
 }
 
+/* The prepared cells of holder k of s. */
+static const struct proc_cells *
+proc_of(const struct text_table *t, const struct pl_sock *s, uint32_t k)
+{
+	return &t->procs[pl_sock_owner(t->set, s, k) - t->set->procs];
+}
+
 /*
  * The process columns for holder k of s (k < n_owners), or the reason there is none;
  * uc resolves the socket's uid when the process's is unknown (the caller's cache).
@@ -283,7 +323,7 @@ owner_cells(const struct text_table *t, struct pl_user_cache *uc, const struct p
 		                                                            : "-");
 		return;
 	}
-	pc = &t->procs[pl_sock_owner(t->set, s, k) - t->set->procs];
+	pc = proc_of(t, s, k);
 	c[C_PID] = pc->c[C_PID];
 	c[C_PROCESS] = pc->c[C_PROCESS];
 	c[C_USER] = pc->user_known ? pc->c[C_USER] : cell_of(pl_user_cached(uc, s->uid));
@@ -294,7 +334,7 @@ owner_cells(const struct text_table *t, struct pl_user_cache *uc, const struct p
 static void
 row_cells(const struct text_table *t, const struct pl_sock *s, struct cell *c)
 {
-	c[C_NETNS] = cell_of(t->set->netns[s->netns].label);
+	c[C_NETNS] = cell_of(t->netns[s->netns]);
 	c[C_PROTO] = cell_of(pl_sock_proto_label(s));
 	c[C_STATE] = cell_of(pl_sock_state_name(s));
 	c[C_SERVICE] = cell_of(s->reg ? s->reg->service : "-");
@@ -386,6 +426,31 @@ put_text(struct pl_buf *out, const char *s)
 	out->len += n;
 }
 
+/* Takes the reason just written at out->data + out->len into the output, escaped when it
+ * needs to be (growing the reservation then); 0 when out of memory. */
+static int
+put_reason_escaped(struct pl_buf *out)
+{
+	char *r = out->data + out->len;
+	size_t n = strlen(r);
+	struct pl_buf esc;
+
+	if (!pl_esc_term_needed(r, n)) {
+		out->len += n;
+		return 1;
+	}
+	pl_buf_init(&esc);
+	pl_esc_term_n(&esc, r, n);
+	if (pl_buf_failed(&esc) || !reserve(out, esc.len + REASON_ROOM)) {
+		pl_buf_cleanup(&esc);
+		return 0;
+	}
+	memcpy(out->data + out->len, esc.data, esc.len);
+	out->len += esc.len;
+	pl_buf_cleanup(&esc);
+	return 1;
+}
+
 /* One "    ! flag: reason" line per flag; REASON_ROOM bytes each must be reserved. */
 static void
 put_reasons(const struct text_table *t, const struct pl_sock *s, struct pl_buf *out)
@@ -402,9 +467,13 @@ put_reasons(const struct text_table *t, const struct pl_sock *s, struct pl_buf *
 		put_text(out, ":");
 		put_text(out, t->sgr_reset);
 		put_text(out, " ");
-		/* The reason is written in place (at most 512 bytes with its NUL). */
+		/* The reason is written in place (at most 512 bytes with its NUL); one that
+		 * quotes a process name with control bytes goes through the terminal rule. */
 		pl_sock_flag_reason(t->set, s, flag, out->data + out->len, 512);
-		out->len += strlen(out->data + out->len);
+		if (!put_reason_escaped(out)) {
+			pl_buf_set_failed(out);
+			return;
+		}
 		out->data[out->len++] = '\n';
 		out->data[out->len] = '\0';
 	}
@@ -417,8 +486,7 @@ socket_room(const struct text_table *t, const struct pl_sock *s)
 	size_t room = (size_t)__builtin_popcount(s->flags) * REASON_ROOM + 1;
 
 	for (uint32_t k = 0; k == 0 || k < s->n_owners; k++)
-		room += t->row_width + 2 +
-		        (k < s->n_owners ? strlen(pl_sock_owner(t->set, s, k)->cmdline) : 0);
+		room += t->row_width + 2 + (k < s->n_owners ? strlen(proc_of(t, s, k)->cmd) : 0);
 	return room;
 }
 
@@ -438,12 +506,12 @@ put_socket(const struct text_table *t, struct pl_user_cache *uc, const struct pl
 	if (t->show[C_PEER])
 		c[C_PEER].n = (size_t)(put_endpoint(s, 1, peer) - peer);
 	owner_cells(t, uc, s, 0, c);
-	put_line(t, c, s->n_owners ? pl_sock_owner(t->set, s, 0)->cmdline : "", out);
+	put_line(t, c, s->n_owners ? proc_of(t, s, 0)->cmd : "", out);
 	for (unsigned i = 0; i < C_COUNT; i++)
 		c[i] = (struct cell){.s = "", .n = 0};
 	for (uint32_t k = 1; k < s->n_owners; k++) {
 		owner_cells(t, uc, s, k, c);
-		put_line(t, c, pl_sock_owner(t->set, s, k)->cmdline, out);
+		put_line(t, c, proc_of(t, s, k)->cmd, out);
 	}
 	put_reasons(t, s, out);
 	return 1;
@@ -483,8 +551,11 @@ setup_table(struct text_table *t, unsigned what, int show_netns)
 	t->sgr_reset = pl_term_sgr(t->cli, SGR_RESET);
 	make_flags_text(t);
 	t->procs = calloc(set->n_procs ? set->n_procs : 1, sizeof(*t->procs));
-	if (!t->procs)
+	t->netns = calloc(set->n_netns ? set->n_netns : 1, sizeof(*t->netns));
+	if (!t->procs || !t->netns)
 		return 0;
+	for (size_t i = 0; i < set->n_netns; i++)
+		put_escaped(t->netns[i], sizeof(t->netns[i]), set->netns[i].label);
 	for (size_t i = 0; i < set->n_procs; i++)
 		make_proc_cells(t, &set->procs[i], &t->procs[i]);
 	measure_rows(t);
@@ -492,6 +563,15 @@ setup_table(struct text_table *t, unsigned what, int show_netns)
 		if (t->show[i])
 			t->row_width += t->width[i] + 2;
 	return 1;
+}
+
+static void
+table_cleanup(struct text_table *t)
+{
+	for (size_t i = 0; t->procs && i < t->set->n_procs; i++)
+		pl_buf_cleanup(&t->procs[i].cmd_esc);
+	free(t->procs);
+	free(t->netns);
 }
 
 /* Output is handed to the CLI in chunks of this size, so a large table is never held
@@ -505,8 +585,10 @@ pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigne
 	struct text_table t = {.cli = cli, .set = set};
 	int rc = PL_EXIT_OK;
 
-	if (!setup_table(&t, what, show_netns))
+	if (!setup_table(&t, what, show_netns)) {
+		table_cleanup(&t);
 		return pl_cli_fail(cli, "out of memory");
+	}
 	put_header(&t, out);
 	for (size_t i = 0; i < set->n_socks && rc == PL_EXIT_OK; i++) {
 		if (!put_socket(&t, &t.users, &set->socks[i], out)) {
@@ -518,6 +600,6 @@ pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigne
 			pl_buf_reset(out);
 		}
 	}
-	free(t.procs);
+	table_cleanup(&t);
 	return rc;
 }

@@ -25,7 +25,8 @@ void scan_esc_xml(struct pl_buf *b, const char *s);
 /*
  * One CSV field (RFC 4180): clean, then quoted ("" for ") when it holds a comma, a
  * quote or a space at either end. untrusted: a field that a spreadsheet would run as
- * a formula (first byte = + - @) gets a ' in front (CSV injection; OWASP's advice).
+ * a formula (first byte = + - @, tab or CR) gets a ' in front (CSV injection; OWASP's
+ * advice). The rule is pl_esc_csv (shared/escape.h).
  */
 void scan_esc_csv(struct pl_buf *b, const char *s, int untrusted);
 

@@ -62,7 +62,7 @@ csv_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 
 	pl_buf_init(&b);
 	pl_buf_printf(&b, "%s,", pl_scan_addr_str(&r->addr, host, sizeof(host)));
-	scan_esc_csv(&b, name ? name : "", 0);
+	scan_esc_csv(&b, name ? name : "", 1); /* a DNS name: from outside */
 	pl_buf_printf(&b, ",%u,%s,%s,%s,", r->port, pl_proto_name((enum pl_proto)r->proto),
 	              pl_port_state_name(r->state), pl_scan_reason_name(r->reason));
 	scan_esc_csv(&b, scan_service_name(info, r->port, r->proto), 0);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "shared/escape.h"
 #include "shared/strnum.h"
 
 void
@@ -74,12 +75,12 @@ is_space(char c)
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-/* Control bytes (ESC and friends) from data would drive the terminal; show '?' instead. */
+/* Control bytes (ESC and friends) from data would drive the terminal: the terminal rule
+ * (shared/escape.c) shows them as \xNN. */
 static void
 append_printable(struct pl_buf *out, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		pl_buf_putc(out, ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i]);
+	pl_esc_term_n(out, s, n);
 }
 
 void

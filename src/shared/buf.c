@@ -123,6 +123,12 @@ pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
 	return rc;
 }
 
+void
+pl_buf_set_failed(struct pl_buf *b)
+{
+	b->failed = 1;
+}
+
 int
 pl_buf_failed(const struct pl_buf *b)
 {

@@ -40,6 +40,8 @@ enum pl_rc pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Marks b failed (a helper that built part of b elsewhere and failed passes it on). */
+void pl_buf_set_failed(struct pl_buf *b);
 /* Nonzero when an append failed since init/cleanup/reset: the contents are incomplete. */
 int pl_buf_failed(const struct pl_buf *b);
 /* Returns the contents as a C string ("" for an empty buffer); borrowed. */

@@ -17,6 +17,7 @@
 #include "portlens/port.h"
 #include "shared/atomic_file.h"
 #include "shared/buf.h"
+#include "shared/escape.h"
 #include "shared/jsonw.h"
 #include "shared/strnum.h"
 #include "shared/utf8.h"
@@ -191,6 +192,51 @@ test_atomic_file(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* One rule per output: terminal, Markdown, CSV (shared/escape.c). */
+static void
+test_escape_rules(void **state)
+{
+	static const struct {
+		const char *in, *term, *md, *csv;
+	} cases[] = {
+	    {"plain text", "plain text", "plain text", "plain text"},
+	    {"\x1b]0;t\x07", "\\x1b]0;t\\x07", "\\\\x1b\\]0;t\\\\x07", "\\x1b]0;t\\x07"},
+	    {"caf\xc3\xa9", "caf\xc3\xa9", "caf\xc3\xa9", "caf\xc3\xa9"},
+	    {"\xc2\x9b"
+	     "2J",
+	     "\\xc2\\x9b2J", "\\\\xc2\\\\x9b2J", "\\xc2\\x9b2J"}, /* C1 CSI */
+	    {"bad\xff", "bad\\xff", "bad\\\\xff", "bad\\xff"},
+	    {"*a*|[l](u)<b>&", "*a*|[l](u)<b>&", "\\*a\\*\\|\\[l\\](u)\\<b\\>\\&",
+	     "*a*|[l](u)<b>&"},
+	    {"=1+2", "=1+2", "=1+2", "'=1+2"},
+	    {"+1", "+1", "+1", "'+1"},
+	    {"-2", "-2", "-2", "'-2"},
+	    {"@SUM(A1)", "@SUM(A1)", "@SUM(A1)", "'@SUM(A1)"},
+	    {"\t=1", "\\x09=1", "\\\\x09=1", "'\\x09=1"},
+	    {"\r=1", "\\x0d=1", "\\\\x0d=1", "'\\x0d=1"},
+	    {"a,b", "a,b", "a,b", "\"a,b\""},
+	    {"say \"hi\"", "say \"hi\"", "say \"hi\"", "\"say \"\"hi\"\"\""},
+	};
+	struct pl_buf b;
+
+	(void)state;
+	pl_buf_init(&b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pl_buf_reset(&b);
+		pl_esc_term(&b, cases[i].in);
+		assert_string_equal(pl_buf_str(&b), cases[i].term);
+		assert_int_equal(pl_esc_term_needed(cases[i].in, strlen(cases[i].in)),
+		                 strcmp(cases[i].in, cases[i].term) != 0);
+		pl_buf_reset(&b);
+		pl_esc_markdown(&b, cases[i].in);
+		assert_string_equal(pl_buf_str(&b), cases[i].md);
+		pl_buf_reset(&b);
+		pl_esc_csv(&b, cases[i].in, 1);
+		assert_string_equal(pl_buf_str(&b), cases[i].csv);
+	}
+	pl_buf_cleanup(&b);
+}
+
 int
 main(void)
 {
@@ -198,7 +244,7 @@ main(void)
 	    cmocka_unit_test(test_strnum),      cmocka_unit_test(test_port_spec),
 	    cmocka_unit_test(test_utf8),        cmocka_unit_test(test_buf),
 	    cmocka_unit_test(test_json_escape), cmocka_unit_test(test_buf_sticky),
-	    cmocka_unit_test(test_atomic_file),
+	    cmocka_unit_test(test_atomic_file), cmocka_unit_test(test_escape_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

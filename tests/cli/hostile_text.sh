@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# hostile_text.sh - strings from outside never drive the terminal or a spreadsheet:
+#   - a server on 127.0.0.1 whose SSH banner carries ESC and BEL (an OSC title change and
+#     a colour): `probe` text and --markdown, `audit --markdown` print no control byte
+#     and no Markdown markup from it
+#   - a local process whose name and command line carry ESC/BEL, and one named "=1+2":
+#     `listen` text shows \xNN, never the bytes; `listen --csv` guards the formula
+# Usage: hostile_text.sh PORTLENS   (127.0.0.1 only; no root needed)
+set -uo pipefail
+PL=$(readlink -f "$1")
+tmp=$(mktemp -d)
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+fail=0
+pass=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+# no_ctl FILE WHAT: FILE holds no C0 control byte but newline, and no DEL.
+no_ctl() {
+	if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1"; then
+		bad "$2: control bytes in the output: $(LC_ALL=C grep -a $'[\x01-\x09\x0b-\x1f\x7f]' "$1" | cat -v | head -3)"
+	else
+		ok "$2: no control byte"
+	fi
+}
+
+# 1. A hostile SSH server (one banner per connection, 20 connections at most, 30 s).
+python3 - "$tmp/port" <<'PY' &
+import os, socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8); s.settimeout(30)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+for _ in range(20):
+    try:
+        c, _ = s.accept()
+    except OSError:
+        break
+    try:  # a port scan's connect() resets at once: that is no reason to stop
+        c.sendall(b"SSH-2.0-OpenSSH_8.9\x1b]0;pwned\x07\x1b[31m*RED*|x|[a](http://e/)\r\n")
+        c.settimeout(2)
+        c.recv(100)
+    except OSError:
+        pass
+    c.close()
+PY
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+port=$(cat "$tmp/port")
+"$PL" probe "127.0.0.1:$port" >"$tmp/probe.txt" 2>&1
+no_ctl "$tmp/probe.txt" "probe text"
+grep -qF '8.9\x1b]0;pwned\x07\x1b[31m' "$tmp/probe.txt" && ok "probe text: shown as \\xNN" ||
+	bad "probe text: $(cat -v "$tmp/probe.txt" | head -3)"
+"$PL" probe "127.0.0.1:$port" --markdown >"$tmp/probe.md" 2>&1
+no_ctl "$tmp/probe.md" "probe --markdown"
+# The table has 6 columns: every row 7 unescaped '|'; no link, no emphasis from the server.
+cols=$(grep '127.0.0.1' "$tmp/probe.md" | sed 's/\\|//g' | tr -cd '|' | wc -c)
+[ "$cols" -eq 7 ] && ok "probe --markdown: the server adds no table column" ||
+	bad "probe --markdown: $cols borders: $(grep 127.0.0.1 "$tmp/probe.md")"
+grep -qF '\*RED\*' "$tmp/probe.md" && grep -qF '\[a\](http' "$tmp/probe.md" &&
+	ok "probe --markdown: emphasis and link escaped" || bad "probe --markdown: $(grep 127 "$tmp/probe.md")"
+"$PL" audit 127.0.0.1 -p "$port" --fail-on critical --markdown >"$tmp/audit.md" 2>&1
+no_ctl "$tmp/audit.md" "audit --markdown"
+grep -qF 'pwned\\x07' "$tmp/audit.md" && ok "audit --markdown: the banner is in it, escaped" ||
+	bad "audit --markdown: $(cat -v "$tmp/audit.md" | head -20)"
+
+# 2. Local processes with hostile names (any local user can choose them).
+python3 - "$tmp/lport" <<'PY' &
+import ctypes, os, socket, sys, time
+libc = ctypes.CDLL(None)
+libc.prctl(15, b"\x1b]0;x\x07evil", 0, 0, 0)  # PR_SET_NAME: the process name (comm)
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+r, w = os.pipe()
+if os.fork() == 0:  # a second process, named =1+2, with a listener of its own
+    s.close()
+    libc.prctl(15, b"=1+2", 0, 0, 0)
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); t.listen(1)
+    os.write(w, b"%d" % t.getsockname()[1])
+    time.sleep(30)
+    os._exit(0)
+other = int(os.read(r, 16))
+open(sys.argv[1] + ".tmp", "w").write("%d %d\n" % (s.getsockname()[1], other))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(30)
+PY
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tmp/lport" ] && break; sleep 0.05; done
+read -r lport fport <"$tmp/lport"
+"$PL" listen --port "$lport" >"$tmp/listen.txt" 2>&1
+no_ctl "$tmp/listen.txt" "listen text with a hostile process name"
+grep -qF '\x1b]0;x\x07evil' "$tmp/listen.txt" && ok "listen text: name shown as \\xNN" ||
+	bad "listen text: $(cat -v "$tmp/listen.txt")"
+"$PL" listen --port "$lport" --csv 2>&1 | tr -d '\r' >"$tmp/listen.csv" # CRLF line ends
+no_ctl "$tmp/listen.csv" "listen --csv"
+"$PL" listen --port "$fport" --csv >"$tmp/listen.csv" 2>&1
+grep -q "'=1+2" "$tmp/listen.csv" && ! grep -q ',=1+2' "$tmp/listen.csv" &&
+	ok "listen --csv: a process named =1+2 cannot run as a formula" ||
+	bad "listen --csv: $(cat -v "$tmp/listen.csv")"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
