@@ -146,7 +146,7 @@ scans_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_sc
 		html_esc(b, v[i].targets);
 		pl_buf_puts(b, "</td><td>");
 		html_esc(b, v[i].ports);
-		pl_buf_printf(b, "</td><td>%s</td><td>", when);
+		pl_buf_printf(b, "</td><td class=\"ltr\">%s</td><td>", when);
 		html_esc(b, v[i].status);
 		pl_buf_printf(b, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
 		              (long long)v[i].n_results, (long long)v[i].n_open);
@@ -351,8 +351,8 @@ scan_meta(struct pl_buf *b, const struct web_req *rq, const struct pl_store_scan
 	web_kv(b, rq, S_PORTS, " class=\"mono\"", s->ports);
 	web_kv(b, rq, S_ENGINE, "", s->engine);
 	web_kv(b, rq, S_STATUS, " id=\"scan-status\"", s->status);
-	web_kv(b, rq, S_STARTED, "", started);
-	web_kv(b, rq, S_FINISHED, "", finished);
+	web_kv(b, rq, S_STARTED, " class=\"ltr\"", started);
+	web_kv(b, rq, S_FINISHED, " class=\"ltr\"", finished);
 	pl_buf_puts(b, "<dt>");
 	web_trs(b, rq, S_COMMAND);
 	pl_buf_puts(b, "</dt><dd><code>");

@@ -134,8 +134,9 @@ listen_row(struct pl_buf *b, const struct pl_sockset *set, const struct pl_sock 
 	pl_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>", s->lport,
 	              s->lport);
 	html_esc(b, s->reg ? s->reg->service : "");
-	pl_buf_puts(b, "</td><td>");
+	pl_buf_puts(b, "</td><td><bdi>");
 	html_esc(b, own);
+	pl_buf_puts(b, "</bdi>");
 	if (p && (p->unit || p->container)) {
 		pl_buf_puts(b, " <span class=\"meta\">");
 		html_esc(b, p->unit ? p->unit : p->container);

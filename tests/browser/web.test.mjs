@@ -5,7 +5,10 @@
 // Checks: /port/2323 has every section with its sources; voting shows the count; Arabic
 // switches the page to dir=rtl; searching "telnet" finds port 23; the saved scan opens;
 // /listen refreshes itself; the pages make no request outside the server and trigger no
-// Content-Security-Policy violation. Screenshots go to ARTIFACTS_DIR.
+// Content-Security-Policy violation; every page kind reloaded keeps text/html and renders;
+// at 390 px and 1280 px in en, ko, ar and tr nothing overflows the phone's width, wide
+// tables scroll inside their own box, placeholders fit. Screenshots go to ARTIFACTS_DIR
+// (the build directory, never git).
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -147,6 +150,98 @@ try {
 	check((await page.locator('#recent-scans a[href="/scans/' + scanId + '"]').count()) === 1,
 		'recent scans link');
 	await shot('home');
+
+	// 8. Every page kind, reloaded (the second answer may come from the page cache): the
+	// Content-Type stays text/html and the page is rendered, not shown as source.
+	const kinds = {
+		home: '', port: 'port/2323', port22: 'port/22', search: 'search?q=telnet',
+		listen: 'listen', scans: 'scans', scan: 'scans/' + scanId, notfound: 'port/99999',
+	};
+	for (const [kind, path] of Object.entries(kinds)) {
+		const first = await page.goto(base + path + (path.includes('?') ? '&' : '?') + 'lang=en');
+		for (let i = 0; i < 2; i++) {
+			const r = await page.reload();
+			const ct = r.headers()['content-type'] || '';
+			check(ct.startsWith('text/html'), kind + ': reload ' + (i + 1) + ' is ' + ct +
+				' (first ' + first.headers()['content-type'] + ')');
+			check(await page.locator('header.site nav a').count() >= 3 &&
+				!(await page.textContent('body')).includes('<!DOCTYPE'),
+				kind + ': reload ' + (i + 1) + ' is rendered, not source');
+		}
+	}
+
+	// 9. Phone and desktop, every language: screenshots, no horizontal overflow at 390 px,
+	// wide tables scroll inside their own box (the Flags column reachable there), the
+	// search boxes show their whole placeholder.
+	for (const lang of ['en', 'ko', 'ar', 'tr']) {
+		for (const width of [390, 1280]) {
+			await page.setViewportSize({ width, height: width < 500 ? 844 : 900 });
+			for (const [kind, path] of Object.entries(kinds)) {
+				if (kind === 'notfound' || kind === 'port22')
+					continue;
+				await page.goto(base + path + (path.includes('?') ? '&' : '?') + 'lang=' + lang);
+				const m = await page.evaluate(() => {
+					const de = document.documentElement;
+					const scroller = (el) => {
+						for (let p = el.parentElement; p; p = p.parentElement) {
+							const o = getComputedStyle(p).overflowX;
+							if (o === 'auto' || o === 'scroll')
+								return p;
+						}
+						return null;
+					};
+					const wide = [];
+					for (const el of document.querySelectorAll('body *')) {
+						const r = el.getBoundingClientRect();
+						if ((r.right > innerWidth + 1 || r.left < -1) && !scroller(el))
+							wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+								(el.className ? '.' + String(el.className).split(' ')[0] : '') +
+								' [' + Math.round(r.left) + ',' + Math.round(r.right) + ']');
+					}
+					const cut = [];
+					const ctx = document.createElement('canvas').getContext('2d');
+					for (const inp of document.querySelectorAll('input[placeholder]')) {
+						const cs = getComputedStyle(inp);
+						ctx.font = cs.font;
+						// Chromium keeps room for the clear button of a search field.
+						const room = inp.clientWidth - parseFloat(cs.paddingLeft) -
+							parseFloat(cs.paddingRight) - (inp.type === 'search' ? 24 : 0);
+						const need = ctx.measureText(inp.placeholder).width;
+						if (need > room + 1)
+							cut.push(inp.placeholder + ' needs ' + Math.round(need) + ' px, has ' +
+								Math.round(room));
+					}
+					return { sw: de.scrollWidth, iw: innerWidth, wide: wide.slice(0, 6), cut };
+				});
+				const name = kind + '-' + lang + '-' + width;
+				if (width === 390) {
+					check(m.sw <= m.iw, name + ': no horizontal overflow (scrollWidth ' + m.sw +
+						' <= ' + m.iw + ')' + (m.wide.length ? ' wide: ' + m.wide.join(' ') : ''));
+				}
+				check(m.cut.length === 0, name + ': search placeholders fit: ' + m.cut.join('; '));
+				if (kind === 'listen' && width === 390) {
+					// The last column (Flags) can be scrolled into view inside its box.
+					const reach = await page.evaluate(() => {
+						const t = document.querySelector('#listeners');
+						const o = t && getComputedStyle(t).overflowX;
+						const box = o === 'auto' || o === 'scroll' ? t : null;
+						if (!t || !box)
+							return 'the table is not a scroll box';
+						const before = box.getBoundingClientRect();
+						if (before.right > innerWidth + 1 || before.left < -1)
+							return 'the box itself is wider than the screen';
+						box.scrollLeft = box.scrollWidth * (document.dir === 'rtl' ? -1 : 1);
+						const th = t.querySelector('thead th:last-child').getBoundingClientRect();
+						return th.left >= -1 && th.right <= innerWidth + 1 ? 'ok' :
+							'Flags at [' + Math.round(th.left) + ',' + Math.round(th.right) + ']';
+					});
+					check(reach === 'ok', name + ': Flags column reachable: ' + reach);
+				}
+				await shot(name, width === 390 && (kind === 'port' || kind === 'scan'));
+			}
+		}
+	}
+	await page.setViewportSize({ width: 1200, height: 900 });
 
 	check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
 	check(cspErrors.length === 0, 'no CSP violation: ' + cspErrors.join(' | '));
