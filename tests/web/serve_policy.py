@@ -411,8 +411,8 @@ def test_api_listen_only_listeners(exe, tmp):
 
 
 def test_listen_hidden_as_root(exe, tmp):
-    """A root server without CAP_SYS_PTRACE cannot see another user's sockets' holders:
-    it must not tell the reader to run it as root."""
+    """A root server without CAP_SYS_PTRACE (nor the BPF iterator's capabilities) cannot
+    see another user's sockets' holders: it must not tell the reader to run as root."""
     if os.geteuid() != 0 or not shutil.which("setpriv"):
         check(False, "needs root and setpriv (CI runs as root)")
         return
@@ -424,7 +424,8 @@ def test_listen_hidden_as_root(exe, tmp):
         stdout=subprocess.PIPE, text=True)
     port = int(other.stdout.readline())
     srv = Server(exe, os.path.join(tmp, "hidden.db"),
-                 wrap=["setpriv", "--inh-caps=-sys_ptrace", "--bounding-set=-sys_ptrace"])
+                 wrap=["setpriv", "--inh-caps=-sys_ptrace,-bpf,-perfmon,-sys_admin",
+                       "--bounding-set=-sys_ptrace,-bpf,-perfmon,-sys_admin"])
     try:
         st, _, body = get(srv.port, "/listen")
         m = re.search(rb'<tr[^>]*data-port="%d">(.*?)</tr>' % port, body)
