@@ -23,6 +23,8 @@ test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.
 # masscan also writes the real masscan files portlens diff/import read (tests/lab/diff).
 test_pkgs+=(zmap masscan)
+# Scan guard tests (tests/lab/scan/guards.sh) count connect() calls with strace.
+test_pkgs+=(strace)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;

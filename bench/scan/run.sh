@@ -8,7 +8,7 @@
 #   (b) one port (2323) across the 65536 addresses of 198.19.0.0/16: portlens vs
 #       `nmap -sT` and vs `nmap -sS` (both -Pn -n); ratios and recall (must be 100%)
 #   (c) peak RSS as the target space grows from a /24 to a /8: real scans of a /24 and
-#       the /16 in the lab, --dry-run (walks the whole permutation, sends nothing) for
+#       the /16 in the lab, --dry-run (counts in O(1), sends nothing) for
 #       a /12 and a /8
 #   (s) on request only: system calls per probe of (a)'s scan, portlens vs nmap
 #       (strace -c -f; strace slows both, so no times from it)

@@ -15,6 +15,7 @@ struct audit_run {
 	const char *ports_spec; /* -p, or NULL for the top 1000 */
 	enum pl_severity fail_on;
 	int check_creds, force, no_probe;
+	int yes_large; /* --yes-large: the scan's size guard (scan_check_size) */
 	unsigned parallel;
 	struct pl_probe_opts probe_opts;
 	struct pl_cred_opts cred_opts;

@@ -28,6 +28,7 @@ enum {
 	OPT_CRED_MAX,
 	OPT_NO_PROBE,
 	OPT_TIMEOUT,
+	OPT_YES_LARGE,
 };
 
 static const char audit_help[] =
@@ -52,6 +53,8 @@ static const char audit_help[] =
     "                         addresses (a /24) unless --force\n"
     "  --cred-delay=MS        pause between credential tries (default 1000)\n"
     "  --cred-max=N           try at most N pairs per service (default all 61)\n"
+    "  --yes-large            allow TARGETS x ports above 65536 probes (a /16 worth);\n"
+    "                         broadcast, multicast and 0.0.0.0/8 are never probed\n"
     "  --no-probe             judge by port numbers only, do not talk to the services\n"
     "  -j, --parallel=N       probe up to N ports at once (default 16)\n"
     "  --timeout=MS           time budget per probed port (default 15000)\n"
@@ -69,6 +72,7 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"check-default-credentials", no_argument, NULL, OPT_CREDS},
 	    {"force", no_argument, NULL, OPT_FORCE},
+	    {"yes-large", no_argument, NULL, OPT_YES_LARGE},
 	    {"cred-delay", required_argument, NULL, OPT_CRED_DELAY},
 	    {"cred-max", required_argument, NULL, OPT_CRED_MAX},
 	    {"no-probe", no_argument, NULL, OPT_NO_PROBE},
@@ -104,6 +108,9 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 			continue;
 		case OPT_FORCE:
 			run->force = 1;
+			continue;
+		case OPT_YES_LARGE:
+			run->yes_large = 1;
 			continue;
 		case OPT_CRED_DELAY:
 			if (pl_parse_u64(optarg, 1, 60000, &v, NULL) != PL_OK)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli/audit_cmd.h"
+#include "cli/scan_cmd.h"
 #include "portlens/scan.h"
 #include "portlens/sockets.h"
 
@@ -267,7 +268,8 @@ add_targets(struct pl_cli *cli, struct audit_run *run, struct pl_targets *ts, st
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
-	return PL_EXIT_OK;
+	/* The scan's guard: more than a /16 of probes needs --yes-large. */
+	return scan_check_size(cli, "audit", ts, ps->n, run->yes_large);
 }
 
 int

@@ -317,7 +317,7 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
         struct pl_scan_progress *prog)
 {
 	struct pl_scan_opts so = {
-	    .engine = run->dry_run ? NULL : run->engine,
+	    .engine = run->engine,
 	    .cfg = {.timeout_ms = run->timeout_ms,
 	            .retries = run->retries,
 	            .max_inflight = pick_inflight(cli, run),
@@ -327,7 +327,6 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	    .shard_index = run->shard_i,
 	    .shard_count = run->shard_n,
 	    .rate = run->rate,
-	    .dry_run = run->dry_run,
 	    .on_result = on_result,
 	    .on_tick = on_tick,
 	    .on_started = on_started,
@@ -346,7 +345,7 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	run->info.space = pl_scan_space(*scanp);
 	run->info.start = time(NULL);
 	run->info.prog = prog;
-	run->info.sv = run->sv && !run->dry_run;
+	run->info.sv = run->sv;
 	pl_scan_get_progress(*scanp, prog);
 	if (scan_open_sinks(cli, run) != PL_EXIT_OK)
 		return PL_EXIT_FAIL;
@@ -383,12 +382,57 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 	else if (rc != PL_OK) {
 		pl_cli_print_err(cli, err);
 		ex = PL_EXIT_FAIL;
-	} else if (run->dry_run) {
-		fprintf(cli->out, "dry run: %llu probes walked, %llu skipped, %.2f s\n",
-		        (unsigned long long)prog->done, (unsigned long long)prog->skipped,
-		        prog->elapsed_s);
+	} else if (run->resume_in) {
+		/* Finished: the state is spent, and a second --resume must not run it again. */
+		if (unlink(run->resume_in) != 0 && errno != ENOENT)
+			ex = pl_cli_fail(cli, "scan finished, but cannot remove %s: %s",
+			                 run->resume_in, strerror(errno));
 	}
 	return ex;
+}
+
+/*
+ * --dry-run: the scan's size from the target and port sets, in O(1) (nothing is walked,
+ * nothing sent, no output file or resume file written; Ctrl-C has nothing to stop).
+ */
+static int
+dry_run(struct pl_cli *cli, struct scan_run *run)
+{
+	struct pl_scan_opts so = {.dry_run = 1,
+	                          .seed = run->seed,
+	                          .shard_index = run->shard_i,
+	                          .shard_count = run->shard_n};
+	struct pl_scan *scan = NULL;
+	struct pl_scan_progress prog;
+	struct pl_err err = {0};
+	uint64_t space, left;
+
+	if (pl_scan_new(run->targets, &run->ports, &so, &scan, &err) != PL_OK ||
+	    (run->have_state && pl_scan_set_state(scan, &run->state, &err) != PL_OK)) {
+		pl_scan_free(scan);
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	space = pl_scan_space(scan);
+	pl_scan_get_progress(scan, &prog);
+	pl_scan_free(scan);
+	left = prog.total - prog.done;
+	fprintf(cli->out, "dry run: %llu addresses x %u ports = %llu probes", /* */
+	        (unsigned long long)pl_targets_count(run->targets), run->ports.n,
+	        (unsigned long long)space);
+	if (run->shard_n > 1)
+		fprintf(cli->out, "; shard %u/%u takes %llu", run->shard_i + 1, run->shard_n,
+		        (unsigned long long)prog.total);
+	if (run->have_state)
+		fprintf(cli->out, "; %llu left to resume", (unsigned long long)left);
+	fprintf(cli->out, "; nothing sent%s\n",
+	        space > SCAN_LARGE_LIMIT && !run->yes_large
+	            ? " (a real run needs --yes-large: more than 65536 probes)"
+	            : "");
+	fputs("never probed when the scan runs: broadcast, multicast, 0.0.0.0/8, :: and "
+	      "--exclude\n",
+	      cli->out);
+	return PL_EXIT_OK;
 }
 
 static int
@@ -435,7 +479,9 @@ pl_cmd_scan(struct pl_cli *cli, int argc, char **argv)
 
 	scan_run_init(&run);
 	ex = scan_parse_command(cli, &run, argc, argv);
-	if (ex == PL_EXIT_OK) {
+	if (ex == PL_EXIT_OK && run.dry_run) {
+		ex = dry_run(cli, &run);
+	} else if (ex == PL_EXIT_OK) {
 		raise_fd_limit(&run);
 		ex = execute(cli, &run);
 	} else if (ex == -1) {

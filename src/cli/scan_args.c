@@ -14,6 +14,7 @@
 
 #include "cli/scan_cmd.h"
 #include "shared/buf.h"
+#include "shared/lines.h"
 #include "shared/strnum.h"
 
 enum {
@@ -88,7 +89,9 @@ static const char scan_help[] =
     "  --resume-file FILE    where Ctrl-C saves the state (default portlens-scan.resume)\n"
     "output:\n"
     "  -oN FILE  -oJ FILE  -oX FILE  -oG FILE  -oC FILE\n"
-    "                        normal, JSON lines, nmap XML, grepable, CSV ('-' = stdout)\n"
+    "                        normal, JSON lines, nmap XML, grepable, CSV ('-' = stdout;\n"
+    "                        one format on stdout)\n"
+    "  --json                JSON lines on stdout (as -oJ -)\n"
     "  --all-states          report closed, filtered and unreachable ports too\n"
     "  --open                report open ports only (the default)\n"
     "  --reason              show why a port is in its state (syn-ack, conn-refused, ...)\n"
@@ -101,7 +104,7 @@ static const char scan_help[] =
     "  --db PATH             the store (default $XDG_DATA_HOME/portlens/portlens.db)\n"
     "safety:\n"
     "  --yes-large           allow more than 65536 probes (a /16 worth)\n"
-    "  --dry-run             walk the order and count, send nothing\n"
+    "  --dry-run             count the probes (targets x ports), send nothing\n"
     "Accepted for nmap compatibility: -Pn, -n.\n"
     "Broadcast, multicast and 0.0.0.0/8 addresses are never probed.\n"
     "Exit: 0 done, 1 failed, 2 bad usage, 130 interrupted (resume file written).\n";
@@ -177,23 +180,6 @@ scan_run_cleanup(struct scan_run *run)
 }
 
 static int
-read_file(struct pl_cli *cli, const char *path, struct pl_buf *b)
-{
-	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char chunk[4096];
-	size_t n;
-
-	if (!fp)
-		return pl_cli_usage_error(cli, "cannot open %s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (pl_buf_append(b, chunk, n) != PL_OK)
-			break;
-	if (fp != stdin)
-		fclose(fp);
-	return PL_EXIT_OK;
-}
-
-static int
 add_list(struct pl_cli *cli, struct scan_run *run, const char *text, size_t len, const char *source,
          int exclude)
 {
@@ -206,18 +192,52 @@ add_list(struct pl_cli *cli, struct scan_run *run, const char *text, size_t len,
 	return PL_EXIT_OK;
 }
 
+/* -iL and --excludefile lines: bounded in length, any number of specs per line. */
+#define TARGET_LINE_MAX 65536
+
+struct file_ctx {
+	struct scan_run *run;
+	const char *source;
+	int exclude;
+};
+
+static enum pl_rc
+target_line(void *ctx, const char *line, size_t len, unsigned lineno, struct pl_err *err)
+{
+	struct file_ctx *f = ctx;
+	enum pl_rc rc;
+
+	rc =
+	    pl_targets_add_list(f->run->targets, line, len, f->source, f->exclude, f->run->v6, err);
+	if (rc != PL_OK && err && err->line)
+		err->line = lineno; /* the list parser counted within this one line */
+	return rc;
+}
+
+/*
+ * Streams a target file into the set, line by line: memory stays at one line whatever
+ * the file is (/dev/zero, `yes`), and a read error (a directory) is an error, never
+ * a shorter target list.
+ */
 static int
 add_file(struct pl_cli *cli, struct scan_run *run, const char *path, int exclude)
 {
-	struct pl_buf b;
-	int ex;
+	int is_stdin = strcmp(path, "-") == 0;
+	FILE *fp = is_stdin ? stdin : fopen(path, "r");
+	struct file_ctx f = {.run = run, .source = is_stdin ? "<stdin>" : path, .exclude = exclude};
+	struct pl_err err = {0};
+	enum pl_rc rc;
 
-	pl_buf_init(&b);
-	ex = read_file(cli, path, &b);
-	if (ex == PL_EXIT_OK)
-		ex = add_list(cli, run, pl_buf_str(&b), b.len, path, exclude);
-	pl_buf_cleanup(&b);
-	return ex;
+	if (!fp)
+		return pl_cli_usage_error(cli, "%s: cannot open %s: %s",
+		                          exclude ? "--excludefile" : "-iL", path, strerror(errno));
+	rc = pl_lines_read(fp, TARGET_LINE_MAX, f.source, target_line, &f, &err);
+	if (!is_stdin)
+		fclose(fp);
+	if (rc == PL_OK)
+		return PL_EXIT_OK;
+	pl_cli_print_err(cli, &err);
+	return rc == PL_ERR_NOMEM ? PL_EXIT_FAIL : PL_EXIT_USAGE;
 }
 
 static int
@@ -243,8 +263,8 @@ ports_opt(struct pl_cli *cli, struct pl_ports *ps, const char *arg)
 	struct pl_err err = {0};
 
 	if (pl_ports_parse(ps, arg, &err) != PL_OK)
-		return pl_cli_usage_error(cli, "bad port list '%s': column %u: %s", arg, err.column,
-		                          err.msg);
+		return pl_cli_usage_error(cli, "bad port list '%.40s%s': column %u: %s", arg,
+		                          strlen(arg) > 40 ? "..." : "", err.column, err.msg);
 	return PL_EXIT_OK;
 }
 
@@ -424,6 +444,14 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 	case OPT_SV: /* render_audit_sv.c */
 		run->sv = 1;
 		return PL_EXIT_OK;
+	case PL_OPT_JSON: /* the common option: JSON lines on stdout, as -oJ - */
+		run->json_stdout = 1;
+		return PL_EXIT_OK;
+	case PL_OPT_MARKDOWN:
+		return pl_cli_usage_error(cli, "scan has no Markdown output; use -oN, -oJ, -oX, "
+		                               "-oG or -oC (or --json)");
+	case PL_OPT_NO_LIVE:
+		return pl_cli_usage_error(cli, "--no-live: a scan is always live");
 	}
 	return timing_option(cli, run, opt, arg);
 }
@@ -477,10 +505,10 @@ apply_deferred(struct pl_cli *cli, struct scan_run *run, const struct deferred *
 		switch (d[i].kind) {
 		case 0:
 			scan_save_add_target(&run->save, d[i].arg);
-			ex = add_list(cli, run, d[i].arg, strlen(d[i].arg), "<target>", 0);
+			ex = add_list(cli, run, d[i].arg, strlen(d[i].arg), NULL, 0);
 			break;
 		case OPT_EXCLUDE:
-			ex = add_list(cli, run, d[i].arg, strlen(d[i].arg), "--exclude", 1);
+			ex = add_list(cli, run, d[i].arg, strlen(d[i].arg), NULL, 1);
 			break;
 		case OPT_IL:
 			ex = add_file(cli, run, d[i].arg, 0);
@@ -543,6 +571,12 @@ load_resume(struct pl_cli *cli, struct scan_run *run, size_t n_targets_given)
 		return pl_cli_usage_error(cli, "--resume takes its targets from the resume file");
 	if (pl_scan_resume_load(path, &run->loaded_args, &run->n_loaded, &run->state, &err) !=
 	    PL_OK) {
+		if (err.sys_errno == ENOENT)
+			return pl_cli_usage_error(
+			    cli,
+			    "--resume %s: no such file (a scan removes its "
+			    "resume file when it finishes; nothing to resume)",
+			    path);
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
@@ -553,6 +587,37 @@ load_resume(struct pl_cli *cli, struct scan_run *run, size_t n_targets_given)
 	run->resume_out = strcmp(keep_out, "portlens-scan.resume") ? keep_out : path;
 	run->stats_json = stats;
 	run->no_progress = no_progress;
+	return PL_EXIT_OK;
+}
+
+/* --json and the -o options: one format on stdout, named in the error otherwise. */
+static int
+check_outputs(struct pl_cli *cli, struct scan_run *run)
+{
+	static const char *const flag[SCAN_OUT_N] = {
+	    [SCAN_OUT_NORMAL] = "-oN", [SCAN_OUT_JSON] = "-oJ", [SCAN_OUT_XML] = "-oX",
+	    [SCAN_OUT_GREP] = "-oG",   [SCAN_OUT_CSV] = "-oC",
+	};
+	const char *first = NULL;
+
+	if (run->json_stdout) {
+		if (run->out_path[SCAN_OUT_JSON] && strcmp(run->out_path[SCAN_OUT_JSON], "-") != 0)
+			return pl_cli_usage_error(cli,
+			                          "--json writes JSON lines to stdout, -oJ %s to a "
+			                          "file; give one of them",
+			                          run->out_path[SCAN_OUT_JSON]);
+		run->out_path[SCAN_OUT_JSON] = "-";
+	}
+	for (int k = 0; k < SCAN_OUT_N; k++) {
+		if (!run->out_path[k] || strcmp(run->out_path[k], "-") != 0)
+			continue;
+		if (first)
+			return pl_cli_usage_error(cli,
+			                          "%s - and %s - would mix two formats on stdout; "
+			                          "write one of them to a file",
+			                          first, flag[k]);
+		first = flag[k];
+	}
 	return PL_EXIT_OK;
 }
 
@@ -580,20 +645,21 @@ build_sets(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, s
 	return PL_EXIT_OK;
 }
 
-static int
-check_size(struct pl_cli *cli, struct scan_run *run)
+int
+scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets *ts, uint32_t n_ports,
+                int yes_large)
 {
-	uint64_t nt = pl_targets_count(run->targets);
-	uint64_t probes = nt * run->ports.n;
+	uint64_t nt = pl_targets_count(ts);
+	uint64_t probes = nt * n_ports;
 
-	if (nt > UINT64_MAX / run->ports.n)
-		return pl_cli_usage_error(cli, "scan too large");
-	if (probes > SCAN_LARGE_LIMIT && !run->yes_large && !run->dry_run)
+	if (n_ports && nt > UINT64_MAX / n_ports)
+		return pl_cli_usage_error(cli, "%s: scan too large", cmd);
+	if (probes > SCAN_LARGE_LIMIT && !yes_large)
 		return pl_cli_usage_error(
 		    cli,
-		    "this scan would send %llu probes (%llu targets x %u ports), more than a /16 "
+		    "%s: this would send %llu probes (%llu targets x %u ports), more than a /16 "
 		    "worth (%d); check the targets and add --yes-large if you mean it",
-		    (unsigned long long)probes, (unsigned long long)nt, run->ports.n,
+		    cmd, (unsigned long long)probes, (unsigned long long)nt, n_ports,
 		    SCAN_LARGE_LIMIT);
 	return PL_EXIT_OK;
 }
@@ -655,10 +721,13 @@ scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **ar
 	}
 	pl_term_setup(cli);
 	if (ex == PL_EXIT_OK)
+		ex = check_outputs(cli, run);
+	if (ex == PL_EXIT_OK)
 		ex = build_sets(cli, run, d, nd);
 	free(d);
 	if (ex == PL_EXIT_OK)
-		ex = check_size(cli, run);
+		ex = scan_check_size(cli, "scan", run->targets, run->ports.n,
+		                     run->yes_large || run->dry_run);
 	if (ex == PL_EXIT_OK)
 		ex = check_engine(cli, run);
 	if (ex != PL_EXIT_OK)
@@ -703,7 +772,7 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 
 	run->info.args = run->args_str;
 	run->info.services = run->services_str;
-	run->info.engine = run->dry_run ? "dry-run" : run->engine->name;
+	run->info.engine = run->engine->name;
 	run->info.scan_type = run->engine->nmap_type;
 	run->info.n_targets = pl_targets_count(run->targets);
 	run->info.n_ports = run->ports.n;
@@ -712,7 +781,7 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 	run->info.targets = run->targets;
 	for (int k = 0; k < SCAN_OUT_N; k++)
 		stdout_taken |= run->out_path[k] && strcmp(run->out_path[k], "-") == 0;
-	if (!stdout_taken && !run->dry_run)
+	if (!stdout_taken)
 		run->sinks[run->n_sinks++] = (struct scan_sink){
 		    .ops = &scan_sink_text, .fp = cli->out, .reason = run->reason};
 	for (int k = 0; k < SCAN_OUT_N; k++) {

@@ -41,6 +41,7 @@ struct scan_run {
 	struct pl_scan_raw_opts raw; /* --source-ip, --source-port, --interface (raw engines) */
 	int raw_set;                 /* one of them was given */
 	int yes_large, dry_run, all_states, reason, v6, no_progress;
+	int json_stdout; /* --json: -oJ - */
 	double stats_json;
 	uint64_t fd_limit;
 	/* Saved in the resume file: the arguments as given, plus --seed if it was drawn. */
@@ -77,6 +78,13 @@ void scan_run_cleanup(struct scan_run *run);
 /* Parses the command line (and a resume file it names). PL_EXIT_OK, -1 after --help,
  * or an exit code after printing the error. */
 int scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **argv);
+/*
+ * The size guard of scan and audit: more than SCAN_LARGE_LIMIT probes (targets x
+ * ports) is refused unless yes_large. cmd names the command in the message. Returns
+ * PL_EXIT_OK or PL_EXIT_USAGE after printing why.
+ */
+int scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets *ts,
+                    uint32_t n_ports, int yes_large);
 /* Opens every output and writes its header. */
 int scan_open_sinks(struct pl_cli *cli, struct scan_run *run);
 /* Writes every footer and closes the outputs; PL_EXIT_FAIL on a write error. */

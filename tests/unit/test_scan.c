@@ -204,6 +204,91 @@ test_ports(void **state)
 	pl_ports_cleanup(&ps);
 }
 
+/* An octet's error is named once, with the octet (it used to be formatted into the
+ * buffer it was read from: "bad target 'X': bad target 'X': 5"). */
+static void
+test_target_messages(void **state)
+{
+	struct pl_target_spec sp;
+	struct pl_err err = {0};
+
+	(void)state;
+	assert_int_equal(pl_target_spec_parse("300.1.1.1", &sp, &err), PL_ERR_PARSE);
+	assert_string_equal(err.msg, "bad target '300.1.1.1': octet 1: 300 is out of range 0-255");
+	assert_int_equal(pl_target_spec_parse("1.2.3-2.4", &sp, &err), PL_ERR_PARSE);
+	assert_string_equal(err.msg,
+	                    "bad target '1.2.3-2.4': octet 3: octet range 3-2 is reversed");
+	assert_int_equal(pl_target_spec_parse("1.2.3.4-999", &sp, &err), PL_ERR_PARSE);
+	assert_non_null(strstr(err.msg, "octet 4"));
+}
+
+/* IPv4-mapped and NAT64 forms are judged by the IPv4 address inside. */
+static void
+test_mapped_never_probe(void **state)
+{
+	static const struct {
+		const char *spec;
+		int cls;
+	} cases[] = {
+	    {"::ffff:0.0.0.0", PL_ADDR_UNSPECIFIED},
+	    {"::ffff:224.0.0.1", PL_ADDR_MULTICAST},
+	    {"::ffff:255.255.255.255", PL_ADDR_BROADCAST},
+	    {"64:ff9b::239.1.2.3", PL_ADDR_MULTICAST},
+	    {"::ffff:198.18.0.1", PL_ADDR_OK},
+	    {"::1", PL_ADDR_OK},
+	    {"::", PL_ADDR_UNSPECIFIED},
+	};
+	struct pl_err err = {0};
+	int cls;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pl_targets *ts = pl_targets_new();
+
+		assert_int_equal(pl_targets_add_spec(ts, cases[i].spec, 0, 0, &err), PL_OK);
+		addr_at(ts, 0, &cls);
+		assert_int_equal(cls, cases[i].cls);
+		pl_targets_free(ts);
+	}
+	/* An IPv4 exclusion covers the mapped form too. */
+	struct pl_targets *ts = pl_targets_new();
+	assert_int_equal(pl_targets_add_spec(ts, "::ffff:198.18.0.1", 0, 0, &err), PL_OK);
+	assert_int_equal(pl_targets_add_spec(ts, "198.18.0.0/24", 1, 0, &err), PL_OK);
+	addr_at(ts, 0, &cls);
+	assert_int_equal(cls, -1);
+	pl_targets_free(ts);
+}
+
+/* Port lists are ranges until the end: 60,000 full ranges cost what one does. */
+static void
+test_ports_ranges(void **state)
+{
+	struct pl_ports ps = {0};
+	struct pl_err err = {0};
+	size_t n = 60000;
+	char *spec = malloc(2 * n);
+
+	(void)state;
+	assert_non_null(spec);
+	for (size_t i = 0; i < n; i++) {
+		spec[2 * i] = '-';
+		spec[2 * i + 1] = i + 1 < n ? ',' : '\0';
+	}
+	assert_int_equal(pl_ports_parse(&ps, spec, &err), PL_OK);
+	assert_int_equal(ps.n, 65535);
+	free(spec);
+	/* Appending merges with what is there; overlaps and touching ranges merge. */
+	pl_ports_cleanup(&ps);
+	assert_int_equal(pl_ports_parse(&ps, "10-20,5,21-22,U:53", &err), PL_OK);
+	assert_int_equal(pl_ports_parse(&ps, "1-6,T:15,U:52-53", &err), PL_OK);
+	assert_int_equal(ps.n, 6 + 13 + 2);
+	assert_int_equal(ps.items[0], 1);
+	assert_int_equal(ps.items[6], 10);
+	assert_int_equal(ps.items[18], 22);
+	assert_int_equal(ps.items[19], (uint32_t)PL_PROTO_UDP << 16 | 52);
+	pl_ports_cleanup(&ps);
+}
+
 static void
 test_top_ports(void **state)
 {
@@ -296,10 +381,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_spec_parse), cmocka_unit_test(test_target_set),
-	    cmocka_unit_test(test_big_space),  cmocka_unit_test(test_ports),
-	    cmocka_unit_test(test_top_ports),  cmocka_unit_test(test_resume_roundtrip),
+	    cmocka_unit_test(test_spec_parse),
+	    cmocka_unit_test(test_target_set),
+	    cmocka_unit_test(test_big_space),
+	    cmocka_unit_test(test_ports),
+	    cmocka_unit_test(test_top_ports),
+	    cmocka_unit_test(test_resume_roundtrip),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_target_messages),
+	    cmocka_unit_test(test_mapped_never_probe),
+	    cmocka_unit_test(test_ports_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

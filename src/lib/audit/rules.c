@@ -45,8 +45,9 @@ rule_default_creds(struct audit_state *st, const struct pl_audit_obs *o)
 	         "change the password of account '%s' now (and of every account with a "
 	         "default); disable Telnet or restrict it to a management network",
 	         o->creds.username);
-	snprintf(ev, sizeof(ev), "login accepted for %s / %s after %u tries; server said: %s",
-	         o->creds.username, o->creds.password, o->creds.tried, o->creds.evidence);
+	snprintf(ev, sizeof(ev), "login accepted for %s / %s after %u %s; server said: %s",
+	         o->creds.username, o->creds.password, o->creds.tried,
+	         o->creds.tried == 1 ? "try" : "tries", o->creds.evidence);
 	return audit_add(st, o, PL_SEV_CRITICAL, "default-credentials", ev,
 	                 "anyone who can reach this port can log in with a factory-default pair "
 	                 "that the Mirai botnet (2016) and its successors try automatically",

@@ -7,6 +7,8 @@
  * RANGE = N | N '-' M | N '-' | '-' M | '-'. Open ends mean 1 and 65535, so "-p-" scans
  * 1-65535; port 0 only when written. A port set is a sorted, unique array of
  * (proto << 16 | port) words: at most 4 x 65536 entries, indexed directly by the scan.
+ * Items are kept as ranges while parsing and merged before any port is expanded, so
+ * the cost is O(items log items + ports), never items x range size.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,25 +39,80 @@ pl_ports_normalize(struct pl_ports *ps)
 	ps->n = k + 1;
 }
 
+/* A parsed item: [lo, hi] of (proto << 16 | port) words. */
+struct prange {
+	uint32_t lo, hi;
+};
+
 static enum pl_rc
-push_range(struct pl_ports *ps, unsigned proto, uint32_t lo, uint32_t hi, size_t *cap)
+push_range(struct prange **v, size_t *n, size_t *cap, unsigned proto, uint32_t lo, uint32_t hi)
 {
-	uint32_t add = hi - lo + 1;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		struct prange *nv = realloc(*v, ncap * sizeof(*nv));
 
-	if (ps->n + add > *cap) {
-		size_t ncap = *cap ? *cap : 64;
-		uint32_t *v;
-
-		while (ncap < ps->n + add)
-			ncap *= 2;
-		v = realloc(ps->items, ncap * sizeof(*v));
-		if (!v)
+		if (!nv)
 			return PL_ERR_NOMEM;
-		ps->items = v;
+		*v = nv;
 		*cap = ncap;
 	}
-	for (uint32_t p = lo; p <= hi; p++)
-		ps->items[ps->n++] = proto << 16 | p;
+	(*v)[(*n)++] = (struct prange){proto << 16 | lo, proto << 16 | hi};
+	return PL_OK;
+}
+
+static int
+cmp_range(const void *a, const void *b)
+{
+	uint32_t x = ((const struct prange *)a)->lo, y = ((const struct prange *)b)->lo;
+
+	return x < y ? -1 : x > y;
+}
+
+#define PORT_WORDS (4u << 16) /* every (proto, port) word a set can hold */
+
+/*
+ * Adds the ranges to the set in O(ranges log ranges + ports): ranges are sorted and
+ * merged first, so "-,-,-,..." (2,000 full ranges) marks each port once, then the set
+ * is rebuilt from a bitmap of the 4 x 65536 possible words.
+ */
+static enum pl_rc
+merge_ranges(struct pl_ports *ps, struct prange *r, size_t n)
+{
+	uint64_t *bits = calloc(PORT_WORDS / 64, sizeof(*bits));
+	uint32_t *items, count = 0;
+	size_t k = 0;
+
+	if (!bits)
+		return PL_ERR_NOMEM;
+	qsort(r, n, sizeof(*r), cmp_range);
+	for (size_t i = 1; i < n; i++) { /* merge overlapping and touching ranges */
+		if (r[i].lo <= r[k].hi + 1) {
+			if (r[i].hi > r[k].hi)
+				r[k].hi = r[i].hi;
+		} else {
+			r[++k] = r[i];
+		}
+	}
+	for (size_t i = 0; n && i <= k; i++)
+		for (uint32_t w = r[i].lo; w <= r[i].hi; w++)
+			bits[w / 64] |= 1ull << (w % 64);
+	for (uint32_t i = 0; i < ps->n; i++)
+		bits[ps->items[i] / 64] |= 1ull << (ps->items[i] % 64);
+	for (uint32_t i = 0; i < PORT_WORDS / 64; i++)
+		count += (uint32_t)__builtin_popcountll(bits[i]);
+	items = malloc((count ? count : 1) * sizeof(*items));
+	if (!items) {
+		free(bits);
+		return PL_ERR_NOMEM;
+	}
+	count = 0;
+	for (uint32_t w = 0; w < PORT_WORDS; w++)
+		if (bits[w / 64] >> (w % 64) & 1)
+			items[count++] = w;
+	free(ps->items);
+	ps->items = items;
+	ps->n = count;
+	free(bits);
 	return PL_OK;
 }
 
@@ -87,8 +144,10 @@ parse_item(const char *s, size_t n, uint32_t *lo, uint32_t *hi, struct pl_err *e
 enum pl_rc
 pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err)
 {
-	size_t cap = ps->n, len = strlen(spec), i = 0;
+	size_t len = strlen(spec), i = 0, n_r = 0, cap_r = 0;
+	struct prange *r = NULL;
 	unsigned proto = PL_PROTO_TCP;
+	enum pl_rc rc = PL_OK;
 
 	if (len == 0)
 		return pl_err_set_at(err, PL_ERR_PARSE, "<ports>", 1, 1, "empty port list");
@@ -114,6 +173,7 @@ pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err)
 				proto = PL_PROTO_SCTP;
 				break;
 			default:
+				free(r);
 				return pl_err_set_at(
 				    err, PL_ERR_PARSE, "<ports>", 1, (unsigned)start + 1,
 				    "unknown transport prefix '%c:' (T:, U: or S:)", spec[start]);
@@ -126,15 +186,21 @@ pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err)
 
 			if (err)
 				tmp = *err;
+			free(r);
 			return pl_err_set_at(err, PL_ERR_PARSE, "<ports>", 1, (unsigned)start + 1,
 			                     "bad port item '%.*s'%s%s", (int)(n > 20 ? 20 : n),
 			                     spec + start, n ? ": " : "", n ? tmp.msg : "");
 		}
-		if (push_range(ps, proto, lo, hi, &cap) != PL_OK)
+		if (push_range(&r, &n_r, &cap_r, proto, lo, hi) != PL_OK) {
+			free(r);
 			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		}
 		i++;
 	}
-	pl_ports_normalize(ps);
+	rc = merge_ranges(ps, r, n_r);
+	free(r);
+	if (rc != PL_OK)
+		return pl_err_set(err, rc, "out of memory");
 	return PL_OK;
 }
 

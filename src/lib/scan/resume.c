@@ -9,7 +9,8 @@
  *   pending P P ...    positions taken but not finished (any number of lines)
  *   end
  * The parser is a pure function over bytes (pl_scan_resume_parse), fuzzable like the
- * other parsers; a file without "end" is rejected as truncated.
+ * other parsers; a file without "end" is rejected as truncated. Files are read line by
+ * line with a bound on the line length (shared/lines.h), never whole.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,9 +20,15 @@
 
 #include "portlens/scan.h"
 #include "shared/buf.h"
+#include "shared/lines.h"
 #include "shared/strnum.h"
 
 #define MAGIC "portlens-resume 1"
+/* Bounds on what a resume file may hold: an argument line (a -p list of 100 KB is 300 KB
+ * escaped) and the pending positions (what was in flight: at most the descriptor limit,
+ * plus --sV's queue). */
+#define RESUME_MAX_LINE    (1u << 20)
+#define RESUME_MAX_PENDING (1u << 24)
 
 static void
 put_escaped(struct pl_buf *b, const char *s)
@@ -146,6 +153,8 @@ parse_line(struct rparse *p, const char *s, size_t n, struct pl_scan_state *st)
 				j++;
 			if (pl_parse_u64n(s + i, j - i, 0, UINT64_MAX, &v, NULL) != PL_OK)
 				return PL_ERR_PARSE;
+			if (p->n_pend >= RESUME_MAX_PENDING)
+				return PL_ERR_LIMIT;
 			if (p->n_pend == p->cap_pend) {
 				size_t cap = p->cap_pend ? p->cap_pend * 2 : 64;
 				uint64_t *nv = realloc(p->pend, cap * sizeof(*nv));
@@ -167,6 +176,52 @@ parse_line(struct rparse *p, const char *s, size_t n, struct pl_scan_state *st)
 	return PL_ERR_PARSE;
 }
 
+/* One line of the file (line 1 is the magic line). */
+static enum pl_rc
+feed_line(struct rparse *p, const char *s, size_t n, unsigned line, struct pl_scan_state *st,
+          const char *source, struct pl_err *err)
+{
+	enum pl_rc rc;
+
+	if (line == 1) {
+		if (n != strlen(MAGIC) || memcmp(s, MAGIC, n) != 0)
+			return pl_err_set_at(err, PL_ERR_PARSE, source, 1, 1,
+			                     "not a portlens resume file");
+		return PL_OK;
+	}
+	if (p->have_end)
+		return pl_err_set_at(err, PL_ERR_PARSE, source, line, 1, "data after 'end'");
+	rc = parse_line(p, s, n, st);
+	if (rc == PL_ERR_NOMEM)
+		return pl_err_set(err, rc, "out of memory");
+	if (rc == PL_ERR_LIMIT)
+		return pl_err_set_at(err, rc, source, line, 1, "more than %u pending positions",
+		                     RESUME_MAX_PENDING);
+	if (rc != PL_OK)
+		return pl_err_set_at(err, PL_ERR_PARSE, source, line, 1, "malformed resume record");
+	return PL_OK;
+}
+
+/* After the last line: hands the result over, or frees it. */
+static enum pl_rc
+finish_parse(struct rparse *p, enum pl_rc rc, const char *source, char ***args, size_t *n_args,
+             struct pl_scan_state *st, struct pl_err *err)
+{
+	if (rc == PL_OK && (!p->have_next || !p->have_end || p->n_args == 0))
+		rc = pl_err_set(err, PL_ERR_PARSE, "%s: truncated resume file", source);
+	if (rc != PL_OK) {
+		pl_scan_resume_args_free(p->args, p->n_args);
+		free(p->pend);
+		memset(st, 0, sizeof(*st));
+		return rc;
+	}
+	*args = p->args;
+	*n_args = p->n_args;
+	st->pending = p->pend;
+	st->n_pending = p->n_pend;
+	return PL_OK;
+}
+
 enum pl_rc
 pl_scan_resume_parse(const char *data, size_t len, const char *source, char ***args, size_t *n_args,
                      struct pl_scan_state *st, struct pl_err *err)
@@ -177,39 +232,28 @@ pl_scan_resume_parse(const char *data, size_t len, const char *source, char ***a
 	enum pl_rc rc = PL_OK;
 
 	memset(st, 0, sizeof(*st));
-	while (i < len) {
+	while (i < len && rc == PL_OK) {
 		const char *nl = memchr(data + i, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - (data + i)) : len - i;
 
-		line++;
-		if (line == 1 && (n != strlen(MAGIC) || memcmp(data, MAGIC, n) != 0)) {
-			rc = pl_err_set_at(err, PL_ERR_PARSE, source, 1, 1,
-			                   "not a portlens resume file");
-			goto out;
-		}
-		if (line > 1 && (p.have_end || (rc = parse_line(&p, data + i, n, st)) != PL_OK)) {
-			if (rc != PL_ERR_NOMEM)
-				rc = pl_err_set_at(err, PL_ERR_PARSE, source, line, 1,
-				                   "malformed resume record");
-			goto out;
-		}
+		rc = feed_line(&p, data + i, n, ++line, st, source, err);
 		i += n + 1;
 	}
-	if (!p.have_next || !p.have_end || p.n_args == 0) {
-		rc = pl_err_set(err, PL_ERR_PARSE, "%s: truncated resume file", source);
-		goto out;
-	}
-	*args = p.args;
-	*n_args = p.n_args;
-	st->pending = p.pend;
-	st->n_pending = p.n_pend;
-	return PL_OK;
-out:
-	pl_scan_resume_args_free(p.args, p.n_args);
-	free(p.pend);
-	if (rc == PL_ERR_NOMEM)
-		pl_err_set(err, rc, "out of memory");
-	return rc;
+	return finish_parse(&p, rc, source, args, n_args, st, err);
+}
+
+struct rload {
+	struct rparse p;
+	struct pl_scan_state *st;
+	const char *source;
+};
+
+static enum pl_rc
+load_line(void *ctx, const char *line, size_t len, unsigned lineno, struct pl_err *err)
+{
+	struct rload *l = ctx;
+
+	return feed_line(&l->p, line, len, lineno, l->st, l->source, err);
 }
 
 enum pl_rc
@@ -217,22 +261,14 @@ pl_scan_resume_load(const char *path, char ***args, size_t *n_args, struct pl_sc
                     struct pl_err *err)
 {
 	FILE *fp = fopen(path, "r");
-	struct pl_buf b;
-	char chunk[4096];
-	size_t n;
+	struct rload l = {.st = st, .source = path};
 	enum pl_rc rc;
 
+	memset(st, 0, sizeof(*st));
 	if (!fp)
 		return pl_err_set(err, PL_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-	pl_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (pl_buf_append(&b, chunk, n) != PL_OK) {
-			fclose(fp);
-			pl_buf_cleanup(&b);
-			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		}
+	/* Streamed line by line: a resume file that is /dev/zero costs one line. */
+	rc = pl_lines_read(fp, RESUME_MAX_LINE, path, load_line, &l, err);
 	fclose(fp);
-	rc = pl_scan_resume_parse(b.data ? b.data : "", b.len, path, args, n_args, st, err);
-	pl_buf_cleanup(&b);
-	return rc;
+	return finish_parse(&l.p, rc, path, args, n_args, st, err);
 }

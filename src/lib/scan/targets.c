@@ -20,6 +20,13 @@
 #include "portlens/scan.h"
 #include "shared/strnum.h"
 
+/*
+ * Specs per list (targets, exclusions): a bound on memory (about 64 MiB of blocks) for
+ * inputs like `yes 198.18.0.1 | portlens scan -iL -`. Exclusions are also tested per
+ * probe, so a long exclusion list is slow long before this.
+ */
+#define TARGETS_MAX_SPECS (1u << 20)
+
 struct tblock {
 	struct pl_target_spec spec;
 	uint64_t start; /* index of the block's first address in the set */
@@ -87,6 +94,7 @@ parse_octets(const char *s, struct pl_target_spec *out, struct pl_err *err)
 	const char *p = s;
 	uint64_t count = 1;
 	int single = 1;
+	struct pl_err why = {0};
 
 	for (int i = 0; i < 4; i++) {
 		const char *end = strchr(p, '.');
@@ -94,9 +102,11 @@ parse_octets(const char *s, struct pl_target_spec *out, struct pl_err *err)
 
 		if (n == 0)
 			return pl_err_set(err, PL_ERR_PARSE, "empty octet in '%s'", s);
-		if (parse_octet(p, n, &out->oct_lo[i], &out->oct_hi[i], err) != PL_OK)
-			return pl_err_set(err, PL_ERR_PARSE, "bad target '%s': %s", s,
-			                  err ? err->msg : "");
+		/* The octet's reason goes to a local err: formatting err->msg into err itself
+		 * would read the buffer being written. */
+		if (parse_octet(p, n, &out->oct_lo[i], &out->oct_hi[i], &why) != PL_OK)
+			return pl_err_set(err, PL_ERR_PARSE, "bad target '%s': octet %d: %s", s,
+			                  i + 1, why.msg[0] ? why.msg : "not a number 0-255");
 		count *= (uint64_t)(out->oct_hi[i] - out->oct_lo[i]) + 1;
 		single &= out->oct_lo[i] == out->oct_hi[i];
 		p = end ? end + 1 : p + n;
@@ -253,22 +263,47 @@ pl_scan_addr_str(const struct pl_scan_addr *a, char *buf, size_t size)
 	return buf;
 }
 
+static enum pl_addr_class
+v4_class(const uint8_t *b)
+{
+	uint32_t v = v4_u32(b);
+
+	if ((v >> 28) == 0xe)
+		return PL_ADDR_MULTICAST;
+	if (v == 0xffffffffu)
+		return PL_ADDR_BROADCAST;
+	if ((v >> 24) == 0)
+		return PL_ADDR_UNSPECIFIED;
+	return PL_ADDR_OK;
+}
+
+/*
+ * IPv6 forms that carry an IPv4 address to an IPv4 destination: IPv4-mapped
+ * ::ffff:a.b.c.d (a dual-stack socket sends it as IPv4) and the NAT64 well-known
+ * prefix 64:ff9b::/96 (RFC 6052; a translator sends it as IPv4). Both are judged by
+ * the IPv4 address inside, so ::ffff:255.255.255.255 is the limited broadcast.
+ */
+static const uint8_t *
+embedded_v4(const uint8_t *b)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const uint8_t nat64[12] = {0, 0x64, 0xff, 0x9b};
+
+	if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0)
+		return b + 12;
+	return NULL;
+}
+
 enum pl_addr_class
 pl_scan_addr_class(const struct pl_scan_addr *a)
 {
 	static const uint8_t zero[16];
+	const uint8_t *v4;
 
-	if (a->family == 4) {
-		uint32_t v = v4_u32(a->bytes);
-
-		if ((v >> 28) == 0xe)
-			return PL_ADDR_MULTICAST;
-		if (v == 0xffffffffu)
-			return PL_ADDR_BROADCAST;
-		if ((v >> 24) == 0)
-			return PL_ADDR_UNSPECIFIED;
-		return PL_ADDR_OK;
-	}
+	if (a->family == 4)
+		return v4_class(a->bytes);
+	if ((v4 = embedded_v4(a->bytes)) != NULL)
+		return v4_class(v4);
 	if (a->bytes[0] == 0xff)
 		return PL_ADDR_MULTICAST;
 	if (memcmp(a->bytes, zero, 16) == 0)
@@ -307,6 +342,8 @@ blist_push(struct blist *l, const struct pl_target_spec *sp, const char *name, u
 {
 	struct tblock *b;
 
+	if (l->n >= TARGETS_MAX_SPECS)
+		return PL_ERR_LIMIT;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
 		struct tblock *v = realloc(l->v, cap * sizeof(*v));
@@ -375,6 +412,9 @@ pl_targets_add_spec(struct pl_targets *ts, const char *spec, int exclude, int re
 		ts->total += sp.count;
 	if (rc == PL_ERR_NOMEM)
 		return pl_err_set(err, rc, "out of memory");
+	if (rc == PL_ERR_LIMIT)
+		return pl_err_set(err, rc, "more than %u target specs%s", TARGETS_MAX_SPECS,
+		                  exclude ? " to exclude" : "");
 	return rc;
 }
 
@@ -449,6 +489,8 @@ int
 pl_targets_at(const struct pl_targets *ts, uint64_t i, struct pl_scan_addr *out)
 {
 	const struct tblock *b;
+	struct pl_scan_addr as_v4 = {0};
+	const uint8_t *v4;
 	enum pl_addr_class c;
 
 	if (i >= ts->total)
@@ -460,8 +502,13 @@ pl_targets_at(const struct pl_targets *ts, uint64_t i, struct pl_scan_addr *out)
 	c = pl_scan_addr_class(out);
 	if (c != PL_ADDR_OK)
 		return (int)c;
+	if (out->family == 6 && (v4 = embedded_v4(out->bytes)) != NULL) {
+		as_v4.family = 4;
+		memcpy(as_v4.bytes, v4, 4); /* --exclude 198.18.0.1 also covers ::ffff:198.18.0.1 */
+	}
 	for (size_t k = 0; k < ts->ex.n; k++)
-		if (block_contains(&ts->ex.v[k].spec, out))
+		if (block_contains(&ts->ex.v[k].spec, out) ||
+		    (as_v4.family && block_contains(&ts->ex.v[k].spec, &as_v4)))
 			return -1;
 	return PL_ADDR_OK;
 }

@@ -4,7 +4,8 @@
 # 198.19.8.0/24 x 256 ports is interrupted (SIGINT) twice and resumed each time; the
 # JSON lines output, continued across the three runs, must hold every probe exactly
 # once with exactly the lab's open and filtered sets, and the XML output must be one
-# well-formed document with every open port.
+# well-formed document with every open port. A further --resume of the finished scan
+# finds no resume file and appends nothing.
 # Usage: resume.sh PORTLENS_BINARY
 source "$(dirname "$0")/common.sh" "$1"
 scan_lab_setup resume
@@ -66,4 +67,15 @@ assert root.find('runstats') is not None
 print(f"xml ok: {len(got)} open ports on {len(addrs)} hosts")
 PY
 [ "$(grep -c '/open/' "$D/res.gnmap")" -eq 34 ] || fail "grepable output after resume"
-echo "PASS: two interruptions, two resumes, nothing lost or repeated"
+# The finished scan's state is spent: its resume file is gone, and a second --resume
+# says so and appends nothing (it used to run the whole scan again).
+[ ! -e "$D/state.resume" ] || fail "the finished scan left its resume file behind"
+n3=$(grep -c '"type":"result"' "$D/res.jsonl")
+rc=0
+timeout 60 ip netns exec "$NS" "$PORTLENS" scan --resume "$D/state.resume" --no-progress \
+	>/dev/null 2>"$D/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "a second --resume of a finished scan exited $rc, not 2"
+grep -q "nothing to resume" "$D/err" || fail "second --resume: $(cat "$D/err")"
+[ "$(grep -c '"type":"result"' "$D/res.jsonl")" -eq "$n3" ] ||
+	fail "a second --resume appended results"
+echo "PASS: two interruptions, two resumes, nothing lost or repeated; a third does nothing"

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# inputs.sh - scan's hostile and unbounded inputs, each bounded in time and memory
+# (GNU time's peak RSS) and answered with one clear line:
+#   - a bad target names the target and the octet once ("bad target 'X': octet 1: ...");
+#   - -iL of a directory says so; -iL /dev/zero stops at the line limit; an endless
+#     stream of targets stops at the spec limit; a resume file of /dev/zero likewise;
+#   - -p of 2,000 (and 60,000) '-' items is parsed as ranges: instant and small;
+#   - --dry-run counts a /15 x 65535 ports without walking it and writes no resume file;
+#   - --json is JSON lines on stdout; two formats on stdout are refused.
+# Nothing here sends a packet: every scan is refused, a dry run, or aimed at 127.0.0.1,
+# and the whole script runs inside `unshare -n` when it can.
+# Usage: inputs.sh PORTLENS_BINARY
+set -euo pipefail
+PORTLENS=$(realpath "$1")
+if [ -z "${INPUTS_NETNS:-}" ] && [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+	INPUTS_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+cd "$D"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# run EXPECTED_RC MAX_SECONDS MAX_KB ARGS...: portlens ARGS, stdout in out, stderr in err.
+run() {
+	local want=$1 secs=$2 kb=$3 rc=0
+	shift 3
+	timeout "$secs" /usr/bin/time -f '%M' -o "$D/rss" "$PORTLENS" "$@" >"$D/out" 2>"$D/err" ||
+		rc=$?
+	local cmd
+	cmd=$(printf '%.100s' "$*")
+	[ "$rc" -ne 124 ] || fail "portlens $cmd took more than $secs s"
+	[ "$rc" -eq "$want" ] || { head -c 300 "$D/err"; fail "portlens $cmd exited $rc, not $want"; }
+	[ "$(tail -1 "$D/rss")" -le "$kb" ] || fail "portlens $cmd: peak RSS $(tail -1 "$D/rss") KB"
+}
+err_is() { grep -qF -- "$1" "$D/err" || fail "expected '$1' on stderr, got: $(cat "$D/err")"; }
+
+run 2 10 65536 scan 300.1.1.1 -p 1
+[ "$(grep -o "300.1.1.1" "$D/err" | wc -l)" -eq 1 ] || fail "target named twice: $(cat "$D/err")"
+err_is "bad target '300.1.1.1': octet 1: 300 is out of range 0-255"
+run 2 10 65536 scan 198.18.3-1.1 -p 1
+err_is "octet 3: octet range 3-1 is reversed"
+echo "ok: bad targets named once, with the octet and the reason"
+
+run 2 10 65536 scan -iL /tmp -p 1
+err_is "cannot read /tmp: Is a directory"
+run 2 10 65536 scan -iL /dev/zero -p 1
+err_is "line longer than"
+run 2 10 65536 scan --excludefile /dev/zero 127.0.0.1 -p 1
+err_is "line longer than"
+run 2 10 65536 scan -iL "$D/missing" -p 1
+err_is "-iL: cannot open $D/missing: No such file or directory"
+rc=0
+yes 127.0.0.1 | timeout 20 /usr/bin/time -f '%M' -o "$D/rss" "$PORTLENS" scan -iL - -p 1 \
+	>/dev/null 2>"$D/err" || rc=$?
+[ "$rc" -eq 2 ] || fail "yes | scan -iL - exited $rc"
+err_is "more than 1048576 target specs"
+[ "$(tail -1 "$D/rss")" -le 262144 ] || fail "yes | scan -iL -: peak RSS $(tail -1 "$D/rss") KB"
+run 2 10 65536 scan --resume /dev/zero
+err_is "line longer than"
+run 2 10 65536 scan --resume /tmp
+err_is "Is a directory"
+echo "ok: target files and resume files are streamed, bounded, and read errors reported"
+
+dashes=$(python3 -c "print(','.join(['-'] * 2000))")
+run 0 5 65536 scan 127.0.0.1 -p "$dashes" --dry-run
+grep -q "1 addresses x 65535 ports = 65535 probes" "$D/out" || fail "-p of 2000 '-': $(cat "$D/out")"
+dashes=$(python3 -c "print(','.join(['-'] * 60000))")
+run 0 5 65536 scan 127.0.0.1 -p "$dashes" --dry-run
+grep -q "65535 probes" "$D/out" || fail "-p of 60000 '-': $(cat "$D/out")"
+run 2 5 65536 scan 127.0.0.1 -p 1-100 --exclude-ports "$dashes" --dry-run
+err_is "no ports left to scan"
+echo "ok: port lists of 2,000 and 60,000 full ranges are parsed as ranges"
+
+run 0 5 65536 scan 198.18.0.0/15 -p- --dry-run
+grep -q "131072 addresses x 65535 ports = 8589803520 probes" "$D/out" ||
+	fail "dry run count: $(cat "$D/out")"
+[ ! -e portlens-scan.resume ] || fail "a dry run wrote a resume file"
+echo "ok: --dry-run counts 8.6e9 probes in O(1)"
+
+run 0 10 65536 scan 127.0.0.1 -p 9 --json --no-progress --timeout 200
+python3 - "$D/out" <<'PY' || fail "--json is not JSON lines on stdout"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert recs[0]["type"] == "start" and recs[-1]["type"] == "end", recs
+PY
+run 2 10 65536 scan 127.0.0.1 -p 9 -oX - -oJ -
+err_is "would mix two formats on stdout"
+run 2 10 65536 scan 127.0.0.1 -p 9 --json -oX -
+err_is "would mix two formats on stdout"
+run 2 10 65536 scan 127.0.0.1 -p 9 --markdown
+err_is "no Markdown output"
+echo "ok: --json honoured, one format on stdout"
+echo "inputs: all passed"
