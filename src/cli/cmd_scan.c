@@ -347,11 +347,13 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	run->info.prog = prog;
 	run->info.sv = run->sv;
 	pl_scan_get_progress(*scanp, prog);
-	if (scan_open_sinks(cli, run) != PL_EXIT_OK)
+	scan_info_fill(cli, run);
+	/* --save (scan_save.c) first: a store that cannot be opened leaves no output file
+	 * behind that looks like a finished scan. */
+	if (scan_save_open(cli, &run->save, &run->info) != PL_EXIT_OK)
 		return PL_EXIT_FAIL;
-	/* --save (scan_save.c): the store sink, opened after the file sinks. */
-	if (scan_save_open(cli, &run->save, &run->info) != PL_EXIT_OK) {
-		scan_close_sinks(cli, run);
+	if (scan_open_sinks(cli, run) != PL_EXIT_OK) {
+		scan_save_close(cli, &run->save, 1);
 		return PL_EXIT_FAIL;
 	}
 	return PL_EXIT_OK; /* the --sV pool starts in on_started */
@@ -368,6 +370,16 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 	run->info.interrupted = rc == PL_ERR_INTERRUPTED || run->sv_n_pending > 0;
 	run->info.hosts_up = run->hosts_n;
 	scan_progress_end(&run->progress, prog, run->info.interrupted);
+	/* Failures go into every output's footer (XML exit="error", JSON "error"), so no
+	 * output of a failed run looks finished. The store is closed first for that. */
+	if (scan_save_close(cli, &run->save, run->info.interrupted) != PL_EXIT_OK) { /* --save */
+		ex = PL_EXIT_FAIL;
+		run->info.error = "--save failed: the scan is not completely saved in the store";
+	}
+	if (run->sv_nomem)
+		run->info.error = "--sV: out of memory; some open ports lack service data";
+	if (rc != PL_OK && rc != PL_ERR_INTERRUPTED)
+		run->info.error = err->msg;
 	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
 		ex = PL_EXIT_FAIL;
 	scan_sv_free(run->sv_run);
@@ -375,8 +387,6 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 	if (run->sv_nomem)
 		ex = pl_cli_fail(cli, "--sV: out of memory; some open ports went out without "
 		                      "service data or were lost for --resume");
-	if (scan_save_close(cli, &run->save, run->info.interrupted) != PL_EXIT_OK) /* --save */
-		ex = PL_EXIT_FAIL;
 	if (run->info.interrupted)
 		ex = save_resume(cli, run, scan);
 	else if (rc != PL_OK) {

@@ -770,15 +770,6 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 	};
 	int stdout_taken = 0;
 
-	run->info.args = run->args_str;
-	run->info.services = run->services_str;
-	run->info.engine = run->engine->name;
-	run->info.scan_type = run->engine->nmap_type;
-	run->info.n_targets = pl_targets_count(run->targets);
-	run->info.n_ports = run->ports.n;
-	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();
-	run->info.kb = cli->kb ? cli->kb : pl_kb_builtin();
-	run->info.targets = run->targets;
 	for (int k = 0; k < SCAN_OUT_N; k++)
 		stdout_taken |= run->out_path[k] && strcmp(run->out_path[k], "-") == 0;
 	if (!stdout_taken)
@@ -797,9 +788,16 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 		                        .append = append,
 		                        .reason = run->reason};
 		s->fp = open_out(cli, run->out_path[k], k, append);
-		if (!s->fp)
-			return pl_cli_fail(cli, "cannot open %s: %s", run->out_path[k],
-			                   strerror(errno));
+		if (!s->fp) {
+			int ex = pl_cli_fail(cli, "cannot open %s: %s", run->out_path[k],
+			                     strerror(errno));
+
+			for (size_t i = 0; i < run->n_sinks; i++) /* nothing written yet */
+				if (run->sinks[i].fp != cli->out)
+					fclose(run->sinks[i].fp);
+			run->n_sinks = 0;
+			return ex;
+		}
 		run->n_sinks++;
 	}
 	for (size_t i = 0; i < run->n_sinks; i++) {
@@ -810,6 +808,20 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 	run->progress.tty = !run->no_progress && isatty(fileno(cli->err));
 	run->progress.json_every = run->stats_json;
 	return PL_EXIT_OK;
+}
+
+void
+scan_info_fill(struct pl_cli *cli, struct scan_run *run)
+{
+	run->info.args = run->args_str;
+	run->info.services = run->services_str;
+	run->info.engine = run->engine->name;
+	run->info.scan_type = run->engine->nmap_type;
+	run->info.n_targets = pl_targets_count(run->targets);
+	run->info.n_ports = run->ports.n;
+	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();
+	run->info.kb = cli->kb ? cli->kb : pl_kb_builtin();
+	run->info.targets = run->targets;
 }
 
 int

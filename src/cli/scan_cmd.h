@@ -85,7 +85,9 @@ int scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char 
  */
 int scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets *ts,
                     uint32_t n_ports, int yes_large);
-/* Opens every output and writes its header. */
+/* Fills run->info (arguments, engine, sets, registry) for the store and the sinks. */
+void scan_info_fill(struct pl_cli *cli, struct scan_run *run);
+/* Opens every output and writes its header; on failure closes what it opened. */
 int scan_open_sinks(struct pl_cli *cli, struct scan_run *run);
 /* Writes every footer and closes the outputs; PL_EXIT_FAIL on a write error. */
 int scan_close_sinks(struct pl_cli *cli, struct scan_run *run);

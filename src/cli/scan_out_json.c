@@ -116,6 +116,8 @@ json_end(struct scan_sink *s, const struct scan_info *info)
 	pl_jsonw_object(&w);
 	pl_jsonw_kstr(&w, "type", "end");
 	pl_jsonw_kbool(&w, "interrupted", info->interrupted);
+	if (info->error)
+		pl_jsonw_kstr(&w, "error", info->error);
 	pl_jsonw_kint(&w, "end", (int64_t)info->end);
 	pl_jsonw_kint(&w, "elapsed_ms", (int64_t)(p->elapsed_s * 1000));
 	pl_jsonw_kint(&w, "done", (int64_t)p->done);

@@ -35,11 +35,16 @@ summary(FILE *fp, const struct scan_info *info, const char *lead)
 	char when[64];
 
 	scan_time_str(info->end, when, sizeof(when));
+	if (info->error)
+		fprintf(fp, "%sportlens failed: %s\n", lead, info->error);
 	fprintf(fp,
 	        "%sportlens done at %s -- %llu IP addresses (%llu hosts up) scanned in %.2f "
 	        "seconds%s\n",
 	        lead, when, (unsigned long long)info->n_targets, (unsigned long long)info->hosts_up,
-	        p->elapsed_s, info->interrupted ? " (interrupted)" : "");
+	        p->elapsed_s,
+	        info->interrupted ? " (interrupted)"
+	        : info->error     ? " (failed)"
+	                          : "");
 }
 
 static int

@@ -10,7 +10,7 @@
  * interrupted scan leaves a usable file. nmap groups all ports of a host in one <host>
  * element, and ndiff pairs hosts by address, so when the scan ends (or is interrupted)
  * the sink re-reads its own file, merges the one-line elements by address, sorts hosts
- * and ports, and atomically replaces the file (temporary file + rename). The re-read is
+ * and ports, and atomically replaces the file (a mkstemp temporary file + rename). The re-read is
  * also how a resumed scan continues an existing file (-oX with --resume): the old
  * hosts are merged with the new. Writing to stdout ("-oX -") cannot be rewritten and
  * stays one element per port.
@@ -32,6 +32,7 @@
 
 #include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
+#include "shared/atomic_file.h"
 #include "shared/buf.h"
 
 struct xhost {
@@ -191,12 +192,20 @@ write_runstats(FILE *fp, const struct scan_info *info, uint64_t up)
 	fprintf(fp,
 	        "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"portlens done at %s; "
 	        "%llu IP addresses (%llu hosts up) scanned in %.2f seconds\" elapsed=\"%.2f\" "
-	        "exit=\"%s\"/><hosts up=\"%llu\" down=\"%llu\" total=\"%llu\"/></runstats>\n"
-	        "</nmaprun>\n",
+	        "exit=\"%s\"",
 	        (long long)info->end, when, when, (unsigned long long)info->n_targets,
 	        (unsigned long long)up, info->prog->elapsed_s, info->prog->elapsed_s,
-	        info->interrupted ? "error" : "success", (unsigned long long)up,
-	        (unsigned long long)(total - up), (unsigned long long)total);
+	        info->interrupted || info->error ? "error" : "success");
+	if (info->error || info->interrupted) { /* nmap.dtd's errormsg */
+		fputs(" errormsg=\"", fp);
+		scan_xml_escape(fp, info->error ? info->error : "interrupted");
+		fputc('"', fp);
+	}
+	fprintf(fp,
+	        "/><hosts up=\"%llu\" down=\"%llu\" total=\"%llu\"/></runstats>\n"
+	        "</nmaprun>\n",
+	        (unsigned long long)up, (unsigned long long)(total - up),
+	        (unsigned long long)total);
 }
 
 static int
@@ -356,49 +365,46 @@ read_back(FILE *fp, struct pl_buf *hdr, struct xhost **hosts, size_t *n_hosts)
 	return rc;
 }
 
-/* Rewrites the file with one <host> per address; returns hosts up or -1. */
+/*
+ * Rewrites the file with one <host> per address; returns hosts up or -1. The new file
+ * is a fresh temporary file next to it (mkstemp: O_EXCL, so a symlink planted at a
+ * predictable "OUT.xml.tmp" in a shared directory is never followed), renamed over it.
+ */
 static long long
 consolidate(struct scan_sink *s, const struct scan_info *info)
 {
-	struct pl_buf hdr, tmp;
+	struct pl_buf hdr;
+	struct pl_atomic_file af = {0};
 	struct xhost *hs = NULL;
 	size_t n = 0, up = 0;
-	FILE *out = NULL;
 	long long rc = -1;
 
 	pl_buf_init(&hdr);
-	pl_buf_init(&tmp);
 	fflush(s->fp);
 	if (read_back(s->fp, &hdr, &hs, &n) != 0)
 		goto out;
-	qsort(hs, n, sizeof(*hs), cmp_host);
-	pl_buf_printf(&tmp, "%s.tmp", s->path);
-	out = fopen(pl_buf_str(&tmp), "w");
-	if (!out)
+	if (n) /* qsort on a NULL array is undefined, even for 0 items */
+		qsort(hs, n, sizeof(*hs), cmp_host);
+	if (pl_atomic_open(s->path, &af, NULL) != PL_OK)
 		goto out;
-	fputs(pl_buf_str(&hdr), out);
+	fputs(pl_buf_str(&hdr), af.fp);
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 
 		while (j < n && memcmp(hs[j].key, hs[i].key, 17) == 0)
 			j++;
-		write_host(out, hs, i, j);
+		write_host(af.fp, hs, i, j);
 		up++;
 		i = j;
 	}
-	write_runstats(out, info, up);
-	if (fclose(out) != 0 || rename(pl_buf_str(&tmp), s->path) != 0) {
-		out = NULL;
+	write_runstats(af.fp, info, up);
+	if (pl_atomic_commit(&af, NULL) != PL_OK)
 		goto out;
-	}
-	out = NULL;
 	rc = (long long)up;
 out:
-	if (out)
-		fclose(out);
+	pl_atomic_abort(&af);
 	free_hosts(hs, n);
 	pl_buf_cleanup(&hdr);
-	pl_buf_cleanup(&tmp);
 	return rc;
 }
 

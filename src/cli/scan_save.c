@@ -109,10 +109,19 @@ scan_save_close(struct pl_cli *cli, struct scan_save *sv, int interrupted)
 
 	if (sv->sink) {
 		id = pl_store_sink_scan_id(sv->sink);
-		if (pl_store_sink_close(sv->sink, interrupted ? "interrupted" : "done", &err) !=
-		    PL_OK) {
+		/* A write failed: the scan is marked "incomplete", never "done". */
+		if (pl_store_sink_close(sv->sink,
+		                        sv->failed    ? "incomplete"
+		                        : interrupted ? "interrupted"
+		                                      : "done",
+		                        &err) != PL_OK) {
 			pl_cli_print_err(cli, &err);
 			rc = PL_EXIT_FAIL;
+		} else if (sv->failed) {
+			fprintf(cli->err,
+			        "%s: scan #%lld is only partly saved (marked incomplete): a write "
+			        "failed\n",
+			        cli->prog, (long long)id);
 		} else {
 			fprintf(cli->err, "%s: scan saved as #%lld (portlens serve: /scans/%lld)\n",
 			        cli->prog, (long long)id, (long long)id);

@@ -39,6 +39,7 @@ struct scan_info {
 	const struct pl_scan_progress *prog; /* set for end() */
 	uint64_t hosts_up;                   /* distinct hosts with a reported port */
 	int sv;                              /* --sV: open ports come with service data */
+	const char *error; /* set for end(): why the run failed (store, engine), or NULL */
 };
 
 /* What --sV found on one open port; sinks get NULL for results that were not probed. */

@@ -84,7 +84,8 @@ merge_ranges(struct pl_ports *ps, struct prange *r, size_t n)
 
 	if (!bits)
 		return PL_ERR_NOMEM;
-	qsort(r, n, sizeof(*r), cmp_range);
+	if (n)
+		qsort(r, n, sizeof(*r), cmp_range);
 	for (size_t i = 1; i < n; i++) { /* merge overlapping and touching ranges */
 		if (r[i].lo <= r[k].hi + 1) {
 			if (r[i].hi > r[k].hi)

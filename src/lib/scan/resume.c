@@ -2,7 +2,8 @@
 /*
  * resume.c - resume files: the arguments of an interrupted scan and where it stood.
  *
- * Format (text, one record per line, written atomically via a temporary file):
+ * Format (text, one record per line, written atomically: a temporary file made with
+ * mkstemp in the same directory, then renamed; shared/atomic_file.c):
  *   portlens-resume 1
  *   arg ARG            one per argument, bytes outside 0x21-0x7e and '%' as %XX
  *   next N             the first position never taken
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "portlens/scan.h"
+#include "shared/atomic_file.h"
 #include "shared/buf.h"
 #include "shared/lines.h"
 #include "shared/strnum.h"
@@ -47,12 +49,10 @@ enum pl_rc
 pl_scan_resume_save(const char *path, char *const *args, size_t n_args,
                     const struct pl_scan_state *st, struct pl_err *err)
 {
-	struct pl_buf b, tmp;
-	FILE *fp = NULL;
-	enum pl_rc rc = PL_OK;
+	struct pl_buf b;
+	enum pl_rc rc;
 
 	pl_buf_init(&b);
-	pl_buf_init(&tmp);
 	pl_buf_printf(&b, "%s\n", MAGIC);
 	for (size_t i = 0; i < n_args; i++) {
 		pl_buf_puts(&b, "arg ");
@@ -65,25 +65,9 @@ pl_scan_resume_save(const char *path, char *const *args, size_t n_args,
 		              (unsigned long long)st->pending[i],
 		              i % 16 == 15 || i + 1 == st->n_pending ? "\n" : "");
 	pl_buf_puts(&b, "end\n");
-	pl_buf_printf(&tmp, "%s.tmp", path);
-	fp = fopen(pl_buf_str(&tmp), "w");
-	if (!fp || fwrite(b.data, 1, b.len, fp) != b.len || fflush(fp) != 0 ||
-	    fsync(fileno(fp)) != 0) {
-		rc = pl_err_set(err, PL_ERR_IO, "cannot write %s: %s", pl_buf_str(&tmp),
-		                strerror(errno));
-		goto out;
-	}
-	if (fclose(fp) != 0 || rename(pl_buf_str(&tmp), path) != 0) {
-		fp = NULL;
-		rc = pl_err_set(err, PL_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-		goto out;
-	}
-	fp = NULL;
-out:
-	if (fp)
-		fclose(fp);
+	/* A fresh temporary file (mkstemp: O_EXCL, never a planted symlink), then rename. */
+	rc = pl_atomic_write(path, b.data, b.len, err);
 	pl_buf_cleanup(&b);
-	pl_buf_cleanup(&tmp);
 	return rc;
 }
 

@@ -7,7 +7,10 @@
 #     stream of targets stops at the spec limit; a resume file of /dev/zero likewise;
 #   - -p of 2,000 (and 60,000) '-' items is parsed as ranges: instant and small;
 #   - --dry-run counts a /15 x 65535 ports without walking it and writes no resume file;
-#   - --json is JSON lines on stdout; two formats on stdout are refused.
+#   - --json is JSON lines on stdout; two formats on stdout are refused;
+#   - the XML rewrite and the resume file never follow a symlink planted at their
+#     temporary names in a world-writable directory;
+#   - a failed --save shows in every output (or leaves none).
 # Nothing here sends a packet: every scan is refused, a dry run, or aimed at 127.0.0.1,
 # and the whole script runs inside `unshare -n` when it can.
 # Usage: inputs.sh PORTLENS_BINARY
@@ -91,4 +94,49 @@ err_is "would mix two formats on stdout"
 run 2 10 65536 scan 127.0.0.1 -p 9 --markdown
 err_is "no Markdown output"
 echo "ok: --json honoured, one format on stdout"
+# Temporary files never follow a planted symlink: in a world-writable directory another
+# user may create OUT.xml.tmp or the resume file's .tmp as a link to any file.
+W="$D/shared"
+mkdir "$W"
+chmod 0777 "$W"
+echo "precious" >"$D/victim"
+ln -s "$D/victim" "$W/out.xml.tmp"
+ln -s "$D/victim" "$W/state.resume.tmp"
+rc=0
+timeout 20 "$PORTLENS" scan 127.0.0.1 -p 1-2000 --rate 400 --timeout 50 --no-progress \
+	-oX "$W/out.xml" --resume-file "$W/state.resume" >/dev/null 2>"$D/err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid" || rc=$?
+[ "$rc" -eq 130 ] || { cat "$D/err"; fail "interrupted scan exited $rc, not 130"; }
+[ "$(cat "$D/victim")" = "precious" ] || fail "a planted symlink was followed: victim overwritten"
+[ -L "$W/out.xml.tmp" ] && [ -L "$W/state.resume.tmp" ] || fail "planted links were replaced"
+grep -q "^portlens-resume 1" "$W/state.resume" || fail "no resume file written"
+xmllint --noout "$W/out.xml" || fail "XML output is not well-formed"
+echo "ok: temporary files are created fresh (O_EXCL), planted symlinks are not followed"
+# A failed --save shows in every output. A store that cannot be opened leaves no
+# output at all; a store that fills up mid-scan (a 256 KiB tmpfs) marks each output's
+# footer as failed (XML exit="error" errormsg, JSON "error", text "failed").
+run 1 10 262144 scan 127.0.0.1 -p 9 --no-progress --save --db /proc/none/x.db \
+	-oX "$D/f.xml" -oJ "$D/f.jsonl"
+[ ! -e "$D/f.xml" ] && [ ! -e "$D/f.jsonl" ] || fail "a failed --save left outputs behind"
+[ ! -s "$D/out" ] || fail "a failed --save printed a result table: $(head -3 "$D/out")"
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	mkdir "$D/full"
+	rc=0
+	timeout 60 unshare -m sh -c 'mount -t tmpfs -o size=256k tmpfs "$1" && shift && exec "$@"' \
+		sh "$D/full" "$PORTLENS" scan 127.0.0.1 -p 1-65535 --all-states --no-progress \
+		--save --db "$D/full/x.db" -oX "$D/f.xml" -oJ "$D/f.jsonl" -oN "$D/f.txt" \
+		>/dev/null 2>"$D/err" || rc=$?
+	[ "$rc" -eq 1 ] || { cat "$D/err"; fail "scan with a full store exited $rc, not 1"; }
+	err_is "only partly saved"
+	grep -q 'exit="error" errormsg="--save failed' "$D/f.xml" || fail "XML looks finished"
+	tail -1 "$D/f.jsonl" | grep -q '"error":"--save failed' || fail "JSON end record has no error"
+	grep -q "^# portlens failed: --save failed" "$D/f.txt" || fail "text output looks finished"
+	xmllint --noout "$D/f.xml" || fail "XML of a failed run is not well-formed"
+	echo "ok: a store that fills up mid-scan shows as a failure in every output"
+else
+	echo "SKIP: the full-store case needs root (unshare -m)"
+fi
 echo "inputs: all passed"
