@@ -466,8 +466,6 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	rc = pl_scan_run(scan, &err);
 	if (run->sv_run) /* --sV: the last probes (Ctrl-C still handled here) */
 		sv_wait(cli, run);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	pl_scan_get_progress(scan, &prog);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (run->sv) /* the run took as long as its last probe */
@@ -477,6 +475,11 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	prog.found -= run->sv_n_pending;
 	prog.done -= run->sv_n_pending;
 	ex = finish(cli, run, scan, &prog, rc, &err);
+	/* Only now: a second Ctrl-C (or timeout(1) signalling the process group again)
+	 * while the footers, the XML rewrite and the resume file are written must not
+	 * kill the process halfway through them. */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	pl_scan_free(scan);
 	return ex;
 }

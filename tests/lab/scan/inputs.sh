@@ -104,9 +104,10 @@ ln -s "$D/victim" "$W/out.xml.tmp"
 ln -s "$D/victim" "$W/state.resume.tmp"
 rc=0
 timeout 20 "$PORTLENS" scan 127.0.0.1 -p 1-2000 --rate 400 --timeout 50 --no-progress \
-	-oX "$W/out.xml" --resume-file "$W/state.resume" >/dev/null 2>"$D/err" &
+	--stats-json 1 -oX "$W/out.xml" --resume-file "$W/state.resume" >/dev/null 2>"$D/err" &
 pid=$!
-sleep 1
+# Interrupt once the scan runs (its first stats line), not while it starts up.
+for _ in $(seq 100); do grep -q '"type":"stats"' "$D/err" && break; sleep 0.1; done
 kill -INT "$pid"
 wait "$pid" || rc=$?
 [ "$rc" -eq 130 ] || { cat "$D/err"; fail "interrupted scan exited $rc, not 130"; }
