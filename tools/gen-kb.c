@@ -76,6 +76,16 @@ put_entries(FILE *out, const struct pl_kb *kb)
 		put_c_string(out, e->title);
 		fputs(", .text = ", out);
 		put_c_string(out, e->text);
+		for (int l = PL_LANG_KO; l < PL_LANG_COUNT; l++) {
+			if (e->title_tr[l]) {
+				fprintf(out, ", .title_tr[%d] = ", l);
+				put_c_string(out, e->title_tr[l]);
+			}
+			if (e->text_tr[l]) {
+				fprintf(out, ", .text_tr[%d] = ", l);
+				put_c_string(out, e->text_tr[l]);
+			}
+		}
 		fputs(", .file = ", out);
 		put_c_string(out, e->file);
 		fprintf(out,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "portlens/error.h"
+#include "portlens/lang.h"
 #include "portlens/port.h"
 
 enum pl_kb_kind {
@@ -42,9 +43,13 @@ enum pl_risk {
  * becomes one entry per port or range, sharing its strings.
  */
 struct pl_kb_entry {
-	const char *port_spec;      /* the stanza's port line as written */
-	const char *title;          /* one line */
-	const char *text;           /* one paragraph */
+	const char *port_spec; /* the stanza's port line as written */
+	const char *title;     /* one line, English (the reference text) */
+	const char *text;      /* one paragraph, English */
+	/* Translations by enum pl_lang; [PL_LANG_EN] is unused (NULL), NULL where the
+	 * knowledge file has no `title.LANG:` / `text.LANG:` line. Use pl_kb_title/text. */
+	const char *title_tr[PL_LANG_COUNT];
+	const char *text_tr[PL_LANG_COUNT];
 	const char *const *sources; /* n_sources >= 1 citations */
 	const char *file;           /* knowledge file the fact came from */
 	uint32_t n_sources;
@@ -87,11 +92,22 @@ const uint32_t *pl_kb_lookup(const struct pl_kb *kb, uint16_t port, size_t *n_ou
 /* Highest risk among the facts covering port for any transport in protos (INFO if none). */
 enum pl_risk pl_kb_port_risk(const struct pl_kb *kb, uint16_t port, unsigned protos);
 
+/*
+ * The fact's title or text in lang, falling back to English when it has no translation
+ * in that language; *fell_back (may be NULL) is set to 1 in that case, else 0. Never
+ * NULL.
+ */
+const char *pl_kb_title(const struct pl_kb_entry *e, enum pl_lang lang, int *fell_back);
+const char *pl_kb_text(const struct pl_kb_entry *e, enum pl_lang lang, int *fell_back);
+
 /* Names as written in the files: "botnet-target", "high", ... Static strings. */
 const char *pl_kb_kind_name(enum pl_kb_kind kind);
 const char *pl_risk_name(enum pl_risk risk);
 /* Human labels: "Botnet target", "High". */
 const char *pl_kb_kind_label(enum pl_kb_kind kind);
+/* The same labels in a page language: "봇넷 표적", "high" -> "yüksek". Static. */
+const char *pl_kb_kind_label_in(enum pl_kb_kind kind, enum pl_lang lang);
+const char *pl_risk_label(enum pl_risk risk, enum pl_lang lang);
 /* Parse names; return PL_OK or PL_ERR_PARSE. */
 enum pl_rc pl_kb_kind_parse(const char *s, enum pl_kb_kind *out);
 enum pl_rc pl_risk_parse(const char *s, enum pl_risk *out);

@@ -17,6 +17,7 @@
 #include "portlens/knowledge.h"
 #include "portlens/port.h"
 #include "portlens/registry.h"
+struct pl_buf; /* shared/buf.h */
 
 #define PL_PAGE_MAX_ASSIGN 8  /* registry records per transport (the most seen is 3) */
 #define PL_PAGE_MAX_FACTS  64 /* knowledge facts on one page */
@@ -30,8 +31,9 @@ struct pl_page_transport {
 
 /* One "how to check" command. */
 struct pl_page_check {
-	const char *platform; /* "Linux", "macOS", "Windows", "portlens" (static) */
-	const char *purpose;  /* static */
+	const char *platform; /* "Linux", "macOS", "Windows", "portlens", or "remote" in the
+	                         page's language (static) */
+	const char *purpose;  /* in the page's language (static) */
 	char *command;        /* owned */
 };
 
@@ -83,6 +85,7 @@ struct pl_page_live {
 
 struct pl_page {
 	uint16_t port;
+	enum pl_lang lang;   /* language the FAQ and check labels are written in */
 	unsigned protos;     /* transports asked for (PL_PROTO_BIT mask) */
 	int explicit_protos; /* the caller named transports (else all were implied) */
 	const struct pl_registry *reg;
@@ -121,6 +124,7 @@ struct pl_page_opts {
 	int read_proc;                 /* nonzero: read the ephemeral range from /proc */
 	const char *proc_root;         /* "" or NULL: "/"; tests point it at a fixture */
 	int live_sockets;              /* nonzero: fill page->live from this machine's sockets */
+	enum pl_lang lang;             /* language of the FAQ and check labels; 0 = English */
 };
 
 /*
@@ -130,6 +134,20 @@ struct pl_page_opts {
  */
 enum pl_rc pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **out,
                          struct pl_err *err);
+
+/*
+ * Appends tmpl to b with {1}..{9} replaced by args[0..n_args) (a missing one is
+ * dropped). The page's translated sentences use this form, never printf formats.
+ */
+void pl_page_fill(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n_args);
+
+/*
+ * Appends text, marking its `code spans` for the terminal: in a right-to-left language
+ * each span is wrapped in U+2066 LEFT-TO-RIGHT ISOLATE .. U+2069 POP DIRECTIONAL
+ * ISOLATE (and loses its backticks), so commands and paths keep their order; otherwise
+ * the text is appended as it is.
+ */
+void pl_page_isolate_code(struct pl_buf *b, const char *text, int rtl);
 
 /* Frees a page. NULL is a no-op. */
 void pl_page_free(struct pl_page *page);

@@ -36,6 +36,7 @@ struct pl_cli {
 	struct pl_registry *owned_reg; /* loaded from registry_path or the imported copy */
 	const struct pl_registry *reg;
 	const struct pl_kb *kb;
+	enum pl_lang lang; /* language of page text: --lang, else LC_ALL/LC_MESSAGES/LANG */
 };
 
 /* A subcommand: argv[0] is the subcommand's name. Returns an exit code. */
@@ -80,6 +81,10 @@ int pl_cli_imported_registry_path(char *buf, size_t size);
  * an append to b failed (then nothing is written: never a truncated document). */
 int pl_cli_emit(struct pl_cli *cli, const struct pl_buf *b);
 
+/* The page language from the environment: the first of LC_ALL, LC_MESSAGES, LANG that
+ * is set and not empty (POSIX precedence); English when it names no page language. */
+enum pl_lang pl_cli_env_lang(void);
+
 /* Terminal helpers (term.c). */
 /* Decides color and width from the options, the environment and the terminal. */
 void pl_term_setup(struct pl_cli *cli);
@@ -102,6 +107,7 @@ enum {
 	PL_OPT_CSV,
 	PL_OPT_NO_LIVE,
 	PL_OPT_WIDTH,
+	PL_OPT_LANG,
 	PL_OPT_FIRST_FREE, /* subcommands number their own options from here */
 };
 
@@ -112,6 +118,7 @@ enum {
 	    {"json", no_argument, NULL, PL_OPT_JSON},                                              \
 	    {"markdown", no_argument, NULL, PL_OPT_MARKDOWN},                                      \
 	    {"no-live", no_argument, NULL, PL_OPT_NO_LIVE},                                        \
+	    {"lang", required_argument, NULL, PL_OPT_LANG},                                        \
 	{                                                                                          \
 		"width", required_argument, NULL, PL_OPT_WIDTH                                     \
 	}

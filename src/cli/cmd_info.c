@@ -31,6 +31,8 @@ static const char info_help[] =
     "  --width=N           wrap text at N columns (default: terminal width)\n"
     "  --registry=FILE     use this IANA registry CSV instead of the built-in one\n"
     "  --no-live           do not read this machine's settings (/proc)\n"
+    "  --lang=LANG         page language: en, ko, ar or tr (default: from LC_ALL,\n"
+    "                      LC_MESSAGES or LANG; English otherwise)\n"
     "  -h, --help          this help\n";
 
 struct info_target {
@@ -131,6 +133,7 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 		    .protos = targets[i].protos,
 		    .read_proc = cli->live,
 		    .live_sockets = cli->live,
+		    .lang = cli->lang,
 		};
 		struct pl_page *page = NULL;
 		struct pl_err err = {0};

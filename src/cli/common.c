@@ -59,6 +59,21 @@ pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err)
 		fprintf(cli->err, "%s: %s\n", cli->prog, err->msg);
 }
 
+enum pl_lang
+pl_cli_env_lang(void)
+{
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	enum pl_lang l = PL_LANG_EN;
+
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return pl_lang_parse(v, &l) == 0 ? l : PL_LANG_EN;
+	}
+	return PL_LANG_EN;
+}
+
 int
 pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 {
@@ -92,6 +107,12 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 		return 1;
 	case PL_OPT_NO_LIVE:
 		cli->live = 0;
+		return 1;
+	case PL_OPT_LANG:
+		if (pl_lang_parse(arg, &cli->lang) != 0) {
+			pl_cli_usage_error(cli, "--lang takes en, ko, ar or tr, not '%s'", arg);
+			return -1;
+		}
 		return 1;
 	case PL_OPT_WIDTH:
 		if (pl_parse_u64(arg, 40, 1000, &v, NULL) != PL_OK) {

@@ -70,6 +70,7 @@ main(int argc, char **argv)
 	    .live = 1,
 	    .color_mode = -1,
 	    .kb = pl_kb_builtin(),
+	    .lang = pl_cli_env_lang(),
 	};
 	const char *name;
 	int rc;

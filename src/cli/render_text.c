@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_text.c - the port page for a terminal: headed sections, wrapped to the width,
- * colored only when allowed (see term.c). Every fact is followed by its source.
+ * colored only when allowed (see term.c). Every fact is followed by its source. The
+ * page is written in cli->lang with the web front end's strings (web/i18n_tables.c),
+ * so both say the same; in Arabic, commands and paths are isolated left-to-right.
  */
 #include <string.h>
 #include <strings.h>
@@ -9,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "portlens/sockets.h"
+#include "web/i18n.h"
 
 #define SGR_BOLD  "\033[1m"
 #define SGR_DIM   "\033[2m"
@@ -22,7 +25,37 @@ struct text_ctx {
 	const struct pl_cli *cli;
 	const struct pl_page *page;
 	struct pl_buf *out;
+	const struct web_lang *wl;
+	int rtl;
 };
+
+static const char *
+txt(const struct text_ctx *t, enum web_str id)
+{
+	return web_tr(t->wl, id);
+}
+
+/* Appends a translated template with up to four values. */
+static void
+trf(const struct text_ctx *t, struct pl_buf *b, enum web_str id, const char *a1, const char *a2,
+    const char *a3, const char *a4)
+{
+	const char *args[4] = {a1, a2, a3, a4};
+
+	pl_page_fill(b, txt(t, id), args, 4);
+}
+
+/* Wraps text to the width after isolating its code spans (right-to-left languages). */
+static void
+wrap(const struct text_ctx *t, const char *text, unsigned indent)
+{
+	struct pl_buf iso;
+
+	pl_buf_init(&iso);
+	pl_page_isolate_code(&iso, text, t->rtl);
+	pl_term_wrap(t->out, pl_buf_str(&iso), indent, t->cli->width);
+	pl_buf_cleanup(&iso);
+}
 
 static const char *
 sgr(const struct text_ctx *t, const char *code)
@@ -64,12 +97,17 @@ title_line(struct text_ctx *t)
 {
 	char summary[256];
 
+	char n[8];
+
 	pl_page_summary(t->page, summary, sizeof(summary));
-	pl_buf_printf(t->out, "%sPort %u%s — %s", sgr(t, SGR_BOLD), t->page->port,
-	              sgr(t, SGR_RESET), summary);
+	snprintf(n, sizeof(n), "%u", t->page->port);
+	pl_buf_puts(t->out, sgr(t, SGR_BOLD));
+	trf(t, t->out, S_PORT_TITLE, n, NULL, NULL, NULL);
+	pl_buf_printf(t->out, "%s — %s", sgr(t, SGR_RESET), summary);
 	if (t->page->n_facts)
-		pl_buf_printf(t->out, "   %s[%s risk]%s", sgr(t, risk_color(t->page->risk)),
-		              pl_risk_name(t->page->risk), sgr(t, SGR_RESET));
+		pl_buf_printf(t->out, "   %s[%s: %s]%s", sgr(t, risk_color(t->page->risk)),
+		              txt(t, S_RISK), pl_risk_label(t->page->risk, t->page->lang),
+		              sgr(t, SGR_RESET));
 	pl_buf_putc(t->out, '\n');
 }
 
@@ -101,27 +139,28 @@ registry_row(struct text_ctx *t, const struct pl_page_transport *tr, const struc
 	}
 	pl_buf_cleanup(&line);
 	if (e->status == PL_REG_ASSIGNED && strcmp(e->description, "Unassigned") != 0) {
-		field(t, "Assignee", e->assignee);
+		field(t, txt(t, S_ASSIGNEE), e->assignee);
 		if (strcmp(e->contact, e->assignee) != 0)
-			field(t, "Contact", e->contact);
+			field(t, txt(t, S_CONTACT), e->contact);
 	}
-	field(t, "Registered", e->registered);
-	field(t, "Modified", e->modified);
-	field(t, "Reference", e->reference);
-	field(t, "Service code", e->service_code);
-	field(t, "Unauthorized use reported", e->unauthorized_use);
-	field(t, "Notes", e->notes);
+	field(t, txt(t, S_REGISTERED), e->registered);
+	field(t, txt(t, S_MODIFIED), e->modified);
+	field(t, txt(t, S_REFERENCE), e->reference);
+	field(t, txt(t, S_SERVICE_CODE), e->service_code);
+	field(t, txt(t, S_UNAUTHORIZED_USE), e->unauthorized_use);
+	field(t, txt(t, S_NOTES), e->notes);
 }
 
 static void
 section_registry(struct text_ctx *t)
 {
 	const struct pl_page *p = t->page;
-	char h[200];
+	struct pl_buf h;
 
-	snprintf(h, sizeof(h), "What port %u is — IANA registry (data as of %s)", p->port,
-	         p->registry_date);
-	heading(t, h);
+	pl_buf_init(&h);
+	trf(t, &h, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
+	heading(t, pl_buf_str(&h));
+	pl_buf_cleanup(&h);
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
 
@@ -133,55 +172,44 @@ section_registry(struct text_ctx *t)
 			registry_row(t, tr, tr->rows[k]);
 	}
 	pl_buf_printf(t->out,
-	              "  %sSource: %s, https://www.iana.org/assignments/"
+	              "  %s%s: %s, https://www.iana.org/assignments/"
 	              "service-names-port-numbers/%s\n",
-	              sgr(t, SGR_DIM), p->registry_source, sgr(t, SGR_RESET));
+	              sgr(t, SGR_DIM), txt(t, S_SOURCE), p->registry_source, sgr(t, SGR_RESET));
 }
+
+static const enum web_str range_names[] = {
+    [PL_RANGE_SYSTEM] = S_RANGE_SYSTEM_NAME,
+    [PL_RANGE_USER] = S_RANGE_USER_NAME,
+    [PL_RANGE_DYNAMIC] = S_RANGE_DYNAMIC_NAME,
+};
 
 static void
 section_range(struct text_ctx *t)
 {
 	const struct pl_page *p = t->page;
+	char port[8], lo[8], hi[8], up[8], elo[8], ehi[8], src[160];
 	struct pl_buf s;
 
-	heading(t, "The range it lives in");
+	heading(t, txt(t, S_SEC_RANGE));
+	snprintf(port, sizeof(port), "%u", p->port);
+	snprintf(lo, sizeof(lo), "%u", p->range_lo);
+	snprintf(hi, sizeof(hi), "%u", p->range_hi);
+	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
+	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
+	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
+	/* Paths are code: isolated left-to-right in Arabic. */
+	snprintf(src, sizeof(src), "`%s`", p->ephemeral.source);
 	pl_buf_init(&s);
-	switch (p->range) {
-	case PL_RANGE_SYSTEM:
-		pl_buf_printf(&s,
-		              "%u is a well-known (system) port, range 0-1023 (RFC 6335). "
-		              "IANA assigns these only through IETF review. ",
-		              p->port);
-		break;
-	case PL_RANGE_USER:
-		pl_buf_printf(&s,
-		              "%u is a registered (user) port, range 1024-49151 (RFC 6335). "
-		              "IANA assigns these on request; any program may use one. ",
-		              p->port);
-		break;
-	default:
-		pl_buf_printf(&s,
-		              "%u is a dynamic (private, ephemeral) port, range 49152-65535 "
-		              "(RFC 6335). IANA never assigns these. ",
-		              p->port);
-		break;
-	}
-	if (p->port < p->ephemeral.unprivileged_start)
-		pl_buf_printf(&s,
-		              "On this system binding it needs root or CAP_NET_BIND_SERVICE "
-		              "(unprivileged ports start at %u, %s). ",
-		              p->ephemeral.unprivileged_start, p->ephemeral.unprivileged_source);
-	else
-		pl_buf_printf(&s,
-		              "On this system any user may bind it (unprivileged ports "
-		              "start at %u, %s). ",
-		              p->ephemeral.unprivileged_start, p->ephemeral.unprivileged_source);
-	pl_buf_printf(&s,
-	              "Linux picks local ports for outgoing connections from %u-%u (%s); "
-	              "%u is %s that range.",
-	              p->ephemeral.lo, p->ephemeral.hi, p->ephemeral.source, p->port,
-	              p->in_ephemeral ? "inside" : "outside");
-	pl_term_wrap(t->out, pl_buf_str(&s), 2, t->cli->width);
+	trf(t, &s, S_RANGE_IS, port, txt(t, range_names[p->range]), lo, hi);
+	pl_buf_putc(&s, ' ');
+	trf(t, &s, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
+	    NULL, NULL, NULL);
+	pl_buf_putc(&s, ' ');
+	trf(t, &s, S_EPHEMERAL, elo, ehi, p->ephemeral.source[0] == '/' ? src : p->ephemeral.source,
+	    NULL);
+	pl_buf_putc(&s, ' ');
+	pl_buf_puts(&s, txt(t, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
+	wrap(t, pl_buf_str(&s), 2);
 	pl_buf_cleanup(&s);
 }
 
@@ -197,10 +225,16 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 		if (f->protos & PL_PROTO_BIT(p))
 			used += (size_t)snprintf(protos + used, sizeof(protos) - used, "%s%s",
 			                         used ? "/" : "", pl_proto_name((enum pl_proto)p));
+	const enum pl_lang lang = t->page->lang;
+	int title_en = 0, text_en = 0;
+	const char *title = pl_kb_title(f, lang, &title_en), *text = pl_kb_text(f, lang, &text_en);
+
 	if (f->protos == PL_PROTO_ALL)
-		snprintf(protos, sizeof(protos), "any transport");
+		snprintf(protos, sizeof(protos), "%s", txt(t, S_ANY_TRANSPORT));
 	/* Title on its own line (wrapped), then kind, transports and risk, then the text. */
-	pl_buf_printf(&head, "%s", f->title);
+	pl_buf_printf(&head, "%s", title);
+	if (title_en)
+		pl_buf_printf(&head, " %s", txt(t, S_UNTRANSLATED));
 	pl_buf_printf(t->out, "  %s•%s %s", sgr(t, risk_color((enum pl_risk)f->risk)),
 	              sgr(t, SGR_RESET), sgr(t, SGR_BOLD));
 	{
@@ -214,13 +248,16 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 		              wrapped.len > 4 ? wrapped.len - 4 : 0);
 		pl_buf_cleanup(&wrapped);
 	}
-	pl_buf_printf(t->out, "%s\n    %s%s · %s · risk %s%s\n", sgr(t, SGR_RESET), sgr(t, SGR_DIM),
-	              pl_kb_kind_label((enum pl_kb_kind)f->kind), protos,
-	              pl_risk_name((enum pl_risk)f->risk), sgr(t, SGR_RESET));
-	pl_term_wrap(t->out, f->text, 4, t->cli->width);
-	for (uint32_t i = 0; i < f->n_sources; i++)
-		pl_buf_printf(t->out, "    %sSource: %s%s\n", sgr(t, SGR_DIM), f->sources[i],
+	pl_buf_printf(t->out, "%s\n    %s%s · %s · %s: %s%s\n", sgr(t, SGR_RESET), sgr(t, SGR_DIM),
+	              pl_kb_kind_label_in((enum pl_kb_kind)f->kind, lang), protos, txt(t, S_RISK),
+	              pl_risk_label((enum pl_risk)f->risk, lang), sgr(t, SGR_RESET));
+	wrap(t, text, 4);
+	if (text_en && !title_en)
+		pl_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), txt(t, S_UNTRANSLATED),
 		              sgr(t, SGR_RESET));
+	for (uint32_t i = 0; i < f->n_sources; i++)
+		pl_buf_printf(t->out, "    %s%s: %s%s\n", sgr(t, SGR_DIM), txt(t, S_SOURCE),
+		              f->sources[i], sgr(t, SGR_RESET));
 	pl_buf_cleanup(&head);
 }
 
@@ -230,7 +267,7 @@ section_facts(struct text_ctx *t, int uses)
 	const struct pl_page *p = t->page;
 	size_t shown = 0;
 
-	heading(t, uses ? "Known unofficial uses" : "Security notes");
+	heading(t, txt(t, uses ? S_SEC_USES : S_SEC_SECURITY));
 	for (size_t i = 0; i < p->n_facts; i++) {
 		if (pl_page_fact_is_use(p->facts[i]) != uses)
 			continue;
@@ -239,13 +276,18 @@ section_facts(struct text_ctx *t, int uses)
 	}
 	if (shown)
 		return;
-	if (p->n_facts == 0)
-		pl_buf_printf(t->out,
-		              "  portlens has no curated notes on port %u: nothing more "
-		              "is known beyond the registry.\n",
-		              p->port);
-	else
-		pl_buf_printf(t->out, "  None recorded.\n");
+	if (p->n_facts == 0) {
+		char n[8];
+		struct pl_buf line;
+
+		snprintf(n, sizeof(n), "%u", p->port);
+		pl_buf_init(&line);
+		trf(t, &line, S_NO_CURATED, n, NULL, NULL, NULL);
+		wrap(t, pl_buf_str(&line), 2);
+		pl_buf_cleanup(&line);
+	} else {
+		pl_buf_printf(t->out, "  %s\n", txt(t, S_NONE_RECORDED));
+	}
 }
 
 static void
@@ -255,12 +297,17 @@ section_checks(struct text_ctx *t)
 
 	if (p->n_checks == 0) /* port 0: nothing can listen there */
 		return;
-	heading(t, "How to check");
+	heading(t, txt(t, S_SEC_CHECK));
 	for (size_t i = 0; i < p->n_checks; i++) {
 		const struct pl_page_check *c = &p->checks[i];
+		size_t wp = pl_term_columns(c->platform), wu = pl_term_columns(c->purpose);
 
-		pl_buf_printf(t->out, "  %-9s %-28s %s%s%s\n", c->platform, c->purpose,
-		              sgr(t, SGR_BOLD), c->command, sgr(t, SGR_RESET));
+		/* Pad by columns, not bytes: labels are UTF-8 in other languages. */
+		pl_buf_printf(t->out, "  %s%*s %s%*s %s%s%s%s%s\n", c->platform,
+		              (int)(wp < 9 ? 9 - wp : 0), "", c->purpose,
+		              (int)(wu < 28 ? 28 - wu : 0), "", sgr(t, SGR_BOLD),
+		              t->rtl ? "\xe2\x81\xa6" : "", c->command,
+		              t->rtl ? "\xe2\x81\xa9" : "", sgr(t, SGR_RESET));
 	}
 }
 
@@ -269,11 +316,11 @@ section_faq(struct text_ctx *t)
 {
 	const struct pl_page *p = t->page;
 
-	heading(t, "Frequently asked questions");
+	heading(t, txt(t, S_SEC_FAQ));
 	for (size_t i = 0; i < p->n_faq; i++) {
 		pl_buf_printf(t->out, "  %s%s%s\n", sgr(t, SGR_BOLD), p->faq[i].question,
 		              sgr(t, SGR_RESET));
-		pl_term_wrap(t->out, p->faq[i].answer, 4, t->cli->width);
+		wrap(t, p->faq[i].answer, 4);
 	}
 }
 
@@ -320,9 +367,14 @@ section_live(struct text_ctx *t)
 
 	if (!live)
 		return;
-	heading(t, "On this machine");
+	heading(t, txt(t, S_SEC_LIVE));
 	if (live->error[0]) {
-		pl_buf_printf(t->out, "  Could not read sockets: %s\n", live->error);
+		struct pl_buf line;
+
+		pl_buf_init(&line);
+		trf(t, &line, S_LIVE_UNAVAILABLE, live->error, NULL, NULL, NULL);
+		wrap(t, pl_buf_str(&line), 2);
+		pl_buf_cleanup(&line);
 		return;
 	}
 	for (size_t i = 0; i < live->n_listeners; i++)
@@ -331,7 +383,7 @@ section_live(struct text_ctx *t)
 		pl_buf_printf(t->out, "  ... and %zu more (portlens listen --port %u)\n",
 		              live->n_listeners_total - live->n_listeners, t->page->port);
 	if (!live->n_listeners_total)
-		pl_buf_printf(t->out, "  Nothing listens on port %u here.\n", t->page->port);
+		pl_buf_printf(t->out, "  %s\n", txt(t, S_LIVE_NOT_LISTENING));
 	if (live->n_conns) {
 		pl_buf_printf(t->out, "  %zu connection%s on port %u:", live->n_conns,
 		              live->n_conns == 1 ? "" : "s", t->page->port);
@@ -345,16 +397,21 @@ section_live(struct text_ctx *t)
 		pl_buf_printf(t->out, " (portlens conns --port %u)\n", t->page->port);
 	}
 	if (!live->processes_complete && geteuid() != 0)
-		pl_buf_puts(t->out, "  Some processes belong to other users and are hidden; run as "
-		                    "root to see them.\n");
-	pl_buf_printf(t->out, "  %sObserved now through %s.%s\n", sgr(t, SGR_DIM), live->source,
-	              sgr(t, SGR_RESET));
+		wrap(t, txt(t, S_HIDDEN_PROCS), 2);
+	pl_buf_printf(t->out, "  %s", sgr(t, SGR_DIM));
+	trf(t, t->out, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
+	pl_buf_printf(t->out, "%s\n", sgr(t, SGR_RESET));
 }
 
 void
 pl_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out)
 {
 	struct text_ctx t = {.cli = cli, .page = page, .out = out};
+
+	t.wl = web_lang_find(pl_lang_code(page->lang), 2);
+	if (!t.wl)
+		t.wl = &web_langs[0];
+	t.rtl = t.wl->rtl;
 
 	title_line(&t);
 	section_registry(&t);

@@ -125,26 +125,55 @@ section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 	pl_buf_puts(b, "</p></section>\n");
 }
 
+/* The page language of a request (English when the web's language has no page text). */
+static enum pl_lang
+req_lang(const struct web_req *rq)
+{
+	enum pl_lang l = PL_LANG_EN;
+
+	return pl_lang_parse(rq->lang->code, &l) == 0 ? l : PL_LANG_EN;
+}
+
+/* A fact's title or text in the page language; shown in English, marked as such and
+ * tagged lang="en", when the knowledge file has no translation. */
+static void
+fact_string(struct pl_buf *b, const struct web_req *rq, const char *tag, const char *cls,
+            const struct pl_kb_entry *f, int is_text)
+{
+	int en = 0;
+	enum pl_lang l = req_lang(rq);
+	const char *s = is_text ? pl_kb_text(f, l, &en) : pl_kb_title(f, l, &en);
+
+	pl_buf_printf(b, "<%s%s lang=\"%s\" dir=\"auto\">", tag, cls, en ? "en" : pl_lang_code(l));
+	html_esc(b, s);
+	if (en && !is_text) {
+		pl_buf_puts(b, " <small class=\"untranslated\">");
+		web_trs(b, rq, S_UNTRANSLATED);
+		pl_buf_puts(b, "</small>");
+	}
+	pl_buf_printf(b, "</%s>", tag);
+}
+
 static void
 fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
 {
 	const char *risk = pl_risk_name((enum pl_risk)f->risk);
+	enum pl_lang l = req_lang(rq);
 
-	pl_buf_printf(
-	    b, "<article class=\"fact risk-%s\" data-kind=\"%s\"><h3 lang=\"en\" dir=\"auto\">",
-	    risk, pl_kb_kind_name((enum pl_kb_kind)f->kind));
-	html_esc(b, f->title);
-	pl_buf_printf(b, "</h3><p class=\"meta\"><span class=\"badge risk-%s\">", risk);
+	pl_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\">", risk,
+	              pl_kb_kind_name((enum pl_kb_kind)f->kind));
+	fact_string(b, rq, "h3", "", f, 0);
+	pl_buf_printf(b, "<p class=\"meta\"><span class=\"badge risk-%s\">", risk);
 	web_trs(b, rq, S_RISK);
 	pl_buf_puts(b, ": ");
-	html_esc(b, risk);
+	html_esc(b, pl_risk_label((enum pl_risk)f->risk, l));
 	pl_buf_puts(b, "</span> · ");
-	html_esc(b, pl_kb_kind_label((enum pl_kb_kind)f->kind));
-	pl_buf_puts(b, " · <span class=\"mono\">");
+	html_esc(b, pl_kb_kind_label_in((enum pl_kb_kind)f->kind, l));
+	pl_buf_puts(b, " · <bdi dir=\"ltr\" class=\"mono\">");
 	html_esc(b, f->port_spec);
-	pl_buf_puts(b, "</span></p><p lang=\"en\" dir=\"auto\">");
-	html_esc(b, f->text);
-	pl_buf_puts(b, "</p><p class=\"meta\">");
+	pl_buf_puts(b, "</bdi></p>");
+	fact_string(b, rq, "p", "", f, 1);
+	pl_buf_puts(b, "<p class=\"meta\">");
 	web_trs(b, rq, S_SOURCES);
 	pl_buf_puts(b, ":</p><ol class=\"sources\" dir=\"ltr\">");
 	for (uint32_t i = 0; i < f->n_sources; i++) {
@@ -201,9 +230,9 @@ section_checks(struct pl_buf *b, const struct web_req *rq, const struct pl_page 
 		html_esc(b, p->checks[i].platform);
 		pl_buf_puts(b, "</td><td>");
 		html_esc(b, p->checks[i].purpose);
-		pl_buf_puts(b, "</td><td><code>");
+		pl_buf_puts(b, "</td><td><bdi dir=\"ltr\"><code>");
 		html_esc(b, p->checks[i].command);
-		pl_buf_puts(b, "</code></td></tr>");
+		pl_buf_puts(b, "</code></bdi></td></tr>");
 	}
 	pl_buf_puts(b, "</tbody></table></section>\n");
 }
@@ -238,7 +267,7 @@ section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 	web_trs(b, rq, S_SEC_FAQ);
 	pl_buf_puts(b, "</h2>");
 	for (size_t i = 0; i < p->n_faq; i++) {
-		pl_buf_puts(b, "<details lang=\"en\" id=\"faq-");
+		pl_buf_printf(b, "<details lang=\"%s\" id=\"faq-", pl_lang_code(p->lang));
 		html_esc(b, p->faq[i].id);
 		pl_buf_puts(b, "\" dir=\"auto\"><summary>");
 		html_esc(b, p->faq[i].question);
@@ -413,6 +442,7 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	    .kb = rq->web->cfg.kb,
 	    .read_proc = rq->web->cfg.live,
 	    .live_sockets = rq->web->cfg.live,
+	    .lang = req_lang(rq),
 	};
 	struct pl_page *page = NULL;
 	struct pl_buf *b = &rs->body;
@@ -439,7 +469,7 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 		              risk);
 		web_trs(b, rq, S_RISK);
 		pl_buf_puts(b, ": ");
-		html_esc(b, risk);
+		html_esc(b, pl_risk_label(page->risk, req_lang(rq)));
 		pl_buf_puts(b, "</span></p>");
 	}
 	section_registry(b, rq, page);

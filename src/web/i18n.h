@@ -2,7 +2,8 @@
 /*
  * web/i18n.h - the web interface's own text (headings, labels, the feedback widget) in
  * several languages, and choosing one from ?lang=, a cookie or Accept-Language.
- * Registry and knowledge data are never translated: they stay as published.
+ * Registry data is never translated: it stays as published. Knowledge entries carry their
+ * own translations (docs/knowledge-format.md); the page marks one shown in English.
  *
  * Strings that take values use numbered placeholders {1} {2} (never printf formats, so a
  * translation cannot crash the server), filled by web_tmpl in html.c.
@@ -118,6 +119,11 @@ enum web_str {
 	S_UNAUTHORIZED,
 	S_FOOTER,
 	S_UNIT,
+	S_UNTRANSLATED,   /* marks a fact shown in English: no translation yet */
+	S_ANY_TRANSPORT,  /* a fact about every transport */
+	S_MORE_LISTENERS, /* {1} more, {2} command */
+	S_HIDDEN_PROCS,
+	S_OBSERVED_VIA, /* {1} source */
 	S_COUNT,
 };
 

@@ -125,6 +125,12 @@ static const char *const en[S_COUNT] = {
                  "Number Registry (as published); notes: the portlens knowledge base, "
                  "each fact cited.",
     [S_UNIT] = "Unit or container",
+    [S_UNTRANSLATED] = "(in English: not translated yet)",
+    [S_ANY_TRANSPORT] = "any transport",
+    [S_MORE_LISTENERS] = "... and {1} more ({2})",
+    [S_HIDDEN_PROCS] = "Some processes belong to other users and are hidden; run as root to "
+                       "see them.",
+    [S_OBSERVED_VIA] = "Observed now through {1}.",
 };
 
 static const char *const ko[S_COUNT] = {
@@ -245,6 +251,12 @@ static const char *const ko[S_COUNT] = {
                  "레지스트리 (게시된 그대로); 참고 사항: portlens 지식 베이스, 모든 사실에 "
                  "출처 표기.",
     [S_UNIT] = "유닛 또는 컨테이너",
+    [S_UNTRANSLATED] = "(영어 원문: 아직 번역되지 않음)",
+    [S_ANY_TRANSPORT] = "모든 전송 프로토콜",
+    [S_MORE_LISTENERS] = "... 그 밖에 {1}개 더 ({2})",
+    [S_HIDDEN_PROCS] = "일부 프로세스는 다른 사용자의 것이라 숨겨져 있습니다. 보려면 root로 "
+                       "실행하세요.",
+    [S_OBSERVED_VIA] = "지금 {1}(으)로 관찰했습니다.",
 };
 
 static const char *const ar[S_COUNT] = {
@@ -298,7 +310,7 @@ static const char *const ar[S_COUNT] = {
                      "(المنافذ غير المميزة تبدأ من {1}).",
     [S_RANGE_UNPRIV] = "يمكن لأي مستخدم ربطه على هذا النظام (المنافذ غير المميزة تبدأ من "
                        "{1}).",
-    [S_EPHEMERAL] = "يختار لينكس المنافذ المحلية للاتصالات الصادرة من {1}–{2} ({3}).",
+    [S_EPHEMERAL] = "يختار لينكس المنافذ المحلية للاتصالات الصادرة من {1}–{2} (\u2066{3}\u2069).",
     [S_EPH_INSIDE] = "هذا المنفذ داخل ذلك النطاق.",
     [S_EPH_OUTSIDE] = "هذا المنفذ خارج ذلك النطاق.",
     [S_SEC_USES] = "استخدامات غير رسمية معروفة",
@@ -318,7 +330,7 @@ static const char *const ar[S_COUNT] = {
     [S_LIVE_NOT_LISTENING] = "لا شيء يستمع على هذا المنفذ.",
     [S_LIVE_CONNS] = "الاتصالات التي تستخدم هذا المنفذ: {1}.",
     [S_LIVE_UNAVAILABLE] = "البيانات الحية غير متاحة: {1}",
-    [S_LIVE_OFF] = "البيانات الحية معطلة في هذا الخادم (--no-live).",
+    [S_LIVE_OFF] = "البيانات الحية معطلة في هذا الخادم (\u2066--no-live\u2069).",
     [S_LIVE_REFRESH] = "يتحدث تلقائيًا كل بضع ثوانٍ (يتطلب JavaScript).",
     [S_HELPFUL_Q] = "هل كانت هذه الصفحة مفيدة؟",
     [S_VOTE_YES] = "نعم",
@@ -363,6 +375,11 @@ static const char *const ar[S_COUNT] = {
     [S_FOOTER] = "portlens — بيانات السجل: سجل IANA لأسماء الخدمات وأرقام منافذ بروتوكولات "
                  "النقل (كما نُشر)؛ الملاحظات: قاعدة معارف portlens، وكل معلومة موثقة بمصدر.",
     [S_UNIT] = "الوحدة أو الحاوية",
+    [S_UNTRANSLATED] = "(بالإنجليزية: لم يُترجم بعد)",
+    [S_ANY_TRANSPORT] = "أي بروتوكول نقل",
+    [S_MORE_LISTENERS] = "... و{1} أخرى (\u2066{2}\u2069)",
+    [S_HIDDEN_PROCS] = "بعض العمليات تخص مستخدمين آخرين وهي مخفية؛ شغّل بصلاحيات الجذر لرؤيتها.",
+    [S_OBSERVED_VIA] = "رُصد الآن عبر \u2066{1}\u2069.",
 };
 
 static const char *const tr[S_COUNT] = {
@@ -484,6 +501,12 @@ static const char *const tr[S_COUNT] = {
                  "Kaydı (yayımlandığı gibi); notlar: portlens bilgi tabanı, her bilgi "
                  "kaynaklı.",
     [S_UNIT] = "Birim veya kapsayıcı",
+    [S_UNTRANSLATED] = "(İngilizce: henüz çevrilmedi)",
+    [S_ANY_TRANSPORT] = "her taşıma protokolü",
+    [S_MORE_LISTENERS] = "... ve {1} tane daha ({2})",
+    [S_HIDDEN_PROCS] = "Bazı süreçler başka kullanıcılara ait ve gizli; görmek için root olarak "
+                       "çalıştırın.",
+    [S_OBSERVED_VIA] = "Şu anda {1} üzerinden gözlendi.",
 };
 
 const struct web_lang web_langs[] = {

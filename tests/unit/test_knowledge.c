@@ -320,6 +320,49 @@ test_builtin_corrections(void **state)
 	}
 }
 
+/* Translations: prints the coverage per language, and the most-viewed ports' facts
+ * (Telnet 23 and 2323) must be complete in every page language. */
+static void
+test_translation_coverage(void **state)
+{
+	const struct pl_kb *kb = pl_kb_builtin();
+	static const uint16_t must[] = {23, 2323};
+
+	(void)state;
+	for (int l = PL_LANG_KO; l < PL_LANG_COUNT; l++) {
+		size_t titles = 0, texts = 0, n = pl_kb_count(kb);
+		int fell = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+
+			titles += e->title_tr[l] != NULL;
+			texts += e->text_tr[l] != NULL;
+			/* A missing translation falls back to the English original, flagged. */
+			assert_ptr_equal(pl_kb_title(e, (enum pl_lang)l, &fell),
+			                 e->title_tr[l] ? e->title_tr[l] : e->title);
+			assert_int_equal(fell, e->title_tr[l] == NULL);
+		}
+		print_message("knowledge translated into %s: %zu/%zu titles, %zu/%zu texts\n",
+		              pl_lang_code((enum pl_lang)l), titles, n, texts, n);
+		for (size_t k = 0; k < sizeof(must) / sizeof(must[0]); k++) {
+			size_t m;
+			const uint32_t *idx = pl_kb_lookup(kb, must[k], &m);
+
+			for (size_t i = 0; i < m; i++) {
+				const struct pl_kb_entry *e = pl_kb_entry(kb, idx[i]);
+
+				if (!e->title_tr[l] || !e->text_tr[l])
+					fail_msg("%s:%u (port %u) lacks a %s translation", e->file,
+					         (unsigned)e->line, must[k],
+					         pl_lang_code((enum pl_lang)l));
+			}
+		}
+	}
+	assert_ptr_equal(pl_kb_title(pl_kb_entry(kb, 0), PL_LANG_EN, NULL),
+	                 pl_kb_entry(kb, 0)->title);
+}
+
 static void
 test_names_round_trip(void **state)
 {
@@ -352,6 +395,7 @@ main(void)
 	    cmocka_unit_test(test_names_round_trip),
 	    cmocka_unit_test(test_builtin_specific_sources),
 	    cmocka_unit_test(test_builtin_corrections),
+	    cmocka_unit_test(test_translation_coverage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -166,11 +166,48 @@ test_json(void **state)
 	pl_page_free(p);
 }
 
+/* The FAQ and check labels are written in the page's language, every one of them
+ * (a missing translation would show the English template). */
+static void
+test_languages(void **state)
+{
+	struct pl_page *en = NULL, *pg = NULL;
+	struct pl_page_opts o = {.protos = 0};
+
+	(void)state;
+	assert_int_equal(pl_page_build(2323, &o, &en, NULL), PL_OK);
+	for (int l = PL_LANG_KO; l < PL_LANG_COUNT; l++) {
+		o.lang = (enum pl_lang)l;
+		assert_int_equal(pl_page_build(2323, &o, &pg, NULL), PL_OK);
+		assert_int_equal(pg->lang, l);
+		assert_int_equal(pg->n_faq, en->n_faq);
+		for (size_t i = 0; i < pg->n_faq; i++) {
+			assert_string_not_equal(pg->faq[i].question, en->faq[i].question);
+			assert_string_not_equal(pg->faq[i].answer, en->faq[i].answer);
+			/* Commands keep their exact text: they are the same in every language. */
+			if (strcmp(en->faq[i].id, "close") == 0)
+				assert_non_null(
+				    strstr(pg->faq[i].answer, "`sudo ufw deny 2323/tcp`"));
+		}
+		for (size_t i = 0; i < pg->n_checks; i++) {
+			assert_string_equal(pg->checks[i].command, en->checks[i].command);
+			assert_string_not_equal(pg->checks[i].purpose, en->checks[i].purpose);
+		}
+		pl_page_free(pg);
+	}
+	pl_page_free(en);
+	o.lang = PL_LANG_COUNT; /* out of range: English */
+	assert_int_equal(pl_page_build(2323, &o, &pg, NULL), PL_OK);
+	assert_int_equal(pg->lang, PL_LANG_EN);
+	pl_page_free(pg);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_2323),
+	    cmocka_unit_test(test_languages),
 	    cmocka_unit_test(test_range_record_and_explicit_transport),
 	    cmocka_unit_test(test_dynamic_port_without_facts),
 	    cmocka_unit_test(test_ephemeral_from_proc_fixture),

@@ -664,6 +664,36 @@ test_page_order_and_markup(void **state)
 	free(r);
 }
 
+/* Issue 15, item 5: the port page's own words and its facts in the reader's language. */
+static void
+test_page_languages(void **state)
+{
+	struct srv *s = *state;
+	char *r = http(s, "GET", "/port/2323?lang=ko", NULL, NULL);
+	const char *b = body_of(r);
+
+	assert_int_equal(status_of(r), 200);
+	assert_non_null(strstr(b, "포트 2323은(는) 위험한가요?"));       /* FAQ */
+	assert_non_null(strstr(b, "Mirai는 Telnet 스캔 탐침 열 개 중")); /* fact title */
+	assert_non_null(strstr(b, "치명적"));                            /* severity */
+	assert_non_null(strstr(b, "봇넷 표적"));                         /* kind */
+	assert_non_null(strstr(b, "수신 대기 중인 것"));                 /* check label */
+	assert_null(strstr(b, "untranslated"));
+	free(r);
+	/* Arabic: commands are code isolated left-to-right inside the right-to-left text. */
+	r = http(s, "GET", "/port/2323?lang=ar", NULL, NULL);
+	b = body_of(r);
+	assert_non_null(strstr(b, "هل المنفذ 2323 خطير؟"));
+	assert_non_null(strstr(b, "<bdi dir=\"ltr\"><code>sudo ufw deny 2323/tcp</code></bdi>"));
+	free(r);
+	/* A fact without a translation is shown in English, tagged and marked. */
+	r = http(s, "GET", "/port/3306?lang=tr", NULL, NULL);
+	b = body_of(r);
+	assert_non_null(strstr(b, "lang=\"en\""));
+	assert_non_null(strstr(b, "class=\"untranslated\""));
+	free(r);
+}
+
 int
 main(void)
 {
@@ -678,6 +708,7 @@ main(void)
 	    cmocka_unit_test(test_access_token),
 	    cmocka_unit_test_setup_teardown(test_port_page, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_page_order_and_markup, srv_setup, srv_teardown),
+	    cmocka_unit_test_setup_teardown(test_page_languages, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_api_matches_library, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_vote_flow, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_basics, srv_setup, srv_teardown),

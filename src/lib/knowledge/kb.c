@@ -92,3 +92,25 @@ pl_kb_port_risk(const struct pl_kb *kb, uint16_t port, unsigned protos)
 	}
 	return risk;
 }
+
+static const char *
+pick(const char *const *tr, const char *en, enum pl_lang lang, int *fell_back)
+{
+	const char *s = (unsigned)lang < PL_LANG_COUNT && lang != PL_LANG_EN ? tr[lang] : NULL;
+
+	if (fell_back)
+		*fell_back = lang != PL_LANG_EN && !s;
+	return s ? s : en;
+}
+
+const char *
+pl_kb_title(const struct pl_kb_entry *e, enum pl_lang lang, int *fell_back)
+{
+	return pick(e->title_tr, e->title, lang, fell_back);
+}
+
+const char *
+pl_kb_text(const struct pl_kb_entry *e, enum pl_lang lang, int *fell_back)
+{
+	return pick(e->text_tr, e->text, lang, fell_back);
+}

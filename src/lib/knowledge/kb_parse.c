@@ -21,11 +21,34 @@
 #define MAX_SOURCES 16
 #define MAX_RANGES  32
 
-enum kb_key { KEY_PORT, KEY_KIND, KEY_RISK, KEY_TITLE, KEY_TEXT, KEY_SOURCE, KEY_COUNT };
+/* Translations may be three times the English byte limits: Korean and Arabic take two
+ * or three UTF-8 bytes a letter. */
+#define MAX_TITLE_TR (3 * MAX_TITLE)
+#define MAX_TEXT_TR  (3 * MAX_TEXT)
+
+/* The translated keys come in (title, text) pairs per language, in enum pl_lang order
+ * from PL_LANG_KO, so KEY_TITLE_KO + 2 * (lang - PL_LANG_KO) is lang's title. */
+enum kb_key {
+	KEY_PORT,
+	KEY_KIND,
+	KEY_RISK,
+	KEY_TITLE,
+	KEY_TEXT,
+	KEY_TITLE_KO,
+	KEY_TEXT_KO,
+	KEY_TITLE_AR,
+	KEY_TEXT_AR,
+	KEY_TITLE_TR,
+	KEY_TEXT_TR,
+	KEY_SOURCE,
+	KEY_COUNT
+};
 
 static const char *const key_names[KEY_COUNT] = {
-    [KEY_PORT] = "port",   [KEY_KIND] = "kind", [KEY_RISK] = "risk",
-    [KEY_TITLE] = "title", [KEY_TEXT] = "text", [KEY_SOURCE] = "source",
+    [KEY_PORT] = "port",         [KEY_KIND] = "kind",         [KEY_RISK] = "risk",
+    [KEY_TITLE] = "title",       [KEY_TEXT] = "text",         [KEY_TITLE_KO] = "title.ko",
+    [KEY_TEXT_KO] = "text.ko",   [KEY_TITLE_AR] = "title.ar", [KEY_TEXT_AR] = "text.ar",
+    [KEY_TITLE_TR] = "title.tr", [KEY_TEXT_TR] = "text.tr",   [KEY_SOURCE] = "source",
 };
 
 struct stanza {
@@ -199,6 +222,7 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 	struct stanza *st = &r->st;
 	const char **sources = calloc(st->n_sources, sizeof(*sources));
 	const char *spec, *title, *text, *file;
+	const char *title_tr[PL_LANG_COUNT] = {0}, *text_tr[PL_LANG_COUNT] = {0};
 
 	if (!sources || kb_keep(kb, (char *)sources) != PL_OK) {
 		free(sources);
@@ -213,6 +237,18 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 	file = kb_strdup(kb, r->source);
 	if (!spec || !title || !text || !file)
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
+	for (int l = PL_LANG_KO; l < PL_LANG_COUNT; l++) {
+		int k = KEY_TITLE_KO + 2 * (l - PL_LANG_KO);
+
+		for (int j = 0; j < 2; j++) {
+			const char **slot = j ? &text_tr[l] : &title_tr[l];
+
+			*slot = NULL;
+			if (st->seen[k + j] &&
+			    !(*slot = kb_strdup(kb, pl_buf_str(&st->value[k + j]))))
+				return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
+		}
+	}
 	for (size_t i = 0; i < pr->n; i++) {
 		struct pl_kb_entry *e;
 
@@ -241,6 +277,8 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 		    .kind = (uint8_t)kind,
 		    .risk = (uint8_t)risk,
 		};
+		memcpy(e->title_tr, title_tr, sizeof(title_tr));
+		memcpy(e->text_tr, text_tr, sizeof(text_tr));
 	}
 	return PL_OK;
 }
@@ -287,6 +325,14 @@ close_stanza(struct kb_reader *r)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_TEXT], 1,
 		                     "text is %zu bytes, at most %d allowed",
 		                     st->value[KEY_TEXT].len, MAX_TEXT);
+	for (int k = KEY_TITLE_KO; k <= KEY_TEXT_TR; k++) {
+		size_t max = (k - KEY_TITLE_KO) % 2 ? MAX_TEXT_TR : MAX_TITLE_TR;
+
+		if (st->value[k].len > max)
+			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[k], 1,
+			                     "%s is %zu bytes, at most %zu allowed", key_names[k],
+			                     st->value[k].len, max);
+	}
 	for (size_t i = 0; i < st->n_sources; i++)
 		if (!source_is_valid(pl_buf_str(&st->sources[i])))
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->source_line[i], 9,
@@ -337,7 +383,8 @@ key_line(struct kb_reader *r, const char *s, size_t n, unsigned line)
 			key = k;
 	if (key < 0)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, 1,
-		                     "unknown key '%.*s' (port, kind, risk, title, text, source)",
+		                     "unknown key '%.*s' (port, kind, risk, title, text, source, "
+		                     "title.LANG, text.LANG for ko, ar, tr)",
 		                     (int)((colon - s) > 30 ? 30 : colon - s), s);
 	if (!st->line)
 		st->line = line;

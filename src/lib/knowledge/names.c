@@ -30,6 +30,54 @@ static const char *const kind_labels[PL_KB_KIND_COUNT] = {
     [PL_KB_SECURITY_NOTE] = "Security note",
 };
 
+/* Kind labels in the other page languages, by enum pl_lang. */
+static const char *const kind_labels_tr[PL_LANG_COUNT][PL_KB_KIND_COUNT] = {
+    [PL_LANG_KO] =
+        {
+            [PL_KB_UNOFFICIAL_USE] = "비공식 용도",
+            [PL_KB_MALWARE] = "악성 코드",
+            [PL_KB_BOTNET_TARGET] = "봇넷 표적",
+            [PL_KB_DEFAULT_CREDENTIALS] = "기본 자격 증명",
+            [PL_KB_PLAINTEXT_PROTOCOL] = "평문 프로토콜",
+            [PL_KB_COMMONLY_EXPOSED] = "흔히 노출됨",
+            [PL_KB_AMPLIFICATION] = "증폭 공격 벡터",
+            [PL_KB_VULNERABILITY] = "취약점",
+            [PL_KB_SECURITY_NOTE] = "보안 참고",
+        },
+    [PL_LANG_AR] =
+        {
+            [PL_KB_UNOFFICIAL_USE] = "استخدام غير رسمي",
+            [PL_KB_MALWARE] = "برمجية خبيثة",
+            [PL_KB_BOTNET_TARGET] = "هدف لشبكات البوت",
+            [PL_KB_DEFAULT_CREDENTIALS] = "بيانات دخول افتراضية",
+            [PL_KB_PLAINTEXT_PROTOCOL] = "بروتوكول غير مشفر",
+            [PL_KB_COMMONLY_EXPOSED] = "مكشوف كثيرًا",
+            [PL_KB_AMPLIFICATION] = "وسيلة تضخيم",
+            [PL_KB_VULNERABILITY] = "ثغرة",
+            [PL_KB_SECURITY_NOTE] = "ملاحظة أمنية",
+        },
+    [PL_LANG_TR] =
+        {
+            [PL_KB_UNOFFICIAL_USE] = "Resmî olmayan kullanım",
+            [PL_KB_MALWARE] = "Zararlı yazılım",
+            [PL_KB_BOTNET_TARGET] = "Botnet hedefi",
+            [PL_KB_DEFAULT_CREDENTIALS] = "Varsayılan kimlik bilgileri",
+            [PL_KB_PLAINTEXT_PROTOCOL] = "Şifresiz protokol",
+            [PL_KB_COMMONLY_EXPOSED] = "Sıkça açıkta",
+            [PL_KB_AMPLIFICATION] = "Yükseltme (amplification) aracı",
+            [PL_KB_VULNERABILITY] = "Güvenlik açığı",
+            [PL_KB_SECURITY_NOTE] = "Güvenlik notu",
+        },
+};
+
+/* Risk levels as words of each page language ([PL_LANG_EN] are the file names). */
+static const char *const risk_labels[PL_LANG_COUNT][PL_RISK_COUNT] = {
+    [PL_LANG_EN] = {"info", "low", "medium", "high", "critical"},
+    [PL_LANG_KO] = {"정보", "낮음", "보통", "높음", "치명적"},
+    [PL_LANG_AR] = {"معلومات", "منخفض", "متوسط", "مرتفع", "حرج"},
+    [PL_LANG_TR] = {"bilgi", "düşük", "orta", "yüksek", "kritik"},
+};
+
 static const char *const risk_names[PL_RISK_COUNT] = {
     [PL_RISK_INFO] = "info", [PL_RISK_LOW] = "low",           [PL_RISK_MEDIUM] = "medium",
     [PL_RISK_HIGH] = "high", [PL_RISK_CRITICAL] = "critical",
@@ -45,6 +93,24 @@ const char *
 pl_kb_kind_label(enum pl_kb_kind kind)
 {
 	return (unsigned)kind < PL_KB_KIND_COUNT ? kind_labels[kind] : "?";
+}
+
+const char *
+pl_kb_kind_label_in(enum pl_kb_kind kind, enum pl_lang lang)
+{
+	if ((unsigned)kind >= PL_KB_KIND_COUNT)
+		return "?";
+	if ((unsigned)lang < PL_LANG_COUNT && lang != PL_LANG_EN && kind_labels_tr[lang][kind])
+		return kind_labels_tr[lang][kind];
+	return kind_labels[kind];
+}
+
+const char *
+pl_risk_label(enum pl_risk risk, enum pl_lang lang)
+{
+	if ((unsigned)risk >= PL_RISK_COUNT)
+		return "?";
+	return risk_labels[(unsigned)lang < PL_LANG_COUNT ? lang : PL_LANG_EN][risk];
 }
 
 const char *

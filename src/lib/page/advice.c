@@ -6,6 +6,7 @@
  * what the registry and the knowledge base say; nothing here invents facts.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -38,6 +39,12 @@ add_check(struct pl_page *page, const char *platform, const char *purpose, const
 	return PL_OK;
 }
 
+static const char *
+T(const struct pl_page *page, enum pl_page_text id)
+{
+	return pl_page_text(id, page->lang);
+}
+
 static int
 has(const struct pl_page *page, enum pl_proto p)
 {
@@ -60,43 +67,46 @@ pl_page_build_checks(struct pl_page *page)
 	 * look for a listener or a connection on it would only mislead. */
 	if (n == 0)
 		return PL_OK;
-	rc |=
-	    add_check(page, "Linux", "what is listening", "sudo ss -%s 'sport = :%u'", ss_flags, n);
-	rc |= add_check(page, "Linux", "who is connected",
+	rc |= add_check(page, "Linux", T(page, PG_C_LISTENING), "sudo ss -%s 'sport = :%u'",
+	                ss_flags, n);
+	rc |= add_check(page, "Linux", T(page, PG_C_CONNECTED),
 	                "sudo ss -%snp '( sport = :%u or dport = :%u )'",
 	                tcp && udp ? "tu"
 	                : tcp      ? "t"
 	                           : "u",
 	                n, n);
-	rc |= add_check(page, "Linux", "owning process", "sudo lsof -nP -i%s:%u", lsof_i, n);
-	rc |= add_check(page, "Linux", "older systems", "sudo netstat -%s | grep ':%u '", ss_flags,
-	                n);
+	rc |= add_check(page, "Linux", T(page, PG_C_OWNER), "sudo lsof -nP -i%s:%u", lsof_i, n);
+	rc |= add_check(page, "Linux", T(page, PG_C_OLDER), "sudo netstat -%s | grep ':%u '",
+	                ss_flags, n);
 	if (tcp)
-		rc |= add_check(page, "macOS", "what is listening",
+		rc |= add_check(page, "macOS", T(page, PG_C_LISTENING),
 		                "sudo lsof -nP -iTCP:%u -sTCP:LISTEN", n);
 	if (udp)
-		rc |= add_check(page, "macOS", "bound UDP sockets", "sudo lsof -nP -iUDP:%u", n);
-	rc |= add_check(page, "macOS", "all sockets", "netstat -anv | grep '\\.%u '", n);
-	rc |= add_check(page, "Windows", "sockets and PIDs", "netstat -ano | findstr :%u", n);
+		rc |=
+		    add_check(page, "macOS", T(page, PG_C_UDP_BOUND), "sudo lsof -nP -iUDP:%u", n);
+	rc |= add_check(page, "macOS", T(page, PG_C_ALL), "netstat -anv | grep '\\.%u '", n);
+	rc |= add_check(page, "Windows", T(page, PG_C_PIDS), "netstat -ano | findstr :%u", n);
 	if (tcp)
-		rc |= add_check(page, "Windows", "owning process (PowerShell)",
+		rc |= add_check(page, "Windows", T(page, PG_C_OWNER_PS),
 		                "Get-NetTCPConnection -LocalPort %u | Select-Object "
 		                "LocalAddress,State,OwningProcess",
 		                n);
 	if (udp)
-		rc |= add_check(page, "Windows", "UDP endpoint (PowerShell)",
+		rc |= add_check(page, "Windows", T(page, PG_C_UDP_PS),
 		                "Get-NetUDPEndpoint -LocalPort %u | Select-Object "
 		                "LocalAddress,OwningProcess",
 		                n);
 	if (tcp)
-		rc |= add_check(page, "remote", "is it reachable", "nmap -p %u HOST", n);
+		rc |= add_check(page, T(page, PG_P_REMOTE), T(page, PG_C_REACHABLE),
+		                "nmap -p %u HOST", n);
 	if (udp)
-		rc |= add_check(page, "remote", "is it reachable (UDP)", "sudo nmap -sU -p %u HOST",
-		                n);
-	rc |= add_check(page, "portlens", "what is listening here", "portlens listen --port %u", n);
-	rc |= add_check(page, "portlens", "who is connected", "portlens conns --port %u", n);
+		rc |= add_check(page, T(page, PG_P_REMOTE), T(page, PG_C_REACHABLE_UDP),
+		                "sudo nmap -sU -p %u HOST", n);
+	rc |= add_check(page, "portlens", T(page, PG_C_HERE), "portlens listen --port %u", n);
+	rc |= add_check(page, "portlens", T(page, PG_C_CONNECTED), "portlens conns --port %u", n);
 	if (tcp)
-		rc |= add_check(page, "portlens", "scan a network", "portlens scan HOSTS -p %u", n);
+		rc |=
+		    add_check(page, "portlens", T(page, PG_C_SCAN), "portlens scan HOSTS -p %u", n);
 	return rc == PL_OK ? PL_OK : PL_ERR_NOMEM;
 }
 
@@ -113,7 +123,8 @@ list_titles(struct pl_buf *b, const struct pl_page *page, int uses, enum pl_risk
 		/* A fact spanning several transports appears once per entry; list it once. */
 		if (i > 0 && page->facts[i - 1]->title == f->title)
 			continue;
-		pl_buf_printf(b, "%s%s", listed++ ? "; " : "", f->title);
+		pl_buf_printf(b, "%s%s", listed++ ? T(page, PG_A_LIST_SEP) : "",
+		              pl_kb_title(f, page->lang, NULL));
 	}
 }
 
@@ -128,145 +139,164 @@ count_facts(const struct pl_page *page, int uses, enum pl_risk min_risk)
 	return n;
 }
 
+/* Appends a template with up to three values. */
+static void
+fill3(struct pl_buf *b, const struct pl_page *page, enum pl_page_text id, const char *a1,
+      const char *a2, const char *a3)
+{
+	const char *args[3] = {a1, a2, a3};
+
+	pl_page_fill(b, T(page, id), args, 3);
+}
+
 static void
 answer_dangerous(struct pl_buf *b, const struct pl_page *page)
 {
-	unsigned n = page->port;
+	char n[8];
+	struct pl_buf titles;
 
+	snprintf(n, sizeof(n), "%u", page->port);
+	pl_buf_init(&titles);
 	if (page->risk >= PL_RISK_MEDIUM) {
-		pl_buf_printf(b,
-		              "portlens rates port %u as %s risk when it is reachable beyond "
-		              "this machine, because: ",
-		              n, pl_risk_name(page->risk));
-		list_titles(b, page, 0, PL_RISK_MEDIUM);
-		pl_buf_printf(b, ". ");
+		list_titles(&titles, page, 0, PL_RISK_MEDIUM);
+		fill3(b, page, PG_A_RATED, n, pl_risk_label(page->risk, page->lang),
+		      pl_buf_str(&titles));
 	} else if (count_facts(page, 0, PL_RISK_INFO)) {
-		pl_buf_printf(b, "portlens knows of no specific danger beyond these notes: ");
-		list_titles(b, page, 0, PL_RISK_INFO);
-		pl_buf_printf(b, ". ");
+		list_titles(&titles, page, 0, PL_RISK_INFO);
+		fill3(b, page, PG_A_NOTES_ONLY, pl_buf_str(&titles), NULL, NULL);
 	} else {
-		pl_buf_printf(b, "Nothing in portlens's knowledge base marks port %u as risky. ",
-		              n);
+		fill3(b, page, PG_A_NOTHING, n, NULL, NULL);
 	}
-	pl_buf_printf(b, "A port is only as dangerous as the program listening on it and who "
-	                 "can reach it: find that program, decide whether it should run, and "
-	                 "whether it should be reachable from other hosts.");
+	pl_buf_cleanup(&titles);
+	pl_buf_puts(b, T(page, PG_A_DANGER_TAIL));
 }
 
-/* Appends "N/tcp and N/udp to svc (description)" grouping transports that share a
- * record text, so the common tcp+udp pair reads as one sentence. */
+/* Does an earlier transport than t already have an assigned record for service? */
+static int
+service_seen_before(const struct pl_page *page, size_t t, const char *service)
+{
+	for (size_t u = 0; u < t; u++)
+		for (size_t k = 0; k < page->transports[u].n; k++)
+			if (page->transports[u].rows[k]->status == PL_REG_ASSIGNED &&
+			    strcmp(page->transports[u].rows[k]->service, service) == 0)
+				return 1;
+	return 0;
+}
+
+/* Appends "N/tcp and N/udp to svc (description)" for one service, from transport t on. */
+static void
+describe_one(struct pl_buf *b, const struct pl_page *page, size_t t, const struct pl_reg_entry *e)
+{
+	struct pl_buf ports, svc;
+	int first = 1;
+
+	pl_buf_init(&ports);
+	pl_buf_init(&svc);
+	for (size_t u = t; u < page->n_transports; u++)
+		for (size_t k = 0; k < page->transports[u].n; k++)
+			if (page->transports[u].rows[k]->status == PL_REG_ASSIGNED &&
+			    strcmp(page->transports[u].rows[k]->service, e->service) == 0) {
+				pl_buf_printf(&ports, "%s%u/%s", first ? "" : T(page, PG_A_AND),
+				              page->port, pl_proto_name(page->transports[u].proto));
+				first = 0;
+			}
+	pl_buf_puts(&svc, e->service);
+	if (strcasecmp(e->service, e->description) != 0)
+		pl_buf_printf(&svc, " (%s)", e->description);
+	fill3(b, page, PG_A_ASSIGN_TO, pl_buf_str(&ports), pl_buf_str(&svc), NULL);
+	pl_buf_cleanup(&ports);
+	pl_buf_cleanup(&svc);
+}
+
+/* Appends "The IANA registry assigns N/tcp and N/udp to svc (description)", one clause
+ * per service, so the common tcp+udp pair reads as one. Returns the number of clauses. */
 static int
 describe_assignments(struct pl_buf *b, const struct pl_page *page)
 {
+	struct pl_buf list;
 	int groups = 0;
 
+	pl_buf_init(&list);
 	for (size_t t = 0; t < page->n_transports; t++) {
 		const struct pl_page_transport *tr = &page->transports[t];
 
 		for (size_t i = 0; i < tr->n; i++) {
 			const struct pl_reg_entry *e = tr->rows[i];
-			int seen = 0, first = 1;
 
-			if (e->status != PL_REG_ASSIGNED)
+			if (e->status != PL_REG_ASSIGNED ||
+			    service_seen_before(page, t, e->service))
 				continue;
-			for (size_t u = 0; u < t && !seen; u++)
-				for (size_t k = 0; k < page->transports[u].n; k++)
-					seen |= page->transports[u].rows[k]->status ==
-					            PL_REG_ASSIGNED &&
-					        strcmp(page->transports[u].rows[k]->service,
-					               e->service) == 0;
-			if (seen)
-				continue;
-			pl_buf_printf(b, "%s",
-			              groups++ ? "; it assigns " : "The IANA registry assigns ");
-			for (size_t u = t; u < page->n_transports; u++)
-				for (size_t k = 0; k < page->transports[u].n; k++)
-					if (page->transports[u].rows[k]->status ==
-					        PL_REG_ASSIGNED &&
-					    strcmp(page->transports[u].rows[k]->service,
-					           e->service) == 0) {
-						pl_buf_printf(
-						    b, "%s%u/%s", first ? "" : " and ", page->port,
-						    pl_proto_name(page->transports[u].proto));
-						first = 0;
-					}
-			pl_buf_printf(b, " to %s", e->service);
-			if (strcasecmp(e->service, e->description) != 0)
-				pl_buf_printf(b, " (%s)", e->description);
+			if (groups++)
+				pl_buf_puts(&list, T(page, PG_A_LIST_SEP));
+			describe_one(&list, page, t, e);
 		}
 	}
+	if (groups)
+		fill3(b, page, PG_A_ASSIGNS, pl_buf_str(&list), NULL, NULL);
+	pl_buf_cleanup(&list);
 	return groups;
 }
 
 static void
 answer_why_open(struct pl_buf *b, const struct pl_page *page)
 {
-	int any_assigned = describe_assignments(b, page);
+	char n[8], lo[8], hi[8];
 
-	if (any_assigned)
-		pl_buf_puts(b, ". ");
-	else
-		pl_buf_printf(b,
-		              "No service is registered for port %u, so a program listening "
-		              "there picked it on its own. ",
-		              page->port);
+	snprintf(n, sizeof(n), "%u", page->port);
+	if (!describe_assignments(b, page))
+		fill3(b, page, PG_A_UNREGISTERED, n, NULL, NULL);
 	if (count_facts(page, 1, PL_RISK_INFO)) {
-		pl_buf_puts(b, "In practice it is also used for: ");
-		list_titles(b, page, 1, PL_RISK_INFO);
-		pl_buf_puts(b, ". ");
+		struct pl_buf titles;
+
+		pl_buf_init(&titles);
+		list_titles(&titles, page, 1, PL_RISK_INFO);
+		fill3(b, page, PG_A_ALSO_USED, pl_buf_str(&titles), NULL, NULL);
+		pl_buf_cleanup(&titles);
 	}
-	if (page->in_ephemeral)
-		pl_buf_printf(b,
-		              "It lies in this system's ephemeral range %u-%u (%s), so it may "
-		              "simply be the local end of an outgoing connection rather than "
-		              "a server. ",
-		              page->ephemeral.lo, page->ephemeral.hi, page->ephemeral.source);
-	pl_buf_puts(b, "Only the owning process tells for sure (next question).");
+	if (page->in_ephemeral) {
+		snprintf(lo, sizeof(lo), "%u", page->ephemeral.lo);
+		snprintf(hi, sizeof(hi), "%u", page->ephemeral.hi);
+		fill3(b, page, PG_A_EPHEMERAL, lo, hi, page->ephemeral.source);
+	}
+	pl_buf_puts(b, T(page, PG_A_OWNER_TELLS));
 }
 
 static void
 answer_find_owner(struct pl_buf *b, const struct pl_page *page)
 {
-	unsigned n = page->port;
+	char n[8];
 
-	pl_buf_printf(b,
-	              "On Linux run `portlens listen --port %u` or `sudo ss -tulpn 'sport = "
-	              ":%u'`: both show the process id and program (root is needed to see "
-	              "other users' processes). On macOS run `sudo lsof -nP -i :%u`. On Windows "
-	              "run `netstat -ano | findstr :%u` and look the PID up with `Get-Process "
-	              "-Id PID` or in Task Manager.",
-	              n, n, n, n);
+	snprintf(n, sizeof(n), "%u", page->port);
+	fill3(b, page, PG_A_FIND_OWNER, n, NULL, NULL);
 }
 
 static void
 answer_close(struct pl_buf *b, const struct pl_page *page)
 {
-	unsigned n = page->port;
+	char n[8];
 	int tcp = has(page, PL_PROTO_TCP);
-	const char *p = tcp ? "tcp" : "udp";
-	const char *P = tcp ? "TCP" : "UDP";
 
-	pl_buf_printf(b,
-	              "The real fix is to stop or reconfigure the program that listens (find "
-	              "it first), or bind it to 127.0.0.1 if only local programs need it. To "
-	              "block the port meanwhile: on Linux with nftables `sudo nft add rule inet "
-	              "filter input %s dport %u drop` (needs an inet filter table with an input "
-	              "chain) or with ufw `sudo ufw deny %u/%s`; on macOS add `block in proto %s "
-	              "from any to any port %u` to /etc/pf.conf and run `sudo pfctl -f "
-	              "/etc/pf.conf -e`; on Windows `netsh advfirewall firewall add rule "
-	              "name=\"Block %s %u\" dir=in action=block protocol=%s localport=%u`.",
-	              p, n, n, p, p, n, P, n, P, n);
+	snprintf(n, sizeof(n), "%u", page->port);
+	fill3(b, page, PG_A_CLOSE, n, tcp ? "tcp" : "udp", tcp ? "TCP" : "UDP");
+}
+
+static void
+answer_port_zero(struct pl_buf *b, const struct pl_page *page)
+{
+	pl_buf_puts(b, T(page, PG_A_PORT_ZERO));
 }
 
 static enum pl_rc
-add_faq(struct pl_page *page, const char *id, const char *q_before, const char *q_after,
+add_faq(struct pl_page *page, const char *id, enum pl_page_text question,
         void (*answer)(struct pl_buf *, const struct pl_page *))
 {
 	struct pl_buf q, a;
+	char n[8];
 
 	pl_buf_init(&q);
 	pl_buf_init(&a);
-	pl_buf_printf(&q, "%s%u%s", q_before, page->port, q_after);
+	snprintf(n, sizeof(n), "%u", page->port);
+	fill3(&q, page, question, n, NULL, NULL);
 	answer(&a, page);
 	if (!q.data || !a.data) {
 		pl_buf_cleanup(&q);
@@ -278,16 +308,6 @@ add_faq(struct pl_page *page, const char *id, const char *q_before, const char *
 	return PL_OK;
 }
 
-static void
-answer_port_zero(struct pl_buf *b, const struct pl_page *page)
-{
-	(void)page;
-	pl_buf_puts(b, "The IANA registry lists port 0 as Reserved, and no program can listen on "
-	               "it: a program that asks the operating system to bind port 0 is asking for "
-	               "any free port, and gets one from the ephemeral range. So there is nothing "
-	               "on port 0 to look for, close or firewall on this machine.");
-}
-
 enum pl_rc
 pl_page_build_faq(struct pl_page *page)
 {
@@ -297,13 +317,10 @@ pl_page_build_faq(struct pl_page *page)
 	if (!page->faq)
 		return PL_ERR_NOMEM;
 	if (page->port == 0)
-		return add_faq(page, "port-zero", "Can anything be open on port ", "?",
-		               answer_port_zero);
-	rc |= add_faq(page, "dangerous", "Is port ", " dangerous?", answer_dangerous);
-	rc |= add_faq(page, "why-open", "Why would port ", " be open on my machine?",
-	              answer_why_open);
-	rc |=
-	    add_faq(page, "find-owner", "How do I find what opened port ", "?", answer_find_owner);
-	rc |= add_faq(page, "close", "How do I close or firewall port ", "?", answer_close);
+		return add_faq(page, "port-zero", PG_Q_PORT_ZERO, answer_port_zero);
+	rc |= add_faq(page, "dangerous", PG_Q_DANGEROUS, answer_dangerous);
+	rc |= add_faq(page, "why-open", PG_Q_WHY_OPEN, answer_why_open);
+	rc |= add_faq(page, "find-owner", PG_Q_FIND_OWNER, answer_find_owner);
+	rc |= add_faq(page, "close", PG_Q_CLOSE, answer_close);
 	return rc == PL_OK ? PL_OK : PL_ERR_NOMEM;
 }

@@ -123,6 +123,7 @@ pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **o
 	if (!page)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	page->port = port;
+	page->lang = (unsigned)opts->lang < PL_LANG_COUNT ? opts->lang : PL_LANG_EN;
 	page->protos = opts->protos ? (opts->protos & PL_PROTO_ALL) : PL_PROTO_ALL;
 	page->explicit_protos = opts->protos != 0;
 	page->reg = opts->reg ? opts->reg : pl_registry_builtin();

@@ -9,6 +9,50 @@
 #include "portlens/page.h"
 #include "shared/buf.h"
 
+/* text.c: the sentences the builder writes, per language (see pl_page_text). */
+enum pl_page_text {
+	PG_Q_DANGEROUS,
+	PG_Q_WHY_OPEN,
+	PG_Q_FIND_OWNER,
+	PG_Q_CLOSE,
+	PG_Q_PORT_ZERO,
+	PG_A_RATED,
+	PG_A_NOTES_ONLY,
+	PG_A_NOTHING,
+	PG_A_DANGER_TAIL,
+	PG_A_ASSIGNS,
+	PG_A_ASSIGN_TO,
+	PG_A_AND,
+	PG_A_LIST_SEP,
+	PG_A_UNREGISTERED,
+	PG_A_ALSO_USED,
+	PG_A_EPHEMERAL,
+	PG_A_OWNER_TELLS,
+	PG_A_FIND_OWNER,
+	PG_A_CLOSE,
+	PG_A_PORT_ZERO,
+	PG_C_LISTENING,
+	PG_C_CONNECTED,
+	PG_C_OWNER,
+	PG_C_OLDER,
+	PG_C_UDP_BOUND,
+	PG_C_ALL,
+	PG_C_PIDS,
+	PG_C_OWNER_PS,
+	PG_C_UDP_PS,
+	PG_C_REACHABLE,
+	PG_C_REACHABLE_UDP,
+	PG_C_HERE,
+	PG_C_SCAN,
+	PG_P_REMOTE,
+	PG_COUNT,
+};
+
+/* The template for id in lang (English when that language lacks it). Static. */
+const char *pl_page_text(enum pl_page_text id, enum pl_lang lang);
+/* Nonzero when every table of text.c is complete (tests). */
+int pl_page_text_complete(enum pl_lang lang);
+
 enum pl_rc pl_page_build_checks(struct pl_page *page);
 enum pl_rc pl_page_build_faq(struct pl_page *page);
 /* Appends the page as JSON (see pl_page_json). */

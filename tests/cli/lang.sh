@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The page language in the terminal: --lang beats LC_ALL, which beats LC_MESSAGES, which
+# beats LANG; unknown locales fall back to English; Arabic output isolates commands and
+# paths left-to-right (U+2066 .. U+2069); a fact without a translation is marked.
+set -uo pipefail
+portlens=$(realpath "$1")
+pass=0
+fail=0
+page() { env -i PATH="$PATH" HOME=/nonexistent "$@" "$portlens" 2323 --no-live --width 100; }
+expect() { # NAME NEEDLE OUTPUT
+	if printf '%s' "$3" | grep -qF -- "$2"; then pass=$((pass + 1)); else
+		echo "FAIL $1: no '$2'"; fail=$((fail + 1)); fi
+}
+reject() {
+	if printf '%s' "$3" | grep -qF -- "$2"; then echo "FAIL $1: unexpected '$2'"
+		fail=$((fail + 1)); else pass=$((pass + 1)); fi
+}
+expect "LANG=ko" "자주 묻는 질문" "$(page LANG=ko_KR.UTF-8)"
+expect "LC_MESSAGES beats LANG" "Sık sorulan sorular" "$(page LANG=ko_KR.UTF-8 LC_MESSAGES=tr_TR.UTF-8)"
+expect "LC_ALL beats both" "Frequently asked questions" "$(page LANG=ko_KR.UTF-8 LC_MESSAGES=tr_TR LC_ALL=C)"
+expect "--lang beats the environment" "الأسئلة الشائعة" \
+	"$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" 2323 --no-live --lang ar)"
+expect "unknown locale is English" "Frequently asked questions" "$(page LANG=fr_FR.UTF-8)"
+ar=$(page LANG=ar_EG.UTF-8)
+expect "Arabic isolates commands" $'\u2066portlens listen --port 2323\u2069' "$ar"
+reject "no backticks in Arabic" '`' "$ar"
+expect "Arabic risk word" "حرج" "$ar"
+expect "translated fact (ar)" "أرسلت Mirai" "$ar"
+expect "untranslated fact marked (ko)" "(영어 원문" "$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" 3389 --no-live --width 100)"
+"$portlens" 2323 --no-live --lang xx >/dev/null 2>&1
+rc=$?
+if [ "$rc" -eq 2 ]; then pass=$((pass + 1)); else echo "FAIL --lang xx exit $rc"; fail=$((fail + 1)); fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
