@@ -34,7 +34,7 @@
 #define WEB_MAX_HOSTS   8
 #define WEB_HOST_LEN    80
 #define WEB_CONN_LIMIT  1024 /* connections in all (MHD_OPTION_CONNECTION_LIMIT) */
-#define WEB_CONN_PER_IP 256  /* hard cap per address; reaper.c trims sooner */
+#define WEB_CONN_PER_IP 512  /* hard cap per address; reaper.c trims far sooner */
 #define WEB_REAP_MAX    (WEB_CONN_LIMIT + 64)
 
 /* ---- guard.c ---------------------------------------------------------------------- */
