@@ -15,75 +15,25 @@ usage: hostile.py PATH/TO/portlens
 import os
 import re
 import shutil
-import signal
 import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+import webtest
+from webtest import check, finish, parse, raw
+
 DEADLINE = time.monotonic() + 240  # the whole file stays well under meson's timeout
-FAILURES = []
 
 
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL:", what, flush=True)
-    return cond
-
-
-class Server:
+class Server(webtest.Server):
     def __init__(self, exe, tmp, *extra):
-        self.db = os.path.join(tmp, "hostile-%d.db" % len(os.listdir(tmp)))
-        self.proc = subprocess.Popen(
-            [exe, "serve", "--listen", "127.0.0.1:0", "--db", self.db, *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            self.stop()
-            raise SystemExit("server did not start: %r %s" % (line, self.proc.stderr.read()))
-        self.port = int(m.group(1))
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-    def alive(self):
-        return self.proc.poll() is None
-
-
-def raw(port, data, timeout=10.0, read=True):
-    """Sends bytes, returns everything the server answers until it closes."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    try:
-        try:
-            s.sendall(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        if not read:
-            return b""
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out
-    finally:
-        s.close()
+        super().__init__(exe, os.path.join(tmp, "hostile-%d.db" % len(os.listdir(tmp))),
+                         *extra)
+        if self.port is None:
+            raise SystemExit("server did not start: %r %s" % (self.first, self.stderr))
 
 
 def request(port, method, path, headers=None, body=None):
@@ -98,19 +48,6 @@ def request(port, method, path, headers=None, body=None):
         lines.append("Content-Length: %d" % len(data))
     head = ("\r\n".join(lines) + "\r\n\r\n").encode()
     return parse(raw(port, head + data))
-
-
-def parse(resp):
-    head, _, body = resp.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    m = re.match(rb"HTTP/1\.[01] (\d{3})", lines[0]) if lines and lines[0] else None
-    status = int(m.group(1)) if m else None
-    hdrs = {}
-    for ln in lines[1:]:
-        k, _, v = ln.partition(b":")
-        hdrs.setdefault(k.strip().lower().decode("latin-1"), []).append(
-            v.strip().decode("latin-1"))
-    return status, hdrs, body
 
 
 def still_ok(srv, what):
@@ -321,11 +258,7 @@ def main():
         print("--", t.__name__, flush=True)
         t(exe, tmp)
     shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES))
-        return 1
-    print("hostile: all checks passed")
-    return 0
+    return finish("hostile")
 
 
 if __name__ == "__main__":

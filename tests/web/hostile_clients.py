@@ -20,7 +20,6 @@ usage: hostile_clients.py PATH/TO/portlens
 import os
 import re
 import resource
-import signal
 import socket
 import subprocess
 import sys
@@ -28,39 +27,19 @@ import tempfile
 import threading
 import time
 
-FAILURES = []
+import webtest
+from webtest import check, finish
+
 DEADLINE = time.monotonic() + 150
 SERVE_WITHIN = 1.0
 ATTACKERS = ["127.0.0.%d" % i for i in range(2, 10)]
 
 
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        FAILURES.append(what)
-    return cond
-
-
-class Server:
+class Server(webtest.Server):
     def __init__(self, exe, tmp):
-        self.proc = subprocess.Popen(
-            [exe, "serve", "--listen", "127.0.0.1:0", "--db", os.path.join(tmp, "h.db")],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", self.proc.stdout.readline())
-        if not m:
-            self.stop()
-            raise SystemExit("server did not start")
-        self.port = int(m.group(1))
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+        super().__init__(exe, os.path.join(tmp, "h.db"))
+        if self.port is None:
+            raise SystemExit("server did not start: " + self.stderr)
 
 
 def normal_get(port, timeout=5.0):
@@ -348,11 +327,7 @@ def main():
         print("--", t.__name__, flush=True)
         t(exe, tmp)
     subprocess.run(["rm", "-rf", tmp])
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES))
-        return 1
-    print("hostile-clients: all checks passed")
-    return 0
+    return finish("hostile-clients")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -27,71 +26,9 @@ import sys
 import tempfile
 import time
 
-FAILURES = []
+from webtest import Server, check, finish, parse, raw
+
 DEADLINE = time.monotonic() + 200
-
-
-def check(cond, what):
-    print(("ok: " if cond else "FAIL: ") + what, flush=True)
-    if not cond:
-        FAILURES.append(what)
-    return cond
-
-
-class Server:
-    """`portlens serve` on 127.0.0.1:0 (optionally under a wrapper command)."""
-
-    def __init__(self, exe, db, *extra, wrap=None, env=None):
-        cmd = (wrap or []) + [exe, "serve", "--listen", "127.0.0.1:0", "--db", db, *extra]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, env=env)
-        self.first = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", self.first)
-        self.port = int(m.group(1)) if m else None
-        self.db_line = self.proc.stdout.readline() if m else ""
-        if not m:
-            self.stop()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.stderr = self.proc.stderr.read()
-        return self.proc.returncode
-
-
-def raw(port, data, timeout=10.0):
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    try:
-        s.sendall(data)
-        out = b""
-        while True:
-            try:
-                chunk = s.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            out += chunk
-        return out
-    finally:
-        s.close()
-
-
-def parse(resp):
-    head, _, body = resp.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    m = re.match(rb"HTTP/1\.[01] (\d{3})", lines[0]) if lines and lines[0] else None
-    hdrs = {}
-    for ln in lines[1:]:
-        k, _, v = ln.partition(b":")
-        hdrs.setdefault(k.strip().lower().decode("latin-1"), []).append(
-            v.strip().decode("latin-1"))
-    return (int(m.group(1)) if m else None), hdrs, body
 
 
 def get(port, path, headers=None, host=None):
@@ -453,11 +390,7 @@ def main():
             t(exe, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES))
-        return 1
-    print("serve-policy: all checks passed")
-    return 0
+    return finish("serve-policy")
 
 
 TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted, test_cache_ctype,
