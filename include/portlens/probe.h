@@ -87,9 +87,13 @@ struct pl_service {
 	char cpe[128];      /* "cpe:/a:openbsd:openssh:9.2p1" */
 	char os[64];        /* "Debian" when the banner names it */
 	char info[192];     /* extra facts: "title: Welcome to nginx!", "auth: none" */
-	char evidence[512]; /* the answer that identified it, escaped (\r \n \xNN) */
-	char probe[16];     /* which probe identified it: "banner", "http", "tls", ... */
-	int tls;            /* the service spoke inside TLS */
+	char evidence[512]; /* the answer that identified it, escaped (\r \n \xNN) for text */
+	/* The same answer as read, byte for byte (evidence_len bytes, at most 512): each
+	 * output format escapes it once, its own way (JSON: JSON escapes only). */
+	unsigned char evidence_raw[512];
+	uint16_t evidence_len;
+	char probe[16]; /* which probe identified it: "banner", "http", "tls", ... */
+	int tls;        /* the service spoke inside TLS */
 	struct pl_tls_info tls_info;
 	enum pl_tri auth_required;  /* for datastores, MQTT: did it demand credentials? */
 	enum pl_tri starttls;       /* SMTP/FTP/POP3/IMAP: was an upgrade to TLS offered? */

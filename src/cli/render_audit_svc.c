@@ -12,6 +12,7 @@
 #include "cli/render_audit.h"
 #include "shared/escape.h"
 #include "shared/strnum.h"
+#include "shared/utf8.h"
 
 static const char *
 tri(enum pl_tri t, const char *yes, const char *no)
@@ -113,6 +114,29 @@ ktri(struct pl_jsonw *w, const char *key, enum pl_tri t)
 		pl_jsonw_bool(w, t == PL_TRI_YES);
 }
 
+/*
+ * The evidence as read, escaped once for JSON (valid UTF-8 as is, control bytes as
+ * JSON escapes). Bytes that are not UTF-8 can only be U+FFFD in a JSON string, so
+ * such evidence also comes as evidence_hex, byte for byte.
+ */
+static void
+json_evidence(struct pl_jsonw *w, const struct pl_service *s)
+{
+	const char *raw = (const char *)s->evidence_raw;
+	size_t n = s->evidence_len;
+
+	pl_jsonw_key(w, "evidence");
+	pl_jsonw_strn(w, raw, n);
+	if (pl_utf8_invalid_at(raw, n) < n) {
+		char hex[2 * sizeof(s->evidence_raw) + 1];
+
+		for (size_t i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x", s->evidence_raw[i]);
+		hex[2 * n] = '\0';
+		pl_jsonw_kstr(w, "evidence_hex", hex);
+	}
+}
+
 void
 pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
 {
@@ -123,7 +147,7 @@ pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
 	kopt(w, "cpe", s->cpe);
 	kopt(w, "os", s->os);
 	kopt(w, "info", s->info);
-	pl_jsonw_kstr(w, "evidence", s->evidence);
+	json_evidence(w, s);
 	kopt(w, "probe", s->probe);
 	pl_jsonw_kint(w, "confidence", s->confidence);
 	ktri(w, "auth_required", s->auth_required);

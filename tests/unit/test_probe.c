@@ -32,8 +32,10 @@ struct server {
 	int lfd;
 	uint16_t port;
 	serve_fn fn;
-	void *arg; /* for the serve function */
+	void *arg;    /* for the serve function */
+	int threaded; /* one thread per connection (servers that talk to many at once) */
 	volatile int stop;
+	volatile int busy; /* connection threads still running */
 	pthread_t thread;
 };
 
@@ -43,6 +45,44 @@ sleep_ms(unsigned ms)
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
+}
+
+struct conn_job {
+	struct server *s;
+	int fd, nth;
+};
+
+static void *
+conn_main(void *arg)
+{
+	struct conn_job *j = arg;
+
+	j->s->fn(j->s, j->fd, j->nth);
+	close(j->fd);
+	__atomic_sub_fetch(&j->s->busy, 1, __ATOMIC_SEQ_CST);
+	free(j);
+	return NULL;
+}
+
+/* Runs one connection: inline, or on its own detached thread for threaded servers. */
+static void
+serve_one(struct server *s, int fd, int nth)
+{
+	struct conn_job *j = s->threaded ? malloc(sizeof(*j)) : NULL;
+	pthread_t t;
+
+	if (j) {
+		*j = (struct conn_job){.s = s, .fd = fd, .nth = nth};
+		__atomic_add_fetch(&s->busy, 1, __ATOMIC_SEQ_CST);
+		if (pthread_create(&t, NULL, conn_main, j) == 0) {
+			pthread_detach(t);
+			return;
+		}
+		__atomic_sub_fetch(&s->busy, 1, __ATOMIC_SEQ_CST);
+		free(j);
+	}
+	s->fn(s, fd, nth);
+	close(fd);
 }
 
 static void *
@@ -61,20 +101,20 @@ server_main(void *arg)
 		fd = accept(s->lfd, NULL, NULL);
 		if (fd < 0)
 			continue;
-		s->fn(s, fd, nth);
-		close(fd);
+		serve_one(s, fd, nth);
 	}
 	return NULL;
 }
 
 static void
-server_start(struct server *s, serve_fn fn)
+server_start_as(struct server *s, serve_fn fn, int threaded)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof(a);
 
 	memset(s, 0, sizeof(*s));
 	s->fn = fn;
+	s->threaded = threaded;
 	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(s->lfd >= 0);
 	assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
@@ -85,10 +125,18 @@ server_start(struct server *s, serve_fn fn)
 }
 
 static void
+server_start(struct server *s, serve_fn fn)
+{
+	server_start_as(s, fn, 0);
+}
+
+static void
 server_stop(struct server *s)
 {
 	s->stop = 1;
 	pthread_join(s->thread, NULL);
+	for (int i = 0; i < 100 && __atomic_load_n(&s->busy, __ATOMIC_SEQ_CST) > 0; i++)
+		sleep_ms(50);
 	close(s->lfd);
 }
 
@@ -174,6 +222,37 @@ serve_reset_tls(struct server *s, int fd, int nth)
 	if (poll(&pfd, 1, 3000) > 0 && recv(fd, buf, sizeof(buf), 0) > 0 && nth == 0)
 		send(fd, plain, sizeof(plain) - 1, MSG_NOSIGNAL);
 	rst_close(fd);
+}
+
+/* Answers only an RDP X.224 Connection Request; silent to everything else. */
+static void
+serve_rdp_only(struct server *s, int fd, int nth)
+{
+	static const unsigned char cc[] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00,
+	                                   0x00, 0x12, 0x34, 0x00, 0x02, 0x1f, 0x08,
+	                                   0x00, 0x02, 0x00, 0x00, 0x00};
+	unsigned char buf[2048];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	ssize_t n;
+
+	(void)nth;
+	if (poll(&pfd, 1, 5000) <= 0 || (n = recv(fd, buf, sizeof(buf), 0)) <= 0)
+		return;
+	if (n >= 11 && buf[0] == 0x03 && buf[5] == 0xe0)
+		send(fd, cc, sizeof(cc), MSG_NOSIGNAL);
+	hold(fd, s->stop ? 0 : 5000);
+}
+
+/* The first connection's request gets a few unknown bytes back; then silence. */
+static void
+serve_once_unknown(struct server *s, int fd, int nth)
+{
+	unsigned char buf[2048];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	if (poll(&pfd, 1, 5000) > 0 && recv(fd, buf, sizeof(buf), 0) > 0 && nth == 0)
+		send(fd, "\x07\x00\r\nQ?\x01", 7, MSG_NOSIGNAL);
+	hold(fd, s->stop ? 0 : 5000);
 }
 
 static void
@@ -305,6 +384,46 @@ test_reset_mid_tls(void **state)
 	assert_false(r.svc.tls); /* the handshake never completed */
 	assert_string_equal(r.svc.service, "tls");
 	assert_true(r.ms < 4500);
+}
+
+/*
+ * A service that answers only the last protocol in the table (RDP) is still found,
+ * within the budget: every client-first probe gets asked, side by side.
+ */
+static void
+test_every_probe_gets_asked(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 8000, .banner_ms = 300, .read_ms = 800};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start_as(&s, serve_rdp_only, 1);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_string_equal(r.svc.service, "rdp");
+	assert_string_equal(r.svc.probe, "rdp");
+	assert_true(r.ms < 4000);
+}
+
+/* Bytes a server sent are the evidence even when later probes hear nothing. */
+static void
+test_evidence_kept(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 6000, .banner_ms = 300, .read_ms = 600};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start_as(&s, serve_once_unknown, 1);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_string_equal(r.svc.service, "");
+	assert_int_equal(r.svc.evidence_len, 7);
+	assert_memory_equal(r.svc.evidence_raw, "\x07\x00\r\nQ?\x01", 7);
+	assert_string_equal(r.svc.evidence, "\\x07\\x00\\r\\nQ?\\x01");
 }
 
 static void
@@ -489,7 +608,11 @@ struct vector {
 	}
 
 static const struct vector vectors[] = {
-    V("\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27", "telnet", "", ""),
+    /* netkit telnetd's opening (DO TTYPE, TSPEED, XDISPLOC, NEW-ENVIRON) */
+    V("\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27", "telnet", "telnetd", ""),
+    /* GNU inetutils telnetd's (Debian 12 "telnetd"): WILL AUTHENTICATION, WILL ENCRYPT first */
+    V("\xff\xfb\x25\xff\xfb\x26\xff\xfd\x18\xff\xfd\x20\xff\xfd\x23\xff\xfd\x27\xff\xfd\x24",
+      "telnet", "inetutils telnetd", ""),
     V("\r\nUser Access Verification\r\n\r\nUsername: ", "telnet", "", ""),
     V("SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n", "ssh", "OpenSSH", "8.9p1"),
     V("SSH-2.0-dropbear_2022.83\r\n", "ssh", "Dropbear SSH", "2022.83"),
@@ -607,6 +730,8 @@ main(void)
 	    cmocka_unit_test(test_silent_server_is_bounded),
 	    cmocka_unit_test(test_reset_mid_tls),
 	    cmocka_unit_test(test_drip_is_bounded),
+	    cmocka_unit_test(test_every_probe_gets_asked),
+	    cmocka_unit_test(test_evidence_kept),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_ipv6),
 	    cmocka_unit_test(test_default_creds_check),

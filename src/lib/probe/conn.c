@@ -172,6 +172,31 @@ read_some(struct probe_conn *c, unsigned char *buf, size_t cap, short *want)
 	return r;
 }
 
+int
+pl_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *want)
+{
+	unsigned char scratch[512];
+	ssize_t r;
+
+	if (ans->len < PL_PROBE_MAX_READ)
+		r = read_some(c, ans->data + ans->len, PL_PROBE_MAX_READ - ans->len, want);
+	else
+		r = read_some(c, scratch, sizeof(scratch), want);
+	if (r == 0)
+		ans->closed = 1;
+	else if (r == -2)
+		ans->reset = 1;
+	else if (r > 0 && ans->len >= PL_PROBE_MAX_READ)
+		ans->truncated = 1;
+	else if (r > 0) {
+		ans->len += (size_t)r;
+		if (c->bytes_read)
+			*c->bytes_read += (uint32_t)r;
+	}
+	ans->data[ans->len] = '\0';
+	return r > 0 && !ans->truncated ? 1 : (r == -1 ? 0 : -1);
+}
+
 size_t
 pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms, unsigned quiet_ms,
              probe_complete_fn complete)
@@ -182,34 +207,13 @@ pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms, u
 
 	while (!ans->closed && !ans->reset) {
 		uint64_t stop = until;
-		unsigned char scratch[512];
-		ssize_t r;
-		int prc;
 
 		if (ans->len > before && quiet_ms && pl_probe_now_ms() + quiet_ms < stop)
 			stop = pl_probe_now_ms() + quiet_ms;
-		if (!c->ssl || SSL_pending(c->ssl) == 0) {
-			prc = wait_fd(c, want, stop);
-			if (prc <= 0)
-				break; /* quiet, waited long enough, or deadline */
-		}
-		if (ans->len < PL_PROBE_MAX_READ)
-			r = read_some(c, ans->data + ans->len, PL_PROBE_MAX_READ - ans->len, &want);
-		else
-			r = read_some(c, scratch, sizeof(scratch), &want);
-		if (r == 0)
-			ans->closed = 1;
-		else if (r == -2)
-			ans->reset = 1;
-		else if (r > 0 && ans->len >= PL_PROBE_MAX_READ) {
-			ans->truncated = 1;
+		if ((!c->ssl || SSL_pending(c->ssl) == 0) && wait_fd(c, want, stop) <= 0)
+			break; /* quiet, waited long enough, or deadline */
+		if (pl_conn_read_once(c, ans, &want) < 0 && ans->truncated)
 			break; /* full: stop reading a flood */
-		} else if (r > 0) {
-			ans->len += (size_t)r;
-			if (c->bytes_read)
-				*c->bytes_read += (uint32_t)r;
-		}
-		ans->data[ans->len] = '\0';
 		if (complete && ans->len > before && complete(ans->data, ans->len))
 			break;
 		if (pl_probe_now_ms() >= until || pl_probe_now_ms() >= c->deadline)

@@ -5,11 +5,15 @@
  * Order: probes whose likely ports include this port come first, the rest follow in
  * table order. Step 1 connects and waits for a banner (briefly when the likely service
  * waits for its client). A banner is classified by every probe's classifier; the best
- * one asks its follow-up questions on the same connection. Step 2, for a silent or
- * closed port, sends the client-first probes one by one (reconnecting when the server
- * hung up), classifying every answer with every classifier. TLS is tried after the
- * first plaintext probe fails (first of all on TLS ports): after a handshake the
- * service inside is probed the same way. Everything is bounded by opts.total_ms.
+ * one asks its follow-up questions on the same connection. Step 2, for a silent port
+ * or a banner nobody recognised, sends the client-first probes: first the ones this
+ * port suggests, one by one (reconnecting when the server hung up), then every other
+ * one in waves of connections side by side (wave.c) -- text requests first after a
+ * text banner, binary ones first after a binary one -- until one identifies the
+ * service or the budget (opts.total_ms) is used up. Every answer is classified with
+ * every classifier. A TLS answer (to the ClientHello probe, or an alert to a plaintext
+ * one) leads to a real handshake, and the service inside is probed the same way. The
+ * first bytes a server sent are kept as evidence whatever happens after.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,9 +29,13 @@ struct engine {
 	struct probe_conn conn; /* fd -1 when closed */
 	const struct probe_def *order[32];
 	size_t n_order;
+	unsigned char asked[32]; /* order[i] was sent one by one already */
 	struct pl_service *out;
 	unsigned conf;
+	int tls_tried;
 	const struct probe_def *plain; /* what answered the TLS ClientHello in plain text */
+	int saw_tls; /* some wave answer was a TLS record or an HTTPS server's complaint */
+	const struct probe_def *won_by, *won_def; /* the wave answer that identified it */
 };
 
 void
@@ -99,6 +107,14 @@ reconnect(struct engine *e, struct pl_err *err)
 	return PL_OK;
 }
 
+/* Keeps the first bytes the server sent when nothing better explains them. */
+static void
+keep_evidence(struct engine *e)
+{
+	if (e->ans->len > 0 && e->out->evidence_len == 0)
+		pl_probe_evidence(e->out, e->ans->data, e->ans->len);
+}
+
 /* Keeps an identification of the current answer if it beats the one so far. */
 static const struct probe_def *
 judge(struct engine *e, const char *via)
@@ -112,14 +128,18 @@ judge(struct engine *e, const char *via)
 	if (e->ans->truncated)
 		e->out->truncated = 1;
 	def = classify_all(e->run.ctx, e->ans->data, e->ans->len, &found, &conf);
-	if (!def || conf <= e->conf)
+	if (!def || conf <= e->conf) {
+		keep_evidence(e);
 		return NULL;
+	}
 	found.bytes_read = e->out->bytes_read;
 	found.truncated = e->out->truncated;
+	found.elapsed_ms = e->out->elapsed_ms;
 	found.tls = tls;
 	found.tls_info = ti;
 	pl_probe_set(found.probe, sizeof(found.probe), via);
 	*e->out = found;
+	keep_evidence(e);
 	e->conf = conf;
 	return def;
 }
@@ -133,14 +153,14 @@ follow(struct engine *e, const struct probe_def *def)
 }
 
 static int
-send_probe(struct engine *e, const struct probe_def *p, unsigned wait_ms)
+send_probe(struct engine *e, const struct probe_def *p)
 {
 	unsigned char req[1024];
 	size_t n = p->request(&e->run, req, sizeof(req));
 
 	if (n == 0 || pl_conn_send(&e->conn, req, n) != 0)
 		return -1;
-	pl_conn_read(&e->conn, e->ans, wait_ms, 300, p->complete);
+	pl_conn_read(&e->conn, e->ans, e->run.ctx->opts.read_ms, 300, p->complete);
 	return 0;
 }
 
@@ -151,9 +171,12 @@ try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
 	struct pl_tls_info info = {0};
 	const struct probe_def *def;
 	unsigned wait;
+	uint32_t read;
 
-	if (e->run.ctx->opts.no_tls || !e->run.ctx->ssl_ctx || reconnect(e, err) != PL_OK)
+	if (e->tls_tried || e->run.ctx->opts.no_tls || !e->run.ctx->ssl_ctx ||
+	    reconnect(e, err) != PL_OK)
 		return 0;
+	e->tls_tried = 1;
 	/* The handshake gets one read timeout, not the rest of the run's budget. */
 	e->conn.deadline = pl_probe_now_ms() + e->run.ctx->opts.read_ms;
 	if (e->conn.deadline > e->run.deadline)
@@ -165,87 +188,196 @@ try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
 			e->conn.deadline = e->run.deadline;
 			pl_conn_read(&e->conn, e->ans, 300, 100, NULL);
 			e->plain = judge(e, "tls");
-			if (!e->out->service[0])
-				pl_probe_evidence(e->out, e->ans->data, e->ans->len);
 		}
 		return 0;
 	}
 	e->conn.deadline = e->run.deadline;
+	/* What answered in plaintext was the TLS server's complaint: start over inside. */
+	read = e->out->bytes_read;
+	pl_service_init(e->out);
+	e->out->bytes_read = read;
 	e->out->tls = 1;
 	e->out->tls_info = info;
-	if (e->conf < 50) {
-		pl_probe_set(e->out->service, sizeof(e->out->service), "tls");
-		pl_probe_set(e->out->probe, sizeof(e->out->probe), "tls");
-		e->out->confidence = e->conf = 50;
-	}
+	pl_probe_set(e->out->service, sizeof(e->out->service), "tls");
+	pl_probe_set(e->out->probe, sizeof(e->out->probe), "tls");
+	e->out->confidence = e->conf = 50;
 	if (info.subject[0])
 		pl_probe_recog(e->run.ctx, RECOG_X509_SUBJECT, info.subject, strlen(info.subject),
 		               e->out);
 	wait = hint && hint->talks_first ? e->run.ctx->opts.banner_ms : 500;
 	pl_conn_read(&e->conn, e->ans, wait, 300, NULL);
 	if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
-		send_probe(e, &pl_probe_http, e->run.ctx->opts.read_ms);
+		send_probe(e, &pl_probe_http);
 	def = judge(e, "tls");
+	if (def && def != &pl_probe_http && def->request &&
+	    (!def->followup || e->ans->closed || e->ans->reset)) {
+		/* Identified from the HTTP answer inside TLS: ask it properly, inside TLS. */
+		if (reconnect(e, err) == PL_OK &&
+		    pl_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info, NULL) == 0 &&
+		    send_probe(e, def) == 0)
+			def = judge(e, def->name) ? def : NULL;
+	}
 	follow(e, def);
 	return 1;
 }
 
-/* Sends the client-first probes in order until one identifies the service. */
+/*
+ * After an identification from p's answer: follow up on the same connection when p
+ * was the identified protocol's own probe, else ask that protocol's own question.
+ */
 static void
-client_probes(struct engine *e, const struct probe_def *hint, struct pl_err *err)
+conclude(struct engine *e, const struct probe_def *p, const struct probe_def *def,
+         struct pl_err *err)
 {
-	int tls_tried = 0, sent = 0, silent = 0;
-	unsigned short_wait =
-	    e->run.ctx->opts.read_ms / 4 > 300 ? e->run.ctx->opts.read_ms / 4 : 300;
+	if (def == &pl_probe_tls || strcmp(e->out->service, "tls") == 0) {
+		try_tls(e, NULL, err);
+		return;
+	}
+	if (def == p || !def->request) {
+		follow(e, def);
+		return;
+	}
+	/* Ask it properly, and let that answer replace the first, however sure it was. */
+	e->conf = 0;
+	if (reconnect(e, err) == PL_OK && send_probe(e, def) == 0 && judge(e, def->name))
+		follow(e, def);
+}
 
-	if (hint == &pl_probe_tls) {
-		tls_tried = 1;
-		if (try_tls(e, hint, err))
+/*
+ * One wave answer: judged like any other. A confident one ends the wave after a short
+ * grace; a TLS record in any answer is remembered, for TLS goes first: a TLS server's
+ * plaintext error page to some other probe is no identification of what is inside.
+ */
+static int
+wave_answer(void *arg, const struct probe_def *sent, struct probe_conn *c, struct probe_answer *ans)
+{
+	struct engine *e = arg;
+	struct pl_service tls_check;
+	const struct probe_def *def;
+
+	e->out->bytes_read += (uint32_t)ans->len;
+	memcpy(e->ans->data, ans->data, ans->len + 1);
+	e->ans->len = ans->len;
+	e->ans->truncated = ans->truncated;
+	e->ans->closed = ans->closed;
+	e->ans->reset = ans->reset;
+	pl_service_init(&tls_check);
+	if (ans->len && (pl_probe_tls.classify(e->run.ctx, ans->data, ans->len, &tls_check) ||
+	                 (pl_probe_http.classify(e->run.ctx, ans->data, ans->len, &tls_check) &&
+	                  strcmp(tls_check.service, "tls") == 0)))
+		e->saw_tls = 1;
+	def = judge(e, sent->name);
+	if (!def || e->conf < 90)
+		return 0;
+	if (e->conn.fd >= 0)
+		pl_conn_close(&e->conn);
+	e->conn = *c;
+	e->conn.bytes_read = &e->out->bytes_read;
+	c->fd = -1;
+	c->ssl = NULL;
+	e->won_by = sent;
+	e->won_def = def;
+	return 2;
+}
+
+/* Text requests first after a text banner, binary ones first after a binary one. */
+static int
+request_is_text(const struct engine *e, const struct probe_def *p)
+{
+	unsigned char req[1024];
+	size_t n = p->request(&e->run, req, sizeof(req));
+
+	for (size_t i = 0; i < n; i++)
+		if ((req[i] < 0x20 && req[i] != '\r' && req[i] != '\n') || req[i] >= 0x7f)
+			return 0;
+	return n > 0;
+}
+
+static size_t
+wave_list(struct engine *e, const struct probe_def **list, const unsigned char *banner, size_t blen)
+{
+	size_t n = 0;
+	int text = 1;
+
+	for (size_t i = 0; i < blen && text; i++)
+		if ((banner[i] < 0x20 && !strchr("\r\n\t", banner[i])) || banner[i] == 0x7f)
+			text = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < e->n_order; i++) {
+			const struct probe_def *p = e->order[i];
+
+			if (!p->request || e->asked[i] ||
+			    (p == &pl_probe_tls && (e->tls_tried || e->run.ctx->opts.no_tls)))
+				continue;
+			if (blen && request_is_text(e, p) != (pass == 0 ? text : !text))
+				continue;
+			if (!blen && pass == 1)
+				continue;
+			list[n++] = p;
+		}
+	return n;
+}
+
+/* Every client-first probe not asked yet, in waves, until one identifies the service. */
+static void
+waves(struct engine *e, const unsigned char *banner, size_t blen, struct pl_err *err)
+{
+	const struct probe_def *list[32];
+	size_t n = wave_list(e, list, banner, blen), heard = 1;
+	unsigned wait = e->run.ctx->opts.read_ms;
+
+	for (size_t at = 0; at < n && pl_probe_now_ms() < e->run.deadline; at += PL_PROBE_WAVE) {
+		size_t m = n - at < PL_PROBE_WAVE ? n - at : PL_PROBE_WAVE;
+
+		/* A port that gave no byte to a whole wave is silent: later waves wait less. */
+		if (heard == 0 && wait > 500)
+			wait = wait / 4 > 500 ? wait / 4 : 500;
+		pl_probe_wave(&e->run, list + at, m, at == 0 ? &e->conn : NULL, wait, wave_answer,
+		              e, &heard);
+		if (e->saw_tls && try_tls(e, NULL, err))
 			return;
+		if (e->won_def) {
+			conclude(e, e->won_by, e->won_def, err);
+			return;
+		}
+	}
+	if (strcmp(e->out->service, "tls") == 0 && !e->out->tls)
+		try_tls(e, NULL, err);
+}
+
+/* The probes this port suggests, one by one; then the rest in waves. */
+static void
+client_probes(struct engine *e, const struct probe_def *hint, const unsigned char *banner,
+              size_t blen, struct pl_err *err)
+{
+	int sent = blen > 0; /* the banner's connection is not reused for a request */
+
+	if (hint == &pl_probe_tls && try_tls(e, hint, err))
+		return;
+	if (hint == &pl_probe_tls && e->plain && e->conf >= 50) {
+		conclude(e, &pl_probe_tls, e->plain, err);
+		return;
 	}
 	for (size_t i = 0; i < e->n_order && pl_probe_now_ms() < e->run.deadline; i++) {
 		const struct probe_def *p = e->order[i], *def;
 
-		if (!p->request)
+		if (!p->request || !port_listed(p, e->run.port) || p == &pl_probe_tls)
 			continue;
 		if ((e->conn.fd < 0 || sent) && reconnect(e, err) != PL_OK)
 			return;
 		sent = 1;
-		/* A port silent to two probes gets the rest with a shorter wait each: servers
-		 * that understand a request answer it at once, and every probe gets its turn
-		 * within the budget. */
-		if (send_probe(e, p, silent >= 2 ? short_wait : e->run.ctx->opts.read_ms) != 0)
+		e->asked[i] = 1;
+		if (send_probe(e, p) != 0)
 			continue;
 		def = judge(e, p->name);
-		if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
-			silent++;
-		if (def && strcmp(e->out->service, "tls") == 0)
-			def = &pl_probe_tls;
-		if (def == &pl_probe_tls || (!def && !tls_tried && e->ans->len == 0)) {
-			tls_tried = 1;
-			if (try_tls(e, hint, err))
-				return;
-			def = e->plain;
-			if (!def) {
-				silent += e->ans->len == 0;
-				continue;
-			}
-			p = &pl_probe_tls;
-		}
-		if (!def)
-			continue;
-		if (def == p || !def->request) {
-			follow(e, def);
+		if (def && e->conf >= 50) {
+			conclude(e, p, def, err);
 			return;
 		}
-		/* Identified from another probe's answer: ask it properly (and let that
-		 * answer replace the first, however sure the first was). */
-		e->conf = 0;
-		if (reconnect(e, err) == PL_OK &&
-		    send_probe(e, def, e->run.ctx->opts.read_ms) == 0 && judge(e, def->name))
-			follow(e, def);
-		return;
 	}
+	if (e->conn.fd >= 0 && sent)
+		pl_conn_close(&e->conn);
+	waves(e, banner, blen, err);
 }
 
 static void
@@ -300,15 +432,26 @@ pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, sock
 		pl_conn_read(&e.conn, e.ans, wait, 300, NULL);
 	if (e.ans->len > 0) {
 		def = judge(&e, "banner");
-		follow(&e, def);
-		if (!def)
-			pl_probe_evidence(out, e.ans->data, e.ans->len);
+		if (def) {
+			follow(&e, def);
+		} else {
+			unsigned char *banner = e.ans->truncated ? NULL : malloc(e.ans->len);
+
+			/* Unrecognised: ask the other protocols, text ones first after text
+			 * (not after a flood: that is no protocol waiting for its client). */
+			if (banner) {
+				size_t blen = e.ans->len;
+
+				memcpy(banner, e.ans->data, blen);
+				pl_conn_close(&e.conn);
+				client_probes(&e, NULL, banner, blen, err);
+				free(banner);
+			}
+		}
 	} else {
 		if (e.ans->closed || e.ans->reset)
 			pl_conn_close(&e.conn);
-		client_probes(&e, hint, err);
-		if (!out->service[0] && e.ans->len)
-			pl_probe_evidence(out, e.ans->data, e.ans->len);
+		client_probes(&e, hint, NULL, 0, err);
 	}
 	rc = PL_OK;
 out:
@@ -338,6 +481,8 @@ pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char *da
 		pl_probe_evidence(out, copy, n);
 	else
 		pl_probe_set(out->probe, sizeof(out->probe), "banner");
+	if (out->evidence_len == 0)
+		pl_probe_evidence(out, copy, n);
 	free(copy);
 	return conf > 0;
 }

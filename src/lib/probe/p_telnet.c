@@ -5,6 +5,10 @@
  * accepts negotiation at the first byte, or a bare login prompt; the follow-up answers
  * the negotiation (refusing every option except ECHO and SUPPRESS-GO-AHEAD, like a
  * dumb client) until the server shows its text, which Recog telnet_banners refines.
+ *
+ * The text does not say which telnetd it is (GNU inetutils and netkit print the same
+ * built-in banner), but the server's opening negotiation does: each implementation asks
+ * for its options in its own fixed order (server_opening below, from telnetd.c of each).
  */
 #include <string.h>
 
@@ -99,6 +103,41 @@ looks_like_prompt(const char *text)
 	return 0;
 }
 
+/* The first options a telnetd negotiates, byte for byte, and who sends them. */
+static const struct {
+	const char *vendor, *product, *cpe;
+	unsigned char open[12];
+	size_t len;
+} server_opening[] = {
+    /* GNU inetutils telnetd 2.x: WILL AUTHENTICATION, WILL ENCRYPT, then DO TTYPE. */
+    {"GNU",
+     "inetutils telnetd",
+     "cpe:/a:gnu:inetutils",
+     {IAC, WILL, 37, IAC, WILL, 38, IAC, DO, 24},
+     9},
+    /* netkit telnetd 0.17 (no authentication option): DO TTYPE, TSPEED, XDISPLOC, NEW-ENVIRON,
+       with nothing before it. */
+    {"netkit",
+     "telnetd",
+     "cpe:/a:netkit:telnetd",
+     {IAC, DO, 24, IAC, DO, 32, IAC, DO, 35, IAC, DO, 39},
+     12},
+};
+
+static void
+opening_vendor(const unsigned char *d, size_t n, struct pl_service *out)
+{
+	for (size_t i = 0; i < sizeof(server_opening) / sizeof(server_opening[0]); i++) {
+		if (n < server_opening[i].len ||
+		    memcmp(d, server_opening[i].open, server_opening[i].len) != 0)
+			continue;
+		pl_probe_set(out->vendor, sizeof(out->vendor), server_opening[i].vendor);
+		pl_probe_set(out->product, sizeof(out->product), server_opening[i].product);
+		pl_probe_set(out->cpe, sizeof(out->cpe), server_opening[i].cpe);
+		return;
+	}
+}
+
 unsigned
 pl_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
                          struct pl_service *out)
@@ -115,12 +154,13 @@ pl_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d,
 	while (len > a && (text[len - 1] == '\r' || text[len - 1] == '\n' || text[len - 1] == ' '))
 		len--;
 	if (len > a) {
-		pl_probe_escape((const unsigned char *)text + a, len - a, out->evidence,
-		                sizeof(out->evidence));
+		pl_probe_evidence(out, (const unsigned char *)text + a, len - a);
 		pl_probe_recog(ctx, RECOG_TELNET, text + a, len - a, out);
 	} else {
 		pl_probe_evidence(out, d, n);
 	}
+	if (iac)
+		opening_vendor(d, n, out);
 	if (looks_like_prompt(text))
 		pl_probe_add_info(out, "login prompt");
 	return iac ? 100 : 60;

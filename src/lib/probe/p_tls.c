@@ -5,9 +5,11 @@
  * certificate subject, issuer, subjectAltNames and validity. Certificates are not
  * verified (a probe reports what a server presents; the audit judges it).
  *
- * The TLS "probe" has no request of its own: the engine calls pl_conn_tls and then
- * probes the service inside (banner first, then HTTP). Its classifier recognises a
- * TLS record in a plaintext answer (an alert to our HTTP request, say).
+ * The TLS probe's request is the ClientHello OpenSSL would send (written into a memory
+ * BIO), so it can go out beside the other probes in a wave; its classifier recognises
+ * a TLS record in any answer (a ServerHello, or an alert to our HTTP request), and the
+ * engine then does the real handshake with pl_conn_tls and probes the service inside
+ * (banner first, then HTTP).
  */
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -186,6 +188,32 @@ fail:
 	return -1;
 }
 
+static size_t
+tls_request(const struct probe_run *run, unsigned char *buf, size_t cap)
+{
+	SSL *ssl;
+	BIO *rb = NULL, *wb = NULL;
+	int n = 0;
+
+	if (!run->ctx->ssl_ctx || run->ctx->opts.no_tls || !(ssl = SSL_new(run->ctx->ssl_ctx)))
+		return 0;
+	rb = BIO_new(BIO_s_mem());
+	wb = BIO_new(BIO_s_mem());
+	if (!rb || !wb) {
+		BIO_free(rb);
+		BIO_free(wb);
+		goto out;
+	}
+	SSL_set_bio(ssl, rb, wb); /* ssl owns both now */
+	SSL_set_connect_state(ssl);
+	if (SSL_do_handshake(ssl) <= 0 && BIO_ctrl_pending(wb) <= cap)
+		n = BIO_read(wb, buf, (int)cap);
+out:
+	ERR_clear_error();
+	SSL_free(ssl);
+	return n > 0 ? (size_t)n : 0;
+}
+
 static unsigned
 tls_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
              struct pl_service *out)
@@ -206,5 +234,6 @@ const struct probe_def pl_probe_tls = {
     .name = "tls",
     .ports = tls_ports,
     .talks_first = 0,
+    .request = tls_request,
     .classify = tls_classify,
 };

@@ -131,6 +131,12 @@ size_t pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wai
  */
 int pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
                 struct pl_tls_info *info, struct probe_answer *raw);
+/*
+ * One non-blocking read into ans (appending, with the same bookkeeping as
+ * pl_conn_read). Returns 1 when bytes were added, 0 when it would block (*want says
+ * for what), -1 on EOF, error or a full buffer (ans->closed/reset/truncated say which).
+ */
+int pl_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *want);
 struct ssl_ctx_st *pl_tls_ctx_new(void);
 void pl_tls_ctx_free(struct ssl_ctx_st *ctx);
 
@@ -142,6 +148,28 @@ void pl_service_init(struct pl_service *out);
 struct pl_dns_reply;
 unsigned pl_probe_dns_describe(const struct pl_probe_ctx *ctx, const struct pl_dns_reply *r,
                                const unsigned char *d, size_t n, struct pl_service *out);
+/* wave.c */
+/* Connections a wave holds open at once: enough to send a whole table's worth of
+ * client-first probes to a silent port in two or three waves, few enough for small
+ * devices that accept a handful of connections. */
+#define PL_PROBE_WAVE 8
+/*
+ * Called for every wave connection that answered (or was closed on) once its answer is
+ * complete. Returns 0 to go on, 1 to end the wave now, 2 to end it after a short grace
+ * for the other answers; it may take the connection over (copy *c, set c->fd to -1).
+ */
+typedef int (*probe_wave_fn)(void *arg, const struct probe_def *sent, struct probe_conn *c,
+                             struct probe_answer *ans);
+/*
+ * Sends probes[0..n) each on its own connection (the first on *first when that is
+ * open and unused: the wave takes it over), at most PL_PROBE_WAVE of them, and reads
+ * every answer until it is complete, quiet for 300 ms, or wait_ms (bounded by the run's
+ * deadline) pass; hands each answer to fn. Returns 1 when fn ended it, else 0; *heard
+ * counts the connections that sent any byte.
+ */
+int pl_probe_wave(const struct probe_run *run, const struct probe_def *const *probes, size_t n,
+                  struct probe_conn *first, unsigned wait_ms, probe_wave_fn fn, void *arg,
+                  size_t *heard);
 
 /* util.c */
 /* Copies at most n bytes of src into dst (size bytes), always NUL-terminated. */
@@ -154,7 +182,7 @@ void pl_probe_add_info(struct pl_service *out, const char *fmt, ...)
 /* Writes a fixed request of len bytes into buf (cap bytes); returns len, or 0 when it
  * does not fit. The request() of probes that always send the same bytes. */
 size_t pl_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len);
-/* Sets the evidence from an answer. */
+/* Sets the evidence from an answer: the bytes as read, and their escaped form. */
 void pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n);
 /* Case-insensitive search for needle in the n bytes at d. */
 const unsigned char *pl_probe_memcasemem(const unsigned char *d, size_t n, const char *needle);

@@ -86,7 +86,11 @@ pl_probe_escape(const unsigned char *data, size_t n, char *out, size_t size)
 void
 pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n)
 {
+	size_t raw = n < sizeof(out->evidence_raw) ? n : sizeof(out->evidence_raw);
+
 	pl_probe_escape(d, n, out->evidence, sizeof(out->evidence));
+	memcpy(out->evidence_raw, d, raw);
+	out->evidence_len = (uint16_t)raw;
 }
 
 const unsigned char *

@@ -43,8 +43,8 @@ want = {
     "$P_SSH": ("ssh", "OpenSSH", "$V_SSH", False),
     "$P_HTTP": ("http", "nginx", "$V_NGINX", False),
     "$P_HTTPS": ("http", "nginx", "$V_NGINX", True),
-    "$P_TELNET": ("telnet", "telnetd", None, False),
-    "$P_TELNET2": ("telnet", "telnetd", None, False),
+    "$P_TELNET": ("telnet", "inetutils telnetd", None, False),
+    "$P_TELNET2": ("telnet", "inetutils telnetd", None, False),
     "$P_REDIS": ("redis", "Redis", "$V_REDIS", False),
     "$P_FTP": ("ftp", "vsFTPd", "$V_FTP", False),
     "$P_SMTP": ("smtp", "aiosmtpd", "$V_SMTP", False),
@@ -68,6 +68,13 @@ if got["$P_FTP"]["starttls"] is not False:
     bad.append("vsftpd without ssl_enable offers no AUTH TLS")
 if not got["$P_SSH"]["cpe"].startswith("cpe:/a:openbsd:openssh:"):
     bad.append("ssh cpe missing")
+# Debian 12's telnetd is GNU inetutils (its option negotiation says so), not netkit.
+if got["$P_TELNET"]["vendor"] != "GNU":
+    bad.append(f"telnetd vendor {got['$P_TELNET']['vendor']!r}, want GNU (inetutils)")
+# JSON evidence is the bytes as read with JSON escapes only: a real CR LF, no backslash.
+ev = got["$P_TELNET"]["evidence"]
+if "\r\n" not in ev or chr(92) in ev:
+    bad.append(f"telnet evidence escaped twice in JSON: {ev!r}")
 if got["$P_SILENT"]["elapsed_ms"] > 16000:
     bad.append("silent port not bounded")
 if bad:

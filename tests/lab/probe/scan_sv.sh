@@ -90,7 +90,7 @@ cmp -s "$D/stdout" "$D/a.txt" || fail "-oN differs from stdout"
 
 $PY "$HERE/sv_check.py" --dir "$D" --host "$SVC_ADDR" --want \
 	"$P_SSH=ssh/OpenSSH/$V_SSH" "$P_HTTP=http/nginx/$V_NGINX" "$P_HTTPS=ssl/http/nginx/$V_NGINX" \
-	"$P_TELNET=telnet/telnetd/" "$P_TELNET2=telnet/telnetd/" "$P_REDIS=redis/Redis/$V_REDIS" \
+	"$P_TELNET=telnet/inetutils telnetd/" "$P_TELNET2=telnet/inetutils telnetd/" "$P_REDIS=redis/Redis/$V_REDIS" \
 	"$P_FTP=ftp/vsFTPd/$V_FTP" "$P_SMTP=smtp/aiosmtpd/$V_SMTP" \
 	"$P_MEMCACHED=memcached/Memcached/$V_MEMC" "$P_SILENT=//" \
 	"$P_EVIL_SSH=ssh/OpenSSH/*" "$P_EVIL_FTP=ftp/vsFTPd/*" "$P_EVIL_POP=pop3//" ||

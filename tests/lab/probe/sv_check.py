@@ -48,6 +48,29 @@ def guard(v):
     return "'" + v if v[:1] in ("=", "+", "-", "@") else v
 
 
+def text_escape(raw):
+    """The text formats' escaping of evidence bytes (pl_probe_escape): \\r \\n \\t \\\\ \\xNN."""
+    out, used = [], 0
+    for b in raw:
+        c = chr(b)
+        t = ({"\r": "\\r", "\n": "\\n", "\t": "\\t", "\\": "\\\\"}.get(c)
+             or (c if 0x20 <= b < 0x7f else f"\\x{b:02x}"))
+        if used + len(t) + 4 > 512:  # the 512-byte field, cut with "..."
+            out.append("...")
+            break
+        out.append(t)
+        used += len(t)
+    return "".join(out)
+
+
+def json_evidence(rec):
+    """JSON carries the evidence bytes once escaped (JSON only); evidence_hex when not UTF-8."""
+    ev = rec.get("evidence") or ""
+    check("\\r\\n" not in ev, f"json: evidence escaped twice: {ev!r}")
+    raw = bytes.fromhex(rec["evidence_hex"]) if "evidence_hex" in rec else ev.encode()
+    return text_escape(raw)
+
+
 def load_json(path, host):
     recs = [json.loads(line) for line in open(path)]
     ports = {}
@@ -59,7 +82,8 @@ def load_json(path, host):
               and nxt.get("host") == r["host"] == host,
               f"json: result for {r['port']} is not followed by its service record")
         svc = {k: (nxt.get(k) or "") for k in
-               ("service", "vendor", "product", "version", "cpe", "os", "info", "evidence")}
+               ("service", "vendor", "product", "version", "cpe", "os", "info")}
+        svc["evidence"] = json_evidence(nxt)
         svc["tls"], svc["confidence"] = nxt.get("tls", False), nxt.get("confidence", 0)
         check(str(r["port"]) not in ports, f"json: port {r['port']} twice")
         ports[str(r["port"])] = (r, svc)
