@@ -18,6 +18,11 @@ command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 # Probe/audit lab (tests/lab/probe, bench/sv): real servers the tests start themselves in
 # lab namespaces on unusual ports (Debian may also start them on the host when installed).
 test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd memcached)
+# Service detection of issue 14 (tests/lab/probe/apps.sh, bench/sv): CUPS, Squid, the
+# Prometheus node exporter and pymodbus's Modbus server, started by the tests on their
+# own ports in lab namespaces (a host-wide cupsd/squid, if the package starts one, uses
+# other addresses and does not disturb them).
+test_pkgs+=(cups-daemon squid prometheus-node-exporter python3-pymodbus python3-serial-asyncio)
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.

@@ -646,6 +646,32 @@ static const struct vector vectors[] = {
       "elasticsearch", "Elasticsearch", "7.17.9"),
     V("HTTP/1.1 404 Not Found\r\nApi-Version: 1.41\r\nServer: Docker/20.10.24 (linux)\r\n\r\n",
       "docker", "Docker Engine API", "20.10.24"),
+    /* Issue 14: services that speak HTTP, and the new binary protocols */
+    V("HTTP/1.1 403 Forbidden\r\nServer: CUPS/2.4 IPP/2.1\r\n\r\n<HTML><HEAD><TITLE>Forbidden - "
+      "CUPS v2.4.2</TITLE></HEAD></HTML>",
+      "ipp", "CUPS", "2.4.2"),
+    V("HTTP/1.1 400 Bad Request\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_INVALID_URL 0\r\n\r\n",
+      "http-proxy", "Squid", "5.7"),
+    V("HTTP/1.1 403 Forbidden\r\nX-Jenkins: 2.426.1\r\nServer: Jetty(10.0.18)\r\n\r\n", "http",
+      "Jenkins", "2.426.1"),
+    V("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"major\": \"1\", \"gitVersion\": "
+      "\"v1.28.4\", \"goVersion\": \"go1.20.11\"}",
+      "kubernetes", "Kubernetes API server", "1.28.4"),
+    V("HTTP/1.1 200 OK\r\n\r\n{\"name\":\"n\",\"cluster_name\":\"c\",\"version\":{\"distribution\":"
+      "\"opensearch\",\"number\":\"2.11.0\"}}",
+      "elasticsearch", "OpenSearch", "2.11.0"),
+    V("HTTP/1.0 200 OK\r\n\r\n# HELP go_gc_duration_seconds x\n# TYPE go_gc_duration_seconds "
+      "summary\nnode_exporter_build_info{branch=\"\",goversion=\"go1.19.8\",version=\"1.5.0\"} 1\n",
+      "prometheus-exporter", "Prometheus node_exporter", "1.5.0"),
+    V("SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\nServer: Asterisk PBX 18.10.0\r\n\r\n", "sip",
+      "PBX" /* Recog: vendor Asterisk */, "18.10.0"),
+    V("\x00\x01\x00\x00\x00\x1b\x01\x2b\x0e\x01\x01\x00\x00\x03\x00\x04"
+      "ACME\x01\x04PLC1\x02\x05"
+      "1.2.3",
+      "modbus", "PLC1", "1.2.3"),
+    V("\x00\x01\x00\x00\x00\x03\x01\xab\x01", "modbus", "", ""),
+    V("\x03\x00\x00\x16\x11\xd0\x00\x01\x00\x01\x00\xc0\x01\x0a\xc1\x02\x01\x00\xc2\x02\x01\x02",
+      "s7comm", "", ""),
     V("\x00\x01garbage", "", "", ""),
 };
 

@@ -28,6 +28,7 @@ static const char *const role_names[RECOG_ROLE_COUNT] = {
     [RECOG_LDAP] = "ldap_searchresult",
     [RECOG_NTP] = "ntp_banners",
     [RECOG_SMB_OS] = "smb_native_os",
+    [RECOG_SIP] = "sip_banners",
 };
 
 static unsigned

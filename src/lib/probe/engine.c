@@ -34,6 +34,7 @@ struct engine {
 	unsigned conf;
 	int tls_tried;
 	const struct probe_def *plain; /* what answered the TLS ClientHello in plain text */
+	int own;     /* the identification came from the answer to its own probe */
 	int saw_tls; /* some wave answer was a TLS record or an HTTPS server's complaint */
 	const struct probe_def *won_by, *won_def; /* the wave answer that identified it */
 };
@@ -115,9 +116,13 @@ keep_evidence(struct engine *e)
 		pl_probe_evidence(e->out, e->ans->data, e->ans->len);
 }
 
-/* Keeps an identification of the current answer if it beats the one so far. */
+/*
+ * Keeps an identification of the current answer if it beats the one so far: a higher
+ * confidence, or the same one from the answer to the protocol's own probe (own) where
+ * the one so far came from another probe's answer (a server's error to a stranger).
+ */
 static const struct probe_def *
-judge(struct engine *e, const char *via)
+judge_as(struct engine *e, const char *via, const struct probe_def *own)
 {
 	struct pl_service found = *e->out;
 	unsigned conf;
@@ -128,10 +133,11 @@ judge(struct engine *e, const char *via)
 	if (e->ans->truncated)
 		e->out->truncated = 1;
 	def = classify_all(e->run.ctx, e->ans->data, e->ans->len, &found, &conf);
-	if (!def || conf <= e->conf) {
+	if (!def || conf < e->conf || (conf == e->conf && (def != own || e->own))) {
 		keep_evidence(e);
 		return NULL;
 	}
+	e->own = def == own;
 	found.bytes_read = e->out->bytes_read;
 	found.truncated = e->out->truncated;
 	found.elapsed_ms = e->out->elapsed_ms;
@@ -144,11 +150,18 @@ judge(struct engine *e, const char *via)
 	return def;
 }
 
+static const struct probe_def *
+judge(struct engine *e, const char *via)
+{
+	return judge_as(e, via, NULL);
+}
+
 /* Follow-up on the open connection, when the identifying probe has one. */
 static void
 follow(struct engine *e, const struct probe_def *def)
 {
-	if (def && def->followup && e->conn.fd >= 0 && !e->ans->closed && !e->ans->reset)
+	if (def && def->followup &&
+	    (def->followup_new_conn || (e->conn.fd >= 0 && !e->ans->closed && !e->ans->reset)))
 		def->followup(&e->run, &e->conn, e->ans, e->out);
 }
 
@@ -266,7 +279,7 @@ wave_answer(void *arg, const struct probe_def *sent, struct probe_conn *c, struc
 	                 (pl_probe_http.classify(e->run.ctx, ans->data, ans->len, &tls_check) &&
 	                  strcmp(tls_check.service, "tls") == 0)))
 		e->saw_tls = 1;
-	def = judge(e, sent->name);
+	def = judge_as(e, sent->name, sent);
 	if (!def || e->conf < 90)
 		return 0;
 	if (e->conn.fd >= 0)

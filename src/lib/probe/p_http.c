@@ -2,9 +2,9 @@
 /*
  * p_http.c - HTTP/1.x: "GET / HTTP/1.0" with a Host header, and a classifier over the
  * response: status line, Server header (Recog http_servers), X-Powered-By, and the
- * HTML <title> (Recog html_title). Services that answer HTTP on their own ports are
- * told apart here: Elasticsearch ("You Know, for Search"), the Docker Engine API
- * (Api-Version header), and MongoDB's "trying to access MongoDB over HTTP" reply.
+ * HTML <title> (Recog html_title). Services that answer HTTP (CUPS, Squid, Jenkins,
+ * Elasticsearch, Docker, Kubernetes, Prometheus exporters, ...) are told apart by
+ * p_webapp.c, whose follow-up asks them their own path on a new connection.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,30 +20,6 @@ http_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 	                 run->host);
 
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
-}
-
-/* Finds header name (case-insensitive) in the head; copies its value to out. */
-static int
-header(const char *head, size_t n, const char *name, char *out, size_t size)
-{
-	size_t k = strlen(name);
-
-	for (size_t i = 0; i + k + 1 < n; i++) {
-		const char *v;
-		size_t len;
-
-		if (head[i] != '\n' ||
-		    !pl_probe_memcasemem((const unsigned char *)head + i + 1, k, name) ||
-		    head[i + 1 + k] != ':')
-			continue;
-		v = head + i + 2 + k;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		len = strcspn(v, "\r\n");
-		pl_probe_copy(out, size, v, len);
-		return 1;
-	}
-	return 0;
 }
 
 static void
@@ -68,51 +44,6 @@ title(const unsigned char *d, size_t n, char *out, size_t size)
 			*p = ' ';
 }
 
-/* Copies the JSON string value of "key" (first occurrence, no unescaping). */
-static void
-json_value(const unsigned char *d, size_t n, const char *key, char *out, size_t size)
-{
-	const unsigned char *k = pl_probe_memcasemem(d, n, key), *q;
-
-	out[0] = '\0';
-	if (!k || !(q = memchr(k + strlen(key), '"', n - (size_t)(k - d) - strlen(key))))
-		return;
-	q++;
-	pl_probe_copy(out, size, (const char *)q, strcspn((const char *)q, "\""));
-}
-
-static unsigned
-special_services(const unsigned char *d, size_t n, const char *head, size_t hlen,
-                 struct pl_service *out)
-{
-	char v[64];
-
-	if (pl_probe_memcasemem(d, n, "You Know, for Search") ||
-	    pl_probe_memcasemem(d, n, "\"cluster_name\"")) {
-		pl_probe_set(out->service, sizeof(out->service), "elasticsearch");
-		pl_probe_set(out->product, sizeof(out->product), "Elasticsearch");
-		json_value(d, n, "\"number\"", out->version, sizeof(out->version));
-		out->auth_required = PL_TRI_NO;
-		return 100;
-	}
-	if (header(head, hlen, "Api-Version", v, sizeof(v)) ||
-	    (header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "Docker/", 7) == 0)) {
-		pl_probe_set(out->service, sizeof(out->service), "docker");
-		pl_probe_set(out->product, sizeof(out->product), "Docker Engine API");
-		if (header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "Docker/", 7) == 0)
-			pl_probe_copy(out->version, sizeof(out->version), v + 7,
-			              strcspn(v + 7, " "));
-		out->auth_required = PL_TRI_NO;
-		return 100;
-	}
-	if (pl_probe_memcasemem(d, n, "trying to access MongoDB over HTTP")) {
-		pl_probe_set(out->service, sizeof(out->service), "mongodb");
-		pl_probe_set(out->product, sizeof(out->product), "MongoDB");
-		return 100;
-	}
-	return 0;
-}
-
 unsigned
 pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
                        struct pl_service *out)
@@ -131,11 +62,11 @@ pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, s
 		pl_probe_set(out->service, sizeof(out->service), "tls");
 		return 45; /* an HTTPS server: the engine retries with TLS */
 	}
-	conf = special_services(d, n, s, hlen, out);
+	conf = pl_probe_classify_webapp(ctx, d, n, hlen, out);
 	if (conf)
 		return conf;
 	pl_probe_set(out->service, sizeof(out->service), "http");
-	if (header(s, hlen, "Server", v, sizeof(v))) {
+	if (pl_http_header(s, hlen, "Server", v, sizeof(v))) {
 		if (!pl_probe_recog(ctx, RECOG_HTTP_SERVER, v, strlen(v), out) ||
 		    !out->product[0]) {
 			size_t p = strcspn(v, "/ ");
@@ -147,7 +78,7 @@ pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, s
 		}
 		pl_probe_add_info(out, "server: %s", v);
 	}
-	if (header(s, hlen, "X-Powered-By", v, sizeof(v)))
+	if (pl_http_header(s, hlen, "X-Powered-By", v, sizeof(v)))
 		pl_probe_add_info(out, "powered by: %s", v);
 	title(d, n, t, sizeof(t));
 	if (t[0]) {
@@ -155,7 +86,7 @@ pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, s
 		if (!out->product[0])
 			pl_probe_recog(ctx, RECOG_HTML_TITLE, t, strlen(t), out);
 	}
-	if (header(s, hlen, "WWW-Authenticate", v, sizeof(v)))
+	if (pl_http_header(s, hlen, "WWW-Authenticate", v, sizeof(v)))
 		out->auth_required = PL_TRI_YES;
 	return 100;
 }
@@ -176,4 +107,6 @@ const struct probe_def pl_probe_http = {
     .talks_first = 0,
     .request = http_request,
     .classify = http_classify,
+    .followup = pl_probe_webapp_followup,
+    .followup_new_conn = 1,
 };

@@ -60,6 +60,8 @@ rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *fail
 	len = (size_t)(d[2] << 8 | d[3]);
 	if (len < 11 || (size_t)d[4] + 5 > len)
 		return -1;
+	if (d[4] > 6 && n >= 12 && (d[11] == 0xc0 || d[11] == 0xc1 || d[11] == 0xc2))
+		return -1; /* COTP parameters (TPDU size, TSAPs): ISO-TSAP / S7comm, not RDP */
 	*selected = RDP_PROTO_RDP;
 	*failure = 0;
 	if (n < 19 || len < 19)

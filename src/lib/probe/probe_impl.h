@@ -57,12 +57,15 @@ struct probe_def {
 	/* Optional: further questions on the same connection once identified (CAPA, INFO). */
 	void (*followup)(const struct probe_run *run, struct probe_conn *c,
 	                 struct probe_answer *ans, struct pl_service *out);
+	int followup_new_conn; /* the follow-up opens its own connection (HTTP: one request each) */
 };
 
 /* One per protocol file (p_*.c). */
 extern const struct probe_def pl_probe_ssh, pl_probe_http, pl_probe_tls, pl_probe_telnet,
     pl_probe_smtp, pl_probe_ftp, pl_probe_pop3, pl_probe_imap, pl_probe_redis, pl_probe_memcached,
     pl_probe_mysql, pl_probe_postgresql, pl_probe_mqtt, pl_probe_vnc, pl_probe_rdp, pl_probe_dns;
+/* Issue 14, second half: p_mongo.c, p_ics.c (Modbus, S7comm), p_sip.c. */
+extern const struct probe_def pl_probe_mongodb, pl_probe_modbus, pl_probe_s7, pl_probe_sip;
 
 /* The probe table (table.c), in order of general likelihood. */
 extern const struct probe_def *const pl_probe_table[];
@@ -87,6 +90,7 @@ enum recog_role {
 	RECOG_LDAP,
 	RECOG_NTP,
 	RECOG_SMB_OS,
+	RECOG_SIP,
 	RECOG_ROLE_COUNT,
 };
 
@@ -189,6 +193,11 @@ const unsigned char *pl_probe_memcasemem(const unsigned char *d, size_t n, const
 /* Fills vendor/product/version/cpe/os from a Recog match of s against db role. */
 int pl_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
                    struct pl_service *out);
+/* Finds header name (case-insensitive) in an HTTP head of n bytes; copies its value. */
+int pl_http_header(const char *head, size_t n, const char *name, char *out, size_t size);
+/* Copies the JSON string value after key ("\"number\"", with quotes; first occurrence,
+ * case-insensitive, no unescaping) in the n NUL-terminated bytes at d; "" if none. */
+void pl_json_str(const unsigned char *d, size_t n, const char *key, char *out, size_t size);
 /* Complete when the answer ends with a line feed. */
 int pl_probe_line_complete(const unsigned char *d, size_t n);
 
@@ -197,6 +206,12 @@ unsigned pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned c
                                 struct pl_service *out);
 unsigned pl_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
                                   struct pl_service *out);
+/* p_webapp.c: services that speak HTTP (hlen: length of the head). 100 or 0. */
+unsigned pl_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                                  size_t hlen, struct pl_service *out);
+/* Asks an identified HTTP service its own path (/version, /metrics) for its version. */
+void pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *c,
+                              struct probe_answer *ans, struct pl_service *out);
 /* Strips Telnet IAC sequences from d into out (cap bytes); returns the text length. */
 size_t pl_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap);
 /* Answers Telnet option negotiation found in d: refuses all but ECHO and SGA. */

@@ -199,3 +199,40 @@ pl_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t l
 	memcpy(buf, req, len);
 	return len;
 }
+
+/* Finds header name (case-insensitive) in the head; copies its value to out. */
+int
+pl_http_header(const char *head, size_t n, const char *name, char *out, size_t size)
+{
+	size_t k = strlen(name);
+
+	for (size_t i = 0; i + k + 1 < n; i++) {
+		const char *v;
+		size_t len;
+
+		if (head[i] != '\n' ||
+		    !pl_probe_memcasemem((const unsigned char *)head + i + 1, k, name) ||
+		    head[i + 1 + k] != ':')
+			continue;
+		v = head + i + 2 + k;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		len = strcspn(v, "\r\n");
+		pl_probe_copy(out, size, v, len);
+		return 1;
+	}
+	return 0;
+}
+
+/* Copies the JSON string value of "key" (first occurrence, no unescaping). */
+void
+pl_json_str(const unsigned char *d, size_t n, const char *key, char *out, size_t size)
+{
+	const unsigned char *k = pl_probe_memcasemem(d, n, key), *q;
+
+	out[0] = '\0';
+	if (!k || !(q = memchr(k + strlen(key), '"', n - (size_t)(k - d) - strlen(key))))
+		return;
+	q++;
+	pl_probe_copy(out, size, (const char *)q, strcspn((const char *)q, "\""));
+}

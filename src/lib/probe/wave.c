@@ -96,7 +96,7 @@ wave_loop(struct slot *slots, size_t n, uint64_t until, probe_wave_fn fn, void *
 	for (;;) {
 		struct pollfd pfd[PL_PROBE_WAVE];
 		size_t map[PL_PROBE_WAVE], k = 0;
-		uint64_t now = pl_probe_now_ms(), stop = until;
+		uint64_t now = pl_probe_now_ms(), quiet = UINT64_MAX, stop;
 		int rc;
 
 		for (size_t i = 0; i < n; i++) {
@@ -109,13 +109,14 @@ wave_loop(struct slot *slots, size_t n, uint64_t until, probe_wave_fn fn, void *
 					return 1;
 				continue;
 			}
-			if (s->ans->len > 0 && s->last + QUIET_MS < stop)
-				stop = s->last + QUIET_MS;
+			if (s->ans->len > 0 && s->last + QUIET_MS < quiet)
+				quiet = s->last + QUIET_MS;
 			pfd[k] = (struct pollfd){.fd = s->c.fd, .events = s->want};
 			map[k++] = i;
 		}
 		if (k == 0 || now >= until)
 			break;
+		stop = quiet < until ? quiet : until; /* until may have shrunk to a grace */
 		do
 			rc = poll(pfd, k, (int)(stop > now ? stop - now : 0));
 		while (rc < 0 && errno == EINTR);

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+/*
+ * p_webapp.c - services that speak HTTP, told apart from a plain web server by what
+ * they answer: CUPS (Server "CUPS/2.4"; the exact version is in its page titles,
+ * "Home - CUPS 2.4.2"), HTTP proxies (Squid's Server/Via/X-Squid-Error headers,
+ * tinyproxy, Proxy-Agent), Jenkins (X-Jenkins), Elasticsearch and OpenSearch (the root
+ * JSON document, or Elasticsearch's security_exception), the Docker Engine API
+ * (Api-Version header; /version), the Kubernetes API server (a v1 Status document;
+ * /version's gitVersion) and kubelet (a PodList), Prometheus exporters (the
+ * text exposition format; NAME_build_info's version label), and MongoDB's answer to
+ * HTTP on its driver port.
+ *
+ * When the root answer names the service but not its version, the HTTP probe's
+ * follow-up asks the service's own path (/version, /metrics) on a new connection
+ * (inside TLS when the service spoke TLS). /metrics can be long, so it is scanned as
+ * it streams for the build_info line (at most 1 MiB, within the read timeout).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/probe_impl.h"
+
+static void
+set3(struct pl_service *out, const char *service, const char *product, const char *version)
+{
+	pl_probe_set(out->service, sizeof(out->service), service);
+	pl_probe_set(out->product, sizeof(out->product), product);
+	if (version)
+		pl_probe_set(out->version, sizeof(out->version), version);
+}
+
+/* The version after "CUPS" or "CUPS v" in s, if any. */
+static void
+cups_version(const char *s, char *out, size_t size)
+{
+	const char *p = strstr(s, "CUPS ");
+
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += 5;
+	if (*p == 'v')
+		p++;
+	if (*p >= '0' && *p <= '9')
+		pl_probe_copy(out, size, p, strspn(p, "0123456789.abcrp"));
+}
+
+/* Copies the <title> text; "" when there is none. */
+static void
+page_title(const unsigned char *d, size_t n, char *out, size_t size)
+{
+	const unsigned char *t = pl_probe_memcasemem(d, n, "<title>"), *e;
+
+	out[0] = '\0';
+	if (!t)
+		return;
+	t += 7;
+	e = pl_probe_memcasemem(t, n - (size_t)(t - d), "</title");
+	if (e)
+		pl_probe_copy(out, size, (const char *)t, (size_t)(e - t));
+}
+
+static unsigned
+proxy_or_cups(const unsigned char *d, size_t n, const char *head, size_t hlen,
+              struct pl_service *out)
+{
+	char v[160], t[160];
+
+	if (pl_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "CUPS/", 5) == 0) {
+		page_title(d, n, t, sizeof(t));
+		set3(out, "ipp", "CUPS", NULL);
+		cups_version(t, out->version, sizeof(out->version));
+		if (!out->version[0]) /* the Server header has major.minor only */
+			pl_probe_copy(out->version, sizeof(out->version), v + 5,
+			              strcspn(v + 5, " "));
+		pl_probe_set(out->vendor, sizeof(out->vendor), "OpenPrinting");
+		return 100;
+	}
+	if ((pl_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "squid", 5) == 0) ||
+	    pl_http_header(head, hlen, "X-Squid-Error", t, sizeof(t))) {
+		set3(out, "http-proxy", "Squid", NULL);
+		if (pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
+		    strncmp(v, "squid/", 6) == 0)
+			pl_probe_copy(out->version, sizeof(out->version), v + 6,
+			              strcspn(v + 6, " "));
+		return 100;
+	}
+	if (pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
+	    strncmp(v, "tinyproxy/", 10) == 0) {
+		set3(out, "http-proxy", "Tinyproxy", NULL);
+		pl_probe_copy(out->version, sizeof(out->version), v + 10, strcspn(v + 10, " "));
+		return 100;
+	}
+	if (pl_http_header(head, hlen, "Proxy-Agent", v, sizeof(v))) {
+		set3(out, "http-proxy", "", NULL);
+		pl_probe_add_info(out, "proxy agent: %s", v);
+		return 100;
+	}
+	return 0;
+}
+
+static unsigned
+search_engines(const unsigned char *d, size_t n, const char *head, size_t hlen,
+               struct pl_service *out)
+{
+	char v[64];
+	int status401 = hlen > 12 && memcmp(head + 9, "401", 3) == 0;
+
+	if (!(pl_probe_memcasemem(d, n, "\"cluster_name\"") ||
+	      pl_probe_memcasemem(d, n, "You Know, for Search") ||
+	      pl_http_header(head, hlen, "X-elastic-product", v, sizeof(v)) ||
+	      (status401 && pl_probe_memcasemem(d, n, "security_exception"))))
+		return 0;
+	set3(out, "elasticsearch",
+	     pl_probe_memcasemem(d, n, "opensearch") ? "OpenSearch" : "Elasticsearch", NULL);
+	pl_json_str(d, n, "\"number\"", out->version, sizeof(out->version));
+	out->auth_required = status401 ? PL_TRI_YES : PL_TRI_NO;
+	return 100;
+}
+
+static unsigned
+container_apis(const unsigned char *d, size_t n, const char *head, size_t hlen,
+               struct pl_service *out)
+{
+	char v[64];
+	int denied =
+	    hlen > 12 && (memcmp(head + 9, "401", 3) == 0 || memcmp(head + 9, "403", 3) == 0);
+
+	if (pl_http_header(head, hlen, "Api-Version", v, sizeof(v)) ||
+	    (pl_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "Docker/", 7) == 0)) {
+		set3(out, "docker", "Docker Engine API", NULL);
+		if (pl_probe_memcasemem(d, n, "\"ApiVersion\""))
+			pl_json_str(d, n, "\"Version\"", out->version, sizeof(out->version));
+		else if (pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
+		         strncmp(v, "Docker/", 7) == 0)
+			pl_probe_copy(out->version, sizeof(out->version), v + 7,
+			              strcspn(v + 7, " "));
+		out->auth_required = PL_TRI_NO;
+		return 100;
+	}
+	if (pl_probe_memcasemem(d, n, "\"gitVersion\"") &&
+	    pl_probe_memcasemem(d, n, "\"goVersion\"")) {
+		set3(out, "kubernetes", "Kubernetes API server", NULL);
+		pl_json_str(d, n, "\"gitVersion\"", v, sizeof(v));
+		pl_probe_set(out->version, sizeof(out->version), v[0] == 'v' ? v + 1 : v);
+		return 100;
+	}
+	if (pl_probe_memcasemem(d, n, "\"kind\":\"PodList\"") ||
+	    pl_probe_memcasemem(d, n, "\"kind\": \"PodList\"")) {
+		set3(out, "kubelet", "Kubernetes kubelet", NULL);
+		out->auth_required = PL_TRI_NO;
+		return 100;
+	}
+	if ((pl_probe_memcasemem(d, n, "\"kind\":\"Status\"") ||
+	     pl_probe_memcasemem(d, n, "\"kind\": \"Status\"")) &&
+	    pl_probe_memcasemem(d, n, "\"apiVersion\"")) {
+		set3(out, "kubernetes", "Kubernetes API server", NULL);
+		if (denied)
+			out->auth_required = PL_TRI_YES;
+		return 100;
+	}
+	return 0;
+}
+
+/* NAME_build_info{...version="X"...} in a Prometheus text exposition. */
+static int
+build_info(const unsigned char *d, size_t n, struct pl_service *out)
+{
+	const unsigned char *b = pl_probe_memcasemem(d, n, "_build_info{"), *line, *v, *end;
+	char name[48];
+
+	if (!b)
+		return 0;
+	for (line = b; line > d && line[-1] != '\n';)
+		line--;
+	end = memchr(b, '\n', n - (size_t)(b - d));
+	if (!end)
+		return 0;
+	pl_probe_copy(name, sizeof(name), (const char *)line, (size_t)(b - line));
+	if (strcmp(name, "prometheus") == 0)
+		pl_probe_set(out->product, sizeof(out->product), "Prometheus");
+	else
+		snprintf(out->product, sizeof(out->product), "Prometheus %s", name);
+	/* The version label, not goversion=: it follows "{" or ",". */
+	v = pl_probe_memcasemem(b, (size_t)(end - b), "{version=\"");
+	if (!v)
+		v = pl_probe_memcasemem(b, (size_t)(end - b), ",version=\"");
+	if (v)
+		pl_probe_copy(out->version, sizeof(out->version), (const char *)v + 10,
+		              strcspn((const char *)v + 10, "\""));
+	return 1;
+}
+
+static unsigned
+exporters(const unsigned char *d, size_t n, const char *head, size_t hlen, struct pl_service *out)
+{
+	char v[64], t[160];
+
+	if (pl_probe_memcasemem(d, n, "\n# HELP ") && pl_probe_memcasemem(d, n, "\n# TYPE ")) {
+		pl_probe_set(out->service, sizeof(out->service), "prometheus-exporter");
+		build_info(d, n, out);
+		return 100;
+	}
+	page_title(d, n, t, sizeof(t));
+	if (pl_probe_memcasemem(d, n, "href=\"/metrics\"") &&
+	    (strstr(t, "Exporter") || strstr(t, "exporter") || strstr(t, "Prometheus"))) {
+		set3(out, "prometheus-exporter", t, NULL);
+		return 100;
+	}
+	if (pl_http_header(head, hlen, "X-Jenkins", v, sizeof(v))) {
+		set3(out, "http", "Jenkins", v);
+		pl_probe_set(out->cpe, sizeof(out->cpe), "cpe:/a:jenkins:jenkins");
+		return 100;
+	}
+	return 0;
+}
+
+unsigned
+pl_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                         size_t hlen, struct pl_service *out)
+{
+	const char *head = (const char *)d;
+	unsigned conf;
+
+	(void)ctx;
+	if (pl_probe_memcasemem(d, n, "trying to access MongoDB over HTTP")) {
+		set3(out, "mongodb", "MongoDB", NULL);
+		return 100;
+	}
+	if ((conf = proxy_or_cups(d, n, head, hlen, out)) ||
+	    (conf = search_engines(d, n, head, hlen, out)) ||
+	    (conf = container_apis(d, n, head, hlen, out)) ||
+	    (conf = exporters(d, n, head, hlen, out)))
+		return conf;
+	return 0;
+}
+
+/*
+ * The service's own path when the root answer did not give its version; "/pods" for
+ * a Go server's bare 404 (a kubelet answers its root so).
+ */
+static const char *
+own_path(const struct pl_service *out, const struct probe_answer *ans)
+{
+	if (strcmp(out->service, "http") == 0 && !out->product[0] &&
+	    pl_probe_memcasemem(ans->data, ans->len, "\r\n\r\n404 page not found"))
+		return "/pods";
+	if (out->version[0])
+		return NULL;
+	if (strcmp(out->service, "docker") == 0 || strcmp(out->service, "kubernetes") == 0)
+		return "/version";
+	if (strcmp(out->service, "prometheus-exporter") == 0)
+		return "/metrics";
+	return NULL;
+}
+
+/* Reads a long answer as it streams until needle shows, keeping the last part. */
+static void
+read_until(struct probe_conn *c, struct probe_answer *ans, const char *needle, unsigned wait_ms)
+{
+	size_t total = 0;
+
+	for (int round = 0; round < 64 && total < (1u << 20); round++) {
+		size_t got = pl_conn_read(c, ans, wait_ms, 300, NULL);
+		size_t keep;
+
+		total += got;
+		if (pl_probe_memcasemem(ans->data, ans->len, needle) || !ans->truncated)
+			return;
+		/* Full: keep the last 4 KiB (a header line may straddle) and read on. */
+		keep = 4096;
+		memmove(ans->data, ans->data + ans->len - keep, keep);
+		ans->len = keep;
+		ans->truncated = 0;
+		if (got == 0)
+			return;
+	}
+}
+
+void
+pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
+                         struct probe_answer *ans, struct pl_service *out)
+{
+	const char *path = own_path(out, ans);
+	struct probe_conn c = {.fd = -1};
+	struct pl_tls_info info = {0};
+	struct pl_service found = *out;
+	struct probe_answer *a = NULL;
+	char req[512];
+	int n;
+
+	(void)unused;
+	if (!path || pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
+	                          NULL) != PL_OK)
+		return;
+	a = calloc(1, sizeof(*a));
+	if (!a || (out->tls && pl_conn_tls(&c, run->ctx->ssl_ctx, run->host, &info, NULL) != 0))
+		goto out;
+	n = snprintf(req, sizeof(req),
+	             "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: portlens/" PL_VERSION
+	             "\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+	             path, run->host);
+	if (n <= 0 || (size_t)n >= sizeof(req) || pl_conn_send(&c, req, (size_t)n) != 0)
+		goto out;
+	c.bytes_read = &out->bytes_read;
+	read_until(&c, a, "_build_info{", run->ctx->opts.read_ms);
+	if (strcmp(path, "/pods") == 0 &&
+	    pl_probe_classify_http(run->ctx, a->data, a->len, &found) &&
+	    strcmp(found.service, "kubelet") == 0) {
+		pl_probe_set(out->service, sizeof(out->service), found.service);
+		out->auth_required = found.auth_required;
+	}
+	if (strcmp(path, "/metrics") == 0
+	        ? build_info(a->data, a->len, &found) != 0
+	        : pl_probe_classify_http(run->ctx, a->data, a->len, &found) &&
+	              strcmp(found.service, out->service) == 0) {
+		pl_probe_set(out->product, sizeof(out->product), found.product);
+		pl_probe_set(out->version, sizeof(out->version), found.version);
+		pl_probe_add_info(out, "GET %s", path);
+	}
+out:
+	free(a);
+	pl_conn_close(&c);
+}
