@@ -27,9 +27,10 @@ struct pl_cli {
 	FILE *out;
 	FILE *err;
 	const char *prog;
-	int color_mode; /* --color: -1 auto, 0 never, 1 always */
-	int color;      /* emit ANSI colors on out (decided by pl_term_setup) */
-	unsigned width; /* wrap width for text output */
+	int color_mode;       /* --color: -1 auto, 0 never, 1 always */
+	int color;            /* emit ANSI colors on out (decided by pl_term_setup) */
+	unsigned width;       /* wrap width for text output */
+	unsigned width_given; /* --width N, or 0: tables fit the terminal (cli/colfit.h) */
 	enum pl_format format;
 	int live; /* read live data (/proc, sockets); off for reproducible output */
 	const char *registry_path;     /* --registry FILE, or NULL */

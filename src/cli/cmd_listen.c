@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/colfit.h"
 #include "cli/render_sockets.h"
 #include "shared/strnum.h"
 
@@ -252,11 +253,24 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 	return PL_EXIT_OK;
 }
 
+/* Notes go to stderr, wrapped to the terminal's width when it is one (cli/colfit.c). */
 static void
 print_notes(struct pl_cli *cli, const struct pl_sockset *set)
 {
-	for (size_t i = 0; i < set->n_notes; i++)
-		fprintf(cli->err, "%s: note: %s\n", cli->prog, set->notes[i]);
+	unsigned width = pl_colfit_width(cli->width_given, cli->err);
+	struct pl_buf b;
+
+	pl_buf_init(&b);
+	for (size_t i = 0; i < set->n_notes; i++) {
+		pl_buf_reset(&b);
+		pl_buf_printf(&b, "%s: note: ", cli->prog);
+		if (width)
+			pl_colfit_wrap(&b, set->notes[i], b.len, 4, width);
+		else
+			pl_buf_printf(&b, "%s\n", set->notes[i]);
+		fputs(pl_buf_str(&b), cli->err);
+	}
+	pl_buf_cleanup(&b);
 }
 
 int

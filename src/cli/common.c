@@ -120,7 +120,7 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 			    cli, "--width takes a number of columns 40-1000, not '%s'", arg);
 			return -1;
 		}
-		cli->width = (unsigned)v;
+		cli->width = cli->width_given = (unsigned)v;
 		return 1;
 	default:
 		return 0;

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "cli/colfit.h"
 #include "cli/render_audit.h"
 #include "shared/escape.h"
 
@@ -68,8 +69,9 @@ pl_render_audit_text(const struct pl_cli *cli, const struct pl_audit_report *r, 
 		upper(pl_severity_name(f->severity), sev, sizeof(sev));
 		pl_buf_printf(out, "\n%s%s%s: ", pl_term_sgr(cli, sev_color(f->severity)), sev,
 		              pl_term_sgr(cli, "\033[0m"));
-		pl_esc_term(out, f->title); /* may quote what a server or a process said */
-		pl_buf_putc(out, '\n');
+		/* Wrapped to the width like the rest (cli/colfit.c); escaped: a title may
+		 * quote what a server or a process said. */
+		pl_colfit_wrap(out, f->title, strlen(sev) + 2, 4, width);
 		pl_buf_puts(out, "  evidence:\n");
 		pl_term_wrap(out, f->evidence, 4, width);
 		pl_buf_puts(out, "  why it matters:\n");

@@ -13,6 +13,11 @@
  * straight into the output buffer, reserved ahead of each socket, so no row goes
  * through printf, a temporary cell or a per-byte append. The buffer is handed to the
  * CLI every CHUNK bytes and reused, so its pages stay warm.
+ *
+ * On a terminal (or with COLUMNS or --width) the table fits the width (cli/colfit.c):
+ * COMMAND gives up room first, then UNIT/CONTAINER, SERVICE, USER and PROCESS, FLAGS,
+ * NETNS, and the addresses last; a cut cell ends in a marker, and flag reasons are
+ * wrapped. Pipes and files get whole rows.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -21,6 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "cli/colfit.h"
 #include "cli/render_sockets.h"
 #include "shared/escape.h"
 
@@ -85,6 +91,7 @@ struct text_table {
 	int show[C_COUNT];
 	size_t width[C_COUNT];
 	size_t row_width;         /* sum of width + 2 over the shown columns before COMMAND */
+	size_t fit;               /* the width to fit, or 0: whole rows (pipes, files) */
 	const char *hidden_label; /* "(hidden; run as root)", or as root "(not visible)" */
 	struct proc_cells *procs; /* one per set->procs; shared read-only while writing */
 	char (*netns)[4 * 64];    /* one escaped label per set->netns */
@@ -369,6 +376,10 @@ measure_rows(struct text_table *t)
 			owner_cells(t, &t->users, s, k, c);
 			for (unsigned col = C_PID; col <= C_UNIT; col++)
 				widen(t, col, c[col].n);
+			if (t->fit && k < s->n_owners)
+				widen(t, C_COMMAND,
+				      pl_colfit_cols(proc_of(t, s, k)->cmd,
+				                     strlen(proc_of(t, s, k)->cmd)));
 		}
 	}
 }
@@ -392,6 +403,24 @@ reserve(struct pl_buf *out, size_t extra)
 	return 1;
 }
 
+/* put_line for a table fitted to a width: cells cut with a marker (cli/colfit.c). */
+static void
+put_line_fit(const struct text_table *t, const struct cell *c, const char *cmd, struct pl_buf *out)
+{
+	size_t start = out->len;
+
+	for (unsigned i = 0; i < C_COMMAND; i++) {
+		if (!t->show[i])
+			continue;
+		pl_colfit_put(out, c[i].s, c[i].n, t->width[i], 1);
+		pl_buf_puts(out, "  ");
+	}
+	pl_colfit_put(out, cmd, strlen(cmd), t->width[C_COMMAND], 0);
+	while (out->len > start && out->data[out->len - 1] == ' ')
+		out->len--;
+	pl_buf_putc(out, '\n');
+}
+
 /* Writes one line: the shown cells padded to their widths, then cmd, without trailing
  * spaces. Room for row_width + strlen(cmd) + 1 bytes must be reserved. */
 static void
@@ -400,6 +429,10 @@ put_line(const struct text_table *t, const struct cell *c, const char *cmd, stru
 	char *p = out->data + out->len, *start = p;
 	size_t n = strlen(cmd);
 
+	if (t->fit) {
+		put_line_fit(t, c, cmd, out);
+		return;
+	}
 	for (unsigned i = 0; i < C_COMMAND; i++) {
 		if (!t->show[i])
 			continue;
@@ -469,6 +502,16 @@ put_reasons(const struct text_table *t, const struct pl_sock *s, struct pl_buf *
 		put_text(out, " ");
 		/* The reason is written in place (at most 512 bytes with its NUL); one that
 		 * quotes a process name with control bytes goes through the terminal rule. */
+		if (t->fit) {
+			char reason[512];
+
+			pl_sock_flag_reason(t->set, s, flag, reason, sizeof(reason));
+			pl_colfit_wrap(out, reason, 4 + 2 + strlen(pl_sock_flag_name(flag)) + 2, 6,
+			               t->fit);
+			if (!reserve(out, REASON_ROOM))
+				pl_buf_set_failed(out);
+			continue;
+		}
 		pl_sock_flag_reason(t->set, s, flag, out->data + out->len, 512);
 		if (!put_reason_escaped(out)) {
 			pl_buf_set_failed(out);
@@ -534,6 +577,44 @@ put_header(struct text_table *t, struct pl_buf *out)
 	}
 }
 
+/* Narrows the columns to t->fit (cli/colfit.c): rank 0 gives up room first; the
+ * protocol, state and pid are never cut. */
+static void
+fit_columns(struct text_table *t)
+{
+	static const struct {
+		unsigned rank;
+		size_t min;
+	} how[C_COUNT] = {
+	    [C_COMMAND] = {0, 8}, [C_UNIT] = {1, 5},   [C_SERVICE] = {2, 6}, [C_USER] = {3, 5},
+	    [C_PROCESS] = {3, 7}, [C_FLAGS] = {4, 7},  [C_NETNS] = {5, 6},   [C_PEER] = {6, 21},
+	    [C_LOCAL] = {6, 21},  [C_PROTO] = {9, 99}, [C_STATE] = {9, 99},  [C_PID] = {9, 99},
+	};
+	/* When even the minimums do not fit, these columns are left out, in this order. */
+	static const enum col drop[] = {C_UNIT, C_USER, C_SERVICE, C_NETNS};
+	struct pl_colfit_col cols[C_COUNT];
+	size_t width[C_COUNT], n, sum;
+	unsigned idx[C_COUNT];
+
+	for (size_t d = 0;; d++) {
+		n = 0;
+		for (unsigned i = 0; i < C_COUNT; i++) {
+			if (!t->show[i])
+				continue;
+			cols[n] = (struct pl_colfit_col){
+			    .want = t->width[i], .min = how[i].min, .rank = how[i].rank};
+			idx[n++] = i;
+		}
+		/* The last column has no gap after it: allow for the 2 the fitter counts. */
+		sum = pl_colfit_fit(cols, n, 2, t->fit + 2, width);
+		if (sum <= t->fit + 2 || d == sizeof(drop) / sizeof(drop[0]))
+			break;
+		t->show[drop[d]] = 0;
+	}
+	for (size_t k = 0; k < n; k++)
+		t->width[idx[k]] = width[k];
+}
+
 static int
 setup_table(struct text_table *t, unsigned what, int show_netns)
 {
@@ -559,6 +640,8 @@ setup_table(struct text_table *t, unsigned what, int show_netns)
 	for (size_t i = 0; i < set->n_procs; i++)
 		make_proc_cells(t, &set->procs[i], &t->procs[i]);
 	measure_rows(t);
+	if (t->fit)
+		fit_columns(t);
 	for (unsigned i = 0; i < C_COMMAND; i++)
 		if (t->show[i])
 			t->row_width += t->width[i] + 2;
@@ -585,6 +668,7 @@ pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigne
 	struct text_table t = {.cli = cli, .set = set};
 	int rc = PL_EXIT_OK;
 
+	t.fit = pl_colfit_width(cli->width_given, cli->out);
 	if (!setup_table(&t, what, show_netns)) {
 		table_cleanup(&t);
 		return pl_cli_fail(cli, "out of memory");

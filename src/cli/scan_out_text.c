@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "cli/colfit.h"
 #include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
 
@@ -112,7 +113,8 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	const char *kb = scan_kb_note(info, r->port, r->proto, &risk);
 	const char *name = pl_targets_name_at(info->targets, r->target);
 	const struct pl_service *svc = scan_sv_found(sv);
-	struct pl_buf svc_col, ver, ver_esc;
+	struct pl_buf svc_col, ver, ver_esc, line, cut;
+	unsigned width;
 
 	snprintf(port, sizeof(port), "%u/%s", r->port, pl_proto_name((enum pl_proto)r->proto));
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
@@ -121,23 +123,41 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	pl_buf_init(&svc_col);
 	pl_buf_init(&ver);
 	pl_buf_init(&ver_esc);
+	pl_buf_init(&line);
+	pl_buf_init(&cut);
 	service_col(info, r, sv, &svc_col);
-	fprintf(s->fp, "%-11s %-11s %-16s %-20s", port, pl_port_state_name(r->state),
-	        pl_buf_str(&svc_col), host);
+	pl_buf_printf(&line, "%-11s %-11s ", port, pl_port_state_name(r->state));
+	/* Fixed columns stay fixed (cli/colfit.c): a long service or version is cut with a
+	 * marker instead of pushing what follows; the full text is on the detail lines. */
+	pl_colfit_put(&line, svc_col.data ? svc_col.data : "", svc_col.len, 16, 1);
+	pl_buf_printf(&line, " %-20s", host);
 	if (s->reason)
-		fprintf(s->fp, " %-12s", pl_scan_reason_name(r->reason));
+		pl_buf_printf(&line, " %-12s", pl_scan_reason_name(r->reason));
 	if (info->sv) {
 		if (svc)
 			scan_sv_version(svc, &ver);
 		scan_esc_clean(&ver_esc, pl_buf_str(&ver));
-		fprintf(s->fp, " %-32s", pl_buf_str(&ver_esc));
+		pl_buf_putc(&line, ' ');
+		pl_colfit_put(&line, pl_buf_str(&ver_esc), ver_esc.len, 32, 1);
 	}
-	fprintf(s->fp, " %s%s%s%s\n", name ? "(" : "", name ? name : "", name ? ") " : "", note);
+	pl_buf_printf(&line, " %s%s%s%s", name ? "(" : "", name ? name : "", name ? ") " : "",
+	              note);
+	/* On a terminal the line ends at its width (the note is cut, with the marker). */
+	width = pl_colfit_width(0, s->fp);
+	if (width) {
+		pl_buf_reset(&cut);
+		pl_colfit_put(&cut, line.data, line.len, width, 0);
+		fprintf(s->fp, "%s\n", pl_buf_str(&cut));
+	} else {
+		fprintf(s->fp, "%s\n", pl_buf_str(&line));
+	}
 	if (sv)
 		detail_lines(s->fp, sv);
 	pl_buf_cleanup(&svc_col);
 	pl_buf_cleanup(&ver);
 	pl_buf_cleanup(&ver_esc);
+	pl_buf_cleanup(&line);
+	pl_buf_cleanup(&cut);
 	return 0;
 }
 

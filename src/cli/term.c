@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * term.c - terminal behaviour of the CLI: whether to color (--color, NO_COLOR, isatty),
- * the wrap width (--width, COLUMNS, TIOCGWINSZ, else 80) and UTF-8-aware word wrapping.
+ * the wrap width (--width, COLUMNS, TIOCGWINSZ, else 80) and UTF-8-aware word wrapping
+ * (through the column fitter's wrap, cli/colfit.c, which also escapes control bytes).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "shared/escape.h"
+#include "cli/colfit.h"
 #include "shared/strnum.h"
 
 void
@@ -50,74 +51,16 @@ pl_term_sgr(const struct pl_cli *cli, const char *code)
 size_t
 pl_term_columns(const char *s)
 {
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-static size_t
-columns_n(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-/* Control bytes (ESC and friends) from data would drive the terminal: the terminal rule
- * (shared/escape.c) shows them as \xNN. */
-static void
-append_printable(struct pl_buf *out, const char *s, size_t n)
-{
-	pl_esc_term_n(out, s, n);
+	return pl_colfit_cols(s, strlen(s));
 }
 
 void
 pl_term_wrap(struct pl_buf *out, const char *text, unsigned indent, unsigned width)
 {
-	unsigned avail = width > indent + 20 ? width - indent : 20;
-	size_t col = 0;
-	const char *p = text;
-
-	while (*p) {
-		const char *w = p;
-		size_t wl, wc;
-
-		while (is_space(*w))
-			w++;
-		if (!*w)
-			break;
-		p = w;
-		while (*p && !is_space(*p))
-			p++;
-		wl = (size_t)(p - w);
-		wc = columns_n(w, wl);
-		if (col == 0) {
-			for (unsigned i = 0; i < indent; i++)
-				pl_buf_putc(out, ' ');
-		} else if (col + 1 + wc > avail) {
-			pl_buf_putc(out, '\n');
-			for (unsigned i = 0; i < indent; i++)
-				pl_buf_putc(out, ' ');
-			col = 0;
-		} else {
-			pl_buf_putc(out, ' ');
-			col++;
-		}
-		append_printable(out, w, wl);
-		col += wc;
-	}
-	if (col)
-		pl_buf_putc(out, '\n');
+	/* Nothing but blanks: nothing at all, not even the indent. */
+	if (!text[strspn(text, " \t\r\n")])
+		return;
+	for (unsigned i = 0; i < indent; i++)
+		pl_buf_putc(out, ' ');
+	pl_colfit_wrap(out, text, indent, indent, width);
 }

@@ -64,6 +64,23 @@ no_ctl "$tmp/audit.md" "audit --markdown"
 grep -qF 'pwned\\x07' "$tmp/audit.md" && ok "audit --markdown: the banner is in it, escaped" ||
 	bad "audit --markdown: $(cat -v "$tmp/audit.md" | head -20)"
 
+# scan --sV: a version longer than the VERSION column is cut with the marker, so the
+# columns after it stay where the header puts them.
+"$PL" scan 127.0.0.1 -p "$port" --sV >"$tmp/scan.txt" 2>&1
+line=$(grep "^$port/tcp" "$tmp/scan.txt")
+note_at=$(grep '^PORT' "$tmp/scan.txt" | python3 -c 'import sys; print(sys.stdin.read().index("NOTE"))')
+# Where the NOTE column's text starts on the row ("[risk] ..." when the port has a note).
+at=$(printf '%s' "$line" | python3 -c '
+import sys
+l = sys.stdin.read().rstrip()
+print(l.index(" [", 40) + 1 if " [" in l[40:] else len(l))')
+if [ -n "$line" ] && [[ "$line" == *"…"* ]] && [ "$at" -le "$note_at" ]; then
+	ok "scan --sV text: a long VERSION is cut at its column (NOTE at $at, header $note_at)"
+else
+	bad "scan --sV text: VERSION pushes NOTE to $at (header $note_at): $line"
+fi
+no_ctl "$tmp/scan.txt" "scan --sV text"
+
 # 2. Local processes with hostile names (any local user can choose them).
 python3 - "$tmp/lport" <<'PY' &
 import ctypes, os, socket, sys, time

@@ -98,6 +98,24 @@ for args in "listen -tulpz" "listen -tuzp" "conns -tnZ"; do
 		bad "$args: rc $rc: $(cat "$tmp/err")"
 	fi
 done
+# Narrow terminals: COLUMNS=60 and a real 70-column pseudo-terminal get rows that fit,
+# cut cells end in the marker; a pipe keeps whole rows (the long command line).
+maxcols() { python3 -c 'import sys; print(max(len(l.rstrip("\r\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$1"; }
+COLUMNS=60 "$PL" listen -t --port "$tport" >"$tmp/narrow.txt" 2>&1
+w=$(maxcols "$tmp/narrow.txt")
+[ "$w" -le 60 ] && grep -q '…' "$tmp/narrow.txt" && ok "COLUMNS=60 listen: rows fit 60 columns, cut with … ($w)" ||
+	bad "COLUMNS=60 listen: $w columns: $(cat "$tmp/narrow.txt")"
+COLUMNS=60 "$PL" conns -t --port "$tport" >"$tmp/narrow.txt" 2>&1
+w=$(maxcols "$tmp/narrow.txt")
+[ "$w" -le 84 ] && ok "COLUMNS=60 conns: only the never-cut columns overflow ($w)" ||
+	bad "COLUMNS=60 conns: $w columns"
+TERM=xterm script -qec "stty cols 70; $PL listen -t --port $tport --color=never" /dev/null </dev/null >"$tmp/tty.txt" 2>&1
+w=$(maxcols "$tmp/tty.txt")
+[ "$w" -le 70 ] && grep -q "$tport" "$tmp/tty.txt" && ok "70-column terminal: rows fit ($w)" ||
+	bad "70-column terminal: $w columns: $(cat -v "$tmp/tty.txt")"
+"$PL" listen -t --port "$tport" | cat >"$tmp/pipe.txt"
+grep -q "python3 - $tmp/ports" "$tmp/pipe.txt" && ! grep -q '…' "$tmp/pipe.txt" &&
+	ok "a pipe keeps whole rows" || bad "pipe: $(cat "$tmp/pipe.txt")"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 

@@ -113,14 +113,20 @@ def service_col(r, s):
     return r["service"] + "?"
 
 
+def cell(text, width):
+    """A fixed text column: cut with the marker when longer (src/cli/colfit.c)."""
+    return text if len(text) <= width else text[:width - 1] + "\u2026"
+
+
 def check_text(path, host, ports):
     lines = open(path, encoding="utf-8").read().split("\n")
     check(lines[1] == f"{'PORT':<11} {'STATE':<11} {'SERVICE':<16} {'HOST':<20} "
           f"{'VERSION':<32} NOTE", f"text header: {lines[1]!r}")
     for port, (r, s) in ports.items():
         note = f"[{r['risk']}] {r['note']}" if r.get("note") else ""
-        main = (f"{port + '/tcp':<11} {'open':<11} {service_col(r, s):<16} {host:<20} "
-                f"{clean(version_text(s)) if s['service'] else '':<32} {note}")
+        ver = clean(version_text(s)) if s['service'] else ''
+        main = (f"{port + '/tcp':<11} {'open':<11} {cell(service_col(r, s), 16):<16} "
+                f"{host:<20} {cell(ver, 32):<32} {note}")
         if main not in lines:
             bad.append(f"text: no line {main!r}")
             continue
