@@ -30,6 +30,10 @@ test_pkgs+=(ndiff xsltproc libxml2-utils)
 test_pkgs+=(zmap masscan)
 # Scan guard tests (tests/lab/scan/guards.sh) count connect() calls with strace.
 test_pkgs+=(strace)
+# UDP scan lab (tests/lab/scan/udp.sh, bench/scan/udp.sh): real UDP servers the tests start
+# in lab namespaces. chrony and snmpd start host-wide services when installed (chronyd
+# would query the internet's NTP pool): stopped and disabled after the install below.
+test_pkgs+=(dnsmasq-base chrony snmpd)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;
@@ -52,3 +56,14 @@ echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# chrony and snmpd: the tests run their own instances inside lab namespaces; the
+# host-wide services the packages start are not wanted (chronyd would talk to the
+# internet's NTP pool). No systemd (a container): there is nothing to stop.
+for svc in chrony snmpd; do
+	case " ${missing[*]} " in *" $svc "*) ;; *) continue ;; esac
+	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+		$SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
+	elif command -v service >/dev/null 2>&1; then
+		$SUDO service "$svc" stop >/dev/null 2>&1 || true
+	fi
+done

@@ -122,6 +122,15 @@ enum pl_rc pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *
  */
 enum pl_rc pl_ports_add_top(struct pl_ports *ps, uint32_t n, struct pl_err *err);
 
+/*
+ * Appends the n highest-ranked UDP ports: the ports of the UDP scan's payloads
+ * (data/udp-payloads.txt) first, then the TCP ranking's order for the rest.
+ */
+enum pl_rc pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err);
+
+/* Re-tags every port of transport from as transport to (then sorts, de-duplicates). */
+void pl_ports_retag(struct pl_ports *ps, enum pl_proto from, enum pl_proto to);
+
 /* Number of entries in the hand-curated head of the ranking. */
 size_t pl_ports_top_curated_count(void);
 
@@ -165,6 +174,7 @@ enum pl_port_state {
 	PL_PORT_CLOSED,
 	PL_PORT_FILTERED,
 	PL_PORT_UNREACHABLE,
+	PL_PORT_OPEN_FILTERED, /* UDP: nothing came back (an open port may stay silent) */
 	PL_PORT_STATE_COUNT,
 };
 
@@ -193,9 +203,13 @@ struct pl_scan_result {
 	uint8_t attempts; /* probes sent, 1 + retries used */
 	uint32_t rtt_us;  /* time to the answer (0 for no-response) */
 	int sys_errno;    /* errno behind the reason, 0 when none */
+	/* UDP: the datagram that answered and the payload that drew it; borrowed, valid
+	 * only during the callback (NULL/0 otherwise). */
+	const uint8_t *answer, *request;
+	uint32_t answer_len, request_len;
 };
 
-/* "open", "closed", "filtered", "unreachable". */
+/* "open", "closed", "filtered", "unreachable", "open|filtered". */
 const char *pl_port_state_name(enum pl_port_state s);
 /* nmap's reason words: "syn-ack", "conn-refused", "no-response", "host-unreach", ... */
 const char *pl_scan_reason_name(enum pl_scan_reason r);
@@ -275,6 +289,14 @@ struct pl_scan_raw_opts {
  * kernel answers SYN-ACKs with a RST. IPv4 and IPv6. See docs/scan.md.
  */
 extern const struct pl_scan_engine pl_scan_engine_syn;
+
+/*
+ * UDP scan (-sU): each port gets the protocol payload of data/udp-payloads.txt written
+ * for it (an empty datagram otherwise), through ordinary UDP sockets with IP_RECVERR, so
+ * ICMP errors come back without privileges. Uses pl_scan_raw_opts for the source port
+ * and address. IPv4 and IPv6. See docs/scan.md.
+ */
+extern const struct pl_scan_engine pl_scan_engine_udp;
 
 /*
  * The engine called name ("connect", "syn", ...) or with nmap's letter flag ("T", "S",

@@ -113,6 +113,18 @@ on_probed(void *ctx, const struct pl_scan_result *r, const struct scan_sv_result
 	report(run, r, sv);
 }
 
+/* --sV, UDP: the probe module's classifier on the datagram the scan's payload drew. */
+static void
+report_udp_sv(struct scan_run *run, const struct pl_scan_result *r)
+{
+	struct pl_service svc;
+	struct scan_sv_result sv = {.rc = PL_OK, .svc = &svc};
+
+	pl_probe_classify_udp(NULL, r->port, r->request, r->request_len, r->answer, r->answer_len,
+	                      &svc);
+	report(run, r, &sv);
+}
+
 static void
 on_result(void *ctx, const struct pl_scan_result *r)
 {
@@ -121,6 +133,10 @@ on_result(void *ctx, const struct pl_scan_result *r)
 
 	if (r->state != PL_PORT_OPEN && !run->all_states)
 		return;
+	if (run->sv && r->proto == PL_PROTO_UDP && r->state == PL_PORT_OPEN && r->answer) {
+		report_udp_sv(run, r); /* --sV on UDP: the answer is classified at once */
+		return;
+	}
 	if (run->sv_run) { /* --sV: an open TCP port waits for its probe */
 		held = scan_sv_submit(run->sv_run, r);
 		if (held < 0)
@@ -322,7 +338,7 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	            .retries = run->retries,
 	            .max_inflight = pick_inflight(cli, run),
 	            .threads = pick_threads(run),
-	            .engine_opts = run->engine->check ? &run->raw : NULL},
+	            .engine_opts = run->engine != &pl_scan_engine_connect ? &run->raw : NULL},
 	    .seed = run->seed,
 	    .shard_index = run->shard_i,
 	    .shard_count = run->shard_n,

@@ -73,9 +73,11 @@ static const char scan_help[] =
     "scan type:\n"
     "  -sT                   connect scan (the default; no privileges)\n"
     "  -sS                   raw SYN scan, stateless (root or CAP_NET_RAW)\n"
-    "  -S, --source-ip ADDR  raw scans: send from ADDR\n"
-    "  -g, --source-port N   raw scans: send from port N (default: random per scan)\n"
-    "  -e, --interface NAME  raw scans: send and receive on interface NAME only\n"
+    "  -sU                   UDP scan with protocol payloads (ports without a prefix\n"
+    "                        are UDP; default ports: the UDP ranking)\n"
+    "  -S, --source-ip ADDR  -sS/-sU: send from ADDR\n"
+    "  -g, --source-port N   -sS/-sU: send from port N (default: random per scan)\n"
+    "  -e, --interface NAME  -sS/-sU: send and receive on interface NAME only\n"
     "engine and timing:\n"
     "  --rate N              at most N probes per second (default: unlimited)\n"
     "  --max-inflight N      probes in flight (default: as the descriptor limit allows)\n"
@@ -529,6 +531,8 @@ compress_ports(const struct pl_ports *ps)
 {
 	struct pl_buf b;
 
+	int all_udp = ps->n > 0 && (ps->items[0] >> 16) == PL_PROTO_UDP; /* sorted: UDP last */
+
 	pl_buf_init(&b);
 	for (uint32_t i = 0; i < ps->n;) {
 		uint32_t j = i;
@@ -536,7 +540,7 @@ compress_ports(const struct pl_ports *ps)
 		while (j + 1 < ps->n && ps->items[j + 1] == ps->items[j] + 1)
 			j++;
 		pl_buf_printf(&b, "%s%s%u", b.len ? "," : "",
-		              (ps->items[i] >> 16) == PL_PROTO_UDP ? "U:" : "",
+		              (ps->items[i] >> 16) == PL_PROTO_UDP && !all_udp ? "U:" : "",
 		              ps->items[i] & 0xffff);
 		if (j > i)
 			pl_buf_printf(&b, "-%u", ps->items[j] & 0xffff);
@@ -637,8 +641,14 @@ build_sets(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, s
 		return pl_cli_usage_error(cli, "no targets given (see --help)");
 	if (!run->have_ports && !run->top)
 		run->top = 1000;
-	if (run->top && pl_ports_add_top(&run->ports, run->top, &err) != PL_OK)
+	if (run->engine == &pl_scan_engine_udp) { /* -sU: ports without a prefix are UDP */
+		pl_ports_retag(&run->ports, PL_PROTO_TCP, PL_PROTO_UDP);
+		pl_ports_retag(&run->exclude_ports, PL_PROTO_TCP, PL_PROTO_UDP);
+		if (run->top && pl_ports_add_top_udp(&run->ports, run->top, &err) != PL_OK)
+			return pl_cli_fail(cli, "%s", err.msg);
+	} else if (run->top && pl_ports_add_top(&run->ports, run->top, &err) != PL_OK) {
 		return pl_cli_fail(cli, "%s", err.msg);
+	}
 	pl_ports_remove(&run->ports, &run->exclude_ports);
 	if (run->ports.n == 0)
 		return pl_cli_usage_error(cli, "no ports left to scan");
@@ -670,9 +680,9 @@ check_engine(struct pl_cli *cli, struct scan_run *run)
 {
 	struct pl_err err = {0};
 
-	if (run->raw_set && !run->engine->check)
+	if (run->raw_set && run->engine == &pl_scan_engine_connect)
 		return pl_cli_usage_error(cli, "--source-ip, --source-port and --interface apply "
-		                               "to raw scans (-sS)");
+		                               "to -sS and -sU");
 	if (run->dry_run || !run->engine->check || run->engine->check(&err) == PL_OK)
 		return PL_EXIT_OK;
 	return pl_cli_usage_error(cli, "%s", err.msg);

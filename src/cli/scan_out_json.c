@@ -67,6 +67,30 @@ service_record(struct pl_buf *b, const char *host, const struct pl_scan_result *
 	pl_jsonw_end(&w);
 }
 
+/*
+ * UDP: the answer's first 64 bytes as a JSON string of code points U+0000-U+00FF, one
+ * per byte (escaped once, by JSON's own rules), so the bytes come back exactly with
+ * Latin-1 (Python: rec["answer"].encode("latin-1")); "answer_bytes" is the full length.
+ */
+static void
+answer_bytes(struct pl_jsonw *w, const uint8_t *a, uint32_t n)
+{
+	char u8[64 * 2];
+	size_t k = 0;
+
+	for (uint32_t i = 0; i < n && i < 64; i++) {
+		if (a[i] < 0x80) {
+			u8[k++] = (char)a[i];
+		} else {
+			u8[k++] = (char)(0xc0 | a[i] >> 6);
+			u8[k++] = (char)(0x80 | (a[i] & 0x3f));
+		}
+	}
+	pl_jsonw_key(w, "answer");
+	pl_jsonw_strn(w, u8, k);
+	pl_jsonw_kint(w, "answer_bytes", n);
+}
+
 static int
 json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
             const struct scan_sv_result *sv)
@@ -96,6 +120,8 @@ json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 		pl_jsonw_kstr(&w, "note", kb);
 		pl_jsonw_kstr(&w, "risk", risk);
 	}
+	if (r->answer)
+		answer_bytes(&w, r->answer, r->answer_len);
 	pl_jsonw_end(&w);
 	if (sv) {
 		pl_buf_putc(&b, '\n');

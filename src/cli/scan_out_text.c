@@ -166,12 +166,15 @@ text_end(struct scan_sink *s, const struct scan_info *info)
 {
 	const struct pl_scan_progress *p = info->prog;
 
-	fprintf(s->fp, "# %llu open, %llu closed, %llu filtered, %llu unreachable, %llu skipped\n",
+	fprintf(s->fp, "# %llu open, %llu closed, %llu filtered, %llu unreachable, ",
 	        (unsigned long long)p->by_state[PL_PORT_OPEN],
 	        (unsigned long long)p->by_state[PL_PORT_CLOSED],
 	        (unsigned long long)p->by_state[PL_PORT_FILTERED],
-	        (unsigned long long)p->by_state[PL_PORT_UNREACHABLE],
-	        (unsigned long long)p->skipped);
+	        (unsigned long long)p->by_state[PL_PORT_UNREACHABLE]);
+	if (p->by_state[PL_PORT_OPEN_FILTERED]) /* UDP */
+		fprintf(s->fp, "%llu open|filtered, ",
+		        (unsigned long long)p->by_state[PL_PORT_OPEN_FILTERED]);
+	fprintf(s->fp, "%llu skipped\n", (unsigned long long)p->skipped);
 	summary(s->fp, info, "# ");
 	return 0;
 }

@@ -57,9 +57,9 @@ write_header(FILE *fp, const struct scan_info *info)
 	scan_xml_escape(fp, info->args);
 	fprintf(fp,
 	        "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"
-	        "<scaninfo type=\"%s\" protocol=\"tcp\" numservices=\"%llu\" services=\"%s\"/>\n"
+	        "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%llu\" services=\"%s\"/>\n"
 	        "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n",
-	        (long long)info->start, when, PL_VERSION, info->scan_type,
+	        (long long)info->start, when, PL_VERSION, info->scan_type, info->protocol,
 	        (unsigned long long)info->n_ports, info->services);
 }
 

@@ -82,6 +82,7 @@ scan_info_fill(struct pl_cli *cli, struct scan_run *run)
 	run->info.services = run->services_str;
 	run->info.engine = run->engine->name;
 	run->info.scan_type = run->engine->nmap_type;
+	run->info.protocol = run->engine == &pl_scan_engine_udp ? "udp" : "tcp";
 	run->info.n_targets = pl_targets_count(run->targets);
 	run->info.n_ports = run->ports.n;
 	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();

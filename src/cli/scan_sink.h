@@ -26,6 +26,7 @@ struct scan_info {
 	const char *services;  /* port list compressed into ranges ("22,80,1000-2000") */
 	const char *engine;    /* "connect", "syn", ... */
 	const char *scan_type; /* nmap XML scaninfo type: "connect", "syn", ... */
+	const char *protocol;  /* nmap XML scaninfo protocol: "tcp", "udp" */
 	time_t start;
 	time_t end;
 	uint64_t n_targets;

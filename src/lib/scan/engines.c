@@ -11,6 +11,7 @@
 static const struct pl_scan_engine *const engines[] = {
     &pl_scan_engine_connect,
     &pl_scan_engine_syn,
+    &pl_scan_engine_udp,
 };
 
 const struct pl_scan_engine *

@@ -248,7 +248,7 @@ pl_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst, uint16_
 void
 pl_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot, int e), void *ctx)
 {
-	unsigned off = 0, waits = 0;
+	unsigned off = 0, waits = 0, retried = UINT32_MAX;
 
 	while (off < b->n) {
 		int n = sendmmsg(b->fd, b->msg + off, b->n - off, 0);
@@ -265,6 +265,12 @@ pl_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot
 			                      200000}; /* the device queue drains in microseconds */
 
 			nanosleep(&ts, NULL);
+			continue;
+		}
+		/* A UDP socket with IP_RECVERR reports an earlier datagram's ICMP error on the
+		 * next send (and clears it): try each refused packet once more. */
+		if (retried != off) {
+			retried = off;
 			continue;
 		}
 		fail(ctx, b->slot[off], n < 0 ? e : EIO);

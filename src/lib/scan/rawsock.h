@@ -63,8 +63,9 @@ uint8_t *pl_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst
 
 /*
  * Sends the batch. A packet the kernel refuses (no route, a local firewall) is handed
- * to fail(ctx, slot, errno) and skipped; ENOBUFS/EAGAIN wait a little and try again
- * (bounded), then hand the rest to fail too. Empties the batch.
+ * to fail(ctx, slot, errno) and skipped after a second try (a UDP socket reports an
+ * earlier datagram's ICMP error on the next send); ENOBUFS/EAGAIN wait a little and try
+ * again (bounded), then hand the rest to fail too. Empties the batch.
  */
 void pl_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot, int e),
                         void *ctx);

@@ -13,6 +13,7 @@ static const char *const state_names[PL_PORT_STATE_COUNT] = {
     [PL_PORT_CLOSED] = "closed",
     [PL_PORT_FILTERED] = "filtered",
     [PL_PORT_UNREACHABLE] = "unreachable",
+    [PL_PORT_OPEN_FILTERED] = "open|filtered",
 };
 
 static const char *const reason_names[PL_REASON_COUNT] = {

@@ -193,7 +193,7 @@ on_emit(void *ctx, const struct pl_scan_result *r)
 	struct pl_scan *s = ctx;
 
 	s->prog.done++;
-	if (r->state == PL_PORT_FILTERED) {
+	if (r->reason == PL_REASON_NO_RESPONSE) { /* filtered, UDP open|filtered */
 		s->win_filtered++;
 	} else {
 		s->win_answered++;

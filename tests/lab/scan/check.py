@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # check.py - assertions over `portlens scan -oJ` output for the lab tests.
 #   check.py exact --results F.jsonl... [--open PAIRS] [--filtered PAIRS]
-#                  [--unreachable PAIRS] [--probes N]
+#                  [--unreachable PAIRS] [--open-filtered PAIRS] [--probes N]
 # PAIRS is a file of ADDR:PORT / [ADDR]:PORT lines. Fails (exit 1, with the difference)
 # unless every reported probe appears exactly once, the open/filtered/unreachable sets
 # are exactly the given ones, every other result is closed, and (with --probes) the
@@ -11,7 +11,7 @@
 # Fails unless, for every host nmap reports, portlens gives every port the state nmap
 # gives it (nmap folds ICMP unreachables into "filtered"; portlens calls them
 # "unreachable", so those count as filtered), including the ports nmap folds into
-# <extraports> (compared by state and count).
+# <extraports> (compared by state and count). With --open-only, only the open sets.
 import argparse, ipaddress, json, sys
 import xml.etree.ElementTree as ET
 
@@ -51,7 +51,7 @@ def read_results(paths):
     return seen, dups, states
 
 
-def vs_nmap(results, xml):
+def vs_nmap(results, xml, open_only=False):
     mine = {}
     for path in results:
         for line in open(path):
@@ -66,6 +66,12 @@ def vs_nmap(results, xml):
         ports = h.find("ports")
         got = mine.get(addr, {})
         theirs = {int(p.get("portid")): p.find("state").get("state") for p in ports.iter("port")}
+        if open_only:
+            a = {p for p, st in theirs.items() if st == "open"}
+            b = {p for p, st in got.items() if st == "open"}
+            if a != b:
+                bad.append(f"{addr}: open ports nmap {sorted(a)} portlens {sorted(b)}")
+            continue
         for p, st in theirs.items():
             if got.get(p) != st:
                 bad.append(f"{addr}:{p} nmap {st} portlens {got.get(p)}")
@@ -79,7 +85,7 @@ def vs_nmap(results, xml):
     if bad:
         print("vs-nmap failed:", *bad[:20], sep="\n  ", file=sys.stderr)
         sys.exit(1)
-    print(f"vs-nmap ok: {hosts} hosts, every port in nmap's state")
+    print(f"vs-nmap ok: {hosts} hosts, " + ("the same open ports" if open_only else "every port in nmap's state"))
 
 
 def main():
@@ -87,19 +93,22 @@ def main():
     ap.add_argument("mode", choices=["exact", "vs-nmap"])
     ap.add_argument("--results", nargs="+", required=True)
     ap.add_argument("--nmap")
+    ap.add_argument("--open-only", action="store_true")
     ap.add_argument("--open")
     ap.add_argument("--filtered")
     ap.add_argument("--unreachable")
+    ap.add_argument("--open-filtered")
     ap.add_argument("--probes", type=int)
     a = ap.parse_args()
     if a.mode == "vs-nmap":
-        vs_nmap(a.results, a.nmap)
+        vs_nmap(a.results, a.nmap, a.open_only)
         return
     seen, dups, states = read_results(a.results)
     bad = []
     if dups:
         bad.append(f"{len(dups)} probes reported twice, e.g. {dups[:5]}")
-    for name, path in (("open", a.open), ("filtered", a.filtered), ("unreachable", a.unreachable)):
+    for name, path in (("open", a.open), ("filtered", a.filtered), ("unreachable", a.unreachable),
+                       ("open|filtered", a.open_filtered)):
         if path is None:
             continue
         want, got = read_pairs(path), states.get(name, set())

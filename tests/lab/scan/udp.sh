@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# udp.sh - the UDP engine (-sU) against real UDP servers from Debian packages, started
+# by this test on lab host 198.19.8.1: dnsmasq (DNS 53), chronyd (NTP 123), snmpd (SNMP
+# 161, community public), memcached -U (11211); nftables on the target drops 2049,
+# rejects 5060 with ICMP admin-prohibited, and drops all UDP to 198.19.8.2. Checks:
+#  - exact states over 2 x 1027 probes: open = the four servers, unreachable 5060
+#    (admin-prohibited), open|filtered 2049 and every port of .2, closed the rest;
+#  - each server identified with --sV (dns, ntp, snmp, memcached) and the JSON answer
+#    bytes are the server's datagram (DNS id 0x706c);
+#  - XML scaninfo type="udp" protocol="udp", ports protocol="udp";
+#  - nmap -sU on the same host finds the same open ports (only those: nmap -T5 gives up
+#    on some closed ports' ICMP answers from run to run).
+# Runs without privileges inside the scanner namespace (-sU needs none).
+# Usage: udp.sh PORTLENS_BINARY
+source "$(dirname "$0")/common.sh" "$1"
+# shellcheck source=udp_servers.sh
+source "$(dirname "$0")/udp_servers.sh"
+scan_lab_setup udp
+for t in dnsmasq chronyd snmpd memcached nmap; do
+	command -v $t >/dev/null || fail "$t is not installed (scripts/install-deps.sh)"
+done
+D=$LAB_DIR
+A=198.19.8.1
+B=198.19.8.2
+
+# The servers, in the target namespace, on A only (udp_servers.sh).
+udp_servers_start t $A "$D"
+# Rules: drop one port, admin-prohibited on another, drop everything to B.
+lab_exec t nft add table inet labu
+lab_exec t nft add chain inet labu input '{ type filter hook input priority 0; }'
+lab_exec t nft add rule inet labu input ip daddr $A udp dport 2049 drop
+lab_exec t nft add rule inet labu input ip daddr $A udp dport 5060 reject with icmp type admin-prohibited
+lab_exec t nft add rule inet labu input ip daddr $B meta l4proto udp drop
+udp_servers_wait t $A
+
+PORTS=1-1024,2049,5060,11211
+chmod 0777 "$D" # the scan runs as nobody and writes its outputs here
+printf '%s\n' $A:53 $A:123 $A:161 $A:11211 >"$D/open"
+echo $A:5060 >"$D/unreach"
+{
+	echo $A:2049
+	for p in $(seq 1 1024) 2049 5060 11211; do echo $B:$p; done
+} >"$D/of"
+rc=0
+t0=$(date +%s)
+timeout 120 ip netns exec "$(lab_nsname s)" setpriv --reuid=nobody --regid=nogroup \
+	--clear-groups --inh-caps=-all "$PORTLENS" scan -sU $A $B -p $PORTS --all-states --sV \
+	--timeout 400 --retries 1 --no-progress -oJ "$D/res.jsonl" -oX "$D/res.xml" >"$D/text" \
+	2>"$D/err" || rc=$?
+echo "portlens -sU took $(($(date +%s) - t0)) s"
+[ "$rc" -eq 0 ] || fail "-sU as nobody exited $rc: $(cat "$D/err")"
+$CHECK exact --results "$D/res.jsonl" --open "$D/open" --unreachable "$D/unreach" \
+	--open-filtered "$D/of" --probes $((2 * 1027)) || fail "-sU states differ from the lab"
+python3 - "$D/res.jsonl" <<'PY' || fail "--sV on UDP or the answer bytes"
+import json, sys
+want = {53: "dns", 123: "ntp", 161: "snmp", 11211: "memcached"}
+got, answers = {}, {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("type") == "service":
+        got[r["port"]] = r.get("service")
+    if r.get("type") == "result" and r.get("state") == "open":
+        assert r["proto"] == "udp" and r["reason"] == "udp-response", r
+        answers[r["port"]] = r["answer"].encode("latin-1")
+        assert r["answer_bytes"] >= len(answers[r["port"]]), r
+assert got == want, f"services {got}"
+assert answers[53][:2] == b"\x70\x6c", answers[53][:12]   # our DNS id, echoed
+assert answers[123][0] & 7 == 4, answers[123][:4]          # NTP mode 4 (server)
+assert answers[11211][8:16] == b"VERSION ", answers[11211]  # memcached frame + VERSION
+print("ok: services", got)
+PY
+grep -q '<scaninfo type="udp" protocol="udp"' "$D/res.xml" || fail "XML scaninfo"
+grep -q '<port protocol="udp" portid="53">' "$D/res.xml" || fail "XML port protocol"
+grep -q '2049/udp .*open|filtered' "$D/text" || fail "text output: open|filtered"
+# nmap -sU on host A: the same open ports.
+t0=$(date +%s)
+timeout 150 ip netns exec "$(lab_nsname s)" nmap -sU -n -Pn -T5 --max-retries 1 -p 50-200,2049,5060,11211 \
+	-oX "$D/nmap.xml" $A >/dev/null || fail "nmap exited $?"
+echo "nmap -sU took $(($(date +%s) - t0)) s"
+$CHECK vs-nmap --open-only --results "$D/res.jsonl" --nmap "$D/nmap.xml" || fail "-sU and nmap -sU disagree"
+echo "PASS: -sU exact states against dnsmasq, chronyd, snmpd, memcached and nftables; services identified; nmap -sU finds the same open ports"

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_scan_udp.c - the UDP scan's payload file (src/lib/scan/udp_payloads.c): the
+ * shipped data/udp-payloads.txt parses, every payload names its source, the bytes
+ * follow their specifications where a unit test can check them (DNS header and
+ * question, NTP mode, SNMP community, QUIC padding), errors name the line; the UDP
+ * top-ports ranking starts with the payload ports and has exactly N ports.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portlens/scan.h"
+#include "scan/udp_payloads.h"
+
+static void
+test_shipped(void **state)
+{
+	struct pl_udp_payloads p;
+	struct pl_err err = {0};
+	const uint8_t *d;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(pl_udp_payloads_builtin(&p, &err), PL_OK);
+	assert_true(p.n >= 15);
+	for (size_t i = 0; i < p.n; i++)
+		assert_true(strlen(p.items[i].source) > 10);
+	d = pl_udp_payload_for(&p, 53, &len); /* id "pl", RD, one question, version.bind */
+	assert_true(len > 12 && d[0] == 0x70 && d[1] == 0x6c && d[2] == 0x01 && d[5] == 1);
+	assert_memory_equal(d + 12,
+	                    "\x07version\x04"
+	                    "bind\x00\x00\x10\x00\x03",
+	                    18);
+	d = pl_udp_payload_for(&p, 123, &len);
+	assert_int_equal(len, 48);
+	assert_int_equal(d[0] & 7, 3); /* client mode */
+	d = pl_udp_payload_for(&p, 161, &len);
+	assert_memory_equal(d + 7, "public", 6);
+	assert_int_equal(d[1] + 2, len); /* the BER length covers the message */
+	d = pl_udp_payload_for(&p, 443, &len);
+	assert_int_equal(len, 1200); /* a QUIC Initial's minimum */
+	d = pl_udp_payload_for(&p, 11211, &len);
+	assert_memory_equal(d + 8, "version\r\n", 9);
+	assert_null(pl_udp_payload_for(&p, 9, &len));
+	assert_int_equal(len, 0);
+	pl_udp_payloads_cleanup(&p);
+}
+
+static void
+expect_error(const char *text, const char *msg)
+{
+	struct pl_udp_payloads p;
+	struct pl_err err = {0};
+
+	assert_int_equal(pl_udp_payloads_parse(text, strlen(text), "t", &p, &err), PL_ERR_PARSE);
+	if (!strstr(err.msg, msg))
+		fail_msg("'%s' does not contain '%s'", err.msg, msg);
+	assert_null(p.items);
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	expect_error("payload a\nports 1\nsource s\nhex 0g\nend\n", "t:4: hex: not a hex digit");
+	expect_error("payload a\nports 1\nsource s\nhex 012\nend\n", "t:4: hex: odd number");
+	expect_error("payload a\nports 1\nend\n", "t:3: end: an entry needs");
+	expect_error("payload a\nports 0\nsource s\nend\n", "t:2: ports");
+	expect_error("payload a\nports 1\nsource s\nend\npayload b\nports 1\n",
+	             "t:6: ports: this port");
+	expect_error("payload a\nports 1\nsource s\n", "no 'end'");
+	expect_error("hex 00\n", "t:1: expected 'payload NAME'");
+	expect_error("payload a\nports 1\nsource s\npad 1473\nend\n", "t:4: pad");
+	expect_error("payload A\n", "t:1: payload: names use");
+	expect_error("payload a\nports 1\nsource s\nwhat\nend\n", "t:4: expected ports");
+}
+
+static void
+test_top_udp(void **state)
+{
+	struct pl_ports ps = {0};
+	int has53 = 0, has11211 = 0;
+
+	(void)state;
+	assert_int_equal(pl_ports_add_top_udp(&ps, 1000, NULL), PL_OK);
+	assert_int_equal(ps.n, 1000);
+	for (uint32_t i = 0; i < ps.n; i++) {
+		assert_int_equal(ps.items[i] >> 16, PL_PROTO_UDP);
+		has53 |= (ps.items[i] & 0xffff) == 53;
+		has11211 |= (ps.items[i] & 0xffff) == 11211;
+	}
+	assert_true(has53 && has11211); /* payload ports come first */
+	pl_ports_cleanup(&ps);
+	assert_int_equal(pl_ports_add_top_udp(&ps, 3, NULL), PL_OK);
+	assert_int_equal(ps.n, 3);
+	pl_ports_cleanup(&ps);
+	/* -sU re-tags a -p list. */
+	assert_int_equal(pl_ports_parse(&ps, "53,U:161,T:22", NULL), PL_OK);
+	pl_ports_retag(&ps, PL_PROTO_TCP, PL_PROTO_UDP);
+	assert_int_equal(ps.n, 3);
+	assert_int_equal(ps.items[0], (PL_PROTO_UDP << 16) | 22);
+	pl_ports_cleanup(&ps);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_shipped),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_top_udp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
