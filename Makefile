@@ -3,14 +3,15 @@
 #   make run    installs dependencies, builds, and shows `portlens 2323`
 #   make test   installs dependencies, checks style, builds with -Werror, runs every
 #               test suite (unit, cli, lab), then all of them again under ASan+UBSan
-# Other targets: build, fuzz, bench, format, format-check, checksrc, clean.
+# Other targets: build, fuzz, fuzz-long, bench, format, format-check, checksrc, clean.
+# fuzz-long is never part of `test` (CI time): FUZZ_SECONDS per target, default 60.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON_TEST  = meson test --print-errorlogs --num-processes 2
 
 .PHONY: all deps test-deps build run test test-release test-asan format format-check \
-	checksrc fuzz bench clean
+	checksrc fuzz fuzz-long bench clean
 
 all: build
 
@@ -63,6 +64,12 @@ checksrc:
 
 fuzz:
 	bash scripts/fuzz.sh
+
+# Every fuzz target for FUZZ_SECONDS (default 60) each, one after another; fails on any
+# crash, sanitizer report, leak, timeout or out-of-memory, and prints executions per target.
+# FUZZ_TARGETS="csv kb" limits it to some targets. See docs/fuzzing.md.
+fuzz-long:
+	bash scripts/fuzz-long.sh $(FUZZ_TARGETS)
 
 bench: build
 	bash bench/run-all.sh
