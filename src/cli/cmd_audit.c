@@ -182,21 +182,46 @@ out:
 	return rc;
 }
 
+/*
+ * Tries the default pairs on every Telnet service found. A success is a finding; every
+ * other outcome is said on stderr: how many pairs were tried and that none was
+ * accepted, or where and why the check stopped early.
+ */
 static int
 check_creds(struct pl_cli *cli, struct audit_run *run)
 {
+	unsigned all = (unsigned)pl_default_creds_count();
+
 	for (size_t i = 0; i < run->n_obs; i++) {
 		struct pl_audit_obs *o = &run->obs[i];
 		struct pl_err err = {0};
+		unsigned planned;
+		enum pl_rc rc;
 
 		if (!o->probed || strcmp(o->svc.service, "telnet") != 0 || !run->probe_len[i])
 			continue;
-		if (pl_probe_telnet_default_creds((struct sockaddr *)&run->probe_addr[i],
-		                                  run->probe_len[i], &run->cred_opts, &o->creds,
-		                                  &err) != PL_OK)
-			fprintf(cli->err, "%s: %s:%u: default-credential check: %s\n", cli->prog,
-			        o->addr, o->port, err.msg);
+		planned = run->cred_opts.max_tries && run->cred_opts.max_tries < all
+		              ? run->cred_opts.max_tries
+		              : all;
+		rc = pl_probe_telnet_default_creds((struct sockaddr *)&run->probe_addr[i],
+		                                   run->probe_len[i], &run->cred_opts, &o->creds,
+		                                   &err);
 		o->creds_checked = 1;
+		if (o->creds.accepted)
+			continue;
+		if (rc != PL_OK)
+			fprintf(
+			    cli->err,
+			    "%s: %s:%u: default-credential check stopped after %u of %u pair%s: "
+			    "%s; none was accepted\n",
+			    cli->prog, o->addr, o->port, o->creds.tried, planned,
+			    planned == 1 ? "" : "s", err.msg);
+		else
+			fprintf(cli->err,
+			        "%s: %s:%u: default credentials: %u of %u pair%s tried%s, none was "
+			        "accepted\n",
+			        cli->prog, o->addr, o->port, o->creds.tried, all,
+			        all == 1 ? "" : "s", planned < all ? " (--cred-max)" : "");
 	}
 	return PL_EXIT_OK;
 }

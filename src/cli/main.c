@@ -80,6 +80,25 @@ main(int argc, char **argv)
 		return PL_EXIT_USAGE;
 	}
 	name = argv[1];
+	/* `portlens help COMMAND` is `portlens COMMAND --help`. */
+	if (strcmp(name, "help") == 0 && argc == 3) {
+		for (size_t i = 0; i < pl_commands_count; i++) {
+			if (strcmp(argv[2], pl_commands[i].name) == 0) {
+				char *help_argv[] = {argv[0], argv[2], "--help", NULL};
+
+				if (!pl_commands[i].fn)
+					return exec_full(help_argv);
+				return pl_commands[i].fn(&cli, 2, help_argv + 1);
+			}
+		}
+		fprintf(stderr, "portlens: help: no command named '%s'\n", argv[2]);
+		print_usage(stderr);
+		return PL_EXIT_USAGE;
+	}
+	if (argc > 3 && strcmp(name, "help") == 0) {
+		fputs("portlens: help takes one command name\n", stderr);
+		return PL_EXIT_USAGE;
+	}
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
 		print_usage(stdout);
 		return PL_EXIT_OK;

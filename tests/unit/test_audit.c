@@ -216,6 +216,28 @@ test_listen_audit_agree(void **state)
 	assert_int_equal(differ, 0);
 }
 
+/* The evidence names what answered once: "220 (vsFTPd 3.0.3)", not twice. */
+static void
+test_evidence_once(void **state)
+{
+	struct pl_audit_obs o = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
+	struct pl_audit_report r;
+
+	(void)state;
+	snprintf(o.svc.evidence, sizeof(o.svc.evidence), "220 (vsFTPd 3.0.3)");
+	snprintf(o.svc.product, sizeof(o.svc.product), "vsFTPd");
+	snprintf(o.svc.version, sizeof(o.svc.version), "3.0.3");
+	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.findings[0].evidence, "answered: 220 (vsFTPd 3.0.3)");
+	pl_audit_report_cleanup(&r);
+	/* A banner that does not name it keeps the summary. */
+	snprintf(o.svc.evidence, sizeof(o.svc.evidence), "220 ready");
+	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
+	assert_string_equal(r.findings[0].evidence, "answered: 220 ready (vsFTPd 3.0.3)");
+	pl_audit_report_cleanup(&r);
+}
+
 static void
 test_tls_rules(void **state)
 {
@@ -332,6 +354,7 @@ main(void)
 	    cmocka_unit_test(test_datastores),
 	    cmocka_unit_test(test_unassigned_and_malware),
 	    cmocka_unit_test(test_listen_audit_agree),
+	    cmocka_unit_test(test_evidence_once),
 	    cmocka_unit_test(test_tls_rules),
 	    cmocka_unit_test(test_nothing_to_report),
 	    cmocka_unit_test(test_severity_names),

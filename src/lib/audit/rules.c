@@ -28,6 +28,9 @@ svc_evidence(const struct pl_audit_obs *o, char *buf, size_t size)
 	int n;
 
 	pl_service_summary(&o->svc, sum, sizeof(sum));
+	/* "220 (vsFTPd 3.0.3)" already names what was found: no " (vsFTPd 3.0.3)" again. */
+	if (sum[0] && strstr(o->svc.evidence, sum))
+		sum[0] = '\0';
 	n = snprintf(buf, size, "%s%s%s%s%s", o->svc.evidence[0] ? "answered: " : "",
 	             o->svc.evidence, sum[0] ? " (" : "", sum, sum[0] ? ")" : "");
 	if (o->process[0] && n >= 0 && (size_t)n < size)

@@ -31,18 +31,27 @@ pl_probe_set(char *dst, size_t size, const char *src)
 void
 pl_probe_add_info(struct pl_service *out, const char *fmt, ...)
 {
-	size_t used = strlen(out->info);
+	size_t used = strlen(out->info), n;
+	char item[sizeof(out->info)];
+	const char *p;
 	va_list ap;
 
-	if (used + 3 >= sizeof(out->info))
+	va_start(ap, fmt);
+	vsnprintf(item, sizeof(item), fmt, ap);
+	va_end(ap);
+	n = strlen(item);
+	/* An item already there is not added twice ("login prompt; login prompt"). */
+	for (p = out->info; n && (p = strstr(p, item)) != NULL; p += n)
+		if ((p == out->info || (p >= out->info + 2 && p[-2] == ';' && p[-1] == ' ')) &&
+		    (p[n] == '\0' || p[n] == ';'))
+			return;
+	if (n == 0 || used + 3 >= sizeof(out->info))
 		return;
 	if (used) {
 		memcpy(out->info + used, "; ", 3);
 		used += 2;
 	}
-	va_start(ap, fmt);
-	vsnprintf(out->info + used, sizeof(out->info) - used, fmt, ap);
-	va_end(ap);
+	snprintf(out->info + used, sizeof(out->info) - used, "%s", item);
 }
 
 size_t

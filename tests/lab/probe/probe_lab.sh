@@ -107,7 +107,7 @@ base=("high:telnet-exposed:$P_TELNET" "high:telnet-exposed:$P_TELNET2"
 echo "== portlens audit TARGETS --check-default-credentials"
 rc=0
 lab_exec cli "$PL" audit "$SVC_ADDR" -p "$SVC_ALL_PORTS" --check-default-credentials \
-	--cred-delay 20 --json >"$LAB_DIR/audit.json" || rc=$?
+	--cred-delay 20 --json >"$LAB_DIR/audit.json" 2>"$LAB_DIR/audit.err" || rc=$?
 [ "$rc" -eq 1 ] || { echo "audit exit $rc, want 1 (findings at or above high)"; exit 1; }
 check_findings "$LAB_DIR/audit.json" "${base[@]}" "critical:default-credentials:$P_TELNET"
 $PY - "$LAB_DIR/audit.json" "$P_TELNET" "$P_TELNET2" <<'PYCHECK'
@@ -119,7 +119,24 @@ assert a["accepted"] and a["username"] == "support" and a["password"] == "suppor
 assert a["tried"] == 11, a  # support/support is the 11th Mirai pair
 assert not b["accepted"] and b["tried"] == 61 and "password" not in b, b
 print("default credentials: support/support accepted on one telnetd, 61 pairs refused on the other")
+# Evidence names what answered once: "220 (vsFTPd 3.0.3)", not "... (vsFTPd 3.0.3) (vsFTPd 3.0.3)".
+for f in doc["findings"]:
+    ev = f["evidence"]
+    for o in doc["observations"]:
+        svc = o.get("service") or {}
+        v = " ".join(x for x in (svc.get("product", ""), svc.get("version", "")) if x)
+        assert not v or ev.count("(" + v + ")") <= 1, ev
+print("audit evidence: no product/version said twice")
+# Service notes are said once each: never "login prompt; login prompt".
+for o in doc["observations"]:
+    items = [x for x in ((o.get("service") or {}).get("info") or "").split("; ") if x]
+    assert len(items) == len(set(items)), o
+print("service info: no item repeated")
 PYCHECK
+# A service where no pair worked is said so, with the count (not silence).
+grep -q "$SVC_ADDR:$P_TELNET2: default credentials: 61 of 61 pairs tried, none was accepted" \
+	"$LAB_DIR/audit.err" || { echo "no 'none was accepted' line: $(cat "$LAB_DIR/audit.err")"; exit 1; }
+echo "default credentials: the refused service is reported (61 of 61 pairs tried, none accepted)"
 
 echo "== exit codes and formats"
 rc=0
