@@ -23,6 +23,12 @@ enum {
 
 enum pl_format { PL_FMT_TEXT, PL_FMT_JSON, PL_FMT_MARKDOWN, PL_FMT_CSV };
 
+/* A common option a command does not honour, and the one line that says why. */
+struct pl_cli_refusal {
+	int opt;         /* PL_OPT_* */
+	const char *why; /* "registry import has no JSON output" */
+};
+
 struct pl_cli {
 	FILE *out;
 	FILE *err;
@@ -38,6 +44,9 @@ struct pl_cli {
 	const struct pl_registry *reg;
 	const struct pl_kb *kb;
 	enum pl_lang lang; /* language of page text: --lang, else LC_ALL/LC_MESSAGES/LANG */
+	/* The common options this command refuses (ends with opt 0), or NULL: every common
+	 * option is refused clearly rather than silently ignored. Set before parsing. */
+	const struct pl_cli_refusal *refuse;
 };
 
 /* A subcommand: argv[0] is the subcommand's name. Returns an exit code. */

@@ -31,6 +31,14 @@ enum {
 	OPT_YES_LARGE,
 };
 
+/* Common options audit does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal audit_refuse[] = {
+    {.opt = PL_OPT_NO_LIVE,
+     .why = "audit reads this machine's sockets or probes its "
+            "targets: --no-live leaves nothing to audit"},
+    {.opt = 0},
+};
+
 static const char audit_help[] =
     "usage: portlens audit [OPTIONS] [TARGETS...]\n"
     "\n"
@@ -87,6 +95,7 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 
 	opterr = 0;
 	optind = 0; /* GNU: full re-initialisation, options may follow targets */
+	cli->refuse = audit_refuse;
 	while ((opt = getopt_long(argc, argv, "hp:j:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':

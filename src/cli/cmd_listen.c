@@ -82,6 +82,22 @@ static const char common_help[] =
     "\n"
     "Run as root to see every process; otherwise other users' sockets show no process.\n";
 
+/* Common options listen and conns do not honour (common.c refuses them). */
+static const struct pl_cli_refusal listen_refuse[] = {
+    {.opt = PL_OPT_MARKDOWN, .why = "listen has no Markdown output; use --json or --csv"},
+    {.opt = PL_OPT_NO_LIVE,
+     .why = "listen reads this machine's sockets: --no-live leaves "
+            "nothing to show"},
+    {.opt = 0},
+};
+static const struct pl_cli_refusal conns_refuse[] = {
+    {.opt = PL_OPT_MARKDOWN, .why = "conns has no Markdown output; use --json or --csv"},
+    {.opt = PL_OPT_NO_LIVE,
+     .why = "conns reads this machine's sockets: --no-live leaves "
+            "nothing to show"},
+    {.opt = 0},
+};
+
 static int
 parse_user(struct pl_cli *cli, const char *arg, int64_t *uid)
 {
@@ -217,6 +233,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 
 	opterr = 0;
 	optind = 1;
+	cli->refuse = what == PL_SQ_LISTEN ? listen_refuse : conns_refuse;
 	while ((opt = getopt_long(argc, argv, "+htu46lpnax", longopts, NULL)) != -1) {
 		int r;
 
@@ -289,9 +306,6 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	rc = parse_args(cli, argc, argv, what, &q, &a);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
-	if (cli->format == PL_FMT_MARKDOWN)
-		return pl_cli_usage_error(cli, "%s has no Markdown output; use --json or --csv",
-		                          argv[0]);
 	pl_term_setup(cli);
 	rc = pl_cli_load_registry(cli);
 	if (rc == PL_EXIT_OK && a.baseline)

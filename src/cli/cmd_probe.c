@@ -13,6 +13,14 @@
 
 enum { OPT_TIMEOUT = PL_OPT_FIRST_FREE, OPT_BANNER, OPT_READ, OPT_CONNECT, OPT_NO_TLS };
 
+/* Common options probe does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal probe_refuse[] = {
+    {.opt = PL_OPT_NO_LIVE,
+     .why = "probe talks to the services it is given: --no-live "
+            "leaves nothing to do"},
+    {.opt = 0},
+};
+
 static const char probe_help[] =
     "usage: portlens probe [OPTIONS] HOST:PORT[/udp]...\n"
     "\n"
@@ -107,6 +115,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_probe_opts *po, 
 
 	opterr = 0;
 	optind = 0; /* GNU: full re-initialisation, options may follow targets */
+	cli->refuse = probe_refuse;
 	while ((opt = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		r = PL_EXIT_OK;
 		switch (opt) {

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "shared/atomic_file.h"
+#include "shared/jsonw.h"
 
 static const char registry_help[] =
     "usage: portlens registry [info]            show the registry in use and its date\n"
@@ -22,7 +24,15 @@ static const char registry_help[] =
     "                                           PORT TRANSPORT STATUS SERVICE CSV-LINE\n"
     "\n"
     "The imported copy lives in $XDG_DATA_HOME/portlens/ (default ~/.local/share/portlens/).\n"
-    "--registry=FILE on any command uses FILE for that run only.\n";
+    "--registry=FILE on any command uses FILE for that run only.\n"
+    "registry info --json: {\"schema\": \"portlens.registry/1\", \"source\", \"date\", ...}\n";
+
+/* Common options registry does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal registry_refuse[] = {
+    {.opt = PL_OPT_MARKDOWN, .why = "registry has no Markdown output; registry info takes --json"},
+    {.opt = PL_OPT_NO_LIVE, .why = "registry reads nothing live: --no-live does not apply"},
+    {.opt = 0},
+};
 
 static int
 show_info(struct pl_cli *cli)
@@ -35,6 +45,26 @@ show_info(struct pl_cli *cli)
 
 		with_port += e->has_port;
 		assigned += e->has_port && e->status == PL_REG_ASSIGNED;
+	}
+	if (cli->format == PL_FMT_JSON) {
+		struct pl_buf out;
+		struct pl_jsonw w;
+		int rc;
+
+		pl_buf_init(&out);
+		pl_jsonw_init(&w, &out, 1);
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "schema", "portlens.registry/1");
+		pl_jsonw_kstr(&w, "source", pl_registry_source(reg));
+		pl_jsonw_kstr(&w, "date", pl_registry_date(reg));
+		pl_jsonw_kint(&w, "records", (int64_t)pl_registry_count(reg));
+		pl_jsonw_kint(&w, "records_with_port", (int64_t)with_port);
+		pl_jsonw_kint(&w, "assigned", (int64_t)assigned);
+		pl_jsonw_end(&w);
+		pl_buf_putc(&out, '\n');
+		rc = pl_cli_emit(cli, &out);
+		pl_buf_cleanup(&out);
+		return rc;
 	}
 	fprintf(cli->out,
 	        "source:   %s\ndate:     %s (newest registration or modification date in it)\n"
@@ -91,13 +121,16 @@ make_parent_dirs(char *path)
 	return 0;
 }
 
+/* Validates file, then copies it into the user's data directory through a fresh
+ * temporary file renamed over the copy (shared/atomic_file.c: never a planted file). */
 static int
 import_file(struct pl_cli *cli, const char *file)
 {
 	struct pl_registry *reg = NULL;
+	struct pl_atomic_file af = {0};
 	struct pl_err err = {0};
-	char dest[1024], tmp[1100];
-	FILE *in = NULL, *out = NULL;
+	char dest[1024];
+	FILE *in = NULL;
 	char chunk[65536];
 	size_t n;
 	int rc = PL_EXIT_FAIL;
@@ -111,31 +144,32 @@ import_file(struct pl_cli *cli, const char *file)
 		return pl_cli_fail(cli, "cannot tell where to keep the registry: set HOME or "
 		                        "XDG_DATA_HOME");
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", dest, (long)getpid());
-	if (make_parent_dirs(dest) != 0 || !(in = fopen(file, "rb")) || !(out = fopen(tmp, "wb"))) {
+	if (make_parent_dirs(dest) != 0 || !(in = fopen(file, "rb"))) {
 		rc = pl_cli_fail(cli, "cannot copy %s to %s: %s", file, dest, strerror(errno));
 		goto out;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		if (fwrite(chunk, 1, n, out) != n)
-			break;
-	if (ferror(in) || fclose(out) != 0 || rename(tmp, dest) != 0) {
-		out = NULL;
-		rc = pl_cli_fail(cli, "cannot write %s: %s", dest, strerror(errno));
-		unlink(tmp);
+	if (pl_atomic_open(dest, &af, &err) != PL_OK) {
+		rc = pl_cli_fail(cli, "%s", err.msg);
 		goto out;
 	}
-	out = NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+		if (fwrite(chunk, 1, n, af.fp) != n)
+			break;
+	if (ferror(in)) {
+		pl_atomic_abort(&af);
+		rc = pl_cli_fail(cli, "cannot read %s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (pl_atomic_commit(&af, &err) != PL_OK) {
+		rc = pl_cli_fail(cli, "%s", err.msg);
+		goto out;
+	}
 	fprintf(cli->out, "imported %s: %zu records, data as of %s\nnow used by default from %s\n",
 	        file, pl_registry_count(reg), pl_registry_date(reg), dest);
 	rc = PL_EXIT_OK;
 out:
 	if (in)
 		fclose(in);
-	if (out) {
-		fclose(out);
-		unlink(tmp);
-	}
 	pl_registry_free(reg);
 	return rc;
 }
@@ -154,6 +188,7 @@ pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
+	cli->refuse = registry_refuse;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		int r;
 
@@ -166,6 +201,9 @@ pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 			return r;
 	}
 	action = optind < argc ? argv[optind] : "info";
+	if (cli->format == PL_FMT_JSON && strcmp(action, "info") != 0)
+		return pl_cli_usage_error(cli, "registry %s has no JSON output (registry info has)",
+		                          action);
 	if (strcmp(action, "import") == 0) {
 		if (optind + 2 != argc)
 			return pl_cli_usage_error(cli, "usage: portlens registry import FILE");

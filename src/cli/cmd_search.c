@@ -16,6 +16,12 @@
 
 enum { OPT_REGEX = PL_OPT_FIRST_FREE, OPT_LIMIT, OPT_ALL };
 
+/* Common options search does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal search_refuse[] = {
+    {.opt = PL_OPT_MARKDOWN, .why = "search has no Markdown output; use --json"},
+    {.opt = 0},
+};
+
 static const char search_help[] =
     "usage: portlens search [OPTIONS] TERM\n"
     "\n"
@@ -154,6 +160,7 @@ pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
+	cli->refuse = search_refuse;
 	while ((opt = getopt_long(argc, argv, "hEtun:", longopts, NULL)) != -1) {
 		int r;
 

@@ -79,6 +79,12 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 {
 	uint64_t v;
 
+	for (const struct pl_cli_refusal *r = cli->refuse; r && r->opt; r++) {
+		if (r->opt == opt) {
+			pl_cli_usage_error(cli, "%s", r->why);
+			return -1;
+		}
+	}
 	switch (opt) {
 	case PL_OPT_COLOR:
 		if (strcmp(arg, "always") == 0)
