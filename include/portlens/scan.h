@@ -35,7 +35,7 @@ const char *pl_scan_addr_str(const struct pl_scan_addr *a, char *buf, size_t siz
 enum pl_addr_class {
 	PL_ADDR_OK = 0,
 	PL_ADDR_MULTICAST,   /* 224.0.0.0/4, ff00::/8 */
-	PL_ADDR_BROADCAST,   /* 255.255.255.255, or the last address of a CIDR block < /31 */
+	PL_ADDR_BROADCAST,   /* 255.255.255.255, or a broadcast address of this machine */
 	PL_ADDR_UNSPECIFIED, /* 0.0.0.0/8, :: */
 };
 
@@ -50,8 +50,7 @@ enum pl_target_kind {
 };
 
 struct pl_target_spec {
-	uint8_t kind;       /* enum pl_target_kind */
-	uint8_t bcast_last; /* the last address of the range is a subnet broadcast */
+	uint8_t kind; /* enum pl_target_kind */
 	uint8_t oct_lo[4], oct_hi[4];
 	struct pl_scan_addr base;
 	uint64_t count; /* addresses covered (>= 1); 0 for PL_TARGET_NAME */
@@ -96,6 +95,47 @@ uint64_t pl_targets_count(const struct pl_targets *ts);
  * O(log blocks + exclusions).
  */
 int pl_targets_at(const struct pl_targets *ts, uint64_t i, struct pl_scan_addr *out);
+
+/* ---- broadcast addresses of this machine ---- */
+
+/* One IPv4 address the kernel treats as broadcast (an RTN_BROADCAST local route). */
+struct pl_bcast {
+	struct pl_scan_addr addr;
+	uint32_t ifindex;
+	char ifname[16]; /* IF_NAMESIZE; "?" when unknown */
+};
+
+struct pl_bcast_list {
+	struct pl_bcast *v; /* owned */
+	size_t n, cap;
+};
+
+/*
+ * Reads this machine's broadcast addresses (every interface, this network namespace)
+ * through a netlink dump of the local routing table. On success l is owned by the
+ * caller (pl_bcast_list_cleanup). PL_ERR_SYS or PL_ERR_NOMEM otherwise (l empty).
+ */
+enum pl_rc pl_scan_local_broadcasts(struct pl_bcast_list *l, struct pl_err *err);
+/* The parser behind it over len bytes of netlink messages (pure): appends to l, sets
+ * *done at NLMSG_DONE. PL_OK, PL_ERR_PARSE, PL_ERR_NOMEM. */
+enum pl_rc pl_scan_bcast_parse(const void *buf, size_t len, struct pl_bcast_list *l, int *done,
+                               struct pl_err *err);
+void pl_bcast_list_cleanup(struct pl_bcast_list *l);
+
+/*
+ * Makes the target set skip these addresses (copied) as PL_ADDR_BROADCAST, besides the
+ * limited broadcast. Nothing else is taken for a broadcast: the last address of a CIDR
+ * block is probed like any other. PL_OK or PL_ERR_NOMEM.
+ */
+enum pl_rc pl_targets_set_broadcasts(struct pl_targets *ts, const struct pl_bcast_list *l);
+
+/*
+ * Why an address is never probed, for messages: "limited broadcast", "broadcast address
+ * of eth0", "multicast", "0.0.0.0/8", "unspecified (::)"; cls is what pl_targets_at
+ * returned. Writes into buf and returns it.
+ */
+const char *pl_targets_skip_reason(const struct pl_targets *ts, const struct pl_scan_addr *a,
+                                   int cls, char *buf, size_t size);
 
 /* The name a target was given as (host name), or NULL; borrowed. */
 const char *pl_targets_name_at(const struct pl_targets *ts, uint64_t i);
@@ -331,6 +371,9 @@ struct pl_scan_opts {
 	void (*on_result)(void *ctx, const struct pl_scan_result *r);
 	/* Called every tick_ms (default 250) and at the end. */
 	void (*on_tick)(void *ctx, const struct pl_scan_progress *p);
+	/* A position skipped without a probe: cls is pl_targets_at's answer (never-probe
+	 * class, or -1 for an exclusion); p->addr is the address. Optional. */
+	void (*on_skip)(void *ctx, const struct pl_scan_probe *p, int cls);
 	/* Optional: called once the engine has opened its sockets, before the first probe
 	 * (the CLI drops the capabilities it no longer needs there). */
 	void (*on_started)(void *ctx);

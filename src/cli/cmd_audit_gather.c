@@ -268,8 +268,12 @@ add_targets(struct pl_cli *cli, struct audit_run *run, struct pl_targets *ts, st
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
-	/* The scan's guard: more than a /16 of probes needs --yes-large. */
-	return scan_check_size(cli, "audit", ts, ps->n, run->yes_large);
+	/* The scan's guards: more than a /16 of probes needs --yes-large; broadcast
+	 * addresses of this machine are never probed. */
+	if (scan_check_size(cli, "audit", ts, ps->n, run->yes_large) != PL_EXIT_OK)
+		return PL_EXIT_USAGE;
+	scan_skip_broadcasts(cli, ts);
+	return PL_EXIT_OK;
 }
 
 int

@@ -46,47 +46,10 @@ should_stop(void *ctx)
 	return stop_requested != 0;
 }
 
-/* A set of target indexes (open addressing) to count hosts with reported ports. */
-static void
-hosts_add(struct scan_run *run, uint64_t t)
-{
-	uint64_t key = t + 1, h;
-
-	if (run->hosts_n * 2 >= run->hosts_cap) {
-		size_t cap = run->hosts_cap ? run->hosts_cap * 2 : 1024;
-		uint64_t *v = calloc(cap, sizeof(*v));
-
-		if (!v)
-			return;
-		for (size_t i = 0; i < run->hosts_cap; i++) {
-			if (!run->hosts[i])
-				continue;
-			for (h = run->hosts[i] * 0x9e3779b97f4a7c15ull; v[h & (cap - 1)]; h++)
-				;
-			v[h & (cap - 1)] = run->hosts[i];
-		}
-		free(run->hosts);
-		run->hosts = v;
-		run->hosts_cap = cap;
-	}
-	for (h = key * 0x9e3779b97f4a7c15ull;; h++) {
-		uint64_t *slot = &run->hosts[h & (run->hosts_cap - 1)];
-
-		if (*slot == key)
-			return;
-		if (!*slot) {
-			*slot = key;
-			run->hosts_n++;
-			return;
-		}
-	}
-}
-
 /* Writes one result to every output (and the store). sv: what --sV found, or NULL. */
 static void
 report(struct scan_run *run, const struct pl_scan_result *r, const struct scan_sv_result *sv)
 {
-	hosts_add(run, r->target);
 	if (run->progress.drawn) { /* clear the status line before a result lands under it */
 		fputs("\r\033[K", run->progress.fp);
 		fflush(run->progress.fp);
@@ -131,6 +94,8 @@ on_result(void *ctx, const struct pl_scan_result *r)
 	struct scan_run *run = ctx;
 	int held = 0;
 
+	/* Every answer counts for the host being up, reported or not (an RST-only host). */
+	scan_hosts_add(&run->up, r, r->state == PL_PORT_OPEN || run->all_states);
 	if (r->state != PL_PORT_OPEN && !run->all_states)
 		return;
 	if (run->sv && r->proto == PL_PROTO_UDP && r->state == PL_PORT_OPEN && r->answer) {
@@ -145,6 +110,30 @@ on_result(void *ctx, const struct pl_scan_result *r)
 	}
 	if (held <= 0)
 		report(run, r, NULL);
+}
+
+/* A never-probed address met (not an exclusion): named in the footers, 8 at most. */
+static void
+on_skip(void *ctx, const struct pl_scan_probe *p, int cls)
+{
+	struct scan_run *run = ctx;
+	struct scan_info *in = &run->info;
+	char addr[64];
+
+	if (cls <= 0)
+		return; /* excluded on request: not worth a line */
+	pl_scan_addr_str(&p->addr, addr, sizeof(addr));
+	for (size_t i = 0; i < in->n_skips; i++)
+		if (strcmp(in->skips[i].addr, addr) == 0)
+			return;
+	if (in->n_skips == sizeof(in->skips) / sizeof(in->skips[0])) {
+		in->skips_more++;
+		return;
+	}
+	snprintf(in->skips[in->n_skips].addr, sizeof(in->skips[0].addr), "%s", addr);
+	pl_targets_skip_reason(run->targets, &p->addr, cls, in->skips[in->n_skips].why,
+	                       sizeof(in->skips[0].why));
+	in->n_skips++;
 }
 
 static void
@@ -346,6 +335,7 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	    .on_result = on_result,
 	    .on_tick = on_tick,
 	    .on_started = on_started,
+	    .on_skip = on_skip,
 	    .should_stop = should_stop,
 	    .ctx = run,
 	    .tick_ms = run->sv ? 100 : 0, /* --sV: probed ports are written at ticks too */
@@ -384,7 +374,11 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 
 	run->info.end = time(NULL);
 	run->info.interrupted = rc == PL_ERR_INTERRUPTED || run->sv_n_pending > 0;
-	run->info.hosts_up = run->hosts_n;
+	run->info.up = scan_hosts_sorted(&run->up, &run->info.n_up);
+	run->info.hosts_up = run->info.n_up;
+	run->info.all_states = run->all_states;
+	run->info.all_counted = rc == PL_OK && !run->info.interrupted && !run->info.resumed &&
+	                        run->shard_n <= 1 && !run->up.nomem;
 	scan_progress_end(&run->progress, prog, run->info.interrupted);
 	/* Failures go into every output's footer (XML exit="error", JSON "error"), so no
 	 * output of a failed run looks finished. The store is closed first for that. */

@@ -176,7 +176,7 @@ scan_run_cleanup(struct scan_run *run)
 	pl_scan_state_cleanup(&run->state);
 	free(run->args_str);
 	free(run->services_str);
-	free(run->hosts);
+	scan_hosts_cleanup(&run->up);
 	free(run->sv_pending);              /* --sV */
 	pl_buf_cleanup(&run->save.targets); /* --save */
 }
@@ -655,6 +655,21 @@ build_sets(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, s
 	return PL_EXIT_OK;
 }
 
+void
+scan_skip_broadcasts(struct pl_cli *cli, struct pl_targets *ts)
+{
+	struct pl_bcast_list l;
+	struct pl_err err = {0};
+
+	if (pl_scan_local_broadcasts(&l, &err) != PL_OK ||
+	    pl_targets_set_broadcasts(ts, &l) != PL_OK)
+		fprintf(cli->err,
+		        "%s: cannot read this machine's broadcast addresses (%s); only "
+		        "255.255.255.255 is skipped as one\n",
+		        cli->prog, err.msg[0] ? err.msg : "out of memory");
+	pl_bcast_list_cleanup(&l);
+}
+
 int
 scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets *ts, uint32_t n_ports,
                 int yes_large)
@@ -734,6 +749,8 @@ scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **ar
 		ex = check_outputs(cli, run);
 	if (ex == PL_EXIT_OK)
 		ex = build_sets(cli, run, d, nd);
+	if (ex == PL_EXIT_OK && !run->dry_run)
+		scan_skip_broadcasts(cli, run->targets);
 	free(d);
 	if (ex == PL_EXIT_OK)
 		ex = scan_check_size(cli, "scan", run->targets, run->ports.n,

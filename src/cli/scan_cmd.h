@@ -60,9 +60,8 @@ struct scan_run {
 	struct scan_progress progress;
 	char *args_str;
 	char *services_str;
-	/* Hosts with a reported port (open-addressing set of target index + 1). */
-	uint64_t *hosts;
-	size_t hosts_n, hosts_cap;
+	/* Hosts that answered (open or closed), with their counts (scan_hosts.c). */
+	struct scan_hosts up;
 	/* --save: results streamed into the SQLite store (scan_save.c). */
 	struct scan_save save;
 	/* --sV: service detection on open ports (probe module, render_audit_sv.c). */
@@ -85,6 +84,8 @@ int scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char 
  */
 int scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets *ts,
                     uint32_t n_ports, int yes_large);
+/* Makes ts skip this machine's broadcast addresses (netlink); a warning if unreadable. */
+void scan_skip_broadcasts(struct pl_cli *cli, struct pl_targets *ts);
 /* Fills run->info (arguments, engine, sets, registry) for the store and the sinks. */
 void scan_info_fill(struct pl_cli *cli, struct scan_run *run);
 /* Opens every output and writes its header; on failure closes what it opened. */

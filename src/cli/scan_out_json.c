@@ -2,7 +2,8 @@
 /*
  * scan_out_json.c - JSON lines output of `portlens scan` (-oJ), schema
  * "portlens.scan/1": a "start" record, one "result" record per reported probe as it
- * finishes, and an "end" record with the totals (also after Ctrl-C, then
+ * finishes, a "host" record per up host (one that answered, open or closed; with the
+ * ports not shown), and an "end" record with the totals (also after Ctrl-C, then
  * "interrupted": true). Each line is a complete JSON document, so a partial file is
  * still usable line by line.
  *
@@ -130,12 +131,46 @@ json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	return flush_line(s, &b);
 }
 
+/* One "host" record per up host (answered open or closed), before the end record. */
+static void
+host_records(struct scan_sink *s, const struct scan_info *info)
+{
+	for (size_t i = 0; i < info->n_up; i++) {
+		const struct scan_uphost *u = &info->up[i];
+		const char *name = pl_targets_name_at(info->targets, u->target);
+		char host[64];
+		uint64_t closed;
+		int64_t other;
+		struct pl_buf b;
+		struct pl_jsonw w;
+
+		scan_uphost_hidden(info, u, &closed, &other);
+		pl_buf_init(&b);
+		pl_jsonw_init(&w, &b, 0);
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "type", "host");
+		pl_jsonw_kstr(&w, "host", pl_scan_addr_str(&u->addr, host, sizeof(host)));
+		if (name)
+			pl_jsonw_kstr(&w, "hostname", name);
+		pl_jsonw_kstr(&w, "state", "up");
+		pl_jsonw_kint(&w, "open", u->open);
+		pl_jsonw_kint(&w, "closed", u->closed);
+		pl_jsonw_kint(&w, "closed_not_shown", (int64_t)closed);
+		if (other >= 0)
+			pl_jsonw_kint(&w, "filtered_not_shown", other);
+		pl_jsonw_end(&w);
+		flush_line(s, &b);
+	}
+}
+
 static int
 json_end(struct scan_sink *s, const struct scan_info *info)
 {
 	const struct pl_scan_progress *p = info->prog;
 	struct pl_buf b;
 	struct pl_jsonw w;
+
+	host_records(s, info);
 
 	pl_buf_init(&b);
 	pl_jsonw_init(&w, &b, 0);
@@ -153,6 +188,18 @@ json_end(struct scan_sink *s, const struct scan_info *info)
 		              (int64_t)p->by_state[st]);
 	pl_jsonw_kint(&w, "skipped", (int64_t)p->skipped);
 	pl_jsonw_kint(&w, "hosts_up", (int64_t)info->hosts_up);
+	if (info->n_skips) { /* never-probed addresses met, with why */
+		pl_jsonw_key(&w, "never_probed");
+		pl_jsonw_array(&w);
+		for (size_t i = 0; i < info->n_skips; i++) {
+			pl_jsonw_object(&w);
+			pl_jsonw_kstr(&w, "host", info->skips[i].addr);
+			pl_jsonw_kstr(&w, "why", info->skips[i].why);
+			pl_jsonw_end(&w);
+		}
+		pl_jsonw_end(&w);
+		pl_jsonw_kint(&w, "never_probed_more", (int64_t)info->skips_more);
+	}
 	pl_jsonw_end(&w);
 	return flush_line(s, &b);
 }

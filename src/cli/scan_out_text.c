@@ -48,6 +48,53 @@ summary(FILE *fp, const struct scan_info *info, const char *lead)
 	                          : "");
 }
 
+/*
+ * One line per up host whose ports were not all listed, as nmap's "Not shown": a host
+ * that answered only with RSTs is up, and says so here.
+ */
+static void
+hidden_lines(FILE *fp, const struct scan_info *info, int grepable)
+{
+	for (size_t i = 0; i < info->n_up; i++) {
+		const struct scan_uphost *u = &info->up[i];
+		const char *name = pl_targets_name_at(info->targets, u->target);
+		char host[64];
+		uint64_t closed;
+		int64_t other;
+		struct pl_buf b;
+
+		scan_uphost_hidden(info, u, &closed, &other);
+		pl_scan_addr_str(&u->addr, host, sizeof(host));
+		pl_buf_init(&b);
+		if (grepable) { /* nmap's status line */
+			pl_buf_printf(&b, "Host: %s (", host);
+			scan_esc_clean(&b, name ? name : "");
+			pl_buf_puts(&b, ")\tStatus: Up");
+			if (closed)
+				pl_buf_printf(&b, "\tIgnored State: closed (%llu)",
+				              (unsigned long long)closed);
+		} else if (closed || other > 0) {
+			pl_buf_printf(&b, "# %s", host);
+			if (name) {
+				pl_buf_puts(&b, " (");
+				scan_esc_clean(&b, name);
+				pl_buf_putc(&b, ')');
+			}
+			pl_buf_puts(&b, " is up; not shown:");
+			if (closed)
+				pl_buf_printf(&b, " %llu closed", (unsigned long long)closed);
+			if (other > 0)
+				pl_buf_printf(&b, "%s %lld filtered or unreachable",
+				              closed ? "," : "", (long long)other);
+		}
+		if (b.len) {
+			pl_buf_putc(&b, '\n');
+			fwrite(pl_buf_str(&b), 1, b.len, fp);
+		}
+		pl_buf_cleanup(&b);
+	}
+}
+
 static int
 text_begin(struct scan_sink *s, const struct scan_info *info)
 {
@@ -175,6 +222,8 @@ text_end(struct scan_sink *s, const struct scan_info *info)
 		fprintf(s->fp, "%llu open|filtered, ",
 		        (unsigned long long)p->by_state[PL_PORT_OPEN_FILTERED]);
 	fprintf(s->fp, "%llu skipped\n", (unsigned long long)p->skipped);
+	hidden_lines(s->fp, info, 0);
+	scan_skip_line(s->fp, info);
 	summary(s->fp, info, "# ");
 	return 0;
 }
@@ -250,6 +299,8 @@ grep_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 static int
 grep_end(struct scan_sink *s, const struct scan_info *info)
 {
+	hidden_lines(s->fp, info, 1);
+	scan_skip_line(s->fp, info);
 	summary(s->fp, info, "# ");
 	return 0;
 }

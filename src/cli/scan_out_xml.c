@@ -151,27 +151,70 @@ service_el(struct pl_buf *b, const struct scan_info *info, const struct pl_scan_
 	pl_buf_puts(b, "</cpe></service>");
 }
 
+/* "<host><status/><address/><hostnames>...</hostnames>": one host's head. */
+static void
+host_head(struct pl_buf *b, const struct pl_scan_addr *a, const char *name)
+{
+	char host[64];
+
+	pl_scan_addr_str(a, host, sizeof(host));
+	pl_buf_printf(b,
+	              "<host><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>"
+	              "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
+	              host, a->family == 4 ? "ipv4" : "ipv6");
+	if (name) {
+		pl_buf_puts(b, "<hostname name=\"");
+		scan_esc_xml(b, name);
+		pl_buf_puts(b, "\" type=\"user\"/>");
+	}
+	pl_buf_puts(b, "</hostnames>");
+}
+
+/* nmap's <extraports>: the up host's ports this output does not list. */
+static void
+extraports(FILE *fp, const struct scan_info *info, const struct scan_uphost *u)
+{
+	uint64_t closed;
+	int64_t other;
+
+	if (!u)
+		return;
+	scan_uphost_hidden(info, u, &closed, &other);
+	if (closed)
+		fprintf(fp,
+		        "<extraports state=\"closed\" count=\"%llu\"><extrareasons "
+		        "reason=\"conn-refused\" count=\"%llu\"/></extraports>",
+		        (unsigned long long)closed, (unsigned long long)closed);
+	if (other > 0)
+		fprintf(fp, "<extraports state=\"filtered\" count=\"%lld\"/>", (long long)other);
+}
+
+/* An up host none of whose ports were reported (it answered only with RSTs). */
+static void
+write_bare_host(FILE *fp, const struct scan_info *info, const struct scan_uphost *u)
+{
+	struct pl_buf b;
+
+	pl_buf_init(&b);
+	host_head(&b, &u->addr, pl_targets_name_at(info->targets, u->target));
+	fwrite(pl_buf_str(&b), 1, b.len, fp);
+	fputs("<ports>", fp);
+	extraports(fp, info, u);
+	fputs("</ports></host>\n", fp);
+	pl_buf_cleanup(&b);
+}
+
 static int
 xml_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
            const struct scan_sv_result *sv)
 {
-	char host[64];
 	const char *name = pl_targets_name_at(info->targets, r->target);
 	struct pl_buf b;
 
 	pl_buf_init(&b);
-	pl_scan_addr_str(&r->addr, host, sizeof(host));
+	host_head(&b, &r->addr, name);
 	pl_buf_printf(&b,
-	              "<host><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>"
-	              "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
-	              host, r->addr.family == 4 ? "ipv4" : "ipv6");
-	if (name) {
-		pl_buf_puts(&b, "<hostname name=\"");
-		scan_esc_xml(&b, name);
-		pl_buf_puts(&b, "\" type=\"user\"/>");
-	}
-	pl_buf_printf(&b,
-	              "</hostnames><ports><port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
+	              "<ports><port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
 	              "reason=\"%s\" reason_ttl=\"0\"/>",
 	              pl_proto_name((enum pl_proto)r->proto), r->port, pl_port_state_name(r->state),
 	              pl_scan_reason_name(r->reason));
@@ -284,7 +327,8 @@ parse_host_line(const char *line, struct xhost *h)
 }
 
 static void
-write_host(FILE *fp, struct xhost *hs, size_t from, size_t to)
+write_host(FILE *fp, const struct scan_info *info, const struct scan_uphost *u, struct xhost *hs,
+           size_t from, size_t to)
 {
 	char **all;
 	size_t n = 0;
@@ -300,6 +344,7 @@ write_host(FILE *fp, struct xhost *hs, size_t from, size_t to)
 	qsort(all, n, sizeof(*all), cmp_port);
 	fputs(hs[from].head, fp);
 	fputs("<ports>", fp);
+	extraports(fp, info, u);
 	for (size_t k = 0; k < n; k++)
 		if (k == 0 || port_sort_key(all[k]) != port_sort_key(all[k - 1]))
 			fputs(all[k], fp);
@@ -317,6 +362,26 @@ free_hosts(struct xhost *hs, size_t n)
 		free(hs[i].ports);
 	}
 	free(hs);
+}
+
+static void
+uphost_key(const struct scan_uphost *u, uint8_t key[17])
+{
+	memset(key, 0, 17);
+	key[0] = u->addr.family;
+	memcpy(key + 1, u->addr.bytes, u->addr.family == 4 ? 4 : 16);
+}
+
+/* Whether hosts [i, j) hold an open or closed port (from an earlier, resumed run). */
+static int
+host_answered(const struct xhost *hs, size_t i, size_t j)
+{
+	for (; i < j; i++)
+		for (size_t k = 0; k < hs[i].n_ports; k++)
+			if (strstr(hs[i].ports[k], "<state state=\"open\"") ||
+			    strstr(hs[i].ports[k], "<state state=\"closed\""))
+				return 1;
+	return 0;
 }
 
 /* Reads the streamed file back: header lines into hdr, host lines into *hosts. */
@@ -388,13 +453,25 @@ consolidate(struct scan_sink *s, const struct scan_info *info)
 	if (pl_atomic_open(s->path, &af, NULL) != PL_OK)
 		goto out;
 	fputs(pl_buf_str(&hdr), af.fp);
-	for (size_t i = 0; i < n;) {
+	/* Merge the streamed hosts (sorted) with the up hosts (sorted the same way). */
+	for (size_t i = 0, k = 0; i < n || k < info->n_up;) {
 		size_t j = i + 1;
+		uint8_t key[17];
+		int c;
 
+		if (k < info->n_up)
+			uphost_key(&info->up[k], key);
+		c = i >= n ? 1 : k >= info->n_up ? -1 : memcmp(hs[i].key, key, 17);
+		if (c > 0) { /* up, nothing reported */
+			write_bare_host(af.fp, info, &info->up[k++]);
+			up++;
+			continue;
+		}
 		while (j < n && memcmp(hs[j].key, hs[i].key, 17) == 0)
 			j++;
-		write_host(af.fp, hs, i, j);
-		up++;
+		up += c == 0 || host_answered(hs, i, j);
+		write_host(af.fp, info, c == 0 ? &info->up[k] : NULL, hs, i, j);
+		k += c == 0;
 		i = j;
 	}
 	write_runstats(af.fp, info, up);
@@ -413,6 +490,9 @@ xml_end(struct scan_sink *s, const struct scan_info *info)
 {
 	if (s->path && strcmp(s->path, "-") != 0 && consolidate(s, info) >= 0)
 		return 0;
+	for (size_t k = 0; k < info->n_up; k++) /* streamed: only what was not written */
+		if (info->up[k].reported == 0)
+			write_bare_host(s->fp, info, &info->up[k]);
 	write_runstats(s->fp, info, info->hosts_up);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/scan_hosts.h"
 #include "portlens/probe.h"
 #include "portlens/scan.h"
 #include "shared/buf.h"
@@ -38,9 +39,22 @@ struct scan_info {
 	const struct pl_kb *kb;
 	const struct pl_targets *targets;
 	const struct pl_scan_progress *prog; /* set for end() */
-	uint64_t hosts_up;                   /* distinct hosts with a reported port */
-	int sv;                              /* --sV: open ports come with service data */
+	uint64_t hosts_up;                   /* hosts that answered (open or closed) */
+	const struct scan_uphost *up;        /* set for end(): those hosts, by address */
+	size_t n_up;
+	int all_states;    /* every result is reported (--all-states) */
+	int all_counted;   /* every probe of every target ran in this run: the ports an up
+	                    * host did not answer are known (n_ports - open - closed) */
+	int sv;            /* --sV: open ports come with service data */
 	const char *error; /* set for end(): why the run failed (store, engine), or NULL */
+	/* Never-probed addresses met (broadcast, multicast, 0.0.0.0/8), named with why;
+	 * the first SCAN_SKIP_NAMED distinct ones, and how many more there were. */
+	struct scan_skip {
+		char addr[64];
+		char why[64];
+	} skips[8];
+	size_t n_skips;
+	uint64_t skips_more; /* probes to further never-probed addresses */
 };
 
 /* What --sV found on one open port; sinks get NULL for results that were not probed. */
@@ -75,11 +89,20 @@ extern const struct scan_sink_ops scan_sink_xml;
 extern const struct scan_sink_ops scan_sink_grep;
 extern const struct scan_sink_ops scan_sink_csv;
 
+/* "# skipped, never probed: ADDR (why), ..." for the text and grepable footers. */
+void scan_skip_line(FILE *fp, const struct scan_info *info);
 /* Registry service name for port/proto ("ssh"), or "unknown". Static or registry-owned. */
 const char *scan_service_name(const struct scan_info *info, uint16_t port, uint8_t proto);
 /* Title of the highest-risk knowledge fact for the port, or NULL. */
 const char *scan_kb_note(const struct scan_info *info, uint16_t port, uint8_t proto,
                          const char **risk);
+/*
+ * What an up host's outputs did not list: closed ports (when only open ones are
+ * reported) and, when info->all_counted, the filtered or unreachable rest; *other is
+ * -1 when unknown (sharded, resumed or interrupted run).
+ */
+void scan_uphost_hidden(const struct scan_info *info, const struct scan_uphost *u, uint64_t *closed,
+                        int64_t *other);
 /* Formats a time as nmap does ("Sat Nov 21 23:38:40 2026"). */
 void scan_time_str(time_t t, char *buf, size_t size);
 /* Writes s with XML escaping of & < > " ' (and of bytes XML cannot hold; scan_escape.h). */

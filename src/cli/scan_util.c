@@ -46,6 +46,34 @@ scan_kb_note(const struct scan_info *info, uint16_t port, uint8_t proto, const c
 }
 
 void
+scan_uphost_hidden(const struct scan_info *info, const struct scan_uphost *u, uint64_t *closed,
+                   int64_t *other)
+{
+	uint64_t answered = (uint64_t)u->open + u->closed;
+
+	*closed = info->all_states ? 0 : u->closed;
+	*other = -1;
+	if (info->all_states)
+		*other = 0;
+	else if (info->all_counted && info->n_ports >= answered)
+		*other = (int64_t)(info->n_ports - answered);
+}
+
+void
+scan_skip_line(FILE *fp, const struct scan_info *info)
+{
+	if (info->n_skips == 0)
+		return;
+	fputs("# never probed:", fp);
+	for (size_t i = 0; i < info->n_skips; i++)
+		fprintf(fp, "%s %s (%s)", i ? "," : "", info->skips[i].addr, info->skips[i].why);
+	if (info->skips_more)
+		fprintf(fp, ", and %llu more probes to such addresses",
+		        (unsigned long long)info->skips_more);
+	fputc('\n', fp);
+}
+
+void
 scan_time_str(time_t t, char *buf, size_t size)
 {
 	struct tm tm;

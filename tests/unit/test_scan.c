@@ -42,9 +42,7 @@ test_spec_parse(void **state)
 	assert_true(sp.count == 65536);
 	assert_int_equal(sp.base.bytes[2], 0); /* host bits cleared */
 	assert_int_equal(sp.base.bytes[3], 0);
-	assert_int_equal(sp.bcast_last, 1);
 	assert_int_equal(pl_target_spec_parse("198.18.0.1/31", &sp, &err), PL_OK);
-	assert_int_equal(sp.bcast_last, 0);
 	assert_int_equal(pl_target_spec_parse("198.18.0-3.1-254", &sp, &err), PL_OK);
 	assert_int_equal(sp.kind, PL_TARGET_OCTETS);
 	assert_true(sp.count == 4 * 254);
@@ -56,7 +54,6 @@ test_spec_parse(void **state)
 	assert_int_equal(sp.base.family, 6);
 	assert_int_equal(pl_target_spec_parse("2001:2::/120", &sp, &err), PL_OK);
 	assert_true(sp.count == 256);
-	assert_int_equal(sp.bcast_last, 0);
 	assert_int_equal(pl_target_spec_parse("scanme.example", &sp, &err), PL_OK);
 	assert_int_equal(sp.kind, PL_TARGET_NAME);
 
@@ -107,8 +104,19 @@ test_target_set(void **state)
 	assert_string_equal(addr_at(ts, 3, &cls), "198.18.1.2");
 	assert_int_equal(cls, PL_ADDR_OK);
 	assert_string_equal(addr_at(ts, 4, &cls), "198.18.9.0");
+	/* The last address of a CIDR block is an ordinary host (a block given on the
+	 * command line is often not a subnet) ... */
 	assert_string_equal(addr_at(ts, 7, &cls), "198.18.9.3");
-	assert_int_equal(cls, PL_ADDR_BROADCAST);
+	assert_int_equal(cls, PL_ADDR_OK);
+	/* ... unless this machine says it is a broadcast address. */
+	struct pl_bcast bc = {.addr = {.family = 4, .bytes = {198, 18, 9, 3}}, .ifname = "lab9"};
+	struct pl_bcast_list bl = {.v = &bc, .n = 1};
+	char why[64];
+	struct pl_scan_addr a;
+	assert_int_equal(pl_targets_set_broadcasts(ts, &bl), PL_OK);
+	assert_int_equal(pl_targets_at(ts, 7, &a), PL_ADDR_BROADCAST);
+	assert_string_equal(pl_targets_skip_reason(ts, &a, PL_ADDR_BROADCAST, why, sizeof(why)),
+	                    "broadcast address of lab9");
 	assert_string_equal(addr_at(ts, 8, &cls), "2001:2::fe");
 	assert_string_equal(addr_at(ts, 9, &cls), "2001:2::ff");
 	assert_int_equal(cls, PL_ADDR_OK);
@@ -156,7 +164,7 @@ test_big_space(void **state)
 	assert_int_equal(pl_targets_add_spec(ts, "0.0.0.0/0", 0, 0, &err), PL_OK);
 	assert_true(pl_targets_count(ts) == (1ull << 24) + (1ull << 32));
 	assert_string_equal(addr_at(ts, (1ull << 24) - 1, &cls), "127.255.255.255");
-	assert_int_equal(cls, PL_ADDR_BROADCAST);
+	assert_int_equal(cls, PL_ADDR_OK);
 	assert_string_equal(addr_at(ts, (1ull << 24) + 5, &cls), "0.0.0.5");
 	assert_int_equal(cls, PL_ADDR_UNSPECIFIED);
 	assert_string_equal(addr_at(ts, (1ull << 24) + (1ull << 32) - 1, &cls), "255.255.255.255");

@@ -166,6 +166,7 @@ next_probe(struct pl_scan *s, struct pl_scan_probe *p)
 	for (;;) {
 		uint64_t pos, idx, t;
 		uint32_t item;
+		int cls;
 
 		if (s->i_todo < s->n_todo)
 			pos = s->todo[s->i_todo++];
@@ -180,8 +181,11 @@ next_probe(struct pl_scan *s, struct pl_scan_probe *p)
 		p->target = t;
 		p->port = (uint16_t)(item & 0xffff);
 		p->proto = (uint8_t)(item >> 16);
-		if (pl_targets_at(s->targets, t, &p->addr) == PL_ADDR_OK)
+		cls = pl_targets_at(s->targets, t, &p->addr);
+		if (cls == PL_ADDR_OK)
 			return 1;
+		if (s->opts.on_skip)
+			s->opts.on_skip(s->opts.ctx, p, cls);
 		s->prog.skipped++;
 		s->prog.done++;
 	}

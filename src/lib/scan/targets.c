@@ -41,6 +41,8 @@ struct blist {
 struct pl_targets {
 	struct blist in, ex;
 	uint64_t total;
+	struct pl_bcast *bcast; /* this machine's broadcast addresses (never probed) */
+	size_t n_bcast;
 };
 
 static int
@@ -160,7 +162,6 @@ parse_cidr(const char *s, const char *slash, struct pl_target_spec *out, struct 
 		out->base.bytes[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
 	out->count = (uint64_t)1 << (bits - prefix);
 	out->kind = PL_TARGET_RANGE;
-	out->bcast_last = !v6 && prefix <= 30;
 	return PL_OK;
 }
 
@@ -334,6 +335,7 @@ pl_targets_free(struct pl_targets *ts)
 		return;
 	blist_free(&ts->in);
 	blist_free(&ts->ex);
+	free(ts->bcast);
 	free(ts);
 }
 
@@ -485,6 +487,65 @@ find_block(const struct pl_targets *ts, uint64_t i)
 	return &ts->in.v[lo];
 }
 
+static const struct pl_bcast *
+local_broadcast(const struct pl_targets *ts, const struct pl_scan_addr *a)
+{
+	if (a->family != 4)
+		return NULL;
+	for (size_t k = 0; k < ts->n_bcast; k++)
+		if (memcmp(ts->bcast[k].addr.bytes, a->bytes, 4) == 0)
+			return &ts->bcast[k];
+	return NULL;
+}
+
+enum pl_rc
+pl_targets_set_broadcasts(struct pl_targets *ts, const struct pl_bcast_list *l)
+{
+	struct pl_bcast *v = l->n ? malloc(l->n * sizeof(*v)) : NULL;
+
+	if (l->n && !v)
+		return PL_ERR_NOMEM;
+	if (l->n)
+		memcpy(v, l->v, l->n * sizeof(*v));
+	free(ts->bcast);
+	ts->bcast = v;
+	ts->n_bcast = l->n;
+	return PL_OK;
+}
+
+const char *
+pl_targets_skip_reason(const struct pl_targets *ts, const struct pl_scan_addr *a, int cls,
+                       char *buf, size_t size)
+{
+	struct pl_scan_addr v4 = *a;
+	const uint8_t *inner = a->family == 6 ? embedded_v4(a->bytes) : NULL;
+	const struct pl_bcast *b;
+
+	if (inner) {
+		v4.family = 4;
+		memcpy(v4.bytes, inner, 4);
+	}
+	switch (cls) {
+	case PL_ADDR_MULTICAST:
+		snprintf(buf, size, "multicast");
+		break;
+	case PL_ADDR_UNSPECIFIED:
+		snprintf(buf, size, "%s",
+		         v4.family == 4 ? "0.0.0.0/8, this network" : "unspecified");
+		break;
+	case PL_ADDR_BROADCAST:
+		if ((b = local_broadcast(ts, &v4)) != NULL)
+			snprintf(buf, size, "broadcast address of %s", b->ifname);
+		else
+			snprintf(buf, size, "limited broadcast");
+		break;
+	default:
+		snprintf(buf, size, "excluded");
+		break;
+	}
+	return buf;
+}
+
 int
 pl_targets_at(const struct pl_targets *ts, uint64_t i, struct pl_scan_addr *out)
 {
@@ -497,8 +558,6 @@ pl_targets_at(const struct pl_targets *ts, uint64_t i, struct pl_scan_addr *out)
 		return -1;
 	b = find_block(ts, i);
 	block_addr(&b->spec, i - b->start, out);
-	if (b->spec.bcast_last && i - b->start == b->spec.count - 1)
-		return PL_ADDR_BROADCAST;
 	c = pl_scan_addr_class(out);
 	if (c != PL_ADDR_OK)
 		return (int)c;
@@ -506,6 +565,8 @@ pl_targets_at(const struct pl_targets *ts, uint64_t i, struct pl_scan_addr *out)
 		as_v4.family = 4;
 		memcpy(as_v4.bytes, v4, 4); /* --exclude 198.18.0.1 also covers ::ffff:198.18.0.1 */
 	}
+	if (local_broadcast(ts, out->family == 4 ? out : &as_v4))
+		return PL_ADDR_BROADCAST;
 	for (size_t k = 0; k < ts->ex.n; k++)
 		if (block_contains(&ts->ex.v[k].spec, out) ||
 		    (as_v4.family && block_contains(&ts->ex.v[k].spec, &as_v4)))

@@ -44,8 +44,8 @@ run_family() {
 	[ "$(grep -c ' open ' "$D/text.$fam")" -eq 18 ] || fail "$fam: text output"
 }
 
-# IPv4: 198.19.7.0/24 x 256 ports; the broadcast address .255 is never probed.
-run_family v4 198.19.7 198.19.7.0/24 $((255 * 256))
+# IPv4: 198.19.7.0/24 x 256 ports; .255 is probed too (not a broadcast address here).
+run_family v4 198.19.7 198.19.7.0/24 $((256 * 256))
 # IPv6: 2001:2:0:1::/120 x 256 ports (no broadcast in IPv6).
 run_family v6 2001:2:0:1:: 2001:2:0:1::/120 $((256 * 256))
 echo "PASS: exact open/closed/filtered/unreachable sets, IPv4 and IPv6"

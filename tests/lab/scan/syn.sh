@@ -69,7 +69,7 @@ run_family() {
 		fail "$fam: -sS and nmap -sS disagree"
 }
 
-run_family v4 198.19.7 198.19.7.0/24 $((255 * 256))
+run_family v4 198.19.7 198.19.7.0/24 $((256 * 256))
 run_family v6 2001:2:0:1:: 2001:2:0:1::/120 $((256 * 256))
 
 # Capabilities while scanning: a silent target keeps the scan running long enough to look.
