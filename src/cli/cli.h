@@ -63,6 +63,7 @@ int pl_cmd_probe(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_audit(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_diff(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_import(struct pl_cli *cli, int argc, char **argv);
+int pl_cmd_watch(struct pl_cli *cli, int argc, char **argv);
 
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_USAGE. */
 int pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_watch.c - `portlens watch`: a foreground daemon that reports listeners appearing
+ * and vanishing on this machine, in every network namespace, with the process, user,
+ * unit or container `listen` shows, judged against a baseline file.
+ *
+ * When to look: as root, a BPF program on the sock:inet_sock_set_state raw tracepoint
+ * (src/lib/watch/bpf_listen.c) wakes the loop whenever any TCP socket enters or leaves
+ * LISTEN, in any namespace; UDP has no such tracepoint, so UDP (and anything missed) is
+ * checked every --interval (default 0.5 s) by a cheap snapshot without processes, which
+ * is compared by keys only; the full snapshot with holders is taken only when
+ * something changed. Without the BPF source (not root, old kernel, --poll) the same
+ * check runs every 250 ms, and watch says so at start.
+ *
+ * Each change becomes an event: appended to the event log in --state-dir and synced
+ * (committed), then printed, sent to the journal (--syslog) and queued for the webhook
+ * (--webhook), whose deliverer reads the log on its own thread. Signals arrive through
+ * a signalfd in the same poll() as the BPF ring, so no handler and no global is needed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/render_sockets.h"
+#include "cli/watch_cmd.h"
+#include "shared/strnum.h"
+
+enum {
+	OPT_BASELINE = PL_OPT_FIRST_FREE,
+	OPT_STATE_DIR,
+	OPT_WEBHOOK,
+	OPT_WEBHOOK_TIMEOUT,
+	OPT_SYSLOG,
+	OPT_POLL,
+	OPT_INTERVAL,
+	OPT_DURATION,
+};
+
+#define POLL_ONLY_MS 250
+#define COALESCE_MS  20 /* after a kernel wake-up, gather what follows this long */
+
+static const char watch_help[] =
+    "usage: portlens watch [OPTIONS]\n"
+    "\n"
+    "Report listeners that appear or vanish on this machine, in every network\n"
+    "namespace, within a second, with the process, user, unit or container holding\n"
+    "them. As root the kernel says when a TCP listener changes (BPF on the\n"
+    "sock:inet_sock_set_state tracepoint); UDP, and everything without that source, is\n"
+    "polled (watch says which). Every event is first appended to the event log in the\n"
+    "state directory and synced, then printed, sent to the journal and to the webhook.\n"
+    "\n"
+    "options:\n"
+    "  --baseline=FILE     judge each listener against FILE (listen --save-baseline)\n"
+    "  --json              one JSON line per event (schema portlens.watch/1)\n"
+    "  --state-dir=DIR     event log and webhook position (default\n"
+    "                      $XDG_STATE_HOME/portlens, or /var/lib/portlens as root)\n"
+    "  --webhook=URL       POST each event's JSON to http://HOST[:PORT]/PATH, in\n"
+    "                      order, retried until accepted (2xx); the log is the queue\n"
+    "  --webhook-timeout=MS  time allowed per attempt (default 5000)\n"
+    "  --syslog            also to the journal (MESSAGE_ID per kind) or syslog\n"
+    "  --poll              do not use the kernel event source\n"
+    "  --interval=MS       how often to poll (default 500; 250 without BPF)\n"
+    "  --duration=S        stop after S seconds (default: until SIGINT/SIGTERM)\n"
+    "  -h, --help          this help\n";
+
+static int
+uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min, uint64_t max,
+         unsigned *out)
+{
+	uint64_t v;
+
+	if (pl_parse_u64(arg, min, max, &v, NULL) != PL_OK)
+		return pl_cli_usage_error(cli, "%s: '%s' is not a number from %llu to %llu", name,
+		                          arg, (unsigned long long)min, (unsigned long long)max);
+	*out = (unsigned)v;
+	return PL_EXIT_OK;
+}
+
+static int
+parse_args(struct watch_run *w, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"baseline", required_argument, NULL, OPT_BASELINE},
+	    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
+	    {"webhook", required_argument, NULL, OPT_WEBHOOK},
+	    {"webhook-timeout", required_argument, NULL, OPT_WEBHOOK_TIMEOUT},
+	    {"syslog", no_argument, NULL, OPT_SYSLOG},
+	    {"poll", no_argument, NULL, OPT_POLL},
+	    {"interval", required_argument, NULL, OPT_INTERVAL},
+	    {"duration", required_argument, NULL, OPT_DURATION},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int opt, rc = PL_EXIT_OK;
+
+	opterr = 0;
+	optind = 1;
+	while (rc == PL_EXIT_OK && (opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(watch_help, w->cli->out);
+			return -1;
+		case OPT_BASELINE:
+			w->baseline_path = optarg;
+			break;
+		case OPT_STATE_DIR:
+			w->state_dir = optarg;
+			break;
+		case OPT_WEBHOOK:
+			w->webhook_url = optarg;
+			break;
+		case OPT_WEBHOOK_TIMEOUT:
+			rc = uint_opt(w->cli, "--webhook-timeout", optarg, 10, 600000,
+			              &w->webhook_timeout_ms);
+			break;
+		case OPT_SYSLOG:
+			w->syslog = 1;
+			break;
+		case OPT_POLL:
+			w->force_poll = 1;
+			break;
+		case OPT_INTERVAL:
+			rc = uint_opt(w->cli, "--interval", optarg, 10, 3600000, &w->interval_ms);
+			break;
+		case OPT_DURATION:
+			rc = uint_opt(w->cli, "--duration", optarg, 1, 31536000, &w->duration_s);
+			break;
+		default:
+			rc = pl_cli_other_option(w->cli, opt, optarg, argv);
+			break;
+		}
+	}
+	if (rc == PL_EXIT_OK && optind < argc)
+		rc = pl_cli_usage_error(w->cli, "watch takes no arguments, not '%s'", argv[optind]);
+	return rc;
+}
+
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One change: its JSON line joins the batch; announced after commit_batch. */
+static int
+on_change(void *ud, int gone, const struct pl_watch_listener *l)
+{
+	struct watch_run *w = ud;
+	struct watch_pending *p;
+	char id[80];
+	size_t off = w->batch.len;
+
+	if (w->n_pending == w->cap_pending) {
+		size_t cap = w->cap_pending ? w->cap_pending * 2 : 64;
+		void *v = realloc(w->pending, cap * sizeof(*w->pending));
+
+		if (!v) {
+			w->failed = 1;
+			return 1;
+		}
+		w->pending = v;
+		w->cap_pending = cap;
+	}
+	p = &w->pending[w->n_pending++];
+	p->gone = gone;
+	p->time_ms = wall_ms();
+	p->l = l;
+	snprintf(id, sizeof(id), "%s-%llu", w->id_prefix,
+	         (unsigned long long)(w->seq + w->n_pending));
+	pl_watch_event_json(&w->batch, id, w->seq + w->n_pending, p->time_ms, gone, w->source, l);
+	p->off = off;
+	p->len = w->batch.len - off;
+	pl_buf_putc(&w->batch, '\n');
+	return 0;
+}
+
+/*
+ * Commits the batch to the event log (one write, one fdatasync), then announces each
+ * event: nothing is printed, logged or sent before it is on disk.
+ */
+static void
+commit_batch(struct watch_run *w)
+{
+	struct pl_err err = {0};
+
+	if (!w->n_pending)
+		goto out;
+	if (pl_watch_log_append(w->log, w->batch.data, w->batch.len - 1, &err) != PL_OK) {
+		pl_cli_print_err(w->cli, &err);
+		w->failed = 1;
+		goto out;
+	}
+	w->seq += w->n_pending;
+	w->events += w->n_pending;
+	for (size_t i = 0; i < w->n_pending; i++) {
+		const struct watch_pending *p = &w->pending[i];
+		struct pl_buf json = {.data = w->batch.data + p->off, .len = p->len, .cap = 0};
+
+		w->batch.data[p->off + p->len] = '\0';
+		watch_print(w, &json, p->gone, p->l, p->time_ms);
+		watch_syslog(w, &json, p->gone, p->l);
+	}
+	if (w->webhook)
+		pl_webhook_notify(w->webhook);
+out:
+	w->n_pending = 0;
+	pl_buf_reset(&w->batch);
+}
+
+static int
+snapshot(struct watch_run *w, int processes, struct pl_watch_snap *out)
+{
+	struct pl_err err = {0};
+
+	w->query.processes = processes;
+	if (pl_watch_snapshot(&w->query, w->have_baseline ? &w->baseline : NULL, out, &err) !=
+	    PL_OK) {
+		pl_cli_print_err(w->cli, &err);
+		return PL_EXIT_FAIL;
+	}
+	if (w->have_baseline)
+		for (size_t i = 0; i < w->baseline.n; i++)
+			w->baseline.v[i].matched = 0;
+	return PL_EXIT_OK;
+}
+
+/* Nonzero when a's listeners of transport proto (-1: all) are exactly b's. */
+static int
+same_keys(const struct pl_watch_snap *a, const struct pl_watch_snap *b, int proto)
+{
+	size_t i = 0, j = 0;
+
+	for (;;) {
+		while (i < a->n && proto >= 0 && a->v[i].key.proto != proto)
+			i++;
+		while (j < b->n && proto >= 0 && b->v[j].key.proto != proto)
+			j++;
+		if (i == a->n || j == b->n)
+			return i == a->n && j == b->n;
+		if (memcmp(&a->v[i].key, &b->v[j].key, sizeof(a->v[i].key)) != 0)
+			return 0;
+		i++;
+		j++;
+	}
+}
+
+/*
+ * Looks again: a snapshot without processes first (cheap), compared by keys; only when
+ * it differs, the full one, whose differences become events. prev is replaced.
+ */
+static int
+look(struct watch_run *w, struct pl_watch_snap *prev, int full_now)
+{
+	struct pl_watch_snap cur;
+	int rc;
+
+	if (!full_now) {
+		/* with the kernel source, TCP needs no polling: only UDP is looked at */
+		w->query.protos = w->bpf ? PL_PROTO_BIT(PL_PROTO_UDP) : 0;
+		rc = snapshot(w, 0, &cur);
+		w->query.protos = 0;
+		if (rc != PL_EXIT_OK)
+			return rc;
+		full_now = !same_keys(prev, &cur, w->bpf ? PL_PROTO_UDP : -1);
+		pl_watch_snap_cleanup(&cur);
+		if (!full_now)
+			return PL_EXIT_OK;
+	}
+	rc = snapshot(w, 1, &cur);
+	if (rc != PL_EXIT_OK)
+		return rc;
+	pl_watch_snap_diff(prev, &cur, on_change, w);
+	commit_batch(w);
+	pl_watch_snap_cleanup(prev);
+	*prev = cur;
+	return w->failed ? PL_EXIT_FAIL : PL_EXIT_OK;
+}
+
+/* The default state directory: /var/lib/portlens for root, else XDG state. */
+static int
+state_dir(struct watch_run *w, char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	if (w->state_dir)
+		snprintf(buf, size, "%s", w->state_dir);
+	else if (geteuid() == 0)
+		snprintf(buf, size, "/var/lib/portlens");
+	else if (xdg && xdg[0] == '/')
+		snprintf(buf, size, "%s/portlens", xdg);
+	else if (home && home[0] == '/')
+		snprintf(buf, size, "%s/.local/state/portlens", home);
+	else
+		return pl_cli_usage_error(w->cli, "watch: no --state-dir, HOME or XDG_STATE_HOME");
+	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+		return pl_cli_fail(w->cli, "watch: cannot create %s: %s", buf, strerror(errno));
+	return PL_EXIT_OK;
+}
+
+/* "HOSTNAME" reduced to [a-z0-9-]: event ids are HOSTNAME-SEQ. */
+static void
+id_prefix(char *buf, size_t size)
+{
+	char host[64] = "host";
+
+	gethostname(host, sizeof(host) - 1);
+	for (size_t i = 0; host[i] && i + 1 < size; i++) {
+		char c = host[i];
+
+		buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a')
+		         : ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) ? c
+		                                                              : '-';
+		buf[i + 1] = '\0';
+	}
+}
+
+static int
+open_outputs(struct watch_run *w, const char *dir)
+{
+	char log_path[4200], off_path[4200];
+	struct pl_err err = {0};
+
+	snprintf(log_path, sizeof(log_path), "%s/events.jsonl", dir);
+	snprintf(off_path, sizeof(off_path), "%s/webhook.offset", dir);
+	if (pl_watch_log_open(log_path, &w->log, &w->seq, &err) != PL_OK) {
+		pl_cli_print_err(w->cli, &err);
+		return PL_EXIT_FAIL;
+	}
+	if (w->webhook_url && pl_webhook_start(w->webhook_url, log_path, off_path,
+	                                       w->webhook_timeout_ms, &w->webhook, &err) != PL_OK) {
+		pl_cli_print_err(w->cli, &err);
+		return err.msg[0] && strstr(err.msg, "webhook '") ? PL_EXIT_USAGE : PL_EXIT_FAIL;
+	}
+	fprintf(w->cli->err, "%s: watch: event log %s (continuing after event %llu)\n",
+	        w->cli->prog, log_path, (unsigned long long)w->seq);
+	return PL_EXIT_OK;
+}
+
+static int
+setup(struct watch_run *w, struct pl_watch_bpf **bpf, int *sfd)
+{
+	char dir[4096];
+	struct pl_err err = {0};
+	sigset_t set;
+	int rc;
+
+	/* Blocked before any thread starts (the webhook's), so only the signalfd sees them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (w->baseline_path) {
+		rc = pl_cli_baseline_load(w->cli, w->baseline_path, &w->baseline);
+		if (rc != PL_EXIT_OK)
+			return rc;
+		w->have_baseline = 1;
+	}
+	rc = state_dir(w, dir, sizeof(dir));
+	if (rc == PL_EXIT_OK)
+		rc = open_outputs(w, dir);
+	if (rc != PL_EXIT_OK)
+		return rc;
+	id_prefix(w->id_prefix, sizeof(w->id_prefix));
+	*sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (*sfd < 0)
+		return pl_cli_fail(w->cli, "watch: signalfd: %s", strerror(errno));
+	if (!w->force_poll && pl_watch_bpf_open(bpf, &err) == PL_OK) {
+		w->bpf = 1;
+		if (!w->interval_ms)
+			w->interval_ms = 500;
+		fprintf(w->cli->err,
+		        "%s: watch: events from the kernel (BPF on sock:inet_sock_set_state: TCP, "
+		        "every namespace); UDP polled every %u ms\n",
+		        w->cli->prog, w->interval_ms);
+	} else {
+		if (!w->interval_ms)
+			w->interval_ms = POLL_ONLY_MS;
+		fprintf(w->cli->err, "%s: watch: polling every %u ms (%s)\n", w->cli->prog,
+		        w->interval_ms, w->force_poll ? "--poll" : err.msg);
+	}
+	return PL_EXIT_OK;
+}
+
+static int
+loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_snap *prev)
+{
+	int64_t end = w->duration_s ? mono_ms() + (int64_t)w->duration_s * 1000 : 0;
+	int64_t next_tick = mono_ms() + w->interval_ms;
+	int rc = PL_EXIT_OK;
+
+	while (rc == PL_EXIT_OK) {
+		struct pollfd pfd[2] = {{.fd = sfd, .events = POLLIN},
+		                        {.fd = bpf ? pl_watch_bpf_fd(bpf) : -1, .events = POLLIN}};
+		int64_t now = mono_ms(), wait = next_tick - now;
+
+		if (end && now >= end)
+			break;
+		if (end && end - now < wait)
+			wait = end - now;
+		if (poll(pfd, 2, wait < 0 ? 0 : (int)wait) < 0 && errno != EINTR)
+			return pl_cli_fail(w->cli, "watch: poll: %s", strerror(errno));
+		if (pfd[0].revents & POLLIN)
+			break;
+		if (bpf && (pfd[1].revents & POLLIN)) {
+			/* a burst (a service binding several ports, a churn) is one look */
+			struct timespec gather = {.tv_nsec = COALESCE_MS * 1000000L};
+
+			nanosleep(&gather, NULL);
+			pl_watch_bpf_drain(bpf);
+			w->kernel_looks++;
+			w->source = "bpf";
+			rc = look(w, prev, 1);
+			continue;
+		}
+		if (mono_ms() >= next_tick) {
+			w->source = "poll";
+			rc = look(w, prev, 0);
+			next_tick = mono_ms() + w->interval_ms;
+		}
+	}
+	return rc;
+}
+
+/* At start: the listeners the baseline does not cover, as events. */
+static void
+report_baseline(struct watch_run *w, const struct pl_watch_snap *snap)
+{
+	size_t unexpected = 0;
+
+	w->source = "start";
+	for (size_t i = 0; i < snap->n && !w->failed; i++)
+		if (snap->v[i].baseline == 0) {
+			on_change(w, 0, &snap->v[i]);
+			unexpected++;
+		}
+	commit_batch(w);
+	fprintf(w->cli->err, "%s: watch: %zu listeners, %zu not in the baseline\n", w->cli->prog,
+	        snap->n, unexpected);
+}
+
+int
+pl_cmd_watch(struct pl_cli *cli, int argc, char **argv)
+{
+	struct watch_run w = {.cli = cli};
+	struct pl_watch_bpf *bpf = NULL;
+	struct pl_watch_snap prev = {0};
+	int rc, sfd = -1;
+
+	pl_buf_init(&w.batch);
+	w.query.all_netns = 1;
+	w.query.annotate = 1;
+	w.query.reg = cli->reg;
+	rc = parse_args(&w, argc, argv);
+	if (rc != PL_EXIT_OK)
+		return rc < 0 ? PL_EXIT_OK : rc;
+	rc = setup(&w, &bpf, &sfd);
+	if (rc == PL_EXIT_OK)
+		rc = snapshot(&w, 1, &prev);
+	if (rc == PL_EXIT_OK) {
+		if (w.have_baseline)
+			report_baseline(&w, &prev);
+		else
+			fprintf(cli->err, "%s: watch: %zu listeners\n", cli->prog, prev.n);
+		if (prev.notes && prev.notes[0])
+			fprintf(cli->err, "%s: note: %s\n", cli->prog, prev.notes);
+		rc = loop(&w, bpf, sfd, &prev);
+	}
+	if (w.webhook) {
+		struct pl_webhook_stats st;
+
+		pl_webhook_stop(w.webhook, 2000, &st);
+		fprintf(cli->err, "%s: watch: webhook: %llu delivered, %llu failed attempts\n",
+		        cli->prog, (unsigned long long)st.delivered,
+		        (unsigned long long)st.failures);
+	}
+	fprintf(cli->err, "%s: watch: stopped after %llu events (%llu looks woken by the kernel)\n",
+	        cli->prog, (unsigned long long)w.events, (unsigned long long)w.kernel_looks);
+	pl_watch_snap_cleanup(&prev);
+	pl_buf_cleanup(&w.batch);
+	free(w.pending);
+	pl_watch_bpf_close(bpf);
+	pl_watch_log_close(w.log);
+	if (w.have_baseline)
+		pl_baseline_cleanup(&w.baseline);
+	if (sfd >= 0)
+		close(sfd);
+	return rc;
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+/*
+ * watch_out.c - where a `portlens watch` event goes once it is committed to the event
+ * log: a text line or the JSON line on standard output, and the journal (native
+ * protocol, with a stable MESSAGE_ID per kind of event so `journalctl
+ * MESSAGE_ID=...` finds them) or, where no journal listens, syslog(3) with the id in
+ * the message.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/watch_cmd.h"
+
+const char watch_msgid_new[] = "8d2f3c1a6b5e4f7091a2b3c4d5e6f701";
+const char watch_msgid_gone[] = "8d2f3c1a6b5e4f7091a2b3c4d5e6f702";
+
+/* "new tcp4 0.0.0.0:8080 (http-alt) in host: pid 42 python3, user root, unit x.service" */
+void
+watch_describe(struct pl_buf *b, int gone, const struct pl_watch_listener *l)
+{
+	int v6 = strchr(l->addr, ':') != NULL;
+
+	pl_buf_printf(b, "%s %s %s%s%s:%u", gone ? "gone" : "new", l->label, v6 ? "[" : "", l->addr,
+	              v6 ? "]" : "", l->key.port);
+	if (l->service[0])
+		pl_buf_printf(b, " (%s)", l->service);
+	pl_buf_printf(b, " in %s: ", l->netns);
+	if (l->pid)
+		pl_buf_printf(b, "pid %d %s, user %s", (int)l->pid, l->comm, l->user);
+	else
+		pl_buf_printf(b, "no visible process, user %s", l->user);
+	if (l->unit[0])
+		pl_buf_printf(b, ", unit %s", l->unit);
+	if (l->container[0])
+		pl_buf_printf(b, ", container %s", l->container);
+	if (l->baseline == 1)
+		pl_buf_printf(b, "; in the baseline (line %u)", l->baseline_line);
+	else if (l->baseline == 0)
+		pl_buf_puts(b, "; NOT in the baseline");
+}
+
+void
+watch_print(struct watch_run *w, const struct pl_buf *json, int gone,
+            const struct pl_watch_listener *l, int64_t time_ms)
+{
+	struct pl_buf b;
+	char when[32];
+	time_t t = (time_t)(time_ms / 1000);
+	struct tm tm;
+
+	pl_buf_init(&b);
+	if (w->cli->format == PL_FMT_JSON) {
+		pl_buf_append(&b, json->data, json->len);
+	} else {
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
+		pl_buf_printf(&b, "%s.%03dZ ", when, (int)(time_ms % 1000));
+		watch_describe(&b, gone, l);
+	}
+	pl_buf_putc(&b, '\n');
+	fwrite(b.data, 1, b.len, w->cli->out);
+	fflush(w->cli->out);
+	pl_buf_cleanup(&b);
+}
+
+void
+watch_syslog(struct watch_run *w, const struct pl_buf *json, int gone,
+             const struct pl_watch_listener *l)
+{
+	const char *path = getenv("PORTLENS_JOURNAL_SOCKET");
+	struct pl_buf msg;
+	char port[8], pid[16];
+
+	if (!w->syslog)
+		return;
+	if (!path || !path[0])
+		path = "/run/systemd/journal/socket";
+	pl_buf_init(&msg);
+	watch_describe(&msg, gone, l);
+	snprintf(port, sizeof(port), "%u", l->key.port);
+	snprintf(pid, sizeof(pid), "%d", (int)l->pid);
+	if (access(path, W_OK) == 0) {
+		const char *keys[] = {"MESSAGE",           "MESSAGE_ID",     "PRIORITY",
+		                      "SYSLOG_IDENTIFIER", "PORTLENS_EVENT", "PORTLENS_PORT",
+		                      "PORTLENS_PROTO",    "PORTLENS_PID",   "PORTLENS_JSON"};
+		const char *vals[] = {pl_buf_str(&msg),
+		                      gone ? watch_msgid_gone : watch_msgid_new,
+		                      l->baseline == 0 ? "4" : "5",
+		                      "portlens-watch",
+		                      gone ? "gone" : "new",
+		                      port,
+		                      l->label,
+		                      pid,
+		                      pl_buf_str(json)};
+
+		if (pl_journal_send(path, keys, vals, 9, NULL) == PL_OK) {
+			pl_buf_cleanup(&msg);
+			return;
+		}
+	}
+	openlog("portlens-watch", LOG_PID, LOG_DAEMON);
+	syslog(l->baseline == 0 ? LOG_WARNING : LOG_NOTICE, "MESSAGE_ID=%s %s",
+	       gone ? watch_msgid_gone : watch_msgid_new, pl_buf_str(&msg));
+	closelog();
+	pl_buf_cleanup(&msg);
+}

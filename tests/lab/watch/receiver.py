@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+# receiver.py - a webhook receiver for tests/lab/watch that misbehaves on purpose:
+# requests 1..FAIL are answered 500, the next HANG are read and never answered (the
+# sender's timeout must fire), every later one is accepted (200) and its event id
+# (Idempotency-Key) appended to ACCEPTED. An id accepted twice is written to
+# ACCEPTED.dup. Writes READY (its port) when listening.
+# Usage: receiver.py PORT READY ACCEPTED FAIL HANG
+import http.server, json, os, socketserver, sys, threading, time
+
+port, ready, accepted_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+fail_n, hang_n = int(sys.argv[4]), int(sys.argv[5])
+lock = threading.Lock()
+count = 0
+seen = set()
+
+
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+    def do_POST(self):
+        global count
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with lock:
+            count += 1
+            n = count
+        if n <= fail_n:
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if n <= fail_n + hang_n:
+            time.sleep(4)  # longer than the sender's timeout: it gives up first
+            return
+        ev = json.loads(body)
+        key = self.headers.get("Idempotency-Key")
+        assert key == ev["id"], (key, ev["id"])
+        with lock:
+            name = accepted_path + (".dup" if key in seen else "")
+            seen.add(key)
+            with open(name, "a") as f:
+                f.write(key + "\n")
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+srv = S(("127.0.0.1", port), H)
+with open(ready + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+os.rename(ready + ".tmp", ready)
+srv.serve_forever()
