@@ -244,6 +244,45 @@ snapshot(struct watch_run *w, int processes, struct pl_watch_snap *out)
 	return PL_EXIT_OK;
 }
 
+/*
+ * A socket being closed is still listed for a moment after its descriptor left the
+ * process's file table, so a snapshot taken then finds no holder. For a listener both
+ * snapshots have (same socket inode), keep the holder last seen, so its "gone" event
+ * names the process that had it.
+ */
+static void
+keep_holders(struct pl_watch_snap *prev, struct pl_watch_snap *cur)
+{
+	size_t i = 0, j = 0;
+
+	while (i < prev->n && j < cur->n) {
+		struct pl_watch_listener *a = &prev->v[i], *b = &cur->v[j];
+		int c = memcmp(&a->key, &b->key, sizeof(a->key));
+
+		if (c < 0 || c > 0) {
+			i += c < 0;
+			j += c > 0;
+			continue;
+		}
+		if (!b->pid && a->pid) {
+			struct pl_watch_listener t = *b;
+
+			b->pid = a->pid;
+			b->uid = a->uid;
+			memcpy(b->comm, a->comm, sizeof(b->comm));
+			memcpy(b->user, a->user, sizeof(b->user));
+			b->unit = a->unit;
+			b->cmdline = a->cmdline;
+			b->container = a->container;
+			a->unit = t.unit;
+			a->cmdline = t.cmdline;
+			a->container = t.container;
+		}
+		i++;
+		j++;
+	}
+}
+
 /* Nonzero when a's listeners of transport proto (-1: all) are exactly b's. */
 static int
 same_keys(const struct pl_watch_snap *a, const struct pl_watch_snap *b, int proto)
@@ -291,6 +330,7 @@ look(struct watch_run *w, struct pl_watch_snap *prev, int full_now)
 		return rc;
 	pl_watch_snap_diff(prev, &cur, on_change, w);
 	commit_batch(w);
+	keep_holders(prev, &cur);
 	pl_watch_snap_cleanup(prev);
 	*prev = cur;
 	return w->failed ? PL_EXIT_FAIL : PL_EXIT_OK;
