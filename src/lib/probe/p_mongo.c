@@ -81,7 +81,9 @@ bson_scan(const unsigned char *d, size_t n, struct bson_facts *f)
 		const char *name = (const char *)d + i;
 		size_t nl = strnlen(name, len - i), vl;
 
-		if (nl == len - i)
+		/* The name must end before the document's own terminating NUL: a name ending on
+		 * it leaves no value, and len - 1 - i below would wrap around. */
+		if (nl >= len - 1 - i)
 			return 0;
 		i += nl + 1;
 		vl = bson_value_len(t, d + i, len - 1 - i);
