@@ -22,7 +22,8 @@ test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd 
 # Prometheus node exporter and pymodbus's Modbus server, started by the tests on their
 # own ports in lab namespaces (a host-wide cupsd/squid, if the package starts one, uses
 # other addresses and does not disturb them).
-test_pkgs+=(cups-daemon squid prometheus-node-exporter python3-pymodbus python3-serial-asyncio)
+test_pkgs+=(cups-daemon squid prometheus-node-exporter python3-pymodbus python3-serial-asyncio
+	mariadb-server postgresql python3-cryptography) # audit lab: databases, crafted certificates
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.

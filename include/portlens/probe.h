@@ -55,6 +55,13 @@ struct pl_tls_info {
 	char not_after[32];
 	int expired;     /* not_after is in the past */
 	int self_signed; /* subject == issuer */
+	int days_left;   /* whole days until not_after (negative when expired) */
+	/* The certificate names neither the address we connected to (IP SAN) nor, when we
+	 * had one, the host name; names lists what it does name. */
+	int name_mismatch;
+	char old_protocol[16]; /* "TLSv1.1", "TLSv1" when a handshake capped there succeeded */
+	char weak_cipher[64];  /* a weak cipher (3DES, RC4, DES, NULL, EXPORT, anonymous) it
+	                          accepted when offered only those */
 };
 
 /*
@@ -73,6 +80,8 @@ enum pl_exposure {
 	PL_EXP_RDP_NO_NLA = 1u << 8,       /* RDP accepts a session without NLA (CredSSP) */
 	PL_EXP_LDAP_ANON_READ = 1u << 9,   /* an anonymous search returned directory entries */
 	PL_EXP_MQTT_ANON = 1u << 10,       /* MQTT broker let an anonymous client subscribe */
+	PL_EXP_FTP_ANON = 1u << 11,        /* FTP accepted an anonymous login */
+	PL_EXP_OPEN_PROXY = 1u << 12,      /* HTTP proxy relayed a request to another host */
 };
 
 /*

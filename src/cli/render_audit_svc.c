@@ -167,6 +167,11 @@ pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
 		kopt(w, "not_after", ti->not_after);
 		pl_jsonw_kbool(w, "expired", ti->expired);
 		pl_jsonw_kbool(w, "self_signed", ti->self_signed);
+		if (ti->not_after[0])
+			pl_jsonw_kint(w, "days_left", ti->days_left);
+		pl_jsonw_kbool(w, "name_mismatch", ti->name_mismatch);
+		kopt(w, "old_protocol_accepted", ti->old_protocol);
+		kopt(w, "weak_cipher_accepted", ti->weak_cipher);
 		pl_jsonw_end(w);
 	}
 	pl_jsonw_key(w, "exposures");

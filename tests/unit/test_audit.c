@@ -133,7 +133,8 @@ test_datastores(void **state)
 	assert_string_equal(got, "critical:unauthenticated-service:2375 "
 	                         "high:unauthenticated-service:27017 "
 	                         "high:unauthenticated-service:6379 "
-	                         "high:unauthenticated-service:9200");
+	                         "high:unauthenticated-service:9200 "
+	                         "medium:database-exposed:5432");
 }
 
 static void
@@ -250,9 +251,54 @@ test_tls_rules(void **state)
 	o[0].svc.tls_info.expired = 1;
 	o[1] = obs("198.18.0.2", 8443, PL_REACH_NETWORK, "http");
 	o[1].svc.tls = 1;
-	snprintf(o[1].svc.tls_info.version, sizeof(o[1].svc.tls_info.version), "TLSv1");
+	snprintf(o[1].svc.tls_info.version, sizeof(o[1].svc.tls_info.version), "TLSv1.3");
+	/* What the probe's capped handshake proved: the server also accepts TLS 1.0. */
+	snprintf(o[1].svc.tls_info.old_protocol, sizeof(o[1].svc.tls_info.old_protocol), "TLSv1");
 	audit(o, 2, got, sizeof(got));
 	assert_string_equal(got, "medium:tls-certificate-expired:443 low:tls-old-protocol:8443");
+}
+
+/*
+ * Issue 14's rules fire on what the probe proved (exposure bits, TLS facts, an
+ * identified database), never on a port number: the same ports unprobed give nothing.
+ */
+static void
+test_service_rules(void **state)
+{
+	struct pl_audit_obs o[9];
+	struct pl_tls_info *t;
+	char got[512];
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
+	o[0].svc.exposures = PL_EXP_FTP_ANON;
+	o[1] = obs("198.18.0.2", 18080, PL_REACH_NETWORK, "http-proxy");
+	o[1].svc.exposures = PL_EXP_OPEN_PROXY;
+	o[2] = obs("198.18.0.2", 18081, PL_REACH_NETWORK, "http-proxy"); /* refused to relay */
+	o[3] = obs("198.18.0.2", 443, PL_REACH_NETWORK, "http");
+	o[3].svc.tls = 1;
+	t = &o[3].svc.tls_info;
+	snprintf(t->subject, sizeof(t->subject), "CN=lab");
+	snprintf(t->not_after, sizeof(t->not_after), "2027-01-01T00:00:00Z");
+	t->days_left = 12;
+	t->self_signed = 1;
+	t->name_mismatch = 1;
+	snprintf(t->weak_cipher, sizeof(t->weak_cipher), "DES-CBC3-SHA");
+	o[4] = obs("198.18.0.2", 3306, PL_REACH_NETWORK, "mysql");
+	o[5] = obs("127.0.0.1", 5432, PL_REACH_LOOPBACK, "postgresql"); /* loopback: fine */
+	o[6] = obs("198.18.0.2", 3307, PL_REACH_NETWORK, NULL);         /* not probed */
+	o[7] = obs("198.18.0.2", 2121, PL_REACH_NETWORK, NULL);
+	o[8] = obs("198.18.0.2", 9443, PL_REACH_NETWORK, "http");
+	o[8].svc.tls = 1; /* a fine certificate: 300 days left, names the address */
+	o[8].svc.tls_info.days_left = 300;
+	snprintf(o[8].svc.tls_info.not_after, sizeof(o[8].svc.tls_info.not_after), "2027-10-01");
+	audit(o, 9, got, sizeof(got));
+	assert_string_equal(got, "high:open-proxy:18080 high:ftp-anonymous:21 "
+	                         "medium:plaintext-login:21 medium:database-exposed:3306 "
+	                         "medium:tls-weak-cipher:443 "
+	                         "low:tls-certificate-expiring:443 "
+	                         "low:tls-certificate-self-signed:443 "
+	                         "low:tls-certificate-name-mismatch:443");
 }
 
 static void
@@ -356,6 +402,7 @@ main(void)
 	    cmocka_unit_test(test_listen_audit_agree),
 	    cmocka_unit_test(test_evidence_once),
 	    cmocka_unit_test(test_tls_rules),
+	    cmocka_unit_test(test_service_rules),
 	    cmocka_unit_test(test_nothing_to_report),
 	    cmocka_unit_test(test_severity_names),
 	};

@@ -130,12 +130,17 @@ pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opt
 			}
 			continue;
 		}
-		for (size_t k = 0; k < pl_audit_rules_count; k++) {
+		for (size_t k = 0; k < pl_audit_rules_count + pl_audit_rules_service_count; k++) {
+			const struct audit_rule *r =
+			    k < pl_audit_rules_count
+			        ? &pl_audit_rules[k]
+			        : &pl_audit_rules_service[k - pl_audit_rules_count];
+
 			/* A bound UDP socket is never probed: only rules that judge the port
 			 * number (marked .udp) apply. */
-			if (obs[i].proto != PL_PROTO_TCP && !pl_audit_rules[k].udp)
+			if (obs[i].proto != PL_PROTO_TCP && !r->udp)
 				continue;
-			if (pl_audit_rules[k].fn(&st, &obs[i]) != PL_OK) {
+			if (r->fn(&st, &obs[i]) != PL_OK) {
 				pl_audit_report_cleanup(out);
 				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			}

@@ -24,6 +24,9 @@ struct audit_rule {
 
 extern const struct audit_rule pl_audit_rules[];
 extern const size_t pl_audit_rules_count;
+/* Rules over what a probe proved (rules_service.c): FTP, proxies, TLS, databases. */
+extern const struct audit_rule pl_audit_rules_service[];
+extern const size_t pl_audit_rules_service_count;
 
 /* The rule for observations below TCP (PL_OBS_CAPTURE, PL_OBS_RAW), which the port rules
  * above never see. */

@@ -250,34 +250,6 @@ rule_malware_port(struct audit_state *st, const struct pl_audit_obs *o)
 	                 "Listener on %s:%u, a known malware port", o->addr, o->port);
 }
 
-static enum pl_rc
-rule_tls(struct audit_state *st, const struct pl_audit_obs *o)
-{
-	const struct pl_tls_info *t = &o->svc.tls_info;
-	char ev[1024];
-
-	if (!o->probed || !o->svc.tls)
-		return PL_OK;
-	if (t->expired) {
-		snprintf(ev, sizeof(ev), "certificate subject %s, not after %s", t->subject,
-		         t->not_after);
-		return audit_add(st, o, PL_SEV_MEDIUM, "tls-certificate-expired", ev,
-		                 "clients either refuse the connection or are trained to click "
-		                 "through certificate warnings, which hides real interception",
-		                 "renew the certificate (and automate renewal)",
-		                 "Expired TLS certificate on %s:%u", o->addr, o->port);
-	}
-	if (strcmp(t->version, "TLSv1") == 0 || strcmp(t->version, "TLSv1.1") == 0 ||
-	    strncmp(t->version, "SSL", 3) == 0) {
-		snprintf(ev, sizeof(ev), "negotiated %s with cipher %s", t->version, t->cipher);
-		return audit_add(st, o, PL_SEV_LOW, "tls-old-protocol", ev,
-		                 "TLS 1.0 and 1.1 are deprecated (RFC 8996)",
-		                 "allow TLS 1.2 and 1.3 only", "Old TLS protocol on %s:%u", o->addr,
-		                 o->port);
-	}
-	return PL_OK;
-}
-
 const struct audit_rule pl_audit_rules[] = {
     {.id = "default-credentials", .fn = rule_default_creds},
     {.id = "telnet-exposed", .fn = rule_telnet},
@@ -285,7 +257,6 @@ const struct audit_rule pl_audit_rules[] = {
     {.id = "unauthenticated-service", .fn = rule_unauth_datastore},
     {.id = "unknown-service-unassigned-port", .fn = rule_unassigned_unknown, .udp = 1},
     {.id = "malware-port", .fn = rule_malware_port, .udp = 1},
-    {.id = "tls", .fn = rule_tls},
 };
 
 const size_t pl_audit_rules_count = sizeof(pl_audit_rules) / sizeof(pl_audit_rules[0]);

@@ -205,6 +205,8 @@ try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
 		return 0;
 	}
 	e->conn.deadline = e->run.deadline;
+	pl_tls_cert_checks(&e->run, e->conn.ssl, &info);
+	pl_tls_offer_checks(&e->run, &info);
 	/* What answered in plaintext was the TLS server's complaint: start over inside. */
 	read = e->out->bytes_read;
 	pl_service_init(e->out);

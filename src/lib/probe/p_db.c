@@ -23,8 +23,13 @@ mysql_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	plen = d[0] | (size_t)d[1] << 8 | (size_t)d[2] << 16;
 	if (d[3] != 0 || plen < 3 || plen > 4096)
 		return 0;
-	if (d[4] == 0xff && n > 7 && pl_probe_memcasemem(d, n, "mysql")) {
+	/* An error packet before the handshake ("Host '...' is not allowed to connect to
+	 * this MySQL server" / "... MariaDB server"). */
+	if (d[4] == 0xff && n > 7 &&
+	    (pl_probe_memcasemem(d, n, "mysql") || pl_probe_memcasemem(d, n, "mariadb"))) {
 		pl_probe_set(out->service, sizeof(out->service), "mysql");
+		if (pl_probe_memcasemem(d, n, "mariadb"))
+			pl_probe_set(out->product, sizeof(out->product), "MariaDB");
 		pl_probe_evidence(out, d, n);
 		pl_probe_add_info(out, "refused this client");
 		return 90;

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * p_ftp.c - FTP (RFC 959): "220 ..." banners that name FTP, matched against Recog
- * ftp_banners, then FEAT (RFC 2389) to learn whether AUTH TLS (RFC 4217) is offered.
+ * ftp_banners, then FEAT (RFC 2389) to learn whether AUTH TLS (RFC 4217) is offered,
+ * then an anonymous login (USER anonymous, RFC 1635): when it is accepted, PASV and
+ * LIST show what anyone can see (the data connection goes to the address we probed,
+ * never to the one the 227 reply names, so a hostile server cannot aim it elsewhere).
  */
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "probe/probe_impl.h"
@@ -41,6 +47,101 @@ ftp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	return 90;
 }
 
+/* Sends a command and reads its reply; returns the reply code, or 0. */
+static unsigned
+ftp_cmd(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
+        const char *cmd)
+{
+	size_t start = ans->len;
+
+	if (pl_conn_send(c, cmd, strlen(cmd)) != 0)
+		return 0;
+	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, ftp_reply_complete);
+	if (ans->len - start < 4)
+		return 0;
+	return (unsigned)(ans->data[start] - '0') * 100 +
+	       (unsigned)(ans->data[start + 1] - '0') * 10 + (unsigned)(ans->data[start + 2] - '0');
+}
+
+/* The port of a 227 reply "(h1,h2,h3,h4,p1,p2)" in d; 0 if none. */
+static uint16_t
+pasv_port(const unsigned char *d, size_t n)
+{
+	const unsigned char *p = memchr(d, '(', n);
+	unsigned h[6];
+
+	if (!p ||
+	    sscanf((const char *)p, "(%u,%u,%u,%u,%u,%u)", &h[0], &h[1], &h[2], &h[3], &h[4],
+	           &h[5]) != 6 ||
+	    h[4] > 255 || h[5] > 255)
+		return 0;
+	return (uint16_t)(h[4] << 8 | h[5]);
+}
+
+/* LIST over a passive data connection to the probed address; names into out->info. */
+static void
+ftp_list(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
+         struct pl_service *out)
+{
+	struct sockaddr_storage ss;
+	struct probe_conn data = {.fd = -1};
+	struct probe_answer *a = NULL;
+	size_t start = ans->len, shown = 0;
+	char names[120] = "";
+	uint16_t port;
+
+	if (ftp_cmd(run, c, ans, "PASV\r\n") != 227 ||
+	    !(port = pasv_port(ans->data + start, ans->len - start)) || run->salen > sizeof(ss))
+		return;
+	memcpy(&ss, run->sa, run->salen);
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+	if (pl_conn_open(&data, (struct sockaddr *)&ss, run->salen, run->ctx->opts.connect_ms,
+	                 run->deadline, NULL) != PL_OK ||
+	    !(a = calloc(1, sizeof(*a))))
+		goto out;
+	if (pl_conn_send(c, "LIST\r\n", 6) == 0)
+		pl_conn_read(&data, a, run->ctx->opts.read_ms, 500, NULL);
+	/* The last word of each line is the name. */
+	for (char *line = (char *)a->data, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		char *sp;
+		size_t len;
+
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+			len--;
+		sp = memrchr(line, ' ', len);
+		if (len && strlen(names) + len + 3 < sizeof(names) && shown < 8)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%.*s",
+			         shown++ ? ", " : "",
+			         (int)(len - (sp ? (size_t)(sp + 1 - line) : 0)),
+			         sp ? sp + 1 : line);
+	}
+	pl_probe_add_info(out, "anonymous LIST: %s", shown ? names : "(empty)");
+out:
+	free(a);
+	pl_conn_close(&data);
+}
+
+static void
+ftp_anonymous(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
+              struct pl_service *out)
+{
+	unsigned code = ftp_cmd(run, c, ans, "USER anonymous\r\n");
+
+	if (code == 331)
+		code = ftp_cmd(run, c, ans, "PASS portlens@\r\n");
+	if (code != 230)
+		return;
+	out->exposures |= PL_EXP_FTP_ANON;
+	pl_probe_add_info(out, "anonymous login accepted");
+	ftp_list(run, c, ans, out);
+	pl_conn_send(c, "QUIT\r\n", 6);
+}
+
 static void
 ftp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
              struct pl_service *out)
@@ -58,6 +159,8 @@ ftp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 	} else if (ans->len > start) {
 		out->starttls = PL_TRI_NO; /* no FEAT at all: no RFC 4217 either */
 	}
+	if (strcmp(out->service, "ftp") == 0)
+		ftp_anonymous(run, c, ans, out);
 }
 
 static const uint16_t ftp_ports[] = {21, 2121, 990, 0};

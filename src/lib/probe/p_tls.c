@@ -146,6 +146,25 @@ capture_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl, 
 }
 
 int
+pl_tls_handshake(struct probe_conn *c, struct ssl_st *ssl)
+{
+	for (;;) {
+		int r = SSL_connect(ssl), e;
+		struct pollfd pfd = {.fd = c->fd};
+		uint64_t now = pl_probe_now_ms();
+
+		if (r == 1)
+			return 0;
+		e = SSL_get_error(ssl, r);
+		if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || now >= c->deadline)
+			return -1;
+		pfd.events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		if (poll(&pfd, 1, (int)(c->deadline - now)) <= 0)
+			return -1;
+	}
+}
+
+int
 pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
             struct pl_tls_info *info, struct probe_answer *raw)
 {
@@ -161,20 +180,8 @@ pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
 	}
 	if (host && *host && !strchr(host, ':') && strspn(host, "0123456789.") != strlen(host))
 		SSL_set_tlsext_host_name(ssl, host);
-	for (;;) {
-		int r = SSL_connect(ssl), e;
-		struct pollfd pfd = {.fd = c->fd};
-		uint64_t now = pl_probe_now_ms();
-
-		if (r == 1)
-			break;
-		e = SSL_get_error(ssl, r);
-		if ((e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) || now >= c->deadline)
-			goto fail;
-		pfd.events = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-		if (poll(&pfd, 1, (int)(c->deadline - now)) <= 0)
-			goto fail;
-	}
+	if (pl_tls_handshake(c, ssl) != 0)
+		goto fail;
 	if (raw) {
 		BIO_set_callback_ex(SSL_get_rbio(ssl), NULL);
 		raw->len = 0; /* it was TLS: the handshake bytes are no answer */

@@ -14,10 +14,21 @@
  * follow-up asks the service's own path (/version, /metrics) on a new connection
  * (inside TLS when the service spoke TLS). /metrics can be long, so it is scanned as
  * it streams for the build_info line (at most 1 MiB, within the read timeout).
+ *
+ * An HTTP proxy is asked to fetch a URL on the scanner itself: portlens listens on
+ * the address it reaches the proxy from, on a fresh port, and asks for
+ * http://THAT:PORT/portlens-relay-NONCE. Only a proxy that really relays makes that
+ * request arrive (and carries the nonce back); the request never goes to a third host.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "probe/probe_impl.h"
 
@@ -278,6 +289,101 @@ read_until(struct probe_conn *c, struct probe_answer *ans, const char *needle, u
 	}
 }
 
+/* A listener on the address c reaches the proxy from; its URL base into url. -1 on error. */
+static int
+relay_listener(const struct probe_conn *c, char *url, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char a[INET6_ADDRSTRLEN];
+	int fd = -1;
+	uint16_t port;
+
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) != 0)
+		return -1;
+	if (ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&ss)->sin_port = 0;
+	else
+		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 4) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		goto fail;
+	if (ss.ss_family == AF_INET) {
+		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof(a));
+		snprintf(url, size, "http://%s:%u", a, port);
+	} else {
+		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
+		snprintf(url, size, "http://[%s]:%u", a, port);
+	}
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Waits for the proxy's relayed request on lfd; answers it. 1 if it carried nonce. */
+static int
+relay_arrived(const struct probe_run *run, int lfd, const char *nonce)
+{
+	struct pollfd p = {.fd = lfd, .events = POLLIN};
+	struct probe_conn in = {.fd = -1, .deadline = run->deadline};
+	struct probe_answer *a = calloc(1, sizeof(*a));
+	char reply[160];
+	int ok = 0, n;
+
+	if (!a || poll(&p, 1, (int)run->ctx->opts.read_ms) <= 0 ||
+	    (in.fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
+		goto out;
+	pl_conn_read(&in, a, run->ctx->opts.read_ms, 300, NULL);
+	ok = pl_probe_memcasemem(a->data, a->len, nonce) != NULL;
+	n = snprintf(reply, sizeof(reply),
+	             "HTTP/1.0 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	             strlen(nonce), nonce);
+	if (ok && n > 0 && (size_t)n < sizeof(reply))
+		pl_conn_send(&in, reply, (size_t)n);
+out:
+	free(a);
+	pl_conn_close(&in);
+	return ok;
+}
+
+/* Asks the proxy to fetch a URL on the scanner itself; sets PL_EXP_OPEN_PROXY if it does. */
+static void
+proxy_relay(const struct probe_run *run, struct pl_service *out)
+{
+	struct probe_conn c = {.fd = -1};
+	unsigned char rnd[8];
+	char url[96], nonce[40], req[400];
+	int lfd = -1, n;
+
+	if (pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline, NULL) !=
+	        PL_OK ||
+	    getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd) ||
+	    (lfd = relay_listener(&c, url, sizeof(url))) < 0)
+		goto out;
+	n = snprintf(nonce, sizeof(nonce), "portlens-relay-");
+	for (size_t i = 0; i < sizeof(rnd) && n > 0; i++)
+		n += snprintf(nonce + n, sizeof(nonce) - (size_t)n, "%02x", rnd[i]);
+	n = snprintf(req, sizeof(req),
+	             "GET %s/%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: portlens/" PL_VERSION
+	             "\r\nConnection: close\r\n\r\n",
+	             url, nonce, url + 7);
+	if (n <= 0 || (size_t)n >= sizeof(req) || pl_conn_send(&c, req, (size_t)n) != 0)
+		goto out;
+	if (relay_arrived(run, lfd, nonce)) {
+		out->exposures |= PL_EXP_OPEN_PROXY;
+		pl_probe_add_info(out, "relayed GET %s/ to the scanner", url);
+	}
+out:
+	if (lfd >= 0)
+		close(lfd);
+	pl_conn_close(&c);
+}
+
 void
 pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
                          struct probe_answer *ans, struct pl_service *out)
@@ -291,6 +397,10 @@ pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
 	int n;
 
 	(void)unused;
+	if (strcmp(out->service, "http-proxy") == 0) {
+		proxy_relay(run, out);
+		return;
+	}
 	if (!path || pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
 	                          NULL) != PL_OK)
 		return;

@@ -135,6 +135,18 @@ size_t pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wai
  */
 int pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
                 struct pl_tls_info *info, struct probe_answer *raw);
+struct ssl_st;
+/* Drives SSL_connect of ssl (already bound to c->fd) until done or c->deadline: 0 or -1. */
+int pl_tls_handshake(struct probe_conn *c, struct ssl_st *ssl);
+/*
+ * tls_audit.c: what the audit judges a TLS service by, beyond the first handshake:
+ * days left and whether the certificate names the address (cert_checks, on the
+ * established connection), and whether the server also accepts TLS 1.0/1.1 or a weak
+ * cipher when offered only those (offer_checks: one more handshake each, on new
+ * connections, each bounded by the read timeout).
+ */
+void pl_tls_cert_checks(const struct probe_run *run, struct ssl_st *ssl, struct pl_tls_info *info);
+void pl_tls_offer_checks(const struct probe_run *run, struct pl_tls_info *info);
 /*
  * One non-blocking read into ans (appending, with the same bookkeeping as
  * pl_conn_read). Returns 1 when bytes were added, 0 when it would block (*want says

@@ -170,7 +170,8 @@ pl_exposure_name(uint32_t bit)
 	    "dns-recursion",       "snmp-public",      "vnc-no-auth",
 	    "rsync-list",          "rsync-open",       "smb1",
 	    "smb-no-signing",      "smb-guest-shares", "rdp-no-nla",
-	    "ldap-anonymous-read", "mqtt-anonymous"};
+	    "ldap-anonymous-read", "mqtt-anonymous",   "ftp-anonymous",
+	    "open-proxy"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (bit == 1u << i)

@@ -102,7 +102,9 @@ PYCHECK
 
 base=("high:telnet-exposed:$P_TELNET" "high:telnet-exposed:$P_TELNET2"
 	"high:unauthenticated-service:$P_REDIS" "high:unauthenticated-service:$P_MEMCACHED"
-	"medium:plaintext-login:$P_FTP" "low:unknown-service-unassigned-port:$P_SILENT")
+	"medium:plaintext-login:$P_FTP" "low:unknown-service-unassigned-port:$P_SILENT"
+	# nginx's throw-away certificate: self-signed, valid for 30 days (services.sh)
+	"low:tls-certificate-self-signed:$P_HTTPS" "low:tls-certificate-expiring:$P_HTTPS")
 
 echo "== portlens audit TARGETS --check-default-credentials"
 rc=0
