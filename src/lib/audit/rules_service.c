@@ -101,8 +101,10 @@ rule_tls(struct audit_state *st, const struct pl_audit_obs *o)
 		return PL_OK;
 	rc = tls_cert_findings(st, o);
 	if (rc == PL_OK && t->old_protocol[0]) {
-		snprintf(ev, sizeof(ev), "a handshake capped at TLS 1.1 completed with %s (the "
-		         "first handshake negotiated %s)", t->old_protocol, t->version);
+		snprintf(ev, sizeof(ev),
+		         "a handshake capped at TLS 1.1 completed with %s (the "
+		         "first handshake negotiated %s)",
+		         t->old_protocol, t->version);
 		rc = audit_add(st, o, PL_SEV_LOW, "tls-old-protocol", ev,
 		               "TLS 1.0 and 1.1 are deprecated (RFC 8996): an attacker in the path "
 		               "can force old clients down to them",
@@ -110,13 +112,15 @@ rule_tls(struct audit_state *st, const struct pl_audit_obs *o)
 		               "%s:%u accepts %s", o->addr, o->port, t->old_protocol);
 	}
 	if (rc == PL_OK && t->weak_cipher[0]) {
-		snprintf(ev, sizeof(ev), "offered only weak ciphers, it accepted %s", t->weak_cipher);
-		rc = audit_add(st, o, PL_SEV_MEDIUM, "tls-weak-cipher", ev,
-		               "3DES (Sweet32), RC4, DES, NULL, EXPORT and anonymous ciphers can be "
-		               "broken or give no protection at all",
-		               "remove them from the cipher list (nginx: ssl_ciphers HIGH:!aNULL:!MD5: "
-		               "!3DES:!RC4)",
-		               "%s:%u accepts the weak cipher %s", o->addr, o->port, t->weak_cipher);
+		snprintf(ev, sizeof(ev), "offered only weak ciphers, it accepted %s",
+		         t->weak_cipher);
+		rc = audit_add(
+		    st, o, PL_SEV_MEDIUM, "tls-weak-cipher", ev,
+		    "3DES (Sweet32), RC4, DES, NULL, EXPORT and anonymous ciphers can be "
+		    "broken or give no protection at all",
+		    "remove them from the cipher list (nginx: ssl_ciphers HIGH:!aNULL:!MD5: "
+		    "!3DES:!RC4)",
+		    "%s:%u accepts the weak cipher %s", o->addr, o->port, t->weak_cipher);
 	}
 	return rc;
 }
@@ -136,7 +140,8 @@ rule_db_exposed(struct audit_state *st, const struct pl_audit_obs *o)
 		return PL_OK;
 	/* MongoDB and Elasticsearch that did not show credentials are unauthenticated. */
 	if (o->svc.auth_required == PL_TRI_UNKNOWN &&
-	    (strcmp(o->svc.service, "mongodb") == 0 || strcmp(o->svc.service, "elasticsearch") == 0))
+	    (strcmp(o->svc.service, "mongodb") == 0 ||
+	     strcmp(o->svc.service, "elasticsearch") == 0))
 		return PL_OK;
 	for (size_t i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
 		if (strcmp(o->svc.service, dbs[i][0]) != 0)
@@ -144,15 +149,15 @@ rule_db_exposed(struct audit_state *st, const struct pl_audit_obs *o)
 		pl_service_summary(&o->svc, sum, sizeof(sum));
 		snprintf(ev, sizeof(ev), "answered as %s (%.150s)%s%.190s", dbs[i][1],
 		         sum[0] ? sum : "-", o->svc.info[0] ? "; " : "", o->svc.info);
-		return audit_add(st, o, PL_SEV_MEDIUM, "database-exposed", ev,
-		                 "a database reachable from the network is one password guess, "
-		                 "one authentication bug or one misconfiguration away from a leak; "
-		                 "exposed databases are scanned for continuously",
-		                 "bind it to 127.0.0.1 or a private interface (bind-address, "
-		                 "listen_addresses, net.bindIp, network.host) and firewall the port "
-		                 "to the application hosts",
-		                 "%s reachable beyond loopback on %s:%u", dbs[i][1], o->addr,
-		                 o->port);
+		return audit_add(
+		    st, o, PL_SEV_MEDIUM, "database-exposed", ev,
+		    "a database reachable from the network is one password guess, "
+		    "one authentication bug or one misconfiguration away from a leak; "
+		    "exposed databases are scanned for continuously",
+		    "bind it to 127.0.0.1 or a private interface (bind-address, "
+		    "listen_addresses, net.bindIp, network.host) and firewall the port "
+		    "to the application hosts",
+		    "%s reachable beyond loopback on %s:%u", dbs[i][1], o->addr, o->port);
 	}
 	return PL_OK;
 }

@@ -56,7 +56,8 @@ offer(const struct probe_run *run, int max_version, const char *ciphers, char *g
 	if (c.deadline > run->deadline)
 		c.deadline = run->deadline;
 	ssl = SSL_new(run->ctx->ssl_ctx);
-	if (!ssl || SSL_set_fd(ssl, c.fd) != 1 || SSL_set_max_proto_version(ssl, max_version) != 1 ||
+	if (!ssl || SSL_set_fd(ssl, c.fd) != 1 ||
+	    SSL_set_max_proto_version(ssl, max_version) != 1 ||
 	    SSL_set_cipher_list(ssl, ciphers) != 1)
 		goto out;
 	if (pl_tls_handshake(&c, ssl) == 0) {
