@@ -98,6 +98,21 @@ for args in "listen -tulpz" "listen -tuzp" "conns -tnZ"; do
 		bad "$args: rc $rc: $(cat "$tmp/err")"
 	fi
 done
+# The port page's live section: one dump for TCP (both families in one walk of the
+# kernel's tables, TCPDIAG_GETSOCK) and one per family for UDP, each filtered in the
+# kernel to the port -- three requests, where four walked the TCP tables twice.
+if command -v strace >/dev/null; then
+	strace -f -e trace=sendto -o "$tmp/st" "$PL" "$tport" >"$tmp/page.txt" 2>&1
+	n=$(grep -c 'AF_NETLINK' "$tmp/st")
+	tcp=$(grep 'AF_NETLINK' "$tmp/st" | grep -c 'IPPROTO_TCP\|0x12 ')
+	if [ "$n" -eq 3 ] && [ "$tcp" -eq 1 ] && grep -q "tcp4 127.0.0.1:$tport python3" "$tmp/page.txt"; then
+		ok "portlens $tport: 3 sock_diag dumps (1 for TCP), the listener shown"
+	else
+		bad "portlens $tport: $n dumps ($tcp for TCP): $(grep -A3 'this machine' "$tmp/page.txt")"
+	fi
+else
+	bad "strace is not installed (scripts/install-deps.sh installs it)"
+fi
 # Narrow terminals: COLUMNS=60 and a real 70-column pseudo-terminal get rows that fit,
 # cut cells end in the marker; a pipe keeps whole rows (the long command line).
 maxcols() { python3 -c 'import sys; print(max(len(l.rstrip("\r\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$1"; }

@@ -94,6 +94,27 @@ collect_one(struct pl_collect_ctx *c, int nlfd, enum pl_proto p, int fam, const 
 	return pl_procnet_read(procdir, p, fam, states_for(c->q, p), &c->list, c->err);
 }
 
+/*
+ * TCP sockets of both families from one dump (netlink.c: the TCPDIAG_GETSOCK request,
+ * one walk of the established hash instead of two). PL_ERR_UNSUPPORTED when it cannot
+ * be used (no netlink, /proc asked for, or the kernel refused it): the caller then asks
+ * per family as before.
+ */
+static enum pl_rc
+collect_tcp_both(struct pl_collect_ctx *c, int nlfd)
+{
+	struct pl_err nerr = {0};
+	enum pl_rc rc;
+
+	if (nlfd < 0 || c->use_proc)
+		return PL_ERR_UNSUPPORTED;
+	rc = pl_sockdiag_dump(nlfd, PL_PROTO_TCP, AF_UNSPEC, states_for(c->q, PL_PROTO_TCP),
+	                      c->q->port, &c->list, &nerr);
+	if (rc == PL_ERR_NOMEM)
+		return pl_err_set(c->err, rc, "out of memory");
+	return rc == PL_OK ? PL_OK : PL_ERR_UNSUPPORTED;
+}
+
 enum pl_rc
 pl_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet_dir)
 {
@@ -111,6 +132,10 @@ pl_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet
 	for (unsigned p = 0; p < 2 && rc == PL_OK; p++) {
 		if (!want_proto(c->q, (enum pl_proto)p))
 			continue;
+		/* TCP: both families in one walk of the kernel's tables when it can. */
+		if (p == PL_PROTO_TCP && (rc = collect_tcp_both(c, nlfd)) != PL_ERR_UNSUPPORTED)
+			continue;
+		rc = PL_OK;
 		for (unsigned f = 0; f < 2 && rc == PL_OK; f++)
 			rc = collect_one(c, nlfd, (enum pl_proto)p, families[f], procnet_dir);
 	}

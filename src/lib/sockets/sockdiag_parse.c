@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * sockdiag_parse.c - pure parser for answers to a netlink SOCK_DIAG_BY_FAMILY dump
+ * sockdiag_parse.c - pure parser for answers to a netlink SOCK_DIAG_BY_FAMILY dump (or
+ * the TCPDIAG_GETSOCK dump that covers both families: the same inet_diag_msg)
  * (struct inet_diag_msg plus attributes, linux/inet_diag.h), and the socket list the
  * parsers append to.
  *
@@ -154,6 +155,7 @@ pl_sockdiag_parse(const void *buf, size_t len, enum pl_proto proto, struct pl_so
 				return rc;
 			break;
 		case SOCK_DIAG_BY_FAMILY:
+		case TCPDIAG_GETSOCK: /* the answer to the one-walk TCP dump (netlink.c) */
 			rc = parse_one(nlh, proto, l, off, err);
 			if (rc != PL_OK)
 				return rc;
