@@ -74,9 +74,9 @@ read -r tport uport <"$tmp/ports"
 rows() { # rows ARGS...: "PROTO STATE PORT" per socket on this test's ports, from --json
 	"$PL" "$@" --json 2>/dev/null | python3 -c '
 import json, sys
-ports = {int(p) for p in sys.argv[1:]}
+want = {("tcp", int(sys.argv[1])), ("udp", int(sys.argv[2]))}
 for s in json.load(sys.stdin)["sockets"]:
-    if s["local_port"] in ports:
+    if (s["transport"], s["local_port"]) in want:
         print(s["transport"], s["state"], s["local_port"])' "$tport" "$uport" 2>/dev/null | sort | tr '\n' ' '
 }
 got=$(rows listen -tulpn)
