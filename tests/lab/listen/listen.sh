@@ -53,9 +53,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Base port: pick one where 10 consecutive ports are free.
+# Base port: pick one where 10 consecutive ports are free, as listeners and as the local
+# port of any socket (other tests' client sockets take ephemeral ports in this range too).
 base=47300
-while ss -Hltun | awk '{print $5}' | grep -qE ":($base|$((base + 1))|$((base + 9)))\$"; do
+while ss -Htuan | awk '{print $5}' | grep -qE ":($(seq -s '|' $base $((base + 9))))\$"; do
 	base=$((base + 10))
 done
 
