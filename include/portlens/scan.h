@@ -366,7 +366,10 @@ struct pl_scan_opts {
 	uint64_t seed;
 	uint32_t shard_index, shard_count; /* 0-based index; count 0 means 1 */
 	double rate;                       /* probes per second, 0 = unlimited */
-	int dry_run;                       /* walk the order, map every position, send nothing */
+	/* --min-rate: the in-flight window never holds fewer probes than this rate needs
+	 * when every probe waits its whole timeout (Little's law), 0 = none. */
+	double min_rate;
+	int dry_run; /* walk the order, map every position, send nothing */
 	/* Every finished probe. */
 	void (*on_result)(void *ctx, const struct pl_scan_result *r);
 	/* Called every tick_ms (default 250) and at the end. */

@@ -47,8 +47,9 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_SAVE, /* --save, --db: scan_save.c */
 	OPT_DB,
-	OPT_SV,     /* --sV: render_audit_sv.c */
-	OPT_SRC_IP, /* --source-ip, --source-port, --interface: raw engines */
+	OPT_SV,       /* --sV: render_audit_sv.c */
+	OPT_MIN_RATE, /* --min-rate, -T: scan_timing.c */
+	OPT_SRC_IP,   /* --source-ip, --source-port, --interface: raw engines */
 	OPT_SRC_PORT,
 	OPT_IFACE,
 };
@@ -79,7 +80,12 @@ static const char scan_help[] =
     "  -g, --source-port N   -sS/-sU: send from port N (default: random per scan)\n"
     "  -e, --interface NAME  -sS/-sU: send and receive on interface NAME only\n"
     "engine and timing:\n"
-    "  --rate N              at most N probes per second (default: unlimited)\n"
+    "  --rate N              at most N probes per second (default: unlimited;\n"
+    "                        --max-rate too)\n"
+    "  --min-rate N          keep enough probes in flight for N per second, even when\n"
+    "                        every probe waits its whole timeout\n"
+    "  -T0..5, -T NAME       nmap's timing templates (paranoid, sneaky, polite, normal,\n"
+    "                        aggressive, insane); options given explicitly win\n"
     "  --max-inflight N      probes in flight (default: as the descriptor limit allows)\n"
     "  --threads N           engine worker threads, 1-16 (default 1)\n"
     "  --timeout MS          wait per attempt (default 1000; --max-rtt-timeout too)\n"
@@ -129,6 +135,7 @@ static const struct option longopts[] = {
     {"resume-file", required_argument, NULL, OPT_RESUME_FILE},
     {"rate", required_argument, NULL, OPT_RATE},
     {"max-rate", required_argument, NULL, OPT_RATE},
+    {"min-rate", required_argument, NULL, OPT_MIN_RATE},
     {"max-inflight", required_argument, NULL, OPT_MAXINF},
     {"threads", required_argument, NULL, OPT_THREADS},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
@@ -162,6 +169,7 @@ scan_run_init(struct scan_run *run)
 	run->resume_out = "portlens-scan.resume";
 	run->shard_n = 1;
 	run->engine = &pl_scan_engine_connect;
+	run->timing = -1;
 }
 
 void
@@ -344,10 +352,18 @@ timing_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg
 	case OPT_RATE:
 		ex = num_opt(cli, "--rate", arg, 1, 100000000, &v);
 		run->rate = (double)v;
+		run->set |= SCAN_SET_RATE;
 		return ex;
+	case OPT_MIN_RATE:
+		ex = num_opt(cli, "--min-rate", arg, 1, 100000000, &v);
+		run->min_rate = (double)v;
+		return ex;
+	case 'T':
+		return scan_timing_template(cli, run, arg);
 	case OPT_MAXINF:
 		ex = num_opt(cli, "--max-inflight", arg, 1, 1000000, &v);
 		run->max_inflight = (uint32_t)v;
+		run->set |= SCAN_SET_MAXINF;
 		return ex;
 	case OPT_THREADS:
 		ex = num_opt(cli, "--threads", arg, 1, 16, &v);
@@ -356,10 +372,12 @@ timing_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg
 	case OPT_TIMEOUT:
 		ex = num_opt(cli, "--timeout", arg, 1, 600000, &v);
 		run->timeout_ms = (uint32_t)v;
+		run->set |= SCAN_SET_TIMEOUT;
 		return ex;
 	case OPT_RETRIES:
 		ex = num_opt(cli, "--retries", arg, 0, 50, &v);
 		run->retries = (uint32_t)v;
+		run->set |= SCAN_SET_RETRIES;
 		return ex;
 	case OPT_STATS:
 		ex = num_opt(cli, "--stats-json", arg, 1, 86400, &v);
@@ -466,7 +484,7 @@ parse_opts(struct pl_cli *cli, struct scan_run *run, int argc, char **argv, stru
 
 	opterr = 0;
 	optind = 0;
-	while ((opt = getopt_long_only(argc, argv, "-hp:F6s:nvP:S:g:e:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long_only(argc, argv, "-hp:F6s:nvP:S:g:e:T:", longopts, NULL)) != -1) {
 		int ex, r;
 
 		if (opt == 'h') {
@@ -757,6 +775,8 @@ scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **ar
 		                     run->yes_large || run->dry_run);
 	if (ex == PL_EXIT_OK)
 		ex = check_engine(cli, run);
+	if (ex == PL_EXIT_OK)
+		ex = scan_timing_apply(cli, run);
 	if (ex != PL_EXIT_OK)
 		return ex;
 	if (!run->seed_set) {

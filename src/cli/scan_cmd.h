@@ -36,7 +36,10 @@ struct scan_run {
 	int have_ports;
 	double rate;
 	uint32_t max_inflight, timeout_ms, retries;
-	uint32_t threads;                    /* --threads; 0 = default (1) */
+	double min_rate;  /* --min-rate (scan_timing.c) */
+	int timing;       /* -T0..5; -1 = none */
+	unsigned set;     /* SCAN_SET_*: given on the command line, so -T leaves them */
+	uint32_t threads; /* --threads; 0 = default (1) */
 	const struct pl_scan_engine *engine; /* -sT (default), -sS, ...: pl_scan_engine_find */
 	struct pl_scan_raw_opts raw; /* --source-ip, --source-port, --interface (raw engines) */
 	int raw_set;                 /* one of them was given */
@@ -92,6 +95,15 @@ void scan_info_fill(struct pl_cli *cli, struct scan_run *run);
 int scan_open_sinks(struct pl_cli *cli, struct scan_run *run);
 /* Writes every footer and closes the outputs; PL_EXIT_FAIL on a write error. */
 int scan_close_sinks(struct pl_cli *cli, struct scan_run *run);
+/* Timing options the user set explicitly (a -T template leaves them alone). */
+#define SCAN_SET_RATE    1u
+#define SCAN_SET_MAXINF  2u
+#define SCAN_SET_TIMEOUT 4u
+#define SCAN_SET_RETRIES 8u
+/* -T0..5 / -T NAME (scan_timing.c): PL_EXIT_OK or a usage error printed. */
+int scan_timing_template(struct pl_cli *cli, struct scan_run *run, const char *arg);
+/* Applies the template to what was not set; checks --min-rate <= --max-rate. */
+int scan_timing_apply(struct pl_cli *cli, struct scan_run *run);
 /* Drops every capability but CAP_DAC_OVERRIDE (scan_caps.c); 0, or -1 with errno. */
 int scan_drop_caps(void);
 

@@ -212,6 +212,15 @@ on_emit(void *ctx, const struct pl_scan_result *r)
 		s->opts.on_result(s->opts.ctx, r);
 }
 
+/* --min-rate: probes in flight that rate needs when every probe waits out every attempt. */
+static double
+min_window(const struct pl_scan *s)
+{
+	double tmo = (s->opts.cfg.timeout_ms ? s->opts.cfg.timeout_ms : 1000) / 1000.0;
+
+	return s->opts.min_rate * tmo * ((double)s->opts.cfg.retries + 1.0);
+}
+
 static void
 adapt_window(struct pl_scan *s, uint64_t now)
 {
@@ -229,6 +238,8 @@ adapt_window(struct pl_scan *s, uint64_t now)
 	}
 	want = START_WINDOW + 2.0 * ((double)s->win_answered / dt) * s->srtt_s +
 	       1.5 * ((double)s->win_filtered / dt) * tmo * attempts;
+	if (want < min_window(s)) /* --min-rate */
+		want = min_window(s);
 	s->window = want > 1e9 ? 1000000000u : (uint64_t)want;
 	s->win_answered = s->win_filtered = s->win_rtt_min = 0;
 	s->last_adapt = now;
@@ -352,7 +363,7 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 	if (s->opts.on_started)
 		s->opts.on_started(s->opts.ctx);
 	s->t0 = last_tick = last_fill = pl_scan_now_ns();
-	s->window = START_WINDOW;
+	s->window = START_WINDOW > min_window(s) ? START_WINDOW : (uint64_t)min_window(s);
 	s->last_adapt = s->t0;
 	burst = s->opts.rate > 100 ? s->opts.rate / 100 : 1.0;
 	while (!finished(s)) {

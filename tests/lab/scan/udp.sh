@@ -9,6 +9,7 @@
 #  - each server identified with --sV (dns, ntp, snmp, memcached) and the JSON answer
 #    bytes are the server's datagram (DNS id 0x706c);
 #  - XML scaninfo type="udp" protocol="udp", ports protocol="udp";
+#  - -T5 (2 retries) and an explicit --retries that wins over it;
 #  - nmap -sU on the same host finds the same open ports (only those: nmap -T5 gives up
 #    on some closed ports' ICMP answers from run to run).
 # Runs without privileges inside the scanner namespace (-sU needs none).
@@ -73,6 +74,12 @@ PY
 grep -q '<scaninfo type="udp" protocol="udp"' "$D/res.xml" || fail "XML scaninfo"
 grep -q '<port protocol="udp" portid="53">' "$D/res.xml" || fail "XML port protocol"
 grep -q '2049/udp .*open|filtered' "$D/text" || fail "text output: open|filtered"
+# -T5 sets 2 retries (3 attempts) for a silent port; an explicit --retries wins over -T.
+lab_exec s "$PORTLENS" scan -sU $B -p 1-3 -T5 --all-states --no-progress -oJ "$D/t5.jsonl" >/dev/null
+[ "$(grep -c '"attempts":3' "$D/t5.jsonl")" -eq 3 ] || fail "-T5: $(cat "$D/t5.jsonl")"
+lab_exec s "$PORTLENS" scan -sU $B -p 1-3 --retries 0 -T5 --all-states --no-progress -oJ "$D/t5r.jsonl" >/dev/null
+[ "$(grep -c '"attempts":1' "$D/t5r.jsonl")" -eq 3 ] || fail "-T5 --retries 0: $(cat "$D/t5r.jsonl")"
+echo "ok: -T5 retries, explicit --retries wins"
 # nmap -sU on host A: the same open ports.
 t0=$(date +%s)
 timeout 150 ip netns exec "$(lab_nsname s)" nmap -sU -n -Pn -T5 --max-retries 1 -p 50-200,2049,5060,11211 \
