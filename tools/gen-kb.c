@@ -86,6 +86,14 @@ put_entries(FILE *out, const struct pl_kb *kb)
 				put_c_string(out, e->text_tr[l]);
 			}
 		}
+		if (e->software) {
+			fputs(", .software = ", out);
+			put_c_string(out, e->software);
+		}
+		if (e->affects) {
+			fputs(", .affects = ", out);
+			put_c_string(out, e->affects);
+		}
 		fputs(", .file = ", out);
 		put_c_string(out, e->file);
 		fprintf(out,

@@ -58,6 +58,11 @@ struct pl_kb_entry {
 	uint8_t protos; /* PL_PROTO_BIT mask */
 	uint8_t kind;   /* enum pl_kb_kind */
 	uint8_t risk;   /* enum pl_risk */
+	/* The software the fact is about ("Redis", "OpenSSH"), or NULL when it holds for
+	 * whatever listens on the port; and the affected versions "LO-HI" (LO included, HI
+	 * not, either may be empty) of a vulnerability, or NULL. */
+	const char *software;
+	const char *affects;
 };
 
 struct pl_kb;

@@ -56,8 +56,9 @@ csv_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 {
 	char host[64];
 	const char *name = pl_targets_name_at(info->targets, r->target);
+	char nbuf[256];
 	const char *kb =
-	    r->state == PL_PORT_OPEN ? scan_kb_note(info, r->port, r->proto, NULL) : NULL;
+	    r->state == PL_PORT_OPEN ? scan_kb_note(info, r, sv, nbuf, sizeof(nbuf), NULL) : NULL;
 	struct pl_buf b;
 
 	pl_buf_init(&b);

@@ -101,7 +101,8 @@ json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	char host[64];
 	const char *risk = NULL;
 	const char *name = pl_targets_name_at(info->targets, r->target);
-	const char *kb = scan_kb_note(info, r->port, r->proto, &risk);
+	char nbuf[256];
+	const char *kb = scan_kb_note(info, r, sv, nbuf, sizeof(nbuf), &risk);
 
 	pl_buf_init(&b);
 	pl_jsonw_init(&w, &b, 0);

@@ -155,9 +155,10 @@ static int
 text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
             const struct scan_sv_result *sv)
 {
-	char port[16], host[64], note[160] = "";
+	char port[16], host[64], note[300] = "";
 	const char *risk = NULL;
-	const char *kb = scan_kb_note(info, r->port, r->proto, &risk);
+	char nbuf[256];
+	const char *kb = scan_kb_note(info, r, sv, nbuf, sizeof(nbuf), &risk);
 	const char *name = pl_targets_name_at(info->targets, r->target);
 	const struct pl_service *svc = scan_sv_found(sv);
 	struct pl_buf svc_col, ver, ver_esc, line, cut;

@@ -93,8 +93,15 @@ extern const struct scan_sink_ops scan_sink_csv;
 void scan_skip_line(FILE *fp, const struct scan_info *info);
 /* Registry service name for port/proto ("ssh"), or "unknown". Static or registry-owned. */
 const char *scan_service_name(const struct scan_info *info, uint16_t port, uint8_t proto);
-/* Title of the highest-risk knowledge fact for the port, or NULL. */
-const char *scan_kb_note(const struct scan_info *info, uint16_t port, uint8_t proto,
+/*
+ * The note for a reported port: the highest-risk knowledge fact that holds for what
+ * answered. A fact about one piece of software ("Redis reachable without a password")
+ * holds only when --sV identified that software (and, for a vulnerability, a version in
+ * its affected range); without --sV it reads "if this is Redis: ...". Written into buf;
+ * returns buf, or NULL when no fact applies; *risk gets the fact's risk word.
+ */
+const char *scan_kb_note(const struct scan_info *info, const struct pl_scan_result *r,
+                         const struct scan_sv_result *sv, char *buf, size_t size,
                          const char **risk);
 /*
  * What an up host's outputs did not list: closed ports (when only open ones are

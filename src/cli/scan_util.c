@@ -4,7 +4,10 @@
  * knowledge note that annotate each open port, nmap-style dates, XML escaping, and the
  * --sV service facts as the sinks print them.
  */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
@@ -25,24 +28,128 @@ scan_service_name(const struct scan_info *info, uint16_t port, uint8_t proto)
 	return "unknown";
 }
 
-const char *
-scan_kb_note(const struct scan_info *info, uint16_t port, uint8_t proto, const char **risk)
+/* Case-insensitive: does one of a and b contain the other (both non-empty)? */
+static int
+names_overlap(const char *a, const char *b)
 {
+	return a[0] && b[0] && (strcasestr(a, b) || strcasestr(b, a));
+}
+
+/* Is svc the software a fact names ("Redis" or "MySQL, MariaDB": any of the list)? */
+static int
+is_software(const struct pl_service *svc, const char *software)
+{
+	char one[64];
+
+	for (const char *p = software; *p;) {
+		size_t n = strcspn(p, ",");
+
+		snprintf(one, sizeof(one), "%.*s", (int)n, p);
+		for (char *q = one + strlen(one); q > one && q[-1] == ' '; q--)
+			q[-1] = '\0';
+		if (one[0] && (strcasecmp(svc->service, one) == 0 ||
+		               names_overlap(svc->product, one) || names_overlap(svc->vendor, one)))
+			return 1;
+		p += n;
+		p += strspn(p, ", ");
+	}
+	return 0;
+}
+
+/* Compares versions as sequences of numbers and letter runs ("9.2p1" < "9.8p1"). */
+static int
+version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		a += strspn(a, ".-_ ");
+		b += strspn(b, ".-_ ");
+		if (!*a || !*b)
+			return *a ? 1 : *b ? -1 : 0;
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			unsigned long x = strtoul(a, (char **)&a, 10),
+			              y = strtoul(b, (char **)&b, 10);
+
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else {
+			if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+				return tolower((unsigned char)*a) < tolower((unsigned char)*b) ? -1
+				                                                               : 1;
+			a++;
+			b++;
+		}
+	}
+	return 0;
+}
+
+/* Is version inside "LO-HI" (LO included, HI not; an empty end is open)? */
+static int
+version_in(const char *version, const char *range)
+{
+	const char *dash = strchr(range, '-');
+	char lo[64];
+
+	if (!dash)
+		return 1;
+	snprintf(lo, sizeof(lo), "%.*s", (int)(dash - range), range);
+	return (!lo[0] || version_cmp(version, lo) >= 0) &&
+	       (!dash[1] || version_cmp(version, dash + 1) < 0);
+}
+
+/*
+ * How a fact applies to this port: 0 not at all (--sV found other software, or a
+ * version outside the affected range), 1 as it is, 2 only "if this is SOFTWARE" (not
+ * identified), 3 for an identified product of unknown version.
+ */
+static int
+fact_applies(const struct pl_kb_entry *e, const struct pl_service *svc)
+{
+	if (!e->software)
+		return 1;
+	if (!svc)
+		return 2;
+	if (!is_software(svc, e->software))
+		return 0;
+	if (!e->affects)
+		return 1;
+	if (!svc->version[0])
+		return 3;
+	return version_in(svc->version, e->affects) ? 1 : 0;
+}
+
+const char *
+scan_kb_note(const struct scan_info *info, const struct pl_scan_result *r,
+             const struct scan_sv_result *sv, char *buf, size_t size, const char **risk)
+{
+	const struct pl_service *svc = scan_sv_found(sv);
 	const struct pl_kb_entry *best = NULL;
+	int how = 0;
 	size_t n;
-	const uint32_t *ix = pl_kb_lookup(info->kb, port, &n);
+	const uint32_t *ix = pl_kb_lookup(info->kb, r->port, &n);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct pl_kb_entry *e = pl_kb_entry(info->kb, ix[i]);
+		int a = (e->protos & PL_PROTO_BIT(r->proto)) ? fact_applies(e, svc) : 0;
 
-		if ((e->protos & PL_PROTO_BIT(proto)) && (!best || e->risk > best->risk))
+		/* Prefer facts that hold as they are over conditional ones of equal risk. */
+		if (a && (!best || e->risk > best->risk || (e->risk == best->risk && a < how))) {
 			best = e;
+			how = a;
+		}
 	}
 	if (!best)
 		return NULL;
 	if (risk)
 		*risk = pl_risk_name((enum pl_risk)best->risk);
-	return best->title;
+	if (how == 1)
+		snprintf(buf, size, "%s", best->title);
+	else if (how == 3)
+		snprintf(buf, size, "if the %s version is %s: %s", best->software, best->affects,
+		         best->title); /* no network text here: the note is printed as is */
+	else
+		snprintf(buf, size, "if this is %s%s%s: %s", best->software,
+		         best->affects ? " " : "", best->affects ? best->affects : "", best->title);
+	return buf;
 }
 
 void

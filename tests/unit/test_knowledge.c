@@ -102,6 +102,32 @@ test_errors(void **state)
 	expect_error("port: 1/tcp\ntitle: a\x01\n", 2, 9, "control byte");
 	expect_error("port: 1/tcp\nkind: malware\ntitle:\ntext: X\nsource: rfc:1\n", 3, 1,
 	             "empty value");
+	/* affects: needs software: and one LO-HI range. */
+	expect_error("port: 1/tcp\n" BODY "affects: 1-2\nsource: rfc:1\n", 5, 1, "needs software");
+	expect_error("port: 1/tcp\n" BODY "software: X\naffects: 1.0\nsource: rfc:1\n", 6, 1,
+	             "one version range");
+}
+
+/* software: and affects: are kept on the entry (scan notes are conditioned on them). */
+static void
+test_software_keys(void **state)
+{
+	static const char doc[] = "port: 22/tcp\nkind: vulnerability\ntitle: T\ntext: X\n"
+	                          "software: OpenSSH\naffects: 8.5p1-9.8p1\nsource: rfc:1\n";
+	struct pl_kb *kb = pl_kb_new();
+	struct pl_err err = {0};
+	const struct pl_kb_entry *e;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(pl_kb_parse(kb, doc, strlen(doc), "s.kb", &err), PL_OK);
+	assert_int_equal(pl_kb_finish(kb, &err), PL_OK);
+	assert_non_null(pl_kb_lookup(kb, 22, &n));
+	assert_int_equal(n, 1);
+	e = pl_kb_entry(kb, 0);
+	assert_string_equal(e->software, "OpenSSH");
+	assert_string_equal(e->affects, "8.5p1-9.8p1");
+	pl_kb_free(kb);
 }
 
 static void
@@ -389,6 +415,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_good),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_software_keys),
 	    cmocka_unit_test(test_length_limits),
 	    cmocka_unit_test(test_builtin_coverage),
 	    cmocka_unit_test(test_builtin_2323_story),

@@ -40,6 +40,8 @@ enum kb_key {
 	KEY_TEXT_AR,
 	KEY_TITLE_TR,
 	KEY_TEXT_TR,
+	KEY_SOFTWARE,
+	KEY_AFFECTS,
 	KEY_SOURCE,
 	KEY_COUNT
 };
@@ -49,6 +51,7 @@ static const char *const key_names[KEY_COUNT] = {
     [KEY_TITLE] = "title",       [KEY_TEXT] = "text",         [KEY_TITLE_KO] = "title.ko",
     [KEY_TEXT_KO] = "text.ko",   [KEY_TITLE_AR] = "title.ar", [KEY_TEXT_AR] = "text.ar",
     [KEY_TITLE_TR] = "title.tr", [KEY_TEXT_TR] = "text.tr",   [KEY_SOURCE] = "source",
+    [KEY_SOFTWARE] = "software", [KEY_AFFECTS] = "affects",
 };
 
 struct stanza {
@@ -223,6 +226,7 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 	const char **sources = calloc(st->n_sources, sizeof(*sources));
 	const char *spec, *title, *text, *file;
 	const char *title_tr[PL_LANG_COUNT] = {0}, *text_tr[PL_LANG_COUNT] = {0};
+	const char *software = NULL, *affects = NULL;
 
 	if (!sources || kb_keep(kb, (char *)sources) != PL_OK) {
 		free(sources);
@@ -236,6 +240,11 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 	text = kb_strdup(kb, pl_buf_str(&st->value[KEY_TEXT]));
 	file = kb_strdup(kb, r->source);
 	if (!spec || !title || !text || !file)
+		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
+	if ((st->seen[KEY_SOFTWARE] &&
+	     !(software = kb_strdup(kb, pl_buf_str(&st->value[KEY_SOFTWARE])))) ||
+	    (st->seen[KEY_AFFECTS] &&
+	     !(affects = kb_strdup(kb, pl_buf_str(&st->value[KEY_AFFECTS])))))
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
 	for (int l = PL_LANG_KO; l < PL_LANG_COUNT; l++) {
 		int k = KEY_TITLE_KO + 2 * (l - PL_LANG_KO);
@@ -276,6 +285,8 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 		    .protos = (uint8_t)pr->protos,
 		    .kind = (uint8_t)kind,
 		    .risk = (uint8_t)risk,
+		    .software = software,
+		    .affects = affects,
 		};
 		memcpy(e->title_tr, title_tr, sizeof(title_tr));
 		memcpy(e->text_tr, text_tr, sizeof(text_tr));
@@ -317,6 +328,13 @@ close_stanza(struct kb_reader *r)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_RISK], 7,
 		                     "unknown risk '%.40s' (info, low, medium, high, critical)",
 		                     pl_buf_str(&st->value[KEY_RISK]));
+	/* affects: "LO-HI" (LO included, HI not; either may be empty), only with software. */
+	if (st->seen[KEY_AFFECTS] &&
+	    (!st->seen[KEY_SOFTWARE] || !strchr(pl_buf_str(&st->value[KEY_AFFECTS]), '-') ||
+	     strchr(strchr(pl_buf_str(&st->value[KEY_AFFECTS]), '-') + 1, '-')))
+		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_AFFECTS],
+		                     1,
+		                     "affects: takes one version range LO-HI and needs software:");
 	if (st->value[KEY_TITLE].len > MAX_TITLE)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_TITLE], 1,
 		                     "title is %zu bytes, at most %d allowed",
