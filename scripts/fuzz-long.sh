@@ -27,6 +27,10 @@ done
 
 fuzz_build "$@"
 names=${*:-$(fuzz_names)}
+# No target may send anything anywhere; where we may, each runs in a network namespace of
+# its own (no interfaces up), so a parser that reached a resolver or a socket stays inside.
+nonet=()
+if unshare -n true 2>/dev/null; then nonet=(unshare -n); fi
 mkdir -p "$FUZZ_BUILD/logs" "$FUZZ_BUILD/findings"
 table="$FUZZ_BUILD/fuzz-long.md"
 failed=()
@@ -74,7 +78,7 @@ for name in $names; do
 	# outer timeout catches a fuzzer that never stops (a hang libFuzzer cannot see).
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 		ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0 \
-		timeout -k 10 $((secs + 4 * tmo + 120)) "$exe" -max_total_time="$secs" \
+		timeout -k 10 $((secs + 4 * tmo + 120)) "${nonet[@]}" "$exe" -max_total_time="$secs" \
 		-timeout="$tmo" -rss_limit_mb="$rss" -malloc_limit_mb="$rss" -detect_leaks=1 \
 		-print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/findings/$name-" \
 		"$work" "$seeds" >"$log" 2>&1 || rc=$?
@@ -107,7 +111,7 @@ for r in "${rows[@]}"; do
 	IFS='|' read -r n e s c res <<<"$r"
 	printf '%-14s %14s %10s %16s  %s\n' "$n" "$e" "$s" "$c" "$res"
 done
-echo "(${secs}s per target, inputs over ${tmo}s or ${rss} MB are findings; table also in $table)"
+echo "(${secs}s per target, inputs over ${tmo}s or ${rss} MB are findings${nonet:+, no network}; table also in $table)"
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "fuzz-long: FAILED: ${failed[*]}"
 	exit 1
