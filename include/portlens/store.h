@@ -142,6 +142,11 @@ enum pl_rc pl_store_begin(struct pl_store *st, struct pl_err *err);
 enum pl_rc pl_store_commit(struct pl_store *st, struct pl_err *err);
 void pl_store_rollback(struct pl_store *st);
 
+/* Appends n results to a scan with one prepared statement; inside pl_store_begin/commit
+ * it commits nothing itself. Returns as pl_store_scan_add. */
+enum pl_rc pl_store_scan_add_many(struct pl_store *st, int64_t scan_id,
+                                  const struct pl_store_result *rows, size_t n, struct pl_err *err);
+
 /* ---- a streaming sink for `portlens scan --save` ---------------------------------- */
 
 struct pl_store_sink;

@@ -10,6 +10,7 @@
  * have nothing to save.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/scan_load.h"
@@ -43,12 +44,49 @@ targets_text(struct pl_buf *b, const struct pl_scandoc *doc)
 		pl_buf_printf(b, "%s%s", i ? " " : "", doc->hosts[i].addr);
 }
 
+/* Every listed port of doc as a store row (strings borrowed from doc). */
+static enum pl_rc
+import_rows(const struct pl_scandoc *doc, struct pl_store_result **out, size_t *n,
+            struct pl_err *err)
+{
+	size_t total = 0, k = 0;
+
+	for (size_t i = 0; i < doc->n_hosts; i++)
+		total += doc->hosts[i].n_ports;
+	*out = calloc(total ? total : 1, sizeof(**out));
+	if (!*out)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < doc->n_hosts; i++) {
+		const struct pl_scandoc_host *h = &doc->hosts[i];
+
+		for (size_t j = 0; j < h->n_ports; j++) {
+			const struct pl_scandoc_port *p = &h->ports[j];
+
+			(*out)[k++] = (struct pl_store_result){
+			    .addr = h->addr,
+			    .port = p->port,
+			    .proto = (enum pl_proto)p->proto,
+			    .state = p->state,
+			    .service = p->service,
+			    .product = p->product,
+			    .version = p->version,
+			    .rtt_us = -1,
+			    .observed_at = doc->start,
+			};
+		}
+	}
+	*n = k;
+	return PL_OK;
+}
+
 static enum pl_rc
 save_doc(struct pl_store *st, const char *file, const struct pl_scandoc *doc, int64_t *id,
          size_t *rows, struct pl_err *err)
 {
 	struct pl_buf targets, command;
 	struct pl_store_scan_meta meta = {0};
+	struct pl_store_result *rows_v = NULL;
+	size_t n_rows = 0;
 	enum pl_rc rc;
 
 	pl_buf_init(&targets);
@@ -63,33 +101,18 @@ save_doc(struct pl_store *st, const char *file, const struct pl_scandoc *doc, in
 	rc = pl_store_begin(st, err);
 	if (rc == PL_OK)
 		rc = pl_store_scan_begin(st, &meta, id, err);
-	for (size_t i = 0; rc == PL_OK && i < doc->n_hosts; i++) {
-		const struct pl_scandoc_host *h = &doc->hosts[i];
-
-		for (size_t k = 0; rc == PL_OK && k < h->n_ports; k++) {
-			const struct pl_scandoc_port *p = &h->ports[k];
-			struct pl_store_result r = {
-			    .addr = h->addr,
-			    .port = p->port,
-			    .proto = (enum pl_proto)p->proto,
-			    .state = p->state,
-			    .service = p->service,
-			    .product = p->product,
-			    .version = p->version,
-			    .rtt_us = -1,
-			    .observed_at = doc->start,
-			};
-
-			rc = pl_store_scan_add(st, *id, &r, err);
-			*rows += rc == PL_OK;
-		}
-	}
+	rc = rc == PL_OK ? import_rows(doc, &rows_v, &n_rows, err) : rc;
+	if (rc == PL_OK)
+		rc = pl_store_scan_add_many(st, *id, rows_v, n_rows, err);
+	if (rc == PL_OK)
+		*rows = n_rows;
 	if (rc == PL_OK)
 		rc = pl_store_scan_finish(st, *id, "done", err);
 	if (rc == PL_OK)
 		rc = pl_store_commit(st, err);
 	if (rc != PL_OK)
 		pl_store_rollback(st);
+	free(rows_v);
 	pl_buf_cleanup(&targets);
 	pl_buf_cleanup(&command);
 	return rc;
