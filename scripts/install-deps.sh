@@ -14,6 +14,8 @@ test_pkgs=(clang clang-format libclang-rt-14-dev llvm
 # Web front end (portlens serve): browser tests drive Debian's chromium through
 # playwright-core (npm); the web benchmark runs nginx and wrk side by side with portlens.
 test_pkgs+=(chromium fonts-nanum nginx wrk) # fonts-nanum: Korean in the screenshots
+# portlens site: the exported HTML is checked by HTML Tidy (tests/web/site.py).
+test_pkgs+=(tidy)
 command -v node >/dev/null 2>&1 || test_pkgs+=(nodejs npm)
 # Probe/audit lab (tests/lab/probe, bench/sv): real servers the tests start themselves in
 # lab namespaces on unusual ports (Debian may also start them on the host when installed).

@@ -56,6 +56,7 @@ int pl_cmd_info(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_search(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_registry(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_serve(struct pl_cli *cli, int argc, char **argv);
+int pl_cmd_site(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_listen(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_conns(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_scan(struct pl_cli *cli, int argc, char **argv);

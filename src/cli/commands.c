@@ -48,6 +48,9 @@ const struct pl_command pl_commands[] = {
     {.name = "serve",
      .fn = HEAVY(pl_cmd_serve),
      .summary = "port pages, search and live views on the web"},
+    {.name = "site",
+     .fn = HEAVY(pl_cmd_site),
+     .summary = "write the port pages as a static site in four languages"},
 };
 
 const size_t pl_commands_count = sizeof(pl_commands) / sizeof(pl_commands[0]);

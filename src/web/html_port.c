@@ -435,29 +435,13 @@ section_helpful(struct web_req *rq, struct web_resp *rs, uint16_t port, int than
 }
 
 void
-web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
+web_port_sections(struct pl_buf *b, struct web_req *rq, const struct pl_page *page, int live)
 {
-	struct pl_page_opts opts = {
-	    .reg = rq->web->cfg.reg,
-	    .kb = rq->web->cfg.kb,
-	    .read_proc = rq->web->cfg.live,
-	    .live_sockets = rq->web->cfg.live,
-	    .lang = req_lang(rq),
-	};
-	struct pl_page *page = NULL;
-	struct pl_buf *b = &rs->body;
-	char title[64], summary[256], port_s[8];
-	int thanks = web_arg(rq, "voted") != NULL;
+	char summary[256], port_s[8];
 
-	if (pl_page_build(port, &opts, &page, NULL) != PL_OK) {
-		rs->oom = 1;
-		return;
-	}
-	snprintf(port_s, sizeof(port_s), "%u", port);
+	snprintf(port_s, sizeof(port_s), "%u", page->port);
 	pl_page_summary(page, summary, sizeof(summary));
-	snprintf(title, sizeof(title), "%u", port);
-	html_begin(rq, rs, title);
-	pl_buf_printf(b, "<article class=\"port\" data-port=\"%u\"><h1>", port);
+	pl_buf_puts(b, "<h1>");
 	web_trf(b, rq, S_PORT_TITLE, port_s, NULL, NULL, NULL);
 	pl_buf_puts(b, " — ");
 	html_esc(b, summary);
@@ -476,11 +460,37 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	section_range(b, rq, page);
 	/* What is on this port here and now, right after what the port is: the question
 	 * people come with, answered before the background. */
-	section_live(b, rq, page);
+	if (live)
+		section_live(b, rq, page);
 	section_facts(b, rq, page, 1);
 	section_facts(b, rq, page, 0);
 	section_checks(b, rq, page);
 	section_faq(b, rq, page);
+}
+
+void
+web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
+{
+	struct pl_page_opts opts = {
+	    .reg = rq->web->cfg.reg,
+	    .kb = rq->web->cfg.kb,
+	    .read_proc = rq->web->cfg.live,
+	    .live_sockets = rq->web->cfg.live,
+	    .lang = req_lang(rq),
+	};
+	struct pl_page *page = NULL;
+	struct pl_buf *b = &rs->body;
+	char title[64];
+	int thanks = web_arg(rq, "voted") != NULL;
+
+	if (pl_page_build(port, &opts, &page, NULL) != PL_OK) {
+		rs->oom = 1;
+		return;
+	}
+	snprintf(title, sizeof(title), "%u", port);
+	html_begin(rq, rs, title);
+	pl_buf_printf(b, "<article class=\"port\" data-port=\"%u\">", port);
+	web_port_sections(b, rq, page, 1);
 	section_helpful(rq, rs, port, thanks);
 	pl_buf_puts(b, "</article>\n");
 	html_end(rq, rs);

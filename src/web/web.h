@@ -73,4 +73,40 @@ void pl_web_stop(struct pl_web *web);
  * already 64 bits; a generated one is 256 bits (64 hex digits). */
 #define PL_WEB_TOKEN_MIN 16
 
+/*
+ * `portlens site DIR`: the port pages as a static site anyone can host. For every page
+ * language it writes DIR/LANG/port/N.html (the same page model and sections as the
+ * server, without the live section), DIR/LANG/index.html (every exported port), and
+ * DIR/LANG/search-index.json for the pages' client-side search; plus DIR/index.html,
+ * DIR/sitemap.xml (with hreflang alternates) and DIR/assets/. Each page links its
+ * versions in the other languages (hreflang). With feedback_url, the page's "was this
+ * helpful" widget sends readers to that `portlens serve` instance; without it there is no
+ * widget.
+ */
+struct pl_site_opts {
+	const char *dir;               /* created if missing */
+	const struct pl_registry *reg; /* NULL: built-in */
+	const struct pl_kb *kb;        /* NULL: built-in */
+	const uint16_t *ports;         /* the ports to export; NULL: every port with data */
+	size_t n_ports;
+	const char *base_url;     /* absolute URL of DIR for canonical links and the sitemap
+	                             ("https://ports.example/"); NULL or "": relative only */
+	const char *feedback_url; /* a serve instance ("https://host:8080"); NULL: no widget */
+};
+
+struct pl_site_stats {
+	size_t pages;   /* port pages written (all languages) */
+	size_t files;   /* files written in all */
+	uint64_t bytes; /* their total size */
+	size_t ports;   /* ports exported */
+};
+
+/*
+ * Writes the site. Returns PL_OK, PL_ERR_SYS (a directory or file could not be written;
+ * err names it, errno kept), PL_ERR_ARG (no dir, or a URL that is not http(s)://) or
+ * PL_ERR_NOMEM. stats may be NULL.
+ */
+enum pl_rc pl_web_site_export(const struct pl_site_opts *opts, struct pl_site_stats *stats,
+                              struct pl_err *err);
+
 #endif

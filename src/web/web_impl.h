@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "portlens/page.h"
 #include "portlens/sockets.h"
 #include "portlens/store.h"
 #include "shared/buf.h"
@@ -233,6 +234,9 @@ void web_time(char *buf, size_t size, int64_t t);
 
 /* html_port.c, html_pages.c */
 void web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port);
+/* The port page's heading and sections (the live one only when live is nonzero), in
+ * rq's language: what the server's page and the static site (site.c) share. */
+void web_port_sections(struct pl_buf *b, struct web_req *rq, const struct pl_page *page, int live);
 void web_vote_post(struct web_req *rq, struct web_resp *rs, uint16_t port);
 void web_page_home(struct web_req *rq, struct web_resp *rs);
 void web_page_search(struct web_req *rq, struct web_resp *rs);

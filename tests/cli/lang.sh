@@ -9,11 +9,11 @@ pass=0
 fail=0
 page() { env -i PATH="$PATH" HOME=/nonexistent "$@" "$portlens" 2323 --no-live --width 100; }
 expect() { # NAME NEEDLE OUTPUT
-	if printf '%s' "$3" | grep -qF -- "$2"; then pass=$((pass + 1)); else
+	if grep -qF -- "$2" <<<"$3"; then pass=$((pass + 1)); else
 		echo "FAIL $1: no '$2'"; fail=$((fail + 1)); fi
 }
 reject() {
-	if printf '%s' "$3" | grep -qF -- "$2"; then echo "FAIL $1: unexpected '$2'"
+	if grep -qF -- "$2" <<<"$3"; then echo "FAIL $1: unexpected '$2'"
 		fail=$((fail + 1)); else pass=$((pass + 1)); fi
 }
 expect "LANG=ko" "자주 묻는 질문" "$(page LANG=ko_KR.UTF-8)"

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_site.c - `portlens site DIR`: writes the port pages as a static site in the four
+ * page languages (pl_web_site_export, src/web/site.c) and says how much it wrote.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "shared/strnum.h"
+#include "web/web.h"
+
+enum { OPT_PORTS = PL_OPT_FIRST_FREE, OPT_BASE_URL, OPT_FEEDBACK_URL };
+
+static const char site_help[] =
+    "usage: portlens site [OPTIONS] DIR\n"
+    "\n"
+    "Write the port pages as a static site anyone can host: DIR/LANG/port/N.html for\n"
+    "LANG in en, ko, ar, tr (the same pages as portlens serve, without live data),\n"
+    "DIR/LANG/index.html, a search index per language for the pages' search box,\n"
+    "DIR/sitemap.xml with hreflang alternates, and DIR/assets/. Every port with an\n"
+    "assigned registry record or a knowledge entry is exported unless --ports says.\n"
+    "\n"
+    "options:\n"
+    "  --ports LIST        only these ports: 22,80,8000-8010\n"
+    "  --base-url URL      the site's public address, for canonical links and the\n"
+    "                      sitemap (e.g. https://ports.example/); relative otherwise\n"
+    "  --feedback-url URL  a portlens serve instance: each page gets a \"was this\n"
+    "                      helpful\" form that opens the port there; no form otherwise\n"
+    "  --registry FILE     use this IANA registry CSV instead of the built-in one\n"
+    "  -h, --help          this help\n";
+
+/* Parses "22,80,8000-8010" into a malloc'd list. Returns 0, or -1 after a message. */
+static int
+parse_ports(struct pl_cli *cli, const char *s, uint16_t **out, size_t *n)
+{
+	uint16_t *v = malloc(65536 * sizeof(*v));
+	const char *p = s;
+
+	*n = 0;
+	if (!v) {
+		pl_cli_fail(cli, "out of memory");
+		return -1;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ","), dash = strcspn(p, "-");
+		uint64_t lo, hi;
+
+		if (dash < len) {
+			if (pl_parse_u64n(p, dash, 0, 65535, &lo, NULL) != PL_OK ||
+			    pl_parse_u64n(p + dash + 1, len - dash - 1, lo, 65535, &hi, NULL) !=
+			        PL_OK)
+				goto bad;
+		} else if (pl_parse_u64n(p, len, 0, 65535, &lo, NULL) == PL_OK) {
+			hi = lo;
+		} else {
+			goto bad;
+		}
+		for (uint64_t q = lo; q <= hi && *n < 65536; q++)
+			v[(*n)++] = (uint16_t)q;
+		p += len + (p[len] == ',');
+	}
+	if (*n == 0)
+		goto bad;
+	*out = v;
+	return 0;
+bad:
+	free(v);
+	pl_cli_usage_error(cli, "--ports takes ports and ranges like 22,80,8000-8010, not '%s'", s);
+	return -1;
+}
+
+int
+pl_cmd_site(struct pl_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    PL_CLI_COMMON_LONGOPTS,
+	    {"ports", required_argument, NULL, OPT_PORTS},
+	    {"base-url", required_argument, NULL, OPT_BASE_URL},
+	    {"feedback-url", required_argument, NULL, OPT_FEEDBACK_URL},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct pl_site_opts so = {0};
+	struct pl_site_stats st = {0};
+	struct pl_err err = {0};
+	uint16_t *ports = NULL;
+	int opt, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(site_help, cli->out);
+			free(ports);
+			return PL_EXIT_OK;
+		case OPT_PORTS:
+			free(ports);
+			ports = NULL;
+			if (parse_ports(cli, optarg, &ports, &so.n_ports) != 0)
+				return PL_EXIT_USAGE;
+			continue;
+		case OPT_BASE_URL:
+			so.base_url = optarg;
+			continue;
+		case OPT_FEEDBACK_URL:
+			so.feedback_url = optarg;
+			continue;
+		}
+		rc = pl_cli_other_option(cli, opt, optarg, argv);
+		if (rc != PL_EXIT_OK) {
+			free(ports);
+			return rc;
+		}
+	}
+	if (optind != argc - 1) {
+		free(ports);
+		return pl_cli_usage_error(cli, "site takes one output directory; see --help");
+	}
+	rc = pl_cli_load_registry(cli);
+	if (rc != PL_EXIT_OK) {
+		free(ports);
+		return rc;
+	}
+	so.dir = argv[optind];
+	so.reg = cli->reg;
+	so.kb = cli->kb;
+	so.ports = ports;
+	if (pl_web_site_export(&so, &st, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		free(ports);
+		return PL_EXIT_FAIL;
+	}
+	fprintf(cli->out, "%s: %zu ports, %zu pages, %zu files, %llu bytes in %s\n", cli->prog,
+	        st.ports, st.pages, st.files, (unsigned long long)st.bytes, so.dir);
+	free(ports);
+	return PL_EXIT_OK;
+}
