@@ -66,6 +66,13 @@ int pl_cmd_diff(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_import(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_watch(struct pl_cli *cli, int argc, char **argv);
 
+/*
+ * The exit status for a library failure, the one mapping every command uses: PL_OK 0;
+ * bad input (PL_ERR_PARSE, PL_ERR_ARG, PL_ERR_LIMIT) PL_EXIT_USAGE (2); stopped by a
+ * signal (PL_ERR_INTERRUPTED) 130; anything else -- the command ran and failed: out of
+ * memory, I/O, permissions, no kernel support, time-out, not found -- PL_EXIT_FAIL (1).
+ */
+int pl_cli_exit_for(enum pl_rc rc);
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_USAGE. */
 int pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

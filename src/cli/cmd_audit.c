@@ -10,7 +10,7 @@
  * scans them (the scan module's connect engine, -p ports) and probes the open ports.
  * Optionally (--check-default-credentials) Telnet services on named hosts are tried
  * with the Mirai factory-default pairs. Exit: 0 no finding at or above --fail-on,
- * 1 such findings, 2 usage or run-time error.
+ * 1 such findings or a run-time failure (pl_cli_exit_for, as every command), 2 usage.
  */
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -69,7 +69,8 @@ static const char audit_help[] =
     "  --json, --markdown     output format (JSON schema \"portlens.audit/1\")\n"
     "  -h, --help             this help\n"
     "\n"
-    "exit status: 0 no finding at or above --fail-on, 1 findings, 2 error\n";
+    "exit status: 0 no finding at or above --fail-on; 1 findings, or the audit could not\n"
+    "run (a message on stderr says why); 2 bad arguments or input\n";
 
 static int
 parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
@@ -171,11 +172,16 @@ probe_all(struct pl_cli *cli, struct audit_run *run)
 		jobs[n].addrlen = run->probe_len[i];
 		n += run->probe_len[i] > 0;
 	}
-	if (pl_probe_ctx_new(&run->probe_opts, &run->probe_ctx, &err) != PL_OK ||
-	    pl_probe_many(run->probe_ctx, jobs, n, run->parallel, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		rc = PL_EXIT_USAGE;
-		goto out;
+	{
+		enum pl_rc prc = pl_probe_ctx_new(&run->probe_opts, &run->probe_ctx, &err);
+
+		if (prc == PL_OK)
+			prc = pl_probe_many(run->probe_ctx, jobs, n, run->parallel, &err);
+		if (prc != PL_OK) {
+			pl_cli_print_err(cli, &err);
+			rc = pl_cli_exit_for(prc);
+			goto out;
+		}
 	}
 	for (size_t i = 0, k = 0; i < run->n_obs; i++) {
 		if (run->probe_len[i] == 0)
@@ -244,9 +250,11 @@ report(struct pl_cli *cli, struct audit_run *run)
 	struct pl_buf out;
 	int rc, max;
 
-	if (pl_audit_run(run->obs, run->n_obs, &ao, &rep, &err) != PL_OK) {
+	enum pl_rc arc = pl_audit_run(run->obs, run->n_obs, &ao, &rep, &err);
+
+	if (arc != PL_OK) {
 		pl_cli_print_err(cli, &err);
-		return PL_EXIT_USAGE;
+		return pl_cli_exit_for(arc);
 	}
 	pl_buf_init(&out);
 	if (cli->format == PL_FMT_JSON)
@@ -260,7 +268,7 @@ report(struct pl_cli *cli, struct audit_run *run)
 	max = pl_audit_max_severity(&rep);
 	pl_audit_report_cleanup(&rep);
 	if (rc != PL_EXIT_OK)
-		return PL_EXIT_USAGE;
+		return rc;
 	return max >= (int)run->fail_on ? PL_EXIT_FAIL : PL_EXIT_OK;
 }
 
@@ -299,8 +307,6 @@ pl_cmd_audit(struct pl_cli *cli, int argc, char **argv)
 		rc = check_creds(cli, &run);
 	if (rc == PL_EXIT_OK)
 		rc = report(cli, &run);
-	else if (rc == PL_EXIT_FAIL)
-		rc = PL_EXIT_USAGE; /* 1 is reserved for "findings" */
 	run_cleanup(&run);
 	return rc;
 }

@@ -145,9 +145,11 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 	struct pl_err err = {0};
 	size_t n_below = 0, n_udp = 0;
 
-	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
+	enum pl_rc rc = pl_sockets_collect(&q, &set, &err);
+
+	if (rc != PL_OK) {
 		pl_cli_print_err(cli, &err);
-		return PL_EXIT_USAGE;
+		return pl_cli_exit_for(rc); /* the same status as listen's for the same failure */
 	}
 	for (size_t i = 0; i < set->n_socks; i++) {
 		const struct pl_sock *s = &set->socks[i];
@@ -298,10 +300,16 @@ audit_gather_targets(struct pl_cli *cli, struct audit_run *run, int n, char **sp
 	rc = add_targets(cli, run, ts, &ps, n, specs);
 	if (rc != PL_EXIT_OK)
 		goto out;
-	if (pl_scan_new(ts, &ps, &so, &scan, &err) != PL_OK || pl_scan_run(scan, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		rc = PL_EXIT_USAGE;
-		goto out;
+	{
+		enum pl_rc src = pl_scan_new(ts, &ps, &so, &scan, &err);
+
+		if (src == PL_OK)
+			src = pl_scan_run(scan, &err);
+		if (src != PL_OK) {
+			pl_cli_print_err(cli, &err);
+			rc = pl_cli_exit_for(src);
+			goto out;
+		}
 	}
 	if (g.nomem)
 		rc = pl_cli_fail(cli, "out of memory");

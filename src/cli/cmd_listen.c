@@ -314,10 +314,10 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 		return rc;
 	q.reg = cli->reg;
 	q.kb = cli->kb;
-	if (pl_sockets_collect(&q, &set, &err) != PL_OK) {
+	if ((rc = pl_sockets_collect(&q, &set, &err)) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		pl_baseline_cleanup(&baseline);
-		return PL_EXIT_FAIL;
+		return pl_cli_exit_for((enum pl_rc)rc);
 	}
 	/* Saved before --baseline narrows the set: the file records what listens now. */
 	if (a.save_baseline)

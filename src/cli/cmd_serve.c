@@ -284,9 +284,10 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	if (rc != PL_EXIT_OK)
 		return rc;
 	if (!cfg.db_path) {
-		if (pl_store_default_path(db, sizeof(db), &err) != PL_OK) {
+		if ((rc = pl_store_default_path(db, sizeof(db), &err)) != PL_OK) {
 			pl_cli_print_err(cli, &err);
-			return PL_EXIT_FAIL;
+			fprintf(cli->err, "portlens: hint: give the database with --db PATH\n");
+			return pl_cli_exit_for(rc);
 		}
 		cfg.db_path = db;
 	}
@@ -303,12 +304,11 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	if ((rc = pl_web_start(&cfg, &web, &err)) != PL_OK) {
 		pl_cli_print_err(cli, &err);
-		if (rc != PL_ERR_ARG)
-			return PL_EXIT_FAIL;
-		fprintf(cli->err, "portlens: hint: --allow-remote allows an address beyond "
-		                  "loopback; it needs an access token (--token, PORTLENS_TOKEN, "
-		                  "or a generated one)\n");
-		return PL_EXIT_USAGE;
+		if (rc == PL_ERR_ARG)
+			fprintf(cli->err, "portlens: hint: --allow-remote allows an address beyond "
+			                  "loopback; it needs an access token (--token, "
+			                  "PORTLENS_TOKEN, or a generated one)\n");
+		return pl_cli_exit_for(rc);
 	}
 	print_url(cli, &cfg, web, cfg.token);
 	sigwait(&set, &sig);

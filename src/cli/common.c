@@ -26,6 +26,23 @@ vmessage(struct pl_cli *cli, const char *fmt, va_list ap)
 }
 
 int
+pl_cli_exit_for(enum pl_rc rc)
+{
+	switch (rc) {
+	case PL_OK:
+		return PL_EXIT_OK;
+	case PL_ERR_PARSE:
+	case PL_ERR_ARG:
+	case PL_ERR_LIMIT:
+		return PL_EXIT_USAGE;
+	case PL_ERR_INTERRUPTED:
+		return 130;
+	default:
+		return PL_EXIT_FAIL;
+	}
+}
+
+int
 pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
 {
 	va_list ap;

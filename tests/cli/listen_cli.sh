@@ -196,5 +196,18 @@ frc=$?
 [ $frc -eq 0 ] && ok "listen --flagged with no flagged row exits 0" ||
 	bad "listen --flagged with no row exited $frc"
 
+# 5. One exit status for one failure: with 4 file descriptors the socket and process
+# tables cannot be read; listen, conns and audit say so and exit 1 alike (pl_cli_exit_for).
+for cmd in "listen" "conns" "audit --no-probe"; do
+	# shellcheck disable=SC2086 # $cmd is split into words on purpose
+	sh -c 'ulimit -n 4 && exec "$@"' sh "$PL" $cmd >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ $rc -eq 1 ] && [ -s "$tmp/err" ] && [ ! -s "$tmp/out" ]; then
+		ok "$cmd that cannot read the sockets: exit 1, $(head -c 60 "$tmp/err")"
+	else
+		bad "$cmd that cannot read the sockets: exit $rc: $(head -c 200 "$tmp/err")"
+	fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -78,8 +78,9 @@ pl_store_default_path(char *buf, size_t size, struct pl_err *err)
 	else if (home && home[0] == '/')
 		n = snprintf(buf, size, "%s/.local/share/portlens/portlens.db", home);
 	else
-		return pl_err_set(err, PL_ERR_NOTFOUND,
-		                  "neither XDG_DATA_HOME nor HOME is set; use --db PATH");
+		return pl_err_set(
+		    err, PL_ERR_NOTFOUND,
+		    "no place for the database: neither XDG_DATA_HOME nor HOME is set");
 	if (n < 0 || (size_t)n >= size)
 		return pl_err_set(err, PL_ERR_LIMIT, "database path too long");
 	return PL_OK;
