@@ -6,6 +6,7 @@
 #  - the same state for every port as `nmap -sS` on the same hosts (nmap folds ICMP
 #    unreachables into filtered);
 #  - no half-open connection left on the target (the kernel RSTs the SYN-ACKs);
+#  - Ctrl-C twice and --resume: every probe reported exactly once over three runs;
 #  - XML scaninfo type="syn"; capabilities dropped while scanning (only
 #    CAP_DAC_OVERRIDE kept); without CAP_NET_RAW one line naming it and -sT, exit 2,
 #    no output file created.
@@ -70,6 +71,31 @@ run_family() {
 }
 
 run_family v4 198.19.7 198.19.7.0/24 $((256 * 256))
+
+# Ctrl-C twice and --resume: the raw engine's in-flight slots go into the resume file,
+# so the three runs together report every probe exactly once (the v4 lab above).
+interrupt_after() { # SECS ARGS...
+	local secs=$1 rc=0 pid
+	shift
+	ip netns exec "$(lab_nsname s)" "$PORTLENS" scan "$@" >/dev/null 2>"$D/err" &
+	pid=$!
+	sleep "$secs"
+	kill -INT "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 130 ] || fail "interrupted -sS exited $rc, not 130: $(cat "$D/err")"
+}
+interrupt_after 1 -sS 198.19.7.0/24 -p 1-256 --rate 20000 --timeout 500 --retries 2 \
+	--all-states --no-progress --resume-file "$D/syn.resume" -oJ "$D/resumed.jsonl"
+n1=$(grep -c '"type":"result"' "$D/resumed.jsonl")
+interrupt_after 1 --resume "$D/syn.resume" --no-progress
+n2=$(grep -c '"type":"result"' "$D/resumed.jsonl")
+[ "$n1" -gt 0 ] && [ "$n2" -gt "$n1" ] && [ "$n2" -lt $((256 * 256)) ] ||
+	fail "-sS resume: $n1 then $n2 results"
+timeout 60 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan --resume "$D/syn.resume" \
+	--no-progress >/dev/null || fail "final -sS resume exited $?"
+$CHECK exact --results "$D/resumed.jsonl" --open "$D/open.v4" --filtered "$D/drop.v4" \
+	--unreachable "$D/unreach.v4" --probes $((256 * 256)) || fail "-sS resume lost or repeated probes"
+echo "ok: -sS interrupted twice ($n1, $n2 results) and resumed: every probe once"
 run_family v6 2001:2:0:1:: 2001:2:0:1::/120 $((256 * 256))
 
 # Capabilities while scanning: a silent target keeps the scan running long enough to look.
