@@ -56,8 +56,8 @@ pl_raw_check(const char *what, struct pl_err *err)
 static int
 attach_tcp(int fd, uint16_t port, int ip4)
 {
-	struct sock_filter v4[] = {
-	    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+	struct sock_filter f[] = {
+	    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0), /* x = the IPv4 header's length */
 	    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
 	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 0, 5),
 	    BPF_STMT(BPF_LD | BPF_B | BPF_IND, 13),
@@ -67,19 +67,10 @@ attach_tcp(int fd, uint16_t port, int ip4)
 	    BPF_STMT(BPF_RET | BPF_K, 0xffff),
 	    BPF_STMT(BPF_RET | BPF_K, 0),
 	};
-	struct sock_filter v6[] = {
-	    BPF_STMT(BPF_LDX | BPF_IMM, 0),
-	    BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 0, 5),
-	    BPF_STMT(BPF_LD | BPF_B | BPF_IND, 13),
-	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PL_TCP_RST, 2, 0),
-	    BPF_STMT(BPF_ALU | BPF_AND | BPF_K, PL_TCP_SYN | PL_TCP_ACK),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PL_TCP_SYN | PL_TCP_ACK, 0, 1),
-	    BPF_STMT(BPF_RET | BPF_K, 0xffff),
-	    BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = {.len = 9, .filter = ip4 ? v4 : v6};
+	struct sock_fprog prog = {.len = 9, .filter = f};
 
+	if (!ip4) /* an IPv6 raw socket delivers the TCP header first: x = 0 */
+		f[0] = (struct sock_filter)BPF_STMT(BPF_LDX | BPF_IMM, 0);
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
 }
 

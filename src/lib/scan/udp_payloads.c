@@ -36,18 +36,6 @@ fail(struct parser *p, const char *msg)
 	return pl_err_set(p->err, PL_ERR_PARSE, "%s:%u: %s", p->source, p->line, msg);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static enum pl_rc
 parse_hex(struct parser *p, const char *s, size_t n)
 {
@@ -58,7 +46,7 @@ parse_hex(struct parser *p, const char *s, size_t n)
 
 		if (s[i] == ' ' || s[i] == '\t')
 			continue;
-		if ((v = hexval(s[i])) < 0)
+		if ((v = pl_hex_digit(s[i])) < 0)
 			return fail(p, "hex: not a hex digit");
 		if (hi < 0) {
 			hi = v;

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/*
+ * frame.c - the part of the packet engines (engine_syn.c, engine_udp.c) that does not
+ * depend on the protocol: probes in the in-flight table, packets into per-family
+ * sendmmsg batches, one poll() over the engine's sockets, deadlines and retries.
+ *
+ * A poll round: flush what send() queued, wait for the earliest deadline or a packet,
+ * let the engine drain every ready socket, expire deadlines (another attempt, or the
+ * engine's "silent" state after the last), flush the retries. Batches are therefore
+ * empty whenever answers are read, so a packet in a batch never outlives its slot.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scan/frame.h"
+#include "scan/scan_impl.h"
+
+enum pl_rc
+pl_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
+              enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
+              pl_frame_drain_fn drain)
+{
+	uint32_t n = cfg->max_inflight ? cfg->max_inflight : 16384;
+
+	memset(f, 0, sizeof(*f));
+	for (int k = 0; k < PL_FRAME_FDS; k++)
+		f->fd[k] = -1;
+	f->cfg = *cfg;
+	if (cfg->engine_opts)
+		f->ro = *(const struct pl_scan_raw_opts *)cfg->engine_opts;
+	f->silent_state = (uint8_t)silent_state;
+	f->transmit = transmit;
+	f->drain = drain;
+	f->b[0] = malloc(sizeof(*f->b[0]));
+	f->b[1] = malloc(sizeof(*f->b[1]));
+	f->rx = malloc(sizeof(*f->rx));
+	if (!f->b[0] || !f->b[1] || !f->rx || pl_inflight_init(&f->tab, n, 1) != PL_OK)
+		return PL_ERR_NOMEM;
+	f->b[0]->n = f->b[1]->n = 0;
+	f->b[0]->fd = f->b[1]->fd = -1;
+	return PL_OK;
+}
+
+void
+pl_frame_cleanup(struct pl_frame *f)
+{
+	for (int k = 0; k < PL_FRAME_FDS; k++)
+		if (f->fd[k] >= 0)
+			close(f->fd[k]);
+	pl_inflight_cleanup(&f->tab);
+	free(f->b[0]);
+	free(f->b[1]);
+	free(f->rx);
+}
+
+void
+pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_scan_reason why,
+                int sys_errno, const uint8_t *ans, size_t n, const uint8_t *req, size_t req_len)
+{
+	struct pl_scan_result r;
+
+	pl_inflight_result(&f->tab, i, st, why, sys_errno, pl_scan_now_ns(), &r);
+	if (ans) {
+		r.answer = ans;
+		r.answer_len = (uint32_t)n;
+		r.request = req;
+		r.request_len = (uint32_t)req_len;
+	}
+	pl_inflight_release(&f->tab, i);
+	f->cfg.emit(f->cfg.ctx, &r);
+}
+
+void
+pl_frame_fail(void *ctx, uint32_t i, int e)
+{
+	struct pl_frame *f = ctx;
+	enum pl_scan_reason why = PL_REASON_ERROR;
+
+	if (!f->tab.slots[i].used)
+		return;
+	if (e == EHOSTUNREACH || e == EHOSTDOWN)
+		why = PL_REASON_HOST_UNREACH;
+	else if (e == ENETUNREACH || e == ENETDOWN)
+		why = PL_REASON_NET_UNREACH;
+	else if (e == EPERM || e == EACCES)
+		why = PL_REASON_ADMIN_PROHIBITED;
+	pl_frame_finish(f, i, PL_PORT_UNREACHABLE, why, e, NULL, 0, NULL, 0);
+}
+
+static void
+flush(struct pl_frame *f)
+{
+	for (int k = 0; k < 2; k++)
+		if (f->b[k]->n)
+			pl_raw_batch_flush(f->b[k], pl_frame_fail, f);
+}
+
+uint8_t *
+pl_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len)
+{
+	struct pl_inflight_slot *sl = &f->tab.slots[i];
+	struct pl_raw_batch *b = f->b[sl->probe.addr.family == 6];
+	uint64_t now = pl_scan_now_ns();
+
+	sl->attempts++;
+	sl->t_send_ns = now;
+	pl_inflight_set_deadline(&f->tab, i, now + (uint64_t)f->cfg.timeout_ms * 1000000ull);
+	if (b->fd < 0) {
+		pl_frame_finish(f, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, EAFNOSUPPORT, NULL, 0,
+		                NULL, 0);
+		return NULL;
+	}
+	if (b->n == PL_RAW_BATCH)
+		pl_raw_batch_flush(b, pl_frame_fail, f);
+	return pl_raw_batch_add(b, &sl->probe.addr, port, len, i);
+}
+
+enum pl_rc
+pl_frame_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
+{
+	struct pl_frame *f = state;
+	uint32_t i;
+
+	(void)err;
+	if ((i = pl_inflight_take(&f->tab, p)) == PL_INFLIGHT_NIL)
+		return PL_ERR_LIMIT;
+	f->transmit(f, i);
+	return PL_OK;
+}
+
+/* Deadlines that have passed: another attempt, or the silent state after the last. */
+static void
+expire(struct pl_frame *f)
+{
+	uint32_t i;
+
+	while ((i = pl_inflight_expired(&f->tab, pl_scan_now_ns())) != PL_INFLIGHT_NIL) {
+		if (f->tab.slots[i].attempts > f->cfg.retries)
+			pl_frame_finish(f, i, (enum pl_port_state)f->silent_state,
+			                PL_REASON_NO_RESPONSE, 0, NULL, 0, NULL, 0);
+		else
+			f->transmit(f, i);
+	}
+}
+
+enum pl_rc
+pl_frame_poll(void *state, int timeout_ms, struct pl_err *err)
+{
+	struct pl_frame *f = state;
+	struct pollfd pfd[PL_FRAME_FDS + 1];
+	int idx[PL_FRAME_FDS + 1], n = 0;
+	enum pl_rc rc;
+
+	flush(f);
+	for (int k = 0; k < PL_FRAME_FDS; k++) {
+		if (f->fd[k] < 0)
+			continue;
+		idx[n] = k;
+		pfd[n++] = (struct pollfd){.fd = f->fd[k], .events = POLLIN};
+	}
+	if (f->cfg.wake_fd > 0) {
+		idx[n] = -1;
+		pfd[n++] = (struct pollfd){.fd = f->cfg.wake_fd, .events = POLLIN};
+	}
+	timeout_ms = pl_inflight_wait_ms(&f->tab, pl_scan_now_ns(), timeout_ms);
+	if (poll(pfd, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
+		return pl_err_set(err, PL_ERR_SYS, "poll: %s", strerror(errno));
+	for (int j = 0; j < n; j++)
+		if (idx[j] >= 0 && pfd[j].revents &&
+		    (rc = f->drain(f, idx[j], pfd[j].revents, err)) != PL_OK)
+			return rc;
+	expire(f);
+	flush(f);
+	return PL_OK;
+}
+
+size_t
+pl_frame_inflight(void *state)
+{
+	return ((struct pl_frame *)state)->tab.count;
+}
+
+size_t
+pl_frame_capacity(void *state)
+{
+	return ((struct pl_frame *)state)->tab.n_slots;
+}
+
+void
+pl_frame_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx)
+{
+	pl_inflight_foreach(&((struct pl_frame *)state)->tab, fn, ctx);
+}

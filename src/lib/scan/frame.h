@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scan/frame.h - what the packet engines (syn, udp) share: the in-flight table, the
+ * sockets, one send batch per family, the receive buffer, and the vtable operations
+ * that do not depend on the protocol (send, poll, inflight, capacity, foreach). An
+ * engine's state starts with a struct pl_frame, so the engine's state pointer is also
+ * the frame's; the engine supplies how to queue a probe (transmit) and how to read a
+ * socket (drain).
+ */
+#ifndef PL_SCAN_FRAME_H
+#define PL_SCAN_FRAME_H
+
+#include "portlens/scan.h"
+#include "scan/inflight.h"
+#include "scan/rawsock.h"
+
+#define PL_FRAME_FDS 4
+
+struct pl_frame;
+
+/* Queues the next attempt of slot i (pl_frame_queue does the bookkeeping). */
+typedef void (*pl_frame_transmit_fn)(struct pl_frame *f, uint32_t i);
+/* Reads what is waiting on socket k (revents from poll). */
+typedef enum pl_rc (*pl_frame_drain_fn)(struct pl_frame *f, int k, short revents,
+                                        struct pl_err *err);
+
+struct pl_frame {
+	struct pl_scan_engine_cfg cfg;
+	struct pl_scan_raw_opts ro; /* from cfg.engine_opts, or all defaults */
+	struct pl_inflight tab;     /* with the (address, port) index */
+	int fd[PL_FRAME_FDS];       /* -1 when not open */
+	struct pl_raw_batch *b[2];  /* send batches: IPv4, IPv6 (their fd set by the engine) */
+	struct pl_raw_recv *rx;
+	uint8_t silent_state; /* state after the last unanswered attempt */
+	pl_frame_transmit_fn transmit;
+	pl_frame_drain_fn drain;
+};
+
+/* Sets the frame up; PL_OK or PL_ERR_NOMEM (then pl_frame_cleanup). */
+enum pl_rc pl_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
+                         enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
+                         pl_frame_drain_fn drain);
+/* Closes every socket and frees the frame's memory (not f itself). */
+void pl_frame_cleanup(struct pl_frame *f);
+
+/* Reports slot i (UDP: with the answer and the payload that drew it) and frees it. */
+void pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_scan_reason why,
+                     int sys_errno, const uint8_t *ans, size_t n, const uint8_t *req,
+                     size_t req_len);
+
+/* The kernel refused to send slot i's probe (errno e): a local answer (no route, a
+ * local firewall), reported as unreachable with the matching reason. ctx is the frame. */
+void pl_frame_fail(void *ctx, uint32_t i, int e);
+
+/*
+ * Starts the next attempt of slot i: counts it, starts its deadline, and returns space
+ * for a packet of len bytes to the probe's address (port: UDP destination, 0 for raw
+ * TCP) in its family's batch; NULL when that family has no socket (the slot is then
+ * reported as an error).
+ */
+uint8_t *pl_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len);
+
+/* The vtable operations the packet engines share (state is the frame). */
+enum pl_rc pl_frame_send(void *state, const struct pl_scan_probe *p, struct pl_err *err);
+enum pl_rc pl_frame_poll(void *state, int timeout_ms, struct pl_err *err);
+size_t pl_frame_inflight(void *state);
+size_t pl_frame_capacity(void *state);
+void pl_frame_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx);
+
+#endif
