@@ -115,8 +115,8 @@ static const unsigned char s7_szl[] = {0x03, 0x00, 0x00, 0x21, 0x02, 0xf0, 0x80,
                                        0x00, 0x04, 0x00, 0x11, 0x00, 0x00};
 
 /* SZL 0x0011 records (28 bytes: index, 20-char order number, type, version bytes). */
-static void
-szl_records(const unsigned char *d, size_t n, struct pl_service *out)
+void
+pl_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out)
 {
 	size_t at;
 
@@ -161,7 +161,7 @@ s7_followup(const struct probe_run *run, struct probe_conn *c, struct probe_answ
 		return;
 	pl_conn_read(c, ans, wait, 300, NULL);
 	pl_probe_set(out->vendor, sizeof(out->vendor), "Siemens");
-	szl_records(ans->data + before, ans->len - before, out);
+	pl_s7_szl_records(ans->data + before, ans->len - before, out);
 	if (out->product[0])
 		pl_probe_add_info(out, "SZL 0x0011 read");
 }

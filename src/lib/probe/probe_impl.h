@@ -228,5 +228,8 @@ void pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *c,
 size_t pl_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap);
 /* Answers Telnet option negotiation found in d: refuses all but ECHO and SGA. */
 void pl_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n);
+/* p_ics.c: order number and firmware version from an S7 SZL 0x0011 answer (n bytes),
+ * into out->product and out->version. Pure; exposed for fuzz_probe_answer. */
+void pl_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out);
 
 #endif
