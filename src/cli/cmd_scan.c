@@ -55,10 +55,21 @@ report(struct scan_run *run, const struct pl_scan_result *r, const struct scan_s
 		fflush(run->progress.fp);
 		run->progress.drawn = 0;
 	}
+	if (run->live && r->state == PL_PORT_OPEN) { /* the table itself comes at the end */
+		char host[64];
+
+		fprintf(run->live, "Discovered open port %u/%s on %s\n", r->port,
+		        pl_proto_name((enum pl_proto)r->proto),
+		        pl_scan_addr_str(&r->addr, host, sizeof(host)));
+		fflush(run->live);
+	}
 	for (size_t i = 0; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
+		long off = s->sorted ? ftell(s->fp) : -1;
 
 		s->ops->result(s, &run->info, r, sv);
+		if (off >= 0) /* noted for the sorted table at the end */
+			scan_sort_add(&s->sort, r, off, ftell(s->fp) - off);
 		if (r->state == PL_PORT_OPEN)
 			fflush(s->fp);
 	}

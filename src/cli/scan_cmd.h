@@ -65,6 +65,9 @@ struct scan_run {
 	char *services_str;
 	/* Hosts that answered (open or closed), with their counts (scan_hosts.c). */
 	struct scan_hosts up;
+	/* The text table on a terminal is written sorted at the end; meanwhile each open
+	 * port is announced here as found ("Discovered open port ..."), or NULL. */
+	FILE *live;
 	/* --save: results streamed into the SQLite store (scan_save.c). */
 	struct scan_save save;
 	/* --sV: service detection on open ports (probe module, render_audit_sv.c). */

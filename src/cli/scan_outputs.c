@@ -3,13 +3,16 @@
  * scan_outputs.c - the outputs of `portlens scan`: the facts every sink prints
  * (scan_info_fill), opening each requested sink (text on stdout unless an -o option
  * takes it, -oN/-oJ/-oX/-oG/-oC files, continued on --resume: appended, or the XML cut
- * before its runstats) and closing them with their footers.
+ * before its runstats) and closing them with their footers. The line outputs (text,
+ * grepable, CSV) stream while the scan runs and are rewritten sorted by host and port
+ * at the end (scan_sort.h); on stdout they are spooled and written once, sorted.
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/scan_cmd.h"
+#include "shared/atomic_file.h"
 
 static FILE *
 open_out(struct pl_cli *cli, const char *path, int kind, int append)
@@ -22,7 +25,8 @@ open_out(struct pl_cli *cli, const char *path, int kind, int append)
 		fp = append ? fopen(path, "r+") : NULL;
 		return fp ? fp : fopen(path, "w+");
 	}
-	return fopen(path, append ? "a" : "w");
+	/* Readable too: the sorted table is copied back from it at the end (scan_sort.h). */
+	return fopen(path, append ? "a+" : "w+");
 }
 
 int
@@ -66,8 +70,23 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 		run->n_sinks++;
 	}
 	for (size_t i = 0; i < run->n_sinks; i++) {
-		run->sinks[i].ops->begin(&run->sinks[i], &run->info);
-		fflush(run->sinks[i].fp);
+		struct scan_sink *s = &run->sinks[i];
+
+		s->sorted = s->ops == &scan_sink_text || s->ops == &scan_sink_grep ||
+		            s->ops == &scan_sink_csv;
+		/* A line output on stdout is spooled and written sorted at the end. */
+		if (s->sorted && s->fp == cli->out && (s->fp = tmpfile()) != NULL) {
+			s->out = cli->out;
+			if (s->ops == &scan_sink_text && isatty(fileno(cli->out)))
+				run->live = cli->out;
+		} else if (s->sorted && s->fp == NULL)
+			s->fp = cli->out, s->sorted = 0; /* no spool: streamed as found */
+		s->ops->begin(s, &run->info);
+		fflush(s->fp);
+		/* This run's records start at the end of what is there (a resumed file's
+		 * earlier runs and this run's header stay first, as they are). */
+		s->sort.region = s->sorted && fseek(s->fp, 0, SEEK_END) == 0 ? ftell(s->fp) : -1;
+		s->sorted &= s->sort.region >= 0;
 	}
 	run->progress.fp = cli->err;
 	run->progress.tty = !run->no_progress && isatty(fileno(cli->err));
@@ -90,6 +109,42 @@ scan_info_fill(struct pl_cli *cli, struct scan_run *run)
 	run->info.targets = run->targets;
 }
 
+/*
+ * Before the footer: the records of this run in order (scan_sort.h). A spooled sink
+ * goes to stdout; a file is rewritten into a fresh temporary file next to it, which
+ * replaces it once the footer is in (the sink's fp points there meanwhile).
+ */
+static int
+sort_sink(struct pl_cli *cli, struct scan_sink *s)
+{
+	struct pl_atomic_file af;
+	struct pl_err err = {0};
+
+	if (s->out) {
+		int bad = scan_sort_copy(&s->sort, s->fp, s->out) != 0;
+
+		fclose(s->fp);
+		s->fp = s->out;
+		return bad ? pl_cli_fail(cli, "cannot write the sorted table to stdout")
+		           : PL_EXIT_OK;
+	}
+	if (!s->path || s->sort.given_up)
+		return PL_EXIT_OK; /* left as streamed */
+	if (pl_atomic_open(s->path, &af, &err) != PL_OK) {
+		fprintf(cli->err, "%s: %s; %s stays in the order found\n", cli->prog, err.msg,
+		        s->path);
+		return PL_EXIT_OK;
+	}
+	if (scan_sort_copy(&s->sort, s->fp, af.fp) != 0) {
+		pl_atomic_abort(&af);
+		return pl_cli_fail(cli, "cannot sort %s", s->path);
+	}
+	fclose(s->fp);
+	s->fp = af.fp;
+	s->af = af;
+	return PL_EXIT_OK;
+}
+
 int
 scan_close_sinks(struct pl_cli *cli, struct scan_run *run)
 {
@@ -98,11 +153,24 @@ scan_close_sinks(struct pl_cli *cli, struct scan_run *run)
 	for (size_t i = 0; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
 
+		if (s->sorted && sort_sink(cli, s) != PL_EXIT_OK)
+			ex = PL_EXIT_FAIL;
 		s->ops->end(s, &run->info);
-		if (fflush(s->fp) != 0 || ferror(s->fp))
-			ex = pl_cli_fail(cli, "cannot write %s", s->path ? s->path : "output");
-		if (s->fp != cli->out && fclose(s->fp) != 0)
-			ex = pl_cli_fail(cli, "cannot write %s", s->path);
+		if (s->af.fp) { /* the sorted copy replaces the streamed file */
+			struct pl_err err = {0};
+
+			if (ferror(s->af.fp) || pl_atomic_commit(&s->af, &err) != PL_OK)
+				ex = pl_cli_fail(cli, "cannot write %s", s->path);
+			pl_atomic_abort(&s->af);
+			s->fp = NULL;
+		} else {
+			if (fflush(s->fp) != 0 || ferror(s->fp))
+				ex = pl_cli_fail(cli, "cannot write %s",
+				                 s->path ? s->path : "output");
+			if (s->fp != cli->out && fclose(s->fp) != 0)
+				ex = pl_cli_fail(cli, "cannot write %s", s->path);
+		}
+		scan_sort_cleanup(&s->sort);
 	}
 	run->n_sinks = 0;
 	return ex;

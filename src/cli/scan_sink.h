@@ -17,8 +17,10 @@
 
 #include "cli/cli.h"
 #include "cli/scan_hosts.h"
+#include "cli/scan_sort.h"
 #include "portlens/probe.h"
 #include "portlens/scan.h"
+#include "shared/atomic_file.h"
 #include "shared/buf.h"
 
 /* Facts about the run every sink may print. */
@@ -81,6 +83,12 @@ struct scan_sink {
 	int append;       /* resumed scan: continue the existing file */
 	int reason;       /* show the reason column (text) */
 	void *priv;
+	/* Line outputs (text, grepable, CSV): the final table is sorted (scan_sort.h). For
+	 * '-' they are spooled in a temporary file and written to out at the end. */
+	int sorted;
+	FILE *out; /* stdout for a spooled sink, else NULL */
+	struct scan_sort sort;
+	struct pl_atomic_file af; /* the sorted copy of a file, until it replaces it */
 };
 
 extern const struct scan_sink_ops scan_sink_text;

@@ -7,7 +7,8 @@
 #   - the last address of a CIDR block is probed (198.19.7.0/28 finds a server on
 #     198.19.7.15: a block given on the command line is often not a subnet);
 #   - this machine's own broadcast address (198.18.0.255 on the scanner's lab0, read
-#     through netlink) is never probed, and the footer names it and why.
+#     through netlink) is never probed, and the footer names it and why;
+#   - the final tables (stdout, -oN, -oG, -oC) are sorted by host and port.
 # Usage: hosts.sh PORTLENS_BINARY
 source "$(dirname "$0")/common.sh" "$1"
 scan_lab_setup hosts
@@ -55,4 +56,26 @@ grep -q "^Host: 198.19.9.5 ()	Status: Up	Ignored State: closed (3)" "$D/h.gnmap"
 grep -q "(17 hosts up)" "$D/h.txt" || fail "text summary: $(tail -1 "$D/h.txt")"
 grep -q "^# 198.19.9.5 is up; not shown: 3 closed" "$D/h.txt" || fail "text: RST-only host not shown as up"
 xmllint --noout "$D/h.xml" || fail "XML not well-formed"
-echo "PASS: RST-only hosts are up everywhere; CIDR ends probed; own broadcast skipped and named"
+echo "ok: an RST-only host is up in every output"
+
+# The final tables are sorted by host (numerically) and port: stdout, -oN, -oG, -oC.
+pl scan 198.19.9.0/27 198.19.7.0/28 -p 80-83,1000 --all-states --timeout 300 --no-progress \
+	-oN "$D/s.txt" -oG "$D/s.gnmap" -oC "$D/s.csv" >"$D/s.out" 2>"$D/err" ||
+	{ cat "$D/err"; fail "scan exited $?"; }
+python3 - "$D" <<'PY' || fail "a final table is not sorted by host and port"
+import ipaddress, re, sys
+d = sys.argv[1]
+def check(name, rows):
+    assert len(rows) == 48 * 5, f"{name}: {len(rows)} rows"
+    keys = [(ipaddress.ip_address(h), int(p)) for h, p in rows]
+    assert keys == sorted(keys), f"{name}: not sorted, e.g. {next(k for k, n in zip(keys, keys[1:]) if n < k)}"
+for name in ("s.out", "s.txt"):
+    rows = [(l.split()[3], l.split()[0].split("/")[0]) for l in open(f"{d}/{name}")
+            if re.match(r"^\d+/tcp ", l)]
+    check(name, rows)
+check("s.gnmap", [re.match(r"Host: (\S+) .*Ports: (\d+)/", l).groups()
+                  for l in open(f"{d}/s.gnmap") if "Ports: " in l])
+check("s.csv", [tuple(l.split(",")[0:3:2]) for l in open(f"{d}/s.csv").read().splitlines()[1:]])
+print("sorted: stdout, -oN, -oG, -oC")
+PY
+echo "PASS: RST-only hosts are up everywhere; CIDR ends probed; own broadcast skipped and named; tables sorted"
