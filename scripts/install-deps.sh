@@ -26,6 +26,10 @@ test_pkgs+=(openssh-server openssl telnetd redis-server vsftpd python3-aiosmtpd 
 # other addresses and does not disturb them).
 test_pkgs+=(cups-daemon squid prometheus-node-exporter python3-pymodbus python3-serial-asyncio
 	mariadb-server postgresql python3-cryptography) # audit lab: databases, crafted certificates
+# Detection lab (tests/lab/probe/detect_lab.sh): servers it starts itself in lab
+# namespaces; smbclient/ldap-utils/snmp are the clients to check them by hand.
+test_pkgs+=(dnsmasq slapd ldap-utils samba smbclient rsync xrdp mosquitto
+	tigervnc-standalone-server tigervnc-tools snmpd snmp chrony)
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.
@@ -59,11 +63,15 @@ echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# chrony and snmpd: the tests run their own instances inside lab namespaces; the
-# host-wide services the packages start are not wanted (chronyd would talk to the
-# internet's NTP pool). No systemd (a container): there is nothing to stop.
-for svc in chrony snmpd; do
-	case " ${missing[*]} " in *" $svc "*) ;; *) continue ;; esac
+# chrony, snmpd and the detection lab's servers (dnsmasq, slapd, samba, xrdp,
+# mosquitto): the tests run their own instances inside lab namespaces; the host-wide
+# services the packages start are not wanted (chronyd would talk to the internet's NTP
+# pool; the others would answer on ports 53, 389, 445, 3389, 1883, 161 of this machine,
+# which local audits expect quiet). No systemd (a container): there is nothing to stop.
+for pair in chrony:chrony snmpd:snmpd dnsmasq:dnsmasq slapd:slapd samba:smbd samba:nmbd \
+	samba:samba-ad-dc xrdp:xrdp xrdp:xrdp-sesman mosquitto:mosquitto; do
+	pkg=${pair%%:*} svc=${pair#*:}
+	case " ${missing[*]} " in *" $pkg "*) ;; *) continue ;; esac
 	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
 		$SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
 	elif command -v service >/dev/null 2>&1; then

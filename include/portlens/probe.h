@@ -95,7 +95,7 @@ struct pl_service {
 	char version[64];   /* "9.2p1" */
 	char cpe[128];      /* "cpe:/a:openbsd:openssh:9.2p1" */
 	char os[64];        /* "Debian" when the banner names it */
-	char info[192];     /* extra facts: "title: Welcome to nginx!", "auth: none" */
+	char info[384];     /* extra facts: "title: Welcome to nginx!", "auth: none" */
 	char evidence[512]; /* the answer that identified it, escaped (\r \n \xNN) for text */
 	/* The same answer as read, byte for byte (evidence_len bytes, at most 512): each
 	 * output format escapes it once, its own way (JSON: JSON escapes only). */

@@ -13,6 +13,7 @@
 
 struct audit_run {
 	const char *ports_spec; /* -p, or NULL for the top 1000 */
+	const char *udp_spec;   /* --udp, or NULL: no UDP ports */
 	enum pl_severity fail_on;
 	int check_creds, force, no_probe;
 	int yes_large; /* --yes-large: the scan's size guard (scan_check_size) */

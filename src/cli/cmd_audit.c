@@ -29,6 +29,7 @@ enum {
 	OPT_NO_PROBE,
 	OPT_TIMEOUT,
 	OPT_YES_LARGE,
+	OPT_UDP,
 };
 
 /* Common options audit does not honour (common.c refuses them with these lines). */
@@ -51,6 +52,9 @@ static const char audit_help[] =
     "\n"
     "options:\n"
     "  -p, --ports=SPEC       ports to scan on TARGETS (default: the top 1000)\n"
+    "  --udp=PORTS            also ask these UDP ports of TARGETS (DNS, NTP, SNMP public,\n"
+    "                         SSDP, memcached payloads); those that answer are audited:\n"
+    "                         open recursion, SNMP public, amplification factor\n"
     "  --fail-on=SEVERITY     exit 1 when a finding is at or above SEVERITY: info, low,\n"
     "                         medium, high (default), critical\n"
     "  --check-default-credentials\n"
@@ -87,6 +91,7 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 	    {"no-probe", no_argument, NULL, OPT_NO_PROBE},
 	    {"parallel", required_argument, NULL, 'j'},
 	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+	    {"udp", required_argument, NULL, OPT_UDP},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -104,6 +109,9 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 			return -1;
 		case 'p':
 			run->ports_spec = optarg;
+			continue;
+		case OPT_UDP:
+			run->udp_spec = optarg;
 			continue;
 		case OPT_FAIL_ON:
 			if (pl_severity_parse(optarg, &sev) != PL_OK)
@@ -153,6 +161,27 @@ parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
 	return PL_EXIT_OK;
 }
 
+/* A --udp port that answered nothing we recognise proved nothing: no observation. (A
+ * local bound UDP socket, not probed, stays: it is a fact about this machine.) */
+static void
+drop_silent_udp(struct audit_run *run)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < run->n_obs; i++) {
+		if (run->obs[i].kind == PL_OBS_PORT && run->obs[i].proto == PL_PROTO_UDP &&
+		    run->probe_len[i] > 0 && (!run->obs[i].probed || !run->obs[i].svc.service[0]))
+			continue;
+		if (w != i) {
+			run->obs[w] = run->obs[i];
+			run->probe_addr[w] = run->probe_addr[i];
+			run->probe_len[w] = run->probe_len[i];
+		}
+		w++;
+	}
+	run->n_obs = w;
+}
+
 /* Probes every observation that has a probe address, in parallel. */
 static int
 probe_all(struct pl_cli *cli, struct audit_run *run)
@@ -170,6 +199,7 @@ probe_all(struct pl_cli *cli, struct audit_run *run)
 	for (size_t i = 0; i < run->n_obs; i++) {
 		jobs[n].addr = run->probe_addr[i];
 		jobs[n].addrlen = run->probe_len[i];
+		jobs[n].udp = run->obs[i].proto == PL_PROTO_UDP;
 		n += run->probe_len[i] > 0;
 	}
 	{
@@ -192,6 +222,7 @@ probe_all(struct pl_cli *cli, struct audit_run *run)
 		}
 		k++;
 	}
+	drop_silent_udp(run);
 out:
 	free(jobs);
 	return rc;
@@ -297,6 +328,8 @@ pl_cmd_audit(struct pl_cli *cli, int argc, char **argv)
 	if (optind == argc && run.check_creds)
 		return pl_cli_usage_error(cli, "--check-default-credentials needs explicitly "
 		                               "named TARGETS (hosts you may test)");
+	if (optind == argc && run.udp_spec)
+		return pl_cli_usage_error(cli, "--udp needs TARGETS");
 	if (optind == argc)
 		rc = audit_gather_local(cli, &run);
 	else

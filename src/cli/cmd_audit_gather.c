@@ -202,6 +202,7 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 struct gather_ctx {
 	struct audit_run *run;
 	int nomem;
+	int udp; /* observations are UDP ports to probe */
 };
 
 static void
@@ -212,7 +213,7 @@ on_open(void *ctx, const struct pl_scan_result *r)
 	socklen_t len;
 	struct pl_audit_obs *o;
 
-	if (r->state != PL_PORT_OPEN || r->proto != PL_PROTO_TCP)
+	if (r->state != PL_PORT_OPEN || r->proto != (g->udp ? PL_PROTO_UDP : PL_PROTO_TCP))
 		return;
 	memset(&ss, 0, sizeof(ss));
 	if (r->addr.family == 4) {
@@ -236,6 +237,7 @@ on_open(void *ctx, const struct pl_scan_result *r)
 		return;
 	}
 	pl_scan_addr_str(&r->addr, o->addr, sizeof(o->addr));
+	o->proto = g->udp ? PL_PROTO_UDP : PL_PROTO_TCP;
 	o->port = r->port;
 	o->reach = (r->addr.family == 4 && r->addr.bytes[0] == 127) ||
 	                   (r->addr.family == 6 && r->addr.bytes[15] == 1 &&
@@ -278,6 +280,50 @@ add_targets(struct pl_cli *cli, struct audit_run *run, struct pl_targets *ts, st
 	return PL_EXIT_OK;
 }
 
+/*
+ * UDP has no connect(): every target x --udp port becomes an observation to probe
+ * (pl_probe_udp_service); those that do not answer are dropped after probing.
+ */
+static int
+add_udp(struct pl_cli *cli, struct audit_run *run, const struct pl_targets *ts)
+{
+	struct pl_ports ps = {0};
+	struct pl_err err = {0};
+	uint64_t nt = pl_targets_count(ts);
+	int rc = PL_EXIT_OK;
+
+	if (!run->udp_spec)
+		return PL_EXIT_OK;
+	if (pl_ports_parse(&ps, run->udp_spec, &err) != PL_OK) {
+		pl_cli_print_err(cli, &err);
+		return PL_EXIT_USAGE;
+	}
+	if (nt * ps.n > 65536 && !run->yes_large) {
+		rc = pl_cli_usage_error(
+		    cli, "--udp: %llu UDP probes is more than 65536; add --yes-large",
+		    (unsigned long long)(nt * ps.n));
+		goto out;
+	}
+	for (uint64_t t = 0; t < nt; t++) {
+		struct pl_scan_result r = {.proto = PL_PROTO_UDP, .state = PL_PORT_OPEN};
+		struct gather_ctx g = {.run = run, .udp = 1};
+
+		if (pl_targets_at(ts, t, &r.addr) != PL_ADDR_OK)
+			continue; /* excluded, broadcast, multicast, unspecified: never probed */
+		for (uint32_t i = 0; i < ps.n && !g.nomem; i++) {
+			r.port = (uint16_t)(ps.items[i] & 0xffff);
+			on_open(&g, &r);
+		}
+		if (g.nomem) {
+			rc = pl_cli_fail(cli, "out of memory");
+			goto out;
+		}
+	}
+out:
+	pl_ports_cleanup(&ps);
+	return rc;
+}
+
 int
 audit_gather_targets(struct pl_cli *cli, struct audit_run *run, int n, char **specs)
 {
@@ -313,6 +359,8 @@ audit_gather_targets(struct pl_cli *cli, struct audit_run *run, int n, char **sp
 	}
 	if (g.nomem)
 		rc = pl_cli_fail(cli, "out of memory");
+	else
+		rc = add_udp(cli, run, ts);
 out:
 	pl_scan_free(scan);
 	pl_ports_cleanup(&ps);

@@ -126,7 +126,7 @@ pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs 
 		pl_jsonw_kstr(&w, "kind",
 		              o->kind == PL_OBS_CAPTURE ? "packet"
 		              : o->kind == PL_OBS_RAW   ? "raw"
-		                                        : "tcp");
+		                                        : pl_proto_name(o->proto));
 		pl_jsonw_kstr(&w, "address", o->addr);
 		pl_jsonw_kint(&w, "port", o->port);
 		if (o->kind != PL_OBS_PORT)
@@ -191,8 +191,8 @@ pl_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_
 
 		if (obs[i].kind != PL_OBS_PORT)
 			continue; /* no service to show: the finding says what it is */
-		snprintf(where, sizeof(where), strchr(obs[i].addr, ':') ? "[%s]:%u" : "%s:%u",
-		         obs[i].addr, obs[i].port);
+		snprintf(where, sizeof(where), strchr(obs[i].addr, ':') ? "[%s]:%u%s" : "%s:%u%s",
+		         obs[i].addr, obs[i].port, obs[i].proto == PL_PROTO_UDP ? "/udp" : "");
 		if (!obs[i].probed) {
 			memset(&none, 0, sizeof(none));
 			pl_render_service_md_row(where, &none, out);

@@ -193,6 +193,36 @@ serve_binary(struct server *s, int fd, int nth)
 	hold(fd, 3000);
 }
 
+/*
+ * An RDP server as xrdp behaves: a TLS ClientHello (or anything but an X.224 Connection
+ * Request) gets an X.224 Data TPDU with an MCS Disconnect Provider Ultimatum; a
+ * Connection Request offering TLS gets a Connection Confirm selecting TLS, one offering
+ * only standard RDP security one selecting that. Every other request: the connection
+ * is closed.
+ */
+static void
+serve_xrdp(struct server *s, int fd, int nth)
+{
+	static const unsigned char dpum[] = {0x03, 0x00, 0x00, 0x09, 0x02, 0xf0, 0x80, 0x21, 0x80};
+	unsigned char cc[19] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
+	                        0x00, 0x02, 0x01, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00};
+	unsigned char req[512];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	ssize_t n;
+
+	(void)s;
+	(void)nth;
+	if (poll(&pfd, 1, 3000) <= 0 || (n = recv(fd, req, sizeof(req), 0)) <= 0)
+		return;
+	if (n == 19 && req[0] == 0x03 && req[5] == 0xe0) {
+		cc[15] = req[15] & 1; /* TLS when offered, else standard RDP security */
+		send(fd, cc, sizeof(cc), MSG_NOSIGNAL);
+	} else if (req[0] == 0x16) {
+		send(fd, dpum, sizeof(dpum), MSG_NOSIGNAL);
+	}
+	/* Anything else: hang up at once (one connection at a time in this harness). */
+}
+
 static void
 serve_silent(struct server *s, int fd, int nth)
 {
@@ -351,6 +381,47 @@ test_binary_noise(void **state)
 	assert_non_null(strstr(r.svc.evidence, "\\x00"));
 	for (const char *p = r.svc.evidence; *p; p++)
 		assert_true(*p >= 0x20 && *p < 0x7f);
+}
+
+/* xrdp's answer to a TLS ClientHello (X.224 Data + MCS Disconnect Provider Ultimatum)
+ * alone identifies RDP; a TPKT of another shape does not. */
+static void
+test_rdp_x224_data_answer(void **state)
+{
+	static const unsigned char dpum[] = {0x03, 0x00, 0x00, 0x09, 0x02, 0xf0, 0x80, 0x21, 0x80};
+	unsigned char other[sizeof(dpum)];
+	struct pl_probe_ctx *ctx;
+	struct pl_service svc;
+
+	(void)state;
+	assert_int_equal(pl_probe_ctx_new(NULL, &ctx, NULL), PL_OK);
+	assert_int_equal(pl_probe_classify_banner(ctx, dpum, sizeof(dpum), &svc), 1);
+	assert_string_equal(svc.service, "rdp");
+	memcpy(other, dpum, sizeof(other));
+	other[3] = 0x0a; /* TPKT length disagrees with the bytes */
+	pl_probe_classify_banner(ctx, other, sizeof(other), &svc);
+	pl_probe_ctx_free(ctx);
+	assert_string_not_equal(svc.service, "rdp");
+}
+
+/* The X.224 answer to the TLS ClientHello is classified and kept; RDP is then asked
+ * properly, with its security protocols, however many probes were silent before. */
+static void
+test_rdp_answer_to_tls_hello(void **state)
+{
+	struct pl_probe_opts o = {.total_ms = 1500, .banner_ms = 300, .read_ms = 400};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_xrdp);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_string_equal(r.svc.service, "rdp");
+	assert_non_null(strstr(r.svc.info, "security: RDP, TLS; NLA not required"));
+	assert_true(r.svc.exposures & PL_EXP_RDP_NO_NLA);
+	assert_non_null(strstr(r.svc.evidence, "\\x03\\x00\\x00\\x13\\x0e\\xd0"));
 }
 
 static void
@@ -754,6 +825,8 @@ main(void)
 	    cmocka_unit_test(test_flood_is_bounded),
 	    cmocka_unit_test(test_binary_noise),
 	    cmocka_unit_test(test_silent_server_is_bounded),
+	    cmocka_unit_test(test_rdp_answer_to_tls_hello),
+	    cmocka_unit_test(test_rdp_x224_data_answer),
 	    cmocka_unit_test(test_reset_mid_tls),
 	    cmocka_unit_test(test_drip_is_bounded),
 	    cmocka_unit_test(test_every_probe_gets_asked),

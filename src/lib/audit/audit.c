@@ -136,8 +136,9 @@ pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opt
 			        ? &pl_audit_rules[k]
 			        : &pl_audit_rules_service[k - pl_audit_rules_count];
 
-			/* A bound UDP socket is never probed: only rules that judge the port
-			 * number (marked .udp) apply. */
+			/* Only the rules marked .udp judge UDP observations: the port-number
+			 * rules for bound sockets (not probed) and the rules over what a UDP
+			 * probe proved (audit --udp). */
 			if (obs[i].proto != PL_PROTO_TCP && !r->udp)
 				continue;
 			if (r->fn(&st, &obs[i]) != PL_OK) {

@@ -32,6 +32,11 @@ extern const size_t pl_audit_rules_service_count;
  * above never see. */
 enum pl_rc audit_rule_below_tcp(struct audit_state *st, const struct pl_audit_obs *o);
 
+/* Findings for the exposures a probe proved (rules_exposure.c), for TCP and UDP
+ * observations; and the UDP amplification rule. */
+enum pl_rc audit_rule_exposures(struct audit_state *st, const struct pl_audit_obs *o);
+enum pl_rc audit_rule_amplifier(struct audit_state *st, const struct pl_audit_obs *o);
+
 /* Adds a finding (strings copied). Returns PL_OK or PL_ERR_NOMEM. */
 enum pl_rc audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
                      const char *rule, const char *evidence, const char *why, const char *remedy,

@@ -257,6 +257,8 @@ const struct audit_rule pl_audit_rules[] = {
     {.id = "unauthenticated-service", .fn = rule_unauth_datastore},
     {.id = "unknown-service-unassigned-port", .fn = rule_unassigned_unknown, .udp = 1},
     {.id = "malware-port", .fn = rule_malware_port, .udp = 1},
+    {.id = "exposures", .fn = audit_rule_exposures, .udp = 1},
+    {.id = "udp-amplifier", .fn = audit_rule_amplifier, .udp = 1},
 };
 
 const size_t pl_audit_rules_count = sizeof(pl_audit_rules) / sizeof(pl_audit_rules[0]);

@@ -41,7 +41,10 @@ size_t pl_dns_query(unsigned char *buf, size_t cap, uint16_t id, const char *nam
 /* Parses a DNS response (no TCP length prefix). 0 and *r filled, or -1 if it is not one. */
 int pl_dns_parse(const unsigned char *d, size_t n, struct pl_dns_reply *r);
 
-/* 1 when r answers a recursive query for PL_DNS_RECURSION_NAME by resolving it (p_dns.c). */
+/*
+ * 1 when r answers our recursive query for PL_DNS_RECURSION_NAME by resolving it: RD
+ * echoed, RA set, and addresses or NXDOMAIN (p_dns.c).
+ */
 int pl_dns_recursion_proved(const struct pl_dns_reply *r);
 
 #endif

@@ -271,16 +271,20 @@ wave_answer(void *arg, const struct probe_def *sent, struct probe_conn *c, struc
 	const struct probe_def *def;
 
 	e->out->bytes_read += (uint32_t)ans->len;
-	memcpy(e->ans->data, ans->data, ans->len + 1);
-	e->ans->len = ans->len;
-	e->ans->truncated = ans->truncated;
-	e->ans->closed = ans->closed;
-	e->ans->reset = ans->reset;
 	pl_service_init(&tls_check);
 	if (ans->len && (pl_probe_tls.classify(e->run.ctx, ans->data, ans->len, &tls_check) ||
 	                 (pl_probe_http.classify(e->run.ctx, ans->data, ans->len, &tls_check) &&
 	                  strcmp(tls_check.service, "tls") == 0)))
 		e->saw_tls = 1;
+	/* A winner already holds e->ans and its connection, which its follow-up reads: a
+	 * later answer during the grace only tells whether TLS was seen. */
+	if (e->won_by)
+		return 0;
+	memcpy(e->ans->data, ans->data, ans->len + 1);
+	e->ans->len = ans->len;
+	e->ans->truncated = ans->truncated;
+	e->ans->closed = ans->closed;
+	e->ans->reset = ans->reset;
 	def = judge_as(e, sent->name, sent);
 	if (!def || e->conf < 90)
 		return 0;

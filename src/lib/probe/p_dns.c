@@ -45,7 +45,9 @@ pl_probe_dns_describe(const struct pl_probe_ctx *ctx, const struct pl_dns_reply 
 int
 pl_dns_recursion_proved(const struct pl_dns_reply *r)
 {
-	return r->ra && !r->aa && strcmp(r->qname, PL_DNS_RECURSION_NAME) == 0 &&
+	/* The AA bit proves nothing either way: forwarders such as dnsmasq pass their
+	 * upstream's AA on, even from their cache. RA with a resolution is the proof. */
+	return r->ra && r->rd && strcmp(r->qname, PL_DNS_RECURSION_NAME) == 0 &&
 	       ((r->rcode == 0 && r->n_addr > 0) || r->rcode == 3);
 }
 

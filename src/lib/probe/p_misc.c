@@ -68,9 +68,8 @@ mqtt_packet(const unsigned char *d, size_t n, size_t *o, unsigned *type, size_t 
 	return 0;
 }
 
-/* Finds the PUBLISH of $SYS/broker/version in the answer; sets the product from it. */
-static void
-mqtt_version(const unsigned char *d, size_t n, struct pl_service *out)
+void
+pl_mqtt_sys_version(const unsigned char *d, size_t n, struct pl_service *out)
 {
 	size_t o = 0, len;
 	unsigned type;
@@ -116,7 +115,7 @@ mqtt_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 	    pl_conn_send(c, mqtt_subscribe, sizeof(mqtt_subscribe)) != 0)
 		return;
 	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, NULL);
-	mqtt_version(ans->data + start, ans->len - start, out);
+	pl_mqtt_sys_version(ans->data + start, ans->len - start, out);
 	pl_conn_send(c, disconnect, sizeof(disconnect));
 }
 
@@ -143,8 +142,8 @@ vnc_type_name(unsigned t)
 	}
 }
 
-static void
-vnc_types(const unsigned char *d, size_t n, int v33, struct pl_service *out)
+void
+pl_vnc_security_types(const unsigned char *d, size_t n, int v33, struct pl_service *out)
 {
 	char list[96] = "";
 	size_t used = 0, count;
@@ -191,7 +190,7 @@ vnc_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 	if (pl_conn_send(c, reply, sizeof(reply)) != 0)
 		return;
 	pl_conn_read(c, ans, run->ctx->opts.read_ms, 300, NULL);
-	vnc_types(ans->data + start, ans->len - start, v33, out);
+	pl_vnc_security_types(ans->data + start, ans->len - start, v33, out);
 }
 
 static unsigned

@@ -45,13 +45,8 @@ rdp_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 	return rdp_cr(buf, cap, RDP_PROTO_SSL | RDP_PROTO_HYBRID);
 }
 
-/*
- * Reads a Connection Confirm: 1 with *selected set for a Negotiation Response (or no
- * negotiation data: standard RDP), 0 with *failure set for a Negotiation Failure, -1 if
- * it is no Connection Confirm.
- */
-static int
-rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *failure)
+int
+pl_rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *failure)
 {
 	size_t len;
 
@@ -93,9 +88,19 @@ rdp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
              struct pl_service *out)
 {
 	uint32_t sel, fail;
-	int r = rdp_confirm(d, n, &sel, &fail);
+	int r = pl_rdp_confirm(d, n, &sel, &fail);
 
 	(void)ctx;
+	/* xrdp's answer to anything but a Connection Request (a TLS ClientHello, say): an
+	 * X.224 Data TPDU (02 f0 80) carrying an MCS Disconnect Provider Ultimatum (0x21,
+	 * T.125). Only a TPKT of exactly that shape counts. */
+	if (r < 0 && n >= 9 && d[0] == 0x03 && d[1] == 0x00 && (size_t)(d[2] << 8 | d[3]) == n &&
+	    d[4] == 0x02 && d[5] == 0xf0 && d[6] == 0x80 && (d[7] & 0xfc) == 0x20) {
+		pl_probe_set(out->service, sizeof(out->service), "rdp");
+		pl_probe_evidence(out, d, n);
+		pl_probe_add_info(out, "X.224 data: MCS disconnect");
+		return 80;
+	}
 	if (r < 0)
 		return 0;
 	pl_probe_set(out->service, sizeof(out->service), "rdp");
@@ -123,7 +128,7 @@ rdp_try(const struct probe_run *run, uint32_t protocols, uint32_t *sel, uint32_t
 	}
 	if (pl_conn_send(&c, req, rdp_cr(req, sizeof(req), protocols)) == 0) {
 		pl_conn_read(&c, a, run->ctx->opts.read_ms, 300, NULL);
-		r = rdp_confirm(a->data, a->len, sel, fail);
+		r = pl_rdp_confirm(a->data, a->len, sel, fail);
 	}
 	pl_conn_close(&c);
 	free(a);
@@ -171,4 +176,5 @@ const struct probe_def pl_probe_rdp = {
     .request = rdp_request,
     .classify = rdp_classify,
     .followup = rdp_followup,
+    .followup_new_conn = 1,
 };

@@ -63,7 +63,8 @@ struct probe_def {
 /* One per protocol file (p_*.c). */
 extern const struct probe_def pl_probe_ssh, pl_probe_http, pl_probe_tls, pl_probe_telnet,
     pl_probe_smtp, pl_probe_ftp, pl_probe_pop3, pl_probe_imap, pl_probe_redis, pl_probe_memcached,
-    pl_probe_mysql, pl_probe_postgresql, pl_probe_mqtt, pl_probe_vnc, pl_probe_rdp, pl_probe_dns;
+    pl_probe_mysql, pl_probe_postgresql, pl_probe_mqtt, pl_probe_vnc, pl_probe_rdp, pl_probe_dns,
+    pl_probe_ldap, pl_probe_rsync, pl_probe_smb;
 /* Issue 14, second half: p_mongo.c, p_ics.c (Modbus, S7comm), p_sip.c. */
 extern const struct probe_def pl_probe_mongodb, pl_probe_modbus, pl_probe_s7, pl_probe_sip;
 
@@ -186,6 +187,23 @@ typedef int (*probe_wave_fn)(void *arg, const struct probe_def *sent, struct pro
 int pl_probe_wave(const struct probe_run *run, const struct probe_def *const *probes, size_t n,
                   struct probe_conn *first, unsigned wait_ms, probe_wave_fn fn, void *arg,
                   size_t *heard);
+
+/* smb_shares.c: lists the shares through an anonymous session; sets
+ * PL_EXP_SMB_GUEST_SHARES and the info when any come back. */
+void pl_smb_guest_shares(const struct probe_run *run, struct pl_service *out);
+
+/* Pure parsers of the follow-ups' answers, exposed for the fuzz targets and tests. */
+/* p_misc.c: the PUBLISH of $SYS/broker/version among MQTT packets (also SUBACK grants). */
+void pl_mqtt_sys_version(const unsigned char *d, size_t n, struct pl_service *out);
+/* p_misc.c: the RFB security types (v33: protocol 3.3's single 32-bit type). */
+void pl_vnc_security_types(const unsigned char *d, size_t n, int v33, struct pl_service *out);
+/* p_rdp.c: an X.224 Connection Confirm: 1 with *selected (Negotiation Response or none:
+ * standard RDP), 0 with *failure (Negotiation Failure), -1 if it is none. */
+int pl_rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *failure);
+/* smb_shares.c: share names of a NetrShareEnum level-1 response stub into list; the
+ * IPC$ remark into ipc. Returns the number of shares other than IPC$. */
+size_t pl_smb_parse_shares(const unsigned char *d, size_t n, char *list, size_t cap, char *ipc,
+                           size_t ipc_cap);
 
 /* util.c */
 /* Copies at most n bytes of src into dst (size bytes), always NUL-terminated. */

@@ -106,7 +106,7 @@ udp_dns_followup(const struct pl_probe_ctx *ctx, struct udp_run *u, unsigned cha
 		out->exposures |= PL_EXP_DNS_RECURSION;
 		pl_probe_add_info(out, "recursion: resolved %s for us", PL_DNS_RECURSION_NAME);
 		/* The open resolver's amplification: this answer against this query. */
-		if (total * qn > (size_t)out->udp_answer_bytes * out->udp_request_bytes) {
+		if (total * out->udp_request_bytes > (size_t)out->udp_answer_bytes * qn) {
 			out->udp_request_bytes = (uint32_t)qn;
 			out->udp_answer_bytes = (uint32_t)total;
 		}
