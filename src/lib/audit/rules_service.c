@@ -17,7 +17,7 @@ enum { EXPIRING_DAYS = 30 };
 static enum pl_rc
 rule_ftp_anonymous(struct audit_state *st, const struct pl_audit_obs *o)
 {
-	char ev[400];
+	char ev[800];
 
 	if (!o->probed || !(o->svc.exposures & PL_EXP_FTP_ANON))
 		return PL_OK;
@@ -35,7 +35,7 @@ rule_ftp_anonymous(struct audit_state *st, const struct pl_audit_obs *o)
 static enum pl_rc
 rule_open_proxy(struct audit_state *st, const struct pl_audit_obs *o)
 {
-	char ev[400];
+	char ev[800];
 
 	if (!o->probed || !(o->svc.exposures & PL_EXP_OPEN_PROXY))
 		return PL_OK;
