@@ -83,18 +83,12 @@ static const char common_help[] =
     "Run as root to see every process; otherwise other users' sockets show no process.\n";
 
 /* Common options listen and conns do not honour (common.c refuses them). */
-static const struct pl_cli_refusal listen_refuse[] = {
-    {.opt = PL_OPT_MARKDOWN, .why = "listen has no Markdown output; use --json or --csv"},
+static const struct pl_cli_refusal sockets_refuse[] = {
+    {.opt = PL_OPT_MARKDOWN,
+     .why = "listen and conns have no Markdown output; use --json or --csv"},
     {.opt = PL_OPT_NO_LIVE,
-     .why = "listen reads this machine's sockets: --no-live leaves "
-            "nothing to show"},
-    {.opt = 0},
-};
-static const struct pl_cli_refusal conns_refuse[] = {
-    {.opt = PL_OPT_MARKDOWN, .why = "conns has no Markdown output; use --json or --csv"},
-    {.opt = PL_OPT_NO_LIVE,
-     .why = "conns reads this machine's sockets: --no-live leaves "
-            "nothing to show"},
+     .why = "listen and conns read this machine's sockets: --no-live "
+            "leaves nothing to show"},
     {.opt = 0},
 };
 
@@ -233,7 +227,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_s
 
 	opterr = 0;
 	optind = 1;
-	cli->refuse = what == PL_SQ_LISTEN ? listen_refuse : conns_refuse;
+	cli->refuse = sockets_refuse;
 	while ((opt = getopt_long(argc, argv, "+htu46lpnax", longopts, NULL)) != -1) {
 		int r;
 

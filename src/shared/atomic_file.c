@@ -13,17 +13,6 @@
 
 #include "shared/atomic_file.h"
 
-static char *
-dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 enum pl_rc
 pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
 {
@@ -33,7 +22,7 @@ pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
 
 	umask(mask);
 	memset(f, 0, sizeof(*f));
-	f->path = dup_str(path);
+	f->path = strdup(path);
 	f->tmp_path = malloc(n + 8);
 	if (!f->path || !f->tmp_path) {
 		pl_atomic_abort(f);

@@ -86,8 +86,7 @@ site_frame_begin(struct site *s, struct pl_buf *b, const struct web_lang *l, con
 	for (size_t i = 0; i < web_langs_count; i++)
 		pl_buf_printf(b, "<a href=\"%s%s/%s\" hreflang=\"%s\" lang=\"%s\"%s>%s</a> ", up,
 		              web_langs[i].code, path, web_langs[i].code, web_langs[i].code,
-		              &web_langs[i] == l ? " class=\"current\"" : "",
-		              web_langs[i].name);
+		              &web_langs[i] == l ? " class=\"current\"" : "", web_langs[i].name);
 	pl_buf_puts(b, "</nav></header>\n<main>\n<ul id=\"site-results\"></ul>\n");
 }
 

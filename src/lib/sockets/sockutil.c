@@ -169,31 +169,44 @@ note_push(struct pl_sockset *set, const char *msg)
 	return PL_OK;
 }
 
-enum pl_rc
-pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
+static enum pl_rc note_vadd(struct pl_sockset *set, int dedupe, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* Formats a note; with dedupe, drops it when an equal one is there (a linear search). */
+static enum pl_rc
+note_vadd(struct pl_sockset *set, int dedupe, const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	for (size_t i = 0; i < set->n_notes; i++)
+	for (size_t i = 0; dedupe && i < set->n_notes; i++)
 		if (strcmp(set->notes[i], msg) == 0)
 			return PL_OK;
 	return note_push(set, msg);
 }
 
 enum pl_rc
-pl_sockset_note_distinct(struct pl_sockset *set, const char *fmt, ...)
+pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
 {
-	char msg[512];
+	enum pl_rc rc;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = note_vadd(set, 1, fmt, ap);
 	va_end(ap);
-	return note_push(set, msg);
+	return rc;
+}
+
+enum pl_rc
+pl_sockset_note_distinct(struct pl_sockset *set, const char *fmt, ...)
+{
+	enum pl_rc rc;
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc = note_vadd(set, 0, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void
