@@ -104,6 +104,16 @@ CONF
 	svc_bg /usr/sbin/nginx -c "$d/nginx.conf" -p "$d" -e "$d/logs/error.log"
 }
 
+# vsftpd NAME PORT OPTION...: in the foreground on the lab address, options added.
+svc_vsftpd() {
+	local conf=$LAB_DIR/vsftpd-$1.conf port=$2
+	shift 2
+	mkdir -p /var/run/vsftpd/empty
+	printf '%s\n' listen=YES "listen_address=$SVC_ADDR" "listen_port=$port" background=NO \
+		secure_chroot_dir=/var/run/vsftpd/empty seccomp_sandbox=NO "$@" >"$conf"
+	svc_bg /usr/sbin/vsftpd "$conf"
+}
+
 svc_wait_port() {
 	local p=$1
 	for _ in $(seq 1 100); do
@@ -132,19 +142,7 @@ svc_lab_up() {
 	mkdir -p "$d/redis"
 	svc_bg /usr/bin/redis-server --bind "$SVC_ADDR" --port "$P_REDIS" --protected-mode no \
 		--save '' --appendonly no --dir "$d/redis" --daemonize no
-	mkdir -p /var/run/vsftpd/empty
-	cat >"$d/vsftpd.conf" <<CONF
-listen=YES
-listen_address=$SVC_ADDR
-listen_port=$P_FTP
-background=NO
-anonymous_enable=NO
-local_enable=YES
-pam_service_name=vsftpd
-secure_chroot_dir=/var/run/vsftpd/empty
-seccomp_sandbox=NO
-CONF
-	svc_bg /usr/sbin/vsftpd "$d/vsftpd.conf"
+	svc_vsftpd local "$P_FTP" anonymous_enable=NO local_enable=YES pam_service_name=vsftpd
 	svc_bg /usr/bin/python3 -m aiosmtpd -n -l "$SVC_ADDR:$P_SMTP"
 	svc_bg /usr/bin/memcached -u nobody -l "$SVC_ADDR" -p "$P_MEMCACHED" -U 0
 	# A listener that accepts and never says a word, on a port IANA left unassigned.
