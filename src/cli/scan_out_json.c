@@ -138,27 +138,24 @@ host_records(struct scan_sink *s, const struct scan_info *info)
 {
 	for (size_t i = 0; i < info->n_up; i++) {
 		const struct scan_uphost *u = &info->up[i];
-		const char *name = pl_targets_name_at(info->targets, u->target);
-		char host[64];
-		uint64_t closed;
-		int64_t other;
+		struct scan_uphost_view v;
 		struct pl_buf b;
 		struct pl_jsonw w;
 
-		scan_uphost_hidden(info, u, &closed, &other);
+		scan_uphost_view(info, u, &v);
 		pl_buf_init(&b);
 		pl_jsonw_init(&w, &b, 0);
 		pl_jsonw_object(&w);
 		pl_jsonw_kstr(&w, "type", "host");
-		pl_jsonw_kstr(&w, "host", pl_scan_addr_str(&u->addr, host, sizeof(host)));
-		if (name)
-			pl_jsonw_kstr(&w, "hostname", name);
+		pl_jsonw_kstr(&w, "host", v.host);
+		if (v.name)
+			pl_jsonw_kstr(&w, "hostname", v.name);
 		pl_jsonw_kstr(&w, "state", "up");
 		pl_jsonw_kint(&w, "open", u->open);
 		pl_jsonw_kint(&w, "closed", u->closed);
-		pl_jsonw_kint(&w, "closed_not_shown", (int64_t)closed);
-		if (other >= 0)
-			pl_jsonw_kint(&w, "filtered_not_shown", other);
+		pl_jsonw_kint(&w, "closed_not_shown", (int64_t)v.closed);
+		if (v.other >= 0)
+			pl_jsonw_kint(&w, "filtered_not_shown", v.other);
 		pl_jsonw_end(&w);
 		flush_line(s, &b);
 	}

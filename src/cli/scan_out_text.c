@@ -56,36 +56,31 @@ static void
 hidden_lines(FILE *fp, const struct scan_info *info, int grepable)
 {
 	for (size_t i = 0; i < info->n_up; i++) {
-		const struct scan_uphost *u = &info->up[i];
-		const char *name = pl_targets_name_at(info->targets, u->target);
-		char host[64];
-		uint64_t closed;
-		int64_t other;
+		struct scan_uphost_view v;
 		struct pl_buf b;
 
-		scan_uphost_hidden(info, u, &closed, &other);
-		pl_scan_addr_str(&u->addr, host, sizeof(host));
+		scan_uphost_view(info, &info->up[i], &v);
 		pl_buf_init(&b);
 		if (grepable) { /* nmap's status line */
-			pl_buf_printf(&b, "Host: %s (", host);
-			scan_esc_clean(&b, name ? name : "");
+			pl_buf_printf(&b, "Host: %s (", v.host);
+			scan_esc_clean(&b, v.name ? v.name : "");
 			pl_buf_puts(&b, ")\tStatus: Up");
-			if (closed)
+			if (v.closed)
 				pl_buf_printf(&b, "\tIgnored State: closed (%llu)",
-				              (unsigned long long)closed);
-		} else if (closed || other > 0) {
-			pl_buf_printf(&b, "# %s", host);
-			if (name) {
+				              (unsigned long long)v.closed);
+		} else if (v.closed || v.other > 0) {
+			pl_buf_printf(&b, "# %s", v.host);
+			if (v.name) {
 				pl_buf_puts(&b, " (");
-				scan_esc_clean(&b, name);
+				scan_esc_clean(&b, v.name);
 				pl_buf_putc(&b, ')');
 			}
 			pl_buf_puts(&b, " is up; not shown:");
-			if (closed)
-				pl_buf_printf(&b, " %llu closed", (unsigned long long)closed);
-			if (other > 0)
+			if (v.closed)
+				pl_buf_printf(&b, " %llu closed", (unsigned long long)v.closed);
+			if (v.other > 0)
 				pl_buf_printf(&b, "%s %lld filtered or unreachable",
-				              closed ? "," : "", (long long)other);
+				              v.closed ? "," : "", (long long)v.other);
 		}
 		if (b.len) {
 			pl_buf_putc(&b, '\n');

@@ -174,12 +174,15 @@ host_head(struct pl_buf *b, const struct pl_scan_addr *a, const char *name)
 static void
 extraports(FILE *fp, const struct scan_info *info, const struct scan_uphost *u)
 {
+	struct scan_uphost_view v;
 	uint64_t closed;
 	int64_t other;
 
 	if (!u)
 		return;
-	scan_uphost_hidden(info, u, &closed, &other);
+	scan_uphost_view(info, u, &v);
+	closed = v.closed;
+	other = v.other;
 	if (closed)
 		fprintf(fp,
 		        "<extraports state=\"closed\" count=\"%llu\"><extrareasons "

@@ -111,13 +111,16 @@ const char *scan_service_name(const struct scan_info *info, uint16_t port, uint8
 const char *scan_kb_note(const struct scan_info *info, const struct pl_scan_result *r,
                          const struct scan_sv_result *sv, char *buf, size_t size,
                          const char **risk);
-/*
- * What an up host's outputs did not list: closed ports (when only open ones are
- * reported) and, when info->all_counted, the filtered or unreachable rest; *other is
- * -1 when unknown (sharded, resumed or interrupted run).
- */
-void scan_uphost_hidden(const struct scan_info *info, const struct scan_uphost *u, uint64_t *closed,
-                        int64_t *other);
+/* What the outputs say about one up host. */
+struct scan_uphost_view {
+	char host[64];    /* its address */
+	const char *name; /* the host name it was given as, or NULL */
+	uint64_t closed;  /* closed ports not listed (only open ones are reported) */
+	int64_t other;    /* filtered or unreachable ports not listed, when info->all_counted;
+	                   * -1 when unknown (sharded, resumed or interrupted run) */
+};
+void scan_uphost_view(const struct scan_info *info, const struct scan_uphost *u,
+                      struct scan_uphost_view *v);
 /* Formats a time as nmap does ("Sat Nov 21 23:38:40 2026"). */
 void scan_time_str(time_t t, char *buf, size_t size);
 /* Writes s with XML escaping of & < > " ' (and of bytes XML cannot hold; scan_escape.h). */

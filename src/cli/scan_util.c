@@ -153,17 +153,19 @@ scan_kb_note(const struct scan_info *info, const struct pl_scan_result *r,
 }
 
 void
-scan_uphost_hidden(const struct scan_info *info, const struct scan_uphost *u, uint64_t *closed,
-                   int64_t *other)
+scan_uphost_view(const struct scan_info *info, const struct scan_uphost *u,
+                 struct scan_uphost_view *v)
 {
 	uint64_t answered = (uint64_t)u->open + u->closed;
 
-	*closed = info->all_states ? 0 : u->closed;
-	*other = -1;
+	pl_scan_addr_str(&u->addr, v->host, sizeof(v->host));
+	v->name = pl_targets_name_at(info->targets, u->target);
+	v->closed = info->all_states ? 0 : u->closed;
+	v->other = -1;
 	if (info->all_states)
-		*other = 0;
+		v->other = 0;
 	else if (info->all_counted && info->n_ports >= answered)
-		*other = (int64_t)(info->n_ports - answered);
+		v->other = (int64_t)(info->n_ports - answered);
 }
 
 void
