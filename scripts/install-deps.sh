@@ -7,7 +7,7 @@ set -euo pipefail
 
 build_pkgs=(build-essential meson ninja-build pkg-config
 	libmnl-dev libsqlite3-dev libmicrohttpd-dev libpcre2-dev libexpat1-dev libssl-dev
-	libjansson-dev libcmocka-dev)
+	libjansson-dev libcmocka-dev libpq-dev)
 test_pkgs=(clang clang-format libclang-rt-14-dev llvm
 	groff-base bsdutils iproute2 nftables socat procps python3 lsof net-tools nmap hyperfine
 	time util-linux)
@@ -33,6 +33,9 @@ test_pkgs+=(dnsmasq slapd ldap-utils samba smbclient rsync xrdp mosquitto
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.
+# postgresql (above) is also the PostgreSQL store's server (tests/lab/store/pg.sh,
+# bench/store): they run their own (initdb + pg_ctl on a unix socket in a temporary
+# directory); the cluster Debian may start on port 5432 is not used.
 # masscan also writes the real masscan files portlens diff/import read (tests/lab/diff).
 test_pkgs+=(zmap masscan)
 # Scan guard tests (tests/lab/scan/guards.sh) count connect() calls with strace.

@@ -45,6 +45,7 @@ struct pl_scandoc {
 	struct pl_scandoc_host *hosts;
 	size_t n_hosts, cap_hosts;
 	size_t n_skipped; /* ports of transports portlens does not model (nmap -sO "ip") */
+	int no_extrainfo; /* the source cannot hold extrainfo (a saved scan): not compared */
 	int sorted;       /* internal: pl_scandoc_finish ran */
 };
 
@@ -105,7 +106,8 @@ enum pl_diff_kind {
 	PL_DIFF_OPENED = 0, /* open in B, not open (or not reported) in A */
 	PL_DIFF_CLOSED,     /* open in A, not open (or not reported) in B */
 	PL_DIFF_STATE,      /* both reported it, neither open, different states */
-	PL_DIFF_SERVICE,    /* open in both, both identified, name/product/version differ */
+	PL_DIFF_SERVICE,    /* open in both, both identified, name/product/version (and
+	                     * extrainfo, when both scans can hold it) differ */
 	PL_DIFF_KIND_COUNT,
 };
 
@@ -122,6 +124,7 @@ struct pl_diff {
 	size_t by_kind[PL_DIFF_KIND_COUNT];
 	size_t hosts_changed;
 	size_t not_compared; /* open in both, service identified in only one: not compared */
+	int cmp_extrainfo;   /* extrainfo was compared (neither scan is a saved one) */
 };
 
 /*

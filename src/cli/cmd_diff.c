@@ -27,8 +27,9 @@ static const char diff_help[] =
     "\n"
     "options:\n"
     "  --json              JSON output ({\"schema\": \"portlens.diff/1\", ...})\n"
-    "  --db PATH           the store saved scan numbers are read from (default\n"
-    "                      $XDG_DATA_HOME/portlens/portlens.db)\n"
+    "  --db PATH|URL       the store saved scan numbers are read from: an SQLite\n"
+    "                      file (default $XDG_DATA_HOME/portlens/portlens.db) or\n"
+    "                      postgresql://...\n"
     "  -q, --quiet         print nothing; only the exit status\n"
     "  -h, --help          this help\n";
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli/scan_load.h"
+#include "portlens/pgstore.h"
 #include "portlens/store.h"
 
 enum { OPT_DB = PL_OPT_FIRST_FREE };
@@ -28,7 +29,8 @@ static const char import_help[] =
     "at all.\n"
     "\n"
     "options:\n"
-    "  --db PATH           the store (default $XDG_DATA_HOME/portlens/portlens.db)\n"
+    "  --db PATH|URL       the store: an SQLite file (default\n"
+    "                      $XDG_DATA_HOME/portlens/portlens.db) or postgresql://...\n"
     "  -q, --quiet         do not print what was imported\n"
     "  -h, --help          this help\n";
 
@@ -79,39 +81,53 @@ import_rows(const struct pl_scandoc *doc, struct pl_store_result **out, size_t *
 	return PL_OK;
 }
 
+/* The scan record of an imported file (strings in targets and command). */
+static void
+import_meta(const char *file, const struct pl_scandoc *doc, struct pl_buf *targets,
+            struct pl_buf *command, struct pl_store_scan_meta *meta)
+{
+	targets_text(targets, doc);
+	pl_buf_printf(command, "portlens import %s (%s)", file, doc->format);
+	memset(meta, 0, sizeof(*meta));
+	meta->targets = pl_buf_str(targets);
+	meta->ports = "";
+	meta->engine = doc->scanner[0] ? doc->scanner : doc->format;
+	meta->command = pl_buf_str(command);
+	meta->started_at = doc->start;
+}
+
+/* Saves doc into the SQLite store st or the PostgreSQL store pg (one of them). */
 static enum pl_rc
-save_doc(struct pl_store *st, const char *file, const struct pl_scandoc *doc, int64_t *id,
-         size_t *rows, struct pl_err *err)
+save_doc(struct pl_store *st, struct pl_pgstore *pg, const char *file, const struct pl_scandoc *doc,
+         int64_t *id, size_t *rows, struct pl_err *err)
 {
 	struct pl_buf targets, command;
-	struct pl_store_scan_meta meta = {0};
+	struct pl_store_scan_meta meta;
 	struct pl_store_result *rows_v = NULL;
 	size_t n_rows = 0;
 	enum pl_rc rc;
 
 	pl_buf_init(&targets);
 	pl_buf_init(&command);
-	targets_text(&targets, doc);
-	pl_buf_printf(&command, "portlens import %s (%s)", file, doc->format);
-	meta.targets = pl_buf_str(&targets);
-	meta.ports = "";
-	meta.engine = doc->scanner[0] ? doc->scanner : doc->format;
-	meta.command = pl_buf_str(&command);
-	meta.started_at = doc->start;
-	rc = pl_store_begin(st, err);
-	if (rc == PL_OK)
-		rc = pl_store_scan_begin(st, &meta, id, err);
-	rc = rc == PL_OK ? import_rows(doc, &rows_v, &n_rows, err) : rc;
-	if (rc == PL_OK)
-		rc = pl_store_scan_add_many(st, *id, rows_v, n_rows, err);
+	import_meta(file, doc, &targets, &command, &meta);
+	rc = import_rows(doc, &rows_v, &n_rows, err);
+	if (rc == PL_OK && pg) {
+		rc = pl_pgstore_save_scan(pg, &meta, rows_v, n_rows, id, err);
+	} else if (rc == PL_OK) {
+		rc = pl_store_begin(st, err);
+		if (rc == PL_OK)
+			rc = pl_store_scan_begin(st, &meta, id, err);
+		if (rc == PL_OK)
+			rc = pl_store_scan_add_many(st, *id, rows_v, n_rows, err);
+		if (rc == PL_OK)
+			rc = pl_store_scan_finish(st, *id, "done", err);
+		if (rc == PL_OK)
+			rc = pl_store_commit(st, err);
+		if (rc != PL_OK)
+			pl_store_rollback(st);
+	}
 	if (rc == PL_OK)
 		*rows = n_rows;
-	if (rc == PL_OK)
-		rc = pl_store_scan_finish(st, *id, "done", err);
-	if (rc == PL_OK)
-		rc = pl_store_commit(st, err);
-	if (rc != PL_OK)
-		pl_store_rollback(st);
 	free(rows_v);
 	pl_buf_cleanup(&targets);
 	pl_buf_cleanup(&command);
@@ -159,6 +175,7 @@ int
 pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 {
 	struct pl_store *st = NULL;
+	struct pl_pgstore *pg = NULL;
 	struct pl_err err = {0};
 	const char *db = NULL;
 	char path[4096];
@@ -174,7 +191,8 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 		}
 		db = path;
 	}
-	if (pl_store_open(db, PL_STORE_MKDIR, &st, &err) != PL_OK) {
+	if (pl_pgstore_is_url(db) ? pl_pgstore_open(db, &pg, &err) != PL_OK
+	                          : pl_store_open(db, PL_STORE_MKDIR, &st, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_FAIL;
 	}
@@ -185,7 +203,7 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 
 		pl_scandoc_init(&doc);
 		rc = scan_load_path(cli, argv[i], &doc);
-		if (rc == PL_EXIT_OK && save_doc(st, argv[i], &doc, &id, &rows, &err) != PL_OK)
+		if (rc == PL_EXIT_OK && save_doc(st, pg, argv[i], &doc, &id, &rows, &err) != PL_OK)
 			rc = pl_cli_fail(cli, "import %s: %s", argv[i], err.msg);
 		if (rc == PL_EXIT_OK && !quiet)
 			fprintf(cli->out,
@@ -195,5 +213,6 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 		pl_scandoc_cleanup(&doc);
 	}
 	pl_store_close(st);
+	pl_pgstore_close(pg);
 	return rc;
 }

@@ -9,7 +9,8 @@
  * transitions into and out of open; "state" is a change between two listed states that
  * are both not open (closed -> filtered); "service" compares name, product, version and
  * extrainfo when both scans identified the service (nmap compares the same fields in
- * ndiff). A registered-name-only service (method="table") is never compared: nmap and
+ * ndiff; extrainfo only when both sources can hold it: the store has no column for it).
+ * A registered-name-only service (method="table") is never compared: nmap and
  * portlens take names from different tables.
  */
 #include <stdlib.h>
@@ -65,10 +66,11 @@ is_open(const struct pl_scandoc_port *p)
 }
 
 static int
-same_service(const struct pl_scandoc_port *a, const struct pl_scandoc_port *b)
+same_service(const struct pl_scandoc_port *a, const struct pl_scandoc_port *b, int extra)
 {
 	return strcmp(a->service, b->service) == 0 && strcmp(a->product, b->product) == 0 &&
-	       strcmp(a->version, b->version) == 0 && strcmp(a->extrainfo, b->extrainfo) == 0;
+	       strcmp(a->version, b->version) == 0 &&
+	       (!extra || strcmp(a->extrainfo, b->extrainfo) == 0);
 }
 
 /* Compares one port seen in a (pa), b (pb) or both. */
@@ -86,7 +88,7 @@ port_pair(struct pl_diff *d, const struct pl_scandoc_host *ha, const struct pl_s
 		return PL_OK;
 	if (!oa && strcmp(pa->state, pb->state) != 0)
 		return push(d, PL_DIFF_STATE, ha, hb, pa, pb, err);
-	if (oa && pa->detected && pb->detected && !same_service(pa, pb))
+	if (oa && pa->detected && pb->detected && !same_service(pa, pb, d->cmp_extrainfo))
 		return push(d, PL_DIFF_SERVICE, ha, hb, pa, pb, err);
 	if (oa && pa->detected != pb->detected)
 		d->not_compared++;
@@ -133,6 +135,7 @@ pl_scandoc_diff(const struct pl_scandoc *a, const struct pl_scandoc *b, struct p
 	enum pl_rc rc = PL_OK;
 
 	memset(out, 0, sizeof(*out));
+	out->cmp_extrainfo = !a->no_extrainfo && !b->no_extrainfo;
 	if (!a->sorted || !b->sorted)
 		return pl_err_set(err, PL_ERR_ARG, "pl_scandoc_diff: scans not finished");
 	while (rc == PL_OK && (i < a->n_hosts || j < b->n_hosts)) {
