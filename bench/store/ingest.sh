@@ -32,14 +32,19 @@ with open(sys.argv[1], "w") as j, open(sys.argv[2], "w") as c:
         j.write('{"type":"result","host":"%s","port":%d,"proto":"tcp","state":"open","service":"x"}\n' % (a, p))
         c.write("%d,%s,%d,tcp,open,x\n" % (i, a, p))
 PY
-t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); python3 -c "print('%.2f' % ($e - $s))"; }
-parse=$(t "$PL" diff -q "$D/rows.json" "$D/rows.json")
-sq=$(t "$PL" import --db "$D/s.db" "$D/rows.json")
-pg=$(t "$PL" import --db "postgresql:///postgres?host=$D&user=postgres" "$D/rows.json")
-rate() { python3 -c "print('%d' % ($N / $1))"; }
-echo "portlens import, $N results: SQLite ${sq} s ($(rate "$sq") rows/s), PostgreSQL ${pg} s ($(rate "$pg") rows/s); parsing the file twice: ${parse} s"
+# wall seconds and CPU seconds (user+sys, steadier on a shared machine) of a command
+t() { /usr/bin/time -f "%e %U %S" -o "$D/time" "$@" >/dev/null; awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$D/time"; }
+read -r parse_w parse_c < <(t "$PL" diff -q "$D/rows.json" "$D/rows.json")
+read -r sq_w sq_c < <(t "$PL" import --db "$D/s.db" "$D/rows.json")
+read -r pg_w pg_c < <(t "$PL" import --db "postgresql:///postgres?host=$D&user=postgres" "$D/rows.json")
+rate() { python3 -c "print('%d' % ($N / max($1, 0.001)))"; }
+echo "portlens import of $N results (wall s / CPU s of the portlens process / rows per wall s / rows per CPU s):"
+echo "  SQLite      $sq_w / $sq_c / $(rate "$sq_w") / $(rate "$sq_c")"
+echo "  PostgreSQL  $pg_w / $pg_c / $(rate "$pg_w") / $(rate "$pg_c")   (the server's CPU not counted)"
+echo "  parsing the file twice (diff -q F F): $parse_w / $parse_c"
 if command -v sqlite3 >/dev/null; then
 	sqlite3 "$D/peer.db" "CREATE TABLE r(id INTEGER PRIMARY KEY, addr TEXT, port INTEGER, proto TEXT, state TEXT, service TEXT);"
-	pe=$(t sqlite3 "$D/peer.db" -cmd ".mode csv" ".import $D/rows.csv r")
-	echo "peer sqlite3 .import of the same rows as CSV: ${pe} s ($(rate "$pe") rows/s); ratio portlens/sqlite3 $(python3 -c "print('%.2f' % ($sq / $pe))")"
+	read -r pe_w pe_c < <(t sqlite3 "$D/peer.db" -cmd ".mode csv" ".import $D/rows.csv r")
+	echo "  peer: sqlite3 .import of the same rows as CSV $pe_w / $pe_c; ratio portlens/sqlite3 wall $(python3 -c "print('%.2f' % ($sq_w / max($pe_w, 0.001)))"), CPU $(python3 -c "print('%.2f' % ($sq_c / max($pe_c, 0.001)))")"
 fi
+uptime
