@@ -39,7 +39,7 @@ rows=()
 # What the log of one run says happened: "ok", or the kind of finding.
 verdict() {
 	local log=$1 rc=$2 what
-	what=$(grep -m1 -oE 'ERROR: libFuzzer: [a-z-]+( signal)?|ERROR: [A-Za-z]+Sanitizer(: [a-z-]+)?|runtime error: .{0,80}' "$log" || true)
+	what=$(grep -m1 -oE 'ERROR: libFuzzer: [a-z-]+( signal)?|ERROR: [A-Za-z]+Sanitizer(: [A-Za-z-]+)?|runtime error: .{0,80}' "$log" || true)
 	case $what in
 	'ERROR: libFuzzer: timeout') echo "timeout (input over ${tmo}s)" ;;
 	'ERROR: libFuzzer: out-of-memory' | 'ERROR: libFuzzer: malloc-limit') echo "out of memory (${rss} MB)" ;;

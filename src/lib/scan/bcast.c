@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdlib.h>
@@ -87,8 +88,24 @@ pl_scan_bcast_parse(const void *buf, size_t len, struct pl_bcast_list *l, int *d
                     struct pl_err *err)
 {
 	struct parse_ctx c = {.l = l};
-	int r = mnl_cb_run(buf, len, 0, 0, route_cb, &c);
+	int r;
 
+	/* libmnl's mnl_nlmsg_ok compares a header's length as an int: one claiming 2 GiB or
+	 * more passes, and the walk then leaves the buffer. Every header must fit in what is
+	 * left before libmnl sees it. */
+	if (len > INT_MAX)
+		return pl_err_set(err, PL_ERR_PARSE, "netlink route dump: too large");
+	for (size_t off = 0; len - off >= sizeof(struct nlmsghdr);) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)((const char *)buf + off);
+
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - off)
+			return pl_err_set(err, PL_ERR_PARSE,
+			                  "netlink route dump: malformed message");
+		if (NLMSG_ALIGN(h->nlmsg_len) >= len - off)
+			break;
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	r = mnl_cb_run(buf, len, 0, 0, route_cb, &c);
 	if (c.nomem)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	if (r == MNL_CB_STOP)
