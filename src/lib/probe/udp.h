@@ -19,4 +19,12 @@ struct pl_udp_payload {
 extern const struct pl_udp_payload pl_udp_payloads[];
 extern const size_t pl_udp_payloads_count;
 
+struct pl_service;
+/*
+ * udp_io.c: reads the answer to the NTP mode 6 READVAR follow-up (n bytes at buf, and a
+ * NUL at buf[n]): "version=" naming ntpd or NTPsec fills out's product and version.
+ * Pure; exposed for fuzz_udp_answer.
+ */
+void pl_probe_ntp_readvar(const unsigned char *buf, size_t n, struct pl_service *out);
+
 #endif

@@ -116,17 +116,13 @@ udp_dns_followup(const struct pl_probe_ctx *ctx, struct udp_run *u, unsigned cha
 	}
 }
 
-static void
-udp_ntp_followup(struct udp_run *u, unsigned char *buf, size_t cap, struct pl_service *out)
+void
+pl_probe_ntp_readvar(const unsigned char *buf, size_t n, struct pl_service *out)
 {
-	/* Mode 6 (control) READVAR of the system variables, RFC 1305 appendix B. */
-	static const unsigned char readvar[12] = {0x16, 0x02, 0x00, 0x01};
-	size_t total, n = udp_exchange(u, readvar, sizeof(readvar), buf, cap - 1, &total);
 	const unsigned char *v;
 
 	if (n < 12 || (buf[0] & 7) != 6 || !(buf[1] & 0x80))
 		return;
-	buf[n] = '\0';
 	v = pl_probe_memcasemem(buf + 12, n - 12, "version=\"");
 	if (!v)
 		return;
@@ -139,12 +135,24 @@ udp_ntp_followup(struct udp_run *u, unsigned char *buf, size_t cap, struct pl_se
 		pl_probe_copy(out->version, sizeof(out->version), (const char *)s,
 		              strcspn((const char *)s, " \","));
 		snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:ntpsec:ntpsec:%s", out->version);
-	} else if (memcmp(v, "ntpd ", 5) == 0) {
+	} else if (strncmp((const char *)v, "ntpd ", 5) == 0) {
+		/* strncmp, not memcmp: "version=\"" may end the answer, and v its NUL. */
 		pl_probe_set(out->product, sizeof(out->product), "ntpd");
 		pl_probe_copy(out->version, sizeof(out->version), (const char *)v + 5,
 		              strcspn((const char *)v + 5, " \","));
 	}
 	pl_probe_add_info(out, "readvar version: %.*s", (int)strcspn((const char *)v, "\""), v);
+}
+
+static void
+udp_ntp_followup(struct udp_run *u, unsigned char *buf, size_t cap, struct pl_service *out)
+{
+	/* Mode 6 (control) READVAR of the system variables, RFC 1305 appendix B. */
+	static const unsigned char readvar[12] = {0x16, 0x02, 0x00, 0x01};
+	size_t total, n = udp_exchange(u, readvar, sizeof(readvar), buf, cap - 1, &total);
+
+	buf[n] = '\0';
+	pl_probe_ntp_readvar(buf, n, out);
 }
 
 static int
