@@ -37,6 +37,7 @@ static const struct pl_cli_refusal audit_refuse[] = {
     {.opt = PL_OPT_NO_LIVE,
      .why = "audit reads this machine's sockets or probes its "
             "targets: --no-live leaves nothing to audit"},
+    {.opt = PL_OPT_LANG, .why = "audit speaks English only; --lang is for port pages"},
     {.opt = 0},
 };
 

@@ -89,6 +89,7 @@ static const struct pl_cli_refusal sockets_refuse[] = {
     {.opt = PL_OPT_NO_LIVE,
      .why = "listen and conns read this machine's sockets: --no-live "
             "leaves nothing to show"},
+    {.opt = PL_OPT_LANG, .why = "listen and conns speak English only; --lang is for port pages"},
     {.opt = 0},
 };
 

@@ -18,6 +18,7 @@ static const struct pl_cli_refusal probe_refuse[] = {
     {.opt = PL_OPT_NO_LIVE,
      .why = "probe talks to the services it is given: --no-live "
             "leaves nothing to do"},
+    {.opt = PL_OPT_LANG, .why = "probe speaks English only; --lang is for port pages"},
     {.opt = 0},
 };
 

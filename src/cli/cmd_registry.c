@@ -31,6 +31,7 @@ static const char registry_help[] =
 static const struct pl_cli_refusal registry_refuse[] = {
     {.opt = PL_OPT_MARKDOWN, .why = "registry has no Markdown output; registry info takes --json"},
     {.opt = PL_OPT_NO_LIVE, .why = "registry reads nothing live: --no-live does not apply"},
+    {.opt = PL_OPT_LANG, .why = "registry speaks English only; --lang is for port pages"},
     {.opt = 0},
 };
 

@@ -19,6 +19,7 @@ enum { OPT_REGEX = PL_OPT_FIRST_FREE, OPT_LIMIT, OPT_ALL };
 /* Common options search does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal search_refuse[] = {
     {.opt = PL_OPT_MARKDOWN, .why = "search has no Markdown output; use --json"},
+    {.opt = PL_OPT_LANG, .why = "search speaks English only; --lang is for port pages"},
     {.opt = 0},
 };
 
