@@ -94,6 +94,10 @@ const struct pl_kb_entry *pl_kb_entry(const struct pl_kb *kb, size_t i);
 /* Indexes (into pl_kb_entry) of the facts covering port, in file order; borrowed. */
 const uint32_t *pl_kb_lookup(const struct pl_kb *kb, uint16_t port, size_t *n_out);
 
+/* The riskiest fact about port (the first of equals, in file order) among those spanning
+ * at most max_width + 1 ports, so a note on a whole range can be left out; NULL if none. */
+const struct pl_kb_entry *pl_kb_top_fact(const struct pl_kb *kb, uint16_t port, unsigned max_width);
+
 /* Highest risk among the facts covering port for any transport in protos (INFO if none). */
 enum pl_risk pl_kb_port_risk(const struct pl_kb *kb, uint16_t port, unsigned protos);
 

@@ -94,6 +94,11 @@ struct pl_port_hit {
 enum pl_rc pl_find_ports(const struct pl_find_opts *opts, struct pl_port_hit **hits_out,
                          size_t *n_out, struct pl_err *err);
 
+/* A registry record for port: the first assigned one, else (any_status) the first of any
+ * status; NULL when there is none. Borrowed from reg. */
+const struct pl_reg_entry *pl_registry_record_for(const struct pl_registry *reg, uint16_t port,
+                                                  int any_status);
+
 /* "port", "name", "alias", "name-prefix", "name", "knowledge-title", "description",
  * "knowledge-text", "assignee". Static strings. */
 const char *pl_found_how_name(enum pl_found_how how);

@@ -45,23 +45,6 @@ home_ranges(struct pl_buf *b, const struct web_req *rq)
 	pl_buf_puts(b, "</p></section>\n");
 }
 
-/* The fact that gives a port its risk (the first of the highest), NULL if none. */
-static const struct pl_kb_entry *
-top_fact(const struct pl_kb *kb, uint16_t port)
-{
-	size_t n = 0;
-	const uint32_t *idx = pl_kb_lookup(kb, port, &n);
-	const struct pl_kb_entry *best = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_kb_entry *e = pl_kb_entry(kb, idx[i]);
-
-		if (!best || e->risk > best->risk)
-			best = e;
-	}
-	return best;
-}
-
 /*
  * Every port whose own page says critical, then high-risk ones up to RISKIEST_MAX rows,
  * by port. The risk is the page's (the highest among the port's facts), so the list can
@@ -85,7 +68,7 @@ home_riskiest(struct pl_buf *b, const struct web_req *rq)
 	pl_buf_puts(b, "</th></tr></thead><tbody>");
 	for (int want = PL_RISK_CRITICAL; want >= PL_RISK_HIGH; want--) {
 		for (uint32_t p = 0; p <= 65535; p++) {
-			const struct pl_kb_entry *f = top_fact(kb, (uint16_t)p);
+			const struct pl_kb_entry *f = pl_kb_top_fact(kb, (uint16_t)p, 65535);
 			uint32_t last = p;
 			const char *risk;
 
@@ -93,7 +76,7 @@ home_riskiest(struct pl_buf *b, const struct web_req *rq)
 				continue;
 			if (want != PL_RISK_CRITICAL && rows >= RISKIEST_MAX)
 				break;
-			while (last < 65535 && top_fact(kb, (uint16_t)(last + 1)) == f)
+			while (last < 65535 && pl_kb_top_fact(kb, (uint16_t)(last + 1), 65535) == f)
 				last++;
 			risk = pl_risk_name((enum pl_risk)want);
 			pl_buf_printf(
@@ -103,10 +86,10 @@ home_riskiest(struct pl_buf *b, const struct web_req *rq)
 				pl_buf_printf(b, "%u</a>", p);
 			else
 				pl_buf_printf(b, "%u–%u</a>", p, last);
-			pl_buf_printf(b,
-			              "</td><td><span class=\"badge risk-%s\">%s</span></td><td>",
-			              risk, risk);
-			html_esc(b, f->title);
+			pl_buf_printf(b, "</td><td><span class=\"badge risk-%s\">", risk);
+			html_esc(b, pl_risk_label((enum pl_risk)want, web_page_lang(rq)));
+			pl_buf_puts(b, "</span></td><td>");
+			html_esc(b, pl_kb_title(f, web_page_lang(rq), NULL));
 			pl_buf_puts(b, "</td></tr>");
 			rows++;
 			p = last;
@@ -250,7 +233,7 @@ search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_port_
 		html_esc(b, h->reg ? h->reg->description : "");
 		if (h->fact) {
 			pl_buf_puts(b, "<br><span class=\"fact\">");
-			html_esc(b, h->fact->title);
+			html_esc(b, pl_kb_title(h->fact, web_page_lang(rq), NULL));
 			pl_buf_puts(b, "</span>");
 		}
 		pl_buf_puts(b, "</td></tr>");

@@ -125,9 +125,8 @@ section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 	pl_buf_puts(b, "</p></section>\n");
 }
 
-/* The page language of a request (English when the web's language has no page text). */
-static enum pl_lang
-req_lang(const struct web_req *rq)
+enum pl_lang
+web_page_lang(const struct web_req *rq)
 {
 	enum pl_lang l = PL_LANG_EN;
 
@@ -141,7 +140,7 @@ fact_string(struct pl_buf *b, const struct web_req *rq, const char *tag, const c
             const struct pl_kb_entry *f, int is_text)
 {
 	int en = 0;
-	enum pl_lang l = req_lang(rq);
+	enum pl_lang l = web_page_lang(rq);
 	const char *s = is_text ? pl_kb_text(f, l, &en) : pl_kb_title(f, l, &en);
 
 	pl_buf_printf(b, "<%s%s lang=\"%s\" dir=\"auto\">", tag, cls, en ? "en" : pl_lang_code(l));
@@ -158,7 +157,7 @@ static void
 fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
 {
 	const char *risk = pl_risk_name((enum pl_risk)f->risk);
-	enum pl_lang l = req_lang(rq);
+	enum pl_lang l = web_page_lang(rq);
 
 	pl_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\">", risk,
 	              pl_kb_kind_name((enum pl_kb_kind)f->kind));
@@ -453,7 +452,7 @@ web_port_sections(struct pl_buf *b, struct web_req *rq, const struct pl_page *pa
 		              risk);
 		web_trs(b, rq, S_RISK);
 		pl_buf_puts(b, ": ");
-		html_esc(b, pl_risk_label(page->risk, req_lang(rq)));
+		html_esc(b, pl_risk_label(page->risk, web_page_lang(rq)));
 		pl_buf_puts(b, "</span></p>");
 	}
 	section_registry(b, rq, page);
@@ -476,7 +475,7 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	    .kb = rq->web->cfg.kb,
 	    .read_proc = rq->web->cfg.live,
 	    .live_sockets = rq->web->cfg.live,
-	    .lang = req_lang(rq),
+	    .lang = web_page_lang(rq),
 	};
 	struct pl_page *page = NULL;
 	struct pl_buf *b = &rs->body;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "portlens/search.h"
 #include "shared/jsonw.h"
 #include "web/assets.h"
 #include "web/site_impl.h"
@@ -47,48 +48,8 @@ site_sys_err(struct pl_err *err, int e, const char *what, const char *path)
 static int
 has_data(const struct site *s, uint16_t port)
 {
-	size_t n = 0;
-	const uint32_t *idx = pl_registry_lookup(s->web.cfg.reg, port, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (pl_registry_entry(s->web.cfg.reg, idx[i])->status == PL_REG_ASSIGNED)
-			return 1;
-	idx = pl_kb_lookup(s->web.cfg.kb, port, &n);
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_kb_entry *e = pl_kb_entry(s->web.cfg.kb, idx[i]);
-
-		if ((unsigned)e->port_hi - e->port_lo <= 1024)
-			return 1;
-	}
-	return 0;
-}
-
-static const struct pl_kb_entry *
-riskiest(const struct site *s, uint16_t port)
-{
-	size_t n = 0;
-	const uint32_t *idx = pl_kb_lookup(s->web.cfg.kb, port, &n);
-	const struct pl_kb_entry *best = NULL;
-
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_kb_entry *e = pl_kb_entry(s->web.cfg.kb, idx[i]);
-
-		if ((unsigned)e->port_hi - e->port_lo <= 1024 && (!best || e->risk > best->risk))
-			best = e;
-	}
-	return best;
-}
-
-static const struct pl_reg_entry *
-record(const struct site *s, uint16_t port)
-{
-	size_t n = 0;
-	const uint32_t *idx = pl_registry_lookup(s->web.cfg.reg, port, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (pl_registry_entry(s->web.cfg.reg, idx[i])->status == PL_REG_ASSIGNED)
-			return pl_registry_entry(s->web.cfg.reg, idx[i]);
-	return NULL;
+	return pl_registry_record_for(s->web.cfg.reg, port, 0) != NULL ||
+	       pl_kb_top_fact(s->web.cfg.kb, port, 1024) != NULL;
 }
 
 /* DIR/LANG/index.html (every exported port) and DIR/LANG/search-index.json. */
@@ -109,8 +70,8 @@ lang_files(struct site *s, const struct web_lang *l, const uint16_t *ports, size
 	site_frame_begin(s, &html, l, "portlens", "../", "index.html");
 	pl_buf_puts(&html, "<ul class=\"ports\">\n");
 	for (size_t i = 0; i < n; i++) {
-		const struct pl_reg_entry *e = record(s, ports[i]);
-		const struct pl_kb_entry *f = riskiest(s, ports[i]);
+		const struct pl_reg_entry *e = pl_registry_record_for(s->web.cfg.reg, ports[i], 0);
+		const struct pl_kb_entry *f = pl_kb_top_fact(s->web.cfg.kb, ports[i], 1024);
 		const char *title = f ? pl_kb_title(f, lang, NULL) : NULL;
 
 		pl_buf_printf(&html, "<li><a href=\"port/%u.html\">%u</a> ", ports[i], ports[i]);

@@ -233,6 +233,8 @@ void html_source(struct pl_buf *b, const char *src);
 void web_time(char *buf, size_t size, int64_t t);
 
 /* html_port.c, html_pages.c */
+/* The page language of a request (English when the web's language has no page text). */
+enum pl_lang web_page_lang(const struct web_req *rq);
 void web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port);
 /* The port page's heading and sections (the live one only when live is nonzero), in
  * rq's language: what the server's page and the static site (site.c) share. */

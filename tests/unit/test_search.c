@@ -159,6 +159,10 @@ test_find_every_language(void **state)
 	assert_int_equal(find_pos("파일 공유", 445), 0);
 	assert_int_equal(find_pos("dosya paylaşımı", 445), 0);
 	assert_int_equal(find_pos("مشاركة الملفات", 445), 0);
+	/* The knowledge base's translated words are searched too. */
+	assert_true(find_pos("스캔 탐침", 2323) >= 0);
+	assert_true(find_pos("tarama sondalarının", 2323) >= 0);
+	assert_true(find_pos("مجسات فحص", 23) >= 0);
 }
 
 static void

@@ -114,3 +114,20 @@ pl_kb_text(const struct pl_kb_entry *e, enum pl_lang lang, int *fell_back)
 {
 	return pick(e->text_tr, e->text, lang, fell_back);
 }
+
+const struct pl_kb_entry *
+pl_kb_top_fact(const struct pl_kb *kb, uint16_t port, unsigned max_width)
+{
+	size_t n;
+	const uint32_t *idx = pl_kb_lookup(kb, port, &n);
+	const struct pl_kb_entry *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pl_kb_entry *e = &kb->entries[idx[i]];
+
+		if ((unsigned)e->port_hi - e->port_lo <= max_width &&
+		    (!best || e->risk > best->risk))
+			best = e;
+	}
+	return best;
+}

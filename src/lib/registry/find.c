@@ -177,6 +177,18 @@ scan_registry(struct finder *f)
 	return PL_OK;
 }
 
+/* The English text or any of its translations: a reader searches in their language. */
+static int
+any_matches(const struct finder *f, const char *en, const char *const *tr)
+{
+	if (field_matches(f, en))
+		return 1;
+	for (int l = PL_LANG_EN + 1; l < PL_LANG_COUNT; l++)
+		if (tr[l] && field_matches(f, tr[l]))
+			return 1;
+	return 0;
+}
+
 static enum pl_rc
 scan_knowledge(struct finder *f)
 {
@@ -190,9 +202,9 @@ scan_knowledge(struct finder *f)
 		 * nothing specific about any one port in it. */
 		if ((unsigned)e->port_hi - e->port_lo > 1024)
 			continue;
-		if (field_matches(f, e->title))
+		if (any_matches(f, e->title, e->title_tr))
 			how = PL_FOUND_KNOWLEDGE_TITLE;
-		else if (field_matches(f, e->text))
+		else if (any_matches(f, e->text, e->text_tr))
 			how = PL_FOUND_KNOWLEDGE_TEXT;
 		if (how != PL_FOUND_COUNT &&
 		    push(f, e->port_lo, e->port_hi, e->protos, how, NULL, e) != PL_OK)
@@ -272,9 +284,8 @@ by_relevance(const void *a, const void *b)
 	return x->port_hi < y->port_hi ? -1 : x->port_hi > y->port_hi;
 }
 
-/* An assigned registry record for the port, to name a port found through knowledge. */
-static const struct pl_reg_entry *
-record_for(const struct pl_registry *reg, uint16_t port)
+const struct pl_reg_entry *
+pl_registry_record_for(const struct pl_registry *reg, uint16_t port, int any_status)
 {
 	size_t n = 0;
 	const uint32_t *idx = pl_registry_lookup(reg, port, &n);
@@ -285,7 +296,7 @@ record_for(const struct pl_registry *reg, uint16_t port)
 
 		if (e->status == PL_REG_ASSIGNED)
 			return e;
-		if (!any)
+		if (!any && any_status)
 			any = e;
 	}
 	return any;
@@ -324,7 +335,7 @@ merge_ranges(struct finder *f)
 
 		h->risk = (uint8_t)pl_kb_port_risk(f->kb, h->port_lo, h->protos);
 		if (!h->reg)
-			h->reg = record_for(f->reg, h->port_lo);
+			h->reg = pl_registry_record_for(f->reg, h->port_lo, 1);
 	}
 	qsort(f->v, out, sizeof(*f->v), by_relevance);
 	return out;
