@@ -5,14 +5,12 @@
  * scripts and CI: 0 the same, 1 different, 2 an input could not be read. The rules of
  * the comparison are the library's (portlens/diff.h); this file loads and renders.
  */
-#include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/scan_escape.h"
 #include "cli/scan_load.h"
 #include "shared/jsonw.h"
-
-enum { OPT_DB = PL_OPT_FIRST_FREE, OPT_QUIET };
 
 static const char diff_help[] =
     "usage: portlens diff [OPTIONS] A B\n"
@@ -231,43 +229,6 @@ render_json(struct pl_buf *b, const char *na, const char *nb, const struct pl_sc
 	pl_buf_putc(b, '\n');
 }
 
-static int
-parse_args(struct pl_cli *cli, int argc, char **argv, const char **db, int *quiet)
-{
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"db", required_argument, NULL, OPT_DB},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int opt, rc;
-
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(diff_help, cli->out);
-			return -1;
-		case 'q':
-			*quiet = 1;
-			break;
-		case OPT_DB:
-			*db = optarg;
-			break;
-		default:
-			rc = pl_cli_other_option(cli, opt, optarg, argv);
-			if (rc != PL_EXIT_OK)
-				return rc;
-			break;
-		}
-	}
-	if (argc - optind != 2)
-		return pl_cli_usage_error(cli, "diff takes two scans, A and B (see --help)");
-	return PL_EXIT_OK;
-}
-
 int
 pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 {
@@ -278,7 +239,9 @@ pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 	const char *db = NULL;
 	int quiet = 0, rc;
 
-	rc = parse_args(cli, argc, argv, &db, &quiet);
+	rc = scan_load_args(cli, argc, argv, diff_help, &db, &quiet);
+	if (rc == PL_EXIT_OK && argc - optind != 2)
+		rc = pl_cli_usage_error(cli, "diff takes two scans, A and B (see --help)");
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	pl_scandoc_init(&a);

@@ -9,15 +9,13 @@
  * saved with its state, service, product and version; hosts nmap lists without ports
  * have nothing to save.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/scan_load.h"
 #include "portlens/pgstore.h"
 #include "portlens/store.h"
-
-enum { OPT_DB = PL_OPT_FIRST_FREE };
 
 static const char import_help[] =
     "usage: portlens import [OPTIONS] FILE...\n"
@@ -134,43 +132,6 @@ save_doc(struct pl_store *st, struct pl_pgstore *pg, const char *file, const str
 	return rc;
 }
 
-static int
-parse_args(struct pl_cli *cli, int argc, char **argv, const char **db, int *quiet)
-{
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"db", required_argument, NULL, OPT_DB},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int opt, rc;
-
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(import_help, cli->out);
-			return -1;
-		case 'q':
-			*quiet = 1;
-			break;
-		case OPT_DB:
-			*db = optarg;
-			break;
-		default:
-			rc = pl_cli_other_option(cli, opt, optarg, argv);
-			if (rc != PL_EXIT_OK)
-				return rc;
-			break;
-		}
-	}
-	if (optind >= argc)
-		return pl_cli_usage_error(cli, "import needs at least one FILE (see --help)");
-	return PL_EXIT_OK;
-}
-
 int
 pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 {
@@ -181,7 +142,9 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 	char path[4096];
 	int quiet = 0, rc;
 
-	rc = parse_args(cli, argc, argv, &db, &quiet);
+	rc = scan_load_args(cli, argc, argv, import_help, &db, &quiet);
+	if (rc == PL_EXIT_OK && optind >= argc)
+		rc = pl_cli_usage_error(cli, "import needs at least one FILE (see --help)");
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	if (!db) {

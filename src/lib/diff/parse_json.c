@@ -158,43 +158,33 @@ trim_line(const char **s, size_t *n)
 }
 
 static enum pl_rc
+json_line(const char *s, size_t n, struct pl_scandoc *doc, void *ud, struct pl_err *err)
+{
+	record_fn fn = *(record_fn *)ud;
+	json_error_t jerr;
+	json_t *rec;
+	enum pl_rc rc;
+
+	if (!trim_line(&s, &n))
+		return PL_OK;
+	rec = json_loadb(s, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (!rec) {
+		rc = pl_err_set(err, PL_ERR_PARSE, "JSON: %s", jerr.text);
+		if (err)
+			err->column = (unsigned)jerr.column;
+		return rc;
+	}
+	rc = json_is_object(rec) ? fn(rec, doc, err)
+	                         : pl_err_set(err, PL_ERR_PARSE, "a line that is not an object");
+	json_decref(rec);
+	return rc;
+}
+
+static enum pl_rc
 parse_lines(const char *data, size_t len, const char *source, struct pl_scandoc *doc, record_fn fn,
             struct pl_err *err)
 {
-	unsigned line = 0;
-	size_t off = 0;
-
-	if (len > PL_SCANDOC_MAX_BYTES)
-		return pl_err_set_at(err, PL_ERR_LIMIT, source, 0, 0, "larger than 2 GiB");
-	while (off < len) {
-		const char *nl = memchr(data + off, '\n', len - off), *s = data + off;
-		size_t n = nl ? (size_t)(nl - s) : len - off;
-		json_error_t jerr;
-		json_t *rec;
-		enum pl_rc rc;
-
-		line++;
-		off += n + (nl != NULL);
-		if (!trim_line(&s, &n))
-			continue;
-		rec = json_loadb(s, n, JSON_REJECT_DUPLICATES, &jerr);
-		if (!rec)
-			return pl_err_set_at(err, PL_ERR_PARSE, source, line, (unsigned)jerr.column,
-			                     "JSON: %s", jerr.text);
-		rc = json_is_object(rec)
-		         ? fn(rec, doc, err)
-		         : pl_err_set(err, PL_ERR_PARSE, "a line that is not an object");
-		json_decref(rec);
-		if (rc != PL_OK) {
-			if (err) {
-				err->source = source;
-				err->line = line;
-				err->column = 1;
-			}
-			return rc;
-		}
-	}
-	return PL_OK;
+	return pl_scandoc_each_line(data, len, source, doc, json_line, &fn, err);
 }
 
 enum pl_rc

@@ -65,38 +65,23 @@ list_line(char **f, size_t k, struct pl_scandoc *doc, struct pl_err *err)
 	return pl_scandoc_add(doc, &e, err);
 }
 
+static enum pl_rc
+one_line(const char *s, size_t n, struct pl_scandoc *doc, void *ud, struct pl_err *err)
+{
+	char buf[512], *f[LIST_FIELDS];
+	size_t k = split(s, n, buf, sizeof(buf), f, LIST_FIELDS);
+
+	(void)ud;
+	if (k == 0 || f[0][0] == '#')
+		return PL_OK;
+	return list_line(f, k, doc, err);
+}
+
 enum pl_rc
 pl_scandoc_parse_masscan_list(const char *data, size_t len, const char *source,
                               struct pl_scandoc *doc, struct pl_err *err)
 {
-	unsigned line = 0;
-	size_t off = 0;
-
 	snprintf(doc->format, sizeof(doc->format), "masscan-list");
 	snprintf(doc->scanner, sizeof(doc->scanner), "masscan");
-	if (len > PL_SCANDOC_MAX_BYTES)
-		return pl_err_set_at(err, PL_ERR_LIMIT, source, 0, 0, "larger than 2 GiB");
-	while (off < len) {
-		const char *nl = memchr(data + off, '\n', len - off), *s = data + off;
-		size_t n = nl ? (size_t)(nl - s) : len - off;
-		char buf[512], *f[LIST_FIELDS];
-		size_t k;
-		enum pl_rc rc;
-
-		line++;
-		off += n + (nl != NULL);
-		k = split(s, n, buf, sizeof(buf), f, LIST_FIELDS);
-		if (k == 0 || f[0][0] == '#')
-			continue;
-		rc = list_line(f, k, doc, err);
-		if (rc != PL_OK) {
-			if (err) {
-				err->source = source;
-				err->line = line;
-				err->column = 1;
-			}
-			return rc;
-		}
-	}
-	return PL_OK;
+	return pl_scandoc_each_line(data, len, source, doc, one_line, NULL, err);
 }

@@ -395,3 +395,34 @@ pl_scandoc_proto(const char *name)
 
 	return pl_proto_parse(name, &p) == PL_OK ? (int)p : -1;
 }
+
+enum pl_rc
+pl_scandoc_each_line(const char *data, size_t len, const char *source, struct pl_scandoc *doc,
+                     pl_scandoc_line_fn fn, void *ud, struct pl_err *err)
+{
+	unsigned line = 0;
+	size_t off = 0;
+
+	if (len > PL_SCANDOC_MAX_BYTES)
+		return pl_err_set_at(err, PL_ERR_LIMIT, source, 0, 0, "larger than 2 GiB");
+	while (off < len) {
+		const char *nl = memchr(data + off, '\n', len - off), *s = data + off;
+		size_t n = nl ? (size_t)(nl - s) : len - off;
+		enum pl_rc rc;
+
+		line++;
+		off += n + (nl != NULL);
+		if (err)
+			err->column = 0;
+		rc = fn(s, n, doc, ud, err);
+		if (rc != PL_OK) {
+			if (err) {
+				err->source = source;
+				err->line = line;
+				err->column = err->column ? err->column : 1;
+			}
+			return rc;
+		}
+	}
+	return PL_OK;
+}

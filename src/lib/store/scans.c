@@ -65,40 +65,9 @@ enum pl_rc
 pl_store_scan_add(struct pl_store *st, int64_t scan_id, const struct pl_store_result *r,
                   struct pl_err *err)
 {
-	sqlite3_stmt *s = NULL;
-	enum pl_rc rc = PL_OK;
-	int step;
-
-	if (!r || !r->addr || !r->state)
+	if (!r)
 		return pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
-	if (sqlite3_prepare_v2(st->db,
-	                       "INSERT INTO results(scan_id, addr, port, proto, state, service, "
-	                       "banner, rtt_us, observed_at, product, version, cpe) "
-	                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                       -1, &s, NULL) != SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, scan_id);
-	bind_text(s, 2, r->addr);
-	sqlite3_bind_int(s, 3, r->port);
-	bind_text(s, 4, pl_proto_name(r->proto));
-	bind_text(s, 5, r->state);
-	bind_text(s, 6, r->service);
-	bind_text(s, 7, r->banner);
-	sqlite3_bind_int64(s, 8, r->rtt_us);
-	sqlite3_bind_int64(s, 9, now_or(r->observed_at));
-	bind_text(s, 10, r->product);
-	bind_text(s, 11, r->version);
-	bind_text(s, 12, r->cpe);
-	step = sqlite3_step(s);
-	if (step == SQLITE_CONSTRAINT_FOREIGNKEY)
-		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)scan_id);
-	else if (step != SQLITE_DONE)
-		rc = pl_store_db_err(st, err, "cannot record the result");
-out:
-	sqlite3_finalize(s);
-	return rc;
+	return pl_store_scan_add_many(st, scan_id, r, 1, err);
 }
 
 enum pl_rc

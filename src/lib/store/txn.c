@@ -43,6 +43,7 @@ pl_store_scan_add_many(struct pl_store *st, int64_t scan_id, const struct pl_sto
 	sqlite3_stmt *s = NULL;
 	enum pl_rc rc = PL_OK;
 	int64_t now = (int64_t)time(NULL);
+	int step;
 
 	/* One statement for the whole batch: preparing it per row cost half the time. */
 	if (sqlite3_prepare_v2(st->db,
@@ -70,7 +71,10 @@ pl_store_scan_add_many(struct pl_store *st, int64_t scan_id, const struct pl_sto
 		bind_str(s, 10, r->product);
 		bind_str(s, 11, r->version);
 		bind_str(s, 12, r->cpe);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		step = sqlite3_step(s);
+		if (step == SQLITE_CONSTRAINT_FOREIGNKEY)
+			rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)scan_id);
+		else if (step != SQLITE_DONE)
 			rc = pl_store_db_err(st, err, "cannot record the result");
 		sqlite3_reset(s);
 	}
