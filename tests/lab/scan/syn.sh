@@ -7,6 +7,7 @@
 #    unreachables into filtered);
 #  - no half-open connection left on the target (the kernel RSTs the SYN-ACKs);
 #  - Ctrl-C twice and --resume: every probe reported exactly once over three runs;
+#  - a /16 through a local route, one port: every planted listener found (100% recall);
 #  - XML scaninfo type="syn"; capabilities dropped while scanning (only
 #    CAP_DAC_OVERRIDE kept); without CAP_NET_RAW one line naming it and -sT, exit 2,
 #    no output file created.
@@ -97,6 +98,18 @@ $CHECK exact --results "$D/resumed.jsonl" --open "$D/open.v4" --filtered "$D/dro
 	--unreachable "$D/unreach.v4" --probes $((256 * 256)) || fail "-sS resume lost or repeated probes"
 echo "ok: -sS interrupted twice ($n1, $n2 results) and resumed: every probe once"
 run_family v6 2001:2:0:1:: 2001:2:0:1::/120 $((256 * 256))
+
+# A /16 through the lab's local route, one port, 200 planted listeners: 100% recall.
+python3 -c "
+import random; r = random.Random($SEED)
+print('\n'.join('198.19.%d.%d:2323' % divmod(x, 256) for x in sorted(r.sample(range(1, 65535), 200))))" \
+	>"$D/wide.open"
+# shellcheck disable=SC2046
+lab_listen t open $(cat "$D/wide.open")
+timeout 60 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sS 198.19.0.0/16 -p 2323 \
+	--no-progress -oJ "$D/wide.jsonl" >/dev/null || fail "/16 -sS exited $?"
+$CHECK exact --results "$D/wide.jsonl" --open "$D/wide.open" || fail "/16 -sS: recall below 100%"
+echo "ok: /16 sweep found all 200 planted listeners"
 
 # Capabilities while scanning: a silent target keeps the scan running long enough to look.
 lab_drop t 198.19.9.1
