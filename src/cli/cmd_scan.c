@@ -65,11 +65,8 @@ report(struct scan_run *run, const struct pl_scan_result *r, const struct scan_s
 	}
 	for (size_t i = 0; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
-		long off = s->sorted ? ftell(s->fp) : -1;
 
-		s->ops->result(s, &run->info, r, sv);
-		if (off >= 0) /* noted for the sorted table at the end */
-			scan_sort_add(&s->sort, r, off, ftell(s->fp) - off);
+		scan_sink_result(s, &run->info, r, sv);
 		if (r->state == PL_PORT_OPEN)
 			fflush(s->fp);
 	}

@@ -8,6 +8,7 @@
  * at the end (scan_sort.h); on stdout they are spooled and written once, sorted.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +28,29 @@ open_out(struct pl_cli *cli, const char *path, int kind, int append)
 	}
 	/* Readable too: the sorted table is copied back from it at the end (scan_sort.h). */
 	return fopen(path, append ? "a+" : "w+");
+}
+
+void
+scan_sink_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
+                 const struct scan_sv_result *sv)
+{
+	FILE *real = s->fp;
+	long n;
+
+	if (!s->sorted) {
+		s->ops->result(s, info, r, sv);
+		return;
+	}
+	s->fp = s->mem;
+	fseek(s->mem, 0, SEEK_SET);
+	s->ops->result(s, info, r, sv);
+	s->fp = real;
+	n = ftell(s->mem);
+	if (n <= 0 || fflush(s->mem) != 0)
+		return;
+	fwrite(s->mem_buf, 1, (size_t)n, real);
+	scan_sort_add(&s->sort, r, (long)s->off, n); /* for the sorted table at the end */
+	s->off += (uint64_t)n;
 }
 
 int
@@ -86,7 +110,9 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 		/* This run's records start at the end of what is there (a resumed file's
 		 * earlier runs and this run's header stay first, as they are). */
 		s->sort.region = s->sorted && fseek(s->fp, 0, SEEK_END) == 0 ? ftell(s->fp) : -1;
-		s->sorted &= s->sort.region >= 0;
+		s->sorted &= s->sort.region >= 0 &&
+		             (s->mem = open_memstream(&s->mem_buf, &s->mem_len)) != NULL;
+		s->off = s->sorted ? (uint64_t)s->sort.region : 0;
 	}
 	run->progress.fp = cli->err;
 	run->progress.tty = !run->no_progress && isatty(fileno(cli->err));
@@ -171,6 +197,11 @@ scan_close_sinks(struct pl_cli *cli, struct scan_run *run)
 				ex = pl_cli_fail(cli, "cannot write %s", s->path);
 		}
 		scan_sort_cleanup(&s->sort);
+		if (s->mem)
+			fclose(s->mem);
+		free(s->mem_buf);
+		s->mem = NULL;
+		s->mem_buf = NULL;
 	}
 	run->n_sinks = 0;
 	return ex;

@@ -89,6 +89,12 @@ struct scan_sink {
 	FILE *out; /* stdout for a spooled sink, else NULL */
 	struct scan_sort sort;
 	struct pl_atomic_file af; /* the sorted copy of a file, until it replaces it */
+	/* A sorted sink renders each result into mem first, so its length and place are
+	 * known without asking the file (ftell costs an lseek per result). */
+	FILE *mem;
+	char *mem_buf;
+	size_t mem_len;
+	uint64_t off; /* bytes in fp so far */
 };
 
 extern const struct scan_sink_ops scan_sink_text;
@@ -99,6 +105,9 @@ extern const struct scan_sink_ops scan_sink_csv;
 
 /* "# skipped, never probed: ADDR (why), ..." for the text and grepable footers. */
 void scan_skip_line(FILE *fp, const struct scan_info *info);
+/* Writes one result to sink s (through its memory stream when the sink is sorted). */
+void scan_sink_result(struct scan_sink *s, const struct scan_info *info,
+                      const struct pl_scan_result *r, const struct scan_sv_result *sv);
 /* Registry service name for port/proto ("ssh"), or "unknown". Static or registry-owned. */
 const char *scan_service_name(const struct scan_info *info, uint16_t port, uint8_t proto);
 /*
