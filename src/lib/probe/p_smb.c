@@ -23,12 +23,6 @@ smb_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 	return pl_smb2_negotiate_request(buf, cap);
 }
 
-static int
-smb_complete(const unsigned char *d, size_t n)
-{
-	return n >= 4 && n >= 4 + ((size_t)d[1] << 16 | (size_t)d[2] << 8 | d[3]);
-}
-
 static unsigned
 smb_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
              struct pl_service *out)
@@ -69,7 +63,7 @@ smb_ntlm(const struct probe_run *run, struct probe_conn *c, struct probe_answer 
 
 	if (rn == 0 || pl_conn_send(c, req, rn) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 300, smb_complete);
+	pl_conn_read(c, ans, run->ctx->opts.read_ms, 300, pl_smb_framed_complete);
 	if (pl_ntlm_parse_challenge(ans->data + start, ans->len - start, &ni) != 0)
 		return;
 	if (ni.major) /* Windows' own version; Samba says 6.1.0 */
@@ -99,7 +93,7 @@ smb_v1(const struct probe_run *run, struct pl_service *out)
 		return;
 	}
 	if (pl_conn_send(&c, req, rn) == 0) {
-		pl_conn_read(&c, a, run->ctx->opts.read_ms, 300, smb_complete);
+		pl_conn_read(&c, a, run->ctx->opts.read_ms, 300, pl_smb_framed_complete);
 		if (pl_smb1_accepted(a->data, a->len)) {
 			out->exposures |= PL_EXP_SMB1;
 			pl_probe_add_info(out, "SMB1 enabled");
@@ -128,7 +122,7 @@ const struct probe_def pl_probe_smb = {
     .name = "smb",
     .ports = smb_ports,
     .request = smb_request,
-    .complete = smb_complete,
+    .complete = pl_smb_framed_complete,
     .classify = smb_classify,
     .followup = smb_followup,
 };

@@ -22,6 +22,18 @@ struct pl_ntlm_info {
 	unsigned major, minor, build; /* the Version field; 0 when absent */
 };
 
+/* Little-endian stores and load, as SMB and NDR use. */
+void pl_smb_put16(unsigned char *p, unsigned v);
+void pl_smb_put32(unsigned char *p, uint32_t v);
+uint32_t pl_smb_get32(const unsigned char *p);
+/* NetBIOS session header + SMB2 header for command cmd, message id mid, session id sid
+ * (zeroed otherwise); returns the body offset (68). */
+size_t pl_smb2_head(unsigned char *buf, unsigned cmd, uint64_t mid, uint64_t sid);
+/* Writes the NetBIOS length of the len-byte message at buf; returns len. */
+size_t pl_smb_frame(unsigned char *buf, size_t len);
+/* 1 when d/n holds one whole NetBIOS-framed message (a probe_complete_fn). */
+int pl_smb_framed_complete(const unsigned char *d, size_t n);
+
 /* The SMB2 NEGOTIATE request (dialects 2.0.2-3.1.1), NetBIOS-framed. Returns its length. */
 size_t pl_smb2_negotiate_request(unsigned char *buf, size_t cap);
 /* The SMB1 NEGOTIATE request offering only "NT LM 0.12", NetBIOS-framed. */

@@ -30,32 +30,6 @@ struct smb_sess {
  * deadline all the same. */
 #define SMB_WAIT(s) (3 * (s)->run->ctx->opts.read_ms)
 
-static void
-put16(unsigned char *p, unsigned v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	put16(p, v & 0xffff);
-	put16(p + 2, v >> 16);
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static int
-framed_complete(const unsigned char *d, size_t n)
-{
-	return n >= 4 && n >= 4 + ((size_t)d[1] << 16 | (size_t)d[2] << 8 | d[3]);
-}
-
 /* Sends an SMB2 request (buf from offset 0, len bytes; header fields filled here). */
 static int
 smb_call(struct smb_sess *s, unsigned char *buf, size_t len, unsigned cmd, uint32_t *status,
@@ -63,31 +37,21 @@ smb_call(struct smb_sess *s, unsigned char *buf, size_t len, unsigned cmd, uint3
 {
 	uint16_t rcmd;
 	uint64_t sid;
-	size_t smb = len - 4;
 
-	memset(buf, 0, 68);
-	buf[1] = (unsigned char)(smb >> 16);
-	buf[2] = (unsigned char)(smb >> 8);
-	buf[3] = (unsigned char)smb;
-	memcpy(buf + 4, "\xfeSMB", 4);
-	put16(buf + 8, 64);
-	put16(buf + 16, cmd);
-	put16(buf + 18, 31);
-	put32(buf + 28, (uint32_t)s->mid++);
-	put32(buf + 40, s->tid);
-	put32(buf + 44, (uint32_t)s->sid);
-	put32(buf + 48, (uint32_t)(s->sid >> 32));
+	pl_smb2_head(buf, cmd, s->mid++, s->sid);
+	pl_smb_put32(buf + 40, s->tid);
+	pl_smb_frame(buf, len);
 	s->a->len = 0;
 	if (pl_conn_send(&s->c, buf, len) != 0)
 		return -1;
-	pl_conn_read(&s->c, s->a, wait_ms, 300, framed_complete);
+	pl_conn_read(&s->c, s->a, wait_ms, 300, pl_smb_framed_complete);
 	if (pl_smb2_header(s->a->data, s->a->len, status, &rcmd, &sid) != 0 || rcmd != cmd)
 		return -1;
 	/* STATUS_PENDING: an interim answer (Samba starting its RPC daemon); the real one
 	 * follows on the same connection. */
 	for (int i = 0; i < 4 && *status == 0x00000103; i++) {
 		s->a->len = 0;
-		pl_conn_read(&s->c, s->a, wait_ms, 300, framed_complete);
+		pl_conn_read(&s->c, s->a, wait_ms, 300, pl_smb_framed_complete);
 		if (pl_smb2_header(s->a->data, s->a->len, status, &rcmd, &sid) != 0 || rcmd != cmd)
 			return -1;
 	}
@@ -105,7 +69,7 @@ anonymous_session(struct smb_sess *s)
 
 	if (pl_conn_send(&s->c, req, rn) != 0)
 		return -1;
-	pl_conn_read(&s->c, s->a, s->run->ctx->opts.read_ms, 300, framed_complete);
+	pl_conn_read(&s->c, s->a, s->run->ctx->opts.read_ms, 300, pl_smb_framed_complete);
 	s->mid = 1;
 	tn = pl_ntlm_negotiate(tok, sizeof(tok));
 	rn = pl_smb2_session_setup(req, sizeof(req), 0, 0, tok, tn);
@@ -140,23 +104,23 @@ open_srvsvc(struct smb_sess *s)
 	/* TREE_CONNECT \\host\IPC$ */
 	snprintf(path, sizeof(path), "\\\\%s\\IPC$", s->run->host);
 	memset(req + 68, 0, 8);
-	put16(req + 68, 9);
-	put16(req + 68 + 4, 64 + 8);
+	pl_smb_put16(req + 68, 9);
+	pl_smb_put16(req + 68 + 4, 64 + 8);
 	pn = utf16(req + 68 + 8, path);
-	put16(req + 68 + 6, (unsigned)pn);
+	pl_smb_put16(req + 68 + 6, (unsigned)pn);
 	if (smb_call(s, req, 68 + 8 + pn, 3, &st, SMB_WAIT(s)) != 0 || st != 0)
 		return -1;
-	s->tid = get32(s->a->data + 40);
+	s->tid = pl_smb_get32(s->a->data + 40);
 	/* CREATE srvsvc */
 	memset(req + 68, 0, 56);
-	put16(req + 68, 57);
-	put32(req + 68 + 4, 2);           /* impersonation */
-	put32(req + 68 + 24, 0x0012019f); /* read/write data and attributes */
-	put32(req + 68 + 32, 7);          /* share read, write, delete */
-	put32(req + 68 + 36, 1);          /* FILE_OPEN */
-	put16(req + 68 + 44, 64 + 56);
+	pl_smb_put16(req + 68, 57);
+	pl_smb_put32(req + 68 + 4, 2);           /* impersonation */
+	pl_smb_put32(req + 68 + 24, 0x0012019f); /* read/write data and attributes */
+	pl_smb_put32(req + 68 + 32, 7);          /* share read, write, delete */
+	pl_smb_put32(req + 68 + 36, 1);          /* FILE_OPEN */
+	pl_smb_put16(req + 68 + 44, 64 + 56);
 	pn = utf16(req + 68 + 56, "srvsvc");
-	put16(req + 68 + 46, (unsigned)pn);
+	pl_smb_put16(req + 68 + 46, (unsigned)pn);
 	if (smb_call(s, req, 68 + 56 + pn, 5, &st, SMB_WAIT(s)) != 0 || st != 0 ||
 	    s->a->len < 68 + 80)
 		return -1;
@@ -175,19 +139,19 @@ transceive(struct smb_sess *s, const unsigned char *pdu, size_t n, const unsigne
 	if (n > sizeof(req) - 68 - 56)
 		return -1;
 	memset(req + 68, 0, 56);
-	put16(req + 68, 57);
-	put32(req + 68 + 4, 0x0011c017);
+	pl_smb_put16(req + 68, 57);
+	pl_smb_put32(req + 68 + 4, 0x0011c017);
 	memcpy(req + 68 + 8, s->fid, 16);
-	put32(req + 68 + 24, 64 + 56); /* input offset */
-	put32(req + 68 + 28, (uint32_t)n);
-	put32(req + 68 + 44, 8192); /* max output */
-	put32(req + 68 + 48, 1);    /* is an FSCTL */
+	pl_smb_put32(req + 68 + 24, 64 + 56); /* input offset */
+	pl_smb_put32(req + 68 + 28, (uint32_t)n);
+	pl_smb_put32(req + 68 + 44, 8192); /* max output */
+	pl_smb_put32(req + 68 + 48, 1);    /* is an FSCTL */
 	memcpy(req + 68 + 56, pdu, n);
 	if (smb_call(s, req, 68 + 56 + n, 11, &st, SMB_WAIT(s)) != 0 ||
 	    (st != 0 && st != 0x80000005) || s->a->len < 68 + 48)
 		return -1;
-	off = get32(s->a->data + 68 + 32);
-	cnt = get32(s->a->data + 68 + 36);
+	off = pl_smb_get32(s->a->data + 68 + 32);
+	cnt = pl_smb_get32(s->a->data + 68 + 36);
 	if (off + 4 > s->a->len || cnt > s->a->len - 4 - off || cnt < 24)
 		return -1;
 	*out = s->a->data + 4 + off;
@@ -217,7 +181,7 @@ ndr_string(const unsigned char *d, size_t n, size_t *o, char *out, size_t cap)
 
 	if (*o + 12 > n)
 		return -1;
-	actual = get32(d + *o + 8);
+	actual = pl_smb_get32(d + *o + 8);
 	*o += 12;
 	if (actual > (n - *o) / 2)
 		return -1;
@@ -239,13 +203,14 @@ pl_smb_parse_shares(const unsigned char *d, size_t n, char *list, size_t cap, ch
 	size_t o, used = 0, shown = 0;
 	uint32_t count;
 
-	if (n < 24 || (count = get32(d + 12)) == 0 || count > 256 || 24 + (size_t)count * 12 > n)
+	if (n < 24 || (count = pl_smb_get32(d + 12)) == 0 || count > 256 ||
+	    24 + (size_t)count * 12 > n)
 		return 0;
 	o = 24 + (size_t)count * 12; /* past the array's max count and the fixed parts */
 	for (uint32_t i = 0; i < count; i++) {
 		char name[64], remark[64];
-		uint32_t type = get32(d + 24 + (size_t)i * 12 + 4);
-		int has_remark = get32(d + 24 + (size_t)i * 12 + 8) != 0;
+		uint32_t type = pl_smb_get32(d + 24 + (size_t)i * 12 + 4);
+		int has_remark = pl_smb_get32(d + 24 + (size_t)i * 12 + 8) != 0;
 
 		if (ndr_string(d, n, &o, name, sizeof(name)) != 0 ||
 		    (has_remark && ndr_string(d, n, &o, remark, sizeof(remark)) != 0))
