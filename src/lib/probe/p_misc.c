@@ -43,7 +43,10 @@ static const unsigned char mqtt_subscribe[] = {0x82, 0x18, 0x00, 0x01, 0x00, 0x1
                                                'S',  '/',  'b',  'r',  'o',  'k',  'e', 'r', '/',
                                                'v',  'e',  'r',  's',  'i',  'o',  'n', 0x00};
 
-/* Reads one MQTT fixed header at d[*o]: packet type byte and remaining length. */
+/*
+ * Reads one MQTT fixed header at d[*o]: packet type byte and remaining length (1 to 4
+ * bytes, 7 bits each, section 2.2.3). -1 when it is malformed or runs past the bytes.
+ */
 static int
 mqtt_packet(const unsigned char *d, size_t n, size_t *o, unsigned *type, size_t *len)
 {
@@ -53,16 +56,16 @@ mqtt_packet(const unsigned char *d, size_t n, size_t *o, unsigned *type, size_t 
 	if (*o >= n)
 		return -1;
 	*type = d[*o];
-	for (int i = 0; i < 4; i++, k++) {
-		if (k >= n)
-			return -1;
+	for (int i = 0;; i++, k++) {
+		if (i == 4 || k >= n)
+			return -1; /* a fifth length byte, or the bytes end inside the length */
 		*len += (d[k] & 0x7f) * mult;
 		mult *= 128;
 		if (!(d[k] & 0x80))
 			break;
 	}
 	k++;
-	if (*len > n - k)
+	if (k > n || *len > n - k)
 		return -1;
 	*o = k;
 	return 0;
