@@ -119,12 +119,14 @@ pl_colfit_wrap(struct pl_buf *b, const char *text, size_t first_cols, size_t ind
 {
 	size_t col = first_cols, start = first_cols;
 	const char *p = text;
+	struct pl_buf word;
 
 	if (width < indent + 20)
 		width = indent + 20;
+	pl_buf_init(&word);
 	while (*p) {
 		const char *w = p;
-		size_t wl, wc;
+		size_t wc;
 
 		while (is_space(*w))
 			w++;
@@ -133,8 +135,10 @@ pl_colfit_wrap(struct pl_buf *b, const char *text, size_t first_cols, size_t ind
 		p = w;
 		while (*p && !is_space(*p))
 			p++;
-		wl = (size_t)(p - w);
-		wc = pl_colfit_cols(w, wl);
+		/* Measured as printed: a control byte shows as \xNN, four columns. */
+		pl_buf_reset(&word);
+		pl_esc_term_n(&word, w, (size_t)(p - w));
+		wc = pl_colfit_cols(pl_buf_str(&word), word.len);
 		if (col > start && col + 1 + wc > width) {
 			pl_buf_putc(b, '\n');
 			for (size_t i = 0; i < indent; i++)
@@ -144,8 +148,9 @@ pl_colfit_wrap(struct pl_buf *b, const char *text, size_t first_cols, size_t ind
 			pl_buf_putc(b, ' ');
 			col++;
 		}
-		pl_esc_term_n(b, w, wl);
+		pl_buf_append(b, pl_buf_str(&word), word.len);
 		col += wc;
 	}
+	pl_buf_cleanup(&word);
 	pl_buf_putc(b, '\n');
 }
