@@ -227,6 +227,21 @@ test_builtin_coverage(void **state)
 	    2123,
 	    2152,
 	    1604,
+	    9530,
+	    37777,
+	    /* commonly exposed on home and lab machines */
+	    3310,
+	    3493,
+	    6566,
+	    8006,
+	    8324,
+	    22000,
+	    21027,
+	    22067,
+	    32400,
+	    32412,
+	    32469,
+	    1716,
 	};
 	const struct pl_kb *kb = pl_kb_builtin();
 	size_t distinct = 0;
