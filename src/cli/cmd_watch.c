@@ -140,6 +140,13 @@ parse_args(struct watch_run *w, int argc, char **argv)
 	}
 	if (rc == PL_EXIT_OK && optind < argc)
 		rc = pl_cli_usage_error(w->cli, "watch takes no arguments, not '%s'", argv[optind]);
+	if (rc == PL_EXIT_OK && w->webhook_url) {
+		struct pl_url u;
+		struct pl_err err = {0};
+
+		if (pl_url_parse(w->webhook_url, &u, &err) != PL_OK)
+			rc = pl_cli_usage_error(w->cli, "--webhook: %s", err.msg);
+	}
 	return rc;
 }
 
@@ -389,7 +396,7 @@ open_outputs(struct watch_run *w, const char *dir)
 	if (w->webhook_url && pl_webhook_start(w->webhook_url, log_path, off_path,
 	                                       w->webhook_timeout_ms, &w->webhook, &err) != PL_OK) {
 		pl_cli_print_err(w->cli, &err);
-		return err.msg[0] && strstr(err.msg, "webhook '") ? PL_EXIT_USAGE : PL_EXIT_FAIL;
+		return PL_EXIT_FAIL;
 	}
 	fprintf(w->cli->err, "%s: watch: event log %s (continuing after event %llu)\n",
 	        w->cli->prog, log_path, (unsigned long long)w->seq);
@@ -514,8 +521,9 @@ pl_cmd_watch(struct pl_cli *cli, int argc, char **argv)
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	rc = setup(&w, &bpf, &sfd);
-	if (rc == PL_EXIT_OK)
-		rc = snapshot(&w, 1, &prev);
+	if (rc != PL_EXIT_OK)
+		goto out;
+	rc = snapshot(&w, 1, &prev);
 	if (rc == PL_EXIT_OK) {
 		if (w.have_baseline)
 			report_baseline(&w, &prev);
@@ -525,6 +533,9 @@ pl_cmd_watch(struct pl_cli *cli, int argc, char **argv)
 			fprintf(cli->err, "%s: note: %s\n", cli->prog, prev.notes);
 		rc = loop(&w, bpf, sfd, &prev);
 	}
+	fprintf(cli->err, "%s: watch: stopped after %llu events (%llu looks woken by the kernel)\n",
+	        cli->prog, (unsigned long long)w.events, (unsigned long long)w.kernel_looks);
+out:
 	if (w.webhook) {
 		struct pl_webhook_stats st;
 
@@ -533,8 +544,6 @@ pl_cmd_watch(struct pl_cli *cli, int argc, char **argv)
 		        cli->prog, (unsigned long long)st.delivered,
 		        (unsigned long long)st.failures);
 	}
-	fprintf(cli->err, "%s: watch: stopped after %llu events (%llu looks woken by the kernel)\n",
-	        cli->prog, (unsigned long long)w.events, (unsigned long long)w.kernel_looks);
 	pl_watch_snap_cleanup(&prev);
 	pl_buf_cleanup(&w.batch);
 	free(w.pending);
