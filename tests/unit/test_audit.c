@@ -301,6 +301,40 @@ test_service_rules(void **state)
 	                         "low:tls-certificate-name-mismatch:443");
 }
 
+/* Exposures a probe proved: each its finding; loopback drops the network-abuse ones and
+ * softens the rest; a UDP answer twice its request is an amplifier, a smaller one not. */
+static void
+test_exposure_rules(void **state)
+{
+	struct pl_audit_obs o[5];
+	char got[1024];
+
+	(void)state;
+	o[0] = obs("198.18.0.2", 5901, PL_REACH_NETWORK, "vnc");
+	o[0].svc.exposures = PL_EXP_VNC_NO_AUTH;
+	o[1] = obs("198.18.0.2", 4445, PL_REACH_NETWORK, "smb");
+	o[1].svc.exposures = PL_EXP_SMB1 | PL_EXP_SMB_NO_SIGNING;
+	o[2] = obs("127.0.0.1", 53, PL_REACH_LOOPBACK, "dns");
+	o[2].svc.exposures = PL_EXP_DNS_RECURSION; /* a local resolver: nothing to report */
+	o[3] = obs("127.0.0.1", 873, PL_REACH_LOOPBACK, "rsync");
+	o[3].svc.exposures = PL_EXP_RSYNC_LIST | PL_EXP_RSYNC_OPEN;
+	o[4] = obs("198.18.0.2", 11211, PL_REACH_NETWORK, "memcached");
+	o[4].proto = PL_PROTO_UDP;
+	o[4].svc.udp = 1;
+	o[4].svc.udp_request_bytes = 15;
+	o[4].svc.udp_answer_bytes = 1200;
+	audit(o, 5, got, sizeof(got));
+	assert_string_equal(got, "critical:vnc-no-auth:5901 high:udp-amplifier:11211 "
+	                         "high:smbv1-enabled:4445 medium:smb-signing-not-required:4445 "
+	                         "low:rsync-module-open:873");
+	o[4].svc.udp_answer_bytes = 29; /* under twice the request */
+	audit(&o[4], 1, got, sizeof(got));
+	assert_string_equal(got, "");
+	o[4].svc.exposures = PL_EXP_SNMP_PUBLIC; /* an exposure bit is judged on UDP too */
+	audit(&o[4], 1, got, sizeof(got));
+	assert_string_equal(got, "high:snmp-public:11211");
+}
+
 static void
 test_nothing_to_report(void **state)
 {
@@ -403,6 +437,7 @@ main(void)
 	    cmocka_unit_test(test_evidence_once),
 	    cmocka_unit_test(test_tls_rules),
 	    cmocka_unit_test(test_service_rules),
+	    cmocka_unit_test(test_exposure_rules),
 	    cmocka_unit_test(test_nothing_to_report),
 	    cmocka_unit_test(test_severity_names),
 	};

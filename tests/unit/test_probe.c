@@ -223,6 +223,30 @@ serve_xrdp(struct server *s, int fd, int nth)
 	/* Anything else: hang up at once (one connection at a time in this harness). */
 }
 
+/* An RDP server that insists on NLA: a Connection Request offering CredSSP gets it
+ * selected, any other a Negotiation Failure HYBRID_REQUIRED_BY_SERVER (5). */
+static void
+serve_rdp_nla(struct server *s, int fd, int nth)
+{
+	unsigned char cc[19] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
+	                        0x00, 0x02, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00};
+	unsigned char req[512];
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	ssize_t n;
+
+	(void)s;
+	(void)nth;
+	if (poll(&pfd, 1, 3000) <= 0 || (n = recv(fd, req, sizeof(req), 0)) <= 0)
+		return;
+	if (n != 19 || req[0] != 0x03 || req[5] != 0xe0)
+		return;
+	if (!(req[15] & 2)) {
+		cc[11] = 0x03; /* RDP_NEG_FAILURE */
+		cc[15] = 0x05; /* HYBRID_REQUIRED_BY_SERVER */
+	}
+	send(fd, cc, sizeof(cc), MSG_NOSIGNAL);
+}
+
 static void
 serve_silent(struct server *s, int fd, int nth)
 {
@@ -381,6 +405,24 @@ test_binary_noise(void **state)
 	assert_non_null(strstr(r.svc.evidence, "\\x00"));
 	for (const char *p = r.svc.evidence; *p; p++)
 		assert_true(*p >= 0x20 && *p < 0x7f);
+}
+
+/* A server that requires NLA: CredSSP is what it accepts, and no exposure is reported. */
+static void
+test_rdp_nla_required(void **state)
+{
+	struct pl_probe_opts o = {.banner_ms = 300, .read_ms = 400};
+	struct server s;
+	struct run r;
+
+	(void)state;
+	server_start(&s, serve_rdp_nla);
+	probe_port(s.port, &o, &r);
+	server_stop(&s);
+	assert_int_equal(r.rc, PL_OK);
+	assert_string_equal(r.svc.service, "rdp");
+	assert_non_null(strstr(r.svc.info, "security: CredSSP; NLA required"));
+	assert_false(r.svc.exposures & PL_EXP_RDP_NO_NLA);
 }
 
 /* xrdp's answer to a TLS ClientHello (X.224 Data + MCS Disconnect Provider Ultimatum)
@@ -827,6 +869,7 @@ main(void)
 	    cmocka_unit_test(test_silent_server_is_bounded),
 	    cmocka_unit_test(test_rdp_answer_to_tls_hello),
 	    cmocka_unit_test(test_rdp_x224_data_answer),
+	    cmocka_unit_test(test_rdp_nla_required),
 	    cmocka_unit_test(test_reset_mid_tls),
 	    cmocka_unit_test(test_drip_is_bounded),
 	    cmocka_unit_test(test_every_probe_gets_asked),
