@@ -15,7 +15,8 @@
  * (inside TLS when the service spoke TLS). /metrics can be long, so it is scanned as
  * it streams for the build_info line (at most 1 MiB, within the read timeout).
  *
- * An HTTP proxy is asked to fetch a URL on the scanner itself: portlens listens on
+ * An HTTP proxy (or any plain web server: a forward proxy may show any front page) is
+ * asked to fetch a URL on the scanner itself: portlens listens on
  * the address it reaches the proxy from, on a fresh port, and asks for
  * http://THAT:PORT/portlens-relay-NONCE. Only a proxy that really relays makes that
  * request arrive (and carries the nonce back); the request never goes to a third host.
@@ -325,17 +326,21 @@ fail:
 	return -1;
 }
 
-/* Waits for the proxy's relayed request on lfd; answers it. 1 if it carried nonce. */
+/*
+ * Waits for the relayed request on lfd and answers it; 1 if it carried the nonce. A
+ * server that answers on c first (its own 400/403/404) relayed nothing: stop there, so
+ * asking a plain web server costs one round trip, not the read timeout.
+ */
 static int
-relay_arrived(const struct probe_run *run, int lfd, const char *nonce)
+relay_arrived(const struct probe_run *run, int lfd, const struct probe_conn *c, const char *nonce)
 {
-	struct pollfd p = {.fd = lfd, .events = POLLIN};
+	struct pollfd p[2] = {{.fd = lfd, .events = POLLIN}, {.fd = c->fd, .events = POLLIN}};
 	struct probe_conn in = {.fd = -1, .deadline = run->deadline};
 	struct probe_answer *a = calloc(1, sizeof(*a));
 	char reply[160];
 	int ok = 0, n;
 
-	if (!a || poll(&p, 1, (int)run->ctx->opts.read_ms) <= 0 ||
+	if (!a || poll(p, 2, (int)run->ctx->opts.read_ms) <= 0 || !(p[0].revents & POLLIN) ||
 	    (in.fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
 		goto out;
 	pl_conn_read(&in, a, run->ctx->opts.read_ms, 300, NULL);
@@ -374,8 +379,10 @@ proxy_relay(const struct probe_run *run, struct pl_service *out)
 	             url, nonce, url + 7);
 	if (n <= 0 || (size_t)n >= sizeof(req) || pl_conn_send(&c, req, (size_t)n) != 0)
 		goto out;
-	if (relay_arrived(run, lfd, nonce)) {
+	if (relay_arrived(run, lfd, &c, nonce)) {
 		out->exposures |= PL_EXP_OPEN_PROXY;
+		/* A web server that forwards absolute-URI requests is a proxy, whatever else. */
+		pl_probe_set(out->service, sizeof(out->service), "http-proxy");
 		pl_probe_add_info(out, "relayed GET %s/ to the scanner", url);
 	}
 out:
@@ -397,9 +404,13 @@ pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
 	int n;
 
 	(void)unused;
-	if (strcmp(out->service, "http-proxy") == 0) {
+	/* Every web server is asked the absolute-URI question once (a forward proxy hides
+	 * behind any front page); it costs one round trip to one that does not relay. */
+	if (strcmp(out->service, "http-proxy") == 0 ||
+	    (strcmp(out->service, "http") == 0 && !out->tls)) {
 		proxy_relay(run, out);
-		return;
+		if (strcmp(out->service, "http-proxy") == 0)
+			return;
 	}
 	if (!path || pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
 	                          NULL) != PL_OK)

@@ -17,7 +17,7 @@
 #
 # Then the audit of issue 14's rules against real misconfigurations and their fixed
 # twins, exact findings: vsftpd with anonymous login (and what it lists); Squid that
-# relays for the lab and Squid that does not; nginx with crafted certificates (good,
+# relays for the lab and Squid that does not; nginx forwarding absolute-URI requests; nginx with crafted certificates (good,
 # expired, expiring in 10 days and naming another host, self-signed and accepting
 # TLS 1.0/1.1 and a NULL cipher); PostgreSQL and MariaDB reachable beyond loopback.
 set -euo pipefail
@@ -106,7 +106,7 @@ got = sorted(f"{f['severity']}:{f['rule']}:{f['where'].rsplit(':', 1)[1].split('
              for f in doc["findings"])
 want = sorted([
     "high:ftp-anonymous:$P_FTP_ANON", "medium:plaintext-login:$P_FTP_ANON",
-    "high:open-proxy:$P_SQUID",
+    "high:open-proxy:$P_SQUID", "high:open-proxy:$P_FWD",
     "medium:tls-certificate-expired:$P_TLS_EXPIRED",
     "low:tls-certificate-expiring:$P_TLS_SOON", "low:tls-certificate-name-mismatch:$P_TLS_SOON",
     "low:tls-certificate-self-signed:$P_TLS_WEAK", "low:tls-old-protocol:$P_TLS_WEAK",
@@ -121,7 +121,7 @@ if got != want:
     sys.exit(f"audit FAILED:\n  got  {got}\n  want {want}")
 ev = {f["rule"]: f["evidence"] for f in doc["findings"]}
 assert "README" in ev["ftp-anonymous"] and "pub" in ev["ftp-anonymous"], ev["ftp-anonymous"]
-assert "198.18.0.1" in ev["open-proxy"], ev["open-proxy"]
+assert all("198.18.0.1" in f["evidence"] for f in doc["findings"] if f["rule"] == "open-proxy")
 assert "NULL" in ev["tls-weak-cipher"], ev["tls-weak-cipher"]
 print(f"audit: exactly the {len(want)} expected findings")
 PYCHECK

@@ -29,11 +29,11 @@ apps_ports() {
 	P_S7=1102 P_SIP=5070 P_JENKINS=8181 P_DOCKER=2385 P_K8S=6444 P_KUBELET=10251
 	P_ES=9201 P_OS=9202 P_SILENT=7
 	P_FTP_ANON=2122 P_SQUID_CLOSED=3330 P_TLS_GOOD=4441 P_TLS_EXPIRED=4442 P_TLS_SOON=4443
-	P_TLS_WEAK=4450 P_PG=5433 P_MARIADB=3307
+	P_TLS_WEAK=4450 P_PG=5433 P_MARIADB=3307 P_FWD=8281
 	APPS_ALL="$P_CUPS $P_SQUID $P_NODE $P_MODBUS $P_MONGO $P_MONGO_AUTH $P_S7 $P_SIP $P_JENKINS $P_DOCKER"
 	APPS_ALL+=" $P_K8S $P_KUBELET $P_ES $P_OS $P_SILENT"
 	APPS_AUDITED="$P_FTP_ANON $P_SQUID $P_SQUID_CLOSED $P_TLS_GOOD $P_TLS_EXPIRED $P_TLS_SOON"
-	APPS_AUDITED+=" $P_TLS_WEAK $P_PG $P_MARIADB $P_MONGO_AUTH"
+	APPS_AUDITED+=" $P_TLS_WEAK $P_PG $P_MARIADB $P_MONGO_AUTH $P_FWD"
 }
 
 # Squid NAME PORT ACCESS...: its own pid, log and service name; ACCESS are its rules.
@@ -104,6 +104,8 @@ http {
 	$(tls_server $P_TLS_GOOD good "TLSv1.2 TLSv1.3" "HIGH:!aNULL")
 	$(tls_server $P_TLS_EXPIRED expired "TLSv1.2 TLSv1.3" "HIGH:!aNULL")
 	$(tls_server $P_TLS_SOON soon "TLSv1.2 TLSv1.3" "HIGH:!aNULL")
+	# A web server that forwards any absolute-URI request: an open proxy behind a front page.
+	server { listen $SVC_ADDR:$P_FWD; location / { proxy_pass http://\$http_host\$uri; } }
 	$(tls_server $P_TLS_WEAK self "TLSv1 TLSv1.1 TLSv1.2" "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-NULL-SHA:@SECLEVEL=0")
 }
 CONF
