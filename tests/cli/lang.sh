@@ -27,7 +27,7 @@ expect "Arabic isolates commands" $'\u2066portlens listen --port 2323\u2069' "$a
 reject "no backticks in Arabic" '`' "$ar"
 expect "Arabic risk word" "حرج" "$ar"
 expect "translated fact (ar)" "أرسلت Mirai" "$ar"
-expect "untranslated fact marked (ko)" "(영어 원문" "$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" 3389 --no-live --width 100)"
+expect "untranslated fact marked (ko)" "(영어 원문" "$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" 445 --no-live --width 100)"
 "$portlens" 2323 --no-live --lang xx >/dev/null 2>&1
 rc=$?
 if [ "$rc" -eq 2 ]; then pass=$((pass + 1)); else echo "FAIL --lang xx exit $rc"; fail=$((fail + 1)); fi
