@@ -63,9 +63,8 @@ ftp_cmd(const struct probe_run *run, struct probe_conn *c, struct probe_answer *
 	       (unsigned)(ans->data[start + 1] - '0') * 10 + (unsigned)(ans->data[start + 2] - '0');
 }
 
-/* The port of a 227 reply "(h1,h2,h3,h4,p1,p2)" in d; 0 if none. */
-static uint16_t
-pasv_port(const unsigned char *d, size_t n)
+uint16_t
+pl_ftp_pasv_port(const unsigned char *d, size_t n)
 {
 	const unsigned char *p = memchr(d, '(', n);
 	unsigned h[6];
@@ -76,6 +75,32 @@ pasv_port(const unsigned char *d, size_t n)
 	    h[4] > 255 || h[5] > 255)
 		return 0;
 	return (uint16_t)(h[4] << 8 | h[5]);
+}
+
+size_t
+pl_ftp_list_names(const char *text, char *names, size_t cap)
+{
+	size_t shown = 0;
+
+	if (cap)
+		names[0] = '\0';
+	/* The last word of each line is the name. */
+	for (const char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		const char *sp;
+		size_t len;
+
+		nl = strchr(line, '\n');
+		len = nl ? (size_t)(nl - line) : strlen(line);
+		while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+			len--;
+		sp = memrchr(line, ' ', len);
+		if (len && strlen(names) + len + 3 < cap && shown < 8)
+			snprintf(names + strlen(names), cap - strlen(names), "%s%.*s",
+			         shown++ ? ", " : "",
+			         (int)(len - (sp ? (size_t)(sp + 1 - line) : 0)),
+			         sp ? sp + 1 : line);
+	}
+	return shown;
 }
 
 /* LIST over a passive data connection to the probed address; names into out->info. */
@@ -91,7 +116,8 @@ ftp_list(const struct probe_run *run, struct probe_conn *c, struct probe_answer 
 	uint16_t port;
 
 	if (ftp_cmd(run, c, ans, "PASV\r\n") != 227 ||
-	    !(port = pasv_port(ans->data + start, ans->len - start)) || run->salen > sizeof(ss))
+	    !(port = pl_ftp_pasv_port(ans->data + start, ans->len - start)) ||
+	    run->salen > sizeof(ss))
 		return;
 	memcpy(&ss, run->sa, run->salen);
 	if (ss.ss_family == AF_INET)
@@ -104,22 +130,7 @@ ftp_list(const struct probe_run *run, struct probe_conn *c, struct probe_answer 
 		goto out;
 	if (pl_conn_send(c, "LIST\r\n", 6) == 0)
 		pl_conn_read(&data, a, run->ctx->opts.read_ms, 500, NULL);
-	/* The last word of each line is the name. */
-	for (char *line = (char *)a->data, *nl; line && *line; line = nl ? nl + 1 : NULL) {
-		char *sp;
-		size_t len;
-
-		nl = strchr(line, '\n');
-		len = nl ? (size_t)(nl - line) : strlen(line);
-		while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
-			len--;
-		sp = memrchr(line, ' ', len);
-		if (len && strlen(names) + len + 3 < sizeof(names) && shown < 8)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%.*s",
-			         shown++ ? ", " : "",
-			         (int)(len - (sp ? (size_t)(sp + 1 - line) : 0)),
-			         sp ? sp + 1 : line);
-	}
+	shown = pl_ftp_list_names((const char *)a->data, names, sizeof(names));
 	pl_probe_add_info(out, "anonymous LIST: %s", shown ? names : "(empty)");
 out:
 	free(a);

@@ -77,20 +77,14 @@ rsync_try_module(const struct probe_run *run, const char *name)
 	return r;
 }
 
-static void
-rsync_followup(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
-               struct pl_service *out)
+size_t
+pl_rsync_modules(const char *p, const char *end, char names[][64], size_t max_names, char *list,
+                 size_t cap)
 {
-	static const char hello[] = "@RSYNCD: 30.0\n\n";
-	char names[4][64], list[160] = "";
-	size_t start = ans->len, nmod = 0, used = 0;
-	const char *p, *end;
+	size_t nmod = 0, used = 0;
 
-	if (pl_conn_send(c, hello, sizeof(hello) - 1) != 0)
-		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, rsync_list_complete);
-	p = (const char *)ans->data + start;
-	end = (const char *)ans->data + ans->len;
+	if (cap)
+		list[0] = '\0';
 	for (int i = 0; i < 256 && p < end; i++) {
 		size_t len = strcspn(p, "\n"), nl = strcspn(p, "\t ");
 
@@ -99,15 +93,31 @@ rsync_followup(const struct probe_run *run, struct probe_conn *c, struct probe_a
 		if (len && p[0] != '@' && p[0] != '\r') {
 			if (nl > len)
 				nl = len;
-			if (nmod < 4)
-				pl_probe_copy(names[nmod], sizeof(names[nmod]), p, nl);
+			if (nmod < max_names)
+				pl_probe_copy(names[nmod], 64, p, nl);
 			nmod++;
-			if (used < sizeof(list))
-				used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%.*s",
+			if (used < cap)
+				used += (size_t)snprintf(list + used, cap - used, "%s%.*s",
 				                         used ? ", " : "", (int)nl, p);
 		}
 		p += len + 1;
 	}
+	return nmod;
+}
+
+static void
+rsync_followup(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
+               struct pl_service *out)
+{
+	static const char hello[] = "@RSYNCD: 30.0\n\n";
+	char names[4][64], list[160];
+	size_t start = ans->len, nmod;
+
+	if (pl_conn_send(c, hello, sizeof(hello) - 1) != 0)
+		return;
+	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, rsync_list_complete);
+	nmod = pl_rsync_modules((const char *)ans->data + start, (const char *)ans->data + ans->len,
+	                        names, 4, list, sizeof(list));
 	if (nmod == 0) {
 		pl_probe_add_info(out, "no modules listed");
 		return;

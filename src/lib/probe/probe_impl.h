@@ -249,5 +249,16 @@ void pl_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n)
 /* p_ics.c: order number and firmware version from an S7 SZL 0x0011 answer (n bytes),
  * into out->product and out->version. Pure; exposed for fuzz_probe_answer. */
 void pl_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out);
+/* p_ftp.c: the port of a 227 reply "(h1,h2,h3,h4,p1,p2)" in d (NUL-terminated at n);
+ * 0 if none. */
+uint16_t pl_ftp_pasv_port(const unsigned char *d, size_t n);
+/* p_ftp.c: the names (last word of each line) of a LIST answer, at most 8, into names
+ * (cap bytes, ", "-separated); returns how many. text is NUL-terminated. */
+size_t pl_ftp_list_names(const char *text, char *names, size_t cap);
+/* p_rsync.c: the modules of an rsync listing [p, end) (NUL-terminated at end): the first
+ * max_names names (64 bytes each) into names and all of them, bounded, into list (cap
+ * bytes). Returns the number of modules. */
+size_t pl_rsync_modules(const char *p, const char *end, char names[][64], size_t max_names,
+                        char *list, size_t cap);
 
 #endif
