@@ -229,6 +229,10 @@ test_builtin_coverage(void **state)
 	    1604,
 	    9530,
 	    37777,
+	    104,
+	    11112,
+	    5988,
+	    5989,
 	    /* commonly exposed on home and lab machines */
 	    3310,
 	    3493,
