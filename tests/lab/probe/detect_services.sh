@@ -147,10 +147,16 @@ det_vnc() {
 	local d=$LAB_DIR/vnc
 	mkdir -p "$d"
 	echo lab-vnc-pw | tigervncpasswd -f >"$d/passwd"
-	# Display numbers far from anyone's; no X TCP listener; RFB only on the lab address.
-	det_bg srv Xtigervnc :87 -rfbport "$P_VNC_BAD" -interface $DET_SRV -SecurityTypes None \
+	# Two free display numbers (X lock files live in /tmp, shared by every namespace and by
+	# another run of this test); no X TCP listener; RFB only on the lab address.
+	local disp=() n
+	for n in $(seq 87 199); do
+		[ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || disp+=("$n")
+		[ ${#disp[@]} -eq 2 ] && break
+	done
+	det_bg srv Xtigervnc ":${disp[0]}" -rfbport "$P_VNC_BAD" -interface $DET_SRV -SecurityTypes None \
 		-nolisten tcp -geometry 320x200
-	det_bg srv Xtigervnc :88 -rfbport "$P_VNC_GOOD" -interface $DET_SRV -SecurityTypes VncAuth \
+	det_bg srv Xtigervnc ":${disp[1]}" -rfbport "$P_VNC_GOOD" -interface $DET_SRV -SecurityTypes VncAuth \
 		-PasswordFile "$d/passwd" -nolisten tcp -geometry 320x200
 }
 
