@@ -17,6 +17,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pl_service svc;
+	unsigned char *d;
 
 	for (int v33 = 0; v33 < 2; v33++) {
 		pl_service_init(&svc);
@@ -26,7 +27,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((svc.exposures & PL_EXP_VNC_NO_AUTH) && !memchr(data, 1, size))
 			abort();
 	}
+	/* Classifiers get what the engine gives them: the answer and a NUL after it (the
+	 * greeting's version is read with sscanf, which needs the NUL). */
+	d = malloc(size + 1);
+	if (!d)
+		return 0;
+	memcpy(d, data, size);
+	d[size] = '\0';
 	pl_service_init(&svc);
-	pl_probe_vnc.classify(NULL, data, size, &svc);
+	pl_probe_vnc.classify(NULL, d, size, &svc);
+	free(d);
 	return 0;
 }
