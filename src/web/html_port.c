@@ -133,19 +133,22 @@ web_page_lang(const struct web_req *rq)
 	return pl_lang_parse(rq->lang->code, &l) == 0 ? l : PL_LANG_EN;
 }
 
-/* A fact's title or text in the page language; shown in English, marked as such and
- * tagged lang="en", when the knowledge file has no translation. */
+/* A fact's title or text in the page language; shown in English, tagged lang="en" and
+ * marked as such, when the knowledge file has no translation. The text is marked only
+ * when its title was translated (an English title already carries the mark). */
 static void
 fact_string(struct pl_buf *b, const struct web_req *rq, const char *tag, const char *cls,
             const struct pl_kb_entry *f, int is_text)
 {
-	int en = 0;
+	int en = 0, title_en = 0;
 	enum pl_lang l = web_page_lang(rq);
 	const char *s = is_text ? pl_kb_text(f, l, &en) : pl_kb_title(f, l, &en);
 
+	if (is_text)
+		(void)pl_kb_title(f, l, &title_en);
 	pl_buf_printf(b, "<%s%s lang=\"%s\" dir=\"auto\">", tag, cls, en ? "en" : pl_lang_code(l));
 	html_esc(b, s);
-	if (en && !is_text) {
+	if (en && (!is_text || !title_en)) {
 		pl_buf_puts(b, " <small class=\"untranslated\">");
 		web_trs(b, rq, S_UNTRANSLATED);
 		pl_buf_puts(b, "</small>");
