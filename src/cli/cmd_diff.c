@@ -31,6 +31,21 @@ static const char diff_help[] =
     "  -q, --quiet         print nothing; only the exit status\n"
     "  -h, --help          this help\n";
 
+/* Common options diff does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal diff_refuse[] = {
+    {.opt = PL_OPT_MARKDOWN, .why = "diff has no Markdown output (--markdown); use --json"},
+    {.opt = PL_OPT_NO_LIVE,
+     .why = "diff compares scans and reads nothing live: --no-live does not apply"},
+    {.opt = PL_OPT_LANG, .why = "diff speaks English only; --lang is for port pages"},
+    {.opt = PL_OPT_COLOR, .why = "diff prints no colour: --color does not apply"},
+    {.opt = PL_OPT_WIDTH,
+     .why = "diff prints one line per change, never wrapped: --width does not apply"},
+    {.opt = PL_OPT_REGISTRY,
+     .why = "diff compares the names the scans recorded and reads no registry: "
+            "--registry does not apply"},
+    {.opt = 0},
+};
+
 /* "ssh OpenSSH 9.2p1 (protocol 2.0)": what a port's service line says. */
 static void
 service_text(struct pl_buf *b, const struct pl_scandoc_port *p)
@@ -239,6 +254,7 @@ pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 	const char *db = NULL;
 	int quiet = 0, rc;
 
+	cli->refuse = diff_refuse;
 	rc = scan_load_args(cli, argc, argv, diff_help, &db, &quiet);
 	if (rc == PL_EXIT_OK && argc - optind != 2)
 		rc = pl_cli_usage_error(cli, "diff takes two scans, A and B (see --help)");

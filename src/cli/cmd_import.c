@@ -132,6 +132,23 @@ save_doc(struct pl_store *st, struct pl_pgstore *pg, const char *file, const str
 	return rc;
 }
 
+/* Common options import does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal import_refuse[] = {
+    {.opt = PL_OPT_JSON,
+     .why = "import has no JSON output (--json); it prints one line per file saved"},
+    {.opt = PL_OPT_MARKDOWN,
+     .why = "import has no Markdown output (--markdown); it prints one line per file saved"},
+    {.opt = PL_OPT_NO_LIVE,
+     .why = "import reads scan files and nothing live: --no-live does not apply"},
+    {.opt = PL_OPT_LANG, .why = "import speaks English only; --lang is for port pages"},
+    {.opt = PL_OPT_COLOR, .why = "import prints no colour: --color does not apply"},
+    {.opt = PL_OPT_WIDTH, .why = "import prints one line per file: --width does not apply"},
+    {.opt = PL_OPT_REGISTRY,
+     .why = "import saves the names the scans recorded and reads no registry: "
+            "--registry does not apply"},
+    {.opt = 0},
+};
+
 int
 pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 {
@@ -142,6 +159,7 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 	char path[4096];
 	int quiet = 0, rc;
 
+	cli->refuse = import_refuse;
 	rc = scan_load_args(cli, argc, argv, import_help, &db, &quiet);
 	if (rc == PL_EXIT_OK && optind >= argc)
 		rc = pl_cli_usage_error(cli, "import needs at least one FILE (see --help)");

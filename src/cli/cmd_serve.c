@@ -59,6 +59,19 @@ static const char serve_help[] =
     "  --registry FILE     use this IANA registry CSV instead of the built-in one\n"
     "  -h, --help          this help\n";
 
+/* Common options serve does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal serve_refuse[] = {
+    {.opt = PL_OPT_JSON,
+     .why = "serve answers JSON per request (/api/...); --json does not apply to it"},
+    {.opt = PL_OPT_MARKDOWN, .why = "serve writes web pages: --markdown does not apply"},
+    {.opt = PL_OPT_LANG,
+     .why = "serve picks each page's language from ?lang=, the lang cookie or "
+            "Accept-Language: --lang does not apply"},
+    {.opt = PL_OPT_COLOR, .why = "serve writes web pages: --color does not apply"},
+    {.opt = PL_OPT_WIDTH, .why = "serve writes web pages: --width does not apply"},
+    {.opt = 0},
+};
+
 /* Parses "ADDR:PORT", "[V6]:PORT" or "PORT" into cfg->addr. */
 static int
 parse_listen(const char *s, struct pl_web_config *cfg)
@@ -191,6 +204,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_web_config *cfg,
 
 	opterr = 0;
 	optind = 1;
+	cli->refuse = serve_refuse;
 	while (rc == PL_EXIT_OK && (opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':

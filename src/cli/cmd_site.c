@@ -30,7 +30,20 @@ static const char site_help[] =
     "  --feedback-url URL  a portlens serve instance: each page gets a \"was this\n"
     "                      helpful\" form that opens the port there; no form otherwise\n"
     "  --registry FILE     use this IANA registry CSV instead of the built-in one\n"
+    "  --no-live           accepted: the pages never carry live data\n"
     "  -h, --help          this help\n";
+
+/* Common options site does not honour (common.c refuses them with these lines). --no-live
+ * is honoured as it stands: the pages never carry live data. */
+static const struct pl_cli_refusal site_refuse[] = {
+    {.opt = PL_OPT_JSON, .why = "site writes web pages: --json does not apply"},
+    {.opt = PL_OPT_MARKDOWN, .why = "site writes web pages: --markdown does not apply"},
+    {.opt = PL_OPT_LANG,
+     .why = "site writes every language (en, ko, ar, tr): --lang does not apply"},
+    {.opt = PL_OPT_COLOR, .why = "site writes web pages: --color does not apply"},
+    {.opt = PL_OPT_WIDTH, .why = "site writes web pages: --width does not apply"},
+    {.opt = 0},
+};
 
 /* Parses "22,80,8000-8010" into a malloc'd list. Returns 0, or -1 after a message. */
 static int
@@ -91,6 +104,7 @@ pl_cmd_site(struct pl_cli *cli, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
+	cli->refuse = site_refuse;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':

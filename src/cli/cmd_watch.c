@@ -70,6 +70,21 @@ static const char watch_help[] =
     "  --duration=S        stop after S seconds (default: until SIGINT/SIGTERM)\n"
     "  -h, --help          this help\n";
 
+/* Common options watch does not honour (common.c refuses them with these lines). */
+static const struct pl_cli_refusal watch_refuse[] = {
+    {.opt = PL_OPT_MARKDOWN, .why = "watch has no Markdown output (--markdown); use --json"},
+    {.opt = PL_OPT_NO_LIVE,
+     .why = "watch reports this machine's listeners as they change: --no-live leaves "
+            "nothing to watch"},
+    {.opt = PL_OPT_LANG, .why = "watch speaks English only; --lang is for port pages"},
+    {.opt = PL_OPT_COLOR, .why = "watch prints no colour: --color does not apply"},
+    {.opt = PL_OPT_WIDTH, .why = "watch prints one line per event: --width does not apply"},
+    {.opt = PL_OPT_REGISTRY,
+     .why = "watch names listeners by process and unit, not from the registry: "
+            "--registry does not apply"},
+    {.opt = 0},
+};
+
 static int
 uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min, uint64_t max,
          unsigned *out)
@@ -103,6 +118,7 @@ parse_args(struct watch_run *w, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
+	w->cli->refuse = watch_refuse;
 	while (rc == PL_EXIT_OK && (opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
