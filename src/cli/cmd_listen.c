@@ -280,7 +280,8 @@ print_notes(struct pl_cli *cli, const struct pl_sockset *set)
 			pl_colfit_wrap(&b, set->notes[i], b.len, 4, width);
 		else
 			pl_buf_printf(&b, "%s\n", set->notes[i]);
-		fputs(pl_buf_str(&b), cli->err);
+		if (!pl_buf_failed(&b)) /* a cut note would mislead; the table still stands */
+			fputs(pl_buf_str(&b), cli->err);
 	}
 	pl_buf_cleanup(&b);
 }

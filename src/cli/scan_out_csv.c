@@ -39,6 +39,8 @@ sv_columns(struct pl_buf *b, const struct scan_sv_result *sv)
 	pl_buf_printf(&name, "%s%s", svc->tls ? "ssl/" : "", svc->service);
 	pl_buf_putc(b, ',');
 	scan_esc_csv(b, pl_buf_str(&name), 1);
+	if (pl_buf_failed(&name))
+		pl_buf_set_failed(b);
 	pl_buf_putc(b, ',');
 	scan_esc_csv(b, svc->product[0] ? svc->product : svc->vendor, 1);
 	pl_buf_putc(b, ',');
@@ -72,7 +74,7 @@ csv_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 	if (info->sv)
 		sv_columns(&b, sv);
 	pl_buf_puts(&b, "\r\n");
-	fwrite(pl_buf_str(&b), 1, b.len, s->fp);
+	scan_sink_put(s, s->fp, &b);
 	pl_buf_cleanup(&b);
 	return 0;
 }

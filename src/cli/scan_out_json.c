@@ -21,10 +21,12 @@
 static int
 flush_line(struct scan_sink *s, struct pl_buf *b)
 {
+	int rc;
+
 	pl_buf_putc(b, '\n');
-	fwrite(b->data, 1, b->len, s->fp);
+	rc = scan_sink_put(s, s->fp, b);
 	pl_buf_cleanup(b);
-	return 0;
+	return rc;
 }
 
 static int

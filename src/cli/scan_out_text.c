@@ -53,7 +53,7 @@ summary(FILE *fp, const struct scan_info *info, const char *lead)
  * that answered only with RSTs is up, and says so here.
  */
 static void
-hidden_lines(FILE *fp, const struct scan_info *info, int grepable)
+hidden_lines(struct scan_sink *s, const struct scan_info *info, int grepable)
 {
 	for (size_t i = 0; i < info->n_up; i++) {
 		struct scan_uphost_view v;
@@ -84,7 +84,7 @@ hidden_lines(FILE *fp, const struct scan_info *info, int grepable)
 		}
 		if (b.len) {
 			pl_buf_putc(&b, '\n');
-			fwrite(pl_buf_str(&b), 1, b.len, fp);
+			scan_sink_put(s, s->fp, &b);
 		}
 		pl_buf_cleanup(&b);
 	}
@@ -118,7 +118,7 @@ service_col(const struct scan_info *info, const struct pl_scan_result *r,
 
 /* nmap-style detail lines under a probed port: "| cpe: ...", "|_banner: ...". */
 static void
-detail_lines(FILE *fp, const struct scan_sv_result *sv)
+detail_lines(struct scan_sink *s, const struct scan_sv_result *sv)
 {
 	const int ok = sv->rc == PL_OK;
 	const struct {
@@ -142,7 +142,7 @@ detail_lines(FILE *fp, const struct scan_sv_result *sv)
 		scan_esc_clean(&b, all[i].val);
 		pl_buf_putc(&b, '\n');
 	}
-	fwrite(pl_buf_str(&b), 1, b.len, fp);
+	scan_sink_put(s, s->fp, &b);
 	pl_buf_cleanup(&b);
 }
 
@@ -185,17 +185,18 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	}
 	pl_buf_printf(&line, " %s%s%s%s", name ? "(" : "", name ? name : "", name ? ") " : "",
 	              note);
+	if (pl_buf_failed(&svc_col) || pl_buf_failed(&ver) || pl_buf_failed(&ver_esc))
+		pl_buf_set_failed(&line); /* a column is incomplete, so the line is */
 	/* On a terminal the line ends at its width (the note is cut, with the marker). */
 	width = pl_colfit_width(0, s->fp);
-	if (width) {
-		pl_buf_reset(&cut);
+	if (width && pl_buf_failed(&line))
+		pl_buf_set_failed(&cut);
+	else if (width)
 		pl_colfit_put(&cut, line.data, line.len, width, 0);
-		fprintf(s->fp, "%s\n", pl_buf_str(&cut));
-	} else {
-		fprintf(s->fp, "%s\n", pl_buf_str(&line));
-	}
+	pl_buf_putc(width ? &cut : &line, '\n');
+	scan_sink_put(s, s->fp, width ? &cut : &line);
 	if (sv)
-		detail_lines(s->fp, sv);
+		detail_lines(s, sv);
 	pl_buf_cleanup(&svc_col);
 	pl_buf_cleanup(&ver);
 	pl_buf_cleanup(&ver_esc);
@@ -218,7 +219,7 @@ text_end(struct scan_sink *s, const struct scan_info *info)
 		fprintf(s->fp, "%llu open|filtered, ",
 		        (unsigned long long)p->by_state[PL_PORT_OPEN_FILTERED]);
 	fprintf(s->fp, "%llu skipped\n", (unsigned long long)p->skipped);
-	hidden_lines(s->fp, info, 0);
+	hidden_lines(s, info, 0);
 	scan_skip_line(s->fp, info);
 	summary(s->fp, info, "# ");
 	return 0;
@@ -285,8 +286,10 @@ grep_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 		pl_buf_puts(&b, "\tBanner: ");
 		scan_esc_clean(&b, sv->svc->evidence);
 	}
+	if (pl_buf_failed(&ver))
+		pl_buf_set_failed(&b);
 	pl_buf_putc(&b, '\n');
-	fwrite(pl_buf_str(&b), 1, b.len, s->fp);
+	scan_sink_put(s, s->fp, &b);
 	pl_buf_cleanup(&b);
 	pl_buf_cleanup(&ver);
 	return 0;
@@ -295,7 +298,7 @@ grep_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 static int
 grep_end(struct scan_sink *s, const struct scan_info *info)
 {
-	hidden_lines(s->fp, info, 1);
+	hidden_lines(s, info, 1);
 	scan_skip_line(s->fp, info);
 	summary(s->fp, info, "# ");
 	return 0;

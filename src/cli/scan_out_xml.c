@@ -43,8 +43,9 @@ struct xhost {
 };
 
 static void
-write_header(FILE *fp, const struct scan_info *info)
+write_header(struct scan_sink *s, const struct scan_info *info)
 {
+	FILE *fp = s->fp;
 	char when[64];
 
 	scan_time_str(info->start, when, sizeof(when));
@@ -54,7 +55,7 @@ write_header(FILE *fp, const struct scan_info *info)
 	/* The arguments stay out of the comment: "--" is not allowed inside one. */
 	fprintf(fp, "<!-- portlens %s scan initiated %s -->\n<nmaprun scanner=\"portlens\" args=\"",
 	        PL_VERSION, when);
-	scan_xml_escape(fp, info->args);
+	scan_xml_escape(s, fp, info->args);
 	fprintf(fp,
 	        "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"
 	        "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%llu\" services=\"%s\"/>\n"
@@ -92,7 +93,7 @@ xml_begin(struct scan_sink *s, const struct scan_info *info)
 		reopen_for_append(s);
 		return 0;
 	}
-	write_header(s->fp, info);
+	write_header(s, info);
 	return 0;
 }
 
@@ -194,13 +195,17 @@ extraports(FILE *fp, const struct scan_info *info, const struct scan_uphost *u)
 
 /* An up host none of whose ports were reported (it answered only with RSTs). */
 static void
-write_bare_host(FILE *fp, const struct scan_info *info, const struct scan_uphost *u)
+write_bare_host(struct scan_sink *s, FILE *fp, const struct scan_info *info,
+                const struct scan_uphost *u)
 {
 	struct pl_buf b;
 
 	pl_buf_init(&b);
 	host_head(&b, &u->addr, pl_targets_name_at(info->targets, u->target));
-	fwrite(pl_buf_str(&b), 1, b.len, fp);
+	if (scan_sink_put(s, fp, &b) != 0) {
+		pl_buf_cleanup(&b);
+		return;
+	}
 	fputs("<ports>", fp);
 	extraports(fp, info, u);
 	fputs("</ports></host>\n", fp);
@@ -223,13 +228,13 @@ xml_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 	              pl_scan_reason_name(r->reason));
 	service_el(&b, info, r, sv);
 	pl_buf_puts(&b, "</port></ports></host>\n");
-	fwrite(pl_buf_str(&b), 1, b.len, s->fp);
+	scan_sink_put(s, s->fp, &b);
 	pl_buf_cleanup(&b);
 	return 0;
 }
 
 static void
-write_runstats(FILE *fp, const struct scan_info *info, uint64_t up)
+write_runstats(struct scan_sink *s, FILE *fp, const struct scan_info *info, uint64_t up)
 {
 	char when[64];
 	uint64_t total = info->n_targets > up ? info->n_targets : up;
@@ -244,7 +249,7 @@ write_runstats(FILE *fp, const struct scan_info *info, uint64_t up)
 	        info->interrupted || info->error ? "error" : "success");
 	if (info->error || info->interrupted) { /* nmap.dtd's errormsg */
 		fputs(" errormsg=\"", fp);
-		scan_xml_escape(fp, info->error ? info->error : "interrupted");
+		scan_xml_escape(s, fp, info->error ? info->error : "interrupted");
 		fputc('"', fp);
 	}
 	fprintf(fp,
@@ -405,6 +410,10 @@ read_back(FILE *fp, struct pl_buf *hdr, struct xhost **hosts, size_t *n_hosts)
 			pl_buf_putc(&line, (char)c);
 			continue;
 		}
+		if (pl_buf_failed(&line)) { /* a cut line would lose a host */
+			rc = -1;
+			break;
+		}
 		if (line.len && strncmp(pl_buf_str(&line), "<host>", 6) == 0) {
 			in_hosts = 1;
 			if (*n_hosts == cap) {
@@ -455,7 +464,8 @@ consolidate(struct scan_sink *s, const struct scan_info *info)
 		qsort(hs, n, sizeof(*hs), cmp_host);
 	if (pl_atomic_open(s->path, &af, NULL) != PL_OK)
 		goto out;
-	fputs(pl_buf_str(&hdr), af.fp);
+	if (scan_sink_put(s, af.fp, &hdr) != 0)
+		goto out;
 	/* Merge the streamed hosts (sorted) with the up hosts (sorted the same way). */
 	for (size_t i = 0, k = 0; i < n || k < info->n_up;) {
 		size_t j = i + 1;
@@ -466,7 +476,7 @@ consolidate(struct scan_sink *s, const struct scan_info *info)
 			uphost_key(&info->up[k], key);
 		c = i >= n ? 1 : k >= info->n_up ? -1 : memcmp(hs[i].key, key, 17);
 		if (c > 0) { /* up, nothing reported */
-			write_bare_host(af.fp, info, &info->up[k++]);
+			write_bare_host(s, af.fp, info, &info->up[k++]);
 			up++;
 			continue;
 		}
@@ -477,8 +487,8 @@ consolidate(struct scan_sink *s, const struct scan_info *info)
 		k += c == 0;
 		i = j;
 	}
-	write_runstats(af.fp, info, up);
-	if (pl_atomic_commit(&af, NULL) != PL_OK)
+	write_runstats(s, af.fp, info, up);
+	if (s->failed || pl_atomic_commit(&af, NULL) != PL_OK)
 		goto out;
 	rc = (long long)up;
 out:
@@ -495,8 +505,8 @@ xml_end(struct scan_sink *s, const struct scan_info *info)
 		return 0;
 	for (size_t k = 0; k < info->n_up; k++) /* streamed: only what was not written */
 		if (info->up[k].reported == 0)
-			write_bare_host(s->fp, info, &info->up[k]);
-	write_runstats(s->fp, info, info->hosts_up);
+			write_bare_host(s, s->fp, info, &info->up[k]);
+	write_runstats(s, s->fp, info, info->hosts_up);
 	return 0;
 }
 

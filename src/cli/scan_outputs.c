@@ -30,6 +30,16 @@ open_out(struct pl_cli *cli, const char *path, int kind, int append)
 	return fopen(path, append ? "a+" : "w+");
 }
 
+int
+scan_sink_put(struct scan_sink *s, FILE *fp, const struct pl_buf *b)
+{
+	enum pl_rc rc = pl_buf_write(b, fp);
+
+	if (rc == PL_ERR_NOMEM)
+		s->failed = 1;
+	return rc == PL_OK ? 0 : -1;
+}
+
 void
 scan_sink_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
                  const struct scan_sv_result *sv)
@@ -46,7 +56,7 @@ scan_sink_result(struct scan_sink *s, const struct scan_info *info, const struct
 	s->ops->result(s, info, r, sv);
 	s->fp = real;
 	n = ftell(s->mem);
-	if (n <= 0 || fflush(s->mem) != 0)
+	if (s->failed || n <= 0 || fflush(s->mem) != 0)
 		return;
 	fwrite(s->mem_buf, 1, (size_t)n, real);
 	scan_sort_add(&s->sort, r, (long)s->off, n); /* for the sorted table at the end */
@@ -182,6 +192,11 @@ scan_close_sinks(struct pl_cli *cli, struct scan_run *run)
 		if (s->sorted && sort_sink(cli, s) != PL_EXIT_OK)
 			ex = PL_EXIT_FAIL;
 		s->ops->end(s, &run->info);
+		if (s->failed) { /* never leave an incomplete output looking complete */
+			ex = pl_cli_fail(cli, "out of memory writing %s",
+			                 s->path ? s->path : "output");
+			pl_atomic_abort(&s->af);
+		}
 		if (s->af.fp) { /* the sorted copy replaces the streamed file */
 			struct pl_err err = {0};
 

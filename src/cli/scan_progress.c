@@ -52,7 +52,8 @@ json_line(struct scan_progress *pr, const struct pl_scan_progress *p, int final,
 			pl_jsonw_kint(&w, "maxrss_kb", ru.ru_maxrss);
 	}
 	pl_jsonw_end(&w);
-	fprintf(pr->fp, "%s\n", pl_buf_str(&b));
+	if (!pl_buf_failed(&b)) /* a cut status line would not parse: skip this one */
+		fprintf(pr->fp, "%s\n", pl_buf_str(&b));
 	fflush(pr->fp);
 	pl_buf_cleanup(&b);
 }

@@ -95,6 +95,7 @@ struct scan_sink {
 	char *mem_buf;
 	size_t mem_len;
 	uint64_t off; /* bytes in fp so far */
+	int failed;   /* a rendered buffer failed (out of memory): the output is incomplete */
 };
 
 extern const struct scan_sink_ops scan_sink_text;
@@ -106,6 +107,9 @@ extern const struct scan_sink_ops scan_sink_csv;
 /* "# skipped, never probed: ADDR (why), ..." for the text and grepable footers. */
 void scan_skip_line(FILE *fp, const struct scan_info *info);
 /* Writes one result to sink s (through its memory stream when the sink is sorted). */
+/* Writes b to fp (the sink's file or a copy of it). A failed buffer is never written:
+ * the sink is marked failed and scan_close_sinks fails the output. Returns 0 or -1. */
+int scan_sink_put(struct scan_sink *s, FILE *fp, const struct pl_buf *b);
 void scan_sink_result(struct scan_sink *s, const struct scan_info *info,
                       const struct pl_scan_result *r, const struct scan_sv_result *sv);
 /* Registry service name for port/proto ("ssh"), or "unknown". Static or registry-owned. */
@@ -132,8 +136,9 @@ void scan_uphost_view(const struct scan_info *info, const struct scan_uphost *u,
                       struct scan_uphost_view *v);
 /* Formats a time as nmap does ("Sat Nov 21 23:38:40 2026"). */
 void scan_time_str(time_t t, char *buf, size_t size);
-/* Writes s with XML escaping of & < > " ' (and of bytes XML cannot hold; scan_escape.h). */
-void scan_xml_escape(FILE *fp, const char *s);
+/* Writes text to fp with XML escaping of & < > " ' (and of bytes XML cannot hold;
+ * scan_escape.h); out of memory marks the sink s failed. */
+void scan_xml_escape(struct scan_sink *s, FILE *fp, const char *text);
 
 /* The service a probe identified, or NULL (not probed, probe failed, unidentified). */
 const struct pl_service *scan_sv_found(const struct scan_sv_result *sv);

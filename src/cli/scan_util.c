@@ -192,13 +192,13 @@ scan_time_str(time_t t, char *buf, size_t size)
 }
 
 void
-scan_xml_escape(FILE *fp, const char *s)
+scan_xml_escape(struct scan_sink *s, FILE *fp, const char *text)
 {
 	struct pl_buf b;
 
 	pl_buf_init(&b);
-	scan_esc_xml(&b, s);
-	fwrite(pl_buf_str(&b), 1, b.len, fp);
+	scan_esc_xml(&b, text);
+	scan_sink_put(s, fp, &b);
 	pl_buf_cleanup(&b);
 }
 

@@ -60,7 +60,8 @@ watch_print(struct watch_run *w, const struct pl_buf *json, int gone,
 		watch_describe(&b, gone, l);
 	}
 	pl_buf_putc(&b, '\n');
-	fwrite(b.data, 1, b.len, w->cli->out);
+	if ((json && pl_buf_failed(json)) || pl_buf_write(&b, w->cli->out) == PL_ERR_NOMEM)
+		pl_cli_fail(w->cli, "out of memory: a change was not shown");
 	fflush(w->cli->out);
 	pl_buf_cleanup(&b);
 }

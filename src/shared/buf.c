@@ -17,6 +17,7 @@ pl_buf_init(struct pl_buf *b)
 	b->len = 0;
 	b->cap = 0;
 	b->failed = 0;
+	b->limit = 0;
 }
 
 void
@@ -48,6 +49,10 @@ buf_reserve(struct pl_buf *b, size_t extra)
 		return PL_ERR_NOMEM;
 	}
 	need = b->len + extra + 1;
+	if (b->limit && need > b->limit + 1) {
+		b->failed = 1;
+		return PL_ERR_NOMEM;
+	}
 	if (need <= b->cap)
 		return PL_OK;
 	cap = b->cap ? b->cap : 64;
@@ -60,6 +65,22 @@ buf_reserve(struct pl_buf *b, size_t extra)
 	}
 	b->data = p;
 	b->cap = cap;
+	return PL_OK;
+}
+
+void
+pl_buf_set_limit(struct pl_buf *b, size_t max)
+{
+	b->limit = max;
+}
+
+enum pl_rc
+pl_buf_write(const struct pl_buf *b, FILE *fp)
+{
+	if (b->failed)
+		return PL_ERR_NOMEM;
+	if (b->len && fwrite(b->data, 1, b->len, fp) != b->len)
+		return PL_ERR_IO;
 	return PL_OK;
 }
 

@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "portlens/error.h"
 
@@ -19,7 +20,8 @@ struct pl_buf {
 	char *data; /* NUL-terminated when len > 0 or after any append; owned */
 	size_t len;
 	size_t cap;
-	int failed; /* an append failed; every later append fails (sticky) */
+	int failed;   /* an append failed; every later append fails (sticky) */
+	size_t limit; /* 0, or the most bytes the buffer may hold (pl_buf_set_limit) */
 };
 
 /* Initialises an empty buffer; no allocation. */
@@ -40,6 +42,12 @@ enum pl_rc pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* Bounds b to max bytes (0: unbounded); an append past it fails as out of memory would.
+ * Kept by pl_buf_reset. Tests use it to inject an allocation failure into one buffer. */
+void pl_buf_set_limit(struct pl_buf *b, size_t max);
+/* Writes the contents to fp. A failed buffer is never written: PL_ERR_NOMEM and nothing
+ * reaches fp. PL_ERR_IO when fp took fewer bytes. Every writer of a pl_buf uses this. */
+enum pl_rc pl_buf_write(const struct pl_buf *b, FILE *fp);
 /* Marks b failed (a helper that built part of b elsewhere and failed passes it on). */
 void pl_buf_set_failed(struct pl_buf *b);
 /* Nonzero when an append failed since init/cleanup/reset: the contents are incomplete. */

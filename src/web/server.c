@@ -252,6 +252,23 @@ add_headers(struct web_req *rq, struct web_resp *rs, struct MHD_Response *r)
 	}
 }
 
+/* A handler that ran out of memory (rs->oom), or whose page buffer failed part way, gets
+ * a short error instead: an incomplete page or JSON document is never sent, nor cached. */
+void
+web_resp_settle(struct web_resp *rs)
+{
+	if (!rs->oom && !pl_buf_failed(&rs->body))
+		return;
+	pl_buf_reset(&rs->body);
+	rs->status = rs->oom ? 503 : 500;
+	rs->ctype = "text/plain; charset=utf-8";
+	rs->token_off = WEB_NO_TOKEN;
+	rs->etag = NULL;
+	free(rs->cache_key);
+	rs->cache_key = NULL;
+	pl_buf_puts(&rs->body, "out of memory\n");
+}
+
 /* Splices the CSRF token in (when the page has a form) and hands the bytes to MHD. */
 static enum MHD_Result
 send_response(struct web_req *rq, struct web_resp *rs)
@@ -313,12 +330,7 @@ handle(struct web_req *rq)
 		else
 			web_dispatch(rq, &rs);
 	}
-	if (rs.oom) {
-		pl_buf_reset(&rs.body);
-		rs.status = 503;
-		rs.ctype = "text/plain; charset=utf-8";
-		pl_buf_puts(&rs.body, "out of memory\n");
-	}
+	web_resp_settle(&rs);
 	ret = send_response(rq, &rs);
 	pl_buf_cleanup(&rs.body);
 	free(rs.cache_key);

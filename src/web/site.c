@@ -28,9 +28,13 @@ site_mkdir(const char *path, struct pl_err *err)
 enum pl_rc
 site_write(struct site *s, const char *path, const struct pl_buf *b)
 {
-	FILE *fp = fopen(path, "w");
+	FILE *fp;
 	int saved;
 
+	/* A page whose rendering ran out of memory is incomplete: never write it. */
+	if (pl_buf_failed(b))
+		return pl_err_set(s->err, PL_ERR_NOMEM, "out of memory rendering %s", path);
+	fp = fopen(path, "w");
 	if (!fp)
 		return site_sys_err(s->err, errno, "cannot write", path);
 	if (b->len && fwrite(b->data, 1, b->len, fp) != b->len) {

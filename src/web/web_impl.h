@@ -192,6 +192,10 @@ struct web_resp {
 /* A GET argument (decoded by libmicrohttpd), or NULL. */
 const char *web_arg(const struct web_req *rq, const char *name);
 
+/* server.c: turns a response whose handler ran out of memory (oom set, or the body
+ * buffer failed) into a short 503/500 error; leaves any other response alone. */
+void web_resp_settle(struct web_resp *rs);
+
 /* routes.c */
 void web_dispatch(struct web_req *rq, struct web_resp *rs);
 /* Fills rs with an error page in the request's language (with rs->detail, if set). */

@@ -237,14 +237,52 @@ test_escape_rules(void **state)
 	pl_buf_cleanup(&b);
 }
 
+/* An allocation failure injected through the per-buffer limit: the buffer is marked
+ * failed, and pl_buf_write (which every output path uses) writes none of it, so no
+ * truncated JSON reaches a file; a complete buffer is written whole. */
+static void
+test_buf_limit_write(void **state)
+{
+	struct pl_buf b;
+	FILE *fp = tmpfile();
+	char got[64] = "";
+
+	(void)state;
+	assert_non_null(fp);
+	pl_buf_init(&b);
+	pl_buf_set_limit(&b, 12);
+	assert_int_equal(pl_buf_puts(&b, "{\"port\":22"), PL_OK); /* 10 bytes: fits */
+	assert_int_equal(pl_buf_write(&b, fp), PL_OK);
+	assert_int_equal(pl_buf_puts(&b, ",\"state\":\"open\"}"), PL_ERR_NOMEM);
+	assert_true(pl_buf_failed(&b));
+	assert_int_equal(pl_buf_putc(&b, '}'), PL_ERR_NOMEM); /* sticky */
+	assert_int_equal(pl_buf_write(&b, fp), PL_ERR_NOMEM);
+	fflush(fp);
+	assert_int_equal(ftell(fp), 10); /* only the complete first write */
+	rewind(fp);
+	assert_non_null(fgets(got, sizeof(got), fp));
+	assert_string_equal(got, "{\"port\":22");
+	/* reset keeps the limit: the bound is the buffer's, not one append's */
+	pl_buf_reset(&b);
+	assert_false(pl_buf_failed(&b));
+	assert_int_equal(pl_buf_puts(&b, "0123456789abc"), PL_ERR_NOMEM);
+	pl_buf_cleanup(&b);
+	fclose(fp);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_strnum),      cmocka_unit_test(test_port_spec),
-	    cmocka_unit_test(test_utf8),        cmocka_unit_test(test_buf),
-	    cmocka_unit_test(test_json_escape), cmocka_unit_test(test_buf_sticky),
-	    cmocka_unit_test(test_atomic_file), cmocka_unit_test(test_escape_rules),
+	    cmocka_unit_test(test_strnum),
+	    cmocka_unit_test(test_port_spec),
+	    cmocka_unit_test(test_utf8),
+	    cmocka_unit_test(test_buf),
+	    cmocka_unit_test(test_json_escape),
+	    cmocka_unit_test(test_buf_sticky),
+	    cmocka_unit_test(test_atomic_file),
+	    cmocka_unit_test(test_escape_rules),
+	    cmocka_unit_test(test_buf_limit_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

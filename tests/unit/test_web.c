@@ -694,6 +694,36 @@ test_page_languages(void **state)
 	free(r);
 }
 
+/* A page whose buffer ran out of memory part way (injected with the buffer's limit) is
+ * answered 500 with a short message: none of the page, no CSRF splice, not cached. A
+ * complete page is left alone. */
+static void
+test_failed_body_is_500(void **state)
+{
+	struct web_resp rs = {.status = 200, .token_off = 5, .ctype = "text/html"};
+
+	(void)state;
+	pl_buf_init(&rs.body);
+	rs.cache_key = strdup("/port/22");
+	assert_non_null(rs.cache_key);
+	pl_buf_puts(&rs.body, "<p>ok</p>");
+	web_resp_settle(&rs);
+	assert_int_equal(rs.status, 200);
+	assert_string_equal(pl_buf_str(&rs.body), "<p>ok</p>");
+	assert_non_null(rs.cache_key);
+	pl_buf_set_limit(&rs.body, 32);
+	html_esc(&rs.body, "<b>a long title that does not fit in the buffer's limit</b>");
+	assert_true(pl_buf_failed(&rs.body));
+	web_resp_settle(&rs);
+	assert_int_equal(rs.status, 500);
+	assert_false(pl_buf_failed(&rs.body));
+	assert_string_equal(pl_buf_str(&rs.body), "out of memory\n");
+	assert_string_equal(rs.ctype, "text/plain; charset=utf-8");
+	assert_null(rs.cache_key);
+	assert_true(rs.token_off == WEB_NO_TOKEN);
+	pl_buf_cleanup(&rs.body);
+}
+
 int
 main(void)
 {
@@ -706,6 +736,7 @@ main(void)
 	    cmocka_unit_test(test_default_port_unassigned),
 	    cmocka_unit_test(test_remote_needs_token),
 	    cmocka_unit_test(test_access_token),
+	    cmocka_unit_test(test_failed_body_is_500),
 	    cmocka_unit_test_setup_teardown(test_port_page, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_page_order_and_markup, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_page_languages, srv_setup, srv_teardown),
