@@ -108,6 +108,27 @@ pl_colfit_put(struct pl_buf *b, const char *s, size_t n, size_t cols, int pad)
 	return used;
 }
 
+size_t
+pl_colfit_put_mid(struct pl_buf *b, const char *s, size_t n, size_t tail, size_t cols, int pad)
+{
+	size_t tail_cols, used;
+
+	if (tail > n)
+		tail = n;
+	tail_cols = pl_colfit_cols(s + n - tail, tail);
+	if (pl_colfit_cols(s, n) <= cols || tail_cols + 2 > cols)
+		return pl_colfit_put(b, s, n, cols, pad);
+	/* The head is longer than what is left, so pl_colfit_put cuts it and adds the mark. */
+	used = pl_colfit_put(b, s, n - tail, cols - tail_cols, 0);
+	pl_buf_append(b, s + n - tail, tail);
+	used += tail_cols;
+	while (pad && used < cols) {
+		pl_buf_putc(b, ' ');
+		used++;
+	}
+	return used;
+}
+
 static int
 is_space(char c)
 {

@@ -51,6 +51,14 @@ size_t pl_colfit_cols(const char *s, size_t n);
 size_t pl_colfit_put(struct pl_buf *b, const char *s, size_t n, size_t cols, int pad);
 
 /*
+ * As pl_colfit_put, but a cut is made in the middle: the last tail bytes (an address's
+ * ":port") are kept whole after the marker and the head is cut before it. When the tail
+ * alone leaves no room for a character of the head, cuts at the end as pl_colfit_put.
+ */
+size_t pl_colfit_put_mid(struct pl_buf *b, const char *s, size_t n, size_t tail, size_t cols,
+                         int pad);
+
+/*
  * Appends text word-wrapped: the first line continues after first_cols columns already
  * written, later lines start with indent spaces; no line passes width. Ends with '\n'.
  */

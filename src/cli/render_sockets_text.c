@@ -16,8 +16,9 @@
  *
  * On a terminal (or with COLUMNS or --width) the table fits the width (cli/colfit.c):
  * COMMAND gives up room first, then UNIT/CONTAINER, SERVICE, USER and PROCESS, FLAGS,
- * NETNS, and the addresses last; a cut cell ends in a marker, and flag reasons are
- * wrapped. Pipes and files get whole rows.
+ * NETNS, and the addresses last; a cut cell ends in a marker (addresses are cut in the
+ * middle, keeping the port), and flag reasons are wrapped. Below the minimums columns
+ * are left out (fit_columns). Pipes and files get whole rows.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -403,7 +404,18 @@ reserve(struct pl_buf *out, size_t extra)
 	return 1;
 }
 
-/* put_line for a table fitted to a width: cells cut with a marker (cli/colfit.c). */
+/* Bytes of an endpoint cell to keep whole when it is cut: its ":port" ("*:*" too). */
+static size_t
+port_tail(const struct cell *c)
+{
+	for (size_t i = c->n; i > 0; i--)
+		if (c->s[i - 1] == ':')
+			return c->n - (i - 1);
+	return 0;
+}
+
+/* put_line for a table fitted to a width: cells cut with a marker (cli/colfit.c);
+ * addresses are cut in the middle, so the port stays. */
 static void
 put_line_fit(const struct text_table *t, const struct cell *c, const char *cmd, struct pl_buf *out)
 {
@@ -412,10 +424,14 @@ put_line_fit(const struct text_table *t, const struct cell *c, const char *cmd, 
 	for (unsigned i = 0; i < C_COMMAND; i++) {
 		if (!t->show[i])
 			continue;
-		pl_colfit_put(out, c[i].s, c[i].n, t->width[i], 1);
+		if (i == C_LOCAL || i == C_PEER)
+			pl_colfit_put_mid(out, c[i].s, c[i].n, port_tail(&c[i]), t->width[i], 1);
+		else
+			pl_colfit_put(out, c[i].s, c[i].n, t->width[i], 1);
 		pl_buf_puts(out, "  ");
 	}
-	pl_colfit_put(out, cmd, strlen(cmd), t->width[C_COMMAND], 0);
+	if (t->show[C_COMMAND])
+		pl_colfit_put(out, cmd, strlen(cmd), t->width[C_COMMAND], 0);
 	while (out->len > start && out->data[out->len - 1] == ' ')
 		out->len--;
 	pl_buf_putc(out, '\n');
@@ -578,20 +594,26 @@ put_header(struct text_table *t, struct pl_buf *out)
 }
 
 /* Narrows the columns to t->fit (cli/colfit.c): rank 0 gives up room first; the
- * protocol, state and pid are never cut. */
+ * protocol and pid are never cut. Addresses keep 21 columns (a whole IPv4 endpoint)
+ * while columns can still be left out; after that (conns at 60 columns: protocol,
+ * state, two addresses, pid and process) the tight minimums apply: the state is cut and
+ * the addresses are cut in the middle, keeping the port. */
 static void
 fit_columns(struct text_table *t)
 {
 	static const struct {
 		unsigned rank;
-		size_t min;
+		size_t min, tight;
 	} how[C_COUNT] = {
-	    [C_COMMAND] = {0, 8}, [C_UNIT] = {1, 5},   [C_SERVICE] = {2, 6}, [C_USER] = {3, 5},
-	    [C_PROCESS] = {3, 7}, [C_FLAGS] = {4, 7},  [C_NETNS] = {5, 6},   [C_PEER] = {6, 21},
-	    [C_LOCAL] = {6, 21},  [C_PROTO] = {9, 99}, [C_STATE] = {9, 99},  [C_PID] = {9, 99},
+	    [C_COMMAND] = {0, 8, 8}, [C_UNIT] = {1, 5, 5},    [C_SERVICE] = {2, 6, 6},
+	    [C_USER] = {3, 5, 5},    [C_PROCESS] = {3, 7, 5}, [C_FLAGS] = {4, 7, 7},
+	    [C_NETNS] = {5, 6, 6},   [C_PEER] = {6, 21, 12},  [C_LOCAL] = {6, 21, 12},
+	    [C_STATE] = {7, 99, 6},  [C_PROTO] = {9, 99, 99}, [C_PID] = {9, 99, 99},
 	};
-	/* When even the minimums do not fit, these columns are left out, in this order. */
-	static const enum col drop[] = {C_UNIT, C_USER, C_SERVICE, C_NETNS};
+	/* When even the minimums do not fit, these columns are left out, in this order;
+	 * a flag's name and reason stay on the line under the row. */
+	static const enum col drop[] = {C_UNIT, C_USER, C_SERVICE, C_NETNS, C_COMMAND, C_FLAGS};
+	const size_t n_drop = sizeof(drop) / sizeof(drop[0]);
 	struct pl_colfit_col cols[C_COUNT];
 	size_t width[C_COUNT], n, sum;
 	unsigned idx[C_COUNT];
@@ -601,13 +623,15 @@ fit_columns(struct text_table *t)
 		for (unsigned i = 0; i < C_COUNT; i++) {
 			if (!t->show[i])
 				continue;
-			cols[n] = (struct pl_colfit_col){
-			    .want = t->width[i], .min = how[i].min, .rank = how[i].rank};
+			cols[n] =
+			    (struct pl_colfit_col){.want = t->width[i],
+			                           .min = d < n_drop ? how[i].min : how[i].tight,
+			                           .rank = how[i].rank};
 			idx[n++] = i;
 		}
 		/* The last column has no gap after it: allow for the 2 the fitter counts. */
 		sum = pl_colfit_fit(cols, n, 2, t->fit + 2, width);
-		if (sum <= t->fit + 2 || d == sizeof(drop) / sizeof(drop[0]))
+		if (sum <= t->fit + 2 || d == n_drop)
 			break;
 		t->show[drop[d]] = 0;
 	}

@@ -73,12 +73,34 @@ test_put(void **state)
 	pl_buf_cleanup(&b);
 }
 
+/* An address cut in the middle keeps its port after the marker; it fits the columns
+ * exactly, pads when asked, and falls back to an end cut when the port leaves no room. */
+static void
+test_put_mid(void **state)
+{
+	static const char v6[] = "[2001:db8:1:2::abcd]:54321";
+	struct pl_buf b;
+
+	(void)state;
+	pl_buf_init(&b);
+	assert_int_equal(pl_colfit_put_mid(&b, v6, strlen(v6), 6, 12, 1), 12);
+	assert_string_equal(pl_buf_str(&b), "[2001" PL_COLFIT_MARK ":54321");
+	pl_buf_reset(&b);
+	assert_int_equal(pl_colfit_put_mid(&b, "10.0.0.1:22", 11, 3, 14, 1), 14);
+	assert_string_equal(pl_buf_str(&b), "10.0.0.1:22   ");
+	pl_buf_reset(&b);
+	assert_int_equal(pl_colfit_put_mid(&b, v6, strlen(v6), 6, 7, 0), 7);
+	assert_string_equal(pl_buf_str(&b), "[2001:" PL_COLFIT_MARK);
+	pl_buf_cleanup(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fit),
 	    cmocka_unit_test(test_put),
+	    cmocka_unit_test(test_put_mid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
