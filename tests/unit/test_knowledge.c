@@ -4,6 +4,7 @@
  * has a failing example with its position) and the shipped knowledge base (coverage of
  * the ports that matter, every fact cited, the real story of 2323).
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -428,6 +429,47 @@ test_names_round_trip(void **state)
 	assert_string_equal(pl_kb_kind_name(PL_KB_KIND_COUNT), "?");
 }
 
+/* Does s name a CVE ("CVE-" digits "-" digits)? */
+static int
+names_cve(const char *s)
+{
+	for (const char *p = s; (p = strstr(p, "CVE-")) != NULL; p += 4) {
+		const char *q = p + 4;
+
+		if (!isdigit((unsigned char)*q))
+			continue;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q == '-' && isdigit((unsigned char)q[1]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Any fact can be a scan's note for its port, so a fact about a CVE, which belongs to
+ * one product, must say which (software:): else `scan` shows it for whatever answers
+ * (issue 10, item 3). Names every fact that breaks this. */
+static void
+test_cve_facts_name_software(void **state)
+{
+	const struct pl_kb *kb = pl_kb_builtin();
+	size_t bad = 0;
+
+	(void)state;
+	assert_false(names_cve("CVE-2024 and CVE-x-1"));
+	assert_true(names_cve("regreSSHion (CVE-2024-6387)"));
+	for (size_t i = 0; i < pl_kb_count(kb); i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+
+		if ((names_cve(e->title) || names_cve(e->text)) && !e->software) {
+			fprintf(stderr, "%s:%u: names a CVE but has no software: (%s)\n", e->file,
+			        e->line, e->title);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
 int
 main(void)
 {
@@ -435,6 +477,7 @@ main(void)
 	    cmocka_unit_test(test_parse_good),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_software_keys),
+	    cmocka_unit_test(test_cve_facts_name_software),
 	    cmocka_unit_test(test_length_limits),
 	    cmocka_unit_test(test_builtin_coverage),
 	    cmocka_unit_test(test_builtin_2323_story),
