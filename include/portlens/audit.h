@@ -76,9 +76,13 @@ struct pl_finding {
 	const char *rule; /* stable id: "telnet-exposed", "default-credentials", ... */
 	char where[96];   /* "198.18.0.2:2323/tcp" */
 	char *title;      /* "Telnet answering on 198.18.0.2:2323" */
-	char *evidence;   /* what was seen (escaped banner, versions) */
-	char *why;        /* why it matters */
-	char *remedy;     /* what to do */
+	/* What was seen (versions, a server's answer) as read, not escaped: it may hold
+	 * control bytes or a NUL from a banner, so evidence_len counts its bytes and each
+	 * renderer escapes it once for its format (JSON, terminal, Markdown, HTML). */
+	char *evidence;
+	size_t evidence_len;
+	char *why;    /* why it matters */
+	char *remedy; /* what to do */
 };
 
 struct pl_audit_report {

@@ -216,8 +216,10 @@ struct pl_cred_result {
 	int accepted;      /* 1 when a pair logged in */
 	char username[32]; /* the accepted pair, when accepted */
 	char password[32];
-	unsigned tried;     /* pairs tried */
-	char evidence[256]; /* what the server said after the accepted login (escaped) */
+	unsigned tried; /* pairs tried */
+	/* What the server said after the accepted login, as read (not escaped: each output
+	 * escapes it for its format); cut at a NUL byte or 255 bytes. */
+	char evidence[256];
 };
 
 struct pl_cred_opts {

@@ -36,6 +36,20 @@ upper(const char *s, char *out, size_t size)
 	out[i] = '\0';
 }
 
+/*
+ * A finding's evidence for text and Markdown: the bytes as read, escaped once by the
+ * probe's text rule (\r \n \\ \xNN, as probe and scan show a banner); the wrap and
+ * the Markdown cell then find nothing left to escape in it.
+ */
+/* Room for a rule's evidence (at most 1023 bytes) at four characters per byte. */
+enum { EV_TEXT_SIZE = 4 * 1024 + 8 };
+
+static void
+evidence_text(const struct pl_finding *f, char *buf, size_t size)
+{
+	pl_probe_escape((const unsigned char *)f->evidence, f->evidence_len, buf, size);
+}
+
 static void
 counts(const struct pl_audit_report *r, size_t by[PL_SEV_COUNT])
 {
@@ -64,7 +78,7 @@ pl_render_audit_text(const struct pl_cli *cli, const struct pl_audit_report *r, 
 	pl_buf_puts(out, first ? "\n" : ")\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pl_finding *f = &r->findings[i];
-		char sev[16];
+		char sev[16], ev[EV_TEXT_SIZE];
 
 		upper(pl_severity_name(f->severity), sev, sizeof(sev));
 		pl_buf_printf(out, "\n%s%s%s: ", pl_term_sgr(cli, sev_color(f->severity)), sev,
@@ -73,7 +87,8 @@ pl_render_audit_text(const struct pl_cli *cli, const struct pl_audit_report *r, 
 		 * quote what a server or a process said. */
 		pl_colfit_wrap(out, f->title, strlen(sev) + 2, 4, width);
 		pl_buf_puts(out, "  evidence:\n");
-		pl_term_wrap(out, f->evidence, 4, width);
+		evidence_text(f, ev, sizeof(ev));
+		pl_term_wrap(out, ev, 4, width);
 		pl_buf_puts(out, "  why it matters:\n");
 		pl_term_wrap(out, f->why, 4, width);
 		pl_buf_puts(out, "  remedy:\n");
@@ -111,7 +126,7 @@ pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs 
 		pl_jsonw_kstr(&w, "rule", f->rule);
 		pl_jsonw_kstr(&w, "where", f->where);
 		pl_jsonw_kstr(&w, "title", f->title);
-		pl_jsonw_kstr(&w, "evidence", f->evidence);
+		pl_render_json_bytes(&w, "evidence", f->evidence, f->evidence_len);
 		pl_jsonw_kstr(&w, "why", f->why);
 		pl_jsonw_kstr(&w, "remedy", f->remedy);
 		pl_jsonw_end(&w);
@@ -171,8 +186,10 @@ pl_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_
 		                 "|---|---|---|---|---|\n");
 		for (size_t i = 0; i < r->n; i++) {
 			const struct pl_finding *f = &r->findings[i];
-			const char *cells[] = {f->title, f->evidence, f->why, f->remedy};
+			char ev[EV_TEXT_SIZE];
+			const char *cells[] = {f->title, ev, f->why, f->remedy};
 
+			evidence_text(f, ev, sizeof(ev));
 			pl_buf_printf(out, "| **%s** |", pl_severity_name(f->severity));
 			for (size_t k = 0; k < 4; k++) {
 				pl_buf_puts(out, " ");

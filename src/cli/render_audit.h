@@ -21,6 +21,9 @@ void pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s);
 /* Markdown table header and one row per service. */
 void pl_render_service_md_head(struct pl_buf *out);
 void pl_render_service_md_row(const char *where, const struct pl_service *s, struct pl_buf *out);
+/* "key": the n bytes as read, escaped once for JSON; bytes that are not UTF-8 also come
+ * as "key_hex", byte for byte. */
+void pl_render_json_bytes(struct pl_jsonw *w, const char *key, const char *raw, size_t n);
 /* Appends s with Markdown table metacharacters (| ` newline) made harmless. */
 void pl_md_cell(struct pl_buf *out, const char *s);
 

@@ -115,26 +115,32 @@ ktri(struct pl_jsonw *w, const char *key, enum pl_tri t)
 }
 
 /*
- * The evidence as read, escaped once for JSON (valid UTF-8 as is, control bytes as
- * JSON escapes). Bytes that are not UTF-8 can only be U+FFFD in a JSON string, so
- * such evidence also comes as evidence_hex, byte for byte.
+ * Evidence as read, escaped once for JSON (valid UTF-8 as is, control bytes as JSON
+ * escapes). Bytes that are not UTF-8 can only be U+FFFD in a JSON string, so such
+ * evidence also comes as KEY_hex, byte for byte.
  */
+void
+pl_render_json_bytes(struct pl_jsonw *w, const char *key, const char *raw, size_t n)
+{
+	pl_jsonw_key(w, key);
+	pl_jsonw_strn(w, raw, n);
+	if (pl_utf8_invalid_at(raw, n) < n) {
+		struct pl_buf hex;
+		char hkey[64];
+
+		pl_buf_init(&hex);
+		for (size_t i = 0; i < n; i++)
+			pl_buf_printf(&hex, "%02x", (unsigned char)raw[i]);
+		snprintf(hkey, sizeof(hkey), "%s_hex", key);
+		pl_jsonw_kstr(w, hkey, pl_buf_str(&hex));
+		pl_buf_cleanup(&hex);
+	}
+}
+
 static void
 json_evidence(struct pl_jsonw *w, const struct pl_service *s)
 {
-	const char *raw = (const char *)s->evidence_raw;
-	size_t n = s->evidence_len;
-
-	pl_jsonw_key(w, "evidence");
-	pl_jsonw_strn(w, raw, n);
-	if (pl_utf8_invalid_at(raw, n) < n) {
-		char hex[2 * sizeof(s->evidence_raw) + 1];
-
-		for (size_t i = 0; i < n; i++)
-			snprintf(hex + 2 * i, 3, "%02x", s->evidence_raw[i]);
-		hex[2 * n] = '\0';
-		pl_jsonw_kstr(w, "evidence_hex", hex);
-	}
+	pl_render_json_bytes(w, "evidence", (const char *)s->evidence_raw, s->evidence_len);
 }
 
 void

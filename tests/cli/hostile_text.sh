@@ -4,6 +4,8 @@
 #   - a server on 127.0.0.1 whose SSH banner carries ESC and BEL (an OSC title change and
 #     a colour): `probe` text and --markdown, `audit --markdown` print no control byte
 #     and no Markdown markup from it
+#   - a server on a malware port whose answer carries CR LF, ESC, tab and a backslash:
+#     `audit --json` findings give back those bytes (parsed as JSON), text escapes once
 #   - a local process whose name and command line carry ESC/BEL, and one named "=1+2":
 #     `listen` text shows \xNN, never the bytes; `listen --csv` guards the formula
 # Usage: hostile_text.sh PORTLENS   (127.0.0.1 only; no root needed)
@@ -80,6 +82,67 @@ else
 	bad "scan --sV text: VERSION pushes NOTE to $at (header $note_at): $line"
 fi
 no_ctl "$tmp/scan.txt" "scan --sV text"
+
+# 3. Audit findings carry an answer as read, escaped once per format. A silent server on
+# a port the knowledge base ties to malware (so loopback still gets the malware-port
+# finding, which quotes the answer) replies to the HTTP probe with CR LF, ESC, a tab and
+# a backslash: --json must give back exactly those bytes (JSON escapes only, never
+# "\\r" or "\\x1b"); the text output shows each once as \r, \n, \x1b, \t, \\.
+python3 - "$tmp/mport" <<'PY' &
+import os, socket, sys
+reply = b"HTTP/1.0 200 OK\r\nServer: hi\x1b[31m\t\\ x\r\nContent-Length: 0\r\n\r\n"
+for port in (6667, 27374, 12345, 4444):  # the first free malware port
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", port))
+        break
+    except OSError:
+        s.close()
+else:
+    sys.exit(1)
+s.listen(8); s.settimeout(30)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % port)
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+for _ in range(60):
+    try:
+        c, _ = s.accept()
+    except OSError:
+        break
+    try:
+        c.settimeout(5)
+        if c.recv(1000):
+            c.sendall(reply)
+    except OSError:
+        pass
+    c.close()
+PY
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tmp/mport" ] && break; sleep 0.05; done
+mport=$(cat "$tmp/mport" 2>/dev/null)
+if [ -z "$mport" ]; then
+	bad "audit evidence: no malware port free on 127.0.0.1"
+else
+	"$PL" audit 127.0.0.1 -p "$mport" --fail-on critical --json >"$tmp/audit.json" 2>&1
+	if python3 - "$tmp/audit.json" <<'PY'; then
+import json, sys
+doc = json.load(open(sys.argv[1]))
+want = "answered: HTTP/1.0 200 OK\r\nServer: hi\x1b[31m\t\\ x\r\nContent-Length: 0"
+ev = [f["evidence"] for f in doc["findings"] if f["rule"] == "malware-port"]
+if not ev or not ev[0].startswith(want):
+    print("evidence %r, want it to start with %r" % (ev, want))
+    sys.exit(1)
+PY
+		ok "audit --json: finding evidence is the bytes sent, escaped once"
+	else
+		bad "audit --json: $(head -c 600 "$tmp/audit.json")"
+	fi
+	"$PL" audit 127.0.0.1 -p "$mport" --fail-on critical --width=300 >"$tmp/audit.txt" 2>&1
+	no_ctl "$tmp/audit.txt" "audit text"
+	grep -qF 'answered: HTTP/1.0 200 OK\r\nServer: hi\x1b[31m\t\\ x\r\nContent-Length: 0' \
+		"$tmp/audit.txt" && ok "audit text: CR, LF, ESC, tab and backslash each escaped once" ||
+		bad "audit text: $(cat -v "$tmp/audit.txt" | head -12)"
+fi
 
 # 2. Local processes with hostile names (any local user can choose them).
 python3 - "$tmp/lport" <<'PY' &

@@ -217,6 +217,15 @@ test_listen_audit_agree(void **state)
 	assert_int_equal(differ, 0);
 }
 
+/* What a probe keeps of an answer: the bytes as read and the text-escaped copy. */
+static void
+set_answer(struct pl_service *svc, const char *bytes, size_t n)
+{
+	pl_probe_escape((const unsigned char *)bytes, n, svc->evidence, sizeof(svc->evidence));
+	memcpy(svc->evidence_raw, bytes, n);
+	svc->evidence_len = (uint16_t)n;
+}
+
 /* The evidence names what answered once: "220 (vsFTPd 3.0.3)", not twice. */
 static void
 test_evidence_once(void **state)
@@ -225,7 +234,7 @@ test_evidence_once(void **state)
 	struct pl_audit_report r;
 
 	(void)state;
-	snprintf(o.svc.evidence, sizeof(o.svc.evidence), "220 (vsFTPd 3.0.3)");
+	set_answer(&o.svc, "220 (vsFTPd 3.0.3)", 18);
 	snprintf(o.svc.product, sizeof(o.svc.product), "vsFTPd");
 	snprintf(o.svc.version, sizeof(o.svc.version), "3.0.3");
 	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
@@ -233,9 +242,34 @@ test_evidence_once(void **state)
 	assert_string_equal(r.findings[0].evidence, "answered: 220 (vsFTPd 3.0.3)");
 	pl_audit_report_cleanup(&r);
 	/* A banner that does not name it keeps the summary. */
-	snprintf(o.svc.evidence, sizeof(o.svc.evidence), "220 ready");
+	set_answer(&o.svc, "220 ready", 9);
 	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
 	assert_string_equal(r.findings[0].evidence, "answered: 220 ready (vsFTPd 3.0.3)");
+	pl_audit_report_cleanup(&r);
+}
+
+/*
+ * A finding carries the answer as read, not the text-escaped copy: CR, LF, ESC and a
+ * NUL byte stay single bytes (each renderer escapes them once), and evidence_len counts
+ * them past the NUL.
+ */
+static void
+test_evidence_raw(void **state)
+{
+	static const char banner[] = "220 hi\x1b[31m\r\n\0x";
+	static const char want[] = "answered: 220 hi\x1b[31m\r\n\0x (vsFTPd 3.0.3)";
+	struct pl_audit_obs o = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
+	struct pl_audit_report r;
+
+	(void)state;
+	set_answer(&o.svc, banner, sizeof(banner) - 1);
+	snprintf(o.svc.product, sizeof(o.svc.product), "vsFTPd");
+	snprintf(o.svc.version, sizeof(o.svc.version), "3.0.3");
+	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.findings[0].evidence_len, sizeof(want) - 1);
+	assert_memory_equal(r.findings[0].evidence, want, sizeof(want) - 1);
+	assert_null(strchr(r.findings[0].evidence, '\\'));
 	pl_audit_report_cleanup(&r);
 }
 
@@ -435,6 +469,7 @@ main(void)
 	    cmocka_unit_test(test_unassigned_and_malware),
 	    cmocka_unit_test(test_listen_audit_agree),
 	    cmocka_unit_test(test_evidence_once),
+	    cmocka_unit_test(test_evidence_raw),
 	    cmocka_unit_test(test_tls_rules),
 	    cmocka_unit_test(test_service_rules),
 	    cmocka_unit_test(test_exposure_rules),

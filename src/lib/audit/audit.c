@@ -35,26 +35,39 @@ pl_severity_parse(const char *s, enum pl_severity *out)
 	return PL_ERR_PARSE;
 }
 
+/* n bytes of s and a NUL after them (s may hold NUL bytes: raw evidence). */
 static char *
-dup_str(const char *s)
+dup_mem(const char *s, size_t n)
 {
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
+	char *p = malloc(n + 1);
 
-	if (p)
+	if (p) {
 		memcpy(p, s, n);
+		p[n] = '\0';
+	}
 	return p;
 }
 
-enum pl_rc
-audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
-          const char *rule, const char *evidence, const char *why, const char *remedy,
-          const char *title_fmt, ...)
+static char *
+dup_str(const char *s)
+{
+	return dup_mem(s, strlen(s));
+}
+
+static enum pl_rc audit_vadd(struct audit_state *st, const struct pl_audit_obs *o,
+                             enum pl_severity sev, const char *rule, const char *evidence,
+                             size_t evidence_len, const char *why, const char *remedy,
+                             const char *title_fmt, va_list ap)
+    __attribute__((format(printf, 9, 0)));
+
+static enum pl_rc
+audit_vadd(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
+           const char *rule, const char *evidence, size_t evidence_len, const char *why,
+           const char *remedy, const char *title_fmt, va_list ap)
 {
 	struct pl_audit_report *r = st->report;
 	struct pl_finding *f;
 	char title[300];
-	va_list ap;
 
 	if (r->n == st->cap) {
 		size_t ncap = st->cap ? st->cap * 2 : 16;
@@ -65,9 +78,7 @@ audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity
 		r->findings = p;
 		st->cap = ncap;
 	}
-	va_start(ap, title_fmt);
 	vsnprintf(title, sizeof(title), title_fmt, ap);
-	va_end(ap);
 	f = &r->findings[r->n];
 	memset(f, 0, sizeof(*f));
 	f->severity = sev;
@@ -78,13 +89,63 @@ audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity
 	         : o->kind == PL_OBS_RAW   ? "raw"
 	                                   : pl_proto_name(o->proto));
 	f->title = dup_str(title);
-	f->evidence = dup_str(evidence);
+	f->evidence = dup_mem(evidence, evidence_len);
+	f->evidence_len = evidence_len;
 	f->why = dup_str(why);
 	f->remedy = dup_str(remedy);
 	r->n++;
 	if (!f->title || !f->evidence || !f->why || !f->remedy)
 		return PL_ERR_NOMEM;
 	return PL_OK;
+}
+
+enum pl_rc
+audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
+          const char *rule, const char *evidence, const char *why, const char *remedy,
+          const char *title_fmt, ...)
+{
+	va_list ap;
+	enum pl_rc rc;
+
+	va_start(ap, title_fmt);
+	rc = audit_vadd(st, o, sev, rule, evidence, strlen(evidence), why, remedy, title_fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+enum pl_rc
+audit_add_n(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
+            const char *rule, const char *evidence, size_t evidence_len, const char *why,
+            const char *remedy, const char *title_fmt, ...)
+{
+	va_list ap;
+	enum pl_rc rc;
+
+	va_start(ap, title_fmt);
+	rc = audit_vadd(st, o, sev, rule, evidence, evidence_len, why, remedy, title_fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+size_t
+audit_ev_cat(char *buf, size_t size, size_t n, const void *s, size_t len)
+{
+	if (n >= size)
+		return n;
+	if (len > size - 1 - n)
+		len = size - 1 - n;
+	memcpy(buf + n, s, len);
+	buf[n + len] = '\0';
+	return n + len;
+}
+
+size_t
+audit_ev_answer(const struct pl_audit_obs *o, char *buf, size_t size, size_t n, const char *lead)
+{
+	if (!o->svc.evidence_len)
+		return n;
+	n = audit_ev_cat(buf, size, n, lead, strlen(lead));
+	return audit_ev_cat(buf, size, n, o->svc.evidence_raw, o->svc.evidence_len);
 }
 
 static int

@@ -42,4 +42,19 @@ enum pl_rc audit_add(struct audit_state *st, const struct pl_audit_obs *o, enum 
                      const char *rule, const char *evidence, const char *why, const char *remedy,
                      const char *title_fmt, ...) __attribute__((format(printf, 8, 9)));
 
+/* audit_add with evidence of evidence_len bytes that may hold NUL (a raw banner). */
+enum pl_rc audit_add_n(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
+                       const char *rule, const char *evidence, size_t evidence_len, const char *why,
+                       const char *remedy, const char *title_fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+
+/* Appends len bytes of s to the n bytes in buf (size bytes in all, kept NUL-terminated,
+ * cut to fit). Returns the new length. */
+size_t audit_ev_cat(char *buf, size_t size, size_t n, const void *s, size_t len);
+
+/* Appends lead and the service's answer as read (svc.evidence_raw), when it said
+ * anything. Returns the new length. */
+size_t audit_ev_answer(const struct pl_audit_obs *o, char *buf, size_t size, size_t n,
+                       const char *lead);
+
 #endif

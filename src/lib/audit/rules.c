@@ -20,21 +20,30 @@ is(const struct pl_audit_obs *o, const char *service)
 	return o->probed && strcmp(o->svc.service, service) == 0;
 }
 
-/* "answered: BANNER (product version); held by PROGRAM[PID]" (bounded by size). */
-static void
+/*
+ * "answered: BANNER (product version); held by PROGRAM[PID]" (bounded by size), the
+ * banner as read (svc.evidence_raw, not escaped: renderers escape once). Returns its
+ * length: the banner may hold a NUL byte.
+ */
+static size_t
 svc_evidence(const struct pl_audit_obs *o, char *buf, size_t size)
 {
-	char sum[160];
-	int n;
+	char sum[160], tail[200];
+	size_t n;
 
 	pl_service_summary(&o->svc, sum, sizeof(sum));
 	/* "220 (vsFTPd 3.0.3)" already names what was found: no " (vsFTPd 3.0.3)" again. */
 	if (sum[0] && strstr(o->svc.evidence, sum))
 		sum[0] = '\0';
-	n = snprintf(buf, size, "%s%s%s%s%s", o->svc.evidence[0] ? "answered: " : "",
-	             o->svc.evidence, sum[0] ? " (" : "", sum, sum[0] ? ")" : "");
-	if (o->process[0] && n >= 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, "%sheld by %s", n ? "; " : "", o->process);
+	buf[0] = '\0';
+	n = audit_ev_answer(o, buf, size, 0, "answered: ");
+	snprintf(tail, sizeof(tail), "%s%s%s", sum[0] ? " (" : "", sum, sum[0] ? ")" : "");
+	n = audit_ev_cat(buf, size, n, tail, strlen(tail));
+	if (o->process[0]) {
+		snprintf(tail, sizeof(tail), "%sheld by %s", n ? "; " : "", o->process);
+		n = audit_ev_cat(buf, size, n, tail, strlen(tail));
+	}
+	return n;
 }
 
 static enum pl_rc
@@ -65,10 +74,11 @@ rule_telnet(struct audit_state *st, const struct pl_audit_obs *o)
 	int mirai_port = o->port == 23 || o->port == 2323;
 
 	if (is(o, "telnet")) {
-		svc_evidence(o, ev, sizeof(ev));
-		return audit_add(
+		size_t n = svc_evidence(o, ev, sizeof(ev));
+
+		return audit_add_n(
 		    st, o, o->reach == PL_REACH_NETWORK ? PL_SEV_HIGH : PL_SEV_MEDIUM,
-		    "telnet-exposed", ev,
+		    "telnet-exposed", ev, n,
 		    "Telnet is plaintext remote login: user names and passwords cross the "
 		    "network readable by anyone on the path. TCP 23 and 2323 are the ports "
 		    "Mirai scanned for devices with factory-default logins",
@@ -99,17 +109,18 @@ rule_plaintext_login(struct audit_state *st, const struct pl_audit_obs *o)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!is(o, names[i]))
 			continue;
-		svc_evidence(o, ev, sizeof(ev));
+		size_t n = svc_evidence(o, ev, sizeof(ev));
+
 		if (o->svc.starttls == PL_TRI_YES)
-			return audit_add(
-			    st, o, PL_SEV_LOW, "plaintext-login-optional", ev,
+			return audit_add_n(
+			    st, o, PL_SEV_LOW, "plaintext-login-optional", ev, n,
 			    "the server offers an upgrade to TLS, but clients that do "
 			    "not ask for it still send passwords in the clear",
 			    "require TLS before login (e.g. ssl_enable/force_local_logins_ssl, "
 			    "disable_plaintext_auth) or use the implicit-TLS port",
 			    "%s on %s:%u accepts plaintext logins", names[i], o->addr, o->port);
-		return audit_add(
-		    st, o, PL_SEV_MEDIUM, "plaintext-login", ev,
+		return audit_add_n(
+		    st, o, PL_SEV_MEDIUM, "plaintext-login", ev, n,
 		    "logins to this service cross the network in the clear: anyone on "
 		    "the path can read user names and passwords",
 		    "enable TLS (STARTTLS/AUTH TLS or the implicit-TLS port) and require "
@@ -182,17 +193,18 @@ rule_unauth_datastore(struct audit_state *st, const struct pl_audit_obs *o)
 		    (strcmp(d->service, "postgresql") != 0 && strcmp(d->service, "mqtt") != 0);
 		if (!open_db)
 			continue;
-		svc_evidence(o, ev, sizeof(ev));
-		return audit_add(st, o, d->sev, "unauthenticated-service", ev,
-		                 o->svc.auth_required == PL_TRI_NO
-		                     ? "it answered without asking for credentials: anyone who "
-		                       "can reach it can read, change or delete the data (and "
-		                       "these services are scanned for and wiped or ransomed)"
-		                     : "it is reachable beyond loopback and did not show that it "
-		                       "requires credentials; such services are scanned for and "
-		                       "wiped or ransomed",
-		                 d->remedy, "%s without authentication on %s:%u", d->label, o->addr,
-		                 o->port);
+		size_t n = svc_evidence(o, ev, sizeof(ev));
+
+		return audit_add_n(st, o, d->sev, "unauthenticated-service", ev, n,
+		                   o->svc.auth_required == PL_TRI_NO
+		                       ? "it answered without asking for credentials: anyone who "
+		                         "can reach it can read, change or delete the data (and "
+		                         "these services are scanned for and wiped or ransomed)"
+		                       : "it is reachable beyond loopback and did not show that it "
+		                         "requires credentials; such services are scanned for and "
+		                         "wiped or ransomed",
+		                   d->remedy, "%s without authentication on %s:%u", d->label,
+		                   o->addr, o->port);
 	}
 	return PL_OK;
 }
@@ -206,6 +218,7 @@ static enum pl_rc
 rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
 {
 	char ev[1024];
+	size_t n;
 
 	if (o->reach != PL_REACH_NETWORK || (o->probed && o->svc.service[0]))
 		return PL_OK;
@@ -213,14 +226,17 @@ rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
 		return PL_OK; /* the malware rule says more */
 	if (!pl_port_unassigned(st->reg, o->port, o->proto))
 		return PL_OK;
-	snprintf(ev, sizeof(ev), "%s%s%s%s%s",
-	         o->proto != PL_PROTO_TCP ? "bound UDP socket (not probed)"
-	         : o->probed              ? "no protocol recognised"
-	                                  : "not probed",
-	         o->svc.evidence[0] ? "; answered: " : "", o->svc.evidence,
-	         o->process[0] ? "; held by " : "", o->process);
-	return audit_add(
-	    st, o, PL_SEV_LOW, "unknown-service-unassigned-port", ev,
+	n = (size_t)snprintf(ev, sizeof(ev), "%s",
+	                     o->proto != PL_PROTO_TCP ? "bound UDP socket (not probed)"
+	                     : o->probed              ? "no protocol recognised"
+	                                              : "not probed");
+	n = audit_ev_answer(o, ev, sizeof(ev), n, "; answered: ");
+	if (o->process[0]) {
+		n = audit_ev_cat(ev, sizeof(ev), n, "; held by ", 10);
+		n = audit_ev_cat(ev, sizeof(ev), n, o->process, strlen(o->process));
+	}
+	return audit_add_n(
+	    st, o, PL_SEV_LOW, "unknown-service-unassigned-port", ev, n,
 	    "IANA has assigned this port to nothing and the program behind it did "
 	    "not identify itself: backdoors and forgotten test servers look like this",
 	    "find the owner (portlens listen --port N, ss -lnp) and stop it or bind it "
@@ -236,18 +252,19 @@ rule_malware_port(struct audit_state *st, const struct pl_audit_obs *o)
 	const struct pl_kb_entry *f = pl_port_malware(st->kb, o->port, o->proto);
 	char ev[1024], why[400];
 	int known = o->probed && o->svc.service[0];
+	size_t n;
 
 	if (!f)
 		return PL_OK;
-	svc_evidence(o, ev, sizeof(ev));
+	n = svc_evidence(o, ev, sizeof(ev));
 	snprintf(why, sizeof(why), "%u/%s is the known default of malware: %s%s", o->port,
 	         pl_proto_name(o->proto), f->title,
 	         known ? "; here a recognised service answers, which is less suspicious" : "");
-	return audit_add(st, o, known ? PL_SEV_LOW : PL_SEV_MEDIUM, "malware-port",
-	                 ev[0] ? ev : "port open", why,
-	                 "check which program holds the port (portlens listen); if it is not one "
-	                 "you installed, isolate the machine and investigate",
-	                 "Listener on %s:%u, a known malware port", o->addr, o->port);
+	return audit_add_n(st, o, known ? PL_SEV_LOW : PL_SEV_MEDIUM, "malware-port",
+	                   n ? ev : "port open", n ? n : 9, why,
+	                   "check which program holds the port (portlens listen); if it is not one "
+	                   "you installed, isolate the machine and investigate",
+	                   "Listener on %s:%u, a known malware port", o->addr, o->port);
 }
 
 const struct audit_rule pl_audit_rules[] = {

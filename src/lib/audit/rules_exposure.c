@@ -112,20 +112,26 @@ static const struct exposure_rule exposure_rules[] = {
                "dnsmasq: listen on internal interfaces only; Unbound: access-control)"},
 };
 
-static void
+/* "INFO; answered: BANNER; held by PROGRAM", the banner as read (may hold a NUL byte:
+ * returns the length). */
+static size_t
 exposure_evidence(const struct pl_audit_obs *o, char *ev, size_t size)
 {
-	snprintf(ev, size, "%s%s%s%s%s", o->svc.info, o->svc.info[0] ? "; " : "",
-	         o->svc.evidence[0] ? "answered: " : "", o->svc.evidence,
-	         o->process[0] ? "; held by " : "");
-	if (o->process[0] && strlen(ev) + strlen(o->process) + 1 < size)
-		memcpy(ev + strlen(ev), o->process, strlen(o->process) + 1);
+	size_t n = (size_t)snprintf(ev, size, "%s%s", o->svc.info, o->svc.info[0] ? "; " : "");
+
+	n = audit_ev_answer(o, ev, size, n < size ? n : size - 1, "answered: ");
+	if (o->process[0]) {
+		n = audit_ev_cat(ev, size, n, "; held by ", 10);
+		n = audit_ev_cat(ev, size, n, o->process, strlen(o->process));
+	}
+	return n;
 }
 
 enum pl_rc
 audit_rule_exposures(struct audit_state *st, const struct pl_audit_obs *o)
 {
 	char ev[1024];
+	size_t n;
 	enum pl_rc rc;
 
 	if (!o->probed || !o->svc.exposures)
@@ -144,9 +150,9 @@ audit_rule_exposures(struct audit_state *st, const struct pl_audit_obs *o)
 		/* The listing finding says less than the open-module one: one of them. */
 		if (r->bit == PL_EXP_RSYNC_LIST && (o->svc.exposures & PL_EXP_RSYNC_OPEN))
 			continue;
-		exposure_evidence(o, ev, sizeof(ev));
-		rc = audit_add(st, o, sev, r->rule, ev, r->why, r->remedy, "%s on %s:%u", r->title,
-		               o->addr, o->port);
+		n = exposure_evidence(o, ev, sizeof(ev));
+		rc = audit_add_n(st, o, sev, r->rule, ev, n, r->why, r->remedy, "%s on %s:%u",
+		                 r->title, o->addr, o->port);
 		if (rc != PL_OK)
 			return rc;
 	}

@@ -140,8 +140,10 @@ try_pair(const struct sockaddr *sa, socklen_t salen, const char *user, const cha
 		goto out;
 	result = verdict(&c, ans, mark, step_ms, text, sizeof(text));
 	if (result == 1) {
-		pl_probe_escape((const unsigned char *)text, strlen(text), out->evidence,
-		                sizeof(out->evidence));
+		size_t n = strnlen(text, sizeof(out->evidence) - 1);
+
+		memcpy(out->evidence, text, n);
+		out->evidence[n] = '\0';
 		pl_conn_send(&c, "exit\r\n", 6);
 	}
 out:
