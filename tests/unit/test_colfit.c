@@ -86,8 +86,8 @@ test_put_mid(void **state)
 	assert_int_equal(pl_colfit_put_mid(&b, v6, strlen(v6), 6, 12, 1), 12);
 	assert_string_equal(pl_buf_str(&b), "[2001" PL_COLFIT_MARK ":54321");
 	pl_buf_reset(&b);
-	assert_int_equal(pl_colfit_put_mid(&b, "10.0.0.1:22", 11, 3, 14, 1), 14);
-	assert_string_equal(pl_buf_str(&b), "10.0.0.1:22   ");
+	assert_int_equal(pl_colfit_put_mid(&b, "198.18.0.1:22", 13, 3, 16, 1), 16);
+	assert_string_equal(pl_buf_str(&b), "198.18.0.1:22   ");
 	pl_buf_reset(&b);
 	assert_int_equal(pl_colfit_put_mid(&b, v6, strlen(v6), 6, 7, 0), 7);
 	assert_string_equal(pl_buf_str(&b), "[2001:" PL_COLFIT_MARK);

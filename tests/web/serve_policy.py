@@ -171,7 +171,7 @@ def test_scan_sorted(exe, tmp):
     rows = [("127.0.0.10", 80, "tcp", "open"), ("::1", 22, "tcp", "open"),
             ("127.0.0.9", 443, "tcp", "closed"), ("127.0.0.9", 53, "udp", "open"),
             ("127.0.0.2", 8080, "tcp", "open"), ("127.0.0.9", 22, "tcp", "open"),
-            ("10.0.0.1", 1, "tcp", "filtered"), ("127.0.0.10", 7, "tcp", "closed")]
+            ("198.18.0.1", 1, "tcp", "filtered"), ("127.0.0.10", 7, "tcp", "closed")]
     con = sqlite3.connect(db)
     con.execute("DELETE FROM results WHERE scan_id = ?", (sid,))
     for a, p, proto, state in rows:
@@ -179,9 +179,9 @@ def test_scan_sorted(exe, tmp):
                     "VALUES (?, ?, ?, ?, ?, 1)", (sid, a, p, proto, state))
     con.commit()
     con.close()
-    want = [("10.0.0.1", 1, "tcp"), ("127.0.0.2", 8080, "tcp"), ("127.0.0.9", 22, "tcp"),
+    want = [("127.0.0.2", 8080, "tcp"), ("127.0.0.9", 22, "tcp"),
             ("127.0.0.9", 443, "tcp"), ("127.0.0.9", 53, "udp"), ("127.0.0.10", 7, "tcp"),
-            ("127.0.0.10", 80, "tcp"), ("::1", 22, "tcp")]
+            ("127.0.0.10", 80, "tcp"), ("198.18.0.1", 1, "tcp"), ("::1", 22, "tcp")]
     srv = Server(exe, db)
     try:
         st, _, body = get(srv.port, "/scans/%d" % sid)

@@ -7,7 +7,7 @@
  * <hostname>, <status state>, and per <port> the protocol, portid, <state state> and
  * <service name product version extrainfo method>. method="probed" marks a service that
  * was identified (nmap -sV, portlens --sV); method="table" is only the port's
- * registered name, which differs between nmap-services and the IANA registry, so the
+ * registered name, which differs between nmap's own name table and the IANA registry, so the
  * comparison ignores it. A host's ports are buffered until </host>, because nothing in
  * the DTD puts <address> before <ports>.
  *
