@@ -7,6 +7,7 @@
 #ifndef PL_CLI_H
 #define PL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "portlens/knowledge.h"
@@ -76,6 +77,12 @@ int pl_cli_exit_for(enum pl_rc rc);
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_USAGE. */
 int pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * Parses a numeric option value NAME=ARG in [min, max] into *out. Returns PL_EXIT_OK, or
+ * prints "NAME takes a number MIN-MAX, not 'ARG'" and returns PL_EXIT_USAGE.
+ */
+int pl_cli_uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min,
+                    uint64_t max, unsigned *out);
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_FAIL. */
 int pl_cli_fail(struct pl_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints an error from the library, with FILE:LINE:COL when err has a position. */

@@ -172,18 +172,6 @@ choose_token(struct pl_cli *cli, struct pl_web_config *cfg, char *buf, size_t si
 }
 
 static int
-parse_uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t max, unsigned *out)
-{
-	uint64_t v;
-
-	if (pl_parse_u64(arg, 1, max, &v, NULL) != PL_OK)
-		return pl_cli_usage_error(cli, "%s takes a number 1-%llu, not '%s'", name,
-		                          (unsigned long long)max, arg);
-	*out = (unsigned)v;
-	return PL_EXIT_OK;
-}
-
-static int
 parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_web_config *cfg,
            const char **listen)
 {
@@ -223,17 +211,18 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_web_config *cfg,
 			cfg->db_path = optarg;
 			break;
 		case OPT_THREADS:
-			rc = parse_uint_opt(cli, "--threads", optarg, 64, &cfg->threads);
+			rc = pl_cli_uint_opt(cli, "--threads", optarg, 1, 64, &cfg->threads);
 			break;
 		case OPT_VOTE_BURST:
-			rc = parse_uint_opt(cli, "--vote-burst", optarg, 100000, &cfg->vote_burst);
+			rc = pl_cli_uint_opt(cli, "--vote-burst", optarg, 1, 100000,
+			                     &cfg->vote_burst);
 			break;
 		case OPT_VOTE_RATE:
-			rc = parse_uint_opt(cli, "--vote-rate", optarg, 100000,
-			                    &cfg->vote_per_minute);
+			rc = pl_cli_uint_opt(cli, "--vote-rate", optarg, 1, 100000,
+			                     &cfg->vote_per_minute);
 			break;
 		case OPT_CACHE_MS:
-			rc = parse_uint_opt(cli, "--cache-ms", optarg, 3600000, &cfg->cache_ms);
+			rc = pl_cli_uint_opt(cli, "--cache-ms", optarg, 1, 3600000, &cfg->cache_ms);
 			break;
 		default:
 			rc = pl_cli_other_option(cli, opt, optarg, argv);

@@ -86,19 +86,6 @@ static const struct pl_cli_refusal watch_refuse[] = {
 };
 
 static int
-uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min, uint64_t max,
-         unsigned *out)
-{
-	uint64_t v;
-
-	if (pl_parse_u64(arg, min, max, &v, NULL) != PL_OK)
-		return pl_cli_usage_error(cli, "%s: '%s' is not a number from %llu to %llu", name,
-		                          arg, (unsigned long long)min, (unsigned long long)max);
-	*out = (unsigned)v;
-	return PL_EXIT_OK;
-}
-
-static int
 parse_args(struct watch_run *w, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -134,8 +121,8 @@ parse_args(struct watch_run *w, int argc, char **argv)
 			w->webhook_url = optarg;
 			break;
 		case OPT_WEBHOOK_TIMEOUT:
-			rc = uint_opt(w->cli, "--webhook-timeout", optarg, 10, 600000,
-			              &w->webhook_timeout_ms);
+			rc = pl_cli_uint_opt(w->cli, "--webhook-timeout", optarg, 10, 600000,
+			                     &w->webhook_timeout_ms);
 			break;
 		case OPT_SYSLOG:
 			w->syslog = 1;
@@ -144,10 +131,12 @@ parse_args(struct watch_run *w, int argc, char **argv)
 			w->force_poll = 1;
 			break;
 		case OPT_INTERVAL:
-			rc = uint_opt(w->cli, "--interval", optarg, 10, 3600000, &w->interval_ms);
+			rc = pl_cli_uint_opt(w->cli, "--interval", optarg, 10, 3600000,
+			                     &w->interval_ms);
 			break;
 		case OPT_DURATION:
-			rc = uint_opt(w->cli, "--duration", optarg, 1, 31536000, &w->duration_s);
+			rc = pl_cli_uint_opt(w->cli, "--duration", optarg, 1, 31536000,
+			                     &w->duration_s);
 			break;
 		default:
 			rc = pl_cli_other_option(w->cli, opt, optarg, argv);

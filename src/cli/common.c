@@ -54,6 +54,19 @@ pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
 }
 
 int
+pl_cli_uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min, uint64_t max,
+                unsigned *out)
+{
+	uint64_t v;
+
+	if (pl_parse_u64(arg, min, max, &v, NULL) != PL_OK)
+		return pl_cli_usage_error(cli, "%s takes a number %llu-%llu, not '%s'", name,
+		                          (unsigned long long)min, (unsigned long long)max, arg);
+	*out = (unsigned)v;
+	return PL_EXIT_OK;
+}
+
+int
 pl_cli_fail(struct pl_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
