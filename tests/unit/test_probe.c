@@ -621,6 +621,7 @@ test_ipv6(void **state)
  */
 struct fake_login {
 	volatile int conns, open_now, max_open;
+	unsigned slow_ms; /* pause before the shell prompt of an accepted login */
 };
 
 static int
@@ -665,9 +666,10 @@ serve_login(struct server *s, int fd, int nth)
 	if (read_line(fd, user, sizeof(user)) == 0) {
 		send(fd, "Password: ", 10, MSG_NOSIGNAL);
 		if (read_line(fd, pass, sizeof(pass)) == 0) {
-			if (strcmp(user, "admin") == 0 && strcmp(pass, "admin") == 0)
+			if (strcmp(user, "admin") == 0 && strcmp(pass, "admin") == 0) {
+				sleep_ms(fake->slow_ms);
 				send(fd, "\r\nWelcome\r\n# ", 14, MSG_NOSIGNAL);
-			else
+			} else
 				send(fd, "\r\nLogin incorrect\r\nlogin: ", 26, MSG_NOSIGNAL);
 			hold(fd, 1000);
 		}
@@ -706,6 +708,30 @@ test_default_creds_check(void **state)
 	assert_int_equal(res.tried, 3);
 	assert_string_equal(res.username, "");
 	assert_string_equal(res.password, "");
+	server_stop(&s);
+}
+
+/* A login slower than the wait (motd scripts on a busy host) is retried, not refused. */
+static void
+test_default_creds_slow_login(void **state)
+{
+	struct pl_cred_opts co = {.delay_ms = 5, .step_ms = 500};
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct pl_cred_result res;
+	struct fake_login fake = {.slow_ms = 1000};
+	struct server s;
+
+	(void)state;
+	server_start(&s, serve_login);
+	s.arg = &fake;
+	a.sin_port = htons(s.port);
+	assert_int_equal(
+	    pl_probe_telnet_default_creds((struct sockaddr *)&a, sizeof(a), &co, &res, NULL),
+	    PL_OK);
+	assert_true(res.accepted);
+	assert_string_equal(res.username, "admin");
+	assert_int_equal(res.tried, 4);  /* the retry is the same pair, not a fifth */
+	assert_int_equal(fake.conns, 5); /* 3 refused, 1 silent, 1 retried with a longer wait */
 	server_stop(&s);
 }
 
@@ -877,6 +903,7 @@ main(void)
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_ipv6),
 	    cmocka_unit_test(test_default_creds_check),
+	    cmocka_unit_test(test_default_creds_slow_login),
 	    cmocka_unit_test(test_classifiers),
 	    cmocka_unit_test(test_auth_facts),
 	    cmocka_unit_test(test_escape),

@@ -8,8 +8,9 @@
  * One try: connect, answer option negotiation until a "login:"/"Username:" prompt,
  * send the user, wait for "Password:", send the password, then read until the server
  * either complains (Login incorrect, a new login prompt, ...) or shows a shell prompt
- * ($ # > %). Anything else counts as a failure: the check must not report a login it
- * did not see. Only the accepted pair is returned; tried passwords are kept nowhere.
+ * ($ # > %). A complaint or a hang-up is a refusal; silence after the password gets one more try
+ * with a longer wait (a slow login is not a refusal). The check must not report a login it did not
+ * see. Only the accepted pair is returned; tried passwords are kept nowhere.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,10 @@ shell_prompt(const char *text)
 	return len && strchr("$#>%", text[len - 1]) != NULL;
 }
 
-/* After the password: 1 on a shell prompt, 0 on a complaint, silence or hang-up. */
+/*
+ * After the password: 1 on a shell prompt, 0 on a complaint or hang-up, -2 when the time
+ * ran out with the connection still open (a slow login: PAM, motd scripts, a loaded host).
+ */
 static int
 verdict(struct probe_conn *c, struct probe_answer *ans, size_t from, unsigned step_ms, char *text,
         size_t cap)
@@ -111,10 +115,13 @@ verdict(struct probe_conn *c, struct probe_answer *ans, size_t from, unsigned st
 		if (shell_prompt(text))
 			return 1;
 	}
-	return 0;
+	return ans->closed || ans->reset || ans->truncated ? 0 : -2;
 }
 
-/* One login attempt. Returns 1 accepted, 0 refused, -1 could not talk to the server. */
+/*
+ * One login attempt. Returns 1 accepted, 0 refused, -1 could not talk to the server,
+ * -2 no verdict in time after the password.
+ */
 static int
 try_pair(const struct sockaddr *sa, socklen_t salen, const char *user, const char *pass,
          unsigned step_ms, struct probe_answer *ans, struct pl_cred_result *out)
@@ -182,6 +189,18 @@ pl_probe_telnet_default_creds(const struct sockaddr *sa, socklen_t salen,
 			pause_ms(delay);
 		r = try_pair(sa, salen, pl_mirai_creds[i].user, pl_mirai_creds[i].pass, step, ans,
 		             out);
+		/*
+		 * Silence after the password is not a refusal: a login that is still printing
+		 * its motd on a busy host would be missed. Try the pair once more with three
+		 * times the wait; only a second silence counts as refused.
+		 */
+		if (r == -2) {
+			pause_ms(delay);
+			r = try_pair(sa, salen, pl_mirai_creds[i].user, pl_mirai_creds[i].pass,
+			             3 * step, ans, out);
+		}
+		if (r == -2)
+			r = 0;
 		out->tried++;
 		if (r == 1) {
 			out->accepted = 1;
