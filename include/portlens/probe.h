@@ -39,6 +39,16 @@ struct pl_probe_opts {
 	unsigned total_ms;   /* budget for the whole run on one port; 0 = 15000 */
 	int no_tls;          /* do not try TLS handshakes */
 	int quick;           /* skip the banner wait on ports whose clients talk first */
+	/*
+	 * Run the checks that prove exposures by using the service as an outsider would:
+	 * an anonymous FTP login and LIST, a relay request through an HTTP proxy, an
+	 * anonymous SMB session listing shares, an anonymous LDAP subtree search, opening
+	 * an rsync module, a recursive DNS query, and extra TLS handshakes offering only
+	 * old protocols or weak ciphers. Off (0), a probe only identifies: those checks
+	 * are never sent and their pl_exposure bits stay clear. The audit sets it; other
+	 * callers only on an explicit request (`portlens probe --intrusive`).
+	 */
+	int intrusive;
 };
 
 /* Tri-state for facts a probe may or may not learn. */

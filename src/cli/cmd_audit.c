@@ -50,6 +50,10 @@ static const char audit_help[] =
     "socket (sniffers) and raw IP socket is reported with its holder. With TARGETS\n"
     "(addresses, CIDR blocks, ranges as for portlens scan), scan them and probe the\n"
     "open ports. Findings come with severity, evidence, why it matters and the remedy.\n"
+    "The audit proves exposures by using each service as an outsider would: anonymous\n"
+    "FTP login and LIST, a relay through an HTTP proxy back to portlens, SMB guest share\n"
+    "listing, anonymous LDAP search, opening rsync modules, DNS recursion, and extra TLS\n"
+    "handshakes for old protocols and weak ciphers (scan --sV and probe do not).\n"
     "\n"
     "options:\n"
     "  -p, --ports=SPEC       ports to scan on TARGETS (default: the top 1000)\n"
@@ -316,7 +320,9 @@ run_cleanup(struct audit_run *run)
 int
 pl_cmd_audit(struct pl_cli *cli, int argc, char **argv)
 {
-	struct audit_run run = {.fail_on = PL_SEV_HIGH, .parallel = 16};
+	/* The audit proves exposures: the probes' intrusive checks run (docs/audit.md). */
+	struct audit_run run = {
+	    .fail_on = PL_SEV_HIGH, .parallel = 16, .probe_opts = {.intrusive = 1}};
 	int rc;
 
 	rc = parse_opts(cli, &run, argc, argv);

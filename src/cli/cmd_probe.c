@@ -11,7 +11,14 @@
 #include "cli/render_audit.h"
 #include "shared/strnum.h"
 
-enum { OPT_TIMEOUT = PL_OPT_FIRST_FREE, OPT_BANNER, OPT_READ, OPT_CONNECT, OPT_NO_TLS };
+enum {
+	OPT_TIMEOUT = PL_OPT_FIRST_FREE,
+	OPT_BANNER,
+	OPT_READ,
+	OPT_CONNECT,
+	OPT_NO_TLS,
+	OPT_INTRUSIVE
+};
 
 /* Common options probe does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal probe_refuse[] = {
@@ -29,8 +36,12 @@ static const char probe_help[] =
     "wait for a banner, then send protocol probes in order of likelihood (Telnet, SSH,\n"
     "HTTP, TLS, SMTP, FTP, POP3, IMAP, Redis, Memcached, MySQL, PostgreSQL, MQTT, VNC,\n"
     "RDP, DNS, LDAP, rsync, SMB, ...). Products and versions come from Rapid7 Recog\n"
-    "fingerprints. Follow-up questions prove exposures (VNC without a password, open\n"
-    "DNS recursion, anonymous LDAP reads, SMB guest shares, SMBv1, RDP without NLA, ...).\n"
+    "fingerprints. Handshake facts show exposures the service states itself (VNC\n"
+    "without a password, SMBv1, SMB signing not required, RDP without NLA, ...).\n"
+    "Checks that use the service as an outsider would (anonymous FTP login, a relay\n"
+    "through an HTTP proxy, SMB guest share listing, anonymous LDAP search, opening an\n"
+    "rsync module, DNS recursion, extra TLS handshakes for old protocols and weak\n"
+    "ciphers) run only with --intrusive, as portlens audit runs them.\n"
     "IPv6 addresses are written [ADDRESS]:PORT. HOST:PORT/udp asks a UDP port instead\n"
     "(DNS, NTP, SNMP with community public, SSDP, memcached payloads).\n"
     "\n"
@@ -41,6 +52,7 @@ static const char probe_help[] =
     "  --read-timeout=MS     wait for the answer to one probe (default 2000)\n"
     "  --connect-timeout=MS  (default 3000)\n"
     "  --no-tls              do not try TLS handshakes\n"
+    "  --intrusive           also run the checks that prove exposures (see above)\n"
     "  --json, --markdown    output format (JSON schema \"portlens.probe/1\")\n"
     "  -h, --help            this help\n"
     "\n"
@@ -110,6 +122,7 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_probe_opts *po, 
 	    {"read-timeout", required_argument, NULL, OPT_READ},
 	    {"connect-timeout", required_argument, NULL, OPT_CONNECT},
 	    {"no-tls", no_argument, NULL, OPT_NO_TLS},
+	    {"intrusive", no_argument, NULL, OPT_INTRUSIVE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -145,6 +158,9 @@ parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_probe_opts *po, 
 			break;
 		case OPT_NO_TLS:
 			po->no_tls = 1;
+			break;
+		case OPT_INTRUSIVE:
+			po->intrusive = 1;
 			break;
 		default:
 			r = pl_cli_other_option(cli, opt, optarg, argv);

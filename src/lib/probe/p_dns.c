@@ -126,7 +126,8 @@ dns_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 				               out);
 		}
 	}
-	if (ans->closed || ans->reset ||
+	/* Using the server as a resolver proves an exposure: opts.intrusive only. */
+	if (!run->ctx->opts.intrusive || ans->closed || ans->reset ||
 	    dns_ask(run, c, ans, PL_DNS_RECURSION_NAME, PL_DNS_A, PL_DNS_IN, 1, &r) != 0)
 		return;
 	if (pl_dns_recursion_proved(&r)) {

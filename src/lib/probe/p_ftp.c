@@ -170,7 +170,8 @@ ftp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 	} else if (ans->len > start) {
 		out->starttls = PL_TRI_NO; /* no FEAT at all: no RFC 4217 either */
 	}
-	if (strcmp(out->service, "ftp") == 0)
+	/* A login is no identification: only the audit (opts.intrusive) tries one. */
+	if (strcmp(out->service, "ftp") == 0 && run->ctx->opts.intrusive)
 		ftp_anonymous(run, c, ans, out);
 }
 

@@ -223,7 +223,8 @@ ldap_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 	for (int i = 0; i < 64 && ldap_message(ans->data, ans->len, &o, &op) == 0; i++)
 		if (op.tag == LDAP_SEARCH_ENTRY)
 			ldap_entry_values(&op, first_context, base);
-	if (!base[0])
+	/* Reading the directory proves an exposure: the audit's (opts.intrusive) only. */
+	if (!base[0] || !run->ctx->opts.intrusive)
 		return;
 	rn = ldap_search(req, sizeof(req), 2, base, 2, 10, none, 1);
 	if (rn == 0 || pl_conn_send(c, req, rn) != 0)

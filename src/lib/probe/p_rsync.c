@@ -124,7 +124,8 @@ rsync_followup(const struct probe_run *run, struct probe_conn *c, struct probe_a
 	}
 	out->exposures |= PL_EXP_RSYNC_LIST;
 	pl_probe_add_info(out, "modules: %s", list);
-	for (size_t i = 0; i < nmod && i < 4; i++)
+	/* Opening a module is the audit's proof (opts.intrusive), not identification. */
+	for (size_t i = 0; i < nmod && i < 4 && run->ctx->opts.intrusive; i++)
 		if (rsync_try_module(run, names[i]) == 1) {
 			out->exposures |= PL_EXP_RSYNC_OPEN;
 			pl_probe_add_info(out, "module %s opens without credentials", names[i]);

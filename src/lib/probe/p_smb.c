@@ -68,6 +68,13 @@ smb_ntlm(const struct probe_run *run, struct probe_conn *c, struct probe_answer 
 		return;
 	if (ni.major) /* Windows' own version; Samba says 6.1.0 */
 		pl_probe_add_info(out, "OS version %u.%u build %u", ni.major, ni.minor, ni.build);
+	/* Samba fills the Version field with 6.1 build 0 (Windows 7's numbers without a
+	 * build, which every Windows gives): Samba, its version unknown until the IPC$
+	 * remark (an anonymous session: the audit's). */
+	if (ni.major == 6 && ni.minor == 1 && ni.build == 0 && !out->product[0]) {
+		pl_probe_set(out->vendor, sizeof(out->vendor), "Samba");
+		pl_probe_set(out->product, sizeof(out->product), "Samba");
+	}
 	if (ni.nb_computer[0])
 		pl_probe_add_info(out, "NetBIOS name %s", ni.nb_computer);
 	if (ni.nb_domain[0])
@@ -113,7 +120,8 @@ smb_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 		return; /* an SMB1-only server: nothing more to ask in SMB2 */
 	smb_ntlm(run, c, ans, out);
 	smb_v1(run, out);
-	pl_smb_guest_shares(run, out);
+	if (run->ctx->opts.intrusive) /* an anonymous session is the audit's, not --sV's */
+		pl_smb_guest_shares(run, out);
 }
 
 static const uint16_t smb_ports[] = {445, 139, 0};

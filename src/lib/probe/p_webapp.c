@@ -5,8 +5,10 @@
  * "Home - CUPS 2.4.2"), HTTP proxies (Squid's Server/Via/X-Squid-Error headers,
  * tinyproxy, Proxy-Agent), Jenkins (X-Jenkins), Elasticsearch and OpenSearch (the root
  * JSON document, or Elasticsearch's security_exception), the Docker Engine API
- * (Api-Version header; /version), the Kubernetes API server (a v1 Status document;
- * /version's gitVersion) and kubelet (a PodList), Prometheus exporters (the
+ * (Api-Version header; /version), the Kubernetes API server (a v1 Status document,
+ * also its 401/403 refusals; /version's gitVersion) and kubelet (a PodList, or its
+ * authentication filter's refusals: a 403 naming the checked attributes, or the same
+ * bare 401 at / and at /pods), Prometheus exporters (the
  * text exposition format; NAME_build_info's version label), and MongoDB's answer to
  * HTTP on its driver port.
  *
@@ -131,6 +133,39 @@ search_engines(const unsigned char *d, size_t n, const char *head, size_t hlen,
 	return 100;
 }
 
+/*
+ * A kubelet that wants credentials answers every path through its authentication
+ * filter (go-restful's WriteErrorString): 401 with the bare body "Unauthorized" --
+ * text/plain from Go's sniffing, no newline, no Server or WWW-Authenticate header --
+ * and, to an anonymous user it may not authorise, 403 "Forbidden (user=system:
+ * anonymous, verb=get, resource=nodes, subresource=proxy)". 403: 2; 401: 1 (a shape
+ * only: the follow-up asks /pods for the same answer); else 0.
+ */
+int
+pl_kubelet_denied(const unsigned char *d, size_t n, size_t hlen)
+{
+	const char *head = (const char *)d;
+	const unsigned char *body = d + hlen + 4;
+	size_t blen = n > hlen + 4 ? n - hlen - 4 : 0;
+	char v[64];
+
+	if (hlen < 12 || hlen + 4 > n)
+		return 0;
+	if (memcmp(head + 9, "403", 3) == 0 && blen > 16 &&
+	    memcmp(body, "Forbidden (user=", 16) == 0 &&
+	    pl_probe_memcasemem(body, blen, ", verb=") &&
+	    pl_probe_memcasemem(body, blen, "resource="))
+		return 2;
+	if (memcmp(head + 9, "401", 3) == 0 && blen == 12 &&
+	    memcmp(body, "Unauthorized", 12) == 0 &&
+	    pl_http_header(head, hlen, "Content-Type", v, sizeof(v)) &&
+	    strcmp(v, "text/plain; charset=utf-8") == 0 &&
+	    !pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
+	    !pl_http_header(head, hlen, "WWW-Authenticate", v, sizeof(v)))
+		return 1;
+	return 0;
+}
+
 static unsigned
 container_apis(const unsigned char *d, size_t n, const char *head, size_t hlen,
                struct pl_service *out)
@@ -162,6 +197,11 @@ container_apis(const unsigned char *d, size_t n, const char *head, size_t hlen,
 	    pl_probe_memcasemem(d, n, "\"kind\": \"PodList\"")) {
 		set3(out, "kubelet", "Kubernetes kubelet", NULL);
 		out->auth_required = PL_TRI_NO;
+		return 100;
+	}
+	if (pl_kubelet_denied(d, n, hlen) == 2) {
+		set3(out, "kubelet", "Kubernetes kubelet", NULL);
+		out->auth_required = PL_TRI_YES;
 		return 100;
 	}
 	if ((pl_probe_memcasemem(d, n, "\"kind\":\"Status\"") ||
@@ -248,15 +288,25 @@ pl_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d,
 	return 0;
 }
 
+/* The kubelet's bare 401 (pl_kubelet_denied) in a whole answer. */
+static int
+kubelet_401(const struct probe_answer *a)
+{
+	const unsigned char *body = pl_probe_memcasemem(a->data, a->len, "\r\n\r\n");
+
+	return body && pl_kubelet_denied(a->data, a->len, (size_t)(body - a->data)) == 1;
+}
+
 /*
  * The service's own path when the root answer did not give its version; "/pods" for
- * a Go server's bare 404 (a kubelet answers its root so).
+ * a Go server's bare 404 or the kubelet's bare 401 (a kubelet answers its root so).
  */
 static const char *
 own_path(const struct pl_service *out, const struct probe_answer *ans)
 {
 	if (strcmp(out->service, "http") == 0 && !out->product[0] &&
-	    pl_probe_memcasemem(ans->data, ans->len, "\r\n\r\n404 page not found"))
+	    (pl_probe_memcasemem(ans->data, ans->len, "\r\n\r\n404 page not found") ||
+	     kubelet_401(ans)))
 		return "/pods";
 	if (out->version[0])
 		return NULL;
@@ -404,10 +454,11 @@ pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
 	int n;
 
 	(void)unused;
-	/* Every web server is asked the absolute-URI question once (a forward proxy hides
-	 * behind any front page); it costs one round trip to one that does not relay. */
-	if (strcmp(out->service, "http-proxy") == 0 ||
-	    (strcmp(out->service, "http") == 0 && !out->tls)) {
+	/* With opts.intrusive (the audit) every web server is asked the absolute-URI
+	 * question once (a forward proxy hides behind any front page); it costs one round
+	 * trip to one that does not relay. */
+	if (run->ctx->opts.intrusive && (strcmp(out->service, "http-proxy") == 0 ||
+	                                 (strcmp(out->service, "http") == 0 && !out->tls))) {
 		proxy_relay(run, out);
 		if (strcmp(out->service, "http-proxy") == 0)
 			return;
@@ -430,7 +481,13 @@ pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
 	    pl_probe_classify_http(run->ctx, a->data, a->len, &found) &&
 	    strcmp(found.service, "kubelet") == 0) {
 		pl_probe_set(out->service, sizeof(out->service), found.service);
+		pl_probe_set(out->product, sizeof(out->product), found.product);
 		out->auth_required = found.auth_required;
+	} else if (strcmp(path, "/pods") == 0 && kubelet_401(ans) && kubelet_401(a)) {
+		/* The same bare 401 at / and at /pods: a kubelet's authentication filter. */
+		set3(out, "kubelet", "Kubernetes kubelet", NULL);
+		out->auth_required = PL_TRI_YES;
+		pl_probe_add_info(out, "GET /pods: 401 Unauthorized");
 	}
 	if (strcmp(path, "/metrics") == 0
 	        ? build_info(a->data, a->len, &found) != 0

@@ -239,6 +239,9 @@ unsigned pl_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned
 /* p_webapp.c: services that speak HTTP (hlen: length of the head). 100 or 0. */
 unsigned pl_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
                                   size_t hlen, struct pl_service *out);
+/* p_webapp.c: a kubelet's denial in an HTTP answer of n bytes whose head is hlen bytes:
+ * 2 for its 403 "Forbidden (user=...)", 1 for its bare 401 "Unauthorized", else 0. */
+int pl_kubelet_denied(const unsigned char *d, size_t n, size_t hlen);
 /* Asks an identified HTTP service its own path (/version, /metrics) for its version. */
 void pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *c,
                               struct probe_answer *ans, struct pl_service *out);

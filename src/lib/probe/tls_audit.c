@@ -80,7 +80,9 @@ pl_tls_offer_checks(const struct probe_run *run, struct pl_tls_info *info)
 	if (strcmp(info->version, "TLSv1") == 0 || strcmp(info->version, "TLSv1.1") == 0 ||
 	    strncmp(info->version, "SSL", 3) == 0)
 		pl_probe_set(info->old_protocol, sizeof(info->old_protocol), info->version);
-	else
+	if (!run->ctx->opts.intrusive)
+		return; /* the extra handshakes prove exposures: the audit's, not --sV's */
+	if (!info->old_protocol[0])
 		offer(run, TLS1_1_VERSION, "DEFAULT:@SECLEVEL=0", info->old_protocol,
 		      sizeof(info->old_protocol));
 	offer(run, TLS1_2_VERSION, "3DES:RC4:DES:eNULL:EXPORT:aNULL:@SECLEVEL=0", info->weak_cipher,

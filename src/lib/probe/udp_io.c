@@ -98,6 +98,8 @@ udp_dns_followup(const struct pl_probe_ctx *ctx, struct udp_run *u, unsigned cha
 				pl_probe_recog(ctx, RECOG_DNS_VERSION, r.txt, strlen(r.txt), out);
 		}
 	}
+	if (!ctx->opts.intrusive) /* a recursive query proves an exposure: the audit's */
+		return;
 	qn = pl_dns_query(q, sizeof(q), 0x7080, PL_DNS_RECURSION_NAME, PL_DNS_A, PL_DNS_IN, 1);
 	n = udp_exchange(u, q, qn, buf, cap, &total);
 	if (!n || pl_dns_parse(buf, n, &r) != 0 || r.id != 0x7080)

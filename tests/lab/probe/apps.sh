@@ -9,11 +9,17 @@
 #   Debian packages no server or it cannot run here: MongoDB (OP_MSG, with and without
 #   --auth), a Siemens S7 PLC (COTP + S7 setup + SZL read), SIP (Kamailio's answer to
 #   OPTIONS), Jenkins, the Docker Engine API (docker.io's dockerd cannot run in a lab
-#   namespace), the Kubernetes API server and a kubelet, Elasticsearch, OpenSearch.
+#   namespace), the Kubernetes API server and a kubelet (open, and refusing anonymous
+#   clients with 401/403: recognised by the refusal's shape; a Go service's http.Error
+#   401 must stay plain http), Elasticsearch, OpenSearch.
 #
 # Checks service / product / version exactly (versions of the Debian servers from the
 # installed packages), auth facts, and that a port none of them is on is answered
 # "unknown" within its budget.
+#
+# Then the gate between identifying and proving: scan --sV and probe make no anonymous
+# FTP login (vsftpd's protocol log), no relay request (Squid's and nginx's access logs)
+# and no extra TLS handshake; probe --intrusive and the audit do.
 #
 # Then the audit of issue 14's rules against real misconfigurations and their fixed
 # twins, exact findings: vsftpd with anonymous login (and what it lists); Squid that
@@ -70,6 +76,11 @@ want = {  # service, product, version, auth_required
     "$P_ES": ("elasticsearch", "Elasticsearch", "8.11.1", False),
     "$P_OS": ("elasticsearch", "OpenSearch", "2.11.0", False),
     "$P_SILENT": (None, None, None, None),
+    # Refusing anonymous clients, recognised by the shape of the refusal.
+    "$P_K8S_401": ("kubernetes", "Kubernetes API server", None, True),
+    "$P_KUBELET_401": ("kubelet", "Kubernetes kubelet", None, True),
+    "$P_KUBELET_403": ("kubelet", "Kubernetes kubelet", None, True),
+    "$P_GO_401": ("http", None, None, None),
 }
 bad = []
 for port, w in want.items():
@@ -91,10 +102,49 @@ if bad:
 print(f"apps: all {len(want)} identified")
 PYCHECK
 
-echo "== portlens probe of the audited ports"
+# --sV identifies, the audit proves: scan --sV and probe (without --intrusive) never log
+# in to vsftpd, never ask Squid or nginx to relay, never offer TLS 1.1 or NULL ciphers;
+# the servers' own logs count what arrived.
+FTPLOG=$D/vsftpd-anon.log SQUIDLOG=$D/squid-open/access.log FWDLOG=$D/nginx/logs/fwd.log
+logins() { grep -c "USER anonymous" "$FTPLOG" || true; }
+relays() { cat "$SQUIDLOG" "$FWDLOG" 2>/dev/null | grep -c "portlens-relay-" || true; }
+GATED="$P_FTP_ANON,$P_SQUID,$P_FWD,$P_TLS_WEAK"
+echo "== scan --sV and probe of the audited ports: identification only"
+lab_exec cli "$PL" scan "$SVC_ADDR" -p "$GATED" --sV --no-progress --json >"$D/scan.json"
 AT=()
 for p in $AUDITED; do AT+=("$SVC_ADDR:$p"); done
-lab_exec cli "$PL" probe "${AT[@]}" | grep -v "^    evidence" || true
+lab_exec cli "$PL" probe --json "${AT[@]}" >"$D/probe-audited.json"
+[ "$(logins)" -eq 0 ] || { echo "scan --sV / probe logged in to vsftpd:"; cat "$FTPLOG"; exit 1; }
+[ "$(relays)" -eq 0 ] || { echo "scan --sV / probe asked a proxy to relay"; exit 1; }
+$PY - "$D/scan.json" "$D/probe-audited.json" <<PYCHECK
+import json, sys
+svc = [json.loads(l) for l in open(sys.argv[1]) if '"type":"service"' in l]
+assert len(svc) == 4, f"scan --sV gave {len(svc)} service lines, want 4"
+doc = json.load(open(sys.argv[2]))
+for r in doc["results"]:
+    tls = r.get("certificate") or {}
+    print(f"  {r['target']:>18} {r.get('service')!s:11} exposures {r.get('exposures')} "
+          f"old {tls.get('old_protocol_accepted')} weak {tls.get('weak_cipher_accepted')}")
+    assert not r.get("exposures"), r
+    assert not tls.get("weak_cipher_accepted"), r
+    assert "anonymous" not in (r.get("info") or ""), r
+got = {r["target"].rsplit(":", 1)[1]: r for r in doc["results"]}
+assert got["$P_FTP_ANON"]["service"] == "ftp" and got["$P_SQUID"]["service"] == "http-proxy"
+# TLS 1.1 negotiated by the first handshake is a fact of identification; nginx here
+# negotiates 1.2, so only the audit's capped handshake can show 1.1.
+assert got["$P_TLS_WEAK"]["tls"] and not got["$P_TLS_WEAK"]["certificate"].get("old_protocol_accepted")
+print("scan --sV and probe: no login, no relay, no extra TLS handshake")
+PYCHECK
+echo "== probe --intrusive: the same checks as the audit, on request"
+lab_exec cli "$PL" probe --intrusive --json "$SVC_ADDR:$P_FTP_ANON" "$SVC_ADDR:$P_FWD" \
+	>"$D/probe-intrusive.json"
+[ "$(logins)" -eq 1 ] || { echo "probe --intrusive: $(logins) logins, want 1"; exit 1; }
+$PY - "$D/probe-intrusive.json" <<PYCHECK
+import json, sys
+got = {r["target"].rsplit(":", 1)[1]: r for r in json.load(open(sys.argv[1]))["results"]}
+assert got["$P_FTP_ANON"]["exposures"] == ["ftp-anonymous"], got["$P_FTP_ANON"]
+assert got["$P_FWD"]["exposures"] == ["open-proxy"], got["$P_FWD"]
+PYCHECK
 echo "== portlens audit (issue 14's rules, exact findings)"
 rc=0
 lab_exec cli "$PL" audit "$SVC_ADDR" -p "${AUDITED// /,}" --json >"$D/audit.json" || rc=$?
@@ -125,4 +175,7 @@ assert all("198.18.0.1" in f["evidence"] for f in doc["findings"] if f["rule"] =
 assert "NULL" in ev["tls-weak-cipher"], ev["tls-weak-cipher"]
 print(f"audit: exactly the {len(want)} expected findings")
 PYCHECK
+# The audit logged in (once more than probe --intrusive) and asked both proxies.
+[ "$(logins)" -eq 2 ] || { echo "audit: $(logins) anonymous logins in vsftpd's log, want 2"; exit 1; }
+[ "$(relays)" -ge 3 ] || { echo "audit: $(relays) relayed requests logged, want >= 3"; exit 1; }
 echo "apps: PASS"

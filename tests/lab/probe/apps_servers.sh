@@ -27,11 +27,13 @@ apps_require() {
 apps_ports() {
 	P_CUPS=6631 P_SQUID=3329 P_NODE=9111 P_MODBUS=5020 P_MONGO=27117 P_MONGO_AUTH=27118
 	P_S7=1102 P_SIP=5070 P_JENKINS=8181 P_DOCKER=2385 P_K8S=6444 P_KUBELET=10251
-	P_ES=9201 P_OS=9202 P_SILENT=7
+	P_ES=9201 P_OS=9202 P_SILENT=7 P_K8S_401=6445 P_KUBELET_401=10252 P_KUBELET_403=10253
+	P_GO_401=10254
 	P_FTP_ANON=2122 P_SQUID_CLOSED=3330 P_TLS_GOOD=4441 P_TLS_EXPIRED=4442 P_TLS_SOON=4443
 	P_TLS_WEAK=4450 P_PG=5433 P_MARIADB=3307 P_FWD=8281
 	APPS_ALL="$P_CUPS $P_SQUID $P_NODE $P_MODBUS $P_MONGO $P_MONGO_AUTH $P_S7 $P_SIP $P_JENKINS $P_DOCKER"
-	APPS_ALL+=" $P_K8S $P_KUBELET $P_ES $P_OS $P_SILENT"
+	APPS_ALL+=" $P_K8S $P_KUBELET $P_ES $P_OS $P_SILENT $P_K8S_401 $P_KUBELET_401 $P_KUBELET_403"
+	APPS_ALL+=" $P_GO_401"
 	APPS_AUDITED="$P_FTP_ANON $P_SQUID $P_SQUID_CLOSED $P_TLS_GOOD $P_TLS_EXPIRED $P_TLS_SOON"
 	APPS_AUDITED+=" $P_TLS_WEAK $P_PG $P_MARIADB $P_MONGO_AUTH $P_FWD"
 }
@@ -41,8 +43,11 @@ apps_squid() {
 	local name=$1 dir=$LAB_DIR/squid-$1 port=$2
 	shift 2
 	mkdir -p "$dir"
+	chmod 755 "$LAB_DIR"
+	chown proxy "$dir" # Squid writes its logs as proxy
 	printf '%s\n' "http_port $SVC_ADDR:$port" "pid_filename $dir/squid.pid" \
-		"cache_log $dir/cache.log" "access_log none" "cache deny all" "$@" >"$dir/squid.conf"
+		"cache_log $dir/cache.log" "access_log stdio:$dir/access.log" "cache deny all" "$@" \
+		>"$dir/squid.conf"
 	svc_bg /usr/sbin/squid -N -n "pl$name" -f "$dir/squid.conf"
 }
 
@@ -76,12 +81,14 @@ apps_squid open "$P_SQUID" "acl lab src 198.18.0.0/15" "http_access allow lab" \
 	"http_access deny all"
 apps_squid closed "$P_SQUID_CLOSED" "http_access allow localhost" "http_access deny all"
 
-# vsftpd with anonymous login on a read-only area holding two entries.
+# vsftpd with anonymous login on a read-only area holding two entries; every command it
+# gets is logged (apps.sh checks that only the audit logs in).
 mkdir -p "$D/ftp/pub" /var/run/vsftpd/empty
 echo "hello" >"$D/ftp/README"
 chmod 755 "$D" "$D/ftp"
 svc_vsftpd anon "$P_FTP_ANON" anonymous_enable=YES no_anon_password=YES "anon_root=$D/ftp" \
-	local_enable=NO write_enable=NO
+	local_enable=NO write_enable=NO xferlog_enable=YES xferlog_std_format=NO log_ftp_protocol=YES \
+	"vsftpd_log_file=$D/vsftpd-anon.log" syslog_enable=NO
 
 # nginx with crafted certificates (certs.py), one flaw per port.
 mkdir -p "$D/certs" "$D/nginx/logs" "$D/nginx/tmp"
@@ -105,7 +112,8 @@ http {
 	$(tls_server $P_TLS_EXPIRED expired "TLSv1.2 TLSv1.3" "HIGH:!aNULL")
 	$(tls_server $P_TLS_SOON soon "TLSv1.2 TLSv1.3" "HIGH:!aNULL")
 	# A web server that forwards any absolute-URI request: an open proxy behind a front page.
-	server { listen $SVC_ADDR:$P_FWD; location / { proxy_pass http://\$http_host\$uri; } }
+	server { listen $SVC_ADDR:$P_FWD; access_log $D/nginx/logs/fwd.log;
+		location / { proxy_pass http://\$http_host\$uri; } }
 	$(tls_server $P_TLS_WEAK self "TLSv1 TLSv1.1 TLSv1.2" "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-NULL-SHA:@SECLEVEL=0")
 }
 CONF
@@ -151,6 +159,10 @@ svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_JENKINS" jenkins
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_DOCKER" docker
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_K8S" kubernetes
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_KUBELET" kubelet
+svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_K8S_401" kubernetes401
+svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_KUBELET_401" kubelet401
+svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_KUBELET_403" kubelet403
+svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_GO_401" go401
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_ES" elasticsearch
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_OS" opensearch
 svc_bg socat "TCP-LISTEN:$P_SILENT,bind=$SVC_ADDR,reuseaddr,fork" "EXEC:sleep 30"

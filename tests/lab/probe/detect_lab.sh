@@ -9,8 +9,10 @@
 # and memcached over UDP.
 #
 # Checks: `portlens probe` names service, product and version (from the installed
-# packages) and exactly the exposures each server has; `portlens probe HOST:PORT/udp`
-# the same for the UDP services; `portlens audit TARGET -p ... --udp ...` reports
+# packages) and exactly the exposures each server states in its handshakes; `probe
+# --intrusive` also those only using the service proves (recursion, anonymous LDAP
+# search, guest shares, an rsync module opened), and without it none of those is
+# asked; `portlens probe HOST:PORT/udp` the same for the UDP services; `portlens audit TARGET -p ... --udp ...` reports
 # exactly the expected findings (rule and place), the hardened servers none.
 set -euo pipefail
 PL=$(realpath "$1")
@@ -36,12 +38,18 @@ targets=()
 for p in $TCP; do targets+=("$DET_SRV:$p"); done
 for p in $UDP; do targets+=("$DET_SRV:$p/udp"); done
 
-echo "== portlens probe (TCP and UDP)"
-lab_exec cli "$PL" probe --json --read-timeout 1000 "${targets[@]}" >"$LAB_DIR/probe.json"
-$PY - "$LAB_DIR/probe.json" <<PYCHECK
+echo "== portlens probe (TCP and UDP), without and with --intrusive"
+lab_exec cli "$PL" probe --json --read-timeout 1000 "${targets[@]}" >"$LAB_DIR/probe-id.json"
+lab_exec cli "$PL" probe --intrusive --json --read-timeout 1000 "${targets[@]}" \
+	>"$LAB_DIR/probe.json"
+$PY - "$LAB_DIR/probe.json" "$LAB_DIR/probe-id.json" <<PYCHECK
 import json, sys
 doc = json.load(open(sys.argv[1]))
 got = {r["target"].split(":", 1)[1]: r for r in doc["results"]}
+ident = {r["target"].split(":", 1)[1]: r for r in json.load(open(sys.argv[2]))["results"]}
+# Proved only by using the service (--intrusive, the audit): never by identification.
+INTRUSIVE = {"dns-recursion", "ldap-anonymous-read", "smb-guest-shares", "rsync-open"}
+NOT_ASKED = ("recursion:", "anonymous search", "shares listed", "opens without")
 # port: (service, product, version, exposures, info substring)
 want = {
     "$P_DNS_OPEN": ("dns", "Dnsmasq", "$V_DNSMASQ", {"dns-recursion"}, "version.bind: dnsmasq-"),
@@ -50,7 +58,7 @@ want = {
     "$P_LDAP_GOOD": ("ldap", "OpenLDAP", None, set(), "anonymous search of dc=lab,dc=test: no entries"),
     "$P_SMB_BAD": ("smb", "Samba", "$V_SAMBA", {"smb1", "smb-no-signing", "smb-guest-shares"},
                    "shares listed anonymously: pub"),
-    "$P_SMB_GOOD": ("smb", None, None, set(), "signing required"),
+    "$P_SMB_GOOD": ("smb", "Samba", None, set(), "signing required"),
     "$P_RSYNC_BAD": ("rsync", "rsync", None, {"rsync-list", "rsync-open"}, "modules: backups"),
     "$P_RSYNC_GOOD": ("rsync", "rsync", None, set(), "no modules listed"),
     "$P_RDP": ("rdp", None, None, {"rdp-no-nla"}, "NLA not required"),
@@ -75,6 +83,14 @@ for port, (svc, prod, ver, exp, info) in want.items():
         bad.append(f"{port}: got {seen}, want {(svc, prod, ver, exp)}")
     if info and info not in (r.get("info") or ""):
         bad.append(f"{port}: info {r.get('info')!r} lacks {info!r}")
+    i = ident[port]
+    seen = (i.get("service"), i.get("product"), i.get("version"), set(i.get("exposures", [])))
+    # Samba's exact version is in the IPC$ remark, read through an anonymous session.
+    ver = None if port == "$P_SMB_BAD" else ver
+    if seen != (svc, prod, ver, exp - INTRUSIVE):
+        bad.append(f"{port} without --intrusive: got {seen}, want {(svc, prod, ver, exp - INTRUSIVE)}")
+    if any(x in (i.get("info") or "") for x in NOT_ASKED):
+        bad.append(f"{port} without --intrusive asked: {i.get('info')!r}")
 # A TLS ClientHello's plain answer is no longer lost: xrdp's X.224 reply identifies RDP.
 assert got["$P_MQTT_BAD"]["auth_required"] is False and got["$P_MQTT_GOOD"]["auth_required"] is True
 if bad:

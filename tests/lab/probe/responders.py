@@ -11,7 +11,9 @@ probe that sent the wrong bytes gets no answer. Written for the portlens lab tes
             Ack-Data; userdata Read SZL 0x0011 -> order number and firmware records
   sip       OPTIONS over TCP -> 200 OK with Allow and Server headers (Kamailio's form)
   http      VARIANT jenkins | docker | kubernetes | elasticsearch | opensearch | kubelet:
-            the paths and headers those products answer on
+            the paths and headers those products answer on; kubernetes401, kubelet401,
+            kubelet403: the same products refusing anonymous clients; go401: any Go
+            service's http.Error 401 (must not be taken for a kubelet)
 """
 import json
 import socketserver
@@ -165,6 +167,22 @@ HTTP = {
                          json.dumps({"name": "lab", "cluster_name": "lab", "version": {
                              "distribution": "opensearch", "number": "2.11.0"},
                              "tagline": "The OpenSearch Project: https://opensearch.org/"}))},
+    # An API server with anonymous access off: every path, /version too, is a 401 Status.
+    "kubernetes401": {"*": (401, {"Content-Type": "application/json", "Cache-Control": "no-cache, private"},
+                            json.dumps({"kind": "Status", "apiVersion": "v1", "metadata": {},
+                                        "status": "Failure", "message": "Unauthorized",
+                                        "reason": "Unauthorized", "code": 401}, indent=2))},
+    # A kubelet's authentication filter (go-restful WriteErrorString; Go sniffs the
+    # type): anonymous off, every path 401 "Unauthorized"; anonymous on but not
+    # authorised, every path 403 naming the attributes it checked.
+    "kubelet401": {"*": (401, {"Content-Type": "text/plain; charset=utf-8",
+                               "Date": "Mon, 07 Dec 2026 18:00:00 GMT"}, "Unauthorized")},
+    "kubelet403": {"*": (403, {"Content-Type": "text/plain; charset=utf-8",
+                               "Date": "Mon, 07 Dec 2026 18:00:00 GMT"},
+                         "Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)")},
+    # A Go service behind an auth middleware (http.Error): not a kubelet.
+    "go401": {"*": (401, {"Content-Type": "text/plain; charset=utf-8",
+                          "X-Content-Type-Options": "nosniff"}, "Unauthorized\n")},
     "kubelet": {"/pods": (200, {"Content-Type": "application/json"},
                           json.dumps({"kind": "PodList", "apiVersion": "v1", "items": []})),
                 "*": (404, {"Content-Type": "text/plain"}, "404 page not found\n")},
