@@ -6,6 +6,9 @@
 #     and no Markdown markup from it
 #   - a server on a malware port whose answer carries CR LF, ESC, tab and a backslash:
 #     `audit --json` findings give back those bytes (parsed as JSON), text escapes once
+#   - an HTTP server whose Server header carries control bytes, markup and a non-UTF-8
+#     byte: product and version as read in probe --json and scan -oJ, once-escaped in
+#     text and in well-formed scan -oX
 #   - a local process whose name and command line carry ESC/BEL, and one named "=1+2":
 #     `listen` text shows \xNN, never the bytes; `listen --csv` guards the formula
 # Usage: hostile_text.sh PORTLENS   (127.0.0.1 only; no root needed)
@@ -143,6 +146,61 @@ PY
 		"$tmp/audit.txt" && ok "audit text: CR, LF, ESC, tab and backslash each escaped once" ||
 		bad "audit text: $(cat -v "$tmp/audit.txt" | head -12)"
 fi
+
+# 4. An HTTP server whose Server header carries ESC, BEL, SOH, BS, DEL, markup, a quote,
+# a backslash and a byte that is not UTF-8: the model keeps the product and version as
+# read, and each output escapes them once: probe --json and scan -oJ give back exactly
+# those bytes, probe and scan text show them as \xNN (no control byte reaches the
+# terminal), scan -oX is well-formed XML whose attribute holds the text form once
+# (\x1b, never \\x1b or a raw byte).
+python3 - "$tmp/hport" <<'PY' &
+import os, socket, sys
+reply = (b"HTTP/1.0 200 OK\r\nServer: Ev\x1b[31mil\x07\x01<x>&\"\\/1.\x1b[0m2\x08\x7f\xff\r\n"
+         b"Content-Length: 0\r\n\r\n")
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8); s.settimeout(30)
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+for _ in range(60):
+    try:
+        c, _ = s.accept()
+    except OSError:
+        break
+    try:
+        c.settimeout(5)
+        if c.recv(1000):
+            c.sendall(reply)
+    except OSError:
+        pass
+    c.close()
+PY
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tmp/hport" ] && break; sleep 0.05; done
+hport=$(cat "$tmp/hport")
+"$PL" probe --banner-wait 200 --json "127.0.0.1:$hport" >"$tmp/hprobe.json" 2>&1
+"$PL" scan 127.0.0.1 -p "$hport" --sV --no-progress -oJ "$tmp/hscan.jsonl" \
+	-oX "$tmp/hscan.xml" -oN "$tmp/hscan.txt" >/dev/null 2>&1
+"$PL" probe --banner-wait 200 "127.0.0.1:$hport" >"$tmp/hprobe.txt" 2>&1
+if python3 - "$tmp/hprobe.json" "$tmp/hscan.jsonl" "$tmp/hscan.xml" <<'PY'; then
+import json, sys, xml.etree.ElementTree as ET
+raw_product, raw_version = "Ev\x1b[31mil\x07\x01<x>&\"\\", "1.\x1b[0m2\x08\x7f\ufffd"
+r = json.load(open(sys.argv[1]))["results"][0]
+svc = [json.loads(l) for l in open(sys.argv[2]) if '"type":"service"' in l][0]
+for what, got in (("probe --json", r), ("scan -oJ", svc)):
+    if (got["product"], got["version"]) != (raw_product, raw_version):
+        sys.exit(f"{what}: product/version {got['product']!r} {got['version']!r}")
+x = ET.parse(sys.argv[3]).find(".//service")  # parses: well-formed
+if x.get("product") != 'Ev\\x1b[31mil\\x07\\x01<x>&"\\' or "\\\\x1b" in x.get("version"):
+    sys.exit(f"scan -oX: product {x.get('product')!r} version {x.get('version')!r}")
+PY
+	ok "HTTP Server header: JSON outputs give the bytes as read, XML the text form once"
+else
+	bad "HTTP Server header: $(head -c 400 "$tmp/hprobe.json")"
+fi
+no_ctl "$tmp/hprobe.txt" "probe text of a hostile Server header"
+no_ctl "$tmp/hscan.txt" "scan --sV -oN of a hostile Server header"
+grep -qF 'Ev\x1b[31mil\x07\x01<x>&"' "$tmp/hprobe.txt" &&
+	ok "probe text: the product's control bytes shown once as \\xNN" ||
+	bad "probe text: $(cat -v "$tmp/hprobe.txt" | head -3)"
 
 # 2. Local processes with hostile names (any local user can choose them).
 python3 - "$tmp/lport" <<'PY' &
