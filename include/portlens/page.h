@@ -157,8 +157,20 @@ void pl_page_free(struct pl_page *page);
 int pl_page_fact_is_use(const struct pl_kb_entry *fact);
 
 /* The registry's description of this page's port in one line, e.g. "telnet (Telnet)",
- * "3d-nfsd", "unassigned"; written into buf (always NUL-terminated). */
+ * "3d-nfsd", "unassigned", with portlens' own words in page->lang; written into buf
+ * (always NUL-terminated). */
 void pl_page_summary(const struct pl_page *page, char *buf, size_t size);
+
+/* A registry status (enum pl_reg_status: "assigned", "reserved", ...) as a word of
+ * page->lang. Static; never NULL. */
+const char *pl_page_status_label(const struct pl_page *page, unsigned status);
+
+/*
+ * Appends where a value on the page came from, in page->lang: a path such as
+ * ephemeral.source stays as it is; "Linux default" and the built-in registry's source
+ * are translated (the JSON keeps the English originals).
+ */
+void pl_page_origin(const struct pl_page *page, const char *origin, struct pl_buf *out);
 
 /*
  * The page as a JSON document, schema "portlens.port/1" (docs/json-schema.md), the same

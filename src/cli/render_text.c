@@ -122,10 +122,16 @@ registry_row(struct text_ctx *t, const struct pl_page_transport *tr, const struc
 	else if (e->status == PL_REG_ASSIGNED)
 		pl_buf_printf(&line, "%s — %s", e->service, e->description);
 	else
-		pl_buf_printf(&line, "%s%s%s", pl_reg_status_name(e->status),
+		pl_buf_printf(&line, "%s%s%s", pl_page_status_label(t->page, e->status),
 		              *e->service ? " " : "", e->service);
-	if (e->port_lo != e->port_hi)
-		pl_buf_printf(&line, " (registered as the range %u-%u)", e->port_lo, e->port_hi);
+	if (e->port_lo != e->port_hi) {
+		char lo[8], hi[8];
+
+		snprintf(lo, sizeof(lo), "%u", e->port_lo);
+		snprintf(hi, sizeof(hi), "%u", e->port_hi);
+		pl_buf_puts(&line, ". ");
+		trf(t, &line, S_REG_RANGE, lo, hi, NULL, NULL);
+	}
 	pl_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD), pl_proto_name(tr->proto),
 	              sgr(t, SGR_RESET));
 	/* The first line follows the transport label; continuation lines are indented. */
@@ -164,17 +170,25 @@ section_registry(struct text_ctx *t)
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
 
-		if (tr->n == 0)
-			pl_buf_printf(t->out, "  %s%-5s%s no registry record for %u/%s\n",
-			              sgr(t, SGR_BOLD), pl_proto_name(tr->proto), sgr(t, SGR_RESET),
-			              p->port, pl_proto_name(tr->proto));
+		if (tr->n == 0) {
+			char what[16];
+
+			snprintf(what, sizeof(what), "%u/%s", p->port, pl_proto_name(tr->proto));
+			pl_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD),
+			              pl_proto_name(tr->proto), sgr(t, SGR_RESET));
+			trf(t, t->out, S_NO_RECORD, what, NULL, NULL, NULL);
+			pl_buf_putc(t->out, '\n');
+		}
 		for (size_t k = 0; k < tr->n; k++)
 			registry_row(t, tr, tr->rows[k]);
 	}
+	pl_buf_init(&h);
+	pl_page_origin(p, p->registry_source, &h);
 	pl_buf_printf(t->out,
 	              "  %s%s: %s, https://www.iana.org/assignments/"
 	              "service-names-port-numbers/%s\n",
-	              sgr(t, SGR_DIM), txt(t, S_SOURCE), p->registry_source, sgr(t, SGR_RESET));
+	              sgr(t, SGR_DIM), txt(t, S_SOURCE), pl_buf_str(&h), sgr(t, SGR_RESET));
+	pl_buf_cleanup(&h);
 }
 
 static const enum web_str range_names[] = {
@@ -197,16 +211,25 @@ section_range(struct text_ctx *t)
 	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
 	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
 	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
-	/* Paths are code: isolated left-to-right in Arabic. */
-	snprintf(src, sizeof(src), "`%s`", p->ephemeral.source);
+	/* Paths are code: isolated left-to-right in Arabic (whose sentence isolates its
+	 * placeholder already); "Linux default" is a word of the page's language. */
+	if (p->ephemeral.source[0] == '/' && !pl_lang_rtl(p->lang)) {
+		snprintf(src, sizeof(src), "`%s`", p->ephemeral.source);
+	} else {
+		struct pl_buf o;
+
+		pl_buf_init(&o);
+		pl_page_origin(p, p->ephemeral.source, &o);
+		snprintf(src, sizeof(src), "%s", pl_buf_str(&o));
+		pl_buf_cleanup(&o);
+	}
 	pl_buf_init(&s);
 	trf(t, &s, S_RANGE_IS, port, txt(t, range_names[p->range]), lo, hi);
 	pl_buf_putc(&s, ' ');
 	trf(t, &s, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
 	    NULL, NULL, NULL);
 	pl_buf_putc(&s, ' ');
-	trf(t, &s, S_EPHEMERAL, elo, ehi, p->ephemeral.source[0] == '/' ? src : p->ephemeral.source,
-	    NULL);
+	trf(t, &s, S_EPHEMERAL, elo, ehi, src, NULL);
 	pl_buf_putc(&s, ' ');
 	pl_buf_puts(&s, txt(t, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
 	wrap(t, pl_buf_str(&s), 2);

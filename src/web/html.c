@@ -226,18 +226,16 @@ lang_links(struct pl_buf *b, const struct web_req *rq)
 /* Every page says when the store is read-only or missing, so nobody votes into a void
  * or reads "no saved scans" off a file that could not be read. */
 static void
-db_notice(struct pl_buf *b, const struct pl_web *web)
+db_notice(struct pl_buf *b, const struct web_req *rq, const struct pl_web *web)
 {
 	if (web->db_state == PL_WEB_DB_OK)
 		return;
 	pl_buf_printf(b, "<p class=\"notice\" id=\"db-notice\" data-db=\"%s\" role=\"status\">",
 	              web->db_state == PL_WEB_DB_READONLY ? "read-only" : "unavailable");
-	pl_buf_puts(b,
-	            web->db_state == PL_WEB_DB_READONLY
-	                ? "The database is read-only: saved scans are shown, votes are not "
-	                  "saved. "
-	                : "The database cannot be used: saved scans and votes are unavailable. ");
-	pl_buf_puts(b, "<span class=\"meta\" dir=\"auto\">");
+	web_trs(b, rq, web->db_state == PL_WEB_DB_READONLY ? S_DB_READONLY : S_DB_UNAVAILABLE);
+	/* The reason is the library's error message (technical, English), kept as
+	 * written so it can be searched for; it reads left-to-right in any page. */
+	pl_buf_puts(b, " <span class=\"meta\" dir=\"ltr\" lang=\"en\">");
 	html_esc(b, web->db_why);
 	pl_buf_puts(b, "</span></p>\n");
 }
@@ -276,7 +274,7 @@ html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 	pl_buf_puts(b, "</button></form>");
 	lang_links(b, rq);
 	pl_buf_puts(b, "</header>\n<main>\n");
-	db_notice(b, rq->web);
+	db_notice(b, rq, rq->web);
 }
 
 void

@@ -37,11 +37,12 @@ registry_row(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p
              const struct pl_reg_entry *e)
 {
 	char lo[8], hi[8], line[16];
+	struct pl_buf origin;
 
 	pl_buf_puts(b, "<dl class=\"kv\">");
 	kv(b, rq, S_SERVICE, e->service);
 	kv(b, rq, S_DESCRIPTION, e->description);
-	kv(b, rq, S_STATUS, pl_reg_status_name((enum pl_reg_status)e->status));
+	kv(b, rq, S_STATUS, pl_page_status_label(p, e->status));
 	kv(b, rq, S_ASSIGNEE, e->assignee);
 	if (strcmp(e->contact, e->assignee) != 0)
 		kv(b, rq, S_CONTACT, e->contact);
@@ -60,8 +61,11 @@ registry_row(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p
 		pl_buf_puts(b, "</p>");
 	}
 	snprintf(line, sizeof(line), "%u", e->line);
+	pl_buf_init(&origin);
+	pl_page_origin(p, p->registry_source, &origin);
 	pl_buf_puts(b, "<p class=\"source\" data-source=\"iana\">");
-	web_trf(b, rq, S_REG_SOURCE, p->registry_source, line, NULL, NULL);
+	web_trf(b, rq, S_REG_SOURCE, pl_buf_str(&origin), line, NULL, NULL);
+	pl_buf_cleanup(&origin);
 	pl_buf_puts(b, " · <a rel=\"noopener noreferrer\" href=\"https://www.iana.org/assignments/"
 	               "service-names-port-numbers/service-names-port-numbers.xhtml?search=");
 	pl_buf_printf(b, "%u\">IANA</a></p>", p->port);
@@ -98,6 +102,7 @@ static void
 section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 {
 	char port[8], lo[8], hi[8], up[8], elo[8], ehi[8];
+	struct pl_buf origin;
 
 	snprintf(port, sizeof(port), "%u", p->port);
 	snprintf(lo, sizeof(lo), "%u", p->range_lo);
@@ -113,7 +118,10 @@ section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 	web_trf(b, rq, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
 	        up, NULL, NULL, NULL);
 	pl_buf_puts(b, "</p><p>");
-	web_trf(b, rq, S_EPHEMERAL, elo, ehi, p->ephemeral.source, NULL);
+	pl_buf_init(&origin);
+	pl_page_origin(p, p->ephemeral.source, &origin);
+	web_trf(b, rq, S_EPHEMERAL, elo, ehi, pl_buf_str(&origin), NULL);
+	pl_buf_reset(&origin);
 	pl_buf_puts(b, " ");
 	web_trs(b, rq, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE);
 	pl_buf_puts(b, "</p><p class=\"source\">");
@@ -121,7 +129,9 @@ section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 	pl_buf_puts(b, ": ");
 	html_source(b, "rfc:6335");
 	pl_buf_puts(b, ", ");
-	html_esc(b, p->ephemeral.unprivileged_source);
+	pl_page_origin(p, p->ephemeral.unprivileged_source, &origin);
+	html_esc(b, pl_buf_str(&origin));
+	pl_buf_cleanup(&origin);
 	pl_buf_puts(b, "</p></section>\n");
 }
 

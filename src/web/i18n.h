@@ -124,6 +124,8 @@ enum web_str {
 	S_MORE_LISTENERS, /* {1} more, {2} command */
 	S_HIDDEN_PROCS,
 	S_OBSERVED_VIA, /* {1} source */
+	S_DB_READONLY,
+	S_DB_UNAVAILABLE,
 	S_COUNT,
 };
 

@@ -131,6 +131,8 @@ static const char *const en[S_COUNT] = {
     [S_HIDDEN_PROCS] = "Some processes belong to other users and are hidden; run as root to "
                        "see them.",
     [S_OBSERVED_VIA] = "Observed now through {1}.",
+    [S_DB_READONLY] = "The database is read-only: saved scans are shown, votes are not saved.",
+    [S_DB_UNAVAILABLE] = "The database cannot be used: saved scans and votes are unavailable.",
 };
 
 static const char *const ko[S_COUNT] = {
@@ -257,6 +259,10 @@ static const char *const ko[S_COUNT] = {
     [S_HIDDEN_PROCS] = "일부 프로세스는 다른 사용자의 것이라 숨겨져 있습니다. 보려면 root로 "
                        "실행하세요.",
     [S_OBSERVED_VIA] = "지금 {1}(으)로 관찰했습니다.",
+    [S_DB_READONLY] =
+        "데이터베이스가 읽기 전용입니다. 저장된 스캔은 보이지만 투표는 저장되지 않습니다.",
+    [S_DB_UNAVAILABLE] =
+        "데이터베이스를 사용할 수 없습니다. 저장된 스캔과 투표를 이용할 수 없습니다.",
 };
 
 static const char *const ar[S_COUNT] = {
@@ -380,6 +386,10 @@ static const char *const ar[S_COUNT] = {
     [S_MORE_LISTENERS] = "... و{1} أخرى (\u2066{2}\u2069)",
     [S_HIDDEN_PROCS] = "بعض العمليات تخص مستخدمين آخرين وهي مخفية؛ شغّل بصلاحيات الجذر لرؤيتها.",
     [S_OBSERVED_VIA] = "رُصد الآن عبر \u2066{1}\u2069.",
+    [S_DB_READONLY] =
+        "قاعدة البيانات للقراءة فقط: تُعرض عمليات الفحص المحفوظة، لكن الأصوات لا تُحفظ.",
+    [S_DB_UNAVAILABLE] =
+        "لا يمكن استخدام قاعدة البيانات: عمليات الفحص المحفوظة والأصوات غير متاحة.",
 };
 
 static const char *const tr[S_COUNT] = {
@@ -507,6 +517,8 @@ static const char *const tr[S_COUNT] = {
     [S_HIDDEN_PROCS] = "Bazı süreçler başka kullanıcılara ait ve gizli; görmek için root olarak "
                        "çalıştırın.",
     [S_OBSERVED_VIA] = "Şu anda {1} üzerinden gözlendi.",
+    [S_DB_READONLY] = "Veritabanı salt okunur: kayıtlı taramalar gösterilir, oylar kaydedilmez.",
+    [S_DB_UNAVAILABLE] = "Veritabanı kullanılamıyor: kayıtlı taramalar ve oylar kullanılamaz.",
 };
 
 const struct web_lang web_langs[] = {

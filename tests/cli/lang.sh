@@ -28,6 +28,19 @@ reject "no backticks in Arabic" '`' "$ar"
 expect "Arabic risk word" "حرج" "$ar"
 expect "translated fact (ar)" "أرسلت Mirai" "$ar"
 expect "untranslated fact marked (ko)" "(영어 원문" "$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" 445 --no-live --width 100)"
+# portlens' own words come back translated on the pages people open most (the registry's
+# data stays as published): status words, "not in the registry", the registry range, the
+# range wording with and without /proc, the built-in registry's name.
+english=("no registry record" "registered as the range" "Registered as the range" "Linux default"
+	"not in the registry" "built-in " "— reserved" "  reserved" "(range ")
+for args in "2323 --lang ko" "2323 --lang ar" "2323 --lang tr" "0 --lang ar" "6001 --lang tr" \
+	"49152 --lang ko" "49152 --lang ar --no-live" "0 --lang tr --no-live" "6000 --lang ko --no-live"; do
+	# shellcheck disable=SC2086 # args are words on purpose
+	out=$(env -i PATH="$PATH" HOME=/nonexistent "$portlens" $args --width 100 2>&1)
+	for phrase in "${english[@]}"; do reject "portlens $args" "$phrase" "$out"; done
+done
+expect "English keeps its words" "not in the registry" "$("$portlens" 49152 --no-live --lang en)"
+expect "English range default" "(Linux default)" "$("$portlens" 49152 --no-live --lang en)"
 "$portlens" 2323 --no-live --lang xx >/dev/null 2>&1
 rc=$?
 if [ "$rc" -eq 2 ]; then pass=$((pass + 1)); else echo "FAIL --lang xx exit $rc"; fail=$((fail + 1)); fi

@@ -254,9 +254,18 @@ answer_why_open(struct pl_buf *b, const struct pl_page *page)
 		pl_buf_cleanup(&titles);
 	}
 	if (page->in_ephemeral) {
+		struct pl_buf origin;
+
 		snprintf(lo, sizeof(lo), "%u", page->ephemeral.lo);
 		snprintf(hi, sizeof(hi), "%u", page->ephemeral.hi);
-		fill3(b, page, PG_A_EPHEMERAL, lo, hi, page->ephemeral.source);
+		/* A path is code (between backticks); "Linux default" is a phrase. */
+		pl_buf_init(&origin);
+		if (page->ephemeral.source[0] == '/')
+			pl_buf_printf(&origin, "`%s`", page->ephemeral.source);
+		else
+			pl_page_origin(page, page->ephemeral.source, &origin);
+		fill3(b, page, PG_A_EPHEMERAL, lo, hi, pl_buf_str(&origin));
+		pl_buf_cleanup(&origin);
 	}
 	pl_buf_puts(b, T(page, PG_A_OWNER_TELLS));
 }

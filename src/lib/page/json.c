@@ -182,7 +182,7 @@ pl_page_json_append(const struct pl_page *p, struct pl_buf *out, int pretty)
 	struct pl_jsonw w;
 	char summary[256];
 
-	pl_page_summary(p, summary, sizeof(summary));
+	pl_page_summary_in(p, PL_LANG_EN, summary, sizeof(summary));
 	pl_jsonw_init(&w, out, pretty);
 	pl_jsonw_object(&w);
 	pl_jsonw_kstr(&w, "schema", "portlens.port/1");

@@ -14,6 +14,8 @@
 /* Linux's compiled-in default for net.ipv4.ip_local_port_range. */
 #define LINUX_EPHEMERAL_LO 32768u
 #define LINUX_EPHEMERAL_HI 60999u
+/* Where the range came from when /proc could not tell (pl_page_origin translates it). */
+#define LINUX_DEFAULT "Linux default"
 
 static void
 read_ephemeral(struct pl_page_ephemeral *eph, const char *proc_root)
@@ -25,9 +27,9 @@ read_ephemeral(struct pl_page_ephemeral *eph, const char *proc_root)
 	eph->known = 1;
 	eph->lo = LINUX_EPHEMERAL_LO;
 	eph->hi = LINUX_EPHEMERAL_HI;
-	eph->source = "Linux default";
+	eph->source = LINUX_DEFAULT;
 	eph->unprivileged_start = 1024;
-	eph->unprivileged_source = "Linux default";
+	eph->unprivileged_source = LINUX_DEFAULT;
 	if (!proc_root)
 		return;
 	snprintf(path, sizeof(path), "%s/proc/sys/net/ipv4/ip_unprivileged_port_start",
@@ -173,8 +175,23 @@ pl_page_fact_is_use(const struct pl_kb_entry *fact)
 	return fact->kind == PL_KB_UNOFFICIAL_USE;
 }
 
+/* A registry status as a word of lang ("assigned", "reserved", ...). */
+static const char *
+status_word(unsigned status, enum pl_lang lang)
+{
+	static const enum pl_page_text words[] = {
+	    [PL_REG_ASSIGNED] = PG_W_ASSIGNED,
+	    [PL_REG_UNASSIGNED] = PG_W_UNASSIGNED,
+	    [PL_REG_RESERVED] = PG_W_RESERVED,
+	};
+
+	if (status >= sizeof(words) / sizeof(words[0]))
+		return pl_reg_status_name((enum pl_reg_status)status);
+	return pl_page_text(words[status], lang);
+}
+
 void
-pl_page_summary(const struct pl_page *page, char *buf, size_t size)
+pl_page_summary_in(const struct pl_page *page, enum pl_lang lang, char *buf, size_t size)
 {
 	size_t used = 0;
 
@@ -184,7 +201,7 @@ pl_page_summary(const struct pl_page *page, char *buf, size_t size)
 
 		for (size_t i = 0; i < tr->n && used < size; i++) {
 			const struct pl_reg_entry *e = tr->rows[i];
-			const char *name = *e->service ? e->service : pl_reg_status_name(e->status);
+			const char *name = *e->service ? e->service : status_word(e->status, lang);
 			int dup = strstr(buf, name) != NULL;
 
 			if (dup)
@@ -194,5 +211,34 @@ pl_page_summary(const struct pl_page *page, char *buf, size_t size)
 		}
 	}
 	if (!buf[0])
-		snprintf(buf, size, "not in the registry");
+		snprintf(buf, size, "%s", pl_page_text(PG_W_NOT_IN_REGISTRY, lang));
+}
+
+void
+pl_page_summary(const struct pl_page *page, char *buf, size_t size)
+{
+	pl_page_summary_in(page, page->lang, buf, size);
+}
+
+const char *
+pl_page_status_label(const struct pl_page *page, unsigned status)
+{
+	return status_word(status, page->lang);
+}
+
+void
+pl_page_origin(const struct pl_page *page, const char *origin, struct pl_buf *out)
+{
+	const char *builtin = pl_registry_source(pl_registry_builtin());
+	const char *file = strrchr(builtin, ' ');
+
+	if (strcmp(origin, LINUX_DEFAULT) == 0) {
+		pl_buf_puts(out, pl_page_text(PG_W_LINUX_DEFAULT, page->lang));
+	} else if (strcmp(origin, builtin) == 0 && file) {
+		const char *arg = file + 1;
+
+		pl_page_fill(out, pl_page_text(PG_W_BUILTIN, page->lang), &arg, 1);
+	} else {
+		pl_buf_puts(out, origin);
+	}
 }

@@ -45,6 +45,12 @@ enum pl_page_text {
 	PG_C_HERE,
 	PG_C_SCAN,
 	PG_P_REMOTE,
+	PG_W_ASSIGNED,
+	PG_W_UNASSIGNED,
+	PG_W_RESERVED,
+	PG_W_NOT_IN_REGISTRY,
+	PG_W_LINUX_DEFAULT,
+	PG_W_BUILTIN,
 	PG_COUNT,
 };
 
@@ -52,6 +58,9 @@ enum pl_page_text {
 const char *pl_page_text(enum pl_page_text id, enum pl_lang lang);
 /* Nonzero when every table of text.c is complete (tests). */
 int pl_page_text_complete(enum pl_lang lang);
+
+/* pl_page_summary in a given language (the JSON keeps English whatever the page's). */
+void pl_page_summary_in(const struct pl_page *page, enum pl_lang lang, char *buf, size_t size);
 
 enum pl_rc pl_page_build_checks(struct pl_page *page);
 enum pl_rc pl_page_build_faq(struct pl_page *page);

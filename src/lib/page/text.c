@@ -31,7 +31,7 @@ static const char *const en[PG_COUNT] = {
     [PG_A_UNREGISTERED] = "No service is registered for port {1}, so a program listening "
                           "there picked it on its own. ",
     [PG_A_ALSO_USED] = "In practice it is also used for: {1}. ",
-    [PG_A_EPHEMERAL] = "It lies in this system's ephemeral range {1}-{2} (`{3}`), so it may "
+    [PG_A_EPHEMERAL] = "It lies in this system's ephemeral range {1}-{2} ({3}), so it may "
                        "simply be the local end of an outgoing connection rather than a "
                        "server. ",
     [PG_A_OWNER_TELLS] = "Only the owning process tells for sure (next question).",
@@ -68,6 +68,12 @@ static const char *const en[PG_COUNT] = {
     [PG_C_HERE] = "what is listening here",
     [PG_C_SCAN] = "scan a network",
     [PG_P_REMOTE] = "remote",
+    [PG_W_ASSIGNED] = "assigned",
+    [PG_W_UNASSIGNED] = "unassigned",
+    [PG_W_RESERVED] = "reserved",
+    [PG_W_NOT_IN_REGISTRY] = "not in the registry",
+    [PG_W_LINUX_DEFAULT] = "Linux default",
+    [PG_W_BUILTIN] = "built-in {1}",
 };
 
 static const char *const ko[PG_COUNT] = {
@@ -91,7 +97,7 @@ static const char *const ko[PG_COUNT] = {
     [PG_A_UNREGISTERED] = "포트 {1}에는 등록된 서비스가 없으므로, 여기서 수신 대기하는 "
                           "프로그램은 스스로 이 포트를 고른 것입니다. ",
     [PG_A_ALSO_USED] = "실제로는 다음 용도로도 쓰입니다: {1}. ",
-    [PG_A_EPHEMERAL] = "이 포트는 이 시스템의 임시 포트 범위 {1}-{2}(`{3}`)에 속하므로, "
+    [PG_A_EPHEMERAL] = "이 포트는 이 시스템의 임시 포트 범위 {1}-{2}({3})에 속하므로, "
                        "서버가 아니라 나가는 연결의 로컬 쪽 끝일 수도 있습니다. ",
     [PG_A_OWNER_TELLS] = "확실한 것은 소유 프로세스만 알려 줍니다 (다음 질문 참고).",
     [PG_A_FIND_OWNER] = "리눅스에서는 `portlens listen --port {1}` 또는 `sudo ss -tulpn "
@@ -128,6 +134,12 @@ static const char *const ko[PG_COUNT] = {
     [PG_C_HERE] = "이 컴퓨터에서 수신 대기 중인 것",
     [PG_C_SCAN] = "네트워크 스캔",
     [PG_P_REMOTE] = "원격",
+    [PG_W_ASSIGNED] = "할당됨",
+    [PG_W_UNASSIGNED] = "미할당",
+    [PG_W_RESERVED] = "예약됨",
+    [PG_W_NOT_IN_REGISTRY] = "레지스트리에 없음",
+    [PG_W_LINUX_DEFAULT] = "리눅스 기본값",
+    [PG_W_BUILTIN] = "내장 {1}",
 };
 
 static const char *const ar[PG_COUNT] = {
@@ -150,7 +162,7 @@ static const char *const ar[PG_COUNT] = {
     [PG_A_UNREGISTERED] = "لا توجد خدمة مسجلة للمنفذ {1}، لذا فالبرنامج الذي يستمع عليه "
                           "اختاره بنفسه. ",
     [PG_A_ALSO_USED] = "ويُستخدم عمليًا أيضًا في: {1}. ",
-    [PG_A_EPHEMERAL] = "يقع ضمن النطاق المؤقت لهذا النظام {1}-{2} (`{3}`)، لذا قد يكون مجرد "
+    [PG_A_EPHEMERAL] = "يقع ضمن النطاق المؤقت لهذا النظام {1}-{2} ({3})، لذا قد يكون مجرد "
                        "الطرف المحلي لاتصال صادر لا خادمًا. ",
     [PG_A_OWNER_TELLS] = "العملية المالكة وحدها تعطي الجواب اليقين (السؤال التالي).",
     [PG_A_FIND_OWNER] = "على لينكس شغّل `portlens listen --port {1}` أو `sudo ss -tulpn "
@@ -184,6 +196,12 @@ static const char *const ar[PG_COUNT] = {
     [PG_C_HERE] = "ما الذي يستمع هنا",
     [PG_C_SCAN] = "فحص شبكة",
     [PG_P_REMOTE] = "عن بُعد",
+    [PG_W_ASSIGNED] = "مخصص",
+    [PG_W_UNASSIGNED] = "غير مخصص",
+    [PG_W_RESERVED] = "محجوز",
+    [PG_W_NOT_IN_REGISTRY] = "غير موجود في السجل",
+    [PG_W_LINUX_DEFAULT] = "القيمة الافتراضية في لينكس",
+    [PG_W_BUILTIN] = "النسخة المدمجة من \u2066{1}\u2069",
 };
 
 static const char *const tr[PG_COUNT] = {
@@ -208,7 +226,7 @@ static const char *const tr[PG_COUNT] = {
     [PG_A_UNREGISTERED] = "{1} numaralı port için kayıtlı bir servis yok; orada dinleyen "
                           "program bu portu kendisi seçmiş. ",
     [PG_A_ALSO_USED] = "Uygulamada şunlar için de kullanılır: {1}. ",
-    [PG_A_EPHEMERAL] = "Bu sistemin geçici port aralığı {1}-{2} (`{3}`) içinde kalır; yani bir "
+    [PG_A_EPHEMERAL] = "Bu sistemin geçici port aralığı {1}-{2} ({3}) içinde kalır; yani bir "
                        "sunucu değil, yalnızca giden bir bağlantının yerel ucu olabilir. ",
     [PG_A_OWNER_TELLS] = "Kesin yanıtı yalnızca sahibi olan süreç verir (sonraki soru).",
     [PG_A_FIND_OWNER] = "Linux'ta `portlens listen --port {1}` ya da `sudo ss -tulpn 'sport "
@@ -245,6 +263,12 @@ static const char *const tr[PG_COUNT] = {
     [PG_C_HERE] = "burada ne dinliyor",
     [PG_C_SCAN] = "bir ağı tara",
     [PG_P_REMOTE] = "uzaktan",
+    [PG_W_ASSIGNED] = "atanmış",
+    [PG_W_UNASSIGNED] = "atanmamış",
+    [PG_W_RESERVED] = "ayrılmış",
+    [PG_W_NOT_IN_REGISTRY] = "kayıtta yok",
+    [PG_W_LINUX_DEFAULT] = "Linux varsayılanı",
+    [PG_W_BUILTIN] = "yerleşik {1}",
 };
 
 static const char *const *const tables[PL_LANG_COUNT] = {
