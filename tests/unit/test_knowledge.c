@@ -409,6 +409,40 @@ test_translation_coverage(void **state)
 	                 pl_kb_entry(kb, 0)->title);
 }
 
+/* Knowledge files translated in full: every entry has its title and text in every page
+ * language, so none of their facts falls back to English. A file joins this list when
+ * its last entry is translated. */
+static void
+test_translation_complete_files(void **state)
+{
+	static const char *const complete[] = {
+	    "mail.kb",
+	    "malware.kb",
+	    "p2p-games.kb",
+	};
+	const struct pl_kb *kb = pl_kb_builtin();
+	size_t seen[sizeof(complete) / sizeof(complete[0])] = {0};
+
+	(void)state;
+	for (size_t i = 0; i < pl_kb_count(kb); i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+		const char *base = strrchr(e->file, '/') ? strrchr(e->file, '/') + 1 : e->file;
+
+		for (size_t f = 0; f < sizeof(complete) / sizeof(complete[0]); f++) {
+			if (strcmp(base, complete[f]) != 0)
+				continue;
+			seen[f]++;
+			for (int l = PL_LANG_KO; l < PL_LANG_COUNT; l++)
+				if (!e->title_tr[l] || !e->text_tr[l])
+					fail_msg("%s:%u lacks a %s translation", e->file,
+					         (unsigned)e->line, pl_lang_code((enum pl_lang)l));
+		}
+	}
+	for (size_t f = 0; f < sizeof(complete) / sizeof(complete[0]); f++)
+		if (!seen[f])
+			fail_msg("no entry comes from %s", complete[f]);
+}
+
 static void
 test_names_round_trip(void **state)
 {
@@ -485,6 +519,7 @@ main(void)
 	    cmocka_unit_test(test_builtin_specific_sources),
 	    cmocka_unit_test(test_builtin_corrections),
 	    cmocka_unit_test(test_translation_coverage),
+	    cmocka_unit_test(test_translation_complete_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
