@@ -27,7 +27,21 @@ expect "Arabic isolates commands" $'\u2066portlens listen --port 2323\u2069' "$a
 reject "no backticks in Arabic" '`' "$ar"
 expect "Arabic risk word" "حرج" "$ar"
 expect "translated fact (ar)" "أرسلت Mirai" "$ar"
-expect "untranslated fact marked (ko)" "(영어 원문" "$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" 445 --no-live --width 100)"
+# A fact without a Korean title is marked as shown in English: the first such entry of
+# the shipped knowledge files (the files translated in full have none).
+kbdir=$(cd "$(dirname "$0")/../../data/knowledge" && pwd)
+untranslated=$(awk 'FNR == 1 || /^$/ { if (port != "" && !ko) { print port; exit }
+		port = ""; ko = 0 }
+	/^port: / { split($2, a, "[,/-]"); port = a[1] }
+	/^title\.ko: / { ko = 1 }
+	END { if (port != "" && !ko) print port }' "$kbdir"/*.kb | head -1)
+if [ -n "$untranslated" ]; then
+	expect "untranslated fact marked (ko, port $untranslated)" "(영어 원문" \
+		"$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" "$untranslated" --no-live --width 100)"
+else
+	reject "every fact translated: nothing marked (ko)" "(영어 원문" \
+		"$(env -i PATH="$PATH" HOME=/x LANG=ko_KR.UTF-8 "$portlens" 445 --no-live --width 100)"
+fi
 # portlens' own words come back translated on the pages people open most (the registry's
 # data stays as published): status words, "not in the registry", the registry range, the
 # range wording with and without /proc, the built-in registry's name.
