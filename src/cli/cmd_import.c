@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "cli/scan_load.h"
-#include "portlens/pgstore.h"
 #include "portlens/store.h"
 
 static const char import_help[] =
@@ -94,10 +93,10 @@ import_meta(const char *file, const struct pl_scandoc *doc, struct pl_buf *targe
 	meta->started_at = doc->start;
 }
 
-/* Saves doc into the SQLite store st or the PostgreSQL store pg (one of them). */
+/* Saves doc into the store st (SQLite or PostgreSQL) in one transaction. */
 static enum pl_rc
-save_doc(struct pl_store *st, struct pl_pgstore *pg, const char *file, const struct pl_scandoc *doc,
-         int64_t *id, size_t *rows, struct pl_err *err)
+save_doc(struct pl_store *st, const char *file, const struct pl_scandoc *doc, int64_t *id,
+         size_t *rows, struct pl_err *err)
 {
 	struct pl_buf targets, command;
 	struct pl_store_scan_meta meta;
@@ -109,9 +108,7 @@ save_doc(struct pl_store *st, struct pl_pgstore *pg, const char *file, const str
 	pl_buf_init(&command);
 	import_meta(file, doc, &targets, &command, &meta);
 	rc = import_rows(doc, &rows_v, &n_rows, err);
-	if (rc == PL_OK && pg) {
-		rc = pl_pgstore_save_scan(pg, &meta, rows_v, n_rows, id, err);
-	} else if (rc == PL_OK) {
+	if (rc == PL_OK) {
 		rc = pl_store_begin(st, err);
 		if (rc == PL_OK)
 			rc = pl_store_scan_begin(st, &meta, id, err);
@@ -153,7 +150,6 @@ int
 pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 {
 	struct pl_store *st = NULL;
-	struct pl_pgstore *pg = NULL;
 	struct pl_err err = {0};
 	const char *db = NULL;
 	char path[4096];
@@ -172,8 +168,7 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 		}
 		db = path;
 	}
-	if (pl_pgstore_is_url(db) ? pl_pgstore_open(db, &pg, &err) != PL_OK
-	                          : pl_store_open(db, PL_STORE_MKDIR, &st, &err) != PL_OK) {
+	if (pl_store_open(db, PL_STORE_MKDIR, &st, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_FAIL;
 	}
@@ -184,7 +179,7 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 
 		pl_scandoc_init(&doc);
 		rc = scan_load_path(cli, argv[i], &doc);
-		if (rc == PL_EXIT_OK && save_doc(st, pg, argv[i], &doc, &id, &rows, &err) != PL_OK)
+		if (rc == PL_EXIT_OK && save_doc(st, argv[i], &doc, &id, &rows, &err) != PL_OK)
 			rc = pl_cli_fail(cli, "import %s: %s", argv[i], err.msg);
 		if (rc == PL_EXIT_OK && !quiet)
 			fprintf(cli->out,
@@ -194,6 +189,5 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 		pl_scandoc_cleanup(&doc);
 	}
 	pl_store_close(st);
-	pl_pgstore_close(pg);
 	return rc;
 }

@@ -49,8 +49,9 @@ static const char serve_help[] =
     "                      the access token (printed in the URL)\n"
     "  --token TOKEN       the access token, at least 16 characters (default:\n"
     "                      $PORTLENS_TOKEN, else 256 random bits, printed once)\n"
-    "  --db PATH           SQLite database of saved scans and votes\n"
-    "                      (default $XDG_DATA_HOME/portlens/portlens.db)\n"
+    "  --db PATH|URL       the store of saved scans, watch events and votes: an\n"
+    "                      SQLite file (default $XDG_DATA_HOME/portlens/portlens.db)\n"
+    "                      or postgresql://... (the fleet's shared database)\n"
     "  --threads N         worker threads (default: one per CPU, at most 8)\n"
     "  --vote-burst N      votes one address may cast at once (default 10)\n"
     "  --vote-rate N       votes per minute one address regains (default 6)\n"
@@ -255,7 +256,7 @@ print_url(struct pl_cli *cli, const struct pl_web_config *cfg, const struct pl_w
 		          sizeof(ip));
 	fprintf(cli->out, "portlens serve: http://%s%s%s:%u/%s%s\n", v6 ? "[" : "", ip,
 	        v6 ? "]" : "", pl_web_port(web), token ? "?token=" : "", token ? token : "");
-	fprintf(cli->out, "database: %s%s\n", cfg->db_path,
+	fprintf(cli->out, "database: %s%s\n", pl_web_db_where(web),
 	        db == PL_WEB_DB_READONLY      ? " (read-only: votes are not saved)"
 	        : db == PL_WEB_DB_UNAVAILABLE ? " (unavailable: saved scans and votes are off)"
 	                                      : "");
@@ -289,7 +290,8 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	if (!cfg.db_path) {
 		if ((rc = pl_store_default_path(db, sizeof(db), &err)) != PL_OK) {
 			pl_cli_print_err(cli, &err);
-			fprintf(cli->err, "portlens: hint: give the database with --db PATH\n");
+			fprintf(cli->err, "portlens: hint: give the database with --db PATH or "
+			                  "--db postgresql://...\n");
 			return pl_cli_exit_for(rc);
 		}
 		cfg.db_path = db;

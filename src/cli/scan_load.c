@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #include "cli/scan_load.h"
-#include "portlens/pgstore.h"
 #include "portlens/store.h"
 #include "shared/strnum.h"
 
@@ -66,18 +65,9 @@ load_saved(struct pl_cli *cli, int64_t id, const char *db, struct pl_scandoc *do
 			goto fail;
 		db = path;
 	}
-	if (pl_pgstore_is_url(db)) {
-		struct pl_pgstore *pg = NULL;
-		enum pl_rc prc = pl_pgstore_open(db, &pg, &err);
-
-		if (prc == PL_OK)
-			prc = pl_pgstore_scan_read(pg, id, &meta, &rows, &n, &err);
-		pl_pgstore_close(pg);
-		if (prc != PL_OK)
-			goto fail;
-	} else if (pl_store_open(db, PL_STORE_READONLY, &st, &err) != PL_OK ||
-	           pl_store_scan_get(st, id, &meta, &err) != PL_OK ||
-	           pl_store_scan_results(st, id, 0, &rows, &n, &err) != PL_OK) {
+	if (pl_store_open(db, PL_STORE_READONLY, &st, &err) != PL_OK ||
+	    pl_store_scan_get(st, id, &meta, &err) != PL_OK ||
+	    pl_store_scan_results(st, id, 0, &rows, &n, &err) != PL_OK) {
 		goto fail;
 	}
 	snprintf(doc->format, sizeof(doc->format), "saved-scan");

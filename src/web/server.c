@@ -561,6 +561,14 @@ open_store(struct pl_web *web)
 	snprintf(web->db_why, sizeof(web->db_why), "%s", rw.msg);
 }
 
+const char *
+pl_web_db_where(const struct pl_web *web)
+{
+	return web->store                          ? pl_store_where(web->store)
+	       : pl_store_is_url(web->cfg.db_path) ? "PostgreSQL (unavailable)"
+	                                           : web->cfg.db_path;
+}
+
 enum pl_web_db
 pl_web_db_state(const struct pl_web *web, const char **why)
 {

@@ -21,11 +21,11 @@
 struct pl_web_config {
 	struct sockaddr_storage addr; /* where to listen */
 	socklen_t addr_len;
-	const char *db_path;      /* SQLite store; opened (created) at start */
-	const char *token;        /* access token; NULL: none (loopback only) */
-	int allow_remote;         /* the address may be beyond loopback */
-	unsigned threads;         /* worker threads; 0: one per CPU (at most 8) */
-	unsigned vote_burst;      /* votes a client may cast at once; 0: 10 */
+	const char *db_path; /* the store (SQLite file or postgresql:// URL); opened at start */
+	const char *token;   /* access token; NULL: none (loopback only) */
+	int allow_remote;    /* the address may be beyond loopback */
+	unsigned threads;    /* worker threads; 0: one per CPU (at most 8) */
+	unsigned vote_burst; /* votes a client may cast at once; 0: 10 */
 	unsigned vote_per_minute; /* refill rate per client; 0: 6 */
 	unsigned cache_ms;        /* how long a rendered page is reused; 0: 1000 */
 	int live;                 /* read this machine's sockets and /proc */
@@ -58,6 +58,8 @@ enum pl_web_db {
 /* The store's state; *why (may be NULL) gets the reason ("" when PL_WEB_DB_OK), owned by
  * the server. */
 enum pl_web_db pl_web_db_state(const struct pl_web *web, const char **why);
+/* Where the store is, as it may be shown (a PostgreSQL URL without its password). */
+const char *pl_web_db_where(const struct pl_web *web);
 
 /* The port actually bound (useful when the configuration asked for port 0). */
 uint16_t pl_web_port(const struct pl_web *web);

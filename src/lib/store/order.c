@@ -10,8 +10,11 @@
  * registered on every connection: each side is parsed with inet_pton into a 17-byte key
  * (family, then the address bytes) and keys are compared with memcmp. Text that is not
  * an address (a host name) sorts after every address, bytewise among itself.
+ * PostgreSQL has no such collation, so its rows are sorted here with the same
+ * comparison (store_sort_results).
  */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_impl.h"
@@ -59,4 +62,42 @@ int
 pl_store_register_order(sqlite3 *db)
 {
 	return sqlite3_create_collation_v2(db, "pl_addr", SQLITE_UTF8, NULL, addr_collate, NULL);
+}
+
+int
+store_addr_cmp(const char *a, const char *b)
+{
+	return addr_collate(NULL, (int)strlen(a), a, (int)strlen(b), b);
+}
+
+static int
+proto_rank(const char *p)
+{
+	return strcmp(p, "tcp") == 0    ? 0
+	       : strcmp(p, "udp") == 0  ? 1
+	       : strcmp(p, "sctp") == 0 ? 2
+	                                : 3;
+}
+
+static int
+result_cmp(const void *pa, const void *pb)
+{
+	const struct pl_store_result_row *a = pa, *b = pb;
+	int c = store_addr_cmp(a->addr, b->addr);
+
+	if (c)
+		return c;
+	c = proto_rank(a->proto) - proto_rank(b->proto);
+	if (c)
+		return c;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+void
+store_sort_results(struct pl_store_result_row *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), result_cmp);
 }

@@ -1,73 +1,34 @@
 // SPDX-License-Identifier: MIT
 /*
- * store/pg.c - saved scans in PostgreSQL through libpq (portlens/pgstore.h).
+ * store/pg.c - what only the PostgreSQL backend does: connecting through libpq, its
+ * error messages on one line, and the bulk path.
  *
- * Schema: the SQLite store's scans and results tables (schema 3), in PostgreSQL types
- * (bigserial ids, text, bigint times), plus portlens_meta(version). Migrations run in
- * one transaction under pg_advisory_xact_lock, so two machines connecting at once do
- * not both create the tables. Each step of MIGRATIONS takes version i to i + 1, as in
- * store.c; a database written by a newer portlens is refused.
- *
- * Writes: one transaction per scan. The scans row is inserted (RETURNING id), then the
- * results stream in with COPY ... FROM STDIN in text format (fields escaped: backslash,
- * tab, newline, carriage return), 1 MiB per PQputCopyData, then the status is set and
- * the transaction committed. COPY is PostgreSQL's bulk path: one statement, no
- * per-row round trip or parse. Until COMMIT nothing is visible; a crash or a dropped
- * connection rolls the whole scan back.
+ * Bulk writes use COPY ... FROM STDIN in text format (fields escaped: backslash, tab,
+ * newline, carriage return), 1 MiB per PQputCopyData: one statement, no per-row round
+ * trip or parse. The caller holds a transaction around it, so until COMMIT nothing is
+ * visible and a crash or a dropped connection rolls the whole batch back. Events are
+ * copied into a temporary staging table first and moved with INSERT ... ON CONFLICT DO
+ * NOTHING, because COPY itself cannot skip an event already stored (a batch that a
+ * machine sends again after a lost answer).
  */
-#include <libpq-fe.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "portlens/pgstore.h"
 #include "shared/buf.h"
-#include "shared/strnum.h"
+#include "store/store_impl.h"
 
-#define COPY_CHUNK       (1u << 20)
-#define MIGRATE_LOCK_KEY 0x706c656e73LL /* "plens": the advisory lock for migrations */
+#define COPY_CHUNK (1u << 20)
 
-struct pl_pgstore {
-	PGconn *conn;
-	int version;
-};
-
-static const char *const migrations[] = {
-    /* 0 -> 3: the tables as SQLite schema 3 has them. */
-    "CREATE TABLE scans ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  targets TEXT NOT NULL DEFAULT '', ports TEXT NOT NULL DEFAULT '',"
-    "  engine TEXT NOT NULL DEFAULT '', command TEXT NOT NULL DEFAULT '',"
-    "  status TEXT NOT NULL DEFAULT 'running',"
-    "  started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL DEFAULT 0);"
-    "CREATE TABLE results ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  scan_id BIGINT NOT NULL REFERENCES scans(id) ON DELETE CASCADE,"
-    "  addr TEXT NOT NULL, port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),"
-    "  proto TEXT NOT NULL, state TEXT NOT NULL, service TEXT NOT NULL DEFAULT '',"
-    "  banner TEXT NOT NULL DEFAULT '', rtt_us BIGINT NOT NULL DEFAULT -1,"
-    "  observed_at BIGINT NOT NULL,"
-    "  product TEXT NOT NULL DEFAULT '', version TEXT NOT NULL DEFAULT '',"
-    "  cpe TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX results_scan ON results(scan_id, id);",
-};
-#define PG_SCHEMA_VERSION 3 /* what migrations[] reaches: PL_STORE_SCHEMA_VERSION's tables */
-
-int
-pl_pgstore_is_url(const char *db)
+enum pl_rc
+store_pg_err(struct pl_store *st, struct pl_err *err, const char *what)
 {
-	return db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
-}
-
-static enum pl_rc
-pg_fail(struct pl_pgstore *pg, struct pl_err *err, const char *what)
-{
-	char msg[200];
+	char msg[240];
 	size_t n;
 
-	snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg->conn));
+	snprintf(msg, sizeof(msg), "%s", st->pg ? PQerrorMessage(st->pg) : "no connection");
 	n = strlen(msg);
 	while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
@@ -78,62 +39,39 @@ pg_fail(struct pl_pgstore *pg, struct pl_err *err, const char *what)
 	return pl_err_set(err, PL_ERR_IO, "PostgreSQL: %s: %s", what, msg);
 }
 
-/* Runs sql expecting status want; PL_OK or PL_ERR_IO. */
-static enum pl_rc
-exec_ok(struct pl_pgstore *pg, const char *sql, ExecStatusType want, struct pl_err *err)
+/* The URL as it may be shown: a password in it becomes "***". */
+static char *
+redacted(const char *url)
 {
-	PGresult *r = PQexec(pg->conn, sql);
-	enum pl_rc rc = PQresultStatus(r) == want ? PL_OK : pg_fail(pg, err, sql);
+	struct pl_buf b;
+	const char *p = strstr(url, "://"), *at, *colon, *slash;
 
-	PQclear(r);
-	return rc;
-}
-
-static enum pl_rc
-migrate(struct pl_pgstore *pg, struct pl_err *err)
-{
-	char sql[160];
-	PGresult *r;
-	enum pl_rc rc;
-	int v = 0;
-
-	rc = exec_ok(pg, "BEGIN", PGRES_COMMAND_OK, err);
-	snprintf(sql, sizeof(sql), "SELECT pg_advisory_xact_lock(%lld)", MIGRATE_LOCK_KEY);
-	if (rc == PL_OK)
-		rc = exec_ok(pg, sql, PGRES_TUPLES_OK, err);
-	if (rc == PL_OK)
-		rc = exec_ok(pg,
-		             "CREATE TABLE IF NOT EXISTS portlens_meta (version INTEGER NOT NULL)",
-		             PGRES_COMMAND_OK, err);
-	if (rc != PL_OK)
-		goto out;
-	r = PQexec(pg->conn, "SELECT version FROM portlens_meta");
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-		uint64_t got;
-
-		v = pl_parse_u64(PQgetvalue(r, 0, 0), 0, 1000000, &got, NULL) == PL_OK ? (int)got
-		                                                                       : INT32_MAX;
+	pl_buf_init(&b);
+	if (!p) {
+		pl_buf_puts(&b, url);
+		return pl_buf_steal(&b);
 	}
-	PQclear(r);
-	if (v > PG_SCHEMA_VERSION) {
-		rc = pl_err_set(err, PL_ERR_UNSUPPORTED,
-		                "PostgreSQL: schema %d was written by a newer portlens", v);
-		goto out;
+	p += 3;
+	slash = strchr(p, '/');
+	at = strchr(p, '@');
+	colon = strchr(p, ':');
+	if (at && (!slash || at < slash) && colon && colon < at) {
+		pl_buf_append(&b, url, (size_t)(colon + 1 - url));
+		pl_buf_puts(&b, "***");
+		p = at;
+	} else {
+		pl_buf_append(&b, url, (size_t)(p - url));
 	}
-	if (v == 0)
-		rc = exec_ok(pg, migrations[0], PGRES_COMMAND_OK, err);
-	if (rc == PL_OK && v != PG_SCHEMA_VERSION) {
-		snprintf(sql, sizeof(sql),
-		         "DELETE FROM portlens_meta; INSERT INTO portlens_meta "
-		         "VALUES (%d)",
-		         PG_SCHEMA_VERSION);
-		rc = exec_ok(pg, sql, PGRES_COMMAND_OK, err);
+	for (; *p; p++) {
+		if (strncmp(p, "password=", 9) == 0 && (p[-1] == '?' || p[-1] == '&')) {
+			pl_buf_puts(&b, "password=***");
+			while (p[1] && p[1] != '&')
+				p++;
+			continue;
+		}
+		pl_buf_putc(&b, *p);
 	}
-	pg->version = PG_SCHEMA_VERSION;
-out:
-	exec_ok(pg, rc == PL_OK ? "COMMIT" : "ROLLBACK", PGRES_COMMAND_OK,
-	        rc == PL_OK ? err : NULL);
-	return rc;
+	return pl_buf_steal(&b);
 }
 
 /* libpq shows server notices on standard error by default; the library stays silent. */
@@ -145,37 +83,18 @@ ignore_notice(void *arg, const char *message)
 }
 
 enum pl_rc
-pl_pgstore_open(const char *url, struct pl_pgstore **out, struct pl_err *err)
+store_pg_connect(struct pl_store *st, const char *url, struct pl_err *err)
 {
-	struct pl_pgstore *pg = calloc(1, sizeof(*pg));
-	enum pl_rc rc;
-
-	*out = NULL;
-	if (!pg)
+	st->path = redacted(url);
+	if (!st->path)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	pg->conn = PQconnectdb(url);
-	if (PQstatus(pg->conn) != CONNECTION_OK) {
-		rc = pg_fail(pg, err, "cannot connect");
-		pl_pgstore_close(pg);
-		return rc;
-	}
-	PQsetNoticeProcessor(pg->conn, ignore_notice, NULL);
-	rc = migrate(pg, err);
-	if (rc != PL_OK) {
-		pl_pgstore_close(pg);
-		return rc;
-	}
-	*out = pg;
+	st->pg = PQconnectdb(url);
+	if (!st->pg)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	if (PQstatus(st->pg) != CONNECTION_OK)
+		return store_pg_err(st, err, "cannot connect");
+	PQsetNoticeProcessor(st->pg, ignore_notice, NULL);
 	return PL_OK;
-}
-
-void
-pl_pgstore_close(struct pl_pgstore *pg)
-{
-	if (!pg)
-		return;
-	PQfinish(pg->conn);
-	free(pg);
 }
 
 /* One COPY text field: \\ \t \n \r escaped. */
@@ -197,219 +116,173 @@ copy_field(struct pl_buf *b, const char *s, char end)
 	pl_buf_putc(b, end);
 }
 
-static enum pl_rc
-copy_rows(struct pl_pgstore *pg, int64_t id, const struct pl_store_result *rows, size_t n,
-          struct pl_err *err)
-{
-	struct pl_buf b;
-	int64_t now = (int64_t)time(NULL);
-	enum pl_rc rc;
-	PGresult *r;
+/* Writes row i of a batch into b; returns PL_ERR_ARG for a row that cannot be stored. */
+typedef enum pl_rc (*copy_row_fn)(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err);
 
-	rc = exec_ok(pg,
-	             "COPY results(scan_id, addr, port, proto, state, service, banner, rtt_us, "
-	             "observed_at, product, version, cpe) FROM STDIN",
-	             PGRES_COPY_IN, err);
+/* COPY sql FROM STDIN with n rows made by fn; the server's verdict is the result. */
+static enum pl_rc
+copy_in(struct pl_store *st, const char *sql, copy_row_fn fn, const void *ctx, size_t n,
+        struct pl_err *err)
+{
+	PGresult *r = PQexec(st->pg, sql);
+	enum pl_rc rc = PQresultStatus(r) == PGRES_COPY_IN ? PL_OK : store_pg_err(st, err, sql);
+	struct pl_buf b;
+
+	PQclear(r);
 	if (rc != PL_OK)
 		return rc;
 	pl_buf_init(&b);
 	for (size_t i = 0; i < n && rc == PL_OK; i++) {
-		const struct pl_store_result *x = &rows[i];
-
-		if (!x->addr || !x->state) {
-			rc = pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
-			break;
-		}
-		pl_buf_printf(&b, "%lld\t", (long long)id);
-		copy_field(&b, x->addr, '\t');
-		pl_buf_printf(&b, "%u\t", x->port);
-		copy_field(&b, pl_proto_name(x->proto), '\t');
-		copy_field(&b, x->state, '\t');
-		copy_field(&b, x->service, '\t');
-		copy_field(&b, x->banner, '\t');
-		pl_buf_printf(&b, "%lld\t%lld\t", (long long)x->rtt_us,
-		              (long long)(x->observed_at ? x->observed_at : now));
-		copy_field(&b, x->product, '\t');
-		copy_field(&b, x->version, '\t');
-		copy_field(&b, x->cpe, '\n');
-		if (b.len >= COPY_CHUNK || i + 1 == n) {
-			if (PQputCopyData(pg->conn, b.data, (int)b.len) != 1)
-				rc = pg_fail(pg, err, "COPY");
+		rc = fn(&b, ctx, i, err);
+		if (rc == PL_OK && pl_buf_failed(&b))
+			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		if (rc == PL_OK && (b.len >= COPY_CHUNK || i + 1 == n)) {
+			if (PQputCopyData(st->pg, b.data, (int)b.len) != 1)
+				rc = store_pg_err(st, err, "COPY");
 			pl_buf_reset(&b);
 		}
 	}
 	pl_buf_cleanup(&b);
-	if (PQputCopyEnd(pg->conn, rc == PL_OK ? NULL : "portlens: aborted") != 1 && rc == PL_OK)
-		rc = pg_fail(pg, err, "COPY end");
-	while ((r = PQgetResult(pg->conn))) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == PL_OK)
-			rc = pg_fail(pg, err, "COPY results");
+	if (PQputCopyEnd(st->pg, rc == PL_OK ? NULL : "portlens: aborted") != 1 && rc == PL_OK)
+		rc = store_pg_err(st, err, "COPY end");
+	while ((r = PQgetResult(st->pg))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == PL_OK) {
+			const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+			rc = state && strcmp(state, "23503") == 0
+			         ? pl_err_set(err, PL_ERR_NOTFOUND, "no such row")
+			         : store_pg_err(st, err, "COPY");
+		}
 		PQclear(r);
 	}
 	return rc;
+}
+
+struct results_ctx {
+	int64_t scan_id, now;
+	const struct pl_store_result *rows;
+};
+
+static enum pl_rc
+result_row(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err)
+{
+	const struct results_ctx *c = ctx;
+	const struct pl_store_result *x = &c->rows[i];
+
+	if (!x->addr || !x->state)
+		return pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
+	pl_buf_printf(b, "%lld\t", (long long)c->scan_id);
+	copy_field(b, x->addr, '\t');
+	pl_buf_printf(b, "%u\t", x->port);
+	copy_field(b, pl_proto_name(x->proto), '\t');
+	copy_field(b, x->state, '\t');
+	copy_field(b, x->service, '\t');
+	copy_field(b, x->banner, '\t');
+	pl_buf_printf(b, "%lld\t%lld\t", (long long)x->rtt_us,
+	              (long long)(x->observed_at ? x->observed_at : c->now));
+	copy_field(b, x->product, '\t');
+	copy_field(b, x->version, '\t');
+	copy_field(b, x->cpe, '\n');
+	return PL_OK;
 }
 
 enum pl_rc
-pl_pgstore_save_scan(struct pl_pgstore *pg, const struct pl_store_scan_meta *meta,
-                     const struct pl_store_result *rows, size_t n, int64_t *scan_id,
-                     struct pl_err *err)
+store_pg_copy_results(struct pl_store *st, int64_t scan_id, const struct pl_store_result *rows,
+                      size_t n, struct pl_err *err)
 {
-	char started[24], idtext[24];
-	const char *params[5];
-	uint64_t id = 0;
-	PGresult *r;
-	enum pl_rc rc = exec_ok(pg, "BEGIN", PGRES_COMMAND_OK, err);
+	struct results_ctx c = {.scan_id = scan_id, .now = (int64_t)time(NULL), .rows = rows};
 
-	if (rc != PL_OK)
-		return rc;
-	snprintf(started, sizeof(started), "%lld",
-	         (long long)(meta->started_at ? meta->started_at : (int64_t)time(NULL)));
-	params[0] = meta->targets ? meta->targets : "";
-	params[1] = meta->ports ? meta->ports : "";
-	params[2] = meta->engine ? meta->engine : "";
-	params[3] = meta->command ? meta->command : "";
-	params[4] = started;
-	r = PQexecParams(pg->conn,
-	                 "INSERT INTO scans(targets, ports, engine, command, started_at) "
-	                 "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-	                 5, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1 ||
-	    pl_parse_u64(PQgetvalue(r, 0, 0), 1, INT64_MAX, &id, NULL) != PL_OK)
-		rc = pg_fail(pg, err, "INSERT INTO scans");
-	PQclear(r);
-	if (rc == PL_OK)
-		rc = copy_rows(pg, (int64_t)id, rows, n, err);
-	if (rc == PL_OK) {
-		snprintf(idtext, sizeof(idtext), "%llu", (unsigned long long)id);
-		params[0] = idtext;
-		r = PQexecParams(pg->conn,
-		                 "UPDATE scans SET status = 'done', finished_at = "
-		                 "extract(epoch from now())::bigint WHERE id = $1",
-		                 1, NULL, params, NULL, NULL, 0);
-		if (PQresultStatus(r) != PGRES_COMMAND_OK)
-			rc = pg_fail(pg, err, "UPDATE scans");
-		PQclear(r);
-	}
-	if (rc == PL_OK)
-		rc = exec_ok(pg, "COMMIT", PGRES_COMMAND_OK, err);
-	else
-		exec_ok(pg, "ROLLBACK", PGRES_COMMAND_OK, NULL);
-	if (rc == PL_OK)
-		*scan_id = (int64_t)id;
-	return rc;
-}
-
-static int64_t
-col_int(PGresult *r, int row, int col)
-{
-	const char *v = PQgetvalue(r, row, col);
-	uint64_t u;
-
-	if (v[0] == '-')
-		return pl_parse_u64(v + 1, 0, INT64_MAX, &u, NULL) == PL_OK ? -(int64_t)u : 0;
-	return pl_parse_u64(v, 0, INT64_MAX, &u, NULL) == PL_OK ? (int64_t)u : 0;
-}
-
-static char *
-col_dup(PGresult *r, int row, int col)
-{
-	return strdup(PQgetvalue(r, row, col));
+	return copy_in(st,
+	               "COPY results(scan_id, addr, port, proto, state, service, banner, rtt_us, "
+	               "observed_at, product, version, cpe) FROM STDIN",
+	               result_row, &c, n, err);
 }
 
 static enum pl_rc
-read_meta(struct pl_pgstore *pg, const char *idtext, struct pl_store_scan *s, struct pl_err *err)
+event_row(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err)
 {
-	const char *params[1] = {idtext};
-	PGresult *r =
-	    PQexecParams(pg->conn,
-	                 "SELECT id, targets, ports, engine, command, status, started_at, "
-	                 "finished_at FROM scans WHERE id = $1",
-	                 1, NULL, params, NULL, NULL, 0);
-	enum pl_rc rc = PL_OK;
+	const struct pl_store_event *e = &((const struct pl_store_event *)ctx)[i];
 
-	memset(s, 0, sizeof(*s));
-	if (PQresultStatus(r) != PGRES_TUPLES_OK)
-		rc = pg_fail(pg, err, "SELECT scans");
-	else if (PQntuples(r) != 1)
-		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %s", idtext);
-	if (rc == PL_OK) {
-		s->id = col_int(r, 0, 0);
-		s->targets = col_dup(r, 0, 1);
-		s->ports = col_dup(r, 0, 2);
-		s->engine = col_dup(r, 0, 3);
-		s->command = col_dup(r, 0, 4);
-		s->status = col_dup(r, 0, 5);
-		s->started_at = col_int(r, 0, 6);
-		s->finished_at = col_int(r, 0, 7);
-		if (!s->targets || !s->ports || !s->engine || !s->command || !s->status)
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	}
-	PQclear(r);
+	(void)err;
+	copy_field(b, e->event_id, '\t');
+	copy_field(b, e->host, '\t');
+	pl_buf_printf(b, "%lld\t", (long long)e->at_ms);
+	copy_field(b, e->kind, '\t');
+	copy_field(b, e->source, '\t');
+	copy_field(b, e->proto, '\t');
+	copy_field(b, e->addr, '\t');
+	pl_buf_printf(b, "%u\t", e->port);
+	copy_field(b, e->netns, '\t');
+	copy_field(b, e->process, '\t');
+	pl_buf_printf(b, "%lld\t", (long long)e->pid);
+	copy_field(b, e->user, '\t');
+	copy_field(b, e->unit, '\t');
+	copy_field(b, e->container, '\t');
+	copy_field(b, e->detail, '\t');
+	copy_field(b, e->json, '\n');
+	return PL_OK;
+}
+
+#define EVENT_COLUMNS                                                                              \
+	"event_id, host, at_ms, kind, source, proto, addr, port, netns, process, pid, username, "  \
+	"unit, container, detail, json"
+
+enum pl_rc
+store_pg_copy_events(struct pl_store *st, const struct pl_store_event *ev, size_t n,
+                     struct pl_err *err)
+{
+	enum pl_rc rc = store_exec(st,
+	                           "CREATE TEMP TABLE IF NOT EXISTS events_in "
+	                           "(LIKE events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
+	                           err);
+
+	if (rc == PL_OK)
+		rc = copy_in(st, "COPY events_in(" EVENT_COLUMNS ") FROM STDIN", event_row, ev, n,
+		             err);
+	if (rc == PL_OK)
+		rc = store_exec(st,
+		                "INSERT INTO events(" EVENT_COLUMNS ") SELECT " EVENT_COLUMNS
+		                " FROM events_in ORDER BY id ON CONFLICT (event_id) DO NOTHING;"
+		                "DELETE FROM events_in",
+		                err);
 	return rc;
 }
 
-enum pl_rc
-pl_pgstore_scan_read(struct pl_pgstore *pg, int64_t id, struct pl_store_scan *scan,
-                     struct pl_store_result_row **rows, size_t *n, struct pl_err *err)
+struct listeners_ctx {
+	const char *host;
+	int64_t seen_ms;
+	const struct pl_store_listener *l;
+};
+
+static enum pl_rc
+listener_row(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err)
 {
-	char idtext[24];
-	const char *params[1] = {idtext};
-	struct pl_store_result_row *v = NULL;
-	PGresult *r = NULL;
-	enum pl_rc rc;
-	int count;
+	const struct listeners_ctx *c = ctx;
+	const struct pl_store_listener *l = &c->l[i];
 
-	*rows = NULL;
-	*n = 0;
-	snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-	rc = read_meta(pg, idtext, scan, err);
-	if (rc != PL_OK)
-		return rc;
-	r = PQexecParams(pg->conn,
-	                 "SELECT id, addr, proto, state, service, banner, product, version, cpe, "
-	                 "port, rtt_us, observed_at FROM results WHERE scan_id = $1 ORDER BY id",
-	                 1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		rc = pg_fail(pg, err, "SELECT results");
-		goto out;
-	}
-	count = PQntuples(r);
-	v = calloc(count ? (size_t)count : 1, sizeof(*v));
-	if (!v) {
-		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	for (int i = 0; i < count; i++) {
-		struct pl_store_result_row *x = &v[i];
+	(void)err;
+	copy_field(b, c->host, '\t');
+	copy_field(b, l->proto, '\t');
+	copy_field(b, l->addr, '\t');
+	pl_buf_printf(b, "%u\t", l->port);
+	copy_field(b, l->netns, '\t');
+	copy_field(b, l->process, '\t');
+	pl_buf_printf(b, "%lld\t", (long long)l->pid);
+	copy_field(b, l->user, '\t');
+	copy_field(b, l->unit, '\t');
+	copy_field(b, l->container, '\t');
+	pl_buf_printf(b, "%d\t%lld\n", l->baseline, (long long)c->seen_ms);
+	return PL_OK;
+}
 
-		x->id = col_int(r, i, 0);
-		x->addr = col_dup(r, i, 1);
-		x->proto = col_dup(r, i, 2);
-		x->state = col_dup(r, i, 3);
-		x->service = col_dup(r, i, 4);
-		x->banner = col_dup(r, i, 5);
-		x->product = col_dup(r, i, 6);
-		x->version = col_dup(r, i, 7);
-		x->cpe = col_dup(r, i, 8);
-		x->port = (uint16_t)col_int(r, i, 9);
-		x->rtt_us = col_int(r, i, 10);
-		x->observed_at = col_int(r, i, 11);
-		*n = (size_t)i + 1;
-		if (!x->addr || !x->proto || !x->state || !x->service || !x->banner ||
-		    !x->product || !x->version || !x->cpe) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-	}
-	scan->n_results = count;
-	*rows = v;
-	v = NULL;
-out:
-	PQclear(r);
-	if (rc != PL_OK) {
-		pl_store_results_free(v, *n);
-		*n = 0;
-		pl_store_scan_cleanup(scan);
-	}
-	return rc;
+enum pl_rc
+store_pg_copy_listeners(struct pl_store *st, const char *host, int64_t seen_ms,
+                        const struct pl_store_listener *l, size_t n, struct pl_err *err)
+{
+	struct listeners_ctx c = {.host = host, .seen_ms = seen_ms, .l = l};
+
+	return copy_in(st,
+	               "COPY listeners(host, proto, addr, port, netns, process, pid, username, "
+	               "unit, container, baseline, seen_ms) FROM STDIN",
+	               listener_row, &c, n, err);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * scans.c - saved scans: begin, append results one committed row at a time, finish,
- * and read back (list, one scan, its results). Also the streaming sink that
- * `portlens scan --save` feeds per result.
+ * read back (list, one scan, its results), delete. Also the streaming sink that
+ * `portlens scan --save` feeds per result. Written once over the query layer, so the
+ * same code serves SQLite and PostgreSQL.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,41 +24,36 @@ now_or(int64_t t)
 	return t ? t : (int64_t)time(NULL);
 }
 
-static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
-}
-
 enum pl_rc
 pl_store_scan_begin(struct pl_store *st, const struct pl_store_scan_meta *meta, int64_t *scan_id,
                     struct pl_err *err)
 {
 	static const struct pl_store_scan_meta none = {0};
-	sqlite3_stmt *s = NULL;
-	enum pl_rc rc = PL_OK;
+	struct store_q *q = NULL;
+	enum pl_rc rc;
+	int row = 0;
 
 	if (!meta)
 		meta = &none;
-	if (sqlite3_prepare_v2(st->db,
-	                       "INSERT INTO scans(targets, ports, engine, command, started_at) "
-	                       "VALUES (?, ?, ?, ?, ?)",
-	                       -1, &s, NULL) != SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	bind_text(s, 1, meta->targets);
-	bind_text(s, 2, meta->ports);
-	bind_text(s, 3, meta->engine);
-	bind_text(s, 4, meta->command);
-	sqlite3_bind_int64(s, 5, now_or(meta->started_at));
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		rc = pl_store_db_err(st, err, "cannot record the scan");
-		goto out;
-	}
-	*scan_id = sqlite3_last_insert_rowid(st->db);
-out:
-	sqlite3_finalize(s);
+	rc = sq_prepare(st,
+	                "INSERT INTO scans(targets, ports, engine, command, started_at) "
+	                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+	                &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_text(q, 1, meta->targets);
+	sq_bind_text(q, 2, meta->ports);
+	sq_bind_text(q, 3, meta->engine);
+	sq_bind_text(q, 4, meta->command);
+	sq_bind_int(q, 5, now_or(meta->started_at));
+	rc = sq_step(q, &row, err);
+	if (rc == PL_OK && !row)
+		rc = pl_err_set(err, PL_ERR_IO, "%s: cannot record the scan", st->path);
+	if (rc == PL_OK)
+		*scan_id = sq_int(q, 0);
+	if (rc == PL_OK && st->backend == STORE_SQLITE)
+		rc = sq_step(q, &row, err); /* runs the statement to its end */
+	sq_finish(q);
 	return rc;
 }
 
@@ -73,23 +69,41 @@ pl_store_scan_add(struct pl_store *st, int64_t scan_id, const struct pl_store_re
 enum pl_rc
 pl_store_scan_finish(struct pl_store *st, int64_t scan_id, const char *status, struct pl_err *err)
 {
-	sqlite3_stmt *s = NULL;
-	enum pl_rc rc = PL_OK;
+	struct store_q *q = NULL;
+	enum pl_rc rc;
+	int row;
 
-	if (sqlite3_prepare_v2(st->db, "UPDATE scans SET status = ?, finished_at = ? WHERE id = ?",
-	                       -1, &s, NULL) != SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	bind_text(s, 1, status ? status : "done");
-	sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
-	sqlite3_bind_int64(s, 3, scan_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = pl_store_db_err(st, err, "cannot finish the scan");
-	else if (sqlite3_changes(st->db) == 0)
+	rc = sq_prepare(st, "UPDATE scans SET status = ?, finished_at = ? WHERE id = ?", &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_text(q, 1, status ? status : "done");
+	sq_bind_int(q, 2, (int64_t)time(NULL));
+	sq_bind_int(q, 3, scan_id);
+	rc = sq_step(q, &row, err);
+	if (rc == PL_OK && sq_changes(q) == 0)
 		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)scan_id);
-out:
-	sqlite3_finalize(s);
+	sq_finish(q);
+	return rc;
+}
+
+enum pl_rc
+pl_store_scan_delete(struct pl_store *st, int64_t id, struct pl_err *err)
+{
+	struct store_q *q = NULL;
+	enum pl_rc rc;
+	int row;
+
+	if (!st)
+		return pl_err_set(err, PL_ERR_IO, "no database");
+	/* results go with it: ON DELETE CASCADE (SQLite with foreign_keys on) */
+	rc = sq_prepare(st, "DELETE FROM scans WHERE id = ?", &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_int(q, 1, id);
+	rc = sq_step(q, &row, err);
+	if (rc == PL_OK && sq_changes(q) == 0)
+		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)id);
+	sq_finish(q);
 	return rc;
 }
 
@@ -100,19 +114,19 @@ out:
 	"FROM scans s "
 
 static int
-read_scan(sqlite3_stmt *s, struct pl_store_scan *out)
+read_scan(struct store_q *s, struct pl_store_scan *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->id = sqlite3_column_int64(s, 0);
-	out->targets = pl_store_col_dup(s, 1);
-	out->ports = pl_store_col_dup(s, 2);
-	out->engine = pl_store_col_dup(s, 3);
-	out->command = pl_store_col_dup(s, 4);
-	out->status = pl_store_col_dup(s, 5);
-	out->started_at = sqlite3_column_int64(s, 6);
-	out->finished_at = sqlite3_column_int64(s, 7);
-	out->n_results = sqlite3_column_int64(s, 8);
-	out->n_open = sqlite3_column_int64(s, 9);
+	out->id = sq_int(s, 0);
+	out->targets = sq_dup(s, 1);
+	out->ports = sq_dup(s, 2);
+	out->engine = sq_dup(s, 3);
+	out->command = sq_dup(s, 4);
+	out->status = sq_dup(s, 5);
+	out->started_at = sq_int(s, 6);
+	out->finished_at = sq_int(s, 7);
+	out->n_results = sq_int(s, 8);
+	out->n_open = sq_int(s, 9);
 	return out->targets && out->ports && out->engine && out->command && out->status;
 }
 
@@ -141,11 +155,11 @@ enum pl_rc
 pl_store_scans_list(struct pl_store *st, size_t limit, struct pl_store_scan **out, size_t *n,
                     struct pl_err *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_q *q = NULL;
 	struct pl_store_scan *v = NULL;
 	size_t count = 0;
-	enum pl_rc rc = PL_OK;
-	int step;
+	enum pl_rc rc;
+	int row = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -153,27 +167,23 @@ pl_store_scans_list(struct pl_store *st, size_t limit, struct pl_store_scan **ou
 		return pl_err_set(err, PL_ERR_IO, "no database");
 	if (!limit)
 		limit = DEFAULT_LIST_LIMIT;
-	if (sqlite3_prepare_v2(st->db, SCAN_COLUMNS "ORDER BY s.id DESC LIMIT ?", -1, &s, NULL) !=
-	    SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, (int64_t)limit);
+	rc = sq_prepare(st, SCAN_COLUMNS "ORDER BY s.id DESC LIMIT ?", &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_int(q, 1, (int64_t)limit);
 	v = calloc(limit, sizeof(*v));
 	if (!v) {
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	while (count < limit && (step = sqlite3_step(s)) == SQLITE_ROW) {
-		if (!read_scan(s, &v[count++])) {
+	while (count < limit && (rc = sq_step(q, &row, err)) == PL_OK && row) {
+		if (!read_scan(q, &v[count++])) {
 			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			goto out;
 		}
 	}
-	if (count < limit && step != SQLITE_DONE)
-		rc = pl_store_db_err(st, err, "cannot list scans");
 out:
-	sqlite3_finalize(s);
+	sq_finish(q);
 	if (rc != PL_OK || count == 0) {
 		pl_store_scans_free(v, count);
 		return rc;
@@ -186,63 +196,64 @@ out:
 enum pl_rc
 pl_store_scan_get(struct pl_store *st, int64_t id, struct pl_store_scan *out, struct pl_err *err)
 {
-	sqlite3_stmt *s = NULL;
-	enum pl_rc rc = PL_OK;
-	int step;
+	struct store_q *q = NULL;
+	enum pl_rc rc;
+	int row = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!st)
 		return pl_err_set(err, PL_ERR_IO, "no database");
-	if (sqlite3_prepare_v2(st->db, SCAN_COLUMNS "WHERE s.id = ?", -1, &s, NULL) != SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	step = sqlite3_step(s);
-	if (step == SQLITE_DONE)
+	rc = sq_prepare(st, SCAN_COLUMNS "WHERE s.id = ?", &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_int(q, 1, id);
+	rc = sq_step(q, &row, err);
+	if (rc == PL_OK && !row)
 		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)id);
-	else if (step != SQLITE_ROW)
-		rc = pl_store_db_err(st, err, "cannot read the scan");
-	else if (!read_scan(s, out))
+	else if (rc == PL_OK && !read_scan(q, out))
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-out:
-	sqlite3_finalize(s);
+	sq_finish(q);
 	if (rc != PL_OK)
 		pl_store_scan_cleanup(out);
 	return rc;
 }
 
+static void
+free_row(struct pl_store_result_row *r)
+{
+	free(r->addr);
+	free(r->proto);
+	free(r->state);
+	free(r->service);
+	free(r->banner);
+	free(r->product);
+	free(r->version);
+	free(r->cpe);
+}
+
 void
 pl_store_results_free(struct pl_store_result_row *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++) {
-		free(v[i].addr);
-		free(v[i].proto);
-		free(v[i].state);
-		free(v[i].service);
-		free(v[i].banner);
-		free(v[i].product);
-		free(v[i].version);
-		free(v[i].cpe);
-	}
+	for (size_t i = 0; v && i < n; i++)
+		free_row(&v[i]);
 	free(v);
 }
 
 static int
-read_result(sqlite3_stmt *s, struct pl_store_result_row *r)
+read_result(struct store_q *s, struct pl_store_result_row *r)
 {
-	r->id = sqlite3_column_int64(s, 0);
-	r->addr = pl_store_col_dup(s, 1);
-	r->port = (uint16_t)sqlite3_column_int(s, 2);
-	r->proto = pl_store_col_dup(s, 3);
-	r->state = pl_store_col_dup(s, 4);
-	r->service = pl_store_col_dup(s, 5);
-	r->banner = pl_store_col_dup(s, 6);
-	r->rtt_us = sqlite3_column_int64(s, 7);
-	r->observed_at = sqlite3_column_int64(s, 8);
-	r->product = pl_store_col_dup(s, 9);
-	r->version = pl_store_col_dup(s, 10);
-	r->cpe = pl_store_col_dup(s, 11);
+	r->id = sq_int(s, 0);
+	r->addr = sq_dup(s, 1);
+	r->port = (uint16_t)sq_int(s, 2);
+	r->proto = sq_dup(s, 3);
+	r->state = sq_dup(s, 4);
+	r->service = sq_dup(s, 5);
+	r->banner = sq_dup(s, 6);
+	r->rtt_us = sq_int(s, 7);
+	r->observed_at = sq_int(s, 8);
+	r->product = sq_dup(s, 9);
+	r->version = sq_dup(s, 10);
+	r->cpe = sq_dup(s, 11);
 	return r->addr && r->proto && r->state && r->service && r->banner && r->product &&
 	       r->version && r->cpe;
 }
@@ -251,27 +262,32 @@ enum pl_rc
 pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
                       struct pl_store_result_row **out, size_t *n, struct pl_err *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_q *q = NULL;
 	struct pl_store_result_row *v = NULL;
 	size_t count = 0, cap = 0;
-	enum pl_rc rc = PL_OK;
-	int step;
+	enum pl_rc rc;
+	int row = 0, pg;
 
 	*out = NULL;
 	*n = 0;
 	if (!st)
 		return pl_err_set(err, PL_ERR_IO, "no database");
-	if (sqlite3_prepare_v2(st->db,
-	                       "SELECT id, addr, port, proto, state, service, banner, rtt_us, "
-	                       "observed_at, product, version, cpe FROM results "
-	                       "WHERE scan_id = ? " PL_STORE_RESULT_ORDER " LIMIT ?",
-	                       -1, &s, NULL) != SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, limit ? (int64_t)limit : -1);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+	/* PostgreSQL has no pl_addr collation: its rows are sorted here, then cut. */
+	pg = st->backend == STORE_PG;
+	rc = sq_prepare(st,
+	                pg ? "SELECT id, addr, port, proto, state, service, banner, rtt_us, "
+	                     "observed_at, product, version, cpe FROM results "
+	                     "WHERE scan_id = ? ORDER BY id"
+	                   : "SELECT id, addr, port, proto, state, service, banner, rtt_us, "
+	                     "observed_at, product, version, cpe FROM results "
+	                     "WHERE scan_id = ? " PL_STORE_RESULT_ORDER " LIMIT ?",
+	                &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_int(q, 1, id);
+	if (!pg)
+		sq_bind_int(q, 2, limit ? (int64_t)limit : -1);
+	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
 		if (count == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct pl_store_result_row *nv = realloc(v, ncap * sizeof(*v));
@@ -284,15 +300,18 @@ pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
 			cap = ncap;
 		}
 		memset(&v[count], 0, sizeof(v[count]));
-		if (!read_result(s, &v[count++])) {
+		if (!read_result(q, &v[count++])) {
 			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			goto out;
 		}
 	}
-	if (step != SQLITE_DONE)
-		rc = pl_store_db_err(st, err, "cannot read results");
+	if (rc == PL_OK && pg) {
+		store_sort_results(v, count);
+		while (limit && count > limit)
+			free_row(&v[--count]);
+	}
 out:
-	sqlite3_finalize(s);
+	sq_finish(q);
 	if (rc != PL_OK || count == 0) {
 		pl_store_results_free(v, count);
 		return rc;

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * store.c - opening the SQLite store, WAL mode and schema migrations.
+ * store.c - opening the store: an SQLite file (WAL mode, private file mode) or, for a
+ * postgresql:// URL, a PostgreSQL connection (pg.c); then the schema is migrated
+ * (migrate.c) the same way for both.
  *
- * Migrations are an ordered array of SQL scripts; migration i takes the schema from
- * version i to i + 1 inside one transaction, and PRAGMA user_version records how far a
- * file has come. A file whose version is newer than this build knows is refused rather
- * than guessed at. synchronous=NORMAL in WAL mode survives a crash of the process (not
- * of the machine) without losing a committed row, which is what `scan --save` promises.
+ * synchronous=NORMAL in WAL mode survives a crash of the process (not of the machine)
+ * without losing a committed row, which is what `scan --save` promises.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,56 +15,6 @@
 #include <unistd.h>
 
 #include "store/store_impl.h"
-
-static const char *const migrations[PL_STORE_SCHEMA_VERSION] = {
-    /* 0 -> 1: scans and their results. */
-    "CREATE TABLE scans ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  targets TEXT NOT NULL DEFAULT '', ports TEXT NOT NULL DEFAULT '',"
-    "  engine TEXT NOT NULL DEFAULT '', command TEXT NOT NULL DEFAULT '',"
-    "  status TEXT NOT NULL DEFAULT 'running',"
-    "  started_at INTEGER NOT NULL, finished_at INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE results ("
-    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  scan_id INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,"
-    "  addr TEXT NOT NULL, port INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),"
-    "  proto TEXT NOT NULL, state TEXT NOT NULL, service TEXT NOT NULL DEFAULT '',"
-    "  banner TEXT NOT NULL DEFAULT '', rtt_us INTEGER NOT NULL DEFAULT -1,"
-    "  observed_at INTEGER NOT NULL);"
-    "CREATE INDEX results_scan ON results(scan_id, id);",
-    /* 1 -> 2: the feedback widget. */
-    "CREATE TABLE votes ("
-    "  page TEXT NOT NULL, visitor TEXT NOT NULL,"
-    "  choice INTEGER NOT NULL CHECK (choice BETWEEN 0 AND 2),"
-    "  voted_at INTEGER NOT NULL,"
-    "  PRIMARY KEY (page, visitor)) WITHOUT ROWID;"
-    "CREATE INDEX votes_page ON votes(page, choice);",
-    /* 2 -> 3: what service detection found, beside the banner. */
-    "ALTER TABLE results ADD COLUMN product TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE results ADD COLUMN version TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE results ADD COLUMN cpe TEXT NOT NULL DEFAULT '';",
-};
-
-enum pl_rc
-pl_store_db_err(struct pl_store *st, struct pl_err *err, const char *what)
-{
-	int code = sqlite3_errcode(st->db);
-
-	return pl_err_set(err, code == SQLITE_NOMEM ? PL_ERR_NOMEM : PL_ERR_IO, "%s: %s: %s",
-	                  st->path, what, sqlite3_errmsg(st->db));
-}
-
-enum pl_rc
-pl_store_exec(struct pl_store *st, const char *sql, struct pl_err *err)
-{
-	char *msg = NULL;
-	enum pl_rc rc = PL_OK;
-
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		rc = pl_err_set(err, PL_ERR_IO, "%s: %s", st->path, msg ? msg : "sqlite error");
-	sqlite3_free(msg);
-	return rc;
-}
 
 enum pl_rc
 pl_store_default_path(char *buf, size_t size, struct pl_err *err)
@@ -138,69 +87,6 @@ create_private(const char *path, struct pl_err *err)
 	return PL_ERR_IO;
 }
 
-static enum pl_rc
-read_version(struct pl_store *st, struct pl_err *err)
-{
-	sqlite3_stmt *s = NULL;
-	enum pl_rc rc = PL_OK;
-
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
-	    sqlite3_step(s) != SQLITE_ROW) {
-		rc = pl_store_db_err(st, err, "not a readable SQLite database");
-		goto out;
-	}
-	st->version = sqlite3_column_int(s, 0);
-out:
-	sqlite3_finalize(s);
-	return rc;
-}
-
-static enum pl_rc
-migrate(struct pl_store *st, struct pl_err *err)
-{
-	enum pl_rc rc;
-
-	rc = read_version(st, err);
-	if (rc != PL_OK)
-		return rc;
-	if (st->version > PL_STORE_SCHEMA_VERSION)
-		return pl_err_set(err, PL_ERR_UNSUPPORTED,
-		                  "%s: schema version %d is newer than this portlens knows (%d)",
-		                  st->path, st->version, PL_STORE_SCHEMA_VERSION);
-	while (st->version < PL_STORE_SCHEMA_VERSION) {
-		char pragma[64];
-
-		if (st->readonly)
-			return pl_err_set(err, PL_ERR_IO,
-			                  "%s: schema version %d needs migrating; open it for "
-			                  "writing once",
-			                  st->path, st->version);
-		rc = pl_store_exec(st, "BEGIN IMMEDIATE", err);
-		if (rc != PL_OK)
-			return rc;
-		/* Another process may have migrated while we waited for the lock. */
-		rc = read_version(st, err);
-		if (rc == PL_OK && st->version < PL_STORE_SCHEMA_VERSION) {
-			snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
-			         st->version + 1);
-			rc = pl_store_exec(st, migrations[st->version], err);
-			if (rc == PL_OK)
-				rc = pl_store_exec(st, pragma, err);
-		}
-		if (rc != PL_OK) {
-			pl_store_exec(st, "ROLLBACK", NULL);
-			return rc;
-		}
-		rc = pl_store_exec(st, "COMMIT", err);
-		if (rc != PL_OK)
-			return rc;
-		rc = read_version(st, err);
-		if (rc != PL_OK)
-			return rc;
-	}
-	return PL_OK;
-}
-
 /*
  * "file:PATH?immutable=1" for a read-only database in a place nobody can write: SQLite
  * then needs no -shm file (which a WAL database otherwise needs and cannot create there).
@@ -252,13 +138,42 @@ connect_db(struct pl_store *st, int immutable, struct pl_err *err)
 		return pl_store_db_err(st, err, "cannot register the address order");
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
-	rc = pl_store_exec(st, "PRAGMA foreign_keys = ON", err);
+	rc = store_exec(st, "PRAGMA foreign_keys = ON", err);
 	if (rc == PL_OK && !st->readonly)
-		rc = pl_store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
-		                   err);
+		rc = store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
 	if (rc == PL_OK)
-		rc = migrate(st, err);
+		rc = store_migrate(st, err);
 	return rc;
+}
+
+int
+pl_store_is_url(const char *db)
+{
+	return db && (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0);
+}
+
+/* Connects to PostgreSQL and migrates; read-only sessions refuse every write. */
+static enum pl_rc
+open_pg(const char *url, unsigned flags, struct pl_store **out, struct pl_err *err)
+{
+	struct pl_store *st = calloc(1, sizeof(*st));
+	enum pl_rc rc;
+
+	if (!st)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	st->backend = STORE_PG;
+	st->readonly = (flags & PL_STORE_READONLY) != 0;
+	rc = store_pg_connect(st, url, err);
+	if (rc == PL_OK)
+		rc = store_migrate(st, err);
+	if (rc == PL_OK && st->readonly)
+		rc = store_exec(st, "SET default_transaction_read_only = on", err);
+	if (rc != PL_OK) {
+		pl_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return PL_OK;
 }
 
 enum pl_rc
@@ -269,6 +184,8 @@ pl_store_open(const char *path, unsigned flags, struct pl_store **out, struct pl
 
 	if (!path || !*path || !out)
 		return pl_err_set(err, PL_ERR_ARG, "no database path");
+	if (pl_store_is_url(path))
+		return open_pg(path, flags, out, err);
 	if ((flags & PL_STORE_MKDIR) && !(flags & PL_STORE_READONLY)) {
 		rc = make_parent(path, err);
 		if (rc != PL_OK)
@@ -308,6 +225,8 @@ pl_store_close(struct pl_store *st)
 	if (!st)
 		return;
 	sqlite3_close(st->db);
+	if (st->pg)
+		PQfinish(st->pg);
 	free(st->path);
 	free(st);
 }
@@ -318,10 +237,14 @@ pl_store_schema_version(const struct pl_store *st)
 	return st->version;
 }
 
-char *
-pl_store_col_dup(sqlite3_stmt *s, int col)
+const char *
+pl_store_backend(const struct pl_store *st)
 {
-	const unsigned char *t = sqlite3_column_text(s, col);
+	return st->backend == STORE_PG ? "postgresql" : "sqlite";
+}
 
-	return strdup(t ? (const char *)t : "");
+const char *
+pl_store_where(const struct pl_store *st)
+{
+	return st->path;
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * store/txn.c - explicit transactions for writers that add many rows at once (`portlens
- * import`): one BEGIN IMMEDIATE ... COMMIT around a whole scan, so an import is either
- * all in the database or not at all (a crash or kill before COMMIT leaves nothing: the
- * WAL frames of an uncommitted transaction are ignored on the next open), and the rows
- * cost one fsync instead of one each. pl_store_scan_add_many adds a batch of results
- * with one prepared statement.
+ * store/txn.c - explicit transactions and the batch write of results (`portlens
+ * import`, `scan --save`): one transaction around a whole scan, so an import is either
+ * all in the database or not at all (SQLite: the WAL frames of an uncommitted
+ * transaction are ignored on the next open; PostgreSQL: an unfinished transaction is
+ * rolled back when its connection dies), and the rows cost one commit instead of one
+ * each. SQLite adds a batch with one prepared statement; PostgreSQL with one COPY
+ * (pg.c), or one INSERT for a single row, where COPY's extra round trips cost more than
+ * they save.
  */
 #include <time.h>
 
@@ -14,44 +16,37 @@
 enum pl_rc
 pl_store_begin(struct pl_store *st, struct pl_err *err)
 {
-	return pl_store_exec(st, "BEGIN IMMEDIATE", err);
+	return store_exec(st, st->backend == STORE_PG ? "BEGIN" : "BEGIN IMMEDIATE", err);
 }
 
 enum pl_rc
 pl_store_commit(struct pl_store *st, struct pl_err *err)
 {
-	return pl_store_exec(st, "COMMIT", err);
+	return store_exec(st, "COMMIT", err);
 }
 
 void
 pl_store_rollback(struct pl_store *st)
 {
-	if (st && !sqlite3_get_autocommit(st->db))
-		pl_store_exec(st, "ROLLBACK", NULL);
+	if (st && store_in_txn(st))
+		store_exec(st, "ROLLBACK", NULL);
 }
 
-static void
-bind_str(sqlite3_stmt *s, int i, const char *v)
+static enum pl_rc
+insert_rows(struct pl_store *st, int64_t scan_id, const struct pl_store_result *rows, size_t n,
+            struct pl_err *err)
 {
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
-}
-
-enum pl_rc
-pl_store_scan_add_many(struct pl_store *st, int64_t scan_id, const struct pl_store_result *rows,
-                       size_t n, struct pl_err *err)
-{
-	sqlite3_stmt *s = NULL;
-	enum pl_rc rc = PL_OK;
+	struct store_q *q = NULL;
 	int64_t now = (int64_t)time(NULL);
-	int step;
+	enum pl_rc rc;
+	int row;
 
 	/* One statement for the whole batch: preparing it per row cost half the time. */
-	if (sqlite3_prepare_v2(st->db,
-	                       "INSERT INTO results(scan_id, addr, port, proto, state, service, "
-	                       "banner, rtt_us, observed_at, product, version, cpe) "
-	                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return pl_store_db_err(st, err, "prepare");
+	rc = sq_prepare(st,
+	                "INSERT INTO results(scan_id, addr, port, proto, state, service, "
+	                "banner, rtt_us, observed_at, product, version, cpe) "
+	                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                &q, err);
 	for (size_t i = 0; i < n && rc == PL_OK; i++) {
 		const struct pl_store_result *r = &rows[i];
 
@@ -59,25 +54,45 @@ pl_store_scan_add_many(struct pl_store *st, int64_t scan_id, const struct pl_sto
 			rc = pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
 			break;
 		}
-		sqlite3_bind_int64(s, 1, scan_id);
-		bind_str(s, 2, r->addr);
-		sqlite3_bind_int(s, 3, r->port);
-		bind_str(s, 4, pl_proto_name(r->proto));
-		bind_str(s, 5, r->state);
-		bind_str(s, 6, r->service);
-		bind_str(s, 7, r->banner);
-		sqlite3_bind_int64(s, 8, r->rtt_us);
-		sqlite3_bind_int64(s, 9, r->observed_at ? r->observed_at : now);
-		bind_str(s, 10, r->product);
-		bind_str(s, 11, r->version);
-		bind_str(s, 12, r->cpe);
-		step = sqlite3_step(s);
-		if (step == SQLITE_CONSTRAINT_FOREIGNKEY)
-			rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)scan_id);
-		else if (step != SQLITE_DONE)
-			rc = pl_store_db_err(st, err, "cannot record the result");
-		sqlite3_reset(s);
+		sq_bind_int(q, 1, scan_id);
+		sq_bind_text(q, 2, r->addr);
+		sq_bind_int(q, 3, r->port);
+		sq_bind_text(q, 4, pl_proto_name(r->proto));
+		sq_bind_text(q, 5, r->state);
+		sq_bind_text(q, 6, r->service);
+		sq_bind_text(q, 7, r->banner);
+		sq_bind_int(q, 8, r->rtt_us);
+		sq_bind_int(q, 9, r->observed_at ? r->observed_at : now);
+		sq_bind_text(q, 10, r->product);
+		sq_bind_text(q, 11, r->version);
+		sq_bind_text(q, 12, r->cpe);
+		rc = sq_step(q, &row, err);
+		sq_reset(q);
 	}
-	sqlite3_finalize(s);
+	sq_finish(q);
+	return rc;
+}
+
+enum pl_rc
+pl_store_scan_add_many(struct pl_store *st, int64_t scan_id, const struct pl_store_result *rows,
+                       size_t n, struct pl_err *err)
+{
+	int own_txn;
+	enum pl_rc rc;
+
+	if (st->backend != STORE_PG || n == 1)
+		rc = insert_rows(st, scan_id, rows, n, err);
+	else {
+		own_txn = !store_in_txn(st);
+		rc = own_txn ? pl_store_begin(st, err) : PL_OK;
+		if (rc == PL_OK)
+			rc = store_pg_copy_results(st, scan_id, rows, n, err);
+		if (own_txn && rc == PL_OK)
+			rc = pl_store_commit(st, err);
+		if (own_txn && rc != PL_OK)
+			pl_store_rollback(st);
+	}
+	if (rc == PL_ERR_NOTFOUND)
+		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)scan_id);
 	return rc;
 }

@@ -3,7 +3,8 @@
  * votes.c - the "Was this page helpful?" votes: one row per (page, visitor), replaced
  * by a later vote of the same visitor, counted per choice. The primary key makes "one
  * vote per visitor per page" a property of the database rather than of the caller, so
- * concurrent votes from many connections cannot produce duplicates.
+ * concurrent votes from many connections cannot produce duplicates. The same SQL runs
+ * on SQLite and PostgreSQL (both have ON CONFLICT ... DO UPDATE).
  */
 #include <string.h>
 #include <time.h>
@@ -48,34 +49,30 @@ enum pl_rc
 pl_store_vote(struct pl_store *st, const char *page, const char *visitor, enum pl_vote choice,
               int *replaced, struct pl_err *err)
 {
-	sqlite3_stmt *s = NULL;
+	struct store_q *q = NULL;
 	enum pl_rc rc = PL_OK;
-	int prior = -1;
+	int prior = -1, row;
 
 	if (!key_ok(page) || !key_ok(visitor) || (unsigned)choice >= PL_VOTE_COUNT)
 		return pl_err_set(err, PL_ERR_ARG, "a vote needs a page, a visitor and a choice");
 	rc = pl_store_vote_counts(st, page, visitor, NULL, &prior, err);
 	if (rc != PL_OK)
 		return rc;
-	if (sqlite3_prepare_v2(
-	        st->db,
-	        "INSERT INTO votes(page, visitor, choice, voted_at) VALUES (?, ?, ?, "
-	        "?) ON CONFLICT(page, visitor) DO UPDATE SET choice = "
-	        "excluded.choice, voted_at = excluded.voted_at",
-	        -1, &s, NULL) != SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, page, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, visitor, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, (int)choice);
-	sqlite3_bind_int64(s, 4, (int64_t)time(NULL));
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = pl_store_db_err(st, err, "cannot record the vote");
-	else if (replaced)
+	rc = sq_prepare(st,
+	                "INSERT INTO votes(page, visitor, choice, voted_at) VALUES (?, ?, ?, "
+	                "?) ON CONFLICT(page, visitor) DO UPDATE SET choice = "
+	                "excluded.choice, voted_at = excluded.voted_at",
+	                &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_text(q, 1, page);
+	sq_bind_text(q, 2, visitor);
+	sq_bind_int(q, 3, (int)choice);
+	sq_bind_int(q, 4, (int64_t)time(NULL));
+	rc = sq_step(q, &row, err);
+	if (rc == PL_OK && replaced)
 		*replaced = prior >= 0;
-out:
-	sqlite3_finalize(s);
+	sq_finish(q);
 	return rc;
 }
 
@@ -83,9 +80,9 @@ enum pl_rc
 pl_store_vote_counts(struct pl_store *st, const char *page, const char *visitor,
                      int64_t counts[PL_VOTE_COUNT], int *mine, struct pl_err *err)
 {
-	sqlite3_stmt *s = NULL;
-	enum pl_rc rc = PL_OK;
-	int step;
+	struct store_q *q = NULL;
+	enum pl_rc rc;
+	int row = 0;
 
 	if (counts)
 		memset(counts, 0, sizeof(int64_t) * PL_VOTE_COUNT);
@@ -95,28 +92,24 @@ pl_store_vote_counts(struct pl_store *st, const char *page, const char *visitor,
 		return pl_err_set(err, PL_ERR_IO, "no database");
 	if (!key_ok(page))
 		return pl_err_set(err, PL_ERR_ARG, "no page");
-	if (sqlite3_prepare_v2(st->db,
-	                       "SELECT choice, count(*), sum(visitor = ?) FROM votes WHERE page = "
-	                       "? GROUP BY choice",
-	                       -1, &s, NULL) != SQLITE_OK) {
-		rc = pl_store_db_err(st, err, "prepare");
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, visitor ? visitor : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, page, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		int c = sqlite3_column_int(s, 0);
+	rc = sq_prepare(st,
+	                "SELECT choice, count(*), sum(CASE WHEN visitor = ? THEN 1 ELSE 0 END) "
+	                "FROM votes WHERE page = ? GROUP BY choice",
+	                &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_text(q, 1, visitor ? visitor : "");
+	sq_bind_text(q, 2, page);
+	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
+		int64_t c = sq_int(q, 0);
 
 		if (c < 0 || c >= PL_VOTE_COUNT)
 			continue;
 		if (counts)
-			counts[c] = sqlite3_column_int64(s, 1);
-		if (mine && visitor && sqlite3_column_int64(s, 2) > 0)
-			*mine = c;
+			counts[c] = sq_int(q, 1);
+		if (mine && visitor && sq_int(q, 2) > 0)
+			*mine = (int)c;
 	}
-	if (step != SQLITE_DONE)
-		rc = pl_store_db_err(st, err, "cannot count votes");
-out:
-	sqlite3_finalize(s);
+	sq_finish(q);
 	return rc;
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # pg.sh - the PostgreSQL store against a real server: Debian's postgresql, initdb into
 # a temporary directory as the postgres user, pg_ctl start on a unix socket in that
-# directory only (no TCP), stopped afterwards. The same scan files are imported into
+# directory only (no TCP), stopped afterwards (pg_server.sh). The same scan files are imported into
 # SQLite and PostgreSQL and read back identically (diff by number across the two stores
 # and against the files); the schema is created once and recorded (portlens_meta);
 # a 300,000-result import killed with SIGKILL while its COPY runs leaves nothing.
@@ -14,23 +14,11 @@ fail() {
 	echo "FAIL: $*" >&2
 	exit 1
 }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (initdb as the postgres user)"; exit 77; }
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-[ -x "$PGBIN/initdb" ] && id postgres >/dev/null 2>&1 ||
-	{ echo "SKIP: Debian's postgresql is not installed"; exit 77; }
-D=$(mktemp -d /tmp/portlens-pg.XXXXXX)
-chown postgres "$D"
-cleanup() {
-	su postgres -c "$PGBIN/pg_ctl -D $D/data -m immediate -w stop" >/dev/null 2>&1 || true
-	rm -rf "$D"
-}
-trap cleanup EXIT
-su postgres -c "$PGBIN/initdb -D $D/data -A trust -U postgres" >"$D/initdb.log" 2>&1 ||
-	{ cat "$D/initdb.log"; fail "initdb"; }
-su postgres -c "$PGBIN/pg_ctl -D $D/data -o \"-k $D -c listen_addresses=''\" -l $D/server.log -w start" \
-	>/dev/null || { cat "$D/server.log"; fail "pg_ctl start"; }
-URL="postgresql:///postgres?host=$D&user=postgres"
-psql() { su postgres -c "psql -h $D -U postgres -AtqX -c \"$1\" postgres"; }
+# shellcheck source=tests/lab/store/pg_server.sh
+. "$(dirname "$0")/pg_server.sh"
+D=$PG_DIR
+URL=$PG_URL
+psql() { pg_psql "$1"; }
 
 C=$SRC/fuzz/corpus/scandoc
 files="$C/nmap-sv.xml $C/portlens-sv.jsonl $C/masscan.json $C/masscan-list.txt $C/portlens.xml"
@@ -47,7 +35,8 @@ for f in $files; do
 	"$PORTLENS" diff --json --db "$URL" "$i" "$f" | grep -q '"same": true' || fail "json $i"
 	"$PORTLENS" diff -q --db "$D/s.db" "$i" "$f" || fail "SQLite scan $i differs from $f"
 done
-[ "$(psql 'SELECT version FROM portlens_meta')" = 3 ] || fail "schema version"
+sv=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('pragma user_version').fetchone()[0])" "$D/s.db")
+[ "$(psql 'SELECT version FROM portlens_meta')" = "$sv" ] || fail "schema version: not $sv as in SQLite"
 [ "$(psql 'SELECT count(*) FROM portlens_meta')" = 1 ] || fail "portlens_meta rows"
 [ "$(psql "SELECT count(*) FROM scans WHERE status = 'done'")" = 5 ] || fail "scans"
 want=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from results').fetchone()[0])" "$D/s.db")
@@ -60,6 +49,30 @@ printf '{"type":"result","host":"198.18.0.9","port":7,"proto":"tcp","state":"ope
 	fail "COPY escaping: $(psql 'SELECT service FROM results WHERE port = 7')"
 "$PORTLENS" diff -q --db "$URL" 6 "$D/esc.json" || fail "escaped scan differs"
 echo "PostgreSQL and SQLite hold the same scans; COPY keeps tabs, newlines, backslashes"
+
+# scan --save and serve on PostgreSQL: a real listener scanned, saved, shown
+hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$hport" --bind 127.0.0.1 >/dev/null 2>&1 &
+HS=$!
+for _ in $(seq 1 50); do
+	ss -Htln "sport = :$hport" | grep -q . && break
+	sleep 0.1
+done
+"$PORTLENS" scan 127.0.0.1 -p "$hport" --save --db "$URL" >/dev/null 2>"$D/save.err" ||
+	fail "scan --save into PostgreSQL: $(cat "$D/save.err")"
+sid=$(sed -n 's/.*scan saved as #\([0-9]*\).*/\1/p' "$D/save.err")
+[ -n "$sid" ] || fail "no saved scan number: $(cat "$D/save.err")"
+[ "$(psql "SELECT status || ' ' || count(*) FROM scans s JOIN results r ON r.scan_id = s.id WHERE s.id = $sid AND r.port = $hport AND r.state = 'open' GROUP BY status")" = "done 1" ] ||
+	fail "scan #$sid not saved whole in PostgreSQL"
+"$PORTLENS" serve --listen 127.0.0.1:0 --db "$URL" >"$D/serve.out" 2>&1 &
+SV=$!
+for _ in $(seq 1 50); do grep -q '^database:' "$D/serve.out" && break; sleep 0.1; done
+base=$(sed -n 's|^portlens serve: \(http://[^/]*\)/.*|\1|p' "$D/serve.out")
+grep -q "^database: postgresql://" "$D/serve.out" || fail "serve: $(cat "$D/serve.out")"
+curl -sf "$base/api/scans/$sid" | grep -q "\"port\": *$hport" || fail "serve does not show scan #$sid from PostgreSQL"
+kill "$SV" "$HS"
+wait "$SV" 2>/dev/null || true
+echo "scan --save and serve on PostgreSQL: scan #$sid saved and shown"
 
 # unreachable server: one line, exit 1
 rc=0
@@ -93,7 +106,7 @@ for _ in $(seq 1 100); do
 	[ "$(psql "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY results%'")" = 0 ] && break
 	sleep 0.1
 done
-n=$(psql "SELECT count(*) FROM scans WHERE id > 6")/$(psql 'SELECT count(*) FROM results WHERE scan_id > 6')
+n=$(psql "SELECT count(*) FROM scans WHERE id > $sid")/$(psql "SELECT count(*) FROM results WHERE scan_id > $sid")
 [ "$n" = 0/0 ] || fail "a killed import left scans/results $n"
 echo "kill -9 during COPY: nothing of that import is in PostgreSQL"
 echo "PASS"
