@@ -17,7 +17,7 @@
 
 /* Compiled in directly: the fitter lives in the CLI, which the fuzz build does not link. */
 #include "cli/colfit.c"
-#include "shared/utf8.h"
+#include "core/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

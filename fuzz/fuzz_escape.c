@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_escape.c - the escaping rules every string from outside goes through
- * (shared/escape.c: terminal, Markdown, CSV; pl_json_escape; pl_utf8_invalid_at) on
+ * (core/escape.c: terminal, Markdown, CSV; pl_json_escape; pl_utf8_invalid_at) on
  * arbitrary bytes, each checked against what its header promises rather than only for
  * crashes:
  *
@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/escape.h"
-#include "shared/jsonw.h"
-#include "shared/utf8.h"
+#include "core/escape.h"
+#include "core/jsonw.h"
+#include "core/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "portlens/port.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

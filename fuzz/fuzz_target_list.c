@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "portlens/scan.h"
-#include "shared/lines.h"
+#include "core/lines.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Source checks clang-format cannot do (DESIGN.md conventions 5, 10, 11, 13):
 # banned unbounded/unsafe functions, SPDX headers, no printing/exiting in the library,
-# and file length. Prints every violation as FILE:LINE: message; exit 1 if any.
+# the layer rule (which folder may include which), and file length. Prints every violation as FILE:LINE: message; exit 1 if any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -19,6 +19,49 @@ while IFS= read -r hit; do fail "$hit: banned function (see docs/CODE_STYLE.md)"
 lib=$(git ls-files 'src/lib/*.c')
 while IFS= read -r hit; do fail "$hit: the library must not print or exit"; done \
 	< <(grep -nE '\b(printf|puts|perror|exit|abort|fputs|putchar)[[:space:]]*\(|\b(stdout|stderr)\b' $lib || true)
+
+# The layer rule (docs/CODE_STYLE.md "Layers"): core includes only core; lib includes
+# core and lib, never cli or web; web never includes cli. Each quoted #include is
+# resolved the way the compiler does (own directory, then include/, src/, src/lib/, the
+# root: meson.build's include_directories) and judged by the folder it lands in. The
+# public headers portlens/error.h and portlens/port.h belong to core (they include only
+# libc); every other public header belongs to lib.
+layer_of() {
+	case "$1" in
+	src/core/* | include/portlens/error.h | include/portlens/port.h) echo core ;;
+	src/lib/* | include/*) echo lib ;;
+	src/web/*) echo web ;;
+	src/cli/*) echo cli ;;
+	*) echo other ;;
+	esac
+}
+allowed_below() { # allowed_below FROM TO: may layer FROM include layer TO?
+	case "$1:$2" in
+	core:core | lib:core | lib:lib | web:core | web:lib | web:web) return 0 ;;
+	cli:* | other:*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+while IFS=: read -r f line inc; do
+	from=$(layer_of "$f")
+	[ "$from" = cli ] && continue
+	target=
+	for dir in "$(dirname "$f")" include src src/lib .; do
+		p=$dir/$inc
+		[ -e "$p" ] || continue
+		case "$p" in
+		*..*) p=$(realpath -m --relative-to=. "$p") ;;
+		./*) p=${p#./} ;;
+		esac
+		target=$p
+		break
+	done
+	[ -n "$target" ] || continue # generated at build time (tables, assets)
+	to=$(layer_of "$target")
+	allowed_below "$from" "$to" || fail "$f:$line: $from includes $target ($to): the layer rule forbids it (docs/CODE_STYLE.md)"
+done < <(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' |
+	xargs grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
+	sed -E 's/^([^:]*):([0-9]+):.*"([^"]*)".*/\1:\2:\3/')
 
 for f in $files; do
 	head -1 "$f" | grep -q 'SPDX-License-Identifier' || fail "$f:1: missing SPDX line"

@@ -17,7 +17,7 @@
 #include "portlens/knowledge.h"
 #include "portlens/port.h"
 #include "portlens/registry.h"
-struct pl_buf; /* shared/buf.h */
+struct pl_buf; /* core/buf.h */
 
 #define PL_PAGE_MAX_ASSIGN 8  /* registry records per transport (the most seen is 3) */
 #define PL_PAGE_MAX_FACTS  64 /* knowledge facts on one page */

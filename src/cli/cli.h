@@ -13,7 +13,7 @@
 #include "portlens/knowledge.h"
 #include "portlens/page.h"
 #include "portlens/registry.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 /* Exit codes, documented in portlens(1). */
 enum {

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "cli/audit_cmd.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 enum {
 	OPT_FAIL_ON = PL_OPT_FIRST_FREE,

@@ -10,7 +10,7 @@
 
 #include "cli/scan_escape.h"
 #include "cli/scan_load.h"
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 
 static const char diff_help[] =
     "usage: portlens diff [OPTIONS] A B\n"

@@ -12,7 +12,7 @@
 
 #include "cli/colfit.h"
 #include "cli/render_sockets.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 enum {
 	OPT_PORT = PL_OPT_FIRST_FREE,

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/render_audit.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 enum {
 	OPT_TIMEOUT = PL_OPT_FIRST_FREE,

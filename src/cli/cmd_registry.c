@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "shared/atomic_file.h"
-#include "shared/jsonw.h"
+#include "core/atomic_file.h"
+#include "core/jsonw.h"
 
 static const char registry_help[] =
     "usage: portlens registry [info]            show the registry in use and its date\n"
@@ -123,7 +123,7 @@ make_parent_dirs(char *path)
 }
 
 /* Validates file, then copies it into the user's data directory through a fresh
- * temporary file renamed over the copy (shared/atomic_file.c: never a planted file). */
+ * temporary file renamed over the copy (core/atomic_file.c: never a planted file). */
 static int
 import_file(struct pl_cli *cli, const char *file)
 {

@@ -11,8 +11,8 @@
 
 #include "cli/cli.h"
 #include "portlens/search.h"
-#include "shared/jsonw.h"
-#include "shared/strnum.h"
+#include "core/jsonw.h"
+#include "core/strnum.h"
 
 enum { OPT_REGEX = PL_OPT_FIRST_FREE, OPT_LIMIT, OPT_ALL };
 

@@ -21,7 +21,7 @@
 #include "cli/cli.h"
 #include "cli/render_sockets.h"
 #include "portlens/store.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 #include "web/web.h"
 
 enum {

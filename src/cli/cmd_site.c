@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 #include "web/web.h"
 
 enum { OPT_PORTS = PL_OPT_FIRST_FREE, OPT_BASE_URL, OPT_FEEDBACK_URL };

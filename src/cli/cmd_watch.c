@@ -30,7 +30,7 @@
 
 #include "cli/render_sockets.h"
 #include "cli/watch_cmd.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 enum {
 	OPT_BASELINE = PL_OPT_FIRST_FREE,

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "cli/colfit.h"
-#include "shared/escape.h"
-#include "shared/strnum.h"
+#include "core/escape.h"
+#include "core/strnum.h"
 
 unsigned
 pl_colfit_width(unsigned explicit_width, FILE *fp)

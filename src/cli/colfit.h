@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "shared/buf.h"
+#include "core/buf.h"
 
 /* Shown where a cell was cut: one column wide ("…" U+2026, 3 bytes of UTF-8). */
 #define PL_COLFIT_MARK     "\xe2\x80\xa6"

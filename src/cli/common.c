@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 static void vmessage(struct pl_cli *cli, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));

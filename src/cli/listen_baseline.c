@@ -12,8 +12,8 @@
 #include <time.h>
 
 #include "cli/render_sockets.h"
-#include "shared/atomic_file.h"
-#include "shared/buf.h"
+#include "core/atomic_file.h"
+#include "core/buf.h"
 
 #define BASELINE_MAX_BYTES (16u * 1024u * 1024u)
 
@@ -114,7 +114,7 @@ pl_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_socks
 		pl_buf_printf(&text, "%s\n", line);
 		memcpy(prev, line, sizeof(prev));
 	}
-	/* A fresh temporary file renamed over FILE (shared/atomic_file.c): never a file or
+	/* A fresh temporary file renamed over FILE (core/atomic_file.c): never a file or
 	 * symlink someone planted at FILE.tmp. */
 	if (pl_buf_failed(&text))
 		rc = pl_cli_fail(cli, "out of memory");

@@ -9,7 +9,7 @@
 
 #include "cli/colfit.h"
 #include "cli/render_audit.h"
-#include "shared/escape.h"
+#include "core/escape.h"
 
 static const char *
 sev_color(enum pl_severity s)

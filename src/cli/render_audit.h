@@ -11,7 +11,7 @@
 #include "portlens/audit.h"
 #include "portlens/probe.h"
 #include "portlens/scan.h"
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 
 /* "198.18.0.2:22/tcp  ssh  OpenSSH 9.2p1 (Debian)" plus indented detail lines. */
 void pl_render_service_text(const struct pl_cli *cli, const char *where, const struct pl_service *s,

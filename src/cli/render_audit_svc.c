@@ -3,16 +3,16 @@
  * render_audit_svc.c - one probe result (struct pl_service) as text, JSON members or a
  * Markdown row, and HOST:PORT parsing for the commands that take addresses. Every string
  * a server chose (product, version, CPE, evidence, TLS subject, issuer, SANs) goes
- * through the terminal or Markdown rule of shared/escape.h.
+ * through the terminal or Markdown rule of core/escape.h.
  */
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/render_audit.h"
-#include "shared/escape.h"
-#include "shared/strnum.h"
-#include "shared/utf8.h"
+#include "core/escape.h"
+#include "core/strnum.h"
+#include "core/utf8.h"
 
 static const char *
 tri(enum pl_tri t, const char *yes, const char *no)
@@ -198,7 +198,7 @@ pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
 	pl_jsonw_kbool(w, "truncated", s->truncated);
 }
 
-/* A Markdown table cell: the Markdown rule (shared/escape.h) -- no control byte, no
+/* A Markdown table cell: the Markdown rule (core/escape.h) -- no control byte, no
  * markup, no extra column from what a server sent. */
 void
 pl_md_cell(struct pl_buf *out, const char *s)

@@ -10,8 +10,8 @@
 #include <sys/socket.h>
 
 #include "cli/render_sockets.h"
-#include "shared/escape.h"
-#include "shared/jsonw.h"
+#include "core/escape.h"
+#include "core/jsonw.h"
 
 static const char *
 family_name(const struct pl_sock *s)

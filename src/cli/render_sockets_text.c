@@ -29,7 +29,7 @@
 
 #include "cli/colfit.h"
 #include "cli/render_sockets.h"
-#include "shared/escape.h"
+#include "core/escape.h"
 
 #define SGR_BOLD  "\033[1m"
 #define SGR_RED   "\033[31m"
@@ -72,7 +72,7 @@ struct cell {
 };
 
 /* The process columns of one holder, made once per process. Names and the command line
- * are any local user's choice: shown through the terminal rule (shared/escape.h), so an
+ * are any local user's choice: shown through the terminal rule (core/escape.h), so an
  * ESC or BEL in them never reaches root's terminal. */
 struct proc_cells {
 	char pid[12];

@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include "cli/scan_cmd.h"
-#include "shared/buf.h"
-#include "shared/lines.h"
-#include "shared/strnum.h"
+#include "core/buf.h"
+#include "core/lines.h"
+#include "core/strnum.h"
 
 enum {
 	OPT_IL = PL_OPT_FIRST_FREE,

@@ -8,15 +8,15 @@
  * (a capture is also cut at a fixed size, possibly inside a character). Each output
  * applies two layers: scan_esc_clean makes the text one line of valid, harmless UTF-8
  * (anything else becomes \xNN; the terminal rule every command shares, pl_esc_term in
- * shared/escape.c), then the format's own rule is applied on top: XML entities, CSV
+ * core/escape.c), then the format's own rule is applied on top: XML entities, CSV
  * quoting with a guard against formulas (pl_esc_csv, shared with listen --csv), nmap's
  * '/' -> '|' in grepable fields. JSON output goes through pl_json_escape instead.
  */
 #include <string.h>
 
 #include "cli/scan_escape.h"
-#include "shared/escape.h"
-#include "shared/markup.h"
+#include "core/escape.h"
+#include "core/markup.h"
 
 void
 scan_esc_clean(struct pl_buf *b, const char *s)

@@ -8,7 +8,7 @@
 #ifndef PL_CLI_SCAN_ESCAPE_H
 #define PL_CLI_SCAN_ESCAPE_H
 
-#include "shared/buf.h"
+#include "core/buf.h"
 
 /*
  * Appends s made safe for a one-line field of any format: bytes that are not valid
@@ -26,7 +26,7 @@ void scan_esc_xml(struct pl_buf *b, const char *s);
  * One CSV field (RFC 4180): clean, then quoted ("" for ") when it holds a comma, a
  * quote or a space at either end. untrusted: a field that a spreadsheet would run as
  * a formula (first byte = + - @, tab or CR) gets a ' in front (CSV injection; OWASP's
- * advice). The rule is pl_esc_csv (shared/escape.h).
+ * advice). The rule is pl_esc_csv (core/escape.h).
  */
 void scan_esc_csv(struct pl_buf *b, const char *s, int untrusted);
 

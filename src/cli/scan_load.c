@@ -15,7 +15,7 @@
 
 #include "cli/scan_load.h"
 #include "portlens/store.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 #define SCAN_FILE_MAX ((size_t)1 << 31)
 

@@ -16,7 +16,7 @@
  */
 #include "cli/render_audit.h"
 #include "cli/scan_sink.h"
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 
 static int
 flush_line(struct scan_sink *s, struct pl_buf *b)

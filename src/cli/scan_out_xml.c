@@ -32,8 +32,8 @@
 
 #include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
-#include "shared/atomic_file.h"
-#include "shared/buf.h"
+#include "core/atomic_file.h"
+#include "core/buf.h"
 
 struct xhost {
 	uint8_t key[17]; /* family, address bytes: sort order */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cli/scan_cmd.h"
-#include "shared/atomic_file.h"
+#include "core/atomic_file.h"
 
 static FILE *
 open_out(struct pl_cli *cli, const char *path, int kind, int append)

@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 
 #include "cli/scan_sink.h"
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 
 static double
 rate_of(const struct pl_scan_progress *p)

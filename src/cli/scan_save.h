@@ -10,7 +10,7 @@
 #include "cli/scan_sink.h"
 #include "portlens/scan.h"
 #include "portlens/store.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 struct scan_save {
 	int on;                /* --save given */

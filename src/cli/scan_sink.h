@@ -20,8 +20,8 @@
 #include "cli/scan_sort.h"
 #include "portlens/probe.h"
 #include "portlens/scan.h"
-#include "shared/atomic_file.h"
-#include "shared/buf.h"
+#include "core/atomic_file.h"
+#include "core/buf.h"
 
 /* Facts about the run every sink may print. */
 struct scan_info {

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "cli/scan_cmd.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 struct preset {
 	const char *name;

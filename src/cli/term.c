@@ -11,7 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/colfit.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 void
 pl_term_setup(struct pl_cli *cli)

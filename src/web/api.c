@@ -13,7 +13,7 @@
 
 #include "portlens/page.h"
 #include "portlens/search.h"
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 #include "web/web_impl.h"
 
 #define API_SEARCH_MAX 500

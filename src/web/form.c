@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "web/web_impl.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 /* Decodes s[0..n) into out (size bytes, NUL-terminated). Returns length or -1. */
 static long

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "shared/markup.h"
-#include "shared/utf8.h"
+#include "core/markup.h"
+#include "core/utf8.h"
 #include "web/web_impl.h"
 
 /* A control byte at s (n bytes left), other than tab, CR and LF: C0, DEL, or a C1 control

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "portlens/search.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 #include "web/web_impl.h"
 
 #define RISKIEST_MAX   16

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/jsonw.h"
-#include "shared/strnum.h"
+#include "core/jsonw.h"
+#include "core/strnum.h"
 #include "web/assets.h"
 #include "web/web_impl.h"
 

@@ -28,7 +28,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "shared/strnum.h"
+#include "core/strnum.h"
 #include "web/web_impl.h"
 
 #define CSP                                                                                        \

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "portlens/search.h"
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 #include "web/assets.h"
 #include "web/site_impl.h"
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 #include "web/web_impl.h"
 
 static void

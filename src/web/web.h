@@ -16,7 +16,7 @@
 #include "portlens/knowledge.h"
 #include "portlens/registry.h"
 #include "portlens/sockets.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 struct pl_web_config {
 	struct sockaddr_storage addr; /* where to listen */

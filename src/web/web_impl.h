@@ -22,7 +22,7 @@
 #include "portlens/page.h"
 #include "portlens/sockets.h"
 #include "portlens/store.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 #include "web/i18n.h"
 #include "web/web.h"
 

@@ -15,12 +15,12 @@
 #include <cmocka.h>
 
 #include "portlens/port.h"
-#include "shared/atomic_file.h"
-#include "shared/buf.h"
-#include "shared/escape.h"
-#include "shared/jsonw.h"
-#include "shared/strnum.h"
-#include "shared/utf8.h"
+#include "core/atomic_file.h"
+#include "core/buf.h"
+#include "core/escape.h"
+#include "core/jsonw.h"
+#include "core/strnum.h"
+#include "core/utf8.h"
 
 static void
 test_strnum(void **state)
@@ -192,7 +192,7 @@ test_atomic_file(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-/* One rule per output: terminal, Markdown, CSV (shared/escape.c). */
+/* One rule per output: terminal, Markdown, CSV (core/escape.c). */
 static void
 test_escape_rules(void **state)
 {

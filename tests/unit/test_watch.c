@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "portlens/watch.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 static void
 test_url(void **state)

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "diff/diff_impl.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 #define LIST_FIELDS 6
 

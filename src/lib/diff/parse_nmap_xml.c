@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "diff/diff_impl.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 /* A port of the host being read; strings owned. */
 struct xport {

@@ -6,7 +6,7 @@
 #ifndef PL_KB_IMPL_H
 #define PL_KB_IMPL_H
 
-#include "portindex.h"
+#include "core/portindex.h"
 #include "portlens/knowledge.h"
 
 struct pl_kb {

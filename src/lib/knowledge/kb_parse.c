@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "knowledge/kb_impl.h"
-#include "shared/buf.h"
-#include "shared/strnum.h"
-#include "shared/utf8.h"
+#include "core/buf.h"
+#include "core/strnum.h"
+#include "core/utf8.h"
 
 #define MAX_TITLE   100
 #define MAX_TEXT    1000

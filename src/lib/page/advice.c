@@ -12,7 +12,7 @@
 #include <strings.h>
 
 #include "page/page_impl.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 #define MAX_CHECKS 24
 

@@ -8,7 +8,7 @@
 
 #include "page/page_impl.h"
 #include "portlens/sockets.h"
-#include "shared/jsonw.h"
+#include "core/jsonw.h"
 
 static void
 json_record(struct pl_jsonw *w, const struct pl_reg_entry *e)

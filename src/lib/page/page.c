@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "page/page_impl.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 /* Linux's compiled-in default for net.ipv4.ip_local_port_range. */
 #define LINUX_EPHEMERAL_LO 32768u

@@ -7,7 +7,7 @@
 #define PL_PAGE_IMPL_H
 
 #include "portlens/page.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 /* text.c: the sentences the builder writes, per language (see pl_page_text). */
 enum pl_page_text {

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "probe/recog_impl.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 struct parse_state {
 	struct pl_recog_db *db;

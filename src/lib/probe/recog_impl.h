@@ -10,7 +10,7 @@
 #include <pcre2.h>
 
 #include "probe/recog.h"
-#include "shared/buf.h"
+#include "core/buf.h"
 
 struct recog_param {
 	unsigned pos;

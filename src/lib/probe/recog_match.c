@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "probe/recog_impl.h"
-#include "shared/utf8.h"
+#include "core/utf8.h"
 
 #define MATCH_LIMIT 5000000u
 #define DEPTH_LIMIT 100000u

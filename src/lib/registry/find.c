@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "portlens/search.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 #define MAX_WORDS 8
 

@@ -18,7 +18,7 @@
 
 #include "registry/csv.h"
 #include "registry/registry_impl.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 enum reg_column {
 	COL_SERVICE,

@@ -7,7 +7,7 @@
 #ifndef PL_REGISTRY_IMPL_H
 #define PL_REGISTRY_IMPL_H
 
-#include "portindex.h"
+#include "core/portindex.h"
 #include "portlens/registry.h"
 
 struct pl_registry {

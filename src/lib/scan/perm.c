@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "portlens/scan.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 static uint64_t
 mix64(uint64_t z)

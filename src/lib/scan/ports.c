@@ -15,7 +15,7 @@
 
 #include "portlens/scan.h"
 #include "scan/scan_impl.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 static int
 cmp_u32(const void *a, const void *b)

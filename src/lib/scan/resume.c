@@ -3,7 +3,7 @@
  * resume.c - resume files: the arguments of an interrupted scan and where it stood.
  *
  * Format (text, one record per line, written atomically: a temporary file made with
- * mkstemp in the same directory, then renamed; shared/atomic_file.c):
+ * mkstemp in the same directory, then renamed; core/atomic_file.c):
  *   portlens-resume 1
  *   arg ARG            one per argument, bytes outside 0x21-0x7e and '%' as %XX
  *   next N             the first position never taken
@@ -11,7 +11,7 @@
  *   end
  * The parser is a pure function over bytes (pl_scan_resume_parse), fuzzable like the
  * other parsers; a file without "end" is rejected as truncated. Files are read line by
- * line with a bound on the line length (shared/lines.h), never whole.
+ * line with a bound on the line length (core/lines.h), never whole.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "portlens/scan.h"
-#include "shared/atomic_file.h"
-#include "shared/buf.h"
-#include "shared/lines.h"
-#include "shared/strnum.h"
+#include "core/atomic_file.h"
+#include "core/buf.h"
+#include "core/lines.h"
+#include "core/strnum.h"
 
 #define MAGIC "portlens-resume 1"
 /* Bounds on what a resume file may hold: an argument line (a -p list of 100 KB is 300 KB

@@ -44,7 +44,7 @@
 
 #include "scan/scan_impl.h"
 #include "scan/sockpool.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 enum { DST_EMPTY, DST_SEEN, DST_SOURCE, DST_NOLEARN };
 

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 
 #include "portlens/scan.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 /*
  * Specs per list (targets, exclusions): a bound on memory (about 64 MiB of blocks) for

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "scan/udp_payloads.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 extern const char pl_udp_payloads_text[];
 extern const size_t pl_udp_payloads_text_len;

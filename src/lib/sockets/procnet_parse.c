@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "sockets/sockets_impl.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 struct cursor {
 	const char *p, *end;

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "shared/strnum.h"
+#include "core/strnum.h"
 #include "store/store_impl.h"
 
 #define MIGRATE_LOCK_KEY 0x706c656e73LL /* "plens": the advisory lock for migrations */

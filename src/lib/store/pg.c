@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "shared/buf.h"
+#include "core/buf.h"
 #include "store/store_impl.h"
 
 #define COPY_CHUNK (1u << 20)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/strnum.h"
+#include "core/strnum.h"
 #include "store/store_impl.h"
 
 #define MAX_PARAMS 16

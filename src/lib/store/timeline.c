@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/buf.h"
+#include "core/buf.h"
 #include "store/store_impl.h"
 
 #define DEFAULT_LIMIT 200

@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "shared/buf.h"
+#include "core/buf.h"
 #include "watch/watch_impl.h"
 
 enum pl_rc

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "shared/strnum.h"
+#include "core/strnum.h"
 #include "watch/watch_impl.h"
 
 struct pl_watch_log {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/buf.h"
-#include "shared/jsonw.h"
+#include "core/buf.h"
+#include "core/jsonw.h"
 #include "watch/watch_impl.h"
 
 void

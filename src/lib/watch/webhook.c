@@ -26,8 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shared/buf.h"
-#include "shared/strnum.h"
+#include "core/buf.h"
+#include "core/strnum.h"
 #include "watch/watch_impl.h"
 
 #define LINE_MAX_BYTES (256u * 1024u)

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/strnum.h - strict number parsing (an OpenBSD strtonum-like helper).
+ * core/strnum.h - strict number parsing (an OpenBSD strtonum-like helper).
  *
  * Unlike atoi/strtol used naively, these reject empty strings, signs, leading or
  * trailing junk, whitespace and overflow, and say which of those happened.
  */
-#ifndef PL_SHARED_STRNUM_H
-#define PL_SHARED_STRNUM_H
+#ifndef PL_CORE_STRNUM_H
+#define PL_CORE_STRNUM_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  */
 #include <string.h>
 
-#include "shared/jsonw.h"
-#include "shared/utf8.h"
+#include "core/jsonw.h"
+#include "core/utf8.h"
 
 void
 pl_jsonw_init(struct pl_jsonw *w, struct pl_buf *out, int pretty)

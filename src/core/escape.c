@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "shared/escape.h"
-#include "shared/utf8.h"
+#include "core/escape.h"
+#include "core/utf8.h"
 
 static void
 put_hex(struct pl_buf *b, unsigned char c)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/utf8.h - UTF-8 validation (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
+ * core/utf8.h - UTF-8 validation (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
  */
-#ifndef PL_SHARED_UTF8_H
-#define PL_SHARED_UTF8_H
+#ifndef PL_CORE_UTF8_H
+#define PL_CORE_UTF8_H
 
 #include <stddef.h>
 

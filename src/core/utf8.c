@@ -4,7 +4,7 @@
  * Unicode 15 section 3.9 (table 3-7): the second byte's allowed range depends on the
  * lead byte, which rules out overlong forms and surrogates without decoding.
  */
-#include "shared/utf8.h"
+#include "core/utf8.h"
 
 size_t
 pl_utf8_invalid_at(const char *str, size_t n)

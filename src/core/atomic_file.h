@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/atomic_file.h - replace a file safely: write a fresh temporary file in the same
+ * core/atomic_file.h - replace a file safely: write a fresh temporary file in the same
  * directory, created with O_CREAT|O_EXCL|O_NOFOLLOW (mkstemp), then rename it over the
  * target. In a world-writable directory no other user's planted file or symlink is ever
  * opened, and readers see the old file or the new one, whole.
  */
-#ifndef PL_SHARED_ATOMIC_FILE_H
-#define PL_SHARED_ATOMIC_FILE_H
+#ifndef PL_CORE_ATOMIC_FILE_H
+#define PL_CORE_ATOMIC_FILE_H
 
 #include <stddef.h>
 #include <stdio.h>

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/buf.h - a growable byte buffer (always NUL-terminated) used by renderers,
+ * core/buf.h - a growable byte buffer (always NUL-terminated) used by renderers,
  * parsers and tests to build strings without fixed-size arrays or sprintf.
  *
  * Failures are sticky: once an append fails (out of memory), the buffer is marked failed
  * and every later append fails too, so a renderer that appends a thousand pieces can
  * check once at the end (pl_buf_failed) and never hand out a silently truncated result.
  */
-#ifndef PL_SHARED_BUF_H
-#define PL_SHARED_BUF_H
+#ifndef PL_CORE_BUF_H
+#define PL_CORE_BUF_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/markup.h - the character references HTML and XML need, in one place, for the
+ * core/markup.h - the character references HTML and XML need, in one place, for the
  * web's HTML renderer and the scan's XML output.
  */
-#ifndef PL_SHARED_MARKUP_H
-#define PL_SHARED_MARKUP_H
+#ifndef PL_CORE_MARKUP_H
+#define PL_CORE_MARKUP_H
 
 /*
  * Returns the entity that stands for c in element text and attribute values ("&amp;",

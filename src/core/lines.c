@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/lines.h"
+#include "core/lines.h"
 
 enum pl_rc
 pl_lines_read(FILE *fp, size_t max_line, const char *source, pl_line_fn fn, void *ctx,

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/escape.h - one escaping rule per output, for every string that came from
+ * core/escape.h - one escaping rule per output, for every string that came from
  * outside (what a server sent, a process's name and command line, a cgroup or namespace
  * name, a DNS name): terminal text, Markdown and CSV. JSON has pl_json_escape (jsonw.h),
  * HTML and XML pl_markup_entity (markup.h) on top of the terminal rule.
  */
-#ifndef PL_SHARED_ESCAPE_H
-#define PL_SHARED_ESCAPE_H
+#ifndef PL_CORE_ESCAPE_H
+#define PL_CORE_ESCAPE_H
 
 #include <stddef.h>
 
-#include "shared/buf.h"
+#include "core/buf.h"
 
 /*
  * Terminal (and the base of every other rule): the text becomes one line of valid,

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portindex.h"
+#include "core/portindex.h"
 
 #define PORTS 65536u
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "shared/atomic_file.h"
+#include "core/atomic_file.h"
 
 enum pl_rc
 pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/jsonw.h - a streaming JSON writer into a struct pl_buf.
+ * core/jsonw.h - a streaming JSON writer into a struct pl_buf.
  *
  * Keeps a small stack of open containers to place commas, and escapes strings per
  * RFC 8259 (control characters as \u00XX; invalid UTF-8 bytes replaced by U+FFFD so
  * the output is always valid JSON). Used by the CLI and web renderers and scan sinks.
  */
-#ifndef PL_SHARED_JSONW_H
-#define PL_SHARED_JSONW_H
+#ifndef PL_CORE_JSONW_H
+#define PL_CORE_JSONW_H
 
 #include <stdint.h>
 
-#include "shared/buf.h"
+#include "core/buf.h"
 
 #define PL_JSONW_MAX_DEPTH 32
 

@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "portlens/port.h"
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 static const char *const proto_names[PL_PROTO_COUNT] = {
     [PL_PROTO_TCP] = "tcp",

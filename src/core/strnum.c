@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "shared/strnum.h"
+#include "core/strnum.h"
 
 enum pl_rc
 pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,

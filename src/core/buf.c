@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shared/buf.h"
+#include "core/buf.h"
 
 void
 pl_buf_init(struct pl_buf *b)

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shared/lines.h - reading a stream line by line with a bound on the line length, for
+ * core/lines.h - reading a stream line by line with a bound on the line length, for
  * inputs a user names (-iL, --excludefile, resume files) that may be anything:
  * /dev/zero, `yes`, a directory. Memory stays at one line; a longer line, a read error
  * (EISDIR) or a callback's error ends the read with a message naming the source and line.
  */
-#ifndef PL_SHARED_LINES_H
-#define PL_SHARED_LINES_H
+#ifndef PL_CORE_LINES_H
+#define PL_CORE_LINES_H
 
 #include <stddef.h>
 #include <stdio.h>
