@@ -81,6 +81,23 @@ int pl_watch_snap_same(const struct pl_watch_snap *a, const struct pl_watch_snap
 void pl_watch_event_json(struct pl_buf *out, const char *id, uint64_t seq, int64_t time_ms,
                          int gone, const char *source, const struct pl_watch_listener *l);
 
+/* ---- scheduled scans (watch --scan) --------------------------------------------- */
+
+struct pl_diff_change;
+
+/* "opened", "closed", "changed" (product or version) for a difference between two
+ * scheduled scans; NULL for a change between two states that are both not open. */
+const char *pl_watch_scan_kind(const struct pl_diff_change *c);
+
+/* One scan event as a JSON line of schema "portlens.watch/1" (no newline): event,
+ * source "scan", host, proto, port, state, service, product, version, and the same
+ * under "before" as the previous scan had them. */
+void pl_watch_scan_event_json(struct pl_buf *out, const char *id, uint64_t seq, int64_t time_ms,
+                              const struct pl_diff_change *c);
+
+/* One human line: "opened 198.18.0.2:8080/tcp (http-alt)", "changed ...: A 1 -> A 2". */
+void pl_watch_scan_describe(struct pl_buf *b, const struct pl_diff_change *c);
+
 /* ---- the kernel event source ----------------------------------------------------- */
 
 struct pl_watch_bpf;

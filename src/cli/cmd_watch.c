@@ -41,6 +41,8 @@ enum {
 	OPT_POLL,
 	OPT_INTERVAL,
 	OPT_DURATION,
+	OPT_DB,
+	OPT_SCAN,
 };
 
 #define POLL_ONLY_MS 250
@@ -65,6 +67,11 @@ static const char watch_help[] =
     "                      order, retried until accepted (2xx); the log is the queue\n"
     "  --webhook-timeout=MS  time allowed per attempt (default 5000)\n"
     "  --syslog            also to the journal (MESSAGE_ID per kind) or syslog\n"
+    "  --db PATH|URL       also store events and this machine's listeners (an SQLite\n"
+    "                      file or postgresql://..., for portlens serve's fleet pages)\n"
+    "  --scan 'TARGETS -p PORTS [SCAN OPTIONS] every INTERVAL'\n"
+    "                      scan on a schedule (INTERVAL: 90s, 15m, 1h, 1d) and report\n"
+    "                      ports that opened or closed and services that changed\n"
     "  --poll              do not use the kernel event source\n"
     "  --interval=MS       how often to poll (default 500; 250 without BPF)\n"
     "  --duration=S        stop after S seconds (default: until SIGINT/SIGTERM)\n"
@@ -98,6 +105,8 @@ parse_args(struct watch_run *w, int argc, char **argv)
 	    {"poll", no_argument, NULL, OPT_POLL},
 	    {"interval", required_argument, NULL, OPT_INTERVAL},
 	    {"duration", required_argument, NULL, OPT_DURATION},
+	    {"db", required_argument, NULL, OPT_DB},
+	    {"scan", required_argument, NULL, OPT_SCAN},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -133,6 +142,12 @@ parse_args(struct watch_run *w, int argc, char **argv)
 		case OPT_INTERVAL:
 			rc = pl_cli_uint_opt(w->cli, "--interval", optarg, 10, 3600000,
 			                     &w->interval_ms);
+			break;
+		case OPT_DB:
+			w->db = optarg;
+			break;
+		case OPT_SCAN:
+			w->scan_spec = optarg;
 			break;
 		case OPT_DURATION:
 			rc = pl_cli_uint_opt(w->cli, "--duration", optarg, 1, 31536000,
@@ -173,14 +188,10 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* One change: its JSON line joins the batch; announced after commit_batch. */
-static int
-on_change(void *ud, int gone, const struct pl_watch_listener *l)
+struct watch_pending *
+watch_pending_new(struct watch_run *w)
 {
-	struct watch_run *w = ud;
 	struct watch_pending *p;
-	char id[80];
-	size_t off = w->batch.len;
 
 	if (w->n_pending == w->cap_pending) {
 		size_t cap = w->cap_pending ? w->cap_pending * 2 : 64;
@@ -188,30 +199,44 @@ on_change(void *ud, int gone, const struct pl_watch_listener *l)
 
 		if (!v) {
 			w->failed = 1;
-			return 1;
+			return NULL;
 		}
 		w->pending = v;
 		w->cap_pending = cap;
 	}
 	p = &w->pending[w->n_pending++];
-	p->gone = gone;
+	memset(p, 0, sizeof(*p));
 	p->time_ms = wall_ms();
-	p->l = l;
-	snprintf(id, sizeof(id), "%s-%llu", w->id_prefix,
+	p->off = w->batch.len;
+	snprintf(p->id, sizeof(p->id), "%s-%llu", w->id_prefix,
 	         (unsigned long long)(w->seq + w->n_pending));
-	pl_watch_event_json(&w->batch, id, w->seq + w->n_pending, p->time_ms, gone, w->source, l);
-	p->off = off;
-	p->len = w->batch.len - off;
+	return p;
+}
+
+/* One change: its JSON line joins the batch; announced after watch_commit. */
+static int
+on_change(void *ud, int gone, const struct pl_watch_listener *l)
+{
+	struct watch_run *w = ud;
+	struct watch_pending *p = watch_pending_new(w);
+
+	if (!p)
+		return 1;
+	p->gone = gone;
+	p->l = l;
+	pl_watch_event_json(&w->batch, p->id, w->seq + w->n_pending, p->time_ms, gone, w->source,
+	                    l);
+	p->len = w->batch.len - p->off;
 	pl_buf_putc(&w->batch, '\n');
 	return 0;
 }
 
 /*
  * Commits the batch to the event log (one write, one fdatasync), then announces each
- * event: nothing is printed, logged or sent before it is on disk.
+ * event: nothing is printed, logged, sent or stored before it is on disk.
  */
-static void
-commit_batch(struct watch_run *w)
+void
+watch_commit(struct watch_run *w)
 {
 	struct pl_err err = {0};
 
@@ -229,11 +254,12 @@ commit_batch(struct watch_run *w)
 		struct pl_buf json = {.data = w->batch.data + p->off, .len = p->len, .cap = 0};
 
 		w->batch.data[p->off + p->len] = '\0';
-		watch_print(w, &json, p->gone, p->l, p->time_ms);
-		watch_syslog(w, &json, p->gone, p->l);
+		watch_print(w, &json, p);
+		watch_syslog(w, &json, p);
 	}
 	if (w->webhook)
 		pl_webhook_notify(w->webhook);
+	watch_db_events(w);
 out:
 	w->n_pending = 0;
 	pl_buf_reset(&w->batch);
@@ -323,6 +349,7 @@ static int
 look(struct watch_run *w, struct pl_watch_snap *prev, int full_now)
 {
 	struct pl_watch_snap cur;
+	size_t changed;
 	int rc;
 
 	if (!full_now) {
@@ -340,11 +367,13 @@ look(struct watch_run *w, struct pl_watch_snap *prev, int full_now)
 	rc = snapshot(w, 1, &cur);
 	if (rc != PL_EXIT_OK)
 		return rc;
-	pl_watch_snap_diff(prev, &cur, on_change, w);
-	commit_batch(w);
+	changed = pl_watch_snap_diff(prev, &cur, on_change, w);
+	watch_commit(w);
 	keep_holders(prev, &cur);
 	pl_watch_snap_cleanup(prev);
 	*prev = cur;
+	if (changed)
+		watch_db_listeners(w, prev);
 	return w->failed ? PL_EXIT_FAIL : PL_EXIT_OK;
 }
 
@@ -427,9 +456,14 @@ setup(struct watch_run *w, struct pl_watch_bpf **bpf, int *sfd)
 			return rc;
 		w->have_baseline = 1;
 	}
+	gethostname(w->hostname, sizeof(w->hostname) - 1);
 	rc = state_dir(w, dir, sizeof(dir));
 	if (rc == PL_EXIT_OK)
 		rc = open_outputs(w, dir);
+	if (rc == PL_EXIT_OK)
+		rc = watch_db_open(w);
+	if (rc == PL_EXIT_OK)
+		rc = watch_scan_setup(w, dir);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	id_prefix(w->id_prefix, sizeof(w->id_prefix));
@@ -461,18 +495,25 @@ loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_sna
 	int rc = PL_EXIT_OK;
 
 	while (rc == PL_EXIT_OK) {
-		struct pollfd pfd[2] = {{.fd = sfd, .events = POLLIN},
-		                        {.fd = bpf ? pl_watch_bpf_fd(bpf) : -1, .events = POLLIN}};
+		struct pollfd pfd[3] = {{.fd = sfd, .events = POLLIN},
+		                        {.fd = bpf ? pl_watch_bpf_fd(bpf) : -1, .events = POLLIN},
+		                        {.fd = watch_scan_fd(w), .events = POLLIN}};
 		int64_t now = mono_ms(), wait = next_tick - now;
 
 		if (end && now >= end)
 			break;
 		if (end && end - now < wait)
 			wait = end - now;
-		if (poll(pfd, 2, wait < 0 ? 0 : (int)wait) < 0 && errno != EINTR)
+		if (watch_scan_due(w) - now < wait)
+			wait = watch_scan_due(w) - now;
+		if (poll(pfd, 3, wait < 0 ? 0 : (int)wait) < 0 && errno != EINTR)
 			return pl_cli_fail(w->cli, "watch: poll: %s", strerror(errno));
 		if (pfd[0].revents & POLLIN)
 			break;
+		if (pfd[2].revents & POLLIN)
+			watch_scan_reap(w);
+		if (w->scan && mono_ms() >= watch_scan_due(w))
+			watch_scan_start(w, mono_ms());
 		if (bpf && (pfd[1].revents & POLLIN)) {
 			/* a burst (a service binding several ports, a churn) is one look */
 			struct timespec gather = {.tv_nsec = COALESCE_MS * 1000000L};
@@ -487,6 +528,7 @@ loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_sna
 		if (mono_ms() >= next_tick) {
 			w->source = "poll";
 			rc = look(w, prev, 0);
+			watch_db_retry(w, prev);
 			next_tick = mono_ms() + w->interval_ms;
 		}
 	}
@@ -505,7 +547,7 @@ report_baseline(struct watch_run *w, const struct pl_watch_snap *snap)
 			on_change(w, 0, &snap->v[i]);
 			unexpected++;
 		}
-	commit_batch(w);
+	watch_commit(w);
 	fprintf(w->cli->err, "%s: watch: %zu listeners, %zu not in the baseline\n", w->cli->prog,
 	        snap->n, unexpected);
 }
@@ -534,6 +576,7 @@ pl_cmd_watch(struct pl_cli *cli, int argc, char **argv)
 			report_baseline(&w, &prev);
 		else
 			fprintf(cli->err, "%s: watch: %zu listeners\n", cli->prog, prev.n);
+		watch_db_listeners(&w, &prev);
 		if (prev.notes && prev.notes[0])
 			fprintf(cli->err, "%s: note: %s\n", cli->prog, prev.notes);
 		rc = loop(&w, bpf, sfd, &prev);
@@ -549,6 +592,8 @@ out:
 		        cli->prog, (unsigned long long)st.delivered,
 		        (unsigned long long)st.failures);
 	}
+	watch_scan_free(&w);
+	watch_db_close(&w);
 	pl_watch_snap_cleanup(&prev);
 	pl_buf_cleanup(&w.batch);
 	free(w.pending);

@@ -13,9 +13,13 @@
 #include <unistd.h>
 
 #include "cli/watch_cmd.h"
+#include "portlens/diff.h"
 
 const char watch_msgid_new[] = "8d2f3c1a6b5e4f7091a2b3c4d5e6f701";
 const char watch_msgid_gone[] = "8d2f3c1a6b5e4f7091a2b3c4d5e6f702";
+const char watch_msgid_opened[] = "8d2f3c1a6b5e4f7091a2b3c4d5e6f703";
+const char watch_msgid_closed[] = "8d2f3c1a6b5e4f7091a2b3c4d5e6f704";
+const char watch_msgid_changed[] = "8d2f3c1a6b5e4f7091a2b3c4d5e6f705";
 
 /* "new tcp4 0.0.0.0:8080 (http-alt) in host: pid 42 python3, user root, unit x.service" */
 void
@@ -42,12 +46,22 @@ watch_describe(struct pl_buf *b, int gone, const struct pl_watch_listener *l)
 		pl_buf_puts(b, "; NOT in the baseline");
 }
 
+/* The human line of either kind of event. */
+static void
+describe(struct pl_buf *b, const struct watch_pending *p)
+{
+	if (p->c)
+		pl_watch_scan_describe(b, p->c);
+	else
+		watch_describe(b, p->gone, p->l);
+}
+
 void
-watch_print(struct watch_run *w, const struct pl_buf *json, int gone,
-            const struct pl_watch_listener *l, int64_t time_ms)
+watch_print(struct watch_run *w, const struct pl_buf *json, const struct watch_pending *p)
 {
 	struct pl_buf b;
 	char when[32];
+	int64_t time_ms = p->time_ms;
 	time_t t = (time_t)(time_ms / 1000);
 	struct tm tm;
 
@@ -57,7 +71,7 @@ watch_print(struct watch_run *w, const struct pl_buf *json, int gone,
 	} else {
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
 		pl_buf_printf(&b, "%s.%03dZ ", when, (int)(time_ms % 1000));
-		watch_describe(&b, gone, l);
+		describe(&b, p);
 	}
 	pl_buf_putc(&b, '\n');
 	if ((json && pl_buf_failed(json)) || pl_buf_write(&b, w->cli->out) == PL_ERR_NOMEM)
@@ -66,11 +80,27 @@ watch_print(struct watch_run *w, const struct pl_buf *json, int gone,
 	pl_buf_cleanup(&b);
 }
 
-void
-watch_syslog(struct watch_run *w, const struct pl_buf *json, int gone,
-             const struct pl_watch_listener *l)
+/* The journal's MESSAGE_ID and PORTLENS_EVENT of an event. */
+static const char *
+msgid(const struct watch_pending *p, const char **event)
 {
-	const char *path = getenv("PORTLENS_JOURNAL_SOCKET");
+	const char *kind = p->c ? pl_watch_scan_kind(p->c) : p->gone ? "gone" : "new";
+
+	*event = kind ? kind : "state";
+	if (!p->c)
+		return p->gone ? watch_msgid_gone : watch_msgid_new;
+	return p->c->kind == PL_DIFF_OPENED   ? watch_msgid_opened
+	       : p->c->kind == PL_DIFF_CLOSED ? watch_msgid_closed
+	                                      : watch_msgid_changed;
+}
+
+void
+watch_syslog(struct watch_run *w, const struct pl_buf *json, const struct watch_pending *p)
+{
+	const char *path = getenv("PORTLENS_JOURNAL_SOCKET"), *event, *id = msgid(p, &event);
+	const struct pl_scandoc_port *sp = p->c ? (p->c->b ? p->c->b : p->c->a) : NULL;
+	/* a listener outside the baseline, and a port that opened, are warnings */
+	int warn = p->c ? p->c->kind == PL_DIFF_OPENED : p->l->baseline == 0;
 	struct pl_buf msg;
 	char port[8], pid[16];
 
@@ -79,20 +109,20 @@ watch_syslog(struct watch_run *w, const struct pl_buf *json, int gone,
 	if (!path || !path[0])
 		path = "/run/systemd/journal/socket";
 	pl_buf_init(&msg);
-	watch_describe(&msg, gone, l);
-	snprintf(port, sizeof(port), "%u", l->key.port);
-	snprintf(pid, sizeof(pid), "%d", (int)l->pid);
+	describe(&msg, p);
+	snprintf(port, sizeof(port), "%u", sp ? sp->port : p->l->key.port);
+	snprintf(pid, sizeof(pid), "%d", sp ? 0 : (int)p->l->pid);
 	if (access(path, W_OK) == 0) {
 		const char *keys[] = {"MESSAGE",           "MESSAGE_ID",     "PRIORITY",
 		                      "SYSLOG_IDENTIFIER", "PORTLENS_EVENT", "PORTLENS_PORT",
 		                      "PORTLENS_PROTO",    "PORTLENS_PID",   "PORTLENS_JSON"};
 		const char *vals[] = {pl_buf_str(&msg),
-		                      gone ? watch_msgid_gone : watch_msgid_new,
-		                      l->baseline == 0 ? "4" : "5",
+		                      id,
+		                      warn ? "4" : "5",
 		                      "portlens-watch",
-		                      gone ? "gone" : "new",
+		                      event,
 		                      port,
-		                      l->label,
+		                      sp ? pl_proto_name((enum pl_proto)sp->proto) : p->l->label,
 		                      pid,
 		                      pl_buf_str(json)};
 
@@ -102,8 +132,7 @@ watch_syslog(struct watch_run *w, const struct pl_buf *json, int gone,
 		}
 	}
 	openlog("portlens-watch", LOG_PID, LOG_DAEMON);
-	syslog(l->baseline == 0 ? LOG_WARNING : LOG_NOTICE, "MESSAGE_ID=%s %s",
-	       gone ? watch_msgid_gone : watch_msgid_new, pl_buf_str(&msg));
+	syslog(warn ? LOG_WARNING : LOG_NOTICE, "MESSAGE_ID=%s %s", id, pl_buf_str(&msg));
 	closelog();
 	pl_buf_cleanup(&msg);
 }
