@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * render_markdown.c - the port page as CommonMark, for wikis and tickets. Data from the
- * registry and knowledge base is escaped so it can never turn into markup or HTML.
+ * render_markdown.c - the port page as CommonMark, for wikis and tickets, in the page's
+ * language with the same strings as the terminal and web pages (web/i18n_tables.c). Data
+ * from the registry and knowledge base is escaped so it can never turn into markup or HTML.
  */
 #include <string.h>
 
 #include "cli/cli.h"
+#include "web/i18n.h"
 
 static void
 md_escape(struct pl_buf *out, const char *s)
@@ -20,29 +22,59 @@ md_escape(struct pl_buf *out, const char *s)
 	}
 }
 
-static void
-md_field(struct pl_buf *out, const char *label, const char *value)
+/* The page's strings (web/i18n_tables.c) in the page's language. */
+struct md_ctx {
+	const struct pl_page *page;
+	struct pl_buf *out;
+	const struct web_lang *wl;
+};
+
+static const char *
+md_tx(const struct md_ctx *m, enum web_str id)
 {
-	if (!*value)
-		return;
-	pl_buf_printf(out, "  - %s: ", label);
-	md_escape(out, value);
-	pl_buf_putc(out, '\n');
+	return web_tr(m->wl, id);
+}
+
+/* Appends a translated template; the values are filled in as given (escape them first). */
+static void
+md_trf(const struct md_ctx *m, struct pl_buf *b, enum web_str id, const char *a1, const char *a2,
+       const char *a3, const char *a4)
+{
+	const char *args[4] = {a1, a2, a3, a4};
+
+	pl_page_fill(b, md_tx(m, id), args, 4);
 }
 
 static void
-md_registry(const struct pl_page *p, struct pl_buf *out)
+md_field(const struct md_ctx *m, enum web_str label, const char *value)
 {
-	pl_buf_printf(out,
-	              "## What port %u is\n\nIANA Service Name and Transport Protocol Port "
-	              "Number Registry, data as of %s (%s).\n\n",
-	              p->port, p->registry_date, p->registry_source);
+	if (!*value)
+		return;
+	pl_buf_printf(m->out, "  - %s: ", md_tx(m, label));
+	md_escape(m->out, value);
+	pl_buf_putc(m->out, '\n');
+}
+
+static void
+md_registry(const struct md_ctx *m)
+{
+	const struct pl_page *p = m->page;
+	struct pl_buf *out = m->out;
+	struct pl_buf origin;
+
+	pl_buf_puts(out, "## ");
+	md_trf(m, out, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
+	pl_buf_puts(out, "\n\n");
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
+		char what[16];
 
-		if (tr->n == 0)
-			pl_buf_printf(out, "- **%s**: no registry record\n",
-			              pl_proto_name(tr->proto));
+		snprintf(what, sizeof(what), "%u/%s", p->port, pl_proto_name(tr->proto));
+		if (tr->n == 0) {
+			pl_buf_printf(out, "- **%s**: ", pl_proto_name(tr->proto));
+			md_trf(m, out, S_NO_RECORD, what, NULL, NULL, NULL);
+			pl_buf_putc(out, '\n');
+		}
 		for (size_t k = 0; k < tr->n; k++) {
 			const struct pl_reg_entry *e = tr->rows[k];
 
@@ -53,41 +85,95 @@ md_registry(const struct pl_page *p, struct pl_buf *out)
 				pl_buf_puts(out, "` — ");
 				md_escape(out, e->description);
 			} else {
-				pl_buf_puts(out, pl_reg_status_name((enum pl_reg_status)e->status));
+				pl_buf_puts(out, pl_page_status_label(p, e->status));
 			}
-			if (e->port_lo != e->port_hi)
-				pl_buf_printf(out, " (range %u-%u)", e->port_lo, e->port_hi);
+			if (e->port_lo != e->port_hi) {
+				char lo[8], hi[8];
+
+				snprintf(lo, sizeof(lo), "%u", e->port_lo);
+				snprintf(hi, sizeof(hi), "%u", e->port_hi);
+				pl_buf_puts(out, ". ");
+				md_trf(m, out, S_REG_RANGE, lo, hi, NULL, NULL);
+			}
 			pl_buf_putc(out, '\n');
-			md_field(out, "Assignee", e->assignee);
-			md_field(out, "Registered", e->registered);
-			md_field(out, "Modified", e->modified);
-			md_field(out, "Reference", e->reference);
-			md_field(out, "Unauthorized use reported", e->unauthorized_use);
-			md_field(out, "Notes", e->notes);
+			md_field(m, S_ASSIGNEE, e->assignee);
+			md_field(m, S_REGISTERED, e->registered);
+			md_field(m, S_MODIFIED, e->modified);
+			md_field(m, S_REFERENCE, e->reference);
+			md_field(m, S_UNAUTHORIZED_USE, e->unauthorized_use);
+			md_field(m, S_NOTES, e->notes);
 		}
 	}
-	pl_buf_puts(out,
-	            "\nSource: <https://www.iana.org/assignments/service-names-port-numbers/>\n\n");
+	pl_buf_init(&origin);
+	pl_page_origin(p, p->registry_source, &origin);
+	pl_buf_printf(out, "\n%s: ", md_tx(m, S_SOURCE));
+	md_escape(out, pl_buf_str(&origin));
+	pl_buf_puts(out, ", <https://www.iana.org/assignments/service-names-port-numbers/>\n\n");
+	pl_buf_cleanup(&origin);
+}
+
+static const enum web_str md_range_names[] = {
+    [PL_RANGE_SYSTEM] = S_RANGE_SYSTEM_NAME,
+    [PL_RANGE_USER] = S_RANGE_USER_NAME,
+    [PL_RANGE_DYNAMIC] = S_RANGE_DYNAMIC_NAME,
+};
+
+static void
+md_range(const struct md_ctx *m)
+{
+	const struct pl_page *p = m->page;
+	char port[8], lo[8], hi[8], up[8], elo[8], ehi[8];
+	struct pl_buf src;
+
+	snprintf(port, sizeof(port), "%u", p->port);
+	snprintf(lo, sizeof(lo), "%u", p->range_lo);
+	snprintf(hi, sizeof(hi), "%u", p->range_hi);
+	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
+	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
+	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
+	pl_buf_init(&src);
+	if (p->ephemeral.source[0] == '/')
+		pl_buf_printf(&src, "`%s`", p->ephemeral.source);
+	else
+		pl_page_origin(p, p->ephemeral.source, &src);
+	pl_buf_printf(m->out, "## %s\n\n", md_tx(m, S_SEC_RANGE));
+	md_trf(m, m->out, S_RANGE_IS, port, md_tx(m, md_range_names[p->range]), lo, hi);
+	pl_buf_putc(m->out, ' ');
+	md_trf(m, m->out, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
+	       up, NULL, NULL, NULL);
+	pl_buf_putc(m->out, ' ');
+	md_trf(m, m->out, S_EPHEMERAL, elo, ehi, pl_buf_str(&src), NULL);
+	pl_buf_printf(m->out, " %s\n\n", md_tx(m, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
+	pl_buf_cleanup(&src);
 }
 
 static void
-md_facts(const struct pl_page *p, struct pl_buf *out, int uses)
+md_facts(const struct md_ctx *m, int uses)
 {
+	const struct pl_page *p = m->page;
+	struct pl_buf *out = m->out;
 	size_t shown = 0;
 
-	pl_buf_printf(out, "## %s\n\n", uses ? "Known unofficial uses" : "Security notes");
+	pl_buf_printf(out, "## %s\n\n", md_tx(m, uses ? S_SEC_USES : S_SEC_SECURITY));
 	for (size_t i = 0; i < p->n_facts; i++) {
 		const struct pl_kb_entry *f = p->facts[i];
+		int title_en = 0, text_en = 0;
+		const char *title = pl_kb_title(f, p->lang, &title_en);
+		const char *text = pl_kb_text(f, p->lang, &text_en);
 
 		if (pl_page_fact_is_use(f) != uses)
 			continue;
 		shown++;
 		pl_buf_puts(out, "- **");
-		md_escape(out, f->title);
-		pl_buf_printf(out, "** (%s, risk %s): ", pl_kb_kind_label((enum pl_kb_kind)f->kind),
-		              pl_risk_name((enum pl_risk)f->risk));
-		md_escape(out, f->text);
-		pl_buf_puts(out, "\n  Sources:");
+		md_escape(out, title);
+		pl_buf_puts(out, "**");
+		if (title_en || text_en)
+			pl_buf_printf(out, " %s", md_tx(m, S_UNTRANSLATED));
+		pl_buf_printf(
+		    out, " (%s, %s: %s): ", pl_kb_kind_label_in((enum pl_kb_kind)f->kind, p->lang),
+		    md_tx(m, S_RISK), pl_risk_label((enum pl_risk)f->risk, p->lang));
+		md_escape(out, text);
+		pl_buf_printf(out, "\n  %s:", md_tx(m, S_SOURCES));
 		for (uint32_t s = 0; s < f->n_sources; s++) {
 			pl_buf_puts(out, s ? ", " : " ");
 			if (strncmp(f->sources[s], "http", 4) == 0)
@@ -97,76 +183,100 @@ md_facts(const struct pl_page *p, struct pl_buf *out, int uses)
 		}
 		pl_buf_putc(out, '\n');
 	}
-	if (!shown)
-		pl_buf_printf(out, "%s\n",
-		              p->n_facts ? "None recorded."
-		                         : "portlens has no curated notes on this "
-		                           "port: nothing more is known beyond the "
-		                           "registry.");
+	if (!shown && p->n_facts) {
+		pl_buf_printf(out, "%s\n", md_tx(m, S_NONE_RECORDED));
+	} else if (!shown) {
+		char port[8];
+
+		snprintf(port, sizeof(port), "%u", p->port);
+		md_trf(m, out, S_NO_CURATED, port, NULL, NULL, NULL);
+		pl_buf_putc(out, '\n');
+	}
 	pl_buf_putc(out, '\n');
 }
 
 /* "On this machine" (only when the page read sockets). */
 static void
-md_live(const struct pl_page *p, struct pl_buf *out)
+md_live(const struct md_ctx *m)
 {
+	const struct pl_page *p = m->page;
 	const struct pl_page_live *live = p->live;
+	struct pl_buf *out = m->out;
+	char n[24];
 
-	pl_buf_puts(out, "## On this machine\n\n");
+	pl_buf_printf(out, "## %s\n\n", md_tx(m, S_SEC_LIVE));
 	if (live->error[0]) {
-		pl_buf_puts(out, "Could not read sockets: ");
-		md_escape(out, live->error);
+		struct pl_buf why;
+
+		pl_buf_init(&why);
+		md_escape(&why, live->error);
+		md_trf(m, out, S_LIVE_UNAVAILABLE, pl_buf_str(&why), NULL, NULL, NULL);
 		pl_buf_puts(out, "\n\n");
+		pl_buf_cleanup(&why);
 		return;
 	}
 	for (size_t i = 0; i < live->n_listeners; i++) {
 		const struct pl_page_listener *l = &live->listeners[i];
+		struct pl_buf proc, user;
+		char pid[16];
 
-		pl_buf_printf(out, "- %s%s `%s` port %u: ", pl_proto_name((enum pl_proto)l->proto),
+		pl_buf_printf(out, "- %s%s `%s%s%s:%u`: ", pl_proto_name((enum pl_proto)l->proto),
 		              l->dual_stack ? "46"
 		              : l->ipv6     ? "6"
 		                            : "4",
-		              l->address, p->port);
-		if (l->owner == 0) {
-			md_escape(out, l->process);
-			pl_buf_printf(out, " (pid %d, user ", (int)l->pid);
-			md_escape(out, l->user);
-			pl_buf_puts(out, ")");
-		} else {
-			pl_buf_puts(out, l->owner == 1 ? "process hidden (run as root)"
-			                               : "no process (kernel socket)");
-		}
+		              l->ipv6 ? "[" : "", l->address, l->ipv6 ? "]" : "", p->port);
+		pl_buf_init(&proc);
+		pl_buf_init(&user);
+		md_escape(&proc, l->process);
+		md_escape(&user, l->user);
+		snprintf(pid, sizeof(pid), "%d", (int)l->pid);
+		if (l->owner == 0)
+			md_trf(m, out, S_LIVE_PROC, pl_buf_str(&proc), pid, pl_buf_str(&user), "");
+		else if (l->owner == 1)
+			md_trf(m, out, S_LIVE_HIDDEN, pl_buf_str(&user), NULL, NULL, NULL);
+		else
+			pl_buf_puts(out, md_tx(m, S_LIVE_KERNEL));
 		pl_buf_putc(out, '\n');
+		pl_buf_cleanup(&proc);
+		pl_buf_cleanup(&user);
 	}
 	if (!live->n_listeners_total)
-		pl_buf_printf(out, "Nothing listens on port %u here.\n", p->port);
-	pl_buf_printf(out, "\n%zu connection%s on the port. Observed through %s.\n\n",
-	              live->n_conns, live->n_conns == 1 ? "" : "s", live->source);
+		pl_buf_printf(out, "%s\n", md_tx(m, S_LIVE_NOT_LISTENING));
+	snprintf(n, sizeof(n), "%zu", live->n_conns);
+	pl_buf_putc(out, '\n');
+	md_trf(m, out, S_LIVE_CONNS, n, NULL, NULL, NULL);
+	pl_buf_putc(out, ' ');
+	md_trf(m, out, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
+	pl_buf_puts(out, "\n\n");
 }
 
 void
 pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 {
-	char summary[256];
+	struct md_ctx m = {.page = p, .out = out};
+	char summary[256], port[8];
 
+	m.wl = web_lang_find(pl_lang_code(p->lang), 2);
+	if (!m.wl)
+		m.wl = &web_langs[0];
 	pl_page_summary(p, summary, sizeof(summary));
-	pl_buf_printf(out, "# Port %u — ", p->port);
+	snprintf(port, sizeof(port), "%u", p->port);
+	pl_buf_puts(out, "# ");
+	md_trf(&m, out, S_PORT_TITLE, port, NULL, NULL, NULL);
+	pl_buf_puts(out, " — ");
 	md_escape(out, summary);
-	pl_buf_printf(out, "\n\nRisk: **%s**\n\n", pl_risk_name(p->risk));
-	md_registry(p, out);
-	pl_buf_printf(out,
-	              "## The range it lives in\n\n%u is in the %s range %u-%u (RFC 6335). "
-	              "Linux ephemeral range: %u-%u (%s); port %u is %s it.\n\n",
-	              p->port, pl_range_name(p->range), p->range_lo, p->range_hi, p->ephemeral.lo,
-	              p->ephemeral.hi, p->ephemeral.source, p->port,
-	              p->in_ephemeral ? "inside" : "outside");
+	pl_buf_printf(out, "\n\n%s: **%s**\n\n", md_tx(&m, S_RISK),
+	              pl_risk_label(p->risk, p->lang));
+	md_registry(&m);
+	md_range(&m);
 	if (p->live)
-		md_live(p, out);
-	md_facts(p, out, 1);
-	md_facts(p, out, 0);
+		md_live(&m);
+	md_facts(&m, 1);
+	md_facts(&m, 0);
 	if (p->n_checks) /* none for port 0: nothing can listen there */
-		pl_buf_puts(out,
-		            "## How to check\n\n| Platform | Purpose | Command |\n|---|---|---|\n");
+		pl_buf_printf(out, "## %s\n\n| %s | %s | %s |\n|---|---|---|\n",
+		              md_tx(&m, S_SEC_CHECK), md_tx(&m, S_PLATFORM), md_tx(&m, S_PURPOSE),
+		              md_tx(&m, S_COMMAND));
 	for (size_t i = 0; i < p->n_checks; i++) {
 		const char *c = p->checks[i].command;
 
@@ -178,8 +288,7 @@ pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 		}
 		pl_buf_puts(out, "` |\n");
 	}
-	pl_buf_puts(out, p->n_checks ? "\n## Frequently asked questions\n\n"
-	                             : "## Frequently asked questions\n\n");
+	pl_buf_printf(out, "%s## %s\n\n", p->n_checks ? "\n" : "", md_tx(&m, S_SEC_FAQ));
 	for (size_t i = 0; i < p->n_faq; i++)
 		pl_buf_printf(out, "### %s\n\n%s\n\n", p->faq[i].question, p->faq[i].answer);
 }

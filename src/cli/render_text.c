@@ -360,17 +360,22 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 	              : l->ipv6     ? "6"
 	                            : "4",
 	              l->ipv6 ? "[" : "", l->address, l->ipv6 ? "]" : "", p->port);
-	if (l->owner == 0)
-		pl_buf_printf(&line, "%s (pid %d, user %s%s%s)", l->process, (int)l->pid, l->user,
-		              l->unit[0] ? ", " : "", l->unit);
-	else if (l->owner == 1 && geteuid() != 0)
-		pl_buf_printf(&line, "process hidden (user %s): run as root to see it", l->user);
-	else if (l->owner == 1)
-		pl_buf_printf(&line, "process not visible even to root (user %s)", l->user);
-	else
-		pl_buf_printf(&line, "no process holds it (kernel socket)");
-	if (strcmp(l->netns, "host") != 0)
-		pl_buf_printf(&line, " in namespace %s", l->netns);
+	if (l->owner == 0) {
+		char pid[16], unit[sizeof(l->unit) + 2];
+
+		snprintf(pid, sizeof(pid), "%d", (int)l->pid);
+		snprintf(unit, sizeof(unit), "%s%s", l->unit[0] ? ", " : "", l->unit);
+		trf(t, &line, S_LIVE_PROC, l->process, pid, l->user, unit);
+	} else if (l->owner == 1) {
+		trf(t, &line, geteuid() != 0 ? S_LIVE_HIDDEN : S_LIVE_INVISIBLE, l->user, NULL,
+		    NULL, NULL);
+	} else {
+		pl_buf_puts(&line, txt(t, S_LIVE_KERNEL));
+	}
+	if (strcmp(l->netns, "host") != 0) {
+		pl_buf_putc(&line, ' ');
+		trf(t, &line, S_LIVE_NETNS, l->netns, NULL, NULL, NULL);
+	}
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++)
 		if (l->flags & (1u << f))
 			pl_buf_printf(&line, " [%s]",
@@ -402,14 +407,25 @@ section_live(struct text_ctx *t)
 	}
 	for (size_t i = 0; i < live->n_listeners; i++)
 		live_listener(t, &live->listeners[i]);
-	if (live->n_listeners_total > live->n_listeners)
-		pl_buf_printf(t->out, "  ... and %zu more (portlens listen --port %u)\n",
-		              live->n_listeners_total - live->n_listeners, t->page->port);
+	if (live->n_listeners_total > live->n_listeners) {
+		char more[24], cmd[48];
+
+		snprintf(more, sizeof(more), "%zu", live->n_listeners_total - live->n_listeners);
+		snprintf(cmd, sizeof(cmd), "portlens listen --port %u", t->page->port);
+		pl_buf_puts(t->out, "  ");
+		trf(t, t->out, S_MORE_LISTENERS, more, cmd, NULL, NULL);
+		pl_buf_putc(t->out, '\n');
+	}
 	if (!live->n_listeners_total)
 		pl_buf_printf(t->out, "  %s\n", txt(t, S_LIVE_NOT_LISTENING));
 	if (live->n_conns) {
-		pl_buf_printf(t->out, "  %zu connection%s on port %u:", live->n_conns,
-		              live->n_conns == 1 ? "" : "s", t->page->port);
+		char n[24], port[8];
+
+		snprintf(n, sizeof(n), "%zu", live->n_conns);
+		snprintf(port, sizeof(port), "%u", t->page->port);
+		pl_buf_puts(t->out, "  ");
+		trf(t, t->out, live->n_conns == 1 ? S_LIVE_CONNS_ONE : S_LIVE_CONNS_MANY, n, port,
+		    NULL, NULL);
 		for (unsigned st = 1; st < 16; st++) {
 			struct pl_sock tmp = {.state = (uint8_t)st};
 

@@ -126,6 +126,13 @@ enum web_str {
 	S_OBSERVED_VIA, /* {1} source */
 	S_DB_READONLY,
 	S_DB_UNAVAILABLE,
+	S_LIVE_PROC,      /* {1} process {2} pid {3} user {4} ", unit" or "" */
+	S_LIVE_HIDDEN,    /* {1} user */
+	S_LIVE_INVISIBLE, /* {1} user */
+	S_LIVE_KERNEL,
+	S_LIVE_NETNS,      /* {1} namespace */
+	S_LIVE_CONNS_ONE,  /* {1} count (1) {2} port */
+	S_LIVE_CONNS_MANY, /* {1} count {2} port */
 	S_COUNT,
 };
 

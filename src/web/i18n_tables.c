@@ -133,6 +133,13 @@ static const char *const en[S_COUNT] = {
     [S_OBSERVED_VIA] = "Observed now through {1}.",
     [S_DB_READONLY] = "The database is read-only: saved scans are shown, votes are not saved.",
     [S_DB_UNAVAILABLE] = "The database cannot be used: saved scans and votes are unavailable.",
+    [S_LIVE_PROC] = "{1} (pid {2}, user {3}{4})",
+    [S_LIVE_HIDDEN] = "process hidden (user {1}): run as root to see it",
+    [S_LIVE_INVISIBLE] = "process not visible even to root (user {1})",
+    [S_LIVE_KERNEL] = "no process holds it (kernel socket)",
+    [S_LIVE_NETNS] = "in namespace {1}",
+    [S_LIVE_CONNS_ONE] = "{1} connection on port {2}:",
+    [S_LIVE_CONNS_MANY] = "{1} connections on port {2}:",
 };
 
 static const char *const ko[S_COUNT] = {
@@ -263,6 +270,13 @@ static const char *const ko[S_COUNT] = {
         "데이터베이스가 읽기 전용입니다. 저장된 스캔은 보이지만 투표는 저장되지 않습니다.",
     [S_DB_UNAVAILABLE] =
         "데이터베이스를 사용할 수 없습니다. 저장된 스캔과 투표를 이용할 수 없습니다.",
+    [S_LIVE_PROC] = "{1} (pid {2}, 사용자 {3}{4})",
+    [S_LIVE_HIDDEN] = "프로세스 숨겨짐 (사용자 {1}): 보려면 root로 실행하세요",
+    [S_LIVE_INVISIBLE] = "root에게도 보이지 않는 프로세스 (사용자 {1})",
+    [S_LIVE_KERNEL] = "소유한 프로세스 없음 (커널 소켓)",
+    [S_LIVE_NETNS] = "네임스페이스 {1} 안",
+    [S_LIVE_CONNS_ONE] = "포트 {2}의 연결 {1}개:",
+    [S_LIVE_CONNS_MANY] = "포트 {2}의 연결 {1}개:",
 };
 
 static const char *const ar[S_COUNT] = {
@@ -390,6 +404,13 @@ static const char *const ar[S_COUNT] = {
         "قاعدة البيانات للقراءة فقط: تُعرض عمليات الفحص المحفوظة، لكن الأصوات لا تُحفظ.",
     [S_DB_UNAVAILABLE] =
         "لا يمكن استخدام قاعدة البيانات: عمليات الفحص المحفوظة والأصوات غير متاحة.",
+    [S_LIVE_PROC] = "{1} (pid {2}، المستخدم {3}{4})",
+    [S_LIVE_HIDDEN] = "العملية مخفية (المستخدم {1}): شغّل بصلاحيات root لرؤيتها",
+    [S_LIVE_INVISIBLE] = "العملية غير مرئية حتى لـ root (المستخدم {1})",
+    [S_LIVE_KERNEL] = "لا تملكه أي عملية (مقبس النواة)",
+    [S_LIVE_NETNS] = "في مساحة الأسماء {1}",
+    [S_LIVE_CONNS_ONE] = "{1} اتصال على المنفذ {2}:",
+    [S_LIVE_CONNS_MANY] = "{1} اتصالات على المنفذ {2}:",
 };
 
 static const char *const tr[S_COUNT] = {
@@ -519,6 +540,13 @@ static const char *const tr[S_COUNT] = {
     [S_OBSERVED_VIA] = "Şu anda {1} üzerinden gözlendi.",
     [S_DB_READONLY] = "Veritabanı salt okunur: kayıtlı taramalar gösterilir, oylar kaydedilmez.",
     [S_DB_UNAVAILABLE] = "Veritabanı kullanılamıyor: kayıtlı taramalar ve oylar kullanılamaz.",
+    [S_LIVE_PROC] = "{1} (pid {2}, kullanıcı {3}{4})",
+    [S_LIVE_HIDDEN] = "süreç gizli (kullanıcı {1}): görmek için root olarak çalıştırın",
+    [S_LIVE_INVISIBLE] = "süreç root'a bile görünmüyor (kullanıcı {1})",
+    [S_LIVE_KERNEL] = "hiçbir süreç tutmuyor (çekirdek soketi)",
+    [S_LIVE_NETNS] = "{1} ad alanında",
+    [S_LIVE_CONNS_ONE] = "{2} numaralı portta {1} bağlantı:",
+    [S_LIVE_CONNS_MANY] = "{2} numaralı portta {1} bağlantı:",
 };
 
 const struct web_lang web_langs[] = {

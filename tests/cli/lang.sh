@@ -53,6 +53,16 @@ for args in "2323 --lang ko" "2323 --lang ar" "2323 --lang tr" "0 --lang ar" "60
 	out=$(env -i PATH="$PATH" HOME=/nonexistent "$portlens" $args --width 100 2>&1)
 	for phrase in "${english[@]}"; do reject "portlens $args" "$phrase" "$out"; done
 done
+# The Markdown page speaks the page's language too (its headings and labels were English).
+md_english=("${english[@]}" "What port" "The range it lives in" "Known unofficial uses" "Security notes"
+	"How to check" "Frequently asked questions" "Linux ephemeral range" "Sources:" "Assignee:")
+for args in "2323 --lang ko" "0 --lang ar" "6001 --lang tr" "49152 --lang ko" "445 --lang ar"; do
+	# shellcheck disable=SC2086 # args are words on purpose
+	out=$(env -i PATH="$PATH" HOME=/nonexistent "$portlens" $args --no-live --markdown 2>&1)
+	for phrase in "${md_english[@]}"; do reject "portlens $args --markdown" "$phrase" "$out"; done
+done
+expect "English Markdown keeps its headings" "## Frequently asked questions" \
+	"$("$portlens" 2323 --no-live --markdown --lang en)"
 expect "English keeps its words" "not in the registry" "$("$portlens" 49152 --no-live --lang en)"
 expect "English range default" "(Linux default)" "$("$portlens" 49152 --no-live --lang en)"
 "$portlens" 2323 --no-live --lang xx >/dev/null 2>&1
