@@ -463,6 +463,8 @@ pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
 		if (strcmp(out->service, "http-proxy") == 0)
 			return;
 	}
+	if (pl_probe_ipp_likely(run, out, ans))
+		pl_probe_ipp_followup(run, out);
 	if (!path || pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
 	                          NULL) != PL_OK)
 		return;

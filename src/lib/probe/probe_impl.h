@@ -245,6 +245,31 @@ int pl_kubelet_denied(const unsigned char *d, size_t n, size_t hlen);
 /* Asks an identified HTTP service its own path (/version, /metrics) for its version. */
 void pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *c,
                               struct probe_answer *ans, struct pl_service *out);
+/* p_ipp.c: what an IPP response said (strings "" when it did not). */
+struct pl_ipp_reply {
+	unsigned major, minor; /* the response's IPP version */
+	unsigned status;       /* status-code: 0x0000 successful-ok, 0x0406 not-found, ... */
+	char make_model[64];   /* printer-make-and-model */
+	char firmware[64];     /* printer-firmware-string-version (first value) */
+	char versions[64];     /* ipp-versions-supported, ","-separated */
+	char name[64];         /* printer-name */
+};
+/* Writes an IPP/1.1 request for operation op asking the attributes the probe wants
+ * (printer_uri NULL: none, as CUPS-Get-Default takes) into buf; its length, 0 if it
+ * does not fit. */
+size_t pl_ipp_request(unsigned char *buf, size_t cap, unsigned op, const char *printer_uri);
+/* Parses the IPP response of n bytes at d into *r: 0, or -1 when it is no IPP response
+ * or is cut short (r keeps what came before the cut). */
+int pl_ipp_parse(const unsigned char *d, size_t n, struct pl_ipp_reply *r);
+/* Undoes an HTTP chunked transfer coding of the n bytes at d in place; returns the
+ * length of the data (what arrived of a cut chunk is kept). */
+size_t pl_http_dechunk(unsigned char *d, size_t n);
+/* Whether an identified HTTP service should be asked IPP: CUPS, a Server header naming
+ * IPP, or port 631. */
+int pl_probe_ipp_likely(const struct probe_run *run, const struct pl_service *out,
+                        const struct probe_answer *ans);
+/* Asks it Get-Printer-Attributes (CUPS: CUPS-Get-Default) on a new connection. */
+void pl_probe_ipp_followup(const struct probe_run *run, struct pl_service *out);
 /* Strips Telnet IAC sequences from d into out (cap bytes); returns the text length. */
 size_t pl_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap);
 /* Answers Telnet option negotiation found in d: refuses all but ECHO and SGA. */

@@ -3,7 +3,8 @@
 # apps.sh PORTLENS - service detection of the products issue 14 added, on unusual ports
 # in a lab namespace pair (198.18.0.1 -> 198.18.0.2), each started once for this file:
 #
-#   real servers from Debian packages: CUPS (cups-daemon), Squid, the Prometheus node
+#   real servers from Debian packages: CUPS (cups-daemon, one queue: its IPP answer to
+#   CUPS-Get-Default names the printer and the IPP versions), Squid, the Prometheus node
 #   exporter, a Modbus/TCP device (python3-pymodbus's server with a device identity);
 #   minimal protocol-correct responders written for the test (responders.py) where
 #   Debian packages no server or it cannot run here: MongoDB (OP_MSG, with and without
@@ -90,6 +91,11 @@ for port, w in want.items():
         bad.append(f"{port}: got {seen}, want {w}")
     print(f"  {port:>5} {r.get('service')!s:20} {r.get('product')!s:26} {r.get('version')!s:8} "
           f"{r['elapsed_ms']:5d} ms  via {r.get('probe')}")
+# The IPP follow-up (CUPS-Get-Default over HTTP POST application/ipp) read the queue.
+ipp_info = got["$P_CUPS"].get("info") or ""
+for want_info in ("IPP versions: 1.0,1.1,2.0,2.1", "default printer: labjet (Lab Printers LabJet 9000)"):
+    if want_info not in ipp_info:
+        bad.append(f"CUPS info {ipp_info!r} lacks {want_info!r}")
 if got["$P_MODBUS"]["vendor"] != "portlens lab":
     bad.append(f"modbus vendor {got['$P_MODBUS']['vendor']!r}")
 # The silent port got every probe within its budget: banner (2 s) + one wave (3 s) +

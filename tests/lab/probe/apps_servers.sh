@@ -74,6 +74,48 @@ ErrorLog $D/cups/log/error_log
 AccessLog $D/cups/log/access_log
 PageLog $D/cups/log/page_log
 CONF
+# One queue, the default, with a PPD naming its make and model (the IPP follow-up's
+# CUPS-Get-Default reads them back; nothing is ever printed).
+mkdir -p "$D/cups/ppd"
+cat >"$D/cups/printers.conf" <<CONF
+<DefaultPrinter labjet>
+Info Lab printer
+DeviceURI socket://198.18.0.99:9100
+State Idle
+Accepting Yes
+Shared Yes
+</DefaultPrinter>
+CONF
+cat >"$D/cups/ppd/labjet.ppd" <<'PPD'
+*PPD-Adobe: "4.3"
+*FormatVersion: "4.3"
+*FileVersion: "1.0"
+*LanguageVersion: English
+*LanguageEncoding: ISOLatin1
+*PCFileName: "LABJET.PPD"
+*Manufacturer: "Lab Printers"
+*Product: "(LabJet 9000)"
+*ModelName: "Lab Printers LabJet 9000"
+*ShortNickName: "Lab Printers LabJet 9000"
+*NickName: "Lab Printers LabJet 9000"
+*PSVersion: "(3010.000) 0"
+*LanguageLevel: "3"
+*ColorDevice: False
+*DefaultColorSpace: Gray
+*FileSystem: False
+*Throughput: "1"
+*LandscapeOrientation: Plus90
+*TTRasterizer: Type42
+*OpenUI *PageSize/Media Size: PickOne
+*OrderDependency: 10 AnySetup *PageSize
+*DefaultPageSize: A4
+*PageSize A4/A4: "<</PageSize[595 842]>>setpagedevice"
+*CloseUI: *PageSize
+*DefaultImageableArea: A4
+*ImageableArea A4/A4: "18 36 577 806"
+*DefaultPaperDimension: A4
+*PaperDimension A4/A4: "595 842"
+PPD
 svc_bg /usr/sbin/cupsd -f -c "$D/cups/cupsd.conf" -s "$D/cups/cups-files.conf"
 
 # One that relays for the lab, and one as Debian configures it (localhost only).
