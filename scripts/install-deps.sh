@@ -30,6 +30,9 @@ test_pkgs+=(cups-daemon squid prometheus-node-exporter python3-pymodbus python3-
 # namespaces; smbclient/ldap-utils/snmp are the clients to check them by hand.
 test_pkgs+=(dnsmasq slapd ldap-utils samba smbclient rsync xrdp mosquitto
 	tigervnc-standalone-server tigervnc-tools snmpd snmp chrony)
+# Kamailio (SIP, tests/lab/probe/apps.sh), minidlna and minissdpd (UPnP over HTTP and
+# SSDP, detect_lab.sh), run by the tests in lab namespaces.
+test_pkgs+=(kamailio minidlna minissdpd)
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.
@@ -67,12 +70,14 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # chrony, snmpd and the detection lab's servers (dnsmasq, slapd, samba, xrdp,
-# mosquitto): the tests run their own instances inside lab namespaces; the host-wide
-# services the packages start are not wanted (chronyd would talk to the internet's NTP
-# pool; the others would answer on ports 53, 389, 445, 3389, 1883, 161 of this machine,
+# mosquitto, kamailio, minidlna, minissdpd): the tests run their own instances inside
+# lab namespaces; the host-wide services the packages start are not wanted (chronyd
+# would talk to the internet's NTP pool; the others would answer on ports 53, 389, 445,
+# 3389, 1883, 161, 5060, 8200, 1900 of this machine,
 # which local audits expect quiet). No systemd (a container): there is nothing to stop.
 for pair in chrony:chrony snmpd:snmpd dnsmasq:dnsmasq slapd:slapd samba:smbd samba:nmbd \
-	samba:samba-ad-dc xrdp:xrdp xrdp:xrdp-sesman mosquitto:mosquitto; do
+	samba:samba-ad-dc xrdp:xrdp xrdp:xrdp-sesman mosquitto:mosquitto kamailio:kamailio \
+	minidlna:minidlna minissdpd:minissdpd; do
 	pkg=${pair%%:*} svc=${pair#*:}
 	case " ${missing[*]} " in *" $pkg "*) ;; *) continue ;; esac
 	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then

@@ -120,7 +120,7 @@ static void
 test_dechunk(void **state)
 {
 	unsigned char a[] = "5\r\nhello\r\n3;ext=1\r\nabc\r\n0\r\n\r\n";
-	unsigned char b[] = "A\r\n0123";          /* cut inside a chunk: keep what came */
+	unsigned char b[] = "A\r\n0123";            /* cut inside a chunk: keep what came */
 	unsigned char c[] = "fffffffffffffff\r\nx"; /* absurd size: nothing, no overflow */
 
 	(void)state;

@@ -69,12 +69,18 @@ pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, s
 	if (pl_http_header(s, hlen, "Server", v, sizeof(v))) {
 		if (!pl_probe_recog(ctx, RECOG_HTTP_SERVER, v, strlen(v), out) ||
 		    !out->product[0]) {
-			size_t p = strcspn(v, "/ ");
+			/* UPnP servers (UDA 2.0 2.7.1): "OS/version UPnP/1.0 product/version";
+			 * the product is the last token, the OS the first. */
+			const char *upnp = strstr(v, " UPnP/"), *last = strrchr(v, ' ');
+			const char *from = upnp && last > upnp ? last + 1 : v;
+			size_t p = strcspn(from, "/ ");
 
-			pl_probe_copy(out->product, sizeof(out->product), v, p);
-			if (v[p] == '/')
-				pl_probe_copy(out->version, sizeof(out->version), v + p + 1,
-				              strcspn(v + p + 1, " "));
+			if (from != v && !out->os[0])
+				pl_probe_copy(out->os, sizeof(out->os), v, strcspn(v, "/ "));
+			pl_probe_copy(out->product, sizeof(out->product), from, p);
+			if (from[p] == '/')
+				pl_probe_copy(out->version, sizeof(out->version), from + p + 1,
+				              strcspn(from + p + 1, " "));
 		}
 		pl_probe_add_info(out, "server: %s", v);
 	}

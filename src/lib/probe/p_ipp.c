@@ -26,13 +26,13 @@
 #include "probe/probe_impl.h"
 
 #define IPP_GET_PRINTER_ATTRIBUTES 0x000b
-#define IPP_CUPS_GET_DEFAULT 0x4001
-#define IPP_TAG_OPERATION 0x01
-#define IPP_TAG_END 0x03
-#define IPP_TAG_URI 0x45
-#define IPP_TAG_KEYWORD 0x44
-#define IPP_TAG_CHARSET 0x47
-#define IPP_TAG_LANGUAGE 0x48
+#define IPP_CUPS_GET_DEFAULT       0x4001
+#define IPP_TAG_OPERATION          0x01
+#define IPP_TAG_END                0x03
+#define IPP_TAG_URI                0x45
+#define IPP_TAG_KEYWORD            0x44
+#define IPP_TAG_CHARSET            0x47
+#define IPP_TAG_LANGUAGE           0x48
 
 static const char *const ipp_wanted[] = {"printer-make-and-model",
                                          "printer-firmware-string-version",
@@ -68,9 +68,10 @@ pl_ipp_request(unsigned char *buf, size_t cap, unsigned op, const char *printer_
 	if (cap < 9)
 		return 0;
 	/* version 1.1, operation, request-id 1 */
-	memcpy(buf, (const unsigned char[]){1, 1, (unsigned char)(op >> 8), (unsigned char)op, 0, 0,
-	                                    0, 1},
-	       8);
+	memcpy(
+	    buf,
+	    (const unsigned char[]){1, 1, (unsigned char)(op >> 8), (unsigned char)op, 0, 0, 0, 1},
+	    8);
 	buf[o++] = IPP_TAG_OPERATION;
 	bad |= ipp_attr(buf, cap, &o, IPP_TAG_CHARSET, "attributes-charset", "utf-8");
 	bad |= ipp_attr(buf, cap, &o, IPP_TAG_LANGUAGE, "attributes-natural-language", "en");
@@ -132,7 +133,8 @@ pl_ipp_parse(const unsigned char *d, size_t n, struct pl_ipp_reply *r)
 		if (o + vl > n)
 			return -1;
 		if (strcmp(name, "printer-make-and-model") == 0 && !r->make_model[0])
-			pl_probe_copy(r->make_model, sizeof(r->make_model), (const char *)d + o, vl);
+			pl_probe_copy(r->make_model, sizeof(r->make_model), (const char *)d + o,
+			              vl);
 		else if (strcmp(name, "printer-firmware-string-version") == 0 && !r->firmware[0])
 			pl_probe_copy(r->firmware, sizeof(r->firmware), (const char *)d + o, vl);
 		else if (strcmp(name, "ipp-versions-supported") == 0)
@@ -221,8 +223,9 @@ pl_probe_ipp_likely(const struct probe_run *run, const struct pl_service *out,
 	if (strcmp(out->service, "http") != 0)
 		return 0;
 	return run->port == 631 ||
-	       (end && pl_http_header((const char *)ans->data, (size_t)(end - ans->data), "Server",
-	                              v, sizeof(v)) &&
+	       (end &&
+	        pl_http_header((const char *)ans->data, (size_t)(end - ans->data), "Server", v,
+	                       sizeof(v)) &&
 	        strstr(v, "IPP/"));
 }
 
@@ -242,7 +245,8 @@ pl_probe_ipp_followup(const struct probe_run *run, struct pl_service *out)
 	int n;
 
 	snprintf(uri, sizeof(uri), "ipp://%s%s", run->host, path);
-	bn = pl_ipp_request(body, sizeof(body), cups ? IPP_CUPS_GET_DEFAULT : IPP_GET_PRINTER_ATTRIBUTES,
+	bn = pl_ipp_request(body, sizeof(body),
+	                    cups ? IPP_CUPS_GET_DEFAULT : IPP_GET_PRINTER_ATTRIBUTES,
 	                    cups ? NULL : uri);
 	n = snprintf(head, sizeof(head),
 	             "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: portlens/" PL_VERSION
@@ -268,7 +272,8 @@ pl_probe_ipp_followup(const struct probe_run *run, struct pl_service *out)
 	{
 		char te[32];
 
-		if (pl_http_header((const char *)a->data, hlen, "Transfer-Encoding", te, sizeof(te)) &&
+		if (pl_http_header((const char *)a->data, hlen, "Transfer-Encoding", te,
+		                   sizeof(te)) &&
 		    strstr(te, "chunked"))
 			bn = pl_http_dechunk((unsigned char *)b, bn);
 	}

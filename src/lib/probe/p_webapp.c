@@ -298,8 +298,27 @@ kubelet_401(const struct probe_answer *a)
 }
 
 /*
+ * The Docker Engine's answer to a path it has no route for: 404 with the JSON body
+ * {"message":"page not found"} and neither Api-Version nor Server (those come from the
+ * middleware of its routes), so / says only this much; /version says the rest.
+ */
+static int
+docker_404(const struct probe_answer *a)
+{
+	static const char body[] = "\r\n\r\n{\"message\":\"page not found\"}";
+	const unsigned char *b = pl_probe_memcasemem(a->data, a->len, body);
+	char v[64];
+
+	return a->len > 12 && memcmp(a->data + 9, "404", 3) == 0 && b &&
+	       pl_http_header((const char *)a->data, (size_t)(b - a->data), "Content-Type", v,
+	                      sizeof(v)) &&
+	       strcmp(v, "application/json") == 0;
+}
+
+/*
  * The service's own path when the root answer did not give its version; "/pods" for
- * a Go server's bare 404 or the kubelet's bare 401 (a kubelet answers its root so).
+ * a Go server's bare 404 or the kubelet's bare 401 (a kubelet answers its root so),
+ * "/version" for the Docker Engine's 404.
  */
 static const char *
 own_path(const struct pl_service *out, const struct probe_answer *ans)
@@ -308,6 +327,8 @@ own_path(const struct pl_service *out, const struct probe_answer *ans)
 	    (pl_probe_memcasemem(ans->data, ans->len, "\r\n\r\n404 page not found") ||
 	     kubelet_401(ans)))
 		return "/pods";
+	if (strcmp(out->service, "http") == 0 && !out->product[0] && docker_404(ans))
+		return "/version";
 	if (out->version[0])
 		return NULL;
 	if (strcmp(out->service, "docker") == 0 || strcmp(out->service, "kubernetes") == 0)
@@ -490,6 +511,11 @@ pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
 		set3(out, "kubelet", "Kubernetes kubelet", NULL);
 		out->auth_required = PL_TRI_YES;
 		pl_probe_add_info(out, "GET /pods: 401 Unauthorized");
+	} else if (strcmp(path, "/version") == 0 && strcmp(out->service, "http") == 0 &&
+	           pl_probe_classify_http(run->ctx, a->data, a->len, &found) &&
+	           strcmp(found.service, "docker") == 0) {
+		pl_probe_set(out->service, sizeof(out->service), found.service);
+		out->auth_required = found.auth_required;
 	}
 	if (strcmp(path, "/metrics") == 0
 	        ? build_info(a->data, a->len, &found) != 0

@@ -5,14 +5,16 @@
 #
 #   real servers from Debian packages: CUPS (cups-daemon, one queue: its IPP answer to
 #   CUPS-Get-Default names the printer and the IPP versions), Squid, the Prometheus node
-#   exporter, a Modbus/TCP device (python3-pymodbus's server with a device identity);
-#   minimal protocol-correct responders written for the test (responders.py) where
-#   Debian packages no server or it cannot run here: MongoDB (OP_MSG, with and without
-#   --auth), a Siemens S7 PLC (COTP + S7 setup + SZL read), SIP (Kamailio's answer to
-#   OPTIONS), Jenkins, the Docker Engine API (docker.io's dockerd cannot run in a lab
-#   namespace), the Kubernetes API server and a kubelet (open, and refusing anonymous
-#   clients with 401/403: recognised by the refusal's shape; a Go service's http.Error
-#   401 must stay plain http), Elasticsearch, OpenSearch.
+#   exporter, a Modbus/TCP device (python3-pymodbus's server with a device identity),
+#   Kamailio (SIP over TCP); minimal protocol-correct responders written for the test
+#   (responders.py) only where Debian packages no server or it cannot run here:
+#   MongoDB (OP_MSG, with and without --auth), a Siemens S7 PLC (COTP + S7 setup + SZL
+#   read), Jenkins, the Docker Engine API (docker.io's dockerd exits here for want of
+#   the devices cgroup; the responder answers / with dockerd's bare JSON 404, without
+#   Api-Version, as dockerd 20.10 was seen to, so /version is asked), the Kubernetes API server
+#   and a kubelet (open, and refusing anonymous clients with 401/403: recognised by the
+#   refusal's shape; a Go service's http.Error 401 must stay plain http),
+#   Elasticsearch, OpenSearch.
 #
 # Checks service / product / version exactly (versions of the Debian servers from the
 # installed packages), auth facts, and that a port none of them is on is answered
@@ -50,13 +52,15 @@ ALL=$APPS_ALL AUDITED=$APPS_AUDITED
 V_CUPS=$(dpkg-query -W -f='${Version}' cups-daemon | sed 's/-.*//')
 V_SQUID=$(/usr/sbin/squid -v | sed -n 's/.*Version \([0-9.]*\).*/\1/p')
 V_NODE=$(dpkg-query -W -f='${Version}' prometheus-node-exporter | sed 's/-.*//')
-echo "versions: cups $V_CUPS squid $V_SQUID node_exporter $V_NODE"
+V_KAM=$(/usr/sbin/kamailio -v | sed -n 's/^version: kamailio \([0-9.]*\).*/\1/p')
+echo "versions: cups $V_CUPS squid $V_SQUID node_exporter $V_NODE kamailio $V_KAM"
 
 targets=()
 for p in $ALL; do targets+=("$SVC_ADDR:$p"); done
 # A 3 s read timeout: the responders are Python on a shared 2-core machine (load 10 was
 # seen), and a reply later than the wait is a miss, not a wrong answer.
-lab_exec cli "$PL" probe -j 8 --read-timeout 3000 --json "${targets[@]}" >"$D/probe.json"
+lab_exec cli "$PL" probe -j 8 --read-timeout 3000 --json "${targets[@]}" >"$D/probe.json" ||
+	{ echo "probe failed:"; cat "$D/probe.json"; exit 1; }
 $PY - "$D/probe.json" <<PYCHECK
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -69,7 +73,7 @@ want = {  # service, product, version, auth_required
     "$P_MONGO": ("mongodb", "MongoDB", "7.0.4", False),
     "$P_MONGO_AUTH": ("mongodb", "MongoDB", "7.0.4", True),
     "$P_S7": ("s7comm", "6ES7 315-2EH14-0AB0", "3.2.6", None),
-    "$P_SIP": ("sip", "Kamailio", "5.6.3", None),
+    "$P_SIP": ("sip", "Kamailio", "$V_KAM", None),
     "$P_JENKINS": ("http", "Jenkins", "2.426.1", None),
     "$P_DOCKER": ("docker", "Docker Engine API", "24.0.7", False),
     "$P_K8S": ("kubernetes", "Kubernetes API server", "1.28.4", True),

@@ -12,12 +12,15 @@
 # Debian's servers: CUPS, two Squids (open to the lab / Debian's localhost-only policy),
 # the Prometheus node exporter, pymodbus's Modbus server with a device identity,
 # vsftpd with anonymous login, nginx with crafted certificates (certs.py), PostgreSQL,
-# MariaDB; responders.py for products Debian does not package.
+# MariaDB, Kamailio (SIP); responders.py for products Debian does not package (MongoDB,
+# Elasticsearch/OpenSearch, Jenkins, an S7 PLC, the Kubernetes API server and kubelet)
+# and for the Docker Engine API (docker.io's dockerd does not run on this machine).
 APPS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 apps_require() {
 	local PY=/usr/bin/python3
-	for b in /usr/sbin/cupsd /usr/sbin/squid /usr/bin/prometheus-node-exporter; do
+	for b in /usr/sbin/cupsd /usr/sbin/squid /usr/bin/prometheus-node-exporter \
+		/usr/sbin/kamailio; do
 		[ -x "$b" ] || { echo "SKIP: $b not installed (scripts/install-deps.sh test)" >&2; exit 77; }
 	done
 	$PY -c 'import pymodbus.server, serial_asyncio' 2>/dev/null ||
@@ -196,8 +199,30 @@ local R=$APPS_HERE/responders.py
 svc_bg /usr/bin/python3 "$R" mongodb "$SVC_ADDR" "$P_MONGO" open
 svc_bg /usr/bin/python3 "$R" mongodb "$SVC_ADDR" "$P_MONGO_AUTH" auth
 svc_bg /usr/bin/python3 "$R" s7 "$SVC_ADDR" "$P_S7"
-svc_bg /usr/bin/python3 "$R" sip "$SVC_ADDR" "$P_SIP"
+# Kamailio (SIP over TCP), answering OPTIONS itself as its sample configurations do.
+mkdir -p "$D/kamailio"
+cat >"$D/kamailio/kamailio.cfg" <<CONF
+#!KAMAILIO
+log_stderror=yes
+children=2
+tcp_children=2
+listen=tcp:$SVC_ADDR:$P_SIP
+mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+loadmodule "sl.so"
+request_route {
+	if (method=="OPTIONS") {
+		sl_send_reply("200", "OK");
+		exit;
+	}
+	sl_send_reply("403", "Forbidden");
+}
+CONF
+svc_bg /usr/sbin/kamailio -DD -E -f "$D/kamailio/kamailio.cfg" -P "$D/kamailio/pid" \
+	-Y "$D/kamailio"
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_JENKINS" jenkins
+# docker.io's dockerd cannot run here: it exits with "Devices cgroup isn't mounted"
+# (its API answers for a second before that, which is how the responder's answers
+# were checked against it).
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_DOCKER" docker
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_K8S" kubernetes
 svc_bg /usr/bin/python3 "$R" http "$SVC_ADDR" "$P_KUBELET" kubelet

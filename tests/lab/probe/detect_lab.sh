@@ -6,7 +6,7 @@
 # guest shares, signing optional / SMB2+, mandatory signing, restrict anonymous),
 # rsyncd (listable open module / list = no + auth), xrdp (no NLA), Mosquitto (anonymous
 # / passwords), TigerVNC (None / VncAuth), snmpd (public / other community), chronyd
-# and memcached over UDP.
+# and memcached over UDP, minidlna (UPnP over HTTP) with minissdpd answering SSDP.
 #
 # Checks: `portlens probe` names service, product and version (from the installed
 # packages) and exactly the exposures each server states in its handshakes; `probe
@@ -29,11 +29,12 @@ V_DNSMASQ=$(dnsmasq --version | sed -n 's/^Dnsmasq version \([0-9.]*\).*/\1/p')
 V_SAMBA=$(smbd --version | sed -n 's/^Version \([0-9.]*\).*/\1/p')
 V_MOSQ=$(dpkg-query -W -f='${Version}' mosquitto | sed 's/-.*//')
 V_MEMC=$(memcached -V | awk '{print $2}')
+V_DLNA=$(minidlnad -V | awk '{print $2}')
 echo "versions: dnsmasq $V_DNSMASQ samba $V_SAMBA mosquitto $V_MOSQ memcached $V_MEMC"
 
 TCP="$P_DNS_OPEN $P_DNS_CLOSED $P_LDAP_BAD $P_LDAP_GOOD $P_SMB_BAD $P_SMB_GOOD $P_RSYNC_BAD"
-TCP+=" $P_RSYNC_GOOD $P_RDP $P_MQTT_BAD $P_MQTT_GOOD $P_VNC_BAD $P_VNC_GOOD"
-UDP="$P_DNS_OPEN $P_DNS_CLOSED $U_SNMP_BAD $U_SNMP_GOOD $U_NTP $U_MEMCACHED"
+TCP+=" $P_RSYNC_GOOD $P_RDP $P_MQTT_BAD $P_MQTT_GOOD $P_VNC_BAD $P_VNC_GOOD $P_DLNA"
+UDP="$P_DNS_OPEN $P_DNS_CLOSED $U_SNMP_BAD $U_SNMP_GOOD $U_NTP $U_MEMCACHED $U_SSDP"
 targets=()
 for p in $TCP; do targets+=("$DET_SRV:$p"); done
 for p in $UDP; do targets+=("$DET_SRV:$p/udp"); done
@@ -72,6 +73,10 @@ want = {
     "$U_SNMP_GOOD/udp": (None, None, None, set(), None),
     "$U_NTP/udp": ("ntp", None, None, set(), "stratum 8"),
     "$U_MEMCACHED/udp": ("memcached", "Memcached", "$V_MEMC", set(), "UDP enabled"),
+    # minidlna's description over HTTP (a UPnP Server header: the product is its last
+    # token) and its services answered over SSDP by minissdpd.
+    "$P_DLNA": ("http", "MiniDLNA", "$V_DLNA", set(), "title: MiniDLNA $V_DLNA"),
+    "$U_SSDP/udp": ("ssdp", "MiniDLNA", "$V_DLNA", set(), "UPnP/1.0 MiniDLNA/$V_DLNA"),
 }
 bad = []
 for port, (svc, prod, ver, exp, info) in want.items():
@@ -122,6 +127,7 @@ want = sorted([
     ("medium", "unauthenticated-service", "$P_MQTT_BAD/tcp"),
     ("high", "snmp-public", "$U_SNMP_BAD/udp"),
     ("high", "udp-amplifier", "$U_MEMCACHED/udp"),
+    ("medium", "udp-amplifier", "$U_SSDP/udp"),
 ])
 for g in got:
     print("  ", g)

@@ -20,14 +20,17 @@ P_RSYNC_BAD=8873 P_RSYNC_GOOD=8874
 P_RDP=13389
 P_MQTT_BAD=18883 P_MQTT_GOOD=18884
 P_VNC_BAD=5977 P_VNC_GOOD=5978
+P_DLNA=18200
 # UDP ports
 U_SNMP_BAD=16100 U_SNMP_GOOD=16101 U_NTP=10123 U_MEMCACHED=11214
+U_SSDP=1900 # minissdpd has no port option: SSDP's own, inside the lab namespace
 
 det_require() {
 	local b
 	for b in /usr/sbin/dnsmasq /usr/sbin/slapd /usr/sbin/slapadd /usr/sbin/smbd /usr/bin/rsync \
 		/usr/sbin/xrdp /usr/sbin/mosquitto /usr/bin/Xtigervnc /usr/bin/tigervncpasswd \
-		/usr/sbin/snmpd /usr/sbin/chronyd /usr/bin/memcached /usr/bin/openssl; do
+		/usr/sbin/snmpd /usr/sbin/chronyd /usr/bin/memcached /usr/bin/openssl /usr/sbin/minidlnad \
+		/usr/sbin/minissdpd; do
 		[ -x "$b" ] || { echo "SKIP: $b not installed (scripts/install-deps.sh test)" >&2; exit 77; }
 	done
 }
@@ -177,6 +180,23 @@ det_chrony() {
 	det_bg srv /usr/sbin/chronyd -x -d -f "$d/chrony.conf"
 }
 
+# A UPnP media server (minidlna: its HTTP description on P_DLNA) and minissdpd answering
+# SSDP M-SEARCH on U_SSDP. minidlna binds its own SSDP socket to the multicast group
+# (239.255.255.250:1900), which a unicast M-SEARCH to the host never reaches; a UPnP
+# daemon in that place hands its services to minissdpd (ssdp_submit.py does it with
+# minidlna's own description, Server header and location), and minissdpd answers.
+det_ssdp() {
+	local d=$LAB_DIR/ssdp
+	mkdir -p "$d/media" "$d/db" "$d/log"
+	echo lab >"$d/media/readme.txt"
+	printf '%s\n' "port=$P_DLNA" network_interface=lab0 "media_dir=$d/media" "db_dir=$d/db" \
+		"log_dir=$d/log" "friendly_name=portlens lab" inotify=no >"$d/minidlna.conf"
+	det_bg srv minidlnad -f "$d/minidlna.conf" -d -P "$d/minidlna.pid"
+	det_bg srv minissdpd -d -i lab0 -s "$d/minissdpd.sock" -p "$d/minissdpd.pid"
+	lab_exec srv /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/ssdp_submit.py" \
+		"$d/minissdpd.sock" "http://$DET_SRV:$P_DLNA/rootDesc.xml"
+}
+
 det_wait_tcp() {
 	local p
 	for p in "$@"; do
@@ -216,8 +236,9 @@ access to * by users read by anonymous auth'
 	det_snmpd "$U_SNMP_GOOD" lab-private-community
 	det_chrony
 	det_bg srv memcached -u nobody -l $DET_SRV -p "$U_MEMCACHED" -U "$U_MEMCACHED"
+	det_ssdp
 	det_wait_tcp "$P_DNS_OPEN" "$P_DNS_CLOSED" "$P_LDAP_BAD" "$P_LDAP_GOOD" "$P_SMB_BAD" \
 		"$P_SMB_GOOD" "$P_RSYNC_BAD" "$P_RSYNC_GOOD" "$P_RDP" "$P_MQTT_BAD" "$P_MQTT_GOOD" \
-		"$P_VNC_BAD" "$P_VNC_GOOD" "$U_MEMCACHED"
+		"$P_VNC_BAD" "$P_VNC_GOOD" "$U_MEMCACHED" "$P_DLNA"
 	sleep 0.5 # UDP servers (snmpd, chronyd) bind after start-up; no way to poll them without asking
 }

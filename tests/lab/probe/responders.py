@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """responders.py KIND ADDR PORT [VARIANT] - minimal protocol-correct servers for products
-Debian does not package (or that cannot run in a lab namespace): each parses the request
+Debian does not package (MongoDB, Elasticsearch/OpenSearch, Jenkins, Siemens S7, the
+Kubernetes API server and kubelet) or whose Debian package cannot run here (docker.io's
+dockerd exits for want of the devices cgroup; its answers were checked against the
+second its API answers before that). Each parses the request
 it gets and builds its answer from the protocol, the way the real product does, so a
 probe that sent the wrong bytes gets no answer. Written for the portlens lab tests.
 
@@ -9,7 +12,6 @@ probe that sent the wrong bytes gets no answer. Written for the portlens lab tes
             VARIANT is "open", else ok 0 / code 13 Unauthorized (MongoDB with --auth)
   s7        TPKT/COTP Connection Request -> Confirm with TSAPs; S7 Setup Communication ->
             Ack-Data; userdata Read SZL 0x0011 -> order number and firmware records
-  sip       OPTIONS over TCP -> 200 OK with Allow and Server headers (Kamailio's form)
   http      VARIANT jenkins | docker | kubernetes | elasticsearch | opensearch | kubelet:
             the paths and headers those products answer on; kubernetes401, kubelet401,
             kubelet403: the same products refusing anonymous clients; go401: any Go
@@ -120,28 +122,6 @@ class S7(socketserver.StreamRequestHandler):
                 return
 
 
-class Sip(socketserver.StreamRequestHandler):
-    def handle(self):
-        lines = []
-        while True:
-            line = self.rfile.readline(2048)
-            if not line:
-                return
-            if line in (b"\r\n", b"\n"):
-                break
-            lines.append(line.decode("latin-1").rstrip("\r\n"))
-        if not lines or not lines[0].startswith("OPTIONS sip:") or not lines[0].endswith(" SIP/2.0"):
-            return
-        hdr = {}
-        for l in lines[1:]:
-            k, _, v = l.partition(":")
-            hdr[k.strip().lower()] = v.strip()
-        out = ["SIP/2.0 200 OK"] + [f"{k}: {hdr[k.lower()]}" for k in ("Via", "From", "Call-ID", "CSeq")]
-        out += [f"To: {hdr['to']};tag=lab1", "Allow: INVITE, ACK, OPTIONS, CANCEL, BYE",
-                "Server: kamailio (5.6.3 (x86_64/linux))", "Content-Length: 0", "", ""]
-        self.wfile.write("\r\n".join(out).encode())
-
-
 HTTP = {
     "jenkins": {"/": (403, {"X-Jenkins": "2.426.1", "X-Hudson": "1.395", "Server": "Jetty(10.0.18)"},
                       "<html><head><title>Dashboard [Jenkins]</title></head></html>")},
@@ -150,8 +130,10 @@ HTTP = {
                             json.dumps({"Platform": {"Name": "Docker Engine - Community"},
                                         "Version": "24.0.7", "ApiVersion": "1.43",
                                         "GoVersion": "go1.20.10", "Os": "linux"})),
-               "*": (404, {"Api-Version": "1.43", "Content-Type": "application/json"},
-                     '{"message":"page not found"}')},
+               # dockerd's router has no route for /: its bare 404, without the
+               # Api-Version and Server headers its routes' middleware adds.
+               "*": (404, {"Content-Type": "application/json"},
+                     '{"message":"page not found"}\n')},
     "kubernetes": {"/version": (200, {"Content-Type": "application/json"},
                                 json.dumps({"major": "1", "minor": "28", "gitVersion": "v1.28.4",
                                             "goVersion": "go1.20.11", "platform": "linux/amd64"})),
@@ -211,6 +193,6 @@ class Server(socketserver.ThreadingTCPServer):
 
 KIND, ADDR, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
 VARIANT = sys.argv[4] if len(sys.argv) > 4 else ""
-handler = {"mongodb": Mongo, "s7": S7, "sip": Sip, "http": Http}[KIND]
+handler = {"mongodb": Mongo, "s7": S7, "http": Http}[KIND]
 with Server((ADDR, PORT), handler) as srv:
     srv.serve_forever()
