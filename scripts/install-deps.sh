@@ -33,6 +33,8 @@ test_pkgs+=(dnsmasq slapd ldap-utils samba smbclient rsync xrdp mosquitto
 # Kamailio (SIP, tests/lab/probe/apps.sh), minidlna and minissdpd (UPnP over HTTP and
 # SSDP, detect_lab.sh), run by the tests in lab namespaces.
 test_pkgs+=(kamailio minidlna minissdpd)
+# FreeRDP's shadow server: the RDP server that requires NLA (detect_lab.sh).
+test_pkgs+=(freerdp2-shadow-x11)
 # Scan lab (tests/lab/scan, bench/scan): nmap's XML tools check -oX output.
 test_pkgs+=(ndiff xsltproc libxml2-utils)
 # Raw scans (bench/scan/syn.sh): the peers zmap and masscan, run only inside lab namespaces.

@@ -4,7 +4,8 @@
 # from Debian packages (detect_services.sh), each on an unusual port, misconfigured and
 # hardened: dnsmasq (open resolver / not), slapd (anonymous read / ACL), Samba (SMB1,
 # guest shares, signing optional / SMB2+, mandatory signing, restrict anonymous),
-# rsyncd (listable open module / list = no + auth), xrdp (no NLA), Mosquitto (anonymous
+# rsyncd (listable open module / list = no + auth), xrdp (no NLA) and FreeRDP's shadow
+# server (NLA required), Mosquitto (anonymous
 # / passwords), TigerVNC (None / VncAuth), snmpd (public / other community), chronyd
 # and memcached over UDP, minidlna (UPnP over HTTP) with minissdpd answering SSDP.
 #
@@ -33,7 +34,7 @@ V_DLNA=$(minidlnad -V | awk '{print $2}')
 echo "versions: dnsmasq $V_DNSMASQ samba $V_SAMBA mosquitto $V_MOSQ memcached $V_MEMC"
 
 TCP="$P_DNS_OPEN $P_DNS_CLOSED $P_LDAP_BAD $P_LDAP_GOOD $P_SMB_BAD $P_SMB_GOOD $P_RSYNC_BAD"
-TCP+=" $P_RSYNC_GOOD $P_RDP $P_MQTT_BAD $P_MQTT_GOOD $P_VNC_BAD $P_VNC_GOOD $P_DLNA"
+TCP+=" $P_RSYNC_GOOD $P_RDP $P_RDP_NLA $P_MQTT_BAD $P_MQTT_GOOD $P_VNC_BAD $P_VNC_GOOD $P_DLNA"
 UDP="$P_DNS_OPEN $P_DNS_CLOSED $U_SNMP_BAD $U_SNMP_GOOD $U_NTP $U_MEMCACHED $U_SSDP"
 targets=()
 for p in $TCP; do targets+=("$DET_SRV:$p"); done
@@ -63,6 +64,7 @@ want = {
     "$P_RSYNC_BAD": ("rsync", "rsync", None, {"rsync-list", "rsync-open"}, "modules: backups"),
     "$P_RSYNC_GOOD": ("rsync", "rsync", None, set(), "no modules listed"),
     "$P_RDP": ("rdp", None, None, {"rdp-no-nla"}, "NLA not required"),
+    "$P_RDP_NLA": ("rdp", None, None, set(), "security: CredSSP; NLA required"),
     "$P_MQTT_BAD": ("mqtt", "Mosquitto", "$V_MOSQ", {"mqtt-anonymous"}, "CONNACK code 0"),
     "$P_MQTT_GOOD": ("mqtt", None, None, set(), "CONNACK code 5"),
     "$P_VNC_BAD": ("vnc", None, None, {"vnc-no-auth"}, "security types: None"),

@@ -18,6 +18,9 @@ P_LDAP_BAD=3890 P_LDAP_GOOD=3891
 P_SMB_BAD=4445 P_SMB_GOOD=4446
 P_RSYNC_BAD=8873 P_RSYNC_GOOD=8874
 P_RDP=13389
+# On RDP's own port: FreeRDP's shadow server was seen to answer nothing when a wave of
+# other protocols' probes arrives side by side; there the RDP probe goes first.
+P_RDP_NLA=3389
 P_MQTT_BAD=18883 P_MQTT_GOOD=18884
 P_VNC_BAD=5977 P_VNC_GOOD=5978
 P_DLNA=18200
@@ -30,7 +33,7 @@ det_require() {
 	for b in /usr/sbin/dnsmasq /usr/sbin/slapd /usr/sbin/slapadd /usr/sbin/smbd /usr/bin/rsync \
 		/usr/sbin/xrdp /usr/sbin/mosquitto /usr/bin/Xtigervnc /usr/bin/tigervncpasswd \
 		/usr/sbin/snmpd /usr/sbin/chronyd /usr/bin/memcached /usr/bin/openssl /usr/sbin/minidlnad \
-		/usr/sbin/minissdpd; do
+		/usr/sbin/minissdpd /usr/bin/freerdp-shadow-cli; do
 		[ -x "$b" ] || { echo "SKIP: $b not installed (scripts/install-deps.sh test)" >&2; exit 77; }
 	done
 }
@@ -137,6 +140,20 @@ det_xrdp() {
 	det_bg srv xrdp --nodaemon -c "$d/xrdp.ini"
 }
 
+# An RDP server that requires NLA: FreeRDP's shadow server (freerdp2-shadow-x11) with
+# /sec:nla, sharing an Xtigervnc display of its own (xrdp cannot require CredSSP).
+det_rdp_nla() {
+	local n
+	for n in $(seq 200 299); do
+		[ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || break
+	done
+	det_bg srv Xtigervnc ":$n" -rfbport 0 -interface 127.0.0.1 -SecurityTypes None -nolisten tcp \
+		-geometry 320x200
+	for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+	det_bg srv env DISPLAY=":$n" freerdp-shadow-cli "/bind-address:$DET_SRV" "/port:$P_RDP_NLA" \
+		/sec:nla
+}
+
 det_mosquitto() {
 	local d=$LAB_DIR/mqtt
 	mkdir -p "$d"
@@ -230,6 +247,7 @@ access to * by users read by anonymous auth'
 	det_rsyncd "$P_RSYNC_BAD" ""
 	det_rsyncd "$P_RSYNC_GOOD" "\tlist = no\n\tauth users = backup\n\tsecrets file = $LAB_DIR/rsync-$P_RSYNC_GOOD/secrets\n"
 	det_xrdp
+	det_rdp_nla
 	det_mosquitto
 	det_vnc
 	det_snmpd "$U_SNMP_BAD" public
@@ -238,7 +256,7 @@ access to * by users read by anonymous auth'
 	det_bg srv memcached -u nobody -l $DET_SRV -p "$U_MEMCACHED" -U "$U_MEMCACHED"
 	det_ssdp
 	det_wait_tcp "$P_DNS_OPEN" "$P_DNS_CLOSED" "$P_LDAP_BAD" "$P_LDAP_GOOD" "$P_SMB_BAD" \
-		"$P_SMB_GOOD" "$P_RSYNC_BAD" "$P_RSYNC_GOOD" "$P_RDP" "$P_MQTT_BAD" "$P_MQTT_GOOD" \
+		"$P_SMB_GOOD" "$P_RSYNC_BAD" "$P_RSYNC_GOOD" "$P_RDP" "$P_RDP_NLA" "$P_MQTT_BAD" "$P_MQTT_GOOD" \
 		"$P_VNC_BAD" "$P_VNC_GOOD" "$U_MEMCACHED" "$P_DLNA"
 	sleep 0.5 # UDP servers (snmpd, chronyd) bind after start-up; no way to poll them without asking
 }
