@@ -54,8 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			enum pl_port_state st;
 			enum pl_scan_reason why;
 
-			pl_pkt_icmp_state(&r, &st, &why);
-			if (st >= PL_PORT_STATE_COUNT || why >= PL_REASON_COUNT)
+			if (pl_pkt_icmp_state(&r, &st, &why) == 0 &&
+			    (st >= PL_PORT_STATE_COUNT || why >= PL_REASON_COUNT))
 				abort();
 		}
 		if (r.kind == PL_PKT_NONE)

@@ -226,9 +226,15 @@ enum pl_scan_reason {
 	PL_REASON_NET_UNREACH,
 	PL_REASON_ADMIN_PROHIBITED,
 	PL_REASON_ERROR,
-	PL_REASON_RESET,        /* raw SYN scan: the host answered with a RST (closed) */
-	PL_REASON_PORT_UNREACH, /* ICMP port unreachable */
-	PL_REASON_UDP_RESPONSE, /* UDP scan: a datagram came back (open) */
+	PL_REASON_RESET,           /* raw SYN scan: the host answered with a RST (closed) */
+	PL_REASON_PORT_UNREACH,    /* ICMP port unreachable */
+	PL_REASON_UDP_RESPONSE,    /* UDP scan: a datagram came back (open) */
+	PL_REASON_PROTO_UNREACH,   /* ICMP protocol unreachable (code 2) */
+	PL_REASON_NET_PROHIBITED,  /* ICMP network administratively prohibited (code 9) */
+	PL_REASON_HOST_PROHIBITED, /* ICMP host administratively prohibited (code 10) */
+	PL_REASON_ECHO_REPLY,      /* host discovery: ICMP/ICMPv6 echo reply */
+	PL_REASON_ARP_RESPONSE,    /* host discovery: ARP reply on the local segment */
+	PL_REASON_ND_RESPONSE,     /* host discovery: IPv6 neighbour advertisement */
 	PL_REASON_COUNT,
 };
 

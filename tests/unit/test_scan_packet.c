@@ -170,20 +170,56 @@ test_parse_icmp4(void **state)
 	assert_int_equal(r.target_port, 2323);
 	assert_int_equal(r.local_port, 40001);
 	assert_int_equal(r.seq, 0xcafe0001);
-	pl_pkt_icmp_state(&r, &st, &why);
-	assert_int_equal(st, PL_PORT_UNREACHABLE);
+	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(st, PL_PORT_FILTERED);
 	assert_int_equal(why, PL_REASON_HOST_UNREACH);
 	truncations_fail(p, sizeof(p), 0);
-	/* Port unreachable: closed for a UDP probe, admin-prohibited code 13. */
-	p[21] = 3;
+	/* Every code nmap takes as an answer to a SYN is filtered, with its reason word;
+	 * the others (fragmentation needed, source route failed, ...) are no answer. */
+	{
+		static const struct {
+			uint8_t code;
+			int rc;
+			enum pl_scan_reason why;
+		} codes[] = {{0, 0, PL_REASON_NET_UNREACH},
+		             {1, 0, PL_REASON_HOST_UNREACH},
+		             {2, 0, PL_REASON_PROTO_UNREACH},
+		             {3, 0, PL_REASON_PORT_UNREACH},
+		             {9, 0, PL_REASON_NET_PROHIBITED},
+		             {10, 0, PL_REASON_HOST_PROHIBITED},
+		             {13, 0, PL_REASON_ADMIN_PROHIBITED},
+		             {4, -1, 0},
+		             {5, -1, 0},
+		             {6, -1, 0},
+		             {11, -1, 0},
+		             {15, -1, 0}};
+
+		for (size_t k = 0; k < sizeof(codes) / sizeof(codes[0]); k++) {
+			p[21] = codes[k].code;
+			assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+			assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), codes[k].rc);
+			if (codes[k].rc == 0) {
+				assert_int_equal(st, PL_PORT_FILTERED);
+				assert_int_equal(why, codes[k].why);
+			}
+		}
+	}
+	/* A UDP probe: host unreachable is filtered too. */
+	p[21] = 1;
 	p[28 + 9] = 17;
 	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
-	pl_pkt_icmp_state(&r, &st, &why);
+	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(st, PL_PORT_FILTERED);
+	/* Port unreachable: closed for a UDP probe, admin-prohibited code 13. */
+	p[21] = 3;
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
 	assert_int_equal(st, PL_PORT_CLOSED);
 	assert_int_equal(why, PL_REASON_PORT_UNREACH);
 	p[21] = 13;
 	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
-	pl_pkt_icmp_state(&r, &st, &why);
+	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(st, PL_PORT_FILTERED);
 	assert_int_equal(why, PL_REASON_ADMIN_PROHIBITED);
 	/* Other ICMP types are not answers. */
 	p[20] = 11;
@@ -213,7 +249,8 @@ test_parse_v6(void **state)
 	assert_int_equal(r.target_port, 80);
 	assert_int_equal(r.local_port, 40001);
 	assert_int_equal(r.seq >> 24, 0xab);
-	pl_pkt_icmp_state(&r, &st, &why);
+	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(st, PL_PORT_FILTERED);
 	assert_int_equal(why, PL_REASON_ADMIN_PROHIBITED);
 	truncations_fail(p, sizeof(p), 1);
 	/* A TCP RST from an IPv6 raw socket (no IPv6 header). */

@@ -19,8 +19,9 @@
  * RST: no half-open connection is left on a target.
  *
  * States (nmap's for -sS): SYN-ACK open (syn-ack); RST closed (reset); an ICMP
- * unreachable is "unreachable" with nmap's reason word (nmap folds it into filtered);
- * nothing after the last attempt filtered (no-response).
+ * unreachable of codes 0, 1, 2, 3, 9, 10, 13 (ICMPv6: any) filtered, with nmap's reason
+ * word (host-unreach, admin-prohibited, ...); nothing after the last attempt filtered
+ * (no-response).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -87,7 +88,8 @@ answer(struct sstate *s, const struct pl_pkt_reply *r)
 			return;
 		}
 	} else if (r->kind == PL_PKT_ICMP && r->seq == cookie) {
-		pl_pkt_icmp_state(r, &st, &why);
+		if (pl_pkt_icmp_state(r, &st, &why) != 0)
+			return;
 	} else {
 		return;
 	}

@@ -3,8 +3,8 @@
  * engine_udp.c - the UDP scan engine (-sU): each port gets its protocol's payload
  * (data/udp-payloads.txt; an empty datagram otherwise), and what comes back decides:
  * a datagram from the port is open (udp-response); ICMP port unreachable is closed
- * (port-unreach); another ICMP unreachable is "unreachable" with nmap's reason word
- * (nmap folds those into filtered); nothing after the last attempt is open|filtered
+ * (port-unreach); ICMP unreachable codes 0, 1, 2, 9, 10, 13 (ICMPv6: any other) are
+ * filtered, with nmap's reason word; nothing after the last attempt is open|filtered
  * (no-response), because an open service may ignore a payload it does not understand.
  *
  * No privileges: the probes leave through one ordinary UDP socket per family, bound to
@@ -139,7 +139,8 @@ drain_errors(struct ustate *u, int k)
 			continue;
 		pl_raw_from(u->f.rx, 0, &r.target);
 		r.target_port = ntohs(u->f.rx->from[0].sin6_port);
-		pl_pkt_icmp_state(&r, &st, &why);
+		if (pl_pkt_icmp_state(&r, &st, &why) != 0)
+			continue;
 		i = pl_inflight_find(&u->f.tab, &r.target, r.target_port, PL_PROTO_UDP);
 		if (i != PL_INFLIGHT_NIL)
 			pl_frame_finish(&u->f, i, st, why, 0, NULL, 0, NULL, 0);

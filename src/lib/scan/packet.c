@@ -278,47 +278,58 @@ pl_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 	return parse_quote(q + 40, len - 48, ip_proto(q[6]), r);
 }
 
-void
+int
 pl_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st, enum pl_scan_reason *why)
 {
-	int port = r->icmp_v6 ? r->icmp_code == 4 : r->icmp_code == 3;
-
-	*st = PL_PORT_UNREACHABLE;
-	if (port) {
-		*why = PL_REASON_PORT_UNREACH;
-		if (r->proto == PL_PROTO_UDP)
-			*st = PL_PORT_CLOSED;
-		return;
-	}
+	*st = PL_PORT_FILTERED;
 	if (r->icmp_v6) {
 		switch (r->icmp_code) {
+		case 4: /* port unreachable */
+			*why = PL_REASON_PORT_UNREACH;
+			if (r->proto == PL_PROTO_UDP)
+				*st = PL_PORT_CLOSED;
+			return 0;
 		case 0: /* no route */
 		case 2: /* beyond the scope of the source address */
 			*why = PL_REASON_NET_UNREACH;
-			return;
+			return 0;
 		case 1: /* administratively prohibited */
 		case 5: /* source address failed ingress/egress policy */
 		case 6: /* reject route */
 			*why = PL_REASON_ADMIN_PROHIBITED;
-			return;
-		default:
+			return 0;
+		case 3: /* address unreachable */
 			*why = PL_REASON_HOST_UNREACH;
-			return;
+			return 0;
+		default:
+			return -1;
 		}
 	}
 	switch (r->icmp_code) {
-	case 0:  /* net unreachable */
-	case 6:  /* destination network unknown */
-	case 11: /* network unreachable for ToS */
+	case 0:
 		*why = PL_REASON_NET_UNREACH;
-		return;
-	case 9:  /* network administratively prohibited */
-	case 10: /* host administratively prohibited */
-	case 13: /* communication administratively prohibited */
-		*why = PL_REASON_ADMIN_PROHIBITED;
-		return;
-	default:
+		return 0;
+	case 1:
 		*why = PL_REASON_HOST_UNREACH;
-		return;
+		return 0;
+	case 2:
+		*why = PL_REASON_PROTO_UNREACH;
+		return 0;
+	case 3:
+		*why = PL_REASON_PORT_UNREACH;
+		if (r->proto == PL_PROTO_UDP)
+			*st = PL_PORT_CLOSED;
+		return 0;
+	case 9:
+		*why = PL_REASON_NET_PROHIBITED;
+		return 0;
+	case 10:
+		*why = PL_REASON_HOST_PROHIBITED;
+		return 0;
+	case 13:
+		*why = PL_REASON_ADMIN_PROHIBITED;
+		return 0;
+	default: /* fragmentation needed, source route failed, unknown network, ... */
+		return -1;
 	}
 }

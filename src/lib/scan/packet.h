@@ -86,11 +86,15 @@ int pl_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct
 int pl_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
 
 /*
- * The state and reason an ICMP error gives a probe, as nmap reads them: port
- * unreachable is closed for UDP; other unreachables are "unreachable" with nmap's
- * reason word (host-unreach, net-unreach, admin-prohibited, port-unreach for TCP).
+ * The state and reason an ICMP destination-unreachable gives a probe, as nmap reads
+ * them: port unreachable (ICMP code 3, ICMPv6 4) is closed for a UDP probe; every other
+ * code nmap takes as an answer (ICMP 0, 1, 2, 9, 10, 13; ICMPv6 0-6), and port
+ * unreachable for a TCP probe, is filtered, with nmap's reason word (net-unreach,
+ * host-unreach, proto-unreach, net-prohibited, host-prohibited, admin-prohibited,
+ * port-unreach). Returns 0, or -1 for a code that says nothing about the port
+ * (fragmentation needed, source route failed, ...): the probe waits on.
  */
-void pl_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st,
-                       enum pl_scan_reason *why);
+int pl_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st,
+                      enum pl_scan_reason *why);
 
 #endif

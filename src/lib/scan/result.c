@@ -27,6 +27,12 @@ static const char *const reason_names[PL_REASON_COUNT] = {
     [PL_REASON_RESET] = "reset",
     [PL_REASON_PORT_UNREACH] = "port-unreach",
     [PL_REASON_UDP_RESPONSE] = "udp-response",
+    [PL_REASON_PROTO_UNREACH] = "proto-unreach",
+    [PL_REASON_NET_PROHIBITED] = "net-prohibited",
+    [PL_REASON_HOST_PROHIBITED] = "host-prohibited",
+    [PL_REASON_ECHO_REPLY] = "echo-reply",
+    [PL_REASON_ARP_RESPONSE] = "arp-response",
+    [PL_REASON_ND_RESPONSE] = "nd-response",
 };
 
 const char *

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # syn.sh - the raw SYN engine (-sS) in the namespace lab, IPv4 and IPv6:
-#  - exact open/closed/filtered/unreachable sets over 65,000+ probes per family
-#    (listeners on random pairs, nftables drop, RST and ICMP rules), each probe once;
-#  - the same state for every port as `nmap -sS` on the same hosts (nmap folds ICMP
-#    unreachables into filtered);
+#  - exact open/closed/filtered sets over 65,000+ probes per family (listeners on random
+#    pairs, nftables drop, RST and ICMP rules), each probe once; ICMP unreachables
+#    (host-unreachable, admin-prohibited, net-unreachable; ICMPv6 admin-prohibited,
+#    addr-unreachable, no-route) are filtered with nmap's reason word;
+#  - the same state for every port as `nmap -sS` on the same hosts;
 #  - no half-open connection left on the target (the kernel RSTs the SYN-ACKs);
 #  - Ctrl-C twice and --resume: every probe reported exactly once over three runs;
 #  - a /16 through a local route, one port: every planted listener found (100% recall);
@@ -31,8 +32,14 @@ grep -q 'CAP_NET_RAW' "$D/np.err" && grep -q -- '-sT' "$D/np.err" ||
 echo "ok: non-root refusal: $(cat "$D/np.err")"
 
 run_family() {
-	local fam=$1 prefix=$2 range=$3 probes=$4 hosts six=""
-	[ "$fam" = v6 ] && six=-6
+	local fam=$1 prefix=$2 range=$3 probes=$4 hosts six="" k=0
+	local -a icmp=("icmp type host-unreachable" "icmp type admin-prohibited" "icmp type net-unreachable")
+	local -a why=(host-unreach admin-prohibited net-unreach)
+	if [ "$fam" = v6 ]; then
+		six=-6
+		icmp=("icmpv6 type admin-prohibited" "icmpv6 type addr-unreachable" "icmpv6 type no-route")
+		why=(admin-prohibited host-unreach net-unreach)
+	fi
 	random_pairs "$fam" 30 "$SEED" "$prefix" 1 256 >"$D/all.$fam"
 	sed -n 1,18p "$D/all.$fam" >"$D/open.$fam"
 	sed -n 19,24p "$D/all.$fam" >"$D/drop.$fam"
@@ -47,15 +54,35 @@ run_family() {
 		addr=${addr#[}
 		addr=${addr%]}
 		if grep -qxF "$pair" "$D/drop.$fam"; then lab_drop t "$addr" "$port"; fi
-		if grep -qxF "$pair" "$D/unreach.$fam"; then lab_unreach t "$addr" "$port"; fi
+		if grep -qxF "$pair" "$D/unreach.$fam"; then
+			lab_nft_rule t "$addr" "$port" "reject with ${icmp[$k]}"
+			echo "$addr ${why[$k]}" >>"$D/why.$fam"
+			k=$((k + 1))
+		fi
 		if grep -qxF "$pair" "$D/reset.$fam"; then lab_reset t "$addr" "$port"; fi
 	done <"$D/all.$fam"
 	timeout 120 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sS "$range" -p 1-256 \
 		--all-states --timeout 500 --retries 2 --no-progress -oJ "$D/res.$fam.jsonl" \
 		-oX "$D/res.$fam.xml" >"$D/text.$fam" || fail "$fam -sS exited $?"
+	cat "$D/drop.$fam" "$D/unreach.$fam" >"$D/filtered.$fam"
 	$CHECK exact --results "$D/res.$fam.jsonl" --open "$D/open.$fam" \
-		--filtered "$D/drop.$fam" --unreachable "$D/unreach.$fam" --probes "$probes" ||
+		--filtered "$D/filtered.$fam" --probes "$probes" ||
 		fail "$fam: -sS results differ from the lab"
+	python3 - "$D/res.$fam.jsonl" "$D/why.$fam" "$D/unreach.$fam" <<'PY' || fail "$fam: ICMP reasons"
+import ipaddress, json, sys
+want = {}
+for line, pair in zip(open(sys.argv[2]), open(sys.argv[3])):
+    addr, why = line.split()
+    want[(str(ipaddress.ip_address(addr)), int(pair.strip().rsplit(":", 1)[1]))] = why
+got = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    k = (str(ipaddress.ip_address(r.get("host", "0.0.0.0"))), r.get("port"))
+    if r.get("type") == "result" and k in want:
+        got[k] = (r["state"], r["reason"])
+assert got == {k: ("filtered", w) for k, w in want.items()}, got
+print("ok: ICMP unreachables filtered with reasons", sorted(set(want.values())))
+PY
 	grep -q '<scaninfo type="syn" protocol="tcp"' "$D/res.$fam.xml" || fail "$fam: scaninfo"
 	[ "$(grep -c ' open ' "$D/text.$fam")" -eq 18 ] || fail "$fam: text output"
 	grep -q '"reason":"reset"' "$D/res.$fam.jsonl" || fail "$fam: closed ports' reason"
@@ -94,8 +121,8 @@ n2=$(grep -c '"type":"result"' "$D/resumed.jsonl")
 	fail "-sS resume: $n1 then $n2 results"
 timeout 60 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan --resume "$D/syn.resume" \
 	--no-progress >/dev/null || fail "final -sS resume exited $?"
-$CHECK exact --results "$D/resumed.jsonl" --open "$D/open.v4" --filtered "$D/drop.v4" \
-	--unreachable "$D/unreach.v4" --probes $((256 * 256)) || fail "-sS resume lost or repeated probes"
+$CHECK exact --results "$D/resumed.jsonl" --open "$D/open.v4" --filtered "$D/filtered.v4" \
+	--probes $((256 * 256)) || fail "-sS resume lost or repeated probes"
 echo "ok: -sS interrupted twice ($n1, $n2 results) and resumed: every probe once"
 run_family v6 2001:2:0:1:: 2001:2:0:1::/120 $((256 * 256))
 

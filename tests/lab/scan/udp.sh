@@ -3,9 +3,12 @@
 # udp.sh - the UDP engine (-sU) against real UDP servers from Debian packages, started
 # by this test on lab host 198.19.8.1: dnsmasq (DNS 53), chronyd (NTP 123), snmpd (SNMP
 # 161, community public), memcached -U (11211); nftables on the target drops 2049,
-# rejects 5060 with ICMP admin-prohibited, and drops all UDP to 198.19.8.2. Checks:
-#  - exact states over 2 x 1027 probes: open = the four servers, unreachable 5060
-#    (admin-prohibited), open|filtered 2049 and every port of .2, closed the rest;
+# rejects 5060 with ICMP admin-prohibited and 1000-1005 with the other ICMP
+# unreachables nftables can send (net, host, protocol, net-prohibited, host-prohibited,
+# port), and drops all UDP to 198.19.8.2. Checks:
+#  - exact states over 2 x 1027 probes: open = the four servers, filtered 5060 and
+#    1000-1004 with nmap's reason words, open|filtered 2049 and every port of .2, closed
+#    the rest (1005 too: port-unreach);
 #  - each server identified with --sV (dns, ntp, snmp, memcached) and the JSON answer
 #    bytes are the server's datagram (DNS id 0x706c);
 #  - XML scaninfo type="udp" protocol="udp", ports protocol="udp";
@@ -32,13 +35,17 @@ lab_exec t nft add table inet labu
 lab_exec t nft add chain inet labu input '{ type filter hook input priority 0; }'
 lab_exec t nft add rule inet labu input ip daddr $A udp dport 2049 drop
 lab_exec t nft add rule inet labu input ip daddr $A udp dport 5060 reject with icmp type admin-prohibited
+ICMP_TYPES=(net-unreachable host-unreachable prot-unreachable net-prohibited host-prohibited port-unreachable)
+for k in 0 1 2 3 4 5; do
+	lab_exec t nft add rule inet labu input ip daddr $A udp dport $((1000 + k)) reject with icmp type "${ICMP_TYPES[$k]}"
+done
 lab_exec t nft add rule inet labu input ip daddr $B meta l4proto udp drop
 udp_servers_wait t $A
 
 PORTS=1-1024,2049,5060,11211
 chmod 0777 "$D" # the scan runs as nobody and writes its outputs here
 printf '%s\n' $A:53 $A:123 $A:161 $A:11211 >"$D/open"
-echo $A:5060 >"$D/unreach"
+printf '%s\n' $A:5060 $A:1000 $A:1001 $A:1002 $A:1003 $A:1004 >"$D/filtered"
 {
 	echo $A:2049
 	for p in $(seq 1 1024) 2049 5060 11211; do echo $B:$p; done
@@ -51,7 +58,7 @@ timeout 120 ip netns exec "$(lab_nsname s)" setpriv --reuid=nobody --regid=nogro
 	2>"$D/err" || rc=$?
 echo "portlens -sU took $(($(date +%s) - t0)) s"
 [ "$rc" -eq 0 ] || fail "-sU as nobody exited $rc: $(cat "$D/err")"
-$CHECK exact --results "$D/res.jsonl" --open "$D/open" --unreachable "$D/unreach" \
+$CHECK exact --results "$D/res.jsonl" --open "$D/open" --filtered "$D/filtered" \
 	--open-filtered "$D/of" --probes $((2 * 1027)) || fail "-sU states differ from the lab"
 python3 - "$D/res.jsonl" <<'PY' || fail "--sV on UDP or the answer bytes"
 import json, sys
@@ -66,6 +73,11 @@ for line in open(sys.argv[1]):
         answers[r["port"]] = r["answer"].encode("latin-1")
         assert r["answer_bytes"] >= len(answers[r["port"]]), r
 assert got == want, f"services {got}"
+reasons = {r["port"]: r["reason"] for r in map(json.loads, open(sys.argv[1]))
+           if r.get("type") == "result" and r["host"] == "198.19.8.1" and r["port"] in (5060, 1000, 1001, 1002, 1003, 1004, 1005)}
+assert reasons == {5060: "admin-prohibited", 1000: "net-unreach", 1001: "host-unreach",
+                   1002: "proto-unreach", 1003: "net-prohibited", 1004: "host-prohibited",
+                   1005: "port-unreach"}, reasons
 assert answers[53][:2] == b"\x70\x6c", answers[53][:12]   # our DNS id, echoed
 assert answers[123][0] & 7 == 4, answers[123][:4]          # NTP mode 4 (server)
 assert answers[11211][8:16] == b"VERSION ", answers[11211]  # memcached frame + VERSION
@@ -82,8 +94,17 @@ lab_exec s "$PORTLENS" scan -sU $B -p 1-3 --retries 0 -T5 --all-states --no-prog
 echo "ok: -T5 retries, explicit --retries wins"
 # nmap -sU on host A: the same open ports.
 t0=$(date +%s)
-timeout 150 ip netns exec "$(lab_nsname s)" nmap -sU -n -Pn -T5 --max-retries 1 -p 50-200,2049,5060,11211 \
+timeout 150 ip netns exec "$(lab_nsname s)" nmap -sU -n -Pn -T5 --max-retries 1 -p 50-200,1000-1005,2049,5060,11211 \
 	-oX "$D/nmap.xml" $A >/dev/null || fail "nmap exited $?"
 echo "nmap -sU took $(($(date +%s) - t0)) s"
 $CHECK vs-nmap --open-only --results "$D/res.jsonl" --nmap "$D/nmap.xml" || fail "-sU and nmap -sU disagree"
+# nmap's states for the ICMP-rejected ports: filtered, as portlens says, closed for 1005.
+python3 - "$D/nmap.xml" <<'PY' || fail "nmap -sU states of the ICMP-rejected ports"
+import sys, xml.etree.ElementTree as ET
+st = {int(p.get("portid")): p.find("state").get("state") for p in ET.parse(sys.argv[1]).iter("port")}
+want = {5060: "filtered", 1000: "filtered", 1001: "filtered", 1002: "filtered", 1003: "filtered",
+        1004: "filtered", 1005: "closed"}
+st.setdefault(1005, "closed")  # or among the <extraports state="closed">
+assert {p: st.get(p) for p in want} == want, {p: st.get(p) for p in want}
+PY
 echo "PASS: -sU exact states against dnsmasq, chronyd, snmpd, memcached and nftables; services identified; nmap -sU finds the same open ports"
