@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_udp_answer.c - UDP service detection on arbitrary answers: pl_probe_classify_udp
- * with each payload we send as the request (so the NTP answer is checked against our
- * request's transmit time, the DNS answer against our query id), or none, and the NTP
- * READVAR follow-up reader (pl_probe_ntp_readvar). The first byte picks the request;
- * the rest is the answer. fuzz_dns and fuzz_ber cover the DNS and BER readers on their
- * own.
+ * with each payload of data/udp-payloads.txt as the request (so the NTP answer is checked against
+ * our request's transmit time, the DNS answer against our query id), or none, and the NTP READVAR
+ * follow-up reader (pl_probe_ntp_readvar). The first byte picks the request; the rest is the
+ * answer. fuzz_dns and fuzz_ber cover the DNS and BER readers on their own.
  *
  * Checks: the service record's strings stay NUL-terminated, a recognised answer names a
  * service and says "udp", the byte counts are the request's and the answer's, and
@@ -18,6 +17,7 @@
 
 #include "probe/probe_impl.h"
 #include "probe/udp.h"
+#include "scan/udp_payloads.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -35,7 +35,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct pl_probe_ctx *ctx;
-	unsigned char req[512], *ans;
+	static struct pl_udp_payloads pay;
+	const unsigned char *req = NULL;
+	unsigned char *ans;
 	size_t req_len = 0, n;
 	struct pl_service svc;
 	uint16_t port = 0;
@@ -45,12 +47,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!ctx && pl_probe_ctx_new(NULL, &ctx, NULL) != PL_OK)
 		abort();
-	pick = data[0] % (pl_udp_payloads_count + 1);
-	if (pick < pl_udp_payloads_count) {
-		req_len = pl_udp_payloads[pick].build(req, sizeof(req));
-		port = pl_udp_payloads[pick].ports[0];
-		if (req_len == 0)
-			abort(); /* every payload fits a datagram buffer */
+	if (!pay.items && pl_udp_payloads_builtin(&pay, NULL) != PL_OK)
+		abort();
+	pick = data[0] % (unsigned)(pay.n + 1);
+	if (pick < pay.n) { /* the request as service detection sends it */
+		req = pay.items[pick].data;
+		req_len = pay.items[pick].len;
+		for (uint32_t p = 1; p < 65536 && !port; p++)
+			if (pay.by_port[p] == pick + 1)
+				port = (uint16_t)p;
 	}
 	n = size - 1;
 	ans = malloc(n + 1);
@@ -58,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(ans, data + 1, n);
 	ans[n] = '\0';
-	if (pl_probe_classify_udp(ctx, port, req_len ? req : NULL, req_len, ans, n, &svc)) {
+	if (pl_probe_classify_udp(ctx, port, req, req_len, ans, n, &svc)) {
 		if (!svc.service[0] || strcmp(svc.probe, "udp") != 0 || !svc.udp)
 			abort();
 	}

@@ -45,7 +45,21 @@ test_shipped(void **state)
 	d = pl_udp_payload_for(&p, 443, &len);
 	assert_int_equal(len, 1200); /* a QUIC Initial's minimum */
 	d = pl_udp_payload_for(&p, 11211, &len);
-	assert_memory_equal(d + 8, "version\r\n", 9);
+	assert_memory_equal(d + 8, "stats\r\n", 7);
+	/* Service detection's payloads: the file marks the ones it sends to any port. */
+	{
+		const char *want[] = {"dns", "ntp", "snmp", "ssdp", "memcached"};
+		size_t k = 0;
+
+		for (size_t i = 0; i < p.n; i++)
+			if (p.items[i].detect) {
+				assert_true(k < 5);
+				assert_string_equal(p.items[i].name, want[k++]);
+			}
+		assert_int_equal(k, 5);
+		assert_int_equal(p.by_port[1161], p.by_port[161]); /* snmp on its other ports */
+		assert_int_equal(p.by_port[5300], p.by_port[53]);
+	}
 	assert_null(pl_udp_payload_for(&p, 9, &len));
 	assert_int_equal(len, 0);
 	pl_udp_payloads_cleanup(&p);
@@ -78,6 +92,7 @@ test_errors(void **state)
 	expect_error("payload a\nports 1\nsource s\npad 1473\nend\n", "t:4: pad");
 	expect_error("payload A\n", "t:1: payload: names use");
 	expect_error("payload a\nports 1\nsource s\nwhat\nend\n", "t:4: expected ports");
+	expect_error("payload a\nports 1\nsource s\ndetect yes\nend\n", "t:4: expected ports");
 }
 
 static void

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * udp.c - UDP service detection without I/O: the payloads portlens sends (written from
- * the RFCs: DNS RFC 1035/4892, NTP RFC 5905, SNMP RFC 3416/1157, SSDP UPnP Device
- * Architecture 2.0 section 1.3.2, memcached protocol.txt "UDP protocol") and the
- * classifiers of the answers they draw. The classifiers are what the UDP scan engine
- * calls for --sV (pl_probe_classify_udp); udp_io.c sends the payloads itself for
- * `portlens probe HOST:PORT/udp` and the audit.
+ * udp.c - UDP service detection without I/O: the classifiers of the answers that the
+ * payloads of data/udp-payloads.txt draw (DNS, NTP, SNMP, SSDP, memcached). The
+ * payload bytes themselves live only in that file (scan/udp_payloads.h): the UDP scan
+ * engine sends them and hands the answers here for --sV (pl_probe_classify_udp);
+ * udp_io.c sends them itself for `portlens probe HOST:PORT/udp` and the audit.
  *
  * Each classifier checks the structure of its protocol, not a port number: a DNS
  * answer must parse (and carry the query's id when the query is known), an NTP answer
@@ -19,77 +18,6 @@
 #include "probe/dns.h"
 #include "probe/probe_impl.h"
 #include "probe/udp.h"
-
-/* Transmit timestamp of our NTP request; a server copies it into the origin field. */
-static const unsigned char ntp_stamp[8] = {0xe9, 0x5b, 0x3c, 0x00, 0x70, 0x6c, 0x65, 0x6e};
-
-static size_t
-req_dns(unsigned char *buf, size_t cap)
-{
-	return pl_dns_query(buf, cap, 0x706c, "version.bind", PL_DNS_TXT, PL_DNS_CH, 0);
-}
-
-static size_t
-req_ntp(unsigned char *buf, size_t cap)
-{
-	if (cap < 48)
-		return 0;
-	memset(buf, 0, 48);
-	buf[0] = 0x23; /* LI 0, version 4, mode 3 (client) */
-	memcpy(buf + 40, ntp_stamp, sizeof(ntp_stamp));
-	return 48;
-}
-
-/* SNMPv2c GetRequest, community "public", for sysDescr.0 and sysObjectID.0. */
-static const unsigned char snmp_get[] = {
-    0x30, 0x37, 0x02, 0x01, 0x01, 0x04, 0x06, 'p',  'u',  'b',  'l',  'i',  'c',  0xa0, 0x2a,
-    0x02, 0x04, 0x70, 0x6c, 0x00, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x1c, 0x30,
-    0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00, 0x30, 0x0c,
-    0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x02, 0x00, 0x05, 0x00};
-
-static size_t
-req_snmp(unsigned char *buf, size_t cap)
-{
-	return pl_probe_fixed_request(buf, cap, snmp_get, sizeof(snmp_get));
-}
-
-static size_t
-req_ssdp(unsigned char *buf, size_t cap)
-{
-	static const char msearch[] = "M-SEARCH * HTTP/1.1\r\n"
-	                              "HOST: 239.255.255.250:1900\r\n"
-	                              "MAN: \"ssdp:discover\"\r\n"
-	                              "MX: 1\r\n"
-	                              "ST: ssdp:all\r\n\r\n";
-
-	return pl_probe_fixed_request(buf, cap, msearch, sizeof(msearch) - 1);
-}
-
-static size_t
-req_memcached(unsigned char *buf, size_t cap)
-{
-	/* UDP frame header: request id, sequence 0, 1 datagram, reserved; then a command. */
-	static const unsigned char stats[] = {0x70, 0x6c, 0,   0,   0,   1,    0,   0,
-	                                      's',  't',  'a', 't', 's', '\r', '\n'};
-
-	return pl_probe_fixed_request(buf, cap, stats, sizeof(stats));
-}
-
-static const uint16_t dns_ports[] = {53, 5353, 5300, 0};
-static const uint16_t ntp_ports[] = {123, 0};
-static const uint16_t snmp_ports[] = {161, 162, 1161, 0};
-static const uint16_t ssdp_ports[] = {1900, 0};
-static const uint16_t memcached_ports[] = {11211, 0};
-
-const struct pl_udp_payload pl_udp_payloads[] = {
-    {.service = "dns", .ports = dns_ports, .build = req_dns},
-    {.service = "snmp", .ports = snmp_ports, .build = req_snmp},
-    {.service = "ntp", .ports = ntp_ports, .build = req_ntp},
-    {.service = "ssdp", .ports = ssdp_ports, .build = req_ssdp},
-    {.service = "memcached", .ports = memcached_ports, .build = req_memcached},
-};
-
-const size_t pl_udp_payloads_count = sizeof(pl_udp_payloads) / sizeof(pl_udp_payloads[0]);
 
 static unsigned
 classify_dns(const struct pl_probe_ctx *ctx, const unsigned char *req, size_t req_len,

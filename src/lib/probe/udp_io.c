@@ -2,7 +2,8 @@
 /*
  * udp_io.c - asks a UDP port what it is (pl_probe_udp_service): one connected datagram
  * socket (so an ICMP port unreachable comes back as ECONNREFUSED), the payloads of
- * udp.c in order of likelihood for the port, each answer classified by
+ * data/udp-payloads.txt (the port's own first, then those marked "detect"; the scan
+ * engine sends the same bytes), each answer classified by
  * pl_probe_classify_udp. Every wait is bounded by opts.read_ms and the run by
  * opts.total_ms. Once a service is known, follow-ups: DNS asks version.server,
  * id.server, hostname.bind and a recursive query (the open-resolver check); NTP asks
@@ -19,6 +20,7 @@
 #include "probe/dns.h"
 #include "probe/probe_impl.h"
 #include "probe/udp.h"
+#include "scan/udp_payloads.h"
 
 struct udp_run {
 	int fd;
@@ -157,37 +159,38 @@ udp_ntp_followup(struct udp_run *u, unsigned char *buf, size_t cap, struct pl_se
 	pl_probe_ntp_readvar(buf, n, out);
 }
 
-static int
-port_in(const uint16_t *ports, uint16_t port)
-{
-	for (; ports && *ports; ports++)
-		if (*ports == port)
-			return 1;
-	return 0;
-}
-
-/* Sends each payload in order of likelihood until one is recognised. */
+/*
+ * Sends the port's own payload (data/udp-payloads.txt), then every payload marked
+ * "detect" in file order, until one answer is recognised.
+ */
 static int
 udp_identify(const struct pl_probe_ctx *ctx, struct udp_run *u, uint16_t port, unsigned char *buf,
              size_t cap, struct pl_service *out)
 {
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < pl_udp_payloads_count; i++) {
-			const struct pl_udp_payload *p = &pl_udp_payloads[i];
-			unsigned char req[512];
-			size_t rn, n, total;
+	struct pl_udp_payloads pay;
+	unsigned own;
+	int found = 0;
 
-			if (port_in(p->ports, port) != (pass == 0) ||
-			    pl_probe_now_ms() >= u->deadline || u->refused)
+	if (pl_udp_payloads_builtin(&pay, NULL) != PL_OK)
+		return 0;
+	own = pay.by_port[port];
+	for (int pass = 0; pass < 2 && !found; pass++)
+		for (size_t i = 0; i < pay.n && !found; i++) {
+			const struct pl_udp_payload_entry *e = &pay.items[i];
+			size_t n, total;
+
+			if (pass == 0 ? own != i + 1 : !e->detect || own == i + 1)
 				continue;
-			rn = p->build(req, sizeof(req));
-			n = rn ? udp_exchange(u, req, rn, buf, cap, &total) : 0;
-			if (n && pl_probe_classify_udp(ctx, port, req, rn, buf, n, out)) {
+			if (!e->len || pl_probe_now_ms() >= u->deadline || u->refused)
+				continue;
+			n = udp_exchange(u, e->data, e->len, buf, cap, &total);
+			if (n && pl_probe_classify_udp(ctx, port, e->data, e->len, buf, n, out)) {
 				out->udp_answer_bytes = (uint32_t)total;
-				return 1;
+				found = 1;
 			}
 		}
-	return 0;
+	pl_udp_payloads_cleanup(&pay);
+	return found;
 }
 
 enum pl_rc

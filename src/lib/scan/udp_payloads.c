@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * udp_payloads.c - the parser of data/udp-payloads.txt (the UDP scan's payloads) and
- * the port -> payload table.
+ * udp_payloads.c - the parser of data/udp-payloads.txt (the UDP payloads of both the
+ * scan engine and service detection: the one place their bytes live) and the port ->
+ * payload table.
  *
- * The file is line-based: "payload NAME", then "ports", "source", "hex" and "pad" lines,
- * then "end". Every entry must name its source and at least one port; a port may belong
- * to one entry only; payloads fit one datagram (1472 bytes). Errors name the line. The
- * port table is 64 KiB of entry indexes, so the engine finds a payload in O(1).
+ * The file is line-based: "payload NAME", then "ports", "source", "hex", "pad" and
+ * "detect" lines, then "end". Every entry must name its source and at least one port; a port may
+ * belong to one entry only; payloads fit one datagram (1472 bytes). Errors name the line. The port
+ * table is 64 KiB of entry indexes, so the engine finds a payload in O(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,10 @@ parse_line(struct parser *p, const char *s, size_t n)
 		return parse_hex(p, s + v, n - v);
 	if (k == 3 && memcmp(s, "pad", 3) == 0)
 		return parse_pad(p, s + v, n - v);
+	if (k == 6 && memcmp(s, "detect", 6) == 0 && v == n) {
+		p->cur->detect = 1;
+		return PL_OK;
+	}
 	if (k == 6 && memcmp(s, "source", 6) == 0 && n > v) {
 		if (n - v >= sizeof(p->cur->source))
 			return fail(p, "source: longer than 511 characters");
@@ -182,7 +187,7 @@ parse_line(struct parser *p, const char *s, size_t n)
 		p->cur->source[n - v] = '\0';
 		return PL_OK;
 	}
-	return fail(p, "expected ports, source, hex, pad or end");
+	return fail(p, "expected ports, source, hex, pad, detect or end");
 }
 
 enum pl_rc

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * scan/udp_payloads.h - the UDP scan's payload table, parsed from
- * data/udp-payloads.txt (embedded in the library) by a pure parser (udp_payloads.c,
- * fuzzed by fuzz/fuzz_udp_payloads.c).
+ * scan/udp_payloads.h - the UDP payload table, parsed from data/udp-payloads.txt
+ * (embedded in the library) by a pure parser (udp_payloads.c, fuzzed by
+ * fuzz/fuzz_udp_payloads.c). The one source of UDP payload bytes: the scan engine
+ * (engine_udp.c) and service detection (probe/udp_io.c) both read it.
  */
 #ifndef PL_SCAN_UDP_PAYLOADS_H
 #define PL_SCAN_UDP_PAYLOADS_H
@@ -19,6 +20,7 @@ struct pl_udp_payload_entry {
 	char source[512];
 	uint8_t *data; /* owned */
 	size_t len;
+	int detect; /* service detection sends it to any port ("detect" line) */
 };
 
 struct pl_udp_payloads {

@@ -80,7 +80,7 @@ assert reasons == {5060: "admin-prohibited", 1000: "net-unreach", 1001: "host-un
                    1005: "port-unreach"}, reasons
 assert answers[53][:2] == b"\x70\x6c", answers[53][:12]   # our DNS id, echoed
 assert answers[123][0] & 7 == 4, answers[123][:4]          # NTP mode 4 (server)
-assert answers[11211][8:16] == b"VERSION ", answers[11211]  # memcached frame + VERSION
+assert answers[11211][8:13] == b"STAT ", answers[11211]  # memcached frame + stats
 print("ok: services", got)
 PY
 grep -q '<scaninfo type="udp" protocol="udp"' "$D/res.xml" || fail "XML scaninfo"
