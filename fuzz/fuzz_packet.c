@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_packet.c - the raw engines' packet parsers (src/lib/scan/packet.c) on arbitrary
- * bytes: the first byte picks the parser (IPv4 packet, IPv6 TCP, IPv6 UDP, ICMPv6),
+ * bytes, and host discovery's (packet_ping.c): the first byte picks the parser (IPv4
+ * packet, IPv6 TCP, IPv6 UDP, ICMPv6 error, ARP, ICMPv6 echo reply / advertisement),
  * the rest is the packet. An accepted packet must describe itself within the buffer:
  * a UDP payload lies inside it, the kind matches the transport, and the ICMP state
  * mapping gives a valid state and reason.
@@ -30,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	memcpy(p, data + 1, n);
-	switch (data[0] & 3) {
+	switch (data[0] & 7) {
 	case 0:
 		ok = pl_pkt_parse_ip4(p, n, &r);
 		break;
@@ -40,8 +41,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2:
 		ok = pl_pkt_parse_l4_v6(p, n, PL_PROTO_UDP, &src, &r);
 		break;
-	default:
+	case 3:
 		ok = pl_pkt_parse_icmp6(p, n, &r);
+		break;
+	case 4:
+		ok = pl_pkt_parse_arp(p, n, &r);
+		break;
+	default:
+		ok = pl_pkt_parse_icmp6_ping(p, n, &src, &r);
 		break;
 	}
 	if (ok == 0) {

@@ -345,6 +345,16 @@ extern const struct pl_scan_engine pl_scan_engine_syn;
 extern const struct pl_scan_engine pl_scan_engine_udp;
 
 /*
+ * Host discovery (-sn): one probe per target (port 0): ICMP/ICMPv6 echo, TCP SYN to 443
+ * and ACK to 80, and ARP / IPv6 neighbour solicitation to targets on an attached
+ * Ethernet segment; raw sockets (CAP_NET_RAW). A target whose probe reports
+ * PL_PORT_OPEN is up, the reason naming the first answer (echo-reply, syn-ack, reset,
+ * arp-response, nd-response); PL_PORT_FILTERED (no-response) after the last attempt is
+ * down. Uses pl_scan_raw_opts. See docs/scan.md.
+ */
+extern const struct pl_scan_engine pl_scan_engine_ping;
+
+/*
  * The engine called name ("connect", "syn", ...) or with nmap's letter flag ("T", "S",
  * ...), or NULL when there is none.
  */

@@ -102,6 +102,10 @@ on_result(void *ctx, const struct pl_scan_result *r)
 	struct scan_run *run = ctx;
 	int held = 0;
 
+	if (run->info.ping) { /* -sn: an up host is listed at the end, not as a port */
+		scan_hosts_add(&run->up, r, 0);
+		return;
+	}
 	/* Every answer counts for the host being up, reported or not (an RST-only host). */
 	scan_hosts_add(&run->up, r, r->state == PL_PORT_OPEN || run->all_states);
 	if (r->state != PL_PORT_OPEN && !run->all_states)

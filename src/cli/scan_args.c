@@ -76,9 +76,10 @@ static const char scan_help[] =
     "  -sS                   raw SYN scan, stateless (root or CAP_NET_RAW)\n"
     "  -sU                   UDP scan with protocol payloads (ports without a prefix\n"
     "                        are UDP; default ports: the UDP ranking)\n"
-    "  -S, --source-ip ADDR  -sS/-sU: send from ADDR\n"
-    "  -g, --source-port N   -sS/-sU: send from port N (default: random per scan)\n"
-    "  -e, --interface NAME  -sS/-sU: send and receive on interface NAME only\n"
+    "  -sn                   host discovery, no ports (root): echo, SYN 443, ACK 80, ARP\n"
+    "  -S, --source-ip ADDR  -sS/-sU/-sn: send from ADDR\n"
+    "  -g, --source-port N   -sS/-sU/-sn: send from port N (default: random per scan)\n"
+    "  -e, --interface NAME  -sS/-sU/-sn: send and receive on interface NAME only\n"
     "engine and timing:\n"
     "  --rate N              at most N probes per second (default: unlimited;\n"
     "                        --max-rate too)\n"
@@ -114,7 +115,7 @@ static const char scan_help[] =
     "safety:\n"
     "  --yes-large           allow more than 65536 probes (a /16 worth)\n"
     "  --dry-run             count the probes (targets x ports), send nothing\n"
-    "Accepted for nmap compatibility: -Pn, -n.\n"
+    "Accepted for nmap compatibility: -n; -Pn (the default: every target is probed).\n"
     "Broadcast, multicast and 0.0.0.0/8 addresses are never probed.\n"
     "Exit: 0 done, 1 failed, 2 bad usage, 130 interrupted (resume file written).\n";
 
@@ -658,6 +659,8 @@ build_sets(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, s
 		return ex;
 	if (pl_targets_count(run->targets) == 0)
 		return pl_cli_usage_error(cli, "no targets given (see --help)");
+	if (run->engine == &pl_scan_engine_ping) /* -sn: one probe (port 0) per target */
+		return scan_ping_ports(cli, run);
 	if (!run->have_ports && !run->top)
 		run->top = 1000;
 	if (run->engine == &pl_scan_engine_udp) { /* -sU: ports without a prefix are UDP */
@@ -716,7 +719,7 @@ check_engine(struct pl_cli *cli, struct scan_run *run)
 
 	if (run->raw_set && run->engine == &pl_scan_engine_connect)
 		return pl_cli_usage_error(cli, "--source-ip, --source-port and --interface apply "
-		                               "to -sS and -sU");
+		                               "to -sS, -sU and -sn");
 	if (run->dry_run || !run->engine->check || run->engine->check(&err) == PL_OK)
 		return PL_EXIT_OK;
 	return pl_cli_usage_error(cli, "%s", err.msg);

@@ -92,6 +92,8 @@ int scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets
                     uint32_t n_ports, int yes_large);
 /* Makes ts skip this machine's broadcast addresses (netlink); a warning if unreadable. */
 void scan_skip_broadcasts(struct pl_cli *cli, struct pl_targets *ts);
+/* -sn: the one port-0 probe per target; a usage error when ports were asked for. */
+int scan_ping_ports(struct pl_cli *cli, struct scan_run *run);
 /* Fills run->info (arguments, engine, sets, registry) for the store and the sinks. */
 void scan_info_fill(struct pl_cli *cli, struct scan_run *run);
 /* Opens every output and writes its header; on failure closes what it opened. */

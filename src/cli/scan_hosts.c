@@ -60,6 +60,8 @@ scan_hosts_add(struct scan_hosts *h, const struct pl_scan_result *r, int reporte
 			return;
 		s->target = r->target + 1;
 		s->addr = r->addr;
+		s->reason = r->reason;
+		s->rtt_us = r->rtt_us;
 		h->n++;
 	}
 	s->open += r->state == PL_PORT_OPEN;

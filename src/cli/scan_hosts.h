@@ -23,6 +23,8 @@ struct scan_uphost {
 	uint32_t open;     /* open answers */
 	uint32_t closed;   /* closed answers */
 	uint32_t reported; /* results written to the outputs */
+	uint8_t reason;    /* the first answer's reason (host discovery: why it is up) */
+	uint32_t rtt_us;   /* and its round-trip time */
 };
 
 /* Open-addressing table keyed by target index; memory grows with up hosts only. */

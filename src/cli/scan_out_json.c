@@ -153,6 +153,14 @@ host_records(struct scan_sink *s, const struct scan_info *info)
 		if (v.name)
 			pl_jsonw_kstr(&w, "hostname", v.name);
 		pl_jsonw_kstr(&w, "state", "up");
+		if (info->ping) { /* -sn: why it is up; no ports were scanned */
+			pl_jsonw_kstr(&w, "reason",
+			              pl_scan_reason_name((enum pl_scan_reason)u->reason));
+			pl_jsonw_kint(&w, "rtt_us", u->rtt_us);
+			pl_jsonw_end(&w);
+			flush_line(s, &b);
+			continue;
+		}
 		pl_jsonw_kint(&w, "open", u->open);
 		pl_jsonw_kint(&w, "closed", u->closed);
 		pl_jsonw_kint(&w, "closed_not_shown", (int64_t)v.closed);

@@ -61,7 +61,17 @@ hidden_lines(struct scan_sink *s, const struct scan_info *info, int grepable)
 
 		scan_uphost_view(info, &info->up[i], &v);
 		pl_buf_init(&b);
-		if (grepable) { /* nmap's status line */
+		if (info->ping && !grepable) { /* -sn: every up host, with why */
+			pl_buf_printf(&b, "%s", v.host);
+			if (v.name) {
+				pl_buf_puts(&b, " (");
+				scan_esc_clean(&b, v.name);
+				pl_buf_putc(&b, ')');
+			}
+			pl_buf_printf(&b, " is up (%s, %.2f ms)",
+			              pl_scan_reason_name((enum pl_scan_reason)info->up[i].reason),
+			              info->up[i].rtt_us / 1000.0);
+		} else if (grepable) { /* nmap's status line */
 			pl_buf_printf(&b, "Host: %s (", v.host);
 			scan_esc_clean(&b, v.name ? v.name : "");
 			pl_buf_puts(&b, ")\tStatus: Up");
@@ -94,6 +104,8 @@ static int
 text_begin(struct scan_sink *s, const struct scan_info *info)
 {
 	header(s->fp, info, "# ");
+	if (info->ping)
+		return 0; /* -sn: up hosts, one line each, at the end */
 	fprintf(s->fp, "%-11s %-11s %-16s %-20s%s%s%s\n", "PORT", "STATE", "SERVICE", "HOST",
 	        s->reason ? " REASON       " : " ",
 	        info->sv ? "VERSION                          " : "", "NOTE");
@@ -210,6 +222,17 @@ text_end(struct scan_sink *s, const struct scan_info *info)
 {
 	const struct pl_scan_progress *p = info->prog;
 
+	if (info->ping) { /* -sn: hosts, not ports */
+		fprintf(s->fp, "# %llu up, %llu down, %llu skipped\n",
+		        (unsigned long long)p->by_state[PL_PORT_OPEN],
+		        (unsigned long long)(p->by_state[PL_PORT_FILTERED] +
+		                             p->by_state[PL_PORT_UNREACHABLE]),
+		        (unsigned long long)p->skipped);
+		hidden_lines(s, info, 0);
+		scan_skip_line(s->fp, info);
+		summary(s->fp, info, "# ");
+		return 0;
+	}
 	fprintf(s->fp, "# %llu open, %llu closed, %llu filtered, %llu unreachable, ",
 	        (unsigned long long)p->by_state[PL_PORT_OPEN],
 	        (unsigned long long)p->by_state[PL_PORT_CLOSED],

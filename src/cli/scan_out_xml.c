@@ -56,12 +56,15 @@ write_header(struct scan_sink *s, const struct scan_info *info)
 	fprintf(fp, "<!-- portlens %s scan initiated %s -->\n<nmaprun scanner=\"portlens\" args=\"",
 	        PL_VERSION, when);
 	scan_xml_escape(s, fp, info->args);
-	fprintf(fp,
-	        "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"
-	        "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%llu\" services=\"%s\"/>\n"
-	        "<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n",
-	        (long long)info->start, when, PL_VERSION, info->scan_type, info->protocol,
-	        (unsigned long long)info->n_ports, info->services);
+	fprintf(fp, "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n",
+	        (long long)info->start, when, PL_VERSION);
+	if (!info->ping) /* nmap -sn writes no scaninfo: no ports are scanned */
+		fprintf(fp,
+		        "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%llu\" "
+		        "services=\"%s\"/>\n",
+		        info->scan_type, info->protocol, (unsigned long long)info->n_ports,
+		        info->services);
+	fputs("<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n", fp);
 }
 
 /* Truncates an existing file before its runstats so a resumed scan can append. */
@@ -154,21 +157,28 @@ service_el(struct pl_buf *b, const struct scan_info *info, const struct pl_scan_
 
 /* "<host><status/><address/><hostnames>...</hostnames>": one host's head. */
 static void
-host_head(struct pl_buf *b, const struct pl_scan_addr *a, const char *name)
+host_head_why(struct pl_buf *b, const struct pl_scan_addr *a, const char *name, const char *why)
 {
 	char host[64];
 
 	pl_scan_addr_str(a, host, sizeof(host));
 	pl_buf_printf(b,
-	              "<host><status state=\"up\" reason=\"user-set\" reason_ttl=\"0\"/>"
+	              "<host><status state=\"up\" reason=\"%s\" reason_ttl=\"0\"/>"
 	              "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
-	              host, a->family == 4 ? "ipv4" : "ipv6");
+	              why, host, a->family == 4 ? "ipv4" : "ipv6");
 	if (name) {
 		pl_buf_puts(b, "<hostname name=\"");
 		scan_esc_xml(b, name);
 		pl_buf_puts(b, "\" type=\"user\"/>");
 	}
 	pl_buf_puts(b, "</hostnames>");
+}
+
+/* A port scan's host: up because it was asked to be scanned (nmap -Pn's "user-set"). */
+static void
+host_head(struct pl_buf *b, const struct pl_scan_addr *a, const char *name)
+{
+	host_head_why(b, a, name, "user-set");
 }
 
 /* nmap's <extraports>: the up host's ports this output does not list. */
@@ -201,6 +211,15 @@ write_bare_host(struct scan_sink *s, FILE *fp, const struct scan_info *info,
 	struct pl_buf b;
 
 	pl_buf_init(&b);
+	if (info->ping) { /* -sn: why the host is up, and no ports (as nmap -sn) */
+		host_head_why(&b, &u->addr, pl_targets_name_at(info->targets, u->target),
+		              pl_scan_reason_name((enum pl_scan_reason)u->reason));
+		pl_buf_puts(&b, "<times srtt=\"");
+		pl_buf_printf(&b, "%u\" rttvar=\"0\" to=\"100000\"/></host>\n", u->rtt_us);
+		scan_sink_put(s, fp, &b);
+		pl_buf_cleanup(&b);
+		return;
+	}
 	host_head(&b, &u->addr, pl_targets_name_at(info->targets, u->target));
 	if (scan_sink_put(s, fp, &b) != 0) {
 		pl_buf_cleanup(&b);

@@ -138,6 +138,7 @@ scan_info_fill(struct pl_cli *cli, struct scan_run *run)
 	run->info.engine = run->engine->name;
 	run->info.scan_type = run->engine->nmap_type;
 	run->info.protocol = run->engine == &pl_scan_engine_udp ? "udp" : "tcp";
+	run->info.ping = run->engine == &pl_scan_engine_ping;
 	run->info.n_targets = pl_targets_count(run->targets);
 	run->info.n_ports = run->ports.n;
 	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();

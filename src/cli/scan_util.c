@@ -2,13 +2,14 @@
 /*
  * scan_util.c - small helpers the scan sinks share: the registry service name and the
  * knowledge note that annotate each open port, nmap-style dates, XML escaping, and the
- * --sV service facts as the sinks print them.
+ * --sV service facts as the sinks print them; the port set of -sn.
  */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "cli/scan_cmd.h"
 #include "cli/scan_escape.h"
 #include "cli/scan_sink.h"
 
@@ -220,4 +221,16 @@ scan_sv_version(const struct pl_service *svc, struct pl_buf *out)
 	if (svc->os[0] || svc->info[0])
 		pl_buf_printf(out, "%s(%s%s%s)", out->len > start ? " " : "", svc->os,
 		              svc->os[0] && svc->info[0] ? "; " : "", svc->info);
+}
+
+int
+scan_ping_ports(struct pl_cli *cli, struct scan_run *run)
+{
+	if (run->have_ports || run->top || run->exclude_ports.n)
+		return pl_cli_usage_error(cli,
+		                          "-sn finds up hosts and scans no ports: drop -p, -F, "
+		                          "--top-ports, --exclude-ports");
+	if (pl_ports_parse(&run->ports, "0", NULL) != PL_OK)
+		return pl_cli_fail(cli, "out of memory");
+	return PL_EXIT_OK;
 }

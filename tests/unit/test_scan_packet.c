@@ -3,7 +3,10 @@
  * test_scan_packet.c - the raw engines' pure packet code (src/lib/scan/packet.c):
  * SipHash-2-4 against the reference vectors of the SipHash paper, the SYN's layout and
  * checksum, cookies, and the parsers on real-shaped answers (IPv4 SYN-ACK and RST,
- * ICMP and ICMPv6 unreachables quoting a probe, UDP) and on every truncation of them.
+ * ICMP and ICMPv6 unreachables quoting a probe, UDP) and on every truncation of them;
+ * host discovery's packets (packet_ping.c): echo requests and replies carrying the
+ * cookie, the ACK probe, ARP request and reply, neighbour solicitation and
+ * advertisement.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -273,6 +276,78 @@ test_parse_v6(void **state)
 	}
 }
 
+static void
+test_ping_packets(void **state)
+{
+	uint8_t echo[PL_ECHO_LEN], p[20 + PL_ECHO_LEN], tcp[PL_TCP_LEN], arp[PL_ARP_LEN];
+	uint8_t ns[PL_NS_LEN], na[24] = {136, 0};
+	static const uint8_t mac[6] = {2, 0, 0, 0, 0, 1};
+	struct pl_scan_addr t6 = {.family = 6, .bytes = {0x20, 1, 0, 2, [14] = 0xab, 0xcd}};
+	struct pl_scan_addr group;
+	struct pl_pkt_reply r;
+
+	(void)state;
+	/* An echo request whose reply carries the cookie back; the checksum verifies. */
+	pl_pkt_build_echo(echo, 0, 0xcafef00d);
+	assert_int_equal(echo[0], 8);
+	assert_int_equal(pl_csum_fold(pl_csum_add(0, echo, sizeof(echo))), 0);
+	ip4(p, 1, sizeof(p));
+	memcpy(p + 20, echo, sizeof(echo));
+	p[20] = 0; /* the reply: type 0, the rest echoed */
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(r.kind, PL_PKT_ECHO);
+	assert_int_equal(r.seq, 0xcafef00d);
+	assert_memory_equal(r.target.bytes, dst4.bytes, 4);
+	p[20] = 8; /* a request is no answer */
+	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	p[20] = 0;
+	truncations_fail(p, 20 + 7, 0);
+	/* ICMPv6 echo: checksum left to the kernel; the reply's fields from the socket. */
+	pl_pkt_build_echo(echo, 1, 0x01020304);
+	assert_int_equal(echo[0], 128);
+	assert_int_equal(echo[2] | echo[3], 0);
+	echo[0] = 129;
+	assert_int_equal(pl_pkt_parse_icmp6_ping(echo, sizeof(echo), &t6, &r), 0);
+	assert_int_equal(r.kind, PL_PKT_ECHO);
+	assert_int_equal(r.seq, 0x01020304);
+	assert_memory_equal(&r.target, &t6, sizeof(t6));
+	assert_int_equal(pl_pkt_parse_icmp6_ping(echo, 7, &t6, &r), -1);
+	/* The ACK probe: flags, acknowledgement number, checksum over the pseudo header. */
+	pl_pkt_build_tcp(tcp, 40001, 80, 0, 0x11223344, PL_TCP_ACK, &src4, &dst4);
+	assert_int_equal(tcp[13], PL_TCP_ACK);
+	assert_int_equal(tcp[12], 5 << 4);
+	assert_memory_equal(tcp + 8, "\x11\x22\x33\x44", 4);
+	{
+		uint8_t pseudo[12] = {198, 18, 0, 1, 198, 19, 7, 5, 0, 6, 0, PL_TCP_LEN};
+
+		assert_int_equal(
+		    pl_csum_fold(pl_csum_add(pl_csum_add(0, pseudo, 12), tcp, sizeof(tcp))), 0);
+	}
+	/* ARP: the request's layout; a reply (op 2) parses, a request does not. */
+	pl_pkt_build_arp(arp, mac, src4.bytes, dst4.bytes);
+	assert_memory_equal(arp, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
+	assert_memory_equal(arp + 24, dst4.bytes, 4);
+	assert_int_equal(pl_pkt_parse_arp(arp, sizeof(arp), &r), -1);
+	memcpy(arp + 14, dst4.bytes, 4); /* the reply: sender = target, for us */
+	memcpy(arp + 24, src4.bytes, 4);
+	arp[7] = 2;
+	assert_int_equal(pl_pkt_parse_arp(arp, sizeof(arp), &r), 0);
+	assert_int_equal(r.kind, PL_PKT_ARP);
+	assert_memory_equal(r.target.bytes, dst4.bytes, 4);
+	assert_memory_equal(r.arp_tip, src4.bytes, 4);
+	assert_int_equal(pl_pkt_parse_arp(arp, sizeof(arp) - 1, &r), -1);
+	/* Neighbour solicitation to the solicited-node group; an advertisement parses. */
+	pl_pkt_build_ns(ns, &t6, mac, &group);
+	assert_int_equal(ns[0], 135);
+	assert_memory_equal(ns + 8, t6.bytes, 16);
+	assert_memory_equal(group.bytes, "\xff\x02\0\0\0\0\0\0\0\0\0\x01\xff\x00\xab\xcd", 16);
+	memcpy(na + 8, t6.bytes, 16);
+	assert_int_equal(pl_pkt_parse_icmp6_ping(na, sizeof(na), &t6, &r), 0);
+	assert_int_equal(r.kind, PL_PKT_NA);
+	assert_memory_equal(&r.target, &t6, sizeof(t6));
+	assert_int_equal(pl_pkt_parse_icmp6_ping(na, 23, &t6, &r), -1);
+}
+
 int
 main(void)
 {
@@ -280,6 +355,7 @@ main(void)
 	    cmocka_unit_test(test_siphash_vectors), cmocka_unit_test(test_syn_and_checksum),
 	    cmocka_unit_test(test_cookie),          cmocka_unit_test(test_parse_tcp4),
 	    cmocka_unit_test(test_parse_icmp4),     cmocka_unit_test(test_parse_v6),
+	    cmocka_unit_test(test_ping_packets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

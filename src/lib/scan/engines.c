@@ -12,6 +12,7 @@ static const struct pl_scan_engine *const engines[] = {
     &pl_scan_engine_connect,
     &pl_scan_engine_syn,
     &pl_scan_engine_udp,
+    &pl_scan_engine_ping,
 };
 
 const struct pl_scan_engine *

@@ -98,16 +98,24 @@ flush(struct pl_frame *f)
 			pl_raw_batch_flush(f->b[k], pl_frame_fail, f);
 }
 
-uint8_t *
-pl_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len)
+void
+pl_frame_attempt(struct pl_frame *f, uint32_t i)
 {
 	struct pl_inflight_slot *sl = &f->tab.slots[i];
-	struct pl_raw_batch *b = f->b[sl->probe.addr.family == 6];
 	uint64_t now = pl_scan_now_ns();
 
 	sl->attempts++;
 	sl->t_send_ns = now;
 	pl_inflight_set_deadline(&f->tab, i, now + (uint64_t)f->cfg.timeout_ms * 1000000ull);
+}
+
+uint8_t *
+pl_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len)
+{
+	struct pl_inflight_slot *sl = &f->tab.slots[i];
+	struct pl_raw_batch *b = f->b[sl->probe.addr.family == 6];
+
+	pl_frame_attempt(f, i);
 	if (b->fd < 0) {
 		pl_frame_finish(f, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, EAFNOSUPPORT, NULL, 0,
 		                NULL, 0);

@@ -14,7 +14,7 @@
 #include "scan/inflight.h"
 #include "scan/rawsock.h"
 
-#define PL_FRAME_FDS 4
+#define PL_FRAME_FDS 6
 
 struct pl_frame;
 
@@ -51,6 +51,10 @@ void pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum
 /* The kernel refused to send slot i's probe (errno e): a local answer (no route, a
  * local firewall), reported as unreachable with the matching reason. ctx is the frame. */
 void pl_frame_fail(void *ctx, uint32_t i, int e);
+
+/* Counts the next attempt of slot i and starts its deadline (pl_frame_queue does this;
+ * an engine that sends by itself calls it). */
+void pl_frame_attempt(struct pl_frame *f, uint32_t i);
 
 /*
  * Starts the next attempt of slot i: counts it, starts its deadline, and returns space

@@ -144,6 +144,24 @@ get32(const uint8_t *p)
 	return (uint32_t)get16(p) << 16 | get16(p + 2);
 }
 
+/* The TCP checksum over the IPv4 pseudo header (IPv6: the kernel's, IPV6_CHECKSUM). */
+static void
+tcp_csum4(uint8_t *seg, size_t len, const struct pl_scan_addr *src, const struct pl_scan_addr *dst)
+{
+	uint8_t pseudo[12];
+	uint32_t sum;
+
+	if (!src || src->family != 4 || dst->family != 4)
+		return;
+	memcpy(pseudo, src->bytes, 4);
+	memcpy(pseudo + 4, dst->bytes, 4);
+	pseudo[8] = 0;
+	pseudo[9] = 6;
+	put16(pseudo + 10, (uint16_t)len);
+	sum = pl_csum_add(0, pseudo, sizeof(pseudo));
+	put16(seg + 16, pl_csum_fold(pl_csum_add(sum, seg, len)));
+}
+
 void
 pl_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
                  const struct pl_scan_addr *src, const struct pl_scan_addr *dst)
@@ -158,18 +176,22 @@ pl_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
 	out[20] = 2;           /* MSS option: kind 2, length 4, 1460 */
 	out[21] = 4;
 	put16(out + 22, 1460);
-	if (src && src->family == 4 && dst->family == 4) {
-		uint8_t pseudo[12];
-		uint32_t sum;
+	tcp_csum4(out, PL_SYN_LEN, src, dst);
+}
 
-		memcpy(pseudo, src->bytes, 4);
-		memcpy(pseudo + 4, dst->bytes, 4);
-		pseudo[8] = 0;
-		pseudo[9] = 6;
-		put16(pseudo + 10, PL_SYN_LEN);
-		sum = pl_csum_add(0, pseudo, sizeof(pseudo));
-		put16(out + 16, pl_csum_fold(pl_csum_add(sum, out, PL_SYN_LEN)));
-	}
+void
+pl_pkt_build_tcp(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+                 uint8_t flags, const struct pl_scan_addr *src, const struct pl_scan_addr *dst)
+{
+	memset(out, 0, PL_TCP_LEN);
+	put16(out, sport);
+	put16(out + 2, dport);
+	put32(out + 4, seq);
+	put32(out + 8, ack);
+	out[12] = (PL_TCP_LEN / 4) << 4;
+	out[13] = flags;
+	put16(out + 14, 1024);
+	tcp_csum4(out, PL_TCP_LEN, src, dst);
 }
 
 /* TCP or UDP header at p (len bytes) from the target: fills ports and TCP fields. */
@@ -238,6 +260,14 @@ pl_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 		r->target.family = 4;
 		memcpy(r->target.bytes, p + 12, 4);
 		return parse_l4(p + ihl, tot - ihl, ip_proto(p[9]), r);
+	}
+	if (tot >= ihl + 8 && p[ihl] == 0 && p[ihl + 1] == 0) { /* echo reply */
+		r->kind = PL_PKT_ECHO;
+		r->icmp_type = 0;
+		r->target.family = 4;
+		memcpy(r->target.bytes, p + 12, 4);
+		r->seq = get32(p + ihl + 4);
+		return 0;
 	}
 	/* ICMP: destination unreachable (3), quoting an IPv4 header and 8 bytes. */
 	q = p + ihl + 8;

@@ -21,6 +21,15 @@
 
 /* Length of the SYN pl_pkt_build_syn writes: TCP header + MSS option. */
 #define PL_SYN_LEN 24
+/* Host discovery (packet_ping.c): a bare TCP header, an echo request with 8 bytes of
+ * data, an Ethernet/IPv4 ARP request, an IPv6 neighbour solicitation with the source
+ * link-layer address option. */
+#define PL_TCP_LEN  20
+#define PL_ECHO_LEN 16
+#define PL_ARP_LEN  28
+#define PL_NS_LEN   32
+/* The transport the cookie of an echo request is keyed with (not a port's). */
+#define PL_COOKIE_ECHO 0xfe
 
 /* SipHash-2-4 of len bytes at data under the 16-byte key (Aumasson and Bernstein). */
 uint64_t pl_siphash24(const uint8_t key[16], const void *data, size_t len);
@@ -51,6 +60,9 @@ enum pl_pkt_kind {
 	PL_PKT_TCP,  /* a TCP segment from the target */
 	PL_PKT_UDP,  /* a UDP datagram from the target */
 	PL_PKT_ICMP, /* an ICMP/ICMPv6 destination-unreachable quoting a probe */
+	PL_PKT_ECHO, /* an ICMP/ICMPv6 echo reply: seq is its identifier and sequence */
+	PL_PKT_ARP,  /* an ARP reply: target is its sender, arp_tip whom it answers */
+	PL_PKT_NA,   /* an IPv6 neighbour advertisement for target */
 };
 
 /* What a received packet says, as far as a probe is concerned. */
@@ -65,12 +77,13 @@ struct pl_pkt_reply {
 	uint32_t seq, ack;      /* TCP: as received; ICMP quoting TCP: seq is the probe's */
 	const uint8_t *payload; /* UDP: the datagram's payload (points into the packet) */
 	size_t payload_len;
+	uint8_t arp_tip[4]; /* ARP: the target protocol address (ours, for a reply to us) */
 };
 
 /*
  * Parses an IPv4 packet (IP header first, as a raw IPv4 socket delivers it): TCP, UDP,
- * or an ICMP destination-unreachable quoting a TCP or UDP probe. Returns 0 and fills r,
- * or -1 for anything else or anything malformed (never reads past len).
+ * an ICMP destination-unreachable quoting a TCP or UDP probe, or an ICMP echo reply. Returns 0 and
+ * fills r, or -1 for anything else or anything malformed (never reads past len).
  */
 int pl_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
 
@@ -84,6 +97,47 @@ int pl_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct
 /* Parses an ICMPv6 message (from an ICMPv6 raw socket): destination unreachable quoting
  * a TCP or UDP probe. 0 or -1. */
 int pl_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
+
+/* ---- host discovery (packet_ping.c) ---- */
+
+/*
+ * A TCP segment without options (PL_TCP_LEN bytes) with the given flags, sequence and
+ * acknowledgement numbers; the checksum as pl_pkt_build_syn does it.
+ */
+void pl_pkt_build_tcp(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+                      uint8_t flags, const struct pl_scan_addr *src,
+                      const struct pl_scan_addr *dst);
+
+/*
+ * An ICMP (v6 = 0) or ICMPv6 echo request (PL_ECHO_LEN bytes) whose identifier and
+ * sequence number are the cookie's two halves, so the reply carries the cookie back.
+ * The ICMP checksum is filled in; ICMPv6's is left 0 (the kernel computes it).
+ */
+void pl_pkt_build_echo(uint8_t *out, int v6, uint32_t cookie);
+
+/* An ARP request (RFC 826; PL_ARP_LEN bytes) from mac/sip asking who has tip. */
+void pl_pkt_build_arp(uint8_t *out, const uint8_t mac[6], const uint8_t sip[4],
+                      const uint8_t tip[4]);
+
+/*
+ * An IPv6 neighbour solicitation (RFC 4861 section 4.3; PL_NS_LEN bytes) for target,
+ * with our link-layer address mac as its option; checksum 0 (the kernel's). *group
+ * gets the solicited-node multicast address it goes to (ff02::1:ffXX:XXXX).
+ */
+void pl_pkt_build_ns(uint8_t *out, const struct pl_scan_addr *target, const uint8_t mac[6],
+                     struct pl_scan_addr *group);
+
+/* An ARP packet (as an AF_PACKET SOCK_DGRAM socket gives it): a reply over Ethernet
+ * and IPv4. 0 and r filled (kind PL_PKT_ARP), or -1. */
+int pl_pkt_parse_arp(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
+
+/*
+ * What an ICMPv6 raw socket of the discovery engine gets from src: an echo reply
+ * (PL_PKT_ECHO) or a neighbour advertisement (PL_PKT_NA, target = its target address).
+ * 0 or -1. (pl_pkt_parse_ip4 reads IPv4 echo replies.)
+ */
+int pl_pkt_parse_icmp6_ping(const uint8_t *p, size_t len, const struct pl_scan_addr *src,
+                            struct pl_pkt_reply *r);
 
 /*
  * The state and reason an ICMP destination-unreachable gives a probe, as nmap reads
