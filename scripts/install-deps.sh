@@ -46,9 +46,10 @@ test_pkgs+=(zmap masscan)
 # Scan guard tests (tests/lab/scan/guards.sh) count connect() calls with strace.
 test_pkgs+=(strace)
 # UDP scan lab (tests/lab/scan/udp.sh, bench/scan/udp.sh): real UDP servers the tests start
-# in lab namespaces. chrony and snmpd start host-wide services when installed (chronyd
-# would query the internet's NTP pool): stopped and disabled after the install below.
-test_pkgs+=(dnsmasq-base chrony snmpd)
+# in lab namespaces (avahi-daemon for mDNS). chrony, snmpd and avahi-daemon start
+# host-wide services when installed (chronyd would query the internet's NTP pool):
+# stopped and disabled after the install below.
+test_pkgs+=(dnsmasq-base chrony snmpd avahi-daemon)
 
 case "${1:-all}" in
 build) pkgs=("${build_pkgs[@]}") ;;
@@ -77,9 +78,9 @@ $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # would talk to the internet's NTP pool; the others would answer on ports 53, 389, 445,
 # 3389, 1883, 161, 5060, 8200, 1900 of this machine,
 # which local audits expect quiet). No systemd (a container): there is nothing to stop.
-for pair in chrony:chrony snmpd:snmpd dnsmasq:dnsmasq slapd:slapd samba:smbd samba:nmbd \
-	samba:samba-ad-dc xrdp:xrdp xrdp:xrdp-sesman mosquitto:mosquitto kamailio:kamailio \
-	minidlna:minidlna minissdpd:minissdpd; do
+for pair in chrony:chrony snmpd:snmpd avahi-daemon:avahi-daemon dnsmasq:dnsmasq slapd:slapd \
+	samba:smbd samba:nmbd samba:samba-ad-dc xrdp:xrdp xrdp:xrdp-sesman mosquitto:mosquitto \
+	kamailio:kamailio minidlna:minidlna minissdpd:minissdpd; do
 	pkg=${pair%%:*} svc=${pair#*:}
 	case " ${missing[*]} " in *" $pkg "*) ;; *) continue ;; esac
 	if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_probe_udp.c - the UDP answer classifiers (pl_probe_classify_udp) byte by byte:
- * DNS (a dnsmasq version.bind answer, a REFUSED, an id that is not ours, a compression
- * loop), NTP (mode 4 with our origin timestamp, and one without), SNMP (a GetResponse
+ * DNS (a dnsmasq version.bind answer, avahi's mDNS answer, a REFUSED, an id that is not ours, a
+ * compression loop), NTP (mode 4 with our origin timestamp, and one without), SNMP (a GetResponse
  * for community public with sysDescr and sysObjectID, a truncated one), SSDP and
  * memcached; and that noise is not recognised. The real servers are in the lab test
  * (tests/lab/probe/detect_lab.sh).
@@ -61,6 +61,36 @@ test_dns_version(void **state)
 	assert_int_equal(s.udp_request_bytes, sizeof(dns_q));
 	assert_int_equal(s.udp_answer_bytes, sizeof(dns_a));
 	assert_non_null(strstr(s.info, "version.bind: dnsmasq-2.90"));
+}
+
+/* avahi-daemon 0.8's unicast answer to the mDNS payload of data/udp-payloads.txt
+ * (_services._dns-sd._udp.local PTR, id 0x706c): one PTR, _workstation._tcp. */
+static const unsigned char mdns_q[] = {
+    0x70, 0x6c, 0,   0,   0,   1,   0,   0,   0,   0,   0,   0,    9,    '_', 's', 'e',
+    'r',  'v',  'i', 'c', 'e', 's', 7,   '_', 'd', 'n', 's', '-',  's',  'd', 4,   '_',
+    'u',  'd',  'p', 5,   'l', 'o', 'c', 'a', 'l', 0,   0,   0x0c, 0x80, 0x01};
+static const unsigned char mdns_a[] = {
+    0x70, 0x6c, 0x84, 0,   0,   1,   0,   1,    0,   0,    0,    0,    9,    '_',  's',  'e',
+    'r',  'v',  'i',  'c', 'e', 's', 7,   '_',  'd', 'n',  's',  '-',  's',  'd',  4,    '_',
+    'u',  'd',  'p',  5,   'l', 'o', 'c', 'a',  'l', 0,    0,    0x0c, 0x80, 0x01, 0xc0, 0x0c,
+    0,    0x0c, 0,    1,   0,   0,   0,   0x0a, 0,   0x14, 0x0c, '_',  'w',  'o',  'r',  'k',
+    's',  't',  'a',  't', 'i', 'o', 'n', 4,    '_', 't',  'c',  'p',  0xc0, 0x23};
+
+static void
+test_mdns(void **state)
+{
+	struct pl_service s;
+
+	(void)state;
+	assert_int_equal(
+	    pl_probe_classify_udp(ctx, 5353, mdns_q, sizeof(mdns_q), mdns_a, sizeof(mdns_a), &s),
+	    1);
+	assert_string_equal(s.service, "mdns");
+	assert_non_null(strstr(s.info, "_services._dns-sd._udp.local: 1 answer"));
+	/* The same answer to a DNS query that is not under .local stays "dns". */
+	assert_int_equal(
+	    pl_probe_classify_udp(ctx, 53, dns_q, sizeof(dns_q), dns_a, sizeof(dns_a), &s), 1);
+	assert_string_equal(s.service, "dns");
 }
 
 static void
@@ -154,11 +184,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dns_version),
-	    cmocka_unit_test(test_dns_wrong_id_and_loop),
-	    cmocka_unit_test(test_ntp),
-	    cmocka_unit_test(test_snmp),
-	    cmocka_unit_test(test_ssdp_memcached_noise),
+	    cmocka_unit_test(test_dns_version), cmocka_unit_test(test_dns_wrong_id_and_loop),
+	    cmocka_unit_test(test_mdns),        cmocka_unit_test(test_ntp),
+	    cmocka_unit_test(test_snmp),        cmocka_unit_test(test_ssdp_memcached_noise),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * udp.c - UDP service detection without I/O: the classifiers of the answers that the
- * payloads of data/udp-payloads.txt draw (DNS, NTP, SNMP, SSDP, memcached). The
+ * payloads of data/udp-payloads.txt draw (DNS and mDNS, NTP, SNMP, SSDP, memcached). The
  * payload bytes themselves live only in that file (scan/udp_payloads.h): the UDP scan
  * engine sends them and hands the answers here for --sV (pl_probe_classify_udp);
  * udp_io.c sends them itself for `portlens probe HOST:PORT/udp` and the audit.
@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "probe/ber.h"
 #include "probe/dns.h"
@@ -24,6 +25,8 @@ classify_dns(const struct pl_probe_ctx *ctx, const unsigned char *req, size_t re
              const unsigned char *d, size_t n, struct pl_service *out)
 {
 	struct pl_dns_reply r;
+	unsigned conf;
+	size_t qlen;
 
 	if (pl_dns_parse(d, n, &r) != 0)
 		return 0;
@@ -31,7 +34,17 @@ classify_dns(const struct pl_probe_ctx *ctx, const unsigned char *req, size_t re
 		return 0;
 	if (!req && r.qdcount != 1)
 		return 0; /* without our query to compare with, insist on a question */
-	return pl_probe_dns_describe(ctx, &r, d, n, out);
+	conf = pl_probe_dns_describe(ctx, &r, d, n, out);
+	qlen = strlen(r.qname);
+	if (conf && qlen >= 5 && strcasecmp(r.qname + qlen - 5, "local") == 0 &&
+	    (qlen == 5 || r.qname[qlen - 6] == '.')) {
+		/* A name under .local answered: Multicast DNS (RFC 6762), here to a unicast
+		 * one-shot query from outside its link, which section 5.5 says to ignore. */
+		pl_probe_set(out->service, sizeof(out->service), "mdns");
+		pl_probe_add_info(out, "%s: %u answer%s", r.qname, r.ancount,
+		                  r.ancount == 1 ? "" : "s");
+	}
+	return conf;
 }
 
 static void

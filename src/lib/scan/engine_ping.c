@@ -48,9 +48,9 @@
 
 enum { FD_TCP4, FD_TCP6, FD_ICMP4, FD_ICMP6, FD_ARP };
 
-#define MAX_LINKS   32
-#define PORT_SYN    443
-#define PORT_ACK    80
+#define MAX_LINKS 32
+#define PORT_SYN  443
+#define PORT_ACK  80
 
 /* One address of an attached Ethernet interface: targets in its prefix are neighbours. */
 struct link {
@@ -98,9 +98,10 @@ neighbour_link(const struct pstate *s, const struct pl_scan_addr *a)
 static unsigned
 mask_len(const struct sockaddr *m)
 {
-	const uint8_t *b = m->sa_family == AF_INET
-	                       ? (const uint8_t *)&((const struct sockaddr_in *)(const void *)m)->sin_addr
-	                       : ((const struct sockaddr_in6 *)(const void *)m)->sin6_addr.s6_addr;
+	const uint8_t *b =
+	    m->sa_family == AF_INET
+	        ? (const uint8_t *)&((const struct sockaddr_in *)(const void *)m)->sin_addr
+	        : ((const struct sockaddr_in6 *)(const void *)m)->sin6_addr.s6_addr;
 	unsigned n = m->sa_family == AF_INET ? 4 : 16, bits = 0;
 
 	for (unsigned i = 0; i < n && b[i] == 0xff; i++)
@@ -131,8 +132,8 @@ find_links(struct pstate *s, const char *ifname)
 			const struct sockaddr_ll *ll = (const void *)b->ifa_addr;
 
 			if (b->ifa_addr && b->ifa_addr->sa_family == AF_PACKET &&
-			    strcmp(b->ifa_name, a->ifa_name) == 0 && ll->sll_hatype == ARPHRD_ETHER &&
-			    ll->sll_halen == 6) {
+			    strcmp(b->ifa_name, a->ifa_name) == 0 &&
+			    ll->sll_hatype == ARPHRD_ETHER && ll->sll_halen == 6) {
 				memcpy(l->mac, ll->sll_addr, 6);
 				l->ifindex = ll->sll_ifindex;
 				break;
@@ -143,7 +144,8 @@ find_links(struct pstate *s, const char *ifname)
 		memset(&l->addr, 0, sizeof(l->addr));
 		if (fam == AF_INET) {
 			l->addr.family = 4;
-			memcpy(l->addr.bytes, &((struct sockaddr_in *)(void *)a->ifa_addr)->sin_addr, 4);
+			memcpy(l->addr.bytes,
+			       &((struct sockaddr_in *)(void *)a->ifa_addr)->sin_addr, 4);
 		} else {
 			const struct sockaddr_in6 *sa6 = (const void *)a->ifa_addr;
 
@@ -219,7 +221,8 @@ send_neighbour(struct pstate *s, const struct link *l, const struct pl_scan_addr
 	sa6.sin6_scope_id = (uint32_t)l->ifindex;
 	if (setsockopt(f->fd[FD_ICMP6], IPPROTO_IPV6, IPV6_MULTICAST_IF, &l->ifindex,
 	               sizeof(l->ifindex)) != 0 ||
-	    setsockopt(f->fd[FD_ICMP6], IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) != 0)
+	    setsockopt(f->fd[FD_ICMP6], IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) !=
+	        0)
 		return errno;
 	return send_to(f->fd[FD_ICMP6], pkt, PL_NS_LEN, &sa6, sizeof(sa6));
 }
@@ -287,8 +290,8 @@ valid(const struct pstate *s, const struct pl_pkt_reply *r, enum pl_scan_reason 
 	*why = r->tcp_flags & PL_TCP_RST ? PL_REASON_RESET : PL_REASON_SYN_ACK;
 	if (r->target_port == PORT_SYN)
 		return (r->tcp_flags & PL_TCP_ACK) &&
-		       r->ack == pl_pkt_cookie(s->key, &r->target, PORT_SYN, s->sport,
-		                               PL_PROTO_TCP) + 1;
+		       r->ack ==
+		           pl_pkt_cookie(s->key, &r->target, PORT_SYN, s->sport, PL_PROTO_TCP) + 1;
 	return r->target_port == PORT_ACK && (r->tcp_flags & PL_TCP_RST) &&
 	       r->seq == pl_pkt_cookie(s->key, &r->target, PORT_ACK, s->sport, PL_PROTO_TCP);
 }
@@ -408,8 +411,8 @@ open_sockets(struct pstate *s, struct pl_err *err)
 	if (f->fd[FD_ICMP4] < 0 && f->fd[FD_ICMP6] < 0)
 		return pl_err_set(err, PL_ERR_SYS, "raw socket: no IPv4 or IPv6 support");
 	if (s->n_link) {
-		f->fd[FD_ARP] = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		                       htons(ETH_P_ARP));
+		f->fd[FD_ARP] =
+		    socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ARP));
 		if (f->fd[FD_ARP] < 0)
 			return pl_err_set(err, PL_ERR_SYS, "packet socket for ARP: %s",
 			                  strerror(errno));

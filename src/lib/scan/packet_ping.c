@@ -43,7 +43,7 @@ pl_pkt_build_echo(uint8_t *out, int v6, uint32_t cookie)
 void
 pl_pkt_build_arp(uint8_t *out, const uint8_t mac[6], const uint8_t sip[4], const uint8_t tip[4])
 {
-	put16(out, 1);      /* hardware: Ethernet */
+	put16(out, 1);          /* hardware: Ethernet */
 	put16(out + 2, 0x0800); /* protocol: IPv4 */
 	out[4] = 6;
 	out[5] = 4;
@@ -76,8 +76,8 @@ int
 pl_pkt_parse_arp(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (len < PL_ARP_LEN || get16(p) != 1 || get16(p + 2) != 0x0800 || p[4] != 6 ||
-	    p[5] != 4 || get16(p + 6) != 2)
+	if (len < PL_ARP_LEN || get16(p) != 1 || get16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4 ||
+	    get16(p + 6) != 2)
 		return -1;
 	r->kind = PL_PKT_ARP;
 	r->target.family = 4;

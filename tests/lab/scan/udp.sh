@@ -14,14 +14,16 @@
 #  - XML scaninfo type="udp" protocol="udp", ports protocol="udp";
 #  - -T5 (2 retries) and an explicit --retries that wins over it;
 #  - nmap -sU on the same host finds the same open ports (only those: nmap -T5 gives up
-#    on some closed ports' ICMP answers from run to run).
+#    on some closed ports' ICMP answers from run to run);
+#  - avahi-daemon (mDNS) on the target's interface address 198.18.0.2: 5353 open,
+#    identified as mdns, as nmap -sU finds it.
 # Runs without privileges inside the scanner namespace (-sU needs none).
 # Usage: udp.sh PORTLENS_BINARY
 source "$(dirname "$0")/common.sh" "$1"
 # shellcheck source=udp_servers.sh
 source "$(dirname "$0")/udp_servers.sh"
 scan_lab_setup udp
-for t in dnsmasq chronyd snmpd memcached nmap; do
+for t in dnsmasq chronyd snmpd memcached avahi-daemon nmap; do
 	command -v $t >/dev/null || fail "$t is not installed (scripts/install-deps.sh)"
 done
 D=$LAB_DIR
@@ -41,6 +43,8 @@ for k in 0 1 2 3 4 5; do
 done
 lab_exec t nft add rule inet labu input ip daddr $B meta l4proto udp drop
 udp_servers_wait t $A
+udp_mdns_start t lab0 "$D"
+udp_mdns_wait "$D"
 
 PORTS=1-1024,2049,5060,11211
 chmod 0777 "$D" # the scan runs as nobody and writes its outputs here
@@ -107,4 +111,14 @@ want = {5060: "filtered", 1000: "filtered", 1001: "filtered", 1002: "filtered", 
 st.setdefault(1005, "closed")  # or among the <extraports state="closed">
 assert {p: st.get(p) for p in want} == want, {p: st.get(p) for p in want}
 PY
-echo "PASS: -sU exact states against dnsmasq, chronyd, snmpd, memcached and nftables; services identified; nmap -sU finds the same open ports"
+# mDNS: avahi answers the payload's unicast query at the interface's own address.
+lab_exec s "$PORTLENS" scan -sU 198.18.0.2 -p 5353,5354 --all-states --sV --no-progress \
+	-oJ "$D/mdns.jsonl" >/dev/null || fail "-sU mDNS scan exited $?"
+grep -q '"port":5353,"proto":"udp","state":"open"' "$D/mdns.jsonl" || fail "5353 not open: $(cat "$D/mdns.jsonl")"
+grep -q '"type":"service","host":"198.18.0.2","port":5353,"proto":"udp","service":"mdns"' "$D/mdns.jsonl" ||
+	fail "5353 not identified as mdns: $(grep service "$D/mdns.jsonl")"
+timeout 60 ip netns exec "$(lab_nsname s)" nmap -sU -n -Pn -p 5353 -oX "$D/nmap-mdns.xml" 198.18.0.2 >/dev/null ||
+	fail "nmap exited $?"
+grep -q 'portid="5353"><state state="open"' "$D/nmap-mdns.xml" || fail "nmap -sU does not see mDNS open"
+echo "ok: avahi-daemon's mDNS open and identified, as nmap -sU sees it"
+echo "PASS: -sU exact states against dnsmasq, chronyd, snmpd, memcached, avahi and nftables; services identified; nmap -sU finds the same open ports"

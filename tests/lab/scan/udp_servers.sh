@@ -8,6 +8,11 @@
 #                                   configuration and pid files in DIR
 #   udp_servers_wait NS ADDR        until all four listen (at most 10 s); also lifts
 #                                   the namespace's ICMP burst limit
+#   udp_mdns_start NS IFACE DIR     avahi-daemon (mDNS 5353) on IFACE of NS, in a mount
+#                                   namespace of its own (its pid file lives in a fixed
+#                                   place, /run/avahi-daemon); it answers at IFACE's own
+#                                   address (a unicast answer leaves from there)
+#   udp_mdns_wait DIR               until it has started (at most 10 s)
 udp_servers_start() {
 	local ns=$1 a=$2 d=$3
 	lab_exec "$ns" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
@@ -36,5 +41,24 @@ udp_servers_wait() {
 		sleep 0.1
 	done
 	echo "UDP servers not listening: $(lab_exec "$ns" ss -Hunl)" >&2
+	return 1
+}
+
+udp_mdns_start() {
+	local ns=$1 ifc=$2 d=$3
+	printf '[server]\nhost-name=portlens-lab\nuse-ipv4=yes\nuse-ipv6=no\nallow-interfaces=%s\n%s\n' \
+		"$ifc" 'enable-dbus=no' >"$d/avahi.conf"
+	printf '[wide-area]\nenable-wide-area=no\n[publish]\npublish-workstation=yes\n' >>"$d/avahi.conf"
+	lab_exec "$ns" unshare -m sh -c "mkdir -p /run/avahi-daemon && mount -t tmpfs lab /run/avahi-daemon &&
+		exec avahi-daemon --no-drop-root --no-chroot --no-rlimits -f $d/avahi.conf" >"$d/avahi.log" 2>&1 &
+	LAB_PIDS+=($!)
+}
+
+udp_mdns_wait() {
+	for _ in $(seq 1 100); do
+		grep -q 'Server startup complete' "$1/avahi.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "avahi-daemon did not start: $(cat "$1/avahi.log")" >&2
 	return 1
 }
