@@ -37,32 +37,13 @@ pl_ports_retag(struct pl_ports *ps, enum pl_proto from, enum pl_proto to)
 	pl_ports_normalize(ps);
 }
 
-/* Number of distinct ports in the payload ports (mark) and the TCP top m. */
-static enum pl_rc
-union_size(const uint8_t *mark, uint32_t m, uint32_t *size, struct pl_ports *top,
-           struct pl_err *err)
-{
-	uint32_t extra = 0, base = 0;
-	enum pl_rc rc;
-
-	pl_ports_cleanup(top);
-	if (m && (rc = pl_ports_add_top(top, m, err)) != PL_OK)
-		return rc;
-	for (uint32_t i = 0; i < top->n; i++)
-		extra += !mark[top->items[i] & 0xffff];
-	for (uint32_t p = 1; p < 65536; p++)
-		base += mark[p];
-	*size = base + extra;
-	return PL_OK;
-}
-
 enum pl_rc
 pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 {
 	struct pl_udp_payloads pay;
-	struct pl_ports top = {0};
+	uint16_t *order = NULL;
 	uint8_t *mark = NULL;
-	uint32_t k = 0, m, size = 0;
+	uint32_t k = 0, len = 0;
 	enum pl_rc rc;
 
 	if (n > 65535)
@@ -70,26 +51,37 @@ pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 	if ((rc = pl_udp_payloads_builtin(&pay, err)) != PL_OK)
 		return rc;
 	mark = calloc(65536, 1);
-	if (!mark) {
+	order = malloc(((size_t)n + 1) * sizeof(*order));
+	if (!mark || !order) {
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	/* Payload ports in the file's entry order, while they fit in n. */
+	/* Payload ports in the file's entry order, while they fit in n (all of them, in one
+	 * pass, when they do). */
+	for (uint32_t p = 1; p < 65536; p++)
+		k += pay.by_port[p] != 0;
+	if (k <= n)
+		for (uint32_t p = 1; p < 65536; p++)
+			mark[p] = pay.by_port[p] != 0;
+	else
+		k = 0;
 	for (size_t e = 1; e <= pay.n && k < n; e++)
 		for (uint32_t p = 1; p < 65536 && k < n; p++)
 			if (pay.by_port[p] == e && !mark[p]) {
 				mark[p] = 1;
 				k++;
 			}
-	/* The smallest TCP top m that fills the rest (the union grows with m). */
-	for (m = n > k ? n - k : 0; m <= n; m++) {
-		if ((rc = union_size(mark, m, &size, &top, err)) != PL_OK)
-			goto out;
-		if (size >= n || m == n)
-			break;
+	/* The TCP ranking in order fills the rest: the payload ports and the smallest TCP
+	 * top m whose union holds n ports. */
+	if (k < n && pl_ports_top_order(order, n, &len) != PL_OK) {
+		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		goto out;
 	}
-	for (uint32_t i = 0; i < top.n && rc == PL_OK; i++)
-		mark[top.items[i] & 0xffff] = 1;
+	for (uint32_t i = 0; i < len && k < n; i++)
+		if (!mark[order[i]]) {
+			mark[order[i]] = 1;
+			k++;
+		}
 	for (uint32_t p = 1; p < 65536 && rc == PL_OK; p++)
 		if (mark[p])
 			rc = push(ps, ((uint32_t)PL_PROTO_UDP << 16) | p);
@@ -98,7 +90,7 @@ pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 	pl_ports_normalize(ps);
 out:
 	free(mark);
-	pl_ports_cleanup(&top);
+	free(order);
 	pl_udp_payloads_cleanup(&pay);
 	return rc;
 }
