@@ -11,8 +11,12 @@
  * the scan's local port and unconnected, 256 per sendmmsg. With IP_RECVERR
  * (IPV6_RECVERR) the kernel queues every ICMP error for a datagram of that socket on
  * its error queue with the original destination, type and code, so ICMP is read
- * without a raw socket. Answers are matched to their probe by (address, port) through
- * the in-flight index; a datagram from an address and port not in flight is ignored.
+ * without a raw socket. That costs speed where closed ports answer at once: each ICMP
+ * error also becomes the socket's pending error, which ends the next sendmmsg after
+ * one datagram. So where the process may open raw ICMP sockets (root), it reads the
+ * errors there instead (64 per recvmmsg, the quoted datagram naming the probe and the
+ * scan's local port) and leaves IP_RECVERR off. Answers are matched to their probe by (address,
+ * port) through the in-flight index; a datagram from an address and port not in flight is ignored.
  * Batching, polling and deadlines are frame.c's.
  *
  * ICMP rate limits: targets limit their ICMP errors (Linux: a burst of 6, then about
@@ -38,8 +42,10 @@
 #include "scan/scan_impl.h"
 #include "scan/udp_payloads.h"
 
+enum { FD_UDP4, FD_UDP6, FD_ICMP4, FD_ICMP6 };
+
 struct ustate {
-	struct pl_frame f; /* first: the engine's state is the frame's; fd[0] IPv4, fd[1] IPv6 */
+	struct pl_frame f; /* first: the engine's state is the frame's; fd[] as above */
 	uint16_t sport;
 	struct pl_udp_payloads pay;
 };
@@ -147,10 +153,45 @@ drain_errors(struct ustate *u, int k)
 	}
 }
 
+/* ICMP errors through a raw ICMP socket (when the process may open one): the quoted
+ * datagram names the probe; it counts when it left from the scan's port. */
+static void
+drain_icmp(struct ustate *u, int k)
+{
+	struct pl_raw_recv *rx = u->f.rx;
+
+	for (int round = 0; round < 64; round++) {
+		int n = pl_raw_recv(u->f.fd[k], rx);
+
+		for (int j = 0; j < n; j++) {
+			struct pl_pkt_reply r;
+			enum pl_port_state st;
+			enum pl_scan_reason why;
+			uint32_t i;
+			int ok = k == FD_ICMP4
+			             ? pl_pkt_parse_ip4(rx->buf[j], rx->msg[j].msg_len, &r)
+			             : pl_pkt_parse_icmp6(rx->buf[j], rx->msg[j].msg_len, &r);
+
+			if (ok != 0 || r.kind != PL_PKT_ICMP || r.proto != PL_PROTO_UDP ||
+			    r.local_port != u->sport || pl_pkt_icmp_state(&r, &st, &why) != 0)
+				continue;
+			i = pl_inflight_find(&u->f.tab, &r.target, r.target_port, PL_PROTO_UDP);
+			if (i != PL_INFLIGHT_NIL)
+				pl_frame_finish(&u->f, i, st, why, 0, NULL, 0, NULL, 0);
+		}
+		if (n < PL_RAW_RECV)
+			break;
+	}
+}
+
 static enum pl_rc
 drain(struct pl_frame *f, int k, short revents, struct pl_err *err)
 {
 	(void)err;
+	if (k >= FD_ICMP4) {
+		drain_icmp((struct ustate *)f, k);
+		return PL_OK;
+	}
 	if (revents & POLLERR)
 		drain_errors((struct ustate *)f, k);
 	if (revents & POLLIN)
@@ -174,7 +215,7 @@ u_destroy(void *state)
 static int
 open_udp(struct ustate *u, int k)
 {
-	int fam = k ? AF_INET6 : AF_INET, one = 1, size = 8 << 20, fd;
+	int fam = k ? AF_INET6 : AF_INET, one = 1, size = 8 << 20, fd, recverr;
 	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons(u->sport)};
 	struct sockaddr_in sa4 = {.sin_family = AF_INET, .sin_port = htons(u->sport)};
 	int rc;
@@ -184,16 +225,20 @@ open_udp(struct ustate *u, int k)
 		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/* Without a raw ICMP socket for this family, ICMP errors come through the error
+	 * queue (IP_RECVERR); with one, not: an unconnected socket then never has a pending
+	 * error, which would cut every sendmmsg short after one datagram. */
+	recverr = u->f.fd[FD_ICMP4 + k] < 0;
 	if (k) {
 		if (u->f.ro.source6.family == 6)
 			memcpy(&sa6.sin6_addr, u->f.ro.source6.bytes, 16);
 		rc = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
-		     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one)) ||
+		     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &recverr, sizeof(recverr)) ||
 		     bind(fd, (struct sockaddr *)&sa6, sizeof(sa6));
 	} else {
 		if (u->f.ro.source4.family == 4)
 			memcpy(&sa4.sin_addr, u->f.ro.source4.bytes, 4);
-		rc = setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) ||
+		rc = setsockopt(fd, IPPROTO_IP, IP_RECVERR, &recverr, sizeof(recverr)) ||
 		     bind(fd, (struct sockaddr *)&sa4, sizeof(sa4));
 	}
 	if (rc == 0 && u->f.ro.interface[0])
@@ -251,6 +296,13 @@ u_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 		u_destroy(u);
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
+	/* Raw ICMP sockets where this process may open them (root, CAP_NET_RAW): ICMP
+	 * errors are read 64 at a time and sends are not cut short (open_udp); else the
+	 * UDP sockets' error queues, which need no privilege. */
+	for (int k = 0; k < 2; k++)
+		u->f.fd[FD_ICMP4 + k] =
+		    pl_raw_open(k ? AF_INET6 : AF_INET, k ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 0,
+		                u->f.ro.interface, k ? &u->f.ro.source6 : &u->f.ro.source4);
 	if ((rc = pl_udp_payloads_builtin(&u->pay, err)) != PL_OK ||
 	    (rc = open_sockets(u, err)) != PL_OK) {
 		u_destroy(u);
