@@ -6,7 +6,13 @@
  *
  * A poll round: flush what send() queued, wait for the earliest deadline or a packet,
  * let the engine drain every ready socket, expire deadlines (another attempt, or the
- * engine's "silent" state after the last), flush the retries. Batches are therefore
+ * engine's "silent" state after the last), flush the retries.
+ *
+ * Adaptive waiting: --timeout is the most an attempt waits. Once answers have been
+ * timed, an attempt waits what TCP would (RFC 6298: srtt + 4 rttvar, from first-attempt
+ * answers only, Karn's rule), but at least PL_FRAME_MIN_WAIT_MS, nmap's minimum. Every
+ * attempt is linked in send order with the same wait, so the list stays ordered and
+ * expiry still looks only at its head. Batches are therefore
  * empty whenever answers are read, so a packet in a batch never outlives its slot.
  */
 #include <errno.h>
@@ -56,6 +62,48 @@ pl_frame_cleanup(struct pl_frame *f)
 	free(f->rx);
 }
 
+/* RFC 6298 section 2: srtt and rttvar from one round trip. */
+static void
+rtt_sample(struct pl_frame *f, uint64_t rtt)
+{
+	if (!f->srtt_ns) {
+		f->srtt_ns = rtt;
+		f->rttvar_ns = rtt / 2;
+		return;
+	}
+	f->rttvar_ns =
+	    (3 * f->rttvar_ns + (f->srtt_ns > rtt ? f->srtt_ns - rtt : rtt - f->srtt_ns)) / 4;
+	f->srtt_ns = (7 * f->srtt_ns + rtt) / 8;
+}
+
+/* How long an attempt waits now: cfg.timeout_ms until an answer was timed, then the
+ * RFC 6298 timeout within [PL_FRAME_MIN_WAIT_MS, cfg.timeout_ms]. */
+static uint64_t
+wait_ns(const struct pl_frame *f)
+{
+	uint64_t max = (uint64_t)f->cfg.timeout_ms * 1000000u,
+	         min = PL_FRAME_MIN_WAIT_MS * 1000000ull;
+	uint64_t rto = f->srtt_ns + 4 * f->rttvar_ns;
+
+	if (!f->srtt_ns || max <= min)
+		return max;
+	return rto < min ? min : rto > max ? max : rto;
+}
+
+/* The head of the deadline list (the oldest attempt: every deadline is its send time
+ * plus cfg.timeout_ms) when its wait has passed, else NIL. */
+static uint32_t
+expired(const struct pl_frame *f, uint64_t now)
+{
+	uint32_t h = f->tab.head;
+
+	if (h == PL_INFLIGHT_NIL)
+		return h;
+	if (f->tab.slots[h].deadline_ns <= now || f->tab.slots[h].t_send_ns + wait_ns(f) <= now)
+		return h;
+	return PL_INFLIGHT_NIL;
+}
+
 void
 pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_scan_reason why,
                 int sys_errno, const uint8_t *ans, size_t n, const uint8_t *req, size_t req_len)
@@ -63,6 +111,8 @@ pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_s
 	struct pl_scan_result r;
 
 	pl_inflight_result(&f->tab, i, st, why, sys_errno, pl_scan_now_ns(), &r);
+	if (why != PL_REASON_NO_RESPONSE && r.attempts == 1 && r.rtt_us) /* Karn: no resends */
+		rtt_sample(f, (uint64_t)r.rtt_us * 1000u);
 	if (ans) {
 		r.answer = ans;
 		r.answer_len = (uint32_t)n;
@@ -145,7 +195,7 @@ expire(struct pl_frame *f)
 {
 	uint32_t i;
 
-	while ((i = pl_inflight_expired(&f->tab, pl_scan_now_ns())) != PL_INFLIGHT_NIL) {
+	while ((i = expired(f, pl_scan_now_ns())) != PL_INFLIGHT_NIL) {
 		if (f->tab.slots[i].attempts > f->cfg.retries)
 			pl_frame_finish(f, i, (enum pl_port_state)f->silent_state,
 			                PL_REASON_NO_RESPONSE, 0, NULL, 0, NULL, 0);
@@ -173,7 +223,13 @@ pl_frame_poll(void *state, int timeout_ms, struct pl_err *err)
 		idx[n] = -1;
 		pfd[n++] = (struct pollfd){.fd = f->cfg.wake_fd, .events = POLLIN};
 	}
-	timeout_ms = pl_inflight_wait_ms(&f->tab, pl_scan_now_ns(), timeout_ms);
+	if (f->tab.head != PL_INFLIGHT_NIL) { /* until the oldest attempt's wait is over */
+		uint64_t now = pl_scan_now_ns(),
+		         due = f->tab.slots[f->tab.head].t_send_ns + wait_ns(f);
+		int until = due <= now ? 0 : (int)((due - now + 999999) / 1000000);
+
+		timeout_ms = until < timeout_ms ? until : timeout_ms;
+	}
 	if (poll(pfd, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
 		return pl_err_set(err, PL_ERR_SYS, "poll: %s", strerror(errno));
 	for (int j = 0; j < n; j++)

@@ -15,6 +15,8 @@
 #include "scan/rawsock.h"
 
 #define PL_FRAME_FDS 6
+/* The least an attempt waits once answers have been timed (nmap's min RTT timeout). */
+#define PL_FRAME_MIN_WAIT_MS 100
 
 struct pl_frame;
 
@@ -32,6 +34,9 @@ struct pl_frame {
 	struct pl_raw_batch *b[2];  /* send batches: IPv4, IPv6 (their fd set by the engine) */
 	struct pl_raw_recv *rx;
 	uint8_t silent_state; /* state after the last unanswered attempt */
+	/* Adaptive waiting (RFC 6298 on first-attempt answers): an attempt waits
+	 * srtt + 4 rttvar, at least PL_FRAME_MIN_WAIT_MS, at most cfg.timeout_ms. */
+	uint64_t srtt_ns, rttvar_ns;
 	pl_frame_transmit_fn transmit;
 	pl_frame_drain_fn drain;
 };
