@@ -156,6 +156,14 @@ struct pl_ports {
 enum pl_rc pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err);
 
 /*
+ * As pl_ports_parse, but ports without a transport prefix are added for every
+ * transport in protos (a PL_PROTO_BIT mask; nmap's rule when scan types are combined,
+ * -sS -sU -p 53 scans 53/tcp and 53/udp).
+ */
+enum pl_rc pl_ports_parse_as(struct pl_ports *ps, const char *spec, unsigned protos,
+                             struct pl_err *err);
+
+/*
  * Appends the n highest-ranked TCP ports of the project's own ranking (data/top-ports.txt
  * first, then knowledge-base "commonly-exposed" ports, then IANA-assigned system and
  * registered ports in numeric order; see docs/scan.md). n is capped at 65535.
@@ -353,6 +361,13 @@ extern const struct pl_scan_engine pl_scan_engine_udp;
  * down. Uses pl_scan_raw_opts. See docs/scan.md.
  */
 extern const struct pl_scan_engine pl_scan_engine_ping;
+
+/*
+ * -sS and -sU in one scan (nmap's combination): TCP probes go to the SYN engine, UDP
+ * probes to the UDP engine, in one order and one set of outputs. Name "syn+udp", flag
+ * "SU". Needs what -sS needs.
+ */
+extern const struct pl_scan_engine pl_scan_engine_mix;
 
 /*
  * The engine called name ("connect", "syn", ...) or with nmap's letter flag ("T", "S",

@@ -274,7 +274,8 @@ ports_opt(struct pl_cli *cli, struct pl_ports *ps, const char *arg)
 {
 	struct pl_err err = {0};
 
-	if (pl_ports_parse(ps, arg, &err) != PL_OK)
+	/* Unprefixed ports are held as DCCP until the scan type is known (scan_util.c). */
+	if (pl_ports_parse_as(ps, arg, PL_PROTO_BIT(PL_PROTO_DCCP), &err) != PL_OK)
 		return pl_cli_usage_error(cli, "bad port list '%.40s%s': column %u: %s", arg,
 		                          strlen(arg) > 40 ? "..." : "", err.column, err.msg);
 	return PL_EXIT_OK;
@@ -289,13 +290,21 @@ engine_opt(struct pl_cli *cli, struct scan_run *run, const char *arg)
 	size_t n;
 	int ex;
 
-	run->engine = pl_scan_engine_find(arg);
-	if (run->engine && strlen(arg) == 1)
+	const struct pl_scan_engine *prev = run->engine, *e = pl_scan_engine_find(arg);
+
+	if (e && strlen(arg) == 1) { /* -sS with -sU, in any order: both, as nmap */
+		int both = (prev == &pl_scan_engine_syn || prev == &pl_scan_engine_mix) &&
+		           e == &pl_scan_engine_udp;
+		both |= (prev == &pl_scan_engine_udp || prev == &pl_scan_engine_mix) &&
+		        e == &pl_scan_engine_syn;
+		run->engine = both ? &pl_scan_engine_mix : e;
 		return PL_EXIT_OK;
+	}
 	all = pl_scan_engines(&n);
 	pl_buf_init(&b);
 	for (size_t i = 0; i < n; i++)
-		pl_buf_printf(&b, "%s-s%s", i ? ", " : "", all[i]->flag);
+		if (strlen(all[i]->flag) == 1)
+			pl_buf_printf(&b, "%s-s%s", b.len ? ", " : "", all[i]->flag);
 	ex = pl_cli_usage_error(cli, "-s%s: no such scan type (available: %s)", arg,
 	                        b.len ? pl_buf_str(&b) : "none");
 	pl_buf_cleanup(&b);
@@ -648,7 +657,6 @@ check_outputs(struct pl_cli *cli, struct scan_run *run)
 static int
 build_sets(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, size_t nd)
 {
-	struct pl_err err = {0};
 	int ex;
 
 	run->targets = pl_targets_new();
@@ -663,14 +671,8 @@ build_sets(struct pl_cli *cli, struct scan_run *run, const struct deferred *d, s
 		return scan_ping_ports(cli, run);
 	if (!run->have_ports && !run->top)
 		run->top = 1000;
-	if (run->engine == &pl_scan_engine_udp) { /* -sU: ports without a prefix are UDP */
-		pl_ports_retag(&run->ports, PL_PROTO_TCP, PL_PROTO_UDP);
-		pl_ports_retag(&run->exclude_ports, PL_PROTO_TCP, PL_PROTO_UDP);
-		if (run->top && pl_ports_add_top_udp(&run->ports, run->top, &err) != PL_OK)
-			return pl_cli_fail(cli, "%s", err.msg);
-	} else if (run->top && pl_ports_add_top(&run->ports, run->top, &err) != PL_OK) {
-		return pl_cli_fail(cli, "%s", err.msg);
-	}
+	if ((ex = scan_resolve_ports(cli, run)) != PL_EXIT_OK)
+		return ex;
 	pl_ports_remove(&run->ports, &run->exclude_ports);
 	if (run->ports.n == 0)
 		return pl_cli_usage_error(cli, "no ports left to scan");

@@ -94,6 +94,12 @@ int scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets
 void scan_skip_broadcasts(struct pl_cli *cli, struct pl_targets *ts);
 /* -sn: the one port-0 probe per target; a usage error when ports were asked for. */
 int scan_ping_ports(struct pl_cli *cli, struct scan_run *run);
+/*
+ * -p and --exclude-ports hold unprefixed ports as PL_PROTO_DCCP until the scan type is
+ * known; this gives them theirs (TCP; UDP under -sU; both under -sS -sU, as nmap) and
+ * adds the top ports (run->top) of each scanned transport. PL_EXIT_OK or an error.
+ */
+int scan_resolve_ports(struct pl_cli *cli, struct scan_run *run);
 /* Fills run->info (arguments, engine, sets, registry) for the store and the sinks. */
 void scan_info_fill(struct pl_cli *cli, struct scan_run *run);
 /* Opens every output and writes its header; on failure closes what it opened. */

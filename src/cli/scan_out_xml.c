@@ -42,6 +42,27 @@ struct xhost {
 	size_t n_ports;
 };
 
+/* -sS -sU: the services list is TCP ranges, then UDP ones written "U:..." (sorted). */
+static void
+mixed_scaninfo(FILE *fp, const struct scan_info *info)
+{
+	const char *u = strstr(info->services, "U:");
+	size_t tcp_len = u ? (size_t)(u - info->services) : strlen(info->services);
+
+	if (tcp_len && info->services[tcp_len - 1] == ',')
+		tcp_len--;
+	fprintf(fp,
+	        "<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"%llu\" "
+	        "services=\"%.*s\"/>\n<scaninfo type=\"udp\" protocol=\"udp\" "
+	        "numservices=\"%llu\" services=\"",
+	        (unsigned long long)(info->n_ports - info->n_udp), (int)tcp_len, info->services,
+	        (unsigned long long)info->n_udp);
+	for (const char *p = u; p && *p; p++) /* "U:53,U:123-125" -> "53,123-125" */
+		if (!(p[0] == 'U' && p[1] == ':') && !(p > u && p[-1] == 'U' && p[0] == ':'))
+			fputc(*p, fp);
+	fputs("\"/>\n", fp);
+}
+
 static void
 write_header(struct scan_sink *s, const struct scan_info *info)
 {
@@ -58,7 +79,9 @@ write_header(struct scan_sink *s, const struct scan_info *info)
 	scan_xml_escape(s, fp, info->args);
 	fprintf(fp, "\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n",
 	        (long long)info->start, when, PL_VERSION);
-	if (!info->ping) /* nmap -sn writes no scaninfo: no ports are scanned */
+	if (info->n_udp) /* -sS -sU: one scaninfo per scan type, as nmap */
+		mixed_scaninfo(fp, info);
+	else if (!info->ping) /* nmap -sn writes no scaninfo: no ports are scanned */
 		fprintf(fp,
 		        "<scaninfo type=\"%s\" protocol=\"%s\" numservices=\"%llu\" "
 		        "services=\"%s\"/>\n",

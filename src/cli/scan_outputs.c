@@ -139,6 +139,8 @@ scan_info_fill(struct pl_cli *cli, struct scan_run *run)
 	run->info.scan_type = run->engine->nmap_type;
 	run->info.protocol = run->engine == &pl_scan_engine_udp ? "udp" : "tcp";
 	run->info.ping = run->engine == &pl_scan_engine_ping;
+	for (uint32_t i = 0; run->engine == &pl_scan_engine_mix && i < run->ports.n; i++)
+		run->info.n_udp += (run->ports.items[i] >> 16) == PL_PROTO_UDP;
 	run->info.n_targets = pl_targets_count(run->targets);
 	run->info.n_ports = run->ports.n;
 	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();

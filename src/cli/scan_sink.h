@@ -49,6 +49,7 @@ struct scan_info {
 	                    * host did not answer are known (n_ports - open - closed) */
 	int sv;            /* --sV: open ports come with service data */
 	int ping;          /* -sn: host discovery only; the outputs list up hosts, no ports */
+	uint64_t n_udp;    /* -sS -sU: UDP ports of the n_ports (services lists them "U:") */
 	const char *error; /* set for end(): why the run failed (store, engine), or NULL */
 	/* Never-probed addresses met (broadcast, multicast, 0.0.0.0/8), named with why;
 	 * the first SCAN_SKIP_NAMED distinct ones, and how many more there were. */

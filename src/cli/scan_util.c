@@ -2,7 +2,8 @@
 /*
  * scan_util.c - small helpers the scan sinks share: the registry service name and the
  * knowledge note that annotate each open port, nmap-style dates, XML escaping, and the
- * --sV service facts as the sinks print them; the port set of -sn.
+ * --sV service facts as the sinks print them; the port sets of -sn and of each scan
+ * type (unprefixed ports: TCP, UDP under -sU, both under -sS -sU).
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -232,5 +233,45 @@ scan_ping_ports(struct pl_cli *cli, struct scan_run *run)
 		                          "--top-ports, --exclude-ports");
 	if (pl_ports_parse(&run->ports, "0", NULL) != PL_OK)
 		return pl_cli_fail(cli, "out of memory");
+	return PL_EXIT_OK;
+}
+
+/* Unprefixed ports (held as DCCP) of ps for engine e. */
+static int
+resolve_set(struct pl_ports *ps, const struct pl_scan_engine *e)
+{
+	uint32_t n = ps->n, *v;
+
+	if (e == &pl_scan_engine_mix) { /* both: a UDP copy of each, then TCP */
+		if (!(v = realloc(ps->items, ((size_t)n * 2 + 1) * sizeof(*v))))
+			return -1;
+		ps->items = v;
+		for (uint32_t i = 0; i < n; i++)
+			if ((v[i] >> 16) == PL_PROTO_DCCP)
+				v[ps->n++] = (uint32_t)PL_PROTO_UDP << 16 | (v[i] & 0xffff);
+	}
+	if (e == &pl_scan_engine_udp) { /* -sU: every port is UDP (T: too, as before) */
+		pl_ports_retag(ps, PL_PROTO_DCCP, PL_PROTO_UDP);
+		pl_ports_retag(ps, PL_PROTO_TCP, PL_PROTO_UDP);
+	} else {
+		pl_ports_retag(ps, PL_PROTO_DCCP, PL_PROTO_TCP);
+	}
+	return 0;
+}
+
+int
+scan_resolve_ports(struct pl_cli *cli, struct scan_run *run)
+{
+	const struct pl_scan_engine *e = run->engine;
+	struct pl_err err = {0};
+	int udp = e == &pl_scan_engine_udp || e == &pl_scan_engine_mix;
+
+	if (resolve_set(&run->ports, e) != 0 || resolve_set(&run->exclude_ports, e) != 0)
+		return pl_cli_fail(cli, "out of memory");
+	if (run->top && e != &pl_scan_engine_udp &&
+	    pl_ports_add_top(&run->ports, run->top, &err) != PL_OK)
+		return pl_cli_fail(cli, "%s", err.msg);
+	if (run->top && udp && pl_ports_add_top_udp(&run->ports, run->top, &err) != PL_OK)
+		return pl_cli_fail(cli, "%s", err.msg);
 	return PL_EXIT_OK;
 }

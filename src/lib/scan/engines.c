@@ -9,10 +9,8 @@
 #include "portlens/scan.h"
 
 static const struct pl_scan_engine *const engines[] = {
-    &pl_scan_engine_connect,
-    &pl_scan_engine_syn,
-    &pl_scan_engine_udp,
-    &pl_scan_engine_ping,
+    &pl_scan_engine_connect, &pl_scan_engine_syn, &pl_scan_engine_udp,
+    &pl_scan_engine_ping,    &pl_scan_engine_mix,
 };
 
 const struct pl_scan_engine *

@@ -145,9 +145,15 @@ parse_item(const char *s, size_t n, uint32_t *lo, uint32_t *hi, struct pl_err *e
 enum pl_rc
 pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err)
 {
+	return pl_ports_parse_as(ps, spec, PL_PROTO_BIT(PL_PROTO_TCP), err);
+}
+
+enum pl_rc
+pl_ports_parse_as(struct pl_ports *ps, const char *spec, unsigned protos, struct pl_err *err)
+{
 	size_t len = strlen(spec), i = 0, n_r = 0, cap_r = 0;
 	struct prange *r = NULL;
-	unsigned proto = PL_PROTO_TCP;
+	unsigned proto = PL_PROTO_COUNT; /* no prefix yet: every transport in protos */
 	enum pl_rc rc = PL_OK;
 
 	if (len == 0)
@@ -192,9 +198,13 @@ pl_ports_parse(struct pl_ports *ps, const char *spec, struct pl_err *err)
 			                     "bad port item '%.*s'%s%s", (int)(n > 20 ? 20 : n),
 			                     spec + start, n ? ": " : "", n ? tmp.msg : "");
 		}
-		if (push_range(&r, &n_r, &cap_r, proto, lo, hi) != PL_OK) {
-			free(r);
-			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		for (unsigned t = 0; t < PL_PROTO_COUNT; t++) {
+			if (proto == PL_PROTO_COUNT ? !(protos & PL_PROTO_BIT(t)) : t != proto)
+				continue;
+			if (push_range(&r, &n_r, &cap_r, t, lo, hi) != PL_OK) {
+				free(r);
+				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+			}
 		}
 		i++;
 	}
