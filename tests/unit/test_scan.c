@@ -193,6 +193,17 @@ test_ports(void **state)
 	assert_int_equal(ps.items[0], 1);
 	assert_int_equal(ps.items[5], (uint32_t)PL_PROTO_UDP << 16 | 53);
 	pl_ports_cleanup(&ps);
+	/* -sS -sU: unprefixed ports on both transports, prefixed ones on theirs. */
+	assert_int_equal(pl_ports_parse_as(&ps, "22,U:53,T:80",
+	                                   PL_PROTO_BIT(PL_PROTO_TCP) | PL_PROTO_BIT(PL_PROTO_UDP),
+	                                   &err),
+	                 PL_OK);
+	assert_int_equal(ps.n, 4);
+	assert_int_equal(ps.items[0], 22);
+	assert_int_equal(ps.items[1], 80);
+	assert_int_equal(ps.items[2], (uint32_t)PL_PROTO_UDP << 16 | 22);
+	assert_int_equal(ps.items[3], (uint32_t)PL_PROTO_UDP << 16 | 53);
+	pl_ports_cleanup(&ps);
 	assert_int_equal(pl_ports_parse(&ps, "65000-", &err), PL_OK);
 	assert_int_equal(ps.n, 536);
 	pl_ports_cleanup(&ps);

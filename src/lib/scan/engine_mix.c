@@ -66,8 +66,8 @@ m_poll(void *state, int timeout_ms, struct pl_err *err)
 	enum pl_rc rc;
 
 	if ((rc = pl_scan_engine_udp.poll(m->udp, 0, err)) != PL_OK ||
-	    (rc = pl_scan_engine_syn.poll(m->syn, timeout_ms < MIX_SLICE_MS ? timeout_ms : MIX_SLICE_MS,
-	                                  err)) != PL_OK)
+	    (rc = pl_scan_engine_syn.poll(
+	         m->syn, timeout_ms < MIX_SLICE_MS ? timeout_ms : MIX_SLICE_MS, err)) != PL_OK)
 		return rc;
 	return pl_scan_engine_udp.poll(m->udp, 0, err);
 }
