@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# bench/sv/run.sh [BUILD_DIR] - `portlens scan --sV` vs `nmap -sV` on the same 21 real
+# bench/sv/run.sh [BUILD_DIR] - `portlens scan --sV` vs `nmap -sV` on the same 22 real
 # servers from Debian packages on unusual ports in a lab namespace (198.18.0.1 ->
 # 198.18.0.2), plus a listener that never speaks; side by side in one run, ROUNDS
 # rounds (default 1; nmap takes minutes) alternating the order.
@@ -8,7 +8,7 @@
 # Servers: tests/lab/probe/services.sh (OpenSSH, nginx http and https, two telnetd,
 # Redis, vsftpd, aiosmtpd, Memcached), tests/lab/probe/apps_servers.sh (CUPS, two Squids,
 # the node exporter, pymodbus, vsftpd with anonymous login, nginx with a CA-signed
-# certificate, PostgreSQL, MariaDB) and here: Mosquitto, dnsmasq (DNS over TCP),
+# certificate, PostgreSQL, MariaDB, Kamailio) and here: Mosquitto, dnsmasq (DNS over TCP),
 # TigerVNC's Xvnc. Responders of apps_servers.sh run too but are not measured (they are
 # not real servers). Truth = what the installed packages are; a row's service may have
 # more than one right name (nmap says "domain" for DNS); product and version are not
@@ -51,7 +51,7 @@ for p in $P_MQTT $P_DNS $P_VNC; do svc_wait_port "$p"; done
 
 PORTS="$P_SSH,$P_HTTP,$P_HTTPS,$P_TELNET,$P_TELNET2,$P_REDIS,$P_FTP,$P_SMTP,$P_MEMCACHED"
 PORTS+=",$P_CUPS,$P_SQUID,$P_SQUID_CLOSED,$P_NODE,$P_MODBUS,$P_FTP_ANON,$P_TLS_GOOD,$P_PG"
-PORTS+=",$P_MARIADB,$P_MQTT,$P_DNS,$P_VNC,$P_SILENT"
+PORTS+=",$P_MARIADB,$P_MQTT,$P_DNS,$P_VNC,$P_SIP,$P_SILENT"
 
 ver() { dpkg-query -W -f='${Version}' "$1" | sed 's/^[0-9]*://; s/[-+~].*//'; }
 V_SSH=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
@@ -67,6 +67,7 @@ V_PG=$(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}')
 V_MARIADB=$(ver mariadb-server)
 V_MQTT=$(ver mosquitto)
 V_DNS=$(ver dnsmasq)
+V_KAM=$(/usr/sbin/kamailio -v | sed -n 's/^version: kamailio \([0-9.]*\).*/\1/p')
 
 now() { date +%s.%N; }
 pl_t=() nm_t=()
@@ -114,6 +115,7 @@ truth = [  # port, right service names, product keyword (None: not scored), vers
     ($P_MQTT, {"mqtt"}, "mosquitto", "$V_MQTT"),
     ($P_DNS, {"dns", "domain"}, "dnsmasq", "$V_DNS"),
     ($P_VNC, {"vnc"}, None, None),
+    ($P_SIP, {"sip"}, "kamailio", "$V_KAM"),
     ($P_SILENT, {None}, None, None),
 ]
 def norm(s):
