@@ -161,11 +161,73 @@ struct pl_probe_job {
 
 /*
  * Probes n ports with up to parallel threads (0 = 16, capped at 64), each port as
- * pl_probe_service does. Returns PL_OK when every job ran (see each job's rc), or
- * PL_ERR_SYS if no thread could be started (err filled).
+ * pl_probe_service does: the probe pool below, fed at once and drained until empty.
+ * Returns PL_OK when every job ran (see each job's rc), or PL_ERR_SYS if no thread
+ * could be started, PL_ERR_NOMEM (err filled).
  */
 enum pl_rc pl_probe_many(const struct pl_probe_ctx *ctx, struct pl_probe_job *jobs, size_t n,
                          unsigned parallel, struct pl_err *err);
+
+/*
+ * The probe pool: threads that probe ports while the caller goes on (`scan --sV` keeps
+ * scanning, then writes each port when its probe is back). The caller submits ports one
+ * at a time and, from its own thread, drains the finished ones: the caller's function
+ * runs only inside pl_probe_pool_drain, so what it writes to needs no locking.
+ */
+struct pl_probe_pool;
+
+/* A finished probe, as pl_probe_pool_drain hands it back (valid during the call only). */
+struct pl_probe_done {
+	const void *tag;              /* copy of the bytes given to submit; NULL if none */
+	enum pl_rc rc;                /* pl_probe_service's (pl_probe_udp_service's) result */
+	const char *errmsg;           /* why, when rc != PL_OK */
+	const struct pl_service *svc; /* what was found; NULL only when no memory was left */
+};
+
+typedef void (*pl_probe_done_fn)(void *arg, const struct pl_probe_done *done);
+typedef void (*pl_probe_dropped_fn)(void *arg, const void *tag);
+
+/*
+ * Starts parallel threads (0 = 16, capped at 64) probing with ctx, which the pool
+ * borrows: it must outlive the pool. Returns PL_OK and *out (free with
+ * pl_probe_pool_free), PL_ERR_ARG without a context, PL_ERR_NOMEM, or PL_ERR_SYS when
+ * no thread could be started (err filled).
+ */
+enum pl_rc pl_probe_pool_new(const struct pl_probe_ctx *ctx, unsigned parallel,
+                             struct pl_probe_pool **out, struct pl_err *err);
+
+/*
+ * Queues one port: sa (copied), TCP or UDP (udp = 1). out: where the result goes
+ * (it must stay valid until handed back), or NULL to have the pool allocate the record
+ * when the probe starts and free it after the drain. tag, tag_len: bytes copied and
+ * handed back with the result (say which port it was). Returns PL_OK, PL_ERR_ARG on a
+ * bad argument, PL_ERR_NOMEM (the port was not queued).
+ */
+enum pl_rc pl_probe_pool_submit(struct pl_probe_pool *pool, const struct sockaddr *sa,
+                                socklen_t salen, int udp, struct pl_service *out, const void *tag,
+                                size_t tag_len);
+
+/*
+ * Calls fn for every finished probe, in this thread, and frees it. When none has
+ * finished and some are outstanding, waits up to wait_ms for one first (0 = do not
+ * wait). Returns how many were handed back. NULL pool: 0.
+ */
+size_t pl_probe_pool_drain(struct pl_probe_pool *pool, int wait_ms, pl_probe_done_fn fn, void *arg);
+
+/* Ports submitted and not yet handed back (queued, being probed, or finished). */
+size_t pl_probe_pool_outstanding(struct pl_probe_pool *pool);
+/* Ports being probed right now. */
+size_t pl_probe_pool_running(struct pl_probe_pool *pool);
+
+/*
+ * Drops every queued port whose probe has not started, calling fn (if not NULL) with
+ * its tag, so the caller can put it back on its own list. Running probes go on.
+ * Returns how many were dropped.
+ */
+size_t pl_probe_pool_cancel_queued(struct pl_probe_pool *pool, pl_probe_dropped_fn fn, void *arg);
+
+/* Waits for running probes, discards whatever is left and frees the pool. NULL is a no-op. */
+void pl_probe_pool_free(struct pl_probe_pool *pool);
 
 /*
  * Pure classification of bytes a server sent unprompted (no I/O): fills out as

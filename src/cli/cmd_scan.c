@@ -10,7 +10,7 @@
  * polled by the scan driver through should_stop(); nothing else happens in the
  * handler. Argument parsing and setup live in scan_args.c.
  *
- * --sV (render_audit_sv.c): an open port is handed to the probe pool and held; it is
+ * --sV (scan_probe.c): an open port is handed to the probe pool and held; it is
  * written to every output, with its service data, when its probe has finished (each
  * probe is bounded by its time budget, 15 s). After the scan the command waits for the
  * last probes, writing each port as it comes. Ctrl-C, during the scan or that wait,
@@ -73,7 +73,7 @@ report(struct scan_run *run, const struct pl_scan_result *r, const struct scan_s
 	scan_save_result(&run->save, &run->info, r, sv); /* --save */
 }
 
-/* A --sV probe finished (called from scan_sv_drain, in this thread). */
+/* A --sV probe finished (called from scan_probe_drain, in this thread). */
 static void
 on_probed(void *ctx, const struct pl_scan_result *r, const struct scan_sv_result *sv)
 {
@@ -114,11 +114,11 @@ on_result(void *ctx, const struct pl_scan_result *r)
 		report_udp_sv(run, r); /* --sV on UDP: the answer is classified at once */
 		return;
 	}
-	if (run->sv_run) { /* --sV: an open TCP port waits for its probe */
-		held = scan_sv_submit(run->sv_run, r);
+	if (run->sv_pool) { /* --sV: an open TCP port waits for its probe */
+		held = scan_probe_submit(run->sv_pool, r);
 		if (held < 0)
 			run->sv_nomem = 1;
-		scan_sv_drain(run->sv_run, 0, on_probed, run);
+		scan_probe_drain(run->sv_pool, 0, on_probed, run);
 	}
 	if (held <= 0)
 		report(run, r, NULL);
@@ -153,7 +153,7 @@ on_tick(void *ctx, const struct pl_scan_progress *p)
 {
 	struct scan_run *run = ctx;
 
-	scan_sv_drain(run->sv_run, 0, on_probed, run); /* --sV */
+	scan_probe_drain(run->sv_pool, 0, on_probed, run); /* --sV */
 	for (size_t i = 0; i < run->n_sinks; i++)
 		fflush(run->sinks[i].fp);
 	scan_progress_tick(&run->progress, p);
@@ -219,7 +219,7 @@ on_started(void *ctx)
 	if (run->engine->check && scan_drop_caps() != 0)
 		fprintf(run->cli->err, "%s: cannot drop capabilities: %s\n", run->cli->prog,
 		        strerror(errno));
-	if (run->info.sv && !(run->sv_run = scan_sv_new(&po, 16, &err))) {
+	if (run->info.sv && !(run->sv_pool = scan_probe_new(&po, 16, &err))) {
 		pl_cli_print_err(run->cli, &err); /* the scan goes on without service detection */
 		run->info.sv = 0;
 	}
@@ -310,11 +310,11 @@ sv_wait(struct pl_cli *cli, struct scan_run *run)
 {
 	int cancelled = 0;
 
-	while (scan_sv_outstanding(run->sv_run) > 0) {
+	while (scan_probe_outstanding(run->sv_pool) > 0) {
 		if (stop_requested && !cancelled) {
-			size_t running = scan_sv_running(run->sv_run);
+			size_t running = scan_probe_running(run->sv_pool);
 
-			scan_sv_cancel_queued(run->sv_run, keep_sv_pending, run);
+			scan_probe_cancel_queued(run->sv_pool, keep_sv_pending, run);
 			cancelled = 1;
 			if (running)
 				fprintf(
@@ -323,8 +323,8 @@ sv_wait(struct pl_cli *cli, struct scan_run *run)
 				    cli->prog, running, running == 1 ? "" : "s",
 				    SCAN_SV_BUDGET_MS / 1000);
 		}
-		scan_sv_drain(run->sv_run, 100, on_probed, run);
-		scan_progress_sv(&run->progress, scan_sv_outstanding(run->sv_run));
+		scan_probe_drain(run->sv_pool, 100, on_probed, run);
+		scan_progress_sv(&run->progress, scan_probe_outstanding(run->sv_pool));
 	}
 }
 
@@ -405,8 +405,8 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 		run->info.error = err->msg;
 	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
 		ex = PL_EXIT_FAIL;
-	scan_sv_free(run->sv_run);
-	run->sv_run = NULL;
+	scan_probe_free(run->sv_pool);
+	run->sv_pool = NULL;
 	if (run->sv_nomem)
 		ex = pl_cli_fail(cli, "--sV: out of memory; some open ports went out without "
 		                      "service data or were lost for --resume");
@@ -487,7 +487,7 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	install_signals(&old_int, &old_term);
 	rc = pl_scan_run(scan, &err);
-	if (run->sv_run) /* --sV: the last probes (Ctrl-C still handled here) */
+	if (run->sv_pool) /* --sV: the last probes (Ctrl-C still handled here) */
 		sv_wait(cli, run);
 	pl_scan_get_progress(scan, &prog);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/render_audit.h - renderers for probe results (render_audit_svc.c) and audit
+ * cli/render_audit.h - renderers for probe results (render_service.c) and audit
  * reports (render_audit.c), in text, JSON and Markdown, shared by `portlens probe`,
  * `portlens audit` and `portlens scan --sV`.
  */

@@ -47,7 +47,7 @@ enum {
 	OPT_NO_PROGRESS,
 	OPT_SAVE, /* --save, --db: scan_save.c */
 	OPT_DB,
-	OPT_SV,       /* --sV: render_audit_sv.c */
+	OPT_SV,       /* --sV: scan_probe.c */
 	OPT_MIN_RATE, /* --min-rate, -T: scan_timing.c */
 	OPT_SRC_IP,   /* --source-ip, --source-port, --interface: raw engines */
 	OPT_SRC_PORT,
@@ -472,7 +472,7 @@ scan_option(struct pl_cli *cli, struct scan_run *run, int opt, const char *arg)
 	case OPT_DB:
 		run->save.db = arg;
 		return PL_EXIT_OK;
-	case OPT_SV: /* render_audit_sv.c */
+	case OPT_SV: /* scan_probe.c */
 		run->sv = 1;
 		return PL_EXIT_OK;
 	case PL_OPT_JSON: /* the common option: JSON lines on stdout, as -oJ - */

@@ -8,7 +8,7 @@
 
 #include "cli/scan_save.h"
 #include "cli/scan_sink.h"
-#include "cli/scan_sv.h" /* --sV */
+#include "cli/scan_probe.h" /* --sV */
 
 /* Exit code after Ctrl-C (128 + SIGINT, as shells report it); resume file written. */
 #define PL_EXIT_INTERRUPTED 130
@@ -70,9 +70,9 @@ struct scan_run {
 	FILE *live;
 	/* --save: results streamed into the SQLite store (scan_save.c). */
 	struct scan_save save;
-	/* --sV: service detection on open ports (probe module, render_audit_sv.c). */
+	/* --sV: service detection on open ports (the probe pool, scan_probe.c). */
 	int sv;
-	struct scan_sv *sv_run;
+	struct scan_probe *sv_pool;
 	uint64_t *sv_pending; /* positions of open ports dropped from the probe queue by */
 	size_t sv_n_pending, sv_cap_pending; /* Ctrl-C: unreported, listed for --resume */
 	int sv_nomem;                        /* some port went out without its probe */

@@ -36,20 +36,20 @@ service_of(const struct scan_info *info, uint16_t port, enum pl_proto proto)
 }
 
 void
-scan_save_add_target(struct scan_save *sv, const char *spec)
+scan_save_add_target(struct scan_save *save, const char *spec)
 {
-	if (!sv->on)
+	if (!save->on)
 		return;
-	if (sv->targets.len)
-		pl_buf_putc(&sv->targets, ' ');
-	pl_buf_puts(&sv->targets, spec);
+	if (save->targets.len)
+		pl_buf_putc(&save->targets, ' ');
+	pl_buf_puts(&save->targets, spec);
 }
 
 int
-scan_save_open(struct pl_cli *cli, struct scan_save *sv, const struct scan_info *info)
+scan_save_open(struct pl_cli *cli, struct scan_save *save, const struct scan_info *info)
 {
 	struct pl_store_scan_meta meta = {
-	    .targets = pl_buf_str(&sv->targets),
+	    .targets = pl_buf_str(&save->targets),
 	    .ports = info->services,
 	    .engine = info->engine,
 	    .command = info->args,
@@ -57,10 +57,10 @@ scan_save_open(struct pl_cli *cli, struct scan_save *sv, const struct scan_info 
 	};
 	struct pl_err err = {0};
 
-	if (!sv->on)
+	if (!save->on)
 		return PL_EXIT_OK;
-	sv->cli = cli;
-	if (pl_store_sink_open(sv->db, &meta, &sv->sink, &err) != PL_OK) {
+	save->cli = cli;
+	if (pl_store_sink_open(save->db, &meta, &save->sink, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_FAIL;
 	}
@@ -68,8 +68,8 @@ scan_save_open(struct pl_cli *cli, struct scan_save *sv, const struct scan_info 
 }
 
 void
-scan_save_result(struct scan_save *sv, const struct scan_info *info, const struct pl_scan_result *r,
-                 const struct scan_sv_result *probed)
+scan_save_result(struct scan_save *save, const struct scan_info *info,
+                 const struct pl_scan_result *r, const struct scan_sv_result *probed)
 {
 	const struct pl_service *svc = scan_sv_found(probed);
 	char addr[64], name[32];
@@ -83,7 +83,7 @@ scan_save_result(struct scan_save *sv, const struct scan_info *info, const struc
 	};
 	struct pl_err err = {0};
 
-	if (!sv->sink || sv->failed)
+	if (!save->sink || save->failed)
 		return;
 	if (svc) {
 		snprintf(name, sizeof(name), "%s%s", svc->tls ? "ssl/" : "", svc->service);
@@ -94,30 +94,30 @@ scan_save_result(struct scan_save *sv, const struct scan_info *info, const struc
 	}
 	if (probed && probed->rc == PL_OK)
 		row.banner = probed->svc->evidence;
-	if (pl_store_sink_add(sv->sink, &row, &err) != PL_OK) {
-		pl_cli_print_err(sv->cli, &err);
-		sv->failed = 1;
+	if (pl_store_sink_add(save->sink, &row, &err) != PL_OK) {
+		pl_cli_print_err(save->cli, &err);
+		save->failed = 1;
 	}
 }
 
 int
-scan_save_close(struct pl_cli *cli, struct scan_save *sv, int interrupted)
+scan_save_close(struct pl_cli *cli, struct scan_save *save, int interrupted)
 {
 	struct pl_err err = {0};
 	int64_t id;
 	int rc = PL_EXIT_OK;
 
-	if (sv->sink) {
-		id = pl_store_sink_scan_id(sv->sink);
+	if (save->sink) {
+		id = pl_store_sink_scan_id(save->sink);
 		/* A write failed: the scan is marked "incomplete", never "done". */
-		if (pl_store_sink_close(sv->sink,
-		                        sv->failed    ? "incomplete"
+		if (pl_store_sink_close(save->sink,
+		                        save->failed  ? "incomplete"
 		                        : interrupted ? "interrupted"
 		                                      : "done",
 		                        &err) != PL_OK) {
 			pl_cli_print_err(cli, &err);
 			rc = PL_EXIT_FAIL;
-		} else if (sv->failed) {
+		} else if (save->failed) {
 			fprintf(cli->err,
 			        "%s: scan #%lld is only partly saved (marked incomplete): a write "
 			        "failed\n",
@@ -126,8 +126,8 @@ scan_save_close(struct pl_cli *cli, struct scan_save *sv, int interrupted)
 			fprintf(cli->err, "%s: scan saved as #%lld (portlens serve: /scans/%lld)\n",
 			        cli->prog, (long long)id, (long long)id);
 		}
-		sv->sink = NULL;
+		save->sink = NULL;
 	}
-	pl_buf_cleanup(&sv->targets);
-	return sv->failed ? PL_EXIT_FAIL : rc;
+	pl_buf_cleanup(&save->targets);
+	return save->failed ? PL_EXIT_FAIL : rc;
 }

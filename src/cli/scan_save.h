@@ -22,13 +22,13 @@ struct scan_save {
 };
 
 /* Records a target spec as the user wrote it (only when saving). */
-void scan_save_add_target(struct scan_save *sv, const char *spec);
+void scan_save_add_target(struct scan_save *save, const char *spec);
 /* Opens the database and starts the scan record. PL_EXIT_OK or PL_EXIT_FAIL (printed). */
-int scan_save_open(struct pl_cli *cli, struct scan_save *sv, const struct scan_info *info);
+int scan_save_open(struct pl_cli *cli, struct scan_save *save, const struct scan_info *info);
 /* Saves one result (committed on return), with what --sV found when probed != NULL. */
-void scan_save_result(struct scan_save *sv, const struct scan_info *info,
+void scan_save_result(struct scan_save *save, const struct scan_info *info,
                       const struct pl_scan_result *r, const struct scan_sv_result *probed);
 /* Marks the scan done or interrupted and closes. PL_EXIT_FAIL if any write failed. */
-int scan_save_close(struct pl_cli *cli, struct scan_save *sv, int interrupted);
+int scan_save_close(struct pl_cli *cli, struct scan_save *save, int interrupted);
 
 #endif

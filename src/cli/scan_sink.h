@@ -6,7 +6,7 @@
  * end once, also after Ctrl-C, so what was found is on disk whatever happens.
  *
  * With --sV an open port reaches the sinks once its service probe has finished (the
- * result is held meanwhile, see render_audit_sv.c), together with what the probe
+ * result is held meanwhile, see scan_probe.c), together with what the probe
  * found; every other result arrives at once, without service data.
  */
 #ifndef PL_CLI_SCAN_SINK_H

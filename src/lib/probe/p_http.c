@@ -60,7 +60,7 @@ pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, s
 	if (pl_probe_memcasemem(d, n, "plain HTTP request was sent to HTTPS port") ||
 	    pl_probe_memcasemem(d, n, "speaking plain HTTP to an SSL-enabled server")) {
 		pl_probe_set(out->service, sizeof(out->service), "tls");
-		return 45; /* an HTTPS server: the engine retries with TLS */
+		return 45; /* an HTTPS server: the scheduler retries with TLS */
 	}
 	conf = pl_probe_classify_webapp(ctx, d, n, hlen, out);
 	if (conf)

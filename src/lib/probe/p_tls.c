@@ -8,7 +8,7 @@
  * The TLS probe's request is the ClientHello OpenSSL would send (written into a memory
  * BIO), so it can go out beside the other probes in a wave; its classifier recognises
  * a TLS record in any answer (a ServerHello, or an alert to our HTTP request), and the
- * engine then does the real handshake with pl_conn_tls and probes the service inside
+ * scheduler then does the real handshake with pl_conn_tls and probes the service inside
  * (banner first, then HTTP).
  */
 #include <openssl/err.h>

@@ -5,7 +5,7 @@
  *
  * A probe (struct probe_def) knows its likely ports, whether its servers talk first,
  * how to build its request, and how to classify any answer. Classifiers are pure
- * functions over bytes, so the engine runs every classifier over every answer: a
+ * functions over bytes, so the scheduler runs every classifier over every answer: a
  * Redis error line that comes back to an HTTP probe still identifies Redis.
  */
 #ifndef PL_PROBE_IMPL_H
@@ -104,7 +104,7 @@ struct pl_probe_ctx {
 	struct ssl_ctx_st *ssl_ctx;
 };
 
-/* What the engine knows while probing one port. */
+/* What the scheduler knows while probing one port. */
 struct probe_run {
 	const struct pl_probe_ctx *ctx;
 	const struct sockaddr *sa;
@@ -157,7 +157,7 @@ int pl_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *wan
 struct ssl_ctx_st *pl_tls_ctx_new(void);
 void pl_tls_ctx_free(struct ssl_ctx_st *ctx);
 
-/* engine.c: an empty result (tri-states unknown). */
+/* scheduler.c: an empty result (tri-states unknown). */
 void pl_service_init(struct pl_service *out);
 
 /* p_dns.c: fills out from a parsed DNS answer (d/n the message, for the evidence);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * table.c - the probe table: every protocol the engine knows, in order of general
- * likelihood (the engine moves the probes whose ports match to the front). Add a
+ * table.c - the probe table: every protocol the scheduler knows, in order of general
+ * likelihood (the scheduler moves the probes whose ports match to the front). Add a
  * protocol by writing p_NAME.c with a const struct probe_def and one line here.
  */
 #include "probe/probe_impl.h"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * engine.c - runs the probes against one port.
+ * scheduler.c - the probe scheduler: decides which probes run against one port, in
+ * which order, and on which connection.
  *
  * Order: probes whose likely ports include this port come first, the rest follow in
  * table order. Step 1 connects and waits for a banner (briefly when the likely service
@@ -23,7 +24,7 @@
 
 #include "probe/probe_impl.h"
 
-struct engine {
+struct sched {
 	struct probe_run run;
 	struct probe_answer *ans;
 	struct probe_conn conn; /* fd -1 when closed */
@@ -57,7 +58,7 @@ port_listed(const struct probe_def *p, uint16_t port)
 }
 
 static void
-order_probes(struct engine *e)
+order_probes(struct sched *e)
 {
 	e->n_order = 0;
 	for (int pass = 0; pass < 2; pass++)
@@ -92,7 +93,7 @@ classify_all(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 }
 
 static enum pl_rc
-reconnect(struct engine *e, struct pl_err *err)
+reconnect(struct sched *e, struct pl_err *err)
 {
 	if (e->conn.fd >= 0)
 		pl_conn_close(&e->conn);
@@ -110,7 +111,7 @@ reconnect(struct engine *e, struct pl_err *err)
 
 /* Keeps the first bytes the server sent when nothing better explains them. */
 static void
-keep_evidence(struct engine *e)
+keep_evidence(struct sched *e)
 {
 	if (e->ans->len > 0 && e->out->evidence_len == 0)
 		pl_probe_evidence(e->out, e->ans->data, e->ans->len);
@@ -122,7 +123,7 @@ keep_evidence(struct engine *e)
  * the one so far came from another probe's answer (a server's error to a stranger).
  */
 static const struct probe_def *
-judge_as(struct engine *e, const char *via, const struct probe_def *own)
+judge_as(struct sched *e, const char *via, const struct probe_def *own)
 {
 	struct pl_service found = *e->out;
 	unsigned conf;
@@ -151,14 +152,14 @@ judge_as(struct engine *e, const char *via, const struct probe_def *own)
 }
 
 static const struct probe_def *
-judge(struct engine *e, const char *via)
+judge(struct sched *e, const char *via)
 {
 	return judge_as(e, via, NULL);
 }
 
 /* Follow-up on the open connection, when the identifying probe has one. */
 static void
-follow(struct engine *e, const struct probe_def *def)
+follow(struct sched *e, const struct probe_def *def)
 {
 	if (def && def->followup &&
 	    (def->followup_new_conn || (e->conn.fd >= 0 && !e->ans->closed && !e->ans->reset)))
@@ -166,7 +167,7 @@ follow(struct engine *e, const struct probe_def *def)
 }
 
 static int
-send_probe(struct engine *e, const struct probe_def *p)
+send_probe(struct sched *e, const struct probe_def *p)
 {
 	unsigned char req[1024];
 	size_t n = p->request(&e->run, req, sizeof(req));
@@ -179,7 +180,7 @@ send_probe(struct engine *e, const struct probe_def *p)
 
 /* TLS handshake on a new connection, then the service inside. 1 if TLS was spoken. */
 static int
-try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
+try_tls(struct sched *e, const struct probe_def *hint, struct pl_err *err)
 {
 	struct pl_tls_info info = {0};
 	const struct probe_def *def;
@@ -241,7 +242,7 @@ try_tls(struct engine *e, const struct probe_def *hint, struct pl_err *err)
  * was the identified protocol's own probe, else ask that protocol's own question.
  */
 static void
-conclude(struct engine *e, const struct probe_def *p, const struct probe_def *def,
+conclude(struct sched *e, const struct probe_def *p, const struct probe_def *def,
          struct pl_err *err)
 {
 	if (def == &pl_probe_tls || strcmp(e->out->service, "tls") == 0) {
@@ -266,7 +267,7 @@ conclude(struct engine *e, const struct probe_def *p, const struct probe_def *de
 static int
 wave_answer(void *arg, const struct probe_def *sent, struct probe_conn *c, struct probe_answer *ans)
 {
-	struct engine *e = arg;
+	struct sched *e = arg;
 	struct pl_service tls_check;
 	const struct probe_def *def;
 
@@ -301,7 +302,7 @@ wave_answer(void *arg, const struct probe_def *sent, struct probe_conn *c, struc
 
 /* Text requests first after a text banner, binary ones first after a binary one. */
 static int
-request_is_text(const struct engine *e, const struct probe_def *p)
+request_is_text(const struct sched *e, const struct probe_def *p)
 {
 	unsigned char req[1024];
 	size_t n = p->request(&e->run, req, sizeof(req));
@@ -313,7 +314,7 @@ request_is_text(const struct engine *e, const struct probe_def *p)
 }
 
 static size_t
-wave_list(struct engine *e, const struct probe_def **list, const unsigned char *banner, size_t blen)
+wave_list(struct sched *e, const struct probe_def **list, const unsigned char *banner, size_t blen)
 {
 	size_t n = 0;
 	int text = 1;
@@ -339,7 +340,7 @@ wave_list(struct engine *e, const struct probe_def **list, const unsigned char *
 
 /* Every client-first probe not asked yet, in waves, until one identifies the service. */
 static void
-waves(struct engine *e, const unsigned char *banner, size_t blen, struct pl_err *err)
+waves(struct sched *e, const unsigned char *banner, size_t blen, struct pl_err *err)
 {
 	const struct probe_def *list[32];
 	size_t n = wave_list(e, list, banner, blen), heard = 1;
@@ -366,7 +367,7 @@ waves(struct engine *e, const unsigned char *banner, size_t blen, struct pl_err 
 
 /* The probes this port suggests, one by one; then the rest in waves. */
 static void
-client_probes(struct engine *e, const struct probe_def *hint, const unsigned char *banner,
+client_probes(struct sched *e, const struct probe_def *hint, const unsigned char *banner,
               size_t blen, struct pl_err *err)
 {
 	int sent = blen > 0; /* the banner's connection is not reused for a request */
@@ -400,7 +401,7 @@ client_probes(struct engine *e, const struct probe_def *hint, const unsigned cha
 }
 
 static void
-run_setup(struct engine *e, const struct pl_probe_ctx *ctx, const struct sockaddr *sa,
+run_setup(struct sched *e, const struct pl_probe_ctx *ctx, const struct sockaddr *sa,
           socklen_t salen)
 {
 	e->run.ctx = ctx;
@@ -427,7 +428,7 @@ enum pl_rc
 pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
                  struct pl_service *out, struct pl_err *err)
 {
-	struct engine e = {.out = out, .conn = {.fd = -1}};
+	struct sched e = {.out = out, .conn = {.fd = -1}};
 	const struct probe_def *hint, *def;
 	uint64_t start = pl_probe_now_ms();
 	enum pl_rc rc;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * render_audit_svc.c - one probe result (struct pl_service) as text, JSON members or a
+ * render_service.c - one probe result (struct pl_service) as text, JSON members or a
  * Markdown row, and HOST:PORT parsing for the commands that take addresses. Every string
  * a server chose (product, version, CPE, evidence, TLS subject, issuer, SANs) goes
  * through the terminal or Markdown rule of core/escape.h.
