@@ -25,6 +25,9 @@ expect "unknown locale is English" "Frequently asked questions" "$(page LANG=fr_
 ar=$(page LANG=ar_EG.UTF-8)
 expect "Arabic isolates commands" $'\u2066portlens listen --port 2323\u2069' "$ar"
 reject "no backticks in Arabic" '`' "$ar"
+# A number range with an en dash reads backwards in right-to-left text unless isolated.
+expect "Arabic isolates the port range" $'\u20661024–49151\u2069' "$ar"
+expect "Arabic isolates the ephemeral range" $'\u206632768–60999\u2069' "$ar"
 expect "Arabic risk word" "حرج" "$ar"
 expect "translated fact (ar)" "أرسلت Mirai" "$ar"
 # A fact without a Korean title is marked as shown in English: the first such entry of

@@ -65,6 +65,11 @@ try:
                     check('id="db-notice"' in page, "%s %d: the database notice shows" % (lang, port))
                     left = english_left(page)
                     check(not left, "serve %s %d: no English of portlens' own %r" % (lang, port, left))
+                    if lang == "ar" and port == 6001:
+                        # En-dash ranges read backwards in RTL text unless isolated.
+                        check("\u20661024\u201349151\u2069" in page and
+                              "\u20666000\u20136063\u2069" in page,
+                              "serve ar 6001: number ranges isolated left-to-right")
             # The English page still says it all in English (the phrases are real).
             url = "http://127.0.0.1:%d/port/49152?lang=en" % srv.port
             with urllib.request.urlopen(url, timeout=20) as r:
