@@ -86,6 +86,7 @@ want = {  # service, product, version, auth_required
     "$P_KUBELET_401": ("kubelet", "Kubernetes kubelet", None, True),
     "$P_KUBELET_403": ("kubelet", "Kubernetes kubelet", None, True),
     "$P_GO_401": ("http", None, None, None),
+    "$P_KUBELET_TLS": ("kubelet", "Kubernetes kubelet", None, True),  # HTTPS, as on 10250
 }
 bad = []
 for port, w in want.items():

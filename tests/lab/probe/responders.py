@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""responders.py KIND ADDR PORT [VARIANT] - minimal protocol-correct servers for products
+"""responders.py KIND ADDR PORT [VARIANT [CERT]] - minimal protocol-correct servers for products
 Debian does not package (MongoDB, Elasticsearch/OpenSearch, Jenkins, Siemens S7, the
 Kubernetes API server and kubelet) or whose Debian package cannot run here (docker.io's
 dockerd exits for want of the devices cgroup; its answers were checked against the
@@ -14,7 +14,8 @@ probe that sent the wrong bytes gets no answer. Written for the portlens lab tes
             Ack-Data; userdata Read SZL 0x0011 -> order number and firmware records
   http      VARIANT jenkins | docker | kubernetes | elasticsearch | opensearch | kubelet:
             the paths and headers those products answer on; kubernetes401, kubelet401,
-            kubelet403: the same products refusing anonymous clients; go401: any Go
+            kubelet403: the same products refusing anonymous clients (CERT: over TLS,
+            with CERT.pem and CERT.key, as a kubelet serves on 10250); go401: any Go
             service's http.Error 401 (must not be taken for a kubelet)
 """
 import json
@@ -191,8 +192,22 @@ class Server(socketserver.ThreadingTCPServer):
     request_queue_size = 128  # socketserver's default backlog of 5 drops a probe wave's SYNs
 
 
+class TLSServer(Server):
+    """HTTPS, as a kubelet serves: the handshake runs in the handler's thread (at its first
+    read), so a client that never speaks holds up nobody else."""
+
+    def get_request(self):
+        sock, addr = super().get_request()
+        return CTX.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+
 KIND, ADDR, PORT = sys.argv[1], sys.argv[2], int(sys.argv[3])
 VARIANT = sys.argv[4] if len(sys.argv) > 4 else ""
+CERT = sys.argv[5] if len(sys.argv) > 5 else ""  # CERT.pem and CERT.key: serve HTTPS
 handler = {"mongodb": Mongo, "s7": S7, "http": Http}[KIND]
-with Server((ADDR, PORT), handler) as srv:
+if CERT:
+    import ssl
+    CTX = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    CTX.load_cert_chain(CERT + ".pem", CERT + ".key")
+with (TLSServer if CERT else Server)((ADDR, PORT), handler) as srv:
     srv.serve_forever()
