@@ -115,7 +115,8 @@ run_raw(unsigned port, double secs, int batch, struct count *c)
 			continue;
 		do {
 			for (int i = 0; i < 64; i++) {
-				iov[i] = (struct iovec){.iov_base = buf[i], .iov_len = sizeof(buf[i])};
+				iov[i] =
+				    (struct iovec){.iov_base = buf[i], .iov_len = sizeof(buf[i])};
 				memset(&msg[i].msg_hdr, 0, sizeof(msg[i].msg_hdr));
 				msg[i].msg_hdr.msg_iov = &iov[i];
 				msg[i].msg_hdr.msg_iovlen = 1;
@@ -156,7 +157,8 @@ run_ring(unsigned port, const char *ifname, double secs, struct count *c)
 		return -1;
 	ring = mmap(NULL, (size_t)BLOCK_SIZE * BLOCKS, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ll.sll_ifindex = (int)if_nametoindex(ifname);
-	if (ring == MAP_FAILED || !ll.sll_ifindex || bind(fd, (struct sockaddr *)&ll, sizeof(ll)) != 0)
+	if (ring == MAP_FAILED || !ll.sll_ifindex ||
+	    bind(fd, (struct sockaddr *)&ll, sizeof(ll)) != 0)
 		return -1;
 	while (!done(c, start, secs)) {
 		struct tpacket_block_desc *bd = (void *)(ring + (size_t)b * BLOCK_SIZE);
