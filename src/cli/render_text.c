@@ -378,8 +378,7 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 	}
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++)
 		if (l->flags & (1u << f))
-			pl_buf_printf(&line, " [%s]",
-			              pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+			pl_buf_printf(&line, " [%s]", txt(t, web_flag_str(1u << f)));
 	pl_term_wrap(t->out, pl_buf_str(&line), 2, t->cli->width);
 	if (l->owner == 0 && l->cmdline && *l->cmdline)
 		pl_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), l->cmdline,

@@ -291,10 +291,9 @@ section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 }
 
 static void
-live_listener(struct pl_buf *b, const struct pl_page_listener *l, uint16_t port)
+live_listener(struct pl_buf *b, const struct web_req *rq, const struct pl_page_listener *l,
+              uint16_t port)
 {
-	static const char *const owners[] = {"", "(hidden: not root)", "(no process)"};
-
 	pl_buf_printf(b, "<tr><td>%s%s</td><td class=\"mono\">",
 	              pl_proto_name((enum pl_proto)l->proto),
 	              l->ipv6 ? (l->dual_stack ? "46" : "6") : "4");
@@ -305,7 +304,7 @@ live_listener(struct pl_buf *b, const struct pl_page_listener *l, uint16_t port)
 		html_esc(b, l->process);
 		pl_buf_printf(b, " (pid %d)", l->pid);
 	} else {
-		html_esc(b, owners[l->owner < 3 ? l->owner : 2]);
+		web_trs(b, rq, l->owner == 1 ? S_OWNER_HIDDEN : S_OWNER_NONE);
 	}
 	pl_buf_puts(b, "</td><td>");
 	html_esc(b, l->user);
@@ -316,7 +315,7 @@ live_listener(struct pl_buf *b, const struct pl_page_listener *l, uint16_t port)
 		if (!(l->flags & (1u << f)))
 			continue;
 		pl_buf_puts(b, "<span class=\"flag\">");
-		html_esc(b, pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
+		web_trs(b, rq, web_flag_str(1u << f));
 		pl_buf_puts(b, "</span> ");
 	}
 	pl_buf_puts(b, "</td></tr>");
@@ -380,7 +379,7 @@ section_live(struct pl_buf *b, struct web_req *rq, const struct pl_page *p)
 		}
 		pl_buf_puts(b, "</tr></thead><tbody>");
 		for (size_t i = 0; i < live->n_listeners; i++)
-			live_listener(b, &live->listeners[i], p->port);
+			live_listener(b, rq, &live->listeners[i], p->port);
 		pl_buf_puts(b, "</tbody></table>");
 	}
 	live_conns(b, rq, live);

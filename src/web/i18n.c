@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "portlens/sockets.h"
 #include "web/i18n.h"
 
 #define MAX_MEMBERS 64
@@ -137,4 +138,13 @@ web_lang_negotiate(const char *header)
 		p = end ? end + 1 : NULL;
 	}
 	return best;
+}
+
+enum web_str
+web_flag_str(unsigned flag)
+{
+	for (unsigned bit = 0; bit < PL_SFLAG_COUNT; bit++)
+		if (flag == (1u << bit))
+			return (enum web_str)(S_FLAG_EXPOSED + bit);
+	return S_FLAG_EXPOSED;
 }

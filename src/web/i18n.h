@@ -133,6 +133,14 @@ enum web_str {
 	S_LIVE_NETNS,      /* {1} namespace */
 	S_LIVE_CONNS_ONE,  /* {1} count (1) {2} port */
 	S_LIVE_CONNS_MANY, /* {1} count {2} port */
+	S_OWNER_HIDDEN,
+	S_OWNER_NONE,
+	S_FLAG_EXPOSED, /* the S_FLAG_* follow enum pl_sock_flag's bit order */
+	S_FLAG_UNASSIGNED,
+	S_FLAG_MALWARE,
+	S_FLAG_UNEXPECTED,
+	S_FLAG_CAPTURE,
+	S_FLAG_RAW,
 	S_COUNT,
 };
 
@@ -156,6 +164,9 @@ const struct web_lang *web_lang_find(const char *code, size_t n);
  * Pure; never reads more than the string.
  */
 const struct web_lang *web_lang_negotiate(const char *header);
+
+/* The label of a socket flag (enum pl_sock_flag, one bit) on the port page. */
+enum web_str web_flag_str(unsigned flag);
 
 /* The string id in language l, falling back to English. Never NULL. */
 const char *web_tr(const struct web_lang *l, enum web_str id);

@@ -140,6 +140,14 @@ static const char *const en[S_COUNT] = {
     [S_LIVE_NETNS] = "in namespace {1}",
     [S_LIVE_CONNS_ONE] = "{1} connection on port {2}:",
     [S_LIVE_CONNS_MANY] = "{1} connections on port {2}:",
+    [S_OWNER_HIDDEN] = "(hidden: not root)",
+    [S_OWNER_NONE] = "(no process)",
+    [S_FLAG_EXPOSED] = "exposed",
+    [S_FLAG_UNASSIGNED] = "unassigned",
+    [S_FLAG_MALWARE] = "malware",
+    [S_FLAG_UNEXPECTED] = "unexpected",
+    [S_FLAG_CAPTURE] = "capture",
+    [S_FLAG_RAW] = "raw",
 };
 
 static const char *const ko[S_COUNT] = {
@@ -277,6 +285,14 @@ static const char *const ko[S_COUNT] = {
     [S_LIVE_NETNS] = "네임스페이스 {1} 안",
     [S_LIVE_CONNS_ONE] = "포트 {2}의 연결 {1}개:",
     [S_LIVE_CONNS_MANY] = "포트 {2}의 연결 {1}개:",
+    [S_OWNER_HIDDEN] = "(숨겨짐: root 아님)",
+    [S_OWNER_NONE] = "(프로세스 없음)",
+    [S_FLAG_EXPOSED] = "노출됨",
+    [S_FLAG_UNASSIGNED] = "미할당 포트",
+    [S_FLAG_MALWARE] = "악성코드 포트",
+    [S_FLAG_UNEXPECTED] = "예상 밖의 프로그램",
+    [S_FLAG_CAPTURE] = "패킷 캡처",
+    [S_FLAG_RAW] = "raw 소켓",
 };
 
 static const char *const ar[S_COUNT] = {
@@ -412,6 +428,14 @@ static const char *const ar[S_COUNT] = {
     [S_LIVE_NETNS] = "في مساحة الأسماء {1}",
     [S_LIVE_CONNS_ONE] = "{1} اتصال على المنفذ {2}:",
     [S_LIVE_CONNS_MANY] = "{1} اتصالات على المنفذ {2}:",
+    [S_OWNER_HIDDEN] = "(مخفية: ليس root)",
+    [S_OWNER_NONE] = "(لا عملية)",
+    [S_FLAG_EXPOSED] = "مكشوف",
+    [S_FLAG_UNASSIGNED] = "منفذ غير مخصص",
+    [S_FLAG_MALWARE] = "منفذ برمجيات خبيثة",
+    [S_FLAG_UNEXPECTED] = "برنامج غير متوقع",
+    [S_FLAG_CAPTURE] = "التقاط الحزم",
+    [S_FLAG_RAW] = "مقبس خام",
 };
 
 static const char *const tr[S_COUNT] = {
@@ -548,6 +572,14 @@ static const char *const tr[S_COUNT] = {
     [S_LIVE_NETNS] = "{1} ad alanında",
     [S_LIVE_CONNS_ONE] = "{2} numaralı portta {1} bağlantı:",
     [S_LIVE_CONNS_MANY] = "{2} numaralı portta {1} bağlantı:",
+    [S_OWNER_HIDDEN] = "(gizli: root değil)",
+    [S_OWNER_NONE] = "(süreç yok)",
+    [S_FLAG_EXPOSED] = "açıkta",
+    [S_FLAG_UNASSIGNED] = "atanmamış port",
+    [S_FLAG_MALWARE] = "zararlı yazılım portu",
+    [S_FLAG_UNEXPECTED] = "beklenmedik program",
+    [S_FLAG_CAPTURE] = "paket yakalama",
+    [S_FLAG_RAW] = "ham soket",
 };
 
 const struct web_lang web_langs[] = {

@@ -66,6 +66,23 @@ for args in "2323 --lang ko" "0 --lang ar" "6001 --lang tr" "49152 --lang ko" "4
 done
 expect "English Markdown keeps its headings" "## Frequently asked questions" \
 	"$("$portlens" 2323 --no-live --markdown --lang en)"
+# The live section in Korean: a listener this test holds on 127.0.0.1 (a free port).
+fifo=$(mktemp -u)
+mkfifo "$fifo"
+python3 -c 'import socket,sys,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(); print(s.getsockname()[1], flush=True)
+sys.stdin.read()' <"$fifo" >"$fifo.port" &
+holder=$!
+exec 9>"$fifo"
+for _ in $(seq 50); do [ -s "$fifo.port" ] && break; sleep 0.1; done
+lport=$(cat "$fifo.port")
+live=$(env -i PATH="$PATH" HOME=/nonexistent "$portlens" "$lport" --lang ko --width 100 2>&1)
+expect "live listener in Korean" "사용자" "$live"
+reject "live listener in Korean" ", user " "$live"
+reject "live flags in Korean" "[unassigned]" "$live"
+exec 9>&-
+wait "$holder" 2>/dev/null
+rm -f "$fifo" "$fifo.port"
 expect "English keeps its words" "not in the registry" "$("$portlens" 49152 --no-live --lang en)"
 expect "English range default" "(Linux default)" "$("$portlens" 49152 --no-live --lang en)"
 "$portlens" 2323 --no-live --lang xx >/dev/null 2>&1
