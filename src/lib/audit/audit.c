@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "audit/audit_impl.h"
+#include "core/array.h"
 
 static const char *const sev_names[PL_SEV_COUNT] = {
     [PL_SEV_INFO] = "info", [PL_SEV_LOW] = "low",           [PL_SEV_MEDIUM] = "medium",
@@ -69,15 +70,8 @@ audit_vadd(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severit
 	struct pl_finding *f;
 	char title[300];
 
-	if (r->n == st->cap) {
-		size_t ncap = st->cap ? st->cap * 2 : 16;
-		struct pl_finding *p = realloc(r->findings, ncap * sizeof(*p));
-
-		if (!p)
-			return PL_ERR_NOMEM;
-		r->findings = p;
-		st->cap = ncap;
-	}
+	if (PLI_ARRAY_RESERVE(r->findings, st->cap, r->n + 1, 16) != PL_OK)
+		return PL_ERR_NOMEM;
 	vsnprintf(title, sizeof(title), title_fmt, ap);
 	f = &r->findings[r->n];
 	memset(f, 0, sizeof(*f));

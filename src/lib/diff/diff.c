@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "diff/diff_impl.h"
+#include "core/array.h"
 
 static const char *const kind_names[PL_DIFF_KIND_COUNT] = {
     [PL_DIFF_OPENED] = "opened",
@@ -45,15 +46,8 @@ push(struct pl_diff *d, enum pl_diff_kind kind, const struct pl_scandoc_host *ha
      const struct pl_scandoc_host *hb, const struct pl_scandoc_port *a,
      const struct pl_scandoc_port *b, struct pl_err *err)
 {
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 32;
-		void *v = realloc(d->v, cap * sizeof(*d->v));
-
-		if (!v)
-			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		d->v = v;
-		d->cap = cap;
-	}
+	if (PLI_ARRAY_RESERVE(d->v, d->cap, d->n + 1, 32) != PL_OK)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	d->v[d->n++] = (struct pl_diff_change){.kind = kind, .ha = ha, .hb = hb, .a = a, .b = b};
 	d->by_kind[kind]++;
 	return PL_OK;

@@ -22,6 +22,7 @@
 
 #include "diff/diff_impl.h"
 #include "core/strnum.h"
+#include "core/array.h"
 
 /* A port of the host being read; strings owned. */
 struct xport {
@@ -201,15 +202,8 @@ end_port(struct xctx *c)
 	}
 	if (!c->cur.state[0])
 		return fail(c, PL_ERR_PARSE, "<port> without a <state>");
-	if (c->n_ports == c->cap_ports) {
-		size_t cap = c->cap_ports ? c->cap_ports * 2 : 16;
-		void *v = realloc(c->ports, cap * sizeof(*c->ports));
-
-		if (!v)
-			return fail(c, PL_ERR_NOMEM, "out of memory");
-		c->ports = v;
-		c->cap_ports = cap;
-	}
+	if (PLI_ARRAY_RESERVE(c->ports, c->cap_ports, c->n_ports + 1, 16) != PL_OK)
+		return fail(c, PL_ERR_NOMEM, "out of memory");
 	c->ports[c->n_ports++] = c->cur;
 	memset(&c->cur, 0, sizeof(c->cur));
 }

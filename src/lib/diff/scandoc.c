@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "diff/diff_impl.h"
+#include "core/array.h"
 
 void
 pl_scandoc_init(struct pl_scandoc *doc)
@@ -93,15 +94,8 @@ host_for(struct pl_scandoc *doc, const char *addr, const char *hostname,
 		*out = h;
 		return PL_OK;
 	}
-	if (doc->n_hosts == doc->cap_hosts) {
-		size_t cap = doc->cap_hosts ? doc->cap_hosts * 2 : 16;
-		void *v = realloc(doc->hosts, cap * sizeof(*doc->hosts));
-
-		if (!v)
-			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		doc->hosts = v;
-		doc->cap_hosts = cap;
-	}
+	if (PLI_ARRAY_RESERVE(doc->hosts, doc->cap_hosts, doc->n_hosts + 1, 16) != PL_OK)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	h = &doc->hosts[doc->n_hosts];
 	memset(h, 0, sizeof(*h));
 	memcpy(h->key, key, 17);
@@ -137,15 +131,8 @@ pl_scandoc_add(struct pl_scandoc *doc, const struct pl_scandoc_entry *e, struct 
 	rc = host_for(doc, e->addr, e->hostname, &h, err);
 	if (rc != PL_OK)
 		return rc;
-	if (h->n_ports == h->cap_ports) {
-		size_t cap = h->cap_ports ? h->cap_ports * 2 : 8;
-		void *v = realloc(h->ports, cap * sizeof(*h->ports));
-
-		if (!v)
-			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-		h->ports = v;
-		h->cap_ports = cap;
-	}
+	if (PLI_ARRAY_RESERVE(h->ports, h->cap_ports, h->n_ports + 1, 8) != PL_OK)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	p = &h->ports[h->n_ports];
 	memset(p, 0, sizeof(*p));
 	p->port = e->port;

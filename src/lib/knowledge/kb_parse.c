@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/strnum.h"
 #include "core/utf8.h"
+#include "core/array.h"
 
 #define MAX_TITLE   100
 #define MAX_TEXT    1000
@@ -98,15 +99,8 @@ stanza_cleanup(struct stanza *st)
 static enum pl_rc
 kb_keep(struct pl_kb *kb, char *p)
 {
-	if (kb->n_strings == kb->cap_strings) {
-		size_t cap = kb->cap_strings ? kb->cap_strings * 2 : 256;
-		char **v = realloc(kb->owned_strings, cap * sizeof(*v));
-
-		if (!v)
-			return PL_ERR_NOMEM;
-		kb->owned_strings = v;
-		kb->cap_strings = cap;
-	}
+	if (PLI_ARRAY_RESERVE(kb->owned_strings, kb->cap_strings, kb->n_strings + 1, 256) != PL_OK)
+		return PL_ERR_NOMEM;
 	kb->owned_strings[kb->n_strings++] = p;
 	return PL_OK;
 }
@@ -261,16 +255,10 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 	for (size_t i = 0; i < pr->n; i++) {
 		struct pl_kb_entry *e;
 
-		if (kb->n_entries == kb->cap_entries) {
-			size_t cap = kb->cap_entries ? kb->cap_entries * 2 : 128;
-			struct pl_kb_entry *v = realloc(kb->owned_entries, cap * sizeof(*v));
-
-			if (!v)
-				return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
-			kb->owned_entries = v;
-			kb->entries = v;
-			kb->cap_entries = cap;
-		}
+		if (PLI_ARRAY_RESERVE(kb->owned_entries, kb->cap_entries, kb->n_entries + 1, 128) !=
+		    PL_OK)
+			return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
+		kb->entries = kb->owned_entries;
 		e = &kb->owned_entries[kb->n_entries++];
 		*e = (struct pl_kb_entry){
 		    .port_spec = spec,

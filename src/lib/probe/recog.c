@@ -19,6 +19,7 @@
 
 #include "probe/recog_impl.h"
 #include "core/buf.h"
+#include "core/array.h"
 
 struct parse_state {
 	struct pl_recog_db *db;
@@ -42,21 +43,18 @@ dup_str(const char *s)
 	return p;
 }
 
+/* Room for element n of the array whose pointer is at arrayp (a T ** passed as void *);
+ * the new slots are zeroed because the parser fills an element field by field. */
 static int
-grow(void **arr, size_t *cap, size_t n, size_t elem)
+grow(void *arrayp, size_t *cap, size_t n, size_t elem)
 {
-	size_t ncap;
-	void *p;
+	size_t old = *cap;
+	char *arr;
 
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 8;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
+	if (pli_array_reserve(arrayp, cap, n + 1, elem, 8) != PL_OK)
 		return -1;
-	memset((char *)p + *cap * elem, 0, (ncap - *cap) * elem);
-	*arr = p;
-	*cap = ncap;
+	memcpy(&arr, arrayp, sizeof(arr));
+	memset(arr + old * elem, 0, (*cap - old) * elem);
 	return 0;
 }
 
@@ -105,7 +103,7 @@ start_fingerprint(struct parse_state *st, const XML_Char **atts)
 		fail(st, PL_ERR_PARSE, "<fingerprint> without a pattern attribute");
 		return;
 	}
-	if (grow((void **)&db->fps, &db->cap, db->n, sizeof(*db->fps)) != 0) {
+	if (grow(&db->fps, &db->cap, db->n, sizeof(*db->fps)) != 0) {
 		fail(st, PL_ERR_NOMEM, "out of memory");
 		return;
 	}
@@ -136,7 +134,7 @@ start_param(struct parse_state *st, const XML_Char **atts)
 		fail(st, PL_ERR_PARSE, "<param> pos is not a number 0-99");
 		return;
 	}
-	if (grow((void **)&fp->params, &fp->params_cap, fp->n_params, sizeof(*fp->params))) {
+	if (grow(&fp->params, &fp->params_cap, fp->n_params, sizeof(*fp->params))) {
 		fail(st, PL_ERR_NOMEM, "out of memory");
 		return;
 	}
@@ -156,8 +154,7 @@ start_example(struct parse_state *st, const XML_Char **atts)
 	size_t n = 0;
 	const char *enc = attr(atts, "_encoding");
 
-	if (grow((void **)&fp->examples, &fp->examples_cap, fp->n_examples,
-	         sizeof(*fp->examples))) {
+	if (grow(&fp->examples, &fp->examples_cap, fp->n_examples, sizeof(*fp->examples))) {
 		fail(st, PL_ERR_NOMEM, "out of memory");
 		return;
 	}

@@ -19,6 +19,7 @@
 
 #include "portlens/search.h"
 #include "core/strnum.h"
+#include "core/array.h"
 
 #define MAX_WORDS 8
 
@@ -108,15 +109,8 @@ push(struct finder *f, uint16_t lo, uint16_t hi, unsigned protos, enum pl_found_
 {
 	if (f->o->protos && !(protos & f->o->protos))
 		return PL_OK;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct pl_port_hit *v = realloc(f->v, cap * sizeof(*v));
-
-		if (!v)
-			return PL_ERR_NOMEM;
-		f->v = v;
-		f->cap = cap;
-	}
+	if (PLI_ARRAY_RESERVE(f->v, f->cap, f->n + 1, 64) != PL_OK)
+		return PL_ERR_NOMEM;
 	f->v[f->n++] = (struct pl_port_hit){.port_lo = lo,
 	                                    .port_hi = hi,
 	                                    .protos = (uint8_t)protos,

@@ -19,6 +19,7 @@
 #include "registry/csv.h"
 #include "registry/registry_impl.h"
 #include "core/strnum.h"
+#include "core/array.h"
 
 enum reg_column {
 	COL_SERVICE,
@@ -174,16 +175,9 @@ on_record(void *ctx, char **f, size_t n, unsigned line, struct pl_err *err)
 		return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, 0,
 		                     "record has %zu fields, the header has %zu", n,
 		                     b->header_fields);
-	if (reg->n_entries == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 1024;
-		struct pl_reg_entry *p = realloc(reg->owned_entries, cap * sizeof(*p));
-
-		if (!p)
-			return pl_err_set(err, PL_ERR_NOMEM, "out of memory reading %s", b->source);
-		reg->owned_entries = p;
-		reg->entries = p;
-		b->cap = cap;
-	}
+	if (PLI_ARRAY_RESERVE(reg->owned_entries, b->cap, reg->n_entries + 1, 1024) != PL_OK)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory reading %s", b->source);
+	reg->entries = reg->owned_entries;
 	e = &reg->owned_entries[reg->n_entries];
 	memset(e, 0, sizeof(*e));
 	rc = parse_port_field(b, f[COL_PORT], line, e, err);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "portlens/scan.h"
+#include "core/array.h"
 
 #define BCAST_MAX 4096 /* addresses kept; a machine has a handful */
 
@@ -64,16 +65,9 @@ route_cb(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(*rt), route_attr, tb);
 	if (!tb[RTA_DST] || c->l->n >= BCAST_MAX)
 		return MNL_CB_OK;
-	if (c->l->n == c->l->cap) {
-		size_t cap = c->l->cap ? c->l->cap * 2 : 8;
-		struct pl_bcast *v = realloc(c->l->v, cap * sizeof(*v));
-
-		if (!v) {
-			c->nomem = 1;
-			return MNL_CB_ERROR;
-		}
-		c->l->v = v;
-		c->l->cap = cap;
+	if (PLI_ARRAY_RESERVE(c->l->v, c->l->cap, c->l->n + 1, 8) != PL_OK) {
+		c->nomem = 1;
+		return MNL_CB_ERROR;
 	}
 	b = &c->l->v[c->l->n++];
 	memset(b, 0, sizeof(*b));

@@ -26,6 +26,7 @@
 
 #include "portlens/scan.h"
 #include "scan/scan_impl.h"
+#include "core/array.h"
 
 #define MAX_WORKERS 16
 
@@ -64,15 +65,8 @@ struct tstate {
 static int
 vec_push(struct vec *v, const void *item)
 {
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 256;
-		void *nv = realloc(v->v, cap * v->size);
-
-		if (!nv)
-			return -1;
-		v->v = nv;
-		v->cap = cap;
-	}
+	if (pli_array_reserve(&v->v, &v->cap, v->n + 1, v->size, 256) != PL_OK)
+		return -1;
 	memcpy((char *)v->v + v->n * v->size, item, v->size);
 	v->n++;
 	return 0;

@@ -16,6 +16,7 @@
 #include "portlens/scan.h"
 #include "scan/scan_impl.h"
 #include "core/strnum.h"
+#include "core/array.h"
 
 static int
 cmp_u32(const void *a, const void *b)
@@ -47,15 +48,8 @@ struct prange {
 static enum pl_rc
 push_range(struct prange **v, size_t *n, size_t *cap, unsigned proto, uint32_t lo, uint32_t hi)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		struct prange *nv = realloc(*v, ncap * sizeof(*nv));
-
-		if (!nv)
-			return PL_ERR_NOMEM;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (PLI_ARRAY_RESERVE(*v, *cap, *n + 1, 16) != PL_OK)
+		return PL_ERR_NOMEM;
 	(*v)[(*n)++] = (struct prange){proto << 16 | lo, proto << 16 | hi};
 	return PL_OK;
 }

@@ -24,6 +24,7 @@
 #include "core/buf.h"
 #include "core/lines.h"
 #include "core/strnum.h"
+#include "core/array.h"
 
 #define MAGIC "portlens-resume 1"
 /* Bounds on what a resume file may hold: an argument line (a -p list of 100 KB is 300 KB
@@ -139,15 +140,8 @@ parse_line(struct rparse *p, const char *s, size_t n, struct pl_scan_state *st)
 				return PL_ERR_PARSE;
 			if (p->n_pend >= RESUME_MAX_PENDING)
 				return PL_ERR_LIMIT;
-			if (p->n_pend == p->cap_pend) {
-				size_t cap = p->cap_pend ? p->cap_pend * 2 : 64;
-				uint64_t *nv = realloc(p->pend, cap * sizeof(*nv));
-
-				if (!nv)
-					return PL_ERR_NOMEM;
-				p->pend = nv;
-				p->cap_pend = cap;
-			}
+			if (PLI_ARRAY_RESERVE(p->pend, p->cap_pend, p->n_pend + 1, 64) != PL_OK)
+				return PL_ERR_NOMEM;
 			p->pend[p->n_pend++] = v;
 			i = j + 1;
 		}

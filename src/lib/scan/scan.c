@@ -29,6 +29,7 @@
 
 #include "portlens/scan.h"
 #include "scan/scan_impl.h"
+#include "core/array.h"
 
 #define MAX_SPACE    ((uint64_t)1 << 62)
 #define SEND_BATCH   4096
@@ -59,15 +60,8 @@ struct pl_scan {
 static enum pl_rc
 todo_push(struct pl_scan *s, uint64_t pos)
 {
-	if (s->n_todo == s->cap_todo) {
-		size_t cap = s->cap_todo ? s->cap_todo * 2 : 64;
-		uint64_t *v = realloc(s->todo, cap * sizeof(*v));
-
-		if (!v)
-			return PL_ERR_NOMEM;
-		s->todo = v;
-		s->cap_todo = cap;
-	}
+	if (PLI_ARRAY_RESERVE(s->todo, s->cap_todo, s->n_todo + 1, 64) != PL_OK)
+		return PL_ERR_NOMEM;
 	s->todo[s->n_todo++] = pos;
 	return PL_OK;
 }

@@ -19,6 +19,7 @@
 
 #include "portlens/scan.h"
 #include "core/strnum.h"
+#include "core/array.h"
 
 /*
  * Specs per list (targets, exclusions): a bound on memory (about 64 MiB of blocks) for
@@ -346,15 +347,8 @@ blist_push(struct blist *l, const struct pl_target_spec *sp, const char *name, u
 
 	if (l->n >= TARGETS_MAX_SPECS)
 		return PL_ERR_LIMIT;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct tblock *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return PL_ERR_NOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (PLI_ARRAY_RESERVE(l->v, l->cap, l->n + 1, 16) != PL_OK)
+		return PL_ERR_NOMEM;
 	b = &l->v[l->n];
 	b->spec = *sp;
 	b->start = start;

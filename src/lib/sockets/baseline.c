@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "sockets/sockets_impl.h"
+#include "core/array.h"
 
 static const char *const protos[] = {"tcp",  "tcp4",  "tcp6", "tcp46", "udp",  "udp4",
                                      "udp6", "udp46", "raw",  "raw4",  "raw6", "packet"};
@@ -206,16 +207,9 @@ pl_baseline_parse(const char *data, size_t len, const char *source, struct pl_ba
 			                     "a NUL byte: not a text file");
 		}
 		if (s < eol && *s != '#') {
-			if (out->n == cap) {
-				size_t c = cap ? cap * 2 : 32;
-				struct pl_baseline_entry *v = realloc(out->v, c * sizeof(*v));
-
-				if (!v) {
-					pl_baseline_cleanup(out);
-					return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-				}
-				out->v = v;
-				cap = c;
+			if (PLI_ARRAY_RESERVE(out->v, cap, out->n + 1, 32) != PL_OK) {
+				pl_baseline_cleanup(out);
+				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			}
 			rc = parse_line(p, eol, source, line, &out->v[out->n], err);
 			if (rc != PL_OK) {

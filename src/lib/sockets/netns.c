@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "sockets/collect_impl.h"
+#include "core/array.h"
 
 #define RUN_NETNS "/run/netns"
 
@@ -51,15 +52,8 @@ ns_find_or_add(struct ns_list *l, uint64_t ino)
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i].ino == ino)
 			return &l->v[i];
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct ns_found *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (PLI_ARRAY_RESERVE(l->v, l->cap, l->n + 1, 16) != PL_OK)
+		return NULL;
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
 	l->v[l->n].ino = ino;
 	return &l->v[l->n++];

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "sockets/sockets_impl.h"
+#include "core/array.h"
 
 #define DENTS_BUF (32u * 1024u)
 
@@ -86,16 +87,9 @@ add_ref(struct pl_owner_job *j, uint64_t ino, int32_t pid, int32_t fd)
 {
 	if (!pl_owner_wanted(j->wanted, j->n_wanted, ino))
 		return;
-	if (j->n == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 1024;
-		struct pl_owner_ref *r = realloc(j->refs, cap * sizeof(*r));
-
-		if (!r) {
-			j->nomem = 1;
-			return;
-		}
-		j->refs = r;
-		j->cap = cap;
+	if (PLI_ARRAY_RESERVE(j->refs, j->cap, j->n + 1, 1024) != PL_OK) {
+		j->nomem = 1;
+		return;
 	}
 	j->refs[j->n++] = (struct pl_owner_ref){.inode = ino, .pid = pid, .fd = fd};
 }
@@ -262,18 +256,11 @@ list_pids(int procfd, int32_t **pids_out, size_t *n_out)
 			off += d->d_reclen;
 			if (!parse_pid(d->d_name, &pid))
 				continue;
-			if (n == cap) {
-				int32_t *p;
-
-				cap = cap ? cap * 2 : 1024;
-				p = realloc(pids, cap * sizeof(*p));
-				if (!p) {
-					free(pids);
-					free(dents);
-					close(fd);
-					return PL_ERR_NOMEM;
-				}
-				pids = p;
+			if (PLI_ARRAY_RESERVE(pids, cap, n + 1, 1024) != PL_OK) {
+				free(pids);
+				free(dents);
+				close(fd);
+				return PL_ERR_NOMEM;
 			}
 			pids[n++] = pid;
 		}

@@ -39,6 +39,7 @@
 
 #include "sockets/btf_impl.h"
 #include "sockets/sockets_impl.h"
+#include "core/array.h"
 
 #define VMLINUX_BTF     "/sys/kernel/btf/vmlinux"
 #define INIT_PID_NS_INO 0xEFFFFFFCu /* PROC_PID_INIT_INO, fixed by the kernel */
@@ -385,15 +386,8 @@ note_seen(struct bpf_reader *r, int32_t pid)
 {
 	if (r->n_seen && r->seen[r->n_seen - 1] == pid)
 		return PL_OK;
-	if (r->n_seen == r->cap_seen) {
-		size_t c = r->cap_seen ? r->cap_seen * 2 : 256;
-		int32_t *v = realloc(r->seen, c * sizeof(*v));
-
-		if (!v)
-			return PL_ERR_NOMEM;
-		r->seen = v;
-		r->cap_seen = c;
-	}
+	if (PLI_ARRAY_RESERVE(r->seen, r->cap_seen, r->n_seen + 1, 256) != PL_OK)
+		return PL_ERR_NOMEM;
 	r->seen[r->n_seen++] = pid;
 	return PL_OK;
 }
@@ -413,15 +407,8 @@ add_records(struct bpf_reader *r, const uint8_t *rec, size_t n)
 			return PL_ERR_NOMEM;
 		if (!ref.inode || !pl_owner_wanted(r->want, r->n_want, ref.inode))
 			continue;
-		if (map->n == r->cap) {
-			size_t c = r->cap ? r->cap * 2 : 4096;
-			struct pl_owner_ref *refs = realloc(map->refs, c * sizeof(*refs));
-
-			if (!refs)
-				return PL_ERR_NOMEM;
-			map->refs = refs;
-			r->cap = c;
-		}
+		if (PLI_ARRAY_RESERVE(map->refs, r->cap, map->n + 1, 4096) != PL_OK)
+			return PL_ERR_NOMEM;
 		map->refs[map->n++] = ref;
 	}
 	return PL_OK;

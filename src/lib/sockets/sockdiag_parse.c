@@ -21,19 +21,13 @@
 #include <sys/socket.h>
 
 #include "sockets/sockets_impl.h"
+#include "core/array.h"
 
 struct pl_sock *
 pl_sock_list_push(struct pl_sock_list *l)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct pl_sock *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (PLI_ARRAY_RESERVE(l->v, l->cap, l->n + 1, 256) != PL_OK)
+		return NULL;
 	memset(&l->v[l->n], 0, sizeof(l->v[0]));
 	return &l->v[l->n++];
 }

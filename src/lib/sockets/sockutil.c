@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "sockets/sockets_impl.h"
+#include "core/array.h"
 
 static const char *const state_names[PL_SS_MAX] = {
     [0] = "UNKNOWN",
@@ -153,15 +154,8 @@ note_push(struct pl_sockset *set, const char *msg)
 {
 	char *copy;
 
-	if (set->n_notes == set->notes_cap) {
-		size_t cap = set->notes_cap ? set->notes_cap * 2 : 8;
-		char **v = realloc(set->notes, cap * sizeof(*v));
-
-		if (!v)
-			return PL_ERR_NOMEM;
-		set->notes = v;
-		set->notes_cap = cap;
-	}
+	if (PLI_ARRAY_RESERVE(set->notes, set->notes_cap, set->n_notes + 1, 8) != PL_OK)
+		return PL_ERR_NOMEM;
 	copy = strdup(msg);
 	if (!copy)
 		return PL_ERR_NOMEM;

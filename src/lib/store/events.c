@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "store/store_impl.h"
+#include "core/array.h"
 
 #define DEFAULT_EVENTS 100
 #define DEFAULT_HOSTS  1000
@@ -118,21 +119,18 @@ pl_store_events_free(struct pl_store_event_row *v, size_t n)
 	free(v);
 }
 
-/* Grows *v to hold one more element of size sz; NULL when out of memory. */
+/* Grows the array whose pointer is at arrayp (a T ** passed as void *) to hold one more
+ * element of size sz and returns that element, zeroed; NULL when out of memory. */
 static void *
-grow(void **v, size_t *cap, size_t count, size_t sz)
+grow(void *arrayp, size_t *cap, size_t count, size_t sz)
 {
-	if (count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		void *nv = realloc(*v, ncap * sz);
+	char *v;
 
-		if (!nv)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
-	memset((char *)*v + count * sz, 0, sz);
-	return (char *)*v + count * sz;
+	if (pli_array_reserve(arrayp, cap, count + 1, sz, 16) != PL_OK)
+		return NULL;
+	memcpy(&v, arrayp, sizeof(v));
+	memset(v + count * sz, 0, sz);
+	return v + count * sz;
 }
 
 enum pl_rc
@@ -163,7 +161,7 @@ pl_store_events_list(struct pl_store *st, const char *host, uint16_t port, size_
 	sq_bind_int(q, 4, port);
 	sq_bind_int(q, 5, (int64_t)(limit ? limit : DEFAULT_EVENTS));
 	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		e = grow((void **)&v, &cap, count, sizeof(*v));
+		e = grow(&v, &cap, count, sizeof(*v));
 		if (!e) {
 			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			break;
@@ -303,7 +301,7 @@ pl_store_listeners_list(struct pl_store *st, const char *host, struct pl_store_l
 	sq_bind_text(q, 1, host ? host : "");
 	sq_bind_text(q, 2, host ? host : "");
 	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		l = grow((void **)&v, &cap, count, sizeof(*v));
+		l = grow(&v, &cap, count, sizeof(*v));
 		if (!l) {
 			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			break;
@@ -378,7 +376,7 @@ pl_store_hosts(struct pl_store *st, size_t limit, struct pl_store_host **out, si
 		return rc;
 	sq_bind_int(q, 1, (int64_t)(limit ? limit : DEFAULT_HOSTS));
 	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		h = grow((void **)&v, &cap, count, sizeof(*v));
+		h = grow(&v, &cap, count, sizeof(*v));
 		if (!h) {
 			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			break;

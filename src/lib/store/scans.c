@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "store/store_impl.h"
+#include "core/array.h"
 
 #define DEFAULT_LIST_LIMIT 100
 
@@ -288,16 +289,9 @@ pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
 	if (!pg)
 		sq_bind_int(q, 2, limit ? (int64_t)limit : -1);
 	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		if (count == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			struct pl_store_result_row *nv = realloc(v, ncap * sizeof(*v));
-
-			if (!nv) {
-				rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-				goto out;
-			}
-			v = nv;
-			cap = ncap;
+		if (PLI_ARRAY_RESERVE(v, cap, count + 1, 64) != PL_OK) {
+			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+			goto out;
 		}
 		memset(&v[count], 0, sizeof(v[count]));
 		if (!read_result(q, &v[count++])) {

@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "store/store_impl.h"
+#include "core/array.h"
 
 #define DEFAULT_LIMIT 200
 
@@ -46,16 +47,9 @@ add_change(struct changes *c, int64_t at_ms, int64_t scan_id, const char *host, 
 
 	if (c->failed)
 		return;
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 32;
-		void *nv = realloc(c->v, ncap * sizeof(*c->v));
-
-		if (!nv) {
-			c->failed = 1;
-			return;
-		}
-		c->v = nv;
-		c->cap = ncap;
+	if (PLI_ARRAY_RESERVE(c->v, c->cap, c->n + 1, 32) != PL_OK) {
+		c->failed = 1;
+		return;
 	}
 	x = &c->v[c->n++];
 	*x = (struct pl_store_change){.at_ms = at_ms, .scan_id = scan_id, .port = port};
@@ -184,20 +178,18 @@ scan_rows_free(struct scan_rows *s)
 	free(s->looks);
 }
 
+/* Appends one zeroed element of size sz to the array whose pointer is at arrayp (a T **
+ * passed as void *) and returns it; NULL when out of memory. */
 static void *
-push(void **v, size_t *n, size_t *cap, size_t sz)
+push(void *arrayp, size_t *n, size_t *cap, size_t sz)
 {
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-		void *nv = realloc(*v, ncap * sz);
+	char *v;
 
-		if (!nv)
-			return NULL;
-		*v = nv;
-		*cap = ncap;
-	}
-	memset((char *)*v + *n * sz, 0, sz);
-	return (char *)*v + (*n)++ * sz;
+	if (pli_array_reserve(arrayp, cap, *n + 1, sz, 64) != PL_OK)
+		return NULL;
+	memcpy(&v, arrayp, sizeof(v));
+	memset(v + *n * sz, 0, sz);
+	return v + (*n)++ * sz;
 }
 
 /* Reads the results and the looks that a host's or a port's timeline walks. */
@@ -222,7 +214,7 @@ read_scans(struct pl_store *st, const char *host, uint16_t port, struct scan_row
 	else
 		sq_bind_int(q, 1, port);
 	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		struct seen *x = push((void **)&s->rows, &s->nrows, &s->caprows, sizeof(*x));
+		struct seen *x = push(&s->rows, &s->nrows, &s->caprows, sizeof(*x));
 
 		if (x) {
 			x->addr = sq_dup(q, 0);
@@ -255,7 +247,7 @@ read_scans(struct pl_store *st, const char *host, uint16_t port, struct scan_row
 	else
 		sq_bind_int(q, 1, port);
 	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		struct look *x = push((void **)&s->looks, &s->nlooks, &s->caplooks, sizeof(*x));
+		struct look *x = push(&s->looks, &s->nlooks, &s->caplooks, sizeof(*x));
 
 		if (x) {
 			x->addr = sq_dup(q, 0);
