@@ -31,6 +31,7 @@
 #include "cli/render_sockets.h"
 #include "cli/watch_cmd.h"
 #include "core/strnum.h"
+#include "core/array.h"
 
 enum {
 	OPT_BASELINE = PL_OPT_FIRST_FREE,
@@ -193,16 +194,9 @@ watch_pending_new(struct watch_run *w)
 {
 	struct watch_pending *p;
 
-	if (w->n_pending == w->cap_pending) {
-		size_t cap = w->cap_pending ? w->cap_pending * 2 : 64;
-		void *v = realloc(w->pending, cap * sizeof(*w->pending));
-
-		if (!v) {
-			w->failed = 1;
-			return NULL;
-		}
-		w->pending = v;
-		w->cap_pending = cap;
+	if (PLI_ARRAY_RESERVE(w->pending, w->cap_pending, w->n_pending + 1, 64) != PL_OK) {
+		w->failed = 1;
+		return NULL;
 	}
 	p = &w->pending[w->n_pending++];
 	memset(p, 0, sizeof(*p));

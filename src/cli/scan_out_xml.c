@@ -34,6 +34,7 @@
 #include "cli/scan_sink.h"
 #include "core/atomic_file.h"
 #include "core/buf.h"
+#include "core/array.h"
 
 struct xhost {
 	uint8_t key[17]; /* family, address bytes: sort order */
@@ -458,16 +459,9 @@ read_back(FILE *fp, struct pl_buf *hdr, struct xhost **hosts, size_t *n_hosts)
 		}
 		if (line.len && strncmp(pl_buf_str(&line), "<host>", 6) == 0) {
 			in_hosts = 1;
-			if (*n_hosts == cap) {
-				struct xhost *v;
-
-				cap = cap ? cap * 2 : 256;
-				v = realloc(*hosts, cap * sizeof(*v));
-				if (!v) {
-					rc = -1;
-					break;
-				}
-				*hosts = v;
+			if (PLI_ARRAY_RESERVE(*hosts, cap, *n_hosts + 1, 256) != PL_OK) {
+				rc = -1;
+				break;
 			}
 			if (parse_host_line(pl_buf_str(&line), &(*hosts)[*n_hosts]) == 0)
 				(*n_hosts)++;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/scan_sort.h"
+#include "core/array.h"
 
 void
 scan_sort_add(struct scan_sort *ss, const struct pl_scan_result *r, long off, long len)
@@ -17,17 +18,9 @@ scan_sort_add(struct scan_sort *ss, const struct pl_scan_result *r, long off, lo
 
 	if (ss->given_up || len <= 0)
 		return;
-	if (ss->n == ss->cap) {
-		size_t cap = ss->cap ? ss->cap * 2 : 256;
-		struct scan_sort_rec *v =
-		    cap > SCAN_SORT_MAX ? NULL : realloc(ss->v, cap * sizeof(*v));
-
-		if (!v) {
-			ss->given_up = 1;
-			return;
-		}
-		ss->v = v;
-		ss->cap = cap;
+	if (ss->n >= SCAN_SORT_MAX || PLI_ARRAY_RESERVE(ss->v, ss->cap, ss->n + 1, 256) != PL_OK) {
+		ss->given_up = 1;
+		return;
 	}
 	rec = &ss->v[ss->n++];
 	memset(rec->key, 0, sizeof(rec->key));

@@ -18,6 +18,7 @@
 
 #include "cli/watch_cmd.h"
 #include "portlens/diff.h"
+#include "core/array.h"
 
 #define MAX_QUEUED 100000
 
@@ -101,16 +102,9 @@ enqueue(struct watch_run *w, const struct pl_store_event *e)
 		q->n--;
 		q->dropped++;
 	}
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 64;
-		void *v = realloc(q->v, cap * sizeof(*q->v));
-
-		if (!v) {
-			q->dropped++;
-			return;
-		}
-		q->v = v;
-		q->cap = cap;
+	if (PLI_ARRAY_RESERVE(q->v, q->cap, q->n + 1, 64) != PL_OK) {
+		q->dropped++;
+		return;
 	}
 	if (event_copy(&q->v[q->n], e))
 		q->n++;
