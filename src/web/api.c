@@ -14,6 +14,7 @@
 #include "portlens/page.h"
 #include "portlens/search.h"
 #include "core/jsonw.h"
+#include "core/strnum.h"
 #include "web/web_impl.h"
 
 #define API_SEARCH_MAX 500
@@ -207,4 +208,85 @@ web_api_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 	json_end(rs, &w);
 	pl_store_scan_cleanup(&s);
 	pl_store_results_free(r, n);
+}
+
+void
+web_api_hosts(struct web_req *rq, struct web_resp *rs)
+{
+	struct pl_store_host *v = NULL;
+	struct pl_err err = {0};
+	struct pl_jsonw w;
+	char why[600];
+	size_t n = 0;
+	enum pl_rc rc;
+
+	pthread_mutex_lock(&rq->web->store_lock);
+	rc = pl_store_hosts(rq->web->store, 0, &v, &n, &err);
+	pthread_mutex_unlock(&rq->web->store_lock);
+	if (rc != PL_OK) {
+		web_store_why(rq, &err, why, sizeof(why));
+		web_error_detail(rq, rs, 503, why);
+		return;
+	}
+	json_begin(rs, &w, "portlens.hosts/1");
+	pl_jsonw_key(&w, "hosts");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < n; i++) {
+		pl_jsonw_object(&w);
+		pl_jsonw_kstr(&w, "host", v[i].host);
+		pl_jsonw_kint(&w, "listeners", v[i].listeners);
+		pl_jsonw_kint(&w, "events", v[i].events);
+		pl_jsonw_kint(&w, "scans", v[i].scans);
+		pl_jsonw_kint(&w, "open_ports", v[i].open_ports);
+		pl_jsonw_kint(&w, "last_ms", v[i].last_ms);
+		pl_jsonw_end(&w);
+	}
+	pl_jsonw_end(&w);
+	json_end(rs, &w);
+	pl_store_hosts_free(v, n);
+}
+
+void
+web_api_timeline(struct web_req *rq, struct web_resp *rs)
+{
+	const char *host = web_arg(rq, "host"), *port_s = web_arg(rq, "port");
+	struct pl_store_change *c = NULL;
+	struct pl_err err = {0};
+	struct pl_jsonw w;
+	uint64_t port = 0;
+	char why[600];
+	size_t n = 0;
+	enum pl_rc rc;
+
+	if ((!host || !host[0]) == (!port_s || !port_s[0]) ||
+	    (port_s && port_s[0] && pl_parse_u64(port_s, 1, 65535, &port, NULL) != PL_OK)) {
+		web_error_detail(rq, rs, 400, "give host=NAME or port=N (1-65535)");
+		return;
+	}
+	pthread_mutex_lock(&rq->web->store_lock);
+	rc = pl_store_timeline(rq->web->store, host && host[0] ? host : NULL, (uint16_t)port, 500,
+	                       &c, &n, &err);
+	pthread_mutex_unlock(&rq->web->store_lock);
+	if (rc != PL_OK) {
+		web_store_why(rq, &err, why, sizeof(why));
+		web_error_detail(rq, rs, 503, why);
+		return;
+	}
+	json_begin(rs, &w, "portlens.timeline/1");
+	pl_jsonw_key(&w, "changes");
+	pl_jsonw_array(&w);
+	for (size_t i = 0; i < n; i++) {
+		pl_jsonw_object(&w);
+		pl_jsonw_kint(&w, "time_ms", c[i].at_ms);
+		pl_jsonw_kstr(&w, "kind", c[i].kind);
+		pl_jsonw_kstr(&w, "host", c[i].host);
+		pl_jsonw_kstr(&w, "proto", c[i].proto);
+		pl_jsonw_kint(&w, "port", c[i].port);
+		pl_jsonw_kint(&w, "scan", c[i].scan_id);
+		pl_jsonw_kstr(&w, "detail", c[i].detail);
+		pl_jsonw_end(&w);
+	}
+	pl_jsonw_end(&w);
+	json_end(rs, &w);
+	pl_store_changes_free(c, n);
 }

@@ -261,6 +261,7 @@ html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 	nav_link(b, rq, "/", S_NAV_HOME);
 	nav_link(b, rq, "/listen", S_NAV_LISTEN);
 	nav_link(b, rq, "/scans", S_NAV_SCANS);
+	nav_link(b, rq, "/hosts", S_NAV_HOSTS);
 	pl_buf_puts(b, "</nav><form role=\"search\" action=\"/search\" method=\"get\">"
 	               "<input type=\"search\" name=\"q\" aria-label=\"");
 	web_trs(b, rq, S_SEARCH_LABEL);

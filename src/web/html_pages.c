@@ -417,6 +417,7 @@ web_page_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 	web_trf(&rs->body, rq, S_SCAN_TITLE, id_s, NULL, NULL, NULL);
 	pl_buf_puts(&rs->body, "</h1>");
 	scan_meta(&rs->body, rq, &s);
+	web_scan_actions(&rs->body, rq, rs, id);
 	results_table(&rs->body, rq, r, n);
 	html_end(rq, rs);
 	pl_store_scan_cleanup(&s);

@@ -141,6 +141,22 @@ enum web_str {
 	S_FLAG_UNEXPECTED,
 	S_FLAG_CAPTURE,
 	S_FLAG_RAW,
+	/* the fleet: hosts, timelines, saved-scan export and delete */
+	S_NAV_HOSTS,
+	S_HOSTS_LEAD,
+	S_NO_HOSTS,
+	S_HOST_TITLE, /* {1} host */
+	S_LISTENING_NOW,
+	S_TIMELINE_TITLE,
+	S_PORT_TIMELINE_TITLE, /* {1} port */
+	S_NO_CHANGES,
+	S_HOST,
+	S_WHEN,
+	S_CHANGE,
+	S_EVENTS,
+	S_LAST_SEEN,
+	S_EXPORT,
+	S_DELETE_SCAN,
 	S_COUNT,
 };
 

@@ -148,6 +148,23 @@ static const char *const en[S_COUNT] = {
     [S_FLAG_UNEXPECTED] = "unexpected",
     [S_FLAG_CAPTURE] = "capture",
     [S_FLAG_RAW] = "raw",
+    [S_NAV_HOSTS] = "Hosts",
+    [S_HOSTS_LEAD] = "Machines that report their listeners (portlens watch --db) and addresses "
+                     "found by saved scans, from this database.",
+    [S_NO_HOSTS] = "No hosts yet: run portlens watch --db or portlens scan --save with this "
+                   "database.",
+    [S_HOST_TITLE] = "Host {1}",
+    [S_LISTENING_NOW] = "Listening, as portlens watch last saw it",
+    [S_TIMELINE_TITLE] = "What changed when",
+    [S_PORT_TIMELINE_TITLE] = "Port {1}: what changed when",
+    [S_NO_CHANGES] = "No changes recorded.",
+    [S_HOST] = "Host",
+    [S_WHEN] = "When",
+    [S_CHANGE] = "Change",
+    [S_EVENTS] = "Events",
+    [S_LAST_SEEN] = "Last seen",
+    [S_EXPORT] = "Export",
+    [S_DELETE_SCAN] = "Delete this scan",
 };
 
 static const char *const ko[S_COUNT] = {
@@ -293,6 +310,23 @@ static const char *const ko[S_COUNT] = {
     [S_FLAG_UNEXPECTED] = "예상 밖의 프로그램",
     [S_FLAG_CAPTURE] = "패킷 캡처",
     [S_FLAG_RAW] = "raw 소켓",
+    [S_NAV_HOSTS] = "호스트",
+    [S_HOSTS_LEAD] = "리스너를 보고하는 머신(portlens watch --db)과 저장된 스캔이 찾은 "
+                     "주소입니다(이 데이터베이스 기준).",
+    [S_NO_HOSTS] = "아직 호스트가 없습니다: 이 데이터베이스로 portlens watch --db 또는 portlens "
+                   "scan --save를 실행하세요.",
+    [S_HOST_TITLE] = "호스트 {1}",
+    [S_LISTENING_NOW] = "portlens watch가 마지막으로 본 리스닝 소켓",
+    [S_TIMELINE_TITLE] = "언제 무엇이 바뀌었나",
+    [S_PORT_TIMELINE_TITLE] = "포트 {1}: 언제 무엇이 바뀌었나",
+    [S_NO_CHANGES] = "기록된 변경이 없습니다.",
+    [S_HOST] = "호스트",
+    [S_WHEN] = "시각",
+    [S_CHANGE] = "변경",
+    [S_EVENTS] = "이벤트",
+    [S_LAST_SEEN] = "마지막 확인",
+    [S_EXPORT] = "내보내기",
+    [S_DELETE_SCAN] = "이 스캔 삭제",
 };
 
 static const char *const ar[S_COUNT] = {
@@ -436,6 +470,23 @@ static const char *const ar[S_COUNT] = {
     [S_FLAG_UNEXPECTED] = "برنامج غير متوقع",
     [S_FLAG_CAPTURE] = "التقاط الحزم",
     [S_FLAG_RAW] = "مقبس خام",
+    [S_NAV_HOSTS] = "المضيفون",
+    [S_HOSTS_LEAD] = "الأجهزة التي تُبلغ عن منافذها المستمعة (portlens watch --db) والعناوين التي "
+                     "وجدتها الفحوص المحفوظة، من قاعدة البيانات هذه.",
+    [S_NO_HOSTS] =
+        "لا مضيفين بعد: شغّل portlens watch --db أو portlens scan --save مع قاعدة البيانات هذه.",
+    [S_HOST_TITLE] = "المضيف {1}",
+    [S_LISTENING_NOW] = "المنافذ المستمعة كما رآها portlens watch آخر مرة",
+    [S_TIMELINE_TITLE] = "ما الذي تغيّر ومتى",
+    [S_PORT_TIMELINE_TITLE] = "المنفذ {1}: ما الذي تغيّر ومتى",
+    [S_NO_CHANGES] = "لا تغييرات مسجّلة.",
+    [S_HOST] = "المضيف",
+    [S_WHEN] = "الوقت",
+    [S_CHANGE] = "التغيير",
+    [S_EVENTS] = "الأحداث",
+    [S_LAST_SEEN] = "آخر ظهور",
+    [S_EXPORT] = "تصدير",
+    [S_DELETE_SCAN] = "احذف هذا الفحص",
 };
 
 static const char *const tr[S_COUNT] = {
@@ -580,6 +631,23 @@ static const char *const tr[S_COUNT] = {
     [S_FLAG_UNEXPECTED] = "beklenmedik program",
     [S_FLAG_CAPTURE] = "paket yakalama",
     [S_FLAG_RAW] = "ham soket",
+    [S_NAV_HOSTS] = "Makineler",
+    [S_HOSTS_LEAD] = "Dinleyicilerini bildiren makineler (portlens watch --db) ve kayıtlı "
+                     "taramaların bulduğu adresler, bu veritabanından.",
+    [S_NO_HOSTS] = "Henüz makine yok: bu veritabanıyla portlens watch --db veya portlens scan "
+                   "--save çalıştırın.",
+    [S_HOST_TITLE] = "Makine {1}",
+    [S_LISTENING_NOW] = "portlens watch'ın en son gördüğü dinleyiciler",
+    [S_TIMELINE_TITLE] = "Ne zaman ne değişti",
+    [S_PORT_TIMELINE_TITLE] = "Port {1}: ne zaman ne değişti",
+    [S_NO_CHANGES] = "Kayıtlı değişiklik yok.",
+    [S_HOST] = "Makine",
+    [S_WHEN] = "Zaman",
+    [S_CHANGE] = "Değişiklik",
+    [S_EVENTS] = "Olaylar",
+    [S_LAST_SEEN] = "Son görülme",
+    [S_EXPORT] = "Dışa aktar",
+    [S_DELETE_SCAN] = "Bu taramayı sil",
 };
 
 const struct web_lang web_langs[] = {

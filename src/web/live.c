@@ -243,3 +243,24 @@ web_live_listen_json(struct web_req *rq, struct pl_buf *b)
 	pthread_mutex_unlock(&web->live_lock);
 	return status;
 }
+
+int
+web_live_flag_counts(struct pl_web *web, const enum pl_sock_flag *flags, size_t nflags,
+                     int64_t *counts, int64_t *total)
+{
+	const struct pl_sockset *set;
+
+	if (!web->cfg.live)
+		return 0;
+	pthread_mutex_lock(&web->live_lock);
+	set = snapshot(web);
+	for (size_t i = 0; set && i < set->n_socks; i++) {
+		if (!is_listener(&set->socks[i]))
+			continue;
+		(*total)++;
+		for (size_t f = 0; f < nflags; f++)
+			counts[f] += (set->socks[i].flags & flags[f]) != 0;
+	}
+	pthread_mutex_unlock(&web->live_lock);
+	return set != NULL;
+}

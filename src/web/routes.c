@@ -141,6 +141,9 @@ api_index(struct web_resp *rs)
 	    {"/api/listen", "listening sockets on this machine"},
 	    {"/api/scans", "saved scans, newest first"},
 	    {"/api/scans/{ID}", "one saved scan with its results"},
+	    {"/api/hosts", "the fleet: machines (watch --db) and scanned addresses"},
+	    {"/api/timeline?host={NAME}", "what changed when on a host"},
+	    {"/api/timeline?port={N}", "what changed when on a port, on every host"},
 	};
 	struct pl_jsonw w;
 
@@ -214,6 +217,10 @@ dispatch_api(struct web_req *rq, struct web_resp *rs, const char *rest)
 	else if (strncmp(rest, "/scans/", 7) == 0 &&
 	         (tail = number_segment(rest + 7, INT64_MAX, &n)) && *tail == '\0')
 		web_api_scan(rq, rs, (int64_t)n);
+	else if (strcmp(rest, "/hosts") == 0)
+		web_api_hosts(rq, rs);
+	else if (strcmp(rest, "/timeline") == 0)
+		web_api_timeline(rq, rs);
 	else
 		web_error(rq, rs, 404);
 }
@@ -228,6 +235,10 @@ web_dispatch(struct web_req *rq, struct web_resp *rs)
 		if (strncmp(u, "/port/", 6) == 0 && (tail = number_segment(u + 6, 65535, &n)) &&
 		    strcmp(tail, "/vote") == 0)
 			web_vote_post(rq, rs, (uint16_t)n);
+		else if (strncmp(u, "/scans/", 7) == 0 &&
+		         (tail = number_segment(u + 7, INT64_MAX, &n)) &&
+		         strcmp(tail, "/delete") == 0)
+			web_scan_delete_post(rq, rs, (int64_t)n);
 		else
 			web_error(rq, rs, 405);
 		return;
@@ -241,6 +252,9 @@ web_dispatch(struct web_req *rq, struct web_resp *rs)
 	else if (strncmp(u, "/port/", 6) == 0 && (tail = number_segment(u + 6, 65535, &n)) &&
 	         *tail == '\0')
 		port_page(rq, rs, (uint16_t)n);
+	else if (strncmp(u, "/port/", 6) == 0 && (tail = number_segment(u + 6, 65535, &n)) &&
+	         strcmp(tail, "/timeline") == 0)
+		web_page_port_timeline(rq, rs, (uint16_t)n);
 	else if (strcmp(u, "/search") == 0)
 		web_page_search(rq, rs);
 	else if (strcmp(u, "/listen") == 0)
@@ -250,6 +264,15 @@ web_dispatch(struct web_req *rq, struct web_resp *rs)
 	else if (strncmp(u, "/scans/", 7) == 0 && (tail = number_segment(u + 7, INT64_MAX, &n)) &&
 	         *tail == '\0')
 		web_page_scan(rq, rs, (int64_t)n);
+	else if (strncmp(u, "/scans/", 7) == 0 && (tail = number_segment(u + 7, INT64_MAX, &n)) &&
+	         strncmp(tail, "/export.", 8) == 0)
+		web_scan_export(rq, rs, (int64_t)n, tail + 8);
+	else if (strcmp(u, "/hosts") == 0)
+		web_page_hosts(rq, rs);
+	else if (strncmp(u, "/hosts/", 7) == 0)
+		web_page_host(rq, rs, u + 7);
+	else if (strcmp(u, "/metrics") == 0)
+		web_metrics(rq, rs);
 	else if (strncmp(u, "/api", 4) == 0 && (u[4] == '\0' || u[4] == '/'))
 		dispatch_api(rq, rs, u + 4);
 	else if (strncmp(u, "/static/", 8) == 0)

@@ -249,6 +249,19 @@ void web_page_search(struct web_req *rq, struct web_resp *rs);
 void web_page_listen(struct web_req *rq, struct web_resp *rs);
 void web_page_scans(struct web_req *rq, struct web_resp *rs);
 void web_page_scan(struct web_req *rq, struct web_resp *rs, int64_t id);
+/* html_fleet.c: hosts, a host, a port's timeline, deleting a scan, a scan's actions */
+void web_page_hosts(struct web_req *rq, struct web_resp *rs);
+void web_page_host(struct web_req *rq, struct web_resp *rs, const char *host);
+void web_page_port_timeline(struct web_req *rq, struct web_resp *rs, uint16_t port);
+void web_scan_delete_post(struct web_req *rq, struct web_resp *rs, int64_t id);
+/* The export links and the delete form under a saved scan (sets the CSRF splice). */
+void web_scan_actions(struct pl_buf *b, struct web_req *rq, struct web_resp *rs, int64_t id);
+/* export.c: /scans/ID/export.FORMAT (json, csv, xml) and /metrics */
+void web_scan_export(struct web_req *rq, struct web_resp *rs, int64_t id, const char *format);
+void web_metrics(struct web_req *rq, struct web_resp *rs);
+/* api.c: /api/hosts, /api/timeline?host=H or ?port=N */
+void web_api_hosts(struct web_req *rq, struct web_resp *rs);
+void web_api_timeline(struct web_req *rq, struct web_resp *rs);
 
 /* api.c */
 void web_api_port(struct web_req *rq, struct web_resp *rs, uint16_t port);
@@ -264,6 +277,10 @@ int web_form_get(const char *body, size_t len, const char *key, char *out, size_
 /* live.c */
 /* Appends the listeners table (HTML) or JSON for /listen and /api/listen. */
 void web_live_listen_html(struct web_req *rq, struct pl_buf *b);
+/* Counts this machine's listeners (total) and those with each of flags (counts[i]) from
+ * the live snapshot; 0 when serve does not read sockets (--no-live) or cannot. */
+int web_live_flag_counts(struct pl_web *web, const enum pl_sock_flag *flags, size_t nflags,
+                         int64_t *counts, int64_t *total);
 /* Returns the HTTP status (200, or 404 when live data is off, 503 when unreadable). */
 int web_live_listen_json(struct web_req *rq, struct pl_buf *b);
 

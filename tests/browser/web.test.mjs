@@ -156,6 +156,7 @@ try {
 	const kinds = {
 		home: '', port: 'port/2323', port22: 'port/22', search: 'search?q=telnet',
 		listen: 'listen', scans: 'scans', scan: 'scans/' + scanId, notfound: 'port/99999',
+		hosts: 'hosts', host: 'hosts/127.0.0.1', timeline: 'port/' + openPort + '/timeline',
 	};
 	for (const [kind, path] of Object.entries(kinds)) {
 		const first = await page.goto(base + path + (path.includes('?') ? '&' : '?') + 'lang=en');
@@ -237,7 +238,24 @@ try {
 					});
 					check(reach === 'ok', name + ': Flags column reachable: ' + reach);
 				}
-				await shot(name, width === 390 && (kind === 'port' || kind === 'scan'));
+				if (kind === 'host' || kind === 'timeline') {
+					// the saved scan's open port is on the timeline, each change inside
+					// the screen's width (a list that wraps, not a table that scrolls)
+					const t = await page.evaluate(() => {
+						const items = [...document.querySelectorAll('#timeline li')];
+						const out = items.filter((li) => {
+							const r = li.getBoundingClientRect();
+							return r.right > innerWidth + 1 || r.left < -1;
+						});
+						return { n: items.length, out: out.length,
+							text: items.map((li) => li.textContent).join(' | ') };
+					});
+					check(t.n >= 1 && t.text.includes(String(openPort)), name +
+						': the timeline shows the saved open port: ' + t.text);
+					check(t.out === 0, name + ': every timeline entry fits the width');
+				}
+				await shot(name, width === 390 &&
+					(kind === 'port' || kind === 'scan' || kind === 'timeline'));
 			}
 		}
 	}
