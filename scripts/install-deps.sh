@@ -43,6 +43,9 @@ test_pkgs+=(ndiff xsltproc libxml2-utils)
 # directory); the cluster Debian may start on port 5432 is not used.
 # masscan also writes the real masscan files portlens diff/import read (tests/lab/diff).
 test_pkgs+=(zmap masscan)
+# The shipped units (tests/dist/units.sh: systemd-analyze verify/security) and watch
+# --scan's lab test (tests/lab/watch/scan.sh: socat serves an SSH banner).
+test_pkgs+=(systemd socat)
 # Scan guard tests (tests/lab/scan/guards.sh) count connect() calls with strace.
 test_pkgs+=(strace)
 # UDP scan lab (tests/lab/scan/udp.sh, bench/scan/udp.sh): real UDP servers the tests start

@@ -280,8 +280,10 @@ scan_changes(struct changes *c, struct scan_rows *s)
 {
 	size_t i = 0, l = 0;
 
-	qsort(s->rows, s->nrows, sizeof(*s->rows), seen_cmp);
-	qsort(s->looks, s->nlooks, sizeof(*s->looks), look_cmp);
+	if (s->nrows > 1)
+		qsort(s->rows, s->nrows, sizeof(*s->rows), seen_cmp);
+	if (s->nlooks > 1)
+		qsort(s->looks, s->nlooks, sizeof(*s->looks), look_cmp);
 	while (i < s->nrows) {
 		size_t j = i + 1, l_end;
 
