@@ -10,14 +10,15 @@
 #   (e) 32 ports on the /16 (2,097,152 probes): portlens -sS vs masscan; pps, recall
 #   (f) all 65535 ports of one host: portlens -sS vs nmap -sS -T5 -p- (target <= 0.5x)
 #   (g) peak RSS of -sS on a /24 and the /16
-# Usage: bench/scan/syn.sh [BUILD_DIR] [d|e|f|g ...]   (root; default: all)
+#   (h) host discovery: -sn vs nmap -sn on 4096 addresses
+# Usage: bench/scan/syn.sh [BUILD_DIR] [d|e|f|g|h ...]   (root; default: all)
 # Peer rates: ZMAP_RATE, MASSCAN_RATE (default 300000 pps; at 1,000,000 masscan's bursts
 # overflow the veth backlog on the 2-CPU VM and it loses answers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-build}
 shift || true
-PARTS=${*:-d e f g}
+PARTS=${*:-d e f g h}
 PORTLENS=$(realpath "$ROOT/$BUILD/src/cli/portlens" 2>/dev/null || realpath "$BUILD/src/cli/portlens")
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: bench/scan/syn.sh needs root (lab namespaces)"; exit 0; }
 for t in nmap zmap masscan; do
@@ -133,6 +134,17 @@ bench_g() {
 	r24=$(peak ip netns exec "$S" "$PORTLENS" scan -sS 198.19.7.0/24 -p 2323 --no-progress)
 	r16=$(peak ip netns exec "$S" "$PORTLENS" scan -sS 198.19.0.0/16 -p 2323 --no-progress)
 	echo "(g) peak RSS of -sS: /24 ${r24} KiB, /16 ${r16} KiB (the slot table is fixed: 16384 slots)"
+}
+
+# (h) host discovery: -sn over 4096 lab addresses (every one answers: the target's local
+# route) beside nmap -sn; median of 3, and the number of hosts each found up.
+bench_h() {
+	local -a pw=() nw=()
+	for i in 1 2 3; do
+		pw+=("$(secs ip netns exec "$S" "$PORTLENS" scan -sn 198.19.0.0/20 --no-progress -oG "$D/h.pl")")
+		nw+=("$(secs ip netns exec "$S" nmap -sn -n 198.19.0.0/20 -oG "$D/h.n")")
+	done
+	echo "(h) -sn on 4096 addresses, median of 3 (wall s): portlens $(median "${pw[@]}") ($(grep -c 'Status: Up' "$D/h.pl") up), nmap -sn $(median "${nw[@]}") ($(grep -c 'Status: Up' "$D/h.n") up); ratio $(ratio "$(median "${pw[@]}")" "$(median "${nw[@]}")")x; runs: ${pw[*]} / ${nw[*]}"
 }
 
 for p in $PARTS; do "bench_$p"; done
