@@ -4,20 +4,17 @@
  * pl_scan run, results streamed into every requested sink (text on stdout, -oN, -oJ,
  * -oX, -oG, -oC), progress on stderr, and a resume file on Ctrl-C.
  *
- * Options use getopt_long_only so nmap's single-dash long options (-iL, -oX, -Pn)
- * work beside the short ones (-p, -F, -6). The one mutable global of the CLI lives
- * here: stop_requested, a volatile sig_atomic_t set by the SIGINT/SIGTERM handler and
- * polled by the scan driver through should_stop(); nothing else happens in the
- * handler. Argument parsing and setup live in scan_args.c.
+ * A run is a pipeline: the engine reports each result, the service stage (--sV,
+ * scan_stage_sv.c) passes it on at once or once its probe is done, and every sink gets
+ * it (the file formats, and the store with --save). After the scan the stage delivers
+ * its last probes; Ctrl-C drops the ports still queued for one, and their positions go
+ * into the resume file, so every port is written exactly once over the interrupted and
+ * resumed runs.
  *
- * --sV (scan_probe.c): an open port is handed to the probe pool and held; it is
- * written to every output, with its service data, when its probe has finished (each
- * probe is bounded by its time budget, 15 s). After the scan the command waits for the
- * last probes, writing each port as it comes. Ctrl-C, during the scan or that wait,
- * drops the ports still queued for a probe: they are not written, and their positions
- * go into the resume file's pending list, so `--resume` scans and probes them again.
- * Probes already running are waited for (within their budget) and written. Either
- * way every port is written exactly once, over the interrupted and resumed runs.
+ * The one mutable global of the CLI lives here: stop_requested, a volatile
+ * sig_atomic_t set by the SIGINT/SIGTERM handler and polled by the scan driver through
+ * should_stop(); nothing else happens in the handler. The options are in scan_opts.c,
+ * building the sets and the resume file in scan_args.c, the sinks in scan_outputs.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -46,10 +43,12 @@ should_stop(void *ctx)
 	return stop_requested != 0;
 }
 
-/* Writes one result to every output (and the store). sv: what --sV found, or NULL. */
+/* Writes one result to every sink. sv: what --sV found, or NULL. */
 static void
-report(struct scan_run *run, const struct pl_scan_result *r, const struct scan_sv_result *sv)
+report(void *ctx, const struct pl_scan_result *r, const struct scan_sv_result *sv)
 {
+	struct scan_run *run = ctx;
+
 	if (run->progress.drawn) { /* clear the status line before a result lands under it */
 		fputs("\r\033[K", run->progress.fp);
 		fflush(run->progress.fp);
@@ -67,61 +66,25 @@ report(struct scan_run *run, const struct pl_scan_result *r, const struct scan_s
 		struct scan_sink *s = &run->sinks[i];
 
 		scan_sink_result(s, &run->info, r, sv);
-		if (r->state == PL_PORT_OPEN)
+		if (r->state == PL_PORT_OPEN && s->fp)
 			fflush(s->fp);
 	}
-	scan_save_result(&run->save, &run->info, r, sv); /* --save */
-}
-
-/* A --sV probe finished (called from scan_probe_drain, in this thread). */
-static void
-on_probed(void *ctx, const struct pl_scan_result *r, const struct scan_sv_result *sv)
-{
-	struct scan_run *run = ctx;
-
-	if (!sv)
-		run->sv_nomem = 1;
-	report(run, r, sv);
-}
-
-/* --sV, UDP: the probe module's classifier on the datagram the scan's payload drew. */
-static void
-report_udp_sv(struct scan_run *run, const struct pl_scan_result *r)
-{
-	struct pl_service svc;
-	struct scan_sv_result sv = {.rc = PL_OK, .svc = &svc};
-
-	pl_probe_classify_udp(NULL, r->port, r->request, r->request_len, r->answer, r->answer_len,
-	                      &svc);
-	report(run, r, &sv);
 }
 
 static void
 on_result(void *ctx, const struct pl_scan_result *r)
 {
 	struct scan_run *run = ctx;
-	int held = 0;
 
 	if (run->info.ping) { /* -sn: an up host is listed at the end, not as a port */
 		scan_hosts_add(&run->up, r, 0);
 		return;
 	}
 	/* Every answer counts for the host being up, reported or not (an RST-only host). */
-	scan_hosts_add(&run->up, r, r->state == PL_PORT_OPEN || run->all_states);
-	if (r->state != PL_PORT_OPEN && !run->all_states)
+	scan_hosts_add(&run->up, r, r->state == PL_PORT_OPEN || run->opt.all_states);
+	if (r->state != PL_PORT_OPEN && !run->opt.all_states)
 		return;
-	if (run->sv && r->proto == PL_PROTO_UDP && r->state == PL_PORT_OPEN && r->answer) {
-		report_udp_sv(run, r); /* --sV on UDP: the answer is classified at once */
-		return;
-	}
-	if (run->sv_pool) { /* --sV: an open TCP port waits for its probe */
-		held = scan_probe_submit(run->sv_pool, r);
-		if (held < 0)
-			run->sv_nomem = 1;
-		scan_probe_drain(run->sv_pool, 0, on_probed, run);
-	}
-	if (held <= 0)
-		report(run, r, NULL);
+	scan_stage_sv_take(&run->stage_sv, r); /* on to report(), now or once probed */
 }
 
 /* A never-probed address met (not an exclusion): named in the footers, 8 at most. */
@@ -153,9 +116,10 @@ on_tick(void *ctx, const struct pl_scan_progress *p)
 {
 	struct scan_run *run = ctx;
 
-	scan_probe_drain(run->sv_pool, 0, on_probed, run); /* --sV */
+	scan_stage_sv_poll(&run->stage_sv);
 	for (size_t i = 0; i < run->n_sinks; i++)
-		fflush(run->sinks[i].fp);
+		if (run->sinks[i].fp)
+			fflush(run->sinks[i].fp);
 	scan_progress_tick(&run->progress, p);
 }
 
@@ -179,13 +143,13 @@ static uint32_t
 pick_inflight(struct pl_cli *cli, struct scan_run *run)
 {
 	uint64_t room = run->fd_limit > 96 ? run->fd_limit - 64 : 32;
-	uint64_t want = run->max_inflight ? run->max_inflight : 16384;
+	uint64_t want = run->opt.max_inflight ? run->opt.max_inflight : 16384;
 
 	if (want > room) {
-		if (run->max_inflight)
+		if (run->opt.max_inflight)
 			fprintf(cli->err,
 			        "%s: --max-inflight %u exceeds the descriptor limit; using %llu\n",
-			        cli->prog, run->max_inflight, (unsigned long long)room);
+			        cli->prog, run->opt.max_inflight, (unsigned long long)room);
 		want = room;
 	}
 	return (uint32_t)want;
@@ -199,47 +163,25 @@ pick_inflight(struct pl_cli *cli, struct scan_run *run)
 static uint32_t
 pick_threads(const struct scan_run *run)
 {
-	if (run->engine->check) /* raw engines: one thread sends at line rate (docs/scan.md) */
+	if (run->opt.engine->check) /* raw engines: one thread sends at line rate (docs/scan.md) */
 		return 1;
-	return run->threads ? run->threads : 1;
+	return run->opt.threads ? run->opt.threads : 1;
 }
 
 /*
  * The engine has opened its sockets: a raw engine's capabilities go (scan_caps.c), then
- * the --sV pool starts (capset() changes only the calling thread, so no thread may
- * exist before it).
+ * the service stage starts its threads (capset() changes only the calling thread, so no
+ * thread may exist before it).
  */
 static void
 on_started(void *ctx)
 {
 	struct scan_run *run = ctx;
-	struct pl_probe_opts po = {.total_ms = SCAN_SV_BUDGET_MS};
-	struct pl_err err = {0};
 
-	if (run->engine->check && scan_drop_caps() != 0)
+	if (run->opt.engine->check && scan_drop_caps() != 0)
 		fprintf(run->cli->err, "%s: cannot drop capabilities: %s\n", run->cli->prog,
 		        strerror(errno));
-	if (run->info.sv && !(run->sv_pool = scan_probe_new(&po, 16, &err))) {
-		pl_cli_print_err(run->cli, &err); /* the scan goes on without service detection */
-		run->info.sv = 0;
-	}
-}
-
-/* --sV: the open ports Ctrl-C dropped from the probe queue join the pending list. */
-static enum pl_rc
-add_sv_pending(struct pl_scan_state *st, const struct scan_run *run)
-{
-	uint64_t *v;
-
-	if (run->sv_n_pending == 0)
-		return PL_OK;
-	v = realloc(st->pending, (st->n_pending + run->sv_n_pending) * sizeof(*v));
-	if (!v)
-		return PL_ERR_NOMEM;
-	memcpy(v + st->n_pending, run->sv_pending, run->sv_n_pending * sizeof(*v));
-	st->pending = v;
-	st->n_pending += run->sv_n_pending;
-	return PL_OK;
+	run->info.sv = scan_stage_sv_start(&run->stage_sv, run->cli);
 }
 
 static int
@@ -249,19 +191,20 @@ save_resume(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan)
 	struct pl_err err = {0};
 	int rc = PL_EXIT_FAIL;
 
-	if (pl_scan_get_state(scan, &st) != PL_OK || add_sv_pending(&st, run) != PL_OK) {
+	if (pl_scan_get_state(scan, &st) != PL_OK ||
+	    scan_stage_sv_add_dropped(&run->stage_sv, &st) != PL_OK) {
 		pl_scan_state_cleanup(&st);
 		return pl_cli_fail(cli, "out of memory");
 	}
-	if (pl_scan_resume_save(run->resume_out, run->saved_args, run->n_saved, &st, &err) !=
-	    PL_OK) {
+	if (pl_scan_resume_save(run->opt.resume_out, run->resume.saved_args, run->resume.n_saved,
+	                        &st, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 	} else {
 		fprintf(cli->err,
 		        "%s: scan interrupted; %llu of %llu probes done. Finish it with:\n"
 		        "  portlens scan --resume %s\n",
 		        cli->prog, (unsigned long long)run->info.prog->done,
-		        (unsigned long long)run->info.prog->total, run->resume_out);
+		        (unsigned long long)run->info.prog->total, run->opt.resume_out);
 		rc = PL_EXIT_INTERRUPTED;
 	}
 	pl_scan_state_cleanup(&st);
@@ -281,104 +224,52 @@ install_signals(struct sigaction *old_int, struct sigaction *old_term)
 	sigaction(SIGTERM, &sa, old_term);
 }
 
-static void
-keep_sv_pending(void *ctx, uint64_t pos)
-{
-	struct scan_run *run = ctx;
-
-	if (run->sv_n_pending == run->sv_cap_pending) {
-		size_t cap = run->sv_cap_pending ? run->sv_cap_pending * 2 : 64;
-		uint64_t *v = realloc(run->sv_pending, cap * sizeof(*v));
-
-		if (!v) {
-			run->sv_nomem = 1; /* reported at the end: this port is lost */
-			return;
-		}
-		run->sv_pending = v;
-		run->sv_cap_pending = cap;
-	}
-	run->sv_pending[run->sv_n_pending++] = pos;
-}
-
-/*
- * --sV, after the scan: writes each remaining port as its probe finishes. On Ctrl-C
- * (before or during this wait) the queued ports are dropped for the resume file and
- * only the running probes are waited for.
- */
-static void
-sv_wait(struct pl_cli *cli, struct scan_run *run)
-{
-	int cancelled = 0;
-
-	while (scan_probe_outstanding(run->sv_pool) > 0) {
-		if (stop_requested && !cancelled) {
-			size_t running = scan_probe_running(run->sv_pool);
-
-			scan_probe_cancel_queued(run->sv_pool, keep_sv_pending, run);
-			cancelled = 1;
-			if (running)
-				fprintf(
-				    cli->err,
-				    "%s: waiting for %zu running service probe%s (at most %u s)\n",
-				    cli->prog, running, running == 1 ? "" : "s",
-				    SCAN_SV_BUDGET_MS / 1000);
-		}
-		scan_probe_drain(run->sv_pool, 100, on_probed, run);
-		scan_progress_sv(&run->progress, scan_probe_outstanding(run->sv_pool));
-	}
-}
-
-/* Creates the scan, opens every output and the store, starts the --sV pool. */
+/* Creates the scan and opens every sink (the service stage starts in on_started). */
 static int
 prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
         struct pl_scan_progress *prog)
 {
 	struct pl_scan_opts so = {
-	    .engine = run->engine,
-	    .cfg = {.timeout_ms = run->timeout_ms,
-	            .retries = run->retries,
+	    .engine = run->opt.engine,
+	    .cfg = {.timeout_ms = run->opt.timeout_ms,
+	            .retries = run->opt.retries,
 	            .max_inflight = pick_inflight(cli, run),
 	            .threads = pick_threads(run),
-	            .engine_opts = run->engine != &pl_scan_engine_connect ? &run->raw : NULL},
-	    .seed = run->seed,
-	    .shard_index = run->shard_i,
-	    .shard_count = run->shard_n,
-	    .rate = run->rate,
-	    .min_rate = run->min_rate,
+	            .engine_opts =
+	                run->opt.engine != &pl_scan_engine_connect ? &run->opt.raw : NULL},
+	    .seed = run->opt.seed,
+	    .shard_index = run->opt.shard_i,
+	    .shard_count = run->opt.shard_n,
+	    .rate = run->opt.rate,
+	    .min_rate = run->opt.min_rate,
 	    .on_result = on_result,
 	    .on_tick = on_tick,
 	    .on_started = on_started,
 	    .on_skip = on_skip,
 	    .should_stop = should_stop,
 	    .ctx = run,
-	    .tick_ms = run->sv ? 100 : 0, /* --sV: probed ports are written at ticks too */
+	    .tick_ms = run->opt.sv ? 100 : 0, /* --sV: probed ports are written at ticks too */
 	};
 	struct pl_err err = {0};
 
 	run->cli = cli;
-	if (pl_scan_new(run->targets, &run->ports, &so, scanp, &err) != PL_OK ||
-	    (run->have_state && pl_scan_set_state(*scanp, &run->state, &err) != PL_OK)) {
+	if (pl_scan_new(run->targets, &run->opt.ports, &so, scanp, &err) != PL_OK ||
+	    (run->resume.have_state &&
+	     pl_scan_set_state(*scanp, &run->resume.state, &err) != PL_OK)) {
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
 	run->info.space = pl_scan_space(*scanp);
 	run->info.start = time(NULL);
 	run->info.prog = prog;
-	run->info.sv = run->sv;
+	run->info.sv = run->opt.sv;
 	pl_scan_get_progress(*scanp, prog);
 	scan_info_fill(cli, run);
-	/* --save (scan_save.c) first: a store that cannot be opened leaves no output file
-	 * behind that looks like a finished scan. */
-	if (scan_save_open(cli, &run->save, &run->info) != PL_EXIT_OK)
-		return PL_EXIT_FAIL;
-	if (scan_open_sinks(cli, run) != PL_EXIT_OK) {
-		scan_save_close(cli, &run->save, 1);
-		return PL_EXIT_FAIL;
-	}
-	return PL_EXIT_OK; /* the --sV pool starts in on_started */
+	scan_stage_sv_init(&run->stage_sv, run->opt.sv, report, run);
+	return scan_open_sinks(cli, run);
 }
 
-/* Footers, store, --sV pool, resume file; the exit code. */
+/* Footers (the store's first), resume file; the exit code. */
 static int
 finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
        const struct pl_scan_progress *prog, enum pl_rc rc, const struct pl_err *err)
@@ -386,28 +277,22 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 	int ex = PL_EXIT_OK;
 
 	run->info.end = time(NULL);
-	run->info.interrupted = rc == PL_ERR_INTERRUPTED || run->sv_n_pending > 0;
+	run->info.interrupted = rc == PL_ERR_INTERRUPTED || run->stage_sv.n_dropped > 0;
 	run->info.up = scan_hosts_sorted(&run->up, &run->info.n_up);
 	run->info.hosts_up = run->info.n_up;
-	run->info.all_states = run->all_states;
+	run->info.all_states = run->opt.all_states;
 	run->info.all_counted = rc == PL_OK && !run->info.interrupted && !run->info.resumed &&
-	                        run->shard_n <= 1 && !run->up.nomem;
+	                        run->opt.shard_n <= 1 && !run->up.nomem;
 	scan_progress_end(&run->progress, prog, run->info.interrupted);
 	/* Failures go into every output's footer (XML exit="error", JSON "error"), so no
-	 * output of a failed run looks finished. The store is closed first for that. */
-	if (scan_save_close(cli, &run->save, run->info.interrupted) != PL_EXIT_OK) { /* --save */
-		ex = PL_EXIT_FAIL;
-		run->info.error = "--save failed: the scan is not completely saved in the store";
-	}
-	if (run->sv_nomem)
+	 * output of a failed run looks finished; a failed store says so in the others'. */
+	if (run->stage_sv.nomem)
 		run->info.error = "--sV: out of memory; some open ports lack service data";
 	if (rc != PL_OK && rc != PL_ERR_INTERRUPTED)
 		run->info.error = err->msg;
 	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
 		ex = PL_EXIT_FAIL;
-	scan_probe_free(run->sv_pool);
-	run->sv_pool = NULL;
-	if (run->sv_nomem)
+	if (run->stage_sv.nomem)
 		ex = pl_cli_fail(cli, "--sV: out of memory; some open ports went out without "
 		                      "service data or were lost for --resume");
 	if (run->info.interrupted)
@@ -415,11 +300,11 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 	else if (rc != PL_OK) {
 		pl_cli_print_err(cli, err);
 		ex = PL_EXIT_FAIL;
-	} else if (run->resume_in) {
+	} else if (run->opt.resume_in) {
 		/* Finished: the state is spent, and a second --resume must not run it again. */
-		if (unlink(run->resume_in) != 0 && errno != ENOENT)
+		if (unlink(run->opt.resume_in) != 0 && errno != ENOENT)
 			ex = pl_cli_fail(cli, "scan finished, but cannot remove %s: %s",
-			                 run->resume_in, strerror(errno));
+			                 run->opt.resume_in, strerror(errno));
 	}
 	return ex;
 }
@@ -432,16 +317,17 @@ static int
 dry_run(struct pl_cli *cli, struct scan_run *run)
 {
 	struct pl_scan_opts so = {.dry_run = 1,
-	                          .seed = run->seed,
-	                          .shard_index = run->shard_i,
-	                          .shard_count = run->shard_n};
+	                          .seed = run->opt.seed,
+	                          .shard_index = run->opt.shard_i,
+	                          .shard_count = run->opt.shard_n};
 	struct pl_scan *scan = NULL;
 	struct pl_scan_progress prog;
 	struct pl_err err = {0};
 	uint64_t space, left;
 
-	if (pl_scan_new(run->targets, &run->ports, &so, &scan, &err) != PL_OK ||
-	    (run->have_state && pl_scan_set_state(scan, &run->state, &err) != PL_OK)) {
+	if (pl_scan_new(run->targets, &run->opt.ports, &so, &scan, &err) != PL_OK ||
+	    (run->resume.have_state &&
+	     pl_scan_set_state(scan, &run->resume.state, &err) != PL_OK)) {
 		pl_scan_free(scan);
 		pl_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
@@ -451,15 +337,15 @@ dry_run(struct pl_cli *cli, struct scan_run *run)
 	pl_scan_free(scan);
 	left = prog.total - prog.done;
 	fprintf(cli->out, "dry run: %llu addresses x %u ports = %llu probes", /* */
-	        (unsigned long long)pl_targets_count(run->targets), run->ports.n,
+	        (unsigned long long)pl_targets_count(run->targets), run->opt.ports.n,
 	        (unsigned long long)space);
-	if (run->shard_n > 1)
-		fprintf(cli->out, "; shard %u/%u takes %llu", run->shard_i + 1, run->shard_n,
-		        (unsigned long long)prog.total);
-	if (run->have_state)
+	if (run->opt.shard_n > 1)
+		fprintf(cli->out, "; shard %u/%u takes %llu", run->opt.shard_i + 1,
+		        run->opt.shard_n, (unsigned long long)prog.total);
+	if (run->resume.have_state)
 		fprintf(cli->out, "; %llu left to resume", (unsigned long long)left);
 	fprintf(cli->out, "; nothing sent%s\n",
-	        space > SCAN_LARGE_LIMIT && !run->yes_large
+	        space > SCAN_LARGE_LIMIT && !run->opt.yes_large
 	            ? " (a real run needs --yes-large: more than 65536 probes)"
 	            : "");
 	fputs("never probed when the scan runs: broadcast, multicast, 0.0.0.0/8, :: and "
@@ -487,16 +373,16 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	install_signals(&old_int, &old_term);
 	rc = pl_scan_run(scan, &err);
-	if (run->sv_pool) /* --sV: the last probes (Ctrl-C still handled here) */
-		sv_wait(cli, run);
+	/* The last probes (Ctrl-C still handled here). */
+	scan_stage_sv_finish(&run->stage_sv, cli, should_stop, &run->progress);
 	pl_scan_get_progress(scan, &prog);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (run->sv) /* the run took as long as its last probe */
+	if (run->opt.sv) /* the run took as long as its last probe */
 		prog.elapsed_s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	/* Ports dropped from the probe queue were not reported: count them as not done. */
-	prog.by_state[PL_PORT_OPEN] -= run->sv_n_pending;
-	prog.found -= run->sv_n_pending;
-	prog.done -= run->sv_n_pending;
+	prog.by_state[PL_PORT_OPEN] -= run->stage_sv.n_dropped;
+	prog.found -= run->stage_sv.n_dropped;
+	prog.done -= run->stage_sv.n_dropped;
 	ex = finish(cli, run, scan, &prog, rc, &err);
 	/* Only now: a second Ctrl-C (or timeout(1) signalling the process group again)
 	 * while the footers, the XML rewrite and the resume file are written must not
@@ -515,7 +401,7 @@ pl_cmd_scan(struct pl_cli *cli, int argc, char **argv)
 
 	scan_run_init(&run);
 	ex = scan_parse_command(cli, &run, argc, argv);
-	if (ex == PL_EXIT_OK && run.dry_run) {
+	if (ex == PL_EXIT_OK && run.opt.dry_run) {
 		ex = dry_run(cli, &run);
 	} else if (ex == PL_EXIT_OK) {
 		raise_fd_limit(&run);

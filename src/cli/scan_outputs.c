@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * scan_outputs.c - the outputs of `portlens scan`: the facts every sink prints
- * (scan_info_fill), opening each requested sink (text on stdout unless an -o option
- * takes it, -oN/-oJ/-oX/-oG/-oC files, continued on --resume: appended, or the XML cut
- * before its runstats) and closing them with their footers. The line outputs (text,
+ * scan_outputs.c - the sinks of `portlens scan`: the facts every sink prints
+ * (scan_info_fill), opening each requested sink (the store with --save, first; text on
+ * stdout unless an -o option takes it, -oN/-oJ/-oX/-oG/-oC files, continued on
+ * --resume: appended, or the XML cut before its runstats) and closing them with their
+ * footers. The line outputs (text,
  * grepable, CSV) stream while the scan runs and are rewritten sorted by host and port
  * at the end (scan_sort.h); on stdout they are spooled and written once, sorted.
  */
@@ -63,6 +64,41 @@ scan_sink_result(struct scan_sink *s, const struct scan_info *info, const struct
 	s->off += (uint64_t)n;
 }
 
+/* The run stops before it started: closes the sinks opened so far, with no footer. */
+static void
+abandon_sinks(struct pl_cli *cli, struct scan_run *run)
+{
+	for (size_t i = 0; i < run->n_sinks; i++) {
+		struct scan_sink *s = &run->sinks[i];
+
+		if (s->ops->abandon)
+			s->ops->abandon(s);
+		else if (s->fp && s->fp != cli->out) /* nothing written yet */
+			fclose(s->fp);
+	}
+	run->n_sinks = 0;
+}
+
+/*
+ * --save: the store is the first sink, opened before any file: a store that cannot be
+ * opened leaves no output file behind that looks like a finished scan.
+ */
+static int
+open_store(struct scan_run *run)
+{
+	struct scan_sink *s = &run->sinks[run->n_sinks];
+
+	if (!run->opt.save)
+		return PL_EXIT_OK;
+	run->save.db = run->opt.db;
+	run->save.cli = run->cli;
+	*s = (struct scan_sink){.ops = &scan_sink_store, .priv = &run->save};
+	if (s->ops->begin(s, &run->info) != 0)
+		return PL_EXIT_FAIL;
+	run->n_sinks++;
+	return PL_EXIT_OK;
+}
+
 int
 scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 {
@@ -72,38 +108,39 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 	    [SCAN_OUT_CSV] = &scan_sink_csv,
 	};
 	int stdout_taken = 0;
+	size_t first_file;
 
+	if (open_store(run) != PL_EXIT_OK)
+		return PL_EXIT_FAIL;
+	first_file = run->n_sinks;
 	for (int k = 0; k < SCAN_OUT_N; k++)
-		stdout_taken |= run->out_path[k] && strcmp(run->out_path[k], "-") == 0;
+		stdout_taken |= run->opt.out_path[k] && strcmp(run->opt.out_path[k], "-") == 0;
 	if (!stdout_taken)
 		run->sinks[run->n_sinks++] = (struct scan_sink){
-		    .ops = &scan_sink_text, .fp = cli->out, .reason = run->reason};
+		    .ops = &scan_sink_text, .fp = cli->out, .reason = run->opt.reason};
 	for (int k = 0; k < SCAN_OUT_N; k++) {
 		struct scan_sink *s;
 		int append = run->info.resumed &&
-		             strcmp(run->out_path[k] ? run->out_path[k] : "-", "-") != 0;
+		             strcmp(run->opt.out_path[k] ? run->opt.out_path[k] : "-", "-") != 0;
 
-		if (!run->out_path[k])
+		if (!run->opt.out_path[k])
 			continue;
 		s = &run->sinks[run->n_sinks];
 		*s = (struct scan_sink){.ops = ops[k],
-		                        .path = run->out_path[k],
+		                        .path = run->opt.out_path[k],
 		                        .append = append,
-		                        .reason = run->reason};
-		s->fp = open_out(cli, run->out_path[k], k, append);
+		                        .reason = run->opt.reason};
+		s->fp = open_out(cli, run->opt.out_path[k], k, append);
 		if (!s->fp) {
-			int ex = pl_cli_fail(cli, "cannot open %s: %s", run->out_path[k],
+			int ex = pl_cli_fail(cli, "cannot open %s: %s", run->opt.out_path[k],
 			                     strerror(errno));
 
-			for (size_t i = 0; i < run->n_sinks; i++) /* nothing written yet */
-				if (run->sinks[i].fp != cli->out)
-					fclose(run->sinks[i].fp);
-			run->n_sinks = 0;
+			abandon_sinks(cli, run);
 			return ex;
 		}
 		run->n_sinks++;
 	}
-	for (size_t i = 0; i < run->n_sinks; i++) {
+	for (size_t i = first_file; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
 
 		s->sorted = s->ops == &scan_sink_text || s->ops == &scan_sink_grep ||
@@ -125,8 +162,8 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 		s->off = s->sorted ? (uint64_t)s->sort.region : 0;
 	}
 	run->progress.fp = cli->err;
-	run->progress.tty = !run->no_progress && isatty(fileno(cli->err));
-	run->progress.json_every = run->stats_json;
+	run->progress.tty = !run->opt.no_progress && isatty(fileno(cli->err));
+	run->progress.json_every = run->opt.stats_json;
 	return PL_EXIT_OK;
 }
 
@@ -135,14 +172,14 @@ scan_info_fill(struct pl_cli *cli, struct scan_run *run)
 {
 	run->info.args = run->args_str;
 	run->info.services = run->services_str;
-	run->info.engine = run->engine->name;
-	run->info.scan_type = run->engine->nmap_type;
-	run->info.protocol = run->engine == &pl_scan_engine_udp ? "udp" : "tcp";
-	run->info.ping = run->engine == &pl_scan_engine_ping;
-	for (uint32_t i = 0; run->engine == &pl_scan_engine_mix && i < run->ports.n; i++)
-		run->info.n_udp += (run->ports.items[i] >> 16) == PL_PROTO_UDP;
+	run->info.engine = run->opt.engine->name;
+	run->info.scan_type = run->opt.engine->nmap_type;
+	run->info.protocol = run->opt.engine == &pl_scan_engine_udp ? "udp" : "tcp";
+	run->info.ping = run->opt.engine == &pl_scan_engine_ping;
+	for (uint32_t i = 0; run->opt.engine == &pl_scan_engine_mix && i < run->opt.ports.n; i++)
+		run->info.n_udp += (run->opt.ports.items[i] >> 16) == PL_PROTO_UDP;
 	run->info.n_targets = pl_targets_count(run->targets);
-	run->info.n_ports = run->ports.n;
+	run->info.n_ports = run->opt.ports.n;
 	run->info.reg = cli->reg ? cli->reg : pl_registry_builtin();
 	run->info.kb = cli->kb ? cli->kb : pl_kb_builtin();
 	run->info.targets = run->targets;
@@ -192,6 +229,14 @@ scan_close_sinks(struct pl_cli *cli, struct scan_run *run)
 	for (size_t i = 0; i < run->n_sinks; i++) {
 		struct scan_sink *s = &run->sinks[i];
 
+		if (!s->fp) { /* the store: closed first, so a failure is in the files' footers */
+			if (s->ops->end(s, &run->info) != 0) {
+				ex = PL_EXIT_FAIL;
+				if (!run->info.error)
+					run->info.error = s->ops->failed_msg;
+			}
+			continue;
+		}
 		if (s->sorted && sort_sink(cli, s) != PL_EXIT_OK)
 			ex = PL_EXIT_FAIL;
 		s->ops->end(s, &run->info);

@@ -38,16 +38,21 @@ service_of(const struct scan_info *info, uint16_t port, enum pl_proto proto)
 void
 scan_save_add_target(struct scan_save *save, const char *spec)
 {
-	if (!save->on)
-		return;
 	if (save->targets.len)
 		pl_buf_putc(&save->targets, ' ');
 	pl_buf_puts(&save->targets, spec);
 }
 
-int
-scan_save_open(struct pl_cli *cli, struct scan_save *save, const struct scan_info *info)
+void
+scan_save_cleanup(struct scan_save *save)
 {
+	pl_buf_cleanup(&save->targets);
+}
+
+static int
+save_begin(struct scan_sink *s, const struct scan_info *info)
+{
+	struct scan_save *save = s->priv;
 	struct pl_store_scan_meta meta = {
 	    .targets = pl_buf_str(&save->targets),
 	    .ports = info->services,
@@ -57,20 +62,18 @@ scan_save_open(struct pl_cli *cli, struct scan_save *save, const struct scan_inf
 	};
 	struct pl_err err = {0};
 
-	if (!save->on)
-		return PL_EXIT_OK;
-	save->cli = cli;
 	if (pl_store_sink_open(save->db, &meta, &save->sink, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		return PL_EXIT_FAIL;
+		pl_cli_print_err(save->cli, &err);
+		return -1;
 	}
-	return PL_EXIT_OK;
+	return 0;
 }
 
-void
-scan_save_result(struct scan_save *save, const struct scan_info *info,
-                 const struct pl_scan_result *r, const struct scan_sv_result *probed)
+static int
+save_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
+            const struct scan_sv_result *probed)
 {
+	struct scan_save *save = s->priv;
 	const struct pl_service *svc = scan_sv_found(probed);
 	char addr[64], name[32];
 	struct pl_store_result row = {
@@ -84,7 +87,7 @@ scan_save_result(struct scan_save *save, const struct scan_info *info,
 	struct pl_err err = {0};
 
 	if (!save->sink || save->failed)
-		return;
+		return 0;
 	if (svc) {
 		snprintf(name, sizeof(name), "%s%s", svc->tls ? "ssl/" : "", svc->service);
 		row.service = name;
@@ -97,26 +100,29 @@ scan_save_result(struct scan_save *save, const struct scan_info *info,
 	if (pl_store_sink_add(save->sink, &row, &err) != PL_OK) {
 		pl_cli_print_err(save->cli, &err);
 		save->failed = 1;
+		return -1;
 	}
+	return 0;
 }
 
-int
-scan_save_close(struct pl_cli *cli, struct scan_save *save, int interrupted)
+static int
+save_close(struct scan_save *save, int interrupted)
 {
+	struct pl_cli *cli = save->cli;
 	struct pl_err err = {0};
 	int64_t id;
-	int rc = PL_EXIT_OK;
+	int rc = 0;
 
 	if (save->sink) {
 		id = pl_store_sink_scan_id(save->sink);
 		/* A write failed: the scan is marked "incomplete", never "done". */
 		if (pl_store_sink_close(save->sink,
-		                        save->failed  ? "incomplete"
+		                        save->failed    ? "incomplete"
 		                        : interrupted ? "interrupted"
 		                                      : "done",
 		                        &err) != PL_OK) {
 			pl_cli_print_err(cli, &err);
-			rc = PL_EXIT_FAIL;
+			rc = -1;
 		} else if (save->failed) {
 			fprintf(cli->err,
 			        "%s: scan #%lld is only partly saved (marked incomplete): a write "
@@ -128,6 +134,26 @@ scan_save_close(struct pl_cli *cli, struct scan_save *save, int interrupted)
 		}
 		save->sink = NULL;
 	}
-	pl_buf_cleanup(&save->targets);
-	return save->failed ? PL_EXIT_FAIL : rc;
+	return save->failed ? -1 : rc;
 }
+
+static int
+save_end(struct scan_sink *s, const struct scan_info *info)
+{
+	return save_close(s->priv, info->interrupted);
+}
+
+static void
+save_abandon(struct scan_sink *s)
+{
+	save_close(s->priv, 1);
+}
+
+const struct scan_sink_ops scan_sink_store = {
+    .name = "store",
+    .begin = save_begin,
+    .result = save_result,
+    .end = save_end,
+    .abandon = save_abandon,
+    .failed_msg = "--save failed: the scan is not completely saved in the store",
+};

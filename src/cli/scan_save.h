@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/scan_save.h - `portlens scan --save`: the SQLite sink of a scan (scan_save.c).
- * cmd_scan.c calls open before the run, result per reported result, close after it.
+ * cli/scan_save.h - `portlens scan --save`: the SQLite store as one more sink of a scan,
+ * beside the file formats (scan_save.c).
  */
 #ifndef PL_CLI_SCAN_SAVE_H
 #define PL_CLI_SCAN_SAVE_H
@@ -12,23 +12,26 @@
 #include "portlens/store.h"
 #include "core/buf.h"
 
+/* The store sink's state; the sink (scan_sink_store) points at it through priv. */
 struct scan_save {
-	int on;                /* --save given */
 	const char *db;        /* --db PATH, or NULL for the default path */
 	struct pl_buf targets; /* target specs as given, space-joined */
 	struct pl_store_sink *sink;
 	int failed;         /* a write failed: saving stopped */
-	struct pl_cli *cli; /* where errors go (set by open) */
+	struct pl_cli *cli; /* where messages go */
 };
 
-/* Records a target spec as the user wrote it (only when saving). */
+/*
+ * The store as a sink: begin opens the database and starts the scan record (fails,
+ * printed, when it cannot: the scan does not start), result saves one result
+ * (committed on return, with what --sV found), end marks the scan done or interrupted
+ * and fails if any write failed, abandon marks it interrupted.
+ */
+extern const struct scan_sink_ops scan_sink_store;
+
+/* Records a target spec as the user wrote it. */
 void scan_save_add_target(struct scan_save *save, const char *spec);
-/* Opens the database and starts the scan record. PL_EXIT_OK or PL_EXIT_FAIL (printed). */
-int scan_save_open(struct pl_cli *cli, struct scan_save *save, const struct scan_info *info);
-/* Saves one result (committed on return), with what --sV found when probed != NULL. */
-void scan_save_result(struct scan_save *save, const struct scan_info *info,
-                      const struct pl_scan_result *r, const struct scan_sv_result *probed);
-/* Marks the scan done or interrupted and closes. PL_EXIT_FAIL if any write failed. */
-int scan_save_close(struct pl_cli *cli, struct scan_save *save, int interrupted);
+/* Frees what scan_save_add_target gathered. */
+void scan_save_cleanup(struct scan_save *save);
 
 #endif

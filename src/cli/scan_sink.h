@@ -6,8 +6,9 @@
  * end once, also after Ctrl-C, so what was found is on disk whatever happens.
  *
  * With --sV an open port reaches the sinks once its service probe has finished (the
- * result is held meanwhile, see scan_probe.c), together with what the probe
- * found; every other result arrives at once, without service data.
+ * service stage holds it meanwhile, see scan_stage_sv.h), together with what the probe
+ * found; every other result arrives at once, without service data. With --save the
+ * SQLite store is one more sink (scan_save.h).
  */
 #ifndef PL_CLI_SCAN_SINK_H
 #define PL_CLI_SCAN_SINK_H
@@ -71,16 +72,21 @@ struct scan_sv_result {
 struct scan_sink;
 
 struct scan_sink_ops {
-	const char *name; /* "text", "json", "xml", "grepable", "csv" */
+	const char *name; /* "text", "json", "xml", "grepable", "csv", "store" */
 	int (*begin)(struct scan_sink *s, const struct scan_info *info);
 	int (*result)(struct scan_sink *s, const struct scan_info *info,
 	              const struct pl_scan_result *r, const struct scan_sv_result *sv);
 	int (*end)(struct scan_sink *s, const struct scan_info *info);
+	/* Optional: the run stops before it started (another output cannot be opened). */
+	void (*abandon)(struct scan_sink *s);
+	/* For a sink that is no file (the store): what the other outputs' footers say when
+	 * its end failed. */
+	const char *failed_msg;
 };
 
 struct scan_sink {
 	const struct scan_sink_ops *ops;
-	FILE *fp;
+	FILE *fp;         /* NULL for a sink that is no file (the store) */
 	const char *path; /* NULL or "-" for stdout */
 	int append;       /* resumed scan: continue the existing file */
 	int reason;       /* show the reason column (text) */

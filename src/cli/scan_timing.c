@@ -36,11 +36,11 @@ static const struct preset presets[6] = {
 };
 
 int
-scan_timing_template(struct pl_cli *cli, struct scan_run *run, const char *arg)
+scan_timing_template(struct pl_cli *cli, struct scan_opts *o, const char *arg)
 {
 	for (int i = 0; i < 6; i++) {
 		if ((arg[0] == '0' + i && arg[1] == '\0') || strcmp(arg, presets[i].name) == 0) {
-			run->timing = i;
+			o->timing = i;
 			return PL_EXIT_OK;
 		}
 	}
@@ -51,22 +51,22 @@ scan_timing_template(struct pl_cli *cli, struct scan_run *run, const char *arg)
 }
 
 int
-scan_timing_apply(struct pl_cli *cli, struct scan_run *run)
+scan_timing_apply(struct pl_cli *cli, struct scan_opts *o)
 {
-	if (run->timing >= 0) {
-		const struct preset *p = &presets[run->timing];
+	if (o->timing >= 0) {
+		const struct preset *p = &presets[o->timing];
 
-		if (!(run->set & SCAN_SET_RATE))
-			run->rate = p->rate;
-		if (!(run->set & SCAN_SET_MAXINF) && p->max_inflight)
-			run->max_inflight = p->max_inflight;
-		if (!(run->set & SCAN_SET_TIMEOUT))
-			run->timeout_ms = p->timeout_ms;
-		if (!(run->set & SCAN_SET_RETRIES))
-			run->retries = p->retries;
+		if (!(o->set & SCAN_SET_RATE))
+			o->rate = p->rate;
+		if (!(o->set & SCAN_SET_MAXINF) && p->max_inflight)
+			o->max_inflight = p->max_inflight;
+		if (!(o->set & SCAN_SET_TIMEOUT))
+			o->timeout_ms = p->timeout_ms;
+		if (!(o->set & SCAN_SET_RETRIES))
+			o->retries = p->retries;
 	}
-	if (run->min_rate > 0 && run->rate > 0 && run->min_rate > run->rate)
+	if (o->min_rate > 0 && o->rate > 0 && o->min_rate > o->rate)
 		return pl_cli_usage_error(cli, "--min-rate %.0f is above --max-rate %.0f",
-		                          run->min_rate, run->rate);
+		                          o->min_rate, o->rate);
 	return PL_EXIT_OK;
 }

@@ -225,13 +225,13 @@ scan_sv_version(const struct pl_service *svc, struct pl_buf *out)
 }
 
 int
-scan_ping_ports(struct pl_cli *cli, struct scan_run *run)
+scan_ping_ports(struct pl_cli *cli, struct scan_opts *o)
 {
-	if (run->have_ports || run->top || run->exclude_ports.n)
+	if (o->have_ports || o->top || o->exclude_ports.n)
 		return pl_cli_usage_error(cli,
 		                          "-sn finds up hosts and scans no ports: drop -p, -F, "
 		                          "--top-ports, --exclude-ports");
-	if (pl_ports_parse(&run->ports, "0", NULL) != PL_OK)
+	if (pl_ports_parse(&o->ports, "0", NULL) != PL_OK)
 		return pl_cli_fail(cli, "out of memory");
 	return PL_EXIT_OK;
 }
@@ -260,18 +260,18 @@ resolve_set(struct pl_ports *ps, const struct pl_scan_engine *e)
 }
 
 int
-scan_resolve_ports(struct pl_cli *cli, struct scan_run *run)
+scan_resolve_ports(struct pl_cli *cli, struct scan_opts *o)
 {
-	const struct pl_scan_engine *e = run->engine;
+	const struct pl_scan_engine *e = o->engine;
 	struct pl_err err = {0};
 	int udp = e == &pl_scan_engine_udp || e == &pl_scan_engine_mix;
 
-	if (resolve_set(&run->ports, e) != 0 || resolve_set(&run->exclude_ports, e) != 0)
+	if (resolve_set(&o->ports, e) != 0 || resolve_set(&o->exclude_ports, e) != 0)
 		return pl_cli_fail(cli, "out of memory");
-	if (run->top && e != &pl_scan_engine_udp &&
-	    pl_ports_add_top(&run->ports, run->top, &err) != PL_OK)
+	if (o->top && e != &pl_scan_engine_udp &&
+	    pl_ports_add_top(&o->ports, o->top, &err) != PL_OK)
 		return pl_cli_fail(cli, "%s", err.msg);
-	if (run->top && udp && pl_ports_add_top_udp(&run->ports, run->top, &err) != PL_OK)
+	if (o->top && udp && pl_ports_add_top_udp(&o->ports, o->top, &err) != PL_OK)
 		return pl_cli_fail(cli, "%s", err.msg);
 	return PL_EXIT_OK;
 }
