@@ -124,7 +124,7 @@ size_t pl_term_columns(const char *s);
 void pl_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out);
 void pl_render_page_markdown(const struct pl_page *page, struct pl_buf *out);
 
-/* Long option ids shared by subcommands (values above any short option). */
+/* Ids of the common options (values above any short option; cli/opts.c). */
 enum {
 	PL_OPT_COLOR = 0x100,
 	PL_OPT_REGISTRY,
@@ -134,19 +134,7 @@ enum {
 	PL_OPT_NO_LIVE,
 	PL_OPT_WIDTH,
 	PL_OPT_LANG,
-	PL_OPT_FIRST_FREE, /* subcommands number their own options from here */
+	PL_OPT_FIRST_FREE, /* a command's own long options are numbered from here */
 };
-
-/* getopt_long entries for the common options; spread into each subcommand's table. */
-#define PL_CLI_COMMON_LONGOPTS                                                                     \
-	{"color", required_argument, NULL, PL_OPT_COLOR},                                          \
-	    {"registry", required_argument, NULL, PL_OPT_REGISTRY},                                \
-	    {"json", no_argument, NULL, PL_OPT_JSON},                                              \
-	    {"markdown", no_argument, NULL, PL_OPT_MARKDOWN},                                      \
-	    {"no-live", no_argument, NULL, PL_OPT_NO_LIVE},                                        \
-	    {"lang", required_argument, NULL, PL_OPT_LANG},                                        \
-	{                                                                                          \
-		"width", required_argument, NULL, PL_OPT_WIDTH                                     \
-	}
 
 #endif

@@ -13,24 +13,13 @@
  * 1 such findings or a run-time failure (pl_cli_exit_for, as every command), 2 usage.
  */
 #include <arpa/inet.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/audit_cmd.h"
+#include "cli/opts.h"
 #include "core/strnum.h"
-
-enum {
-	OPT_FAIL_ON = PL_OPT_FIRST_FREE,
-	OPT_CREDS,
-	OPT_FORCE,
-	OPT_CRED_DELAY,
-	OPT_CRED_MAX,
-	OPT_NO_PROBE,
-	OPT_TIMEOUT,
-	OPT_YES_LARGE,
-	OPT_UDP,
-};
 
 /* Common options audit does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal audit_refuse[] = {
@@ -41,130 +30,107 @@ static const struct pl_cli_refusal audit_refuse[] = {
     {.opt = 0},
 };
 
-static const char audit_help[] =
-    "usage: portlens audit [OPTIONS] [TARGETS...]\n"
-    "\n"
-    "Without TARGETS, audit this machine: every TCP listener is probed on loopback and\n"
-    "judged by where it can be reached from, every bound UDP socket is judged by its\n"
-    "port (malware and unassigned ports, as listen flags them), and every packet\n"
-    "socket (sniffers) and raw IP socket is reported with its holder. With TARGETS\n"
-    "(addresses, CIDR blocks, ranges as for portlens scan), scan them and probe the\n"
-    "open ports. Findings come with severity, evidence, why it matters and the remedy.\n"
-    "The audit proves exposures by using each service as an outsider would: anonymous\n"
-    "FTP login and LIST, a relay through an HTTP proxy back to portlens, SMB guest share\n"
-    "listing, anonymous LDAP search, opening rsync modules, DNS recursion, and extra TLS\n"
-    "handshakes for old protocols and weak ciphers (scan --sV and probe do not).\n"
-    "\n"
-    "options:\n"
-    "  -p, --ports=SPEC       ports to scan on TARGETS (default: the top 1000)\n"
-    "  --udp=PORTS            also ask these UDP ports of TARGETS (DNS, NTP, SNMP public,\n"
-    "                         SSDP, memcached payloads); those that answer are audited:\n"
-    "                         open recursion, SNMP public, amplification factor\n"
-    "  --fail-on=SEVERITY     exit 1 when a finding is at or above SEVERITY: info, low,\n"
-    "                         medium, high (default), critical\n"
-    "  --check-default-credentials\n"
-    "                         try the 61 Mirai factory-default pairs on Telnet services\n"
-    "                         of the named TARGETS (one connection at a time, a pause\n"
-    "                         between tries, stop at the first success). Only for hosts\n"
-    "                         you are allowed to test; refused for more than 256\n"
-    "                         addresses (a /24) unless --force\n"
-    "  --cred-delay=MS        pause between credential tries (default 1000)\n"
-    "  --cred-max=N           try at most N pairs per service (default all 61)\n"
-    "  --yes-large            allow TARGETS x ports above 65536 probes (a /16 worth);\n"
-    "                         broadcast, multicast and 0.0.0.0/8 are never probed\n"
-    "  --no-probe             judge by port numbers only, do not talk to the services\n"
-    "  -j, --parallel=N       probe up to N ports at once (default 16)\n"
-    "  --timeout=MS           time budget per probed port (default 15000)\n"
-    "  --json, --markdown     output format (JSON schema \"portlens.audit/1\")\n"
-    "  -h, --help             this help\n"
-    "\n"
-    "exit status: 0 no finding at or above --fail-on; 1 findings, or the audit could not\n"
-    "run (a message on stderr says why); 2 bad arguments or input\n";
+#define RUN(oc)  ((struct audit_run *)(oc)->ctx)
+#define FIELD(f) offsetof(struct audit_run, f)
 
+/* A number in [min, max] into an unsigned field: "--NAME takes MIN-MAX[ ms]" otherwise. */
 static int
-parse_opts(struct pl_cli *cli, struct audit_run *run, int argc, char **argv)
+opt_number(const struct pl_cli_optctx *oc, const char *arg)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"ports", required_argument, NULL, 'p'},
-	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
-	    {"check-default-credentials", no_argument, NULL, OPT_CREDS},
-	    {"force", no_argument, NULL, OPT_FORCE},
-	    {"yes-large", no_argument, NULL, OPT_YES_LARGE},
-	    {"cred-delay", required_argument, NULL, OPT_CRED_DELAY},
-	    {"cred-max", required_argument, NULL, OPT_CRED_MAX},
-	    {"no-probe", no_argument, NULL, OPT_NO_PROBE},
-	    {"parallel", required_argument, NULL, 'j'},
-	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    {"udp", required_argument, NULL, OPT_UDP},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	enum pl_severity sev;
+	char name[64];
 	uint64_t v;
-	int opt, r;
 
-	opterr = 0;
-	optind = 0; /* GNU: full re-initialisation, options may follow targets */
-	cli->refuse = audit_refuse;
-	while ((opt = getopt_long(argc, argv, "hp:j:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(audit_help, cli->out);
-			return -1;
-		case 'p':
-			run->ports_spec = optarg;
-			continue;
-		case OPT_UDP:
-			run->udp_spec = optarg;
-			continue;
-		case OPT_FAIL_ON:
-			if (pl_severity_parse(optarg, &sev) != PL_OK)
-				return pl_cli_usage_error(cli,
-				                          "--fail-on takes info, low, medium, "
-				                          "high or critical, not '%s'",
-				                          optarg);
-			run->fail_on = sev;
-			continue;
-		case OPT_CREDS:
-			run->check_creds = 1;
-			continue;
-		case OPT_FORCE:
-			run->force = 1;
-			continue;
-		case OPT_YES_LARGE:
-			run->yes_large = 1;
-			continue;
-		case OPT_CRED_DELAY:
-			if (pl_parse_u64(optarg, 1, 60000, &v, NULL) != PL_OK)
-				return pl_cli_usage_error(cli, "--cred-delay takes 1-60000 ms");
-			run->cred_opts.delay_ms = (unsigned)v;
-			continue;
-		case OPT_CRED_MAX:
-			if (pl_parse_u64(optarg, 1, 1000, &v, NULL) != PL_OK)
-				return pl_cli_usage_error(cli, "--cred-max takes 1-1000");
-			run->cred_opts.max_tries = (unsigned)v;
-			continue;
-		case OPT_NO_PROBE:
-			run->no_probe = 1;
-			continue;
-		case 'j':
-			if (pl_parse_u64(optarg, 1, 64, &v, NULL) != PL_OK)
-				return pl_cli_usage_error(cli, "--parallel takes 1-64");
-			run->parallel = (unsigned)v;
-			continue;
-		case OPT_TIMEOUT:
-			if (pl_parse_u64(optarg, 100, 600000, &v, NULL) != PL_OK)
-				return pl_cli_usage_error(cli, "--timeout takes 100-600000 ms");
-			run->probe_opts.total_ms = (unsigned)v;
-			continue;
-		}
-		r = pl_cli_other_option(cli, opt, optarg, argv);
-		if (r != PL_EXIT_OK)
-			return r;
-	}
+	if (pl_parse_u64(arg, oc->row->min, oc->row->max, &v, NULL) != PL_OK)
+		return pl_cli_usage_error(oc->cli, "%s takes %llu-%llu%s",
+		                          pl_cli_opt_display(oc->row, name, sizeof(name)),
+		                          oc->row->min, oc->row->max,
+		                          strcmp(oc->row->metavar, "MS") == 0 ? " ms" : "");
+	*PL_CLI_OPT_FIELD(oc, unsigned) = (unsigned)v;
 	return PL_EXIT_OK;
 }
+
+static int
+opt_fail_on(const struct pl_cli_optctx *oc, const char *arg)
+{
+	enum pl_severity sev;
+
+	if (pl_severity_parse(arg, &sev) != PL_OK)
+		return pl_cli_usage_error(oc->cli,
+		                          "--fail-on takes info, low, medium, high or critical, "
+		                          "not '%s'",
+		                          arg);
+	RUN(oc)->fail_on = sev;
+	return PL_EXIT_OK;
+}
+
+// clang-format off
+static const struct pl_cli_opt audit_rows[] = {
+    {.text = "usage: portlens audit [OPTIONS] [TARGETS...]\n"
+             "\n"
+             "Without TARGETS, audit this machine: every TCP listener is probed on loopback and\n"
+             "judged by where it can be reached from, every bound UDP socket is judged by its\n"
+             "port (malware and unassigned ports, as listen flags them), and every packet\n"
+             "socket (sniffers) and raw IP socket is reported with its holder. With TARGETS\n"
+             "(addresses, CIDR blocks, ranges as for portlens scan), scan them and probe the\n"
+             "open ports. Findings come with severity, evidence, why it matters and the remedy.\n"
+             "The audit proves exposures by using each service as an outsider would: anonymous\n"
+             "FTP login and LIST, a relay through an HTTP proxy back to portlens, SMB guest share\n"
+             "listing, anonymous LDAP search, opening rsync modules, DNS recursion, and extra TLS\n"
+             "handshakes for old protocols and weak ciphers (scan --sV and probe do not).\n"
+             "\n"
+             "options:\n"},
+    {.name = "ports", .short_name = 'p', .arg = PL_ARG_REQUIRED, .metavar = "SPEC",
+     .fn = pl_cli_opt_str, .field = FIELD(ports_spec),
+     .help = "ports to scan on TARGETS (default: the top 1000)"},
+    {.name = "udp", .arg = PL_ARG_REQUIRED, .metavar = "PORTS", .fn = pl_cli_opt_str,
+     .field = FIELD(udp_spec),
+     .help = "also ask these UDP ports of TARGETS (DNS, NTP, SNMP public,\n"
+             "SSDP, memcached payloads); those that answer are audited:\n"
+             "open recursion, SNMP public, amplification factor"},
+    {.name = "fail-on", .arg = PL_ARG_REQUIRED, .metavar = "SEVERITY", .fn = opt_fail_on,
+     .help = "exit 1 when a finding is at or above SEVERITY: info, low,\n"
+             "medium, high (default), critical"},
+    {.name = "check-default-credentials", .fn = pl_cli_opt_flag, .field = FIELD(check_creds),
+     .help = "\ntry the 61 Mirai factory-default pairs on Telnet services\n"
+             "of the named TARGETS (one connection at a time, a pause\n"
+             "between tries, stop at the first success). Only for hosts\n"
+             "you are allowed to test; refused for more than 256\n"
+             "addresses (a /24) unless --force"},
+    {.name = "force", .fn = pl_cli_opt_flag, .field = FIELD(force)}, /* in the text above */
+    {.name = "cred-delay", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_number,
+     .field = FIELD(cred_opts.delay_ms), .min = 1, .max = 60000,
+     .help = "pause between credential tries (default 1000)"},
+    {.name = "cred-max", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_number,
+     .field = FIELD(cred_opts.max_tries), .min = 1, .max = 1000,
+     .help = "try at most N pairs per service (default all 61)"},
+    {.name = "yes-large", .fn = pl_cli_opt_flag, .field = FIELD(yes_large),
+     .help = "allow TARGETS x ports above 65536 probes (a /16 worth);\n"
+             "broadcast, multicast and 0.0.0.0/8 are never probed"},
+    {.name = "no-probe", .fn = pl_cli_opt_flag, .field = FIELD(no_probe),
+     .help = "judge by port numbers only, do not talk to the services"},
+    {.name = "parallel", .short_name = 'j', .arg = PL_ARG_REQUIRED, .metavar = "N",
+     .fn = opt_number, .field = FIELD(parallel), .min = 1, .max = 64,
+     .help = "probe up to N ports at once (default 16)"},
+    {.name = "timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_number,
+     .field = FIELD(probe_opts.total_ms), .min = 100, .max = 600000,
+     .help = "time budget per probed port (default 15000)"},
+    {.name = "json", .id = PL_OPT_JSON, .usage = "--json, --markdown",
+     .help = "output format (JSON schema \"portlens.audit/1\")"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.text = "\n"
+             "exit status: 0 no finding at or above --fail-on; 1 findings, or the audit could not\n"
+             "run (a message on stderr says why); 2 bad arguments or input\n"},
+};
+// clang-format on
+
+static const struct pl_cli_optset audit_optset = {
+    .rows = audit_rows,
+    .n = PL_CLI_NROWS(audit_rows),
+    .order = "", /* options may follow the targets */
+    .help_col = 25,
+    .metavar_sep = '=',
+    .refuse = audit_refuse,
+};
 
 /* A --udp port that answered nothing we recognise proved nothing: no observation. (A
  * local bound UDP socket, not probed, stays: it is a fact about this machine.) */
@@ -325,7 +291,7 @@ pl_cmd_audit(struct pl_cli *cli, int argc, char **argv)
 	    .fail_on = PL_SEV_HIGH, .parallel = 16, .probe_opts = {.intrusive = 1}};
 	int rc;
 
-	rc = parse_opts(cli, &run, argc, argv);
+	rc = pl_cli_parse_opts(cli, &audit_optset, 0, &run, argc, argv);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	pl_term_setup(cli);

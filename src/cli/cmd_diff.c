@@ -5,31 +5,14 @@
  * scripts and CI: 0 the same, 1 different, 2 an input could not be read. The rules of
  * the comparison are the library's (portlens/diff.h); this file loads and renders.
  */
+#include <stddef.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/scan_escape.h"
+#include "cli/opts.h"
 #include "cli/scan_load.h"
 #include "core/jsonw.h"
-
-static const char diff_help[] =
-    "usage: portlens diff [OPTIONS] A B\n"
-    "\n"
-    "What changed from scan A to scan B, host by host and port by port: ports that\n"
-    "opened or closed, states that changed (closed -> filtered), and services whose\n"
-    "name, product or version changed (when both scans identified them: -sV, --sV).\n"
-    "A and B are files -- portlens JSON lines (-oJ), nmap XML (from nmap, portlens or\n"
-    "masscan -oX), masscan JSON (-oJ, -oD) or list output (-oL), '-' for standard\n"
-    "input -- or the number of a scan saved with --save or imported. A port a scan did\n"
-    "not list counts as not open. Exit status: 0 the same, 1 different, 2 error.\n"
-    "\n"
-    "options:\n"
-    "  --json              JSON output ({\"schema\": \"portlens.diff/1\", ...})\n"
-    "  --db PATH|URL       the store saved scan numbers are read from: an SQLite\n"
-    "                      file (default $XDG_DATA_HOME/portlens/portlens.db) or\n"
-    "                      postgresql://...\n"
-    "  -q, --quiet         print nothing; only the exit status\n"
-    "  -h, --help          this help\n";
 
 /* Common options diff does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal diff_refuse[] = {
@@ -44,6 +27,43 @@ static const struct pl_cli_refusal diff_refuse[] = {
      .why = "diff compares the names the scans recorded and reads no registry: "
             "--registry does not apply"},
     {.opt = 0},
+};
+
+#define FIELD(f) offsetof(struct scan_load_args, f)
+
+// clang-format off
+static const struct pl_cli_opt diff_rows[] = {
+    {.text = "usage: portlens diff [OPTIONS] A B\n"
+             "\n"
+             "What changed from scan A to scan B, host by host and port by port: ports that\n"
+             "opened or closed, states that changed (closed -> filtered), and services whose\n"
+             "name, product or version changed (when both scans identified them: -sV, --sV).\n"
+             "A and B are files -- portlens JSON lines (-oJ), nmap XML (from nmap, portlens or\n"
+             "masscan -oX), masscan JSON (-oJ, -oD) or list output (-oL), '-' for standard\n"
+             "input -- or the number of a scan saved with --save or imported. A port a scan did\n"
+             "not list counts as not open. Exit status: 0 the same, 1 different, 2 error.\n"
+             "\n"
+             "options:\n"},
+    {.name = "json", .id = PL_OPT_JSON,
+     .help = "JSON output ({\"schema\": \"portlens.diff/1\", ...})"},
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str,
+     .field = FIELD(db),
+     .help = "the store saved scan numbers are read from: an SQLite\n"
+             "file (default $XDG_DATA_HOME/portlens/portlens.db) or\n"
+             "postgresql://..."},
+    {.name = "quiet", .short_name = 'q', .fn = pl_cli_opt_flag, .field = FIELD(quiet),
+     .help = "print nothing; only the exit status"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+};
+// clang-format on
+
+static const struct pl_cli_optset diff_optset = {
+    .rows = diff_rows,
+    .n = PL_CLI_NROWS(diff_rows),
+    .order = "+",
+    .help_col = 22,
+    .metavar_sep = ' ',
+    .refuse = diff_refuse,
 };
 
 /* "ssh OpenSSH 9.2p1 (protocol 2.0)": what a port's service line says. */
@@ -251,11 +271,10 @@ pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 	struct pl_diff d = {0};
 	struct pl_err err = {0};
 	struct pl_buf out;
-	const char *db = NULL;
-	int quiet = 0, rc;
+	struct scan_load_args args = {0};
+	int rc;
 
-	cli->refuse = diff_refuse;
-	rc = scan_load_args(cli, argc, argv, diff_help, &db, &quiet);
+	rc = pl_cli_parse_opts(cli, &diff_optset, 0, &args, argc, argv);
 	if (rc == PL_EXIT_OK && argc - optind != 2)
 		rc = pl_cli_usage_error(cli, "diff takes two scans, A and B (see --help)");
 	if (rc != PL_EXIT_OK)
@@ -263,16 +282,16 @@ pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 	pl_scandoc_init(&a);
 	pl_scandoc_init(&b);
 	pl_buf_init(&out);
-	rc = scan_load(cli, argv[optind], db, &a);
+	rc = scan_load(cli, argv[optind], args.db, &a);
 	if (rc == PL_EXIT_OK)
-		rc = scan_load(cli, argv[optind + 1], db, &b);
+		rc = scan_load(cli, argv[optind + 1], args.db, &b);
 	if (rc != PL_EXIT_OK)
 		goto out;
 	if (pl_scandoc_diff(&a, &b, &d, &err) != PL_OK) {
 		rc = pl_cli_usage_error(cli, "diff: %s", err.msg);
 		goto out;
 	}
-	if (!quiet) {
+	if (!args.quiet) {
 		if (cli->format == PL_FMT_JSON)
 			render_json(&out, argv[optind], argv[optind + 1], &a, &b, &d);
 		else

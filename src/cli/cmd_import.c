@@ -9,27 +9,14 @@
  * saved with its state, service, product and version; hosts nmap lists without ports
  * have nothing to save.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/opts.h"
 #include "cli/scan_load.h"
 #include "portlens/store.h"
-
-static const char import_help[] =
-    "usage: portlens import [OPTIONS] FILE...\n"
-    "\n"
-    "Save scans from files into the store, one saved scan per file, so they show in\n"
-    "portlens serve (/scans) and compare by number with portlens diff. Reads what\n"
-    "portlens diff reads: nmap XML (nmap, portlens or masscan -oX), portlens JSON lines\n"
-    "(-oJ), masscan JSON (-oJ) and list output (-oL). Each file is saved whole or not\n"
-    "at all.\n"
-    "\n"
-    "options:\n"
-    "  --db PATH|URL       the store: an SQLite file (default\n"
-    "                      $XDG_DATA_HOME/portlens/portlens.db) or postgresql://...\n"
-    "  -q, --quiet         do not print what was imported\n"
-    "  -h, --help          this help\n";
 
 /* "198.19.0.1 198.19.0.2 ..." for a few hosts, "N hosts" beyond. */
 static void
@@ -146,21 +133,55 @@ static const struct pl_cli_refusal import_refuse[] = {
     {.opt = 0},
 };
 
+#define FIELD(f) offsetof(struct scan_load_args, f)
+
+// clang-format off
+static const struct pl_cli_opt import_opts[] = {
+    {.text = "usage: portlens import [OPTIONS] FILE...\n"
+             "\n"
+             "Save scans from files into the store, one saved scan per file, so they show in\n"
+             "portlens serve (/scans) and compare by number with portlens diff. Reads what\n"
+             "portlens diff reads: nmap XML (nmap, portlens or masscan -oX), portlens JSON lines\n"
+             "(-oJ), masscan JSON (-oJ) and list output (-oL). Each file is saved whole or not\n"
+             "at all.\n"
+             "\n"
+             "options:\n"},
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str,
+     .field = FIELD(db),
+     .help = "the store: an SQLite file (default\n"
+             "$XDG_DATA_HOME/portlens/portlens.db) or postgresql://..."},
+    {.name = "quiet", .short_name = 'q', .fn = pl_cli_opt_flag, .field = FIELD(quiet),
+     .help = "do not print what was imported"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+};
+// clang-format on
+
+static const struct pl_cli_optset import_optset = {
+    .rows = import_opts,
+    .n = PL_CLI_NROWS(import_opts),
+    .order = "+",
+    .help_col = 22,
+    .metavar_sep = ' ',
+    .refuse = import_refuse,
+};
+
 int
 pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 {
 	struct pl_store *st = NULL;
 	struct pl_err err = {0};
-	const char *db = NULL;
+	struct scan_load_args args = {0};
+	const char *db;
 	char path[4096];
-	int quiet = 0, rc;
+	int quiet, rc;
 
-	cli->refuse = import_refuse;
-	rc = scan_load_args(cli, argc, argv, import_help, &db, &quiet);
+	rc = pl_cli_parse_opts(cli, &import_optset, 0, &args, argc, argv);
 	if (rc == PL_EXIT_OK && optind >= argc)
 		rc = pl_cli_usage_error(cli, "import needs at least one FILE (see --help)");
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
+	db = args.db;
+	quiet = args.quiet;
 	if (!db) {
 		if (pl_store_default_path(path, sizeof(path), &err) != PL_OK) {
 			pl_cli_print_err(cli, &err);

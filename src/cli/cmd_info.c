@@ -7,33 +7,49 @@
  * validated before any page is printed, so a typo never yields half an answer.
  */
 #include <ctype.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 
 #define MAX_PORTS 256
 
-static const char info_help[] =
-    "usage: portlens [info] [OPTIONS] PORT[/PROTO]|SERVICE...\n"
-    "\n"
-    "Show what a port is: its IANA assignment per transport, its range, known\n"
-    "unofficial uses and security notes with sources, how to check it, and answers\n"
-    "to common questions. PROTO is tcp, udp, sctp or dccp. SERVICE is a registered\n"
-    "service name, e.g. ssh.\n"
-    "\n"
-    "options:\n"
-    "  --json              JSON output (schema: docs/json-schema.md)\n"
-    "  --markdown          Markdown output\n"
-    "  --color=WHEN        never, always or auto (default auto; NO_COLOR is honoured)\n"
-    "  --width=N           wrap text at N columns (default: terminal width)\n"
-    "  --registry=FILE     use this IANA registry CSV instead of the built-in one\n"
-    "  --no-live           do not read this machine's settings (/proc)\n"
-    "  --lang=LANG         page language: en, ko, ar or tr (default: from LC_ALL,\n"
-    "                      LC_MESSAGES or LANG; English otherwise)\n"
-    "  -h, --help          this help\n";
+// clang-format off
+static const struct pl_cli_opt info_rows[] = {
+    {.text = "usage: portlens [info] [OPTIONS] PORT[/PROTO]|SERVICE...\n"
+             "\n"
+             "Show what a port is: its IANA assignment per transport, its range, known\n"
+             "unofficial uses and security notes with sources, how to check it, and answers\n"
+             "to common questions. PROTO is tcp, udp, sctp or dccp. SERVICE is a registered\n"
+             "service name, e.g. ssh.\n"
+             "\n"
+             "options:\n"},
+    {.name = "json", .id = PL_OPT_JSON, .help = "JSON output (schema: docs/json-schema.md)"},
+    {.name = "markdown", .id = PL_OPT_MARKDOWN, .help = "Markdown output"},
+    {.name = "color", .arg = PL_ARG_REQUIRED, .metavar = "WHEN", .id = PL_OPT_COLOR,
+     .help = "never, always or auto (default auto; NO_COLOR is honoured)"},
+    {.name = "width", .arg = PL_ARG_REQUIRED, .metavar = "N", .id = PL_OPT_WIDTH,
+     .help = "wrap text at N columns (default: terminal width)"},
+    {.name = "registry", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .id = PL_OPT_REGISTRY,
+     .help = "use this IANA registry CSV instead of the built-in one"},
+    {.name = "no-live", .id = PL_OPT_NO_LIVE,
+     .help = "do not read this machine's settings (/proc)"},
+    {.name = "lang", .arg = PL_ARG_REQUIRED, .metavar = "LANG", .id = PL_OPT_LANG,
+     .help = "page language: en, ko, ar or tr (default: from LC_ALL,\n"
+             "LC_MESSAGES or LANG; English otherwise)"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+};
+// clang-format on
+
+static const struct pl_cli_optset info_optset = {
+    .rows = info_rows,
+    .n = PL_CLI_NROWS(info_rows),
+    .order = "",
+    .help_col = 22,
+    .metavar_sep = '=',
+};
 
 struct info_target {
 	uint16_t port;
@@ -182,28 +198,13 @@ out:
 int
 pl_cmd_info(struct pl_cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct info_target *targets = NULL;
 	size_t n = 0;
-	int opt, rc;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r;
-
-		if (opt == 'h') {
-			fputs(info_help, cli->out);
-			return PL_EXIT_OK;
-		}
-		r = pl_cli_other_option(cli, opt, optarg, argv);
-		if (r != PL_EXIT_OK)
-			return r;
-	}
+	rc = pl_cli_parse_opts(cli, &info_optset, 0, NULL, argc, argv);
+	if (rc != PL_EXIT_OK)
+		return rc < 0 ? PL_EXIT_OK : rc;
 	pl_term_setup(cli);
 	if (optind >= argc)
 		return pl_cli_usage_error(cli, "which port? e.g. portlens 2323 (see --help)");

@@ -5,82 +5,26 @@
  * service and flags worth a look. Also the option parsing and driver shared with
  * `portlens conns` (cmd_conns.c), which differs only in the sockets it asks for.
  */
-#include <getopt.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/colfit.h"
+#include "cli/opts.h"
 #include "cli/render_sockets.h"
 #include "core/strnum.h"
 
-enum {
-	OPT_PORT = PL_OPT_FIRST_FREE,
-	OPT_PID,
-	OPT_USER,
-	OPT_FLAGGED,
-	OPT_ALL_NETNS,
-	OPT_NO_PROCESSES,
-	OPT_PROC,
-	OPT_PROCESSES_FROM,
-	OPT_BASELINE,
-	OPT_SAVE_BASELINE,
-	OPT_RAW,
-};
-
-/* What listen/conns were asked beyond the socket query. */
+/* What listen/conns were asked: the socket query and what the CLI does beyond it. */
 struct sockets_args {
+	struct pl_sock_query q;
 	int show_netns;
 	int listening, all;                   /* -l, -a (ss habits) */
 	const char *baseline, *save_baseline; /* listen only */
 };
 
-static const char listen_help[] =
-    "usage: portlens listen [OPTIONS]\n"
-    "\n"
-    "What is listening on this machine: every listening TCP socket and bound UDP\n"
-    "socket (IPv4, IPv6; dual-stack sockets shown once as tcp46/udp46), the processes\n"
-    "holding it, their user and systemd unit or container, the registered service,\n"
-    "and flags worth a look (exposed, unassigned, malware, unexpected) with reasons.\n"
-    "\n"
-    "  --raw               raw IP sockets and packet sockets (capture: tcpdump, DHCP\n"
-    "                      clients, sniffers and backdoors that ss -tulpn never shows);\n"
-    "                      add -t/-u to list TCP/UDP too\n"
-    "  --save-baseline=FILE  also write these listeners to FILE, one editable line each\n"
-    "                      (PROTO ADDRESS PORT PROGRAM; '*' matches anything)\n"
-    "  --baseline=FILE     show only listeners FILE does not cover, and note its lines\n"
-    "                      that match nothing; exit 1 when anything differs\n";
-
-static const char conns_help[] =
-    "usage: portlens conns [OPTIONS]\n"
-    "\n"
-    "Who is connected: established and other non-listening TCP connections and\n"
-    "connected UDP sockets, with both ends, state and the processes holding them.\n"
-    "--port N shows who is connected to or from port N.\n";
-
-static const char common_help[] =
-    "\n"
-    "options:\n"
-    "  -t, --tcp / -u, --udp   only TCP / only UDP sockets\n"
-    "  -4 / -6             only IPv4 / only IPv6 (dual-stack sockets match both)\n"
-    "  -a                  listening and connected sockets together (as ss -a)\n"
-    "  -l, -p, -n          accepted for ss habits (-tulpn): listen lists listeners,\n"
-    "                      processes are shown and addresses numeric anyway\n"
-    "  --port=N            only sockets whose local or remote port is N\n"
-    "  --pid=PID           only sockets held by process PID\n"
-    "  --user=USER         only sockets of USER (name or uid)\n"
-    "  --flagged           only sockets with a flag; exit 1 when there is one\n"
-    "  --all-netns         every network namespace on the machine (containers; root)\n"
-    "  --no-processes      do not look up processes (faster)\n"
-    "  --proc              read /proc/net instead of netlink sock_diag\n"
-    "  --processes-from=SRC  where holders are read: auto (default), procfs\n"
-    "                      (/proc/PID/fd) or bpf (the kernel's task_file iterator;\n"
-    "                      root; auto picks it when many files are open)\n"
-    "  --json, --csv       machine-readable output (docs/sockets.md)\n"
-    "  --color=WHEN, --width=N, --registry=FILE   as for portlens info\n"
-    "  -h, --help          this help\n"
-    "\n"
-    "Run as root to see every process; otherwise other users' sockets show no process.\n";
+/* The variants of the option table: whose --help lists a row. */
+enum { FOR_LISTEN = 1, FOR_CONNS = 2 };
 
 /* Common options listen and conns do not honour (common.c refuses them). */
 static const struct pl_cli_refusal sockets_refuse[] = {
@@ -121,132 +65,187 @@ parse_number(struct pl_cli *cli, const char *opt, const char *arg, uint64_t min,
 	return PL_EXIT_OK;
 }
 
-/* Handles one option of listen/conns; returns PL_EXIT_OK, an exit code, or -1 for help. */
-static int
-sockets_option(struct pl_cli *cli, int opt, struct pl_sock_query *q, struct sockets_args *a)
-{
-	uint64_t v;
+#define ARGS(oc)  ((struct sockets_args *)(oc)->ctx)
+#define FIELD(f)  offsetof(struct sockets_args, f)
+#define QUERY(oc) (&ARGS(oc)->q)
 
-	switch (opt) {
-	case 't':
-		q->protos |= PL_PROTO_BIT(PL_PROTO_TCP);
-		return PL_EXIT_OK;
-	case 'u':
-		q->protos |= PL_PROTO_BIT(PL_PROTO_UDP);
-		return PL_EXIT_OK;
-	case '4':
-		q->families |= PL_FAM_V4;
-		return PL_EXIT_OK;
-	case '6':
-		q->families |= PL_FAM_V6;
-		return PL_EXIT_OK;
-	case 'p': /* ss habits: processes are shown anyway, addresses always numeric */
-	case 'n':
-		return PL_EXIT_OK;
-	case 'l':
-		a->listening = 1;
-		return PL_EXIT_OK;
-	case 'a':
-		a->all = 1;
-		return PL_EXIT_OK;
-	case 'x':
-		return pl_cli_usage_error(cli, "unknown option '-x': portlens shows TCP, UDP, raw "
-		                               "and packet sockets, not Unix sockets (ss -x does)");
-	case OPT_PORT:
-		if (parse_number(cli, "--port", optarg, 1, 65535, &v) != PL_EXIT_OK)
-			return PL_EXIT_USAGE;
-		q->port = (int)v;
-		return PL_EXIT_OK;
-	case OPT_PID:
-		if (parse_number(cli, "--pid", optarg, 1, 0x7fffffff, &v) != PL_EXIT_OK)
-			return PL_EXIT_USAGE;
-		q->pid = (int32_t)v;
-		return PL_EXIT_OK;
-	case OPT_USER:
-		return parse_user(cli, optarg, &q->uid);
-	case OPT_FLAGGED:
-		q->flagged_only = 1;
-		return PL_EXIT_OK;
-	case OPT_ALL_NETNS:
-		q->all_netns = 1;
-		a->show_netns = 1;
-		return PL_EXIT_OK;
-	case OPT_NO_PROCESSES:
-		q->processes = 0;
-		return PL_EXIT_OK;
-	case OPT_PROC:
-		q->use_proc = 1;
-		return PL_EXIT_OK;
-	case OPT_PROCESSES_FROM:
-		if (strcmp(optarg, "auto") == 0)
-			q->owner_source = PL_OWNERS_AUTO;
-		else if (strcmp(optarg, "procfs") == 0)
-			q->owner_source = PL_OWNERS_PROCFS;
-		else if (strcmp(optarg, "bpf") == 0)
-			q->owner_source = PL_OWNERS_BPF;
-		else
-			return pl_cli_usage_error(
-			    cli, "--processes-from: '%s' is not auto, procfs or bpf", optarg);
-		return PL_EXIT_OK;
-	case OPT_BASELINE:
-		a->baseline = optarg;
-		return PL_EXIT_OK;
-	case OPT_SAVE_BASELINE:
-		a->save_baseline = optarg;
-		return PL_EXIT_OK;
-	case OPT_RAW:
-		q->raw = 1;
-		return PL_EXIT_OK;
-	}
-	return -2;
+/* -t, -u: row->value is the protocol. */
+static int
+opt_proto(const struct pl_cli_optctx *oc, const char *arg)
+{
+	(void)arg;
+	QUERY(oc)->protos |= PL_PROTO_BIT(oc->row->value);
+	return PL_EXIT_OK;
+}
+
+/* -4, -6: row->value is the PL_FAM_* bit. */
+static int
+opt_family(const struct pl_cli_optctx *oc, const char *arg)
+{
+	(void)arg;
+	QUERY(oc)->families |= (unsigned)oc->row->value;
+	return PL_EXIT_OK;
 }
 
 static int
-parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct pl_sock_query *q,
-           struct sockets_args *a)
+opt_unix(const struct pl_cli_optctx *oc, const char *arg)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"csv", no_argument, NULL, PL_OPT_CSV},
-	    {"tcp", no_argument, NULL, 't'},
-	    {"udp", no_argument, NULL, 'u'},
-	    {"port", required_argument, NULL, OPT_PORT},
-	    {"pid", required_argument, NULL, OPT_PID},
-	    {"user", required_argument, NULL, OPT_USER},
-	    {"flagged", no_argument, NULL, OPT_FLAGGED},
-	    {"all-netns", no_argument, NULL, OPT_ALL_NETNS},
-	    {"no-processes", no_argument, NULL, OPT_NO_PROCESSES},
-	    {"proc", no_argument, NULL, OPT_PROC},
-	    {"processes-from", required_argument, NULL, OPT_PROCESSES_FROM},
-	    {"baseline", required_argument, NULL, OPT_BASELINE},
-	    {"save-baseline", required_argument, NULL, OPT_SAVE_BASELINE},
-	    {"raw", no_argument, NULL, OPT_RAW},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int opt;
+	(void)arg;
+	return pl_cli_usage_error(oc->cli, "unknown option '-x': portlens shows TCP, UDP, raw "
+	                                   "and packet sockets, not Unix sockets (ss -x does)");
+}
 
-	opterr = 0;
-	optind = 1;
-	cli->refuse = sockets_refuse;
-	while ((opt = getopt_long(argc, argv, "+htu46lpnax", longopts, NULL)) != -1) {
-		int r;
+static int
+opt_port(const struct pl_cli_optctx *oc, const char *arg)
+{
+	uint64_t v;
 
-		if (opt == 'h') {
-			fputs(what == PL_SQ_LISTEN ? listen_help : conns_help, cli->out);
-			fputs(common_help, cli->out);
-			return -1;
-		}
-		r = sockets_option(cli, opt, q, a);
-		if (r != -2) {
-			if (r != PL_EXIT_OK)
-				return r;
-			continue;
-		}
-		r = pl_cli_other_option(cli, opt, optarg, argv);
-		if (r != PL_EXIT_OK)
-			return r;
-	}
+	if (parse_number(oc->cli, "--port", arg, 1, 65535, &v) != PL_EXIT_OK)
+		return PL_EXIT_USAGE;
+	QUERY(oc)->port = (int)v;
+	return PL_EXIT_OK;
+}
+
+static int
+opt_pid(const struct pl_cli_optctx *oc, const char *arg)
+{
+	uint64_t v;
+
+	if (parse_number(oc->cli, "--pid", arg, 1, 0x7fffffff, &v) != PL_EXIT_OK)
+		return PL_EXIT_USAGE;
+	QUERY(oc)->pid = (int32_t)v;
+	return PL_EXIT_OK;
+}
+
+static int
+opt_user(const struct pl_cli_optctx *oc, const char *arg)
+{
+	return parse_user(oc->cli, arg, &QUERY(oc)->uid);
+}
+
+static int
+opt_all_netns(const struct pl_cli_optctx *oc, const char *arg)
+{
+	(void)arg;
+	QUERY(oc)->all_netns = 1;
+	ARGS(oc)->show_netns = 1;
+	return PL_EXIT_OK;
+}
+
+static int
+opt_no_processes(const struct pl_cli_optctx *oc, const char *arg)
+{
+	(void)arg;
+	QUERY(oc)->processes = 0;
+	return PL_EXIT_OK;
+}
+
+static int
+opt_processes_from(const struct pl_cli_optctx *oc, const char *arg)
+{
+	struct pl_sock_query *q = QUERY(oc);
+
+	if (strcmp(arg, "auto") == 0)
+		q->owner_source = PL_OWNERS_AUTO;
+	else if (strcmp(arg, "procfs") == 0)
+		q->owner_source = PL_OWNERS_PROCFS;
+	else if (strcmp(arg, "bpf") == 0)
+		q->owner_source = PL_OWNERS_BPF;
+	else
+		return pl_cli_usage_error(oc->cli,
+		                          "--processes-from: '%s' is not auto, procfs or bpf", arg);
+	return PL_EXIT_OK;
+}
+
+// clang-format off
+static const struct pl_cli_opt sockets_rows[] = {
+    {.help_for = FOR_LISTEN,
+     .text = "usage: portlens listen [OPTIONS]\n"
+             "\n"
+             "What is listening on this machine: every listening TCP socket and bound UDP\n"
+             "socket (IPv4, IPv6; dual-stack sockets shown once as tcp46/udp46), the processes\n"
+             "holding it, their user and systemd unit or container, the registered service,\n"
+             "and flags worth a look (exposed, unassigned, malware, unexpected) with reasons.\n"
+             "\n"},
+    {.name = "raw", .fn = pl_cli_opt_flag, .field = FIELD(q.raw), .help_for = FOR_LISTEN,
+     .help = "raw IP sockets and packet sockets (capture: tcpdump, DHCP\n"
+             "clients, sniffers and backdoors that ss -tulpn never shows);\n"
+             "add -t/-u to list TCP/UDP too"},
+    {.name = "save-baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+     .field = FIELD(save_baseline), .help_for = FOR_LISTEN,
+     .help = "also write these listeners to FILE, one editable line each\n"
+             "(PROTO ADDRESS PORT PROGRAM; '*' matches anything)"},
+    {.name = "baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+     .field = FIELD(baseline), .help_for = FOR_LISTEN,
+     .help = "show only listeners FILE does not cover, and note its lines\n"
+             "that match nothing; exit 1 when anything differs"},
+    {.help_for = FOR_CONNS,
+     .text = "usage: portlens conns [OPTIONS]\n"
+             "\n"
+             "Who is connected: established and other non-listening TCP connections and\n"
+             "connected UDP sockets, with both ends, state and the processes holding them.\n"
+             "--port N shows who is connected to or from port N.\n"},
+    {.text = "\noptions:\n"},
+    {.name = "tcp", .short_name = 't', .fn = opt_proto, .value = PL_PROTO_TCP,
+     .usage = "-t, --tcp / -u, --udp", .help = "only TCP / only UDP sockets"},
+    {.name = "udp", .short_name = 'u', .fn = opt_proto, .value = PL_PROTO_UDP},
+    {.short_name = '4', .fn = opt_family, .value = PL_FAM_V4, .usage = "-4 / -6",
+     .help = "only IPv4 / only IPv6 (dual-stack sockets match both)"},
+    {.short_name = '6', .fn = opt_family, .value = PL_FAM_V6},
+    {.short_name = 'a', .fn = pl_cli_opt_flag, .field = FIELD(all),
+     .help = "listening and connected sockets together (as ss -a)"},
+    {.short_name = 'l', .fn = pl_cli_opt_flag, .field = FIELD(listening), .usage = "-l, -p, -n",
+     .help = "accepted for ss habits (-tulpn): listen lists listeners,\n"
+             "processes are shown and addresses numeric anyway"},
+    {.short_name = 'p', .fn = pl_cli_opt_ignore},
+    {.short_name = 'n', .fn = pl_cli_opt_ignore},
+    {.name = "port", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_port,
+     .help = "only sockets whose local or remote port is N"},
+    {.name = "pid", .arg = PL_ARG_REQUIRED, .metavar = "PID", .fn = opt_pid,
+     .help = "only sockets held by process PID"},
+    {.name = "user", .arg = PL_ARG_REQUIRED, .metavar = "USER", .fn = opt_user,
+     .help = "only sockets of USER (name or uid)"},
+    {.name = "flagged", .fn = pl_cli_opt_flag, .field = FIELD(q.flagged_only),
+     .help = "only sockets with a flag; exit 1 when there is one"},
+    {.name = "all-netns", .fn = opt_all_netns,
+     .help = "every network namespace on the machine (containers; root)"},
+    {.name = "no-processes", .fn = opt_no_processes, .help = "do not look up processes (faster)"},
+    {.name = "proc", .fn = pl_cli_opt_flag, .field = FIELD(q.use_proc),
+     .help = "read /proc/net instead of netlink sock_diag"},
+    {.name = "processes-from", .arg = PL_ARG_REQUIRED, .metavar = "SRC", .fn = opt_processes_from,
+     .help = "where holders are read: auto (default), procfs\n"
+             "(/proc/PID/fd) or bpf (the kernel's task_file iterator;\n"
+             "root; auto picks it when many files are open)"},
+    {.name = "json", .id = PL_OPT_JSON, .usage = "--json, --csv",
+     .help = "machine-readable output (docs/sockets.md)"},
+    {.name = "csv", .id = PL_OPT_CSV},
+    {.name = "color", .arg = PL_ARG_REQUIRED, .id = PL_OPT_COLOR,
+     .usage = "--color=WHEN, --width=N, --registry=FILE", .help = "as for portlens info"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.text = "\nRun as root to see every process; otherwise other users' sockets show no process.\n"},
+    /* ss -x lists Unix sockets: say why there are none here. */
+    {.short_name = 'x', .fn = opt_unix},
+};
+// clang-format on
+
+static const struct pl_cli_optset sockets_optset = {
+    .rows = sockets_rows,
+    .n = PL_CLI_NROWS(sockets_rows),
+    .order = "+",
+    .help_col = 22,
+    .metavar_sep = '=',
+    .refuse = sockets_refuse,
+};
+
+static int
+parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct sockets_args *a)
+{
+	struct pl_sock_query *q = &a->q;
+	int r = pl_cli_parse_opts(cli, &sockets_optset,
+	                          what == PL_SQ_LISTEN ? FOR_LISTEN : FOR_CONNS, a, argc, argv);
+
+	if (r != PL_EXIT_OK)
+		return r;
 	if (optind < argc)
 		return pl_cli_usage_error(cli, "%s takes no arguments (did you mean --port %s?)",
 		                          argv[0], argv[optind]);
@@ -289,9 +288,9 @@ print_notes(struct pl_cli *cli, const struct pl_sockset *set)
 int
 pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 {
-	struct pl_sock_query q = {
-	    .what = what, .port = -1, .uid = -1, .processes = 1, .annotate = 1};
-	struct sockets_args a = {0};
+	struct sockets_args a = {
+	    .q = {.what = what, .port = -1, .uid = -1, .processes = 1, .annotate = 1}};
+	struct pl_sock_query *q = &a.q;
 	struct pl_baseline baseline = {0};
 	struct pl_sockset *set = NULL;
 	struct pl_err err = {0};
@@ -299,7 +298,7 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	int rc, differs = PL_EXIT_OK;
 	size_t n_shown;
 
-	rc = parse_args(cli, argc, argv, what, &q, &a);
+	rc = parse_args(cli, argc, argv, what, &a);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	pl_term_setup(cli);
@@ -308,9 +307,9 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 		rc = pl_cli_baseline_load(cli, a.baseline, &baseline);
 	if (rc != PL_EXIT_OK)
 		return rc;
-	q.reg = cli->reg;
-	q.kb = cli->kb;
-	if ((rc = pl_sockets_collect(&q, &set, &err)) != PL_OK) {
+	q->reg = cli->reg;
+	q->kb = cli->kb;
+	if ((rc = pl_sockets_collect(q, &set, &err)) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		pl_baseline_cleanup(&baseline);
 		return pl_cli_exit_for((enum pl_rc)rc);
@@ -323,11 +322,11 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	n_shown = set->n_socks;
 	pl_buf_init(&out);
 	if (rc == PL_EXIT_OK && cli->format == PL_FMT_JSON)
-		pl_render_sockets_json(set, q.what, &out);
+		pl_render_sockets_json(set, q->what, &out);
 	else if (rc == PL_EXIT_OK && cli->format == PL_FMT_CSV)
-		pl_render_sockets_csv(set, q.what, &out);
+		pl_render_sockets_csv(set, q->what, &out);
 	else if (rc == PL_EXIT_OK)
-		rc = pl_render_sockets_text(cli, set, q.what, a.show_netns, &out);
+		rc = pl_render_sockets_text(cli, set, q->what, a.show_netns, &out);
 	if (rc == PL_EXIT_OK)
 		rc = pl_cli_emit(cli, &out);
 	/* Notes (stderr) follow the table, also when both go to one terminal or pipe. */
@@ -337,7 +336,7 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	pl_buf_cleanup(&out);
 	pl_sockset_free(set);
 	pl_baseline_cleanup(&baseline);
-	if (rc == PL_EXIT_OK && q.flagged_only && n_shown)
+	if (rc == PL_EXIT_OK && q->flagged_only && n_shown)
 		rc = PL_EXIT_FAIL; /* --flagged found something: exit 1, as grep and audit */
 	return rc != PL_EXIT_OK ? rc : differs;
 }

@@ -4,21 +4,13 @@
  * TCP ports from what they say (banner, protocol handshakes, TLS), in parallel, and
  * print service, product, version, CPE and the evidence in text, JSON or Markdown.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/opts.h"
 #include "cli/render_audit.h"
 #include "core/strnum.h"
-
-enum {
-	OPT_TIMEOUT = PL_OPT_FIRST_FREE,
-	OPT_BANNER,
-	OPT_READ,
-	OPT_CONNECT,
-	OPT_NO_TLS,
-	OPT_INTRUSIVE
-};
 
 /* Common options probe does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal probe_refuse[] = {
@@ -29,46 +21,87 @@ static const struct pl_cli_refusal probe_refuse[] = {
     {.opt = 0},
 };
 
-static const char probe_help[] =
-    "usage: portlens probe [OPTIONS] HOST:PORT[/udp]...\n"
-    "\n"
-    "Identify the service on each TCP port from what it says, whatever the port number:\n"
-    "wait for a banner, then send protocol probes in order of likelihood (Telnet, SSH,\n"
-    "HTTP, TLS, SMTP, FTP, POP3, IMAP, Redis, Memcached, MySQL, PostgreSQL, MQTT, VNC,\n"
-    "RDP, DNS, LDAP, rsync, SMB, ...). Products and versions come from Rapid7 Recog\n"
-    "fingerprints. Handshake facts show exposures the service states itself (VNC\n"
-    "without a password, SMBv1, SMB signing not required, RDP without NLA, ...).\n"
-    "Checks that use the service as an outsider would (anonymous FTP login, a relay\n"
-    "through an HTTP proxy, SMB guest share listing, anonymous LDAP search, opening an\n"
-    "rsync module, DNS recursion, extra TLS handshakes for old protocols and weak\n"
-    "ciphers) run only with --intrusive, as portlens audit runs them.\n"
-    "IPv6 addresses are written [ADDRESS]:PORT. HOST:PORT/udp asks a UDP port instead\n"
-    "(DNS, NTP, SNMP with community public, SSDP, memcached payloads).\n"
-    "\n"
-    "options:\n"
-    "  -j, --parallel=N      probe up to N ports at once (default 16)\n"
-    "  --timeout=MS          time budget per port (default 15000)\n"
-    "  --banner-wait=MS      wait for an unsolicited banner (default 2000)\n"
-    "  --read-timeout=MS     wait for the answer to one probe (default 2000)\n"
-    "  --connect-timeout=MS  (default 3000)\n"
-    "  --no-tls              do not try TLS handshakes\n"
-    "  --intrusive           also run the checks that prove exposures (see above)\n"
-    "  --json, --markdown    output format (JSON schema \"portlens.probe/1\")\n"
-    "  -h, --help            this help\n"
-    "\n"
-    "exit status: 0 all ports answered, 1 some could not be connected to, 2 usage error\n";
+/* What the command line sets: the probe options and the parallelism. */
+struct probe_args {
+	struct pl_probe_opts po;
+	unsigned parallel;
+};
 
+#define FIELD(f) offsetof(struct probe_args, f)
+
+/* Milliseconds 1-600000 into an unsigned field. */
 static int
-parse_ms(struct pl_cli *cli, const char *opt, const char *arg, unsigned *out)
+opt_ms(const struct pl_cli_optctx *oc, const char *arg)
 {
+	char name[64];
 	uint64_t v;
 
 	if (pl_parse_u64(arg, 1, 600000, &v, NULL) != PL_OK)
-		return pl_cli_usage_error(cli, "%s takes milliseconds 1-600000, not '%s'", opt,
-		                          arg);
-	*out = (unsigned)v;
+		return pl_cli_usage_error(oc->cli, "%s takes milliseconds 1-600000, not '%s'",
+		                          pl_cli_opt_display(oc->row, name, sizeof(name)), arg);
+	*PL_CLI_OPT_FIELD(oc, unsigned) = (unsigned)v;
 	return PL_EXIT_OK;
 }
+
+static int
+opt_parallel(const struct pl_cli_optctx *oc, const char *arg)
+{
+	uint64_t v;
+
+	if (pl_parse_u64(arg, 1, 64, &v, NULL) != PL_OK)
+		return pl_cli_usage_error(oc->cli, "--parallel takes 1-64, not '%s'", arg);
+	((struct probe_args *)oc->ctx)->parallel = (unsigned)v;
+	return PL_EXIT_OK;
+}
+
+// clang-format off
+static const struct pl_cli_opt probe_rows[] = {
+    {.text = "usage: portlens probe [OPTIONS] HOST:PORT[/udp]...\n"
+             "\n"
+             "Identify the service on each TCP port from what it says, whatever the port number:\n"
+             "wait for a banner, then send protocol probes in order of likelihood (Telnet, SSH,\n"
+             "HTTP, TLS, SMTP, FTP, POP3, IMAP, Redis, Memcached, MySQL, PostgreSQL, MQTT, VNC,\n"
+             "RDP, DNS, LDAP, rsync, SMB, ...). Products and versions come from Rapid7 Recog\n"
+             "fingerprints. Handshake facts show exposures the service states itself (VNC\n"
+             "without a password, SMBv1, SMB signing not required, RDP without NLA, ...).\n"
+             "Checks that use the service as an outsider would (anonymous FTP login, a relay\n"
+             "through an HTTP proxy, SMB guest share listing, anonymous LDAP search, opening an\n"
+             "rsync module, DNS recursion, extra TLS handshakes for old protocols and weak\n"
+             "ciphers) run only with --intrusive, as portlens audit runs them.\n"
+             "IPv6 addresses are written [ADDRESS]:PORT. HOST:PORT/udp asks a UDP port instead\n"
+             "(DNS, NTP, SNMP with community public, SSDP, memcached payloads).\n"
+             "\n"
+             "options:\n"},
+    {.name = "parallel", .short_name = 'j', .arg = PL_ARG_REQUIRED, .metavar = "N",
+     .fn = opt_parallel, .help = "probe up to N ports at once (default 16)"},
+    {.name = "timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_ms,
+     .field = FIELD(po.total_ms), .help = "time budget per port (default 15000)"},
+    {.name = "banner-wait", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_ms,
+     .field = FIELD(po.banner_ms), .help = "wait for an unsolicited banner (default 2000)"},
+    {.name = "read-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_ms,
+     .field = FIELD(po.read_ms), .help = "wait for the answer to one probe (default 2000)"},
+    {.name = "connect-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_ms,
+     .field = FIELD(po.connect_ms), .help = "(default 3000)"},
+    {.name = "no-tls", .fn = pl_cli_opt_flag, .field = FIELD(po.no_tls),
+     .help = "do not try TLS handshakes"},
+    {.name = "intrusive", .fn = pl_cli_opt_flag, .field = FIELD(po.intrusive),
+     .help = "also run the checks that prove exposures (see above)"},
+    {.name = "json", .id = PL_OPT_JSON, .usage = "--json, --markdown",
+     .help = "output format (JSON schema \"portlens.probe/1\")"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.text = "\n"
+             "exit status: 0 all ports answered, 1 some could not be connected to, 2 usage error\n"},
+};
+// clang-format on
+
+static const struct pl_cli_optset probe_optset = {
+    .rows = probe_rows,
+    .n = PL_CLI_NROWS(probe_rows),
+    .order = "", /* options may follow the targets */
+    .help_col = 24,
+    .metavar_sep = '=',
+    .refuse = probe_refuse,
+};
 
 static void
 render(struct pl_cli *cli, struct pl_probe_job *jobs, char **names, size_t n, struct pl_buf *out)
@@ -111,79 +144,18 @@ render(struct pl_cli *cli, struct pl_probe_job *jobs, char **names, size_t n, st
 	}
 }
 
-static int
-parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_probe_opts *po, unsigned *parallel)
-{
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"parallel", required_argument, NULL, 'j'},
-	    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-	    {"banner-wait", required_argument, NULL, OPT_BANNER},
-	    {"read-timeout", required_argument, NULL, OPT_READ},
-	    {"connect-timeout", required_argument, NULL, OPT_CONNECT},
-	    {"no-tls", no_argument, NULL, OPT_NO_TLS},
-	    {"intrusive", no_argument, NULL, OPT_INTRUSIVE},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	uint64_t v;
-	int opt, r;
-
-	opterr = 0;
-	optind = 0; /* GNU: full re-initialisation, options may follow targets */
-	cli->refuse = probe_refuse;
-	while ((opt = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
-		r = PL_EXIT_OK;
-		switch (opt) {
-		case 'h':
-			fputs(probe_help, cli->out);
-			return -1;
-		case 'j':
-			if (pl_parse_u64(optarg, 1, 64, &v, NULL) != PL_OK)
-				return pl_cli_usage_error(cli, "--parallel takes 1-64, not '%s'",
-				                          optarg);
-			*parallel = (unsigned)v;
-			continue;
-		case OPT_TIMEOUT:
-			r = parse_ms(cli, "--timeout", optarg, &po->total_ms);
-			break;
-		case OPT_BANNER:
-			r = parse_ms(cli, "--banner-wait", optarg, &po->banner_ms);
-			break;
-		case OPT_READ:
-			r = parse_ms(cli, "--read-timeout", optarg, &po->read_ms);
-			break;
-		case OPT_CONNECT:
-			r = parse_ms(cli, "--connect-timeout", optarg, &po->connect_ms);
-			break;
-		case OPT_NO_TLS:
-			po->no_tls = 1;
-			break;
-		case OPT_INTRUSIVE:
-			po->intrusive = 1;
-			break;
-		default:
-			r = pl_cli_other_option(cli, opt, optarg, argv);
-		}
-		if (r != PL_EXIT_OK)
-			return r;
-	}
-	return PL_EXIT_OK;
-}
-
 int
 pl_cmd_probe(struct pl_cli *cli, int argc, char **argv)
 {
-	struct pl_probe_opts po = {0};
+	struct probe_args args = {.parallel = 16};
 	struct pl_probe_ctx *ctx = NULL;
 	struct pl_probe_job *jobs = NULL;
 	struct pl_err err = {0};
 	struct pl_buf out;
-	unsigned parallel = 16;
 	size_t n;
 	int rc;
 
-	rc = parse_args(cli, argc, argv, &po, &parallel);
+	rc = pl_cli_parse_opts(cli, &probe_optset, 0, &args, argc, argv);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	pl_term_setup(cli);
@@ -210,8 +182,8 @@ pl_cmd_probe(struct pl_cli *cli, int argc, char **argv)
 			return pl_cli_usage_error(cli, "%s", msg);
 		}
 	}
-	if (pl_probe_ctx_new(&po, &ctx, &err) != PL_OK ||
-	    pl_probe_many(ctx, jobs, n, parallel, &err) != PL_OK) {
+	if (pl_probe_ctx_new(&args.po, &ctx, &err) != PL_OK ||
+	    pl_probe_many(ctx, jobs, n, args.parallel, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		rc = PL_EXIT_FAIL;
 		goto out;

@@ -5,27 +5,31 @@
  * atomically into the user's data directory), and going back to the built-in copy.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "core/atomic_file.h"
 #include "core/jsonw.h"
 
-static const char registry_help[] =
-    "usage: portlens registry [info]            show the registry in use and its date\n"
-    "       portlens registry import FILE       check FILE (an IANA service-names-port-\n"
-    "                                           numbers.csv) and use it from now on\n"
-    "       portlens registry reset             go back to the built-in registry\n"
-    "       portlens registry dump              one line per port and transport:\n"
-    "                                           PORT TRANSPORT STATUS SERVICE CSV-LINE\n"
-    "\n"
-    "The imported copy lives in $XDG_DATA_HOME/portlens/ (default ~/.local/share/portlens/).\n"
-    "--registry=FILE on any command uses FILE for that run only.\n"
-    "registry info --json: {\"schema\": \"portlens.registry/1\", \"source\", \"date\", ...}\n";
+// clang-format off
+static const struct pl_cli_opt registry_rows[] = {
+    {.text = "usage: portlens registry [info]            show the registry in use and its date\n"
+             "       portlens registry import FILE       check FILE (an IANA service-names-port-\n"
+             "                                           numbers.csv) and use it from now on\n"
+             "       portlens registry reset             go back to the built-in registry\n"
+             "       portlens registry dump              one line per port and transport:\n"
+             "                                           PORT TRANSPORT STATUS SERVICE CSV-LINE\n"
+             "\n"
+             "The imported copy lives in $XDG_DATA_HOME/portlens/ (default ~/.local/share/portlens/).\n"
+             "--registry=FILE on any command uses FILE for that run only.\n"
+             "registry info --json: {\"schema\": \"portlens.registry/1\", \"source\", \"date\", ...}\n"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help},
+};
+// clang-format on
 
 /* Common options registry does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal registry_refuse[] = {
@@ -178,29 +182,19 @@ out:
 int
 pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	static const struct pl_cli_optset registry_optset = {
+	    .rows = registry_rows,
+	    .n = PL_CLI_NROWS(registry_rows),
+	    .order = "",
+	    .refuse = registry_refuse,
 	};
 	const char *action;
 	char dest[1024];
-	int opt, rc;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	cli->refuse = registry_refuse;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		int r;
-
-		if (opt == 'h') {
-			fputs(registry_help, cli->out);
-			return PL_EXIT_OK;
-		}
-		r = pl_cli_other_option(cli, opt, optarg, argv);
-		if (r != PL_EXIT_OK)
-			return r;
-	}
+	rc = pl_cli_parse_opts(cli, &registry_optset, 0, NULL, argc, argv);
+	if (rc != PL_EXIT_OK)
+		return rc < 0 ? PL_EXIT_OK : rc;
 	action = optind < argc ? argv[optind] : "info";
 	if (cli->format == PL_FMT_JSON && strcmp(action, "info") != 0)
 		return pl_cli_usage_error(cli, "registry %s has no JSON output (registry info has)",

@@ -5,16 +5,15 @@
  * or range, transports merged ("23/tcp,udp"); a port found through the knowledge base
  * shows the title of the fact that matched.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "portlens/search.h"
 #include "core/jsonw.h"
 #include "core/strnum.h"
-
-enum { OPT_REGEX = PL_OPT_FIRST_FREE, OPT_LIMIT, OPT_ALL };
 
 /* Common options search does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal search_refuse[] = {
@@ -23,24 +22,68 @@ static const struct pl_cli_refusal search_refuse[] = {
     {.opt = 0},
 };
 
-static const char search_help[] =
-    "usage: portlens search [OPTIONS] TERM\n"
-    "\n"
-    "Find ports by number (2323, 8530-8531), service name or common name (dns, rdp,\n"
-    "\"remote desktop\", smb, vnc, in English, Korean, Arabic or Turkish), registry\n"
-    "description, the knowledge base's titles and texts, or assignee. Every word of TERM\n"
-    "must occur in the same field (case-insensitive). Best matches first: port number,\n"
-    "name or alias, name prefix, name, knowledge title, description, knowledge text,\n"
-    "assignee; riskier ports first within each.\n"
-    "\n"
-    "options:\n"
-    "  -E, --regex         TERM is a POSIX extended regular expression\n"
-    "  -t, --tcp / -u, --udp   only records for that transport\n"
-    "  -n, --limit=N       show at most N rows (default 100, 0 = all)\n"
-    "  --all               also match Unassigned and Reserved records\n"
-    "  --json              JSON output ({\"schema\": \"portlens.search/2\", ...})\n"
-    "  --color=WHEN, --width=N, --registry=FILE   as for portlens info\n"
-    "  -h, --help          this help\n";
+/* What the command line sets. */
+struct search_args {
+	struct pl_find_opts so;
+	uint64_t limit;
+};
+
+#define FIELD(f) offsetof(struct search_args, f)
+
+/* -t, -u: row->value is the protocol. */
+static int
+opt_proto(const struct pl_cli_optctx *oc, const char *arg)
+{
+	(void)arg;
+	((struct search_args *)oc->ctx)->so.protos |= PL_PROTO_BIT(oc->row->value);
+	return PL_EXIT_OK;
+}
+
+static int
+opt_limit(const struct pl_cli_optctx *oc, const char *arg)
+{
+	if (pl_parse_u64(arg, 0, 1000000, &((struct search_args *)oc->ctx)->limit, NULL) != PL_OK)
+		return pl_cli_usage_error(oc->cli, "--limit takes a number, not '%s'", arg);
+	return PL_EXIT_OK;
+}
+
+// clang-format off
+static const struct pl_cli_opt search_rows[] = {
+    {.text = "usage: portlens search [OPTIONS] TERM\n"
+             "\n"
+             "Find ports by number (2323, 8530-8531), service name or common name (dns, rdp,\n"
+             "\"remote desktop\", smb, vnc, in English, Korean, Arabic or Turkish), registry\n"
+             "description, the knowledge base's titles and texts, or assignee. Every word of TERM\n"
+             "must occur in the same field (case-insensitive). Best matches first: port number,\n"
+             "name or alias, name prefix, name, knowledge title, description, knowledge text,\n"
+             "assignee; riskier ports first within each.\n"
+             "\n"
+             "options:\n"},
+    {.name = "regex", .short_name = 'E', .fn = pl_cli_opt_flag, .field = FIELD(so.regex),
+     .help = "TERM is a POSIX extended regular expression"},
+    {.name = "tcp", .short_name = 't', .fn = opt_proto, .value = PL_PROTO_TCP,
+     .usage = "-t, --tcp / -u, --udp", .help = "only records for that transport"},
+    {.name = "udp", .short_name = 'u', .fn = opt_proto, .value = PL_PROTO_UDP},
+    {.name = "limit", .short_name = 'n', .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_limit,
+     .help = "show at most N rows (default 100, 0 = all)"},
+    {.name = "all", .fn = pl_cli_opt_flag, .field = FIELD(so.with_unused),
+     .help = "also match Unassigned and Reserved records"},
+    {.name = "json", .id = PL_OPT_JSON,
+     .help = "JSON output ({\"schema\": \"portlens.search/2\", ...})"},
+    {.name = "color", .arg = PL_ARG_REQUIRED, .id = PL_OPT_COLOR,
+     .usage = "--color=WHEN, --width=N, --registry=FILE", .help = "as for portlens info"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+};
+// clang-format on
+
+static const struct pl_cli_optset search_optset = {
+    .rows = search_rows,
+    .n = PL_CLI_NROWS(search_rows),
+    .order = "",
+    .help_col = 22,
+    .metavar_sep = '=',
+    .refuse = search_refuse,
+};
 
 static void
 format_port(char *buf, size_t size, const struct pl_port_hit *h)
@@ -140,78 +183,39 @@ render_json(const char *term, const struct pl_port_hit *hits, size_t n, size_t l
 int
 pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"regex", no_argument, NULL, 'E'},
-	    {"tcp", no_argument, NULL, 't'},
-	    {"udp", no_argument, NULL, 'u'},
-	    {"limit", required_argument, NULL, 'n'},
-	    {"all", no_argument, NULL, OPT_ALL},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct pl_find_opts so = {0};
+	struct search_args args = {.limit = 100};
+	struct pl_find_opts *so = &args.so;
 	struct pl_port_hit *hits = NULL;
 	struct pl_err err = {0};
 	struct pl_buf out;
-	uint64_t limit = 100;
 	size_t n_hits = 0;
 	enum pl_rc frc;
-	int opt, rc;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	cli->refuse = search_refuse;
-	while ((opt = getopt_long(argc, argv, "hEtun:", longopts, NULL)) != -1) {
-		int r;
-
-		switch (opt) {
-		case 'h':
-			fputs(search_help, cli->out);
-			return PL_EXIT_OK;
-		case 'E':
-			so.regex = 1;
-			continue;
-		case 't':
-			so.protos |= PL_PROTO_BIT(PL_PROTO_TCP);
-			continue;
-		case 'u':
-			so.protos |= PL_PROTO_BIT(PL_PROTO_UDP);
-			continue;
-		case 'n':
-			if (pl_parse_u64(optarg, 0, 1000000, &limit, NULL) != PL_OK)
-				return pl_cli_usage_error(cli, "--limit takes a number, not '%s'",
-				                          optarg);
-			continue;
-		case OPT_ALL:
-			so.with_unused = 1;
-			continue;
-		}
-		r = pl_cli_other_option(cli, opt, optarg, argv);
-		if (r != PL_EXIT_OK)
-			return r;
-	}
+	rc = pl_cli_parse_opts(cli, &search_optset, 0, &args, argc, argv);
+	if (rc != PL_EXIT_OK)
+		return rc < 0 ? PL_EXIT_OK : rc;
 	pl_term_setup(cli);
 	if (optind != argc - 1)
 		return pl_cli_usage_error(cli, "search takes one TERM (quote it if it has "
 		                               "spaces); see --help");
-	so.term = argv[optind];
+	so->term = argv[optind];
 	rc = pl_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK)
 		return rc;
-	so.reg = cli->reg;
-	frc = pl_find_ports(&so, &hits, &n_hits, &err);
+	so->reg = cli->reg;
+	frc = pl_find_ports(so, &hits, &n_hits, &err);
 	if (frc != PL_OK) {
 		pl_cli_print_err(cli, &err);
 		return frc == PL_ERR_NOMEM ? PL_EXIT_FAIL : PL_EXIT_USAGE;
 	}
 	pl_buf_init(&out);
 	if (cli->format == PL_FMT_JSON)
-		render_json(so.term, hits, n_hits, (size_t)limit, &out);
+		render_json(so->term, hits, n_hits, (size_t)args.limit, &out);
 	else if (n_hits == 0)
-		fprintf(cli->err, "%s: no port matches '%s'\n", cli->prog, so.term);
+		fprintf(cli->err, "%s: no port matches '%s'\n", cli->prog, so->term);
 	else
-		render_text(cli, hits, n_hits, (size_t)limit, &out);
+		render_text(cli, hits, n_hits, (size_t)args.limit, &out);
 	rc = pl_cli_emit(cli, &out);
 	if (rc == PL_EXIT_OK && n_hits == 0)
 		rc = PL_EXIT_FAIL;

@@ -9,7 +9,7 @@
  * is one orderly pl_web_stop.
  */
 #include <arpa/inet.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -19,46 +19,63 @@
 #include <sys/random.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "cli/render_sockets.h"
 #include "portlens/store.h"
 #include "core/strnum.h"
 #include "web/web.h"
 
-enum {
-	OPT_LISTEN = PL_OPT_FIRST_FREE,
-	OPT_ALLOW_REMOTE,
-	OPT_TOKEN,
-	OPT_DB,
-	OPT_THREADS,
-	OPT_VOTE_BURST,
-	OPT_VOTE_RATE,
-	OPT_CACHE_MS,
+/* What the command line sets: the server's configuration and where it listens. */
+struct serve_args {
+	struct pl_web_config cfg;
+	const char *listen;
 };
 
-static const char serve_help[] =
-    "usage: portlens serve [OPTIONS]\n"
-    "\n"
-    "Serve port pages, search, live listeners and saved scans as web pages and a JSON\n"
-    "API (docs/web.md, docs/api.md). Listens on 127.0.0.1:7678 by default (7678 is\n"
-    "Unassigned in the IANA registry) and prints the URL. Stop with Ctrl-C.\n"
-    "\n"
-    "options:\n"
-    "  --listen ADDR:PORT  where to listen (default 127.0.0.1:7678; [::1]:PORT for IPv6;\n"
-    "                      port 0 picks a free port)\n"
-    "  --allow-remote      allow an address beyond loopback; every request must then carry\n"
-    "                      the access token (printed in the URL)\n"
-    "  --token TOKEN       the access token, at least 16 characters (default:\n"
-    "                      $PORTLENS_TOKEN, else 256 random bits, printed once)\n"
-    "  --db PATH|URL       the store of saved scans, watch events and votes: an\n"
-    "                      SQLite file (default $XDG_DATA_HOME/portlens/portlens.db)\n"
-    "                      or postgresql://... (the fleet's shared database)\n"
-    "  --threads N         worker threads (default: one per CPU, at most 8)\n"
-    "  --vote-burst N      votes one address may cast at once (default 10)\n"
-    "  --vote-rate N       votes per minute one address regains (default 6)\n"
-    "  --cache-ms N        reuse a rendered port page for N ms (default 1000)\n"
-    "  --no-live           do not read this machine's sockets or /proc\n"
-    "  --registry FILE     use this IANA registry CSV instead of the built-in one\n"
-    "  -h, --help          this help\n";
+#define FIELD(f) offsetof(struct serve_args, f)
+
+// clang-format off
+static const struct pl_cli_opt serve_rows[] = {
+    {.text = "usage: portlens serve [OPTIONS]\n"
+             "\n"
+             "Serve port pages, search, live listeners and saved scans as web pages and a JSON\n"
+             "API (docs/web.md, docs/api.md). Listens on 127.0.0.1:7678 by default (7678 is\n"
+             "Unassigned in the IANA registry) and prints the URL. Stop with Ctrl-C.\n"
+             "\n"
+             "options:\n"},
+    {.name = "listen", .arg = PL_ARG_REQUIRED, .metavar = "ADDR:PORT", .fn = pl_cli_opt_str,
+     .field = FIELD(listen),
+     .help = "where to listen (default 127.0.0.1:7678; [::1]:PORT for IPv6;\n"
+             "port 0 picks a free port)"},
+    {.name = "allow-remote", .fn = pl_cli_opt_flag, .field = FIELD(cfg.allow_remote),
+     .help = "allow an address beyond loopback; every request must then carry\n"
+             "the access token (printed in the URL)"},
+    {.name = "token", .arg = PL_ARG_REQUIRED, .metavar = "TOKEN", .fn = pl_cli_opt_str,
+     .field = FIELD(cfg.token),
+     .help = "the access token, at least 16 characters (default:\n"
+             "$PORTLENS_TOKEN, else 256 random bits, printed once)"},
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str,
+     .field = FIELD(cfg.db_path),
+     .help = "the store of saved scans, watch events and votes: an\n"
+             "SQLite file (default $XDG_DATA_HOME/portlens/portlens.db)\n"
+             "or postgresql://... (the fleet's shared database)"},
+    {.name = "threads", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+     .field = FIELD(cfg.threads), .min = 1, .max = 64,
+     .help = "worker threads (default: one per CPU, at most 8)"},
+    {.name = "vote-burst", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+     .field = FIELD(cfg.vote_burst), .min = 1, .max = 100000,
+     .help = "votes one address may cast at once (default 10)"},
+    {.name = "vote-rate", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+     .field = FIELD(cfg.vote_per_minute), .min = 1, .max = 100000,
+     .help = "votes per minute one address regains (default 6)"},
+    {.name = "cache-ms", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+     .field = FIELD(cfg.cache_ms), .min = 1, .max = 3600000,
+     .help = "reuse a rendered port page for N ms (default 1000)"},
+    {.name = "no-live", .id = PL_OPT_NO_LIVE, .help = "do not read this machine's sockets or /proc"},
+    {.name = "registry", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .id = PL_OPT_REGISTRY,
+     .help = "use this IANA registry CSV instead of the built-in one"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+};
+// clang-format on
 
 /* Common options serve does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal serve_refuse[] = {
@@ -173,65 +190,18 @@ choose_token(struct pl_cli *cli, struct pl_web_config *cfg, char *buf, size_t si
 }
 
 static int
-parse_args(struct pl_cli *cli, int argc, char **argv, struct pl_web_config *cfg,
-           const char **listen)
+parse_args(struct pl_cli *cli, int argc, char **argv, struct serve_args *a)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"listen", required_argument, NULL, OPT_LISTEN},
-	    {"allow-remote", no_argument, NULL, OPT_ALLOW_REMOTE},
-	    {"token", required_argument, NULL, OPT_TOKEN},
-	    {"db", required_argument, NULL, OPT_DB},
-	    {"threads", required_argument, NULL, OPT_THREADS},
-	    {"vote-burst", required_argument, NULL, OPT_VOTE_BURST},
-	    {"vote-rate", required_argument, NULL, OPT_VOTE_RATE},
-	    {"cache-ms", required_argument, NULL, OPT_CACHE_MS},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	static const struct pl_cli_optset serve_optset = {
+	    .rows = serve_rows,
+	    .n = PL_CLI_NROWS(serve_rows),
+	    .order = "+",
+	    .help_col = 22,
+	    .metavar_sep = ' ',
+	    .refuse = serve_refuse,
 	};
-	int opt, rc = PL_EXIT_OK;
+	int rc = pl_cli_parse_opts(cli, &serve_optset, 0, a, argc, argv);
 
-	opterr = 0;
-	optind = 1;
-	cli->refuse = serve_refuse;
-	while (rc == PL_EXIT_OK && (opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(serve_help, cli->out);
-			return -1;
-		case OPT_LISTEN:
-			*listen = optarg;
-			break;
-		case OPT_ALLOW_REMOTE:
-			cfg->allow_remote = 1;
-			break;
-		case OPT_TOKEN:
-			cfg->token = optarg;
-			break;
-		case OPT_DB:
-			cfg->db_path = optarg;
-			break;
-		case OPT_THREADS:
-			rc = pl_cli_uint_opt(cli, "--threads", optarg, 1, 64, &cfg->threads);
-			break;
-		case OPT_VOTE_BURST:
-			rc = pl_cli_uint_opt(cli, "--vote-burst", optarg, 1, 100000,
-			                     &cfg->vote_burst);
-			break;
-		case OPT_VOTE_RATE:
-			rc = pl_cli_uint_opt(cli, "--vote-rate", optarg, 1, 100000,
-			                     &cfg->vote_per_minute);
-			break;
-		case OPT_CACHE_MS:
-			rc = pl_cli_uint_opt(cli, "--cache-ms", optarg, 1, 3600000, &cfg->cache_ms);
-			break;
-		default:
-			rc = pl_cli_other_option(cli, opt, optarg, argv);
-			if (rc != PL_EXIT_OK)
-				return rc;
-			break;
-		}
-	}
 	if (rc == PL_EXIT_OK && optind < argc)
 		rc = pl_cli_usage_error(cli, "serve takes no arguments, not '%s'", argv[optind]);
 	return rc;
@@ -268,17 +238,20 @@ print_url(struct pl_cli *cli, const struct pl_web_config *cfg, const struct pl_w
 int
 pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 {
-	struct pl_web_config cfg = {0};
-	const char *listen = "127.0.0.1:7678";
+	struct serve_args args = {.listen = "127.0.0.1:7678"};
+	struct pl_web_config cfg;
+	const char *listen;
 	char db[4096], token[80];
 	struct pl_web *web = NULL;
 	struct pl_err err = {0};
 	sigset_t set;
 	int rc, sig;
 
-	rc = parse_args(cli, argc, argv, &cfg, &listen);
+	rc = parse_args(cli, argc, argv, &args);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
+	cfg = args.cfg;
+	listen = args.listen;
 	if (parse_listen(listen, &cfg) != 0)
 		return pl_cli_usage_error(cli,
 		                          "--listen takes ADDR:PORT, [IPV6]:PORT or PORT, "

@@ -3,35 +3,15 @@
  * cmd_site.c - `portlens site DIR`: writes the port pages as a static site in the four
  * page languages (pl_web_site_export, src/web/site.c) and says how much it wrote.
  */
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "core/strnum.h"
 #include "web/web.h"
-
-enum { OPT_PORTS = PL_OPT_FIRST_FREE, OPT_BASE_URL, OPT_FEEDBACK_URL };
-
-static const char site_help[] =
-    "usage: portlens site [OPTIONS] DIR\n"
-    "\n"
-    "Write the port pages as a static site anyone can host: DIR/LANG/port/N.html for\n"
-    "LANG in en, ko, ar, tr (the same pages as portlens serve, without live data),\n"
-    "DIR/LANG/index.html, a search index per language for the pages' search box,\n"
-    "DIR/sitemap.xml with hreflang alternates, and DIR/assets/. Every port with an\n"
-    "assigned registry record or a knowledge entry is exported unless --ports says.\n"
-    "\n"
-    "options:\n"
-    "  --ports LIST        only these ports: 22,80,8000-8010\n"
-    "  --base-url URL      the site's public address, for canonical links and the\n"
-    "                      sitemap (e.g. https://ports.example/); relative otherwise\n"
-    "  --feedback-url URL  a portlens serve instance: each page gets a \"was this\n"
-    "                      helpful\" form that opens the port there; no form otherwise\n"
-    "  --registry FILE     use this IANA registry CSV instead of the built-in one\n"
-    "  --no-live           accepted: the pages never carry live data\n"
-    "  -h, --help          this help\n";
 
 /* Common options site does not honour (common.c refuses them with these lines). --no-live
  * is honoured as it stands: the pages never carry live data. */
@@ -85,71 +65,96 @@ bad:
 	return -1;
 }
 
+/* What the command line sets. */
+struct site_args {
+	struct pl_site_opts so;
+	uint16_t *ports; /* --ports, malloc'd */
+};
+
+#define FIELD(f) offsetof(struct site_args, f)
+
+static int
+opt_ports(const struct pl_cli_optctx *oc, const char *arg)
+{
+	struct site_args *a = oc->ctx;
+
+	free(a->ports);
+	a->ports = NULL;
+	return parse_ports(oc->cli, arg, &a->ports, &a->so.n_ports) != 0 ? PL_EXIT_USAGE
+	                                                                 : PL_EXIT_OK;
+}
+
+// clang-format off
+static const struct pl_cli_opt site_rows[] = {
+    {.text = "usage: portlens site [OPTIONS] DIR\n"
+             "\n"
+             "Write the port pages as a static site anyone can host: DIR/LANG/port/N.html for\n"
+             "LANG in en, ko, ar, tr (the same pages as portlens serve, without live data),\n"
+             "DIR/LANG/index.html, a search index per language for the pages' search box,\n"
+             "DIR/sitemap.xml with hreflang alternates, and DIR/assets/. Every port with an\n"
+             "assigned registry record or a knowledge entry is exported unless --ports says.\n"
+             "\n"
+             "options:\n"},
+    {.name = "ports", .arg = PL_ARG_REQUIRED, .metavar = "LIST", .fn = opt_ports,
+     .help = "only these ports: 22,80,8000-8010"},
+    {.name = "base-url", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pl_cli_opt_str,
+     .field = FIELD(so.base_url),
+     .help = "the site's public address, for canonical links and the\n"
+             "sitemap (e.g. https://ports.example/); relative otherwise"},
+    {.name = "feedback-url", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pl_cli_opt_str,
+     .field = FIELD(so.feedback_url),
+     .help = "a portlens serve instance: each page gets a \"was this\n"
+             "helpful\" form that opens the port there; no form otherwise"},
+    {.name = "registry", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .id = PL_OPT_REGISTRY,
+     .help = "use this IANA registry CSV instead of the built-in one"},
+    {.name = "no-live", .id = PL_OPT_NO_LIVE, .help = "accepted: the pages never carry live data"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+};
+// clang-format on
+
+static const struct pl_cli_optset site_optset = {
+    .rows = site_rows,
+    .n = PL_CLI_NROWS(site_rows),
+    .order = "",
+    .help_col = 22,
+    .metavar_sep = ' ',
+    .refuse = site_refuse,
+};
+
 int
 pl_cmd_site(struct pl_cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"ports", required_argument, NULL, OPT_PORTS},
-	    {"base-url", required_argument, NULL, OPT_BASE_URL},
-	    {"feedback-url", required_argument, NULL, OPT_FEEDBACK_URL},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct pl_site_opts so = {0};
+	struct site_args args = {0};
+	struct pl_site_opts *so = &args.so;
 	struct pl_site_stats st = {0};
 	struct pl_err err = {0};
-	uint16_t *ports = NULL;
-	int opt, rc;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	cli->refuse = site_refuse;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(site_help, cli->out);
-			free(ports);
-			return PL_EXIT_OK;
-		case OPT_PORTS:
-			free(ports);
-			ports = NULL;
-			if (parse_ports(cli, optarg, &ports, &so.n_ports) != 0)
-				return PL_EXIT_USAGE;
-			continue;
-		case OPT_BASE_URL:
-			so.base_url = optarg;
-			continue;
-		case OPT_FEEDBACK_URL:
-			so.feedback_url = optarg;
-			continue;
-		}
-		rc = pl_cli_other_option(cli, opt, optarg, argv);
-		if (rc != PL_EXIT_OK) {
-			free(ports);
-			return rc;
-		}
+	rc = pl_cli_parse_opts(cli, &site_optset, 0, &args, argc, argv);
+	if (rc != PL_EXIT_OK) {
+		free(args.ports);
+		return rc < 0 ? PL_EXIT_OK : rc;
 	}
 	if (optind != argc - 1) {
-		free(ports);
+		free(args.ports);
 		return pl_cli_usage_error(cli, "site takes one output directory; see --help");
 	}
 	rc = pl_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK) {
-		free(ports);
+		free(args.ports);
 		return rc;
 	}
-	so.dir = argv[optind];
-	so.reg = cli->reg;
-	so.kb = cli->kb;
-	so.ports = ports;
-	if (pl_web_site_export(&so, &st, &err) != PL_OK) {
+	so->dir = argv[optind];
+	so->reg = cli->reg;
+	so->kb = cli->kb;
+	so->ports = args.ports;
+	if (pl_web_site_export(so, &st, &err) != PL_OK) {
 		pl_cli_print_err(cli, &err);
-		free(ports);
+		free(args.ports);
 		return PL_EXIT_FAIL;
 	}
 	fprintf(cli->out, "%s: %zu ports, %zu pages, %zu files, %llu bytes in %s\n", cli->prog,
-	        st.ports, st.pages, st.files, (unsigned long long)st.bytes, so.dir);
-	free(ports);
+	        st.ports, st.pages, st.files, (unsigned long long)st.bytes, so->dir);
+	free(args.ports);
 	return PL_EXIT_OK;
 }

@@ -18,7 +18,7 @@
  * a signalfd in the same poll() as the BPF ring, so no handler and no global is needed.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,55 +28,65 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/opts.h"
 #include "cli/render_sockets.h"
 #include "cli/watch_cmd.h"
 #include "core/strnum.h"
 #include "core/array.h"
 
-enum {
-	OPT_BASELINE = PL_OPT_FIRST_FREE,
-	OPT_STATE_DIR,
-	OPT_WEBHOOK,
-	OPT_WEBHOOK_TIMEOUT,
-	OPT_SYSLOG,
-	OPT_POLL,
-	OPT_INTERVAL,
-	OPT_DURATION,
-	OPT_DB,
-	OPT_SCAN,
-};
-
 #define POLL_ONLY_MS 250
 #define COALESCE_MS  20 /* after a kernel wake-up, gather what follows this long */
 
-static const char watch_help[] =
-    "usage: portlens watch [OPTIONS]\n"
-    "\n"
-    "Report listeners that appear or vanish on this machine, in every network\n"
-    "namespace, within a second, with the process, user, unit or container holding\n"
-    "them. As root the kernel says when a TCP listener changes (BPF on the\n"
-    "sock:inet_sock_set_state tracepoint); UDP, and everything without that source, is\n"
-    "polled (watch says which). Every event is first appended to the event log in the\n"
-    "state directory and synced, then printed, sent to the journal and to the webhook.\n"
-    "\n"
-    "options:\n"
-    "  --baseline=FILE     judge each listener against FILE (listen --save-baseline)\n"
-    "  --json              one JSON line per event (schema portlens.watch/1)\n"
-    "  --state-dir=DIR     event log and webhook position (default\n"
-    "                      $XDG_STATE_HOME/portlens, or /var/lib/portlens as root)\n"
-    "  --webhook=URL       POST each event's JSON to http://HOST[:PORT]/PATH, in\n"
-    "                      order, retried until accepted (2xx); the log is the queue\n"
-    "  --webhook-timeout=MS  time allowed per attempt (default 5000)\n"
-    "  --syslog            also to the journal (MESSAGE_ID per kind) or syslog\n"
-    "  --db PATH|URL       also store events and this machine's listeners (an SQLite\n"
-    "                      file or postgresql://..., for portlens serve's fleet pages)\n"
-    "  --scan 'TARGETS -p PORTS [SCAN OPTIONS] every INTERVAL'\n"
-    "                      scan on a schedule (INTERVAL: 90s, 15m, 1h, 1d) and report\n"
-    "                      ports that opened or closed and services that changed\n"
-    "  --poll              do not use the kernel event source\n"
-    "  --interval=MS       how often to poll (default 500; 250 without BPF)\n"
-    "  --duration=S        stop after S seconds (default: until SIGINT/SIGTERM)\n"
-    "  -h, --help          this help\n";
+#define FIELD(f) offsetof(struct watch_run, f)
+
+// clang-format off
+static const struct pl_cli_opt watch_rows[] = {
+    {.text = "usage: portlens watch [OPTIONS]\n"
+             "\n"
+             "Report listeners that appear or vanish on this machine, in every network\n"
+             "namespace, within a second, with the process, user, unit or container holding\n"
+             "them. As root the kernel says when a TCP listener changes (BPF on the\n"
+             "sock:inet_sock_set_state tracepoint); UDP, and everything without that source, is\n"
+             "polled (watch says which). Every event is first appended to the event log in the\n"
+             "state directory and synced, then printed, sent to the journal and to the webhook.\n"
+             "\n"
+             "options:\n"},
+    {.name = "baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+     .field = FIELD(baseline_path),
+     .help = "judge each listener against FILE (listen --save-baseline)"},
+    {.name = "json", .id = PL_OPT_JSON, .help = "one JSON line per event (schema portlens.watch/1)"},
+    {.name = "state-dir", .arg = PL_ARG_REQUIRED, .metavar = "DIR", .fn = pl_cli_opt_str,
+     .field = FIELD(state_dir),
+     .help = "event log and webhook position (default\n"
+             "$XDG_STATE_HOME/portlens, or /var/lib/portlens as root)"},
+    {.name = "webhook", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pl_cli_opt_str,
+     .field = FIELD(webhook_url),
+     .help = "POST each event's JSON to http://HOST[:PORT]/PATH, in\n"
+             "order, retried until accepted (2xx); the log is the queue"},
+    {.name = "webhook-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pl_cli_opt_uint,
+     .field = FIELD(webhook_timeout_ms), .min = 10, .max = 600000,
+     .help = "time allowed per attempt (default 5000)"},
+    {.name = "syslog", .fn = pl_cli_opt_flag, .field = FIELD(syslog),
+     .help = "also to the journal (MESSAGE_ID per kind) or syslog"},
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .usage = "--db PATH|URL",
+     .fn = pl_cli_opt_str, .field = FIELD(db),
+     .help = "also store events and this machine's listeners (an SQLite\n"
+             "file or postgresql://..., for portlens serve's fleet pages)"},
+    {.name = "scan", .arg = PL_ARG_REQUIRED, .metavar = "SPEC", .fn = pl_cli_opt_str,
+     .field = FIELD(scan_spec), .usage = "--scan 'TARGETS -p PORTS [SCAN OPTIONS] every INTERVAL'",
+     .help = "\nscan on a schedule (INTERVAL: 90s, 15m, 1h, 1d) and report\n"
+             "ports that opened or closed and services that changed"},
+    {.name = "poll", .fn = pl_cli_opt_flag, .field = FIELD(force_poll),
+     .help = "do not use the kernel event source"},
+    {.name = "interval", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pl_cli_opt_uint,
+     .field = FIELD(interval_ms), .min = 10, .max = 3600000,
+     .help = "how often to poll (default 500; 250 without BPF)"},
+    {.name = "duration", .arg = PL_ARG_REQUIRED, .metavar = "S", .fn = pl_cli_opt_uint,
+     .field = FIELD(duration_s), .min = 1, .max = 31536000,
+     .help = "stop after S seconds (default: until SIGINT/SIGTERM)"},
+    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+};
+// clang-format on
 
 /* Common options watch does not honour (common.c refuses them with these lines). */
 static const struct pl_cli_refusal watch_refuse[] = {
@@ -96,69 +106,16 @@ static const struct pl_cli_refusal watch_refuse[] = {
 static int
 parse_args(struct watch_run *w, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"baseline", required_argument, NULL, OPT_BASELINE},
-	    {"state-dir", required_argument, NULL, OPT_STATE_DIR},
-	    {"webhook", required_argument, NULL, OPT_WEBHOOK},
-	    {"webhook-timeout", required_argument, NULL, OPT_WEBHOOK_TIMEOUT},
-	    {"syslog", no_argument, NULL, OPT_SYSLOG},
-	    {"poll", no_argument, NULL, OPT_POLL},
-	    {"interval", required_argument, NULL, OPT_INTERVAL},
-	    {"duration", required_argument, NULL, OPT_DURATION},
-	    {"db", required_argument, NULL, OPT_DB},
-	    {"scan", required_argument, NULL, OPT_SCAN},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	static const struct pl_cli_optset watch_optset = {
+	    .rows = watch_rows,
+	    .n = PL_CLI_NROWS(watch_rows),
+	    .order = "+",
+	    .help_col = 22,
+	    .metavar_sep = '=',
+	    .refuse = watch_refuse,
 	};
-	int opt, rc = PL_EXIT_OK;
+	int rc = pl_cli_parse_opts(w->cli, &watch_optset, 0, w, argc, argv);
 
-	opterr = 0;
-	optind = 1;
-	w->cli->refuse = watch_refuse;
-	while (rc == PL_EXIT_OK && (opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(watch_help, w->cli->out);
-			return -1;
-		case OPT_BASELINE:
-			w->baseline_path = optarg;
-			break;
-		case OPT_STATE_DIR:
-			w->state_dir = optarg;
-			break;
-		case OPT_WEBHOOK:
-			w->webhook_url = optarg;
-			break;
-		case OPT_WEBHOOK_TIMEOUT:
-			rc = pl_cli_uint_opt(w->cli, "--webhook-timeout", optarg, 10, 600000,
-			                     &w->webhook_timeout_ms);
-			break;
-		case OPT_SYSLOG:
-			w->syslog = 1;
-			break;
-		case OPT_POLL:
-			w->force_poll = 1;
-			break;
-		case OPT_INTERVAL:
-			rc = pl_cli_uint_opt(w->cli, "--interval", optarg, 10, 3600000,
-			                     &w->interval_ms);
-			break;
-		case OPT_DB:
-			w->db = optarg;
-			break;
-		case OPT_SCAN:
-			w->scan_spec = optarg;
-			break;
-		case OPT_DURATION:
-			rc = pl_cli_uint_opt(w->cli, "--duration", optarg, 1, 31536000,
-			                     &w->duration_s);
-			break;
-		default:
-			rc = pl_cli_other_option(w->cli, opt, optarg, argv);
-			break;
-		}
-	}
 	if (rc == PL_EXIT_OK && optind < argc)
 		rc = pl_cli_usage_error(w->cli, "watch takes no arguments, not '%s'", argv[optind]);
 	if (rc == PL_EXIT_OK && w->webhook_url) {

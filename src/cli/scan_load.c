@@ -8,7 +8,6 @@
  * name never has.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -143,41 +142,4 @@ scan_load(struct pl_cli *cli, const char *arg, const char *db, struct pl_scandoc
 	    pl_parse_u64(arg, 1, INT64_MAX, &id, NULL) == PL_OK)
 		return load_saved(cli, (int64_t)id, db, doc);
 	return scan_load_path(cli, arg, doc);
-}
-
-int
-scan_load_args(struct pl_cli *cli, int argc, char **argv, const char *help, const char **db,
-               int *quiet)
-{
-	enum { OPT_DB = PL_OPT_FIRST_FREE };
-	static const struct option longopts[] = {
-	    PL_CLI_COMMON_LONGOPTS,
-	    {"db", required_argument, NULL, OPT_DB},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int opt, rc;
-
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+hq", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'h':
-			fputs(help, cli->out);
-			return -1;
-		case 'q':
-			*quiet = 1;
-			break;
-		case OPT_DB:
-			*db = optarg;
-			break;
-		default:
-			rc = pl_cli_other_option(cli, opt, optarg, argv);
-			if (rc != PL_EXIT_OK)
-				return rc;
-			break;
-		}
-	}
-	return PL_EXIT_OK;
 }

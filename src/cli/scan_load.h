@@ -28,12 +28,10 @@ int scan_load_path(struct pl_cli *cli, const char *path, struct pl_scandoc *doc)
  */
 int scan_load(struct pl_cli *cli, const char *arg, const char *db, struct pl_scandoc *doc);
 
-/*
- * The options diff and import share (--db, -q/--quiet, -h/--help with help, and the
- * common ones). Returns PL_EXIT_OK (optind at the first operand), -1 after --help, or
- * PL_EXIT_USAGE (message printed).
- */
-int scan_load_args(struct pl_cli *cli, int argc, char **argv, const char *help, const char **db,
-                   int *quiet);
+/* The options diff and import share (each command's table fills it). */
+struct scan_load_args {
+	const char *db; /* --db PATH|URL, or NULL for the default store */
+	int quiet;      /* -q, --quiet */
+};
 
 #endif
