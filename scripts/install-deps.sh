@@ -10,7 +10,7 @@ build_pkgs=(build-essential meson ninja-build pkg-config
 	libjansson-dev libcmocka-dev libpq-dev)
 test_pkgs=(clang clang-format libclang-rt-14-dev llvm
 	groff-base bsdutils iproute2 nftables socat procps python3 lsof net-tools nmap hyperfine
-	time util-linux)
+	time util-linux zsh fish) # zsh, fish: the completion scripts are loaded by the shells
 # Web front end (portlens serve): browser tests drive Debian's chromium through
 # playwright-core (npm); the web benchmark runs nginx and wrk side by side with portlens.
 test_pkgs+=(chromium fonts-nanum nginx wrk) # fonts-nanum: Korean in the screenshots

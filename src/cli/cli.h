@@ -66,6 +66,7 @@ int pl_cmd_audit(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_diff(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_import(struct pl_cli *cli, int argc, char **argv);
 int pl_cmd_watch(struct pl_cli *cli, int argc, char **argv);
+int pl_cmd_completion(struct pl_cli *cli, int argc, char **argv);
 
 /*
  * The exit status for a library failure, the one mapping every command uses: PL_OK 0;

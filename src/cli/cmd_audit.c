@@ -88,6 +88,7 @@ static const struct pl_cli_opt audit_rows[] = {
              "SSDP, memcached payloads); those that answer are audited:\n"
              "open recursion, SNMP public, amplification factor"},
     {.name = "fail-on", .arg = PL_ARG_REQUIRED, .metavar = "SEVERITY", .fn = opt_fail_on,
+     .values = "info low medium high critical",
      .help = "exit 1 when a finding is at or above SEVERITY: info, low,\n"
              "medium, high (default), critical"},
     {.name = "check-default-credentials", .fn = pl_cli_opt_flag, .field = FIELD(check_creds),
@@ -123,7 +124,7 @@ static const struct pl_cli_opt audit_rows[] = {
 };
 // clang-format on
 
-static const struct pl_cli_optset audit_optset = {
+const struct pl_cli_optset audit_optset = {
     .rows = audit_rows,
     .n = PL_CLI_NROWS(audit_rows),
     .order = "", /* options may follow the targets */

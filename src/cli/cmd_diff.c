@@ -57,7 +57,7 @@ static const struct pl_cli_opt diff_rows[] = {
 };
 // clang-format on
 
-static const struct pl_cli_optset diff_optset = {
+const struct pl_cli_optset diff_optset = {
     .rows = diff_rows,
     .n = PL_CLI_NROWS(diff_rows),
     .order = "+",

@@ -156,7 +156,7 @@ static const struct pl_cli_opt import_opts[] = {
 };
 // clang-format on
 
-static const struct pl_cli_optset import_optset = {
+const struct pl_cli_optset import_optset = {
     .rows = import_opts,
     .n = PL_CLI_NROWS(import_opts),
     .order = "+",

@@ -43,7 +43,7 @@ static const struct pl_cli_opt info_rows[] = {
 };
 // clang-format on
 
-static const struct pl_cli_optset info_optset = {
+const struct pl_cli_optset info_optset = {
     .rows = info_rows,
     .n = PL_CLI_NROWS(info_rows),
     .order = "",

@@ -213,6 +213,7 @@ static const struct pl_cli_opt sockets_rows[] = {
     {.name = "proc", .fn = pl_cli_opt_flag, .field = FIELD(q.use_proc),
      .help = "read /proc/net instead of netlink sock_diag"},
     {.name = "processes-from", .arg = PL_ARG_REQUIRED, .metavar = "SRC", .fn = opt_processes_from,
+     .values = "auto procfs bpf",
      .help = "where holders are read: auto (default), procfs\n"
              "(/proc/PID/fd) or bpf (the kernel's task_file iterator;\n"
              "root; auto picks it when many files are open)"},
@@ -224,11 +225,11 @@ static const struct pl_cli_opt sockets_rows[] = {
     {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
     {.text = "\nRun as root to see every process; otherwise other users' sockets show no process.\n"},
     /* ss -x lists Unix sockets: say why there are none here. */
-    {.short_name = 'x', .fn = opt_unix},
+    {.short_name = 'x', .fn = opt_unix, .not_offered = 1},
 };
 // clang-format on
 
-static const struct pl_cli_optset sockets_optset = {
+const struct pl_cli_optset sockets_optset = {
     .rows = sockets_rows,
     .n = PL_CLI_NROWS(sockets_rows),
     .order = "+",

@@ -94,7 +94,7 @@ static const struct pl_cli_opt probe_rows[] = {
 };
 // clang-format on
 
-static const struct pl_cli_optset probe_optset = {
+const struct pl_cli_optset probe_optset = {
     .rows = probe_rows,
     .n = PL_CLI_NROWS(probe_rows),
     .order = "", /* options may follow the targets */

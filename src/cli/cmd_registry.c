@@ -179,15 +179,16 @@ out:
 	return rc;
 }
 
+const struct pl_cli_optset registry_optset = {
+    .rows = registry_rows,
+    .n = PL_CLI_NROWS(registry_rows),
+    .order = "",
+    .refuse = registry_refuse,
+};
+
 int
 pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 {
-	static const struct pl_cli_optset registry_optset = {
-	    .rows = registry_rows,
-	    .n = PL_CLI_NROWS(registry_rows),
-	    .order = "",
-	    .refuse = registry_refuse,
-	};
 	const char *action;
 	char dest[1024];
 	int rc;

@@ -76,7 +76,7 @@ static const struct pl_cli_opt search_rows[] = {
 };
 // clang-format on
 
-static const struct pl_cli_optset search_optset = {
+const struct pl_cli_optset search_optset = {
     .rows = search_rows,
     .n = PL_CLI_NROWS(search_rows),
     .order = "",

@@ -189,17 +189,18 @@ choose_token(struct pl_cli *cli, struct pl_web_config *cfg, char *buf, size_t si
 	return PL_EXIT_OK;
 }
 
+const struct pl_cli_optset serve_optset = {
+    .rows = serve_rows,
+    .n = PL_CLI_NROWS(serve_rows),
+    .order = "+",
+    .help_col = 22,
+    .metavar_sep = ' ',
+    .refuse = serve_refuse,
+};
+
 static int
 parse_args(struct pl_cli *cli, int argc, char **argv, struct serve_args *a)
 {
-	static const struct pl_cli_optset serve_optset = {
-	    .rows = serve_rows,
-	    .n = PL_CLI_NROWS(serve_rows),
-	    .order = "+",
-	    .help_col = 22,
-	    .metavar_sep = ' ',
-	    .refuse = serve_refuse,
-	};
 	int rc = pl_cli_parse_opts(cli, &serve_optset, 0, a, argc, argv);
 
 	if (rc == PL_EXIT_OK && optind < argc)

@@ -112,7 +112,7 @@ static const struct pl_cli_opt site_rows[] = {
 };
 // clang-format on
 
-static const struct pl_cli_optset site_optset = {
+const struct pl_cli_optset site_optset = {
     .rows = site_rows,
     .n = PL_CLI_NROWS(site_rows),
     .order = "",

@@ -103,17 +103,18 @@ static const struct pl_cli_refusal watch_refuse[] = {
     {.opt = 0},
 };
 
+const struct pl_cli_optset watch_optset = {
+    .rows = watch_rows,
+    .n = PL_CLI_NROWS(watch_rows),
+    .order = "+",
+    .help_col = 22,
+    .metavar_sep = '=',
+    .refuse = watch_refuse,
+};
+
 static int
 parse_args(struct watch_run *w, int argc, char **argv)
 {
-	static const struct pl_cli_optset watch_optset = {
-	    .rows = watch_rows,
-	    .n = PL_CLI_NROWS(watch_rows),
-	    .order = "+",
-	    .help_col = 22,
-	    .metavar_sep = '=',
-	    .refuse = watch_refuse,
-	};
 	int rc = pl_cli_parse_opts(w->cli, &watch_optset, 0, w, argc, argv);
 
 	if (rc == PL_EXIT_OK && optind < argc)

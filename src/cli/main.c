@@ -103,6 +103,15 @@ main(int argc, char **argv)
 		print_usage(stdout);
 		return PL_EXIT_OK;
 	}
+	/* Not listed among the commands: a script for the shell, not a question for portlens.
+	 * It reads every command's option table, so it runs in portlens-full. */
+	if (strcmp(name, "completion") == 0) {
+#ifdef PL_CLI_LIGHT
+		return exec_full(argv);
+#else
+		return pl_cmd_completion(&cli, argc - 1, argv + 1);
+#endif
+	}
 	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
 		printf("portlens %s\n", PL_VERSION);
 		return PL_EXIT_OK;

@@ -27,13 +27,31 @@
 
 /* The common options every command accepts (common.c applies them). */
 static const struct pl_cli_opt common_rows[] = {
-    {.name = "color", .arg = PL_ARG_REQUIRED, .id = PL_OPT_COLOR},
-    {.name = "registry", .arg = PL_ARG_REQUIRED, .id = PL_OPT_REGISTRY},
-    {.name = "json", .id = PL_OPT_JSON},
-    {.name = "markdown", .id = PL_OPT_MARKDOWN},
-    {.name = "no-live", .id = PL_OPT_NO_LIVE},
-    {.name = "lang", .arg = PL_ARG_REQUIRED, .id = PL_OPT_LANG},
-    {.name = "width", .arg = PL_ARG_REQUIRED, .id = PL_OPT_WIDTH},
+    {.name = "color",
+     .arg = PL_ARG_REQUIRED,
+     .metavar = "WHEN",
+     .values = "never always auto",
+     .id = PL_OPT_COLOR,
+     .help = "never, always or auto"},
+    {.name = "registry",
+     .arg = PL_ARG_REQUIRED,
+     .metavar = "FILE",
+     .id = PL_OPT_REGISTRY,
+     .help = "use this IANA registry CSV"},
+    {.name = "json", .id = PL_OPT_JSON, .help = "JSON output"},
+    {.name = "markdown", .id = PL_OPT_MARKDOWN, .help = "Markdown output"},
+    {.name = "no-live", .id = PL_OPT_NO_LIVE, .help = "do not read this machine's state"},
+    {.name = "lang",
+     .arg = PL_ARG_REQUIRED,
+     .metavar = "LANG",
+     .values = "en ko ar tr",
+     .id = PL_OPT_LANG,
+     .help = "page language"},
+    {.name = "width",
+     .arg = PL_ARG_REQUIRED,
+     .metavar = "N",
+     .id = PL_OPT_WIDTH,
+     .help = "wrap text at N columns"},
 };
 
 #define N_COMMON (sizeof(common_rows) / sizeof(common_rows[0]))
@@ -203,6 +221,77 @@ pl_cli_opts_help(const struct pl_cli_optset *set, unsigned variant, FILE *out)
 		else if (r->help)
 			help_row(set, r, out);
 	}
+}
+
+static int
+refused(const struct pl_cli_optset *set, int id)
+{
+	for (const struct pl_cli_refusal *r = set->refuse; r && r->opt; r++)
+		if (r->opt == id)
+			return 1;
+	return 0;
+}
+
+static const struct pl_cli_opt *
+common_row(int id)
+{
+	for (size_t i = 0; id && i < N_COMMON; i++)
+		if (common_rows[i].id == id)
+			return &common_rows[i];
+	return NULL;
+}
+
+/*
+ * The row as completions see it: a row the help lists under a combined line above it
+ * ("-t, --tcp / -u, --udp") takes that line's text; a common option takes what the
+ * table does not say (its values, metavar, help) from common_rows.
+ */
+static struct pl_cli_opt
+described(const struct pl_cli_optset *set, size_t i)
+{
+	struct pl_cli_opt r = set->rows[i];
+	const struct pl_cli_opt *c = common_row(r.id);
+
+	for (size_t j = i; !r.help && j > 0 && !set->rows[j - 1].text; j--)
+		if (set->rows[j - 1].help && set->rows[j - 1].usage)
+			r.help = set->rows[j - 1].help;
+	if (c) {
+		r.help = r.help ? r.help : c->help;
+		r.values = r.values ? r.values : c->values;
+		r.metavar = r.metavar ? r.metavar : c->metavar;
+	}
+	return r;
+}
+
+void
+pl_cli_opts_each(const struct pl_cli_optset *set,
+                 void (*fn)(void *ctx, const struct pl_cli_optset *set,
+                            const struct pl_cli_opt *row),
+                 void *ctx)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct pl_cli_opt *r = &set->rows[i];
+		struct pl_cli_opt d;
+
+		if (!(r->name || r->short_name) || r->not_offered || (r->id && refused(set, r->id)))
+			continue;
+		d = described(set, i);
+		fn(ctx, set, &d);
+	}
+	for (size_t i = 0; i < N_COMMON; i++)
+		if (!named_in(set, common_rows[i].name) && !refused(set, common_rows[i].id))
+			fn(ctx, set, &common_rows[i]);
+}
+
+const char *
+pl_cli_opt_summary(const struct pl_cli_opt *row, char *buf, size_t size)
+{
+	const char *h = row->help ? row->help : "";
+
+	if (*h == '\n')
+		h++;
+	snprintf(buf, size, "%.*s", (int)strcspn(h, "\n"), h);
+	return buf;
 }
 
 const char *

@@ -44,6 +44,7 @@ struct pl_cli_opt {
 	int short_name;      /* the letter, or 0 */
 	enum pl_cli_arg arg; /* takes a value */
 	const char *metavar; /* the value's name in the help ("FILE") */
+	const char *values;  /* the words the value may be, for completions ("never always auto") */
 	/* The help text, lines separated by '\n' (no final newline); a text starting with
 	 * '\n' starts below the names. NULL: the row is not listed (an alias, a letter
 	 * accepted for another tool's habits), the text of the row it belongs to says it. */
@@ -59,6 +60,7 @@ struct pl_cli_opt {
 	int value;         /* handler-specific: which output, which protocol */
 	unsigned help_for; /* variants whose help lists the row (bit mask); 0: all */
 	const char *text;  /* not an option: these lines of help, as they are */
+	int not_offered;   /* accepted only to say why not (listen -x): no completion */
 };
 
 struct pl_cli_optset {
@@ -90,6 +92,19 @@ int pl_cli_parse_opts(struct pl_cli *cli, const struct pl_cli_optset *set, unsig
 /* Writes the --help text of the table for variant (a bit; 0 when it has none). */
 void pl_cli_opts_help(const struct pl_cli_optset *set, unsigned variant, FILE *out);
 
+/*
+ * Calls fn for every option the command accepts, for completions: its rows that name an
+ * option (not those marked not_offered), then the common options it neither lists nor
+ * refuses. fn gets a row as completions describe it: one listed under a combined help
+ * line has that line's help; a common option has the common values and metavar.
+ */
+void pl_cli_opts_each(const struct pl_cli_optset *set,
+                      void (*fn)(void *ctx, const struct pl_cli_optset *set,
+                                 const struct pl_cli_opt *row),
+                      void *ctx);
+/* The first line of a row's help, into buf. */
+const char *pl_cli_opt_summary(const struct pl_cli_opt *row, char *buf, size_t size);
+
 /* Generic handlers, for rows that only store their value at .field of the state. */
 int pl_cli_opt_help(const struct pl_cli_optctx *oc, const char *arg); /* prints help, -1 */
 int pl_cli_opt_flag(const struct pl_cli_optctx *oc, const char *arg); /* int = 1 */
@@ -103,5 +118,11 @@ int pl_cli_opt_ignore(const struct pl_cli_optctx *oc, const char *arg); /* accep
 
 /* The row's long name as the user would type it ("--rate"), for messages. */
 const char *pl_cli_opt_display(const struct pl_cli_opt *row, char *buf, size_t size);
+
+/* Each command's table (in its cmd_*.c; scan's in scan_opts.c; listen and conns share
+ * sockets_optset). commands.c lists them beside the commands. */
+extern const struct pl_cli_optset info_optset, search_optset, registry_optset, sockets_optset,
+    scan_optset, probe_optset, audit_optset, diff_optset, import_optset, watch_optset, serve_optset,
+    site_optset;
 
 #endif

@@ -18,9 +18,6 @@
 /* Probes a scan may send without --yes-large: a /16 worth. */
 #define SCAN_LARGE_LIMIT 65536
 
-/* The option table (scan_opts.c). */
-extern const struct pl_cli_optset scan_optset;
-
 enum { SCAN_OUT_NORMAL, SCAN_OUT_JSON, SCAN_OUT_XML, SCAN_OUT_GREP, SCAN_OUT_CSV, SCAN_OUT_N };
 
 /* Targets and target files, applied in command-line order after every option. */

@@ -250,7 +250,7 @@ static const struct pl_cli_opt scan_rows[] = {
     {.name = "exclude-ports", .arg = PL_ARG_REQUIRED, .metavar = "LIST", .fn = opt_exclude_ports,
      .help = "ports not to probe"},
     {.text = "scan type:\n"},
-    {.short_name = 's', .arg = PL_ARG_REQUIRED, .usage = "-sT", .fn = opt_engine,
+    {.short_name = 's', .arg = PL_ARG_REQUIRED, .usage = "-sT", .fn = opt_engine, .values = "T S U",
      .help = "connect scan (the default; no privileges)"},
     {.usage = "-sS", .help = "raw SYN scan, stateless (root or CAP_NET_RAW)"},
     {.usage = "-sU", .help = "UDP scan with protocol payloads (ports without a prefix\n"
@@ -272,6 +272,7 @@ static const struct pl_cli_opt scan_rows[] = {
      .help = "keep enough probes in flight for N per second, even when\n"
              "every probe waits its whole timeout"},
     {.short_name = 'T', .arg = PL_ARG_REQUIRED, .usage = "-T0..5, -T NAME", .fn = opt_timing,
+     .values = "0 1 2 3 4 5 paranoid sneaky polite normal aggressive insane",
      .help = "nmap's timing templates (paranoid, sneaky, polite, normal,\n"
              "aggressive, insane); options given explicitly win"},
     {.name = "max-inflight", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_u32,
@@ -333,7 +334,7 @@ static const struct pl_cli_opt scan_rows[] = {
              "Exit: 0 done, 1 failed, 2 bad usage, 130 interrupted (resume file written).\n"},
     /* Listed in the line above: nmap habits that change nothing here. */
     {.name = "Pn", .fn = pl_cli_opt_ignore},
-    {.short_name = 'P', .arg = PL_ARG_REQUIRED, .fn = opt_discovery},
+    {.short_name = 'P', .arg = PL_ARG_REQUIRED, .fn = opt_discovery, .not_offered = 1},
     {.short_name = 'n', .fn = pl_cli_opt_ignore},
     {.short_name = 'v', .fn = pl_cli_opt_ignore},
     {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help},
