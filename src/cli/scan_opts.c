@@ -250,7 +250,7 @@ static const struct pl_cli_opt scan_rows[] = {
     {.name = "exclude-ports", .arg = PL_ARG_REQUIRED, .metavar = "LIST", .fn = opt_exclude_ports,
      .help = "ports not to probe"},
     {.text = "scan type:\n"},
-    {.short_name = 's', .arg = PL_ARG_REQUIRED, .usage = "-sT", .fn = opt_engine, .values = "T S U",
+    {.short_name = 's', .arg = PL_ARG_REQUIRED, .usage = "-sT", .fn = opt_engine, .values = "T S U n",
      .help = "connect scan (the default; no privileges)"},
     {.usage = "-sS", .help = "raw SYN scan, stateless (root or CAP_NET_RAW)"},
     {.usage = "-sU", .help = "UDP scan with protocol payloads (ports without a prefix\n"
@@ -322,8 +322,9 @@ static const struct pl_cli_opt scan_rows[] = {
      .help = "no status line on a terminal"},
     {.name = "save", .fn = pl_cli_opt_flag, .field = FIELD(save),
      .help = "also save the results in the SQLite store (portlens serve)"},
-    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH", .fn = pl_cli_opt_str, .field = FIELD(db),
-     .help = "the store (default $XDG_DATA_HOME/portlens/portlens.db)"},
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str, .field = FIELD(db),
+     .help = "the store: an SQLite file (default\n"
+             "$XDG_DATA_HOME/portlens/portlens.db) or postgresql://..."},
     {.text = "safety:\n"},
     {.name = "yes-large", .fn = pl_cli_opt_flag, .field = FIELD(yes_large),
      .help = "allow more than 65536 probes (a /16 worth)"},

@@ -117,7 +117,7 @@ save_close(struct scan_save *save, int interrupted)
 		id = pl_store_sink_scan_id(save->sink);
 		/* A write failed: the scan is marked "incomplete", never "done". */
 		if (pl_store_sink_close(save->sink,
-		                        save->failed    ? "incomplete"
+		                        save->failed  ? "incomplete"
 		                        : interrupted ? "interrupted"
 		                                      : "done",
 		                        &err) != PL_OK) {
