@@ -6,10 +6,10 @@
  *
  * Checks, from colfit.h: a cell that fits is copied whole (then padded); a cut cell is
  * a prefix of the text ending on a character boundary followed by the mark, exactly the
- * columns asked for; the fitted widths stay between each column's floor and want and
- * add up to the returned total, which is within the limit unless every column is at its
- * floor; wrapped text ends with a newline, continues with the indent, keeps every word,
- * and no line with more than one word passes the width.
+ * columns asked for (one less, unpadded, when a wide character would straddle the edge); the fitted
+ * widths stay between each column's floor and want and add up to the returned total, which is
+ * within the limit unless every column is at its floor; wrapped text ends with a newline, continues
+ * with the indent, keeps every word, and no line with more than one word passes the width.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,11 +40,15 @@ check_put(const char *s, size_t n, size_t cols, int pad)
 		if (used != (pad ? cols : have))
 			abort();
 	} else if (cols > 0) {
-		/* prefix + mark, nothing after: the mark takes the last column. */
-		size_t keep = b.len - PL_COLFIT_MARK_LEN;
+		/* prefix + mark, nothing after: the mark takes the last column, or the one
+		 * before it when the next character is wide and would have straddled the
+		 * edge (unpadded; padded, a space fills the hole). */
+		size_t keep = b.len - PL_COLFIT_MARK_LEN, next_cols = 0;
 
-		if (used != cols || b.len < PL_COLFIT_MARK_LEN || keep > n ||
-		    memcmp(b.data, s, keep) != 0 ||
+		if (b.len >= PL_COLFIT_MARK_LEN && keep < n)
+			next_char((const unsigned char *)s + keep, n - keep, &next_cols);
+		if (!(used == cols || (!pad && used + 1 == cols && next_cols == 2)) ||
+		    b.len < PL_COLFIT_MARK_LEN || keep > n || memcmp(b.data, s, keep) != 0 ||
 		    memcmp(b.data + keep, PL_COLFIT_MARK, PL_COLFIT_MARK_LEN) != 0)
 			abort();
 		if (valid && keep < n && ((unsigned char)s[keep] & 0xC0) == 0x80)

@@ -40,13 +40,15 @@ struct pl_colfit_col {
 size_t pl_colfit_fit(const struct pl_colfit_col *cols, size_t n, size_t gap, size_t total,
                      size_t *width);
 
-/* Terminal columns of the n bytes at s (UTF-8 code points; no East Asian width). */
+/* Terminal columns of the n bytes at s: UTF-8 characters, two for East Asian wide ones
+ * (Hangul, CJK), none for combining marks and invisible format characters. */
 size_t pl_colfit_cols(const char *s, size_t n);
 
 /*
  * Appends the n bytes at s cut to at most cols columns: when longer, the longest prefix
- * that fits cols - 1 (never inside a UTF-8 character) and PL_COLFIT_MARK. pad: then
- * spaces up to cols. Returns the columns written.
+ * that fits cols - 1 (never inside a UTF-8 character, never half of a wide one) and
+ * PL_COLFIT_MARK. pad: then spaces up to cols. Returns the columns written (cols - 1,
+ * unpadded, when a wide character did not fit before the mark).
  */
 size_t pl_colfit_put(struct pl_buf *b, const char *s, size_t n, size_t cols, int pad);
 

@@ -87,7 +87,12 @@ field(struct text_ctx *t, const char *label, const char *value)
 	if (!*value)
 		return;
 	pl_buf_init(&line);
-	pl_buf_printf(&line, "%s: %s", label, value);
+	/* Registry values are English and dates: in Arabic, a date after the label would
+	 * take the label's direction and print its parts in reverse order. */
+	if (t->rtl)
+		pl_buf_printf(&line, "%s: \xe2\x81\xa6%s\xe2\x81\xa9", label, value);
+	else
+		pl_buf_printf(&line, "%s: %s", label, value);
 	pl_term_wrap(t->out, pl_buf_str(&line), 10, t->cli->width);
 	pl_buf_cleanup(&line);
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # The page language in the terminal: --lang beats LC_ALL, which beats LC_MESSAGES, which
 # beats LANG; unknown locales fall back to English; Arabic output isolates commands and
-# paths left-to-right (U+2066 .. U+2069); a fact without a translation is marked.
+# paths left-to-right (U+2066 .. U+2069), and the dates too; a fact without a translation is marked.
 set -uo pipefail
 portlens=$(realpath "$1")
 pass=0
@@ -24,6 +24,12 @@ expect "--lang beats the environment" "الأسئلة الشائعة" \
 expect "unknown locale is English" "Frequently asked questions" "$(page LANG=fr_FR.UTF-8)"
 ar=$(page LANG=ar_EG.UTF-8)
 expect "Arabic isolates commands" $'\u2066portlens listen --port 2323\u2069' "$ar"
+# Dates are numbers: after Arabic words, bidi would print 2026-02-13 as 13-02-2026.
+date=$(page LANG=C.UTF-8 | sed -n 's/.*IANA registry (data as of \([0-9-]*\)).*/\1/p')
+expect "registry date found" "-" "$date"
+expect "Arabic registry date isolated" $'\u2066'"$date"$'\u2069)' "$ar"
+expect "Arabic record date isolated" $': \u20662022-02-07\u2069' \
+	"$(env -i PATH="$PATH" HOME=/x "$portlens" 22 --no-live --lang ar)"
 reject "no backticks in Arabic" '`' "$ar"
 # A number range with an en dash reads backwards in right-to-left text unless isolated.
 expect "Arabic isolates the port range" $'\u20661024–49151\u2069' "$ar"

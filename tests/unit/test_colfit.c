@@ -94,6 +94,57 @@ test_put_mid(void **state)
 	pl_buf_cleanup(&b);
 }
 
+/* Display width, not characters: a Hangul syllable takes two terminal columns, Arabic
+ * diacritics and the bidi isolates none. Wrapped Korean text on a 60-column terminal
+ * keeps every line within 60 columns (counting characters let lines reach 100+). */
+static void
+test_wide(void **state)
+{
+	static const char ko[] =
+	    "SSH(RFC 4253)는 유닉스 계열 시스템과 네트워크 장비의 표준 원격 셸이다. 22번에서 "
+	    "응답하는 주소는 온라인이 된 지 몇 분 안에 자동화된 비밀번호 추측 공격을 받는다. "
+	    "키로 충분한 곳에서는 비밀번호 로그인을 끄고(PasswordAuthentication no), root가 "
+	    "비밀번호로 로그인할 수 없게 하라.";
+	struct pl_buf b;
+	size_t lines = 0;
+
+	(void)state;
+	assert_int_equal(pl_colfit_cols("\xed\x95\x9c\xea\xb8\x80", 6), 4); /* 한글 */
+	assert_int_equal(pl_colfit_cols("\xe4\xb8\xad", 3), 2);             /* CJK 中 */
+	assert_int_equal(pl_colfit_cols("\xef\xbc\xa1", 3), 2);             /* fullwidth A */
+	/* "بَ": a letter and a fatha (U+064E) is one column; U+2066/U+2069 take none. */
+	assert_int_equal(pl_colfit_cols("\xd8\xa8\xd9\x8e", 4), 1);
+	assert_int_equal(pl_colfit_cols("\xe2\x81\xa6ss\xe2\x81\xa9", 8), 2);
+	/* A stray byte is one column, as it is printed. */
+	assert_int_equal(pl_colfit_cols("a\xff"
+	                                "b",
+	                                3),
+	                 3);
+
+	pl_buf_init(&b);
+	/* A wide character never straddles the cut: 5 columns hold 한글 and the mark. */
+	assert_int_equal(pl_colfit_put(&b, "\xed\x95\x9c\xea\xb8\x80\xeb\xa7\x90", 9, 5, 1), 5);
+	assert_string_equal(pl_buf_str(&b), "\xed\x95\x9c\xea\xb8\x80" PL_COLFIT_MARK);
+	pl_buf_reset(&b);
+	assert_int_equal(pl_colfit_put(&b, "\xed\x95\x9c\xea\xb8\x80\xeb\xa7\x90", 9, 4, 1), 4);
+	assert_string_equal(pl_buf_str(&b), "\xed\x95\x9c" PL_COLFIT_MARK " ");
+	pl_buf_reset(&b);
+
+	pl_colfit_wrap(&b, ko, 4, 4, 60);
+	for (const char *l = pl_buf_str(&b), *e; *l; l = e + 1) {
+		size_t cols;
+
+		e = strchr(l, '\n');
+		assert_non_null(e);
+		cols = pl_colfit_cols(l, (size_t)(e - l)) + (l == b.data ? 4 : 0);
+		assert_true(cols <= 60);
+		lines++;
+	}
+	/* About 290 columns of text: five lines at least, so each is well filled. */
+	assert_true(lines >= 5 && lines <= 7);
+	pl_buf_cleanup(&b);
+}
+
 int
 main(void)
 {
@@ -101,6 +152,7 @@ main(void)
 	    cmocka_unit_test(test_fit),
 	    cmocka_unit_test(test_put),
 	    cmocka_unit_test(test_put_mid),
+	    cmocka_unit_test(test_wide),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,7 @@
 # error, no warning), hreflang alternates to every language, the Arabic page right to
 # left with commands isolated, the search index and sitemap well formed, the feedback
 # widget only when a serve instance is named, and clear errors for bad input.
-import json, os, shutil, subprocess, sys, tempfile
+import json, os, re, shutil, subprocess, sys, tempfile
 import xml.etree.ElementTree as ET
 
 exe = sys.argv[1]
@@ -49,6 +49,10 @@ try:
     ar = open(os.path.join(out, "ar", "port", "2323.html"), encoding="utf-8").read()
     check("Arabic page is right to left", '<html lang="ar" dir="rtl">' in ar)
     check("Arabic commands isolated", '<bdi dir="ltr"><code>sudo ufw deny 2323/tcp</code></bdi>' in ar)
+    date = re.search(r"data as of ([0-9-]+)\)", en)
+    check("English registry date", date)
+    check("Arabic registry date isolated",
+          date and ("\u2066" + date.group(1) + "\u2069)") in ar)
     ko = open(os.path.join(out, "ko", "port", "2323.html"), encoding="utf-8").read()
     check("Korean FAQ", "포트 2323은(는) 위험한가요?" in ko)
     idx = json.load(open(os.path.join(out, "ko", "search-index.json"), encoding="utf-8"))
