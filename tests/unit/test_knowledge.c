@@ -416,8 +416,21 @@ static void
 test_translation_complete_files(void **state)
 {
 	static const char *const complete[] = {
-	    "infrastructure.kb", "iot-botnets.kb",   "mail.kb", "malware.kb",
-	    "p2p-games.kb",      "remote-access.kb", "web.kb",  "windows-smb.kb",
+	    "databases.kb",
+	    "dev-services.kb",
+	    "enterprise-mgmt.kb",
+	    "file-transfer.kb",
+	    "homelab.kb",
+	    "ics-more.kb",
+	    "ics.kb",
+	    "infrastructure.kb",
+	    "iot-botnets.kb",
+	    "mail.kb",
+	    "malware.kb",
+	    "p2p-games.kb",
+	    "remote-access.kb",
+	    "web.kb",
+	    "windows-smb.kb",
 	};
 	const struct pl_kb *kb = pl_kb_builtin();
 	size_t seen[sizeof(complete) / sizeof(complete[0])] = {0};

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "portlens/knowledge.h"
 #include "portlens/page.h"
 #include "web/web_impl.h"
 
@@ -664,6 +665,21 @@ test_page_order_and_markup(void **state)
 	free(r);
 }
 
+/* The first single-port fact without a title in lang, or -1 when every one has one. */
+static int
+untranslated_port(enum pl_lang lang)
+{
+	const struct pl_kb *kb = pl_kb_builtin();
+
+	for (size_t i = 0; i < pl_kb_count(kb); i++) {
+		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
+
+		if (e->port_lo == e->port_hi && !e->title_tr[lang])
+			return e->port_lo;
+	}
+	return -1;
+}
+
 /* Issue 15, item 5: the port page's own words and its facts in the reader's language. */
 static void
 test_page_languages(void **state)
@@ -686,12 +702,24 @@ test_page_languages(void **state)
 	assert_non_null(strstr(b, "هل المنفذ 2323 خطير؟"));
 	assert_non_null(strstr(b, "<bdi dir=\"ltr\"><code>sudo ufw deny 2323/tcp</code></bdi>"));
 	free(r);
-	/* A fact without a translation is shown in English, tagged and marked. */
-	r = http(s, "GET", "/port/3306?lang=tr", NULL, NULL);
-	b = body_of(r);
-	assert_non_null(strstr(b, "lang=\"en\""));
-	assert_non_null(strstr(b, "class=\"untranslated\""));
-	free(r);
+	/* A fact without a translation is shown in English, tagged and marked. The port is
+	 * looked up, not named: the knowledge files gain translations over time. */
+	{
+		int port = untranslated_port(PL_LANG_TR);
+		char path[64];
+
+		if (port < 0) {
+			print_message("every fact has a Turkish title; pl_kb_title's fallback is "
+			              "covered by test_knowledge\n");
+			return;
+		}
+		snprintf(path, sizeof(path), "/port/%d?lang=tr", port);
+		r = http(s, "GET", path, NULL, NULL);
+		b = body_of(r);
+		assert_non_null(strstr(b, "lang=\"en\""));
+		assert_non_null(strstr(b, "class=\"untranslated\""));
+		free(r);
+	}
 }
 
 /* A page whose buffer ran out of memory part way (injected with the buffer's limit) is
