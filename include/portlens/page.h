@@ -149,6 +149,16 @@ void pl_page_fill(struct pl_buf *b, const char *tmpl, const char *const *args, s
  */
 void pl_page_isolate_code(struct pl_buf *b, const char *text, int rtl);
 
+/*
+ * Appends text, isolating its left-to-right runs in a right-to-left language: each run
+ * of words without a right-to-left letter (Latin words, numbers, port ranges, options,
+ * paths, addresses) is wrapped in U+2066 .. U+2069, so "--tlsverify", "11740-11743" or
+ * "/etc/exports" keep their order inside Arabic; brackets and sentence punctuation at a
+ * run's ends stay outside it. For the knowledge base's translated titles and texts,
+ * which carry no backticks. Otherwise the text is appended as it is.
+ */
+void pl_page_isolate_ltr(struct pl_buf *b, const char *text, int rtl);
+
 /* Frees a page. NULL is a no-op. */
 void pl_page_free(struct pl_page *page);
 

@@ -260,7 +260,7 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 	if (f->protos == PL_PROTO_ALL)
 		snprintf(protos, sizeof(protos), "%s", txt(t, S_ANY_TRANSPORT));
 	/* Title on its own line (wrapped), then kind, transports and risk, then the text. */
-	pl_buf_printf(&head, "%s", title);
+	pl_page_isolate_ltr(&head, title, t->rtl && !title_en);
 	if (title_en)
 		pl_buf_printf(&head, " %s", txt(t, S_UNTRANSLATED));
 	pl_buf_printf(t->out, "  %s•%s %s", sgr(t, risk_color((enum pl_risk)f->risk)),
@@ -279,7 +279,14 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 	pl_buf_printf(t->out, "%s\n    %s%s · %s · %s: %s%s\n", sgr(t, SGR_RESET), sgr(t, SGR_DIM),
 	              pl_kb_kind_label_in((enum pl_kb_kind)f->kind, lang), protos, txt(t, S_RISK),
 	              pl_risk_label((enum pl_risk)f->risk, lang), sgr(t, SGR_RESET));
-	wrap(t, text, 4);
+	{
+		struct pl_buf iso;
+
+		pl_buf_init(&iso);
+		pl_page_isolate_ltr(&iso, text, t->rtl && !text_en);
+		pl_term_wrap(t->out, pl_buf_str(&iso), 4, t->cli->width);
+		pl_buf_cleanup(&iso);
+	}
 	if (text_en && !title_en)
 		pl_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), txt(t, S_UNTRANSLATED),
 		              sgr(t, SGR_RESET));

@@ -157,7 +157,18 @@ fact_string(struct pl_buf *b, const struct web_req *rq, const char *tag, const c
 	if (is_text)
 		(void)pl_kb_title(f, l, &title_en);
 	pl_buf_printf(b, "<%s%s lang=\"%s\" dir=\"auto\">", tag, cls, en ? "en" : pl_lang_code(l));
-	html_esc(b, s);
+	if (!en && rq->lang->rtl) {
+		/* Latin words, numbers, ranges and options keep their order (pl_page_isolate_ltr).
+		 */
+		struct pl_buf iso;
+
+		pl_buf_init(&iso);
+		pl_page_isolate_ltr(&iso, s, 1);
+		html_esc(b, pl_buf_str(&iso));
+		pl_buf_cleanup(&iso);
+	} else {
+		html_esc(b, s);
+	}
 	if (en && (!is_text || !title_en)) {
 		pl_buf_puts(b, " <small class=\"untranslated\">");
 		web_trs(b, rq, S_UNTRANSLATED);

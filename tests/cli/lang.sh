@@ -35,7 +35,13 @@ reject "no backticks in Arabic" '`' "$ar"
 expect "Arabic isolates the port range" $'\u20661024–49151\u2069' "$ar"
 expect "Arabic isolates the ephemeral range" $'\u206632768–60999\u2069' "$ar"
 expect "Arabic risk word" "حرج" "$ar"
-expect "translated fact (ar)" "أرسلت Mirai" "$ar"
+expect "translated fact (ar), Latin words isolated" $'أرسلت \u2066Mirai\u2069' "$ar"
+expect "Arabic port range isolated" $'\u206611740-11743\u2069' \
+	"$(env -i PATH="$PATH" HOME=/x "$portlens" 11740 --no-live --lang ar)"
+expect "Arabic option isolated" $'\u2066--tlsverify\u2069' \
+	"$(env -i PATH="$PATH" HOME=/x "$portlens" 2376 --no-live --lang ar)"
+reject "Korean text not isolated" $'\u2066' \
+	"$(env -i PATH="$PATH" HOME=/x "$portlens" 2376 --no-live --lang ko)"
 # A fact without a Korean title is marked as shown in English: the first such entry of
 # the shipped knowledge files (the files translated in full have none).
 kbdir=$(cd "$(dirname "$0")/../../data/knowledge" && pwd)

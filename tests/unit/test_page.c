@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "portlens/page.h"
+#include "core/buf.h"
 
 static struct pl_page *
 build(uint16_t port, unsigned protos)
@@ -202,6 +203,45 @@ test_languages(void **state)
 	pl_page_free(pg);
 }
 
+/* Arabic text keeps its left-to-right runs in order: Latin words, numbers, ranges,
+ * options and paths are isolated (U+2066 .. U+2069), several in a row as one run, and
+ * brackets and sentence punctuation stay outside the run. Other languages unchanged. */
+static void
+test_isolate_ltr(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"\xd8\xa7\xd9\x84\xd9\x85\xd9\x86\xd9\x81\xd8\xb0 11740-11743 \xd9\x88",
+	     "\xd8\xa7\xd9\x84\xd9\x85\xd9\x86\xd9\x81\xd8\xb0 \xe2\x81\xa6"
+	     "11740-11743"
+	     "\xe2\x81\xa9 \xd9\x88"},
+	    {"\xd8\xb4\xd8\xba\xd9\x91\xd9\x84 --tlsverify\xd8\x8c \xd8\xab\xd9\x85",
+	     "\xd8\xb4\xd8\xba\xd9\x91\xd9\x84 \xe2\x81\xa6--tlsverify\xe2\x81\xa9\xd8\x8c "
+	     "\xd8\xab\xd9\x85"},
+	    {"SSH \xe2\x80\x8f(RFC 4253) \xd9\x87\xd9\x88",
+	     "\xe2\x81\xa6SSH\xe2\x81\xa9 \xe2\x80\x8f(\xe2\x81\xa6RFC 4253\xe2\x81\xa9) "
+	     "\xd9\x87\xd9\x88"},
+	    {"\xd9\x81\xd9\x8a /etc/exports.",
+	     "\xd9\x81\xd9\x8a \xe2\x81\xa6/etc/exports\xe2\x81\xa9."},
+	    {"\xd9\x84\xd8\xa7 :) \xd9\x84\xd8\xa7", "\xd9\x84\xd8\xa7 :) \xd9\x84\xd8\xa7"},
+	};
+	struct pl_buf b;
+
+	(void)state;
+	pl_buf_init(&b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pl_buf_reset(&b);
+		pl_page_isolate_ltr(&b, cases[i].in, 1);
+		if (strcmp(pl_buf_str(&b), cases[i].out) != 0)
+			fail_msg("case %zu: got '%s'", i, pl_buf_str(&b));
+	}
+	pl_buf_reset(&b);
+	pl_page_isolate_ltr(&b, "--tlsverify 11740-11743", 0);
+	assert_string_equal(pl_buf_str(&b), "--tlsverify 11740-11743");
+	pl_buf_cleanup(&b);
+}
+
 int
 main(void)
 {
@@ -212,6 +252,7 @@ main(void)
 	    cmocka_unit_test(test_dynamic_port_without_facts),
 	    cmocka_unit_test(test_ephemeral_from_proc_fixture),
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_isolate_ltr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

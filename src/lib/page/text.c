@@ -4,9 +4,11 @@
  * "how to check" purposes), in English, Korean, Arabic and Turkish. Templates take
  * numbered placeholders {1}..{6}, never printf formats, so a translation cannot crash.
  * Commands, paths and addresses stand between backticks: renderers show them as code
- * and keep them left-to-right inside Arabic text. A string missing in a language falls
- * back to English (the test of the tables makes sure none is).
+ * and keep them left-to-right inside Arabic text. Knowledge text has no backticks: its
+ * left-to-right runs are found word by word (pl_page_isolate_ltr). A string missing in a language
+ * falls back to English (the test of the tables makes sure none is).
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "page/page_impl.h"
@@ -335,4 +337,153 @@ pl_page_isolate_code(struct pl_buf *b, const char *text, int rtl)
 		pl_buf_puts(b, "\xe2\x81\xa9"); /* U+2069 PDI */
 		p = close + 1;
 	}
+}
+
+/* Does the UTF-8 character at s start a right-to-left letter (Hebrew, Arabic, Syriac,
+ * Thaana and their presentation forms)? *len: its length in bytes. */
+static int
+rtl_char(const unsigned char *s, size_t *len)
+{
+	uint32_t cp;
+
+	if (s[0] < 0xC0) {
+		*len = 1;
+		return 0;
+	}
+	if (s[0] < 0xE0 && (s[1] & 0xC0) == 0x80) {
+		*len = 2;
+		cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3Fu);
+	} else if (s[0] < 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+		*len = 3;
+		cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+		     (s[2] & 0x3Fu);
+	} else {
+		*len = 1; /* four-byte characters are never right-to-left letters here */
+		return 0;
+	}
+	return (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+	       (cp >= 0xFE70 && cp <= 0xFEFF);
+}
+
+/* Sentence punctuation and brackets that belong to the surrounding text, not to the
+ * left-to-right run they touch: they stay outside the isolate (and mirror as they
+ * should). Arabic comma, semicolon and question mark are two bytes each. */
+static size_t
+lead_punct(const char *w, size_t n)
+{
+	size_t i = 0;
+
+	for (;;) {
+		if (i < n && w[i] && strchr("([{\"'", w[i]))
+			i++;
+		else if (i + 2 < n && (unsigned char)w[i] == 0xE2 &&
+		         (unsigned char)w[i + 1] == 0x80 &&
+		         ((unsigned char)w[i + 2] == 0x8E || (unsigned char)w[i + 2] == 0x8F))
+			i += 3; /* U+200E/U+200F, the marks translators put before a bracket */
+		else
+			return i;
+	}
+}
+
+static size_t
+trail_punct(const char *w, size_t n)
+{
+	size_t i = n;
+
+	for (;;) {
+		if (i > 0 && strchr(")]}\"'.,;:!?", w[i - 1]) && w[i - 1])
+			i--;
+		else if (i > 1 && (unsigned char)w[i - 2] == 0xD8 &&
+		         ((unsigned char)w[i - 1] == 0x8C || (unsigned char)w[i - 1] == 0x9B))
+			i -= 2; /* U+060C ARABIC COMMA, U+061B ARABIC SEMICOLON */
+		else if (i > 1 && (unsigned char)w[i - 2] == 0xD8 &&
+		         (unsigned char)w[i - 1] == 0x9F)
+			i -= 2; /* U+061F ARABIC QUESTION MARK */
+		else
+			return n - i;
+	}
+}
+
+static int
+has_rtl(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t len;
+
+		if (rtl_char((const unsigned char *)s + i, &len) && i + len <= n)
+			return 1;
+		i += len;
+	}
+	return 0;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void
+pl_page_isolate_ltr(struct pl_buf *b, const char *text, int rtl)
+{
+	const char *p = text;
+	int open = 0;
+
+	if (!rtl) {
+		pl_buf_puts(b, text);
+		return;
+	}
+	while (*p) {
+		const char *w = p, *next;
+		size_t n, lead, trail;
+
+		while (*p && !is_blank(*p))
+			p++;
+		n = (size_t)(p - w);
+		lead = lead_punct(w, n);
+		trail = lead < n ? trail_punct(w + lead, n - lead) : 0;
+		if (lead < n && lead + trail < n && !has_rtl(w + lead, n - lead - trail)) {
+			/* A left-to-right word: it opens a run or continues the open one. */
+			if (open && lead) {
+				pl_buf_puts(b, "\xe2\x81\xa9"); /* U+2069 PDI */
+				open = 0;
+			}
+			pl_buf_append(b, w, lead);
+			if (!open)
+				pl_buf_puts(b, "\xe2\x81\xa6"); /* U+2066 LRI */
+			pl_buf_append(b, w + lead, n - lead - trail);
+			open = 1;
+			if (trail) {
+				pl_buf_puts(b, "\xe2\x81\xa9");
+				open = 0;
+				pl_buf_append(b, w + n - trail, trail);
+			}
+		} else {
+			if (open)
+				pl_buf_puts(b, "\xe2\x81\xa9");
+			open = 0;
+			pl_buf_append(b, w, n);
+		}
+		/* Blanks join the run only when another left-to-right word follows. */
+		for (next = p; is_blank(*next);)
+			next++;
+		if (open && next > p) {
+			const char *q = next;
+			size_t m, l2, t2;
+
+			while (*q && !is_blank(*q))
+				q++;
+			m = (size_t)(q - next);
+			l2 = lead_punct(next, m);
+			t2 = l2 < m ? trail_punct(next + l2, m - l2) : 0;
+			if (!*next || l2 || l2 + t2 >= m || has_rtl(next + l2, m - l2 - t2)) {
+				pl_buf_puts(b, "\xe2\x81\xa9");
+				open = 0;
+			}
+		}
+		pl_buf_append(b, p, (size_t)(next - p));
+		p = next;
+	}
+	if (open)
+		pl_buf_puts(b, "\xe2\x81\xa9");
 }
