@@ -238,14 +238,17 @@ struct srv {
 	char dir[64];
 	char db[128];
 	struct pl_web *web;
+	struct pl_kb *kb; /* a test's own knowledge base, or NULL for the built-in one */
 	uint16_t port;
 };
 
+/* Starts a server on 127.0.0.1 with a fresh database and the knowledge base kb (NULL:
+ * built in), which the server then owns for srv_teardown to free. */
 static int
-srv_setup(void **state)
+srv_start(void **state, struct pl_kb *kb)
 {
 	struct srv *s = calloc(1, sizeof(*s));
-	struct pl_web_config cfg = {.vote_burst = 5, .vote_per_minute = 1, .live = 1};
+	struct pl_web_config cfg = {.vote_burst = 5, .vote_per_minute = 1, .live = 1, .kb = kb};
 	struct sockaddr_in *a = (struct sockaddr_in *)(void *)&cfg.addr;
 	struct pl_err err = {0};
 
@@ -260,8 +263,39 @@ srv_setup(void **state)
 		fail_msg("pl_web_start: %s", err.msg);
 	s->port = pl_web_port(s->web);
 	assert_true(s->port > 0);
+	s->kb = kb;
 	*state = s;
 	return 0;
+}
+
+static int
+srv_setup(void **state)
+{
+	return srv_start(state, NULL);
+}
+
+/* A knowledge base of two facts: one only in English, one with its Arabic text (a port
+ * range and an option, which must keep their order inside Arabic). */
+static int
+srv_setup_own_kb(void **state)
+{
+	static const char kb_text[] =
+	    "port: 40999/tcp\nkind: security-note\nrisk: low\n"
+	    "title: A fact written only in English\ntext: No translation here.\nsource: rfc:793\n\n"
+	    "port: 40998/tcp\nkind: security-note\nrisk: low\n"
+	    "title: A translated fact\ntext: Ports 11740-11743 need --tlsverify.\n"
+	    "title.ar: \xd8\xad\xd9\x82\xd9\x8a\xd9\x82\xd8\xa9 "
+	    "\xd9\x85\xd8\xaa\xd8\xb1\xd8\xac\xd9\x85\xd8\xa9\n"
+	    "text.ar: \xd8\xa7\xd9\x84\xd9\x85\xd9\x86\xd8\xa7\xd9\x81\xd8\xb0 11740-11743 "
+	    "\xd8\xaa\xd8\xad\xd8\xaa\xd8\xa7\xd8\xac --tlsverify.\nsource: rfc:793\n";
+	struct pl_kb *kb = pl_kb_new();
+	struct pl_err err = {0};
+
+	assert_non_null(kb);
+	if (pl_kb_parse(kb, kb_text, strlen(kb_text), "test.kb", &err) != PL_OK ||
+	    pl_kb_finish(kb, &err) != PL_OK)
+		fail_msg("test knowledge: %s", err.msg);
+	return srv_start(state, kb);
 }
 
 static int
@@ -271,6 +305,7 @@ srv_teardown(void **state)
 	char cmd[128];
 
 	pl_web_stop(s->web);
+	pl_kb_free(s->kb);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
 	assert_int_equal(system(cmd), 0);
 	free(s);
@@ -665,21 +700,6 @@ test_page_order_and_markup(void **state)
 	free(r);
 }
 
-/* The first single-port fact without a title in lang, or -1 when every one has one. */
-static int
-untranslated_port(enum pl_lang lang)
-{
-	const struct pl_kb *kb = pl_kb_builtin();
-
-	for (size_t i = 0; i < pl_kb_count(kb); i++) {
-		const struct pl_kb_entry *e = pl_kb_entry(kb, i);
-
-		if (e->port_lo == e->port_hi && !e->title_tr[lang])
-			return e->port_lo;
-	}
-	return -1;
-}
-
 /* Issue 15, item 5: the port page's own words and its facts in the reader's language. */
 static void
 test_page_languages(void **state)
@@ -702,24 +722,37 @@ test_page_languages(void **state)
 	assert_non_null(strstr(b, "هل المنفذ 2323 خطير؟"));
 	assert_non_null(strstr(b, "<bdi dir=\"ltr\"><code>sudo ufw deny 2323/tcp</code></bdi>"));
 	free(r);
-	/* A fact without a translation is shown in English, tagged and marked. The port is
-	 * looked up, not named: the knowledge files gain translations over time. */
-	{
-		int port = untranslated_port(PL_LANG_TR);
-		char path[64];
+	/* A fact without a translation: test_untranslated_and_isolated, on its own facts. */
+}
 
-		if (port < 0) {
-			print_message("every fact has a Turkish title; pl_kb_title's fallback is "
-			              "covered by test_knowledge\n");
-			return;
-		}
-		snprintf(path, sizeof(path), "/port/%d?lang=tr", port);
-		r = http(s, "GET", path, NULL, NULL);
-		b = body_of(r);
-		assert_non_null(strstr(b, "lang=\"en\""));
-		assert_non_null(strstr(b, "class=\"untranslated\""));
-		free(r);
-	}
+/* With the server's own knowledge base: a fact without a translation is shown in
+ * English, tagged lang="en" and marked; an Arabic text keeps its port range and option
+ * left-to-right (isolated), while the English page shows them as written. */
+static void
+test_untranslated_and_isolated(void **state)
+{
+	struct srv *s = *state;
+	char *r = http(s, "GET", "/port/40999?lang=tr", NULL, NULL);
+	const char *b = body_of(r);
+
+	assert_int_equal(status_of(r), 200);
+	assert_non_null(strstr(b, "A fact written only in English"));
+	assert_non_null(strstr(b, "lang=\"en\""));
+	assert_non_null(strstr(b, "class=\"untranslated\""));
+	free(r);
+	r = http(s, "GET", "/port/40998?lang=ar", NULL, NULL);
+	b = body_of(r);
+	assert_int_equal(status_of(r), 200);
+	assert_non_null(strstr(b, "\xe2\x81\xa6"
+	                          "11740-11743"
+	                          "\xe2\x81\xa9"));
+	assert_non_null(strstr(b, "\xe2\x81\xa6--tlsverify\xe2\x81\xa9."));
+	free(r);
+	r = http(s, "GET", "/port/40998?lang=en", NULL, NULL);
+	b = body_of(r);
+	assert_non_null(strstr(b, "Ports 11740-11743 need --tlsverify."));
+	assert_null(strstr(b, "\xe2\x81\xa6--tlsverify"));
+	free(r);
 }
 
 /* A page whose buffer ran out of memory part way (injected with the buffer's limit) is
@@ -768,6 +801,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_port_page, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_page_order_and_markup, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_page_languages, srv_setup, srv_teardown),
+	    cmocka_unit_test_setup_teardown(test_untranslated_and_isolated, srv_setup_own_kb,
+	                                    srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_api_matches_library, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_vote_flow, srv_setup, srv_teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_basics, srv_setup, srv_teardown),
