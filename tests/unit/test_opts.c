@@ -159,8 +159,8 @@ test_help_layout(void **state)
 static void
 test_parse_options(void **state)
 {
-	char *argv[] = {"t", "one", "-fu", "--max-count", "7", "two", "--a-r=x", "--width", "50",
-	                NULL};
+	char *argv[] = {"t",   "one",     "-fu",     "--max-count", "7",
+	                "two", "--a-r=x", "--width", "50",          NULL};
 	struct state st;
 	struct run r;
 
@@ -168,10 +168,10 @@ test_parse_options(void **state)
 	assert_int_equal(parse(&r, &st, 9, argv), PL_EXIT_OK);
 	assert_int_equal(st.flag, 1);
 	assert_int_equal(st.letter, 1);
-	assert_int_equal(st.count, 7); /* the alias sets the row's field */
-	assert_string_equal(st.name, "x"); /* an unambiguous prefix, its value after '=' */
+	assert_int_equal(st.count, 7);           /* the alias sets the row's field */
+	assert_string_equal(st.name, "x");       /* an unambiguous prefix, its value after '=' */
 	assert_string_equal(st.seen, "one two"); /* arguments in order, between options */
-	assert_int_equal(r.cli.width, 50); /* a common option the table does not list */
+	assert_int_equal(r.cli.width, 50);       /* a common option the table does not list */
 	assert_int_equal(r.err_len, 0);
 	run_free(&r);
 }
