@@ -94,7 +94,7 @@ no_ctl "$tmp/scan.txt" "scan --sV text"
 python3 - "$tmp/mport" <<'PY' &
 import os, socket, sys
 reply = b"HTTP/1.0 200 OK\r\nServer: hi\x1b[31m\t\\ x\r\nContent-Length: 0\r\n\r\n"
-for port in (6667, 27374, 12345, 4444):  # the first free malware port
+for port in (27374, 12345, 4444, 6667):  # the first free malware port (listen-cli binds 6667)
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
