@@ -129,6 +129,11 @@ enum pl_rc pl_watch_log_open(const char *path, struct pl_watch_log **out, uint64
 /* Appends one line (adds the newline) and fdatasyncs: on PL_OK the event is committed. */
 enum pl_rc pl_watch_log_append(struct pl_watch_log *log, const char *line, size_t len,
                                struct pl_err *err);
+/* Opens path anew (creating it, mode 0600) and appends there from now on: after the
+ * file was renamed (rotated). PL_ERR_IO leaves the log as it was. */
+enum pl_rc pl_watch_log_reopen(struct pl_watch_log *log, const char *path, struct pl_err *err);
+/* The size of the file being appended to, in bytes. */
+uint64_t pl_watch_log_size(const struct pl_watch_log *log);
 void pl_watch_log_close(struct pl_watch_log *log);
 
 /* ---- webhook ---------------------------------------------------------------------- */
@@ -167,6 +172,11 @@ enum pl_rc pl_webhook_start(const char *url, const char *log_path, const char *o
                             unsigned timeout_ms, struct pl_webhook **out, struct pl_err *err);
 /* Wakes the thread: the log has grown. */
 void pl_webhook_notify(struct pl_webhook *h);
+/* The log was rotated: once the current file is delivered to its end, continue with the
+ * file at log_path (opened now) from its start, saving offset 0. PL_ERR_IO. */
+enum pl_rc pl_webhook_switch(struct pl_webhook *h, const char *log_path, struct pl_err *err);
+/* Nonzero when every complete line of the log was delivered and no switch is pending. */
+int pl_webhook_caught_up(struct pl_webhook *h);
 /* Copies the counters. */
 void pl_webhook_stats(struct pl_webhook *h, struct pl_webhook_stats *out);
 /* Stops and joins the thread, waiting at most drain_ms for the backlog; the final

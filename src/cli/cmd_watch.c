@@ -66,6 +66,11 @@ static const struct pl_cli_opt watch_rows[] = {
     {.name = "webhook-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pl_cli_opt_uint,
      .field = FIELD(webhook_timeout_ms), .min = 10, .max = 600000,
      .help = "time allowed per attempt (default 5000)"},
+    {.name = "log-max-kb", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+     .field = FIELD(log_max_kb), .min = 1, .max = 1073741824,
+     .help = "rotate the event log past N KiB (events.jsonl.1), once the\n"
+             "webhook has delivered it; SIGHUP reopens it after an\n"
+             "outside rotation"},
     {.name = "syslog", .fn = pl_cli_opt_flag, .field = FIELD(syslog),
      .help = "also to the journal (MESSAGE_ID per kind) or syslog"},
     {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .usage = "--db PATH|URL",
@@ -194,6 +199,8 @@ watch_commit(struct watch_run *w)
 
 	if (!w->n_pending)
 		goto out;
+	/* before the batch: the webhook may have delivered everything written so far */
+	watch_log_rotate_check(w);
 	if (pl_watch_log_append(w->log, w->batch.data, w->batch.len - 1, &err) != PL_OK) {
 		pl_cli_print_err(w->cli, &err);
 		w->failed = 1;
@@ -370,10 +377,10 @@ id_prefix(char *buf, size_t size)
 static int
 open_outputs(struct watch_run *w, const char *dir)
 {
-	char log_path[4200], off_path[4200];
+	char *log_path = w->log_path, off_path[4200];
 	struct pl_err err = {0};
 
-	snprintf(log_path, sizeof(log_path), "%s/events.jsonl", dir);
+	snprintf(w->log_path, sizeof(w->log_path), "%s/events.jsonl", dir);
 	snprintf(off_path, sizeof(off_path), "%s/webhook.offset", dir);
 	if (pl_watch_log_open(log_path, &w->log, &w->seq, &err) != PL_OK) {
 		pl_cli_print_err(w->cli, &err);
@@ -401,6 +408,7 @@ setup(struct watch_run *w, struct pl_watch_bpf **bpf, int *sfd)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (w->baseline_path) {
 		rc = pl_cli_baseline_load(w->cli, w->baseline_path, &w->baseline);
@@ -460,8 +468,16 @@ loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_sna
 			wait = watch_scan_due(w) - now;
 		if (poll(pfd, 3, wait < 0 ? 0 : (int)wait) < 0 && errno != EINTR)
 			return pl_cli_fail(w->cli, "watch: poll: %s", strerror(errno));
-		if (pfd[0].revents & POLLIN)
+		if (pfd[0].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+			    si.ssi_signo == SIGHUP) {
+				watch_log_reopen(w);
+				continue;
+			}
 			break;
+		}
 		if (pfd[2].revents & POLLIN)
 			watch_scan_reap(w);
 		if (w->scan && mono_ms() >= watch_scan_due(w))
@@ -481,6 +497,7 @@ loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_sna
 			w->source = "poll";
 			rc = look(w, prev, 0);
 			watch_db_retry(w, prev);
+			watch_log_rotate_check(w);
 			next_tick = mono_ms() + w->interval_ms;
 		}
 	}

@@ -48,6 +48,9 @@ struct watch_run {
 	int listeners_dirty; /* the store missed the latest listener set: send again */
 	int db_warned;
 	struct watch_scan *scan; /* --scan */
+	char log_path[4200];
+	unsigned log_max_kb; /* --log-max-kb: rotate past this many KiB (0: never) */
+	uint64_t rotations;
 };
 
 /* An event written to the batch, announced once the batch is committed: a listener
@@ -79,6 +82,14 @@ void watch_describe(struct pl_buf *b, int gone, const struct pl_watch_listener *
 void watch_print(struct watch_run *w, const struct pl_buf *json, const struct watch_pending *p);
 /* Sends a committed event to the journal (or syslog) when --syslog was given. */
 void watch_syslog(struct watch_run *w, const struct pl_buf *json, const struct watch_pending *p);
+
+/* ---- the event log's rotation, watch_log.c ---- */
+
+/* Before a batch and on every tick: past --log-max-kb, and once the webhook has
+ * delivered it all, the log becomes events.jsonl.1 and a new one starts. */
+void watch_log_rotate_check(struct watch_run *w);
+/* SIGHUP: the log was renamed from outside (logrotate): open the path anew. */
+void watch_log_reopen(struct watch_run *w);
 
 /* ---- the store (--db), watch_db.c ---- */
 

@@ -8,6 +8,8 @@
  *
  * On open, a last line without its newline (the process died inside write()) is cut
  * off, and the seq of the last complete line is returned so numbering continues.
+ * Rotation (watch --log-max-mb, or SIGHUP after an outside rename) reopens the path;
+ * numbering goes on from the last seq, and the webhook finishes the old file first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,6 +125,26 @@ pl_watch_log_append(struct pl_watch_log *log, const char *line, size_t len, stru
 		rc = pl_err_set(err, PL_ERR_IO, "event log: fdatasync: %s", strerror(errno));
 	free(rec);
 	return rc;
+}
+
+enum pl_rc
+pl_watch_log_reopen(struct pl_watch_log *log, const char *path, struct pl_err *err)
+{
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return pl_err_set(err, PL_ERR_IO, "event log %s: %s", path, strerror(errno));
+	close(log->fd);
+	log->fd = fd;
+	return PL_OK;
+}
+
+uint64_t
+pl_watch_log_size(const struct pl_watch_log *log)
+{
+	struct stat st;
+
+	return fstat(log->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
 void

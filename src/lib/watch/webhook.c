@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +39,7 @@ struct pl_webhook {
 	struct pl_url url;
 	unsigned timeout_ms;
 	int log_fd, off_fd;
+	int next_fd; /* the log that follows log_fd once log_fd is read to its end, or -1 */
 	uint64_t offset;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -285,6 +287,16 @@ run(void *arg)
 		if (h->stop && now_ms() >= h->drain_until_ms)
 			break;
 		n = next_line(h, buf, LINE_MAX_BYTES);
+		if (n == 0 && h->next_fd >= 0) {
+			/* the log was rotated or reopened: this file is done, the next one starts
+			 */
+			close(h->log_fd);
+			h->log_fd = h->next_fd;
+			h->next_fd = -1;
+			h->offset = 0;
+			save_offset(h);
+			continue;
+		}
 		if (n == 0) {
 			if (h->stop)
 				break; /* caught up */
@@ -326,7 +338,7 @@ pl_webhook_start(const char *url, const char *log_path, const char *offset_path,
 	*out = NULL;
 	if (!h)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	h->log_fd = h->off_fd = -1;
+	h->log_fd = h->off_fd = h->next_fd = -1;
 	rc = pl_url_parse(url, &h->url, err);
 	if (rc != PL_OK)
 		goto fail;
@@ -359,6 +371,35 @@ fail:
 		close(h->off_fd);
 	free(h);
 	return rc;
+}
+
+enum pl_rc
+pl_webhook_switch(struct pl_webhook *h, const char *log_path, struct pl_err *err)
+{
+	int fd = open(log_path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return pl_err_set(err, PL_ERR_IO, "webhook: %s: %s", log_path, strerror(errno));
+	pthread_mutex_lock(&h->mu);
+	if (h->next_fd >= 0)
+		close(h->next_fd); /* two switches before the first was taken: the last wins */
+	h->next_fd = fd;
+	h->wake = 1;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return PL_OK;
+}
+
+int
+pl_webhook_caught_up(struct pl_webhook *h)
+{
+	struct stat st;
+	int done;
+
+	pthread_mutex_lock(&h->mu);
+	done = h->next_fd < 0 && fstat(h->log_fd, &st) == 0 && (uint64_t)st.st_size == h->offset;
+	pthread_mutex_unlock(&h->mu);
+	return done;
 }
 
 void
@@ -394,6 +435,8 @@ pl_webhook_stop(struct pl_webhook *h, unsigned drain_ms, struct pl_webhook_stats
 	pthread_mutex_destroy(&h->mu);
 	pthread_cond_destroy(&h->cv);
 	close(h->log_fd);
+	if (h->next_fd >= 0)
+		close(h->next_fd);
 	close(h->off_fd);
 	free(h);
 }
