@@ -757,6 +757,9 @@ static const struct vector vectors[] = {
     V("SSH-2.0-dropbear_2022.83\r\n", "ssh", "Dropbear SSH", "2022.83"),
     V("220 (vsFTPd 3.0.3)\r\n", "ftp", "vsFTPd", "3.0.3"),
     V("220 ProFTPD Server (Debian) [::ffff:198.18.0.2]\r\n", "ftp", "ProFTPD", ""),
+    /* vsftpd that refuses every session (here: both local and anonymous logins off) says
+     * so with its own "500 OOPS: " line instead of a 220 greeting */
+    V("500 OOPS: vsftpd: both local and anonymous access disabled!\r\n", "ftp", "vsFTPd", ""),
     V("220 mail.example.com ESMTP Postfix (Debian/GNU)\r\n", "smtp", "Postfix", ""),
     V("+OK Dovecot (Debian) ready.\r\n", "pop3", "Dovecot", ""),
     V("* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS "

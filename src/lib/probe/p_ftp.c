@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * p_ftp.c - FTP (RFC 959): "220 ..." banners that name FTP, matched against Recog
- * ftp_banners, then FEAT (RFC 2389) to learn whether AUTH TLS (RFC 4217) is offered,
- * then an anonymous login (USER anonymous, RFC 1635): when it is accepted, PASV and
- * LIST show what anyone can see (the data connection goes to the address we probed,
- * never to the one the 227 reply names, so a hostile server cannot aim it elsewhere).
+ * ftp_banners (or vsftpd's "500 OOPS: ..." refusal), then FEAT (RFC 2389) to learn whether AUTH TLS
+ * (RFC 4217) is offered, then an anonymous login (USER anonymous, RFC 1635): when it is accepted,
+ * PASV and LIST show what anyone can see (the data connection goes to the address we probed, never
+ * to the one the 227 reply names, so a hostile server cannot aim it elsewhere).
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -26,6 +26,29 @@ ftp_reply_complete(const unsigned char *d, size_t n)
 	return n - i >= 4 && d[i + 3] == ' ';
 }
 
+/* vsftpd ends a session it will not serve (logins all disabled, a bad config, too many
+ * clients from one address) with one "500 OOPS: reason" line and no 220 greeting; no
+ * other FTP server words its refusals that way, so the line names both. */
+static unsigned
+ftp_classify_oops(const unsigned char *d, size_t n, struct pl_service *out)
+{
+	static const char oops[] = "500 OOPS: ";
+	size_t len = sizeof(oops) - 1;
+	char reason[256];
+
+	if (n < len || memcmp(d, oops, len) != 0)
+		return 0;
+	while (len < n && d[len] != '\r' && d[len] != '\n')
+		len++;
+	pl_probe_copy(reason, sizeof(reason), (const char *)d + sizeof(oops) - 1,
+	              len - (sizeof(oops) - 1));
+	pl_probe_set(out->service, sizeof(out->service), "ftp");
+	pl_probe_set(out->product, sizeof(out->product), "vsFTPd");
+	pl_probe_evidence(out, d, len);
+	pl_probe_add_info(out, "refuses the session: %s", reason);
+	return 80;
+}
+
 static unsigned
 ftp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
              struct pl_service *out)
@@ -33,6 +56,8 @@ ftp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	char line[512];
 	size_t len = 0;
 
+	if (n >= 4 && memcmp(d, "500", 3) == 0)
+		return ftp_classify_oops(d, n, out);
 	if (n < 4 || memcmp(d, "220", 3) != 0 || (d[3] != ' ' && d[3] != '-'))
 		return 0;
 	while (4 + len < n && d[4 + len] != '\r' && d[4 + len] != '\n')
