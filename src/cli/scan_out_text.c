@@ -100,14 +100,22 @@ hidden_lines(struct scan_sink *s, const struct scan_info *info, int grepable)
 	}
 }
 
+/* STATE is as wide as the longest state the scan can report: "open|filtered" (13)
+ * where UDP is scanned, so that it never pushes the columns after it. */
+static int
+state_width(const struct scan_info *info)
+{
+	return (info->protocol && strcmp(info->protocol, "udp") == 0) || info->n_udp ? 13 : 11;
+}
+
 static int
 text_begin(struct scan_sink *s, const struct scan_info *info)
 {
 	header(s->fp, info, "# ");
 	if (info->ping)
 		return 0; /* -sn: up hosts, one line each, at the end */
-	fprintf(s->fp, "%-11s %-11s %-16s %-20s%s%s%s\n", "PORT", "STATE", "SERVICE", "HOST",
-	        s->reason ? " REASON       " : " ",
+	fprintf(s->fp, "%-11s %-*s %-16s %-20s%s%s%s\n", "PORT", state_width(info), "STATE",
+	        "SERVICE", "HOST", s->reason ? " REASON       " : " ",
 	        info->sv ? "VERSION                          " : "", "NOTE");
 	return 0;
 }
@@ -181,7 +189,7 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	pl_buf_init(&line);
 	pl_buf_init(&cut);
 	service_col(info, r, sv, &svc_col);
-	pl_buf_printf(&line, "%-11s %-11s ", port, pl_port_state_name(r->state));
+	pl_buf_printf(&line, "%-11s %-*s ", port, state_width(info), pl_port_state_name(r->state));
 	/* Fixed columns stay fixed (cli/colfit.c): a long service or version is cut with a
 	 * marker instead of pushing what follows; the full text is on the detail lines. */
 	pl_colfit_put(&line, svc_col.data ? svc_col.data : "", svc_col.len, 16, 1);

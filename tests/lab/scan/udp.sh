@@ -66,6 +66,11 @@ echo "portlens -sU took $(($(date +%s) - t0)) s"
 [ "$rc" -eq 0 ] || fail "-sU as nobody exited $rc: $(cat "$D/err")"
 $CHECK exact --results "$D/res.jsonl" --open "$D/open" --filtered "$D/filtered" \
 	--open-filtered "$D/of" --probes $((2 * 1027)) || fail "-sU states differ from the lab"
+# The terminal table keeps its columns: "open|filtered" (13 characters) must not push
+# SERVICE, HOST and NOTE to the right of where the header puts them.
+awk 'NR == 1 || /^PORT / { col = index($0, "SERVICE"); next }
+	/^[0-9]+\/udp / && col { if (substr($0, col - 1, 1) != " " || substr($0, col, 1) == " ") { print; bad = 1 } }
+	END { exit bad || !col }' "$D/text" || fail "-sU table: a row's SERVICE is not under the header's"
 # As root the engine reads ICMP errors through raw ICMP sockets (IP_RECVERR off): the
 # same states, and sends stay batched (with the error queue a fast target cut every
 # sendmmsg after one datagram: about one call per probe).
