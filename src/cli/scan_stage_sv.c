@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/scan_stage_sv.h"
+#include "core/array.h"
 
 void
 scan_stage_sv_init(struct scan_stage_sv *st, int on, scan_deliver_fn deliver, void *ctx)
@@ -88,16 +89,9 @@ keep_dropped(void *ctx, uint64_t pos)
 {
 	struct scan_stage_sv *st = ctx;
 
-	if (st->n_dropped == st->cap_dropped) {
-		size_t cap = st->cap_dropped ? st->cap_dropped * 2 : 64;
-		uint64_t *v = realloc(st->dropped, cap * sizeof(*v));
-
-		if (!v) {
-			st->nomem = 1; /* reported at the end: this port is lost */
-			return;
-		}
-		st->dropped = v;
-		st->cap_dropped = cap;
+	if (PLI_ARRAY_RESERVE(st->dropped, st->cap_dropped, st->n_dropped + 1, 64) != PL_OK) {
+		st->nomem = 1; /* reported at the end: this port is lost */
+		return;
 	}
 	st->dropped[st->n_dropped++] = pos;
 }
