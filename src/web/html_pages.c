@@ -16,6 +16,18 @@
 #define SEARCH_SHOWN   200
 #define MAX_TERM_BYTES 200
 
+/* A fact's title in the page language, its left-to-right runs isolated on a
+ * right-to-left page (pl_page_isolate_ltr). */
+static void
+html_esc_title(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
+{
+	struct pl_buf iso;
+
+	pl_buf_init(&iso);
+	pl_page_isolate_ltr(&iso, pl_kb_title(f, web_page_lang(rq), NULL), rq->lang->rtl);
+	html_esc(b, pl_buf_str(&iso));
+	pl_buf_cleanup(&iso);
+}
 static void
 home_ranges(struct pl_buf *b, const struct web_req *rq)
 {
@@ -89,7 +101,7 @@ home_riskiest(struct pl_buf *b, const struct web_req *rq)
 			pl_buf_printf(b, "</td><td><span class=\"badge risk-%s\">", risk);
 			html_esc(b, pl_risk_label((enum pl_risk)want, web_page_lang(rq)));
 			pl_buf_puts(b, "</span></td><td>");
-			html_esc(b, pl_kb_title(f, web_page_lang(rq), NULL));
+			html_esc_title(b, rq, f);
 			pl_buf_puts(b, "</td></tr>");
 			rows++;
 			p = last;
@@ -233,7 +245,7 @@ search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_port_
 		html_esc(b, h->reg ? h->reg->description : "");
 		if (h->fact) {
 			pl_buf_puts(b, "<br><span class=\"fact\">");
-			html_esc(b, pl_kb_title(h->fact, web_page_lang(rq), NULL));
+			html_esc_title(b, rq, h->fact);
 			pl_buf_puts(b, "</span>");
 		}
 		pl_buf_puts(b, "</td></tr>");

@@ -77,8 +77,14 @@ lang_files(struct site *s, const struct web_lang *l, const uint16_t *ports, size
 		pl_buf_printf(&html, "<li><a href=\"port/%u.html\">%u</a> ", ports[i], ports[i]);
 		html_esc(&html, e ? e->service : "");
 		if (title) {
+			struct pl_buf iso;
+
 			pl_buf_puts(&html, " — ");
-			html_esc(&html, title);
+			pl_buf_init(&iso);
+			pl_page_isolate_ltr(&iso, title,
+			                    l->rtl); /* the search index keeps it plain */
+			html_esc(&html, pl_buf_str(&iso));
+			pl_buf_cleanup(&iso);
 		}
 		pl_buf_puts(&html, "</li>\n");
 		pl_jsonw_object(&w);

@@ -285,7 +285,7 @@ srv_setup_own_kb(void **state)
 	    "port: 40998/tcp\nkind: security-note\nrisk: low\n"
 	    "title: A translated fact\ntext: Ports 11740-11743 need --tlsverify.\n"
 	    "title.ar: \xd8\xad\xd9\x82\xd9\x8a\xd9\x82\xd8\xa9 "
-	    "\xd9\x85\xd8\xaa\xd8\xb1\xd8\xac\xd9\x85\xd8\xa9\n"
+	    "\xd8\xb9\xd9\x86 TLS-ONLY\n"
 	    "text.ar: \xd8\xa7\xd9\x84\xd9\x85\xd9\x86\xd8\xa7\xd9\x81\xd8\xb0 11740-11743 "
 	    "\xd8\xaa\xd8\xad\xd8\xaa\xd8\xa7\xd8\xac --tlsverify.\nsource: rfc:793\n";
 	struct pl_kb *kb = pl_kb_new();
@@ -727,7 +727,8 @@ test_page_languages(void **state)
 
 /* With the server's own knowledge base: a fact without a translation is shown in
  * English, tagged lang="en" and marked; an Arabic text keeps its port range and option
- * left-to-right (isolated), while the English page shows them as written. */
+ * left-to-right (isolated), and so does its title in the heading, the FAQ answer and the
+ * search results, while the English page shows them as written. */
 static void
 test_untranslated_and_isolated(void **state)
 {
@@ -747,6 +748,18 @@ test_untranslated_and_isolated(void **state)
 	                          "11740-11743"
 	                          "\xe2\x81\xa9"));
 	assert_non_null(strstr(b, "\xe2\x81\xa6--tlsverify\xe2\x81\xa9."));
+	/* The title, isolated in its heading and again where the FAQ answer lists it. */
+	{
+		int seen = 0;
+
+		for (const char *q = b; (q = strstr(q, "\xe2\x81\xa6TLS-ONLY\xe2\x81\xa9")) != NULL;
+		     q++)
+			seen++;
+		assert_true(seen >= 2);
+	}
+	free(r);
+	r = http(s, "GET", "/search?q=TLS-ONLY&lang=ar", NULL, NULL);
+	assert_non_null(strstr(body_of(r), "\xe2\x81\xa6TLS-ONLY\xe2\x81\xa9"));
 	free(r);
 	r = http(s, "GET", "/port/40998?lang=en", NULL, NULL);
 	b = body_of(r);

@@ -49,6 +49,8 @@ try:
     ar = open(os.path.join(out, "ar", "port", "2323.html"), encoding="utf-8").read()
     check("Arabic page is right to left", '<html lang="ar" dir="rtl">' in ar)
     check("Arabic fact text keeps Latin words left to right", "\u2066Mirai\u2069" in ar)
+    ar_index = open(os.path.join(out, "ar", "index.html"), encoding="utf-8").read()
+    check("Arabic port list keeps Latin words left to right", "\u2066Mirai\u2069" in ar_index)
     check("Arabic commands isolated", '<bdi dir="ltr"><code>sudo ufw deny 2323/tcp</code></bdi>' in ar)
     date = re.search(r"data as of ([0-9-]+)\)", en)
     check("English registry date", date)

@@ -123,8 +123,10 @@ list_titles(struct pl_buf *b, const struct pl_page *page, int uses, enum pl_risk
 		/* A fact spanning several transports appears once per entry; list it once. */
 		if (i > 0 && page->facts[i - 1]->title == f->title)
 			continue;
-		pl_buf_printf(b, "%s%s", listed++ ? T(page, PG_A_LIST_SEP) : "",
-		              pl_kb_title(f, page->lang, NULL));
+		pl_buf_puts(b, listed++ ? T(page, PG_A_LIST_SEP) : "");
+		/* Arabic is the one right-to-left page language: keep the titles' Latin words,
+		 * numbers and options in order inside the answer. */
+		pl_page_isolate_ltr(b, pl_kb_title(f, page->lang, NULL), page->lang == PL_LANG_AR);
 	}
 }
 
