@@ -24,11 +24,13 @@ while IFS= read -r hit; do fail "$hit: the library must not print or exit"; done
 # core and lib, never cli or web; web never includes cli. Each quoted #include is
 # resolved the way the compiler does (own directory, then include/, src/, src/lib/, the
 # root: meson.build's include_directories) and judged by the folder it lands in. The
-# public headers portlens/error.h and portlens/port.h belong to core (they include only
-# libc); every other public header belongs to lib.
+# public headers portlens/error.h, portlens/port.h and portlens/addr.h belong to core
+# (they include only libc and each other); every other public header belongs to lib.
 layer_of() {
 	case "$1" in
-	src/core/* | include/portlens/error.h | include/portlens/port.h) echo core ;;
+	src/core/* | include/portlens/error.h | include/portlens/port.h | include/portlens/addr.h)
+		echo core
+		;;
 	src/lib/* | include/*) echo lib ;;
 	src/web/*) echo web ;;
 	src/cli/*) echo cli ;;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portlens/addr.h"
 #include "portlens/error.h"
 #include "portlens/knowledge.h"
 #include "portlens/port.h"
@@ -233,6 +234,9 @@ void pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t siz
 
 /* "LISTEN", "ESTAB", "UNCONN", "TIME-WAIT", ... (static; ss's names). */
 const char *pl_sock_state_name(const struct pl_sock *s);
+
+/* The local address and port of an inet or raw socket (family 0 for a packet socket). */
+struct pl_addr pl_sock_local_addr(const struct pl_sock *s);
 
 /* Short name of one flag: "exposed", "unassigned", "malware", "unexpected". */
 const char *pl_sock_flag_name(enum pl_sock_flag flag);

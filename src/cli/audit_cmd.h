@@ -7,9 +7,8 @@
 #ifndef PL_CLI_AUDIT_CMD_H
 #define PL_CLI_AUDIT_CMD_H
 
-#include <sys/socket.h>
-
 #include "cli/render_audit.h"
+#include "portlens/addr.h"
 
 struct audit_run {
 	const char *ports_spec; /* -p, or NULL for the top 1000 */
@@ -21,17 +20,18 @@ struct audit_run {
 	struct pl_probe_opts probe_opts;
 	struct pl_cred_opts cred_opts;
 	struct pl_probe_ctx *probe_ctx;
-	/* Observations and, per observation, where to probe it (len 0: not probed). */
+	/* Observations and, per observation, where to probe it (family 0: not probed). */
 	struct pl_audit_obs *obs;
-	struct sockaddr_storage *probe_addr;
-	socklen_t *probe_len;
+	struct pl_addr *probe_at;
 	size_t n_obs, cap;
 	char scope[160]; /* "this machine (12 TCP listeners)", "198.18.0.0/24" */
 };
 
-/* Appends an observation; returns a pointer to it, or NULL when out of memory. */
-struct pl_audit_obs *audit_obs_add(struct audit_run *run, const struct sockaddr *probe_at,
-                                   socklen_t len);
+/*
+ * Appends an observation to probe at probe_at (NULL: not probed); returns a pointer to
+ * it, or NULL when out of memory.
+ */
+struct pl_audit_obs *audit_obs_add(struct audit_run *run, const struct pl_addr *probe_at);
 
 /* Observations from this machine's TCP listeners. Returns an exit code. */
 int audit_gather_local(struct pl_cli *cli, struct audit_run *run);

@@ -142,12 +142,11 @@ drop_silent_udp(struct audit_run *run)
 
 	for (size_t i = 0; i < run->n_obs; i++) {
 		if (run->obs[i].kind == PL_OBS_PORT && run->obs[i].proto == PL_PROTO_UDP &&
-		    run->probe_len[i] > 0 && (!run->obs[i].probed || !run->obs[i].svc.service[0]))
+		    run->probe_at[i].family && (!run->obs[i].probed || !run->obs[i].svc.service[0]))
 			continue;
 		if (w != i) {
 			run->obs[w] = run->obs[i];
-			run->probe_addr[w] = run->probe_addr[i];
-			run->probe_len[w] = run->probe_len[i];
+			run->probe_at[w] = run->probe_at[i];
 		}
 		w++;
 	}
@@ -169,10 +168,9 @@ probe_all(struct pl_cli *cli, struct audit_run *run)
 	if (!jobs)
 		return pl_cli_fail(cli, "out of memory");
 	for (size_t i = 0; i < run->n_obs; i++) {
-		jobs[n].addr = run->probe_addr[i];
-		jobs[n].addrlen = run->probe_len[i];
+		jobs[n].addrlen = pl_addr_to_sockaddr(&run->probe_at[i], &jobs[n].addr);
 		jobs[n].udp = run->obs[i].proto == PL_PROTO_UDP;
-		n += run->probe_len[i] > 0;
+		n += jobs[n].addrlen > 0;
 	}
 	{
 		enum pl_rc prc = pl_probe_ctx_new(&run->probe_opts, &run->probe_ctx, &err);
@@ -186,7 +184,7 @@ probe_all(struct pl_cli *cli, struct audit_run *run)
 		}
 	}
 	for (size_t i = 0, k = 0; i < run->n_obs; i++) {
-		if (run->probe_len[i] == 0)
+		if (!run->probe_at[i].family)
 			continue;
 		if (jobs[k].rc == PL_OK) {
 			run->obs[i].probed = 1;
@@ -213,17 +211,19 @@ check_creds(struct pl_cli *cli, struct audit_run *run)
 	for (size_t i = 0; i < run->n_obs; i++) {
 		struct pl_audit_obs *o = &run->obs[i];
 		struct pl_err err = {0};
+		struct sockaddr_storage ss;
+		socklen_t salen;
 		unsigned planned;
 		enum pl_rc rc;
 
-		if (!o->probed || strcmp(o->svc.service, "telnet") != 0 || !run->probe_len[i])
+		if (!o->probed || strcmp(o->svc.service, "telnet") != 0 || !run->probe_at[i].family)
 			continue;
 		planned = run->cred_opts.max_tries && run->cred_opts.max_tries < all
 		              ? run->cred_opts.max_tries
 		              : all;
-		rc = pl_probe_telnet_default_creds((struct sockaddr *)&run->probe_addr[i],
-		                                   run->probe_len[i], &run->cred_opts, &o->creds,
-		                                   &err);
+		salen = pl_addr_to_sockaddr(&run->probe_at[i], &ss);
+		rc = pl_probe_telnet_default_creds((struct sockaddr *)&ss, salen, &run->cred_opts,
+		                                   &o->creds, &err);
 		o->creds_checked = 1;
 		if (o->creds.accepted)
 			continue;
@@ -280,8 +280,7 @@ run_cleanup(struct audit_run *run)
 {
 	pl_probe_ctx_free(run->probe_ctx);
 	free(run->obs);
-	free(run->probe_addr);
-	free(run->probe_len);
+	free(run->probe_at);
 }
 
 int

@@ -25,37 +25,28 @@
 #include "portlens/sockets.h"
 
 struct pl_audit_obs *
-audit_obs_add(struct audit_run *run, const struct sockaddr *probe_at, socklen_t len)
+audit_obs_add(struct audit_run *run, const struct pl_addr *probe_at)
 {
+	static const struct pl_addr none;
 	struct pl_audit_obs *o;
 
 	if (run->n_obs == run->cap) {
 		size_t ncap = run->cap ? run->cap * 2 : 32;
 		struct pl_audit_obs *obs = realloc(run->obs, ncap * sizeof(*obs));
-		struct sockaddr_storage *pa;
-		socklen_t *pl;
+		struct pl_addr *pa;
 
 		if (!obs)
 			return NULL;
 		run->obs = obs;
-		pa = realloc(run->probe_addr, ncap * sizeof(*pa));
+		pa = realloc(run->probe_at, ncap * sizeof(*pa));
 		if (!pa)
 			return NULL;
-		run->probe_addr = pa;
-		pl = realloc(run->probe_len, ncap * sizeof(*pl));
-		if (!pl)
-			return NULL;
-		run->probe_len = pl;
+		run->probe_at = pa;
 		run->cap = ncap;
 	}
 	o = &run->obs[run->n_obs];
 	memset(o, 0, sizeof(*o));
-	memset(&run->probe_addr[run->n_obs], 0, sizeof(run->probe_addr[0]));
-	run->probe_len[run->n_obs] = 0;
-	if (probe_at && len <= sizeof(run->probe_addr[0])) {
-		memcpy(&run->probe_addr[run->n_obs], probe_at, len);
-		run->probe_len[run->n_obs] = len;
-	}
+	run->probe_at[run->n_obs] = probe_at ? *probe_at : none;
 	run->n_obs++;
 	return o;
 }
@@ -63,37 +54,20 @@ audit_obs_add(struct audit_run *run, const struct sockaddr *probe_at, socklen_t 
 static int
 is_wildcard(const struct pl_sock *s)
 {
-	static const uint8_t zero[16];
+	struct pl_addr a = pl_sock_local_addr(s);
 
-	return memcmp(s->local, zero, s->family == AF_INET ? 4 : 16) == 0;
+	return pl_addr_is_any(&a);
 }
 
 /* Where to probe a listener from here: loopback for wildcards, else its address. */
-static socklen_t
-probe_target(const struct pl_sock *s, struct sockaddr_storage *ss)
+static struct pl_addr
+probe_target(const struct pl_sock *s)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (s->family == AF_INET || (is_wildcard(s) && pl_sock_dual_stack(s))) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct pl_addr a = pl_sock_local_addr(s);
 
-		in->sin_family = AF_INET;
-		in->sin_port = htons(s->lport);
-		if (is_wildcard(s))
-			in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		else
-			memcpy(&in->sin_addr, s->local, 4);
-		return sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(s->lport);
-		if (is_wildcard(s))
-			in6->sin6_addr = in6addr_loopback;
-		else
-			memcpy(&in6->sin6_addr, s->local, 16);
-		return sizeof(*in6);
-	}
+	if (pl_addr_is_any(&a))
+		return pl_addr_loopback(pl_sock_dual_stack(s) ? 4 : a.family, a.port);
+	return a;
 }
 
 static int
@@ -115,7 +89,7 @@ add_below_tcp(struct audit_run *run, const struct pl_sockset *set, const struct 
 {
 	const struct pl_proc *owner = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
 	const char *name = pl_sock_protocol_name(s);
-	struct pl_audit_obs *o = audit_obs_add(run, NULL, 0);
+	struct pl_audit_obs *o = audit_obs_add(run, NULL);
 
 	if (!o)
 		return 0;
@@ -154,8 +128,7 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 	for (size_t i = 0; i < set->n_socks; i++) {
 		const struct pl_sock *s = &set->socks[i];
 		const struct pl_proc *owner = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
-		struct sockaddr_storage ss;
-		socklen_t len;
+		struct pl_addr at;
 		struct pl_audit_obs *o;
 
 		if (s->kind != PL_SK_INET) {
@@ -166,14 +139,14 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 			n_below++;
 			continue;
 		}
-		len = probe_target(s, &ss);
+		at = probe_target(s);
 		if (s->proto == PL_PROTO_UDP && s->state == PL_SS_CLOSE)
-			len = 0; /* a bound UDP socket: judged, never probed */
+			at.family = 0; /* a bound UDP socket: judged, never probed */
 		else if (s->state != PL_SS_LISTEN || s->proto != PL_PROTO_TCP)
 			continue;
 		if (is_wildcard(s) && seen_wildcard(run, s->lport, (enum pl_proto)s->proto))
 			continue;
-		o = audit_obs_add(run, len ? (struct sockaddr *)&ss : NULL, len);
+		o = audit_obs_add(run, &at);
 		if (!o) {
 			pl_sockset_free(set);
 			return pl_cli_fail(cli, "out of memory");
@@ -209,29 +182,12 @@ static void
 on_open(void *ctx, const struct pl_scan_result *r)
 {
 	struct gather_ctx *g = ctx;
-	struct sockaddr_storage ss;
-	socklen_t len;
+	struct pl_addr at = pl_addr_make(r->addr.family, r->addr.bytes, r->port);
 	struct pl_audit_obs *o;
 
 	if (r->state != PL_PORT_OPEN || r->proto != (g->udp ? PL_PROTO_UDP : PL_PROTO_TCP))
 		return;
-	memset(&ss, 0, sizeof(ss));
-	if (r->addr.family == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(r->port);
-		memcpy(&in->sin_addr, r->addr.bytes, 4);
-		len = sizeof(*in);
-	} else {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(r->port);
-		memcpy(&in6->sin6_addr, r->addr.bytes, 16);
-		len = sizeof(*in6);
-	}
-	o = audit_obs_add(g->run, (struct sockaddr *)&ss, len);
+	o = audit_obs_add(g->run, &at);
 	if (!o) {
 		g->nomem = 1;
 		return;

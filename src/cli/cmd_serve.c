@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "cli/render_sockets.h"
+#include "portlens/addr.h"
 #include "portlens/store.h"
 #include "core/strnum.h"
 #include "web/web.h"
@@ -96,6 +97,7 @@ parse_listen(const char *s, struct pl_web_config *cfg)
 {
 	char host[64];
 	const char *colon, *port_s;
+	struct pl_addr a;
 	uint64_t port;
 	size_t hl;
 
@@ -122,26 +124,12 @@ parse_listen(const char *s, struct pl_web_config *cfg)
 		snprintf(host, sizeof(host), "127.0.0.1");
 		port_s = s;
 	}
-	if (pl_parse_u64(port_s, 0, 65535, &port, NULL) != PL_OK)
+	if (pl_parse_u64(port_s, 0, 65535, &port, NULL) != PL_OK ||
+	    pl_addr_parse(strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &a, NULL) != PL_OK ||
+	    a.port != 0)
 		return -1;
-	if (strchr(host, ':')) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)(void *)&cfg->addr;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
-			return -1;
-		cfg->addr_len = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)(void *)&cfg->addr;
-
-		a->sin_family = AF_INET;
-		a->sin_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host,
-		              &a->sin_addr) != 1)
-			return -1;
-		cfg->addr_len = sizeof(*a);
-	}
+	a.port = (uint16_t)port;
+	cfg->addr_len = pl_addr_to_sockaddr(&a, &cfg->addr);
 	return 0;
 }
 
@@ -214,19 +202,14 @@ print_url(struct pl_cli *cli, const struct pl_web_config *cfg, const struct pl_w
 {
 	const char *why = "";
 	enum pl_web_db db = pl_web_db_state(web, &why);
-	char ip[INET6_ADDRSTRLEN] = "127.0.0.1";
-	int v6 = cfg->addr.ss_family == AF_INET6;
+	struct pl_addr at;
+	char where[PL_ADDR_STRLEN];
 
-	if (v6)
-		inet_ntop(AF_INET6,
-		          &((const struct sockaddr_in6 *)(const void *)&cfg->addr)->sin6_addr, ip,
-		          sizeof(ip));
-	else
-		inet_ntop(AF_INET,
-		          &((const struct sockaddr_in *)(const void *)&cfg->addr)->sin_addr, ip,
-		          sizeof(ip));
-	fprintf(cli->out, "portlens serve: http://%s%s%s:%u/%s%s\n", v6 ? "[" : "", ip,
-	        v6 ? "]" : "", pl_web_port(web), token ? "?token=" : "", token ? token : "");
+	if (pl_addr_from_sockaddr((const struct sockaddr *)&cfg->addr, cfg->addr_len, &at) != PL_OK)
+		at = pl_addr_loopback(4, 0);
+	at.port = pl_web_port(web);
+	fprintf(cli->out, "portlens serve: http://%s/%s%s\n",
+	        pl_addr_str(&at, where, sizeof(where)), token ? "?token=" : "", token ? token : "");
 	fprintf(cli->out, "database: %s%s\n", pl_web_db_where(web),
 	        db == PL_WEB_DB_READONLY      ? " (read-only: votes are not saved)"
 	        : db == PL_WEB_DB_UNAVAILABLE ? " (unavailable: saved scans and votes are off)"

@@ -11,8 +11,8 @@
 
 #include "cli/render_audit.h"
 #include "core/escape.h"
-#include "core/strnum.h"
 #include "core/utf8.h"
+#include "portlens/addr.h"
 
 static const char *
 tri(enum pl_tri t, const char *yes, const char *no)
@@ -236,37 +236,16 @@ pl_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len
                       size_t msg_size)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
-	char host[256];
-	const char *colon, *port;
-	uint64_t pnum;
-	size_t hl;
+	struct pl_err err = {0};
+	char host[256], port[8];
+	uint16_t pnum;
 	int rc;
 
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-
-		if (!close || close[1] != ':') {
-			snprintf(msg, msg_size, "'%s': write IPv6 as [ADDRESS]:PORT", s);
-			return -1;
-		}
-		hl = (size_t)(close - s - 1);
-		colon = close + 1;
-		s++;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon || strchr(s, ':') != colon) {
-			snprintf(msg, msg_size, "'%s': expected HOST:PORT", s);
-			return -1;
-		}
-		hl = (size_t)(colon - s);
-	}
-	port = colon + 1;
-	if (hl == 0 || hl >= sizeof(host) || pl_parse_u64(port, 1, 65535, &pnum, NULL) != PL_OK) {
-		snprintf(msg, msg_size, "'%s': expected HOST:PORT with a port 1-65535", s);
+	if (pl_hostport_split(s, host, sizeof(host), &pnum, &err) != PL_OK) {
+		snprintf(msg, msg_size, "%s", err.msg);
 		return -1;
 	}
-	memcpy(host, s, hl);
-	host[hl] = '\0';
+	snprintf(port, sizeof(port), "%u", (unsigned)pnum);
 	rc = getaddrinfo(host, port, &hints, &res);
 	if (rc != 0) {
 		snprintf(msg, msg_size, "%s: %s", host, gai_strerror(rc));

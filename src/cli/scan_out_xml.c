@@ -35,6 +35,7 @@
 #include "core/atomic_file.h"
 #include "core/buf.h"
 #include "core/array.h"
+#include "portlens/addr.h"
 
 struct xhost {
 	uint8_t key[17]; /* family, address bytes: sort order */
@@ -306,7 +307,7 @@ static int
 host_key(const char *line, uint8_t key[17])
 {
 	const char *a = strstr(line, "<address addr=\"");
-	char addr[64];
+	struct pl_addr at;
 	size_t n;
 
 	memset(key, 0, 17);
@@ -314,16 +315,10 @@ host_key(const char *line, uint8_t key[17])
 		return -1;
 	a += 15;
 	n = strcspn(a, "\"");
-	if (n >= sizeof(addr))
+	if (pl_addr_parse_ip(a, n, &at) != 0)
 		return -1;
-	memcpy(addr, a, n);
-	addr[n] = '\0';
-	if (inet_pton(AF_INET, addr, key + 1) == 1) {
-		key[0] = 4;
-		return 0;
-	}
-	key[0] = 6;
-	return inet_pton(AF_INET6, addr, key + 1) == 1 ? 0 : -1;
+	pl_addr_sort_key(&at, key);
+	return 0;
 }
 
 static long

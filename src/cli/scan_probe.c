@@ -10,12 +10,11 @@
  * every output. Only that one thread ever touches the outputs, so the sinks need no
  * locking.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/scan_probe.h"
+#include "portlens/addr.h"
 
 struct scan_probe {
 	struct pl_probe_ctx *ctx;
@@ -31,26 +30,6 @@ struct cancel_call {
 	void (*fn)(void *ctx, uint64_t pos);
 	void *ctx;
 };
-
-static socklen_t
-to_sockaddr(const struct pl_scan_result *r, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (r->addr.family == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(r->port);
-		memcpy(&in->sin_addr, r->addr.bytes, 4);
-		return sizeof(*in);
-	}
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-	in6->sin6_family = AF_INET6;
-	in6->sin6_port = htons(r->port);
-	memcpy(&in6->sin6_addr, r->addr.bytes, 16);
-	return sizeof(*in6);
-}
 
 struct scan_probe *
 scan_probe_new(const struct pl_probe_opts *opts, unsigned parallel, struct pl_err *err)
@@ -72,12 +51,13 @@ scan_probe_new(const struct pl_probe_opts *opts, unsigned parallel, struct pl_er
 int
 scan_probe_submit(struct scan_probe *sp, const struct pl_scan_result *r)
 {
+	struct pl_addr a = pl_addr_make(r->addr.family, r->addr.bytes, r->port);
 	struct sockaddr_storage ss;
 	socklen_t len;
 
 	if (!sp || r->state != PL_PORT_OPEN || r->proto != PL_PROTO_TCP)
 		return 0;
-	len = to_sockaddr(r, &ss);
+	len = pl_addr_to_sockaddr(&a, &ss);
 	return pl_probe_pool_submit(sp->pool, (struct sockaddr *)&ss, len, 0, NULL, r,
 	                            sizeof(*r)) == PL_OK
 	           ? 1

@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "portlens/addr.h"
 #include "web/web_impl.h"
 
 #define REAP_TICK_MS         50
@@ -61,14 +62,13 @@ addr_key(struct MHD_Connection *conn, unsigned char key[17])
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	struct pl_addr a;
 
 	memset(key, 0, 17);
-	if (sa && sa->sa_family == AF_INET) {
-		key[0] = 4;
-		memcpy(key + 1, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-	} else if (sa && sa->sa_family == AF_INET6) {
-		key[0] = 6;
-		memcpy(key + 1, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+	/* libmicrohttpd's client address is a whole one of its family (no length given). */
+	if (pl_addr_from_sockaddr(sa, sizeof(struct sockaddr_storage), &a) == PL_OK) {
+		key[0] = a.family;
+		memcpy(key + 1, a.bytes, 16);
 	}
 }
 

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "core/strnum.h"
+#include "portlens/addr.h"
 #include "web/web_impl.h"
 
 #define CSP                                                                                        \
@@ -59,14 +60,13 @@ client_addr(struct web_req *rq)
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	struct pl_addr a;
 
-	snprintf(rq->client, sizeof(rq->client), "?");
-	if (sa && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		          rq->client, sizeof(rq->client));
-	else if (sa && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		          rq->client, sizeof(rq->client));
+	/* libmicrohttpd's client address is a whole one of its family (no length given). */
+	if (pl_addr_from_sockaddr(sa, sizeof(struct sockaddr_storage), &a) == PL_OK)
+		pl_addr_ip_str(&a, rq->client, sizeof(rq->client));
+	else
+		snprintf(rq->client, sizeof(rq->client), "?");
 }
 
 static void
@@ -449,20 +449,16 @@ add_host(struct pl_web *web, const char *name, int v6)
 static void
 init_hosts(struct pl_web *web)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)&web->cfg.addr;
-	char ip[INET6_ADDRSTRLEN] = "";
+	struct pl_addr a;
+	char ip[PL_ADDR_STRLEN] = "";
 
 	add_host(web, "localhost", 0);
 	add_host(web, "127.0.0.1", 0);
 	add_host(web, "::1", 1);
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip,
-		          sizeof(ip));
-	else
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip,
-		          sizeof(ip));
+	pl_addr_from_sockaddr((const struct sockaddr *)&web->cfg.addr, sizeof(web->cfg.addr), &a);
+	pl_addr_ip_str(&a, ip, sizeof(ip));
 	if (*ip && strcmp(ip, "127.0.0.1") != 0 && strcmp(ip, "::1") != 0)
-		add_host(web, ip, sa->sa_family == AF_INET6);
+		add_host(web, ip, a.family == 6);
 }
 
 static int
@@ -501,8 +497,7 @@ bind_socket(struct pl_web *web, struct pl_err *err)
 	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
 		goto fail;
 	web->listen_fd = fd;
-	web->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
-	                                           : ((struct sockaddr_in *)(void *)&ss)->sin_port);
+	web->port = pl_sockaddr_port((struct sockaddr *)&ss);
 	return PL_OK;
 fail:
 	e = errno;

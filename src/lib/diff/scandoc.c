@@ -13,6 +13,7 @@
 
 #include "diff/diff_impl.h"
 #include "core/array.h"
+#include "portlens/addr.h"
 
 void
 pl_scandoc_init(struct pl_scandoc *doc)
@@ -56,18 +57,14 @@ dup_or_empty(const char *s)
 static int
 addr_key(const char *addr, uint8_t key[17], char text[46])
 {
+	struct pl_addr a;
+
 	memset(key, 0, 17);
-	if (inet_pton(AF_INET, addr, key + 1) == 1) {
-		key[0] = 4;
-		inet_ntop(AF_INET, key + 1, text, 46);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, addr, key + 1) == 1) {
-		key[0] = 6;
-		inet_ntop(AF_INET6, key + 1, text, 46);
-		return 0;
-	}
-	return -1;
+	if (pl_addr_parse_ip(addr, strlen(addr), &a) != 0)
+		return -1;
+	pl_addr_sort_key(&a, key);
+	pl_addr_ip_str(&a, text, 46);
+	return 0;
 }
 
 static enum pl_rc

@@ -145,10 +145,7 @@ ftp_list(const struct probe_run *run, struct probe_conn *c, struct probe_answer 
 	    run->salen > sizeof(ss))
 		return;
 	memcpy(&ss, run->sa, run->salen);
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+	pl_sockaddr_set_port(&ss, port);
 	if (pl_conn_open(&data, (struct sockaddr *)&ss, run->salen, run->ctx->opts.connect_ms,
 	                 run->deadline, NULL) != PL_OK ||
 	    !(a = calloc(1, sizeof(*a))))

@@ -367,29 +367,19 @@ relay_listener(const struct probe_conn *c, char *url, size_t size)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char a[INET6_ADDRSTRLEN];
+	struct pl_addr at;
+	char a[PL_ADDR_STRLEN];
 	int fd = -1;
-	uint16_t port;
 
 	if (getsockname(c->fd, (struct sockaddr *)&ss, &len) != 0)
 		return -1;
-	if (ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_port = 0;
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_port = 0;
+	pl_sockaddr_set_port(&ss, 0);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 4) != 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+	    getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
+	    pl_addr_from_sockaddr((struct sockaddr *)&ss, len, &at) != PL_OK)
 		goto fail;
-	if (ss.ss_family == AF_INET) {
-		port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, a, sizeof(a));
-		snprintf(url, size, "http://%s:%u", a, port);
-	} else {
-		port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
-		snprintf(url, size, "http://[%s]:%u", a, port);
-	}
+	snprintf(url, size, "http://%s", pl_addr_str(&at, a, sizeof(a)));
 	return fd;
 fail:
 	if (fd >= 0)

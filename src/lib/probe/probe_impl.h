@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portlens/addr.h"
 #include "portlens/probe.h"
 #include "probe/recog.h"
 

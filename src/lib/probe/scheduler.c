@@ -404,23 +404,17 @@ static void
 run_setup(struct sched *e, const struct pl_probe_ctx *ctx, const struct sockaddr *sa,
           socklen_t salen)
 {
+	struct pl_addr at;
+	char ip[INET6_ADDRSTRLEN];
+
 	e->run.ctx = ctx;
 	e->run.sa = sa;
 	e->run.salen = salen;
 	e->run.deadline = pl_probe_now_ms() + ctx->opts.total_ms;
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-
-		e->run.port = ntohs(in->sin_port);
-		inet_ntop(AF_INET, &in->sin_addr, e->run.host, sizeof(e->run.host));
-	} else {
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
-		char a[INET6_ADDRSTRLEN];
-
-		e->run.port = ntohs(in6->sin6_port);
-		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
-		snprintf(e->run.host, sizeof(e->run.host), "[%s]", a);
-	}
+	pl_addr_from_sockaddr(sa, salen, &at); /* checked by the caller */
+	e->run.port = at.port;
+	pl_addr_ip_str(&at, ip, sizeof(ip));
+	snprintf(e->run.host, sizeof(e->run.host), at.family == 6 ? "[%s]" : "%s", ip);
 	order_probes(e);
 }
 
@@ -430,14 +424,13 @@ pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, sock
 {
 	struct sched e = {.out = out, .conn = {.fd = -1}};
 	const struct probe_def *hint, *def;
+	struct pl_addr at;
 	uint64_t start = pl_probe_now_ms();
 	enum pl_rc rc;
 	unsigned wait;
 
 	pl_service_init(out);
-	if (!ctx || !sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
-	    salen < (sa->sa_family == AF_INET ? sizeof(struct sockaddr_in)
-	                                      : sizeof(struct sockaddr_in6)))
+	if (!ctx || pl_addr_from_sockaddr(sa, salen, &at) != PL_OK)
 		return pl_err_set(err, PL_ERR_ARG, "need an IPv4 or IPv6 address");
 	e.ans = malloc(sizeof(*e.ans));
 	if (!e.ans)

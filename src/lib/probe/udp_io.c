@@ -200,17 +200,15 @@ pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, 
 	struct udp_run u = {.fd = -1};
 	uint64_t start = pl_probe_now_ms();
 	unsigned char *buf = NULL;
+	struct pl_addr at;
 	uint16_t port;
 	enum pl_rc rc;
 
 	pl_service_init(out);
 	out->udp = 1;
-	if (!ctx || !sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
-	    salen < (sa->sa_family == AF_INET ? sizeof(struct sockaddr_in)
-	                                      : sizeof(struct sockaddr_in6)))
+	if (!ctx || pl_addr_from_sockaddr(sa, salen, &at) != PL_OK)
 		return pl_err_set(err, PL_ERR_ARG, "need an IPv4 or IPv6 address");
-	port = ntohs(sa->sa_family == AF_INET ? ((const struct sockaddr_in *)sa)->sin_port
-	                                      : ((const struct sockaddr_in6 *)sa)->sin6_port);
+	port = at.port;
 	u.deadline = start + ctx->opts.total_ms;
 	u.read_ms = ctx->opts.read_ms;
 	buf = malloc(PL_PROBE_MAX_READ + 1);

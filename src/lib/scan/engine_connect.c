@@ -43,6 +43,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "portlens/addr.h"
 #include "portlens/scan.h"
 #include "scan/inflight.h"
 #include "scan/scan_impl.h"
@@ -156,21 +157,9 @@ classify(int e, enum pl_port_state *st, enum pl_scan_reason *why)
 static socklen_t
 make_sockaddr(const struct pl_scan_probe *p, struct sockaddr_storage *ss)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (p->addr.family == 4) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct pl_addr a = pl_addr_make(p->addr.family, p->addr.bytes, p->port);
 
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(p->port);
-		memcpy(&sin->sin_addr, p->addr.bytes, 4);
-		return sizeof(*sin);
-	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(p->port);
-	memcpy(&sin6->sin6_addr, p->addr.bytes, 16);
-	return sizeof(*sin6);
+	return pl_addr_to_sockaddr(&a, ss);
 }
 
 /*

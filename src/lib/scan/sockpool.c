@@ -42,6 +42,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "portlens/addr.h"
 #include "scan/scan_impl.h"
 #include "scan/sockpool.h"
 #include "core/strnum.h"
@@ -230,32 +231,20 @@ static int
 bind_local(struct pl_sockpool *sp, int fd, const struct pl_sp_pool *p, uint16_t avoid,
            uint16_t *out_port)
 {
+	static const uint8_t any[16];
+	struct pl_addr local = pl_addr_make(p->family == 6 ? 6 : 4, p->has_src ? p->src : any, 0);
 	struct sockaddr_storage ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len = p->family == 6 ? sizeof(*sin6) : sizeof(*sin);
+	socklen_t len;
 
 	*out_port = 0;
-	memset(&ss, 0, sizeof(ss));
-	if (p->family == 6) {
-		sin6->sin6_family = AF_INET6;
-		if (p->has_src)
-			memcpy(&sin6->sin6_addr, p->src, 16);
-	} else {
-		sin->sin_family = AF_INET;
-		if (p->has_src)
-			memcpy(&sin->sin_addr, p->src, 4);
-	}
 	for (uint32_t t = 0, seen = 0; t < PORT_TRIES && seen < sp->port_n; seen++) {
 		uint32_t port = sp->port_lo + sp->port_next++ % sp->port_n;
 
 		if (port == avoid || (sp->reserved && (sp->reserved[port / 8] >> (port % 8) & 1)))
 			continue; /* reserved ports are not ours to take */
 		t++;
-		if (p->family == 6)
-			sin6->sin6_port = htons((uint16_t)port);
-		else
-			sin->sin_port = htons((uint16_t)port);
+		local.port = (uint16_t)port;
+		len = pl_addr_to_sockaddr(&local, &ss);
 		if (bind(fd, (struct sockaddr *)&ss, len) == 0) {
 			*out_port = (uint16_t)port;
 			return 0;
@@ -265,8 +254,8 @@ bind_local(struct pl_sockpool *sp, int fd, const struct pl_sp_pool *p, uint16_t 
 	}
 	if (!p->has_src)
 		return 0; /* no port of its own: connect() picks one */
-	sin->sin_port = 0;
-	sin6->sin6_port = 0;
+	local.port = 0;
+	len = pl_addr_to_sockaddr(&local, &ss);
 	return bind(fd, (struct sockaddr *)&ss, len) == 0 ? 0 : -1;
 }
 
@@ -369,25 +358,20 @@ pl_sockpool_learn(struct pl_sockpool *sp, const struct pl_scan_addr *dst,
 	struct pl_sp_dst *d = &sp->dst[dst_hash(dst)];
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	const uint8_t *src;
+	struct pl_addr local;
+	const uint8_t *src = local.bytes;
 	unsigned k, n = (unsigned)addr_len(dst->family), free_k = PL_SP_POOLS;
-	static const uint8_t zero[16];
 
 	if (d->state != DST_SEEN || d->family != dst->family || memcmp(d->addr, dst->bytes, n))
 		return;
 	d->state = DST_NOLEARN; /* unless all goes well below */
-	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) != 0)
+	if (getsockname(s->fd, (struct sockaddr *)&ss, &len) != 0 ||
+	    pl_addr_from_sockaddr((struct sockaddr *)&ss, len, &local) != PL_OK ||
+	    local.family != dst->family)
 		return;
-	if (dst->family == 6 && ss.ss_family == AF_INET6) {
-		src = ((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr;
-		if (src[0] == 0xfe && (src[1] & 0xc0) == 0x80)
-			return; /* link-local: a scope, not just an address */
-	} else if (dst->family == 4 && ss.ss_family == AF_INET) {
-		src = (const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr;
-	} else {
-		return;
-	}
-	if (memcmp(src, zero, n) == 0) {
+	if (local.family == 6 && src[0] == 0xfe && (src[1] & 0xc0) == 0x80)
+		return; /* link-local: a scope, not just an address */
+	if (pl_addr_is_any(&local)) {
 		d->state = DST_SEEN; /* not chosen yet (answered at once): next time */
 		return;
 	}

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "portlens/addr.h"
 #include "portlens/scan.h"
 #include "core/strnum.h"
 #include "core/array.h"
@@ -260,7 +261,9 @@ block_contains(const struct pl_target_spec *sp, const struct pl_scan_addr *a)
 const char *
 pl_scan_addr_str(const struct pl_scan_addr *a, char *buf, size_t size)
 {
-	if (!inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->bytes, buf, (socklen_t)size))
+	struct pl_addr at = pl_addr_make(a->family == 4 ? 4 : 6, a->bytes, 0);
+
+	if (size > 0 && !*pl_addr_ip_str(&at, buf, size))
 		snprintf(buf, size, "?");
 	return buf;
 }

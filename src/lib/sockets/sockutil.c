@@ -94,6 +94,14 @@ pl_sock_loopback(const struct pl_sock *s)
 	return memcmp(s->local, mapped, 12) == 0 && s->local[12] == 127;
 }
 
+struct pl_addr
+pl_sock_local_addr(const struct pl_sock *s)
+{
+	struct pl_addr none = {0};
+
+	return s->kind == PL_SK_PACKET ? none : pl_addr_make(s->family, s->local, s->lport);
+}
+
 void
 pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t size)
 {

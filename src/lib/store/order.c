@@ -7,7 +7,7 @@
  * order at all.
  *
  * SQLite compares TEXT columns bytewise, so the address order is a collation ("pl_addr")
- * registered on every connection: each side is parsed with inet_pton into a 17-byte key
+ * registered on every connection: each side is parsed (pl_addr_parse_ip) into a 17-byte key
  * (family, then the address bytes) and keys are compared with memcmp. Text that is not
  * an address (a host name) sorts after every address, bytewise among itself.
  * PostgreSQL has no such collation, so its rows are sorted here with the same
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "portlens/addr.h"
 #include "store/store_impl.h"
 
 #define ADDR_TEXT_MAX 64
@@ -25,22 +26,13 @@
 static int
 addr_key(const void *text, int n, unsigned char key[17])
 {
-	char buf[ADDR_TEXT_MAX];
+	struct pl_addr a;
 
-	if (n <= 0 || n >= (int)sizeof(buf))
-		return 0;
-	memcpy(buf, text, (size_t)n);
-	buf[n] = '\0';
 	memset(key, 0, 17);
-	if (inet_pton(AF_INET, buf, key + 1) == 1) {
-		key[0] = 4;
-		return 1;
-	}
-	if (inet_pton(AF_INET6, buf, key + 1) == 1) {
-		key[0] = 6;
-		return 1;
-	}
-	return 0;
+	if (n <= 0 || n >= ADDR_TEXT_MAX || pl_addr_parse_ip(text, (size_t)n, &a) != 0)
+		return 0;
+	pl_addr_sort_key(&a, key);
+	return 1;
 }
 
 static int
