@@ -114,8 +114,9 @@ int pl_audit_max_severity(const struct pl_audit_report *r);
  *
  * pl_port_malware: the knowledge base's malware fact for port on proto with the highest
  * risk (borrowed from kb), or NULL when none (or kb is NULL).
- * pl_port_unassigned: nonzero when the registry lists port/proto as Unassigned and assigns
- * no service for it; ports above 49151 (dynamic) never are.
+ * pl_port_unassigned: nonzero when the registry (NULL: the built-in one) lists port/proto
+ * as Unassigned and assigns no service for it (pl_registry_assigned finds none); ports
+ * above 49151 (dynamic) never are.
  */
 const struct pl_kb_entry *pl_port_malware(const struct pl_kb *kb, uint16_t port,
                                           enum pl_proto proto);

@@ -74,6 +74,18 @@ const struct pl_reg_entry *pl_registry_entry(const struct pl_registry *reg, size
  */
 const uint32_t *pl_registry_lookup(const struct pl_registry *reg, uint16_t port, size_t *n_out);
 
+/*
+ * The service IANA assigned to port on proto, the one answer every command gives (scan
+ * outputs, the saved scan, listen's annotations, audit's unassigned-port verdict): the
+ * first record in CSV order whose range covers port, whose transports include proto (a
+ * row without transport covers tcp and udp), whose status is assigned and which names a
+ * service. NULL when there is none: the port is unassigned or reserved for proto,
+ * assigned only on another transport, or above 49151 (the registry lists no dynamic
+ * ports). reg NULL: the built-in registry. Borrowed, valid while reg lives.
+ */
+const struct pl_reg_entry *pl_registry_assigned(const struct pl_registry *reg, uint16_t port,
+                                                enum pl_proto proto);
+
 /* Date of the data: newest registration or modification date found in it (YYYY-MM-DD). */
 const char *pl_registry_date(const struct pl_registry *reg);
 

@@ -21,18 +21,9 @@
 static const char *
 service_of(const struct scan_info *info, uint16_t port, enum pl_proto proto)
 {
-	const struct pl_registry *reg = info->reg ? info->reg : pl_registry_builtin();
-	size_t n;
-	const uint32_t *idx = pl_registry_lookup(reg, port, &n);
+	const struct pl_reg_entry *e = pl_registry_assigned(info->reg, port, proto);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
-
-		if ((e->protos & PL_PROTO_BIT(proto)) && e->status == PL_REG_ASSIGNED &&
-		    *e->service)
-			return e->service;
-	}
-	return "";
+	return e ? e->service : "";
 }
 
 void

@@ -17,17 +17,9 @@
 const char *
 scan_service_name(const struct scan_info *info, uint16_t port, uint8_t proto)
 {
-	size_t n;
-	const uint32_t *ix = pl_registry_lookup(info->reg, port, &n);
+	const struct pl_reg_entry *e = pl_registry_assigned(info->reg, port, (enum pl_proto)proto);
 
-	for (size_t i = 0; i < n; i++) {
-		const struct pl_reg_entry *e = pl_registry_entry(info->reg, ix[i]);
-
-		if (e->status == PL_REG_ASSIGNED && (e->protos & PL_PROTO_BIT(proto)) &&
-		    e->service[0])
-			return e->service;
-	}
-	return "unknown";
+	return e ? e->service : "unknown"; /* nmap's word for it, in every output format */
 }
 
 /* Case-insensitive: does one of a and b contain the other (both non-empty)? */

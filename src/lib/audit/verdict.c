@@ -34,21 +34,18 @@ pl_port_unassigned(const struct pl_registry *reg, uint16_t port, enum pl_proto p
 {
 	size_t n;
 	const uint32_t *idx;
-	int unassigned = 0;
 
 	/* The registry stops at 49151: above it (dynamic ports) nothing is "unassigned". */
-	if (!reg || port > 49151)
+	if (port > 49151 || pl_registry_assigned(reg, port, proto))
 		return 0;
+	if (!reg)
+		reg = pl_registry_builtin();
 	idx = pl_registry_lookup(reg, port, &n);
 	for (size_t i = 0; i < n; i++) {
 		const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
 
-		if (!(e->protos & PL_PROTO_BIT(proto)))
-			continue;
-		if (e->status == PL_REG_ASSIGNED && *e->service)
-			return 0;
-		if (e->status == PL_REG_UNASSIGNED)
-			unassigned = 1;
+		if ((e->protos & PL_PROTO_BIT(proto)) && e->status == PL_REG_UNASSIGNED)
+			return 1;
 	}
-	return unassigned;
+	return 0;
 }

@@ -139,17 +139,7 @@ exposing_kind(const struct pl_kb_entry *f)
 static void
 annotate_reg(struct pl_sock *s, const struct pl_registry *reg, uint16_t port)
 {
-	size_t n;
-	const uint32_t *idx = pl_registry_lookup(reg, port, &n);
-
-	s->reg = NULL;
-	for (size_t i = 0; i < n && !s->reg; i++) {
-		const struct pl_reg_entry *e = pl_registry_entry(reg, idx[i]);
-
-		if ((e->protos & PL_PROTO_BIT(s->proto)) && e->status == PL_REG_ASSIGNED &&
-		    *e->service)
-			s->reg = e;
-	}
+	s->reg = pl_registry_assigned(reg, port, (enum pl_proto)s->proto);
 	if (is_listening(s) && !pl_sock_loopback(s) &&
 	    pl_port_unassigned(reg, port, (enum pl_proto)s->proto))
 		s->flags |= PL_SFLAG_UNASSIGNED;
