@@ -102,7 +102,7 @@ int pl_cli_other_option(struct pl_cli *cli, int opt, const char *optarg, char **
 /* Loads the registry chosen by --registry or an imported copy; built-in otherwise.
  * Returns PL_EXIT_OK or an exit code after printing the error. */
 int pl_cli_load_registry(struct pl_cli *cli);
-/* Path of the imported registry copy under the user's XDG data directory. */
+/* Path of the imported registry copy in the data directory (core/datapath.h); 0 or -1. */
 int pl_cli_imported_registry_path(char *buf, size_t size);
 /* Writes the buffer to out; returns PL_EXIT_OK, or PL_EXIT_FAIL on a write error or when
  * an append to b failed (then nothing is written: never a truncated document). */

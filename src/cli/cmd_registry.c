@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "core/atomic_file.h"
+#include "core/datapath.h"
 #include "core/jsonw.h"
 
 // clang-format off
@@ -110,22 +111,6 @@ dump(struct pl_cli *cli)
 	return rc;
 }
 
-static int
-make_parent_dirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
 /* Validates file, then copies it into the user's data directory through a fresh
  * temporary file renamed over the copy (core/atomic_file.c: never a planted file). */
 static int
@@ -149,7 +134,7 @@ import_file(struct pl_cli *cli, const char *file)
 		return pl_cli_fail(cli, "cannot tell where to keep the registry: set HOME or "
 		                        "XDG_DATA_HOME");
 	}
-	if (make_parent_dirs(dest) != 0 || !(in = fopen(file, "rb"))) {
+	if (pli_data_make_parent(dest, NULL) != PL_OK || !(in = fopen(file, "rb"))) {
 		rc = pl_cli_fail(cli, "cannot copy %s to %s: %s", file, dest, strerror(errno));
 		goto out;
 	}

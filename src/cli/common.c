@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/datapath.h"
 #include "core/strnum.h"
 
 static void vmessage(struct pl_cli *cli, const char *fmt, va_list ap)
@@ -221,18 +222,7 @@ pl_cli_other_option(struct pl_cli *cli, int opt, const char *arg, char **argv)
 int
 pl_cli_imported_registry_path(char *buf, size_t size)
 {
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (xdg && *xdg == '/')
-		n = snprintf(buf, size, "%s/portlens/service-names-port-numbers.csv", xdg);
-	else if (home && *home)
-		n = snprintf(buf, size, "%s/.local/share/portlens/service-names-port-numbers.csv",
-		             home);
-	else
-		return -1;
-	return n > 0 && (size_t)n < size ? 0 : -1;
+	return pli_data_path("service-names-port-numbers.csv", buf, size, NULL) == PL_OK ? 0 : -1;
 }
 
 int

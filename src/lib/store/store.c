@@ -14,53 +14,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/datapath.h"
 #include "store/store_impl.h"
 
 enum pl_rc
 pl_store_default_path(char *buf, size_t size, struct pl_err *err)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	int n;
-
-	if (xdg && xdg[0] == '/')
-		n = snprintf(buf, size, "%s/portlens/portlens.db", xdg);
-	else if (home && home[0] == '/')
-		n = snprintf(buf, size, "%s/.local/share/portlens/portlens.db", home);
-	else
-		return pl_err_set(
-		    err, PL_ERR_NOTFOUND,
-		    "no place for the database: neither XDG_DATA_HOME nor HOME is set");
-	if (n < 0 || (size_t)n >= size)
-		return pl_err_set(err, PL_ERR_LIMIT, "database path too long");
-	return PL_OK;
-}
-
-/* mkdir -p of the directory part of path, mode 0700 for the directories it creates. */
-static enum pl_rc
-make_parent(const char *path, struct pl_err *err)
-{
-	char dir[4096];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(dir))
-		return pl_err_set(err, PL_ERR_LIMIT, "database path too long");
-	memcpy(dir, path, len + 1);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			int e = errno;
-			enum pl_rc rc =
-			    pl_err_set(err, PL_ERR_IO, "cannot create %s: %s", dir, strerror(e));
-
-			if (err)
-				err->sys_errno = e;
-			return rc;
-		}
-		*p = '/';
-	}
-	return PL_OK;
+	return pli_data_path("portlens.db", buf, size, err);
 }
 
 /*
@@ -187,7 +147,7 @@ pl_store_open(const char *path, unsigned flags, struct pl_store **out, struct pl
 	if (pl_store_is_url(path))
 		return open_pg(path, flags, out, err);
 	if ((flags & PL_STORE_MKDIR) && !(flags & PL_STORE_READONLY)) {
-		rc = make_parent(path, err);
+		rc = pli_data_make_parent(path, err);
 		if (rc != PL_OK)
 			return rc;
 	}
