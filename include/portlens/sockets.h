@@ -215,6 +215,12 @@ enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
 enum pl_rc pl_sockset_note_distinct(struct pl_sockset *set, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* "ipv4", "ipv6", "dual" (an IPv6 socket that takes IPv4 too) or "packet" (static). */
+const char *pl_sock_family_name(const struct pl_sock *s);
+
+/* "found", "hidden", "none" (kernel) or "not-looked-up" (static). */
+const char *pl_owner_status_name(enum pl_owner_status st);
+
 /* "tcp", "udp", "raw" or "packet" (static). */
 const char *pl_sock_transport_name(const struct pl_sock *s);
 
@@ -229,14 +235,14 @@ const char *pl_sock_protocol_name(const struct pl_sock *s);
  * packet socket when it reads interface lo. */
 int pl_sock_loopback(const struct pl_sock *s);
 
+/* The local address and port of an inet or raw socket (family 0 for a packet socket). */
+struct pl_addr pl_sock_local_addr(const struct pl_sock *s);
+
 /* Formats the local (remote = 0) or remote address (no port, no brackets) into buf. */
 void pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t size);
 
 /* "LISTEN", "ESTAB", "UNCONN", "TIME-WAIT", ... (static; ss's names). */
 const char *pl_sock_state_name(const struct pl_sock *s);
-
-/* The local address and port of an inet or raw socket (family 0 for a packet socket). */
-struct pl_addr pl_sock_local_addr(const struct pl_sock *s);
 
 /* Short name of one flag: "exposed", "unassigned", "malware", "unexpected". */
 const char *pl_sock_flag_name(enum pl_sock_flag flag);
@@ -247,6 +253,16 @@ void pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s,
 
 /* The user name of uid (cached lookups are the caller's business), or the number. */
 void pl_user_name(uint32_t uid, char *buf, size_t size);
+
+/* A uid -> user name cache for one rendering (start it zeroed): 64 names, then slots
+ * are reused. pl_user_cached returns the name (borrowed from uc, valid until the slot is
+ * reused), looked up with pl_user_name the first time. */
+struct pl_user_cache {
+	uint32_t uid[64];
+	char name[64][33];
+	size_t n;
+};
+const char *pl_user_cached(struct pl_user_cache *uc, uint32_t uid);
 
 /* ---- pure parsers (no I/O), also used by tests and fuzzers ---- */
 

@@ -323,7 +323,7 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	n_shown = set->n_socks;
 	pl_buf_init(&out);
 	if (rc == PL_EXIT_OK && cli->format == PL_FMT_JSON)
-		pl_render_sockets_json(set, q->what, &out);
+		pl_sockets_json(set, q->what, &out);
 	else if (rc == PL_EXIT_OK && cli->format == PL_FMT_CSV)
 		pl_render_sockets_csv(set, q->what, &out);
 	else if (rc == PL_EXIT_OK)

@@ -121,7 +121,7 @@ render(struct pl_cli *cli, struct pl_probe_job *jobs, char **names, size_t n, st
 			if (jobs[i].rc != PL_OK)
 				pl_jsonw_kstr(&w, "error", jobs[i].errmsg);
 			else
-				pl_render_service_json(&w, &jobs[i].svc);
+				pl_service_json(&w, &jobs[i].svc);
 			pl_jsonw_end(&w);
 		}
 		pl_jsonw_end(&w);

@@ -259,7 +259,6 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	cfg.reg = cli->reg;
 	cfg.kb = cli->kb;
 	cfg.live = cli->live;
-	cfg.sockets_json = pl_render_sockets_json;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);

@@ -126,7 +126,7 @@ pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs 
 		pl_jsonw_kstr(&w, "rule", f->rule);
 		pl_jsonw_kstr(&w, "where", f->where);
 		pl_jsonw_kstr(&w, "title", f->title);
-		pl_render_json_bytes(&w, "evidence", f->evidence, f->evidence_len);
+		pl_json_bytes(&w, "evidence", f->evidence, f->evidence_len);
 		pl_jsonw_kstr(&w, "why", f->why);
 		pl_jsonw_kstr(&w, "remedy", f->remedy);
 		pl_jsonw_end(&w);
@@ -153,7 +153,7 @@ pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs 
 		if (o->probed) {
 			pl_jsonw_key(&w, "service");
 			pl_jsonw_object(&w);
-			pl_render_service_json(&w, &o->svc);
+			pl_service_json(&w, &o->svc);
 			pl_jsonw_end(&w);
 		}
 		if (o->creds_checked) {

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "portlens/audit.h"
+#include "portlens/json.h"
 #include "portlens/probe.h"
 #include "portlens/scan.h"
 #include "core/jsonw.h"
@@ -16,14 +17,9 @@
 /* "198.18.0.2:22/tcp  ssh  OpenSSH 9.2p1 (Debian)" plus indented detail lines. */
 void pl_render_service_text(const struct pl_cli *cli, const char *where, const struct pl_service *s,
                             struct pl_buf *out);
-/* The members of a service object (the caller opens and closes the object). */
-void pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s);
 /* Markdown table header and one row per service. */
 void pl_render_service_md_head(struct pl_buf *out);
 void pl_render_service_md_row(const char *where, const struct pl_service *s, struct pl_buf *out);
-/* "key": the n bytes as read, escaped once for JSON; bytes that are not UTF-8 also come
- * as "key_hex", byte for byte. */
-void pl_render_json_bytes(struct pl_jsonw *w, const char *key, const char *raw, size_t n);
 /* Appends s with Markdown table metacharacters (| ` newline) made harmless. */
 void pl_md_cell(struct pl_buf *out, const char *s);
 

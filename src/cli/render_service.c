@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * render_service.c - one probe result (struct pl_service) as text, JSON members or a
- * Markdown row, and HOST:PORT parsing for the commands that take addresses. Every string
+ * render_service.c - one probe result (struct pl_service) as text or a Markdown row
+ * (its JSON members are the library's: pl_service_json, src/lib/page/json_service.c),
+ * and HOST:PORT parsing for the commands that take addresses. Every string
  * a server chose (product, version, CPE, evidence, TLS subject, issuer, SANs) goes
  * through the terminal or Markdown rule of core/escape.h.
  */
@@ -91,111 +92,6 @@ pl_render_service_text(const struct pl_cli *cli, const char *where, const struct
 	pl_buf_printf(out, "    probe:    %s, confidence %u, %u ms, %u bytes%s\n",
 	              s->probe[0] ? s->probe : "-", s->confidence, s->elapsed_ms, s->bytes_read,
 	              s->truncated ? " (answer cut at 16 KiB)" : "");
-}
-
-static void
-kopt(struct pl_jsonw *w, const char *key, const char *v)
-{
-	if (v[0])
-		pl_jsonw_kstr(w, key, v);
-	else {
-		pl_jsonw_key(w, key);
-		pl_jsonw_null(w);
-	}
-}
-
-static void
-ktri(struct pl_jsonw *w, const char *key, enum pl_tri t)
-{
-	pl_jsonw_key(w, key);
-	if (t == PL_TRI_UNKNOWN)
-		pl_jsonw_null(w);
-	else
-		pl_jsonw_bool(w, t == PL_TRI_YES);
-}
-
-/*
- * Evidence as read, escaped once for JSON (valid UTF-8 as is, control bytes as JSON
- * escapes). Bytes that are not UTF-8 can only be U+FFFD in a JSON string, so such
- * evidence also comes as KEY_hex, byte for byte.
- */
-void
-pl_render_json_bytes(struct pl_jsonw *w, const char *key, const char *raw, size_t n)
-{
-	pl_jsonw_key(w, key);
-	pl_jsonw_strn(w, raw, n);
-	if (pl_utf8_invalid_at(raw, n) < n) {
-		struct pl_buf hex;
-		char hkey[64];
-
-		pl_buf_init(&hex);
-		for (size_t i = 0; i < n; i++)
-			pl_buf_printf(&hex, "%02x", (unsigned char)raw[i]);
-		snprintf(hkey, sizeof(hkey), "%s_hex", key);
-		pl_jsonw_kstr(w, hkey, pl_buf_str(&hex));
-		pl_buf_cleanup(&hex);
-	}
-}
-
-static void
-json_evidence(struct pl_jsonw *w, const struct pl_service *s)
-{
-	pl_render_json_bytes(w, "evidence", (const char *)s->evidence_raw, s->evidence_len);
-}
-
-void
-pl_render_service_json(struct pl_jsonw *w, const struct pl_service *s)
-{
-	kopt(w, "service", s->service);
-	kopt(w, "vendor", s->vendor);
-	kopt(w, "product", s->product);
-	kopt(w, "version", s->version);
-	kopt(w, "cpe", s->cpe);
-	kopt(w, "os", s->os);
-	kopt(w, "info", s->info);
-	json_evidence(w, s);
-	kopt(w, "probe", s->probe);
-	pl_jsonw_kint(w, "confidence", s->confidence);
-	ktri(w, "auth_required", s->auth_required);
-	ktri(w, "starttls", s->starttls);
-	pl_jsonw_kbool(w, "tls", s->tls);
-	if (s->tls) {
-		const struct pl_tls_info *ti = &s->tls_info;
-
-		pl_jsonw_key(w, "certificate");
-		pl_jsonw_object(w);
-		kopt(w, "protocol", ti->version);
-		kopt(w, "cipher", ti->cipher);
-		kopt(w, "subject", ti->subject);
-		kopt(w, "issuer", ti->issuer);
-		kopt(w, "sans", ti->sans);
-		kopt(w, "not_before", ti->not_before);
-		kopt(w, "not_after", ti->not_after);
-		pl_jsonw_kbool(w, "expired", ti->expired);
-		pl_jsonw_kbool(w, "self_signed", ti->self_signed);
-		if (ti->not_after[0])
-			pl_jsonw_kint(w, "days_left", ti->days_left);
-		pl_jsonw_kbool(w, "name_mismatch", ti->name_mismatch);
-		kopt(w, "old_protocol_accepted", ti->old_protocol);
-		kopt(w, "weak_cipher_accepted", ti->weak_cipher);
-		pl_jsonw_end(w);
-	}
-	pl_jsonw_key(w, "exposures");
-	pl_jsonw_array(w);
-	for (unsigned b = 0; b < 32; b++)
-		if ((s->exposures & (1u << b)) && pl_exposure_name(1u << b))
-			pl_jsonw_str(w, pl_exposure_name(1u << b));
-	pl_jsonw_end(w);
-	if (s->udp) {
-		pl_jsonw_key(w, "udp");
-		pl_jsonw_object(w);
-		pl_jsonw_kint(w, "request_bytes", s->udp_request_bytes);
-		pl_jsonw_kint(w, "answer_bytes", s->udp_answer_bytes);
-		pl_jsonw_end(w);
-	}
-	pl_jsonw_kint(w, "elapsed_ms", s->elapsed_ms);
-	pl_jsonw_kint(w, "bytes_read", s->bytes_read);
-	pl_jsonw_kbool(w, "truncated", s->truncated);
 }
 
 /* A Markdown table cell: the Markdown rule (core/escape.h) -- no control byte, no

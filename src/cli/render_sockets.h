@@ -7,18 +7,11 @@
 #define PL_CLI_RENDER_SOCKETS_H
 
 #include "cli/cli.h"
+#include "portlens/json.h"
 #include "portlens/sockets.h"
 
 /* Runs listen (what = PL_SQ_LISTEN) or conns (PL_SQ_CONNS) with argv. */
 int pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what);
-
-/* uid -> name cache for one rendering. */
-struct pl_user_cache {
-	uint32_t uid[64];
-	char name[64][33];
-	size_t n;
-};
-const char *pl_user_cached(struct pl_user_cache *uc, uint32_t uid);
 
 /* "127.0.0.1:22", "[::1]:22", "[::]:22". remote selects the peer. */
 void pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size);
@@ -28,7 +21,6 @@ void pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t siz
  * a failed write or allocation (already reported). */
 int pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigned what,
                            int show_netns, struct pl_buf *out);
-void pl_render_sockets_json(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
 void pl_render_sockets_csv(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
 
 /* listen --baseline / --save-baseline (listen_baseline.c). load: PL_EXIT_OK or the exit

@@ -220,20 +220,6 @@ endpoint_len(const struct pl_sock *s, int remote)
 	       digits(remote ? s->rport : s->lport);
 }
 
-const char *
-pl_user_cached(struct pl_user_cache *uc, uint32_t uid)
-{
-	size_t slot;
-
-	for (size_t i = 0; i < uc->n; i++)
-		if (uc->uid[i] == uid)
-			return uc->name[i];
-	slot = uc->n < 64 ? uc->n++ : uid % 64;
-	uc->uid[slot] = uid;
-	pl_user_name(uid, uc->name[slot], sizeof(uc->name[slot]));
-	return uc->name[slot];
-}
-
 static void
 unit_text(const struct pl_proc *p, char *buf, size_t size)
 {

@@ -66,7 +66,7 @@ service_record(struct pl_buf *b, const char *host, const struct pl_scan_result *
 	if (sv->rc != PL_OK)
 		pl_jsonw_kstr(&w, "error", sv->errmsg);
 	else
-		pl_render_service_json(&w, sv->svc);
+		pl_service_json(&w, sv->svc);
 	pl_jsonw_end(&w);
 }
 

@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "portlens/json.h"
 #include "portlens/sockets.h"
 #include "web/web_impl.h"
 
@@ -224,7 +225,7 @@ web_live_listen_json(struct web_req *rq, struct pl_buf *b)
 	const struct pl_sockset *set;
 	int status = 503;
 
-	if (!web->cfg.live || !web->cfg.sockets_json)
+	if (!web->cfg.live)
 		return 404;
 	pthread_mutex_lock(&web->live_lock);
 	set = snapshot(web);
@@ -236,7 +237,7 @@ web_live_listen_json(struct web_req *rq, struct pl_buf *b)
 		 * API_MAX are shown, `portlens listen --json` has them all). */
 		if (all > API_MAX)
 			web->live_set->n_socks = API_MAX;
-		web->cfg.sockets_json(set, PL_SQ_LISTEN, b);
+		pl_sockets_json(set, PL_SQ_LISTEN, b); /* what `portlens listen --json` writes */
 		web->live_set->n_socks = all;
 		status = 200;
 	}

@@ -28,12 +28,9 @@ struct pl_web_config {
 	unsigned vote_burst; /* votes a client may cast at once; 0: 10 */
 	unsigned vote_per_minute; /* refill rate per client; 0: 6 */
 	unsigned cache_ms;        /* how long a rendered page is reused; 0: 1000 */
-	int live;                 /* read this machine's sockets and /proc */
+	int live;                 /* read this machine's sockets and /proc (and /api/listen) */
 	const struct pl_registry *reg;
 	const struct pl_kb *kb;
-	/* Renders a socket set as JSON for /api/listen (the CLI passes its own renderer, so
-	 * the API is `portlens listen --json`); NULL: /api/listen answers 404. */
-	void (*sockets_json)(const struct pl_sockset *set, unsigned what, struct pl_buf *out);
 };
 
 struct pl_web;

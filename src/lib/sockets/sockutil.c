@@ -119,6 +119,44 @@ pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t size)
 }
 
 const char *
+pl_user_cached(struct pl_user_cache *uc, uint32_t uid)
+{
+	size_t slot;
+
+	for (size_t i = 0; i < uc->n; i++)
+		if (uc->uid[i] == uid)
+			return uc->name[i];
+	slot = uc->n < 64 ? uc->n++ : uid % 64;
+	uc->uid[slot] = uid;
+	pl_user_name(uid, uc->name[slot], sizeof(uc->name[slot]));
+	return uc->name[slot];
+}
+
+const char *
+pl_sock_family_name(const struct pl_sock *s)
+{
+	return s->kind == PL_SK_PACKET ? "packet"
+	       : s->family == AF_INET  ? "ipv4"
+	       : pl_sock_dual_stack(s) ? "dual"
+	                               : "ipv6";
+}
+
+const char *
+pl_owner_status_name(enum pl_owner_status st)
+{
+	switch (st) {
+	case PL_OWNER_FOUND:
+		return "found";
+	case PL_OWNER_HIDDEN:
+		return "hidden";
+	case PL_OWNER_KERNEL:
+		return "none";
+	default:
+		return "not-looked-up";
+	}
+}
+
+const char *
 pl_sock_flag_name(enum pl_sock_flag flag)
 {
 	switch (flag) {
