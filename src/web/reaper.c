@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "portlens/addr.h"
+#include "core/deadline.h"
 #include "web/web_impl.h"
 
 #define REAP_TICK_MS         50
@@ -209,12 +210,7 @@ reaper_main(void *arg)
 
 	pthread_mutex_lock(&r->stop_lock);
 	while (!r->stop) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += REAP_TICK_MS * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		pli_deadline_after_ms(CLOCK_MONOTONIC, REAP_TICK_MS, &ts);
 		pthread_cond_timedwait(&r->stop_cond, &r->stop_lock, &ts);
 		if (r->stop)
 			break;

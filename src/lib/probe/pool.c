@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "probe/probe_impl.h"
+#include "core/deadline.h"
 
 #define POOL_MAX_THREADS 64
 
@@ -212,13 +213,7 @@ wait_done(struct pl_probe_pool *pool, int wait_ms)
 {
 	struct timespec until;
 
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += wait_ms / 1000;
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	pli_deadline_after_ms(CLOCK_MONOTONIC, (unsigned)wait_ms, &until);
 	while (!pool->finished.head && (pool->queue.n || pool->running))
 		if (pthread_cond_timedwait(&pool->done, &pool->lock, &until) != 0)
 			break;

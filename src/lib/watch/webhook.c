@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/deadline.h"
 #include "core/strnum.h"
 #include "watch/watch_impl.h"
 
@@ -246,13 +247,7 @@ nap(struct pl_webhook *h, unsigned ms)
 		if ((int64_t)ms > left)
 			ms = (unsigned)left;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	pli_deadline_after_ms(CLOCK_REALTIME, ms, &ts);
 	while (!h->wake && pthread_cond_timedwait(&h->cv, &h->mu, &ts) == 0)
 		;
 	h->wake = 0;
