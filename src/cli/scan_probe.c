@@ -117,9 +117,9 @@ scan_probe_cancel_queued(struct scan_probe *sp, void (*fn)(void *ctx, uint64_t p
 void
 scan_probe_free(struct scan_probe *sp)
 {
-	if (!sp)
-		return;
-	pl_probe_pool_free(sp->pool);
-	pl_probe_ctx_free(sp->ctx);
+	if (sp) { /* the pool first: its threads use the context */
+		pl_probe_pool_free(sp->pool);
+		pl_probe_ctx_free(sp->ctx);
+	}
 	free(sp);
 }

@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "portlens/addr.h"
 #include "portlens/probe.h"
 
 #define SSH_BANNER "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"
@@ -65,20 +66,29 @@ server_main(void *arg)
 	return NULL;
 }
 
+/* A TCP socket bound to a free port on 127.0.0.1 (made with pl_addr); returns the port. */
+static uint16_t
+bind_loopback(int *fd)
+{
+	struct pl_addr at = pl_addr_loopback(4, 0);
+	struct sockaddr_storage ss;
+	socklen_t len = pl_addr_to_sockaddr(&at, &ss);
+
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*fd >= 0);
+	assert_int_equal(bind(*fd, (struct sockaddr *)&ss, len), 0);
+	len = sizeof(ss);
+	assert_int_equal(getsockname(*fd, (struct sockaddr *)&ss, &len), 0);
+	return pl_sockaddr_port((struct sockaddr *)&ss);
+}
+
 static void
 server_start(struct server *s, int silent)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-
 	memset(s, 0, sizeof(*s));
 	s->silent = silent;
-	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s->lfd >= 0);
-	assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	s->port = bind_loopback(&s->lfd);
 	assert_int_equal(listen(s->lfd, 16), 0);
-	assert_int_equal(getsockname(s->lfd, (struct sockaddr *)&a, &len), 0);
-	s->port = ntohs(a.sin_port);
 	assert_int_equal(pthread_create(&s->thread, NULL, server_main, s), 0);
 }
 
@@ -94,15 +104,11 @@ server_stop(struct server *s)
 static uint16_t
 closed_port(void)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd;
+	uint16_t port = bind_loopback(&fd);
 
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
 	close(fd);
-	return ntohs(a.sin_port);
+	return port;
 }
 
 static struct sockaddr_in
@@ -151,30 +157,60 @@ drain_all(struct pl_probe_pool *pool, struct seen *seen)
 	assert_int_equal(pl_probe_pool_outstanding(pool), 0);
 }
 
+/* A server of one kind, a context and a pool of threads probing with it. */
+struct fixture {
+	struct server srv;
+	struct pl_probe_ctx *ctx;
+	struct pl_probe_pool *pool;
+	struct sockaddr_in at, refused; /* the server; a port nobody listens on */
+};
+
+static void
+fixture_up(struct fixture *f, int silent, const struct pl_probe_opts *opts, int threads)
+{
+	server_start(&f->srv, silent);
+	f->at = loopback(f->srv.port);
+	f->refused = loopback(closed_port());
+	f->ctx = NULL;
+	f->pool = NULL;
+	assert_int_equal(pl_probe_ctx_new(opts, &f->ctx, NULL), PL_OK);
+	if (threads >= 0) /* 0: the pool's default; -1: no pool */
+		assert_int_equal(pl_probe_pool_new(f->ctx, (unsigned)threads, &f->pool, NULL),
+		                 PL_OK);
+}
+
+static void
+fixture_down(struct fixture *f)
+{
+	pl_probe_pool_free(f->pool);
+	pl_probe_ctx_free(f->ctx);
+	server_stop(&f->srv);
+}
+
+/* Queues tags 0..n-1 at the server, tag `refused_tag` at the refused port. */
+static void
+submit_tags(struct fixture *f, unsigned n, unsigned refused_tag)
+{
+	for (unsigned tag = 0; tag < n; tag++) {
+		const struct sockaddr_in *a = tag == refused_tag ? &f->refused : &f->at;
+
+		assert_int_equal(pl_probe_pool_submit(f->pool, (const struct sockaddr *)a,
+		                                      sizeof(*a), 0, NULL, &tag, sizeof(tag)),
+		                 PL_OK);
+	}
+}
+
 static void
 test_pool_hands_back_every_port_once(void **state)
 {
 	struct pl_probe_opts opts = {.total_ms = 5000};
-	struct pl_probe_ctx *ctx = NULL;
-	struct pl_probe_pool *pool = NULL;
 	struct seen seen = {.drainer = pthread_self()};
-	struct server ssh;
-	struct sockaddr_in up, down;
+	struct fixture f;
 
 	(void)state;
-	server_start(&ssh, 0);
-	up = loopback(ssh.port);
-	down = loopback(closed_port());
-	assert_int_equal(pl_probe_ctx_new(&opts, &ctx, NULL), PL_OK);
-	assert_int_equal(pl_probe_pool_new(ctx, 3, &pool, NULL), PL_OK);
-	for (unsigned tag = 0; tag < 6; tag++) {
-		const struct sockaddr_in *a = tag == 4 ? &down : &up;
-
-		assert_int_equal(pl_probe_pool_submit(pool, (const struct sockaddr *)a, sizeof(*a),
-		                                      0, NULL, &tag, sizeof(tag)),
-		                 PL_OK);
-	}
-	drain_all(pool, &seen);
+	fixture_up(&f, 0, &opts, 3);
+	submit_tags(&f, 6, 4);
+	drain_all(f.pool, &seen);
 	for (unsigned tag = 0; tag < 6; tag++) {
 		assert_int_equal(seen.times[tag], 1);
 		if (tag == 4) {
@@ -188,37 +224,27 @@ test_pool_hands_back_every_port_once(void **state)
 	assert_int_equal(seen.times[6], 0);
 	assert_false(seen.wrong_thread);
 	/* Nothing left: a drain hands back nothing and does not wait. */
-	assert_int_equal(pl_probe_pool_drain(pool, 5000, on_done, &seen), 0);
-	pl_probe_pool_free(pool);
-	pl_probe_ctx_free(ctx);
-	server_stop(&ssh);
+	assert_int_equal(pl_probe_pool_drain(f.pool, 5000, on_done, &seen), 0);
+	fixture_down(&f);
 }
 
 static void
 test_pool_fills_the_callers_record(void **state)
 {
-	struct pl_probe_ctx *ctx = NULL;
-	struct pl_probe_pool *pool = NULL;
 	struct seen seen = {.drainer = pthread_self()};
 	struct pl_service mine;
-	struct server ssh;
-	struct sockaddr_in up;
+	struct fixture f;
 	unsigned tag = 7;
 
 	(void)state;
-	server_start(&ssh, 0);
-	up = loopback(ssh.port);
-	assert_int_equal(pl_probe_ctx_new(NULL, &ctx, NULL), PL_OK);
-	assert_int_equal(pl_probe_pool_new(ctx, 0, &pool, NULL), PL_OK);
-	assert_int_equal(pl_probe_pool_submit(pool, (const struct sockaddr *)&up, sizeof(up), 0,
-	                                      &mine, &tag, sizeof(tag)),
+	fixture_up(&f, 0, NULL, 0);
+	assert_int_equal(pl_probe_pool_submit(f.pool, (const struct sockaddr *)&f.at, sizeof(f.at),
+	                                      0, &mine, &tag, sizeof(tag)),
 	                 PL_OK);
-	drain_all(pool, &seen);
+	drain_all(f.pool, &seen);
 	assert_int_equal(seen.times[7], 1);
 	assert_ptr_equal(seen.svc_ptr[7], &mine);
-	pl_probe_pool_free(pool);
-	pl_probe_ctx_free(ctx);
-	server_stop(&ssh);
+	fixture_down(&f);
 	/* The record is the caller's: still there after the pool is gone. */
 	assert_string_equal(mine.service, "ssh");
 	assert_string_equal(mine.product, "OpenSSH");
@@ -243,68 +269,46 @@ static void
 test_pool_cancel_drops_only_queued(void **state)
 {
 	struct pl_probe_opts opts = {.total_ms = 1500, .banner_ms = 300, .read_ms = 300};
-	struct pl_probe_ctx *ctx = NULL;
-	struct pl_probe_pool *pool = NULL;
 	struct seen seen = {.drainer = pthread_self()};
 	struct dropped dropped = {0};
-	struct server silent;
-	struct sockaddr_in a;
+	struct fixture f;
 
 	(void)state;
-	server_start(&silent, 1);
-	a = loopback(silent.port);
-	assert_int_equal(pl_probe_ctx_new(&opts, &ctx, NULL), PL_OK);
-	assert_int_equal(pl_probe_pool_new(ctx, 1, &pool, NULL), PL_OK); /* one thread */
-	for (unsigned tag = 0; tag < 4; tag++)
-		assert_int_equal(pl_probe_pool_submit(pool, (const struct sockaddr *)&a, sizeof(a),
-		                                      0, NULL, &tag, sizeof(tag)),
-		                 PL_OK);
-	assert_int_equal(pl_probe_pool_outstanding(pool), 4);
-	for (int i = 0; i < 200 && pl_probe_pool_running(pool) == 0; i++) {
+	fixture_up(&f, 1, &opts, 1); /* a silent server, one thread */
+	submit_tags(&f, 4, 99);
+	assert_int_equal(pl_probe_pool_outstanding(f.pool), 4);
+	for (int i = 0; i < 200 && pl_probe_pool_running(f.pool) == 0; i++) {
 		struct timespec ts = {.tv_nsec = 5000000L};
 
 		nanosleep(&ts, NULL);
 	}
-	assert_int_equal(pl_probe_pool_running(pool), 1);
-	assert_int_equal(pl_probe_pool_cancel_queued(pool, on_dropped, &dropped), 3);
+	assert_int_equal(pl_probe_pool_running(f.pool), 1);
+	assert_int_equal(pl_probe_pool_cancel_queued(f.pool, on_dropped, &dropped), 3);
 	assert_int_equal(dropped.n, 3);
 	assert_int_equal(dropped.tags[0], 1); /* in the order they were queued */
 	assert_int_equal(dropped.tags[1], 2);
 	assert_int_equal(dropped.tags[2], 3);
-	assert_int_equal(pl_probe_pool_outstanding(pool), 1);
-	drain_all(pool, &seen);
+	assert_int_equal(pl_probe_pool_outstanding(f.pool), 1);
+	drain_all(f.pool, &seen);
 	assert_int_equal(seen.times[0], 1); /* the running one still comes back */
 	assert_int_equal(seen.rc[0], PL_OK);
 	assert_string_equal(seen.service[0], "");
 	for (unsigned tag = 1; tag < 4; tag++)
 		assert_int_equal(seen.times[tag], 0);
-	pl_probe_pool_free(pool);
-	pl_probe_ctx_free(ctx);
-	server_stop(&silent);
+	fixture_down(&f);
 }
 
 static void
 test_pool_free_with_work_queued(void **state)
 {
 	struct pl_probe_opts opts = {.total_ms = 1000, .banner_ms = 200, .read_ms = 200};
-	struct pl_probe_ctx *ctx = NULL;
-	struct pl_probe_pool *pool = NULL;
-	struct server silent;
-	struct sockaddr_in a;
+	struct fixture f;
 
 	(void)state;
-	server_start(&silent, 1);
-	a = loopback(silent.port);
-	assert_int_equal(pl_probe_ctx_new(&opts, &ctx, NULL), PL_OK);
-	assert_int_equal(pl_probe_pool_new(ctx, 2, &pool, NULL), PL_OK);
-	for (unsigned tag = 0; tag < 8; tag++)
-		assert_int_equal(pl_probe_pool_submit(pool, (const struct sockaddr *)&a, sizeof(a),
-		                                      0, NULL, &tag, sizeof(tag)),
-		                 PL_OK);
-	pl_probe_pool_free(pool); /* waits for the running two, drops the rest: no leak */
+	fixture_up(&f, 1, &opts, 2);
+	submit_tags(&f, 8, 99);
+	fixture_down(&f); /* waits for the running two, drops the rest: no leak */
 	pl_probe_pool_free(NULL);
-	pl_probe_ctx_free(ctx);
-	server_stop(&silent);
 }
 
 static void
@@ -336,26 +340,21 @@ test_pool_bad_arguments(void **state)
 static void
 test_many_over_the_pool(void **state)
 {
-	struct pl_probe_ctx *ctx = NULL;
 	struct pl_probe_job jobs[5];
-	struct server ssh;
-	struct sockaddr_in up, down;
+	struct fixture f;
 
 	(void)state;
-	server_start(&ssh, 0);
-	up = loopback(ssh.port);
-	down = loopback(closed_port());
+	fixture_up(&f, 0, NULL, -1);
 	memset(jobs, 0, sizeof(jobs));
 	for (size_t i = 0; i < 5; i++) {
-		const struct sockaddr_in *a = i == 2 ? &down : &up;
+		const struct sockaddr_in *a = i == 2 ? &f.refused : &f.at;
 
 		memcpy(&jobs[i].addr, a, sizeof(*a));
 		jobs[i].addrlen = sizeof(*a);
 		snprintf(jobs[i].errmsg, sizeof(jobs[i].errmsg), "stale");
 	}
-	assert_int_equal(pl_probe_ctx_new(NULL, &ctx, NULL), PL_OK);
-	assert_int_equal(pl_probe_many(ctx, jobs, 5, 2, NULL), PL_OK);
-	assert_int_equal(pl_probe_many(ctx, jobs, 0, 2, NULL), PL_OK); /* nothing to do */
+	assert_int_equal(pl_probe_many(f.ctx, jobs, 5, 2, NULL), PL_OK);
+	assert_int_equal(pl_probe_many(f.ctx, jobs, 0, 2, NULL), PL_OK); /* nothing to do */
 	for (size_t i = 0; i < 5; i++) {
 		if (i == 2) {
 			assert_int_equal(jobs[i].rc, PL_ERR_IO);
@@ -368,8 +367,7 @@ test_many_over_the_pool(void **state)
 		assert_string_equal(jobs[i].svc.service, "ssh");
 		assert_string_equal(jobs[i].svc.version, "9.2p1");
 	}
-	pl_probe_ctx_free(ctx);
-	server_stop(&ssh);
+	fixture_down(&f);
 }
 
 int

@@ -248,30 +248,30 @@ pl_probe_pool_drain(struct pl_probe_pool *pool, int wait_ms, pl_probe_done_fn fn
 	return count;
 }
 
-size_t
-pl_probe_pool_outstanding(struct pl_probe_pool *pool)
+/* Ports being probed (running_only) or not yet handed back, read under the lock. */
+static size_t
+count_locked(struct pl_probe_pool *pool, int running_only)
 {
 	size_t n;
 
 	if (!pool)
 		return 0;
 	pthread_mutex_lock(&pool->lock);
-	n = pool->queue.n + pool->running + pool->finished.n;
+	n = running_only ? pool->running : pool->queue.n + pool->running + pool->finished.n;
 	pthread_mutex_unlock(&pool->lock);
 	return n;
 }
 
 size_t
+pl_probe_pool_outstanding(struct pl_probe_pool *pool)
+{
+	return count_locked(pool, 0);
+}
+
+size_t
 pl_probe_pool_running(struct pl_probe_pool *pool)
 {
-	size_t n;
-
-	if (!pool)
-		return 0;
-	pthread_mutex_lock(&pool->lock);
-	n = pool->running;
-	pthread_mutex_unlock(&pool->lock);
-	return n;
+	return count_locked(pool, 1);
 }
 
 size_t
