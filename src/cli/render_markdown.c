@@ -35,6 +35,19 @@ md_tx(const struct md_ctx *m, enum web_str id)
 	return web_tr(m->wl, id);
 }
 
+/* A fact's title or text: in Arabic (translated), its Latin words, numbers, ranges and
+ * options isolated left-to-right (pl_page_isolate_ltr), then escaped. */
+static void
+md_escape_fact(const struct md_ctx *m, struct pl_buf *out, const char *s, int english)
+{
+	struct pl_buf iso;
+
+	pl_buf_init(&iso);
+	pl_page_isolate_ltr(&iso, s, m->wl->rtl && !english);
+	md_escape(out, pl_buf_str(&iso));
+	pl_buf_cleanup(&iso);
+}
+
 /* Appends a translated template; the values are filled in as given (escape them first). */
 static void
 md_trf(const struct md_ctx *m, struct pl_buf *b, enum web_str id, const char *a1, const char *a2,
@@ -165,14 +178,14 @@ md_facts(const struct md_ctx *m, int uses)
 			continue;
 		shown++;
 		pl_buf_puts(out, "- **");
-		md_escape(out, title);
+		md_escape_fact(m, out, title, title_en);
 		pl_buf_puts(out, "**");
 		if (title_en || text_en)
 			pl_buf_printf(out, " %s", md_tx(m, S_UNTRANSLATED));
 		pl_buf_printf(
 		    out, " (%s, %s: %s): ", pl_kb_kind_label_in((enum pl_kb_kind)f->kind, p->lang),
 		    md_tx(m, S_RISK), pl_risk_label((enum pl_risk)f->risk, p->lang));
-		md_escape(out, text);
+		md_escape_fact(m, out, text, text_en);
 		pl_buf_printf(out, "\n  %s:", md_tx(m, S_SOURCES));
 		for (uint32_t s = 0; s < f->n_sources; s++) {
 			pl_buf_puts(out, s ? ", " : " ");

@@ -40,6 +40,8 @@ expect "Arabic port range isolated" $'\u206611740-11743\u2069' \
 	"$(env -i PATH="$PATH" HOME=/x "$portlens" 11740 --no-live --lang ar)"
 expect "Arabic option isolated" $'\u2066--tlsverify\u2069' \
 	"$(env -i PATH="$PATH" HOME=/x "$portlens" 2376 --no-live --lang ar)"
+expect "Arabic Markdown isolates an option too" $'\u2066--tlsverify\u2069' \
+	"$(env -i PATH="$PATH" HOME=/x "$portlens" 2376 --no-live --lang ar --markdown)"
 reject "Korean text not isolated" $'\u2066' \
 	"$(env -i PATH="$PATH" HOME=/x "$portlens" 2376 --no-live --lang ko)"
 # A fact without a Korean title is marked as shown in English: the first such entry of
