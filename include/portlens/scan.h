@@ -176,6 +176,14 @@ enum pl_rc pl_ports_add_top(struct pl_ports *ps, uint32_t n, struct pl_err *err)
  */
 enum pl_rc pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err);
 
+/*
+ * Keeps, of each transport's ports in ps, the n best-ranked (TCP: the ranking of
+ * pl_ports_add_top; UDP: that of pl_ports_add_top_udp); ports of other transports stay.
+ * What `-p LIST --top-ports N` means, as in nmap. Returns PL_OK or PL_ERR_NOMEM (ps
+ * unchanged).
+ */
+enum pl_rc pl_ports_keep_top(struct pl_ports *ps, uint32_t n, struct pl_err *err);
+
 /* Re-tags every port of transport from as transport to (then sorts, de-duplicates). */
 void pl_ports_retag(struct pl_ports *ps, enum pl_proto from, enum pl_proto to);
 

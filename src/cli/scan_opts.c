@@ -244,7 +244,7 @@ static const struct pl_cli_opt scan_rows[] = {
     {.short_name = 'p', .arg = PL_ARG_REQUIRED, .metavar = "LIST", .fn = opt_ports,
      .help = "22,80,1000-2000  T:22,U:53  -p- (1-65535)"},
     {.name = "top-ports", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_u32, .field = FIELD(top),
-     .min = 1, .max = 65535, .help = "the N highest-ranked ports (portlens's own ranking)"},
+     .min = 1, .max = 65535, .help = "the N best-ranked ports (own ranking; of -p LIST if given)"},
     {.short_name = 'F', .fn = opt_fast,
      .help = "--top-ports 100 (default without -p: --top-ports 1000)"},
     {.name = "exclude-ports", .arg = PL_ARG_REQUIRED, .metavar = "LIST", .fn = opt_exclude_ports,

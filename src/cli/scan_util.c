@@ -260,6 +260,11 @@ scan_resolve_ports(struct pl_cli *cli, struct scan_opts *o)
 
 	if (resolve_set(&o->ports, e) != 0 || resolve_set(&o->exclude_ports, e) != 0)
 		return pl_cli_fail(cli, "out of memory");
+	if (o->top && o->have_ports) { /* as nmap: the top N of the list, not list + top N */
+		if (pl_ports_keep_top(&o->ports, o->top, &err) != PL_OK)
+			return pl_cli_fail(cli, "%s", err.msg);
+		return PL_EXIT_OK;
+	}
 	if (o->top && e != &pl_scan_engine_udp &&
 	    pl_ports_add_top(&o->ports, o->top, &err) != PL_OK)
 		return pl_cli_fail(cli, "%s", err.msg);

@@ -122,6 +122,45 @@ test_top_udp(void **state)
 	pl_ports_cleanup(&ps);
 }
 
+/* -p LIST --top-ports N: of every port, the N kept are exactly the ranking's top N
+ * (TCP and UDP rankings, prefixes of several lengths), and of a short list the best. */
+static void
+test_keep_top(void **state)
+{
+	static const uint32_t lens[] = {1, 2, 3, 7, 100, 1000, 5000};
+	struct pl_ports all = {0}, top = {0};
+
+	(void)state;
+	for (int udp = 0; udp <= 1; udp++)
+		for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			assert_int_equal(
+			    pl_ports_parse(&all, udp ? "U:1-65535,T:1-3" : "1-65535,U:7", NULL),
+			    PL_OK);
+			assert_int_equal(udp ? pl_ports_add_top_udp(&top, lens[i], NULL)
+			                     : pl_ports_add_top(&top, lens[i], NULL),
+			                 PL_OK);
+			assert_int_equal(pl_ports_keep_top(&all, lens[i], NULL), PL_OK);
+			/* the other transport's ports (at most lens[i] of them) stay */
+			assert_int_equal(all.n, top.n + (udp ? (lens[i] < 3 ? lens[i] : 3) : 1));
+			for (uint32_t j = 0, k = 0; j < all.n; j++)
+				if (all.items[j] >> 16 == (udp ? PL_PROTO_UDP : PL_PROTO_TCP))
+					assert_int_equal(all.items[j], top.items[k++]);
+			pl_ports_cleanup(&all);
+			pl_ports_cleanup(&top);
+		}
+	/* a list: its best-ranked ports, not the ranking's */
+	assert_int_equal(pl_ports_parse(&all, "22,80,60001-60010", NULL), PL_OK);
+	assert_int_equal(pl_ports_keep_top(&all, 2, NULL), PL_OK);
+	assert_int_equal(all.n, 2);
+	assert_int_equal(all.items[0], (PL_PROTO_TCP << 16) | 22);
+	assert_int_equal(all.items[1], (PL_PROTO_TCP << 16) | 80);
+	pl_ports_cleanup(&all);
+	assert_int_equal(pl_ports_parse(&all, "60005,60001,0", NULL), PL_OK);
+	assert_int_equal(pl_ports_keep_top(&all, 5, NULL), PL_OK);
+	assert_int_equal(all.n, 3); /* fewer than N: all of them, port 0 included */
+	pl_ports_cleanup(&all);
+}
+
 int
 main(void)
 {
@@ -129,6 +168,7 @@ main(void)
 	    cmocka_unit_test(test_shipped),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_top_udp),
+	    cmocka_unit_test(test_keep_top),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,3 +94,90 @@ out:
 	pl_udp_payloads_cleanup(&pay);
 	return rc;
 }
+
+/* rank[p]: p's place in the TCP ranking (udp = 0) or the UDP one (udp = 1), 1 = best;
+ * 0 for port 0, which no ranking holds. The UDP ranking is the payload ports in the
+ * file's entry order, then the TCP ranking: the order whose prefixes are exactly the
+ * sets pl_ports_add_top_udp builds. */
+static enum pl_rc
+ranks(uint32_t *rank, int udp, struct pl_err *err)
+{
+	struct pl_udp_payloads pay = {0};
+	uint16_t *order = malloc(65536 * sizeof(*order));
+	uint32_t len = 0, next = 1;
+	enum pl_rc rc = PL_OK;
+
+	memset(rank, 0, 65536 * sizeof(*rank));
+	if (!order || pl_ports_top_order(order, 65535, &len) != PL_OK) {
+		free(order);
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	}
+	if (udp && (rc = pl_udp_payloads_builtin(&pay, err)) == PL_OK) {
+		for (size_t e = 1; e <= pay.n; e++)
+			for (uint32_t p = 1; p < 65536; p++)
+				if (pay.by_port[p] == e && !rank[p])
+					rank[p] = next++;
+		pl_udp_payloads_cleanup(&pay);
+	}
+	for (uint32_t i = 0; i < len && rc == PL_OK; i++)
+		if (!rank[order[i]])
+			rank[order[i]] = next++;
+	free(order);
+	return rc;
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+enum pl_rc
+pl_ports_keep_top(struct pl_ports *ps, uint32_t n, struct pl_err *err)
+{
+	uint32_t *rank = malloc(65536 * sizeof(*rank));
+	uint64_t *keys = malloc(((size_t)ps->n + 1) * sizeof(*keys));
+	uint32_t *kept = malloc(((size_t)ps->n + 1) * sizeof(*kept));
+	uint32_t m = 0;
+	enum pl_rc rc = PL_OK;
+
+	if (!rank || !keys || !kept) {
+		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		goto done;
+	}
+	for (uint32_t i = 0; i < ps->n; i++) /* other transports stay as they are */
+		if (ps->items[i] >> 16 != PL_PROTO_TCP && ps->items[i] >> 16 != PL_PROTO_UDP)
+			kept[m++] = ps->items[i];
+	for (int udp = 0; udp <= 1; udp++) {
+		uint32_t proto = udp ? PL_PROTO_UDP : PL_PROTO_TCP, k = 0;
+
+		for (uint32_t i = 0; i < ps->n; i++)
+			if (ps->items[i] >> 16 == proto) /* (place, port); unranked port 0 last */
+				keys[k++] = (uint64_t)(UINT32_MAX) << 32 | ps->items[i];
+		if (!k)
+			continue;
+		if ((rc = ranks(rank, udp, err)) != PL_OK)
+			goto done;
+		for (uint32_t j = 0; j < k; j++) {
+			uint32_t r = rank[keys[j] & 0xffff];
+
+			if (r)
+				keys[j] = (uint64_t)r << 32 | (keys[j] & UINT32_MAX);
+		}
+		qsort(keys, k, sizeof(*keys), cmp_u64);
+		for (uint32_t j = 0; j < k && j < n; j++)
+			kept[m++] = (uint32_t)keys[j];
+	}
+	free(ps->items);
+	ps->items = kept;
+	ps->n = m;
+	kept = NULL;
+	pl_ports_normalize(ps);
+done:
+	free(rank);
+	free(keys);
+	free(kept);
+	return rc;
+}

@@ -94,6 +94,22 @@ err_is "would mix two formats on stdout"
 run 2 10 65536 scan 127.0.0.1 -p 9 --markdown
 err_is "no Markdown output"
 echo "ok: --json honoured, one format on stdout"
+# -p LIST with --top-ports N is the N best-ranked ports of LIST, as in nmap (it scanned
+# LIST plus the top N: -p 22 --top-ports 5 probed five ports).
+top_of_list() {
+	run 0 10 65536 scan 127.0.0.1 "$@" --json --all-states --no-progress --timeout 200
+	python3 - "$D/out" "$want" <<'PY' || fail "scan $* scanned other ports than $want"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+got = sorted(r["port"] for r in recs if r["type"] == "result")
+want = sorted(int(p) for p in sys.argv[2].split(","))
+assert recs[0]["ports"] == len(want) and got == want, (recs[0]["ports"], got)
+PY
+}
+want=22,80 top_of_list -p 22,80,60001-60010 --top-ports 2
+want=22 top_of_list -p 22 --top-ports 5
+want=53,161 top_of_list -sU -p 53,161,60001-60010 --top-ports 2
+echo "ok: -p LIST --top-ports N scans the N best-ranked ports of LIST"
 # Temporary files never follow a planted symlink: in a world-writable directory another
 # user may create OUT.xml.tmp or the resume file's .tmp as a link to any file.
 W="$D/shared"
