@@ -419,6 +419,15 @@ pl_collect_prepare(struct pl_collect_ctx *c)
 	return PL_OK;
 }
 
+static int
+any_hidden(const struct pl_sockset *set)
+{
+	for (size_t i = 0; i < set->n_socks; i++)
+		if (set->socks[i].owner_status == PL_OWNER_HIDDEN)
+			return 1;
+	return 0;
+}
+
 enum pl_rc
 pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct pl_owner_map *map)
 {
@@ -450,7 +459,9 @@ pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct 
 	set->n_socks = kept;
 	if (map && map->note[0] && pl_sockset_note(set, "%s", map->note) != PL_OK)
 		return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
-	if (map && !map->complete &&
+	/* Processes that could not be read matter only when a socket shown has no owner
+	 * because of them; otherwise the note would contradict every row above it. */
+	if (map && !map->complete && any_hidden(set) &&
 	    pl_sockset_note(set, "%s",
 	                    geteuid() != 0 ? "some processes belong to other users, so their "
 	                                     "sockets show no process; run as root to see them all"
