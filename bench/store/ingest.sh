@@ -4,8 +4,9 @@
 # import` into SQLite and into PostgreSQL (COPY), side by side in one run, with the
 # PostgreSQL server started here (initdb + pg_ctl on a unix socket in a temporary
 # directory). Prints rows/s of each (wall clock, parse included) and the parse-only time
-# (`portlens diff -q FILE FILE` reads the file twice). Peer for SQLite: sqlite3's own
-# `.import` of the same rows as CSV, when the sqlite3 shell is installed.
+# (`portlens diff -q FILE FILE` reads the file twice), then the store alone
+# (bench/store/store_bench: the same rows from memory, no parsing). Peer for SQLite:
+# sqlite3's own `.import` of the same rows as CSV, when the sqlite3 shell is installed.
 # Usage: bench/store/ingest.sh [PORTLENS]   N=1000000
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,6 +43,13 @@ echo "portlens import of $N results (wall s / CPU s of the portlens process / ro
 echo "  SQLite      $sq_w / $sq_c / $(rate "$sq_w") / $(rate "$sq_c")"
 echo "  PostgreSQL  $pg_w / $pg_c / $(rate "$pg_w") / $(rate "$pg_c")   (the server's CPU not counted)"
 echo "  parsing the file twice (diff -q F F): $parse_w / $parse_c"
+# the store alone, without a file to parse (bench/store/store_bench.c, built with portlens)
+SB=$(dirname "$PL")/../../bench/store/store_bench
+if [ -x "$SB" ]; then
+	echo "the store alone (store_bench: the same rows made in memory, batches of 10,000, one transaction):"
+	echo "  $("$SB" "$D/bench.db" "$N")"
+	echo "  $("$SB" "postgresql:///postgres?host=$D&user=postgres" "$N")   (the server's CPU not counted)"
+fi
 if command -v sqlite3 >/dev/null; then
 	sqlite3 "$D/peer.db" "CREATE TABLE r(id INTEGER PRIMARY KEY, addr TEXT, port INTEGER, proto TEXT, state TEXT, service TEXT);"
 	read -r pe_w pe_c < <(t sqlite3 "$D/peer.db" -cmd ".mode csv" ".import $D/rows.csv r")

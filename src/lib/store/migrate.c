@@ -59,6 +59,13 @@ struct migration {
 	"CREATE INDEX events_port ON events(port, at_ms);"                                         \
 	"CREATE INDEX results_addr ON results(addr, scan_id);"
 
+/* A host's timeline reads the rows of the ports that were ever open on it (a few of
+ * 100,000): found by (addr, state), then read by (addr, port, proto). */
+#define RESULTS_V5_INDEXES                                                                         \
+	"DROP INDEX results_addr;"                                                                 \
+	"CREATE INDEX results_addr ON results(addr, port, proto, scan_id);"                        \
+	"CREATE INDEX results_open ON results(addr, state, port, proto);"
+
 static const struct migration migrations[PL_STORE_SCHEMA_VERSION] = {
     {.what = "scans and their results",
      .sql =
@@ -95,6 +102,8 @@ static const struct migration migrations[PL_STORE_SCHEMA_VERSION] = {
                      LISTENERS_V4,
              [STORE_PG] =
                  "CREATE TABLE events (id BIGSERIAL PRIMARY KEY," EVENTS_V4_COLUMNS LISTENERS_V4}},
+    {.what = "indexes for a host's timeline: its ports, and the ones ever open",
+     .sql = {[STORE_SQLITE] = RESULTS_V5_INDEXES, [STORE_PG] = RESULTS_V5_INDEXES}},
 };
 
 static enum pl_rc
@@ -160,6 +169,9 @@ step(struct pl_store *st, struct pl_err *err)
 		return rc;
 	rc = read_version(st, err);
 	from = st->version;
+	if (rc == PL_OK && from < PL_STORE_SCHEMA_VERSION && !migrations[from].sql[st->backend])
+		rc = pl_err_set(err, PL_ERR_UNSUPPORTED, "%s: no migration to schema %d", st->path,
+		                from + 1); /* a list with a hole: never write the version then */
 	if (rc == PL_OK && from < PL_STORE_SCHEMA_VERSION) {
 		struct pl_err why = {0};
 

@@ -201,18 +201,18 @@ read_scans(struct pl_store *st, const char *host, uint16_t port, struct scan_row
 	enum pl_rc rc;
 	int row = 0;
 
-	/* Only what a change can be made of: open rows, and the other rows of a port that
-	 * was open at some scan (what it became). A host with 100,000 closed results costs
-	 * an index walk, not 100,000 rows. */
+	/* Only what a change can be made of: the rows of the ports that were open at some
+	 * scan (what they were, and what they became). A host with 100,000 closed results
+	 * costs two index searches (results_open, results_addr), not 100,000 rows. */
 	rc = sq_prepare(st,
 	                host ? "SELECT r.addr, r.proto, r.port, r.state, r.product, r.version, "
-	                       "r.scan_id FROM results r WHERE r.addr = ? AND (r.state = 'open' "
-	                       "OR (r.proto, r.port) IN (SELECT o.proto, o.port FROM results o "
-	                       "WHERE o.addr = ? AND o.state = 'open'))"
+	                       "r.scan_id FROM results r WHERE r.addr = ? AND (r.proto, r.port) "
+	                       "IN (SELECT DISTINCT o.proto, o.port FROM results o "
+	                       "WHERE o.addr = ? AND o.state = 'open')"
 	                     : "SELECT r.addr, r.proto, r.port, r.state, r.product, r.version, "
-	                       "r.scan_id FROM results r WHERE r.port = ? AND (r.state = 'open' "
-	                       "OR (r.addr, r.proto) IN (SELECT o.addr, o.proto FROM results o "
-	                       "WHERE o.port = ? AND o.state = 'open'))",
+	                       "r.scan_id FROM results r WHERE r.port = ? AND (r.addr, r.proto) "
+	                       "IN (SELECT DISTINCT o.addr, o.proto FROM results o "
+	                       "WHERE o.port = ? AND o.state = 'open')",
 	                &q, err);
 	if (rc != PL_OK)
 		return rc;
@@ -244,8 +244,8 @@ read_scans(struct pl_store *st, const char *host, uint16_t port, struct scan_row
 	if (rc != PL_OK)
 		return rc;
 	rc = sq_prepare(st,
-	                host ? "SELECT ?, l.scan_id, s.started_at FROM (SELECT DISTINCT scan_id "
-	                       "FROM results WHERE addr = ?) l JOIN scans s ON s.id = l.scan_id"
+	                host ? "SELECT ?, s.id, s.started_at FROM scans s WHERE EXISTS "
+	                       "(SELECT 1 FROM results r WHERE r.scan_id = s.id AND r.addr = ?)"
 	                     : "SELECT DISTINCT r.addr, r.scan_id, s.started_at FROM results r "
 	                       "JOIN scans s ON s.id = r.scan_id WHERE r.addr IN "
 	                       "(SELECT addr FROM results WHERE port = ?)",

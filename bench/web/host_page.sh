@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench/web/host_page.sh - the host page of `portlens serve` (/hosts/ADDR: its
+# timeline across saved scans) for one host with 100,000 stored results: 100 daily
+# scans of ports 1-1000 in which a few ports open and close and one service changes
+# version, imported with `portlens import`. Times 30 requests with curl (after one
+# warm-up) and prints the median and the worst, next to the peer: nginx serving the
+# same page saved as a static file (what the page costs beyond HTTP itself). Runs on
+# SQLite, and on PostgreSQL too when run as root (a server started here on a unix
+# socket, tests/lab/store/pg_server.sh). Target (issue 16): under 50 ms.
+# Usage: bench/web/host_page.sh [PORTLENS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PL=$(readlink -f "${1:-build/src/cli/portlens}")
+for need in curl nginx python3; do
+	command -v "$need" >/dev/null || { echo "bench: $need not installed"; exit 77; }
+done
+W=$(mktemp -d /tmp/pl-bench-host-XXXXXX)
+PIDS=()
+cleanup_host() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	rm -rf "$W"
+}
+python3 - "$W" <<'PY'
+import json, sys
+d = sys.argv[1]
+for k in range(100):
+    with open("%s/scan-%03d.jsonl" % (d, k), "w") as f:
+        f.write(json.dumps({"type": "start", "start": 1790000000 + k * 86400}) + "\n")
+        for p in range(1, 1001):
+            is_open = p in (22, 80, 443) or (p * 7 + k // 10) % 97 == 0
+            f.write(json.dumps({"type": "result", "host": "198.18.0.7", "port": p,
+                                "proto": "tcp", "state": "open" if is_open else "closed",
+                                "service": "x"}) + "\n")
+            if p == 22:
+                f.write(json.dumps({"type": "service", "host": "198.18.0.7", "port": 22,
+                                    "proto": "tcp", "service": "ssh", "product": "OpenSSH",
+                                    "version": "9.%dp1" % (k // 25)}) + "\n")
+PY
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+time_page() { # URL: median and worst of 30 fetches, ms
+	curl -s -o /dev/null "$1"
+	for _ in $(seq 1 30); do curl -s -o /dev/null -w '%{time_total}\n' "$1"; done |
+		python3 -c 'import sys; v = sorted(float(x) * 1000 for x in sys.stdin); print("%.1f %.1f" % (v[len(v) // 2], v[-1]))'
+}
+run_one() { # NAME DB
+	local name=$1 db=$2 port base med worst nmed nworst
+	"$PL" import -q --db "$db" "$W"/scan-*.jsonl
+	port=$(free_port)
+	"$PL" serve --listen "127.0.0.1:$port" --db "$db" >"$W/serve-$name.out" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 1 100); do grep -q '^database:' "$W/serve-$name.out" 2>/dev/null && break; sleep 0.1; done
+	base="http://127.0.0.1:$port"
+	curl -s "$base/hosts/198.18.0.7" >"$W/www/host-$name.html"
+	read -r med worst < <(time_page "$base/hosts/198.18.0.7")
+	read -r nmed nworst < <(time_page "http://127.0.0.1:$NGINX_PORT/host-$name.html")
+	echo "$name: /hosts/198.18.0.7 (100,000 results, $(grep -o '<li class="change' "$W/www/host-$name.html" | wc -l) changes shown, $(wc -c <"$W/www/host-$name.html") bytes): median $med ms, worst $worst ms; nginx, same page static: median $nmed ms; ratio $(python3 -c "print('%.1f' % ($med / max($nmed, 0.01)))")"
+}
+mkdir -p "$W/www"
+NGINX_PORT=$(free_port)
+cat >"$W/nginx.conf" <<CONF
+daemon off; worker_processes 1; pid $W/nginx.pid; error_log $W/nginx.err;
+events { worker_connections 64; }
+http { access_log off; server { listen 127.0.0.1:$NGINX_PORT; root $W/www; } }
+CONF
+nginx -c "$W/nginx.conf" -p "$W" &
+PIDS+=($!)
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+trap cleanup_host EXIT
+run_one sqlite "$W/host.db"
+if [ "$(id -u)" -eq 0 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+	# shellcheck source=tests/lab/store/pg_server.sh
+	. tests/lab/store/pg_server.sh
+	trap 'cleanup_host; pg_server_stop' EXIT
+	run_one postgresql "$PG_URL"
+fi
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
