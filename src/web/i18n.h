@@ -135,6 +135,7 @@ enum web_str {
 	S_LIVE_CONNS_MANY, /* {1} count {2} port */
 	S_OWNER_HIDDEN,
 	S_OWNER_NONE,
+	S_OWNER_UNSEEN, /* hidden although the server runs as root */
 	S_FLAG_EXPOSED, /* the S_FLAG_* follow enum pl_sock_flag's bit order */
 	S_FLAG_UNASSIGNED,
 	S_FLAG_MALWARE,

@@ -87,7 +87,8 @@ endpoint(const struct pl_sock *s, char *buf, size_t size)
 }
 
 static void
-owner_text(const struct pl_sockset *set, const struct pl_sock *s, char *buf, size_t size)
+owner_text(const struct web_req *rq, const struct pl_sockset *set, const struct pl_sock *s,
+           char *buf, size_t size)
 {
 	const struct pl_proc *p = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
 
@@ -97,37 +98,48 @@ owner_text(const struct pl_sockset *set, const struct pl_sock *s, char *buf, siz
 		snprintf(buf, size, "%s (pid %d)%s", p->comm, p->pid, s->n_owners > 1 ? " …" : "");
 	else if (s->owner_status == PL_OWNER_HIDDEN)
 		snprintf(buf, size, "%s",
-		         geteuid() != 0 ? "(hidden: run as root)" : "(not visible to this server)");
+		         web_tr(rq->lang, geteuid() != 0 ? S_OWNER_HIDDEN : S_OWNER_UNSEEN));
 	else
-		snprintf(buf, size, "%s", s->owner_status == PL_OWNER_KERNEL ? "(kernel)" : "-");
+		snprintf(buf, size, "%s",
+		         s->owner_status == PL_OWNER_KERNEL ? web_tr(rq->lang, S_OWNER_NONE) : "-");
 }
 
+/* The flag in the page's language; its reason (the library's English sentence) only
+ * on English pages: the translated label is what the other languages can say, the
+ * reason is in `portlens listen` and /api/listen. */
 static void
-flag_cells(struct pl_buf *b, const struct pl_sockset *set, const struct pl_sock *s)
+flag_cells(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *set,
+           const struct pl_sock *s)
 {
+	const int english = strcmp(rq->lang->code, "en") == 0;
+
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
 		char reason[256];
 
 		if (!(s->flags & (1u << f)))
 			continue;
-		pl_sock_flag_reason(set, s, (enum pl_sock_flag)(1u << f), reason, sizeof(reason));
 		pl_buf_puts(b, "<span class=\"flag\">");
-		html_esc(b, pl_sock_flag_name((enum pl_sock_flag)(1u << f)));
-		pl_buf_puts(b, "</span> <span class=\"meta\">");
+		web_trs(b, rq, web_flag_str(1u << f));
+		pl_buf_puts(b, "</span> ");
+		if (!english)
+			continue;
+		pl_sock_flag_reason(set, s, (enum pl_sock_flag)(1u << f), reason, sizeof(reason));
+		pl_buf_puts(b, "<span class=\"meta\">");
 		html_esc(b, reason);
 		pl_buf_puts(b, "</span> ");
 	}
 }
 
 static void
-listen_row(struct pl_buf *b, const struct pl_sockset *set, const struct pl_sock *s)
+listen_row(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *set,
+           const struct pl_sock *s)
 {
 	const struct pl_proc *p = s->n_owners ? pl_sock_owner(set, s, 0) : NULL;
 	char proto[8], ep[96], own[96], user[40];
 
 	proto_label(s, proto, sizeof(proto));
 	endpoint(s, ep, sizeof(ep));
-	owner_text(set, s, own, sizeof(own));
+	owner_text(rq, set, s, own, sizeof(own));
 	pl_user_name(p ? p->uid : s->uid, user, sizeof(user));
 	pl_buf_printf(b, "<tr%s data-port=\"%u\"><td>%s</td><td class=\"mono\">",
 	              s->flags ? " class=\"flagged\"" : "", s->lport, proto);
@@ -146,7 +158,7 @@ listen_row(struct pl_buf *b, const struct pl_sockset *set, const struct pl_sock 
 	pl_buf_puts(b, "</td><td>");
 	html_esc(b, user);
 	pl_buf_puts(b, "</td><td>");
-	flag_cells(b, set, s);
+	flag_cells(b, rq, set, s);
 	pl_buf_puts(b, "</td></tr>");
 }
 
@@ -188,7 +200,7 @@ web_live_listen_html(struct web_req *rq, struct pl_buf *b)
 			if (!is_listener(s) || (pass == 0) != (s->flags != 0))
 				continue;
 			if (shown++ < LISTEN_ROWS)
-				listen_row(b, set, s);
+				listen_row(b, rq, set, s);
 		}
 	}
 	pl_buf_puts(b, "</tbody></table>");

@@ -10,6 +10,7 @@ import html
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +38,8 @@ PHRASES = [
     "(in English: not translated yet)",
 ]
 STATUS = [">assigned<", ">unassigned<", ">reserved<"]
+# /listen: a flag's English label and the reason sentence the library writes.
+LISTEN_ENGLISH = [" unassigned ", "as Unassigned: do you know what this is"]
 
 
 def visible(page):
@@ -70,6 +73,33 @@ try:
                         check("\u20661024\u201349151\u2069" in page and
                               "\u20666000\u20136063\u2069" in page,
                               "serve ar 6001: number ranges isolated left-to-right")
+            # /listen in ko/ar/tr with a flagged listener (0.0.0.0 on a port the registry
+            # lists as Unassigned): the flag's label is translated and the library's
+            # English reason sentence is not on the page; English pages keep both.
+            held = None
+            for cand in (10022, 10053, 10873, 11883, 21211):
+                try:
+                    held = socket.socket()
+                    held.bind(("0.0.0.0", cand))
+                    held.listen()
+                    break
+                except OSError:
+                    held.close()
+                    held = None
+            if check(held is not None, "a free Unassigned port to listen on"):
+                try:
+                    for lang in LANGS + ["en"]:
+                        url = "http://127.0.0.1:%d/listen?lang=%s" % (srv.port, lang)
+                        with urllib.request.urlopen(url, timeout=20) as r:
+                            text = visible(r.read().decode("utf-8"))
+                        english = [w for w in LISTEN_ENGLISH if w in text]
+                        if lang == "en":
+                            check(len(english) == 2,
+                                  "serve en /listen: flag and reason in English %r" % english)
+                        else:
+                            check(not english, "serve %s /listen: no English %r" % (lang, english))
+                finally:
+                    held.close()
             # The English page still says it all in English (the phrases are real).
             url = "http://127.0.0.1:%d/port/49152?lang=en" % srv.port
             with urllib.request.urlopen(url, timeout=20) as r:
