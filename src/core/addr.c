@@ -50,24 +50,17 @@ pl_addr_is_any(const struct pl_addr *a)
 socklen_t
 pl_addr_to_sockaddr(const struct pl_addr *a, struct sockaddr_storage *ss)
 {
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	int v4 = a->family == 4;
+
 	memset(ss, 0, sizeof(*ss));
-	if (a->family == 4) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-
-		in->sin_family = AF_INET;
-		in->sin_port = htons(a->port);
-		memcpy(&in->sin_addr, a->bytes, 4);
-		return sizeof(*in);
-	}
-	if (a->family == 6) {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(a->port);
-		memcpy(&in6->sin6_addr, a->bytes, 16);
-		return sizeof(*in6);
-	}
-	return 0;
+	if (a->family != 4 && a->family != 6)
+		return 0;
+	ss->ss_family = v4 ? AF_INET : AF_INET6;
+	pl_sockaddr_set_port(ss, a->port);
+	memcpy(v4 ? (void *)&in->sin_addr : (void *)&in6->sin6_addr, a->bytes, v4 ? 4 : 16);
+	return v4 ? sizeof(*in) : sizeof(*in6);
 }
 
 uint16_t
