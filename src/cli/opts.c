@@ -12,8 +12,9 @@
  * common option is accepted by every command, whether or not its table lists it.
  *
  * Help layout: two spaces, the names, the text at the table's column; names too wide
- * for the column are followed by two spaces (three after several options on one line,
- * so the eye finds where the names end); a text starting with a newline starts below.
+ * for the column are followed by two spaces, three when the row writes its own names
+ * (several options on one line: "-t, --tcp / -u, --udp"), so the eye finds where the
+ * names end; a text starting with a newline starts below them.
  */
 #include <stdlib.h>
 #include <string.h>
