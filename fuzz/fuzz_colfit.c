@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * fuzz_colfit.c - the CLI's table fitter (src/cli/colfit.c) on arbitrary text: the
+ * fuzz_colfit.c - the CLI's table fitter (src/cli/render/colfit.c) on arbitrary text: the
  * listen, conns, audit and scan tables put process names, command lines and what
  * servers sent through it. The first bytes pick the widths; the rest is the text.
  *
@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* Compiled in directly: the fitter lives in the CLI, which the fuzz build does not link. */
-#include "cli/colfit.c"
+#include "cli/render/colfit.c"
 #include "core/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * test_colfit.c - the CLI's column fitter (src/cli/colfit.c): columns give up room in
+ * test_colfit.c - the CLI's column fitter (src/cli/render/colfit.c): columns give up room in
  * rank order and never below their minimum, cells are cut at a character with the
  * marker, and wrapping keeps lines within the width.
  */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "cli/colfit.h"
+#include "cli/render/colfit.h"
 
 static void
 test_fit(void **state)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_scan_escape.c - escaping of untrusted text for the outputs of `portlens scan`
- * (src/cli/scan_escape.c), byte by byte: control bytes, broken and harmful UTF-8, XML
+ * (src/cli/scan/scan_escape.c), byte by byte: control bytes, broken and harmful UTF-8, XML
  * entities, CSV quoting and the formula guard, nmap's grepable '/' rule.
  */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "cli/scan_escape.h"
+#include "cli/scan/scan_escape.h"
 
 typedef void (*esc_fn)(struct pl_buf *b, const char *s);
 

@@ -114,7 +114,7 @@ def service_col(r, s):
 
 
 def cell(text, width):
-    """A fixed text column: cut with the marker when longer (src/cli/colfit.c)."""
+    """A fixed text column: cut with the marker when longer (src/cli/render/colfit.c)."""
     return text if len(text) <= width else text[:width - 1] + "\u2026"
 
 

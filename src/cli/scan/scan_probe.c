@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/*
+ * scan_probe.c - `portlens scan --sV`: service detection on every open TCP port the
+ * scan reports, while the scan goes on, through the library's probe pool
+ * (pl_probe_pool_*, src/lib/probe/pool.c).
+ *
+ * The scan's result callback submits each open TCP port with its whole scan result as
+ * the pool's tag; the scan's own thread drains the finished probes (from its result and
+ * tick callbacks and after the scan) and writes each port with its service data to
+ * every output. Only that one thread ever touches the outputs, so the sinks need no
+ * locking.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/scan/scan_probe.h"
+#include "portlens/addr.h"
+
+struct scan_probe {
+	struct pl_probe_ctx *ctx;
+	struct pl_probe_pool *pool;
+};
+
+struct drain_call {
+	scan_probe_done_fn fn;
+	void *ctx;
+};
+
+struct cancel_call {
+	void (*fn)(void *ctx, uint64_t pos);
+	void *ctx;
+};
+
+struct scan_probe *
+scan_probe_new(const struct pl_probe_opts *opts, unsigned parallel, struct pl_err *err)
+{
+	struct scan_probe *sp = calloc(1, sizeof(*sp));
+
+	if (!sp) {
+		pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		return NULL;
+	}
+	if (pl_probe_ctx_new(opts, &sp->ctx, err) != PL_OK ||
+	    pl_probe_pool_new(sp->ctx, parallel, &sp->pool, err) != PL_OK) {
+		scan_probe_free(sp);
+		return NULL;
+	}
+	return sp;
+}
+
+int
+scan_probe_submit(struct scan_probe *sp, const struct pl_scan_result *r)
+{
+	struct pl_addr a = pl_addr_make(r->addr.family, r->addr.bytes, r->port);
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (!sp || r->state != PL_PORT_OPEN || r->proto != PL_PROTO_TCP)
+		return 0;
+	len = pl_addr_to_sockaddr(&a, &ss);
+	return pl_probe_pool_submit(sp->pool, (struct sockaddr *)&ss, len, 0, NULL, r,
+	                            sizeof(*r)) == PL_OK
+	           ? 1
+	           : -1;
+}
+
+static void
+on_done(void *arg, const struct pl_probe_done *d)
+{
+	const struct drain_call *call = arg;
+	struct pl_scan_result r;
+	struct scan_sv_result res = {.rc = d->rc, .errmsg = d->errmsg, .svc = d->svc};
+
+	memcpy(&r, d->tag, sizeof(r));
+	/* no memory for the service: the port is reported bare */
+	call->fn(call->ctx, &r, d->svc ? &res : NULL);
+}
+
+size_t
+scan_probe_drain(struct scan_probe *sp, int wait_ms, scan_probe_done_fn fn, void *ctx)
+{
+	struct drain_call call = {.fn = fn, .ctx = ctx};
+
+	return sp ? pl_probe_pool_drain(sp->pool, wait_ms, on_done, &call) : 0;
+}
+
+size_t
+scan_probe_outstanding(struct scan_probe *sp)
+{
+	return sp ? pl_probe_pool_outstanding(sp->pool) : 0;
+}
+
+size_t
+scan_probe_running(struct scan_probe *sp)
+{
+	return sp ? pl_probe_pool_running(sp->pool) : 0;
+}
+
+static void
+on_dropped(void *arg, const void *tag)
+{
+	const struct cancel_call *call = arg;
+	struct pl_scan_result r;
+
+	memcpy(&r, tag, sizeof(r));
+	call->fn(call->ctx, r.pos);
+}
+
+size_t
+scan_probe_cancel_queued(struct scan_probe *sp, void (*fn)(void *ctx, uint64_t pos), void *ctx)
+{
+	struct cancel_call call = {.fn = fn, .ctx = ctx};
+
+	return sp ? pl_probe_pool_cancel_queued(sp->pool, on_dropped, &call) : 0;
+}
+
+void
+scan_probe_free(struct scan_probe *sp)
+{
+	if (sp) { /* the pool first: its threads use the context */
+		pl_probe_pool_free(sp->pool);
+		pl_probe_ctx_free(sp->ctx);
+	}
+	free(sp);
+}
