@@ -63,20 +63,13 @@ field_error(struct pl_err *err, const char *source, unsigned line, const char *l
 static int
 normal_addr(const char *f, size_t n, char *out, size_t size)
 {
-	unsigned char bin[16];
-	char tmp[64];
-	int family;
+	struct pl_addr a;
 
 	if (n == 1 && f[0] == '*') {
 		snprintf(out, size, "*");
 		return 1;
 	}
-	if (n >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, f, n);
-	tmp[n] = '\0';
-	family = memchr(f, ':', n) ? AF_INET6 : AF_INET;
-	return inet_pton(family, tmp, bin) == 1 && inet_ntop(family, bin, out, (socklen_t)size);
+	return pl_addr_parse_ip(f, n, &a) == 0 && *pl_addr_ip_str(&a, out, size);
 }
 
 static enum pl_rc

@@ -105,7 +105,7 @@ pl_sock_local_addr(const struct pl_sock *s)
 void
 pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t size)
 {
-	const uint8_t *a = remote ? s->remote : s->local;
+	struct pl_addr a;
 	char tmp[INET6_ADDRSTRLEN];
 
 	if (s->kind == PL_SK_PACKET) {
@@ -113,9 +113,8 @@ pl_sock_addr_str(const struct pl_sock *s, int remote, char *buf, size_t size)
 		snprintf(buf, size, "%s", remote || !s->ifname[0] ? "*" : s->ifname);
 		return;
 	}
-	if (!inet_ntop(s->family == AF_INET ? AF_INET : AF_INET6, a, tmp, sizeof(tmp)))
-		snprintf(tmp, sizeof(tmp), "?");
-	snprintf(buf, size, "%s", tmp);
+	a = pl_addr_make(s->family == AF_INET ? 4 : 6, remote ? s->remote : s->local, 0);
+	snprintf(buf, size, "%s", *pl_addr_ip_str(&a, tmp, sizeof(tmp)) ? tmp : "?");
 }
 
 const char *
