@@ -30,12 +30,12 @@ now_s(clockid_t c)
 int
 main(int argc, char **argv)
 {
-	struct pl_store_scan_meta meta = {.targets = "198.19.0.0/16", .ports = "1-65535",
-	                                  .engine = "bench"};
+	struct pl_store_scan_meta meta = {
+	    .targets = "198.19.0.0/16", .ports = "1-65535", .engine = "bench"};
 	struct pl_store_result *rows;
 	struct pl_store *st = NULL;
 	struct pl_err err = {0};
-	char (*addr)[20];
+	char(*addr)[20];
 	uint64_t n = 1000000;
 	double w0, c0, w1, c1;
 	int64_t id = 0;
@@ -81,9 +81,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "store_bench: %s\n", err.msg);
 		pl_store_rollback(st);
 	} else {
-		printf("%s: %llu rows in %.2f s wall, %.2f s CPU: %.0f rows/s wall, %.0f rows/s CPU\n",
-		       pl_store_backend(st), (unsigned long long)n, w1 - w0, c1 - c0,
-		       (double)n / (w1 - w0), (double)n / (c1 - c0));
+		printf(
+		    "%s: %llu rows in %.2f s wall, %.2f s CPU: %.0f rows/s wall, %.0f rows/s CPU\n",
+		    pl_store_backend(st), (unsigned long long)n, w1 - w0, c1 - c0,
+		    (double)n / (w1 - w0), (double)n / (c1 - c0));
 	}
 	pl_store_close(st);
 	free(rows);

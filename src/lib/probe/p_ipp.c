@@ -50,7 +50,8 @@ ipp_attr(unsigned char *buf, size_t cap, size_t *o, unsigned tag, const char *na
 	buf[(*o)++] = (unsigned char)tag;
 	buf[(*o)++] = (unsigned char)(nl >> 8);
 	buf[(*o)++] = (unsigned char)nl;
-	memcpy(buf + *o, name, nl);
+	if (nl) /* an additional value has no name: memcpy from NULL is undefined even for 0 */
+		memcpy(buf + *o, name, nl);
 	*o += nl;
 	buf[(*o)++] = (unsigned char)(vl >> 8);
 	buf[(*o)++] = (unsigned char)vl;
