@@ -5,7 +5,7 @@
 #   - --save-baseline FILE where someone planted FILE.tmp as a symlink to another file:
 #     the other file is left alone (the temporary file is created with O_EXCL, renamed)
 #   - --baseline with 300,000 lines checks within seconds (it was quadratic: 60k lines 9 s)
-# Reads this machine's sockets (no root needed); sends nothing anywhere.
+# Reads this machine's sockets (no root needed); sends nothing beyond 127.0.0.1.
 #   - ss habits: -tulpn, -tlpn, -a; a bad letter in a cluster is named
 # Usage: listen_cli.sh PORTLENS
 set -uo pipefail
@@ -138,6 +138,20 @@ w=$(maxcols "$tmp/tty.txt")
 "$PL" listen -t --port "$tport" | cat >"$tmp/pipe.txt"
 grep -q "python3 - $tmp/ports" "$tmp/pipe.txt" && ! grep -q '…' "$tmp/pipe.txt" &&
 	ok "a pipe keeps whole rows" || bad "pipe: $(cat "$tmp/pipe.txt")"
+# search fits the terminal too (it printed 99-column rows at 60), a pipe keeps them whole.
+COLUMNS=60 "$PL" search telnet >"$tmp/narrow.txt" 2>&1
+w=$(maxcols "$tmp/narrow.txt")
+[ "$w" -le 60 ] && grep -q '…' "$tmp/narrow.txt" && ok "COLUMNS=60 search: rows fit, cut with … ($w)" ||
+	bad "COLUMNS=60 search: $w columns: $(head -c 400 "$tmp/narrow.txt")"
+"$PL" search telnet | grep -q 'factory-default logins$' && ok "search in a pipe: whole rows" ||
+	bad "search in a pipe cut its rows"
+# A scan row with nothing cut carries no marker: the padding after the host of a closed
+# port (no note) is not content (it showed "127.0.0.1         …" at 60 columns).
+TERM=xterm script -qec "stty cols 60; $PL scan 127.0.0.1 -p 1 --all-states --no-progress" \
+	/dev/null </dev/null >"$tmp/tty.txt" 2>&1
+grep -q '^1/tcp  *closed .*127\.0\.0\.1' "$tmp/tty.txt" && ! grep '^1/tcp' "$tmp/tty.txt" | grep -q '…' &&
+	ok "60-column scan: a row that fits has no marker" ||
+	bad "60-column scan row: $(grep '^1/tcp' "$tmp/tty.txt" | cat -v)"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/render/colfit.h"
 #include "cli/opts.h"
 #include "portlens/search.h"
 #include "core/jsonw.h"
@@ -118,22 +119,41 @@ render_text(struct pl_cli *cli, const struct pl_port_hit *hits, size_t n, size_t
             struct pl_buf *out)
 {
 	size_t shown = limit && limit < n ? limit : n;
+	/* Rows fit the terminal (or --width), cut with the marker as the other tables; the
+	 * port and name columns come first, so only the description is ever cut (when the
+	 * terminal leaves it at least 8 columns). */
+	unsigned width = pl_colfit_width(cli->width_given, cli->out);
+	struct pl_buf text;
 
+	pl_buf_init(&text);
 	for (size_t i = 0; i < shown; i++) {
 		const struct pl_port_hit *h = &hits[i];
 		char port[48];
 
+		const char *name = h->reg && *h->reg->service ? h->reg->service : "-";
+		size_t used;
+
 		format_port(port, sizeof(port), h);
 		pl_buf_printf(out, "%s%-16s%s %-20s ", pl_term_sgr(cli, "\033[1m"), port,
-		              pl_term_sgr(cli, "\033[0m"),
-		              h->reg && *h->reg->service ? h->reg->service : "-");
-		put_one_line(out, h->reg ? h->reg->description : "(not in the IANA registry)", 200);
+		              pl_term_sgr(cli, "\033[0m"), name);
+		used = (strlen(port) > 16 ? strlen(port) : 16) + 1 +
+		       (strlen(name) > 20 ? strlen(name) : 20) + 1;
+		pl_buf_reset(&text);
+		put_one_line(&text, h->reg ? h->reg->description : "(not in the IANA registry)",
+		             200);
 		if (h->fact) {
-			pl_buf_puts(out, " \xc2\xb7 ");
-			put_one_line(out, h->fact->title, 200);
+			pl_buf_puts(&text, " \xc2\xb7 ");
+			put_one_line(&text, h->fact->title, 200);
 		}
+		if (width && width >= used + 8)
+			pl_colfit_put(out, text.data, text.len, width - used, 0);
+		else if (text.len)
+			pl_buf_append(out, text.data, text.len);
+		if (pl_buf_failed(&text))
+			pl_buf_set_failed(out);
 		pl_buf_putc(out, '\n');
 	}
+	pl_buf_cleanup(&text);
 	if (shown < n)
 		pl_buf_printf(out, "... %zu more (use --limit 0 to list all)\n", n - shown);
 }
