@@ -152,6 +152,18 @@ TERM=xterm script -qec "stty cols 60; $PL scan 127.0.0.1 -p 1 --all-states --no-
 grep -q '^1/tcp  *closed .*127\.0\.0\.1' "$tmp/tty.txt" && ! grep '^1/tcp' "$tmp/tty.txt" | grep -q '…' &&
 	ok "60-column scan: a row that fits has no marker" ||
 	bad "60-column scan row: $(grep '^1/tcp' "$tmp/tty.txt" | cat -v)"
+# A scan row that does not fit a real 60-column terminal is cut (the table is spooled to
+# a file before it is sorted, so the terminal's width was never seen: only an exported
+# COLUMNS cut it), while -oN keeps whole rows even with COLUMNS set.
+TERM=xterm script -qec "stty cols 60; $PL scan 127.0.0.1 -p 1 --all-states --no-progress --reason" \
+	/dev/null </dev/null >"$tmp/tty.txt" 2>&1
+grep '^1/tcp' "$tmp/tty.txt" | tr -d '\r' >"$tmp/row.txt"
+w=$(maxcols "$tmp/row.txt")
+[ "$w" -le 60 ] && grep -q '…$' "$tmp/row.txt" && ok "60-column scan --reason: the row is cut to fit ($w)" ||
+	bad "60-column scan --reason: $w columns: $(cat -v "$tmp/row.txt")"
+COLUMNS=60 "$PL" scan 127.0.0.1 -p 1 --all-states --no-progress --reason -oN "$tmp/scan.txt" >/dev/null 2>&1
+grep -q '^1/tcp .*conn-refused' "$tmp/scan.txt" && ! grep -q '…' "$tmp/scan.txt" &&
+	ok "-oN FILE keeps whole rows under COLUMNS=60" || bad "-oN FILE was cut: $(grep '^1/tcp' "$tmp/scan.txt")"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 

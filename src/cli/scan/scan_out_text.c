@@ -211,7 +211,7 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	 * padding after the last cell is no content, so it is never what gets cut. */
 	while (line.len && line.data[line.len - 1] == ' ')
 		line.len--;
-	width = pl_colfit_width(0, s->fp);
+	width = s->width;
 	if (width && pl_buf_failed(&line))
 		pl_buf_set_failed(&cut);
 	else if (width)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/render/colfit.h"
 #include "cli/scan/scan_cmd.h"
 #include "core/atomic_file.h"
 
@@ -145,6 +146,10 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 
 		s->sorted = s->ops == &scan_sink_text || s->ops == &scan_sink_grep ||
 		            s->ops == &scan_sink_csv;
+		/* Rows fit the terminal they end up on: asked now, while fp is still stdout
+		 * (the spool is a file). Files (-oN) keep whole rows. */
+		if (s->ops == &scan_sink_text && s->fp == cli->out)
+			s->width = pl_colfit_width(0, cli->out);
 		/* A line output on stdout is spooled and written sorted at the end. */
 		if (s->sorted && s->fp == cli->out && (s->fp = tmpfile()) != NULL) {
 			s->out = cli->out;

@@ -90,6 +90,8 @@ struct scan_sink {
 	const char *path; /* NULL or "-" for stdout */
 	int append;       /* resumed scan: continue the existing file */
 	int reason;       /* show the reason column (text) */
+	unsigned width;   /* text: columns a row may take (stdout's terminal, or COLUMNS),
+	                   * found before stdout is spooled; 0 = whole rows (files) */
 	void *priv;
 	/* Line outputs (text, grepable, CSV): the final table is sorted (scan_sort.h). For
 	 * '-' they are spooled in a temporary file and written to out at the end. */
