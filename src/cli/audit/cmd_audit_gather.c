@@ -251,8 +251,10 @@ add_udp(struct pl_cli *cli, struct audit_run *run, const struct pl_targets *ts)
 	if (!run->udp_spec)
 		return PL_EXIT_OK;
 	if (pl_ports_parse(&ps, run->udp_spec, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		return PL_EXIT_USAGE;
+		pl_ports_cleanup(&ps);
+		return pl_cli_usage_error(cli, "--udp: bad port list '%.40s%s': column %u: %s",
+		                          run->udp_spec, strlen(run->udp_spec) > 40 ? "..." : "",
+		                          err.column, err.msg);
 	}
 	if (nt * ps.n > 65536 && !run->yes_large) {
 		rc = pl_cli_usage_error(

@@ -119,7 +119,7 @@ scan_load_path(struct pl_cli *cli, const char *path, struct pl_scandoc *doc)
 	int rc;
 
 	pl_buf_init(&data);
-	rc = scan_load_file(cli, "scan", path, SCAN_FILE_MAX, &data);
+	rc = scan_load_file(cli, "scan file", path, SCAN_FILE_MAX, &data);
 	if (rc == PL_EXIT_OK &&
 	    pl_scandoc_parse(pl_buf_str(&data), data.len, path, doc, &err) != PL_OK) {
 		if (!err.line)

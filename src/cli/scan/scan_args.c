@@ -103,7 +103,11 @@ add_file(struct pl_cli *cli, struct scan_run *run, const char *path, int exclude
 		fclose(fp);
 	if (rc == PL_OK)
 		return PL_EXIT_OK;
-	pl_cli_print_err(cli, &err);
+	if (err.line) /* a bad line: FILE:LINE names it */
+		pl_cli_print_err(cli, &err);
+	else /* the file itself (a directory): the option, as when it cannot be opened */
+		fprintf(cli->err, "%s: %s: %s\n", cli->prog, exclude ? "--excludefile" : "-iL",
+		        err.msg);
 	return rc == PL_ERR_NOMEM ? PL_EXIT_FAIL : PL_EXIT_USAGE;
 }
 
