@@ -138,15 +138,16 @@ void pl_watch_log_close(struct pl_watch_log *log);
 
 /* ---- webhook ---------------------------------------------------------------------- */
 
-/* An http:// URL taken apart. */
+/* An http:// or https:// URL taken apart. */
 struct pl_url {
 	char host[256];
 	char port[8];
 	char path[1024];
+	int tls; /* https: verified TLS (system trust store; SSL_CERT_FILE overrides) */
 };
 
-/* Parses "http://HOST[:PORT][/PATH]" (IPv6 as [ADDR]); PL_ERR_PARSE names the problem;
- * https is PL_ERR_UNSUPPORTED. */
+/* Parses "http://HOST[:PORT][/PATH]" or "https://..." (IPv6 as [ADDR]; default port 80
+ * or 443); PL_ERR_PARSE names the problem. */
 enum pl_rc pl_url_parse(const char *url, struct pl_url *out, struct pl_err *err);
 
 /* The status code of an HTTP/1.x response's first line, or -1 when it is not one. */

@@ -37,7 +37,10 @@ test_url(void **state)
 	assert_string_equal(u.port, "80");
 	assert_int_equal(pl_url_parse("http://example.test", &u, &err), PL_OK);
 	assert_string_equal(u.path, "/");
-	assert_int_equal(pl_url_parse("https://x/", &u, &err), PL_ERR_UNSUPPORTED);
+	assert_int_equal(pl_url_parse("https://x/", &u, &err), PL_OK);
+	assert_int_equal(u.tls, 1);
+	assert_string_equal(u.port, "443");
+	assert_int_equal(pl_url_parse("ftp://x/", &u, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "https"));
 	const char *bad[] = {"ftp://x/",        "http://",      "http://:80/",      "http://h:0/",
 	                     "http://h:65536/", "http://h:8x/", "http://u@h/",      "http://[::1/",

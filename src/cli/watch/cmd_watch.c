@@ -61,7 +61,7 @@ static const struct pl_cli_opt watch_rows[] = {
              "$XDG_STATE_HOME/portlens, or /var/lib/portlens as root)"},
     {.name = "webhook", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pl_cli_opt_str,
      .field = FIELD(webhook_url),
-     .help = "POST each event's JSON to http://HOST[:PORT]/PATH, in\n"
+     .help = "POST each event's JSON to http[s]://HOST[:PORT]/PATH, in\n"
              "order, retried until accepted (2xx); the log is the queue"},
     {.name = "webhook-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pl_cli_opt_uint,
      .field = FIELD(webhook_timeout_ms), .min = 10, .max = 600000,

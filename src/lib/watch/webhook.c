@@ -39,6 +39,7 @@
 struct pl_webhook {
 	struct pl_url url;
 	unsigned timeout_ms;
+	void *tls_ctx; /* https: the client context, made once */
 	int log_fd, off_fd;
 	int next_fd; /* the log that follows log_fd once log_fd is read to its end, or -1 */
 	uint64_t offset;
@@ -57,15 +58,11 @@ pl_url_parse(const char *url, struct pl_url *out, struct pl_err *err)
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
-	if (strncmp(url, "https://", 8) == 0)
-		return pl_err_set(
-		    err, PL_ERR_UNSUPPORTED,
-		    "webhook %s: https is not supported; use http:// (e.g. to a local "
-		    "TLS proxy)",
-		    url);
-	if (strncmp(url, "http://", 7) != 0)
-		return pl_err_set(err, PL_ERR_PARSE, "webhook '%.200s': not an http:// URL", url);
-	h = url + 7;
+	out->tls = strncmp(url, "https://", 8) == 0;
+	if (!out->tls && strncmp(url, "http://", 7) != 0)
+		return pl_err_set(err, PL_ERR_PARSE,
+		                  "webhook '%.200s': not an http:// or https:// URL", url);
+	h = url + (out->tls ? 8 : 7);
 	end = h + strcspn(h, "/?#");
 	if (*h == '[') {
 		const char *rb = memchr(h, ']', (size_t)(end - h));
@@ -94,7 +91,7 @@ pl_url_parse(const char *url, struct pl_url *out, struct pl_err *err)
 			return pl_err_set(err, PL_ERR_PARSE, "webhook '%.200s': bad port", url);
 		snprintf(out->port, sizeof(out->port), "%u", (unsigned)port);
 	} else {
-		snprintf(out->port, sizeof(out->port), "80");
+		snprintf(out->port, sizeof(out->port), "%s", out->tls ? "443" : "80");
 	}
 	if (*end != '/' && *end != '\0')
 		return pl_err_set(err, PL_ERR_PARSE, "webhook '%.200s': a path must start with /",
@@ -162,18 +159,42 @@ connect_to(const struct pl_url *u, int64_t deadline)
 	return fd;
 }
 
-/* One POST; returns the HTTP status, or -1 (connection failed, timed out, bad answer). */
+/* Sends or receives through TLS when tls is set, else through the socket. */
+static long
+io(int fd, void *tls, int writing, void *buf, size_t len, int64_t deadline)
+{
+	ssize_t n;
+
+	if (tls)
+		return webhook_tls_io(tls, fd, writing, buf, len, deadline);
+	if (!wait_fd(fd, writing ? POLLOUT : POLLIN, deadline))
+		return -1;
+	n = writing ? send(fd, buf, len, MSG_NOSIGNAL) : recv(fd, buf, len, 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return n <= 0 ? -1 : (long)n;
+}
+
+/* One POST; returns the HTTP status, or -1 (connection failed, TLS refused, timed out,
+ * bad answer). */
 static int
-post(const struct pl_url *u, const char *body, size_t len, const char *id, unsigned timeout_ms)
+post(const struct pl_url *u, void *tls_ctx, const char *body, size_t len, const char *id,
+     unsigned timeout_ms)
 {
 	int64_t deadline = now_ms() + timeout_ms;
 	struct pl_buf req;
 	char resp[512];
 	size_t off = 0, got = 0;
 	int fd = connect_to(u, deadline), status = -1;
+	void *tls = NULL;
+	long n;
 
 	if (fd < 0)
 		return -1;
+	if (u->tls && (!tls_ctx || !(tls = webhook_tls_connect(tls_ctx, fd, u->host, deadline)))) {
+		close(fd);
+		return -1;
+	}
 	pl_buf_init(&req);
 	pl_buf_printf(&req,
 	              "POST %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: portlens-watch/" PL_VERSION
@@ -181,29 +202,19 @@ post(const struct pl_url *u, const char *body, size_t len, const char *id, unsig
 	              "Idempotency-Key: %s\r\nConnection: close\r\n\r\n",
 	              u->path, u->host, u->port, len, id);
 	pl_buf_append(&req, body, len);
-	while (off < req.len && wait_fd(fd, POLLOUT, deadline)) {
-		ssize_t w = send(fd, req.data + off, req.len - off, MSG_NOSIGNAL);
-
-		if (w <= 0 && errno != EAGAIN && errno != EINTR)
-			break;
-		off += w > 0 ? (size_t)w : 0;
-	}
+	while (off < req.len && (n = io(fd, tls, 1, req.data + off, req.len - off, deadline)) >= 0)
+		off += (size_t)n;
 	while (off == req.len && got < sizeof(resp) - 1 && !memchr(resp, '\n', got) &&
-	       wait_fd(fd, POLLIN, deadline)) {
-		ssize_t r = recv(fd, resp + got, sizeof(resp) - 1 - got, 0);
-
-		if (r <= 0 && errno != EAGAIN && errno != EINTR)
-			break;
-		got += r > 0 ? (size_t)r : 0;
-	}
+	       (n = io(fd, tls, 0, resp + got, sizeof(resp) - 1 - got, deadline)) >= 0)
+		got += (size_t)n;
 	if (got && memchr(resp, '\n', got))
 		status = pl_http_status(resp, got);
 	pl_buf_cleanup(&req);
+	webhook_tls_close(tls);
 	close(fd);
 	return status;
 }
 
-/* The event's "id" value from its JSON line, into id. */
 static void
 event_id(const char *line, size_t n, char *id, size_t size)
 {
@@ -300,7 +311,7 @@ run(void *arg)
 		}
 		pthread_mutex_unlock(&h->mu);
 		event_id(buf, n, id, sizeof(id));
-		status = post(&h->url, buf, n, id, h->timeout_ms);
+		status = post(&h->url, h->tls_ctx, buf, n, id, h->timeout_ms);
 		pthread_mutex_lock(&h->mu);
 		h->stats.attempts++;
 		h->stats.last_status = status;
@@ -338,6 +349,10 @@ pl_webhook_start(const char *url, const char *log_path, const char *offset_path,
 	if (rc != PL_OK)
 		goto fail;
 	h->timeout_ms = timeout_ms ? timeout_ms : 5000;
+	if (h->url.tls && !(h->tls_ctx = webhook_tls_ctx_new())) {
+		rc = pl_err_set(err, PL_ERR_SYS, "webhook: cannot set up TLS (trust store)");
+		goto fail;
+	}
 	h->log_fd = open(log_path, O_RDONLY | O_CLOEXEC);
 	h->off_fd = open(offset_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (h->log_fd < 0 || h->off_fd < 0) {
@@ -360,6 +375,7 @@ pl_webhook_start(const char *url, const char *log_path, const char *offset_path,
 	*out = h;
 	return PL_OK;
 fail:
+	webhook_tls_ctx_free(h->tls_ctx);
 	if (h->log_fd >= 0)
 		close(h->log_fd);
 	if (h->off_fd >= 0)
@@ -433,5 +449,6 @@ pl_webhook_stop(struct pl_webhook *h, unsigned drain_ms, struct pl_webhook_stats
 	if (h->next_fd >= 0)
 		close(h->next_fd);
 	close(h->off_fd);
+	webhook_tls_ctx_free(h->tls_ctx);
 	free(h);
 }

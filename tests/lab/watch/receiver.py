@@ -5,7 +5,8 @@
 # sender's timeout must fire), every later one is accepted (200) and its event id
 # (Idempotency-Key) appended to ACCEPTED. An id accepted twice is written to
 # ACCEPTED.dup. Writes READY (its port) when listening.
-# Usage: receiver.py PORT READY ACCEPTED FAIL HANG
+# With CERT and KEY it speaks HTTPS (the certificate the test made).
+# Usage: receiver.py PORT READY ACCEPTED FAIL HANG [CERT KEY]
 import http.server, json, os, socketserver, sys, threading, time
 
 port, ready, accepted_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -51,6 +52,11 @@ class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 srv = S(("127.0.0.1", port), H)
+if len(sys.argv) > 7:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[6], sys.argv[7])
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 with open(ready + ".tmp", "w") as f:
     f.write(str(srv.server_address[1]))
 os.rename(ready + ".tmp", ready)
