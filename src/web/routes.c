@@ -49,6 +49,7 @@ void
 web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
 {
 	const struct error_text *e = &errors[0];
+	char title[16];
 
 	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
 		if (errors[i].status == status)
@@ -72,7 +73,10 @@ web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
 		pl_buf_putc(&rs->body, '\n');
 		return;
 	}
-	html_begin(rq, rs, e->reason);
+	/* The title is the status number: e->reason is English, and the page's language
+	 * says the rest in the body. */
+	snprintf(title, sizeof(title), "%u", status);
+	html_begin(rq, rs, title);
 	pl_buf_printf(&rs->body, "<h1 id=\"error\" data-status=\"%u\">%u</h1><p>", status, status);
 	web_trs(&rs->body, rq, e->text);
 	pl_buf_puts(&rs->body, "</p>");

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -100,6 +101,19 @@ try:
                             check(not english, "serve %s /listen: no English %r" % (lang, english))
                 finally:
                     held.close()
+            # An error page is in the page's language too, its <title> included (it was
+            # "not found · portlens" in every language).
+            for lang in LANGS:
+                url = "http://127.0.0.1:%d/port/70000?lang=%s" % (srv.port, lang)
+                try:
+                    urllib.request.urlopen(url, timeout=20)
+                    check(False, "serve %s /port/70000: not a 404" % lang)
+                except urllib.error.HTTPError as e:
+                    page = e.read().decode("utf-8")
+                    title = re.search(r"<title>([^<]*)</title>", page)
+                    check(e.code == 404 and title and "not found" not in title.group(1).lower(),
+                          "serve %s 404: no English in the title %r" %
+                          (lang, title and title.group(1)))
             # The English page still says it all in English (the phrases are real).
             url = "http://127.0.0.1:%d/port/49152?lang=en" % srv.port
             with urllib.request.urlopen(url, timeout=20) as r:
