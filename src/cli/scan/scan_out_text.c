@@ -208,10 +208,11 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	if (pl_buf_failed(&svc_col) || pl_buf_failed(&ver) || pl_buf_failed(&ver_esc))
 		pl_buf_set_failed(&line); /* a column is incomplete, so the line is */
 	/* On a terminal the line ends at its width (the note is cut, with the marker); the
-	 * padding after the last cell is no content, so it is never what gets cut. */
-	while (line.len && line.data[line.len - 1] == ' ')
-		line.len--;
+	 * padding after the last cell is no content, so it is never what gets cut. Files
+	 * and pipes keep the row as it is (scripts match the padded columns). */
 	width = s->width;
+	while (width && line.len && line.data[line.len - 1] == ' ')
+		line.len--;
 	if (width && pl_buf_failed(&line))
 		pl_buf_set_failed(&cut);
 	else if (width)
