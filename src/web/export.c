@@ -179,28 +179,15 @@ web_scan_export(struct web_req *rq, struct web_resp *rs, int64_t id, const char 
 {
 	struct pl_store_scan s;
 	struct pl_store_result_row *r = NULL;
-	struct pl_err err = {0};
-	char why[600];
 	size_t n = 0;
-	enum pl_rc rc;
 
 	if (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0 &&
 	    strcmp(format, "xml") != 0) {
 		web_error(rq, rs, 404);
 		return;
 	}
-	pthread_mutex_lock(&rq->web->store_lock);
-	rc = pl_store_scan_get(rq->web->store, id, &s, &err);
-	if (rc == PL_OK)
-		rc = pl_store_scan_results(rq->web->store, id, 0, &r, &n, &err);
-	pthread_mutex_unlock(&rq->web->store_lock);
-	if (rc != PL_OK) {
-		pl_store_scan_cleanup(&s);
-		web_store_why(rq, &err, why, sizeof(why));
-		web_error_detail(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503,
-		                 rc == PL_ERR_NOTFOUND ? NULL : why);
+	if (!web_load_scan(rq, rs, id, 0, &s, &r, &n))
 		return;
-	}
 	if (format[0] == 'j') {
 		rs->ctype = "application/x-ndjson";
 		export_json(&rs->body, &s, r, n);

@@ -407,22 +407,10 @@ web_page_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 	struct pl_store_scan s;
 	struct pl_store_result_row *r = NULL;
 	size_t n = 0;
-	char id_s[24], why[600];
-	struct pl_err err = {0};
-	enum pl_rc rc;
+	char id_s[24];
 
-	pthread_mutex_lock(&rq->web->store_lock);
-	rc = pl_store_scan_get(rq->web->store, id, &s, &err);
-	if (rc == PL_OK)
-		rc = pl_store_scan_results(rq->web->store, id, 10000, &r, &n, &err);
-	pthread_mutex_unlock(&rq->web->store_lock);
-	if (rc != PL_OK) {
-		pl_store_scan_cleanup(&s);
-		web_store_why(rq, &err, why, sizeof(why));
-		web_error_detail(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503,
-		                 rc == PL_ERR_NOTFOUND ? NULL : why);
+	if (!web_load_scan(rq, rs, id, 10000, &s, &r, &n))
 		return;
-	}
 	snprintf(id_s, sizeof(id_s), "%lld", (long long)id);
 	html_begin(rq, rs, id_s);
 	pl_buf_printf(&rs->body, "<h1 id=\"scan-title\" data-scan=\"%lld\">", (long long)id);

@@ -102,6 +102,28 @@ web_store_why(const struct web_req *rq, const struct pl_err *err, char *why, siz
 	snprintf(why, size, "database unreadable: %s", rq->web->store ? err->msg : rq->web->db_why);
 }
 
+int
+web_load_scan(struct web_req *rq, struct web_resp *rs, int64_t id, size_t limit,
+              struct pl_store_scan *s, struct pl_store_result_row **rows, size_t *n)
+{
+	char why[600];
+	struct pl_err err = {0};
+	enum pl_rc rc;
+
+	pthread_mutex_lock(&rq->web->store_lock);
+	rc = pl_store_scan_get(rq->web->store, id, s, &err);
+	if (rc == PL_OK)
+		rc = pl_store_scan_results(rq->web->store, id, limit, rows, n, &err);
+	pthread_mutex_unlock(&rq->web->store_lock);
+	if (rc == PL_OK)
+		return 1;
+	pl_store_scan_cleanup(s);
+	web_store_why(rq, &err, why, sizeof(why));
+	web_error_detail(rq, rs, rc == PL_ERR_NOTFOUND ? 404 : 503,
+	                 rc == PL_ERR_NOTFOUND ? NULL : why);
+	return 0;
+}
+
 /* Parses the digits of seg (up to '/' or end) into [0, max]; returns the rest or NULL. */
 static const char *
 number_segment(const char *seg, uint64_t max, uint64_t *out)

@@ -204,6 +204,13 @@ void web_error(struct web_req *rq, struct web_resp *rs, unsigned status);
 void web_error_detail(struct web_req *rq, struct web_resp *rs, unsigned status, const char *detail);
 /* The reason a store call failed, as pages and the API show it. */
 void web_store_why(const struct web_req *rq, const struct pl_err *err, char *why, size_t size);
+/*
+ * Reads saved scan id and up to limit of its rows (0: all) under the store lock. Returns 1
+ * with *s and *rows filled (the caller cleans up both); 0 when it failed, with rs already
+ * answered (404 for an unknown id, 503 with the store's reason otherwise).
+ */
+int web_load_scan(struct web_req *rq, struct web_resp *rs, int64_t id, size_t limit,
+                  struct pl_store_scan *s, struct pl_store_result_row **rows, size_t *n);
 /* Lists saved scans (newest first) under the store lock; on failure why gets the reason. */
 enum pl_rc web_list_scans(struct web_req *rq, size_t limit, struct pl_store_scan **v, size_t *n,
                           char *why, size_t why_size);
