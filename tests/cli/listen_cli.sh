@@ -157,9 +157,10 @@ grep -q '^1/tcp  *closed .*127\.0\.0\.1' "$tmp/tty.txt" && ! grep '^1/tcp' "$tmp
 # COLUMNS cut it), while -oN keeps whole rows even with COLUMNS set.
 TERM=xterm script -qec "stty cols 60; $PL scan 127.0.0.1 -p 1 --all-states --no-progress --reason" \
 	/dev/null </dev/null >"$tmp/tty.txt" 2>&1
-grep '^1/tcp' "$tmp/tty.txt" | tr -d '\r' >"$tmp/row.txt"
+grep -E '^(1/tcp|PORT)' "$tmp/tty.txt" | tr -d '\r' >"$tmp/row.txt"
 w=$(maxcols "$tmp/row.txt")
-[ "$w" -le 60 ] && grep -q '…$' "$tmp/row.txt" && ok "60-column scan --reason: the row is cut to fit ($w)" ||
+[ "$w" -le 60 ] && [ "$(grep -c '…$' "$tmp/row.txt")" -eq 2 ] &&
+	ok "60-column scan --reason: the column names and the row are cut to fit ($w)" ||
 	bad "60-column scan --reason: $w columns: $(cat -v "$tmp/row.txt")"
 COLUMNS=60 "$PL" scan 127.0.0.1 -p 1 --all-states --no-progress --reason -oN "$tmp/scan.txt" >/dev/null 2>&1
 grep -q '^1/tcp .*conn-refused' "$tmp/scan.txt" && ! grep -q '…' "$tmp/scan.txt" &&

@@ -114,9 +114,19 @@ text_begin(struct scan_sink *s, const struct scan_info *info)
 	header(s->fp, info, "# ");
 	if (info->ping)
 		return 0; /* -sn: up hosts, one line each, at the end */
-	fprintf(s->fp, "%-11s %-*s %-16s %-20s%s%s%s\n", "PORT", state_width(info), "STATE",
-	        "SERVICE", "HOST", s->reason ? " REASON       " : " ",
-	        info->sv ? "VERSION                          " : "", "NOTE");
+	struct pl_buf head, cut;
+
+	pl_buf_init(&head);
+	pl_buf_init(&cut);
+	pl_buf_printf(&head, "%-11s %-*s %-16s %-20s%s%s%s", "PORT", state_width(info), "STATE",
+	              "SERVICE", "HOST", s->reason ? " REASON       " : " ",
+	              info->sv ? "VERSION                          " : "", "NOTE");
+	/* On a terminal the column names end where the rows do (text_result). */
+	if (s->width && !pl_buf_failed(&head))
+		pl_colfit_put(&cut, head.data, head.len, s->width, 0);
+	fprintf(s->fp, "%s\n", pl_buf_str(s->width ? &cut : &head));
+	pl_buf_cleanup(&head);
+	pl_buf_cleanup(&cut);
 	return 0;
 }
 
