@@ -23,27 +23,21 @@
 #include "cli/scan/scan_cmd.h"
 #include "portlens/scan.h"
 #include "portlens/sockets.h"
+#include "core/array.h"
 
 struct pl_audit_obs *
 audit_obs_add(struct audit_run *run, const struct pl_addr *probe_at)
 {
 	static const struct pl_addr none;
+	size_t cap_obs = run->cap, cap_at = run->cap;
 	struct pl_audit_obs *o;
 
-	if (run->n_obs == run->cap) {
-		size_t ncap = run->cap ? run->cap * 2 : 32;
-		struct pl_audit_obs *obs = realloc(run->obs, ncap * sizeof(*obs));
-		struct pl_addr *pa;
-
-		if (!obs)
-			return NULL;
-		run->obs = obs;
-		pa = realloc(run->probe_at, ncap * sizeof(*pa));
-		if (!pa)
-			return NULL;
-		run->probe_at = pa;
-		run->cap = ncap;
-	}
+	/* Two arrays side by side with one capacity: both grow to the same size, and the
+	 * shared capacity moves only once both have room. */
+	if (PLI_ARRAY_RESERVE(run->obs, cap_obs, run->n_obs + 1, 32) != PL_OK ||
+	    PLI_ARRAY_RESERVE(run->probe_at, cap_at, run->n_obs + 1, 32) != PL_OK)
+		return NULL;
+	run->cap = cap_obs;
 	o = &run->obs[run->n_obs];
 	memset(o, 0, sizeof(*o));
 	run->probe_at[run->n_obs] = probe_at ? *probe_at : none;
