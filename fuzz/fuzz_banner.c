@@ -33,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (const char *p = svc.evidence; *p; p++)
 		if (*p < 0x20 || *p > 0x7e)
 			abort();
-	n = pl_telnet_text(data, size, text, sizeof(text));
+	n = pli_telnet_text(data, size, text, sizeof(text));
 	if (n >= sizeof(text) || text[n] != '\0')
 		abort();
 	if (pl_probe_escape(data, size, esc, sizeof(esc)) > size || strlen(esc) >= sizeof(esc))

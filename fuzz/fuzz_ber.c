@@ -21,14 +21,14 @@ walk(const unsigned char *d, size_t n, int depth)
 	struct pl_ber t;
 	char text[64];
 
-	for (int i = 0; i < 256 && depth < 16 && pl_ber_next(d, n, &o, &t) == 0; i++) {
+	for (int i = 0; i < 256 && depth < 16 && pli_ber_next(d, n, &o, &t) == 0; i++) {
 		if (t.v < d || t.v + t.len > d + n || o > n)
 			abort();
-		pl_ber_oid(&t, text, sizeof(text));
+		pli_ber_oid(&t, text, sizeof(text));
 		if (memchr(text, '\0', sizeof(text)) == NULL)
 			abort();
-		pl_ber_text(&t, text, sizeof(text));
-		(void)pl_ber_int(&t);
+		pli_ber_text(&t, text, sizeof(text));
+		(void)pli_ber_int(&t);
 		if (t.tag & 0x20) /* constructed */
 			walk(t.v, t.len, depth + 1);
 	}
@@ -43,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ctx && pl_probe_ctx_new(NULL, &ctx, NULL) != PL_OK)
 		abort();
 	walk(data, size, 0);
-	pl_service_init(&svc);
+	pli_service_init(&svc);
 	pl_probe_ldap.classify(ctx, data, size, &svc);
 	if (memchr(svc.info, '\0', sizeof(svc.info)) == NULL)
 		abort();

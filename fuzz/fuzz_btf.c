@@ -30,12 +30,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!buf)
 		return 0;
 	memcpy(buf, data, size);
-	if (pl_btf_open(&btf, buf, size, NULL) == PL_OK) {
-		pl_btf_find(&btf, want, sizeof(want) / sizeof(want[0]));
+	if (pli_btf_open(&btf, buf, size, NULL) == PL_OK) {
+		pli_btf_find(&btf, want, sizeof(want) / sizeof(want[0]));
 		for (uint32_t id = 0; id < btf.n_types && id < 64; id++)
 			for (size_t m = 0; m < sizeof(members) / sizeof(members[0]); m++)
-				(void)pl_btf_member(&btf, id, members[m], &f, NULL);
-		pl_btf_cleanup(&btf);
+				(void)pli_btf_member(&btf, id, members[m], &f, NULL);
+		pli_btf_cleanup(&btf);
 	}
 	free(buf);
 	return 0;

@@ -25,14 +25,14 @@ static void
 check_put(const char *s, size_t n, size_t cols, int pad)
 {
 	struct pl_buf b;
-	size_t have = pl_colfit_cols(s, n), used;
-	int valid = pl_utf8_invalid_at(s, n) == n;
+	size_t have = pli_colfit_cols(s, n), used;
+	int valid = pli_utf8_invalid_at(s, n) == n;
 
-	pl_buf_init(&b);
-	used = pl_colfit_put(&b, s, n, cols, pad);
+	pli_buf_init(&b);
+	used = pli_colfit_put(&b, s, n, cols, pad);
 	/* Column counts hold for UTF-8, which is what the callers pass (escaped text); a
 	 * stray continuation byte at the start is one byte the cut loop counts as a column. */
-	if (valid && used != pl_colfit_cols(b.data ? b.data : "", b.len))
+	if (valid && used != pli_colfit_cols(b.data ? b.data : "", b.len))
 		abort();
 	if (have <= cols) {
 		if (b.len < n || memcmp(b.data ? b.data : "", s, n) != 0)
@@ -56,7 +56,7 @@ check_put(const char *s, size_t n, size_t cols, int pad)
 	} else if (b.len != 0 || used != 0) {
 		abort();
 	}
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 static void
@@ -71,7 +71,7 @@ check_fit(const uint8_t *d, size_t n, size_t gap, size_t total)
 		cols[i].min = d[3 * i + 1];
 		cols[i].rank = d[3 * i + 2] & 3;
 	}
-	ret = pl_colfit_fit(cols, k, gap, total, width);
+	ret = pli_colfit_fit(cols, k, gap, total, width);
 	for (size_t i = 0; i < k; i++) {
 		size_t floor = cols[i].min < cols[i].want ? cols[i].min : cols[i].want;
 
@@ -92,10 +92,10 @@ check_wrap(const char *text, size_t first, size_t indent, size_t width)
 	struct pl_buf b, words, got;
 	size_t line_start = 0, line = 0;
 
-	pl_buf_init(&b);
-	pl_buf_init(&words);
-	pl_buf_init(&got);
-	pl_colfit_wrap(&b, text, first, indent, width);
+	pli_buf_init(&b);
+	pli_buf_init(&words);
+	pli_buf_init(&got);
+	pli_colfit_wrap(&b, text, first, indent, width);
 	if (width < indent + 20)
 		width = indent + 20;
 	if (b.len == 0 || b.data[b.len - 1] != '\n')
@@ -110,8 +110,8 @@ check_wrap(const char *text, size_t first, size_t indent, size_t width)
 			p++;
 		if (p > w) {
 			if (words.len)
-				pl_buf_putc(&words, ' ');
-			pl_esc_term_n(&words, w, (size_t)(p - w));
+				pli_buf_putc(&words, ' ');
+			pli_esc_term_n(&words, w, (size_t)(p - w));
 		}
 	}
 	for (size_t i = 0; i < b.len; i++) {
@@ -128,22 +128,22 @@ check_wrap(const char *text, size_t first, size_t indent, size_t width)
 				if (lead != indent && len > 0)
 					abort();
 			}
-			cols = (line == 0 ? first : 0) + pl_colfit_cols(l, len);
+			cols = (line == 0 ? first : 0) + pli_colfit_cols(l, len);
 			several = memchr(l + lead, ' ', len - lead) != NULL;
 			if (several && cols > width)
 				abort();
 			if (got.len && len > lead)
-				pl_buf_putc(&got, ' ');
-			pl_buf_append(&got, l + lead, len - lead);
+				pli_buf_putc(&got, ' ');
+			pli_buf_append(&got, l + lead, len - lead);
 		}
 		line_start = i + 1;
 		line++;
 	}
 	if (got.len != words.len || (got.len && memcmp(got.data, words.data, got.len) != 0))
 		abort();
-	pl_buf_cleanup(&b);
-	pl_buf_cleanup(&words);
-	pl_buf_cleanup(&got);
+	pli_buf_cleanup(&b);
+	pli_buf_cleanup(&words);
+	pli_buf_cleanup(&got);
 }
 
 int

@@ -35,10 +35,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!ctx && pl_probe_ctx_new(NULL, &ctx, NULL) != PL_OK)
 		abort();
-	if (pl_dns_parse(data, size, &r) == 0) {
+	if (pli_dns_parse(data, size, &r) == 0) {
 		check_text(r.qname, sizeof(r.qname));
 		check_text(r.txt, sizeof(r.txt));
-		if (pl_dns_recursion_proved(&r) && !r.ra)
+		if (pli_dns_recursion_proved(&r) && !r.ra)
 			abort();
 	}
 	pl_probe_classify_udp(ctx, 53, q, sizeof(q), data, size, &svc);

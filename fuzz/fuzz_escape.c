@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_escape.c - the escaping rules every string from outside goes through
- * (core/escape.c: terminal, Markdown, CSV; pl_json_escape; pl_utf8_invalid_at) on
+ * (core/escape.c: terminal, Markdown, CSV; pli_json_escape; pli_utf8_invalid_at) on
  * arbitrary bytes, each checked against what its header promises rather than only for
  * crashes:
  *
- * - UTF-8: pl_utf8_invalid_at agrees with a decoder written here from RFC 3629 (code
+ * - UTF-8: pli_utf8_invalid_at agrees with a decoder written here from RFC 3629 (code
  *   points, not byte ranges: overlong forms, surrogates and > U+10FFFF are invalid).
  * - Terminal: valid UTF-8 with no C0, DEL, C1 or U+FFFE/U+FFFF; escaping it again
- *   changes nothing; pl_esc_term_needed says whether it changed; and when the input held
+ *   changes nothing; pli_esc_term_needed says whether it changed; and when the input held
  *   no backslash, turning every \xNN back into its byte gives the input.
  * - Markdown: every markup character is preceded by a backslash, and removing those
  *   backslashes gives the terminal form.
@@ -92,19 +92,19 @@ fuzz_term(const char *in, size_t n)
 	struct pl_buf a, b;
 	int changed;
 
-	pl_buf_init(&a);
-	pl_buf_init(&b);
-	pl_esc_term_n(&a, in, n);
-	check_term(pl_buf_str(&a), a.len);
+	pli_buf_init(&a);
+	pli_buf_init(&b);
+	pli_esc_term_n(&a, in, n);
+	check_term(pli_buf_str(&a), a.len);
 	changed = a.len != n || memcmp(a.data ? a.data : "", in, n) != 0;
-	if (changed != (pl_esc_term_needed(in, n) != 0))
+	if (changed != (pli_esc_term_needed(in, n) != 0))
 		abort();
-	pl_esc_term_n(&b, pl_buf_str(&a), a.len);
-	if (b.len != a.len || memcmp(pl_buf_str(&b), pl_buf_str(&a), a.len) != 0)
+	pli_esc_term_n(&b, pli_buf_str(&a), a.len);
+	if (b.len != a.len || memcmp(pli_buf_str(&b), pli_buf_str(&a), a.len) != 0)
 		abort();
 	if (!memchr(in, '\\', n)) {
 		/* Decode \xNN in place: the original bytes, in order, none lost or added. */
-		const char *o = pl_buf_str(&a);
+		const char *o = pli_buf_str(&a);
 		size_t j = 0;
 
 		for (size_t i = 0; i < a.len; j++) {
@@ -126,8 +126,8 @@ fuzz_term(const char *in, size_t n)
 		if (j != n)
 			abort();
 	}
-	pl_buf_cleanup(&a);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&a);
+	pli_buf_cleanup(&b);
 }
 
 static void
@@ -136,12 +136,12 @@ fuzz_markdown(const char *s)
 	static const char special[] = "\\`*_{}[]<>|~&";
 	struct pl_buf md, term, plain;
 
-	pl_buf_init(&md);
-	pl_buf_init(&term);
-	pl_buf_init(&plain);
-	pl_esc_markdown(&md, s);
-	pl_esc_term(&term, s);
-	for (const char *p = pl_buf_str(&md); *p; p++) {
+	pli_buf_init(&md);
+	pli_buf_init(&term);
+	pli_buf_init(&plain);
+	pli_esc_markdown(&md, s);
+	pli_esc_term(&term, s);
+	for (const char *p = pli_buf_str(&md); *p; p++) {
 		if (*p == '\\') {
 			if (!p[1] || !strchr(special, p[1]))
 				abort();
@@ -149,13 +149,13 @@ fuzz_markdown(const char *s)
 		} else if (strchr(special, *p)) {
 			abort(); /* markup that reached the output bare */
 		}
-		pl_buf_putc(&plain, *p);
+		pli_buf_putc(&plain, *p);
 	}
-	if (plain.len != term.len || memcmp(pl_buf_str(&plain), pl_buf_str(&term), term.len) != 0)
+	if (plain.len != term.len || memcmp(pli_buf_str(&plain), pli_buf_str(&term), term.len) != 0)
 		abort();
-	pl_buf_cleanup(&md);
-	pl_buf_cleanup(&term);
-	pl_buf_cleanup(&plain);
+	pli_buf_cleanup(&md);
+	pli_buf_cleanup(&term);
+	pli_buf_cleanup(&plain);
 }
 
 static void
@@ -165,14 +165,14 @@ fuzz_csv(const char *s, int untrusted)
 	const char *o;
 	size_t n;
 
-	pl_buf_init(&csv);
-	pl_buf_init(&want);
-	pl_buf_init(&field);
-	pl_esc_csv(&csv, s, untrusted);
+	pli_buf_init(&csv);
+	pli_buf_init(&want);
+	pli_buf_init(&field);
+	pli_esc_csv(&csv, s, untrusted);
 	if (untrusted && s[0] && strchr("=+-@\t\r", s[0]))
-		pl_buf_putc(&want, '\'');
-	pl_esc_term(&want, s);
-	o = pl_buf_str(&csv);
+		pli_buf_putc(&want, '\'');
+	pli_esc_term(&want, s);
+	o = pli_buf_str(&csv);
 	n = csv.len;
 	check_term(o, n);
 	if (n && o[0] == '"') {
@@ -182,22 +182,22 @@ fuzz_csv(const char *s, int untrusted)
 		for (size_t i = 1; i < n - 1; i++) {
 			if (o[i] == '"' && o[++i] != '"')
 				abort();
-			pl_buf_putc(&field, o[i]);
+			pli_buf_putc(&field, o[i]);
 		}
-		o = pl_buf_str(&field);
+		o = pli_buf_str(&field);
 		n = field.len;
 		if (!strpbrk(o, ",\"") && !(n && (o[0] == ' ' || o[n - 1] == ' ')))
 			abort();
 	} else if (strpbrk(o, ",\"") || (n && (o[0] == ' ' || o[n - 1] == ' '))) {
 		abort();
 	}
-	if (n != want.len || memcmp(o, pl_buf_str(&want), n) != 0)
+	if (n != want.len || memcmp(o, pli_buf_str(&want), n) != 0)
 		abort();
 	if (untrusted && n && strchr("=+-@", o[0]))
 		abort();
-	pl_buf_cleanup(&csv);
-	pl_buf_cleanup(&want);
-	pl_buf_cleanup(&field);
+	pli_buf_cleanup(&csv);
+	pli_buf_cleanup(&want);
+	pli_buf_cleanup(&field);
 }
 
 static void
@@ -207,28 +207,28 @@ fuzz_json(const char *in, size_t n)
 	json_error_t jerr;
 	json_t *v;
 
-	pl_buf_init(&doc);
-	pl_buf_init(&want);
-	pl_buf_putc(&doc, '"');
-	pl_json_escape(&doc, in, n);
-	pl_buf_putc(&doc, '"');
+	pli_buf_init(&doc);
+	pli_buf_init(&want);
+	pli_buf_putc(&doc, '"');
+	pli_json_escape(&doc, in, n);
+	pli_buf_putc(&doc, '"');
 	for (size_t i = 0; i < n;) {
 		size_t ok = ref_invalid_at((const unsigned char *)in + i, n - i);
 
-		pl_buf_append(&want, in + i, ok);
+		pli_buf_append(&want, in + i, ok);
 		i += ok;
 		if (i < n) {
-			pl_buf_puts(&want, "\xEF\xBF\xBD");
+			pli_buf_puts(&want, "\xEF\xBF\xBD");
 			i++;
 		}
 	}
-	v = json_loadb(pl_buf_str(&doc), doc.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	v = json_loadb(pli_buf_str(&doc), doc.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
 	if (!v || !json_is_string(v) || json_string_length(v) != want.len ||
 	    memcmp(json_string_value(v), want.data ? want.data : "", want.len) != 0)
 		abort();
 	json_decref(v);
-	pl_buf_cleanup(&doc);
-	pl_buf_cleanup(&want);
+	pli_buf_cleanup(&doc);
+	pli_buf_cleanup(&want);
 }
 
 int
@@ -240,7 +240,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(in, data, size);
 	in[size] = '\0';
-	if (pl_utf8_invalid_at(in, size) != ref_invalid_at(data, size))
+	if (pli_utf8_invalid_at(in, size) != ref_invalid_at(data, size))
 		abort();
 	fuzz_term(in, size);
 	fuzz_markdown(in);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_followup.c - the text readers of the probes' follow-ups that talk to a server after
- * it was identified, on arbitrary answers: the FTP PASV reply (pl_ftp_pasv_port) and
- * LIST listing (pl_ftp_list_names) of the anonymous FTP check, and the rsync module
- * listing (pl_rsync_modules). The answer is NUL-terminated after its n bytes, as the
+ * it was identified, on arbitrary answers: the FTP PASV reply (pli_ftp_pasv_port) and
+ * LIST listing (pli_ftp_list_names) of the anonymous FTP check, and the rsync module
+ * listing (pli_rsync_modules). The answer is NUL-terminated after its n bytes, as the
  * engine's buffers are; the first byte sizes the output buffers.
  *
  * Checks: outputs stay NUL-terminated within their buffers, at most 8 LIST names are
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 check_pasv(const unsigned char *d, size_t n)
 {
-	uint16_t port = pl_ftp_pasv_port(d, n);
+	uint16_t port = pli_ftp_pasv_port(d, n);
 	const char *p = memchr(d, '(', n);
 	unsigned h[6];
 
@@ -37,7 +37,7 @@ static void
 check_list(const char *text, size_t cap)
 {
 	char names[256];
-	size_t shown = pl_ftp_list_names(text, names, cap);
+	size_t shown = pli_ftp_list_names(text, names, cap);
 
 	if (shown > 8 || !memchr(names, '\0', cap))
 		abort();
@@ -53,7 +53,7 @@ static void
 check_rsync(const char *text, size_t n, size_t cap)
 {
 	char names[4][64], list[256];
-	size_t nmod = pl_rsync_modules(text, text + n, names, 4, list, cap);
+	size_t nmod = pli_rsync_modules(text, text + n, names, 4, list, cap);
 
 	if (cap && !memchr(list, '\0', cap))
 		abort();

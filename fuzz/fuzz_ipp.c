@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * fuzz_ipp.c - the IPP response parser (probe/p_ipp.c: pl_ipp_parse, attribute by
+ * fuzz_ipp.c - the IPP response parser (probe/p_ipp.c: pli_ipp_parse, attribute by
  * attribute with 16-bit name and value lengths and additional values) and the HTTP
- * chunked-coding reader it is fed through (pl_http_dechunk, in place). Checks: strings
+ * chunked-coding reader it is fed through (pli_http_dechunk, in place). Checks: strings
  * stay NUL-terminated, the de-chunked length never grows, nothing reads past the input
  * (ASan).
  */
@@ -21,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *copy;
 	size_t n;
 
-	pl_ipp_parse(data, size, &r);
+	pli_ipp_parse(data, size, &r);
 	if (!memchr(r.make_model, '\0', sizeof(r.make_model)) ||
 	    !memchr(r.firmware, '\0', sizeof(r.firmware)) ||
 	    !memchr(r.versions, '\0', sizeof(r.versions)) || !memchr(r.name, '\0', sizeof(r.name)))
@@ -30,10 +30,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
-	n = pl_http_dechunk(copy, size);
+	n = pli_http_dechunk(copy, size);
 	if (n > size)
 		abort();
-	pl_ipp_parse(copy, n, &r);
+	pli_ipp_parse(copy, n, &r);
 	free(copy);
 	return 0;
 }

@@ -18,12 +18,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pl_service svc;
 
-	pl_service_init(&svc);
-	pl_mqtt_sys_version(data, size, &svc);
+	pli_service_init(&svc);
+	pli_mqtt_sys_version(data, size, &svc);
 	if (!memchr(svc.version, '\0', sizeof(svc.version)) ||
 	    !memchr(svc.info, '\0', sizeof(svc.info)))
 		abort();
-	pl_service_init(&svc);
+	pli_service_init(&svc);
 	pl_probe_mqtt.classify(NULL, data, size, &svc);
 	return 0;
 }

@@ -33,22 +33,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(p, data + 1, n);
 	switch (data[0] & 7) {
 	case 0:
-		ok = pl_pkt_parse_ip4(p, n, &r);
+		ok = pli_pkt_parse_ip4(p, n, &r);
 		break;
 	case 1:
-		ok = pl_pkt_parse_l4_v6(p, n, PL_PROTO_TCP, &src, &r);
+		ok = pli_pkt_parse_l4_v6(p, n, PL_PROTO_TCP, &src, &r);
 		break;
 	case 2:
-		ok = pl_pkt_parse_l4_v6(p, n, PL_PROTO_UDP, &src, &r);
+		ok = pli_pkt_parse_l4_v6(p, n, PL_PROTO_UDP, &src, &r);
 		break;
 	case 3:
-		ok = pl_pkt_parse_icmp6(p, n, &r);
+		ok = pli_pkt_parse_icmp6(p, n, &r);
 		break;
 	case 4:
-		ok = pl_pkt_parse_arp(p, n, &r);
+		ok = pli_pkt_parse_arp(p, n, &r);
 		break;
 	default:
-		ok = pl_pkt_parse_icmp6_ping(p, n, &src, &r);
+		ok = pli_pkt_parse_icmp6_ping(p, n, &src, &r);
 		break;
 	}
 	if (ok == 0) {
@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			enum pl_port_state st;
 			enum pl_scan_reason why;
 
-			if (pl_pkt_icmp_state(&r, &st, &why) == 0 &&
+			if (pli_pkt_icmp_state(&r, &st, &why) == 0 &&
 			    (st >= PL_PORT_STATE_COUNT || why >= PL_REASON_COUNT))
 				abort();
 		}

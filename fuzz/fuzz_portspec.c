@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (err.msg[0] == '\0') {
 		abort();
 	}
-	if (pl_parse_u64n((const char *)data, size, 10, 5000, &v, NULL) == PL_OK &&
+	if (pli_parse_u64n((const char *)data, size, 10, 5000, &v, NULL) == PL_OK &&
 	    (v < 10 || v > 5000))
 		abort();
 	return 0;

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { IAC = 255, WILL = 251, WONT = 252, DO = 253, DONT = 254, OPT_ECHO = 1, OPT_SGA = 3 };
 
-/* What pl_telnet_negotiate wrote for d: only whole refusals or the two agreements. */
+/* What pli_telnet_negotiate wrote for d: only whole refusals or the two agreements. */
 static void
 check_negotiation(int fd, const unsigned char *d, size_t n)
 {
@@ -72,13 +72,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p->complete && p->complete(d, size) != p->complete(d, size))
 			abort();
 	}
-	if (pl_probe_line_complete(d, size) != (size && d[size - 1] == '\n'))
+	if (pli_probe_line_complete(d, size) != (size && d[size - 1] == '\n'))
 		abort();
 	c.fd = sv[0];
-	pl_telnet_negotiate(&c, d, size);
+	pli_telnet_negotiate(&c, d, size);
 	check_negotiation(sv[1], d, size);
-	pl_service_init(&svc);
-	pl_s7_szl_records(d, size, &svc);
+	pli_service_init(&svc);
+	pli_s7_szl_records(d, size, &svc);
 	if (!memchr(svc.product, '\0', sizeof(svc.product)) ||
 	    !memchr(svc.version, '\0', sizeof(svc.version)))
 		abort();

@@ -21,26 +21,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 65536)
 		return 0;
-	if (pl_recog_db_parse((const char *)data, size, "fuzz", &db, &err) != PL_OK) {
+	if (pli_recog_db_parse((const char *)data, size, "fuzz", &db, &err) != PL_OK) {
 		if (err.msg[0] == '\0')
 			abort(); /* every failure says why */
 		return 0;
 	}
-	if (pl_recog_match(db, (const char *)data, size, &res)) {
+	if (pli_recog_match(db, (const char *)data, size, &res)) {
 		if (res.n > PL_RECOG_MAX_PARAMS)
 			abort();
 		for (unsigned i = 0; i < res.n; i++)
 			if (!memchr(res.kv[i].value, '\0', sizeof(res.kv[i].value)))
 				abort();
 	}
-	for (size_t i = 0; i < pl_recog_db_count(db); i++) {
-		for (size_t j = 0; j < pl_recog_fp_examples(db, i); j++) {
+	for (size_t i = 0; i < pli_recog_db_count(db); i++) {
+		for (size_t j = 0; j < pli_recog_fp_examples(db, i); j++) {
 			size_t len, n_attrs;
-			const char *ex = pl_recog_example(db, i, j, &len, &n_attrs);
+			const char *ex = pli_recog_example(db, i, j, &len, &n_attrs);
 
-			pl_recog_match_one(db, i, ex, len, &res);
+			pli_recog_match_one(db, i, ex, len, &res);
 		}
 	}
-	pl_recog_db_free(db);
+	pli_recog_db_free(db);
 	return 0;
 }

@@ -20,8 +20,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned char *d;
 
 	for (int v33 = 0; v33 < 2; v33++) {
-		pl_service_init(&svc);
-		pl_vnc_security_types(data, size, v33, &svc);
+		pli_service_init(&svc);
+		pli_vnc_security_types(data, size, v33, &svc);
 		if (!memchr(svc.info, '\0', sizeof(svc.info)))
 			abort();
 		if ((svc.exposures & PL_EXP_VNC_NO_AUTH) && !memchr(data, 1, size))
@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(d, data, size);
 	d[size] = '\0';
-	pl_service_init(&svc);
+	pli_service_init(&svc);
 	pl_probe_vnc.classify(NULL, d, size, &svc);
 	free(d);
 	return 0;

@@ -26,18 +26,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint16_t cmd;
 	uint64_t sid;
 
-	pl_smb2_header(data, size, &status, &cmd, &sid);
-	pl_smb2_parse_negotiate(data, size, &neg);
-	pl_smb1_accepted(data, size);
-	if (pl_ntlm_parse_challenge(data, size, &ni) == 0 &&
+	pli_smb2_header(data, size, &status, &cmd, &sid);
+	pli_smb2_parse_negotiate(data, size, &neg);
+	pli_smb1_accepted(data, size);
+	if (pli_ntlm_parse_challenge(data, size, &ni) == 0 &&
 	    (!memchr(ni.nb_computer, '\0', sizeof(ni.nb_computer)) ||
 	     !memchr(ni.dns_domain, '\0', sizeof(ni.dns_domain))))
 		abort();
 	list[0] = ipc[0] = '\0';
-	pl_smb_parse_shares(data, size, list, sizeof(list), ipc, sizeof(ipc));
+	pli_smb_parse_shares(data, size, list, sizeof(list), ipc, sizeof(ipc));
 	if (!memchr(list, '\0', sizeof(list)) || !memchr(ipc, '\0', sizeof(ipc)))
 		abort();
-	pl_service_init(&svc);
+	pli_service_init(&svc);
 	pl_probe_smb.classify(NULL, data, size, &svc);
 	return 0;
 }

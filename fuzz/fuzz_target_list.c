@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * fuzz_target_list.c - the -iL / --excludefile readers on arbitrary bytes: the line
- * reader (pl_lines_read over a memory FILE, as the CLI streams the file) and the list
+ * reader (pli_lines_read over a memory FILE, as the CLI streams the file) and the list
  * parser (pl_targets_add_list: specs separated by whitespace or commas, '#' comments).
  * The first byte picks exclude, IPv6 resolution, line by line or the whole text at once,
  * and a short or long line limit; the rest is the file.
@@ -132,7 +132,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fp = fopen("/dev/null", "r");
 		}
 		if (fp) {
-			rc = pl_lines_read(fp, r.max_line, "fuzz", on_line, &r, &err);
+			rc = pli_lines_read(fp, r.max_line, "fuzz", on_line, &r, &err);
 			fclose(fp);
 			if (rc == PL_OK && r.pos != r.len)
 				abort(); /* a line was lost */

@@ -3,7 +3,7 @@
  * fuzz_udp_answer.c - UDP service detection on arbitrary answers: pl_probe_classify_udp
  * with each payload of data/udp-payloads.txt as the request (so the NTP answer is checked against
  * our request's transmit time, the DNS answer against our query id), or none, and the NTP READVAR
- * follow-up reader (pl_probe_ntp_readvar). The first byte picks the request; the rest is the
+ * follow-up reader (pli_probe_ntp_readvar). The first byte picks the request; the rest is the
  * answer. fuzz_dns and fuzz_ber cover the DNS and BER readers on their own.
  *
  * Checks: the service record's strings stay NUL-terminated, a recognised answer names a
@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (!ctx && pl_probe_ctx_new(NULL, &ctx, NULL) != PL_OK)
 		abort();
-	if (!pay.items && pl_udp_payloads_builtin(&pay, NULL) != PL_OK)
+	if (!pay.items && pli_udp_payloads_builtin(&pay, NULL) != PL_OK)
 		abort();
 	pick = data[0] % (unsigned)(pay.n + 1);
 	if (pick < pay.n) { /* the request as service detection sends it */
@@ -70,8 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_service(&svc);
 	if (svc.udp_answer_bytes != n || svc.udp_request_bytes != req_len)
 		abort();
-	pl_service_init(&svc);
-	pl_probe_ntp_readvar(ans, n, &svc);
+	pli_service_init(&svc);
+	pli_probe_ntp_readvar(ans, n, &svc);
 	check_service(&svc);
 	free(ans);
 	return 0;

@@ -22,19 +22,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
-	if (pl_udp_payloads_parse(text, size, "fuzz", &p, NULL) == PL_OK) {
+	if (pli_udp_payloads_parse(text, size, "fuzz", &p, NULL) == PL_OK) {
 		for (size_t i = 0; i < p.n; i++)
 			if (p.items[i].len > PL_UDP_PAYLOAD_MAX || !p.items[i].source[0] ||
 			    (p.items[i].len && !p.items[i].data))
 				abort();
 		for (uint32_t port = 0; port < 65536; port++) {
 			size_t len;
-			const uint8_t *d = pl_udp_payload_for(&p, (uint16_t)port, &len);
+			const uint8_t *d = pli_udp_payload_for(&p, (uint16_t)port, &len);
 
 			if (p.by_port[port] > p.n || (len && !d))
 				abort();
 		}
-		pl_udp_payloads_cleanup(&p);
+		pli_udp_payloads_cleanup(&p);
 	}
 	free(text);
 	return 0;

@@ -19,9 +19,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pl_service svc;
 	uint32_t sel, fail;
 
-	if (pl_rdp_confirm(data, size, &sel, &fail) >= 0 && (size < 11 || data[0] != 3))
+	if (pli_rdp_confirm(data, size, &sel, &fail) >= 0 && (size < 11 || data[0] != 3))
 		abort();
-	pl_service_init(&svc);
+	pli_service_init(&svc);
 	if (pl_probe_rdp.classify(NULL, data, size, &svc) && strcmp(svc.service, "rdp") != 0)
 		abort();
 	return 0;

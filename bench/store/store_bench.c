@@ -41,7 +41,7 @@ main(int argc, char **argv)
 	int64_t id = 0;
 	enum pl_rc rc;
 
-	if (argc < 2 || (argc > 2 && pl_parse_u64(argv[2], 1, 100000000, &n, NULL) != PL_OK)) {
+	if (argc < 2 || (argc > 2 && pli_parse_u64(argv[2], 1, 100000000, &n, NULL) != PL_OK)) {
 		fprintf(stderr, "usage: store_bench DB [N]\n");
 		return 2;
 	}

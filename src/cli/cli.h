@@ -35,7 +35,7 @@ struct pl_cli {
 	FILE *err;
 	const char *prog;
 	int color_mode;       /* --color: -1 auto, 0 never, 1 always */
-	int color;            /* emit ANSI colors on out (decided by pl_term_setup) */
+	int color;            /* emit ANSI colors on out (decided by pli_term_setup) */
 	unsigned width;       /* wrap width for text output */
 	unsigned width_given; /* --width N, or 0: tables fit the terminal (cli/colfit.h) */
 	enum pl_format format;
@@ -53,20 +53,20 @@ struct pl_cli {
 /* A subcommand: argv[0] is the subcommand's name. Returns an exit code. */
 typedef int (*pl_cli_cmd_fn)(struct pl_cli *cli, int argc, char **argv);
 
-int pl_cmd_info(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_search(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_registry(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_serve(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_site(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_listen(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_conns(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_scan(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_probe(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_audit(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_diff(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_import(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_watch(struct pl_cli *cli, int argc, char **argv);
-int pl_cmd_completion(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_info(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_search(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_registry(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_serve(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_site(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_listen(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_conns(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_scan(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_probe(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_audit(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_diff(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_import(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_watch(struct pl_cli *cli, int argc, char **argv);
+int pli_cmd_completion(struct pl_cli *cli, int argc, char **argv);
 
 /*
  * The exit status for a library failure, the one mapping every command uses: PL_OK 0;
@@ -74,56 +74,56 @@ int pl_cmd_completion(struct pl_cli *cli, int argc, char **argv);
  * signal (PL_ERR_INTERRUPTED) 130; anything else -- the command ran and failed: out of
  * memory, I/O, permissions, no kernel support, time-out, not found -- PL_EXIT_FAIL (1).
  */
-int pl_cli_exit_for(enum pl_rc rc);
+int pli_cli_exit_for(enum pl_rc rc);
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_USAGE. */
-int pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
+int pli_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /*
  * Parses a numeric option value NAME=ARG in [min, max] into *out. Returns PL_EXIT_OK, or
  * prints "NAME takes a number MIN-MAX, not 'ARG'" and returns PL_EXIT_USAGE.
  */
-int pl_cli_uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min,
-                    uint64_t max, unsigned *out);
+int pli_cli_uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min,
+                     uint64_t max, unsigned *out);
 /* Prints "portlens: message" on the error stream; returns PL_EXIT_FAIL. */
-int pl_cli_fail(struct pl_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int pli_cli_fail(struct pl_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints an error from the library, with FILE:LINE:COL when err has a position. */
-void pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err);
+void pli_cli_print_err(struct pl_cli *cli, const struct pl_err *err);
 
 /* Common options every subcommand accepts. Returns 1 if opt was one (consumed), 0 if
  * not, -1 on a bad value (message printed). */
-int pl_cli_common_option(struct pl_cli *cli, int opt, const char *optarg);
+int pli_cli_common_option(struct pl_cli *cli, int opt, const char *optarg);
 /*
  * What every subcommand does with an option its own switch did not take: a common option
  * (returns PL_EXIT_OK), else one line naming the problem -- an unknown option, a missing
  * value, a negative number taken for an option -- and PL_EXIT_USAGE. Call it right after
  * getopt_long returned opt (it reads optind, optopt and argv).
  */
-int pl_cli_other_option(struct pl_cli *cli, int opt, const char *optarg, char **argv);
+int pli_cli_other_option(struct pl_cli *cli, int opt, const char *optarg, char **argv);
 /* Loads the registry chosen by --registry or an imported copy; built-in otherwise.
  * Returns PL_EXIT_OK or an exit code after printing the error. */
-int pl_cli_load_registry(struct pl_cli *cli);
+int pli_cli_load_registry(struct pl_cli *cli);
 /* Path of the imported registry copy in the data directory (core/datapath.h); 0 or -1. */
-int pl_cli_imported_registry_path(char *buf, size_t size);
+int pli_cli_imported_registry_path(char *buf, size_t size);
 /* Writes the buffer to out; returns PL_EXIT_OK, or PL_EXIT_FAIL on a write error or when
  * an append to b failed (then nothing is written: never a truncated document). */
-int pl_cli_emit(struct pl_cli *cli, const struct pl_buf *b);
+int pli_cli_emit(struct pl_cli *cli, const struct pl_buf *b);
 
 /* The page language from the environment: the first of LC_ALL, LC_MESSAGES, LANG that
  * is set and not empty (POSIX precedence); English when it names no page language. */
-enum pl_lang pl_cli_env_lang(void);
+enum pl_lang pli_cli_env_lang(void);
 
 /* Terminal helpers (term.c). */
 /* Decides color and width from the options, the environment and the terminal. */
-void pl_term_setup(struct pl_cli *cli);
-const char *pl_term_sgr(const struct pl_cli *cli, const char *code); /* "" when no color */
+void pli_term_setup(struct pl_cli *cli);
+const char *pli_term_sgr(const struct pl_cli *cli, const char *code); /* "" when no color */
 /* Appends text word-wrapped to width, every line prefixed by indent spaces. */
-void pl_term_wrap(struct pl_buf *out, const char *text, unsigned indent, unsigned width);
+void pli_term_wrap(struct pl_buf *out, const char *text, unsigned indent, unsigned width);
 /* Number of terminal columns a UTF-8 string takes (code points; no East Asian width). */
-size_t pl_term_columns(const char *s);
+size_t pli_term_columns(const char *s);
 
 /* Page renderers (render_*.c). Append one page to out. */
-void pl_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out);
-void pl_render_page_markdown(const struct pl_page *page, struct pl_buf *out);
+void pli_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out);
+void pli_render_page_markdown(const struct pl_page *page, struct pl_buf *out);
 
 /* Ids of the common options (values above any short option; cli/opts.c). */
 enum {

@@ -27,7 +27,7 @@ vmessage(struct pl_cli *cli, const char *fmt, va_list ap)
 }
 
 int
-pl_cli_exit_for(enum pl_rc rc)
+pli_cli_exit_for(enum pl_rc rc)
 {
 	switch (rc) {
 	case PL_OK:
@@ -44,7 +44,7 @@ pl_cli_exit_for(enum pl_rc rc)
 }
 
 int
-pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
+pli_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -55,20 +55,20 @@ pl_cli_usage_error(struct pl_cli *cli, const char *fmt, ...)
 }
 
 int
-pl_cli_uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min, uint64_t max,
-                unsigned *out)
+pli_cli_uint_opt(struct pl_cli *cli, const char *name, const char *arg, uint64_t min, uint64_t max,
+                 unsigned *out)
 {
 	uint64_t v;
 
-	if (pl_parse_u64(arg, min, max, &v, NULL) != PL_OK)
-		return pl_cli_usage_error(cli, "%s takes a number %llu-%llu, not '%s'", name,
-		                          (unsigned long long)min, (unsigned long long)max, arg);
+	if (pli_parse_u64(arg, min, max, &v, NULL) != PL_OK)
+		return pli_cli_usage_error(cli, "%s takes a number %llu-%llu, not '%s'", name,
+		                           (unsigned long long)min, (unsigned long long)max, arg);
 	*out = (unsigned)v;
 	return PL_EXIT_OK;
 }
 
 int
-pl_cli_fail(struct pl_cli *cli, const char *fmt, ...)
+pli_cli_fail(struct pl_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -79,7 +79,7 @@ pl_cli_fail(struct pl_cli *cli, const char *fmt, ...)
 }
 
 void
-pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err)
+pli_cli_print_err(struct pl_cli *cli, const struct pl_err *err)
 {
 	if (err->source && err->line && err->column)
 		fprintf(cli->err, "%s: %s:%u:%u: %s\n", cli->prog, err->source, err->line,
@@ -91,7 +91,7 @@ pl_cli_print_err(struct pl_cli *cli, const struct pl_err *err)
 }
 
 enum pl_lang
-pl_cli_env_lang(void)
+pli_cli_env_lang(void)
 {
 	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
 	enum pl_lang l = PL_LANG_EN;
@@ -106,13 +106,13 @@ pl_cli_env_lang(void)
 }
 
 int
-pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
+pli_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 {
 	uint64_t v;
 
 	for (const struct pl_cli_refusal *r = cli->refuse; r && r->opt; r++) {
 		if (r->opt == opt) {
-			pl_cli_usage_error(cli, "%s", r->why);
+			pli_cli_usage_error(cli, "%s", r->why);
 			return -1;
 		}
 	}
@@ -125,8 +125,8 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 		else if (strcmp(arg, "auto") == 0)
 			cli->color_mode = -1;
 		else {
-			pl_cli_usage_error(cli, "--color takes never, always or auto, not '%s'",
-			                   arg);
+			pli_cli_usage_error(cli, "--color takes never, always or auto, not '%s'",
+			                    arg);
 			return -1;
 		}
 		return 1;
@@ -147,13 +147,13 @@ pl_cli_common_option(struct pl_cli *cli, int opt, const char *arg)
 		return 1;
 	case PL_OPT_LANG:
 		if (pl_lang_parse(arg, &cli->lang) != 0) {
-			pl_cli_usage_error(cli, "--lang takes en, ko, ar or tr, not '%s'", arg);
+			pli_cli_usage_error(cli, "--lang takes en, ko, ar or tr, not '%s'", arg);
 			return -1;
 		}
 		return 1;
 	case PL_OPT_WIDTH:
-		if (pl_parse_u64(arg, 40, 1000, &v, NULL) != PL_OK) {
-			pl_cli_usage_error(
+		if (pli_parse_u64(arg, 40, 1000, &v, NULL) != PL_OK) {
+			pli_cli_usage_error(
 			    cli, "--width takes a number of columns 40-1000, not '%s'", arg);
 			return -1;
 		}
@@ -181,25 +181,25 @@ short_option_error(struct pl_cli *cli, int c, char **argv)
 	/* The letter ends the last word: it may be a known option whose value is missing. */
 	if (!argv[optind] && word[strlen(word) - 1] == c)
 		return strlen(word) > 2
-		           ? pl_cli_usage_error(cli,
-		                                "option '-%c' (in '%s') is unknown or needs a "
-		                                "value (see --help)",
-		                                c, word)
-		           : pl_cli_usage_error(
+		           ? pli_cli_usage_error(cli,
+		                                 "option '-%c' (in '%s') is unknown or needs a "
+		                                 "value (see --help)",
+		                                 c, word)
+		           : pli_cli_usage_error(
 		                 cli, "option '-%c' is unknown or needs a value (see --help)", c);
 	if (strlen(word) > 2 && word[0] == '-')
-		return pl_cli_usage_error(cli, "unknown option '-%c' in '%s' (see --help)", c,
-		                          word);
-	return pl_cli_usage_error(cli, "unknown option '-%c' (see --help)", c);
+		return pli_cli_usage_error(cli, "unknown option '-%c' in '%s' (see --help)", c,
+		                           word);
+	return pli_cli_usage_error(cli, "unknown option '-%c' (see --help)", c);
 }
 
 int
-pl_cli_other_option(struct pl_cli *cli, int opt, const char *arg, char **argv)
+pli_cli_other_option(struct pl_cli *cli, int opt, const char *arg, char **argv)
 {
 	const char *word = argv[optind - 1];
 
 	if (opt != '?') {
-		int r = pl_cli_common_option(cli, opt, arg);
+		int r = pli_cli_common_option(cli, opt, arg);
 
 		if (r > 0)
 			return PL_EXIT_OK;
@@ -207,32 +207,32 @@ pl_cli_other_option(struct pl_cli *cli, int opt, const char *arg, char **argv)
 			return PL_EXIT_USAGE;
 	}
 	if (optopt > 0 && optopt < 0x100 && isdigit(optopt))
-		return pl_cli_usage_error(cli,
-		                          "unknown option '-%c' (a negative number is not a port; "
-		                          "see --help)",
-		                          optopt);
+		return pli_cli_usage_error(cli,
+		                           "unknown option '-%c' (a negative number is not a port; "
+		                           "see --help)",
+		                           optopt);
 	/* getopt sets optopt to the option's value when its required value is missing. */
 	if (optopt >= 0x100 || (opt == '?' && optopt && strncmp(word, "--", 2) == 0))
-		return pl_cli_usage_error(cli, "option '%s' needs a value (see --help)", word);
+		return pli_cli_usage_error(cli, "option '%s' needs a value (see --help)", word);
 	if (optopt == 0)
-		return pl_cli_usage_error(cli, "unknown option '%s' (see --help)", word);
+		return pli_cli_usage_error(cli, "unknown option '%s' (see --help)", word);
 	return short_option_error(cli, optopt, argv);
 }
 
 int
-pl_cli_imported_registry_path(char *buf, size_t size)
+pli_cli_imported_registry_path(char *buf, size_t size)
 {
 	return pli_data_path("service-names-port-numbers.csv", buf, size, NULL) == PL_OK ? 0 : -1;
 }
 
 int
-pl_cli_load_registry(struct pl_cli *cli)
+pli_cli_load_registry(struct pl_cli *cli)
 {
 	char imported[1024];
 	const char *path = cli->registry_path;
 	struct pl_err err = {0};
 
-	if (!path && pl_cli_imported_registry_path(imported, sizeof(imported)) == 0 &&
+	if (!path && pli_cli_imported_registry_path(imported, sizeof(imported)) == 0 &&
 	    access(imported, R_OK) == 0)
 		path = imported;
 	if (!path) {
@@ -240,7 +240,7 @@ pl_cli_load_registry(struct pl_cli *cli)
 		return PL_EXIT_OK;
 	}
 	if (pl_registry_load_file(path, &cli->owned_reg, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return cli->registry_path ? PL_EXIT_USAGE : PL_EXIT_FAIL;
 	}
 	cli->reg = cli->owned_reg;
@@ -248,13 +248,13 @@ pl_cli_load_registry(struct pl_cli *cli)
 }
 
 int
-pl_cli_emit(struct pl_cli *cli, const struct pl_buf *b)
+pli_cli_emit(struct pl_cli *cli, const struct pl_buf *b)
 {
 	/* A renderer's append failed (out of memory): print nothing rather than a document
 	 * cut short, which a JSON reader could take for the whole answer. */
-	if (pl_buf_failed(b))
-		return pl_cli_fail(cli, "out of memory: output not written");
+	if (pli_buf_failed(b))
+		return pli_cli_fail(cli, "out of memory: output not written");
 	if (b->len && fwrite(b->data, 1, b->len, cli->out) != b->len)
-		return pl_cli_fail(cli, "cannot write output");
+		return pli_cli_fail(cli, "cannot write output");
 	return PL_EXIT_OK;
 }

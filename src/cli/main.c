@@ -70,7 +70,7 @@ main(int argc, char **argv)
 	    .live = 1,
 	    .color_mode = -1,
 	    .kb = pl_kb_builtin(),
-	    .lang = pl_cli_env_lang(),
+	    .lang = pli_cli_env_lang(),
 	};
 	const char *name;
 	int rc;
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 #ifdef PL_CLI_LIGHT
 		return exec_full(argv);
 #else
-		return pl_cmd_completion(&cli, argc - 1, argv + 1);
+		return pli_cmd_completion(&cli, argc - 1, argv + 1);
 #endif
 	}
 	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
@@ -126,7 +126,7 @@ main(int argc, char **argv)
 	}
 	/* Anything else is a port, a service name or an option of the implied `info`. */
 	argv[0] = "info";
-	rc = pl_cmd_info(&cli, argc, argv);
+	rc = pli_cmd_info(&cli, argc, argv);
 out:
 	pl_registry_free(cli.owned_reg);
 	if (fflush(stdout) != 0 && rc == PL_EXIT_OK)

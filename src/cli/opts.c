@@ -8,7 +8,7 @@
  * (PL_OPT_FIRST_FREE + row index), also when the row has a letter, so a long option
  * missing its value is reported by its name ("option '--rate' needs a value") and a
  * letter by the letter. Common options (--color, --json, ...) keep their PL_OPT_* ids:
- * pl_cli_common_option and the commands' refusal lists know them by those. Every
+ * pli_cli_common_option and the commands' refusal lists know them by those. Every
  * common option is accepted by every command, whether or not its table lists it.
  *
  * Help layout: two spaces, the names, the text at the table's column; names too wide
@@ -124,8 +124,8 @@ find_row(const struct pl_cli_optset *set, int opt)
 }
 
 int
-pl_cli_parse_opts(struct pl_cli *cli, const struct pl_cli_optset *set, unsigned variant, void *ctx,
-                  int argc, char **argv)
+pli_cli_parse_opts(struct pl_cli *cli, const struct pl_cli_optset *set, unsigned variant, void *ctx,
+                   int argc, char **argv)
 {
 	struct option lo[LONG_MAX + N_COMMON + 1];
 	char so[2 * OPTS_MAX + 4];
@@ -134,7 +134,7 @@ pl_cli_parse_opts(struct pl_cli *cli, const struct pl_cli_optset *set, unsigned 
 	int opt;
 
 	if (build_getopt(set, lo, so, sizeof(so)) != 0)
-		return pl_cli_fail(cli, "internal error: option table too large");
+		return pli_cli_fail(cli, "internal error: option table too large");
 	opterr = 0;
 	optind = 0; /* GNU: full re-initialisation (a resumed scan parses twice) */
 	cli->refuse = set->refuse;
@@ -150,7 +150,7 @@ pl_cli_parse_opts(struct pl_cli *cli, const struct pl_cli_optset *set, unsigned 
 			oc.row = row;
 			r = row->fn(&oc, optarg);
 		} else {
-			r = pl_cli_other_option(cli, opt, optarg, argv);
+			r = pli_cli_other_option(cli, opt, optarg, argv);
 		}
 		if (r != PL_EXIT_OK)
 			return r;
@@ -210,7 +210,7 @@ help_row(const struct pl_cli_optset *set, const struct pl_cli_opt *r, FILE *out)
 }
 
 void
-pl_cli_opts_help(const struct pl_cli_optset *set, unsigned variant, FILE *out)
+pli_cli_opts_help(const struct pl_cli_optset *set, unsigned variant, FILE *out)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		const struct pl_cli_opt *r = &set->rows[i];
@@ -265,10 +265,10 @@ described(const struct pl_cli_optset *set, size_t i)
 }
 
 void
-pl_cli_opts_each(const struct pl_cli_optset *set,
-                 void (*fn)(void *ctx, const struct pl_cli_optset *set,
-                            const struct pl_cli_opt *row),
-                 void *ctx)
+pli_cli_opts_each(const struct pl_cli_optset *set,
+                  void (*fn)(void *ctx, const struct pl_cli_optset *set,
+                             const struct pl_cli_opt *row),
+                  void *ctx)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		const struct pl_cli_opt *r = &set->rows[i];
@@ -285,7 +285,7 @@ pl_cli_opts_each(const struct pl_cli_optset *set,
 }
 
 const char *
-pl_cli_opt_summary(const struct pl_cli_opt *row, char *buf, size_t size)
+pli_cli_opt_summary(const struct pl_cli_opt *row, char *buf, size_t size)
 {
 	const char *h = row->help ? row->help : "";
 
@@ -296,7 +296,7 @@ pl_cli_opt_summary(const struct pl_cli_opt *row, char *buf, size_t size)
 }
 
 const char *
-pl_cli_opt_display(const struct pl_cli_opt *row, char *buf, size_t size)
+pli_cli_opt_display(const struct pl_cli_opt *row, char *buf, size_t size)
 {
 	if (row->name)
 		snprintf(buf, size, "--%s", row->name);
@@ -306,15 +306,15 @@ pl_cli_opt_display(const struct pl_cli_opt *row, char *buf, size_t size)
 }
 
 int
-pl_cli_opt_help(const struct pl_cli_optctx *oc, const char *arg)
+pli_cli_opt_help(const struct pl_cli_optctx *oc, const char *arg)
 {
 	(void)arg;
-	pl_cli_opts_help(oc->set, oc->variant, oc->cli->out);
+	pli_cli_opts_help(oc->set, oc->variant, oc->cli->out);
 	return -1;
 }
 
 int
-pl_cli_opt_flag(const struct pl_cli_optctx *oc, const char *arg)
+pli_cli_opt_flag(const struct pl_cli_optctx *oc, const char *arg)
 {
 	(void)arg;
 	*PL_CLI_OPT_FIELD(oc, int) = 1;
@@ -322,23 +322,23 @@ pl_cli_opt_flag(const struct pl_cli_optctx *oc, const char *arg)
 }
 
 int
-pl_cli_opt_str(const struct pl_cli_optctx *oc, const char *arg)
+pli_cli_opt_str(const struct pl_cli_optctx *oc, const char *arg)
 {
 	*PL_CLI_OPT_FIELD(oc, const char *) = arg;
 	return PL_EXIT_OK;
 }
 
 int
-pl_cli_opt_uint(const struct pl_cli_optctx *oc, const char *arg)
+pli_cli_opt_uint(const struct pl_cli_optctx *oc, const char *arg)
 {
 	char name[64];
 
-	return pl_cli_uint_opt(oc->cli, pl_cli_opt_display(oc->row, name, sizeof(name)), arg,
-	                       oc->row->min, oc->row->max, PL_CLI_OPT_FIELD(oc, unsigned));
+	return pli_cli_uint_opt(oc->cli, pli_cli_opt_display(oc->row, name, sizeof(name)), arg,
+	                        oc->row->min, oc->row->max, PL_CLI_OPT_FIELD(oc, unsigned));
 }
 
 int
-pl_cli_opt_ignore(const struct pl_cli_optctx *oc, const char *arg)
+pli_cli_opt_ignore(const struct pl_cli_optctx *oc, const char *arg)
 {
 	(void)oc;
 	(void)arg;

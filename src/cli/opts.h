@@ -81,16 +81,16 @@ struct pl_cli_optset {
 
 /*
  * Parses argv[1..] against the table: each option's row handler runs in command-line
- * order; common options go to pl_cli_common_option; an unknown option or a missing value
- * is one line naming it (pl_cli_other_option). Sets cli->refuse and optind (the first
+ * order; common options go to pli_cli_common_option; an unknown option or a missing value
+ * is one line naming it (pli_cli_other_option). Sets cli->refuse and optind (the first
  * argument not parsed). Returns PL_EXIT_OK, -1 after --help was printed, or an exit
  * code after printing the error.
  */
-int pl_cli_parse_opts(struct pl_cli *cli, const struct pl_cli_optset *set, unsigned variant,
-                      void *ctx, int argc, char **argv);
+int pli_cli_parse_opts(struct pl_cli *cli, const struct pl_cli_optset *set, unsigned variant,
+                       void *ctx, int argc, char **argv);
 
 /* Writes the --help text of the table for variant (a bit; 0 when it has none). */
-void pl_cli_opts_help(const struct pl_cli_optset *set, unsigned variant, FILE *out);
+void pli_cli_opts_help(const struct pl_cli_optset *set, unsigned variant, FILE *out);
 
 /*
  * Calls fn for every option the command accepts, for completions: its rows that name an
@@ -98,26 +98,26 @@ void pl_cli_opts_help(const struct pl_cli_optset *set, unsigned variant, FILE *o
  * refuses. fn gets a row as completions describe it: one listed under a combined help
  * line has that line's help; a common option has the common values and metavar.
  */
-void pl_cli_opts_each(const struct pl_cli_optset *set,
-                      void (*fn)(void *ctx, const struct pl_cli_optset *set,
-                                 const struct pl_cli_opt *row),
-                      void *ctx);
+void pli_cli_opts_each(const struct pl_cli_optset *set,
+                       void (*fn)(void *ctx, const struct pl_cli_optset *set,
+                                  const struct pl_cli_opt *row),
+                       void *ctx);
 /* The first line of a row's help, into buf. */
-const char *pl_cli_opt_summary(const struct pl_cli_opt *row, char *buf, size_t size);
+const char *pli_cli_opt_summary(const struct pl_cli_opt *row, char *buf, size_t size);
 
 /* Generic handlers, for rows that only store their value at .field of the state. */
-int pl_cli_opt_help(const struct pl_cli_optctx *oc, const char *arg); /* prints help, -1 */
-int pl_cli_opt_flag(const struct pl_cli_optctx *oc, const char *arg); /* int = 1 */
-int pl_cli_opt_str(const struct pl_cli_optctx *oc, const char *arg);  /* const char * = arg */
+int pli_cli_opt_help(const struct pl_cli_optctx *oc, const char *arg); /* prints help, -1 */
+int pli_cli_opt_flag(const struct pl_cli_optctx *oc, const char *arg); /* int = 1 */
+int pli_cli_opt_str(const struct pl_cli_optctx *oc, const char *arg);  /* const char * = arg */
 /* unsigned in [min, max], "--NAME takes a number MIN-MAX, not 'ARG'" otherwise. */
-int pl_cli_opt_uint(const struct pl_cli_optctx *oc, const char *arg);
-int pl_cli_opt_ignore(const struct pl_cli_optctx *oc, const char *arg); /* accepted, no effect */
+int pli_cli_opt_uint(const struct pl_cli_optctx *oc, const char *arg);
+int pli_cli_opt_ignore(const struct pl_cli_optctx *oc, const char *arg); /* accepted, no effect */
 
 /* The state field a generic handler writes, typed by the caller. */
 #define PL_CLI_OPT_FIELD(oc, type) ((type *)(void *)((char *)(oc)->ctx + (oc)->row->field))
 
 /* The row's long name as the user would type it ("--rate"), for messages. */
-const char *pl_cli_opt_display(const struct pl_cli_opt *row, char *buf, size_t size);
+const char *pli_cli_opt_display(const struct pl_cli_opt *row, char *buf, size_t size);
 
 /* Each command's table (in its cmd_*.c; scan's in scan_opts.c; listen and conns share
  * sockets_optset). commands.c lists them beside the commands. */

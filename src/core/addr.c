@@ -162,7 +162,7 @@ parse_port(const char *s, const char *whole, uint16_t *port, struct pl_err *err)
 {
 	uint64_t v;
 
-	if (pl_parse_u64(s, 1, 65535, &v, NULL) != PL_OK)
+	if (pli_parse_u64(s, 1, 65535, &v, NULL) != PL_OK)
 		return pl_err_set(err, PL_ERR_PARSE, "'%s': port '%s' is not a number 1-65535",
 		                  whole, s);
 	*port = (uint16_t)v;

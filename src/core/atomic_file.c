@@ -14,7 +14,7 @@
 #include "core/atomic_file.h"
 
 enum pl_rc
-pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
+pli_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
 {
 	size_t n = strlen(path);
 	mode_t mask = umask(0);
@@ -25,7 +25,7 @@ pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
 	f->path = strdup(path);
 	f->tmp_path = malloc(n + 8);
 	if (!f->path || !f->tmp_path) {
-		pl_atomic_abort(f);
+		pli_atomic_abort(f);
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
 	memcpy(f->tmp_path, path, n);
@@ -35,7 +35,7 @@ pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
 		saved = errno;
 		free(f->tmp_path);
 		f->tmp_path = NULL;
-		pl_atomic_abort(f);
+		pli_atomic_abort(f);
 		errno = saved; /* pl_err_set records it */
 		return pl_err_set(err, PL_ERR_IO, "cannot create a temporary file next to %s: %s",
 		                  path, strerror(saved));
@@ -43,7 +43,7 @@ pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
 	if (fchmod(fd, 0666 & ~mask) != 0 || !(f->fp = fdopen(fd, "w"))) {
 		saved = errno;
 		close(fd);
-		pl_atomic_abort(f);
+		pli_atomic_abort(f);
 		errno = saved;
 		return pl_err_set(err, PL_ERR_IO, "cannot write %s: %s", path, strerror(saved));
 	}
@@ -51,7 +51,7 @@ pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err)
 }
 
 enum pl_rc
-pl_atomic_commit(struct pl_atomic_file *f, struct pl_err *err)
+pli_atomic_commit(struct pl_atomic_file *f, struct pl_err *err)
 {
 	int bad = ferror(f->fp) != 0, saved = errno ? errno : EIO;
 
@@ -64,7 +64,7 @@ pl_atomic_commit(struct pl_atomic_file *f, struct pl_err *err)
 		bad = 1, saved = errno;
 	if (bad) {
 		pl_err_set(err, PL_ERR_IO, "cannot write %s: %s", f->path, strerror(saved));
-		pl_atomic_abort(f);
+		pli_atomic_abort(f);
 		return PL_ERR_IO;
 	}
 	free(f->tmp_path);
@@ -74,7 +74,7 @@ pl_atomic_commit(struct pl_atomic_file *f, struct pl_err *err)
 }
 
 void
-pl_atomic_abort(struct pl_atomic_file *f)
+pli_atomic_abort(struct pl_atomic_file *f)
 {
 	if (f->fp)
 		fclose(f->fp);
@@ -86,18 +86,18 @@ pl_atomic_abort(struct pl_atomic_file *f)
 }
 
 enum pl_rc
-pl_atomic_write(const char *path, const void *data, size_t len, struct pl_err *err)
+pli_atomic_write(const char *path, const void *data, size_t len, struct pl_err *err)
 {
 	struct pl_atomic_file f;
-	enum pl_rc rc = pl_atomic_open(path, &f, err);
+	enum pl_rc rc = pli_atomic_open(path, &f, err);
 
 	if (rc != PL_OK)
 		return rc;
 	if (len && fwrite(data, 1, len, f.fp) != len) {
 		int saved = errno;
 
-		pl_atomic_abort(&f);
+		pli_atomic_abort(&f);
 		return pl_err_set(err, PL_ERR_IO, "cannot write %s: %s", path, strerror(saved));
 	}
-	return pl_atomic_commit(&f, err);
+	return pli_atomic_commit(&f, err);
 }

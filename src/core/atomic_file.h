@@ -25,15 +25,15 @@ struct pl_atomic_file {
  * Returns PL_OK, PL_ERR_IO (err names the directory and errno) or PL_ERR_NOMEM; on
  * failure f holds nothing to clean up.
  */
-enum pl_rc pl_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err);
+enum pl_rc pli_atomic_open(const char *path, struct pl_atomic_file *f, struct pl_err *err);
 /*
  * Flushes, syncs and closes the file and renames it over the target. Returns PL_OK or
  * PL_ERR_IO (the temporary file is removed). f is cleaned up either way.
  */
-enum pl_rc pl_atomic_commit(struct pl_atomic_file *f, struct pl_err *err);
+enum pl_rc pli_atomic_commit(struct pl_atomic_file *f, struct pl_err *err);
 /* Closes and removes the temporary file without touching the target. Safe twice. */
-void pl_atomic_abort(struct pl_atomic_file *f);
-/* pl_atomic_open + one write of len bytes + pl_atomic_commit. */
-enum pl_rc pl_atomic_write(const char *path, const void *data, size_t len, struct pl_err *err);
+void pli_atomic_abort(struct pl_atomic_file *f);
+/* pli_atomic_open + one write of len bytes + pli_atomic_commit. */
+enum pl_rc pli_atomic_write(const char *path, const void *data, size_t len, struct pl_err *err);
 
 #endif

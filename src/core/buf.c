@@ -11,7 +11,7 @@
 #include "core/buf.h"
 
 void
-pl_buf_init(struct pl_buf *b)
+pli_buf_init(struct pl_buf *b)
 {
 	b->data = NULL;
 	b->len = 0;
@@ -21,14 +21,14 @@ pl_buf_init(struct pl_buf *b)
 }
 
 void
-pl_buf_cleanup(struct pl_buf *b)
+pli_buf_cleanup(struct pl_buf *b)
 {
 	free(b->data);
-	pl_buf_init(b);
+	pli_buf_init(b);
 }
 
 void
-pl_buf_reset(struct pl_buf *b)
+pli_buf_reset(struct pl_buf *b)
 {
 	b->len = 0;
 	b->failed = 0;
@@ -69,13 +69,13 @@ buf_reserve(struct pl_buf *b, size_t extra)
 }
 
 void
-pl_buf_set_limit(struct pl_buf *b, size_t max)
+pli_buf_set_limit(struct pl_buf *b, size_t max)
 {
 	b->limit = max;
 }
 
 enum pl_rc
-pl_buf_write(const struct pl_buf *b, FILE *fp)
+pli_buf_write(const struct pl_buf *b, FILE *fp)
 {
 	if (b->failed)
 		return PL_ERR_NOMEM;
@@ -85,7 +85,7 @@ pl_buf_write(const struct pl_buf *b, FILE *fp)
 }
 
 enum pl_rc
-pl_buf_append(struct pl_buf *b, const void *data, size_t n)
+pli_buf_append(struct pl_buf *b, const void *data, size_t n)
 {
 	enum pl_rc rc = buf_reserve(b, n);
 
@@ -99,19 +99,19 @@ pl_buf_append(struct pl_buf *b, const void *data, size_t n)
 }
 
 enum pl_rc
-pl_buf_puts(struct pl_buf *b, const char *s)
+pli_buf_puts(struct pl_buf *b, const char *s)
 {
-	return pl_buf_append(b, s, strlen(s));
+	return pli_buf_append(b, s, strlen(s));
 }
 
 enum pl_rc
-pl_buf_putc(struct pl_buf *b, char c)
+pli_buf_putc(struct pl_buf *b, char c)
 {
-	return pl_buf_append(b, &c, 1);
+	return pli_buf_append(b, &c, 1);
 }
 
 enum pl_rc
-pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
+pli_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
 	int n;
@@ -133,42 +133,42 @@ pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
 }
 
 enum pl_rc
-pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
+pli_buf_printf(struct pl_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	enum pl_rc rc;
 
 	va_start(ap, fmt);
-	rc = pl_buf_vprintf(b, fmt, ap);
+	rc = pli_buf_vprintf(b, fmt, ap);
 	va_end(ap);
 	return rc;
 }
 
 void
-pl_buf_set_failed(struct pl_buf *b)
+pli_buf_set_failed(struct pl_buf *b)
 {
 	b->failed = 1;
 }
 
 int
-pl_buf_failed(const struct pl_buf *b)
+pli_buf_failed(const struct pl_buf *b)
 {
 	return b->failed;
 }
 
 const char *
-pl_buf_str(const struct pl_buf *b)
+pli_buf_str(const struct pl_buf *b)
 {
 	return b->data ? b->data : "";
 }
 
 char *
-pl_buf_steal(struct pl_buf *b)
+pli_buf_steal(struct pl_buf *b)
 {
 	char *p = b->failed ? NULL : b->data;
 
 	if (b->failed)
 		free(b->data);
-	pl_buf_init(b);
+	pli_buf_init(b);
 	return p;
 }

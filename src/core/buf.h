@@ -5,7 +5,7 @@
  *
  * Failures are sticky: once an append fails (out of memory), the buffer is marked failed
  * and every later append fails too, so a renderer that appends a thousand pieces can
- * check once at the end (pl_buf_failed) and never hand out a silently truncated result.
+ * check once at the end (pli_buf_failed) and never hand out a silently truncated result.
  */
 #ifndef PL_CORE_BUF_H
 #define PL_CORE_BUF_H
@@ -21,41 +21,41 @@ struct pl_buf {
 	size_t len;
 	size_t cap;
 	int failed;   /* an append failed; every later append fails (sticky) */
-	size_t limit; /* 0, or the most bytes the buffer may hold (pl_buf_set_limit) */
+	size_t limit; /* 0, or the most bytes the buffer may hold (pli_buf_set_limit) */
 };
 
 /* Initialises an empty buffer; no allocation. */
-void pl_buf_init(struct pl_buf *b);
+void pli_buf_init(struct pl_buf *b);
 /* Frees the storage and re-initialises. Safe on an initialised, empty buffer. */
-void pl_buf_cleanup(struct pl_buf *b);
+void pli_buf_cleanup(struct pl_buf *b);
 /* Empties the buffer, keeping its storage; clears the failed mark. */
-void pl_buf_reset(struct pl_buf *b);
+void pli_buf_reset(struct pl_buf *b);
 /* Appends n bytes. Returns PL_OK or PL_ERR_NOMEM (buffer unchanged, marked failed; also
  * when it was marked failed before). */
-enum pl_rc pl_buf_append(struct pl_buf *b, const void *data, size_t n);
+enum pl_rc pli_buf_append(struct pl_buf *b, const void *data, size_t n);
 /* Appends a NUL-terminated string. */
-enum pl_rc pl_buf_puts(struct pl_buf *b, const char *s);
+enum pl_rc pli_buf_puts(struct pl_buf *b, const char *s);
 /* Appends one byte. */
-enum pl_rc pl_buf_putc(struct pl_buf *b, char c);
+enum pl_rc pli_buf_putc(struct pl_buf *b, char c);
 /* Appends printf-style formatted text. */
-enum pl_rc pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
+enum pl_rc pli_buf_printf(struct pl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-enum pl_rc pl_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
+enum pl_rc pli_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 /* Bounds b to max bytes (0: unbounded); an append past it fails as out of memory would.
- * Kept by pl_buf_reset. Tests use it to inject an allocation failure into one buffer. */
-void pl_buf_set_limit(struct pl_buf *b, size_t max);
+ * Kept by pli_buf_reset. Tests use it to inject an allocation failure into one buffer. */
+void pli_buf_set_limit(struct pl_buf *b, size_t max);
 /* Writes the contents to fp. A failed buffer is never written: PL_ERR_NOMEM and nothing
  * reaches fp. PL_ERR_IO when fp took fewer bytes. Every writer of a pl_buf uses this. */
-enum pl_rc pl_buf_write(const struct pl_buf *b, FILE *fp);
+enum pl_rc pli_buf_write(const struct pl_buf *b, FILE *fp);
 /* Marks b failed (a helper that built part of b elsewhere and failed passes it on). */
-void pl_buf_set_failed(struct pl_buf *b);
+void pli_buf_set_failed(struct pl_buf *b);
 /* Nonzero when an append failed since init/cleanup/reset: the contents are incomplete. */
-int pl_buf_failed(const struct pl_buf *b);
+int pli_buf_failed(const struct pl_buf *b);
 /* Returns the contents as a C string ("" for an empty buffer); borrowed. */
-const char *pl_buf_str(const struct pl_buf *b);
+const char *pli_buf_str(const struct pl_buf *b);
 /* Hands the storage to the caller (free() it); buffer becomes empty. NULL if empty, or
  * if an append failed (the incomplete contents are freed). */
-char *pl_buf_steal(struct pl_buf *b);
+char *pli_buf_steal(struct pl_buf *b);
 
 #endif

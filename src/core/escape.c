@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * escape.c - the escaping rules of escape.h. The terminal rule walks the text once,
- * decoding UTF-8 with pl_utf8_invalid_at (a well-formed character is kept unless it is a
+ * decoding UTF-8 with pli_utf8_invalid_at (a well-formed character is kept unless it is a
  * C1 control or a non-character; anything else becomes \xNN per byte). Markdown and CSV
  * apply their own rule on top of it, so no output can receive a control byte.
  */
@@ -16,7 +16,7 @@ put_hex(struct pl_buf *b, unsigned char c)
 	static const char hex[] = "0123456789abcdef";
 	char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
 
-	pl_buf_append(b, e, sizeof(e));
+	pli_buf_append(b, e, sizeof(e));
 }
 
 /* Length of the well-formed UTF-8 character at s (0 when s[0] starts none). */
@@ -25,7 +25,7 @@ char_len(const unsigned char *s, size_t n)
 {
 	size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0;
 
-	if (len == 0 || len > n || pl_utf8_invalid_at((const char *)s, len) != len)
+	if (len == 0 || len > n || pli_utf8_invalid_at((const char *)s, len) != len)
 		return 0;
 	return len;
 }
@@ -40,7 +40,7 @@ harmful(const unsigned char *s, size_t len)
 }
 
 int
-pl_esc_term_needed(const char *str, size_t n)
+pli_esc_term_needed(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
@@ -62,7 +62,7 @@ pl_esc_term_needed(const char *str, size_t n)
 }
 
 void
-pl_esc_term_n(struct pl_buf *b, const char *str, size_t n)
+pli_esc_term_n(struct pl_buf *b, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
@@ -74,7 +74,7 @@ pl_esc_term_n(struct pl_buf *b, const char *str, size_t n)
 		while (run < n && s[run] >= 0x20 && s[run] < 0x7f)
 			run++;
 		if (run > i) {
-			pl_buf_append(b, s + i, run - i);
+			pli_buf_append(b, s + i, run - i);
 			i = run;
 			continue;
 		}
@@ -91,62 +91,62 @@ pl_esc_term_n(struct pl_buf *b, const char *str, size_t n)
 			for (size_t k = 0; k < len; k++)
 				put_hex(b, s[i + k]);
 		else
-			pl_buf_append(b, s + i, len);
+			pli_buf_append(b, s + i, len);
 		i += len;
 	}
 }
 
 void
-pl_esc_term(struct pl_buf *b, const char *s)
+pli_esc_term(struct pl_buf *b, const char *s)
 {
-	pl_esc_term_n(b, s, strlen(s));
+	pli_esc_term_n(b, s, strlen(s));
 }
 
 void
-pl_esc_markdown(struct pl_buf *b, const char *s)
+pli_esc_markdown(struct pl_buf *b, const char *s)
 {
 	struct pl_buf c;
 
-	pl_buf_init(&c);
-	pl_esc_term(&c, s);
-	for (const char *p = pl_buf_str(&c); *p; p++) {
+	pli_buf_init(&c);
+	pli_esc_term(&c, s);
+	for (const char *p = pli_buf_str(&c); *p; p++) {
 		if (strchr("\\`*_{}[]<>|~&", *p))
-			pl_buf_putc(b, '\\');
-		pl_buf_putc(b, *p);
+			pli_buf_putc(b, '\\');
+		pli_buf_putc(b, *p);
 	}
-	if (pl_buf_failed(&c))
-		pl_buf_set_failed(b); /* pass the failure on: b is incomplete */
-	pl_buf_cleanup(&c);
+	if (pli_buf_failed(&c))
+		pli_buf_set_failed(b); /* pass the failure on: b is incomplete */
+	pli_buf_cleanup(&c);
 }
 
 void
-pl_esc_csv(struct pl_buf *b, const char *s, int untrusted)
+pli_esc_csv(struct pl_buf *b, const char *s, int untrusted)
 {
 	struct pl_buf c;
 	const char *v;
 	size_t n;
 	int quote;
 
-	pl_buf_init(&c);
+	pli_buf_init(&c);
 	if (untrusted && s[0] && strchr("=+-@\t\r", s[0]))
-		pl_buf_putc(&c, '\'');
-	pl_esc_term(&c, s);
-	v = pl_buf_str(&c);
+		pli_buf_putc(&c, '\'');
+	pli_esc_term(&c, s);
+	v = pli_buf_str(&c);
 	n = c.len;
 	/* After the terminal rule no CR or LF is left; quote for , " and edge spaces. */
 	quote = strpbrk(v, ",\"") || (n && (v[0] == ' ' || v[n - 1] == ' '));
-	if (pl_buf_failed(&c)) {
-		pl_buf_set_failed(b);
+	if (pli_buf_failed(&c)) {
+		pli_buf_set_failed(b);
 	} else if (!quote) {
-		pl_buf_append(b, v, n);
+		pli_buf_append(b, v, n);
 	} else {
-		pl_buf_putc(b, '"');
+		pli_buf_putc(b, '"');
 		for (; *v; v++) {
 			if (*v == '"')
-				pl_buf_putc(b, '"');
-			pl_buf_putc(b, *v);
+				pli_buf_putc(b, '"');
+			pli_buf_putc(b, *v);
 		}
-		pl_buf_putc(b, '"');
+		pli_buf_putc(b, '"');
 	}
-	pl_buf_cleanup(&c);
+	pli_buf_cleanup(&c);
 }

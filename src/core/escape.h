@@ -2,8 +2,8 @@
 /*
  * core/escape.h - one escaping rule per output, for every string that came from
  * outside (what a server sent, a process's name and command line, a cgroup or namespace
- * name, a DNS name): terminal text, Markdown and CSV. JSON has pl_json_escape (jsonw.h),
- * HTML and XML pl_markup_entity (markup.h) on top of the terminal rule.
+ * name, a DNS name): terminal text, Markdown and CSV. JSON has pli_json_escape (jsonw.h),
+ * HTML and XML pli_markup_entity (markup.h) on top of the terminal rule.
  */
 #ifndef PL_CORE_ESCAPE_H
 #define PL_CORE_ESCAPE_H
@@ -19,11 +19,11 @@
  * them) and the non-characters U+FFFE/U+FFFF become \xNN, one per byte. Everything else
  * is kept, so printable text (and text already escaped this way) passes unchanged.
  */
-void pl_esc_term(struct pl_buf *b, const char *s);
+void pli_esc_term(struct pl_buf *b, const char *s);
 /* The same over n bytes (s need not be NUL-terminated). */
-void pl_esc_term_n(struct pl_buf *b, const char *s, size_t n);
-/* Nonzero when pl_esc_term would change s (a fast check for the common clean case). */
-int pl_esc_term_needed(const char *s, size_t n);
+void pli_esc_term_n(struct pl_buf *b, const char *s, size_t n);
+/* Nonzero when pli_esc_term would change s (a fast check for the common clean case). */
+int pli_esc_term_needed(const char *s, size_t n);
 
 /*
  * Markdown inline text (a table cell, or inside a line): the terminal rule, then a
@@ -32,7 +32,7 @@ int pl_esc_term_needed(const char *s, size_t n);
  * images, HTML or table columns to a report. (Characters that matter only at the start
  * of a line, # - + digits, are not escaped: callers never start a line with this text.)
  */
-void pl_esc_markdown(struct pl_buf *b, const char *s);
+void pli_esc_markdown(struct pl_buf *b, const char *s);
 
 /*
  * One CSV field (RFC 4180): the terminal rule (so no CR or LF is left), then quoted (""
@@ -40,6 +40,6 @@ void pl_esc_markdown(struct pl_buf *b, const char *s);
  * spreadsheet would run as a formula -- first byte = + - @, tab or CR (OWASP's list) --
  * gets a ' in front (CSV injection).
  */
-void pl_esc_csv(struct pl_buf *b, const char *s, int untrusted);
+void pli_esc_csv(struct pl_buf *b, const char *s, int untrusted);
 
 #endif

@@ -9,7 +9,7 @@
 #include "core/utf8.h"
 
 void
-pl_jsonw_init(struct pl_jsonw *w, struct pl_buf *out, int pretty)
+pli_jsonw_init(struct pl_jsonw *w, struct pl_buf *out, int pretty)
 {
 	memset(w, 0, sizeof(*w));
 	w->out = out;
@@ -24,10 +24,10 @@ newline_indent(struct pl_jsonw *w)
 
 	if (!w->pretty)
 		return;
-	pl_buf_putc(w->out, '\n');
+	pli_buf_putc(w->out, '\n');
 	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
-		pl_buf_append(w->out, spaces, sizeof(spaces) - 1);
-	pl_buf_append(w->out, spaces, n);
+		pli_buf_append(w->out, spaces, sizeof(spaces) - 1);
+	pli_buf_append(w->out, spaces, n);
 }
 
 /* Writes the separator before a value (comma and indentation), unless after a key. */
@@ -40,7 +40,7 @@ before_value(struct pl_jsonw *w)
 	}
 	if (w->depth > 0) {
 		if (w->count[w->depth - 1]++ > 0)
-			pl_buf_putc(w->out, ',');
+			pli_buf_putc(w->out, ',');
 		newline_indent(w);
 	}
 }
@@ -49,7 +49,7 @@ static void
 open_container(struct pl_jsonw *w, char c)
 {
 	before_value(w);
-	pl_buf_putc(w->out, c);
+	pli_buf_putc(w->out, c);
 	if (w->depth < PL_JSONW_MAX_DEPTH) {
 		w->closer[w->depth] = c == '{' ? '}' : ']';
 		w->count[w->depth++] = 0;
@@ -57,19 +57,19 @@ open_container(struct pl_jsonw *w, char c)
 }
 
 void
-pl_jsonw_object(struct pl_jsonw *w)
+pli_jsonw_object(struct pl_jsonw *w)
 {
 	open_container(w, '{');
 }
 
 void
-pl_jsonw_array(struct pl_jsonw *w)
+pli_jsonw_array(struct pl_jsonw *w)
 {
 	open_container(w, '[');
 }
 
 void
-pl_jsonw_end(struct pl_jsonw *w)
+pli_jsonw_end(struct pl_jsonw *w)
 {
 	int had;
 
@@ -79,17 +79,17 @@ pl_jsonw_end(struct pl_jsonw *w)
 	w->depth--;
 	if (had)
 		newline_indent(w);
-	pl_buf_putc(w->out, w->closer[w->depth]);
+	pli_buf_putc(w->out, w->closer[w->depth]);
 }
 
 void
-pl_json_escape(struct pl_buf *b, const char *s, size_t n)
+pli_json_escape(struct pl_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0;
 
 	while (i < n) {
-		size_t bad = pl_utf8_invalid_at(s + i, n - i);
+		size_t bad = pli_utf8_invalid_at(s + i, n - i);
 		size_t run_end = i + bad;
 
 		for (; i < run_end; i++) {
@@ -101,111 +101,111 @@ pl_json_escape(struct pl_buf *b, const char *s, size_t n)
 			       s[plain] != '"' && s[plain] != '\\' && s[plain] != 0x7f)
 				plain++;
 			if (plain > i) {
-				pl_buf_append(b, s + i, plain - i);
+				pli_buf_append(b, s + i, plain - i);
 				i = plain - 1;
 				continue;
 			}
 			switch (c) {
 			case '"':
-				pl_buf_puts(b, "\\\"");
+				pli_buf_puts(b, "\\\"");
 				break;
 			case '\\':
-				pl_buf_puts(b, "\\\\");
+				pli_buf_puts(b, "\\\\");
 				break;
 			case '\n':
-				pl_buf_puts(b, "\\n");
+				pli_buf_puts(b, "\\n");
 				break;
 			case '\r':
-				pl_buf_puts(b, "\\r");
+				pli_buf_puts(b, "\\r");
 				break;
 			case '\t':
-				pl_buf_puts(b, "\\t");
+				pli_buf_puts(b, "\\t");
 				break;
 			default:
 				if (c < 0x20 || c == 0x7f) {
 					char u[7] = {'\\',        'u',         '0', '0',
 					             hex[c >> 4], hex[c & 15], 0};
 
-					pl_buf_puts(b, u);
+					pli_buf_puts(b, u);
 				} else {
-					pl_buf_putc(b, (char)c);
+					pli_buf_putc(b, (char)c);
 				}
 			}
 		}
 		if (i < n) {
-			pl_buf_puts(b, "\\ufffd"); /* one invalid byte */
+			pli_buf_puts(b, "\\ufffd"); /* one invalid byte */
 			i++;
 		}
 	}
 }
 
 void
-pl_jsonw_strn(struct pl_jsonw *w, const char *s, size_t n)
+pli_jsonw_strn(struct pl_jsonw *w, const char *s, size_t n)
 {
 	before_value(w);
-	pl_buf_putc(w->out, '"');
-	pl_json_escape(w->out, s, n);
-	pl_buf_putc(w->out, '"');
+	pli_buf_putc(w->out, '"');
+	pli_json_escape(w->out, s, n);
+	pli_buf_putc(w->out, '"');
 }
 
 void
-pl_jsonw_str(struct pl_jsonw *w, const char *s)
+pli_jsonw_str(struct pl_jsonw *w, const char *s)
 {
 	if (!s) {
-		pl_jsonw_null(w);
+		pli_jsonw_null(w);
 		return;
 	}
-	pl_jsonw_strn(w, s, strlen(s));
+	pli_jsonw_strn(w, s, strlen(s));
 }
 
 void
-pl_jsonw_key(struct pl_jsonw *w, const char *key)
+pli_jsonw_key(struct pl_jsonw *w, const char *key)
 {
 	before_value(w);
-	pl_buf_putc(w->out, '"');
-	pl_json_escape(w->out, key, strlen(key));
-	pl_buf_puts(w->out, w->pretty ? "\": " : "\":");
+	pli_buf_putc(w->out, '"');
+	pli_json_escape(w->out, key, strlen(key));
+	pli_buf_puts(w->out, w->pretty ? "\": " : "\":");
 	w->after_key = 1;
 }
 
 void
-pl_jsonw_int(struct pl_jsonw *w, int64_t v)
+pli_jsonw_int(struct pl_jsonw *w, int64_t v)
 {
 	before_value(w);
-	pl_buf_printf(w->out, "%lld", (long long)v);
+	pli_buf_printf(w->out, "%lld", (long long)v);
 }
 
 void
-pl_jsonw_bool(struct pl_jsonw *w, int v)
+pli_jsonw_bool(struct pl_jsonw *w, int v)
 {
 	before_value(w);
-	pl_buf_puts(w->out, v ? "true" : "false");
+	pli_buf_puts(w->out, v ? "true" : "false");
 }
 
 void
-pl_jsonw_null(struct pl_jsonw *w)
+pli_jsonw_null(struct pl_jsonw *w)
 {
 	before_value(w);
-	pl_buf_puts(w->out, "null");
+	pli_buf_puts(w->out, "null");
 }
 
 void
-pl_jsonw_kstr(struct pl_jsonw *w, const char *key, const char *s)
+pli_jsonw_kstr(struct pl_jsonw *w, const char *key, const char *s)
 {
-	pl_jsonw_key(w, key);
-	pl_jsonw_str(w, s);
+	pli_jsonw_key(w, key);
+	pli_jsonw_str(w, s);
 }
 
 void
-pl_jsonw_kint(struct pl_jsonw *w, const char *key, int64_t v)
+pli_jsonw_kint(struct pl_jsonw *w, const char *key, int64_t v)
 {
-	pl_jsonw_key(w, key);
-	pl_jsonw_int(w, v);
+	pli_jsonw_key(w, key);
+	pli_jsonw_int(w, v);
 }
 
 void
-pl_jsonw_kbool(struct pl_jsonw *w, const char *key, int v)
+pli_jsonw_kbool(struct pl_jsonw *w, const char *key, int v)
 {
-	pl_jsonw_key(w, key);
-	pl_jsonw_bool(w, v);
+	pli_jsonw_key(w, key);
+	pli_jsonw_bool(w, v);
 }

@@ -24,21 +24,21 @@ struct pl_jsonw {
 	int after_key;                   /* a key was just written */
 };
 
-void pl_jsonw_init(struct pl_jsonw *w, struct pl_buf *out, int pretty);
-void pl_jsonw_object(struct pl_jsonw *w);
-void pl_jsonw_array(struct pl_jsonw *w);
-void pl_jsonw_end(struct pl_jsonw *w); /* closes the innermost object or array */
-void pl_jsonw_key(struct pl_jsonw *w, const char *key);
-void pl_jsonw_str(struct pl_jsonw *w, const char *s); /* NULL writes null */
-void pl_jsonw_strn(struct pl_jsonw *w, const char *s, size_t n);
-void pl_jsonw_int(struct pl_jsonw *w, int64_t v);
-void pl_jsonw_bool(struct pl_jsonw *w, int v);
-void pl_jsonw_null(struct pl_jsonw *w);
+void pli_jsonw_init(struct pl_jsonw *w, struct pl_buf *out, int pretty);
+void pli_jsonw_object(struct pl_jsonw *w);
+void pli_jsonw_array(struct pl_jsonw *w);
+void pli_jsonw_end(struct pl_jsonw *w); /* closes the innermost object or array */
+void pli_jsonw_key(struct pl_jsonw *w, const char *key);
+void pli_jsonw_str(struct pl_jsonw *w, const char *s); /* NULL writes null */
+void pli_jsonw_strn(struct pl_jsonw *w, const char *s, size_t n);
+void pli_jsonw_int(struct pl_jsonw *w, int64_t v);
+void pli_jsonw_bool(struct pl_jsonw *w, int v);
+void pli_jsonw_null(struct pl_jsonw *w);
 /* Convenience: key then value. */
-void pl_jsonw_kstr(struct pl_jsonw *w, const char *key, const char *s);
-void pl_jsonw_kint(struct pl_jsonw *w, const char *key, int64_t v);
-void pl_jsonw_kbool(struct pl_jsonw *w, const char *key, int v);
+void pli_jsonw_kstr(struct pl_jsonw *w, const char *key, const char *s);
+void pli_jsonw_kint(struct pl_jsonw *w, const char *key, int64_t v);
+void pli_jsonw_kbool(struct pl_jsonw *w, const char *key, int v);
 /* Appends s as JSON string contents (no quotes) to b. */
-void pl_json_escape(struct pl_buf *b, const char *s, size_t n);
+void pli_json_escape(struct pl_buf *b, const char *s, size_t n);
 
 #endif

@@ -11,8 +11,8 @@
 #include "core/lines.h"
 
 enum pl_rc
-pl_lines_read(FILE *fp, size_t max_line, const char *source, pl_line_fn fn, void *ctx,
-              struct pl_err *err)
+pli_lines_read(FILE *fp, size_t max_line, const char *source, pl_line_fn fn, void *ctx,
+               struct pl_err *err)
 {
 	char chunk[4096];
 	char *line = malloc(max_line + 1);

@@ -16,7 +16,7 @@
 /*
  * Called once per line: the len bytes at line (no '\n'; may hold NUL bytes; NUL-
  * terminated for convenience), its 1-based number. Returns PL_OK to go on, or an error
- * (set in err) that ends the read and is returned by pl_lines_read.
+ * (set in err) that ends the read and is returned by pli_lines_read.
  */
 typedef enum pl_rc (*pl_line_fn)(void *ctx, const char *line, size_t len, unsigned lineno,
                                  struct pl_err *err);
@@ -27,7 +27,7 @@ typedef enum pl_rc (*pl_line_fn)(void *ctx, const char *line, size_t len, unsign
  * with errno's text ("Is a directory"); source names the input in messages. Returns
  * PL_OK, one of those, PL_ERR_NOMEM, or fn's error.
  */
-enum pl_rc pl_lines_read(FILE *fp, size_t max_line, const char *source, pl_line_fn fn, void *ctx,
-                         struct pl_err *err);
+enum pl_rc pli_lines_read(FILE *fp, size_t max_line, const char *source, pl_line_fn fn, void *ctx,
+                          struct pl_err *err);
 
 #endif

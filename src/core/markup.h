@@ -12,7 +12,7 @@
  * "&#39;" rather than "&apos;" because HTML 4 lacks the latter; XML accepts both.
  */
 static inline const char *
-pl_markup_entity(char c)
+pli_markup_entity(char c)
 {
 	switch (c) {
 	case '&':

@@ -87,7 +87,7 @@ pl_port_spec_parse(const char *s, struct pl_port_spec *out, struct pl_err *err)
 
 	if (n == 0)
 		return pl_err_set(err, PL_ERR_PARSE, "missing port number in '%s'", s);
-	if (pl_parse_u64n(s, n, 0, UINT64_MAX, &v, &numerr) != PL_OK)
+	if (pli_parse_u64n(s, n, 0, UINT64_MAX, &v, &numerr) != PL_OK)
 		return pl_err_set(err, PL_ERR_PARSE,
 		                  "'%.*s' is not a port number (expected 0-65535)",
 		                  (int)(n > 40 ? 40 : n), s);

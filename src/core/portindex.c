@@ -12,8 +12,8 @@
 #define PORTS 65536u
 
 enum pl_rc
-pl_port_index_build(struct pl_port_index *idx, const void *items, size_t n,
-                    pl_port_index_range_fn range)
+pli_port_index_build(struct pl_port_index *idx, const void *items, size_t n,
+                     pl_port_index_range_fn range)
 {
 	uint32_t *cursor = NULL;
 	size_t total = 0;
@@ -52,12 +52,12 @@ pl_port_index_build(struct pl_port_index *idx, const void *items, size_t n,
 out:
 	free(cursor);
 	if (rc != PL_OK)
-		pl_port_index_cleanup(idx);
+		pli_port_index_cleanup(idx);
 	return rc;
 }
 
 void
-pl_port_index_cleanup(struct pl_port_index *idx)
+pli_port_index_cleanup(struct pl_port_index *idx)
 {
 	free(idx->offsets);
 	free(idx->refs);

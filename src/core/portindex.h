@@ -26,10 +26,10 @@ typedef int (*pl_port_index_range_fn)(const void *items, size_t i, uint16_t *lo,
  * Builds the index of n items. Items are listed for each port in increasing i.
  * Returns PL_OK or PL_ERR_NOMEM (index left empty).
  */
-enum pl_rc pl_port_index_build(struct pl_port_index *idx, const void *items, size_t n,
-                               pl_port_index_range_fn range);
+enum pl_rc pli_port_index_build(struct pl_port_index *idx, const void *items, size_t n,
+                                pl_port_index_range_fn range);
 
 /* Frees the arrays; safe on a zeroed struct. */
-void pl_port_index_cleanup(struct pl_port_index *idx);
+void pli_port_index_cleanup(struct pl_port_index *idx);
 
 #endif

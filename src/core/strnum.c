@@ -8,8 +8,8 @@
 #include "core/strnum.h"
 
 enum pl_rc
-pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,
-              struct pl_err *err)
+pli_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,
+               struct pl_err *err)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -37,13 +37,13 @@ pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out
 }
 
 enum pl_rc
-pl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct pl_err *err)
+pli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out, struct pl_err *err)
 {
-	return pl_parse_u64n(s, strlen(s), min, max, out, err);
+	return pli_parse_u64n(s, strlen(s), min, max, out, err);
 }
 
 int
-pl_hex_digit(char c)
+pli_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -18,14 +18,14 @@
  * accepted. Returns PL_OK and stores the value in *out, or PL_ERR_PARSE with a message
  * in err ("empty number", "not a number: 'x'", "7000000 is out of range 0-65535").
  */
-enum pl_rc pl_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,
+enum pl_rc pli_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out,
+                          struct pl_err *err);
+
+/* Same as pli_parse_u64n for a NUL-terminated string. */
+enum pl_rc pli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
                          struct pl_err *err);
 
-/* Same as pl_parse_u64n for a NUL-terminated string. */
-enum pl_rc pl_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-                        struct pl_err *err);
-
 /* The value of hex digit c (0-9, a-f, A-F), or -1. */
-int pl_hex_digit(char c);
+int pli_hex_digit(char c);
 
 #endif

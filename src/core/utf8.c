@@ -7,7 +7,7 @@
 #include "core/utf8.h"
 
 size_t
-pl_utf8_invalid_at(const char *str, size_t n)
+pli_utf8_invalid_at(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;

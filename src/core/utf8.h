@@ -8,6 +8,6 @@
 #include <stddef.h>
 
 /* Returns the offset of the first invalid byte in s[0..n), or n if all of it is valid. */
-size_t pl_utf8_invalid_at(const char *s, size_t n);
+size_t pli_utf8_invalid_at(const char *s, size_t n);
 
 #endif

@@ -23,16 +23,16 @@ static void
 json_begin(struct web_resp *rs, struct pl_jsonw *w, const char *schema)
 {
 	rs->ctype = "application/json";
-	pl_jsonw_init(w, &rs->body, 1);
-	pl_jsonw_object(w);
-	pl_jsonw_kstr(w, "schema", schema);
+	pli_jsonw_init(w, &rs->body, 1);
+	pli_jsonw_object(w);
+	pli_jsonw_kstr(w, "schema", schema);
 }
 
 static void
 json_end(struct web_resp *rs, struct pl_jsonw *w)
 {
-	pl_jsonw_end(w);
-	pl_buf_putc(&rs->body, '\n');
+	pli_jsonw_end(w);
+	pli_buf_putc(&rs->body, '\n');
 }
 
 void
@@ -54,8 +54,8 @@ web_api_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 		return;
 	}
 	rs->ctype = "application/json";
-	pl_buf_puts(&rs->body, json);
-	pl_buf_putc(&rs->body, '\n');
+	pli_buf_puts(&rs->body, json);
+	pli_buf_putc(&rs->body, '\n');
 	free(json);
 	pl_page_free(page);
 }
@@ -63,23 +63,23 @@ web_api_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 static void
 json_record(struct pl_jsonw *w, const struct pl_reg_entry *e)
 {
-	pl_jsonw_object(w);
-	pl_jsonw_kstr(w, "service", e->service);
+	pli_jsonw_object(w);
+	pli_jsonw_kstr(w, "service", e->service);
 	if (e->has_port) {
-		pl_jsonw_kint(w, "port_low", e->port_lo);
-		pl_jsonw_kint(w, "port_high", e->port_hi);
+		pli_jsonw_kint(w, "port_low", e->port_lo);
+		pli_jsonw_kint(w, "port_high", e->port_hi);
 	}
-	pl_jsonw_key(w, "transports");
-	pl_jsonw_array(w);
+	pli_jsonw_key(w, "transports");
+	pli_jsonw_array(w);
 	for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
 		if (e->protos & PL_PROTO_BIT(p))
-			pl_jsonw_str(w, pl_proto_name((enum pl_proto)p));
-	pl_jsonw_end(w);
-	pl_jsonw_kstr(w, "description", e->description);
-	pl_jsonw_kstr(w, "assignee", e->assignee);
-	pl_jsonw_kstr(w, "status", pl_reg_status_name((enum pl_reg_status)e->status));
-	pl_jsonw_kint(w, "csv_line", e->line);
-	pl_jsonw_end(w);
+			pli_jsonw_str(w, pl_proto_name((enum pl_proto)p));
+	pli_jsonw_end(w);
+	pli_jsonw_kstr(w, "description", e->description);
+	pli_jsonw_kstr(w, "assignee", e->assignee);
+	pli_jsonw_kstr(w, "status", pl_reg_status_name((enum pl_reg_status)e->status));
+	pli_jsonw_kint(w, "csv_line", e->line);
+	pli_jsonw_end(w);
 }
 
 void
@@ -99,13 +99,13 @@ web_api_search(struct web_req *rq, struct web_resp *rs)
 	if (pl_registry_search(reg, &so, &hits, &n, NULL) != PL_OK)
 		n = 0;
 	json_begin(rs, &w, "portlens.search-records/1");
-	pl_jsonw_kstr(&w, "term", q);
-	pl_jsonw_kint(&w, "total", (int64_t)n);
-	pl_jsonw_key(&w, "results");
-	pl_jsonw_array(&w);
+	pli_jsonw_kstr(&w, "term", q);
+	pli_jsonw_kint(&w, "total", (int64_t)n);
+	pli_jsonw_key(&w, "results");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < n && i < API_SEARCH_MAX; i++)
 		json_record(&w, pl_registry_entry(reg, hits[i].entry));
-	pl_jsonw_end(&w);
+	pli_jsonw_end(&w);
 	json_end(rs, &w);
 	free(hits);
 }
@@ -125,16 +125,16 @@ web_api_listen(struct web_req *rq, struct web_resp *rs)
 static void
 json_scan(struct pl_jsonw *w, const struct pl_store_scan *s)
 {
-	pl_jsonw_kint(w, "id", s->id);
-	pl_jsonw_kstr(w, "targets", s->targets);
-	pl_jsonw_kstr(w, "ports", s->ports);
-	pl_jsonw_kstr(w, "engine", s->engine);
-	pl_jsonw_kstr(w, "command", s->command);
-	pl_jsonw_kstr(w, "status", s->status);
-	pl_jsonw_kint(w, "started_at", s->started_at);
-	pl_jsonw_kint(w, "finished_at", s->finished_at);
-	pl_jsonw_kint(w, "results", s->n_results);
-	pl_jsonw_kint(w, "open", s->n_open);
+	pli_jsonw_kint(w, "id", s->id);
+	pli_jsonw_kstr(w, "targets", s->targets);
+	pli_jsonw_kstr(w, "ports", s->ports);
+	pli_jsonw_kstr(w, "engine", s->engine);
+	pli_jsonw_kstr(w, "command", s->command);
+	pli_jsonw_kstr(w, "status", s->status);
+	pli_jsonw_kint(w, "started_at", s->started_at);
+	pli_jsonw_kint(w, "finished_at", s->finished_at);
+	pli_jsonw_kint(w, "results", s->n_results);
+	pli_jsonw_kint(w, "open", s->n_open);
 }
 
 void
@@ -150,14 +150,14 @@ web_api_scans(struct web_req *rq, struct web_resp *rs)
 		return;
 	}
 	json_begin(rs, &w, "portlens.scans/1");
-	pl_jsonw_key(&w, "scans");
-	pl_jsonw_array(&w);
+	pli_jsonw_key(&w, "scans");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < n; i++) {
-		pl_jsonw_object(&w);
+		pli_jsonw_object(&w);
 		json_scan(&w, &v[i]);
-		pl_jsonw_end(&w);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
+	pli_jsonw_end(&w);
 	json_end(rs, &w);
 	pl_store_scans_free(v, n);
 }
@@ -174,24 +174,24 @@ web_api_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 		return;
 	json_begin(rs, &w, "portlens.scan/1");
 	json_scan(&w, &s);
-	pl_jsonw_key(&w, "results_list");
-	pl_jsonw_array(&w);
+	pli_jsonw_key(&w, "results_list");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < n; i++) {
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "addr", r[i].addr);
-		pl_jsonw_kint(&w, "port", r[i].port);
-		pl_jsonw_kstr(&w, "proto", r[i].proto);
-		pl_jsonw_kstr(&w, "state", r[i].state);
-		pl_jsonw_kstr(&w, "service", r[i].service);
-		pl_jsonw_kstr(&w, "banner", r[i].banner);
-		pl_jsonw_kstr(&w, "product", r[i].product);
-		pl_jsonw_kstr(&w, "version", r[i].version);
-		pl_jsonw_kstr(&w, "cpe", r[i].cpe);
-		pl_jsonw_kint(&w, "rtt_us", r[i].rtt_us);
-		pl_jsonw_kint(&w, "observed_at", r[i].observed_at);
-		pl_jsonw_end(&w);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "addr", r[i].addr);
+		pli_jsonw_kint(&w, "port", r[i].port);
+		pli_jsonw_kstr(&w, "proto", r[i].proto);
+		pli_jsonw_kstr(&w, "state", r[i].state);
+		pli_jsonw_kstr(&w, "service", r[i].service);
+		pli_jsonw_kstr(&w, "banner", r[i].banner);
+		pli_jsonw_kstr(&w, "product", r[i].product);
+		pli_jsonw_kstr(&w, "version", r[i].version);
+		pli_jsonw_kstr(&w, "cpe", r[i].cpe);
+		pli_jsonw_kint(&w, "rtt_us", r[i].rtt_us);
+		pli_jsonw_kint(&w, "observed_at", r[i].observed_at);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
+	pli_jsonw_end(&w);
 	json_end(rs, &w);
 	pl_store_scan_cleanup(&s);
 	pl_store_results_free(r, n);
@@ -216,19 +216,19 @@ web_api_hosts(struct web_req *rq, struct web_resp *rs)
 		return;
 	}
 	json_begin(rs, &w, "portlens.hosts/1");
-	pl_jsonw_key(&w, "hosts");
-	pl_jsonw_array(&w);
+	pli_jsonw_key(&w, "hosts");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < n; i++) {
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "host", v[i].host);
-		pl_jsonw_kint(&w, "listeners", v[i].listeners);
-		pl_jsonw_kint(&w, "events", v[i].events);
-		pl_jsonw_kint(&w, "scans", v[i].scans);
-		pl_jsonw_kint(&w, "open_ports", v[i].open_ports);
-		pl_jsonw_kint(&w, "last_ms", v[i].last_ms);
-		pl_jsonw_end(&w);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "host", v[i].host);
+		pli_jsonw_kint(&w, "listeners", v[i].listeners);
+		pli_jsonw_kint(&w, "events", v[i].events);
+		pli_jsonw_kint(&w, "scans", v[i].scans);
+		pli_jsonw_kint(&w, "open_ports", v[i].open_ports);
+		pli_jsonw_kint(&w, "last_ms", v[i].last_ms);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
+	pli_jsonw_end(&w);
 	json_end(rs, &w);
 	pl_store_hosts_free(v, n);
 }
@@ -246,7 +246,7 @@ web_api_timeline(struct web_req *rq, struct web_resp *rs)
 	enum pl_rc rc;
 
 	if ((!host || !host[0]) == (!port_s || !port_s[0]) ||
-	    (port_s && port_s[0] && pl_parse_u64(port_s, 1, 65535, &port, NULL) != PL_OK)) {
+	    (port_s && port_s[0] && pli_parse_u64(port_s, 1, 65535, &port, NULL) != PL_OK)) {
 		web_error_detail(rq, rs, 400, "give host=NAME or port=N (1-65535)");
 		return;
 	}
@@ -260,20 +260,20 @@ web_api_timeline(struct web_req *rq, struct web_resp *rs)
 		return;
 	}
 	json_begin(rs, &w, "portlens.timeline/1");
-	pl_jsonw_key(&w, "changes");
-	pl_jsonw_array(&w);
+	pli_jsonw_key(&w, "changes");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < n; i++) {
-		pl_jsonw_object(&w);
-		pl_jsonw_kint(&w, "time_ms", c[i].at_ms);
-		pl_jsonw_kstr(&w, "kind", c[i].kind);
-		pl_jsonw_kstr(&w, "host", c[i].host);
-		pl_jsonw_kstr(&w, "proto", c[i].proto);
-		pl_jsonw_kint(&w, "port", c[i].port);
-		pl_jsonw_kint(&w, "scan", c[i].scan_id);
-		pl_jsonw_kstr(&w, "detail", c[i].detail);
-		pl_jsonw_end(&w);
+		pli_jsonw_object(&w);
+		pli_jsonw_kint(&w, "time_ms", c[i].at_ms);
+		pli_jsonw_kstr(&w, "kind", c[i].kind);
+		pli_jsonw_kstr(&w, "host", c[i].host);
+		pli_jsonw_kstr(&w, "proto", c[i].proto);
+		pli_jsonw_kint(&w, "port", c[i].port);
+		pli_jsonw_kint(&w, "scan", c[i].scan_id);
+		pli_jsonw_kstr(&w, "detail", c[i].detail);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
+	pli_jsonw_end(&w);
 	json_end(rs, &w);
 	pl_store_changes_free(c, n);
 }

@@ -44,134 +44,135 @@ export_json(struct pl_buf *b, const struct pl_store_scan *s, const struct pl_sto
 {
 	struct pl_jsonw w;
 
-	pl_jsonw_init(&w, b, 0);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "type", "start");
-	pl_jsonw_kstr(&w, "schema", "portlens.scan/1");
-	pl_jsonw_kint(&w, "start", s->started_at);
-	pl_jsonw_kint(&w, "saved_scan", s->id);
-	pl_jsonw_kstr(&w, "targets", s->targets);
-	pl_jsonw_kstr(&w, "ports", s->ports);
-	pl_jsonw_end(&w);
-	pl_buf_putc(b, '\n');
+	pli_jsonw_init(&w, b, 0);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "type", "start");
+	pli_jsonw_kstr(&w, "schema", "portlens.scan/1");
+	pli_jsonw_kint(&w, "start", s->started_at);
+	pli_jsonw_kint(&w, "saved_scan", s->id);
+	pli_jsonw_kstr(&w, "targets", s->targets);
+	pli_jsonw_kstr(&w, "ports", s->ports);
+	pli_jsonw_end(&w);
+	pli_buf_putc(b, '\n');
 	for (size_t i = 0; i < n; i++) {
 		int tls;
 		const char *svc = strip_tls(r[i].service, &tls);
 
-		pl_jsonw_init(&w, b, 0);
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "type", "result");
-		pl_jsonw_kstr(&w, "host", r[i].addr);
-		pl_jsonw_kint(&w, "port", r[i].port);
-		pl_jsonw_kstr(&w, "proto", r[i].proto);
-		pl_jsonw_kstr(&w, "state", r[i].state);
-		pl_jsonw_kstr(&w, "reason", "saved");
-		pl_jsonw_kint(&w, "rtt_us", r[i].rtt_us);
-		pl_jsonw_kstr(&w, "service", r[i].service);
-		pl_jsonw_end(&w);
-		pl_buf_putc(b, '\n');
+		pli_jsonw_init(&w, b, 0);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "type", "result");
+		pli_jsonw_kstr(&w, "host", r[i].addr);
+		pli_jsonw_kint(&w, "port", r[i].port);
+		pli_jsonw_kstr(&w, "proto", r[i].proto);
+		pli_jsonw_kstr(&w, "state", r[i].state);
+		pli_jsonw_kstr(&w, "reason", "saved");
+		pli_jsonw_kint(&w, "rtt_us", r[i].rtt_us);
+		pli_jsonw_kstr(&w, "service", r[i].service);
+		pli_jsonw_end(&w);
+		pli_buf_putc(b, '\n');
 		if (!identified(&r[i]))
 			continue;
-		pl_jsonw_init(&w, b, 0);
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "type", "service");
-		pl_jsonw_kstr(&w, "host", r[i].addr);
-		pl_jsonw_kint(&w, "port", r[i].port);
-		pl_jsonw_kstr(&w, "proto", r[i].proto);
-		pl_jsonw_kstr(&w, "service", svc);
-		pl_jsonw_kbool(&w, "tls", tls);
-		pl_jsonw_kstr(&w, "product", r[i].product);
-		pl_jsonw_kstr(&w, "version", r[i].version);
-		pl_jsonw_kstr(&w, "cpe", r[i].cpe);
-		pl_jsonw_kstr(&w, "evidence", r[i].banner);
-		pl_jsonw_end(&w);
-		pl_buf_putc(b, '\n');
+		pli_jsonw_init(&w, b, 0);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "type", "service");
+		pli_jsonw_kstr(&w, "host", r[i].addr);
+		pli_jsonw_kint(&w, "port", r[i].port);
+		pli_jsonw_kstr(&w, "proto", r[i].proto);
+		pli_jsonw_kstr(&w, "service", svc);
+		pli_jsonw_kbool(&w, "tls", tls);
+		pli_jsonw_kstr(&w, "product", r[i].product);
+		pli_jsonw_kstr(&w, "version", r[i].version);
+		pli_jsonw_kstr(&w, "cpe", r[i].cpe);
+		pli_jsonw_kstr(&w, "evidence", r[i].banner);
+		pli_jsonw_end(&w);
+		pli_buf_putc(b, '\n');
 	}
-	pl_jsonw_init(&w, b, 0);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "type", "end");
-	pl_jsonw_kint(&w, "results", (int64_t)n);
-	pl_jsonw_end(&w);
-	pl_buf_putc(b, '\n');
+	pli_jsonw_init(&w, b, 0);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "type", "end");
+	pli_jsonw_kint(&w, "results", (int64_t)n);
+	pli_jsonw_end(&w);
+	pli_buf_putc(b, '\n');
 }
 
 static void
 export_csv(struct pl_buf *b, const struct pl_store_result_row *r, size_t n)
 {
-	pl_buf_puts(b, "host,hostname,port,proto,state,reason,service,rtt_ms,note,"
-	               "detected_service,product,version,cpe,evidence\r\n");
+	pli_buf_puts(b, "host,hostname,port,proto,state,reason,service,rtt_ms,note,"
+	                "detected_service,product,version,cpe,evidence\r\n");
 	for (size_t i = 0; i < n; i++) {
-		pl_esc_csv(b, r[i].addr, 1);
-		pl_buf_printf(b, ",,%u,", r[i].port);
-		pl_esc_csv(b, r[i].proto, 1);
-		pl_buf_putc(b, ',');
-		pl_esc_csv(b, r[i].state, 1);
-		pl_buf_puts(b, ",saved,");
-		pl_esc_csv(b, identified(&r[i]) ? "" : r[i].service, 1);
+		pli_esc_csv(b, r[i].addr, 1);
+		pli_buf_printf(b, ",,%u,", r[i].port);
+		pli_esc_csv(b, r[i].proto, 1);
+		pli_buf_putc(b, ',');
+		pli_esc_csv(b, r[i].state, 1);
+		pli_buf_puts(b, ",saved,");
+		pli_esc_csv(b, identified(&r[i]) ? "" : r[i].service, 1);
 		if (r[i].rtt_us >= 0)
-			pl_buf_printf(b, ",%.3f,,", r[i].rtt_us / 1000.0);
+			pli_buf_printf(b, ",%.3f,,", r[i].rtt_us / 1000.0);
 		else
-			pl_buf_puts(b, ",,,");
-		pl_esc_csv(b, identified(&r[i]) ? r[i].service : "", 1);
-		pl_buf_putc(b, ',');
-		pl_esc_csv(b, r[i].product, 1);
-		pl_buf_putc(b, ',');
-		pl_esc_csv(b, r[i].version, 1);
-		pl_buf_putc(b, ',');
-		pl_esc_csv(b, r[i].cpe, 1);
-		pl_buf_putc(b, ',');
-		pl_esc_csv(b, r[i].banner, 1);
-		pl_buf_puts(b, "\r\n");
+			pli_buf_puts(b, ",,,");
+		pli_esc_csv(b, identified(&r[i]) ? r[i].service : "", 1);
+		pli_buf_putc(b, ',');
+		pli_esc_csv(b, r[i].product, 1);
+		pli_buf_putc(b, ',');
+		pli_esc_csv(b, r[i].version, 1);
+		pli_buf_putc(b, ',');
+		pli_esc_csv(b, r[i].cpe, 1);
+		pli_buf_putc(b, ',');
+		pli_esc_csv(b, r[i].banner, 1);
+		pli_buf_puts(b, "\r\n");
 	}
 }
 
 static void
 xml_attr(struct pl_buf *b, const char *name, const char *v)
 {
-	pl_buf_printf(b, " %s=\"", name);
+	pli_buf_printf(b, " %s=\"", name);
 	html_esc(b, v);
-	pl_buf_putc(b, '"');
+	pli_buf_putc(b, '"');
 }
 
 static void
 export_xml(struct pl_buf *b, const struct pl_store_scan *s, const struct pl_store_result_row *r,
            size_t n)
 {
-	pl_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<nmaprun scanner=\"portlens\"");
+	pli_buf_puts(b,
+	             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<nmaprun scanner=\"portlens\"");
 	xml_attr(b, "args", s->command);
-	pl_buf_printf(b, " start=\"%lld\" xmloutputversion=\"1.05\">\n", (long long)s->started_at);
+	pli_buf_printf(b, " start=\"%lld\" xmloutputversion=\"1.05\">\n", (long long)s->started_at);
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
 
-		pl_buf_puts(b, "<host><status state=\"up\" reason=\"saved\"/><address");
+		pli_buf_puts(b, "<host><status state=\"up\" reason=\"saved\"/><address");
 		xml_attr(b, "addr", r[i].addr);
 		xml_attr(b, "addrtype", strchr(r[i].addr, ':') ? "ipv6" : "ipv4");
-		pl_buf_puts(b, "/>\n<ports>\n");
+		pli_buf_puts(b, "/>\n<ports>\n");
 		for (; j < n && strcmp(r[j].addr, r[i].addr) == 0; j++) {
 			int tls;
 			const char *svc = strip_tls(r[j].service, &tls);
 
-			pl_buf_puts(b, "<port");
+			pli_buf_puts(b, "<port");
 			xml_attr(b, "protocol", r[j].proto);
-			pl_buf_printf(b, " portid=\"%u\"><state", r[j].port);
+			pli_buf_printf(b, " portid=\"%u\"><state", r[j].port);
 			xml_attr(b, "state", r[j].state);
-			pl_buf_puts(b, " reason=\"saved\"/><service");
+			pli_buf_puts(b, " reason=\"saved\"/><service");
 			xml_attr(b, "name", svc);
 			if (r[j].product[0])
 				xml_attr(b, "product", r[j].product);
 			if (r[j].version[0])
 				xml_attr(b, "version", r[j].version);
 			if (tls)
-				pl_buf_puts(b, " tunnel=\"ssl\"");
-			pl_buf_printf(b, " method=\"%s\" conf=\"%d\"/></port>\n",
-			              identified(&r[j]) ? "probed" : "table",
-			              identified(&r[j]) ? 10 : 3);
+				pli_buf_puts(b, " tunnel=\"ssl\"");
+			pli_buf_printf(b, " method=\"%s\" conf=\"%d\"/></port>\n",
+			               identified(&r[j]) ? "probed" : "table",
+			               identified(&r[j]) ? 10 : 3);
 		}
-		pl_buf_puts(b, "</ports></host>\n");
+		pli_buf_puts(b, "</ports></host>\n");
 		i = j;
 	}
-	pl_buf_printf(b, "<runstats><finished time=\"%lld\"/></runstats>\n</nmaprun>\n",
-	              (long long)s->finished_at);
+	pli_buf_printf(b, "<runstats><finished time=\"%lld\"/></runstats>\n</nmaprun>\n",
+	               (long long)s->finished_at);
 }
 
 void
@@ -205,7 +206,7 @@ web_scan_export(struct web_req *rq, struct web_resp *rs, int64_t id, const char 
 static void
 gauge(struct pl_buf *b, const char *name, const char *help)
 {
-	pl_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+	pli_buf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
 /* This machine's listeners by flag, from the live snapshot (live.c). */
@@ -219,12 +220,12 @@ live_flags(struct web_req *rq, struct pl_buf *b)
 	if (!web_live_flag_counts(rq->web, flags, 4, counts, &total))
 		return;
 	gauge(b, "portlens_local_listeners", "Listeners on the machine serve runs on.");
-	pl_buf_printf(b, "portlens_local_listeners %lld\n", (long long)total);
+	pli_buf_printf(b, "portlens_local_listeners %lld\n", (long long)total);
 	gauge(b, "portlens_local_listeners_flagged",
 	      "Listeners on the machine serve runs on, by flag (one listener may have several).");
 	for (int i = 0; i < 4; i++)
-		pl_buf_printf(b, "portlens_local_listeners_flagged{flag=\"%s\"} %lld\n",
-		              pl_sock_flag_name(flags[i]), (long long)counts[i]);
+		pli_buf_printf(b, "portlens_local_listeners_flagged{flag=\"%s\"} %lld\n",
+		               pl_sock_flag_name(flags[i]), (long long)counts[i]);
 }
 
 void
@@ -243,26 +244,26 @@ web_metrics(struct web_req *rq, struct web_resp *rs)
 	pthread_mutex_unlock(&rq->web->store_lock);
 	rs->ctype = "text/plain; version=0.0.4; charset=utf-8";
 	gauge(b, "portlens_store_up", "1 when the store could be read for these figures.");
-	pl_buf_printf(b, "portlens_store_up %d\n", rc == PL_OK);
+	pli_buf_printf(b, "portlens_store_up %d\n", rc == PL_OK);
 	if (rc == PL_OK) {
 		gauge(b, "portlens_scans", "Saved scans by status.");
 		for (int i = 0; i < 4; i++)
-			pl_buf_printf(b, "portlens_scans{status=\"%s\"} %lld\n", status[i],
-			              (long long)c.scans_by_status[i]);
+			pli_buf_printf(b, "portlens_scans{status=\"%s\"} %lld\n", status[i],
+			               (long long)c.scans_by_status[i]);
 		gauge(b, "portlens_scan_results", "Saved scan results (ports) in the store.");
-		pl_buf_printf(b, "portlens_scan_results %lld\n", (long long)c.results);
+		pli_buf_printf(b, "portlens_scan_results %lld\n", (long long)c.results);
 		gauge(b, "portlens_hosts",
 		      "Hosts in the store: watch machines and scanned addresses.");
-		pl_buf_printf(b, "portlens_hosts %lld\n", (long long)c.hosts);
+		pli_buf_printf(b, "portlens_hosts %lld\n", (long long)c.hosts);
 		gauge(b, "portlens_events", "Watch events in the store by kind.");
 		for (int i = 0; i < 6; i++)
-			pl_buf_printf(b, "portlens_events{kind=\"%s\"} %lld\n", kinds[i],
-			              (long long)c.events_by_kind[i]);
+			pli_buf_printf(b, "portlens_events{kind=\"%s\"} %lld\n", kinds[i],
+			               (long long)c.events_by_kind[i]);
 		gauge(b, "portlens_listeners",
 		      "Listeners the fleet's watch instances last reported, by baseline verdict.");
 		for (int i = 0; i < 3; i++)
-			pl_buf_printf(b, "portlens_listeners{baseline=\"%s\"} %lld\n", verdicts[i],
-			              (long long)c.listeners_by_flag[i]);
+			pli_buf_printf(b, "portlens_listeners{baseline=\"%s\"} %lld\n", verdicts[i],
+			               (long long)c.listeners_by_flag[i]);
 	}
 	live_flags(rq, b);
 }

@@ -29,8 +29,8 @@ decode(const char *s, size_t n, char *out, size_t size)
 
 			if (i + 2 >= n)
 				return -1;
-			hi = pl_hex_digit(s[i + 1]);
-			lo = pl_hex_digit(s[i + 2]);
+			hi = pli_hex_digit(s[i + 1]);
+			lo = pli_hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			c = hi * 16 + lo;

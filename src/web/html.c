@@ -43,11 +43,11 @@ put_control(struct pl_buf *b, const char *s, size_t len)
 	char pic[4] = {(char)0xE2, (char)0x90, 0, 0};
 
 	if (len == 2) {
-		pl_buf_puts(b, "\xEF\xBF\xBD");
+		pli_buf_puts(b, "\xEF\xBF\xBD");
 		return;
 	}
 	pic[2] = (char)(c == 0x7f ? 0xA1 : 0x80 + c);
-	pl_buf_puts(b, pic);
+	pli_buf_puts(b, pic);
 }
 
 void
@@ -64,11 +64,11 @@ html_escn(struct pl_buf *b, const char *s, size_t n)
 			run++;
 		/* Copy the run, replacing invalid UTF-8 sequences. */
 		while (i < run) {
-			bad = i + pl_utf8_invalid_at(s + i, run - i);
-			pl_buf_append(b, s + i, bad - i);
+			bad = i + pli_utf8_invalid_at(s + i, run - i);
+			pli_buf_append(b, s + i, bad - i);
 			i = bad;
 			if (i < run) {
-				pl_buf_puts(b, "\xEF\xBF\xBD");
+				pli_buf_puts(b, "\xEF\xBF\xBD");
 				i++;
 			}
 		}
@@ -80,7 +80,7 @@ html_escn(struct pl_buf *b, const char *s, size_t n)
 			continue;
 		}
 		/* A markup character, or a NUL that ended the run: never let it through. */
-		pl_buf_puts(b, pl_markup_entity(s[i]) ? pl_markup_entity(s[i]) : "\xEF\xBF\xBD");
+		pli_buf_puts(b, pli_markup_entity(s[i]) ? pli_markup_entity(s[i]) : "\xEF\xBF\xBD");
 		i++;
 	}
 }
@@ -139,11 +139,11 @@ web_urlenc(struct pl_buf *b, const char *s)
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '_' || c == '.' || c == '~') {
-			pl_buf_putc(b, (char)c);
+			pli_buf_putc(b, (char)c);
 		} else {
-			pl_buf_putc(b, '%');
-			pl_buf_putc(b, hexd[c >> 4]);
-			pl_buf_putc(b, hexd[c & 15]);
+			pli_buf_putc(b, '%');
+			pli_buf_putc(b, hexd[c >> 4]);
+			pli_buf_putc(b, hexd[c & 15]);
 		}
 	}
 }
@@ -162,25 +162,25 @@ void
 html_source(struct pl_buf *b, const char *src)
 {
 	if (strncmp(src, "https://", 8) == 0 || strncmp(src, "http://", 7) == 0) {
-		pl_buf_puts(b, "<a rel=\"noopener noreferrer\" href=\"");
+		pli_buf_puts(b, "<a rel=\"noopener noreferrer\" href=\"");
 		html_esc(b, src);
-		pl_buf_puts(b, "\">");
+		pli_buf_puts(b, "\">");
 		html_esc(b, src);
-		pl_buf_puts(b, "</a>");
+		pli_buf_puts(b, "</a>");
 	} else if (strncmp(src, "rfc:", 4) == 0) {
-		pl_buf_puts(
+		pli_buf_puts(
 		    b, "<a rel=\"noopener noreferrer\" href=\"https://www.rfc-editor.org/rfc/rfc");
 		web_urlenc(b, src + 4);
-		pl_buf_puts(b, "\">RFC ");
+		pli_buf_puts(b, "\">RFC ");
 		html_esc(b, src + 4);
-		pl_buf_puts(b, "</a>");
+		pli_buf_puts(b, "</a>");
 	} else if (strncmp(src, "cve:", 4) == 0) {
-		pl_buf_puts(
+		pli_buf_puts(
 		    b, "<a rel=\"noopener noreferrer\" href=\"https://www.cve.org/CVERecord?id=");
 		web_urlenc(b, src + 4);
-		pl_buf_puts(b, "\">");
+		pli_buf_puts(b, "\">");
 		html_esc(b, src + 4);
-		pl_buf_puts(b, "</a>");
+		pli_buf_puts(b, "</a>");
 	} else {
 		html_esc(b, src);
 	}
@@ -192,9 +192,9 @@ nav_link(struct pl_buf *b, const struct web_req *rq, const char *href, enum web_
 	int here = strcmp(rq->url, href) == 0 ||
 	           (strcmp(href, "/") != 0 && strncmp(rq->url, href, strlen(href)) == 0);
 
-	pl_buf_printf(b, "<a href=\"%s\"%s>", href, here ? " aria-current=\"page\"" : "");
+	pli_buf_printf(b, "<a href=\"%s\"%s>", href, here ? " aria-current=\"page\"" : "");
 	web_trs(b, rq, label);
-	pl_buf_puts(b, "</a>");
+	pli_buf_puts(b, "</a>");
 }
 
 static void
@@ -202,25 +202,25 @@ lang_links(struct pl_buf *b, const struct web_req *rq)
 {
 	const char *q = web_arg(rq, "q");
 
-	pl_buf_puts(b, "<div class=\"langs\" id=\"langs\"><span>");
+	pli_buf_puts(b, "<div class=\"langs\" id=\"langs\"><span>");
 	web_trs(b, rq, S_LANGUAGE);
-	pl_buf_puts(b, ":</span>");
+	pli_buf_puts(b, ":</span>");
 	for (size_t i = 0; i < web_langs_count; i++) {
 		const struct web_lang *l = &web_langs[i];
 
-		pl_buf_puts(b, "<a href=\"");
+		pli_buf_puts(b, "<a href=\"");
 		html_esc(b, rq->url);
-		pl_buf_printf(b, "?lang=%s", l->code);
+		pli_buf_printf(b, "?lang=%s", l->code);
 		if (q) {
-			pl_buf_puts(b, "&amp;q=");
+			pli_buf_puts(b, "&amp;q=");
 			web_urlenc(b, q);
 		}
-		pl_buf_printf(b, "\" lang=\"%s\" hreflang=\"%s\" data-lang=\"%s\"%s>", l->code,
-		              l->code, l->code, l == rq->lang ? " aria-current=\"true\"" : "");
+		pli_buf_printf(b, "\" lang=\"%s\" hreflang=\"%s\" data-lang=\"%s\"%s>", l->code,
+		               l->code, l->code, l == rq->lang ? " aria-current=\"true\"" : "");
 		html_esc(b, l->name);
-		pl_buf_puts(b, "</a>");
+		pli_buf_puts(b, "</a>");
 	}
-	pl_buf_puts(b, "</div>");
+	pli_buf_puts(b, "</div>");
 }
 
 /* Every page says when the store is read-only or missing, so nobody votes into a void
@@ -230,14 +230,14 @@ db_notice(struct pl_buf *b, const struct web_req *rq, const struct pl_web *web)
 {
 	if (web->db_state == PL_WEB_DB_OK)
 		return;
-	pl_buf_printf(b, "<p class=\"notice\" id=\"db-notice\" data-db=\"%s\" role=\"status\">",
-	              web->db_state == PL_WEB_DB_READONLY ? "read-only" : "unavailable");
+	pli_buf_printf(b, "<p class=\"notice\" id=\"db-notice\" data-db=\"%s\" role=\"status\">",
+	               web->db_state == PL_WEB_DB_READONLY ? "read-only" : "unavailable");
 	web_trs(b, rq, web->db_state == PL_WEB_DB_READONLY ? S_DB_READONLY : S_DB_UNAVAILABLE);
 	/* The reason is the library's error message (technical, English), kept as
 	 * written so it can be searched for; it reads left-to-right in any page. */
-	pl_buf_puts(b, " <span class=\"meta\" dir=\"ltr\" lang=\"en\">");
+	pli_buf_puts(b, " <span class=\"meta\" dir=\"ltr\" lang=\"en\">");
 	html_esc(b, web->db_why);
-	pl_buf_puts(b, "</span></p>\n");
+	pli_buf_puts(b, "</span></p>\n");
 }
 
 void
@@ -247,34 +247,34 @@ html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 	const char *q = web_arg(rq, "q");
 
 	rs->ctype = "text/html; charset=utf-8";
-	pl_buf_printf(b,
-	              "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
-	              "<meta charset=\"utf-8\">\n"
-	              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	              "<title>",
-	              rq->lang->code, rq->lang->rtl ? "rtl" : "ltr");
+	pli_buf_printf(b,
+	               "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
+	               "<meta charset=\"utf-8\">\n"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	               "<title>",
+	               rq->lang->code, rq->lang->rtl ? "rtl" : "ltr");
 	html_esc(b, title);
-	pl_buf_puts(b, " · portlens</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
-	               "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
-	               "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n"
-	               "<header class=\"site\"><a class=\"brand\" href=\"/\">portlens</a><nav>");
+	pli_buf_puts(b, " · portlens</title>\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n"
+	                "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+	                "<script src=\"/static/app.js\" defer></script>\n</head>\n<body>\n"
+	                "<header class=\"site\"><a class=\"brand\" href=\"/\">portlens</a><nav>");
 	nav_link(b, rq, "/", S_NAV_HOME);
 	nav_link(b, rq, "/listen", S_NAV_LISTEN);
 	nav_link(b, rq, "/scans", S_NAV_SCANS);
 	nav_link(b, rq, "/hosts", S_NAV_HOSTS);
-	pl_buf_puts(b, "</nav><form role=\"search\" action=\"/search\" method=\"get\">"
-	               "<input type=\"search\" name=\"q\" aria-label=\"");
+	pli_buf_puts(b, "</nav><form role=\"search\" action=\"/search\" method=\"get\">"
+	                "<input type=\"search\" name=\"q\" aria-label=\"");
 	web_trs(b, rq, S_SEARCH_LABEL);
-	pl_buf_puts(b, "\" placeholder=\"");
+	pli_buf_puts(b, "\" placeholder=\"");
 	web_trs(b, rq, S_SEARCH_PLACEHOLDER);
-	pl_buf_puts(b, "\" value=\"");
+	pli_buf_puts(b, "\" value=\"");
 	if (q && strncmp(rq->url, "/search", 7) == 0)
 		html_esc(b, q);
-	pl_buf_puts(b, "\"><button type=\"submit\">");
+	pli_buf_puts(b, "\"><button type=\"submit\">");
 	web_trs(b, rq, S_SEARCH_BUTTON);
-	pl_buf_puts(b, "</button></form>");
+	pli_buf_puts(b, "</button></form>");
 	lang_links(b, rq);
-	pl_buf_puts(b, "</header>\n<main>\n");
+	pli_buf_puts(b, "</header>\n<main>\n");
 	db_notice(b, rq, rq->web);
 }
 
@@ -283,20 +283,20 @@ html_end(struct web_req *rq, struct web_resp *rs)
 {
 	struct pl_buf *b = &rs->body;
 
-	pl_buf_puts(b, "</main>\n<footer class=\"site\"><p>");
+	pli_buf_puts(b, "</main>\n<footer class=\"site\"><p>");
 	web_trs(b, rq, S_FOOTER);
-	pl_buf_printf(b, "</p><p>portlens %s · <a href=\"/api\">", PL_VERSION);
+	pli_buf_printf(b, "</p><p>portlens %s · <a href=\"/api\">", PL_VERSION);
 	web_trs(b, rq, S_NAV_API);
-	pl_buf_puts(b, "</a></p></footer>\n</body>\n</html>\n");
+	pli_buf_puts(b, "</a></p></footer>\n</body>\n</html>\n");
 }
 
 void
 web_kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *dd_attrs,
        const char *value)
 {
-	pl_buf_puts(b, "<dt>");
+	pli_buf_puts(b, "<dt>");
 	web_trs(b, rq, label);
-	pl_buf_printf(b, "</dt><dd%s>", dd_attrs);
+	pli_buf_printf(b, "</dt><dd%s>", dd_attrs);
 	html_esc(b, value);
-	pl_buf_puts(b, "</dd>");
+	pli_buf_puts(b, "</dd>");
 }

@@ -69,41 +69,41 @@ web_page_hosts(struct web_req *rq, struct web_resp *rs)
 		return;
 	}
 	html_begin(rq, rs, web_tr(rq->lang, S_NAV_HOSTS));
-	pl_buf_puts(b, "<h1>");
+	pli_buf_puts(b, "<h1>");
 	web_trs(b, rq, S_NAV_HOSTS);
-	pl_buf_puts(b, "</h1><p class=\"lead\">");
+	pli_buf_puts(b, "</h1><p class=\"lead\">");
 	web_trs(b, rq, S_HOSTS_LEAD);
-	pl_buf_puts(b, "</p>");
+	pli_buf_puts(b, "</p>");
 	if (!n) {
-		pl_buf_puts(b, "<p id=\"no-hosts\">");
+		pli_buf_puts(b, "<p id=\"no-hosts\">");
 		web_trs(b, rq, S_NO_HOSTS);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 	} else {
-		pl_buf_puts(b, "<table id=\"hosts\"><thead><tr>");
+		pli_buf_puts(b, "<table id=\"hosts\"><thead><tr>");
 		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			pl_buf_puts(b, "<th>");
+			pli_buf_puts(b, "<th>");
 			web_trs(b, rq, cols[i]);
-			pl_buf_puts(b, "</th>");
+			pli_buf_puts(b, "</th>");
 		}
-		pl_buf_puts(b, "</tr></thead><tbody>");
+		pli_buf_puts(b, "</tr></thead><tbody>");
 	}
 	for (size_t i = 0; i < n; i++) {
 		char when[40];
 
 		time_ms(when, sizeof(when), v[i].last_ms);
-		pl_buf_puts(b, "<tr><td class=\"mono\"><a href=\"/hosts/");
+		pli_buf_puts(b, "<tr><td class=\"mono\"><a href=\"/hosts/");
 		web_urlenc(b, v[i].host);
-		pl_buf_puts(b, "\">");
+		pli_buf_puts(b, "\">");
 		html_esc(b, v[i].host);
-		pl_buf_printf(b,
-		              "</a></td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-		              "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-		              "<td class=\"ltr\">%s</td></tr>",
-		              (long long)v[i].listeners, (long long)v[i].events,
-		              (long long)v[i].scans, (long long)v[i].open_ports, when);
+		pli_buf_printf(b,
+		               "</a></td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+		               "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+		               "<td class=\"ltr\">%s</td></tr>",
+		               (long long)v[i].listeners, (long long)v[i].events,
+		               (long long)v[i].scans, (long long)v[i].open_ports, when);
 	}
 	if (n)
-		pl_buf_puts(b, "</tbody></table>");
+		pli_buf_puts(b, "</tbody></table>");
 	pl_store_hosts_free(v, n);
 	html_end(rq, rs);
 }
@@ -114,42 +114,42 @@ timeline_list(struct pl_buf *b, const struct web_req *rq, const struct pl_store_
               int show_host)
 {
 	if (!n) {
-		pl_buf_puts(b, "<p id=\"no-changes\">");
+		pli_buf_puts(b, "<p id=\"no-changes\">");
 		web_trs(b, rq, S_NO_CHANGES);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 		return;
 	}
-	pl_buf_puts(b, "<ol class=\"timeline\" id=\"timeline\">");
+	pli_buf_puts(b, "<ol class=\"timeline\" id=\"timeline\">");
 	for (size_t i = 0; i < n; i++) {
 		char when[40];
 
 		time_ms(when, sizeof(when), c[i].at_ms);
-		pl_buf_puts(b, "<li class=\"change kind-");
+		pli_buf_puts(b, "<li class=\"change kind-");
 		html_esc(b, c[i].kind);
-		pl_buf_printf(b, "\"><time class=\"ltr\">%s</time> <span class=\"badge\">", when);
+		pli_buf_printf(b, "\"><time class=\"ltr\">%s</time> <span class=\"badge\">", when);
 		html_esc(b, c[i].kind);
-		pl_buf_puts(b, "</span> ");
+		pli_buf_puts(b, "</span> ");
 		if (show_host) {
-			pl_buf_puts(b, "<a class=\"mono\" href=\"/hosts/");
+			pli_buf_puts(b, "<a class=\"mono\" href=\"/hosts/");
 			web_urlenc(b, c[i].host);
-			pl_buf_puts(b, "\">");
+			pli_buf_puts(b, "\">");
 			html_esc(b, c[i].host);
-			pl_buf_puts(b, "</a> ");
+			pli_buf_puts(b, "</a> ");
 		}
-		pl_buf_printf(b, "<a class=\"mono\" href=\"/port/%u/timeline\">%u</a>/", c[i].port,
-		              c[i].port);
+		pli_buf_printf(b, "<a class=\"mono\" href=\"/port/%u/timeline\">%u</a>/", c[i].port,
+		               c[i].port);
 		html_esc(b, c[i].proto);
 		if (c[i].scan_id)
-			pl_buf_printf(b, " <a href=\"/scans/%lld\">#%lld</a>",
-			              (long long)c[i].scan_id, (long long)c[i].scan_id);
+			pli_buf_printf(b, " <a href=\"/scans/%lld\">#%lld</a>",
+			               (long long)c[i].scan_id, (long long)c[i].scan_id);
 		if (c[i].detail[0]) {
-			pl_buf_puts(b, "<span class=\"detail mono\">");
+			pli_buf_puts(b, "<span class=\"detail mono\">");
 			html_esc(b, c[i].detail);
-			pl_buf_puts(b, "</span>");
+			pli_buf_puts(b, "</span>");
 		}
-		pl_buf_puts(b, "</li>");
+		pli_buf_puts(b, "</li>");
 	}
-	pl_buf_puts(b, "</ol>");
+	pli_buf_puts(b, "</ol>");
 }
 
 static void
@@ -158,32 +158,32 @@ listeners_table(struct pl_buf *b, const struct web_req *rq, const struct pl_stor
 {
 	static const enum web_str cols[] = {S_PROTO, S_ADDRESS, S_PORT, S_PROCESS, S_USER, S_UNIT};
 
-	pl_buf_puts(b, "<h2>");
+	pli_buf_puts(b, "<h2>");
 	web_trs(b, rq, S_LISTENING_NOW);
-	pl_buf_puts(b, "</h2><table id=\"host-listeners\"><thead><tr>");
+	pli_buf_puts(b, "</h2><table id=\"host-listeners\"><thead><tr>");
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		pl_buf_puts(b, "<th>");
+		pli_buf_puts(b, "<th>");
 		web_trs(b, rq, cols[i]);
-		pl_buf_puts(b, "</th>");
+		pli_buf_puts(b, "</th>");
 	}
-	pl_buf_puts(b, "</tr></thead><tbody>");
+	pli_buf_puts(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		pl_buf_printf(b, "<tr%s><td>", l[i].baseline == 0 ? " class=\"flagged\"" : "");
+		pli_buf_printf(b, "<tr%s><td>", l[i].baseline == 0 ? " class=\"flagged\"" : "");
 		html_esc(b, l[i].proto);
-		pl_buf_puts(b, "</td><td class=\"mono\">");
+		pli_buf_puts(b, "</td><td class=\"mono\">");
 		html_esc(b, l[i].addr);
-		pl_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>",
-		              l[i].port, l[i].port);
+		pli_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>",
+		               l[i].port, l[i].port);
 		html_esc(b, l[i].process);
 		if (l[i].pid)
-			pl_buf_printf(b, " (%lld)", (long long)l[i].pid);
-		pl_buf_puts(b, "</td><td>");
+			pli_buf_printf(b, " (%lld)", (long long)l[i].pid);
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, l[i].user);
-		pl_buf_puts(b, "</td><td>");
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, l[i].unit[0] ? l[i].unit : l[i].container);
-		pl_buf_puts(b, "</td></tr>");
+		pli_buf_puts(b, "</td></tr>");
 	}
-	pl_buf_puts(b, "</tbody></table>");
+	pli_buf_puts(b, "</tbody></table>");
 }
 
 void
@@ -212,14 +212,14 @@ web_page_host(struct web_req *rq, struct web_resp *rs, const char *host)
 		return;
 	}
 	html_begin(rq, rs, host);
-	pl_buf_puts(&rs->body, "<h1 id=\"host-title\" class=\"mono\">");
+	pli_buf_puts(&rs->body, "<h1 id=\"host-title\" class=\"mono\">");
 	web_trf(&rs->body, rq, S_HOST_TITLE, host, NULL, NULL, NULL);
-	pl_buf_puts(&rs->body, "</h1>");
+	pli_buf_puts(&rs->body, "</h1>");
 	if (nl)
 		listeners_table(&rs->body, rq, l, nl);
-	pl_buf_puts(&rs->body, "<h2>");
+	pli_buf_puts(&rs->body, "<h2>");
 	web_trs(&rs->body, rq, S_TIMELINE_TITLE);
-	pl_buf_puts(&rs->body, "</h2>");
+	pli_buf_puts(&rs->body, "</h2>");
 	timeline_list(&rs->body, rq, c, nc, 0);
 	html_end(rq, rs);
 	pl_store_listeners_free(l, nl);
@@ -245,9 +245,9 @@ web_page_port_timeline(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	}
 	snprintf(port_s, sizeof(port_s), "%u", port);
 	html_begin(rq, rs, port_s);
-	pl_buf_puts(&rs->body, "<h1 id=\"timeline-title\">");
+	pli_buf_puts(&rs->body, "<h1 id=\"timeline-title\">");
 	web_trf(&rs->body, rq, S_PORT_TIMELINE_TITLE, port_s, NULL, NULL, NULL);
-	pl_buf_puts(&rs->body, "</h1>");
+	pli_buf_puts(&rs->body, "</h1>");
 	timeline_list(&rs->body, rq, c, n, 1);
 	html_end(rq, rs);
 	pl_store_changes_free(c, n);
@@ -295,20 +295,20 @@ web_scan_actions(struct pl_buf *b, struct web_req *rq, struct web_resp *rs, int6
 {
 	static const char *const formats[] = {"json", "csv", "xml"};
 
-	pl_buf_puts(b, "<p class=\"actions\" id=\"scan-actions\">");
+	pli_buf_puts(b, "<p class=\"actions\" id=\"scan-actions\">");
 	web_trs(b, rq, S_EXPORT);
-	pl_buf_puts(b, ":");
+	pli_buf_puts(b, ":");
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		pl_buf_printf(b, " <a href=\"/scans/%lld/export.%s\" download>%s</a>",
-		              (long long)id, formats[i], formats[i]);
-	pl_buf_puts(b, "</p>");
+		pli_buf_printf(b, " <a href=\"/scans/%lld/export.%s\" download>%s</a>",
+		               (long long)id, formats[i], formats[i]);
+	pli_buf_puts(b, "</p>");
 	if (rq->web->db_state != PL_WEB_DB_OK)
 		return;
-	pl_buf_printf(b, "<form method=\"post\" action=\"/scans/%lld/delete\" id=\"scan-delete\">",
-	              (long long)id);
-	pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	pli_buf_printf(b, "<form method=\"post\" action=\"/scans/%lld/delete\" id=\"scan-delete\">",
+	               (long long)id);
+	pli_buf_puts(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
 	rs->token_off = b->len; /* the visitor's token goes here */
-	pl_buf_puts(b, "\"><button type=\"submit\">");
+	pli_buf_puts(b, "\"><button type=\"submit\">");
 	web_trs(b, rq, S_DELETE_SCAN);
-	pl_buf_puts(b, "</button></form>");
+	pli_buf_puts(b, "</button></form>");
 }

@@ -23,10 +23,10 @@ html_esc_title(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_en
 {
 	struct pl_buf iso;
 
-	pl_buf_init(&iso);
+	pli_buf_init(&iso);
 	pl_page_isolate_ltr(&iso, pl_kb_title(f, web_page_lang(rq), NULL), rq->lang->rtl);
-	html_esc(b, pl_buf_str(&iso));
-	pl_buf_cleanup(&iso);
+	html_esc(b, pli_buf_str(&iso));
+	pli_buf_cleanup(&iso);
 }
 static void
 home_ranges(struct pl_buf *b, const struct web_req *rq)
@@ -40,21 +40,21 @@ home_ranges(struct pl_buf *b, const struct web_req *rq)
 	    {S_RANGE_DYNAMIC_NAME, S_RANGE_DYNAMIC_TEXT, "49152–65535", "dynamic"},
 	};
 
-	pl_buf_puts(b, "<section id=\"ranges\"><h2>");
+	pli_buf_puts(b, "<section id=\"ranges\"><h2>");
 	web_trs(b, rq, S_RANGES_TITLE);
-	pl_buf_puts(b, "</h2><div class=\"ranges\">");
+	pli_buf_puts(b, "</h2><div class=\"ranges\">");
 	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++) {
-		pl_buf_printf(b, "<div data-range=\"%s\"><h3>", ranges[i].cls);
+		pli_buf_printf(b, "<div data-range=\"%s\"><h3>", ranges[i].cls);
 		web_trs(b, rq, ranges[i].name);
-		pl_buf_printf(b, " <span class=\"mono\">%s</span></h3><p>", ranges[i].span);
+		pli_buf_printf(b, " <span class=\"mono\">%s</span></h3><p>", ranges[i].span);
 		web_trs(b, rq, ranges[i].text);
-		pl_buf_puts(b, "</p></div>");
+		pli_buf_puts(b, "</p></div>");
 	}
-	pl_buf_puts(b, "</div><p class=\"source\">");
+	pli_buf_puts(b, "</div><p class=\"source\">");
 	web_trs(b, rq, S_SOURCE);
-	pl_buf_puts(b, ": ");
+	pli_buf_puts(b, ": ");
 	html_source(b, "rfc:6335");
-	pl_buf_puts(b, "</p></section>\n");
+	pli_buf_puts(b, "</p></section>\n");
 }
 
 /*
@@ -69,15 +69,15 @@ home_riskiest(struct pl_buf *b, const struct web_req *rq)
 	const struct pl_kb *kb = rq->web->cfg.kb ? rq->web->cfg.kb : pl_kb_builtin();
 	size_t rows = 0;
 
-	pl_buf_puts(b, "<section id=\"riskiest\"><h2>");
+	pli_buf_puts(b, "<section id=\"riskiest\"><h2>");
 	web_trs(b, rq, S_RISKIEST_TITLE);
-	pl_buf_puts(b, "</h2><table><thead><tr><th>");
+	pli_buf_puts(b, "</h2><table><thead><tr><th>");
 	web_trs(b, rq, S_PORT);
-	pl_buf_puts(b, "</th><th>");
+	pli_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_RISK);
-	pl_buf_puts(b, "</th><th>");
+	pli_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_DESCRIPTION);
-	pl_buf_puts(b, "</th></tr></thead><tbody>");
+	pli_buf_puts(b, "</th></tr></thead><tbody>");
 	for (int want = PL_RISK_CRITICAL; want >= PL_RISK_HIGH; want--) {
 		for (uint32_t p = 0; p <= 65535; p++) {
 			const struct pl_kb_entry *f = pl_kb_top_fact(kb, (uint16_t)p, 65535);
@@ -91,23 +91,23 @@ home_riskiest(struct pl_buf *b, const struct web_req *rq)
 			while (last < 65535 && pl_kb_top_fact(kb, (uint16_t)(last + 1), 65535) == f)
 				last++;
 			risk = pl_risk_name((enum pl_risk)want);
-			pl_buf_printf(
+			pli_buf_printf(
 			    b, "<tr data-risk=\"%s\"><td class=\"num\"><a href=\"/port/%u\">", risk,
 			    p);
 			if (last == p)
-				pl_buf_printf(b, "%u</a>", p);
+				pli_buf_printf(b, "%u</a>", p);
 			else
-				pl_buf_printf(b, "%u–%u</a>", p, last);
-			pl_buf_printf(b, "</td><td><span class=\"badge risk-%s\">", risk);
+				pli_buf_printf(b, "%u–%u</a>", p, last);
+			pli_buf_printf(b, "</td><td><span class=\"badge risk-%s\">", risk);
 			html_esc(b, pl_risk_label((enum pl_risk)want, web_page_lang(rq)));
-			pl_buf_puts(b, "</span></td><td>");
+			pli_buf_puts(b, "</span></td><td>");
 			html_esc_title(b, rq, f);
-			pl_buf_puts(b, "</td></tr>");
+			pli_buf_puts(b, "</td></tr>");
 			rows++;
 			p = last;
 		}
 	}
-	pl_buf_puts(b, "</tbody></table></section>\n");
+	pli_buf_puts(b, "</tbody></table></section>\n");
 }
 
 static void
@@ -117,36 +117,37 @@ scans_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_sc
 	                                    S_STATUS,     S_RESULTS, S_OPEN};
 
 	if (n == 0) {
-		pl_buf_puts(b, "<p id=\"no-scans\">");
+		pli_buf_puts(b, "<p id=\"no-scans\">");
 		web_trs(b, rq, S_NO_SCANS);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 		return;
 	}
-	pl_buf_puts(b, "<table id=\"scans-table\"><thead><tr>");
+	pli_buf_puts(b, "<table id=\"scans-table\"><thead><tr>");
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		pl_buf_puts(b, "<th>");
+		pli_buf_puts(b, "<th>");
 		if (cols[i] == S_SCAN_TITLE)
-			pl_buf_puts(b, "#");
+			pli_buf_puts(b, "#");
 		else
 			web_trs(b, rq, cols[i]);
-		pl_buf_puts(b, "</th>");
+		pli_buf_puts(b, "</th>");
 	}
-	pl_buf_puts(b, "</tr></thead><tbody>");
+	pli_buf_puts(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		char when[40];
 
 		web_time(when, sizeof(when), v[i].started_at);
-		pl_buf_printf(b, "<tr><td class=\"num\"><a href=\"/scans/%lld\">%lld</a></td><td>",
-		              (long long)v[i].id, (long long)v[i].id);
+		pli_buf_printf(b, "<tr><td class=\"num\"><a href=\"/scans/%lld\">%lld</a></td><td>",
+		               (long long)v[i].id, (long long)v[i].id);
 		html_esc(b, v[i].targets);
-		pl_buf_puts(b, "</td><td>");
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, v[i].ports);
-		pl_buf_printf(b, "</td><td class=\"ltr\">%s</td><td>", when);
+		pli_buf_printf(b, "</td><td class=\"ltr\">%s</td><td>", when);
 		html_esc(b, v[i].status);
-		pl_buf_printf(b, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
-		              (long long)v[i].n_results, (long long)v[i].n_open);
+		pli_buf_printf(b,
+		               "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr>",
+		               (long long)v[i].n_results, (long long)v[i].n_open);
 	}
-	pl_buf_puts(b, "</tbody></table>");
+	pli_buf_puts(b, "</tbody></table>");
 }
 
 enum pl_rc
@@ -173,32 +174,32 @@ web_page_home(struct web_req *rq, struct web_resp *rs)
 	size_t n = 0;
 
 	html_begin(rq, rs, "portlens");
-	pl_buf_puts(b, "<h1>portlens</h1><p class=\"lead\">");
+	pli_buf_puts(b, "<h1>portlens</h1><p class=\"lead\">");
 	web_trs(b, rq, S_TAGLINE);
-	pl_buf_puts(b, "</p><p>");
+	pli_buf_puts(b, "</p><p>");
 	web_trs(b, rq, S_HOME_INTRO);
-	pl_buf_puts(b, "</p><form class=\"search-big\" role=\"search\" action=\"/search\" "
-	               "method=\"get\"><input id=\"q\" type=\"search\" name=\"q\" aria-label=\"");
+	pli_buf_puts(b, "</p><form class=\"search-big\" role=\"search\" action=\"/search\" "
+	                "method=\"get\"><input id=\"q\" type=\"search\" name=\"q\" aria-label=\"");
 	web_trs(b, rq, S_SEARCH_LABEL);
-	pl_buf_puts(b, "\" placeholder=\"");
+	pli_buf_puts(b, "\" placeholder=\"");
 	web_trs(b, rq, S_SEARCH_PLACEHOLDER);
-	pl_buf_puts(b, "\" autofocus><button type=\"submit\">");
+	pli_buf_puts(b, "\" autofocus><button type=\"submit\">");
 	web_trs(b, rq, S_SEARCH_BUTTON);
-	pl_buf_puts(b, "</button></form>\n");
+	pli_buf_puts(b, "</button></form>\n");
 	home_ranges(b, rq);
 	home_riskiest(b, rq);
-	pl_buf_puts(b, "<section id=\"recent-scans\"><h2>");
+	pli_buf_puts(b, "<section id=\"recent-scans\"><h2>");
 	web_trs(b, rq, S_RECENT_SCANS_TITLE);
-	pl_buf_puts(b, "</h2>");
+	pli_buf_puts(b, "</h2>");
 	if (web_list_scans(rq, 5, &v, &n, why, sizeof(why)) == PL_OK) {
 		scans_table(b, rq, v, n);
 	} else {
-		pl_buf_puts(b, "<p class=\"notice\" id=\"scans-error\" dir=\"auto\">");
+		pli_buf_puts(b, "<p class=\"notice\" id=\"scans-error\" dir=\"auto\">");
 		html_esc(b, why);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 	}
 	pl_store_scans_free(v, n);
-	pl_buf_puts(b, "</section>\n");
+	pli_buf_puts(b, "</section>\n");
 	html_end(rq, rs);
 }
 
@@ -210,47 +211,47 @@ search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_port_
 
 	snprintf(shown_s, sizeof(shown_s), "%zu", shown);
 	snprintf(total_s, sizeof(total_s), "%zu", n);
-	pl_buf_printf(b, "<p class=\"meta\" data-total=\"%zu\">", n);
+	pli_buf_printf(b, "<p class=\"meta\" data-total=\"%zu\">", n);
 	web_trf(b, rq, S_SEARCH_TOTAL, shown_s, total_s, NULL, NULL);
-	pl_buf_puts(b, "</p><table id=\"results\"><thead><tr><th>");
+	pli_buf_puts(b, "</p><table id=\"results\"><thead><tr><th>");
 	web_trs(b, rq, S_PORT);
-	pl_buf_puts(b, "</th><th>");
+	pli_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_TRANSPORT);
-	pl_buf_puts(b, "</th><th>");
+	pli_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_SERVICE);
-	pl_buf_puts(b, "</th><th>");
+	pli_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_DESCRIPTION);
-	pl_buf_puts(b, "</th></tr></thead><tbody>");
+	pli_buf_puts(b, "</th></tr></thead><tbody>");
 	for (size_t i = 0; i < shown; i++) {
 		const struct pl_port_hit *h = &hits[i];
 
-		pl_buf_printf(b, "<tr data-how=\"%s\"><td class=\"num\">",
-		              pl_found_how_name((enum pl_found_how)h->how));
+		pli_buf_printf(b, "<tr data-how=\"%s\"><td class=\"num\">",
+		               pl_found_how_name((enum pl_found_how)h->how));
 		if (h->port_lo == h->port_hi)
-			pl_buf_printf(b, "<a href=\"/port/%u\">%u</a>", h->port_lo, h->port_lo);
+			pli_buf_printf(b, "<a href=\"/port/%u\">%u</a>", h->port_lo, h->port_lo);
 		else
-			pl_buf_printf(b, "<a href=\"/port/%u\">%u–%u</a>", h->port_lo, h->port_lo,
-			              h->port_hi);
-		pl_buf_puts(b, "</td><td>");
+			pli_buf_printf(b, "<a href=\"/port/%u\">%u–%u</a>", h->port_lo, h->port_lo,
+			               h->port_hi);
+		pli_buf_puts(b, "</td><td>");
 		for (unsigned p = 0, first = 1; p < PL_PROTO_COUNT; p++) {
 			if (!(h->protos & PL_PROTO_BIT(p)))
 				continue;
-			pl_buf_printf(b, "%s%s", first ? "" : ", ",
-			              pl_proto_name((enum pl_proto)p));
+			pli_buf_printf(b, "%s%s", first ? "" : ", ",
+			               pl_proto_name((enum pl_proto)p));
 			first = 0;
 		}
-		pl_buf_puts(b, "</td><td>");
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, h->reg ? h->reg->service : "");
-		pl_buf_puts(b, "</td><td>");
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, h->reg ? h->reg->description : "");
 		if (h->fact) {
-			pl_buf_puts(b, "<br><span class=\"fact\">");
+			pli_buf_puts(b, "<br><span class=\"fact\">");
 			html_esc_title(b, rq, h->fact);
-			pl_buf_puts(b, "</span>");
+			pli_buf_puts(b, "</span>");
 		}
-		pl_buf_puts(b, "</td></tr>");
+		pli_buf_puts(b, "</td></tr>");
 	}
-	pl_buf_puts(b, "</tbody></table>");
+	pli_buf_puts(b, "</tbody></table>");
 }
 
 void
@@ -273,7 +274,7 @@ web_page_search(struct web_req *rq, struct web_resp *rs)
 		web_error(rq, rs, 400);
 		return;
 	}
-	if (pl_parse_u64(q, 0, 65535, &port, NULL) == PL_OK) {
+	if (pli_parse_u64(q, 0, 65535, &port, NULL) == PL_OK) {
 		rs->status = 303;
 		snprintf(rs->location, sizeof(rs->location), "/port/%u?lang=%s", (unsigned)port,
 		         rq->lang->code);
@@ -281,13 +282,13 @@ web_page_search(struct web_req *rq, struct web_resp *rs)
 	}
 	rc = pl_find_ports(&so, &hits, &n, NULL);
 	html_begin(rq, rs, q);
-	pl_buf_puts(&rs->body, "<h1 id=\"search-title\">");
+	pli_buf_puts(&rs->body, "<h1 id=\"search-title\">");
 	web_trf(&rs->body, rq, S_SEARCH_TITLE, q, NULL, NULL, NULL);
-	pl_buf_puts(&rs->body, "</h1>");
+	pli_buf_puts(&rs->body, "</h1>");
 	if (rc != PL_OK || n == 0) {
-		pl_buf_puts(&rs->body, "<p id=\"no-results\">");
+		pli_buf_puts(&rs->body, "<p id=\"no-results\">");
 		web_trs(&rs->body, rq, S_SEARCH_NONE);
-		pl_buf_puts(&rs->body, "</p>");
+		pli_buf_puts(&rs->body, "</p>");
 	} else {
 		search_results(&rs->body, rq, hits, n);
 	}
@@ -301,13 +302,13 @@ web_page_listen(struct web_req *rq, struct web_resp *rs)
 	struct pl_buf *b = &rs->body;
 
 	html_begin(rq, rs, web_tr(rq->lang, S_LISTEN_TITLE));
-	pl_buf_puts(b, "<h1>");
+	pli_buf_puts(b, "<h1>");
 	web_trs(b, rq, S_LISTEN_TITLE);
-	pl_buf_puts(b, "</h1><p class=\"lead\">");
+	pli_buf_puts(b, "</h1><p class=\"lead\">");
 	web_trs(b, rq, S_LISTEN_LEAD);
-	pl_buf_puts(b, "</p><p class=\"live-note\">");
+	pli_buf_puts(b, "</p><p class=\"live-note\">");
 	web_trs(b, rq, S_LIVE_REFRESH);
-	pl_buf_puts(b, " <span id=\"refreshed\"></span></p>");
+	pli_buf_puts(b, " <span id=\"refreshed\"></span></p>");
 	web_live_listen_html(rq, b);
 	html_end(rq, rs);
 }
@@ -326,9 +327,9 @@ web_page_scans(struct web_req *rq, struct web_resp *rs)
 		return;
 	}
 	html_begin(rq, rs, web_tr(rq->lang, S_SCANS_TITLE));
-	pl_buf_puts(&rs->body, "<h1>");
+	pli_buf_puts(&rs->body, "<h1>");
 	web_trs(&rs->body, rq, S_SCANS_TITLE);
-	pl_buf_puts(&rs->body, "</h1>");
+	pli_buf_puts(&rs->body, "</h1>");
 	scans_table(&rs->body, rq, v, n);
 	pl_store_scans_free(v, n);
 	html_end(rq, rs);
@@ -341,18 +342,18 @@ scan_meta(struct pl_buf *b, const struct web_req *rq, const struct pl_store_scan
 
 	web_time(started, sizeof(started), s->started_at);
 	web_time(finished, sizeof(finished), s->finished_at);
-	pl_buf_puts(b, "<dl class=\"kv\" id=\"scan-meta\">");
+	pli_buf_puts(b, "<dl class=\"kv\" id=\"scan-meta\">");
 	web_kv(b, rq, S_TARGETS, " class=\"mono\"", s->targets);
 	web_kv(b, rq, S_PORTS, " class=\"mono\"", s->ports);
 	web_kv(b, rq, S_ENGINE, "", s->engine);
 	web_kv(b, rq, S_STATUS, " id=\"scan-status\"", s->status);
 	web_kv(b, rq, S_STARTED, " class=\"ltr\"", started);
 	web_kv(b, rq, S_FINISHED, " class=\"ltr\"", finished);
-	pl_buf_puts(b, "<dt>");
+	pli_buf_puts(b, "<dt>");
 	web_trs(b, rq, S_COMMAND);
-	pl_buf_puts(b, "</dt><dd><code>");
+	pli_buf_puts(b, "</dt><dd><code>");
 	html_esc(b, s->command);
-	pl_buf_puts(b, "</code></dd></dl>");
+	pli_buf_puts(b, "</code></dd></dl>");
 }
 
 static void
@@ -362,43 +363,43 @@ results_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_
 	static const enum web_str cols[] = {S_ADDRESS, S_PORT,    S_PROTO,  S_STATE,
 	                                    S_SERVICE, S_PRODUCT, S_BANNER, S_RTT};
 
-	pl_buf_puts(b, "<table id=\"results\"><thead><tr>");
+	pli_buf_puts(b, "<table id=\"results\"><thead><tr>");
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		pl_buf_puts(b, "<th>");
+		pli_buf_puts(b, "<th>");
 		web_trs(b, rq, cols[i]);
-		pl_buf_puts(b, "</th>");
+		pli_buf_puts(b, "</th>");
 	}
-	pl_buf_puts(b, "</tr></thead><tbody>");
+	pli_buf_puts(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		pl_buf_printf(b, "<tr class=\"state-%s\"><td class=\"mono\">",
-		              strcmp(r[i].state, "open") == 0 ? "open" : "other");
+		pli_buf_printf(b, "<tr class=\"state-%s\"><td class=\"mono\">",
+		               strcmp(r[i].state, "open") == 0 ? "open" : "other");
 		html_esc(b, r[i].addr);
-		pl_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>",
-		              r[i].port, r[i].port);
+		pli_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>",
+		               r[i].port, r[i].port);
 		html_esc(b, r[i].proto);
-		pl_buf_puts(b, "</td><td>");
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, r[i].state);
-		pl_buf_puts(b, "</td><td>");
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, r[i].service);
-		pl_buf_puts(b, "</td><td class=\"product\">");
+		pli_buf_puts(b, "</td><td class=\"product\">");
 		html_esc(b, r[i].product);
 		if (*r[i].version) {
-			pl_buf_puts(b, " ");
+			pli_buf_puts(b, " ");
 			html_esc(b, r[i].version);
 		}
 		if (*r[i].cpe) {
-			pl_buf_puts(b, "<br><code class=\"cpe\">");
+			pli_buf_puts(b, "<br><code class=\"cpe\">");
 			html_esc(b, r[i].cpe);
-			pl_buf_puts(b, "</code>");
+			pli_buf_puts(b, "</code>");
 		}
-		pl_buf_puts(b, "</td><td class=\"mono\">");
+		pli_buf_puts(b, "</td><td class=\"mono\">");
 		html_esc(b, r[i].banner);
-		pl_buf_puts(b, "</td><td class=\"num\">");
+		pli_buf_puts(b, "</td><td class=\"num\">");
 		if (r[i].rtt_us >= 0)
-			pl_buf_printf(b, "%lld", (long long)r[i].rtt_us);
-		pl_buf_puts(b, "</td></tr>");
+			pli_buf_printf(b, "%lld", (long long)r[i].rtt_us);
+		pli_buf_puts(b, "</td></tr>");
 	}
-	pl_buf_puts(b, "</tbody></table>");
+	pli_buf_puts(b, "</tbody></table>");
 }
 
 void
@@ -413,9 +414,9 @@ web_page_scan(struct web_req *rq, struct web_resp *rs, int64_t id)
 		return;
 	snprintf(id_s, sizeof(id_s), "%lld", (long long)id);
 	html_begin(rq, rs, id_s);
-	pl_buf_printf(&rs->body, "<h1 id=\"scan-title\" data-scan=\"%lld\">", (long long)id);
+	pli_buf_printf(&rs->body, "<h1 id=\"scan-title\" data-scan=\"%lld\">", (long long)id);
 	web_trf(&rs->body, rq, S_SCAN_TITLE, id_s, NULL, NULL, NULL);
-	pl_buf_puts(&rs->body, "</h1>");
+	pli_buf_puts(&rs->body, "</h1>");
 	scan_meta(&rs->body, rq, &s);
 	web_scan_actions(&rs->body, rq, rs, id);
 	results_table(&rs->body, rq, r, n);

@@ -39,7 +39,7 @@ registry_row(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p
 	char lo[8], hi[8], line[16];
 	struct pl_buf origin;
 
-	pl_buf_puts(b, "<dl class=\"kv\">");
+	pli_buf_puts(b, "<dl class=\"kv\">");
 	kv(b, rq, S_SERVICE, e->service);
 	kv(b, rq, S_DESCRIPTION, e->description);
 	kv(b, rq, S_STATUS, pl_page_status_label(p, e->status));
@@ -52,50 +52,50 @@ registry_row(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p
 	kv(b, rq, S_SERVICE_CODE, e->service_code);
 	kv(b, rq, S_UNAUTHORIZED_USE, e->unauthorized_use);
 	kv(b, rq, S_NOTES, e->notes);
-	pl_buf_puts(b, "</dl>");
+	pli_buf_puts(b, "</dl>");
 	if (e->port_lo != e->port_hi) {
 		snprintf(lo, sizeof(lo), "%u", e->port_lo);
 		snprintf(hi, sizeof(hi), "%u", e->port_hi);
-		pl_buf_puts(b, "<p class=\"meta\">");
+		pli_buf_puts(b, "<p class=\"meta\">");
 		web_trf(b, rq, S_REG_RANGE, lo, hi, NULL, NULL);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 	}
 	snprintf(line, sizeof(line), "%u", e->line);
-	pl_buf_init(&origin);
+	pli_buf_init(&origin);
 	pl_page_origin(p, p->registry_source, &origin);
-	pl_buf_puts(b, "<p class=\"source\" data-source=\"iana\">");
-	web_trf(b, rq, S_REG_SOURCE, pl_buf_str(&origin), line, NULL, NULL);
-	pl_buf_cleanup(&origin);
-	pl_buf_puts(b, " · <a rel=\"noopener noreferrer\" href=\"https://www.iana.org/assignments/"
-	               "service-names-port-numbers/service-names-port-numbers.xhtml?search=");
-	pl_buf_printf(b, "%u\">IANA</a></p>", p->port);
+	pli_buf_puts(b, "<p class=\"source\" data-source=\"iana\">");
+	web_trf(b, rq, S_REG_SOURCE, pli_buf_str(&origin), line, NULL, NULL);
+	pli_buf_cleanup(&origin);
+	pli_buf_puts(b, " · <a rel=\"noopener noreferrer\" href=\"https://www.iana.org/assignments/"
+	                "service-names-port-numbers/service-names-port-numbers.xhtml?search=");
+	pli_buf_printf(b, "%u\">IANA</a></p>", p->port);
 }
 
 static void
 section_registry(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 {
-	pl_buf_puts(b, "<section id=\"registry\"><h2>");
+	pli_buf_puts(b, "<section id=\"registry\"><h2>");
 	web_trf(b, rq, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
-	pl_buf_puts(b, "</h2>");
+	pli_buf_puts(b, "</h2>");
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *t = &p->transports[i];
 		const char *proto = pl_proto_name(t->proto);
 
-		pl_buf_printf(b, "<div class=\"transport\" data-transport=\"%s\"><h3>%s</h3>",
-		              proto, proto);
+		pli_buf_printf(b, "<div class=\"transport\" data-transport=\"%s\"><h3>%s</h3>",
+		               proto, proto);
 		if (t->n == 0) {
 			char what[32];
 
 			snprintf(what, sizeof(what), "%u/%s", p->port, proto);
-			pl_buf_puts(b, "<p>");
+			pli_buf_puts(b, "<p>");
 			web_trf(b, rq, S_NO_RECORD, what, NULL, NULL, NULL);
-			pl_buf_puts(b, "</p>");
+			pli_buf_puts(b, "</p>");
 		}
 		for (size_t k = 0; k < t->n; k++)
 			registry_row(b, rq, p, t->rows[k]);
-		pl_buf_puts(b, "</div>");
+		pli_buf_puts(b, "</div>");
 	}
-	pl_buf_puts(b, "</section>\n");
+	pli_buf_puts(b, "</section>\n");
 }
 
 static void
@@ -110,29 +110,29 @@ section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
 	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
 	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
-	pl_buf_printf(b, "<section id=\"range\" data-range=\"%s\"><h2>", pl_range_name(p->range));
+	pli_buf_printf(b, "<section id=\"range\" data-range=\"%s\"><h2>", pl_range_name(p->range));
 	web_trs(b, rq, S_SEC_RANGE);
-	pl_buf_puts(b, "</h2><p>");
+	pli_buf_puts(b, "</h2><p>");
 	web_trf(b, rq, S_RANGE_IS, port, web_tr(rq->lang, range_names[p->range]), lo, hi);
-	pl_buf_puts(b, " ");
+	pli_buf_puts(b, " ");
 	web_trf(b, rq, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
 	        up, NULL, NULL, NULL);
-	pl_buf_puts(b, "</p><p>");
-	pl_buf_init(&origin);
+	pli_buf_puts(b, "</p><p>");
+	pli_buf_init(&origin);
 	pl_page_origin(p, p->ephemeral.source, &origin);
-	web_trf(b, rq, S_EPHEMERAL, elo, ehi, pl_buf_str(&origin), NULL);
-	pl_buf_reset(&origin);
-	pl_buf_puts(b, " ");
+	web_trf(b, rq, S_EPHEMERAL, elo, ehi, pli_buf_str(&origin), NULL);
+	pli_buf_reset(&origin);
+	pli_buf_puts(b, " ");
 	web_trs(b, rq, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE);
-	pl_buf_puts(b, "</p><p class=\"source\">");
+	pli_buf_puts(b, "</p><p class=\"source\">");
 	web_trs(b, rq, S_SOURCE);
-	pl_buf_puts(b, ": ");
+	pli_buf_puts(b, ": ");
 	html_source(b, "rfc:6335");
-	pl_buf_puts(b, ", ");
+	pli_buf_puts(b, ", ");
 	pl_page_origin(p, p->ephemeral.unprivileged_source, &origin);
-	html_esc(b, pl_buf_str(&origin));
-	pl_buf_cleanup(&origin);
-	pl_buf_puts(b, "</p></section>\n");
+	html_esc(b, pli_buf_str(&origin));
+	pli_buf_cleanup(&origin);
+	pli_buf_puts(b, "</p></section>\n");
 }
 
 enum pl_lang
@@ -156,25 +156,25 @@ fact_string(struct pl_buf *b, const struct web_req *rq, const char *tag, const c
 
 	if (is_text)
 		(void)pl_kb_title(f, l, &title_en);
-	pl_buf_printf(b, "<%s%s lang=\"%s\" dir=\"auto\">", tag, cls, en ? "en" : pl_lang_code(l));
+	pli_buf_printf(b, "<%s%s lang=\"%s\" dir=\"auto\">", tag, cls, en ? "en" : pl_lang_code(l));
 	if (!en && rq->lang->rtl) {
 		/* Latin words, numbers, ranges and options keep their order (pl_page_isolate_ltr).
 		 */
 		struct pl_buf iso;
 
-		pl_buf_init(&iso);
+		pli_buf_init(&iso);
 		pl_page_isolate_ltr(&iso, s, 1);
-		html_esc(b, pl_buf_str(&iso));
-		pl_buf_cleanup(&iso);
+		html_esc(b, pli_buf_str(&iso));
+		pli_buf_cleanup(&iso);
 	} else {
 		html_esc(b, s);
 	}
 	if (en && (!is_text || !title_en)) {
-		pl_buf_puts(b, " <small class=\"untranslated\">");
+		pli_buf_puts(b, " <small class=\"untranslated\">");
 		web_trs(b, rq, S_UNTRANSLATED);
-		pl_buf_puts(b, "</small>");
+		pli_buf_puts(b, "</small>");
 	}
-	pl_buf_printf(b, "</%s>", tag);
+	pli_buf_printf(b, "</%s>", tag);
 }
 
 static void
@@ -183,28 +183,28 @@ fact(struct pl_buf *b, const struct web_req *rq, const struct pl_kb_entry *f)
 	const char *risk = pl_risk_name((enum pl_risk)f->risk);
 	enum pl_lang l = web_page_lang(rq);
 
-	pl_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\">", risk,
-	              pl_kb_kind_name((enum pl_kb_kind)f->kind));
+	pli_buf_printf(b, "<article class=\"fact risk-%s\" data-kind=\"%s\">", risk,
+	               pl_kb_kind_name((enum pl_kb_kind)f->kind));
 	fact_string(b, rq, "h3", "", f, 0);
-	pl_buf_printf(b, "<p class=\"meta\"><span class=\"badge risk-%s\">", risk);
+	pli_buf_printf(b, "<p class=\"meta\"><span class=\"badge risk-%s\">", risk);
 	web_trs(b, rq, S_RISK);
-	pl_buf_puts(b, ": ");
+	pli_buf_puts(b, ": ");
 	html_esc(b, pl_risk_label((enum pl_risk)f->risk, l));
-	pl_buf_puts(b, "</span> · ");
+	pli_buf_puts(b, "</span> · ");
 	html_esc(b, pl_kb_kind_label_in((enum pl_kb_kind)f->kind, l));
-	pl_buf_puts(b, " · <bdi dir=\"ltr\" class=\"mono\">");
+	pli_buf_puts(b, " · <bdi dir=\"ltr\" class=\"mono\">");
 	html_esc(b, f->port_spec);
-	pl_buf_puts(b, "</bdi></p>");
+	pli_buf_puts(b, "</bdi></p>");
 	fact_string(b, rq, "p", "", f, 1);
-	pl_buf_puts(b, "<p class=\"meta\">");
+	pli_buf_puts(b, "<p class=\"meta\">");
 	web_trs(b, rq, S_SOURCES);
-	pl_buf_puts(b, ":</p><ol class=\"sources\" dir=\"ltr\">");
+	pli_buf_puts(b, ":</p><ol class=\"sources\" dir=\"ltr\">");
 	for (uint32_t i = 0; i < f->n_sources; i++) {
-		pl_buf_puts(b, "<li>");
+		pli_buf_puts(b, "<li>");
 		html_source(b, f->sources[i]);
-		pl_buf_puts(b, "</li>");
+		pli_buf_puts(b, "</li>");
 	}
-	pl_buf_puts(b, "</ol></article>");
+	pli_buf_puts(b, "</ol></article>");
 }
 
 static void
@@ -213,9 +213,9 @@ section_facts(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 	size_t shown = 0;
 	char port[8];
 
-	pl_buf_printf(b, "<section id=\"%s\"><h2>", uses ? "uses" : "security");
+	pli_buf_printf(b, "<section id=\"%s\"><h2>", uses ? "uses" : "security");
 	web_trs(b, rq, uses ? S_SEC_USES : S_SEC_SECURITY);
-	pl_buf_puts(b, "</h2>");
+	pli_buf_puts(b, "</h2>");
 	for (size_t i = 0; i < p->n_facts; i++) {
 		if (pl_page_fact_is_use(p->facts[i]) != uses)
 			continue;
@@ -224,14 +224,14 @@ section_facts(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 	}
 	snprintf(port, sizeof(port), "%u", p->port);
 	if (!shown) {
-		pl_buf_puts(b, "<p>");
+		pli_buf_puts(b, "<p>");
 		if (p->n_facts == 0)
 			web_trf(b, rq, S_NO_CURATED, port, NULL, NULL, NULL);
 		else
 			web_trs(b, rq, S_NONE_RECORDED);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 	}
-	pl_buf_puts(b, "</section>\n");
+	pli_buf_puts(b, "</section>\n");
 }
 
 static void
@@ -239,25 +239,25 @@ section_checks(struct pl_buf *b, const struct web_req *rq, const struct pl_page 
 {
 	if (p->n_checks == 0) /* port 0: nothing can listen there */
 		return;
-	pl_buf_puts(b, "<section id=\"check\"><h2>");
+	pli_buf_puts(b, "<section id=\"check\"><h2>");
 	web_trs(b, rq, S_SEC_CHECK);
-	pl_buf_puts(b, "</h2><table><thead><tr><th>");
+	pli_buf_puts(b, "</h2><table><thead><tr><th>");
 	web_trs(b, rq, S_PLATFORM);
-	pl_buf_puts(b, "</th><th>");
+	pli_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_PURPOSE);
-	pl_buf_puts(b, "</th><th>");
+	pli_buf_puts(b, "</th><th>");
 	web_trs(b, rq, S_COMMAND);
-	pl_buf_puts(b, "</th></tr></thead><tbody>");
+	pli_buf_puts(b, "</th></tr></thead><tbody>");
 	for (size_t i = 0; i < p->n_checks; i++) {
-		pl_buf_puts(b, "<tr><td>");
+		pli_buf_puts(b, "<tr><td>");
 		html_esc(b, p->checks[i].platform);
-		pl_buf_puts(b, "</td><td>");
+		pli_buf_puts(b, "</td><td>");
 		html_esc(b, p->checks[i].purpose);
-		pl_buf_puts(b, "</td><td><bdi dir=\"ltr\"><code>");
+		pli_buf_puts(b, "</td><td><bdi dir=\"ltr\"><code>");
 		html_esc(b, p->checks[i].command);
-		pl_buf_puts(b, "</code></bdi></td></tr>");
+		pli_buf_puts(b, "</code></bdi></td></tr>");
 	}
-	pl_buf_puts(b, "</tbody></table></section>\n");
+	pli_buf_puts(b, "</tbody></table></section>\n");
 }
 
 /* Escapes text for HTML, turning `code` spans (the FAQ answers' Markdown) into <code>
@@ -276,9 +276,9 @@ html_inline_code(struct pl_buf *b, const char *text)
 			return;
 		}
 		html_escn(b, p, (size_t)(open - p));
-		pl_buf_puts(b, "<bdi dir=\"ltr\"><code>");
+		pli_buf_puts(b, "<bdi dir=\"ltr\"><code>");
 		html_escn(b, open + 1, (size_t)(close - open - 1));
-		pl_buf_puts(b, "</code></bdi>");
+		pli_buf_puts(b, "</code></bdi>");
 		p = close + 1;
 	}
 }
@@ -286,50 +286,50 @@ html_inline_code(struct pl_buf *b, const char *text)
 static void
 section_faq(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 {
-	pl_buf_puts(b, "<section id=\"faq\"><h2>");
+	pli_buf_puts(b, "<section id=\"faq\"><h2>");
 	web_trs(b, rq, S_SEC_FAQ);
-	pl_buf_puts(b, "</h2>");
+	pli_buf_puts(b, "</h2>");
 	for (size_t i = 0; i < p->n_faq; i++) {
-		pl_buf_printf(b, "<details lang=\"%s\" id=\"faq-", pl_lang_code(p->lang));
+		pli_buf_printf(b, "<details lang=\"%s\" id=\"faq-", pl_lang_code(p->lang));
 		html_esc(b, p->faq[i].id);
-		pl_buf_puts(b, "\" dir=\"auto\"><summary>");
+		pli_buf_puts(b, "\" dir=\"auto\"><summary>");
 		html_esc(b, p->faq[i].question);
-		pl_buf_puts(b, "</summary><p>");
+		pli_buf_puts(b, "</summary><p>");
 		html_inline_code(b, p->faq[i].answer);
-		pl_buf_puts(b, "</p></details>");
+		pli_buf_puts(b, "</p></details>");
 	}
-	pl_buf_puts(b, "</section>\n");
+	pli_buf_puts(b, "</section>\n");
 }
 
 static void
 live_listener(struct pl_buf *b, const struct web_req *rq, const struct pl_page_listener *l,
               uint16_t port)
 {
-	pl_buf_printf(b, "<tr><td>%s%s</td><td class=\"mono\">",
-	              pl_proto_name((enum pl_proto)l->proto),
-	              l->ipv6 ? (l->dual_stack ? "46" : "6") : "4");
-	pl_buf_puts(b, l->ipv6 ? "[" : "");
+	pli_buf_printf(b, "<tr><td>%s%s</td><td class=\"mono\">",
+	               pl_proto_name((enum pl_proto)l->proto),
+	               l->ipv6 ? (l->dual_stack ? "46" : "6") : "4");
+	pli_buf_puts(b, l->ipv6 ? "[" : "");
 	html_esc(b, l->address);
-	pl_buf_printf(b, "%s:%u</td><td>", l->ipv6 ? "]" : "", port);
+	pli_buf_printf(b, "%s:%u</td><td>", l->ipv6 ? "]" : "", port);
 	if (l->owner == 0) {
 		html_esc(b, l->process);
-		pl_buf_printf(b, " (pid %d)", l->pid);
+		pli_buf_printf(b, " (pid %d)", l->pid);
 	} else {
 		web_trs(b, rq, l->owner == 1 ? S_OWNER_HIDDEN : S_OWNER_NONE);
 	}
-	pl_buf_puts(b, "</td><td>");
+	pli_buf_puts(b, "</td><td>");
 	html_esc(b, l->user);
-	pl_buf_puts(b, "</td><td>");
+	pli_buf_puts(b, "</td><td>");
 	html_esc(b, l->unit);
-	pl_buf_puts(b, "</td><td>");
+	pli_buf_puts(b, "</td><td>");
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
 		if (!(l->flags & (1u << f)))
 			continue;
-		pl_buf_puts(b, "<span class=\"flag\">");
+		pli_buf_puts(b, "<span class=\"flag\">");
 		web_trs(b, rq, web_flag_str(1u << f));
-		pl_buf_puts(b, "</span> ");
+		pli_buf_puts(b, "</span> ");
 	}
-	pl_buf_puts(b, "</td></tr>");
+	pli_buf_puts(b, "</td></tr>");
 }
 
 static void
@@ -338,18 +338,18 @@ live_conns(struct pl_buf *b, const struct web_req *rq, const struct pl_page_live
 	char n[24];
 
 	snprintf(n, sizeof(n), "%zu", live->n_conns);
-	pl_buf_printf(b, "<p data-connections=\"%zu\">", live->n_conns);
+	pli_buf_printf(b, "<p data-connections=\"%zu\">", live->n_conns);
 	web_trf(b, rq, S_LIVE_CONNS, n, NULL, NULL, NULL);
 	for (unsigned st = 1, first = 1; st < 16; st++) {
 		struct pl_sock tmp = {.state = (uint8_t)st};
 
 		if (!live->conns_by_state[st])
 			continue;
-		pl_buf_printf(b, "%s%s %zu", first ? " <span class=\"meta\">" : ", ",
-		              pl_sock_state_name(&tmp), live->conns_by_state[st]);
+		pli_buf_printf(b, "%s%s %zu", first ? " <span class=\"meta\">" : ", ",
+		               pl_sock_state_name(&tmp), live->conns_by_state[st]);
 		first = 0;
 	}
-	pl_buf_puts(b, "</p>");
+	pli_buf_puts(b, "</p>");
 }
 
 /* The page model's live section (struct pl_page_live), read when the page was built. */
@@ -361,46 +361,46 @@ section_live(struct pl_buf *b, struct web_req *rq, const struct pl_page *p)
 	const struct pl_page_live *live = p->live;
 	char n[24];
 
-	pl_buf_puts(b, "<section id=\"live\" data-refresh=\"5\"><h2>");
+	pli_buf_puts(b, "<section id=\"live\" data-refresh=\"5\"><h2>");
 	web_trs(b, rq, S_SEC_LIVE);
-	pl_buf_puts(b, "</h2><p>");
+	pli_buf_puts(b, "</h2><p>");
 	if (!rq->web->cfg.live) {
 		web_trs(b, rq, S_LIVE_OFF);
-		pl_buf_puts(b, "</p></section>\n");
+		pli_buf_puts(b, "</p></section>\n");
 		return;
 	}
 	if (!live || live->error[0]) {
 		web_trf(b, rq, S_LIVE_UNAVAILABLE, live ? live->error : "-", NULL, NULL, NULL);
-		pl_buf_puts(b, "</p></section>\n");
+		pli_buf_puts(b, "</p></section>\n");
 		return;
 	}
 	snprintf(n, sizeof(n), "%zu", live->n_listeners_total);
-	pl_buf_printf(b, "<span data-listening=\"%zu\">", live->n_listeners_total);
+	pli_buf_printf(b, "<span data-listening=\"%zu\">", live->n_listeners_total);
 	if (live->n_listeners_total)
 		web_trf(b, rq, S_LIVE_LISTENING, n, NULL, NULL, NULL);
 	else
 		web_trs(b, rq, S_LIVE_NOT_LISTENING);
-	pl_buf_puts(b, "</span></p>");
+	pli_buf_puts(b, "</span></p>");
 	if (live->n_listeners) {
-		pl_buf_puts(b, "<table id=\"live-listeners\"><thead><tr>");
+		pli_buf_puts(b, "<table id=\"live-listeners\"><thead><tr>");
 		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			pl_buf_puts(b, "<th>");
+			pli_buf_puts(b, "<th>");
 			web_trs(b, rq, cols[i]);
-			pl_buf_puts(b, "</th>");
+			pli_buf_puts(b, "</th>");
 		}
-		pl_buf_puts(b, "</tr></thead><tbody>");
+		pli_buf_puts(b, "</tr></thead><tbody>");
 		for (size_t i = 0; i < live->n_listeners; i++)
 			live_listener(b, rq, &live->listeners[i], p->port);
-		pl_buf_puts(b, "</tbody></table>");
+		pli_buf_puts(b, "</tbody></table>");
 	}
 	live_conns(b, rq, live);
-	pl_buf_puts(b, "<p class=\"source\">");
+	pli_buf_puts(b, "<p class=\"source\">");
 	web_trs(b, rq, S_SOURCE);
-	pl_buf_puts(b, ": ");
+	pli_buf_puts(b, ": ");
 	html_esc(b, live->source);
-	pl_buf_puts(b, " · ");
+	pli_buf_puts(b, " · ");
 	web_trs(b, rq, S_LIVE_REFRESH);
-	pl_buf_puts(b, "</p></section>\n");
+	pli_buf_puts(b, "</p></section>\n");
 }
 
 static void
@@ -428,32 +428,32 @@ section_helpful(struct web_req *rq, struct web_resp *rs, uint16_t port, int than
 	int mine = -1;
 
 	vote_counts(rq, port, counts, &mine);
-	pl_buf_puts(b, "<section id=\"helpful\" class=\"helpful\"><form method=\"post\" "
-	               "action=\"");
-	pl_buf_printf(b, "/port/%u/vote?lang=%s\"><span id=\"helpful-q\">", port, rq->lang->code);
+	pli_buf_puts(b, "<section id=\"helpful\" class=\"helpful\"><form method=\"post\" "
+	                "action=\"");
+	pli_buf_printf(b, "/port/%u/vote?lang=%s\"><span id=\"helpful-q\">", port, rq->lang->code);
 	web_trs(b, rq, S_HELPFUL_Q);
-	pl_buf_puts(b, "</span><input type=\"hidden\" name=\"csrf\" value=\"");
+	pli_buf_puts(b, "</span><input type=\"hidden\" name=\"csrf\" value=\"");
 	rs->token_off = b->len; /* the visitor's token goes here */
-	pl_buf_puts(b, "\">");
+	pli_buf_puts(b, "\">");
 	for (int i = 0; i < PL_VOTE_COUNT; i++) {
-		pl_buf_printf(b, "<button type=\"submit\" name=\"choice\" value=\"%s\"%s>",
-		              pl_vote_name((enum pl_vote)i),
-		              thanks && mine == i ? " aria-pressed=\"true\"" : "");
+		pli_buf_printf(b, "<button type=\"submit\" name=\"choice\" value=\"%s\"%s>",
+		               pl_vote_name((enum pl_vote)i),
+		               thanks && mine == i ? " aria-pressed=\"true\"" : "");
 		web_trs(b, rq, labels[i]);
-		pl_buf_puts(b, "</button>");
+		pli_buf_puts(b, "</button>");
 	}
-	pl_buf_puts(b, "</form>");
+	pli_buf_puts(b, "</form>");
 	if (thanks && mine >= 0) {
-		pl_buf_puts(b, "<p class=\"thanks\" role=\"status\">");
+		pli_buf_puts(b, "<p class=\"thanks\" role=\"status\">");
 		web_trs(b, rq, S_VOTE_THANKS);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 	}
 	for (int i = 0; i < PL_VOTE_COUNT; i++)
 		snprintf(c[i], sizeof(c[i]), "%lld", (long long)counts[i]);
-	pl_buf_printf(b, "<p class=\"counts\" data-yes=\"%s\" data-partly=\"%s\" data-no=\"%s\">",
-	              c[0], c[1], c[2]);
+	pli_buf_printf(b, "<p class=\"counts\" data-yes=\"%s\" data-partly=\"%s\" data-no=\"%s\">",
+	               c[0], c[1], c[2]);
 	web_trf(b, rq, S_VOTE_COUNTS, c[0], c[1], c[2], NULL);
-	pl_buf_puts(b, "</p></section>\n");
+	pli_buf_puts(b, "</p></section>\n");
 }
 
 void
@@ -463,20 +463,20 @@ web_port_sections(struct pl_buf *b, struct web_req *rq, const struct pl_page *pa
 
 	snprintf(port_s, sizeof(port_s), "%u", page->port);
 	pl_page_summary(page, summary, sizeof(summary));
-	pl_buf_puts(b, "<h1>");
+	pli_buf_puts(b, "<h1>");
 	web_trf(b, rq, S_PORT_TITLE, port_s, NULL, NULL, NULL);
-	pl_buf_puts(b, " — ");
+	pli_buf_puts(b, " — ");
 	html_esc(b, summary);
-	pl_buf_puts(b, "</h1>");
+	pli_buf_puts(b, "</h1>");
 	if (page->n_facts) {
 		const char *risk = pl_risk_name(page->risk);
 
-		pl_buf_printf(b, "<p class=\"lead\"><span class=\"badge risk-%s\" id=\"risk\">",
-		              risk);
+		pli_buf_printf(b, "<p class=\"lead\"><span class=\"badge risk-%s\" id=\"risk\">",
+		               risk);
 		web_trs(b, rq, S_RISK);
-		pl_buf_puts(b, ": ");
+		pli_buf_puts(b, ": ");
 		html_esc(b, pl_risk_label(page->risk, web_page_lang(rq)));
-		pl_buf_puts(b, "</span></p>");
+		pli_buf_puts(b, "</span></p>");
 	}
 	section_registry(b, rq, page);
 	section_range(b, rq, page);
@@ -511,10 +511,10 @@ web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	}
 	snprintf(title, sizeof(title), "%u", port);
 	html_begin(rq, rs, title);
-	pl_buf_printf(b, "<article class=\"port\" data-port=\"%u\">", port);
+	pli_buf_printf(b, "<article class=\"port\" data-port=\"%u\">", port);
 	web_port_sections(b, rq, page, 1);
 	section_helpful(rq, rs, port, thanks);
-	pl_buf_puts(b, "</article>\n");
+	pli_buf_puts(b, "</article>\n");
 	html_end(rq, rs);
 	pl_page_free(page);
 }

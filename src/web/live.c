@@ -118,15 +118,15 @@ flag_cells(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *
 
 		if (!(s->flags & (1u << f)))
 			continue;
-		pl_buf_puts(b, "<span class=\"flag\">");
+		pli_buf_puts(b, "<span class=\"flag\">");
 		web_trs(b, rq, web_flag_str(1u << f));
-		pl_buf_puts(b, "</span> ");
+		pli_buf_puts(b, "</span> ");
 		if (!english)
 			continue;
 		pl_sock_flag_reason(set, s, (enum pl_sock_flag)(1u << f), reason, sizeof(reason));
-		pl_buf_puts(b, "<span class=\"meta\">");
+		pli_buf_puts(b, "<span class=\"meta\">");
 		html_esc(b, reason);
-		pl_buf_puts(b, "</span> ");
+		pli_buf_puts(b, "</span> ");
 	}
 }
 
@@ -141,25 +141,25 @@ listen_row(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *
 	endpoint(s, ep, sizeof(ep));
 	owner_text(rq, set, s, own, sizeof(own));
 	pl_user_name(p ? p->uid : s->uid, user, sizeof(user));
-	pl_buf_printf(b, "<tr%s data-port=\"%u\"><td>%s</td><td class=\"mono\">",
-	              s->flags ? " class=\"flagged\"" : "", s->lport, proto);
+	pli_buf_printf(b, "<tr%s data-port=\"%u\"><td>%s</td><td class=\"mono\">",
+	               s->flags ? " class=\"flagged\"" : "", s->lport, proto);
 	html_esc(b, ep);
-	pl_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>", s->lport,
-	              s->lport);
+	pli_buf_printf(b, "</td><td class=\"num\"><a href=\"/port/%u\">%u</a></td><td>", s->lport,
+	               s->lport);
 	html_esc(b, s->reg ? s->reg->service : "");
-	pl_buf_puts(b, "</td><td><bdi>");
+	pli_buf_puts(b, "</td><td><bdi>");
 	html_esc(b, own);
-	pl_buf_puts(b, "</bdi>");
+	pli_buf_puts(b, "</bdi>");
 	if (p && (p->unit || p->container)) {
-		pl_buf_puts(b, " <span class=\"meta\">");
+		pli_buf_puts(b, " <span class=\"meta\">");
 		html_esc(b, p->unit ? p->unit : p->container);
-		pl_buf_puts(b, "</span>");
+		pli_buf_puts(b, "</span>");
 	}
-	pl_buf_puts(b, "</td><td>");
+	pli_buf_puts(b, "</td><td>");
 	html_esc(b, user);
-	pl_buf_puts(b, "</td><td>");
+	pli_buf_puts(b, "</td><td>");
 	flag_cells(b, rq, set, s);
-	pl_buf_puts(b, "</td></tr>");
+	pli_buf_puts(b, "</td></tr>");
 }
 
 void
@@ -171,28 +171,28 @@ web_live_listen_html(struct web_req *rq, struct pl_buf *b)
 	const struct pl_sockset *set;
 	size_t shown = 0;
 
-	pl_buf_puts(b, "<section id=\"live\" data-refresh=\"3\">");
+	pli_buf_puts(b, "<section id=\"live\" data-refresh=\"3\">");
 	if (!web->cfg.live) {
-		pl_buf_puts(b, "<p>");
+		pli_buf_puts(b, "<p>");
 		web_trs(b, rq, S_LIVE_OFF);
-		pl_buf_puts(b, "</p></section>");
+		pli_buf_puts(b, "</p></section>");
 		return;
 	}
 	pthread_mutex_lock(&web->live_lock);
 	set = snapshot(web);
 	if (!set) {
-		pl_buf_puts(b, "<p>");
+		pli_buf_puts(b, "<p>");
 		web_trf(b, rq, S_LIVE_UNAVAILABLE, web->live_why, NULL, NULL, NULL);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 		goto out;
 	}
-	pl_buf_puts(b, "<table id=\"listeners\"><thead><tr>");
+	pli_buf_puts(b, "<table id=\"listeners\"><thead><tr>");
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		pl_buf_puts(b, "<th>");
+		pli_buf_puts(b, "<th>");
 		web_trs(b, rq, cols[i]);
-		pl_buf_puts(b, "</th>");
+		pli_buf_puts(b, "</th>");
 	}
-	pl_buf_puts(b, "</tr></thead><tbody>");
+	pli_buf_puts(b, "</tr></thead><tbody>");
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < set->n_socks; i++) {
 			const struct pl_sock *s = &set->socks[i];
@@ -203,30 +203,30 @@ web_live_listen_html(struct web_req *rq, struct pl_buf *b)
 				listen_row(b, rq, set, s);
 		}
 	}
-	pl_buf_puts(b, "</tbody></table>");
+	pli_buf_puts(b, "</tbody></table>");
 	if (shown > LISTEN_ROWS)
-		pl_buf_printf(b,
-		              "<p class=\"meta\" id=\"listen-more\">+%zu (portlens listen; "
-		              "/api/listen)</p>",
-		              shown - LISTEN_ROWS);
+		pli_buf_printf(b,
+		               "<p class=\"meta\" id=\"listen-more\">+%zu (portlens listen; "
+		               "/api/listen)</p>",
+		               shown - LISTEN_ROWS);
 	if (!shown) {
-		pl_buf_puts(b, "<p>");
+		pli_buf_puts(b, "<p>");
 		web_trs(b, rq, S_LISTEN_NONE);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 	}
 	for (size_t i = 0; i < set->n_notes; i++) {
-		pl_buf_puts(b, "<p class=\"meta\">");
+		pli_buf_puts(b, "<p class=\"meta\">");
 		html_esc(b, set->notes[i]);
-		pl_buf_puts(b, "</p>");
+		pli_buf_puts(b, "</p>");
 	}
-	pl_buf_puts(b, "<p class=\"source\">");
+	pli_buf_puts(b, "<p class=\"source\">");
 	web_trs(b, rq, S_SOURCE);
-	pl_buf_puts(b, ": ");
+	pli_buf_puts(b, ": ");
 	html_esc(b, set->source);
-	pl_buf_puts(b, "</p>");
+	pli_buf_puts(b, "</p>");
 out:
 	pthread_mutex_unlock(&web->live_lock);
-	pl_buf_puts(b, "</section>");
+	pli_buf_puts(b, "</section>");
 }
 
 /* /api/listen: the shared snapshot rendered by the CLI's JSON renderer. */

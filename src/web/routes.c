@@ -54,7 +54,7 @@ web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
 	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
 		if (errors[i].status == status)
 			e = &errors[i];
-	pl_buf_reset(&rs->body);
+	pli_buf_reset(&rs->body);
 	rs->status = status;
 	rs->token_off = WEB_NO_TOKEN;
 	free(rs->cache_key);
@@ -63,27 +63,27 @@ web_error(struct web_req *rq, struct web_resp *rs, unsigned status)
 		struct pl_jsonw w;
 
 		rs->ctype = "application/json";
-		pl_jsonw_init(&w, &rs->body, 0);
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "error", e->reason);
-		pl_jsonw_kint(&w, "status", status);
+		pli_jsonw_init(&w, &rs->body, 0);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "error", e->reason);
+		pli_jsonw_kint(&w, "status", status);
 		if (rs->detail)
-			pl_jsonw_kstr(&w, "detail", rs->detail);
-		pl_jsonw_end(&w);
-		pl_buf_putc(&rs->body, '\n');
+			pli_jsonw_kstr(&w, "detail", rs->detail);
+		pli_jsonw_end(&w);
+		pli_buf_putc(&rs->body, '\n');
 		return;
 	}
 	/* The title is the status number: e->reason is English, and the page's language
 	 * says the rest in the body. */
 	snprintf(title, sizeof(title), "%u", status);
 	html_begin(rq, rs, title);
-	pl_buf_printf(&rs->body, "<h1 id=\"error\" data-status=\"%u\">%u</h1><p>", status, status);
+	pli_buf_printf(&rs->body, "<h1 id=\"error\" data-status=\"%u\">%u</h1><p>", status, status);
 	web_trs(&rs->body, rq, e->text);
-	pl_buf_puts(&rs->body, "</p>");
+	pli_buf_puts(&rs->body, "</p>");
 	if (rs->detail) {
-		pl_buf_puts(&rs->body, "<p class=\"meta\" id=\"error-detail\" dir=\"auto\">");
+		pli_buf_puts(&rs->body, "<p class=\"meta\" id=\"error-detail\" dir=\"auto\">");
 		html_esc(&rs->body, rs->detail);
-		pl_buf_puts(&rs->body, "</p>");
+		pli_buf_puts(&rs->body, "</p>");
 	}
 	html_end(rq, rs);
 }
@@ -130,7 +130,7 @@ number_segment(const char *seg, uint64_t max, uint64_t *out)
 {
 	size_t n = strcspn(seg, "/");
 
-	if (n == 0 || n > 20 || pl_parse_u64n(seg, n, 0, max, out, NULL) != PL_OK)
+	if (n == 0 || n > 20 || pli_parse_u64n(seg, n, 0, max, out, NULL) != PL_OK)
 		return NULL;
 	return seg + n;
 }
@@ -152,7 +152,7 @@ serve_asset(struct web_req *rq, struct web_resp *rs, const char *name)
 			rs->status = 304;
 			return;
 		}
-		pl_buf_append(&rs->body, a->data, a->len);
+		pli_buf_append(&rs->body, a->data, a->len);
 		return;
 	}
 	web_error(rq, rs, 404);
@@ -174,21 +174,21 @@ api_index(struct web_resp *rs)
 	struct pl_jsonw w;
 
 	rs->ctype = "application/json";
-	pl_jsonw_init(&w, &rs->body, 1);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.api/1");
-	pl_jsonw_kstr(&w, "docs", "docs/api.md");
-	pl_jsonw_key(&w, "endpoints");
-	pl_jsonw_array(&w);
+	pli_jsonw_init(&w, &rs->body, 1);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "schema", "portlens.api/1");
+	pli_jsonw_kstr(&w, "docs", "docs/api.md");
+	pli_jsonw_key(&w, "endpoints");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++) {
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "path", endpoints[i][0]);
-		pl_jsonw_kstr(&w, "what", endpoints[i][1]);
-		pl_jsonw_end(&w);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "path", endpoints[i][0]);
+		pli_jsonw_kstr(&w, "what", endpoints[i][1]);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
-	pl_jsonw_end(&w);
-	pl_buf_putc(&rs->body, '\n');
+	pli_jsonw_end(&w);
+	pli_jsonw_end(&w);
+	pli_buf_putc(&rs->body, '\n');
 }
 
 /* Nonzero when the request has no query arguments other than lang. */
@@ -211,7 +211,7 @@ port_page(struct web_req *rq, struct web_resp *rs, uint16_t port)
 	if (plain_request(rq)) {
 		hit = web_cache_get(&rq->web->cache, key, rq->csrf, &len, &rs->ctype);
 		if (hit) {
-			pl_buf_cleanup(&rs->body);
+			pli_buf_cleanup(&rs->body);
 			rs->body.data = hit;
 			rs->body.len = len;
 			rs->body.cap = len + 1;

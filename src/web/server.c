@@ -257,16 +257,16 @@ add_headers(struct web_req *rq, struct web_resp *rs, struct MHD_Response *r)
 void
 web_resp_settle(struct web_resp *rs)
 {
-	if (!rs->oom && !pl_buf_failed(&rs->body))
+	if (!rs->oom && !pli_buf_failed(&rs->body))
 		return;
-	pl_buf_reset(&rs->body);
+	pli_buf_reset(&rs->body);
 	rs->status = rs->oom ? 503 : 500;
 	rs->ctype = "text/plain; charset=utf-8";
 	rs->token_off = WEB_NO_TOKEN;
 	rs->etag = NULL;
 	free(rs->cache_key);
 	rs->cache_key = NULL;
-	pl_buf_puts(&rs->body, "out of memory\n");
+	pli_buf_puts(&rs->body, "out of memory\n");
 }
 
 /* Splices the CSRF token in (when the page has a form) and hands the bytes to MHD. */
@@ -279,7 +279,7 @@ send_response(struct web_req *rq, struct web_resp *rs)
 	char *body;
 
 	if (rs->cache_key && rs->status == 200)
-		web_cache_put(&rq->web->cache, rs->cache_key, rs->ctype, pl_buf_str(&rs->body),
+		web_cache_put(&rq->web->cache, rs->cache_key, rs->ctype, pli_buf_str(&rs->body),
 		              rs->body.len, rs->token_off);
 	if (rs->token_off != WEB_NO_TOKEN && tlen) {
 		body = malloc(rs->body.len + tlen + 1);
@@ -297,7 +297,7 @@ send_response(struct web_req *rq, struct web_resp *rs)
 	} else {
 		size_t len = rs->body.len;
 
-		body = pl_buf_steal(&rs->body);
+		body = pli_buf_steal(&rs->body);
 		r = MHD_create_response_from_buffer(len, body ? body : (char *)"",
 		                                    body ? MHD_RESPMEM_MUST_FREE
 		                                         : MHD_RESPMEM_PERSISTENT);
@@ -318,7 +318,7 @@ handle(struct web_req *rq)
 	struct web_resp rs = {.status = 200, .token_off = WEB_NO_TOKEN};
 	enum MHD_Result ret;
 
-	pl_buf_init(&rs.body);
+	pli_buf_init(&rs.body);
 	client_addr(rq);
 	choose_lang(rq);
 	if (admit(rq, &rs)) {
@@ -332,7 +332,7 @@ handle(struct web_req *rq)
 	}
 	web_resp_settle(&rs);
 	ret = send_response(rq, &rs);
-	pl_buf_cleanup(&rs.body);
+	pli_buf_cleanup(&rs.body);
 	free(rs.cache_key);
 	return ret;
 }
@@ -367,7 +367,7 @@ declared_too_big(const struct web_req *rq)
 	const char *cl = header(rq, "Content-Length");
 	uint64_t n;
 
-	return cl && pl_parse_u64(cl, 0, UINT64_MAX, &n, NULL) == PL_OK && n > WEB_MAX_BODY;
+	return cl && pli_parse_u64(cl, 0, UINT64_MAX, &n, NULL) == PL_OK && n > WEB_MAX_BODY;
 }
 
 static enum MHD_Result
@@ -385,7 +385,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		rq->conn = conn;
 		rq->url = url;
 		rq->method = parse_method(method);
-		pl_buf_init(&rq->body);
+		pli_buf_init(&rq->body);
 		*con_cls = rq;
 		web_reaper_phase(rq->web, conn, WEB_PHASE_BODY);
 		if (declared_too_big(rq)) {
@@ -409,7 +409,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 			refuse_body(rq);
 			return MHD_NO;
 		}
-		pl_buf_append(&rq->body, upload_data, *upload_size);
+		pli_buf_append(&rq->body, upload_data, *upload_size);
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -431,7 +431,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	web_reaper_phase(cls, conn, WEB_PHASE_HEADERS);
 	if (!rq)
 		return;
-	pl_buf_cleanup(&rq->body);
+	pli_buf_cleanup(&rq->body);
 	free(rq);
 	*con_cls = NULL;
 }
@@ -557,7 +557,7 @@ open_store(struct pl_web *web)
 }
 
 const char *
-pl_web_db_where(const struct pl_web *web)
+pli_web_db_where(const struct pl_web *web)
 {
 	return web->store                          ? pl_store_where(web->store)
 	       : pl_store_is_url(web->cfg.db_path) ? "PostgreSQL (unavailable)"
@@ -565,7 +565,7 @@ pl_web_db_where(const struct pl_web *web)
 }
 
 enum pl_web_db
-pl_web_db_state(const struct pl_web *web, const char **why)
+pli_web_db_state(const struct pl_web *web, const char **why)
 {
 	if (why)
 		*why = web->db_why;
@@ -573,7 +573,7 @@ pl_web_db_state(const struct pl_web *web, const char **why)
 }
 
 enum pl_rc
-pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err)
+pli_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err)
 {
 	struct pl_web *web;
 	enum pl_rc rc;
@@ -605,7 +605,7 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 		rc = start_daemon(web, err);
 	}
 	if (rc != PL_OK) {
-		pl_web_stop(web);
+		pli_web_stop(web);
 		return rc;
 	}
 	*out = web;
@@ -613,13 +613,13 @@ pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err
 }
 
 uint16_t
-pl_web_port(const struct pl_web *web)
+pli_web_port(const struct pl_web *web)
 {
 	return web->port;
 }
 
 void
-pl_web_stop(struct pl_web *web)
+pli_web_stop(struct pl_web *web)
 {
 	if (!web)
 		return;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * site.c - `portlens site DIR` (see pl_web_site_export in web.h): the port pages as static
+ * site.c - `portlens site DIR` (see pli_web_site_export in web.h): the port pages as static
  * files. Each page is the server's port page (web_port_sections, the same page model)
  * inside a frame of its own: relative links only, so DIR can be served from any path;
  * <link rel=alternate hreflang> to the page in every other language; a search box that
@@ -32,7 +32,7 @@ site_write(struct site *s, const char *path, const struct pl_buf *b)
 	int saved;
 
 	/* A page whose rendering ran out of memory is incomplete: never write it. */
-	if (pl_buf_failed(b))
+	if (pli_buf_failed(b))
 		return pl_err_set(s->err, PL_ERR_NOMEM, "out of memory rendering %s", path);
 	fp = fopen(path, "w");
 	if (!fp)
@@ -57,41 +57,41 @@ site_frame_begin(struct site *s, struct pl_buf *b, const struct web_lang *l, con
 {
 	struct web_req rq = {.web = &s->web, .lang = l, .url = "/"};
 
-	pl_buf_printf(b,
-	              "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
-	              "<meta charset=\"utf-8\">\n"
-	              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	              "<title>",
-	              l->code, l->rtl ? "rtl" : "ltr");
+	pli_buf_printf(b,
+	               "<!DOCTYPE html>\n<html lang=\"%s\" dir=\"%s\">\n<head>\n"
+	               "<meta charset=\"utf-8\">\n"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	               "<title>",
+	               l->code, l->rtl ? "rtl" : "ltr");
 	html_esc(b, title);
-	pl_buf_printf(
+	pli_buf_printf(
 	    b, " · portlens</title>\n<link rel=\"stylesheet\" href=\"%sassets/app.css\">\n", up);
 	if (s->base[0]) {
-		pl_buf_puts(b, "<link rel=\"canonical\" href=\"");
+		pli_buf_puts(b, "<link rel=\"canonical\" href=\"");
 		html_esc(b, s->base);
-		pl_buf_printf(b, "%s/%s\">\n", l->code, path);
+		pli_buf_printf(b, "%s/%s\">\n", l->code, path);
 	}
 	for (size_t i = 0; i < web_langs_count; i++)
-		pl_buf_printf(b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"%s%s/%s\">\n",
-		              web_langs[i].code, up, web_langs[i].code, path);
-	pl_buf_printf(b,
-	              "<link rel=\"alternate\" hreflang=\"x-default\" href=\"%sen/%s\">\n"
-	              "<script src=\"%sassets/site.js\" defer></script>\n</head>\n<body>\n"
-	              "<header class=\"site\"><a class=\"brand\" href=\"%s%s/index.html\">"
-	              "portlens</a><form role=\"search\" id=\"site-search\" data-base=\"%s%s/\">"
-	              "<input type=\"search\" name=\"q\" aria-label=\"",
-	              up, path, up, up, l->code, up, l->code);
+		pli_buf_printf(b, "<link rel=\"alternate\" hreflang=\"%s\" href=\"%s%s/%s\">\n",
+		               web_langs[i].code, up, web_langs[i].code, path);
+	pli_buf_printf(b,
+	               "<link rel=\"alternate\" hreflang=\"x-default\" href=\"%sen/%s\">\n"
+	               "<script src=\"%sassets/site.js\" defer></script>\n</head>\n<body>\n"
+	               "<header class=\"site\"><a class=\"brand\" href=\"%s%s/index.html\">"
+	               "portlens</a><form role=\"search\" id=\"site-search\" data-base=\"%s%s/\">"
+	               "<input type=\"search\" name=\"q\" aria-label=\"",
+	               up, path, up, up, l->code, up, l->code);
 	web_trs(b, &rq, S_SEARCH_LABEL);
-	pl_buf_puts(b, "\" placeholder=\"");
+	pli_buf_puts(b, "\" placeholder=\"");
 	web_trs(b, &rq, S_SEARCH_PLACEHOLDER);
-	pl_buf_puts(b, "\"><button type=\"submit\">");
+	pli_buf_puts(b, "\"><button type=\"submit\">");
 	web_trs(b, &rq, S_SEARCH_BUTTON);
-	pl_buf_puts(b, "</button></form><nav class=\"langs\">");
+	pli_buf_puts(b, "</button></form><nav class=\"langs\">");
 	for (size_t i = 0; i < web_langs_count; i++)
-		pl_buf_printf(b, "<a href=\"%s%s/%s\" hreflang=\"%s\" lang=\"%s\"%s>%s</a> ", up,
-		              web_langs[i].code, path, web_langs[i].code, web_langs[i].code,
-		              &web_langs[i] == l ? " class=\"current\"" : "", web_langs[i].name);
-	pl_buf_puts(b, "</nav></header>\n<main>\n<ul id=\"site-results\"></ul>\n");
+		pli_buf_printf(b, "<a href=\"%s%s/%s\" hreflang=\"%s\" lang=\"%s\"%s>%s</a> ", up,
+		               web_langs[i].code, path, web_langs[i].code, web_langs[i].code,
+		               &web_langs[i] == l ? " class=\"current\"" : "", web_langs[i].name);
+	pli_buf_puts(b, "</nav></header>\n<main>\n<ul id=\"site-results\"></ul>\n");
 }
 
 void
@@ -99,9 +99,9 @@ site_frame_end(struct site *s, struct pl_buf *b, const struct web_lang *l)
 {
 	struct web_req rq = {.web = &s->web, .lang = l, .url = "/"};
 
-	pl_buf_puts(b, "</main>\n<footer class=\"site\"><p>");
+	pli_buf_puts(b, "</main>\n<footer class=\"site\"><p>");
 	web_trs(b, &rq, S_FOOTER);
-	pl_buf_printf(b, "</p><p>portlens %s</p></footer>\n</body>\n</html>\n", PL_VERSION);
+	pli_buf_printf(b, "</p><p>portlens %s</p></footer>\n</body>\n</html>\n", PL_VERSION);
 }
 
 /* "Was this page helpful?": readers answer on the serve instance's page for the port (its
@@ -113,18 +113,18 @@ feedback(struct site *s, struct pl_buf *b, const struct web_lang *l, uint16_t po
 
 	if (!s->feedback[0])
 		return;
-	pl_buf_puts(b, "<section id=\"helpful\" class=\"helpful\"><form method=\"get\" action=\"");
+	pli_buf_puts(b, "<section id=\"helpful\" class=\"helpful\"><form method=\"get\" action=\"");
 	html_esc(b, s->feedback);
-	pl_buf_printf(b, "/port/%u\"><input type=\"hidden\" name=\"lang\" value=\"%s\">", port,
-	              l->code);
+	pli_buf_printf(b, "/port/%u\"><input type=\"hidden\" name=\"lang\" value=\"%s\">", port,
+	               l->code);
 	web_trs(b, &rq, S_HELPFUL_Q);
-	pl_buf_puts(b, " <button type=\"submit\">");
+	pli_buf_puts(b, " <button type=\"submit\">");
 	web_trs(b, &rq, S_VOTE_YES);
-	pl_buf_puts(b, " / ");
+	pli_buf_puts(b, " / ");
 	web_trs(b, &rq, S_VOTE_PARTLY);
-	pl_buf_puts(b, " / ");
+	pli_buf_puts(b, " / ");
 	web_trs(b, &rq, S_VOTE_NO);
-	pl_buf_puts(b, "</button></form></section>\n");
+	pli_buf_puts(b, "</button></form></section>\n");
 }
 
 enum pl_rc
@@ -143,18 +143,18 @@ site_port_page(struct site *s, const struct web_lang *l, uint16_t port)
 		return PL_ERR_NOMEM;
 	snprintf(path, sizeof(path), "port/%u.html", port);
 	snprintf(title, sizeof(title), "%u", port);
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	site_frame_begin(s, &b, l, title, "../../", path);
-	pl_buf_printf(&b, "<article class=\"port\" data-port=\"%u\">", port);
+	pli_buf_printf(&b, "<article class=\"port\" data-port=\"%u\">", port);
 	web_port_sections(&b, &rq, page, 0);
 	feedback(s, &b, l, port);
-	pl_buf_puts(&b, "</article>\n");
+	pli_buf_puts(&b, "</article>\n");
 	site_frame_end(s, &b, l);
 	snprintf(file, sizeof(file), "%s/%s/%s", s->dir, l->code, path);
 	rc = b.data ? site_write(s, file, &b) : PL_ERR_NOMEM;
 	if (rc == PL_OK)
 		s->stats.pages++;
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 	pl_page_free(page);
 	return rc;
 }

@@ -63,48 +63,48 @@ lang_files(struct site *s, const struct web_lang *l, const uint16_t *ports, size
 	enum pl_rc rc;
 
 	pl_lang_parse(l->code, &lang);
-	pl_buf_init(&html);
-	pl_buf_init(&json);
-	pl_jsonw_init(&w, &json, 0);
-	pl_jsonw_array(&w);
+	pli_buf_init(&html);
+	pli_buf_init(&json);
+	pli_jsonw_init(&w, &json, 0);
+	pli_jsonw_array(&w);
 	site_frame_begin(s, &html, l, "portlens", "../", "index.html");
-	pl_buf_puts(&html, "<ul class=\"ports\">\n");
+	pli_buf_puts(&html, "<ul class=\"ports\">\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct pl_reg_entry *e = pl_registry_record_for(s->web.cfg.reg, ports[i], 0);
 		const struct pl_kb_entry *f = pl_kb_top_fact(s->web.cfg.kb, ports[i], 1024);
 		const char *title = f ? pl_kb_title(f, lang, NULL) : NULL;
 
-		pl_buf_printf(&html, "<li><a href=\"port/%u.html\">%u</a> ", ports[i], ports[i]);
+		pli_buf_printf(&html, "<li><a href=\"port/%u.html\">%u</a> ", ports[i], ports[i]);
 		html_esc(&html, e ? e->service : "");
 		if (title) {
 			struct pl_buf iso;
 
-			pl_buf_puts(&html, " — ");
-			pl_buf_init(&iso);
+			pli_buf_puts(&html, " — ");
+			pli_buf_init(&iso);
 			pl_page_isolate_ltr(&iso, title,
 			                    l->rtl); /* the search index keeps it plain */
-			html_esc(&html, pl_buf_str(&iso));
-			pl_buf_cleanup(&iso);
+			html_esc(&html, pli_buf_str(&iso));
+			pli_buf_cleanup(&iso);
 		}
-		pl_buf_puts(&html, "</li>\n");
-		pl_jsonw_object(&w);
-		pl_jsonw_kint(&w, "p", ports[i]);
-		pl_jsonw_kstr(&w, "s", e ? e->service : "");
-		pl_jsonw_kstr(&w, "d", e ? e->description : "");
+		pli_buf_puts(&html, "</li>\n");
+		pli_jsonw_object(&w);
+		pli_jsonw_kint(&w, "p", ports[i]);
+		pli_jsonw_kstr(&w, "s", e ? e->service : "");
+		pli_jsonw_kstr(&w, "d", e ? e->description : "");
 		if (title)
-			pl_jsonw_kstr(&w, "t", title);
-		pl_jsonw_end(&w);
+			pli_jsonw_kstr(&w, "t", title);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
-	pl_buf_puts(&html, "</ul>\n");
+	pli_jsonw_end(&w);
+	pli_buf_puts(&html, "</ul>\n");
 	site_frame_end(s, &html, l);
 	snprintf(path, sizeof(path), "%s/%s/index.html", s->dir, l->code);
 	rc = html.data ? site_write(s, path, &html) : PL_ERR_NOMEM;
 	snprintf(path, sizeof(path), "%s/%s/search-index.json", s->dir, l->code);
 	if (rc == PL_OK)
 		rc = json.data ? site_write(s, path, &json) : PL_ERR_NOMEM;
-	pl_buf_cleanup(&html);
-	pl_buf_cleanup(&json);
+	pli_buf_cleanup(&html);
+	pli_buf_cleanup(&json);
 	return rc;
 }
 
@@ -115,29 +115,29 @@ sitemap(struct site *s, const uint16_t *ports, size_t n)
 	char path[4200];
 	enum pl_rc rc;
 
-	pl_buf_init(&b);
-	pl_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "
-	                "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
-	                "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+	pli_buf_init(&b);
+	pli_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "
+	                 "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "
+	                 "xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < web_langs_count; k++) {
-			pl_buf_puts(&b, "<url><loc>");
+			pli_buf_puts(&b, "<url><loc>");
 			html_esc(&b, s->base);
-			pl_buf_printf(&b, "%s/port/%u.html</loc>", web_langs[k].code, ports[i]);
+			pli_buf_printf(&b, "%s/port/%u.html</loc>", web_langs[k].code, ports[i]);
 			for (size_t m = 0; m < web_langs_count; m++) {
-				pl_buf_printf(
+				pli_buf_printf(
 				    &b, "<xhtml:link rel=\"alternate\" hreflang=\"%s\" href=\"",
 				    web_langs[m].code);
 				html_esc(&b, s->base);
-				pl_buf_printf(&b, "%s/port/%u.html\"/>", web_langs[m].code,
-				              ports[i]);
+				pli_buf_printf(&b, "%s/port/%u.html\"/>", web_langs[m].code,
+				               ports[i]);
 			}
-			pl_buf_puts(&b, "</url>\n");
+			pli_buf_puts(&b, "</url>\n");
 		}
-	pl_buf_puts(&b, "</urlset>\n");
+	pli_buf_puts(&b, "</urlset>\n");
 	snprintf(path, sizeof(path), "%s/sitemap.xml", s->dir);
 	rc = b.data ? site_write(s, path, &b) : PL_ERR_NOMEM;
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 	return rc;
 }
 
@@ -154,29 +154,29 @@ assets_and_root(struct site *s)
 	for (unsigned i = 0; i < web_assets_count && rc == PL_OK; i++) {
 		struct pl_buf a = {0};
 
-		pl_buf_init(&a);
-		pl_buf_append(&a, web_assets[i].data, web_assets[i].len);
+		pli_buf_init(&a);
+		pli_buf_append(&a, web_assets[i].data, web_assets[i].len);
 		snprintf(path, sizeof(path), "%s/assets/%s", s->dir, web_assets[i].name);
 		rc = site_write(s, path, &a);
-		pl_buf_cleanup(&a);
+		pli_buf_cleanup(&a);
 	}
-	pl_buf_init(&b);
-	pl_buf_append(&b, site_js, sizeof(site_js) - 1);
+	pli_buf_init(&b);
+	pli_buf_append(&b, site_js, sizeof(site_js) - 1);
 	snprintf(path, sizeof(path), "%s/assets/site.js", s->dir);
 	if (rc == PL_OK)
 		rc = site_write(s, path, &b);
-	pl_buf_reset(&b);
-	pl_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-	                "<title>portlens</title>\n</head>\n<body>\n<ul>\n");
+	pli_buf_reset(&b);
+	pli_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	                 "<title>portlens</title>\n</head>\n<body>\n<ul>\n");
 	for (size_t i = 0; i < web_langs_count; i++)
-		pl_buf_printf(
+		pli_buf_printf(
 		    &b, "<li><a href=\"%s/index.html\" hreflang=\"%s\" lang=\"%s\">%s</a></li>\n",
 		    web_langs[i].code, web_langs[i].code, web_langs[i].code, web_langs[i].name);
-	pl_buf_puts(&b, "</ul>\n</body>\n</html>\n");
+	pli_buf_puts(&b, "</ul>\n</body>\n</html>\n");
 	snprintf(path, sizeof(path), "%s/index.html", s->dir);
 	if (rc == PL_OK)
 		rc = site_write(s, path, &b);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 	return rc;
 }
 
@@ -214,7 +214,7 @@ site_init(struct site *s, const struct pl_site_opts *o, struct pl_err *err)
 }
 
 enum pl_rc
-pl_web_site_export(const struct pl_site_opts *o, struct pl_site_stats *stats, struct pl_err *err)
+pli_web_site_export(const struct pl_site_opts *o, struct pl_site_stats *stats, struct pl_err *err)
 {
 	struct site s;
 	uint16_t *all = NULL;

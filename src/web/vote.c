@@ -21,18 +21,18 @@ vote_json(struct web_resp *rs, const char *page, const int64_t counts[PL_VOTE_CO
 	struct pl_jsonw w;
 
 	rs->ctype = "application/json";
-	pl_jsonw_init(&w, &rs->body, 1);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.vote/1");
-	pl_jsonw_kstr(&w, "page", page);
-	pl_jsonw_kstr(&w, "choice", pl_vote_name(choice));
-	pl_jsonw_key(&w, "counts");
-	pl_jsonw_object(&w);
+	pli_jsonw_init(&w, &rs->body, 1);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "schema", "portlens.vote/1");
+	pli_jsonw_kstr(&w, "page", page);
+	pli_jsonw_kstr(&w, "choice", pl_vote_name(choice));
+	pli_jsonw_key(&w, "counts");
+	pli_jsonw_object(&w);
 	for (int i = 0; i < PL_VOTE_COUNT; i++)
-		pl_jsonw_kint(&w, pl_vote_name((enum pl_vote)i), counts[i]);
-	pl_jsonw_end(&w);
-	pl_jsonw_end(&w);
-	pl_buf_putc(&rs->body, '\n');
+		pli_jsonw_kint(&w, pl_vote_name((enum pl_vote)i), counts[i]);
+	pli_jsonw_end(&w);
+	pli_jsonw_end(&w);
+	pli_buf_putc(&rs->body, '\n');
 }
 
 void

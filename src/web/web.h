@@ -2,7 +2,7 @@
 /*
  * web/web.h - the `portlens serve` web front end: an HTTP server on libmicrohttpd that
  * renders the library's models (port pages, search, listeners, saved scans) as HTML and
- * JSON. The CLI (cmd_serve.c) fills struct pl_web_config and calls pl_web_start; all
+ * JSON. The CLI (cmd_serve.c) fills struct pl_web_config and calls pli_web_start; all
  * state lives in struct pl_web (no globals).
  */
 #ifndef PL_WEB_H
@@ -37,13 +37,13 @@ struct pl_web;
 
 /*
  * Opens the store, binds and starts serving in background threads. On success *out owns
- * the server (pl_web_stop). A store that cannot be opened for writing is opened read-only,
+ * the server (pli_web_stop). A store that cannot be opened for writing is opened read-only,
  * and one that cannot be opened at all is left out: the server still starts and its pages
- * say so (pl_web_db_state). Returns PL_OK, PL_ERR_ARG (remote address without
+ * say so (pli_web_db_state). Returns PL_OK, PL_ERR_ARG (remote address without
  * allow_remote and token, or a token shorter than PL_WEB_TOKEN_MIN), PL_ERR_SYS (bind;
  * errno in err), or PL_ERR_NOMEM.
  */
-enum pl_rc pl_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err);
+enum pl_rc pli_web_start(const struct pl_web_config *cfg, struct pl_web **out, struct pl_err *err);
 
 /* What became of the store at start. */
 enum pl_web_db {
@@ -54,15 +54,15 @@ enum pl_web_db {
 
 /* The store's state; *why (may be NULL) gets the reason ("" when PL_WEB_DB_OK), owned by
  * the server. */
-enum pl_web_db pl_web_db_state(const struct pl_web *web, const char **why);
+enum pl_web_db pli_web_db_state(const struct pl_web *web, const char **why);
 /* Where the store is, as it may be shown (a PostgreSQL URL without its password). */
-const char *pl_web_db_where(const struct pl_web *web);
+const char *pli_web_db_where(const struct pl_web *web);
 
 /* The port actually bound (useful when the configuration asked for port 0). */
-uint16_t pl_web_port(const struct pl_web *web);
+uint16_t pli_web_port(const struct pl_web *web);
 
 /* Stops the server, waits for its threads, closes the store. NULL is a no-op. */
-void pl_web_stop(struct pl_web *web);
+void pli_web_stop(struct pl_web *web);
 
 /* The default port of `portlens serve`: listed as Unassigned in the shipped IANA
  * registry (checked by a unit test with pl_registry_lookup). */
@@ -105,7 +105,7 @@ struct pl_site_stats {
  * err names it, errno kept), PL_ERR_ARG (no dir, or a URL that is not http(s)://) or
  * PL_ERR_NOMEM. stats may be NULL.
  */
-enum pl_rc pl_web_site_export(const struct pl_site_opts *opts, struct pl_site_stats *stats,
-                              struct pl_err *err);
+enum pl_rc pli_web_site_export(const struct pl_site_opts *opts, struct pl_site_stats *stats,
+                               struct pl_err *err);
 
 #endif

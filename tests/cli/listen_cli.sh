@@ -231,7 +231,7 @@ frc=$?
 	bad "listen --flagged with no row exited $frc"
 
 # 5. One exit status for one failure: with 4 file descriptors the socket and process
-# tables cannot be read; listen, conns and audit say so and exit 1 alike (pl_cli_exit_for).
+# tables cannot be read; listen, conns and audit say so and exit 1 alike (pli_cli_exit_for).
 for cmd in "listen" "conns" "audit --no-probe"; do
 	# shellcheck disable=SC2086 # $cmd is split into words on purpose
 	sh -c 'ulimit -n 4 && exec "$@"' sh "$PL" $cmd >"$tmp/out" 2>"$tmp/err" </dev/null

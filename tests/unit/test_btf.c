@@ -152,9 +152,9 @@ test_find_and_members(void **state)
 
 	(void)state;
 	build_sample(&b);
-	assert_int_equal(pl_btf_open(&btf, b.out, b.len, &err), PL_OK);
+	assert_int_equal(pli_btf_open(&btf, b.out, b.len, &err), PL_OK);
 	assert_int_equal(btf.n_types, ID_LOOPY + 1);
-	pl_btf_find(&btf, want, 5);
+	pli_btf_find(&btf, want, 5);
 	assert_int_equal(want[0].id, ID_FUNC);
 	assert_int_equal(want[1].id, ID_FILE);
 	assert_int_equal(want[2].id, ID_INODE);
@@ -162,32 +162,32 @@ test_find_and_members(void **state)
 	assert_int_equal(want[4].id, 0);
 
 	/* Inside an anonymous union at byte 32: a pointer. */
-	assert_int_equal(pl_btf_member(&btf, ID_FILE, "f_inode", &f, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, ID_FILE, "f_inode", &f, &err), PL_OK);
 	assert_int_equal(f.offset, 32);
 	assert_int_equal(f.size, sizeof(void *));
 	assert_true(f.is_pointer);
-	assert_int_equal(pl_btf_member(&btf, ID_FILE, "f_flags", &f, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, ID_FILE, "f_flags", &f, &err), PL_OK);
 	assert_int_equal(f.offset, 0);
 	assert_int_equal(f.size, 4);
 	assert_false(f.is_pointer);
 	/* Behind a typedef: the typedef's target decides the width. */
-	assert_int_equal(pl_btf_member(&btf, ID_INODE, "i_mode", &f, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, ID_INODE, "i_mode", &f, &err), PL_OK);
 	assert_int_equal(f.offset, 0);
 	assert_int_equal(f.size, 2);
-	assert_int_equal(pl_btf_member(&btf, ID_INODE, "i_ino", &f, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, ID_INODE, "i_ino", &f, &err), PL_OK);
 	assert_int_equal(f.offset, 64);
 	assert_int_equal(f.size, 8);
 
-	assert_int_equal(pl_btf_member(&btf, ID_INODE, "i_size", &f, &err), PL_ERR_NOTFOUND);
+	assert_int_equal(pli_btf_member(&btf, ID_INODE, "i_size", &f, &err), PL_ERR_NOTFOUND);
 	assert_non_null(strstr(err.msg, "no member i_size"));
-	assert_int_equal(pl_btf_member(&btf, ID_BITS, "b", &f, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_btf_member(&btf, ID_BITS, "b", &f, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "bit field"));
-	assert_int_equal(pl_btf_member(&btf, ID_LOOPY, "x", &f, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_btf_member(&btf, ID_LOOPY, "x", &f, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "broken type"));
 	/* Not a struct, or no such id: nothing found, no crash. */
-	assert_int_equal(pl_btf_member(&btf, ID_UINT, "x", &f, &err), PL_ERR_NOTFOUND);
-	assert_int_equal(pl_btf_member(&btf, 9999, "x", &f, &err), PL_ERR_NOTFOUND);
-	pl_btf_cleanup(&btf);
+	assert_int_equal(pli_btf_member(&btf, ID_UINT, "x", &f, &err), PL_ERR_NOTFOUND);
+	assert_int_equal(pli_btf_member(&btf, 9999, "x", &f, &err), PL_ERR_NOTFOUND);
+	pli_btf_cleanup(&btf);
 }
 
 static void
@@ -196,7 +196,7 @@ expect_parse_error(const void *data, size_t len, const char *words)
 	struct pl_btf btf;
 	struct pl_err err = {0};
 
-	assert_int_equal(pl_btf_open(&btf, data, len, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_btf_open(&btf, data, len, &err), PL_ERR_PARSE);
 	if (!strstr(err.msg, words))
 		fail_msg("error '%s' does not say '%s'", err.msg, words);
 	assert_null(btf.type_off);
@@ -273,10 +273,10 @@ test_fanout_bounded(void **state)
 
 	(void)state;
 	build_fanout(&b);
-	assert_int_equal(pl_btf_open(&btf, b.out, b.len, &err), PL_OK);
-	assert_int_equal(pl_btf_member(&btf, 2, "missing", &f, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_btf_open(&btf, b.out, b.len, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, 2, "missing", &f, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "too many members"));
-	pl_btf_cleanup(&btf);
+	pli_btf_cleanup(&btf);
 }
 
 static void
@@ -307,17 +307,17 @@ test_kernel_btf(void **state)
 		len += n;
 	} while (n > 0);
 	fclose(f);
-	assert_int_equal(pl_btf_open(&btf, data, len, &err), PL_OK);
+	assert_int_equal(pli_btf_open(&btf, data, len, &err), PL_OK);
 	assert_true(btf.n_types > 1000);
-	pl_btf_find(&btf, want, 3);
+	pli_btf_find(&btf, want, 3);
 	assert_true(want[0].id && want[1].id);
-	assert_int_equal(pl_btf_member(&btf, want[0].id, "f_inode", &fld, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, want[0].id, "f_inode", &fld, &err), PL_OK);
 	assert_true(fld.is_pointer);
-	assert_int_equal(pl_btf_member(&btf, want[1].id, "i_mode", &fld, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, want[1].id, "i_mode", &fld, &err), PL_OK);
 	assert_int_equal(fld.size, 2);
-	assert_int_equal(pl_btf_member(&btf, want[1].id, "i_ino", &fld, &err), PL_OK);
+	assert_int_equal(pli_btf_member(&btf, want[1].id, "i_ino", &fld, &err), PL_OK);
 	assert_int_equal(fld.size, sizeof(unsigned long));
-	pl_btf_cleanup(&btf);
+	pli_btf_cleanup(&btf);
 	free(data);
 }
 

@@ -27,21 +27,21 @@ test_fit(void **state)
 
 	(void)state;
 	/* No limit: natural widths. */
-	assert_int_equal(pl_colfit_fit(cols, 4, 2, 0, w), 5 + 30 + 20 + 40 + 8);
+	assert_int_equal(pli_colfit_fit(cols, 4, 2, 0, w), 5 + 30 + 20 + 40 + 8);
 	assert_int_equal(w[3], 40);
 	/* 80: COMMAND alone gives 23 of its 28 spare columns. */
-	assert_int_equal(pl_colfit_fit(cols, 4, 2, 80, w), 80);
+	assert_int_equal(pli_colfit_fit(cols, 4, 2, 80, w), 80);
 	assert_int_equal(w[0], 5);
 	assert_int_equal(w[3], 17);
 	assert_int_equal(w[1] + w[2], 50);
 	/* 50: COMMAND at its minimum, ranks 1 share the rest, PROTO untouched. */
-	assert_int_equal(pl_colfit_fit(cols, 4, 2, 50, w), 50);
+	assert_int_equal(pli_colfit_fit(cols, 4, 2, 50, w), 50);
 	assert_int_equal(w[0], 5);
 	assert_int_equal(w[3], 12);
 	assert_true(w[1] >= 8 && w[2] >= 10);
 	assert_int_equal(w[1] + w[2], 50 - 8 - 5 - 12);
 	/* Too narrow for the minimums: as small as allowed, over the total. */
-	assert_int_equal(pl_colfit_fit(cols, 4, 2, 20, w), 5 + 8 + 10 + 12 + 8);
+	assert_int_equal(pli_colfit_fit(cols, 4, 2, 20, w), 5 + 8 + 10 + 12 + 8);
 }
 
 static void
@@ -50,27 +50,27 @@ test_put(void **state)
 	struct pl_buf b;
 
 	(void)state;
-	pl_buf_init(&b);
-	assert_int_equal(pl_colfit_put(&b, "abc", 3, 5, 1), 5);
-	assert_string_equal(pl_buf_str(&b), "abc  ");
-	pl_buf_reset(&b);
-	assert_int_equal(pl_colfit_put(&b, "abcdef", 6, 4, 1), 4);
-	assert_string_equal(pl_buf_str(&b), "abc" PL_COLFIT_MARK);
-	pl_buf_reset(&b);
+	pli_buf_init(&b);
+	assert_int_equal(pli_colfit_put(&b, "abc", 3, 5, 1), 5);
+	assert_string_equal(pli_buf_str(&b), "abc  ");
+	pli_buf_reset(&b);
+	assert_int_equal(pli_colfit_put(&b, "abcdef", 6, 4, 1), 4);
+	assert_string_equal(pli_buf_str(&b), "abc" PL_COLFIT_MARK);
+	pli_buf_reset(&b);
 	/* "é" is two bytes, one column: never cut inside it. */
-	assert_int_equal(pl_colfit_put(&b, "\xc3\xa9\xc3\xa9\xc3\xa9x", 7, 3, 0), 3);
-	assert_string_equal(pl_buf_str(&b), "\xc3\xa9\xc3\xa9" PL_COLFIT_MARK);
-	pl_buf_reset(&b);
-	pl_colfit_wrap(&b, "one two three four five six seven eight nine ten eleven", 10, 4, 30);
-	for (const char *l = pl_buf_str(&b), *e; *l; l = e + 1) {
+	assert_int_equal(pli_colfit_put(&b, "\xc3\xa9\xc3\xa9\xc3\xa9x", 7, 3, 0), 3);
+	assert_string_equal(pli_buf_str(&b), "\xc3\xa9\xc3\xa9" PL_COLFIT_MARK);
+	pli_buf_reset(&b);
+	pli_colfit_wrap(&b, "one two three four five six seven eight nine ten eleven", 10, 4, 30);
+	for (const char *l = pli_buf_str(&b), *e; *l; l = e + 1) {
 		e = strchr(l, '\n');
 		assert_non_null(e);
-		assert_true(pl_colfit_cols(l, (size_t)(e - l)) + (l == b.data ? 10 : 0) <= 30);
+		assert_true(pli_colfit_cols(l, (size_t)(e - l)) + (l == b.data ? 10 : 0) <= 30);
 	}
-	pl_buf_reset(&b);
-	pl_colfit_wrap(&b, "a\x1b[31mb", 0, 0, 40);
-	assert_string_equal(pl_buf_str(&b), "a\\x1b[31mb\n");
-	pl_buf_cleanup(&b);
+	pli_buf_reset(&b);
+	pli_colfit_wrap(&b, "a\x1b[31mb", 0, 0, 40);
+	assert_string_equal(pli_buf_str(&b), "a\\x1b[31mb\n");
+	pli_buf_cleanup(&b);
 }
 
 /* An address cut in the middle keeps its port after the marker; it fits the columns
@@ -82,16 +82,16 @@ test_put_mid(void **state)
 	struct pl_buf b;
 
 	(void)state;
-	pl_buf_init(&b);
-	assert_int_equal(pl_colfit_put_mid(&b, v6, strlen(v6), 6, 12, 1), 12);
-	assert_string_equal(pl_buf_str(&b), "[2001" PL_COLFIT_MARK ":54321");
-	pl_buf_reset(&b);
-	assert_int_equal(pl_colfit_put_mid(&b, "198.18.0.1:22", 13, 3, 16, 1), 16);
-	assert_string_equal(pl_buf_str(&b), "198.18.0.1:22   ");
-	pl_buf_reset(&b);
-	assert_int_equal(pl_colfit_put_mid(&b, v6, strlen(v6), 6, 7, 0), 7);
-	assert_string_equal(pl_buf_str(&b), "[2001:" PL_COLFIT_MARK);
-	pl_buf_cleanup(&b);
+	pli_buf_init(&b);
+	assert_int_equal(pli_colfit_put_mid(&b, v6, strlen(v6), 6, 12, 1), 12);
+	assert_string_equal(pli_buf_str(&b), "[2001" PL_COLFIT_MARK ":54321");
+	pli_buf_reset(&b);
+	assert_int_equal(pli_colfit_put_mid(&b, "198.18.0.1:22", 13, 3, 16, 1), 16);
+	assert_string_equal(pli_buf_str(&b), "198.18.0.1:22   ");
+	pli_buf_reset(&b);
+	assert_int_equal(pli_colfit_put_mid(&b, v6, strlen(v6), 6, 7, 0), 7);
+	assert_string_equal(pli_buf_str(&b), "[2001:" PL_COLFIT_MARK);
+	pli_buf_cleanup(&b);
 }
 
 /* Display width, not characters: a Hangul syllable takes two terminal columns, Arabic
@@ -109,40 +109,40 @@ test_wide(void **state)
 	size_t lines = 0;
 
 	(void)state;
-	assert_int_equal(pl_colfit_cols("\xed\x95\x9c\xea\xb8\x80", 6), 4); /* 한글 */
-	assert_int_equal(pl_colfit_cols("\xe4\xb8\xad", 3), 2);             /* CJK 中 */
-	assert_int_equal(pl_colfit_cols("\xef\xbc\xa1", 3), 2);             /* fullwidth A */
+	assert_int_equal(pli_colfit_cols("\xed\x95\x9c\xea\xb8\x80", 6), 4); /* 한글 */
+	assert_int_equal(pli_colfit_cols("\xe4\xb8\xad", 3), 2);             /* CJK 中 */
+	assert_int_equal(pli_colfit_cols("\xef\xbc\xa1", 3), 2);             /* fullwidth A */
 	/* "بَ": a letter and a fatha (U+064E) is one column; U+2066/U+2069 take none. */
-	assert_int_equal(pl_colfit_cols("\xd8\xa8\xd9\x8e", 4), 1);
-	assert_int_equal(pl_colfit_cols("\xe2\x81\xa6ss\xe2\x81\xa9", 8), 2);
+	assert_int_equal(pli_colfit_cols("\xd8\xa8\xd9\x8e", 4), 1);
+	assert_int_equal(pli_colfit_cols("\xe2\x81\xa6ss\xe2\x81\xa9", 8), 2);
 	/* A stray byte is one column, as it is printed. */
-	assert_int_equal(pl_colfit_cols("a\xff"
-	                                "b",
-	                                3),
+	assert_int_equal(pli_colfit_cols("a\xff"
+	                                 "b",
+	                                 3),
 	                 3);
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	/* A wide character never straddles the cut: 5 columns hold 한글 and the mark. */
-	assert_int_equal(pl_colfit_put(&b, "\xed\x95\x9c\xea\xb8\x80\xeb\xa7\x90", 9, 5, 1), 5);
-	assert_string_equal(pl_buf_str(&b), "\xed\x95\x9c\xea\xb8\x80" PL_COLFIT_MARK);
-	pl_buf_reset(&b);
-	assert_int_equal(pl_colfit_put(&b, "\xed\x95\x9c\xea\xb8\x80\xeb\xa7\x90", 9, 4, 1), 4);
-	assert_string_equal(pl_buf_str(&b), "\xed\x95\x9c" PL_COLFIT_MARK " ");
-	pl_buf_reset(&b);
+	assert_int_equal(pli_colfit_put(&b, "\xed\x95\x9c\xea\xb8\x80\xeb\xa7\x90", 9, 5, 1), 5);
+	assert_string_equal(pli_buf_str(&b), "\xed\x95\x9c\xea\xb8\x80" PL_COLFIT_MARK);
+	pli_buf_reset(&b);
+	assert_int_equal(pli_colfit_put(&b, "\xed\x95\x9c\xea\xb8\x80\xeb\xa7\x90", 9, 4, 1), 4);
+	assert_string_equal(pli_buf_str(&b), "\xed\x95\x9c" PL_COLFIT_MARK " ");
+	pli_buf_reset(&b);
 
-	pl_colfit_wrap(&b, ko, 4, 4, 60);
-	for (const char *l = pl_buf_str(&b), *e; *l; l = e + 1) {
+	pli_colfit_wrap(&b, ko, 4, 4, 60);
+	for (const char *l = pli_buf_str(&b), *e; *l; l = e + 1) {
 		size_t cols;
 
 		e = strchr(l, '\n');
 		assert_non_null(e);
-		cols = pl_colfit_cols(l, (size_t)(e - l)) + (l == b.data ? 4 : 0);
+		cols = pli_colfit_cols(l, (size_t)(e - l)) + (l == b.data ? 4 : 0);
 		assert_true(cols <= 60);
 		lines++;
 	}
 	/* About 290 columns of text: five lines at least, so each is well filled. */
 	assert_true(lines >= 5 && lines <= 7);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 int

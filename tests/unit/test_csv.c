@@ -48,7 +48,7 @@ parse(const char *input, struct collected *c, struct pl_err *err)
 	assert_non_null(buf);
 	memcpy(buf, input, len + 1);
 	memset(c, 0, sizeof(*c));
-	rc = pl_csv_parse_inplace(buf, len, "t.csv", collect, c, err);
+	rc = pli_csv_parse_inplace(buf, len, "t.csv", collect, c, err);
 	free(buf);
 	return rc;
 }
@@ -181,7 +181,7 @@ test_nul_byte(void **state)
 
 	(void)state;
 	memcpy(buf, input, sizeof(input));
-	assert_int_equal(pl_csv_parse_inplace(buf, sizeof(input) - 1, "t", collect, &c, &err),
+	assert_int_equal(pli_csv_parse_inplace(buf, sizeof(input) - 1, "t", collect, &c, &err),
 	                 PL_ERR_PARSE);
 	assert_int_equal(err.column, 4);
 	assert_non_null(strstr(err.msg, "NUL"));
@@ -222,7 +222,7 @@ test_callback_error_stops(void **state)
 	struct pl_err err = {0};
 
 	(void)state;
-	assert_int_equal(pl_csv_parse_inplace(buf, strlen(buf), "t", stop_at_second, NULL, &err),
+	assert_int_equal(pli_csv_parse_inplace(buf, strlen(buf), "t", stop_at_second, NULL, &err),
 	                 PL_ERR_LIMIT);
 }
 

@@ -46,19 +46,19 @@ static const struct pl_cli_refusal refuse[] = {
 // clang-format off
 static const struct pl_cli_opt rows[] = {
     {.text = "usage: t [OPTIONS]\n\noptions:\n"},
-    {.name = "flag", .short_name = 'f', .fn = pl_cli_opt_flag, .field = FIELD(flag),
+    {.name = "flag", .short_name = 'f', .fn = pli_cli_opt_flag, .field = FIELD(flag),
      .help = "a flag"},
     {.name = "count", .alias = "max-count", .arg = PL_ARG_REQUIRED, .metavar = "N",
-     .fn = pl_cli_opt_uint, .field = FIELD(count), .min = 1, .max = 10,
+     .fn = pli_cli_opt_uint, .field = FIELD(count), .min = 1, .max = 10,
      .help = "how many (1-10;\n--max-count too)"},
     {.name = "a-rather-long-name", .arg = PL_ARG_REQUIRED, .metavar = "VALUE",
-     .fn = pl_cli_opt_str, .field = FIELD(name), .help = "two spaces after the names"},
-    {.name = "tcp", .short_name = 't', .fn = pl_cli_opt_flag, .field = FIELD(letter),
+     .fn = pli_cli_opt_str, .field = FIELD(name), .help = "two spaces after the names"},
+    {.name = "tcp", .short_name = 't', .fn = pli_cli_opt_flag, .field = FIELD(letter),
      .usage = "-t, --tcp / -u, --udp", .help = "three spaces after several names"},
-    {.name = "udp", .short_name = 'u', .fn = pl_cli_opt_flag, .field = FIELD(letter)},
-    {.name = "below", .fn = pl_cli_opt_ignore, .help = "\nstarts below the names\nand goes on"},
-    {.name = "only-two", .fn = pl_cli_opt_ignore, .help_for = 2, .help = "in variant 2 only"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "udp", .short_name = 'u', .fn = pli_cli_opt_flag, .field = FIELD(letter)},
+    {.name = "below", .fn = pli_cli_opt_ignore, .help = "\nstarts below the names\nand goes on"},
+    {.name = "only-two", .fn = pli_cli_opt_ignore, .help_for = 2, .help = "in variant 2 only"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
     {.text = "\nthe end\n"},
 };
 // clang-format on
@@ -128,7 +128,7 @@ parse(struct run *r, struct state *st, int argc, char **argv)
 
 	run_open(r);
 	memset(st, 0, sizeof(*st));
-	rc = pl_cli_parse_opts(&r->cli, &set, 1, st, argc, argv);
+	rc = pli_cli_parse_opts(&r->cli, &set, 1, st, argc, argv);
 	run_close(r);
 	return rc;
 }
@@ -141,13 +141,13 @@ test_help_layout(void **state)
 	FILE *fp = open_memstream(&buf, &len);
 
 	(void)state;
-	pl_cli_opts_help(&set, 1, fp);
+	pli_cli_opts_help(&set, 1, fp);
 	fclose(fp);
 	assert_string_equal(buf, help_1);
 	free(buf);
 	/* Variant 2 also lists its own row, in its place. */
 	fp = open_memstream(&buf, &len);
-	pl_cli_opts_help(&set, 2, fp);
+	pli_cli_opts_help(&set, 2, fp);
 	fclose(fp);
 	assert_non_null(strstr(buf, "  --below\n                starts below the names\n"
 	                            "                and goes on\n"
@@ -223,7 +223,7 @@ collect(void *ctx, const struct pl_cli_optset *s, const struct pl_cli_opt *row)
 	char summary[64];
 
 	(void)s;
-	pl_cli_opt_summary(row, summary, sizeof(summary));
+	pli_cli_opt_summary(row, summary, sizeof(summary));
 	snprintf(names + n, 1024 - n, "%s[%s] ", row->name ? row->name : "?", summary);
 }
 
@@ -233,7 +233,7 @@ test_each(void **state)
 	char names[1024] = "";
 
 	(void)state;
-	pl_cli_opts_each(&set, collect, names);
+	pli_cli_opts_each(&set, collect, names);
 	assert_string_equal(names, "flag[a flag] count[how many (1-10;] "
 	                           "a-rather-long-name[two spaces after the names] "
 	                           "tcp[three spaces after several names] "

@@ -229,17 +229,17 @@ test_isolate_ltr(void **state)
 	struct pl_buf b;
 
 	(void)state;
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		pl_buf_reset(&b);
+		pli_buf_reset(&b);
 		pl_page_isolate_ltr(&b, cases[i].in, 1);
-		if (strcmp(pl_buf_str(&b), cases[i].out) != 0)
-			fail_msg("case %zu: got '%s'", i, pl_buf_str(&b));
+		if (strcmp(pli_buf_str(&b), cases[i].out) != 0)
+			fail_msg("case %zu: got '%s'", i, pli_buf_str(&b));
 	}
-	pl_buf_reset(&b);
+	pli_buf_reset(&b);
 	pl_page_isolate_ltr(&b, "--tlsverify 11740-11743", 0);
-	assert_string_equal(pl_buf_str(&b), "--tlsverify 11740-11743");
-	pl_buf_cleanup(&b);
+	assert_string_equal(pli_buf_str(&b), "--tlsverify 11740-11743");
+	pli_buf_cleanup(&b);
 }
 
 int

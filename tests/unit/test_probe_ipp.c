@@ -69,7 +69,7 @@ static void
 test_request(void **state)
 {
 	unsigned char buf[512];
-	size_t n = pl_ipp_request(buf, sizeof(buf), 0x000b, "ipp://198.18.0.2:631/ipp/print");
+	size_t n = pli_ipp_request(buf, sizeof(buf), 0x000b, "ipp://198.18.0.2:631/ipp/print");
 	struct pl_ipp_reply r;
 
 	(void)state;
@@ -79,11 +79,11 @@ test_request(void **state)
 	assert_memory_equal(buf + 12, "attributes-charset", 18);
 	assert_int_equal(buf[n - 1], 0x03);
 	/* Read back with the response parser (operation where a status would be). */
-	assert_int_equal(pl_ipp_parse(buf, n, &r), 0);
+	assert_int_equal(pli_ipp_parse(buf, n, &r), 0);
 	assert_int_equal(r.status, 0x000b);
 	/* The CUPS-Get-Default form takes no printer-uri; too small a buffer: 0. */
-	assert_true(pl_ipp_request(buf, sizeof(buf), 0x4001, NULL) < n);
-	assert_int_equal(pl_ipp_request(buf, 40, 0x000b, "ipp://x/"), 0);
+	assert_true(pli_ipp_request(buf, sizeof(buf), 0x4001, NULL) < n);
+	assert_int_equal(pli_ipp_request(buf, 40, 0x000b, "ipp://x/"), 0);
 }
 
 static void
@@ -94,7 +94,7 @@ test_printer_answer(void **state)
 	struct pl_ipp_reply r;
 
 	(void)state;
-	assert_int_equal(pl_ipp_parse(buf, n, &r), 0);
+	assert_int_equal(pli_ipp_parse(buf, n, &r), 0);
 	assert_int_equal(r.major, 2);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.make_model, "HP LaserJet M404dn");
@@ -103,7 +103,7 @@ test_printer_answer(void **state)
 	assert_string_equal(r.name, "hp-lab");
 	/* Every cut: an error, never a read past the end (ASan), strings terminated. */
 	for (size_t cut = 0; cut < n; cut++) {
-		assert_int_equal(pl_ipp_parse(buf, cut, &r), -1);
+		assert_int_equal(pli_ipp_parse(buf, cut, &r), -1);
 		assert_non_null(memchr(r.make_model, '\0', sizeof(r.make_model)));
 	}
 }
@@ -117,14 +117,14 @@ test_not_ipp(void **state)
 
 	(void)state;
 	buf[7] = 2; /* not our request-id */
-	assert_int_equal(pl_ipp_parse(buf, n, &r), -1);
+	assert_int_equal(pli_ipp_parse(buf, n, &r), -1);
 	buf[7] = 1;
 	buf[0] = 'H'; /* an HTTP page */
-	assert_int_equal(pl_ipp_parse(buf, n, &r), -1);
+	assert_int_equal(pli_ipp_parse(buf, n, &r), -1);
 	buf[0] = 2;
 	/* A name length past the end. */
 	buf[9 + 1] = 0xff;
-	assert_int_equal(pl_ipp_parse(buf, n, &r), -1);
+	assert_int_equal(pli_ipp_parse(buf, n, &r), -1);
 }
 
 static void
@@ -135,11 +135,11 @@ test_dechunk(void **state)
 	unsigned char c[] = "fffffffffffffff\r\nx"; /* absurd size: nothing, no overflow */
 
 	(void)state;
-	assert_int_equal(pl_http_dechunk(a, sizeof(a) - 1), 8);
+	assert_int_equal(pli_http_dechunk(a, sizeof(a) - 1), 8);
 	assert_memory_equal(a, "helloabc", 8);
-	assert_int_equal(pl_http_dechunk(b, sizeof(b) - 1), 4);
+	assert_int_equal(pli_http_dechunk(b, sizeof(b) - 1), 4);
 	assert_memory_equal(b, "0123", 4);
-	assert_int_equal(pl_http_dechunk(c, sizeof(c) - 1), 0);
+	assert_int_equal(pli_http_dechunk(c, sizeof(c) - 1), 0);
 }
 
 /* A printer's web server: GET gets a page, POST /ipp/print with an IPP

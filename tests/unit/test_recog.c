@@ -43,32 +43,32 @@ check_examples(const struct pl_recog_db *db, size_t *n_examples)
 {
 	size_t fails = 0;
 
-	for (size_t i = 0; i < pl_recog_db_count(db); i++) {
-		for (size_t j = 0; j < pl_recog_fp_examples(db, i); j++) {
+	for (size_t i = 0; i < pli_recog_db_count(db); i++) {
+		for (size_t j = 0; j < pli_recog_fp_examples(db, i); j++) {
 			struct pl_recog_result res;
 			size_t len, n_attrs;
-			const char *ex = pl_recog_example(db, i, j, &len, &n_attrs);
+			const char *ex = pli_recog_example(db, i, j, &len, &n_attrs);
 
 			(*n_examples)++;
-			if (!pl_recog_match_one(db, i, ex, len, &res)) {
+			if (!pli_recog_match_one(db, i, ex, len, &res)) {
 				printf("%s: fingerprint %zu /%s/ %s: example %zu does not match: "
 				       "%.80s\n",
-				       pl_recog_db_name(db), i, pl_recog_fp_pattern(db, i),
-				       pl_recog_fp_error(db, i), j, ex);
+				       pli_recog_db_name(db), i, pli_recog_fp_pattern(db, i),
+				       pli_recog_fp_error(db, i), j, ex);
 				fails++;
 				continue;
 			}
 			for (size_t k = 0; k < n_attrs; k++) {
 				const char *name, *want, *got;
 
-				pl_recog_example_attr(db, i, j, k, &name, &want);
-				got = pl_recog_get(&res, name);
+				pli_recog_example_attr(db, i, j, k, &name, &want);
+				got = pli_recog_get(&res, name);
 				if (!got)
 					got = "";
 				if (strcmp(got, want) != 0) {
 					printf("%s: fingerprint %zu example %zu: %s is '%s', "
 					       "expected '%s'\n",
-					       pl_recog_db_name(db), i, j, name, got, want);
+					       pli_recog_db_name(db), i, j, name, got, want);
 					fails++;
 				}
 			}
@@ -100,12 +100,12 @@ test_every_shipped_example(void **state)
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		xml = slurp(path, &len);
 		assert_non_null(xml);
-		if (pl_recog_db_parse(xml, len, de->d_name, &db, &err) != PL_OK)
+		if (pli_recog_db_parse(xml, len, de->d_name, &db, &err) != PL_OK)
 			fail_msg("%s:%u:%u: %s", de->d_name, err.line, err.column, err.msg);
 		files++;
-		fps += pl_recog_db_count(db);
+		fps += pli_recog_db_count(db);
 		fails += check_examples(db, &examples);
-		pl_recog_db_free(db);
+		pli_recog_db_free(db);
 		free(xml);
 	}
 	closedir(d);
@@ -126,13 +126,13 @@ test_embedded_copies(void **state)
 	for (size_t i = 0; i < pl_recog_builtin_count; i++) {
 		struct pl_recog_db *db = NULL;
 
-		assert_int_equal(pl_recog_db_parse(pl_recog_builtin_blobs[i].xml,
-		                                   pl_recog_builtin_blobs[i].len,
-		                                   pl_recog_builtin_blobs[i].name, &db, NULL),
+		assert_int_equal(pli_recog_db_parse(pl_recog_builtin_blobs[i].xml,
+		                                    pl_recog_builtin_blobs[i].len,
+		                                    pl_recog_builtin_blobs[i].name, &db, NULL),
 		                 PL_OK);
-		assert_int_equal(pl_recog_db_bad_patterns(db), 0);
+		assert_int_equal(pli_recog_db_bad_patterns(db), 0);
 		assert_int_equal(check_examples(db, &examples), 0);
-		pl_recog_db_free(db);
+		pli_recog_db_free(db);
 	}
 }
 
@@ -141,7 +141,7 @@ parse_str(const char *xml)
 {
 	struct pl_recog_db *db = NULL;
 
-	assert_int_equal(pl_recog_db_parse(xml, strlen(xml), "t", &db, NULL), PL_OK);
+	assert_int_equal(pli_recog_db_parse(xml, strlen(xml), "t", &db, NULL), PL_OK);
 	return db;
 }
 
@@ -164,15 +164,15 @@ test_ruby_semantics(void **state)
 
 	(void)state;
 	/* Ruby's $ matches before a line break, ^ after one. */
-	assert_true(pl_recog_match(db, "x\nFoo 12\nmore", 14, &res));
-	assert_string_equal(pl_recog_get(&res, "service.version"), "12");
-	assert_string_equal(pl_recog_get(&res, "service.cpe23"), "cpe:/a:foo:foo:12");
-	assert_true(pl_recog_match(db, "a\nb", 3, &res));
-	assert_string_equal(pl_recog_get(&res, "service.product"), "AB");
-	assert_true(pl_recog_match(db, "CASE", 4, &res));
-	assert_false(pl_recog_match(db, "nothing", 7, &res));
-	assert_string_equal(pl_recog_db_protocol(db), "x");
-	pl_recog_db_free(db);
+	assert_true(pli_recog_match(db, "x\nFoo 12\nmore", 14, &res));
+	assert_string_equal(pli_recog_get(&res, "service.version"), "12");
+	assert_string_equal(pli_recog_get(&res, "service.cpe23"), "cpe:/a:foo:foo:12");
+	assert_true(pli_recog_match(db, "a\nb", 3, &res));
+	assert_string_equal(pli_recog_get(&res, "service.product"), "AB");
+	assert_true(pli_recog_match(db, "CASE", 4, &res));
+	assert_false(pli_recog_match(db, "nothing", 7, &res));
+	assert_string_equal(pli_recog_db_protocol(db), "x");
+	pli_recog_db_free(db);
 }
 
 static void
@@ -187,25 +187,25 @@ test_parse_errors(void **state)
 	                     "</description></fingerprint></fingerprints>";
 
 	(void)state;
-	assert_int_equal(pl_recog_db_parse(bad, strlen(bad), "bad.xml", &db, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_recog_db_parse(bad, strlen(bad), "bad.xml", &db, &err), PL_ERR_PARSE);
 	assert_int_equal(err.line, 2);
 	assert_non_null(strstr(err.msg, "pattern"));
-	assert_int_equal(pl_recog_db_parse("<a>", 3, "t", &db, &err), PL_ERR_PARSE);
-	assert_int_equal(pl_recog_db_parse(b64, strlen(b64), "t", &db, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_recog_db_parse("<a>", 3, "t", &db, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_recog_db_parse(b64, strlen(b64), "t", &db, &err), PL_ERR_PARSE);
 	/* Found by fuzz_recog: elements nested in an example must not confuse the loader. */
 	{
 		const char *nested = "<fingerprints><fingerprint pattern='a'><example>x"
 		                     "<fingerprint pattern='b'></fingerprint></example>"
 		                     "</fingerprint></fingerprints>";
 
-		assert_int_equal(pl_recog_db_parse(nested, strlen(nested), "t", &db, &err),
+		assert_int_equal(pli_recog_db_parse(nested, strlen(nested), "t", &db, &err),
 		                 PL_ERR_PARSE);
 	}
 	/* A pattern PCRE2 rejects makes its fingerprint inert, not the database. */
-	assert_int_equal(pl_recog_db_parse(broken, strlen(broken), "t", &db, &err), PL_OK);
-	assert_int_equal(pl_recog_db_bad_patterns(db), 1);
-	assert_string_not_equal(pl_recog_fp_error(db, 0), "");
-	pl_recog_db_free(db);
+	assert_int_equal(pli_recog_db_parse(broken, strlen(broken), "t", &db, &err), PL_OK);
+	assert_int_equal(pli_recog_db_bad_patterns(db), 1);
+	assert_string_not_equal(pli_recog_fp_error(db, 0), "");
+	pli_recog_db_free(db);
 }
 
 static void

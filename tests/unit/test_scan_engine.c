@@ -344,19 +344,19 @@ test_reserved_parse(void **state)
 
 	(void)state;
 	memset(bm, 0, sizeof(bm));
-	assert_int_equal(pl_sockpool_parse_reserved("8080,9000-9002\n", bm), 0);
+	assert_int_equal(pli_sockpool_parse_reserved("8080,9000-9002\n", bm), 0);
 	assert_true(bit(bm, 8080) && bit(bm, 9000) && bit(bm, 9001) && bit(bm, 9002));
 	assert_false(bit(bm, 8079) || bit(bm, 8081) || bit(bm, 8999) || bit(bm, 9003));
 	memset(bm, 0, sizeof(bm));
-	assert_int_equal(pl_sockpool_parse_reserved("\n", bm), 0);
-	assert_int_equal(pl_sockpool_parse_reserved("", bm), 0);
+	assert_int_equal(pli_sockpool_parse_reserved("\n", bm), 0);
+	assert_int_equal(pli_sockpool_parse_reserved("", bm), 0);
 	assert_false(bit(bm, 0) || bit(bm, 65535));
-	assert_int_equal(pl_sockpool_parse_reserved("65535", bm), 0);
+	assert_int_equal(pli_sockpool_parse_reserved("65535", bm), 0);
 	assert_true(bit(bm, 65535));
-	assert_int_equal(pl_sockpool_parse_reserved("x", bm), -1);
-	assert_int_equal(pl_sockpool_parse_reserved("9-3", bm), -1);
-	assert_int_equal(pl_sockpool_parse_reserved("70000", bm), -1);
-	assert_int_equal(pl_sockpool_parse_reserved("1,,2", bm), -1);
+	assert_int_equal(pli_sockpool_parse_reserved("x", bm), -1);
+	assert_int_equal(pli_sockpool_parse_reserved("9-3", bm), -1);
+	assert_int_equal(pli_sockpool_parse_reserved("70000", bm), -1);
+	assert_int_equal(pli_sockpool_parse_reserved("1,,2", bm), -1);
 }
 
 /* Pool sockets have ports of their own; none is handed out for a probe of its own port. */
@@ -371,37 +371,37 @@ test_pool_ports(void **state)
 	unsigned pool;
 
 	(void)state;
-	assert_int_equal(pl_sockpool_init(&sp, 8), PL_OK);
-	assert_int_equal(pl_sockpool_get(&sp, 0, 0, &a), 1);
+	assert_int_equal(pli_sockpool_init(&sp, 8), PL_OK);
+	assert_int_equal(pli_sockpool_get(&sp, 0, 0, &a), 1);
 	assert_true(a.port != 0);
-	pl_sockpool_put(&sp, &a, 1);
-	assert_int_equal(pl_sockpool_get(&sp, 0, 0, &b), 0); /* the same one, reused */
+	pli_sockpool_put(&sp, &a, 1);
+	assert_int_equal(pli_sockpool_get(&sp, 0, 0, &b), 0); /* the same one, reused */
 	assert_int_equal(b.fd, a.fd);
-	pl_sockpool_put(&sp, &b, 1);
-	assert_int_equal(pl_sockpool_get(&sp, 0, a.port, &b), 1); /* not a: its own port */
+	pli_sockpool_put(&sp, &b, 1);
+	assert_int_equal(pli_sockpool_get(&sp, 0, a.port, &b), 1); /* not a: its own port */
 	assert_true(b.fd != a.fd && b.port != a.port);
-	pl_sockpool_put(&sp, &b, 1);
+	pli_sockpool_put(&sp, &b, 1);
 	/* Learning: nothing at the first sighting, the source at the second. */
-	assert_int_equal(pl_sockpool_pick(&sp, &lo, &learn), 0);
+	assert_int_equal(pli_sockpool_pick(&sp, &lo, &learn), 0);
 	assert_false(learn);
-	assert_int_equal(pl_sockpool_pick(&sp, &lo, &learn), 0);
+	assert_int_equal(pli_sockpool_pick(&sp, &lo, &learn), 0);
 	assert_true(learn);
-	assert_true(pl_sockpool_get(&sp, 0, 9, &a) >= 0);
+	assert_true(pli_sockpool_get(&sp, 0, 9, &a) >= 0);
 	sin.sin_port = htons(9);
 	sin.sin_addr.s_addr = htonl(0x7f000001);
 	if (connect(a.fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 && errno == EINPROGRESS)
-		pl_sockpool_learn(&sp, &lo, &a);
-	pl_sockpool_put(&sp, &a, 0);
-	pool = pl_sockpool_pick(&sp, &lo, &learn);
+		pli_sockpool_learn(&sp, &lo, &a);
+	pli_sockpool_put(&sp, &a, 0);
+	pool = pli_sockpool_pick(&sp, &lo, &learn);
 	if (pool >= 2) { /* learned (unless loopback refused inside connect) */
 		assert_int_equal(sp.pool[pool].has_src, 1);
 		assert_memory_equal(sp.pool[pool].src, lo.bytes, 4);
-		assert_int_equal(pl_sockpool_get(&sp, pool, 0, &a), 1);
-		pl_sockpool_put(&sp, &a, 1);
-		pl_sockpool_forget(&sp, pool);
-		assert_int_equal(pl_sockpool_pick(&sp, &lo, &learn), 0); /* forgotten */
+		assert_int_equal(pli_sockpool_get(&sp, pool, 0, &a), 1);
+		pli_sockpool_put(&sp, &a, 1);
+		pli_sockpool_forget(&sp, pool);
+		assert_int_equal(pli_sockpool_pick(&sp, &lo, &learn), 0); /* forgotten */
 	}
-	pl_sockpool_cleanup(&sp);
+	pli_sockpool_cleanup(&sp);
 	assert_int_equal(count_fds(), before);
 }
 

@@ -21,12 +21,12 @@ expect(esc_fn fn, const char *in, const char *want)
 {
 	struct pl_buf b;
 
-	pl_buf_init(&b);
-	pl_buf_puts(&b, "<"); /* escapers append: what was there stays */
+	pli_buf_init(&b);
+	pli_buf_puts(&b, "<"); /* escapers append: what was there stays */
 	fn(&b, in);
-	assert_string_equal(pl_buf_str(&b) + 1, want);
+	assert_string_equal(pli_buf_str(&b) + 1, want);
 	assert_int_equal(b.data[0], '<');
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 static void

@@ -54,11 +54,11 @@ check_all(const struct pl_inflight *t, const struct model *m)
 		if (!m->used[i])
 			continue;
 		sum += s->probe.pos + 1;
-		assert_int_equal(pl_inflight_find(t, &s->probe.addr, s->probe.port, s->probe.proto),
-		                 i);
+		assert_int_equal(
+		    pli_inflight_find(t, &s->probe.addr, s->probe.port, s->probe.proto), i);
 	}
 	copy.seen = 0;
-	pl_inflight_foreach(t, count_pos, &copy);
+	pli_inflight_foreach(t, count_pos, &copy);
 	assert_int_equal(copy.seen, sum);
 	/* The deadline list is ordered. */
 	for (uint32_t i = t->head; i != PL_INFLIGHT_NIL && t->slots[i].next != PL_INFLIGHT_NIL;
@@ -75,7 +75,7 @@ test_random_ops(void **state)
 	size_t used = 0;
 
 	(void)state;
-	assert_int_equal(pl_inflight_init(&t, N_SLOTS, 1), PL_OK);
+	assert_int_equal(pli_inflight_init(&t, N_SLOTS, 1), PL_OK);
 	for (int op = 0; op < N_OPS; op++) {
 		uint64_t r = rnd(&seed);
 		uint32_t i = (uint32_t)(r % N_SLOTS);
@@ -87,9 +87,9 @@ test_random_ops(void **state)
 			p.addr.family = (r >> 30) & 1 ? 6 : 4;
 			p.addr.bytes[3] = (uint8_t)((r >> 33) % 5);
 			p.port = (uint16_t)((r >> 40) % 4096);
-			if (pl_inflight_find(&t, &p.addr, p.port, p.proto) != PL_INFLIGHT_NIL)
+			if (pli_inflight_find(&t, &p.addr, p.port, p.proto) != PL_INFLIGHT_NIL)
 				continue; /* the model keeps keys unique */
-			k = pl_inflight_take(&t, &p);
+			k = pli_inflight_take(&t, &p);
 			if (used == N_SLOTS) {
 				assert_int_equal(k, PL_INFLIGHT_NIL);
 				continue;
@@ -97,14 +97,14 @@ test_random_ops(void **state)
 			assert_true(k < N_SLOTS && !m.used[k]);
 			m.used[k] = 1;
 			used++;
-			pl_inflight_set_deadline(&t, k, now += 1 + (r >> 50) % 3);
+			pli_inflight_set_deadline(&t, k, now += 1 + (r >> 50) % 3);
 		} else if (m.used[i]) {
-			pl_inflight_release(&t, i);
+			pli_inflight_release(&t, i);
 			m.used[i] = 0;
 			used--;
-			assert_int_equal(pl_inflight_find(&t, &t.slots[i].probe.addr,
-			                                  t.slots[i].probe.port,
-			                                  t.slots[i].probe.proto),
+			assert_int_equal(pli_inflight_find(&t, &t.slots[i].probe.addr,
+			                                   t.slots[i].probe.port,
+			                                   t.slots[i].probe.proto),
 			                 PL_INFLIGHT_NIL);
 		}
 		assert_int_equal(t.count, used);
@@ -112,15 +112,15 @@ test_random_ops(void **state)
 			check_all(&t, &m);
 	}
 	/* Expiry pops in deadline order. */
-	while ((pl_inflight_expired(&t, UINT64_MAX)) != PL_INFLIGHT_NIL) {
+	while ((pli_inflight_expired(&t, UINT64_MAX)) != PL_INFLIGHT_NIL) {
 		uint32_t h = t.head;
 
-		pl_inflight_release(&t, h);
+		pli_inflight_release(&t, h);
 		used--;
 	}
 	assert_int_equal(used, 0);
 	assert_int_equal(t.count, 0);
-	pl_inflight_cleanup(&t);
+	pli_inflight_cleanup(&t);
 }
 
 static void
@@ -132,22 +132,22 @@ test_wait_and_result(void **state)
 	uint32_t i;
 
 	(void)state;
-	assert_int_equal(pl_inflight_init(&t, 4, 0), PL_OK);
-	assert_int_equal(pl_inflight_wait_ms(&t, 0, 250), 250);
-	i = pl_inflight_take(&t, &p);
+	assert_int_equal(pli_inflight_init(&t, 4, 0), PL_OK);
+	assert_int_equal(pli_inflight_wait_ms(&t, 0, 250), 250);
+	i = pli_inflight_take(&t, &p);
 	t.slots[i].t_send_ns = 1000000;
 	t.slots[i].attempts = 2;
-	pl_inflight_set_deadline(&t, i, 5500000);
-	assert_int_equal(pl_inflight_wait_ms(&t, 1000000, 250), 5);
-	assert_int_equal(pl_inflight_expired(&t, 5499999), PL_INFLIGHT_NIL);
-	assert_int_equal(pl_inflight_expired(&t, 5500000), i);
-	pl_inflight_result(&t, i, PL_PORT_OPEN, PL_REASON_SYN_ACK, 0, 3000000, &r);
+	pli_inflight_set_deadline(&t, i, 5500000);
+	assert_int_equal(pli_inflight_wait_ms(&t, 1000000, 250), 5);
+	assert_int_equal(pli_inflight_expired(&t, 5499999), PL_INFLIGHT_NIL);
+	assert_int_equal(pli_inflight_expired(&t, 5500000), i);
+	pli_inflight_result(&t, i, PL_PORT_OPEN, PL_REASON_SYN_ACK, 0, 3000000, &r);
 	assert_int_equal(r.pos, 7);
 	assert_int_equal(r.rtt_us, 2000);
 	assert_int_equal(r.attempts, 2);
-	pl_inflight_result(&t, i, PL_PORT_FILTERED, PL_REASON_NO_RESPONSE, 0, 3000000, &r);
+	pli_inflight_result(&t, i, PL_PORT_FILTERED, PL_REASON_NO_RESPONSE, 0, 3000000, &r);
 	assert_int_equal(r.rtt_us, 0);
-	pl_inflight_cleanup(&t);
+	pli_inflight_cleanup(&t);
 }
 
 int

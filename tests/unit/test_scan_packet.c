@@ -33,9 +33,9 @@ test_siphash_vectors(void **state)
 	for (int i = 0; i < 64; i++)
 		msg[i] = (uint8_t)i;
 	/* The paper's appendix A example, and the first and ninth reference vectors. */
-	assert_true(pl_siphash24(key, msg, 15) == 0xa129ca6149be45e5ull);
-	assert_true(pl_siphash24(key, msg, 0) == 0x726fdb47dd0e0e31ull);
-	assert_true(pl_siphash24(key, msg, 8) == 0x93f5f5799a932462ull);
+	assert_true(pli_siphash24(key, msg, 15) == 0xa129ca6149be45e5ull);
+	assert_true(pli_siphash24(key, msg, 0) == 0x726fdb47dd0e0e31ull);
+	assert_true(pli_siphash24(key, msg, 8) == 0x93f5f5799a932462ull);
 }
 
 static void
@@ -45,7 +45,7 @@ test_syn_and_checksum(void **state)
 	uint32_t sum;
 
 	(void)state;
-	pl_pkt_build_syn(syn, 40001, 22, 0xdeadbeef, &src4, &dst4);
+	pli_pkt_build_syn(syn, 40001, 22, 0xdeadbeef, &src4, &dst4);
 	assert_int_equal(syn[0] << 8 | syn[1], 40001);
 	assert_int_equal(syn[2] << 8 | syn[3], 22);
 	assert_int_equal(syn[4], 0xde);
@@ -53,14 +53,14 @@ test_syn_and_checksum(void **state)
 	assert_int_equal(syn[12] >> 4, PL_SYN_LEN / 4);
 	assert_int_equal(syn[13], PL_TCP_SYN);
 	/* A correct checksum makes the sum over pseudo header and segment 0xffff. */
-	sum = pl_csum_add(pl_csum_add(0, pseudo, sizeof(pseudo)), syn, sizeof(syn));
-	assert_int_equal(pl_csum_fold(sum), 0);
+	sum = pli_csum_add(pli_csum_add(0, pseudo, sizeof(pseudo)), syn, sizeof(syn));
+	assert_int_equal(pli_csum_fold(sum), 0);
 	/* IPv6: the kernel fills the checksum in. */
-	pl_pkt_build_syn(syn, 40001, 22, 1, NULL, &dst4);
+	pli_pkt_build_syn(syn, 40001, 22, 1, NULL, &dst4);
 	assert_int_equal(syn[16] | syn[17], 0);
 	/* RFC 1071's example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2. */
 	assert_int_equal(
-	    pl_csum_add(0, (const uint8_t[]){0, 1, 0xf2, 3, 0xf4, 0xf5, 0xf6, 0xf7}, 8), 0xddf2);
+	    pli_csum_add(0, (const uint8_t[]){0, 1, 0xf2, 3, 0xf4, 0xf5, 0xf6, 0xf7}, 8), 0xddf2);
 }
 
 static void
@@ -71,16 +71,16 @@ test_cookie(void **state)
 
 	(void)state;
 	other.bytes[3]++;
-	assert_int_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
-	                 pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP));
-	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
-	                     pl_pkt_cookie(k2, &dst4, 22, 40001, PL_PROTO_TCP));
-	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
-	                     pl_pkt_cookie(k1, &other, 22, 40001, PL_PROTO_TCP));
-	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
-	                     pl_pkt_cookie(k1, &dst4, 23, 40001, PL_PROTO_TCP));
-	assert_int_not_equal(pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
-	                     pl_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_UDP));
+	assert_int_equal(pli_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                 pli_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pli_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pli_pkt_cookie(k2, &dst4, 22, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pli_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pli_pkt_cookie(k1, &other, 22, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pli_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pli_pkt_cookie(k1, &dst4, 23, 40001, PL_PROTO_TCP));
+	assert_int_not_equal(pli_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_TCP),
+	                     pli_pkt_cookie(k1, &dst4, 22, 40001, PL_PROTO_UDP));
 }
 
 /* An IPv4 header (20 bytes) for proto from 198.19.7.5 to 198.18.0.1, total len. */
@@ -108,9 +108,9 @@ truncations_fail(const uint8_t *p, size_t len, int v6icmp)
 
 		memcpy(copy, p, n);
 		if (v6icmp)
-			assert_int_equal(pl_pkt_parse_icmp6(copy, n, &r), -1);
+			assert_int_equal(pli_pkt_parse_icmp6(copy, n, &r), -1);
 		else
-			assert_int_equal(pl_pkt_parse_ip4(copy, n, &r), -1);
+			assert_int_equal(pli_pkt_parse_ip4(copy, n, &r), -1);
 		free(copy);
 	}
 }
@@ -123,10 +123,10 @@ test_parse_tcp4(void **state)
 
 	(void)state;
 	ip4(p, 6, sizeof(p));
-	pl_pkt_build_syn(p + 20, 22, 40001, 0x11223344, NULL, &dst4);
+	pli_pkt_build_syn(p + 20, 22, 40001, 0x11223344, NULL, &dst4);
 	p[20 + 13] = PL_TCP_SYN | PL_TCP_ACK;
 	p[20 + 8] = 0xde, p[20 + 9] = 0xad, p[20 + 10] = 0xbe, p[20 + 11] = 0xf0;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
 	assert_int_equal(r.kind, PL_PKT_TCP);
 	assert_int_equal(r.proto, PL_PROTO_TCP);
 	assert_memory_equal(&r.target, &dst4, sizeof(dst4));
@@ -138,13 +138,13 @@ test_parse_tcp4(void **state)
 	truncations_fail(p, sizeof(p), 0);
 	/* A bad data offset, a fragment, a total length past the buffer: refused. */
 	p[20 + 12] = 0x40;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), -1);
 	p[20 + 12] = 0x60;
 	p[7] = 1;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), -1);
 	p[7] = 0;
 	p[3] = 45;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), -1);
 }
 
 static void
@@ -164,16 +164,16 @@ test_parse_icmp4(void **state)
 	ip4(p + 28, 6, 44);
 	memcpy(p + 28 + 12, src4.bytes, 4);
 	memcpy(p + 28 + 16, dst4.bytes, 4);
-	pl_pkt_build_syn(syn, 40001, 2323, 0xcafe0001, NULL, &dst4);
+	pli_pkt_build_syn(syn, 40001, 2323, 0xcafe0001, NULL, &dst4);
 	memcpy(p + 48, syn, 8); /* the quote: our SYN's first 8 bytes */
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
 	assert_int_equal(r.kind, PL_PKT_ICMP);
 	assert_int_equal(r.proto, PL_PROTO_TCP);
 	assert_memory_equal(&r.target, &dst4, sizeof(dst4));
 	assert_int_equal(r.target_port, 2323);
 	assert_int_equal(r.local_port, 40001);
 	assert_int_equal(r.seq, 0xcafe0001);
-	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(pli_pkt_icmp_state(&r, &st, &why), 0);
 	assert_int_equal(st, PL_PORT_FILTERED);
 	assert_int_equal(why, PL_REASON_HOST_UNREACH);
 	truncations_fail(p, sizeof(p), 0);
@@ -199,8 +199,8 @@ test_parse_icmp4(void **state)
 
 		for (size_t k = 0; k < sizeof(codes) / sizeof(codes[0]); k++) {
 			p[21] = codes[k].code;
-			assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
-			assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), codes[k].rc);
+			assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
+			assert_int_equal(pli_pkt_icmp_state(&r, &st, &why), codes[k].rc);
 			if (codes[k].rc == 0) {
 				assert_int_equal(st, PL_PORT_FILTERED);
 				assert_int_equal(why, codes[k].why);
@@ -210,23 +210,23 @@ test_parse_icmp4(void **state)
 	/* A UDP probe: host unreachable is filtered too. */
 	p[21] = 1;
 	p[28 + 9] = 17;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
-	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(pli_pkt_icmp_state(&r, &st, &why), 0);
 	assert_int_equal(st, PL_PORT_FILTERED);
 	/* Port unreachable: closed for a UDP probe, admin-prohibited code 13. */
 	p[21] = 3;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
-	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(pli_pkt_icmp_state(&r, &st, &why), 0);
 	assert_int_equal(st, PL_PORT_CLOSED);
 	assert_int_equal(why, PL_REASON_PORT_UNREACH);
 	p[21] = 13;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
-	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(pli_pkt_icmp_state(&r, &st, &why), 0);
 	assert_int_equal(st, PL_PORT_FILTERED);
 	assert_int_equal(why, PL_REASON_ADMIN_PROHIBITED);
 	/* Other ICMP types are not answers. */
 	p[20] = 11;
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), -1);
 }
 
 static void
@@ -247,12 +247,12 @@ test_parse_v6(void **state)
 	memcpy(p + 8 + 24, t6.bytes, 16);
 	p[48] = 40001 >> 8, p[49] = 40001 & 0xff, p[50] = 0, p[51] = 80;
 	p[52] = 0xab;
-	assert_int_equal(pl_pkt_parse_icmp6(p, sizeof(p), &r), 0);
+	assert_int_equal(pli_pkt_parse_icmp6(p, sizeof(p), &r), 0);
 	assert_memory_equal(&r.target, &t6, sizeof(t6));
 	assert_int_equal(r.target_port, 80);
 	assert_int_equal(r.local_port, 40001);
 	assert_int_equal(r.seq >> 24, 0xab);
-	assert_int_equal(pl_pkt_icmp_state(&r, &st, &why), 0);
+	assert_int_equal(pli_pkt_icmp_state(&r, &st, &why), 0);
 	assert_int_equal(st, PL_PORT_FILTERED);
 	assert_int_equal(why, PL_REASON_ADMIN_PROHIBITED);
 	truncations_fail(p, sizeof(p), 1);
@@ -261,18 +261,18 @@ test_parse_v6(void **state)
 	tcp[2] = 40001 >> 8, tcp[3] = 40001 & 0xff;
 	tcp[12] = 0x50;
 	tcp[13] = PL_TCP_RST | PL_TCP_ACK;
-	assert_int_equal(pl_pkt_parse_l4_v6(tcp, sizeof(tcp), PL_PROTO_TCP, &t6, &r), 0);
+	assert_int_equal(pli_pkt_parse_l4_v6(tcp, sizeof(tcp), PL_PROTO_TCP, &t6, &r), 0);
 	assert_int_equal(r.tcp_flags, PL_TCP_RST | PL_TCP_ACK);
 	assert_int_equal(r.target_port, 80);
-	assert_int_equal(pl_pkt_parse_l4_v6(tcp, 19, PL_PROTO_TCP, &t6, &r), -1);
+	assert_int_equal(pli_pkt_parse_l4_v6(tcp, 19, PL_PROTO_TCP, &t6, &r), -1);
 	/* UDP: the payload is what the length field says, never past the buffer. */
 	{
 		uint8_t u[12] = {0, 53, 0x9c, 0x41, 0, 11, 0, 0, 'a', 'b', 'c', 'd'};
 
-		assert_int_equal(pl_pkt_parse_l4_v6(u, sizeof(u), PL_PROTO_UDP, &t6, &r), 0);
+		assert_int_equal(pli_pkt_parse_l4_v6(u, sizeof(u), PL_PROTO_UDP, &t6, &r), 0);
 		assert_int_equal(r.payload_len, 3);
 		u[5] = 13;
-		assert_int_equal(pl_pkt_parse_l4_v6(u, sizeof(u), PL_PROTO_UDP, &t6, &r), -1);
+		assert_int_equal(pli_pkt_parse_l4_v6(u, sizeof(u), PL_PROTO_UDP, &t6, &r), -1);
 	}
 }
 
@@ -288,32 +288,32 @@ test_ping_packets(void **state)
 
 	(void)state;
 	/* An echo request whose reply carries the cookie back; the checksum verifies. */
-	pl_pkt_build_echo(echo, 0, 0xcafef00d);
+	pli_pkt_build_echo(echo, 0, 0xcafef00d);
 	assert_int_equal(echo[0], 8);
-	assert_int_equal(pl_csum_fold(pl_csum_add(0, echo, sizeof(echo))), 0);
+	assert_int_equal(pli_csum_fold(pli_csum_add(0, echo, sizeof(echo))), 0);
 	ip4(p, 1, sizeof(p));
 	memcpy(p + 20, echo, sizeof(echo));
 	p[20] = 0; /* the reply: type 0, the rest echoed */
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), 0);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
 	assert_int_equal(r.kind, PL_PKT_ECHO);
 	assert_int_equal(r.seq, 0xcafef00d);
 	assert_memory_equal(r.target.bytes, dst4.bytes, 4);
 	p[20] = 8; /* a request is no answer */
-	assert_int_equal(pl_pkt_parse_ip4(p, sizeof(p), &r), -1);
+	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), -1);
 	p[20] = 0;
 	truncations_fail(p, 20 + 7, 0);
 	/* ICMPv6 echo: checksum left to the kernel; the reply's fields from the socket. */
-	pl_pkt_build_echo(echo, 1, 0x01020304);
+	pli_pkt_build_echo(echo, 1, 0x01020304);
 	assert_int_equal(echo[0], 128);
 	assert_int_equal(echo[2] | echo[3], 0);
 	echo[0] = 129;
-	assert_int_equal(pl_pkt_parse_icmp6_ping(echo, sizeof(echo), &t6, &r), 0);
+	assert_int_equal(pli_pkt_parse_icmp6_ping(echo, sizeof(echo), &t6, &r), 0);
 	assert_int_equal(r.kind, PL_PKT_ECHO);
 	assert_int_equal(r.seq, 0x01020304);
 	assert_memory_equal(&r.target, &t6, sizeof(t6));
-	assert_int_equal(pl_pkt_parse_icmp6_ping(echo, 7, &t6, &r), -1);
+	assert_int_equal(pli_pkt_parse_icmp6_ping(echo, 7, &t6, &r), -1);
 	/* The ACK probe: flags, acknowledgement number, checksum over the pseudo header. */
-	pl_pkt_build_tcp(tcp, 40001, 80, 0, 0x11223344, PL_TCP_ACK, &src4, &dst4);
+	pli_pkt_build_tcp(tcp, 40001, 80, 0, 0x11223344, PL_TCP_ACK, &src4, &dst4);
 	assert_int_equal(tcp[13], PL_TCP_ACK);
 	assert_int_equal(tcp[12], 5 << 4);
 	assert_memory_equal(tcp + 8, "\x11\x22\x33\x44", 4);
@@ -321,31 +321,31 @@ test_ping_packets(void **state)
 		uint8_t pseudo[12] = {198, 18, 0, 1, 198, 19, 7, 5, 0, 6, 0, PL_TCP_LEN};
 
 		assert_int_equal(
-		    pl_csum_fold(pl_csum_add(pl_csum_add(0, pseudo, 12), tcp, sizeof(tcp))), 0);
+		    pli_csum_fold(pli_csum_add(pli_csum_add(0, pseudo, 12), tcp, sizeof(tcp))), 0);
 	}
 	/* ARP: the request's layout; a reply (op 2) parses, a request does not. */
-	pl_pkt_build_arp(arp, mac, src4.bytes, dst4.bytes);
+	pli_pkt_build_arp(arp, mac, src4.bytes, dst4.bytes);
 	assert_memory_equal(arp, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
 	assert_memory_equal(arp + 24, dst4.bytes, 4);
-	assert_int_equal(pl_pkt_parse_arp(arp, sizeof(arp), &r), -1);
+	assert_int_equal(pli_pkt_parse_arp(arp, sizeof(arp), &r), -1);
 	memcpy(arp + 14, dst4.bytes, 4); /* the reply: sender = target, for us */
 	memcpy(arp + 24, src4.bytes, 4);
 	arp[7] = 2;
-	assert_int_equal(pl_pkt_parse_arp(arp, sizeof(arp), &r), 0);
+	assert_int_equal(pli_pkt_parse_arp(arp, sizeof(arp), &r), 0);
 	assert_int_equal(r.kind, PL_PKT_ARP);
 	assert_memory_equal(r.target.bytes, dst4.bytes, 4);
 	assert_memory_equal(r.arp_tip, src4.bytes, 4);
-	assert_int_equal(pl_pkt_parse_arp(arp, sizeof(arp) - 1, &r), -1);
+	assert_int_equal(pli_pkt_parse_arp(arp, sizeof(arp) - 1, &r), -1);
 	/* Neighbour solicitation to the solicited-node group; an advertisement parses. */
-	pl_pkt_build_ns(ns, &t6, mac, &group);
+	pli_pkt_build_ns(ns, &t6, mac, &group);
 	assert_int_equal(ns[0], 135);
 	assert_memory_equal(ns + 8, t6.bytes, 16);
 	assert_memory_equal(group.bytes, "\xff\x02\0\0\0\0\0\0\0\0\0\x01\xff\x00\xab\xcd", 16);
 	memcpy(na + 8, t6.bytes, 16);
-	assert_int_equal(pl_pkt_parse_icmp6_ping(na, sizeof(na), &t6, &r), 0);
+	assert_int_equal(pli_pkt_parse_icmp6_ping(na, sizeof(na), &t6, &r), 0);
 	assert_int_equal(r.kind, PL_PKT_NA);
 	assert_memory_equal(&r.target, &t6, sizeof(t6));
-	assert_int_equal(pl_pkt_parse_icmp6_ping(na, 23, &t6, &r), -1);
+	assert_int_equal(pli_pkt_parse_icmp6_ping(na, 23, &t6, &r), -1);
 }
 
 int

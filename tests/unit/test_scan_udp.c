@@ -26,25 +26,25 @@ test_shipped(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(pl_udp_payloads_builtin(&p, &err), PL_OK);
+	assert_int_equal(pli_udp_payloads_builtin(&p, &err), PL_OK);
 	assert_true(p.n >= 15);
 	for (size_t i = 0; i < p.n; i++)
 		assert_true(strlen(p.items[i].source) > 10);
-	d = pl_udp_payload_for(&p, 53, &len); /* id "pl", RD, one question, version.bind */
+	d = pli_udp_payload_for(&p, 53, &len); /* id "pl", RD, one question, version.bind */
 	assert_true(len > 12 && d[0] == 0x70 && d[1] == 0x6c && d[2] == 0x01 && d[5] == 1);
 	assert_memory_equal(d + 12,
 	                    "\x07version\x04"
 	                    "bind\x00\x00\x10\x00\x03",
 	                    18);
-	d = pl_udp_payload_for(&p, 123, &len);
+	d = pli_udp_payload_for(&p, 123, &len);
 	assert_int_equal(len, 48);
 	assert_int_equal(d[0] & 7, 3); /* client mode */
-	d = pl_udp_payload_for(&p, 161, &len);
+	d = pli_udp_payload_for(&p, 161, &len);
 	assert_memory_equal(d + 7, "public", 6);
 	assert_int_equal(d[1] + 2, len); /* the BER length covers the message */
-	d = pl_udp_payload_for(&p, 443, &len);
+	d = pli_udp_payload_for(&p, 443, &len);
 	assert_int_equal(len, 1200); /* a QUIC Initial's minimum */
-	d = pl_udp_payload_for(&p, 11211, &len);
+	d = pli_udp_payload_for(&p, 11211, &len);
 	assert_memory_equal(d + 8, "stats\r\n", 7);
 	/* Service detection's payloads: the file marks the ones it sends to any port. */
 	{
@@ -60,9 +60,9 @@ test_shipped(void **state)
 		assert_int_equal(p.by_port[1161], p.by_port[161]); /* snmp on its other ports */
 		assert_int_equal(p.by_port[5300], p.by_port[53]);
 	}
-	assert_null(pl_udp_payload_for(&p, 9, &len));
+	assert_null(pli_udp_payload_for(&p, 9, &len));
 	assert_int_equal(len, 0);
-	pl_udp_payloads_cleanup(&p);
+	pli_udp_payloads_cleanup(&p);
 }
 
 static void
@@ -71,7 +71,7 @@ expect_error(const char *text, const char *msg)
 	struct pl_udp_payloads p;
 	struct pl_err err = {0};
 
-	assert_int_equal(pl_udp_payloads_parse(text, strlen(text), "t", &p, &err), PL_ERR_PARSE);
+	assert_int_equal(pli_udp_payloads_parse(text, strlen(text), "t", &p, &err), PL_ERR_PARSE);
 	if (!strstr(err.msg, msg))
 		fail_msg("'%s' does not contain '%s'", err.msg, msg);
 	assert_null(p.items);

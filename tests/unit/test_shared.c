@@ -29,17 +29,17 @@ test_strnum(void **state)
 	struct pl_err err = {0};
 
 	(void)state;
-	assert_int_equal(pl_parse_u64("65535", 0, 65535, &v, &err), PL_OK);
+	assert_int_equal(pli_parse_u64("65535", 0, 65535, &v, &err), PL_OK);
 	assert_int_equal(v, 65535);
-	assert_int_equal(pl_parse_u64("18446744073709551615", 0, UINT64_MAX, &v, NULL), PL_OK);
+	assert_int_equal(pli_parse_u64("18446744073709551615", 0, UINT64_MAX, &v, NULL), PL_OK);
 	assert_true(v == UINT64_MAX);
-	assert_int_equal(pl_parse_u64("18446744073709551616", 0, UINT64_MAX, &v, &err),
+	assert_int_equal(pli_parse_u64("18446744073709551616", 0, UINT64_MAX, &v, &err),
 	                 PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "too large"));
 	static const char *const bad[] = {"", "-1", "+1", " 1", "1 ", "0x10", "1e3", "١"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(pl_parse_u64(bad[i], 0, 100, &v, NULL), PL_ERR_PARSE);
-	assert_int_equal(pl_parse_u64("70000", 0, 65535, &v, &err), PL_ERR_PARSE);
+		assert_int_equal(pli_parse_u64(bad[i], 0, 100, &v, NULL), PL_ERR_PARSE);
+	assert_int_equal(pli_parse_u64("70000", 0, 65535, &v, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "out of range 0-65535"));
 }
 
@@ -67,14 +67,14 @@ static void
 test_utf8(void **state)
 {
 	(void)state;
-	assert_int_equal(pl_utf8_invalid_at("plain", 5), 5);
-	assert_int_equal(pl_utf8_invalid_at("\xed\x95\x9c\xea\xb5\xad", 6), 6); /* 한국 */
-	assert_int_equal(pl_utf8_invalid_at("\xf0\x9f\x98\x80", 4), 4);         /* emoji */
-	assert_int_equal(pl_utf8_invalid_at("a\xc0\x80", 3), 1);                /* overlong */
-	assert_int_equal(pl_utf8_invalid_at("\xed\xa0\x80", 3), 0);             /* surrogate */
-	assert_int_equal(pl_utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);         /* > U+10FFFF */
-	assert_int_equal(pl_utf8_invalid_at("ab\xe2\x82", 4), 2);               /* truncated */
-	assert_int_equal(pl_utf8_invalid_at("\x80", 1), 0);                     /* stray */
+	assert_int_equal(pli_utf8_invalid_at("plain", 5), 5);
+	assert_int_equal(pli_utf8_invalid_at("\xed\x95\x9c\xea\xb5\xad", 6), 6); /* 한국 */
+	assert_int_equal(pli_utf8_invalid_at("\xf0\x9f\x98\x80", 4), 4);         /* emoji */
+	assert_int_equal(pli_utf8_invalid_at("a\xc0\x80", 3), 1);                /* overlong */
+	assert_int_equal(pli_utf8_invalid_at("\xed\xa0\x80", 3), 0);             /* surrogate */
+	assert_int_equal(pli_utf8_invalid_at("\xf4\x90\x80\x80", 4), 0);         /* > U+10FFFF */
+	assert_int_equal(pli_utf8_invalid_at("ab\xe2\x82", 4), 2);               /* truncated */
+	assert_int_equal(pli_utf8_invalid_at("\x80", 1), 0);                     /* stray */
 }
 
 static void
@@ -83,16 +83,16 @@ test_buf(void **state)
 	struct pl_buf b;
 
 	(void)state;
-	pl_buf_init(&b);
-	assert_string_equal(pl_buf_str(&b), "");
+	pli_buf_init(&b);
+	assert_string_equal(pli_buf_str(&b), "");
 	for (int i = 0; i < 1000; i++)
-		assert_int_equal(pl_buf_printf(&b, "%d,", i), PL_OK);
-	assert_int_equal(strncmp(pl_buf_str(&b), "0,1,2,", 6), 0);
+		assert_int_equal(pli_buf_printf(&b, "%d,", i), PL_OK);
+	assert_int_equal(strncmp(pli_buf_str(&b), "0,1,2,", 6), 0);
 	assert_int_equal(b.data[b.len], '\0');
-	pl_buf_reset(&b);
+	pli_buf_reset(&b);
 	assert_int_equal(b.len, 0);
-	pl_buf_cleanup(&b);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 static void
@@ -102,21 +102,21 @@ test_json_escape(void **state)
 	struct pl_jsonw w;
 
 	(void)state;
-	pl_buf_init(&b);
-	pl_jsonw_init(&w, &b, 0);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "s", "q\"b\\n\n\x01\x7f\xff!");
-	pl_jsonw_kint(&w, "i", -5);
-	pl_jsonw_key(&w, "a");
-	pl_jsonw_array(&w);
-	pl_jsonw_bool(&w, 1);
-	pl_jsonw_null(&w);
-	pl_jsonw_end(&w);
-	pl_jsonw_end(&w);
+	pli_buf_init(&b);
+	pli_jsonw_init(&w, &b, 0);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "s", "q\"b\\n\n\x01\x7f\xff!");
+	pli_jsonw_kint(&w, "i", -5);
+	pli_jsonw_key(&w, "a");
+	pli_jsonw_array(&w);
+	pli_jsonw_bool(&w, 1);
+	pli_jsonw_null(&w);
+	pli_jsonw_end(&w);
+	pli_jsonw_end(&w);
 	assert_string_equal(
-	    pl_buf_str(&b),
+	    pli_buf_str(&b),
 	    "{\"s\":\"q\\\"b\\\\n\\n\\u0001\\u007f\\ufffd!\",\"i\":-5,\"a\":[true,null]}");
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 /* A failed append marks the buffer: later appends fail too, so a renderer's result is
@@ -128,26 +128,26 @@ test_buf_sticky(void **state)
 	char *stolen;
 
 	(void)state;
-	pl_buf_init(&b);
-	assert_int_equal(pl_buf_puts(&b, "{\"a\":"), PL_OK);
-	assert_false(pl_buf_failed(&b));
+	pli_buf_init(&b);
+	assert_int_equal(pli_buf_puts(&b, "{\"a\":"), PL_OK);
+	assert_false(pli_buf_failed(&b));
 	/* An append that cannot fit in memory. */
-	assert_int_equal(pl_buf_append(&b, "x", SIZE_MAX), PL_ERR_NOMEM);
-	assert_true(pl_buf_failed(&b));
-	assert_int_not_equal(pl_buf_puts(&b, "1}"), PL_OK);
-	assert_int_not_equal(pl_buf_putc(&b, '\n'), PL_OK);
-	assert_int_not_equal(pl_buf_printf(&b, "%d", 2), PL_OK);
-	assert_string_equal(pl_buf_str(&b), "{\"a\":");
+	assert_int_equal(pli_buf_append(&b, "x", SIZE_MAX), PL_ERR_NOMEM);
+	assert_true(pli_buf_failed(&b));
+	assert_int_not_equal(pli_buf_puts(&b, "1}"), PL_OK);
+	assert_int_not_equal(pli_buf_putc(&b, '\n'), PL_OK);
+	assert_int_not_equal(pli_buf_printf(&b, "%d", 2), PL_OK);
+	assert_string_equal(pli_buf_str(&b), "{\"a\":");
 	/* Stealing a failed buffer gives NULL, not the incomplete text. */
-	stolen = pl_buf_steal(&b);
+	stolen = pli_buf_steal(&b);
 	assert_null(stolen);
-	assert_false(pl_buf_failed(&b));
-	assert_int_equal(pl_buf_puts(&b, "ok"), PL_OK);
-	pl_buf_reset(&b);
-	assert_int_equal(pl_buf_append(&b, "x", SIZE_MAX), PL_ERR_NOMEM);
-	pl_buf_reset(&b);
-	assert_false(pl_buf_failed(&b));
-	pl_buf_cleanup(&b);
+	assert_false(pli_buf_failed(&b));
+	assert_int_equal(pli_buf_puts(&b, "ok"), PL_OK);
+	pli_buf_reset(&b);
+	assert_int_equal(pli_buf_append(&b, "x", SIZE_MAX), PL_ERR_NOMEM);
+	pli_buf_reset(&b);
+	assert_false(pli_buf_failed(&b));
+	pli_buf_cleanup(&b);
 }
 
 /* The temporary file never follows a symlink planted at a predictable name, and the
@@ -170,7 +170,7 @@ test_atomic_file(void **state)
 	fputs("precious\n", fp);
 	fclose(fp);
 	assert_int_equal(symlink(victim, planted), 0);
-	assert_int_equal(pl_atomic_write(target, "new\n", 4, &err), PL_OK);
+	assert_int_equal(pli_atomic_write(target, "new\n", 4, &err), PL_OK);
 	fp = fopen(victim, "r");
 	assert_non_null(fp);
 	assert_non_null(fgets(got, sizeof(got), fp));
@@ -183,7 +183,7 @@ test_atomic_file(void **state)
 	assert_string_equal(got, "new\n");
 	/* A directory that does not exist: an error naming the file, nothing left behind. */
 	snprintf(target, sizeof(target), "%s/nodir/out.txt", dir);
-	assert_int_equal(pl_atomic_write(target, "x", 1, &err), PL_ERR_IO);
+	assert_int_equal(pli_atomic_write(target, "x", 1, &err), PL_ERR_IO);
 	assert_non_null(strstr(err.msg, "nodir/out.txt"));
 	unlink(planted);
 	unlink(victim);
@@ -220,25 +220,25 @@ test_escape_rules(void **state)
 	struct pl_buf b;
 
 	(void)state;
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		pl_buf_reset(&b);
-		pl_esc_term(&b, cases[i].in);
-		assert_string_equal(pl_buf_str(&b), cases[i].term);
-		assert_int_equal(pl_esc_term_needed(cases[i].in, strlen(cases[i].in)),
+		pli_buf_reset(&b);
+		pli_esc_term(&b, cases[i].in);
+		assert_string_equal(pli_buf_str(&b), cases[i].term);
+		assert_int_equal(pli_esc_term_needed(cases[i].in, strlen(cases[i].in)),
 		                 strcmp(cases[i].in, cases[i].term) != 0);
-		pl_buf_reset(&b);
-		pl_esc_markdown(&b, cases[i].in);
-		assert_string_equal(pl_buf_str(&b), cases[i].md);
-		pl_buf_reset(&b);
-		pl_esc_csv(&b, cases[i].in, 1);
-		assert_string_equal(pl_buf_str(&b), cases[i].csv);
+		pli_buf_reset(&b);
+		pli_esc_markdown(&b, cases[i].in);
+		assert_string_equal(pli_buf_str(&b), cases[i].md);
+		pli_buf_reset(&b);
+		pli_esc_csv(&b, cases[i].in, 1);
+		assert_string_equal(pli_buf_str(&b), cases[i].csv);
 	}
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 /* An allocation failure injected through the per-buffer limit: the buffer is marked
- * failed, and pl_buf_write (which every output path uses) writes none of it, so no
+ * failed, and pli_buf_write (which every output path uses) writes none of it, so no
  * truncated JSON reaches a file; a complete buffer is written whole. */
 static void
 test_buf_limit_write(void **state)
@@ -249,24 +249,24 @@ test_buf_limit_write(void **state)
 
 	(void)state;
 	assert_non_null(fp);
-	pl_buf_init(&b);
-	pl_buf_set_limit(&b, 12);
-	assert_int_equal(pl_buf_puts(&b, "{\"port\":22"), PL_OK); /* 10 bytes: fits */
-	assert_int_equal(pl_buf_write(&b, fp), PL_OK);
-	assert_int_equal(pl_buf_puts(&b, ",\"state\":\"open\"}"), PL_ERR_NOMEM);
-	assert_true(pl_buf_failed(&b));
-	assert_int_equal(pl_buf_putc(&b, '}'), PL_ERR_NOMEM); /* sticky */
-	assert_int_equal(pl_buf_write(&b, fp), PL_ERR_NOMEM);
+	pli_buf_init(&b);
+	pli_buf_set_limit(&b, 12);
+	assert_int_equal(pli_buf_puts(&b, "{\"port\":22"), PL_OK); /* 10 bytes: fits */
+	assert_int_equal(pli_buf_write(&b, fp), PL_OK);
+	assert_int_equal(pli_buf_puts(&b, ",\"state\":\"open\"}"), PL_ERR_NOMEM);
+	assert_true(pli_buf_failed(&b));
+	assert_int_equal(pli_buf_putc(&b, '}'), PL_ERR_NOMEM); /* sticky */
+	assert_int_equal(pli_buf_write(&b, fp), PL_ERR_NOMEM);
 	fflush(fp);
 	assert_int_equal(ftell(fp), 10); /* only the complete first write */
 	rewind(fp);
 	assert_non_null(fgets(got, sizeof(got), fp));
 	assert_string_equal(got, "{\"port\":22");
 	/* reset keeps the limit: the bound is the buffer's, not one append's */
-	pl_buf_reset(&b);
-	assert_false(pl_buf_failed(&b));
-	assert_int_equal(pl_buf_puts(&b, "0123456789abc"), PL_ERR_NOMEM);
-	pl_buf_cleanup(&b);
+	pli_buf_reset(&b);
+	assert_false(pli_buf_failed(&b));
+	assert_int_equal(pli_buf_puts(&b, "0123456789abc"), PL_ERR_NOMEM);
+	pli_buf_cleanup(&b);
 	fclose(fp);
 }
 

@@ -154,16 +154,16 @@ test_diff(void **state)
 	assert_true(pl_watch_snap_same(&sa, &sa));
 	s.text[0] = '\0';
 	assert_int_equal(pl_watch_snap_diff(&sb, &sa, record, &s), 3);
-	pl_buf_init(&json);
+	pli_buf_init(&json);
 	pl_watch_event_json(&json, "h-7", 7, 1700000000123, 1, "bpf", &b[3]);
 	assert_string_equal(
-	    pl_buf_str(&json),
+	    pli_buf_str(&json),
 	    "{\"schema\":\"portlens.watch/1\",\"id\":\"h-7\",\"seq\":7,"
 	    "\"time_ms\":1700000000123,\"event\":\"gone\",\"source\":\"bpf\","
 	    "\"proto\":\"tcp4\",\"addr\":\"127.0.0.1\",\"port\":8080,\"service\":\"\","
 	    "\"netns\":\"host\",\"inode\":14,\"pid\":0,\"process\":\"\",\"user\":\"\","
 	    "\"unit\":\"\",\"container\":\"\",\"cmdline\":\"a \\\"quoted\\\"\\ncmd\"}");
-	pl_buf_cleanup(&json);
+	pli_buf_cleanup(&json);
 }
 
 int

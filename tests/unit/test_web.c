@@ -135,38 +135,38 @@ test_escape_and_templates(void **state)
 	const char *args[] = {"<b>", "x&y"};
 
 	(void)state;
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	html_esc(&b, "<script>alert(\"x\")</script>&'");
-	assert_string_equal(pl_buf_str(&b),
+	assert_string_equal(pli_buf_str(&b),
 	                    "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;");
-	pl_buf_reset(&b);
+	pli_buf_reset(&b);
 	html_escn(&b,
 	          "a\xff"
 	          "b\xc3(\0z",
 	          7);
-	assert_string_equal(pl_buf_str(&b), "a\xEF\xBF\xBD"
-	                                    "b\xEF\xBF\xBD(\xEF\xBF\xBDz");
-	pl_buf_reset(&b);
+	assert_string_equal(pli_buf_str(&b), "a\xEF\xBF\xBD"
+	                                     "b\xEF\xBF\xBD(\xEF\xBF\xBDz");
+	pli_buf_reset(&b);
 	/* Control bytes from outside are shown, never passed on: ESC as U+241B, BEL as
 	 * U+2407, DEL as U+2421, a C1 CSI (U+009B) as U+FFFD; tab and newline stay. */
 	html_esc(&b, "\x1b[31mred\x07\x7f\xc2\x9b"
 	             "2J\tok\n\xc2\xa0");
-	assert_string_equal(pl_buf_str(&b), "\xE2\x90\x9B[31mred\xE2\x90\x87\xE2\x90\xA1"
-	                                    "\xEF\xBF\xBD"
-	                                    "2J\tok\n\xc2\xa0");
-	pl_buf_reset(&b);
+	assert_string_equal(pli_buf_str(&b), "\xE2\x90\x9B[31mred\xE2\x90\x87\xE2\x90\xA1"
+	                                     "\xEF\xBF\xBD"
+	                                     "2J\tok\n\xc2\xa0");
+	pli_buf_reset(&b);
 	web_tmpl(&b, "{1} and {2}, {3} {x} <i>", args, 2);
-	assert_string_equal(pl_buf_str(&b), "&lt;b&gt; and x&amp;y,  {x} &lt;i&gt;");
-	pl_buf_reset(&b);
+	assert_string_equal(pli_buf_str(&b), "&lt;b&gt; and x&amp;y,  {x} &lt;i&gt;");
+	pli_buf_reset(&b);
 	web_urlenc(&b, "a b/é<");
-	assert_string_equal(pl_buf_str(&b), "a%20b%2F%C3%A9%3C");
-	pl_buf_reset(&b);
+	assert_string_equal(pli_buf_str(&b), "a%20b%2F%C3%A9%3C");
+	pli_buf_reset(&b);
 	html_source(&b, "rfc:854");
-	assert_non_null(strstr(pl_buf_str(&b), "https://www.rfc-editor.org/rfc/rfc854"));
-	pl_buf_reset(&b);
+	assert_non_null(strstr(pli_buf_str(&b), "https://www.rfc-editor.org/rfc/rfc854"));
+	pli_buf_reset(&b);
 	html_source(&b, "javascript:alert(1)");
-	assert_null(strstr(pl_buf_str(&b), "href"));
-	pl_buf_cleanup(&b);
+	assert_null(strstr(pli_buf_str(&b), "href"));
+	pli_buf_cleanup(&b);
 }
 
 static void
@@ -259,9 +259,9 @@ srv_start(void **state, struct pl_kb *kb)
 	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	cfg.addr_len = sizeof(*a);
 	cfg.db_path = s->db;
-	if (pl_web_start(&cfg, &s->web, &err) != PL_OK)
-		fail_msg("pl_web_start: %s", err.msg);
-	s->port = pl_web_port(s->web);
+	if (pli_web_start(&cfg, &s->web, &err) != PL_OK)
+		fail_msg("pli_web_start: %s", err.msg);
+	s->port = pli_web_port(s->web);
 	assert_true(s->port > 0);
 	s->kb = kb;
 	*state = s;
@@ -304,7 +304,7 @@ srv_teardown(void **state)
 	struct srv *s = *state;
 	char cmd[128];
 
-	pl_web_stop(s->web);
+	pli_web_stop(s->web);
 	pl_kb_free(s->kb);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
 	assert_int_equal(system(cmd), 0);
@@ -328,12 +328,12 @@ http_raw(uint16_t port, const char *req, size_t req_len)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(write(fd, req, req_len), (ssize_t)req_len);
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
-		pl_buf_append(&b, chunk, (size_t)got);
+		pli_buf_append(&b, chunk, (size_t)got);
 	close(fd);
-	pl_buf_putc(&b, '\0');
-	return pl_buf_steal(&b);
+	pli_buf_putc(&b, '\0');
+	return pli_buf_steal(&b);
 }
 
 static char *
@@ -343,18 +343,18 @@ http(const struct srv *s, const char *method, const char *path, const char *head
 	struct pl_buf r;
 	char *out;
 
-	pl_buf_init(&r);
-	pl_buf_printf(&r, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n%s", method,
-	              path, s->port, headers ? headers : "");
+	pli_buf_init(&r);
+	pli_buf_printf(&r, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n%s",
+	               method, path, s->port, headers ? headers : "");
 	if (body)
-		pl_buf_printf(&r,
-		              "Content-Type: application/x-www-form-urlencoded\r\n"
-		              "Content-Length: %zu\r\n\r\n%s",
-		              strlen(body), body);
+		pli_buf_printf(&r,
+		               "Content-Type: application/x-www-form-urlencoded\r\n"
+		               "Content-Length: %zu\r\n\r\n%s",
+		               strlen(body), body);
 	else
-		pl_buf_puts(&r, "\r\n");
+		pli_buf_puts(&r, "\r\n");
 	out = http_raw(s->port, r.data, r.len);
-	pl_buf_cleanup(&r);
+	pli_buf_cleanup(&r);
 	return out;
 }
 
@@ -606,8 +606,8 @@ test_access_token(void **state)
 	a->sin_family = AF_INET;
 	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	cfg.db_path = s.db;
-	assert_int_equal(pl_web_start(&cfg, &s.web, NULL), PL_OK);
-	s.port = pl_web_port(s.web);
+	assert_int_equal(pli_web_start(&cfg, &s.web, NULL), PL_OK);
+	s.port = pli_web_port(s.web);
 	r = http(&s, "GET", "/port/22", NULL, NULL);
 	assert_int_equal(status_of(r), 401);
 	free(r);
@@ -628,7 +628,7 @@ test_access_token(void **state)
 	assert_int_equal(status_of(r), 200);
 	assert_non_null(strstr(r, "Live data is turned off"));
 	free(r);
-	pl_web_stop(s.web);
+	pli_web_stop(s.web);
 	snprintf(h, sizeof(h), "rm -rf '%s'", s.dir);
 	assert_int_equal(system(h), 0);
 }
@@ -644,17 +644,17 @@ test_remote_needs_token(void **state)
 	(void)state;
 	a->sin_family = AF_INET;
 	a->sin_addr.s_addr = htonl(INADDR_ANY);
-	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	assert_int_equal(pli_web_start(&cfg, &web, &err), PL_ERR_ARG);
 	cfg.allow_remote = 1;
-	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG); /* still no token */
+	assert_int_equal(pli_web_start(&cfg, &web, &err), PL_ERR_ARG); /* still no token */
 	/* Empty and short tokens are refused, with the minimum named. */
 	cfg.token = "";
-	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	assert_int_equal(pli_web_start(&cfg, &web, &err), PL_ERR_ARG);
 	assert_non_null(strstr(err.msg, "at least 16"));
 	cfg.token = "a";
-	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	assert_int_equal(pli_web_start(&cfg, &web, &err), PL_ERR_ARG);
 	cfg.token = "0123456789abcde"; /* 15 */
-	assert_int_equal(pl_web_start(&cfg, &web, &err), PL_ERR_ARG);
+	assert_int_equal(pli_web_start(&cfg, &web, &err), PL_ERR_ARG);
 	assert_null(web);
 }
 
@@ -777,25 +777,25 @@ test_failed_body_is_500(void **state)
 	struct web_resp rs = {.status = 200, .token_off = 5, .ctype = "text/html"};
 
 	(void)state;
-	pl_buf_init(&rs.body);
+	pli_buf_init(&rs.body);
 	rs.cache_key = strdup("/port/22");
 	assert_non_null(rs.cache_key);
-	pl_buf_puts(&rs.body, "<p>ok</p>");
+	pli_buf_puts(&rs.body, "<p>ok</p>");
 	web_resp_settle(&rs);
 	assert_int_equal(rs.status, 200);
-	assert_string_equal(pl_buf_str(&rs.body), "<p>ok</p>");
+	assert_string_equal(pli_buf_str(&rs.body), "<p>ok</p>");
 	assert_non_null(rs.cache_key);
-	pl_buf_set_limit(&rs.body, 32);
+	pli_buf_set_limit(&rs.body, 32);
 	html_esc(&rs.body, "<b>a long title that does not fit in the buffer's limit</b>");
-	assert_true(pl_buf_failed(&rs.body));
+	assert_true(pli_buf_failed(&rs.body));
 	web_resp_settle(&rs);
 	assert_int_equal(rs.status, 500);
-	assert_false(pl_buf_failed(&rs.body));
-	assert_string_equal(pl_buf_str(&rs.body), "out of memory\n");
+	assert_false(pli_buf_failed(&rs.body));
+	assert_string_equal(pli_buf_str(&rs.body), "out of memory\n");
 	assert_string_equal(rs.ctype, "text/plain; charset=utf-8");
 	assert_null(rs.cache_key);
 	assert_true(rs.token_off == WEB_NO_TOKEN);
-	pl_buf_cleanup(&rs.body);
+	pli_buf_cleanup(&rs.body);
 }
 
 int

@@ -10,7 +10,7 @@
  * scans them (the scan module's connect engine, -p ports) and probes the open ports.
  * Optionally (--check-default-credentials) Telnet services on named hosts are tried
  * with the Mirai factory-default pairs. Exit: 0 no finding at or above --fail-on,
- * 1 such findings or a run-time failure (pl_cli_exit_for, as every command), 2 usage.
+ * 1 such findings or a run-time failure (pli_cli_exit_for, as every command), 2 usage.
  */
 #include <arpa/inet.h>
 #include <stddef.h>
@@ -40,11 +40,11 @@ opt_number(const struct pl_cli_optctx *oc, const char *arg)
 	char name[64];
 	uint64_t v;
 
-	if (pl_parse_u64(arg, oc->row->min, oc->row->max, &v, NULL) != PL_OK)
-		return pl_cli_usage_error(oc->cli, "%s takes %llu-%llu%s",
-		                          pl_cli_opt_display(oc->row, name, sizeof(name)),
-		                          oc->row->min, oc->row->max,
-		                          strcmp(oc->row->metavar, "MS") == 0 ? " ms" : "");
+	if (pli_parse_u64(arg, oc->row->min, oc->row->max, &v, NULL) != PL_OK)
+		return pli_cli_usage_error(oc->cli, "%s takes %llu-%llu%s",
+		                           pli_cli_opt_display(oc->row, name, sizeof(name)),
+		                           oc->row->min, oc->row->max,
+		                           strcmp(oc->row->metavar, "MS") == 0 ? " ms" : "");
 	*PL_CLI_OPT_FIELD(oc, unsigned) = (unsigned)v;
 	return PL_EXIT_OK;
 }
@@ -55,10 +55,10 @@ opt_fail_on(const struct pl_cli_optctx *oc, const char *arg)
 	enum pl_severity sev;
 
 	if (pl_severity_parse(arg, &sev) != PL_OK)
-		return pl_cli_usage_error(oc->cli,
-		                          "--fail-on takes info, low, medium, high or critical, "
-		                          "not '%s'",
-		                          arg);
+		return pli_cli_usage_error(oc->cli,
+		                           "--fail-on takes info, low, medium, high or critical, "
+		                           "not '%s'",
+		                           arg);
 	RUN(oc)->fail_on = sev;
 	return PL_EXIT_OK;
 }
@@ -80,9 +80,9 @@ static const struct pl_cli_opt audit_rows[] = {
              "\n"
              "options:\n"},
     {.name = "ports", .short_name = 'p', .arg = PL_ARG_REQUIRED, .metavar = "SPEC",
-     .fn = pl_cli_opt_str, .field = FIELD(ports_spec),
+     .fn = pli_cli_opt_str, .field = FIELD(ports_spec),
      .help = "ports to scan on TARGETS (default: the top 1000)"},
-    {.name = "udp", .arg = PL_ARG_REQUIRED, .metavar = "PORTS", .fn = pl_cli_opt_str,
+    {.name = "udp", .arg = PL_ARG_REQUIRED, .metavar = "PORTS", .fn = pli_cli_opt_str,
      .field = FIELD(udp_spec),
      .help = "also ask these UDP ports of TARGETS (DNS, NTP, SNMP public,\n"
              "SSDP, memcached payloads); those that answer are audited:\n"
@@ -91,23 +91,23 @@ static const struct pl_cli_opt audit_rows[] = {
      .values = "info low medium high critical",
      .help = "exit 1 when a finding is at or above SEVERITY: info, low,\n"
              "medium, high (default), critical"},
-    {.name = "check-default-credentials", .fn = pl_cli_opt_flag, .field = FIELD(check_creds),
+    {.name = "check-default-credentials", .fn = pli_cli_opt_flag, .field = FIELD(check_creds),
      .help = "\ntry the 61 Mirai factory-default pairs on Telnet services\n"
              "of the named TARGETS (one connection at a time, a pause\n"
              "between tries, stop at the first success). Only for hosts\n"
              "you are allowed to test; refused for more than 256\n"
              "addresses (a /24) unless --force"},
-    {.name = "force", .fn = pl_cli_opt_flag, .field = FIELD(force)}, /* in the text above */
+    {.name = "force", .fn = pli_cli_opt_flag, .field = FIELD(force)}, /* in the text above */
     {.name = "cred-delay", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_number,
      .field = FIELD(cred_opts.delay_ms), .min = 1, .max = 60000,
      .help = "pause between credential tries (default 1000)"},
     {.name = "cred-max", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_number,
      .field = FIELD(cred_opts.max_tries), .min = 1, .max = 1000,
      .help = "try at most N pairs per service (default all 61)"},
-    {.name = "yes-large", .fn = pl_cli_opt_flag, .field = FIELD(yes_large),
+    {.name = "yes-large", .fn = pli_cli_opt_flag, .field = FIELD(yes_large),
      .help = "allow TARGETS x ports above 65536 probes (a /16 worth);\n"
              "broadcast, multicast and 0.0.0.0/8 are never probed"},
-    {.name = "no-probe", .fn = pl_cli_opt_flag, .field = FIELD(no_probe),
+    {.name = "no-probe", .fn = pli_cli_opt_flag, .field = FIELD(no_probe),
      .help = "judge by port numbers only, do not talk to the services"},
     {.name = "parallel", .short_name = 'j', .arg = PL_ARG_REQUIRED, .metavar = "N",
      .fn = opt_number, .field = FIELD(parallel), .min = 1, .max = 64,
@@ -117,7 +117,7 @@ static const struct pl_cli_opt audit_rows[] = {
      .help = "time budget per probed port (default 15000)"},
     {.name = "json", .id = PL_OPT_JSON, .usage = "--json, --markdown",
      .help = "output format (JSON schema \"portlens.audit/1\")"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
     {.text = "\n"
              "exit status: 0 no finding at or above --fail-on; 1 findings, or the audit could not\n"
              "run (a message on stderr says why); 2 bad arguments or input\n"},
@@ -166,7 +166,7 @@ probe_all(struct pl_cli *cli, struct audit_run *run)
 		return PL_EXIT_OK;
 	jobs = calloc(run->n_obs, sizeof(*jobs));
 	if (!jobs)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	for (size_t i = 0; i < run->n_obs; i++) {
 		jobs[n].addrlen = pl_addr_to_sockaddr(&run->probe_at[i], &jobs[n].addr);
 		jobs[n].udp = run->obs[i].proto == PL_PROTO_UDP;
@@ -178,8 +178,8 @@ probe_all(struct pl_cli *cli, struct audit_run *run)
 		if (prc == PL_OK)
 			prc = pl_probe_many(run->probe_ctx, jobs, n, run->parallel, &err);
 		if (prc != PL_OK) {
-			pl_cli_print_err(cli, &err);
-			rc = pl_cli_exit_for(prc);
+			pli_cli_print_err(cli, &err);
+			rc = pli_cli_exit_for(prc);
 			goto out;
 		}
 	}
@@ -256,18 +256,18 @@ report(struct pl_cli *cli, struct audit_run *run)
 	enum pl_rc arc = pl_audit_run(run->obs, run->n_obs, &ao, &rep, &err);
 
 	if (arc != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		return pl_cli_exit_for(arc);
+		pli_cli_print_err(cli, &err);
+		return pli_cli_exit_for(arc);
 	}
-	pl_buf_init(&out);
+	pli_buf_init(&out);
 	if (cli->format == PL_FMT_JSON)
-		pl_render_audit_json(&rep, run->obs, run->n_obs, run->scope, &out);
+		pli_render_audit_json(&rep, run->obs, run->n_obs, run->scope, &out);
 	else if (cli->format == PL_FMT_MARKDOWN)
-		pl_render_audit_markdown(&rep, run->obs, run->n_obs, run->scope, &out);
+		pli_render_audit_markdown(&rep, run->obs, run->n_obs, run->scope, &out);
 	else
-		pl_render_audit_text(cli, &rep, run->scope, &out);
-	rc = pl_cli_emit(cli, &out);
-	pl_buf_cleanup(&out);
+		pli_render_audit_text(cli, &rep, run->scope, &out);
+	rc = pli_cli_emit(cli, &out);
+	pli_buf_cleanup(&out);
 	max = pl_audit_max_severity(&rep);
 	pl_audit_report_cleanup(&rep);
 	if (rc != PL_EXIT_OK)
@@ -284,25 +284,25 @@ run_cleanup(struct audit_run *run)
 }
 
 int
-pl_cmd_audit(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_audit(struct pl_cli *cli, int argc, char **argv)
 {
 	/* The audit proves exposures: the probes' intrusive checks run (docs/audit.md). */
 	struct audit_run run = {
 	    .fail_on = PL_SEV_HIGH, .parallel = 16, .probe_opts = {.intrusive = 1}};
 	int rc;
 
-	rc = pl_cli_parse_opts(cli, &audit_optset, 0, &run, argc, argv);
+	rc = pli_cli_parse_opts(cli, &audit_optset, 0, &run, argc, argv);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
-	pl_term_setup(cli);
-	rc = pl_cli_load_registry(cli);
+	pli_term_setup(cli);
+	rc = pli_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK)
 		return PL_EXIT_USAGE;
 	if (optind == argc && run.check_creds)
-		return pl_cli_usage_error(cli, "--check-default-credentials needs explicitly "
-		                               "named TARGETS (hosts you may test)");
+		return pli_cli_usage_error(cli, "--check-default-credentials needs explicitly "
+		                                "named TARGETS (hosts you may test)");
 	if (optind == argc && run.udp_spec)
-		return pl_cli_usage_error(cli, "--udp needs TARGETS");
+		return pli_cli_usage_error(cli, "--udp needs TARGETS");
 	if (optind == argc)
 		rc = audit_gather_local(cli, &run);
 	else

@@ -116,8 +116,8 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 	enum pl_rc rc = pl_sockets_collect(&q, &set, &err);
 
 	if (rc != PL_OK) {
-		pl_cli_print_err(cli, &err);
-		return pl_cli_exit_for(rc); /* the same status as listen's for the same failure */
+		pli_cli_print_err(cli, &err);
+		return pli_cli_exit_for(rc); /* the same status as listen's for the same failure */
 	}
 	for (size_t i = 0; i < set->n_socks; i++) {
 		const struct pl_sock *s = &set->socks[i];
@@ -128,7 +128,7 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 		if (s->kind != PL_SK_INET) {
 			if (!add_below_tcp(run, set, s)) {
 				pl_sockset_free(set);
-				return pl_cli_fail(cli, "out of memory");
+				return pli_cli_fail(cli, "out of memory");
 			}
 			n_below++;
 			continue;
@@ -143,7 +143,7 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 		o = audit_obs_add(run, &at);
 		if (!o) {
 			pl_sockset_free(set);
-			return pl_cli_fail(cli, "out of memory");
+			return pli_cli_fail(cli, "out of memory");
 		}
 		o->port = s->lport;
 		o->proto = (enum pl_proto)s->proto;
@@ -205,7 +205,7 @@ add_targets(struct pl_cli *cli, struct audit_run *run, struct pl_targets *ts, st
 
 	for (int i = 0; i < n; i++) {
 		if (pl_targets_add_spec(ts, specs[i], 0, 1, &err) != PL_OK) {
-			pl_cli_print_err(cli, &err);
+			pli_cli_print_err(cli, &err);
 			return PL_EXIT_USAGE;
 		}
 		if (used < sizeof(run->scope) - 2)
@@ -213,13 +213,13 @@ add_targets(struct pl_cli *cli, struct audit_run *run, struct pl_targets *ts, st
 			                         "%s%s", i ? " " : "", specs[i]);
 	}
 	if (run->check_creds && !run->force && pl_targets_count(ts) > 256)
-		return pl_cli_usage_error(cli,
-		                          "--check-default-credentials: %llu addresses is "
-		                          "more than a /24; name fewer hosts or add --force",
-		                          (unsigned long long)pl_targets_count(ts));
+		return pli_cli_usage_error(cli,
+		                           "--check-default-credentials: %llu addresses is "
+		                           "more than a /24; name fewer hosts or add --force",
+		                           (unsigned long long)pl_targets_count(ts));
 	if ((run->ports_spec ? pl_ports_parse(ps, run->ports_spec, &err)
 	                     : pl_ports_add_top(ps, 1000, &err)) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
 	/* The scan's guards: more than a /16 of probes needs --yes-large; broadcast
@@ -246,12 +246,12 @@ add_udp(struct pl_cli *cli, struct audit_run *run, const struct pl_targets *ts)
 		return PL_EXIT_OK;
 	if (pl_ports_parse(&ps, run->udp_spec, &err) != PL_OK) {
 		pl_ports_cleanup(&ps);
-		return pl_cli_usage_error(cli, "--udp: bad port list '%.40s%s': column %u: %s",
-		                          run->udp_spec, strlen(run->udp_spec) > 40 ? "..." : "",
-		                          err.column, err.msg);
+		return pli_cli_usage_error(cli, "--udp: bad port list '%.40s%s': column %u: %s",
+		                           run->udp_spec, strlen(run->udp_spec) > 40 ? "..." : "",
+		                           err.column, err.msg);
 	}
 	if (nt * ps.n > 65536 && !run->yes_large) {
-		rc = pl_cli_usage_error(
+		rc = pli_cli_usage_error(
 		    cli, "--udp: %llu UDP probes is more than 65536; add --yes-large",
 		    (unsigned long long)(nt * ps.n));
 		goto out;
@@ -267,7 +267,7 @@ add_udp(struct pl_cli *cli, struct audit_run *run, const struct pl_targets *ts)
 			on_open(&g, &r);
 		}
 		if (g.nomem) {
-			rc = pl_cli_fail(cli, "out of memory");
+			rc = pli_cli_fail(cli, "out of memory");
 			goto out;
 		}
 	}
@@ -294,7 +294,7 @@ audit_gather_targets(struct pl_cli *cli, struct audit_run *run, int n, char **sp
 	int rc;
 
 	if (!ts)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	rc = add_targets(cli, run, ts, &ps, n, specs);
 	if (rc != PL_EXIT_OK)
 		goto out;
@@ -304,13 +304,13 @@ audit_gather_targets(struct pl_cli *cli, struct audit_run *run, int n, char **sp
 		if (src == PL_OK)
 			src = pl_scan_run(scan, &err);
 		if (src != PL_OK) {
-			pl_cli_print_err(cli, &err);
-			rc = pl_cli_exit_for(src);
+			pli_cli_print_err(cli, &err);
+			rc = pli_cli_exit_for(src);
 			goto out;
 		}
 	}
 	if (g.nomem)
-		rc = pl_cli_fail(cli, "out of memory");
+		rc = pli_cli_fail(cli, "out of memory");
 	else
 		rc = add_udp(cli, run, ts);
 out:

@@ -36,9 +36,9 @@ opt_ms(const struct pl_cli_optctx *oc, const char *arg)
 	char name[64];
 	uint64_t v;
 
-	if (pl_parse_u64(arg, 1, 600000, &v, NULL) != PL_OK)
-		return pl_cli_usage_error(oc->cli, "%s takes milliseconds 1-600000, not '%s'",
-		                          pl_cli_opt_display(oc->row, name, sizeof(name)), arg);
+	if (pli_parse_u64(arg, 1, 600000, &v, NULL) != PL_OK)
+		return pli_cli_usage_error(oc->cli, "%s takes milliseconds 1-600000, not '%s'",
+		                           pli_cli_opt_display(oc->row, name, sizeof(name)), arg);
 	*PL_CLI_OPT_FIELD(oc, unsigned) = (unsigned)v;
 	return PL_EXIT_OK;
 }
@@ -48,8 +48,8 @@ opt_parallel(const struct pl_cli_optctx *oc, const char *arg)
 {
 	uint64_t v;
 
-	if (pl_parse_u64(arg, 1, 64, &v, NULL) != PL_OK)
-		return pl_cli_usage_error(oc->cli, "--parallel takes 1-64, not '%s'", arg);
+	if (pli_parse_u64(arg, 1, 64, &v, NULL) != PL_OK)
+		return pli_cli_usage_error(oc->cli, "--parallel takes 1-64, not '%s'", arg);
 	((struct probe_args *)oc->ctx)->parallel = (unsigned)v;
 	return PL_EXIT_OK;
 }
@@ -82,13 +82,13 @@ static const struct pl_cli_opt probe_rows[] = {
      .field = FIELD(po.read_ms), .help = "wait for the answer to one probe (default 2000)"},
     {.name = "connect-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = opt_ms,
      .field = FIELD(po.connect_ms), .help = "(default 3000)"},
-    {.name = "no-tls", .fn = pl_cli_opt_flag, .field = FIELD(po.no_tls),
+    {.name = "no-tls", .fn = pli_cli_opt_flag, .field = FIELD(po.no_tls),
      .help = "do not try TLS handshakes"},
-    {.name = "intrusive", .fn = pl_cli_opt_flag, .field = FIELD(po.intrusive),
+    {.name = "intrusive", .fn = pli_cli_opt_flag, .field = FIELD(po.intrusive),
      .help = "also run the checks that prove exposures (see above)"},
     {.name = "json", .id = PL_OPT_JSON, .usage = "--json, --markdown",
      .help = "output format (JSON schema \"portlens.probe/1\")"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
     {.text = "\n"
              "exit status: 0 all ports answered, 1 some could not be connected to, 2 usage error\n"},
 };
@@ -109,43 +109,43 @@ render(struct pl_cli *cli, struct pl_probe_job *jobs, char **names, size_t n, st
 	struct pl_jsonw w;
 
 	if (cli->format == PL_FMT_JSON) {
-		pl_jsonw_init(&w, out, 1);
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "schema", "portlens.probe/1");
-		pl_jsonw_key(&w, "results");
-		pl_jsonw_array(&w);
+		pli_jsonw_init(&w, out, 1);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "schema", "portlens.probe/1");
+		pli_jsonw_key(&w, "results");
+		pli_jsonw_array(&w);
 		for (size_t i = 0; i < n; i++) {
-			pl_jsonw_object(&w);
-			pl_jsonw_kstr(&w, "target", names[i]);
-			pl_jsonw_kstr(&w, "state", jobs[i].rc == PL_OK ? "open" : "error");
+			pli_jsonw_object(&w);
+			pli_jsonw_kstr(&w, "target", names[i]);
+			pli_jsonw_kstr(&w, "state", jobs[i].rc == PL_OK ? "open" : "error");
 			if (jobs[i].rc != PL_OK)
-				pl_jsonw_kstr(&w, "error", jobs[i].errmsg);
+				pli_jsonw_kstr(&w, "error", jobs[i].errmsg);
 			else
 				pl_service_json(&w, &jobs[i].svc);
-			pl_jsonw_end(&w);
+			pli_jsonw_end(&w);
 		}
-		pl_jsonw_end(&w);
-		pl_jsonw_end(&w);
-		pl_buf_putc(out, '\n');
+		pli_jsonw_end(&w);
+		pli_jsonw_end(&w);
+		pli_buf_putc(out, '\n');
 		return;
 	}
 	if (cli->format == PL_FMT_MARKDOWN)
-		pl_render_service_md_head(out);
+		pli_render_service_md_head(out);
 	for (size_t i = 0; i < n; i++) {
 		if (jobs[i].rc != PL_OK)
-			pl_buf_printf(out,
-			              cli->format == PL_FMT_MARKDOWN ? "| %s | error: %s |\n"
-			                                             : "%-24s error: %s\n",
-			              names[i], jobs[i].errmsg);
+			pli_buf_printf(out,
+			               cli->format == PL_FMT_MARKDOWN ? "| %s | error: %s |\n"
+			                                              : "%-24s error: %s\n",
+			               names[i], jobs[i].errmsg);
 		else if (cli->format == PL_FMT_MARKDOWN)
-			pl_render_service_md_row(names[i], &jobs[i].svc, out);
+			pli_render_service_md_row(names[i], &jobs[i].svc, out);
 		else
-			pl_render_service_text(cli, names[i], &jobs[i].svc, out);
+			pli_render_service_text(cli, names[i], &jobs[i].svc, out);
 	}
 }
 
 int
-pl_cmd_probe(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_probe(struct pl_cli *cli, int argc, char **argv)
 {
 	struct probe_args args = {.parallel = 16};
 	struct pl_probe_ctx *ctx = NULL;
@@ -155,16 +155,16 @@ pl_cmd_probe(struct pl_cli *cli, int argc, char **argv)
 	size_t n;
 	int rc;
 
-	rc = pl_cli_parse_opts(cli, &probe_optset, 0, &args, argc, argv);
+	rc = pli_cli_parse_opts(cli, &probe_optset, 0, &args, argc, argv);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
-	pl_term_setup(cli);
+	pli_term_setup(cli);
 	if (optind >= argc)
-		return pl_cli_usage_error(cli, "probe needs at least one HOST:PORT; see --help");
+		return pli_cli_usage_error(cli, "probe needs at least one HOST:PORT; see --help");
 	n = (size_t)(argc - optind);
 	jobs = calloc(n, sizeof(*jobs));
 	if (!jobs)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		char msg[300], spec[300];
 		const char *a = argv[optind + (int)i];
@@ -176,22 +176,22 @@ pl_cmd_probe(struct pl_cli *cli, int argc, char **argv)
 			len -= 4;
 		}
 		snprintf(spec, sizeof(spec), "%.*s", (int)len, a);
-		if (pl_cli_parse_hostport(spec, &jobs[i].addr, &jobs[i].addrlen, msg,
-		                          sizeof(msg)) != 0) {
+		if (pli_cli_parse_hostport(spec, &jobs[i].addr, &jobs[i].addrlen, msg,
+		                           sizeof(msg)) != 0) {
 			free(jobs);
-			return pl_cli_usage_error(cli, "%s", msg);
+			return pli_cli_usage_error(cli, "%s", msg);
 		}
 	}
 	if (pl_probe_ctx_new(&args.po, &ctx, &err) != PL_OK ||
 	    pl_probe_many(ctx, jobs, n, args.parallel, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		rc = PL_EXIT_FAIL;
 		goto out;
 	}
-	pl_buf_init(&out);
+	pli_buf_init(&out);
 	render(cli, jobs, argv + optind, n, &out);
-	rc = pl_cli_emit(cli, &out);
-	pl_buf_cleanup(&out);
+	rc = pli_cli_emit(cli, &out);
+	pli_buf_cleanup(&out);
 	for (size_t i = 0; i < n && rc == PL_EXIT_OK; i++)
 		if (jobs[i].rc != PL_OK)
 			rc = PL_EXIT_FAIL;

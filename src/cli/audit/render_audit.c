@@ -59,149 +59,149 @@ counts(const struct pl_audit_report *r, size_t by[PL_SEV_COUNT])
 }
 
 void
-pl_render_audit_text(const struct pl_cli *cli, const struct pl_audit_report *r, const char *scope,
-                     struct pl_buf *out)
+pli_render_audit_text(const struct pl_cli *cli, const struct pl_audit_report *r, const char *scope,
+                      struct pl_buf *out)
 {
 	unsigned width = cli->width ? cli->width : 100;
 	size_t by[PL_SEV_COUNT];
 	int first = 1;
 
 	counts(r, by);
-	pl_buf_printf(out, "audit of %s: %zu finding%s", scope, r->n, r->n == 1 ? "" : "s");
+	pli_buf_printf(out, "audit of %s: %zu finding%s", scope, r->n, r->n == 1 ? "" : "s");
 	for (int s = PL_SEV_COUNT - 1; s >= 0; s--) {
 		if (!by[s])
 			continue;
-		pl_buf_printf(out, "%s%zu %s", first ? " (" : ", ", by[s],
-		              pl_severity_name((enum pl_severity)s));
+		pli_buf_printf(out, "%s%zu %s", first ? " (" : ", ", by[s],
+		               pl_severity_name((enum pl_severity)s));
 		first = 0;
 	}
-	pl_buf_puts(out, first ? "\n" : ")\n");
+	pli_buf_puts(out, first ? "\n" : ")\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pl_finding *f = &r->findings[i];
 		char sev[16], ev[EV_TEXT_SIZE];
 
 		upper(pl_severity_name(f->severity), sev, sizeof(sev));
-		pl_buf_printf(out, "\n%s%s%s: ", pl_term_sgr(cli, sev_color(f->severity)), sev,
-		              pl_term_sgr(cli, "\033[0m"));
+		pli_buf_printf(out, "\n%s%s%s: ", pli_term_sgr(cli, sev_color(f->severity)), sev,
+		               pli_term_sgr(cli, "\033[0m"));
 		/* Wrapped to the width like the rest (cli/colfit.c); escaped: a title may
 		 * quote what a server or a process said. */
-		pl_colfit_wrap(out, f->title, strlen(sev) + 2, 4, width);
-		pl_buf_puts(out, "  evidence:\n");
+		pli_colfit_wrap(out, f->title, strlen(sev) + 2, 4, width);
+		pli_buf_puts(out, "  evidence:\n");
 		evidence_text(f, ev, sizeof(ev));
-		pl_term_wrap(out, ev, 4, width);
-		pl_buf_puts(out, "  why it matters:\n");
-		pl_term_wrap(out, f->why, 4, width);
-		pl_buf_puts(out, "  remedy:\n");
-		pl_term_wrap(out, f->remedy, 4, width);
-		pl_buf_printf(out, "  rule: %s\n", f->rule);
+		pli_term_wrap(out, ev, 4, width);
+		pli_buf_puts(out, "  why it matters:\n");
+		pli_term_wrap(out, f->why, 4, width);
+		pli_buf_puts(out, "  remedy:\n");
+		pli_term_wrap(out, f->remedy, 4, width);
+		pli_buf_printf(out, "  rule: %s\n", f->rule);
 	}
 	if (r->n == 0)
-		pl_buf_puts(out, "no findings.\n");
+		pli_buf_puts(out, "no findings.\n");
 }
 
 void
-pl_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs *obs, size_t n_obs,
-                     const char *scope, struct pl_buf *out)
+pli_render_audit_json(const struct pl_audit_report *r, const struct pl_audit_obs *obs, size_t n_obs,
+                      const char *scope, struct pl_buf *out)
 {
 	struct pl_jsonw w;
 	size_t by[PL_SEV_COUNT];
 
 	counts(r, by);
-	pl_jsonw_init(&w, out, 1);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.audit/1");
-	pl_jsonw_kstr(&w, "scope", scope);
-	pl_jsonw_key(&w, "summary");
-	pl_jsonw_object(&w);
+	pli_jsonw_init(&w, out, 1);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "schema", "portlens.audit/1");
+	pli_jsonw_kstr(&w, "scope", scope);
+	pli_jsonw_key(&w, "summary");
+	pli_jsonw_object(&w);
 	for (int s = PL_SEV_COUNT - 1; s >= 0; s--)
-		pl_jsonw_kint(&w, pl_severity_name((enum pl_severity)s), (int64_t)by[s]);
-	pl_jsonw_end(&w);
-	pl_jsonw_key(&w, "findings");
-	pl_jsonw_array(&w);
+		pli_jsonw_kint(&w, pl_severity_name((enum pl_severity)s), (int64_t)by[s]);
+	pli_jsonw_end(&w);
+	pli_jsonw_key(&w, "findings");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct pl_finding *f = &r->findings[i];
 
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "severity", pl_severity_name(f->severity));
-		pl_jsonw_kstr(&w, "rule", f->rule);
-		pl_jsonw_kstr(&w, "where", f->where);
-		pl_jsonw_kstr(&w, "title", f->title);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "severity", pl_severity_name(f->severity));
+		pli_jsonw_kstr(&w, "rule", f->rule);
+		pli_jsonw_kstr(&w, "where", f->where);
+		pli_jsonw_kstr(&w, "title", f->title);
 		pl_json_bytes(&w, "evidence", f->evidence, f->evidence_len);
-		pl_jsonw_kstr(&w, "why", f->why);
-		pl_jsonw_kstr(&w, "remedy", f->remedy);
-		pl_jsonw_end(&w);
+		pli_jsonw_kstr(&w, "why", f->why);
+		pli_jsonw_kstr(&w, "remedy", f->remedy);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
-	pl_jsonw_key(&w, "observations");
-	pl_jsonw_array(&w);
+	pli_jsonw_end(&w);
+	pli_jsonw_key(&w, "observations");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < n_obs; i++) {
 		const struct pl_audit_obs *o = &obs[i];
 
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "kind",
-		              o->kind == PL_OBS_CAPTURE ? "packet"
-		              : o->kind == PL_OBS_RAW   ? "raw"
-		                                        : pl_proto_name(o->proto));
-		pl_jsonw_kstr(&w, "address", o->addr);
-		pl_jsonw_kint(&w, "port", o->port);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "kind",
+		               o->kind == PL_OBS_CAPTURE ? "packet"
+		               : o->kind == PL_OBS_RAW   ? "raw"
+		                                         : pl_proto_name(o->proto));
+		pli_jsonw_kstr(&w, "address", o->addr);
+		pli_jsonw_kint(&w, "port", o->port);
 		if (o->kind != PL_OBS_PORT)
-			pl_jsonw_kstr(&w, "protocol", o->proto_name[0] ? o->proto_name : NULL);
-		pl_jsonw_kstr(&w, "reach", o->reach == PL_REACH_LOOPBACK ? "loopback" : "network");
+			pli_jsonw_kstr(&w, "protocol", o->proto_name[0] ? o->proto_name : NULL);
+		pli_jsonw_kstr(&w, "reach", o->reach == PL_REACH_LOOPBACK ? "loopback" : "network");
 		if (o->process[0])
-			pl_jsonw_kstr(&w, "process", o->process);
-		pl_jsonw_kbool(&w, "probed", o->probed);
+			pli_jsonw_kstr(&w, "process", o->process);
+		pli_jsonw_kbool(&w, "probed", o->probed);
 		if (o->probed) {
-			pl_jsonw_key(&w, "service");
-			pl_jsonw_object(&w);
+			pli_jsonw_key(&w, "service");
+			pli_jsonw_object(&w);
 			pl_service_json(&w, &o->svc);
-			pl_jsonw_end(&w);
+			pli_jsonw_end(&w);
 		}
 		if (o->creds_checked) {
-			pl_jsonw_key(&w, "default_credentials");
-			pl_jsonw_object(&w);
-			pl_jsonw_kint(&w, "tried", o->creds.tried);
-			pl_jsonw_kbool(&w, "accepted", o->creds.accepted);
+			pli_jsonw_key(&w, "default_credentials");
+			pli_jsonw_object(&w);
+			pli_jsonw_kint(&w, "tried", o->creds.tried);
+			pli_jsonw_kbool(&w, "accepted", o->creds.accepted);
 			if (o->creds.accepted) {
-				pl_jsonw_kstr(&w, "username", o->creds.username);
-				pl_jsonw_kstr(&w, "password", o->creds.password);
+				pli_jsonw_kstr(&w, "username", o->creds.username);
+				pli_jsonw_kstr(&w, "password", o->creds.password);
 			}
-			pl_jsonw_end(&w);
+			pli_jsonw_end(&w);
 		}
-		pl_jsonw_end(&w);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
-	pl_jsonw_end(&w);
-	pl_buf_putc(out, '\n');
+	pli_jsonw_end(&w);
+	pli_jsonw_end(&w);
+	pli_buf_putc(out, '\n');
 }
 
 void
-pl_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_obs *obs,
-                         size_t n_obs, const char *scope, struct pl_buf *out)
+pli_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_obs *obs,
+                          size_t n_obs, const char *scope, struct pl_buf *out)
 {
-	pl_buf_puts(out, "# portlens audit: ");
-	pl_md_cell(out, scope);
-	pl_buf_printf(out, "\n\n%zu finding%s.\n\n", r->n, r->n == 1 ? "" : "s");
+	pli_buf_puts(out, "# portlens audit: ");
+	pli_md_cell(out, scope);
+	pli_buf_printf(out, "\n\n%zu finding%s.\n\n", r->n, r->n == 1 ? "" : "s");
 	if (r->n) {
-		pl_buf_puts(out, "| severity | finding | evidence | why it matters | remedy |\n"
-		                 "|---|---|---|---|---|\n");
+		pli_buf_puts(out, "| severity | finding | evidence | why it matters | remedy |\n"
+		                  "|---|---|---|---|---|\n");
 		for (size_t i = 0; i < r->n; i++) {
 			const struct pl_finding *f = &r->findings[i];
 			char ev[EV_TEXT_SIZE];
 			const char *cells[] = {f->title, ev, f->why, f->remedy};
 
 			evidence_text(f, ev, sizeof(ev));
-			pl_buf_printf(out, "| **%s** |", pl_severity_name(f->severity));
+			pli_buf_printf(out, "| **%s** |", pl_severity_name(f->severity));
 			for (size_t k = 0; k < 4; k++) {
-				pl_buf_puts(out, " ");
-				pl_md_cell(out, cells[k]);
-				pl_buf_puts(out, " |");
+				pli_buf_puts(out, " ");
+				pli_md_cell(out, cells[k]);
+				pli_buf_puts(out, " |");
 			}
-			pl_buf_puts(out, "\n");
+			pli_buf_puts(out, "\n");
 		}
-		pl_buf_puts(out, "\n");
+		pli_buf_puts(out, "\n");
 	}
-	pl_buf_puts(out, "## Services\n\n");
-	pl_render_service_md_head(out);
+	pli_buf_puts(out, "## Services\n\n");
+	pli_render_service_md_head(out);
 	for (size_t i = 0; i < n_obs; i++) {
 		char where[96];
 		struct pl_service none;
@@ -212,9 +212,9 @@ pl_render_audit_markdown(const struct pl_audit_report *r, const struct pl_audit_
 		         obs[i].addr, obs[i].port, obs[i].proto == PL_PROTO_UDP ? "/udp" : "");
 		if (!obs[i].probed) {
 			memset(&none, 0, sizeof(none));
-			pl_render_service_md_row(where, &none, out);
+			pli_render_service_md_row(where, &none, out);
 		} else {
-			pl_render_service_md_row(where, &obs[i].svc, out);
+			pli_render_service_md_row(where, &obs[i].svc, out);
 		}
 	}
 }

@@ -25,15 +25,15 @@ tri(enum pl_tri t, const char *yes, const char *no)
 static void
 put_field(struct pl_buf *out, const char *label, const char *value, const char *suffix)
 {
-	pl_buf_puts(out, label);
-	pl_esc_term(out, value);
-	pl_buf_puts(out, suffix);
-	pl_buf_putc(out, '\n');
+	pli_buf_puts(out, label);
+	pli_esc_term(out, value);
+	pli_buf_puts(out, suffix);
+	pli_buf_putc(out, '\n');
 }
 
 void
-pl_render_service_text(const struct pl_cli *cli, const char *where, const struct pl_service *s,
-                       struct pl_buf *out)
+pli_render_service_text(const struct pl_cli *cli, const char *where, const struct pl_service *s,
+                        struct pl_buf *out)
 {
 	char sum[200], name[32];
 	const char *a, *t;
@@ -41,9 +41,9 @@ pl_render_service_text(const struct pl_cli *cli, const char *where, const struct
 	pl_service_summary(s, sum, sizeof(sum));
 	snprintf(name, sizeof(name), "%s%s", s->tls ? "tls/" : "",
 	         s->service[0] ? s->service : "unknown");
-	pl_buf_printf(out, "%s%-24s%s %s%-10s%s ", pl_term_sgr(cli, "\033[1m"), where,
-	              pl_term_sgr(cli, "\033[0m"), pl_term_sgr(cli, "\033[32m"), name,
-	              pl_term_sgr(cli, "\033[0m"));
+	pli_buf_printf(out, "%s%-24s%s %s%-10s%s ", pli_term_sgr(cli, "\033[1m"), where,
+	               pli_term_sgr(cli, "\033[0m"), pli_term_sgr(cli, "\033[32m"), name,
+	               pli_term_sgr(cli, "\033[0m"));
 	put_field(out, "", sum, "");
 	if (s->vendor[0] && strcmp(s->vendor, s->product) != 0)
 		put_field(out, "    vendor:   ", s->vendor, "");
@@ -56,14 +56,14 @@ pl_render_service_text(const struct pl_cli *cli, const char *where, const struct
 	a = tri(s->auth_required, "required", "none (answered without credentials)");
 	t = tri(s->starttls, "offered", "not offered");
 	if (a)
-		pl_buf_printf(out, "    auth:     %s\n", a);
+		pli_buf_printf(out, "    auth:     %s\n", a);
 	if (t)
-		pl_buf_printf(out, "    starttls: %s\n", t);
+		pli_buf_printf(out, "    starttls: %s\n", t);
 	if (s->tls) {
 		const struct pl_tls_info *ti = &s->tls_info;
 
-		pl_buf_puts(out, "    tls:      ");
-		pl_esc_term(out, ti->version);
+		pli_buf_puts(out, "    tls:      ");
+		pli_esc_term(out, ti->version);
 		put_field(out, " ", ti->cipher, "");
 		if (ti->subject[0])
 			put_field(out, "    subject:  ", ti->subject, "");
@@ -73,63 +73,63 @@ pl_render_service_text(const struct pl_cli *cli, const char *where, const struct
 		if (ti->sans[0])
 			put_field(out, "    sans:     ", ti->sans, "");
 		if (ti->not_after[0]) {
-			pl_buf_puts(out, "    valid:    ");
-			pl_esc_term(out, ti->not_before);
+			pli_buf_puts(out, "    valid:    ");
+			pli_esc_term(out, ti->not_before);
 			put_field(out, " to ", ti->not_after, ti->expired ? " (EXPIRED)" : "");
 		}
 	}
 	if (s->exposures) {
-		pl_buf_puts(out, "    exposed: ");
+		pli_buf_puts(out, "    exposed: ");
 		for (unsigned b = 0; b < 32; b++)
 			if ((s->exposures & (1u << b)) && pl_exposure_name(1u << b))
-				pl_buf_printf(out, " %s", pl_exposure_name(1u << b));
-		pl_buf_puts(out, "\n");
+				pli_buf_printf(out, " %s", pl_exposure_name(1u << b));
+		pli_buf_puts(out, "\n");
 	}
 	if (s->udp && s->udp_request_bytes && s->udp_answer_bytes)
-		pl_buf_printf(out, "    udp:      %u bytes asked, %u bytes answered (x%.1f)\n",
-		              s->udp_request_bytes, s->udp_answer_bytes,
-		              (double)s->udp_answer_bytes / s->udp_request_bytes);
-	pl_buf_printf(out, "    probe:    %s, confidence %u, %u ms, %u bytes%s\n",
-	              s->probe[0] ? s->probe : "-", s->confidence, s->elapsed_ms, s->bytes_read,
-	              s->truncated ? " (answer cut at 16 KiB)" : "");
+		pli_buf_printf(out, "    udp:      %u bytes asked, %u bytes answered (x%.1f)\n",
+		               s->udp_request_bytes, s->udp_answer_bytes,
+		               (double)s->udp_answer_bytes / s->udp_request_bytes);
+	pli_buf_printf(out, "    probe:    %s, confidence %u, %u ms, %u bytes%s\n",
+	               s->probe[0] ? s->probe : "-", s->confidence, s->elapsed_ms, s->bytes_read,
+	               s->truncated ? " (answer cut at 16 KiB)" : "");
 }
 
 /* A Markdown table cell: the Markdown rule (core/escape.h) -- no control byte, no
  * markup, no extra column from what a server sent. */
 void
-pl_md_cell(struct pl_buf *out, const char *s)
+pli_md_cell(struct pl_buf *out, const char *s)
 {
-	pl_esc_markdown(out, s);
+	pli_esc_markdown(out, s);
 }
 
 void
-pl_render_service_md_head(struct pl_buf *out)
+pli_render_service_md_head(struct pl_buf *out)
 {
-	pl_buf_puts(out, "| port | service | product | version | cpe | evidence |\n"
-	                 "|---|---|---|---|---|---|\n");
+	pli_buf_puts(out, "| port | service | product | version | cpe | evidence |\n"
+	                  "|---|---|---|---|---|---|\n");
 }
 
 void
-pl_render_service_md_row(const char *where, const struct pl_service *s, struct pl_buf *out)
+pli_render_service_md_row(const char *where, const struct pl_service *s, struct pl_buf *out)
 {
 	const char *cells[] = {where,      s->service[0] ? s->service : "unknown",
 	                       s->product, s->version,
 	                       s->cpe,     s->evidence};
 
-	pl_buf_puts(out, "|");
+	pli_buf_puts(out, "|");
 	for (size_t i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
-		pl_buf_puts(out, " ");
+		pli_buf_puts(out, " ");
 		if (i == 1 && s->tls)
-			pl_buf_puts(out, "tls/");
-		pl_md_cell(out, cells[i]);
-		pl_buf_puts(out, " |");
+			pli_buf_puts(out, "tls/");
+		pli_md_cell(out, cells[i]);
+		pli_buf_puts(out, " |");
 	}
-	pl_buf_puts(out, "\n");
+	pli_buf_puts(out, "\n");
 }
 
 int
-pl_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *msg,
-                      size_t msg_size)
+pli_cli_parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *len, char *msg,
+                       size_t msg_size)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
 	struct pl_err err = {0};

@@ -46,14 +46,14 @@ static const struct pl_cli_opt diff_rows[] = {
              "options:\n"},
     {.name = "json", .id = PL_OPT_JSON,
      .help = "JSON output ({\"schema\": \"portlens.diff/1\", ...})"},
-    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str,
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pli_cli_opt_str,
      .field = FIELD(db),
      .help = "the store saved scan numbers are read from: an SQLite\n"
              "file (default $XDG_DATA_HOME/portlens/portlens.db) or\n"
              "postgresql://..."},
-    {.name = "quiet", .short_name = 'q', .fn = pl_cli_opt_flag, .field = FIELD(quiet),
+    {.name = "quiet", .short_name = 'q', .fn = pli_cli_opt_flag, .field = FIELD(quiet),
      .help = "print nothing; only the exit status"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
 };
 // clang-format on
 
@@ -77,16 +77,16 @@ service_text(struct pl_buf *b, const struct pl_scandoc_port *p)
 		if (!parts[i][0])
 			continue;
 		if (b->len > start)
-			pl_buf_putc(b, ' ');
+			pli_buf_putc(b, ' ');
 		scan_esc_clean(b, parts[i]);
 	}
 	if (p->extrainfo[0]) {
-		pl_buf_puts(b, b->len > start ? " (" : "(");
+		pli_buf_puts(b, b->len > start ? " (" : "(");
 		scan_esc_clean(b, p->extrainfo);
-		pl_buf_putc(b, ')');
+		pli_buf_putc(b, ')');
 	}
 	if (b->len == start)
-		pl_buf_putc(b, '-');
+		pli_buf_putc(b, '-');
 }
 
 /* The host's name from either scan ("" when neither had one). */
@@ -104,7 +104,7 @@ service_suffix(struct pl_buf *b, const struct pl_scandoc_port *p)
 {
 	if (!p->service[0] && !p->product[0])
 		return;
-	pl_buf_puts(b, ": ");
+	pli_buf_puts(b, ": ");
 	service_text(b, p);
 }
 
@@ -119,35 +119,36 @@ text_change(struct pl_buf *b, const struct pl_diff_change *c)
 	char port[16];
 
 	snprintf(port, sizeof(port), "%u/%s", p->port, pl_proto_name((enum pl_proto)p->proto));
-	pl_buf_printf(b, "  %c %-11s %-8s ", marks[c->kind], port, pl_diff_kind_name(c->kind));
+	pli_buf_printf(b, "  %c %-11s %-8s ", marks[c->kind], port, pl_diff_kind_name(c->kind));
 	switch (c->kind) {
 	case PL_DIFF_OPENED:
-		pl_buf_printf(b, "open (was %s)", c->a ? c->a->state : "not listed");
+		pli_buf_printf(b, "open (was %s)", c->a ? c->a->state : "not listed");
 		service_suffix(b, c->b);
 		break;
 	case PL_DIFF_CLOSED:
-		pl_buf_printf(b, "%s (was open)", c->b ? c->b->state : "not listed");
+		pli_buf_printf(b, "%s (was open)", c->b ? c->b->state : "not listed");
 		service_suffix(b, c->a);
 		break;
 	case PL_DIFF_STATE:
-		pl_buf_printf(b, "%s -> %s", c->a->state, c->b->state);
+		pli_buf_printf(b, "%s -> %s", c->a->state, c->b->state);
 		break;
 	default:
 		service_text(b, c->a);
-		pl_buf_puts(b, " -> ");
+		pli_buf_puts(b, " -> ");
 		service_text(b, c->b);
 		break;
 	}
-	pl_buf_putc(b, '\n');
+	pli_buf_putc(b, '\n');
 }
 
 static void
 text_side(struct pl_buf *b, const char *label, const char *name, const struct pl_scandoc *d)
 {
-	pl_buf_printf(b, "%s: ", label);
+	pli_buf_printf(b, "%s: ", label);
 	scan_esc_clean(b, name);
-	pl_buf_printf(b, " (%s%s%s, %zu host%s, %zu open)\n", d->format, d->scanner[0] ? ", " : "",
-	              d->scanner, d->n_hosts, d->n_hosts == 1 ? "" : "s", pl_scandoc_open_ports(d));
+	pli_buf_printf(b, " (%s%s%s, %zu host%s, %zu open)\n", d->format, d->scanner[0] ? ", " : "",
+	               d->scanner, d->n_hosts, d->n_hosts == 1 ? "" : "s",
+	               pl_scandoc_open_ports(d));
 }
 
 static void
@@ -163,63 +164,63 @@ render_text(struct pl_buf *b, const char *na, const char *nb, const struct pl_sc
 		const struct pl_scandoc_host *h = c->hb ? c->hb : c->ha;
 
 		if (h != last && (!last || memcmp(h->key, last->key, 17) != 0)) {
-			pl_buf_printf(b, "%s", h->addr);
+			pli_buf_printf(b, "%s", h->addr);
 			if (host_name(c)[0]) {
-				pl_buf_puts(b, " (");
+				pli_buf_puts(b, " (");
 				scan_esc_clean(b, host_name(c));
-				pl_buf_putc(b, ')');
+				pli_buf_putc(b, ')');
 			}
-			pl_buf_puts(b,
-			            c->ha ? (c->hb ? "\n" : " (only in A)\n") : " (only in B)\n");
+			pli_buf_puts(b,
+			             c->ha ? (c->hb ? "\n" : " (only in A)\n") : " (only in B)\n");
 		}
 		last = h;
 		text_change(b, c);
 	}
 	if (!d->n)
-		pl_buf_puts(b, "no differences");
+		pli_buf_puts(b, "no differences");
 	else
-		pl_buf_printf(b,
-		              "%zu difference%s on %zu host%s: %zu opened, %zu closed, %zu state, "
-		              "%zu service",
-		              d->n, d->n == 1 ? "" : "s", d->hosts_changed,
-		              d->hosts_changed == 1 ? "" : "s", d->by_kind[PL_DIFF_OPENED],
-		              d->by_kind[PL_DIFF_CLOSED], d->by_kind[PL_DIFF_STATE],
-		              d->by_kind[PL_DIFF_SERVICE]);
+		pli_buf_printf(b,
+		               "%zu difference%s on %zu host%s: %zu opened, %zu closed, %zu state, "
+		               "%zu service",
+		               d->n, d->n == 1 ? "" : "s", d->hosts_changed,
+		               d->hosts_changed == 1 ? "" : "s", d->by_kind[PL_DIFF_OPENED],
+		               d->by_kind[PL_DIFF_CLOSED], d->by_kind[PL_DIFF_STATE],
+		               d->by_kind[PL_DIFF_SERVICE]);
 	if (d->not_compared)
-		pl_buf_printf(b, "; %zu open port%s identified in only one scan (not compared)",
-		              d->not_compared, d->not_compared == 1 ? "" : "s");
-	pl_buf_putc(b, '\n');
+		pli_buf_printf(b, "; %zu open port%s identified in only one scan (not compared)",
+		               d->not_compared, d->not_compared == 1 ? "" : "s");
+	pli_buf_putc(b, '\n');
 }
 
 static void
 json_port(struct pl_jsonw *w, const char *key, const struct pl_scandoc_port *p)
 {
-	pl_jsonw_key(w, key);
+	pli_jsonw_key(w, key);
 	if (!p) {
-		pl_jsonw_null(w);
+		pli_jsonw_null(w);
 		return;
 	}
-	pl_jsonw_object(w);
-	pl_jsonw_kstr(w, "state", p->state);
-	pl_jsonw_kstr(w, "service", p->service);
-	pl_jsonw_kstr(w, "product", p->product);
-	pl_jsonw_kstr(w, "version", p->version);
-	pl_jsonw_kstr(w, "extrainfo", p->extrainfo);
-	pl_jsonw_kbool(w, "identified", p->detected);
-	pl_jsonw_end(w);
+	pli_jsonw_object(w);
+	pli_jsonw_kstr(w, "state", p->state);
+	pli_jsonw_kstr(w, "service", p->service);
+	pli_jsonw_kstr(w, "product", p->product);
+	pli_jsonw_kstr(w, "version", p->version);
+	pli_jsonw_kstr(w, "extrainfo", p->extrainfo);
+	pli_jsonw_kbool(w, "identified", p->detected);
+	pli_jsonw_end(w);
 }
 
 static void
 json_side(struct pl_jsonw *w, const char *key, const char *name, const struct pl_scandoc *d)
 {
-	pl_jsonw_key(w, key);
-	pl_jsonw_object(w);
-	pl_jsonw_kstr(w, "source", name);
-	pl_jsonw_kstr(w, "format", d->format);
-	pl_jsonw_kstr(w, "scanner", d->scanner);
-	pl_jsonw_kint(w, "hosts", (int64_t)d->n_hosts);
-	pl_jsonw_kint(w, "open", (int64_t)pl_scandoc_open_ports(d));
-	pl_jsonw_end(w);
+	pli_jsonw_key(w, key);
+	pli_jsonw_object(w);
+	pli_jsonw_kstr(w, "source", name);
+	pli_jsonw_kstr(w, "format", d->format);
+	pli_jsonw_kstr(w, "scanner", d->scanner);
+	pli_jsonw_kint(w, "hosts", (int64_t)d->n_hosts);
+	pli_jsonw_kint(w, "open", (int64_t)pl_scandoc_open_ports(d));
+	pli_jsonw_end(w);
 }
 
 static void
@@ -228,44 +229,44 @@ render_json(struct pl_buf *b, const char *na, const char *nb, const struct pl_sc
 {
 	struct pl_jsonw w;
 
-	pl_jsonw_init(&w, b, 1);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.diff/1");
+	pli_jsonw_init(&w, b, 1);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "schema", "portlens.diff/1");
 	json_side(&w, "a", na, a);
 	json_side(&w, "b", nb, bd);
-	pl_jsonw_kbool(&w, "same", d->n == 0);
-	pl_jsonw_key(&w, "counts");
-	pl_jsonw_object(&w);
+	pli_jsonw_kbool(&w, "same", d->n == 0);
+	pli_jsonw_key(&w, "counts");
+	pli_jsonw_object(&w);
 	for (int k = 0; k < PL_DIFF_KIND_COUNT; k++)
-		pl_jsonw_kint(&w, pl_diff_kind_name((enum pl_diff_kind)k), (int64_t)d->by_kind[k]);
-	pl_jsonw_kint(&w, "hosts", (int64_t)d->hosts_changed);
-	pl_jsonw_kint(&w, "not_compared", (int64_t)d->not_compared);
-	pl_jsonw_end(&w);
-	pl_jsonw_key(&w, "changes");
-	pl_jsonw_array(&w);
+		pli_jsonw_kint(&w, pl_diff_kind_name((enum pl_diff_kind)k), (int64_t)d->by_kind[k]);
+	pli_jsonw_kint(&w, "hosts", (int64_t)d->hosts_changed);
+	pli_jsonw_kint(&w, "not_compared", (int64_t)d->not_compared);
+	pli_jsonw_end(&w);
+	pli_jsonw_key(&w, "changes");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct pl_diff_change *c = &d->v[i];
 		const struct pl_scandoc_host *h = c->hb ? c->hb : c->ha;
 		const struct pl_scandoc_port *p = c->b ? c->b : c->a;
 
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "host", h->addr);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "host", h->addr);
 		if (host_name(c)[0])
-			pl_jsonw_kstr(&w, "hostname", host_name(c));
-		pl_jsonw_kint(&w, "port", p->port);
-		pl_jsonw_kstr(&w, "proto", pl_proto_name((enum pl_proto)p->proto));
-		pl_jsonw_kstr(&w, "change", pl_diff_kind_name(c->kind));
+			pli_jsonw_kstr(&w, "hostname", host_name(c));
+		pli_jsonw_kint(&w, "port", p->port);
+		pli_jsonw_kstr(&w, "proto", pl_proto_name((enum pl_proto)p->proto));
+		pli_jsonw_kstr(&w, "change", pl_diff_kind_name(c->kind));
 		json_port(&w, "a", c->a);
 		json_port(&w, "b", c->b);
-		pl_jsonw_end(&w);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
-	pl_jsonw_end(&w);
-	pl_buf_putc(b, '\n');
+	pli_jsonw_end(&w);
+	pli_jsonw_end(&w);
+	pli_buf_putc(b, '\n');
 }
 
 int
-pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 {
 	struct pl_scandoc a, b;
 	struct pl_diff d = {0};
@@ -274,21 +275,21 @@ pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 	struct scan_load_args args = {0};
 	int rc;
 
-	rc = pl_cli_parse_opts(cli, &diff_optset, 0, &args, argc, argv);
+	rc = pli_cli_parse_opts(cli, &diff_optset, 0, &args, argc, argv);
 	if (rc == PL_EXIT_OK && argc - optind != 2)
-		rc = pl_cli_usage_error(cli, "diff takes two scans, A and B (see --help)");
+		rc = pli_cli_usage_error(cli, "diff takes two scans, A and B (see --help)");
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	pl_scandoc_init(&a);
 	pl_scandoc_init(&b);
-	pl_buf_init(&out);
+	pli_buf_init(&out);
 	rc = scan_load(cli, argv[optind], args.db, &a);
 	if (rc == PL_EXIT_OK)
 		rc = scan_load(cli, argv[optind + 1], args.db, &b);
 	if (rc != PL_EXIT_OK)
 		goto out;
 	if (pl_scandoc_diff(&a, &b, &d, &err) != PL_OK) {
-		rc = pl_cli_usage_error(cli, "diff: %s", err.msg);
+		rc = pli_cli_usage_error(cli, "diff: %s", err.msg);
 		goto out;
 	}
 	if (!args.quiet) {
@@ -296,7 +297,7 @@ pl_cmd_diff(struct pl_cli *cli, int argc, char **argv)
 			render_json(&out, argv[optind], argv[optind + 1], &a, &b, &d);
 		else
 			render_text(&out, argv[optind], argv[optind + 1], &a, &b, &d);
-		if (pl_cli_emit(cli, &out) != PL_EXIT_OK) {
+		if (pli_cli_emit(cli, &out) != PL_EXIT_OK) {
 			rc = PL_EXIT_USAGE;
 			goto out;
 		}
@@ -306,6 +307,6 @@ out:
 	pl_diff_cleanup(&d);
 	pl_scandoc_cleanup(&a);
 	pl_scandoc_cleanup(&b);
-	pl_buf_cleanup(&out);
+	pli_buf_cleanup(&out);
 	return rc;
 }

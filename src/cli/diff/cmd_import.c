@@ -23,11 +23,11 @@ static void
 targets_text(struct pl_buf *b, const struct pl_scandoc *doc)
 {
 	if (doc->n_hosts > 8) {
-		pl_buf_printf(b, "%zu hosts", doc->n_hosts);
+		pli_buf_printf(b, "%zu hosts", doc->n_hosts);
 		return;
 	}
 	for (size_t i = 0; i < doc->n_hosts; i++)
-		pl_buf_printf(b, "%s%s", i ? " " : "", doc->hosts[i].addr);
+		pli_buf_printf(b, "%s%s", i ? " " : "", doc->hosts[i].addr);
 }
 
 /* Every listed port of doc as a store row (strings borrowed from doc). */
@@ -71,12 +71,12 @@ import_meta(const char *file, const struct pl_scandoc *doc, struct pl_buf *targe
             struct pl_buf *command, struct pl_store_scan_meta *meta)
 {
 	targets_text(targets, doc);
-	pl_buf_printf(command, "portlens import %s (%s)", file, doc->format);
+	pli_buf_printf(command, "portlens import %s (%s)", file, doc->format);
 	memset(meta, 0, sizeof(*meta));
-	meta->targets = pl_buf_str(targets);
+	meta->targets = pli_buf_str(targets);
 	meta->ports = "";
 	meta->engine = doc->scanner[0] ? doc->scanner : doc->format;
-	meta->command = pl_buf_str(command);
+	meta->command = pli_buf_str(command);
 	meta->started_at = doc->start;
 }
 
@@ -91,8 +91,8 @@ save_doc(struct pl_store *st, const char *file, const struct pl_scandoc *doc, in
 	size_t n_rows = 0;
 	enum pl_rc rc;
 
-	pl_buf_init(&targets);
-	pl_buf_init(&command);
+	pli_buf_init(&targets);
+	pli_buf_init(&command);
 	import_meta(file, doc, &targets, &command, &meta);
 	rc = import_rows(doc, &rows_v, &n_rows, err);
 	if (rc == PL_OK) {
@@ -111,8 +111,8 @@ save_doc(struct pl_store *st, const char *file, const struct pl_scandoc *doc, in
 	if (rc == PL_OK)
 		*rows = n_rows;
 	free(rows_v);
-	pl_buf_cleanup(&targets);
-	pl_buf_cleanup(&command);
+	pli_buf_cleanup(&targets);
+	pli_buf_cleanup(&command);
 	return rc;
 }
 
@@ -146,13 +146,13 @@ static const struct pl_cli_opt import_opts[] = {
              "at all.\n"
              "\n"
              "options:\n"},
-    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str,
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pli_cli_opt_str,
      .field = FIELD(db),
      .help = "the store: an SQLite file (default\n"
              "$XDG_DATA_HOME/portlens/portlens.db) or postgresql://..."},
-    {.name = "quiet", .short_name = 'q', .fn = pl_cli_opt_flag, .field = FIELD(quiet),
+    {.name = "quiet", .short_name = 'q', .fn = pli_cli_opt_flag, .field = FIELD(quiet),
      .help = "do not print what was imported"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
 };
 // clang-format on
 
@@ -166,7 +166,7 @@ const struct pl_cli_optset import_optset = {
 };
 
 int
-pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_import(struct pl_cli *cli, int argc, char **argv)
 {
 	struct pl_store *st = NULL;
 	struct pl_err err = {0};
@@ -175,22 +175,22 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 	char path[4096];
 	int quiet, rc;
 
-	rc = pl_cli_parse_opts(cli, &import_optset, 0, &args, argc, argv);
+	rc = pli_cli_parse_opts(cli, &import_optset, 0, &args, argc, argv);
 	if (rc == PL_EXIT_OK && optind >= argc)
-		rc = pl_cli_usage_error(cli, "import needs at least one FILE (see --help)");
+		rc = pli_cli_usage_error(cli, "import needs at least one FILE (see --help)");
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	db = args.db;
 	quiet = args.quiet;
 	if (!db) {
 		if (pl_store_default_path(path, sizeof(path), &err) != PL_OK) {
-			pl_cli_print_err(cli, &err);
+			pli_cli_print_err(cli, &err);
 			return PL_EXIT_FAIL;
 		}
 		db = path;
 	}
 	if (pl_store_open(db, PL_STORE_MKDIR, &st, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return PL_EXIT_FAIL;
 	}
 	for (int i = optind; i < argc && rc == PL_EXIT_OK; i++) {
@@ -201,7 +201,7 @@ pl_cmd_import(struct pl_cli *cli, int argc, char **argv)
 		pl_scandoc_init(&doc);
 		rc = scan_load_path(cli, argv[i], &doc);
 		if (rc == PL_EXIT_OK && save_doc(st, argv[i], &doc, &id, &rows, &err) != PL_OK)
-			rc = pl_cli_fail(cli, "import %s: %s", argv[i], err.msg);
+			rc = pli_cli_fail(cli, "import %s: %s", argv[i], err.msg);
 		if (rc == PL_EXIT_OK && !quiet)
 			fprintf(cli->out,
 			        "%s: saved as scan #%lld (%s, %zu host%s, %zu result%s)\n", argv[i],

@@ -27,21 +27,22 @@ scan_load_file(struct pl_cli *cli, const char *what, const char *path, size_t ma
 	int rc = PL_EXIT_OK;
 
 	if (!in)
-		return pl_cli_usage_error(cli, "%s: cannot open %s: %s", what, path,
-		                          strerror(errno));
+		return pli_cli_usage_error(cli, "%s: cannot open %s: %s", what, path,
+		                           strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
 		if (b->len + n > max) {
-			rc = pl_cli_usage_error(cli, "%s: %s is larger than %zu MiB", what, path,
-			                        max >> 20);
+			rc = pli_cli_usage_error(cli, "%s: %s is larger than %zu MiB", what, path,
+			                         max >> 20);
 			goto out;
 		}
-		if (pl_buf_append(b, chunk, n) != PL_OK) {
-			rc = pl_cli_usage_error(cli, "%s: out of memory reading %s", what, path);
+		if (pli_buf_append(b, chunk, n) != PL_OK) {
+			rc = pli_cli_usage_error(cli, "%s: out of memory reading %s", what, path);
 			goto out;
 		}
 	}
 	if (ferror(in))
-		rc = pl_cli_usage_error(cli, "%s: cannot read %s: %s", what, path, strerror(errno));
+		rc =
+		    pli_cli_usage_error(cli, "%s: cannot read %s: %s", what, path, strerror(errno));
 out:
 	if (in != stdin)
 		fclose(in);
@@ -102,8 +103,8 @@ load_saved(struct pl_cli *cli, int64_t id, const char *db, struct pl_scandoc *do
 	rc = PL_EXIT_OK;
 	goto out;
 fail:
-	pl_cli_usage_error(cli, "saved scan %lld in %s: %s", (long long)id, db ? db : "the store",
-	                   err.msg);
+	pli_cli_usage_error(cli, "saved scan %lld in %s: %s", (long long)id, db ? db : "the store",
+	                    err.msg);
 out:
 	pl_store_results_free(rows, n);
 	pl_store_scan_cleanup(&meta);
@@ -118,17 +119,17 @@ scan_load_path(struct pl_cli *cli, const char *path, struct pl_scandoc *doc)
 	struct pl_err err = {0};
 	int rc;
 
-	pl_buf_init(&data);
+	pli_buf_init(&data);
 	rc = scan_load_file(cli, "scan file", path, SCAN_FILE_MAX, &data);
 	if (rc == PL_EXIT_OK &&
-	    pl_scandoc_parse(pl_buf_str(&data), data.len, path, doc, &err) != PL_OK) {
+	    pl_scandoc_parse(pli_buf_str(&data), data.len, path, doc, &err) != PL_OK) {
 		if (!err.line)
-			pl_cli_usage_error(cli, "%s: %s", path, err.msg);
+			pli_cli_usage_error(cli, "%s: %s", path, err.msg);
 		else
-			pl_cli_print_err(cli, &err);
+			pli_cli_print_err(cli, &err);
 		rc = PL_EXIT_USAGE;
 	}
-	pl_buf_cleanup(&data);
+	pli_buf_cleanup(&data);
 	return rc;
 }
 
@@ -139,7 +140,7 @@ scan_load(struct pl_cli *cli, const char *arg, const char *db, struct pl_scandoc
 	uint64_t id;
 
 	if (strcmp(arg, "-") != 0 && stat(arg, &sb) != 0 && errno == ENOENT &&
-	    pl_parse_u64(arg, 1, INT64_MAX, &id, NULL) == PL_OK)
+	    pli_parse_u64(arg, 1, INT64_MAX, &id, NULL) == PL_OK)
 		return load_saved(cli, (int64_t)id, db, doc);
 	return scan_load_path(cli, arg, doc);
 }

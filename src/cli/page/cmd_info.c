@@ -39,7 +39,7 @@ static const struct pl_cli_opt info_rows[] = {
     {.name = "lang", .arg = PL_ARG_REQUIRED, .metavar = "LANG", .id = PL_OPT_LANG,
      .help = "page language: en, ko, ar or tr (default: from LC_ALL,\n"
              "LC_MESSAGES or LANG; English otherwise)"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
 };
 // clang-format on
 
@@ -84,10 +84,10 @@ resolve_name(struct pl_cli *cli, const char *arg, struct info_target *t)
 		enum pl_proto p;
 
 		if (pl_proto_parse(slash + 1, &p) != PL_OK)
-			return pl_cli_usage_error(cli,
-			                          "unknown transport '%s' in '%s' (expected tcp, "
-			                          "udp, sctp or dccp)",
-			                          slash + 1, arg);
+			return pli_cli_usage_error(cli,
+			                           "unknown transport '%s' in '%s' (expected tcp, "
+			                           "udp, sctp or dccp)",
+			                           slash + 1, arg);
 		t->protos = PL_PROTO_BIT(p);
 	}
 	for (size_t i = 0; i < pl_registry_count(cli->reg); i++) {
@@ -103,10 +103,10 @@ resolve_name(struct pl_cli *cli, const char *arg, struct info_target *t)
 		found = 1;
 	}
 	if (!found)
-		return pl_cli_fail(cli,
-		                   "no service named '%.*s' in the IANA registry (try: "
-		                   "portlens search %.*s)",
-		                   (int)len, arg, (int)len, arg);
+		return pli_cli_fail(cli,
+		                    "no service named '%.*s' in the IANA registry (try: "
+		                    "portlens search %.*s)",
+		                    (int)len, arg, (int)len, arg);
 	return PL_EXIT_OK;
 }
 
@@ -117,20 +117,20 @@ parse_target(struct pl_cli *cli, const char *arg, struct info_target *t)
 	struct pl_err err = {0};
 
 	if (*arg == '\0')
-		return pl_cli_usage_error(cli, "empty argument: expected a port or service name");
+		return pli_cli_usage_error(cli, "empty argument: expected a port or service name");
 	if (isdigit((unsigned char)*arg)) {
 		if (pl_port_spec_parse(arg, &spec, &err) != PL_OK)
-			return pl_cli_usage_error(cli, "%s", err.msg);
+			return pli_cli_usage_error(cli, "%s", err.msg);
 		t->port = spec.port;
 		t->protos = spec.protos == PL_PROTO_ALL ? 0 : spec.protos;
 		return PL_EXIT_OK;
 	}
 	if (looks_like_name(arg))
 		return resolve_name(cli, arg, t);
-	return pl_cli_usage_error(cli,
-	                          "'%s' is not a port (0-65535, optionally /tcp, /udp, /sctp or "
-	                          "/dccp) or a service name",
-	                          arg);
+	return pli_cli_usage_error(cli,
+	                           "'%s' is not a port (0-65535, optionally /tcp, /udp, /sctp or "
+	                           "/dccp) or a service name",
+	                           arg);
 }
 
 static int
@@ -139,9 +139,9 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 	struct pl_buf out;
 	int rc = PL_EXIT_OK;
 
-	pl_buf_init(&out);
+	pli_buf_init(&out);
 	if (cli->format == PL_FMT_JSON && n > 1)
-		pl_buf_puts(&out, "[\n");
+		pli_buf_puts(&out, "[\n");
 	for (size_t i = 0; i < n && rc == PL_EXIT_OK; i++) {
 		struct pl_page_opts opts = {
 		    .reg = cli->reg,
@@ -155,7 +155,7 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 		struct pl_err err = {0};
 
 		if (pl_page_build(targets[i].port, &opts, &page, &err) != PL_OK) {
-			pl_cli_print_err(cli, &err);
+			pli_cli_print_err(cli, &err);
 			rc = PL_EXIT_FAIL;
 			break;
 		}
@@ -165,57 +165,57 @@ render_all(struct pl_cli *cli, const struct info_target *targets, size_t n)
 
 			if (pl_page_json(page, 1, &json) != PL_OK) {
 				pl_page_free(page);
-				rc = pl_cli_fail(cli, "out of memory");
+				rc = pli_cli_fail(cli, "out of memory");
 				goto out;
 			}
-			pl_buf_puts(&out, json);
-			pl_buf_puts(&out, i + 1 < n ? ",\n" : "\n");
+			pli_buf_puts(&out, json);
+			pli_buf_puts(&out, i + 1 < n ? ",\n" : "\n");
 			free(json);
 			break;
 		}
 		case PL_FMT_MARKDOWN:
 			if (i)
-				pl_buf_puts(&out, "\n---\n\n");
-			pl_render_page_markdown(page, &out);
+				pli_buf_puts(&out, "\n---\n\n");
+			pli_render_page_markdown(page, &out);
 			break;
 		default:
 			if (i)
-				pl_buf_puts(&out, "\n");
-			pl_render_page_text(cli, page, &out);
+				pli_buf_puts(&out, "\n");
+			pli_render_page_text(cli, page, &out);
 			break;
 		}
 		pl_page_free(page);
 	}
 	if (cli->format == PL_FMT_JSON && n > 1)
-		pl_buf_puts(&out, "]\n");
+		pli_buf_puts(&out, "]\n");
 out:
 	if (rc == PL_EXIT_OK)
-		rc = pl_cli_emit(cli, &out);
-	pl_buf_cleanup(&out);
+		rc = pli_cli_emit(cli, &out);
+	pli_buf_cleanup(&out);
 	return rc;
 }
 
 int
-pl_cmd_info(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_info(struct pl_cli *cli, int argc, char **argv)
 {
 	struct info_target *targets = NULL;
 	size_t n = 0;
 	int rc;
 
-	rc = pl_cli_parse_opts(cli, &info_optset, 0, NULL, argc, argv);
+	rc = pli_cli_parse_opts(cli, &info_optset, 0, NULL, argc, argv);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
-	pl_term_setup(cli);
+	pli_term_setup(cli);
 	if (optind >= argc)
-		return pl_cli_usage_error(cli, "which port? e.g. portlens 2323 (see --help)");
+		return pli_cli_usage_error(cli, "which port? e.g. portlens 2323 (see --help)");
 	if (argc - optind > MAX_PORTS)
-		return pl_cli_usage_error(cli, "at most %d ports at once", MAX_PORTS);
-	rc = pl_cli_load_registry(cli);
+		return pli_cli_usage_error(cli, "at most %d ports at once", MAX_PORTS);
+	rc = pli_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	targets = calloc((size_t)(argc - optind), sizeof(*targets));
 	if (!targets)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	for (int i = optind; i < argc; i++) {
 		rc = parse_target(cli, argv[i], &targets[n]);
 		if (rc != PL_EXIT_OK)

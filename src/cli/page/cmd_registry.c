@@ -28,7 +28,7 @@ static const struct pl_cli_opt registry_rows[] = {
              "The imported copy lives in $XDG_DATA_HOME/portlens/ (default ~/.local/share/portlens/).\n"
              "--registry=FILE on any command uses FILE for that run only.\n"
              "registry info --json: {\"schema\": \"portlens.registry/1\", \"source\", \"date\", ...}\n"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help},
 };
 // clang-format on
 
@@ -57,19 +57,19 @@ show_info(struct pl_cli *cli)
 		struct pl_jsonw w;
 		int rc;
 
-		pl_buf_init(&out);
-		pl_jsonw_init(&w, &out, 1);
-		pl_jsonw_object(&w);
-		pl_jsonw_kstr(&w, "schema", "portlens.registry/1");
-		pl_jsonw_kstr(&w, "source", pl_registry_source(reg));
-		pl_jsonw_kstr(&w, "date", pl_registry_date(reg));
-		pl_jsonw_kint(&w, "records", (int64_t)pl_registry_count(reg));
-		pl_jsonw_kint(&w, "records_with_port", (int64_t)with_port);
-		pl_jsonw_kint(&w, "assigned", (int64_t)assigned);
-		pl_jsonw_end(&w);
-		pl_buf_putc(&out, '\n');
-		rc = pl_cli_emit(cli, &out);
-		pl_buf_cleanup(&out);
+		pli_buf_init(&out);
+		pli_jsonw_init(&w, &out, 1);
+		pli_jsonw_object(&w);
+		pli_jsonw_kstr(&w, "schema", "portlens.registry/1");
+		pli_jsonw_kstr(&w, "source", pl_registry_source(reg));
+		pli_jsonw_kstr(&w, "date", pl_registry_date(reg));
+		pli_jsonw_kint(&w, "records", (int64_t)pl_registry_count(reg));
+		pli_jsonw_kint(&w, "records_with_port", (int64_t)with_port);
+		pli_jsonw_kint(&w, "assigned", (int64_t)assigned);
+		pli_jsonw_end(&w);
+		pli_buf_putc(&out, '\n');
+		rc = pli_cli_emit(cli, &out);
+		pli_buf_cleanup(&out);
 		return rc;
 	}
 	fprintf(cli->out,
@@ -89,7 +89,7 @@ dump(struct pl_cli *cli)
 	struct pl_buf out;
 	int rc;
 
-	pl_buf_init(&out);
+	pli_buf_init(&out);
 	for (uint32_t port = 0; port <= 65535; port++) {
 		size_t n;
 		const uint32_t *idx = pl_registry_lookup(reg, (uint16_t)port, &n);
@@ -99,15 +99,15 @@ dump(struct pl_cli *cli)
 
 			for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
 				if (e->protos & PL_PROTO_BIT(p))
-					pl_buf_printf(
+					pli_buf_printf(
 					    &out, "%u\t%s\t%s\t%s\t%u\n", port,
 					    pl_proto_name((enum pl_proto)p),
 					    pl_reg_status_name((enum pl_reg_status)e->status),
 					    e->service, e->line);
 		}
 	}
-	rc = pl_cli_emit(cli, &out);
-	pl_buf_cleanup(&out);
+	rc = pli_cli_emit(cli, &out);
+	pli_buf_cleanup(&out);
 	return rc;
 }
 
@@ -126,32 +126,32 @@ import_file(struct pl_cli *cli, const char *file)
 	int rc = PL_EXIT_FAIL;
 
 	if (pl_registry_load_file(file, &reg, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
-	if (pl_cli_imported_registry_path(dest, sizeof(dest)) != 0) {
+	if (pli_cli_imported_registry_path(dest, sizeof(dest)) != 0) {
 		pl_registry_free(reg);
-		return pl_cli_fail(cli, "cannot tell where to keep the registry: set HOME or "
-		                        "XDG_DATA_HOME");
+		return pli_cli_fail(cli, "cannot tell where to keep the registry: set HOME or "
+		                         "XDG_DATA_HOME");
 	}
 	if (pli_data_make_parent(dest, NULL) != PL_OK || !(in = fopen(file, "rb"))) {
-		rc = pl_cli_fail(cli, "cannot copy %s to %s: %s", file, dest, strerror(errno));
+		rc = pli_cli_fail(cli, "cannot copy %s to %s: %s", file, dest, strerror(errno));
 		goto out;
 	}
-	if (pl_atomic_open(dest, &af, &err) != PL_OK) {
-		rc = pl_cli_fail(cli, "%s", err.msg);
+	if (pli_atomic_open(dest, &af, &err) != PL_OK) {
+		rc = pli_cli_fail(cli, "%s", err.msg);
 		goto out;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
 		if (fwrite(chunk, 1, n, af.fp) != n)
 			break;
 	if (ferror(in)) {
-		pl_atomic_abort(&af);
-		rc = pl_cli_fail(cli, "cannot read %s: %s", file, strerror(errno));
+		pli_atomic_abort(&af);
+		rc = pli_cli_fail(cli, "cannot read %s: %s", file, strerror(errno));
 		goto out;
 	}
-	if (pl_atomic_commit(&af, &err) != PL_OK) {
-		rc = pl_cli_fail(cli, "%s", err.msg);
+	if (pli_atomic_commit(&af, &err) != PL_OK) {
+		rc = pli_cli_fail(cli, "%s", err.msg);
 		goto out;
 	}
 	fprintf(cli->out, "imported %s: %zu records, data as of %s\nnow used by default from %s\n",
@@ -172,35 +172,35 @@ const struct pl_cli_optset registry_optset = {
 };
 
 int
-pl_cmd_registry(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_registry(struct pl_cli *cli, int argc, char **argv)
 {
 	const char *action;
 	char dest[1024];
 	int rc;
 
-	rc = pl_cli_parse_opts(cli, &registry_optset, 0, NULL, argc, argv);
+	rc = pli_cli_parse_opts(cli, &registry_optset, 0, NULL, argc, argv);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
 	action = optind < argc ? argv[optind] : "info";
 	if (cli->format == PL_FMT_JSON && strcmp(action, "info") != 0)
-		return pl_cli_usage_error(cli, "registry %s has no JSON output (registry info has)",
-		                          action);
+		return pli_cli_usage_error(
+		    cli, "registry %s has no JSON output (registry info has)", action);
 	if (strcmp(action, "import") == 0) {
 		if (optind + 2 != argc)
-			return pl_cli_usage_error(cli, "usage: portlens registry import FILE");
+			return pli_cli_usage_error(cli, "usage: portlens registry import FILE");
 		return import_file(cli, argv[optind + 1]);
 	}
 	if (strcmp(action, "reset") == 0) {
-		if (pl_cli_imported_registry_path(dest, sizeof(dest)) == 0 && unlink(dest) == 0)
+		if (pli_cli_imported_registry_path(dest, sizeof(dest)) == 0 && unlink(dest) == 0)
 			fprintf(cli->out, "removed %s; using the built-in registry\n", dest);
 		else
 			fprintf(cli->out, "no imported registry; using the built-in one\n");
 		return PL_EXIT_OK;
 	}
 	if ((strcmp(action, "info") != 0 && strcmp(action, "dump") != 0) || optind + 1 < argc)
-		return pl_cli_usage_error(
+		return pli_cli_usage_error(
 		    cli, "unknown registry action '%s' (info, import, reset, dump)", action);
-	rc = pl_cli_load_registry(cli);
+	rc = pli_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	return strcmp(action, "dump") == 0 ? dump(cli) : show_info(cli);

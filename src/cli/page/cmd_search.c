@@ -43,8 +43,8 @@ opt_proto(const struct pl_cli_optctx *oc, const char *arg)
 static int
 opt_limit(const struct pl_cli_optctx *oc, const char *arg)
 {
-	if (pl_parse_u64(arg, 0, 1000000, &((struct search_args *)oc->ctx)->limit, NULL) != PL_OK)
-		return pl_cli_usage_error(oc->cli, "--limit takes a number, not '%s'", arg);
+	if (pli_parse_u64(arg, 0, 1000000, &((struct search_args *)oc->ctx)->limit, NULL) != PL_OK)
+		return pli_cli_usage_error(oc->cli, "--limit takes a number, not '%s'", arg);
 	return PL_EXIT_OK;
 }
 
@@ -60,20 +60,20 @@ static const struct pl_cli_opt search_rows[] = {
              "assignee; riskier ports first within each.\n"
              "\n"
              "options:\n"},
-    {.name = "regex", .short_name = 'E', .fn = pl_cli_opt_flag, .field = FIELD(so.regex),
+    {.name = "regex", .short_name = 'E', .fn = pli_cli_opt_flag, .field = FIELD(so.regex),
      .help = "TERM is a POSIX extended regular expression"},
     {.name = "tcp", .short_name = 't', .fn = opt_proto, .value = PL_PROTO_TCP,
      .usage = "-t, --tcp / -u, --udp", .help = "only records for that transport"},
     {.name = "udp", .short_name = 'u', .fn = opt_proto, .value = PL_PROTO_UDP},
     {.name = "limit", .short_name = 'n', .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_limit,
      .help = "show at most N rows (default 100, 0 = all)"},
-    {.name = "all", .fn = pl_cli_opt_flag, .field = FIELD(so.with_unused),
+    {.name = "all", .fn = pli_cli_opt_flag, .field = FIELD(so.with_unused),
      .help = "also match Unassigned and Reserved records"},
     {.name = "json", .id = PL_OPT_JSON,
      .help = "JSON output ({\"schema\": \"portlens.search/2\", ...})"},
     {.name = "color", .arg = PL_ARG_REQUIRED, .id = PL_OPT_COLOR,
      .usage = "--color=WHEN, --width=N, --registry=FILE", .help = "as for portlens info"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
 };
 // clang-format on
 
@@ -111,7 +111,7 @@ put_one_line(struct pl_buf *out, const char *s, size_t max)
 	size_t n = 0;
 
 	for (; *s && n < max; s++, n++)
-		pl_buf_putc(out, (unsigned char)*s < 0x20 ? ' ' : *s);
+		pli_buf_putc(out, (unsigned char)*s < 0x20 ? ' ' : *s);
 }
 
 static void
@@ -122,10 +122,10 @@ render_text(struct pl_cli *cli, const struct pl_port_hit *hits, size_t n, size_t
 	/* Rows fit the terminal (or --width), cut with the marker as the other tables; the
 	 * port and name columns come first, so only the description is ever cut (when the
 	 * terminal leaves it at least 8 columns). */
-	unsigned width = pl_colfit_width(cli->width_given, cli->out);
+	unsigned width = pli_colfit_width(cli->width_given, cli->out);
 	struct pl_buf text;
 
-	pl_buf_init(&text);
+	pli_buf_init(&text);
 	for (size_t i = 0; i < shown; i++) {
 		const struct pl_port_hit *h = &hits[i];
 		char port[48];
@@ -134,28 +134,28 @@ render_text(struct pl_cli *cli, const struct pl_port_hit *hits, size_t n, size_t
 		size_t used;
 
 		format_port(port, sizeof(port), h);
-		pl_buf_printf(out, "%s%-16s%s %-20s ", pl_term_sgr(cli, "\033[1m"), port,
-		              pl_term_sgr(cli, "\033[0m"), name);
+		pli_buf_printf(out, "%s%-16s%s %-20s ", pli_term_sgr(cli, "\033[1m"), port,
+		               pli_term_sgr(cli, "\033[0m"), name);
 		used = (strlen(port) > 16 ? strlen(port) : 16) + 1 +
 		       (strlen(name) > 20 ? strlen(name) : 20) + 1;
-		pl_buf_reset(&text);
+		pli_buf_reset(&text);
 		put_one_line(&text, h->reg ? h->reg->description : "(not in the IANA registry)",
 		             200);
 		if (h->fact) {
-			pl_buf_puts(&text, " \xc2\xb7 ");
+			pli_buf_puts(&text, " \xc2\xb7 ");
 			put_one_line(&text, h->fact->title, 200);
 		}
 		if (width && width >= used + 8)
-			pl_colfit_put(out, text.data, text.len, width - used, 0);
+			pli_colfit_put(out, text.data, text.len, width - used, 0);
 		else if (text.len)
-			pl_buf_append(out, text.data, text.len);
-		if (pl_buf_failed(&text))
-			pl_buf_set_failed(out);
-		pl_buf_putc(out, '\n');
+			pli_buf_append(out, text.data, text.len);
+		if (pli_buf_failed(&text))
+			pli_buf_set_failed(out);
+		pli_buf_putc(out, '\n');
 	}
-	pl_buf_cleanup(&text);
+	pli_buf_cleanup(&text);
 	if (shown < n)
-		pl_buf_printf(out, "... %zu more (use --limit 0 to list all)\n", n - shown);
+		pli_buf_printf(out, "... %zu more (use --limit 0 to list all)\n", n - shown);
 }
 
 static void
@@ -165,43 +165,43 @@ render_json(const char *term, const struct pl_port_hit *hits, size_t n, size_t l
 	struct pl_jsonw w;
 	size_t shown = limit && limit < n ? limit : n;
 
-	pl_jsonw_init(&w, out, 1);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.search/2");
-	pl_jsonw_kstr(&w, "term", term);
-	pl_jsonw_kint(&w, "total", (int64_t)n);
-	pl_jsonw_key(&w, "results");
-	pl_jsonw_array(&w);
+	pli_jsonw_init(&w, out, 1);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "schema", "portlens.search/2");
+	pli_jsonw_kstr(&w, "term", term);
+	pli_jsonw_kint(&w, "total", (int64_t)n);
+	pli_jsonw_key(&w, "results");
+	pli_jsonw_array(&w);
 	for (size_t i = 0; i < shown; i++) {
 		const struct pl_port_hit *h = &hits[i];
 
-		pl_jsonw_object(&w);
-		pl_jsonw_kint(&w, "port_low", h->port_lo);
-		pl_jsonw_kint(&w, "port_high", h->port_hi);
-		pl_jsonw_key(&w, "transports");
-		pl_jsonw_array(&w);
+		pli_jsonw_object(&w);
+		pli_jsonw_kint(&w, "port_low", h->port_lo);
+		pli_jsonw_kint(&w, "port_high", h->port_hi);
+		pli_jsonw_key(&w, "transports");
+		pli_jsonw_array(&w);
 		for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
 			if (h->protos & PL_PROTO_BIT(p))
-				pl_jsonw_str(&w, pl_proto_name((enum pl_proto)p));
-		pl_jsonw_end(&w);
-		pl_jsonw_kstr(&w, "service", h->reg ? h->reg->service : "");
-		pl_jsonw_kstr(&w, "description", h->reg ? h->reg->description : "");
-		pl_jsonw_kstr(&w, "status",
-		              h->reg ? pl_reg_status_name((enum pl_reg_status)h->reg->status)
-		                     : "unregistered");
-		pl_jsonw_kstr(&w, "matched", pl_found_how_name((enum pl_found_how)h->how));
-		pl_jsonw_kstr(&w, "risk", pl_risk_name((enum pl_risk)h->risk));
+				pli_jsonw_str(&w, pl_proto_name((enum pl_proto)p));
+		pli_jsonw_end(&w);
+		pli_jsonw_kstr(&w, "service", h->reg ? h->reg->service : "");
+		pli_jsonw_kstr(&w, "description", h->reg ? h->reg->description : "");
+		pli_jsonw_kstr(&w, "status",
+		               h->reg ? pl_reg_status_name((enum pl_reg_status)h->reg->status)
+		                      : "unregistered");
+		pli_jsonw_kstr(&w, "matched", pl_found_how_name((enum pl_found_how)h->how));
+		pli_jsonw_kstr(&w, "risk", pl_risk_name((enum pl_risk)h->risk));
 		if (h->fact)
-			pl_jsonw_kstr(&w, "knowledge_title", h->fact->title);
-		pl_jsonw_end(&w);
+			pli_jsonw_kstr(&w, "knowledge_title", h->fact->title);
+		pli_jsonw_end(&w);
 	}
-	pl_jsonw_end(&w);
-	pl_jsonw_end(&w);
-	pl_buf_putc(out, '\n');
+	pli_jsonw_end(&w);
+	pli_jsonw_end(&w);
+	pli_buf_putc(out, '\n');
 }
 
 int
-pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_search(struct pl_cli *cli, int argc, char **argv)
 {
 	struct search_args args = {.limit = 100};
 	struct pl_find_opts *so = &args.so;
@@ -212,34 +212,34 @@ pl_cmd_search(struct pl_cli *cli, int argc, char **argv)
 	enum pl_rc frc;
 	int rc;
 
-	rc = pl_cli_parse_opts(cli, &search_optset, 0, &args, argc, argv);
+	rc = pli_cli_parse_opts(cli, &search_optset, 0, &args, argc, argv);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
-	pl_term_setup(cli);
+	pli_term_setup(cli);
 	if (optind != argc - 1)
-		return pl_cli_usage_error(cli, "search takes one TERM (quote it if it has "
-		                               "spaces); see --help");
+		return pli_cli_usage_error(cli, "search takes one TERM (quote it if it has "
+		                                "spaces); see --help");
 	so->term = argv[optind];
-	rc = pl_cli_load_registry(cli);
+	rc = pli_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	so->reg = cli->reg;
 	frc = pl_find_ports(so, &hits, &n_hits, &err);
 	if (frc != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return frc == PL_ERR_NOMEM ? PL_EXIT_FAIL : PL_EXIT_USAGE;
 	}
-	pl_buf_init(&out);
+	pli_buf_init(&out);
 	if (cli->format == PL_FMT_JSON)
 		render_json(so->term, hits, n_hits, (size_t)args.limit, &out);
 	else if (n_hits == 0)
 		fprintf(cli->err, "%s: no port matches '%s'\n", cli->prog, so->term);
 	else
 		render_text(cli, hits, n_hits, (size_t)args.limit, &out);
-	rc = pl_cli_emit(cli, &out);
+	rc = pli_cli_emit(cli, &out);
 	if (rc == PL_EXIT_OK && n_hits == 0)
 		rc = PL_EXIT_FAIL;
-	pl_buf_cleanup(&out);
+	pli_buf_cleanup(&out);
 	free(hits);
 	return rc;
 }

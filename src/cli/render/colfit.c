@@ -18,7 +18,7 @@
 #include "core/strnum.h"
 
 unsigned
-pl_colfit_width(unsigned explicit_width, FILE *fp)
+pli_colfit_width(unsigned explicit_width, FILE *fp)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
@@ -29,7 +29,7 @@ pl_colfit_width(unsigned explicit_width, FILE *fp)
 		w = explicit_width;
 	else if (isatty(fileno(fp)) && ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col)
 		w = ws.ws_col;
-	else if (cols && pl_parse_u64(cols, 1, 10000, &v, NULL) == PL_OK)
+	else if (cols && pli_parse_u64(cols, 1, 10000, &v, NULL) == PL_OK)
 		w = (unsigned)v;
 	return w && w < 40 ? 40 : w;
 }
@@ -41,7 +41,7 @@ floor_of(const struct pl_colfit_col *c)
 }
 
 size_t
-pl_colfit_fit(const struct pl_colfit_col *cols, size_t n, size_t gap, size_t total, size_t *width)
+pli_colfit_fit(const struct pl_colfit_col *cols, size_t n, size_t gap, size_t total, size_t *width)
 {
 	size_t sum = 0;
 
@@ -157,7 +157,7 @@ next_char(const unsigned char *s, size_t n, size_t *cols)
 }
 
 size_t
-pl_colfit_cols(const char *s, size_t n)
+pli_colfit_cols(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t c = 0;
@@ -172,13 +172,13 @@ pl_colfit_cols(const char *s, size_t n)
 }
 
 size_t
-pl_colfit_put(struct pl_buf *b, const char *s, size_t n, size_t cols, int pad)
+pli_colfit_put(struct pl_buf *b, const char *s, size_t n, size_t cols, int pad)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t have = pl_colfit_cols(s, n), used = 0, i = 0;
+	size_t have = pli_colfit_cols(s, n), used = 0, i = 0;
 
 	if (have <= cols) {
-		pl_buf_append(b, s, n);
+		pli_buf_append(b, s, n);
 		used = have;
 	} else if (cols > 0) {
 		/* Keep what fits cols - 1 columns (a wide character that would straddle the
@@ -192,33 +192,33 @@ pl_colfit_put(struct pl_buf *b, const char *s, size_t n, size_t cols, int pad)
 			i += len;
 			used += w;
 		}
-		pl_buf_append(b, s, i);
-		pl_buf_append(b, PL_COLFIT_MARK, PL_COLFIT_MARK_LEN);
+		pli_buf_append(b, s, i);
+		pli_buf_append(b, PL_COLFIT_MARK, PL_COLFIT_MARK_LEN);
 		used++;
 	}
 	while (pad && used < cols) {
-		pl_buf_putc(b, ' ');
+		pli_buf_putc(b, ' ');
 		used++;
 	}
 	return used;
 }
 
 size_t
-pl_colfit_put_mid(struct pl_buf *b, const char *s, size_t n, size_t tail, size_t cols, int pad)
+pli_colfit_put_mid(struct pl_buf *b, const char *s, size_t n, size_t tail, size_t cols, int pad)
 {
 	size_t tail_cols, used;
 
 	if (tail > n)
 		tail = n;
-	tail_cols = pl_colfit_cols(s + n - tail, tail);
-	if (pl_colfit_cols(s, n) <= cols || tail_cols + 2 > cols)
-		return pl_colfit_put(b, s, n, cols, pad);
-	/* The head is longer than what is left, so pl_colfit_put cuts it and adds the mark. */
-	used = pl_colfit_put(b, s, n - tail, cols - tail_cols, 0);
-	pl_buf_append(b, s + n - tail, tail);
+	tail_cols = pli_colfit_cols(s + n - tail, tail);
+	if (pli_colfit_cols(s, n) <= cols || tail_cols + 2 > cols)
+		return pli_colfit_put(b, s, n, cols, pad);
+	/* The head is longer than what is left, so pli_colfit_put cuts it and adds the mark. */
+	used = pli_colfit_put(b, s, n - tail, cols - tail_cols, 0);
+	pli_buf_append(b, s + n - tail, tail);
 	used += tail_cols;
 	while (pad && used < cols) {
-		pl_buf_putc(b, ' ');
+		pli_buf_putc(b, ' ');
 		used++;
 	}
 	return used;
@@ -231,7 +231,7 @@ is_space(char c)
 }
 
 void
-pl_colfit_wrap(struct pl_buf *b, const char *text, size_t first_cols, size_t indent, size_t width)
+pli_colfit_wrap(struct pl_buf *b, const char *text, size_t first_cols, size_t indent, size_t width)
 {
 	size_t col = first_cols, start = first_cols;
 	const char *p = text;
@@ -239,7 +239,7 @@ pl_colfit_wrap(struct pl_buf *b, const char *text, size_t first_cols, size_t ind
 
 	if (width < indent + 20)
 		width = indent + 20;
-	pl_buf_init(&word);
+	pli_buf_init(&word);
 	while (*p) {
 		const char *w = p;
 		size_t wc;
@@ -252,21 +252,21 @@ pl_colfit_wrap(struct pl_buf *b, const char *text, size_t first_cols, size_t ind
 		while (*p && !is_space(*p))
 			p++;
 		/* Measured as printed: a control byte shows as \xNN, four columns. */
-		pl_buf_reset(&word);
-		pl_esc_term_n(&word, w, (size_t)(p - w));
-		wc = pl_colfit_cols(pl_buf_str(&word), word.len);
+		pli_buf_reset(&word);
+		pli_esc_term_n(&word, w, (size_t)(p - w));
+		wc = pli_colfit_cols(pli_buf_str(&word), word.len);
 		if (col > start && col + 1 + wc > width) {
-			pl_buf_putc(b, '\n');
+			pli_buf_putc(b, '\n');
 			for (size_t i = 0; i < indent; i++)
-				pl_buf_putc(b, ' ');
+				pli_buf_putc(b, ' ');
 			col = start = indent;
 		} else if (col > start) {
-			pl_buf_putc(b, ' ');
+			pli_buf_putc(b, ' ');
 			col++;
 		}
-		pl_buf_append(b, pl_buf_str(&word), word.len);
+		pli_buf_append(b, pli_buf_str(&word), word.len);
 		col += wc;
 	}
-	pl_buf_cleanup(&word);
-	pl_buf_putc(b, '\n');
+	pli_buf_cleanup(&word);
+	pli_buf_putc(b, '\n');
 }

@@ -14,11 +14,11 @@ md_escape(struct pl_buf *out, const char *s)
 {
 	for (; *s; s++) {
 		if (strchr("\\`*_[]<>|#!{}", *s))
-			pl_buf_putc(out, '\\');
+			pli_buf_putc(out, '\\');
 		if (*s == '\n' || *s == '\r')
-			pl_buf_putc(out, ' ');
+			pli_buf_putc(out, ' ');
 		else
-			pl_buf_putc(out, *s);
+			pli_buf_putc(out, *s);
 	}
 }
 
@@ -42,10 +42,10 @@ md_escape_fact(const struct md_ctx *m, struct pl_buf *out, const char *s, int en
 {
 	struct pl_buf iso;
 
-	pl_buf_init(&iso);
+	pli_buf_init(&iso);
 	pl_page_isolate_ltr(&iso, s, m->wl->rtl && !english);
-	md_escape(out, pl_buf_str(&iso));
-	pl_buf_cleanup(&iso);
+	md_escape(out, pli_buf_str(&iso));
+	pli_buf_cleanup(&iso);
 }
 
 /* Appends a translated template; the values are filled in as given (escape them first). */
@@ -63,9 +63,9 @@ md_field(const struct md_ctx *m, enum web_str label, const char *value)
 {
 	if (!*value)
 		return;
-	pl_buf_printf(m->out, "  - %s: ", md_tx(m, label));
+	pli_buf_printf(m->out, "  - %s: ", md_tx(m, label));
 	md_escape(m->out, value);
-	pl_buf_putc(m->out, '\n');
+	pli_buf_putc(m->out, '\n');
 }
 
 static void
@@ -75,40 +75,40 @@ md_registry(const struct md_ctx *m)
 	struct pl_buf *out = m->out;
 	struct pl_buf origin;
 
-	pl_buf_puts(out, "## ");
+	pli_buf_puts(out, "## ");
 	md_trf(m, out, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
-	pl_buf_puts(out, "\n\n");
+	pli_buf_puts(out, "\n\n");
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
 		char what[16];
 
 		snprintf(what, sizeof(what), "%u/%s", p->port, pl_proto_name(tr->proto));
 		if (tr->n == 0) {
-			pl_buf_printf(out, "- **%s**: ", pl_proto_name(tr->proto));
+			pli_buf_printf(out, "- **%s**: ", pl_proto_name(tr->proto));
 			md_trf(m, out, S_NO_RECORD, what, NULL, NULL, NULL);
-			pl_buf_putc(out, '\n');
+			pli_buf_putc(out, '\n');
 		}
 		for (size_t k = 0; k < tr->n; k++) {
 			const struct pl_reg_entry *e = tr->rows[k];
 
-			pl_buf_printf(out, "- **%s**: ", pl_proto_name(tr->proto));
+			pli_buf_printf(out, "- **%s**: ", pl_proto_name(tr->proto));
 			if (e->status == PL_REG_ASSIGNED) {
-				pl_buf_puts(out, "`");
-				pl_buf_puts(out, e->service);
-				pl_buf_puts(out, "` — ");
+				pli_buf_puts(out, "`");
+				pli_buf_puts(out, e->service);
+				pli_buf_puts(out, "` — ");
 				md_escape(out, e->description);
 			} else {
-				pl_buf_puts(out, pl_page_status_label(p, e->status));
+				pli_buf_puts(out, pl_page_status_label(p, e->status));
 			}
 			if (e->port_lo != e->port_hi) {
 				char lo[8], hi[8];
 
 				snprintf(lo, sizeof(lo), "%u", e->port_lo);
 				snprintf(hi, sizeof(hi), "%u", e->port_hi);
-				pl_buf_puts(out, ". ");
+				pli_buf_puts(out, ". ");
 				md_trf(m, out, S_REG_RANGE, lo, hi, NULL, NULL);
 			}
-			pl_buf_putc(out, '\n');
+			pli_buf_putc(out, '\n');
 			md_field(m, S_ASSIGNEE, e->assignee);
 			md_field(m, S_REGISTERED, e->registered);
 			md_field(m, S_MODIFIED, e->modified);
@@ -117,12 +117,12 @@ md_registry(const struct md_ctx *m)
 			md_field(m, S_NOTES, e->notes);
 		}
 	}
-	pl_buf_init(&origin);
+	pli_buf_init(&origin);
 	pl_page_origin(p, p->registry_source, &origin);
-	pl_buf_printf(out, "\n%s: ", md_tx(m, S_SOURCE));
-	md_escape(out, pl_buf_str(&origin));
-	pl_buf_puts(out, ", <https://www.iana.org/assignments/service-names-port-numbers/>\n\n");
-	pl_buf_cleanup(&origin);
+	pli_buf_printf(out, "\n%s: ", md_tx(m, S_SOURCE));
+	md_escape(out, pli_buf_str(&origin));
+	pli_buf_puts(out, ", <https://www.iana.org/assignments/service-names-port-numbers/>\n\n");
+	pli_buf_cleanup(&origin);
 }
 
 static const enum web_str md_range_names[] = {
@@ -144,20 +144,20 @@ md_range(const struct md_ctx *m)
 	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
 	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
 	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
-	pl_buf_init(&src);
+	pli_buf_init(&src);
 	if (p->ephemeral.source[0] == '/')
-		pl_buf_printf(&src, "`%s`", p->ephemeral.source);
+		pli_buf_printf(&src, "`%s`", p->ephemeral.source);
 	else
 		pl_page_origin(p, p->ephemeral.source, &src);
-	pl_buf_printf(m->out, "## %s\n\n", md_tx(m, S_SEC_RANGE));
+	pli_buf_printf(m->out, "## %s\n\n", md_tx(m, S_SEC_RANGE));
 	md_trf(m, m->out, S_RANGE_IS, port, md_tx(m, md_range_names[p->range]), lo, hi);
-	pl_buf_putc(m->out, ' ');
+	pli_buf_putc(m->out, ' ');
 	md_trf(m, m->out, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
 	       up, NULL, NULL, NULL);
-	pl_buf_putc(m->out, ' ');
-	md_trf(m, m->out, S_EPHEMERAL, elo, ehi, pl_buf_str(&src), NULL);
-	pl_buf_printf(m->out, " %s\n\n", md_tx(m, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
-	pl_buf_cleanup(&src);
+	pli_buf_putc(m->out, ' ');
+	md_trf(m, m->out, S_EPHEMERAL, elo, ehi, pli_buf_str(&src), NULL);
+	pli_buf_printf(m->out, " %s\n\n", md_tx(m, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
+	pli_buf_cleanup(&src);
 }
 
 static void
@@ -167,7 +167,7 @@ md_facts(const struct md_ctx *m, int uses)
 	struct pl_buf *out = m->out;
 	size_t shown = 0;
 
-	pl_buf_printf(out, "## %s\n\n", md_tx(m, uses ? S_SEC_USES : S_SEC_SECURITY));
+	pli_buf_printf(out, "## %s\n\n", md_tx(m, uses ? S_SEC_USES : S_SEC_SECURITY));
 	for (size_t i = 0; i < p->n_facts; i++) {
 		const struct pl_kb_entry *f = p->facts[i];
 		int title_en = 0, text_en = 0;
@@ -177,35 +177,35 @@ md_facts(const struct md_ctx *m, int uses)
 		if (pl_page_fact_is_use(f) != uses)
 			continue;
 		shown++;
-		pl_buf_puts(out, "- **");
+		pli_buf_puts(out, "- **");
 		md_escape_fact(m, out, title, title_en);
-		pl_buf_puts(out, "**");
+		pli_buf_puts(out, "**");
 		if (title_en || text_en)
-			pl_buf_printf(out, " %s", md_tx(m, S_UNTRANSLATED));
-		pl_buf_printf(
+			pli_buf_printf(out, " %s", md_tx(m, S_UNTRANSLATED));
+		pli_buf_printf(
 		    out, " (%s, %s: %s): ", pl_kb_kind_label_in((enum pl_kb_kind)f->kind, p->lang),
 		    md_tx(m, S_RISK), pl_risk_label((enum pl_risk)f->risk, p->lang));
 		md_escape_fact(m, out, text, text_en);
-		pl_buf_printf(out, "\n  %s:", md_tx(m, S_SOURCES));
+		pli_buf_printf(out, "\n  %s:", md_tx(m, S_SOURCES));
 		for (uint32_t s = 0; s < f->n_sources; s++) {
-			pl_buf_puts(out, s ? ", " : " ");
+			pli_buf_puts(out, s ? ", " : " ");
 			if (strncmp(f->sources[s], "http", 4) == 0)
-				pl_buf_printf(out, "<%s>", f->sources[s]);
+				pli_buf_printf(out, "<%s>", f->sources[s]);
 			else
 				md_escape(out, f->sources[s]);
 		}
-		pl_buf_putc(out, '\n');
+		pli_buf_putc(out, '\n');
 	}
 	if (!shown && p->n_facts) {
-		pl_buf_printf(out, "%s\n", md_tx(m, S_NONE_RECORDED));
+		pli_buf_printf(out, "%s\n", md_tx(m, S_NONE_RECORDED));
 	} else if (!shown) {
 		char port[8];
 
 		snprintf(port, sizeof(port), "%u", p->port);
 		md_trf(m, out, S_NO_CURATED, port, NULL, NULL, NULL);
-		pl_buf_putc(out, '\n');
+		pli_buf_putc(out, '\n');
 	}
-	pl_buf_putc(out, '\n');
+	pli_buf_putc(out, '\n');
 }
 
 /* "On this machine" (only when the page read sockets). */
@@ -217,15 +217,15 @@ md_live(const struct md_ctx *m)
 	struct pl_buf *out = m->out;
 	char n[24];
 
-	pl_buf_printf(out, "## %s\n\n", md_tx(m, S_SEC_LIVE));
+	pli_buf_printf(out, "## %s\n\n", md_tx(m, S_SEC_LIVE));
 	if (live->error[0]) {
 		struct pl_buf why;
 
-		pl_buf_init(&why);
+		pli_buf_init(&why);
 		md_escape(&why, live->error);
-		md_trf(m, out, S_LIVE_UNAVAILABLE, pl_buf_str(&why), NULL, NULL, NULL);
-		pl_buf_puts(out, "\n\n");
-		pl_buf_cleanup(&why);
+		md_trf(m, out, S_LIVE_UNAVAILABLE, pli_buf_str(&why), NULL, NULL, NULL);
+		pli_buf_puts(out, "\n\n");
+		pli_buf_cleanup(&why);
 		return;
 	}
 	for (size_t i = 0; i < live->n_listeners; i++) {
@@ -233,38 +233,39 @@ md_live(const struct md_ctx *m)
 		struct pl_buf proc, user;
 		char pid[16];
 
-		pl_buf_printf(out, "- %s%s `%s%s%s:%u`: ", pl_proto_name((enum pl_proto)l->proto),
-		              l->dual_stack ? "46"
-		              : l->ipv6     ? "6"
-		                            : "4",
-		              l->ipv6 ? "[" : "", l->address, l->ipv6 ? "]" : "", p->port);
-		pl_buf_init(&proc);
-		pl_buf_init(&user);
+		pli_buf_printf(out, "- %s%s `%s%s%s:%u`: ", pl_proto_name((enum pl_proto)l->proto),
+		               l->dual_stack ? "46"
+		               : l->ipv6     ? "6"
+		                             : "4",
+		               l->ipv6 ? "[" : "", l->address, l->ipv6 ? "]" : "", p->port);
+		pli_buf_init(&proc);
+		pli_buf_init(&user);
 		md_escape(&proc, l->process);
 		md_escape(&user, l->user);
 		snprintf(pid, sizeof(pid), "%d", (int)l->pid);
 		if (l->owner == 0)
-			md_trf(m, out, S_LIVE_PROC, pl_buf_str(&proc), pid, pl_buf_str(&user), "");
+			md_trf(m, out, S_LIVE_PROC, pli_buf_str(&proc), pid, pli_buf_str(&user),
+			       "");
 		else if (l->owner == 1)
-			md_trf(m, out, S_LIVE_HIDDEN, pl_buf_str(&user), NULL, NULL, NULL);
+			md_trf(m, out, S_LIVE_HIDDEN, pli_buf_str(&user), NULL, NULL, NULL);
 		else
-			pl_buf_puts(out, md_tx(m, S_LIVE_KERNEL));
-		pl_buf_putc(out, '\n');
-		pl_buf_cleanup(&proc);
-		pl_buf_cleanup(&user);
+			pli_buf_puts(out, md_tx(m, S_LIVE_KERNEL));
+		pli_buf_putc(out, '\n');
+		pli_buf_cleanup(&proc);
+		pli_buf_cleanup(&user);
 	}
 	if (!live->n_listeners_total)
-		pl_buf_printf(out, "%s\n", md_tx(m, S_LIVE_NOT_LISTENING));
+		pli_buf_printf(out, "%s\n", md_tx(m, S_LIVE_NOT_LISTENING));
 	snprintf(n, sizeof(n), "%zu", live->n_conns);
-	pl_buf_putc(out, '\n');
+	pli_buf_putc(out, '\n');
 	md_trf(m, out, S_LIVE_CONNS, n, NULL, NULL, NULL);
-	pl_buf_putc(out, ' ');
+	pli_buf_putc(out, ' ');
 	md_trf(m, out, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
-	pl_buf_puts(out, "\n\n");
+	pli_buf_puts(out, "\n\n");
 }
 
 void
-pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
+pli_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 {
 	struct md_ctx m = {.page = p, .out = out};
 	char summary[256], port[8];
@@ -274,12 +275,12 @@ pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 		m.wl = &web_langs[0];
 	pl_page_summary(p, summary, sizeof(summary));
 	snprintf(port, sizeof(port), "%u", p->port);
-	pl_buf_puts(out, "# ");
+	pli_buf_puts(out, "# ");
 	md_trf(&m, out, S_PORT_TITLE, port, NULL, NULL, NULL);
-	pl_buf_puts(out, " — ");
+	pli_buf_puts(out, " — ");
 	md_escape(out, summary);
-	pl_buf_printf(out, "\n\n%s: **%s**\n\n", md_tx(&m, S_RISK),
-	              pl_risk_label(p->risk, p->lang));
+	pli_buf_printf(out, "\n\n%s: **%s**\n\n", md_tx(&m, S_RISK),
+	               pl_risk_label(p->risk, p->lang));
 	md_registry(&m);
 	md_range(&m);
 	if (p->live)
@@ -287,21 +288,21 @@ pl_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 	md_facts(&m, 1);
 	md_facts(&m, 0);
 	if (p->n_checks) /* none for port 0: nothing can listen there */
-		pl_buf_printf(out, "## %s\n\n| %s | %s | %s |\n|---|---|---|\n",
-		              md_tx(&m, S_SEC_CHECK), md_tx(&m, S_PLATFORM), md_tx(&m, S_PURPOSE),
-		              md_tx(&m, S_COMMAND));
+		pli_buf_printf(out, "## %s\n\n| %s | %s | %s |\n|---|---|---|\n",
+		               md_tx(&m, S_SEC_CHECK), md_tx(&m, S_PLATFORM), md_tx(&m, S_PURPOSE),
+		               md_tx(&m, S_COMMAND));
 	for (size_t i = 0; i < p->n_checks; i++) {
 		const char *c = p->checks[i].command;
 
-		pl_buf_printf(out, "| %s | %s | `", p->checks[i].platform, p->checks[i].purpose);
+		pli_buf_printf(out, "| %s | %s | `", p->checks[i].platform, p->checks[i].purpose);
 		for (; *c; c++) {
 			if (*c == '|')
-				pl_buf_putc(out, '\\');
-			pl_buf_putc(out, *c);
+				pli_buf_putc(out, '\\');
+			pli_buf_putc(out, *c);
 		}
-		pl_buf_puts(out, "` |\n");
+		pli_buf_puts(out, "` |\n");
 	}
-	pl_buf_printf(out, "%s## %s\n\n", p->n_checks ? "\n" : "", md_tx(&m, S_SEC_FAQ));
+	pli_buf_printf(out, "%s## %s\n\n", p->n_checks ? "\n" : "", md_tx(&m, S_SEC_FAQ));
 	for (size_t i = 0; i < p->n_faq; i++)
-		pl_buf_printf(out, "### %s\n\n%s\n\n", p->faq[i].question, p->faq[i].answer);
+		pli_buf_printf(out, "### %s\n\n%s\n\n", p->faq[i].question, p->faq[i].answer);
 }

@@ -51,16 +51,16 @@ wrap(const struct text_ctx *t, const char *text, unsigned indent)
 {
 	struct pl_buf iso;
 
-	pl_buf_init(&iso);
+	pli_buf_init(&iso);
 	pl_page_isolate_code(&iso, text, t->rtl);
-	pl_term_wrap(t->out, pl_buf_str(&iso), indent, t->cli->width);
-	pl_buf_cleanup(&iso);
+	pli_term_wrap(t->out, pli_buf_str(&iso), indent, t->cli->width);
+	pli_buf_cleanup(&iso);
 }
 
 static const char *
 sgr(const struct text_ctx *t, const char *code)
 {
-	return pl_term_sgr(t->cli, code);
+	return pli_term_sgr(t->cli, code);
 }
 
 static const char *
@@ -75,8 +75,8 @@ heading(struct text_ctx *t, const char *title)
 	/* One blank line before a heading, even when the last section ended with one. */
 	if (!(t->out->len >= 2 && t->out->data[t->out->len - 1] == '\n' &&
 	      t->out->data[t->out->len - 2] == '\n'))
-		pl_buf_putc(t->out, '\n');
-	pl_buf_printf(t->out, "%s%s%s\n", sgr(t, SGR_BOLD SGR_CYAN), title, sgr(t, SGR_RESET));
+		pli_buf_putc(t->out, '\n');
+	pli_buf_printf(t->out, "%s%s%s\n", sgr(t, SGR_BOLD SGR_CYAN), title, sgr(t, SGR_RESET));
 }
 
 static void
@@ -86,15 +86,15 @@ field(struct text_ctx *t, const char *label, const char *value)
 
 	if (!*value)
 		return;
-	pl_buf_init(&line);
+	pli_buf_init(&line);
 	/* Registry values are English and dates: in Arabic, a date after the label would
 	 * take the label's direction and print its parts in reverse order. */
 	if (t->rtl)
-		pl_buf_printf(&line, "%s: \xe2\x81\xa6%s\xe2\x81\xa9", label, value);
+		pli_buf_printf(&line, "%s: \xe2\x81\xa6%s\xe2\x81\xa9", label, value);
 	else
-		pl_buf_printf(&line, "%s: %s", label, value);
-	pl_term_wrap(t->out, pl_buf_str(&line), 10, t->cli->width);
-	pl_buf_cleanup(&line);
+		pli_buf_printf(&line, "%s: %s", label, value);
+	pli_term_wrap(t->out, pli_buf_str(&line), 10, t->cli->width);
+	pli_buf_cleanup(&line);
 }
 
 static void
@@ -106,14 +106,14 @@ title_line(struct text_ctx *t)
 
 	pl_page_summary(t->page, summary, sizeof(summary));
 	snprintf(n, sizeof(n), "%u", t->page->port);
-	pl_buf_puts(t->out, sgr(t, SGR_BOLD));
+	pli_buf_puts(t->out, sgr(t, SGR_BOLD));
 	trf(t, t->out, S_PORT_TITLE, n, NULL, NULL, NULL);
-	pl_buf_printf(t->out, "%s — %s", sgr(t, SGR_RESET), summary);
+	pli_buf_printf(t->out, "%s — %s", sgr(t, SGR_RESET), summary);
 	if (t->page->n_facts)
-		pl_buf_printf(t->out, "   %s[%s: %s]%s", sgr(t, risk_color(t->page->risk)),
-		              txt(t, S_RISK), pl_risk_label(t->page->risk, t->page->lang),
-		              sgr(t, SGR_RESET));
-	pl_buf_putc(t->out, '\n');
+		pli_buf_printf(t->out, "   %s[%s: %s]%s", sgr(t, risk_color(t->page->risk)),
+		               txt(t, S_RISK), pl_risk_label(t->page->risk, t->page->lang),
+		               sgr(t, SGR_RESET));
+	pli_buf_putc(t->out, '\n');
 }
 
 static void
@@ -121,34 +121,34 @@ registry_row(struct text_ctx *t, const struct pl_page_transport *tr, const struc
 {
 	struct pl_buf line;
 
-	pl_buf_init(&line);
+	pli_buf_init(&line);
 	if (e->status == PL_REG_ASSIGNED && strcasecmp(e->service, e->description) == 0)
-		pl_buf_printf(&line, "%s", e->service);
+		pli_buf_printf(&line, "%s", e->service);
 	else if (e->status == PL_REG_ASSIGNED)
-		pl_buf_printf(&line, "%s — %s", e->service, e->description);
+		pli_buf_printf(&line, "%s — %s", e->service, e->description);
 	else
-		pl_buf_printf(&line, "%s%s%s", pl_page_status_label(t->page, e->status),
-		              *e->service ? " " : "", e->service);
+		pli_buf_printf(&line, "%s%s%s", pl_page_status_label(t->page, e->status),
+		               *e->service ? " " : "", e->service);
 	if (e->port_lo != e->port_hi) {
 		char lo[8], hi[8];
 
 		snprintf(lo, sizeof(lo), "%u", e->port_lo);
 		snprintf(hi, sizeof(hi), "%u", e->port_hi);
-		pl_buf_puts(&line, ". ");
+		pli_buf_puts(&line, ". ");
 		trf(t, &line, S_REG_RANGE, lo, hi, NULL, NULL);
 	}
-	pl_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD), pl_proto_name(tr->proto),
-	              sgr(t, SGR_RESET));
+	pli_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD), pl_proto_name(tr->proto),
+	               sgr(t, SGR_RESET));
 	/* The first line follows the transport label; continuation lines are indented. */
 	{
 		struct pl_buf wrapped;
 
-		pl_buf_init(&wrapped);
-		pl_term_wrap(&wrapped, pl_buf_str(&line), 8, t->cli->width);
-		pl_buf_puts(t->out, pl_buf_str(&wrapped) + (wrapped.len > 8 ? 8 : 0));
-		pl_buf_cleanup(&wrapped);
+		pli_buf_init(&wrapped);
+		pli_term_wrap(&wrapped, pli_buf_str(&line), 8, t->cli->width);
+		pli_buf_puts(t->out, pli_buf_str(&wrapped) + (wrapped.len > 8 ? 8 : 0));
+		pli_buf_cleanup(&wrapped);
 	}
-	pl_buf_cleanup(&line);
+	pli_buf_cleanup(&line);
 	if (e->status == PL_REG_ASSIGNED && strcmp(e->description, "Unassigned") != 0) {
 		field(t, txt(t, S_ASSIGNEE), e->assignee);
 		if (strcmp(e->contact, e->assignee) != 0)
@@ -168,10 +168,10 @@ section_registry(struct text_ctx *t)
 	const struct pl_page *p = t->page;
 	struct pl_buf h;
 
-	pl_buf_init(&h);
+	pli_buf_init(&h);
 	trf(t, &h, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
-	heading(t, pl_buf_str(&h));
-	pl_buf_cleanup(&h);
+	heading(t, pli_buf_str(&h));
+	pli_buf_cleanup(&h);
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
 
@@ -179,21 +179,21 @@ section_registry(struct text_ctx *t)
 			char what[16];
 
 			snprintf(what, sizeof(what), "%u/%s", p->port, pl_proto_name(tr->proto));
-			pl_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD),
-			              pl_proto_name(tr->proto), sgr(t, SGR_RESET));
+			pli_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD),
+			               pl_proto_name(tr->proto), sgr(t, SGR_RESET));
 			trf(t, t->out, S_NO_RECORD, what, NULL, NULL, NULL);
-			pl_buf_putc(t->out, '\n');
+			pli_buf_putc(t->out, '\n');
 		}
 		for (size_t k = 0; k < tr->n; k++)
 			registry_row(t, tr, tr->rows[k]);
 	}
-	pl_buf_init(&h);
+	pli_buf_init(&h);
 	pl_page_origin(p, p->registry_source, &h);
-	pl_buf_printf(t->out,
-	              "  %s%s: %s, https://www.iana.org/assignments/"
-	              "service-names-port-numbers/%s\n",
-	              sgr(t, SGR_DIM), txt(t, S_SOURCE), pl_buf_str(&h), sgr(t, SGR_RESET));
-	pl_buf_cleanup(&h);
+	pli_buf_printf(t->out,
+	               "  %s%s: %s, https://www.iana.org/assignments/"
+	               "service-names-port-numbers/%s\n",
+	               sgr(t, SGR_DIM), txt(t, S_SOURCE), pli_buf_str(&h), sgr(t, SGR_RESET));
+	pli_buf_cleanup(&h);
 }
 
 static const enum web_str range_names[] = {
@@ -223,22 +223,22 @@ section_range(struct text_ctx *t)
 	} else {
 		struct pl_buf o;
 
-		pl_buf_init(&o);
+		pli_buf_init(&o);
 		pl_page_origin(p, p->ephemeral.source, &o);
-		snprintf(src, sizeof(src), "%s", pl_buf_str(&o));
-		pl_buf_cleanup(&o);
+		snprintf(src, sizeof(src), "%s", pli_buf_str(&o));
+		pli_buf_cleanup(&o);
 	}
-	pl_buf_init(&s);
+	pli_buf_init(&s);
 	trf(t, &s, S_RANGE_IS, port, txt(t, range_names[p->range]), lo, hi);
-	pl_buf_putc(&s, ' ');
+	pli_buf_putc(&s, ' ');
 	trf(t, &s, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
 	    NULL, NULL, NULL);
-	pl_buf_putc(&s, ' ');
+	pli_buf_putc(&s, ' ');
 	trf(t, &s, S_EPHEMERAL, elo, ehi, src, NULL);
-	pl_buf_putc(&s, ' ');
-	pl_buf_puts(&s, txt(t, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
-	wrap(t, pl_buf_str(&s), 2);
-	pl_buf_cleanup(&s);
+	pli_buf_putc(&s, ' ');
+	pli_buf_puts(&s, txt(t, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
+	wrap(t, pli_buf_str(&s), 2);
+	pli_buf_cleanup(&s);
 }
 
 static void
@@ -248,7 +248,7 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 	char protos[32] = "";
 	size_t used = 0;
 
-	pl_buf_init(&head);
+	pli_buf_init(&head);
 	for (unsigned p = 0; p < PL_PROTO_COUNT; p++)
 		if (f->protos & PL_PROTO_BIT(p))
 			used += (size_t)snprintf(protos + used, sizeof(protos) - used, "%s%s",
@@ -262,38 +262,38 @@ fact(struct text_ctx *t, const struct pl_kb_entry *f)
 	/* Title on its own line (wrapped), then kind, transports and risk, then the text. */
 	pl_page_isolate_ltr(&head, title, t->rtl && !title_en);
 	if (title_en)
-		pl_buf_printf(&head, " %s", txt(t, S_UNTRANSLATED));
-	pl_buf_printf(t->out, "  %s•%s %s", sgr(t, risk_color((enum pl_risk)f->risk)),
-	              sgr(t, SGR_RESET), sgr(t, SGR_BOLD));
+		pli_buf_printf(&head, " %s", txt(t, S_UNTRANSLATED));
+	pli_buf_printf(t->out, "  %s•%s %s", sgr(t, risk_color((enum pl_risk)f->risk)),
+	               sgr(t, SGR_RESET), sgr(t, SGR_BOLD));
 	{
 		struct pl_buf wrapped;
 
-		pl_buf_init(&wrapped);
-		pl_term_wrap(&wrapped, pl_buf_str(&head), 4, t->cli->width);
+		pli_buf_init(&wrapped);
+		pli_term_wrap(&wrapped, pli_buf_str(&head), 4, t->cli->width);
 		/* Drop the first line's indent: the bullet already stands there. */
 		wrapped.len = wrapped.len ? wrapped.len - 1 : 0; /* trailing newline */
-		pl_buf_append(t->out, pl_buf_str(&wrapped) + 4,
-		              wrapped.len > 4 ? wrapped.len - 4 : 0);
-		pl_buf_cleanup(&wrapped);
+		pli_buf_append(t->out, pli_buf_str(&wrapped) + 4,
+		               wrapped.len > 4 ? wrapped.len - 4 : 0);
+		pli_buf_cleanup(&wrapped);
 	}
-	pl_buf_printf(t->out, "%s\n    %s%s · %s · %s: %s%s\n", sgr(t, SGR_RESET), sgr(t, SGR_DIM),
-	              pl_kb_kind_label_in((enum pl_kb_kind)f->kind, lang), protos, txt(t, S_RISK),
-	              pl_risk_label((enum pl_risk)f->risk, lang), sgr(t, SGR_RESET));
+	pli_buf_printf(t->out, "%s\n    %s%s · %s · %s: %s%s\n", sgr(t, SGR_RESET), sgr(t, SGR_DIM),
+	               pl_kb_kind_label_in((enum pl_kb_kind)f->kind, lang), protos, txt(t, S_RISK),
+	               pl_risk_label((enum pl_risk)f->risk, lang), sgr(t, SGR_RESET));
 	{
 		struct pl_buf iso;
 
-		pl_buf_init(&iso);
+		pli_buf_init(&iso);
 		pl_page_isolate_ltr(&iso, text, t->rtl && !text_en);
-		pl_term_wrap(t->out, pl_buf_str(&iso), 4, t->cli->width);
-		pl_buf_cleanup(&iso);
+		pli_term_wrap(t->out, pli_buf_str(&iso), 4, t->cli->width);
+		pli_buf_cleanup(&iso);
 	}
 	if (text_en && !title_en)
-		pl_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), txt(t, S_UNTRANSLATED),
-		              sgr(t, SGR_RESET));
+		pli_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), txt(t, S_UNTRANSLATED),
+		               sgr(t, SGR_RESET));
 	for (uint32_t i = 0; i < f->n_sources; i++)
-		pl_buf_printf(t->out, "    %s%s: %s%s\n", sgr(t, SGR_DIM), txt(t, S_SOURCE),
-		              f->sources[i], sgr(t, SGR_RESET));
-	pl_buf_cleanup(&head);
+		pli_buf_printf(t->out, "    %s%s: %s%s\n", sgr(t, SGR_DIM), txt(t, S_SOURCE),
+		               f->sources[i], sgr(t, SGR_RESET));
+	pli_buf_cleanup(&head);
 }
 
 static void
@@ -316,12 +316,12 @@ section_facts(struct text_ctx *t, int uses)
 		struct pl_buf line;
 
 		snprintf(n, sizeof(n), "%u", p->port);
-		pl_buf_init(&line);
+		pli_buf_init(&line);
 		trf(t, &line, S_NO_CURATED, n, NULL, NULL, NULL);
-		wrap(t, pl_buf_str(&line), 2);
-		pl_buf_cleanup(&line);
+		wrap(t, pli_buf_str(&line), 2);
+		pli_buf_cleanup(&line);
 	} else {
-		pl_buf_printf(t->out, "  %s\n", txt(t, S_NONE_RECORDED));
+		pli_buf_printf(t->out, "  %s\n", txt(t, S_NONE_RECORDED));
 	}
 }
 
@@ -335,14 +335,14 @@ section_checks(struct text_ctx *t)
 	heading(t, txt(t, S_SEC_CHECK));
 	for (size_t i = 0; i < p->n_checks; i++) {
 		const struct pl_page_check *c = &p->checks[i];
-		size_t wp = pl_term_columns(c->platform), wu = pl_term_columns(c->purpose);
+		size_t wp = pli_term_columns(c->platform), wu = pli_term_columns(c->purpose);
 
 		/* Pad by columns, not bytes: labels are UTF-8 in other languages. */
-		pl_buf_printf(t->out, "  %s%*s %s%*s %s%s%s%s%s\n", c->platform,
-		              (int)(wp < 9 ? 9 - wp : 0), "", c->purpose,
-		              (int)(wu < 28 ? 28 - wu : 0), "", sgr(t, SGR_BOLD),
-		              t->rtl ? "\xe2\x81\xa6" : "", c->command,
-		              t->rtl ? "\xe2\x81\xa9" : "", sgr(t, SGR_RESET));
+		pli_buf_printf(t->out, "  %s%*s %s%*s %s%s%s%s%s\n", c->platform,
+		               (int)(wp < 9 ? 9 - wp : 0), "", c->purpose,
+		               (int)(wu < 28 ? 28 - wu : 0), "", sgr(t, SGR_BOLD),
+		               t->rtl ? "\xe2\x81\xa6" : "", c->command,
+		               t->rtl ? "\xe2\x81\xa9" : "", sgr(t, SGR_RESET));
 	}
 }
 
@@ -353,8 +353,8 @@ section_faq(struct text_ctx *t)
 
 	heading(t, txt(t, S_SEC_FAQ));
 	for (size_t i = 0; i < p->n_faq; i++) {
-		pl_buf_printf(t->out, "  %s%s%s\n", sgr(t, SGR_BOLD), p->faq[i].question,
-		              sgr(t, SGR_RESET));
+		pli_buf_printf(t->out, "  %s%s%s\n", sgr(t, SGR_BOLD), p->faq[i].question,
+		               sgr(t, SGR_RESET));
 		wrap(t, p->faq[i].answer, 4);
 	}
 }
@@ -366,12 +366,12 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 	const struct pl_page *p = t->page;
 	struct pl_buf line;
 
-	pl_buf_init(&line);
-	pl_buf_printf(&line, "%s%s  %s%s%s:%u  ", pl_proto_name((enum pl_proto)l->proto),
-	              l->dual_stack ? "46"
-	              : l->ipv6     ? "6"
-	                            : "4",
-	              l->ipv6 ? "[" : "", l->address, l->ipv6 ? "]" : "", p->port);
+	pli_buf_init(&line);
+	pli_buf_printf(&line, "%s%s  %s%s%s:%u  ", pl_proto_name((enum pl_proto)l->proto),
+	               l->dual_stack ? "46"
+	               : l->ipv6     ? "6"
+	                             : "4",
+	               l->ipv6 ? "[" : "", l->address, l->ipv6 ? "]" : "", p->port);
 	if (l->owner == 0) {
 		char pid[16], unit[sizeof(l->unit) + 2];
 
@@ -382,20 +382,20 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 		trf(t, &line, geteuid() != 0 ? S_LIVE_HIDDEN : S_LIVE_INVISIBLE, l->user, NULL,
 		    NULL, NULL);
 	} else {
-		pl_buf_puts(&line, txt(t, S_LIVE_KERNEL));
+		pli_buf_puts(&line, txt(t, S_LIVE_KERNEL));
 	}
 	if (strcmp(l->netns, "host") != 0) {
-		pl_buf_putc(&line, ' ');
+		pli_buf_putc(&line, ' ');
 		trf(t, &line, S_LIVE_NETNS, l->netns, NULL, NULL, NULL);
 	}
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++)
 		if (l->flags & (1u << f))
-			pl_buf_printf(&line, " [%s]", txt(t, web_flag_str(1u << f)));
-	pl_term_wrap(t->out, pl_buf_str(&line), 2, t->cli->width);
+			pli_buf_printf(&line, " [%s]", txt(t, web_flag_str(1u << f)));
+	pli_term_wrap(t->out, pli_buf_str(&line), 2, t->cli->width);
 	if (l->owner == 0 && l->cmdline && *l->cmdline)
-		pl_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), l->cmdline,
-		              sgr(t, SGR_RESET));
-	pl_buf_cleanup(&line);
+		pli_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), l->cmdline,
+		               sgr(t, SGR_RESET));
+	pli_buf_cleanup(&line);
 }
 
 static void
@@ -410,10 +410,10 @@ section_live(struct text_ctx *t)
 	if (live->error[0]) {
 		struct pl_buf line;
 
-		pl_buf_init(&line);
+		pli_buf_init(&line);
 		trf(t, &line, S_LIVE_UNAVAILABLE, live->error, NULL, NULL, NULL);
-		wrap(t, pl_buf_str(&line), 2);
-		pl_buf_cleanup(&line);
+		wrap(t, pli_buf_str(&line), 2);
+		pli_buf_cleanup(&line);
 		return;
 	}
 	for (size_t i = 0; i < live->n_listeners; i++)
@@ -423,38 +423,38 @@ section_live(struct text_ctx *t)
 
 		snprintf(more, sizeof(more), "%zu", live->n_listeners_total - live->n_listeners);
 		snprintf(cmd, sizeof(cmd), "portlens listen --port %u", t->page->port);
-		pl_buf_puts(t->out, "  ");
+		pli_buf_puts(t->out, "  ");
 		trf(t, t->out, S_MORE_LISTENERS, more, cmd, NULL, NULL);
-		pl_buf_putc(t->out, '\n');
+		pli_buf_putc(t->out, '\n');
 	}
 	if (!live->n_listeners_total)
-		pl_buf_printf(t->out, "  %s\n", txt(t, S_LIVE_NOT_LISTENING));
+		pli_buf_printf(t->out, "  %s\n", txt(t, S_LIVE_NOT_LISTENING));
 	if (live->n_conns) {
 		char n[24], port[8];
 
 		snprintf(n, sizeof(n), "%zu", live->n_conns);
 		snprintf(port, sizeof(port), "%u", t->page->port);
-		pl_buf_puts(t->out, "  ");
+		pli_buf_puts(t->out, "  ");
 		trf(t, t->out, live->n_conns == 1 ? S_LIVE_CONNS_ONE : S_LIVE_CONNS_MANY, n, port,
 		    NULL, NULL);
 		for (unsigned st = 1; st < 16; st++) {
 			struct pl_sock tmp = {.state = (uint8_t)st};
 
 			if (live->conns_by_state[st])
-				pl_buf_printf(t->out, "%s %zu %s", shown++ ? "," : "",
-				              live->conns_by_state[st], pl_sock_state_name(&tmp));
+				pli_buf_printf(t->out, "%s %zu %s", shown++ ? "," : "",
+				               live->conns_by_state[st], pl_sock_state_name(&tmp));
 		}
-		pl_buf_printf(t->out, " (portlens conns --port %u)\n", t->page->port);
+		pli_buf_printf(t->out, " (portlens conns --port %u)\n", t->page->port);
 	}
 	if (!live->processes_complete && geteuid() != 0)
 		wrap(t, txt(t, S_HIDDEN_PROCS), 2);
-	pl_buf_printf(t->out, "  %s", sgr(t, SGR_DIM));
+	pli_buf_printf(t->out, "  %s", sgr(t, SGR_DIM));
 	trf(t, t->out, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
-	pl_buf_printf(t->out, "%s\n", sgr(t, SGR_RESET));
+	pli_buf_printf(t->out, "%s\n", sgr(t, SGR_RESET));
 }
 
 void
-pl_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out)
+pli_render_page_text(const struct pl_cli *cli, const struct pl_page *page, struct pl_buf *out)
 {
 	struct text_ctx t = {.cli = cli, .page = page, .out = out};
 

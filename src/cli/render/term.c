@@ -14,7 +14,7 @@
 #include "core/strnum.h"
 
 void
-pl_term_setup(struct pl_cli *cli)
+pli_term_setup(struct pl_cli *cli)
 {
 	int tty = isatty(fileno(cli->out));
 	const char *no_color = getenv("NO_COLOR");
@@ -31,7 +31,7 @@ pl_term_setup(struct pl_cli *cli)
 
 		if (tty && ioctl(fileno(cli->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 			cli->width = ws.ws_col;
-		else if (cols && pl_parse_u64(cols, 20, 1000, &v, NULL) == PL_OK)
+		else if (cols && pli_parse_u64(cols, 20, 1000, &v, NULL) == PL_OK)
 			cli->width = (unsigned)v;
 		else
 			cli->width = 80;
@@ -43,24 +43,24 @@ pl_term_setup(struct pl_cli *cli)
 }
 
 const char *
-pl_term_sgr(const struct pl_cli *cli, const char *code)
+pli_term_sgr(const struct pl_cli *cli, const char *code)
 {
 	return cli->color ? code : "";
 }
 
 size_t
-pl_term_columns(const char *s)
+pli_term_columns(const char *s)
 {
-	return pl_colfit_cols(s, strlen(s));
+	return pli_colfit_cols(s, strlen(s));
 }
 
 void
-pl_term_wrap(struct pl_buf *out, const char *text, unsigned indent, unsigned width)
+pli_term_wrap(struct pl_buf *out, const char *text, unsigned indent, unsigned width)
 {
 	/* Nothing but blanks: nothing at all, not even the indent. */
 	if (!text[strspn(text, " \t\r\n")])
 		return;
 	for (unsigned i = 0; i < indent; i++)
-		pl_buf_putc(out, ' ');
-	pl_colfit_wrap(out, text, indent, indent, width);
+		pli_buf_putc(out, ' ');
+	pli_colfit_wrap(out, text, indent, indent, width);
 }

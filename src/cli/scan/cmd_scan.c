@@ -194,11 +194,11 @@ save_resume(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan)
 	if (pl_scan_get_state(scan, &st) != PL_OK ||
 	    scan_stage_sv_add_dropped(&run->stage_sv, &st) != PL_OK) {
 		pl_scan_state_cleanup(&st);
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	}
 	if (pl_scan_resume_save(run->opt.resume_out, run->resume.saved_args, run->resume.n_saved,
 	                        &st, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 	} else {
 		fprintf(cli->err,
 		        "%s: scan interrupted; %llu of %llu probes done. Finish it with:\n"
@@ -256,7 +256,7 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	if (pl_scan_new(run->targets, &run->opt.ports, &so, scanp, &err) != PL_OK ||
 	    (run->resume.have_state &&
 	     pl_scan_set_state(*scanp, &run->resume.state, &err) != PL_OK)) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
 	run->info.space = pl_scan_space(*scanp);
@@ -293,18 +293,18 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 	if (scan_close_sinks(cli, run) != PL_EXIT_OK)
 		ex = PL_EXIT_FAIL;
 	if (run->stage_sv.nomem)
-		ex = pl_cli_fail(cli, "--sV: out of memory; some open ports went out without "
-		                      "service data or were lost for --resume");
+		ex = pli_cli_fail(cli, "--sV: out of memory; some open ports went out without "
+		                       "service data or were lost for --resume");
 	if (run->info.interrupted)
 		ex = save_resume(cli, run, scan);
 	else if (rc != PL_OK) {
-		pl_cli_print_err(cli, err);
+		pli_cli_print_err(cli, err);
 		ex = PL_EXIT_FAIL;
 	} else if (run->opt.resume_in) {
 		/* Finished: the state is spent, and a second --resume must not run it again. */
 		if (unlink(run->opt.resume_in) != 0 && errno != ENOENT)
-			ex = pl_cli_fail(cli, "scan finished, but cannot remove %s: %s",
-			                 run->opt.resume_in, strerror(errno));
+			ex = pli_cli_fail(cli, "scan finished, but cannot remove %s: %s",
+			                  run->opt.resume_in, strerror(errno));
 	}
 	return ex;
 }
@@ -329,7 +329,7 @@ dry_run(struct pl_cli *cli, struct scan_run *run)
 	    (run->resume.have_state &&
 	     pl_scan_set_state(scan, &run->resume.state, &err) != PL_OK)) {
 		pl_scan_free(scan);
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
 	space = pl_scan_space(scan);
@@ -394,7 +394,7 @@ execute(struct pl_cli *cli, struct scan_run *run)
 }
 
 int
-pl_cmd_scan(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_scan(struct pl_cli *cli, int argc, char **argv)
 {
 	struct scan_run run;
 	int ex;

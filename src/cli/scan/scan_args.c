@@ -53,7 +53,7 @@ add_list(struct pl_cli *cli, struct scan_run *run, const char *text, size_t len,
 
 	if (pl_targets_add_list(run->targets, text, len, source, exclude, run->opt.v6, &err) !=
 	    PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
 	return PL_EXIT_OK;
@@ -96,15 +96,16 @@ add_file(struct pl_cli *cli, struct scan_run *run, const char *path, int exclude
 	enum pl_rc rc;
 
 	if (!fp)
-		return pl_cli_usage_error(cli, "%s: cannot open %s: %s",
-		                          exclude ? "--excludefile" : "-iL", path, strerror(errno));
-	rc = pl_lines_read(fp, TARGET_LINE_MAX, f.source, target_line, &f, &err);
+		return pli_cli_usage_error(cli, "%s: cannot open %s: %s",
+		                           exclude ? "--excludefile" : "-iL", path,
+		                           strerror(errno));
+	rc = pli_lines_read(fp, TARGET_LINE_MAX, f.source, target_line, &f, &err);
 	if (!is_stdin)
 		fclose(fp);
 	if (rc == PL_OK)
 		return PL_EXIT_OK;
 	if (err.line) /* a bad line: FILE:LINE names it */
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 	else /* the file itself (a directory): the option, as when it cannot be opened */
 		fprintf(cli->err, "%s: %s: %s\n", cli->prog, exclude ? "--excludefile" : "-iL",
 		        err.msg);
@@ -148,21 +149,21 @@ compress_ports(const struct pl_ports *ps)
 
 	int all_udp = ps->n > 0 && (ps->items[0] >> 16) == PL_PROTO_UDP; /* sorted: UDP last */
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (uint32_t i = 0; i < ps->n;) {
 		uint32_t j = i;
 
 		while (j + 1 < ps->n && ps->items[j + 1] == ps->items[j] + 1)
 			j++;
-		pl_buf_printf(&b, "%s%s%u", b.len ? "," : "",
-		              (ps->items[i] >> 16) == PL_PROTO_UDP && !all_udp ? "U:" : "",
-		              ps->items[i] & 0xffff);
+		pli_buf_printf(&b, "%s%s%u", b.len ? "," : "",
+		               (ps->items[i] >> 16) == PL_PROTO_UDP && !all_udp ? "U:" : "",
+		               ps->items[i] & 0xffff);
 		if (j > i)
-			pl_buf_printf(&b, "-%u", ps->items[j] & 0xffff);
+			pli_buf_printf(&b, "-%u", ps->items[j] & 0xffff);
 		i = j + 1;
 	}
-	pl_buf_putc(&b, '\0');
-	return pl_buf_steal(&b);
+	pli_buf_putc(&b, '\0');
+	return pli_buf_steal(&b);
 }
 
 static char *
@@ -170,11 +171,11 @@ join_args(char *const *args, size_t n)
 {
 	struct pl_buf b;
 
-	pl_buf_init(&b);
-	pl_buf_puts(&b, "portlens scan");
+	pli_buf_init(&b);
+	pli_buf_puts(&b, "portlens scan");
 	for (size_t i = 0; i < n; i++)
-		pl_buf_printf(&b, " %s", args[i]);
-	return pl_buf_steal(&b);
+		pli_buf_printf(&b, " %s", args[i]);
+	return pli_buf_steal(&b);
 }
 
 /* Replaces the command line with the one saved in the resume file. */
@@ -187,16 +188,16 @@ load_resume(struct pl_cli *cli, struct scan_run *run, size_t n_targets_given)
 	int no_progress = run->opt.no_progress;
 
 	if (n_targets_given)
-		return pl_cli_usage_error(cli, "--resume takes its targets from the resume file");
+		return pli_cli_usage_error(cli, "--resume takes its targets from the resume file");
 	if (pl_scan_resume_load(path, &run->resume.loaded_args, &run->resume.n_loaded,
 	                        &run->resume.state, &err) != PL_OK) {
 		if (err.sys_errno == ENOENT)
-			return pl_cli_usage_error(
+			return pli_cli_usage_error(
 			    cli,
 			    "--resume %s: no such file (a scan removes its "
 			    "resume file when it finishes; nothing to resume)",
 			    path);
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		return PL_EXIT_USAGE;
 	}
 	run->resume.have_state = 1;
@@ -222,20 +223,21 @@ check_outputs(struct pl_cli *cli, struct scan_run *run)
 	if (run->opt.json_stdout) {
 		if (run->opt.out_path[SCAN_OUT_JSON] &&
 		    strcmp(run->opt.out_path[SCAN_OUT_JSON], "-") != 0)
-			return pl_cli_usage_error(cli,
-			                          "--json writes JSON lines to stdout, -oJ %s to a "
-			                          "file; give one of them",
-			                          run->opt.out_path[SCAN_OUT_JSON]);
+			return pli_cli_usage_error(
+			    cli,
+			    "--json writes JSON lines to stdout, -oJ %s to a "
+			    "file; give one of them",
+			    run->opt.out_path[SCAN_OUT_JSON]);
 		run->opt.out_path[SCAN_OUT_JSON] = "-";
 	}
 	for (int k = 0; k < SCAN_OUT_N; k++) {
 		if (!run->opt.out_path[k] || strcmp(run->opt.out_path[k], "-") != 0)
 			continue;
 		if (first)
-			return pl_cli_usage_error(cli,
-			                          "%s - and %s - would mix two formats on stdout; "
-			                          "write one of them to a file",
-			                          first, flag[k]);
+			return pli_cli_usage_error(cli,
+			                           "%s - and %s - would mix two formats on stdout; "
+			                           "write one of them to a file",
+			                           first, flag[k]);
 		first = flag[k];
 	}
 	return PL_EXIT_OK;
@@ -248,12 +250,12 @@ build_sets(struct pl_cli *cli, struct scan_run *run)
 
 	run->targets = pl_targets_new();
 	if (!run->targets)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	ex = apply_deferred(cli, run);
 	if (ex != PL_EXIT_OK)
 		return ex;
 	if (pl_targets_count(run->targets) == 0)
-		return pl_cli_usage_error(cli, "no targets given (see --help)");
+		return pli_cli_usage_error(cli, "no targets given (see --help)");
 	if (run->opt.engine == &pl_scan_engine_ping) /* -sn: one probe (port 0) per target */
 		return scan_ping_ports(cli, &run->opt);
 	if (!run->opt.have_ports && !run->opt.top)
@@ -262,7 +264,7 @@ build_sets(struct pl_cli *cli, struct scan_run *run)
 		return ex;
 	pl_ports_remove(&run->opt.ports, &run->opt.exclude_ports);
 	if (run->opt.ports.n == 0)
-		return pl_cli_usage_error(cli, "no ports left to scan");
+		return pli_cli_usage_error(cli, "no ports left to scan");
 	return PL_EXIT_OK;
 }
 
@@ -289,9 +291,9 @@ scan_check_size(struct pl_cli *cli, const char *cmd, const struct pl_targets *ts
 	uint64_t probes = nt * n_ports;
 
 	if (n_ports && nt > UINT64_MAX / n_ports)
-		return pl_cli_usage_error(cli, "%s: scan too large", cmd);
+		return pli_cli_usage_error(cli, "%s: scan too large", cmd);
 	if (probes > SCAN_LARGE_LIMIT && !yes_large)
-		return pl_cli_usage_error(
+		return pli_cli_usage_error(
 		    cli,
 		    "%s: this would send %llu probes (%llu targets x %u ports), more than a /16 "
 		    "worth (%d); check the targets and add --yes-large if you mean it",
@@ -307,11 +309,11 @@ check_engine(struct pl_cli *cli, struct scan_run *run)
 	struct pl_err err = {0};
 
 	if (run->opt.raw_set && run->opt.engine == &pl_scan_engine_connect)
-		return pl_cli_usage_error(cli, "--source-ip, --source-port and --interface apply "
-		                               "to -sS, -sU and -sn");
+		return pli_cli_usage_error(cli, "--source-ip, --source-port and --interface apply "
+		                                "to -sS, -sU and -sn");
 	if (run->opt.dry_run || !run->opt.engine->check || run->opt.engine->check(&err) == PL_OK)
 		return PL_EXIT_OK;
-	return pl_cli_usage_error(cli, "%s", err.msg);
+	return pli_cli_usage_error(cli, "%s", err.msg);
 }
 
 /* Room for every argument as a target, and the options into run->opt. */
@@ -322,8 +324,8 @@ parse_opts(struct pl_cli *cli, struct scan_run *run, int argc, char **argv)
 	run->opt.n_deferred = 0;
 	run->opt.deferred = calloc((size_t)argc + 1, sizeof(*run->opt.deferred));
 	if (!run->opt.deferred)
-		return pl_cli_fail(cli, "out of memory");
-	return pl_cli_parse_opts(cli, &scan_optset, 0, &run->opt, argc, argv);
+		return pli_cli_fail(cli, "out of memory");
+	return pli_cli_parse_opts(cli, &scan_optset, 0, &run->opt, argc, argv);
 }
 
 /* --resume: the saved command line replaces this one (its options parsed again). */
@@ -337,7 +339,7 @@ resume_command(struct pl_cli *cli, struct scan_run *run, char *argv0)
 		return ex;
 	av = calloc(run->resume.n_loaded + 2, sizeof(*av));
 	if (!av)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	av[0] = argv0;
 	memcpy(av + 1, run->resume.loaded_args, run->resume.n_loaded * sizeof(*av));
 	free(run->resume.saved_args);
@@ -348,7 +350,7 @@ resume_command(struct pl_cli *cli, struct scan_run *run, char *argv0)
 	run->info.resumed = 1;
 	free(av);
 	if (ex == PL_EXIT_OK && !run->opt.seed_set)
-		ex = pl_cli_usage_error(cli, "%s: no --seed saved", run->opt.resume_in);
+		ex = pli_cli_usage_error(cli, "%s: no --seed saved", run->opt.resume_in);
 	return ex;
 }
 
@@ -359,13 +361,13 @@ scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **ar
 
 	run->resume.saved_args = calloc((size_t)argc + 3, sizeof(char *));
 	if (!run->resume.saved_args)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	for (int i = 1; i < argc; i++)
 		run->resume.saved_args[run->resume.n_saved++] = argv[i];
 	ex = parse_opts(cli, run, argc, argv);
 	if (ex == PL_EXIT_OK && run->opt.resume_in)
 		ex = resume_command(cli, run, argv[0]);
-	pl_term_setup(cli);
+	pli_term_setup(cli);
 	if (ex == PL_EXIT_OK)
 		ex = check_outputs(cli, run);
 	if (ex == PL_EXIT_OK)
@@ -391,6 +393,6 @@ scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **ar
 	run->args_str = join_args(run->resume.saved_args, run->resume.n_saved);
 	run->services_str = compress_ports(&run->opt.ports);
 	if (!run->args_str || !run->services_str)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	return PL_EXIT_OK;
 }

@@ -7,10 +7,10 @@
  * captured from the answer byte for byte, which may hold control bytes or broken UTF-8
  * (a capture is also cut at a fixed size, possibly inside a character). Each output
  * applies two layers: scan_esc_clean makes the text one line of valid, harmless UTF-8
- * (anything else becomes \xNN; the terminal rule every command shares, pl_esc_term in
+ * (anything else becomes \xNN; the terminal rule every command shares, pli_esc_term in
  * core/escape.c), then the format's own rule is applied on top: XML entities, CSV
- * quoting with a guard against formulas (pl_esc_csv, shared with listen --csv), nmap's
- * '/' -> '|' in grepable fields. JSON output goes through pl_json_escape instead.
+ * quoting with a guard against formulas (pli_esc_csv, shared with listen --csv), nmap's
+ * '/' -> '|' in grepable fields. JSON output goes through pli_json_escape instead.
  */
 #include <string.h>
 
@@ -21,7 +21,7 @@
 void
 scan_esc_clean(struct pl_buf *b, const char *s)
 {
-	pl_esc_term(b, s);
+	pli_esc_term(b, s);
 }
 
 void
@@ -29,23 +29,23 @@ scan_esc_xml(struct pl_buf *b, const char *s)
 {
 	struct pl_buf c;
 
-	pl_buf_init(&c);
+	pli_buf_init(&c);
 	scan_esc_clean(&c, s);
-	for (const char *p = pl_buf_str(&c); *p; p++) {
-		const char *entity = pl_markup_entity(*p);
+	for (const char *p = pli_buf_str(&c); *p; p++) {
+		const char *entity = pli_markup_entity(*p);
 
 		if (entity)
-			pl_buf_puts(b, entity);
+			pli_buf_puts(b, entity);
 		else
-			pl_buf_putc(b, *p);
+			pli_buf_putc(b, *p);
 	}
-	pl_buf_cleanup(&c);
+	pli_buf_cleanup(&c);
 }
 
 void
 scan_esc_csv(struct pl_buf *b, const char *s, int untrusted)
 {
-	pl_esc_csv(b, s, untrusted);
+	pli_esc_csv(b, s, untrusted);
 }
 
 void

@@ -26,7 +26,7 @@ void scan_esc_xml(struct pl_buf *b, const char *s);
  * One CSV field (RFC 4180): clean, then quoted ("" for ") when it holds a comma, a
  * quote or a space at either end. untrusted: a field that a spreadsheet would run as
  * a formula (first byte = + - @, tab or CR) gets a ' in front (CSV injection; OWASP's
- * advice). The rule is pl_esc_csv (core/escape.h).
+ * advice). The rule is pli_esc_csv (core/escape.h).
  */
 void scan_esc_csv(struct pl_buf *b, const char *s, int untrusted);
 

@@ -26,9 +26,9 @@ num_arg(const struct pl_cli_optctx *oc, const char *arg, uint64_t *out)
 	struct pl_err err = {0};
 	char name[64];
 
-	if (pl_parse_u64(arg, oc->row->min, oc->row->max, out, &err) != PL_OK)
-		return pl_cli_usage_error(oc->cli, "%s: %s",
-		                          pl_cli_opt_display(oc->row, name, sizeof(name)), err.msg);
+	if (pli_parse_u64(arg, oc->row->min, oc->row->max, out, &err) != PL_OK)
+		return pli_cli_usage_error(
+		    oc->cli, "%s: %s", pli_cli_opt_display(oc->row, name, sizeof(name)), err.msg);
 	return PL_EXIT_OK;
 }
 
@@ -81,8 +81,8 @@ ports_arg(struct pl_cli *cli, struct pl_ports *ps, const char *arg)
 
 	/* Unprefixed ports are held as DCCP until the scan type is known (scan_util.c). */
 	if (pl_ports_parse_as(ps, arg, PL_PROTO_BIT(PL_PROTO_DCCP), &err) != PL_OK)
-		return pl_cli_usage_error(cli, "bad port list '%.40s%s': column %u: %s", arg,
-		                          strlen(arg) > 40 ? "..." : "", err.column, err.msg);
+		return pli_cli_usage_error(cli, "bad port list '%.40s%s': column %u: %s", arg,
+		                           strlen(arg) > 40 ? "..." : "", err.column, err.msg);
 	return PL_EXIT_OK;
 }
 
@@ -127,13 +127,13 @@ opt_engine(const struct pl_cli_optctx *oc, const char *arg)
 		return PL_EXIT_OK;
 	}
 	all = pl_scan_engines(&n);
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (size_t i = 0; i < n; i++)
 		if (strlen(all[i]->flag) == 1)
-			pl_buf_printf(&b, "%s-s%s", b.len ? ", " : "", all[i]->flag);
-	ex = pl_cli_usage_error(oc->cli, "-s%s: no such scan type (available: %s)", arg,
-	                        b.len ? pl_buf_str(&b) : "none");
-	pl_buf_cleanup(&b);
+			pli_buf_printf(&b, "%s-s%s", b.len ? ", " : "", all[i]->flag);
+	ex = pli_cli_usage_error(oc->cli, "-s%s: no such scan type (available: %s)", arg,
+	                         b.len ? pli_buf_str(&b) : "none");
+	pli_buf_cleanup(&b);
 	return ex;
 }
 
@@ -142,8 +142,8 @@ static int
 opt_discovery(const struct pl_cli_optctx *oc, const char *arg)
 {
 	if (strcmp(arg, "n") != 0)
-		return pl_cli_usage_error(oc->cli,
-		                          "-P%s: host discovery is not done; -Pn is implied", arg);
+		return pli_cli_usage_error(oc->cli,
+		                           "-P%s: host discovery is not done; -Pn is implied", arg);
 	return PL_EXIT_OK;
 }
 
@@ -160,7 +160,7 @@ opt_source_ip(const struct pl_cli_optctx *oc, const char *arg)
 		a.family = 6;
 		o->raw.source6 = a;
 	} else {
-		return pl_cli_usage_error(oc->cli, "--source-ip: '%s' is not an IP address", arg);
+		return pli_cli_usage_error(oc->cli, "--source-ip: '%s' is not an IP address", arg);
 	}
 	o->raw_set = 1;
 	return PL_EXIT_OK;
@@ -184,8 +184,8 @@ opt_interface(const struct pl_cli_optctx *oc, const char *arg)
 	struct scan_opts *o = OPTS(oc);
 
 	if (strlen(arg) == 0 || strlen(arg) >= sizeof(o->raw.interface))
-		return pl_cli_usage_error(oc->cli, "--interface: '%s' is not an interface name",
-		                          arg);
+		return pli_cli_usage_error(oc->cli, "--interface: '%s' is not an interface name",
+		                           arg);
 	snprintf(o->raw.interface, sizeof(o->raw.interface), "%s", arg);
 	o->raw_set = 1;
 	return PL_EXIT_OK;
@@ -203,7 +203,7 @@ opt_shard(const struct pl_cli_optctx *oc, const char *arg)
 	struct pl_err err = {0};
 
 	if (pl_shard_parse(arg, &OPTS(oc)->shard_i, &OPTS(oc)->shard_n, &err) != PL_OK)
-		return pl_cli_usage_error(oc->cli, "%s", err.msg);
+		return pli_cli_usage_error(oc->cli, "%s", err.msg);
 	return PL_EXIT_OK;
 }
 
@@ -238,7 +238,7 @@ static const struct pl_cli_opt scan_rows[] = {
      .value = SCAN_DEFER_EXCLUDE, .help = "comma-separated targets not to probe"},
     {.name = "excludefile", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = opt_defer,
      .value = SCAN_DEFER_EXCLUDEFILE, .help = "targets not to probe, from FILE"},
-    {.short_name = '6', .fn = pl_cli_opt_flag, .field = FIELD(v6),
+    {.short_name = '6', .fn = pli_cli_opt_flag, .field = FIELD(v6),
      .help = "resolve host names to IPv6 addresses"},
     {.text = "ports:\n"},
     {.short_name = 'p', .arg = PL_ARG_REQUIRED, .metavar = "LIST", .fn = opt_ports,
@@ -292,9 +292,9 @@ static const struct pl_cli_opt scan_rows[] = {
      .max = UINT64_MAX, .help = "key of the random order (default: random; saved on resume)"},
     {.name = "shard", .arg = PL_ARG_REQUIRED, .metavar = "I/N", .fn = opt_shard,
      .help = "probe only the I-th of N equal, disjoint parts (1 <= I <= N)"},
-    {.name = "resume", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+    {.name = "resume", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pli_cli_opt_str,
      .field = FIELD(resume_in), .help = "finish an interrupted scan (outputs are continued)"},
-    {.name = "resume-file", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+    {.name = "resume-file", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pli_cli_opt_str,
      .field = FIELD(resume_out),
      .help = "where Ctrl-C saves the state (default portlens-scan.resume)"},
     {.text = "output:\n"},
@@ -304,41 +304,41 @@ static const struct pl_cli_opt scan_rows[] = {
     {.name = "oX", OUTPUT(SCAN_OUT_XML)},
     {.name = "oG", OUTPUT(SCAN_OUT_GREP)},
     {.name = "oC", OUTPUT(SCAN_OUT_CSV)},
-    {.name = "json", .id = PL_OPT_JSON, .fn = pl_cli_opt_flag, .field = FIELD(json_stdout),
+    {.name = "json", .id = PL_OPT_JSON, .fn = pli_cli_opt_flag, .field = FIELD(json_stdout),
      .help = "JSON lines on stdout (as -oJ -)"},
-    {.name = "all-states", .fn = pl_cli_opt_flag, .field = FIELD(all_states),
+    {.name = "all-states", .fn = pli_cli_opt_flag, .field = FIELD(all_states),
      .help = "report closed, filtered and unreachable ports too"},
-    {.name = "open", .fn = pl_cli_opt_ignore, .help = "report open ports only (the default)"},
-    {.name = "reason", .fn = pl_cli_opt_flag, .field = FIELD(reason),
+    {.name = "open", .fn = pli_cli_opt_ignore, .help = "report open ports only (the default)"},
+    {.name = "reason", .fn = pli_cli_opt_flag, .field = FIELD(reason),
      .help = "show why a port is in its state (syn-ack, conn-refused, ...)"},
-    {.name = "sV", .usage = "-sV, --sV", .fn = pl_cli_opt_flag, .field = FIELD(sv),
+    {.name = "sV", .usage = "-sV, --sV", .fn = pli_cli_opt_flag, .field = FIELD(sv),
      .help = "identify the service on each open port from what it says\n"
              "(as portlens probe; probes run while the scan goes on, and\n"
              "an open port is written with its service once probed)"},
     {.name = "stats-json", .arg = PL_ARG_REQUIRED, .metavar = "SECS", .fn = opt_double,
      .field = FIELD(stats_json), .min = 1, .max = 86400,
      .help = "a JSON progress line on stderr every SECS seconds"},
-    {.name = "no-progress", .fn = pl_cli_opt_flag, .field = FIELD(no_progress),
+    {.name = "no-progress", .fn = pli_cli_opt_flag, .field = FIELD(no_progress),
      .help = "no status line on a terminal"},
-    {.name = "save", .fn = pl_cli_opt_flag, .field = FIELD(save),
+    {.name = "save", .fn = pli_cli_opt_flag, .field = FIELD(save),
      .help = "also save the results in the SQLite store (portlens serve)"},
-    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str, .field = FIELD(db),
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pli_cli_opt_str, .field = FIELD(db),
      .help = "the store: an SQLite file (default\n"
              "$XDG_DATA_HOME/portlens/portlens.db) or postgresql://..."},
     {.text = "safety:\n"},
-    {.name = "yes-large", .fn = pl_cli_opt_flag, .field = FIELD(yes_large),
+    {.name = "yes-large", .fn = pli_cli_opt_flag, .field = FIELD(yes_large),
      .help = "allow more than 65536 probes (a /16 worth)"},
-    {.name = "dry-run", .fn = pl_cli_opt_flag, .field = FIELD(dry_run),
+    {.name = "dry-run", .fn = pli_cli_opt_flag, .field = FIELD(dry_run),
      .help = "count the probes (targets x ports), send nothing"},
     {.text = "Accepted for nmap compatibility: -n; -Pn (the default: every target is probed).\n"
              "Broadcast, multicast and 0.0.0.0/8 addresses are never probed.\n"
              "Exit: 0 done, 1 failed, 2 bad usage, 130 interrupted (resume file written).\n"},
     /* Listed in the line above: nmap habits that change nothing here. */
-    {.name = "Pn", .fn = pl_cli_opt_ignore},
+    {.name = "Pn", .fn = pli_cli_opt_ignore},
     {.short_name = 'P', .arg = PL_ARG_REQUIRED, .fn = opt_discovery, .not_offered = 1},
-    {.short_name = 'n', .fn = pl_cli_opt_ignore},
-    {.short_name = 'v', .fn = pl_cli_opt_ignore},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help},
+    {.short_name = 'n', .fn = pli_cli_opt_ignore},
+    {.short_name = 'v', .fn = pli_cli_opt_ignore},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help},
 };
 // clang-format on
 

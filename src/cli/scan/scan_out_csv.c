@@ -30,26 +30,26 @@ sv_columns(struct pl_buf *b, const struct scan_sv_result *sv)
 	struct pl_buf name;
 
 	if (!svc) {
-		pl_buf_puts(b, ",,,,,");
+		pli_buf_puts(b, ",,,,,");
 		if (sv && sv->rc == PL_OK)
 			scan_esc_csv(b, sv->svc->evidence, 1); /* answered, but unidentified */
 		return;
 	}
-	pl_buf_init(&name);
-	pl_buf_printf(&name, "%s%s", svc->tls ? "ssl/" : "", svc->service);
-	pl_buf_putc(b, ',');
-	scan_esc_csv(b, pl_buf_str(&name), 1);
-	if (pl_buf_failed(&name))
-		pl_buf_set_failed(b);
-	pl_buf_putc(b, ',');
+	pli_buf_init(&name);
+	pli_buf_printf(&name, "%s%s", svc->tls ? "ssl/" : "", svc->service);
+	pli_buf_putc(b, ',');
+	scan_esc_csv(b, pli_buf_str(&name), 1);
+	if (pli_buf_failed(&name))
+		pli_buf_set_failed(b);
+	pli_buf_putc(b, ',');
 	scan_esc_csv(b, svc->product[0] ? svc->product : svc->vendor, 1);
-	pl_buf_putc(b, ',');
+	pli_buf_putc(b, ',');
 	scan_esc_csv(b, svc->version, 1);
-	pl_buf_putc(b, ',');
+	pli_buf_putc(b, ',');
 	scan_esc_csv(b, svc->cpe, 1);
-	pl_buf_putc(b, ',');
+	pli_buf_putc(b, ',');
 	scan_esc_csv(b, svc->evidence, 1);
-	pl_buf_cleanup(&name);
+	pli_buf_cleanup(&name);
 }
 
 static int
@@ -63,19 +63,19 @@ csv_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 	    r->state == PL_PORT_OPEN ? scan_kb_note(info, r, sv, nbuf, sizeof(nbuf), NULL) : NULL;
 	struct pl_buf b;
 
-	pl_buf_init(&b);
-	pl_buf_printf(&b, "%s,", pl_scan_addr_str(&r->addr, host, sizeof(host)));
+	pli_buf_init(&b);
+	pli_buf_printf(&b, "%s,", pl_scan_addr_str(&r->addr, host, sizeof(host)));
 	scan_esc_csv(&b, name ? name : "", 1); /* a DNS name: from outside */
-	pl_buf_printf(&b, ",%u,%s,%s,%s,", r->port, pl_proto_name((enum pl_proto)r->proto),
-	              pl_port_state_name(r->state), pl_scan_reason_name(r->reason));
+	pli_buf_printf(&b, ",%u,%s,%s,%s,", r->port, pl_proto_name((enum pl_proto)r->proto),
+	               pl_port_state_name(r->state), pl_scan_reason_name(r->reason));
 	scan_esc_csv(&b, scan_service_name(info, r->port, r->proto), 0);
-	pl_buf_printf(&b, ",%.3f,", r->rtt_us / 1000.0);
+	pli_buf_printf(&b, ",%.3f,", r->rtt_us / 1000.0);
 	scan_esc_csv(&b, kb ? kb : "", 0);
 	if (info->sv)
 		sv_columns(&b, sv);
-	pl_buf_puts(&b, "\r\n");
+	pli_buf_puts(&b, "\r\n");
 	scan_sink_put(s, s->fp, &b);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 	return 0;
 }
 

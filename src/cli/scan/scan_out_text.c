@@ -60,43 +60,43 @@ hidden_lines(struct scan_sink *s, const struct scan_info *info, int grepable)
 		struct pl_buf b;
 
 		scan_uphost_view(info, &info->up[i], &v);
-		pl_buf_init(&b);
+		pli_buf_init(&b);
 		if (info->ping && !grepable) { /* -sn: every up host, with why */
-			pl_buf_printf(&b, "%s", v.host);
+			pli_buf_printf(&b, "%s", v.host);
 			if (v.name) {
-				pl_buf_puts(&b, " (");
+				pli_buf_puts(&b, " (");
 				scan_esc_clean(&b, v.name);
-				pl_buf_putc(&b, ')');
+				pli_buf_putc(&b, ')');
 			}
-			pl_buf_printf(&b, " is up (%s, %.2f ms)",
-			              pl_scan_reason_name((enum pl_scan_reason)info->up[i].reason),
-			              info->up[i].rtt_us / 1000.0);
+			pli_buf_printf(&b, " is up (%s, %.2f ms)",
+			               pl_scan_reason_name((enum pl_scan_reason)info->up[i].reason),
+			               info->up[i].rtt_us / 1000.0);
 		} else if (grepable) { /* nmap's status line */
-			pl_buf_printf(&b, "Host: %s (", v.host);
+			pli_buf_printf(&b, "Host: %s (", v.host);
 			scan_esc_clean(&b, v.name ? v.name : "");
-			pl_buf_puts(&b, ")\tStatus: Up");
+			pli_buf_puts(&b, ")\tStatus: Up");
 			if (v.closed)
-				pl_buf_printf(&b, "\tIgnored State: closed (%llu)",
-				              (unsigned long long)v.closed);
+				pli_buf_printf(&b, "\tIgnored State: closed (%llu)",
+				               (unsigned long long)v.closed);
 		} else if (v.closed || v.other > 0) {
-			pl_buf_printf(&b, "# %s", v.host);
+			pli_buf_printf(&b, "# %s", v.host);
 			if (v.name) {
-				pl_buf_puts(&b, " (");
+				pli_buf_puts(&b, " (");
 				scan_esc_clean(&b, v.name);
-				pl_buf_putc(&b, ')');
+				pli_buf_putc(&b, ')');
 			}
-			pl_buf_puts(&b, " is up; not shown:");
+			pli_buf_puts(&b, " is up; not shown:");
 			if (v.closed)
-				pl_buf_printf(&b, " %llu closed", (unsigned long long)v.closed);
+				pli_buf_printf(&b, " %llu closed", (unsigned long long)v.closed);
 			if (v.other > 0)
-				pl_buf_printf(&b, "%s %lld filtered or unreachable",
-				              v.closed ? "," : "", (long long)v.other);
+				pli_buf_printf(&b, "%s %lld filtered or unreachable",
+				               v.closed ? "," : "", (long long)v.other);
 		}
 		if (b.len) {
-			pl_buf_putc(&b, '\n');
+			pli_buf_putc(&b, '\n');
 			scan_sink_put(s, s->fp, &b);
 		}
-		pl_buf_cleanup(&b);
+		pli_buf_cleanup(&b);
 	}
 }
 
@@ -116,17 +116,17 @@ text_begin(struct scan_sink *s, const struct scan_info *info)
 		return 0; /* -sn: up hosts, one line each, at the end */
 	struct pl_buf head, cut;
 
-	pl_buf_init(&head);
-	pl_buf_init(&cut);
-	pl_buf_printf(&head, "%-11s %-*s %-16s %-20s%s%s%s", "PORT", state_width(info), "STATE",
-	              "SERVICE", "HOST", s->reason ? " REASON       " : " ",
-	              info->sv ? "VERSION                          " : "", "NOTE");
+	pli_buf_init(&head);
+	pli_buf_init(&cut);
+	pli_buf_printf(&head, "%-11s %-*s %-16s %-20s%s%s%s", "PORT", state_width(info), "STATE",
+	               "SERVICE", "HOST", s->reason ? " REASON       " : " ",
+	               info->sv ? "VERSION                          " : "", "NOTE");
 	/* On a terminal the column names end where the rows do (text_result). */
-	if (s->width && !pl_buf_failed(&head))
-		pl_colfit_put(&cut, head.data, head.len, s->width, 0);
-	fprintf(s->fp, "%s\n", pl_buf_str(s->width ? &cut : &head));
-	pl_buf_cleanup(&head);
-	pl_buf_cleanup(&cut);
+	if (s->width && !pli_buf_failed(&head))
+		pli_colfit_put(&cut, head.data, head.len, s->width, 0);
+	fprintf(s->fp, "%s\n", pli_buf_str(s->width ? &cut : &head));
+	pli_buf_cleanup(&head);
+	pli_buf_cleanup(&cut);
 	return 0;
 }
 
@@ -139,10 +139,11 @@ service_col(const struct scan_info *info, const struct pl_scan_result *r,
 	const struct pl_service *svc = scan_sv_found(sv);
 
 	if (svc) {
-		pl_buf_puts(b, svc->tls ? "ssl/" : "");
+		pli_buf_puts(b, svc->tls ? "ssl/" : "");
 		scan_esc_clean(b, svc->service);
 	} else {
-		pl_buf_printf(b, "%s%s", scan_service_name(info, r->port, r->proto), sv ? "?" : "");
+		pli_buf_printf(b, "%s%s", scan_service_name(info, r->port, r->proto),
+		               sv ? "?" : "");
 	}
 }
 
@@ -164,16 +165,16 @@ detail_lines(struct scan_sink *s, const struct scan_sv_result *sv)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i].val[0])
 			last = i + 1;
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (size_t i = 0; i < last; i++) {
 		if (!all[i].val[0])
 			continue;
-		pl_buf_printf(&b, "|%s%s: ", i + 1 == last ? "_" : " ", all[i].key);
+		pli_buf_printf(&b, "|%s%s: ", i + 1 == last ? "_" : " ", all[i].key);
 		scan_esc_clean(&b, all[i].val);
-		pl_buf_putc(&b, '\n');
+		pli_buf_putc(&b, '\n');
 	}
 	scan_sink_put(s, s->fp, &b);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 static int
@@ -193,49 +194,49 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
 	if (kb && r->state == PL_PORT_OPEN)
 		snprintf(note, sizeof(note), "[%s] %s", risk, kb);
-	pl_buf_init(&svc_col);
-	pl_buf_init(&ver);
-	pl_buf_init(&ver_esc);
-	pl_buf_init(&line);
-	pl_buf_init(&cut);
+	pli_buf_init(&svc_col);
+	pli_buf_init(&ver);
+	pli_buf_init(&ver_esc);
+	pli_buf_init(&line);
+	pli_buf_init(&cut);
 	service_col(info, r, sv, &svc_col);
-	pl_buf_printf(&line, "%-11s %-*s ", port, state_width(info), pl_port_state_name(r->state));
+	pli_buf_printf(&line, "%-11s %-*s ", port, state_width(info), pl_port_state_name(r->state));
 	/* Fixed columns stay fixed (cli/colfit.c): a long service or version is cut with a
 	 * marker instead of pushing what follows; the full text is on the detail lines. */
-	pl_colfit_put(&line, svc_col.data ? svc_col.data : "", svc_col.len, 16, 1);
-	pl_buf_printf(&line, " %-20s", host);
+	pli_colfit_put(&line, svc_col.data ? svc_col.data : "", svc_col.len, 16, 1);
+	pli_buf_printf(&line, " %-20s", host);
 	if (s->reason)
-		pl_buf_printf(&line, " %-12s", pl_scan_reason_name(r->reason));
+		pli_buf_printf(&line, " %-12s", pl_scan_reason_name(r->reason));
 	if (info->sv) {
 		if (svc)
 			scan_sv_version(svc, &ver);
-		scan_esc_clean(&ver_esc, pl_buf_str(&ver));
-		pl_buf_putc(&line, ' ');
-		pl_colfit_put(&line, pl_buf_str(&ver_esc), ver_esc.len, 32, 1);
+		scan_esc_clean(&ver_esc, pli_buf_str(&ver));
+		pli_buf_putc(&line, ' ');
+		pli_colfit_put(&line, pli_buf_str(&ver_esc), ver_esc.len, 32, 1);
 	}
-	pl_buf_printf(&line, " %s%s%s%s", name ? "(" : "", name ? name : "", name ? ") " : "",
-	              note);
-	if (pl_buf_failed(&svc_col) || pl_buf_failed(&ver) || pl_buf_failed(&ver_esc))
-		pl_buf_set_failed(&line); /* a column is incomplete, so the line is */
+	pli_buf_printf(&line, " %s%s%s%s", name ? "(" : "", name ? name : "", name ? ") " : "",
+	               note);
+	if (pli_buf_failed(&svc_col) || pli_buf_failed(&ver) || pli_buf_failed(&ver_esc))
+		pli_buf_set_failed(&line); /* a column is incomplete, so the line is */
 	/* On a terminal the line ends at its width (the note is cut, with the marker); the
 	 * padding after the last cell is no content, so it is never what gets cut. Files
 	 * and pipes keep the row as it is (scripts match the padded columns). */
 	width = s->width;
 	while (width && line.len && line.data[line.len - 1] == ' ')
 		line.len--;
-	if (width && pl_buf_failed(&line))
-		pl_buf_set_failed(&cut);
+	if (width && pli_buf_failed(&line))
+		pli_buf_set_failed(&cut);
 	else if (width)
-		pl_colfit_put(&cut, line.data, line.len, width, 0);
-	pl_buf_putc(width ? &cut : &line, '\n');
+		pli_colfit_put(&cut, line.data, line.len, width, 0);
+	pli_buf_putc(width ? &cut : &line, '\n');
 	scan_sink_put(s, s->fp, width ? &cut : &line);
 	if (sv)
 		detail_lines(s, sv);
-	pl_buf_cleanup(&svc_col);
-	pl_buf_cleanup(&ver);
-	pl_buf_cleanup(&ver_esc);
-	pl_buf_cleanup(&line);
-	pl_buf_cleanup(&cut);
+	pli_buf_cleanup(&svc_col);
+	pli_buf_cleanup(&ver);
+	pli_buf_cleanup(&ver_esc);
+	pli_buf_cleanup(&line);
+	pli_buf_cleanup(&cut);
 	return 0;
 }
 
@@ -295,7 +296,7 @@ grep_service(const struct scan_info *info, const struct pl_scan_result *r,
 		scan_esc_grep(b, scan_service_name(info, r->port, r->proto));
 		return;
 	}
-	pl_buf_puts(b, svc->tls ? "ssl|" : "");
+	pli_buf_puts(b, svc->tls ? "ssl|" : "");
 	scan_esc_grep(b, svc->service);
 }
 
@@ -308,35 +309,35 @@ grep_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	const struct pl_service *svc = scan_sv_found(sv);
 	struct pl_buf b, ver;
 
-	pl_buf_init(&b);
-	pl_buf_init(&ver);
+	pli_buf_init(&b);
+	pli_buf_init(&ver);
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
 	/* nmap: port/state/protocol/owner/service/rpc info/version info/ */
-	pl_buf_printf(&b, "Host: %s (", host);
+	pli_buf_printf(&b, "Host: %s (", host);
 	scan_esc_clean(&b, name ? name : "");
-	pl_buf_printf(&b, ")\tPorts: %u/%s/%s//", r->port, pl_port_state_name(r->state),
-	              pl_proto_name((enum pl_proto)r->proto));
+	pli_buf_printf(&b, ")\tPorts: %u/%s/%s//", r->port, pl_port_state_name(r->state),
+	               pl_proto_name((enum pl_proto)r->proto));
 	grep_service(info, r, svc, &b);
-	pl_buf_puts(&b, "//");
+	pli_buf_puts(&b, "//");
 	if (svc)
 		scan_sv_version(svc, &ver);
-	scan_esc_grep(&b, pl_buf_str(&ver));
-	pl_buf_putc(&b, '/');
+	scan_esc_grep(&b, pli_buf_str(&ver));
+	pli_buf_putc(&b, '/');
 	/* Beyond nmap's fields, tab-separated as its "Ignored State:" is. */
 	if (svc && svc->cpe[0]) {
-		pl_buf_puts(&b, "\tCPE: ");
+		pli_buf_puts(&b, "\tCPE: ");
 		scan_esc_clean(&b, svc->cpe);
 	}
 	if (sv && sv->rc == PL_OK && sv->svc->evidence[0]) {
-		pl_buf_puts(&b, "\tBanner: ");
+		pli_buf_puts(&b, "\tBanner: ");
 		scan_esc_clean(&b, sv->svc->evidence);
 	}
-	if (pl_buf_failed(&ver))
-		pl_buf_set_failed(&b);
-	pl_buf_putc(&b, '\n');
+	if (pli_buf_failed(&ver))
+		pli_buf_set_failed(&b);
+	pli_buf_putc(&b, '\n');
 	scan_sink_put(s, s->fp, &b);
-	pl_buf_cleanup(&b);
-	pl_buf_cleanup(&ver);
+	pli_buf_cleanup(&b);
+	pli_buf_cleanup(&ver);
 	return 0;
 }
 

@@ -130,9 +130,9 @@ attr(struct pl_buf *b, const char *name, const char *v)
 {
 	if (!v[0])
 		return;
-	pl_buf_printf(b, " %s=\"", name);
+	pli_buf_printf(b, " %s=\"", name);
 	scan_esc_xml(b, v);
-	pl_buf_putc(b, '"');
+	pli_buf_putc(b, '"');
 }
 
 /* The evidence in nmap's servicefp attribute (see the file comment). */
@@ -155,29 +155,29 @@ service_el(struct pl_buf *b, const struct scan_info *info, const struct pl_scan_
 	const struct pl_service *svc = scan_sv_found(sv);
 
 	if (!svc) {
-		pl_buf_puts(b, "<service name=\"");
+		pli_buf_puts(b, "<service name=\"");
 		scan_esc_xml(b, scan_service_name(info, r->port, r->proto));
-		pl_buf_puts(b, "\" method=\"table\" conf=\"3\"");
+		pli_buf_puts(b, "\" method=\"table\" conf=\"3\"");
 		servicefp(b, sv);
-		pl_buf_puts(b, "/>");
+		pli_buf_puts(b, "/>");
 		return;
 	}
-	pl_buf_puts(b, "<service");
+	pli_buf_puts(b, "<service");
 	attr(b, "name", svc->service);
 	attr(b, "product", svc->product[0] ? svc->product : svc->vendor);
 	attr(b, "version", svc->version);
 	attr(b, "extrainfo", svc->info);
 	attr(b, "ostype", svc->os);
-	pl_buf_printf(b, "%s method=\"probed\" conf=\"%u\"", svc->tls ? " tunnel=\"ssl\"" : "",
-	              svc->confidence >= 100 ? 10 : (svc->confidence + 5) / 10);
+	pli_buf_printf(b, "%s method=\"probed\" conf=\"%u\"", svc->tls ? " tunnel=\"ssl\"" : "",
+	               svc->confidence >= 100 ? 10 : (svc->confidence + 5) / 10);
 	servicefp(b, sv);
 	if (!svc->cpe[0]) {
-		pl_buf_puts(b, "/>");
+		pli_buf_puts(b, "/>");
 		return;
 	}
-	pl_buf_puts(b, "><cpe>");
+	pli_buf_puts(b, "><cpe>");
 	scan_esc_xml(b, svc->cpe);
-	pl_buf_puts(b, "</cpe></service>");
+	pli_buf_puts(b, "</cpe></service>");
 }
 
 /* "<host><status/><address/><hostnames>...</hostnames>": one host's head. */
@@ -187,16 +187,16 @@ host_head_why(struct pl_buf *b, const struct pl_scan_addr *a, const char *name, 
 	char host[64];
 
 	pl_scan_addr_str(a, host, sizeof(host));
-	pl_buf_printf(b,
-	              "<host><status state=\"up\" reason=\"%s\" reason_ttl=\"0\"/>"
-	              "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
-	              why, host, a->family == 4 ? "ipv4" : "ipv6");
+	pli_buf_printf(b,
+	               "<host><status state=\"up\" reason=\"%s\" reason_ttl=\"0\"/>"
+	               "<address addr=\"%s\" addrtype=\"%s\"/><hostnames>",
+	               why, host, a->family == 4 ? "ipv4" : "ipv6");
 	if (name) {
-		pl_buf_puts(b, "<hostname name=\"");
+		pli_buf_puts(b, "<hostname name=\"");
 		scan_esc_xml(b, name);
-		pl_buf_puts(b, "\" type=\"user\"/>");
+		pli_buf_puts(b, "\" type=\"user\"/>");
 	}
-	pl_buf_puts(b, "</hostnames>");
+	pli_buf_puts(b, "</hostnames>");
 }
 
 /* A port scan's host: up because it was asked to be scanned (nmap -Pn's "user-set"). */
@@ -235,25 +235,25 @@ write_bare_host(struct scan_sink *s, FILE *fp, const struct scan_info *info,
 {
 	struct pl_buf b;
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	if (info->ping) { /* -sn: why the host is up, and no ports (as nmap -sn) */
 		host_head_why(&b, &u->addr, pl_targets_name_at(info->targets, u->target),
 		              pl_scan_reason_name((enum pl_scan_reason)u->reason));
-		pl_buf_puts(&b, "<times srtt=\"");
-		pl_buf_printf(&b, "%u\" rttvar=\"0\" to=\"100000\"/></host>\n", u->rtt_us);
+		pli_buf_puts(&b, "<times srtt=\"");
+		pli_buf_printf(&b, "%u\" rttvar=\"0\" to=\"100000\"/></host>\n", u->rtt_us);
 		scan_sink_put(s, fp, &b);
-		pl_buf_cleanup(&b);
+		pli_buf_cleanup(&b);
 		return;
 	}
 	host_head(&b, &u->addr, pl_targets_name_at(info->targets, u->target));
 	if (scan_sink_put(s, fp, &b) != 0) {
-		pl_buf_cleanup(&b);
+		pli_buf_cleanup(&b);
 		return;
 	}
 	fputs("<ports>", fp);
 	extraports(fp, info, u);
 	fputs("</ports></host>\n", fp);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 static int
@@ -263,17 +263,17 @@ xml_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 	const char *name = pl_targets_name_at(info->targets, r->target);
 	struct pl_buf b;
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	host_head(&b, &r->addr, name);
-	pl_buf_printf(&b,
-	              "<ports><port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
-	              "reason=\"%s\" reason_ttl=\"0\"/>",
-	              pl_proto_name((enum pl_proto)r->proto), r->port, pl_port_state_name(r->state),
-	              pl_scan_reason_name(r->reason));
+	pli_buf_printf(&b,
+	               "<ports><port protocol=\"%s\" portid=\"%u\"><state state=\"%s\" "
+	               "reason=\"%s\" reason_ttl=\"0\"/>",
+	               pl_proto_name((enum pl_proto)r->proto), r->port,
+	               pl_port_state_name(r->state), pl_scan_reason_name(r->reason));
 	service_el(&b, info, r, sv);
-	pl_buf_puts(&b, "</port></ports></host>\n");
+	pli_buf_puts(&b, "</port></ports></host>\n");
 	scan_sink_put(s, s->fp, &b);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 	return 0;
 }
 
@@ -438,38 +438,38 @@ read_back(FILE *fp, struct pl_buf *hdr, struct xhost **hosts, size_t *n_hosts)
 	size_t cap = 0;
 	int c, rc = 0, in_hosts = 0;
 
-	pl_buf_init(&line);
+	pli_buf_init(&line);
 	rewind(fp);
 	*hosts = NULL;
 	*n_hosts = 0;
 	while (rc == 0) {
 		c = fgetc(fp);
 		if (c != EOF && c != '\n') {
-			pl_buf_putc(&line, (char)c);
+			pli_buf_putc(&line, (char)c);
 			continue;
 		}
-		if (pl_buf_failed(&line)) { /* a cut line would lose a host */
+		if (pli_buf_failed(&line)) { /* a cut line would lose a host */
 			rc = -1;
 			break;
 		}
-		if (line.len && strncmp(pl_buf_str(&line), "<host>", 6) == 0) {
+		if (line.len && strncmp(pli_buf_str(&line), "<host>", 6) == 0) {
 			in_hosts = 1;
 			if (PLI_ARRAY_RESERVE(*hosts, cap, *n_hosts + 1, 256) != PL_OK) {
 				rc = -1;
 				break;
 			}
-			if (parse_host_line(pl_buf_str(&line), &(*hosts)[*n_hosts]) == 0)
+			if (parse_host_line(pli_buf_str(&line), &(*hosts)[*n_hosts]) == 0)
 				(*n_hosts)++;
 		} else if (line.len && !in_hosts &&
-		           strncmp(pl_buf_str(&line), "<runstats>", 10) != 0 &&
-		           strncmp(pl_buf_str(&line), "</nmaprun>", 10) != 0) {
-			pl_buf_printf(hdr, "%s\n", pl_buf_str(&line));
+		           strncmp(pli_buf_str(&line), "<runstats>", 10) != 0 &&
+		           strncmp(pli_buf_str(&line), "</nmaprun>", 10) != 0) {
+			pli_buf_printf(hdr, "%s\n", pli_buf_str(&line));
 		}
-		pl_buf_reset(&line);
+		pli_buf_reset(&line);
 		if (c == EOF)
 			break;
 	}
-	pl_buf_cleanup(&line);
+	pli_buf_cleanup(&line);
 	return rc;
 }
 
@@ -487,13 +487,13 @@ consolidate(struct scan_sink *s, const struct scan_info *info)
 	size_t n = 0, up = 0;
 	long long rc = -1;
 
-	pl_buf_init(&hdr);
+	pli_buf_init(&hdr);
 	fflush(s->fp);
 	if (read_back(s->fp, &hdr, &hs, &n) != 0)
 		goto out;
 	if (n) /* qsort on a NULL array is undefined, even for 0 items */
 		qsort(hs, n, sizeof(*hs), cmp_host);
-	if (pl_atomic_open(s->path, &af, NULL) != PL_OK)
+	if (pli_atomic_open(s->path, &af, NULL) != PL_OK)
 		goto out;
 	if (scan_sink_put(s, af.fp, &hdr) != 0)
 		goto out;
@@ -519,13 +519,13 @@ consolidate(struct scan_sink *s, const struct scan_info *info)
 		i = j;
 	}
 	write_runstats(s, af.fp, info, up);
-	if (s->failed || pl_atomic_commit(&af, NULL) != PL_OK)
+	if (s->failed || pli_atomic_commit(&af, NULL) != PL_OK)
 		goto out;
 	rc = (long long)up;
 out:
-	pl_atomic_abort(&af);
+	pli_atomic_abort(&af);
 	free_hosts(hs, n);
-	pl_buf_cleanup(&hdr);
+	pli_buf_cleanup(&hdr);
 	return rc;
 }
 

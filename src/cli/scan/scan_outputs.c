@@ -35,7 +35,7 @@ open_out(struct pl_cli *cli, const char *path, int kind, int append)
 int
 scan_sink_put(struct scan_sink *s, FILE *fp, const struct pl_buf *b)
 {
-	enum pl_rc rc = pl_buf_write(b, fp);
+	enum pl_rc rc = pli_buf_write(b, fp);
 
 	if (rc == PL_ERR_NOMEM)
 		s->failed = 1;
@@ -133,8 +133,8 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 		                        .reason = run->opt.reason};
 		s->fp = open_out(cli, run->opt.out_path[k], k, append);
 		if (!s->fp) {
-			int ex = pl_cli_fail(cli, "cannot open %s: %s", run->opt.out_path[k],
-			                     strerror(errno));
+			int ex = pli_cli_fail(cli, "cannot open %s: %s", run->opt.out_path[k],
+			                      strerror(errno));
 
 			abandon_sinks(cli, run);
 			return ex;
@@ -149,7 +149,7 @@ scan_open_sinks(struct pl_cli *cli, struct scan_run *run)
 		/* Rows fit the terminal they end up on: asked now, while fp is still stdout
 		 * (the spool is a file). Files (-oN) keep whole rows. */
 		if (s->ops == &scan_sink_text && s->fp == cli->out)
-			s->width = pl_colfit_width(0, cli->out);
+			s->width = pli_colfit_width(0, cli->out);
 		/* A line output on stdout is spooled and written sorted at the end. */
 		if (s->sorted && s->fp == cli->out && (s->fp = tmpfile()) != NULL) {
 			s->out = cli->out;
@@ -206,19 +206,19 @@ sort_sink(struct pl_cli *cli, struct scan_sink *s)
 
 		fclose(s->fp);
 		s->fp = s->out;
-		return bad ? pl_cli_fail(cli, "cannot write the sorted table to stdout")
+		return bad ? pli_cli_fail(cli, "cannot write the sorted table to stdout")
 		           : PL_EXIT_OK;
 	}
 	if (!s->path || s->sort.given_up)
 		return PL_EXIT_OK; /* left as streamed */
-	if (pl_atomic_open(s->path, &af, &err) != PL_OK) {
+	if (pli_atomic_open(s->path, &af, &err) != PL_OK) {
 		fprintf(cli->err, "%s: %s; %s stays in the order found\n", cli->prog, err.msg,
 		        s->path);
 		return PL_EXIT_OK;
 	}
 	if (scan_sort_copy(&s->sort, s->fp, af.fp) != 0) {
-		pl_atomic_abort(&af);
-		return pl_cli_fail(cli, "cannot sort %s", s->path);
+		pli_atomic_abort(&af);
+		return pli_cli_fail(cli, "cannot sort %s", s->path);
 	}
 	fclose(s->fp);
 	s->fp = af.fp;
@@ -246,23 +246,23 @@ scan_close_sinks(struct pl_cli *cli, struct scan_run *run)
 			ex = PL_EXIT_FAIL;
 		s->ops->end(s, &run->info);
 		if (s->failed) { /* never leave an incomplete output looking complete */
-			ex = pl_cli_fail(cli, "out of memory writing %s",
-			                 s->path ? s->path : "output");
-			pl_atomic_abort(&s->af);
+			ex = pli_cli_fail(cli, "out of memory writing %s",
+			                  s->path ? s->path : "output");
+			pli_atomic_abort(&s->af);
 		}
 		if (s->af.fp) { /* the sorted copy replaces the streamed file */
 			struct pl_err err = {0};
 
-			if (ferror(s->af.fp) || pl_atomic_commit(&s->af, &err) != PL_OK)
-				ex = pl_cli_fail(cli, "cannot write %s", s->path);
-			pl_atomic_abort(&s->af);
+			if (ferror(s->af.fp) || pli_atomic_commit(&s->af, &err) != PL_OK)
+				ex = pli_cli_fail(cli, "cannot write %s", s->path);
+			pli_atomic_abort(&s->af);
 			s->fp = NULL;
 		} else {
 			if (fflush(s->fp) != 0 || ferror(s->fp))
-				ex = pl_cli_fail(cli, "cannot write %s",
-				                 s->path ? s->path : "output");
+				ex = pli_cli_fail(cli, "cannot write %s",
+				                  s->path ? s->path : "output");
 			if (s->fp != cli->out && fclose(s->fp) != 0)
-				ex = pl_cli_fail(cli, "cannot write %s", s->path);
+				ex = pli_cli_fail(cli, "cannot write %s", s->path);
 		}
 		scan_sort_cleanup(&s->sort);
 		if (s->mem)

@@ -31,31 +31,31 @@ json_line(struct scan_progress *pr, const struct pl_scan_progress *p, int final,
 	struct pl_jsonw w;
 	struct rusage ru;
 
-	pl_buf_init(&b);
-	pl_jsonw_init(&w, &b, 0);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "type", "stats");
-	pl_jsonw_kint(&w, "elapsed_ms", (int64_t)(p->elapsed_s * 1000));
-	pl_jsonw_kint(&w, "done", (int64_t)p->done);
-	pl_jsonw_kint(&w, "total", (int64_t)p->total);
-	pl_jsonw_kint(&w, "percent_x100",
-	              p->total ? (int64_t)(10000.0 * (double)p->done / (double)p->total) : 10000);
-	pl_jsonw_kint(&w, "sent", (int64_t)p->sent);
-	pl_jsonw_kint(&w, "rate", (int64_t)rate_of(p));
-	pl_jsonw_kint(&w, "found", (int64_t)p->found);
-	pl_jsonw_kint(&w, "inflight", (int64_t)p->inflight);
-	pl_jsonw_kint(&w, "eta_s", (int64_t)eta_of(p));
+	pli_buf_init(&b);
+	pli_jsonw_init(&w, &b, 0);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "type", "stats");
+	pli_jsonw_kint(&w, "elapsed_ms", (int64_t)(p->elapsed_s * 1000));
+	pli_jsonw_kint(&w, "done", (int64_t)p->done);
+	pli_jsonw_kint(&w, "total", (int64_t)p->total);
+	pli_jsonw_kint(&w, "percent_x100",
+	               p->total ? (int64_t)(10000.0 * (double)p->done / (double)p->total) : 10000);
+	pli_jsonw_kint(&w, "sent", (int64_t)p->sent);
+	pli_jsonw_kint(&w, "rate", (int64_t)rate_of(p));
+	pli_jsonw_kint(&w, "found", (int64_t)p->found);
+	pli_jsonw_kint(&w, "inflight", (int64_t)p->inflight);
+	pli_jsonw_kint(&w, "eta_s", (int64_t)eta_of(p));
 	if (final) {
-		pl_jsonw_kbool(&w, "final", 1);
-		pl_jsonw_kbool(&w, "interrupted", interrupted);
+		pli_jsonw_kbool(&w, "final", 1);
+		pli_jsonw_kbool(&w, "interrupted", interrupted);
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			pl_jsonw_kint(&w, "maxrss_kb", ru.ru_maxrss);
+			pli_jsonw_kint(&w, "maxrss_kb", ru.ru_maxrss);
 	}
-	pl_jsonw_end(&w);
-	if (!pl_buf_failed(&b)) /* a cut status line would not parse: skip this one */
-		fprintf(pr->fp, "%s\n", pl_buf_str(&b));
+	pli_jsonw_end(&w);
+	if (!pli_buf_failed(&b)) /* a cut status line would not parse: skip this one */
+		fprintf(pr->fp, "%s\n", pli_buf_str(&b));
 	fflush(pr->fp);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 void

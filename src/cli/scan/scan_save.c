@@ -30,14 +30,14 @@ void
 scan_save_add_target(struct scan_save *save, const char *spec)
 {
 	if (save->targets.len)
-		pl_buf_putc(&save->targets, ' ');
-	pl_buf_puts(&save->targets, spec);
+		pli_buf_putc(&save->targets, ' ');
+	pli_buf_puts(&save->targets, spec);
 }
 
 void
 scan_save_cleanup(struct scan_save *save)
 {
-	pl_buf_cleanup(&save->targets);
+	pli_buf_cleanup(&save->targets);
 }
 
 static int
@@ -45,7 +45,7 @@ save_begin(struct scan_sink *s, const struct scan_info *info)
 {
 	struct scan_save *save = s->priv;
 	struct pl_store_scan_meta meta = {
-	    .targets = pl_buf_str(&save->targets),
+	    .targets = pli_buf_str(&save->targets),
 	    .ports = info->services,
 	    .engine = info->engine,
 	    .command = info->args,
@@ -54,7 +54,7 @@ save_begin(struct scan_sink *s, const struct scan_info *info)
 	struct pl_err err = {0};
 
 	if (pl_store_sink_open(save->db, &meta, &save->sink, &err) != PL_OK) {
-		pl_cli_print_err(save->cli, &err);
+		pli_cli_print_err(save->cli, &err);
 		return -1;
 	}
 	return 0;
@@ -89,7 +89,7 @@ save_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	if (probed && probed->rc == PL_OK)
 		row.banner = probed->svc->evidence;
 	if (pl_store_sink_add(save->sink, &row, &err) != PL_OK) {
-		pl_cli_print_err(save->cli, &err);
+		pli_cli_print_err(save->cli, &err);
 		save->failed = 1;
 		return -1;
 	}
@@ -112,7 +112,7 @@ save_close(struct scan_save *save, int interrupted)
 		                        : interrupted ? "interrupted"
 		                                      : "done",
 		                        &err) != PL_OK) {
-			pl_cli_print_err(cli, &err);
+			pli_cli_print_err(cli, &err);
 			rc = -1;
 		} else if (save->failed) {
 			fprintf(cli->err,

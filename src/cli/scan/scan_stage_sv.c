@@ -29,7 +29,7 @@ scan_stage_sv_start(struct scan_stage_sv *st, struct pl_cli *cli)
 	if (!st->on)
 		return 0;
 	if (!(st->pool = scan_probe_new(&po, 16, &err))) {
-		pl_cli_print_err(cli, &err); /* the scan goes on without service detection */
+		pli_cli_print_err(cli, &err); /* the scan goes on without service detection */
 		return 0;
 	}
 	return 1;

@@ -44,10 +44,10 @@ scan_timing_template(struct pl_cli *cli, struct scan_opts *o, const char *arg)
 			return PL_EXIT_OK;
 		}
 	}
-	return pl_cli_usage_error(cli,
-	                          "-T%s: expected 0-5 or paranoid, sneaky, polite, normal, "
-	                          "aggressive, insane",
-	                          arg);
+	return pli_cli_usage_error(cli,
+	                           "-T%s: expected 0-5 or paranoid, sneaky, polite, normal, "
+	                           "aggressive, insane",
+	                           arg);
 }
 
 int
@@ -66,7 +66,7 @@ scan_timing_apply(struct pl_cli *cli, struct scan_opts *o)
 			o->retries = p->retries;
 	}
 	if (o->min_rate > 0 && o->rate > 0 && o->min_rate > o->rate)
-		return pl_cli_usage_error(cli, "--min-rate %.0f is above --max-rate %.0f",
-		                          o->min_rate, o->rate);
+		return pli_cli_usage_error(cli, "--min-rate %.0f is above --max-rate %.0f",
+		                           o->min_rate, o->rate);
 	return PL_EXIT_OK;
 }

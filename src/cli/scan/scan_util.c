@@ -190,10 +190,10 @@ scan_xml_escape(struct scan_sink *s, FILE *fp, const char *text)
 {
 	struct pl_buf b;
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	scan_esc_xml(&b, text);
 	scan_sink_put(s, fp, &b);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 const struct pl_service *
@@ -208,23 +208,23 @@ scan_sv_version(const struct pl_service *svc, struct pl_buf *out)
 	const char *prod = svc->product[0] ? svc->product : svc->vendor;
 	size_t start = out->len;
 
-	pl_buf_puts(out, prod);
+	pli_buf_puts(out, prod);
 	if (svc->version[0])
-		pl_buf_printf(out, "%s%s", out->len > start ? " " : "", svc->version);
+		pli_buf_printf(out, "%s%s", out->len > start ? " " : "", svc->version);
 	if (svc->os[0] || svc->info[0])
-		pl_buf_printf(out, "%s(%s%s%s)", out->len > start ? " " : "", svc->os,
-		              svc->os[0] && svc->info[0] ? "; " : "", svc->info);
+		pli_buf_printf(out, "%s(%s%s%s)", out->len > start ? " " : "", svc->os,
+		               svc->os[0] && svc->info[0] ? "; " : "", svc->info);
 }
 
 int
 scan_ping_ports(struct pl_cli *cli, struct scan_opts *o)
 {
 	if (o->have_ports || o->top || o->exclude_ports.n)
-		return pl_cli_usage_error(cli,
-		                          "-sn finds up hosts and scans no ports: drop -p, -F, "
-		                          "--top-ports, --exclude-ports");
+		return pli_cli_usage_error(cli,
+		                           "-sn finds up hosts and scans no ports: drop -p, -F, "
+		                           "--top-ports, --exclude-ports");
 	if (pl_ports_parse(&o->ports, "0", NULL) != PL_OK)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	return PL_EXIT_OK;
 }
 
@@ -259,16 +259,16 @@ scan_resolve_ports(struct pl_cli *cli, struct scan_opts *o)
 	int udp = e == &pl_scan_engine_udp || e == &pl_scan_engine_mix;
 
 	if (resolve_set(&o->ports, e) != 0 || resolve_set(&o->exclude_ports, e) != 0)
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	if (o->top && o->have_ports) { /* as nmap: the top N of the list, not list + top N */
 		if (pl_ports_keep_top(&o->ports, o->top, &err) != PL_OK)
-			return pl_cli_fail(cli, "%s", err.msg);
+			return pli_cli_fail(cli, "%s", err.msg);
 		return PL_EXIT_OK;
 	}
 	if (o->top && e != &pl_scan_engine_udp &&
 	    pl_ports_add_top(&o->ports, o->top, &err) != PL_OK)
-		return pl_cli_fail(cli, "%s", err.msg);
+		return pli_cli_fail(cli, "%s", err.msg);
 	if (o->top && udp && pl_ports_add_top_udp(&o->ports, o->top, &err) != PL_OK)
-		return pl_cli_fail(cli, "%s", err.msg);
+		return pli_cli_fail(cli, "%s", err.msg);
 	return PL_EXIT_OK;
 }

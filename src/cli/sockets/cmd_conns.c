@@ -7,7 +7,7 @@
 #include "cli/sockets/render_sockets.h"
 
 int
-pl_cmd_conns(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_conns(struct pl_cli *cli, int argc, char **argv)
 {
-	return pl_cli_sockets_main(cli, argc, argv, PL_SQ_CONNS);
+	return pli_cli_sockets_main(cli, argc, argv, PL_SQ_CONNS);
 }

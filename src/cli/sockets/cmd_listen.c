@@ -44,12 +44,12 @@ parse_user(struct pl_cli *cli, const char *arg, int64_t *uid)
 	char tmp[2048];
 	uint64_t v;
 
-	if (pl_parse_u64(arg, 0, UINT32_MAX - 1, &v, NULL) == PL_OK) {
+	if (pli_parse_u64(arg, 0, UINT32_MAX - 1, &v, NULL) == PL_OK) {
 		*uid = (int64_t)v;
 		return PL_EXIT_OK;
 	}
 	if (getpwnam_r(arg, &pw, tmp, sizeof(tmp), &res) != 0 || !res)
-		return pl_cli_usage_error(cli, "--user: no user named '%s'", arg);
+		return pli_cli_usage_error(cli, "--user: no user named '%s'", arg);
 	*uid = res->pw_uid;
 	return PL_EXIT_OK;
 }
@@ -60,8 +60,8 @@ parse_number(struct pl_cli *cli, const char *opt, const char *arg, uint64_t min,
 {
 	struct pl_err err = {0};
 
-	if (pl_parse_u64(arg, min, max, v, &err) != PL_OK)
-		return pl_cli_usage_error(cli, "%s: %s", opt, err.msg);
+	if (pli_parse_u64(arg, min, max, v, &err) != PL_OK)
+		return pli_cli_usage_error(cli, "%s: %s", opt, err.msg);
 	return PL_EXIT_OK;
 }
 
@@ -91,8 +91,8 @@ static int
 opt_unix(const struct pl_cli_optctx *oc, const char *arg)
 {
 	(void)arg;
-	return pl_cli_usage_error(oc->cli, "unknown option '-x': portlens shows TCP, UDP, raw "
-	                                   "and packet sockets, not Unix sockets (ss -x does)");
+	return pli_cli_usage_error(oc->cli, "unknown option '-x': portlens shows TCP, UDP, raw "
+	                                    "and packet sockets, not Unix sockets (ss -x does)");
 }
 
 static int
@@ -152,8 +152,8 @@ opt_processes_from(const struct pl_cli_optctx *oc, const char *arg)
 	else if (strcmp(arg, "bpf") == 0)
 		q->owner_source = PL_OWNERS_BPF;
 	else
-		return pl_cli_usage_error(oc->cli,
-		                          "--processes-from: '%s' is not auto, procfs or bpf", arg);
+		return pli_cli_usage_error(
+		    oc->cli, "--processes-from: '%s' is not auto, procfs or bpf", arg);
 	return PL_EXIT_OK;
 }
 
@@ -167,15 +167,15 @@ static const struct pl_cli_opt sockets_rows[] = {
              "holding it, their user and systemd unit or container, the registered service,\n"
              "and flags worth a look (exposed, unassigned, malware, unexpected) with reasons.\n"
              "\n"},
-    {.name = "raw", .fn = pl_cli_opt_flag, .field = FIELD(q.raw), .help_for = FOR_LISTEN,
+    {.name = "raw", .fn = pli_cli_opt_flag, .field = FIELD(q.raw), .help_for = FOR_LISTEN,
      .help = "raw IP sockets and packet sockets (capture: tcpdump, DHCP\n"
              "clients, sniffers and backdoors that ss -tulpn never shows);\n"
              "add -t/-u to list TCP/UDP too"},
-    {.name = "save-baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+    {.name = "save-baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pli_cli_opt_str,
      .field = FIELD(save_baseline), .help_for = FOR_LISTEN,
      .help = "also write these listeners to FILE, one editable line each\n"
              "(PROTO ADDRESS PORT PROGRAM; '*' matches anything)"},
-    {.name = "baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+    {.name = "baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pli_cli_opt_str,
      .field = FIELD(baseline), .help_for = FOR_LISTEN,
      .help = "show only listeners FILE does not cover, and note its lines\n"
              "that match nothing; exit 1 when anything differs"},
@@ -192,25 +192,25 @@ static const struct pl_cli_opt sockets_rows[] = {
     {.short_name = '4', .fn = opt_family, .value = PL_FAM_V4, .usage = "-4 / -6",
      .help = "only IPv4 / only IPv6 (dual-stack sockets match both)"},
     {.short_name = '6', .fn = opt_family, .value = PL_FAM_V6},
-    {.short_name = 'a', .fn = pl_cli_opt_flag, .field = FIELD(all),
+    {.short_name = 'a', .fn = pli_cli_opt_flag, .field = FIELD(all),
      .help = "listening and connected sockets together (as ss -a)"},
-    {.short_name = 'l', .fn = pl_cli_opt_flag, .field = FIELD(listening), .usage = "-l, -p, -n",
+    {.short_name = 'l', .fn = pli_cli_opt_flag, .field = FIELD(listening), .usage = "-l, -p, -n",
      .help = "accepted for ss habits (-tulpn): listen lists listeners,\n"
              "processes are shown and addresses numeric anyway"},
-    {.short_name = 'p', .fn = pl_cli_opt_ignore},
-    {.short_name = 'n', .fn = pl_cli_opt_ignore},
+    {.short_name = 'p', .fn = pli_cli_opt_ignore},
+    {.short_name = 'n', .fn = pli_cli_opt_ignore},
     {.name = "port", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_port,
      .help = "only sockets whose local or remote port is N"},
     {.name = "pid", .arg = PL_ARG_REQUIRED, .metavar = "PID", .fn = opt_pid,
      .help = "only sockets held by process PID"},
     {.name = "user", .arg = PL_ARG_REQUIRED, .metavar = "USER", .fn = opt_user,
      .help = "only sockets of USER (name or uid)"},
-    {.name = "flagged", .fn = pl_cli_opt_flag, .field = FIELD(q.flagged_only),
+    {.name = "flagged", .fn = pli_cli_opt_flag, .field = FIELD(q.flagged_only),
      .help = "only sockets with a flag; exit 1 when there is one"},
     {.name = "all-netns", .fn = opt_all_netns,
      .help = "every network namespace on the machine (containers; root)"},
     {.name = "no-processes", .fn = opt_no_processes, .help = "do not look up processes (faster)"},
-    {.name = "proc", .fn = pl_cli_opt_flag, .field = FIELD(q.use_proc),
+    {.name = "proc", .fn = pli_cli_opt_flag, .field = FIELD(q.use_proc),
      .help = "read /proc/net instead of netlink sock_diag"},
     {.name = "processes-from", .arg = PL_ARG_REQUIRED, .metavar = "SRC", .fn = opt_processes_from,
      .values = "auto procfs bpf",
@@ -222,7 +222,7 @@ static const struct pl_cli_opt sockets_rows[] = {
     {.name = "csv", .id = PL_OPT_CSV},
     {.name = "color", .arg = PL_ARG_REQUIRED, .id = PL_OPT_COLOR,
      .usage = "--color=WHEN, --width=N, --registry=FILE", .help = "as for portlens info"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
     {.text = "\nRun as root to see every process; otherwise other users' sockets show no process.\n"},
     /* ss -x lists Unix sockets: say why there are none here. */
     {.short_name = 'x', .fn = opt_unix, .not_offered = 1},
@@ -242,26 +242,27 @@ static int
 parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct sockets_args *a)
 {
 	struct pl_sock_query *q = &a->q;
-	int r = pl_cli_parse_opts(cli, &sockets_optset,
-	                          what == PL_SQ_LISTEN ? FOR_LISTEN : FOR_CONNS, a, argc, argv);
+	int r = pli_cli_parse_opts(cli, &sockets_optset,
+	                           what == PL_SQ_LISTEN ? FOR_LISTEN : FOR_CONNS, a, argc, argv);
 
 	if (r != PL_EXIT_OK)
 		return r;
 	if (optind < argc)
-		return pl_cli_usage_error(cli, "%s takes no arguments (did you mean --port %s?)",
-		                          argv[0], argv[optind]);
+		return pli_cli_usage_error(cli, "%s takes no arguments (did you mean --port %s?)",
+		                           argv[0], argv[optind]);
 	if ((a->baseline || a->save_baseline) && what != PL_SQ_LISTEN)
-		return pl_cli_usage_error(cli, "--baseline and --save-baseline are for listen");
+		return pli_cli_usage_error(cli, "--baseline and --save-baseline are for listen");
 	if (a->listening && what != PL_SQ_LISTEN)
-		return pl_cli_usage_error(cli, "-l: conns shows connections; listening sockets "
-		                               "are 'portlens listen'");
+		return pli_cli_usage_error(cli, "-l: conns shows connections; listening sockets "
+		                                "are 'portlens listen'");
 	if (a->all && (a->baseline || a->save_baseline))
-		return pl_cli_usage_error(cli, "-a: a baseline holds listeners only; drop -a");
+		return pli_cli_usage_error(cli, "-a: a baseline holds listeners only; drop -a");
 	if (a->all)
 		q->what = PL_SQ_LISTEN | PL_SQ_CONNS;
 	if (q->raw && what != PL_SQ_LISTEN)
-		return pl_cli_usage_error(cli, "--raw is for listen (raw and packet sockets do not "
-		                               "connect to a port)");
+		return pli_cli_usage_error(cli,
+		                           "--raw is for listen (raw and packet sockets do not "
+		                           "connect to a port)");
 	return PL_EXIT_OK;
 }
 
@@ -269,25 +270,25 @@ parse_args(struct pl_cli *cli, int argc, char **argv, unsigned what, struct sock
 static void
 print_notes(struct pl_cli *cli, const struct pl_sockset *set)
 {
-	unsigned width = pl_colfit_width(cli->width_given, cli->err);
+	unsigned width = pli_colfit_width(cli->width_given, cli->err);
 	struct pl_buf b;
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (size_t i = 0; i < set->n_notes; i++) {
-		pl_buf_reset(&b);
-		pl_buf_printf(&b, "%s: note: ", cli->prog);
+		pli_buf_reset(&b);
+		pli_buf_printf(&b, "%s: note: ", cli->prog);
 		if (width)
-			pl_colfit_wrap(&b, set->notes[i], b.len, 4, width);
+			pli_colfit_wrap(&b, set->notes[i], b.len, 4, width);
 		else
-			pl_buf_printf(&b, "%s\n", set->notes[i]);
-		if (!pl_buf_failed(&b)) /* a cut note would mislead; the table still stands */
-			fputs(pl_buf_str(&b), cli->err);
+			pli_buf_printf(&b, "%s\n", set->notes[i]);
+		if (!pli_buf_failed(&b)) /* a cut note would mislead; the table still stands */
+			fputs(pli_buf_str(&b), cli->err);
 	}
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 int
-pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
+pli_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 {
 	struct sockets_args a = {
 	    .q = {.what = what, .port = -1, .uid = -1, .processes = 1, .annotate = 1}};
@@ -302,39 +303,39 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 	rc = parse_args(cli, argc, argv, what, &a);
 	if (rc != PL_EXIT_OK)
 		return rc < 0 ? PL_EXIT_OK : rc;
-	pl_term_setup(cli);
-	rc = pl_cli_load_registry(cli);
+	pli_term_setup(cli);
+	rc = pli_cli_load_registry(cli);
 	if (rc == PL_EXIT_OK && a.baseline)
-		rc = pl_cli_baseline_load(cli, a.baseline, &baseline);
+		rc = pli_cli_baseline_load(cli, a.baseline, &baseline);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	q->reg = cli->reg;
 	q->kb = cli->kb;
 	if ((rc = pl_sockets_collect(q, &set, &err)) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+		pli_cli_print_err(cli, &err);
 		pl_baseline_cleanup(&baseline);
-		return pl_cli_exit_for((enum pl_rc)rc);
+		return pli_cli_exit_for((enum pl_rc)rc);
 	}
 	/* Saved before --baseline narrows the set: the file records what listens now. */
 	if (a.save_baseline)
-		rc = pl_cli_baseline_save(cli, a.save_baseline, set);
+		rc = pli_cli_baseline_save(cli, a.save_baseline, set);
 	if (a.baseline)
-		differs = pl_cli_baseline_apply(set, &baseline, a.baseline);
+		differs = pli_cli_baseline_apply(set, &baseline, a.baseline);
 	n_shown = set->n_socks;
-	pl_buf_init(&out);
+	pli_buf_init(&out);
 	if (rc == PL_EXIT_OK && cli->format == PL_FMT_JSON)
 		pl_sockets_json(set, q->what, &out);
 	else if (rc == PL_EXIT_OK && cli->format == PL_FMT_CSV)
-		pl_render_sockets_csv(set, q->what, &out);
+		pli_render_sockets_csv(set, q->what, &out);
 	else if (rc == PL_EXIT_OK)
-		rc = pl_render_sockets_text(cli, set, q->what, a.show_netns, &out);
+		rc = pli_render_sockets_text(cli, set, q->what, a.show_netns, &out);
 	if (rc == PL_EXIT_OK)
-		rc = pl_cli_emit(cli, &out);
+		rc = pli_cli_emit(cli, &out);
 	/* Notes (stderr) follow the table, also when both go to one terminal or pipe. */
 	fflush(cli->out);
 	if (cli->format != PL_FMT_JSON)
 		print_notes(cli, set);
-	pl_buf_cleanup(&out);
+	pli_buf_cleanup(&out);
 	pl_sockset_free(set);
 	pl_baseline_cleanup(&baseline);
 	if (rc == PL_EXIT_OK && q->flagged_only && n_shown)
@@ -343,7 +344,7 @@ pl_cli_sockets_main(struct pl_cli *cli, int argc, char **argv, unsigned what)
 }
 
 int
-pl_cmd_listen(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_listen(struct pl_cli *cli, int argc, char **argv)
 {
-	return pl_cli_sockets_main(cli, argc, argv, PL_SQ_LISTEN);
+	return pli_cli_sockets_main(cli, argc, argv, PL_SQ_LISTEN);
 }

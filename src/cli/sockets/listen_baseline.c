@@ -18,7 +18,7 @@
 #define BASELINE_MAX_BYTES (16u * 1024u * 1024u)
 
 int
-pl_cli_baseline_load(struct pl_cli *cli, const char *path, struct pl_baseline *b)
+pli_cli_baseline_load(struct pl_cli *cli, const char *path, struct pl_baseline *b)
 {
 	struct pl_err err = {0};
 	struct pl_buf text;
@@ -28,37 +28,37 @@ pl_cli_baseline_load(struct pl_cli *cli, const char *path, struct pl_baseline *b
 	int rc = PL_EXIT_OK;
 
 	if (!in)
-		return pl_cli_usage_error(cli, "--baseline: cannot open %s: %s", path,
-		                          strerror(errno));
-	pl_buf_init(&text);
+		return pli_cli_usage_error(cli, "--baseline: cannot open %s: %s", path,
+		                           strerror(errno));
+	pli_buf_init(&text);
 	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0) {
 		if (text.len + n > BASELINE_MAX_BYTES) {
-			rc = pl_cli_usage_error(cli, "--baseline: %s is larger than 16 MiB", path);
+			rc = pli_cli_usage_error(cli, "--baseline: %s is larger than 16 MiB", path);
 			goto out;
 		}
-		pl_buf_append(&text, chunk, n);
+		pli_buf_append(&text, chunk, n);
 	}
 	if (ferror(in)) {
-		rc = pl_cli_usage_error(cli, "--baseline: cannot read %s: %s", path,
-		                        strerror(errno));
+		rc = pli_cli_usage_error(cli, "--baseline: cannot read %s: %s", path,
+		                         strerror(errno));
 		goto out;
 	}
-	if (pl_buf_failed(&text)) {
-		rc = pl_cli_fail(cli, "--baseline: out of memory reading %s", path);
+	if (pli_buf_failed(&text)) {
+		rc = pli_cli_fail(cli, "--baseline: out of memory reading %s", path);
 		goto out;
 	}
-	if (pl_baseline_parse(pl_buf_str(&text), text.len, path, b, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+	if (pl_baseline_parse(pli_buf_str(&text), text.len, path, b, &err) != PL_OK) {
+		pli_cli_print_err(cli, &err);
 		rc = PL_EXIT_USAGE;
 	}
 out:
 	fclose(in);
-	pl_buf_cleanup(&text);
+	pli_buf_cleanup(&text);
 	return rc;
 }
 
 int
-pl_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char *path)
+pli_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char *path)
 {
 	size_t kept = 0, gone = 0;
 	char port[12];
@@ -86,7 +86,7 @@ pl_cli_baseline_apply(struct pl_sockset *set, struct pl_baseline *b, const char 
 }
 
 int
-pl_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_sockset *set)
+pli_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_sockset *set)
 {
 	struct pl_err err = {0};
 	struct pl_buf text;
@@ -95,15 +95,16 @@ pl_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_socks
 	struct tm tm;
 	int rc;
 
-	pl_buf_init(&text);
+	pli_buf_init(&text);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime_r(&now, &tm));
-	pl_buf_printf(&text,
-	              "# portlens listen baseline, written %s.\n"
-	              "# One expected listener per line: PROTO ADDRESS PORT PROGRAM. PROTO is\n"
-	              "# tcp4/tcp6/tcp46/udp4/udp6/udp46, or tcp/udp for any family; ADDRESS and\n"
-	              "# PORT may be '*'; PROGRAM is the process name, '*' for any, '-' for none.\n"
-	              "# Check with: portlens listen --baseline FILE\n",
-	              when);
+	pli_buf_printf(
+	    &text,
+	    "# portlens listen baseline, written %s.\n"
+	    "# One expected listener per line: PROTO ADDRESS PORT PROGRAM. PROTO is\n"
+	    "# tcp4/tcp6/tcp46/udp4/udp6/udp46, or tcp/udp for any family; ADDRESS and\n"
+	    "# PORT may be '*'; PROGRAM is the process name, '*' for any, '-' for none.\n"
+	    "# Check with: portlens listen --baseline FILE\n",
+	    when);
 	prev[0] = '\0';
 	for (size_t i = 0; i < set->n_socks; i++) {
 		/* Rows are sorted, so a repeated line (the same listener in two namespaces)
@@ -111,17 +112,17 @@ pl_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_socks
 		pl_baseline_line(set, &set->socks[i], line, sizeof(line));
 		if (strcmp(line, prev) == 0)
 			continue;
-		pl_buf_printf(&text, "%s\n", line);
+		pli_buf_printf(&text, "%s\n", line);
 		memcpy(prev, line, sizeof(prev));
 	}
 	/* A fresh temporary file renamed over FILE (core/atomic_file.c): never a file or
 	 * symlink someone planted at FILE.tmp. */
-	if (pl_buf_failed(&text))
-		rc = pl_cli_fail(cli, "out of memory");
-	else if (pl_atomic_write(path, text.data, text.len, &err) != PL_OK)
-		rc = pl_cli_fail(cli, "--save-baseline: %s", err.msg);
+	if (pli_buf_failed(&text))
+		rc = pli_cli_fail(cli, "out of memory");
+	else if (pli_atomic_write(path, text.data, text.len, &err) != PL_OK)
+		rc = pli_cli_fail(cli, "--save-baseline: %s", err.msg);
 	else
 		rc = PL_EXIT_OK;
-	pl_buf_cleanup(&text);
+	pli_buf_cleanup(&text);
 	return rc;
 }

@@ -199,7 +199,7 @@ put_endpoint(const struct pl_sock *s, int remote, char *p)
 
 /* IPv4 is formatted by hand: this runs for every row, and printf dominated. */
 void
-pl_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size)
+pli_sock_endpoint(const struct pl_sock *s, int remote, char *buf, size_t size)
 {
 	char tmp[80];
 
@@ -236,14 +236,14 @@ put_escaped(char *dst, size_t size, const char *src)
 {
 	struct pl_buf b;
 
-	if (!pl_esc_term_needed(src, strlen(src))) {
+	if (!pli_esc_term_needed(src, strlen(src))) {
 		put_str(dst, size, src);
 		return;
 	}
-	pl_buf_init(&b);
-	pl_esc_term(&b, src);
-	put_str(dst, size, pl_buf_str(&b));
-	pl_buf_cleanup(&b);
+	pli_buf_init(&b);
+	pli_esc_term(&b, src);
+	put_str(dst, size, pli_buf_str(&b));
+	pli_buf_cleanup(&b);
 }
 
 static void
@@ -255,11 +255,11 @@ make_proc_cells(struct text_table *t, const struct pl_proc *p, struct proc_cells
 	pc->c[C_PID] = cell_of(pc->pid);
 	put_escaped(pc->comm, sizeof(pc->comm), p->comm);
 	pc->c[C_PROCESS] = cell_of(pc->comm);
-	pl_buf_init(&pc->cmd_esc);
+	pli_buf_init(&pc->cmd_esc);
 	pc->cmd = p->cmdline ? p->cmdline : "";
-	if (pl_esc_term_needed(pc->cmd, strlen(pc->cmd))) {
-		pl_esc_term(&pc->cmd_esc, pc->cmd);
-		pc->cmd = pl_buf_str(&pc->cmd_esc);
+	if (pli_esc_term_needed(pc->cmd, strlen(pc->cmd))) {
+		pli_esc_term(&pc->cmd_esc, pc->cmd);
+		pc->cmd = pli_buf_str(&pc->cmd_esc);
 	}
 	pc->user_known = p->uid != UINT32_MAX;
 	if (pc->user_known) {
@@ -365,8 +365,8 @@ measure_rows(struct text_table *t)
 				widen(t, col, c[col].n);
 			if (t->fit && k < s->n_owners)
 				widen(t, C_COMMAND,
-				      pl_colfit_cols(proc_of(t, s, k)->cmd,
-				                     strlen(proc_of(t, s, k)->cmd)));
+				      pli_colfit_cols(proc_of(t, s, k)->cmd,
+				                      strlen(proc_of(t, s, k)->cmd)));
 		}
 	}
 }
@@ -411,16 +411,16 @@ put_line_fit(const struct text_table *t, const struct cell *c, const char *cmd, 
 		if (!t->show[i])
 			continue;
 		if (i == C_LOCAL || i == C_PEER)
-			pl_colfit_put_mid(out, c[i].s, c[i].n, port_tail(&c[i]), t->width[i], 1);
+			pli_colfit_put_mid(out, c[i].s, c[i].n, port_tail(&c[i]), t->width[i], 1);
 		else
-			pl_colfit_put(out, c[i].s, c[i].n, t->width[i], 1);
-		pl_buf_puts(out, "  ");
+			pli_colfit_put(out, c[i].s, c[i].n, t->width[i], 1);
+		pli_buf_puts(out, "  ");
 	}
 	if (t->show[C_COMMAND])
-		pl_colfit_put(out, cmd, strlen(cmd), t->width[C_COMMAND], 0);
+		pli_colfit_put(out, cmd, strlen(cmd), t->width[C_COMMAND], 0);
 	while (out->len > start && out->data[out->len - 1] == ' ')
 		out->len--;
-	pl_buf_putc(out, '\n');
+	pli_buf_putc(out, '\n');
 }
 
 /* Writes one line: the shown cells padded to their widths, then cmd, without trailing
@@ -470,19 +470,19 @@ put_reason_escaped(struct pl_buf *out)
 	size_t n = strlen(r);
 	struct pl_buf esc;
 
-	if (!pl_esc_term_needed(r, n)) {
+	if (!pli_esc_term_needed(r, n)) {
 		out->len += n;
 		return 1;
 	}
-	pl_buf_init(&esc);
-	pl_esc_term_n(&esc, r, n);
-	if (pl_buf_failed(&esc) || !reserve(out, esc.len + REASON_ROOM)) {
-		pl_buf_cleanup(&esc);
+	pli_buf_init(&esc);
+	pli_esc_term_n(&esc, r, n);
+	if (pli_buf_failed(&esc) || !reserve(out, esc.len + REASON_ROOM)) {
+		pli_buf_cleanup(&esc);
 		return 0;
 	}
 	memcpy(out->data + out->len, esc.data, esc.len);
 	out->len += esc.len;
-	pl_buf_cleanup(&esc);
+	pli_buf_cleanup(&esc);
 	return 1;
 }
 
@@ -508,15 +508,15 @@ put_reasons(const struct text_table *t, const struct pl_sock *s, struct pl_buf *
 			char reason[512];
 
 			pl_sock_flag_reason(t->set, s, flag, reason, sizeof(reason));
-			pl_colfit_wrap(out, reason, 4 + 2 + strlen(pl_sock_flag_name(flag)) + 2, 6,
-			               t->fit);
+			pli_colfit_wrap(out, reason, 4 + 2 + strlen(pl_sock_flag_name(flag)) + 2, 6,
+			                t->fit);
 			if (!reserve(out, REASON_ROOM))
-				pl_buf_set_failed(out);
+				pli_buf_set_failed(out);
 			continue;
 		}
 		pl_sock_flag_reason(t->set, s, flag, out->data + out->len, 512);
 		if (!put_reason_escaped(out)) {
-			pl_buf_set_failed(out);
+			pli_buf_set_failed(out);
 			return;
 		}
 		out->data[out->len++] = '\n';
@@ -569,13 +569,13 @@ put_header(struct text_table *t, struct pl_buf *out)
 
 	for (unsigned i = 0; i < C_COUNT; i++)
 		c[i] = cell_of(col_title[i]);
-	pl_buf_puts(out, pl_term_sgr(t->cli, SGR_BOLD));
+	pli_buf_puts(out, pli_term_sgr(t->cli, SGR_BOLD));
 	if (!reserve(out, t->row_width + 16))
 		return;
 	put_line(t, c, col_title[C_COMMAND], out);
 	if (t->cli->color) {
 		out->len--; /* put the reset before the newline */
-		pl_buf_printf(out, "%s\n", SGR_RESET);
+		pli_buf_printf(out, "%s\n", SGR_RESET);
 	}
 }
 
@@ -616,7 +616,7 @@ fit_columns(struct text_table *t)
 			idx[n++] = i;
 		}
 		/* The last column has no gap after it: allow for the 2 the fitter counts. */
-		sum = pl_colfit_fit(cols, n, 2, t->fit + 2, width);
+		sum = pli_colfit_fit(cols, n, 2, t->fit + 2, width);
 		if (sum <= t->fit + 2 || d == n_drop)
 			break;
 		t->show[drop[d]] = 0;
@@ -637,9 +637,9 @@ setup_table(struct text_table *t, unsigned what, int show_netns)
 	t->show[C_STATE] = t->show[C_PEER] = what != PL_SQ_LISTEN;
 	for (unsigned i = 0; i < C_COUNT; i++)
 		t->width[i] = strlen(col_title[i]);
-	t->sgr_risk[0] = pl_term_sgr(t->cli, SGR_YEL);
-	t->sgr_risk[1] = pl_term_sgr(t->cli, SGR_RED);
-	t->sgr_reset = pl_term_sgr(t->cli, SGR_RESET);
+	t->sgr_risk[0] = pli_term_sgr(t->cli, SGR_YEL);
+	t->sgr_risk[1] = pli_term_sgr(t->cli, SGR_RED);
+	t->sgr_reset = pli_term_sgr(t->cli, SGR_RESET);
 	make_flags_text(t);
 	t->procs = calloc(set->n_procs ? set->n_procs : 1, sizeof(*t->procs));
 	t->netns = calloc(set->n_netns ? set->n_netns : 1, sizeof(*t->netns));
@@ -662,7 +662,7 @@ static void
 table_cleanup(struct text_table *t)
 {
 	for (size_t i = 0; t->procs && i < t->set->n_procs; i++)
-		pl_buf_cleanup(&t->procs[i].cmd_esc);
+		pli_buf_cleanup(&t->procs[i].cmd_esc);
 	free(t->procs);
 	free(t->netns);
 }
@@ -672,26 +672,26 @@ table_cleanup(struct text_table *t)
 #define CHUNK (256u * 1024u)
 
 int
-pl_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigned what,
-                       int show_netns, struct pl_buf *out)
+pli_render_sockets_text(struct pl_cli *cli, const struct pl_sockset *set, unsigned what,
+                        int show_netns, struct pl_buf *out)
 {
 	struct text_table t = {.cli = cli, .set = set};
 	int rc = PL_EXIT_OK;
 
-	t.fit = pl_colfit_width(cli->width_given, cli->out);
+	t.fit = pli_colfit_width(cli->width_given, cli->out);
 	if (!setup_table(&t, what, show_netns)) {
 		table_cleanup(&t);
-		return pl_cli_fail(cli, "out of memory");
+		return pli_cli_fail(cli, "out of memory");
 	}
 	put_header(&t, out);
 	for (size_t i = 0; i < set->n_socks && rc == PL_EXIT_OK; i++) {
 		if (!put_socket(&t, &t.users, &set->socks[i], out)) {
-			rc = pl_cli_fail(cli, "out of memory");
+			rc = pli_cli_fail(cli, "out of memory");
 			break;
 		}
 		if (out->len >= CHUNK) {
-			rc = pl_cli_emit(cli, out);
-			pl_buf_reset(out);
+			rc = pli_cli_emit(cli, out);
+			pli_buf_reset(out);
 		}
 	}
 	table_cleanup(&t);

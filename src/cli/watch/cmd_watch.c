@@ -51,45 +51,45 @@ static const struct pl_cli_opt watch_rows[] = {
              "state directory and synced, then printed, sent to the journal and to the webhook.\n"
              "\n"
              "options:\n"},
-    {.name = "baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pl_cli_opt_str,
+    {.name = "baseline", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .fn = pli_cli_opt_str,
      .field = FIELD(baseline_path),
      .help = "judge each listener against FILE (listen --save-baseline)"},
     {.name = "json", .id = PL_OPT_JSON, .help = "one JSON line per event (schema portlens.watch/1)"},
-    {.name = "state-dir", .arg = PL_ARG_REQUIRED, .metavar = "DIR", .fn = pl_cli_opt_str,
+    {.name = "state-dir", .arg = PL_ARG_REQUIRED, .metavar = "DIR", .fn = pli_cli_opt_str,
      .field = FIELD(state_dir),
      .help = "event log and webhook position (default\n"
              "$XDG_STATE_HOME/portlens, or /var/lib/portlens as root)"},
-    {.name = "webhook", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pl_cli_opt_str,
+    {.name = "webhook", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pli_cli_opt_str,
      .field = FIELD(webhook_url),
      .help = "POST each event's JSON to http[s]://HOST[:PORT]/PATH, in\n"
              "order, retried until accepted (2xx); the log is the queue"},
-    {.name = "webhook-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pl_cli_opt_uint,
+    {.name = "webhook-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pli_cli_opt_uint,
      .field = FIELD(webhook_timeout_ms), .min = 10, .max = 600000,
      .help = "time allowed per attempt (default 5000)"},
-    {.name = "log-max-kb", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+    {.name = "log-max-kb", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pli_cli_opt_uint,
      .field = FIELD(log_max_kb), .min = 1, .max = 1073741824,
      .help = "rotate the event log past N KiB (events.jsonl.1), once the\n"
              "webhook has delivered it; SIGHUP reopens it after an\n"
              "outside rotation"},
-    {.name = "syslog", .fn = pl_cli_opt_flag, .field = FIELD(syslog),
+    {.name = "syslog", .fn = pli_cli_opt_flag, .field = FIELD(syslog),
      .help = "also to the journal (MESSAGE_ID per kind) or syslog"},
     {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .usage = "--db PATH|URL",
-     .fn = pl_cli_opt_str, .field = FIELD(db),
+     .fn = pli_cli_opt_str, .field = FIELD(db),
      .help = "also store events and this machine's listeners (an SQLite\n"
              "file or postgresql://..., for portlens serve's fleet pages)"},
-    {.name = "scan", .arg = PL_ARG_REQUIRED, .metavar = "SPEC", .fn = pl_cli_opt_str,
+    {.name = "scan", .arg = PL_ARG_REQUIRED, .metavar = "SPEC", .fn = pli_cli_opt_str,
      .field = FIELD(scan_spec), .usage = "--scan 'TARGETS -p PORTS [SCAN OPTIONS] every INTERVAL'",
      .help = "\nscan on a schedule (INTERVAL: 90s, 15m, 1h, 1d) and report\n"
              "ports that opened or closed and services that changed"},
-    {.name = "poll", .fn = pl_cli_opt_flag, .field = FIELD(force_poll),
+    {.name = "poll", .fn = pli_cli_opt_flag, .field = FIELD(force_poll),
      .help = "do not use the kernel event source"},
-    {.name = "interval", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pl_cli_opt_uint,
+    {.name = "interval", .arg = PL_ARG_REQUIRED, .metavar = "MS", .fn = pli_cli_opt_uint,
      .field = FIELD(interval_ms), .min = 10, .max = 3600000,
      .help = "how often to poll (default 500; 250 without BPF)"},
-    {.name = "duration", .arg = PL_ARG_REQUIRED, .metavar = "S", .fn = pl_cli_opt_uint,
+    {.name = "duration", .arg = PL_ARG_REQUIRED, .metavar = "S", .fn = pli_cli_opt_uint,
      .field = FIELD(duration_s), .min = 1, .max = 31536000,
      .help = "stop after S seconds (default: until SIGINT/SIGTERM)"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
 };
 // clang-format on
 
@@ -120,16 +120,17 @@ const struct pl_cli_optset watch_optset = {
 static int
 parse_args(struct watch_run *w, int argc, char **argv)
 {
-	int rc = pl_cli_parse_opts(w->cli, &watch_optset, 0, w, argc, argv);
+	int rc = pli_cli_parse_opts(w->cli, &watch_optset, 0, w, argc, argv);
 
 	if (rc == PL_EXIT_OK && optind < argc)
-		rc = pl_cli_usage_error(w->cli, "watch takes no arguments, not '%s'", argv[optind]);
+		rc =
+		    pli_cli_usage_error(w->cli, "watch takes no arguments, not '%s'", argv[optind]);
 	if (rc == PL_EXIT_OK && w->webhook_url) {
 		struct pl_url u;
 		struct pl_err err = {0};
 
 		if (pl_url_parse(w->webhook_url, &u, &err) != PL_OK)
-			rc = pl_cli_usage_error(w->cli, "--webhook: %s", err.msg);
+			rc = pli_cli_usage_error(w->cli, "--webhook: %s", err.msg);
 	}
 	return rc;
 }
@@ -184,7 +185,7 @@ on_change(void *ud, int gone, const struct pl_watch_listener *l)
 	pl_watch_event_json(&w->batch, p->id, w->seq + w->n_pending, p->time_ms, gone, w->source,
 	                    l);
 	p->len = w->batch.len - p->off;
-	pl_buf_putc(&w->batch, '\n');
+	pli_buf_putc(&w->batch, '\n');
 	return 0;
 }
 
@@ -202,7 +203,7 @@ watch_commit(struct watch_run *w)
 	/* before the batch: the webhook may have delivered everything written so far */
 	watch_log_rotate_check(w);
 	if (pl_watch_log_append(w->log, w->batch.data, w->batch.len - 1, &err) != PL_OK) {
-		pl_cli_print_err(w->cli, &err);
+		pli_cli_print_err(w->cli, &err);
 		w->failed = 1;
 		goto out;
 	}
@@ -221,7 +222,7 @@ watch_commit(struct watch_run *w)
 	watch_db_events(w);
 out:
 	w->n_pending = 0;
-	pl_buf_reset(&w->batch);
+	pli_buf_reset(&w->batch);
 }
 
 static int
@@ -232,7 +233,7 @@ snapshot(struct watch_run *w, int processes, struct pl_watch_snap *out)
 	w->query.processes = processes;
 	if (pl_watch_snapshot(&w->query, w->have_baseline ? &w->baseline : NULL, out, &err) !=
 	    PL_OK) {
-		pl_cli_print_err(w->cli, &err);
+		pli_cli_print_err(w->cli, &err);
 		return PL_EXIT_FAIL;
 	}
 	if (w->have_baseline)
@@ -351,9 +352,9 @@ state_dir(struct watch_run *w, char *buf, size_t size)
 	else if (home && home[0] == '/')
 		snprintf(buf, size, "%s/.local/state/portlens", home);
 	else
-		return pl_cli_usage_error(w->cli, "watch: no --state-dir, HOME or XDG_STATE_HOME");
+		return pli_cli_usage_error(w->cli, "watch: no --state-dir, HOME or XDG_STATE_HOME");
 	if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-		return pl_cli_fail(w->cli, "watch: cannot create %s: %s", buf, strerror(errno));
+		return pli_cli_fail(w->cli, "watch: cannot create %s: %s", buf, strerror(errno));
 	return PL_EXIT_OK;
 }
 
@@ -383,12 +384,12 @@ open_outputs(struct watch_run *w, const char *dir)
 	snprintf(w->log_path, sizeof(w->log_path), "%s/events.jsonl", dir);
 	snprintf(off_path, sizeof(off_path), "%s/webhook.offset", dir);
 	if (pl_watch_log_open(log_path, &w->log, &w->seq, &err) != PL_OK) {
-		pl_cli_print_err(w->cli, &err);
+		pli_cli_print_err(w->cli, &err);
 		return PL_EXIT_FAIL;
 	}
 	if (w->webhook_url && pl_webhook_start(w->webhook_url, log_path, off_path,
 	                                       w->webhook_timeout_ms, &w->webhook, &err) != PL_OK) {
-		pl_cli_print_err(w->cli, &err);
+		pli_cli_print_err(w->cli, &err);
 		return PL_EXIT_FAIL;
 	}
 	fprintf(w->cli->err, "%s: watch: event log %s (continuing after event %llu)\n",
@@ -411,7 +412,7 @@ setup(struct watch_run *w, struct pl_watch_bpf **bpf, int *sfd)
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (w->baseline_path) {
-		rc = pl_cli_baseline_load(w->cli, w->baseline_path, &w->baseline);
+		rc = pli_cli_baseline_load(w->cli, w->baseline_path, &w->baseline);
 		if (rc != PL_EXIT_OK)
 			return rc;
 		w->have_baseline = 1;
@@ -429,7 +430,7 @@ setup(struct watch_run *w, struct pl_watch_bpf **bpf, int *sfd)
 	id_prefix(w->id_prefix, sizeof(w->id_prefix));
 	*sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (*sfd < 0)
-		return pl_cli_fail(w->cli, "watch: signalfd: %s", strerror(errno));
+		return pli_cli_fail(w->cli, "watch: signalfd: %s", strerror(errno));
 	if (!w->force_poll && pl_watch_bpf_open(bpf, &err) == PL_OK) {
 		w->bpf = 1;
 		if (!w->interval_ms)
@@ -467,7 +468,7 @@ loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_sna
 		if (watch_scan_due(w) - now < wait)
 			wait = watch_scan_due(w) - now;
 		if (poll(pfd, 3, wait < 0 ? 0 : (int)wait) < 0 && errno != EINTR)
-			return pl_cli_fail(w->cli, "watch: poll: %s", strerror(errno));
+			return pli_cli_fail(w->cli, "watch: poll: %s", strerror(errno));
 		if (pfd[0].revents & POLLIN) {
 			struct signalfd_siginfo si;
 
@@ -522,14 +523,14 @@ report_baseline(struct watch_run *w, const struct pl_watch_snap *snap)
 }
 
 int
-pl_cmd_watch(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_watch(struct pl_cli *cli, int argc, char **argv)
 {
 	struct watch_run w = {.cli = cli};
 	struct pl_watch_bpf *bpf = NULL;
 	struct pl_watch_snap prev = {0};
 	int rc, sfd = -1;
 
-	pl_buf_init(&w.batch);
+	pli_buf_init(&w.batch);
 	w.query.all_netns = 1;
 	w.query.annotate = 1;
 	w.query.reg = cli->reg;
@@ -564,7 +565,7 @@ out:
 	watch_scan_free(&w);
 	watch_db_close(&w);
 	pl_watch_snap_cleanup(&prev);
-	pl_buf_cleanup(&w.batch);
+	pli_buf_cleanup(&w.batch);
 	free(w.pending);
 	pl_watch_bpf_close(bpf);
 	pl_watch_log_close(w.log);

@@ -39,7 +39,7 @@ watch_db_open(struct watch_run *w)
 	if (!w->db)
 		return PL_EXIT_OK;
 	if (pl_store_open(w->db, PL_STORE_MKDIR, &w->store, &err) != PL_OK) {
-		pl_cli_print_err(w->cli, &err);
+		pli_cli_print_err(w->cli, &err);
 		return PL_EXIT_FAIL;
 	}
 	fprintf(w->cli->err, "%s: watch: events and listeners of %s also go to %s\n", w->cli->prog,
@@ -147,9 +147,9 @@ listener_event(struct watch_run *w, const struct watch_pending *p, struct pl_sto
 	const struct pl_watch_listener *l = p->l;
 
 	if (l->baseline == 0)
-		pl_buf_puts(detail, "NOT in the baseline");
+		pli_buf_puts(detail, "NOT in the baseline");
 	else if (l->baseline == 1)
-		pl_buf_printf(detail, "in the baseline (line %u)", l->baseline_line);
+		pli_buf_printf(detail, "in the baseline (line %u)", l->baseline_line);
 	*e = (struct pl_store_event){
 	    .event_id = p->id,
 	    .host = w->hostname,
@@ -165,7 +165,7 @@ listener_event(struct watch_run *w, const struct watch_pending *p, struct pl_sto
 	    .user = l->user,
 	    .unit = l->unit,
 	    .container = l->container,
-	    .detail = pl_buf_str(detail),
+	    .detail = pli_buf_str(detail),
 	    .json = w->batch.data + p->off,
 	};
 }
@@ -189,7 +189,7 @@ scan_event(const struct watch_pending *p, const char *json, struct pl_store_even
 	    .proto = pl_proto_name((enum pl_proto)sp->proto),
 	    .addr = h->addr,
 	    .port = sp->port,
-	    .detail = pl_buf_str(detail),
+	    .detail = pli_buf_str(detail),
 	    .json = json,
 	};
 }
@@ -201,19 +201,19 @@ watch_db_events(struct watch_run *w)
 
 	if (!w->store)
 		return;
-	pl_buf_init(&detail);
+	pli_buf_init(&detail);
 	for (size_t i = 0; i < w->n_pending; i++) {
 		const struct watch_pending *p = &w->pending[i];
 		struct pl_store_event e;
 
-		pl_buf_reset(&detail);
+		pli_buf_reset(&detail);
 		if (p->c)
 			scan_event(p, w->batch.data + p->off, &e, &detail);
 		else
 			listener_event(w, p, &e, &detail);
 		enqueue(w, &e);
 	}
-	pl_buf_cleanup(&detail);
+	pli_buf_cleanup(&detail);
 	flush(w);
 }
 

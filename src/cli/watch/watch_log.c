@@ -26,7 +26,7 @@ reopen(struct watch_run *w)
 
 	if (pl_watch_log_reopen(w->log, w->log_path, &err) != PL_OK ||
 	    (w->webhook && pl_webhook_switch(w->webhook, w->log_path, &err) != PL_OK)) {
-		pl_cli_print_err(w->cli, &err);
+		pli_cli_print_err(w->cli, &err);
 		return 0;
 	}
 	return 1;

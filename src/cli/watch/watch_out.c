@@ -27,23 +27,23 @@ watch_describe(struct pl_buf *b, int gone, const struct pl_watch_listener *l)
 {
 	int v6 = strchr(l->addr, ':') != NULL;
 
-	pl_buf_printf(b, "%s %s %s%s%s:%u", gone ? "gone" : "new", l->label, v6 ? "[" : "", l->addr,
-	              v6 ? "]" : "", l->key.port);
+	pli_buf_printf(b, "%s %s %s%s%s:%u", gone ? "gone" : "new", l->label, v6 ? "[" : "",
+	               l->addr, v6 ? "]" : "", l->key.port);
 	if (l->service[0])
-		pl_buf_printf(b, " (%s)", l->service);
-	pl_buf_printf(b, " in %s: ", l->netns);
+		pli_buf_printf(b, " (%s)", l->service);
+	pli_buf_printf(b, " in %s: ", l->netns);
 	if (l->pid)
-		pl_buf_printf(b, "pid %d %s, user %s", (int)l->pid, l->comm, l->user);
+		pli_buf_printf(b, "pid %d %s, user %s", (int)l->pid, l->comm, l->user);
 	else
-		pl_buf_printf(b, "no visible process, user %s", l->user);
+		pli_buf_printf(b, "no visible process, user %s", l->user);
 	if (l->unit[0])
-		pl_buf_printf(b, ", unit %s", l->unit);
+		pli_buf_printf(b, ", unit %s", l->unit);
 	if (l->container[0])
-		pl_buf_printf(b, ", container %s", l->container);
+		pli_buf_printf(b, ", container %s", l->container);
 	if (l->baseline == 1)
-		pl_buf_printf(b, "; in the baseline (line %u)", l->baseline_line);
+		pli_buf_printf(b, "; in the baseline (line %u)", l->baseline_line);
 	else if (l->baseline == 0)
-		pl_buf_puts(b, "; NOT in the baseline");
+		pli_buf_puts(b, "; NOT in the baseline");
 }
 
 /* The human line of either kind of event. */
@@ -65,19 +65,19 @@ watch_print(struct watch_run *w, const struct pl_buf *json, const struct watch_p
 	time_t t = (time_t)(time_ms / 1000);
 	struct tm tm;
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	if (w->cli->format == PL_FMT_JSON) {
-		pl_buf_append(&b, json->data, json->len);
+		pli_buf_append(&b, json->data, json->len);
 	} else {
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", gmtime_r(&t, &tm));
-		pl_buf_printf(&b, "%s.%03dZ ", when, (int)(time_ms % 1000));
+		pli_buf_printf(&b, "%s.%03dZ ", when, (int)(time_ms % 1000));
 		describe(&b, p);
 	}
-	pl_buf_putc(&b, '\n');
-	if ((json && pl_buf_failed(json)) || pl_buf_write(&b, w->cli->out) == PL_ERR_NOMEM)
-		pl_cli_fail(w->cli, "out of memory: a change was not shown");
+	pli_buf_putc(&b, '\n');
+	if ((json && pli_buf_failed(json)) || pli_buf_write(&b, w->cli->out) == PL_ERR_NOMEM)
+		pli_cli_fail(w->cli, "out of memory: a change was not shown");
 	fflush(w->cli->out);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 }
 
 /* The journal's MESSAGE_ID and PORTLENS_EVENT of an event. */
@@ -108,7 +108,7 @@ watch_syslog(struct watch_run *w, const struct pl_buf *json, const struct watch_
 		return;
 	if (!path || !path[0])
 		path = "/run/systemd/journal/socket";
-	pl_buf_init(&msg);
+	pli_buf_init(&msg);
 	describe(&msg, p);
 	snprintf(port, sizeof(port), "%u", sp ? sp->port : p->l->key.port);
 	snprintf(pid, sizeof(pid), "%d", sp ? 0 : (int)p->l->pid);
@@ -116,7 +116,7 @@ watch_syslog(struct watch_run *w, const struct pl_buf *json, const struct watch_
 		const char *keys[] = {"MESSAGE",           "MESSAGE_ID",     "PRIORITY",
 		                      "SYSLOG_IDENTIFIER", "PORTLENS_EVENT", "PORTLENS_PORT",
 		                      "PORTLENS_PROTO",    "PORTLENS_PID",   "PORTLENS_JSON"};
-		const char *vals[] = {pl_buf_str(&msg),
+		const char *vals[] = {pli_buf_str(&msg),
 		                      id,
 		                      warn ? "4" : "5",
 		                      "portlens-watch",
@@ -124,15 +124,15 @@ watch_syslog(struct watch_run *w, const struct pl_buf *json, const struct watch_
 		                      port,
 		                      sp ? pl_proto_name((enum pl_proto)sp->proto) : p->l->label,
 		                      pid,
-		                      pl_buf_str(json)};
+		                      pli_buf_str(json)};
 
 		if (pl_journal_send(path, keys, vals, 9, NULL) == PL_OK) {
-			pl_buf_cleanup(&msg);
+			pli_buf_cleanup(&msg);
 			return;
 		}
 	}
 	openlog("portlens-watch", LOG_PID, LOG_DAEMON);
-	syslog(warn ? LOG_WARNING : LOG_NOTICE, "MESSAGE_ID=%s %s", id, pl_buf_str(&msg));
+	syslog(warn ? LOG_WARNING : LOG_NOTICE, "MESSAGE_ID=%s %s", id, pli_buf_str(&msg));
 	closelog();
-	pl_buf_cleanup(&msg);
+	pli_buf_cleanup(&msg);
 }

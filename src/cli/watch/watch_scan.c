@@ -79,7 +79,7 @@ parse_every(const char *s)
 			mult = units[i].mult;
 			digits[--n] = '\0';
 		}
-	if (pl_parse_u64(digits, 1, 366u * 86400u, &v, NULL) != PL_OK || v * mult > 366u * 86400u)
+	if (pli_parse_u64(digits, 1, 366u * 86400u, &v, NULL) != PL_OK || v * mult > 366u * 86400u)
 		return 0;
 	return (unsigned)(v * mult);
 }
@@ -109,32 +109,33 @@ parse_spec(struct watch_run *w, struct watch_scan *s)
 
 	s->spec = strdup(w->scan_spec);
 	if (!s->spec)
-		return pl_cli_fail(w->cli, "out of memory");
+		return pli_cli_fail(w->cli, "out of memory");
 	for (char *t = strtok_r(s->spec, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
 		if (n == MAX_WORDS + 2)
-			return pl_cli_usage_error(w->cli, "--scan: more than %d words", MAX_WORDS);
+			return pli_cli_usage_error(w->cli, "--scan: more than %d words", MAX_WORDS);
 		words[n++] = t;
 	}
 	if (n < 3 || strcmp(words[n - 2], "every") != 0)
-		return pl_cli_usage_error(w->cli,
-		                          "--scan: '%s' does not end in 'every INTERVAL' (e.g. "
-		                          "'198.18.0.0/24 -p 22,80 every 1h')",
-		                          w->scan_spec);
+		return pli_cli_usage_error(w->cli,
+		                           "--scan: '%s' does not end in 'every INTERVAL' (e.g. "
+		                           "'198.18.0.0/24 -p 22,80 every 1h')",
+		                           w->scan_spec);
 	s->every_s = parse_every(words[n - 1]);
 	if (!s->every_s)
-		return pl_cli_usage_error(w->cli,
-		                          "--scan: '%s' is not an interval (a number with s, m, h "
-		                          "or d, at most 366d)",
-		                          words[n - 1]);
+		return pli_cli_usage_error(w->cli,
+		                           "--scan: '%s' is not an interval (a number with s, m, h "
+		                           "or d, at most 366d)",
+		                           words[n - 1]);
 	s->nwords = n - 2;
 	s->argv[s->argc++] = "portlens";
 	s->argv[s->argc++] = "scan";
 	for (int i = 0; i < s->nwords; i++) {
 		if (refused_word(words[i]))
-			return pl_cli_usage_error(w->cli,
-			                          "--scan: '%s' is for watch to decide: the scan's "
-			                          "results go to watch's outputs",
-			                          words[i]);
+			return pli_cli_usage_error(
+			    w->cli,
+			    "--scan: '%s' is for watch to decide: the scan's "
+			    "results go to watch's outputs",
+			    words[i]);
 		s->argv[s->argc++] = words[i];
 	}
 	return PL_EXIT_OK;
@@ -190,11 +191,11 @@ check_args(struct watch_run *w, struct watch_scan *s)
 	pid = spawn(s->argv, s->err_path);
 	s->argv[s->argc] = NULL;
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return pl_cli_fail(w->cli, "watch: cannot run the scan: %s", strerror(errno));
+		return pli_cli_fail(w->cli, "watch: cannot run the scan: %s", strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return PL_EXIT_OK;
 	first_err_line(s->err_path, line, sizeof(line));
-	return pl_cli_usage_error(w->cli, "--scan: the scan refuses its arguments: %s", line);
+	return pli_cli_usage_error(w->cli, "--scan: the scan refuses its arguments: %s", line);
 }
 
 /* Nonzero when the kept last scan was made with the same words as this one. */
@@ -223,7 +224,7 @@ watch_scan_setup(struct watch_run *w, const char *dir)
 		return PL_EXIT_OK;
 	s = calloc(1, sizeof(*s));
 	if (!s)
-		return pl_cli_fail(w->cli, "out of memory");
+		return pli_cli_fail(w->cli, "out of memory");
 	w->scan = s;
 	s->pidfd = -1;
 	s->pid = -1;
@@ -314,7 +315,7 @@ report(struct watch_run *w, const struct pl_diff *d)
 		p->c = c;
 		pl_watch_scan_event_json(&w->batch, p->id, w->seq + w->n_pending, p->time_ms, c);
 		p->len = w->batch.len - p->off;
-		pl_buf_putc(&w->batch, '\n');
+		pli_buf_putc(&w->batch, '\n');
 		n++;
 	}
 	watch_commit(w);
@@ -336,7 +337,7 @@ compare(struct watch_run *w, struct watch_scan *s)
 		return;
 	}
 	if (s->have_last && pl_scandoc_diff(&s->last, &cur, &d, &err) != PL_OK) {
-		pl_cli_print_err(w->cli, &err);
+		pli_cli_print_err(w->cli, &err);
 		pl_scandoc_cleanup(&cur);
 		return;
 	}

@@ -6,7 +6,7 @@
  *
  * Parses the options, prints the URL, then waits for SIGINT/SIGTERM with the signals
  * blocked in every thread (sigwait), so the server threads never see them and shutdown
- * is one orderly pl_web_stop.
+ * is one orderly pli_web_stop.
  */
 #include <arpa/inet.h>
 #include <stddef.h>
@@ -43,38 +43,38 @@ static const struct pl_cli_opt serve_rows[] = {
              "Unassigned in the IANA registry) and prints the URL. Stop with Ctrl-C.\n"
              "\n"
              "options:\n"},
-    {.name = "listen", .arg = PL_ARG_REQUIRED, .metavar = "ADDR:PORT", .fn = pl_cli_opt_str,
+    {.name = "listen", .arg = PL_ARG_REQUIRED, .metavar = "ADDR:PORT", .fn = pli_cli_opt_str,
      .field = FIELD(listen),
      .help = "where to listen (default 127.0.0.1:7678; [::1]:PORT for IPv6;\n"
              "port 0 picks a free port)"},
-    {.name = "allow-remote", .fn = pl_cli_opt_flag, .field = FIELD(cfg.allow_remote),
+    {.name = "allow-remote", .fn = pli_cli_opt_flag, .field = FIELD(cfg.allow_remote),
      .help = "allow an address beyond loopback; every request must then carry\n"
              "the access token (printed in the URL)"},
-    {.name = "token", .arg = PL_ARG_REQUIRED, .metavar = "TOKEN", .fn = pl_cli_opt_str,
+    {.name = "token", .arg = PL_ARG_REQUIRED, .metavar = "TOKEN", .fn = pli_cli_opt_str,
      .field = FIELD(cfg.token),
      .help = "the access token, at least 16 characters (default:\n"
              "$PORTLENS_TOKEN, else 256 random bits, printed once)"},
-    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pl_cli_opt_str,
+    {.name = "db", .arg = PL_ARG_REQUIRED, .metavar = "PATH|URL", .fn = pli_cli_opt_str,
      .field = FIELD(cfg.db_path),
      .help = "the store of saved scans, watch events and votes: an\n"
              "SQLite file (default $XDG_DATA_HOME/portlens/portlens.db)\n"
              "or postgresql://... (the fleet's shared database)"},
-    {.name = "threads", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+    {.name = "threads", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pli_cli_opt_uint,
      .field = FIELD(cfg.threads), .min = 1, .max = 64,
      .help = "worker threads (default: one per CPU, at most 8)"},
-    {.name = "vote-burst", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+    {.name = "vote-burst", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pli_cli_opt_uint,
      .field = FIELD(cfg.vote_burst), .min = 1, .max = 100000,
      .help = "votes one address may cast at once (default 10)"},
-    {.name = "vote-rate", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+    {.name = "vote-rate", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pli_cli_opt_uint,
      .field = FIELD(cfg.vote_per_minute), .min = 1, .max = 100000,
      .help = "votes per minute one address regains (default 6)"},
-    {.name = "cache-ms", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pl_cli_opt_uint,
+    {.name = "cache-ms", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = pli_cli_opt_uint,
      .field = FIELD(cfg.cache_ms), .min = 1, .max = 3600000,
      .help = "reuse a rendered port page for N ms (default 1000)"},
     {.name = "no-live", .id = PL_OPT_NO_LIVE, .help = "do not read this machine's sockets or /proc"},
     {.name = "registry", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .id = PL_OPT_REGISTRY,
      .help = "use this IANA registry CSV instead of the built-in one"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
 };
 // clang-format on
 
@@ -124,7 +124,7 @@ parse_listen(const char *s, struct pl_web_config *cfg)
 		snprintf(host, sizeof(host), "127.0.0.1");
 		port_s = s;
 	}
-	if (pl_parse_u64(port_s, 0, 65535, &port, NULL) != PL_OK ||
+	if (pli_parse_u64(port_s, 0, 65535, &port, NULL) != PL_OK ||
 	    pl_addr_parse(strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &a, NULL) != PL_OK ||
 	    a.port != 0)
 		return -1;
@@ -163,7 +163,7 @@ choose_token(struct pl_cli *cli, struct pl_web_config *cfg, char *buf, size_t si
 	if (!cfg->token && cfg->allow_remote && (cfg->token = getenv("PORTLENS_TOKEN")) != NULL)
 		from = "PORTLENS_TOKEN";
 	if (cfg->token && strlen(cfg->token) < PL_WEB_TOKEN_MIN)
-		return pl_cli_usage_error(
+		return pli_cli_usage_error(
 		    cli,
 		    "%s is %s (%zu characters); an access token needs at "
 		    "least %d (or give none with --allow-remote: one is made)",
@@ -171,7 +171,7 @@ choose_token(struct pl_cli *cli, struct pl_web_config *cfg, char *buf, size_t si
 		    PL_WEB_TOKEN_MIN);
 	if (cfg->allow_remote && !cfg->token) {
 		if (random_token(buf, size) != 0)
-			return pl_cli_fail(cli, "cannot make an access token");
+			return pli_cli_fail(cli, "cannot make an access token");
 		cfg->token = buf;
 	}
 	return PL_EXIT_OK;
@@ -189,10 +189,10 @@ const struct pl_cli_optset serve_optset = {
 static int
 parse_args(struct pl_cli *cli, int argc, char **argv, struct serve_args *a)
 {
-	int rc = pl_cli_parse_opts(cli, &serve_optset, 0, a, argc, argv);
+	int rc = pli_cli_parse_opts(cli, &serve_optset, 0, a, argc, argv);
 
 	if (rc == PL_EXIT_OK && optind < argc)
-		rc = pl_cli_usage_error(cli, "serve takes no arguments, not '%s'", argv[optind]);
+		rc = pli_cli_usage_error(cli, "serve takes no arguments, not '%s'", argv[optind]);
 	return rc;
 }
 
@@ -201,16 +201,16 @@ print_url(struct pl_cli *cli, const struct pl_web_config *cfg, const struct pl_w
           const char *token)
 {
 	const char *why = "";
-	enum pl_web_db db = pl_web_db_state(web, &why);
+	enum pl_web_db db = pli_web_db_state(web, &why);
 	struct pl_addr at;
 	char where[PL_ADDR_STRLEN];
 
 	if (pl_addr_from_sockaddr((const struct sockaddr *)&cfg->addr, cfg->addr_len, &at) != PL_OK)
 		at = pl_addr_loopback(4, 0);
-	at.port = pl_web_port(web);
+	at.port = pli_web_port(web);
 	fprintf(cli->out, "portlens serve: http://%s/%s%s\n",
 	        pl_addr_str(&at, where, sizeof(where)), token ? "?token=" : "", token ? token : "");
-	fprintf(cli->out, "database: %s%s\n", pl_web_db_where(web),
+	fprintf(cli->out, "database: %s%s\n", pli_web_db_where(web),
 	        db == PL_WEB_DB_READONLY      ? " (read-only: votes are not saved)"
 	        : db == PL_WEB_DB_UNAVAILABLE ? " (unavailable: saved scans and votes are off)"
 	                                      : "");
@@ -220,7 +220,7 @@ print_url(struct pl_cli *cli, const struct pl_web_config *cfg, const struct pl_w
 }
 
 int
-pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 {
 	struct serve_args args = {.listen = "127.0.0.1:7678"};
 	struct pl_web_config cfg;
@@ -237,23 +237,23 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	cfg = args.cfg;
 	listen = args.listen;
 	if (parse_listen(listen, &cfg) != 0)
-		return pl_cli_usage_error(cli,
-		                          "--listen takes ADDR:PORT, [IPV6]:PORT or PORT, "
-		                          "not '%s'",
-		                          listen);
+		return pli_cli_usage_error(cli,
+		                           "--listen takes ADDR:PORT, [IPV6]:PORT or PORT, "
+		                           "not '%s'",
+		                           listen);
 	rc = choose_token(cli, &cfg, token, sizeof(token));
 	if (rc != PL_EXIT_OK)
 		return rc;
 	if (!cfg.db_path) {
 		if ((rc = pl_store_default_path(db, sizeof(db), &err)) != PL_OK) {
-			pl_cli_print_err(cli, &err);
+			pli_cli_print_err(cli, &err);
 			fprintf(cli->err, "portlens: hint: give the database with --db PATH or "
 			                  "--db postgresql://...\n");
-			return pl_cli_exit_for(rc);
+			return pli_cli_exit_for(rc);
 		}
 		cfg.db_path = db;
 	}
-	rc = pl_cli_load_registry(cli);
+	rc = pli_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	cfg.reg = cli->reg;
@@ -263,16 +263,16 @@ pl_cmd_serve(struct pl_cli *cli, int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	if ((rc = pl_web_start(&cfg, &web, &err)) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+	if ((rc = pli_web_start(&cfg, &web, &err)) != PL_OK) {
+		pli_cli_print_err(cli, &err);
 		if (rc == PL_ERR_ARG)
 			fprintf(cli->err, "portlens: hint: --allow-remote allows an address beyond "
 			                  "loopback; it needs an access token (--token, "
 			                  "PORTLENS_TOKEN, or a generated one)\n");
-		return pl_cli_exit_for(rc);
+		return pli_cli_exit_for(rc);
 	}
 	print_url(cli, &cfg, web, cfg.token);
 	sigwait(&set, &sig);
-	pl_web_stop(web);
+	pli_web_stop(web);
 	return PL_EXIT_OK;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * cmd_site.c - `portlens site DIR`: writes the port pages as a static site in the four
- * page languages (pl_web_site_export, src/web/site.c) and says how much it wrote.
+ * page languages (pli_web_site_export, src/web/site.c) and says how much it wrote.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@ parse_ports(struct pl_cli *cli, const char *s, uint16_t **out, size_t *n)
 
 	*n = 0;
 	if (!v) {
-		pl_cli_fail(cli, "out of memory");
+		pli_cli_fail(cli, "out of memory");
 		return -1;
 	}
 	while (*p) {
@@ -42,11 +42,11 @@ parse_ports(struct pl_cli *cli, const char *s, uint16_t **out, size_t *n)
 		uint64_t lo, hi;
 
 		if (dash < len) {
-			if (pl_parse_u64n(p, dash, 0, 65535, &lo, NULL) != PL_OK ||
-			    pl_parse_u64n(p + dash + 1, len - dash - 1, lo, 65535, &hi, NULL) !=
+			if (pli_parse_u64n(p, dash, 0, 65535, &lo, NULL) != PL_OK ||
+			    pli_parse_u64n(p + dash + 1, len - dash - 1, lo, 65535, &hi, NULL) !=
 			        PL_OK)
 				goto bad;
-		} else if (pl_parse_u64n(p, len, 0, 65535, &lo, NULL) == PL_OK) {
+		} else if (pli_parse_u64n(p, len, 0, 65535, &lo, NULL) == PL_OK) {
 			hi = lo;
 		} else {
 			goto bad;
@@ -61,7 +61,8 @@ parse_ports(struct pl_cli *cli, const char *s, uint16_t **out, size_t *n)
 	return 0;
 bad:
 	free(v);
-	pl_cli_usage_error(cli, "--ports takes ports and ranges like 22,80,8000-8010, not '%s'", s);
+	pli_cli_usage_error(cli, "--ports takes ports and ranges like 22,80,8000-8010, not '%s'",
+	                    s);
 	return -1;
 }
 
@@ -97,18 +98,18 @@ static const struct pl_cli_opt site_rows[] = {
              "options:\n"},
     {.name = "ports", .arg = PL_ARG_REQUIRED, .metavar = "LIST", .fn = opt_ports,
      .help = "only these ports: 22,80,8000-8010"},
-    {.name = "base-url", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pl_cli_opt_str,
+    {.name = "base-url", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pli_cli_opt_str,
      .field = FIELD(so.base_url),
      .help = "the site's public address, for canonical links and the\n"
              "sitemap (e.g. https://ports.example/); relative otherwise"},
-    {.name = "feedback-url", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pl_cli_opt_str,
+    {.name = "feedback-url", .arg = PL_ARG_REQUIRED, .metavar = "URL", .fn = pli_cli_opt_str,
      .field = FIELD(so.feedback_url),
      .help = "a portlens serve instance: each page gets a \"was this\n"
              "helpful\" form that opens the port there; no form otherwise"},
     {.name = "registry", .arg = PL_ARG_REQUIRED, .metavar = "FILE", .id = PL_OPT_REGISTRY,
      .help = "use this IANA registry CSV instead of the built-in one"},
     {.name = "no-live", .id = PL_OPT_NO_LIVE, .help = "accepted: the pages never carry live data"},
-    {.name = "help", .short_name = 'h', .fn = pl_cli_opt_help, .help = "this help"},
+    {.name = "help", .short_name = 'h', .fn = pli_cli_opt_help, .help = "this help"},
 };
 // clang-format on
 
@@ -122,7 +123,7 @@ const struct pl_cli_optset site_optset = {
 };
 
 int
-pl_cmd_site(struct pl_cli *cli, int argc, char **argv)
+pli_cmd_site(struct pl_cli *cli, int argc, char **argv)
 {
 	struct site_args args = {0};
 	struct pl_site_opts *so = &args.so;
@@ -130,16 +131,16 @@ pl_cmd_site(struct pl_cli *cli, int argc, char **argv)
 	struct pl_err err = {0};
 	int rc;
 
-	rc = pl_cli_parse_opts(cli, &site_optset, 0, &args, argc, argv);
+	rc = pli_cli_parse_opts(cli, &site_optset, 0, &args, argc, argv);
 	if (rc != PL_EXIT_OK) {
 		free(args.ports);
 		return rc < 0 ? PL_EXIT_OK : rc;
 	}
 	if (optind != argc - 1) {
 		free(args.ports);
-		return pl_cli_usage_error(cli, "site takes one output directory; see --help");
+		return pli_cli_usage_error(cli, "site takes one output directory; see --help");
 	}
-	rc = pl_cli_load_registry(cli);
+	rc = pli_cli_load_registry(cli);
 	if (rc != PL_EXIT_OK) {
 		free(args.ports);
 		return rc;
@@ -148,8 +149,8 @@ pl_cmd_site(struct pl_cli *cli, int argc, char **argv)
 	so->reg = cli->reg;
 	so->kb = cli->kb;
 	so->ports = args.ports;
-	if (pl_web_site_export(so, &st, &err) != PL_OK) {
-		pl_cli_print_err(cli, &err);
+	if (pli_web_site_export(so, &st, &err) != PL_OK) {
+		pli_cli_print_err(cli, &err);
 		free(args.ports);
 		return PL_EXIT_FAIL;
 	}

@@ -11,7 +11,7 @@
 #define PL_SCANDOC_MAX_BYTES ((size_t)1 << 31)
 
 /* Maps a transport name from a scan file ("tcp", "udp", "sctp"); -1 when unknown. */
-int pl_scandoc_proto(const char *name);
+int pli_scandoc_proto(const char *name);
 
 /* Handles one line (without its newline); fills err (column optional) on failure. */
 typedef enum pl_rc (*pl_scandoc_line_fn)(const char *s, size_t n, struct pl_scandoc *doc, void *ud,
@@ -21,8 +21,8 @@ typedef enum pl_rc (*pl_scandoc_line_fn)(const char *s, size_t n, struct pl_scan
  * Calls fn for each line of data, stopping at the first failure, whose err then names
  * source and the line (column 1 unless fn set one). PL_ERR_LIMIT beyond 2 GiB.
  */
-enum pl_rc pl_scandoc_each_line(const char *data, size_t len, const char *source,
-                                struct pl_scandoc *doc, pl_scandoc_line_fn fn, void *ud,
-                                struct pl_err *err);
+enum pl_rc pli_scandoc_each_line(const char *data, size_t len, const char *source,
+                                 struct pl_scandoc *doc, pl_scandoc_line_fn fn, void *ud,
+                                 struct pl_err *err);
 
 #endif

@@ -70,7 +70,7 @@ portlens_record(json_t *rec, struct pl_scandoc *doc, struct pl_err *err)
 	if (port < 0 || !proto)
 		return pl_err_set(err, PL_ERR_PARSE, "a \"%s\" record without port and proto",
 		                  type);
-	p = pl_scandoc_proto(proto);
+	p = pli_scandoc_proto(proto);
 	if (p < 0) {
 		doc->n_skipped++;
 		return PL_OK;
@@ -127,7 +127,7 @@ masscan_record(json_t *rec, struct pl_scandoc *doc, struct pl_err *err)
 		if (port < 0 || !proto)
 			return pl_err_set(err, PL_ERR_PARSE,
 			                  "a port of %.64s without port and proto", ip);
-		p = pl_scandoc_proto(proto);
+		p = pli_scandoc_proto(proto);
 		if (p < 0) {
 			doc->n_skipped++;
 			continue;
@@ -184,7 +184,7 @@ static enum pl_rc
 parse_lines(const char *data, size_t len, const char *source, struct pl_scandoc *doc, record_fn fn,
             struct pl_err *err)
 {
-	return pl_scandoc_each_line(data, len, source, doc, json_line, &fn, err);
+	return pli_scandoc_each_line(data, len, source, doc, json_line, &fn, err);
 }
 
 enum pl_rc

@@ -46,9 +46,9 @@ list_line(char **f, size_t k, struct pl_scandoc *doc, struct pl_err *err)
 	if (k < 5)
 		return pl_err_set(err, PL_ERR_PARSE,
 		                  "expected STATUS PROTO PORT ADDRESS TIME, found %zu fields", k);
-	if (pl_parse_u64(f[2], 0, 65535, &port, NULL) != PL_OK)
+	if (pli_parse_u64(f[2], 0, 65535, &port, NULL) != PL_OK)
 		return pl_err_set(err, PL_ERR_PARSE, "port '%.16s' is not 0-65535", f[2]);
-	p = pl_scandoc_proto(f[1]);
+	p = pli_scandoc_proto(f[1]);
 	if (p < 0) {
 		doc->n_skipped++;
 		return PL_OK;
@@ -83,5 +83,5 @@ pl_scandoc_parse_masscan_list(const char *data, size_t len, const char *source,
 {
 	snprintf(doc->format, sizeof(doc->format), "masscan-list");
 	snprintf(doc->scanner, sizeof(doc->scanner), "masscan");
-	return pl_scandoc_each_line(data, len, source, doc, one_line, NULL, err);
+	return pli_scandoc_each_line(data, len, source, doc, one_line, NULL, err);
 }

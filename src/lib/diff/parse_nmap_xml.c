@@ -104,8 +104,8 @@ start_port(struct xctx *c, const XML_Char **atts)
 
 	xport_free(&c->cur);
 	c->in_port = 1;
-	c->cur.proto = pl_scandoc_proto(proto ? proto : "");
-	if (!id || pl_parse_u64(id, 0, 65535, &port, NULL) != PL_OK)
+	c->cur.proto = pli_scandoc_proto(proto ? proto : "");
+	if (!id || pli_parse_u64(id, 0, 65535, &port, NULL) != PL_OK)
 		return fail(c, PL_ERR_PARSE, "<port> without a portid from 0 to 65535");
 	c->cur.port = (uint16_t)port;
 }
@@ -186,7 +186,7 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		if (v)
 			snprintf(c->doc->scanner, sizeof(c->doc->scanner), "%s", v);
 		v = attr(atts, "start");
-		if (v && pl_parse_u64(v, 0, INT64_MAX, &t, NULL) == PL_OK)
+		if (v && pli_parse_u64(v, 0, INT64_MAX, &t, NULL) == PL_OK)
 			c->doc->start = (int64_t)t;
 	}
 }

@@ -373,7 +373,7 @@ pl_scandoc_parse(const char *data, size_t len, const char *source, struct pl_sca
 }
 
 int
-pl_scandoc_proto(const char *name)
+pli_scandoc_proto(const char *name)
 {
 	enum pl_proto p;
 
@@ -381,8 +381,8 @@ pl_scandoc_proto(const char *name)
 }
 
 enum pl_rc
-pl_scandoc_each_line(const char *data, size_t len, const char *source, struct pl_scandoc *doc,
-                     pl_scandoc_line_fn fn, void *ud, struct pl_err *err)
+pli_scandoc_each_line(const char *data, size_t len, const char *source, struct pl_scandoc *doc,
+                      pl_scandoc_line_fn fn, void *ud, struct pl_err *err)
 {
 	unsigned line = 0;
 	size_t off = 0;

@@ -22,7 +22,7 @@ pl_kb_free(struct pl_kb *kb)
 		free(kb->owned_strings[i]);
 	free(kb->owned_strings);
 	free(kb->owned_entries);
-	pl_port_index_cleanup(&kb->owned_index);
+	pli_port_index_cleanup(&kb->owned_index);
 	free(kb);
 }
 
@@ -41,8 +41,8 @@ pl_kb_finish(struct pl_kb *kb, struct pl_err *err)
 {
 	enum pl_rc rc;
 
-	pl_port_index_cleanup(&kb->owned_index);
-	rc = pl_port_index_build(&kb->owned_index, kb->entries, kb->n_entries, kb_entry_range);
+	pli_port_index_cleanup(&kb->owned_index);
+	rc = pli_port_index_build(&kb->owned_index, kb->entries, kb->n_entries, kb_entry_range);
 	if (rc != PL_OK)
 		return pl_err_set(err, rc, "out of memory indexing the knowledge base");
 	kb->offsets = kb->owned_index.offsets;

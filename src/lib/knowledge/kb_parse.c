@@ -77,11 +77,11 @@ static void
 stanza_reset(struct stanza *st)
 {
 	for (int k = 0; k < KEY_COUNT - 1; k++) {
-		pl_buf_reset(&st->value[k]);
+		pli_buf_reset(&st->value[k]);
 		st->seen[k] = 0;
 	}
 	for (size_t i = 0; i < MAX_SOURCES; i++)
-		pl_buf_reset(&st->sources[i]);
+		pli_buf_reset(&st->sources[i]);
 	st->n_sources = 0;
 	st->line = 0;
 	st->current = NULL;
@@ -91,9 +91,9 @@ static void
 stanza_cleanup(struct stanza *st)
 {
 	for (int k = 0; k < KEY_COUNT - 1; k++)
-		pl_buf_cleanup(&st->value[k]);
+		pli_buf_cleanup(&st->value[k]);
 	for (size_t i = 0; i < MAX_SOURCES; i++)
-		pl_buf_cleanup(&st->sources[i]);
+		pli_buf_cleanup(&st->sources[i]);
 }
 
 static enum pl_rc
@@ -159,10 +159,10 @@ parse_port_list(struct kb_reader *r, const char *spec, unsigned line, struct por
 		if (out->n == MAX_RANGES)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, col,
 			                     "more than %d ports in one entry", MAX_RANGES);
-		if (pl_parse_u64n(p, (size_t)((dash ? dash : end) - p), 0, 65535, &lo, NULL) !=
+		if (pli_parse_u64n(p, (size_t)((dash ? dash : end) - p), 0, 65535, &lo, NULL) !=
 		        PL_OK ||
-		    (dash && pl_parse_u64n(dash + 1, (size_t)(end - dash - 1), 0, 65535, &hi,
-		                           NULL) != PL_OK))
+		    (dash && pli_parse_u64n(dash + 1, (size_t)(end - dash - 1), 0, 65535, &hi,
+		                            NULL) != PL_OK))
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, col,
 			                     "'%.*s' is not a port (0-65535) or range",
 			                     (int)(end - p), p);
@@ -194,17 +194,17 @@ source_is_valid(const char *s)
 	if (strncmp(s, "rfc:", 4) == 0) {
 		uint64_t n;
 
-		return pl_parse_u64(s + 4, 1, 99999, &n, NULL) == PL_OK;
+		return pli_parse_u64(s + 4, 1, 99999, &n, NULL) == PL_OK;
 	}
 	if (strncmp(s, "cve:CVE-", 8) == 0) {
 		uint64_t y, n;
 		const char *dash = strchr(s + 8, '-');
 
 		return dash &&
-		       pl_parse_u64n(s + 8, (size_t)(dash - s - 8), 1999, 2100, &y, NULL) ==
+		       pli_parse_u64n(s + 8, (size_t)(dash - s - 8), 1999, 2100, &y, NULL) ==
 		           PL_OK &&
 		       strlen(dash + 1) >= 4 &&
-		       pl_parse_u64(dash + 1, 0, 99999999, &n, NULL) == PL_OK;
+		       pli_parse_u64(dash + 1, 0, 99999999, &n, NULL) == PL_OK;
 	}
 	if (strncmp(s, "paper:", 6) == 0)
 		return strlen(s + 6) >= 10;
@@ -227,18 +227,18 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < st->n_sources; i++)
-		if (!(sources[i] = kb_strdup(kb, pl_buf_str(&st->sources[i]))))
+		if (!(sources[i] = kb_strdup(kb, pli_buf_str(&st->sources[i]))))
 			return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
-	spec = kb_strdup(kb, pl_buf_str(&st->value[KEY_PORT]));
-	title = kb_strdup(kb, pl_buf_str(&st->value[KEY_TITLE]));
-	text = kb_strdup(kb, pl_buf_str(&st->value[KEY_TEXT]));
+	spec = kb_strdup(kb, pli_buf_str(&st->value[KEY_PORT]));
+	title = kb_strdup(kb, pli_buf_str(&st->value[KEY_TITLE]));
+	text = kb_strdup(kb, pli_buf_str(&st->value[KEY_TEXT]));
 	file = kb_strdup(kb, r->source);
 	if (!spec || !title || !text || !file)
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
 	if ((st->seen[KEY_SOFTWARE] &&
-	     !(software = kb_strdup(kb, pl_buf_str(&st->value[KEY_SOFTWARE])))) ||
+	     !(software = kb_strdup(kb, pli_buf_str(&st->value[KEY_SOFTWARE])))) ||
 	    (st->seen[KEY_AFFECTS] &&
-	     !(affects = kb_strdup(kb, pl_buf_str(&st->value[KEY_AFFECTS])))))
+	     !(affects = kb_strdup(kb, pli_buf_str(&st->value[KEY_AFFECTS])))))
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
 	for (int l = PL_LANG_KO; l < PL_LANG_COUNT; l++) {
 		int k = KEY_TITLE_KO + 2 * (l - PL_LANG_KO);
@@ -248,7 +248,7 @@ add_entries(struct kb_reader *r, const struct port_ranges *pr, enum pl_kb_kind k
 
 			*slot = NULL;
 			if (st->seen[k + j] &&
-			    !(*slot = kb_strdup(kb, pl_buf_str(&st->value[k + j]))))
+			    !(*slot = kb_strdup(kb, pli_buf_str(&st->value[k + j]))))
 				return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
 		}
 	}
@@ -305,21 +305,21 @@ close_stanza(struct kb_reader *r)
 		if (st->seen[k] && st->value[k].len == 0)
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[k], 1,
 			                     "'%s:' has an empty value", key_names[k]);
-	rc = parse_port_list(r, pl_buf_str(&st->value[KEY_PORT]), st->value_line[KEY_PORT], &pr);
+	rc = parse_port_list(r, pli_buf_str(&st->value[KEY_PORT]), st->value_line[KEY_PORT], &pr);
 	if (rc != PL_OK)
 		return rc;
-	if (pl_kb_kind_parse(pl_buf_str(&st->value[KEY_KIND]), &kind) != PL_OK)
+	if (pl_kb_kind_parse(pli_buf_str(&st->value[KEY_KIND]), &kind) != PL_OK)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_KIND], 7,
 		                     "unknown kind '%.40s' (see docs/knowledge-format.md)",
-		                     pl_buf_str(&st->value[KEY_KIND]));
-	if (st->seen[KEY_RISK] && pl_risk_parse(pl_buf_str(&st->value[KEY_RISK]), &risk) != PL_OK)
+		                     pli_buf_str(&st->value[KEY_KIND]));
+	if (st->seen[KEY_RISK] && pl_risk_parse(pli_buf_str(&st->value[KEY_RISK]), &risk) != PL_OK)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_RISK], 7,
 		                     "unknown risk '%.40s' (info, low, medium, high, critical)",
-		                     pl_buf_str(&st->value[KEY_RISK]));
+		                     pli_buf_str(&st->value[KEY_RISK]));
 	/* affects: "LO-HI" (LO included, HI not; either may be empty), only with software. */
 	if (st->seen[KEY_AFFECTS] &&
-	    (!st->seen[KEY_SOFTWARE] || !strchr(pl_buf_str(&st->value[KEY_AFFECTS]), '-') ||
-	     strchr(strchr(pl_buf_str(&st->value[KEY_AFFECTS]), '-') + 1, '-')))
+	    (!st->seen[KEY_SOFTWARE] || !strchr(pli_buf_str(&st->value[KEY_AFFECTS]), '-') ||
+	     strchr(strchr(pli_buf_str(&st->value[KEY_AFFECTS]), '-') + 1, '-')))
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->value_line[KEY_AFFECTS],
 		                     1,
 		                     "affects: takes one version range LO-HI and needs software:");
@@ -340,11 +340,11 @@ close_stanza(struct kb_reader *r)
 			                     st->value[k].len, max);
 	}
 	for (size_t i = 0; i < st->n_sources; i++)
-		if (!source_is_valid(pl_buf_str(&st->sources[i])))
+		if (!source_is_valid(pli_buf_str(&st->sources[i])))
 			return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, st->source_line[i], 9,
 			                     "source '%.60s' is not a URL, rfc:N, cve:CVE-Y-N or "
 			                     "paper: citation",
-			                     pl_buf_str(&st->sources[i]));
+			                     pli_buf_str(&st->sources[i]));
 	rc = add_entries(r, &pr, kind, risk);
 	stanza_reset(st);
 	return rc;
@@ -366,9 +366,9 @@ append_value(struct kb_reader *r, struct pl_buf *b, const char *s, size_t n, uns
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line,
 		                     col + (unsigned)((const char *)memchr(s, '\t', n) - s),
 		                     "tab inside a value");
-	if (n && b->len && pl_buf_putc(b, ' ') != PL_OK)
+	if (n && b->len && pli_buf_putc(b, ' ') != PL_OK)
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
-	if (pl_buf_append(b, s, n) != PL_OK)
+	if (pli_buf_append(b, s, n) != PL_OK)
 		return pl_err_set(r->err, PL_ERR_NOMEM, "out of memory");
 	return PL_OK;
 }
@@ -415,7 +415,7 @@ key_line(struct kb_reader *r, const char *s, size_t n, unsigned line)
 static enum pl_rc
 check_line_bytes(struct kb_reader *r, const char *s, size_t n, unsigned line)
 {
-	size_t bad = pl_utf8_invalid_at(s, n);
+	size_t bad = pli_utf8_invalid_at(s, n);
 
 	if (bad != n)
 		return pl_err_set_at(r->err, PL_ERR_PARSE, r->source, line, (unsigned)bad + 1,
@@ -459,9 +459,9 @@ pl_kb_parse(struct pl_kb *kb, const char *data, size_t len, const char *source, 
 	enum pl_rc rc = PL_OK;
 
 	for (int k = 0; k < KEY_COUNT - 1; k++)
-		pl_buf_init(&r.st.value[k]);
+		pli_buf_init(&r.st.value[k]);
 	for (size_t i = 0; i < MAX_SOURCES; i++)
-		pl_buf_init(&r.st.sources[i]);
+		pli_buf_init(&r.st.sources[i]);
 	stanza_reset(&r.st);
 	while (pos < len && rc == PL_OK) {
 		const char *nl = memchr(data + pos, '\n', len - pos);

@@ -28,21 +28,21 @@ add_check(struct pl_page *page, const char *platform, const char *purpose, const
 
 	if (page->n_checks == MAX_CHECKS)
 		return PL_OK;
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	va_start(ap, fmt);
-	rc = pl_buf_vprintf(&b, fmt, ap);
+	rc = pli_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	if (rc != PL_OK)
 		return rc;
 	page->checks[page->n_checks++] = (struct pl_page_check){
-	    .platform = platform, .purpose = purpose, .command = pl_buf_steal(&b)};
+	    .platform = platform, .purpose = purpose, .command = pli_buf_steal(&b)};
 	return PL_OK;
 }
 
 static const char *
-T(const struct pl_page *page, enum pl_page_text id)
+T(const struct pl_page *page, enum pli_page_text id)
 {
-	return pl_page_text(id, page->lang);
+	return pli_page_text(id, page->lang);
 }
 
 static int
@@ -52,7 +52,7 @@ has(const struct pl_page *page, enum pl_proto p)
 }
 
 enum pl_rc
-pl_page_build_checks(struct pl_page *page)
+pli_page_build_checks(struct pl_page *page)
 {
 	unsigned n = page->port;
 	int tcp = has(page, PL_PROTO_TCP), udp = has(page, PL_PROTO_UDP);
@@ -123,7 +123,7 @@ list_titles(struct pl_buf *b, const struct pl_page *page, int uses, enum pl_risk
 		/* A fact spanning several transports appears once per entry; list it once. */
 		if (i > 0 && page->facts[i - 1]->title == f->title)
 			continue;
-		pl_buf_puts(b, listed++ ? T(page, PG_A_LIST_SEP) : "");
+		pli_buf_puts(b, listed++ ? T(page, PG_A_LIST_SEP) : "");
 		/* Arabic is the one right-to-left page language: keep the titles' Latin words,
 		 * numbers and options in order inside the answer. */
 		pl_page_isolate_ltr(b, pl_kb_title(f, page->lang, NULL), page->lang == PL_LANG_AR);
@@ -143,7 +143,7 @@ count_facts(const struct pl_page *page, int uses, enum pl_risk min_risk)
 
 /* Appends a template with up to three values. */
 static void
-fill3(struct pl_buf *b, const struct pl_page *page, enum pl_page_text id, const char *a1,
+fill3(struct pl_buf *b, const struct pl_page *page, enum pli_page_text id, const char *a1,
       const char *a2, const char *a3)
 {
 	const char *args[3] = {a1, a2, a3};
@@ -158,19 +158,19 @@ answer_dangerous(struct pl_buf *b, const struct pl_page *page)
 	struct pl_buf titles;
 
 	snprintf(n, sizeof(n), "%u", page->port);
-	pl_buf_init(&titles);
+	pli_buf_init(&titles);
 	if (page->risk >= PL_RISK_MEDIUM) {
 		list_titles(&titles, page, 0, PL_RISK_MEDIUM);
 		fill3(b, page, PG_A_RATED, n, pl_risk_label(page->risk, page->lang),
-		      pl_buf_str(&titles));
+		      pli_buf_str(&titles));
 	} else if (count_facts(page, 0, PL_RISK_INFO)) {
 		list_titles(&titles, page, 0, PL_RISK_INFO);
-		fill3(b, page, PG_A_NOTES_ONLY, pl_buf_str(&titles), NULL, NULL);
+		fill3(b, page, PG_A_NOTES_ONLY, pli_buf_str(&titles), NULL, NULL);
 	} else {
 		fill3(b, page, PG_A_NOTHING, n, NULL, NULL);
 	}
-	pl_buf_cleanup(&titles);
-	pl_buf_puts(b, T(page, PG_A_DANGER_TAIL));
+	pli_buf_cleanup(&titles);
+	pli_buf_puts(b, T(page, PG_A_DANGER_TAIL));
 }
 
 /* Does an earlier transport than t already have an assigned record for service? */
@@ -192,22 +192,23 @@ describe_one(struct pl_buf *b, const struct pl_page *page, size_t t, const struc
 	struct pl_buf ports, svc;
 	int first = 1;
 
-	pl_buf_init(&ports);
-	pl_buf_init(&svc);
+	pli_buf_init(&ports);
+	pli_buf_init(&svc);
 	for (size_t u = t; u < page->n_transports; u++)
 		for (size_t k = 0; k < page->transports[u].n; k++)
 			if (page->transports[u].rows[k]->status == PL_REG_ASSIGNED &&
 			    strcmp(page->transports[u].rows[k]->service, e->service) == 0) {
-				pl_buf_printf(&ports, "%s%u/%s", first ? "" : T(page, PG_A_AND),
-				              page->port, pl_proto_name(page->transports[u].proto));
+				pli_buf_printf(&ports, "%s%u/%s", first ? "" : T(page, PG_A_AND),
+				               page->port,
+				               pl_proto_name(page->transports[u].proto));
 				first = 0;
 			}
-	pl_buf_puts(&svc, e->service);
+	pli_buf_puts(&svc, e->service);
 	if (strcasecmp(e->service, e->description) != 0)
-		pl_buf_printf(&svc, " (%s)", e->description);
-	fill3(b, page, PG_A_ASSIGN_TO, pl_buf_str(&ports), pl_buf_str(&svc), NULL);
-	pl_buf_cleanup(&ports);
-	pl_buf_cleanup(&svc);
+		pli_buf_printf(&svc, " (%s)", e->description);
+	fill3(b, page, PG_A_ASSIGN_TO, pli_buf_str(&ports), pli_buf_str(&svc), NULL);
+	pli_buf_cleanup(&ports);
+	pli_buf_cleanup(&svc);
 }
 
 /* Appends "The IANA registry assigns N/tcp and N/udp to svc (description)", one clause
@@ -218,7 +219,7 @@ describe_assignments(struct pl_buf *b, const struct pl_page *page)
 	struct pl_buf list;
 	int groups = 0;
 
-	pl_buf_init(&list);
+	pli_buf_init(&list);
 	for (size_t t = 0; t < page->n_transports; t++) {
 		const struct pl_page_transport *tr = &page->transports[t];
 
@@ -229,13 +230,13 @@ describe_assignments(struct pl_buf *b, const struct pl_page *page)
 			    service_seen_before(page, t, e->service))
 				continue;
 			if (groups++)
-				pl_buf_puts(&list, T(page, PG_A_LIST_SEP));
+				pli_buf_puts(&list, T(page, PG_A_LIST_SEP));
 			describe_one(&list, page, t, e);
 		}
 	}
 	if (groups)
-		fill3(b, page, PG_A_ASSIGNS, pl_buf_str(&list), NULL, NULL);
-	pl_buf_cleanup(&list);
+		fill3(b, page, PG_A_ASSIGNS, pli_buf_str(&list), NULL, NULL);
+	pli_buf_cleanup(&list);
 	return groups;
 }
 
@@ -250,10 +251,10 @@ answer_why_open(struct pl_buf *b, const struct pl_page *page)
 	if (count_facts(page, 1, PL_RISK_INFO)) {
 		struct pl_buf titles;
 
-		pl_buf_init(&titles);
+		pli_buf_init(&titles);
 		list_titles(&titles, page, 1, PL_RISK_INFO);
-		fill3(b, page, PG_A_ALSO_USED, pl_buf_str(&titles), NULL, NULL);
-		pl_buf_cleanup(&titles);
+		fill3(b, page, PG_A_ALSO_USED, pli_buf_str(&titles), NULL, NULL);
+		pli_buf_cleanup(&titles);
 	}
 	if (page->in_ephemeral) {
 		struct pl_buf origin;
@@ -261,15 +262,15 @@ answer_why_open(struct pl_buf *b, const struct pl_page *page)
 		snprintf(lo, sizeof(lo), "%u", page->ephemeral.lo);
 		snprintf(hi, sizeof(hi), "%u", page->ephemeral.hi);
 		/* A path is code (between backticks); "Linux default" is a phrase. */
-		pl_buf_init(&origin);
+		pli_buf_init(&origin);
 		if (page->ephemeral.source[0] == '/')
-			pl_buf_printf(&origin, "`%s`", page->ephemeral.source);
+			pli_buf_printf(&origin, "`%s`", page->ephemeral.source);
 		else
 			pl_page_origin(page, page->ephemeral.source, &origin);
-		fill3(b, page, PG_A_EPHEMERAL, lo, hi, pl_buf_str(&origin));
-		pl_buf_cleanup(&origin);
+		fill3(b, page, PG_A_EPHEMERAL, lo, hi, pli_buf_str(&origin));
+		pli_buf_cleanup(&origin);
 	}
-	pl_buf_puts(b, T(page, PG_A_OWNER_TELLS));
+	pli_buf_puts(b, T(page, PG_A_OWNER_TELLS));
 }
 
 static void
@@ -294,33 +295,33 @@ answer_close(struct pl_buf *b, const struct pl_page *page)
 static void
 answer_port_zero(struct pl_buf *b, const struct pl_page *page)
 {
-	pl_buf_puts(b, T(page, PG_A_PORT_ZERO));
+	pli_buf_puts(b, T(page, PG_A_PORT_ZERO));
 }
 
 static enum pl_rc
-add_faq(struct pl_page *page, const char *id, enum pl_page_text question,
+add_faq(struct pl_page *page, const char *id, enum pli_page_text question,
         void (*answer)(struct pl_buf *, const struct pl_page *))
 {
 	struct pl_buf q, a;
 	char n[8];
 
-	pl_buf_init(&q);
-	pl_buf_init(&a);
+	pli_buf_init(&q);
+	pli_buf_init(&a);
 	snprintf(n, sizeof(n), "%u", page->port);
 	fill3(&q, page, question, n, NULL, NULL);
 	answer(&a, page);
 	if (!q.data || !a.data) {
-		pl_buf_cleanup(&q);
-		pl_buf_cleanup(&a);
+		pli_buf_cleanup(&q);
+		pli_buf_cleanup(&a);
 		return PL_ERR_NOMEM;
 	}
 	page->faq[page->n_faq++] = (struct pl_page_faq){
-	    .id = id, .question = pl_buf_steal(&q), .answer = pl_buf_steal(&a)};
+	    .id = id, .question = pli_buf_steal(&q), .answer = pli_buf_steal(&a)};
 	return PL_OK;
 }
 
 enum pl_rc
-pl_page_build_faq(struct pl_page *page)
+pli_page_build_faq(struct pl_page *page)
 {
 	enum pl_rc rc = PL_OK;
 

@@ -16,21 +16,21 @@ static void
 kopt(struct pl_jsonw *w, const char *key, const char *v)
 {
 	if (v[0])
-		pl_jsonw_kstr(w, key, v);
+		pli_jsonw_kstr(w, key, v);
 	else {
-		pl_jsonw_key(w, key);
-		pl_jsonw_null(w);
+		pli_jsonw_key(w, key);
+		pli_jsonw_null(w);
 	}
 }
 
 static void
 ktri(struct pl_jsonw *w, const char *key, enum pl_tri t)
 {
-	pl_jsonw_key(w, key);
+	pli_jsonw_key(w, key);
 	if (t == PL_TRI_UNKNOWN)
-		pl_jsonw_null(w);
+		pli_jsonw_null(w);
 	else
-		pl_jsonw_bool(w, t == PL_TRI_YES);
+		pli_jsonw_bool(w, t == PL_TRI_YES);
 }
 
 /*
@@ -41,18 +41,18 @@ ktri(struct pl_jsonw *w, const char *key, enum pl_tri t)
 void
 pl_json_bytes(struct pl_jsonw *w, const char *key, const char *raw, size_t n)
 {
-	pl_jsonw_key(w, key);
-	pl_jsonw_strn(w, raw, n);
-	if (pl_utf8_invalid_at(raw, n) < n) {
+	pli_jsonw_key(w, key);
+	pli_jsonw_strn(w, raw, n);
+	if (pli_utf8_invalid_at(raw, n) < n) {
 		struct pl_buf hex;
 		char hkey[64];
 
-		pl_buf_init(&hex);
+		pli_buf_init(&hex);
 		for (size_t i = 0; i < n; i++)
-			pl_buf_printf(&hex, "%02x", (unsigned char)raw[i]);
+			pli_buf_printf(&hex, "%02x", (unsigned char)raw[i]);
 		snprintf(hkey, sizeof(hkey), "%s_hex", key);
-		pl_jsonw_kstr(w, hkey, pl_buf_str(&hex));
-		pl_buf_cleanup(&hex);
+		pli_jsonw_kstr(w, hkey, pli_buf_str(&hex));
+		pli_buf_cleanup(&hex);
 	}
 }
 
@@ -74,15 +74,15 @@ pl_service_json(struct pl_jsonw *w, const struct pl_service *s)
 	kopt(w, "info", s->info);
 	json_evidence(w, s);
 	kopt(w, "probe", s->probe);
-	pl_jsonw_kint(w, "confidence", s->confidence);
+	pli_jsonw_kint(w, "confidence", s->confidence);
 	ktri(w, "auth_required", s->auth_required);
 	ktri(w, "starttls", s->starttls);
-	pl_jsonw_kbool(w, "tls", s->tls);
+	pli_jsonw_kbool(w, "tls", s->tls);
 	if (s->tls) {
 		const struct pl_tls_info *ti = &s->tls_info;
 
-		pl_jsonw_key(w, "certificate");
-		pl_jsonw_object(w);
+		pli_jsonw_key(w, "certificate");
+		pli_jsonw_object(w);
 		kopt(w, "protocol", ti->version);
 		kopt(w, "cipher", ti->cipher);
 		kopt(w, "subject", ti->subject);
@@ -90,29 +90,29 @@ pl_service_json(struct pl_jsonw *w, const struct pl_service *s)
 		kopt(w, "sans", ti->sans);
 		kopt(w, "not_before", ti->not_before);
 		kopt(w, "not_after", ti->not_after);
-		pl_jsonw_kbool(w, "expired", ti->expired);
-		pl_jsonw_kbool(w, "self_signed", ti->self_signed);
+		pli_jsonw_kbool(w, "expired", ti->expired);
+		pli_jsonw_kbool(w, "self_signed", ti->self_signed);
 		if (ti->not_after[0])
-			pl_jsonw_kint(w, "days_left", ti->days_left);
-		pl_jsonw_kbool(w, "name_mismatch", ti->name_mismatch);
+			pli_jsonw_kint(w, "days_left", ti->days_left);
+		pli_jsonw_kbool(w, "name_mismatch", ti->name_mismatch);
 		kopt(w, "old_protocol_accepted", ti->old_protocol);
 		kopt(w, "weak_cipher_accepted", ti->weak_cipher);
-		pl_jsonw_end(w);
+		pli_jsonw_end(w);
 	}
-	pl_jsonw_key(w, "exposures");
-	pl_jsonw_array(w);
+	pli_jsonw_key(w, "exposures");
+	pli_jsonw_array(w);
 	for (unsigned b = 0; b < 32; b++)
 		if ((s->exposures & (1u << b)) && pl_exposure_name(1u << b))
-			pl_jsonw_str(w, pl_exposure_name(1u << b));
-	pl_jsonw_end(w);
+			pli_jsonw_str(w, pl_exposure_name(1u << b));
+	pli_jsonw_end(w);
 	if (s->udp) {
-		pl_jsonw_key(w, "udp");
-		pl_jsonw_object(w);
-		pl_jsonw_kint(w, "request_bytes", s->udp_request_bytes);
-		pl_jsonw_kint(w, "answer_bytes", s->udp_answer_bytes);
-		pl_jsonw_end(w);
+		pli_jsonw_key(w, "udp");
+		pli_jsonw_object(w);
+		pli_jsonw_kint(w, "request_bytes", s->udp_request_bytes);
+		pli_jsonw_kint(w, "answer_bytes", s->udp_answer_bytes);
+		pli_jsonw_end(w);
 	}
-	pl_jsonw_kint(w, "elapsed_ms", s->elapsed_ms);
-	pl_jsonw_kint(w, "bytes_read", s->bytes_read);
-	pl_jsonw_kbool(w, "truncated", s->truncated);
+	pli_jsonw_kint(w, "elapsed_ms", s->elapsed_ms);
+	pli_jsonw_kint(w, "bytes_read", s->bytes_read);
+	pli_jsonw_kbool(w, "truncated", s->truncated);
 }

@@ -68,7 +68,7 @@ add_listener(struct pl_page_live *live, const struct pl_sockset *set, const stru
 }
 
 enum pl_rc
-pl_page_build_live(struct pl_page *page, const char *proc_root)
+pli_page_build_live(struct pl_page *page, const char *proc_root)
 {
 	struct pl_sock_query q = {
 	    .what = PL_SQ_LISTEN | PL_SQ_CONNS,
@@ -118,7 +118,7 @@ pl_page_build_live(struct pl_page *page, const char *proc_root)
 }
 
 void
-pl_page_live_free(struct pl_page_live *live)
+pli_page_live_free(struct pl_page_live *live)
 {
 	if (!live)
 		return;

@@ -110,9 +110,9 @@ build_live(struct pl_page *page, const char *root)
 	char proc[512];
 
 	if (!root || !*root)
-		return pl_page_build_live(page, NULL);
+		return pli_page_build_live(page, NULL);
 	snprintf(proc, sizeof(proc), "%s/proc", root);
-	return pl_page_build_live(page, proc);
+	return pli_page_build_live(page, proc);
 }
 
 enum pl_rc
@@ -139,9 +139,9 @@ pl_page_build(uint16_t port, const struct pl_page_opts *opts, struct pl_page **o
 	page->in_ephemeral = port >= page->ephemeral.lo && port <= page->ephemeral.hi;
 	collect_registry(page);
 	collect_facts(page);
-	rc = pl_page_build_checks(page);
+	rc = pli_page_build_checks(page);
 	if (rc == PL_OK)
-		rc = pl_page_build_faq(page);
+		rc = pli_page_build_faq(page);
 	if (rc == PL_OK && opts->live_sockets)
 		rc = build_live(page, opts->proc_root);
 	if (rc != PL_OK) {
@@ -165,7 +165,7 @@ pl_page_free(struct pl_page *page)
 		free(page->faq[i].answer);
 	}
 	free(page->faq);
-	pl_page_live_free(page->live);
+	pli_page_live_free(page->live);
 	free(page);
 }
 
@@ -179,7 +179,7 @@ pl_page_fact_is_use(const struct pl_kb_entry *fact)
 static const char *
 status_word(unsigned status, enum pl_lang lang)
 {
-	static const enum pl_page_text words[] = {
+	static const enum pli_page_text words[] = {
 	    [PL_REG_ASSIGNED] = PG_W_ASSIGNED,
 	    [PL_REG_UNASSIGNED] = PG_W_UNASSIGNED,
 	    [PL_REG_RESERVED] = PG_W_RESERVED,
@@ -187,11 +187,11 @@ status_word(unsigned status, enum pl_lang lang)
 
 	if (status >= sizeof(words) / sizeof(words[0]))
 		return pl_reg_status_name((enum pl_reg_status)status);
-	return pl_page_text(words[status], lang);
+	return pli_page_text(words[status], lang);
 }
 
 void
-pl_page_summary_in(const struct pl_page *page, enum pl_lang lang, char *buf, size_t size)
+pli_page_summary_in(const struct pl_page *page, enum pl_lang lang, char *buf, size_t size)
 {
 	size_t used = 0;
 
@@ -211,13 +211,13 @@ pl_page_summary_in(const struct pl_page *page, enum pl_lang lang, char *buf, siz
 		}
 	}
 	if (!buf[0])
-		snprintf(buf, size, "%s", pl_page_text(PG_W_NOT_IN_REGISTRY, lang));
+		snprintf(buf, size, "%s", pli_page_text(PG_W_NOT_IN_REGISTRY, lang));
 }
 
 void
 pl_page_summary(const struct pl_page *page, char *buf, size_t size)
 {
-	pl_page_summary_in(page, page->lang, buf, size);
+	pli_page_summary_in(page, page->lang, buf, size);
 }
 
 const char *
@@ -233,12 +233,12 @@ pl_page_origin(const struct pl_page *page, const char *origin, struct pl_buf *ou
 	const char *file = strrchr(builtin, ' ');
 
 	if (strcmp(origin, LINUX_DEFAULT) == 0) {
-		pl_buf_puts(out, pl_page_text(PG_W_LINUX_DEFAULT, page->lang));
+		pli_buf_puts(out, pli_page_text(PG_W_LINUX_DEFAULT, page->lang));
 	} else if (strcmp(origin, builtin) == 0 && file) {
 		const char *arg = file + 1;
 
-		pl_page_fill(out, pl_page_text(PG_W_BUILTIN, page->lang), &arg, 1);
+		pl_page_fill(out, pli_page_text(PG_W_BUILTIN, page->lang), &arg, 1);
 	} else {
-		pl_buf_puts(out, origin);
+		pli_buf_puts(out, origin);
 	}
 }

@@ -9,8 +9,8 @@
 #include "portlens/page.h"
 #include "core/buf.h"
 
-/* text.c: the sentences the builder writes, per language (see pl_page_text). */
-enum pl_page_text {
+/* text.c: the sentences the builder writes, per language (see pli_page_text). */
+enum pli_page_text {
 	PG_Q_DANGEROUS,
 	PG_Q_WHY_OPEN,
 	PG_Q_FIND_OWNER,
@@ -55,21 +55,21 @@ enum pl_page_text {
 };
 
 /* The template for id in lang (English when that language lacks it). Static. */
-const char *pl_page_text(enum pl_page_text id, enum pl_lang lang);
+const char *pli_page_text(enum pli_page_text id, enum pl_lang lang);
 /* Nonzero when every table of text.c is complete (tests). */
-int pl_page_text_complete(enum pl_lang lang);
+int pli_page_text_complete(enum pl_lang lang);
 
 /* pl_page_summary in a given language (the JSON keeps English whatever the page's). */
-void pl_page_summary_in(const struct pl_page *page, enum pl_lang lang, char *buf, size_t size);
+void pli_page_summary_in(const struct pl_page *page, enum pl_lang lang, char *buf, size_t size);
 
-enum pl_rc pl_page_build_checks(struct pl_page *page);
-enum pl_rc pl_page_build_faq(struct pl_page *page);
+enum pl_rc pli_page_build_checks(struct pl_page *page);
+enum pl_rc pli_page_build_faq(struct pl_page *page);
 /* Appends the page as JSON (see pl_page_json). */
-void pl_page_json_append(const struct pl_page *page, struct pl_buf *out, int pretty);
+void pli_page_json_append(const struct pl_page *page, struct pl_buf *out, int pretty);
 
 /* live.c: fills page->live from this machine's sockets (portlens/sockets.h). Returns
  * PL_OK (also when sockets could not be read: live->error says why) or PL_ERR_NOMEM. */
-enum pl_rc pl_page_build_live(struct pl_page *page, const char *proc_root);
-void pl_page_live_free(struct pl_page_live *live);
+enum pl_rc pli_page_build_live(struct pl_page *page, const char *proc_root);
+void pli_page_live_free(struct pl_page_live *live);
 
 #endif

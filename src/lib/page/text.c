@@ -277,7 +277,7 @@ static const char *const *const tables[PL_LANG_COUNT] = {
     [PL_LANG_EN] = en, [PL_LANG_KO] = ko, [PL_LANG_AR] = ar, [PL_LANG_TR] = tr};
 
 const char *
-pl_page_text(enum pl_page_text id, enum pl_lang lang)
+pli_page_text(enum pli_page_text id, enum pl_lang lang)
 {
 	const char *s = NULL;
 
@@ -296,16 +296,16 @@ pl_page_fill(struct pl_buf *b, const char *tmpl, const char *const *args, size_t
 			size_t i = (size_t)(p[1] - '1');
 
 			if (i < n_args && args[i])
-				pl_buf_puts(b, args[i]);
+				pli_buf_puts(b, args[i]);
 			p += 2;
 			continue;
 		}
-		pl_buf_putc(b, *p);
+		pli_buf_putc(b, *p);
 	}
 }
 
 int
-pl_page_text_complete(enum pl_lang lang)
+pli_page_text_complete(enum pl_lang lang)
 {
 	if ((unsigned)lang >= PL_LANG_COUNT)
 		return 0;
@@ -321,20 +321,20 @@ pl_page_isolate_code(struct pl_buf *b, const char *text, int rtl)
 	const char *p = text;
 
 	if (!rtl) {
-		pl_buf_puts(b, text);
+		pli_buf_puts(b, text);
 		return;
 	}
 	while (*p) {
 		const char *open = strchr(p, '`'), *close = open ? strchr(open + 1, '`') : NULL;
 
 		if (!close) {
-			pl_buf_puts(b, p);
+			pli_buf_puts(b, p);
 			return;
 		}
-		pl_buf_append(b, p, (size_t)(open - p));
-		pl_buf_puts(b, "\xe2\x81\xa6"); /* U+2066 LRI */
-		pl_buf_append(b, open + 1, (size_t)(close - open - 1));
-		pl_buf_puts(b, "\xe2\x81\xa9"); /* U+2069 PDI */
+		pli_buf_append(b, p, (size_t)(open - p));
+		pli_buf_puts(b, "\xe2\x81\xa6"); /* U+2066 LRI */
+		pli_buf_append(b, open + 1, (size_t)(close - open - 1));
+		pli_buf_puts(b, "\xe2\x81\xa9"); /* U+2069 PDI */
 		p = close + 1;
 	}
 }
@@ -430,7 +430,7 @@ pl_page_isolate_ltr(struct pl_buf *b, const char *text, int rtl)
 	int open = 0;
 
 	if (!rtl) {
-		pl_buf_puts(b, text);
+		pli_buf_puts(b, text);
 		return;
 	}
 	while (*p) {
@@ -445,24 +445,24 @@ pl_page_isolate_ltr(struct pl_buf *b, const char *text, int rtl)
 		if (lead < n && lead + trail < n && !has_rtl(w + lead, n - lead - trail)) {
 			/* A left-to-right word: it opens a run or continues the open one. */
 			if (open && lead) {
-				pl_buf_puts(b, "\xe2\x81\xa9"); /* U+2069 PDI */
+				pli_buf_puts(b, "\xe2\x81\xa9"); /* U+2069 PDI */
 				open = 0;
 			}
-			pl_buf_append(b, w, lead);
+			pli_buf_append(b, w, lead);
 			if (!open)
-				pl_buf_puts(b, "\xe2\x81\xa6"); /* U+2066 LRI */
-			pl_buf_append(b, w + lead, n - lead - trail);
+				pli_buf_puts(b, "\xe2\x81\xa6"); /* U+2066 LRI */
+			pli_buf_append(b, w + lead, n - lead - trail);
 			open = 1;
 			if (trail) {
-				pl_buf_puts(b, "\xe2\x81\xa9");
+				pli_buf_puts(b, "\xe2\x81\xa9");
 				open = 0;
-				pl_buf_append(b, w + n - trail, trail);
+				pli_buf_append(b, w + n - trail, trail);
 			}
 		} else {
 			if (open)
-				pl_buf_puts(b, "\xe2\x81\xa9");
+				pli_buf_puts(b, "\xe2\x81\xa9");
 			open = 0;
-			pl_buf_append(b, w, n);
+			pli_buf_append(b, w, n);
 		}
 		/* Blanks join the run only when another left-to-right word follows. */
 		for (next = p; is_blank(*next);)
@@ -477,13 +477,13 @@ pl_page_isolate_ltr(struct pl_buf *b, const char *text, int rtl)
 			l2 = lead_punct(next, m);
 			t2 = l2 < m ? trail_punct(next + l2, m - l2) : 0;
 			if (!*next || l2 || l2 + t2 >= m || has_rtl(next + l2, m - l2 - t2)) {
-				pl_buf_puts(b, "\xe2\x81\xa9");
+				pli_buf_puts(b, "\xe2\x81\xa9");
 				open = 0;
 			}
 		}
-		pl_buf_append(b, p, (size_t)(next - p));
+		pli_buf_append(b, p, (size_t)(next - p));
 		p = next;
 	}
 	if (open)
-		pl_buf_puts(b, "\xe2\x81\xa9");
+		pli_buf_puts(b, "\xe2\x81\xa9");
 }

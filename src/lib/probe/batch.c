@@ -19,7 +19,7 @@ job_done(void *arg, const struct pl_probe_done *d)
 	(void)arg;
 	memcpy(&job, d->tag, sizeof(job));
 	job->rc = d->rc;
-	pl_probe_set(job->errmsg, sizeof(job->errmsg), d->rc == PL_OK ? "" : d->errmsg);
+	pli_probe_set(job->errmsg, sizeof(job->errmsg), d->rc == PL_OK ? "" : d->errmsg);
 }
 
 enum pl_rc

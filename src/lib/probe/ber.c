@@ -11,7 +11,7 @@
 #include "probe/ber.h"
 
 int
-pl_ber_next(const unsigned char *d, size_t n, size_t *off, struct pl_ber *t)
+pli_ber_next(const unsigned char *d, size_t n, size_t *off, struct pl_ber *t)
 {
 	size_t o = *off, len;
 
@@ -37,7 +37,7 @@ pl_ber_next(const unsigned char *d, size_t n, size_t *off, struct pl_ber *t)
 }
 
 int64_t
-pl_ber_int(const struct pl_ber *t)
+pli_ber_int(const struct pl_ber *t)
 {
 	uint64_t v = 0;
 
@@ -51,7 +51,7 @@ pl_ber_int(const struct pl_ber *t)
 }
 
 int
-pl_ber_oid(const struct pl_ber *t, char *out, size_t cap)
+pli_ber_oid(const struct pl_ber *t, char *out, size_t cap)
 {
 	size_t w = 0;
 	uint64_t arc = 0;
@@ -86,7 +86,7 @@ pl_ber_oid(const struct pl_ber *t, char *out, size_t cap)
 }
 
 void
-pl_ber_text(const struct pl_ber *t, char *out, size_t cap)
+pli_ber_text(const struct pl_ber *t, char *out, size_t cap)
 {
 	size_t w = 0;
 

@@ -20,15 +20,15 @@ struct pl_ber {
  * Reads the TLV at d[*off] (n bytes in all) into *t and advances *off past it.
  * Returns 0, or -1 when the bytes are not a complete definite-length TLV.
  */
-int pl_ber_next(const unsigned char *d, size_t n, size_t *off, struct pl_ber *t);
+int pli_ber_next(const unsigned char *d, size_t n, size_t *off, struct pl_ber *t);
 
 /* Value of a BER INTEGER of at most 8 bytes (two's complement); 0 when empty. */
-int64_t pl_ber_int(const struct pl_ber *t);
+int64_t pli_ber_int(const struct pl_ber *t);
 
 /* Writes an OBJECT IDENTIFIER's dotted form into out (cap bytes). 0, or -1 if bad. */
-int pl_ber_oid(const struct pl_ber *t, char *out, size_t cap);
+int pli_ber_oid(const struct pl_ber *t, char *out, size_t cap);
 
 /* Copies an OCTET STRING as text into out (cap bytes): control bytes become '?'. */
-void pl_ber_text(const struct pl_ber *t, char *out, size_t cap);
+void pli_ber_text(const struct pl_ber *t, char *out, size_t cap);
 
 #endif

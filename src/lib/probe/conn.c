@@ -23,7 +23,7 @@
 #include "probe/probe_impl.h"
 
 uint64_t
-pl_probe_now_ms(void)
+pli_probe_now_ms(void)
 {
 	struct timespec ts;
 
@@ -35,7 +35,7 @@ pl_probe_now_ms(void)
 static int
 left_ms(const struct probe_conn *c, uint64_t until)
 {
-	uint64_t now = pl_probe_now_ms(), end = until < c->deadline ? until : c->deadline;
+	uint64_t now = pli_probe_now_ms(), end = until < c->deadline ? until : c->deadline;
 
 	return end > now ? (int)(end - now) : 0;
 }
@@ -48,8 +48,8 @@ errstr(int e, char *buf, size_t size)
 }
 
 enum pl_rc
-pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen, unsigned timeout_ms,
-             uint64_t deadline, struct pl_err *err)
+pli_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen, unsigned timeout_ms,
+              uint64_t deadline, struct pl_err *err)
 {
 	struct pollfd pfd;
 	int soerr = 0, rc;
@@ -69,10 +69,10 @@ pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen, u
 	}
 	pfd = (struct pollfd){.fd = c->fd, .events = POLLOUT};
 	do
-		rc = poll(&pfd, 1, left_ms(c, pl_probe_now_ms() + timeout_ms));
+		rc = poll(&pfd, 1, left_ms(c, pli_probe_now_ms() + timeout_ms));
 	while (rc < 0 && errno == EINTR);
 	if (rc == 0) {
-		pl_conn_close(c);
+		pli_conn_close(c);
 		return pl_err_set(err, PL_ERR_TIMEOUT, "connect timed out");
 	}
 	if (rc < 0 || getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
@@ -80,13 +80,13 @@ pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen, u
 	if (soerr == 0)
 		return PL_OK;
 fail:
-	pl_conn_close(c);
+	pli_conn_close(c);
 	errno = soerr;
 	return pl_err_set(err, PL_ERR_IO, "connect: %s", errstr(soerr, eb, sizeof(eb)));
 }
 
 void
-pl_conn_close(struct probe_conn *c)
+pli_conn_close(struct probe_conn *c)
 {
 	if (c->ssl) {
 		SSL_free(c->ssl);
@@ -110,7 +110,7 @@ wait_fd(struct probe_conn *c, short events, uint64_t until)
 }
 
 int
-pl_conn_send(struct probe_conn *c, const void *buf, size_t n)
+pli_conn_send(struct probe_conn *c, const void *buf, size_t n)
 {
 	const char *p = buf;
 
@@ -173,7 +173,7 @@ read_some(struct probe_conn *c, unsigned char *buf, size_t cap, short *want)
 }
 
 int
-pl_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *want)
+pli_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *want)
 {
 	unsigned char scratch[512];
 	ssize_t r;
@@ -198,25 +198,25 @@ pl_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *want)
 }
 
 size_t
-pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms, unsigned quiet_ms,
-             probe_complete_fn complete)
+pli_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms, unsigned quiet_ms,
+              probe_complete_fn complete)
 {
-	uint64_t start = pl_probe_now_ms(), until = start + wait_ms;
+	uint64_t start = pli_probe_now_ms(), until = start + wait_ms;
 	size_t before = ans->len;
 	short want = POLLIN;
 
 	while (!ans->closed && !ans->reset) {
 		uint64_t stop = until;
 
-		if (ans->len > before && quiet_ms && pl_probe_now_ms() + quiet_ms < stop)
-			stop = pl_probe_now_ms() + quiet_ms;
+		if (ans->len > before && quiet_ms && pli_probe_now_ms() + quiet_ms < stop)
+			stop = pli_probe_now_ms() + quiet_ms;
 		if ((!c->ssl || SSL_pending(c->ssl) == 0) && wait_fd(c, want, stop) <= 0)
 			break; /* quiet, waited long enough, or deadline */
-		if (pl_conn_read_once(c, ans, &want) < 0 && ans->truncated)
+		if (pli_conn_read_once(c, ans, &want) < 0 && ans->truncated)
 			break; /* full: stop reading a flood */
 		if (complete && ans->len > before && complete(ans->data, ans->len))
 			break;
-		if (pl_probe_now_ms() >= until || pl_probe_now_ms() >= c->deadline)
+		if (pli_probe_now_ms() >= until || pli_probe_now_ms() >= c->deadline)
 			break;
 	}
 	ans->data[ans->len] = '\0';

@@ -43,7 +43,7 @@ ends_with_prompt(const char *text, const char *const *words, size_t n_words)
 		size_t k = strlen(words[i]);
 
 		if (len >= k &&
-		    pl_probe_memcasemem((const unsigned char *)text + len - k, k, words[i]))
+		    pli_probe_memcasemem((const unsigned char *)text + len - k, k, words[i]))
 			return 1;
 	}
 	return 0;
@@ -58,7 +58,7 @@ static const char *const failures[] = {"incorrect", "failed", "invalid",   "deni
 static void
 text_since(const struct probe_answer *ans, size_t from, char *out, size_t cap)
 {
-	pl_telnet_text(ans->data + from, ans->len - from, out, cap);
+	pli_telnet_text(ans->data + from, ans->len - from, out, cap);
 }
 
 /* Reads (answering negotiation) until the text since from ends with one of words. */
@@ -66,13 +66,13 @@ static int
 wait_for(struct probe_conn *c, struct probe_answer *ans, size_t from, const char *const *words,
          size_t n_words, unsigned step_ms)
 {
-	uint64_t until = pl_probe_now_ms() + step_ms;
+	uint64_t until = pli_probe_now_ms() + step_ms;
 	size_t done = from;
 	char text[4096];
 
-	while (pl_probe_now_ms() < until && !ans->closed && !ans->reset && !ans->truncated) {
-		pl_conn_read(c, ans, (unsigned)(until - pl_probe_now_ms()), 80, NULL);
-		pl_telnet_negotiate(c, ans->data + done, ans->len - done);
+	while (pli_probe_now_ms() < until && !ans->closed && !ans->reset && !ans->truncated) {
+		pli_conn_read(c, ans, (unsigned)(until - pli_probe_now_ms()), 80, NULL);
+		pli_telnet_negotiate(c, ans->data + done, ans->len - done);
 		done = ans->len;
 		text_since(ans, from, text, sizeof(text));
 		if (ends_with_prompt(text, words, n_words))
@@ -99,18 +99,18 @@ static int
 verdict(struct probe_conn *c, struct probe_answer *ans, size_t from, unsigned step_ms, char *text,
         size_t cap)
 {
-	uint64_t until = pl_probe_now_ms() + step_ms;
+	uint64_t until = pli_probe_now_ms() + step_ms;
 	size_t done = from;
 	const size_t n_fail = sizeof(failures) / sizeof(failures[0]);
 
 	text[0] = '\0';
-	while (pl_probe_now_ms() < until && !ans->closed && !ans->reset && !ans->truncated) {
-		pl_conn_read(c, ans, (unsigned)(until - pl_probe_now_ms()), 80, NULL);
-		pl_telnet_negotiate(c, ans->data + done, ans->len - done);
+	while (pli_probe_now_ms() < until && !ans->closed && !ans->reset && !ans->truncated) {
+		pli_conn_read(c, ans, (unsigned)(until - pli_probe_now_ms()), 80, NULL);
+		pli_telnet_negotiate(c, ans->data + done, ans->len - done);
 		done = ans->len;
 		text_since(ans, from, text, cap);
 		if (ends_with_prompt(text, failures, n_fail) ||
-		    pl_probe_memcasemem((const unsigned char *)text, strlen(text), "incorrect"))
+		    pli_probe_memcasemem((const unsigned char *)text, strlen(text), "incorrect"))
 			return 0;
 		if (shell_prompt(text))
 			return 1;
@@ -132,18 +132,18 @@ try_pair(const struct sockaddr *sa, socklen_t salen, const char *user, const cha
 	int result = -1;
 
 	memset(ans, 0, sizeof(*ans));
-	if (pl_conn_open(&c, sa, salen, 3000, pl_probe_now_ms() + 4 * step_ms, NULL) != PL_OK)
+	if (pli_conn_open(&c, sa, salen, 3000, pli_probe_now_ms() + 4 * step_ms, NULL) != PL_OK)
 		return -1;
 	if (!wait_for(&c, ans, 0, user_prompts, 4, step_ms))
 		goto out;
 	snprintf(line, sizeof(line), "%s\r\n", user);
 	mark = ans->len;
-	if (pl_conn_send(&c, line, strlen(line)) != 0 ||
+	if (pli_conn_send(&c, line, strlen(line)) != 0 ||
 	    !wait_for(&c, ans, mark, pass_prompts, 2, step_ms))
 		goto out;
 	snprintf(line, sizeof(line), "%s\r\n", pass);
 	mark = ans->len;
-	if (pl_conn_send(&c, line, strlen(line)) != 0)
+	if (pli_conn_send(&c, line, strlen(line)) != 0)
 		goto out;
 	result = verdict(&c, ans, mark, step_ms, text, sizeof(text));
 	if (result == 1) {
@@ -151,10 +151,10 @@ try_pair(const struct sockaddr *sa, socklen_t salen, const char *user, const cha
 
 		memcpy(out->evidence, text, n);
 		out->evidence[n] = '\0';
-		pl_conn_send(&c, "exit\r\n", 6);
+		pli_conn_send(&c, "exit\r\n", 6);
 	}
 out:
-	pl_conn_close(&c);
+	pli_conn_close(&c);
 	return result;
 }
 
@@ -204,8 +204,8 @@ pl_probe_telnet_default_creds(const struct sockaddr *sa, socklen_t salen,
 		out->tried++;
 		if (r == 1) {
 			out->accepted = 1;
-			pl_probe_set(out->username, sizeof(out->username), pl_mirai_creds[i].user);
-			pl_probe_set(out->password, sizeof(out->password), pl_mirai_creds[i].pass);
+			pli_probe_set(out->username, sizeof(out->username), pl_mirai_creds[i].user);
+			pli_probe_set(out->password, sizeof(out->password), pl_mirai_creds[i].pass);
 			break;
 		}
 		if (r < 0 && ++unreachable >= 3) {

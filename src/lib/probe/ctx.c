@@ -43,9 +43,9 @@ pl_probe_ctx_free(struct pl_probe_ctx *ctx)
 	if (!ctx)
 		return;
 	for (size_t i = 0; i < ctx->n_dbs; i++)
-		pl_recog_db_free(ctx->dbs[i]);
+		pli_recog_db_free(ctx->dbs[i]);
 	free(ctx->dbs);
-	pl_tls_ctx_free(ctx->ssl_ctx);
+	pli_tls_ctx_free(ctx->ssl_ctx);
 	free(ctx);
 }
 
@@ -68,7 +68,7 @@ pl_probe_ctx_new(const struct pl_probe_opts *opts, struct pl_probe_ctx **out, st
 	for (size_t i = 0; i < pl_recog_builtin_count; i++) {
 		const struct pl_recog_blob *b = &pl_recog_builtin_blobs[i];
 
-		rc = pl_recog_db_parse(b->xml, b->len, b->name, &ctx->dbs[i], err);
+		rc = pli_recog_db_parse(b->xml, b->len, b->name, &ctx->dbs[i], err);
 		if (rc != PL_OK)
 			goto out;
 		ctx->n_dbs++;
@@ -83,7 +83,7 @@ pl_probe_ctx_new(const struct pl_probe_opts *opts, struct pl_probe_ctx **out, st
 		}
 	}
 	if (!ctx->opts.no_tls) {
-		ctx->ssl_ctx = pl_tls_ctx_new();
+		ctx->ssl_ctx = pli_tls_ctx_new();
 		if (!ctx->ssl_ctx) {
 			rc = pl_err_set(err, PL_ERR_UNSUPPORTED, "OpenSSL client context failed");
 			goto out;

@@ -14,8 +14,8 @@
 #include "probe/dns.h"
 
 size_t
-pl_dns_query(unsigned char *buf, size_t cap, uint16_t id, const char *name, uint16_t qtype,
-             uint16_t qclass, int rd)
+pli_dns_query(unsigned char *buf, size_t cap, uint16_t id, const char *name, uint16_t qtype,
+              uint16_t qclass, int rd)
 {
 	size_t o = 12, len = strlen(name);
 	const char *p = name;
@@ -114,7 +114,7 @@ txt_copy(const unsigned char *rd, size_t rdlen, char *out, size_t cap)
 }
 
 int
-pl_dns_parse(const unsigned char *d, size_t n, struct pl_dns_reply *r)
+pli_dns_parse(const unsigned char *d, size_t n, struct pl_dns_reply *r)
 {
 	size_t off = 12;
 	uint16_t qd, an;

@@ -35,16 +35,16 @@ struct pl_dns_reply {
  * Writes a query for name (dotted, no trailing dot) into buf (cap bytes): one question,
  * RD set when rd. Returns its length, or 0 when it does not fit or the name is bad.
  */
-size_t pl_dns_query(unsigned char *buf, size_t cap, uint16_t id, const char *name, uint16_t qtype,
-                    uint16_t qclass, int rd);
+size_t pli_dns_query(unsigned char *buf, size_t cap, uint16_t id, const char *name, uint16_t qtype,
+                     uint16_t qclass, int rd);
 
 /* Parses a DNS response (no TCP length prefix). 0 and *r filled, or -1 if it is not one. */
-int pl_dns_parse(const unsigned char *d, size_t n, struct pl_dns_reply *r);
+int pli_dns_parse(const unsigned char *d, size_t n, struct pl_dns_reply *r);
 
 /*
  * 1 when r answers our recursive query for PL_DNS_RECURSION_NAME by resolving it: RD
  * echoed, RA set, and addresses or NXDOMAIN (p_dns.c).
  */
-int pl_dns_recursion_proved(const struct pl_dns_reply *r);
+int pli_dns_recursion_proved(const struct pl_dns_reply *r);
 
 #endif

@@ -26,12 +26,12 @@ mysql_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	/* An error packet before the handshake ("Host '...' is not allowed to connect to
 	 * this MySQL server" / "... MariaDB server"). */
 	if (d[4] == 0xff && n > 7 &&
-	    (pl_probe_memcasemem(d, n, "mysql") || pl_probe_memcasemem(d, n, "mariadb"))) {
-		pl_probe_set(out->service, sizeof(out->service), "mysql");
-		if (pl_probe_memcasemem(d, n, "mariadb"))
-			pl_probe_set(out->product, sizeof(out->product), "MariaDB");
-		pl_probe_evidence(out, d, n);
-		pl_probe_add_info(out, "refused this client");
+	    (pli_probe_memcasemem(d, n, "mysql") || pli_probe_memcasemem(d, n, "mariadb"))) {
+		pli_probe_set(out->service, sizeof(out->service), "mysql");
+		if (pli_probe_memcasemem(d, n, "mariadb"))
+			pli_probe_set(out->product, sizeof(out->product), "MariaDB");
+		pli_probe_evidence(out, d, n);
+		pli_probe_add_info(out, "refused this client");
 		return 90;
 	}
 	if (d[4] != 0x0a)
@@ -43,12 +43,12 @@ mysql_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	for (size_t i = 0; i < vlen; i++)
 		if ((unsigned char)ver[i] < 0x20 || (unsigned char)ver[i] > 0x7e)
 			return 0;
-	pl_probe_set(out->service, sizeof(out->service), "mysql");
-	pl_probe_evidence(out, d, 5 + vlen);
-	if (!pl_probe_recog(ctx, RECOG_MYSQL, ver, vlen, out) || !out->product[0]) {
-		pl_probe_set(out->product, sizeof(out->product),
-		             strstr(ver, "MariaDB") ? "MariaDB" : "MySQL");
-		pl_probe_copy(out->version, sizeof(out->version), ver, vlen);
+	pli_probe_set(out->service, sizeof(out->service), "mysql");
+	pli_probe_evidence(out, d, 5 + vlen);
+	if (!pli_probe_recog(ctx, RECOG_MYSQL, ver, vlen, out) || !out->product[0]) {
+		pli_probe_set(out->product, sizeof(out->product),
+		              strstr(ver, "MariaDB") ? "MariaDB" : "MySQL");
+		pli_probe_copy(out->version, sizeof(out->version), ver, vlen);
 	}
 	return 100;
 }
@@ -91,15 +91,15 @@ pg_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 		if (len > 4096 || code > 12)
 			return 0;
 		out->auth_required = code == 0 ? PL_TRI_NO : PL_TRI_YES;
-		pl_probe_add_info(out, "auth method %u", (unsigned)code);
+		pli_probe_add_info(out, "auth method %u", (unsigned)code);
 	} else if (d[5] != 'S' && d[5] != 'V') {
 		return 0;
 	} else {
-		pl_probe_add_info(out, "refused the startup");
+		pli_probe_add_info(out, "refused the startup");
 	}
-	pl_probe_set(out->service, sizeof(out->service), "postgresql");
-	pl_probe_set(out->product, sizeof(out->product), "PostgreSQL");
-	pl_probe_evidence(out, d, n > 200 ? 200 : n);
+	pli_probe_set(out->service, sizeof(out->service), "postgresql");
+	pli_probe_set(out->product, sizeof(out->product), "PostgreSQL");
+	pli_probe_evidence(out, d, n > 200 ? 200 : n);
 	return 100;
 }
 

@@ -24,26 +24,26 @@ rcode_name(unsigned rc)
 }
 
 unsigned
-pl_probe_dns_describe(const struct pl_probe_ctx *ctx, const struct pl_dns_reply *r,
-                      const unsigned char *d, size_t n, struct pl_service *out)
+pli_probe_dns_describe(const struct pl_probe_ctx *ctx, const struct pl_dns_reply *r,
+                       const unsigned char *d, size_t n, struct pl_service *out)
 {
 	int chaos = r->qclass == PL_DNS_CH && r->qtype == PL_DNS_TXT;
 
-	pl_probe_set(out->service, sizeof(out->service), "dns");
-	pl_probe_evidence(out, d, n > 160 ? 160 : n);
+	pli_probe_set(out->service, sizeof(out->service), "dns");
+	pli_probe_evidence(out, d, n > 160 ? 160 : n);
 	if (!chaos)
 		return r->qdcount == 1 ? 90 : 70;
 	if (r->txt[0]) {
-		pl_probe_recog(ctx, RECOG_DNS_VERSION, r->txt, strlen(r->txt), out);
-		pl_probe_add_info(out, "%s: %s", r->qname, r->txt);
+		pli_probe_recog(ctx, RECOG_DNS_VERSION, r->txt, strlen(r->txt), out);
+		pli_probe_add_info(out, "%s: %s", r->qname, r->txt);
 	} else {
-		pl_probe_add_info(out, "%s: %s", r->qname, rcode_name(r->rcode));
+		pli_probe_add_info(out, "%s: %s", r->qname, rcode_name(r->rcode));
 	}
 	return 100;
 }
 
 int
-pl_dns_recursion_proved(const struct pl_dns_reply *r)
+pli_dns_recursion_proved(const struct pl_dns_reply *r)
 {
 	/* The AA bit proves nothing either way: forwarders such as dnsmasq pass their
 	 * upstream's AA on, even from their cache. RA with a resolution is the proof. */
@@ -55,7 +55,7 @@ static size_t
 dns_tcp_query(unsigned char *buf, size_t cap, uint16_t id, const char *name, uint16_t type,
               uint16_t cls, int rd)
 {
-	size_t n = cap > 2 ? pl_dns_query(buf + 2, cap - 2, id, name, type, cls, rd) : 0;
+	size_t n = cap > 2 ? pli_dns_query(buf + 2, cap - 2, id, name, type, cls, rd) : 0;
 
 	if (n == 0)
 		return 0;
@@ -87,9 +87,9 @@ dns_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	if (n < 14)
 		return 0;
 	len = (size_t)(d[0] << 8 | d[1]);
-	if (len < 12 || len > n - 2 || pl_dns_parse(d + 2, len, &r) != 0 || r.qdcount != 1)
+	if (len < 12 || len > n - 2 || pli_dns_parse(d + 2, len, &r) != 0 || r.qdcount != 1)
 		return 0;
-	return pl_probe_dns_describe(ctx, &r, d + 2, len, out);
+	return pli_probe_dns_describe(ctx, &r, d + 2, len, out);
 }
 
 /* One more question on the open connection; 0 and *r filled when it was answered. */
@@ -100,13 +100,13 @@ dns_ask(const struct probe_run *run, struct probe_conn *c, struct probe_answer *
 	unsigned char q[300];
 	size_t start = ans->len, qn = dns_tcp_query(q, sizeof(q), 0x706d, name, type, cls, rd);
 
-	if (qn == 0 || pl_conn_send(c, q, qn) != 0)
+	if (qn == 0 || pli_conn_send(c, q, qn) != 0)
 		return -1;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 300, NULL);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 300, NULL);
 	if (ans->len - start < 14 || !dns_complete(ans->data + start, ans->len - start))
 		return -1;
-	return pl_dns_parse(ans->data + start + 2,
-	                    (size_t)(ans->data[start] << 8 | ans->data[start + 1]), r);
+	return pli_dns_parse(ans->data + start + 2,
+	                     (size_t)(ans->data[start] << 8 | ans->data[start + 1]), r);
 }
 
 static void
@@ -120,22 +120,22 @@ dns_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 		if (ans->closed || ans->reset || ans->len > PL_PROBE_MAX_READ / 2)
 			return;
 		if (dns_ask(run, c, ans, ids[i], PL_DNS_TXT, PL_DNS_CH, 0, &r) == 0 && r.txt[0]) {
-			pl_probe_add_info(out, "%s: %s", ids[i], r.txt);
+			pli_probe_add_info(out, "%s: %s", ids[i], r.txt);
 			if (i == 0 && !out->product[0])
-				pl_probe_recog(run->ctx, RECOG_DNS_VERSION, r.txt, strlen(r.txt),
-				               out);
+				pli_probe_recog(run->ctx, RECOG_DNS_VERSION, r.txt, strlen(r.txt),
+				                out);
 		}
 	}
 	/* Using the server as a resolver proves an exposure: opts.intrusive only. */
 	if (!run->ctx->opts.intrusive || ans->closed || ans->reset ||
 	    dns_ask(run, c, ans, PL_DNS_RECURSION_NAME, PL_DNS_A, PL_DNS_IN, 1, &r) != 0)
 		return;
-	if (pl_dns_recursion_proved(&r)) {
+	if (pli_dns_recursion_proved(&r)) {
 		out->exposures |= PL_EXP_DNS_RECURSION;
-		pl_probe_add_info(out, "recursion: resolved %s for us", PL_DNS_RECURSION_NAME);
+		pli_probe_add_info(out, "recursion: resolved %s for us", PL_DNS_RECURSION_NAME);
 	} else {
-		pl_probe_add_info(out, "recursion: no (%s%s)", rcode_name(r.rcode),
-		                  r.ra ? "" : ", RA not set");
+		pli_probe_add_info(out, "recursion: no (%s%s)", rcode_name(r.rcode),
+		                   r.ra ? "" : ", RA not set");
 	}
 }
 

@@ -40,12 +40,12 @@ ftp_classify_oops(const unsigned char *d, size_t n, struct pl_service *out)
 		return 0;
 	while (len < n && d[len] != '\r' && d[len] != '\n')
 		len++;
-	pl_probe_copy(reason, sizeof(reason), (const char *)d + sizeof(oops) - 1,
-	              len - (sizeof(oops) - 1));
-	pl_probe_set(out->service, sizeof(out->service), "ftp");
-	pl_probe_set(out->product, sizeof(out->product), "vsFTPd");
-	pl_probe_evidence(out, d, len);
-	pl_probe_add_info(out, "refuses the session: %s", reason);
+	pli_probe_copy(reason, sizeof(reason), (const char *)d + sizeof(oops) - 1,
+	               len - (sizeof(oops) - 1));
+	pli_probe_set(out->service, sizeof(out->service), "ftp");
+	pli_probe_set(out->product, sizeof(out->product), "vsFTPd");
+	pli_probe_evidence(out, d, len);
+	pli_probe_add_info(out, "refuses the session: %s", reason);
 	return 80;
 }
 
@@ -62,13 +62,13 @@ ftp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 		return 0;
 	while (4 + len < n && d[4 + len] != '\r' && d[4 + len] != '\n')
 		len++;
-	pl_probe_copy(line, sizeof(line), (const char *)d + 4, len);
+	pli_probe_copy(line, sizeof(line), (const char *)d + 4, len);
 	len = strlen(line);
-	if (!pl_probe_memcasemem((const unsigned char *)line, len, "FTP"))
+	if (!pli_probe_memcasemem((const unsigned char *)line, len, "FTP"))
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "ftp");
-	pl_probe_evidence(out, d, len + 4);
-	pl_probe_recog(ctx, RECOG_FTP, line, len, out);
+	pli_probe_set(out->service, sizeof(out->service), "ftp");
+	pli_probe_evidence(out, d, len + 4);
+	pli_probe_recog(ctx, RECOG_FTP, line, len, out);
 	return 90;
 }
 
@@ -79,9 +79,9 @@ ftp_cmd(const struct probe_run *run, struct probe_conn *c, struct probe_answer *
 {
 	size_t start = ans->len;
 
-	if (pl_conn_send(c, cmd, strlen(cmd)) != 0)
+	if (pli_conn_send(c, cmd, strlen(cmd)) != 0)
 		return 0;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, ftp_reply_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, ftp_reply_complete);
 	if (ans->len - start < 4)
 		return 0;
 	return (unsigned)(ans->data[start] - '0') * 100 +
@@ -89,7 +89,7 @@ ftp_cmd(const struct probe_run *run, struct probe_conn *c, struct probe_answer *
 }
 
 uint16_t
-pl_ftp_pasv_port(const unsigned char *d, size_t n)
+pli_ftp_pasv_port(const unsigned char *d, size_t n)
 {
 	const unsigned char *p = memchr(d, '(', n);
 	unsigned h[6];
@@ -103,7 +103,7 @@ pl_ftp_pasv_port(const unsigned char *d, size_t n)
 }
 
 size_t
-pl_ftp_list_names(const char *text, char *names, size_t cap)
+pli_ftp_list_names(const char *text, char *names, size_t cap)
 {
 	size_t shown = 0;
 
@@ -141,22 +141,22 @@ ftp_list(const struct probe_run *run, struct probe_conn *c, struct probe_answer 
 	uint16_t port;
 
 	if (ftp_cmd(run, c, ans, "PASV\r\n") != 227 ||
-	    !(port = pl_ftp_pasv_port(ans->data + start, ans->len - start)) ||
+	    !(port = pli_ftp_pasv_port(ans->data + start, ans->len - start)) ||
 	    run->salen > sizeof(ss))
 		return;
 	memcpy(&ss, run->sa, run->salen);
 	pl_sockaddr_set_port(&ss, port);
-	if (pl_conn_open(&data, (struct sockaddr *)&ss, run->salen, run->ctx->opts.connect_ms,
-	                 run->deadline, NULL) != PL_OK ||
+	if (pli_conn_open(&data, (struct sockaddr *)&ss, run->salen, run->ctx->opts.connect_ms,
+	                  run->deadline, NULL) != PL_OK ||
 	    !(a = calloc(1, sizeof(*a))))
 		goto out;
-	if (pl_conn_send(c, "LIST\r\n", 6) == 0)
-		pl_conn_read(&data, a, run->ctx->opts.read_ms, 500, NULL);
-	shown = pl_ftp_list_names((const char *)a->data, names, sizeof(names));
-	pl_probe_add_info(out, "anonymous LIST: %s", shown ? names : "(empty)");
+	if (pli_conn_send(c, "LIST\r\n", 6) == 0)
+		pli_conn_read(&data, a, run->ctx->opts.read_ms, 500, NULL);
+	shown = pli_ftp_list_names((const char *)a->data, names, sizeof(names));
+	pli_probe_add_info(out, "anonymous LIST: %s", shown ? names : "(empty)");
 out:
 	free(a);
-	pl_conn_close(&data);
+	pli_conn_close(&data);
 }
 
 static void
@@ -170,9 +170,9 @@ ftp_anonymous(const struct probe_run *run, struct probe_conn *c, struct probe_an
 	if (code != 230)
 		return;
 	out->exposures |= PL_EXP_FTP_ANON;
-	pl_probe_add_info(out, "anonymous login accepted");
+	pli_probe_add_info(out, "anonymous login accepted");
 	ftp_list(run, c, ans, out);
-	pl_conn_send(c, "QUIT\r\n", 6);
+	pli_conn_send(c, "QUIT\r\n", 6);
 }
 
 static void
@@ -181,14 +181,15 @@ ftp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 {
 	size_t start = ans->len;
 
-	if (pl_conn_send(c, "FEAT\r\n", 6) != 0)
+	if (pli_conn_send(c, "FEAT\r\n", 6) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, ftp_reply_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, ftp_reply_complete);
 	if (ans->len - start >= 4 && ans->data[start] == '2') {
 		out->confidence = 100;
-		out->starttls = pl_probe_memcasemem(ans->data + start, ans->len - start, "AUTH TLS")
-		                    ? PL_TRI_YES
-		                    : PL_TRI_NO;
+		out->starttls =
+		    pli_probe_memcasemem(ans->data + start, ans->len - start, "AUTH TLS")
+		        ? PL_TRI_YES
+		        : PL_TRI_NO;
 	} else if (ans->len > start) {
 		out->starttls = PL_TRI_NO; /* no FEAT at all: no RFC 4217 either */
 	}

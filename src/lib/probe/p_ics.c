@@ -24,7 +24,7 @@ static size_t
 modbus_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	return pl_probe_fixed_request(buf, cap, modbus_req, sizeof(modbus_req));
+	return pli_probe_fixed_request(buf, cap, modbus_req, sizeof(modbus_req));
 }
 
 /* Copies Read Device Identification objects 0-2 into out. */
@@ -40,12 +40,12 @@ modbus_objects(const unsigned char *p, size_t n, unsigned count, struct pl_servi
 		if ((size_t)len + 2 > n)
 			break;
 		if (dst)
-			pl_probe_copy(dst, 64, (const char *)p + 2, len);
+			pli_probe_copy(dst, 64, (const char *)p + 2, len);
 		p += 2 + len;
 		n -= 2 + (size_t)len;
 	}
-	pl_probe_set(out->vendor, sizeof(out->vendor), vendor);
-	pl_probe_set(out->product, sizeof(out->product), product);
+	pli_probe_set(out->vendor, sizeof(out->vendor), vendor);
+	pli_probe_set(out->product, sizeof(out->product), product);
 }
 
 static unsigned
@@ -58,10 +58,10 @@ modbus_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n
 	if (n < 9 || d[2] != 0 || d[3] != 0 || (len = (size_t)d[4] << 8 | d[5]) < 3 ||
 	    len + 6 > n || len > 260 || (d[7] & 0x7f) != 0x2b)
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "modbus");
-	pl_probe_evidence(out, d, len + 6);
+	pli_probe_set(out->service, sizeof(out->service), "modbus");
+	pli_probe_evidence(out, d, len + 6);
 	if (d[7] & 0x80) {
-		pl_probe_add_info(out, "exception %u to Read Device Identification", d[8]);
+		pli_probe_add_info(out, "exception %u to Read Device Identification", d[8]);
 		return 100;
 	}
 	if (len < 9 || d[8] != 0x0e)
@@ -85,7 +85,7 @@ static size_t
 s7_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	return pl_probe_fixed_request(buf, cap, cotp_cr, sizeof(cotp_cr));
+	return pli_probe_fixed_request(buf, cap, cotp_cr, sizeof(cotp_cr));
 }
 
 static unsigned
@@ -98,8 +98,8 @@ s7_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 		return 0;
 	for (size_t i = 11; i + 1 < (size_t)d[4] + 5; i += 2 + d[i + 1])
 		if (d[i] == 0xc1 || d[i] == 0xc2) {
-			pl_probe_set(out->service, sizeof(out->service), "s7comm");
-			pl_probe_evidence(out, d, d[4] + 5u);
+			pli_probe_set(out->service, sizeof(out->service), "s7comm");
+			pli_probe_evidence(out, d, d[4] + 5u);
 			return 100;
 		}
 	return 0;
@@ -116,7 +116,7 @@ static const unsigned char s7_szl[] = {0x03, 0x00, 0x00, 0x21, 0x02, 0xf0, 0x80,
 
 /* SZL 0x0011 records (28 bytes: index, 20-char order number, type, version bytes). */
 void
-pl_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out)
+pli_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out)
 {
 	size_t at;
 
@@ -135,7 +135,8 @@ pl_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out)
 		if (r[1] == 0x01 || (r[1] == 0x06 && !out->product[0])) {
 			while (len && (r[2 + len - 1] == ' ' || r[2 + len - 1] == 0))
 				len--;
-			pl_probe_copy(out->product, sizeof(out->product), (const char *)r + 2, len);
+			pli_probe_copy(out->product, sizeof(out->product), (const char *)r + 2,
+			               len);
 		} else if (r[1] == 0x07 && r[24] == 'V') {
 			snprintf(out->version, sizeof(out->version), "%u.%u.%u", r[25], r[26],
 			         r[27]);
@@ -150,20 +151,20 @@ s7_followup(const struct probe_run *run, struct probe_conn *c, struct probe_answ
 	unsigned wait = run->ctx->opts.read_ms;
 	size_t before;
 
-	if (pl_conn_send(c, s7_setup, sizeof(s7_setup)) != 0)
+	if (pli_conn_send(c, s7_setup, sizeof(s7_setup)) != 0)
 		return;
 	before = ans->len;
-	pl_conn_read(c, ans, wait, 300, NULL);
+	pli_conn_read(c, ans, wait, 300, NULL);
 	if (ans->len - before < 20 || ans->data[before + 8] != 0x03)
 		return; /* no Ack-Data to the setup */
 	before = ans->len;
-	if (pl_conn_send(c, s7_szl, sizeof(s7_szl)) != 0)
+	if (pli_conn_send(c, s7_szl, sizeof(s7_szl)) != 0)
 		return;
-	pl_conn_read(c, ans, wait, 300, NULL);
-	pl_probe_set(out->vendor, sizeof(out->vendor), "Siemens");
-	pl_s7_szl_records(ans->data + before, ans->len - before, out);
+	pli_conn_read(c, ans, wait, 300, NULL);
+	pli_probe_set(out->vendor, sizeof(out->vendor), "Siemens");
+	pli_s7_szl_records(ans->data + before, ans->len - before, out);
 	if (out->product[0])
-		pl_probe_add_info(out, "SZL 0x0011 read");
+		pli_probe_add_info(out, "SZL 0x0011 read");
 }
 
 static const uint16_t modbus_ports[] = {502, 0};

@@ -61,7 +61,7 @@ ipp_attr(unsigned char *buf, size_t cap, size_t *o, unsigned tag, const char *na
 }
 
 size_t
-pl_ipp_request(unsigned char *buf, size_t cap, unsigned op, const char *printer_uri)
+pli_ipp_request(unsigned char *buf, size_t cap, unsigned op, const char *printer_uri)
 {
 	size_t o = 8;
 	int bad = 0;
@@ -96,11 +96,11 @@ ipp_append(char *dst, size_t cap, const unsigned char *v, size_t len)
 	if (used && used + 1 < cap)
 		dst[used++] = ',';
 	if (used < cap)
-		pl_probe_copy(dst + used, cap - used, (const char *)v, len);
+		pli_probe_copy(dst + used, cap - used, (const char *)v, len);
 }
 
 int
-pl_ipp_parse(const unsigned char *d, size_t n, struct pl_ipp_reply *r)
+pli_ipp_parse(const unsigned char *d, size_t n, struct pl_ipp_reply *r)
 {
 	char name[64] = "";
 	size_t o = 8;
@@ -127,28 +127,28 @@ pl_ipp_parse(const unsigned char *d, size_t n, struct pl_ipp_reply *r)
 		if (o + nl + 2 > n)
 			return -1;
 		if (nl) /* name-length 0: another value of the attribute before */
-			pl_probe_copy(name, sizeof(name), (const char *)d + o, nl);
+			pli_probe_copy(name, sizeof(name), (const char *)d + o, nl);
 		o += nl;
 		vl = (size_t)d[o] << 8 | d[o + 1];
 		o += 2;
 		if (o + vl > n)
 			return -1;
 		if (strcmp(name, "printer-make-and-model") == 0 && !r->make_model[0])
-			pl_probe_copy(r->make_model, sizeof(r->make_model), (const char *)d + o,
-			              vl);
+			pli_probe_copy(r->make_model, sizeof(r->make_model), (const char *)d + o,
+			               vl);
 		else if (strcmp(name, "printer-firmware-string-version") == 0 && !r->firmware[0])
-			pl_probe_copy(r->firmware, sizeof(r->firmware), (const char *)d + o, vl);
+			pli_probe_copy(r->firmware, sizeof(r->firmware), (const char *)d + o, vl);
 		else if (strcmp(name, "ipp-versions-supported") == 0)
 			ipp_append(r->versions, sizeof(r->versions), d + o, vl);
 		else if (strcmp(name, "printer-name") == 0 && !r->name[0])
-			pl_probe_copy(r->name, sizeof(r->name), (const char *)d + o, vl);
+			pli_probe_copy(r->name, sizeof(r->name), (const char *)d + o, vl);
 		o += vl;
 	}
 	return -1; /* no end-of-attributes tag: cut short */
 }
 
 size_t
-pl_http_dechunk(unsigned char *d, size_t n)
+pli_http_dechunk(unsigned char *d, size_t n)
 {
 	size_t in = 0, out = 0;
 
@@ -191,32 +191,32 @@ pl_http_dechunk(unsigned char *d, size_t n)
 static void
 ipp_describe(const struct pl_ipp_reply *r, int cups, struct pl_service *out)
 {
-	pl_probe_set(out->service, sizeof(out->service), "ipp");
+	pli_probe_set(out->service, sizeof(out->service), "ipp");
 	if (r->versions[0])
-		pl_probe_add_info(out, "IPP versions: %s", r->versions);
+		pli_probe_add_info(out, "IPP versions: %s", r->versions);
 	if (cups) {
 		if (r->name[0] || r->make_model[0])
-			pl_probe_add_info(out, "default printer: %s (%s)",
-			                  r->name[0] ? r->name : "?",
-			                  r->make_model[0] ? r->make_model : "?");
+			pli_probe_add_info(out, "default printer: %s (%s)",
+			                   r->name[0] ? r->name : "?",
+			                   r->make_model[0] ? r->make_model : "?");
 		return;
 	}
 	if (r->make_model[0]) {
-		pl_probe_set(out->product, sizeof(out->product), r->make_model);
-		pl_probe_set(out->version, sizeof(out->version), r->firmware);
+		pli_probe_set(out->product, sizeof(out->product), r->make_model);
+		pli_probe_set(out->version, sizeof(out->version), r->firmware);
 		out->vendor[0] = out->cpe[0] = '\0';
 	}
 	if (r->name[0])
-		pl_probe_add_info(out, "printer %s", r->name);
+		pli_probe_add_info(out, "printer %s", r->name);
 	if (out->confidence < 100)
 		out->confidence = 100;
 }
 
 int
-pl_probe_ipp_likely(const struct probe_run *run, const struct pl_service *out,
-                    const struct probe_answer *ans)
+pli_probe_ipp_likely(const struct probe_run *run, const struct pl_service *out,
+                     const struct probe_answer *ans)
 {
-	const unsigned char *end = pl_probe_memcasemem(ans->data, ans->len, "\r\n\r\n");
+	const unsigned char *end = pli_probe_memcasemem(ans->data, ans->len, "\r\n\r\n");
 	char v[160];
 
 	if (strcmp(out->service, "ipp") == 0)
@@ -225,13 +225,13 @@ pl_probe_ipp_likely(const struct probe_run *run, const struct pl_service *out,
 		return 0;
 	return run->port == 631 ||
 	       (end &&
-	        pl_http_header((const char *)ans->data, (size_t)(end - ans->data), "Server", v,
-	                       sizeof(v)) &&
+	        pli_http_header((const char *)ans->data, (size_t)(end - ans->data), "Server", v,
+	                        sizeof(v)) &&
 	        strstr(v, "IPP/"));
 }
 
 void
-pl_probe_ipp_followup(const struct probe_run *run, struct pl_service *out)
+pli_probe_ipp_followup(const struct probe_run *run, struct pl_service *out)
 {
 	int cups = strcmp(out->product, "CUPS") == 0;
 	const char *path = cups ? "/" : "/ipp/print";
@@ -246,26 +246,26 @@ pl_probe_ipp_followup(const struct probe_run *run, struct pl_service *out)
 	int n;
 
 	snprintf(uri, sizeof(uri), "ipp://%s%s", run->host, path);
-	bn = pl_ipp_request(body, sizeof(body),
-	                    cups ? IPP_CUPS_GET_DEFAULT : IPP_GET_PRINTER_ATTRIBUTES,
-	                    cups ? NULL : uri);
+	bn = pli_ipp_request(body, sizeof(body),
+	                     cups ? IPP_CUPS_GET_DEFAULT : IPP_GET_PRINTER_ATTRIBUTES,
+	                     cups ? NULL : uri);
 	n = snprintf(head, sizeof(head),
 	             "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: portlens/" PL_VERSION
 	             "\r\nContent-Type: application/ipp\r\nContent-Length: %zu\r\n"
 	             "Connection: close\r\n\r\n",
 	             path, run->host, bn);
 	if (bn == 0 || n <= 0 || (size_t)n >= sizeof(head) ||
-	    pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline, NULL) !=
-	        PL_OK ||
+	    pli_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
+	                  NULL) != PL_OK ||
 	    !(a = calloc(1, sizeof(*a))) ||
-	    (out->tls && pl_conn_tls(&c, run->ctx->ssl_ctx, run->host, &info, NULL) != 0) ||
-	    pl_conn_send(&c, head, (size_t)n) != 0 || pl_conn_send(&c, body, bn) != 0)
+	    (out->tls && pli_conn_tls(&c, run->ctx->ssl_ctx, run->host, &info, NULL) != 0) ||
+	    pli_conn_send(&c, head, (size_t)n) != 0 || pli_conn_send(&c, body, bn) != 0)
 		goto out;
 	c.bytes_read = &out->bytes_read;
-	pl_conn_read(&c, a, run->ctx->opts.read_ms, 300, NULL);
-	b = pl_probe_memcasemem(a->data, a->len, "\r\n\r\n");
+	pli_conn_read(&c, a, run->ctx->opts.read_ms, 300, NULL);
+	b = pli_probe_memcasemem(a->data, a->len, "\r\n\r\n");
 	if (!b || a->len < 12 || memcmp(a->data, "HTTP/1.", 7) != 0 ||
-	    !pl_probe_memcasemem(a->data, (size_t)(b - a->data), "application/ipp"))
+	    !pli_probe_memcasemem(a->data, (size_t)(b - a->data), "application/ipp"))
 		goto out;
 	hlen = (size_t)(b - a->data);
 	b += 4;
@@ -273,14 +273,14 @@ pl_probe_ipp_followup(const struct probe_run *run, struct pl_service *out)
 	{
 		char te[32];
 
-		if (pl_http_header((const char *)a->data, hlen, "Transfer-Encoding", te,
-		                   sizeof(te)) &&
+		if (pli_http_header((const char *)a->data, hlen, "Transfer-Encoding", te,
+		                    sizeof(te)) &&
 		    strstr(te, "chunked"))
-			bn = pl_http_dechunk((unsigned char *)b, bn);
+			bn = pli_http_dechunk((unsigned char *)b, bn);
 	}
-	if (pl_ipp_parse(b, bn, &r) == 0)
+	if (pli_ipp_parse(b, bn, &r) == 0)
 		ipp_describe(&r, cups, out);
 out:
 	free(a);
-	pl_conn_close(&c);
+	pli_conn_close(&c);
 }

@@ -88,9 +88,9 @@ ldap_message(const unsigned char *d, size_t n, size_t *o, struct pl_ber *op)
 	struct pl_ber msg, id;
 	size_t m = 0;
 
-	if (pl_ber_next(d, n, o, &msg) != 0 || msg.tag != 0x30 ||
-	    pl_ber_next(msg.v, msg.len, &m, &id) != 0 || id.tag != 0x02 || id.len > 4 ||
-	    pl_ber_next(msg.v, msg.len, &m, op) != 0)
+	if (pli_ber_next(d, n, o, &msg) != 0 || msg.tag != 0x30 ||
+	    pli_ber_next(msg.v, msg.len, &m, &id) != 0 || id.tag != 0x02 || id.len > 4 ||
+	    pli_ber_next(msg.v, msg.len, &m, op) != 0)
 		return -1;
 	return 0;
 }
@@ -116,19 +116,19 @@ ldap_entry_values(const struct pl_ber *entry,
 	struct pl_ber dn, attrs, attr, type, vals, val;
 	size_t e = 0, a = 0;
 
-	if (pl_ber_next(entry->v, entry->len, &e, &dn) != 0 ||
-	    pl_ber_next(entry->v, entry->len, &e, &attrs) != 0 || attrs.tag != 0x30)
+	if (pli_ber_next(entry->v, entry->len, &e, &dn) != 0 ||
+	    pli_ber_next(entry->v, entry->len, &e, &attrs) != 0 || attrs.tag != 0x30)
 		return;
-	while (pl_ber_next(attrs.v, attrs.len, &a, &attr) == 0 && attr.tag == 0x30) {
+	while (pli_ber_next(attrs.v, attrs.len, &a, &attr) == 0 && attr.tag == 0x30) {
 		size_t t = 0, v = 0;
 		char tname[64], text[128];
 
-		if (pl_ber_next(attr.v, attr.len, &t, &type) != 0 ||
-		    pl_ber_next(attr.v, attr.len, &t, &vals) != 0 || vals.tag != 0x31)
+		if (pli_ber_next(attr.v, attr.len, &t, &type) != 0 ||
+		    pli_ber_next(attr.v, attr.len, &t, &vals) != 0 || vals.tag != 0x31)
 			return;
-		pl_ber_text(&type, tname, sizeof(tname));
-		for (int i = 0; i < 32 && pl_ber_next(vals.v, vals.len, &v, &val) == 0; i++) {
-			pl_ber_text(&val, text, sizeof(text));
+		pli_ber_text(&type, tname, sizeof(tname));
+		for (int i = 0; i < 32 && pli_ber_next(vals.v, vals.len, &v, &val) == 0; i++) {
+			pli_ber_text(&val, text, sizeof(text));
 			fn(tname, text, arg);
 		}
 	}
@@ -158,9 +158,9 @@ root_dse_value(const char *type, const char *val, void *arg)
 	else if (strcasecmp(type, "supportedLDAPVersion") == 0)
 		append(r->versions, sizeof(r->versions), val);
 	else if (strcasecmp(type, "vendorName") == 0)
-		pl_probe_set(r->vendor, sizeof(r->vendor), val);
+		pli_probe_set(r->vendor, sizeof(r->vendor), val);
 	else if (strcasecmp(type, "vendorVersion") == 0)
-		pl_probe_set(r->vendor_version, sizeof(r->vendor_version), val);
+		pli_probe_set(r->vendor_version, sizeof(r->vendor_version), val);
 	else if (strcasecmp(type, "objectClass") == 0 && strcmp(val, "OpenLDAProotDSE") == 0)
 		r->openldap = 1;
 }
@@ -177,26 +177,26 @@ ldap_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	    (op.tag != LDAP_SEARCH_ENTRY && op.tag != LDAP_SEARCH_DONE &&
 	     op.tag != LDAP_EXTENDED_RESPONSE && op.tag != LDAP_BIND_RESPONSE))
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "ldap");
-	pl_probe_evidence(out, d, n > 160 ? 160 : n);
+	pli_probe_set(out->service, sizeof(out->service), "ldap");
+	pli_probe_evidence(out, d, n > 160 ? 160 : n);
 	o = 0;
 	for (int i = 0; i < 64 && ldap_message(d, n, &o, &op) == 0; i++)
 		if (op.tag == LDAP_SEARCH_ENTRY)
 			ldap_entry_values(&op, root_dse_value, &r);
-	pl_probe_recog(ctx, RECOG_LDAP, (const char *)d, n, out);
+	pli_probe_recog(ctx, RECOG_LDAP, (const char *)d, n, out);
 	if (r.openldap && !out->product[0]) {
-		pl_probe_set(out->vendor, sizeof(out->vendor), "OpenLDAP");
-		pl_probe_set(out->product, sizeof(out->product), "OpenLDAP");
-		pl_probe_set(out->cpe, sizeof(out->cpe), "cpe:/a:openldap:openldap");
+		pli_probe_set(out->vendor, sizeof(out->vendor), "OpenLDAP");
+		pli_probe_set(out->product, sizeof(out->product), "OpenLDAP");
+		pli_probe_set(out->cpe, sizeof(out->cpe), "cpe:/a:openldap:openldap");
 	}
 	if (r.vendor[0] && !out->vendor[0])
-		pl_probe_set(out->vendor, sizeof(out->vendor), r.vendor);
+		pli_probe_set(out->vendor, sizeof(out->vendor), r.vendor);
 	if (r.vendor_version[0] && !out->version[0])
-		pl_probe_set(out->version, sizeof(out->version), r.vendor_version);
+		pli_probe_set(out->version, sizeof(out->version), r.vendor_version);
 	if (r.contexts[0])
-		pl_probe_add_info(out, "naming contexts: %s", r.contexts);
+		pli_probe_add_info(out, "naming contexts: %s", r.contexts);
 	if (r.versions[0])
-		pl_probe_add_info(out, "LDAP versions: %s", r.versions);
+		pli_probe_add_info(out, "LDAP versions: %s", r.versions);
 	return op.tag == LDAP_SEARCH_ENTRY || r.contexts[0] || r.versions[0] ? 100 : 80;
 }
 
@@ -206,7 +206,7 @@ first_context(const char *type, const char *val, void *arg)
 	char *dst = arg;
 
 	if (!dst[0] && strcasecmp(type, "namingContexts") == 0)
-		pl_probe_set(dst, 128, val);
+		pli_probe_set(dst, 128, val);
 }
 
 static void
@@ -227,24 +227,24 @@ ldap_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 	if (!base[0] || !run->ctx->opts.intrusive)
 		return;
 	rn = ldap_search(req, sizeof(req), 2, base, 2, 10, none, 1);
-	if (rn == 0 || pl_conn_send(c, req, rn) != 0)
+	if (rn == 0 || pli_conn_send(c, req, rn) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, ldap_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, ldap_complete);
 	o = start;
 	for (int i = 0; i < 64 && ldap_message(ans->data, ans->len, &o, &op) == 0; i++) {
 		size_t r = 0;
 
 		entries += op.tag == LDAP_SEARCH_ENTRY;
-		if (op.tag == LDAP_SEARCH_DONE && pl_ber_next(op.v, op.len, &r, &res) == 0)
-			code = (long)pl_ber_int(&res);
+		if (op.tag == LDAP_SEARCH_DONE && pli_ber_next(op.v, op.len, &r, &res) == 0)
+			code = (long)pli_ber_int(&res);
 	}
 	if (entries > 0) {
 		out->exposures |= PL_EXP_LDAP_ANON_READ;
-		pl_probe_add_info(out, "anonymous search of %s: %zu%s entries", base, entries,
-		                  code == 4 ? "+" : "");
+		pli_probe_add_info(out, "anonymous search of %s: %zu%s entries", base, entries,
+		                   code == 4 ? "+" : "");
 	} else if (code >= 0) {
-		pl_probe_add_info(out, "anonymous search of %s: no entries (result %ld)", base,
-		                  code);
+		pli_probe_add_info(out, "anonymous search of %s: no entries (result %ld)", base,
+		                   code);
 	}
 }
 

@@ -23,14 +23,14 @@ first_line(const unsigned char *d, size_t n, size_t skip, char *out, size_t size
 		len++;
 	while (len && d[skip + len - 1] == ' ')
 		len--;
-	pl_probe_copy(out, size, (const char *)d + skip, len);
+	pli_probe_copy(out, size, (const char *)d + skip, len);
 	return len < size ? len : size - 1;
 }
 
 static int
 has_word(const unsigned char *d, size_t n, const char *w)
 {
-	return pl_probe_memcasemem(d, n, w) != NULL;
+	return pli_probe_memcasemem(d, n, w) != NULL;
 }
 
 static unsigned
@@ -45,9 +45,9 @@ smtp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	len = first_line(d, n, 4, line, sizeof(line));
 	if (has_word((const unsigned char *)line, len, "FTP"))
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "smtp");
-	pl_probe_evidence(out, d, len + 4);
-	pl_probe_recog(ctx, RECOG_SMTP, line, len, out);
+	pli_probe_set(out->service, sizeof(out->service), "smtp");
+	pli_probe_evidence(out, d, len + 4);
+	pli_probe_recog(ctx, RECOG_SMTP, line, len, out);
 	if (has_word((const unsigned char *)line, len, "SMTP") ||
 	    has_word((const unsigned char *)line, len, "mail"))
 		return 90;
@@ -75,9 +75,9 @@ smtp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 	static const char ehlo[] = "EHLO portlens.invalid\r\n";
 	size_t start = ans->len;
 
-	if (pl_conn_send(c, ehlo, sizeof(ehlo) - 1) != 0)
+	if (pli_conn_send(c, ehlo, sizeof(ehlo) - 1) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, reply_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, reply_complete);
 	if (ans->len - start >= 4 && memcmp(ans->data + start, "250", 3) == 0) {
 		out->confidence = 100;
 		out->starttls = has_word(ans->data + start, ans->len - start, "STARTTLS")
@@ -88,7 +88,7 @@ smtp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 		memset(out->vendor, 0, sizeof(out->vendor));
 		memset(out->product, 0, sizeof(out->product));
 		memset(out->version, 0, sizeof(out->version));
-		pl_probe_set(out->service, sizeof(out->service), "ftp");
+		pli_probe_set(out->service, sizeof(out->service), "ftp");
 		out->confidence = 60;
 	}
 }
@@ -103,9 +103,9 @@ pop_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	if (n < 4 || memcmp(d, "+OK", 3) != 0)
 		return 0;
 	len = first_line(d, n, 4, line, sizeof(line));
-	pl_probe_set(out->service, sizeof(out->service), "pop3");
-	pl_probe_evidence(out, d, len + 4);
-	pl_probe_recog(ctx, RECOG_POP, line, len, out);
+	pli_probe_set(out->service, sizeof(out->service), "pop3");
+	pli_probe_evidence(out, d, len + 4);
+	pli_probe_recog(ctx, RECOG_POP, line, len, out);
 	return 90;
 }
 
@@ -121,9 +121,9 @@ pop_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 {
 	size_t start = ans->len;
 
-	if (pl_conn_send(c, "CAPA\r\n", 6) != 0)
+	if (pli_conn_send(c, "CAPA\r\n", 6) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, pop_capa_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, pop_capa_complete);
 	if (ans->len > start) {
 		out->confidence = 100;
 		out->starttls = has_word(ans->data + start, ans->len - start, "\nSTLS") ? PL_TRI_YES
@@ -145,9 +145,9 @@ imap_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	else
 		return 0;
 	len = first_line(d, n, skip, line, sizeof(line));
-	pl_probe_set(out->service, sizeof(out->service), "imap");
-	pl_probe_evidence(out, d, len + skip);
-	pl_probe_recog(ctx, RECOG_IMAP, line, len, out);
+	pli_probe_set(out->service, sizeof(out->service), "imap");
+	pli_probe_evidence(out, d, len + skip);
+	pli_probe_recog(ctx, RECOG_IMAP, line, len, out);
 	if (has_word((const unsigned char *)line, len, "STARTTLS"))
 		out->starttls = PL_TRI_YES;
 	return 90;
@@ -156,7 +156,7 @@ imap_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 static int
 imap_capa_complete(const unsigned char *d, size_t n)
 {
-	return pl_probe_line_complete(d, n) && pl_probe_memcasemem(d, n, "\na1 ");
+	return pli_probe_line_complete(d, n) && pli_probe_memcasemem(d, n, "\na1 ");
 }
 
 static void
@@ -166,9 +166,9 @@ imap_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 	static const char capa[] = "a1 CAPABILITY\r\n";
 	size_t start = ans->len;
 
-	if (out->starttls == PL_TRI_YES || pl_conn_send(c, capa, sizeof(capa) - 1) != 0)
+	if (out->starttls == PL_TRI_YES || pli_conn_send(c, capa, sizeof(capa) - 1) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, imap_capa_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, imap_capa_complete);
 	if (ans->len > start) {
 		out->confidence = 100;
 		out->starttls = has_word(ans->data + start, ans->len - start, "STARTTLS")
@@ -194,7 +194,7 @@ const struct probe_def pl_probe_pop3 = {
     .name = "pop3",
     .ports = pop_ports,
     .talks_first = 1,
-    .complete = pl_probe_line_complete,
+    .complete = pli_probe_line_complete,
     .classify = pop_classify,
     .followup = pop_followup,
 };
@@ -203,7 +203,7 @@ const struct probe_def pl_probe_imap = {
     .name = "imap",
     .ports = imap_ports,
     .talks_first = 1,
-    .complete = pl_probe_line_complete,
+    .complete = pli_probe_line_complete,
     .classify = imap_classify,
     .followup = imap_followup,
 };

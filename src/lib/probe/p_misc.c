@@ -21,7 +21,7 @@ static size_t
 mqtt_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	return pl_probe_fixed_request(buf, cap, mqtt_connect, sizeof(mqtt_connect));
+	return pli_probe_fixed_request(buf, cap, mqtt_connect, sizeof(mqtt_connect));
 }
 
 static unsigned
@@ -31,10 +31,10 @@ mqtt_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	(void)ctx;
 	if (n != 4 || d[0] != 0x20 || d[1] != 0x02 || d[3] > 5)
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "mqtt");
+	pli_probe_set(out->service, sizeof(out->service), "mqtt");
 	out->auth_required = d[3] == 0 ? PL_TRI_NO : (d[3] >= 4 ? PL_TRI_YES : PL_TRI_UNKNOWN);
-	pl_probe_add_info(out, "CONNACK code %u", d[3]);
-	pl_probe_evidence(out, d, n);
+	pli_probe_add_info(out, "CONNACK code %u", d[3]);
+	pli_probe_evidence(out, d, n);
 	return 100;
 }
 
@@ -72,7 +72,7 @@ mqtt_packet(const unsigned char *d, size_t n, size_t *o, unsigned *type, size_t 
 }
 
 void
-pl_mqtt_sys_version(const unsigned char *d, size_t n, struct pl_service *out)
+pli_mqtt_sys_version(const unsigned char *d, size_t n, struct pl_service *out)
 {
 	size_t o = 0, len;
 	unsigned type;
@@ -93,13 +93,13 @@ pl_mqtt_sys_version(const unsigned char *d, size_t n, struct pl_service *out)
 		if (payload > d + o + len)
 			continue;
 		pl = (size_t)(d + o + len - payload);
-		pl_probe_add_info(out, "$SYS/broker/version: %.*s", (int)(pl > 80 ? 80 : pl),
-		                  (const char *)payload);
+		pli_probe_add_info(out, "$SYS/broker/version: %.*s", (int)(pl > 80 ? 80 : pl),
+		                   (const char *)payload);
 		if (pl > 18 && memcmp(payload, "mosquitto version ", 18) == 0) {
-			pl_probe_set(out->vendor, sizeof(out->vendor), "Eclipse");
-			pl_probe_set(out->product, sizeof(out->product), "Mosquitto");
-			pl_probe_copy(out->version, sizeof(out->version),
-			              (const char *)payload + 18, pl - 18);
+			pli_probe_set(out->vendor, sizeof(out->vendor), "Eclipse");
+			pli_probe_set(out->product, sizeof(out->product), "Mosquitto");
+			pli_probe_copy(out->version, sizeof(out->version),
+			               (const char *)payload + 18, pl - 18);
 			snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:eclipse:mosquitto:%s",
 			         out->version);
 		}
@@ -115,11 +115,11 @@ mqtt_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 	size_t start = ans->len;
 
 	if (out->auth_required != PL_TRI_NO ||
-	    pl_conn_send(c, mqtt_subscribe, sizeof(mqtt_subscribe)) != 0)
+	    pli_conn_send(c, mqtt_subscribe, sizeof(mqtt_subscribe)) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, NULL);
-	pl_mqtt_sys_version(ans->data + start, ans->len - start, out);
-	pl_conn_send(c, disconnect, sizeof(disconnect));
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, NULL);
+	pli_mqtt_sys_version(ans->data + start, ans->len - start, out);
+	pli_conn_send(c, disconnect, sizeof(disconnect));
 }
 
 static const char *
@@ -146,7 +146,7 @@ vnc_type_name(unsigned t)
 }
 
 void
-pl_vnc_security_types(const unsigned char *d, size_t n, int v33, struct pl_service *out)
+pli_vnc_security_types(const unsigned char *d, size_t n, int v33, struct pl_service *out)
 {
 	char list[96] = "";
 	size_t used = 0, count;
@@ -172,7 +172,7 @@ pl_vnc_security_types(const unsigned char *d, size_t n, int v33, struct pl_servi
 		if (d[i] == 1)
 			out->exposures |= PL_EXP_VNC_NO_AUTH;
 	}
-	pl_probe_add_info(out, "security types: %s", list);
+	pli_probe_add_info(out, "security types: %s", list);
 }
 
 static void
@@ -190,10 +190,10 @@ vnc_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 	v33 = memcmp(reply, "RFB 003.003", 11) == 0;
 	if (memcmp(reply + 4, "003.008", 7) > 0)
 		memcpy(reply, "RFB 003.008\n", 12);
-	if (pl_conn_send(c, reply, sizeof(reply)) != 0)
+	if (pli_conn_send(c, reply, sizeof(reply)) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 300, NULL);
-	pl_vnc_security_types(ans->data + start, ans->len - start, v33, out);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 300, NULL);
+	pli_vnc_security_types(ans->data + start, ans->len - start, v33, out);
 }
 
 static unsigned
@@ -206,9 +206,9 @@ vnc_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	if (n < 12 || memcmp(d, "RFB ", 4) != 0 || d[11] != '\n' ||
 	    sscanf((const char *)d + 4, "%3u.%3u", &maj, &min) != 2)
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "vnc");
+	pli_probe_set(out->service, sizeof(out->service), "vnc");
 	snprintf(out->info, sizeof(out->info), "RFB protocol %u.%u", maj, min);
-	pl_probe_evidence(out, d, 12);
+	pli_probe_evidence(out, d, 12);
 	return 100;
 }
 
@@ -227,7 +227,7 @@ const struct probe_def pl_probe_vnc = {
     .name = "vnc",
     .ports = vnc_ports,
     .talks_first = 1,
-    .complete = pl_probe_line_complete,
+    .complete = pli_probe_line_complete,
     .classify = vnc_classify,
     .followup = vnc_followup,
 };

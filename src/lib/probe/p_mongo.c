@@ -34,7 +34,7 @@ static size_t
 mongo_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	return pl_probe_fixed_request(buf, cap, mongo_req, sizeof(mongo_req));
+	return pli_probe_fixed_request(buf, cap, mongo_req, sizeof(mongo_req));
 }
 
 /* Length of a BSON value of type t at p (n bytes left), or 0 when unknown or cut. */
@@ -92,8 +92,8 @@ bson_scan(const unsigned char *d, size_t n, struct bson_facts *f)
 		else if (vl == 0)
 			return 0;
 		if (t == 0x02 && strcmp(name, "version") == 0 && vl > 5)
-			pl_probe_copy(f->version, sizeof(f->version), (const char *)d + i + 4,
-			              vl - 5);
+			pli_probe_copy(f->version, sizeof(f->version), (const char *)d + i + 4,
+			               vl - 5);
 		else if (strcmp(name, "ok") == 0)
 			f->ok = t == 0x01 ? d[i + 7] != 0 || d[i + 6] != 0
 			                  : (t == 0x10 ? le32(d + i) != 0 : 1);
@@ -135,9 +135,9 @@ mongo_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	(void)ctx;
 	if (!(a = op_msg(d, n, &first)) || first.ok < 0)
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "mongodb");
-	pl_probe_set(out->product, sizeof(out->product), "MongoDB");
-	pl_probe_set(out->version, sizeof(out->version), first.version);
+	pli_probe_set(out->service, sizeof(out->service), "mongodb");
+	pli_probe_set(out->product, sizeof(out->product), "MongoDB");
+	pli_probe_set(out->version, sizeof(out->version), first.version);
 	if (first.version[0])
 		snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:mongodb:mongodb:%s", first.version);
 	if (op_msg(d + a, n - a, &second)) {
@@ -147,8 +147,8 @@ mongo_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 			out->auth_required = PL_TRI_YES;
 	}
 	if (out->auth_required == PL_TRI_NO)
-		pl_probe_add_info(out, "lists its databases without credentials");
-	pl_probe_evidence(out, d, n > 200 ? 200 : n);
+		pli_probe_add_info(out, "lists its databases without credentials");
+	pli_probe_evidence(out, d, n > 200 ? 200 : n);
 	return 100;
 }
 

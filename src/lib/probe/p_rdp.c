@@ -46,7 +46,7 @@ rdp_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 }
 
 int
-pl_rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *failure)
+pli_rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *failure)
 {
 	size_t len;
 
@@ -88,7 +88,7 @@ rdp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
              struct pl_service *out)
 {
 	uint32_t sel, fail;
-	int r = pl_rdp_confirm(d, n, &sel, &fail);
+	int r = pli_rdp_confirm(d, n, &sel, &fail);
 
 	(void)ctx;
 	/* xrdp's answer to anything but a Connection Request (a TLS ClientHello, say): an
@@ -96,19 +96,19 @@ rdp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	 * T.125). Only a TPKT of exactly that shape counts. */
 	if (r < 0 && n >= 9 && d[0] == 0x03 && d[1] == 0x00 && (size_t)(d[2] << 8 | d[3]) == n &&
 	    d[4] == 0x02 && d[5] == 0xf0 && d[6] == 0x80 && (d[7] & 0xfc) == 0x20) {
-		pl_probe_set(out->service, sizeof(out->service), "rdp");
-		pl_probe_evidence(out, d, n);
-		pl_probe_add_info(out, "X.224 data: MCS disconnect");
+		pli_probe_set(out->service, sizeof(out->service), "rdp");
+		pli_probe_evidence(out, d, n);
+		pli_probe_add_info(out, "X.224 data: MCS disconnect");
 		return 80;
 	}
 	if (r < 0)
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "rdp");
-	pl_probe_evidence(out, d, n > 64 ? 64 : n);
+	pli_probe_set(out->service, sizeof(out->service), "rdp");
+	pli_probe_evidence(out, d, n > 64 ? 64 : n);
 	if (r == 1)
-		pl_probe_add_info(out, "selected %s", proto_name(sel));
+		pli_probe_add_info(out, "selected %s", proto_name(sel));
 	else
-		pl_probe_add_info(out, "negotiation failure %u", fail);
+		pli_probe_add_info(out, "negotiation failure %u", fail);
 	return 100;
 }
 
@@ -121,16 +121,16 @@ rdp_try(const struct probe_run *run, uint32_t protocols, uint32_t *sel, uint32_t
 	unsigned char req[32];
 	int r = -1;
 
-	if (!a || pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
-	                       NULL) != PL_OK) {
+	if (!a || pli_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
+	                        NULL) != PL_OK) {
 		free(a);
 		return -1;
 	}
-	if (pl_conn_send(&c, req, rdp_cr(req, sizeof(req), protocols)) == 0) {
-		pl_conn_read(&c, a, run->ctx->opts.read_ms, 300, NULL);
-		r = pl_rdp_confirm(a->data, a->len, sel, fail);
+	if (pli_conn_send(&c, req, rdp_cr(req, sizeof(req), protocols)) == 0) {
+		pli_conn_read(&c, a, run->ctx->opts.read_ms, 300, NULL);
+		r = pli_rdp_confirm(a->data, a->len, sel, fail);
 	}
-	pl_conn_close(&c);
+	pli_conn_close(&c);
 	free(a);
 	return r;
 }
@@ -162,8 +162,8 @@ rdp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 	}
 	if (!answered)
 		return;
-	pl_probe_add_info(out, "security: %s; NLA %s", list[0] ? list : "none accepted",
-	                  without_nla ? "not required" : "required");
+	pli_probe_add_info(out, "security: %s; NLA %s", list[0] ? list : "none accepted",
+	                   without_nla ? "not required" : "required");
 	if (without_nla)
 		out->exposures |= PL_EXP_RDP_NO_NLA;
 }

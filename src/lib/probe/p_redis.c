@@ -17,16 +17,16 @@ redis_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 	static const char ping[] = "*1\r\n$4\r\nPING\r\n";
 
 	(void)run;
-	return pl_probe_fixed_request(buf, cap, ping, sizeof(ping) - 1);
+	return pli_probe_fixed_request(buf, cap, ping, sizeof(ping) - 1);
 }
 
 static void
 redis_set(struct pl_service *out, const unsigned char *d, size_t n, enum pl_tri auth)
 {
-	pl_probe_set(out->service, sizeof(out->service), "redis");
-	pl_probe_set(out->product, sizeof(out->product), "Redis");
+	pli_probe_set(out->service, sizeof(out->service), "redis");
+	pli_probe_set(out->product, sizeof(out->product), "Redis");
 	out->auth_required = auth;
-	pl_probe_evidence(out, d, n > 200 ? 200 : n);
+	pli_probe_evidence(out, d, n > 200 ? 200 : n);
 }
 
 static unsigned
@@ -42,14 +42,15 @@ redis_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 		redis_set(out, d, n, PL_TRI_YES);
 		return 100;
 	}
-	if (n >= 7 && memcmp(d, "-DENIED", 7) == 0 && pl_probe_memcasemem(d, n, "protected mode")) {
+	if (n >= 7 && memcmp(d, "-DENIED", 7) == 0 &&
+	    pli_probe_memcasemem(d, n, "protected mode")) {
 		redis_set(out, d, n, PL_TRI_YES);
-		pl_probe_add_info(out, "protected mode");
+		pli_probe_add_info(out, "protected mode");
 		return 100;
 	}
 	if (n >= 5 && memcmp(d, "-ERR ", 5) == 0 &&
-	    (pl_probe_memcasemem(d, n, "wrong number of arguments") ||
-	     pl_probe_memcasemem(d, n, "unknown command"))) {
+	    (pli_probe_memcasemem(d, n, "wrong number of arguments") ||
+	     pli_probe_memcasemem(d, n, "unknown command"))) {
 		redis_set(out, d, n, PL_TRI_UNKNOWN);
 		return 60;
 	}
@@ -64,14 +65,14 @@ redis_followup(const struct probe_run *run, struct probe_conn *c, struct probe_a
 	size_t start = ans->len;
 	const unsigned char *v;
 
-	if (out->auth_required != PL_TRI_NO || pl_conn_send(c, info, sizeof(info) - 1) != 0)
+	if (out->auth_required != PL_TRI_NO || pli_conn_send(c, info, sizeof(info) - 1) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 300, NULL);
-	v = pl_probe_memcasemem(ans->data + start, ans->len - start, "redis_version:");
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 300, NULL);
+	v = pli_probe_memcasemem(ans->data + start, ans->len - start, "redis_version:");
 	if (v) {
 		v += strlen("redis_version:");
-		pl_probe_copy(out->version, sizeof(out->version), (const char *)v,
-		              strcspn((const char *)v, "\r\n"));
+		pli_probe_copy(out->version, sizeof(out->version), (const char *)v,
+		               strcspn((const char *)v, "\r\n"));
 		snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:redis:redis:%s", out->version);
 	}
 	out->confidence = 100;
@@ -81,7 +82,7 @@ static size_t
 memcached_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 {
 	(void)run;
-	return pl_probe_fixed_request(buf, cap, "version\r\n", 9);
+	return pli_probe_fixed_request(buf, cap, "version\r\n", 9);
 }
 
 static unsigned
@@ -91,13 +92,13 @@ memcached_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_
 	(void)ctx;
 	if (n < 10 || memcmp(d, "VERSION ", 8) != 0)
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "memcached");
-	pl_probe_set(out->product, sizeof(out->product), "Memcached");
-	pl_probe_copy(out->version, sizeof(out->version), (const char *)d + 8,
-	              strcspn((const char *)d + 8, "\r\n"));
+	pli_probe_set(out->service, sizeof(out->service), "memcached");
+	pli_probe_set(out->product, sizeof(out->product), "Memcached");
+	pli_probe_copy(out->version, sizeof(out->version), (const char *)d + 8,
+	               strcspn((const char *)d + 8, "\r\n"));
 	snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:memcached:memcached:%s", out->version);
 	out->auth_required = PL_TRI_NO;
-	pl_probe_evidence(out, d, n > 100 ? 100 : n);
+	pli_probe_evidence(out, d, n > 100 ? 100 : n);
 	return 100;
 }
 
@@ -108,7 +109,7 @@ const struct probe_def pl_probe_redis = {
     .name = "redis",
     .ports = redis_ports,
     .request = redis_request,
-    .complete = pl_probe_line_complete,
+    .complete = pli_probe_line_complete,
     .classify = redis_classify,
     .followup = redis_followup,
 };
@@ -117,6 +118,6 @@ const struct probe_def pl_probe_memcached = {
     .name = "memcached",
     .ports = memcached_ports,
     .request = memcached_request,
-    .complete = pl_probe_line_complete,
+    .complete = pli_probe_line_complete,
     .classify = memcached_classify,
 };

@@ -24,19 +24,19 @@ rsync_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	if (n < 11 || memcmp(d, "@RSYNCD: ", 9) != 0 || d[9] < '0' || d[9] > '9')
 		return 0;
 	len = strcspn((const char *)d + 9, " \r\n");
-	pl_probe_set(out->service, sizeof(out->service), "rsync");
-	pl_probe_set(out->product, sizeof(out->product), "rsync");
-	pl_probe_add_info(out, "protocol %.*s", (int)(len > 16 ? 16 : len), (const char *)d + 9);
+	pli_probe_set(out->service, sizeof(out->service), "rsync");
+	pli_probe_set(out->product, sizeof(out->product), "rsync");
+	pli_probe_add_info(out, "protocol %.*s", (int)(len > 16 ? 16 : len), (const char *)d + 9);
 	len = strcspn((const char *)d, "\n") + 1;
-	pl_probe_evidence(out, d, len > n ? n : len);
+	pli_probe_evidence(out, d, len > n ? n : len);
 	return 100;
 }
 
 static int
 rsync_list_complete(const unsigned char *d, size_t n)
 {
-	return pl_probe_memcasemem(d, n, "@RSYNCD: EXIT") != NULL ||
-	       pl_probe_memcasemem(d, n, "@ERROR") != NULL;
+	return pli_probe_memcasemem(d, n, "@RSYNCD: EXIT") != NULL ||
+	       pli_probe_memcasemem(d, n, "@ERROR") != NULL;
 }
 
 static int
@@ -59,27 +59,27 @@ rsync_try_module(const struct probe_run *run, const char *name)
 	const unsigned char *nl;
 
 	if (!a || k <= 0 || (size_t)k >= sizeof(req) ||
-	    pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline, NULL) !=
-	        PL_OK) {
+	    pli_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
+	                  NULL) != PL_OK) {
 		free(a);
 		return -1;
 	}
-	pl_conn_read(&c, a, run->ctx->opts.read_ms, 300, pl_probe_line_complete);
-	if (a->len > 0 && pl_conn_send(&c, req, (size_t)k) == 0) {
-		pl_conn_read(&c, a, run->ctx->opts.read_ms, 300, rsync_answer_complete);
+	pli_conn_read(&c, a, run->ctx->opts.read_ms, 300, pli_probe_line_complete);
+	if (a->len > 0 && pli_conn_send(&c, req, (size_t)k) == 0) {
+		pli_conn_read(&c, a, run->ctx->opts.read_ms, 300, rsync_answer_complete);
 		nl = memchr(a->data, '\n', a->len);
 		if (nl && (size_t)(a->data + a->len - nl) > 1)
 			r = (size_t)(a->data + a->len - nl - 1) >= 11 &&
 			    memcmp(nl + 1, "@RSYNCD: OK", 11) == 0;
 	}
-	pl_conn_close(&c);
+	pli_conn_close(&c);
 	free(a);
 	return r;
 }
 
 size_t
-pl_rsync_modules(const char *p, const char *end, char names[][64], size_t max_names, char *list,
-                 size_t cap)
+pli_rsync_modules(const char *p, const char *end, char names[][64], size_t max_names, char *list,
+                  size_t cap)
 {
 	size_t nmod = 0, used = 0;
 
@@ -94,7 +94,7 @@ pl_rsync_modules(const char *p, const char *end, char names[][64], size_t max_na
 			if (nl > len)
 				nl = len;
 			if (nmod < max_names)
-				pl_probe_copy(names[nmod], 64, p, nl);
+				pli_probe_copy(names[nmod], 64, p, nl);
 			nmod++;
 			if (used < cap)
 				used += (size_t)snprintf(list + used, cap - used, "%s%.*s",
@@ -113,22 +113,22 @@ rsync_followup(const struct probe_run *run, struct probe_conn *c, struct probe_a
 	char names[4][64], list[160];
 	size_t start = ans->len, nmod;
 
-	if (pl_conn_send(c, hello, sizeof(hello) - 1) != 0)
+	if (pli_conn_send(c, hello, sizeof(hello) - 1) != 0)
 		return;
-	pl_conn_read(c, ans, run->ctx->opts.read_ms, 500, rsync_list_complete);
-	nmod = pl_rsync_modules((const char *)ans->data + start, (const char *)ans->data + ans->len,
-	                        names, 4, list, sizeof(list));
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, rsync_list_complete);
+	nmod = pli_rsync_modules((const char *)ans->data + start,
+	                         (const char *)ans->data + ans->len, names, 4, list, sizeof(list));
 	if (nmod == 0) {
-		pl_probe_add_info(out, "no modules listed");
+		pli_probe_add_info(out, "no modules listed");
 		return;
 	}
 	out->exposures |= PL_EXP_RSYNC_LIST;
-	pl_probe_add_info(out, "modules: %s", list);
+	pli_probe_add_info(out, "modules: %s", list);
 	/* Opening a module is the audit's proof (opts.intrusive), not identification. */
 	for (size_t i = 0; i < nmod && i < 4 && run->ctx->opts.intrusive; i++)
 		if (rsync_try_module(run, names[i]) == 1) {
 			out->exposures |= PL_EXP_RSYNC_OPEN;
-			pl_probe_add_info(out, "module %s opens without credentials", names[i]);
+			pli_probe_add_info(out, "module %s opens without credentials", names[i]);
 			break;
 		}
 }
@@ -139,7 +139,7 @@ const struct probe_def pl_probe_rsync = {
     .name = "rsync",
     .ports = rsync_ports,
     .talks_first = 1,
-    .complete = pl_probe_line_complete,
+    .complete = pli_probe_line_complete,
     .classify = rsync_classify,
     .followup = rsync_followup,
 };

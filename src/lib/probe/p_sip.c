@@ -32,32 +32,32 @@ sip_request(const struct probe_run *run, unsigned char *buf, size_t cap)
 static int
 sip_complete(const unsigned char *d, size_t n)
 {
-	return pl_probe_memcasemem(d, n, "\r\n\r\n") != NULL;
+	return pli_probe_memcasemem(d, n, "\r\n\r\n") != NULL;
 }
 
 static unsigned
 sip_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
              struct pl_service *out)
 {
-	const unsigned char *end = pl_probe_memcasemem(d, n, "\r\n\r\n");
+	const unsigned char *end = pli_probe_memcasemem(d, n, "\r\n\r\n");
 	size_t hlen = end ? (size_t)(end - d) : n;
 	char v[128];
 
 	if (n < 12 || memcmp(d, "SIP/2.0 ", 8) != 0 || d[8] < '1' || d[8] > '6')
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "sip");
-	pl_probe_evidence(out, d, hlen);
-	if (pl_http_header((const char *)d, hlen, "Server", v, sizeof(v)) ||
-	    pl_http_header((const char *)d, hlen, "User-Agent", v, sizeof(v))) {
-		if (!pl_probe_recog(ctx, RECOG_SIP, v, strlen(v), out) || !out->product[0]) {
+	pli_probe_set(out->service, sizeof(out->service), "sip");
+	pli_probe_evidence(out, d, hlen);
+	if (pli_http_header((const char *)d, hlen, "Server", v, sizeof(v)) ||
+	    pli_http_header((const char *)d, hlen, "User-Agent", v, sizeof(v))) {
+		if (!pli_probe_recog(ctx, RECOG_SIP, v, strlen(v), out) || !out->product[0]) {
 			size_t p = strcspn(v, "/ ");
 
-			pl_probe_copy(out->product, sizeof(out->product), v, p);
+			pli_probe_copy(out->product, sizeof(out->product), v, p);
 			if (v[p])
-				pl_probe_copy(out->version, sizeof(out->version), v + p + 1,
-				              strcspn(v + p + 1, " ()"));
+				pli_probe_copy(out->version, sizeof(out->version), v + p + 1,
+				               strcspn(v + p + 1, " ()"));
 		}
-		pl_probe_add_info(out, "server: %s", v);
+		pli_probe_add_info(out, "server: %s", v);
 	}
 	return 100;
 }

@@ -22,23 +22,23 @@ ssh_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	if (len && s[len - 1] == '\r')
 		len--;
 	soft = memchr(s + 4, '-', len - 4);
-	pl_probe_set(out->service, sizeof(out->service), "ssh");
-	pl_probe_evidence(out, d, len);
+	pli_probe_set(out->service, sizeof(out->service), "ssh");
+	pli_probe_evidence(out, d, len);
 	if (!soft)
 		return 90;
 	soft++;
 	len -= (size_t)(soft - s);
-	if (pl_probe_recog(ctx, RECOG_SSH, soft, len, out) && out->product[0])
+	if (pli_probe_recog(ctx, RECOG_SSH, soft, len, out) && out->product[0])
 		return 100;
 	us = memchr(soft, '_', len);
 	if (us) {
 		const char *sp = memchr(us, ' ', len - (size_t)(us - soft));
 		size_t vlen = sp ? (size_t)(sp - us - 1) : len - (size_t)(us - soft) - 1;
 
-		pl_probe_copy(out->product, sizeof(out->product), soft, (size_t)(us - soft));
-		pl_probe_copy(out->version, sizeof(out->version), us + 1, vlen);
+		pli_probe_copy(out->product, sizeof(out->product), soft, (size_t)(us - soft));
+		pli_probe_copy(out->version, sizeof(out->version), us + 1, vlen);
 	} else {
-		pl_probe_copy(out->product, sizeof(out->product), soft, strcspn(soft, " \r\n"));
+		pli_probe_copy(out->product, sizeof(out->product), soft, strcspn(soft, " \r\n"));
 	}
 	return 100;
 }
@@ -49,6 +49,6 @@ const struct probe_def pl_probe_ssh = {
     .name = "ssh",
     .ports = ssh_ports,
     .talks_first = 1,
-    .complete = pl_probe_line_complete,
+    .complete = pli_probe_line_complete,
     .classify = ssh_classify,
 };

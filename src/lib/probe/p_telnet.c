@@ -18,7 +18,7 @@ enum { IAC = 255, DONT = 254, DO = 253, WONT = 252, WILL = 251, SB = 250, SE = 2
 enum { OPT_ECHO = 1, OPT_SGA = 3 };
 
 size_t
-pl_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap)
+pli_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
 
@@ -50,7 +50,7 @@ pl_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap)
 }
 
 void
-pl_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n)
+pli_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n)
 {
 	unsigned char reply[256];
 	size_t r = 0;
@@ -75,7 +75,7 @@ pl_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n)
 		i += 2;
 	}
 	if (r)
-		pl_conn_send(c, reply, r);
+		pli_conn_send(c, reply, r);
 }
 
 static int
@@ -97,7 +97,7 @@ looks_like_prompt(const char *text)
 		size_t k = strlen(prompts[i]);
 
 		if (len >= k &&
-		    pl_probe_memcasemem((const unsigned char *)text + len - k, k, prompts[i]))
+		    pli_probe_memcasemem((const unsigned char *)text + len - k, k, prompts[i]))
 			return 1;
 	}
 	return 0;
@@ -131,38 +131,38 @@ opening_vendor(const unsigned char *d, size_t n, struct pl_service *out)
 		if (n < server_opening[i].len ||
 		    memcmp(d, server_opening[i].open, server_opening[i].len) != 0)
 			continue;
-		pl_probe_set(out->vendor, sizeof(out->vendor), server_opening[i].vendor);
-		pl_probe_set(out->product, sizeof(out->product), server_opening[i].product);
-		pl_probe_set(out->cpe, sizeof(out->cpe), server_opening[i].cpe);
+		pli_probe_set(out->vendor, sizeof(out->vendor), server_opening[i].vendor);
+		pli_probe_set(out->product, sizeof(out->product), server_opening[i].product);
+		pli_probe_set(out->cpe, sizeof(out->cpe), server_opening[i].cpe);
 		return;
 	}
 }
 
 unsigned
-pl_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
-                         struct pl_service *out)
+pli_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                          struct pl_service *out)
 {
 	char text[2048];
-	size_t len = pl_telnet_text(d, n, text, sizeof(text)), a = 0;
+	size_t len = pli_telnet_text(d, n, text, sizeof(text)), a = 0;
 	int iac = negotiation_at_start(d, n);
 
 	if (!iac && !looks_like_prompt(text))
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "telnet");
+	pli_probe_set(out->service, sizeof(out->service), "telnet");
 	while (a < len && (text[a] == '\r' || text[a] == '\n' || text[a] == ' '))
 		a++;
 	while (len > a && (text[len - 1] == '\r' || text[len - 1] == '\n' || text[len - 1] == ' '))
 		len--;
 	if (len > a) {
-		pl_probe_evidence(out, (const unsigned char *)text + a, len - a);
-		pl_probe_recog(ctx, RECOG_TELNET, text + a, len - a, out);
+		pli_probe_evidence(out, (const unsigned char *)text + a, len - a);
+		pli_probe_recog(ctx, RECOG_TELNET, text + a, len - a, out);
 	} else {
-		pl_probe_evidence(out, d, n);
+		pli_probe_evidence(out, d, n);
 	}
 	if (iac)
 		opening_vendor(d, n, out);
 	if (looks_like_prompt(text))
-		pl_probe_add_info(out, "login prompt");
+		pli_probe_add_info(out, "login prompt");
 	return iac ? 100 : 60;
 }
 
@@ -170,7 +170,7 @@ static unsigned
 telnet_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
                 struct pl_service *out)
 {
-	return pl_probe_classify_telnet(ctx, d, n, out);
+	return pli_probe_classify_telnet(ctx, d, n, out);
 }
 
 /* Answers negotiation until the server shows its prompt (at most eight rounds). */
@@ -184,16 +184,16 @@ telnet_followup(const struct probe_run *run, struct probe_conn *c, struct probe_
 	for (int round = 0; round < 8; round++) {
 		size_t before = ans->len;
 
-		pl_telnet_text(ans->data, ans->len, text, sizeof(text));
+		pli_telnet_text(ans->data, ans->len, text, sizeof(text));
 		if (looks_like_prompt(text))
 			break;
-		pl_telnet_negotiate(c, ans->data + done, ans->len - done);
+		pli_telnet_negotiate(c, ans->data + done, ans->len - done);
 		done = ans->len;
-		if (pl_conn_read(c, ans, run->ctx->opts.read_ms, 150, NULL) == 0 &&
+		if (pli_conn_read(c, ans, run->ctx->opts.read_ms, 150, NULL) == 0 &&
 		    ans->len == before)
 			break;
 	}
-	pl_probe_classify_telnet(run->ctx, ans->data, ans->len, out);
+	pli_probe_classify_telnet(run->ctx, ans->data, ans->len, out);
 }
 
 static const uint16_t telnet_ports[] = {23, 2323, 992, 107, 0};

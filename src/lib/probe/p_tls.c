@@ -8,7 +8,7 @@
  * The TLS probe's request is the ClientHello OpenSSL would send (written into a memory
  * BIO), so it can go out beside the other probes in a wave; its classifier recognises
  * a TLS record in any answer (a ServerHello, or an alert to our HTTP request), and the
- * scheduler then does the real handshake with pl_conn_tls and probes the service inside
+ * scheduler then does the real handshake with pli_conn_tls and probes the service inside
  * (banner first, then HTTP).
  */
 #include <openssl/err.h>
@@ -21,7 +21,7 @@
 #include "probe/probe_impl.h"
 
 struct ssl_ctx_st *
-pl_tls_ctx_new(void)
+pli_tls_ctx_new(void)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 
@@ -36,7 +36,7 @@ pl_tls_ctx_new(void)
 }
 
 void
-pl_tls_ctx_free(struct ssl_ctx_st *ctx)
+pli_tls_ctx_free(struct ssl_ctx_st *ctx)
 {
 	SSL_CTX_free(ctx);
 }
@@ -55,7 +55,7 @@ name_line(X509_NAME *name, char *out, size_t size)
 		goto out;
 	n = BIO_get_mem_data(bio, &p);
 	if (n > 0)
-		pl_probe_copy(out, size, p, (size_t)n);
+		pli_probe_copy(out, size, p, (size_t)n);
 out:
 	BIO_free(bio);
 }
@@ -107,9 +107,9 @@ cert_facts(SSL *ssl, struct pl_tls_info *info)
 	X509 *cert = SSL_get1_peer_certificate(ssl);
 	const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
 
-	pl_probe_set(info->version, sizeof(info->version), SSL_get_version(ssl));
+	pli_probe_set(info->version, sizeof(info->version), SSL_get_version(ssl));
 	if (cipher)
-		pl_probe_set(info->cipher, sizeof(info->cipher), SSL_CIPHER_get_name(cipher));
+		pli_probe_set(info->cipher, sizeof(info->cipher), SSL_CIPHER_get_name(cipher));
 	if (!cert)
 		return;
 	name_line(X509_get_subject_name(cert), info->subject, sizeof(info->subject));
@@ -146,12 +146,12 @@ capture_cb(BIO *b, int oper, const char *argp, size_t len, int argi, long argl, 
 }
 
 int
-pl_tls_handshake(struct probe_conn *c, struct ssl_st *ssl)
+pli_tls_handshake(struct probe_conn *c, struct ssl_st *ssl)
 {
 	for (;;) {
 		int r = SSL_connect(ssl), e;
 		struct pollfd pfd = {.fd = c->fd};
-		uint64_t now = pl_probe_now_ms();
+		uint64_t now = pli_probe_now_ms();
 
 		if (r == 1)
 			return 0;
@@ -165,8 +165,8 @@ pl_tls_handshake(struct probe_conn *c, struct ssl_st *ssl)
 }
 
 int
-pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
-            struct pl_tls_info *info, struct probe_answer *raw)
+pli_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
+             struct pl_tls_info *info, struct probe_answer *raw)
 {
 	SSL *ssl = SSL_new(ctx);
 
@@ -180,7 +180,7 @@ pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
 	}
 	if (host && *host && !strchr(host, ':') && strspn(host, "0123456789.") != strlen(host))
 		SSL_set_tlsext_host_name(ssl, host);
-	if (pl_tls_handshake(c, ssl) != 0)
+	if (pli_tls_handshake(c, ssl) != 0)
 		goto fail;
 	if (raw) {
 		BIO_set_callback_ex(SSL_get_rbio(ssl), NULL);
@@ -228,7 +228,7 @@ tls_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	(void)ctx;
 	/* A TLS record: content type alert (21) or handshake (22), version 3.x. */
 	if (n >= 5 && (d[0] == 0x15 || d[0] == 0x16) && d[1] == 0x03 && d[2] <= 0x04) {
-		pl_probe_set(out->service, sizeof(out->service), "tls");
+		pli_probe_set(out->service, sizeof(out->service), "tls");
 		return 40;
 	}
 	return 0;

@@ -38,10 +38,10 @@
 static void
 set3(struct pl_service *out, const char *service, const char *product, const char *version)
 {
-	pl_probe_set(out->service, sizeof(out->service), service);
-	pl_probe_set(out->product, sizeof(out->product), product);
+	pli_probe_set(out->service, sizeof(out->service), service);
+	pli_probe_set(out->product, sizeof(out->product), product);
 	if (version)
-		pl_probe_set(out->version, sizeof(out->version), version);
+		pli_probe_set(out->version, sizeof(out->version), version);
 }
 
 /* The version after "CUPS" or "CUPS v" in s, if any. */
@@ -57,22 +57,22 @@ cups_version(const char *s, char *out, size_t size)
 	if (*p == 'v')
 		p++;
 	if (*p >= '0' && *p <= '9')
-		pl_probe_copy(out, size, p, strspn(p, "0123456789.abcrp"));
+		pli_probe_copy(out, size, p, strspn(p, "0123456789.abcrp"));
 }
 
 /* Copies the <title> text; "" when there is none. */
 static void
 page_title(const unsigned char *d, size_t n, char *out, size_t size)
 {
-	const unsigned char *t = pl_probe_memcasemem(d, n, "<title>"), *e;
+	const unsigned char *t = pli_probe_memcasemem(d, n, "<title>"), *e;
 
 	out[0] = '\0';
 	if (!t)
 		return;
 	t += 7;
-	e = pl_probe_memcasemem(t, n - (size_t)(t - d), "</title");
+	e = pli_probe_memcasemem(t, n - (size_t)(t - d), "</title");
 	if (e)
-		pl_probe_copy(out, size, (const char *)t, (size_t)(e - t));
+		pli_probe_copy(out, size, (const char *)t, (size_t)(e - t));
 }
 
 static unsigned
@@ -81,34 +81,34 @@ proxy_or_cups(const unsigned char *d, size_t n, const char *head, size_t hlen,
 {
 	char v[160], t[160];
 
-	if (pl_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "CUPS/", 5) == 0) {
+	if (pli_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "CUPS/", 5) == 0) {
 		page_title(d, n, t, sizeof(t));
 		set3(out, "ipp", "CUPS", NULL);
 		cups_version(t, out->version, sizeof(out->version));
 		if (!out->version[0]) /* the Server header has major.minor only */
-			pl_probe_copy(out->version, sizeof(out->version), v + 5,
-			              strcspn(v + 5, " "));
-		pl_probe_set(out->vendor, sizeof(out->vendor), "OpenPrinting");
+			pli_probe_copy(out->version, sizeof(out->version), v + 5,
+			               strcspn(v + 5, " "));
+		pli_probe_set(out->vendor, sizeof(out->vendor), "OpenPrinting");
 		return 100;
 	}
-	if ((pl_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "squid", 5) == 0) ||
-	    pl_http_header(head, hlen, "X-Squid-Error", t, sizeof(t))) {
+	if ((pli_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "squid", 5) == 0) ||
+	    pli_http_header(head, hlen, "X-Squid-Error", t, sizeof(t))) {
 		set3(out, "http-proxy", "Squid", NULL);
-		if (pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
+		if (pli_http_header(head, hlen, "Server", v, sizeof(v)) &&
 		    strncmp(v, "squid/", 6) == 0)
-			pl_probe_copy(out->version, sizeof(out->version), v + 6,
-			              strcspn(v + 6, " "));
+			pli_probe_copy(out->version, sizeof(out->version), v + 6,
+			               strcspn(v + 6, " "));
 		return 100;
 	}
-	if (pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
+	if (pli_http_header(head, hlen, "Server", v, sizeof(v)) &&
 	    strncmp(v, "tinyproxy/", 10) == 0) {
 		set3(out, "http-proxy", "Tinyproxy", NULL);
-		pl_probe_copy(out->version, sizeof(out->version), v + 10, strcspn(v + 10, " "));
+		pli_probe_copy(out->version, sizeof(out->version), v + 10, strcspn(v + 10, " "));
 		return 100;
 	}
-	if (pl_http_header(head, hlen, "Proxy-Agent", v, sizeof(v))) {
+	if (pli_http_header(head, hlen, "Proxy-Agent", v, sizeof(v))) {
 		set3(out, "http-proxy", "", NULL);
-		pl_probe_add_info(out, "proxy agent: %s", v);
+		pli_probe_add_info(out, "proxy agent: %s", v);
 		return 100;
 	}
 	return 0;
@@ -121,14 +121,14 @@ search_engines(const unsigned char *d, size_t n, const char *head, size_t hlen,
 	char v[64];
 	int status401 = hlen > 12 && memcmp(head + 9, "401", 3) == 0;
 
-	if (!(pl_probe_memcasemem(d, n, "\"cluster_name\"") ||
-	      pl_probe_memcasemem(d, n, "You Know, for Search") ||
-	      pl_http_header(head, hlen, "X-elastic-product", v, sizeof(v)) ||
-	      (status401 && pl_probe_memcasemem(d, n, "security_exception"))))
+	if (!(pli_probe_memcasemem(d, n, "\"cluster_name\"") ||
+	      pli_probe_memcasemem(d, n, "You Know, for Search") ||
+	      pli_http_header(head, hlen, "X-elastic-product", v, sizeof(v)) ||
+	      (status401 && pli_probe_memcasemem(d, n, "security_exception"))))
 		return 0;
 	set3(out, "elasticsearch",
-	     pl_probe_memcasemem(d, n, "opensearch") ? "OpenSearch" : "Elasticsearch", NULL);
-	pl_json_str(d, n, "\"number\"", out->version, sizeof(out->version));
+	     pli_probe_memcasemem(d, n, "opensearch") ? "OpenSearch" : "Elasticsearch", NULL);
+	pli_json_str(d, n, "\"number\"", out->version, sizeof(out->version));
 	out->auth_required = status401 ? PL_TRI_YES : PL_TRI_NO;
 	return 100;
 }
@@ -142,7 +142,7 @@ search_engines(const unsigned char *d, size_t n, const char *head, size_t hlen,
  * only: the follow-up asks /pods for the same answer); else 0.
  */
 int
-pl_kubelet_denied(const unsigned char *d, size_t n, size_t hlen)
+pli_kubelet_denied(const unsigned char *d, size_t n, size_t hlen)
 {
 	const char *head = (const char *)d;
 	const unsigned char *body = d + hlen + 4;
@@ -153,15 +153,15 @@ pl_kubelet_denied(const unsigned char *d, size_t n, size_t hlen)
 		return 0;
 	if (memcmp(head + 9, "403", 3) == 0 && blen > 16 &&
 	    memcmp(body, "Forbidden (user=", 16) == 0 &&
-	    pl_probe_memcasemem(body, blen, ", verb=") &&
-	    pl_probe_memcasemem(body, blen, "resource="))
+	    pli_probe_memcasemem(body, blen, ", verb=") &&
+	    pli_probe_memcasemem(body, blen, "resource="))
 		return 2;
 	if (memcmp(head + 9, "401", 3) == 0 && blen == 12 &&
 	    memcmp(body, "Unauthorized", 12) == 0 &&
-	    pl_http_header(head, hlen, "Content-Type", v, sizeof(v)) &&
+	    pli_http_header(head, hlen, "Content-Type", v, sizeof(v)) &&
 	    strcmp(v, "text/plain; charset=utf-8") == 0 &&
-	    !pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
-	    !pl_http_header(head, hlen, "WWW-Authenticate", v, sizeof(v)))
+	    !pli_http_header(head, hlen, "Server", v, sizeof(v)) &&
+	    !pli_http_header(head, hlen, "WWW-Authenticate", v, sizeof(v)))
 		return 1;
 	return 0;
 }
@@ -174,39 +174,40 @@ container_apis(const unsigned char *d, size_t n, const char *head, size_t hlen,
 	int denied =
 	    hlen > 12 && (memcmp(head + 9, "401", 3) == 0 || memcmp(head + 9, "403", 3) == 0);
 
-	if (pl_http_header(head, hlen, "Api-Version", v, sizeof(v)) ||
-	    (pl_http_header(head, hlen, "Server", v, sizeof(v)) && strncmp(v, "Docker/", 7) == 0)) {
+	if (pli_http_header(head, hlen, "Api-Version", v, sizeof(v)) ||
+	    (pli_http_header(head, hlen, "Server", v, sizeof(v)) &&
+	     strncmp(v, "Docker/", 7) == 0)) {
 		set3(out, "docker", "Docker Engine API", NULL);
-		if (pl_probe_memcasemem(d, n, "\"ApiVersion\""))
-			pl_json_str(d, n, "\"Version\"", out->version, sizeof(out->version));
-		else if (pl_http_header(head, hlen, "Server", v, sizeof(v)) &&
+		if (pli_probe_memcasemem(d, n, "\"ApiVersion\""))
+			pli_json_str(d, n, "\"Version\"", out->version, sizeof(out->version));
+		else if (pli_http_header(head, hlen, "Server", v, sizeof(v)) &&
 		         strncmp(v, "Docker/", 7) == 0)
-			pl_probe_copy(out->version, sizeof(out->version), v + 7,
-			              strcspn(v + 7, " "));
+			pli_probe_copy(out->version, sizeof(out->version), v + 7,
+			               strcspn(v + 7, " "));
 		out->auth_required = PL_TRI_NO;
 		return 100;
 	}
-	if (pl_probe_memcasemem(d, n, "\"gitVersion\"") &&
-	    pl_probe_memcasemem(d, n, "\"goVersion\"")) {
+	if (pli_probe_memcasemem(d, n, "\"gitVersion\"") &&
+	    pli_probe_memcasemem(d, n, "\"goVersion\"")) {
 		set3(out, "kubernetes", "Kubernetes API server", NULL);
-		pl_json_str(d, n, "\"gitVersion\"", v, sizeof(v));
-		pl_probe_set(out->version, sizeof(out->version), v[0] == 'v' ? v + 1 : v);
+		pli_json_str(d, n, "\"gitVersion\"", v, sizeof(v));
+		pli_probe_set(out->version, sizeof(out->version), v[0] == 'v' ? v + 1 : v);
 		return 100;
 	}
-	if (pl_probe_memcasemem(d, n, "\"kind\":\"PodList\"") ||
-	    pl_probe_memcasemem(d, n, "\"kind\": \"PodList\"")) {
+	if (pli_probe_memcasemem(d, n, "\"kind\":\"PodList\"") ||
+	    pli_probe_memcasemem(d, n, "\"kind\": \"PodList\"")) {
 		set3(out, "kubelet", "Kubernetes kubelet", NULL);
 		out->auth_required = PL_TRI_NO;
 		return 100;
 	}
-	if (pl_kubelet_denied(d, n, hlen) == 2) {
+	if (pli_kubelet_denied(d, n, hlen) == 2) {
 		set3(out, "kubelet", "Kubernetes kubelet", NULL);
 		out->auth_required = PL_TRI_YES;
 		return 100;
 	}
-	if ((pl_probe_memcasemem(d, n, "\"kind\":\"Status\"") ||
-	     pl_probe_memcasemem(d, n, "\"kind\": \"Status\"")) &&
-	    pl_probe_memcasemem(d, n, "\"apiVersion\"")) {
+	if ((pli_probe_memcasemem(d, n, "\"kind\":\"Status\"") ||
+	     pli_probe_memcasemem(d, n, "\"kind\": \"Status\"")) &&
+	    pli_probe_memcasemem(d, n, "\"apiVersion\"")) {
 		set3(out, "kubernetes", "Kubernetes API server", NULL);
 		if (denied)
 			out->auth_required = PL_TRI_YES;
@@ -219,7 +220,7 @@ container_apis(const unsigned char *d, size_t n, const char *head, size_t hlen,
 static int
 build_info(const unsigned char *d, size_t n, struct pl_service *out)
 {
-	const unsigned char *b = pl_probe_memcasemem(d, n, "_build_info{"), *line, *v, *end;
+	const unsigned char *b = pli_probe_memcasemem(d, n, "_build_info{"), *line, *v, *end;
 	char name[48];
 
 	if (!b)
@@ -229,18 +230,18 @@ build_info(const unsigned char *d, size_t n, struct pl_service *out)
 	end = memchr(b, '\n', n - (size_t)(b - d));
 	if (!end)
 		return 0;
-	pl_probe_copy(name, sizeof(name), (const char *)line, (size_t)(b - line));
+	pli_probe_copy(name, sizeof(name), (const char *)line, (size_t)(b - line));
 	if (strcmp(name, "prometheus") == 0)
-		pl_probe_set(out->product, sizeof(out->product), "Prometheus");
+		pli_probe_set(out->product, sizeof(out->product), "Prometheus");
 	else
 		snprintf(out->product, sizeof(out->product), "Prometheus %s", name);
 	/* The version label, not goversion=: it follows "{" or ",". */
-	v = pl_probe_memcasemem(b, (size_t)(end - b), "{version=\"");
+	v = pli_probe_memcasemem(b, (size_t)(end - b), "{version=\"");
 	if (!v)
-		v = pl_probe_memcasemem(b, (size_t)(end - b), ",version=\"");
+		v = pli_probe_memcasemem(b, (size_t)(end - b), ",version=\"");
 	if (v)
-		pl_probe_copy(out->version, sizeof(out->version), (const char *)v + 10,
-		              strcspn((const char *)v + 10, "\""));
+		pli_probe_copy(out->version, sizeof(out->version), (const char *)v + 10,
+		               strcspn((const char *)v + 10, "\""));
 	return 1;
 }
 
@@ -249,34 +250,34 @@ exporters(const unsigned char *d, size_t n, const char *head, size_t hlen, struc
 {
 	char v[64], t[160];
 
-	if (pl_probe_memcasemem(d, n, "\n# HELP ") && pl_probe_memcasemem(d, n, "\n# TYPE ")) {
-		pl_probe_set(out->service, sizeof(out->service), "prometheus-exporter");
+	if (pli_probe_memcasemem(d, n, "\n# HELP ") && pli_probe_memcasemem(d, n, "\n# TYPE ")) {
+		pli_probe_set(out->service, sizeof(out->service), "prometheus-exporter");
 		build_info(d, n, out);
 		return 100;
 	}
 	page_title(d, n, t, sizeof(t));
-	if (pl_probe_memcasemem(d, n, "href=\"/metrics\"") &&
+	if (pli_probe_memcasemem(d, n, "href=\"/metrics\"") &&
 	    (strstr(t, "Exporter") || strstr(t, "exporter") || strstr(t, "Prometheus"))) {
 		set3(out, "prometheus-exporter", t, NULL);
 		return 100;
 	}
-	if (pl_http_header(head, hlen, "X-Jenkins", v, sizeof(v))) {
+	if (pli_http_header(head, hlen, "X-Jenkins", v, sizeof(v))) {
 		set3(out, "http", "Jenkins", v);
-		pl_probe_set(out->cpe, sizeof(out->cpe), "cpe:/a:jenkins:jenkins");
+		pli_probe_set(out->cpe, sizeof(out->cpe), "cpe:/a:jenkins:jenkins");
 		return 100;
 	}
 	return 0;
 }
 
 unsigned
-pl_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
-                         size_t hlen, struct pl_service *out)
+pli_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                          size_t hlen, struct pl_service *out)
 {
 	const char *head = (const char *)d;
 	unsigned conf;
 
 	(void)ctx;
-	if (pl_probe_memcasemem(d, n, "trying to access MongoDB over HTTP")) {
+	if (pli_probe_memcasemem(d, n, "trying to access MongoDB over HTTP")) {
 		set3(out, "mongodb", "MongoDB", NULL);
 		return 100;
 	}
@@ -288,13 +289,13 @@ pl_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d,
 	return 0;
 }
 
-/* The kubelet's bare 401 (pl_kubelet_denied) in a whole answer. */
+/* The kubelet's bare 401 (pli_kubelet_denied) in a whole answer. */
 static int
 kubelet_401(const struct probe_answer *a)
 {
-	const unsigned char *body = pl_probe_memcasemem(a->data, a->len, "\r\n\r\n");
+	const unsigned char *body = pli_probe_memcasemem(a->data, a->len, "\r\n\r\n");
 
-	return body && pl_kubelet_denied(a->data, a->len, (size_t)(body - a->data)) == 1;
+	return body && pli_kubelet_denied(a->data, a->len, (size_t)(body - a->data)) == 1;
 }
 
 /*
@@ -306,12 +307,12 @@ static int
 docker_404(const struct probe_answer *a)
 {
 	static const char body[] = "\r\n\r\n{\"message\":\"page not found\"}";
-	const unsigned char *b = pl_probe_memcasemem(a->data, a->len, body);
+	const unsigned char *b = pli_probe_memcasemem(a->data, a->len, body);
 	char v[64];
 
 	return a->len > 12 && memcmp(a->data + 9, "404", 3) == 0 && b &&
-	       pl_http_header((const char *)a->data, (size_t)(b - a->data), "Content-Type", v,
-	                      sizeof(v)) &&
+	       pli_http_header((const char *)a->data, (size_t)(b - a->data), "Content-Type", v,
+	                       sizeof(v)) &&
 	       strcmp(v, "application/json") == 0;
 }
 
@@ -324,7 +325,7 @@ static const char *
 own_path(const struct pl_service *out, const struct probe_answer *ans)
 {
 	if (strcmp(out->service, "http") == 0 && !out->product[0] &&
-	    (pl_probe_memcasemem(ans->data, ans->len, "\r\n\r\n404 page not found") ||
+	    (pli_probe_memcasemem(ans->data, ans->len, "\r\n\r\n404 page not found") ||
 	     kubelet_401(ans)))
 		return "/pods";
 	if (strcmp(out->service, "http") == 0 && !out->product[0] && docker_404(ans))
@@ -345,11 +346,11 @@ read_until(struct probe_conn *c, struct probe_answer *ans, const char *needle, u
 	size_t total = 0;
 
 	for (int round = 0; round < 64 && total < (1u << 20); round++) {
-		size_t got = pl_conn_read(c, ans, wait_ms, 300, NULL);
+		size_t got = pli_conn_read(c, ans, wait_ms, 300, NULL);
 		size_t keep;
 
 		total += got;
-		if (pl_probe_memcasemem(ans->data, ans->len, needle) || !ans->truncated)
+		if (pli_probe_memcasemem(ans->data, ans->len, needle) || !ans->truncated)
 			return;
 		/* Full: keep the last 4 KiB (a header line may straddle) and read on. */
 		keep = 4096;
@@ -404,16 +405,16 @@ relay_arrived(const struct probe_run *run, int lfd, const struct probe_conn *c, 
 	if (!a || poll(p, 2, (int)run->ctx->opts.read_ms) <= 0 || !(p[0].revents & POLLIN) ||
 	    (in.fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) < 0)
 		goto out;
-	pl_conn_read(&in, a, run->ctx->opts.read_ms, 300, NULL);
-	ok = pl_probe_memcasemem(a->data, a->len, nonce) != NULL;
+	pli_conn_read(&in, a, run->ctx->opts.read_ms, 300, NULL);
+	ok = pli_probe_memcasemem(a->data, a->len, nonce) != NULL;
 	n = snprintf(reply, sizeof(reply),
 	             "HTTP/1.0 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
 	             strlen(nonce), nonce);
 	if (ok && n > 0 && (size_t)n < sizeof(reply))
-		pl_conn_send(&in, reply, (size_t)n);
+		pli_conn_send(&in, reply, (size_t)n);
 out:
 	free(a);
-	pl_conn_close(&in);
+	pli_conn_close(&in);
 	return ok;
 }
 
@@ -426,8 +427,8 @@ proxy_relay(const struct probe_run *run, struct pl_service *out)
 	char url[96], nonce[40], req[400];
 	int lfd = -1, n;
 
-	if (pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline, NULL) !=
-	        PL_OK ||
+	if (pli_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
+	                  NULL) != PL_OK ||
 	    getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd) ||
 	    (lfd = relay_listener(&c, url, sizeof(url))) < 0)
 		goto out;
@@ -438,23 +439,23 @@ proxy_relay(const struct probe_run *run, struct pl_service *out)
 	             "GET %s/%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: portlens/" PL_VERSION
 	             "\r\nConnection: close\r\n\r\n",
 	             url, nonce, url + 7);
-	if (n <= 0 || (size_t)n >= sizeof(req) || pl_conn_send(&c, req, (size_t)n) != 0)
+	if (n <= 0 || (size_t)n >= sizeof(req) || pli_conn_send(&c, req, (size_t)n) != 0)
 		goto out;
 	if (relay_arrived(run, lfd, &c, nonce)) {
 		out->exposures |= PL_EXP_OPEN_PROXY;
 		/* A web server that forwards absolute-URI requests is a proxy, whatever else. */
-		pl_probe_set(out->service, sizeof(out->service), "http-proxy");
-		pl_probe_add_info(out, "relayed GET %s/ to the scanner", url);
+		pli_probe_set(out->service, sizeof(out->service), "http-proxy");
+		pli_probe_add_info(out, "relayed GET %s/ to the scanner", url);
 	}
 out:
 	if (lfd >= 0)
 		close(lfd);
-	pl_conn_close(&c);
+	pli_conn_close(&c);
 }
 
 void
-pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
-                         struct probe_answer *ans, struct pl_service *out)
+pli_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
+                          struct probe_answer *ans, struct pl_service *out)
 {
 	const char *path = own_path(out, ans);
 	struct probe_conn c = {.fd = -1};
@@ -474,48 +475,48 @@ pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *unused,
 		if (strcmp(out->service, "http-proxy") == 0)
 			return;
 	}
-	if (pl_probe_ipp_likely(run, out, ans))
-		pl_probe_ipp_followup(run, out);
-	if (!path || pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
-	                          NULL) != PL_OK)
+	if (pli_probe_ipp_likely(run, out, ans))
+		pli_probe_ipp_followup(run, out);
+	if (!path || pli_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms,
+	                           run->deadline, NULL) != PL_OK)
 		return;
 	a = calloc(1, sizeof(*a));
-	if (!a || (out->tls && pl_conn_tls(&c, run->ctx->ssl_ctx, run->host, &info, NULL) != 0))
+	if (!a || (out->tls && pli_conn_tls(&c, run->ctx->ssl_ctx, run->host, &info, NULL) != 0))
 		goto out;
 	n = snprintf(req, sizeof(req),
 	             "GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: portlens/" PL_VERSION
 	             "\r\nAccept: */*\r\nConnection: close\r\n\r\n",
 	             path, run->host);
-	if (n <= 0 || (size_t)n >= sizeof(req) || pl_conn_send(&c, req, (size_t)n) != 0)
+	if (n <= 0 || (size_t)n >= sizeof(req) || pli_conn_send(&c, req, (size_t)n) != 0)
 		goto out;
 	c.bytes_read = &out->bytes_read;
 	read_until(&c, a, "_build_info{", run->ctx->opts.read_ms);
 	if (strcmp(path, "/pods") == 0 &&
-	    pl_probe_classify_http(run->ctx, a->data, a->len, &found) &&
+	    pli_probe_classify_http(run->ctx, a->data, a->len, &found) &&
 	    strcmp(found.service, "kubelet") == 0) {
-		pl_probe_set(out->service, sizeof(out->service), found.service);
-		pl_probe_set(out->product, sizeof(out->product), found.product);
+		pli_probe_set(out->service, sizeof(out->service), found.service);
+		pli_probe_set(out->product, sizeof(out->product), found.product);
 		out->auth_required = found.auth_required;
 	} else if (strcmp(path, "/pods") == 0 && kubelet_401(ans) && kubelet_401(a)) {
 		/* The same bare 401 at / and at /pods: a kubelet's authentication filter. */
 		set3(out, "kubelet", "Kubernetes kubelet", NULL);
 		out->auth_required = PL_TRI_YES;
-		pl_probe_add_info(out, "GET /pods: 401 Unauthorized");
+		pli_probe_add_info(out, "GET /pods: 401 Unauthorized");
 	} else if (strcmp(path, "/version") == 0 && strcmp(out->service, "http") == 0 &&
-	           pl_probe_classify_http(run->ctx, a->data, a->len, &found) &&
+	           pli_probe_classify_http(run->ctx, a->data, a->len, &found) &&
 	           strcmp(found.service, "docker") == 0) {
-		pl_probe_set(out->service, sizeof(out->service), found.service);
+		pli_probe_set(out->service, sizeof(out->service), found.service);
 		out->auth_required = found.auth_required;
 	}
 	if (strcmp(path, "/metrics") == 0
 	        ? build_info(a->data, a->len, &found) != 0
-	        : pl_probe_classify_http(run->ctx, a->data, a->len, &found) &&
+	        : pli_probe_classify_http(run->ctx, a->data, a->len, &found) &&
 	              strcmp(found.service, out->service) == 0) {
-		pl_probe_set(out->product, sizeof(out->product), found.product);
-		pl_probe_set(out->version, sizeof(out->version), found.version);
-		pl_probe_add_info(out, "GET %s", path);
+		pli_probe_set(out->product, sizeof(out->product), found.product);
+		pli_probe_set(out->version, sizeof(out->version), found.version);
+		pli_probe_add_info(out, "GET %s", path);
 	}
 out:
 	free(a);
-	pl_conn_close(&c);
+	pli_conn_close(&c);
 }

@@ -112,13 +112,13 @@ probe_one(const struct pl_probe_ctx *ctx, struct pool_node *n)
 	}
 	if (!n->svc) {
 		n->rc = PL_ERR_NOMEM;
-		pl_probe_set(n->errmsg, sizeof(n->errmsg), "out of memory");
+		pli_probe_set(n->errmsg, sizeof(n->errmsg), "out of memory");
 		return;
 	}
 	n->rc = n->udp ? pl_probe_udp_service(ctx, sa, n->addrlen, n->svc, &err)
 	               : pl_probe_service(ctx, sa, n->addrlen, n->svc, &err);
 	if (n->rc != PL_OK)
-		pl_probe_set(n->errmsg, sizeof(n->errmsg), err.msg[0] ? err.msg : "probe failed");
+		pli_probe_set(n->errmsg, sizeof(n->errmsg), err.msg[0] ? err.msg : "probe failed");
 }
 
 static void *

@@ -116,30 +116,30 @@ struct probe_run {
 };
 
 /* conn.c */
-uint64_t pl_probe_now_ms(void);
+uint64_t pli_probe_now_ms(void);
 /* Connects within timeout_ms (and before deadline). PL_OK, PL_ERR_TIMEOUT or PL_ERR_IO. */
-enum pl_rc pl_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen,
-                        unsigned timeout_ms, uint64_t deadline, struct pl_err *err);
-void pl_conn_close(struct probe_conn *c);
+enum pl_rc pli_conn_open(struct probe_conn *c, const struct sockaddr *sa, socklen_t salen,
+                         unsigned timeout_ms, uint64_t deadline, struct pl_err *err);
+void pli_conn_close(struct probe_conn *c);
 /* Sends all n bytes before the deadline. 0 on success, -1 on failure. */
-int pl_conn_send(struct probe_conn *c, const void *buf, size_t n);
+int pli_conn_send(struct probe_conn *c, const void *buf, size_t n);
 /*
  * Reads into ans (appending) until: complete() says so, quiet_ms pass without data
  * after some data arrived, wait_ms pass in all, the deadline, EOF, error or a full
  * buffer. Returns the number of bytes this call added.
  */
-size_t pl_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms,
-                    unsigned quiet_ms, probe_complete_fn complete);
+size_t pli_conn_read(struct probe_conn *c, struct probe_answer *ans, unsigned wait_ms,
+                     unsigned quiet_ms, probe_complete_fn complete);
 /*
  * Wraps c in TLS (SNI from host if not numeric). 0 on success, -1 if the handshake failed.
  * raw (may be NULL) receives the bytes the handshake read when it failed: what a server
  * that does not speak TLS answered to the ClientHello (emptied on success).
  */
-int pl_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
-                struct pl_tls_info *info, struct probe_answer *raw);
+int pli_conn_tls(struct probe_conn *c, struct ssl_ctx_st *ctx, const char *host,
+                 struct pl_tls_info *info, struct probe_answer *raw);
 struct ssl_st;
 /* Drives SSL_connect of ssl (already bound to c->fd) until done or c->deadline: 0 or -1. */
-int pl_tls_handshake(struct probe_conn *c, struct ssl_st *ssl);
+int pli_tls_handshake(struct probe_conn *c, struct ssl_st *ssl);
 /*
  * tls_audit.c: what the audit judges a TLS service by, beyond the first handshake:
  * days left and whether the certificate names the address (cert_checks, on the
@@ -147,25 +147,25 @@ int pl_tls_handshake(struct probe_conn *c, struct ssl_st *ssl);
  * cipher when offered only those (offer_checks: one more handshake each, on new
  * connections, each bounded by the read timeout).
  */
-void pl_tls_cert_checks(const struct probe_run *run, struct ssl_st *ssl, struct pl_tls_info *info);
-void pl_tls_offer_checks(const struct probe_run *run, struct pl_tls_info *info);
+void pli_tls_cert_checks(const struct probe_run *run, struct ssl_st *ssl, struct pl_tls_info *info);
+void pli_tls_offer_checks(const struct probe_run *run, struct pl_tls_info *info);
 /*
  * One non-blocking read into ans (appending, with the same bookkeeping as
- * pl_conn_read). Returns 1 when bytes were added, 0 when it would block (*want says
+ * pli_conn_read). Returns 1 when bytes were added, 0 when it would block (*want says
  * for what), -1 on EOF, error or a full buffer (ans->closed/reset/truncated say which).
  */
-int pl_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *want);
-struct ssl_ctx_st *pl_tls_ctx_new(void);
-void pl_tls_ctx_free(struct ssl_ctx_st *ctx);
+int pli_conn_read_once(struct probe_conn *c, struct probe_answer *ans, short *want);
+struct ssl_ctx_st *pli_tls_ctx_new(void);
+void pli_tls_ctx_free(struct ssl_ctx_st *ctx);
 
 /* scheduler.c: an empty result (tri-states unknown). */
-void pl_service_init(struct pl_service *out);
+void pli_service_init(struct pl_service *out);
 
 /* p_dns.c: fills out from a parsed DNS answer (d/n the message, for the evidence);
  * returns a confidence. Shared by the TCP probe and the UDP classifier. */
 struct pl_dns_reply;
-unsigned pl_probe_dns_describe(const struct pl_probe_ctx *ctx, const struct pl_dns_reply *r,
-                               const unsigned char *d, size_t n, struct pl_service *out);
+unsigned pli_probe_dns_describe(const struct pl_probe_ctx *ctx, const struct pl_dns_reply *r,
+                                const unsigned char *d, size_t n, struct pl_service *out);
 /* wave.c */
 /* Connections a wave holds open at once: enough to send a whole table's worth of
  * client-first probes to a silent port in two or three waves, few enough for small
@@ -185,67 +185,67 @@ typedef int (*probe_wave_fn)(void *arg, const struct probe_def *sent, struct pro
  * deadline) pass; hands each answer to fn. Returns 1 when fn ended it, else 0; *heard
  * counts the connections that sent any byte.
  */
-int pl_probe_wave(const struct probe_run *run, const struct probe_def *const *probes, size_t n,
-                  struct probe_conn *first, unsigned wait_ms, probe_wave_fn fn, void *arg,
-                  size_t *heard);
+int pli_probe_wave(const struct probe_run *run, const struct probe_def *const *probes, size_t n,
+                   struct probe_conn *first, unsigned wait_ms, probe_wave_fn fn, void *arg,
+                   size_t *heard);
 
 /* smb_shares.c: lists the shares through an anonymous session; sets
  * PL_EXP_SMB_GUEST_SHARES and the info when any come back. */
-void pl_smb_guest_shares(const struct probe_run *run, struct pl_service *out);
+void pli_smb_guest_shares(const struct probe_run *run, struct pl_service *out);
 
 /* Pure parsers of the follow-ups' answers, exposed for the fuzz targets and tests. */
 /* p_misc.c: the PUBLISH of $SYS/broker/version among MQTT packets (also SUBACK grants). */
-void pl_mqtt_sys_version(const unsigned char *d, size_t n, struct pl_service *out);
+void pli_mqtt_sys_version(const unsigned char *d, size_t n, struct pl_service *out);
 /* p_misc.c: the RFB security types (v33: protocol 3.3's single 32-bit type). */
-void pl_vnc_security_types(const unsigned char *d, size_t n, int v33, struct pl_service *out);
+void pli_vnc_security_types(const unsigned char *d, size_t n, int v33, struct pl_service *out);
 /* p_rdp.c: an X.224 Connection Confirm: 1 with *selected (Negotiation Response or none:
  * standard RDP), 0 with *failure (Negotiation Failure), -1 if it is none. */
-int pl_rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *failure);
+int pli_rdp_confirm(const unsigned char *d, size_t n, uint32_t *selected, uint32_t *failure);
 /* smb_shares.c: share names of a NetrShareEnum level-1 response stub into list; the
  * IPC$ remark into ipc. Returns the number of shares other than IPC$. */
-size_t pl_smb_parse_shares(const unsigned char *d, size_t n, char *list, size_t cap, char *ipc,
-                           size_t ipc_cap);
+size_t pli_smb_parse_shares(const unsigned char *d, size_t n, char *list, size_t cap, char *ipc,
+                            size_t ipc_cap);
 
 /* util.c */
 /* Copies at most n bytes of src into dst (size bytes), always NUL-terminated. */
-void pl_probe_copy(char *dst, size_t size, const char *src, size_t n);
-/* Like pl_probe_copy for a C string. */
-void pl_probe_set(char *dst, size_t size, const char *src);
+void pli_probe_copy(char *dst, size_t size, const char *src, size_t n);
+/* Like pli_probe_copy for a C string. */
+void pli_probe_set(char *dst, size_t size, const char *src);
 /* Appends "; text" (or text when empty) to out->info, bounded. */
-void pl_probe_add_info(struct pl_service *out, const char *fmt, ...)
+void pli_probe_add_info(struct pl_service *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Writes a fixed request of len bytes into buf (cap bytes); returns len, or 0 when it
  * does not fit. The request() of probes that always send the same bytes. */
-size_t pl_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len);
+size_t pli_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len);
 /* Sets the evidence from an answer: the bytes as read, and their escaped form. */
-void pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n);
+void pli_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n);
 /* Case-insensitive search for needle in the n bytes at d. */
-const unsigned char *pl_probe_memcasemem(const unsigned char *d, size_t n, const char *needle);
+const unsigned char *pli_probe_memcasemem(const unsigned char *d, size_t n, const char *needle);
 /* Fills vendor/product/version/cpe/os from a Recog match of s against db role. */
-int pl_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
-                   struct pl_service *out);
+int pli_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
+                    struct pl_service *out);
 /* Finds header name (case-insensitive) in an HTTP head of n bytes; copies its value. */
-int pl_http_header(const char *head, size_t n, const char *name, char *out, size_t size);
+int pli_http_header(const char *head, size_t n, const char *name, char *out, size_t size);
 /* Copies the JSON string value after key ("\"number\"", with quotes; first occurrence,
  * case-insensitive, no unescaping) in the n NUL-terminated bytes at d; "" if none. */
-void pl_json_str(const unsigned char *d, size_t n, const char *key, char *out, size_t size);
+void pli_json_str(const unsigned char *d, size_t n, const char *key, char *out, size_t size);
 /* Complete when the answer ends with a line feed. */
-int pl_probe_line_complete(const unsigned char *d, size_t n);
+int pli_probe_line_complete(const unsigned char *d, size_t n);
 
 /* Classify helpers used across protocol files. */
-unsigned pl_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
-                                struct pl_service *out);
-unsigned pl_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
-                                  struct pl_service *out);
+unsigned pli_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                                 struct pl_service *out);
+unsigned pli_probe_classify_telnet(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                                   struct pl_service *out);
 /* p_webapp.c: services that speak HTTP (hlen: length of the head). 100 or 0. */
-unsigned pl_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
-                                  size_t hlen, struct pl_service *out);
+unsigned pli_probe_classify_webapp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
+                                   size_t hlen, struct pl_service *out);
 /* p_webapp.c: a kubelet's denial in an HTTP answer of n bytes whose head is hlen bytes:
  * 2 for its 403 "Forbidden (user=...)", 1 for its bare 401 "Unauthorized", else 0. */
-int pl_kubelet_denied(const unsigned char *d, size_t n, size_t hlen);
+int pli_kubelet_denied(const unsigned char *d, size_t n, size_t hlen);
 /* Asks an identified HTTP service its own path (/version, /metrics) for its version. */
-void pl_probe_webapp_followup(const struct probe_run *run, struct probe_conn *c,
-                              struct probe_answer *ans, struct pl_service *out);
+void pli_probe_webapp_followup(const struct probe_run *run, struct probe_conn *c,
+                               struct probe_answer *ans, struct pl_service *out);
 /* p_ipp.c: what an IPP response said (strings "" when it did not). */
 struct pl_ipp_reply {
 	unsigned major, minor; /* the response's IPP version */
@@ -258,36 +258,36 @@ struct pl_ipp_reply {
 /* Writes an IPP/1.1 request for operation op asking the attributes the probe wants
  * (printer_uri NULL: none, as CUPS-Get-Default takes) into buf; its length, 0 if it
  * does not fit. */
-size_t pl_ipp_request(unsigned char *buf, size_t cap, unsigned op, const char *printer_uri);
+size_t pli_ipp_request(unsigned char *buf, size_t cap, unsigned op, const char *printer_uri);
 /* Parses the IPP response of n bytes at d into *r: 0, or -1 when it is no IPP response
  * or is cut short (r keeps what came before the cut). */
-int pl_ipp_parse(const unsigned char *d, size_t n, struct pl_ipp_reply *r);
+int pli_ipp_parse(const unsigned char *d, size_t n, struct pl_ipp_reply *r);
 /* Undoes an HTTP chunked transfer coding of the n bytes at d in place; returns the
  * length of the data (what arrived of a cut chunk is kept). */
-size_t pl_http_dechunk(unsigned char *d, size_t n);
+size_t pli_http_dechunk(unsigned char *d, size_t n);
 /* Whether an identified HTTP service should be asked IPP: CUPS, a Server header naming
  * IPP, or port 631. */
-int pl_probe_ipp_likely(const struct probe_run *run, const struct pl_service *out,
-                        const struct probe_answer *ans);
+int pli_probe_ipp_likely(const struct probe_run *run, const struct pl_service *out,
+                         const struct probe_answer *ans);
 /* Asks it Get-Printer-Attributes (CUPS: CUPS-Get-Default) on a new connection. */
-void pl_probe_ipp_followup(const struct probe_run *run, struct pl_service *out);
+void pli_probe_ipp_followup(const struct probe_run *run, struct pl_service *out);
 /* Strips Telnet IAC sequences from d into out (cap bytes); returns the text length. */
-size_t pl_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap);
+size_t pli_telnet_text(const unsigned char *d, size_t n, char *out, size_t cap);
 /* Answers Telnet option negotiation found in d: refuses all but ECHO and SGA. */
-void pl_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n);
+void pli_telnet_negotiate(struct probe_conn *c, const unsigned char *d, size_t n);
 /* p_ics.c: order number and firmware version from an S7 SZL 0x0011 answer (n bytes),
  * into out->product and out->version. Pure; exposed for fuzz_probe_answer. */
-void pl_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out);
+void pli_s7_szl_records(const unsigned char *d, size_t n, struct pl_service *out);
 /* p_ftp.c: the port of a 227 reply "(h1,h2,h3,h4,p1,p2)" in d (NUL-terminated at n);
  * 0 if none. */
-uint16_t pl_ftp_pasv_port(const unsigned char *d, size_t n);
+uint16_t pli_ftp_pasv_port(const unsigned char *d, size_t n);
 /* p_ftp.c: the names (last word of each line) of a LIST answer, at most 8, into names
  * (cap bytes, ", "-separated); returns how many. text is NUL-terminated. */
-size_t pl_ftp_list_names(const char *text, char *names, size_t cap);
+size_t pli_ftp_list_names(const char *text, char *names, size_t cap);
 /* p_rsync.c: the modules of an rsync listing [p, end) (NUL-terminated at end): the first
  * max_names names (64 bytes each) into names and all of them, bounded, into list (cap
  * bytes). Returns the number of modules. */
-size_t pl_rsync_modules(const char *p, const char *end, char names[][64], size_t max_names,
-                        char *list, size_t cap);
+size_t pli_rsync_modules(const char *p, const char *end, char names[][64], size_t max_names,
+                         char *list, size_t cap);
 
 #endif

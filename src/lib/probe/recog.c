@@ -180,7 +180,7 @@ start_example(struct parse_state *st, const XML_Char **atts)
 	st->example_b64 = enc && strcmp(enc, "base64") == 0;
 	if (enc && !st->example_b64)
 		fail(st, PL_ERR_PARSE, "unknown example _encoding (only base64 is defined)");
-	pl_buf_reset(&st->text);
+	pli_buf_reset(&st->text);
 	st->text_target = 2;
 }
 
@@ -211,7 +211,7 @@ on_start(void *ud, const XML_Char *el, const XML_Char **atts)
 	} else if (st->in_fp && strcmp(el, "example") == 0) {
 		start_example(st, atts);
 	} else if (st->in_fp && strcmp(el, "description") == 0) {
-		pl_buf_reset(&st->text);
+		pli_buf_reset(&st->text);
 		st->text_target = 1;
 	}
 }
@@ -221,7 +221,8 @@ on_text(void *ud, const XML_Char *s, int len)
 {
 	struct parse_state *st = ud;
 
-	if (st->rc == PL_OK && st->text_target && pl_buf_append(&st->text, s, (size_t)len) != PL_OK)
+	if (st->rc == PL_OK && st->text_target &&
+	    pli_buf_append(&st->text, s, (size_t)len) != PL_OK)
 		fail(st, PL_ERR_NOMEM, "out of memory");
 }
 
@@ -233,7 +234,7 @@ end_example(struct parse_state *st)
 	size_t n;
 
 	if (st->example_b64) {
-		if (pl_recog_b64_decode(&st->text, &n) != 0) {
+		if (pli_recog_b64_decode(&st->text, &n) != 0) {
 			fail(st, PL_ERR_PARSE, "example is not valid base64");
 			return;
 		}
@@ -266,7 +267,7 @@ on_end(void *ud, const XML_Char *el)
 		struct recog_fp *fp = &st->db->fps[st->db->n - 1];
 
 		free(fp->description);
-		fp->description = dup_str(pl_buf_str(&st->text));
+		fp->description = dup_str(pli_buf_str(&st->text));
 		if (!fp->description)
 			fail(st, PL_ERR_NOMEM, "out of memory");
 		st->text_target = 0;
@@ -274,7 +275,7 @@ on_end(void *ud, const XML_Char *el)
 }
 
 void
-pl_recog_db_free(struct pl_recog_db *db)
+pli_recog_db_free(struct pl_recog_db *db)
 {
 	if (!db)
 		return;
@@ -308,13 +309,13 @@ pl_recog_db_free(struct pl_recog_db *db)
 }
 
 enum pl_rc
-pl_recog_db_parse(const char *xml, size_t len, const char *name, struct pl_recog_db **out,
-                  struct pl_err *err)
+pli_recog_db_parse(const char *xml, size_t len, const char *name, struct pl_recog_db **out,
+                   struct pl_err *err)
 {
 	struct parse_state st = {.err = err, .rc = PL_OK};
 	enum pl_rc rc = PL_ERR_NOMEM;
 
-	pl_buf_init(&st.text);
+	pli_buf_init(&st.text);
 	st.db = calloc(1, sizeof(*st.db));
 	if (!st.db || !(st.db->name = dup_str(name ? name : "<recog>"))) {
 		pl_err_set(err, rc, "out of memory");
@@ -338,11 +339,11 @@ pl_recog_db_parse(const char *xml, size_t len, const char *name, struct pl_recog
 	XML_ParserFree(st.parser);
 	rc = st.rc;
 	if (rc == PL_OK)
-		pl_recog_db_compile(st.db);
+		pli_recog_db_compile(st.db);
 out:
-	pl_buf_cleanup(&st.text);
+	pli_buf_cleanup(&st.text);
 	if (rc != PL_OK)
-		pl_recog_db_free(st.db);
+		pli_recog_db_free(st.db);
 	else
 		*out = st.db;
 	return rc;

@@ -35,43 +35,43 @@ struct pl_recog_result {
 /*
  * Parses one Recog XML file held in memory. name is used in error messages and as the
  * database name ("ssh_banners"). Patterns are compiled here; a pattern PCRE2 cannot
- * compile makes the fingerprint inert and is counted (pl_recog_db_bad_patterns).
- * Returns PL_OK and *out (free with pl_recog_db_free), PL_ERR_PARSE with LINE:COL, or
+ * compile makes the fingerprint inert and is counted (pli_recog_db_bad_patterns).
+ * Returns PL_OK and *out (free with pli_recog_db_free), PL_ERR_PARSE with LINE:COL, or
  * PL_ERR_NOMEM.
  */
-enum pl_rc pl_recog_db_parse(const char *xml, size_t len, const char *name,
-                             struct pl_recog_db **out, struct pl_err *err);
-void pl_recog_db_free(struct pl_recog_db *db);
+enum pl_rc pli_recog_db_parse(const char *xml, size_t len, const char *name,
+                              struct pl_recog_db **out, struct pl_err *err);
+void pli_recog_db_free(struct pl_recog_db *db);
 
-const char *pl_recog_db_name(const struct pl_recog_db *db);
-const char *pl_recog_db_protocol(const struct pl_recog_db *db); /* "" if none */
-size_t pl_recog_db_count(const struct pl_recog_db *db);
-size_t pl_recog_db_bad_patterns(const struct pl_recog_db *db);
+const char *pli_recog_db_name(const struct pl_recog_db *db);
+const char *pli_recog_db_protocol(const struct pl_recog_db *db); /* "" if none */
+size_t pli_recog_db_count(const struct pl_recog_db *db);
+size_t pli_recog_db_bad_patterns(const struct pl_recog_db *db);
 
 /*
  * Matches n bytes against the db's fingerprints in order. Returns 1 and fills *res for
  * the first match (params interpolated: "{service.version}" in a value is replaced),
  * or 0 when none matches.
  */
-int pl_recog_match(const struct pl_recog_db *db, const char *data, size_t n,
-                   struct pl_recog_result *res);
+int pli_recog_match(const struct pl_recog_db *db, const char *data, size_t n,
+                    struct pl_recog_result *res);
 
 /* Same, for fingerprint i only (used to check examples against their own pattern). */
-int pl_recog_match_one(const struct pl_recog_db *db, size_t i, const char *data, size_t n,
-                       struct pl_recog_result *res);
+int pli_recog_match_one(const struct pl_recog_db *db, size_t i, const char *data, size_t n,
+                        struct pl_recog_result *res);
 
 /* Looks up a param by name in a result; NULL when absent or empty. */
-const char *pl_recog_get(const struct pl_recog_result *res, const char *name);
+const char *pli_recog_get(const struct pl_recog_result *res, const char *name);
 
 /* Fingerprint i: pattern, compile error ("" if compiled), examples. */
-const char *pl_recog_fp_pattern(const struct pl_recog_db *db, size_t i);
-const char *pl_recog_fp_error(const struct pl_recog_db *db, size_t i);
-size_t pl_recog_fp_examples(const struct pl_recog_db *db, size_t i);
+const char *pli_recog_fp_pattern(const struct pl_recog_db *db, size_t i);
+const char *pli_recog_fp_error(const struct pl_recog_db *db, size_t i);
+size_t pli_recog_fp_examples(const struct pl_recog_db *db, size_t i);
 /* Example j of fingerprint i: the decoded bytes, and its expected params (k < n_attrs). */
-const char *pl_recog_example(const struct pl_recog_db *db, size_t i, size_t j, size_t *len,
-                             size_t *n_attrs);
-void pl_recog_example_attr(const struct pl_recog_db *db, size_t i, size_t j, size_t k,
-                           const char **name, const char **value);
+const char *pli_recog_example(const struct pl_recog_db *db, size_t i, size_t j, size_t *len,
+                              size_t *n_attrs);
+void pli_recog_example_attr(const struct pl_recog_db *db, size_t i, size_t j, size_t k,
+                            const char **name, const char **value);
 
 /* The databases compiled into the library (generated from data/recog/xml). */
 struct pl_recog_blob {

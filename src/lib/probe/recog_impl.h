@@ -47,8 +47,8 @@ struct pl_recog_db {
 };
 
 /* Compiles every pattern of db (recog_match.c). */
-void pl_recog_db_compile(struct pl_recog_db *db);
+void pli_recog_db_compile(struct pl_recog_db *db);
 /* Decodes base64 in place in b (whitespace ignored); *n = decoded length. 0 or -1. */
-int pl_recog_b64_decode(struct pl_buf *b, size_t *n);
+int pli_recog_b64_decode(struct pl_buf *b, size_t *n);
 
 #endif

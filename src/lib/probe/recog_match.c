@@ -60,7 +60,7 @@ ruby_to_pcre(const char *pat)
 }
 
 void
-pl_recog_db_compile(struct pl_recog_db *db)
+pli_recog_db_compile(struct pl_recog_db *db)
 {
 	for (size_t i = 0; i < db->n; i++) {
 		struct recog_fp *fp = &db->fps[i];
@@ -100,7 +100,7 @@ copy_bounded(char *dst, size_t size, const char *src, size_t n)
 }
 
 const char *
-pl_recog_get(const struct pl_recog_result *res, const char *name)
+pli_recog_get(const struct pl_recog_result *res, const char *name)
 {
 	for (unsigned i = 0; i < res->n; i++)
 		if (strcmp(res->kv[i].name, name) == 0)
@@ -128,7 +128,7 @@ interpolate(struct pl_recog_result *res)
 				continue;
 			}
 			copy_bounded(name, sizeof(name), v + k + 1, (size_t)(close - (v + k) - 1));
-			rep = pl_recog_get(res, name);
+			rep = pli_recog_get(res, name);
 			if (!rep)
 				rep = "";
 			for (size_t r = 0; rep[r] && o + 1 < sizeof(out); r++)
@@ -148,7 +148,7 @@ wants_utf(const char *data, size_t n)
 
 	for (size_t i = 0; i < n && !high; i++)
 		high = (unsigned char)data[i] >= 0x80;
-	return high && pl_utf8_invalid_at(data, n) == n;
+	return high && pli_utf8_invalid_at(data, n) == n;
 }
 
 static int
@@ -207,63 +207,63 @@ match_range(const struct pl_recog_db *db, size_t lo, size_t hi, const char *data
 }
 
 int
-pl_recog_match(const struct pl_recog_db *db, const char *data, size_t n,
-               struct pl_recog_result *res)
+pli_recog_match(const struct pl_recog_db *db, const char *data, size_t n,
+                struct pl_recog_result *res)
 {
 	return db ? match_range(db, 0, db->n, data, n, res) : 0;
 }
 
 int
-pl_recog_match_one(const struct pl_recog_db *db, size_t i, const char *data, size_t n,
-                   struct pl_recog_result *res)
+pli_recog_match_one(const struct pl_recog_db *db, size_t i, const char *data, size_t n,
+                    struct pl_recog_result *res)
 {
 	return i < db->n ? match_range(db, i, i + 1, data, n, res) : 0;
 }
 
 const char *
-pl_recog_db_name(const struct pl_recog_db *db)
+pli_recog_db_name(const struct pl_recog_db *db)
 {
 	return db->name;
 }
 
 const char *
-pl_recog_db_protocol(const struct pl_recog_db *db)
+pli_recog_db_protocol(const struct pl_recog_db *db)
 {
 	return db->protocol ? db->protocol : "";
 }
 
 size_t
-pl_recog_db_count(const struct pl_recog_db *db)
+pli_recog_db_count(const struct pl_recog_db *db)
 {
 	return db->n;
 }
 
 size_t
-pl_recog_db_bad_patterns(const struct pl_recog_db *db)
+pli_recog_db_bad_patterns(const struct pl_recog_db *db)
 {
 	return db->bad;
 }
 
 const char *
-pl_recog_fp_pattern(const struct pl_recog_db *db, size_t i)
+pli_recog_fp_pattern(const struct pl_recog_db *db, size_t i)
 {
 	return db->fps[i].pattern;
 }
 
 const char *
-pl_recog_fp_error(const struct pl_recog_db *db, size_t i)
+pli_recog_fp_error(const struct pl_recog_db *db, size_t i)
 {
 	return db->fps[i].error ? db->fps[i].error : "";
 }
 
 size_t
-pl_recog_fp_examples(const struct pl_recog_db *db, size_t i)
+pli_recog_fp_examples(const struct pl_recog_db *db, size_t i)
 {
 	return db->fps[i].n_examples;
 }
 
 const char *
-pl_recog_example(const struct pl_recog_db *db, size_t i, size_t j, size_t *len, size_t *n_attrs)
+pli_recog_example(const struct pl_recog_db *db, size_t i, size_t j, size_t *len, size_t *n_attrs)
 {
 	const struct recog_example *ex = &db->fps[i].examples[j];
 
@@ -273,8 +273,8 @@ pl_recog_example(const struct pl_recog_db *db, size_t i, size_t j, size_t *len, 
 }
 
 void
-pl_recog_example_attr(const struct pl_recog_db *db, size_t i, size_t j, size_t k, const char **name,
-                      const char **value)
+pli_recog_example_attr(const struct pl_recog_db *db, size_t i, size_t j, size_t k,
+                       const char **name, const char **value)
 {
 	const struct recog_example *ex = &db->fps[i].examples[j];
 
@@ -299,7 +299,7 @@ b64_value(unsigned char c)
 }
 
 int
-pl_recog_b64_decode(struct pl_buf *b, size_t *n)
+pli_recog_b64_decode(struct pl_buf *b, size_t *n)
 {
 	size_t o = 0;
 	unsigned acc = 0, bits = 0;

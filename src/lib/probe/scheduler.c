@@ -41,7 +41,7 @@ struct sched {
 };
 
 void
-pl_service_init(struct pl_service *out)
+pli_service_init(struct pl_service *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->auth_required = PL_TRI_UNKNOWN;
@@ -79,13 +79,13 @@ classify_all(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	for (size_t i = 0; i < pl_probe_table_count && n > 0; i++) {
 		unsigned c;
 
-		pl_service_init(&tmp);
+		pli_service_init(&tmp);
 		c = pl_probe_table[i]->classify(ctx, d, n, &tmp);
 		if (c > *conf) {
 			*conf = c;
 			best = pl_probe_table[i];
 			tmp.confidence = c;
-			pl_probe_set(tmp.probe, sizeof(tmp.probe), best->name);
+			pli_probe_set(tmp.probe, sizeof(tmp.probe), best->name);
 			*out = tmp;
 		}
 	}
@@ -96,12 +96,12 @@ static enum pl_rc
 reconnect(struct sched *e, struct pl_err *err)
 {
 	if (e->conn.fd >= 0)
-		pl_conn_close(&e->conn);
-	if (pl_probe_now_ms() >= e->run.deadline)
+		pli_conn_close(&e->conn);
+	if (pli_probe_now_ms() >= e->run.deadline)
 		return pl_err_set(err, PL_ERR_TIMEOUT, "probe time budget used up");
 	memset(e->ans, 0, sizeof(*e->ans));
-	if (pl_conn_open(&e->conn, e->run.sa, e->run.salen, e->run.ctx->opts.connect_ms,
-	                 e->run.deadline, err) != PL_OK) {
+	if (pli_conn_open(&e->conn, e->run.sa, e->run.salen, e->run.ctx->opts.connect_ms,
+	                  e->run.deadline, err) != PL_OK) {
 		e->conn.fd = -1;
 		return PL_ERR_IO;
 	}
@@ -114,7 +114,7 @@ static void
 keep_evidence(struct sched *e)
 {
 	if (e->ans->len > 0 && e->out->evidence_len == 0)
-		pl_probe_evidence(e->out, e->ans->data, e->ans->len);
+		pli_probe_evidence(e->out, e->ans->data, e->ans->len);
 }
 
 /*
@@ -144,7 +144,7 @@ judge_as(struct sched *e, const char *via, const struct probe_def *own)
 	found.elapsed_ms = e->out->elapsed_ms;
 	found.tls = tls;
 	found.tls_info = ti;
-	pl_probe_set(found.probe, sizeof(found.probe), via);
+	pli_probe_set(found.probe, sizeof(found.probe), via);
 	*e->out = found;
 	keep_evidence(e);
 	e->conf = conf;
@@ -172,9 +172,9 @@ send_probe(struct sched *e, const struct probe_def *p)
 	unsigned char req[1024];
 	size_t n = p->request(&e->run, req, sizeof(req));
 
-	if (n == 0 || pl_conn_send(&e->conn, req, n) != 0)
+	if (n == 0 || pli_conn_send(&e->conn, req, n) != 0)
 		return -1;
-	pl_conn_read(&e->conn, e->ans, e->run.ctx->opts.read_ms, 300, p->complete);
+	pli_conn_read(&e->conn, e->ans, e->run.ctx->opts.read_ms, 300, p->complete);
 	return 0;
 }
 
@@ -192,36 +192,36 @@ try_tls(struct sched *e, const struct probe_def *hint, struct pl_err *err)
 		return 0;
 	e->tls_tried = 1;
 	/* The handshake gets one read timeout, not the rest of the run's budget. */
-	e->conn.deadline = pl_probe_now_ms() + e->run.ctx->opts.read_ms;
+	e->conn.deadline = pli_probe_now_ms() + e->run.ctx->opts.read_ms;
 	if (e->conn.deadline > e->run.deadline)
 		e->conn.deadline = e->run.deadline;
 	e->plain = NULL;
-	if (pl_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info, e->ans) != 0) {
+	if (pli_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info, e->ans) != 0) {
 		/* Not TLS: keep and judge what it answered (an X.224 reply from xrdp). */
 		if (e->ans->len > 0 && e->conn.fd >= 0) {
 			e->conn.deadline = e->run.deadline;
-			pl_conn_read(&e->conn, e->ans, 300, 100, NULL);
+			pli_conn_read(&e->conn, e->ans, 300, 100, NULL);
 			e->plain = judge(e, "tls");
 		}
 		return 0;
 	}
 	e->conn.deadline = e->run.deadline;
-	pl_tls_cert_checks(&e->run, e->conn.ssl, &info);
-	pl_tls_offer_checks(&e->run, &info);
+	pli_tls_cert_checks(&e->run, e->conn.ssl, &info);
+	pli_tls_offer_checks(&e->run, &info);
 	/* What answered in plaintext was the TLS server's complaint: start over inside. */
 	read = e->out->bytes_read;
-	pl_service_init(e->out);
+	pli_service_init(e->out);
 	e->out->bytes_read = read;
 	e->out->tls = 1;
 	e->out->tls_info = info;
-	pl_probe_set(e->out->service, sizeof(e->out->service), "tls");
-	pl_probe_set(e->out->probe, sizeof(e->out->probe), "tls");
+	pli_probe_set(e->out->service, sizeof(e->out->service), "tls");
+	pli_probe_set(e->out->probe, sizeof(e->out->probe), "tls");
 	e->out->confidence = e->conf = 50;
 	if (info.subject[0])
-		pl_probe_recog(e->run.ctx, RECOG_X509_SUBJECT, info.subject, strlen(info.subject),
-		               e->out);
+		pli_probe_recog(e->run.ctx, RECOG_X509_SUBJECT, info.subject, strlen(info.subject),
+		                e->out);
 	wait = hint && hint->talks_first ? e->run.ctx->opts.banner_ms : 500;
-	pl_conn_read(&e->conn, e->ans, wait, 300, NULL);
+	pli_conn_read(&e->conn, e->ans, wait, 300, NULL);
 	if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
 		send_probe(e, &pl_probe_http);
 	def = judge(e, "tls");
@@ -229,7 +229,7 @@ try_tls(struct sched *e, const struct probe_def *hint, struct pl_err *err)
 	    (!def->followup || e->ans->closed || e->ans->reset)) {
 		/* Identified from the HTTP answer inside TLS: ask it properly, inside TLS. */
 		if (reconnect(e, err) == PL_OK &&
-		    pl_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info, NULL) == 0 &&
+		    pli_conn_tls(&e->conn, e->run.ctx->ssl_ctx, e->run.host, &info, NULL) == 0 &&
 		    send_probe(e, def) == 0)
 			def = judge(e, def->name) ? def : NULL;
 	}
@@ -272,7 +272,7 @@ wave_answer(void *arg, const struct probe_def *sent, struct probe_conn *c, struc
 	const struct probe_def *def;
 
 	e->out->bytes_read += (uint32_t)ans->len;
-	pl_service_init(&tls_check);
+	pli_service_init(&tls_check);
 	if (ans->len && (pl_probe_tls.classify(e->run.ctx, ans->data, ans->len, &tls_check) ||
 	                 (pl_probe_http.classify(e->run.ctx, ans->data, ans->len, &tls_check) &&
 	                  strcmp(tls_check.service, "tls") == 0)))
@@ -290,7 +290,7 @@ wave_answer(void *arg, const struct probe_def *sent, struct probe_conn *c, struc
 	if (!def || e->conf < 90)
 		return 0;
 	if (e->conn.fd >= 0)
-		pl_conn_close(&e->conn);
+		pli_conn_close(&e->conn);
 	e->conn = *c;
 	e->conn.bytes_read = &e->out->bytes_read;
 	c->fd = -1;
@@ -346,14 +346,14 @@ waves(struct sched *e, const unsigned char *banner, size_t blen, struct pl_err *
 	size_t n = wave_list(e, list, banner, blen), heard = 1;
 	unsigned wait = e->run.ctx->opts.read_ms;
 
-	for (size_t at = 0; at < n && pl_probe_now_ms() < e->run.deadline; at += PL_PROBE_WAVE) {
+	for (size_t at = 0; at < n && pli_probe_now_ms() < e->run.deadline; at += PL_PROBE_WAVE) {
 		size_t m = n - at < PL_PROBE_WAVE ? n - at : PL_PROBE_WAVE;
 
 		/* A port that gave no byte to a whole wave is silent: later waves wait less. */
 		if (heard == 0 && wait > 500)
 			wait = wait / 4 > 500 ? wait / 4 : 500;
-		pl_probe_wave(&e->run, list + at, m, at == 0 ? &e->conn : NULL, wait, wave_answer,
-		              e, &heard);
+		pli_probe_wave(&e->run, list + at, m, at == 0 ? &e->conn : NULL, wait, wave_answer,
+		               e, &heard);
 		if (e->saw_tls && try_tls(e, NULL, err))
 			return;
 		if (e->won_def) {
@@ -378,7 +378,7 @@ client_probes(struct sched *e, const struct probe_def *hint, const unsigned char
 		conclude(e, &pl_probe_tls, e->plain, err);
 		return;
 	}
-	for (size_t i = 0; i < e->n_order && pl_probe_now_ms() < e->run.deadline; i++) {
+	for (size_t i = 0; i < e->n_order && pli_probe_now_ms() < e->run.deadline; i++) {
 		const struct probe_def *p = e->order[i], *def;
 
 		if (!p->request || !port_listed(p, e->run.port) || p == &pl_probe_tls)
@@ -396,7 +396,7 @@ client_probes(struct sched *e, const struct probe_def *hint, const unsigned char
 		}
 	}
 	if (e->conn.fd >= 0 && sent)
-		pl_conn_close(&e->conn);
+		pli_conn_close(&e->conn);
 	waves(e, banner, blen, err);
 }
 
@@ -410,7 +410,7 @@ run_setup(struct sched *e, const struct pl_probe_ctx *ctx, const struct sockaddr
 	e->run.ctx = ctx;
 	e->run.sa = sa;
 	e->run.salen = salen;
-	e->run.deadline = pl_probe_now_ms() + ctx->opts.total_ms;
+	e->run.deadline = pli_probe_now_ms() + ctx->opts.total_ms;
 	pl_addr_from_sockaddr(sa, salen, &at); /* checked by the caller */
 	e->run.port = at.port;
 	pl_addr_ip_str(&at, ip, sizeof(ip));
@@ -425,11 +425,11 @@ pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, sock
 	struct sched e = {.out = out, .conn = {.fd = -1}};
 	const struct probe_def *hint, *def;
 	struct pl_addr at;
-	uint64_t start = pl_probe_now_ms();
+	uint64_t start = pli_probe_now_ms();
 	enum pl_rc rc;
 	unsigned wait;
 
-	pl_service_init(out);
+	pli_service_init(out);
 	if (!ctx || pl_addr_from_sockaddr(sa, salen, &at) != PL_OK)
 		return pl_err_set(err, PL_ERR_ARG, "need an IPv4 or IPv6 address");
 	e.ans = malloc(sizeof(*e.ans));
@@ -442,7 +442,7 @@ pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, sock
 		goto out;
 	wait = hint && !hint->talks_first ? (ctx->opts.quick ? 0 : 300) : ctx->opts.banner_ms;
 	if (hint != &pl_probe_tls && wait)
-		pl_conn_read(&e.conn, e.ans, wait, 300, NULL);
+		pli_conn_read(&e.conn, e.ans, wait, 300, NULL);
 	if (e.ans->len > 0) {
 		def = judge(&e, "banner");
 		if (def) {
@@ -456,22 +456,22 @@ pl_probe_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, sock
 				size_t blen = e.ans->len;
 
 				memcpy(banner, e.ans->data, blen);
-				pl_conn_close(&e.conn);
+				pli_conn_close(&e.conn);
 				client_probes(&e, NULL, banner, blen, err);
 				free(banner);
 			}
 		}
 	} else {
 		if (e.ans->closed || e.ans->reset)
-			pl_conn_close(&e.conn);
+			pli_conn_close(&e.conn);
 		client_probes(&e, hint, NULL, 0, err);
 	}
 	rc = PL_OK;
 out:
 	if (e.conn.fd >= 0)
-		pl_conn_close(&e.conn);
+		pli_conn_close(&e.conn);
 	free(e.ans);
-	out->elapsed_ms = (uint32_t)(pl_probe_now_ms() - start);
+	out->elapsed_ms = (uint32_t)(pli_probe_now_ms() - start);
 	return rc;
 }
 
@@ -482,7 +482,7 @@ pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char *da
 	unsigned char *copy;
 	unsigned conf = 0;
 
-	pl_service_init(out);
+	pli_service_init(out);
 	if (n > PL_PROBE_MAX_READ)
 		n = PL_PROBE_MAX_READ;
 	copy = malloc(n + 1);
@@ -491,11 +491,11 @@ pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char *da
 	memcpy(copy, data, n);
 	copy[n] = '\0';
 	if (!classify_all(ctx, copy, n, out, &conf))
-		pl_probe_evidence(out, copy, n);
+		pli_probe_evidence(out, copy, n);
 	else
-		pl_probe_set(out->probe, sizeof(out->probe), "banner");
+		pli_probe_set(out->probe, sizeof(out->probe), "banner");
 	if (out->evidence_len == 0)
-		pl_probe_evidence(out, copy, n);
+		pli_probe_evidence(out, copy, n);
 	free(copy);
 	return conf > 0;
 }

@@ -13,17 +13,17 @@
 #include "probe/smb.h"
 
 void
-pl_smb_put16(unsigned char *p, unsigned v)
+pli_smb_put16(unsigned char *p, unsigned v)
 {
 	p[0] = (unsigned char)v;
 	p[1] = (unsigned char)(v >> 8);
 }
 
 void
-pl_smb_put32(unsigned char *p, uint32_t v)
+pli_smb_put32(unsigned char *p, uint32_t v)
 {
-	pl_smb_put16(p, v & 0xffff);
-	pl_smb_put16(p + 2, v >> 16);
+	pli_smb_put16(p, v & 0xffff);
+	pli_smb_put16(p + 2, v >> 16);
 }
 
 static unsigned
@@ -33,34 +33,34 @@ rd16(const unsigned char *p)
 }
 
 uint32_t
-pl_smb_get32(const unsigned char *p)
+pli_smb_get32(const unsigned char *p)
 {
 	return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16;
 }
 
 int
-pl_smb_framed_complete(const unsigned char *d, size_t n)
+pli_smb_framed_complete(const unsigned char *d, size_t n)
 {
 	return n >= 4 && n >= 4 + ((size_t)d[1] << 16 | (size_t)d[2] << 8 | d[3]);
 }
 
 size_t
-pl_smb2_head(unsigned char *buf, unsigned cmd, uint64_t mid, uint64_t sid)
+pli_smb2_head(unsigned char *buf, unsigned cmd, uint64_t mid, uint64_t sid)
 {
 	memset(buf, 0, 68);
 	memcpy(buf + 4, "\xfeSMB", 4);
-	pl_smb_put16(buf + 8, 64);
-	pl_smb_put16(buf + 16, cmd);
-	pl_smb_put16(buf + 18, 31); /* credits requested */
-	pl_smb_put32(buf + 28, (uint32_t)mid);
-	pl_smb_put32(buf + 32, (uint32_t)(mid >> 32));
-	pl_smb_put32(buf + 44, (uint32_t)sid);
-	pl_smb_put32(buf + 48, (uint32_t)(sid >> 32));
+	pli_smb_put16(buf + 8, 64);
+	pli_smb_put16(buf + 16, cmd);
+	pli_smb_put16(buf + 18, 31); /* credits requested */
+	pli_smb_put32(buf + 28, (uint32_t)mid);
+	pli_smb_put32(buf + 32, (uint32_t)(mid >> 32));
+	pli_smb_put32(buf + 44, (uint32_t)sid);
+	pli_smb_put32(buf + 48, (uint32_t)(sid >> 32));
 	return 68;
 }
 
 size_t
-pl_smb_frame(unsigned char *buf, size_t len)
+pli_smb_frame(unsigned char *buf, size_t len)
 {
 	size_t smb = len - 4;
 
@@ -72,7 +72,7 @@ pl_smb_frame(unsigned char *buf, size_t len)
 }
 
 size_t
-pl_smb2_negotiate_request(unsigned char *buf, size_t cap)
+pli_smb2_negotiate_request(unsigned char *buf, size_t cap)
 {
 	static const unsigned dialects[] = {0x0202, 0x0210, 0x0300, 0x0302, 0x0311};
 	size_t o, ctx;
@@ -80,30 +80,30 @@ pl_smb2_negotiate_request(unsigned char *buf, size_t cap)
 
 	if (cap < 4 + 158)
 		return 0;
-	o = pl_smb2_head(buf, 0, 0, 0);
+	o = pli_smb2_head(buf, 0, 0, 0);
 	b = buf + o;
 	memset(b, 0, 158 - 64);
-	pl_smb_put16(b, 36);
-	pl_smb_put16(b + 2, 5);
-	pl_smb_put16(b + 4, 1);                 /* signing enabled */
+	pli_smb_put16(b, 36);
+	pli_smb_put16(b + 2, 5);
+	pli_smb_put16(b + 4, 1);                /* signing enabled */
 	memcpy(b + 12, "portlens-probe-1", 16); /* client GUID */
 	for (size_t i = 0; i < 5; i++)
-		pl_smb_put16(b + 36 + 2 * i, dialects[i]);
+		pli_smb_put16(b + 36 + 2 * i, dialects[i]);
 	ctx = 112; /* 64 + 36 + 10, aligned to 8: from the start of the SMB2 header */
-	pl_smb_put32(b + 28, (uint32_t)ctx);
-	pl_smb_put16(b + 32, 1);
+	pli_smb_put32(b + 28, (uint32_t)ctx);
+	pli_smb_put16(b + 32, 1);
 	b = buf + 4 + ctx;
-	pl_smb_put16(b, 1);      /* SMB2_PREAUTH_INTEGRITY_CAPABILITIES */
-	pl_smb_put16(b + 2, 38); /* data length */
-	pl_smb_put16(b + 8, 1);  /* one hash algorithm */
-	pl_smb_put16(b + 10, 32);
-	pl_smb_put16(b + 12, 1); /* SHA-512 */
+	pli_smb_put16(b, 1);      /* SMB2_PREAUTH_INTEGRITY_CAPABILITIES */
+	pli_smb_put16(b + 2, 38); /* data length */
+	pli_smb_put16(b + 8, 1);  /* one hash algorithm */
+	pli_smb_put16(b + 10, 32);
+	pli_smb_put16(b + 12, 1); /* SHA-512 */
 	memcpy(b + 14, "portlens-preauth-salt-32-bytes!!", 32);
-	return pl_smb_frame(buf, 4 + ctx + 8 + 38);
+	return pli_smb_frame(buf, 4 + ctx + 8 + 38);
 }
 
 size_t
-pl_smb1_negotiate_request(unsigned char *buf, size_t cap)
+pli_smb1_negotiate_request(unsigned char *buf, size_t cap)
 {
 	static const char dialect[] = "\x02NT LM 0.12";
 	size_t len = 4 + 32 + 3 + sizeof(dialect);
@@ -112,48 +112,48 @@ pl_smb1_negotiate_request(unsigned char *buf, size_t cap)
 		return 0;
 	memset(buf, 0, len);
 	memcpy(buf + 4, "\xffSMB", 4);
-	buf[8] = 0x72;                  /* SMB_COM_NEGOTIATE */
-	buf[13] = 0x18;                 /* flags: canonical paths, case-insensitive */
-	pl_smb_put16(buf + 14, 0xc001); /* flags2: unicode, NT status, long names */
-	pl_smb_put16(buf + 4 + 32 + 1, sizeof(dialect));
+	buf[8] = 0x72;                   /* SMB_COM_NEGOTIATE */
+	buf[13] = 0x18;                  /* flags: canonical paths, case-insensitive */
+	pli_smb_put16(buf + 14, 0xc001); /* flags2: unicode, NT status, long names */
+	pli_smb_put16(buf + 4 + 32 + 1, sizeof(dialect));
 	memcpy(buf + 4 + 35, dialect, sizeof(dialect));
-	return pl_smb_frame(buf, len);
+	return pli_smb_frame(buf, len);
 }
 
 size_t
-pl_smb2_session_setup(unsigned char *buf, size_t cap, uint64_t mid, uint64_t sid,
-                      const unsigned char *tok, size_t tok_len)
+pli_smb2_session_setup(unsigned char *buf, size_t cap, uint64_t mid, uint64_t sid,
+                       const unsigned char *tok, size_t tok_len)
 {
 	size_t o;
 
 	if (tok_len > 1024 || cap < 68 + 24 + tok_len)
 		return 0;
-	o = pl_smb2_head(buf, 1, mid, sid);
+	o = pli_smb2_head(buf, 1, mid, sid);
 	memset(buf + o, 0, 24);
-	pl_smb_put16(buf + o, 25);
-	buf[o + 3] = 1;                      /* signing enabled */
-	pl_smb_put16(buf + o + 12, 64 + 24); /* security buffer offset */
-	pl_smb_put16(buf + o + 14, (unsigned)tok_len);
+	pli_smb_put16(buf + o, 25);
+	buf[o + 3] = 1;                       /* signing enabled */
+	pli_smb_put16(buf + o + 12, 64 + 24); /* security buffer offset */
+	pli_smb_put16(buf + o + 14, (unsigned)tok_len);
 	memcpy(buf + o + 24, tok, tok_len);
-	return pl_smb_frame(buf, o + 24 + tok_len);
+	return pli_smb_frame(buf, o + 24 + tok_len);
 }
 
 size_t
-pl_ntlm_negotiate(unsigned char *buf, size_t cap)
+pli_ntlm_negotiate(unsigned char *buf, size_t cap)
 {
 	if (cap < 40)
 		return 0;
 	memset(buf, 0, 40);
 	memcpy(buf, "NTLMSSP", 8);
-	pl_smb_put32(buf + 8, 1);
+	pli_smb_put32(buf + 8, 1);
 	/* unicode, request target, NTLM, always sign, extended session security, target
 	 * info, version, 128-bit, 56-bit */
-	pl_smb_put32(buf + 12, 0xa2888205);
+	pli_smb_put32(buf + 12, 0xa2888205);
 	return 40;
 }
 
 size_t
-pl_ntlm_anonymous_auth(unsigned char *buf, size_t cap)
+pli_ntlm_anonymous_auth(unsigned char *buf, size_t cap)
 {
 	/* Six empty security buffers (LM, NT, domain, user, workstation, session key)
 	 * pointing at the end of the 88-byte message; anonymous per [MS-NLMP] 3.2.5.1.2. */
@@ -161,49 +161,49 @@ pl_ntlm_anonymous_auth(unsigned char *buf, size_t cap)
 		return 0;
 	memset(buf, 0, 88);
 	memcpy(buf, "NTLMSSP", 8);
-	pl_smb_put32(buf + 8, 3);
+	pli_smb_put32(buf + 8, 3);
 	for (size_t i = 0; i < 6; i++)
-		pl_smb_put32(buf + 12 + 8 * i + 4, 88);
-	pl_smb_put32(buf + 60, 0xa2880a05); /* flags, with NTLMSSP_NEGOTIATE_ANONYMOUS (0x800) */
+		pli_smb_put32(buf + 12 + 8 * i + 4, 88);
+	pli_smb_put32(buf + 60, 0xa2880a05); /* flags, with NTLMSSP_NEGOTIATE_ANONYMOUS (0x800) */
 	return 88;
 }
 
 int
-pl_smb2_header(const unsigned char *d, size_t n, uint32_t *status, uint16_t *cmd, uint64_t *sid)
+pli_smb2_header(const unsigned char *d, size_t n, uint32_t *status, uint16_t *cmd, uint64_t *sid)
 {
 	if (n < 68 || d[0] != 0 || memcmp(d + 4, "\xfeSMB", 4) != 0 || rd16(d + 8) != 64)
 		return -1;
-	*status = pl_smb_get32(d + 12);
+	*status = pli_smb_get32(d + 12);
 	*cmd = (uint16_t)rd16(d + 16);
-	*sid = (uint64_t)pl_smb_get32(d + 44) | (uint64_t)pl_smb_get32(d + 48) << 32;
+	*sid = (uint64_t)pli_smb_get32(d + 44) | (uint64_t)pli_smb_get32(d + 48) << 32;
 	return 0;
 }
 
 int
-pl_smb2_parse_negotiate(const unsigned char *d, size_t n, struct pl_smb_negotiate *r)
+pli_smb2_parse_negotiate(const unsigned char *d, size_t n, struct pl_smb_negotiate *r)
 {
 	uint32_t status;
 	uint16_t cmd;
 	uint64_t sid;
 
 	memset(r, 0, sizeof(*r));
-	if (pl_smb2_header(d, n, &status, &cmd, &sid) != 0 || cmd != 0 || status != 0 ||
+	if (pli_smb2_header(d, n, &status, &cmd, &sid) != 0 || cmd != 0 || status != 0 ||
 	    n < 68 + 64 || rd16(d + 68) != 65)
 		return -1;
 	r->security_mode = (uint16_t)rd16(d + 70);
 	r->dialect = (uint16_t)rd16(d + 72);
-	r->capabilities = pl_smb_get32(d + 92);
+	r->capabilities = pli_smb_get32(d + 92);
 	if (r->dialect < 0x0202 || r->dialect > 0x03ff)
 		return -1;
 	return 0;
 }
 
 int
-pl_smb1_accepted(const unsigned char *d, size_t n)
+pli_smb1_accepted(const unsigned char *d, size_t n)
 {
 	/* header, status 0, word count 17 (NT LM 0.12 response), dialect index 0 */
 	return n >= 4 + 32 + 3 && memcmp(d + 4, "\xffSMB", 4) == 0 && d[8] == 0x72 &&
-	       pl_smb_get32(d + 9) == 0 && d[36] == 17 && rd16(d + 37) == 0;
+	       pli_smb_get32(d + 9) == 0 && d[36] == 17 && rd16(d + 37) == 0;
 }
 
 /* Copies a UTF-16LE string as ASCII ('?' for the rest) into out (cap bytes). */
@@ -219,7 +219,7 @@ utf16_ascii(const unsigned char *p, size_t len, char *out, size_t cap)
 }
 
 int
-pl_ntlm_parse_challenge(const unsigned char *d, size_t n, struct pl_ntlm_info *r)
+pli_ntlm_parse_challenge(const unsigned char *d, size_t n, struct pl_ntlm_info *r)
 {
 	const unsigned char *m = NULL;
 	size_t mn, off, len;
@@ -235,13 +235,13 @@ pl_ntlm_parse_challenge(const unsigned char *d, size_t n, struct pl_ntlm_info *r
 	mn = (size_t)(d + n - m);
 	if (mn < 48)
 		return -1;
-	if ((pl_smb_get32(m + 20) & 0x02000000) && mn >= 56 && m[48] >= 5 && m[48] <= 10) {
+	if ((pli_smb_get32(m + 20) & 0x02000000) && mn >= 56 && m[48] >= 5 && m[48] <= 10) {
 		r->major = m[48];
 		r->minor = m[49];
 		r->build = rd16(m + 50);
 	}
 	len = rd16(m + 40);
-	off = pl_smb_get32(m + 44);
+	off = pli_smb_get32(m + 44);
 	if (off > mn || len > mn - off)
 		return -1;
 	for (size_t o = off; o + 4 <= off + len;) {

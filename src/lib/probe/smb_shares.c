@@ -38,21 +38,21 @@ smb_call(struct smb_sess *s, unsigned char *buf, size_t len, unsigned cmd, uint3
 	uint16_t rcmd;
 	uint64_t sid;
 
-	pl_smb2_head(buf, cmd, s->mid++, s->sid);
-	pl_smb_put32(buf + 40, s->tid);
-	pl_smb_frame(buf, len);
+	pli_smb2_head(buf, cmd, s->mid++, s->sid);
+	pli_smb_put32(buf + 40, s->tid);
+	pli_smb_frame(buf, len);
 	s->a->len = 0;
-	if (pl_conn_send(&s->c, buf, len) != 0)
+	if (pli_conn_send(&s->c, buf, len) != 0)
 		return -1;
-	pl_conn_read(&s->c, s->a, wait_ms, 300, pl_smb_framed_complete);
-	if (pl_smb2_header(s->a->data, s->a->len, status, &rcmd, &sid) != 0 || rcmd != cmd)
+	pli_conn_read(&s->c, s->a, wait_ms, 300, pli_smb_framed_complete);
+	if (pli_smb2_header(s->a->data, s->a->len, status, &rcmd, &sid) != 0 || rcmd != cmd)
 		return -1;
 	/* STATUS_PENDING: an interim answer (Samba starting its RPC daemon); the real one
 	 * follows on the same connection. */
 	for (int i = 0; i < 4 && *status == 0x00000103; i++) {
 		s->a->len = 0;
-		pl_conn_read(&s->c, s->a, wait_ms, 300, pl_smb_framed_complete);
-		if (pl_smb2_header(s->a->data, s->a->len, status, &rcmd, &sid) != 0 || rcmd != cmd)
+		pli_conn_read(&s->c, s->a, wait_ms, 300, pli_smb_framed_complete);
+		if (pli_smb2_header(s->a->data, s->a->len, status, &rcmd, &sid) != 0 || rcmd != cmd)
 			return -1;
 	}
 	if (cmd == 1)
@@ -65,19 +65,19 @@ anonymous_session(struct smb_sess *s)
 {
 	unsigned char tok[96], req[512];
 	uint32_t st;
-	size_t tn, rn = pl_smb2_negotiate_request(req, sizeof(req));
+	size_t tn, rn = pli_smb2_negotiate_request(req, sizeof(req));
 
-	if (pl_conn_send(&s->c, req, rn) != 0)
+	if (pli_conn_send(&s->c, req, rn) != 0)
 		return -1;
-	pl_conn_read(&s->c, s->a, s->run->ctx->opts.read_ms, 300, pl_smb_framed_complete);
+	pli_conn_read(&s->c, s->a, s->run->ctx->opts.read_ms, 300, pli_smb_framed_complete);
 	s->mid = 1;
-	tn = pl_ntlm_negotiate(tok, sizeof(tok));
-	rn = pl_smb2_session_setup(req, sizeof(req), 0, 0, tok, tn);
+	tn = pli_ntlm_negotiate(tok, sizeof(tok));
+	rn = pli_smb2_session_setup(req, sizeof(req), 0, 0, tok, tn);
 	if (smb_call(s, req, rn, 1, &st, SMB_WAIT(s)) != 0 ||
 	    st != 0xc0000016) /* MORE_PROCESSING */
 		return -1;
-	tn = pl_ntlm_anonymous_auth(tok, sizeof(tok));
-	rn = pl_smb2_session_setup(req, sizeof(req), 0, 0, tok, tn);
+	tn = pli_ntlm_anonymous_auth(tok, sizeof(tok));
+	rn = pli_smb2_session_setup(req, sizeof(req), 0, 0, tok, tn);
 	return smb_call(s, req, rn, 1, &st, SMB_WAIT(s)) == 0 && st == 0 ? 0 : -1;
 }
 
@@ -104,23 +104,23 @@ open_srvsvc(struct smb_sess *s)
 	/* TREE_CONNECT \\host\IPC$ */
 	snprintf(path, sizeof(path), "\\\\%s\\IPC$", s->run->host);
 	memset(req + 68, 0, 8);
-	pl_smb_put16(req + 68, 9);
-	pl_smb_put16(req + 68 + 4, 64 + 8);
+	pli_smb_put16(req + 68, 9);
+	pli_smb_put16(req + 68 + 4, 64 + 8);
 	pn = utf16(req + 68 + 8, path);
-	pl_smb_put16(req + 68 + 6, (unsigned)pn);
+	pli_smb_put16(req + 68 + 6, (unsigned)pn);
 	if (smb_call(s, req, 68 + 8 + pn, 3, &st, SMB_WAIT(s)) != 0 || st != 0)
 		return -1;
-	s->tid = pl_smb_get32(s->a->data + 40);
+	s->tid = pli_smb_get32(s->a->data + 40);
 	/* CREATE srvsvc */
 	memset(req + 68, 0, 56);
-	pl_smb_put16(req + 68, 57);
-	pl_smb_put32(req + 68 + 4, 2);           /* impersonation */
-	pl_smb_put32(req + 68 + 24, 0x0012019f); /* read/write data and attributes */
-	pl_smb_put32(req + 68 + 32, 7);          /* share read, write, delete */
-	pl_smb_put32(req + 68 + 36, 1);          /* FILE_OPEN */
-	pl_smb_put16(req + 68 + 44, 64 + 56);
+	pli_smb_put16(req + 68, 57);
+	pli_smb_put32(req + 68 + 4, 2);           /* impersonation */
+	pli_smb_put32(req + 68 + 24, 0x0012019f); /* read/write data and attributes */
+	pli_smb_put32(req + 68 + 32, 7);          /* share read, write, delete */
+	pli_smb_put32(req + 68 + 36, 1);          /* FILE_OPEN */
+	pli_smb_put16(req + 68 + 44, 64 + 56);
 	pn = utf16(req + 68 + 56, "srvsvc");
-	pl_smb_put16(req + 68 + 46, (unsigned)pn);
+	pli_smb_put16(req + 68 + 46, (unsigned)pn);
 	if (smb_call(s, req, 68 + 56 + pn, 5, &st, SMB_WAIT(s)) != 0 || st != 0 ||
 	    s->a->len < 68 + 80)
 		return -1;
@@ -139,19 +139,19 @@ transceive(struct smb_sess *s, const unsigned char *pdu, size_t n, const unsigne
 	if (n > sizeof(req) - 68 - 56)
 		return -1;
 	memset(req + 68, 0, 56);
-	pl_smb_put16(req + 68, 57);
-	pl_smb_put32(req + 68 + 4, 0x0011c017);
+	pli_smb_put16(req + 68, 57);
+	pli_smb_put32(req + 68 + 4, 0x0011c017);
 	memcpy(req + 68 + 8, s->fid, 16);
-	pl_smb_put32(req + 68 + 24, 64 + 56); /* input offset */
-	pl_smb_put32(req + 68 + 28, (uint32_t)n);
-	pl_smb_put32(req + 68 + 44, 8192); /* max output */
-	pl_smb_put32(req + 68 + 48, 1);    /* is an FSCTL */
+	pli_smb_put32(req + 68 + 24, 64 + 56); /* input offset */
+	pli_smb_put32(req + 68 + 28, (uint32_t)n);
+	pli_smb_put32(req + 68 + 44, 8192); /* max output */
+	pli_smb_put32(req + 68 + 48, 1);    /* is an FSCTL */
 	memcpy(req + 68 + 56, pdu, n);
 	if (smb_call(s, req, 68 + 56 + n, 11, &st, SMB_WAIT(s)) != 0 ||
 	    (st != 0 && st != 0x80000005) || s->a->len < 68 + 48)
 		return -1;
-	off = pl_smb_get32(s->a->data + 68 + 32);
-	cnt = pl_smb_get32(s->a->data + 68 + 36);
+	off = pli_smb_get32(s->a->data + 68 + 32);
+	cnt = pli_smb_get32(s->a->data + 68 + 36);
 	if (off + 4 > s->a->len || cnt > s->a->len - 4 - off || cnt < 24)
 		return -1;
 	*out = s->a->data + 4 + off;
@@ -181,7 +181,7 @@ ndr_string(const unsigned char *d, size_t n, size_t *o, char *out, size_t cap)
 
 	if (*o + 12 > n)
 		return -1;
-	actual = pl_smb_get32(d + *o + 8);
+	actual = pli_smb_get32(d + *o + 8);
 	*o += 12;
 	if (actual > (n - *o) / 2)
 		return -1;
@@ -197,20 +197,20 @@ ndr_string(const unsigned char *d, size_t n, size_t *o, char *out, size_t cap)
 }
 
 size_t
-pl_smb_parse_shares(const unsigned char *d, size_t n, char *list, size_t cap, char *ipc,
-                    size_t ipc_cap)
+pli_smb_parse_shares(const unsigned char *d, size_t n, char *list, size_t cap, char *ipc,
+                     size_t ipc_cap)
 {
 	size_t o, used = 0, shown = 0;
 	uint32_t count;
 
-	if (n < 24 || (count = pl_smb_get32(d + 12)) == 0 || count > 256 ||
+	if (n < 24 || (count = pli_smb_get32(d + 12)) == 0 || count > 256 ||
 	    24 + (size_t)count * 12 > n)
 		return 0;
 	o = 24 + (size_t)count * 12; /* past the array's max count and the fixed parts */
 	for (uint32_t i = 0; i < count; i++) {
 		char name[64], remark[64];
-		uint32_t type = pl_smb_get32(d + 24 + (size_t)i * 12 + 4);
-		int has_remark = pl_smb_get32(d + 24 + (size_t)i * 12 + 8) != 0;
+		uint32_t type = pli_smb_get32(d + 24 + (size_t)i * 12 + 4);
+		int has_remark = pli_smb_get32(d + 24 + (size_t)i * 12 + 8) != 0;
 
 		if (ndr_string(d, n, &o, name, sizeof(name)) != 0 ||
 		    (has_remark && ndr_string(d, n, &o, remark, sizeof(remark)) != 0))
@@ -229,7 +229,7 @@ pl_smb_parse_shares(const unsigned char *d, size_t n, char *list, size_t cap, ch
 }
 
 void
-pl_smb_guest_shares(const struct probe_run *run, struct pl_service *out)
+pli_smb_guest_shares(const struct probe_run *run, struct pl_service *out)
 {
 	struct smb_sess s = {.run = run};
 	const unsigned char *r;
@@ -238,38 +238,38 @@ pl_smb_guest_shares(const struct probe_run *run, struct pl_service *out)
 	const char *sv;
 
 	s.a = calloc(1, sizeof(*s.a));
-	if (!s.a || pl_conn_open(&s.c, run->sa, run->salen, run->ctx->opts.connect_ms,
-	                         run->deadline, NULL) != PL_OK) {
+	if (!s.a || pli_conn_open(&s.c, run->sa, run->salen, run->ctx->opts.connect_ms,
+	                          run->deadline, NULL) != PL_OK) {
 		free(s.a);
 		return;
 	}
 	if (anonymous_session(&s) != 0) {
-		pl_probe_add_info(out, "anonymous session refused");
+		pli_probe_add_info(out, "anonymous session refused");
 		goto out;
 	}
 	if (open_srvsvc(&s) != 0) {
-		pl_probe_add_info(out, "anonymous IPC$ refused");
+		pli_probe_add_info(out, "anonymous IPC$ refused");
 		goto out;
 	}
 	if (transceive(&s, rpc_bind, sizeof(rpc_bind), &r, &rn) != 0 || r[2] != 12 ||
 	    transceive(&s, rpc_enum, sizeof(rpc_enum), &r, &rn) != 0 || r[2] != 2) {
-		pl_probe_add_info(out, "share list: no answer from srvsvc");
+		pli_probe_add_info(out, "share list: no answer from srvsvc");
 		goto out;
 	}
-	found = pl_smb_parse_shares(r + 24, rn - 24, list, sizeof(list), ipc, sizeof(ipc));
+	found = pli_smb_parse_shares(r + 24, rn - 24, list, sizeof(list), ipc, sizeof(ipc));
 	/* Samba's default server string names it: "IPC Service (Samba 4.17.12-Debian)". */
 	sv = strstr(ipc, "Samba ");
 	if (sv && sv[6] >= '0' && sv[6] <= '9') {
-		pl_probe_set(out->vendor, sizeof(out->vendor), "Samba");
-		pl_probe_set(out->product, sizeof(out->product), "Samba");
-		pl_probe_copy(out->version, sizeof(out->version), sv + 6, strcspn(sv + 6, "-) "));
+		pli_probe_set(out->vendor, sizeof(out->vendor), "Samba");
+		pli_probe_set(out->product, sizeof(out->product), "Samba");
+		pli_probe_copy(out->version, sizeof(out->version), sv + 6, strcspn(sv + 6, "-) "));
 		snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:samba:samba:%s", out->version);
 	}
 	if (found) {
 		out->exposures |= PL_EXP_SMB_GUEST_SHARES;
-		pl_probe_add_info(out, "shares listed anonymously: %s", list);
+		pli_probe_add_info(out, "shares listed anonymously: %s", list);
 	}
 out:
-	pl_conn_close(&s.c);
+	pli_conn_close(&s.c);
 	free(s.a);
 }

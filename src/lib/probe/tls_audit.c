@@ -19,7 +19,7 @@
 #include "probe/probe_impl.h"
 
 void
-pl_tls_cert_checks(const struct probe_run *run, struct ssl_st *ssl, struct pl_tls_info *info)
+pli_tls_cert_checks(const struct probe_run *run, struct ssl_st *ssl, struct pl_tls_info *info)
 {
 	X509 *cert = SSL_get1_peer_certificate(ssl);
 	char ip[64];
@@ -33,9 +33,9 @@ pl_tls_cert_checks(const struct probe_run *run, struct ssl_st *ssl, struct pl_tl
 	/* run->host is numeric: "198.18.0.2" or "[2001:2::1]". */
 	n = strlen(run->host);
 	if (run->host[0] == '[' && n > 2)
-		pl_probe_copy(ip, sizeof(ip), run->host + 1, n - 2);
+		pli_probe_copy(ip, sizeof(ip), run->host + 1, n - 2);
 	else
-		pl_probe_set(ip, sizeof(ip), run->host);
+		pli_probe_set(ip, sizeof(ip), run->host);
 	info->name_mismatch = X509_check_ip_asc(cert, ip, 0) != 1;
 	X509_free(cert);
 }
@@ -48,11 +48,11 @@ offer(const struct probe_run *run, int max_version, const char *ciphers, char *g
 	SSL *ssl = NULL;
 	int ok = 0;
 
-	if (!run->ctx->ssl_ctx || pl_probe_now_ms() >= run->deadline ||
-	    pl_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline, NULL) !=
-	        PL_OK)
+	if (!run->ctx->ssl_ctx || pli_probe_now_ms() >= run->deadline ||
+	    pli_conn_open(&c, run->sa, run->salen, run->ctx->opts.connect_ms, run->deadline,
+	                  NULL) != PL_OK)
 		return 0;
-	c.deadline = pl_probe_now_ms() + run->ctx->opts.read_ms;
+	c.deadline = pli_probe_now_ms() + run->ctx->opts.read_ms;
 	if (c.deadline > run->deadline)
 		c.deadline = run->deadline;
 	ssl = SSL_new(run->ctx->ssl_ctx);
@@ -60,26 +60,26 @@ offer(const struct probe_run *run, int max_version, const char *ciphers, char *g
 	    SSL_set_max_proto_version(ssl, max_version) != 1 ||
 	    SSL_set_cipher_list(ssl, ciphers) != 1)
 		goto out;
-	if (pl_tls_handshake(&c, ssl) == 0) {
+	if (pli_tls_handshake(&c, ssl) == 0) {
 		ok = 1;
 		if (max_version == TLS1_1_VERSION)
-			pl_probe_set(got, size, SSL_get_version(ssl));
+			pli_probe_set(got, size, SSL_get_version(ssl));
 		else
-			pl_probe_set(got, size, SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
+			pli_probe_set(got, size, SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
 	}
 out:
 	ERR_clear_error();
 	SSL_free(ssl);
-	pl_conn_close(&c);
+	pli_conn_close(&c);
 	return ok;
 }
 
 void
-pl_tls_offer_checks(const struct probe_run *run, struct pl_tls_info *info)
+pli_tls_offer_checks(const struct probe_run *run, struct pl_tls_info *info)
 {
 	if (strcmp(info->version, "TLSv1") == 0 || strcmp(info->version, "TLSv1.1") == 0 ||
 	    strncmp(info->version, "SSL", 3) == 0)
-		pl_probe_set(info->old_protocol, sizeof(info->old_protocol), info->version);
+		pli_probe_set(info->old_protocol, sizeof(info->old_protocol), info->version);
 	if (!run->ctx->opts.intrusive)
 		return; /* the extra handshakes prove exposures: the audit's, not --sV's */
 	if (!info->old_protocol[0])

@@ -28,21 +28,21 @@ classify_dns(const struct pl_probe_ctx *ctx, const unsigned char *req, size_t re
 	unsigned conf;
 	size_t qlen;
 
-	if (pl_dns_parse(d, n, &r) != 0)
+	if (pli_dns_parse(d, n, &r) != 0)
 		return 0;
 	if (req && req_len >= 12 && (r.id != (req[0] << 8 | req[1])))
 		return 0;
 	if (!req && r.qdcount != 1)
 		return 0; /* without our query to compare with, insist on a question */
-	conf = pl_probe_dns_describe(ctx, &r, d, n, out);
+	conf = pli_probe_dns_describe(ctx, &r, d, n, out);
 	qlen = strlen(r.qname);
 	if (conf && qlen >= 5 && strcasecmp(r.qname + qlen - 5, "local") == 0 &&
 	    (qlen == 5 || r.qname[qlen - 6] == '.')) {
 		/* A name under .local answered: Multicast DNS (RFC 6762), here to a unicast
 		 * one-shot query from outside its link, which section 5.5 says to ignore. */
-		pl_probe_set(out->service, sizeof(out->service), "mdns");
-		pl_probe_add_info(out, "%s: %u answer%s", r.qname, r.ancount,
-		                  r.ancount == 1 ? "" : "s");
+		pli_probe_set(out->service, sizeof(out->service), "mdns");
+		pli_probe_add_info(out, "%s: %u answer%s", r.qname, r.ancount,
+		                   r.ancount == 1 ? "" : "s");
 	}
 	return conf;
 }
@@ -73,15 +73,15 @@ classify_ntp(const unsigned char *req, const unsigned char *d, size_t n, struct 
 		return 0; /* not the answer to our request */
 	if (!req && n != 48 && n != 60 && n != 68 && n != 72)
 		return 0; /* without our request: the header, or the header and a MAC */
-	pl_probe_set(out->service, sizeof(out->service), "ntp");
+	pli_probe_set(out->service, sizeof(out->service), "ntp");
 	ntp_refid(d, refid, sizeof(refid));
-	pl_probe_add_info(out, "NTPv%u %s, stratum %u%s, refid %s", vn,
-	                  mode == 4 ? "server" : "broadcast", d[1],
-	                  d[1] == 0    ? " (unsynchronised)"
-	                  : d[1] == 16 ? " (unsynchronised)"
-	                               : "",
-	                  refid);
-	pl_probe_evidence(out, d, 48);
+	pli_probe_add_info(out, "NTPv%u %s, stratum %u%s, refid %s", vn,
+	                   mode == 4 ? "server" : "broadcast", d[1],
+	                   d[1] == 0    ? " (unsynchronised)"
+	                   : d[1] == 16 ? " (unsynchronised)"
+	                                : "",
+	                   refid);
+	pli_probe_evidence(out, d, 48);
 	return req ? 100 : 80;
 }
 
@@ -92,17 +92,18 @@ snmp_varbind(const struct pl_probe_ctx *ctx, const struct pl_ber *vb, struct pl_
 	size_t o = 0;
 	char name[64], text[256];
 
-	if (pl_ber_next(vb->v, vb->len, &o, &oid) != 0 || oid.tag != 0x06 ||
-	    pl_ber_next(vb->v, vb->len, &o, &val) != 0 || pl_ber_oid(&oid, name, sizeof(name)) != 0)
+	if (pli_ber_next(vb->v, vb->len, &o, &oid) != 0 || oid.tag != 0x06 ||
+	    pli_ber_next(vb->v, vb->len, &o, &val) != 0 ||
+	    pli_ber_oid(&oid, name, sizeof(name)) != 0)
 		return -1;
 	if (strcmp(name, "1.3.6.1.2.1.1.1.0") == 0 && val.tag == 0x04) {
-		pl_ber_text(&val, text, sizeof(text));
-		pl_probe_recog(ctx, RECOG_SNMP_SYSDESCR, text, strlen(text), out);
+		pli_ber_text(&val, text, sizeof(text));
+		pli_probe_recog(ctx, RECOG_SNMP_SYSDESCR, text, strlen(text), out);
 		text[strcspn(text, "\r\n")] = '\0';
-		pl_probe_add_info(out, "sysDescr: %s", text);
+		pli_probe_add_info(out, "sysDescr: %s", text);
 	} else if (strcmp(name, "1.3.6.1.2.1.1.2.0") == 0 && val.tag == 0x06 &&
-	           pl_ber_oid(&val, text, sizeof(text)) == 0) {
-		pl_probe_add_info(out, "sysObjectID: %s", text);
+	           pli_ber_oid(&val, text, sizeof(text)) == 0) {
+		pli_probe_add_info(out, "sysObjectID: %s", text);
 	}
 	return 0;
 }
@@ -116,29 +117,29 @@ classify_snmp(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	char community[64];
 	int64_t v;
 
-	if (pl_ber_next(d, n, &o, &msg) != 0 || msg.tag != 0x30 ||
-	    pl_ber_next(msg.v, msg.len, &m, &ver) != 0 || ver.tag != 0x02 ||
-	    pl_ber_next(msg.v, msg.len, &m, &comm) != 0 || comm.tag != 0x04 ||
-	    pl_ber_next(msg.v, msg.len, &m, &pdu) != 0 || pdu.tag != 0xa2 ||
-	    pl_ber_next(pdu.v, pdu.len, &p, &reqid) != 0 || reqid.tag != 0x02 ||
-	    pl_ber_next(pdu.v, pdu.len, &p, &status) != 0 || status.tag != 0x02 ||
-	    pl_ber_next(pdu.v, pdu.len, &p, &index) != 0 || index.tag != 0x02 ||
-	    pl_ber_next(pdu.v, pdu.len, &p, &list) != 0 || list.tag != 0x30)
+	if (pli_ber_next(d, n, &o, &msg) != 0 || msg.tag != 0x30 ||
+	    pli_ber_next(msg.v, msg.len, &m, &ver) != 0 || ver.tag != 0x02 ||
+	    pli_ber_next(msg.v, msg.len, &m, &comm) != 0 || comm.tag != 0x04 ||
+	    pli_ber_next(msg.v, msg.len, &m, &pdu) != 0 || pdu.tag != 0xa2 ||
+	    pli_ber_next(pdu.v, pdu.len, &p, &reqid) != 0 || reqid.tag != 0x02 ||
+	    pli_ber_next(pdu.v, pdu.len, &p, &status) != 0 || status.tag != 0x02 ||
+	    pli_ber_next(pdu.v, pdu.len, &p, &index) != 0 || index.tag != 0x02 ||
+	    pli_ber_next(pdu.v, pdu.len, &p, &list) != 0 || list.tag != 0x30)
 		return 0;
-	v = pl_ber_int(&ver);
+	v = pli_ber_int(&ver);
 	if (v < 0 || v > 1)
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "snmp");
-	pl_ber_text(&comm, community, sizeof(community));
-	pl_probe_add_info(out, "SNMP%s, community '%s'", v == 0 ? "v1" : "v2c", community);
-	if (pl_ber_int(&status) != 0)
-		pl_probe_add_info(out, "error-status %lld", (long long)pl_ber_int(&status));
+	pli_probe_set(out->service, sizeof(out->service), "snmp");
+	pli_ber_text(&comm, community, sizeof(community));
+	pli_probe_add_info(out, "SNMP%s, community '%s'", v == 0 ? "v1" : "v2c", community);
+	if (pli_ber_int(&status) != 0)
+		pli_probe_add_info(out, "error-status %lld", (long long)pli_ber_int(&status));
 	else if (strcmp(community, "public") == 0)
 		out->exposures |= PL_EXP_SNMP_PUBLIC;
-	while (pl_ber_next(list.v, list.len, &l, &vb) == 0 && vb.tag == 0x30)
+	while (pli_ber_next(list.v, list.len, &l, &vb) == 0 && vb.tag == 0x30)
 		if (snmp_varbind(ctx, &vb, out) != 0)
 			break;
-	pl_probe_evidence(out, d, n > 160 ? 160 : n);
+	pli_probe_evidence(out, d, n > 160 ? 160 : n);
 	return 100;
 }
 
@@ -154,11 +155,11 @@ ssdp_server(const char *v, size_t len, struct pl_service *out)
 	while (slash < len && v[slash] != '/')
 		slash++;
 	if (slash > start && slash < len) {
-		pl_probe_copy(out->product, sizeof(out->product), v + start, slash - start);
-		pl_probe_copy(out->version, sizeof(out->version), v + slash + 1, len - slash - 1);
+		pli_probe_copy(out->product, sizeof(out->product), v + start, slash - start);
+		pli_probe_copy(out->version, sizeof(out->version), v + slash + 1, len - slash - 1);
 	}
 	if (strncmp(v, "Linux", 5) == 0)
-		pl_probe_set(out->os, sizeof(out->os), "Linux");
+		pli_probe_set(out->os, sizeof(out->os), "Linux");
 }
 
 static unsigned
@@ -167,10 +168,10 @@ classify_ssdp(const unsigned char *d, size_t n, struct pl_service *out)
 	const unsigned char *s;
 
 	if (n < 16 || memcmp(d, "HTTP/1.1 200", 12) != 0 ||
-	    (!pl_probe_memcasemem(d, n, "\nST:") && !pl_probe_memcasemem(d, n, "\nUSN:")))
+	    (!pli_probe_memcasemem(d, n, "\nST:") && !pli_probe_memcasemem(d, n, "\nUSN:")))
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "ssdp");
-	s = pl_probe_memcasemem(d, n, "\nSERVER:");
+	pli_probe_set(out->service, sizeof(out->service), "ssdp");
+	s = pli_probe_memcasemem(d, n, "\nSERVER:");
 	if (s) {
 		size_t len;
 
@@ -181,9 +182,9 @@ classify_ssdp(const unsigned char *d, size_t n, struct pl_service *out)
 		if (len > (size_t)(d + n - s))
 			len = (size_t)(d + n - s);
 		ssdp_server((const char *)s, len, out);
-		pl_probe_add_info(out, "SERVER: %.*s", (int)(len > 120 ? 120 : len), s);
+		pli_probe_add_info(out, "SERVER: %.*s", (int)(len > 120 ? 120 : len), s);
 	}
-	pl_probe_evidence(out, d, n > 200 ? 200 : n);
+	pli_probe_evidence(out, d, n > 200 ? 200 : n);
 	return 100;
 }
 
@@ -196,9 +197,9 @@ classify_memcached(const unsigned char *d, size_t n, struct pl_service *out)
 	if (n < 8 + 9 || d[6] != 0 || d[7] != 0 ||
 	    (memcmp(t, "STAT ", 5) != 0 && memcmp(t, "VERSION ", 8) != 0))
 		return 0;
-	pl_probe_set(out->service, sizeof(out->service), "memcached");
-	pl_probe_set(out->product, sizeof(out->product), "Memcached");
-	v = memcmp(t, "VERSION ", 8) == 0 ? t + 8 : pl_probe_memcasemem(t, tn, "STAT version ");
+	pli_probe_set(out->service, sizeof(out->service), "memcached");
+	pli_probe_set(out->product, sizeof(out->product), "Memcached");
+	v = memcmp(t, "VERSION ", 8) == 0 ? t + 8 : pli_probe_memcasemem(t, tn, "STAT version ");
 	if (v && v != t + 8)
 		v += strlen("STAT version ");
 	if (v) {
@@ -206,12 +207,12 @@ classify_memcached(const unsigned char *d, size_t n, struct pl_service *out)
 
 		if (len > (size_t)(d + n - v))
 			len = (size_t)(d + n - v);
-		pl_probe_copy(out->version, sizeof(out->version), (const char *)v, len);
+		pli_probe_copy(out->version, sizeof(out->version), (const char *)v, len);
 		snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:memcached:memcached:%s", out->version);
 	}
 	out->auth_required = PL_TRI_NO;
-	pl_probe_add_info(out, "UDP enabled");
-	pl_probe_evidence(out, d, n > 120 ? 120 : n);
+	pli_probe_add_info(out, "UDP enabled");
+	pli_probe_evidence(out, d, n > 120 ? 120 : n);
 	return 100;
 }
 
@@ -223,7 +224,7 @@ pl_probe_classify_udp(const struct pl_probe_ctx *ctx, uint16_t port, const unsig
 	unsigned conf = 0;
 
 	(void)port;
-	pl_service_init(out);
+	pli_service_init(out);
 	out->udp = 1;
 	out->udp_request_bytes = (uint32_t)req_len;
 	out->udp_answer_bytes = (uint32_t)n;
@@ -252,14 +253,14 @@ pl_probe_classify_udp(const struct pl_probe_ctx *ctx, uint16_t port, const unsig
 	if (!conf) {
 		struct pl_service keep = *out;
 
-		pl_service_init(out);
+		pli_service_init(out);
 		out->udp = 1;
 		out->udp_request_bytes = keep.udp_request_bytes;
 		out->udp_answer_bytes = keep.udp_answer_bytes;
-		pl_probe_evidence(out, copy, n);
+		pli_probe_evidence(out, copy, n);
 	} else {
 		out->confidence = conf;
-		pl_probe_set(out->probe, sizeof(out->probe), "udp");
+		pli_probe_set(out->probe, sizeof(out->probe), "udp");
 	}
 	free(copy);
 	return conf > 0;

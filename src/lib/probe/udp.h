@@ -15,6 +15,6 @@ struct pl_service;
  * NUL at buf[n]): "version=" naming ntpd or NTPsec fills out's product and version.
  * Pure; exposed for fuzz_udp_answer.
  */
-void pl_probe_ntp_readvar(const unsigned char *buf, size_t n, struct pl_service *out);
+void pli_probe_ntp_readvar(const unsigned char *buf, size_t n, struct pl_service *out);
 
 #endif

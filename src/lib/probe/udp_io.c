@@ -33,7 +33,7 @@ struct udp_run {
 static int
 udp_left(const struct udp_run *u, uint64_t until)
 {
-	uint64_t now = pl_probe_now_ms(), end = until < u->deadline ? until : u->deadline;
+	uint64_t now = pli_probe_now_ms(), end = until < u->deadline ? until : u->deadline;
 
 	return end > now ? (int)(end - now) : 0;
 }
@@ -47,7 +47,7 @@ static size_t
 udp_exchange(struct udp_run *u, const unsigned char *req, size_t req_len, unsigned char *ans,
              size_t cap, size_t *total)
 {
-	uint64_t until = pl_probe_now_ms() + u->read_ms;
+	uint64_t until = pli_probe_now_ms() + u->read_ms;
 	size_t first = 0;
 
 	*total = 0;
@@ -75,8 +75,8 @@ udp_exchange(struct udp_run *u, const unsigned char *req, size_t req_len, unsign
 		if (!first)
 			first = (size_t)r;
 		*total += (size_t)r;
-		if (pl_probe_now_ms() + 300 < until)
-			until = pl_probe_now_ms() + 300;
+		if (pli_probe_now_ms() + 300 < until)
+			until = pli_probe_now_ms() + 300;
 	}
 	return first;
 }
@@ -91,61 +91,61 @@ udp_dns_followup(const struct pl_probe_ctx *ctx, struct udp_run *u, unsigned cha
 	size_t qn, n, total;
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		qn = pl_dns_query(q, sizeof(q), (uint16_t)(0x7070 + i), ids[i], PL_DNS_TXT,
-		                  PL_DNS_CH, 0);
+		qn = pli_dns_query(q, sizeof(q), (uint16_t)(0x7070 + i), ids[i], PL_DNS_TXT,
+		                   PL_DNS_CH, 0);
 		n = udp_exchange(u, q, qn, buf, cap, &total);
-		if (n && pl_dns_parse(buf, n, &r) == 0 && r.id == 0x7070 + i && r.txt[0]) {
-			pl_probe_add_info(out, "%s: %s", ids[i], r.txt);
+		if (n && pli_dns_parse(buf, n, &r) == 0 && r.id == 0x7070 + i && r.txt[0]) {
+			pli_probe_add_info(out, "%s: %s", ids[i], r.txt);
 			if (i == 0 && !out->product[0])
-				pl_probe_recog(ctx, RECOG_DNS_VERSION, r.txt, strlen(r.txt), out);
+				pli_probe_recog(ctx, RECOG_DNS_VERSION, r.txt, strlen(r.txt), out);
 		}
 	}
 	if (!ctx->opts.intrusive) /* a recursive query proves an exposure: the audit's */
 		return;
-	qn = pl_dns_query(q, sizeof(q), 0x7080, PL_DNS_RECURSION_NAME, PL_DNS_A, PL_DNS_IN, 1);
+	qn = pli_dns_query(q, sizeof(q), 0x7080, PL_DNS_RECURSION_NAME, PL_DNS_A, PL_DNS_IN, 1);
 	n = udp_exchange(u, q, qn, buf, cap, &total);
-	if (!n || pl_dns_parse(buf, n, &r) != 0 || r.id != 0x7080)
+	if (!n || pli_dns_parse(buf, n, &r) != 0 || r.id != 0x7080)
 		return;
-	if (pl_dns_recursion_proved(&r)) {
+	if (pli_dns_recursion_proved(&r)) {
 		out->exposures |= PL_EXP_DNS_RECURSION;
-		pl_probe_add_info(out, "recursion: resolved %s for us", PL_DNS_RECURSION_NAME);
+		pli_probe_add_info(out, "recursion: resolved %s for us", PL_DNS_RECURSION_NAME);
 		/* The open resolver's amplification: this answer against this query. */
 		if (total * out->udp_request_bytes > (size_t)out->udp_answer_bytes * qn) {
 			out->udp_request_bytes = (uint32_t)qn;
 			out->udp_answer_bytes = (uint32_t)total;
 		}
 	} else {
-		pl_probe_add_info(out, "recursion: no (rcode %u%s)", r.rcode,
-		                  r.ra ? "" : ", RA not set");
+		pli_probe_add_info(out, "recursion: no (rcode %u%s)", r.rcode,
+		                   r.ra ? "" : ", RA not set");
 	}
 }
 
 void
-pl_probe_ntp_readvar(const unsigned char *buf, size_t n, struct pl_service *out)
+pli_probe_ntp_readvar(const unsigned char *buf, size_t n, struct pl_service *out)
 {
 	const unsigned char *v;
 
 	if (n < 12 || (buf[0] & 7) != 6 || !(buf[1] & 0x80))
 		return;
-	v = pl_probe_memcasemem(buf + 12, n - 12, "version=\"");
+	v = pli_probe_memcasemem(buf + 12, n - 12, "version=\"");
 	if (!v)
 		return;
 	v += 9;
-	if (pl_probe_memcasemem(v, strcspn((const char *)v, "\""), "ntpsec-")) {
+	if (pli_probe_memcasemem(v, strcspn((const char *)v, "\""), "ntpsec-")) {
 		const unsigned char *s =
-		    pl_probe_memcasemem(v, n - (size_t)(v - buf), "ntpsec-") + 7;
+		    pli_probe_memcasemem(v, n - (size_t)(v - buf), "ntpsec-") + 7;
 
-		pl_probe_set(out->product, sizeof(out->product), "NTPsec");
-		pl_probe_copy(out->version, sizeof(out->version), (const char *)s,
-		              strcspn((const char *)s, " \","));
+		pli_probe_set(out->product, sizeof(out->product), "NTPsec");
+		pli_probe_copy(out->version, sizeof(out->version), (const char *)s,
+		               strcspn((const char *)s, " \","));
 		snprintf(out->cpe, sizeof(out->cpe), "cpe:/a:ntpsec:ntpsec:%s", out->version);
 	} else if (strncmp((const char *)v, "ntpd ", 5) == 0) {
 		/* strncmp, not memcmp: "version=\"" may end the answer, and v its NUL. */
-		pl_probe_set(out->product, sizeof(out->product), "ntpd");
-		pl_probe_copy(out->version, sizeof(out->version), (const char *)v + 5,
-		              strcspn((const char *)v + 5, " \","));
+		pli_probe_set(out->product, sizeof(out->product), "ntpd");
+		pli_probe_copy(out->version, sizeof(out->version), (const char *)v + 5,
+		               strcspn((const char *)v + 5, " \","));
 	}
-	pl_probe_add_info(out, "readvar version: %.*s", (int)strcspn((const char *)v, "\""), v);
+	pli_probe_add_info(out, "readvar version: %.*s", (int)strcspn((const char *)v, "\""), v);
 }
 
 static void
@@ -156,7 +156,7 @@ udp_ntp_followup(struct udp_run *u, unsigned char *buf, size_t cap, struct pl_se
 	size_t total, n = udp_exchange(u, readvar, sizeof(readvar), buf, cap - 1, &total);
 
 	buf[n] = '\0';
-	pl_probe_ntp_readvar(buf, n, out);
+	pli_probe_ntp_readvar(buf, n, out);
 }
 
 /*
@@ -171,7 +171,7 @@ udp_identify(const struct pl_probe_ctx *ctx, struct udp_run *u, uint16_t port, u
 	unsigned own;
 	int found = 0;
 
-	if (pl_udp_payloads_builtin(&pay, NULL) != PL_OK)
+	if (pli_udp_payloads_builtin(&pay, NULL) != PL_OK)
 		return 0;
 	own = pay.by_port[port];
 	for (int pass = 0; pass < 2 && !found; pass++)
@@ -181,7 +181,7 @@ udp_identify(const struct pl_probe_ctx *ctx, struct udp_run *u, uint16_t port, u
 
 			if (pass == 0 ? own != i + 1 : !e->detect || own == i + 1)
 				continue;
-			if (!e->len || pl_probe_now_ms() >= u->deadline || u->refused)
+			if (!e->len || pli_probe_now_ms() >= u->deadline || u->refused)
 				continue;
 			n = udp_exchange(u, e->data, e->len, buf, cap, &total);
 			if (n && pl_probe_classify_udp(ctx, port, e->data, e->len, buf, n, out)) {
@@ -189,7 +189,7 @@ udp_identify(const struct pl_probe_ctx *ctx, struct udp_run *u, uint16_t port, u
 				found = 1;
 			}
 		}
-	pl_udp_payloads_cleanup(&pay);
+	pli_udp_payloads_cleanup(&pay);
 	return found;
 }
 
@@ -198,13 +198,13 @@ pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, 
                      struct pl_service *out, struct pl_err *err)
 {
 	struct udp_run u = {.fd = -1};
-	uint64_t start = pl_probe_now_ms();
+	uint64_t start = pli_probe_now_ms();
 	unsigned char *buf = NULL;
 	struct pl_addr at;
 	uint16_t port;
 	enum pl_rc rc;
 
-	pl_service_init(out);
+	pli_service_init(out);
 	out->udp = 1;
 	if (!ctx || pl_addr_from_sockaddr(sa, salen, &at) != PL_OK)
 		return pl_err_set(err, PL_ERR_ARG, "need an IPv4 or IPv6 address");
@@ -233,6 +233,6 @@ out:
 	if (u.fd >= 0)
 		close(u.fd);
 	free(buf);
-	out->elapsed_ms = (uint32_t)(pl_probe_now_ms() - start);
+	out->elapsed_ms = (uint32_t)(pli_probe_now_ms() - start);
 	return rc;
 }

@@ -12,7 +12,7 @@
 #include "probe/probe_impl.h"
 
 void
-pl_probe_copy(char *dst, size_t size, const char *src, size_t n)
+pli_probe_copy(char *dst, size_t size, const char *src, size_t n)
 {
 	if (size == 0)
 		return;
@@ -23,13 +23,13 @@ pl_probe_copy(char *dst, size_t size, const char *src, size_t n)
 }
 
 void
-pl_probe_set(char *dst, size_t size, const char *src)
+pli_probe_set(char *dst, size_t size, const char *src)
 {
-	pl_probe_copy(dst, size, src ? src : "", src ? strlen(src) : 0);
+	pli_probe_copy(dst, size, src ? src : "", src ? strlen(src) : 0);
 }
 
 void
-pl_probe_add_info(struct pl_service *out, const char *fmt, ...)
+pli_probe_add_info(struct pl_service *out, const char *fmt, ...)
 {
 	size_t used = strlen(out->info), n;
 	char item[sizeof(out->info)];
@@ -93,7 +93,7 @@ pl_probe_escape(const unsigned char *data, size_t n, char *out, size_t size)
 }
 
 void
-pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n)
+pli_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n)
 {
 	size_t raw = n < sizeof(out->evidence_raw) ? n : sizeof(out->evidence_raw);
 
@@ -103,7 +103,7 @@ pl_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n)
 }
 
 const unsigned char *
-pl_probe_memcasemem(const unsigned char *d, size_t n, const char *needle)
+pli_probe_memcasemem(const unsigned char *d, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 
@@ -121,45 +121,45 @@ pl_probe_memcasemem(const unsigned char *d, size_t n, const char *needle)
 }
 
 int
-pl_probe_line_complete(const unsigned char *d, size_t n)
+pli_probe_line_complete(const unsigned char *d, size_t n)
 {
 	return n > 0 && d[n - 1] == '\n';
 }
 
 int
-pl_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
-               struct pl_service *out)
+pli_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
+                struct pl_service *out)
 {
 	struct pl_recog_result res;
 	const char *v, *osv;
 
 	if (!ctx ||
-	    ((!ctx->role[role] || !pl_recog_match(ctx->role[role], s, n, &res)) &&
-	     (!ctx->role_extra[role] || !pl_recog_match(ctx->role_extra[role], s, n, &res))))
+	    ((!ctx->role[role] || !pli_recog_match(ctx->role[role], s, n, &res)) &&
+	     (!ctx->role_extra[role] || !pli_recog_match(ctx->role_extra[role], s, n, &res))))
 		return 0;
-	v = pl_recog_get(&res, "service.certainty");
+	v = pli_recog_get(&res, "service.certainty");
 	if (v && strcmp(v, "0.0") == 0)
 		return 0; /* Recog's "assert nothing" entries */
-	if ((v = pl_recog_get(&res, "service.vendor")))
-		pl_probe_set(out->vendor, sizeof(out->vendor), v);
-	if ((v = pl_recog_get(&res, "service.product")))
-		pl_probe_set(out->product, sizeof(out->product), v);
-	if ((v = pl_recog_get(&res, "service.version")))
-		pl_probe_set(out->version, sizeof(out->version), v);
-	if ((v = pl_recog_get(&res, "service.cpe23")))
-		pl_probe_set(out->cpe, sizeof(out->cpe), v);
-	v = pl_recog_get(&res, "os.product");
+	if ((v = pli_recog_get(&res, "service.vendor")))
+		pli_probe_set(out->vendor, sizeof(out->vendor), v);
+	if ((v = pli_recog_get(&res, "service.product")))
+		pli_probe_set(out->product, sizeof(out->product), v);
+	if ((v = pli_recog_get(&res, "service.version")))
+		pli_probe_set(out->version, sizeof(out->version), v);
+	if ((v = pli_recog_get(&res, "service.cpe23")))
+		pli_probe_set(out->cpe, sizeof(out->cpe), v);
+	v = pli_recog_get(&res, "os.product");
 	if (!v)
-		v = pl_recog_get(&res, "os.family");
-	osv = pl_recog_get(&res, "os.vendor");
+		v = pli_recog_get(&res, "os.family");
+	osv = pli_recog_get(&res, "os.vendor");
 	if (v && osv && !strstr(osv, v) && !strstr(v, osv))
 		snprintf(out->os, sizeof(out->os), "%s %s", osv, v);
 	else if (osv || v)
-		pl_probe_set(out->os, sizeof(out->os), osv ? osv : v);
-	if (!out->product[0] && (v = pl_recog_get(&res, "hw.product")))
-		pl_probe_set(out->product, sizeof(out->product), v);
-	if (!out->vendor[0] && (v = pl_recog_get(&res, "hw.vendor")))
-		pl_probe_set(out->vendor, sizeof(out->vendor), v);
+		pli_probe_set(out->os, sizeof(out->os), osv ? osv : v);
+	if (!out->product[0] && (v = pli_recog_get(&res, "hw.product")))
+		pli_probe_set(out->product, sizeof(out->product), v);
+	if (!out->vendor[0] && (v = pli_recog_get(&res, "hw.vendor")))
+		pli_probe_set(out->vendor, sizeof(out->vendor), v);
 	return 1;
 }
 
@@ -202,7 +202,7 @@ pl_service_summary(const struct pl_service *svc, char *out, size_t size)
 }
 
 size_t
-pl_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len)
+pli_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len)
 {
 	if (cap < len)
 		return 0;
@@ -212,7 +212,7 @@ pl_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t l
 
 /* Finds header name (case-insensitive) in the head; copies its value to out. */
 int
-pl_http_header(const char *head, size_t n, const char *name, char *out, size_t size)
+pli_http_header(const char *head, size_t n, const char *name, char *out, size_t size)
 {
 	size_t k = strlen(name);
 
@@ -221,14 +221,14 @@ pl_http_header(const char *head, size_t n, const char *name, char *out, size_t s
 		size_t len;
 
 		if (head[i] != '\n' ||
-		    !pl_probe_memcasemem((const unsigned char *)head + i + 1, k, name) ||
+		    !pli_probe_memcasemem((const unsigned char *)head + i + 1, k, name) ||
 		    head[i + 1 + k] != ':')
 			continue;
 		v = head + i + 2 + k;
 		while (*v == ' ' || *v == '\t')
 			v++;
 		len = strcspn(v, "\r\n");
-		pl_probe_copy(out, size, v, len);
+		pli_probe_copy(out, size, v, len);
 		return 1;
 	}
 	return 0;
@@ -236,13 +236,13 @@ pl_http_header(const char *head, size_t n, const char *name, char *out, size_t s
 
 /* Copies the JSON string value of "key" (first occurrence, no unescaping). */
 void
-pl_json_str(const unsigned char *d, size_t n, const char *key, char *out, size_t size)
+pli_json_str(const unsigned char *d, size_t n, const char *key, char *out, size_t size)
 {
-	const unsigned char *k = pl_probe_memcasemem(d, n, key), *q;
+	const unsigned char *k = pli_probe_memcasemem(d, n, key), *q;
 
 	out[0] = '\0';
 	if (!k || !(q = memchr(k + strlen(key), '"', n - (size_t)(k - d) - strlen(key))))
 		return;
 	q++;
-	pl_probe_copy(out, size, (const char *)q, strcspn((const char *)q, "\""));
+	pli_probe_copy(out, size, (const char *)q, strcspn((const char *)q, "\""));
 }

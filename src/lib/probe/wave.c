@@ -44,17 +44,17 @@ slot_open(const struct probe_run *run, struct slot *s, struct probe_conn *first)
 		s->c.bytes_read = NULL;
 		first->fd = -1;
 		first->ssl = NULL;
-	} else if (pl_conn_open(&s->c, run->sa, run->salen, run->ctx->opts.connect_ms,
-	                        run->deadline, NULL) != PL_OK) {
+	} else if (pli_conn_open(&s->c, run->sa, run->salen, run->ctx->opts.connect_ms,
+	                         run->deadline, NULL) != PL_OK) {
 		s->c.fd = -1;
 		return;
 	}
 	if (n == 0) {
-		pl_conn_close(&s->c);
+		pli_conn_close(&s->c);
 		return;
 	}
-	if (pl_conn_send(&s->c, req, n) != 0) {
-		pl_conn_close(&s->c);
+	if (pli_conn_send(&s->c, req, n) != 0) {
+		pli_conn_close(&s->c);
 		return;
 	}
 	s->done = 0;
@@ -74,9 +74,9 @@ slot_finish(struct slot *s, probe_wave_fn fn, void *arg, uint64_t *until)
 	if (s->ans->len > 0 || s->ans->closed || s->ans->reset)
 		verdict = fn(arg, s->p, &s->c, s->ans);
 	if (s->c.fd >= 0)
-		pl_conn_close(&s->c);
-	if (verdict == 2 && pl_probe_now_ms() + GRACE_MS < *until)
-		*until = pl_probe_now_ms() + GRACE_MS;
+		pli_conn_close(&s->c);
+	if (verdict == 2 && pli_probe_now_ms() + GRACE_MS < *until)
+		*until = pli_probe_now_ms() + GRACE_MS;
 	return verdict == 1;
 }
 
@@ -96,7 +96,7 @@ wave_loop(struct slot *slots, size_t n, uint64_t until, probe_wave_fn fn, void *
 	for (;;) {
 		struct pollfd pfd[PL_PROBE_WAVE];
 		size_t map[PL_PROBE_WAVE], k = 0;
-		uint64_t now = pl_probe_now_ms(), quiet = UINT64_MAX, stop;
+		uint64_t now = pli_probe_now_ms(), quiet = UINT64_MAX, stop;
 		int rc;
 
 		for (size_t i = 0; i < n; i++) {
@@ -128,9 +128,9 @@ wave_loop(struct slot *slots, size_t n, uint64_t until, probe_wave_fn fn, void *
 
 			if (!pfd[j].revents)
 				continue;
-			r = pl_conn_read_once(&s->c, s->ans, &s->want);
+			r = pli_conn_read_once(&s->c, s->ans, &s->want);
 			if (r > 0)
-				s->last = pl_probe_now_ms();
+				s->last = pli_probe_now_ms();
 			if ((r != 0 || s->ans->len > 0) && slot_complete(s) &&
 			    slot_finish(s, fn, arg, &until))
 				return 1;
@@ -143,9 +143,9 @@ wave_loop(struct slot *slots, size_t n, uint64_t until, probe_wave_fn fn, void *
 }
 
 int
-pl_probe_wave(const struct probe_run *run, const struct probe_def *const *probes, size_t n,
-              struct probe_conn *first, unsigned wait_ms, probe_wave_fn fn, void *arg,
-              size_t *heard)
+pli_probe_wave(const struct probe_run *run, const struct probe_def *const *probes, size_t n,
+               struct probe_conn *first, unsigned wait_ms, probe_wave_fn fn, void *arg,
+               size_t *heard)
 {
 	struct slot slots[PL_PROBE_WAVE];
 	size_t m = n < PL_PROBE_WAVE ? n : PL_PROBE_WAVE;
@@ -162,9 +162,9 @@ pl_probe_wave(const struct probe_run *run, const struct probe_def *const *probes
 		if (!slots[i].ans)
 			goto out;
 	}
-	for (size_t i = 0; i < m && pl_probe_now_ms() < run->deadline; i++)
+	for (size_t i = 0; i < m && pli_probe_now_ms() < run->deadline; i++)
 		slot_open(run, &slots[i], i == 0 ? first : NULL);
-	until = pl_probe_now_ms() + wait_ms;
+	until = pli_probe_now_ms() + wait_ms;
 	if (until > run->deadline)
 		until = run->deadline;
 	stop = wave_loop(slots, m, until, fn, arg);
@@ -173,7 +173,7 @@ out:
 		if (slots[i].ans && slots[i].ans->len > 0)
 			(*heard)++;
 		if (slots[i].c.fd >= 0)
-			pl_conn_close(&slots[i].c);
+			pli_conn_close(&slots[i].c);
 		free(slots[i].ans);
 	}
 	return stop;

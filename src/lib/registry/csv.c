@@ -140,8 +140,8 @@ csv_end_field(struct csv_cursor *c, struct pl_err *err, enum pl_rc *rc)
 }
 
 enum pl_rc
-pl_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_fn fn, void *ctx,
-                     struct pl_err *err)
+pli_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_fn fn, void *ctx,
+                      struct pl_err *err)
 {
 	struct csv_cursor c = {.data = data, .len = len, .line = 1, .source = source};
 	char *fields[PL_CSV_MAX_FIELDS];

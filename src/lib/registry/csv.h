@@ -16,7 +16,7 @@
 /*
  * Called once per record. fields[i] are NUL-terminated, unquoted values pointing into
  * the caller's buffer; line is the 1-based line on which the record starts. Return
- * PL_OK to continue; anything else stops parsing and is returned by pl_csv_parse_inplace.
+ * PL_OK to continue; anything else stops parsing and is returned by pli_csv_parse_inplace.
  */
 typedef enum pl_rc (*pl_csv_record_fn)(void *ctx, char **fields, size_t n_fields, unsigned line,
                                        struct pl_err *err);
@@ -32,7 +32,7 @@ typedef enum pl_rc (*pl_csv_record_fn)(void *ctx, char **fields, size_t n_fields
  * field, text after a closing quote, an unterminated quoted field, a NUL byte, more than
  * PL_CSV_MAX_FIELDS fields), or whatever the callback returned.
  */
-enum pl_rc pl_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_fn fn,
-                                void *ctx, struct pl_err *err);
+enum pl_rc pli_csv_parse_inplace(char *data, size_t len, const char *source, pl_csv_record_fn fn,
+                                 void *ctx, struct pl_err *err);
 
 #endif

@@ -218,14 +218,14 @@ scan_port_term(struct finder *f, enum pl_rc *rc)
 
 	if (f->use_regex || f->n_words != 1)
 		return 0;
-	if (!dash && pl_parse_u64(f->words[0], 0, 65535, &lo, NULL) == PL_OK) {
+	if (!dash && pli_parse_u64(f->words[0], 0, 65535, &lo, NULL) == PL_OK) {
 		hi = lo;
 	} else if (dash && dash - f->o->term < (long)sizeof(a) && strlen(dash + 1) < sizeof(b)) {
 		memcpy(a, f->o->term, (size_t)(dash - f->o->term));
 		a[dash - f->o->term] = '\0';
 		memcpy(b, dash + 1, strlen(dash + 1) + 1);
-		if (pl_parse_u64(a, 0, 65535, &lo, NULL) != PL_OK ||
-		    pl_parse_u64(b, lo, 65535, &hi, NULL) != PL_OK || hi - lo > 64)
+		if (pli_parse_u64(a, 0, 65535, &lo, NULL) != PL_OK ||
+		    pli_parse_u64(b, lo, 65535, &hi, NULL) != PL_OK || hi - lo > 64)
 			return 0;
 	} else {
 		return 0;

@@ -105,9 +105,9 @@ parse_port_field(struct reg_builder *b, const char *s, unsigned line, struct pl_
 	e->has_port = 0;
 	if (*s == '\0')
 		return PL_OK;
-	if (pl_parse_u64n(s, dash ? (size_t)(dash - s) : strlen(s), 0, 65535, &lo, &nerr) !=
+	if (pli_parse_u64n(s, dash ? (size_t)(dash - s) : strlen(s), 0, 65535, &lo, &nerr) !=
 	        PL_OK ||
-	    (dash && pl_parse_u64(dash + 1, 0, 65535, &hi, &nerr) != PL_OK))
+	    (dash && pli_parse_u64(dash + 1, 0, 65535, &hi, &nerr) != PL_OK))
 		return pl_err_set_at(err, PL_ERR_PARSE, b->source, line, COL_PORT + 1,
 		                     "Port Number '%.40s' is not a port or range within 0-65535",
 		                     s);
@@ -234,7 +234,7 @@ pl_registry_parse(const char *data, size_t len, const char *source, struct pl_re
 	/* Errors cite the caller's string (err.source is borrowed and must outlive the
 	 * registry, which is freed on failure); the registry keeps its own copy. */
 	memcpy(reg->owned_text, data, len);
-	rc = pl_csv_parse_inplace(reg->owned_text, len, b.source, on_record, &b, err);
+	rc = pli_csv_parse_inplace(reg->owned_text, len, b.source, on_record, &b, err);
 	if (rc != PL_OK)
 		goto out;
 	if (!b.header_fields) {
@@ -242,7 +242,7 @@ pl_registry_parse(const char *data, size_t len, const char *source, struct pl_re
 		                   "empty file: no registry header found");
 		goto out;
 	}
-	rc = pl_port_index_build(&reg->owned_index, reg->entries, reg->n_entries, entry_range);
+	rc = pli_port_index_build(&reg->owned_index, reg->entries, reg->n_entries, entry_range);
 	if (rc != PL_OK) {
 		pl_err_set(err, rc, "out of memory indexing %s", b.source);
 		goto out;
@@ -334,7 +334,7 @@ pl_registry_free(struct pl_registry *reg)
 	free(reg->owned_entries);
 	free(reg->owned_text);
 	free(reg->owned_source);
-	pl_port_index_cleanup(&reg->owned_index);
+	pli_port_index_cleanup(&reg->owned_index);
 	free(reg);
 }
 

@@ -98,7 +98,7 @@ drop_socket(struct cstate *c, uint32_t i, int reusable, int was_open)
 	c->fd_slot[sk->fd] = -1;
 	if (was_open)
 		setsockopt(sk->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	pl_sockpool_put(&c->sp, sk, reusable && !was_open);
+	pli_sockpool_put(&c->sp, sk, reusable && !was_open);
 	sk->fd = -1;
 }
 
@@ -108,9 +108,9 @@ finish(struct cstate *c, uint32_t i, enum pl_port_state st, enum pl_scan_reason 
 {
 	struct pl_scan_result r;
 
-	pl_inflight_result(&c->tab, i, st, why, e, pl_scan_now_ns(), &r);
+	pli_inflight_result(&c->tab, i, st, why, e, pli_scan_now_ns(), &r);
 	drop_socket(c, i, reusable, st == PL_PORT_OPEN);
-	pl_inflight_release(&c->tab, i);
+	pli_inflight_release(&c->tab, i);
 	c->cfg.emit(c->cfg.ctx, &r);
 }
 
@@ -214,7 +214,7 @@ not_sent(struct cstate *c, uint32_t i, int e)
 
 	drop_socket(c, i, 0, 0);
 	if (pool >= 2 && (e == EINVAL || e == EADDRNOTAVAIL)) {
-		pl_sockpool_forget(&c->sp, pool); /* its source address went away */
+		pli_sockpool_forget(&c->sp, pool); /* its source address went away */
 		return ATT_LIMIT;
 	}
 	if (e == EADDRNOTAVAIL || e == EAGAIN || e == ENOBUFS || e == EADDRINUSE)
@@ -289,8 +289,8 @@ in_progress(struct cstate *c, uint32_t i, struct pl_err *err)
 		s->attempts--;
 		return rc;
 	}
-	pl_inflight_set_deadline(&c->tab, i,
-	                         s->t_send_ns + (uint64_t)c->cfg.timeout_ms * 1000000ull);
+	pli_inflight_set_deadline(&c->tab, i,
+	                          s->t_send_ns + (uint64_t)c->cfg.timeout_ms * 1000000ull);
 	return ATT_PENDING;
 }
 
@@ -309,19 +309,19 @@ attempt(struct cstate *c, uint32_t i, struct pl_err *err)
 	enum pl_scan_reason why;
 	socklen_t len = make_sockaddr(&s->probe, &ss);
 	int learn, e;
-	unsigned pool = pl_sockpool_pick(&c->sp, &s->probe.addr, &learn);
+	unsigned pool = pli_sockpool_pick(&c->sp, &s->probe.addr, &learn);
 
-	if (pl_sockpool_get(&c->sp, pool, s->probe.port, sk) < 0)
+	if (pli_sockpool_get(&c->sp, pool, s->probe.port, sk) < 0)
 		return no_socket(c, errno, err);
 	if (fd_map(c, sk->fd, (int32_t)i) != 0) {
-		pl_sockpool_put(&c->sp, sk, 0);
+		pli_sockpool_put(&c->sp, sk, 0);
 		sk->fd = -1;
 		return ATT_LIMIT;
 	}
-	s->t_send_ns = pl_scan_now_ns();
+	s->t_send_ns = pli_scan_now_ns();
 	e = connect(sk->fd, (struct sockaddr *)&ss, len) == 0 ? 0 : errno;
 	if (learn && (e == EINPROGRESS || e == 0))
-		pl_sockpool_learn(&c->sp, &s->probe.addr, sk);
+		pli_sockpool_learn(&c->sp, &s->probe.addr, sk);
 	if (e == EINPROGRESS)
 		return in_progress(c, i, err);
 	if (!classify(e, &st, &why))
@@ -341,10 +341,10 @@ c_destroy(void *state)
 	for (uint32_t i = 0; c->sk && i < c->tab.n_slots; i++)
 		if (c->sk[i].fd >= 0)
 			close(c->sk[i].fd);
-	pl_sockpool_cleanup(&c->sp);
+	pli_sockpool_cleanup(&c->sp);
 	if (c->ep >= 0)
 		close(c->ep);
-	pl_inflight_cleanup(&c->tab);
+	pli_inflight_cleanup(&c->tab);
 	free(c->sk);
 	free(c->fd_slot);
 	free(c);
@@ -363,7 +363,7 @@ c_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	c->at_once = 1; /* until probes say otherwise */
 	c->sk = calloc(n, sizeof(*c->sk));
 	c->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (pl_sockpool_init(&c->sp, n) != PL_OK || pl_inflight_init(&c->tab, n, 0) != PL_OK)
+	if (pli_sockpool_init(&c->sp, n) != PL_OK || pli_inflight_init(&c->tab, n, 0) != PL_OK)
 		errno = ENOMEM;
 	if (!c->sk || !c->tab.slots || !c->sp.dst || !c->sp.pool[PL_SP_POOLS - 1].idle ||
 	    c->ep < 0) {
@@ -395,11 +395,11 @@ c_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 	uint32_t i;
 	enum attempt_rc rc;
 
-	if (c->tab.count >= c->cap || (i = pl_inflight_take(&c->tab, p)) == PL_INFLIGHT_NIL)
+	if (c->tab.count >= c->cap || (i = pli_inflight_take(&c->tab, p)) == PL_INFLIGHT_NIL)
 		return PL_ERR_LIMIT;
 	rc = attempt(c, i, err);
 	if (rc == ATT_LIMIT || rc == ATT_FATAL) {
-		pl_inflight_release(&c->tab, i);
+		pli_inflight_release(&c->tab, i);
 		return rc == ATT_LIMIT ? PL_ERR_LIMIT : PL_ERR_SYS;
 	}
 	return PL_OK;
@@ -425,7 +425,7 @@ expire(struct cstate *c, uint64_t now, struct pl_err *err)
 {
 	uint32_t i;
 
-	while ((i = pl_inflight_expired(&c->tab, now)) != PL_INFLIGHT_NIL) {
+	while ((i = pli_inflight_expired(&c->tab, now)) != PL_INFLIGHT_NIL) {
 		int fd = c->sk[i].fd;
 		enum pl_port_state st;
 		enum pl_scan_reason why;
@@ -445,7 +445,7 @@ expire(struct cstate *c, uint64_t now, struct pl_err *err)
 		if (rc == ATT_FATAL)
 			return PL_ERR_SYS;
 		if (rc == ATT_LIMIT) /* try again a little later; keep the slot */
-			pl_inflight_set_deadline(&c->tab, i, now + RETRY_NS);
+			pli_inflight_set_deadline(&c->tab, i, now + RETRY_NS);
 	}
 	return PL_OK;
 }
@@ -457,7 +457,7 @@ c_poll(void *state, int timeout_ms, struct pl_err *err)
 	struct epoll_event ev[MAX_EVENTS];
 	int n;
 
-	timeout_ms = pl_inflight_wait_ms(&c->tab, pl_scan_now_ns(), timeout_ms);
+	timeout_ms = pli_inflight_wait_ms(&c->tab, pli_scan_now_ns(), timeout_ms);
 	/* Drain every ready event (bounded) before looking at deadlines. */
 	for (int round = 0; round < 64; round++) {
 		n = epoll_wait(c->ep, ev, MAX_EVENTS, round ? 0 : timeout_ms);
@@ -468,7 +468,7 @@ c_poll(void *state, int timeout_ms, struct pl_err *err)
 		if (n < MAX_EVENTS)
 			break;
 	}
-	return expire(c, pl_scan_now_ns(), err);
+	return expire(c, pli_scan_now_ns(), err);
 }
 
 static size_t
@@ -486,7 +486,7 @@ c_capacity(void *state)
 static void
 c_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx)
 {
-	pl_inflight_foreach(&((struct cstate *)state)->tab, fn, ctx);
+	pli_inflight_foreach(&((struct cstate *)state)->tab, fn, ctx);
 }
 
 const struct pl_scan_engine pl_scan_engine_connect = {

@@ -209,14 +209,14 @@ send_neighbour(struct pstate *s, const struct link *l, const struct pl_scan_addr
 		                         .sll_halen = 6};
 
 		memset(ll.sll_addr, 0xff, 6);
-		pl_pkt_build_arp(pkt, l->mac, l->addr.bytes, t->bytes);
+		pli_pkt_build_arp(pkt, l->mac, l->addr.bytes, t->bytes);
 		return send_to(f->fd[FD_ARP], pkt, PL_ARP_LEN, &ll, sizeof(ll));
 	}
 	struct pl_scan_addr group;
 	struct sockaddr_in6 sa6;
 	int hops = 255;
 
-	pl_pkt_build_ns(pkt, t, l->mac, &group);
+	pli_pkt_build_ns(pkt, t, l->mac, &group);
 	ip_sockaddr(&group, &sa6);
 	sa6.sin6_scope_id = (uint32_t)l->ifindex;
 	if (setsockopt(f->fd[FD_ICMP6], IPPROTO_IPV6, IPV6_MULTICAST_IF, &l->ifindex,
@@ -240,41 +240,41 @@ transmit(struct pl_frame *f, uint32_t i)
 	uint8_t pkt[PL_SYN_LEN];
 	int v6 = t->family == 6, sent = 0, e = 0, rc;
 
-	pl_frame_attempt(f, i);
+	pli_frame_attempt(f, i);
 	if (l && (rc = send_neighbour(s, l, t)) == 0) /* first: it needs no neighbour entry */
 		sent++;
 	if (!v6) { /* the TCP checksum covers the source address */
 		if (f->ro.source4.family == 4)
 			src = f->ro.source4, srcp = &src;
-		else if (pl_srccache_get(&s->src, t, &src) == 0)
+		else if (pli_srccache_get(&s->src, t, &src) == 0)
 			srcp = &src;
 	}
-	pl_pkt_build_echo(pkt, v6, pl_pkt_cookie(s->key, t, 0, s->sport, PL_COOKIE_ECHO));
+	pli_pkt_build_echo(pkt, v6, pli_pkt_cookie(s->key, t, 0, s->sport, PL_COOKIE_ECHO));
 	rc = send_to(f->fd[v6 ? FD_ICMP6 : FD_ICMP4], pkt, PL_ECHO_LEN, &sa6, salen);
 	sent += rc == 0, e = rc ? rc : e;
 	if (v6 || srcp) {
-		pl_pkt_build_tcp(pkt, s->sport, PORT_SYN,
-		                 pl_pkt_cookie(s->key, t, PORT_SYN, s->sport, PL_PROTO_TCP), 0,
-		                 PL_TCP_SYN, srcp, t);
+		pli_pkt_build_tcp(pkt, s->sport, PORT_SYN,
+		                  pli_pkt_cookie(s->key, t, PORT_SYN, s->sport, PL_PROTO_TCP), 0,
+		                  PL_TCP_SYN, srcp, t);
 		rc = send_to(f->fd[v6 ? FD_TCP6 : FD_TCP4], pkt, PL_TCP_LEN, &sa6, salen);
 		sent += rc == 0, e = rc ? rc : e;
-		pl_pkt_build_tcp(pkt, s->sport, PORT_ACK, 0,
-		                 pl_pkt_cookie(s->key, t, PORT_ACK, s->sport, PL_PROTO_TCP),
-		                 PL_TCP_ACK, srcp, t);
+		pli_pkt_build_tcp(pkt, s->sport, PORT_ACK, 0,
+		                  pli_pkt_cookie(s->key, t, PORT_ACK, s->sport, PL_PROTO_TCP),
+		                  PL_TCP_ACK, srcp, t);
 		rc = send_to(f->fd[v6 ? FD_TCP6 : FD_TCP4], pkt, PL_TCP_LEN, &sa6, salen);
 		sent += rc == 0, e = rc ? rc : e;
 	}
 	if (!sent) /* every packet refused here (no route, a local firewall) */
-		pl_frame_fail(f, i, e ? e : EHOSTUNREACH);
+		pli_frame_fail(f, i, e ? e : EHOSTUNREACH);
 }
 
 static void
 up(struct pstate *s, const struct pl_scan_addr *a, enum pl_scan_reason why)
 {
-	uint32_t i = pl_inflight_find(&s->f.tab, a, 0, PL_PROTO_TCP);
+	uint32_t i = pli_inflight_find(&s->f.tab, a, 0, PL_PROTO_TCP);
 
 	if (i != PL_INFLIGHT_NIL) /* else a duplicate, or late after the last time-out */
-		pl_frame_finish(&s->f, i, PL_PORT_OPEN, why, 0, NULL, 0, NULL, 0);
+		pli_frame_finish(&s->f, i, PL_PORT_OPEN, why, 0, NULL, 0, NULL, 0);
 }
 
 /* Whether reply r carries its probe's cookie back; the reason it gives. */
@@ -283,7 +283,7 @@ valid(const struct pstate *s, const struct pl_pkt_reply *r, enum pl_scan_reason 
 {
 	if (r->kind == PL_PKT_ECHO) {
 		*why = PL_REASON_ECHO_REPLY;
-		return r->seq == pl_pkt_cookie(s->key, &r->target, 0, s->sport, PL_COOKIE_ECHO);
+		return r->seq == pli_pkt_cookie(s->key, &r->target, 0, s->sport, PL_COOKIE_ECHO);
 	}
 	if (r->kind != PL_PKT_TCP || r->local_port != s->sport)
 		return 0;
@@ -291,9 +291,9 @@ valid(const struct pstate *s, const struct pl_pkt_reply *r, enum pl_scan_reason 
 	if (r->target_port == PORT_SYN)
 		return (r->tcp_flags & PL_TCP_ACK) &&
 		       r->ack ==
-		           pl_pkt_cookie(s->key, &r->target, PORT_SYN, s->sport, PL_PROTO_TCP) + 1;
+		           pli_pkt_cookie(s->key, &r->target, PORT_SYN, s->sport, PL_PROTO_TCP) + 1;
 	return r->target_port == PORT_ACK && (r->tcp_flags & PL_TCP_RST) &&
-	       r->seq == pl_pkt_cookie(s->key, &r->target, PORT_ACK, s->sport, PL_PROTO_TCP);
+	       r->seq == pli_pkt_cookie(s->key, &r->target, PORT_ACK, s->sport, PL_PROTO_TCP);
 }
 
 /* An ARP reply or neighbour advertisement: from a neighbour we asked. */
@@ -310,22 +310,22 @@ neighbour_answer(struct pstate *s, const struct pl_pkt_reply *r)
 static int
 parse(struct pl_frame *f, int k, int j, struct pl_pkt_reply *r)
 {
-	struct pl_raw_recv *rx = f->rx;
+	struct pli_raw_recv *rx = f->rx;
 	struct pl_scan_addr from;
 	size_t len = rx->msg[j].msg_len;
 
 	switch (k) {
 	case FD_TCP4:
 	case FD_ICMP4:
-		return pl_pkt_parse_ip4(rx->buf[j], len, r);
+		return pli_pkt_parse_ip4(rx->buf[j], len, r);
 	case FD_ARP:
-		return pl_pkt_parse_arp(rx->buf[j], len, r);
+		return pli_pkt_parse_arp(rx->buf[j], len, r);
 	case FD_ICMP6:
-		pl_raw_from(rx, j, &from);
-		return pl_pkt_parse_icmp6_ping(rx->buf[j], len, &from, r);
+		pli_raw_from(rx, j, &from);
+		return pli_pkt_parse_icmp6_ping(rx->buf[j], len, &from, r);
 	default:
-		pl_raw_from(rx, j, &from);
-		return pl_pkt_parse_l4_v6(rx->buf[j], len, PL_PROTO_TCP, &from, r);
+		pli_raw_from(rx, j, &from);
+		return pli_pkt_parse_l4_v6(rx->buf[j], len, PL_PROTO_TCP, &from, r);
 	}
 }
 
@@ -336,7 +336,7 @@ drain(struct pl_frame *f, int k, short revents, struct pl_err *err)
 
 	(void)revents;
 	for (int round = 0; round < 64; round++) {
-		int n = pl_raw_recv(f->fd[k], f->rx);
+		int n = pli_raw_recv(f->fd[k], f->rx);
 
 		if (n < 0)
 			return pl_err_set(err, PL_ERR_SYS, "raw socket receive: %s",
@@ -365,8 +365,8 @@ p_destroy(void *state)
 
 	if (!s)
 		return;
-	pl_srccache_cleanup(&s->src);
-	pl_frame_cleanup(&s->f);
+	pli_srccache_cleanup(&s->src);
+	pli_frame_cleanup(&s->f);
 	free(s);
 }
 
@@ -398,13 +398,13 @@ open_sockets(struct pstate *s, struct pl_err *err)
 		const struct pl_scan_addr *src =
 		    fam[k] == AF_INET ? &f->ro.source4 : &f->ro.source6;
 
-		f->fd[k] = pl_raw_open(fam[k], proto[k], s->sport, f->ro.interface, src);
+		f->fd[k] = pli_raw_open(fam[k], proto[k], s->sport, f->ro.interface, src);
 		if (f->fd[k] >= 0 && k >= FD_ICMP4 && filter_ping(f->fd[k], k == FD_ICMP6) != 0)
 			return pl_err_set(err, PL_ERR_SYS, "ICMP filter: %s", strerror(errno));
 		if (f->fd[k] >= 0)
 			continue;
 		if (errno == EPERM || errno == EACCES)
-			return pl_raw_check("-sn", err);
+			return pli_raw_check("-sn", err);
 		if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT)
 			return pl_err_set(err, PL_ERR_SYS, "raw socket: %s", strerror(errno));
 	}
@@ -429,7 +429,7 @@ p_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	if (!s)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	s->src.udp4 = -1;
-	if (pl_frame_init(&s->f, cfg, PL_PORT_FILTERED, transmit, drain) != PL_OK) {
+	if (pli_frame_init(&s->f, cfg, PL_PORT_FILTERED, transmit, drain) != PL_OK) {
 		p_destroy(s);
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
@@ -439,7 +439,7 @@ p_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	}
 	s->sport = s->f.ro.source_port ? s->f.ro.source_port
 	                               : (uint16_t)(40000 + (s->key[0] << 8 | s->key[1]) % 20000);
-	if (pl_srccache_init(&s->src) != PL_OK) {
+	if (pli_srccache_init(&s->src) != PL_OK) {
 		p_destroy(s);
 		return pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(errno));
 	}
@@ -455,7 +455,7 @@ p_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 static enum pl_rc
 p_check(struct pl_err *err)
 {
-	return pl_raw_check("-sn", err);
+	return pli_raw_check("-sn", err);
 }
 
 const struct pl_scan_engine pl_scan_engine_ping = {
@@ -465,10 +465,10 @@ const struct pl_scan_engine pl_scan_engine_ping = {
     .protos = PL_PROTO_BIT(PL_PROTO_TCP),
     .check = p_check,
     .create = p_create,
-    .send = pl_frame_send,
-    .poll = pl_frame_poll,
-    .inflight = pl_frame_inflight,
-    .capacity = pl_frame_capacity,
-    .foreach_inflight = pl_frame_foreach,
+    .send = pli_frame_send,
+    .poll = pli_frame_poll,
+    .inflight = pli_frame_inflight,
+    .capacity = pli_frame_capacity,
+    .foreach_inflight = pli_frame_foreach,
     .destroy = p_destroy,
 };

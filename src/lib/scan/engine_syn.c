@@ -48,21 +48,21 @@ transmit(struct pl_frame *f, uint32_t i)
 	struct sstate *s = (struct sstate *)f;
 	const struct pl_scan_probe *p = &f->tab.slots[i].probe;
 	struct pl_scan_addr src = {0}, *srcp = NULL;
-	uint32_t seq = pl_pkt_cookie(s->key, &p->addr, p->port, s->sport, PL_PROTO_TCP);
+	uint32_t seq = pli_pkt_cookie(s->key, &p->addr, p->port, s->sport, PL_PROTO_TCP);
 	uint8_t *pkt;
 
 	if (p->addr.family == 4) { /* the checksum covers the source address */
 		srcp = &src;
 		if (f->ro.source4.family == 4)
 			src = f->ro.source4;
-		else if (pl_srccache_get(&s->src, &p->addr, &src) != 0) {
+		else if (pli_srccache_get(&s->src, &p->addr, &src) != 0) {
 			f->tab.slots[i].attempts++;
-			pl_frame_fail(f, i, errno); /* no route: the kernel would refuse it too */
+			pli_frame_fail(f, i, errno); /* no route: the kernel would refuse it too */
 			return;
 		}
 	}
-	if ((pkt = pl_frame_queue(f, i, 0, PL_SYN_LEN)))
-		pl_pkt_build_syn(pkt, s->sport, p->port, seq, srcp, &p->addr);
+	if ((pkt = pli_frame_queue(f, i, 0, PL_SYN_LEN)))
+		pli_pkt_build_syn(pkt, s->sport, p->port, seq, srcp, &p->addr);
 }
 
 static void
@@ -74,7 +74,7 @@ answer(struct sstate *s, const struct pl_pkt_reply *r)
 
 	if (r->proto != PL_PROTO_TCP || r->local_port != s->sport)
 		return;
-	cookie = pl_pkt_cookie(s->key, &r->target, r->target_port, s->sport, PL_PROTO_TCP);
+	cookie = pli_pkt_cookie(s->key, &r->target, r->target_port, s->sport, PL_PROTO_TCP);
 	if (r->kind == PL_PKT_TCP) {
 		if (!(r->tcp_flags & PL_TCP_ACK) || r->ack != cookie + 1)
 			return;
@@ -88,25 +88,25 @@ answer(struct sstate *s, const struct pl_pkt_reply *r)
 			return;
 		}
 	} else if (r->kind == PL_PKT_ICMP && r->seq == cookie) {
-		if (pl_pkt_icmp_state(r, &st, &why) != 0)
+		if (pli_pkt_icmp_state(r, &st, &why) != 0)
 			return;
 	} else {
 		return;
 	}
-	i = pl_inflight_find(&s->f.tab, &r->target, r->target_port, PL_PROTO_TCP);
+	i = pli_inflight_find(&s->f.tab, &r->target, r->target_port, PL_PROTO_TCP);
 	if (i != PL_INFLIGHT_NIL) /* else a duplicate, or late after the last time-out */
-		pl_frame_finish(&s->f, i, st, why, 0, NULL, 0, NULL, 0);
+		pli_frame_finish(&s->f, i, st, why, 0, NULL, 0, NULL, 0);
 }
 
 /* Reads every waiting packet of socket k (bounded), handing valid answers on. */
 static enum pl_rc
 drain(struct pl_frame *f, int k, short revents, struct pl_err *err)
 {
-	struct pl_raw_recv *rx = f->rx;
+	struct pli_raw_recv *rx = f->rx;
 
 	(void)revents;
 	for (int round = 0; round < 64; round++) {
-		int n = pl_raw_recv(f->fd[k], rx);
+		int n = pli_raw_recv(f->fd[k], rx);
 
 		if (n < 0)
 			return pl_err_set(err, PL_ERR_SYS, "raw socket receive: %s",
@@ -117,13 +117,13 @@ drain(struct pl_frame *f, int k, short revents, struct pl_err *err)
 			int ok;
 
 			if (k == FD_TCP4 || k == FD_ICMP4) {
-				ok = pl_pkt_parse_ip4(rx->buf[j], rx->msg[j].msg_len, &r);
+				ok = pli_pkt_parse_ip4(rx->buf[j], rx->msg[j].msg_len, &r);
 			} else if (k == FD_ICMP6) {
-				ok = pl_pkt_parse_icmp6(rx->buf[j], rx->msg[j].msg_len, &r);
+				ok = pli_pkt_parse_icmp6(rx->buf[j], rx->msg[j].msg_len, &r);
 			} else {
-				pl_raw_from(rx, j, &from);
-				ok = pl_pkt_parse_l4_v6(rx->buf[j], rx->msg[j].msg_len,
-				                        PL_PROTO_TCP, &from, &r);
+				pli_raw_from(rx, j, &from);
+				ok = pli_pkt_parse_l4_v6(rx->buf[j], rx->msg[j].msg_len,
+				                         PL_PROTO_TCP, &from, &r);
 			}
 			if (ok == 0)
 				answer((struct sstate *)f, &r);
@@ -141,8 +141,8 @@ s_destroy(void *state)
 
 	if (!s)
 		return;
-	pl_srccache_cleanup(&s->src);
-	pl_frame_cleanup(&s->f);
+	pli_srccache_cleanup(&s->src);
+	pli_frame_cleanup(&s->f);
 	free(s);
 }
 
@@ -157,11 +157,11 @@ open_sockets(struct sstate *s, struct pl_err *err)
 		const struct pl_scan_addr *src =
 		    fam[k] == AF_INET ? &f->ro.source4 : &f->ro.source6;
 
-		f->fd[k] = pl_raw_open(fam[k], proto[k], s->sport, f->ro.interface, src);
+		f->fd[k] = pli_raw_open(fam[k], proto[k], s->sport, f->ro.interface, src);
 		if (f->fd[k] >= 0)
 			continue;
 		if (errno == EPERM || errno == EACCES)
-			return pl_raw_check("-sS", err);
+			return pli_raw_check("-sS", err);
 		/* A host without IPv6 still scans IPv4 (and the other way round). */
 		if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT)
 			return pl_err_set(err, PL_ERR_SYS, "raw socket: %s", strerror(errno));
@@ -182,7 +182,7 @@ s_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	if (!s)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	s->src.udp4 = -1;
-	if (pl_frame_init(&s->f, cfg, PL_PORT_FILTERED, transmit, drain) != PL_OK) {
+	if (pli_frame_init(&s->f, cfg, PL_PORT_FILTERED, transmit, drain) != PL_OK) {
 		s_destroy(s);
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
@@ -192,7 +192,7 @@ s_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	}
 	s->sport = s->f.ro.source_port ? s->f.ro.source_port
 	                               : (uint16_t)(40000 + (s->key[0] << 8 | s->key[1]) % 20000);
-	if (pl_srccache_init(&s->src) != PL_OK) {
+	if (pli_srccache_init(&s->src) != PL_OK) {
 		s_destroy(s);
 		return pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(errno));
 	}
@@ -207,7 +207,7 @@ s_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 static enum pl_rc
 s_check(struct pl_err *err)
 {
-	return pl_raw_check("-sS", err);
+	return pli_raw_check("-sS", err);
 }
 
 const struct pl_scan_engine pl_scan_engine_syn = {
@@ -217,10 +217,10 @@ const struct pl_scan_engine pl_scan_engine_syn = {
     .protos = PL_PROTO_BIT(PL_PROTO_TCP),
     .check = s_check,
     .create = s_create,
-    .send = pl_frame_send,
-    .poll = pl_frame_poll,
-    .inflight = pl_frame_inflight,
-    .capacity = pl_frame_capacity,
-    .foreach_inflight = pl_frame_foreach,
+    .send = pli_frame_send,
+    .poll = pli_frame_poll,
+    .inflight = pli_frame_inflight,
+    .capacity = pli_frame_capacity,
+    .foreach_inflight = pli_frame_foreach,
     .destroy = s_destroy,
 };

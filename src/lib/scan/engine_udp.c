@@ -55,9 +55,9 @@ static void
 finish_answered(struct ustate *u, uint32_t i, const uint8_t *ans, size_t n)
 {
 	size_t req_len;
-	const uint8_t *req = pl_udp_payload_for(&u->pay, u->f.tab.slots[i].probe.port, &req_len);
+	const uint8_t *req = pli_udp_payload_for(&u->pay, u->f.tab.slots[i].probe.port, &req_len);
 
-	pl_frame_finish(&u->f, i, PL_PORT_OPEN, PL_REASON_UDP_RESPONSE, 0, ans, n, req, req_len);
+	pli_frame_finish(&u->f, i, PL_PORT_OPEN, PL_REASON_UDP_RESPONSE, 0, ans, n, req, req_len);
 }
 
 static void
@@ -66,8 +66,8 @@ transmit(struct pl_frame *f, uint32_t i)
 	struct ustate *u = (struct ustate *)f;
 	uint16_t port = f->tab.slots[i].probe.port;
 	size_t len;
-	const uint8_t *data = pl_udp_payload_for(&u->pay, port, &len);
-	uint8_t *pkt = pl_frame_queue(f, i, port, len);
+	const uint8_t *data = pli_udp_payload_for(&u->pay, port, &len);
+	uint8_t *pkt = pli_frame_queue(f, i, port, len);
 
 	if (pkt && len)
 		memcpy(pkt, data, len);
@@ -77,18 +77,18 @@ transmit(struct pl_frame *f, uint32_t i)
 static void
 drain_data(struct ustate *u, int k)
 {
-	struct pl_raw_recv *rx = u->f.rx;
+	struct pli_raw_recv *rx = u->f.rx;
 
 	for (int round = 0; round < 64; round++) {
-		int n = pl_raw_recv(u->f.fd[k], rx);
+		int n = pli_raw_recv(u->f.fd[k], rx);
 
 		for (int j = 0; j < n; j++) {
 			struct pl_scan_addr from;
 			uint16_t port = ntohs(rx->from[j].sin6_port); /* same offset in sin */
 			uint32_t i;
 
-			pl_raw_from(rx, j, &from);
-			i = pl_inflight_find(&u->f.tab, &from, port, PL_PROTO_UDP);
+			pli_raw_from(rx, j, &from);
+			i = pli_inflight_find(&u->f.tab, &from, port, PL_PROTO_UDP);
 			if (i != PL_INFLIGHT_NIL)
 				finish_answered(u, i, rx->buf[j], rx->msg[j].msg_len);
 		}
@@ -143,13 +143,13 @@ drain_errors(struct ustate *u, int k)
 			return;
 		if (!icmp_of(&mh, &r))
 			continue;
-		pl_raw_from(u->f.rx, 0, &r.target);
+		pli_raw_from(u->f.rx, 0, &r.target);
 		r.target_port = ntohs(u->f.rx->from[0].sin6_port);
-		if (pl_pkt_icmp_state(&r, &st, &why) != 0)
+		if (pli_pkt_icmp_state(&r, &st, &why) != 0)
 			continue;
-		i = pl_inflight_find(&u->f.tab, &r.target, r.target_port, PL_PROTO_UDP);
+		i = pli_inflight_find(&u->f.tab, &r.target, r.target_port, PL_PROTO_UDP);
 		if (i != PL_INFLIGHT_NIL)
-			pl_frame_finish(&u->f, i, st, why, 0, NULL, 0, NULL, 0);
+			pli_frame_finish(&u->f, i, st, why, 0, NULL, 0, NULL, 0);
 	}
 }
 
@@ -158,10 +158,10 @@ drain_errors(struct ustate *u, int k)
 static void
 drain_icmp(struct ustate *u, int k)
 {
-	struct pl_raw_recv *rx = u->f.rx;
+	struct pli_raw_recv *rx = u->f.rx;
 
 	for (int round = 0; round < 64; round++) {
-		int n = pl_raw_recv(u->f.fd[k], rx);
+		int n = pli_raw_recv(u->f.fd[k], rx);
 
 		for (int j = 0; j < n; j++) {
 			struct pl_pkt_reply r;
@@ -169,15 +169,15 @@ drain_icmp(struct ustate *u, int k)
 			enum pl_scan_reason why;
 			uint32_t i;
 			int ok = k == FD_ICMP4
-			             ? pl_pkt_parse_ip4(rx->buf[j], rx->msg[j].msg_len, &r)
-			             : pl_pkt_parse_icmp6(rx->buf[j], rx->msg[j].msg_len, &r);
+			             ? pli_pkt_parse_ip4(rx->buf[j], rx->msg[j].msg_len, &r)
+			             : pli_pkt_parse_icmp6(rx->buf[j], rx->msg[j].msg_len, &r);
 
 			if (ok != 0 || r.kind != PL_PKT_ICMP || r.proto != PL_PROTO_UDP ||
-			    r.local_port != u->sport || pl_pkt_icmp_state(&r, &st, &why) != 0)
+			    r.local_port != u->sport || pli_pkt_icmp_state(&r, &st, &why) != 0)
 				continue;
-			i = pl_inflight_find(&u->f.tab, &r.target, r.target_port, PL_PROTO_UDP);
+			i = pli_inflight_find(&u->f.tab, &r.target, r.target_port, PL_PROTO_UDP);
 			if (i != PL_INFLIGHT_NIL)
-				pl_frame_finish(&u->f, i, st, why, 0, NULL, 0, NULL, 0);
+				pli_frame_finish(&u->f, i, st, why, 0, NULL, 0, NULL, 0);
 		}
 		if (n < PL_RAW_RECV)
 			break;
@@ -206,8 +206,8 @@ u_destroy(void *state)
 
 	if (!u)
 		return;
-	pl_udp_payloads_cleanup(&u->pay);
-	pl_frame_cleanup(&u->f);
+	pli_udp_payloads_cleanup(&u->pay);
+	pli_frame_cleanup(&u->f);
 	free(u);
 }
 
@@ -292,7 +292,7 @@ u_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 
 	if (!u)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	if (pl_frame_init(&u->f, cfg, PL_PORT_OPEN_FILTERED, transmit, drain) != PL_OK) {
+	if (pli_frame_init(&u->f, cfg, PL_PORT_OPEN_FILTERED, transmit, drain) != PL_OK) {
 		u_destroy(u);
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
@@ -301,9 +301,9 @@ u_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	 * UDP sockets' error queues, which need no privilege. */
 	for (int k = 0; k < 2; k++)
 		u->f.fd[FD_ICMP4 + k] =
-		    pl_raw_open(k ? AF_INET6 : AF_INET, k ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 0,
-		                u->f.ro.interface, k ? &u->f.ro.source6 : &u->f.ro.source4);
-	if ((rc = pl_udp_payloads_builtin(&u->pay, err)) != PL_OK ||
+		    pli_raw_open(k ? AF_INET6 : AF_INET, k ? IPPROTO_ICMPV6 : IPPROTO_ICMP, 0,
+		                 u->f.ro.interface, k ? &u->f.ro.source6 : &u->f.ro.source4);
+	if ((rc = pli_udp_payloads_builtin(&u->pay, err)) != PL_OK ||
 	    (rc = open_sockets(u, err)) != PL_OK) {
 		u_destroy(u);
 		return rc;
@@ -320,10 +320,10 @@ const struct pl_scan_engine pl_scan_engine_udp = {
     .nmap_type = "udp",
     .protos = PL_PROTO_BIT(PL_PROTO_UDP),
     .create = u_create,
-    .send = pl_frame_send,
-    .poll = pl_frame_poll,
-    .inflight = pl_frame_inflight,
-    .capacity = pl_frame_capacity,
-    .foreach_inflight = pl_frame_foreach,
+    .send = pli_frame_send,
+    .poll = pli_frame_poll,
+    .inflight = pli_frame_inflight,
+    .capacity = pli_frame_capacity,
+    .foreach_inflight = pli_frame_foreach,
     .destroy = u_destroy,
 };

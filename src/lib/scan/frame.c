@@ -25,9 +25,9 @@
 #include "scan/scan_impl.h"
 
 enum pl_rc
-pl_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
-              enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
-              pl_frame_drain_fn drain)
+pli_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
+               enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
+               pl_frame_drain_fn drain)
 {
 	uint32_t n = cfg->max_inflight ? cfg->max_inflight : 16384;
 
@@ -43,7 +43,7 @@ pl_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
 	f->b[0] = malloc(sizeof(*f->b[0]));
 	f->b[1] = malloc(sizeof(*f->b[1]));
 	f->rx = malloc(sizeof(*f->rx));
-	if (!f->b[0] || !f->b[1] || !f->rx || pl_inflight_init(&f->tab, n, 1) != PL_OK)
+	if (!f->b[0] || !f->b[1] || !f->rx || pli_inflight_init(&f->tab, n, 1) != PL_OK)
 		return PL_ERR_NOMEM;
 	f->b[0]->n = f->b[1]->n = 0;
 	f->b[0]->fd = f->b[1]->fd = -1;
@@ -51,12 +51,12 @@ pl_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
 }
 
 void
-pl_frame_cleanup(struct pl_frame *f)
+pli_frame_cleanup(struct pl_frame *f)
 {
 	for (int k = 0; k < PL_FRAME_FDS; k++)
 		if (f->fd[k] >= 0)
 			close(f->fd[k]);
-	pl_inflight_cleanup(&f->tab);
+	pli_inflight_cleanup(&f->tab);
 	free(f->b[0]);
 	free(f->b[1]);
 	free(f->rx);
@@ -105,12 +105,12 @@ expired(const struct pl_frame *f, uint64_t now)
 }
 
 void
-pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_scan_reason why,
-                int sys_errno, const uint8_t *ans, size_t n, const uint8_t *req, size_t req_len)
+pli_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_scan_reason why,
+                 int sys_errno, const uint8_t *ans, size_t n, const uint8_t *req, size_t req_len)
 {
 	struct pl_scan_result r;
 
-	pl_inflight_result(&f->tab, i, st, why, sys_errno, pl_scan_now_ns(), &r);
+	pli_inflight_result(&f->tab, i, st, why, sys_errno, pli_scan_now_ns(), &r);
 	if (why != PL_REASON_NO_RESPONSE && r.attempts == 1 && r.rtt_us) /* Karn: no resends */
 		rtt_sample(f, (uint64_t)r.rtt_us * 1000u);
 	if (ans) {
@@ -119,12 +119,12 @@ pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_s
 		r.request = req;
 		r.request_len = (uint32_t)req_len;
 	}
-	pl_inflight_release(&f->tab, i);
+	pli_inflight_release(&f->tab, i);
 	f->cfg.emit(f->cfg.ctx, &r);
 }
 
 void
-pl_frame_fail(void *ctx, uint32_t i, int e)
+pli_frame_fail(void *ctx, uint32_t i, int e)
 {
 	struct pl_frame *f = ctx;
 	enum pl_scan_reason why = PL_REASON_ERROR;
@@ -137,7 +137,7 @@ pl_frame_fail(void *ctx, uint32_t i, int e)
 		why = PL_REASON_NET_UNREACH;
 	else if (e == EPERM || e == EACCES)
 		why = PL_REASON_ADMIN_PROHIBITED;
-	pl_frame_finish(f, i, PL_PORT_UNREACHABLE, why, e, NULL, 0, NULL, 0);
+	pli_frame_finish(f, i, PL_PORT_UNREACHABLE, why, e, NULL, 0, NULL, 0);
 }
 
 static void
@@ -145,45 +145,45 @@ flush(struct pl_frame *f)
 {
 	for (int k = 0; k < 2; k++)
 		if (f->b[k]->n)
-			pl_raw_batch_flush(f->b[k], pl_frame_fail, f);
+			pli_raw_batch_flush(f->b[k], pli_frame_fail, f);
 }
 
 void
-pl_frame_attempt(struct pl_frame *f, uint32_t i)
+pli_frame_attempt(struct pl_frame *f, uint32_t i)
 {
 	struct pl_inflight_slot *sl = &f->tab.slots[i];
-	uint64_t now = pl_scan_now_ns();
+	uint64_t now = pli_scan_now_ns();
 
 	sl->attempts++;
 	sl->t_send_ns = now;
-	pl_inflight_set_deadline(&f->tab, i, now + (uint64_t)f->cfg.timeout_ms * 1000000ull);
+	pli_inflight_set_deadline(&f->tab, i, now + (uint64_t)f->cfg.timeout_ms * 1000000ull);
 }
 
 uint8_t *
-pl_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len)
+pli_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len)
 {
 	struct pl_inflight_slot *sl = &f->tab.slots[i];
 	struct pl_raw_batch *b = f->b[sl->probe.addr.family == 6];
 
-	pl_frame_attempt(f, i);
+	pli_frame_attempt(f, i);
 	if (b->fd < 0) {
-		pl_frame_finish(f, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, EAFNOSUPPORT, NULL, 0,
-		                NULL, 0);
+		pli_frame_finish(f, i, PL_PORT_UNREACHABLE, PL_REASON_ERROR, EAFNOSUPPORT, NULL, 0,
+		                 NULL, 0);
 		return NULL;
 	}
 	if (b->n == PL_RAW_BATCH)
-		pl_raw_batch_flush(b, pl_frame_fail, f);
-	return pl_raw_batch_add(b, &sl->probe.addr, port, len, i);
+		pli_raw_batch_flush(b, pli_frame_fail, f);
+	return pli_raw_batch_add(b, &sl->probe.addr, port, len, i);
 }
 
 enum pl_rc
-pl_frame_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
+pli_frame_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 {
 	struct pl_frame *f = state;
 	uint32_t i;
 
 	(void)err;
-	if ((i = pl_inflight_take(&f->tab, p)) == PL_INFLIGHT_NIL)
+	if ((i = pli_inflight_take(&f->tab, p)) == PL_INFLIGHT_NIL)
 		return PL_ERR_LIMIT;
 	f->transmit(f, i);
 	return PL_OK;
@@ -195,17 +195,17 @@ expire(struct pl_frame *f)
 {
 	uint32_t i;
 
-	while ((i = expired(f, pl_scan_now_ns())) != PL_INFLIGHT_NIL) {
+	while ((i = expired(f, pli_scan_now_ns())) != PL_INFLIGHT_NIL) {
 		if (f->tab.slots[i].attempts > f->cfg.retries)
-			pl_frame_finish(f, i, (enum pl_port_state)f->silent_state,
-			                PL_REASON_NO_RESPONSE, 0, NULL, 0, NULL, 0);
+			pli_frame_finish(f, i, (enum pl_port_state)f->silent_state,
+			                 PL_REASON_NO_RESPONSE, 0, NULL, 0, NULL, 0);
 		else
 			f->transmit(f, i);
 	}
 }
 
 enum pl_rc
-pl_frame_poll(void *state, int timeout_ms, struct pl_err *err)
+pli_frame_poll(void *state, int timeout_ms, struct pl_err *err)
 {
 	struct pl_frame *f = state;
 	struct pollfd pfd[PL_FRAME_FDS + 1];
@@ -224,7 +224,7 @@ pl_frame_poll(void *state, int timeout_ms, struct pl_err *err)
 		pfd[n++] = (struct pollfd){.fd = f->cfg.wake_fd, .events = POLLIN};
 	}
 	if (f->tab.head != PL_INFLIGHT_NIL) { /* until the oldest attempt's wait is over */
-		uint64_t now = pl_scan_now_ns(),
+		uint64_t now = pli_scan_now_ns(),
 		         due = f->tab.slots[f->tab.head].t_send_ns + wait_ns(f);
 		int until = due <= now ? 0 : (int)((due - now + 999999) / 1000000);
 
@@ -242,19 +242,19 @@ pl_frame_poll(void *state, int timeout_ms, struct pl_err *err)
 }
 
 size_t
-pl_frame_inflight(void *state)
+pli_frame_inflight(void *state)
 {
 	return ((struct pl_frame *)state)->tab.count;
 }
 
 size_t
-pl_frame_capacity(void *state)
+pli_frame_capacity(void *state)
 {
 	return ((struct pl_frame *)state)->tab.n_slots;
 }
 
 void
-pl_frame_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx)
+pli_frame_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx)
 {
-	pl_inflight_foreach(&((struct pl_frame *)state)->tab, fn, ctx);
+	pli_inflight_foreach(&((struct pl_frame *)state)->tab, fn, ctx);
 }

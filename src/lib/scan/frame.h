@@ -20,7 +20,7 @@
 
 struct pl_frame;
 
-/* Queues the next attempt of slot i (pl_frame_queue does the bookkeeping). */
+/* Queues the next attempt of slot i (pli_frame_queue does the bookkeeping). */
 typedef void (*pl_frame_transmit_fn)(struct pl_frame *f, uint32_t i);
 /* Reads what is waiting on socket k (revents from poll). */
 typedef enum pl_rc (*pl_frame_drain_fn)(struct pl_frame *f, int k, short revents,
@@ -32,7 +32,7 @@ struct pl_frame {
 	struct pl_inflight tab;     /* with the (address, port) index */
 	int fd[PL_FRAME_FDS];       /* -1 when not open */
 	struct pl_raw_batch *b[2];  /* send batches: IPv4, IPv6 (their fd set by the engine) */
-	struct pl_raw_recv *rx;
+	struct pli_raw_recv *rx;
 	uint8_t silent_state; /* state after the last unanswered attempt */
 	/* Adaptive waiting (RFC 6298 on first-attempt answers): an attempt waits
 	 * srtt + 4 rttvar, at least PL_FRAME_MIN_WAIT_MS, at most cfg.timeout_ms. */
@@ -41,25 +41,25 @@ struct pl_frame {
 	pl_frame_drain_fn drain;
 };
 
-/* Sets the frame up; PL_OK or PL_ERR_NOMEM (then pl_frame_cleanup). */
-enum pl_rc pl_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
-                         enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
-                         pl_frame_drain_fn drain);
+/* Sets the frame up; PL_OK or PL_ERR_NOMEM (then pli_frame_cleanup). */
+enum pl_rc pli_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
+                          enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
+                          pl_frame_drain_fn drain);
 /* Closes every socket and frees the frame's memory (not f itself). */
-void pl_frame_cleanup(struct pl_frame *f);
+void pli_frame_cleanup(struct pl_frame *f);
 
 /* Reports slot i (UDP: with the answer and the payload that drew it) and frees it. */
-void pl_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st, enum pl_scan_reason why,
-                     int sys_errno, const uint8_t *ans, size_t n, const uint8_t *req,
-                     size_t req_len);
+void pli_frame_finish(struct pl_frame *f, uint32_t i, enum pl_port_state st,
+                      enum pl_scan_reason why, int sys_errno, const uint8_t *ans, size_t n,
+                      const uint8_t *req, size_t req_len);
 
 /* The kernel refused to send slot i's probe (errno e): a local answer (no route, a
  * local firewall), reported as unreachable with the matching reason. ctx is the frame. */
-void pl_frame_fail(void *ctx, uint32_t i, int e);
+void pli_frame_fail(void *ctx, uint32_t i, int e);
 
-/* Counts the next attempt of slot i and starts its deadline (pl_frame_queue does this;
+/* Counts the next attempt of slot i and starts its deadline (pli_frame_queue does this;
  * an engine that sends by itself calls it). */
-void pl_frame_attempt(struct pl_frame *f, uint32_t i);
+void pli_frame_attempt(struct pl_frame *f, uint32_t i);
 
 /*
  * Starts the next attempt of slot i: counts it, starts its deadline, and returns space
@@ -67,13 +67,13 @@ void pl_frame_attempt(struct pl_frame *f, uint32_t i);
  * TCP) in its family's batch; NULL when that family has no socket (the slot is then
  * reported as an error).
  */
-uint8_t *pl_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len);
+uint8_t *pli_frame_queue(struct pl_frame *f, uint32_t i, uint16_t port, size_t len);
 
 /* The vtable operations the packet engines share (state is the frame). */
-enum pl_rc pl_frame_send(void *state, const struct pl_scan_probe *p, struct pl_err *err);
-enum pl_rc pl_frame_poll(void *state, int timeout_ms, struct pl_err *err);
-size_t pl_frame_inflight(void *state);
-size_t pl_frame_capacity(void *state);
-void pl_frame_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx);
+enum pl_rc pli_frame_send(void *state, const struct pl_scan_probe *p, struct pl_err *err);
+enum pl_rc pli_frame_poll(void *state, int timeout_ms, struct pl_err *err);
+size_t pli_frame_inflight(void *state);
+size_t pli_frame_capacity(void *state);
+void pli_frame_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx);
 
 #endif

@@ -40,7 +40,7 @@ slot_is(const struct pl_inflight_slot *s, const struct pl_scan_addr *a, uint16_t
 }
 
 enum pl_rc
-pl_inflight_init(struct pl_inflight *t, uint32_t n, int with_index)
+pli_inflight_init(struct pl_inflight *t, uint32_t n, int with_index)
 {
 	memset(t, 0, sizeof(*t));
 	if (n == 0)
@@ -71,7 +71,7 @@ pl_inflight_init(struct pl_inflight *t, uint32_t n, int with_index)
 }
 
 void
-pl_inflight_cleanup(struct pl_inflight *t)
+pli_inflight_cleanup(struct pl_inflight *t)
 {
 	free(t->slots);
 	free(t->free_ix);
@@ -116,7 +116,7 @@ index_del(struct pl_inflight *t, uint32_t i)
 }
 
 uint32_t
-pl_inflight_take(struct pl_inflight *t, const struct pl_scan_probe *p)
+pli_inflight_take(struct pl_inflight *t, const struct pl_scan_probe *p)
 {
 	uint32_t i;
 
@@ -135,7 +135,7 @@ pl_inflight_take(struct pl_inflight *t, const struct pl_scan_probe *p)
 }
 
 void
-pl_inflight_unlink(struct pl_inflight *t, uint32_t i)
+pli_inflight_unlink(struct pl_inflight *t, uint32_t i)
 {
 	struct pl_inflight_slot *s = &t->slots[i];
 
@@ -154,13 +154,13 @@ pl_inflight_unlink(struct pl_inflight *t, uint32_t i)
 }
 
 void
-pl_inflight_release(struct pl_inflight *t, uint32_t i)
+pli_inflight_release(struct pl_inflight *t, uint32_t i)
 {
 	struct pl_inflight_slot *s = &t->slots[i];
 
 	if (!s->used)
 		return;
-	pl_inflight_unlink(t, i);
+	pli_inflight_unlink(t, i);
 	if (s->indexed)
 		index_del(t, i);
 	s->used = 0;
@@ -169,11 +169,11 @@ pl_inflight_release(struct pl_inflight *t, uint32_t i)
 }
 
 void
-pl_inflight_set_deadline(struct pl_inflight *t, uint32_t i, uint64_t deadline_ns)
+pli_inflight_set_deadline(struct pl_inflight *t, uint32_t i, uint64_t deadline_ns)
 {
 	struct pl_inflight_slot *s = &t->slots[i];
 
-	pl_inflight_unlink(t, i);
+	pli_inflight_unlink(t, i);
 	s->deadline_ns = deadline_ns;
 	s->linked = 1;
 	s->prev = t->tail;
@@ -186,7 +186,7 @@ pl_inflight_set_deadline(struct pl_inflight *t, uint32_t i, uint64_t deadline_ns
 }
 
 uint32_t
-pl_inflight_expired(const struct pl_inflight *t, uint64_t now_ns)
+pli_inflight_expired(const struct pl_inflight *t, uint64_t now_ns)
 {
 	if (t->head != PL_INFLIGHT_NIL && t->slots[t->head].deadline_ns <= now_ns)
 		return t->head;
@@ -194,7 +194,7 @@ pl_inflight_expired(const struct pl_inflight *t, uint64_t now_ns)
 }
 
 int
-pl_inflight_wait_ms(const struct pl_inflight *t, uint64_t now_ns, int max_ms)
+pli_inflight_wait_ms(const struct pl_inflight *t, uint64_t now_ns, int max_ms)
 {
 	uint64_t d;
 	int until;
@@ -207,8 +207,8 @@ pl_inflight_wait_ms(const struct pl_inflight *t, uint64_t now_ns, int max_ms)
 }
 
 uint32_t
-pl_inflight_find(const struct pl_inflight *t, const struct pl_scan_addr *addr, uint16_t port,
-                 uint8_t proto)
+pli_inflight_find(const struct pl_inflight *t, const struct pl_scan_addr *addr, uint16_t port,
+                  uint8_t proto)
 {
 	uint32_t h;
 
@@ -222,7 +222,7 @@ pl_inflight_find(const struct pl_inflight *t, const struct pl_scan_addr *addr, u
 }
 
 void
-pl_inflight_foreach(const struct pl_inflight *t, void (*fn)(void *ctx, uint64_t pos), void *ctx)
+pli_inflight_foreach(const struct pl_inflight *t, void (*fn)(void *ctx, uint64_t pos), void *ctx)
 {
 	for (uint32_t i = 0; i < t->n_slots; i++)
 		if (t->slots[i].used)
@@ -230,9 +230,9 @@ pl_inflight_foreach(const struct pl_inflight *t, void (*fn)(void *ctx, uint64_t 
 }
 
 void
-pl_inflight_result(const struct pl_inflight *t, uint32_t i, enum pl_port_state st,
-                   enum pl_scan_reason why, int sys_errno, uint64_t now_ns,
-                   struct pl_scan_result *r)
+pli_inflight_result(const struct pl_inflight *t, uint32_t i, enum pl_port_state st,
+                    enum pl_scan_reason why, int sys_errno, uint64_t now_ns,
+                    struct pl_scan_result *r)
 {
 	const struct pl_inflight_slot *s = &t->slots[i];
 

@@ -46,42 +46,42 @@ struct pl_inflight {
 
 /*
  * Sets up a table of n slots (n >= 1), with the (address, port) index when with_index.
- * PL_OK or PL_ERR_NOMEM (nothing to clean up then beyond pl_inflight_cleanup).
+ * PL_OK or PL_ERR_NOMEM (nothing to clean up then beyond pli_inflight_cleanup).
  */
-enum pl_rc pl_inflight_init(struct pl_inflight *t, uint32_t n, int with_index);
-void pl_inflight_cleanup(struct pl_inflight *t);
+enum pl_rc pli_inflight_init(struct pl_inflight *t, uint32_t n, int with_index);
+void pli_inflight_cleanup(struct pl_inflight *t);
 
 /* Takes a free slot for p (attempts 0, unlinked, indexed when the table has an index);
  * PL_INFLIGHT_NIL when every slot is used. */
-uint32_t pl_inflight_take(struct pl_inflight *t, const struct pl_scan_probe *p);
+uint32_t pli_inflight_take(struct pl_inflight *t, const struct pl_scan_probe *p);
 
 /* Gives slot i back (unlinks it, removes it from the index). */
-void pl_inflight_release(struct pl_inflight *t, uint32_t i);
+void pli_inflight_release(struct pl_inflight *t, uint32_t i);
 
 /* (Re)places slot i at the tail of the deadline list with this deadline. */
-void pl_inflight_set_deadline(struct pl_inflight *t, uint32_t i, uint64_t deadline_ns);
-void pl_inflight_unlink(struct pl_inflight *t, uint32_t i);
+void pli_inflight_set_deadline(struct pl_inflight *t, uint32_t i, uint64_t deadline_ns);
+void pli_inflight_unlink(struct pl_inflight *t, uint32_t i);
 
 /* The slot at the head of the deadline list if its deadline is <= now, else NIL. */
-uint32_t pl_inflight_expired(const struct pl_inflight *t, uint64_t now_ns);
+uint32_t pli_inflight_expired(const struct pl_inflight *t, uint64_t now_ns);
 
 /* Milliseconds until the earliest deadline, at most max_ms (0 when one has passed). */
-int pl_inflight_wait_ms(const struct pl_inflight *t, uint64_t now_ns, int max_ms);
+int pli_inflight_wait_ms(const struct pl_inflight *t, uint64_t now_ns, int max_ms);
 
 /* The used slot probing (addr, port, proto), or NIL (needs the index). */
-uint32_t pl_inflight_find(const struct pl_inflight *t, const struct pl_scan_addr *addr,
-                          uint16_t port, uint8_t proto);
+uint32_t pli_inflight_find(const struct pl_inflight *t, const struct pl_scan_addr *addr,
+                           uint16_t port, uint8_t proto);
 
 /* Calls fn with the position of every probe in flight. */
-void pl_inflight_foreach(const struct pl_inflight *t, void (*fn)(void *ctx, uint64_t pos),
-                         void *ctx);
+void pli_inflight_foreach(const struct pl_inflight *t, void (*fn)(void *ctx, uint64_t pos),
+                          void *ctx);
 
 /*
  * Fills r with slot i's final result: state, reason, errno, attempts; the round trip
  * from its last send to now, except for no-response results.
  */
-void pl_inflight_result(const struct pl_inflight *t, uint32_t i, enum pl_port_state st,
-                        enum pl_scan_reason why, int sys_errno, uint64_t now_ns,
-                        struct pl_scan_result *r);
+void pli_inflight_result(const struct pl_inflight *t, uint32_t i, enum pl_port_state st,
+                         enum pl_scan_reason why, int sys_errno, uint64_t now_ns,
+                         struct pl_scan_result *r);
 
 #endif

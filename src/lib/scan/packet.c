@@ -50,7 +50,7 @@ sipround(uint64_t v[4])
 }
 
 uint64_t
-pl_siphash24(const uint8_t key[16], const void *data, size_t len)
+pli_siphash24(const uint8_t key[16], const void *data, size_t len)
 {
 	const uint8_t *m = data;
 	uint64_t k0 = le64(key), k1 = le64(key + 8), b = (uint64_t)len << 56;
@@ -79,8 +79,8 @@ pl_siphash24(const uint8_t key[16], const void *data, size_t len)
 }
 
 uint32_t
-pl_pkt_cookie(const uint8_t key[16], const struct pl_scan_addr *target, uint16_t target_port,
-              uint16_t local_port, uint8_t proto)
+pli_pkt_cookie(const uint8_t key[16], const struct pl_scan_addr *target, uint16_t target_port,
+               uint16_t local_port, uint8_t proto)
 {
 	uint8_t in[22];
 	size_t n = target->family == 6 ? 16 : 4;
@@ -92,11 +92,11 @@ pl_pkt_cookie(const uint8_t key[16], const struct pl_scan_addr *target, uint16_t
 	in[4] = (uint8_t)(local_port >> 8);
 	in[5] = (uint8_t)local_port;
 	memcpy(in + 6, target->bytes, n);
-	return (uint32_t)pl_siphash24(key, in, 6 + n);
+	return (uint32_t)pli_siphash24(key, in, 6 + n);
 }
 
 uint32_t
-pl_csum_add(uint32_t sum, const void *data, size_t len)
+pli_csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	size_t i;
@@ -111,7 +111,7 @@ pl_csum_add(uint32_t sum, const void *data, size_t len)
 }
 
 uint16_t
-pl_csum_fold(uint32_t sum)
+pli_csum_fold(uint32_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
@@ -158,13 +158,13 @@ tcp_csum4(uint8_t *seg, size_t len, const struct pl_scan_addr *src, const struct
 	pseudo[8] = 0;
 	pseudo[9] = 6;
 	put16(pseudo + 10, (uint16_t)len);
-	sum = pl_csum_add(0, pseudo, sizeof(pseudo));
-	put16(seg + 16, pl_csum_fold(pl_csum_add(sum, seg, len)));
+	sum = pli_csum_add(0, pseudo, sizeof(pseudo));
+	put16(seg + 16, pli_csum_fold(pli_csum_add(sum, seg, len)));
 }
 
 void
-pl_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
-                 const struct pl_scan_addr *src, const struct pl_scan_addr *dst)
+pli_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
+                  const struct pl_scan_addr *src, const struct pl_scan_addr *dst)
 {
 	memset(out, 0, PL_SYN_LEN);
 	put16(out, sport);
@@ -180,8 +180,8 @@ pl_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
 }
 
 void
-pl_pkt_build_tcp(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-                 uint8_t flags, const struct pl_scan_addr *src, const struct pl_scan_addr *dst)
+pli_pkt_build_tcp(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+                  uint8_t flags, const struct pl_scan_addr *src, const struct pl_scan_addr *dst)
 {
 	memset(out, 0, PL_TCP_LEN);
 	put16(out, sport);
@@ -245,7 +245,7 @@ parse_quote(const uint8_t *p, size_t len, uint8_t proto, struct pl_pkt_reply *r)
 }
 
 int
-pl_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
+pli_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 {
 	size_t ihl, tot, qihl;
 	const uint8_t *q;
@@ -283,8 +283,8 @@ pl_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 }
 
 int
-pl_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct pl_scan_addr *src,
-                   struct pl_pkt_reply *r)
+pli_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct pl_scan_addr *src,
+                    struct pl_pkt_reply *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->target = *src;
@@ -292,7 +292,7 @@ pl_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct pl_
 }
 
 int
-pl_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
+pli_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 {
 	const uint8_t *q = p + 8;
 
@@ -309,7 +309,7 @@ pl_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 }
 
 int
-pl_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st, enum pl_scan_reason *why)
+pli_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st, enum pl_scan_reason *why)
 {
 	*st = PL_PORT_FILTERED;
 	if (r->icmp_v6) {

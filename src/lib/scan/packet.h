@@ -19,7 +19,7 @@
 #define PL_TCP_RST 0x04
 #define PL_TCP_ACK 0x10
 
-/* Length of the SYN pl_pkt_build_syn writes: TCP header + MSS option. */
+/* Length of the SYN pli_pkt_build_syn writes: TCP header + MSS option. */
 #define PL_SYN_LEN 24
 /* Host discovery (packet_ping.c): a bare TCP header, an echo request with 8 bytes of
  * data, an Ethernet/IPv4 ARP request, an IPv6 neighbour solicitation with the source
@@ -32,7 +32,7 @@
 #define PL_COOKIE_ECHO 0xfe
 
 /* SipHash-2-4 of len bytes at data under the 16-byte key (Aumasson and Bernstein). */
-uint64_t pl_siphash24(const uint8_t key[16], const void *data, size_t len);
+uint64_t pli_siphash24(const uint8_t key[16], const void *data, size_t len);
 
 /*
  * The probe cookie: a keyed hash of (target address, target port, local port, proto),
@@ -40,20 +40,20 @@ uint64_t pl_siphash24(const uint8_t key[16], const void *data, size_t len);
  * acknowledges cookie + 1 (TCP) or quotes the cookie (ICMP). The local address is left
  * out: the key is secret, and the kernel chooses the local address.
  */
-uint32_t pl_pkt_cookie(const uint8_t key[16], const struct pl_scan_addr *target,
-                       uint16_t target_port, uint16_t local_port, uint8_t proto);
+uint32_t pli_pkt_cookie(const uint8_t key[16], const struct pl_scan_addr *target,
+                        uint16_t target_port, uint16_t local_port, uint8_t proto);
 
 /* The Internet checksum (RFC 1071) of len bytes, continued from sum. */
-uint32_t pl_csum_add(uint32_t sum, const void *data, size_t len);
-uint16_t pl_csum_fold(uint32_t sum);
+uint32_t pli_csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t pli_csum_fold(uint32_t sum);
 
 /*
  * Writes a SYN (PL_SYN_LEN bytes: header, MSS 1460 option) from sport to dport with
  * sequence number seq into out. With src (IPv4 only), the checksum over the pseudo
  * header is filled in; without (IPv6: the kernel computes it, IPV6_CHECKSUM) it is 0.
  */
-void pl_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
-                      const struct pl_scan_addr *src, const struct pl_scan_addr *dst);
+void pli_pkt_build_syn(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq,
+                       const struct pl_scan_addr *src, const struct pl_scan_addr *dst);
 
 enum pl_pkt_kind {
 	PL_PKT_NONE = 0,
@@ -85,59 +85,59 @@ struct pl_pkt_reply {
  * an ICMP destination-unreachable quoting a TCP or UDP probe, or an ICMP echo reply. Returns 0 and
  * fills r, or -1 for anything else or anything malformed (never reads past len).
  */
-int pl_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
+int pli_pkt_parse_ip4(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
 
 /*
  * Parses what an IPv6 raw socket delivers (no IPv6 header): a TCP segment (proto
  * PL_PROTO_TCP) or UDP datagram (PL_PROTO_UDP) from src. 0 or -1 as above.
  */
-int pl_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct pl_scan_addr *src,
-                       struct pl_pkt_reply *r);
+int pli_pkt_parse_l4_v6(const uint8_t *p, size_t len, uint8_t proto, const struct pl_scan_addr *src,
+                        struct pl_pkt_reply *r);
 
 /* Parses an ICMPv6 message (from an ICMPv6 raw socket): destination unreachable quoting
  * a TCP or UDP probe. 0 or -1. */
-int pl_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
+int pli_pkt_parse_icmp6(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
 
 /* ---- host discovery (packet_ping.c) ---- */
 
 /*
  * A TCP segment without options (PL_TCP_LEN bytes) with the given flags, sequence and
- * acknowledgement numbers; the checksum as pl_pkt_build_syn does it.
+ * acknowledgement numbers; the checksum as pli_pkt_build_syn does it.
  */
-void pl_pkt_build_tcp(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
-                      uint8_t flags, const struct pl_scan_addr *src,
-                      const struct pl_scan_addr *dst);
+void pli_pkt_build_tcp(uint8_t *out, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+                       uint8_t flags, const struct pl_scan_addr *src,
+                       const struct pl_scan_addr *dst);
 
 /*
  * An ICMP (v6 = 0) or ICMPv6 echo request (PL_ECHO_LEN bytes) whose identifier and
  * sequence number are the cookie's two halves, so the reply carries the cookie back.
  * The ICMP checksum is filled in; ICMPv6's is left 0 (the kernel computes it).
  */
-void pl_pkt_build_echo(uint8_t *out, int v6, uint32_t cookie);
+void pli_pkt_build_echo(uint8_t *out, int v6, uint32_t cookie);
 
 /* An ARP request (RFC 826; PL_ARP_LEN bytes) from mac/sip asking who has tip. */
-void pl_pkt_build_arp(uint8_t *out, const uint8_t mac[6], const uint8_t sip[4],
-                      const uint8_t tip[4]);
+void pli_pkt_build_arp(uint8_t *out, const uint8_t mac[6], const uint8_t sip[4],
+                       const uint8_t tip[4]);
 
 /*
  * An IPv6 neighbour solicitation (RFC 4861 section 4.3; PL_NS_LEN bytes) for target,
  * with our link-layer address mac as its option; checksum 0 (the kernel's). *group
  * gets the solicited-node multicast address it goes to (ff02::1:ffXX:XXXX).
  */
-void pl_pkt_build_ns(uint8_t *out, const struct pl_scan_addr *target, const uint8_t mac[6],
-                     struct pl_scan_addr *group);
+void pli_pkt_build_ns(uint8_t *out, const struct pl_scan_addr *target, const uint8_t mac[6],
+                      struct pl_scan_addr *group);
 
 /* An ARP packet (as an AF_PACKET SOCK_DGRAM socket gives it): a reply over Ethernet
  * and IPv4. 0 and r filled (kind PL_PKT_ARP), or -1. */
-int pl_pkt_parse_arp(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
+int pli_pkt_parse_arp(const uint8_t *p, size_t len, struct pl_pkt_reply *r);
 
 /*
  * What an ICMPv6 raw socket of the discovery engine gets from src: an echo reply
  * (PL_PKT_ECHO) or a neighbour advertisement (PL_PKT_NA, target = its target address).
- * 0 or -1. (pl_pkt_parse_ip4 reads IPv4 echo replies.)
+ * 0 or -1. (pli_pkt_parse_ip4 reads IPv4 echo replies.)
  */
-int pl_pkt_parse_icmp6_ping(const uint8_t *p, size_t len, const struct pl_scan_addr *src,
-                            struct pl_pkt_reply *r);
+int pli_pkt_parse_icmp6_ping(const uint8_t *p, size_t len, const struct pl_scan_addr *src,
+                             struct pl_pkt_reply *r);
 
 /*
  * The state and reason an ICMP destination-unreachable gives a probe, as nmap reads
@@ -148,7 +148,7 @@ int pl_pkt_parse_icmp6_ping(const uint8_t *p, size_t len, const struct pl_scan_a
  * port-unreach). Returns 0, or -1 for a code that says nothing about the port
  * (fragmentation needed, source route failed, ...): the probe waits on.
  */
-int pl_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st,
-                      enum pl_scan_reason *why);
+int pli_pkt_icmp_state(const struct pl_pkt_reply *r, enum pl_port_state *st,
+                       enum pl_scan_reason *why);
 
 #endif

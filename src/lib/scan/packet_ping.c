@@ -29,7 +29,7 @@ get16(const uint8_t *p)
 }
 
 void
-pl_pkt_build_echo(uint8_t *out, int v6, uint32_t cookie)
+pli_pkt_build_echo(uint8_t *out, int v6, uint32_t cookie)
 {
 	memset(out, 0, PL_ECHO_LEN);
 	out[0] = v6 ? 128 : 8; /* echo request */
@@ -37,11 +37,11 @@ pl_pkt_build_echo(uint8_t *out, int v6, uint32_t cookie)
 	put16(out + 6, (uint16_t)cookie);
 	memcpy(out + 8, "portlens", 8);
 	if (!v6)
-		put16(out + 2, pl_csum_fold(pl_csum_add(0, out, PL_ECHO_LEN)));
+		put16(out + 2, pli_csum_fold(pli_csum_add(0, out, PL_ECHO_LEN)));
 }
 
 void
-pl_pkt_build_arp(uint8_t *out, const uint8_t mac[6], const uint8_t sip[4], const uint8_t tip[4])
+pli_pkt_build_arp(uint8_t *out, const uint8_t mac[6], const uint8_t sip[4], const uint8_t tip[4])
 {
 	put16(out, 1);          /* hardware: Ethernet */
 	put16(out + 2, 0x0800); /* protocol: IPv4 */
@@ -55,8 +55,8 @@ pl_pkt_build_arp(uint8_t *out, const uint8_t mac[6], const uint8_t sip[4], const
 }
 
 void
-pl_pkt_build_ns(uint8_t *out, const struct pl_scan_addr *target, const uint8_t mac[6],
-                struct pl_scan_addr *group)
+pli_pkt_build_ns(uint8_t *out, const struct pl_scan_addr *target, const uint8_t mac[6],
+                 struct pl_scan_addr *group)
 {
 	static const uint8_t prefix[13] = {0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xff};
 
@@ -73,7 +73,7 @@ pl_pkt_build_ns(uint8_t *out, const struct pl_scan_addr *target, const uint8_t m
 }
 
 int
-pl_pkt_parse_arp(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
+pli_pkt_parse_arp(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (len < PL_ARP_LEN || get16(p) != 1 || get16(p + 2) != 0x0800 || p[4] != 6 || p[5] != 4 ||
@@ -87,8 +87,8 @@ pl_pkt_parse_arp(const uint8_t *p, size_t len, struct pl_pkt_reply *r)
 }
 
 int
-pl_pkt_parse_icmp6_ping(const uint8_t *p, size_t len, const struct pl_scan_addr *src,
-                        struct pl_pkt_reply *r)
+pli_pkt_parse_icmp6_ping(const uint8_t *p, size_t len, const struct pl_scan_addr *src,
+                         struct pl_pkt_reply *r)
 {
 	memset(r, 0, sizeof(*r));
 	if (len < 8 || p[1] != 0)

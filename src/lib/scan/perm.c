@@ -98,8 +98,8 @@ pl_shard_parse(const char *s, uint32_t *index, uint32_t *count, struct pl_err *e
 	const char *slash = strchr(s, '/');
 	uint64_t i, c;
 
-	if (!slash || pl_parse_u64n(s, (size_t)(slash - s), 1, 1u << 20, &i, NULL) != PL_OK ||
-	    pl_parse_u64(slash + 1, 1, 1u << 20, &c, NULL) != PL_OK || i > c)
+	if (!slash || pli_parse_u64n(s, (size_t)(slash - s), 1, 1u << 20, &i, NULL) != PL_OK ||
+	    pli_parse_u64(slash + 1, 1, 1u << 20, &c, NULL) != PL_OK || i > c)
 		return pl_err_set(err, PL_ERR_PARSE,
 		                  "shard '%s' must be I/N with 1 <= I <= N (e.g. 2/4)", s);
 	*index = (uint32_t)(i - 1);

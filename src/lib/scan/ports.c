@@ -27,7 +27,7 @@ cmp_u32(const void *a, const void *b)
 }
 
 void
-pl_ports_normalize(struct pl_ports *ps)
+pli_ports_normalize(struct pl_ports *ps)
 {
 	uint32_t k = 0;
 
@@ -118,15 +118,15 @@ parse_item(const char *s, size_t n, uint32_t *lo, uint32_t *hi, struct pl_err *e
 	uint64_t a = 1, b = 65535;
 
 	if (!dash) {
-		if (pl_parse_u64n(s, n, 0, 65535, &a, err) != PL_OK)
+		if (pli_parse_u64n(s, n, 0, 65535, &a, err) != PL_OK)
 			return PL_ERR_PARSE;
 		*lo = *hi = (uint32_t)a;
 		return PL_OK;
 	}
-	if (dash > s && pl_parse_u64n(s, (size_t)(dash - s), 0, 65535, &a, err) != PL_OK)
+	if (dash > s && pli_parse_u64n(s, (size_t)(dash - s), 0, 65535, &a, err) != PL_OK)
 		return PL_ERR_PARSE;
 	if (dash + 1 < s + n &&
-	    pl_parse_u64n(dash + 1, (size_t)(s + n - dash - 1), 0, 65535, &b, err) != PL_OK)
+	    pli_parse_u64n(dash + 1, (size_t)(s + n - dash - 1), 0, 65535, &b, err) != PL_OK)
 		return PL_ERR_PARSE;
 	if (a > b)
 		return pl_err_set(err, PL_ERR_PARSE, "port range %llu-%llu is reversed",

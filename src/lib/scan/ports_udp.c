@@ -34,7 +34,7 @@ pl_ports_retag(struct pl_ports *ps, enum pl_proto from, enum pl_proto to)
 	for (uint32_t i = 0; i < ps->n; i++)
 		if ((ps->items[i] >> 16) == (uint32_t)from)
 			ps->items[i] = ((uint32_t)to << 16) | (ps->items[i] & 0xffff);
-	pl_ports_normalize(ps);
+	pli_ports_normalize(ps);
 }
 
 enum pl_rc
@@ -48,7 +48,7 @@ pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 
 	if (n > 65535)
 		n = 65535;
-	if ((rc = pl_udp_payloads_builtin(&pay, err)) != PL_OK)
+	if ((rc = pli_udp_payloads_builtin(&pay, err)) != PL_OK)
 		return rc;
 	mark = calloc(65536, 1);
 	order = malloc(((size_t)n + 1) * sizeof(*order));
@@ -73,7 +73,7 @@ pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 			}
 	/* The TCP ranking in order fills the rest: the payload ports and the smallest TCP
 	 * top m whose union holds n ports. */
-	if (k < n && pl_ports_top_order(order, n, &len) != PL_OK) {
+	if (k < n && pli_ports_top_order(order, n, &len) != PL_OK) {
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -87,11 +87,11 @@ pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 			rc = push(ps, ((uint32_t)PL_PROTO_UDP << 16) | p);
 	if (rc != PL_OK)
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	pl_ports_normalize(ps);
+	pli_ports_normalize(ps);
 out:
 	free(mark);
 	free(order);
-	pl_udp_payloads_cleanup(&pay);
+	pli_udp_payloads_cleanup(&pay);
 	return rc;
 }
 
@@ -108,16 +108,16 @@ ranks(uint32_t *rank, int udp, struct pl_err *err)
 	enum pl_rc rc = PL_OK;
 
 	memset(rank, 0, 65536 * sizeof(*rank));
-	if (!order || pl_ports_top_order(order, 65535, &len) != PL_OK) {
+	if (!order || pli_ports_top_order(order, 65535, &len) != PL_OK) {
 		free(order);
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
-	if (udp && (rc = pl_udp_payloads_builtin(&pay, err)) == PL_OK) {
+	if (udp && (rc = pli_udp_payloads_builtin(&pay, err)) == PL_OK) {
 		for (size_t e = 1; e <= pay.n; e++)
 			for (uint32_t p = 1; p < 65536; p++)
 				if (pay.by_port[p] == e && !rank[p])
 					rank[p] = next++;
-		pl_udp_payloads_cleanup(&pay);
+		pli_udp_payloads_cleanup(&pay);
 	}
 	for (uint32_t i = 0; i < len && rc == PL_OK; i++)
 		if (!rank[order[i]])
@@ -174,7 +174,7 @@ pl_ports_keep_top(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 	ps->items = kept;
 	ps->n = m;
 	kept = NULL;
-	pl_ports_normalize(ps);
+	pli_ports_normalize(ps);
 done:
 	free(rank);
 	free(keys);

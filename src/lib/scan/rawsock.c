@@ -34,7 +34,7 @@
 #include "scan/rawsock.h"
 
 enum pl_rc
-pl_raw_check(const char *what, struct pl_err *err)
+pli_raw_check(const char *what, struct pl_err *err)
 {
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
 
@@ -125,8 +125,8 @@ bind_src(int fd, int family, const struct pl_scan_addr *src)
 }
 
 int
-pl_raw_open(int family, int protocol, uint16_t local_port, const char *ifname,
-            const struct pl_scan_addr *src)
+pli_raw_open(int family, int protocol, uint16_t local_port, const char *ifname,
+             const struct pl_scan_addr *src)
 {
 	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
 	int size = 8 << 20, csum_off = protocol == IPPROTO_TCP ? 16 : 6, rc = 0, e;
@@ -159,7 +159,7 @@ pl_raw_open(int family, int protocol, uint16_t local_port, const char *ifname,
 }
 
 enum pl_rc
-pl_srccache_init(struct pl_srccache *c)
+pli_srccache_init(struct pl_srccache *c)
 {
 	c->udp4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	c->net = calloc(PL_SRC_CACHE, sizeof(*c->net));
@@ -168,7 +168,7 @@ pl_srccache_init(struct pl_srccache *c)
 }
 
 void
-pl_srccache_cleanup(struct pl_srccache *c)
+pli_srccache_cleanup(struct pl_srccache *c)
 {
 	if (c->udp4 >= 0)
 		close(c->udp4);
@@ -179,7 +179,7 @@ pl_srccache_cleanup(struct pl_srccache *c)
 }
 
 int
-pl_srccache_get(struct pl_srccache *c, const struct pl_scan_addr *dst, struct pl_scan_addr *src)
+pli_srccache_get(struct pl_srccache *c, const struct pl_scan_addr *dst, struct pl_scan_addr *src)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
 	socklen_t len = sizeof(sa);
@@ -204,8 +204,8 @@ pl_srccache_get(struct pl_srccache *c, const struct pl_scan_addr *dst, struct pl
 }
 
 uint8_t *
-pl_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst, uint16_t port, size_t len,
-                 uint32_t slot)
+pli_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst, uint16_t port, size_t len,
+                  uint32_t slot)
 {
 	unsigned k = b->n++;
 	struct sockaddr_in6 *sa6 = &b->sa[k];
@@ -237,7 +237,8 @@ pl_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst, uint16_
 }
 
 void
-pl_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot, int e), void *ctx)
+pli_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot, int e),
+                    void *ctx)
 {
 	unsigned off = 0, waits = 0, retried = UINT32_MAX;
 
@@ -271,7 +272,7 @@ pl_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot
 }
 
 int
-pl_raw_recv(int fd, struct pl_raw_recv *r)
+pli_raw_recv(int fd, struct pli_raw_recv *r)
 {
 	int n;
 
@@ -291,7 +292,7 @@ pl_raw_recv(int fd, struct pl_raw_recv *r)
 }
 
 void
-pl_raw_from(const struct pl_raw_recv *r, int i, struct pl_scan_addr *a)
+pli_raw_from(const struct pli_raw_recv *r, int i, struct pl_scan_addr *a)
 {
 	const struct sockaddr_in6 *sa6 = &r->from[i];
 

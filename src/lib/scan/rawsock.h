@@ -20,7 +20,7 @@
  * PL_OK when this process may open raw sockets; else PL_ERR_PERM with one line naming
  * the missing capability and that -sT works without it (what is the engine's flag).
  */
-enum pl_rc pl_raw_check(const char *what, struct pl_err *err);
+enum pl_rc pli_raw_check(const char *what, struct pl_err *err);
 
 /*
  * A raw socket of family (AF_INET, AF_INET6) for protocol (IPPROTO_TCP, IPPROTO_UDP,
@@ -29,8 +29,8 @@ enum pl_rc pl_raw_check(const char *what, struct pl_err *err);
  * a filter accepting only packets to local_port (TCP: only SYN-ACK or RST); ICMP
  * sockets only destination-unreachable. Returns the descriptor, or -1 with errno.
  */
-int pl_raw_open(int family, int protocol, uint16_t local_port, const char *ifname,
-                const struct pl_scan_addr *src);
+int pli_raw_open(int family, int protocol, uint16_t local_port, const char *ifname,
+                 const struct pl_scan_addr *src);
 
 /* Direct-mapped memory of the source address per IPv4 /24 (see rawsock.c). */
 #define PL_SRC_CACHE 1024
@@ -40,11 +40,11 @@ struct pl_srccache {
 	uint32_t *addr; /* its source address (network order) */
 };
 
-enum pl_rc pl_srccache_init(struct pl_srccache *c);
-void pl_srccache_cleanup(struct pl_srccache *c);
+enum pl_rc pli_srccache_init(struct pl_srccache *c);
+void pli_srccache_cleanup(struct pl_srccache *c);
 /* The local IPv4 address the kernel sends to dst from; -1 with errno when no route. */
-int pl_srccache_get(struct pl_srccache *c, const struct pl_scan_addr *dst,
-                    struct pl_scan_addr *src);
+int pli_srccache_get(struct pl_srccache *c, const struct pl_scan_addr *dst,
+                     struct pl_scan_addr *src);
 
 /* A batch of packets for one socket, each tagged with the in-flight slot it serves. */
 struct pl_raw_batch {
@@ -58,8 +58,8 @@ struct pl_raw_batch {
 };
 
 /* Space for the next packet (len <= PL_RAW_PKT) to dst:port (port 0 for raw TCP). */
-uint8_t *pl_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst, uint16_t port,
-                          size_t len, uint32_t slot);
+uint8_t *pli_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst, uint16_t port,
+                           size_t len, uint32_t slot);
 
 /*
  * Sends the batch. A packet the kernel refuses (no route, a local firewall) is handed
@@ -67,11 +67,11 @@ uint8_t *pl_raw_batch_add(struct pl_raw_batch *b, const struct pl_scan_addr *dst
  * earlier datagram's ICMP error on the next send); ENOBUFS/EAGAIN wait a little and try
  * again (bounded), then hand the rest to fail too. Empties the batch.
  */
-void pl_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot, int e),
-                        void *ctx);
+void pli_raw_batch_flush(struct pl_raw_batch *b, void (*fail)(void *ctx, uint32_t slot, int e),
+                         void *ctx);
 
 /* Packets received by one recvmmsg. */
-struct pl_raw_recv {
+struct pli_raw_recv {
 	struct mmsghdr msg[PL_RAW_RECV];
 	struct iovec iov[PL_RAW_RECV];
 	struct sockaddr_in6 from[PL_RAW_RECV];
@@ -79,9 +79,9 @@ struct pl_raw_recv {
 };
 
 /* Receives what is waiting on fd (non-blocking): the count, 0 when nothing, -1 on error. */
-int pl_raw_recv(int fd, struct pl_raw_recv *r);
+int pli_raw_recv(int fd, struct pli_raw_recv *r);
 
 /* The sender's address of received message i. */
-void pl_raw_from(const struct pl_raw_recv *r, int i, struct pl_scan_addr *a);
+void pli_raw_from(const struct pli_raw_recv *r, int i, struct pl_scan_addr *a);
 
 #endif

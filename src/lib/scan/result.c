@@ -48,7 +48,7 @@ pl_scan_reason_name(enum pl_scan_reason r)
 }
 
 uint64_t
-pl_scan_now_ns(void)
+pli_scan_now_ns(void)
 {
 	struct timespec ts;
 

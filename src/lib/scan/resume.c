@@ -40,9 +40,9 @@ put_escaped(struct pl_buf *b, const char *s)
 		unsigned char c = (unsigned char)*s;
 
 		if (c <= 0x20 || c > 0x7e || c == '%')
-			pl_buf_printf(b, "%%%02X", c);
+			pli_buf_printf(b, "%%%02X", c);
 		else
-			pl_buf_putc(b, (char)c);
+			pli_buf_putc(b, (char)c);
 	}
 }
 
@@ -53,22 +53,22 @@ pl_scan_resume_save(const char *path, char *const *args, size_t n_args,
 	struct pl_buf b;
 	enum pl_rc rc;
 
-	pl_buf_init(&b);
-	pl_buf_printf(&b, "%s\n", MAGIC);
+	pli_buf_init(&b);
+	pli_buf_printf(&b, "%s\n", MAGIC);
 	for (size_t i = 0; i < n_args; i++) {
-		pl_buf_puts(&b, "arg ");
+		pli_buf_puts(&b, "arg ");
 		put_escaped(&b, args[i]);
-		pl_buf_putc(&b, '\n');
+		pli_buf_putc(&b, '\n');
 	}
-	pl_buf_printf(&b, "next %llu\n", (unsigned long long)st->next);
+	pli_buf_printf(&b, "next %llu\n", (unsigned long long)st->next);
 	for (size_t i = 0; i < st->n_pending; i++)
-		pl_buf_printf(&b, "%s%llu%s", i % 16 == 0 ? "pending " : " ",
-		              (unsigned long long)st->pending[i],
-		              i % 16 == 15 || i + 1 == st->n_pending ? "\n" : "");
-	pl_buf_puts(&b, "end\n");
+		pli_buf_printf(&b, "%s%llu%s", i % 16 == 0 ? "pending " : " ",
+		               (unsigned long long)st->pending[i],
+		               i % 16 == 15 || i + 1 == st->n_pending ? "\n" : "");
+	pli_buf_puts(&b, "end\n");
 	/* A fresh temporary file (mkstemp: O_EXCL, never a planted symlink), then rename. */
-	rc = pl_atomic_write(path, b.data, b.len, err);
-	pl_buf_cleanup(&b);
+	rc = pli_atomic_write(path, b.data, b.len, err);
+	pli_buf_cleanup(&b);
 	return rc;
 }
 
@@ -81,9 +81,9 @@ unescape(const char *s, size_t n)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && pl_hex_digit(s[i + 1]) >= 0 &&
-		    pl_hex_digit(s[i + 2]) >= 0) {
-			out[k++] = (char)(pl_hex_digit(s[i + 1]) * 16 + pl_hex_digit(s[i + 2]));
+		if (s[i] == '%' && i + 2 < n && pli_hex_digit(s[i + 1]) >= 0 &&
+		    pli_hex_digit(s[i + 2]) >= 0) {
+			out[k++] = (char)(pli_hex_digit(s[i + 1]) * 16 + pli_hex_digit(s[i + 2]));
 			i += 2;
 		} else {
 			out[k++] = s[i];
@@ -127,7 +127,7 @@ parse_line(struct rparse *p, const char *s, size_t n, struct pl_scan_state *st)
 	}
 	if (n > 5 && memcmp(s, "next ", 5) == 0) {
 		p->have_next = 1;
-		return pl_parse_u64n(s + 5, n - 5, 0, UINT64_MAX, &st->next, NULL);
+		return pli_parse_u64n(s + 5, n - 5, 0, UINT64_MAX, &st->next, NULL);
 	}
 	if (n > 8 && memcmp(s, "pending ", 8) == 0) {
 		for (size_t i = 8; i < n;) {
@@ -136,7 +136,7 @@ parse_line(struct rparse *p, const char *s, size_t n, struct pl_scan_state *st)
 
 			while (j < n && s[j] != ' ')
 				j++;
-			if (pl_parse_u64n(s + i, j - i, 0, UINT64_MAX, &v, NULL) != PL_OK)
+			if (pli_parse_u64n(s + i, j - i, 0, UINT64_MAX, &v, NULL) != PL_OK)
 				return PL_ERR_PARSE;
 			if (p->n_pend >= RESUME_MAX_PENDING)
 				return PL_ERR_LIMIT;
@@ -246,7 +246,7 @@ pl_scan_resume_load(const char *path, char ***args, size_t *n_args, struct pl_sc
 	if (!fp)
 		return pl_err_set(err, PL_ERR_IO, "cannot open %s: %s", path, strerror(errno));
 	/* Streamed line by line: a resume file that is /dev/zero costs one line. */
-	rc = pl_lines_read(fp, RESUME_MAX_LINE, path, load_line, &l, err);
+	rc = pli_lines_read(fp, RESUME_MAX_LINE, path, load_line, &l, err);
 	fclose(fp);
 	return finish_parse(&l.p, rc, path, args, n_args, st, err);
 }

@@ -242,7 +242,7 @@ adapt_window(struct pl_scan *s, uint64_t now)
 static void
 tick(struct pl_scan *s)
 {
-	s->prog.elapsed_s = (double)(pl_scan_now_ns() - s->t0) / 1e9;
+	s->prog.elapsed_s = (double)(pli_scan_now_ns() - s->t0) / 1e9;
 	s->prog.inflight = s->eng ? s->ops->inflight(s->eng) : 0;
 	if (s->opts.on_tick)
 		s->opts.on_tick(s->opts.ctx, &s->prog);
@@ -356,7 +356,7 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 		return rc;
 	if (s->opts.on_started)
 		s->opts.on_started(s->opts.ctx);
-	s->t0 = last_tick = last_fill = pl_scan_now_ns();
+	s->t0 = last_tick = last_fill = pli_scan_now_ns();
 	s->window = START_WINDOW > min_window(s) ? START_WINDOW : (uint64_t)min_window(s);
 	s->last_adapt = s->t0;
 	burst = s->opts.rate > 100 ? s->opts.rate / 100 : 1.0;
@@ -368,7 +368,7 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 			rc = PL_ERR_INTERRUPTED;
 			break;
 		}
-		now = pl_scan_now_ns();
+		now = pli_scan_now_ns();
 		tokens += s->opts.rate * (double)(now - last_fill) / 1e9;
 		if (tokens > burst)
 			tokens = burst;
@@ -378,9 +378,9 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 			break;
 		if (s->eng && (rc = s->ops->poll(s->eng, finished(s) ? 0 : wait, err)) != PL_OK)
 			break;
-		if (pl_scan_now_ns() - last_tick >= (uint64_t)s->opts.tick_ms * 1000000ull) {
+		if (pli_scan_now_ns() - last_tick >= (uint64_t)s->opts.tick_ms * 1000000ull) {
 			tick(s);
-			last_tick = pl_scan_now_ns();
+			last_tick = pli_scan_now_ns();
 		}
 	}
 	if (rc == PL_ERR_INTERRUPTED) {

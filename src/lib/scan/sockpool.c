@@ -26,7 +26,7 @@
  * the kernel's own connect() routes with the address it chose). Destinations live in a
  * small direct-mapped table, so memory stays flat and a scan that visits each host
  * once (one port across a /16) never pays for learning. If a bound socket fails in a
- * way that says its address is gone, the engine calls pl_sockpool_forget(): the pool's
+ * way that says its address is gone, the engine calls pli_sockpool_forget(): the pool's
  * idle sockets are closed and its destinations go back to unbound sockets.
  *
  * Every socket open (idle here or in use by the engine) counts against cap, the
@@ -69,19 +69,19 @@ addr_len(int family)
 }
 
 int
-pl_sockpool_parse_reserved(const char *s, uint8_t *bitmap)
+pli_sockpool_parse_reserved(const char *s, uint8_t *bitmap)
 {
 	while (*s && *s != '\n') {
 		size_t n = strcspn(s, ",-\n");
 		uint64_t lo, hi;
 
-		if (pl_parse_u64n(s, n, 0, 65535, &lo, NULL) != PL_OK)
+		if (pli_parse_u64n(s, n, 0, 65535, &lo, NULL) != PL_OK)
 			return -1;
 		s += n;
 		hi = lo;
 		if (*s == '-') {
 			n = strcspn(++s, ",\n");
-			if (pl_parse_u64n(s, n, lo, 65535, &hi, NULL) != PL_OK)
+			if (pli_parse_u64n(s, n, lo, 65535, &hi, NULL) != PL_OK)
 				return -1;
 			s += n;
 		}
@@ -121,8 +121,8 @@ read_port_config(struct pl_sockpool *sp)
 		const char *t = buf + a + strspn(buf + a, " \t");
 
 		b = strcspn(t, " \t\n");
-		if (pl_parse_u64n(buf, a, 1, 65535, &lo, NULL) != PL_OK ||
-		    pl_parse_u64n(t, b, lo, 65535, &hi, NULL) != PL_OK) {
+		if (pli_parse_u64n(buf, a, 1, 65535, &lo, NULL) != PL_OK ||
+		    pli_parse_u64n(t, b, lo, 65535, &hi, NULL) != PL_OK) {
 			lo = 32768;
 			hi = 60999;
 		}
@@ -130,12 +130,12 @@ read_port_config(struct pl_sockpool *sp)
 	sp->port_lo = (uint32_t)lo;
 	sp->port_n = (uint32_t)(hi - lo + 1);
 	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
-		r = pl_scan_now_ns() ^ (uint64_t)getpid() << 32;
+		r = pli_scan_now_ns() ^ (uint64_t)getpid() << 32;
 	sp->port_next = (uint32_t)(r % sp->port_n);
 	if (read_small("/proc/sys/net/ipv4/ip_local_reserved_ports", buf, sizeof(buf)) == 0 &&
 	    buf[0] && buf[0] != '\n') {
 		sp->reserved = calloc(65536 / 8, 1);
-		if (sp->reserved && pl_sockpool_parse_reserved(buf, sp->reserved) != 0) {
+		if (sp->reserved && pli_sockpool_parse_reserved(buf, sp->reserved) != 0) {
 			free(sp->reserved); /* unreadable: let the kernel pick ports */
 			sp->reserved = NULL;
 			sp->port_n = 0;
@@ -144,7 +144,7 @@ read_port_config(struct pl_sockpool *sp)
 }
 
 enum pl_rc
-pl_sockpool_init(struct pl_sockpool *sp, uint32_t cap)
+pli_sockpool_init(struct pl_sockpool *sp, uint32_t cap)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->cap = cap;
@@ -172,7 +172,7 @@ close_idle(struct pl_sockpool *sp, struct pl_sp_pool *p)
 }
 
 void
-pl_sockpool_cleanup(struct pl_sockpool *sp)
+pli_sockpool_cleanup(struct pl_sockpool *sp)
 {
 	for (unsigned k = 0; k < PL_SP_POOLS; k++) {
 		if (sp->pool[k].idle)
@@ -187,7 +187,7 @@ pl_sockpool_cleanup(struct pl_sockpool *sp)
 }
 
 unsigned
-pl_sockpool_pick(struct pl_sockpool *sp, const struct pl_scan_addr *dst, int *learn)
+pli_sockpool_pick(struct pl_sockpool *sp, const struct pl_scan_addr *dst, int *learn)
 {
 	struct pl_sp_dst *d = &sp->dst[dst_hash(dst)];
 	unsigned unbound = dst->family == 6;
@@ -304,7 +304,7 @@ take_idle(struct pl_sp_pool *p, uint16_t dport, struct pl_sp_sock *out)
 }
 
 int
-pl_sockpool_get(struct pl_sockpool *sp, unsigned pool, uint16_t dport, struct pl_sp_sock *out)
+pli_sockpool_get(struct pl_sockpool *sp, unsigned pool, uint16_t dport, struct pl_sp_sock *out)
 {
 	struct pl_sp_pool *p = &sp->pool[pool];
 	int fd;
@@ -323,7 +323,7 @@ pl_sockpool_get(struct pl_sockpool *sp, unsigned pool, uint16_t dport, struct pl
 
 		close(fd);
 		sp->n_open--;
-		pl_sockpool_forget(sp, pool);
+		pli_sockpool_forget(sp, pool);
 		pool = family == 6;
 		p = &sp->pool[pool];
 		if ((fd = new_socket(sp, family)) < 0)
@@ -337,7 +337,7 @@ pl_sockpool_get(struct pl_sockpool *sp, unsigned pool, uint16_t dport, struct pl
 }
 
 void
-pl_sockpool_put(struct pl_sockpool *sp, const struct pl_sp_sock *s, int reuse)
+pli_sockpool_put(struct pl_sockpool *sp, const struct pl_sp_sock *s, int reuse)
 {
 	struct pl_sp_pool *p = &sp->pool[s->pool];
 
@@ -352,8 +352,8 @@ pl_sockpool_put(struct pl_sockpool *sp, const struct pl_sp_sock *s, int reuse)
 }
 
 void
-pl_sockpool_learn(struct pl_sockpool *sp, const struct pl_scan_addr *dst,
-                  const struct pl_sp_sock *s)
+pli_sockpool_learn(struct pl_sockpool *sp, const struct pl_scan_addr *dst,
+                   const struct pl_sp_sock *s)
 {
 	struct pl_sp_dst *d = &sp->dst[dst_hash(dst)];
 	struct sockaddr_storage ss;
@@ -396,7 +396,7 @@ pl_sockpool_learn(struct pl_sockpool *sp, const struct pl_scan_addr *dst,
 }
 
 void
-pl_sockpool_forget(struct pl_sockpool *sp, unsigned pool)
+pli_sockpool_forget(struct pl_sockpool *sp, unsigned pool)
 {
 	struct pl_sp_pool *p = &sp->pool[pool];
 

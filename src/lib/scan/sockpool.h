@@ -58,19 +58,19 @@ struct pl_sp_sock {
 
 /*
  * Sets up an empty pool for at most cap open sockets and reads the namespace's local
- * port range and reserved ports. Returns PL_OK or PL_ERR_NOMEM (pl_sockpool_cleanup is
+ * port range and reserved ports. Returns PL_OK or PL_ERR_NOMEM (pli_sockpool_cleanup is
  * safe after a failure).
  */
-enum pl_rc pl_sockpool_init(struct pl_sockpool *sp, uint32_t cap);
+enum pl_rc pli_sockpool_init(struct pl_sockpool *sp, uint32_t cap);
 
 /* Closes every idle socket and frees the pool (not sockets handed out). */
-void pl_sockpool_cleanup(struct pl_sockpool *sp);
+void pli_sockpool_cleanup(struct pl_sockpool *sp);
 
 /*
  * The pool a probe to dst takes its socket from. Sets *learn when the caller should
- * call pl_sockpool_learn() after its connect() (the second sighting of dst).
+ * call pli_sockpool_learn() after its connect() (the second sighting of dst).
  */
-unsigned pl_sockpool_pick(struct pl_sockpool *sp, const struct pl_scan_addr *dst, int *learn);
+unsigned pli_sockpool_pick(struct pl_sockpool *sp, const struct pl_scan_addr *dst, int *learn);
 
 /*
  * A socket from pool (idle: returns 0) or a new non-blocking one with
@@ -79,23 +79,23 @@ unsigned pl_sockpool_pick(struct pl_sockpool *sp, const struct pl_scan_addr *dst
  * differ from pool when a source address no longer works. Returns -1 with errno set on failure
  * (EMFILE etc.; nothing left open).
  */
-int pl_sockpool_get(struct pl_sockpool *sp, unsigned pool, uint16_t dport, struct pl_sp_sock *out);
+int pli_sockpool_get(struct pl_sockpool *sp, unsigned pool, uint16_t dport, struct pl_sp_sock *out);
 
 /* Gives a socket back: kept for reuse when reuse is set and its pool still wants it, else closed.
  */
-void pl_sockpool_put(struct pl_sockpool *sp, const struct pl_sp_sock *s, int reuse);
+void pli_sockpool_put(struct pl_sockpool *sp, const struct pl_sp_sock *s, int reuse);
 
 /* Records the source address the kernel chose for s (connect() started) as dst's. */
-void pl_sockpool_learn(struct pl_sockpool *sp, const struct pl_scan_addr *dst,
-                       const struct pl_sp_sock *s);
+void pli_sockpool_learn(struct pl_sockpool *sp, const struct pl_scan_addr *dst,
+                        const struct pl_sp_sock *s);
 
 /* Drops a source pool whose address stopped working: idle sockets closed, dsts relearn. */
-void pl_sockpool_forget(struct pl_sockpool *sp, unsigned pool);
+void pli_sockpool_forget(struct pl_sockpool *sp, unsigned pool);
 
 /*
  * Parses ip_local_reserved_ports ("8080,9000-9100", possibly empty) into a 65536-bit
  * bitmap. Pure. Returns 0, or -1 on malformed text (bitmap then partly filled).
  */
-int pl_sockpool_parse_reserved(const char *s, uint8_t *bitmap);
+int pli_sockpool_parse_reserved(const char *s, uint8_t *bitmap);
 
 #endif

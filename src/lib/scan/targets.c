@@ -74,15 +74,15 @@ parse_octet(const char *s, size_t n, uint8_t *lo, uint8_t *hi, struct pl_err *er
 		return PL_OK;
 	}
 	if (!dash) {
-		if (pl_parse_u64n(s, n, 0, 255, &a, err) != PL_OK)
+		if (pli_parse_u64n(s, n, 0, 255, &a, err) != PL_OK)
 			return PL_ERR_PARSE;
 		*lo = *hi = (uint8_t)a;
 		return PL_OK;
 	}
-	if (dash > s && pl_parse_u64n(s, (size_t)(dash - s), 0, 255, &a, err) != PL_OK)
+	if (dash > s && pli_parse_u64n(s, (size_t)(dash - s), 0, 255, &a, err) != PL_OK)
 		return PL_ERR_PARSE;
 	if ((size_t)(dash - s) + 1 < n &&
-	    pl_parse_u64n(dash + 1, n - (size_t)(dash - s) - 1, 0, 255, &b, err) != PL_OK)
+	    pli_parse_u64n(dash + 1, n - (size_t)(dash - s) - 1, 0, 255, &b, err) != PL_OK)
 		return PL_ERR_PARSE;
 	if (a > b)
 		return pl_err_set(err, PL_ERR_PARSE, "octet range %llu-%llu is reversed",
@@ -149,7 +149,7 @@ parse_cidr(const char *s, const char *slash, struct pl_target_spec *out, struct 
 		return pl_err_set(err, PL_ERR_PARSE, "bad address in '%s'", s);
 	memcpy(addr, s, n);
 	addr[n] = '\0';
-	if (pl_parse_u64(slash + 1, 0, bits, &prefix, err) != PL_OK)
+	if (pli_parse_u64(slash + 1, 0, bits, &prefix, err) != PL_OK)
 		return pl_err_set(err, PL_ERR_PARSE, "bad prefix length in '%s' (0-%u)", s, bits);
 	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, out->base.bytes) != 1)
 		return pl_err_set(err, PL_ERR_PARSE, "'%s' is not an IPv%d address", addr,

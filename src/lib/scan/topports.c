@@ -88,7 +88,7 @@ add_kb_phase(struct ranker *r)
 }
 
 enum pl_rc
-pl_ports_top_order(uint16_t *order, uint32_t n, uint32_t *len)
+pli_ports_top_order(uint16_t *order, uint32_t n, uint32_t *len)
 {
 	const struct pl_registry *reg = pl_registry_builtin();
 	struct ranker *r;
@@ -130,13 +130,13 @@ pl_ports_add_top(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 	items = realloc(ps->items, ((size_t)ps->n + n + 1) * sizeof(*items));
 	if (items)
 		ps->items = items;
-	if (!order || !items || pl_ports_top_order(order, n, &len) != PL_OK) {
+	if (!order || !items || pli_ports_top_order(order, n, &len) != PL_OK) {
 		free(order);
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
 	for (uint32_t i = 0; i < len; i++)
 		ps->items[ps->n++] = (uint32_t)PL_PROTO_TCP << 16 | order[i];
 	free(order);
-	pl_ports_normalize(ps); /* sorted and unique, as pl_ports_parse leaves it */
+	pli_ports_normalize(ps); /* sorted and unique, as pl_ports_parse leaves it */
 	return PL_OK;
 }

@@ -47,7 +47,7 @@ parse_hex(struct parser *p, const char *s, size_t n)
 
 		if (s[i] == ' ' || s[i] == '\t')
 			continue;
-		if ((v = pl_hex_digit(s[i])) < 0)
+		if ((v = pli_hex_digit(s[i])) < 0)
 			return fail(p, "hex: not a hex digit");
 		if (hi < 0) {
 			hi = v;
@@ -78,7 +78,7 @@ parse_ports(struct parser *p, const char *s, size_t n)
 			return fail(p, "ports: expected a comma-separated list of 1-65535");
 		memcpy(num, s + i, j - i);
 		num[j - i] = '\0';
-		if (pl_parse_u64(num, 1, 65535, &v, NULL) != PL_OK)
+		if (pli_parse_u64(num, 1, 65535, &v, NULL) != PL_OK)
 			return fail(p, "ports: expected a comma-separated list of 1-65535");
 		if (p->out->by_port[v] && p->out->by_port[v] != id)
 			return fail(p, "ports: this port already has a payload");
@@ -142,7 +142,7 @@ parse_pad(struct parser *p, const char *s, size_t n)
 		return fail(p, "pad: expected a length of 1-1472");
 	memcpy(num, s, n);
 	num[n] = '\0';
-	if (pl_parse_u64(num, 1, PL_UDP_PAYLOAD_MAX, &v, NULL) != PL_OK)
+	if (pli_parse_u64(num, 1, PL_UDP_PAYLOAD_MAX, &v, NULL) != PL_OK)
 		return fail(p, "pad: expected a length of 1-1472");
 	if (v > p->n_buf) {
 		memset(p->buf + p->n_buf, 0, v - p->n_buf);
@@ -191,8 +191,8 @@ parse_line(struct parser *p, const char *s, size_t n)
 }
 
 enum pl_rc
-pl_udp_payloads_parse(const char *text, size_t len, const char *source, struct pl_udp_payloads *out,
-                      struct pl_err *err)
+pli_udp_payloads_parse(const char *text, size_t len, const char *source,
+                       struct pl_udp_payloads *out, struct pl_err *err)
 {
 	struct parser *p = calloc(1, sizeof(*p));
 	enum pl_rc rc = PL_OK;
@@ -222,19 +222,19 @@ pl_udp_payloads_parse(const char *text, size_t len, const char *source, struct p
 out:
 	free(p);
 	if (rc != PL_OK)
-		pl_udp_payloads_cleanup(out);
+		pli_udp_payloads_cleanup(out);
 	return rc;
 }
 
 enum pl_rc
-pl_udp_payloads_builtin(struct pl_udp_payloads *out, struct pl_err *err)
+pli_udp_payloads_builtin(struct pl_udp_payloads *out, struct pl_err *err)
 {
-	return pl_udp_payloads_parse(pl_udp_payloads_text, pl_udp_payloads_text_len,
-	                             "udp-payloads.txt", out, err);
+	return pli_udp_payloads_parse(pl_udp_payloads_text, pl_udp_payloads_text_len,
+	                              "udp-payloads.txt", out, err);
 }
 
 const uint8_t *
-pl_udp_payload_for(const struct pl_udp_payloads *p, uint16_t port, size_t *len)
+pli_udp_payload_for(const struct pl_udp_payloads *p, uint16_t port, size_t *len)
 {
 	uint8_t id = p->by_port ? p->by_port[port] : 0;
 
@@ -243,7 +243,7 @@ pl_udp_payload_for(const struct pl_udp_payloads *p, uint16_t port, size_t *len)
 }
 
 void
-pl_udp_payloads_cleanup(struct pl_udp_payloads *p)
+pli_udp_payloads_cleanup(struct pl_udp_payloads *p)
 {
 	for (size_t i = 0; p->items && i < p->n; i++)
 		free(p->items[i].data);

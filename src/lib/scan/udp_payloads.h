@@ -32,17 +32,17 @@ struct pl_udp_payloads {
 /*
  * Parses the payload file format (see data/udp-payloads.txt) from len bytes at text.
  * source names the text in errors (with the line). PL_OK, PL_ERR_PARSE or PL_ERR_NOMEM;
- * on failure *out is empty. Free with pl_udp_payloads_cleanup.
+ * on failure *out is empty. Free with pli_udp_payloads_cleanup.
  */
-enum pl_rc pl_udp_payloads_parse(const char *text, size_t len, const char *source,
-                                 struct pl_udp_payloads *out, struct pl_err *err);
+enum pl_rc pli_udp_payloads_parse(const char *text, size_t len, const char *source,
+                                  struct pl_udp_payloads *out, struct pl_err *err);
 
 /* The built-in table (data/udp-payloads.txt as shipped). */
-enum pl_rc pl_udp_payloads_builtin(struct pl_udp_payloads *out, struct pl_err *err);
+enum pl_rc pli_udp_payloads_builtin(struct pl_udp_payloads *out, struct pl_err *err);
 
 /* The payload for port (NULL with *len 0 for an empty datagram); borrowed. */
-const uint8_t *pl_udp_payload_for(const struct pl_udp_payloads *p, uint16_t port, size_t *len);
+const uint8_t *pli_udp_payload_for(const struct pl_udp_payloads *p, uint16_t port, size_t *len);
 
-void pl_udp_payloads_cleanup(struct pl_udp_payloads *p);
+void pli_udp_payloads_cleanup(struct pl_udp_payloads *p);
 
 #endif

@@ -174,7 +174,7 @@ annotate_kb(struct pl_sock *s, const struct pl_kb *kb, uint16_t port, int listen
 }
 
 void
-pl_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct pl_kb *kb)
+pli_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct pl_kb *kb)
 {
 	int listening = is_listening(s);
 	uint16_t port = listening || s->rport == 0 || s->lport < s->rport ? s->lport : s->rport;
@@ -204,7 +204,7 @@ pl_annotate_ports(struct pl_sock *s, const struct pl_registry *reg, const struct
 }
 
 void
-pl_annotate_holders(const struct pl_sockset *set, struct pl_sock *s)
+pli_annotate_holders(const struct pl_sockset *set, struct pl_sock *s)
 {
 	const struct expected *e =
 	    s->kind == PL_SK_INET && is_listening(s) ? expected_for(s->lport) : NULL;
@@ -224,8 +224,8 @@ void
 pl_sockets_annotate(struct pl_sockset *set, const struct pl_registry *reg, const struct pl_kb *kb)
 {
 	for (size_t i = 0; i < set->n_socks; i++) {
-		pl_annotate_ports(&set->socks[i], reg, kb);
-		pl_annotate_holders(set, &set->socks[i]);
+		pli_annotate_ports(&set->socks[i], reg, kb);
+		pli_annotate_holders(set, &set->socks[i]);
 	}
 }
 

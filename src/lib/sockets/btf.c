@@ -142,7 +142,7 @@ check_header(struct pl_btf *b, const uint8_t *d, size_t len, struct pl_err *err)
 }
 
 enum pl_rc
-pl_btf_open(struct pl_btf *b, const void *data, size_t len, struct pl_err *err)
+pli_btf_open(struct pl_btf *b, const void *data, size_t len, struct pl_err *err)
 {
 	enum pl_rc rc;
 	uint32_t off = 0, n = 1;
@@ -182,12 +182,12 @@ pl_btf_open(struct pl_btf *b, const void *data, size_t len, struct pl_err *err)
 	b->n_types = n;
 	return PL_OK;
 fail:
-	pl_btf_cleanup(b);
+	pli_btf_cleanup(b);
 	return rc;
 }
 
 void
-pl_btf_cleanup(struct pl_btf *b)
+pli_btf_cleanup(struct pl_btf *b)
 {
 	free(b->type_off);
 	b->type_off = NULL;
@@ -195,7 +195,7 @@ pl_btf_cleanup(struct pl_btf *b)
 }
 
 void
-pl_btf_find(const struct pl_btf *b, struct pl_btf_want *want, size_t n)
+pli_btf_find(const struct pl_btf *b, struct pl_btf_want *want, size_t n)
 {
 	size_t left = n;
 
@@ -297,8 +297,8 @@ member_in(const struct pl_btf *b, uint32_t struct_id, uint32_t base, const char 
 }
 
 enum pl_rc
-pl_btf_member(const struct pl_btf *b, uint32_t struct_id, const char *name,
-              struct pl_btf_field *out, struct pl_err *err)
+pli_btf_member(const struct pl_btf *b, uint32_t struct_id, const char *name,
+               struct pl_btf_field *out, struct pl_err *err)
 {
 	uint32_t visits = 0;
 	enum pl_rc rc = member_in(b, struct_id, 0, name, 0, &visits, out, err);

@@ -31,14 +31,14 @@ struct pl_btf {
 	uint32_t n_types;   /* ids are 1 .. n_types - 1 */
 };
 
-/* One name to find: filled in by pl_btf_find. */
+/* One name to find: filled in by pli_btf_find. */
 struct pl_btf_want {
 	enum pl_btf_kind kind;
 	const char *name;
 	uint32_t id; /* out: the first type of that kind and name, 0 if none */
 };
 
-/* A struct member after pl_btf_member: where it is and how wide it is. */
+/* A struct member after pli_btf_member: where it is and how wide it is. */
 struct pl_btf_field {
 	uint32_t offset; /* bytes from the start of the outer struct */
 	uint32_t size;   /* bytes; a pointer is 8 */
@@ -48,13 +48,13 @@ struct pl_btf_field {
 /*
  * Checks the header and every type record of data (len bytes) and indexes the types.
  * Returns PL_OK, PL_ERR_PARSE (what was wrong in err), or PL_ERR_NOMEM. data must stay
- * valid and 4-byte aligned while b is used; pl_btf_cleanup releases the index.
+ * valid and 4-byte aligned while b is used; pli_btf_cleanup releases the index.
  */
-enum pl_rc pl_btf_open(struct pl_btf *b, const void *data, size_t len, struct pl_err *err);
-void pl_btf_cleanup(struct pl_btf *b);
+enum pl_rc pli_btf_open(struct pl_btf *b, const void *data, size_t len, struct pl_err *err);
+void pli_btf_cleanup(struct pl_btf *b);
 
 /* Looks up every entry of want (n of them) in one pass over the types. */
-void pl_btf_find(const struct pl_btf *b, struct pl_btf_want *want, size_t n);
+void pli_btf_find(const struct pl_btf *b, struct pl_btf_want *want, size_t n);
 
 /*
  * Finds member name of the struct or union struct_id, also inside anonymous struct and
@@ -62,7 +62,7 @@ void pl_btf_find(const struct pl_btf *b, struct pl_btf_want *want, size_t n);
  * type are looked through. Returns PL_OK, PL_ERR_NOTFOUND, or PL_ERR_PARSE when the
  * member is a bit field or its type has no fixed size.
  */
-enum pl_rc pl_btf_member(const struct pl_btf *b, uint32_t struct_id, const char *name,
-                         struct pl_btf_field *out, struct pl_err *err);
+enum pl_rc pli_btf_member(const struct pl_btf *b, uint32_t struct_id, const char *name,
+                          struct pl_btf_field *out, struct pl_err *err);
 
 #endif

@@ -43,7 +43,7 @@ static enum pl_rc
 collect_raw(struct pl_collect_ctx *c, const char *procnet_dir, int can_name)
 {
 	size_t first = c->list.n;
-	enum pl_rc rc = pl_procnet_read_raw(procnet_dir, &c->list, c->err);
+	enum pl_rc rc = pli_procnet_read_raw(procnet_dir, &c->list, c->err);
 
 	for (size_t i = first; rc == PL_OK && i < c->list.n; i++) {
 		struct pl_sock *s = &c->list.v[i];
@@ -64,7 +64,7 @@ states_for(const struct pl_sock_query *q, enum pl_proto p)
 {
 	unsigned what = q->what ? q->what : PL_SQ_LISTEN;
 
-	return p == PL_PROTO_TCP ? pl_sock_tcp_states(what) : pl_sock_udp_states(what);
+	return p == PL_PROTO_TCP ? pli_sock_tcp_states(what) : pli_sock_udp_states(what);
 }
 
 /* Dumps one proto/family; falls back to /proc for the rest of the run on failure. */
@@ -75,8 +75,8 @@ collect_one(struct pl_collect_ctx *c, int nlfd, enum pl_proto p, int fam, const 
 	enum pl_rc rc;
 
 	if (nlfd >= 0 && !c->use_proc) {
-		rc = pl_sockdiag_dump(nlfd, p, fam, states_for(c->q, p), c->q->port, &c->list,
-		                      &nerr);
+		rc = pli_sockdiag_dump(nlfd, p, fam, states_for(c->q, p), c->q->port, &c->list,
+		                       &nerr);
 		if (rc == PL_OK)
 			return PL_OK;
 		if (rc == PL_ERR_NOMEM)
@@ -91,7 +91,7 @@ collect_one(struct pl_collect_ctx *c, int nlfd, enum pl_proto p, int fam, const 
 		c->proc_used = 1;
 	}
 	c->proc_used = 1;
-	return pl_procnet_read(procdir, p, fam, states_for(c->q, p), &c->list, c->err);
+	return pli_procnet_read(procdir, p, fam, states_for(c->q, p), &c->list, c->err);
 }
 
 /*
@@ -108,15 +108,15 @@ collect_tcp_both(struct pl_collect_ctx *c, int nlfd)
 
 	if (nlfd < 0 || c->use_proc)
 		return PL_ERR_UNSUPPORTED;
-	rc = pl_sockdiag_dump(nlfd, PL_PROTO_TCP, AF_UNSPEC, states_for(c->q, PL_PROTO_TCP),
-	                      c->q->port, &c->list, &nerr);
+	rc = pli_sockdiag_dump(nlfd, PL_PROTO_TCP, AF_UNSPEC, states_for(c->q, PL_PROTO_TCP),
+	                       c->q->port, &c->list, &nerr);
 	if (rc == PL_ERR_NOMEM)
 		return pl_err_set(c->err, rc, "out of memory");
 	return rc == PL_OK ? PL_OK : PL_ERR_UNSUPPORTED;
 }
 
 enum pl_rc
-pl_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet_dir)
+pli_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet_dir)
 {
 	size_t first = c->list.n;
 	struct pl_err nerr = {0};
@@ -124,7 +124,7 @@ pl_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procnet
 	int nlfd = -1;
 
 	if (!c->use_proc) {
-		nlfd = pl_sockdiag_open(&nerr);
+		nlfd = pli_sockdiag_open(&nerr);
 		if (nlfd < 0 &&
 		    pl_sockset_note(c->set, "%s; read %s instead", nerr.msg, procnet_dir) != PL_OK)
 			return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
@@ -237,13 +237,13 @@ gather(struct pl_collect_ctx *c, const char *proc_root)
 	enum pl_rc rc;
 
 	snprintf(procnet, sizeof(procnet), "%s/net", proc_root);
-	rc = pl_collect_current_ns(c, 0, procnet);
+	rc = pli_collect_current_ns(c, 0, procnet);
 	if (rc == PL_OK && c->q->all_netns)
-		rc = pl_collect_other_ns(c, c->set, proc_root, c->err);
+		rc = pli_collect_other_ns(c, c->set, proc_root, c->err);
 	if (rc == PL_OK)
 		filter_basic(c);
 	if (rc == PL_OK)
-		rc = pl_collect_prepare(c);
+		rc = pli_collect_prepare(c);
 	return rc;
 }
 
@@ -257,19 +257,19 @@ collect_with_owners(struct pl_collect_ctx *c, const char *proc_root, struct pl_o
 
 	if (c->q->port < 0 && !c->q->pid) {
 		/* Everything is wanted: scan /proc while the kernel dumps. */
-		rc = pl_owner_scan_start(proc_root, c->q->threads, c->q->owner_source, NULL, 0,
-		                         &scan, c->err);
+		rc = pli_owner_scan_start(proc_root, c->q->threads, c->q->owner_source, NULL, 0,
+		                          &scan, c->err);
 		if (rc != PL_OK)
 			return rc;
 		rc = gather(c, proc_root);
 		if (rc != PL_OK) {
 			struct pl_owner_map discard;
 
-			if (pl_owner_scan_finish(&scan, &discard, NULL) == PL_OK)
-				pl_owner_map_cleanup(&discard);
+			if (pli_owner_scan_finish(&scan, &discard, NULL) == PL_OK)
+				pli_owner_map_cleanup(&discard);
 			return rc;
 		}
-		return pl_owner_scan_finish(&scan, map, c->err);
+		return pli_owner_scan_finish(&scan, map, c->err);
 	}
 	rc = gather(c, proc_root);
 	if (rc == PL_OK)
@@ -277,8 +277,8 @@ collect_with_owners(struct pl_collect_ctx *c, const char *proc_root, struct pl_o
 	if (rc == PL_OK && n_wanted == 0) {
 		map->complete = 1;
 	} else if (rc == PL_OK) {
-		rc = pl_owner_map_build(proc_root, c->q->threads, c->q->owner_source, wanted,
-		                        n_wanted, map, c->err);
+		rc = pli_owner_map_build(proc_root, c->q->threads, c->q->owner_source, wanted,
+		                         n_wanted, map, c->err);
 	}
 	free(wanted);
 	return rc;
@@ -315,9 +315,9 @@ pl_sockets_collect(const struct pl_sock_query *q, struct pl_sockset **out, struc
 		c.set->source = "netlink sock_diag; /proc/net for raw and packet sockets";
 	else
 		c.set->source = "netlink sock_diag";
-	rc = pl_collect_finish(&c, proc_root, q->processes ? &map : NULL);
+	rc = pli_collect_finish(&c, proc_root, q->processes ? &map : NULL);
 out:
-	pl_owner_map_cleanup(&map);
+	pli_owner_map_cleanup(&map);
 	pl_sock_list_cleanup(&c.list);
 	if (rc != PL_OK) {
 		pl_sockset_free(c.set);

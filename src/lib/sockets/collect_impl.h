@@ -19,14 +19,14 @@ struct pl_collect_ctx {
 
 /* Annotates what does not need holders and sorts the rows; runs while the owner scan
  * may still be going. */
-enum pl_rc pl_collect_prepare(struct pl_collect_ctx *c);
+enum pl_rc pli_collect_prepare(struct pl_collect_ctx *c);
 
 /*
  * Attaches holders from map (NULL: processes were not asked for), applies the pid, uid
  * and flagged filters, finishes annotation and moves the sockets into c->set (in the
- * order pl_collect_prepare sorted them).
+ * order pli_collect_prepare sorted them).
  */
-enum pl_rc pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root,
-                             const struct pl_owner_map *map);
+enum pl_rc pli_collect_finish(struct pl_collect_ctx *c, const char *proc_root,
+                              const struct pl_owner_map *map);
 
 #endif

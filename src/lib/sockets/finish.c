@@ -3,7 +3,7 @@
  * finish.c - the second half of a collection: joins sockets to their holders (the
  * owner map, by inode), reads each holder process once, applies the filters that need
  * holders or annotations (--pid, --user, --flagged). Before that, while the owner scan
- * still runs, pl_collect_prepare annotates ports and sorts the rows.
+ * still runs, pli_collect_prepare annotates ports and sorts the rows.
  */
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -168,7 +168,7 @@ join_procs(struct owner_join *j, struct pl_sockset *set, const char *proc_root, 
 	for (size_t i = 0; rc == PL_OK && i < n; i++) {
 		j->by_pid.vals[u64map_slot(&j->by_pid, (uint64_t)(uint32_t)pids[i] + 1)] =
 		    (uint32_t)i;
-		rc = pl_proc_read(proc_root, pids[i], &set->procs[i]);
+		rc = pli_proc_read(proc_root, pids[i], &set->procs[i]);
 		if (rc == PL_OK)
 			set->n_procs++;
 	}
@@ -401,7 +401,7 @@ sort_list(struct pl_sock_list *l)
 }
 
 enum pl_rc
-pl_collect_prepare(struct pl_collect_ctx *c)
+pli_collect_prepare(struct pl_collect_ctx *c)
 {
 	const struct pl_sock_query *q = c->q;
 	enum pl_rc rc;
@@ -411,7 +411,7 @@ pl_collect_prepare(struct pl_collect_ctx *c)
 		const struct pl_kb *kb = q->kb ? q->kb : pl_kb_builtin();
 
 		for (size_t i = 0; i < c->list.n; i++)
-			pl_annotate_ports(&c->list.v[i], reg, kb);
+			pli_annotate_ports(&c->list.v[i], reg, kb);
 	}
 	rc = sort_list(&c->list);
 	if (rc != PL_OK)
@@ -429,7 +429,7 @@ any_hidden(const struct pl_sockset *set)
 }
 
 enum pl_rc
-pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct pl_owner_map *map)
+pli_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct pl_owner_map *map)
 {
 	const struct pl_sock_query *q = c->q;
 	struct pl_sockset *set = c->set;
@@ -448,11 +448,11 @@ pl_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct 
 	set->n_socks = c->list.n;
 	c->list.v = NULL;
 	c->list.n = c->list.cap = 0;
-	/* Ports were annotated and rows sorted by pl_collect_prepare; filtering keeps the
+	/* Ports were annotated and rows sorted by pli_collect_prepare; filtering keeps the
 	 * order. */
 	for (size_t i = 0; i < set->n_socks; i++) {
 		if (q->annotate || q->flagged_only)
-			pl_annotate_holders(set, &set->socks[i]);
+			pli_annotate_holders(set, &set->socks[i]);
 		if (keep_owned(set, q, &set->socks[i]))
 			set->socks[kept++] = set->socks[i];
 	}

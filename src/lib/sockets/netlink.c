@@ -25,7 +25,7 @@
 #define RECV_BUF (256u * 1024u)
 
 int
-pl_sockdiag_open(struct pl_err *err)
+pli_sockdiag_open(struct pl_err *err)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 
@@ -111,8 +111,8 @@ send_request(int fd, enum pl_proto proto, int family, uint32_t states, int port,
 }
 
 enum pl_rc
-pl_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states, int port,
-                 struct pl_sock_list *l, struct pl_err *err)
+pli_sockdiag_dump(int nlfd, enum pl_proto proto, int family, uint32_t states, int port,
+                  struct pl_sock_list *l, struct pl_err *err)
 {
 	uint32_t seq = (uint32_t)time(NULL) ^ (uint32_t)(family << 8) ^ (uint32_t)proto;
 	char *buf = malloc(RECV_BUF);

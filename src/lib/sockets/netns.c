@@ -134,7 +134,7 @@ ns_thread(void *arg)
 		return NULL;
 	}
 	close(fd);
-	j->rc = pl_collect_current_ns(j->c, j->index, "/proc/thread-self/net");
+	j->rc = pli_collect_current_ns(j->c, j->index, "/proc/thread-self/net");
 	return NULL;
 }
 
@@ -158,11 +158,11 @@ add_netns(struct pl_sockset *set, const struct ns_found *f, const char *proc_roo
 	if (f->pid) {
 		struct pl_proc p;
 
-		if (pl_proc_read(proc_root, f->pid, &p) != PL_OK)
+		if (pli_proc_read(proc_root, f->pid, &p) != PL_OK)
 			return PL_ERR_NOMEM;
 		n->container = p.container;
 		p.container = NULL;
-		pl_proc_cleanup(&p);
+		pli_proc_cleanup(&p);
 	}
 	return PL_OK;
 }
@@ -191,7 +191,7 @@ collect_ns(struct pl_collect_ctx *c, const struct ns_found *f, uint32_t index,
 
 		snprintf(procnet, sizeof(procnet), "%s/%d/net", proc_root, (int)f->pid);
 		c->use_proc = 1;
-		rc = pl_collect_current_ns(c, index, procnet);
+		rc = pli_collect_current_ns(c, index, procnet);
 		c->use_proc = saved;
 		if (rc == PL_OK || rc == PL_ERR_NOMEM)
 			return rc;
@@ -203,8 +203,8 @@ collect_ns(struct pl_collect_ctx *c, const struct ns_found *f, uint32_t index,
 }
 
 enum pl_rc
-pl_collect_other_ns(struct pl_collect_ctx *c, struct pl_sockset *set, const char *proc_root,
-                    struct pl_err *err)
+pli_collect_other_ns(struct pl_collect_ctx *c, struct pl_sockset *set, const char *proc_root,
+                     struct pl_err *err)
 {
 	struct ns_list l = {0};
 	uint64_t own = set->netns[0].ino;

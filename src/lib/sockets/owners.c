@@ -17,7 +17,7 @@
  * table. When the caller wants only a few inodes (the port page), the scan keeps only
  * those.
  * As root on a busy machine the kernel's task_file iterator (owners_bpf.c) does the
- * same work several times faster; pl_owner_scan_start picks one or the other, and the
+ * same work several times faster; pli_owner_scan_start picks one or the other, and the
  * iterator's result is completed here with any process it did not show.
  */
 #include <errno.h>
@@ -63,7 +63,7 @@ parse_pid(const char *s, int32_t *pid)
 }
 
 int
-pl_owner_wanted(const uint64_t *wanted, size_t n_wanted, uint64_t ino)
+pli_owner_wanted(const uint64_t *wanted, size_t n_wanted, uint64_t ino)
 {
 	size_t lo = 0, hi = n_wanted;
 
@@ -85,7 +85,7 @@ pl_owner_wanted(const uint64_t *wanted, size_t n_wanted, uint64_t ino)
 static void
 add_ref(struct pl_owner_job *j, uint64_t ino, int32_t pid, int32_t fd)
 {
-	if (!pl_owner_wanted(j->wanted, j->n_wanted, ino))
+	if (!pli_owner_wanted(j->wanted, j->n_wanted, ino))
 		return;
 	if (PLI_ARRAY_RESERVE(j->refs, j->cap, j->n + 1, 1024) != PL_OK) {
 		j->nomem = 1;
@@ -369,7 +369,7 @@ procfs_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struct 
 	scan->pids = NULL;
 	scan->procfd = -1;
 	if (rc != PL_OK) {
-		pl_owner_map_cleanup(map);
+		pli_owner_map_cleanup(map);
 		return pl_err_set(err, rc, "out of memory mapping sockets to processes");
 	}
 	return PL_OK;
@@ -456,14 +456,14 @@ bpf_thread(void *arg)
 	int32_t *seen = NULL;
 	size_t n_seen = 0;
 
-	scan->bpf_rc = pl_owner_bpf_collect(scan->wanted, scan->n_wanted, &scan->bpf_map, &seen,
-	                                    &n_seen, &scan->bpf_err);
+	scan->bpf_rc = pli_owner_bpf_collect(scan->wanted, scan->n_wanted, &scan->bpf_map, &seen,
+	                                     &n_seen, &scan->bpf_err);
 	if (scan->bpf_rc == PL_OK) {
 		scan->bpf_rc = read_unseen(scan, seen, n_seen);
 		if (scan->bpf_rc != PL_OK) {
 			pl_err_set(&scan->bpf_err, scan->bpf_rc, "cannot read /proc: %s",
 			           pl_strerror(scan->bpf_rc));
-			pl_owner_map_cleanup(&scan->bpf_map);
+			pli_owner_map_cleanup(&scan->bpf_map);
 		}
 	}
 	free(seen);
@@ -471,9 +471,9 @@ bpf_thread(void *arg)
 }
 
 enum pl_rc
-pl_owner_scan_start(const char *proc_root, unsigned threads, unsigned source,
-                    const uint64_t *wanted, size_t n_wanted, struct pl_owner_scan *scan,
-                    struct pl_err *err)
+pli_owner_scan_start(const char *proc_root, unsigned threads, unsigned source,
+                     const uint64_t *wanted, size_t n_wanted, struct pl_owner_scan *scan,
+                     struct pl_err *err)
 {
 	enum pl_rc rc;
 
@@ -481,12 +481,12 @@ pl_owner_scan_start(const char *proc_root, unsigned threads, unsigned source,
 	scan->procfd = -1;
 	scan->source = source;
 	if (source == PL_OWNERS_BPF) {
-		rc = pl_owner_bpf_check(proc_root, err);
+		rc = pli_owner_bpf_check(proc_root, err);
 		if (rc != PL_OK)
 			return rc;
 	}
 	if (source == PL_OWNERS_PROCFS ||
-	    (source == PL_OWNERS_AUTO && !pl_owner_bpf_worthwhile(proc_root)))
+	    (source == PL_OWNERS_AUTO && !pli_owner_bpf_worthwhile(proc_root)))
 		return procfs_scan_start(proc_root, threads, wanted, n_wanted, scan, err);
 	/* One thread suffices: the kernel walks the file tables in a few milliseconds. */
 	scan->bpf = 1;
@@ -499,7 +499,7 @@ pl_owner_scan_start(const char *proc_root, unsigned threads, unsigned source,
 }
 
 enum pl_rc
-pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struct pl_err *err)
+pli_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struct pl_err *err)
 {
 	enum pl_rc rc;
 
@@ -529,20 +529,21 @@ pl_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, struc
 }
 
 enum pl_rc
-pl_owner_map_build(const char *proc_root, unsigned threads, unsigned source, const uint64_t *wanted,
-                   size_t n_wanted, struct pl_owner_map *map, struct pl_err *err)
+pli_owner_map_build(const char *proc_root, unsigned threads, unsigned source,
+                    const uint64_t *wanted, size_t n_wanted, struct pl_owner_map *map,
+                    struct pl_err *err)
 {
 	struct pl_owner_scan scan;
 	enum pl_rc rc =
-	    pl_owner_scan_start(proc_root, threads, source, wanted, n_wanted, &scan, err);
+	    pli_owner_scan_start(proc_root, threads, source, wanted, n_wanted, &scan, err);
 
 	if (rc != PL_OK)
 		return rc;
-	return pl_owner_scan_finish(&scan, map, err);
+	return pli_owner_scan_finish(&scan, map, err);
 }
 
 void
-pl_owner_map_cleanup(struct pl_owner_map *map)
+pli_owner_map_cleanup(struct pl_owner_map *map)
 {
 	free(map->refs);
 	map->refs = NULL;

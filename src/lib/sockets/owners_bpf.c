@@ -15,7 +15,7 @@
  * emitted here. The struct offsets it needs (file->f_inode, inode->i_mode/i_ino,
  * task_struct->tgid, the iterator context) come from the running kernel's BTF
  * (btf.c), so one binary works across kernel versions. Loading it needs CAP_BPF and
- * CAP_PERFMON (root); reading the BTF costs about 1.5 ms, so pl_owner_bpf_worthwhile
+ * CAP_PERFMON (root); reading the BTF costs about 1.5 ms, so pli_owner_bpf_worthwhile
  * only picks it when the machine has enough open files to win. Any failure
  * (older kernel, lockdown, seccomp, a container) is PL_ERR_UNSUPPORTED, and the caller
  * falls back to /proc.
@@ -121,7 +121,7 @@ open_files(void)
 }
 
 enum pl_rc
-pl_owner_bpf_check(const char *proc_root, struct pl_err *err)
+pli_owner_bpf_check(const char *proc_root, struct pl_err *err)
 {
 	struct stat st;
 
@@ -145,9 +145,9 @@ pl_owner_bpf_check(const char *proc_root, struct pl_err *err)
 }
 
 int
-pl_owner_bpf_worthwhile(const char *proc_root)
+pli_owner_bpf_worthwhile(const char *proc_root)
 {
-	return pl_owner_bpf_check(proc_root, NULL) == PL_OK && open_files() >= BPF_MIN_OPEN_FILES;
+	return pli_owner_bpf_check(proc_root, NULL) == PL_OK && open_files() >= BPF_MIN_OPEN_FILES;
 }
 
 static void
@@ -264,7 +264,7 @@ find_layout(const struct pl_btf *b, struct iter_layout *L, struct pl_err *err)
 	struct pl_err e = {0};
 	enum pl_rc rc;
 
-	pl_btf_find(b, want, sizeof(want) / sizeof(want[0]));
+	pli_btf_find(b, want, sizeof(want) / sizeof(want[0]));
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!want[i].id)
 			return pl_err_set(err, PL_ERR_UNSUPPORTED,
@@ -272,7 +272,7 @@ find_layout(const struct pl_btf *b, struct iter_layout *L, struct pl_err *err)
 			                  want[i].name);
 	L->func_id = want[0].id;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		rc = pl_btf_member(b, want[fields[i].in].id, fields[i].name, fields[i].out, &e);
+		rc = pli_btf_member(b, want[fields[i].in].id, fields[i].name, fields[i].out, &e);
 		if (rc != PL_OK)
 			return pl_err_set(err, PL_ERR_UNSUPPORTED, "kernel iterator: %s", e.msg);
 		rc = want_width(fields[i].out, fields[i].name, fields[i].pointer, fields[i].min,
@@ -316,10 +316,10 @@ kernel_layout(struct iter_layout *L, struct pl_err *err)
 			got += (size_t)n;
 		size = got;
 	}
-	rc = pl_btf_open(&b, copy ? (const void *)copy : data, size, &e);
+	rc = pli_btf_open(&b, copy ? (const void *)copy : data, size, &e);
 	if (rc == PL_OK) {
 		rc = find_layout(&b, L, err);
-		pl_btf_cleanup(&b);
+		pli_btf_cleanup(&b);
 	} else {
 		rc = pl_err_set(err, rc == PL_ERR_NOMEM ? rc : PL_ERR_UNSUPPORTED,
 		                "kernel iterator: %s", e.msg);
@@ -405,7 +405,7 @@ add_records(struct bpf_reader *r, const uint8_t *rec, size_t n)
 		memcpy(&ref.fd, rec + 12, 4);
 		if (note_seen(r, ref.pid) != PL_OK)
 			return PL_ERR_NOMEM;
-		if (!ref.inode || !pl_owner_wanted(r->want, r->n_want, ref.inode))
+		if (!ref.inode || !pli_owner_wanted(r->want, r->n_want, ref.inode))
 			continue;
 		if (PLI_ARRAY_RESERVE(map->refs, r->cap, map->n + 1, 4096) != PL_OK)
 			return PL_ERR_NOMEM;
@@ -423,8 +423,8 @@ cmp_pid(const void *a, const void *b)
 }
 
 enum pl_rc
-pl_owner_bpf_collect(const uint64_t *want, size_t n_want, struct pl_owner_map *map, int32_t **seen,
-                     size_t *n_seen, struct pl_err *err)
+pli_owner_bpf_collect(const uint64_t *want, size_t n_want, struct pl_owner_map *map, int32_t **seen,
+                      size_t *n_seen, struct pl_err *err)
 {
 	struct bpf_reader r = {.map = map, .want = want, .n_want = n_want};
 	struct iter_layout L;
@@ -481,6 +481,6 @@ out:
 	free(r.seen);
 	close(iter_fd);
 	if (rc != PL_OK)
-		pl_owner_map_cleanup(map);
+		pli_owner_map_cleanup(map);
 	return rc;
 }

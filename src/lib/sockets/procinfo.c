@@ -78,7 +78,7 @@ read_cmdline(const char *root, int32_t pid)
 }
 
 enum pl_rc
-pl_proc_read(const char *proc_root, int32_t pid, struct pl_proc *p)
+pli_proc_read(const char *proc_root, int32_t pid, struct pl_proc *p)
 {
 	const char *root = proc_root ? proc_root : "/proc";
 	char buf[4096], path[1024], unit[256] = "", container[128] = "";
@@ -105,14 +105,14 @@ pl_proc_read(const char *proc_root, int32_t pid, struct pl_proc *p)
 		p->cgroup = strdup("");
 	}
 	if (!p->cmdline || !p->cgroup || (*unit && n > 0 && !p->unit)) {
-		pl_proc_cleanup(p);
+		pli_proc_cleanup(p);
 		return PL_ERR_NOMEM;
 	}
 	return PL_OK;
 }
 
 void
-pl_proc_cleanup(struct pl_proc *p)
+pli_proc_cleanup(struct pl_proc *p)
 {
 	free(p->cmdline);
 	free(p->cgroup);

@@ -54,8 +54,8 @@ read_hex(struct cursor *c, unsigned ndig, uint64_t *v)
 	unsigned n = 0;
 
 	*v = 0;
-	while (c->p < c->end && pl_hex_digit(*c->p) >= 0 && (ndig ? n < ndig : n < 16)) {
-		*v = (*v << 4) | (uint64_t)pl_hex_digit(*c->p);
+	while (c->p < c->end && pli_hex_digit(*c->p) >= 0 && (ndig ? n < ndig : n < 16)) {
+		*v = (*v << 4) | (uint64_t)pli_hex_digit(*c->p);
 		c->p++;
 		n++;
 	}
@@ -240,7 +240,7 @@ parse_rows(const char *data, size_t len, const struct row_kind *k, struct pl_soc
 		c.line_start = c.p;
 		lc = c;
 		lc.end = eol ? eol : c.end;
-		s = pl_sock_list_push(l);
+		s = pli_sock_list_push(l);
 		if (!s)
 			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		rc = k->packet ? parse_packet_line(&lc, s, err)
@@ -344,8 +344,8 @@ read_file(const char *dir, const char *name, char **data, size_t *len, struct pl
 }
 
 enum pl_rc
-pl_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t states,
-                struct pl_sock_list *l, struct pl_err *err)
+pli_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t states,
+                 struct pl_sock_list *l, struct pl_err *err)
 {
 	char *data = NULL;
 	size_t len = 0, first = l->n, kept;
@@ -370,7 +370,7 @@ pl_procnet_read(const char *dir, enum pl_proto proto, int family, uint32_t state
 }
 
 enum pl_rc
-pl_procnet_read_raw(const char *dir, struct pl_sock_list *l, struct pl_err *err)
+pli_procnet_read_raw(const char *dir, struct pl_sock_list *l, struct pl_err *err)
 {
 	static const char *const files[] = {"raw", "raw6", "packet"};
 

@@ -24,7 +24,7 @@
 #include "core/array.h"
 
 struct pl_sock *
-pl_sock_list_push(struct pl_sock_list *l)
+pli_sock_list_push(struct pl_sock_list *l)
 {
 	if (PLI_ARRAY_RESERVE(l->v, l->cap, l->n + 1, 256) != PL_OK)
 		return NULL;
@@ -79,7 +79,7 @@ parse_one(const struct nlmsghdr *nlh, enum pl_proto proto, struct pl_sock_list *
 	if (msg.idiag_family != AF_INET && msg.idiag_family != AF_INET6)
 		return pl_err_set_at(err, PL_ERR_PARSE, "<sock_diag>", 0, (unsigned)off + 1,
 		                     "unexpected address family %u", msg.idiag_family);
-	s = pl_sock_list_push(l);
+	s = pli_sock_list_push(l);
 	if (!s)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	s->proto = (uint8_t)proto;

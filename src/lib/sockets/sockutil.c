@@ -39,7 +39,7 @@ pl_sock_state_name(const struct pl_sock *s)
 }
 
 uint32_t
-pl_sock_tcp_states(unsigned what)
+pli_sock_tcp_states(unsigned what)
 {
 	uint32_t all = ((1u << PL_SS_MAX) - 1u) & ~1u;
 	uint32_t m = 0;
@@ -52,7 +52,7 @@ pl_sock_tcp_states(unsigned what)
 }
 
 uint32_t
-pl_sock_udp_states(unsigned what)
+pli_sock_udp_states(unsigned what)
 {
 	uint32_t m = 0;
 
@@ -254,7 +254,7 @@ pl_sockset_free(struct pl_sockset *set)
 	if (!set)
 		return;
 	for (size_t i = 0; i < set->n_procs; i++)
-		pl_proc_cleanup(&set->procs[i]);
+		pli_proc_cleanup(&set->procs[i]);
 	for (size_t i = 0; i < set->n_netns; i++)
 		free(set->netns[i].container);
 	for (size_t i = 0; i < set->n_notes; i++)

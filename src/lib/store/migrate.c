@@ -120,7 +120,7 @@ read_version(struct pl_store *st, struct pl_err *err)
 	if (rc == PL_OK)
 		rc = sq_step(q, &row, err);
 	if (rc != PL_OK && st->backend == STORE_SQLITE)
-		rc = pl_store_db_err(st, err, "not a readable SQLite database");
+		rc = pli_store_db_err(st, err, "not a readable SQLite database");
 	st->version = rc == PL_OK && row ? (int)sq_int(q, 0) : 0;
 	sq_finish(q);
 	return rc;

@@ -51,7 +51,7 @@ addr_collate(void *unused, int na, const void *a, int nb, const void *b)
 }
 
 int
-pl_store_register_order(sqlite3 *db)
+pli_store_register_order(sqlite3 *db)
 {
 	return sqlite3_create_collation_v2(db, "pl_addr", SQLITE_UTF8, NULL, addr_collate, NULL);
 }

@@ -46,32 +46,32 @@ redacted(const char *url)
 	struct pl_buf b;
 	const char *p = strstr(url, "://"), *at, *colon, *slash;
 
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	if (!p) {
-		pl_buf_puts(&b, url);
-		return pl_buf_steal(&b);
+		pli_buf_puts(&b, url);
+		return pli_buf_steal(&b);
 	}
 	p += 3;
 	slash = strchr(p, '/');
 	at = strchr(p, '@');
 	colon = strchr(p, ':');
 	if (at && (!slash || at < slash) && colon && colon < at) {
-		pl_buf_append(&b, url, (size_t)(colon + 1 - url));
-		pl_buf_puts(&b, "***");
+		pli_buf_append(&b, url, (size_t)(colon + 1 - url));
+		pli_buf_puts(&b, "***");
 		p = at;
 	} else {
-		pl_buf_append(&b, url, (size_t)(p - url));
+		pli_buf_append(&b, url, (size_t)(p - url));
 	}
 	for (; *p; p++) {
 		if (strncmp(p, "password=", 9) == 0 && (p[-1] == '?' || p[-1] == '&')) {
-			pl_buf_puts(&b, "password=***");
+			pli_buf_puts(&b, "password=***");
 			while (p[1] && p[1] != '&')
 				p++;
 			continue;
 		}
-		pl_buf_putc(&b, *p);
+		pli_buf_putc(&b, *p);
 	}
-	return pl_buf_steal(&b);
+	return pli_buf_steal(&b);
 }
 
 /* libpq shows server notices on standard error by default; the library stays silent. */
@@ -109,11 +109,11 @@ copy_field(struct pl_buf *b, const char *s, char end)
 		                             : NULL;
 
 		if (e)
-			pl_buf_puts(b, e);
+			pli_buf_puts(b, e);
 		else
-			pl_buf_putc(b, *s);
+			pli_buf_putc(b, *s);
 	}
-	pl_buf_putc(b, end);
+	pli_buf_putc(b, end);
 }
 
 /* Writes row i of a batch into b; returns PL_ERR_ARG for a row that cannot be stored. */
@@ -131,18 +131,18 @@ copy_in(struct pl_store *st, const char *sql, copy_row_fn fn, const void *ctx, s
 	PQclear(r);
 	if (rc != PL_OK)
 		return rc;
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (size_t i = 0; i < n && rc == PL_OK; i++) {
 		rc = fn(&b, ctx, i, err);
-		if (rc == PL_OK && pl_buf_failed(&b))
+		if (rc == PL_OK && pli_buf_failed(&b))
 			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		if (rc == PL_OK && (b.len >= COPY_CHUNK || i + 1 == n)) {
 			if (PQputCopyData(st->pg, b.data, (int)b.len) != 1)
 				rc = store_pg_err(st, err, "COPY");
-			pl_buf_reset(&b);
+			pli_buf_reset(&b);
 		}
 	}
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 	if (PQputCopyEnd(st->pg, rc == PL_OK ? NULL : "portlens: aborted") != 1 && rc == PL_OK)
 		rc = store_pg_err(st, err, "COPY end");
 	while ((r = PQgetResult(st->pg))) {
@@ -171,15 +171,15 @@ result_row(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err)
 
 	if (!x->addr || !x->state)
 		return pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
-	pl_buf_printf(b, "%lld\t", (long long)c->scan_id);
+	pli_buf_printf(b, "%lld\t", (long long)c->scan_id);
 	copy_field(b, x->addr, '\t');
-	pl_buf_printf(b, "%u\t", x->port);
+	pli_buf_printf(b, "%u\t", x->port);
 	copy_field(b, pl_proto_name(x->proto), '\t');
 	copy_field(b, x->state, '\t');
 	copy_field(b, x->service, '\t');
 	copy_field(b, x->banner, '\t');
-	pl_buf_printf(b, "%lld\t%lld\t", (long long)x->rtt_us,
-	              (long long)(x->observed_at ? x->observed_at : c->now));
+	pli_buf_printf(b, "%lld\t%lld\t", (long long)x->rtt_us,
+	               (long long)(x->observed_at ? x->observed_at : c->now));
 	copy_field(b, x->product, '\t');
 	copy_field(b, x->version, '\t');
 	copy_field(b, x->cpe, '\n');
@@ -206,15 +206,15 @@ event_row(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err)
 	(void)err;
 	copy_field(b, e->event_id, '\t');
 	copy_field(b, e->host, '\t');
-	pl_buf_printf(b, "%lld\t", (long long)e->at_ms);
+	pli_buf_printf(b, "%lld\t", (long long)e->at_ms);
 	copy_field(b, e->kind, '\t');
 	copy_field(b, e->source, '\t');
 	copy_field(b, e->proto, '\t');
 	copy_field(b, e->addr, '\t');
-	pl_buf_printf(b, "%u\t", e->port);
+	pli_buf_printf(b, "%u\t", e->port);
 	copy_field(b, e->netns, '\t');
 	copy_field(b, e->process, '\t');
-	pl_buf_printf(b, "%lld\t", (long long)e->pid);
+	pli_buf_printf(b, "%lld\t", (long long)e->pid);
 	copy_field(b, e->user, '\t');
 	copy_field(b, e->unit, '\t');
 	copy_field(b, e->container, '\t');
@@ -264,14 +264,14 @@ listener_row(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err)
 	copy_field(b, c->host, '\t');
 	copy_field(b, l->proto, '\t');
 	copy_field(b, l->addr, '\t');
-	pl_buf_printf(b, "%u\t", l->port);
+	pli_buf_printf(b, "%u\t", l->port);
 	copy_field(b, l->netns, '\t');
 	copy_field(b, l->process, '\t');
-	pl_buf_printf(b, "%lld\t", (long long)l->pid);
+	pli_buf_printf(b, "%lld\t", (long long)l->pid);
 	copy_field(b, l->user, '\t');
 	copy_field(b, l->unit, '\t');
 	copy_field(b, l->container, '\t');
-	pl_buf_printf(b, "%d\t%lld\n", l->baseline, (long long)c->seen_ms);
+	pli_buf_printf(b, "%d\t%lld\n", l->baseline, (long long)c->seen_ms);
 	return PL_OK;
 }
 

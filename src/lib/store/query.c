@@ -30,7 +30,7 @@ struct store_q {
 };
 
 enum pl_rc
-pl_store_db_err(struct pl_store *st, struct pl_err *err, const char *what)
+pli_store_db_err(struct pl_store *st, struct pl_err *err, const char *what)
 {
 	int code = sqlite3_errcode(st->db);
 
@@ -78,7 +78,7 @@ sq_prepare(struct pl_store *st, const char *sql, struct store_q **out, struct pl
 			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		}
 	} else if (sqlite3_prepare_v2(st->db, sql, -1, &q->s, NULL) != SQLITE_OK) {
-		enum pl_rc rc = pl_store_db_err(st, err, "prepare");
+		enum pl_rc rc = pli_store_db_err(st, err, "prepare");
 
 		sq_finish(q);
 		return rc;
@@ -149,7 +149,7 @@ pg_step(struct store_q *q, int *row, struct pl_err *err)
 		q->nrows = PQntuples(q->res);
 		q->row = -1;
 		q->changes = 0;
-		if (pl_parse_u64(PQcmdTuples(q->res), 0, INT64_MAX, &changed, NULL) == PL_OK)
+		if (pli_parse_u64(PQcmdTuples(q->res), 0, INT64_MAX, &changed, NULL) == PL_OK)
 			q->changes = (int64_t)changed;
 	}
 	q->row++;
@@ -176,7 +176,7 @@ sq_step(struct store_q *q, int *row, struct pl_err *err)
 	}
 	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 		return pl_err_set(err, PL_ERR_NOTFOUND, "no such row");
-	return pl_store_db_err(q->st, err, "query");
+	return pli_store_db_err(q->st, err, "query");
 }
 
 const char *
@@ -201,8 +201,8 @@ sq_int(struct store_q *q, int col)
 		return sqlite3_column_int64(q->s, col);
 	v = sq_text(q, col);
 	if (v[0] == '-')
-		return pl_parse_u64(v + 1, 0, INT64_MAX, &u, NULL) == PL_OK ? -(int64_t)u : 0;
-	return pl_parse_u64(v, 0, INT64_MAX, &u, NULL) == PL_OK ? (int64_t)u : 0;
+		return pli_parse_u64(v + 1, 0, INT64_MAX, &u, NULL) == PL_OK ? -(int64_t)u : 0;
+	return pli_parse_u64(v, 0, INT64_MAX, &u, NULL) == PL_OK ? (int64_t)u : 0;
 }
 
 char *

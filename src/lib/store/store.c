@@ -92,10 +92,10 @@ connect_db(struct pl_store *st, int immutable, struct pl_err *err)
 	                      NULL);
 	free(uri);
 	if (src != SQLITE_OK)
-		return st->db ? pl_store_db_err(st, err, "cannot open")
+		return st->db ? pli_store_db_err(st, err, "cannot open")
 		              : pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	if (pl_store_register_order(st->db) != SQLITE_OK)
-		return pl_store_db_err(st, err, "cannot register the address order");
+	if (pli_store_register_order(st->db) != SQLITE_OK)
+		return pli_store_db_err(st, err, "cannot register the address order");
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_extended_result_codes(st->db, 1);
 	rc = store_exec(st, "PRAGMA foreign_keys = ON", err);

@@ -86,10 +86,10 @@ enum pl_rc store_pg_copy_listeners(struct pl_store *st, const char *host, int64_
 enum pl_rc store_migrate(struct pl_store *st, struct pl_err *err);
 
 /* Fills err from the SQLite connection's last error ("PATH: what: sqlite message"). */
-enum pl_rc pl_store_db_err(struct pl_store *st, struct pl_err *err, const char *what);
+enum pl_rc pli_store_db_err(struct pl_store *st, struct pl_err *err, const char *what);
 /* Registers the "pl_addr" collation (numeric address order, order.c) on a connection;
  * returns an SQLite result code. */
-int pl_store_register_order(sqlite3 *db);
+int pli_store_register_order(sqlite3 *db);
 /* The numeric address order of order.c over two NUL-terminated strings. */
 int store_addr_cmp(const char *a, const char *b);
 /* Sorts read-back results as PL_STORE_RESULT_ORDER does (for PostgreSQL). */

@@ -83,8 +83,8 @@ is_open(const char *state)
 static void
 product_text(struct pl_buf *b, const struct seen *s)
 {
-	pl_buf_printf(b, "%s%s%s", s->product, s->product[0] && s->version[0] ? " " : "",
-	              s->version);
+	pli_buf_printf(b, "%s%s%s", s->product, s->product[0] && s->version[0] ? " " : "",
+	               s->version);
 }
 
 /* One key's rows (same addr, proto, port; ascending scan) against the address's looks. */
@@ -97,17 +97,17 @@ walk_key(struct changes *c, const struct seen *rows, size_t nrows, const struct 
 	int was_open = 0;
 	struct pl_buf d;
 
-	pl_buf_init(&d);
+	pli_buf_init(&d);
 	for (size_t k = 0; k < nlooks; k++) {
 		const struct seen *cur =
 		    r < nrows && rows[r].scan_id == looks[k].scan_id ? &rows[r++] : NULL;
 		int now_open = cur && is_open(cur->state);
 
-		pl_buf_reset(&d);
+		pli_buf_reset(&d);
 		if (now_open && !was_open) {
 			product_text(&d, cur);
 			add_change(c, looks[k].at_ms, looks[k].scan_id, rows[0].addr, rows[0].proto,
-			           rows[0].port, k == 0 ? "open" : "opened", pl_buf_str(&d));
+			           rows[0].port, k == 0 ? "open" : "opened", pli_buf_str(&d));
 		} else if (!now_open && was_open) {
 			add_change(c, looks[k].at_ms, looks[k].scan_id, rows[0].addr, rows[0].proto,
 			           rows[0].port, "closed", cur ? cur->state : "not reported");
@@ -115,10 +115,10 @@ walk_key(struct changes *c, const struct seen *rows, size_t nrows, const struct 
 		           (strcmp(prev->product, cur->product) != 0 ||
 		            strcmp(prev->version, cur->version) != 0)) {
 			product_text(&d, prev);
-			pl_buf_puts(&d, " -> ");
+			pli_buf_puts(&d, " -> ");
 			product_text(&d, cur);
 			add_change(c, looks[k].at_ms, looks[k].scan_id, rows[0].addr, rows[0].proto,
-			           rows[0].port, "changed", pl_buf_str(&d));
+			           rows[0].port, "changed", pli_buf_str(&d));
 		}
 		if (cur) {
 			was_open = now_open;
@@ -128,7 +128,7 @@ walk_key(struct changes *c, const struct seen *rows, size_t nrows, const struct 
 			prev = NULL;
 		}
 	}
-	pl_buf_cleanup(&d);
+	pli_buf_cleanup(&d);
 }
 
 static int
@@ -337,15 +337,15 @@ pl_store_timeline(struct pl_store *st, const char *host, uint16_t port, size_t l
 	for (size_t i = 0; rc == PL_OK && i < nev; i++) {
 		struct pl_buf d;
 
-		pl_buf_init(&d);
-		pl_buf_puts(&d, ev[i].addr);
+		pli_buf_init(&d);
+		pli_buf_puts(&d, ev[i].addr);
 		if (ev[i].process[0])
-			pl_buf_printf(&d, " %s (pid %lld)", ev[i].process, (long long)ev[i].pid);
+			pli_buf_printf(&d, " %s (pid %lld)", ev[i].process, (long long)ev[i].pid);
 		if (ev[i].detail[0])
-			pl_buf_printf(&d, "; %s", ev[i].detail);
+			pli_buf_printf(&d, "; %s", ev[i].detail);
 		add_change(&c, ev[i].at_ms, 0, ev[i].host, ev[i].proto, ev[i].port, ev[i].kind,
-		           pl_buf_str(&d));
-		pl_buf_cleanup(&d);
+		           pli_buf_str(&d));
+		pli_buf_cleanup(&d);
 	}
 	pl_store_events_free(ev, nev);
 	if (rc == PL_OK)

@@ -29,19 +29,19 @@ pl_journal_send(const char *path, const char *const *keys, const char *const *va
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return pl_err_set(err, PL_ERR_ARG, "journal socket path too long");
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	pl_buf_init(&b);
+	pli_buf_init(&b);
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(values[i]);
 
 		if (!memchr(values[i], '\n', len)) {
-			pl_buf_printf(&b, "%s=%s\n", keys[i], values[i]);
+			pli_buf_printf(&b, "%s=%s\n", keys[i], values[i]);
 			continue;
 		}
-		pl_buf_printf(&b, "%s\n", keys[i]);
+		pli_buf_printf(&b, "%s\n", keys[i]);
 		for (int k = 0; k < 8; k++)
-			pl_buf_putc(&b, (char)(((uint64_t)len >> (8 * k)) & 0xff));
-		pl_buf_append(&b, values[i], len);
-		pl_buf_putc(&b, '\n');
+			pli_buf_putc(&b, (char)(((uint64_t)len >> (8 * k)) & 0xff));
+		pli_buf_append(&b, values[i], len);
+		pli_buf_putc(&b, '\n');
 	}
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || sendto(fd, b.data, b.len, MSG_NOSIGNAL, (const struct sockaddr *)&sa,
@@ -49,6 +49,6 @@ pl_journal_send(const char *path, const char *const *keys, const char *const *va
 		rc = pl_err_set(err, PL_ERR_IO, "journal %s: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	pl_buf_cleanup(&b);
+	pli_buf_cleanup(&b);
 	return rc;
 }

@@ -30,10 +30,10 @@ pl_watch_scan_kind(const struct pl_diff_change *c)
 static void
 port_fields(struct pl_jsonw *w, const struct pl_scandoc_port *p)
 {
-	pl_jsonw_kstr(w, "state", p ? p->state : "not reported");
-	pl_jsonw_kstr(w, "service", p ? p->service : "");
-	pl_jsonw_kstr(w, "product", p ? p->product : "");
-	pl_jsonw_kstr(w, "version", p ? p->version : "");
+	pli_jsonw_kstr(w, "state", p ? p->state : "not reported");
+	pli_jsonw_kstr(w, "service", p ? p->service : "");
+	pli_jsonw_kstr(w, "product", p ? p->product : "");
+	pli_jsonw_kstr(w, "version", p ? p->version : "");
 }
 
 void
@@ -45,23 +45,23 @@ pl_watch_scan_event_json(struct pl_buf *out, const char *id, uint64_t seq, int64
 	const char *kind = pl_watch_scan_kind(c);
 	struct pl_jsonw w;
 
-	pl_jsonw_init(&w, out, 0);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.watch/1");
-	pl_jsonw_kstr(&w, "id", id);
-	pl_jsonw_kint(&w, "seq", (int64_t)seq);
-	pl_jsonw_kint(&w, "time_ms", time_ms);
-	pl_jsonw_kstr(&w, "event", kind ? kind : "state");
-	pl_jsonw_kstr(&w, "source", "scan");
-	pl_jsonw_kstr(&w, "host", h->addr);
-	pl_jsonw_kstr(&w, "proto", pl_proto_name((enum pl_proto)p->proto));
-	pl_jsonw_kint(&w, "port", p->port);
+	pli_jsonw_init(&w, out, 0);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "schema", "portlens.watch/1");
+	pli_jsonw_kstr(&w, "id", id);
+	pli_jsonw_kint(&w, "seq", (int64_t)seq);
+	pli_jsonw_kint(&w, "time_ms", time_ms);
+	pli_jsonw_kstr(&w, "event", kind ? kind : "state");
+	pli_jsonw_kstr(&w, "source", "scan");
+	pli_jsonw_kstr(&w, "host", h->addr);
+	pli_jsonw_kstr(&w, "proto", pl_proto_name((enum pl_proto)p->proto));
+	pli_jsonw_kint(&w, "port", p->port);
 	port_fields(&w, c->b);
-	pl_jsonw_key(&w, "before");
-	pl_jsonw_object(&w);
+	pli_jsonw_key(&w, "before");
+	pli_jsonw_object(&w);
 	port_fields(&w, c->a);
-	pl_jsonw_end(&w);
-	pl_jsonw_end(&w);
+	pli_jsonw_end(&w);
+	pli_jsonw_end(&w);
 }
 
 void
@@ -72,18 +72,18 @@ pl_watch_scan_describe(struct pl_buf *b, const struct pl_diff_change *c)
 	const char *kind = pl_watch_scan_kind(c);
 	int v6 = strchr(h->addr, ':') != NULL;
 
-	pl_buf_printf(b, "%s %s%s%s:%u/%s", kind ? kind : "state", v6 ? "[" : "", h->addr,
-	              v6 ? "]" : "", p->port, pl_proto_name((enum pl_proto)p->proto));
+	pli_buf_printf(b, "%s %s%s%s:%u/%s", kind ? kind : "state", v6 ? "[" : "", h->addr,
+	               v6 ? "]" : "", p->port, pl_proto_name((enum pl_proto)p->proto));
 	if (c->kind == PL_DIFF_SERVICE) {
-		pl_buf_printf(b, ": %s%s%s -> %s%s%s", c->a->product, c->a->product[0] ? " " : "",
-		              c->a->version, c->b->product, c->b->product[0] ? " " : "",
-		              c->b->version);
+		pli_buf_printf(b, ": %s%s%s -> %s%s%s", c->a->product, c->a->product[0] ? " " : "",
+		               c->a->version, c->b->product, c->b->product[0] ? " " : "",
+		               c->b->version);
 		return;
 	}
 	if (p->service[0])
-		pl_buf_printf(b, " (%s)", p->service);
+		pli_buf_printf(b, " (%s)", p->service);
 	if (c->b && c->b->product[0])
-		pl_buf_printf(b, ": %s %s", c->b->product, c->b->version);
+		pli_buf_printf(b, ": %s %s", c->b->product, c->b->version);
 	if (c->kind == PL_DIFF_CLOSED)
-		pl_buf_printf(b, ": now %s", c->b ? c->b->state : "not reported");
+		pli_buf_printf(b, ": now %s", c->b ? c->b->state : "not reported");
 }

@@ -115,7 +115,7 @@ pl_watch_snapshot(const struct pl_sock_query *q, struct pl_baseline *b, struct p
 	if (rc != PL_OK)
 		return rc;
 	out->v = calloc(set->n_socks ? set->n_socks : 1, sizeof(*out->v));
-	pl_buf_init(&notes);
+	pli_buf_init(&notes);
 	if (!out->v) {
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		goto out;
@@ -132,12 +132,12 @@ pl_watch_snapshot(const struct pl_sock_query *q, struct pl_baseline *b, struct p
 	}
 	qsort(out->v, out->n, sizeof(*out->v), cmp_key);
 	for (size_t i = 0; i < set->n_notes; i++)
-		pl_buf_printf(&notes, "%s%s", i ? "; " : "", set->notes[i]);
-	out->notes = strdup(pl_buf_str(&notes));
+		pli_buf_printf(&notes, "%s%s", i ? "; " : "", set->notes[i]);
+	out->notes = strdup(pli_buf_str(&notes));
 	if (!out->notes)
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 out:
-	pl_buf_cleanup(&notes);
+	pli_buf_cleanup(&notes);
 	pl_sockset_free(set);
 	if (rc != PL_OK)
 		pl_watch_snap_cleanup(out);
@@ -182,31 +182,31 @@ pl_watch_event_json(struct pl_buf *out, const char *id, uint64_t seq, int64_t ti
 {
 	struct pl_jsonw w;
 
-	pl_jsonw_init(&w, out, 0);
-	pl_jsonw_object(&w);
-	pl_jsonw_kstr(&w, "schema", "portlens.watch/1");
-	pl_jsonw_kstr(&w, "id", id);
-	pl_jsonw_kint(&w, "seq", (int64_t)seq);
-	pl_jsonw_kint(&w, "time_ms", time_ms);
-	pl_jsonw_kstr(&w, "event", gone ? "gone" : "new");
-	pl_jsonw_kstr(&w, "source", source);
-	pl_jsonw_kstr(&w, "proto", l->label);
-	pl_jsonw_kstr(&w, "addr", l->addr);
-	pl_jsonw_kint(&w, "port", l->key.port);
-	pl_jsonw_kstr(&w, "service", l->service);
-	pl_jsonw_kstr(&w, "netns", l->netns);
-	pl_jsonw_kint(&w, "inode", (int64_t)l->key.inode);
-	pl_jsonw_kint(&w, "pid", l->pid);
-	pl_jsonw_kstr(&w, "process", l->comm);
-	pl_jsonw_kstr(&w, "user", l->user);
-	pl_jsonw_kstr(&w, "unit", l->unit);
-	pl_jsonw_kstr(&w, "container", l->container);
-	pl_jsonw_kstr(&w, "cmdline", l->cmdline);
+	pli_jsonw_init(&w, out, 0);
+	pli_jsonw_object(&w);
+	pli_jsonw_kstr(&w, "schema", "portlens.watch/1");
+	pli_jsonw_kstr(&w, "id", id);
+	pli_jsonw_kint(&w, "seq", (int64_t)seq);
+	pli_jsonw_kint(&w, "time_ms", time_ms);
+	pli_jsonw_kstr(&w, "event", gone ? "gone" : "new");
+	pli_jsonw_kstr(&w, "source", source);
+	pli_jsonw_kstr(&w, "proto", l->label);
+	pli_jsonw_kstr(&w, "addr", l->addr);
+	pli_jsonw_kint(&w, "port", l->key.port);
+	pli_jsonw_kstr(&w, "service", l->service);
+	pli_jsonw_kstr(&w, "netns", l->netns);
+	pli_jsonw_kint(&w, "inode", (int64_t)l->key.inode);
+	pli_jsonw_kint(&w, "pid", l->pid);
+	pli_jsonw_kstr(&w, "process", l->comm);
+	pli_jsonw_kstr(&w, "user", l->user);
+	pli_jsonw_kstr(&w, "unit", l->unit);
+	pli_jsonw_kstr(&w, "container", l->container);
+	pli_jsonw_kstr(&w, "cmdline", l->cmdline);
 	if (l->baseline >= 0) {
-		pl_jsonw_kstr(&w, "baseline", l->baseline ? "expected" : "unexpected");
+		pli_jsonw_kstr(&w, "baseline", l->baseline ? "expected" : "unexpected");
 		if (l->baseline_line)
-			pl_jsonw_kint(&w, "baseline_line", l->baseline_line);
-		pl_jsonw_kstr(&w, "baseline_text", l->baseline_text);
+			pli_jsonw_kint(&w, "baseline_line", l->baseline_line);
+		pli_jsonw_kstr(&w, "baseline_text", l->baseline_text);
 	}
-	pl_jsonw_end(&w);
+	pli_jsonw_end(&w);
 }

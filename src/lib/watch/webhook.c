@@ -86,7 +86,7 @@ pl_url_parse(const char *url, struct pl_url *out, struct pl_err *err)
 	if (colon) {
 		uint64_t port;
 
-		if (pl_parse_u64n(colon + 1, (size_t)(end - colon - 1), 1, 65535, &port, NULL) !=
+		if (pli_parse_u64n(colon + 1, (size_t)(end - colon - 1), 1, 65535, &port, NULL) !=
 		    PL_OK)
 			return pl_err_set(err, PL_ERR_PARSE, "webhook '%.200s': bad port", url);
 		snprintf(out->port, sizeof(out->port), "%u", (unsigned)port);
@@ -114,7 +114,7 @@ pl_http_status(const char *buf, size_t len)
 	if (len < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || buf[7] < '0' || buf[7] > '9' ||
 	    buf[8] != ' ' || (len > 12 && buf[12] != ' ' && buf[12] != '\r' && buf[12] != '\n'))
 		return -1;
-	if (pl_parse_u64n(buf + 9, 3, 100, 599, &code, NULL) != PL_OK)
+	if (pli_parse_u64n(buf + 9, 3, 100, 599, &code, NULL) != PL_OK)
 		return -1;
 	return (int)code;
 }
@@ -195,13 +195,13 @@ post(const struct pl_url *u, void *tls_ctx, const char *body, size_t len, const 
 		close(fd);
 		return -1;
 	}
-	pl_buf_init(&req);
-	pl_buf_printf(&req,
-	              "POST %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: portlens-watch/" PL_VERSION
-	              "\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
-	              "Idempotency-Key: %s\r\nConnection: close\r\n\r\n",
-	              u->path, u->host, u->port, len, id);
-	pl_buf_append(&req, body, len);
+	pli_buf_init(&req);
+	pli_buf_printf(&req,
+	               "POST %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: portlens-watch/" PL_VERSION
+	               "\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+	               "Idempotency-Key: %s\r\nConnection: close\r\n\r\n",
+	               u->path, u->host, u->port, len, id);
+	pli_buf_append(&req, body, len);
 	while (off < req.len && (n = io(fd, tls, 1, req.data + off, req.len - off, deadline)) >= 0)
 		off += (size_t)n;
 	while (off == req.len && got < sizeof(resp) - 1 && !memchr(resp, '\n', got) &&
@@ -209,7 +209,7 @@ post(const struct pl_url *u, void *tls_ctx, const char *body, size_t len, const 
 		got += (size_t)n;
 	if (got && memchr(resp, '\n', got))
 		status = pl_http_status(resp, got);
-	pl_buf_cleanup(&req);
+	pli_buf_cleanup(&req);
 	webhook_tls_close(tls);
 	close(fd);
 	return status;
@@ -361,7 +361,7 @@ pl_webhook_start(const char *url, const char *log_path, const char *offset_path,
 		goto fail;
 	}
 	n = pread(h->off_fd, buf, sizeof(buf) - 1, 0);
-	if (n > 0 && pl_parse_u64n(buf, strcspn(buf, "\n"), 0, UINT64_MAX, &off, NULL) == PL_OK)
+	if (n > 0 && pli_parse_u64n(buf, strcspn(buf, "\n"), 0, UINT64_MAX, &off, NULL) == PL_OK)
 		h->offset = off;
 	h->stats.last_status = 0;
 	pthread_mutex_init(&h->mu, NULL);
