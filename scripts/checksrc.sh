@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Source checks clang-format cannot do (DESIGN.md conventions 5, 10, 11, 13):
 # banned unbounded/unsafe functions, SPDX headers, no printing/exiting in the library,
-# the layer rule (which folder may include which), and file length. Prints every violation as FILE:LINE: message; exit 1 if any.
+# the layer rule (which folder may include which), the prefix rule (pl_ is the public
+# API), and file length. Prints every violation as FILE:LINE: message; exit 1 if any.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -64,6 +65,18 @@ while IFS=: read -r f line inc; do
 done < <(git ls-files 'src/*.c' 'src/*.h' 'include/*.h' |
 	xargs grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
 	sed -E 's/^([^:]*):([0-9]+):.*"([^"]*)".*/\1:\2:\3/')
+
+# The prefix rule (docs/CODE_STYLE.md "Names"): pl_ is the public API. A function
+# defined in src/ (return type on its own line, so the name starts the line) whose name
+# starts with pl_ must be declared in include/portlens/*.h; internal ones are pli_.
+public=$(git ls-files 'include/portlens/*.h' | xargs cat |
+	perl -0777 -pe 's{/\*.*?\*/}{ }gs; s{//[^\n]*}{}g' |
+	grep -oE '\bpl_[a-z0-9_]+[[:space:]]*\(' | tr -d '( \t' | sort -u)
+while IFS=: read -r f line name; do
+	grep -qxF "$name" <<<"$public" ||
+		fail "$f:$line: $name is not in include/portlens: pl_ is for the public API, internal functions are pli_ (docs/CODE_STYLE.md)"
+done < <(git grep -nE '^pl_[a-z0-9_]+\(' -- 'src/*.c' 'src/*.h' |
+	sed -E 's/^([^:]*):([0-9]+):(pl_[a-z0-9_]+)\(.*/\1:\2:\3/')
 
 for f in $files; do
 	head -1 "$f" | grep -q 'SPDX-License-Identifier' || fail "$f:1: missing SPDX line"
