@@ -37,7 +37,8 @@ attr(unsigned char *p, unsigned tag, const char *name, const char *value)
 	p[o++] = (unsigned char)tag;
 	p[o++] = (unsigned char)(nl >> 8);
 	p[o++] = (unsigned char)nl;
-	memcpy(p + o, name, nl);
+	if (nl) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(p + o, name, nl);
 	o += nl;
 	p[o++] = (unsigned char)(vl >> 8);
 	p[o++] = (unsigned char)vl;
