@@ -257,21 +257,11 @@ void
 web_scan_delete_post(struct web_req *rq, struct web_resp *rs, int64_t id)
 {
 	struct pl_web *web = rq->web;
-	char csrf[WEB_CSRF_HEX + 8];
 	struct pl_err err = {0};
 	enum pl_rc rc;
 
-	if (rq->body_too_big) {
-		web_error(rq, rs, 413);
+	if (!web_post_allowed(rq, rs))
 		return;
-	}
-	if (!rq->visitor[0] || rq->cookie_new[0] ||
-	    web_form_get(rq->body.data ? rq->body.data : "", rq->body.len, "csrf", csrf,
-	                 sizeof(csrf)) != 1 ||
-	    !web_csrf_check(&web->guard, rq->visitor, csrf)) {
-		web_error(rq, rs, 403);
-		return;
-	}
 	if (web->db_state != PL_WEB_DB_OK) {
 		web_error_detail(rq, rs, 503,
 		                 web->db_state == PL_WEB_DB_READONLY ? "the database is read-only"

@@ -103,6 +103,25 @@ web_store_why(const struct web_req *rq, const struct pl_err *err, char *why, siz
 }
 
 int
+web_post_allowed(struct web_req *rq, struct web_resp *rs)
+{
+	char csrf[WEB_CSRF_HEX + 8];
+
+	if (rq->body_too_big) {
+		web_error(rq, rs, 413);
+		return 0;
+	}
+	if (!rq->visitor[0] || rq->cookie_new[0] ||
+	    web_form_get(rq->body.data ? rq->body.data : "", rq->body.len, "csrf", csrf,
+	                 sizeof(csrf)) != 1 ||
+	    !web_csrf_check(&rq->web->guard, rq->visitor, csrf)) {
+		web_error(rq, rs, 403);
+		return 0;
+	}
+	return 1;
+}
+
+int
 web_load_scan(struct web_req *rq, struct web_resp *rs, int64_t id, size_t limit,
               struct pl_store_scan *s, struct pl_store_result_row **rows, size_t *n)
 {

@@ -39,22 +39,13 @@ void
 web_vote_post(struct web_req *rq, struct web_resp *rs, uint16_t port)
 {
 	struct pl_web *web = rq->web;
-	char csrf[WEB_CSRF_HEX + 8], choice_s[16], page[32];
+	char choice_s[16], page[32];
 	int64_t counts[PL_VOTE_COUNT];
 	enum pl_vote choice;
 	enum pl_rc rc;
 
-	if (rq->body_too_big) {
-		web_error(rq, rs, 413);
+	if (!web_post_allowed(rq, rs))
 		return;
-	}
-	if (!rq->visitor[0] || rq->cookie_new[0] ||
-	    web_form_get(rq->body.data ? rq->body.data : "", rq->body.len, "csrf", csrf,
-	                 sizeof(csrf)) != 1 ||
-	    !web_csrf_check(&web->guard, rq->visitor, csrf)) {
-		web_error(rq, rs, 403);
-		return;
-	}
 	if (web_form_get(rq->body.data ? rq->body.data : "", rq->body.len, "choice", choice_s,
 	                 sizeof(choice_s)) != 1 ||
 	    pl_vote_parse(choice_s, &choice) != PL_OK) {

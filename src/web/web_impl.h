@@ -205,6 +205,12 @@ void web_error_detail(struct web_req *rq, struct web_resp *rs, unsigned status, 
 /* The reason a store call failed, as pages and the API show it. */
 void web_store_why(const struct web_req *rq, const struct pl_err *err, char *why, size_t size);
 /*
+ * The gate of every state-changing POST: a body within the limit (else 413) and the
+ * visitor's CSRF token in its "csrf" field (else 403). Returns 1 to go on, 0 when rs is
+ * already answered.
+ */
+int web_post_allowed(struct web_req *rq, struct web_resp *rs);
+/*
  * Reads saved scan id and up to limit of its rows (0: all) under the store lock. Returns 1
  * with *s and *rows filled (the caller cleans up both); 0 when it failed, with rs already
  * answered (404 for an unknown id, 503 with the store's reason otherwise).
