@@ -182,19 +182,10 @@ s_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	if (!s)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	s->src.udp4 = -1;
-	if (pli_frame_init(&s->f, cfg, PL_PORT_FILTERED, transmit, drain) != PL_OK) {
+	if ((rc = pli_frame_init_raw(&s->f, cfg, PL_PORT_FILTERED, transmit, drain, s->key,
+	                             &s->sport, &s->src, err)) != PL_OK) {
 		s_destroy(s);
-		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	}
-	if (getrandom(s->key, sizeof(s->key), 0) != (ssize_t)sizeof(s->key)) {
-		s_destroy(s);
-		return pl_err_set(err, PL_ERR_SYS, "getrandom: %s", strerror(errno));
-	}
-	s->sport = s->f.ro.source_port ? s->f.ro.source_port
-	                               : (uint16_t)(40000 + (s->key[0] << 8 | s->key[1]) % 20000);
-	if (pli_srccache_init(&s->src) != PL_OK) {
-		s_destroy(s);
-		return pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(errno));
+		return rc;
 	}
 	if ((rc = open_sockets(s, err)) != PL_OK) {
 		s_destroy(s);

@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "scan/frame.h"
@@ -47,6 +48,23 @@ pli_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
 		return PL_ERR_NOMEM;
 	f->b[0]->n = f->b[1]->n = 0;
 	f->b[0]->fd = f->b[1]->fd = -1;
+	return PL_OK;
+}
+
+enum pl_rc
+pli_frame_init_raw(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
+                   enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
+                   pl_frame_drain_fn drain, uint8_t key[16], uint16_t *sport,
+                   struct pl_srccache *src, struct pl_err *err)
+{
+	if (pli_frame_init(f, cfg, silent_state, transmit, drain) != PL_OK)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	if (getrandom(key, 16, 0) != 16)
+		return pl_err_set(err, PL_ERR_SYS, "getrandom: %s", strerror(errno));
+	*sport = f->ro.source_port ? f->ro.source_port
+	                           : (uint16_t)(40000 + (key[0] << 8 | key[1]) % 20000);
+	if (pli_srccache_init(src) != PL_OK)
+		return pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(errno));
 	return PL_OK;
 }
 

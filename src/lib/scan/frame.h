@@ -45,6 +45,16 @@ struct pl_frame {
 enum pl_rc pli_frame_init(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
                           enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
                           pl_frame_drain_fn drain);
+/*
+ * The common start of a stateless raw engine (-sS, -sn): pli_frame_init, a fresh key for
+ * the answer cookies, the source port (--source-port, or one drawn from the key in
+ * 40000-59999) and the source-address cache (src->udp4 must be -1 beforehand). On
+ * failure err says why and the caller releases what was set up with its destroy.
+ */
+enum pl_rc pli_frame_init_raw(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
+                              enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
+                              pl_frame_drain_fn drain, uint8_t key[16], uint16_t *sport,
+                              struct pl_srccache *src, struct pl_err *err);
 /* Closes every socket and frees the frame's memory (not f itself). */
 void pli_frame_cleanup(struct pl_frame *f);
 
