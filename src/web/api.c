@@ -38,12 +38,7 @@ json_end(struct web_resp *rs, struct pl_jsonw *w)
 void
 web_api_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 {
-	struct pl_page_opts opts = {
-	    .reg = rq->web->cfg.reg,
-	    .kb = rq->web->cfg.kb,
-	    .read_proc = rq->web->cfg.live,
-	    .live_sockets = rq->web->cfg.live,
-	};
+	struct pl_page_opts opts = web_page_opts(rq, PL_LANG_EN);
 	struct pl_page *page = NULL;
 	char *json = NULL;
 

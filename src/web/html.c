@@ -264,15 +264,7 @@ html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 	nav_link(b, rq, "/hosts", S_NAV_HOSTS);
 	pli_buf_puts(b, "</nav><form role=\"search\" action=\"/search\" method=\"get\">"
 	                "<input type=\"search\" name=\"q\" aria-label=\"");
-	web_trs(b, rq, S_SEARCH_LABEL);
-	pli_buf_puts(b, "\" placeholder=\"");
-	web_trs(b, rq, S_SEARCH_PLACEHOLDER);
-	pli_buf_puts(b, "\" value=\"");
-	if (q && strncmp(rq->url, "/search", 7) == 0)
-		html_esc(b, q);
-	pli_buf_puts(b, "\"><button type=\"submit\">");
-	web_trs(b, rq, S_SEARCH_BUTTON);
-	pli_buf_puts(b, "</button></form>");
+	web_search_field(b, rq, q && strncmp(rq->url, "/search", 7) == 0 ? q : "", "");
 	lang_links(b, rq);
 	pli_buf_puts(b, "</header>\n<main>\n");
 	db_notice(b, rq, rq->web);
@@ -288,6 +280,37 @@ html_end(struct web_req *rq, struct web_resp *rs)
 	pli_buf_printf(b, "</p><p>portlens %s · <a href=\"/api\">", PL_VERSION);
 	web_trs(b, rq, S_NAV_API);
 	pli_buf_puts(b, "</a></p></footer>\n</body>\n</html>\n");
+}
+
+void
+web_search_field(struct pl_buf *b, const struct web_req *rq, const char *value, const char *attrs)
+{
+	web_trs(b, rq, S_SEARCH_LABEL);
+	pli_buf_puts(b, "\" placeholder=\"");
+	web_trs(b, rq, S_SEARCH_PLACEHOLDER);
+	if (value) {
+		pli_buf_puts(b, "\" value=\"");
+		html_esc(b, value);
+	}
+	pli_buf_printf(b, "\"%s><button type=\"submit\">", attrs);
+	web_trs(b, rq, S_SEARCH_BUTTON);
+	pli_buf_puts(b, "</button></form>");
+}
+
+void
+web_table_head(struct pl_buf *b, const struct web_req *rq, const char *id, const enum web_str *cols,
+               size_t n)
+{
+	if (id)
+		pli_buf_printf(b, "<table id=\"%s\"><thead><tr>", id);
+	else
+		pli_buf_puts(b, "<table><thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		pli_buf_puts(b, "<th>");
+		web_trs(b, rq, cols[i]);
+		pli_buf_puts(b, "</th>");
+	}
+	pli_buf_puts(b, "</tr></thead><tbody>");
 }
 
 void

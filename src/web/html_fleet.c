@@ -79,13 +79,7 @@ web_page_hosts(struct web_req *rq, struct web_resp *rs)
 		web_trs(b, rq, S_NO_HOSTS);
 		pli_buf_puts(b, "</p>");
 	} else {
-		pli_buf_puts(b, "<table id=\"hosts\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			pli_buf_puts(b, "<th>");
-			web_trs(b, rq, cols[i]);
-			pli_buf_puts(b, "</th>");
-		}
-		pli_buf_puts(b, "</tr></thead><tbody>");
+		web_table_head(b, rq, "hosts", cols, sizeof(cols) / sizeof(cols[0]));
 	}
 	for (size_t i = 0; i < n; i++) {
 		char when[40];
@@ -160,13 +154,8 @@ listeners_table(struct pl_buf *b, const struct web_req *rq, const struct pl_stor
 
 	pli_buf_puts(b, "<h2>");
 	web_trs(b, rq, S_LISTENING_NOW);
-	pli_buf_puts(b, "</h2><table id=\"host-listeners\"><thead><tr>");
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		pli_buf_puts(b, "<th>");
-		web_trs(b, rq, cols[i]);
-		pli_buf_puts(b, "</th>");
-	}
-	pli_buf_puts(b, "</tr></thead><tbody>");
+	pli_buf_puts(b, "</h2>");
+	web_table_head(b, rq, "host-listeners", cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < n; i++) {
 		pli_buf_printf(b, "<tr%s><td>", l[i].baseline == 0 ? " class=\"flagged\"" : "");
 		html_esc(b, l[i].proto);
@@ -262,12 +251,8 @@ web_scan_delete_post(struct web_req *rq, struct web_resp *rs, int64_t id)
 
 	if (!web_post_allowed(rq, rs))
 		return;
-	if (web->db_state != PL_WEB_DB_OK) {
-		web_error_detail(rq, rs, 503,
-		                 web->db_state == PL_WEB_DB_READONLY ? "the database is read-only"
-		                                                     : "no database");
+	if (!web_store_writable(rq, rs))
 		return;
-	}
 	pthread_mutex_lock(&web->store_lock);
 	rc = pl_store_scan_delete(web->store, id, &err);
 	pthread_mutex_unlock(&web->store_lock);

@@ -66,18 +66,14 @@ home_ranges(struct pl_buf *b, const struct web_req *rq)
 static void
 home_riskiest(struct pl_buf *b, const struct web_req *rq)
 {
+	static const enum web_str cols[] = {S_PORT, S_RISK, S_DESCRIPTION};
 	const struct pl_kb *kb = rq->web->cfg.kb ? rq->web->cfg.kb : pl_kb_builtin();
 	size_t rows = 0;
 
 	pli_buf_puts(b, "<section id=\"riskiest\"><h2>");
 	web_trs(b, rq, S_RISKIEST_TITLE);
-	pli_buf_puts(b, "</h2><table><thead><tr><th>");
-	web_trs(b, rq, S_PORT);
-	pli_buf_puts(b, "</th><th>");
-	web_trs(b, rq, S_RISK);
-	pli_buf_puts(b, "</th><th>");
-	web_trs(b, rq, S_DESCRIPTION);
-	pli_buf_puts(b, "</th></tr></thead><tbody>");
+	pli_buf_puts(b, "</h2>");
+	web_table_head(b, rq, NULL, cols, sizeof(cols) / sizeof(cols[0]));
 	for (int want = PL_RISK_CRITICAL; want >= PL_RISK_HIGH; want--) {
 		for (uint32_t p = 0; p <= 65535; p++) {
 			const struct pl_kb_entry *f = pl_kb_top_fact(kb, (uint16_t)p, 65535);
@@ -180,12 +176,8 @@ web_page_home(struct web_req *rq, struct web_resp *rs)
 	web_trs(b, rq, S_HOME_INTRO);
 	pli_buf_puts(b, "</p><form class=\"search-big\" role=\"search\" action=\"/search\" "
 	                "method=\"get\"><input id=\"q\" type=\"search\" name=\"q\" aria-label=\"");
-	web_trs(b, rq, S_SEARCH_LABEL);
-	pli_buf_puts(b, "\" placeholder=\"");
-	web_trs(b, rq, S_SEARCH_PLACEHOLDER);
-	pli_buf_puts(b, "\" autofocus><button type=\"submit\">");
-	web_trs(b, rq, S_SEARCH_BUTTON);
-	pli_buf_puts(b, "</button></form>\n");
+	web_search_field(b, rq, NULL, " autofocus");
+	pli_buf_puts(b, "\n");
 	home_ranges(b, rq);
 	home_riskiest(b, rq);
 	pli_buf_puts(b, "<section id=\"recent-scans\"><h2>");
@@ -206,6 +198,7 @@ web_page_home(struct web_req *rq, struct web_resp *rs)
 static void
 search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_port_hit *hits, size_t n)
 {
+	static const enum web_str cols[] = {S_PORT, S_TRANSPORT, S_SERVICE, S_DESCRIPTION};
 	char shown_s[24], total_s[24];
 	size_t shown = n < SEARCH_SHOWN ? n : SEARCH_SHOWN;
 
@@ -213,15 +206,8 @@ search_results(struct pl_buf *b, const struct web_req *rq, const struct pl_port_
 	snprintf(total_s, sizeof(total_s), "%zu", n);
 	pli_buf_printf(b, "<p class=\"meta\" data-total=\"%zu\">", n);
 	web_trf(b, rq, S_SEARCH_TOTAL, shown_s, total_s, NULL, NULL);
-	pli_buf_puts(b, "</p><table id=\"results\"><thead><tr><th>");
-	web_trs(b, rq, S_PORT);
-	pli_buf_puts(b, "</th><th>");
-	web_trs(b, rq, S_TRANSPORT);
-	pli_buf_puts(b, "</th><th>");
-	web_trs(b, rq, S_SERVICE);
-	pli_buf_puts(b, "</th><th>");
-	web_trs(b, rq, S_DESCRIPTION);
-	pli_buf_puts(b, "</th></tr></thead><tbody>");
+	pli_buf_puts(b, "</p>");
+	web_table_head(b, rq, "results", cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < shown; i++) {
 		const struct pl_port_hit *h = &hits[i];
 
@@ -363,13 +349,7 @@ results_table(struct pl_buf *b, const struct web_req *rq, const struct pl_store_
 	static const enum web_str cols[] = {S_ADDRESS, S_PORT,    S_PROTO,  S_STATE,
 	                                    S_SERVICE, S_PRODUCT, S_BANNER, S_RTT};
 
-	pli_buf_puts(b, "<table id=\"results\"><thead><tr>");
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		pli_buf_puts(b, "<th>");
-		web_trs(b, rq, cols[i]);
-		pli_buf_puts(b, "</th>");
-	}
-	pli_buf_puts(b, "</tr></thead><tbody>");
+	web_table_head(b, rq, "results", cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < n; i++) {
 		pli_buf_printf(b, "<tr class=\"state-%s\"><td class=\"mono\">",
 		               strcmp(r[i].state, "open") == 0 ? "open" : "other");

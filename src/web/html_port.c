@@ -143,6 +143,20 @@ web_page_lang(const struct web_req *rq)
 	return pl_lang_parse(rq->lang->code, &l) == 0 ? l : PL_LANG_EN;
 }
 
+struct pl_page_opts
+web_page_opts(const struct web_req *rq, enum pl_lang lang)
+{
+	struct pl_page_opts opts = {
+	    .reg = rq->web->cfg.reg,
+	    .kb = rq->web->cfg.kb,
+	    .read_proc = rq->web->cfg.live,
+	    .live_sockets = rq->web->cfg.live,
+	    .lang = lang,
+	};
+
+	return opts;
+}
+
 /* A fact's title or text in the page language; shown in English, tagged lang="en" and
  * marked as such, when the knowledge file has no translation. The text is marked only
  * when its title was translated (an English title already carries the mark). */
@@ -237,17 +251,14 @@ section_facts(struct pl_buf *b, const struct web_req *rq, const struct pl_page *
 static void
 section_checks(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 {
+	static const enum web_str cols[] = {S_PLATFORM, S_PURPOSE, S_COMMAND};
+
 	if (p->n_checks == 0) /* port 0: nothing can listen there */
 		return;
 	pli_buf_puts(b, "<section id=\"check\"><h2>");
 	web_trs(b, rq, S_SEC_CHECK);
-	pli_buf_puts(b, "</h2><table><thead><tr><th>");
-	web_trs(b, rq, S_PLATFORM);
-	pli_buf_puts(b, "</th><th>");
-	web_trs(b, rq, S_PURPOSE);
-	pli_buf_puts(b, "</th><th>");
-	web_trs(b, rq, S_COMMAND);
-	pli_buf_puts(b, "</th></tr></thead><tbody>");
+	pli_buf_puts(b, "</h2>");
+	web_table_head(b, rq, NULL, cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < p->n_checks; i++) {
 		pli_buf_puts(b, "<tr><td>");
 		html_esc(b, p->checks[i].platform);
@@ -382,13 +393,7 @@ section_live(struct pl_buf *b, struct web_req *rq, const struct pl_page *p)
 		web_trs(b, rq, S_LIVE_NOT_LISTENING);
 	pli_buf_puts(b, "</span></p>");
 	if (live->n_listeners) {
-		pli_buf_puts(b, "<table id=\"live-listeners\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			pli_buf_puts(b, "<th>");
-			web_trs(b, rq, cols[i]);
-			pli_buf_puts(b, "</th>");
-		}
-		pli_buf_puts(b, "</tr></thead><tbody>");
+		web_table_head(b, rq, "live-listeners", cols, sizeof(cols) / sizeof(cols[0]));
 		for (size_t i = 0; i < live->n_listeners; i++)
 			live_listener(b, rq, &live->listeners[i], p->port);
 		pli_buf_puts(b, "</tbody></table>");
@@ -493,13 +498,7 @@ web_port_sections(struct pl_buf *b, struct web_req *rq, const struct pl_page *pa
 void
 web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port)
 {
-	struct pl_page_opts opts = {
-	    .reg = rq->web->cfg.reg,
-	    .kb = rq->web->cfg.kb,
-	    .read_proc = rq->web->cfg.live,
-	    .live_sockets = rq->web->cfg.live,
-	    .lang = web_page_lang(rq),
-	};
+	struct pl_page_opts opts = web_page_opts(rq, web_page_lang(rq));
 	struct pl_page *page = NULL;
 	struct pl_buf *b = &rs->body;
 	char title[64];

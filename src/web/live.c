@@ -186,13 +186,7 @@ web_live_listen_html(struct web_req *rq, struct pl_buf *b)
 		pli_buf_puts(b, "</p>");
 		goto out;
 	}
-	pli_buf_puts(b, "<table id=\"listeners\"><thead><tr>");
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		pli_buf_puts(b, "<th>");
-		web_trs(b, rq, cols[i]);
-		pli_buf_puts(b, "</th>");
-	}
-	pli_buf_puts(b, "</tr></thead><tbody>");
+	web_table_head(b, rq, "listeners", cols, sizeof(cols) / sizeof(cols[0]));
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < set->n_socks; i++) {
 			const struct pl_sock *s = &set->socks[i];

@@ -122,6 +122,19 @@ web_post_allowed(struct web_req *rq, struct web_resp *rs)
 }
 
 int
+web_store_writable(struct web_req *rq, struct web_resp *rs)
+{
+	const struct pl_web *web = rq->web;
+
+	if (web->db_state == PL_WEB_DB_OK)
+		return 1;
+	web_error_detail(rq, rs, 503,
+	                 web->db_state == PL_WEB_DB_READONLY ? "the database is read-only"
+	                                                     : "no database");
+	return 0;
+}
+
+int
 web_load_scan(struct web_req *rq, struct web_resp *rs, int64_t id, size_t limit,
               struct pl_store_scan *s, struct pl_store_result_row **rows, size_t *n)
 {

@@ -81,12 +81,8 @@ site_frame_begin(struct site *s, struct pl_buf *b, const struct web_lang *l, con
 	               "portlens</a><form role=\"search\" id=\"site-search\" data-base=\"%s%s/\">"
 	               "<input type=\"search\" name=\"q\" aria-label=\"",
 	               up, path, up, up, l->code, up, l->code);
-	web_trs(b, &rq, S_SEARCH_LABEL);
-	pli_buf_puts(b, "\" placeholder=\"");
-	web_trs(b, &rq, S_SEARCH_PLACEHOLDER);
-	pli_buf_puts(b, "\"><button type=\"submit\">");
-	web_trs(b, &rq, S_SEARCH_BUTTON);
-	pli_buf_puts(b, "</button></form><nav class=\"langs\">");
+	web_search_field(b, &rq, NULL, "");
+	pli_buf_puts(b, "<nav class=\"langs\">");
 	for (size_t i = 0; i < web_langs_count; i++)
 		pli_buf_printf(b, "<a href=\"%s%s/%s\" hreflang=\"%s\" lang=\"%s\"%s>%s</a> ", up,
 		               web_langs[i].code, path, web_langs[i].code, web_langs[i].code,

@@ -52,12 +52,8 @@ web_vote_post(struct web_req *rq, struct web_resp *rs, uint16_t port)
 		web_error(rq, rs, 400);
 		return;
 	}
-	if (web->db_state != PL_WEB_DB_OK) {
-		web_error_detail(rq, rs, 503,
-		                 web->db_state == PL_WEB_DB_READONLY ? "the database is read-only"
-		                                                     : "no database");
+	if (!web_store_writable(rq, rs))
 		return;
-	}
 	if (!web_rate_take(&web->guard, rq->client, web_now_ms())) {
 		web_error(rq, rs, 429);
 		rs->retry_after = 60;

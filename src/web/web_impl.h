@@ -210,6 +210,9 @@ void web_store_why(const struct web_req *rq, const struct pl_err *err, char *why
  * already answered.
  */
 int web_post_allowed(struct web_req *rq, struct web_resp *rs);
+/* Returns 1 when the store can take a write; 0 with rs answered 503 (read-only, or no
+ * database). */
+int web_store_writable(struct web_req *rq, struct web_resp *rs);
 /*
  * Reads saved scan id and up to limit of its rows (0: all) under the store lock. Returns 1
  * with *s and *rows filled (the caller cleans up both); 0 when it failed, with rs already
@@ -232,6 +235,14 @@ void html_esc(struct pl_buf *b, const char *s);
 void web_kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *dd_attrs,
             const char *value);
 void html_escn(struct pl_buf *b, const char *s, size_t n);
+/* The search box from its aria-label value on: label, placeholder, value (escaped; NULL:
+ * no value attribute), attrs as is (" autofocus" or ""), the button, </form>. The caller
+ * writes the form up to `aria-label="`, which differs between the server and the site. */
+void web_search_field(struct pl_buf *b, const struct web_req *rq, const char *value,
+                      const char *attrs);
+/* <table[ id="ID"]><thead><tr> with a <th> per column label, up to <tbody>. */
+void web_table_head(struct pl_buf *b, const struct web_req *rq, const char *id,
+                    const enum web_str *cols, size_t n);
 /* Appends template tmpl (escaped) with {1}..{n} replaced by args (escaped). */
 void web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n);
 /* web_tmpl of string id with one or more args. */
@@ -252,6 +263,9 @@ void web_time(char *buf, size_t size, int64_t t);
 /* html_port.c, html_pages.c */
 /* The page language of a request (English when the web's language has no page text). */
 enum pl_lang web_page_lang(const struct web_req *rq);
+/* What a port page is built from: the server's registry and knowledge, and this machine's
+ * sockets and /proc unless serve runs with --no-live; text in lang. */
+struct pl_page_opts web_page_opts(const struct web_req *rq, enum pl_lang lang);
 void web_page_port(struct web_req *rq, struct web_resp *rs, uint16_t port);
 /* The port page's heading and sections (the live one only when live is nonzero), in
  * rq's language: what the server's page and the static site (site.c) share. */
