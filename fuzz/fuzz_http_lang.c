@@ -10,7 +10,10 @@
 
 /* Compiled in directly (pure code), as in fuzz_http_form.c. */
 #include "web/i18n.c"
+#include "web/i18n_ar.c"
+#include "web/i18n_ko.c"
 #include "web/i18n_tables.c"
+#include "web/i18n_tr.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

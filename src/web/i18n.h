@@ -168,6 +168,11 @@ struct web_lang {
 	const char *const *strings; /* S_COUNT entries; NULL falls back to English */
 };
 
+/* The tables of i18n_ko.c, i18n_ar.c, i18n_tr.c (English is in i18n_tables.c). */
+extern const char *const web_strings_ko[S_COUNT];
+extern const char *const web_strings_ar[S_COUNT];
+extern const char *const web_strings_tr[S_COUNT];
+
 extern const struct web_lang web_langs[];
 extern const size_t web_langs_count;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * render_markdown.c - the port page as CommonMark, for wikis and tickets, in the page's
- * language with the same strings as the terminal and web pages (web/i18n_tables.c). Data
+ * language with the same strings as the terminal and web pages (web/i18n_*.c). Data
  * from the registry and knowledge base is escaped so it can never turn into markup or HTML.
  */
 #include <string.h>
@@ -22,7 +22,7 @@ md_escape(struct pl_buf *out, const char *s)
 	}
 }
 
-/* The page's strings (web/i18n_tables.c) in the page's language. */
+/* The page's strings (web/i18n_*.c) in the page's language. */
 struct md_ctx {
 	const struct pl_page *page;
 	struct pl_buf *out;

@@ -2,7 +2,7 @@
 /*
  * render_text.c - the port page for a terminal: headed sections, wrapped to the width,
  * colored only when allowed (see term.c). Every fact is followed by its source. The
- * page is written in cli->lang with the web front end's strings (web/i18n_tables.c),
+ * page is written in cli->lang with the web front end's strings (web/i18n_*.c),
  * so both say the same; in Arabic, commands and paths are isolated left-to-right.
  */
 #include <string.h>
