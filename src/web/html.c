@@ -92,8 +92,16 @@ html_esc(struct pl_buf *b, const char *s)
 		html_escn(b, s, strlen(s));
 }
 
-void
-web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
+static void
+put_raw(struct pl_buf *b, const char *s, size_t n)
+{
+	pli_buf_append(b, s, n);
+}
+
+/* Fills {1}..{9} of tmpl from args, writing every piece through put. */
+static void
+tmpl_fill(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n,
+          void (*put)(struct pl_buf *, const char *, size_t))
 {
 	const char *p = tmpl;
 
@@ -103,15 +111,44 @@ web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
 		if (!open || open[1] < '1' || open[1] > '9' || open[2] != '}') {
 			size_t upto = open ? (size_t)(open - p) + 1 : strlen(p);
 
-			html_escn(b, p, upto);
+			put(b, p, upto);
 			p += upto;
 			continue;
 		}
-		html_escn(b, p, (size_t)(open - p));
-		if ((size_t)(open[1] - '1') < n)
-			html_esc(b, args[open[1] - '1']);
+		put(b, p, (size_t)(open - p));
+		if ((size_t)(open[1] - '1') < n && args[open[1] - '1'])
+			put(b, args[open[1] - '1'], strlen(args[open[1] - '1']));
 		p = open + 3;
 	}
+}
+
+void
+web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
+{
+	tmpl_fill(b, tmpl, args, n, html_escn);
+}
+
+void
+web_tmpl_text(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
+{
+	tmpl_fill(b, tmpl, args, n, put_raw);
+}
+
+void
+web_shown_input(char *out, size_t size, const char *s, size_t n)
+{
+	size_t keep = n < WEB_SHOWN_MAX ? n : WEB_SHOWN_MAX, len;
+
+	if (!size)
+		return;
+	keep = pli_utf8_invalid_at(s, keep);
+	if (keep > size - 1)
+		keep = size - 1;
+	for (len = 0; len < keep; len++)
+		out[len] = (unsigned char)s[len] < 0x20 || s[len] == 0x7f ? '?' : s[len];
+	out[len] = '\0';
+	if (keep < n && len + sizeof("…") <= size)
+		memcpy(out + len, "…", sizeof("…"));
 }
 
 void
@@ -240,6 +277,26 @@ db_notice(struct pl_buf *b, const struct web_req *rq, const struct pl_web *web)
 	pli_buf_puts(b, "</span></p>\n");
 }
 
+/* ?lang= named a language portlens has no text for: say so, and which it has, rather than
+ * answer in another language without a word (the language links in the header are the
+ * way out). */
+static void
+lang_notice(struct pl_buf *b, const struct web_req *rq)
+{
+	char asked[WEB_SHOWN_MAX + 8], codes[64] = "";
+	size_t used = 0;
+
+	if (!rq->lang_unknown)
+		return;
+	web_shown_input(asked, sizeof(asked), rq->lang_unknown, strlen(rq->lang_unknown));
+	for (size_t i = 0; i < web_langs_count && used < sizeof(codes); i++)
+		used += (size_t)snprintf(codes + used, sizeof(codes) - used, "%s%s", i ? ", " : "",
+		                         web_langs[i].code);
+	pli_buf_puts(b, "<p class=\"notice\" id=\"lang-notice\" role=\"status\">");
+	web_trf(b, rq, S_LANG_UNKNOWN, asked, rq->lang->name, codes, NULL);
+	pli_buf_puts(b, "</p>\n");
+}
+
 void
 html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 {
@@ -267,6 +324,7 @@ html_begin(struct web_req *rq, struct web_resp *rs, const char *title)
 	web_search_field(b, rq, q && strncmp(rq->url, "/search", 7) == 0 ? q : "", "");
 	lang_links(b, rq);
 	pli_buf_puts(b, "</header>\n<main>\n");
+	lang_notice(b, rq);
 	db_notice(b, rq, rq->web);
 }
 

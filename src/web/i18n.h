@@ -158,6 +158,8 @@ enum web_str {
 	S_LAST_SEEN,
 	S_EXPORT,
 	S_DELETE_SCAN,
+	S_NOT_A_PORT,   /* {1} what the path said instead of a port number */
+	S_LANG_UNKNOWN, /* {1} the ?lang= value, {2} the language shown, {3} the codes there are */
 	S_COUNT,
 };
 

@@ -164,4 +164,6 @@ const char *const web_strings_ar[S_COUNT] = {
     [S_LAST_SEEN] = "آخر ظهور",
     [S_EXPORT] = "تصدير",
     [S_DELETE_SCAN] = "احذف هذا الفحص",
+    [S_NOT_A_PORT] = "{1} ليس منفذًا: المنافذ من 0 إلى 65535",
+    [S_LANG_UNKNOWN] = "لا توجد نسخة «{1}» من هذه الصفحة: تُعرض بـ{2}. اللغات: {3}.",
 };

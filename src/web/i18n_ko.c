@@ -166,4 +166,6 @@ const char *const web_strings_ko[S_COUNT] = {
     [S_LAST_SEEN] = "마지막 확인",
     [S_EXPORT] = "내보내기",
     [S_DELETE_SCAN] = "이 스캔 삭제",
+    [S_NOT_A_PORT] = "{1}은(는) 포트가 아닙니다: 포트는 0-65535입니다",
+    [S_LANG_UNKNOWN] = "이 페이지의 “{1}” 버전은 없어 {2}(으)로 보여 드립니다. 언어: {3}.",
 };

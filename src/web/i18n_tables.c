@@ -167,6 +167,9 @@ static const char *const en[S_COUNT] = {
     [S_LAST_SEEN] = "Last seen",
     [S_EXPORT] = "Export",
     [S_DELETE_SCAN] = "Delete this scan",
+    [S_NOT_A_PORT] = "{1} is not a port: ports are 0-65535",
+    [S_LANG_UNKNOWN] =
+        "There is no “{1}” version of this page: it is shown in {2}. Languages: {3}.",
 };
 
 const struct web_lang web_langs[] = {

@@ -165,4 +165,6 @@ const char *const web_strings_tr[S_COUNT] = {
     [S_LAST_SEEN] = "Son görülme",
     [S_EXPORT] = "Dışa aktar",
     [S_DELETE_SCAN] = "Bu taramayı sil",
+    [S_NOT_A_PORT] = "{1} bir port değil: portlar 0-65535 arasındadır",
+    [S_LANG_UNKNOWN] = "Bu sayfanın “{1}” sürümü yok: {2} olarak gösteriliyor. Diller: {3}.",
 };

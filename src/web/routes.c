@@ -3,7 +3,7 @@
  * routes.c - the URL table of `portlens serve` and the small handlers: static assets,
  * the API index, error pages. Path segments that carry numbers (/port/N, /scans/ID) are
  * parsed strictly (digits only, in range) so "/port/2323abc" or "/port/-1" are 404s,
- * never a different port.
+ * never a different port; a /port/ segment that is no port number says so on its 404.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +167,33 @@ number_segment(const char *seg, uint64_t max, uint64_t *out)
 	return seg + n;
 }
 
+/*
+ * /port/SEG where SEG is there but no port number ("70000", "abc", "-1"): a 404 that says
+ * what was wrong, in the page's language (English in JSON, like every API message).
+ * Returns 0, doing nothing, for a good number or an empty segment.
+ */
+static int
+not_a_port(struct web_req *rq, struct web_resp *rs, const char *seg)
+{
+	const int json = web_is_api(rq) || web_wants_json(rq);
+	const struct web_lang *l = json ? &web_langs[0] : rq->lang;
+	char shown[WEB_SHOWN_MAX + 8], quoted[sizeof(shown) + 8];
+	const char *args[1] = {quoted};
+	struct pl_buf why = {0};
+	uint64_t n;
+
+	if (seg[0] == '\0' || seg[0] == '/' || number_segment(seg, 65535, &n))
+		return 0;
+	web_shown_input(shown, sizeof(shown), seg, strcspn(seg, "/"));
+	/* On a page the quoted input is isolated left-to-right (U+2066 .. U+2069), so "-1"
+	 * stays "-1" inside Arabic text. */
+	snprintf(quoted, sizeof(quoted), json ? "%s" : "\u2066%s\u2069", shown);
+	web_tmpl_text(&why, web_tr(l, S_NOT_A_PORT), args, 1);
+	web_error_detail(rq, rs, 404, why.data ? why.data : "");
+	pli_buf_cleanup(&why);
+	return 1;
+}
+
 static void
 serve_asset(struct web_req *rq, struct web_resp *rs, const char *name)
 {
@@ -229,7 +256,8 @@ plain_request(const struct web_req *rq)
 {
 	int n = MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, NULL, NULL);
 
-	return n == 0 || (n == 1 && web_arg(rq, "lang") != NULL);
+	/* An unknown ?lang= gets its own notice on the page: not the cached one. */
+	return n == 0 || (n == 1 && web_arg(rq, "lang") != NULL && !rq->lang_unknown);
 }
 
 static void
@@ -279,7 +307,7 @@ dispatch_api(struct web_req *rq, struct web_resp *rs, const char *rest)
 		web_api_hosts(rq, rs);
 	else if (strcmp(rest, "/timeline") == 0)
 		web_api_timeline(rq, rs);
-	else
+	else if (strncmp(rest, "/port/", 6) != 0 || !not_a_port(rq, rs, rest + 6))
 		web_error(rq, rs, 404);
 }
 
@@ -337,6 +365,6 @@ web_dispatch(struct web_req *rq, struct web_resp *rs)
 		serve_asset(rq, rs, u + 8);
 	else if (strcmp(u, "/favicon.ico") == 0)
 		serve_asset(rq, rs, "favicon.svg");
-	else
+	else if (strncmp(u, "/port/", 6) != 0 || !not_a_port(rq, rs, u + 6))
 		web_error(rq, rs, 404);
 }

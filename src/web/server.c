@@ -77,6 +77,8 @@ choose_lang(struct web_req *rq)
 
 	if (q && (l = web_lang_find(q, strlen(q))) != NULL)
 		rq->lang_asked = 1;
+	else if (q && *q)
+		rq->lang_unknown = q;
 	if (!l && c)
 		l = web_lang_find(c, strlen(c));
 	if (!l)
@@ -224,7 +226,11 @@ add_headers(struct web_req *rq, struct web_resp *rs, struct MHD_Response *r)
 	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
 	MHD_add_response_header(r, "Cache-Control",
 	                        rs->cache_control ? rs->cache_control : "no-cache");
-	MHD_add_response_header(r, "Content-Language", rq->lang->code);
+	/* JSON is English whatever the visitor's language (its words are identifiers and
+	 * the library's messages); a page is in the language it was written in. */
+	MHD_add_response_header(
+	    r, "Content-Language",
+	    rs->ctype && strncmp(rs->ctype, "application/json", 16) == 0 ? "en" : rq->lang->code);
 	MHD_add_response_header(r, "Vary", "Accept-Language, Cookie");
 	if (rs->etag)
 		MHD_add_response_header(r, "ETag", rs->etag);

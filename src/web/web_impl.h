@@ -163,7 +163,8 @@ struct web_req {
 	const char *url;
 	enum web_method method;
 	const struct web_lang *lang;
-	int lang_asked;                      /* ?lang= was given */
+	int lang_asked;           /* ?lang= was given */
+	const char *lang_unknown; /* the ?lang= value when it names no language here, else NULL */
 	char visitor[WEB_VISITOR_HEX + 1];   /* "" when the client has none (yet) */
 	char cookie_new[WEB_COOKIE_LEN + 1]; /* set when a visitor cookie must be sent */
 	char csrf[WEB_CSRF_HEX + 1];
@@ -245,6 +246,16 @@ void web_table_head(struct pl_buf *b, const struct web_req *rq, const char *id,
                     const enum web_str *cols, size_t n);
 /* Appends template tmpl (escaped) with {1}..{n} replaced by args (escaped). */
 void web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n);
+/* web_tmpl without escaping: plain text, for a detail that web_error escapes itself. */
+void web_tmpl_text(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n);
+/* How much of a visitor's input (a path segment, a query value) an answer quotes back. */
+#define WEB_SHOWN_MAX 32
+/*
+ * Copies up to WEB_SHOWN_MAX bytes of s[0..n) into out (NUL-terminated) to be quoted in a
+ * message: cut before broken UTF-8, control bytes as '?', "…" when cut. Still to be
+ * escaped for where it goes. size >= WEB_SHOWN_MAX + 4 holds any input.
+ */
+void web_shown_input(char *out, size_t size, const char *s, size_t n);
 /* web_tmpl of string id with one or more args. */
 void web_trf(struct pl_buf *b, const struct web_req *rq, enum web_str id, const char *a1,
              const char *a2, const char *a3, const char *a4);

@@ -259,6 +259,32 @@ try {
 			}
 		}
 	}
+	// 10. On a phone, what a new user mistypes is answered on the page: a port number
+	// out of range names itself on its 404 in the page's language, and a language that
+	// does not exist says which page is shown instead; both inside the screen's width.
+	await page.setViewportSize({ width: 390, height: 844 });
+	for (const [lang, words] of Object.entries({ en: 'is not a port', ko: '포트가 아닙니다',
+		ar: 'ليس منفذًا', tr: 'bir port değil' })) {
+		const r = await page.goto(base + 'port/70000?lang=' + lang);
+		const box = await page.locator('#error-detail').boundingBox();
+		const text = await page.textContent('#error-detail');
+		check(r.status() === 404 && text.includes('70000') && text.includes(words),
+			'port/70000 ' + lang + ': ' + r.status() + ' ' + text);
+		check(box && box.x >= -1 && box.x + box.width <= 391,
+			'port/70000 ' + lang + ': the reason fits 390 px ' + JSON.stringify(box));
+	}
+	// (a new user: no language chosen before, so no lang cookie to fall back on)
+	await context.clearCookies();
+	for (const path of ['', 'port/2323', 'listen']) {
+		await page.goto(base + path + '?lang=xx');
+		const note = page.locator('#lang-notice');
+		const box = await note.boundingBox();
+		check(await note.isVisible() && (await note.textContent()).includes('“xx”') &&
+			await page.getAttribute('html', 'lang') === 'en',
+			'/' + path + '?lang=xx: an English page that says so');
+		check(box && box.x >= -1 && box.x + box.width <= 391,
+			'/' + path + '?lang=xx: the notice fits 390 px ' + JSON.stringify(box));
+	}
 	await page.setViewportSize({ width: 1200, height: 900 });
 
 	check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));

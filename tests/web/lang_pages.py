@@ -7,6 +7,7 @@
 # shows) and from the static export of `portlens site`. Registry data (service names,
 # descriptions, assignees) stays as published and is not checked here.
 import html
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -114,6 +116,54 @@ try:
                     check(e.code == 404 and title and "not found" not in title.group(1).lower(),
                           "serve %s 404: no English in the title %r" %
                           (lang, title and title.group(1)))
+            # /port/SEG that is no port number: a 404 saying so, in the page's language,
+            # the visitor's text quoted (escaped); the API says it in English.
+            NOT_A_PORT = {"en": "is not a port: ports are 0-65535", "ko": "포트가 아닙니다",
+                          "ar": "ليس منفذًا", "tr": "bir port değil"}
+            for lang, phrase in NOT_A_PORT.items():
+                for seg in ("70000", "abc", "-1", "%3Cb%3E"):
+                    url = "http://127.0.0.1:%d/port/%s?lang=%s" % (srv.port, seg, lang)
+                    try:
+                        urllib.request.urlopen(url, timeout=20)
+                        check(False, "serve %s /port/%s: not a 404" % (lang, seg))
+                        continue
+                    except urllib.error.HTTPError as e:
+                        code, page = e.code, e.read().decode("utf-8")
+                    m = re.search(r'<p class="meta" id="error-detail"[^>]*>([^<]*)</p>', page)
+                    want = urllib.parse.unquote(seg)
+                    detail = html.unescape(m.group(1)) if m else ""
+                    check(code == 404 and want in detail and phrase in detail and
+                          "<b>" not in page,
+                          "serve %s /port/%s: 404 saying %r, got %r" % (lang, seg, phrase, detail))
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/api/port/-1" % srv.port, timeout=20)
+                check(False, "serve /api/port/-1: not a 404")
+            except urllib.error.HTTPError as e:
+                body = json.loads(e.read().decode("utf-8"))
+                check(e.code == 404 and body.get("detail") ==
+                      "-1 is not a port: ports are 0-65535" and
+                      e.headers.get("Content-Language") == "en",
+                      "serve /api/port/-1: the reason in JSON %r" % body)
+            # ?lang= naming no language we have: the page says so (in the language it is
+            # shown in) and Content-Language names that language; a port page asked that
+            # way is not served from, nor put into, the cache of plain requests.
+            for accept, shown in ((None, "en"), ("ko-KR,ko;q=0.9", "ko")):
+                for path in ("/", "/port/22", "/port/22", "/listen"):
+                    req = urllib.request.Request("http://127.0.0.1:%d%s?lang=xx" % (srv.port, path))
+                    if accept:
+                        req.add_header("Accept-Language", accept)
+                    with urllib.request.urlopen(req, timeout=20) as r:
+                        page, clang = r.read().decode("utf-8"), r.headers.get("Content-Language")
+                    note = re.search(r'<p class="notice" id="lang-notice"[^>]*>([^<]*)</p>', page)
+                    check(clang == shown and ('<html lang="%s"' % shown) in page and note and
+                          "\u201cxx\u201d" in html.unescape(note.group(1)) and
+                          "en, ko, ar, tr" in note.group(1),
+                          "serve %s?lang=xx (%s): %s page saying so, got %s %r" %
+                          (path, accept, shown, clang, note and note.group(1)))
+            with urllib.request.urlopen("http://127.0.0.1:%d/port/22?lang=en" % srv.port,
+                                        timeout=20) as r:
+                check('id="lang-notice"' not in r.read().decode("utf-8"),
+                      "serve /port/22?lang=en: no language notice (none cached)")
             # The English page still says it all in English (the phrases are real).
             url = "http://127.0.0.1:%d/port/49152?lang=en" % srv.port
             with urllib.request.urlopen(url, timeout=20) as r:
