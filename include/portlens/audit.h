@@ -65,7 +65,10 @@ struct pl_audit_obs {
 	enum pl_reach reach;
 	int probed; /* svc holds a probe result */
 	struct pl_service svc;
-	char process[64];  /* owning program when known (local audit), else "" */
+	char process[64]; /* owning program when known (local audit), else "" */
+	/* a UDP socket on a port the kernel hands out to clients (pl_sock.ephemeral): its
+	 * number is no verdict, so the unassigned-port rule skips it */
+	int ephemeral;
 	int creds_checked; /* the default-credential check ran on this port */
 	struct pl_cred_result creds;
 };

@@ -85,6 +85,9 @@ struct pl_sock {
 	uint8_t v6only;       /* AF_INET6: 1 IPv6 only, 0 also IPv4, PL_V6ONLY_UNKNOWN */
 	uint8_t owner_status; /* enum pl_owner_status */
 	uint8_t risk;         /* enum pl_risk of the facts behind the flags */
+	/* UDP on a port the kernel hands out to clients (its namespace's
+	 * ip_local_port_range, not reserved): a client socket's port is no verdict */
+	uint8_t ephemeral;
 	uint16_t lport, rport;
 	uint8_t local[16];
 	union {

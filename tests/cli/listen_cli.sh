@@ -169,61 +169,83 @@ kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 
 # 4. One verdict: listen's flags and audit's findings agree, UDP included; a loopback
-# listener on an unassigned port (portlens serve's own 127.0.0.1:7678) is not flagged.
-# Binds only (0.0.0.0 6667/tcp and 31337/udp are malware ports in the knowledge base;
-# 47011/tcp is Unassigned); nothing is sent.
-python3 - "$tmp/verdict" <<'PY' &
+# listener on an unassigned port (portlens serve's own 127.0.0.1:7678) is not flagged;
+# a UDP client socket on a port the kernel drew from the namespace's
+# ip_local_port_range (Squid's DNS socket) is not "unassigned", while one bound to a
+# reserved port or outside the range is. Binds only (0.0.0.0 6667/tcp and 31337/udp are
+# malware ports in the knowledge base; 47011/tcp, 40001-40022/udp are Unassigned);
+# nothing is sent. In a network namespace of its own (unshare -n), so the fixed malware
+# ports cannot be taken by a test running beside this one, and its port range and
+# reserved ports are set without touching the machine's.
+if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -n sh -c 'ip link set lo up
+		sysctl -qw net.ipv4.ip_local_port_range="40001 40010" net.ipv4.ip_local_reserved_ports=40003
+		python3 - "$2/verdict" <<PY &
 import os, socket, sys, time
 socks = []
 def bind(kind, addr, port):
     s = socket.socket(socket.AF_INET, kind)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
     if kind == socket.SOCK_STREAM:
         s.listen(1)
     socks.append(s)
+    return s.getsockname()[1]
 bind(socket.SOCK_STREAM, "0.0.0.0", 6667)
 bind(socket.SOCK_DGRAM, "0.0.0.0", 31337)
 bind(socket.SOCK_STREAM, "127.0.0.2", 47011)
-bind(socket.SOCK_STREAM, "127.0.0.2", 7678)  # not 127.0.0.1: a real serve may run there
-open(sys.argv[1] + ".tmp", "w").write("ready\n")
+bind(socket.SOCK_STREAM, "127.0.0.2", 7678)
+bind(socket.SOCK_DGRAM, "0.0.0.0", 40003)  # reserved: never drawn, bound on purpose
+bind(socket.SOCK_DGRAM, "0.0.0.0", 40020)  # outside the range
+eph = bind(socket.SOCK_DGRAM, "0.0.0.0", 0)  # the kernel draws it, as for a client
+open(sys.argv[1] + ".tmp", "w").write("%d\n" % eph)
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 time.sleep(60)
 PY
-holder=$!
-for _ in $(seq 100); do [ -s "$tmp/verdict" ] && break; sleep 0.05; done
-if [ ! -s "$tmp/verdict" ]; then
-	bad "could not bind 6667/tcp, 31337/udp, 47011/tcp and 7678/tcp (in use?)"
-else
-	"$PL" listen --flagged --no-processes --json >"$tmp/flagged.json" 2>/dev/null
-	frc=$?
-	got=$(python3 -c '
+		for _ in $(seq 100); do [ -s "$2/verdict" ] && break; sleep 0.05; done
+		"$1" listen --flagged --no-processes --json >"$2/flagged.json" 2>/dev/null
+		echo $? >"$2/flagged.rc"
+		"$1" listen -u --no-processes --json >"$2/udp.json" 2>/dev/null
+		"$1" audit --no-probe --json >"$2/audit.json" 2>"$2/audit.err"
+		echo $? >"$2/audit.rc"
+		kill $! 2>/dev/null' sh "$PL" "$tmp"
+	if [ ! -s "$tmp/verdict" ]; then
+		bad "could not bind 6667/tcp, 31337/udp, 47011/tcp, 7678/tcp and 40003, 40020/udp"
+	else
+		eph=$(cat "$tmp/verdict")
+		got=$(python3 -c '
 import json, sys
-want = {6667, 31337, 47011, 7678}
 for s in json.load(open(sys.argv[1]))["sockets"]:
-    if s["local_port"] in want and s["netns"] == "host" and s["local_address"] in ("0.0.0.0", "127.0.0.2"):
-        print(s["transport"], s["local_address"], s["local_port"],
-              ",".join(sorted(f["flag"] for f in s["flags"])))' "$tmp/flagged.json" | sort | tr '\n' ';')
-	[ "$got" = "tcp 0.0.0.0 6667 malware;udp 0.0.0.0 31337 malware;" ] &&
-		ok "listen --flagged: 6667/tcp and 31337/udp malware; loopback 47011 and 7678 not flagged" ||
-		bad "listen --flagged: got '$got'"
-	[ $frc -eq 1 ] && ok "listen --flagged exits 1 when it shows flagged rows" ||
-		bad "listen --flagged exited $frc with flagged rows"
-	"$PL" audit --no-probe --json >"$tmp/audit.json" 2>"$tmp/err"
-	arc=$?
-	got=$(python3 -c '
+    print(s["transport"], s["local_address"], s["local_port"],
+          ",".join(sorted(f["flag"] for f in s["flags"])))' "$tmp/flagged.json" | sort | tr '\n' ';')
+		want="tcp 0.0.0.0 6667 malware;udp 0.0.0.0 31337 malware;udp 0.0.0.0 40003 unassigned;"
+		want+="udp 0.0.0.0 40020 unassigned;"
+		[ "$got" = "$want" ] &&
+			ok "listen --flagged: 6667/tcp, 31337/udp malware; reserved 40003 and 40020 unassigned; not loopback 47011, 7678 nor the client port $eph" ||
+			bad "listen --flagged (client port $eph): got '$got'"
+		[ "$(cat "$tmp/flagged.rc")" = 1 ] && ok "listen --flagged exits 1 when it shows flagged rows" ||
+			bad "listen --flagged exited $(cat "$tmp/flagged.rc") with flagged rows"
+		got=$(python3 -c '
 import json, sys
-want = {"6667", "31337", "47011", "7678"}
+for s in json.load(open(sys.argv[1]))["sockets"]:
+    if s["ephemeral_port"]:
+        print(s["local_port"])' "$tmp/udp.json")
+		[ "$got" = "$eph" ] && [ "$eph" -ge 40001 ] && [ "$eph" -le 40010 ] &&
+			ok "listen --json: only the drawn port $eph is an ephemeral_port" ||
+			bad "listen --json ephemeral_port: '$got', drawn $eph"
+		got=$(python3 -c '
+import json, sys
 for f in json.load(open(sys.argv[1]))["findings"]:
-    port = f["where"].rsplit(":", 1)[1]
-    if port.split("/")[0] in want and f["where"].rsplit(":", 1)[0] in ("*", "127.0.0.2"):
-        print(f["where"], f["rule"])' "$tmp/audit.json" 2>&1 | sort | tr '\n' ';')
-	[ "$got" = "*:31337/udp malware-port;*:6667/tcp malware-port;" ] &&
-		ok "audit: the same two malware ports (UDP audited), nothing on loopback" ||
-		bad "audit (rc $arc): got '$got' $(head -c 300 "$tmp/err")"
+    print(f["where"], f["rule"])' "$tmp/audit.json" 2>&1 | sort | tr '\n' ';')
+		want="*:31337/udp malware-port;*:40003/udp unknown-service-unassigned-port;"
+		want+="*:40020/udp unknown-service-unassigned-port;*:6667/tcp malware-port;"
+		[ "$got" = "$want" ] &&
+			ok "audit: the same verdicts (UDP audited), nothing on loopback nor on the client port" ||
+			bad "audit (rc $(cat "$tmp/audit.rc")): got '$got' $(head -c 300 "$tmp/audit.err")"
+	fi
+else
+	echo "note: case 4 needs root and unshare -n (fixed malware ports); not run"
 fi
-kill "$holder" 2>/dev/null
-wait "$holder" 2>/dev/null
 # --flagged with nothing to show exits 0.
 "$PL" listen --flagged --no-processes --port "$port" >/dev/null 2>&1
 frc=$?

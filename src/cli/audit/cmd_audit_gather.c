@@ -147,6 +147,7 @@ audit_gather_local(struct pl_cli *cli, struct audit_run *run)
 		}
 		o->port = s->lport;
 		o->proto = (enum pl_proto)s->proto;
+		o->ephemeral = s->ephemeral;
 		n_udp += o->proto == PL_PROTO_UDP;
 		o->reach = pl_sock_loopback(s) ? PL_REACH_LOOPBACK : PL_REACH_NETWORK;
 		if (is_wildcard(s))

@@ -212,7 +212,8 @@ rule_unauth_datastore(struct audit_state *st, const struct pl_audit_obs *o)
 /*
  * A listener beyond loopback on a port IANA assigned to nothing (pl_port_unassigned, the
  * test listen's "unassigned" flag uses too), whose program did not identify itself. On
- * loopback only this machine can reach it: no finding (listen does not flag it either).
+ * loopback only this machine can reach it, and a UDP client socket's port was drawn by
+ * the kernel (o->ephemeral): no finding (listen does not flag either).
  */
 static enum pl_rc
 rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
@@ -220,7 +221,7 @@ rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
 	char ev[1024];
 	size_t n;
 
-	if (o->reach != PL_REACH_NETWORK || (o->probed && o->svc.service[0]))
+	if (o->reach != PL_REACH_NETWORK || (o->probed && o->svc.service[0]) || o->ephemeral)
 		return PL_OK;
 	if (pl_port_malware(st->kb, o->port, o->proto))
 		return PL_OK; /* the malware rule says more */

@@ -64,6 +64,7 @@ json_socket(struct pl_jsonw *w, struct pl_user_cache *uc, const struct pl_sockse
 	pl_sock_addr_str(s, 0, addr, sizeof(addr));
 	pli_jsonw_kstr(w, "local_address", addr);
 	pli_jsonw_kint(w, "local_port", s->lport);
+	pli_jsonw_kbool(w, "ephemeral_port", s->ephemeral);
 	if (s->kind != PL_SK_INET) {
 		/* local_port holds the IP protocol (raw) or ethertype (packet); name it. */
 		pli_jsonw_kstr(w, "protocol", pl_sock_protocol_name(s));

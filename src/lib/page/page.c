@@ -9,11 +9,8 @@
 #include <string.h>
 
 #include "page/page_impl.h"
-#include "core/strnum.h"
+#include "core/localports.h"
 
-/* Linux's compiled-in default for net.ipv4.ip_local_port_range. */
-#define LINUX_EPHEMERAL_LO 32768u
-#define LINUX_EPHEMERAL_HI 60999u
 /* Where the range came from when /proc could not tell (pl_page_origin translates it). */
 #define LINUX_DEFAULT "Linux default"
 
@@ -22,11 +19,12 @@ read_ephemeral(struct pl_page_ephemeral *eph, const char *proc_root)
 {
 	char path[512], line[64];
 	FILE *fp;
-	unsigned lo = 0, hi = 0;
+	unsigned lo = 0;
+	struct pli_local_ports lp;
 
 	eph->known = 1;
-	eph->lo = LINUX_EPHEMERAL_LO;
-	eph->hi = LINUX_EPHEMERAL_HI;
+	eph->lo = PLI_EPHEMERAL_DEFAULT_LO;
+	eph->hi = PLI_EPHEMERAL_DEFAULT_HI;
 	eph->source = LINUX_DEFAULT;
 	eph->unprivileged_start = 1024;
 	eph->unprivileged_source = LINUX_DEFAULT;
@@ -42,18 +40,14 @@ read_ephemeral(struct pl_page_ephemeral *eph, const char *proc_root)
 		}
 		fclose(fp);
 	}
-	snprintf(path, sizeof(path), "%s/proc/sys/net/ipv4/ip_local_port_range",
-	         *proc_root ? proc_root : "");
-	fp = fopen(path, "r");
-	if (!fp)
-		return;
-	if (fgets(line, sizeof(line), fp) && sscanf(line, "%u %u", &lo, &hi) == 2 && lo <= hi &&
-	    hi <= 65535) {
-		eph->lo = lo;
-		eph->hi = hi;
+	/* The one reader of the range (core/localports.h), as listen's verdicts use it. */
+	snprintf(path, sizeof(path), "%s/proc/sys/net/ipv4", *proc_root ? proc_root : "");
+	if (pli_local_ports_read(path, &lp) == PL_OK && lp.from_kernel) {
+		eph->lo = lp.lo;
+		eph->hi = lp.hi;
 		eph->source = "/proc/sys/net/ipv4/ip_local_port_range";
 	}
-	fclose(fp);
+	pli_local_ports_cleanup(&lp);
 }
 
 static void

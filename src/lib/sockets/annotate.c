@@ -9,7 +9,8 @@
  *               2323, rexec/rlogin/rsh 512-514), even if no curated fact covers it
  *   unassigned  listening beyond loopback on a port the IANA registry lists as
  *               Unassigned (a loopback listener is this machine's business: local
- *               helpers, portlens serve on 127.0.0.1:7678, test servers)
+ *               helpers, portlens serve on 127.0.0.1:7678, test servers; a UDP socket
+ *               on a port the kernel hands to clients is no listener, ephemeral.c)
  *   malware     the knowledge base ties the port to malware on this transport
  *
  * The malware and unassigned tests are the ones `portlens audit` applies
@@ -140,7 +141,7 @@ static void
 annotate_reg(struct pl_sock *s, const struct pl_registry *reg, uint16_t port)
 {
 	s->reg = pl_registry_assigned(reg, port, (enum pl_proto)s->proto);
-	if (is_listening(s) && !pl_sock_loopback(s) &&
+	if (is_listening(s) && !pl_sock_loopback(s) && !s->ephemeral &&
 	    pl_port_unassigned(reg, port, (enum pl_proto)s->proto))
 		s->flags |= PL_SFLAG_UNASSIGNED;
 }

@@ -146,6 +146,8 @@ pli_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procne
 		close(nlfd);
 	for (size_t i = first; i < c->list.n; i++)
 		c->list.v[i].netns = ns;
+	if (rc == PL_OK)
+		pli_mark_ephemeral(&c->list, first, procnet_dir);
 	return rc;
 }
 

@@ -29,4 +29,10 @@ enum pl_rc pli_collect_prepare(struct pl_collect_ctx *c);
 enum pl_rc pli_collect_finish(struct pl_collect_ctx *c, const char *proc_root,
                               const struct pl_owner_map *map);
 
+/*
+ * Sets ephemeral on the UDP sockets l->v[first..] that sit on a port the kernel hands
+ * out to clients in the namespace whose sockets procnet_dir holds (ephemeral.c).
+ */
+void pli_mark_ephemeral(struct pl_sock_list *l, size_t first, const char *procnet_dir);
+
 #endif
