@@ -84,10 +84,13 @@ got=$(rows listen -tulpn)
 	bad "listen -tulpn: got '$got'"
 got=$(rows listen -tlpn)
 [ "$got" = "tcp LISTEN $tport " ] && ok "listen -tlpn: TCP only" || bad "listen -tlpn: got '$got'"
-# A connection closed earlier on the port (the readiness check) may linger in TIME-WAIT:
-# a real socket conns -a rightly shows, but not one this check is about.
+# A connection closed earlier on the port (the readiness check) may linger in TIME-WAIT,
+# and a scan of 127.0.0.1 run beside this test may leave a connection it closed before
+# the listener accepted it (CLOSE-WAIT): real sockets conns -a rightly shows, but not
+# ones this check is about.
 got=$(rows conns -tna)
 got=${got//"tcp TIME-WAIT $tport "/}
+got=${got//"tcp CLOSE-WAIT $tport "/}
 [ "$got" = "tcp ESTAB $tport tcp LISTEN $tport " ] &&
 	ok "conns -tna: the listener and the accepted connection" || bad "conns -tna: got '$got'"
 for args in "listen -tulpz" "listen -tuzp" "conns -tnZ"; do
@@ -123,14 +126,53 @@ COLUMNS=60 "$PL" listen -t --port "$tport" >"$tmp/narrow.txt" 2>&1
 w=$(maxcols "$tmp/narrow.txt")
 [ "$w" -le 60 ] && grep -q '…' "$tmp/narrow.txt" && ok "COLUMNS=60 listen: rows fit 60 columns, cut with … ($w)" ||
 	bad "COLUMNS=60 listen: $w columns: $(cat "$tmp/narrow.txt")"
+# conns has the most columns (protocol, state, two addresses, pid and process): at 60
+# the rows fit, and no address is cut (a cut address is a wrong one: it was cut in the
+# middle, "127.0.…:41234"); the peer goes under the local address when both do not fit.
+endpoints() { # every endpoint of conns --json, "ADDR:PORT" ("[v6]:PORT"), one a line
+	"$PL" conns -t --port "$tport" --json 2>/dev/null | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["sockets"]:
+    for a, p in ((s["local_address"], s["local_port"]), (s["remote_address"], s["remote_port"])):
+        if s["state"] != "LISTEN" or a == s["local_address"]:
+            print(("[%s]:%d" if ":" in a else "%s:%d") % (a, p))'
+}
+whole_endpoints() { # FILE: 0 when every endpoint is in FILE as a whole word
+	endpoints | sort -u >"$tmp/endpoints"
+	[ -s "$tmp/endpoints" ] || return 1
+	python3 -c '
+import sys
+words = set(open(sys.argv[1], encoding="utf-8").read().replace("\r", "").split())
+missing = [e for e in open(sys.argv[2]).read().split() if e not in words]
+print(" ".join(missing))
+sys.exit(1 if missing else 0)' "$1" "$tmp/endpoints"
+}
 COLUMNS=60 "$PL" conns -t --port "$tport" >"$tmp/narrow.txt" 2>&1
 w=$(maxcols "$tmp/narrow.txt")
-# conns has the most columns (protocol, state, two addresses, pid, process): at 60 the
-# rows fit too, the state and addresses cut (addresses in the middle: the port stays).
-estab=$(grep -c "^tcp4 *ESTAB.*:$tport  *[0-9][0-9]*  " "$tmp/narrow.txt")
-[ "$w" -le 60 ] && [ "$estab" -ge 1 ] &&
-	ok "COLUMNS=60 conns: rows fit 60 columns, the established row keeps :$tport and its pid ($w)" ||
-	bad "COLUMNS=60 conns: $w columns, $estab established rows: $(cat "$tmp/narrow.txt")"
+estab=$(grep -c "^tcp4 *ESTAB  *127\.0\.0\.1:[0-9]*  *\(127\.0\.0\.1:[0-9]*  *\)\?[0-9][0-9]*  " "$tmp/narrow.txt")
+if [ "$w" -le 60 ] && [ "$estab" -ge 2 ] && missing=$(whole_endpoints "$tmp/narrow.txt"); then
+	ok "COLUMNS=60 conns: rows fit 60 columns, every address whole, pid kept ($w)"
+else
+	bad "COLUMNS=60 conns: $w columns, $estab established rows, cut: ${missing:-}: $(cat "$tmp/narrow.txt")"
+fi
+# At 44 columns two endpoints cannot stand side by side: the peer goes on the next line,
+# under the local address, both whole.
+"$PL" conns -t --port "$tport" --width 44 >"$tmp/narrow.txt" 2>&1
+w=$(maxcols "$tmp/narrow.txt")
+below=$(grep -A1 "^tcp4 *ESTAB  *127\.0\.0\.1:[0-9]*  *[0-9][0-9]*  " "$tmp/narrow.txt" |
+	grep -c "^  *127\.0\.0\.1:[0-9]*$")
+if [ "$w" -le 44 ] && [ "$below" -ge 2 ] && missing=$(whole_endpoints "$tmp/narrow.txt"); then
+	ok "--width 44 conns: the peer under the local address, every address whole ($w)"
+else
+	bad "--width 44 conns: $w columns, $below peers below, cut: ${missing:-}: $(cat "$tmp/narrow.txt")"
+fi
+TERM=xterm script -qec "stty cols 60; $PL conns -t --port $tport --color=never" /dev/null </dev/null >"$tmp/tty.txt" 2>&1
+w=$(maxcols "$tmp/tty.txt")
+if [ "$w" -le 60 ] && missing=$(whole_endpoints "$tmp/tty.txt"); then
+	ok "60-column terminal conns: rows fit, every address whole ($w)"
+else
+	bad "60-column terminal conns: $w columns, cut: ${missing:-}: $(cat -v "$tmp/tty.txt")"
+fi
 TERM=xterm script -qec "stty cols 70; $PL listen -t --port $tport --color=never" /dev/null </dev/null >"$tmp/tty.txt" 2>&1
 w=$(maxcols "$tmp/tty.txt")
 [ "$w" -le 70 ] && grep -q "$tport" "$tmp/tty.txt" && ok "70-column terminal: rows fit ($w)" ||

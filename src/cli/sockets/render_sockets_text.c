@@ -16,9 +16,10 @@
  *
  * On a terminal (or with COLUMNS or --width) the table fits the width (cli/colfit.c):
  * COMMAND gives up room first, then UNIT/CONTAINER, SERVICE, USER and PROCESS, FLAGS,
- * NETNS, and the addresses last; a cut cell ends in a marker (addresses are cut in the
- * middle, keeping the port), and flag reasons are wrapped. Below the minimums columns
- * are left out (fit_columns). Pipes and files get whole rows.
+ * NETNS; a cut cell ends in a marker, and flag reasons are wrapped. Addresses are never
+ * cut (a cut address is a wrong address): below the minimums columns are left out, and
+ * when a connection's two endpoints still do not fit side by side, the peer goes on a
+ * line of its own under the local address (fit_columns). Pipes and files get whole rows.
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -93,6 +94,8 @@ struct text_table {
 	size_t width[C_COUNT];
 	size_t row_width;         /* sum of width + 2 over the shown columns before COMMAND */
 	size_t fit;               /* the width to fit, or 0: whole rows (pipes, files) */
+	int peer_below;           /* PEER is written under LOCAL, on a line of its own */
+	size_t peer_indent;       /* the column LOCAL starts at */
 	const char *hidden_label; /* "(hidden; run as root)", or as root "(not visible)" */
 	struct proc_cells *procs; /* one per set->procs; shared read-only while writing */
 	char (*netns)[4 * 64];    /* one escaped label per set->netns */
@@ -390,18 +393,8 @@ reserve(struct pl_buf *out, size_t extra)
 	return 1;
 }
 
-/* Bytes of an endpoint cell to keep whole when it is cut: its ":port" ("*:*" too). */
-static size_t
-port_tail(const struct cell *c)
-{
-	for (size_t i = c->n; i > 0; i--)
-		if (c->s[i - 1] == ':')
-			return c->n - (i - 1);
-	return 0;
-}
-
-/* put_line for a table fitted to a width: cells cut with a marker (cli/colfit.c);
- * addresses are cut in the middle, so the port stays. */
+/* put_line for a table fitted to a width: cells cut with a marker (cli/colfit.c),
+ * addresses never (their columns are as wide as the widest). */
 static void
 put_line_fit(const struct text_table *t, const struct cell *c, const char *cmd, struct pl_buf *out)
 {
@@ -410,10 +403,7 @@ put_line_fit(const struct text_table *t, const struct cell *c, const char *cmd, 
 	for (unsigned i = 0; i < C_COMMAND; i++) {
 		if (!t->show[i])
 			continue;
-		if (i == C_LOCAL || i == C_PEER)
-			pli_colfit_put_mid(out, c[i].s, c[i].n, port_tail(&c[i]), t->width[i], 1);
-		else
-			pli_colfit_put(out, c[i].s, c[i].n, t->width[i], 1);
+		pli_colfit_put(out, c[i].s, c[i].n, t->width[i], 1);
 		pli_buf_puts(out, "  ");
 	}
 	if (t->show[C_COMMAND])
@@ -532,7 +522,23 @@ socket_room(const struct text_table *t, const struct pl_sock *s)
 
 	for (uint32_t k = 0; k == 0 || k < s->n_owners; k++)
 		room += t->row_width + 2 + (k < s->n_owners ? strlen(proc_of(t, s, k)->cmd) : 0);
+	if (t->peer_below)
+		room += t->peer_indent + 82;
 	return room;
+}
+
+/* The peer of a connection on a line of its own, under the local address (peer_below);
+ * room for peer_indent + 80 bytes must be reserved. */
+static void
+put_peer_line(const struct text_table *t, const struct pl_sock *s, struct pl_buf *out)
+{
+	char *p = out->data + out->len;
+
+	memset(p, ' ', t->peer_indent);
+	p = put_endpoint(s, 1, p + t->peer_indent);
+	*p++ = '\n';
+	*p = '\0';
+	out->len = (size_t)(p - out->data);
 }
 
 /* Writes one socket's lines; 0 when out of memory. */
@@ -552,6 +558,8 @@ put_socket(const struct text_table *t, struct pl_user_cache *uc, const struct pl
 		c[C_PEER].n = (size_t)(put_endpoint(s, 1, peer) - peer);
 	owner_cells(t, uc, s, 0, c);
 	put_line(t, c, s->n_owners ? proc_of(t, s, 0)->cmd : "", out);
+	if (t->peer_below)
+		put_peer_line(t, s, out);
 	for (unsigned i = 0; i < C_COUNT; i++)
 		c[i] = (struct cell){.s = "", .n = 0};
 	for (uint32_t k = 1; k < s->n_owners; k++) {
@@ -573,6 +581,8 @@ put_header(struct text_table *t, struct pl_buf *out)
 	if (!reserve(out, t->row_width + 16))
 		return;
 	put_line(t, c, col_title[C_COMMAND], out);
+	if (t->peer_below)
+		pli_buf_printf(out, "%*s%s\n", (int)t->peer_indent, "", col_title[C_PEER]);
 	if (t->cli->color) {
 		out->len--; /* put the reset before the newline */
 		pli_buf_printf(out, "%s\n", SGR_RESET);
@@ -580,10 +590,11 @@ put_header(struct text_table *t, struct pl_buf *out)
 }
 
 /* Narrows the columns to t->fit (cli/colfit.c): rank 0 gives up room first; the
- * protocol and pid are never cut. Addresses keep 21 columns (a whole IPv4 endpoint)
- * while columns can still be left out; after that (conns at 60 columns: protocol,
- * state, two addresses, pid and process) the tight minimums apply: the state is cut and
- * the addresses are cut in the middle, keeping the port. */
+ * protocol, the pid and the addresses are never cut. While columns can still be left
+ * out, the state and process keep their names; after that (conns at 60 columns:
+ * protocol, state, two addresses, pid and process) the tight minimums apply and the
+ * state is cut; when the two endpoints still do not fit side by side, the peer goes
+ * under the local address (peer_below) and LOCAL is as wide as the wider of the two. */
 static void
 fit_columns(struct text_table *t)
 {
@@ -593,7 +604,7 @@ fit_columns(struct text_table *t)
 	} how[C_COUNT] = {
 	    [C_COMMAND] = {0, 8, 8}, [C_UNIT] = {1, 5, 5},    [C_SERVICE] = {2, 6, 6},
 	    [C_USER] = {3, 5, 5},    [C_PROCESS] = {3, 7, 5}, [C_FLAGS] = {4, 7, 7},
-	    [C_NETNS] = {5, 6, 6},   [C_PEER] = {6, 21, 12},  [C_LOCAL] = {6, 21, 12},
+	    [C_NETNS] = {5, 6, 6},   [C_PEER] = {6, 99, 99},  [C_LOCAL] = {6, 99, 99},
 	    [C_STATE] = {7, 99, 6},  [C_PROTO] = {9, 99, 99}, [C_PID] = {9, 99, 99},
 	};
 	/* When even the minimums do not fit, these columns are left out, in this order;
@@ -617,12 +628,22 @@ fit_columns(struct text_table *t)
 		}
 		/* The last column has no gap after it: allow for the 2 the fitter counts. */
 		sum = pli_colfit_fit(cols, n, 2, t->fit + 2, width);
-		if (sum <= t->fit + 2 || d == n_drop)
+		if (sum <= t->fit + 2 || d > n_drop || (d == n_drop && !t->show[C_PEER]))
 			break;
-		t->show[drop[d]] = 0;
+		if (d < n_drop) {
+			t->show[drop[d]] = 0;
+		} else {
+			t->peer_below = 1;
+			t->show[C_PEER] = 0;
+			if (t->width[C_PEER] > t->width[C_LOCAL])
+				t->width[C_LOCAL] = t->width[C_PEER];
+		}
 	}
 	for (size_t k = 0; k < n; k++)
 		t->width[idx[k]] = width[k];
+	for (unsigned i = 0; i < C_LOCAL; i++)
+		if (t->show[i])
+			t->peer_indent += t->width[i] + 2;
 }
 
 static int
