@@ -207,6 +207,9 @@ w=$(maxcols "$tmp/row.txt")
 COLUMNS=60 "$PL" scan 127.0.0.1 -p 1 --all-states --no-progress --reason -oN "$tmp/scan.txt" >/dev/null 2>&1
 grep -q '^1/tcp .*conn-refused' "$tmp/scan.txt" && ! grep -q '…' "$tmp/scan.txt" &&
 	ok "-oN FILE keeps whole rows under COLUMNS=60" || bad "-oN FILE was cut: $(grep '^1/tcp' "$tmp/scan.txt")"
+# nmap's words for one address: "1 IP address (1 host up)", not "1 IP addresses (1 hosts up)".
+grep -q -- '-- 1 IP address (1 host up) scanned in' "$tmp/scan.txt" &&
+	ok "one address: '1 IP address (1 host up)'" || bad "summary: $(tail -1 "$tmp/scan.txt")"
 kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 

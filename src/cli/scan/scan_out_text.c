@@ -38,11 +38,12 @@ summary(FILE *fp, const struct scan_info *info, const char *lead)
 	scan_time_str(info->end, when, sizeof(when));
 	if (info->error)
 		fprintf(fp, "%sportlens failed: %s\n", lead, info->error);
+	/* nmap's words, singular included: "1 IP address (1 host up)". */
 	fprintf(fp,
-	        "%sportlens done at %s -- %llu IP addresses (%llu hosts up) scanned in %.2f "
+	        "%sportlens done at %s -- %llu IP address%s (%llu host%s up) scanned in %.2f "
 	        "seconds%s\n",
-	        lead, when, (unsigned long long)info->n_targets, (unsigned long long)info->hosts_up,
-	        p->elapsed_s,
+	        lead, when, (unsigned long long)info->n_targets, info->n_targets == 1 ? "" : "es",
+	        (unsigned long long)info->hosts_up, info->hosts_up == 1 ? "" : "s", p->elapsed_s,
 	        info->interrupted ? " (interrupted)"
 	        : info->error     ? " (failed)"
 	                          : "");

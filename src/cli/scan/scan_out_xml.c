@@ -286,10 +286,11 @@ write_runstats(struct scan_sink *s, FILE *fp, const struct scan_info *info, uint
 	scan_time_str(info->end, when, sizeof(when));
 	fprintf(fp,
 	        "<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"portlens done at %s; "
-	        "%llu IP addresses (%llu hosts up) scanned in %.2f seconds\" elapsed=\"%.2f\" "
+	        "%llu IP address%s (%llu host%s up) scanned in %.2f seconds\" elapsed=\"%.2f\" "
 	        "exit=\"%s\"",
 	        (long long)info->end, when, when, (unsigned long long)info->n_targets,
-	        (unsigned long long)up, info->prog->elapsed_s, info->prog->elapsed_s,
+	        info->n_targets == 1 ? "" : "es", (unsigned long long)up, up == 1 ? "" : "s",
+	        info->prog->elapsed_s, info->prog->elapsed_s,
 	        info->interrupted || info->error ? "error" : "success");
 	if (info->error || info->interrupted) { /* nmap.dtd's errormsg */
 		fputs(" errormsg=\"", fp);
