@@ -36,6 +36,12 @@ pli_data_path(const char *name, char *buf, size_t size, struct pl_err *err)
 enum pl_rc
 pli_data_make_parent(const char *path, struct pl_err *err)
 {
+	return pli_make_parent_mode(path, 0700, err);
+}
+
+enum pl_rc
+pli_make_parent_mode(const char *path, unsigned mode, struct pl_err *err)
+{
 	char dir[4096];
 	size_t len = strlen(path);
 
@@ -46,7 +52,7 @@ pli_data_make_parent(const char *path, struct pl_err *err)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		if (mkdir(dir, (mode_t)mode) != 0 && errno != EEXIST) {
 			int e = errno;
 			enum pl_rc rc =
 			    pl_err_set(err, PL_ERR_IO, "cannot create %s: %s", dir, strerror(e));

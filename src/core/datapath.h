@@ -27,4 +27,8 @@ enum pl_rc pli_data_path(const char *name, char *buf, size_t size, struct pl_err
  */
 enum pl_rc pli_data_make_parent(const char *path, struct pl_err *err);
 
+/* As pli_data_make_parent, for files outside the data directory (a listener baseline in
+ * /etc/portlens): the directories it creates get mode (less the umask). */
+enum pl_rc pli_make_parent_mode(const char *path, unsigned mode, struct pl_err *err);
+
 #endif

@@ -30,6 +30,16 @@ if [ $rc -eq 0 ] && grep -q '^# portlens listen baseline' "$tmp/base.txt" && [ !
 else
 	bad "--save-baseline: rc $rc, $(head -c 300 "$tmp/err")"
 fi
+# The README's line on a fresh machine: /etc/portlens does not exist yet; it is made
+# (mode 0755, as install -D would), then --baseline reads the file back.
+(umask 022 && exec "$PL" listen --no-processes --save-baseline "$tmp/etc/portlens/listeners") >/dev/null 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && grep -q '^# portlens listen baseline' "$tmp/etc/portlens/listeners" &&
+	[ "$(stat -c %a "$tmp/etc/portlens")" = 755 ]; then
+	ok "--save-baseline into a directory that does not exist yet: made, file written"
+else
+	bad "--save-baseline into a new directory: rc $rc, $(head -c 300 "$tmp/err")"
+fi
 leftover=$(find "$tmp" -name 'base.txt.*' ! -name base.txt.tmp | wc -l)
 [ "$leftover" -eq 0 ] && ok "no temporary file left behind" || bad "$leftover temporary files left"
 

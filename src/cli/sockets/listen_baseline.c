@@ -14,6 +14,7 @@
 #include "cli/sockets/render_sockets.h"
 #include "core/atomic_file.h"
 #include "core/buf.h"
+#include "core/datapath.h"
 
 #define BASELINE_MAX_BYTES (16u * 1024u * 1024u)
 
@@ -116,9 +117,12 @@ pli_cli_baseline_save(struct pl_cli *cli, const char *path, const struct pl_sock
 		memcpy(prev, line, sizeof(prev));
 	}
 	/* A fresh temporary file renamed over FILE (core/atomic_file.c): never a file or
-	 * symlink someone planted at FILE.tmp. */
+	 * symlink someone planted at FILE.tmp. Its directory is made when missing (the
+	 * README's /etc/portlens/listeners on a fresh machine), as install -D would. */
 	if (pli_buf_failed(&text))
 		rc = pli_cli_fail(cli, "out of memory");
+	else if (pli_make_parent_mode(path, 0755, &err) != PL_OK)
+		rc = pli_cli_fail(cli, "--save-baseline: %s", err.msg);
 	else if (pli_atomic_write(path, text.data, text.len, &err) != PL_OK)
 		rc = pli_cli_fail(cli, "--save-baseline: %s", err.msg);
 	else
