@@ -509,7 +509,18 @@ fail:
 	e = errno;
 	if (fd >= 0)
 		close(fd);
-	pl_err_set(err, PL_ERR_SYS, "cannot listen there: %s", strerror(e));
+	/* Name the address: "there" did not say which (the default 127.0.0.1:7678 may be
+	 * another portlens serve's). */
+	{
+		struct pl_addr a = {0};
+		char where[PL_ADDR_STRLEN + 8] = "?";
+
+		if (pl_addr_from_sockaddr((const struct sockaddr *)&web->cfg.addr, len, &a) ==
+		    PL_OK)
+			pl_addr_str(&a, where, sizeof(where));
+		pl_err_set(err, PL_ERR_SYS, "cannot listen on %s: %s%s", where, strerror(e),
+		           e == EADDRINUSE ? " (choose another with --listen ADDR:PORT)" : "");
+	}
 	if (err)
 		err->sys_errno = e;
 	return PL_ERR_SYS;

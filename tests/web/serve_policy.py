@@ -11,7 +11,8 @@ Each test reproduces a defect the way a user or an attacker meets it (issues 10 
   - --allow-remote refuses empty and short tokens and generates a strong one;
   - /api/listen lists listeners only, however many connections the machine has;
   - control bytes (ESC, BEL ...) from stored scans never reach a page raw;
-  - a saved scan's results are listed by host (numeric order), transport and port.
+  - a saved scan's results are listed by host (numeric order), transport and port;
+  - an address in use is named in the error, with the option that chooses another.
 
 usage: serve_policy.py PATH/TO/portlens
 """
@@ -312,6 +313,25 @@ def test_token(exe, tmp):
         srv.stop()
 
 
+def test_port_in_use(exe, tmp):
+    """A taken address is named in the error (it said "cannot listen there")."""
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    port = ls.getsockname()[1]
+    try:
+        r = subprocess.run([exe, "serve", "--listen", "127.0.0.1:%d" % port, "--db",
+                            os.path.join(tmp, "inuse.db")], capture_output=True, text=True,
+                           timeout=10)
+        code, err = r.returncode, r.stderr.strip()
+    except subprocess.TimeoutExpired:
+        code, err = "still running", ""
+    finally:
+        ls.close()
+    check(code == 1 and ("127.0.0.1:%d" % port) in err and "--listen" in err,
+          "a port in use is named, with the way out: %s %r" % (code, err))
+
+
 # ---- live data ---------------------------------------------------------------------
 
 
@@ -394,7 +414,7 @@ def main():
 
 
 TESTS = [test_db_mode, test_db_readonly, test_db_corrupt, test_scan_sorted, test_cache_ctype,
-         test_host_and_nul, test_token, test_api_listen_only_listeners,
+         test_host_and_nul, test_token, test_port_in_use, test_api_listen_only_listeners,
          test_listen_hidden_as_root, test_control_bytes]
 
 if __name__ == "__main__":
