@@ -250,9 +250,46 @@ const char *pl_sock_state_name(const struct pl_sock *s);
 /* Short name of one flag: "exposed", "unassigned", "malware", "unexpected". */
 const char *pl_sock_flag_name(enum pl_sock_flag flag);
 
-/* The one-line reason for one flag of socket s, written into buf (NUL-terminated). */
+/* The one-line reason for one flag of socket s, written into buf (NUL-terminated), in
+ * English: pl_sock_flag_reason_parts worded. */
 void pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s,
                          enum pl_sock_flag flag, char *buf, size_t size);
+
+/* Which sentence a flag's reason is; the fields of struct pl_sock_reason each uses. */
+enum pl_sock_reason_kind {
+	PL_SREASON_NONE = 0,          /* not one flag: "?" */
+	PL_SREASON_EXPOSED_FACT,      /* addr, fact: listening beyond loopback, what is known */
+	PL_SREASON_EXPOSED_PLAINTEXT, /* addr: a remote-login port that sends passwords */
+	PL_SREASON_UNASSIGNED,        /* number (the port), proto */
+	PL_SREASON_MALWARE,           /* fact (NULL when the knowledge base has none at hand) */
+	PL_SREASON_CAPTURE_ALL,       /* every frame, on ifname ("": every interface) */
+	PL_SREASON_CAPTURE_NAMED,     /* name (a protocol) frames, on ifname */
+	PL_SREASON_CAPTURE_ETHERTYPE, /* number (an ethertype) frames, on ifname */
+	PL_SREASON_RAW_NAMED,         /* name: every packet of that IP protocol */
+	PL_SREASON_RAW_NUMBER,        /* number: the IP protocol number */
+	PL_SREASON_UNEXPECTED,        /* number (the port), name (its service), holder, expected */
+};
+
+/* A flag's reason in parts: the values read the same in any language (addresses,
+ * numbers, program and protocol names), so a front end can word it in its own. */
+struct pl_sock_reason {
+	enum pl_sock_reason_kind kind;
+	uint32_t number;
+	enum pl_proto proto;
+	const struct pl_kb_entry *fact;
+	const char *name;            /* "" when the kind has none */
+	const char *ifname;          /* "" for every interface */
+	const char *holder;          /* UNEXPECTED: the holding program, "?" unknown */
+	const char *expected;        /* UNEXPECTED: who should (English: "an SSH server") */
+	const char *const *programs; /* UNEXPECTED: the programs expected there */
+	size_t n_programs;
+	char addr[64]; /* EXPOSED_*: the local address, no port */
+};
+
+/* Fills r with the parts of flag's reason for s. Points into set, s and static tables
+ * (valid while set lives); never fails. */
+void pl_sock_flag_reason_parts(const struct pl_sockset *set, const struct pl_sock *s,
+                               enum pl_sock_flag flag, struct pl_sock_reason *r);
 
 /* The user name of uid (cached lookups are the caller's business), or the number. */
 void pl_user_name(uint32_t uid, char *buf, size_t size);

@@ -160,6 +160,20 @@ enum web_str {
 	S_DELETE_SCAN,
 	S_NOT_A_PORT,   /* {1} what the path said instead of a port number */
 	S_LANG_UNKNOWN, /* {1} the ?lang= value, {2} the language shown, {3} the codes there are */
+	/* A flag's reason on /listen (enum pl_sock_reason_kind): the library's parts worded */
+	S_REASON_EXPOSED_FACT,      /* {1} address, {2} the fact's title, {3} its risk */
+	S_REASON_EXPOSED_PLAINTEXT, /* {1} address */
+	S_REASON_UNASSIGNED,        /* {1} port, {2} proto */
+	S_REASON_MALWARE,           /* {1} the fact's title, or S_SEE_INFO */
+	S_SEE_INFO,
+	S_REASON_CAPTURE, /* {1} S_READS_*, {2} the interface or S_EVERY_INTERFACE */
+	S_READS_EVERY_FRAME,
+	S_READS_FRAMES,    /* {1} protocol name */
+	S_READS_ETHERTYPE, /* {1} 0xNNNN */
+	S_EVERY_INTERFACE,
+	S_REASON_RAW,        /* {1} protocol name or S_IP_PROTOCOL */
+	S_IP_PROTOCOL,       /* {1} number */
+	S_REASON_UNEXPECTED, /* {1} port, {2} service, {3} holder, {4} the expected programs */
 	S_COUNT,
 };
 

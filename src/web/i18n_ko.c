@@ -168,4 +168,24 @@ const char *const web_strings_ko[S_COUNT] = {
     [S_DELETE_SCAN] = "이 스캔 삭제",
     [S_NOT_A_PORT] = "{1}은(는) 포트가 아닙니다: 포트는 0-65535입니다",
     [S_LANG_UNKNOWN] = "이 페이지의 “{1}” 버전은 없어 {2}(으)로 보여 드립니다. 언어: {3}.",
+    [S_REASON_EXPOSED_FACT] = "{1}에서 루프백 밖으로 열려 있음: {2} (위험도 {3})",
+    [S_REASON_EXPOSED_PLAINTEXT] =
+        "{1}에서 루프백 밖으로 열려 있음: 비밀번호를 평문으로 보내는 원격 로그인 포트",
+    [S_REASON_UNASSIGNED] = "IANA 레지스트리에서 {1}/{2}은(는) 미할당입니다: 무엇인지 알고 있으며, "
+                            "직접 여기에 둔 것인가요?",
+    [S_REASON_MALWARE] = "악성코드와 연관된 포트: {1}",
+    [S_SEE_INFO] = "portlens info 참고",
+    [S_REASON_CAPTURE] = "패킷 소켓이 {2}에서 {1}을(를) TCP/UDP 아래에서 읽습니다: tcpdump, DHCP "
+                         "클라이언트, LLDP 에이전트가 이렇게 하며, BPFDoor 같은 백도어는 이 "
+                         "방법으로 ss -tulpn과 lsof -i에서 숨습니다",
+    [S_READS_EVERY_FRAME] = "모든 프레임",
+    [S_READS_FRAMES] = "{1} 프레임",
+    [S_READS_ETHERTYPE] = "이더타입 {1} 프레임",
+    [S_EVERY_INTERFACE] = "모든 인터페이스",
+    [S_REASON_RAW] =
+        "raw 소켓이 이 컴퓨터로 오는 모든 {1} 패킷을 받습니다: ping 같은 도구와 라우팅 데몬이 "
+        "이렇게 하며, 다른 곳에서 오래 살아 있는 것은 은밀한 통신 채널일 수 있습니다",
+    [S_IP_PROTOCOL] = "IP 프로토콜 {1}",
+    [S_REASON_UNEXPECTED] = "잘 알려진 포트 {1}({2})을(를) {3}이(가) 사용 중입니다: 이 포트에 "
+                            "예상되는 프로그램({4})이 아닙니다",
 };

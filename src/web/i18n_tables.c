@@ -170,6 +170,26 @@ static const char *const en[S_COUNT] = {
     [S_NOT_A_PORT] = "{1} is not a port: ports are 0-65535",
     [S_LANG_UNKNOWN] =
         "There is no “{1}” version of this page: it is shown in {2}. Languages: {3}.",
+    [S_REASON_EXPOSED_FACT] = "listening on {1}, beyond loopback: {2} ({3} risk)",
+    [S_REASON_EXPOSED_PLAINTEXT] = "listening on {1}, beyond loopback, on a remote-login port "
+                                   "whose protocol sends passwords in plaintext",
+    [S_REASON_UNASSIGNED] = "the IANA registry lists {1}/{2} as Unassigned: do you know what this "
+                            "is, and did you put it here?",
+    [S_REASON_MALWARE] = "port associated with malware: {1}",
+    [S_SEE_INFO] = "see portlens info",
+    [S_REASON_CAPTURE] =
+        "a packet socket reads {1} on {2}, below TCP/UDP: tcpdump, DHCP clients and LLDP agents do "
+        "this; BPFDoor-style backdoors hide this way from ss -tulpn and lsof -i",
+    [S_READS_EVERY_FRAME] = "every frame",
+    [S_READS_FRAMES] = "{1} frames",
+    [S_READS_ETHERTYPE] = "ethertype {1} frames",
+    [S_EVERY_INTERFACE] = "every interface",
+    [S_REASON_RAW] =
+        "a raw socket receives every {1} packet sent to this machine: ping-like tools and routing "
+        "daemons do this; a long-lived one elsewhere can be a covert channel",
+    [S_IP_PROTOCOL] = "IP protocol {1}",
+    [S_REASON_UNEXPECTED] =
+        "well-known port {1} ({2}) is held by {3}, not by one of the programs expected there ({4})",
 };
 
 const struct web_lang web_langs[] = {

@@ -167,4 +167,24 @@ const char *const web_strings_tr[S_COUNT] = {
     [S_DELETE_SCAN] = "Bu taramayı sil",
     [S_NOT_A_PORT] = "{1} bir port değil: portlar 0-65535 arasındadır",
     [S_LANG_UNKNOWN] = "Bu sayfanın “{1}” sürümü yok: {2} olarak gösteriliyor. Diller: {3}.",
+    [S_REASON_EXPOSED_FACT] = "{1} üzerinde, loopback dışında dinliyor: {2} ({3} risk)",
+    [S_REASON_EXPOSED_PLAINTEXT] = "{1} üzerinde, loopback dışında, protokolü parolaları düz metin "
+                                   "gönderen bir uzak oturum portunda dinliyor",
+    [S_REASON_UNASSIGNED] = "IANA kaydı {1}/{2} portunu Atanmamış olarak listeliyor: bunun ne "
+                            "olduğunu biliyor musunuz, buraya siz mi koydunuz?",
+    [S_REASON_MALWARE] = "kötü amaçlı yazılımla ilişkili port: {1}",
+    [S_SEE_INFO] = "bkz. portlens info",
+    [S_REASON_CAPTURE] = "bir paket soketi {2} üzerinde {1} okuyor, TCP/UDP'nin altında: tcpdump, "
+                         "DHCP istemcileri ve LLDP ajanları bunu yapar; BPFDoor tarzı arka kapılar "
+                         "ss -tulpn ve lsof -i'den bu yolla saklanır",
+    [S_READS_EVERY_FRAME] = "her çerçeveyi",
+    [S_READS_FRAMES] = "{1} çerçevelerini",
+    [S_READS_ETHERTYPE] = "ethertype {1} çerçevelerini",
+    [S_EVERY_INTERFACE] = "her arayüz",
+    [S_REASON_RAW] =
+        "bir ham soket bu makineye gönderilen her {1} paketini alır: ping benzeri araçlar ve "
+        "yönlendirme servisleri bunu yapar; başka yerde uzun ömürlü olanı gizli bir kanal olabilir",
+    [S_IP_PROTOCOL] = "IP protokolü {1}",
+    [S_REASON_UNEXPECTED] = "iyi bilinen port {1} ({2}) {3} tarafından tutuluyor, orada beklenen "
+                            "programlardan ({4}) biri değil",
 };

@@ -104,28 +104,97 @@ owner_text(const struct web_req *rq, const struct pl_sockset *set, const struct 
 		         s->owner_status == PL_OWNER_KERNEL ? web_tr(rq->lang, S_OWNER_NONE) : "-");
 }
 
-/* The flag in the page's language; its reason (the library's English sentence) only
- * on English pages: the translated label is what the other languages can say, the
- * reason is in `portlens listen` and /api/listen. */
+/* What a packet or raw socket reads, in the page's language (plain text: the caller's
+ * template escapes it). */
+static void
+reading_what(struct pl_buf *out, const struct web_req *rq, const struct pl_sock_reason *r)
+{
+	char num[16];
+	const char *arg[1] = {num};
+
+	snprintf(num, sizeof(num), r->kind == PL_SREASON_CAPTURE_ETHERTYPE ? "0x%04x" : "%u",
+	         r->number);
+	if (r->kind == PL_SREASON_RAW_NAMED) {
+		pli_buf_puts(out, r->name);
+		return;
+	}
+	if (r->kind == PL_SREASON_CAPTURE_NAMED)
+		arg[0] = r->name;
+	web_tmpl_text(out,
+	              web_tr(rq->lang, r->kind == PL_SREASON_CAPTURE_ALL     ? S_READS_EVERY_FRAME
+	                               : r->kind == PL_SREASON_CAPTURE_NAMED ? S_READS_FRAMES
+	                               : r->kind == PL_SREASON_CAPTURE_ETHERTYPE ? S_READS_ETHERTYPE
+	                                                                         : S_IP_PROTOCOL),
+	              arg, 1);
+}
+
+/* A flag's reason in the page's language, from the library's parts (its own English
+ * sentence, pl_sock_flag_reason, is what `portlens listen` and /api/listen say). Titles
+ * of knowledge facts come in the page's language where the knowledge file has one. */
+static void
+flag_reason(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *set,
+            const struct pl_sock *s, enum pl_sock_flag flag)
+{
+	const enum pl_lang lang = web_page_lang(rq);
+	struct pl_sock_reason r;
+	struct pl_buf part = {0};
+	char num[16];
+
+	pl_sock_flag_reason_parts(set, s, flag, &r);
+	snprintf(num, sizeof(num), "%u", r.number);
+	switch (r.kind) {
+	case PL_SREASON_EXPOSED_FACT:
+		web_trf(b, rq, S_REASON_EXPOSED_FACT, r.addr, pl_kb_title(r.fact, lang, NULL),
+		        pl_risk_label((enum pl_risk)r.fact->risk, lang), NULL);
+		break;
+	case PL_SREASON_EXPOSED_PLAINTEXT:
+		web_trf(b, rq, S_REASON_EXPOSED_PLAINTEXT, r.addr, NULL, NULL, NULL);
+		break;
+	case PL_SREASON_UNASSIGNED:
+		web_trf(b, rq, S_REASON_UNASSIGNED, num, pl_proto_name(r.proto), NULL, NULL);
+		break;
+	case PL_SREASON_MALWARE:
+		web_trf(b, rq, S_REASON_MALWARE,
+		        r.fact ? pl_kb_title(r.fact, lang, NULL) : web_tr(rq->lang, S_SEE_INFO),
+		        NULL, NULL, NULL);
+		break;
+	case PL_SREASON_CAPTURE_ALL:
+	case PL_SREASON_CAPTURE_NAMED:
+	case PL_SREASON_CAPTURE_ETHERTYPE:
+		reading_what(&part, rq, &r);
+		web_trf(b, rq, S_REASON_CAPTURE, part.data,
+		        r.ifname[0] ? r.ifname : web_tr(rq->lang, S_EVERY_INTERFACE), NULL, NULL);
+		break;
+	case PL_SREASON_RAW_NAMED:
+	case PL_SREASON_RAW_NUMBER:
+		reading_what(&part, rq, &r);
+		web_trf(b, rq, S_REASON_RAW, part.data, NULL, NULL, NULL);
+		break;
+	case PL_SREASON_UNEXPECTED:
+		for (size_t i = 0; i < r.n_programs; i++)
+			pli_buf_printf(&part, "%s%s", i ? ", " : "", r.programs[i]);
+		web_trf(b, rq, S_REASON_UNEXPECTED, num, r.name, r.holder,
+		        part.data ? part.data : "?");
+		break;
+	case PL_SREASON_NONE:
+		pli_buf_puts(b, "?");
+		break;
+	}
+	pli_buf_cleanup(&part);
+}
+
+/* Each flag in the page's language, its label and its one-sentence reason. */
 static void
 flag_cells(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *set,
            const struct pl_sock *s)
 {
-	const int english = strcmp(rq->lang->code, "en") == 0;
-
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++) {
-		char reason[256];
-
 		if (!(s->flags & (1u << f)))
 			continue;
 		pli_buf_puts(b, "<span class=\"flag\">");
 		web_trs(b, rq, web_flag_str(1u << f));
-		pli_buf_puts(b, "</span> ");
-		if (!english)
-			continue;
-		pl_sock_flag_reason(set, s, (enum pl_sock_flag)(1u << f), reason, sizeof(reason));
-		pli_buf_puts(b, "<span class=\"meta\">");
-		html_esc(b, reason);
+		pli_buf_puts(b, "</span> <span class=\"meta\">");
+		flag_reason(b, rq, set, s, (enum pl_sock_flag)(1u << f));
 		pli_buf_puts(b, "</span> ");
 	}
 }

@@ -43,6 +43,13 @@ PHRASES = [
 STATUS = [">assigned<", ">unassigned<", ">reserved<"]
 # /listen: a flag's English label and the reason sentence the library writes.
 LISTEN_ENGLISH = [" unassigned ", "as Unassigned: do you know what this is"]
+# ... and the reason's sentence in each language, for the port held (%d).
+LISTEN_REASON = {
+    "en": "the IANA registry lists %d/tcp as Unassigned",
+    "ko": "IANA 레지스트리에서 %d/tcp은(는) 미할당입니다",
+    "ar": "يدرج سجل IANA المنفذ %d/tcp على أنه غير مخصّص",
+    "tr": "IANA kaydı %d/tcp portunu Atanmamış olarak listeliyor",
+}
 
 
 def visible(page):
@@ -101,6 +108,10 @@ try:
                                   "serve en /listen: flag and reason in English %r" % english)
                         else:
                             check(not english, "serve %s /listen: no English %r" % (lang, english))
+                        # the reason itself, in the page's language, naming the port
+                        reason = LISTEN_REASON[lang] % held.getsockname()[1]
+                        check(reason in text.replace("\u2066", "").replace("\u2069", ""),
+                              "serve %s /listen: the flag's reason %r" % (lang, reason))
                 finally:
                     held.close()
             # An error page is in the page's language too, its <title> included (it was

@@ -237,24 +237,6 @@ struct sb {
 };
 
 static void
-sb_puts(struct sb *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->left == 0)
-		return;
-	if (n >= b->left)
-		n = b->left - 1;
-	memcpy(b->p, s, n);
-	b->p += n;
-	b->left -= n;
-	*b->p = '\0';
-}
-
-/* A string literal, without measuring it. */
-#define SB_LIT(b, lit) sb_putn((b), (lit), sizeof(lit) - 1)
-
-static void
 sb_putn(struct sb *b, const char *s, size_t n)
 {
 	if (b->left == 0)
@@ -266,6 +248,15 @@ sb_putn(struct sb *b, const char *s, size_t n)
 	b->left -= n;
 	*b->p = '\0';
 }
+
+static void
+sb_puts(struct sb *b, const char *s)
+{
+	sb_putn(b, s, strlen(s));
+}
+
+/* A string literal, without measuring it. */
+#define SB_LIT(b, lit) sb_putn((b), (lit), sizeof(lit) - 1)
 
 static void
 sb_u32(struct sb *b, uint32_t v)
@@ -281,96 +272,140 @@ sb_u32(struct sb *b, uint32_t v)
 	sb_puts(b, tmp + i);
 }
 
-static void
-reason_exposed(const struct pl_sock *s, char *buf, size_t size)
+void
+pl_sock_flag_reason_parts(const struct pl_sockset *set, const struct pl_sock *s,
+                          enum pl_sock_flag flag, struct pl_sock_reason *r)
 {
-	char addr[64];
+	const char *name = NULL;
+	const struct expected *e;
 
-	pl_sock_addr_str(s, 0, addr, sizeof(addr));
-	if (s->fact)
-		snprintf(buf, size, "listening on %s, beyond loopback: %s (%s risk)", addr,
-		         s->fact->title, pl_risk_name((enum pl_risk)s->fact->risk));
-	else
-		snprintf(buf, size,
-		         "listening on %s, beyond loopback, on a remote-login port "
-		         "whose protocol sends passwords in plaintext",
-		         addr);
+	memset(r, 0, sizeof(*r));
+	r->number = s->lport;
+	r->proto = (enum pl_proto)s->proto;
+	r->name = "";
+	r->ifname = s->ifname;
+	if (flag == PL_SFLAG_CAPTURE || flag == PL_SFLAG_RAW)
+		name = pl_sock_protocol_name(s);
+	switch (flag) {
+	case PL_SFLAG_EXPOSED:
+		pl_sock_addr_str(s, 0, r->addr, sizeof(r->addr));
+		r->fact = s->fact;
+		r->kind = s->fact ? PL_SREASON_EXPOSED_FACT : PL_SREASON_EXPOSED_PLAINTEXT;
+		return;
+	case PL_SFLAG_UNASSIGNED:
+		r->kind = PL_SREASON_UNASSIGNED;
+		return;
+	case PL_SFLAG_MALWARE:
+		r->kind = PL_SREASON_MALWARE;
+		r->fact = s->malware;
+		return;
+	case PL_SFLAG_CAPTURE:
+		r->kind = s->lport == 3 ? PL_SREASON_CAPTURE_ALL
+		          : name        ? PL_SREASON_CAPTURE_NAMED
+		                        : PL_SREASON_CAPTURE_ETHERTYPE;
+		r->name = name && s->lport != 3 ? name : "";
+		return;
+	case PL_SFLAG_RAW:
+		r->kind = name ? PL_SREASON_RAW_NAMED : PL_SREASON_RAW_NUMBER;
+		r->name = name ? name : "";
+		return;
+	case PL_SFLAG_UNEXPECTED:
+		e = expected_for(s->lport);
+		r->kind = PL_SREASON_UNEXPECTED;
+		r->name = s->reg ? s->reg->service : "?";
+		r->holder = s->n_owners ? pl_sock_owner(set, s, 0)->comm : "?";
+		r->expected = e ? e->what : "?";
+		r->programs = e ? e->progs : NULL;
+		while (e && r->n_programs < sizeof(e->progs) / sizeof(e->progs[0]) &&
+		       e->progs[r->n_programs])
+			r->n_programs++;
+		return;
+	}
 }
 
-/* Why a raw IP socket is flagged. */
+/* What a packet or raw socket reads, in English: "every frame", "LLDP frames", ... */
 static void
-reason_raw(const struct pl_sock *s, char *buf, size_t size)
+reading_what(const struct pl_sock_reason *r, char *what, size_t size)
 {
-	const char *name = pl_sock_protocol_name(s);
-	char what[32];
-
-	if (name)
-		snprintf(what, sizeof(what), "%s", name);
-	else
-		snprintf(what, sizeof(what), "IP protocol %u", s->lport);
-	snprintf(buf, size,
-	         "a raw socket receives every %s packet sent to this machine: ping-like tools "
-	         "and routing daemons do this; a long-lived one elsewhere can be a covert channel",
-	         what);
-}
-
-/* Why a packet socket is flagged: what it reads, where, and who does that legitimately. */
-static void
-reason_capture(const struct pl_sock *s, char *buf, size_t size)
-{
-	const char *name = pl_sock_protocol_name(s);
-	char what[32];
-
-	if (s->lport == 3)
-		snprintf(what, sizeof(what), "every frame");
-	else if (name)
-		snprintf(what, sizeof(what), "%s frames", name);
-	else
-		snprintf(what, sizeof(what), "ethertype 0x%04x frames", s->lport);
-	snprintf(buf, size,
-	         "a packet socket reads %s on %s%s, below TCP/UDP: tcpdump, DHCP clients and "
-	         "LLDP agents do this; BPFDoor-style backdoors hide this way from ss -tulpn and "
-	         "lsof -i",
-	         what, s->ifname[0] ? "" : "every interface", s->ifname);
+	switch (r->kind) {
+	case PL_SREASON_CAPTURE_ALL:
+		snprintf(what, size, "every frame");
+		return;
+	case PL_SREASON_CAPTURE_NAMED:
+		snprintf(what, size, "%s frames", r->name);
+		return;
+	case PL_SREASON_CAPTURE_ETHERTYPE:
+		snprintf(what, size, "ethertype 0x%04x frames", r->number);
+		return;
+	case PL_SREASON_RAW_NAMED:
+		snprintf(what, size, "%s", r->name);
+		return;
+	default:
+		snprintf(what, size, "IP protocol %u", r->number);
+		return;
+	}
 }
 
 void
 pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum pl_sock_flag flag,
                     char *buf, size_t size)
 {
-	const struct expected *e;
+	struct pl_sock_reason r;
 	struct sb b = {.p = buf, .left = size};
+	char what[32];
 
 	if (size)
 		buf[0] = '\0';
-	switch (flag) {
-	case PL_SFLAG_EXPOSED:
-		reason_exposed(s, buf, size);
+	pl_sock_flag_reason_parts(set, s, flag, &r);
+	switch (r.kind) {
+	case PL_SREASON_EXPOSED_FACT:
+		snprintf(buf, size, "listening on %s, beyond loopback: %s (%s risk)", r.addr,
+		         r.fact->title, pl_risk_name((enum pl_risk)r.fact->risk));
 		return;
-	case PL_SFLAG_UNASSIGNED:
+	case PL_SREASON_EXPOSED_PLAINTEXT:
+		snprintf(buf, size,
+		         "listening on %s, beyond loopback, on a remote-login port "
+		         "whose protocol sends passwords in plaintext",
+		         r.addr);
+		return;
+	case PL_SREASON_UNASSIGNED:
 		/* Built by hand: thousands of rows can carry this flag, printf was visible. */
 		SB_LIT(&b, "the IANA registry lists ");
-		sb_u32(&b, s->lport);
+		sb_u32(&b, r.number);
 		SB_LIT(&b, "/");
-		sb_puts(&b, pl_proto_name((enum pl_proto)s->proto));
+		sb_puts(&b, pl_proto_name(r.proto));
 		SB_LIT(&b, " as Unassigned: do you know what this is, and did you put it here?");
 		return;
-	case PL_SFLAG_MALWARE:
+	case PL_SREASON_MALWARE:
 		snprintf(buf, size, "port associated with malware: %s",
-		         s->malware ? s->malware->title : "see portlens info");
+		         r.fact ? r.fact->title : "see portlens info");
 		return;
-	case PL_SFLAG_CAPTURE:
-		reason_capture(s, buf, size);
+	case PL_SREASON_CAPTURE_ALL:
+	case PL_SREASON_CAPTURE_NAMED:
+	case PL_SREASON_CAPTURE_ETHERTYPE:
+		reading_what(&r, what, sizeof(what));
+		snprintf(
+		    buf, size,
+		    "a packet socket reads %s on %s%s, below TCP/UDP: tcpdump, DHCP clients and "
+		    "LLDP agents do this; BPFDoor-style backdoors hide this way from ss -tulpn "
+		    "and lsof -i",
+		    what, r.ifname[0] ? "" : "every interface", r.ifname);
 		return;
-	case PL_SFLAG_RAW:
-		reason_raw(s, buf, size);
+	case PL_SREASON_RAW_NAMED:
+	case PL_SREASON_RAW_NUMBER:
+		reading_what(&r, what, sizeof(what));
+		snprintf(buf, size,
+		         "a raw socket receives every %s packet sent to this machine: ping-like "
+		         "tools and routing daemons do this; a long-lived one elsewhere can be a "
+		         "covert channel",
+		         what);
 		return;
-	case PL_SFLAG_UNEXPECTED:
-		e = expected_for(s->lport);
-		snprintf(buf, size, "well-known port %u (%s) is held by %s, not by %s", s->lport,
-		         s->reg ? s->reg->service : "?",
-		         s->n_owners ? pl_sock_owner(set, s, 0)->comm : "?", e ? e->what : "?");
+	case PL_SREASON_UNEXPECTED:
+		snprintf(buf, size, "well-known port %u (%s) is held by %s, not by %s", r.number,
+		         r.name, r.holder, r.expected);
 		return;
+	case PL_SREASON_NONE:
+		break;
 	}
 	snprintf(buf, size, "?");
 }
