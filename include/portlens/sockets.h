@@ -145,6 +145,24 @@ struct pl_sockset {
 	char **notes; /* owned; things the user should know (could not enter ns, ...) */
 	size_t n_notes;
 	size_t notes_cap; /* allocated slots in notes */
+	/* owned; note_parts[i] is notes[i] in parts (kind and values), for a front end that
+	 * words notes in its own language */
+	struct pl_sock_note *note_parts;
+	size_t note_parts_cap;
+};
+
+/* Which sentence a note is (notes[i] is its English wording). */
+enum pl_sock_note_kind {
+	PL_SNOTE_TEXT = 0,      /* a caller's own note: only the English text */
+	PL_SNOTE_READ_INSTEAD,  /* arg[0] what failed (the system's words), arg[1] what was read */
+	PL_SNOTE_NETNS,         /* arg[0] the namespace, arg[1] the system's error */
+	PL_SNOTE_HIDDEN_OTHERS, /* not root: other users' processes show on no socket */
+	PL_SNOTE_HIDDEN_ROOT,   /* root, yet some processes could not be inspected */
+};
+
+struct pl_sock_note {
+	enum pl_sock_note_kind kind;
+	char *arg[2]; /* owned; "" where the kind has none */
 };
 
 enum pl_sock_what {
@@ -213,6 +231,11 @@ int pl_sock_dual_stack(const struct pl_sock *s);
  * several namespaces repeat). Returns PL_OK or PL_ERR_NOMEM. */
 enum pl_rc pl_sockset_note(struct pl_sockset *set, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Adds a note of a kind the library words (arg0, arg1: its values, NULL for none), in
+ * English to notes and in parts to note_parts, unless an equal note is there already.
+ * Returns PL_OK or PL_ERR_NOMEM. */
+enum pl_rc pl_sockset_note_kind(struct pl_sockset *set, enum pl_sock_note_kind kind,
+                                const char *arg0, const char *arg1);
 /* Adds a note the caller knows is distinct (one per baseline line, say) without looking
  * for an equal one: amortised O(1), for callers that add thousands. */
 enum pl_rc pl_sockset_note_distinct(struct pl_sockset *set, const char *fmt, ...)

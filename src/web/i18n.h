@@ -174,6 +174,11 @@ enum web_str {
 	S_REASON_RAW,        /* {1} protocol name or S_IP_PROTOCOL */
 	S_IP_PROTOCOL,       /* {1} number */
 	S_REASON_UNEXPECTED, /* {1} port, {2} service, {3} holder, {4} the expected programs */
+	/* The notes under /listen (enum pl_sock_note_kind) */
+	S_NOTE_READ_INSTEAD, /* {1} what failed (the system's words), {2} what was read */
+	S_NOTE_NETNS,        /* {1} namespace, {2} the system's error */
+	S_NOTE_HIDDEN_OTHERS,
+	S_NOTE_HIDDEN_ROOT,
 	S_COUNT,
 };
 

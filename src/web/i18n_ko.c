@@ -188,4 +188,11 @@ const char *const web_strings_ko[S_COUNT] = {
     [S_IP_PROTOCOL] = "IP 프로토콜 {1}",
     [S_REASON_UNEXPECTED] = "잘 알려진 포트 {1}({2})을(를) {3}이(가) 사용 중입니다: 이 포트에 "
                             "예상되는 프로그램({4})이 아닙니다",
+    [S_NOTE_READ_INSTEAD] = "{1}: 대신 {2}을(를) 읽었습니다",
+    [S_NOTE_NETNS] = "네트워크 네임스페이스 {1}에 들어갈 수 없습니다: {2} (root로 실행하세요)",
+    [S_NOTE_HIDDEN_OTHERS] = "일부 프로세스가 다른 사용자의 것이라 그 소켓에는 프로세스가 표시되지 "
+                             "않습니다. 모두 보려면 root로 실행하세요",
+    [S_NOTE_HIDDEN_ROOT] =
+        "일부 프로세스는 root로도 검사할 수 없었습니다(보안 모듈, hidepid, 또는 다른 PID "
+        "네임스페이스의 init). 그 소켓에는 프로세스가 표시되지 않습니다",
 };

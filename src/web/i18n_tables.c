@@ -190,6 +190,13 @@ static const char *const en[S_COUNT] = {
     [S_IP_PROTOCOL] = "IP protocol {1}",
     [S_REASON_UNEXPECTED] =
         "well-known port {1} ({2}) is held by {3}, not by one of the programs expected there ({4})",
+    [S_NOTE_READ_INSTEAD] = "{1}; read {2} instead",
+    [S_NOTE_NETNS] = "cannot enter network namespace {1}: {2} (run as root)",
+    [S_NOTE_HIDDEN_OTHERS] = "some processes belong to other users, so their sockets show no "
+                             "process; run as root to see them all",
+    [S_NOTE_HIDDEN_ROOT] =
+        "some processes could not be inspected even as root (security module, hidepid, or another "
+        "PID namespace's init); their sockets show no process",
 };
 
 const struct web_lang web_langs[] = {

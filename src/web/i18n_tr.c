@@ -187,4 +187,11 @@ const char *const web_strings_tr[S_COUNT] = {
     [S_IP_PROTOCOL] = "IP protokolü {1}",
     [S_REASON_UNEXPECTED] = "iyi bilinen port {1} ({2}) {3} tarafından tutuluyor, orada beklenen "
                             "programlardan ({4}) biri değil",
+    [S_NOTE_READ_INSTEAD] = "{1}; bunun yerine {2} okundu",
+    [S_NOTE_NETNS] = "{1} ağ ad alanına girilemiyor: {2} (root olarak çalıştırın)",
+    [S_NOTE_HIDDEN_OTHERS] = "bazı süreçler başka kullanıcılara ait, bu yüzden soketlerinde süreç "
+                             "görünmüyor; hepsini görmek için root olarak çalıştırın",
+    [S_NOTE_HIDDEN_ROOT] =
+        "bazı süreçler root olarak bile incelenemedi (güvenlik modülü, hidepid veya başka bir PID "
+        "ad alanının init süreci); soketlerinde süreç görünmüyor",
 };

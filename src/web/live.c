@@ -183,6 +183,32 @@ flag_reason(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset 
 	pli_buf_cleanup(&part);
 }
 
+/* A note of the library in the page's language; the values in it (a namespace, a path,
+ * the system's own error message) as the library gave them. */
+static void
+note_text(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *set, size_t i)
+{
+	const struct pl_sock_note *n = set->note_parts ? &set->note_parts[i] : NULL;
+
+	switch (n ? n->kind : PL_SNOTE_TEXT) {
+	case PL_SNOTE_READ_INSTEAD:
+		web_trf(b, rq, S_NOTE_READ_INSTEAD, n->arg[0], n->arg[1], NULL, NULL);
+		return;
+	case PL_SNOTE_NETNS:
+		web_trf(b, rq, S_NOTE_NETNS, n->arg[0], n->arg[1], NULL, NULL);
+		return;
+	case PL_SNOTE_HIDDEN_OTHERS:
+		web_trs(b, rq, S_NOTE_HIDDEN_OTHERS);
+		return;
+	case PL_SNOTE_HIDDEN_ROOT:
+		web_trs(b, rq, S_NOTE_HIDDEN_ROOT);
+		return;
+	case PL_SNOTE_TEXT:
+		break;
+	}
+	html_esc(b, set->notes[i]);
+}
+
 /* Each flag in the page's language, its label and its one-sentence reason. */
 static void
 flag_cells(struct pl_buf *b, const struct web_req *rq, const struct pl_sockset *set,
@@ -279,7 +305,7 @@ web_live_listen_html(struct web_req *rq, struct pl_buf *b)
 	}
 	for (size_t i = 0; i < set->n_notes; i++) {
 		pli_buf_puts(b, "<p class=\"meta\">");
-		html_esc(b, set->notes[i]);
+		note_text(b, rq, set, i);
 		pli_buf_puts(b, "</p>");
 	}
 	pli_buf_puts(b, "<p class=\"source\">");

@@ -5,7 +5,9 @@
 # registry range), the built-in registry's name and the database notice all come back
 # translated, from `portlens serve` (over a database that cannot be used, so the notice
 # shows) and from the static export of `portlens site`. Registry data (service names,
-# descriptions, assignees) stays as published and is not checked here.
+# descriptions, assignees) stays as published and is not checked here. /listen too: flag
+# labels, their reasons and the notes under the table; and what a new user mistypes
+# (/port/70000, ?lang=xx) is answered in the page's language.
 import html
 import json
 import os
@@ -183,6 +185,40 @@ try:
                   "serve en 49152: the English words are there")
         finally:
             srv.stop()
+
+    # The notes under /listen are in the page's language too: serve run as nobody sees a
+    # listener of root's (this test's) without its process, and says why at the bottom.
+    HIDDEN_NOTE = {
+        "en": "some processes belong to other users, so their sockets show no process",
+        "ko": "일부 프로세스가 다른 사용자의 것이라 그 소켓에는 프로세스가 표시되지 않습니다",
+        "ar": "بعض العمليات تخص مستخدمين آخرين، فلا تظهر عملية لمقابسها",
+        "tr": "bazı süreçler başka kullanıcılara ait, bu yüzden soketlerinde süreç görünmüyor",
+    }
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        open_dir = os.path.join(tmp, "nobody")
+        os.mkdir(open_dir)
+        os.chmod(open_dir, 0o777)
+        os.chmod(tmp, 0o755)
+        mine = socket.socket()
+        mine.bind(("127.0.0.1", 0))
+        mine.listen()
+        srv = Server(exe, os.path.join(open_dir, "n.db"),
+                     wrap=["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
+        try:
+            if check(srv.port is not None, "serve starts as nobody: %r" % srv.first):
+                for lang, note in HIDDEN_NOTE.items():
+                    url = "http://127.0.0.1:%d/listen?lang=%s" % (srv.port, lang)
+                    with urllib.request.urlopen(url, timeout=20) as r:
+                        notes = [html.unescape(n) for n in re.findall(
+                            r'<p class="meta">([^<]*)</p>', r.read().decode("utf-8"))]
+                    check(any(note in n for n in notes),
+                          "serve as nobody %s /listen: the note in the page's language %r" %
+                          (lang, notes))
+        finally:
+            srv.stop()
+            mine.close()
+    else:
+        print("note: /listen notes not checked (needs root and setpriv to run serve as nobody)")
 
     out = os.path.join(tmp, "site")
     r = subprocess.run([exe, "site", out, "--ports", ",".join(map(str, PORTS))],

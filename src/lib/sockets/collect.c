@@ -72,6 +72,7 @@ static enum pl_rc
 collect_one(struct pl_collect_ctx *c, int nlfd, enum pl_proto p, int fam, const char *procdir)
 {
 	struct pl_err nerr = {0};
+	char why[sizeof(nerr.msg) + 64];
 	enum pl_rc rc;
 
 	if (nlfd >= 0 && !c->use_proc) {
@@ -81,11 +82,9 @@ collect_one(struct pl_collect_ctx *c, int nlfd, enum pl_proto p, int fam, const 
 			return PL_OK;
 		if (rc == PL_ERR_NOMEM)
 			return pl_err_set(c->err, rc, "out of memory");
-		rc = pl_sockset_note(c->set,
-		                     "netlink sock_diag failed for %s/%s (%s); read %s "
-		                     "instead",
-		                     pl_proto_name(p), fam == AF_INET ? "IPv4" : "IPv6", nerr.msg,
-		                     procdir);
+		snprintf(why, sizeof(why), "netlink sock_diag failed for %s/%s (%s)",
+		         pl_proto_name(p), fam == AF_INET ? "IPv4" : "IPv6", nerr.msg);
+		rc = pl_sockset_note_kind(c->set, PL_SNOTE_READ_INSTEAD, why, procdir);
 		if (rc != PL_OK)
 			return pl_err_set(c->err, rc, "out of memory");
 		c->proc_used = 1;
@@ -125,8 +124,8 @@ pli_collect_current_ns(struct pl_collect_ctx *c, uint32_t ns, const char *procne
 
 	if (!c->use_proc) {
 		nlfd = pli_sockdiag_open(&nerr);
-		if (nlfd < 0 &&
-		    pl_sockset_note(c->set, "%s; read %s instead", nerr.msg, procnet_dir) != PL_OK)
+		if (nlfd < 0 && pl_sockset_note_kind(c->set, PL_SNOTE_READ_INSTEAD, nerr.msg,
+		                                     procnet_dir) != PL_OK)
 			return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
 	}
 	for (unsigned p = 0; p < 2 && rc == PL_OK; p++) {

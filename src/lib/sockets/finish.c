@@ -457,18 +457,15 @@ pli_collect_finish(struct pl_collect_ctx *c, const char *proc_root, const struct
 			set->socks[kept++] = set->socks[i];
 	}
 	set->n_socks = kept;
-	if (map && map->note[0] && pl_sockset_note(set, "%s", map->note) != PL_OK)
+	if (map && map->note[0] &&
+	    pl_sockset_note_kind(set, PL_SNOTE_READ_INSTEAD, map->note, "/proc/PID/fd") != PL_OK)
 		return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
 	/* Processes that could not be read matter only when a socket shown has no owner
 	 * because of them; otherwise the note would contradict every row above it. */
 	if (map && !map->complete && any_hidden(set) &&
-	    pl_sockset_note(set, "%s",
-	                    geteuid() != 0 ? "some processes belong to other users, so their "
-	                                     "sockets show no process; run as root to see them all"
-	                                   : "some processes could not be inspected even as root "
-	                                     "(security module, hidepid, or another PID "
-	                                     "namespace's init); their sockets show no "
-	                                     "process") != PL_OK)
+	    pl_sockset_note_kind(set,
+	                         geteuid() != 0 ? PL_SNOTE_HIDDEN_OTHERS : PL_SNOTE_HIDDEN_ROOT,
+	                         NULL, NULL) != PL_OK)
 		return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
 	return PL_OK;
 }

@@ -196,8 +196,8 @@ collect_ns(struct pl_collect_ctx *c, const struct ns_found *f, uint32_t index,
 		if (rc == PL_OK || rc == PL_ERR_NOMEM)
 			return rc;
 	}
-	if (pl_sockset_note(c->set, "cannot enter network namespace %s: %s (run as root)",
-	                    c->set->netns[index].label, strerror(job.sys_errno)) != PL_OK)
+	if (pl_sockset_note_kind(c->set, PL_SNOTE_NETNS, c->set->netns[index].label,
+	                         strerror(job.sys_errno)) != PL_OK)
 		return pl_err_set(c->err, PL_ERR_NOMEM, "out of memory");
 	return PL_OK;
 }

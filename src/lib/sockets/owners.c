@@ -523,8 +523,7 @@ pli_owner_scan_finish(struct pl_owner_scan *scan, struct pl_owner_map *map, stru
 	if (rc == PL_OK)
 		rc = procfs_scan_finish(scan, map, err);
 	if (rc == PL_OK)
-		snprintf(map->note, sizeof(map->note), "%s; read /proc/PID/fd instead",
-		         scan->bpf_err.msg);
+		snprintf(map->note, sizeof(map->note), "%s", scan->bpf_err.msg);
 	return rc;
 }
 

@@ -50,7 +50,8 @@ struct pl_owner_map {
 	size_t n;
 	int complete;       /* every process's fd directory could be read */
 	const char *source; /* static: how the map was built, for the user */
-	char note[300];     /* why the kernel iterator was not used after all, or "" */
+	char note[300];     /* why the kernel iterator was not used after all (then /proc/PID/fd
+	                       was read instead), or "" */
 };
 #define PL_OWNER_MAX_THREADS 4
 struct pl_owner_job {

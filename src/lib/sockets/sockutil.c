@@ -193,35 +193,90 @@ pl_user_name(uint32_t uid, char *buf, size_t size)
 		snprintf(buf, size, "%u", uid);
 }
 
-/* Appends msg (copied) to set's notes; capacity doubles, so n notes cost O(n). */
+/* Appends msg (copied) to set's notes, with its parts; capacity doubles, so n notes
+ * cost O(n). */
 static enum pl_rc
-note_push(struct pl_sockset *set, const char *msg)
+note_push(struct pl_sockset *set, const char *msg, enum pl_sock_note_kind kind, const char *arg0,
+          const char *arg1)
 {
+	struct pl_sock_note *part;
 	char *copy;
 
-	if (PLI_ARRAY_RESERVE(set->notes, set->notes_cap, set->n_notes + 1, 8) != PL_OK)
+	if (PLI_ARRAY_RESERVE(set->notes, set->notes_cap, set->n_notes + 1, 8) != PL_OK ||
+	    PLI_ARRAY_RESERVE(set->note_parts, set->note_parts_cap, set->n_notes + 1, 8) != PL_OK)
 		return PL_ERR_NOMEM;
+	part = &set->note_parts[set->n_notes];
+	part->kind = kind;
+	part->arg[0] = strdup(arg0 ? arg0 : "");
+	part->arg[1] = strdup(arg1 ? arg1 : "");
 	copy = strdup(msg);
-	if (!copy)
+	if (!copy || !part->arg[0] || !part->arg[1]) {
+		free(copy);
+		free(part->arg[0]);
+		free(part->arg[1]);
 		return PL_ERR_NOMEM;
+	}
 	set->notes[set->n_notes++] = copy;
 	return PL_OK;
+}
+
+/* With dedupe, drops msg when an equal note is there (a linear search). */
+static enum pl_rc
+note_add(struct pl_sockset *set, int dedupe, const char *msg, enum pl_sock_note_kind kind,
+         const char *arg0, const char *arg1)
+{
+	for (size_t i = 0; dedupe && i < set->n_notes; i++)
+		if (strcmp(set->notes[i], msg) == 0)
+			return PL_OK;
+	return note_push(set, msg, kind, arg0, arg1);
+}
+
+enum pl_rc
+pl_sockset_note_kind(struct pl_sockset *set, enum pl_sock_note_kind kind, const char *arg0,
+                     const char *arg1)
+{
+	const char *a = arg0 ? arg0 : "", *b = arg1 ? arg1 : "";
+	char msg[512];
+
+	switch (kind) {
+	case PL_SNOTE_READ_INSTEAD:
+		snprintf(msg, sizeof(msg), "%s; read %s instead", a, b);
+		break;
+	case PL_SNOTE_NETNS:
+		snprintf(msg, sizeof(msg), "cannot enter network namespace %s: %s (run as root)", a,
+		         b);
+		break;
+	case PL_SNOTE_HIDDEN_OTHERS:
+		snprintf(msg, sizeof(msg),
+		         "some processes belong to other users, so their sockets "
+		         "show no process; run as root to see them all");
+		break;
+	case PL_SNOTE_HIDDEN_ROOT:
+		snprintf(msg, sizeof(msg),
+		         "some processes could not be inspected even as root "
+		         "(security module, hidepid, or another PID namespace's "
+		         "init); their sockets show no process");
+		break;
+	case PL_SNOTE_TEXT:
+	default:
+		snprintf(msg, sizeof(msg), "%s", a);
+		kind = PL_SNOTE_TEXT;
+		break;
+	}
+	return note_add(set, 1, msg, kind, arg0, arg1);
 }
 
 static enum pl_rc note_vadd(struct pl_sockset *set, int dedupe, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
-/* Formats a note; with dedupe, drops it when an equal one is there (a linear search). */
+/* A caller's own note (PL_SNOTE_TEXT), formatted. */
 static enum pl_rc
 note_vadd(struct pl_sockset *set, int dedupe, const char *fmt, va_list ap)
 {
 	char msg[512];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	for (size_t i = 0; dedupe && i < set->n_notes; i++)
-		if (strcmp(set->notes[i], msg) == 0)
-			return PL_OK;
-	return note_push(set, msg);
+	return note_add(set, dedupe, msg, PL_SNOTE_TEXT, NULL, NULL);
 }
 
 enum pl_rc
@@ -257,9 +312,13 @@ pl_sockset_free(struct pl_sockset *set)
 		pli_proc_cleanup(&set->procs[i]);
 	for (size_t i = 0; i < set->n_netns; i++)
 		free(set->netns[i].container);
-	for (size_t i = 0; i < set->n_notes; i++)
+	for (size_t i = 0; i < set->n_notes; i++) {
 		free(set->notes[i]);
+		free(set->note_parts[i].arg[0]);
+		free(set->note_parts[i].arg[1]);
+	}
 	free(set->notes);
+	free(set->note_parts);
 	free(set->netns);
 	free(set->procs);
 	free(set->owner_idx);
