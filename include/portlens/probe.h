@@ -37,8 +37,15 @@ struct pl_probe_opts {
 	unsigned banner_ms;  /* wait for an unsolicited banner; 0 = 2000 */
 	unsigned read_ms;    /* wait for the answer to one probe; 0 = 2000 */
 	unsigned total_ms;   /* budget for the whole run on one port; 0 = 15000 */
-	int no_tls;          /* do not try TLS handshakes */
-	int quick;           /* skip the banner wait on ports whose clients talk first */
+	/*
+	 * UDP: send every payload of data/udp-payloads.txt at once, each from a socket of
+	 * its own, and classify what comes back within this many milliseconds (0 = the
+	 * payloads one by one, read_ms each, with follow-ups). `scan -sU --sV` uses it on
+	 * the ports its sweep left open|filtered.
+	 */
+	unsigned udp_burst_ms;
+	int no_tls; /* do not try TLS handshakes */
+	int quick;  /* skip the banner wait on ports whose clients talk first */
 	/*
 	 * Run the checks that prove exposures by using the service as an outsider would:
 	 * an anonymous FTP login and LIST, a relay request through an HTTP proxy, an
@@ -124,6 +131,7 @@ struct pl_service {
 	int udp;                    /* identified over UDP */
 	uint32_t udp_request_bytes; /* UDP: size of the request that drew the answer */
 	uint32_t udp_answer_bytes;  /* UDP: bytes of every datagram that answered it */
+	uint32_t udp_answers;       /* UDP: datagrams that came back (0: the port said nothing) */
 };
 
 struct pl_probe_ctx;

@@ -80,11 +80,28 @@ on_result(void *ctx, const struct pl_scan_result *r)
 		scan_hosts_add(&run->up, r, 0);
 		return;
 	}
+	/* A UDP port left open|filtered is probed again (--sV): counted once settled. */
+	if (scan_stage_sv_reprobes(&run->stage_sv, r)) {
+		scan_stage_sv_take(&run->stage_sv, r); /* on to settle() */
+		return;
+	}
 	/* Every answer counts for the host being up, reported or not (an RST-only host). */
 	scan_hosts_add(&run->up, r, r->state == PL_PORT_OPEN || run->opt.all_states);
 	if (r->state != PL_PORT_OPEN && !run->opt.all_states)
 		return;
 	scan_stage_sv_take(&run->stage_sv, r); /* on to report(), now or once probed */
+}
+
+/* A UDP port back from the stage's payload burst, in the state the burst decided. */
+static void
+settle(void *ctx, const struct pl_scan_result *r, const struct scan_sv_result *sv)
+{
+	struct scan_run *run = ctx;
+	int shown = r->state == PL_PORT_OPEN || run->opt.all_states;
+
+	scan_hosts_add(&run->up, r, shown);
+	if (shown)
+		report(run, r, sv);
 }
 
 /* A never-probed address met (not an exclusion): named in the footers, 8 at most. */
@@ -265,7 +282,13 @@ prepare(struct pl_cli *cli, struct scan_run *run, struct pl_scan **scanp,
 	run->info.sv = run->opt.sv;
 	pl_scan_get_progress(*scanp, prog);
 	scan_info_fill(cli, run);
-	scan_stage_sv_init(&run->stage_sv, run->opt.sv, report, run);
+	scan_stage_sv_init(&run->stage_sv, run->opt.sv, report, settle, run);
+	/* A UDP burst waits as long as one attempt of the sweep may (--timeout), at most
+	 * 500 ms; scans with UDP ports get more probe threads (a burst mostly waits). */
+	run->stage_sv.udp_burst_ms =
+	    run->opt.timeout_ms < SCAN_SV_UDP_BURST_MS ? run->opt.timeout_ms : SCAN_SV_UDP_BURST_MS;
+	if (run->opt.engine->protos & PL_PROTO_BIT(PL_PROTO_UDP))
+		run->stage_sv.threads = SCAN_SV_THREADS_UDP;
 	return scan_open_sinks(cli, run);
 }
 
@@ -379,9 +402,11 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (run->opt.sv) /* the run took as long as its last probe */
 		prog.elapsed_s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	/* Ports dropped from the probe queue were not reported: count them as not done. */
-	prog.by_state[PL_PORT_OPEN] -= run->stage_sv.n_dropped;
-	prog.found -= run->stage_sv.n_dropped;
+	/* The stage's changes: UDP ports the burst settled in another state; ports dropped
+	 * from the probe queue were not reported, so they count as not done. */
+	for (int i = 0; i < PL_PORT_STATE_COUNT; i++)
+		prog.by_state[i] += (uint64_t)run->stage_sv.state_delta[i];
+	prog.found += (uint64_t)run->stage_sv.state_delta[PL_PORT_OPEN];
 	prog.done -= run->stage_sv.n_dropped;
 	ex = finish(cli, run, scan, &prog, rc, &err);
 	/* Only now: a second Ctrl-C (or timeout(1) signalling the process group again)

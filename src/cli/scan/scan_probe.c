@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * scan_probe.c - `portlens scan --sV`: service detection on every open TCP port the
- * scan reports, while the scan goes on, through the library's probe pool
- * (pl_probe_pool_*, src/lib/probe/pool.c).
+ * scan reports, and on every UDP port its sweep left open|filtered (the pool's
+ * all-payloads-at-once mode, opts.udp_burst_ms), while the scan goes on, through the
+ * library's probe pool (pl_probe_pool_*, src/lib/probe/pool.c).
  *
- * The scan's result callback submits each open TCP port with its whole scan result as
+ * The scan's result callback submits each such port with its whole scan result as
  * the pool's tag; the scan's own thread drains the finished probes (from its result and
  * tick callbacks and after the scan) and writes each port with its service data to
  * every output. Only that one thread ever touches the outputs, so the sinks need no
@@ -27,7 +28,7 @@ struct drain_call {
 };
 
 struct cancel_call {
-	void (*fn)(void *ctx, uint64_t pos);
+	void (*fn)(void *ctx, const struct pl_scan_result *r);
 	void *ctx;
 };
 
@@ -52,14 +53,20 @@ int
 scan_probe_submit(struct scan_probe *sp, const struct pl_scan_result *r)
 {
 	struct pl_addr a = pl_addr_make(r->addr.family, r->addr.bytes, r->port);
+	struct pl_scan_result tag = *r;
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int udp = r->proto == PL_PROTO_UDP;
 
-	if (!sp || r->state != PL_PORT_OPEN || r->proto != PL_PROTO_TCP)
+	if (!sp || (udp ? r->state != PL_PORT_OPEN_FILTERED
+	                : r->state != PL_PORT_OPEN || r->proto != PL_PROTO_TCP))
 		return 0;
+	/* The datagrams are the engine's, valid only during its callback. */
+	tag.answer = tag.request = NULL;
+	tag.answer_len = tag.request_len = 0;
 	len = pl_addr_to_sockaddr(&a, &ss);
-	return pl_probe_pool_submit(sp->pool, (struct sockaddr *)&ss, len, 0, NULL, r,
-	                            sizeof(*r)) == PL_OK
+	return pl_probe_pool_submit(sp->pool, (struct sockaddr *)&ss, len, udp, NULL, &tag,
+	                            sizeof(tag)) == PL_OK
 	           ? 1
 	           : -1;
 }
@@ -103,11 +110,12 @@ on_dropped(void *arg, const void *tag)
 	struct pl_scan_result r;
 
 	memcpy(&r, tag, sizeof(r));
-	call->fn(call->ctx, r.pos);
+	call->fn(call->ctx, &r);
 }
 
 size_t
-scan_probe_cancel_queued(struct scan_probe *sp, void (*fn)(void *ctx, uint64_t pos), void *ctx)
+scan_probe_cancel_queued(struct scan_probe *sp,
+                         void (*fn)(void *ctx, const struct pl_scan_result *r), void *ctx)
 {
 	struct cancel_call call = {.fn = fn, .ctx = ctx};
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cli/scan_probe.h - `portlens scan --sV` (scan_probe.c): the scan's side of the
- * library's probe pool (portlens/probe.h). The scan submits each open TCP port and
- * holds it; a finished probe is handed back to the scan's own thread
- * (scan_probe_drain), which then writes the port with its service data to every
- * output. Nothing is printed here.
+ * library's probe pool (portlens/probe.h). The scan submits each open TCP port (and,
+ * with -sU, each UDP port its sweep left open|filtered) and holds it; a finished probe
+ * is handed back to the scan's own thread (scan_probe_drain), which then writes the
+ * port with its service data to every output. Nothing is printed here.
  */
 #ifndef PL_CLI_SCAN_PROBE_H
 #define PL_CLI_SCAN_PROBE_H
@@ -31,8 +31,9 @@ struct scan_probe *scan_probe_new(const struct pl_probe_opts *opts, unsigned par
                                   struct pl_err *err);
 
 /*
- * Offers one scan result. Returns 1 when the pool took it (an open TCP port: it will
- * come back through scan_probe_drain, the caller must not report it now), 0 when it is
+ * Offers one scan result. Returns 1 when the pool took it (an open TCP port, or a UDP
+ * port left open|filtered: it will come back through scan_probe_drain, the caller must
+ * not report it now; the result handed back has no answer/request bytes), 0 when it is
  * not one to probe, -1 when out of memory (report it now, without service data).
  */
 int scan_probe_submit(struct scan_probe *sp, const struct pl_scan_result *r);
@@ -51,11 +52,11 @@ size_t scan_probe_running(struct scan_probe *sp);
 
 /*
  * Drops every queued port whose probe has not started and calls fn with its scan
- * position (so the caller can have the port re-scanned on resume). Probes already
- * running are not affected. Returns how many were dropped.
+ * result (so the caller can have the port re-scanned on resume and uncount it). Probes
+ * already running are not affected. Returns how many were dropped.
  */
-size_t scan_probe_cancel_queued(struct scan_probe *sp, void (*fn)(void *ctx, uint64_t pos),
-                                void *ctx);
+size_t scan_probe_cancel_queued(struct scan_probe *sp,
+                                void (*fn)(void *ctx, const struct pl_scan_result *r), void *ctx);
 
 /* Waits for running probes, discards whatever is left and frees the pool. NULL is a no-op. */
 void scan_probe_free(struct scan_probe *sp);

@@ -8,6 +8,7 @@
  * opts.total_ms. Once a service is known, follow-ups: DNS asks version.server,
  * id.server, hostname.bind and a recursive query (the open-resolver check); NTP asks
  * a mode 6 READVAR, whose "version=" names ntpd or NTPsec (chrony does not answer it).
+ * With opts.udp_burst_ms the payloads go out at once instead (udp_burst.c).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -26,7 +27,8 @@ struct udp_run {
 	int fd;
 	uint64_t deadline;
 	unsigned read_ms;
-	int refused; /* ICMP port unreachable seen */
+	int refused;      /* ICMP port unreachable seen */
+	uint32_t answers; /* datagrams received */
 };
 
 /* Milliseconds until the earlier of until and the deadline; >= 0. */
@@ -74,6 +76,7 @@ udp_exchange(struct udp_run *u, const unsigned char *req, size_t req_len, unsign
 		}
 		if (!first)
 			first = (size_t)r;
+		u->answers++;
 		*total += (size_t)r;
 		if (pli_probe_now_ms() + 300 < until)
 			until = pli_probe_now_ms() + 300;
@@ -204,6 +207,8 @@ pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, 
 	uint16_t port;
 	enum pl_rc rc;
 
+	if (ctx && ctx->opts.udp_burst_ms)
+		return pli_probe_udp_burst(ctx, sa, salen, out, err);
 	pli_service_init(out);
 	out->udp = 1;
 	if (!ctx || pl_addr_from_sockaddr(sa, salen, &at) != PL_OK)
@@ -230,6 +235,7 @@ pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, 
 	}
 	rc = PL_OK;
 out:
+	out->udp_answers = u.answers;
 	if (u.fd >= 0)
 		close(u.fd);
 	free(buf);
