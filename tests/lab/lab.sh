@@ -160,6 +160,12 @@ lab_cleanup() {
 	LAB_PIDS=()
 	for ns in "${LAB_NS[@]}"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+		# Servers write on their way out (snmpd its persistent state into LAB_DIR):
+		# wait for them (at most 5 s), or rm -rf below races with them.
+		for _ in $(seq 1 50); do
+			[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
+			sleep 0.1
+		done
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	LAB_NS=()
