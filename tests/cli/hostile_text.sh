@@ -10,7 +10,8 @@
 #     byte: product and version as read in probe --json and scan -oJ, once-escaped in
 #     text and in well-formed scan -oX
 #   - a local process whose name and command line carry ESC/BEL, and one named "=1+2":
-#     `listen` text shows \xNN, never the bytes; `listen --csv` guards the formula
+#     `listen` text and the port page (text and --markdown) show \xNN, never the bytes;
+#     `listen --csv` guards the formula
 # Usage: hostile_text.sh PORTLENS   (127.0.0.1 only; no root needed)
 set -uo pipefail
 PL=$(readlink -f "$1")
@@ -202,8 +203,9 @@ grep -qF 'Ev\x1b[31mil\x07\x01<x>&"' "$tmp/hprobe.txt" &&
 	ok "probe text: the product's control bytes shown once as \\xNN" ||
 	bad "probe text: $(cat -v "$tmp/hprobe.txt" | head -3)"
 
-# 2. Local processes with hostile names (any local user can choose them).
-python3 - "$tmp/lport" <<'PY' &
+# 2. Local processes with hostile names and command lines (any local user can choose
+# them; the argument after the file carries an OSC title change).
+python3 - "$tmp/lport" "$(printf 'x\033]2;cmd\007y')" <<'PY' &
 import ctypes, os, socket, sys, time
 libc = ctypes.CDLL(None)
 libc.prctl(15, b"\x1b]0;x\x07evil", 0, 0, 0)  # PR_SET_NAME: the process name (comm)
@@ -234,6 +236,17 @@ no_ctl "$tmp/listen.csv" "listen --csv"
 grep -q "'=1+2" "$tmp/listen.csv" && ! grep -q ',=1+2' "$tmp/listen.csv" &&
 	ok "listen --csv: a process named =1+2 cannot run as a formula" ||
 	bad "listen --csv: $(cat -v "$tmp/listen.csv")"
+# The port page's live section shows the holder's command line: through the terminal
+# rule in text (it was written raw) and in Markdown (its own escaper passed ESC and BEL).
+"$PL" "$lport" --color=always >"$tmp/page.txt" 2>&1
+sed 's/\x1b\[[0-9;]*m//g' "$tmp/page.txt" >"$tmp/page.plain" # the page's own colours
+no_ctl "$tmp/page.plain" "port page with a hostile command line"
+grep -qF 'x\x1b]2;cmd\x07y' "$tmp/page.plain" && ok "port page: the command line shown as \\xNN" ||
+	bad "port page: $(grep -A3 127.0.0.1 "$tmp/page.txt" | cat -v)"
+"$PL" "$lport" --markdown >"$tmp/page.md" 2>&1
+no_ctl "$tmp/page.md" "port page --markdown with a hostile process name"
+grep -qF '\\x1b\]0;x\\x07evil' "$tmp/page.md" && ok "port page --markdown: the name escaped" ||
+	bad "port page --markdown: $(grep -A3 127.0.0.1 "$tmp/page.md" | cat -v)"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -7,19 +7,35 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/escape.h"
 #include "web/i18n.h"
 
 static void
 md_escape(struct pl_buf *out, const char *s)
 {
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>|#!{}", *s))
-			pli_buf_putc(out, '\\');
-		if (*s == '\n' || *s == '\r')
-			pli_buf_putc(out, ' ');
-		else
-			pli_buf_putc(out, *s);
+	struct pl_buf shown;
+
+	/* Line breaks become spaces; every other control byte, C1 control and broken UTF-8
+	 * goes through the terminal rule first (a process name or command line with an ESC
+	 * in it reached the reader's terminal raw), then Markdown's own characters. */
+	pli_buf_init(&shown);
+	for (const char *p = s; *p; p++) {
+		size_t n = strcspn(p, "\r\n");
+
+		pli_esc_term_n(&shown, p, n);
+		p += n;
+		if (!*p)
+			break;
+		pli_buf_putc(&shown, ' ');
 	}
+	for (const char *p = pli_buf_str(&shown); *p; p++) {
+		if (strchr("\\`*_[]<>|#!{}", *p))
+			pli_buf_putc(out, '\\');
+		pli_buf_putc(out, *p);
+	}
+	if (pli_buf_failed(&shown))
+		pli_buf_set_failed(out);
+	pli_buf_cleanup(&shown);
 }
 
 /* The page's strings (web/i18n_*.c) in the page's language. */

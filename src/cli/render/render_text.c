@@ -392,9 +392,22 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 		if (l->flags & (1u << f))
 			pli_buf_printf(&line, " [%s]", txt(t, web_flag_str(1u << f)));
 	pli_term_wrap(t->out, pli_buf_str(&line), 2, t->cli->width);
-	if (l->owner == 0 && l->cmdline && *l->cmdline)
-		pli_buf_printf(t->out, "    %s%s%s\n", sgr(t, SGR_DIM), l->cmdline,
-		               sgr(t, SGR_RESET));
+	if (l->owner == 0 && l->cmdline && *l->cmdline) {
+		/* Any local user chooses a command line: it goes through the terminal rule
+		 * like the rest of the page (an ESC in it reached the reader's terminal raw)
+		 * and is wrapped to the width, never cut. */
+		size_t start;
+
+		pli_buf_puts(t->out, sgr(t, SGR_DIM));
+		start = t->out->len;
+		pli_term_wrap(t->out, l->cmdline, 4, t->cli->width);
+		if (t->out->len > start && *sgr(t, SGR_RESET)) {
+			t->out->len--; /* the reset before the newline */
+			pli_buf_printf(t->out, "%s\n", sgr(t, SGR_RESET));
+		} else if (t->out->len == start) {
+			t->out->len -= strlen(sgr(t, SGR_DIM));
+		}
+	}
 	pli_buf_cleanup(&line);
 }
 
