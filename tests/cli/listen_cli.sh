@@ -214,6 +214,14 @@ w=$(maxcols "$tmp/row.txt")
 [ "$w" -le 60 ] && [ "$(grep -c '…$' "$tmp/row.txt")" -eq 2 ] &&
 	ok "60-column scan --reason: the column names and the row are cut to fit ($w)" ||
 	bad "60-column scan --reason: $w columns: $(cat -v "$tmp/row.txt")"
+# An address is never cut: in a 40-column terminal HOST starts past the edge; the cells
+# before it make one line, the host and its reason the next (it showed only "…").
+TERM=xterm script -qec "stty cols 40; $PL scan 127.0.0.1 -p 1 --all-states --no-progress --reason" \
+	/dev/null </dev/null 2>&1 | tr -d '\r' | grep -v '^#' >"$tmp/tty.txt"
+w=$(maxcols "$tmp/tty.txt")
+[ "$w" -le 40 ] && grep -A1 '^1/tcp  *closed' "$tmp/tty.txt" | grep -q '^  127\.0\.0\.1  *conn-refused' &&
+	ok "40-column scan: the host whole on the line under its row ($w)" ||
+	bad "40-column scan: $w columns: $(cat -v "$tmp/tty.txt")"
 COLUMNS=60 "$PL" scan 127.0.0.1 -p 1 --all-states --no-progress --reason -oN "$tmp/scan.txt" >/dev/null 2>&1
 grep -q '^1/tcp .*conn-refused' "$tmp/scan.txt" && ! grep -q '…' "$tmp/scan.txt" &&
 	ok "-oN FILE keeps whole rows under COLUMNS=60" || bad "-oN FILE was cut: $(grep '^1/tcp' "$tmp/scan.txt")"

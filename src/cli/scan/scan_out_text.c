@@ -178,6 +178,40 @@ detail_lines(struct scan_sink *s, const struct scan_sv_result *sv)
 	pli_buf_cleanup(&b);
 }
 
+/*
+ * The row for a terminal of width columns. An address is never cut (a cut address is a
+ * wrong one): when the row's cut would fall inside HOST (bytes host_at..host_end), the
+ * cells before it make one line and the host, then what follows it as far as it fits,
+ * the next, indented.
+ */
+static void
+fit_row(const struct pl_buf *line, size_t host_at, size_t host_end, unsigned width,
+        struct pl_buf *out)
+{
+	size_t host_cols, indent = 2, head = host_at;
+
+	if (pli_colfit_cols(line->data, host_end) < width ||
+	    (pli_colfit_cols(line->data, host_end) == width && line->len == host_end)) {
+		pli_colfit_put(out, line->data, line->len, width, 0);
+		return;
+	}
+	while (head > 0 && line->data[head - 1] == ' ')
+		head--;
+	pli_colfit_put(out, line->data, head, width, 0);
+	pli_buf_putc(out, '\n');
+	host_cols = pli_colfit_cols(line->data + host_at, host_end - host_at);
+	if (indent + host_cols > width)
+		indent = 0;
+	for (size_t i = 0; i < indent; i++)
+		pli_buf_putc(out, ' ');
+	/* The rest is cut after the host, never inside it: with no room for a character
+	 * and the marker after it, the host stands alone. */
+	if (line->len == host_end || indent + host_cols + 2 > width)
+		pli_buf_append(out, line->data + host_at, host_end - host_at);
+	else
+		pli_colfit_put(out, line->data + host_at, line->len - host_at, width - indent, 0);
+}
+
 static int
 text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_scan_result *r,
             const struct scan_sv_result *sv)
@@ -190,6 +224,7 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	const struct pl_service *svc = scan_sv_found(sv);
 	struct pl_buf svc_col, ver, ver_esc, line, cut;
 	unsigned width;
+	size_t host_at, host_end;
 
 	snprintf(port, sizeof(port), "%u/%s", r->port, pl_proto_name((enum pl_proto)r->proto));
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
@@ -205,7 +240,10 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	/* Fixed columns stay fixed (cli/colfit.c): a long service or version is cut with a
 	 * marker instead of pushing what follows; the full text is on the detail lines. */
 	pli_colfit_put(&line, svc_col.data ? svc_col.data : "", svc_col.len, 16, 1);
-	pli_buf_printf(&line, " %-20s", host);
+	pli_buf_putc(&line, ' ');
+	host_at = line.len;
+	host_end = host_at + strlen(host);
+	pli_buf_printf(&line, "%-20s", host);
 	if (s->reason)
 		pli_buf_printf(&line, " %-12s", pl_scan_reason_name(r->reason));
 	if (info->sv) {
@@ -219,16 +257,17 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	               note);
 	if (pli_buf_failed(&svc_col) || pli_buf_failed(&ver) || pli_buf_failed(&ver_esc))
 		pli_buf_set_failed(&line); /* a column is incomplete, so the line is */
-	/* On a terminal the line ends at its width (the note is cut, with the marker); the
-	 * padding after the last cell is no content, so it is never what gets cut. Files
-	 * and pipes keep the row as it is (scripts match the padded columns). */
+	/* On a terminal the line ends at its width (the note is cut, with the marker; the
+	 * host is never cut, fit_row); the padding after the last cell is no content, so
+	 * it is never what gets cut. Files and pipes keep the row as it is (scripts match
+	 * the padded columns). */
 	width = s->width;
 	while (width && line.len && line.data[line.len - 1] == ' ')
 		line.len--;
 	if (width && pli_buf_failed(&line))
 		pli_buf_set_failed(&cut);
 	else if (width)
-		pli_colfit_put(&cut, line.data, line.len, width, 0);
+		fit_row(&line, host_at, host_end < line.len ? host_end : line.len, width, &cut);
 	pli_buf_putc(width ? &cut : &line, '\n');
 	scan_sink_put(s, s->fp, width ? &cut : &line);
 	if (sv)
