@@ -435,7 +435,19 @@ test_upgrade_v1(void **state)
 	/* what later migrations added works */
 	assert_int_equal(pl_store_vote(st, "port/22", "v1", PL_VOTE_YES, NULL, &err), PL_OK);
 	assert_int_equal(pl_store_events_add(st, &ev, 1, &err), PL_OK);
+	/* schema 6 took PostgreSQL's foreign key from results: the writer checks the scan,
+	 * and a delete still takes its results */
+	assert_int_equal(
+	    pl_store_scan_add(
+	        st, 2, &(struct pl_store_result){.addr = "127.0.0.1", .state = "open"}, &err),
+	    PL_ERR_NOTFOUND);
+	assert_int_equal(pl_store_scan_delete(st, 1, &err), PL_OK);
 	pl_store_close(st);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM results"), 0);
+	if (f->pg)
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM pg_constraint WHERE conrelid = "
+		                            "'results'::regclass AND contype = 'f'"),
+		                 0);
 	assert_int_equal(
 	    raw_int(f, f->pg ? "SELECT version FROM portlens_meta" : "PRAGMA user_version"),
 	    PL_STORE_SCHEMA_VERSION);

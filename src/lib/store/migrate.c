@@ -66,6 +66,18 @@ struct migration {
 	"CREATE INDEX results_addr ON results(addr, port, proto, scan_id);"                        \
 	"CREATE INDEX results_open ON results(addr, state, port, proto);"
 
+/*
+ * PostgreSQL checked every results row against scans (a foreign-key trigger per row:
+ * half of an import's server time) and kept two indexes by id. The writer now checks the
+ * scan once per batch under a row lock and deletes a scan's results itself (scans.c,
+ * txn.c); (scan_id, id) becomes the primary key. SQLite's per-row check costs little:
+ * it keeps its foreign key, so there is nothing to change there.
+ */
+#define RESULTS_V6_PG                                                                              \
+	"ALTER TABLE results DROP CONSTRAINT results_scan_id_fkey;"                                \
+	"ALTER TABLE results DROP CONSTRAINT results_pkey, ADD PRIMARY KEY (scan_id, id);"         \
+	"DROP INDEX results_scan;"
+
 static const struct migration migrations[PL_STORE_SCHEMA_VERSION] = {
     {.what = "scans and their results",
      .sql =
@@ -104,6 +116,8 @@ static const struct migration migrations[PL_STORE_SCHEMA_VERSION] = {
                  "CREATE TABLE events (id BIGSERIAL PRIMARY KEY," EVENTS_V4_COLUMNS LISTENERS_V4}},
     {.what = "indexes for a host's timeline: its ports, and the ones ever open",
      .sql = {[STORE_SQLITE] = RESULTS_V5_INDEXES, [STORE_PG] = RESULTS_V5_INDEXES}},
+    {.what = "results checked against their scan once per batch, not per row",
+     .sql = {[STORE_SQLITE] = "SELECT 1;", [STORE_PG] = RESULTS_V6_PG}},
 };
 
 static enum pl_rc

@@ -191,7 +191,22 @@ store_pg_copy_results(struct pl_store *st, int64_t scan_id, const struct pl_stor
                       size_t n, struct pl_err *err)
 {
 	struct results_ctx c = {.scan_id = scan_id, .now = (int64_t)time(NULL), .rows = rows};
+	struct store_q *q = NULL;
+	enum pl_rc rc;
+	int row = 0;
 
+	/* No per-row foreign key (schema 6): the scan is checked here, and its row locked
+	 * until the transaction ends so that a delete of the scan waits for these rows. */
+	rc = sq_prepare(st, "SELECT 1 FROM scans WHERE id = ? FOR KEY SHARE", &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_int(q, 1, scan_id);
+	rc = sq_step(q, &row, err);
+	sq_finish(q);
+	if (rc == PL_OK && !row)
+		rc = PL_ERR_NOTFOUND;
+	if (rc != PL_OK)
+		return rc;
 	return copy_in(st,
 	               "COPY results(scan_id, addr, port, proto, state, service, banner, rtt_us, "
 	               "observed_at, product, version, cpe) FROM STDIN",

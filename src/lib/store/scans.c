@@ -87,6 +87,53 @@ pl_store_scan_finish(struct pl_store *st, int64_t scan_id, const char *status, s
 	return rc;
 }
 
+/* Runs one statement with the scan id as its only parameter; *changes its row count. */
+static enum pl_rc
+run_with_id(struct pl_store *st, const char *sql, int64_t id, int64_t *changes, struct pl_err *err)
+{
+	struct store_q *q = NULL;
+	enum pl_rc rc;
+	int row = 0;
+
+	rc = sq_prepare(st, sql, &q, err);
+	if (rc != PL_OK)
+		return rc;
+	sq_bind_int(q, 1, id);
+	rc = sq_step(q, &row, err);
+	*changes = row ? 1 : sq_changes(q);
+	sq_finish(q);
+	return rc;
+}
+
+/*
+ * PostgreSQL's results have no foreign key (schema 6), so no cascade: the scan's row is
+ * locked first (FOR UPDATE waits for writers holding it FOR KEY SHARE, and makes later
+ * ones find no scan), then its results and the scan go, in one transaction. The results
+ * are deleted by a statement that starts after the lock, so it sees every row a writer
+ * committed while it waited.
+ */
+static enum pl_rc
+pg_scan_delete(struct pl_store *st, int64_t id, struct pl_err *err)
+{
+	int own_txn = !store_in_txn(st);
+	int64_t n = 0;
+	enum pl_rc rc = own_txn ? pl_store_begin(st, err) : PL_OK;
+
+	if (rc == PL_OK)
+		rc = run_with_id(st, "SELECT 1 FROM scans WHERE id = ? FOR UPDATE", id, &n, err);
+	if (rc == PL_OK && n == 0)
+		rc = pl_err_set(err, PL_ERR_NOTFOUND, "no scan %lld", (long long)id);
+	if (rc == PL_OK)
+		rc = run_with_id(st, "DELETE FROM results WHERE scan_id = ?", id, &n, err);
+	if (rc == PL_OK)
+		rc = run_with_id(st, "DELETE FROM scans WHERE id = ?", id, &n, err);
+	if (own_txn && rc == PL_OK)
+		rc = pl_store_commit(st, err);
+	if (own_txn && rc != PL_OK)
+		pl_store_rollback(st);
+	return rc;
+}
+
 enum pl_rc
 pl_store_scan_delete(struct pl_store *st, int64_t id, struct pl_err *err)
 {
@@ -96,6 +143,8 @@ pl_store_scan_delete(struct pl_store *st, int64_t id, struct pl_err *err)
 
 	if (!st)
 		return pl_err_set(err, PL_ERR_IO, "no database");
+	if (st->backend == STORE_PG)
+		return pg_scan_delete(st, id, err);
 	/* results go with it: ON DELETE CASCADE (SQLite with foreign_keys on) */
 	rc = sq_prepare(st, "DELETE FROM scans WHERE id = ?", &q, err);
 	if (rc != PL_OK)

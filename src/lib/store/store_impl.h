@@ -72,7 +72,12 @@ int store_in_txn(struct pl_store *st);
 enum pl_rc store_pg_connect(struct pl_store *st, const char *url, struct pl_err *err);
 /* Fills err from the PostgreSQL connection's last error ("PostgreSQL: what: message"). */
 enum pl_rc store_pg_err(struct pl_store *st, struct pl_err *err, const char *what);
-/* COPY of results rows (inside the caller's transaction). */
+/* Results rows as multi-row INSERTs (bulk_sqlite.c); PL_ERR_NOTFOUND without the scan. */
+enum pl_rc store_sqlite_insert_results(struct pl_store *st, int64_t scan_id,
+                                       const struct pl_store_result *rows, size_t n,
+                                       struct pl_err *err);
+/* COPY of results rows (inside the caller's transaction), after locking the scan's row
+ * (FOR KEY SHARE); PL_ERR_NOTFOUND when the scan is not there. */
 enum pl_rc store_pg_copy_results(struct pl_store *st, int64_t scan_id,
                                  const struct pl_store_result *rows, size_t n, struct pl_err *err);
 /* COPY of watch events into a staging table, then added unless their ids are there. */
