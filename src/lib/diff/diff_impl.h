@@ -25,4 +25,38 @@ enum pl_rc pli_scandoc_each_line(const char *data, size_t len, const char *sourc
                                  struct pl_scandoc *doc, pl_scandoc_line_fn fn, void *ud,
                                  struct pl_err *err);
 
+/* ---- json_flat.c: the fast path for flat JSON objects ------------------------------- */
+
+enum pli_jflat_kind {
+	PLI_JFLAT_STR,
+	PLI_JFLAT_INT,
+	PLI_JFLAT_TRUE,
+	PLI_JFLAT_FALSE,
+	PLI_JFLAT_NULL
+};
+
+struct pli_jflat_field {
+	const char *key; /* NUL-terminated, inside the parsed line */
+	enum pli_jflat_kind kind;
+	const char *str; /* PLI_JFLAT_STR: NUL-terminated, inside the line */
+	int64_t num;     /* PLI_JFLAT_INT */
+};
+
+#define PLI_JFLAT_MAX 24
+
+struct pli_jflat {
+	struct pli_jflat_field f[PLI_JFLAT_MAX];
+	size_t n;
+};
+
+/*
+ * Reads s[0..n) (changed in place: closing quotes become NULs) as one flat object of
+ * plain ASCII strings, integers up to 18 digits, true, false and null. 1 when it did,
+ * exactly as jansson would read it; 0 when the line needs jansson (anything else, and
+ * every syntax error).
+ */
+int pli_jflat_parse(char *s, size_t n, struct pli_jflat *out);
+/* The field named key, or NULL. */
+const struct pli_jflat_field *pli_jflat_get(const struct pli_jflat *o, const char *key);
+
 #endif

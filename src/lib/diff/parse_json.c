@@ -11,6 +11,9 @@
  * version, info; "error" when the probe failed), which marks the port identified exactly
  * when the XML writer would write method="probed" (a service name was found).
  *
+ * Most portlens lines are flat objects of plain strings and integers: those are read by
+ * the fast path of json_flat.c (no allocation per field), every other line by jansson.
+ *
  * masscan records: {"ip", "timestamp", "ports": [{"port", "proto", "status", ...}]};
  * a banner record has "service": {"name", "banner"} instead of "status" and counts as
  * open (masscan grabs banners only from open ports). masscan 1.0 wrote a stray "," line
@@ -22,9 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "diff/diff_impl.h"
 
-typedef enum pl_rc (*record_fn)(json_t *rec, struct pl_scandoc *doc, struct pl_err *err);
+/* A record read by jansson or, for a flat line, by the fast path (json_flat.c). */
+struct rec {
+	json_t *j;
+	const struct pli_jflat *flat;
+};
+
+typedef enum pl_rc (*record_fn)(const struct rec *rec, struct pl_scandoc *doc, struct pl_err *err);
 
 static const char *
 jstr(json_t *o, const char *key)
@@ -46,23 +56,74 @@ jport(json_t *o, const char *key)
 	return n >= 0 && n <= 65535 ? (int)n : -1;
 }
 
-static enum pl_rc
-portlens_record(json_t *rec, struct pl_scandoc *doc, struct pl_err *err)
+static const char *
+rec_str(const struct rec *r, const char *key)
 {
-	const char *type = jstr(rec, "type"), *proto = jstr(rec, "proto");
+	const struct pli_jflat_field *f;
+
+	if (!r->flat)
+		return jstr(r->j, key);
+	f = pli_jflat_get(r->flat, key);
+	return f && f->kind == PLI_JFLAT_STR ? f->str : NULL;
+}
+
+/* 1 and *v when key holds an integer. */
+static int
+rec_int(const struct rec *r, const char *key, int64_t *v)
+{
+	const struct pli_jflat_field *f;
+	json_t *j;
+
+	if (!r->flat) {
+		j = json_object_get(r->j, key);
+		if (!json_is_integer(j))
+			return 0;
+		*v = (int64_t)json_integer_value(j);
+		return 1;
+	}
+	f = pli_jflat_get(r->flat, key);
+	if (!f || f->kind != PLI_JFLAT_INT)
+		return 0;
+	*v = f->num;
+	return 1;
+}
+
+static int
+rec_port(const struct rec *r, const char *key)
+{
+	int64_t n;
+
+	return rec_int(r, key, &n) && n >= 0 && n <= 65535 ? (int)n : -1;
+}
+
+static int
+rec_true(const struct rec *r, const char *key)
+{
+	const struct pli_jflat_field *f;
+
+	if (!r->flat)
+		return json_is_true(json_object_get(r->j, key));
+	f = pli_jflat_get(r->flat, key);
+	return f && f->kind == PLI_JFLAT_TRUE;
+}
+
+static enum pl_rc
+portlens_record(const struct rec *rec, struct pl_scandoc *doc, struct pl_err *err)
+{
+	const char *type = rec_str(rec, "type"), *proto = rec_str(rec, "proto");
 	struct pl_scandoc_entry e = {0};
-	int port = jport(rec, "port"), p;
+	int port = rec_port(rec, "port"), p;
 	char *tls_name = NULL;
 	enum pl_rc rc;
 
 	if (!type)
 		return pl_err_set(err, PL_ERR_PARSE, "a record without a \"type\"");
 	if (strcmp(type, "start") == 0 || strcmp(type, "resume") == 0) {
-		json_t *t = json_object_get(rec, "start");
+		int64_t t;
 
 		snprintf(doc->scanner, sizeof(doc->scanner), "portlens");
-		if (json_is_integer(t) && !doc->start)
-			doc->start = (int64_t)json_integer_value(t);
+		if (rec_int(rec, "start", &t) && !doc->start)
+			doc->start = t;
 		return PL_OK;
 	}
 	if (strcmp(type, "result") != 0 && strcmp(type, "service") != 0)
@@ -75,38 +136,39 @@ portlens_record(json_t *rec, struct pl_scandoc *doc, struct pl_err *err)
 		doc->n_skipped++;
 		return PL_OK;
 	}
-	e.addr = jstr(rec, "host");
-	e.hostname = jstr(rec, "hostname");
+	e.addr = rec_str(rec, "host");
+	e.hostname = rec_str(rec, "hostname");
 	e.port = (uint16_t)port;
 	e.proto = (enum pl_proto)p;
-	e.service = jstr(rec, "service");
+	e.service = rec_str(rec, "service");
 	if (strcmp(type, "result") == 0) {
-		e.state = jstr(rec, "state");
+		e.state = rec_str(rec, "state");
 		return pl_scandoc_add(doc, &e, err);
 	}
-	if (jstr(rec, "error") || !e.service || !e.service[0])
+	if (rec_str(rec, "error") || !e.service || !e.service[0])
 		return PL_OK; /* nothing identified: the result record stands */
 	e.state = "open";
 	e.detected = 1;
-	if (json_is_true(json_object_get(rec, "tls"))) {
+	if (rec_true(rec, "tls")) {
 		/* "ssl/NAME", as the XML writer's tunnel="ssl" and the store say it */
 		if (asprintf(&tls_name, "ssl/%s", e.service) < 0)
 			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		e.service = tls_name;
 	}
-	e.product = jstr(rec, "product");
+	e.product = rec_str(rec, "product");
 	if (!e.product || !e.product[0])
-		e.product = jstr(rec, "vendor");
-	e.version = jstr(rec, "version");
-	e.extrainfo = jstr(rec, "info");
+		e.product = rec_str(rec, "vendor");
+	e.version = rec_str(rec, "version");
+	e.extrainfo = rec_str(rec, "info");
 	rc = pl_scandoc_add(doc, &e, err);
 	free(tls_name);
 	return rc;
 }
 
 static enum pl_rc
-masscan_record(json_t *rec, struct pl_scandoc *doc, struct pl_err *err)
+masscan_record(const struct rec *r, struct pl_scandoc *doc, struct pl_err *err)
 {
+	json_t *rec = r->j;
 	const char *ip = jstr(rec, "ip");
 	json_t *ports = json_object_get(rec, "ports");
 	size_t i;
@@ -157,26 +219,40 @@ trim_line(const char **s, size_t *n)
 	return *n && !(*n == 1 && ((*s)[0] == '[' || (*s)[0] == ']'));
 }
 
+struct lines {
+	record_fn fn;
+	int try_flat;       /* portlens records: flat lines take the fast path */
+	struct pl_buf line; /* the fast path's copy of the line */
+	struct pli_jflat flat;
+};
+
 static enum pl_rc
 json_line(const char *s, size_t n, struct pl_scandoc *doc, void *ud, struct pl_err *err)
 {
-	record_fn fn = *(record_fn *)ud;
+	struct lines *l = ud;
 	json_error_t jerr;
-	json_t *rec;
+	json_t *j;
 	enum pl_rc rc;
 
 	if (!trim_line(&s, &n))
 		return PL_OK;
-	rec = json_loadb(s, n, JSON_REJECT_DUPLICATES, &jerr);
-	if (!rec) {
+	if (l->try_flat) {
+		pli_buf_reset(&l->line);
+		if (pli_buf_append(&l->line, s, n) != PL_OK)
+			return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		if (pli_jflat_parse(l->line.data, n, &l->flat))
+			return l->fn(&(struct rec){.flat = &l->flat}, doc, err);
+	}
+	j = json_loadb(s, n, JSON_REJECT_DUPLICATES, &jerr);
+	if (!j) {
 		rc = pl_err_set(err, PL_ERR_PARSE, "JSON: %s", jerr.text);
 		if (err)
 			err->column = (unsigned)jerr.column;
 		return rc;
 	}
-	rc = json_is_object(rec) ? fn(rec, doc, err)
-	                         : pl_err_set(err, PL_ERR_PARSE, "a line that is not an object");
-	json_decref(rec);
+	rc = json_is_object(j) ? l->fn(&(struct rec){.j = j}, doc, err)
+	                       : pl_err_set(err, PL_ERR_PARSE, "a line that is not an object");
+	json_decref(j);
 	return rc;
 }
 
@@ -184,7 +260,13 @@ static enum pl_rc
 parse_lines(const char *data, size_t len, const char *source, struct pl_scandoc *doc, record_fn fn,
             struct pl_err *err)
 {
-	return pli_scandoc_each_line(data, len, source, doc, json_line, &fn, err);
+	struct lines l = {.fn = fn, .try_flat = fn == portlens_record};
+	enum pl_rc rc;
+
+	pli_buf_init(&l.line);
+	rc = pli_scandoc_each_line(data, len, source, doc, json_line, &l, err);
+	pli_buf_cleanup(&l.line);
+	return rc;
 }
 
 enum pl_rc

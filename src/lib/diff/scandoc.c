@@ -21,13 +21,24 @@ pl_scandoc_init(struct pl_scandoc *doc)
 	memset(doc, 0, sizeof(*doc));
 }
 
+/* The one "" that every empty string field points to (most are empty: a scan of
+ * 1,000,000 ports made 5,000,000 one-byte allocations). Never written, never freed. */
+static const char empty_str[1] = "";
+
+static void
+free_str(char *s)
+{
+	if (s != empty_str)
+		free(s);
+}
+
 static void
 port_free(struct pl_scandoc_port *p)
 {
-	free(p->service);
-	free(p->product);
-	free(p->version);
-	free(p->extrainfo);
+	free_str(p->service);
+	free_str(p->product);
+	free_str(p->version);
+	free_str(p->extrainfo);
 }
 
 void
@@ -41,7 +52,7 @@ pl_scandoc_cleanup(struct pl_scandoc *doc)
 		for (size_t k = 0; k < h->n_ports; k++)
 			port_free(&h->ports[k]);
 		free(h->ports);
-		free(h->hostname);
+		free_str(h->hostname);
 	}
 	free(doc->hosts);
 	pl_scandoc_init(doc);
@@ -50,7 +61,7 @@ pl_scandoc_cleanup(struct pl_scandoc *doc)
 static char *
 dup_or_empty(const char *s)
 {
-	return strdup(s ? s : "");
+	return s && s[0] ? strdup(s) : (char *)empty_str;
 }
 
 /* Parses addr into key (family byte + 16 address bytes) and canonical text. */
@@ -85,7 +96,7 @@ host_for(struct pl_scandoc *doc, const char *addr, const char *hostname,
 
 			if (!name)
 				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			free(h->hostname);
+			free_str(h->hostname);
 			h->hostname = name;
 		}
 		*out = h;
@@ -128,7 +139,9 @@ pl_scandoc_add(struct pl_scandoc *doc, const struct pl_scandoc_entry *e, struct 
 	rc = host_for(doc, e->addr, e->hostname, &h, err);
 	if (rc != PL_OK)
 		return rc;
-	if (PLI_ARRAY_RESERVE(h->ports, h->cap_ports, h->n_ports + 1, 8) != PL_OK)
+	/* Room for one at first: a file that lists each host's ports apart (masscan, JSON
+	 * lines in scan order) makes one host entry per line until pl_scandoc_finish. */
+	if (PLI_ARRAY_RESERVE(h->ports, h->cap_ports, h->n_ports + 1, 1) != PL_OK)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	p = &h->ports[h->n_ports];
 	memset(p, 0, sizeof(*p));
@@ -248,7 +261,7 @@ host_merge(struct pl_scandoc_host *dst, struct pl_scandoc_host *src)
 		src->hostname = t;
 	}
 	free(src->ports);
-	free(src->hostname);
+	free_str(src->hostname);
 }
 
 static enum pl_rc
@@ -285,18 +298,13 @@ pl_scandoc_finish(struct pl_scandoc *doc, struct pl_err *err)
 			struct pl_scandoc_host *d = &doc->hosts[w - 1];
 			size_t need = d->n_ports + h->n_ports;
 
-			if (need > d->cap_ports) {
-				void *v = realloc(d->ports, need * sizeof(*d->ports));
-
-				if (!v) {
-					/* Keep the doc consistent for pl_scandoc_cleanup. */
-					memmove(&doc->hosts[w], h,
-					        (doc->n_hosts - i) * sizeof(*doc->hosts));
-					doc->n_hosts = w + doc->n_hosts - i;
-					return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-				}
-				d->ports = v;
-				d->cap_ports = need;
+			/* geometric: a host listed apart a million times is not copied each time */
+			if (PLI_ARRAY_RESERVE(d->ports, d->cap_ports, need, 8) != PL_OK) {
+				/* Keep the doc consistent for pl_scandoc_cleanup. */
+				memmove(&doc->hosts[w], h,
+				        (doc->n_hosts - i) * sizeof(*doc->hosts));
+				doc->n_hosts = w + doc->n_hosts - i;
+				return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 			}
 			host_merge(d, h);
 			continue;

@@ -47,12 +47,12 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 
 /* Binds rows[0..n) after the scan id (parameter 1) of a prepared n-row statement. */
 static void
-bind_rows(sqlite3_stmt *s, const struct pl_store_result *rows, size_t n, int64_t now)
+bind_rows(sqlite3_stmt *s, const struct pl_store_result *const *rows, size_t n, int64_t now)
 {
 	int p = 2;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct pl_store_result *r = &rows[i];
+		const struct pl_store_result *r = rows[i];
 
 		bind_text(s, p++, r->addr);
 		sqlite3_bind_int(s, p++, r->port);
@@ -86,6 +86,7 @@ store_sqlite_insert_results(struct pl_store *st, int64_t scan_id,
                             const struct pl_store_result *rows, size_t n, struct pl_err *err)
 {
 	sqlite3_stmt *full = NULL, *tail = NULL;
+	const struct pl_store_result **order;
 	int64_t now = (int64_t)time(NULL);
 	size_t i = 0, left;
 	enum pl_rc rc = PL_OK;
@@ -93,12 +94,15 @@ store_sqlite_insert_results(struct pl_store *st, int64_t scan_id,
 	for (size_t k = 0; k < n; k++)
 		if (!rows[k].addr || !rows[k].state)
 			return pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
+	order = store_batch_order(rows, n);
+	if (!order)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	if (n >= ROWS_PER_INSERT) {
 		rc = prepare_insert(st, ROWS_PER_INSERT, &full, err);
 		if (rc == PL_OK)
 			sqlite3_bind_int64(full, 1, scan_id);
 		for (; rc == PL_OK && n - i >= ROWS_PER_INSERT; i += ROWS_PER_INSERT) {
-			bind_rows(full, rows + i, ROWS_PER_INSERT, now);
+			bind_rows(full, order + i, ROWS_PER_INSERT, now);
 			rc = run(st, full, err);
 		}
 	}
@@ -107,11 +111,12 @@ store_sqlite_insert_results(struct pl_store *st, int64_t scan_id,
 		rc = prepare_insert(st, left, &tail, err);
 		if (rc == PL_OK) {
 			sqlite3_bind_int64(tail, 1, scan_id);
-			bind_rows(tail, rows + i, left, now);
+			bind_rows(tail, order + i, left, now);
 			rc = run(st, tail, err);
 		}
 	}
 	sqlite3_finalize(full);
 	sqlite3_finalize(tail);
+	free(order);
 	return rc;
 }

@@ -160,14 +160,14 @@ copy_in(struct pl_store *st, const char *sql, copy_row_fn fn, const void *ctx, s
 
 struct results_ctx {
 	int64_t scan_id, now;
-	const struct pl_store_result *rows;
+	const struct pl_store_result **order; /* store_batch_order */
 };
 
 static enum pl_rc
 result_row(struct pl_buf *b, const void *ctx, size_t i, struct pl_err *err)
 {
 	const struct results_ctx *c = ctx;
-	const struct pl_store_result *x = &c->rows[i];
+	const struct pl_store_result *x = c->order[i];
 
 	if (!x->addr || !x->state)
 		return pl_err_set(err, PL_ERR_ARG, "a result needs an address and a state");
@@ -190,7 +190,7 @@ enum pl_rc
 store_pg_copy_results(struct pl_store *st, int64_t scan_id, const struct pl_store_result *rows,
                       size_t n, struct pl_err *err)
 {
-	struct results_ctx c = {.scan_id = scan_id, .now = (int64_t)time(NULL), .rows = rows};
+	struct results_ctx c = {.scan_id = scan_id, .now = (int64_t)time(NULL)};
 	struct store_q *q = NULL;
 	enum pl_rc rc;
 	int row = 0;
@@ -207,10 +207,15 @@ store_pg_copy_results(struct pl_store *st, int64_t scan_id, const struct pl_stor
 		rc = PL_ERR_NOTFOUND;
 	if (rc != PL_OK)
 		return rc;
-	return copy_in(st,
-	               "COPY results(scan_id, addr, port, proto, state, service, banner, rtt_us, "
-	               "observed_at, product, version, cpe) FROM STDIN",
-	               result_row, &c, n, err);
+	c.order = store_batch_order(rows, n);
+	if (!c.order)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	rc = copy_in(st,
+	             "COPY results(scan_id, addr, port, proto, state, service, banner, rtt_us, "
+	             "observed_at, product, version, cpe) FROM STDIN",
+	             result_row, &c, n, err);
+	free(c.order);
+	return rc;
 }
 
 static enum pl_rc

@@ -72,6 +72,9 @@ int store_in_txn(struct pl_store *st);
 enum pl_rc store_pg_connect(struct pl_store *st, const char *url, struct pl_err *err);
 /* Fills err from the PostgreSQL connection's last error ("PostgreSQL: what: message"). */
 enum pl_rc store_pg_err(struct pl_store *st, struct pl_err *err, const char *what);
+/* Pointers to rows[0..n) in the order of the results indexes (batch_order.c): address
+ * text, port, transport, then as given. Freed by the caller; NULL when out of memory. */
+const struct pl_store_result **store_batch_order(const struct pl_store_result *rows, size_t n);
 /* Results rows as multi-row INSERTs (bulk_sqlite.c); PL_ERR_NOTFOUND without the scan. */
 enum pl_rc store_sqlite_insert_results(struct pl_store *st, int64_t scan_id,
                                        const struct pl_store_result *rows, size_t n,
