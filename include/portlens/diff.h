@@ -47,6 +47,8 @@ struct pl_scandoc {
 	size_t n_skipped; /* ports of transports portlens does not model (nmap -sO "ip") */
 	int no_extrainfo; /* the source cannot hold extrainfo (a saved scan): not compared */
 	int sorted;       /* internal: pl_scandoc_finish ran */
+	uint32_t *slots;  /* internal: hash of host keys -> index + 1 (0: free) */
+	size_t n_slots;   /* internal: a power of two, or 0 */
 };
 
 /* One result to add; strings borrowed, NULL or "" when unknown (addr and state needed). */

@@ -126,6 +126,61 @@ test_xml_stream_merged(void **state)
 	pl_scandoc_cleanup(&doc);
 }
 
+/* Hosts whose ports are listed apart (300 hosts, three rounds, more than the host index
+ * first holds): one entry each, ports in order, a later record of a port winning; a
+ * host added to after pl_scandoc_finish is still found. */
+static void
+test_hosts_listed_apart(void **state)
+{
+	struct pl_scandoc doc;
+	struct pl_err err = {0};
+	char addr[32];
+
+	(void)state;
+	pl_scandoc_init(&doc);
+	for (int round = 0; round < 3; round++)
+		for (int h = 0; h < 300; h++) {
+			struct pl_scandoc_entry e = {
+			    .addr = addr,
+			    .port = (uint16_t)(round == 2 ? 100 : 200 - round),
+			    .proto = PL_PROTO_TCP,
+			    .state = round == 2 ? "closed" : "open",
+			    .hostname = round == 1 && h == 7 ? "seven" : NULL};
+
+			snprintf(addr, sizeof(addr), "198.19.%d.%d", h / 256, h % 256);
+			assert_int_equal(pl_scandoc_add(&doc, &e, &err), PL_OK);
+		}
+	/* the same port again, later: it wins */
+	assert_int_equal(pl_scandoc_add(&doc,
+	                                &(struct pl_scandoc_entry){.addr = "198.19.0.9",
+	                                                           .port = 100,
+	                                                           .proto = PL_PROTO_TCP,
+	                                                           .state = "filtered"},
+	                                &err),
+	                 PL_OK);
+	assert_int_equal(pl_scandoc_finish(&doc, &err), PL_OK);
+	assert_int_equal(doc.n_hosts, 300);
+	for (size_t i = 0; i < doc.n_hosts; i++) {
+		assert_int_equal(doc.hosts[i].n_ports, 3);
+		assert_int_equal(doc.hosts[i].ports[0].port, 100);
+		assert_int_equal(doc.hosts[i].ports[2].port, 200);
+	}
+	assert_string_equal(doc.hosts[7].hostname, "seven");
+	assert_string_equal(doc.hosts[9].ports[0].state, "filtered");
+	assert_string_equal(doc.hosts[8].ports[0].state, "closed");
+	assert_int_equal(pl_scandoc_add(&doc,
+	                                &(struct pl_scandoc_entry){.addr = "198.19.1.3",
+	                                                           .port = 5,
+	                                                           .proto = PL_PROTO_TCP,
+	                                                           .state = "open"},
+	                                &err),
+	                 PL_OK);
+	assert_int_equal(pl_scandoc_finish(&doc, &err), PL_OK);
+	assert_int_equal(doc.n_hosts, 300);
+	assert_int_equal(doc.hosts[259].n_ports, 4);
+	pl_scandoc_cleanup(&doc);
+}
+
 static const char pl_json[] =
     "{\"type\":\"start\",\"schema\":\"portlens.scan/1\",\"start\":1700000100}\n"
     "{\"type\":\"result\",\"host\":\"198.19.0.1\",\"port\":22,\"proto\":\"tcp\","
@@ -303,9 +358,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_nmap_xml),      cmocka_unit_test(test_xml_stream_merged),
-	    cmocka_unit_test(test_portlens_json), cmocka_unit_test(test_masscan),
-	    cmocka_unit_test(test_diff_exact),    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_nmap_xml),
+	    cmocka_unit_test(test_xml_stream_merged),
+	    cmocka_unit_test(test_hosts_listed_apart),
+	    cmocka_unit_test(test_portlens_json),
+	    cmocka_unit_test(test_masscan),
+	    cmocka_unit_test(test_diff_exact),
+	    cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,9 @@
  * "same host as the previous entry" (every format writes a host's ports together), and
  * pl_scandoc_finish sorts once and merges repeats (portlens -oX - writes one <host> per
  * port; a JSON "service" record follows its "result" record), so reading a file is
- * O(n log n) however the hosts are interleaved. Also the format sniffer.
+ * O(n log n) however the hosts are interleaved. A host seen before is found again
+ * through a hash index of the keys, so a file that lists each host's ports apart makes
+ * one entry per host, not one per line. Also the format sniffer.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -55,6 +57,7 @@ pl_scandoc_cleanup(struct pl_scandoc *doc)
 		free_str(h->hostname);
 	}
 	free(doc->hosts);
+	free(doc->slots);
 	pl_scandoc_init(doc);
 }
 
@@ -78,6 +81,55 @@ addr_key(const char *addr, uint8_t key[17], char text[46])
 	return 0;
 }
 
+/*
+ * The host table's index: open addressing over the 17-byte keys, so a host whose ports
+ * are spread over the file (masscan, JSON lines in scan order) is found again instead of
+ * getting one entry per line to sort and merge later. Built on demand, dropped when
+ * pl_scandoc_finish reorders the hosts.
+ */
+static size_t
+key_hash(const uint8_t key[17])
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (int i = 0; i < 17; i++)
+		h = (h ^ key[i]) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The slot of key: the one holding it, or the free one where it would go. */
+static uint32_t *
+slot_of(const struct pl_scandoc *doc, const uint8_t key[17])
+{
+	size_t mask = doc->n_slots - 1, i = key_hash(key) & mask;
+
+	while (doc->slots[i] && memcmp(doc->hosts[doc->slots[i] - 1].key, key, 17) != 0)
+		i = (i + 1) & mask;
+	return &doc->slots[i];
+}
+
+/* Makes room for one more host in the index (at most half full), rebuilding it. */
+static enum pl_rc
+index_reserve(struct pl_scandoc *doc, struct pl_err *err)
+{
+	size_t n = doc->n_slots ? doc->n_slots : 64;
+
+	if (doc->slots && (doc->n_hosts + 1) * 2 <= doc->n_slots)
+		return PL_OK;
+	while ((doc->n_hosts + 1) * 2 > n)
+		n *= 2;
+	if (doc->n_hosts >= UINT32_MAX - 1)
+		return pl_err_set(err, PL_ERR_LIMIT, "too many hosts");
+	free(doc->slots);
+	doc->slots = calloc(n, sizeof(*doc->slots));
+	doc->n_slots = doc->slots ? n : 0;
+	if (!doc->slots)
+		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < doc->n_hosts; i++)
+		*slot_of(doc, doc->hosts[i].key) = (uint32_t)(i + 1);
+	return PL_OK;
+}
+
 static enum pl_rc
 host_for(struct pl_scandoc *doc, const char *addr, const char *hostname,
          struct pl_scandoc_host **out, struct pl_err *err)
@@ -85,12 +137,24 @@ host_for(struct pl_scandoc *doc, const char *addr, const char *hostname,
 	uint8_t key[17];
 	char text[46];
 	struct pl_scandoc_host *h;
+	uint32_t *slot;
+	enum pl_rc rc;
 
 	if (!addr || addr_key(addr, key, text) != 0)
 		return pl_err_set(err, PL_ERR_PARSE, "'%.64s' is not an IPv4 or IPv6 address",
 		                  addr ? addr : "");
-	if (doc->n_hosts && memcmp(doc->hosts[doc->n_hosts - 1].key, key, 17) == 0) {
+	h = NULL;
+	if (doc->n_hosts && memcmp(doc->hosts[doc->n_hosts - 1].key, key, 17) == 0)
 		h = &doc->hosts[doc->n_hosts - 1];
+	else if (doc->n_hosts) {
+		rc = index_reserve(doc, err);
+		if (rc != PL_OK)
+			return rc;
+		slot = slot_of(doc, key);
+		if (*slot)
+			h = &doc->hosts[*slot - 1];
+	}
+	if (h) {
 		if (hostname && hostname[0] && !h->hostname[0]) {
 			char *name = strdup(hostname);
 
@@ -113,6 +177,10 @@ host_for(struct pl_scandoc *doc, const char *addr, const char *hostname,
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	doc->n_hosts++;
 	doc->sorted = 0;
+	rc = index_reserve(doc, err);
+	if (rc != PL_OK)
+		return rc;
+	*slot_of(doc, key) = (uint32_t)doc->n_hosts;
 	*out = h;
 	return PL_OK;
 }
@@ -289,6 +357,10 @@ pl_scandoc_finish(struct pl_scandoc *doc, struct pl_err *err)
 
 	if (doc->sorted)
 		return PL_OK;
+	/* the index holds positions, which the sort changes: rebuilt if hosts are added */
+	free(doc->slots);
+	doc->slots = NULL;
+	doc->n_slots = 0;
 	if (sort_array(doc->hosts, doc->n_hosts, sizeof(*doc->hosts), cmp_host, err) != PL_OK)
 		return PL_ERR_NOMEM;
 	for (size_t i = 0; i < doc->n_hosts; i++) {
