@@ -419,12 +419,14 @@ setup(struct watch_run *w, struct pl_watch_bpf **bpf, int *sfd)
 	}
 	gethostname(w->hostname, sizeof(w->hostname) - 1);
 	rc = state_dir(w, dir, sizeof(dir));
+	/* A bad --scan is bad input: one line and exit 2, before the event log or the
+	 * store is opened (it came after "event log ... (continuing after event N)"). */
+	if (rc == PL_EXIT_OK)
+		rc = watch_scan_setup(w, dir);
 	if (rc == PL_EXIT_OK)
 		rc = open_outputs(w, dir);
 	if (rc == PL_EXIT_OK)
 		rc = watch_db_open(w);
-	if (rc == PL_EXIT_OK)
-		rc = watch_scan_setup(w, dir);
 	if (rc != PL_EXIT_OK)
 		return rc;
 	id_prefix(w->id_prefix, sizeof(w->id_prefix));
