@@ -88,6 +88,11 @@ load_saved(struct pl_cli *cli, int64_t id, const char *db, struct pl_scandoc *do
 		    .detected = r->product[0] || r->version[0] || r->cpe[0],
 		};
 
+		if (strcmp(r->state, "up") == 0) { /* a -sn scan's up host (scan_save.c) */
+			if (pl_scandoc_add_host(doc, r->addr, NULL, &err) != PL_OK)
+				goto fail;
+			continue;
+		}
 		if (pl_proto_parse(r->proto, &p) == PL_OK)
 			proto = (int)p;
 		if (proto < 0) {

@@ -54,7 +54,8 @@ report(void *ctx, const struct pl_scan_result *r, const struct scan_sv_result *s
 		fflush(run->progress.fp);
 		run->progress.drawn = 0;
 	}
-	if (run->live && r->state == PL_PORT_OPEN) { /* the table itself comes at the end */
+	if (run->live && r->state == PL_PORT_OPEN &&
+	    !run->info.ping) { /* the table itself comes at the end */
 		char host[64];
 
 		fprintf(run->live, "Discovered open port %u/%s on %s\n", r->port,
@@ -76,8 +77,11 @@ on_result(void *ctx, const struct pl_scan_result *r)
 {
 	struct scan_run *run = ctx;
 
-	if (run->info.ping) { /* -sn: an up host is listed at the end, not as a port */
+	if (run->info.ping) { /* -sn: the text, JSON, XML and grepable outputs list the up
+		               * hosts at the end; CSV and the store get each as it is found */
 		scan_hosts_add(&run->up, r, 0);
+		if (r->state == PL_PORT_OPEN || r->state == PL_PORT_CLOSED)
+			report(run, r, NULL);
 		return;
 	}
 	/* A UDP port left open|filtered is probed again (--sV): counted once settled. */

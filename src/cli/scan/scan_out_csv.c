@@ -4,6 +4,9 @@
  * records, one header line (not repeated when a resumed scan appends), one row per
  * reported port, streamed like the other sinks.
  *
+ * Host discovery (-sn) writes one row per up host, as it is found: host,hostname,
+ * state ("up"),reason,rtt_ms.
+ *
  * Columns: host,hostname,port,proto,state,reason,service,rtt_ms,note; with --sV also
  * detected_service,product,version,cpe,evidence (empty for ports that were not probed
  * or not identified; detected_service is "ssl/http" for HTTP inside TLS, as nmap
@@ -17,7 +20,9 @@
 static int
 csv_begin(struct scan_sink *s, const struct scan_info *info)
 {
-	if (!s->append)
+	if (!s->append && info->ping)
+		fputs("host,hostname,state,reason,rtt_ms\r\n", s->fp);
+	else if (!s->append)
 		fprintf(s->fp, "host,hostname,port,proto,state,reason,service,rtt_ms,note%s\r\n",
 		        info->sv ? ",detected_service,product,version,cpe,evidence" : "");
 	return 0;
@@ -66,6 +71,13 @@ csv_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 	pli_buf_init(&b);
 	pli_buf_printf(&b, "%s,", pl_scan_addr_str(&r->addr, host, sizeof(host)));
 	scan_esc_csv(&b, name ? name : "", 1); /* a DNS name: from outside */
+	if (info->ping) {                      /* -sn: one row per up host */
+		pli_buf_printf(&b, ",up,%s,%.3f\r\n", pl_scan_reason_name(r->reason),
+		               r->rtt_us / 1000.0);
+		scan_sink_put(s, s->fp, &b);
+		pli_buf_cleanup(&b);
+		return 0;
+	}
 	pli_buf_printf(&b, ",%u,%s,%s,%s,", r->port, pl_proto_name((enum pl_proto)r->proto),
 	               pl_port_state_name(r->state), pl_scan_reason_name(r->reason));
 	scan_esc_csv(&b, scan_service_name(info, r->port, r->proto), 0);

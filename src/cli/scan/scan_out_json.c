@@ -106,6 +106,9 @@ json_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	char nbuf[256];
 	const char *kb = scan_kb_note(info, r, sv, nbuf, sizeof(nbuf), &risk);
 
+	if (info->ping)
+		return 0; /* -sn: the up hosts are listed at the end */
+
 	pli_buf_init(&b);
 	pli_jsonw_init(&w, &b, 0);
 	pli_jsonw_object(&w);

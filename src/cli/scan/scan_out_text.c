@@ -226,6 +226,9 @@ text_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	unsigned width;
 	size_t host_at, host_end;
 
+	if (info->ping)
+		return 0; /* -sn: the up hosts are listed at the end */
+
 	snprintf(port, sizeof(port), "%u/%s", r->port, pl_proto_name((enum pl_proto)r->proto));
 	pl_scan_addr_str(&r->addr, host, sizeof(host));
 	if (kb && r->state == PL_PORT_OPEN)
@@ -348,6 +351,9 @@ grep_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 	const char *name = pl_targets_name_at(info->targets, r->target);
 	const struct pl_service *svc = scan_sv_found(sv);
 	struct pl_buf b, ver;
+
+	if (info->ping)
+		return 0; /* -sn: the up hosts are listed at the end */
 
 	pli_buf_init(&b);
 	pli_buf_init(&ver);

@@ -263,6 +263,9 @@ xml_result(struct scan_sink *s, const struct scan_info *info, const struct pl_sc
 	const char *name = pl_targets_name_at(info->targets, r->target);
 	struct pl_buf b;
 
+	if (info->ping)
+		return 0; /* -sn: the up hosts are listed at the end */
+
 	pli_buf_init(&b);
 	host_head(&b, &r->addr, name);
 	pli_buf_printf(&b,

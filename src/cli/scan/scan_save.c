@@ -12,6 +12,10 @@
  * service ("ssh", "ssl/http"; the registry's name when nothing was identified) and
  * banner is the evidence, escaped (\r \n \xNN) as every output shows it. The schema
  * has no columns for product, version or CPE; they are in the file outputs.
+ *
+ * Host discovery (-sn) saves each up host as it is found: a row of port 0 in state
+ * "up", the reason it is up (echo-reply, reset, arp-response, ...) in banner, its
+ * round trip in rtt_us. `portlens diff` reads such rows back as hosts without ports.
  */
 #include <string.h>
 
@@ -79,7 +83,13 @@ save_result(struct scan_sink *s, const struct scan_info *info, const struct pl_s
 
 	if (!save->sink || save->failed)
 		return 0;
-	if (svc) {
+	if (info->ping) { /* -sn: an up host is a row of port 0 in state "up" */
+		row.port = 0;
+		row.state = "up";
+		row.service = "";
+		row.banner = pl_scan_reason_name((enum pl_scan_reason)r->reason);
+		row.rtt_us = (int64_t)r->rtt_us;
+	} else if (svc) {
 		snprintf(name, sizeof(name), "%s%s", svc->tls ? "ssl/" : "", svc->service);
 		row.service = name;
 		row.product = svc->product;

@@ -11,7 +11,9 @@
 #                                 / nd-response
 #   198.18.0.4  / 2001:2::4       on the segment, nobody has it         down
 # Checks: the exact up set and each reason in JSON lines; XML (no scaninfo, <status
-# reason>, runstats hosts up/down), grepable "Status: Up", text; `nmap -sn` on the same
+# reason>, runstats hosts up/down), grepable "Status: Up", text, CSV (a row per up
+# host) and the store (--save: a row of port 0 in state "up" per up host, which
+# `portlens diff` reads back as hosts); `nmap -sn` on the same
 # hosts finds the same up set; -sn with -p is refused; without CAP_NET_RAW one line
 # naming it, exit 2.
 # Usage: discovery.sh PORTLENS_BINARY
@@ -55,14 +57,15 @@ for fam in v4 v6; do
 	# shellcheck disable=SC2086
 	timeout 60 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sn $hosts --timeout 500 \
 		--retries 1 --no-progress -oJ "$D/$fam.jsonl" -oX "$D/$fam.xml" -oG "$D/$fam.gnmap" \
-		>"$D/$fam.txt" 2>"$D/$fam.err" || fail "$fam -sn exited $?: $(cat "$D/$fam.err")"
+		-oC "$D/$fam.csv" --save --db "$D/$fam.db" >"$D/$fam.txt" 2>"$D/$fam.err" || fail "$fam -sn exited $?: $(cat "$D/$fam.err")"
 	# shellcheck disable=SC2086
 	timeout 60 ip netns exec "$(lab_nsname s)" nmap $six -sn -n --max-retries 1 -oX "$D/nmap.$fam.xml" \
 		$hosts >/dev/null || fail "$fam: nmap -sn exited $?"
-	python3 - "$fam" "$D/$fam.jsonl" "$D/$fam.xml" "$D/nmap.$fam.xml" "$D/$fam.gnmap" "$D/$fam.txt" <<'PY' || fail "$fam: -sn results"
-import ipaddress, json, sys
+	python3 - "$fam" "$D/$fam.jsonl" "$D/$fam.xml" "$D/nmap.$fam.xml" "$D/$fam.gnmap" "$D/$fam.txt" \
+		"$D/$fam.csv" "$D/$fam.db" <<'PY' || fail "$fam: -sn results"
+import csv, ipaddress, json, sqlite3, sys
 import xml.etree.ElementTree as ET
-fam, jl, xml, nxml, gnmap, txt = sys.argv[1:]
+fam, jl, xml, nxml, gnmap, txt, csvf, db = sys.argv[1:]
 A = lambda s: str(ipaddress.ip_address(s))
 if fam == "v4":
     want = {"198.19.10.1": None, "198.19.10.2": "echo-reply", "198.19.10.3": "reset",
@@ -96,7 +99,25 @@ g = {A(l.split()[1]) for l in open(gnmap) if "Status: Up" in l}
 assert g == set(want), f"grepable {g}"
 t = {A(l.split()[0]) for l in open(txt) if " is up (" in l}
 assert t == set(want), f"text {t}"
-print(f"ok: {fam} -sn up {sorted(got.items())}; nmap -sn agrees")
+rows = list(csv.reader(open(csvf, newline="")))
+assert rows[0] == ["host", "hostname", "state", "reason", "rtt_ms"], rows[0]
+c = {A(r[0]): r[3] for r in rows[1:] if r[2] == "up"}
+assert c == got and len(rows) == len(want) + 1, f"CSV {rows}"
+con = sqlite3.connect(db)
+assert [s for (s,) in con.execute("SELECT status FROM scans")] == ["done"]
+sv = {A(a): (p, s, b) for a, p, s, b in con.execute("SELECT addr, port, state, banner FROM results")}
+assert sv == {h: (0, "up", why) for h, why in got.items()}, f"store {sv}"
+print(f"ok: {fam} -sn up {sorted(got.items())} in JSON, XML, grepable, text, CSV and the store; nmap -sn agrees")
 PY
 done
+# diff reads saved -sn scans back as hosts without ports (5 up, then 1).
+lab_exec t nft add rule inet disc input ip daddr 198.19.10.2 drop
+timeout 60 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sn 198.19.10.1 198.19.10.2 --timeout 500 \
+	--retries 1 --no-progress --save --db "$D/v4.db" >/dev/null 2>"$D/v4b.err" ||
+	fail "second -sn exited $?: $(cat "$D/v4b.err")"
+"$PORTLENS" diff --db "$D/v4.db" 1 2 >"$D/diff.txt" 2>&1 || true
+grep -q '^A: 1 (saved-scan, ping, 5 hosts, 0 open)' "$D/diff.txt" &&
+	grep -q '^B: 2 (saved-scan, ping, 1 host, 0 open)' "$D/diff.txt" ||
+	fail "diff of two saved -sn scans: $(cat "$D/diff.txt")"
+echo "ok: diff reads saved -sn scans back (5 hosts up, then 1)"
 echo "PASS: -sn finds exactly the hosts that answer echo, RST, ARP or ND, as nmap -sn does"
