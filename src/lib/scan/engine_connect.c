@@ -10,7 +10,9 @@
  * it), EISCONN or 0 (open, syn-ack), ECONNRESET (open, then reset by the peer),
  * ECONNREFUSED (closed, conn-refused), EHOSTUNREACH/ENETUNREACH/EACCES (unreachable,
  * ICMP error). Sockets set IP_RECVERR/IPV6_RECVERR so every ICMP error to the SYN is
- * final at once instead of surfacing at the kernel's next retransmission.
+ * final at once instead of surfacing at the kernel's next retransmission, and so the
+ * error queue tells which ICMP error it was (icmp_verdict: administratively prohibited
+ * is filtered, as in nmap).
  *
  * Socket reuse: a refused connect leaves a TCP socket unconnected and reusable, and the
  * second connect() above also resets it, so closed probes (nearly all of a scan) give their
@@ -36,6 +38,8 @@
  * PL_ERR_LIMIT so the driver retries after poll. A probe is never dropped.
  */
 #include <errno.h>
+#include <time.h> /* before linux/errqueue.h, which uses struct timespec */
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +50,7 @@
 #include "portlens/addr.h"
 #include "portlens/scan.h"
 #include "scan/inflight.h"
+#include "scan/packet.h"
 #include "scan/scan_impl.h"
 #include "scan/sockpool.h"
 
@@ -102,11 +107,66 @@ drop_socket(struct cstate *c, uint32_t i, int reusable, int was_open)
 	sk->fd = -1;
 }
 
+/*
+ * The ICMP error behind an unreachable connect(): connect() folds ICMP host unreachable
+ * and administratively prohibited into one errno (EHOSTUNREACH), but with IP_RECVERR /
+ * IPV6_RECVERR the socket's error queue holds the ICMP type and code. A firewall's
+ * "prohibited" (ICMP codes 9, 10, 13; ICMPv6 1, 5, 6) is filtered, as nmap and the raw
+ * engines say; the other codes keep the state unreachable, each with nmap's reason
+ * word. No ICMP queued (a local route or firewall error): the errno's verdict stands.
+ */
+static void
+icmp_verdict(int fd, enum pl_port_state *st, enum pl_scan_reason *why)
+{
+	union {
+		char
+		    buf[CMSG_SPACE(sizeof(struct sock_extended_err) + sizeof(struct sockaddr_in6))];
+		struct cmsghdr align;
+	} ctl;
+	unsigned char data[64];
+	struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
+	struct msghdr m = {.msg_iov = &iov,
+	                   .msg_iovlen = 1,
+	                   .msg_control = ctl.buf,
+	                   .msg_controllen = sizeof(ctl)};
+
+	if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+		struct sock_extended_err ee;
+		struct pl_pkt_reply r = {.proto = PL_PROTO_TCP};
+		enum pl_port_state s2;
+		enum pl_scan_reason w2;
+
+		if (!((cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR) ||
+		      (cm->cmsg_level == SOL_IPV6 && cm->cmsg_type == IPV6_RECVERR)))
+			continue;
+		memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+		if (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == 3)
+			r.icmp_v6 = 0;
+		else if (ee.ee_origin == SO_EE_ORIGIN_ICMP6 && ee.ee_type == 1)
+			r.icmp_v6 = 1;
+		else
+			continue;
+		r.icmp_code = ee.ee_code;
+		if (pli_pkt_icmp_state(&r, &s2, &w2) != 0)
+			return;
+		*why = w2;
+		if (w2 == PL_REASON_ADMIN_PROHIBITED || w2 == PL_REASON_NET_PROHIBITED ||
+		    w2 == PL_REASON_HOST_PROHIBITED)
+			*st = PL_PORT_FILTERED;
+		return;
+	}
+}
+
 static void
 finish(struct cstate *c, uint32_t i, enum pl_port_state st, enum pl_scan_reason why, int e,
        int reusable)
 {
 	struct pl_scan_result r;
+
+	if (st == PL_PORT_UNREACHABLE && c->sk[i].fd >= 0)
+		icmp_verdict(c->sk[i].fd, &st, &why);
 
 	pli_inflight_result(&c->tab, i, st, why, e, pli_scan_now_ns(), &r);
 	drop_socket(c, i, reusable, st == PL_PORT_OPEN);
