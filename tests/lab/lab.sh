@@ -18,7 +18,8 @@
 #                                       talk), reset (accept, then RST); IPv6 as [ADDR]:PORT
 #   lab_drop NS ADDR [PORT]             silently drop TCP to ADDR[:PORT] (nftables)
 #   lab_reset NS ADDR [PORT]            answer TCP to ADDR[:PORT] with a RST (nftables)
-#   lab_unreach NS ADDR [PORT]          answer with ICMP host-unreachable (nftables)
+#   lab_unreach NS ADDR [PORT]          answer with ICMP host-unreachable (ICMPv6 address
+#                                       unreachable; nftables)
 #   lab_random_pairs N SEED PREFIX3 PORT_LO PORT_HI
 #                                       N distinct "PREFIX3.X:PORT" pairs (X 1-254), seeded
 #   lab_cleanup                         what the trap runs; safe to call twice
@@ -130,7 +131,7 @@ lab_drop() { lab_nft_rule "$1" "$2" "${3:-}" drop; }
 lab_reset() { lab_nft_rule "$1" "$2" "${3:-}" "reject with tcp reset"; }
 lab_unreach() {
 	case $2 in
-	*:*) lab_nft_rule "$1" "$2" "${3:-}" "reject with icmpv6 type admin-prohibited" ;;
+	*:*) lab_nft_rule "$1" "$2" "${3:-}" "reject with icmpv6 type addr-unreachable" ;;
 	*) lab_nft_rule "$1" "$2" "${3:-}" "reject with icmp type host-unreachable" ;;
 	esac
 }
