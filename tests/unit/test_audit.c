@@ -168,6 +168,35 @@ test_unassigned_and_malware(void **state)
 }
 
 /*
+ * A title names the port as the finding's "where" does: an IPv6 address in brackets
+ * (2001:2::2:2323 would read as one address) and the transport, so the same port number
+ * over TCP and UDP gives two different titles.
+ */
+static void
+test_titles_name_the_endpoint(void **state)
+{
+	struct pl_audit_obs o[3];
+	struct pl_audit_report r;
+
+	(void)state;
+	o[0] = obs("2001:2::2", 2323, PL_REACH_NETWORK, NULL);
+	o[1] = obs("198.18.0.2", 47011, PL_REACH_NETWORK, "");
+	o[2] = o[1];
+	o[2].proto = PL_PROTO_UDP;
+	o[2].probed = 0;
+	assert_int_equal(pl_audit_run(o, 3, NULL, &r, NULL), PL_OK);
+	assert_int_equal(r.n, 3);
+	for (size_t i = 0; i < r.n; i++) {
+		assert_non_null(strstr(r.findings[i].title, r.findings[i].where));
+		if (strcmp(r.findings[i].where, "[2001:2::2]:2323/tcp") == 0)
+			assert_string_equal(r.findings[i].title,
+			                    "Open port [2001:2::2]:2323/tcp is a Telnet port");
+	}
+	assert_string_not_equal(r.findings[1].title, r.findings[2].title);
+	pl_audit_report_cleanup(&r);
+}
+
+/*
  * listen and audit give one verdict: for every port and transport, a listener beyond
  * loopback is flagged malware by listen exactly when audit reports malware-port, and
  * unassigned exactly when audit (given no probe) reports the unassigned-port rule.
@@ -467,6 +496,7 @@ main(void)
 	    cmocka_unit_test(test_plaintext_logins),
 	    cmocka_unit_test(test_datastores),
 	    cmocka_unit_test(test_unassigned_and_malware),
+	    cmocka_unit_test(test_titles_name_the_endpoint),
 	    cmocka_unit_test(test_listen_audit_agree),
 	    cmocka_unit_test(test_evidence_once),
 	    cmocka_unit_test(test_evidence_raw),

@@ -61,6 +61,16 @@ static enum pl_rc audit_vadd(struct audit_state *st, const struct pl_audit_obs *
                              const char *title_fmt, va_list ap)
     __attribute__((format(printf, 9, 0)));
 
+/* Names an observation as findings do: "addr:port/transport", IPv6 in brackets. */
+static void
+audit_where(const struct pl_audit_obs *o, char *buf, size_t size)
+{
+	snprintf(buf, size, strchr(o->addr, ':') ? "[%s]:%u/%s" : "%s:%u/%s", o->addr, o->port,
+	         o->kind == PL_OBS_CAPTURE ? "packet"
+	         : o->kind == PL_OBS_RAW   ? "raw"
+	                                   : pl_proto_name(o->proto));
+}
+
 static enum pl_rc
 audit_vadd(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severity sev,
            const char *rule, const char *evidence, size_t evidence_len, const char *why,
@@ -77,11 +87,7 @@ audit_vadd(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severit
 	memset(f, 0, sizeof(*f));
 	f->severity = sev;
 	f->rule = rule;
-	snprintf(f->where, sizeof(f->where), strchr(o->addr, ':') ? "[%s]:%u/%s" : "%s:%u/%s",
-	         o->addr, o->port,
-	         o->kind == PL_OBS_CAPTURE ? "packet"
-	         : o->kind == PL_OBS_RAW   ? "raw"
-	                                   : pl_proto_name(o->proto));
+	audit_where(o, f->where, sizeof(f->where));
 	f->title = dup_str(title);
 	f->evidence = dup_mem(evidence, evidence_len);
 	f->evidence_len = evidence_len;
@@ -178,6 +184,7 @@ pl_audit_run(const struct pl_audit_obs *obs, size_t n, const struct pl_audit_opt
 	st.kb = opts && opts->kb ? opts->kb : pl_kb_builtin();
 	out->n_obs = n;
 	for (size_t i = 0; i < n; i++) {
+		audit_where(&obs[i], st.where, sizeof(st.where));
 		if (obs[i].kind != PL_OBS_PORT) {
 			if (audit_rule_below_tcp(&st, &obs[i]) != PL_OK) {
 				pl_audit_report_cleanup(out);

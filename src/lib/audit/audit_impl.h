@@ -12,6 +12,10 @@ struct audit_state {
 	const struct pl_kb *kb;
 	struct pl_audit_report *report;
 	size_t cap;
+	/* The observation the rules are judging, as findings and titles name it:
+	 * "198.18.0.2:2323/tcp", "[2001:2::2]:2323/tcp" (brackets, so the port is not read as
+	 * part of an IPv6 address; the transport, so 11311/tcp and 11311/udp differ). */
+	char where[96];
 };
 
 struct audit_rule {

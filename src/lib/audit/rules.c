@@ -63,8 +63,8 @@ rule_default_creds(struct audit_state *st, const struct pl_audit_obs *o)
 	return audit_add(st, o, PL_SEV_CRITICAL, "default-credentials", ev,
 	                 "anyone who can reach this port can log in with a factory-default pair "
 	                 "that the Mirai botnet (2016) and its successors try automatically",
-	                 remedy, "Telnet on %s:%u accepts the factory-default login %s / %s",
-	                 o->addr, o->port, o->creds.username, o->creds.password);
+	                 remedy, "Telnet on %s accepts the factory-default login %s / %s",
+	                 st->where, o->creds.username, o->creds.password);
 }
 
 static enum pl_rc
@@ -84,7 +84,7 @@ rule_telnet(struct audit_state *st, const struct pl_audit_obs *o)
 		    "Mirai scanned for devices with factory-default logins",
 		    "disable the Telnet service or restrict it to a management network; use "
 		    "SSH instead; change any default credentials",
-		    "Telnet answering on %s:%u%s", o->addr, o->port,
+		    "Telnet answering on %s%s", st->where,
 		    mirai_port ? " (a port Mirai scanned)" : "");
 	}
 	if (!o->probed && mirai_port)
@@ -94,7 +94,7 @@ rule_telnet(struct audit_state *st, const struct pl_audit_obs *o)
 		                 "devices with factory-default logins",
 		                 "identify the program (portlens probe, portlens listen) and close "
 		                 "the port if it is Telnet",
-		                 "Open port %s:%u is a Telnet port", o->addr, o->port);
+		                 "Open port %s is a Telnet port", st->where);
 	return PL_OK;
 }
 
@@ -118,14 +118,14 @@ rule_plaintext_login(struct audit_state *st, const struct pl_audit_obs *o)
 			    "not ask for it still send passwords in the clear",
 			    "require TLS before login (e.g. ssl_enable/force_local_logins_ssl, "
 			    "disable_plaintext_auth) or use the implicit-TLS port",
-			    "%s on %s:%u accepts plaintext logins", names[i], o->addr, o->port);
+			    "%s on %s accepts plaintext logins", names[i], st->where);
 		return audit_add_n(
 		    st, o, PL_SEV_MEDIUM, "plaintext-login", ev, n,
 		    "logins to this service cross the network in the clear: anyone on "
 		    "the path can read user names and passwords",
 		    "enable TLS (STARTTLS/AUTH TLS or the implicit-TLS port) and require "
 		    "it, or restrict the service to loopback or a VPN",
-		    "%s without TLS on %s:%u (plaintext logins)", names[i], o->addr, o->port);
+		    "%s without TLS on %s (plaintext logins)", names[i], st->where);
 	}
 	return PL_OK;
 }
@@ -203,8 +203,8 @@ rule_unauth_datastore(struct audit_state *st, const struct pl_audit_obs *o)
 		                       : "it is reachable beyond loopback and did not show that it "
 		                         "requires credentials; such services are scanned for and "
 		                         "wiped or ransomed",
-		                   d->remedy, "%s without authentication on %s:%u", d->label,
-		                   o->addr, o->port);
+		                   d->remedy, "%s without authentication on %s", d->label,
+		                   st->where);
 	}
 	return PL_OK;
 }
@@ -242,7 +242,7 @@ rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
 	    "not identify itself: backdoors and forgotten test servers look like this",
 	    "find the owner (portlens listen --port N, ss -lnp) and stop it or bind it "
 	    "to loopback if it is not needed",
-	    "Unknown service on unassigned port %s:%u", o->addr, o->port);
+	    "Unknown service on unassigned port %s", st->where);
 }
 
 /* A listener on a port the knowledge base ties to malware (pl_port_malware: the facts
@@ -265,7 +265,7 @@ rule_malware_port(struct audit_state *st, const struct pl_audit_obs *o)
 	                   n ? ev : "port open", n ? n : 9, why,
 	                   "check which program holds the port (portlens listen); if it is not one "
 	                   "you installed, isolate the machine and investigate",
-	                   "Listener on %s:%u, a known malware port", o->addr, o->port);
+	                   "Listener on %s, a known malware port", st->where);
 }
 
 const struct audit_rule pl_audit_rules[] = {

@@ -21,7 +21,7 @@ struct exposure_rule {
 	const char *rule;
 	enum pl_severity sev;
 	int network_only;
-	const char *title; /* "%s on %s:%u" style: what, address, port */
+	const char *title; /* "%s on %s" style: what, where ("[::1]:6379/tcp") */
 	const char *why;
 	const char *remedy;
 };
@@ -151,8 +151,8 @@ audit_rule_exposures(struct audit_state *st, const struct pl_audit_obs *o)
 		if (r->bit == PL_EXP_RSYNC_LIST && (o->svc.exposures & PL_EXP_RSYNC_OPEN))
 			continue;
 		n = exposure_evidence(o, ev, sizeof(ev));
-		rc = audit_add_n(st, o, sev, r->rule, ev, n, r->why, r->remedy, "%s on %s:%u",
-		                 r->title, o->addr, o->port);
+		rc = audit_add_n(st, o, sev, r->rule, ev, n, r->why, r->remedy, "%s on %s",
+		                 r->title, st->where);
 		if (rc != PL_OK)
 			return rc;
 	}
@@ -182,5 +182,5 @@ audit_rule_amplifier(struct audit_state *st, const struct pl_audit_obs *o)
 	    st, o, factor >= 10.0 ? PL_SEV_HIGH : PL_SEV_MEDIUM, "udp-amplifier", ev, why,
 	    "do not expose this UDP service to untrusted networks (firewall it, bind "
 	    "it to internal addresses), or turn it off if unused",
-	    "UDP amplifier: %s on %s:%u answers x%.1f", o->svc.service, o->addr, o->port, factor);
+	    "UDP amplifier: %s on %s answers x%.1f", o->svc.service, st->where, factor);
 }

@@ -29,7 +29,7 @@ rule_ftp_anonymous(struct audit_state *st, const struct pl_audit_obs *o)
 	                 "used to host malware",
 	                 "disable anonymous login (vsftpd: anonymous_enable=NO) unless the files "
 	                 "are meant to be public, and then make the area read-only",
-	                 "Anonymous FTP login on %s:%u", o->addr, o->port);
+	                 "Anonymous FTP login on %s", st->where);
 }
 
 static enum pl_rc
@@ -47,8 +47,7 @@ rule_open_proxy(struct audit_state *st, const struct pl_audit_obs *o)
 	                 "abuse sites in its name",
 	                 "allow only your clients (Squid: http_access allow with an acl of your "
 	                 "networks, then http_access deny all) or require proxy authentication",
-	                 "Open HTTP proxy on %s:%u relays requests to other hosts", o->addr,
-	                 o->port);
+	                 "Open HTTP proxy on %s relays requests to other hosts", st->where);
 }
 
 static enum pl_rc
@@ -65,28 +64,26 @@ tls_cert_findings(struct audit_state *st, const struct pl_audit_obs *o)
 		               "clients either refuse the connection or are trained to click "
 		               "through certificate warnings, which hides real interception",
 		               "renew the certificate (and automate renewal)",
-		               "Expired TLS certificate on %s:%u", o->addr, o->port);
+		               "Expired TLS certificate on %s", st->where);
 	else if (t->not_after[0] && t->days_left <= EXPIRING_DAYS)
 		rc = audit_add(st, o, PL_SEV_LOW, "tls-certificate-expiring", ev,
 		               "it stops being accepted within 30 days, and the service with it",
 		               "renew the certificate now and automate renewal (ACME)",
-		               "TLS certificate on %s:%u expires in %d days", o->addr, o->port,
-		               t->days_left);
+		               "TLS certificate on %s expires in %d days", st->where, t->days_left);
 	if (rc == PL_OK && t->self_signed)
 		rc = audit_add(st, o, PL_SEV_LOW, "tls-certificate-self-signed", ev,
 		               "no client can verify it, so clients either fail or skip "
 		               "verification, and then an interceptor's certificate looks the same",
 		               "use a certificate from a CA the clients trust (a public CA or your "
 		               "own internal CA)",
-		               "Self-signed TLS certificate on %s:%u", o->addr, o->port);
+		               "Self-signed TLS certificate on %s", st->where);
 	if (rc == PL_OK && t->name_mismatch && t->subject[0])
 		rc = audit_add(st, o, PL_SEV_LOW, "tls-certificate-name-mismatch", ev,
 		               "the certificate does not name the address it is served on: clients "
 		               "that verify refuse it, the others learn to ignore the warning",
 		               "serve a certificate whose subjectAltName lists the names and "
 		               "addresses clients use",
-		               "TLS certificate on %s:%u does not name %s", o->addr, o->port,
-		               o->addr);
+		               "TLS certificate on %s does not name %s", st->where, o->addr);
 	return rc;
 }
 
@@ -109,7 +106,7 @@ rule_tls(struct audit_state *st, const struct pl_audit_obs *o)
 		               "TLS 1.0 and 1.1 are deprecated (RFC 8996): an attacker in the path "
 		               "can force old clients down to them",
 		               "allow TLS 1.2 and 1.3 only (nginx: ssl_protocols TLSv1.2 TLSv1.3)",
-		               "%s:%u accepts %s", o->addr, o->port, t->old_protocol);
+		               "%s accepts %s", st->where, t->old_protocol);
 	}
 	if (rc == PL_OK && t->weak_cipher[0]) {
 		snprintf(ev, sizeof(ev), "offered only weak ciphers, it accepted %s",
@@ -120,7 +117,7 @@ rule_tls(struct audit_state *st, const struct pl_audit_obs *o)
 		    "broken or give no protection at all",
 		    "remove them from the cipher list (nginx: ssl_ciphers HIGH:!aNULL:!MD5: "
 		    "!3DES:!RC4)",
-		    "%s:%u accepts the weak cipher %s", o->addr, o->port, t->weak_cipher);
+		    "%s accepts the weak cipher %s", st->where, t->weak_cipher);
 	}
 	return rc;
 }
@@ -157,7 +154,7 @@ rule_db_exposed(struct audit_state *st, const struct pl_audit_obs *o)
 		    "bind it to 127.0.0.1 or a private interface (bind-address, "
 		    "listen_addresses, net.bindIp, network.host) and firewall the port "
 		    "to the application hosts",
-		    "%s reachable beyond loopback on %s:%u", dbs[i][1], o->addr, o->port);
+		    "%s reachable beyond loopback on %s", dbs[i][1], st->where);
 	}
 	return PL_OK;
 }

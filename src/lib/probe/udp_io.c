@@ -29,6 +29,10 @@ struct udp_run {
 	unsigned read_ms;
 	int refused;      /* ICMP port unreachable seen */
 	uint32_t answers; /* datagrams received */
+	uint32_t bytes;   /* bytes received in all */
+	/* After the first datagram of an answer, how long to wait for more (SSDP and NTP
+	 * control answers come in several); 0 where one datagram is the whole answer (DNS). */
+	unsigned more_ms;
 };
 
 /* Milliseconds until the earlier of until and the deadline; >= 0. */
@@ -42,7 +46,7 @@ udp_left(const struct udp_run *u, uint64_t until)
 
 /*
  * Sends req, then collects answer datagrams into ans (cap bytes) until read_ms pass, or
- * 300 ms of quiet after the first. Returns the bytes of the first datagram (*total: of
+ * more_ms of quiet after the first. Returns the bytes of the first datagram (*total: of
  * all of them), 0 when nothing came.
  */
 static size_t
@@ -77,9 +81,12 @@ udp_exchange(struct udp_run *u, const unsigned char *req, size_t req_len, unsign
 		if (!first)
 			first = (size_t)r;
 		u->answers++;
+		u->bytes += (uint32_t)r;
 		*total += (size_t)r;
-		if (pli_probe_now_ms() + 300 < until)
-			until = pli_probe_now_ms() + 300;
+		if (!u->more_ms)
+			break;
+		if (pli_probe_now_ms() + u->more_ms < until)
+			until = pli_probe_now_ms() + u->more_ms;
 	}
 	return first;
 }
@@ -92,6 +99,8 @@ udp_dns_followup(const struct pl_probe_ctx *ctx, struct udp_run *u, unsigned cha
 	unsigned char q[300];
 	struct pl_dns_reply r;
 	size_t qn, n, total;
+
+	u->more_ms = 0; /* a DNS answer over UDP is one datagram (RFC 1035 4.2.1) */
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		qn = pli_dns_query(q, sizeof(q), (uint16_t)(0x7070 + i), ids[i], PL_DNS_TXT,
@@ -200,7 +209,7 @@ enum pl_rc
 pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, socklen_t salen,
                      struct pl_service *out, struct pl_err *err)
 {
-	struct udp_run u = {.fd = -1};
+	struct udp_run u = {.fd = -1, .more_ms = 300};
 	uint64_t start = pli_probe_now_ms();
 	unsigned char *buf = NULL;
 	struct pl_addr at;
@@ -236,6 +245,7 @@ pl_probe_udp_service(const struct pl_probe_ctx *ctx, const struct sockaddr *sa, 
 	rc = PL_OK;
 out:
 	out->udp_answers = u.answers;
+	out->bytes_read = u.bytes;
 	if (u.fd >= 0)
 		close(u.fd);
 	free(buf);
