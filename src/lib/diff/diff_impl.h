@@ -37,6 +37,7 @@ enum pli_jflat_kind {
 
 struct pli_jflat_field {
 	const char *key; /* NUL-terminated, inside the parsed line */
+	size_t klen;
 	enum pli_jflat_kind kind;
 	const char *str; /* PLI_JFLAT_STR: NUL-terminated, inside the line */
 	int64_t num;     /* PLI_JFLAT_INT */

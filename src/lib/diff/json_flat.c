@@ -134,8 +134,10 @@ pli_jflat_parse(char *s, size_t n, struct pli_jflat *out)
 		p = plain_string(p + 1, end);
 		if (!p)
 			return 0;
+		f->klen = (size_t)(p - 1 - f->key);
 		for (size_t i = 0; i < out->n; i++)
-			if (strcmp(out->f[i].key, f->key) == 0)
+			if (out->f[i].klen == f->klen &&
+			    memcmp(out->f[i].key, f->key, f->klen) == 0)
 				return 0; /* jansson refuses a repeated key: its message stands */
 		p = (char *)skip_ws(p, end);
 		if (p >= end || *p != ':')
@@ -158,8 +160,10 @@ pli_jflat_parse(char *s, size_t n, struct pli_jflat *out)
 const struct pli_jflat_field *
 pli_jflat_get(const struct pli_jflat *o, const char *key)
 {
+	size_t n = strlen(key);
+
 	for (size_t i = 0; i < o->n; i++)
-		if (strcmp(o->f[i].key, key) == 0)
+		if (o->f[i].klen == n && memcmp(o->f[i].key, key, n) == 0)
 			return &o->f[i];
 	return NULL;
 }

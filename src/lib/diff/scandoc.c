@@ -67,17 +67,14 @@ dup_or_empty(const char *s)
 	return s && s[0] ? strdup(s) : (char *)empty_str;
 }
 
-/* Parses addr into key (family byte + 16 address bytes) and canonical text. */
+/* Parses addr into a and key (family byte + 16 address bytes). */
 static int
-addr_key(const char *addr, uint8_t key[17], char text[46])
+addr_key(const char *addr, uint8_t key[17], struct pl_addr *a)
 {
-	struct pl_addr a;
-
 	memset(key, 0, 17);
-	if (pl_addr_parse_ip(addr, strlen(addr), &a) != 0)
+	if (pl_addr_parse_ip(addr, strlen(addr), a) != 0)
 		return -1;
-	pl_addr_sort_key(&a, key);
-	pl_addr_ip_str(&a, text, 46);
+	pl_addr_sort_key(a, key);
 	return 0;
 }
 
@@ -94,7 +91,10 @@ key_hash(const uint8_t key[17])
 
 	for (int i = 0; i < 17; i++)
 		h = (h ^ key[i]) * 1099511628211ull;
-	return (size_t)(h ^ (h >> 29));
+	/* FNV's low bits alone cluster for keys that differ in their last bytes only */
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+	return (size_t)(h ^ (h >> 31));
 }
 
 /* The slot of key: the one holding it, or the free one where it would go. */
@@ -135,12 +135,12 @@ host_for(struct pl_scandoc *doc, const char *addr, const char *hostname,
          struct pl_scandoc_host **out, struct pl_err *err)
 {
 	uint8_t key[17];
-	char text[46];
+	struct pl_addr a;
 	struct pl_scandoc_host *h;
 	uint32_t *slot;
 	enum pl_rc rc;
 
-	if (!addr || addr_key(addr, key, text) != 0)
+	if (!addr || addr_key(addr, key, &a) != 0)
 		return pl_err_set(err, PL_ERR_PARSE, "'%.64s' is not an IPv4 or IPv6 address",
 		                  addr ? addr : "");
 	h = NULL;
@@ -171,7 +171,7 @@ host_for(struct pl_scandoc *doc, const char *addr, const char *hostname,
 	h = &doc->hosts[doc->n_hosts];
 	memset(h, 0, sizeof(*h));
 	memcpy(h->key, key, 17);
-	memcpy(h->addr, text, sizeof(h->addr));
+	pl_addr_ip_str(&a, h->addr, sizeof(h->addr)); /* the canonical text, once a host */
 	h->hostname = dup_or_empty(hostname);
 	if (!h->hostname)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
