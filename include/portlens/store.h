@@ -30,7 +30,7 @@
 #include "portlens/port.h"
 
 /* Schema version written by this build (PRAGMA user_version). */
-#define PL_STORE_SCHEMA_VERSION 6
+#define PL_STORE_SCHEMA_VERSION 7
 
 struct pl_store;
 

@@ -78,6 +78,17 @@ struct migration {
 	"ALTER TABLE results DROP CONSTRAINT results_pkey, ADD PRIMARY KEY (scan_id, id);"         \
 	"DROP INDEX results_scan;"
 
+/* A host's timeline (timeline.c) reads the address's open rows only, with what a
+ * "changed" compares (a partial index: a port scan's rows are nearly all closed, and
+ * those are neither indexed nor read), and walks its scans by (addr, scan_id), which
+ * also finds the one row at a scan that closed a port. */
+#define RESULTS_V7_INDEXES                                                                         \
+	"DROP INDEX results_open;"                                                                 \
+	"DROP INDEX results_addr;"                                                                 \
+	"CREATE INDEX results_addr ON results(addr, scan_id, port, proto);"                        \
+	"CREATE INDEX results_open ON results(addr, port, proto, scan_id, product, version) "      \
+	"WHERE state = 'open';"
+
 static const struct migration migrations[PL_STORE_SCHEMA_VERSION] = {
     {.what = "scans and their results",
      .sql =
@@ -118,6 +129,8 @@ static const struct migration migrations[PL_STORE_SCHEMA_VERSION] = {
      .sql = {[STORE_SQLITE] = RESULTS_V5_INDEXES, [STORE_PG] = RESULTS_V5_INDEXES}},
     {.what = "results checked against their scan once per batch, not per row",
      .sql = {[STORE_SQLITE] = "SELECT 1;", [STORE_PG] = RESULTS_V6_PG}},
+    {.what = "indexes for a host's timeline: its scans, and its open rows only",
+     .sql = {[STORE_SQLITE] = RESULTS_V7_INDEXES, [STORE_PG] = RESULTS_V7_INDEXES}},
 };
 
 static enum pl_rc

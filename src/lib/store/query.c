@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/strnum.h"
 #include "store/store_impl.h"
 
@@ -27,6 +28,7 @@ struct store_q {
 	PGresult *res;
 	int row, nrows;
 	int64_t changes;
+	int nomem; /* an sq_dup failed */
 };
 
 enum pl_rc
@@ -208,7 +210,37 @@ sq_int(struct store_q *q, int col)
 char *
 sq_dup(struct store_q *q, int col)
 {
-	return strdup(sq_text(q, col));
+	char *s = strdup(sq_text(q, col));
+
+	if (!s)
+		q->nomem = 1;
+	return s;
+}
+
+enum pl_rc
+sq_read_rows(struct store_q *q, void *arrayp, size_t *n, size_t sz, sq_row_fn fill, void *ctx,
+             struct pl_err *err)
+{
+	size_t cap = 0;
+	enum pl_rc rc;
+	int row = 0;
+	char *v;
+
+	*n = 0;
+	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
+		if (pli_array_reserve(arrayp, &cap, *n + 1, sz, 16) != PL_OK) {
+			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+			break;
+		}
+		memcpy(&v, arrayp, sizeof(v));
+		memset(v + *n * sz, 0, sz);
+		if (!fill(q, v + (*n)++ * sz, ctx) || q->nomem) {
+			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+			break;
+		}
+	}
+	sq_finish(q);
+	return rc;
 }
 
 int64_t

@@ -54,8 +54,21 @@ enum pl_rc sq_step(struct store_q *q, int *row, struct pl_err *err);
 /* Columns of the current row, 0-based; NULL reads as "" and 0. */
 const char *sq_text(struct store_q *q, int col);
 int64_t sq_int(struct store_q *q, int col);
-/* strdup of a text column ("" for NULL); NULL when out of memory. */
+/* strdup of a text column ("" for NULL); NULL when out of memory (which sq_read_rows
+ * notices after each row). */
 char *sq_dup(struct store_q *q, int col);
+/* Fills one element of a list from the current row of q (columns by sq_int, sq_dup);
+ * returns 0 when out of memory for something other than an sq_dup. */
+typedef int (*sq_row_fn)(struct store_q *q, void *elem, void *ctx);
+/*
+ * Reads every row of q (prepared and bound by the caller) into a list: arrayp is the
+ * address of a T * that is NULL, sz is sizeof(T); each row gets a zeroed element that
+ * fill(q, elem, ctx) fills. Finishes q. On any rc, *arrayp holds the *n elements made so
+ * far (the last one maybe half filled): the caller frees them with its list's free
+ * function when rc is not PL_OK. PL_ERR_NOMEM, or sq_step's errors.
+ */
+enum pl_rc sq_read_rows(struct store_q *q, void *arrayp, size_t *n, size_t sz, sq_row_fn fill,
+                        void *ctx, struct pl_err *err);
 /* Rows changed by the last INSERT, UPDATE or DELETE run by q. */
 int64_t sq_changes(struct store_q *q);
 /* Makes q ready to run again with new bindings. */

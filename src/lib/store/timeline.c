@@ -4,14 +4,19 @@
  * (watch: listeners new and gone; watch --scan: ports opened, closed, changed) merged
  * with the differences between consecutive saved scans of the same address.
  *
- * Scan differences are computed when asked, not stored, so imported scans and scans
- * saved before this existed have a timeline too. For each address, the scans that
- * reported anything for it are its "looks", in scan order. For each (transport, port) of
- * that address, walking its looks: open where it was not open before is "open" at the
- * address's first look and "opened" after; not open (closed, filtered, or not reported
- * by a look at the address) after open is "closed"; open both times with another
- * product or version is "changed". Rows are read sorted by key and scan, so the walk is
- * one pass with a cursor into the address's looks.
+ * Scan differences are computed when asked, not stored, so imported scans, scans saved
+ * before this existed and scans deleted later all give the right timeline. For each
+ * address, the scans that reported anything for it are its "looks", in scan order. For
+ * each (transport, port) of that address that was ever open: open where it was not open
+ * at the previous look is "open" at the address's first look and "opened" after; not
+ * open (closed, filtered, or not reported by a look at the address) after open is
+ * "closed"; open at two consecutive looks with another product or version is "changed".
+ *
+ * The database computes them (CHANGES_SQL, the same statement for SQLite and PostgreSQL)
+ * and sends only the changes. It reads the open rows of the address (a partial index on
+ * state = 'open'), its looks (one index probe per look: a loose scan of (addr, scan_id))
+ * and, for each "closed", the one row at the look that closed it; never the address's
+ * closed results themselves, which are nearly all of a port scan's rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +26,6 @@
 #include "core/array.h"
 
 #define DEFAULT_LIMIT 200
-
-struct look {
-	char *addr;
-	int64_t scan_id, at_ms;
-};
-
-struct seen {
-	char *addr, *proto, *state, *product, *version;
-	int64_t scan_id;
-	uint16_t port;
-};
 
 struct changes {
 	struct pl_store_change *v;
@@ -73,238 +67,118 @@ pl_store_changes_free(struct pl_store_change *v, size_t n)
 	free(v);
 }
 
-static int
-is_open(const char *state)
-{
-	return state && strcmp(state, "open") == 0;
-}
+/*
+ * The changes between consecutive looks, for the addresses and keys that FILTER (on
+ * results r: "r.addr = ?" or "r.port = ?", both placeholders bound to the same value)
+ * selects among open rows. lk walks each address's scans one index probe at a time;
+ * looks numbers them (n); w pairs each open row with the key's previous open row (pn,
+ * pp, pv: its look and what it was) and its next one (nn). A row is "open"/"opened"
+ * when the key was not open at the previous look (pn is not n - 1), "changed" when it
+ * was but with another product or version; the look after an open row is "closed" when
+ * the key is not open there (nn is not n + 1), with the state found there, if any.
+ * Several open rows of one key in one scan count as one (the least product/version).
+ * Columns: started_at, scan_id, addr, proto, port, kind, then the product and version
+ * before (for "closed": the state) and after.
+ */
+#define CHANGES_SQL(FILTER)                                                                        \
+	"WITH RECURSIVE "                                                                          \
+	"lk(addr, scan_id) AS ("                                                                   \
+	" SELECT a.addr, (SELECT min(x.scan_id) FROM results x WHERE x.addr = a.addr)"             \
+	" FROM (SELECT DISTINCT r.addr FROM results r WHERE " FILTER " AND r.state = 'open') a"    \
+	" UNION ALL"                                                                               \
+	" SELECT lk.addr, (SELECT min(x.scan_id) FROM results x"                                   \
+	"  WHERE x.addr = lk.addr AND x.scan_id > lk.scan_id)"                                     \
+	" FROM lk WHERE lk.scan_id IS NOT NULL), "                                                 \
+	"looks AS ("                                                                               \
+	" SELECT lk.addr, lk.scan_id, s.started_at,"                                               \
+	"  row_number() OVER (PARTITION BY lk.addr ORDER BY lk.scan_id) AS n"                      \
+	" FROM lk JOIN scans s ON s.id = lk.scan_id), "                                            \
+	"op AS MATERIALIZED ("                                                                     \
+	" SELECT r.addr, r.proto, r.port, r.scan_id, min(r.product) AS product,"                   \
+	"  min(r.version) AS version FROM results r WHERE " FILTER " AND r.state = 'open'"         \
+	" GROUP BY r.addr, r.proto, r.port, r.scan_id), "                                          \
+	"w AS ("                                                                                   \
+	" SELECT op.addr, op.proto, op.port, op.product, op.version, l.n,"                         \
+	"  lag(l.n) OVER k AS pn, lag(op.product) OVER k AS pp, lag(op.version) OVER k AS pv,"     \
+	"  lead(l.n) OVER k AS nn"                                                                 \
+	" FROM op JOIN looks l ON l.addr = op.addr AND l.scan_id = op.scan_id"                     \
+	" WINDOW k AS (PARTITION BY op.addr, op.proto, op.port ORDER BY l.n)) "                    \
+	"SELECT l.started_at, l.scan_id, w.addr, w.proto, w.port,"                                 \
+	" CASE WHEN w.pn = w.n - 1 THEN 'changed' WHEN w.n = 1 THEN 'open' ELSE 'opened' END,"     \
+	" w.pp, w.pv, w.product, w.version"                                                        \
+	" FROM w JOIN looks l ON l.addr = w.addr AND l.n = w.n"                                    \
+	" WHERE w.pn IS NULL OR w.pn < w.n - 1 OR w.pp <> w.product OR w.pv <> w.version "         \
+	"UNION ALL "                                                                               \
+	"SELECT l.started_at, l.scan_id, w.addr, w.proto, w.port, 'closed',"                       \
+	" COALESCE((SELECT min(x.state) FROM results x WHERE x.addr = w.addr"                      \
+	"  AND x.scan_id = l.scan_id AND x.port = w.port AND x.proto = w.proto),"                  \
+	"  'not reported'), '', '', ''"                                                            \
+	" FROM w JOIN looks l ON l.addr = w.addr AND l.n = w.n + 1"                                \
+	" WHERE w.nn IS NULL OR w.nn > w.n + 1"
 
 /* "OpenSSH 9.2p1" or "" */
 static void
-product_text(struct pl_buf *b, const struct seen *s)
+product_text(struct pl_buf *b, const char *product, const char *version)
 {
-	pli_buf_printf(b, "%s%s%s", s->product, s->product[0] && s->version[0] ? " " : "",
-	               s->version);
+	pli_buf_printf(b, "%s%s%s", product, product[0] && version[0] ? " " : "", version);
 }
 
-/* One key's rows (same addr, proto, port; ascending scan) against the address's looks. */
-static void
-walk_key(struct changes *c, const struct seen *rows, size_t nrows, const struct look *looks,
-         size_t nlooks)
+static int
+fill_change(struct store_q *q, void *elem, void *ctx)
 {
-	const struct seen *prev = NULL;
-	size_t r = 0;
-	int was_open = 0;
+	struct pl_store_change *x = elem;
+	const char *kind = sq_text(q, 5);
 	struct pl_buf d;
 
+	(void)ctx;
 	pli_buf_init(&d);
-	for (size_t k = 0; k < nlooks; k++) {
-		const struct seen *cur =
-		    r < nrows && rows[r].scan_id == looks[k].scan_id ? &rows[r++] : NULL;
-		int now_open = cur && is_open(cur->state);
-
-		pli_buf_reset(&d);
-		if (now_open && !was_open) {
-			product_text(&d, cur);
-			add_change(c, looks[k].at_ms, looks[k].scan_id, rows[0].addr, rows[0].proto,
-			           rows[0].port, k == 0 ? "open" : "opened", pli_buf_str(&d));
-		} else if (!now_open && was_open) {
-			add_change(c, looks[k].at_ms, looks[k].scan_id, rows[0].addr, rows[0].proto,
-			           rows[0].port, "closed", cur ? cur->state : "not reported");
-		} else if (now_open && prev &&
-		           (strcmp(prev->product, cur->product) != 0 ||
-		            strcmp(prev->version, cur->version) != 0)) {
-			product_text(&d, prev);
+	if (strcmp(kind, "closed") == 0) {
+		pli_buf_puts(&d, sq_text(q, 6));
+	} else {
+		if (strcmp(kind, "changed") == 0) {
+			product_text(&d, sq_text(q, 6), sq_text(q, 7));
 			pli_buf_puts(&d, " -> ");
-			product_text(&d, cur);
-			add_change(c, looks[k].at_ms, looks[k].scan_id, rows[0].addr, rows[0].proto,
-			           rows[0].port, "changed", pli_buf_str(&d));
 		}
-		if (cur) {
-			was_open = now_open;
-			prev = now_open ? cur : NULL;
-		} else {
-			was_open = 0;
-			prev = NULL;
-		}
+		product_text(&d, sq_text(q, 8), sq_text(q, 9));
 	}
+	x->at_ms = sq_int(q, 0) * 1000;
+	x->scan_id = sq_int(q, 1);
+	x->host = sq_dup(q, 2);
+	x->proto = sq_dup(q, 3);
+	x->port = (uint16_t)sq_int(q, 4);
+	x->kind = sq_dup(q, 5);
+	x->detail = pli_buf_failed(&d) ? NULL : strdup(pli_buf_str(&d));
 	pli_buf_cleanup(&d);
+	return x->detail != NULL;
 }
 
-static int
-seen_cmp(const void *pa, const void *pb)
-{
-	const struct seen *a = pa, *b = pb;
-	int c = strcmp(a->addr, b->addr);
-
-	if (!c)
-		c = strcmp(a->proto, b->proto);
-	if (!c)
-		c = (int)a->port - (int)b->port;
-	if (!c)
-		c = a->scan_id < b->scan_id ? -1 : a->scan_id > b->scan_id;
-	return c;
-}
-
-static int
-look_cmp(const void *pa, const void *pb)
-{
-	const struct look *a = pa, *b = pb;
-	int c = strcmp(a->addr, b->addr);
-
-	return c ? c : a->scan_id < b->scan_id ? -1 : a->scan_id > b->scan_id;
-}
-
-struct scan_rows {
-	struct seen *rows;
-	size_t nrows, caprows;
-	struct look *looks;
-	size_t nlooks, caplooks;
-};
-
-static void
-scan_rows_free(struct scan_rows *s)
-{
-	for (size_t i = 0; i < s->nrows; i++) {
-		free(s->rows[i].addr);
-		free(s->rows[i].proto);
-		free(s->rows[i].state);
-		free(s->rows[i].product);
-		free(s->rows[i].version);
-	}
-	for (size_t i = 0; i < s->nlooks; i++)
-		free(s->looks[i].addr);
-	free(s->rows);
-	free(s->looks);
-}
-
-/* Appends one zeroed element of size sz to the array whose pointer is at arrayp (a T **
- * passed as void *) and returns it; NULL when out of memory. */
-static void *
-push(void *arrayp, size_t *n, size_t *cap, size_t sz)
-{
-	char *v;
-
-	if (pli_array_reserve(arrayp, cap, *n + 1, sz, 64) != PL_OK)
-		return NULL;
-	memcpy(&v, arrayp, sizeof(v));
-	memset(v + *n * sz, 0, sz);
-	return v + (*n)++ * sz;
-}
-
-/* Reads the results and the looks that a host's or a port's timeline walks. */
+/* The scan differences of a host or a port, into c (which is empty). */
 static enum pl_rc
-read_scans(struct pl_store *st, const char *host, uint16_t port, struct scan_rows *s,
-           struct pl_err *err)
+scan_changes(struct pl_store *st, const char *host, uint16_t port, struct changes *c,
+             struct pl_err *err)
 {
 	struct store_q *q = NULL;
 	enum pl_rc rc;
-	int row = 0;
 
-	/* Only what a change can be made of: the rows of the ports that were open at some
-	 * scan (what they were, and what they became). A host with 100,000 closed results
-	 * costs two index searches (results_open, results_addr), not 100,000 rows. */
-	rc = sq_prepare(st,
-	                host ? "SELECT r.addr, r.proto, r.port, r.state, r.product, r.version, "
-	                       "r.scan_id FROM results r WHERE r.addr = ? AND (r.proto, r.port) "
-	                       "IN (SELECT DISTINCT o.proto, o.port FROM results o "
-	                       "WHERE o.addr = ? AND o.state = 'open')"
-	                     : "SELECT r.addr, r.proto, r.port, r.state, r.product, r.version, "
-	                       "r.scan_id FROM results r WHERE r.port = ? AND (r.addr, r.proto) "
-	                       "IN (SELECT DISTINCT o.addr, o.proto FROM results o "
-	                       "WHERE o.port = ? AND o.state = 'open')",
-	                &q, err);
+	rc = sq_prepare(st, host ? CHANGES_SQL("r.addr = ?") : CHANGES_SQL("r.port = ?"), &q, err);
 	if (rc != PL_OK)
 		return rc;
-	if (host) {
-		sq_bind_text(q, 1, host);
-		sq_bind_text(q, 2, host);
-	} else {
-		sq_bind_int(q, 1, port);
-		sq_bind_int(q, 2, port);
+	for (int i = 1; i <= 2; i++) {
+		if (host)
+			sq_bind_text(q, i, host);
+		else
+			sq_bind_int(q, i, port);
 	}
-	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		struct seen *x = push(&s->rows, &s->nrows, &s->caprows, sizeof(*x));
-
-		if (x) {
-			x->addr = sq_dup(q, 0);
-			x->proto = sq_dup(q, 1);
-			x->port = (uint16_t)sq_int(q, 2);
-			x->state = sq_dup(q, 3);
-			x->product = sq_dup(q, 4);
-			x->version = sq_dup(q, 5);
-			x->scan_id = sq_int(q, 6);
-		}
-		if (!x || !x->addr || !x->proto || !x->state || !x->product || !x->version) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
-	}
-	sq_finish(q);
-	if (rc != PL_OK)
-		return rc;
-	rc = sq_prepare(st,
-	                host ? "SELECT ?, s.id, s.started_at FROM scans s WHERE EXISTS "
-	                       "(SELECT 1 FROM results r WHERE r.scan_id = s.id AND r.addr = ?)"
-	                     : "SELECT DISTINCT r.addr, r.scan_id, s.started_at FROM results r "
-	                       "JOIN scans s ON s.id = r.scan_id WHERE r.addr IN "
-	                       "(SELECT addr FROM results WHERE port = ?)",
-	                &q, err);
-	if (rc != PL_OK)
-		return rc;
-	if (host) {
-		sq_bind_text(q, 1, host);
-		sq_bind_text(q, 2, host);
-	} else {
-		sq_bind_int(q, 1, port);
-	}
-	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		struct look *x = push(&s->looks, &s->nlooks, &s->caplooks, sizeof(*x));
-
-		if (x) {
-			x->addr = sq_dup(q, 0);
-			x->scan_id = sq_int(q, 1);
-			x->at_ms = sq_int(q, 2) * 1000;
-		}
-		if (!x || !x->addr) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
-	}
-	sq_finish(q);
+	rc = sq_read_rows(q, &c->v, &c->n, sizeof(*c->v), fill_change, NULL, err);
+	c->cap = c->n;
 	return rc;
-}
-
-static void
-scan_changes(struct changes *c, struct scan_rows *s)
-{
-	size_t i = 0, l = 0;
-
-	if (s->nrows > 1)
-		qsort(s->rows, s->nrows, sizeof(*s->rows), seen_cmp);
-	if (s->nlooks > 1)
-		qsort(s->looks, s->nlooks, sizeof(*s->looks), look_cmp);
-	while (i < s->nrows) {
-		size_t j = i + 1, l_end;
-
-		while (j < s->nrows && strcmp(s->rows[j].addr, s->rows[i].addr) == 0 &&
-		       strcmp(s->rows[j].proto, s->rows[i].proto) == 0 &&
-		       s->rows[j].port == s->rows[i].port)
-			j++;
-		while (l < s->nlooks && strcmp(s->looks[l].addr, s->rows[i].addr) < 0)
-			l++;
-		l_end = l;
-		while (l_end < s->nlooks && strcmp(s->looks[l_end].addr, s->rows[i].addr) == 0)
-			l_end++;
-		walk_key(c, &s->rows[i], j - i, &s->looks[l], l_end - l);
-		i = j;
-	}
 }
 
 static int
 change_cmp(const void *pa, const void *pb)
 {
 	const struct pl_store_change *a = pa, *b = pb;
+	int c;
 
 	if (a->at_ms != b->at_ms)
 		return a->at_ms > b->at_ms ? -1 : 1;
@@ -312,7 +186,13 @@ change_cmp(const void *pa, const void *pb)
 		return a->scan_id > b->scan_id ? -1 : 1;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
-	return strcmp(a->host, b->host);
+	/* the rest only so that equal times list the same way on every backend */
+	c = strcmp(a->host, b->host);
+	if (!c)
+		c = strcmp(a->proto, b->proto);
+	if (!c)
+		c = strcmp(a->kind, b->kind);
+	return c ? c : strcmp(a->detail, b->detail);
 }
 
 enum pl_rc
@@ -320,7 +200,6 @@ pl_store_timeline(struct pl_store *st, const char *host, uint16_t port, size_t l
                   struct pl_store_change **out, size_t *n, struct pl_err *err)
 {
 	struct pl_store_event_row *ev = NULL;
-	struct scan_rows sr = {0};
 	struct changes c = {0};
 	size_t nev = 0;
 	enum pl_rc rc;
@@ -333,7 +212,9 @@ pl_store_timeline(struct pl_store *st, const char *host, uint16_t port, size_t l
 		return pl_err_set(err, PL_ERR_ARG, "a timeline is of a host or of a port");
 	if (!limit)
 		limit = DEFAULT_LIMIT;
-	rc = pl_store_events_list(st, host, host ? 0 : port, limit, &ev, &nev, err);
+	rc = scan_changes(st, host, port, &c, err);
+	if (rc == PL_OK)
+		rc = pl_store_events_list(st, host, host ? 0 : port, limit, &ev, &nev, err);
 	for (size_t i = 0; rc == PL_OK && i < nev; i++) {
 		struct pl_buf d;
 
@@ -348,11 +229,6 @@ pl_store_timeline(struct pl_store *st, const char *host, uint16_t port, size_t l
 		pli_buf_cleanup(&d);
 	}
 	pl_store_events_free(ev, nev);
-	if (rc == PL_OK)
-		rc = read_scans(st, host, port, &sr, err);
-	if (rc == PL_OK)
-		scan_changes(&c, &sr);
-	scan_rows_free(&sr);
 	if (rc == PL_OK && c.failed)
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	if (rc != PL_OK) {
