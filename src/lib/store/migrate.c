@@ -78,15 +78,15 @@ struct migration {
 	"ALTER TABLE results DROP CONSTRAINT results_pkey, ADD PRIMARY KEY (scan_id, id);"         \
 	"DROP INDEX results_scan;"
 
-/* A host's timeline (timeline.c) reads the address's open rows only, with what a
- * "changed" compares (a partial index: a port scan's rows are nearly all closed, and
- * those are neither indexed nor read), and walks its scans by (addr, scan_id), which
- * also finds the one row at a scan that closed a port. */
+/* A host's timeline (timeline.c) walks the address's scans by (addr, scan_id), which
+ * also finds the one row at a scan that closed a port, and reads the open rows at each
+ * scan with what a "changed" compares (a partial index: a port scan's rows are nearly
+ * all closed, and those are neither in it nor read). */
 #define RESULTS_V7_INDEXES                                                                         \
 	"DROP INDEX results_open;"                                                                 \
 	"DROP INDEX results_addr;"                                                                 \
 	"CREATE INDEX results_addr ON results(addr, scan_id, port, proto);"                        \
-	"CREATE INDEX results_open ON results(addr, port, proto, scan_id, product, version) "      \
+	"CREATE INDEX results_open ON results(addr, scan_id, port, proto, product, version) "      \
 	"WHERE state = 'open';"
 
 static const struct migration migrations[PL_STORE_SCHEMA_VERSION] = {

@@ -13,10 +13,10 @@
  * "closed"; open at two consecutive looks with another product or version is "changed".
  *
  * The database computes them (CHANGES_SQL, the same statement for SQLite and PostgreSQL)
- * and sends only the changes. It reads the open rows of the address (a partial index on
- * state = 'open'), its looks (one index probe per look: a loose scan of (addr, scan_id))
- * and, for each "closed", the one row at the look that closed it; never the address's
- * closed results themselves, which are nearly all of a port scan's rows.
+ * and sends only the changes. It reads the address's looks (one index probe each: a
+ * loose scan of (addr, scan_id)), its open rows at each look (a partial index on
+ * state = 'open') and, for each "closed", the one row at the look that closed it; never
+ * the address's closed results, which are nearly all of a port scan's rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,53 +68,60 @@ pl_store_changes_free(struct pl_store_change *v, size_t n)
 }
 
 /*
- * The changes between consecutive looks, for the addresses and keys that FILTER (on
- * results r: "r.addr = ?" or "r.port = ?", both placeholders bound to the same value)
- * selects among open rows. lk walks each address's scans one index probe at a time;
- * looks numbers them (n); w pairs each open row with the key's previous open row (pn,
- * pp, pv: its look and what it was) and its next one (nn). A row is "open"/"opened"
- * when the key was not open at the previous look (pn is not n - 1), "changed" when it
- * was but with another product or version; the look after an open row is "closed" when
- * the key is not open there (nn is not n + 1), with the state found there, if any.
- * Several open rows of one key in one scan count as one (the least product/version).
+ * The changes between consecutive looks at the addresses that SEED lists (one column,
+ * addr), for the open rows that FILTER (on results r) keeps. lk walks each address's
+ * scans one index probe at a time (the next scan id after the last); looks numbers them
+ * (n) and knows the next one; o is the open rows at each look (the partial index
+ * results_open, searched by (addr, scan_id)); w gives each open row the key's previous
+ * and next open row (pn, pp, pv; nn). A row is "open" (first look) or "opened" when the
+ * key was not open at the previous look (pn is not n - 1), "changed" when it was, with
+ * another product or version; the next look after an open row is "closed" when the key
+ * is not open there (nn is not n + 1), its detail the state stored there, if any. Of
+ * several open rows of one key in one scan (an import listing a host twice), the one
+ * with the greatest product and version is compared with the next scan.
  * Columns: started_at, scan_id, addr, proto, port, kind, then the product and version
  * before (for "closed": the state) and after.
  */
-#define CHANGES_SQL(FILTER)                                                                        \
+#define CHANGES_SQL(SEED, FILTER)                                                                  \
 	"WITH RECURSIVE "                                                                          \
 	"lk(addr, scan_id) AS ("                                                                   \
 	" SELECT a.addr, (SELECT min(x.scan_id) FROM results x WHERE x.addr = a.addr)"             \
-	" FROM (SELECT DISTINCT r.addr FROM results r WHERE " FILTER " AND r.state = 'open') a"    \
+	" FROM (" SEED ") a"                                                                       \
 	" UNION ALL"                                                                               \
 	" SELECT lk.addr, (SELECT min(x.scan_id) FROM results x"                                   \
 	"  WHERE x.addr = lk.addr AND x.scan_id > lk.scan_id)"                                     \
 	" FROM lk WHERE lk.scan_id IS NOT NULL), "                                                 \
 	"looks AS ("                                                                               \
-	" SELECT lk.addr, lk.scan_id, s.started_at,"                                               \
-	"  row_number() OVER (PARTITION BY lk.addr ORDER BY lk.scan_id) AS n"                      \
-	" FROM lk JOIN scans s ON s.id = lk.scan_id), "                                            \
-	"op AS MATERIALIZED ("                                                                     \
-	" SELECT r.addr, r.proto, r.port, r.scan_id, min(r.product) AS product,"                   \
-	"  min(r.version) AS version FROM results r WHERE " FILTER " AND r.state = 'open'"         \
-	" GROUP BY r.addr, r.proto, r.port, r.scan_id), "                                          \
+	" SELECT lk.addr, lk.scan_id, s.started_at, row_number() OVER a AS n,"                     \
+	"  lead(lk.scan_id) OVER a AS next_scan, lead(s.started_at) OVER a AS next_at"             \
+	" FROM lk JOIN scans s ON s.id = lk.scan_id"                                               \
+	" WINDOW a AS (PARTITION BY lk.addr ORDER BY lk.scan_id)), "                               \
+	"o AS ("                                                                                   \
+	" SELECT l.addr, r.proto, r.port, r.product, r.version, l.n, l.scan_id, l.started_at,"     \
+	"  l.next_scan, l.next_at"                                                                 \
+	" FROM looks l JOIN results r ON r.addr = l.addr AND r.scan_id = l.scan_id"                \
+	" WHERE r.state = 'open' AND " FILTER "), "                                                \
 	"w AS ("                                                                                   \
-	" SELECT op.addr, op.proto, op.port, op.product, op.version, l.n,"                         \
-	"  lag(l.n) OVER k AS pn, lag(op.product) OVER k AS pp, lag(op.version) OVER k AS pv,"     \
-	"  lead(l.n) OVER k AS nn"                                                                 \
-	" FROM op JOIN looks l ON l.addr = op.addr AND l.scan_id = op.scan_id"                     \
-	" WINDOW k AS (PARTITION BY op.addr, op.proto, op.port ORDER BY l.n)) "                    \
-	"SELECT l.started_at, l.scan_id, w.addr, w.proto, w.port,"                                 \
-	" CASE WHEN w.pn = w.n - 1 THEN 'changed' WHEN w.n = 1 THEN 'open' ELSE 'opened' END,"     \
-	" w.pp, w.pv, w.product, w.version"                                                        \
-	" FROM w JOIN looks l ON l.addr = w.addr AND l.n = w.n"                                    \
-	" WHERE w.pn IS NULL OR w.pn < w.n - 1 OR w.pp <> w.product OR w.pv <> w.version "         \
+	" SELECT o.*, lag(n) OVER k AS pn, lag(product) OVER k AS pp,"                             \
+	"  lag(version) OVER k AS pv, lead(n) OVER k AS nn"                                        \
+	" FROM o WINDOW k AS (PARTITION BY addr, proto, port ORDER BY n, product, version)) "      \
+	"SELECT started_at, scan_id, addr, proto, port,"                                           \
+	" CASE WHEN pn = n - 1 THEN 'changed' WHEN n = 1 THEN 'open' ELSE 'opened' END,"           \
+	" pp, pv, product, version FROM w"                                                         \
+	" WHERE pn IS NULL OR pn < n - 1 OR (pn = n - 1 AND (pp <> product OR pv <> version)) "    \
 	"UNION ALL "                                                                               \
-	"SELECT l.started_at, l.scan_id, w.addr, w.proto, w.port, 'closed',"                       \
+	"SELECT next_at, next_scan, addr, proto, port, 'closed',"                                  \
 	" COALESCE((SELECT min(x.state) FROM results x WHERE x.addr = w.addr"                      \
-	"  AND x.scan_id = l.scan_id AND x.port = w.port AND x.proto = w.proto),"                  \
+	"  AND x.scan_id = w.next_scan AND x.port = w.port AND x.proto = w.proto),"                \
 	"  'not reported'), '', '', ''"                                                            \
-	" FROM w JOIN looks l ON l.addr = w.addr AND l.n = w.n + 1"                                \
-	" WHERE w.nn IS NULL OR w.nn > w.n + 1"
+	" FROM w WHERE next_scan IS NOT NULL AND (nn IS NULL OR nn > n + 1)"
+
+/* A host's timeline starts from the host; a port's from every address where it was ever
+ * open. Both placeholders take the host, or the port. */
+#define HOST_CHANGES_SQL CHANGES_SQL("SELECT CAST(? AS TEXT) AS addr", "r.addr = ?")
+#define PORT_CHANGES_SQL                                                                           \
+	CHANGES_SQL("SELECT DISTINCT r.addr FROM results r WHERE r.port = ? AND r.state = 'open'", \
+	            "r.port = ?")
 
 /* "OpenSSH 9.2p1" or "" */
 static void
@@ -160,7 +167,7 @@ scan_changes(struct pl_store *st, const char *host, uint16_t port, struct change
 	struct store_q *q = NULL;
 	enum pl_rc rc;
 
-	rc = sq_prepare(st, host ? CHANGES_SQL("r.addr = ?") : CHANGES_SQL("r.port = ?"), &q, err);
+	rc = sq_prepare(st, host ? HOST_CHANGES_SQL : PORT_CHANGES_SQL, &q, err);
 	if (rc != PL_OK)
 		return rc;
 	for (int i = 1; i <= 2; i++) {
