@@ -6,8 +6,8 @@
  * from Debian's postgresql and runs this binary; every test starts from an empty
  * schema). Covered: scans and results round trip and delete, a writer killed mid-scan
  * losing nothing it reported, result order, votes (one per visitor, concurrent voters
- * on their own connections), upgrading a version-1 database through every migration,
- * refusing a newer one, watch events (a batch sent twice stored once, a rolled-back
+ * on their own connections, the vote names), upgrading a version-1 database through every
+ * migration, refusing a newer one, watch events (a batch sent twice stored once, a rolled-back
  * batch leaving nothing), each machine's listeners replaced whole, the host list,
  * counts, and timelines built from saved scans and events.
  */
@@ -158,6 +158,7 @@ test_scan_round_trip_and_delete(void **state)
 		                            .banner = i == 2 ? "login:\t<script>\\\n" : NULL,
 		                            .product = i == 2 ? "telnetd" : NULL,
 		                            .version = i == 2 ? "0.17" : NULL,
+		                            .cpe = i == 2 ? "cpe:/a:netkit:telnetd:0.17" : NULL,
 		                            .rtt_us = i == 2 ? 42 : -1,
 		                            .observed_at = 1001};
 
@@ -183,18 +184,27 @@ test_scan_round_trip_and_delete(void **state)
 	assert_string_equal(list[0].status, "running");
 	assert_int_equal(list[1].n_results, 3);
 	assert_int_equal(list[1].n_open, 1);
+	assert_string_equal(list[1].ports, "22,2323");
 	pl_store_scans_free(list, n);
 	assert_int_equal(pl_store_scan_get(st, id, &one, &err), PL_OK);
 	assert_string_equal(one.status, "done");
 	assert_int_equal(one.started_at, 1000);
+	assert_true(one.finished_at > 0);
 	pl_store_scan_cleanup(&one);
+	assert_int_equal(pl_store_scan_get(st, 12345, &one, &err), PL_ERR_NOTFOUND);
 
 	assert_int_equal(pl_store_scan_results(st, id, 0, &rows, &n, &err), PL_OK);
 	assert_int_equal(n, 3);
+	assert_int_equal(rows[0].port, 2321);
 	assert_string_equal(rows[2].banner, "login:\t<script>\\\n");
+	assert_string_equal(rows[2].service, "3d-nfsd");
+	assert_string_equal(rows[2].proto, "tcp");
 	assert_string_equal(rows[2].product, "telnetd");
+	assert_string_equal(rows[2].version, "0.17");
+	assert_string_equal(rows[2].cpe, "cpe:/a:netkit:telnetd:0.17");
 	assert_int_equal(rows[2].rtt_us, 42);
 	assert_string_equal(rows[0].service, "");
+	assert_string_equal(rows[0].product, "");
 	pl_store_results_free(rows, n);
 	assert_int_equal(pl_store_scan_results(st, id, 2, &rows, &n, &err), PL_OK);
 	assert_int_equal(n, 2);
@@ -256,6 +266,7 @@ test_crash_mid_scan_loses_nothing(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(list[0].status, "running");
 	assert_int_equal(list[0].n_results, 5);
+	assert_int_equal(list[0].n_open, 5);
 	pl_store_scans_free(list, n);
 	pl_store_close(st);
 }
@@ -295,6 +306,7 @@ test_result_order(void **state)
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(rows[i].addr, found[want[i]].addr);
 		assert_int_equal(rows[i].port, found[want[i]].port);
+		assert_string_equal(rows[i].proto, pl_proto_name(found[want[i]].proto));
 	}
 	pl_store_results_free(rows, n);
 	pl_store_close(st);
@@ -308,6 +320,7 @@ test_votes(void **state)
 	struct pl_err err = {0};
 	int64_t counts[PL_VOTE_COUNT];
 	int replaced = -1, mine = 7;
+	enum pl_vote v;
 
 	assert_int_equal(pl_store_vote(st, "port/2323", "alice", PL_VOTE_YES, &replaced, &err),
 	                 PL_OK);
@@ -316,14 +329,25 @@ test_votes(void **state)
 	                 PL_OK);
 	assert_int_equal(replaced, 1);
 	assert_int_equal(pl_store_vote(st, "port/2323", "bob", PL_VOTE_PARTLY, NULL, &err), PL_OK);
+	assert_int_equal(pl_store_vote(st, "port/22", "alice", PL_VOTE_YES, NULL, &err), PL_OK);
 	assert_int_equal(pl_store_vote_counts(st, "port/2323", "alice", counts, &mine, &err),
 	                 PL_OK);
 	assert_int_equal(counts[PL_VOTE_YES], 0);
 	assert_int_equal(counts[PL_VOTE_PARTLY], 1);
 	assert_int_equal(counts[PL_VOTE_NO], 1);
 	assert_int_equal(mine, PL_VOTE_NO);
+	assert_int_equal(pl_store_vote_counts(st, "port/2323", "carol", counts, &mine, &err),
+	                 PL_OK);
+	assert_int_equal(mine, -1);
 	assert_int_equal(pl_store_vote(st, "", "x", PL_VOTE_YES, NULL, &err), PL_ERR_ARG);
+	assert_int_equal(pl_store_vote(st, "p", "", PL_VOTE_YES, NULL, &err), PL_ERR_ARG);
+	assert_int_equal(pl_store_vote(st, "p", "x", (enum pl_vote)3, NULL, &err), PL_ERR_ARG);
+	assert_int_equal(pl_vote_parse("partly", &v), PL_OK);
+	assert_int_equal(v, PL_VOTE_PARTLY);
+	assert_int_equal(pl_vote_parse("maybe", &v), PL_ERR_PARSE);
+	assert_string_equal(pl_vote_name(PL_VOTE_NO), "no");
 	pl_store_close(st);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM votes"), 3);
 }
 
 #define VOTERS     6
@@ -376,6 +400,10 @@ test_concurrent_voters(void **state)
 	assert_int_equal(counts[0] + counts[1] + counts[2], VOTERS + 1);
 	pl_store_close(st);
 	assert_int_equal(raw_int(f, "SELECT count(DISTINCT visitor) FROM votes"), VOTERS + 1);
+	if (!f->pg)
+		assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_integrity_check WHERE "
+		                            "integrity_check != 'ok'"),
+		                 0);
 }
 
 /* A version-1 database (scans and results only, one scan in it) is upgraded through
@@ -431,6 +459,8 @@ test_upgrade_v1(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].banner, "SSH-2.0-x");
 	assert_string_equal(rows[0].product, "");
+	assert_string_equal(rows[0].version, "");
+	assert_string_equal(rows[0].cpe, "");
 	pl_store_results_free(rows, n);
 	/* what later migrations added works */
 	assert_int_equal(pl_store_vote(st, "port/22", "v1", PL_VOTE_YES, NULL, &err), PL_OK);
