@@ -170,7 +170,8 @@ static const char *const en[S_COUNT] = {
     [S_NOT_A_PORT] = "{1} is not a port: ports are 0-65535",
     [S_LANG_UNKNOWN] =
         "There is no “{1}” version of this page: it is shown in {2}. Languages: {3}.",
-    [S_REASON_EXPOSED_FACT] = "listening on {1}, beyond loopback: {2} ({3} risk)",
+    [S_REASON_EXPOSED_FACT] = "listening on {1}, beyond loopback; what this port is known for: {2} "
+                              "({3} risk)",
     [S_REASON_EXPOSED_PLAINTEXT] = "listening on {1}, beyond loopback, on a remote-login port "
                                    "whose protocol sends passwords in plaintext",
     [S_REASON_UNASSIGNED] = "the IANA registry lists {1}/{2} as Unassigned: do you know what this "

@@ -84,6 +84,8 @@ test_telnet_exposed(void **state)
 	assert_string_equal(set->socks[0].reg->service, "telnet");
 	assert_true(set->socks[0].risk >= PL_RISK_HIGH);
 	reason_has(set, &set->socks[0], PL_SFLAG_EXPOSED, "listening on 0.0.0.0, beyond loopback");
+	/* The fact is the port's, not the program's: the reason says so. */
+	reason_has(set, &set->socks[0], PL_SFLAG_EXPOSED, "what this port is known for: ");
 	reason_has(set, &set->socks[0], PL_SFLAG_UNEXPECTED,
 	           "well-known port 23 (telnet) is held by python3, not by a Telnet server");
 	/* Loopback is not exposed; nobody holds socks[1], so nothing is unexpected. */

@@ -359,8 +359,12 @@ pl_sock_flag_reason(const struct pl_sockset *set, const struct pl_sock *s, enum 
 	pl_sock_flag_reason_parts(set, s, flag, &r);
 	switch (r.kind) {
 	case PL_SREASON_EXPOSED_FACT:
-		snprintf(buf, size, "listening on %s, beyond loopback: %s (%s risk)", r.addr,
-		         r.fact->title, pl_risk_name((enum pl_risk)r.fact->risk));
+		/* The fact is about the port, not the program (nginx on 8088 is no Hadoop
+		 * YARN): the reason must not read as "this is YARN". */
+		snprintf(
+		    buf, size,
+		    "listening on %s, beyond loopback; what this port is known for: %s (%s risk)",
+		    r.addr, r.fact->title, pl_risk_name((enum pl_risk)r.fact->risk));
 		return;
 	case PL_SREASON_EXPOSED_PLAINTEXT:
 		snprintf(buf, size,
