@@ -47,7 +47,8 @@ pg_cpu() {
 	done
 	echo "$t"
 }
-pg_cpu_since() { python3 -c "print('%.2f' % (($(pg_cpu) - $1) / $(getconf CLK_TCK)))"; }
+# (after a second: the client's backend has exited and been reaped, so it is counted once)
+pg_cpu_since() { sleep 1; python3 -c "print('%.2f' % (($(pg_cpu) - $1) / $(getconf CLK_TCK)))"; }
 # wall seconds and CPU seconds (user+sys, steadier on a shared machine) of a command
 t() { /usr/bin/time -f "%e %U %S" -o "$D/time" "$@" >/dev/null; awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$D/time"; }
 read -r parse_w parse_c < <(t "$PL" diff -q "$D/rows.json" "$D/rows.json")
