@@ -406,6 +406,57 @@ test_concurrent_voters(void **state)
 		                 0);
 }
 
+struct deleter {
+	const char *db;
+	int64_t id;
+	enum pl_rc rc;
+};
+
+static void *
+deleter_main(void *arg)
+{
+	struct deleter *d = arg;
+	struct pl_store *st = NULL;
+
+	d->rc = pl_store_open(d->db, 0, &st, NULL);
+	if (d->rc == PL_OK)
+		d->rc = pl_store_scan_delete(st, d->id, NULL);
+	pl_store_close(st);
+	return NULL;
+}
+
+/* A scan deleted while another connection is adding its results (in a transaction not
+ * yet committed) takes those results too once they are committed: the delete waits for
+ * the writer (PostgreSQL: FOR UPDATE against the writer's FOR KEY SHARE, as there is no
+ * foreign key since schema 6; SQLite: the write lock), and no result is left without its
+ * scan. */
+static void
+test_delete_waits_for_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct pl_store *st = open_store(f);
+	struct pl_store_result rows[2] = {{.addr = "198.19.0.1", .port = 22, .state = "open"},
+	                                  {.addr = "198.19.0.1", .port = 80, .state = "open"}};
+	struct deleter d = {.db = f->db, .rc = PL_ERR_IO};
+	struct pl_err err = {0};
+	char sql[120];
+	pthread_t t;
+
+	assert_int_equal(pl_store_scan_begin(st, NULL, &d.id, &err), PL_OK);
+	assert_int_equal(pl_store_begin(st, &err), PL_OK);
+	assert_int_equal(pl_store_scan_add_many(st, d.id, rows, 2, &err), PL_OK);
+	assert_int_equal(pthread_create(&t, NULL, deleter_main, &d), 0);
+	usleep(300 * 1000); /* the delete is under way, waiting for this transaction */
+	assert_int_equal(pl_store_commit(st, &err), PL_OK);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(d.rc, PL_OK);
+	pl_store_close(st);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM results WHERE scan_id = %lld",
+	         (long long)d.id);
+	assert_int_equal(raw_int(f, sql), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM scans"), 0);
+}
+
 /* A version-1 database (scans and results only, one scan in it) is upgraded through
  * every migration; one newer than this build is refused. */
 static void
@@ -711,6 +762,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_votes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_voters, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_upgrade_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_delete_waits_for_writer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_listeners_hosts_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_timeline, setup, teardown),
