@@ -92,16 +92,8 @@ html_esc(struct pl_buf *b, const char *s)
 		html_escn(b, s, strlen(s));
 }
 
-static void
-put_raw(struct pl_buf *b, const char *s, size_t n)
-{
-	pli_buf_append(b, s, n);
-}
-
-/* Fills {1}..{9} of tmpl from args, writing every piece through put. */
-static void
-tmpl_fill(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n,
-          void (*put)(struct pl_buf *, const char *, size_t))
+void
+web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
 {
 	const char *p = tmpl;
 
@@ -111,27 +103,15 @@ tmpl_fill(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n,
 		if (!open || open[1] < '1' || open[1] > '9' || open[2] != '}') {
 			size_t upto = open ? (size_t)(open - p) + 1 : strlen(p);
 
-			put(b, p, upto);
+			html_escn(b, p, upto);
 			p += upto;
 			continue;
 		}
-		put(b, p, (size_t)(open - p));
-		if ((size_t)(open[1] - '1') < n && args[open[1] - '1'])
-			put(b, args[open[1] - '1'], strlen(args[open[1] - '1']));
+		html_escn(b, p, (size_t)(open - p));
+		if ((size_t)(open[1] - '1') < n)
+			html_esc(b, args[open[1] - '1']);
 		p = open + 3;
 	}
-}
-
-void
-web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
-{
-	tmpl_fill(b, tmpl, args, n, html_escn);
-}
-
-void
-web_tmpl_text(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n)
-{
-	tmpl_fill(b, tmpl, args, n, put_raw);
 }
 
 void

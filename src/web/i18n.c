@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * i18n.c - language lookup and Accept-Language negotiation (RFC 9110 section 12.5.4).
+ * i18n.c - language lookup, a string in a language (filled as plain text), and
+ * Accept-Language negotiation (RFC 9110 section 12.5.4).
  *
  * The header is a comma-separated list of language ranges ("ko-KR", "tr", "*"), each
  * with an optional weight ";q=0.8" (0 to 1, at most three decimals). The parser walks
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "portlens/page.h"
 #include "portlens/sockets.h"
 #include "web/i18n.h"
 
@@ -38,6 +40,15 @@ web_tr(const struct web_lang *l, enum web_str id)
 	if (!s)
 		s = web_langs[0].strings[id];
 	return s ? s : "";
+}
+
+void
+web_trf_text(struct pl_buf *b, const struct web_lang *l, enum web_str id, const char *a1,
+             const char *a2, const char *a3, const char *a4)
+{
+	const char *args[4] = {a1, a2, a3, a4};
+
+	pl_page_fill(b, web_tr(l, id), args, 4);
 }
 
 static int

@@ -6,12 +6,15 @@
  * own translations (docs/knowledge-format.md); the page marks one shown in English.
  *
  * Strings that take values use numbered placeholders {1} {2} (never printf formats, so a
- * translation cannot crash the server), filled by web_tmpl in html.c.
+ * translation cannot crash the server), filled by web_tmpl in html.c (escaped for HTML)
+ * or web_trf_text (plain text).
  */
 #ifndef PL_WEB_I18N_H
 #define PL_WEB_I18N_H
 
 #include <stddef.h>
+
+#include "core/buf.h"
 
 enum web_str {
 	S_TAGLINE,
@@ -213,5 +216,10 @@ enum web_str web_flag_str(unsigned flag);
 
 /* The string id in language l, falling back to English. Never NULL. */
 const char *web_tr(const struct web_lang *l, enum web_str id);
+
+/* Appends string id in language l with {1}..{4} filled by a1..a4 (NULL: nothing), as
+ * plain text: the terminal page, Markdown, and messages escaped later. */
+void web_trf_text(struct pl_buf *b, const struct web_lang *l, enum web_str id, const char *a1,
+                  const char *a2, const char *a3, const char *a4);
 
 #endif

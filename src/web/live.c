@@ -110,7 +110,6 @@ static void
 reading_what(struct pl_buf *out, const struct web_req *rq, const struct pl_sock_reason *r)
 {
 	char num[16];
-	const char *arg[1] = {num};
 
 	snprintf(num, sizeof(num), r->kind == PL_SREASON_CAPTURE_ETHERTYPE ? "0x%04x" : "%u",
 	         r->number);
@@ -118,14 +117,12 @@ reading_what(struct pl_buf *out, const struct web_req *rq, const struct pl_sock_
 		pli_buf_puts(out, r->name);
 		return;
 	}
-	if (r->kind == PL_SREASON_CAPTURE_NAMED)
-		arg[0] = r->name;
-	web_tmpl_text(out,
-	              web_tr(rq->lang, r->kind == PL_SREASON_CAPTURE_ALL     ? S_READS_EVERY_FRAME
-	                               : r->kind == PL_SREASON_CAPTURE_NAMED ? S_READS_FRAMES
-	                               : r->kind == PL_SREASON_CAPTURE_ETHERTYPE ? S_READS_ETHERTYPE
-	                                                                         : S_IP_PROTOCOL),
-	              arg, 1);
+	web_trf_text(out, rq->lang,
+	             r->kind == PL_SREASON_CAPTURE_ALL         ? S_READS_EVERY_FRAME
+	             : r->kind == PL_SREASON_CAPTURE_NAMED     ? S_READS_FRAMES
+	             : r->kind == PL_SREASON_CAPTURE_ETHERTYPE ? S_READS_ETHERTYPE
+	                                                       : S_IP_PROTOCOL,
+	             r->kind == PL_SREASON_CAPTURE_NAMED ? r->name : num, NULL, NULL, NULL);
 }
 
 /* A flag's reason in the page's language, from the library's parts (its own English

@@ -178,7 +178,6 @@ not_a_port(struct web_req *rq, struct web_resp *rs, const char *seg)
 	const int json = web_is_api(rq) || web_wants_json(rq);
 	const struct web_lang *l = json ? &web_langs[0] : rq->lang;
 	char shown[WEB_SHOWN_MAX + 8], quoted[sizeof(shown) + 8];
-	const char *args[1] = {quoted};
 	struct pl_buf why = {0};
 	uint64_t n;
 
@@ -188,7 +187,7 @@ not_a_port(struct web_req *rq, struct web_resp *rs, const char *seg)
 	/* On a page the quoted input is isolated left-to-right (U+2066 .. U+2069), so "-1"
 	 * stays "-1" inside Arabic text. */
 	snprintf(quoted, sizeof(quoted), json ? "%s" : "\u2066%s\u2069", shown);
-	web_tmpl_text(&why, web_tr(l, S_NOT_A_PORT), args, 1);
+	web_trf_text(&why, l, S_NOT_A_PORT, quoted, NULL, NULL, NULL);
 	web_error_detail(rq, rs, 404, why.data ? why.data : "");
 	pli_buf_cleanup(&why);
 	return 1;

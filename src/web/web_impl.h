@@ -246,8 +246,6 @@ void web_table_head(struct pl_buf *b, const struct web_req *rq, const char *id,
                     const enum web_str *cols, size_t n);
 /* Appends template tmpl (escaped) with {1}..{n} replaced by args (escaped). */
 void web_tmpl(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n);
-/* web_tmpl without escaping: plain text, for a detail that web_error escapes itself. */
-void web_tmpl_text(struct pl_buf *b, const char *tmpl, const char *const *args, size_t n);
 /* How much of a visitor's input (a path segment, a query value) an answer quotes back. */
 #define WEB_SHOWN_MAX 32
 /*

@@ -64,16 +64,6 @@ md_escape_fact(const struct md_ctx *m, struct pl_buf *out, const char *s, int en
 	pli_buf_cleanup(&iso);
 }
 
-/* Appends a translated template; the values are filled in as given (escape them first). */
-static void
-md_trf(const struct md_ctx *m, struct pl_buf *b, enum web_str id, const char *a1, const char *a2,
-       const char *a3, const char *a4)
-{
-	const char *args[4] = {a1, a2, a3, a4};
-
-	pl_page_fill(b, md_tx(m, id), args, 4);
-}
-
 static void
 md_field(const struct md_ctx *m, enum web_str label, const char *value)
 {
@@ -92,7 +82,7 @@ md_registry(const struct md_ctx *m)
 	struct pl_buf origin;
 
 	pli_buf_puts(out, "## ");
-	md_trf(m, out, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
+	web_trf_text(out, m->wl, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
 	pli_buf_puts(out, "\n\n");
 	for (size_t i = 0; i < p->n_transports; i++) {
 		const struct pl_page_transport *tr = &p->transports[i];
@@ -101,7 +91,7 @@ md_registry(const struct md_ctx *m)
 		snprintf(what, sizeof(what), "%u/%s", p->port, pl_proto_name(tr->proto));
 		if (tr->n == 0) {
 			pli_buf_printf(out, "- **%s**: ", pl_proto_name(tr->proto));
-			md_trf(m, out, S_NO_RECORD, what, NULL, NULL, NULL);
+			web_trf_text(out, m->wl, S_NO_RECORD, what, NULL, NULL, NULL);
 			pli_buf_putc(out, '\n');
 		}
 		for (size_t k = 0; k < tr->n; k++) {
@@ -122,7 +112,7 @@ md_registry(const struct md_ctx *m)
 				snprintf(lo, sizeof(lo), "%u", e->port_lo);
 				snprintf(hi, sizeof(hi), "%u", e->port_hi);
 				pli_buf_puts(out, ". ");
-				md_trf(m, out, S_REG_RANGE, lo, hi, NULL, NULL);
+				web_trf_text(out, m->wl, S_REG_RANGE, lo, hi, NULL, NULL);
 			}
 			pli_buf_putc(out, '\n');
 			md_field(m, S_ASSIGNEE, e->assignee);
@@ -166,12 +156,13 @@ md_range(const struct md_ctx *m)
 	else
 		pl_page_origin(p, p->ephemeral.source, &src);
 	pli_buf_printf(m->out, "## %s\n\n", md_tx(m, S_SEC_RANGE));
-	md_trf(m, m->out, S_RANGE_IS, port, md_tx(m, md_range_names[p->range]), lo, hi);
+	web_trf_text(m->out, m->wl, S_RANGE_IS, port, md_tx(m, md_range_names[p->range]), lo, hi);
 	pli_buf_putc(m->out, ' ');
-	md_trf(m, m->out, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
-	       up, NULL, NULL, NULL);
+	web_trf_text(m->out, m->wl,
+	             p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
+	             NULL, NULL, NULL);
 	pli_buf_putc(m->out, ' ');
-	md_trf(m, m->out, S_EPHEMERAL, elo, ehi, pli_buf_str(&src), NULL);
+	web_trf_text(m->out, m->wl, S_EPHEMERAL, elo, ehi, pli_buf_str(&src), NULL);
 	pli_buf_printf(m->out, " %s\n\n", md_tx(m, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
 	pli_buf_cleanup(&src);
 }
@@ -218,7 +209,7 @@ md_facts(const struct md_ctx *m, int uses)
 		char port[8];
 
 		snprintf(port, sizeof(port), "%u", p->port);
-		md_trf(m, out, S_NO_CURATED, port, NULL, NULL, NULL);
+		web_trf_text(out, m->wl, S_NO_CURATED, port, NULL, NULL, NULL);
 		pli_buf_putc(out, '\n');
 	}
 	pli_buf_putc(out, '\n');
@@ -239,7 +230,7 @@ md_live(const struct md_ctx *m)
 
 		pli_buf_init(&why);
 		md_escape(&why, live->error);
-		md_trf(m, out, S_LIVE_UNAVAILABLE, pli_buf_str(&why), NULL, NULL, NULL);
+		web_trf_text(out, m->wl, S_LIVE_UNAVAILABLE, pli_buf_str(&why), NULL, NULL, NULL);
 		pli_buf_puts(out, "\n\n");
 		pli_buf_cleanup(&why);
 		return;
@@ -260,10 +251,11 @@ md_live(const struct md_ctx *m)
 		md_escape(&user, l->user);
 		snprintf(pid, sizeof(pid), "%d", (int)l->pid);
 		if (l->owner == 0)
-			md_trf(m, out, S_LIVE_PROC, pli_buf_str(&proc), pid, pli_buf_str(&user),
-			       "");
+			web_trf_text(out, m->wl, S_LIVE_PROC, pli_buf_str(&proc), pid,
+			             pli_buf_str(&user), "");
 		else if (l->owner == 1)
-			md_trf(m, out, S_LIVE_HIDDEN, pli_buf_str(&user), NULL, NULL, NULL);
+			web_trf_text(out, m->wl, S_LIVE_HIDDEN, pli_buf_str(&user), NULL, NULL,
+			             NULL);
 		else
 			pli_buf_puts(out, md_tx(m, S_LIVE_KERNEL));
 		pli_buf_putc(out, '\n');
@@ -274,9 +266,9 @@ md_live(const struct md_ctx *m)
 		pli_buf_printf(out, "%s\n", md_tx(m, S_LIVE_NOT_LISTENING));
 	snprintf(n, sizeof(n), "%zu", live->n_conns);
 	pli_buf_putc(out, '\n');
-	md_trf(m, out, S_LIVE_CONNS, n, NULL, NULL, NULL);
+	web_trf_text(out, m->wl, S_LIVE_CONNS, n, NULL, NULL, NULL);
 	pli_buf_putc(out, ' ');
-	md_trf(m, out, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
+	web_trf_text(out, m->wl, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
 	pli_buf_puts(out, "\n\n");
 }
 
@@ -292,7 +284,7 @@ pli_render_page_markdown(const struct pl_page *p, struct pl_buf *out)
 	pl_page_summary(p, summary, sizeof(summary));
 	snprintf(port, sizeof(port), "%u", p->port);
 	pli_buf_puts(out, "# ");
-	md_trf(&m, out, S_PORT_TITLE, port, NULL, NULL, NULL);
+	web_trf_text(out, m.wl, S_PORT_TITLE, port, NULL, NULL, NULL);
 	pli_buf_puts(out, " — ");
 	md_escape(out, summary);
 	pli_buf_printf(out, "\n\n%s: **%s**\n\n", md_tx(&m, S_RISK),

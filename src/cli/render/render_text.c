@@ -35,16 +35,6 @@ txt(const struct text_ctx *t, enum web_str id)
 	return web_tr(t->wl, id);
 }
 
-/* Appends a translated template with up to four values. */
-static void
-trf(const struct text_ctx *t, struct pl_buf *b, enum web_str id, const char *a1, const char *a2,
-    const char *a3, const char *a4)
-{
-	const char *args[4] = {a1, a2, a3, a4};
-
-	pl_page_fill(b, txt(t, id), args, 4);
-}
-
 /* Wraps text to the width after isolating its code spans (right-to-left languages). */
 static void
 wrap(const struct text_ctx *t, const char *text, unsigned indent)
@@ -107,7 +97,7 @@ title_line(struct text_ctx *t)
 	pl_page_summary(t->page, summary, sizeof(summary));
 	snprintf(n, sizeof(n), "%u", t->page->port);
 	pli_buf_puts(t->out, sgr(t, SGR_BOLD));
-	trf(t, t->out, S_PORT_TITLE, n, NULL, NULL, NULL);
+	web_trf_text(t->out, t->wl, S_PORT_TITLE, n, NULL, NULL, NULL);
 	pli_buf_printf(t->out, "%s — %s", sgr(t, SGR_RESET), summary);
 	if (t->page->n_facts)
 		pli_buf_printf(t->out, "   %s[%s: %s]%s", sgr(t, risk_color(t->page->risk)),
@@ -135,7 +125,7 @@ registry_row(struct text_ctx *t, const struct pl_page_transport *tr, const struc
 		snprintf(lo, sizeof(lo), "%u", e->port_lo);
 		snprintf(hi, sizeof(hi), "%u", e->port_hi);
 		pli_buf_puts(&line, ". ");
-		trf(t, &line, S_REG_RANGE, lo, hi, NULL, NULL);
+		web_trf_text(&line, t->wl, S_REG_RANGE, lo, hi, NULL, NULL);
 	}
 	pli_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD), pl_proto_name(tr->proto),
 	               sgr(t, SGR_RESET));
@@ -169,7 +159,7 @@ section_registry(struct text_ctx *t)
 	struct pl_buf h;
 
 	pli_buf_init(&h);
-	trf(t, &h, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
+	web_trf_text(&h, t->wl, S_SEC_REGISTRY, p->registry_date, NULL, NULL, NULL);
 	heading(t, pli_buf_str(&h));
 	pli_buf_cleanup(&h);
 	for (size_t i = 0; i < p->n_transports; i++) {
@@ -181,7 +171,7 @@ section_registry(struct text_ctx *t)
 			snprintf(what, sizeof(what), "%u/%s", p->port, pl_proto_name(tr->proto));
 			pli_buf_printf(t->out, "  %s%-5s%s ", sgr(t, SGR_BOLD),
 			               pl_proto_name(tr->proto), sgr(t, SGR_RESET));
-			trf(t, t->out, S_NO_RECORD, what, NULL, NULL, NULL);
+			web_trf_text(t->out, t->wl, S_NO_RECORD, what, NULL, NULL, NULL);
 			pli_buf_putc(t->out, '\n');
 		}
 		for (size_t k = 0; k < tr->n; k++)
@@ -229,12 +219,13 @@ section_range(struct text_ctx *t)
 		pli_buf_cleanup(&o);
 	}
 	pli_buf_init(&s);
-	trf(t, &s, S_RANGE_IS, port, txt(t, range_names[p->range]), lo, hi);
+	web_trf_text(&s, t->wl, S_RANGE_IS, port, txt(t, range_names[p->range]), lo, hi);
 	pli_buf_putc(&s, ' ');
-	trf(t, &s, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
-	    NULL, NULL, NULL);
+	web_trf_text(&s, t->wl,
+	             p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
+	             NULL, NULL, NULL);
 	pli_buf_putc(&s, ' ');
-	trf(t, &s, S_EPHEMERAL, elo, ehi, src, NULL);
+	web_trf_text(&s, t->wl, S_EPHEMERAL, elo, ehi, src, NULL);
 	pli_buf_putc(&s, ' ');
 	pli_buf_puts(&s, txt(t, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
 	wrap(t, pli_buf_str(&s), 2);
@@ -317,7 +308,7 @@ section_facts(struct text_ctx *t, int uses)
 
 		snprintf(n, sizeof(n), "%u", p->port);
 		pli_buf_init(&line);
-		trf(t, &line, S_NO_CURATED, n, NULL, NULL, NULL);
+		web_trf_text(&line, t->wl, S_NO_CURATED, n, NULL, NULL, NULL);
 		wrap(t, pli_buf_str(&line), 2);
 		pli_buf_cleanup(&line);
 	} else {
@@ -377,16 +368,16 @@ live_listener(struct text_ctx *t, const struct pl_page_listener *l)
 
 		snprintf(pid, sizeof(pid), "%d", (int)l->pid);
 		snprintf(unit, sizeof(unit), "%s%s", l->unit[0] ? ", " : "", l->unit);
-		trf(t, &line, S_LIVE_PROC, l->process, pid, l->user, unit);
+		web_trf_text(&line, t->wl, S_LIVE_PROC, l->process, pid, l->user, unit);
 	} else if (l->owner == 1) {
-		trf(t, &line, geteuid() != 0 ? S_LIVE_HIDDEN : S_LIVE_INVISIBLE, l->user, NULL,
-		    NULL, NULL);
+		web_trf_text(&line, t->wl, geteuid() != 0 ? S_LIVE_HIDDEN : S_LIVE_INVISIBLE,
+		             l->user, NULL, NULL, NULL);
 	} else {
 		pli_buf_puts(&line, txt(t, S_LIVE_KERNEL));
 	}
 	if (strcmp(l->netns, "host") != 0) {
 		pli_buf_putc(&line, ' ');
-		trf(t, &line, S_LIVE_NETNS, l->netns, NULL, NULL, NULL);
+		web_trf_text(&line, t->wl, S_LIVE_NETNS, l->netns, NULL, NULL, NULL);
 	}
 	for (unsigned f = 0; f < PL_SFLAG_COUNT; f++)
 		if (l->flags & (1u << f))
@@ -424,7 +415,7 @@ section_live(struct text_ctx *t)
 		struct pl_buf line;
 
 		pli_buf_init(&line);
-		trf(t, &line, S_LIVE_UNAVAILABLE, live->error, NULL, NULL, NULL);
+		web_trf_text(&line, t->wl, S_LIVE_UNAVAILABLE, live->error, NULL, NULL, NULL);
 		wrap(t, pli_buf_str(&line), 2);
 		pli_buf_cleanup(&line);
 		return;
@@ -437,7 +428,7 @@ section_live(struct text_ctx *t)
 		snprintf(more, sizeof(more), "%zu", live->n_listeners_total - live->n_listeners);
 		snprintf(cmd, sizeof(cmd), "portlens listen --port %u", t->page->port);
 		pli_buf_puts(t->out, "  ");
-		trf(t, t->out, S_MORE_LISTENERS, more, cmd, NULL, NULL);
+		web_trf_text(t->out, t->wl, S_MORE_LISTENERS, more, cmd, NULL, NULL);
 		pli_buf_putc(t->out, '\n');
 	}
 	if (!live->n_listeners_total)
@@ -448,8 +439,9 @@ section_live(struct text_ctx *t)
 		snprintf(n, sizeof(n), "%zu", live->n_conns);
 		snprintf(port, sizeof(port), "%u", t->page->port);
 		pli_buf_puts(t->out, "  ");
-		trf(t, t->out, live->n_conns == 1 ? S_LIVE_CONNS_ONE : S_LIVE_CONNS_MANY, n, port,
-		    NULL, NULL);
+		web_trf_text(t->out, t->wl,
+		             live->n_conns == 1 ? S_LIVE_CONNS_ONE : S_LIVE_CONNS_MANY, n, port,
+		             NULL, NULL);
 		for (unsigned st = 1; st < 16; st++) {
 			struct pl_sock tmp = {.state = (uint8_t)st};
 
@@ -462,7 +454,7 @@ section_live(struct text_ctx *t)
 	if (!live->processes_complete && geteuid() != 0)
 		wrap(t, txt(t, S_HIDDEN_PROCS), 2);
 	pli_buf_printf(t->out, "  %s", sgr(t, SGR_DIM));
-	trf(t, t->out, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
+	web_trf_text(t->out, t->wl, S_OBSERVED_VIA, live->source, NULL, NULL, NULL);
 	pli_buf_printf(t->out, "%s\n", sgr(t, SGR_RESET));
 }
 
