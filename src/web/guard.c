@@ -26,6 +26,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "core/deadline.h"
 #include "web/web_impl.h"
 
 static const char hexd[] = "0123456789abcdef";
@@ -33,10 +34,7 @@ static const char hexd[] = "0123456789abcdef";
 int64_t
 web_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return pli_clock_ms(CLOCK_MONOTONIC);
 }
 
 static void

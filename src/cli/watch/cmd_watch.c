@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/deadline.h"
 #include "cli/opts.h"
 #include "cli/sockets/render_sockets.h"
 #include "cli/watch/watch_cmd.h"
@@ -135,24 +136,6 @@ parse_args(struct watch_run *w, int argc, char **argv)
 	return rc;
 }
 
-static int64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct watch_pending *
 watch_pending_new(struct watch_run *w)
 {
@@ -164,7 +147,7 @@ watch_pending_new(struct watch_run *w)
 	}
 	p = &w->pending[w->n_pending++];
 	memset(p, 0, sizeof(*p));
-	p->time_ms = wall_ms();
+	p->time_ms = pli_clock_ms(CLOCK_REALTIME);
 	p->off = w->batch.len;
 	snprintf(p->id, sizeof(p->id), "%s-%llu", w->id_prefix,
 	         (unsigned long long)(w->seq + w->n_pending));
@@ -453,15 +436,16 @@ setup(struct watch_run *w, struct pl_watch_bpf **bpf, int *sfd)
 static int
 loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_snap *prev)
 {
-	int64_t end = w->duration_s ? mono_ms() + (int64_t)w->duration_s * 1000 : 0;
-	int64_t next_tick = mono_ms() + w->interval_ms;
+	int64_t end =
+	    w->duration_s ? pli_clock_ms(CLOCK_MONOTONIC) + (int64_t)w->duration_s * 1000 : 0;
+	int64_t next_tick = pli_clock_ms(CLOCK_MONOTONIC) + w->interval_ms;
 	int rc = PL_EXIT_OK;
 
 	while (rc == PL_EXIT_OK) {
 		struct pollfd pfd[3] = {{.fd = sfd, .events = POLLIN},
 		                        {.fd = bpf ? pl_watch_bpf_fd(bpf) : -1, .events = POLLIN},
 		                        {.fd = watch_scan_fd(w), .events = POLLIN}};
-		int64_t now = mono_ms(), wait = next_tick - now;
+		int64_t now = pli_clock_ms(CLOCK_MONOTONIC), wait = next_tick - now;
 
 		if (end && now >= end)
 			break;
@@ -483,8 +467,8 @@ loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_sna
 		}
 		if (pfd[2].revents & POLLIN)
 			watch_scan_reap(w);
-		if (w->scan && mono_ms() >= watch_scan_due(w))
-			watch_scan_start(w, mono_ms());
+		if (w->scan && pli_clock_ms(CLOCK_MONOTONIC) >= watch_scan_due(w))
+			watch_scan_start(w, pli_clock_ms(CLOCK_MONOTONIC));
 		if (bpf && (pfd[1].revents & POLLIN)) {
 			/* a burst (a service binding several ports, a churn) is one look */
 			struct timespec gather = {.tv_nsec = COALESCE_MS * 1000000L};
@@ -496,12 +480,12 @@ loop(struct watch_run *w, struct pl_watch_bpf *bpf, int sfd, struct pl_watch_sna
 			rc = look(w, prev, 1);
 			continue;
 		}
-		if (mono_ms() >= next_tick) {
+		if (pli_clock_ms(CLOCK_MONOTONIC) >= next_tick) {
 			w->source = "poll";
 			rc = look(w, prev, 0);
 			watch_db_retry(w, prev);
 			watch_log_rotate_check(w);
-			next_tick = mono_ms() + w->interval_ms;
+			next_tick = pli_clock_ms(CLOCK_MONOTONIC) + w->interval_ms;
 		}
 	}
 	return rc;

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/deadline.h"
 #include "cli/diff/scan_load.h"
 #include "cli/watch/watch_cmd.h"
 #include "portlens/diff.h"
@@ -48,15 +49,6 @@ struct watch_scan {
 	int have_last;
 	uint64_t runs, skipped;
 };
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* "90", "90s", "15m", "1h", "1d" -> seconds; 0 when not a duration. */
 static unsigned
@@ -253,7 +245,7 @@ watch_scan_setup(struct watch_run *w, const char *dir)
 	fprintf(w->cli->err, "%s: watch: scanning every %u s: %s%s\n", w->cli->prog, s->every_s,
 	        w->scan_spec,
 	        s->have_last ? " (compared with the last scan before the restart)" : "");
-	s->due_ms = mono_ms();
+	s->due_ms = pli_clock_ms(CLOCK_MONOTONIC);
 	return PL_EXIT_OK;
 }
 

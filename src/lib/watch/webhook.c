@@ -119,20 +119,11 @@ pl_http_status(const char *buf, size_t len)
 	return (int)code;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int
 wait_fd(int fd, short ev, int64_t deadline)
 {
 	struct pollfd p = {.fd = fd, .events = ev};
-	int64_t left = deadline - now_ms();
+	int64_t left = deadline - pli_clock_ms(CLOCK_MONOTONIC);
 
 	if (left <= 0)
 		return 0;
@@ -181,7 +172,7 @@ static int
 post(const struct pl_url *u, void *tls_ctx, const char *body, size_t len, const char *id,
      unsigned timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = pli_clock_ms(CLOCK_MONOTONIC) + timeout_ms;
 	struct pl_buf req;
 	char resp[512];
 	size_t off = 0, got = 0;
@@ -251,7 +242,7 @@ nap(struct pl_webhook *h, unsigned ms)
 
 	if (h->stop) {
 		/* draining: keep backing off, but never past the drain deadline */
-		int64_t left = h->drain_until_ms - now_ms();
+		int64_t left = h->drain_until_ms - pli_clock_ms(CLOCK_MONOTONIC);
 
 		if (left <= 0)
 			return;
@@ -290,7 +281,7 @@ run(void *arg)
 		size_t n;
 		int status;
 
-		if (h->stop && now_ms() >= h->drain_until_ms)
+		if (h->stop && pli_clock_ms(CLOCK_MONOTONIC) >= h->drain_until_ms)
 			break;
 		n = next_line(h, buf, LINE_MAX_BYTES);
 		if (n == 0 && h->next_fd >= 0) {
@@ -437,7 +428,7 @@ pl_webhook_stop(struct pl_webhook *h, unsigned drain_ms, struct pl_webhook_stats
 		return;
 	pthread_mutex_lock(&h->mu);
 	h->stop = 1;
-	h->drain_until_ms = now_ms() + drain_ms;
+	h->drain_until_ms = pli_clock_ms(CLOCK_MONOTONIC) + drain_ms;
 	pthread_cond_signal(&h->cv);
 	pthread_mutex_unlock(&h->mu);
 	pthread_join(h->thread, NULL);

@@ -16,16 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/deadline.h"
 #include "watch/watch_impl.h"
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Waits for what OpenSSL asked for (read or write); 0 on timeout or another error. */
 static int
@@ -33,7 +25,7 @@ tls_wait(SSL *ssl, int fd, int r, int64_t deadline)
 {
 	int e = SSL_get_error(ssl, r);
 	struct pollfd p = {.fd = fd};
-	int64_t left = deadline - mono_ms();
+	int64_t left = deadline - pli_clock_ms(CLOCK_MONOTONIC);
 
 	if (e == SSL_ERROR_WANT_READ)
 		p.events = POLLIN;
