@@ -59,65 +59,45 @@ ns_find_or_add(struct ns_list *l, uint64_t ino)
 	return &l->v[l->n++];
 }
 
+/*
+ * Every network namespace other than ours (inode own) that dirpath's entries lead to:
+ * by name, the files of /run/netns; by_pid, /proc/PID/ns/net of each process, the first
+ * PID of a namespace kept to enter it through.
+ */
 static enum pl_rc
-find_named(struct ns_list *l, uint64_t own)
+find_in(struct ns_list *l, uint64_t own, const char *dirpath, int by_pid)
 {
 	char path[600];
 	struct dirent *d;
-	DIR *dir = opendir(RUN_NETNS);
+	DIR *dir = opendir(dirpath);
+	enum pl_rc rc = PL_OK;
 
 	if (!dir)
 		return PL_OK;
-	while ((d = readdir(dir)) != NULL) {
+	while (rc == PL_OK && (d = readdir(dir)) != NULL) {
 		struct ns_found *f;
 		struct stat st;
+		char *end = NULL;
+		long pid = by_pid ? strtol(d->d_name, &end, 10) : 0;
 
-		if (d->d_name[0] == '.')
+		if (by_pid ? (*end || pid <= 0) : d->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), RUN_NETNS "/%s", d->d_name);
+		if (by_pid)
+			snprintf(path, sizeof(path), "%s/%ld/ns/net", dirpath, pid);
+		else
+			snprintf(path, sizeof(path), "%s/%s", dirpath, d->d_name);
 		if (stat(path, &st) != 0 || (uint64_t)st.st_ino == own)
 			continue;
 		f = ns_find_or_add(l, st.st_ino);
-		if (!f) {
-			closedir(dir);
-			return PL_ERR_NOMEM;
-		}
-		snprintf(f->name, sizeof(f->name), "%s", d->d_name);
-	}
-	closedir(dir);
-	return PL_OK;
-}
-
-static enum pl_rc
-find_by_process(struct ns_list *l, uint64_t own, const char *proc_root)
-{
-	char path[600];
-	struct dirent *d;
-	DIR *dir = opendir(proc_root);
-
-	if (!dir)
-		return PL_OK;
-	while ((d = readdir(dir)) != NULL) {
-		struct ns_found *f;
-		struct stat st;
-		char *end;
-		long pid = strtol(d->d_name, &end, 10);
-
-		if (*end || pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%ld/ns/net", proc_root, pid);
-		if (stat(path, &st) != 0 || (uint64_t)st.st_ino == own)
-			continue;
-		f = ns_find_or_add(l, st.st_ino);
-		if (!f) {
-			closedir(dir);
-			return PL_ERR_NOMEM;
-		}
-		if (!f->pid)
+		if (!f)
+			rc = PL_ERR_NOMEM;
+		else if (!by_pid)
+			snprintf(f->name, sizeof(f->name), "%s", d->d_name);
+		else if (!f->pid)
 			f->pid = (int32_t)pid;
 	}
 	closedir(dir);
-	return PL_OK;
+	return rc;
 }
 
 static void *
@@ -210,9 +190,9 @@ pli_collect_other_ns(struct pl_collect_ctx *c, struct pl_sockset *set, const cha
 	uint64_t own = set->netns[0].ino;
 	enum pl_rc rc;
 
-	rc = find_named(&l, own);
+	rc = find_in(&l, own, RUN_NETNS, 0);
 	if (rc == PL_OK)
-		rc = find_by_process(&l, own, proc_root);
+		rc = find_in(&l, own, proc_root, 1);
 	for (size_t i = 0; i < l.n && rc == PL_OK; i++) {
 		rc = add_netns(set, &l.v[i], proc_root);
 		if (rc == PL_OK)

@@ -45,14 +45,7 @@ pl_watch_scan_event_json(struct pl_buf *out, const char *id, uint64_t seq, int64
 	const char *kind = pl_watch_scan_kind(c);
 	struct pl_jsonw w;
 
-	pli_jsonw_init(&w, out, 0);
-	pli_jsonw_object(&w);
-	pli_jsonw_kstr(&w, "schema", "portlens.watch/1");
-	pli_jsonw_kstr(&w, "id", id);
-	pli_jsonw_kint(&w, "seq", (int64_t)seq);
-	pli_jsonw_kint(&w, "time_ms", time_ms);
-	pli_jsonw_kstr(&w, "event", kind ? kind : "state");
-	pli_jsonw_kstr(&w, "source", "scan");
+	watch_event_begin(&w, out, id, seq, time_ms, kind ? kind : "state", "scan");
 	pli_jsonw_kstr(&w, "host", h->addr);
 	pli_jsonw_kstr(&w, "proto", pl_proto_name((enum pl_proto)p->proto));
 	pli_jsonw_kint(&w, "port", p->port);

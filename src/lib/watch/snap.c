@@ -177,19 +177,26 @@ pl_watch_snap_same(const struct pl_watch_snap *a, const struct pl_watch_snap *b)
 }
 
 void
+watch_event_begin(struct pl_jsonw *w, struct pl_buf *out, const char *id, uint64_t seq,
+                  int64_t time_ms, const char *event, const char *source)
+{
+	pli_jsonw_init(w, out, 0);
+	pli_jsonw_object(w);
+	pli_jsonw_kstr(w, "schema", "portlens.watch/1");
+	pli_jsonw_kstr(w, "id", id);
+	pli_jsonw_kint(w, "seq", (int64_t)seq);
+	pli_jsonw_kint(w, "time_ms", time_ms);
+	pli_jsonw_kstr(w, "event", event);
+	pli_jsonw_kstr(w, "source", source);
+}
+
+void
 pl_watch_event_json(struct pl_buf *out, const char *id, uint64_t seq, int64_t time_ms, int gone,
                     const char *source, const struct pl_watch_listener *l)
 {
 	struct pl_jsonw w;
 
-	pli_jsonw_init(&w, out, 0);
-	pli_jsonw_object(&w);
-	pli_jsonw_kstr(&w, "schema", "portlens.watch/1");
-	pli_jsonw_kstr(&w, "id", id);
-	pli_jsonw_kint(&w, "seq", (int64_t)seq);
-	pli_jsonw_kint(&w, "time_ms", time_ms);
-	pli_jsonw_kstr(&w, "event", gone ? "gone" : "new");
-	pli_jsonw_kstr(&w, "source", source);
+	watch_event_begin(&w, out, id, seq, time_ms, gone ? "gone" : "new", source);
 	pli_jsonw_kstr(&w, "proto", l->label);
 	pli_jsonw_kstr(&w, "addr", l->addr);
 	pli_jsonw_kint(&w, "port", l->key.port);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * watch/watch_impl.h - internals shared by the files of src/lib/watch: the TLS side of
- * the webhook (webhook_tls.c), kept behind void pointers so webhook.c needs no OpenSSL
- * header.
+ * watch/watch_impl.h - internals shared by the files of src/lib/watch: the head every
+ * event line starts with, and the TLS side of the webhook (webhook_tls.c), kept behind
+ * void pointers so webhook.c needs no OpenSSL header.
  */
 #ifndef PL_WATCH_IMPL_H
 #define PL_WATCH_IMPL_H
@@ -11,6 +11,12 @@
 #include <stdio.h>
 
 #include "portlens/watch.h"
+#include "core/jsonw.h"
+
+/* Opens an event line in out: the object and its first fields (schema portlens.watch/1,
+ * id, seq, time_ms, event, source), for the fields of its kind to follow. */
+void watch_event_begin(struct pl_jsonw *w, struct pl_buf *out, const char *id, uint64_t seq,
+                       int64_t time_ms, const char *event, const char *source);
 
 /* A client context that verifies against the system's trust store; NULL on failure. */
 void *webhook_tls_ctx_new(void);
