@@ -168,7 +168,8 @@ const char *const web_strings_ko[S_COUNT] = {
     [S_DELETE_SCAN] = "이 스캔 삭제",
     [S_NOT_A_PORT] = "{1}은(는) 포트가 아닙니다: 포트는 0-65535입니다",
     [S_LANG_UNKNOWN] = "이 페이지의 “{1}” 버전은 없어 {2}(으)로 보여 드립니다. 언어: {3}.",
-    [S_REASON_EXPOSED_FACT] = "{1}에서 루프백 밖으로 열려 있음: {2} (위험도 {3})",
+    [S_REASON_EXPOSED_FACT] =
+        "{1}에서 루프백 밖으로 열려 있음. 이 포트로 알려진 것: {2} (위험도 {3})",
     [S_REASON_EXPOSED_PLAINTEXT] =
         "{1}에서 루프백 밖으로 열려 있음: 비밀번호를 평문으로 보내는 원격 로그인 포트",
     [S_REASON_UNASSIGNED] = "IANA 레지스트리에서 {1}/{2}은(는) 미할당입니다: 무엇인지 알고 있으며, "

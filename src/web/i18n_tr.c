@@ -167,7 +167,8 @@ const char *const web_strings_tr[S_COUNT] = {
     [S_DELETE_SCAN] = "Bu taramayı sil",
     [S_NOT_A_PORT] = "{1} bir port değil: portlar 0-65535 arasındadır",
     [S_LANG_UNKNOWN] = "Bu sayfanın “{1}” sürümü yok: {2} olarak gösteriliyor. Diller: {3}.",
-    [S_REASON_EXPOSED_FACT] = "{1} üzerinde, loopback dışında dinliyor: {2} ({3} risk)",
+    [S_REASON_EXPOSED_FACT] =
+        "{1} üzerinde, loopback dışında dinliyor; bu portun bilinen kullanımı: {2} ({3} risk)",
     [S_REASON_EXPOSED_PLAINTEXT] = "{1} üzerinde, loopback dışında, protokolü parolaları düz metin "
                                    "gönderen bir uzak oturum portunda dinliyor",
     [S_REASON_UNASSIGNED] = "IANA kaydı {1}/{2} portunu Atanmamış olarak listeliyor: bunun ne "
