@@ -10,31 +10,20 @@
 # Usage: bench/listen/run.sh [PORTLENS] (default build/src/cli/portlens)
 #   SIZES="1000 20000 100000" RUNS=10 PROCS=20 bench/listen/run.sh
 # Needs root (raised fd limits); only binds 127.0.0.0/8.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PL=$(readlink -f "${1:-build/src/cli/portlens}")
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
 SIZES=${SIZES:-"1000 20000 100000"}
 RUNS=${RUNS:-10}
 PROCS=${PROCS:-20}
-for tool in ss lsof hyperfine python3; do
-	command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 1; }
-done
-[ "$(id -u)" -eq 0 ] || { echo "bench: run as root (fd limits, all processes)" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/portlens-bench-listen.XXXXXX)
-HOLDER=""
-cleanup() {
-	[ -n "$HOLDER" ] && kill "$HOLDER" 2>/dev/null && wait "$HOLDER" 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_need ss lsof hyperfine python3
+bench_need_root "fd limits, all processes"
+bench_workdir listen
+WORK=$BENCH_DIR
 
-PORTLENS="$PL listen --tcp"
+PL_LISTEN="$PORTLENS listen --tcp"
 SS="ss -tlnp"
 LSOF="lsof -nP -iTCP -sTCP:LISTEN"
-
-maxrss() { # maxrss CMD... -> KiB
-	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
-}
 
 printf "%-8s %10s %10s %10s %8s %8s %9s %9s %9s   %s\n" sockets portlens ss lsof "pl/ss" \
 	"pl/lsof" "rss_pl" "rss_ss" "rss_lsof" "cpu(user+sys) pl/ss/lsof, ratios"
@@ -42,6 +31,7 @@ for n in $SIZES; do
 	: >"$WORK/ready"
 	python3 bench/listen/hold.py "$n" "$PROCS" "$WORK/ready" &
 	HOLDER=$!
+	BENCH_PIDS=("$HOLDER")
 	for _ in $(seq 600); do
 		[ "$(wc -l <"$WORK/ready")" -ge "$PROCS" ] && break
 		sleep 0.1
@@ -49,7 +39,7 @@ for n in $SIZES; do
 	# The same socket set: every LISTEN tcp socket as LOCAL:PORT from both tools (ss
 	# writes a dual-stack wildcard as *:PORT). The benchmark's own sockets (127.77/16)
 	# must match exactly; elsewhere other programs may come and go between the two runs.
-	"$PL" listen --tcp --csv --no-processes |
+	"$PORTLENS" listen --tcp --csv --no-processes |
 		awk -F, 'NR > 1 {print ($3 == "dual" ? "*" : $5) ":" $6}' | sort >"$WORK/pl.set"
 	ss -Htln | awk '{print $4}' | sed 's/^\[\(.*\)\]:/\1:/' | sort >"$WORK/ss.set"
 	if ! cmp -s <(grep '^127\.77\.' "$WORK/pl.set") <(grep '^127\.77\.' "$WORK/ss.set"); then
@@ -63,10 +53,10 @@ for n in $SIZES; do
 		{ echo "bench: expected $n benchmark sockets" >&2; exit 1; }
 	lruns=$RUNS
 	[ "$n" -ge 100000 ] && lruns=3
-	hyperfine -N -w 2 -r "$RUNS" --export-json "$WORK/a.json" "$PORTLENS" "$SS" >/dev/null 2>&1
+	hyperfine -N -w 2 -r "$RUNS" --export-json "$WORK/a.json" "$PL_LISTEN" "$SS" >/dev/null 2>&1
 	hyperfine -N -w 1 -r "$lruns" --export-json "$WORK/b.json" "$LSOF" >/dev/null 2>&1
-	python3 - "$n" "$WORK/a.json" "$WORK/b.json" "$(maxrss $PORTLENS)" "$(maxrss $SS)" \
-		"$(maxrss $LSOF)" <<'PY'
+	python3 - "$n" "$WORK/a.json" "$WORK/b.json" "$(peak $PL_LISTEN)" "$(peak $SS)" \
+		"$(peak $LSOF)" <<'PY'
 import json, sys
 n, a, b, r1, r2, r3 = sys.argv[1:]
 ra, rb = json.load(open(a))["results"], json.load(open(b))["results"]
@@ -85,7 +75,7 @@ for what in ("min", "median"):
 PY
 	kill "$HOLDER"
 	wait "$HOLDER" 2>/dev/null || true
-	HOLDER=""
+	BENCH_PIDS=()
 done
-echo "(${PROCS} holder processes; portlens: $PORTLENS; hyperfine means over $RUNS runs," \
+echo "(${PROCS} holder processes; portlens: $PL_LISTEN; hyperfine means over $RUNS runs," \
 	"lsof 3 runs at 100k; $(nproc) CPUs; $(uname -r))"

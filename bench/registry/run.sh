@@ -9,17 +9,17 @@
 #     is portlens no slower than the pair (ratio <= 1).
 #  3. in-process: pl_registry_lookup vs libc getservbyport (lookup_bench).
 # Usage: bench/registry/run.sh [BUILD_DIR]   (default: build)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-build=${1:-build}
-pl=$build/src/cli/portlens
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
+build=$(dirname "$(dirname "$(dirname "$PORTLENS")")")
+bench_workdir registry
+out=$BENCH_DIR
 
 # getent exits 2 for 2323: Debian's /etc/services (netbase) does not list it at all.
 # -i keeps hyperfine timing it; the lookup work (reading the whole file) is the same.
 hyperfine -N -i --warmup 50 --runs 500 --export-json "$out/h.json" \
-	"$pl 2323" "$pl 2323 --no-live" "getent services 2323" >"$out/h.txt" 2>&1
+	"$PORTLENS 2323" "$PORTLENS 2323 --no-live" "getent services 2323" >"$out/h.txt" 2>&1
 python3 - "$out/h.json" <<'P'
 import json, sys
 r = {x["command"].split("/")[-1]: x for x in json.load(open(sys.argv[1]))["results"]}
@@ -51,11 +51,11 @@ open(sys.argv[2], "w").write("%d\n" % len(keep))
 time.sleep(600)
 PY
 holder=$!
-trap 'kill $holder 2>/dev/null; rm -rf "$out"' EXIT
+BENCH_PIDS+=($holder)
 for _ in $(seq 600); do [ -s "$out/ready" ] && break; sleep 0.1; done
 echo "with $(cat "$out/ready") more TCP sockets open ($(ss -Htan | wc -l) in all):"
 hyperfine -N -i --warmup 30 --runs 300 --export-json "$out/m.json" \
-	"$pl 2323" "getent services 2323" "ss -tuln 'sport = :2323'" >"$out/m.txt" 2>&1
+	"$PORTLENS 2323" "getent services 2323" "ss -tuln 'sport = :2323'" >"$out/m.txt" 2>&1
 python3 - "$out/m.json" <<'P'
 import json, sys
 r = {x["command"].split("/")[-1]: x for x in json.load(open(sys.argv[1]))["results"]}

@@ -3,13 +3,13 @@
 # `portlens site`: time and size of the full static export (every port with registry or
 # knowledge data, four languages), beside the time `cp -r` takes to copy the result (the
 # floor for writing that many files on this disk). Usage: bench/site/run.sh BUILD_DIR
-set -euo pipefail
-build=${1:-build}
-exe=$(realpath "$build/src/cli/portlens")
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
+bench_workdir site
+tmp=$BENCH_DIR
 start=$(date +%s.%N)
-"$exe" site "$tmp/site" --base-url https://ports.example/ >"$tmp/summary"
+"$PORTLENS" site "$tmp/site" --base-url https://ports.example/ >"$tmp/summary"
 end=$(date +%s.%N)
 copy_start=$(date +%s.%N)
 cp -r "$tmp/site" "$tmp/copy"

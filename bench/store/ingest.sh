@@ -10,21 +10,16 @@
 # client's (read from /proc: the postmaster and its children). Peer for SQLite:
 # sqlite3's own `.import` of the same rows as CSV, when the sqlite3 shell is installed.
 # Usage: bench/store/ingest.sh [PORTLENS]   N=1000000
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PL=$(readlink -f "${1:-build/src/cli/portlens}")
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
 N=${N:-1000000}
-[ "$(id -u)" -eq 0 ] || { echo "bench: run as root (initdb as postgres)" >&2; exit 1; }
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-D=$(mktemp -d /tmp/portlens-bench-store.XXXXXX)
-chown postgres "$D"
-cleanup() {
-	su postgres -c "$PGBIN/pg_ctl -D $D/data -m immediate -w stop" >/dev/null 2>&1 || true
-	rm -rf "$D"
-}
-trap cleanup EXIT
-su postgres -c "$PGBIN/initdb -D $D/data -A trust -U postgres" >/dev/null
-su postgres -c "$PGBIN/pg_ctl -D $D/data -o \"-k $D -c listen_addresses=''\" -l $D/log -w start" >/dev/null
+bench_need_root "initdb as postgres"
+bench_workdir store
+D=$BENCH_DIR
+# shellcheck source=../../tests/lab/store/pg_server.sh
+. tests/lab/store/pg_server.sh
+bench_on_exit pg_server_stop
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 python3 - "$D/rows.json" "$D/rows.csv" "$N" <<'PY'
 import sys
@@ -39,22 +34,20 @@ PY
 # CPU seconds used so far by the PostgreSQL server: the postmaster, its children that
 # exited (the benchmark's backends) and those still running (WAL writer, checkpointer...)
 pg_cpu() {
-	local pm t=0 c
-	pm=$(head -1 "$D/data/postmaster.pid")
-	t=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat")
+	local pm t c
+	pm=$(head -1 "$PG_DIR/data/postmaster.pid")
+	t=$(tree_ticks_ended "$pm")
 	for c in $(pgrep -P "$pm"); do
-		t=$((t + $(awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || echo 0)))
+		t=$((t + $(ticks "$c" 2>/dev/null || echo 0)))
 	done
 	echo "$t"
 }
 # (after a second: the client's backend has exited and been reaped, so it is counted once)
-pg_cpu_since() { sleep 1; python3 -c "print('%.2f' % (($(pg_cpu) - $1) / $(getconf CLK_TCK)))"; }
-# wall seconds and CPU seconds (user+sys, steadier on a shared machine) of a command
-t() { /usr/bin/time -f "%e %U %S" -o "$D/time" "$@" >/dev/null; awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$D/time"; }
-read -r parse_w parse_c < <(t "$PL" diff -q "$D/rows.json" "$D/rows.json")
-read -r sq_w sq_c < <(t "$PL" import --db "$D/s.db" "$D/rows.json")
+pg_cpu_since() { sleep 1; python3 -c "print('%.2f' % (($(pg_cpu) - $1) / $BENCH_HZ))"; }
+read -r parse_w parse_c < <(timed "$PORTLENS" diff -q "$D/rows.json" "$D/rows.json")
+read -r sq_w sq_c < <(timed "$PORTLENS" import --db "$D/s.db" "$D/rows.json")
 pg0=$(pg_cpu)
-read -r pg_w pg_c < <(t "$PL" import --db "postgresql:///postgres?host=$D&user=postgres" "$D/rows.json")
+read -r pg_w pg_c < <(timed "$PORTLENS" import --db "$PG_URL" "$D/rows.json")
 pg_s=$(pg_cpu_since "$pg0")
 rate() { python3 -c "print('%d' % ($N / max($1, 0.001)))"; }
 echo "portlens import of $N results (wall s / CPU s of the portlens process / rows per wall s / rows per CPU s):"
@@ -62,17 +55,17 @@ echo "  SQLite      $sq_w / $sq_c / $(rate "$sq_w") / $(rate "$sq_c")"
 echo "  PostgreSQL  $pg_w / $pg_c / $(rate "$pg_w") / $(rate "$pg_c")   (portlens only; the server used $pg_s s CPU)"
 echo "  parsing the file twice (diff -q F F): $parse_w / $parse_c"
 # the store alone, without a file to parse (bench/store/store_bench.c, built with portlens)
-SB=$(dirname "$PL")/../../bench/store/store_bench
+SB=$(dirname "$PORTLENS")/../../bench/store/store_bench
 if [ -x "$SB" ]; then
 	echo "the store alone (store_bench: the same rows made in memory, batches of 10,000, one transaction):"
 	echo "  $("$SB" "$D/bench.db" "$N")"
-	su postgres -c "psql -h $D -U postgres -AtqX -c 'CREATE DATABASE alone' postgres"
+	pg_psql 'CREATE DATABASE alone'
 	pg0=$(pg_cpu)
-	echo "  $("$SB" "postgresql:///alone?host=$D&user=postgres" "$N")   (this process only; the server used $(pg_cpu_since "$pg0") s CPU)"
+	echo "  $("$SB" "postgresql:///alone?host=$PG_DIR&user=postgres" "$N")   (this process only; the server used $(pg_cpu_since "$pg0") s CPU)"
 fi
 if command -v sqlite3 >/dev/null; then
 	sqlite3 "$D/peer.db" "CREATE TABLE r(id INTEGER PRIMARY KEY, addr TEXT, port INTEGER, proto TEXT, state TEXT, service TEXT);"
-	read -r pe_w pe_c < <(t sqlite3 "$D/peer.db" -cmd ".mode csv" ".import $D/rows.csv r")
+	read -r pe_w pe_c < <(timed sqlite3 "$D/peer.db" -cmd ".mode csv" ".import $D/rows.csv r")
 	echo "  peer: sqlite3 .import of the same rows as CSV $pe_w / $pe_c; ratio portlens/sqlite3 wall $(python3 -c "print('%.2f' % ($sq_w / max($pe_w, 0.001)))"), CPU $(python3 -c "print('%.2f' % ($sq_c / max($pe_c, 0.001)))")"
 fi
 echo "load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -16,20 +16,18 @@
 #
 # Prints the time of each, the ratio, and an accuracy table: service, product, version
 # right, and versions reported wrong. Needs root (lab namespaces).
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-build}
-PL=$(realpath "$ROOT/$BUILD/src/cli/portlens")
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
+ROOT=$BENCH_ROOT
 ROUNDS=${ROUNDS:-1}
 PY=/usr/bin/python3
+bench_need_root "lab namespaces"
+bench_need nmap /usr/sbin/mosquitto /usr/sbin/dnsmasq /usr/bin/Xvnc /usr/bin/mariadb
 source "$ROOT/tests/lab/lab.sh"
 source "$ROOT/tests/lab/probe/services.sh"
 source "$ROOT/tests/lab/probe/apps_servers.sh"
 lab_require_root
-command -v nmap >/dev/null || { echo "SKIP: nmap not installed" >&2; exit 77; }
-for b in /usr/sbin/mosquitto /usr/sbin/dnsmasq /usr/bin/Xvnc /usr/bin/mariadb; do
-	[ -x "$b" ] || { echo "SKIP: $b not installed" >&2; exit 77; }
-done
 apps_require
 lab_init svbench
 svc_lab_up unusual
@@ -76,7 +74,7 @@ for r in $(seq 1 "$ROUNDS"); do
 		[ $((r % 2)) -eq 0 ] && who=$([ "$who" = pl ] && echo nm || echo pl)
 		t0=$(now)
 		if [ "$who" = pl ]; then
-			lab_exec cli "$PL" scan "$SVC_ADDR" -p "$PORTS" --sV -oJ - \
+			lab_exec cli "$PORTLENS" scan "$SVC_ADDR" -p "$PORTS" --sV -oJ - \
 				>"$D/pl.jsonl" 2>/dev/null
 			pl_t+=("$($PY -c "print($(now) - $t0)")")
 		else

@@ -9,30 +9,21 @@
 # close listeners (every namespace counts), and each such change costs a full look.
 # Usage: bench/watch/idle.sh [PORTLENS]   DURATION=60
 # Needs root.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PL=$(readlink -f "${1:-build/src/cli/portlens}")
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
 SECONDS_=${DURATION:-60}
-[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/portlens-bench-idle.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-HZ=$(getconf CLK_TCK)
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-pct() { python3 -c "print('%.2f' % (100.0 * $1 / $HZ / $2))"; }
+bench_need_root "all processes' sockets, namespaces"
+bench_workdir idle
+WORK=$BENCH_DIR
 
 measure() { # NAME ARGS...: one watch, SECONDS_ of its CPU
 	local name=$1 w w0 w1 n0 n1
 	shift
-	"$PL" watch --state-dir "$WORK/st-$name" --json "$@" >"$WORK/ev-$name" 2>"$WORK/err-$name" &
+	"$PORTLENS" watch --state-dir "$WORK/st-$name" --json "$@" >"$WORK/ev-$name" 2>"$WORK/err-$name" &
 	w=$!
-	PIDS+=("$w")
-	for _ in $(seq 1 400); do grep -qs ' listeners' "$WORK/err-$name" && break; sleep 0.05; done
+	BENCH_PIDS+=("$w")
+	wait_grep ' listeners' "$WORK/err-$name" 20 || true
 	sleep 2
 	n0=$(wc -l <"$WORK/ev-$name")
 	w0=$(ticks "$w")
@@ -65,7 +56,7 @@ isolated() { # NAME ARGS...
 		t1=$(awk "{print \$14 + \$15}" /proc/$w/stat)
 		kill -TERM $w; wait $w 2>/dev/null
 		echo "$t0 $t1 $(wc -l <"$1/ev-iso-$2")"
-	' "$PL" "$WORK" "$name" "$SECONDS_" "$@" >"$WORK/iso-$name"
+	' "$PORTLENS" "$WORK" "$name" "$SECONDS_" "$@" >"$WORK/iso-$name"
 	read -r t0 t1 nev <"$WORK/iso-$name"
 	echo "$name (isolated): ${SECONDS_} s: $(pct $((t1 - t0)) "$SECONDS_")% of a core; $nev events; load $(cut -d' ' -f1-3 /proc/loadavg); $(grep -o '([0-9]* looks woken by the kernel)' "$WORK/err-iso-$name" || true)"
 }
@@ -73,10 +64,10 @@ isolated bpf
 isolated poll --poll
 bash -c 'while :; do ss -Htuln >/dev/null; sleep 0.5; done' &
 S=$!
-PIDS+=($S)
+BENCH_PIDS+=($S)
 sleep 1
-s0=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$S/stat")
+s0=$(tree_ticks_ended "$S")
 sleep "$SECONDS_"
-s1=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$S/stat")
+s1=$(tree_ticks_ended "$S")
 echo "peer: ss -Htuln every 0.5 s: $(pct $((s1 - s0)) "$SECONDS_")% of a core"
 echo "namespaces on this machine: $(ip netns list 2>/dev/null | wc -l) named, $(ls -1 /run/netns 2>/dev/null | wc -l) in /run/netns"

@@ -9,54 +9,40 @@
 #    (a "new" and a "gone" event per port), and its CPU % is printed.
 # Usage: bench/watch/run.sh [PORTLENS]   IDLE=20 LOAD=10 RATE=1000 HOLD=0.5
 # Needs root. Binds only 127.0.0.1.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PL=$(readlink -f "${1:-build/src/cli/portlens}")
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
 IDLE=${IDLE:-20}
 LOAD=${LOAD:-10}
 RATE=${RATE:-1000}
 HOLD=${HOLD:-0.5}
-[ "$(id -u)" -eq 0 ] || { echo "bench: run as root" >&2; exit 1; }
-WORK=$(mktemp -d /tmp/portlens-bench-watch.XXXXXX)
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # utime + stime of one process
-tree_ticks() { # a process and its children that are still running (the ss loop)
-	local t=0 p
-	for p in $1 $(pgrep -P "$1" || true); do t=$((t + $(ticks "$p" 2>/dev/null || echo 0))); done
-	echo "$t"
-}
-HZ=$(getconf CLK_TCK)
-pct() { python3 -c "print('%.2f' % (100.0 * $1 / $HZ / $2))"; }
+bench_need_root "the kernel event source"
+bench_workdir watch
+WORK=$BENCH_DIR
 
-"$PL" watch --state-dir "$WORK/st" --json >"$WORK/events" 2>"$WORK/err" &
+"$PORTLENS" watch --state-dir "$WORK/st" --json >"$WORK/events" 2>"$WORK/err" &
 W=$!
-PIDS+=($W)
-for _ in $(seq 1 200); do grep -qs ' listeners' "$WORK/err" && break; sleep 0.05; done
+BENCH_PIDS+=($W)
+wait_grep ' listeners' "$WORK/err" || true
 grep -q 'events from the kernel' "$WORK/err" || { cat "$WORK/err"; echo "bench: no BPF source"; exit 1; }
 # the peer: ss every 0.5 s, its own CPU counted from the shell's children as they exit
 bash -c 'while :; do ss -Htuln >/dev/null; sleep 0.5; done' &
 S=$!
-PIDS+=($S)
+BENCH_PIDS+=($S)
 sleep 1
 w0=$(ticks "$W")
-s0=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$S/stat")
+s0=$(tree_ticks_ended "$S")
 sleep "$IDLE"
 w1=$(ticks "$W")
-s1=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$S/stat")
+s1=$(tree_ticks_ended "$S")
 kill "$S"
 kill -TERM "$W"
 wait "$W" 2>/dev/null || true
 echo "idle: $(grep -o 'stopped after .*' "$WORK/err") (other programs' listeners count too)"
-"$PL" watch --state-dir "$WORK/st" --json >"$WORK/events" 2>"$WORK/err" &
+"$PORTLENS" watch --state-dir "$WORK/st" --json >"$WORK/events" 2>"$WORK/err" &
 W=$!
-PIDS+=($W)
-for _ in $(seq 1 200); do grep -qs ' listeners' "$WORK/err" && break; sleep 0.05; done
+BENCH_PIDS+=($W)
+wait_grep ' listeners' "$WORK/err" || true
 wpct=$(pct $((w1 - w0)) "$IDLE")
 spct=$(pct $((s1 - s0)) "$IDLE")
 echo "idle ${IDLE}s: portlens watch ${wpct}% of a core, ss loop ${spct}%, ratio $(python3 -c "print('%.2f' % ($wpct / max($spct, 0.01)))")"

@@ -9,19 +9,12 @@
 # SQLite, and on PostgreSQL too when run as root (a server started here on a unix
 # socket, tests/lab/store/pg_server.sh). Target (issue 16): under 50 ms.
 # Usage: bench/web/host_page.sh [PORTLENS]
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-PL=$(readlink -f "${1:-build/src/cli/portlens}")
-for need in curl nginx python3; do
-	command -v "$need" >/dev/null || { echo "bench: $need not installed"; exit 77; }
-done
-W=$(mktemp -d /tmp/pl-bench-host-XXXXXX)
-PIDS=()
-cleanup_host() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$W"
-}
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
+bench_need curl nginx python3
+bench_workdir host
+W=$BENCH_DIR
 python3 - "$W" <<'PY'
 import json, sys
 d = sys.argv[1]
@@ -38,7 +31,6 @@ for k in range(100):
                                     "proto": "tcp", "service": "ssh", "product": "OpenSSH",
                                     "version": "9.%dp1" % (k // 25)}) + "\n")
 PY
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 time_page() { # URL: median and worst of 30 fetches, ms
 	curl -s -o /dev/null "$1"
 	for _ in $(seq 1 30); do curl -s -o /dev/null -w '%{time_total}\n' "$1"; done |
@@ -46,11 +38,11 @@ time_page() { # URL: median and worst of 30 fetches, ms
 }
 run_one() { # NAME DB
 	local name=$1 db=$2 port base med worst nmed nworst
-	"$PL" import -q --db "$db" "$W"/scan-*.jsonl
+	"$PORTLENS" import -q --db "$db" "$W"/scan-*.jsonl
 	port=$(free_port)
-	"$PL" serve --listen "127.0.0.1:$port" --db "$db" >"$W/serve-$name.out" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 1 100); do grep -q '^database:' "$W/serve-$name.out" 2>/dev/null && break; sleep 0.1; done
+	"$PORTLENS" serve --listen "127.0.0.1:$port" --db "$db" >"$W/serve-$name.out" 2>&1 &
+	BENCH_PIDS+=($!)
+	wait_grep '^database:' "$W/serve-$name.out" || true
 	base="http://127.0.0.1:$port"
 	curl -s "$base/hosts/198.18.0.7" >"$W/www/host-$name.html"
 	read -r med worst < <(time_page "$base/hosts/198.18.0.7")
@@ -65,14 +57,13 @@ events { worker_connections 64; }
 http { access_log off; server { listen 127.0.0.1:$NGINX_PORT; root $W/www; } }
 CONF
 nginx -c "$W/nginx.conf" -p "$W" &
-PIDS+=($!)
+BENCH_PIDS+=($!)
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-trap cleanup_host EXIT
 run_one sqlite "$W/host.db"
 if [ "$(id -u)" -eq 0 ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 	# shellcheck source=tests/lab/store/pg_server.sh
 	. tests/lab/store/pg_server.sh
-	trap 'cleanup_host; pg_server_stop' EXIT
+	bench_on_exit pg_server_stop # pg_server.sh replaced the exit trap
 	run_one postgresql "$PG_URL"
 fi
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,39 +6,20 @@
 # background noise hits both. Prints requests/s and p99 latency of each and the ratio.
 # Target (issue 6): portlens >= 0.5x nginx's requests per second.
 # Usage: [ROUNDS=3] bench/web/run.sh [BUILD_DIR] [SECONDS] [CONNECTIONS]  (default: build 10 64)
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-build=${1:-build}
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
 secs=${2:-10}
 conns=${3:-64}
-pl=$(realpath "$build/src/cli/portlens")
 threads=2
-for need in wrk nginx curl python3; do
-	command -v "$need" >/dev/null || { echo "bench/web: $need not installed (scripts/install-deps.sh)"; exit 77; }
-done
+bench_need wrk nginx curl python3
+bench_workdir web
+tmp=$BENCH_DIR
 
-tmp=$(mktemp -d /tmp/pl-bench-web-XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-"$pl" serve --listen 127.0.0.1:0 --db "$tmp/bench.db" >"$tmp/serve.out" 2>&1 &
-pids+=($!)
-pl_url=
-for _ in $(seq 100); do
-	pl_url=$(grep -so 'http://127\.0\.0\.1:[0-9]*/' "$tmp/serve.out" || true)
-	[ -n "$pl_url" ] && break
-	sleep 0.1
-done
-[ -n "$pl_url" ] || { cat "$tmp/serve.out"; exit 1; }
+"$PORTLENS" serve --listen 127.0.0.1:0 --db "$tmp/bench.db" >"$tmp/serve.out" 2>&1 &
+BENCH_PIDS+=($!)
+wait_grep 'http://127\.0\.0\.1:[0-9]*/' "$tmp/serve.out" || { cat "$tmp/serve.out"; exit 1; }
+pl_url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$tmp/serve.out")
 
 # The same page as a static file for nginx (what a port-reference site would serve).
 mkdir -p "$tmp/www/port" "$tmp/nginx"
@@ -70,7 +51,7 @@ http {
 }
 EOF
 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
-pids+=($!)
+BENCH_PIDS+=($!)
 ngx_url="http://127.0.0.1:$ngx_port/"
 for _ in $(seq 50); do curl -sf "${ngx_url}port/2323" -o /dev/null && break; sleep 0.1; done
 cmp -s <(curl -s "${ngx_url}port/2323") "$tmp/www/port/2323" || { echo "nginx not serving"; exit 1; }

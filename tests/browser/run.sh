@@ -13,23 +13,9 @@ set -euo pipefail
 exe=$(realpath "$1")
 artifacts=${2:-$PWD/browser-artifacts}
 here=$(cd "$(dirname "$0")" && pwd)
-
-for need in /usr/bin/chromium node python3; do
-	command -v "$need" >/dev/null || { echo "skip: $need not installed"; exit 77; }
-done
-if [ ! -d "$here/node_modules/playwright-core" ]; then
-	(cd "$here" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
-		{ echo "skip: npm ci failed (no registry access?)"; exit 77; }
-fi
-
-tmp=$(mktemp -d /tmp/pl-browser-XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$here/common.sh"
+browser_setup browser
 
 # A listener for the scan to find: python binds port 0 and reports the port it got.
 python3 -c '

@@ -11,33 +11,15 @@ set -euo pipefail
 exe=$(realpath "$1")
 artifacts=${2:-$PWD/site-browser-artifacts}
 here=$(cd "$(dirname "$0")" && pwd)
-
-for need in /usr/bin/chromium node python3; do
-	command -v "$need" >/dev/null || { echo "skip: $need not installed"; exit 77; }
-done
-if [ ! -d "$here/node_modules/playwright-core" ]; then
-	(cd "$here" && timeout 300 npm ci --no-audit --no-fund >/dev/null) ||
-		{ echo "skip: npm ci failed (no registry access?)"; exit 77; }
-fi
-
-tmp=$(mktemp -d /tmp/pl-site-browser-XXXXXX)
-pid=
-cleanup() {
-	local rc=$?
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-	exit "$rc" # the server's SIGTERM status is not the test's
-}
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$here/common.sh"
+browser_setup site-browser
 
 "$exe" site "$tmp/site" --ports 21,22,23,53,80,445,2323,3389,6379 >/dev/null
 
 python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$tmp/site" \
 	>"$tmp/http.out" 2>"$tmp/http.err" &
-pid=$!
+pids+=($!)
 url=
 for _ in $(seq 100); do
 	port=$(sed -n 's/^Serving HTTP on 127\.0\.0\.1 port \([0-9]*\).*/\1/p' "$tmp/http.out")

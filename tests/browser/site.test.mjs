@@ -8,41 +8,15 @@
 // nothing lists nothing; in Korean, a word of port 2323's Korean title lists 2323 and the
 // link opens its Korean page; in Arabic the results appear on the right-to-left page. No
 // request leaves the server. Screenshots go to ARTIFACTS_DIR (the build directory).
-import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openBrowser } from './harness.mjs';
 
 const [base, artifacts] = process.argv.slice(2);
 if (!base || !artifacts) {
 	console.error('usage: node site.test.mjs BASE_URL ARTIFACTS_DIR');
 	process.exit(2);
 }
-mkdirSync(artifacts, { recursive: true });
-
-const failures = [];
-function check(cond, what) {
-	console.log((cond ? 'ok: ' : 'FAIL: ') + what);
-	if (!cond)
-		failures.push(what);
-}
-
-const profile = mkdtempSync(join(tmpdir(), 'pl-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	viewport: { width: 1200, height: 900 },
-	timeout: 60000,
-});
-context.setDefaultTimeout(15000);
-const page = context.pages()[0] || await context.newPage();
-const foreign = [];
-page.on('request', (r) => {
-	if (!r.url().startsWith(base) && !r.url().startsWith('data:'))
-		foreign.push(r.url());
-});
+const { page, check, failures, foreign, run } = await openBrowser(base, artifacts);
 page.on('pageerror', (e) => failures.push('page error: ' + e.message));
 
 // Types q into the search box and returns the ports listed once the list settles.
@@ -65,7 +39,7 @@ async function search(q) {
 	}))));
 }
 
-try {
+await run('site browser', async () => {
 	// English.
 	await page.goto(base + 'en/index.html');
 	let r = await search('telnet');
@@ -111,15 +85,4 @@ try {
 	await page.screenshot({ path: join(artifacts, 'site-search-ar.png') });
 
 	check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
-} catch (e) {
-	failures.push(String(e && e.stack || e));
-	console.log('FAIL: ' + (e && e.stack || e));
-} finally {
-	await context.close();
-	rmSync(profile, { recursive: true, force: true });
-}
-if (failures.length) {
-	console.log(failures.length + ' failure(s)');
-	process.exit(1);
-}
-console.log('site browser: all checks passed');
+});

@@ -9,41 +9,15 @@
 // at 390 px and 1280 px in en, ko, ar and tr nothing overflows the phone's width, wide
 // tables scroll inside their own box, placeholders fit. Screenshots go to ARTIFACTS_DIR
 // (the build directory, never git).
-import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openBrowser } from './harness.mjs';
 
 const [base, artifacts, scanId, openPort] = process.argv.slice(2);
 if (!base || !artifacts || !scanId || !openPort) {
 	console.error('usage: node web.test.mjs BASE_URL ARTIFACTS_DIR SCAN_ID OPEN_PORT');
 	process.exit(2);
 }
-mkdirSync(artifacts, { recursive: true });
-
-const failures = [];
-function check(cond, what) {
-	if (!cond) {
-		failures.push(what);
-		console.log('FAIL: ' + what);
-	} else {
-		console.log('ok: ' + what);
-	}
-}
-
-const profile = mkdtempSync(join(tmpdir(), 'pl-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-	executablePath: '/usr/bin/chromium',
-	headless: true,
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
-	viewport: { width: 1200, height: 900 },
-	timeout: 60000,
-});
-context.setDefaultTimeout(15000);
-
-const page = context.pages()[0] || await context.newPage();
-const foreign = [];
+const { context, page, check, foreign, run } = await openBrowser(base, artifacts);
 const cspErrors = [];
 page.on('response', (r) => { if (process.env.PL_DEBUG) console.log('resp', r.status(), r.url()); });
 page.on('request', (r) => {
@@ -61,7 +35,7 @@ async function shot(name, fullPage = true) {
 	await page.screenshot({ path: join(artifacts, name + '.png'), fullPage, timeout: 30000 });
 }
 
-try {
+await run('browser', async () => {
 	// 1. The port page: every section, every fact with its sources.
 	await page.goto(base + 'port/2323?lang=en');
 	check((await page.textContent('h1')).includes('Port 2323'), 'port page title');
@@ -289,17 +263,4 @@ try {
 
 	check(foreign.length === 0, 'no request left the server: ' + foreign.join(' '));
 	check(cspErrors.length === 0, 'no CSP violation: ' + cspErrors.join(' | '));
-} catch (e) {
-	failures.push(String(e && e.stack || e));
-	console.log('FAIL: ' + (e && e.stack || e));
-	await shot('failure').catch(() => {});
-} finally {
-	await context.close();
-	rmSync(profile, { recursive: true, force: true });
-}
-
-if (failures.length) {
-	console.log(failures.length + ' failure(s)');
-	process.exit(1);
-}
-console.log('browser: all checks passed');
+}, () => shot('failure'));
