@@ -5,8 +5,11 @@
 # the test fails. Addresses: only 198.18.0.0/15 and 2001:2::/48 (RFC 2544 / RFC 5180
 # benchmarking ranges), inside namespaces this library creates; nothing is routed out.
 #
-#   lab_require_root                    skip (exit 77) with a message when not root
+#   lab_require_root [TOOL...]          skip (exit 77) with a message when not root or
+#                                       when ip, nft, python3 or a TOOL is missing
 #   lab_init NAME                       unique prefix, cleanup trap, work dir $LAB_DIR
+#   lab_start NAME PORTLENS             a test's start: PORTLENS (the binary, absolute),
+#                                       lab_require_root, lab_init NAME, D=$LAB_DIR
 #   lab_ns NAME                         create a namespace (lo up); its name: $(lab_nsname NAME)
 #   lab_link A ADDR_A/LEN B ADDR_B/LEN  veth pair A<->B with addresses (v4 or v6, repeatable)
 #   lab_addr NS ADDR/LEN                add another address to NS's lab link
@@ -23,6 +26,8 @@
 #   lab_random_pairs N SEED PREFIX3 PORT_LO PORT_HI
 #                                       N distinct "PREFIX3.X:PORT" pairs (X 1-254), seeded
 #   lab_cleanup                         what the trap runs; safe to call twice
+#   fail MSG...                         "FAIL: MSG" on stderr, exit 1
+#   free_port                           a TCP port that is free on 127.0.0.1 now
 set -euo pipefail
 
 LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,7 +40,7 @@ lab_require_root() {
 		echo "SKIP: this lab test needs root (network namespaces, veth, nftables)" >&2
 		exit 77
 	fi
-	for tool in ip nft python3; do
+	for tool in ip nft python3 "$@"; do
 		command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed" >&2; exit 77; }
 	done
 }
@@ -45,6 +50,24 @@ lab_init() {
 	LAB_DIR=$(mktemp -d "/tmp/portlens-lab-$1.XXXXXX")
 	trap lab_cleanup EXIT
 	trap 'lab_cleanup; exit 130' INT TERM
+}
+
+# PORTLENS and D are for the test that calls this.
+# shellcheck disable=SC2034
+lab_start() {
+	PORTLENS=$(realpath "$2")
+	lab_require_root
+	lab_init "$1"
+	D=$LAB_DIR
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 lab_nsname() { echo "${LAB_ID}-$1"; }

@@ -17,13 +17,9 @@ set -euo pipefail
 PL=$(readlink -f "$1")
 DENY_BPF=$(readlink -f "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the listen lab test needs root (namespaces, cgroups, other users)" >&2
-	exit 77
-fi
-for tool in ip python3 setpriv; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed" >&2; exit 77; }
-done
+# shellcheck source=../lab.sh
+source "$HERE/../lab.sh"
+lab_require_root setpriv
 
 WORK=$(mktemp -d /tmp/portlens-lab-listen.XXXXXX)
 chmod 0777 "$WORK" # the holder running as nobody writes its ready file here

@@ -16,14 +16,12 @@
 # asked; `portlens probe HOST:PORT/udp` the same for the UDP services; `portlens audit TARGET -p ... --udp ...` reports
 # exactly the expected findings (rule and place), the hardened servers none.
 set -euo pipefail
-PL=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../lab.sh"
 source "$HERE/detect_services.sh"
 PY=/usr/bin/python3
 
-lab_require_root
-lab_init detect
+lab_start detect "$1"
 det_lab_up
 
 V_DNSMASQ=$(dnsmasq --version | sed -n 's/^Dnsmasq version \([0-9.]*\).*/\1/p')
@@ -41,8 +39,8 @@ for p in $TCP; do targets+=("$DET_SRV:$p"); done
 for p in $UDP; do targets+=("$DET_SRV:$p/udp"); done
 
 echo "== portlens probe (TCP and UDP), without and with --intrusive"
-lab_exec cli "$PL" probe --json --read-timeout 1000 "${targets[@]}" >"$LAB_DIR/probe-id.json"
-lab_exec cli "$PL" probe --intrusive --json --read-timeout 1000 "${targets[@]}" \
+lab_exec cli "$PORTLENS" probe --json --read-timeout 1000 "${targets[@]}" >"$LAB_DIR/probe-id.json"
+lab_exec cli "$PORTLENS" probe --intrusive --json --read-timeout 1000 "${targets[@]}" \
 	>"$LAB_DIR/probe.json"
 $PY - "$LAB_DIR/probe.json" "$LAB_DIR/probe-id.json" <<PYCHECK
 import json, sys
@@ -107,7 +105,7 @@ PYCHECK
 
 echo "== portlens audit (exact findings)"
 set +e
-lab_exec cli "$PL" audit "$DET_SRV" -p "${TCP// /,}" --udp "${UDP// /,}" --json \
+lab_exec cli "$PORTLENS" audit "$DET_SRV" -p "${TCP// /,}" --udp "${UDP// /,}" --json \
 	--fail-on critical >"$LAB_DIR/audit.json"
 rc=$?
 set -e

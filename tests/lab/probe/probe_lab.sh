@@ -10,14 +10,12 @@
 # other; exit codes follow --fail-on; the local audit (inside the server namespace)
 # finds the same listeners through the sockets module.
 set -euo pipefail
-PL=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../lab.sh"
 source "$HERE/services.sh"
 PY=/usr/bin/python3
 
-lab_require_root
-lab_init probe
+lab_start probe "$1"
 svc_lab_up unusual
 
 # Versions as the installed packages report them.
@@ -33,7 +31,7 @@ targets=()
 for p in ${SVC_ALL_PORTS//,/ }; do targets+=("$SVC_ADDR:$p"); done
 
 echo "== portlens probe"
-lab_exec cli "$PL" probe --json "${targets[@]}" >"$LAB_DIR/probe.json"
+lab_exec cli "$PORTLENS" probe --json "${targets[@]}" >"$LAB_DIR/probe.json"
 $PY - "$LAB_DIR/probe.json" <<PYCHECK
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -108,7 +106,7 @@ base=("high:telnet-exposed:$P_TELNET" "high:telnet-exposed:$P_TELNET2"
 
 echo "== portlens audit TARGETS --check-default-credentials"
 rc=0
-lab_exec cli "$PL" audit "$SVC_ADDR" -p "$SVC_ALL_PORTS" --check-default-credentials \
+lab_exec cli "$PORTLENS" audit "$SVC_ADDR" -p "$SVC_ALL_PORTS" --check-default-credentials \
 	--cred-delay 20 --json >"$LAB_DIR/audit.json" 2>"$LAB_DIR/audit.err" || rc=$?
 [ "$rc" -eq 1 ] || { echo "audit exit $rc, want 1 (findings at or above high)"; exit 1; }
 check_findings "$LAB_DIR/audit.json" "${base[@]}" "critical:default-credentials:$P_TELNET"
@@ -142,23 +140,23 @@ echo "default credentials: the refused service is reported (61 of 61 pairs tried
 
 echo "== exit codes and formats"
 rc=0
-lab_exec cli "$PL" audit "$SVC_ADDR" -p "$SVC_ALL_PORTS" --fail-on critical >"$LAB_DIR/audit.txt" || rc=$?
+lab_exec cli "$PORTLENS" audit "$SVC_ADDR" -p "$SVC_ALL_PORTS" --fail-on critical >"$LAB_DIR/audit.txt" || rc=$?
 [ "$rc" -eq 0 ] || { echo "--fail-on critical without a critical finding: exit $rc, want 0"; exit 1; }
 grep -q "^HIGH: Telnet answering on $SVC_ADDR:$P_TELNET" "$LAB_DIR/audit.txt"
 rc=0
-lab_exec cli "$PL" audit "$SVC_ADDR" -p "$P_SSH,$P_HTTP,$P_SMTP" --markdown >"$LAB_DIR/audit.md" || rc=$?
+lab_exec cli "$PORTLENS" audit "$SVC_ADDR" -p "$P_SSH,$P_HTTP,$P_SMTP" --markdown >"$LAB_DIR/audit.md" || rc=$?
 [ "$rc" -eq 0 ] || { echo "audit of ssh/http/smtp only: exit $rc, want 0"; exit 1; }
 grep -q '^0 findings' "$LAB_DIR/audit.md"
 grep -q "| $SVC_ADDR:$P_SSH | ssh | OpenSSH |" "$LAB_DIR/audit.md"
 rc=0
-lab_exec cli "$PL" audit 198.18.0.0/16 --check-default-credentials -p 23 >/dev/null 2>&1 || rc=$?
+lab_exec cli "$PORTLENS" audit 198.18.0.0/16 --check-default-credentials -p 23 >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || { echo "credential check on a /16 without --force: exit $rc, want 2"; exit 1; }
 rc=0
-lab_exec cli "$PL" audit --fail-on bogus >/dev/null 2>&1 || rc=$?
+lab_exec cli "$PORTLENS" audit --fail-on bogus >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || { echo "bad --fail-on: exit $rc, want 2"; exit 1; }
 
 echo "== portlens scan --sV (JSON lines on stdout)"
-lab_exec cli "$PL" scan "$SVC_ADDR" -p "$SVC_ALL_PORTS" --sV -oJ - >"$LAB_DIR/scan.jsonl"
+lab_exec cli "$PORTLENS" scan "$SVC_ADDR" -p "$SVC_ALL_PORTS" --sV -oJ - >"$LAB_DIR/scan.jsonl"
 $PY - "$LAB_DIR/scan.jsonl" "$P_SSH" "$P_HTTPS" "$P_TELNET" "$SVC_ALL_PORTS" <<'PYCHECK'
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
@@ -181,7 +179,7 @@ open("'"$LAB_DIR"'/sniffer.ready", "w").close()
 time.sleep(600)'
 for _ in $(seq 100); do [ -f "$LAB_DIR/sniffer.ready" ] && break; sleep 0.05; done
 rc=0
-lab_exec srv "$PL" audit --json >"$LAB_DIR/local.json" || rc=$?
+lab_exec srv "$PORTLENS" audit --json >"$LAB_DIR/local.json" || rc=$?
 [ "$rc" -eq 1 ] || { echo "local audit exit $rc, want 1"; exit 1; }
 check_findings "$LAB_DIR/local.json" "${base[@]}" "medium:packet-capture:3"
 echo "probe_lab: PASS"

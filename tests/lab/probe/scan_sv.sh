@@ -16,26 +16,19 @@
 # XML and CSV metacharacters and '/', so every format's escaping is exercised end to
 # end (the files must stay valid and hold no control byte).
 set -euo pipefail
-PL=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/../lab.sh"
 source "$HERE/services.sh"
 PY=/usr/bin/python3
 
-lab_require_root
-lab_init scansv
+lab_start scansv "$1"
 svc_lab_up unusual
-D=$LAB_DIR
 V_SSH=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
 V_NGINX=$(/usr/sbin/nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9.]*\).*|\1|p')
 V_REDIS=$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')
 V_FTP=$(dpkg-query -W -f='${Version}' vsftpd | sed 's/-.*//')
 V_MEMC=$(memcached -V | awk '{print $2}')
 V_SMTP=$($PY -c 'import aiosmtpd; print(aiosmtpd.__version__)')
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
 P_EVIL_SSH=2224 P_EVIL_FTP=2122 P_EVIL_POP=1100
 cat >"$D/evil.py" <<'PY'
 import socket, sys, threading, time
@@ -66,7 +59,7 @@ for p in $P_EVIL_SSH $P_EVIL_FTP $P_EVIL_POP; do svc_wait_port "$p"; done
 PORTS="$SVC_ALL_PORTS,$P_EVIL_SSH,$P_EVIL_FTP,$P_EVIL_POP"
 
 echo "== scan --sV, every output at once (streaming checked while it runs)"
-lab_exec cli "$PL" scan "$SVC_ADDR" -p "$PORTS" --sV --no-progress --seed 5 \
+lab_exec cli "$PORTLENS" scan "$SVC_ADDR" -p "$PORTS" --sV --no-progress --seed 5 \
 	-oN "$D/a.txt" -oJ "$D/a.jsonl" -oX "$D/a.xml" -oG "$D/a.gnmap" -oC "$D/a.csv" \
 	>"$D/stdout" 2>"$D/stderr" &
 pid=$!
@@ -117,7 +110,7 @@ for want in "OpenSSH" "$V_SSH" "vsFTPd" "nginx"; do
 	grep -qF -- "$want" "$D/a.html" || fail "rendered HTML lacks $want"
 done
 ndiff "$D/a.xml" "$D/a.xml" >"$D/ndiff.aa" || { cat "$D/ndiff.aa"; fail "ndiff of a file with itself"; }
-lab_exec cli "$PL" scan "$SVC_ADDR" -p "$P_SSH,$P_FTP,$P_HTTP" --sV --no-progress --seed 9 \
+lab_exec cli "$PORTLENS" scan "$SVC_ADDR" -p "$P_SSH,$P_FTP,$P_HTTP" --sV --no-progress --seed 9 \
 	-oX "$D/b.xml" >/dev/null || fail "second scan"
 rc=0
 ndiff "$D/a.xml" "$D/b.xml" >"$D/ndiff.ab" || rc=$?
@@ -127,7 +120,7 @@ grep -Eq "^[-+]($P_SSH|$P_HTTP|$P_FTP)/" "$D/ndiff.ab" && { cat "$D/ndiff.ab"; f
 echo "xmllint, xsltproc (nmap.xsl) and ndiff: ok"
 
 echo "== scan --sV --save: the store holds the detected service and the evidence"
-lab_exec cli "$PL" scan "$SVC_ADDR" -p "$P_SSH,$P_SILENT" --sV --no-progress --save \
+lab_exec cli "$PORTLENS" scan "$SVC_ADDR" -p "$P_SSH,$P_SILENT" --sV --no-progress --save \
 	--db "$D/store.db" >/dev/null 2>"$D/save.err" || { cat "$D/save.err"; fail "scan --save"; }
 $PY - "$D/store.db" "$P_SSH" "$P_SILENT" "$V_SSH" <<'PYCHECK' || fail "store rows"
 import sqlite3, sys

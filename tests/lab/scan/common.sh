@@ -44,7 +44,3 @@ for x, p in seen:
 PY
 }
 
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}

@@ -10,10 +10,8 @@
 set -euo pipefail
 PORTLENS=$(realpath "$1")
 SRC=$(cd "$(dirname "$0")/../../.." && pwd)
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
+# shellcheck source=../lab.sh
+source "$SRC/tests/lab/lab.sh"
 # shellcheck source=tests/lab/store/pg_server.sh
 . "$(dirname "$0")/pg_server.sh"
 D=$PG_DIR

@@ -11,15 +11,7 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lab.sh
 source "$HERE/../lab.sh"
-PORTLENS=$(realpath "$1")
-lab_require_root
-lab_init wrot
-D=$LAB_DIR
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+lab_start wrot "$1"
 RPORT=$(free_port)
 P1=$(python3 -c 'import random; print(random.randint(40000, 50000))')
 

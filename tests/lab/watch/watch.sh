@@ -17,16 +17,8 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lab.sh
 source "$HERE/../lab.sh"
-PORTLENS=$(realpath "$1")
-lab_require_root
-lab_init watch
+lab_start watch "$1"
 lab_ns x
-D=$LAB_DIR
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 P1=$(free_port) P2=$(free_port) P3=$(free_port) P4=$(free_port) P5=$(free_port) RPORT=$(free_port)
 # the churn's first port (sock.py skips any port another program holds)
 P6=$(python3 -c 'import random; print(random.randint(40000, 50000))')
