@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/addr.h"
 
@@ -279,15 +279,7 @@ test_connects_v6(void **state)
 	connect_to_listener(6);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sockaddr_round_trip), cmocka_unit_test(test_text),
-	    cmocka_unit_test(test_parse_accepts),       cmocka_unit_test(test_parse_refuses),
-	    cmocka_unit_test(test_hostport_split),      cmocka_unit_test(test_any_and_loopback),
-	    cmocka_unit_test(test_connects_v4),         cmocka_unit_test(test_connects_v6),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_sockaddr_round_trip), cmocka_unit_test(test_text),
+          cmocka_unit_test(test_parse_accepts), cmocka_unit_test(test_parse_refuses),
+          cmocka_unit_test(test_hostport_split), cmocka_unit_test(test_any_and_loopback),
+          cmocka_unit_test(test_connects_v4), cmocka_unit_test(test_connects_v6))

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/sockets.h"
 
@@ -62,16 +62,16 @@ test_parse(void **state)
 	pl_baseline_cleanup(&b);
 }
 
+/* The bad input is refused, the error names base.txt, the line, the column and the
+ * problem, and nothing is kept. */
 static void
-expect_error(const char *text, unsigned line, unsigned column, const char *words)
+expect_error(const struct unit_bad_input *bad)
 {
 	struct pl_baseline b;
 	struct pl_err err = {0};
 
-	assert_int_equal(parse(text, &b, &err), PL_ERR_PARSE);
-	if (!strstr(err.msg, words) || err.line != line || err.column != column)
-		fail_msg("'%s' gave %u:%u '%s', want %u:%u '%s'", text, err.line, err.column,
-		         err.msg, line, column, words);
+	assert_int_equal(parse(bad->text, &b, &err), PL_ERR_PARSE);
+	unit_expect_err_at(&err, bad);
 	assert_string_equal(err.source, "base.txt");
 	assert_null(b.v);
 }
@@ -79,18 +79,23 @@ expect_error(const char *text, unsigned line, unsigned column, const char *words
 static void
 test_errors(void **state)
 {
+	static const struct unit_bad_input bad[] = {
+	    {"sctp 0.0.0.0 22 sshd\n", 1, 1, "unknown protocol"},
+	    {"# ok\ntcp4 0.0.0.0 22 sshd\n  tcp44 0.0.0.0 22 x\n", 3, 3, "'tcp44'"},
+	    {"tcp4 300.1.1.1 22 sshd\n", 1, 6, "not an IP address"},
+	    {"tcp4 localhost 22 sshd\n", 1, 6, "'localhost'"},
+	    {"tcp4\n", 1, 5, "missing address"},
+	    {"tcp4 0.0.0.0 70000 sshd\n", 1, 14, "not a port"},
+	    {"tcp4 0.0.0.0 22x sshd\n", 1, 14, "'22x'"},
+	    {"tcp4 0.0.0.0 -1 sshd\n", 1, 14, "not a port"},
+	    {"tcp4 0.0.0.0 22\n", 1, 16, "missing program"},
+	    {"tcp4 0.0.0.0 22   \n", 1, 19, "missing program"},
+	    {"tcp4 0.0.0.0 22 a-name-longer-than-15\n", 1, 17, "longer than a process"},
+	};
+
 	(void)state;
-	expect_error("sctp 0.0.0.0 22 sshd\n", 1, 1, "unknown protocol");
-	expect_error("# ok\ntcp4 0.0.0.0 22 sshd\n  tcp44 0.0.0.0 22 x\n", 3, 3, "'tcp44'");
-	expect_error("tcp4 300.1.1.1 22 sshd\n", 1, 6, "not an IP address");
-	expect_error("tcp4 localhost 22 sshd\n", 1, 6, "'localhost'");
-	expect_error("tcp4\n", 1, 5, "missing address");
-	expect_error("tcp4 0.0.0.0 70000 sshd\n", 1, 14, "not a port");
-	expect_error("tcp4 0.0.0.0 22x sshd\n", 1, 14, "'22x'");
-	expect_error("tcp4 0.0.0.0 -1 sshd\n", 1, 14, "not a port");
-	expect_error("tcp4 0.0.0.0 22\n", 1, 16, "missing program");
-	expect_error("tcp4 0.0.0.0 22   \n", 1, 19, "missing program");
-	expect_error("tcp4 0.0.0.0 22 a-name-longer-than-15\n", 1, 17, "longer than a process");
+	for (size_t i = 0; i < UNIT_COUNT(bad); i++)
+		expect_error(&bad[i]);
 	{
 		static const char nul[] = "tcp4 0.0.0.0 22 ss\0hd\n";
 		struct pl_baseline b;
@@ -214,15 +219,5 @@ test_counts_and_lines(void **state)
 	}
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_covers),
-	    cmocka_unit_test(test_counts_and_lines),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_parse), cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_covers), cmocka_unit_test(test_counts_and_lines))

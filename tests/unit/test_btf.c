@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "sockets/btf_impl.h"
 
@@ -321,15 +321,5 @@ test_kernel_btf(void **state)
 	free(data);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_find_and_members),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_fanout_bounded),
-	    cmocka_unit_test(test_kernel_btf),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_find_and_members), cmocka_unit_test(test_malformed),
+          cmocka_unit_test(test_fanout_bounded), cmocka_unit_test(test_kernel_btf))

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "cli/render/colfit.h"
 
@@ -145,15 +145,5 @@ test_wide(void **state)
 	pli_buf_cleanup(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fit),
-	    cmocka_unit_test(test_put),
-	    cmocka_unit_test(test_put_mid),
-	    cmocka_unit_test(test_wide),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_fit), cmocka_unit_test(test_put), cmocka_unit_test(test_put_mid),
+          cmocka_unit_test(test_wide))

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "core/array.h"
 
@@ -118,14 +118,5 @@ test_bad_arguments(void **state)
 	assert_int_equal(cap, 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_first_and_doubling),
-	    cmocka_unit_test(test_append_keeps_contents),
-	    cmocka_unit_test(test_overflow),
-	    cmocka_unit_test(test_bad_arguments),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_first_and_doubling), cmocka_unit_test(test_append_keeps_contents),
+          cmocka_unit_test(test_overflow), cmocka_unit_test(test_bad_arguments))

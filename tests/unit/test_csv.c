@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "registry/csv.h"
 
@@ -120,55 +120,25 @@ test_blank_lines_skipped(void **state)
 	assert_int_equal(c.lines[1], 4);
 }
 
+/* Each malformed record is refused with the line and column of the offending byte. */
 static void
-test_quote_in_unquoted_field(void **state)
+test_malformed(void **state)
 {
-	struct collected c;
-	struct pl_err err = {0};
+	static const struct unit_bad_input bad[] = {
+	    {"ok\r\nab\"c,d\r\n", 2, 3, "quote inside an unquoted field"},
+	    {"\"ab\"x,1\r\n", 1, 5, "after closing quote"},
+	    {"a,b\r\nc,\"never\nclosed\r\n", 2, 3, "never closed"},
+	    {"a,b\rc\r\n", 1, 4, "carriage return not followed by"},
+	};
 
 	(void)state;
-	assert_int_equal(parse("ok\r\nab\"c,d\r\n", &c, &err), PL_ERR_PARSE);
-	assert_int_equal(err.line, 2);
-	assert_int_equal(err.column, 3);
-	assert_non_null(strstr(err.msg, "quote inside an unquoted field"));
-}
+	for (size_t i = 0; i < UNIT_COUNT(bad); i++) {
+		struct collected c;
+		struct pl_err err = {0};
 
-static void
-test_text_after_closing_quote(void **state)
-{
-	struct collected c;
-	struct pl_err err = {0};
-
-	(void)state;
-	assert_int_equal(parse("\"ab\"x,1\r\n", &c, &err), PL_ERR_PARSE);
-	assert_int_equal(err.line, 1);
-	assert_int_equal(err.column, 5);
-	assert_non_null(strstr(err.msg, "after closing quote"));
-}
-
-static void
-test_unterminated_quote(void **state)
-{
-	struct collected c;
-	struct pl_err err = {0};
-
-	(void)state;
-	assert_int_equal(parse("a,b\r\nc,\"never\nclosed\r\n", &c, &err), PL_ERR_PARSE);
-	assert_int_equal(err.line, 2);
-	assert_int_equal(err.column, 3);
-	assert_non_null(strstr(err.msg, "never closed"));
-}
-
-static void
-test_bare_carriage_return(void **state)
-{
-	struct collected c;
-	struct pl_err err = {0};
-
-	(void)state;
-	assert_int_equal(parse("a,b\rc\r\n", &c, &err), PL_ERR_PARSE);
-	assert_int_equal(err.line, 1);
-	assert_int_equal(err.column, 4);
+		assert_int_equal(parse(bad[i].text, &c, &err), PL_ERR_PARSE);
+		unit_expect_err_at(&err, &bad[i]);
+	}
 }
 
 static void
@@ -226,24 +196,9 @@ test_callback_error_stops(void **state)
 	                 PL_ERR_LIMIT);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_plain_records),
-	    cmocka_unit_test(test_lf_and_no_final_newline),
-	    cmocka_unit_test(test_empty_fields),
-	    cmocka_unit_test(test_quoted_fields),
-	    cmocka_unit_test(test_multiline_field_keeps_line_numbers),
-	    cmocka_unit_test(test_blank_lines_skipped),
-	    cmocka_unit_test(test_quote_in_unquoted_field),
-	    cmocka_unit_test(test_text_after_closing_quote),
-	    cmocka_unit_test(test_unterminated_quote),
-	    cmocka_unit_test(test_bare_carriage_return),
-	    cmocka_unit_test(test_nul_byte),
-	    cmocka_unit_test(test_too_many_fields),
-	    cmocka_unit_test(test_callback_error_stops),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_plain_records), cmocka_unit_test(test_lf_and_no_final_newline),
+          cmocka_unit_test(test_empty_fields), cmocka_unit_test(test_quoted_fields),
+          cmocka_unit_test(test_multiline_field_keeps_line_numbers),
+          cmocka_unit_test(test_blank_lines_skipped), cmocka_unit_test(test_malformed),
+          cmocka_unit_test(test_nul_byte), cmocka_unit_test(test_too_many_fields),
+          cmocka_unit_test(test_callback_error_stops))

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/store.h"
 #include "core/datapath.h"
@@ -167,16 +167,7 @@ test_make_parent(void **state)
 	assert_int_equal(rmdir(root), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_rules, save_env, restore_env),
-	    cmocka_unit_test_setup_teardown(test_store_and_registry_follow_it, save_env,
-	                                    restore_env),
-	    cmocka_unit_test_setup_teardown(test_too_small, save_env, restore_env),
-	    cmocka_unit_test(test_make_parent),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test_setup_teardown(test_rules, save_env, restore_env),
+          cmocka_unit_test_setup_teardown(test_store_and_registry_follow_it, save_env, restore_env),
+          cmocka_unit_test_setup_teardown(test_too_small, save_env, restore_env),
+          cmocka_unit_test(test_make_parent))

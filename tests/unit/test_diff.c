@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/diff.h"
 
@@ -354,18 +354,7 @@ test_errors(void **state)
 	expect_error("[\n{\"ip\": \"1.2.3.4\"}\n]\n", 2, "\"ports\"");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_nmap_xml),
-	    cmocka_unit_test(test_xml_stream_merged),
-	    cmocka_unit_test(test_hosts_listed_apart),
-	    cmocka_unit_test(test_portlens_json),
-	    cmocka_unit_test(test_masscan),
-	    cmocka_unit_test(test_diff_exact),
-	    cmocka_unit_test(test_errors),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_nmap_xml), cmocka_unit_test(test_xml_stream_merged),
+          cmocka_unit_test(test_hosts_listed_apart), cmocka_unit_test(test_portlens_json),
+          cmocka_unit_test(test_masscan), cmocka_unit_test(test_diff_exact),
+          cmocka_unit_test(test_errors))

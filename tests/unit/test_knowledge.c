@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/knowledge.h"
 
@@ -63,16 +63,16 @@ test_parse_good(void **state)
 	pl_kb_free(kb);
 }
 
+/* The bad document is refused with the line, the column and the problem. */
 static void
-expect_error(const char *doc, unsigned line, unsigned col, const char *needle)
+expect_error(const struct unit_bad_input *bad)
 {
 	struct pl_kb *kb = pl_kb_new();
 	struct pl_err err = {0};
 
-	assert_int_equal(pl_kb_parse(kb, doc, strlen(doc), "bad.kb", &err), PL_ERR_PARSE);
-	if (err.line != line || err.column != col || !strstr(err.msg, needle))
-		fail_msg("for %s: got %u:%u '%s', want %u:%u '%s'", doc, err.line, err.column,
-		         err.msg, line, col, needle);
+	assert_int_equal(pl_kb_parse(kb, bad->text, strlen(bad->text), "bad.kb", &err),
+	                 PL_ERR_PARSE);
+	unit_expect_err_at(&err, bad);
 	pl_kb_free(kb);
 }
 
@@ -81,32 +81,35 @@ expect_error(const char *doc, unsigned line, unsigned col, const char *needle)
 static void
 test_errors(void **state)
 {
+	static const struct unit_bad_input bad[] = {
+	    {"port: 1/tcp\n" BODY, 1, 1, "cites no source"},
+	    {"port: 1/tcp\nkind: malware\ntitle: T\nsource: rfc:1\n", 1, 1, "no 'text:'"},
+	    {"port: 1/tcp\n" BODY "source: ftp://x\n", 5, 9, "not a URL"},
+	    {"port: 1/tcp\n" BODY "source: cve:CVE-20-1\n", 5, 9, "not a URL"},
+	    {"port: 1\n" BODY "source: rfc:1\n", 1, 7, "lacks a transport"},
+	    {"port: 70000/tcp\n" BODY "source: rfc:1\n", 1, 7, "not a port"},
+	    {"port: 9-3/tcp\n" BODY "source: rfc:1\n", 1, 7, "ends before"},
+	    {"port: 1/xyz\n" BODY "source: rfc:1\n", 1, 9, "unknown transport"},
+	    {"port: 1,/tcp\n" BODY "source: rfc:1\n", 1, 7, "trailing comma"},
+	    {"port: 1/tcp\nkind: weird\ntitle: T\ntext: X\nsource: rfc:1\n", 2, 7, "unknown kind"},
+	    {"port: 1/tcp\nrisk: severe\n" BODY "source: rfc:1\n", 2, 7, "unknown risk"},
+	    {"port: 1/tcp\nport: 2/tcp\n", 2, 1, "given twice"},
+	    {"port: 1/tcp\ncolour: red\n", 2, 1, "unknown key"},
+	    {"port: 1/tcp\nno colon here\n", 2, 1, "expected 'key: value'"},
+	    {"  indented first\n", 1, 1, "outside an entry"},
+	    {"port: 1/tcp\ntitle: a\tb\n", 2, 9, "tab inside"},
+	    {"port: 1/tcp\ntitle: \xc3\x28\n", 2, 8, "invalid UTF-8"},
+	    {"port: 1/tcp\ntitle: a\x01\n", 2, 9, "control byte"},
+	    {"port: 1/tcp\nkind: malware\ntitle:\ntext: X\nsource: rfc:1\n", 3, 1, "empty value"},
+	    /* affects: needs software: and one LO-HI range. */
+	    {"port: 1/tcp\n" BODY "affects: 1-2\nsource: rfc:1\n", 5, 1, "needs software"},
+	    {"port: 1/tcp\n" BODY "software: X\naffects: 1.0\nsource: rfc:1\n", 6, 1,
+	     "one version range"},
+	};
+
 	(void)state;
-	expect_error("port: 1/tcp\n" BODY, 1, 1, "cites no source");
-	expect_error("port: 1/tcp\nkind: malware\ntitle: T\nsource: rfc:1\n", 1, 1, "no 'text:'");
-	expect_error("port: 1/tcp\n" BODY "source: ftp://x\n", 5, 9, "not a URL");
-	expect_error("port: 1/tcp\n" BODY "source: cve:CVE-20-1\n", 5, 9, "not a URL");
-	expect_error("port: 1\n" BODY "source: rfc:1\n", 1, 7, "lacks a transport");
-	expect_error("port: 70000/tcp\n" BODY "source: rfc:1\n", 1, 7, "not a port");
-	expect_error("port: 9-3/tcp\n" BODY "source: rfc:1\n", 1, 7, "ends before");
-	expect_error("port: 1/xyz\n" BODY "source: rfc:1\n", 1, 9, "unknown transport");
-	expect_error("port: 1,/tcp\n" BODY "source: rfc:1\n", 1, 7, "trailing comma");
-	expect_error("port: 1/tcp\nkind: weird\ntitle: T\ntext: X\nsource: rfc:1\n", 2, 7,
-	             "unknown kind");
-	expect_error("port: 1/tcp\nrisk: severe\n" BODY "source: rfc:1\n", 2, 7, "unknown risk");
-	expect_error("port: 1/tcp\nport: 2/tcp\n", 2, 1, "given twice");
-	expect_error("port: 1/tcp\ncolour: red\n", 2, 1, "unknown key");
-	expect_error("port: 1/tcp\nno colon here\n", 2, 1, "expected 'key: value'");
-	expect_error("  indented first\n", 1, 1, "outside an entry");
-	expect_error("port: 1/tcp\ntitle: a\tb\n", 2, 9, "tab inside");
-	expect_error("port: 1/tcp\ntitle: \xc3\x28\n", 2, 8, "invalid UTF-8");
-	expect_error("port: 1/tcp\ntitle: a\x01\n", 2, 9, "control byte");
-	expect_error("port: 1/tcp\nkind: malware\ntitle:\ntext: X\nsource: rfc:1\n", 3, 1,
-	             "empty value");
-	/* affects: needs software: and one LO-HI range. */
-	expect_error("port: 1/tcp\n" BODY "affects: 1-2\nsource: rfc:1\n", 5, 1, "needs software");
-	expect_error("port: 1/tcp\n" BODY "software: X\naffects: 1.0\nsource: rfc:1\n", 6, 1,
-	             "one version range");
+	for (size_t i = 0; i < UNIT_COUNT(bad); i++)
+		expect_error(&bad[i]);
 }
 
 /* software: and affects: are kept on the entry (scan notes are conditioned on them). */
@@ -142,11 +145,11 @@ test_length_limits(void **state)
 	longtext[sizeof(longtext) - 1] = '\0';
 	snprintf(doc, sizeof(doc),
 	         "port: 1/tcp\nkind: malware\ntitle: T\ntext: %s\nsource: rfc:1\n", longtext);
-	expect_error(doc, 4, 1, "at most 1000");
+	expect_error(&(struct unit_bad_input){doc, 4, 1, "at most 1000"});
 	longtext[101] = '\0';
 	snprintf(doc, sizeof(doc),
 	         "port: 1/tcp\nkind: malware\ntitle: %s\ntext: x\nsource: rfc:1\n", longtext);
-	expect_error(doc, 3, 1, "at most 100");
+	expect_error(&(struct unit_bad_input){doc, 3, 1, "at most 100"});
 }
 
 static int
@@ -516,23 +519,10 @@ test_cve_facts_name_software(void **state)
 	assert_int_equal(bad, 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_good),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_software_keys),
-	    cmocka_unit_test(test_cve_facts_name_software),
-	    cmocka_unit_test(test_length_limits),
-	    cmocka_unit_test(test_builtin_coverage),
-	    cmocka_unit_test(test_builtin_2323_story),
-	    cmocka_unit_test(test_names_round_trip),
-	    cmocka_unit_test(test_builtin_specific_sources),
-	    cmocka_unit_test(test_builtin_corrections),
-	    cmocka_unit_test(test_translation_coverage),
-	    cmocka_unit_test(test_translation_complete_files),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_parse_good), cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_software_keys), cmocka_unit_test(test_cve_facts_name_software),
+          cmocka_unit_test(test_length_limits), cmocka_unit_test(test_builtin_coverage),
+          cmocka_unit_test(test_builtin_2323_story), cmocka_unit_test(test_names_round_trip),
+          cmocka_unit_test(test_builtin_specific_sources),
+          cmocka_unit_test(test_builtin_corrections), cmocka_unit_test(test_translation_coverage),
+          cmocka_unit_test(test_translation_complete_files))

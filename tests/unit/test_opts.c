@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "cli/opts.h"
 
@@ -245,15 +245,5 @@ test_each(void **state)
 	                           "width[wrap text at N columns] ");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_help_layout),
-	    cmocka_unit_test(test_parse_options),
-	    cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_each),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_help_layout), cmocka_unit_test(test_parse_options),
+          cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_each))

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 #include <jansson.h>
 
 #include "portlens/page.h"
@@ -242,18 +242,8 @@ test_isolate_ltr(void **state)
 	pli_buf_cleanup(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_2323),
-	    cmocka_unit_test(test_languages),
-	    cmocka_unit_test(test_range_record_and_explicit_transport),
-	    cmocka_unit_test(test_dynamic_port_without_facts),
-	    cmocka_unit_test(test_ephemeral_from_proc_fixture),
-	    cmocka_unit_test(test_json),
-	    cmocka_unit_test(test_isolate_ltr),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_2323), cmocka_unit_test(test_languages),
+          cmocka_unit_test(test_range_record_and_explicit_transport),
+          cmocka_unit_test(test_dynamic_port_without_facts),
+          cmocka_unit_test(test_ephemeral_from_proc_fixture), cmocka_unit_test(test_json),
+          cmocka_unit_test(test_isolate_ltr))

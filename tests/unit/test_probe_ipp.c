@@ -24,7 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "probe/probe_impl.h"
 
@@ -293,15 +293,6 @@ test_printer_over_sockets(void **state)
 	pthread_mutex_destroy(&p.mu);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_request),
-	    cmocka_unit_test(test_printer_answer),
-	    cmocka_unit_test(test_not_ipp),
-	    cmocka_unit_test(test_dechunk),
-	    cmocka_unit_test(test_printer_over_sockets),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_request), cmocka_unit_test(test_printer_answer),
+          cmocka_unit_test(test_not_ipp), cmocka_unit_test(test_dechunk),
+          cmocka_unit_test(test_printer_over_sockets))

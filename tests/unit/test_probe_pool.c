@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/addr.h"
 #include "portlens/probe.h"
@@ -370,17 +370,8 @@ test_many_over_the_pool(void **state)
 	fixture_down(&f);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_pool_hands_back_every_port_once),
-	    cmocka_unit_test(test_pool_fills_the_callers_record),
-	    cmocka_unit_test(test_pool_cancel_drops_only_queued),
-	    cmocka_unit_test(test_pool_free_with_work_queued),
-	    cmocka_unit_test(test_pool_bad_arguments),
-	    cmocka_unit_test(test_many_over_the_pool),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_pool_hands_back_every_port_once),
+          cmocka_unit_test(test_pool_fills_the_callers_record),
+          cmocka_unit_test(test_pool_cancel_drops_only_queued),
+          cmocka_unit_test(test_pool_free_with_work_queued),
+          cmocka_unit_test(test_pool_bad_arguments), cmocka_unit_test(test_many_over_the_pool))

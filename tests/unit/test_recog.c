@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "probe/recog.h"
 
@@ -217,14 +217,6 @@ test_mirai_pairs(void **state)
 	assert_string_equal(pl_mirai_creds[0].pass, "xc3511");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_every_shipped_example), cmocka_unit_test(test_embedded_copies),
-	    cmocka_unit_test(test_ruby_semantics),        cmocka_unit_test(test_parse_errors),
-	    cmocka_unit_test(test_mirai_pairs),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_every_shipped_example), cmocka_unit_test(test_embedded_copies),
+          cmocka_unit_test(test_ruby_semantics), cmocka_unit_test(test_parse_errors),
+          cmocka_unit_test(test_mirai_pairs))

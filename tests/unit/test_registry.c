@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/registry.h"
 
@@ -180,35 +180,38 @@ static const char header[] = "Service Name,Port Number,Transport Protocol,Descri
                              "Contact,Registration Date,Modification Date,Reference,Service "
                              "Code,Unauthorized Use Reported,Assignment Notes\r\n";
 
+/* The header line and bad->text are refused: the error names new.csv, the line, the
+ * column and the problem, and no registry is made. */
 static void
-expect_error(const char *body, unsigned line, unsigned column, const char *needle)
+expect_error(const struct unit_bad_input *bad)
 {
 	char doc[1024];
 	struct pl_registry *reg = NULL;
 	struct pl_err err = {0};
 
-	snprintf(doc, sizeof(doc), "%s%s", header, body);
+	snprintf(doc, sizeof(doc), "%s%s", header, bad->text);
 	assert_int_equal(pl_registry_parse(doc, strlen(doc), "new.csv", &reg, &err), PL_ERR_PARSE);
 	assert_null(reg);
 	assert_string_equal(err.source, "new.csv");
-	assert_int_equal(err.line, line);
-	assert_int_equal(err.column, column);
-	if (!strstr(err.msg, needle))
-		fail_msg("message '%s' lacks '%s'", err.msg, needle);
+	unit_expect_err_at(&err, bad);
 }
 
 static void
 test_malformed_files(void **state)
 {
+	static const struct unit_bad_input bad[] = {
+	    {"ok,1,tcp,d,,,,,,,,\r\nbad,70000,tcp,d,,,,,,,,\r\n", 3, 2, "70000"},
+	    {"r,20-10,tcp,d,,,,,,,,\r\n", 2, 2, "ends before it starts"},
+	    {"x,5,tcpx,d,,,,,,,,\r\n", 2, 3, "tcpx"},
+	    {"x,5,tcp,d\r\n", 2, 0, "4 fields"},
+	    {"x,5,tcp,\"open,,,,,,,,\r\n", 2, 9, "never closed"},
+	};
 	struct pl_registry *reg = NULL;
 	struct pl_err err = {0};
 
 	(void)state;
-	expect_error("ok,1,tcp,d,,,,,,,,\r\nbad,70000,tcp,d,,,,,,,,\r\n", 3, 2, "70000");
-	expect_error("r,20-10,tcp,d,,,,,,,,\r\n", 2, 2, "ends before it starts");
-	expect_error("x,5,tcpx,d,,,,,,,,\r\n", 2, 3, "tcpx");
-	expect_error("x,5,tcp,d\r\n", 2, 0, "4 fields");
-	expect_error("x,5,tcp,\"open,,,,,,,,\r\n", 2, 9, "never closed");
+	for (size_t i = 0; i < UNIT_COUNT(bad); i++)
+		expect_error(&bad[i]);
 	assert_int_equal(pl_registry_parse("Name,Port\r\n", 11, "h.csv", &reg, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "header"));
 	assert_int_equal(pl_registry_parse("", 0, "e.csv", &reg, &err), PL_ERR_PARSE);
@@ -244,18 +247,9 @@ test_parse_small_file(void **state)
 	pl_registry_free(NULL);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_every_row_found_by_lookup),
-	    cmocka_unit_test(test_range_classes_cover_every_port_once),
-	    cmocka_unit_test(test_known_assignments),
-	    cmocka_unit_test(test_row_without_transport_means_tcp_and_udp),
-	    cmocka_unit_test(test_statuses),
-	    cmocka_unit_test(test_malformed_files),
-	    cmocka_unit_test(test_parse_small_file),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_every_row_found_by_lookup),
+          cmocka_unit_test(test_range_classes_cover_every_port_once),
+          cmocka_unit_test(test_known_assignments),
+          cmocka_unit_test(test_row_without_transport_means_tcp_and_udp),
+          cmocka_unit_test(test_statuses), cmocka_unit_test(test_malformed_files),
+          cmocka_unit_test(test_parse_small_file))

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/audit.h"
 #include "portlens/registry.h"
@@ -159,14 +159,5 @@ test_verdict_agrees_everywhere(void **state)
 	assert_true(n_unassigned > 10000);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_shipped_registry),
-	    cmocka_unit_test(test_small_file_rules),
-	    cmocka_unit_test(test_verdict_agrees_everywhere),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_shipped_registry), cmocka_unit_test(test_small_file_rules),
+          cmocka_unit_test(test_verdict_agrees_everywhere))

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/scan.h"
 
@@ -396,20 +396,8 @@ test_names(void **state)
 	assert_string_equal(pl_scan_reason_name(PL_REASON_COUNT), "?");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_spec_parse),
-	    cmocka_unit_test(test_target_set),
-	    cmocka_unit_test(test_big_space),
-	    cmocka_unit_test(test_ports),
-	    cmocka_unit_test(test_top_ports),
-	    cmocka_unit_test(test_resume_roundtrip),
-	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_target_messages),
-	    cmocka_unit_test(test_mapped_never_probe),
-	    cmocka_unit_test(test_ports_ranges),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_spec_parse), cmocka_unit_test(test_target_set),
+          cmocka_unit_test(test_big_space), cmocka_unit_test(test_ports),
+          cmocka_unit_test(test_top_ports), cmocka_unit_test(test_resume_roundtrip),
+          cmocka_unit_test(test_names), cmocka_unit_test(test_target_messages),
+          cmocka_unit_test(test_mapped_never_probe), cmocka_unit_test(test_ports_ranges))

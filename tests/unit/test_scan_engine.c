@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/scan.h"
 #include "scan/sockpool.h"
@@ -405,18 +405,10 @@ test_pool_ports(void **state)
 	assert_int_equal(count_fds(), before);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_exact, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_fd_limit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_stop_resume, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_exact_threads, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_stop_resume_threads, setup, teardown),
-	    cmocka_unit_test(test_dry_run),
-	    cmocka_unit_test(test_reserved_parse),
-	    cmocka_unit_test(test_pool_ports),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test_setup_teardown(test_exact, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_fd_limit, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_stop_resume, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_exact_threads, setup, teardown),
+          cmocka_unit_test_setup_teardown(test_stop_resume_threads, setup, teardown),
+          cmocka_unit_test(test_dry_run), cmocka_unit_test(test_reserved_parse),
+          cmocka_unit_test(test_pool_ports))

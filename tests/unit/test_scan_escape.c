@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "cli/scan/scan_escape.h"
 
@@ -115,15 +115,5 @@ test_grep(void **state)
 	expect(scan_esc_grep, "//", "||");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_clean),
-	    cmocka_unit_test(test_xml),
-	    cmocka_unit_test(test_csv),
-	    cmocka_unit_test(test_grep),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_clean), cmocka_unit_test(test_xml), cmocka_unit_test(test_csv),
+          cmocka_unit_test(test_grep))

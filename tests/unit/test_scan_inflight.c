@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "scan/inflight.h"
 
@@ -150,13 +150,4 @@ test_wait_and_result(void **state)
 	pli_inflight_cleanup(&t);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_random_ops),
-	    cmocka_unit_test(test_wait_and_result),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_random_ops), cmocka_unit_test(test_wait_and_result))

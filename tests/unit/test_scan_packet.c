@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "scan/packet.h"
 
@@ -348,15 +348,7 @@ test_ping_packets(void **state)
 	assert_int_equal(pli_pkt_parse_icmp6_ping(na, 23, &t6, &r), -1);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_siphash_vectors), cmocka_unit_test(test_syn_and_checksum),
-	    cmocka_unit_test(test_cookie),          cmocka_unit_test(test_parse_tcp4),
-	    cmocka_unit_test(test_parse_icmp4),     cmocka_unit_test(test_parse_v6),
-	    cmocka_unit_test(test_ping_packets),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_siphash_vectors), cmocka_unit_test(test_syn_and_checksum),
+          cmocka_unit_test(test_cookie), cmocka_unit_test(test_parse_tcp4),
+          cmocka_unit_test(test_parse_icmp4), cmocka_unit_test(test_parse_v6),
+          cmocka_unit_test(test_ping_packets))

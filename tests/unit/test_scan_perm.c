@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/scan.h"
 
@@ -122,13 +122,5 @@ test_shards(void **state)
 		assert_int_equal(pl_shard_parse(bad[i], &idx, &cnt, &err), PL_ERR_PARSE);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_bijection),
-	    cmocka_unit_test(test_seed_and_shuffle),
-	    cmocka_unit_test(test_shards),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_bijection), cmocka_unit_test(test_seed_and_shuffle),
+          cmocka_unit_test(test_shards))

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/scan.h"
 
@@ -171,10 +171,4 @@ test_min_rate(void **state)
 	assert_true(max_inflight(4000) >= 400);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_min_rate)};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_min_rate))

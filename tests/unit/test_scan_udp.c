@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/scan.h"
 #include "scan/udp_payloads.h"
@@ -161,15 +161,5 @@ test_keep_top(void **state)
 	pl_ports_cleanup(&all);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_shipped),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_top_udp),
-	    cmocka_unit_test(test_keep_top),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_shipped), cmocka_unit_test(test_errors),
+          cmocka_unit_test(test_top_udp), cmocka_unit_test(test_keep_top))

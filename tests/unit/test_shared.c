@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/port.h"
 #include "core/atomic_file.h"
@@ -270,20 +270,8 @@ test_buf_limit_write(void **state)
 	fclose(fp);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_strnum),
-	    cmocka_unit_test(test_port_spec),
-	    cmocka_unit_test(test_utf8),
-	    cmocka_unit_test(test_buf),
-	    cmocka_unit_test(test_json_escape),
-	    cmocka_unit_test(test_buf_sticky),
-	    cmocka_unit_test(test_atomic_file),
-	    cmocka_unit_test(test_escape_rules),
-	    cmocka_unit_test(test_buf_limit_write),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_strnum), cmocka_unit_test(test_port_spec),
+          cmocka_unit_test(test_utf8), cmocka_unit_test(test_buf),
+          cmocka_unit_test(test_json_escape), cmocka_unit_test(test_buf_sticky),
+          cmocka_unit_test(test_atomic_file), cmocka_unit_test(test_escape_rules),
+          cmocka_unit_test(test_buf_limit_write))

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -424,20 +424,9 @@ test_cgroup(void **state)
 	assert_string_equal(u, "ngi");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sockdiag_tcp4),
-	    cmocka_unit_test(test_sockdiag_tcp6),
-	    cmocka_unit_test(test_sockdiag_udp),
-	    cmocka_unit_test(test_procnet_same_rows),
-	    cmocka_unit_test(test_sockdiag_truncated),
-	    cmocka_unit_test(test_sockdiag_error_and_family),
-	    cmocka_unit_test(test_procnet_malformed),
-	    cmocka_unit_test(test_procnet_packet),
-	    cmocka_unit_test(test_cgroup),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_sockdiag_tcp4), cmocka_unit_test(test_sockdiag_tcp6),
+          cmocka_unit_test(test_sockdiag_udp), cmocka_unit_test(test_procnet_same_rows),
+          cmocka_unit_test(test_sockdiag_truncated),
+          cmocka_unit_test(test_sockdiag_error_and_family),
+          cmocka_unit_test(test_procnet_malformed), cmocka_unit_test(test_procnet_packet),
+          cmocka_unit_test(test_cgroup))

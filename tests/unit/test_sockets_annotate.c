@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/sockets.h"
 
@@ -250,14 +250,6 @@ test_collect_own_sockets(void **state)
 	close(fd6);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_telnet_exposed),         cmocka_unit_test(test_expected_holder),
-	    cmocka_unit_test(test_unassigned_and_malware), cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_collect_own_sockets),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_telnet_exposed), cmocka_unit_test(test_expected_holder),
+          cmocka_unit_test(test_unassigned_and_malware), cmocka_unit_test(test_names),
+          cmocka_unit_test(test_collect_own_sockets))

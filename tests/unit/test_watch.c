@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "portlens/watch.h"
 #include "core/buf.h"
@@ -166,15 +166,5 @@ test_diff(void **state)
 	pli_buf_cleanup(&json);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_url),
-	    cmocka_unit_test(test_status),
-	    cmocka_unit_test(test_log),
-	    cmocka_unit_test(test_diff),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(cmocka_unit_test(test_url), cmocka_unit_test(test_status), cmocka_unit_test(test_log),
+          cmocka_unit_test(test_diff))
