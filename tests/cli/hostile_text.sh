@@ -31,27 +31,16 @@ no_ctl() {
 	fi
 }
 
+# serve READY MODE BYTES [PORT...]: a hostile server (hostile_server.py) in the background,
+# up once READY holds its port.
+serve() {
+	python3 "$(dirname "$0")/hostile_server.py" "$@" &
+	pids+=($!)
+	for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.05; done
+}
+
 # 1. A hostile SSH server (one banner per connection, 20 connections at most, 30 s).
-python3 - "$tmp/port" <<'PY' &
-import os, socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8); s.settimeout(30)
-open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-for _ in range(20):
-    try:
-        c, _ = s.accept()
-    except OSError:
-        break
-    try:  # a port scan's connect() resets at once: that is no reason to stop
-        c.sendall(b"SSH-2.0-OpenSSH_8.9\x1b]0;pwned\x07\x1b[31m*RED*|x|[a](http://e/)\r\n")
-        c.settimeout(2)
-        c.recv(100)
-    except OSError:
-        pass
-    c.close()
-PY
-pids+=($!)
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+serve "$tmp/port" banner 'b"SSH-2.0-OpenSSH_8.9\x1b]0;pwned\x07\x1b[31m*RED*|x|[a](http://e/)\r\n"'
 port=$(cat "$tmp/port")
 "$PL" probe "127.0.0.1:$port" >"$tmp/probe.txt" 2>&1
 no_ctl "$tmp/probe.txt" "probe text"
@@ -92,37 +81,9 @@ no_ctl "$tmp/scan.txt" "scan --sV text"
 # finding, which quotes the answer) replies to the HTTP probe with CR LF, ESC, a tab and
 # a backslash: --json must give back exactly those bytes (JSON escapes only, never
 # "\\r" or "\\x1b"); the text output shows each once as \r, \n, \x1b, \t, \\.
-python3 - "$tmp/mport" <<'PY' &
-import os, socket, sys
-reply = b"HTTP/1.0 200 OK\r\nServer: hi\x1b[31m\t\\ x\r\nContent-Length: 0\r\n\r\n"
-for port in (27374, 12345, 4444, 6667):  # the first free malware port (listen-cli binds 6667)
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        s.bind(("127.0.0.1", port))
-        break
-    except OSError:
-        s.close()
-else:
-    sys.exit(1)
-s.listen(8); s.settimeout(30)
-open(sys.argv[1] + ".tmp", "w").write("%d\n" % port)
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-for _ in range(60):
-    try:
-        c, _ = s.accept()
-    except OSError:
-        break
-    try:
-        c.settimeout(5)
-        if c.recv(1000):
-            c.sendall(reply)
-    except OSError:
-        pass
-    c.close()
-PY
-pids+=($!)
-for _ in $(seq 100); do [ -s "$tmp/mport" ] && break; sleep 0.05; done
+# the first free malware port (listen-cli binds 6667)
+serve "$tmp/mport" reply 'b"HTTP/1.0 200 OK\r\nServer: hi\x1b[31m\t\\ x\r\nContent-Length: 0\r\n\r\n"' \
+	27374 12345 4444 6667
 mport=$(cat "$tmp/mport" 2>/dev/null)
 if [ -z "$mport" ]; then
 	bad "audit evidence: no malware port free on 127.0.0.1"
@@ -154,28 +115,7 @@ fi
 # those bytes, probe and scan text show them as \xNN (no control byte reaches the
 # terminal), scan -oX is well-formed XML whose attribute holds the text form once
 # (\x1b, never \\x1b or a raw byte).
-python3 - "$tmp/hport" <<'PY' &
-import os, socket, sys
-reply = (b"HTTP/1.0 200 OK\r\nServer: Ev\x1b[31mil\x07\x01<x>&\"\\/1.\x1b[0m2\x08\x7f\xff\r\n"
-         b"Content-Length: 0\r\n\r\n")
-s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8); s.settimeout(30)
-open(sys.argv[1] + ".tmp", "w").write("%d\n" % s.getsockname()[1])
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
-for _ in range(60):
-    try:
-        c, _ = s.accept()
-    except OSError:
-        break
-    try:
-        c.settimeout(5)
-        if c.recv(1000):
-            c.sendall(reply)
-    except OSError:
-        pass
-    c.close()
-PY
-pids+=($!)
-for _ in $(seq 100); do [ -s "$tmp/hport" ] && break; sleep 0.05; done
+serve "$tmp/hport" reply 'b"HTTP/1.0 200 OK\r\nServer: Ev\x1b[31mil\x07\x01<x>&\"\\/1.\x1b[0m2\x08\x7f\xff\r\nContent-Length: 0\r\n\r\n"'
 hport=$(cat "$tmp/hport")
 "$PL" probe --banner-wait 200 --json "127.0.0.1:$hport" >"$tmp/hprobe.json" 2>&1
 "$PL" scan 127.0.0.1 -p "$hport" --sV --no-progress -oJ "$tmp/hscan.jsonl" \

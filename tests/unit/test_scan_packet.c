@@ -115,6 +115,20 @@ truncations_fail(const uint8_t *p, size_t len, int v6icmp)
 	}
 }
 
+/* r answers a TCP probe from our port local_port to dst4:target_port whose sequence
+ * number was seq: a TCP segment back, or an ICMP error quoting the probe. */
+static void
+expect_tcp_answer(const struct pl_pkt_reply *r, int kind, uint16_t target_port, uint16_t local_port,
+                  uint32_t seq)
+{
+	assert_int_equal(r->kind, kind);
+	assert_int_equal(r->proto, PL_PROTO_TCP);
+	assert_memory_equal(&r->target, &dst4, sizeof(dst4));
+	assert_int_equal(r->target_port, target_port);
+	assert_int_equal(r->local_port, local_port);
+	assert_int_equal(r->seq, seq);
+}
+
 static void
 test_parse_tcp4(void **state)
 {
@@ -127,12 +141,7 @@ test_parse_tcp4(void **state)
 	p[20 + 13] = PL_TCP_SYN | PL_TCP_ACK;
 	p[20 + 8] = 0xde, p[20 + 9] = 0xad, p[20 + 10] = 0xbe, p[20 + 11] = 0xf0;
 	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
-	assert_int_equal(r.kind, PL_PKT_TCP);
-	assert_int_equal(r.proto, PL_PROTO_TCP);
-	assert_memory_equal(&r.target, &dst4, sizeof(dst4));
-	assert_int_equal(r.target_port, 22);
-	assert_int_equal(r.local_port, 40001);
-	assert_int_equal(r.seq, 0x11223344);
+	expect_tcp_answer(&r, PL_PKT_TCP, 22, 40001, 0x11223344);
 	assert_int_equal(r.ack, 0xdeadbef0);
 	assert_int_equal(r.tcp_flags, PL_TCP_SYN | PL_TCP_ACK);
 	truncations_fail(p, sizeof(p), 0);
@@ -167,12 +176,7 @@ test_parse_icmp4(void **state)
 	pli_pkt_build_syn(syn, 40001, 2323, 0xcafe0001, NULL, &dst4);
 	memcpy(p + 48, syn, 8); /* the quote: our SYN's first 8 bytes */
 	assert_int_equal(pli_pkt_parse_ip4(p, sizeof(p), &r), 0);
-	assert_int_equal(r.kind, PL_PKT_ICMP);
-	assert_int_equal(r.proto, PL_PROTO_TCP);
-	assert_memory_equal(&r.target, &dst4, sizeof(dst4));
-	assert_int_equal(r.target_port, 2323);
-	assert_int_equal(r.local_port, 40001);
-	assert_int_equal(r.seq, 0xcafe0001);
+	expect_tcp_answer(&r, PL_PKT_ICMP, 2323, 40001, 0xcafe0001);
 	assert_int_equal(pli_pkt_icmp_state(&r, &st, &why), 0);
 	assert_int_equal(st, PL_PORT_FILTERED);
 	assert_int_equal(why, PL_REASON_HOST_UNREACH);

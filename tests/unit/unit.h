@@ -40,11 +40,11 @@ unit_expect_err_at(const struct pl_err *err, const struct unit_bad_input *bad)
 #define UNIT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The main() of a test file: its tests (cmocka_unit_test(fn), ...) as one group. */
-#define UNIT_MAIN(...)                                                                        \
-	int main(void)                                                                        \
-	{                                                                                     \
-		const struct CMUnitTest tests[] = {__VA_ARGS__};                              \
-		return cmocka_run_group_tests(tests, NULL, NULL);                             \
+#define UNIT_MAIN(...)                                                                             \
+	int main(void)                                                                             \
+	{                                                                                          \
+		const struct CMUnitTest tests[] = {__VA_ARGS__};                                   \
+		return cmocka_run_group_tests(tests, NULL, NULL);                                  \
 	}
 
 #endif
