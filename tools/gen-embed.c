@@ -8,30 +8,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cstring.h"
+#include "tools/gen.h"
 
 int
 main(int argc, char **argv)
 {
-	FILE *in, *out;
+	FILE *out;
 	char *text;
-	long n;
+	size_t n;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: gen-embed NAME OUT.c FILE\n");
 		return 2;
 	}
-	in = fopen(argv[3], "rb");
-	if (!in || fseek(in, 0, SEEK_END) != 0 || (n = ftell(in)) < 0 || fseek(in, 0, SEEK_SET)) {
+	text = read_file(argv[3], &n);
+	if (!text) {
 		perror(argv[3]);
 		return 1;
 	}
-	text = calloc((size_t)n + 1, 1);
-	if (!text || fread(text, 1, (size_t)n, in) != (size_t)n) {
-		perror(argv[3]);
-		return 1;
-	}
-	fclose(in);
 	out = fopen(argv[2], "w");
 	if (!out) {
 		perror(argv[2]);
@@ -42,7 +36,7 @@ main(int argc, char **argv)
 	        "extern const char %s[];\nextern const size_t %s_len;\nconst char %s[] = ", argv[1],
 	        argv[1], argv[1]);
 	put_c_string(out, text);
-	fprintf(out, ";\nconst size_t %s_len = %ld;\n", argv[1], n);
+	fprintf(out, ";\nconst size_t %s_len = %zu;\n", argv[1], n);
 	free(text);
 	return fclose(out) == 0 ? 0 : 1;
 }

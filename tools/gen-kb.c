@@ -11,29 +11,7 @@
 #include <string.h>
 
 #include "knowledge/kb_impl.h"
-#include "tools/cstring.h"
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data = NULL;
-	long size;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (size = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)size + 1)) != NULL) {
-		if (fread(data, 1, (size_t)size, fp) != (size_t)size) {
-			free(data);
-			data = NULL;
-		} else {
-			*len = (size_t)size;
-		}
-	}
-	fclose(fp);
-	return data;
-}
+#include "tools/gen.h"
 
 static const char *
 base_name(const char *path)
@@ -41,15 +19,6 @@ base_name(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
-}
-
-static void
-put_u32_array(FILE *out, const char *name, const uint32_t *v, size_t n)
-{
-	fprintf(out, "static const uint32_t %s[%zu] = {", name, n ? n : 1);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s%u,", i % 16 == 0 ? "\n\t" : " ", v[i]);
-	fputs(n ? "\n};\n" : "0};\n", out);
 }
 
 static void

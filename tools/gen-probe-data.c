@@ -14,25 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/cstring.h"
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data = NULL;
-	long n;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (data = malloc((size_t)n + 1)) != NULL) {
-		*len = fread(data, 1, (size_t)n, fp);
-		data[*len] = '\0';
-	}
-	fclose(fp);
-	return data;
-}
+#include "tools/gen.h"
 
 static void
 base_name(const char *path, char *out, size_t size)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "registry/registry_impl.h"
-#include "tools/cstring.h"
+#include "tools/gen.h"
 
 static void
 put_entry(FILE *out, const struct pl_reg_entry *e)
@@ -31,15 +31,6 @@ put_entry(FILE *out, const struct pl_reg_entry *e)
 	        ".line = %u, .port_lo = %u, .port_hi = %u, .protos = %u, .status = %u, "
 	        ".has_port = %u, .proto_given = %u},\n",
 	        e->line, e->port_lo, e->port_hi, e->protos, e->status, e->has_port, e->proto_given);
-}
-
-static void
-put_u32_array(FILE *out, const char *name, const uint32_t *v, size_t n)
-{
-	fprintf(out, "static const uint32_t %s[%zu] = {", name, n ? n : 1);
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%s%u,", i % 16 == 0 ? "\n\t" : " ", v[i]);
-	fputs(n ? "\n};\n" : "0};\n", out);
 }
 
 int
