@@ -19,6 +19,11 @@
 #   lab_listen NS MODE ADDR:PORT...     TCP listeners (one helper process per call);
 #                                       MODE: open (accept, close), hold (accept, never
 #                                       talk), reset (accept, then RST); IPv6 as [ADDR]:PORT
+#   lab_wait_tcp NS ADDR PORT...        wait (10 s each) until something listens on each
+#                                       ADDR:PORT as seen from NS; else print why (and
+#                                       $LAB_DIR/servers.log) and return 1
+#   lab_big_scan FILE N                 a scan file (portlens JSON lines) of N open ports
+#                                       on 198.19.0.0/16, 256 per address
 #   lab_drop NS ADDR [PORT]             silently drop TCP to ADDR[:PORT] (nftables)
 #   lab_reset NS ADDR [PORT]            answer TCP to ADDR[:PORT] with a RST (nftables)
 #   lab_unreach NS ADDR [PORT]          answer with ICMP host-unreachable (ICMPv6 address
@@ -133,6 +138,30 @@ lab_listen() {
 	done
 	echo "lab_listen: listeners not ready after 10 s" >&2
 	return 1
+}
+
+lab_wait_tcp() {
+	local ns=$1 addr=$2 p
+	shift 2
+	for p in "$@"; do
+		for _ in $(seq 1 100); do
+			lab_exec "$ns" bash -c "exec 3<>/dev/tcp/$addr/$p" 2>/dev/null && continue 2
+			sleep 0.1
+		done
+		echo "nothing listens on $addr:$p after 10 s; servers.log:" >&2
+		cat "${LAB_DIR:-}/servers.log" >&2 2>/dev/null || true
+		return 1
+	done
+}
+
+lab_big_scan() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        f.write('{"type":"result","host":"198.19.%d.%d","port":%d,"proto":"tcp","state":"open"}\n'
+                % (i // 65536 % 256, i // 256 % 256, 1 + i % 256))
+PY
 }
 
 # One nftables table per namespace, created on first use.

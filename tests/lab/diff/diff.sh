@@ -194,13 +194,7 @@ get "${url}scans" | grep -q '<a href="/scans/3">3</a></td><td>16 hosts</td>' ||
 	fail "/scans does not list the import"
 kill "$SERVE"
 # a 100,000-result import killed with SIGKILL part way leaves nothing of it behind
-python3 - "$D/big.json" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    for i in range(100000):
-        f.write('{"type":"result","host":"198.19.%d.%d","port":%d,"proto":"tcp","state":"open"}\n'
-                % (i // 65536 % 256, i // 256 % 256, 1 + i % 256))
-PY
+lab_big_scan "$D/big.json" 100000
 "$PORTLENS" import --db "$D/store.db" "$D/big.json" >/dev/null &
 IMP=$!
 # kill it once rows are being written: the WAL has grown by more than 512 KiB

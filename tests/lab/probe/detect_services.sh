@@ -216,18 +216,7 @@ det_ssdp() {
 		"$d/minissdpd.sock" "http://$DET_SRV:$P_DLNA/rootDesc.xml"
 }
 
-det_wait_tcp() {
-	local p
-	for p in "$@"; do
-		for _ in $(seq 1 100); do
-			lab_exec cli bash -c "exec 3<>/dev/tcp/$DET_SRV/$p" 2>/dev/null && continue 2
-			sleep 0.1
-		done
-		echo "det_lab_up: nothing listens on $DET_SRV:$p after 10 s; servers.log:" >&2
-		cat "$LAB_DIR/servers.log" >&2
-		return 1
-	done
-}
+det_wait_tcp() { lab_wait_tcp cli "$DET_SRV" "$@"; }
 
 det_lab_up() {
 	det_require

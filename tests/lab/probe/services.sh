@@ -114,16 +114,7 @@ svc_vsftpd() {
 	svc_bg /usr/sbin/vsftpd "$conf"
 }
 
-svc_wait_port() {
-	local p=$1
-	for _ in $(seq 1 100); do
-		lab_exec cli bash -c "exec 3<>/dev/tcp/$SVC_ADDR/$p" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "svc_lab_up: nothing listens on $SVC_ADDR:$p after 10 s; servers.log:" >&2
-	cat "$LAB_DIR/servers.log" >&2
-	return 1
-}
+svc_wait_port() { lab_wait_tcp cli "$SVC_ADDR" "$@"; }
 
 svc_lab_up() {
 	local d=$LAB_DIR p

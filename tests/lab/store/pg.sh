@@ -79,13 +79,7 @@ rc=0
 	fail "unreachable server: exit $rc: $(cat "$D/err")"
 
 # kill -9 during COPY: nothing of that import remains
-python3 - "$D/big.json" <<'PY'
-import sys
-with open(sys.argv[1], "w") as f:
-    for i in range(300000):
-        f.write('{"type":"result","host":"198.19.%d.%d","port":%d,"proto":"tcp","state":"open"}\n'
-                % (i // 65536 % 256, i // 256 % 256, 1 + i % 256))
-PY
+lab_big_scan "$D/big.json" 300000
 "$PORTLENS" import --db "$URL" "$D/big.json" >/dev/null &
 IMP=$!
 seen=0
