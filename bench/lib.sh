@@ -20,7 +20,9 @@
 #                                      set again: a sourced helper may have replaced it)
 #   bench_scan_lab NAME                namespaces s (scanner, 198.18.0.1) and t (target,
 #                                      198.18.0.2, answers for all of 198.19.0.0/16);
-#                                      D=$LAB_DIR, S=scanner namespace (tests/lab/lab.sh)
+#                                      D=$LAB_DIR, S=scanner namespace (tests/lab/lab.sh);
+#                                      $BENCH_LAB, when set, names the lab instead of NAME
+#   bench_lab NAME                     the lab alone (tests/lab/lab.sh's lab_init)
 #   free_port                          a free TCP port on 127.0.0.1
 #   wait_grep PATTERN FILE [SECONDS]   wait (default up to 10 s) until FILE holds PATTERN
 #   timed CMD...                       "WALL CPU" seconds of a command (GNU time; CPU time
@@ -88,10 +90,14 @@ bench_on_exit() {
 	trap bench_cleanup EXIT
 }
 
-bench_scan_lab() {
+bench_lab() {
 	# shellcheck source=../tests/lab/lab.sh
 	source "$BENCH_ROOT/tests/lab/lab.sh"
-	lab_init "$1"
+	lab_init "${BENCH_LAB:-$1}"
+}
+
+bench_scan_lab() {
+	bench_lab "$1"
 	lab_ns s
 	lab_ns t
 	lab_link s 198.18.0.1/24 t 198.18.0.2/24

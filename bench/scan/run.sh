@@ -13,36 +13,17 @@
 #   (s) on request only: system calls per probe of (a)'s scan, portlens vs nmap
 #       (strace -c -f; strace slows both, so no times from it)
 # Usage: bench/scan/run.sh [BUILD_DIR] [a|b|c|s ...]   (root; default: a b c)
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-build}
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
 shift || true
 PARTS=${*:-a b c}
-PORTLENS=$(realpath "$ROOT/$BUILD/src/cli/portlens" 2>/dev/null || realpath "$BUILD/src/cli/portlens")
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: bench/scan needs root (lab namespaces)"; exit 0; }
-command -v nmap >/dev/null || { echo "SKIP: nmap not installed"; exit 0; }
-source "$ROOT/tests/lab/lab.sh"
-lab_init benchscan
-lab_ns s
-lab_ns t
-lab_link s 198.18.0.1/24 t 198.18.0.2/24
-lab_route s 198.19.0.0/16 198.18.0.2
-lab_local_route t 198.19.0.0/16
-D=$LAB_DIR
-S=$(lab_nsname s)
+bench_need_root "lab namespaces"
+bench_need nmap
+bench_scan_lab benchscan
 SEED=${BENCH_SEED:-4242}
 echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(nmap --version | head -1), $(nproc) CPUs, seed $SEED"
 
-# "WALL CPU" of a command in seconds: elapsed, and user + system time (CPU time is far
-# less disturbed by other work on a shared machine than wall time).
-timed() {
-	/usr/bin/time -f "%e %U %S" -o "$D/time.out" "$@" >/dev/null 2>&1 || true
-	awk '{printf "%.3f %.3f", $1, $2 + $3}' "$D/time.out"
-}
-wall() { echo "${1% *}"; }
-cpu() { echo "${1#* }"; }
-ratio() { echo "$1 $2" | awk '{printf "%.3f", $1 / $2}'; }
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # Open host:port pairs from grepable output (portlens or nmap), sorted.
 open_set() {
 	grep -o 'Host: [^ ]*.*Ports: .*' "$1" | awk '{
@@ -95,8 +76,6 @@ print(' '.join('198.19.%d.%d:2323' % divmod(x, 256) for x in sorted(r.sample(ran
 	echo "    ratio wall vs -sT $(ratio "$(wall "$tp")" "$(wall "$ts")")x, vs -sS $(ratio "$(wall "$tp")" "$(wall "$tss")")x; recall: portlens $(recall "$D/b.pl.open"), nmap -sT $(recall "$D/b.st.open"), nmap -sS $(recall "$D/b.ss.open"); portlens = nmap -sT: $(cmp -s "$D/b.pl.open" "$D/b.st.open" && echo yes || echo NO)"
 }
 
-# Peak RSS (KiB) of a command, with GNU time.
-peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 bench_c() {
 	local r24 r16 r12 r8
 	r24=$(peak ip netns exec "$S" "$PORTLENS" scan 198.19.7.0/24 -p 2323 --no-progress)

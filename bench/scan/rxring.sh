@@ -8,22 +8,14 @@
 # reads as in the engine) or through an AF_PACKET TPACKET_V3 ring with the same filter. ROUNDS runs per mode, interleaved; prints each run and the medians of the
 # receiver's CPU time per answer.
 # Usage: bench/scan/rxring.sh [BUILD_DIR]   (root; cc)
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-build}
-PORTLENS=$(realpath "$ROOT/$BUILD/src/cli/portlens" 2>/dev/null || realpath "$BUILD/src/cli/portlens")
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: bench/scan/rxring.sh needs root (lab namespaces)"; exit 0; }
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
+bench_need_root "lab namespaces"
+bench_need cc
 ROUNDS=${ROUNDS:-3}
-source "$ROOT/tests/lab/lab.sh"
-lab_init benchrx
-lab_ns s
-lab_ns t
-lab_link s 198.18.0.1/24 t 198.18.0.2/24
-lab_route s 198.19.0.0/16 198.18.0.2
-lab_local_route t 198.19.0.0/16
-D=$LAB_DIR
-S=$(lab_nsname s)
-cc -O2 -std=c11 -D_GNU_SOURCE -o "$D/rxring" "$ROOT/bench/scan/rxring.c"
+bench_scan_lab benchrx
+cc -O2 -std=c11 -D_GNU_SOURCE -o "$D/rxring" bench/scan/rxring.c
 echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(uname -r), $(nproc) CPUs; -sS 198.19.0.0/16 -p 2323, answers counted by a second receiver"
 for r in $(seq 1 "$ROUNDS"); do
 	for mode in raw rawb ring; do

@@ -14,41 +14,21 @@
 # Usage: bench/scan/syn.sh [BUILD_DIR] [d|e|f|g|h ...]   (root; default: all)
 # Peer rates: ZMAP_RATE, MASSCAN_RATE (default 300000 pps; at 1,000,000 masscan's bursts
 # overflow the veth backlog on the 2-CPU VM and it loses answers).
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-build}
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
 shift || true
 PARTS=${*:-d e f g h}
-PORTLENS=$(realpath "$ROOT/$BUILD/src/cli/portlens" 2>/dev/null || realpath "$BUILD/src/cli/portlens")
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: bench/scan/syn.sh needs root (lab namespaces)"; exit 0; }
-for t in nmap zmap masscan; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 0; }
-done
+bench_need_root "lab namespaces"
+bench_need nmap zmap masscan
 ZR=${ZMAP_RATE:-300000}
 MR=${MASSCAN_RATE:-300000}
-source "$ROOT/tests/lab/lab.sh"
-lab_init benchsyn
-lab_ns s
-lab_ns t
-lab_link s 198.18.0.1/24 t 198.18.0.2/24
-lab_route s 198.19.0.0/16 198.18.0.2
-lab_local_route t 198.19.0.0/16
-D=$LAB_DIR
-S=$(lab_nsname s)
+bench_scan_lab benchsyn
 MAC=$(ip -n "$(lab_nsname t)" -br link show lab0 | awk '{print $3}')
 SEED=${BENCH_SEED:-4242}
 echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(nmap --version | head -1), zmap $(zmap --version 2>&1 | head -1 | awk '{print $NF}'), masscan $(masscan --version 2>/dev/null | grep -o '[0-9.]*' | head -1), $(nproc) CPUs, seed $SEED"
 
-secs() { # wall seconds of a command or shell function
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || true
-	t1=$(date +%s.%N)
-	echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}'
-}
-ratio() { echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'; }
 pps() { echo "$1 $2" | awk '{printf "%.0f", $1 / ($2 > 0 ? $2 : 0.001)}'; }
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 recall() { # FOUND_FILE (one host[:port] a line) vs $D/truth
 	sort -u "$1" | comm -12 - "$D/truth" | wc -l | awk -v n="$(wc -l <"$D/truth")" '{printf "%.2f%%", 100 * $1 / n}'
 }
@@ -128,7 +108,6 @@ print(' '.join('$host:%d' % p for p in sorted(r.sample(range(1, 65536), 40))))" 
 	echo "(f) 65535 ports of one host, median of 3 (wall s): portlens -sS $p, nmap -sS -T5 -p- $n; ratio $(ratio "$p" "$n")x (target <= 0.5x); runs: ${pw[*]} / ${nw[*]}; recall $(recall "$D/f")"
 }
 
-peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 bench_g() {
 	local r24 r16
 	r24=$(peak ip netns exec "$S" "$PORTLENS" scan -sS 198.19.7.0/24 -p 2323 --no-progress)

@@ -14,18 +14,14 @@
 #        50), where nmap slows down to the ICMP rate; one run, nmap stopped after
 #        NMAP_LIMIT seconds (default 300) and its partial time reported.
 # Usage: bench/scan/udp.sh [BUILD_DIR]   (root)
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-build}
-PORTLENS=$(realpath "$ROOT/$BUILD/src/cli/portlens" 2>/dev/null || realpath "$BUILD/src/cli/portlens")
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: bench/scan/udp.sh needs root (lab namespaces)"; exit 0; }
-for t in nmap dnsmasq chronyd snmpd memcached avahi-daemon; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 0; }
-done
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
+bench_need_root "lab namespaces"
+bench_need nmap dnsmasq chronyd snmpd memcached avahi-daemon
 NMAP_LIMIT=${NMAP_LIMIT:-300}
-source "$ROOT/tests/lab/lab.sh"
-source "$ROOT/tests/lab/scan/udp_servers.sh"
-lab_init benchudp
+bench_lab benchudp
+source tests/lab/scan/udp_servers.sh
 lab_ns s
 lab_ns t
 lab_link s 198.18.0.1/24 t 198.18.0.2/24
@@ -39,15 +35,7 @@ udp_servers_wait t $A
 udp_mdns_wait "$D"
 echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(nmap --version | head -1), $(nproc) CPUs; 1000 UDP ports on $A"
 
-secs() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || true
-	t1=$(date +%s.%N)
-	echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}'
-}
 open_xml() { grep -o 'portid="[0-9]*"><state state="open"' "$1" | grep -o '[0-9]*' | sort -n | tr '\n' ' '; }
-med() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 run() { # LABEL N
 	local p n ps="" ns="" phs="" i
@@ -60,9 +48,11 @@ run() { # LABEL N
 		ps="$ps $p"
 		ns="$ns $n"
 	done
-	p=$(echo "$ps" | med)
-	n=$(echo "$ns" | med)
-	echo "$1: portlens -sU $p s (runs$ps; scan phase ms$phs), nmap -sU $n s (runs$ns)$([ "${n%.*}" -ge "$NMAP_LIMIT" ] && echo " (stopped at the limit)"); ratio $(echo "$p $n" | awk '{printf "%.3f", $1 / $2}')x (target <= 0.1x)"
+	# shellcheck disable=SC2086
+	p=$(median $ps)
+	# shellcheck disable=SC2086
+	n=$(median $ns)
+	echo "$1: portlens -sU $p s (runs$ps; scan phase ms$phs), nmap -sU $n s (runs$ns)$([ "${n%.*}" -ge "$NMAP_LIMIT" ] && echo " (stopped at the limit)"); ratio $(ratio "$p" "$n")x (target <= 0.1x)"
 	echo "    open: portlens [$(open_xml "$D/pl.xml")] nmap [$(open_xml "$D/nmap.xml")]"
 }
 
