@@ -175,28 +175,56 @@ make_scan(struct pl_targets *ts, struct pl_ports *ps, struct collect *c, uint32_
 	return scan;
 }
 
+/* One scan of the fixture's ports on some loopback addresses, and what it collected. */
+struct job {
+	struct pl_targets *ts;
+	struct pl_ports ps;
+	struct collect c;
+};
+
+static void
+job_open(struct job *j, const struct fixture *f, const char *targets, uint32_t threads)
+{
+	struct pl_err err = {0};
+
+	*j = (struct job){.ts = pl_targets_new(), .c = {.threads = threads}};
+	assert_int_equal(pl_targets_add_spec(j->ts, targets, 0, 0, &err), PL_OK);
+	assert_int_equal(pl_ports_parse(&j->ps, f->spec, &err), PL_OK);
+}
+
+/* Every port of each of the hosts answered exactly once; only 127.0.0.1 has the
+ * N_OPEN listeners. */
+static void
+expect_every_answer(const struct job *j, unsigned hosts)
+{
+	assert_int_equal(j->c.n, hosts * (N_OPEN + N_CLOSED));
+	assert_int_equal(j->c.open, N_OPEN);
+	assert_false(j->c.dup);
+}
+
+static void
+job_close(struct job *j)
+{
+	free(j->c.seen);
+	pl_ports_cleanup(&j->ps);
+	pl_targets_free(j->ts);
+}
+
 static void
 run_exact(struct fixture *f, uint32_t threads)
 {
-	struct pl_targets *ts = pl_targets_new();
-	struct pl_ports ps = {0};
-	struct collect c = {.threads = threads};
+	struct job j;
 	struct pl_err err = {0};
 	struct pl_scan *scan;
 	int before = count_fds();
 
-	assert_int_equal(pl_targets_add_spec(ts, "127.0.0.1", 0, 0, &err), PL_OK);
-	assert_int_equal(pl_ports_parse(&ps, f->spec, &err), PL_OK);
-	scan = make_scan(ts, &ps, &c, 0);
+	job_open(&j, f, "127.0.0.1", threads);
+	scan = make_scan(j.ts, &j.ps, &j.c, 0);
 	assert_int_equal(pl_scan_run(scan, &err), PL_OK);
 	assert_int_equal(count_fds(), before);
-	assert_int_equal(c.n, N_OPEN + N_CLOSED);
-	assert_int_equal(c.open, N_OPEN);
-	assert_false(c.dup);
+	expect_every_answer(&j, 1);
 	pl_scan_free(scan);
-	free(c.seen);
-	pl_ports_cleanup(&ps);
-	pl_targets_free(ts);
+	job_close(&j);
 }
 
 static void
@@ -214,52 +242,41 @@ test_exact_threads(void **state)
 static void
 test_fd_limit(void **state)
 {
-	struct fixture *f = *state;
-	struct pl_targets *ts = pl_targets_new();
-	struct pl_ports ps = {0};
-	struct collect c = {0};
+	struct job j;
 	struct pl_err err = {0};
 	struct rlimit old, low;
 	struct pl_scan *scan;
 	int before = count_fds();
 
 	/* 20 loopback addresses x 40 ports; only 127.0.0.1 has listeners. */
-	assert_int_equal(pl_targets_add_spec(ts, "127.0.0.1-20", 0, 0, &err), PL_OK);
-	assert_int_equal(pl_ports_parse(&ps, f->spec, &err), PL_OK);
+	job_open(&j, *state, "127.0.0.1-20", 0);
 	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
 	low = old;
 	low.rlim_cur = (rlim_t)before + 24;
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
-	scan = make_scan(ts, &ps, &c, 5000); /* far more than 24 descriptors */
+	scan = make_scan(j.ts, &j.ps, &j.c, 5000); /* far more than 24 descriptors */
 	assert_int_equal(pl_scan_run(scan, &err), PL_OK);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
-	assert_int_equal(c.n, 20 * (N_OPEN + N_CLOSED));
-	assert_int_equal(c.open, N_OPEN);
-	assert_false(c.dup);
+	expect_every_answer(&j, 20);
 	assert_int_equal(count_fds(), before);
 	pl_scan_free(scan);
-	free(c.seen);
-	pl_ports_cleanup(&ps);
-	pl_targets_free(ts);
+	job_close(&j);
 }
 
 static void
 run_stop_resume(struct fixture *f, uint32_t threads)
 {
-	struct pl_targets *ts = pl_targets_new();
-	struct pl_ports ps = {0};
-	struct collect c = {.threads = threads};
+	struct job j;
 	struct pl_err err = {0};
 	struct pl_scan_state st = {0};
 	struct pl_scan *scan;
 	int before = count_fds();
 
-	assert_int_equal(pl_targets_add_spec(ts, "127.0.0.1-100", 0, 0, &err), PL_OK);
-	assert_int_equal(pl_ports_parse(&ps, f->spec, &err), PL_OK);
+	job_open(&j, f, "127.0.0.1-100", threads);
 	/* Stop three times, resuming from the saved state each time. */
 	for (uint64_t stop = 500; stop <= 1500; stop += 500) {
-		c.stop_after = stop;
-		scan = make_scan(ts, &ps, &c, 300);
+		j.c.stop_after = stop;
+		scan = make_scan(j.ts, &j.ps, &j.c, 300);
 		if (st.next)
 			assert_int_equal(pl_scan_set_state(scan, &st, &err), PL_OK);
 		pl_scan_state_cleanup(&st);
@@ -269,20 +286,16 @@ run_stop_resume(struct fixture *f, uint32_t threads)
 		assert_true(st.next > 0);
 		pl_scan_free(scan);
 	}
-	c.stop_after = 0;
-	scan = make_scan(ts, &ps, &c, 300);
+	j.c.stop_after = 0;
+	scan = make_scan(j.ts, &j.ps, &j.c, 300);
 	assert_int_equal(pl_scan_set_state(scan, &st, &err), PL_OK);
 	pl_scan_state_cleanup(&st);
 	assert_int_equal(pl_scan_run(scan, &err), PL_OK);
-	assert_false(c.dup);
-	assert_int_equal(c.n, 100 * (N_OPEN + N_CLOSED));
-	assert_int_equal(c.open, N_OPEN);
+	expect_every_answer(&j, 100);
 	assert_int_equal(pl_scan_get_state(scan, &st), PL_OK);
 	assert_int_equal(st.n_pending, 0);
 	pl_scan_free(scan);
-	free(c.seen);
-	pl_ports_cleanup(&ps);
-	pl_targets_free(ts);
+	job_close(&j);
 }
 
 static void
