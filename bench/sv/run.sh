@@ -51,20 +51,14 @@ PORTS="$P_SSH,$P_HTTP,$P_HTTPS,$P_TELNET,$P_TELNET2,$P_REDIS,$P_FTP,$P_SMTP,$P_M
 PORTS+=",$P_CUPS,$P_SQUID,$P_SQUID_CLOSED,$P_NODE,$P_MODBUS,$P_FTP_ANON,$P_TLS_GOOD,$P_PG"
 PORTS+=",$P_MARIADB,$P_MQTT,$P_DNS,$P_VNC,$P_SIP,$P_SILENT"
 
-ver() { dpkg-query -W -f='${Version}' "$1" | sed 's/^[0-9]*://; s/[-+~].*//'; }
-V_SSH=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
-V_NGINX=$(/usr/sbin/nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9.]*\).*|\1|p')
-V_REDIS=$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')
-V_FTP=$(ver vsftpd)
-V_MEMC=$(memcached -V | awk '{print $2}')
-V_SMTP=$($PY -c 'import aiosmtpd; print(aiosmtpd.__version__)')
-V_CUPS=$(ver cups-daemon)
+svc_versions
+V_CUPS=$(svc_pkg_version cups-daemon)
 V_SQUID=$(/usr/sbin/squid -v | sed -n 's/.*Version \([0-9.]*\).*/\1/p')
-V_NODE=$(ver prometheus-node-exporter)
+V_NODE=$(svc_pkg_version prometheus-node-exporter)
 V_PG=$(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}')
-V_MARIADB=$(ver mariadb-server)
-V_MQTT=$(ver mosquitto)
-V_DNS=$(ver dnsmasq)
+V_MARIADB=$(svc_pkg_version mariadb-server)
+V_MQTT=$(svc_pkg_version mosquitto)
+V_DNS=$(svc_pkg_version dnsmasq)
 V_KAM=$(/usr/sbin/kamailio -v | sed -n 's/^version: kamailio \([0-9.]*\).*/\1/p')
 
 now() { date +%s.%N; }

@@ -19,12 +19,7 @@ lab_start probe "$1"
 svc_lab_up unusual
 
 # Versions as the installed packages report them.
-V_SSH=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
-V_NGINX=$(/usr/sbin/nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9.]*\).*|\1|p')
-V_REDIS=$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')
-V_FTP=$(dpkg-query -W -f='${Version}' vsftpd | sed 's/-.*//')
-V_MEMC=$(memcached -V | awk '{print $2}')
-V_SMTP=$($PY -c 'import aiosmtpd; print(aiosmtpd.__version__)')
+svc_versions
 echo "versions: ssh $V_SSH nginx $V_NGINX redis $V_REDIS vsftpd $V_FTP memcached $V_MEMC aiosmtpd $V_SMTP"
 
 targets=()

@@ -23,12 +23,7 @@ PY=/usr/bin/python3
 
 lab_start scansv "$1"
 svc_lab_up unusual
-V_SSH=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
-V_NGINX=$(/usr/sbin/nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9.]*\).*|\1|p')
-V_REDIS=$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')
-V_FTP=$(dpkg-query -W -f='${Version}' vsftpd | sed 's/-.*//')
-V_MEMC=$(memcached -V | awk '{print $2}')
-V_SMTP=$($PY -c 'import aiosmtpd; print(aiosmtpd.__version__)')
+svc_versions
 P_EVIL_SSH=2224 P_EVIL_FTP=2122 P_EVIL_POP=1100
 cat >"$D/evil.py" <<'PY'
 import socket, sys, threading, time

@@ -12,6 +12,9 @@
 #                          PORTSET "unusual" (tests) or "standard" (benchmark) sets P_SSH,
 #                          P_HTTP, P_HTTPS, P_TELNET, P_TELNET2, P_REDIS, P_FTP, P_SMTP,
 #                          P_MEMCACHED, P_SILENT.
+#   svc_versions           V_SSH, V_NGINX, V_REDIS, V_FTP, V_MEMC, V_SMTP: the versions of
+#                          those servers as the installed packages report them
+#   svc_pkg_version PKG    a Debian package's upstream version (no epoch, no revision)
 #
 # The telnetd accounts exist only inside a private mount namespace of the telnetd
 # processes (bind-mounted passwd, shadow and a minimal PAM stack without the failure
@@ -141,4 +144,15 @@ svc_lab_up() {
 	for p in ${SVC_ALL_PORTS//,/ }; do
 		svc_wait_port "$p" || return 1
 	done
+}
+
+svc_pkg_version() { dpkg-query -W -f='${Version}' "$1" | sed 's/^[0-9]*://; s/[-+~].*//'; }
+
+svc_versions() {
+	V_SSH=$(ssh -V 2>&1 | sed -n 's/^OpenSSH_\([^ ,]*\).*/\1/p')
+	V_NGINX=$(/usr/sbin/nginx -v 2>&1 | sed -n 's|.*nginx/\([0-9.]*\).*|\1|p')
+	V_REDIS=$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')
+	V_FTP=$(svc_pkg_version vsftpd)
+	V_MEMC=$(memcached -V | awk '{print $2}')
+	V_SMTP=$(/usr/bin/python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)')
 }
