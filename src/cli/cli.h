@@ -48,6 +48,7 @@ struct pl_cli {
 	/* The common options this command refuses (ends with opt 0), or NULL: every common
 	 * option is refused clearly rather than silently ignored. Set before parsing. */
 	const struct pl_cli_refusal *refuse;
+	const char *argv0; /* the program as started (kept when portlens-full takes over) */
 };
 
 /* A subcommand: argv[0] is the subcommand's name. Returns an exit code. */
@@ -111,6 +112,11 @@ int pli_cli_emit(struct pl_cli *cli, const struct pl_buf *b);
 /* The page language from the environment: the first of LC_ALL, LC_MESSAGES, LANG that
  * is set and not empty (POSIX precedence); English when it names no page language. */
 enum pl_lang pli_cli_env_lang(void);
+
+/* Executes portlens-full with argv (argv[0] the program as started, argv[1] the command,
+ * NULL-terminated): next to this binary, in ../libexec/portlens/, or $PORTLENS_FULL.
+ * Returns only on failure, with PL_EXIT_FAIL after printing why. */
+int pli_cli_exec_full(char **argv);
 
 /* Terminal helpers (term.c). */
 /* Decides color and width from the options, the environment and the terminal. */

@@ -4,7 +4,9 @@
  * subcommands.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,4 +259,39 @@ pli_cli_emit(struct pl_cli *cli, const struct pl_buf *b)
 	if (b->len && fwrite(b->data, 1, b->len, cli->out) != b->len)
 		return pli_cli_fail(cli, "cannot write output");
 	return PL_EXIT_OK;
+}
+
+/*
+ * Runs a command this binary was built without (see commands.c), or a scan that needs
+ * what only portlens-full links, by executing portlens-full with the same arguments:
+ * next to this binary in a build tree, in ../libexec/portlens/ when installed, or where
+ * PORTLENS_FULL points.
+ */
+int
+pli_cli_exec_full(char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 64];
+	const char *env = getenv("PORTLENS_FULL");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (env && *env) {
+		execv(env, argv);
+		fprintf(stderr, "portlens: cannot run %s: %s\n", env, strerror(errno));
+		return PL_EXIT_FAIL;
+	}
+	if (n <= 0 || !(slash = (self[n] = '\0', strrchr(self, '/')))) {
+		fprintf(stderr, "portlens: cannot find my own location to run '%s'\n", argv[1]);
+		return PL_EXIT_FAIL;
+	}
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/portlens-full", self);
+	execv(path, argv);
+	snprintf(path, sizeof(path), "%s/../libexec/portlens/portlens-full", self);
+	execv(path, argv);
+	fprintf(stderr,
+	        "portlens: '%s' needs portlens-full, not found next to %s or in "
+	        "%s/../libexec/portlens/ (set PORTLENS_FULL)\n",
+	        argv[1], self, self);
+	return PL_EXIT_FAIL;
 }

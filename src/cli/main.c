@@ -3,12 +3,9 @@
  * main.c - portlens entry point: picks the subcommand (a port or service name as the
  * first argument means `info`) and runs it with a fresh struct pl_cli.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -26,40 +23,6 @@ print_usage(FILE *fp)
 	      fp);
 }
 
-/*
- * Runs a command this binary was built without (see commands.c) by executing
- * portlens-full with the same arguments: next to this binary in a build tree, in
- * ../libexec/portlens/ when installed, or where PORTLENS_FULL points.
- */
-static int
-exec_full(char **argv)
-{
-	char self[PATH_MAX], path[PATH_MAX + 64];
-	const char *env = getenv("PORTLENS_FULL");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (env && *env) {
-		execv(env, argv);
-		fprintf(stderr, "portlens: cannot run %s: %s\n", env, strerror(errno));
-		return PL_EXIT_FAIL;
-	}
-	if (n <= 0 || !(slash = (self[n] = '\0', strrchr(self, '/')))) {
-		fprintf(stderr, "portlens: cannot find my own location to run '%s'\n", argv[1]);
-		return PL_EXIT_FAIL;
-	}
-	*slash = '\0';
-	snprintf(path, sizeof(path), "%s/portlens-full", self);
-	execv(path, argv);
-	snprintf(path, sizeof(path), "%s/../libexec/portlens/portlens-full", self);
-	execv(path, argv);
-	fprintf(stderr,
-	        "portlens: '%s' needs portlens-full, not found next to %s or in "
-	        "%s/../libexec/portlens/ (set PORTLENS_FULL)\n",
-	        argv[1], self, self);
-	return PL_EXIT_FAIL;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -71,6 +34,7 @@ main(int argc, char **argv)
 	    .color_mode = -1,
 	    .kb = pl_kb_builtin(),
 	    .lang = pli_cli_env_lang(),
+	    .argv0 = argv[0],
 	};
 	const char *name;
 	int rc;
@@ -87,7 +51,7 @@ main(int argc, char **argv)
 				char *help_argv[] = {argv[0], argv[2], "--help", NULL};
 
 				if (!pl_commands[i].fn)
-					return exec_full(help_argv);
+					return pli_cli_exec_full(help_argv);
 				return pl_commands[i].fn(&cli, 2, help_argv + 1);
 			}
 		}
@@ -107,7 +71,7 @@ main(int argc, char **argv)
 	 * It reads every command's option table, so it runs in portlens-full. */
 	if (strcmp(name, "completion") == 0) {
 #ifdef PL_CLI_LIGHT
-		return exec_full(argv);
+		return pli_cli_exec_full(argv);
 #else
 		return pli_cmd_completion(&cli, argc - 1, argv + 1);
 #endif
@@ -119,7 +83,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < pl_commands_count; i++) {
 		if (strcmp(name, pl_commands[i].name) == 0) {
 			if (!pl_commands[i].fn)
-				return exec_full(argv);
+				return pli_cli_exec_full(argv);
 			rc = pl_commands[i].fn(&cli, argc - 1, argv + 1);
 			goto out;
 		}

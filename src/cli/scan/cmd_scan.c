@@ -422,14 +422,40 @@ execute(struct pl_cli *cli, struct scan_run *run)
 	return ex;
 }
 
+/* The light binary's hand-over: portlens-full gets the command line as it was given
+ * (getopt has permuted argv since). */
+static int
+run_full(struct pl_cli *cli, char **given)
+{
+	int ex;
+
+	if (!given)
+		return pli_cli_fail(cli, "out of memory");
+	fflush(NULL);
+	ex = pli_cli_exec_full(given);
+	return ex;
+}
+
 int
 pli_cmd_scan(struct pl_cli *cli, int argc, char **argv)
 {
 	struct scan_run run;
+	char **given = calloc((size_t)argc + 2, sizeof(*given));
 	int ex;
 
+	if (given) {
+		given[0] = (char *)(cli->argv0 ? cli->argv0 : "portlens");
+		memcpy(given + 1, argv, (size_t)argc * sizeof(*given));
+	}
 	scan_run_init(&run);
 	ex = scan_parse_command(cli, &run, argc, argv);
+	if (ex == SCAN_EXIT_NEEDS_FULL) {
+		scan_run_cleanup(&run);
+		ex = run_full(cli, given);
+		free(given);
+		return ex;
+	}
+	free(given);
 	if (ex == PL_EXIT_OK && run.opt.dry_run) {
 		ex = dry_run(cli, &run);
 	} else if (ex == PL_EXIT_OK) {

@@ -367,6 +367,12 @@ scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **ar
 	ex = parse_opts(cli, run, argc, argv);
 	if (ex == PL_EXIT_OK && run->opt.resume_in)
 		ex = resume_command(cli, run, argv[0]);
+#ifdef PL_CLI_LIGHT
+	/* Before any target file (-iL -: stdin) is read or output opened: portlens-full
+	 * then parses the same command line again (scan_light.c). */
+	if (ex == PL_EXIT_OK && (run->opt.sv || run->opt.save))
+		return SCAN_EXIT_NEEDS_FULL;
+#endif
 	pli_term_setup(cli);
 	if (ex == PL_EXIT_OK)
 		ex = check_outputs(cli, run);

@@ -104,8 +104,12 @@ struct scan_run {
 
 void scan_run_init(struct scan_run *run);
 void scan_run_cleanup(struct scan_run *run);
+/* scan_parse_command in the light `portlens`: the options ask for --sV or --save, which
+ * only portlens-full links (scan_light.c); nothing was read or opened yet. */
+#define SCAN_EXIT_NEEDS_FULL (-2)
+
 /* Parses the command line (and a resume file it names). PL_EXIT_OK, -1 after --help,
- * or an exit code after printing the error. */
+ * SCAN_EXIT_NEEDS_FULL, or an exit code after printing the error. */
 int scan_parse_command(struct pl_cli *cli, struct scan_run *run, int argc, char **argv);
 /*
  * The size guard of scan and audit: more than SCAN_LARGE_LIMIT probes (targets x

@@ -80,6 +80,22 @@ abandon_sinks(struct pl_cli *cli, struct scan_run *run)
 	run->n_sinks = 0;
 }
 
+/* The targets as given, for the store's record of the scan (kept by both binaries:
+ * scan_save.c is only in portlens-full). */
+void
+scan_save_add_target(struct scan_save *save, const char *spec)
+{
+	if (save->targets.len)
+		pli_buf_putc(&save->targets, ' ');
+	pli_buf_puts(&save->targets, spec);
+}
+
+void
+scan_save_cleanup(struct scan_save *save)
+{
+	pli_buf_cleanup(&save->targets);
+}
+
 /*
  * --save: the store is the first sink, opened before any file: a store that cannot be
  * opened leaves no output file behind that looks like a finished scan.

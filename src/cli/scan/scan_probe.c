@@ -123,6 +123,13 @@ scan_probe_cancel_queued(struct scan_probe *sp,
 }
 
 void
+scan_probe_classify_udp(const struct pl_scan_result *r, struct pl_service *svc)
+{
+	pl_probe_classify_udp(NULL, r->port, r->request, r->request_len, r->answer, r->answer_len,
+	                      svc);
+}
+
+void
 scan_probe_free(struct scan_probe *sp)
 {
 	if (sp) { /* the pool first: its threads use the context */

@@ -58,6 +58,10 @@ size_t scan_probe_running(struct scan_probe *sp);
 size_t scan_probe_cancel_queued(struct scan_probe *sp,
                                 void (*fn)(void *ctx, const struct pl_scan_result *r), void *ctx);
 
+/* UDP: what the datagram the scan's payload drew (r->answer, r->request) says about the
+ * service, into svc (pl_probe_classify_udp; no second round trip). */
+void scan_probe_classify_udp(const struct pl_scan_result *r, struct pl_service *svc);
+
 /* Waits for running probes, discards whatever is left and frees the pool. NULL is a no-op. */
 void scan_probe_free(struct scan_probe *sp);
 

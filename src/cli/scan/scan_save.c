@@ -30,20 +30,6 @@ service_of(const struct scan_info *info, uint16_t port, enum pl_proto proto)
 	return e ? e->service : "";
 }
 
-void
-scan_save_add_target(struct scan_save *save, const char *spec)
-{
-	if (save->targets.len)
-		pli_buf_putc(&save->targets, ' ');
-	pli_buf_puts(&save->targets, spec);
-}
-
-void
-scan_save_cleanup(struct scan_save *save)
-{
-	pli_buf_cleanup(&save->targets);
-}
-
 static int
 save_begin(struct scan_sink *s, const struct scan_info *info)
 {

@@ -98,8 +98,7 @@ deliver_udp(struct scan_stage_sv *st, const struct pl_scan_result *r)
 	struct pl_service svc;
 	struct scan_sv_result sv = {.rc = PL_OK, .svc = &svc};
 
-	pl_probe_classify_udp(NULL, r->port, r->request, r->request_len, r->answer, r->answer_len,
-	                      &svc);
+	scan_probe_classify_udp(r, &svc);
 	st->deliver(st->ctx, r, &sv);
 }
 

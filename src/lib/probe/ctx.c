@@ -3,8 +3,10 @@
  * ctx.c - the probe context: options with their defaults, the built-in Recog
  * databases (parsed and compiled once, then read-only, so threads may share them)
  * mapped to the roles the classifiers ask for (with the project's own additions,
- * data/fingerprints/ROLE_portlens.xml, consulted after Recog), and the OpenSSL client context.
+ * data/fingerprints/ROLE_portlens.xml, consulted after Recog), the bridge from a Recog
+ * match to struct pl_service fields (pli_probe_recog), and the OpenSSL client context.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,4 +99,41 @@ out:
 	}
 	*out = ctx;
 	return rc;
+}
+
+int
+pli_probe_recog(const struct pl_probe_ctx *ctx, enum recog_role role, const char *s, size_t n,
+                struct pl_service *out)
+{
+	struct pl_recog_result res;
+	const char *v, *osv;
+
+	if (!ctx ||
+	    ((!ctx->role[role] || !pli_recog_match(ctx->role[role], s, n, &res)) &&
+	     (!ctx->role_extra[role] || !pli_recog_match(ctx->role_extra[role], s, n, &res))))
+		return 0;
+	v = pli_recog_get(&res, "service.certainty");
+	if (v && strcmp(v, "0.0") == 0)
+		return 0; /* Recog's "assert nothing" entries */
+	if ((v = pli_recog_get(&res, "service.vendor")))
+		pli_probe_set(out->vendor, sizeof(out->vendor), v);
+	if ((v = pli_recog_get(&res, "service.product")))
+		pli_probe_set(out->product, sizeof(out->product), v);
+	if ((v = pli_recog_get(&res, "service.version")))
+		pli_probe_set(out->version, sizeof(out->version), v);
+	if ((v = pli_recog_get(&res, "service.cpe23")))
+		pli_probe_set(out->cpe, sizeof(out->cpe), v);
+	v = pli_recog_get(&res, "os.product");
+	if (!v)
+		v = pli_recog_get(&res, "os.family");
+	osv = pli_recog_get(&res, "os.vendor");
+	if (v && osv && !strstr(osv, v) && !strstr(v, osv))
+		snprintf(out->os, sizeof(out->os), "%s %s", osv, v);
+	else if (osv || v)
+		pli_probe_set(out->os, sizeof(out->os), osv ? osv : v);
+	if (!out->product[0] && (v = pli_recog_get(&res, "hw.product")))
+		pli_probe_set(out->product, sizeof(out->product), v);
+	if (!out->vendor[0] && (v = pli_recog_get(&res, "hw.vendor")))
+		pli_probe_set(out->vendor, sizeof(out->vendor), v);
+	return 1;
 }
