@@ -16,16 +16,31 @@
 #include "scan/scan_impl.h"
 #include "scan/udp_payloads.h"
 
-static enum pl_rc
-push(struct pl_ports *ps, uint32_t item)
+/*
+ * The payload ports in the UDP ranking's order: by payload entry (the file's order),
+ * then by port. One pass counts the ports of each entry, a second places them (a
+ * counting sort; it used to be one pass over all ports per entry). out holds 65536
+ * ports. Returns how many.
+ */
+static uint32_t
+payload_order(const struct pl_udp_payloads *pay, uint16_t *out)
 {
-	uint32_t *v = realloc(ps->items, ((size_t)ps->n + 1) * sizeof(*v));
+	uint32_t next[256] = {0}, k = 0;
 
-	if (!v)
-		return PL_ERR_NOMEM;
-	ps->items = v;
-	ps->items[ps->n++] = item;
-	return PL_OK;
+	for (uint32_t p = 1; p < 65536; p++)
+		next[pay->by_port[p]]++;
+	for (uint32_t e = 1, sum = 0; e < 256; e++) { /* entry e starts after entries < e */
+		uint32_t c = next[e];
+
+		next[e] = sum;
+		sum += c;
+	}
+	for (uint32_t p = 1; p < 65536; p++)
+		if (pay->by_port[p]) {
+			out[next[pay->by_port[p]]++] = (uint16_t)p;
+			k++;
+		}
+	return k;
 }
 
 void
@@ -41,9 +56,9 @@ enum pl_rc
 pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 {
 	struct pl_udp_payloads pay;
-	uint16_t *order = NULL;
+	uint16_t *order = NULL, *paid = NULL;
 	uint8_t *mark = NULL;
-	uint32_t k = 0, len = 0;
+	uint32_t *items, k = 0, len = 0, n_paid;
 	enum pl_rc rc;
 
 	if (n > 65535)
@@ -52,25 +67,17 @@ pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 		return rc;
 	mark = calloc(65536, 1);
 	order = malloc(((size_t)n + 1) * sizeof(*order));
-	if (!mark || !order) {
+	paid = malloc(65536 * sizeof(*paid));
+	if (!mark || !order || !paid) {
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	/* Payload ports in the file's entry order, while they fit in n (all of them, in one
-	 * pass, when they do). */
-	for (uint32_t p = 1; p < 65536; p++)
-		k += pay.by_port[p] != 0;
-	if (k <= n)
-		for (uint32_t p = 1; p < 65536; p++)
-			mark[p] = pay.by_port[p] != 0;
-	else
-		k = 0;
-	for (size_t e = 1; e <= pay.n && k < n; e++)
-		for (uint32_t p = 1; p < 65536 && k < n; p++)
-			if (pay.by_port[p] == e && !mark[p]) {
-				mark[p] = 1;
-				k++;
-			}
+	/* Payload ports in the file's entry order, while they fit in n. */
+	n_paid = payload_order(&pay, paid);
+	for (uint32_t i = 0; i < n_paid && k < n; i++) {
+		mark[paid[i]] = 1;
+		k++;
+	}
 	/* The TCP ranking in order fills the rest: the payload ports and the smallest TCP
 	 * top m whose union holds n ports. */
 	if (k < n && pli_ports_top_order(order, n, &len) != PL_OK) {
@@ -82,15 +89,19 @@ pl_ports_add_top_udp(struct pl_ports *ps, uint32_t n, struct pl_err *err)
 			mark[order[i]] = 1;
 			k++;
 		}
-	for (uint32_t p = 1; p < 65536 && rc == PL_OK; p++)
-		if (mark[p])
-			rc = push(ps, ((uint32_t)PL_PROTO_UDP << 16) | p);
-	if (rc != PL_OK)
+	if (!(items = realloc(ps->items, ((size_t)ps->n + k + 1) * sizeof(*items)))) {
 		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	ps->items = items;
+	for (uint32_t p = 1; p < 65536; p++)
+		if (mark[p])
+			ps->items[ps->n++] = ((uint32_t)PL_PROTO_UDP << 16) | p;
 	pli_ports_normalize(ps);
 out:
 	free(mark);
 	free(order);
+	free(paid);
 	pli_udp_payloads_cleanup(&pay);
 	return rc;
 }
@@ -113,10 +124,14 @@ ranks(uint32_t *rank, int udp, struct pl_err *err)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	}
 	if (udp && (rc = pli_udp_payloads_builtin(&pay, err)) == PL_OK) {
-		for (size_t e = 1; e <= pay.n; e++)
-			for (uint32_t p = 1; p < 65536; p++)
-				if (pay.by_port[p] == e && !rank[p])
-					rank[p] = next++;
+		uint16_t *paid = malloc(65536 * sizeof(*paid));
+		uint32_t n_paid = paid ? payload_order(&pay, paid) : 0;
+
+		if (!paid)
+			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+		for (uint32_t i = 0; i < n_paid; i++)
+			rank[paid[i]] = next++;
+		free(paid);
 		pli_udp_payloads_cleanup(&pay);
 	}
 	for (uint32_t i = 0; i < len && rc == PL_OK; i++)
