@@ -6,11 +6,11 @@
  * --exclude and --excludefile are only recorded here, in command-line order, and
  * applied after every option (scan_args.c): -6 may come after the targets it changes.
  */
-#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "portlens/addr.h"
 #include "cli/opts.h"
 #include "cli/scan/scan_cmd.h"
 #include "core/buf.h"
@@ -152,16 +152,13 @@ opt_source_ip(const struct pl_cli_optctx *oc, const char *arg)
 {
 	struct scan_opts *o = OPTS(oc);
 	struct pl_scan_addr a = {0};
+	struct pl_addr ip;
 
-	if (inet_pton(AF_INET, arg, a.bytes) == 1) {
-		a.family = 4;
-		o->raw.source4 = a;
-	} else if (inet_pton(AF_INET6, arg, a.bytes) == 1) {
-		a.family = 6;
-		o->raw.source6 = a;
-	} else {
+	if (pl_addr_parse_ip(arg, strlen(arg), &ip) != 0)
 		return pli_cli_usage_error(oc->cli, "--source-ip: '%s' is not an IP address", arg);
-	}
+	a.family = ip.family;
+	memcpy(a.bytes, ip.bytes, sizeof(a.bytes));
+	*(ip.family == 4 ? &o->raw.source4 : &o->raw.source6) = a;
 	o->raw_set = 1;
 	return PL_EXIT_OK;
 }

@@ -41,7 +41,7 @@ struct xhost {
 	uint8_t key[17]; /* family, address bytes: sort order */
 	char *head;      /* "<host ...><status/><address/><hostnames>...</hostnames>" */
 	char **ports;    /* "<port ...>...</port>" elements */
-	size_t n_ports;
+	size_t n_ports, cap_ports;
 };
 
 /* -sS -sU: the services list is TCP ranges, then UDP ones written "U:..." (sorted). */
@@ -359,17 +359,14 @@ parse_host_line(const char *line, struct xhost *h)
 		return -1;
 	h->head = strndup(line, (size_t)(ports - line));
 	h->ports = NULL;
-	h->n_ports = 0;
+	h->n_ports = h->cap_ports = 0;
 	for (p = strstr(ports, "<port "); p; p = strstr(p, "<port ")) {
 		const char *e = strstr(p, "</port>");
-		char **v;
 
 		if (!e)
 			break;
-		v = realloc(h->ports, (h->n_ports + 1) * sizeof(*v));
-		if (!v)
+		if (PLI_ARRAY_RESERVE(h->ports, h->cap_ports, h->n_ports + 1, 16) != PL_OK)
 			return -1;
-		h->ports = v;
 		h->ports[h->n_ports++] = strndup(p, (size_t)(e + 7 - p));
 		p = e + 7;
 	}

@@ -42,6 +42,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "portlens/addr.h"
 #include "scan/frame.h"
 #include "scan/packet.h"
 #include "scan/scan_impl.h"
@@ -123,6 +124,7 @@ find_links(struct pstate *s, const char *ifname)
 	for (a = all; a && s->n_link < MAX_LINKS; a = a->ifa_next) {
 		struct link *l = &s->link[s->n_link];
 		int fam = a->ifa_addr ? a->ifa_addr->sa_family : 0;
+		struct pl_addr ia;
 
 		if ((fam != AF_INET && fam != AF_INET6) || !a->ifa_netmask ||
 		    !(a->ifa_flags & IFF_UP) || (a->ifa_flags & (IFF_LOOPBACK | IFF_NOARP)) ||
@@ -141,19 +143,15 @@ find_links(struct pstate *s, const char *ifname)
 		}
 		if (!b)
 			continue;
+		if (pl_addr_from_sockaddr(a->ifa_addr,
+		                          fam == AF_INET ? sizeof(struct sockaddr_in)
+		                                         : sizeof(struct sockaddr_in6),
+		                          &ia) != PL_OK ||
+		    (ia.family == 6 && ia.bytes[0] == 0xfe && (ia.bytes[1] & 0xc0) == 0x80))
+			continue; /* IPv6 link-local (fe80::/10) */
 		memset(&l->addr, 0, sizeof(l->addr));
-		if (fam == AF_INET) {
-			l->addr.family = 4;
-			memcpy(l->addr.bytes,
-			       &((struct sockaddr_in *)(void *)a->ifa_addr)->sin_addr, 4);
-		} else {
-			const struct sockaddr_in6 *sa6 = (const void *)a->ifa_addr;
-
-			if (IN6_IS_ADDR_LINKLOCAL(&sa6->sin6_addr))
-				continue;
-			l->addr.family = 6;
-			memcpy(l->addr.bytes, &sa6->sin6_addr, 16);
-		}
+		l->addr.family = ia.family;
+		memcpy(l->addr.bytes, ia.bytes, sizeof(l->addr.bytes));
 		l->plen = (uint8_t)mask_len(a->ifa_netmask);
 		s->n_link++;
 	}
@@ -178,20 +176,13 @@ send_to(int fd, const void *pkt, size_t len, const void *sa, socklen_t salen)
 	return EAFNOSUPPORT;
 }
 
+/* A raw socket's destination (no port). */
 static socklen_t
-ip_sockaddr(const struct pl_scan_addr *a, struct sockaddr_in6 *sa6)
+ip_sockaddr(const struct pl_scan_addr *a, struct sockaddr_storage *ss)
 {
-	memset(sa6, 0, sizeof(*sa6));
-	if (a->family == 4) {
-		struct sockaddr_in *sa = (struct sockaddr_in *)sa6;
+	struct pl_addr d = pl_addr_make(a->family, a->bytes, 0);
 
-		sa->sin_family = AF_INET;
-		memcpy(&sa->sin_addr, a->bytes, 4);
-		return sizeof(*sa);
-	}
-	sa6->sin6_family = AF_INET6;
-	memcpy(&sa6->sin6_addr, a->bytes, 16);
-	return sizeof(*sa6);
+	return pl_addr_to_sockaddr(&d, ss);
 }
 
 /* The neighbour probe: ARP request, or a neighbour solicitation to the solicited-node
@@ -213,18 +204,19 @@ send_neighbour(struct pstate *s, const struct link *l, const struct pl_scan_addr
 		return send_to(f->fd[FD_ARP], pkt, PL_ARP_LEN, &ll, sizeof(ll));
 	}
 	struct pl_scan_addr group;
-	struct sockaddr_in6 sa6;
+	struct sockaddr_storage ss;
+	socklen_t len;
 	int hops = 255;
 
 	pli_pkt_build_ns(pkt, t, l->mac, &group);
-	ip_sockaddr(&group, &sa6);
-	sa6.sin6_scope_id = (uint32_t)l->ifindex;
+	len = ip_sockaddr(&group, &ss);
+	((struct sockaddr_in6 *)&ss)->sin6_scope_id = (uint32_t)l->ifindex;
 	if (setsockopt(f->fd[FD_ICMP6], IPPROTO_IPV6, IPV6_MULTICAST_IF, &l->ifindex,
 	               sizeof(l->ifindex)) != 0 ||
 	    setsockopt(f->fd[FD_ICMP6], IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) !=
 	        0)
 		return errno;
-	return send_to(f->fd[FD_ICMP6], pkt, PL_NS_LEN, &sa6, sizeof(sa6));
+	return send_to(f->fd[FD_ICMP6], pkt, PL_NS_LEN, &ss, len);
 }
 
 /* The next attempt of slot i: echo, SYN to 443, ACK to 80, and the neighbour probe. */
@@ -235,8 +227,8 @@ transmit(struct pl_frame *f, uint32_t i)
 	const struct pl_scan_addr *t = &f->tab.slots[i].probe.addr;
 	const struct link *l = neighbour_link(s, t);
 	struct pl_scan_addr src = {0}, *srcp = NULL;
-	struct sockaddr_in6 sa6;
-	socklen_t salen = ip_sockaddr(t, &sa6);
+	struct sockaddr_storage sa;
+	socklen_t salen = ip_sockaddr(t, &sa);
 	uint8_t pkt[PL_SYN_LEN];
 	int v6 = t->family == 6, sent = 0, e = 0, rc;
 
@@ -250,18 +242,18 @@ transmit(struct pl_frame *f, uint32_t i)
 			srcp = &src;
 	}
 	pli_pkt_build_echo(pkt, v6, pli_pkt_cookie(s->key, t, 0, s->sport, PL_COOKIE_ECHO));
-	rc = send_to(f->fd[v6 ? FD_ICMP6 : FD_ICMP4], pkt, PL_ECHO_LEN, &sa6, salen);
+	rc = send_to(f->fd[v6 ? FD_ICMP6 : FD_ICMP4], pkt, PL_ECHO_LEN, &sa, salen);
 	sent += rc == 0, e = rc ? rc : e;
 	if (v6 || srcp) {
 		pli_pkt_build_tcp(pkt, s->sport, PORT_SYN,
 		                  pli_pkt_cookie(s->key, t, PORT_SYN, s->sport, PL_PROTO_TCP), 0,
 		                  PL_TCP_SYN, srcp, t);
-		rc = send_to(f->fd[v6 ? FD_TCP6 : FD_TCP4], pkt, PL_TCP_LEN, &sa6, salen);
+		rc = send_to(f->fd[v6 ? FD_TCP6 : FD_TCP4], pkt, PL_TCP_LEN, &sa, salen);
 		sent += rc == 0, e = rc ? rc : e;
 		pli_pkt_build_tcp(pkt, s->sport, PORT_ACK, 0,
 		                  pli_pkt_cookie(s->key, t, PORT_ACK, s->sport, PL_PROTO_TCP),
 		                  PL_TCP_ACK, srcp, t);
-		rc = send_to(f->fd[v6 ? FD_TCP6 : FD_TCP4], pkt, PL_TCP_LEN, &sa6, salen);
+		rc = send_to(f->fd[v6 ? FD_TCP6 : FD_TCP4], pkt, PL_TCP_LEN, &sa, salen);
 		sent += rc == 0, e = rc ? rc : e;
 	}
 	if (!sent) /* every packet refused here (no route, a local firewall) */

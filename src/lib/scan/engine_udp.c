@@ -37,6 +37,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "portlens/addr.h"
 #include "scan/frame.h"
 #include "scan/packet.h"
 #include "scan/scan_impl.h"
@@ -216,8 +217,11 @@ static int
 open_udp(struct ustate *u, int k)
 {
 	int fam = k ? AF_INET6 : AF_INET, one = 1, size = 8 << 20, fd, recverr;
-	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6, .sin6_port = htons(u->sport)};
-	struct sockaddr_in sa4 = {.sin_family = AF_INET, .sin_port = htons(u->sport)};
+	const struct pl_scan_addr *src = k ? &u->f.ro.source6 : &u->f.ro.source4;
+	static const uint8_t any[16];
+	struct pl_addr local = pl_addr_make(fam, src->family ? src->bytes : any, u->sport);
+	struct sockaddr_storage ss;
+	socklen_t len = pl_addr_to_sockaddr(&local, &ss);
 	int rc;
 
 	fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -229,18 +233,12 @@ open_udp(struct ustate *u, int k)
 	 * queue (IP_RECVERR); with one, not: an unconnected socket then never has a pending
 	 * error, which would cut every sendmmsg short after one datagram. */
 	recverr = u->f.fd[FD_ICMP4 + k] < 0;
-	if (k) {
-		if (u->f.ro.source6.family == 6)
-			memcpy(&sa6.sin6_addr, u->f.ro.source6.bytes, 16);
+	if (k)
 		rc = setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
-		     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &recverr, sizeof(recverr)) ||
-		     bind(fd, (struct sockaddr *)&sa6, sizeof(sa6));
-	} else {
-		if (u->f.ro.source4.family == 4)
-			memcpy(&sa4.sin_addr, u->f.ro.source4.bytes, 4);
-		rc = setsockopt(fd, IPPROTO_IP, IP_RECVERR, &recverr, sizeof(recverr)) ||
-		     bind(fd, (struct sockaddr *)&sa4, sizeof(sa4));
-	}
+		     setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &recverr, sizeof(recverr));
+	else
+		rc = setsockopt(fd, IPPROTO_IP, IP_RECVERR, &recverr, sizeof(recverr));
+	rc = rc || bind(fd, (struct sockaddr *)&ss, len);
 	if (rc == 0 && u->f.ro.interface[0])
 		rc = setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, u->f.ro.interface,
 		                (socklen_t)strlen(u->f.ro.interface));
@@ -264,8 +262,7 @@ open_sockets(struct ustate *u, struct pl_err *err)
 
 		if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
 			r = (uint16_t)tries;
-		u->sport =
-		    u->f.ro.source_port ? u->f.ro.source_port : (uint16_t)(40000 + r % 20000);
+		u->sport = pli_frame_source_port(&u->f, r);
 		for (int k = 0; k < 2; k++) {
 			u->f.fd[k] = open_udp(u, k);
 			if (u->f.fd[k] < 0 && errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)

@@ -61,11 +61,16 @@ pli_frame_init_raw(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	if (getrandom(key, 16, 0) != 16)
 		return pl_err_set(err, PL_ERR_SYS, "getrandom: %s", strerror(errno));
-	*sport = f->ro.source_port ? f->ro.source_port
-	                           : (uint16_t)(40000 + (key[0] << 8 | key[1]) % 20000);
+	*sport = pli_frame_source_port(f, (uint16_t)(key[0] << 8 | key[1]));
 	if (pli_srccache_init(src) != PL_OK)
 		return pl_err_set(err, PL_ERR_SYS, "socket: %s", strerror(errno));
 	return PL_OK;
+}
+
+uint16_t
+pli_frame_source_port(const struct pl_frame *f, uint16_t r)
+{
+	return f->ro.source_port ? f->ro.source_port : (uint16_t)(40000 + r % 20000);
 }
 
 void

@@ -55,6 +55,9 @@ enum pl_rc pli_frame_init_raw(struct pl_frame *f, const struct pl_scan_engine_cf
                               enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
                               pl_frame_drain_fn drain, uint8_t key[16], uint16_t *sport,
                               struct pl_srccache *src, struct pl_err *err);
+/* The scan's local port: --source-port, else r (random) mapped into 40000-59999. Every
+ * packet engine draws it here. */
+uint16_t pli_frame_source_port(const struct pl_frame *f, uint16_t r);
 /* Closes every socket and frees the frame's memory (not f itself). */
 void pli_frame_cleanup(struct pl_frame *f);
 

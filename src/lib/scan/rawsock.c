@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "portlens/addr.h"
 #include "scan/packet.h"
 #include "scan/rawsock.h"
 
@@ -111,17 +112,13 @@ filter_icmp(int fd, int family)
 static int
 bind_src(int fd, int family, const struct pl_scan_addr *src)
 {
-	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6};
-	struct sockaddr_in sa4 = {.sin_family = AF_INET};
+	struct sockaddr_storage ss;
+	struct pl_addr a;
 
 	if (!src || src->family != (family == AF_INET ? 4 : 6))
 		return 0;
-	if (family == AF_INET) {
-		memcpy(&sa4.sin_addr, src->bytes, 4);
-		return bind(fd, (struct sockaddr *)&sa4, sizeof(sa4));
-	}
-	memcpy(&sa6.sin6_addr, src->bytes, 16);
-	return bind(fd, (struct sockaddr *)&sa6, sizeof(sa6));
+	a = pl_addr_make(src->family, src->bytes, 0);
+	return bind(fd, (struct sockaddr *)&ss, pl_addr_to_sockaddr(&a, &ss));
 }
 
 int
@@ -181,8 +178,9 @@ pli_srccache_cleanup(struct pl_srccache *c)
 int
 pli_srccache_get(struct pl_srccache *c, const struct pl_scan_addr *dst, struct pl_scan_addr *src)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(9)};
-	socklen_t len = sizeof(sa);
+	struct pl_addr to = pl_addr_make(4, dst->bytes, 9), from;
+	struct sockaddr_storage ss;
+	socklen_t len = pl_addr_to_sockaddr(&to, &ss);
 	uint32_t net =
 	    ((uint32_t)dst->bytes[0] << 16 | (uint32_t)dst->bytes[1] << 8 | dst->bytes[2]) + 1;
 	uint32_t h = (net * 2654435761u) >> 22; /* 10 bits: PL_SRC_CACHE entries */
@@ -192,14 +190,16 @@ pli_srccache_get(struct pl_srccache *c, const struct pl_scan_addr *dst, struct p
 		memcpy(src->bytes, &c->addr[h], 4);
 		return 0;
 	}
-	memcpy(&sa.sin_addr, dst->bytes, 4);
 	/* connect() on a UDP socket looks the route up and sends nothing. */
-	if (connect(c->udp4, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    getsockname(c->udp4, (struct sockaddr *)&sa, &len) != 0)
+	if (connect(c->udp4, (struct sockaddr *)&ss, len) != 0)
+		return -1;
+	len = sizeof(ss);
+	if (getsockname(c->udp4, (struct sockaddr *)&ss, &len) != 0 ||
+	    pl_addr_from_sockaddr((struct sockaddr *)&ss, len, &from) != PL_OK || from.family != 4)
 		return -1;
 	c->net[h] = net;
-	memcpy(&c->addr[h], &sa.sin_addr, 4);
-	memcpy(src->bytes, &sa.sin_addr, 4);
+	memcpy(&c->addr[h], from.bytes, 4);
+	memcpy(src->bytes, from.bytes, 4);
 	return 0;
 }
 
@@ -294,14 +294,12 @@ pli_raw_recv(int fd, struct pli_raw_recv *r)
 void
 pli_raw_from(const struct pli_raw_recv *r, int i, struct pl_scan_addr *a)
 {
-	const struct sockaddr_in6 *sa6 = &r->from[i];
+	struct pl_addr from;
 
 	memset(a, 0, sizeof(*a));
-	if (sa6->sin6_family == AF_INET6) {
-		a->family = 6;
-		memcpy(a->bytes, &sa6->sin6_addr, 16);
-	} else {
-		a->family = 4;
-		memcpy(a->bytes, &((const struct sockaddr_in *)(const void *)sa6)->sin_addr, 4);
+	if (pl_addr_from_sockaddr((const struct sockaddr *)&r->from[i], sizeof(r->from[i]),
+	                          &from) == PL_OK) {
+		a->family = from.family;
+		memcpy(a->bytes, from.bytes, sizeof(a->bytes));
 	}
 }

@@ -104,8 +104,8 @@ pl_scan_resume_args_free(char **args, size_t n_args)
 }
 
 struct rparse {
-	char **args;
-	size_t n_args;
+	char **args; /* NULL-terminated */
+	size_t n_args, cap_args;
 	uint64_t *pend;
 	size_t n_pend, cap_pend;
 	int have_next, have_end;
@@ -115,14 +115,11 @@ static enum pl_rc
 parse_line(struct rparse *p, const char *s, size_t n, struct pl_scan_state *st)
 {
 	if (n > 4 && memcmp(s, "arg ", 4) == 0) {
-		char **v = realloc(p->args, (p->n_args + 2) * sizeof(*v));
-
-		if (!v)
+		if (PLI_ARRAY_RESERVE(p->args, p->cap_args, p->n_args + 2, 16) != PL_OK)
 			return PL_ERR_NOMEM;
-		p->args = v;
-		if (!(v[p->n_args] = unescape(s + 4, n - 4)))
+		if (!(p->args[p->n_args] = unescape(s + 4, n - 4)))
 			return PL_ERR_NOMEM;
-		v[++p->n_args] = NULL;
+		p->args[++p->n_args] = NULL;
 		return PL_OK;
 	}
 	if (n > 5 && memcmp(s, "next ", 5) == 0) {

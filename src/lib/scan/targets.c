@@ -10,7 +10,6 @@
  * is one small record per spec whatever the number of addresses, which is what keeps a
  * /8 scan as light as a /24. Exclusions are blocks too, tested per address.
  */
-#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,21 +138,20 @@ is_host_name(const char *s)
 static enum pl_rc
 parse_cidr(const char *s, const char *slash, struct pl_target_spec *out, struct pl_err *err)
 {
-	char addr[64];
 	size_t n = (size_t)(slash - s);
 	int v6 = memchr(s, ':', n) != NULL;
 	unsigned bits = v6 ? 128 : 32;
 	uint64_t prefix;
+	struct pl_addr a;
 
-	if (n == 0 || n >= sizeof(addr))
+	if (n == 0 || n >= 64)
 		return pl_err_set(err, PL_ERR_PARSE, "bad address in '%s'", s);
-	memcpy(addr, s, n);
-	addr[n] = '\0';
 	if (pli_parse_u64(slash + 1, 0, bits, &prefix, err) != PL_OK)
 		return pl_err_set(err, PL_ERR_PARSE, "bad prefix length in '%s' (0-%u)", s, bits);
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, out->base.bytes) != 1)
-		return pl_err_set(err, PL_ERR_PARSE, "'%s' is not an IPv%d address", addr,
+	if (pl_addr_parse_ip(s, n, &a) != 0 || a.family != (v6 ? 6 : 4))
+		return pl_err_set(err, PL_ERR_PARSE, "'%.*s' is not an IPv%d address", (int)n, s,
 		                  v6 ? 6 : 4);
+	memcpy(out->base.bytes, a.bytes, sizeof(out->base.bytes));
 	if (v6 && prefix < 96)
 		return pl_err_set(err, PL_ERR_PARSE,
 		                  "IPv6 prefix /%llu is too wide to sweep (use /96 or longer)",
@@ -178,8 +176,11 @@ pl_target_spec_parse(const char *s, struct pl_target_spec *out, struct pl_err *e
 	if (slash)
 		return parse_cidr(s, slash, out, err);
 	if (strchr(s, ':')) {
-		if (inet_pton(AF_INET6, s, out->base.bytes) != 1)
+		struct pl_addr a;
+
+		if (pl_addr_parse_ip(s, strlen(s), &a) != 0 || a.family != 6)
 			return pl_err_set(err, PL_ERR_PARSE, "'%s' is not an IPv6 address", s);
+		memcpy(out->base.bytes, a.bytes, sizeof(out->base.bytes));
 		out->base.family = 6;
 		out->count = 1;
 		return PL_OK;
@@ -368,6 +369,7 @@ resolve(const char *name, int v6, struct pl_target_spec *sp, struct pl_err *err)
 	struct addrinfo hints = {.ai_family = v6 ? AF_INET6 : AF_INET, .ai_socktype = SOCK_STREAM};
 	struct addrinfo *res = NULL;
 	int rc = getaddrinfo(name, NULL, &hints, &res);
+	struct pl_addr a;
 
 	if (rc != 0 || !res)
 		return pl_err_set(err, PL_ERR_NOTFOUND, "cannot resolve '%s': %s", name,
@@ -375,13 +377,9 @@ resolve(const char *name, int v6, struct pl_target_spec *sp, struct pl_err *err)
 	memset(sp, 0, sizeof(*sp));
 	sp->kind = PL_TARGET_RANGE;
 	sp->count = 1;
-	if (res->ai_family == AF_INET) {
-		sp->base.family = 4;
-		memcpy(sp->base.bytes, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
-	} else {
-		sp->base.family = 6;
-		memcpy(sp->base.bytes, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
-	}
+	pl_addr_from_sockaddr(res->ai_addr, res->ai_addrlen, &a);
+	sp->base.family = a.family;
+	memcpy(sp->base.bytes, a.bytes, sizeof(sp->base.bytes));
 	freeaddrinfo(res);
 	return PL_OK;
 }

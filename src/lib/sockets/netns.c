@@ -118,16 +118,12 @@ ns_thread(void *arg)
 	return NULL;
 }
 
+/* Appends one namespace; set->netns has room (pli_collect_other_ns sized it once). */
 static enum pl_rc
 add_netns(struct pl_sockset *set, const struct ns_found *f, const char *proc_root)
 {
-	struct pl_netns *v = realloc(set->netns, (set->n_netns + 1) * sizeof(*v));
-	struct pl_netns *n;
+	struct pl_netns *n = &set->netns[set->n_netns++];
 
-	if (!v)
-		return PL_ERR_NOMEM;
-	set->netns = v;
-	n = &v[set->n_netns++];
 	memset(n, 0, sizeof(*n));
 	n->ino = f->ino;
 	n->pid = f->pid;
@@ -193,6 +189,14 @@ pli_collect_other_ns(struct pl_collect_ctx *c, struct pl_sockset *set, const cha
 	rc = find_in(&l, own, RUN_NETNS, 0);
 	if (rc == PL_OK)
 		rc = find_in(&l, own, proc_root, 1);
+	if (rc == PL_OK && l.n) { /* room for all of them at once */
+		struct pl_netns *v = realloc(set->netns, (set->n_netns + l.n) * sizeof(*v));
+
+		if (v)
+			set->netns = v;
+		else
+			rc = PL_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < l.n && rc == PL_OK; i++) {
 		rc = add_netns(set, &l.v[i], proc_root);
 		if (rc == PL_OK)
