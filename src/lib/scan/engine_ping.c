@@ -357,8 +357,7 @@ p_destroy(void *state)
 
 	if (!s)
 		return;
-	pli_srccache_cleanup(&s->src);
-	pli_frame_cleanup(&s->f);
+	pli_frame_cleanup_raw(&s->f, &s->src);
 	free(s);
 }
 
@@ -382,24 +381,12 @@ filter_ping(int fd, int v6)
 static enum pl_rc
 open_sockets(struct pstate *s, struct pl_err *err)
 {
-	static const int fam[] = {AF_INET, AF_INET6, AF_INET, AF_INET6};
-	static const int proto[] = {IPPROTO_TCP, IPPROTO_TCP, IPPROTO_ICMP, IPPROTO_ICMPV6};
 	struct pl_frame *f = &s->f;
+	enum pl_rc rc;
 
-	for (int k = 0; k < 4; k++) {
-		const struct pl_scan_addr *src =
-		    fam[k] == AF_INET ? &f->ro.source4 : &f->ro.source6;
-
-		f->fd[k] = pli_raw_open(fam[k], proto[k], s->sport, f->ro.interface, src);
-		if (f->fd[k] >= 0 && k >= FD_ICMP4 && filter_ping(f->fd[k], k == FD_ICMP6) != 0)
-			return pl_err_set(err, PL_ERR_SYS, "ICMP filter: %s", strerror(errno));
-		if (f->fd[k] >= 0)
-			continue;
-		if (errno == EPERM || errno == EACCES)
-			return pli_raw_check("-sn", err);
-		if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT)
-			return pl_err_set(err, PL_ERR_SYS, "raw socket: %s", strerror(errno));
-	}
+	find_links(s, f->ro.interface); /* before the ARP socket: only needed with a link */
+	if ((rc = pli_frame_open_raw(f, s->sport, "-sn", filter_ping, err)) != PL_OK)
+		return rc;
 	if (f->fd[FD_ICMP4] < 0 && f->fd[FD_ICMP6] < 0)
 		return pl_err_set(err, PL_ERR_SYS, "raw socket: no IPv4 or IPv6 support");
 	if (s->n_link) {
@@ -422,12 +409,8 @@ p_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	s->src.udp4 = -1;
 	if ((rc = pli_frame_init_raw(&s->f, cfg, PL_PORT_FILTERED, transmit, drain, s->key,
-	                             &s->sport, &s->src, err)) != PL_OK) {
-		p_destroy(s);
-		return rc;
-	}
-	find_links(s, s->f.ro.interface);
-	if ((rc = open_sockets(s, err)) != PL_OK) {
+	                             &s->sport, &s->src, err)) != PL_OK ||
+	    (rc = open_sockets(s, err)) != PL_OK) {
 		p_destroy(s);
 		return rc;
 	}

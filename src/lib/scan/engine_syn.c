@@ -141,31 +141,18 @@ s_destroy(void *state)
 
 	if (!s)
 		return;
-	pli_srccache_cleanup(&s->src);
-	pli_frame_cleanup(&s->f);
+	pli_frame_cleanup_raw(&s->f, &s->src);
 	free(s);
 }
 
 static enum pl_rc
 open_sockets(struct sstate *s, struct pl_err *err)
 {
-	static const int fam[] = {AF_INET, AF_INET6, AF_INET, AF_INET6};
-	static const int proto[] = {IPPROTO_TCP, IPPROTO_TCP, IPPROTO_ICMP, IPPROTO_ICMPV6};
 	struct pl_frame *f = &s->f;
+	enum pl_rc rc = pli_frame_open_raw(f, s->sport, "-sS", NULL, err);
 
-	for (int k = 0; k < 4; k++) {
-		const struct pl_scan_addr *src =
-		    fam[k] == AF_INET ? &f->ro.source4 : &f->ro.source6;
-
-		f->fd[k] = pli_raw_open(fam[k], proto[k], s->sport, f->ro.interface, src);
-		if (f->fd[k] >= 0)
-			continue;
-		if (errno == EPERM || errno == EACCES)
-			return pli_raw_check("-sS", err);
-		/* A host without IPv6 still scans IPv4 (and the other way round). */
-		if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT)
-			return pl_err_set(err, PL_ERR_SYS, "raw socket: %s", strerror(errno));
-	}
+	if (rc != PL_OK)
+		return rc;
 	if (f->fd[FD_TCP4] < 0 && f->fd[FD_TCP6] < 0)
 		return pl_err_set(err, PL_ERR_SYS, "raw socket: no IPv4 or IPv6 support");
 	f->b[0]->fd = f->fd[FD_TCP4];
@@ -183,11 +170,8 @@ s_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	s->src.udp4 = -1;
 	if ((rc = pli_frame_init_raw(&s->f, cfg, PL_PORT_FILTERED, transmit, drain, s->key,
-	                             &s->sport, &s->src, err)) != PL_OK) {
-		s_destroy(s);
-		return rc;
-	}
-	if ((rc = open_sockets(s, err)) != PL_OK) {
+	                             &s->sport, &s->src, err)) != PL_OK ||
+	    (rc = open_sockets(s, err)) != PL_OK) {
 		s_destroy(s);
 		return rc;
 	}

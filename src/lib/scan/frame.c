@@ -67,6 +67,38 @@ pli_frame_init_raw(struct pl_frame *f, const struct pl_scan_engine_cfg *cfg,
 	return PL_OK;
 }
 
+enum pl_rc
+pli_frame_open_raw(struct pl_frame *f, uint16_t sport, const char *what,
+                   int (*icmp_filter)(int fd, int v6), struct pl_err *err)
+{
+	static const int fam[] = {AF_INET, AF_INET6, AF_INET, AF_INET6};
+	static const int proto[] = {IPPROTO_TCP, IPPROTO_TCP, IPPROTO_ICMP, IPPROTO_ICMPV6};
+
+	for (int k = 0; k < 4; k++) {
+		const struct pl_scan_addr *src =
+		    fam[k] == AF_INET ? &f->ro.source4 : &f->ro.source6;
+
+		f->fd[k] = pli_raw_open(fam[k], proto[k], sport, f->ro.interface, src);
+		if (f->fd[k] >= 0 && k >= 2 && icmp_filter && icmp_filter(f->fd[k], k == 3) != 0)
+			return pl_err_set(err, PL_ERR_SYS, "ICMP filter: %s", strerror(errno));
+		if (f->fd[k] >= 0)
+			continue;
+		if (errno == EPERM || errno == EACCES)
+			return pli_raw_check(what, err);
+		/* A host without IPv6 still scans IPv4 (and the other way round). */
+		if (errno != EAFNOSUPPORT && errno != EPROTONOSUPPORT)
+			return pl_err_set(err, PL_ERR_SYS, "raw socket: %s", strerror(errno));
+	}
+	return PL_OK;
+}
+
+void
+pli_frame_cleanup_raw(struct pl_frame *f, struct pl_srccache *src)
+{
+	pli_srccache_cleanup(src);
+	pli_frame_cleanup(f);
+}
+
 uint16_t
 pli_frame_source_port(const struct pl_frame *f, uint16_t r)
 {

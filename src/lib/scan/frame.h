@@ -55,6 +55,18 @@ enum pl_rc pli_frame_init_raw(struct pl_frame *f, const struct pl_scan_engine_cf
                               enum pl_port_state silent_state, pl_frame_transmit_fn transmit,
                               pl_frame_drain_fn drain, uint8_t key[16], uint16_t *sport,
                               struct pl_srccache *src, struct pl_err *err);
+/*
+ * Opens the four raw sockets of a stateless raw engine into fd[0..3]: TCP IPv4, TCP
+ * IPv6, ICMP, ICMPv6 (the engines' FD_ order), each bound to --source-ip and
+ * --interface where given; icmp_filter (or NULL: destination unreachable only) sets
+ * what the ICMP sockets pass. A family this host lacks stays -1 (the engine decides
+ * whether what is left will do); a missing privilege is the one-line refusal naming
+ * what ("-sS", "-sn").
+ */
+enum pl_rc pli_frame_open_raw(struct pl_frame *f, uint16_t sport, const char *what,
+                              int (*icmp_filter)(int fd, int v6), struct pl_err *err);
+/* pli_frame_cleanup and the source-address cache of a stateless raw engine. */
+void pli_frame_cleanup_raw(struct pl_frame *f, struct pl_srccache *src);
 /* The scan's local port: --source-port, else r (random) mapped into 40000-59999. Every
  * packet engine draws it here. */
 uint16_t pli_frame_source_port(const struct pl_frame *f, uint16_t r);
