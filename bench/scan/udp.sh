@@ -37,10 +37,13 @@ echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(nmap --version | head
 
 open_xml() { grep -o 'portid="[0-9]*"><state state="open"' "$1" | grep -o '[0-9]*' | sort -n | tr '\n' ' '; }
 
+# portlens with its stats on stderr into a file: no shell in between (nmap has none).
+pl_scan() { ip netns exec "$S" "$PORTLENS" scan -sU $A --top-ports 1000 --no-progress --stats-json 1000 -oX "$D/pl.xml" 2>"$D/stats"; }
+
 run() { # LABEL N
 	local p n ps="" ns="" phs="" i
 	for i in $(seq 1 "$2"); do
-		p=$(secs ip netns exec "$S" sh -c "'$PORTLENS' scan -sU $A --top-ports 1000 --no-progress --stats-json 1000 -oX '$D/pl.xml' 2>'$D/stats'")
+		p=$(secs pl_scan)
 		phs="$phs $(grep '"final":true' "$D/stats" | grep -o '"elapsed_ms":[0-9]*' | cut -d: -f2)"
 		PORTS=$(grep -o ' services="[^"]*"' "$D/pl.xml" | cut -d'"' -f2) # the same 1000 for nmap
 		n=$(secs timeout "$NMAP_LIMIT" ip netns exec "$S" nmap -sU -n -Pn -p "U:$PORTS" -oX "$D/nmap.xml" $A)
