@@ -139,6 +139,13 @@ flush(struct watch_run *w)
 	q->n = 0;
 }
 
+/* A listener's fields as the store keeps them, in an event and in the listener set alike
+ * (struct pl_store_event and struct pl_store_listener name them the same). */
+#define STORE_LISTENER_FIELDS(l)                                                                   \
+	.proto = (l)->label, .addr = (l)->addr, .port = (l)->key.port, .netns = (l)->netns,        \
+	.process = (l)->comm, .pid = (l)->pid, .user = (l)->user, .unit = (l)->unit,               \
+	.container = (l)->container
+
 /* A listener event as the store keeps it. */
 static void
 listener_event(struct watch_run *w, const struct watch_pending *p, struct pl_store_event *e,
@@ -156,15 +163,7 @@ listener_event(struct watch_run *w, const struct watch_pending *p, struct pl_sto
 	    .at_ms = p->time_ms,
 	    .kind = p->gone ? "gone" : "new",
 	    .source = w->source,
-	    .proto = l->label,
-	    .addr = l->addr,
-	    .port = l->key.port,
-	    .netns = l->netns,
-	    .process = l->comm,
-	    .pid = l->pid,
-	    .user = l->user,
-	    .unit = l->unit,
-	    .container = l->container,
+	    STORE_LISTENER_FIELDS(l),
 	    .detail = pli_buf_str(detail),
 	    .json = w->batch.data + p->off,
 	};
@@ -233,18 +232,8 @@ watch_db_listeners(struct watch_run *w, const struct pl_watch_snap *snap)
 	for (size_t i = 0; i < snap->n; i++) {
 		const struct pl_watch_listener *l = &snap->v[i];
 
-		v[i] = (struct pl_store_listener){
-		    .proto = l->label,
-		    .addr = l->addr,
-		    .port = l->key.port,
-		    .netns = l->netns,
-		    .process = l->comm,
-		    .pid = l->pid,
-		    .user = l->user,
-		    .unit = l->unit,
-		    .container = l->container,
-		    .baseline = l->baseline,
-		};
+		v[i] =
+		    (struct pl_store_listener){STORE_LISTENER_FIELDS(l), .baseline = l->baseline};
 	}
 	w->listeners_dirty =
 	    pl_store_listeners_set(w->store, w->hostname, now_ms(), v, snap->n, &err) != PL_OK;

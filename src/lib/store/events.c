@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "store/store_impl.h"
-#include "core/array.h"
 
 #define DEFAULT_EVENTS 100
 #define DEFAULT_HOSTS  1000
@@ -119,18 +118,29 @@ pl_store_events_free(struct pl_store_event_row *v, size_t n)
 	free(v);
 }
 
-/* Grows the array whose pointer is at arrayp (a T ** passed as void *) to hold one more
- * element of size sz and returns that element, zeroed; NULL when out of memory. */
-static void *
-grow(void *arrayp, size_t *cap, size_t count, size_t sz)
+static int
+fill_event(struct store_q *q, void *elem, void *ctx)
 {
-	char *v;
+	struct pl_store_event_row *e = elem;
 
-	if (pli_array_reserve(arrayp, cap, count + 1, sz, 16) != PL_OK)
-		return NULL;
-	memcpy(&v, arrayp, sizeof(v));
-	memset(v + count * sz, 0, sz);
-	return v + count * sz;
+	(void)ctx;
+	e->id = sq_int(q, 0);
+	e->at_ms = sq_int(q, 1);
+	e->pid = sq_int(q, 2);
+	e->port = (uint16_t)sq_int(q, 3);
+	e->event_id = sq_dup(q, 4);
+	e->host = sq_dup(q, 5);
+	e->kind = sq_dup(q, 6);
+	e->source = sq_dup(q, 7);
+	e->proto = sq_dup(q, 8);
+	e->addr = sq_dup(q, 9);
+	e->netns = sq_dup(q, 10);
+	e->process = sq_dup(q, 11);
+	e->user = sq_dup(q, 12);
+	e->unit = sq_dup(q, 13);
+	e->container = sq_dup(q, 14);
+	e->detail = sq_dup(q, 15);
+	return 1;
 }
 
 enum pl_rc
@@ -138,10 +148,7 @@ pl_store_events_list(struct pl_store *st, const char *host, uint16_t port, size_
                      struct pl_store_event_row **out, size_t *n, struct pl_err *err)
 {
 	struct store_q *q = NULL;
-	struct pl_store_event_row *v = NULL, *e;
-	size_t cap = 0, count = 0;
 	enum pl_rc rc;
-	int row = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -160,44 +167,13 @@ pl_store_events_list(struct pl_store *st, const char *host, uint16_t port, size_
 	sq_bind_int(q, 3, port);
 	sq_bind_int(q, 4, port);
 	sq_bind_int(q, 5, (int64_t)(limit ? limit : DEFAULT_EVENTS));
-	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		e = grow(&v, &cap, count, sizeof(*v));
-		if (!e) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
-		count++;
-		e->id = sq_int(q, 0);
-		e->at_ms = sq_int(q, 1);
-		e->pid = sq_int(q, 2);
-		e->port = (uint16_t)sq_int(q, 3);
-		e->event_id = sq_dup(q, 4);
-		e->host = sq_dup(q, 5);
-		e->kind = sq_dup(q, 6);
-		e->source = sq_dup(q, 7);
-		e->proto = sq_dup(q, 8);
-		e->addr = sq_dup(q, 9);
-		e->netns = sq_dup(q, 10);
-		e->process = sq_dup(q, 11);
-		e->user = sq_dup(q, 12);
-		e->unit = sq_dup(q, 13);
-		e->container = sq_dup(q, 14);
-		e->detail = sq_dup(q, 15);
-		if (!e->event_id || !e->host || !e->kind || !e->source || !e->proto || !e->addr ||
-		    !e->netns || !e->process || !e->user || !e->unit || !e->container ||
-		    !e->detail) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
+	rc = sq_read_rows(q, out, n, sizeof(**out), fill_event, NULL, err);
+	if (rc != PL_OK) {
+		pl_store_events_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	sq_finish(q);
-	if (rc != PL_OK || !count) {
-		pl_store_events_free(v, count);
-		return rc;
-	}
-	*out = v;
-	*n = count;
-	return PL_OK;
+	return rc;
 }
 
 static enum pl_rc
@@ -277,15 +253,33 @@ pl_store_listeners_free(struct pl_store_listener_row *v, size_t n)
 	free(v);
 }
 
+static int
+fill_listener(struct store_q *q, void *elem, void *ctx)
+{
+	struct pl_store_listener_row *l = elem;
+
+	(void)ctx;
+	l->host = sq_dup(q, 0);
+	l->proto = sq_dup(q, 1);
+	l->addr = sq_dup(q, 2);
+	l->port = (uint16_t)sq_int(q, 3);
+	l->netns = sq_dup(q, 4);
+	l->process = sq_dup(q, 5);
+	l->pid = sq_int(q, 6);
+	l->user = sq_dup(q, 7);
+	l->unit = sq_dup(q, 8);
+	l->container = sq_dup(q, 9);
+	l->baseline = (int)sq_int(q, 10);
+	l->seen_ms = sq_int(q, 11);
+	return 1;
+}
+
 enum pl_rc
 pl_store_listeners_list(struct pl_store *st, const char *host, struct pl_store_listener_row **out,
                         size_t *n, struct pl_err *err)
 {
 	struct store_q *q = NULL;
-	struct pl_store_listener_row *v = NULL, *l;
-	size_t cap = 0, count = 0;
 	enum pl_rc rc;
-	int row = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -300,39 +294,13 @@ pl_store_listeners_list(struct pl_store *st, const char *host, struct pl_store_l
 		return rc;
 	sq_bind_text(q, 1, host ? host : "");
 	sq_bind_text(q, 2, host ? host : "");
-	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		l = grow(&v, &cap, count, sizeof(*v));
-		if (!l) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
-		count++;
-		l->host = sq_dup(q, 0);
-		l->proto = sq_dup(q, 1);
-		l->addr = sq_dup(q, 2);
-		l->port = (uint16_t)sq_int(q, 3);
-		l->netns = sq_dup(q, 4);
-		l->process = sq_dup(q, 5);
-		l->pid = sq_int(q, 6);
-		l->user = sq_dup(q, 7);
-		l->unit = sq_dup(q, 8);
-		l->container = sq_dup(q, 9);
-		l->baseline = (int)sq_int(q, 10);
-		l->seen_ms = sq_int(q, 11);
-		if (!l->host || !l->proto || !l->addr || !l->netns || !l->process || !l->user ||
-		    !l->unit || !l->container) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
+	rc = sq_read_rows(q, out, n, sizeof(**out), fill_listener, NULL, err);
+	if (rc != PL_OK) {
+		pl_store_listeners_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	sq_finish(q);
-	if (rc != PL_OK || !count) {
-		pl_store_listeners_free(v, count);
-		return rc;
-	}
-	*out = v;
-	*n = count;
-	return PL_OK;
+	return rc;
 }
 
 void
@@ -343,15 +311,27 @@ pl_store_hosts_free(struct pl_store_host *v, size_t n)
 	free(v);
 }
 
+static int
+fill_host(struct store_q *q, void *elem, void *ctx)
+{
+	struct pl_store_host *h = elem;
+
+	(void)ctx;
+	h->host = sq_dup(q, 0);
+	h->listeners = sq_int(q, 1);
+	h->events = sq_int(q, 2);
+	h->scans = sq_int(q, 3);
+	h->open_ports = sq_int(q, 4);
+	h->last_ms = sq_int(q, 5);
+	return 1;
+}
+
 enum pl_rc
 pl_store_hosts(struct pl_store *st, size_t limit, struct pl_store_host **out, size_t *n,
                struct pl_err *err)
 {
 	struct store_q *q = NULL;
-	struct pl_store_host *v = NULL, *h;
-	size_t cap = 0, count = 0;
 	enum pl_rc rc;
-	int row = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -375,32 +355,13 @@ pl_store_hosts(struct pl_store *st, size_t limit, struct pl_store_host **out, si
 	if (rc != PL_OK)
 		return rc;
 	sq_bind_int(q, 1, (int64_t)(limit ? limit : DEFAULT_HOSTS));
-	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		h = grow(&v, &cap, count, sizeof(*v));
-		if (!h) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
-		count++;
-		h->host = sq_dup(q, 0);
-		h->listeners = sq_int(q, 1);
-		h->events = sq_int(q, 2);
-		h->scans = sq_int(q, 3);
-		h->open_ports = sq_int(q, 4);
-		h->last_ms = sq_int(q, 5);
-		if (!h->host) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			break;
-		}
+	rc = sq_read_rows(q, out, n, sizeof(**out), fill_host, NULL, err);
+	if (rc != PL_OK) {
+		pl_store_hosts_free(*out, *n);
+		*out = NULL;
+		*n = 0;
 	}
-	sq_finish(q);
-	if (rc != PL_OK || !count) {
-		pl_store_hosts_free(v, count);
-		return rc;
-	}
-	*out = v;
-	*n = count;
-	return PL_OK;
+	return rc;
 }
 
 /* Runs a query of (key, count) rows and adds each count to out[index of key in keys],
