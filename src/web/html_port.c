@@ -19,12 +19,6 @@
 #include "portlens/sockets.h"
 #include "web/web_impl.h"
 
-static const enum web_str range_names[] = {
-    [PL_RANGE_SYSTEM] = S_RANGE_SYSTEM_NAME,
-    [PL_RANGE_USER] = S_RANGE_USER_NAME,
-    [PL_RANGE_DYNAMIC] = S_RANGE_DYNAMIC_NAME,
-};
-
 static void
 kv(struct pl_buf *b, const struct web_req *rq, enum web_str label, const char *value)
 {
@@ -101,26 +95,21 @@ section_registry(struct pl_buf *b, const struct web_req *rq, const struct pl_pag
 static void
 section_range(struct pl_buf *b, const struct web_req *rq, const struct pl_page *p)
 {
-	char port[8], lo[8], hi[8], up[8], elo[8], ehi[8];
+	struct web_range_nums n;
 	struct pl_buf origin;
 
-	snprintf(port, sizeof(port), "%u", p->port);
-	snprintf(lo, sizeof(lo), "%u", p->range_lo);
-	snprintf(hi, sizeof(hi), "%u", p->range_hi);
-	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
-	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
-	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
+	web_range_nums(p, &n);
 	pli_buf_printf(b, "<section id=\"range\" data-range=\"%s\"><h2>", pl_range_name(p->range));
 	web_trs(b, rq, S_SEC_RANGE);
 	pli_buf_puts(b, "</h2><p>");
-	web_trf(b, rq, S_RANGE_IS, port, web_tr(rq->lang, range_names[p->range]), lo, hi);
+	web_trf(b, rq, S_RANGE_IS, n.port, web_tr(rq->lang, web_range_str(p->range)), n.lo, n.hi);
 	pli_buf_puts(b, " ");
 	web_trf(b, rq, p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
-	        up, NULL, NULL, NULL);
+	        n.unpriv, NULL, NULL, NULL);
 	pli_buf_puts(b, "</p><p>");
 	pli_buf_init(&origin);
 	pl_page_origin(p, p->ephemeral.source, &origin);
-	web_trf(b, rq, S_EPHEMERAL, elo, ehi, pli_buf_str(&origin), NULL);
+	web_trf(b, rq, S_EPHEMERAL, n.eph_lo, n.eph_hi, pli_buf_str(&origin), NULL);
 	pli_buf_reset(&origin);
 	pli_buf_puts(b, " ");
 	web_trs(b, rq, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE);

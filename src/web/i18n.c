@@ -10,6 +10,7 @@
  * odd values, and a readable English page beats an error. A range matches a supported
  * language by its primary subtag. The highest weight wins; on a tie, the earlier member.
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -40,6 +41,25 @@ web_tr(const struct web_lang *l, enum web_str id)
 	if (!s)
 		s = web_langs[0].strings[id];
 	return s ? s : "";
+}
+
+enum web_str
+web_range_str(enum pl_range_class range)
+{
+	return range == PL_RANGE_SYSTEM ? S_RANGE_SYSTEM_NAME
+	       : range == PL_RANGE_USER ? S_RANGE_USER_NAME
+	                                : S_RANGE_DYNAMIC_NAME;
+}
+
+void
+web_range_nums(const struct pl_page *p, struct web_range_nums *out)
+{
+	snprintf(out->port, sizeof(out->port), "%u", p->port);
+	snprintf(out->lo, sizeof(out->lo), "%u", p->range_lo);
+	snprintf(out->hi, sizeof(out->hi), "%u", p->range_hi);
+	snprintf(out->unpriv, sizeof(out->unpriv), "%u", p->ephemeral.unprivileged_start);
+	snprintf(out->eph_lo, sizeof(out->eph_lo), "%u", p->ephemeral.lo);
+	snprintf(out->eph_hi, sizeof(out->eph_hi), "%u", p->ephemeral.hi);
 }
 
 void

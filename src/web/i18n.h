@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "portlens/page.h"
 #include "core/buf.h"
 
 enum web_str {
@@ -210,6 +211,16 @@ const struct web_lang *web_lang_find(const char *code, size_t n);
  * Pure; never reads more than the string.
  */
 const struct web_lang *web_lang_negotiate(const char *header);
+
+/* The port page's range section as every renderer says it (web, terminal, Markdown):
+ * the name of a range, and the numbers of its sentences as text. */
+enum web_str web_range_str(enum pl_range_class range);
+struct web_range_nums {
+	char port[8], lo[8], hi[8]; /* the port and its range's bounds */
+	char unpriv[8];             /* the first port a user may bind */
+	char eph_lo[8], eph_hi[8];  /* the ephemeral range */
+};
+void web_range_nums(const struct pl_page *p, struct web_range_nums *out);
 
 /* The label of a socket flag (enum pl_sock_flag, one bit) on the port page. */
 enum web_str web_flag_str(unsigned flag);

@@ -131,38 +131,28 @@ md_registry(const struct md_ctx *m)
 	pli_buf_cleanup(&origin);
 }
 
-static const enum web_str md_range_names[] = {
-    [PL_RANGE_SYSTEM] = S_RANGE_SYSTEM_NAME,
-    [PL_RANGE_USER] = S_RANGE_USER_NAME,
-    [PL_RANGE_DYNAMIC] = S_RANGE_DYNAMIC_NAME,
-};
-
 static void
 md_range(const struct md_ctx *m)
 {
 	const struct pl_page *p = m->page;
-	char port[8], lo[8], hi[8], up[8], elo[8], ehi[8];
+	struct web_range_nums n;
 	struct pl_buf src;
 
-	snprintf(port, sizeof(port), "%u", p->port);
-	snprintf(lo, sizeof(lo), "%u", p->range_lo);
-	snprintf(hi, sizeof(hi), "%u", p->range_hi);
-	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
-	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
-	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
+	web_range_nums(p, &n);
 	pli_buf_init(&src);
 	if (p->ephemeral.source[0] == '/')
 		pli_buf_printf(&src, "`%s`", p->ephemeral.source);
 	else
 		pl_page_origin(p, p->ephemeral.source, &src);
 	pli_buf_printf(m->out, "## %s\n\n", md_tx(m, S_SEC_RANGE));
-	web_trf_text(m->out, m->wl, S_RANGE_IS, port, md_tx(m, md_range_names[p->range]), lo, hi);
+	web_trf_text(m->out, m->wl, S_RANGE_IS, n.port, md_tx(m, web_range_str(p->range)), n.lo,
+	             n.hi);
 	pli_buf_putc(m->out, ' ');
 	web_trf_text(m->out, m->wl,
-	             p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
-	             NULL, NULL, NULL);
+	             p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
+	             n.unpriv, NULL, NULL, NULL);
 	pli_buf_putc(m->out, ' ');
-	web_trf_text(m->out, m->wl, S_EPHEMERAL, elo, ehi, pli_buf_str(&src), NULL);
+	web_trf_text(m->out, m->wl, S_EPHEMERAL, n.eph_lo, n.eph_hi, pli_buf_str(&src), NULL);
 	pli_buf_printf(m->out, " %s\n\n", md_tx(m, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
 	pli_buf_cleanup(&src);
 }

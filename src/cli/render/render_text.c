@@ -186,26 +186,16 @@ section_registry(struct text_ctx *t)
 	pli_buf_cleanup(&h);
 }
 
-static const enum web_str range_names[] = {
-    [PL_RANGE_SYSTEM] = S_RANGE_SYSTEM_NAME,
-    [PL_RANGE_USER] = S_RANGE_USER_NAME,
-    [PL_RANGE_DYNAMIC] = S_RANGE_DYNAMIC_NAME,
-};
-
 static void
 section_range(struct text_ctx *t)
 {
 	const struct pl_page *p = t->page;
-	char port[8], lo[8], hi[8], up[8], elo[8], ehi[8], src[160];
+	struct web_range_nums n;
+	char src[160];
 	struct pl_buf s;
 
+	web_range_nums(p, &n);
 	heading(t, txt(t, S_SEC_RANGE));
-	snprintf(port, sizeof(port), "%u", p->port);
-	snprintf(lo, sizeof(lo), "%u", p->range_lo);
-	snprintf(hi, sizeof(hi), "%u", p->range_hi);
-	snprintf(up, sizeof(up), "%u", p->ephemeral.unprivileged_start);
-	snprintf(elo, sizeof(elo), "%u", p->ephemeral.lo);
-	snprintf(ehi, sizeof(ehi), "%u", p->ephemeral.hi);
 	/* Paths are code: isolated left-to-right in Arabic (whose sentence isolates its
 	 * placeholder already); "Linux default" is a word of the page's language. */
 	if (p->ephemeral.source[0] == '/' && !pl_lang_rtl(p->lang)) {
@@ -219,13 +209,13 @@ section_range(struct text_ctx *t)
 		pli_buf_cleanup(&o);
 	}
 	pli_buf_init(&s);
-	web_trf_text(&s, t->wl, S_RANGE_IS, port, txt(t, range_names[p->range]), lo, hi);
+	web_trf_text(&s, t->wl, S_RANGE_IS, n.port, txt(t, web_range_str(p->range)), n.lo, n.hi);
 	pli_buf_putc(&s, ' ');
 	web_trf_text(&s, t->wl,
-	             p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV, up,
-	             NULL, NULL, NULL);
+	             p->port < p->ephemeral.unprivileged_start ? S_RANGE_PRIV : S_RANGE_UNPRIV,
+	             n.unpriv, NULL, NULL, NULL);
 	pli_buf_putc(&s, ' ');
-	web_trf_text(&s, t->wl, S_EPHEMERAL, elo, ehi, src, NULL);
+	web_trf_text(&s, t->wl, S_EPHEMERAL, n.eph_lo, n.eph_hi, src, NULL);
 	pli_buf_putc(&s, ' ');
 	pli_buf_puts(&s, txt(t, p->in_ephemeral ? S_EPH_INSIDE : S_EPH_OUTSIDE));
 	wrap(t, pli_buf_str(&s), 2);
