@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "store/store_impl.h"
-#include "core/array.h"
 
 #define DEFAULT_LIST_LIMIT 100
 
@@ -290,8 +289,11 @@ pl_store_results_free(struct pl_store_result_row *v, size_t n)
 }
 
 static int
-read_result(struct store_q *s, struct pl_store_result_row *r)
+read_result(struct store_q *s, void *elem, void *ctx)
 {
+	struct pl_store_result_row *r = elem;
+
+	(void)ctx;
 	r->id = sq_int(s, 0);
 	r->addr = sq_dup(s, 1);
 	r->port = (uint16_t)sq_int(s, 2);
@@ -314,9 +316,9 @@ pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
 {
 	struct store_q *q = NULL;
 	struct pl_store_result_row *v = NULL;
-	size_t count = 0, cap = 0;
+	size_t count = 0;
 	enum pl_rc rc;
-	int row = 0, pg;
+	int pg;
 
 	*out = NULL;
 	*n = 0;
@@ -337,24 +339,12 @@ pl_store_scan_results(struct pl_store *st, int64_t id, size_t limit,
 	sq_bind_int(q, 1, id);
 	if (!pg)
 		sq_bind_int(q, 2, limit ? (int64_t)limit : -1);
-	while ((rc = sq_step(q, &row, err)) == PL_OK && row) {
-		if (PLI_ARRAY_RESERVE(v, cap, count + 1, 64) != PL_OK) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-		memset(&v[count], 0, sizeof(v[count]));
-		if (!read_result(q, &v[count++])) {
-			rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-			goto out;
-		}
-	}
+	rc = sq_read_rows(q, &v, &count, sizeof(*v), read_result, NULL, err);
 	if (rc == PL_OK && pg) {
 		store_sort_results(v, count);
 		while (limit && count > limit)
 			free_row(&v[--count]);
 	}
-out:
-	sq_finish(q);
 	if (rc != PL_OK || count == 0) {
 		pl_store_results_free(v, count);
 		return rc;
