@@ -108,7 +108,15 @@ save_close(struct scan_save *save, int interrupted)
 		                        : interrupted ? "interrupted"
 		                                      : "done",
 		                        &err) != PL_OK) {
-			pli_cli_print_err(cli, &err);
+			/* After a failed write (a full disk) marking the scan may fail the same
+			 * way; the user still needs to hear that the scan is only partly saved. */
+			if (save->failed)
+				fprintf(cli->err,
+				        "%s: scan #%lld is only partly saved: a write failed, and "
+				        "marking it incomplete failed too (%s)\n",
+				        cli->prog, (long long)id, err.msg);
+			else
+				pli_cli_print_err(cli, &err);
 			rc = -1;
 		} else if (save->failed) {
 			fprintf(cli->err,
