@@ -44,7 +44,7 @@ leftover=$(find "$tmp" -name 'base.txt.*' ! -name base.txt.tmp | wc -l)
 [ "$leftover" -eq 0 ] && ok "no temporary file left behind" || bad "$leftover temporary files left"
 
 # 2. A baseline of 300,000 lines on a port nothing listens on: every line is reported
-# as not listening, in a few seconds (ASan included).
+# as not listening, in a few CPU seconds (ASan included).
 python3 -c '
 import sys
 w = sys.stdout.write
@@ -54,19 +54,32 @@ for i in range(300000):
 ' >"$tmp/big.txt"
 # A port nothing listens on (bound and closed just now): every line is "not listening".
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-start=$(date +%s%N)
-timeout 15 "$PL" listen --no-processes --port "$port" --baseline "$tmp/big.txt" >/dev/null 2>"$tmp/err"
-rc=$?
-ms=$((($(date +%s%N) - start) / 1000000))
+# Timed in CPU seconds (the child's user + system time), not wall time: a loaded
+# machine stretches wall time, not the work done. The wall timeout only stops a hang.
+cpu=$(python3 - "$PL" "$port" "$tmp/big.txt" "$tmp/err" <<'PY'
+import resource, subprocess, sys
+pl, port, big, err = sys.argv[1:]
+with open(err, "w") as e:
+    try:
+        rc = subprocess.run([pl, "listen", "--no-processes", "--port", port, "--baseline", big],
+                            stdout=subprocess.DEVNULL, stderr=e, timeout=120).returncode
+    except subprocess.TimeoutExpired:
+        rc = 124
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(rc, int((u.ru_utime + u.ru_stime) * 1000))
+PY
+)
+rc=${cpu% *}
+ms=${cpu#* }
 n=$(grep -c 'is in the baseline but not listening' "$tmp/err")
-if [ $rc -eq 1 ] && [ "$n" -eq 300000 ] && grep -q '0 listeners not in it, 300000 lines not listening' "$tmp/err"; then
-	ok "300,000-line baseline: every line named, exit 1 (${ms} ms)"
+if [ "$rc" -eq 1 ] && [ "$n" -eq 300000 ] && grep -q '0 listeners not in it, 300000 lines not listening' "$tmp/err"; then
+	ok "300,000-line baseline: every line named, exit 1 (${ms} ms of CPU)"
 else
-	bad "300,000-line baseline: rc $rc, $n lines named, ${ms} ms (timeout 15 s)"
+	bad "300,000-line baseline: rc $rc, $n lines named, ${ms} ms of CPU (timeout 120 s)"
 fi
-# The bound: a few seconds even under ASan (the quadratic version needed minutes).
-[ "$ms" -lt 10000 ] && ok "300,000-line baseline within 10 s (${ms} ms)" ||
-	bad "300,000-line baseline took ${ms} ms"
+# The bound: a few CPU seconds even under ASan (the quadratic version needed minutes).
+[ "$ms" -lt 10000 ] && ok "300,000-line baseline within 10 s of CPU (${ms} ms)" ||
+	bad "300,000-line baseline took ${ms} ms of CPU"
 
 # 3. ss habits. A TCP listener and a UDP socket on free ports, and one connection.
 python3 - "$tmp/ports" <<'PY' &
