@@ -193,6 +193,33 @@ serve_binary(struct server *s, int fd, int nth)
 	hold(fd, 3000);
 }
 
+/* The client's first request within ms (its length), or -1. */
+static ssize_t
+recv_request(int fd, unsigned char *buf, size_t size, int ms)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+	return poll(&pfd, 1, ms) > 0 ? recv(fd, buf, size, 0) : -1;
+}
+
+/* An X.224 Connection Request with an RDP negotiation request (19 bytes in all). */
+static int
+is_rdp_connect(const unsigned char *req, ssize_t n, ssize_t want_len)
+{
+	return (want_len ? n == want_len : n >= 11) && req[0] == 0x03 && req[5] == 0xe0;
+}
+
+/* An X.224 Connection Confirm carrying RDP_NEG_RSP (type 2: flags, the selected
+ * protocol) or RDP_NEG_FAILURE (type 3: the failure code in place of the protocol). */
+static void
+send_rdp_confirm(int fd, unsigned char type, unsigned char flags, unsigned char protocol)
+{
+	unsigned char cc[19] = {0x03, 0x00, 0x00,  0x13, 0x0e, 0xd0,     0x00, 0x00, 0x12, 0x34,
+	                        0x00, type, flags, 0x08, 0x00, protocol, 0x00, 0x00, 0x00};
+
+	send(fd, cc, sizeof(cc), MSG_NOSIGNAL);
+}
+
 /*
  * An RDP server as xrdp behaves: a TLS ClientHello (or anything but an X.224 Connection
  * Request) gets an X.224 Data TPDU with an MCS Disconnect Provider Ultimatum; a
@@ -204,22 +231,18 @@ static void
 serve_xrdp(struct server *s, int fd, int nth)
 {
 	static const unsigned char dpum[] = {0x03, 0x00, 0x00, 0x09, 0x02, 0xf0, 0x80, 0x21, 0x80};
-	unsigned char cc[19] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
-	                        0x00, 0x02, 0x01, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00};
 	unsigned char req[512];
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	ssize_t n;
+	ssize_t n = recv_request(fd, req, sizeof(req), 3000);
 
 	(void)s;
 	(void)nth;
-	if (poll(&pfd, 1, 3000) <= 0 || (n = recv(fd, req, sizeof(req), 0)) <= 0)
+	if (n <= 0)
 		return;
-	if (n == 19 && req[0] == 0x03 && req[5] == 0xe0) {
-		cc[15] = req[15] & 1; /* TLS when offered, else standard RDP security */
-		send(fd, cc, sizeof(cc), MSG_NOSIGNAL);
-	} else if (req[0] == 0x16) {
+	if (is_rdp_connect(req, n, 19))
+		/* TLS when offered, else standard RDP security */
+		send_rdp_confirm(fd, 0x02, 0x01, req[15] & 1);
+	else if (req[0] == 0x16)
 		send(fd, dpum, sizeof(dpum), MSG_NOSIGNAL);
-	}
 	/* Anything else: hang up at once (one connection at a time in this harness). */
 }
 
@@ -228,23 +251,17 @@ serve_xrdp(struct server *s, int fd, int nth)
 static void
 serve_rdp_nla(struct server *s, int fd, int nth)
 {
-	unsigned char cc[19] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
-	                        0x00, 0x02, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00};
 	unsigned char req[512];
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	ssize_t n;
+	ssize_t n = recv_request(fd, req, sizeof(req), 3000);
 
 	(void)s;
 	(void)nth;
-	if (poll(&pfd, 1, 3000) <= 0 || (n = recv(fd, req, sizeof(req), 0)) <= 0)
+	if (n <= 0 || !is_rdp_connect(req, n, 19))
 		return;
-	if (n != 19 || req[0] != 0x03 || req[5] != 0xe0)
-		return;
-	if (!(req[15] & 2)) {
-		cc[11] = 0x03; /* RDP_NEG_FAILURE */
-		cc[15] = 0x05; /* HYBRID_REQUIRED_BY_SERVER */
-	}
-	send(fd, cc, sizeof(cc), MSG_NOSIGNAL);
+	if (req[15] & 2)
+		send_rdp_confirm(fd, 0x02, 0x00, 0x02);
+	else
+		send_rdp_confirm(fd, 0x03, 0x00, 0x05); /* HYBRID_REQUIRED_BY_SERVER */
 }
 
 static void
@@ -269,11 +286,10 @@ serve_reset_tls(struct server *s, int fd, int nth)
 {
 	static const char plain[] = "HTTP/1.1 400 Bad Request\r\nServer: nginx\r\n\r\n"
 	                            "The plain HTTP request was sent to HTTPS port";
-	char buf[2048];
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	unsigned char buf[2048];
 
 	(void)s;
-	if (poll(&pfd, 1, 3000) > 0 && recv(fd, buf, sizeof(buf), 0) > 0 && nth == 0)
+	if (recv_request(fd, buf, sizeof(buf), 3000) > 0 && nth == 0)
 		send(fd, plain, sizeof(plain) - 1, MSG_NOSIGNAL);
 	rst_close(fd);
 }
@@ -282,18 +298,14 @@ serve_reset_tls(struct server *s, int fd, int nth)
 static void
 serve_rdp_only(struct server *s, int fd, int nth)
 {
-	static const unsigned char cc[] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00,
-	                                   0x00, 0x12, 0x34, 0x00, 0x02, 0x1f, 0x08,
-	                                   0x00, 0x02, 0x00, 0x00, 0x00};
 	unsigned char buf[2048];
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	ssize_t n;
+	ssize_t n = recv_request(fd, buf, sizeof(buf), 5000);
 
 	(void)nth;
-	if (poll(&pfd, 1, 5000) <= 0 || (n = recv(fd, buf, sizeof(buf), 0)) <= 0)
+	if (n <= 0)
 		return;
-	if (n >= 11 && buf[0] == 0x03 && buf[5] == 0xe0)
-		send(fd, cc, sizeof(cc), MSG_NOSIGNAL);
+	if (is_rdp_connect(buf, n, 0))
+		send_rdp_confirm(fd, 0x02, 0x1f, 0x02);
 	hold(fd, s->stop ? 0 : 5000);
 }
 
@@ -302,9 +314,8 @@ static void
 serve_once_unknown(struct server *s, int fd, int nth)
 {
 	unsigned char buf[2048];
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
-	if (poll(&pfd, 1, 5000) > 0 && recv(fd, buf, sizeof(buf), 0) > 0 && nth == 0)
+	if (recv_request(fd, buf, sizeof(buf), 5000) > 0 && nth == 0)
 		send(fd, "\x07\x00\r\nQ?\x01", 7, MSG_NOSIGNAL);
 	hold(fd, s->stop ? 0 : 5000);
 }
@@ -354,75 +365,148 @@ probe_port(uint16_t port, const struct pl_probe_opts *opts, struct run *r)
 	pl_probe_ctx_free(ctx);
 }
 
-static void
-test_split_banner(void **state)
-{
-	struct server s;
-	struct run r;
+/*
+ * The probe against one hostile or awkward server: each row is a server, the probe's
+ * options and what the result must show. A field left NULL or 0 is not checked; every
+ * row must return PL_OK with a bounded, printable evidence text.
+ */
+struct live_case {
+	const char *name;
+	serve_fn fn;
+	int threaded; /* one thread per connection: servers that talk to many at once */
+	struct pl_probe_opts opts;
+	const char *service, *probe, *product, *version;
+	const char *evidence;                /* the escaped evidence, exactly */
+	const char *evidence_has, *info_has; /* substrings */
+	const char *raw;                     /* the evidence as read, raw_len bytes */
+	size_t raw_len;
+	unsigned ms_below;             /* the probe returned in less than this */
+	unsigned max_bytes_read;       /* the read was bounded */
+	int truncated;                 /* the answer was cut (1: must be) */
+	int no_tls;                    /* no handshake completed */
+	uint32_t exposed, not_exposed; /* exposure bits set / clear */
+};
 
-	(void)state;
-	server_start(&s, serve_split_ssh);
-	probe_port(s.port, NULL, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_string_equal(r.svc.service, "ssh");
-	assert_string_equal(r.svc.product, "OpenSSH");
-	assert_string_equal(r.svc.version, "9.2p1");
-	assert_string_equal(r.svc.evidence, "SSH-2.0-OpenSSH_9.2p1 Debian-2");
+static const struct live_case live_cases[] = {
+    {.name = "test_split_banner",
+     .fn = serve_split_ssh,
+     .service = "ssh",
+     .product = "OpenSSH",
+     .version = "9.2p1",
+     .evidence = "SSH-2.0-OpenSSH_9.2p1 Debian-2"},
+    {.name = "test_flood_is_bounded",
+     .fn = serve_flood,
+     .opts = {.total_ms = 4000},
+     .truncated = 1,
+     .max_bytes_read = PL_PROBE_MAX_READ + 1024,
+     .ms_below = 4500},
+    {.name = "test_binary_noise",
+     .fn = serve_binary,
+     .opts = {.total_ms = 3000},
+     .service = "",
+     .evidence_has = "\\x00"},
+    {.name = "test_silent_server_is_bounded",
+     .fn = serve_silent,
+     .opts = {.total_ms = 1500, .banner_ms = 500, .read_ms = 400},
+     .service = "",
+     .ms_below = 1801},
+    /* The X.224 answer to the TLS ClientHello is classified and kept; RDP is then asked
+     * properly, with its security protocols, however many probes were silent before. */
+    {.name = "test_rdp_answer_to_tls_hello",
+     .fn = serve_xrdp,
+     .opts = {.total_ms = 1500, .banner_ms = 300, .read_ms = 400},
+     .service = "rdp",
+     .info_has = "security: RDP, TLS; NLA not required",
+     .exposed = PL_EXP_RDP_NO_NLA,
+     .evidence_has = "\\x03\\x00\\x00\\x13\\x0e\\xd0"},
+    /* A server that requires NLA: CredSSP is what it accepts, and no exposure is
+     * reported. */
+    {.name = "test_rdp_nla_required",
+     .fn = serve_rdp_nla,
+     .opts = {.banner_ms = 300, .read_ms = 400},
+     .service = "rdp",
+     .info_has = "security: CredSSP; NLA required",
+     .not_exposed = PL_EXP_RDP_NO_NLA},
+    {.name = "test_reset_mid_tls",
+     .fn = serve_reset_tls,
+     .opts = {.total_ms = 4000, .banner_ms = 200},
+     .no_tls = 1, /* the handshake never completed */
+     .service = "tls",
+     .ms_below = 4500},
+    {.name = "test_drip_is_bounded",
+     .fn = serve_drip,
+     .opts = {.total_ms = 2500, .banner_ms = 2000},
+     .ms_below = 3001,
+     .max_bytes_read = 4},
+    /* A service that answers only the last protocol in the table (RDP) is still found,
+     * within the budget: every client-first probe gets asked, side by side. */
+    {.name = "test_every_probe_gets_asked",
+     .fn = serve_rdp_only,
+     .threaded = 1,
+     .opts = {.total_ms = 8000, .banner_ms = 300, .read_ms = 800},
+     .service = "rdp",
+     .probe = "rdp",
+     .ms_below = 4000},
+    /* Bytes a server sent are the evidence even when later probes hear nothing. */
+    {.name = "test_evidence_kept",
+     .fn = serve_once_unknown,
+     .threaded = 1,
+     .opts = {.total_ms = 6000, .banner_ms = 300, .read_ms = 600},
+     .service = "",
+     .raw = "\x07\x00\r\nQ?\x01",
+     .raw_len = 7,
+     .evidence = "\\x07\\x00\\r\\nQ?\\x01"},
+};
+
+static void
+assert_str_if(const char *got, const char *want)
+{
+	if (want)
+		assert_string_equal(got, want);
 }
 
 static void
-test_flood_is_bounded(void **state)
+assert_has_if(const char *got, const char *want)
 {
-	struct pl_probe_opts o = {.total_ms = 4000};
+	if (want)
+		assert_non_null(strstr(got, want));
+}
+
+static void
+test_live(void **state)
+{
+	const struct live_case *c = *state;
 	struct server s;
 	struct run r;
 
-	(void)state;
-	server_start(&s, serve_flood);
-	probe_port(s.port, &o, &r);
+	server_start_as(&s, c->fn, c->threaded);
+	probe_port(s.port, &c->opts, &r);
 	server_stop(&s);
 	assert_int_equal(r.rc, PL_OK);
-	assert_true(r.svc.truncated);
-	assert_true(r.svc.bytes_read <= PL_PROBE_MAX_READ + 1024);
-	assert_true(r.ms < 4500);
+	assert_str_if(r.svc.service, c->service);
+	assert_str_if(r.svc.probe, c->probe);
+	assert_str_if(r.svc.product, c->product);
+	assert_str_if(r.svc.version, c->version);
+	assert_str_if(r.svc.evidence, c->evidence);
+	assert_has_if(r.svc.evidence, c->evidence_has);
+	assert_has_if(r.svc.info, c->info_has);
+	if (c->raw) {
+		assert_int_equal(r.svc.evidence_len, c->raw_len);
+		assert_memory_equal(r.svc.evidence_raw, c->raw, c->raw_len);
+	}
+	if (c->ms_below)
+		assert_true(r.ms < c->ms_below);
+	if (c->max_bytes_read)
+		assert_true(r.svc.bytes_read <= c->max_bytes_read);
+	if (c->truncated)
+		assert_true(r.svc.truncated);
+	if (c->no_tls)
+		assert_false(r.svc.tls);
+	assert_true((r.svc.exposures & c->exposed) == c->exposed);
+	assert_false(r.svc.exposures & c->not_exposed);
 	assert_true(strlen(r.svc.evidence) < sizeof(r.svc.evidence));
-}
-
-static void
-test_binary_noise(void **state)
-{
-	struct pl_probe_opts o = {.total_ms = 3000};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start(&s, serve_binary);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_string_equal(r.svc.service, "");
-	assert_non_null(strstr(r.svc.evidence, "\\x00"));
 	for (const char *p = r.svc.evidence; *p; p++)
 		assert_true(*p >= 0x20 && *p < 0x7f);
-}
-
-/* A server that requires NLA: CredSSP is what it accepts, and no exposure is reported. */
-static void
-test_rdp_nla_required(void **state)
-{
-	struct pl_probe_opts o = {.banner_ms = 300, .read_ms = 400};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start(&s, serve_rdp_nla);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_string_equal(r.svc.service, "rdp");
-	assert_non_null(strstr(r.svc.info, "security: CredSSP; NLA required"));
-	assert_false(r.svc.exposures & PL_EXP_RDP_NO_NLA);
 }
 
 /* xrdp's answer to a TLS ClientHello (X.224 Data + MCS Disconnect Provider Ultimatum)
@@ -444,115 +528,6 @@ test_rdp_x224_data_answer(void **state)
 	pl_probe_classify_banner(ctx, other, sizeof(other), &svc);
 	pl_probe_ctx_free(ctx);
 	assert_string_not_equal(svc.service, "rdp");
-}
-
-/* The X.224 answer to the TLS ClientHello is classified and kept; RDP is then asked
- * properly, with its security protocols, however many probes were silent before. */
-static void
-test_rdp_answer_to_tls_hello(void **state)
-{
-	struct pl_probe_opts o = {.total_ms = 1500, .banner_ms = 300, .read_ms = 400};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start(&s, serve_xrdp);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_string_equal(r.svc.service, "rdp");
-	assert_non_null(strstr(r.svc.info, "security: RDP, TLS; NLA not required"));
-	assert_true(r.svc.exposures & PL_EXP_RDP_NO_NLA);
-	assert_non_null(strstr(r.svc.evidence, "\\x03\\x00\\x00\\x13\\x0e\\xd0"));
-}
-
-static void
-test_silent_server_is_bounded(void **state)
-{
-	struct pl_probe_opts o = {.total_ms = 1500, .banner_ms = 500, .read_ms = 400};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start(&s, serve_silent);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_string_equal(r.svc.service, "");
-	assert_true(r.ms <= 1800);
-}
-
-static void
-test_reset_mid_tls(void **state)
-{
-	struct pl_probe_opts o = {.total_ms = 4000, .banner_ms = 200};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start(&s, serve_reset_tls);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_false(r.svc.tls); /* the handshake never completed */
-	assert_string_equal(r.svc.service, "tls");
-	assert_true(r.ms < 4500);
-}
-
-/*
- * A service that answers only the last protocol in the table (RDP) is still found,
- * within the budget: every client-first probe gets asked, side by side.
- */
-static void
-test_every_probe_gets_asked(void **state)
-{
-	struct pl_probe_opts o = {.total_ms = 8000, .banner_ms = 300, .read_ms = 800};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start_as(&s, serve_rdp_only, 1);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_string_equal(r.svc.service, "rdp");
-	assert_string_equal(r.svc.probe, "rdp");
-	assert_true(r.ms < 4000);
-}
-
-/* Bytes a server sent are the evidence even when later probes hear nothing. */
-static void
-test_evidence_kept(void **state)
-{
-	struct pl_probe_opts o = {.total_ms = 6000, .banner_ms = 300, .read_ms = 600};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start_as(&s, serve_once_unknown, 1);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_string_equal(r.svc.service, "");
-	assert_int_equal(r.svc.evidence_len, 7);
-	assert_memory_equal(r.svc.evidence_raw, "\x07\x00\r\nQ?\x01", 7);
-	assert_string_equal(r.svc.evidence, "\\x07\\x00\\r\\nQ?\\x01");
-}
-
-static void
-test_drip_is_bounded(void **state)
-{
-	struct pl_probe_opts o = {.total_ms = 2500, .banner_ms = 2000};
-	struct server s;
-	struct run r;
-
-	(void)state;
-	server_start(&s, serve_drip);
-	probe_port(s.port, &o, &r);
-	server_stop(&s);
-	assert_int_equal(r.rc, PL_OK);
-	assert_true(r.ms <= 3000);
-	assert_true(r.svc.bytes_read <= 4);
 }
 
 static void
@@ -677,22 +652,41 @@ serve_login(struct server *s, int fd, int nth)
 	fake->open_now--;
 }
 
+/* A fake login server for one test: started, with its address. */
+struct login_lab {
+	struct server s;
+	struct sockaddr_in a;
+};
+
+static void
+login_lab_start(struct login_lab *lab, struct fake_login *fake)
+{
+	server_start(&lab->s, serve_login);
+	lab->s.arg = fake; /* read by the server thread only after our first connect */
+	lab->a = (struct sockaddr_in){.sin_family = AF_INET,
+	                              .sin_port = htons(lab->s.port),
+	                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+}
+
+static void
+login_lab_try(struct login_lab *lab, const struct pl_cred_opts *co, struct pl_cred_result *res)
+{
+	assert_int_equal(pl_probe_telnet_default_creds((struct sockaddr *)&lab->a, sizeof(lab->a),
+	                                               co, res, NULL),
+	                 PL_OK);
+}
+
 static void
 test_default_creds_check(void **state)
 {
 	struct pl_cred_opts co = {.delay_ms = 5, .step_ms = 2000};
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct pl_cred_result res;
 	struct fake_login fake = {0};
-	struct server s;
+	struct login_lab lab;
 
 	(void)state;
-	server_start(&s, serve_login);
-	s.arg = &fake; /* read by the server thread only after our first connect */
-	a.sin_port = htons(s.port);
-	assert_int_equal(
-	    pl_probe_telnet_default_creds((struct sockaddr *)&a, sizeof(a), &co, &res, NULL),
-	    PL_OK);
+	login_lab_start(&lab, &fake);
+	login_lab_try(&lab, &co, &res);
 	assert_true(res.accepted);
 	assert_string_equal(res.username, "admin");
 	assert_string_equal(res.password, "admin");
@@ -701,14 +695,12 @@ test_default_creds_check(void **state)
 	assert_int_equal(fake.max_open, 1); /* one connection at a time */
 	/* Refused pairs leave nothing behind: no pair is reported. */
 	co.max_tries = 3;
-	assert_int_equal(
-	    pl_probe_telnet_default_creds((struct sockaddr *)&a, sizeof(a), &co, &res, NULL),
-	    PL_OK);
+	login_lab_try(&lab, &co, &res);
 	assert_false(res.accepted);
 	assert_int_equal(res.tried, 3);
 	assert_string_equal(res.username, "");
 	assert_string_equal(res.password, "");
-	server_stop(&s);
+	server_stop(&lab.s);
 }
 
 /* A login slower than the wait (motd scripts on a busy host) is retried, not refused. */
@@ -716,23 +708,18 @@ static void
 test_default_creds_slow_login(void **state)
 {
 	struct pl_cred_opts co = {.delay_ms = 5, .step_ms = 500};
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct pl_cred_result res;
 	struct fake_login fake = {.slow_ms = 1000};
-	struct server s;
+	struct login_lab lab;
 
 	(void)state;
-	server_start(&s, serve_login);
-	s.arg = &fake;
-	a.sin_port = htons(s.port);
-	assert_int_equal(
-	    pl_probe_telnet_default_creds((struct sockaddr *)&a, sizeof(a), &co, &res, NULL),
-	    PL_OK);
+	login_lab_start(&lab, &fake);
+	login_lab_try(&lab, &co, &res);
 	assert_true(res.accepted);
 	assert_string_equal(res.username, "admin");
 	assert_int_equal(res.tried, 4);  /* the retry is the same pair, not a fifth */
 	assert_int_equal(fake.conns, 5); /* 3 refused, 1 silent, 1 retried with a longer wait */
-	server_stop(&s);
+	server_stop(&lab.s);
 }
 
 struct vector {
@@ -839,6 +826,19 @@ test_classifiers(void **state)
 	pl_probe_ctx_free(ctx);
 }
 
+/* What an answer tells about authentication: Redis PONG and PostgreSQL
+ * AuthenticationOk (trust) let us in; NOAUTH and MQTT's "not authorised" do not. */
+static const struct auth_fact {
+	const char *bytes;
+	size_t len;
+	enum pl_tri auth_required;
+} auth_facts[] = {
+    {"+PONG\r\n", 7, PL_TRI_NO},
+    {"-NOAUTH x\r\n", 11, PL_TRI_YES},
+    {"\x20\x02\x00\x05", 4, PL_TRI_YES},
+    {"R\0\0\0\x08\0\0\0\0", 9, PL_TRI_NO}, /* AuthenticationOk: trust */
+};
+
 static void
 test_auth_facts(void **state)
 {
@@ -847,14 +847,12 @@ test_auth_facts(void **state)
 
 	(void)state;
 	assert_int_equal(pl_probe_ctx_new(NULL, &ctx, NULL), PL_OK);
-	pl_probe_classify_banner(ctx, (const unsigned char *)"+PONG\r\n", 7, &svc);
-	assert_int_equal(svc.auth_required, PL_TRI_NO);
-	pl_probe_classify_banner(ctx, (const unsigned char *)"-NOAUTH x\r\n", 11, &svc);
-	assert_int_equal(svc.auth_required, PL_TRI_YES);
-	pl_probe_classify_banner(ctx, (const unsigned char *)"\x20\x02\x00\x05", 4, &svc);
-	assert_int_equal(svc.auth_required, PL_TRI_YES);
-	pl_probe_classify_banner(ctx, (const unsigned char *)"R\0\0\0\x08\0\0\0\0", 9, &svc);
-	assert_int_equal(svc.auth_required, PL_TRI_NO); /* AuthenticationOk: trust */
+	for (size_t i = 0; i < sizeof(auth_facts) / sizeof(auth_facts[0]); i++) {
+		const struct auth_fact *f = &auth_facts[i];
+
+		pl_probe_classify_banner(ctx, (const unsigned char *)f->bytes, f->len, &svc);
+		assert_int_equal(svc.auth_required, f->auth_required);
+	}
 	pl_probe_ctx_free(ctx);
 }
 
@@ -891,18 +889,8 @@ test_default_creds_list(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_split_banner),
-	    cmocka_unit_test(test_flood_is_bounded),
-	    cmocka_unit_test(test_binary_noise),
-	    cmocka_unit_test(test_silent_server_is_bounded),
-	    cmocka_unit_test(test_rdp_answer_to_tls_hello),
+	static const struct CMUnitTest fixed[] = {
 	    cmocka_unit_test(test_rdp_x224_data_answer),
-	    cmocka_unit_test(test_rdp_nla_required),
-	    cmocka_unit_test(test_reset_mid_tls),
-	    cmocka_unit_test(test_drip_is_bounded),
-	    cmocka_unit_test(test_every_probe_gets_asked),
-	    cmocka_unit_test(test_evidence_kept),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_ipv6),
 	    cmocka_unit_test(test_default_creds_check),
@@ -912,6 +900,16 @@ main(void)
 	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_default_creds_list),
 	};
+	enum { N_LIVE = sizeof(live_cases) / sizeof(live_cases[0]) };
+	struct CMUnitTest tests[N_LIVE + sizeof(fixed) / sizeof(fixed[0])];
+	size_t n = 0;
 
+	/* One test per server, named after its row. */
+	for (size_t i = 0; i < N_LIVE; i++)
+		tests[n++] = (struct CMUnitTest){.name = live_cases[i].name,
+		                                 .test_func = test_live,
+		                                 .initial_state = (void *)&live_cases[i]};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		tests[n++] = fixed[i];
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
