@@ -23,6 +23,7 @@
 #include "diff/diff_impl.h"
 #include "core/strnum.h"
 #include "core/array.h"
+#include "xml/xmlread.h"
 
 /* A port of the host being read; strings owned. */
 struct xport {
@@ -45,15 +46,6 @@ struct xctx {
 	size_t n_ports, cap_ports;
 	struct xport cur;
 };
-
-static const char *
-attr(const XML_Char **atts, const char *name)
-{
-	for (size_t i = 0; atts[i]; i += 2)
-		if (strcmp(atts[i], name) == 0)
-			return atts[i + 1];
-	return NULL;
-}
 
 static void
 xport_free(struct xport *x)
@@ -81,17 +73,13 @@ host_reset(struct xctx *c)
 static void
 fail(struct xctx *c, enum pl_rc rc, const char *what)
 {
-	if (c->rc != PL_OK)
-		return;
-	c->rc = pl_err_set_at(c->err, rc, NULL, (unsigned)XML_GetCurrentLineNumber(c->p),
-	                      (unsigned)XML_GetCurrentColumnNumber(c->p) + 1, "%s", what);
-	XML_StopParser(c->p, XML_FALSE);
+	pli_xml_fail(c->p, &c->rc, c->err, NULL, rc, what);
 }
 
 static char *
 dup_attr(const XML_Char **atts, const char *name)
 {
-	const char *v = attr(atts, name);
+	const char *v = pli_xml_attr(atts, name);
 
 	return strdup(v ? v : "");
 }
@@ -99,7 +87,7 @@ dup_attr(const XML_Char **atts, const char *name)
 static void
 start_port(struct xctx *c, const XML_Char **atts)
 {
-	const char *proto = attr(atts, "protocol"), *id = attr(atts, "portid");
+	const char *proto = pli_xml_attr(atts, "protocol"), *id = pli_xml_attr(atts, "portid");
 	uint64_t port;
 
 	xport_free(&c->cur);
@@ -113,15 +101,15 @@ start_port(struct xctx *c, const XML_Char **atts)
 static void
 start_service(struct xctx *c, const XML_Char **atts)
 {
-	const char *method = attr(atts, "method"), *v, *name;
+	const char *method = pli_xml_attr(atts, "method"), *v, *name;
 
 	free(c->cur.service);
 	free(c->cur.product);
 	free(c->cur.version);
 	free(c->cur.extrainfo);
 	/* nmap and ndiff call a service inside TLS "ssl/NAME"; so does the store. */
-	v = attr(atts, "tunnel");
-	name = attr(atts, "name");
+	v = pli_xml_attr(atts, "tunnel");
+	name = pli_xml_attr(atts, "name");
 	if (v && strcmp(v, "ssl") == 0 && name && name[0] &&
 	    asprintf(&c->cur.service, "ssl/%s", name) < 0)
 		c->cur.service = NULL;
@@ -141,9 +129,9 @@ start_host_child(struct xctx *c, const XML_Char *name, const XML_Char **atts)
 	const char *v;
 
 	if (strcmp(name, "address") == 0) {
-		const char *type = attr(atts, "addrtype");
+		const char *type = pli_xml_attr(atts, "addrtype");
 
-		v = attr(atts, "addr");
+		v = pli_xml_attr(atts, "addr");
 		if (v && (!type || strcmp(type, "ipv4") == 0 || strcmp(type, "ipv6") == 0) &&
 		    strlen(v) < sizeof(c->addr))
 			memcpy(c->addr, v, strlen(v) + 1);
@@ -152,12 +140,12 @@ start_host_child(struct xctx *c, const XML_Char *name, const XML_Char **atts)
 		if (!c->hostname)
 			fail(c, PL_ERR_NOMEM, "out of memory");
 	} else if (strcmp(name, "status") == 0) {
-		v = attr(atts, "state");
+		v = pli_xml_attr(atts, "state");
 		c->host_up = v && strcmp(v, "up") == 0;
 	} else if (strcmp(name, "port") == 0) {
 		start_port(c, atts);
 	} else if (c->in_port && strcmp(name, "state") == 0) {
-		v = attr(atts, "state");
+		v = pli_xml_attr(atts, "state");
 		if (!v || !v[0] || strlen(v) >= sizeof(c->cur.state))
 			return fail(c, PL_ERR_PARSE,
 			            "<state> without a state (or an overlong one)");
@@ -182,10 +170,10 @@ on_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		host_reset(c);
 		c->in_host = 1;
 	} else if (strcmp(name, "nmaprun") == 0) {
-		v = attr(atts, "scanner");
+		v = pli_xml_attr(atts, "scanner");
 		if (v)
 			snprintf(c->doc->scanner, sizeof(c->doc->scanner), "%s", v);
-		v = attr(atts, "start");
+		v = pli_xml_attr(atts, "start");
 		if (v && pli_parse_u64(v, 0, INT64_MAX, &t, NULL) == PL_OK)
 			c->doc->start = (int64_t)t;
 	}

@@ -20,6 +20,7 @@
 #include "probe/recog_impl.h"
 #include "core/buf.h"
 #include "core/array.h"
+#include "xml/xmlread.h"
 
 struct parse_state {
 	struct pl_recog_db *db;
@@ -61,21 +62,7 @@ grow(void *arrayp, size_t *cap, size_t n, size_t elem)
 static void
 fail(struct parse_state *st, enum pl_rc rc, const char *what)
 {
-	if (st->rc != PL_OK)
-		return;
-	st->rc = rc;
-	pl_err_set_at(st->err, rc, st->db->name, (unsigned)XML_GetCurrentLineNumber(st->parser),
-	              (unsigned)XML_GetCurrentColumnNumber(st->parser) + 1, "%s", what);
-	XML_StopParser(st->parser, XML_FALSE);
-}
-
-static const char *
-attr(const XML_Char **atts, const char *name)
-{
-	for (size_t i = 0; atts[i]; i += 2)
-		if (strcmp(atts[i], name) == 0)
-			return atts[i + 1];
-	return NULL;
+	pli_xml_fail(st->parser, &st->rc, st->err, st->db->name, rc, what);
 }
 
 static unsigned
@@ -96,7 +83,7 @@ static void
 start_fingerprint(struct parse_state *st, const XML_Char **atts)
 {
 	struct pl_recog_db *db = st->db;
-	const char *pat = attr(atts, "pattern");
+	const char *pat = pli_xml_attr(atts, "pattern");
 	struct recog_fp *fp;
 
 	if (!pat) {
@@ -109,7 +96,7 @@ start_fingerprint(struct parse_state *st, const XML_Char **atts)
 	}
 	fp = &db->fps[db->n++];
 	fp->pattern = dup_str(pat);
-	fp->flags = parse_flags(attr(atts, "flags"));
+	fp->flags = parse_flags(pli_xml_attr(atts, "flags"));
 	if (!fp->pattern)
 		fail(st, PL_ERR_NOMEM, "out of memory");
 	st->in_fp = 1;
@@ -119,8 +106,8 @@ static void
 start_param(struct parse_state *st, const XML_Char **atts)
 {
 	struct recog_fp *fp = &st->db->fps[st->db->n - 1];
-	const char *pos = attr(atts, "pos"), *name = attr(atts, "name");
-	const char *value = attr(atts, "value");
+	const char *pos = pli_xml_attr(atts, "pos"), *name = pli_xml_attr(atts, "name");
+	const char *value = pli_xml_attr(atts, "value");
 	struct recog_param *p;
 	char *end;
 	long v;
@@ -152,7 +139,7 @@ start_example(struct parse_state *st, const XML_Char **atts)
 	struct recog_fp *fp = &st->db->fps[st->db->n - 1];
 	struct recog_example *ex;
 	size_t n = 0;
-	const char *enc = attr(atts, "_encoding");
+	const char *enc = pli_xml_attr(atts, "_encoding");
 
 	if (grow(&fp->examples, &fp->examples_cap, fp->n_examples, sizeof(*fp->examples))) {
 		fail(st, PL_ERR_NOMEM, "out of memory");
@@ -200,7 +187,7 @@ on_start(void *ud, const XML_Char *el, const XML_Char **atts)
 		return;
 	}
 	if (strcmp(el, "fingerprints") == 0) {
-		const char *proto = attr(atts, "protocol");
+		const char *proto = pli_xml_attr(atts, "protocol");
 
 		if (proto && !st->db->protocol && !(st->db->protocol = dup_str(proto)))
 			fail(st, PL_ERR_NOMEM, "out of memory");
