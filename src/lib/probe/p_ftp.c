@@ -13,19 +13,6 @@
 
 #include "probe/probe_impl.h"
 
-static int
-ftp_reply_complete(const unsigned char *d, size_t n)
-{
-	size_t i;
-
-	if (n < 4 || d[n - 1] != '\n')
-		return 0;
-	i = n - 1;
-	while (i > 0 && d[i - 1] != '\n')
-		i--;
-	return n - i >= 4 && d[i + 3] == ' ';
-}
-
 /* vsftpd ends a session it will not serve (logins all disabled, a bad config, too many
  * clients from one address) with one "500 OOPS: reason" line and no 220 greeting; no
  * other FTP server words its refusals that way, so the line names both. */
@@ -81,7 +68,7 @@ ftp_cmd(const struct probe_run *run, struct probe_conn *c, struct probe_answer *
 
 	if (pli_conn_send(c, cmd, strlen(cmd)) != 0)
 		return 0;
-	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, ftp_reply_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, pli_probe_reply_complete);
 	if (ans->len - start < 4)
 		return 0;
 	return (unsigned)(ans->data[start] - '0') * 100 +
@@ -183,7 +170,7 @@ ftp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_ans
 
 	if (pli_conn_send(c, "FEAT\r\n", 6) != 0)
 		return;
-	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, ftp_reply_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, pli_probe_reply_complete);
 	if (ans->len - start >= 4 && ans->data[start] == '2') {
 		out->confidence = 100;
 		out->starttls =
@@ -204,7 +191,7 @@ const struct probe_def pl_probe_ftp = {
     .name = "ftp",
     .ports = ftp_ports,
     .talks_first = 1,
-    .complete = ftp_reply_complete,
+    .complete = pli_probe_reply_complete,
     .classify = ftp_classify,
     .followup = ftp_followup,
 };

@@ -54,20 +54,6 @@ smtp_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
 	return 30; /* bare 220: the follow-up decides */
 }
 
-static int
-reply_complete(const unsigned char *d, size_t n)
-{
-	/* Multi-line SMTP/FTP replies end with a "NNN " line. */
-	size_t i;
-
-	if (n < 2 || d[n - 1] != '\n')
-		return 0;
-	i = n - 1;
-	while (i > 0 && d[i - 1] != '\n')
-		i--;
-	return n - i >= 4 && d[i + 3] == ' ';
-}
-
 static void
 smtp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_answer *ans,
               struct pl_service *out)
@@ -77,7 +63,7 @@ smtp_followup(const struct probe_run *run, struct probe_conn *c, struct probe_an
 
 	if (pli_conn_send(c, ehlo, sizeof(ehlo) - 1) != 0)
 		return;
-	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, reply_complete);
+	pli_conn_read(c, ans, run->ctx->opts.read_ms, 500, pli_probe_reply_complete);
 	if (ans->len - start >= 4 && memcmp(ans->data + start, "250", 3) == 0) {
 		out->confidence = 100;
 		out->starttls = has_word(ans->data + start, ans->len - start, "STARTTLS")
@@ -185,7 +171,7 @@ const struct probe_def pl_probe_smtp = {
     .name = "smtp",
     .ports = smtp_ports,
     .talks_first = 1,
-    .complete = reply_complete,
+    .complete = pli_probe_reply_complete,
     .classify = smtp_classify,
     .followup = smtp_followup,
 };

@@ -231,6 +231,9 @@ int pli_http_header(const char *head, size_t n, const char *name, char *out, siz
 void pli_json_str(const unsigned char *d, size_t n, const char *key, char *out, size_t size);
 /* Complete when the answer ends with a line feed. */
 int pli_probe_line_complete(const unsigned char *d, size_t n);
+/* A multi-line FTP/SMTP reply is complete: its last line is "NNN text" (a space after
+ * the code), where the lines before it are "NNN-text". */
+int pli_probe_reply_complete(const unsigned char *d, size_t n);
 
 /* Classify helpers used across protocol files. */
 unsigned pli_probe_classify_http(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,

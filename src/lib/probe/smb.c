@@ -138,34 +138,40 @@ pli_smb2_session_setup(unsigned char *buf, size_t cap, uint64_t mid, uint64_t si
 	return pli_smb_frame(buf, o + 24 + tok_len);
 }
 
+/* An NTLM message of len bytes, zeroed but for the "NTLMSSP\0" signature, its type and
+ * the negotiate flags at flags_at ([MS-NLMP] 2.2.1); 0 when cap is too small. */
+static size_t
+ntlm_message(unsigned char *buf, size_t cap, size_t len, uint32_t type, size_t flags_at,
+             uint32_t flags)
+{
+	if (cap < len)
+		return 0;
+	memset(buf, 0, len);
+	memcpy(buf, "NTLMSSP", 8);
+	pli_smb_put32(buf + 8, type);
+	pli_smb_put32(buf + flags_at, flags);
+	return len;
+}
+
 size_t
 pli_ntlm_negotiate(unsigned char *buf, size_t cap)
 {
-	if (cap < 40)
-		return 0;
-	memset(buf, 0, 40);
-	memcpy(buf, "NTLMSSP", 8);
-	pli_smb_put32(buf + 8, 1);
 	/* unicode, request target, NTLM, always sign, extended session security, target
 	 * info, version, 128-bit, 56-bit */
-	pli_smb_put32(buf + 12, 0xa2888205);
-	return 40;
+	return ntlm_message(buf, cap, 40, 1, 12, 0xa2888205);
 }
 
 size_t
 pli_ntlm_anonymous_auth(unsigned char *buf, size_t cap)
 {
-	/* Six empty security buffers (LM, NT, domain, user, workstation, session key)
-	 * pointing at the end of the 88-byte message; anonymous per [MS-NLMP] 3.2.5.1.2. */
-	if (cap < 88)
-		return 0;
-	memset(buf, 0, 88);
-	memcpy(buf, "NTLMSSP", 8);
-	pli_smb_put32(buf + 8, 3);
-	for (size_t i = 0; i < 6; i++)
+	/* flags with NTLMSSP_NEGOTIATE_ANONYMOUS (0x800); six empty security buffers (LM,
+	 * NT, domain, user, workstation, session key) pointing at the end of the 88-byte
+	 * message: anonymous per [MS-NLMP] 3.2.5.1.2. */
+	size_t len = ntlm_message(buf, cap, 88, 3, 60, 0xa2880a05);
+
+	for (size_t i = 0; len && i < 6; i++)
 		pli_smb_put32(buf + 12 + 8 * i + 4, 88);
-	pli_smb_put32(buf + 60, 0xa2880a05); /* flags, with NTLMSSP_NEGOTIATE_ANONYMOUS (0x800) */
-	return 88;
+	return len;
 }
 
 int

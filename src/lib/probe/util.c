@@ -127,6 +127,19 @@ pli_probe_line_complete(const unsigned char *d, size_t n)
 	return n > 0 && d[n - 1] == '\n';
 }
 
+int
+pli_probe_reply_complete(const unsigned char *d, size_t n)
+{
+	size_t i;
+
+	if (n < 4 || d[n - 1] != '\n')
+		return 0;
+	i = n - 1;
+	while (i > 0 && d[i - 1] != '\n')
+		i--;
+	return n - i >= 4 && d[i + 3] == ' ';
+}
+
 const char *
 pl_exposure_name(uint32_t bit)
 {
