@@ -10,6 +10,10 @@
 /* Largest scan file the parsers take (a guard against runaway input, not a format rule). */
 #define PL_SCANDOC_MAX_BYTES ((size_t)1 << 31)
 
+/* Frees a port's strings (service, product, version, extrainfo; never the shared "")
+ * and sets them NULL. */
+void pli_scandoc_port_clear(struct pl_scandoc_port *p);
+
 /* Maps a transport name from a scan file ("tcp", "udp", "sctp"); -1 when unknown. */
 int pli_scandoc_proto(const char *name);
 

@@ -25,15 +25,6 @@
 #include "core/array.h"
 #include "xml/xmlread.h"
 
-/* A port of the host being read; strings owned. */
-struct xport {
-	uint16_t port;
-	int proto;
-	int detected;
-	char state[24];
-	char *service, *product, *version, *extrainfo;
-};
-
 struct xctx {
 	XML_Parser p;
 	struct pl_scandoc *doc;
@@ -42,32 +33,30 @@ struct xctx {
 	int in_host, in_port, host_up;
 	char addr[64];
 	char *hostname;
-	struct xport *ports;
+	struct pl_scandoc_port *ports; /* the host's ports so far; strings owned */
 	size_t n_ports, cap_ports;
-	struct xport cur;
+	struct pl_scandoc_port cur; /* the <port> being read */
+	int cur_skip;               /* its transport is none a diff compares */
 };
 
 static void
-xport_free(struct xport *x)
+port_reset(struct pl_scandoc_port *p)
 {
-	free(x->service);
-	free(x->product);
-	free(x->version);
-	free(x->extrainfo);
-	memset(x, 0, sizeof(*x));
+	pli_scandoc_port_clear(p);
+	memset(p, 0, sizeof(*p));
 }
 
 static void
 host_reset(struct xctx *c)
 {
 	for (size_t i = 0; i < c->n_ports; i++)
-		xport_free(&c->ports[i]);
+		pli_scandoc_port_clear(&c->ports[i]);
 	c->n_ports = 0;
 	free(c->hostname);
 	c->hostname = NULL;
 	c->addr[0] = '\0';
 	c->host_up = 0;
-	xport_free(&c->cur);
+	port_reset(&c->cur);
 }
 
 static void
@@ -88,11 +77,13 @@ static void
 start_port(struct xctx *c, const XML_Char **atts)
 {
 	const char *proto = pli_xml_attr(atts, "protocol"), *id = pli_xml_attr(atts, "portid");
+	int known = pli_scandoc_proto(proto ? proto : "");
 	uint64_t port;
 
-	xport_free(&c->cur);
+	port_reset(&c->cur);
 	c->in_port = 1;
-	c->cur.proto = pli_scandoc_proto(proto ? proto : "");
+	c->cur_skip = known < 0;
+	c->cur.proto = (uint8_t)(known < 0 ? 0 : known);
 	if (!id || pli_parse_u64(id, 0, 65535, &port, NULL) != PL_OK)
 		return fail(c, PL_ERR_PARSE, "<port> without a portid from 0 to 65535");
 	c->cur.port = (uint16_t)port;
@@ -103,10 +94,7 @@ start_service(struct xctx *c, const XML_Char **atts)
 {
 	const char *method = pli_xml_attr(atts, "method"), *v, *name;
 
-	free(c->cur.service);
-	free(c->cur.product);
-	free(c->cur.version);
-	free(c->cur.extrainfo);
+	pli_scandoc_port_clear(&c->cur);
 	/* nmap and ndiff call a service inside TLS "ssl/NAME"; so does the store. */
 	v = pli_xml_attr(atts, "tunnel");
 	name = pli_xml_attr(atts, "name");
@@ -183,9 +171,9 @@ static void
 end_port(struct xctx *c)
 {
 	c->in_port = 0;
-	if (c->cur.proto < 0) {
+	if (c->cur_skip) {
 		c->doc->n_skipped++;
-		xport_free(&c->cur);
+		port_reset(&c->cur);
 		return;
 	}
 	if (!c->cur.state[0])
@@ -211,7 +199,7 @@ end_host(struct xctx *c)
 	if (!c->n_ports && c->host_up)
 		rc = pl_scandoc_add_host(c->doc, c->addr, c->hostname, &e);
 	for (size_t i = 0; i < c->n_ports && rc == PL_OK; i++) {
-		const struct xport *x = &c->ports[i];
+		const struct pl_scandoc_port *x = &c->ports[i];
 		struct pl_scandoc_entry en = {.addr = c->addr,
 		                              .hostname = c->hostname,
 		                              .port = x->port,

@@ -34,13 +34,14 @@ free_str(char *s)
 		free(s);
 }
 
-static void
-port_free(struct pl_scandoc_port *p)
+void
+pli_scandoc_port_clear(struct pl_scandoc_port *p)
 {
 	free_str(p->service);
 	free_str(p->product);
 	free_str(p->version);
 	free_str(p->extrainfo);
+	p->service = p->product = p->version = p->extrainfo = NULL;
 }
 
 void
@@ -52,7 +53,7 @@ pl_scandoc_cleanup(struct pl_scandoc *doc)
 		struct pl_scandoc_host *h = &doc->hosts[i];
 
 		for (size_t k = 0; k < h->n_ports; k++)
-			port_free(&h->ports[k]);
+			pli_scandoc_port_clear(&h->ports[k]);
 		free(h->ports);
 		free_str(h->hostname);
 	}
@@ -313,7 +314,7 @@ port_merge(struct pl_scandoc_port *dst, struct pl_scandoc_port *src)
 				*s[i] = t;
 			}
 	}
-	port_free(src);
+	pli_scandoc_port_clear(src);
 }
 
 static void
