@@ -56,19 +56,226 @@ audit(const struct pl_audit_obs *o, size_t n, char *out, size_t size)
 	pl_audit_report_cleanup(&r);
 }
 
-static void
-test_telnet(void **state)
-{
-	struct pl_audit_obs o[3];
-	char got[512];
+/* A fact a probe may have seen; zero (the default of a row) is "not seen". */
+enum seen { UNSEEN, SEEN_NO, SEEN_YES };
 
+static enum pl_tri
+tri(enum seen s)
+{
+	return s == UNSEEN ? PL_TRI_UNKNOWN : s == SEEN_YES ? PL_TRI_YES : PL_TRI_NO;
+}
+
+#define NET  PL_REACH_NETWORK
+#define LOOP PL_REACH_LOOPBACK
+
+/*
+ * One observation as a row: where, the service a probe identified (NULL: not probed;
+ * "": probed, nothing recognised) and the facts the rules judge. Fields left out are
+ * zero: TCP, nothing seen, no exposure.
+ */
+struct obs_row {
+	const char *addr;
+	uint16_t port;
+	enum pl_reach reach;
+	const char *service;
+	enum pl_proto proto;
+	enum seen auth, starttls;
+	int tls;
+	struct pl_tls_info tls_info;
+	uint32_t exposures;
+	unsigned udp_request, udp_answer; /* bytes of a UDP exchange (sets svc.udp) */
+	enum pl_obs_kind kind;
+	const char *process, *proto_name;
+};
+
+static struct pl_audit_obs
+obs_of(const struct obs_row *r)
+{
+	struct pl_audit_obs o = obs(r->addr, r->port, r->reach, r->service);
+
+	o.proto = r->proto;
+	o.kind = r->kind;
+	o.svc.auth_required = tri(r->auth);
+	o.svc.starttls = tri(r->starttls);
+	o.svc.tls = r->tls;
+	o.svc.tls_info = r->tls_info;
+	o.svc.exposures = r->exposures;
+	o.svc.udp = r->udp_request != 0;
+	o.svc.udp_request_bytes = r->udp_request;
+	o.svc.udp_answer_bytes = r->udp_answer;
+	snprintf(o.process, sizeof(o.process), "%s", r->process ? r->process : "");
+	snprintf(o.proto_name, sizeof(o.proto_name), "%s", r->proto_name ? r->proto_name : "");
+	return o;
+}
+
+/* The rules over one table of observations, and the findings they must give. */
+struct audit_case {
+	const char *name;
+	const struct obs_row *rows;
+	size_t n;
+	const char *want; /* "sev:rule:port ...", most severe first */
+};
+
+#define CASE(name, rows, want)                                                                     \
+	{                                                                                          \
+		name, rows, sizeof(rows) / sizeof(rows[0]), want                                   \
+	}
+
+static const struct obs_row telnet[] = {
+    {"198.18.0.2", 2323, NET, "telnet"},
+    {"127.0.0.1", 23, LOOP, "telnet"},
+    {"198.18.0.3", 23, NET, NULL}, /* open, not probed */
+};
+
+static const struct obs_row plaintext_logins[] = {
+    {"198.18.0.2", 21, NET, "ftp", .starttls = SEEN_NO},
+    {"198.18.0.2", 110, NET, "pop3", .starttls = SEEN_YES},
+    {"198.18.0.2", 993, NET, "imap", .tls = 1}, /* IMAPS: fine */
+    {"127.0.0.1", 143, LOOP, "imap"},           /* loopback: fine */
+    {"198.18.0.2", 25, NET, "smtp"},            /* not a login service */
+};
+
+static const struct obs_row datastores[] = {
+    {"198.18.0.2", 6379, NET, "redis", .auth = SEEN_NO},
+    {"198.18.0.2", 6380, NET, "redis", .auth = SEEN_YES}, /* requirepass: fine */
+    {"127.0.0.1", 6379, LOOP, "redis", .auth = SEEN_NO},  /* loopback: fine */
+    {"198.18.0.2", 2375, NET, "docker"},
+    {"198.18.0.2", 27017, NET, "mongodb"},
+    {"198.18.0.2", 5432, NET, "postgresql", .auth = SEEN_YES},
+    {"198.18.0.2", 9200, NET, "elasticsearch", .auth = SEEN_NO},
+};
+
+static const struct obs_row unassigned_and_malware[] = {
+    {"198.18.0.2", 4, NET, ""},                            /* probed, unidentified */
+    {"198.18.0.2", 22, NET, ""},                           /* assigned port: no finding */
+    {"198.18.0.2", 31337, NET, "", .proto = PL_PROTO_UDP}, /* Back Orifice is UDP 31337 */
+    {"198.18.0.2", 4444, NET, "ssh"},                      /* recognised: lower */
+    {"*", 6667, NET, NULL},                                /* IRC botnet control */
+    {"127.0.0.1", 47011, LOOP, ""},                        /* loopback: no finding */
+    {"*", 47011, NET, NULL, .proto = PL_PROTO_UDP}, /* UDP listeners are judged by port too */
+    {"*", 23, NET, NULL, .proto = PL_PROTO_UDP},    /* Telnet rules are TCP rules */
+};
+
+static const struct obs_row tls_rules[] = {
+    {"198.18.0.2", 443, NET, "http", .tls = 1, .tls_info = {.expired = 1}},
+    /* What the probe's capped handshake proved: the server also accepts TLS 1.0. */
+    {"198.18.0.2", 8443, NET, "http", .tls = 1,
+     .tls_info = {.version = "TLSv1.3", .old_protocol = "TLSv1"}},
+};
+
+/* Issue 14's rules fire on what the probe proved (exposure bits, TLS facts, an
+ * identified database), never on a port number: the same ports unprobed give nothing. */
+static const struct obs_row service_rules[] = {
+    {"198.18.0.2", 21, NET, "ftp", .exposures = PL_EXP_FTP_ANON},
+    {"198.18.0.2", 18080, NET, "http-proxy", .exposures = PL_EXP_OPEN_PROXY},
+    {"198.18.0.2", 18081, NET, "http-proxy"}, /* refused to relay */
+    {"198.18.0.2", 443, NET, "http", .tls = 1,
+     .tls_info = {.subject = "CN=lab",
+                  .not_after = "2027-01-01T00:00:00Z",
+                  .days_left = 12,
+                  .self_signed = 1,
+                  .name_mismatch = 1,
+                  .weak_cipher = "DES-CBC3-SHA"}},
+    {"198.18.0.2", 3306, NET, "mysql"},
+    {"127.0.0.1", 5432, LOOP, "postgresql"}, /* loopback: fine */
+    {"198.18.0.2", 3307, NET, NULL},         /* not probed */
+    {"198.18.0.2", 2121, NET, NULL},
+    /* a fine certificate: 300 days left, names the address */
+    {"198.18.0.2", 9443, NET, "http", .tls = 1,
+     .tls_info = {.days_left = 300, .not_after = "2027-10-01"}},
+};
+
+/* Exposures a probe proved: each its finding; loopback drops the network-abuse ones and
+ * softens the rest; a UDP answer twice its request is an amplifier, a smaller one not;
+ * an exposure bit is judged on UDP too. */
+static const struct obs_row exposure_rules[] = {
+    {"198.18.0.2", 5901, NET, "vnc", .exposures = PL_EXP_VNC_NO_AUTH},
+    {"198.18.0.2", 4445, NET, "smb", .exposures = PL_EXP_SMB1 | PL_EXP_SMB_NO_SIGNING},
+    /* a local resolver: nothing to report */
+    {"127.0.0.1", 53, LOOP, "dns", .exposures = PL_EXP_DNS_RECURSION},
+    {"127.0.0.1", 873, LOOP, "rsync", .exposures = PL_EXP_RSYNC_LIST | PL_EXP_RSYNC_OPEN},
+    {"198.18.0.2", 11211, NET, "memcached", .proto = PL_PROTO_UDP, .udp_request = 15,
+     .udp_answer = 1200},
+};
+
+static const struct obs_row udp_small_answer[] = {
+    {"198.18.0.2", 11211, NET, "memcached", .proto = PL_PROTO_UDP, .udp_request = 15,
+     .udp_answer = 29}, /* under twice the request */
+};
+
+static const struct obs_row udp_exposure[] = {
+    {"198.18.0.2", 11211, NET, "memcached", .proto = PL_PROTO_UDP, .udp_request = 15,
+     .udp_answer = 29, .exposures = PL_EXP_SNMP_PUBLIC},
+};
+
+/* Packet and raw sockets: a finding each, milder when a program known to need one holds
+ * it; the port rules never see them (port 23 here is a protocol number, not Telnet). */
+static const struct obs_row below_tcp[] = {
+    {"lo", 3, LOOP, .kind = PL_OBS_CAPTURE, .process = "python3[42]"},
+    {"*", 0x88cc, LOOP, .kind = PL_OBS_CAPTURE, .proto_name = "lldp", .process = "lldpd[7]"},
+    {"0.0.0.0", 1, LOOP, .kind = PL_OBS_RAW, .proto_name = "icmp", .process = "ping[9]"},
+    {"0.0.0.0", 23, LOOP, .kind = PL_OBS_RAW},
+    {"lo", 3, LOOP, .kind = PL_OBS_CAPTURE}, /* no visible holder */
+};
+
+static const struct audit_case audit_cases[] = {
+    CASE("test_telnet", telnet,
+         "high:telnet-exposed:2323 medium:telnet-exposed:23 medium:telnet-port-open:23"),
+    CASE("test_plaintext_logins", plaintext_logins,
+         "medium:plaintext-login:21 low:plaintext-login-optional:110"),
+    CASE("test_datastores", datastores,
+         "critical:unauthenticated-service:2375 high:unauthenticated-service:27017 "
+         "high:unauthenticated-service:6379 high:unauthenticated-service:9200 "
+         "medium:database-exposed:5432"),
+    CASE("test_unassigned_and_malware", unassigned_and_malware,
+         "medium:malware-port:6667 medium:malware-port:31337 "
+         "low:unknown-service-unassigned-port:47011 low:unknown-service-unassigned-port:4 "
+         "low:malware-port:4444"),
+    CASE("test_tls_rules", tls_rules,
+         "medium:tls-certificate-expired:443 low:tls-old-protocol:8443"),
+    CASE("test_service_rules", service_rules,
+         "high:open-proxy:18080 high:ftp-anonymous:21 medium:plaintext-login:21 "
+         "medium:database-exposed:3306 medium:tls-weak-cipher:443 "
+         "low:tls-certificate-expiring:443 low:tls-certificate-self-signed:443 "
+         "low:tls-certificate-name-mismatch:443"),
+    CASE("test_exposure_rules", exposure_rules,
+         "critical:vnc-no-auth:5901 high:udp-amplifier:11211 high:smbv1-enabled:4445 "
+         "medium:smb-signing-not-required:4445 low:rsync-module-open:873"),
+    CASE("test_exposure_udp_small_answer", udp_small_answer, ""),
+    CASE("test_exposure_udp_bit", udp_exposure, "high:snmp-public:11211"),
+    CASE("test_below_tcp", below_tcp,
+         "medium:packet-capture:3 medium:packet-capture:3 low:packet-capture:35020 "
+         "low:raw-socket:23 info:raw-socket:1"),
+};
+
+static void
+build(const struct obs_row *rows, size_t n, struct pl_audit_obs *o)
+{
+	for (size_t i = 0; i < n; i++)
+		o[i] = obs_of(&rows[i]);
+}
+
+static void
+test_case(void **state)
+{
+	const struct audit_case *c = *state;
+	struct pl_audit_obs o[16];
+	char got[1024];
+
+	assert_true(c->n <= sizeof(o) / sizeof(o[0]));
+	build(c->rows, c->n, o);
+	audit(o, c->n, got, sizeof(got));
+	assert_string_equal(got, c->want);
+}
+
+/* The facts the malware rule reads: by port and transport. */
+static void
+test_malware_ports(void **state)
+{
 	(void)state;
-	o[0] = obs("198.18.0.2", 2323, PL_REACH_NETWORK, "telnet");
-	o[1] = obs("127.0.0.1", 23, PL_REACH_LOOPBACK, "telnet");
-	o[2] = obs("198.18.0.3", 23, PL_REACH_NETWORK, NULL); /* open, not probed */
-	audit(o, 3, got, sizeof(got));
-	assert_string_equal(got, "high:telnet-exposed:2323 medium:telnet-exposed:23 "
-	                         "medium:telnet-port-open:23");
+	assert_non_null(pl_port_malware(pl_kb_builtin(), 12345, PL_PROTO_TCP));
+	assert_null(pl_port_malware(pl_kb_builtin(), 22, PL_PROTO_TCP));
+	assert_null(pl_port_malware(pl_kb_builtin(), 31337, PL_PROTO_TCP));
 }
 
 static void
@@ -89,82 +296,6 @@ test_default_credentials(void **state)
 	assert_non_null(strstr(r.findings[0].title, "admin / admin"));
 	assert_int_equal(pl_audit_max_severity(&r), PL_SEV_CRITICAL);
 	pl_audit_report_cleanup(&r);
-}
-
-static void
-test_plaintext_logins(void **state)
-{
-	struct pl_audit_obs o[5];
-	char got[512];
-
-	(void)state;
-	o[0] = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
-	o[0].svc.starttls = PL_TRI_NO;
-	o[1] = obs("198.18.0.2", 110, PL_REACH_NETWORK, "pop3");
-	o[1].svc.starttls = PL_TRI_YES;
-	o[2] = obs("198.18.0.2", 993, PL_REACH_NETWORK, "imap");
-	o[2].svc.tls = 1;                                        /* IMAPS: fine */
-	o[3] = obs("127.0.0.1", 143, PL_REACH_LOOPBACK, "imap"); /* loopback: fine */
-	o[4] = obs("198.18.0.2", 25, PL_REACH_NETWORK, "smtp");  /* not a login service */
-	audit(o, 5, got, sizeof(got));
-	assert_string_equal(got, "medium:plaintext-login:21 low:plaintext-login-optional:110");
-}
-
-static void
-test_datastores(void **state)
-{
-	struct pl_audit_obs o[7];
-	char got[768];
-
-	(void)state;
-	o[0] = obs("198.18.0.2", 6379, PL_REACH_NETWORK, "redis");
-	o[0].svc.auth_required = PL_TRI_NO;
-	o[1] = obs("198.18.0.2", 6380, PL_REACH_NETWORK, "redis");
-	o[1].svc.auth_required = PL_TRI_YES; /* requirepass: fine */
-	o[2] = obs("127.0.0.1", 6379, PL_REACH_LOOPBACK, "redis");
-	o[2].svc.auth_required = PL_TRI_NO; /* loopback: fine */
-	o[3] = obs("198.18.0.2", 2375, PL_REACH_NETWORK, "docker");
-	o[4] = obs("198.18.0.2", 27017, PL_REACH_NETWORK, "mongodb");
-	o[5] = obs("198.18.0.2", 5432, PL_REACH_NETWORK, "postgresql");
-	o[5].svc.auth_required = PL_TRI_YES;
-	o[6] = obs("198.18.0.2", 9200, PL_REACH_NETWORK, "elasticsearch");
-	o[6].svc.auth_required = PL_TRI_NO;
-	audit(o, 7, got, sizeof(got));
-	assert_string_equal(got, "critical:unauthenticated-service:2375 "
-	                         "high:unauthenticated-service:27017 "
-	                         "high:unauthenticated-service:6379 "
-	                         "high:unauthenticated-service:9200 "
-	                         "medium:database-exposed:5432");
-}
-
-static void
-test_unassigned_and_malware(void **state)
-{
-	struct pl_audit_obs o[8];
-	char got[512];
-
-	(void)state;
-	o[0] = obs("198.18.0.2", 4, PL_REACH_NETWORK, "");  /* probed, unidentified */
-	o[1] = obs("198.18.0.2", 22, PL_REACH_NETWORK, ""); /* assigned port: no finding */
-	o[2] = obs("198.18.0.2", 31337, PL_REACH_NETWORK, "");
-	o[2].proto = PL_PROTO_UDP;                               /* Back Orifice is UDP 31337 */
-	o[3] = obs("198.18.0.2", 4444, PL_REACH_NETWORK, "ssh"); /* recognised: lower */
-	o[4] = obs("*", 6667, PL_REACH_NETWORK, "");             /* IRC botnet control */
-	o[4].probed = 0;
-	o[5] = obs("127.0.0.1", 47011, PL_REACH_LOOPBACK, ""); /* loopback: no finding */
-	o[6] = obs("*", 47011, PL_REACH_NETWORK, "");
-	o[6].proto = PL_PROTO_UDP; /* UDP listeners are judged by port too */
-	o[6].probed = 0;
-	o[7] = obs("*", 23, PL_REACH_NETWORK, ""); /* Telnet rules are TCP rules */
-	o[7].proto = PL_PROTO_UDP;
-	o[7].probed = 0;
-	audit(o, 8, got, sizeof(got));
-	assert_string_equal(got, "medium:malware-port:6667 medium:malware-port:31337 "
-	                         "low:unknown-service-unassigned-port:47011 "
-	                         "low:unknown-service-unassigned-port:4 low:malware-port:4444");
-	assert_non_null(pl_port_malware(pl_kb_builtin(), 12345, PL_PROTO_TCP));
-	assert_null(pl_port_malware(pl_kb_builtin(), 22, PL_PROTO_TCP));
-	assert_null(pl_port_malware(pl_kb_builtin(), 31337, PL_PROTO_TCP));
 }
 
 /*
@@ -255,24 +386,32 @@ set_answer(struct pl_service *svc, const char *bytes, size_t n)
 	svc->evidence_len = (uint16_t)n;
 }
 
+/* The audit of one FTP port that answered banner (n bytes) and was identified as
+ * vsFTPd 3.0.3: one finding (plaintext login). */
+static void
+audit_vsftpd(const char *banner, size_t n, struct pl_audit_report *r)
+{
+	struct pl_audit_obs o = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
+
+	set_answer(&o.svc, banner, n);
+	snprintf(o.svc.product, sizeof(o.svc.product), "vsFTPd");
+	snprintf(o.svc.version, sizeof(o.svc.version), "3.0.3");
+	assert_int_equal(pl_audit_run(&o, 1, NULL, r, NULL), PL_OK);
+	assert_int_equal(r->n, 1);
+}
+
 /* The evidence names what answered once: "220 (vsFTPd 3.0.3)", not twice. */
 static void
 test_evidence_once(void **state)
 {
-	struct pl_audit_obs o = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
 	struct pl_audit_report r;
 
 	(void)state;
-	set_answer(&o.svc, "220 (vsFTPd 3.0.3)", 18);
-	snprintf(o.svc.product, sizeof(o.svc.product), "vsFTPd");
-	snprintf(o.svc.version, sizeof(o.svc.version), "3.0.3");
-	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
-	assert_int_equal(r.n, 1);
+	audit_vsftpd("220 (vsFTPd 3.0.3)", 18, &r);
 	assert_string_equal(r.findings[0].evidence, "answered: 220 (vsFTPd 3.0.3)");
 	pl_audit_report_cleanup(&r);
 	/* A banner that does not name it keeps the summary. */
-	set_answer(&o.svc, "220 ready", 9);
-	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
+	audit_vsftpd("220 ready", 9, &r);
 	assert_string_equal(r.findings[0].evidence, "answered: 220 ready (vsFTPd 3.0.3)");
 	pl_audit_report_cleanup(&r);
 }
@@ -287,115 +426,14 @@ test_evidence_raw(void **state)
 {
 	static const char banner[] = "220 hi\x1b[31m\r\n\0x";
 	static const char want[] = "answered: 220 hi\x1b[31m\r\n\0x (vsFTPd 3.0.3)";
-	struct pl_audit_obs o = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
 	struct pl_audit_report r;
 
 	(void)state;
-	set_answer(&o.svc, banner, sizeof(banner) - 1);
-	snprintf(o.svc.product, sizeof(o.svc.product), "vsFTPd");
-	snprintf(o.svc.version, sizeof(o.svc.version), "3.0.3");
-	assert_int_equal(pl_audit_run(&o, 1, NULL, &r, NULL), PL_OK);
-	assert_int_equal(r.n, 1);
+	audit_vsftpd(banner, sizeof(banner) - 1, &r);
 	assert_int_equal(r.findings[0].evidence_len, sizeof(want) - 1);
 	assert_memory_equal(r.findings[0].evidence, want, sizeof(want) - 1);
 	assert_null(strchr(r.findings[0].evidence, '\\'));
 	pl_audit_report_cleanup(&r);
-}
-
-static void
-test_tls_rules(void **state)
-{
-	struct pl_audit_obs o[2];
-	char got[256];
-
-	(void)state;
-	o[0] = obs("198.18.0.2", 443, PL_REACH_NETWORK, "http");
-	o[0].svc.tls = 1;
-	o[0].svc.tls_info.expired = 1;
-	o[1] = obs("198.18.0.2", 8443, PL_REACH_NETWORK, "http");
-	o[1].svc.tls = 1;
-	snprintf(o[1].svc.tls_info.version, sizeof(o[1].svc.tls_info.version), "TLSv1.3");
-	/* What the probe's capped handshake proved: the server also accepts TLS 1.0. */
-	snprintf(o[1].svc.tls_info.old_protocol, sizeof(o[1].svc.tls_info.old_protocol), "TLSv1");
-	audit(o, 2, got, sizeof(got));
-	assert_string_equal(got, "medium:tls-certificate-expired:443 low:tls-old-protocol:8443");
-}
-
-/*
- * Issue 14's rules fire on what the probe proved (exposure bits, TLS facts, an
- * identified database), never on a port number: the same ports unprobed give nothing.
- */
-static void
-test_service_rules(void **state)
-{
-	struct pl_audit_obs o[9];
-	struct pl_tls_info *t;
-	char got[512];
-
-	(void)state;
-	o[0] = obs("198.18.0.2", 21, PL_REACH_NETWORK, "ftp");
-	o[0].svc.exposures = PL_EXP_FTP_ANON;
-	o[1] = obs("198.18.0.2", 18080, PL_REACH_NETWORK, "http-proxy");
-	o[1].svc.exposures = PL_EXP_OPEN_PROXY;
-	o[2] = obs("198.18.0.2", 18081, PL_REACH_NETWORK, "http-proxy"); /* refused to relay */
-	o[3] = obs("198.18.0.2", 443, PL_REACH_NETWORK, "http");
-	o[3].svc.tls = 1;
-	t = &o[3].svc.tls_info;
-	snprintf(t->subject, sizeof(t->subject), "CN=lab");
-	snprintf(t->not_after, sizeof(t->not_after), "2027-01-01T00:00:00Z");
-	t->days_left = 12;
-	t->self_signed = 1;
-	t->name_mismatch = 1;
-	snprintf(t->weak_cipher, sizeof(t->weak_cipher), "DES-CBC3-SHA");
-	o[4] = obs("198.18.0.2", 3306, PL_REACH_NETWORK, "mysql");
-	o[5] = obs("127.0.0.1", 5432, PL_REACH_LOOPBACK, "postgresql"); /* loopback: fine */
-	o[6] = obs("198.18.0.2", 3307, PL_REACH_NETWORK, NULL);         /* not probed */
-	o[7] = obs("198.18.0.2", 2121, PL_REACH_NETWORK, NULL);
-	o[8] = obs("198.18.0.2", 9443, PL_REACH_NETWORK, "http");
-	o[8].svc.tls = 1; /* a fine certificate: 300 days left, names the address */
-	o[8].svc.tls_info.days_left = 300;
-	snprintf(o[8].svc.tls_info.not_after, sizeof(o[8].svc.tls_info.not_after), "2027-10-01");
-	audit(o, 9, got, sizeof(got));
-	assert_string_equal(got, "high:open-proxy:18080 high:ftp-anonymous:21 "
-	                         "medium:plaintext-login:21 medium:database-exposed:3306 "
-	                         "medium:tls-weak-cipher:443 "
-	                         "low:tls-certificate-expiring:443 "
-	                         "low:tls-certificate-self-signed:443 "
-	                         "low:tls-certificate-name-mismatch:443");
-}
-
-/* Exposures a probe proved: each its finding; loopback drops the network-abuse ones and
- * softens the rest; a UDP answer twice its request is an amplifier, a smaller one not. */
-static void
-test_exposure_rules(void **state)
-{
-	struct pl_audit_obs o[5];
-	char got[1024];
-
-	(void)state;
-	o[0] = obs("198.18.0.2", 5901, PL_REACH_NETWORK, "vnc");
-	o[0].svc.exposures = PL_EXP_VNC_NO_AUTH;
-	o[1] = obs("198.18.0.2", 4445, PL_REACH_NETWORK, "smb");
-	o[1].svc.exposures = PL_EXP_SMB1 | PL_EXP_SMB_NO_SIGNING;
-	o[2] = obs("127.0.0.1", 53, PL_REACH_LOOPBACK, "dns");
-	o[2].svc.exposures = PL_EXP_DNS_RECURSION; /* a local resolver: nothing to report */
-	o[3] = obs("127.0.0.1", 873, PL_REACH_LOOPBACK, "rsync");
-	o[3].svc.exposures = PL_EXP_RSYNC_LIST | PL_EXP_RSYNC_OPEN;
-	o[4] = obs("198.18.0.2", 11211, PL_REACH_NETWORK, "memcached");
-	o[4].proto = PL_PROTO_UDP;
-	o[4].svc.udp = 1;
-	o[4].svc.udp_request_bytes = 15;
-	o[4].svc.udp_answer_bytes = 1200;
-	audit(o, 5, got, sizeof(got));
-	assert_string_equal(got, "critical:vnc-no-auth:5901 high:udp-amplifier:11211 "
-	                         "high:smbv1-enabled:4445 medium:smb-signing-not-required:4445 "
-	                         "low:rsync-module-open:873");
-	o[4].svc.udp_answer_bytes = 29; /* under twice the request */
-	audit(&o[4], 1, got, sizeof(got));
-	assert_string_equal(got, "");
-	o[4].svc.exposures = PL_EXP_SNMP_PUBLIC; /* an exposure bit is judged on UDP too */
-	audit(&o[4], 1, got, sizeof(got));
-	assert_string_equal(got, "high:snmp-public:11211");
 }
 
 static void
@@ -417,39 +455,17 @@ test_nothing_to_report(void **state)
 	pl_audit_report_cleanup(&r);
 }
 
-/* Packet and raw sockets: a finding each, milder when a program known to need one holds
- * it; the port rules never see them (port 23 here is a protocol number, not Telnet). */
+/* What the findings over packet and raw sockets (the below_tcp rows) say: the holder,
+ * the interface, the protocol, and who could not be seen. */
 static void
-test_below_tcp(void **state)
+test_below_tcp_words(void **state)
 {
-	struct pl_audit_obs o[5];
+	struct pl_audit_obs o[sizeof(below_tcp) / sizeof(below_tcp[0])];
 	struct pl_audit_report r;
-	char got[512];
 
 	(void)state;
-	for (int i = 0; i < 5; i++)
-		o[i] = obs("lo", 3, PL_REACH_LOOPBACK, NULL);
-	o[0].kind = PL_OBS_CAPTURE;
-	snprintf(o[0].process, sizeof(o[0].process), "python3[42]");
-	o[1].kind = PL_OBS_CAPTURE;
-	snprintf(o[1].addr, sizeof(o[1].addr), "*");
-	o[1].port = 0x88cc;
-	snprintf(o[1].proto_name, sizeof(o[1].proto_name), "lldp");
-	snprintf(o[1].process, sizeof(o[1].process), "lldpd[7]");
-	o[2].kind = PL_OBS_RAW;
-	snprintf(o[2].addr, sizeof(o[2].addr), "0.0.0.0");
-	o[2].port = 1;
-	snprintf(o[2].proto_name, sizeof(o[2].proto_name), "icmp");
-	snprintf(o[2].process, sizeof(o[2].process), "ping[9]");
-	o[3].kind = PL_OBS_RAW;
-	snprintf(o[3].addr, sizeof(o[3].addr), "0.0.0.0");
-	o[3].port = 23;
-	o[4].kind = PL_OBS_CAPTURE; /* no visible holder */
-	audit(o, 5, got, sizeof(got));
-	assert_string_equal(got, "medium:packet-capture:3 medium:packet-capture:3 "
-	                         "low:packet-capture:35020 low:raw-socket:23 "
-	                         "info:raw-socket:1");
-	assert_int_equal(pl_audit_run(o, 5, NULL, &r, NULL), PL_OK);
+	build(below_tcp, sizeof(below_tcp) / sizeof(below_tcp[0]), o);
+	assert_int_equal(pl_audit_run(o, sizeof(o) / sizeof(o[0]), NULL, &r, NULL), PL_OK);
 	for (size_t i = 0; i < r.n; i++) {
 		const struct pl_finding *f = &r.findings[i];
 
@@ -489,23 +505,27 @@ test_severity_names(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_telnet),
-	    cmocka_unit_test(test_below_tcp),
+	static const struct CMUnitTest fixed[] = {
+	    cmocka_unit_test(test_below_tcp_words),
 	    cmocka_unit_test(test_default_credentials),
-	    cmocka_unit_test(test_plaintext_logins),
-	    cmocka_unit_test(test_datastores),
-	    cmocka_unit_test(test_unassigned_and_malware),
+	    cmocka_unit_test(test_malware_ports),
 	    cmocka_unit_test(test_titles_name_the_endpoint),
 	    cmocka_unit_test(test_listen_audit_agree),
 	    cmocka_unit_test(test_evidence_once),
 	    cmocka_unit_test(test_evidence_raw),
-	    cmocka_unit_test(test_tls_rules),
-	    cmocka_unit_test(test_service_rules),
-	    cmocka_unit_test(test_exposure_rules),
 	    cmocka_unit_test(test_nothing_to_report),
 	    cmocka_unit_test(test_severity_names),
 	};
+	enum { N_CASES = sizeof(audit_cases) / sizeof(audit_cases[0]) };
+	struct CMUnitTest tests[N_CASES + sizeof(fixed) / sizeof(fixed[0])];
+	size_t n = 0;
 
+	/* One test per table of observations, named after its case. */
+	for (size_t i = 0; i < N_CASES; i++)
+		tests[n++] = (struct CMUnitTest){.name = audit_cases[i].name,
+		                                 .test_func = test_case,
+		                                 .initial_state = (void *)&audit_cases[i]};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		tests[n++] = fixed[i];
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
