@@ -44,6 +44,13 @@ set3(struct pl_service *out, const char *service, const char *product, const cha
 		pli_probe_set(out->version, sizeof(out->version), version);
 }
 
+/* The answer's status line ("HTTP/1.1 401 ...", n bytes at head) has status code. */
+static int
+status_is(const char *head, size_t n, const char *code)
+{
+	return n > 12 && memcmp(head + 9, code, 3) == 0;
+}
+
 /* The version after "CUPS" or "CUPS v" in s, if any. */
 static void
 cups_version(const char *s, char *out, size_t size)
@@ -119,7 +126,7 @@ search_engines(const unsigned char *d, size_t n, const char *head, size_t hlen,
                struct pl_service *out)
 {
 	char v[64];
-	int status401 = hlen > 12 && memcmp(head + 9, "401", 3) == 0;
+	int status401 = status_is(head, hlen, "401");
 
 	if (!(pli_probe_memcasemem(d, n, "\"cluster_name\"") ||
 	      pli_probe_memcasemem(d, n, "You Know, for Search") ||
@@ -171,8 +178,7 @@ container_apis(const unsigned char *d, size_t n, const char *head, size_t hlen,
                struct pl_service *out)
 {
 	char v[64];
-	int denied =
-	    hlen > 12 && (memcmp(head + 9, "401", 3) == 0 || memcmp(head + 9, "403", 3) == 0);
+	int denied = status_is(head, hlen, "401") || status_is(head, hlen, "403");
 
 	if (pli_http_header(head, hlen, "Api-Version", v, sizeof(v)) ||
 	    (pli_http_header(head, hlen, "Server", v, sizeof(v)) &&
@@ -310,7 +316,7 @@ docker_404(const struct probe_answer *a)
 	const unsigned char *b = pli_probe_memcasemem(a->data, a->len, body);
 	char v[64];
 
-	return a->len > 12 && memcmp(a->data + 9, "404", 3) == 0 && b &&
+	return status_is((const char *)a->data, a->len, "404") && b &&
 	       pli_http_header((const char *)a->data, (size_t)(b - a->data), "Content-Type", v,
 	                       sizeof(v)) &&
 	       strcmp(v, "application/json") == 0;
