@@ -18,6 +18,7 @@
 /* Compiled in directly: the fitter lives in the CLI, which the fuzz build does not link. */
 #include "cli/render/colfit.c"
 #include "core/utf8.h"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -155,11 +156,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 4 || size > 4096)
 		return 0;
 	n = size - 4;
-	s = malloc(n + 1);
+	s = pli_memdup_nul(data + 4, n);
 	if (!s)
 		return 0;
-	memcpy(s, data + 4, n);
-	s[n] = '\0';
 	check_put(s, n, data[0] % 64, data[1] & 1);
 	check_fit(data + 4, n, data[2] % 4, (size_t)data[3] * 2);
 	check_wrap(s, data[0] % 64, data[1] % 16, data[2]);

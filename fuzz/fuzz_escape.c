@@ -24,6 +24,7 @@
 #include "core/escape.h"
 #include "core/jsonw.h"
 #include "core/utf8.h"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -234,12 +235,10 @@ fuzz_json(const char *in, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *in = malloc(size + 1); /* NUL-terminated copy for the C-string rules */
+	char *in = pli_memdup_nul(data, size); /* NUL-terminated copy for the C-string rules */
 
 	if (!in)
 		return 0;
-	memcpy(in, data, size);
-	in[size] = '\0';
 	if (pli_utf8_invalid_at(in, size) != ref_invalid_at(data, size))
 		abort();
 	fuzz_term(in, size);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "probe/probe_impl.h"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -75,11 +76,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	n = size - 1;
 	cap = 1 + data[0] % 255; /* 1..255 bytes of output */
-	d = malloc(n + 1);
+	d = pli_memdup_nul(data + 1, n);
 	if (!d)
 		return 0;
-	memcpy(d, data + 1, n);
-	d[n] = '\0';
 	check_pasv(d, n);
 	check_list((const char *)d, cap);
 	check_rsync((const char *)d, n, cap);

@@ -14,19 +14,18 @@
 #include "web/i18n_ko.c"
 #include "web/i18n_tables.c"
 #include "web/i18n_tr.c"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	char *s = pli_memdup_nul(data, size);
 	const struct web_lang *a, *b;
 
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	a = web_lang_negotiate(s);
 	b = web_lang_negotiate(s);
 	if (a != b)

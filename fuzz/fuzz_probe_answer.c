@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "probe/probe_impl.h"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -61,11 +62,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (sv[0] < 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		abort();
-	d = malloc(size + 1); /* as the engine's answers: n bytes and a NUL */
+	d = pli_memdup_nul(data, size); /* as the engine's answers: n bytes and a NUL */
 	if (!d)
 		return 0;
-	memcpy(d, data, size);
-	d[size] = '\0';
 	for (size_t i = 0; i < pl_probe_table_count; i++) {
 		const struct probe_def *p = pl_probe_table[i];
 

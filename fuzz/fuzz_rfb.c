@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "probe/probe_impl.h"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,11 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Classifiers get what the engine gives them: the answer and a NUL after it (the
 	 * greeting's version is read with sscanf, which needs the NUL). */
-	d = malloc(size + 1);
+	d = pli_memdup_nul(data, size);
 	if (!d)
 		return 0;
-	memcpy(d, data, size);
-	d[size] = '\0';
 	pli_service_init(&svc);
 	pl_probe_vnc.classify(NULL, d, size, &svc);
 	free(d);

@@ -18,6 +18,7 @@
 #include "probe/probe_impl.h"
 #include "probe/udp.h"
 #include "scan/udp_payloads.h"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -58,11 +59,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				port = (uint16_t)p;
 	}
 	n = size - 1;
-	ans = malloc(n + 1);
+	ans = pli_memdup_nul(data + 1, n);
 	if (!ans)
 		return 0;
-	memcpy(ans, data + 1, n);
-	ans[n] = '\0';
 	if (pl_probe_classify_udp(ctx, port, req, req_len, ans, n, &svc)) {
 		if (!svc.service[0] || strcmp(svc.probe, "udp") != 0 || !svc.udp)
 			abort();

@@ -10,20 +10,19 @@
 #include <string.h>
 
 #include "portlens/watch.h"
+#include "core/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	char *s = pli_memdup_nul(data, size);
 	struct pl_url u;
 	int st;
 
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	if (pl_url_parse(s, &u, NULL) == PL_OK && (!u.host[0] || !u.port[0] || u.path[0] != '/' ||
 	                                           strspn(u.port, "0123456789") != strlen(u.port)))
 		abort();

@@ -172,3 +172,16 @@ pli_buf_steal(struct pl_buf *b)
 	pli_buf_init(b);
 	return p;
 }
+
+void *
+pli_memdup_nul(const void *data, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		if (n)
+			memcpy(p, data, n);
+		p[n] = '\0';
+	}
+	return p;
+}

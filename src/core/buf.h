@@ -54,6 +54,9 @@ void pli_buf_set_failed(struct pl_buf *b);
 int pli_buf_failed(const struct pl_buf *b);
 /* Returns the contents as a C string ("" for an empty buffer); borrowed. */
 const char *pli_buf_str(const struct pl_buf *b);
+/* A new heap copy of n bytes of data with a NUL after them (data may hold NUL bytes:
+ * raw answers, banners); free() it. NULL when out of memory. */
+void *pli_memdup_nul(const void *data, size_t n);
 /* Hands the storage to the caller (free() it); buffer becomes empty. NULL if empty, or
  * if an append failed (the incomplete contents are freed). */
 char *pli_buf_steal(struct pl_buf *b);

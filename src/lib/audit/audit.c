@@ -12,6 +12,7 @@
 
 #include "audit/audit_impl.h"
 #include "core/array.h"
+#include "core/buf.h"
 
 static const char *const sev_names[PL_SEV_COUNT] = {
     [PL_SEV_INFO] = "info", [PL_SEV_LOW] = "low",           [PL_SEV_MEDIUM] = "medium",
@@ -34,25 +35,6 @@ pl_severity_parse(const char *s, enum pl_severity *out)
 		}
 	}
 	return PL_ERR_PARSE;
-}
-
-/* n bytes of s and a NUL after them (s may hold NUL bytes: raw evidence). */
-static char *
-dup_mem(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
-static char *
-dup_str(const char *s)
-{
-	return dup_mem(s, strlen(s));
 }
 
 static enum pl_rc audit_vadd(struct audit_state *st, const struct pl_audit_obs *o,
@@ -88,11 +70,11 @@ audit_vadd(struct audit_state *st, const struct pl_audit_obs *o, enum pl_severit
 	f->severity = sev;
 	f->rule = rule;
 	audit_where(o, f->where, sizeof(f->where));
-	f->title = dup_str(title);
-	f->evidence = dup_mem(evidence, evidence_len);
+	f->title = strdup(title);
+	f->evidence = pli_memdup_nul(evidence, evidence_len);
 	f->evidence_len = evidence_len;
-	f->why = dup_str(why);
-	f->remedy = dup_str(remedy);
+	f->why = strdup(why);
+	f->remedy = strdup(remedy);
 	r->n++;
 	if (!f->title || !f->evidence || !f->why || !f->remedy)
 		return PL_ERR_NOMEM;

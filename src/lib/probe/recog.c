@@ -33,17 +33,6 @@ struct parse_state {
 	int example_b64;
 };
 
-static char *
-dup_str(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p)
-		memcpy(p, s, n);
-	return p;
-}
-
 /* Room for element n of the array whose pointer is at arrayp (a T ** passed as void *);
  * the new slots are zeroed because the parser fills an element field by field. */
 static int
@@ -95,7 +84,7 @@ start_fingerprint(struct parse_state *st, const XML_Char **atts)
 		return;
 	}
 	fp = &db->fps[db->n++];
-	fp->pattern = dup_str(pat);
+	fp->pattern = strdup(pat);
 	fp->flags = parse_flags(pli_xml_attr(atts, "flags"));
 	if (!fp->pattern)
 		fail(st, PL_ERR_NOMEM, "out of memory");
@@ -127,8 +116,8 @@ start_param(struct parse_state *st, const XML_Char **atts)
 	}
 	p = &fp->params[fp->n_params++];
 	p->pos = (unsigned)v;
-	p->name = dup_str(name);
-	p->value = dup_str(value ? value : "");
+	p->name = strdup(name);
+	p->value = strdup(value ? value : "");
 	if (!p->name || !p->value)
 		fail(st, PL_ERR_NOMEM, "out of memory");
 }
@@ -157,8 +146,8 @@ start_example(struct parse_state *st, const XML_Char **atts)
 	for (size_t i = 0, k = 0; atts[i]; i += 2) {
 		if (atts[i][0] == '_')
 			continue;
-		ex->attrs[k] = dup_str(atts[i]);
-		ex->attrs[k + 1] = dup_str(atts[i + 1]);
+		ex->attrs[k] = strdup(atts[i]);
+		ex->attrs[k + 1] = strdup(atts[i + 1]);
 		if (!ex->attrs[k] || !ex->attrs[k + 1])
 			fail(st, PL_ERR_NOMEM, "out of memory");
 		k += 2;
@@ -189,7 +178,7 @@ on_start(void *ud, const XML_Char *el, const XML_Char **atts)
 	if (strcmp(el, "fingerprints") == 0) {
 		const char *proto = pli_xml_attr(atts, "protocol");
 
-		if (proto && !st->db->protocol && !(st->db->protocol = dup_str(proto)))
+		if (proto && !st->db->protocol && !(st->db->protocol = strdup(proto)))
 			fail(st, PL_ERR_NOMEM, "out of memory");
 	} else if (strcmp(el, "fingerprint") == 0) {
 		start_fingerprint(st, atts);
@@ -254,7 +243,7 @@ on_end(void *ud, const XML_Char *el)
 		struct recog_fp *fp = &st->db->fps[st->db->n - 1];
 
 		free(fp->description);
-		fp->description = dup_str(pli_buf_str(&st->text));
+		fp->description = strdup(pli_buf_str(&st->text));
 		if (!fp->description)
 			fail(st, PL_ERR_NOMEM, "out of memory");
 		st->text_target = 0;
@@ -304,7 +293,7 @@ pli_recog_db_parse(const char *xml, size_t len, const char *name, struct pl_reco
 
 	pli_buf_init(&st.text);
 	st.db = calloc(1, sizeof(*st.db));
-	if (!st.db || !(st.db->name = dup_str(name ? name : "<recog>"))) {
+	if (!st.db || !(st.db->name = strdup(name ? name : "<recog>"))) {
 		pl_err_set(err, rc, "out of memory");
 		goto out;
 	}

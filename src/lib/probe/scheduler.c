@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "probe/probe_impl.h"
+#include "core/buf.h"
 
 struct sched {
 	struct probe_run run;
@@ -485,11 +486,9 @@ pl_probe_classify_banner(const struct pl_probe_ctx *ctx, const unsigned char *da
 	pli_service_init(out);
 	if (n > PL_PROBE_MAX_READ)
 		n = PL_PROBE_MAX_READ;
-	copy = malloc(n + 1);
+	copy = pli_memdup_nul(data, n);
 	if (!copy)
 		return 0;
-	memcpy(copy, data, n);
-	copy[n] = '\0';
 	if (!classify_all(ctx, copy, n, out, &conf))
 		pli_probe_evidence(out, copy, n);
 	else
