@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "table_tests.h"
+
 #include "portlens/audit.h"
 #include "portlens/sockets.h"
 
@@ -516,16 +518,6 @@ main(void)
 	    cmocka_unit_test(test_nothing_to_report),
 	    cmocka_unit_test(test_severity_names),
 	};
-	enum { N_CASES = sizeof(audit_cases) / sizeof(audit_cases[0]) };
-	struct CMUnitTest tests[N_CASES + sizeof(fixed) / sizeof(fixed[0])];
-	size_t n = 0;
 
-	/* One test per table of observations, named after its case. */
-	for (size_t i = 0; i < N_CASES; i++)
-		tests[n++] = (struct CMUnitTest){.name = audit_cases[i].name,
-		                                 .test_func = test_case,
-		                                 .initial_state = (void *)&audit_cases[i]};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		tests[n++] = fixed[i];
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_table_tests(audit_cases, test_case, fixed);
 }

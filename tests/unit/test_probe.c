@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "table_tests.h"
+
 #include "portlens/probe.h"
 
 struct server;
@@ -900,16 +902,6 @@ main(void)
 	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_default_creds_list),
 	};
-	enum { N_LIVE = sizeof(live_cases) / sizeof(live_cases[0]) };
-	struct CMUnitTest tests[N_LIVE + sizeof(fixed) / sizeof(fixed[0])];
-	size_t n = 0;
 
-	/* One test per server, named after its row. */
-	for (size_t i = 0; i < N_LIVE; i++)
-		tests[n++] = (struct CMUnitTest){.name = live_cases[i].name,
-		                                 .test_func = test_live,
-		                                 .initial_state = (void *)&live_cases[i]};
-	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		tests[n++] = fixed[i];
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return run_table_tests(live_cases, test_live, fixed);
 }
