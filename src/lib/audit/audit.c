@@ -130,6 +130,17 @@ audit_ev_answer(const struct pl_audit_obs *o, char *buf, size_t size, size_t n, 
 	return audit_ev_cat(buf, size, n, o->svc.evidence_raw, o->svc.evidence_len);
 }
 
+size_t
+audit_ev_holder(const struct pl_audit_obs *o, char *buf, size_t size, size_t n)
+{
+	if (!o->process[0])
+		return n;
+	if (n)
+		n = audit_ev_cat(buf, size, n, "; ", 2);
+	n = audit_ev_cat(buf, size, n, "held by ", 8);
+	return audit_ev_cat(buf, size, n, o->process, strlen(o->process));
+}
+
 static int
 cmp_finding(const void *a, const void *b)
 {

@@ -61,4 +61,8 @@ size_t audit_ev_cat(char *buf, size_t size, size_t n, const void *s, size_t len)
 size_t audit_ev_answer(const struct pl_audit_obs *o, char *buf, size_t size, size_t n,
                        const char *lead);
 
+/* Appends "held by PROGRAM[PID]" (after "; " when buf holds something already) when the
+ * observation's holder is known. Returns the new length. */
+size_t audit_ev_holder(const struct pl_audit_obs *o, char *buf, size_t size, size_t n);
+
 #endif

@@ -39,11 +39,7 @@ svc_evidence(const struct pl_audit_obs *o, char *buf, size_t size)
 	n = audit_ev_answer(o, buf, size, 0, "answered: ");
 	snprintf(tail, sizeof(tail), "%s%s%s", sum[0] ? " (" : "", sum, sum[0] ? ")" : "");
 	n = audit_ev_cat(buf, size, n, tail, strlen(tail));
-	if (o->process[0]) {
-		snprintf(tail, sizeof(tail), "%sheld by %s", n ? "; " : "", o->process);
-		n = audit_ev_cat(buf, size, n, tail, strlen(tail));
-	}
-	return n;
+	return audit_ev_holder(o, buf, size, n);
 }
 
 static enum pl_rc
@@ -232,10 +228,7 @@ rule_unassigned_unknown(struct audit_state *st, const struct pl_audit_obs *o)
 	                     : o->probed              ? "no protocol recognised"
 	                                              : "not probed");
 	n = audit_ev_answer(o, ev, sizeof(ev), n, "; answered: ");
-	if (o->process[0]) {
-		n = audit_ev_cat(ev, sizeof(ev), n, "; held by ", 10);
-		n = audit_ev_cat(ev, sizeof(ev), n, o->process, strlen(o->process));
-	}
+	n = audit_ev_holder(o, ev, sizeof(ev), n);
 	return audit_add_n(
 	    st, o, PL_SEV_LOW, "unknown-service-unassigned-port", ev, n,
 	    "IANA has assigned this port to nothing and the program behind it did "

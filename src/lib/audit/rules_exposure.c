@@ -120,11 +120,7 @@ exposure_evidence(const struct pl_audit_obs *o, char *ev, size_t size)
 	size_t n = (size_t)snprintf(ev, size, "%s%s", o->svc.info, o->svc.info[0] ? "; " : "");
 
 	n = audit_ev_answer(o, ev, size, n < size ? n : size - 1, "answered: ");
-	if (o->process[0]) {
-		n = audit_ev_cat(ev, size, n, "; held by ", 10);
-		n = audit_ev_cat(ev, size, n, o->process, strlen(o->process));
-	}
-	return n;
+	return audit_ev_holder(o, ev, size, n);
 }
 
 enum pl_rc
