@@ -20,13 +20,6 @@
 static const unsigned char modbus_req[] = {0x00, 0x01, 0x00, 0x00, 0x00, 0x05,
                                            0x01, 0x2b, 0x0e, 0x01, 0x00};
 
-static size_t
-modbus_request(const struct probe_run *run, unsigned char *buf, size_t cap)
-{
-	(void)run;
-	return pli_probe_fixed_request(buf, cap, modbus_req, sizeof(modbus_req));
-}
-
 /* Copies Read Device Identification objects 0-2 into out. */
 static void
 modbus_objects(const unsigned char *p, size_t n, unsigned count, struct pl_service *out)
@@ -80,13 +73,6 @@ tpkt_complete(const unsigned char *d, size_t n)
 static const unsigned char cotp_cr[] = {0x03, 0x00, 0x00, 0x16, 0x11, 0xe0, 0x00, 0x00,
                                         0x00, 0x01, 0x00, 0xc0, 0x01, 0x0a, 0xc1, 0x02,
                                         0x01, 0x00, 0xc2, 0x02, 0x01, 0x02};
-
-static size_t
-s7_request(const struct probe_run *run, unsigned char *buf, size_t cap)
-{
-	(void)run;
-	return pli_probe_fixed_request(buf, cap, cotp_cr, sizeof(cotp_cr));
-}
 
 static unsigned
 s7_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
@@ -173,7 +159,7 @@ static const uint16_t s7_ports[] = {102, 0};
 const struct probe_def pl_probe_modbus = {
     .name = "modbus",
     .ports = modbus_ports,
-    .request = modbus_request,
+    .fixed = {modbus_req, sizeof(modbus_req)},
     .complete = NULL,
     .classify = modbus_classify,
 };
@@ -181,7 +167,7 @@ const struct probe_def pl_probe_modbus = {
 const struct probe_def pl_probe_s7 = {
     .name = "s7comm",
     .ports = s7_ports,
-    .request = s7_request,
+    .fixed = {cotp_cr, sizeof(cotp_cr)},
     .complete = tpkt_complete,
     .classify = s7_classify,
     .followup = s7_followup,

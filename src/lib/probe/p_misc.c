@@ -17,13 +17,6 @@ static const unsigned char mqtt_connect[] = {0x10, 20,   0x00, 0x04, 'M',  'Q', 
                                              0x04, 0x02, 0x00, 0x3c, 0x00, 0x08, 'p', 'o',
                                              'r',  't',  'l',  'e',  'n',  's'};
 
-static size_t
-mqtt_request(const struct probe_run *run, unsigned char *buf, size_t cap)
-{
-	(void)run;
-	return pli_probe_fixed_request(buf, cap, mqtt_connect, sizeof(mqtt_connect));
-}
-
 static unsigned
 mqtt_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
               struct pl_service *out)
@@ -218,7 +211,7 @@ static const uint16_t vnc_ports[] = {5900, 5901, 5902, 5800, 0};
 const struct probe_def pl_probe_mqtt = {
     .name = "mqtt",
     .ports = mqtt_ports,
-    .request = mqtt_request,
+    .fixed = {mqtt_connect, sizeof(mqtt_connect)},
     .classify = mqtt_classify,
     .followup = mqtt_followup,
 };

@@ -30,13 +30,6 @@ le32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static size_t
-mongo_request(const struct probe_run *run, unsigned char *buf, size_t cap)
-{
-	(void)run;
-	return pli_probe_fixed_request(buf, cap, mongo_req, sizeof(mongo_req));
-}
-
 /* Length of a BSON value of type t at p (n bytes left), or 0 when unknown or cut. */
 static size_t
 bson_value_len(unsigned char t, const unsigned char *p, size_t n)
@@ -157,7 +150,7 @@ static const uint16_t mongo_ports[] = {27017, 27018, 27019, 0};
 const struct probe_def pl_probe_mongodb = {
     .name = "mongodb",
     .ports = mongo_ports,
-    .request = mongo_request,
+    .fixed = {mongo_req, sizeof(mongo_req)},
     .complete = mongo_complete,
     .classify = mongo_classify,
 };

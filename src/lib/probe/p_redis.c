@@ -11,14 +11,8 @@
 
 #include "probe/probe_impl.h"
 
-static size_t
-redis_request(const struct probe_run *run, unsigned char *buf, size_t cap)
-{
-	static const char ping[] = "*1\r\n$4\r\nPING\r\n";
-
-	(void)run;
-	return pli_probe_fixed_request(buf, cap, ping, sizeof(ping) - 1);
-}
+static const char redis_ping[] = "*1\r\n$4\r\nPING\r\n";
+static const char memcached_version[] = "version\r\n";
 
 static void
 redis_set(struct pl_service *out, const unsigned char *d, size_t n, enum pl_tri auth)
@@ -78,13 +72,6 @@ redis_followup(const struct probe_run *run, struct probe_conn *c, struct probe_a
 	out->confidence = 100;
 }
 
-static size_t
-memcached_request(const struct probe_run *run, unsigned char *buf, size_t cap)
-{
-	(void)run;
-	return pli_probe_fixed_request(buf, cap, "version\r\n", 9);
-}
-
 static unsigned
 memcached_classify(const struct pl_probe_ctx *ctx, const unsigned char *d, size_t n,
                    struct pl_service *out)
@@ -108,7 +95,7 @@ static const uint16_t memcached_ports[] = {11211, 0};
 const struct probe_def pl_probe_redis = {
     .name = "redis",
     .ports = redis_ports,
-    .request = redis_request,
+    .fixed = {redis_ping, sizeof(redis_ping) - 1},
     .complete = pli_probe_line_complete,
     .classify = redis_classify,
     .followup = redis_followup,
@@ -117,7 +104,7 @@ const struct probe_def pl_probe_redis = {
 const struct probe_def pl_probe_memcached = {
     .name = "memcached",
     .ports = memcached_ports,
-    .request = memcached_request,
+    .fixed = {memcached_version, sizeof(memcached_version) - 1},
     .complete = pli_probe_line_complete,
     .classify = memcached_classify,
 };

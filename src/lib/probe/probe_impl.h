@@ -48,8 +48,14 @@ struct probe_def {
 	const char *name;      /* probe name: "http" */
 	const uint16_t *ports; /* ports where its service is likely, 0-terminated */
 	int talks_first;       /* its servers send a banner unprompted */
-	/* Writes the request into buf (cap bytes); returns its length. NULL: banner only. */
+	/* Writes the request into buf (cap bytes); returns its length. NULL: the fixed
+	 * request below, or none (banner only). Ask through pli_probe_request. */
 	size_t (*request)(const struct probe_run *run, unsigned char *buf, size_t cap);
+	/* The request of a probe that always sends the same len bytes. */
+	struct {
+		const void *data;
+		size_t len;
+	} fixed;
 	/* Stops reading early once an answer is complete; NULL: read until quiet. */
 	probe_complete_fn complete;
 	/* Classifies any answer; fills out and returns a confidence 1-100, or 0. */
@@ -214,9 +220,12 @@ void pli_probe_set(char *dst, size_t size, const char *src);
 /* Appends "; text" (or text when empty) to out->info, bounded. */
 void pli_probe_add_info(struct pl_service *out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Writes a fixed request of len bytes into buf (cap bytes); returns len, or 0 when it
- * does not fit. The request() of probes that always send the same bytes. */
-size_t pli_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len);
+/* p sends a request (built per run, or fixed); else it only listens for a banner. */
+int pli_probe_asks(const struct probe_def *p);
+/* Writes p's request for run into buf (cap bytes); returns its length, 0 when p asks
+ * nothing or the request does not fit. */
+size_t pli_probe_request(const struct probe_def *p, const struct probe_run *run, unsigned char *buf,
+                         size_t cap);
 /* Sets the evidence from an answer: the bytes as read, and their escaped form. */
 void pli_probe_evidence(struct pl_service *out, const unsigned char *d, size_t n);
 /* Case-insensitive search for needle in the n bytes at d. */

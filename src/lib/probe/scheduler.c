@@ -171,7 +171,7 @@ static int
 send_probe(struct sched *e, const struct probe_def *p)
 {
 	unsigned char req[1024];
-	size_t n = p->request(&e->run, req, sizeof(req));
+	size_t n = pli_probe_request(p, &e->run, req, sizeof(req));
 
 	if (n == 0 || pli_conn_send(&e->conn, req, n) != 0)
 		return -1;
@@ -226,7 +226,7 @@ try_tls(struct sched *e, const struct probe_def *hint, struct pl_err *err)
 	if (e->ans->len == 0 && !e->ans->closed && !e->ans->reset)
 		send_probe(e, &pl_probe_http);
 	def = judge(e, "tls");
-	if (def && def != &pl_probe_http && def->request &&
+	if (def && def != &pl_probe_http && pli_probe_asks(def) &&
 	    (!def->followup || e->ans->closed || e->ans->reset)) {
 		/* Identified from the HTTP answer inside TLS: ask it properly, inside TLS. */
 		if (reconnect(e, err) == PL_OK &&
@@ -250,7 +250,7 @@ conclude(struct sched *e, const struct probe_def *p, const struct probe_def *def
 		try_tls(e, NULL, err);
 		return;
 	}
-	if (def == p || !def->request) {
+	if (def == p || !pli_probe_asks(def)) {
 		follow(e, def);
 		return;
 	}
@@ -306,7 +306,7 @@ static int
 request_is_text(const struct sched *e, const struct probe_def *p)
 {
 	unsigned char req[1024];
-	size_t n = p->request(&e->run, req, sizeof(req));
+	size_t n = pli_probe_request(p, &e->run, req, sizeof(req));
 
 	for (size_t i = 0; i < n; i++)
 		if ((req[i] < 0x20 && req[i] != '\r' && req[i] != '\n') || req[i] >= 0x7f)
@@ -327,7 +327,7 @@ wave_list(struct sched *e, const struct probe_def **list, const unsigned char *b
 		for (size_t i = 0; i < e->n_order; i++) {
 			const struct probe_def *p = e->order[i];
 
-			if (!p->request || e->asked[i] ||
+			if (!pli_probe_asks(p) || e->asked[i] ||
 			    (p == &pl_probe_tls && (e->tls_tried || e->run.ctx->opts.no_tls)))
 				continue;
 			if (blen && request_is_text(e, p) != (pass == 0 ? text : !text))
@@ -382,7 +382,7 @@ client_probes(struct sched *e, const struct probe_def *hint, const unsigned char
 	for (size_t i = 0; i < e->n_order && pli_probe_now_ms() < e->run.deadline; i++) {
 		const struct probe_def *p = e->order[i], *def;
 
-		if (!p->request || !port_listed(p, e->run.port) || p == &pl_probe_tls)
+		if (!pli_probe_asks(p) || !port_listed(p, e->run.port) || p == &pl_probe_tls)
 			continue;
 		if ((e->conn.fd < 0 || sent) && reconnect(e, err) != PL_OK)
 			return;

@@ -178,13 +178,22 @@ pl_service_summary(const struct pl_service *svc, char *out, size_t size)
 #undef ADD
 }
 
-size_t
-pli_probe_fixed_request(unsigned char *buf, size_t cap, const void *req, size_t len)
+int
+pli_probe_asks(const struct probe_def *p)
 {
-	if (cap < len)
+	return p->request || p->fixed.len;
+}
+
+size_t
+pli_probe_request(const struct probe_def *p, const struct probe_run *run, unsigned char *buf,
+                  size_t cap)
+{
+	if (p->request)
+		return p->request(run, buf, cap);
+	if (cap < p->fixed.len)
 		return 0;
-	memcpy(buf, req, len);
-	return len;
+	memcpy(buf, p->fixed.data, p->fixed.len);
+	return p->fixed.len;
 }
 
 /* Finds header name (case-insensitive) in the head; copies its value to out. */

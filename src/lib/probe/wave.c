@@ -35,7 +35,7 @@ static void
 slot_open(const struct probe_run *run, struct slot *s, struct probe_conn *first)
 {
 	unsigned char req[1024];
-	size_t n = s->p->request(run, req, sizeof(req));
+	size_t n = pli_probe_request(s->p, run, req, sizeof(req));
 
 	s->want = POLLIN;
 	s->done = 1;
