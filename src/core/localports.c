@@ -107,6 +107,7 @@ pli_local_ports_read(const char *dir, struct pli_local_ports *lp)
 		if (pli_local_ports_parse_reserved(buf, lp->reserved) != 0) {
 			free(lp->reserved); /* not the kernel's format: reserve nothing */
 			lp->reserved = NULL;
+			lp->reserved_unknown = 1;
 		}
 	}
 	free(buf);

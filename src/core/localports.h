@@ -19,6 +19,9 @@ struct pli_local_ports {
 	uint16_t lo, hi;   /* ip_local_port_range */
 	int from_kernel;   /* 1: the range was read; 0: Linux's default is assumed */
 	uint8_t *reserved; /* ip_local_reserved_ports as 65536 bits (owned), NULL if none */
+	/* the reserved list was there but not in the kernel's format: which ports are
+	 * reserved is unknown (the scanner then takes no port of the range itself) */
+	int reserved_unknown;
 };
 
 /*

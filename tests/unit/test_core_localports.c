@@ -48,10 +48,19 @@ test_parse_reserved(void **state)
 	assert_true(bm[8080 / 8] & (1u << (8080 % 8)));
 	assert_true(bm[9002 / 8] & (1u << (9002 % 8)));
 	assert_false(bm[9003 / 8] & (1u << (9003 % 8)));
+	assert_true((bm[9000 / 8] & (1u << (9000 % 8))) && (bm[9001 / 8] & (1u << (9001 % 8))));
+	assert_false((bm[8079 / 8] & (1u << (8079 % 8))) || (bm[8081 / 8] & (1u << (8081 % 8))) ||
+	             (bm[8999 / 8] & (1u << (8999 % 8))));
+	memset(bm, 0, sizeof(bm));
 	assert_int_equal(pli_local_ports_parse_reserved("\n", bm), 0);
+	assert_int_equal(pli_local_ports_parse_reserved("", bm), 0);
+	assert_false((bm[0] & 1u) || (bm[65535 / 8] & (1u << (65535 % 8))));
+	assert_int_equal(pli_local_ports_parse_reserved("65535", bm), 0);
+	assert_true(bm[65535 / 8] & (1u << (65535 % 8)));
 	assert_int_equal(pli_local_ports_parse_reserved("x", bm), -1);
 	assert_int_equal(pli_local_ports_parse_reserved("9-3", bm), -1);
 	assert_int_equal(pli_local_ports_parse_reserved("70000", bm), -1);
+	assert_int_equal(pli_local_ports_parse_reserved("1,,2", bm), -1);
 }
 
 static void

@@ -344,34 +344,6 @@ test_dry_run(void **state)
 	pl_targets_free(ts);
 }
 
-static int
-bit(const uint8_t *bm, unsigned p)
-{
-	return bm[p / 8] >> (p % 8) & 1;
-}
-
-static void
-test_reserved_parse(void **state)
-{
-	uint8_t bm[65536 / 8];
-
-	(void)state;
-	memset(bm, 0, sizeof(bm));
-	assert_int_equal(pli_sockpool_parse_reserved("8080,9000-9002\n", bm), 0);
-	assert_true(bit(bm, 8080) && bit(bm, 9000) && bit(bm, 9001) && bit(bm, 9002));
-	assert_false(bit(bm, 8079) || bit(bm, 8081) || bit(bm, 8999) || bit(bm, 9003));
-	memset(bm, 0, sizeof(bm));
-	assert_int_equal(pli_sockpool_parse_reserved("\n", bm), 0);
-	assert_int_equal(pli_sockpool_parse_reserved("", bm), 0);
-	assert_false(bit(bm, 0) || bit(bm, 65535));
-	assert_int_equal(pli_sockpool_parse_reserved("65535", bm), 0);
-	assert_true(bit(bm, 65535));
-	assert_int_equal(pli_sockpool_parse_reserved("x", bm), -1);
-	assert_int_equal(pli_sockpool_parse_reserved("9-3", bm), -1);
-	assert_int_equal(pli_sockpool_parse_reserved("70000", bm), -1);
-	assert_int_equal(pli_sockpool_parse_reserved("1,,2", bm), -1);
-}
-
 /* Pool sockets have ports of their own; none is handed out for a probe of its own port. */
 static void
 test_pool_ports(void **state)
@@ -423,5 +395,4 @@ UNIT_MAIN(cmocka_unit_test_setup_teardown(test_exact, setup, teardown),
           cmocka_unit_test_setup_teardown(test_stop_resume, setup, teardown),
           cmocka_unit_test_setup_teardown(test_exact_threads, setup, teardown),
           cmocka_unit_test_setup_teardown(test_stop_resume_threads, setup, teardown),
-          cmocka_unit_test(test_dry_run), cmocka_unit_test(test_reserved_parse),
-          cmocka_unit_test(test_pool_ports))
+          cmocka_unit_test(test_dry_run), cmocka_unit_test(test_pool_ports))

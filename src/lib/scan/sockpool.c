@@ -34,7 +34,6 @@
  * another pool is closed first.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +44,7 @@
 #include "portlens/addr.h"
 #include "scan/scan_impl.h"
 #include "scan/sockpool.h"
-#include "core/strnum.h"
+#include "core/localports.h"
 
 enum { DST_EMPTY, DST_SEEN, DST_SOURCE, DST_NOLEARN };
 
@@ -68,79 +67,30 @@ addr_len(int family)
 	return family == 6 ? 16 : 4;
 }
 
-int
-pli_sockpool_parse_reserved(const char *s, uint8_t *bitmap)
-{
-	while (*s && *s != '\n') {
-		size_t n = strcspn(s, ",-\n");
-		uint64_t lo, hi;
-
-		if (pli_parse_u64n(s, n, 0, 65535, &lo, NULL) != PL_OK)
-			return -1;
-		s += n;
-		hi = lo;
-		if (*s == '-') {
-			n = strcspn(++s, ",\n");
-			if (pli_parse_u64n(s, n, lo, 65535, &hi, NULL) != PL_OK)
-				return -1;
-			s += n;
-		}
-		for (uint64_t p = lo; p <= hi; p++)
-			bitmap[p / 8] |= (uint8_t)(1u << (p % 8));
-		if (*s == ',')
-			s++;
-	}
-	return 0;
-}
-
-/* Reads a small /proc file into buf (NUL-terminated); 0 or -1. */
-static int
-read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
+/*
+ * The ports the pool may take itself: the kernel's ip_local_port_range, skipping
+ * ip_local_reserved_ports (core/localports.c reads both). Where the reserved list is
+ * unknown (not the kernel's format, or no memory to hold it) the pool takes no port of
+ * its own and lets the kernel pick (port_n 0).
+ */
 static void
 read_port_config(struct pl_sockpool *sp)
 {
-	char buf[4096];
-	uint64_t lo = 32768, hi = 60999, r = 0;
+	struct pli_local_ports lp;
+	uint64_t r = 0;
 
-	if (read_small("/proc/sys/net/ipv4/ip_local_port_range", buf, sizeof(buf)) == 0) {
-		size_t a = strcspn(buf, " \t"), b;
-		const char *t = buf + a + strspn(buf + a, " \t");
-
-		b = strcspn(t, " \t\n");
-		if (pli_parse_u64n(buf, a, 1, 65535, &lo, NULL) != PL_OK ||
-		    pli_parse_u64n(t, b, lo, 65535, &hi, NULL) != PL_OK) {
-			lo = 32768;
-			hi = 60999;
-		}
+	if (pli_local_ports_read("/proc/sys/net/ipv4", &lp) != PL_OK)
+		return;
+	if (lp.reserved_unknown) {
+		pli_local_ports_cleanup(&lp);
+		return;
 	}
-	sp->port_lo = (uint32_t)lo;
-	sp->port_n = (uint32_t)(hi - lo + 1);
+	sp->port_lo = lp.lo;
+	sp->port_n = (uint32_t)(lp.hi - lp.lo + 1);
+	sp->reserved = lp.reserved; /* the pool owns it now (pli_sockpool_cleanup) */
 	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
 		r = pli_scan_now_ns() ^ (uint64_t)getpid() << 32;
 	sp->port_next = (uint32_t)(r % sp->port_n);
-	if (read_small("/proc/sys/net/ipv4/ip_local_reserved_ports", buf, sizeof(buf)) == 0 &&
-	    buf[0] && buf[0] != '\n') {
-		sp->reserved = calloc(65536 / 8, 1);
-		if (sp->reserved && pli_sockpool_parse_reserved(buf, sp->reserved) != 0) {
-			free(sp->reserved); /* unreadable: let the kernel pick ports */
-			sp->reserved = NULL;
-			sp->port_n = 0;
-		}
-	}
 }
 
 enum pl_rc

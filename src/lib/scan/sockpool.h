@@ -92,10 +92,4 @@ void pli_sockpool_learn(struct pl_sockpool *sp, const struct pl_scan_addr *dst,
 /* Drops a source pool whose address stopped working: idle sockets closed, dsts relearn. */
 void pli_sockpool_forget(struct pl_sockpool *sp, unsigned pool);
 
-/*
- * Parses ip_local_reserved_ports ("8080,9000-9100", possibly empty) into a 65536-bit
- * bitmap. Pure. Returns 0, or -1 on malformed text (bitmap then partly filled).
- */
-int pli_sockpool_parse_reserved(const char *s, uint8_t *bitmap);
-
 #endif
