@@ -88,6 +88,9 @@ for port, (svc, prod, ver, exp, info) in want.items():
         bad.append(f"{port}: got {seen}, want {(svc, prod, ver, exp)}")
     if info and info not in (r.get("info") or ""):
         bad.append(f"{port}: info {r.get('info')!r} lacks {info!r}")
+    # A UDP answer is counted in bytes_read, as a TCP one is ("probe: ..., N bytes").
+    if port.endswith("/udp") and svc and not r.get("bytes_read"):
+        bad.append(f"{port}: answered, but bytes_read is {r.get('bytes_read')!r}")
     i = ident[port]
     seen = (i.get("service"), i.get("product"), i.get("version"), set(i.get("exposures", [])))
     # Samba's exact version is in the IPC$ remark, read through an anonymous session.
