@@ -9,17 +9,13 @@
 # the services found. ROUNDS (default 3) interleaved runs of portlens, medians; nmap
 # once (it takes minutes: its -sV sends its probes to each silent port one by one).
 # Usage: bench/scan/udp_sv.sh [BUILD_DIR]   (root)
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${1:-build}
-PORTLENS=$(realpath "$ROOT/$BUILD/src/cli/portlens" 2>/dev/null || realpath "$BUILD/src/cli/portlens")
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: bench/scan/udp_sv.sh needs root (lab namespaces)"; exit 0; }
-for t in nmap dnsmasq chronyd snmpd memcached avahi-daemon nft; do
-	command -v $t >/dev/null || { echo "SKIP: $t not installed"; exit 0; }
-done
-source "$ROOT/tests/lab/lab.sh"
-source "$ROOT/tests/lab/scan/udp_servers.sh"
-lab_init benchudpsv
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+bench_portlens "${1:-}"
+bench_need_root "lab namespaces"
+bench_need nmap dnsmasq chronyd snmpd memcached avahi-daemon nft
+bench_lab benchudpsv
+source "$BENCH_ROOT/tests/lab/scan/udp_servers.sh"
 lab_ns s
 lab_ns t
 lab_link s 198.18.0.1/24 t 198.18.0.2/24
@@ -37,13 +33,6 @@ udp_servers_wait t $A 20053 20123 20161 21211
 udp_mdns_wait "$D"
 echo "portlens $("$PORTLENS" --version | cut -d' ' -f2), $(nmap --version | head -1), $(nproc) CPUs; UDP ports $PORTS on $A"
 
-secs() {
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || true
-	t1=$(date +%s.%N)
-	echo "$t0 $t1" | awk '{printf "%.3f", $2 - $1}'
-}
 # "PORT:SERVICE ..." of the open ports in an nmap XML file.
 open_xml() {
 	python3 - "$1" <<'PY'
