@@ -17,6 +17,7 @@
  * building the sets and the resume file in scan_args.c, the sinks in scan_outputs.c.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,17 +177,34 @@ pick_inflight(struct pl_cli *cli, struct scan_run *run)
 	return (uint32_t)want;
 }
 
+/* CPUs this process may run on. */
+static int
+usable_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return 1;
+	return CPU_COUNT(&set);
+}
+
 /*
- * Worker threads: --threads, else 1. On the shared 2-CPU lab VM two threads were
- * sometimes faster and sometimes slower than one, depending on other work on the
- * machine, and always cost more CPU time (bench/RESULTS.md), so they are opt-in.
+ * Engine instances, one per thread (engine_threads.c): --threads, else 2 for -sS when
+ * two CPUs can be used and 1 otherwise. A SYN scan on a fast link is the kernel's work
+ * on each packet, done on the sending CPU, so a second instance nearly halves it
+ * (bench/scan/syn.sh (f)); a connect scan's second thread was faster only when the
+ * other CPU was idle (bench/RESULTS.md), so it stays opt-in. -sU and -sn run on one
+ * thread whatever --threads says: a UDP result points into its engine's buffers, and
+ * the mixed engine owns two engines already.
  */
 static uint32_t
 pick_threads(const struct scan_run *run)
 {
-	if (run->opt.engine->check) /* raw engines: one thread sends at line rate (docs/scan.md) */
-		return 1;
-	return run->opt.threads ? run->opt.threads : 1;
+	if (run->opt.engine == &pl_scan_engine_syn)
+		return run->opt.threads ? run->opt.threads : usable_cpus() >= 2 ? 2 : 1;
+	if (run->opt.engine == &pl_scan_engine_connect)
+		return run->opt.threads ? run->opt.threads : 1;
+	return 1;
 }
 
 /*

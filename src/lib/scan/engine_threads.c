@@ -1,24 +1,37 @@
 // SPDX-License-Identifier: MIT
 /*
  * engine_threads.c - runs any scan engine on several CPUs: an adapter with the same
- * vtable that owns N worker threads, each with its own instance of the inner engine
- * (its own epoll, sockets and slots). A connect scan spends nearly all of its time in
- * the kernel (the SYN, the peer's RST and the socket work happen inside connect()), so
- * one thread per CPU multiplies the probe rate.
+ * vtable that owns N instances of the inner engine (each with its own sockets and
+ * slots): one in the driver's own thread and one per worker thread. A connect scan, and
+ * a SYN scan on a fast link, spend nearly all of their time in the kernel's work on
+ * each packet (for a SYN: routing, the device, and on a local or virtual link the
+ * target's answer too, all on the sending CPU), so one instance per CPU multiplies the
+ * probe rate. Instances share nothing, not even the raw sockets' answers: each has its
+ * own source port and cookie key, so each reads only its own.
  *
- * Threads never touch the driver's state. The driver's send() appends the probe to a
- * worker's input list (round robin; the worker is woken through an eventfd only when
- * it sleeps) and counts it in flight; workers run the inner engine and append finished
- * results to their output list, waking the driver's eventfd when the list was empty;
- * the driver's poll() waits on that eventfd and emits the results itself, in its own
- * thread. Everything in flight stays accounted for: at a stop, foreach_inflight joins
- * the workers and lists probes still queued for a worker, held back by it, inside its
- * engine, and finished but not yet emitted (those are redone on resume: never emitted,
- * so never duplicated).
+ * Threads never touch the driver's state. The driver's send() gives the probe to the
+ * instance with the fewest probes outstanding: its own (sent at once) or a worker's
+ * (staged, then appended to the worker's input list 64 at a time, or at once when
+ * the worker runs short; the worker is woken through an eventfd only when it sleeps).
+ * Workers run their engine and append finished results to their output list, waking
+ * the driver only while it sleeps (a flag, not a write per result); the driver's
+ * poll() polls its own engine, whose poll also wakes on that eventfd, and emits the
+ * workers' results itself, in its own thread. Everything in flight stays accounted
+ * for: at a stop, foreach_inflight joins the workers and lists probes staged or queued
+ * for a worker, held back by it, inside an engine, and finished but not yet emitted
+ * (those are redone on resume: never emitted, so never duplicated).
+ *
+ * Worker threads start at the first probe handed to them, so after the driver's
+ * on_started hook, where the CLI drops capabilities (a thread inherits its creator's
+ * credentials), and with every signal blocked (signals are the caller's business).
+ * Results are copied between threads by value: an engine whose results point into
+ * its own buffers (UDP answers) must not run here with more than one thread.
  */
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -29,6 +42,7 @@
 #include "core/array.h"
 
 #define MAX_WORKERS 16
+#define STAGE       64 /* probes handed to a worker at once */
 
 struct vec {
 	void *v;
@@ -40,9 +54,13 @@ struct worker {
 	pthread_t th;
 	int started;
 	pthread_mutex_t mu;
-	struct vec in;   /* probes for this worker (driver -> worker) */
-	struct vec out;  /* results (worker -> driver) */
-	struct vec held; /* probes the inner engine refused for now (worker only) */
+	struct vec in;          /* probes for this worker (driver -> worker) */
+	struct vec out;         /* results (worker -> driver) */
+	struct vec held;        /* probes the inner engine refused for now (worker only) */
+	struct vec stage;       /* probes for this worker not yet handed over (driver only) */
+	size_t handed;          /* probes handed over so far (driver only) */
+	size_t outstanding;     /* handed or staged, and not yet collected (driver only) */
+	atomic_size_t consumed; /* of those, how many its engine has taken (worker) */
 	int sleeping, stop;
 	int wake; /* eventfd polled by the inner engine's epoll */
 	void *eng;
@@ -55,8 +73,8 @@ struct tstate {
 	struct pl_scan_engine_cfg cfg;
 	struct worker w[MAX_WORKERS];
 	unsigned n;
-	unsigned next;
-	int done_fd; /* eventfd: results are waiting */
+	int done_fd;               /* eventfd: results are waiting */
+	atomic_int driver_waiting; /* the driver sleeps on done_fd: kick it */
 	size_t inflight;
 	size_t cap;
 	int joined;
@@ -87,14 +105,12 @@ static void
 worker_emit(void *ctx, const struct pl_scan_result *r)
 {
 	struct worker *w = ctx;
-	int was_empty;
 
 	pthread_mutex_lock(&w->mu);
-	was_empty = w->out.n == 0;
 	if (vec_push(&w->out, r) != 0)
 		w->rc = PL_ERR_NOMEM;
 	pthread_mutex_unlock(&w->mu);
-	if (was_empty)
+	if (atomic_exchange(&w->t->driver_waiting, 0))
 		kick(w->t->done_fd);
 }
 
@@ -125,6 +141,9 @@ worker_main(void *arg)
 	struct worker *w = arg;
 	const struct pl_scan_engine *e = w->t->inner;
 	struct vec batch = {.size = sizeof(struct pl_scan_probe)};
+	struct pl_err poll_err;
+	enum pl_rc rc;
+	size_t fed;
 
 	for (;;) {
 		int timeout = 50;
@@ -144,7 +163,9 @@ worker_main(void *arg)
 			vec_push(&batch, (char *)w->held.v + i * w->held.size);
 		w->held.n = 0;
 		pthread_mutex_unlock(&w->mu);
+		fed = batch.n;
 		worker_feed(w, &batch);
+		atomic_fetch_add_explicit(&w->consumed, fed - batch.n, memory_order_relaxed);
 		pthread_mutex_lock(&w->mu);
 		for (size_t i = 0; i < batch.n; i++)
 			vec_push(&w->held, (char *)batch.v + i * batch.size);
@@ -154,12 +175,13 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		if (w->rc != PL_OK) /* tell the driver; it stops the scan */
 			kick(w->t->done_fd);
-		if (w->sleeping)
-			e->poll(w->eng, timeout, &w->err);
-		else
-			e->poll(w->eng, 0, &w->err);
+		rc = e->poll(w->eng, w->sleeping ? timeout : 0, &poll_err);
 		pthread_mutex_lock(&w->mu);
 		w->sleeping = 0;
+		if (rc != PL_OK && w->rc == PL_OK) {
+			w->rc = rc;
+			w->err = poll_err;
+		}
 		pthread_mutex_unlock(&w->mu);
 	}
 	free(batch.v);
@@ -204,28 +226,45 @@ t_destroy(void *state)
 		free(w->in.v);
 		free(w->out.v);
 		free(w->held.v);
+		free(w->stage.v);
 	}
 	if (t->done_fd >= 0)
 		close(t->done_fd);
 	free(t);
 }
 
+/* Worker 0 is the driver's own thread: its engine emits straight to the driver and
+ * wakes when another worker has results (done_fd). The others get threads later. */
 static enum pl_rc
-start_worker(struct tstate *t, struct worker *w, struct pl_err *err)
+create_engine(struct tstate *t, struct worker *w, struct pl_err *err)
 {
 	struct pl_scan_engine_cfg cfg = t->cfg;
-	enum pl_rc rc;
 
 	cfg.max_inflight = t->cfg.max_inflight / t->n ? t->cfg.max_inflight / t->n : 1;
+	cfg.threads = 1;
+	if (w == &t->w[0]) {
+		cfg.wake_fd = t->done_fd;
+		return t->inner->create(&cfg, &w->eng, err);
+	}
 	cfg.emit = worker_emit;
 	cfg.ctx = w;
-	cfg.threads = 1;
 	cfg.wake_fd = w->wake;
-	rc = t->inner->create(&cfg, &w->eng, err);
-	if (rc != PL_OK)
-		return rc;
-	if (pthread_create(&w->th, NULL, worker_main, w) != 0)
-		return pl_err_set(err, PL_ERR_SYS, "cannot start a scan thread");
+	return t->inner->create(&cfg, &w->eng, err);
+}
+
+/* Starts worker w's thread (see the file's comment for when and why then). */
+static enum pl_rc
+start_thread(struct worker *w, struct pl_err *err)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->th, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		return pl_err_set(err, PL_ERR_SYS, "cannot start a scan thread: %s", strerror(rc));
 	w->started = 1;
 	return PL_OK;
 }
@@ -248,7 +287,7 @@ t_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 
 		w->t = t;
 		w->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		w->in.size = w->held.size = sizeof(struct pl_scan_probe);
+		w->in.size = w->held.size = w->stage.size = sizeof(struct pl_scan_probe);
 		w->out.size = sizeof(struct pl_scan_result);
 		pthread_mutex_init(&w->mu, NULL);
 	}
@@ -256,7 +295,7 @@ t_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 		if (t->done_fd < 0 || t->w[i].wake < 0)
 			rc = pl_err_set(err, PL_ERR_SYS, "eventfd: %s", strerror(errno));
 		else
-			rc = start_worker(t, &t->w[i], err);
+			rc = create_engine(t, &t->w[i], err);
 	}
 	if (rc != PL_OK) {
 		t_destroy(t);
@@ -266,44 +305,98 @@ t_create(const struct pl_scan_engine_cfg *cfg, void **state, struct pl_err *err)
 	return PL_OK;
 }
 
+/* Hands the driver's staged probes to worker w, starting its thread the first time
+ * and waking it if it sleeps. */
+static enum pl_rc
+publish(struct worker *w, struct pl_err *err)
+{
+	enum pl_rc rc = PL_OK;
+	int wake;
+
+	if (!w->stage.n)
+		return PL_OK;
+	pthread_mutex_lock(&w->mu);
+	if (pli_array_reserve(&w->in.v, &w->in.cap, w->in.n + w->stage.n, w->in.size, 256) !=
+	    PL_OK) {
+		rc = pl_err_set(err, PL_ERR_NOMEM, "out of memory");
+	} else {
+		memcpy((char *)w->in.v + w->in.n * w->in.size, w->stage.v,
+		       w->stage.n * w->stage.size);
+		w->in.n += w->stage.n;
+	}
+	wake = w->sleeping;
+	pthread_mutex_unlock(&w->mu);
+	if (rc != PL_OK)
+		return rc; /* what was staged stays staged: still accounted for */
+	w->handed += w->stage.n;
+	w->stage.n = 0;
+	if (!w->started)
+		return start_thread(w, err);
+	if (wake)
+		kick(w->wake);
+	return PL_OK;
+}
+
+/* Probes handed to worker w that its engine has not taken yet. */
+static size_t
+backlog(struct worker *w)
+{
+	return w->handed + w->stage.n - atomic_load_explicit(&w->consumed, memory_order_relaxed);
+}
+
+/*
+ * Where the next probe goes: the thread with the fewest probes outstanding (handed
+ * over and not yet finished), the driver's own engine included. A thread that sends
+ * faster finishes faster and so gets more; none waits for another.
+ */
+static struct worker *
+pick(struct tstate *t)
+{
+	struct worker *best = &t->w[0];
+	size_t least = t->inner->inflight(t->w[0].eng);
+
+	for (unsigned k = 1; k < t->n; k++) {
+		struct worker *w = &t->w[k];
+
+		if (w->outstanding < least) {
+			best = w;
+			least = w->outstanding;
+		}
+	}
+	return best;
+}
+
 static enum pl_rc
 t_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 {
 	struct tstate *t = state;
 	struct worker *w;
-	int wake;
 
 	if (t->inflight >= t->cap)
 		return PL_ERR_LIMIT;
-	w = &t->w[t->next++ % t->n];
-	pthread_mutex_lock(&w->mu);
-	if (vec_push(&w->in, p) != 0) {
-		pthread_mutex_unlock(&w->mu);
+	w = pick(t);
+	if (w == &t->w[0])
+		return t->inner->send(w->eng, p, err);
+	if (vec_push(&w->stage, p) != 0)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	}
-	wake = w->sleeping && w->in.n == 1;
-	pthread_mutex_unlock(&w->mu);
-	if (wake)
-		kick(w->wake);
+	w->outstanding++;
 	t->inflight++;
+	if (w->stage.n >= STAGE || backlog(w) < STAGE)
+		return publish(w, err);
 	return PL_OK;
 }
 
+/* Emits every worker's finished results; *emitted counts them. A worker's error
+ * (with its message in err) ends the scan. */
 static enum pl_rc
-t_poll(void *state, int timeout_ms, struct pl_err *err)
+collect(struct tstate *t, size_t *emitted, struct pl_err *err)
 {
-	struct tstate *t = state;
-	struct pollfd pfd = {.fd = t->done_fd, .events = POLLIN};
 	struct vec mine = {.size = sizeof(struct pl_scan_result)};
-	uint64_t v;
+	enum pl_rc rc = PL_OK;
 
-	if (poll(&pfd, 1, timeout_ms) > 0 && read(t->done_fd, &v, sizeof(v)) < 0) {
-		/* EAGAIN: another read took it; results are checked below anyway. */
-	}
-	for (unsigned i = 0; i < t->n; i++) {
+	for (unsigned i = 0; i < t->n && rc == PL_OK; i++) {
 		struct worker *w = &t->w[i];
 		struct vec tmp;
-		enum pl_rc rc;
 
 		pthread_mutex_lock(&w->mu);
 		tmp = w->out; /* swap: the worker gets our empty buffer */
@@ -313,24 +406,48 @@ t_poll(void *state, int timeout_ms, struct pl_err *err)
 		if (rc != PL_OK && err)
 			*err = w->err;
 		pthread_mutex_unlock(&w->mu);
+		w->outstanding -= mine.n;
 		for (size_t k = 0; k < mine.n; k++) {
 			t->inflight--;
 			t->cfg.emit(t->cfg.ctx, (struct pl_scan_result *)mine.v + k);
 		}
+		*emitted += mine.n;
 		mine.n = 0;
-		if (rc != PL_OK) {
-			free(mine.v);
-			return rc;
-		}
 	}
 	free(mine.v);
-	return PL_OK;
+	return rc;
+}
+
+static enum pl_rc
+t_poll(void *state, int timeout_ms, struct pl_err *err)
+{
+	struct tstate *t = state;
+	size_t emitted = 0;
+	enum pl_rc rc;
+	uint64_t v;
+
+	for (unsigned i = 0; i < t->n; i++)
+		if ((rc = publish(&t->w[i], err)) != PL_OK)
+			return rc;
+	/* Wait on the driver's own engine, which also wakes on done_fd. Workers kick
+	 * done_fd only while this flag is set (a write per result would cost more than
+	 * the results); results pushed before it was set are found by the look below. */
+	atomic_store(&t->driver_waiting, 1);
+	if ((rc = collect(t, &emitted, err)) == PL_OK)
+		rc = t->inner->poll(t->w[0].eng, emitted ? 0 : timeout_ms, err);
+	atomic_store(&t->driver_waiting, 0);
+	if (read(t->done_fd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: no kick came; results are checked below anyway. */
+	}
+	return rc == PL_OK ? collect(t, &emitted, err) : rc;
 }
 
 static size_t
 t_inflight(void *state)
 {
-	return ((struct tstate *)state)->inflight;
+	struct tstate *t = state;
+
+	return t->inflight + t->inner->inflight(t->w[0].eng);
 }
 
 static size_t
@@ -349,6 +466,8 @@ t_foreach(void *state, void (*fn)(void *ctx, uint64_t pos), void *ctx)
 	for (unsigned i = 0; i < t->n; i++) {
 		struct worker *w = &t->w[i];
 
+		for (size_t k = 0; k < w->stage.n; k++)
+			fn(ctx, ((struct pl_scan_probe *)w->stage.v)[k].pos);
 		for (size_t k = 0; k < w->in.n; k++)
 			fn(ctx, ((struct pl_scan_probe *)w->in.v)[k].pos);
 		for (size_t k = 0; k < w->held.n; k++)

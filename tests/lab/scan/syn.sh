@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # syn.sh - the raw SYN engine (-sS) in the namespace lab, IPv4 and IPv6:
-#  - exact open/closed/filtered sets over 65,000+ probes per family (listeners on random
+#  - exact open/closed/filtered sets over 65,000+ probes per family, from two sending
+#    threads (the default on two CPUs) and from one (--threads 1) (listeners on random
 #    pairs, nftables drop, RST and ICMP rules), each probe once; ICMP unreachables
 #    (host-unreachable, admin-prohibited, net-unreachable; ICMPv6 admin-prohibited,
 #    addr-unreachable, no-route) are filtered with nmap's reason word;
@@ -9,7 +10,7 @@
 #  - no half-open connection left on the target (the kernel RSTs the SYN-ACKs);
 #  - Ctrl-C twice and --resume: every probe reported exactly once over three runs;
 #  - a /16 through a local route, one port: every planted listener found (100% recall);
-#  - XML scaninfo type="syn"; capabilities dropped while scanning (only
+#  - XML scaninfo type="syn"; capabilities dropped while scanning in every thread (only
 #    CAP_DAC_OVERRIDE kept); without CAP_NET_RAW one line naming it and -sT, exit 2,
 #    no output file created.
 # Usage: syn.sh PORTLENS_BINARY
@@ -68,6 +69,13 @@ run_family() {
 	$CHECK exact --results "$D/res.$fam.jsonl" --open "$D/open.$fam" \
 		--filtered "$D/filtered.$fam" --probes "$probes" ||
 		fail "$fam: -sS results differ from the lab"
+	# The same from one thread (the default sends from two when two CPUs are usable).
+	timeout 120 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sS "$range" -p 1-256 \
+		--threads 1 --all-states --timeout 500 --retries 2 --no-progress \
+		-oJ "$D/res1.$fam.jsonl" >/dev/null || fail "$fam: -sS --threads 1 exited $?"
+	$CHECK exact --results "$D/res1.$fam.jsonl" --open "$D/open.$fam" \
+		--filtered "$D/filtered.$fam" --probes "$probes" ||
+		fail "$fam: -sS --threads 1 results differ from the lab"
 	python3 - "$D/res.$fam.jsonl" "$D/why.$fam" "$D/unreach.$fam" <<'PY' || fail "$fam: ICMP reasons"
 import ipaddress, json, sys
 want = {}
@@ -139,20 +147,26 @@ $CHECK exact --results "$D/wide.jsonl" --open "$D/wide.open" || fail "/16 -sS: r
 echo "ok: /16 sweep found all 200 planted listeners"
 
 # Capabilities while scanning: a silent target keeps the scan running long enough to look.
+# Every thread counts: -sS sends from a second thread on a machine with two CPUs, and
+# capset() changes one thread only, so the worker must start after the drop.
 lab_drop t 198.19.9.1
 # ip netns exec execs portlens itself, so $! is portlens's pid.
 ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sS 198.19.9.1 -p 1-50 --timeout 3000 --retries 0 --no-progress \
 	>"$D/caps.out" 2>&1 &
 pid=$!
-capeff=""
+want_tasks=1
+[ "$(nproc)" -ge 2 ] && want_tasks=2
+capeff="" ntasks=0
 for _ in $(seq 1 40); do
 	sleep 0.1
-	capeff=$(awk '/^CapEff:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-	[ "$capeff" = 0000000000000002 ] && break
+	capeff=$(cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^CapEff:/ {print $2}' | sort -u | tr '\n' ' ' || true)
+	ntasks=$(find /proc/"$pid"/task -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+	[ "$capeff" = "0000000000000002 " ] && [ "$ntasks" -ge "$want_tasks" ] && break
 done
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 rm -f portlens-scan.resume
-[ "$capeff" = 0000000000000002 ] || fail "capabilities while scanning: CapEff $capeff"
-echo "ok: while scanning CapEff=$capeff (CAP_DAC_OVERRIDE only)"
+[ "$ntasks" -ge "$want_tasks" ] || fail "-sS ran $ntasks threads on $(nproc) CPUs (want $want_tasks)"
+[ "$capeff" = "0000000000000002 " ] || fail "capabilities while scanning (per thread): CapEff $capeff"
+echo "ok: while scanning, all $ntasks threads have CapEff=0000000000000002 (CAP_DAC_OVERRIDE only)"
 echo "PASS: -sS exact sets (IPv4, IPv6) and the same states as nmap -sS; no half-open; caps dropped; non-root refused"
