@@ -5,7 +5,8 @@
  * sets, every probe reported once, no descriptor leaked, a descriptor limit far below
  * --max-inflight (EMFILE must slow the scan down, not fail it), stop and resume with nothing lost
  * or repeated, dry runs; the socket pool (reserved-port parser, a socket never probes its
- * own port, source addresses learned at the second sighting).
+ * own port, source addresses learned at the second sighting); a packet engine reads its
+ * wake eventfd.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -390,9 +393,54 @@ test_pool_ports(void **state)
 	assert_int_equal(count_fds(), before);
 }
 
+static void
+ignore_result(void *ctx, const struct pl_scan_result *r)
+{
+	(void)ctx;
+	(void)r;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * A packet engine (frame.c; the UDP engine needs no privileges) wakes on its wake
+ * eventfd and reads it: the next poll waits again. An unread eventfd stays readable,
+ * and a worker thread of the thread adapter then spun on poll() returning at once.
+ */
+static void
+test_frame_wake_fd(void **state)
+{
+	struct pl_scan_engine_cfg cfg = {.timeout_ms = 1000, .emit = ignore_result};
+	struct pl_err err = {0};
+	uint64_t one = 1, t0;
+	void *eng = NULL;
+
+	(void)state;
+	cfg.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	assert_true(cfg.wake_fd > 0);
+	assert_int_equal(pl_scan_engine_udp.create(&cfg, &eng, &err), PL_OK);
+	assert_int_equal(write(cfg.wake_fd, &one, sizeof(one)), (ssize_t)sizeof(one));
+	t0 = now_ms();
+	assert_int_equal(pl_scan_engine_udp.poll(eng, 5000, &err), PL_OK);
+	assert_true(now_ms() - t0 < 2000); /* woken */
+	t0 = now_ms();
+	assert_int_equal(pl_scan_engine_udp.poll(eng, 200, &err), PL_OK);
+	assert_true(now_ms() - t0 >= 150); /* nothing pending: it waited */
+	pl_scan_engine_udp.destroy(eng);
+	close(cfg.wake_fd);
+}
+
 UNIT_MAIN(cmocka_unit_test_setup_teardown(test_exact, setup, teardown),
           cmocka_unit_test_setup_teardown(test_fd_limit, setup, teardown),
           cmocka_unit_test_setup_teardown(test_stop_resume, setup, teardown),
           cmocka_unit_test_setup_teardown(test_exact_threads, setup, teardown),
           cmocka_unit_test_setup_teardown(test_stop_resume_threads, setup, teardown),
-          cmocka_unit_test(test_dry_run), cmocka_unit_test(test_pool_ports))
+          cmocka_unit_test(test_dry_run), cmocka_unit_test(test_pool_ports),
+          cmocka_unit_test(test_frame_wake_fd))

@@ -11,8 +11,8 @@
  *
  * Threads never touch the driver's state. The driver's send() gives the probe to the
  * instance with the fewest probes outstanding: its own (sent at once) or a worker's
- * (staged, then appended to the worker's input list 64 at a time, or at once when
- * the worker runs short; the worker is woken through an eventfd only when it sleeps).
+ * (staged, then appended to the worker's input list 64 at a time and before the
+ * driver waits; the worker is woken through an eventfd only when it sleeps).
  * Workers run their engine and append finished results to their output list, waking
  * the driver only while it sleeps (a flag, not a write per result); the driver's
  * poll() polls its own engine, whose poll also wakes on that eventfd, and emits the
@@ -54,13 +54,12 @@ struct worker {
 	pthread_t th;
 	int started;
 	pthread_mutex_t mu;
-	struct vec in;          /* probes for this worker (driver -> worker) */
-	struct vec out;         /* results (worker -> driver) */
-	struct vec held;        /* probes the inner engine refused for now (worker only) */
-	struct vec stage;       /* probes for this worker not yet handed over (driver only) */
-	size_t handed;          /* probes handed over so far (driver only) */
-	size_t outstanding;     /* handed or staged, and not yet collected (driver only) */
-	atomic_size_t consumed; /* of those, how many its engine has taken (worker) */
+	struct vec in;      /* probes for this worker (driver -> worker) */
+	struct vec out;     /* results (worker -> driver) */
+	struct vec held;    /* probes the inner engine refused for now (worker only) */
+	struct vec stage;   /* probes for this worker not yet handed over (driver only) */
+	size_t handed;      /* probes handed over so far (driver only) */
+	size_t outstanding; /* handed or staged, and not yet collected (driver only) */
 	int sleeping, stop;
 	int wake; /* eventfd polled by the inner engine's epoll */
 	void *eng;
@@ -143,7 +142,6 @@ worker_main(void *arg)
 	struct vec batch = {.size = sizeof(struct pl_scan_probe)};
 	struct pl_err poll_err;
 	enum pl_rc rc;
-	size_t fed;
 
 	for (;;) {
 		int timeout = 50;
@@ -163,9 +161,7 @@ worker_main(void *arg)
 			vec_push(&batch, (char *)w->held.v + i * w->held.size);
 		w->held.n = 0;
 		pthread_mutex_unlock(&w->mu);
-		fed = batch.n;
 		worker_feed(w, &batch);
-		atomic_fetch_add_explicit(&w->consumed, fed - batch.n, memory_order_relaxed);
 		pthread_mutex_lock(&w->mu);
 		for (size_t i = 0; i < batch.n; i++)
 			vec_push(&w->held, (char *)batch.v + i * batch.size);
@@ -328,20 +324,12 @@ publish(struct worker *w, struct pl_err *err)
 	pthread_mutex_unlock(&w->mu);
 	if (rc != PL_OK)
 		return rc; /* what was staged stays staged: still accounted for */
-	w->handed += w->stage.n;
 	w->stage.n = 0;
 	if (!w->started)
 		return start_thread(w, err);
 	if (wake)
 		kick(w->wake);
 	return PL_OK;
-}
-
-/* Probes handed to worker w that its engine has not taken yet. */
-static size_t
-backlog(struct worker *w)
-{
-	return w->handed + w->stage.n - atomic_load_explicit(&w->consumed, memory_order_relaxed);
 }
 
 /*
@@ -381,7 +369,7 @@ t_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	w->outstanding++;
 	t->inflight++;
-	if (w->stage.n >= STAGE || backlog(w) < STAGE)
+	if (w->stage.n >= STAGE) /* else at the next poll, before the driver waits */
 		return publish(w, err);
 	return PL_OK;
 }
@@ -424,7 +412,6 @@ t_poll(void *state, int timeout_ms, struct pl_err *err)
 	struct tstate *t = state;
 	size_t emitted = 0;
 	enum pl_rc rc;
-	uint64_t v;
 
 	for (unsigned i = 0; i < t->n; i++)
 		if ((rc = publish(&t->w[i], err)) != PL_OK)
@@ -435,10 +422,7 @@ t_poll(void *state, int timeout_ms, struct pl_err *err)
 	atomic_store(&t->driver_waiting, 1);
 	if ((rc = collect(t, &emitted, err)) == PL_OK)
 		rc = t->inner->poll(t->w[0].eng, emitted ? 0 : timeout_ms, err);
-	atomic_store(&t->driver_waiting, 0);
-	if (read(t->done_fd, &v, sizeof(v)) < 0) {
-		/* EAGAIN: no kick came; results are checked below anyway. */
-	}
+	atomic_store(&t->driver_waiting, 0); /* the engine's poll read done_fd, if set */
 	return rc == PL_OK ? collect(t, &emitted, err) : rc;
 }
 

@@ -287,10 +287,18 @@ pli_frame_poll(void *state, int timeout_ms, struct pl_err *err)
 	}
 	if (poll(pfd, (nfds_t)n, timeout_ms) < 0 && errno != EINTR)
 		return pl_err_set(err, PL_ERR_SYS, "poll: %s", strerror(errno));
-	for (int j = 0; j < n; j++)
+	for (int j = 0; j < n; j++) {
+		uint64_t v;
+
+		/* The wake eventfd stays readable until read: poll() would return at once
+		 * from then on (the connect engine's epoll is edge-triggered instead). */
+		if (idx[j] < 0 && pfd[j].revents && read(pfd[j].fd, &v, sizeof(v)) < 0) {
+			/* EAGAIN: someone else read it first; nothing is lost either way. */
+		}
 		if (idx[j] >= 0 && pfd[j].revents &&
 		    (rc = f->drain(f, idx[j], pfd[j].revents, err)) != PL_OK)
 			return rc;
+	}
 	expire(f);
 	flush(f);
 	return PL_OK;
