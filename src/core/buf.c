@@ -113,13 +113,23 @@ pli_buf_putc(struct pl_buf *b, char c)
 enum pl_rc
 pli_buf_vprintf(struct pl_buf *b, const char *fmt, va_list ap)
 {
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	va_list ap2;
 	int n;
 	enum pl_rc rc;
 
+	if (b->failed)
+		return PL_ERR_NOMEM;
+	/* Most text fits in the space already there: one vsnprintf instead of two. */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
+	if (n >= 0 && (size_t)n < room && (!b->limit || b->len + (size_t)n <= b->limit)) {
+		b->len += (size_t)n;
+		return PL_OK;
+	}
+	if (room) /* undo what a cut or refused attempt wrote */
+		b->data[b->len] = '\0';
 	if (n < 0) {
 		b->failed = 1;
 		return PL_ERR_ARG;

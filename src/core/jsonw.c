@@ -88,6 +88,12 @@ pli_json_escape(struct pl_buf *b, const char *s, size_t n)
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0;
 
+	/* A start of plain printable ASCII (often the whole string: keys, addresses) goes
+	 * in one append without the UTF-8 walk; ASCII bytes are whole characters. */
+	while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f && s[i] != '"' &&
+	       s[i] != '\\')
+		i++;
+	pli_buf_append(b, s, i);
 	while (i < n) {
 		size_t bad = pli_utf8_invalid_at(s + i, n - i);
 		size_t run_end = i + bad;
@@ -171,8 +177,17 @@ pli_jsonw_key(struct pl_jsonw *w, const char *key)
 void
 pli_jsonw_int(struct pl_jsonw *w, int64_t v)
 {
+	char digits[24], *p = digits + sizeof(digits);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
 	before_value(w);
-	pli_buf_printf(w->out, "%lld", (long long)v);
+	do { /* by hand: printf's machinery costs more than the number (scan outputs) */
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	pli_buf_append(w->out, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 void

@@ -270,8 +270,51 @@ test_buf_limit_write(void **state)
 	fclose(fp);
 }
 
+/* pli_buf_printf formats into the space already there when it fits, else grows the
+ * buffer and formats again; either way the text is whole, the limit holds, and a
+ * refused or cut first attempt leaves nothing behind. Integers are written by hand. */
+static void
+test_buf_printf_paths(void **state)
+{
+	char long_text[301];
+	struct pl_buf b;
+	struct pl_jsonw w;
+
+	(void)state;
+	memset(long_text, 'x', 300);
+	long_text[300] = '\0';
+	pli_buf_init(&b);
+	assert_int_equal(pli_buf_printf(&b, "%s", "ab"), PL_OK);        /* first: no space yet */
+	assert_int_equal(pli_buf_printf(&b, "%d", 42), PL_OK);          /* fits in place */
+	assert_int_equal(pli_buf_printf(&b, "[%s]", long_text), PL_OK); /* cut, then regrown */
+	assert_int_equal(b.len, 4 + 302);
+	assert_int_equal(strncmp(pli_buf_str(&b), "ab42[xxx", 8), 0);
+	assert_int_equal(b.data[b.len - 1], ']');
+	pli_buf_cleanup(&b);
+
+	pli_buf_init(&b);
+	pli_buf_set_limit(&b, 12);
+	assert_int_equal(pli_buf_printf(&b, "%s", "0123456789"), PL_OK);
+	assert_int_equal(pli_buf_printf(&b, "%s", "abc"), PL_ERR_NOMEM); /* 13 > 12 */
+	assert_true(pli_buf_failed(&b));
+	assert_string_equal(b.data, "0123456789"); /* the refused text left nothing */
+	pli_buf_cleanup(&b);
+
+	pli_buf_init(&b);
+	pli_jsonw_init(&w, &b, 0);
+	pli_jsonw_array(&w);
+	pli_jsonw_int(&w, 0);
+	pli_jsonw_int(&w, 7);
+	pli_jsonw_int(&w, -1);
+	pli_jsonw_int(&w, INT64_MAX);
+	pli_jsonw_int(&w, INT64_MIN);
+	pli_jsonw_end(&w);
+	assert_string_equal(pli_buf_str(&b), "[0,7,-1,9223372036854775807,-9223372036854775808]");
+	pli_buf_cleanup(&b);
+}
+
 UNIT_MAIN(cmocka_unit_test(test_strnum), cmocka_unit_test(test_port_spec),
           cmocka_unit_test(test_utf8), cmocka_unit_test(test_buf),
           cmocka_unit_test(test_json_escape), cmocka_unit_test(test_buf_sticky),
           cmocka_unit_test(test_atomic_file), cmocka_unit_test(test_escape_rules),
-          cmocka_unit_test(test_buf_limit_write))
+          cmocka_unit_test(test_buf_limit_write), cmocka_unit_test(test_buf_printf_paths))
