@@ -200,11 +200,17 @@ usable_cpus(void)
 static uint32_t
 pick_threads(const struct scan_run *run)
 {
+	uint32_t n = 1;
+
 	if (run->opt.engine == &pl_scan_engine_syn)
-		return run->opt.threads ? run->opt.threads : usable_cpus() >= 2 ? 2 : 1;
-	if (run->opt.engine == &pl_scan_engine_connect)
-		return run->opt.threads ? run->opt.threads : 1;
-	return 1;
+		n = run->opt.threads ? run->opt.threads : usable_cpus() >= 2 ? 2 : 1;
+	else if (run->opt.engine == &pl_scan_engine_connect)
+		n = run->opt.threads ? run->opt.threads : 1;
+	/* Each instance holds at least one probe: -T0..-T2 and --max-inflight 1 mean one
+	 * probe at a time, so one instance. */
+	if (run->opt.max_inflight && n > run->opt.max_inflight)
+		n = run->opt.max_inflight;
+	return n;
 }
 
 /*

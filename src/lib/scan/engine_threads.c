@@ -54,12 +54,13 @@ struct worker {
 	pthread_t th;
 	int started;
 	pthread_mutex_t mu;
-	struct vec in;      /* probes for this worker (driver -> worker) */
-	struct vec out;     /* results (worker -> driver) */
-	struct vec held;    /* probes the inner engine refused for now (worker only) */
-	struct vec stage;   /* probes for this worker not yet handed over (driver only) */
-	size_t handed;      /* probes handed over so far (driver only) */
-	size_t outstanding; /* handed or staged, and not yet collected (driver only) */
+	struct vec in;          /* probes for this worker (driver -> worker) */
+	struct vec out;         /* results (worker -> driver) */
+	struct vec held;        /* probes the inner engine refused for now (worker only) */
+	struct vec stage;       /* probes for this worker not yet handed over (driver only) */
+	size_t handed;          /* probes handed over so far (driver only) */
+	size_t given;           /* probes staged or handed to it (driver only) */
+	atomic_size_t finished; /* of those, how many its engine has finished (worker) */
 	int sleeping, stop;
 	int wake; /* eventfd polled by the inner engine's epoll */
 	void *eng;
@@ -109,6 +110,7 @@ worker_emit(void *ctx, const struct pl_scan_result *r)
 	if (vec_push(&w->out, r) != 0)
 		w->rc = PL_ERR_NOMEM;
 	pthread_mutex_unlock(&w->mu);
+	atomic_fetch_add_explicit(&w->finished, 1, memory_order_relaxed);
 	if (atomic_exchange(&w->t->driver_waiting, 0))
 		kick(w->t->done_fd);
 }
@@ -333,8 +335,9 @@ publish(struct worker *w, struct pl_err *err)
 }
 
 /*
- * Where the next probe goes: the thread with the fewest probes outstanding (handed
- * over and not yet finished), the driver's own engine included. A thread that sends
+ * Where the next probe goes: the thread with the fewest probes outstanding (given and
+ * not yet finished; a worker's finished ones count even before the driver has
+ * collected them), the driver's own engine included. A thread that sends
  * faster finishes faster and so gets more; none waits for another.
  */
 static struct worker *
@@ -346,9 +349,12 @@ pick(struct tstate *t)
 	for (unsigned k = 1; k < t->n; k++) {
 		struct worker *w = &t->w[k];
 
-		if (w->outstanding < least) {
+		size_t outstanding =
+		    w->given - atomic_load_explicit(&w->finished, memory_order_relaxed);
+
+		if (outstanding < least) {
 			best = w;
-			least = w->outstanding;
+			least = outstanding;
 		}
 	}
 	return best;
@@ -367,7 +373,7 @@ t_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 		return t->inner->send(w->eng, p, err);
 	if (vec_push(&w->stage, p) != 0)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
-	w->outstanding++;
+	w->given++;
 	t->inflight++;
 	if (w->stage.n >= STAGE) /* else at the next poll, before the driver waits */
 		return publish(w, err);
@@ -394,7 +400,6 @@ collect(struct tstate *t, size_t *emitted, struct pl_err *err)
 		if (rc != PL_OK && err)
 			*err = w->err;
 		pthread_mutex_unlock(&w->mu);
-		w->outstanding -= mine.n;
 		for (size_t k = 0; k < mine.n; k++) {
 			t->inflight--;
 			t->cfg.emit(t->cfg.ctx, (struct pl_scan_result *)mine.v + k);

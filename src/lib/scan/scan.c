@@ -5,15 +5,16 @@
  * bucket, keeps the engine as full as it allows, and reports every finished probe.
  *
  * Concurrency: probes in flight are capped by a window recomputed every 50 ms from what
- * the last 50 ms showed: 64 + 2 x answer rate x base RTT (the smallest recent RTT, which
- * leaves out queueing in this process; by Little's law that keeps the answered probes
- * flowing) + 1.5 x no-answer rate x the time a silent probe occupies a slot
- * (timeout x attempts), clamped to [64, engine capacity]. When the window is the limit,
- * rates grow with it and the window grows geometrically; when the CPU or the network is
- * the limit, it stops growing. More in flight than needed only costs: the first burst of
- * thousands of SYNs overflows queues on the way (the kernel's per-CPU backlog holds 1000
- * packets) and turns open ports into "filtered", and the kernel's per-connect work grows
- * with the number of connecting sockets.
+ * the last 50 ms showed: 64 per engine instance + 2 x answer rate x base RTT (the
+ * smallest recent RTT, which leaves out queueing in this process; by Little's law that
+ * keeps the answered probes flowing) + 1.5 x no-answer rate x the time a silent probe
+ * occupies a slot (timeout x attempts), clamped to [64 per instance, engine capacity].
+ * When the window is the limit, rates grow with it and the window grows geometrically;
+ * when the CPU or the network is the limit, it stops growing. More in flight than
+ * needed only costs: the first burst of thousands of SYNs overflows queues on the way
+ * (the kernel's per-CPU backlog holds 1000 packets) and turns open ports into
+ * "filtered", and the kernel's per-connect work grows with the number of connecting
+ * sockets.
  *
  * Position p (in [lo, hi), the shard) maps to index perm(p) of the targets x ports
  * space, index = target * n_ports + port_index. Memory does not depend on the space:
@@ -215,6 +216,14 @@ min_window(const struct pl_scan *s)
 	return s->opts.min_rate * tmo * ((double)s->opts.cfg.retries + 1.0);
 }
 
+/* The window's floor: START_WINDOW probes per engine instance (engine_threads.c), each
+ * of which keeps its own pipeline of batches full. */
+static double
+start_window(const struct pl_scan *s)
+{
+	return START_WINDOW * (double)(s->opts.cfg.threads > 1 ? s->opts.cfg.threads : 1);
+}
+
 static void
 adapt_window(struct pl_scan *s, uint64_t now)
 {
@@ -230,7 +239,7 @@ adapt_window(struct pl_scan *s, uint64_t now)
 
 		s->srtt_s = s->srtt_s <= 0 || rtt < s->srtt_s ? rtt : 0.9 * s->srtt_s + 0.1 * rtt;
 	}
-	want = START_WINDOW + 2.0 * ((double)s->win_answered / dt) * s->srtt_s +
+	want = start_window(s) + 2.0 * ((double)s->win_answered / dt) * s->srtt_s +
 	       1.5 * ((double)s->win_filtered / dt) * tmo * attempts;
 	if (want < min_window(s)) /* --min-rate */
 		want = min_window(s);
@@ -357,7 +366,7 @@ pl_scan_run(struct pl_scan *s, struct pl_err *err)
 	if (s->opts.on_started)
 		s->opts.on_started(s->opts.ctx);
 	s->t0 = last_tick = last_fill = pli_scan_now_ns();
-	s->window = START_WINDOW > min_window(s) ? START_WINDOW : (uint64_t)min_window(s);
+	s->window = start_window(s) > min_window(s) ? start_window(s) : (uint64_t)min_window(s);
 	s->last_adapt = s->t0;
 	burst = s->opts.rate > 100 ? s->opts.rate / 100 : 1.0;
 	while (!finished(s)) {

@@ -169,4 +169,13 @@ rm -f portlens-scan.resume
 [ "$ntasks" -ge "$want_tasks" ] || fail "-sS ran $ntasks threads on $(nproc) CPUs (want $want_tasks)"
 [ "$capeff" = "0000000000000002 " ] || fail "capabilities while scanning (per thread): CapEff $capeff"
 echo "ok: while scanning, all $ntasks threads have CapEff=0000000000000002 (CAP_DAC_OVERRIDE only)"
+
+# --max-inflight 1 (what -T0..-T2 set) is one probe at a time even with two sending
+# threads available: three silent probes of 500 ms each take 1.5 s, not 1 s.
+ip netns exec "$(lab_nsname s)" "$PORTLENS" scan -sS 198.19.9.1 -p 1-3 --max-inflight 1 \
+	--timeout 500 --retries 0 --no-progress -oJ "$D/serial.jsonl" >/dev/null ||
+	fail "--max-inflight 1 -sS exited $?"
+ms=$(grep -o '"elapsed_ms":[0-9]*' "$D/serial.jsonl" | cut -d: -f2)
+[ "$ms" -ge 1400 ] || fail "--max-inflight 1: three 500 ms probes took $ms ms (more than one in flight)"
+echo "ok: --max-inflight 1 sends one probe at a time ($ms ms for three silent probes)"
 echo "PASS: -sS exact sets (IPv4, IPv6) and the same states as nmap -sS; no half-open; caps dropped; non-root refused"
