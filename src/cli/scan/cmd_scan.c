@@ -329,7 +329,7 @@ finish(struct pl_cli *cli, struct scan_run *run, struct pl_scan *scan,
 
 	run->info.end = time(NULL);
 	run->info.interrupted = rc == PL_ERR_INTERRUPTED || run->stage_sv.n_dropped > 0;
-	run->info.up = scan_hosts_sorted(&run->up, &run->info.n_up);
+	run->info.up = scan_hosts_sorted(&run->up, run->info.targets, &run->info.n_up);
 	run->info.hosts_up = run->info.n_up;
 	run->info.all_states = run->opt.all_states;
 	run->info.all_counted = rc == PL_OK && !run->info.interrupted && !run->info.resumed &&

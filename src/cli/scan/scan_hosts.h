@@ -16,15 +16,18 @@
 
 #include "portlens/scan.h"
 
-/* One up host, as the sinks get them at the end (sorted by address). */
+/*
+ * One up host, as the sinks get them at the end (sorted by address). 32 bytes: this is
+ * what grows with the number of hosts that answer. The address is not kept: the
+ * target index gives it back (scan_uphost_addr).
+ */
 struct scan_uphost {
-	struct pl_scan_addr addr;
-	uint64_t target;   /* target index (for its host name) */
+	uint64_t target;   /* target index (its address and host name) */
 	uint32_t open;     /* open answers */
 	uint32_t closed;   /* closed answers */
 	uint32_t reported; /* results written to the outputs */
-	uint8_t reason;    /* the first answer's reason (host discovery: why it is up) */
-	uint32_t rtt_us;   /* and its round-trip time */
+	uint32_t rtt_us;   /* the first answer's round-trip time */
+	uint8_t reason;    /* and its reason (host discovery: why it is up) */
 };
 
 /* Open-addressing table keyed by target index; memory grows with up hosts only. */
@@ -39,9 +42,13 @@ struct scan_hosts {
  * when the sinks got it. Results of hosts not up only count once the host is up.
  */
 void scan_hosts_add(struct scan_hosts *h, const struct pl_scan_result *r, int reported);
-/* The up hosts sorted by address (family, bytes); the table is reordered in place and
- * must not be added to afterwards. */
-const struct scan_uphost *scan_hosts_sorted(struct scan_hosts *h, size_t *n);
+/* The up hosts sorted by address (family, bytes; targets gives the addresses); the
+ * table is reordered in place and must not be added to afterwards. */
+const struct scan_uphost *scan_hosts_sorted(struct scan_hosts *h, const struct pl_targets *targets,
+                                            size_t *n);
+/* The address of up host u. */
+void scan_uphost_addr(const struct pl_targets *targets, const struct scan_uphost *u,
+                      struct pl_scan_addr *a);
 void scan_hosts_cleanup(struct scan_hosts *h);
 
 #endif

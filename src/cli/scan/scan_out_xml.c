@@ -233,11 +233,13 @@ static void
 write_bare_host(struct scan_sink *s, FILE *fp, const struct scan_info *info,
                 const struct scan_uphost *u)
 {
+	struct pl_scan_addr a;
 	struct pl_buf b;
 
+	scan_uphost_addr(info->targets, u, &a);
 	pli_buf_init(&b);
 	if (info->ping) { /* -sn: why the host is up, and no ports (as nmap -sn) */
-		host_head_why(&b, &u->addr, pl_targets_name_at(info->targets, u->target),
+		host_head_why(&b, &a, pl_targets_name_at(info->targets, u->target),
 		              pl_scan_reason_name((enum pl_scan_reason)u->reason));
 		pli_buf_puts(&b, "<times srtt=\"");
 		pli_buf_printf(&b, "%u\" rttvar=\"0\" to=\"100000\"/></host>\n", u->rtt_us);
@@ -245,7 +247,7 @@ write_bare_host(struct scan_sink *s, FILE *fp, const struct scan_info *info,
 		pli_buf_cleanup(&b);
 		return;
 	}
-	host_head(&b, &u->addr, pl_targets_name_at(info->targets, u->target));
+	host_head(&b, &a, pl_targets_name_at(info->targets, u->target));
 	if (scan_sink_put(s, fp, &b) != 0) {
 		pli_buf_cleanup(&b);
 		return;
@@ -412,11 +414,14 @@ free_hosts(struct xhost *hs, size_t n)
 }
 
 static void
-uphost_key(const struct scan_uphost *u, uint8_t key[17])
+uphost_key(const struct scan_info *info, const struct scan_uphost *u, uint8_t key[17])
 {
+	struct pl_scan_addr a;
+
+	scan_uphost_addr(info->targets, u, &a);
 	memset(key, 0, 17);
-	key[0] = u->addr.family;
-	memcpy(key + 1, u->addr.bytes, u->addr.family == 4 ? 4 : 16);
+	key[0] = a.family;
+	memcpy(key + 1, a.bytes, a.family == 4 ? 4 : 16);
 }
 
 /* Whether hosts [i, j) hold an open or closed port (from an earlier, resumed run). */
@@ -505,7 +510,7 @@ consolidate(struct scan_sink *s, const struct scan_info *info)
 		int c;
 
 		if (k < info->n_up)
-			uphost_key(&info->up[k], key);
+			uphost_key(info, &info->up[k], key);
 		c = i >= n ? 1 : k >= info->n_up ? -1 : memcmp(hs[i].key, key, 17);
 		if (c > 0) { /* up, nothing reported */
 			write_bare_host(s, af.fp, info, &info->up[k++]);

@@ -151,8 +151,10 @@ scan_uphost_view(const struct scan_info *info, const struct scan_uphost *u,
                  struct scan_uphost_view *v)
 {
 	uint64_t answered = (uint64_t)u->open + u->closed;
+	struct pl_scan_addr a;
 
-	pl_scan_addr_str(&u->addr, v->host, sizeof(v->host));
+	scan_uphost_addr(info->targets, u, &a);
+	pl_scan_addr_str(&a, v->host, sizeof(v->host));
 	v->name = pl_targets_name_at(info->targets, u->target);
 	v->closed = info->all_states ? 0 : u->closed;
 	v->other = -1;
