@@ -25,6 +25,7 @@
 
 #include "table_tests.h"
 
+#include "core/deadline.h"
 #include "portlens/probe.h"
 
 struct server;
@@ -342,15 +343,6 @@ struct run {
 	unsigned ms;
 };
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void
 probe_port(uint16_t port, const struct pl_probe_opts *opts, struct run *r)
 {
@@ -361,9 +353,9 @@ probe_port(uint16_t port, const struct pl_probe_opts *opts, struct run *r)
 	uint64_t t0;
 
 	assert_int_equal(pl_probe_ctx_new(opts, &ctx, NULL), PL_OK);
-	t0 = now_ms();
+	t0 = (uint64_t)pli_clock_ms(CLOCK_MONOTONIC);
 	r->rc = pl_probe_service(ctx, (struct sockaddr *)&a, sizeof(a), &r->svc, NULL);
-	r->ms = (unsigned)(now_ms() - t0);
+	r->ms = (unsigned)((uint64_t)pli_clock_ms(CLOCK_MONOTONIC) - t0);
 	pl_probe_ctx_free(ctx);
 }
 

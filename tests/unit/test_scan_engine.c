@@ -27,6 +27,8 @@
 
 #include "unit.h"
 
+#include "core/deadline.h"
+
 #include "portlens/scan.h"
 #include "scan/sockpool.h"
 
@@ -400,15 +402,6 @@ ignore_result(void *ctx, const struct pl_scan_result *r)
 	(void)r;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /*
  * A packet engine (frame.c; the UDP engine needs no privileges) wakes on its wake
  * eventfd and reads it: the next poll waits again. An unread eventfd stays readable,
@@ -427,12 +420,13 @@ test_frame_wake_fd(void **state)
 	assert_true(cfg.wake_fd > 0);
 	assert_int_equal(pl_scan_engine_udp.create(&cfg, &eng, &err), PL_OK);
 	assert_int_equal(write(cfg.wake_fd, &one, sizeof(one)), (ssize_t)sizeof(one));
-	t0 = now_ms();
+	t0 = (uint64_t)pli_clock_ms(CLOCK_MONOTONIC);
 	assert_int_equal(pl_scan_engine_udp.poll(eng, 5000, &err), PL_OK);
-	assert_true(now_ms() - t0 < 2000); /* woken */
-	t0 = now_ms();
+	assert_true((uint64_t)pli_clock_ms(CLOCK_MONOTONIC) - t0 < 2000); /* woken */
+	t0 = (uint64_t)pli_clock_ms(CLOCK_MONOTONIC);
 	assert_int_equal(pl_scan_engine_udp.poll(eng, 200, &err), PL_OK);
-	assert_true(now_ms() - t0 >= 150); /* nothing pending: it waited */
+	assert_true((uint64_t)pli_clock_ms(CLOCK_MONOTONIC) - t0 >=
+	            150); /* nothing pending: it waited */
 	pl_scan_engine_udp.destroy(eng);
 	close(cfg.wake_fd);
 }
