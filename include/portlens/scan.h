@@ -311,6 +311,9 @@ struct pl_scan_engine {
 	const char *flag;      /* nmap's scan-type letter: "T" for -sT */
 	const char *nmap_type; /* nmap XML <scaninfo type=...> */
 	unsigned protos;       /* PL_PROTO_BIT mask the engine can probe */
+	/* 0, or the fewest probes in flight that keep one instance working in whole
+	 * batches (-sS: one sendmmsg); the driver's window never goes below it. */
+	uint32_t min_window;
 	/*
 	 * Optional: whether the engine can run here at all (privileges), checked before
 	 * anything is opened. PL_OK, or PL_ERR_PERM with a message naming what is missing.

@@ -190,6 +190,7 @@ const struct pl_scan_engine pl_scan_engine_syn = {
     .flag = "S",
     .nmap_type = "syn",
     .protos = PL_PROTO_BIT(PL_PROTO_TCP),
+    .min_window = PL_RAW_BATCH,
     .check = s_check,
     .create = s_create,
     .send = pli_frame_send,
