@@ -14,6 +14,8 @@ fail_n, hang_n = int(sys.argv[4]), int(sys.argv[5])
 lock = threading.Lock()
 count = 0
 seen = set()
+answered_in = {}  # id -> seconds its first acceptance took to answer
+FAST = 1.0
 
 
 class H(http.server.BaseHTTPRequestHandler):
@@ -22,6 +24,7 @@ class H(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         global count
+        t0 = time.monotonic()
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         with lock:
             count += 1
@@ -38,13 +41,21 @@ class H(http.server.BaseHTTPRequestHandler):
         key = self.headers.get("Idempotency-Key")
         assert key == ev["id"], (key, ev["id"])
         with lock:
-            name = accepted_path + (".dup" if key in seen else "")
+            if key not in seen:
+                name = accepted_path
+            elif answered_in.get(key, FAST) < FAST:
+                name = accepted_path + ".dup"
+            else:  # the first answer was late or is still on its way
+                name = accepted_path + ".late"
             seen.add(key)
             with open(name, "a") as f:
                 f.write(key + "\n")
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
+        self.wfile.flush()
+        with lock:
+            answered_in.setdefault(key, time.monotonic() - t0)
 
 
 class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
