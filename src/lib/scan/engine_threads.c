@@ -42,7 +42,8 @@
 #include "core/array.h"
 
 #define MAX_WORKERS 16
-#define STAGE       64 /* probes handed to a worker at once */
+#define STAGE       64  /* probes handed to a worker at once */
+#define BEHIND      128 /* an instance this far behind the least loaded gets nothing */
 
 struct vec {
 	void *v;
@@ -59,7 +60,7 @@ struct worker {
 	struct vec held;        /* probes the inner engine refused for now (worker only) */
 	struct vec stage;       /* probes for this worker not yet handed over (driver only) */
 	size_t handed;          /* probes handed over so far (driver only) */
-	size_t given;           /* probes staged or handed to it (driver only) */
+	size_t given;           /* probes given to it so far (driver only) */
 	atomic_size_t finished; /* of those, how many its engine has finished (worker) */
 	int sleeping, stop;
 	int wake; /* eventfd polled by the inner engine's epoll */
@@ -334,29 +335,36 @@ publish(struct worker *w, struct pl_err *err)
 	return PL_OK;
 }
 
+/* Probes instance w holds now: its engine's count for the driver's own, else given
+ * and not yet finished (finished ones count before the driver has collected them). */
+static size_t
+outstanding(struct tstate *t, struct worker *w)
+{
+	if (w == &t->w[0])
+		return t->inner->inflight(w->eng);
+	return w->given - atomic_load_explicit(&w->finished, memory_order_relaxed);
+}
+
 /*
- * Where the next probe goes: the thread with the fewest probes outstanding (given and
- * not yet finished; a worker's finished ones count even before the driver has
- * collected them), the driver's own engine included. A thread that sends
- * faster finishes faster and so gets more; none waits for another.
+ * Where the next probe goes: an even share for each instance (the fewest given so
+ * far), skipping one that has fallen more than BEHIND probes behind the least loaded.
+ * Shares alone would let the driver's own instance, which also dispatches and emits,
+ * hold the others up at the end; load alone sends everything to an engine that
+ * finishes probes inside send() (a connect to a fast host), whose count is always 0.
  */
 static struct worker *
 pick(struct tstate *t)
 {
-	struct worker *best = &t->w[0];
-	size_t least = t->inner->inflight(t->w[0].eng);
+	size_t load[MAX_WORKERS], least = SIZE_MAX;
+	struct worker *best = NULL;
 
-	for (unsigned k = 1; k < t->n; k++) {
-		struct worker *w = &t->w[k];
-
-		size_t outstanding =
-		    w->given - atomic_load_explicit(&w->finished, memory_order_relaxed);
-
-		if (outstanding < least) {
-			best = w;
-			least = outstanding;
-		}
+	for (unsigned k = 0; k < t->n; k++) {
+		load[k] = outstanding(t, &t->w[k]);
+		least = load[k] < least ? load[k] : least;
 	}
+	for (unsigned k = 0; k < t->n; k++)
+		if (load[k] <= least + BEHIND && (!best || t->w[k].given < best->given))
+			best = &t->w[k];
 	return best;
 }
 
@@ -369,8 +377,12 @@ t_send(void *state, const struct pl_scan_probe *p, struct pl_err *err)
 	if (t->inflight >= t->cap)
 		return PL_ERR_LIMIT;
 	w = pick(t);
-	if (w == &t->w[0])
-		return t->inner->send(w->eng, p, err);
+	if (w == &t->w[0]) {
+		enum pl_rc rc = t->inner->send(w->eng, p, err);
+
+		w->given += rc == PL_OK;
+		return rc;
+	}
 	if (vec_push(&w->stage, p) != 0)
 		return pl_err_set(err, PL_ERR_NOMEM, "out of memory");
 	w->given++;
