@@ -189,23 +189,20 @@ usable_cpus(void)
 }
 
 /*
- * Engine instances, one per thread (engine_threads.c): --threads, else 2 for -sS when
- * two CPUs can be used and 1 otherwise. A SYN scan on a fast link is the kernel's work
- * on each packet, done on the sending CPU, so a second instance nearly halves it
- * (bench/scan/syn.sh (f)); a connect scan's second thread was faster only when the
- * other CPU was idle (bench/RESULTS.md), so it stays opt-in. -sU and -sn run on one
- * thread whatever --threads says: a UDP result points into its engine's buffers, and
- * the mixed engine owns two engines already.
+ * Engine instances, one per thread (engine_threads.c): --threads, else 2 for -sS and
+ * -sT when two CPUs can be used and 1 otherwise. A scan on a fast link is the kernel's
+ * work on each packet or connection, done on the CPU that sent the probe, so a second
+ * instance nearly halves it (bench/scan/syn.sh (f), bench/scan/run.sh (a)). -sU and
+ * -sn run on one thread whatever --threads says: a UDP result points into its engine's
+ * buffers, and the mixed engine owns two engines already.
  */
 static uint32_t
 pick_threads(const struct scan_run *run)
 {
 	uint32_t n = 1;
 
-	if (run->opt.engine == &pl_scan_engine_syn)
+	if (run->opt.engine == &pl_scan_engine_syn || run->opt.engine == &pl_scan_engine_connect)
 		n = run->opt.threads ? run->opt.threads : usable_cpus() >= 2 ? 2 : 1;
-	else if (run->opt.engine == &pl_scan_engine_connect)
-		n = run->opt.threads ? run->opt.threads : 1;
 	/* Each instance holds at least one probe: -T0..-T2 and --max-inflight 1 mean one
 	 * probe at a time, so one instance. */
 	if (run->opt.max_inflight && n > run->opt.max_inflight)

@@ -11,7 +11,8 @@
  * sets, so a bug in packet or banner parsing cannot be turned into raw-socket access.
  *
  * Linux applies capset() to the calling thread only, so this runs before the scan
- * starts any thread (the --sV pool is started after it; raw engines run on one thread).
+ * starts any thread: the --sV pool is started after it, and the engines' worker
+ * threads (engine_threads.c) at their first probe, which is later still.
  */
 #include <linux/capability.h>
 #include <sys/syscall.h>

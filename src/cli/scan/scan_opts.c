@@ -277,7 +277,7 @@ static const struct pl_cli_opt scan_rows[] = {
      .help = "probes in flight (default: as the descriptor limit allows)"},
     {.name = "threads", .arg = PL_ARG_REQUIRED, .metavar = "N", .fn = opt_u32,
      .field = FIELD(threads), .min = 1, .max = 16,
-     .help = "engine threads, 1-16 (default: -sS 2 on 2+ CPUs, else 1)"},
+     .help = "engine threads, 1-16 (default: -sS/-sT 2 on 2+ CPUs, else 1)"},
     {.name = "timeout", .alias = "max-rtt-timeout", .arg = PL_ARG_REQUIRED, .metavar = "MS",
      .fn = opt_u32, .field = FIELD(timeout_ms), .min = 1, .max = 600000, .value = SCAN_SET_TIMEOUT,
      .help = "wait per attempt (default 1000; --max-rtt-timeout too)"},

@@ -9,10 +9,10 @@
  * probe rate. Instances share nothing, not even the raw sockets' answers: each has its
  * own source port and cookie key, so each reads only its own.
  *
- * Threads never touch the driver's state. The driver's send() gives the probe to the
- * instance with the fewest probes outstanding: its own (sent at once) or a worker's
- * (staged, then appended to the worker's input list 64 at a time and before the
- * driver waits; the worker is woken through an eventfd only when it sleeps).
+ * Threads never touch the driver's state. The driver's send() gives each instance an
+ * even share of the probes (pick()): its own sends at once, a worker's are staged,
+ * then appended to the worker's input list 64 at a time and before the driver waits
+ * (the worker is woken through an eventfd only when it sleeps).
  * Workers run their engine and append finished results to their output list, waking
  * the driver only while it sleeps (a flag, not a write per result); the driver's
  * poll() polls its own engine, whose poll also wakes on that eventfd, and emits the
