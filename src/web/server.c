@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "core/cpus.h"
 #include "core/strnum.h"
 #include "portlens/addr.h"
 #include "web/web_impl.h"
@@ -530,11 +531,10 @@ static enum pl_rc
 start_daemon(struct pl_web *web, struct pl_err *err)
 {
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO;
-	unsigned threads = web->cfg.threads;
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = web->cfg.threads, cpus = pli_usable_cpus();
 
 	if (!threads)
-		threads = cpus > 0 ? (unsigned)(cpus < 8 ? cpus : 8) : 2;
+		threads = cpus < 8 ? cpus : 8;
 	if (web->cfg.addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	web->daemon = MHD_start_daemon(

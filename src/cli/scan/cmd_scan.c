@@ -17,7 +17,6 @@
  * building the sets and the resume file in scan_args.c, the sinks in scan_outputs.c.
  */
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include <unistd.h>
 
 #include "cli/scan/scan_cmd.h"
+#include "core/cpus.h"
 
 /* Set by the SIGINT/SIGTERM handler; the only mutable global (documented above). */
 static volatile sig_atomic_t stop_requested;
@@ -177,17 +177,6 @@ pick_inflight(struct pl_cli *cli, struct scan_run *run)
 	return (uint32_t)want;
 }
 
-/* CPUs this process may run on. */
-static int
-usable_cpus(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return 1;
-	return CPU_COUNT(&set);
-}
-
 /*
  * Engine instances, one per thread (engine_threads.c): --threads, else 2 for -sS and
  * -sT when two CPUs can be used and 1 otherwise. A scan on a fast link is the kernel's
@@ -202,7 +191,7 @@ pick_threads(const struct scan_run *run)
 	uint32_t n = 1;
 
 	if (run->opt.engine == &pl_scan_engine_syn || run->opt.engine == &pl_scan_engine_connect)
-		n = run->opt.threads ? run->opt.threads : usable_cpus() >= 2 ? 2 : 1;
+		n = run->opt.threads ? run->opt.threads : pli_usable_cpus() >= 2 ? 2 : 1;
 	/* Each instance holds at least one probe: -T0..-T2 and --max-inflight 1 mean one
 	 * probe at a time, so one instance. */
 	if (run->opt.max_inflight && n > run->opt.max_inflight)

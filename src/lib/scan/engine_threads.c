@@ -28,7 +28,6 @@
  * its own buffers (UDP answers) must not run here with more than one thread.
  */
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>

@@ -35,6 +35,7 @@
 
 #include "sockets/sockets_impl.h"
 #include "core/array.h"
+#include "core/cpus.h"
 
 #define DENTS_BUF (32u * 1024u)
 
@@ -275,10 +276,8 @@ list_pids(int procfd, int32_t **pids_out, size_t *n_out)
 static unsigned
 pick_threads(unsigned threads, size_t n_pids)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
 	if (threads == 0)
-		threads = cpus > 0 ? (unsigned)cpus : 1;
+		threads = pli_usable_cpus();
 	if (threads > PL_OWNER_MAX_THREADS)
 		threads = PL_OWNER_MAX_THREADS;
 	if (n_pids < 64)
