@@ -18,10 +18,12 @@
 #                                      removed on exit, then the commands of bench_on_exit
 #   bench_on_exit 'CMD'                one more command for the exit trap (and the trap
 #                                      set again: a sourced helper may have replaced it)
-#   bench_scan_lab NAME                namespaces s (scanner, 198.18.0.1) and t (target,
-#                                      198.18.0.2, answers for all of 198.19.0.0/16);
-#                                      D=$LAB_DIR, S=scanner namespace (tests/lab/lab.sh);
-#                                      $BENCH_LAB, when set, names the lab instead of NAME
+#   bench_pair_lab NAME                namespaces s (scanner, 198.18.0.1) and t (target,
+#                                      198.18.0.2) on one link; D=$LAB_DIR, S=scanner
+#                                      namespace (tests/lab/lab.sh); $BENCH_LAB, when
+#                                      set, names the lab instead of NAME
+#   bench_scan_lab NAME                bench_pair_lab, and t answers for all of
+#                                      198.19.0.0/16 (routed there from s)
 #   bench_lab NAME                     the lab alone (tests/lab/lab.sh's lab_init)
 #   free_port                          a free TCP port on 127.0.0.1
 #   wait_grep PATTERN FILE [SECONDS]   wait (default up to 10 s) until FILE holds PATTERN
@@ -96,15 +98,19 @@ bench_lab() {
 	lab_init "${BENCH_LAB:-$1}"
 }
 
-bench_scan_lab() {
+bench_pair_lab() {
 	bench_lab "$1"
 	lab_ns s
 	lab_ns t
 	lab_link s 198.18.0.1/24 t 198.18.0.2/24
-	lab_route s 198.19.0.0/16 198.18.0.2
-	lab_local_route t 198.19.0.0/16
 	D=$LAB_DIR
 	S=$(lab_nsname s)
+}
+
+bench_scan_lab() {
+	bench_pair_lab "$1"
+	lab_route s 198.19.0.0/16 198.18.0.2
+	lab_local_route t 198.19.0.0/16
 }
 
 free_port() {

@@ -20,13 +20,8 @@ bench_portlens "${1:-}"
 bench_need_root "lab namespaces"
 bench_need nmap dnsmasq chronyd snmpd memcached avahi-daemon
 NMAP_LIMIT=${NMAP_LIMIT:-300}
-bench_lab benchudp
+bench_pair_lab benchudp
 source tests/lab/scan/udp_servers.sh
-lab_ns s
-lab_ns t
-lab_link s 198.18.0.1/24 t 198.18.0.2/24
-D=$LAB_DIR
-S=$(lab_nsname s)
 A=198.18.0.2
 ROUNDS=${ROUNDS:-5}
 udp_servers_start t $A "$D"

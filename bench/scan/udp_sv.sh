@@ -14,13 +14,8 @@ source "$(dirname "$0")/../lib.sh"
 bench_portlens "${1:-}"
 bench_need_root "lab namespaces"
 bench_need nmap dnsmasq chronyd snmpd memcached avahi-daemon nft
-bench_lab benchudpsv
+bench_pair_lab benchudpsv
 source "$BENCH_ROOT/tests/lab/scan/udp_servers.sh"
-lab_ns s
-lab_ns t
-lab_link s 198.18.0.1/24 t 198.18.0.2/24
-D=$LAB_DIR
-S=$(lab_nsname s)
 A=198.18.0.2
 ROUNDS=${ROUNDS:-3}
 PORTS=${PORTS:-20053,20123,20161,21211,25353}
