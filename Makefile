@@ -2,15 +2,17 @@
 # The two commands of the README:
 #   make run    installs dependencies, builds, and shows `portlens 2323`
 #   make test   installs dependencies, checks style, builds with -Werror, runs every
-#               test suite (unit, cli, lab), then all of them again under ASan+UBSan
+#               test suite (unit, cli, lab), then all of them again under ASan+UBSan,
+#               and builds the programs as a release build (-O3) too
 # Other targets: build, fuzz, fuzz-long, bench, format, format-check, checksrc, clean.
 # fuzz-long is never part of `test` (CI time): FUZZ_SECONDS per target, default 60.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+O3_BUILD   ?= build-o3
 MESON_TEST  = meson test --print-errorlogs --num-processes 2
 
-.PHONY: all deps test-deps build run test test-release test-asan format format-check \
+.PHONY: all deps test-deps build run test test-release test-asan test-o3 format format-check \
 	checksrc fuzz fuzz-long bench clean
 
 all: build
@@ -28,6 +30,15 @@ test-deps:
 $(BUILD)/build.ninja:
 	meson setup $(BUILD) --buildtype=debugoptimized
 
+# meson's release build (-O3) warns about things -O2 does not (snprintf truncation), and
+# every warning is an error: build the programs that way too, so that a packager's
+# release build cannot break unseen.
+$(O3_BUILD)/build.ninja:
+	meson setup $(O3_BUILD) --buildtype=release
+
+test-o3: $(O3_BUILD)/build.ninja
+	ninja -C $(O3_BUILD) src/cli/portlens src/cli/portlens-full
+
 $(ASAN_BUILD)/build.ninja:
 	CC=clang meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
 		-Db_lundef=false
@@ -38,7 +49,7 @@ build: deps $(BUILD)/build.ninja
 run: build
 	$(BUILD)/src/cli/portlens 2323
 
-test: test-deps format-check checksrc test-release test-asan
+test: test-deps format-check checksrc test-release test-asan test-o3
 
 test-release: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -75,4 +86,4 @@ bench: build
 	bash bench/run-all.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) fuzz-build
+	rm -rf $(BUILD) $(ASAN_BUILD) $(O3_BUILD) fuzz-build
