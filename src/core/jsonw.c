@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/jsonw.h"
+#include "core/strnum.h"
 #include "core/utf8.h"
 
 void
@@ -177,17 +178,13 @@ pli_jsonw_key(struct pl_jsonw *w, const char *key)
 void
 pli_jsonw_int(struct pl_jsonw *w, int64_t v)
 {
-	char digits[24], *p = digits + sizeof(digits);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char digits[PLI_U64_DIGITS + 1], *end = digits + sizeof(digits);
+	char *p = pli_u64_digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, end);
 
 	before_value(w);
-	do { /* by hand: printf's machinery costs more than the number (scan outputs) */
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
 	if (v < 0)
 		*--p = '-';
-	pli_buf_append(w->out, p, (size_t)(digits + sizeof(digits) - p));
+	pli_buf_append(w->out, p, (size_t)(end - p));
 }
 
 void

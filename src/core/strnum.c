@@ -53,3 +53,13 @@ pli_hex_digit(char c)
 		return c - 'A' + 10;
 	return -1;
 }
+
+char *
+pli_u64_digits(uint64_t v, char *end)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}

@@ -25,6 +25,14 @@ enum pl_rc pli_parse_u64n(const char *s, size_t n, uint64_t min, uint64_t max, u
 enum pl_rc pli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out,
                          struct pl_err *err);
 
+/*
+ * Writes the decimal digits of v backwards so that they end just before end (at most
+ * PLI_U64_DIGITS of them; no NUL) and returns where they start: printf's machinery
+ * costs more than the number where many are written (JSON lines, socket tables).
+ */
+#define PLI_U64_DIGITS 20
+char *pli_u64_digits(uint64_t v, char *end);
+
 /* The value of hex digit c (0-9, a-f, A-F), or -1. */
 int pli_hex_digit(char c);
 

@@ -41,6 +41,12 @@ test_strnum(void **state)
 		assert_int_equal(pli_parse_u64(bad[i], 0, 100, &v, NULL), PL_ERR_PARSE);
 	assert_int_equal(pli_parse_u64("70000", 0, 65535, &v, &err), PL_ERR_PARSE);
 	assert_non_null(strstr(err.msg, "out of range 0-65535"));
+	/* Digits written backwards to an end: the longest number fits, 0 is one digit. */
+	char digits[PLI_U64_DIGITS + 1], *end = digits + PLI_U64_DIGITS;
+	*end = '\0';
+	assert_string_equal(pli_u64_digits(UINT64_MAX, end), "18446744073709551615");
+	assert_string_equal(pli_u64_digits(0, end), "0");
+	assert_string_equal(pli_u64_digits(65535, end), "65535");
 }
 
 static void

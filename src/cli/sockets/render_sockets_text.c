@@ -31,6 +31,7 @@
 #include "cli/render/colfit.h"
 #include "cli/sockets/render_sockets.h"
 #include "core/escape.h"
+#include "core/strnum.h"
 
 #define SGR_BOLD  "\033[1m"
 #define SGR_RED   "\033[31m"
@@ -108,16 +109,11 @@ struct text_table {
 static char *
 put_u32(char *p, uint32_t v)
 {
-	char tmp[10];
-	int n = 0;
+	char tmp[PLI_U64_DIGITS], *end = tmp + sizeof(tmp);
+	const char *s = pli_u64_digits(v, end);
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
+	memcpy(p, s, (size_t)(end - s));
+	return p + (end - s);
 }
 
 static size_t

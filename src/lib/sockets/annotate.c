@@ -26,6 +26,7 @@
 
 #include "portlens/audit.h"
 #include "sockets/sockets_impl.h"
+#include "core/strnum.h"
 
 /* Well-known ports and the programs expected on them (comm prefixes). */
 struct expected {
@@ -261,15 +262,10 @@ sb_puts(struct sb *b, const char *s)
 static void
 sb_u32(struct sb *b, uint32_t v)
 {
-	char tmp[11];
-	int i = 10;
+	char tmp[PLI_U64_DIGITS], *end = tmp + sizeof(tmp);
+	const char *p = pli_u64_digits(v, end);
 
-	tmp[10] = '\0';
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	sb_puts(b, tmp + i);
+	sb_putn(b, p, (size_t)(end - p));
 }
 
 void

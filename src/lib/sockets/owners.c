@@ -36,6 +36,7 @@
 #include "sockets/sockets_impl.h"
 #include "core/array.h"
 #include "core/cpus.h"
+#include "core/strnum.h"
 
 #define DENTS_BUF (32u * 1024u)
 
@@ -158,14 +159,10 @@ probe_dense(struct pl_owner_job *j, int dirfd, int32_t pid, int64_t open_fds)
 	int32_t num = 0;
 
 	for (; found < open_fds && holes <= max_holes && num < 0x7fffffff; num++) {
-		char name[12], *end = name + sizeof(name) - 1;
-		uint32_t v = (uint32_t)num;
+		char name[PLI_U64_DIGITS + 1], *end = name + sizeof(name) - 1;
 
 		*end = '\0';
-		do {
-			*--end = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
+		end = pli_u64_digits((uint64_t)num, end);
 		if (read_fd_link(j, dirfd, end, pid, num))
 			found++;
 		else
